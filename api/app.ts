@@ -1,0 +1,94 @@
+/**
+ * The HTTP API (shared/API.md): one sub-app per resource, bearer auth on /v1, problem+json errors.
+ * Handlers validate, authorise, call and respond; business rules live in the lifecycle core.
+ */
+import type { Client } from '@temporalio/client';
+import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { DatabaseHandle } from '../db/client.ts';
+import type { Logger } from '../lib/logger.ts';
+import { bearerAuth, createKeyStore } from './auth.ts';
+import { createProjectGateway } from './gateway.ts';
+import { ApiError, problemResponse } from './problem.ts';
+import { createRouter } from './router.ts';
+import { adminKeyRoutes } from './routes/admin-keys.ts';
+import { healthRoutes } from './routes/health.ts';
+import { projectRoutes } from './routes/projects.ts';
+
+export interface AppDeps {
+  database: DatabaseHandle;
+  temporal: Client;
+  taskQueue: string;
+  adminApiKey: string | undefined;
+  log: Logger;
+}
+
+/** shared/API.md: request bodies over 256 KiB → 413. */
+const MAX_BODY_BYTES = 256 * 1024;
+
+export function createApp(deps: AppDeps) {
+  const gateway = createProjectGateway(deps.temporal, deps.taskQueue);
+  const keys = createKeyStore(deps.database.db, deps.adminApiKey);
+  const app = createRouter();
+
+  app.use('*', requestId());
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', 'Payload too large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+      },
+    }),
+  );
+
+  app.route('/', healthRoutes({ checks: { database: deps.database.ping, temporal: gateway.ping } }));
+
+  app.use('/v1/*', bearerAuth(keys));
+  app.route('/', projectRoutes({ gateway }));
+  app.route('/', adminKeyRoutes({ db: deps.database.db }));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key: `Authorization: Bearer bdp_<id>_<secret>`',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Jincheng government big-data projects API',
+      version: '1.0.0',
+      description: '晋城市政务大数据项目全生命周期管理 — lifecycle of municipal big-data projects (晋市政办〔2019〕44号).',
+    },
+  });
+
+  app.notFound(() => {
+    throw new ApiError(404, 'not_found', 'Not found', 'No such route.');
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return problemResponse(c, err);
+    if (err instanceof HTTPException) {
+      // Hono's own refusals: malformed JSON (400), a body that is not JSON (415), …
+      return problemResponse(c, fromHttpException(err));
+    }
+    deps.log.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error');
+    return problemResponse(c, new ApiError(500, 'internal', 'Internal error', 'The request could not be completed.'));
+  });
+
+  return app;
+}
+
+function fromHttpException(err: HTTPException): ApiError {
+  if (err.status === 400) {
+    return new ApiError(400, 'validation_failed', 'Validation failed', err.message, {
+      errors: [{ path: 'body', message: err.message }],
+    });
+  }
+  if (err.status === 415) {
+    return new ApiError(415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as application/json.');
+  }
+  const status = err.status >= 400 && err.status < 500 ? err.status : 400;
+  return new ApiError(status as 400, 'bad_request', 'Bad request', err.message);
+}

@@ -1,0 +1,85 @@
+/**
+ * The API's only door to Temporal: starts project workflows and asks them for their view, and turns
+ * Temporal's failures into problems (not found → 404, unreachable → 503 with Retry-After).
+ */
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { Project } from '../workflows/core/project.ts';
+import type { ProjectInput, ProjectView } from '../workflows/core/types.ts';
+import { PROJECT_WORKFLOW_TYPE, projectWorkflowId, viewQuery } from '../workflows/messages.ts';
+import { Department, Jurisdiction, ProjectStage } from '../workflows/search-attributes.ts';
+import { ApiError, notFound, unavailable } from './problem.ts';
+
+/** How long a query may wait for a worker before the API answers 503. */
+const QUERY_DEADLINE_MS = 10_000;
+
+/** gRPC status codes the client surfaces when the server cannot be reached in time. */
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;
+
+function isUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return (
+    code === GRPC_UNAVAILABLE ||
+    code === GRPC_DEADLINE_EXCEEDED ||
+    (err instanceof Error && /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|deadline/i.test(err.message))
+  );
+}
+
+export function createProjectGateway(client: Client, taskQueue: string) {
+  async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, fn);
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      if (err instanceof WorkflowNotFoundError) throw notFound(`No project ${what}.`);
+      if (isUnavailable(err)) throw unavailable('Temporal did not answer in time; try again shortly.');
+      throw err;
+    }
+  }
+
+  return {
+    /** Starts the project's workflow; the answer is the core's initial view (no round trip). */
+    async start(input: ProjectInput): Promise<ProjectView> {
+      const view = new Project(input).view();
+      await call(input.id, async () => {
+        try {
+          await client.workflow.start(PROJECT_WORKFLOW_TYPE, {
+            workflowId: projectWorkflowId(input.id),
+            taskQueue,
+            args: [input],
+            staticSummary: `${input.title} (${input.department})`,
+            typedSearchAttributes: [
+              { key: ProjectStage, value: view.stage },
+              { key: Department, value: input.department },
+              { key: Jurisdiction, value: input.jurisdiction },
+            ],
+          });
+        } catch (err) {
+          if (err instanceof WorkflowExecutionAlreadyStartedError) {
+            throw new ApiError(409, 'already_exists', 'Project exists', `Project ${input.id} already exists.`);
+          }
+          throw err;
+        }
+      });
+      return view;
+    },
+
+    view(projectId: string): Promise<ProjectView> {
+      return call(projectId, () => client.workflow.getHandle(projectWorkflowId(projectId)).query(viewQuery));
+    },
+
+    /** For /readyz: the frontend answers a cheap call. */
+    async ping(): Promise<boolean> {
+      try {
+        await client.withDeadline(Date.now() + 3_000, () =>
+          client.workflowService.getSystemInfo({}),
+        );
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+export type ProjectGateway = ReturnType<typeof createProjectGateway>;

@@ -1,0 +1,59 @@
+/**
+ * Errors as application/problem+json (RFC 9457), shared/API.md "Conventions":
+ * `{type, title, status, detail, code, ...}`. Handlers throw ApiError; app.onError renders it.
+ */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ZodError } from 'zod';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    readonly title: string,
+    detail?: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail ?? title);
+    this.name = 'ApiError';
+  }
+}
+
+export const problemType = (code: string) => `/problems/${code}`;
+
+export function problemResponse(c: Context, err: ApiError): Response {
+  for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+  return c.body(
+    JSON.stringify({
+      type: problemType(err.code),
+      title: err.title,
+      status: err.status,
+      detail: err.message,
+      code: err.code,
+      ...err.extra,
+    }),
+    err.status,
+    { 'Content-Type': 'application/problem+json' },
+  );
+}
+
+export function validationError(error: ZodError, where: string): ApiError {
+  const errors = error.issues.map((issue) => ({
+    path: [where, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+  return new ApiError(400, 'validation_failed', 'Validation failed', `The request ${where} is not valid.`, {
+    errors,
+  });
+}
+
+export const unauthenticated = (detail = 'A valid API key is required: Authorization: Bearer <key>.') =>
+  new ApiError(401, 'unauthenticated', 'Unauthenticated', detail, {}, { 'WWW-Authenticate': 'Bearer' });
+
+export const forbidden = (detail: string) => new ApiError(403, 'forbidden', 'Forbidden', detail);
+
+export const notFound = (detail: string) => new ApiError(404, 'not_found', 'Not found', detail);
+
+export const unavailable = (detail: string, retryAfterSeconds = 5) =>
+  new ApiError(503, 'unavailable', 'Service unavailable', detail, {}, { 'Retry-After': String(retryAfterSeconds) });

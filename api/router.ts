@@ -1,0 +1,35 @@
+/**
+ * Every sub-app is an OpenAPIHono whose zod schemas are at once the validator, the TypeScript type
+ * and the OpenAPI document. A failed validation becomes a 400 validation_failed problem.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Env } from 'hono';
+import type { AuthEnv } from './auth.ts';
+import { validationError } from './problem.ts';
+
+export function createRouter<E extends Env = AuthEnv>() {
+  return new OpenAPIHono<E>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error, result.target);
+    },
+  });
+}
+
+/** The problem+json response every route documents for its errors. */
+export const problemContent = {
+  'application/problem+json': {
+    schema: {
+      type: 'object' as const,
+      required: ['type', 'title', 'status', 'code'],
+      properties: {
+        type: { type: 'string' as const },
+        title: { type: 'string' as const },
+        status: { type: 'integer' as const },
+        detail: { type: 'string' as const },
+        code: { type: 'string' as const },
+      },
+    },
+  },
+};
+
+export const problem = (description: string) => ({ description, content: problemContent });

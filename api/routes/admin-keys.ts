@@ -1,0 +1,106 @@
+/** API key administration (shared/API.md): admin only; the plaintext key is returned once. */
+import { createRoute, z } from '@hono/zod-openapi';
+import { desc, eq } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { apiKeys, type ApiKeyRow } from '../../db/schema.ts';
+import { generateKey, requireRole } from '../auth.ts';
+import { notFound } from '../problem.ts';
+import { createRouter, problem } from '../router.ts';
+import { apiKeyInfo, createApiKeyBody } from '../schemas.ts';
+
+const info = (row: ApiKeyRow) => ({
+  id: row.id,
+  role: row.role,
+  name: row.name,
+  department: row.department,
+  createdAt: row.createdAt.toISOString(),
+  revokedAt: row.revokedAt?.toISOString() ?? null,
+});
+
+const security = [{ bearer: [] }];
+const guard = requireRole('admin');
+const denied = { 401: problem('No or unknown key'), 403: problem('Not an admin key') };
+
+export function adminKeyRoutes({ db }: { db: Database }) {
+  const app = createRouter();
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/api-keys',
+      tags: ['admin'],
+      summary: 'Create an API key (shown once)',
+      security,
+      middleware: guard,
+      request: { body: { content: { 'application/json': { schema: createApiKeyBody } }, required: true } },
+      responses: {
+        201: {
+          description: 'Created; `key` is not retrievable later',
+          content: { 'application/json': { schema: apiKeyInfo.extend({ key: z.string() }) } },
+        },
+        400: problem('Invalid body'),
+        ...denied,
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const generated = generateKey();
+      const [row] = await db
+        .insert(apiKeys)
+        .values({
+          id: generated.id,
+          secretHash: generated.secretHash,
+          role: body.role,
+          name: body.name,
+          department: body.department ?? null,
+          createdBy: c.get('actor').keyId,
+        })
+        .returning();
+      return c.json({ ...info(row!), key: generated.key }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/admin/api-keys',
+      tags: ['admin'],
+      summary: 'List API keys (never their secrets)',
+      security,
+      middleware: guard,
+      responses: {
+        200: { description: 'Keys, newest first', content: { 'application/json': { schema: z.object({ items: z.array(apiKeyInfo) }) } } },
+        ...denied,
+      },
+    }),
+    async (c) => {
+      const rows = await db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt));
+      return c.json({ items: rows.map(info) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/admin/api-keys/{id}',
+      tags: ['admin'],
+      summary: 'Revoke an API key',
+      security,
+      middleware: guard,
+      request: { params: z.object({ id: z.string().regex(/^[0-9a-f]{12}$/, 'is not a key id') }) },
+      responses: { 204: { description: 'Revoked' }, 400: problem('Malformed id'), 404: problem('No such key'), ...denied },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const [row] = await db
+        .update(apiKeys)
+        .set({ revokedAt: new Date() })
+        .where(eq(apiKeys.id, id))
+        .returning({ id: apiKeys.id });
+      if (!row) throw notFound(`No API key ${id}.`);
+      return c.body(null, 204);
+    },
+  );
+
+  return app;
+}

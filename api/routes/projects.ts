@@ -1,0 +1,102 @@
+/** Projects: application (Art. 3, 6, 8) and the ProjectView (shared/API.md). */
+import { randomBytes } from 'node:crypto';
+import { createRoute } from '@hono/zod-openapi';
+import { requireRole } from '../auth.ts';
+import type { ProjectGateway } from '../gateway.ts';
+import { ApiError, forbidden } from '../problem.ts';
+import { createRouter, problem } from '../router.ts';
+import { createProjectBody, projectId, projectView } from '../schemas.ts';
+import { z } from '@hono/zod-openapi';
+
+export interface ProjectRoutesDeps {
+  gateway: ProjectGateway;
+}
+
+/** Crockford base32 without I, L, O, U: readable over the phone between bureaus. */
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export function newProjectId(year: number): string {
+  const bytes = randomBytes(8);
+  let suffix = '';
+  for (const b of bytes) suffix += ALPHABET[b % 32];
+  return `JC${year}-${suffix}`;
+}
+
+const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+
+export function projectRoutes({ gateway }: ProjectRoutesDeps) {
+  const app = createRouter();
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/projects',
+      tags: ['projects'],
+      summary: 'Apply for a project (department)',
+      security: [{ bearer: [] }],
+      middleware: requireRole('department'),
+      request: { body: { content: json(createProjectBody), required: true } },
+      responses: {
+        201: { description: 'The project workflow started', content: json(projectView) },
+        400: problem('Invalid body'),
+        401: problem('No or unknown key'),
+        403: problem('Not a department key'),
+        422: problem('Refused by the measures, e.g. classified_project (Art. 3)'),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const actor = c.get('actor');
+      // Art. 3: the measures cover non-classified projects only.
+      if (body.classified) {
+        throw new ApiError(
+          422,
+          'classified_project',
+          'Classified projects are out of scope',
+          'Art. 3: only non-classified government big-data projects are managed here.',
+        );
+      }
+      const { classified: _classified, ...application } = body;
+      const view = await gateway.start({
+        ...application,
+        id: newProjectId(body.year),
+        department: actor.department!,
+        policy: { jurisdiction: body.jurisdiction, version: 1 },
+        createdAt: new Date().toISOString(),
+        createdBy: actor,
+      });
+      c.header('Location', `/v1/projects/${view.id}`);
+      return c.json(view, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/projects/{id}',
+      tags: ['projects'],
+      summary: 'A project as its workflow sees it now',
+      security: [{ bearer: [] }],
+      request: { params: z.object({ id: projectId }) },
+      responses: {
+        200: { description: 'ProjectView', content: json(projectView) },
+        400: problem('Malformed id'),
+        401: problem('No or unknown key'),
+        403: problem("Another department's project"),
+        404: problem('No such project'),
+        503: problem('Temporal unreachable'),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const actor = c.get('actor');
+      const view = await gateway.view(id);
+      // Departments see their own projects only (shared/DOMAIN.md "Actors").
+      if (actor.role === 'department' && view.department !== actor.department) {
+        throw forbidden(`Project ${id} belongs to another department.`);
+      }
+      return c.json(view, 200);
+    },
+  );
+
+  return app;
+}

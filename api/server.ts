@@ -1,0 +1,80 @@
+/**
+ * Serving the API over HTTP. `npm run start:api` is the production entry point (needs
+ * TEMPORAL_ADDRESS and DATABASE_URL); `npm start` calls serveApi() in-process.
+ */
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import type { Client } from '@temporalio/client';
+import { openDatabase, type DatabaseHandle } from '../db/client.ts';
+import { loadConfig, requireExternalServices, type Config } from '../lib/config.ts';
+import { createLogger, type Logger } from '../lib/logger.ts';
+import { connectClient } from '../lib/temporal.ts';
+import { createApp } from './app.ts';
+
+export interface RunningApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function serveApi(deps: {
+  config: Config;
+  database: DatabaseHandle;
+  temporal: Client;
+  log: Logger;
+}): Promise<RunningApi> {
+  const app = createApp({
+    database: deps.database,
+    temporal: deps.temporal,
+    taskQueue: deps.config.temporal.taskQueue,
+    adminApiKey: deps.config.adminApiKey,
+    log: deps.log,
+  });
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port: deps.config.api.port, hostname: deps.config.api.host }, (info: AddressInfo) => {
+      const host = info.address.includes(':') ? `[${info.address}]` : info.address;
+      resolve({
+        url: `http://${host}:${info.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            // Idle keep-alive sockets would otherwise hold shutdown open.
+            (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+          }),
+      });
+    });
+    server.once('error', reject);
+  });
+}
+
+async function main() {
+  const config = loadConfig();
+  const { temporalAddress } = requireExternalServices(config, 'the API');
+  const log = createLogger(config.logLevel, 'api');
+  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
+  await database.migrate();
+  const temporal = await connectClient(temporalAddress, config.temporal.namespace);
+  const api = await serveApi({ config, database, temporal, log });
+  log.info({ url: api.url }, 'API listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'API stopping');
+    await api.close();
+    await temporal.connection.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * The one place environment variables are read and validated (shared/API.md, "Running it").
+ * Every entry point calls loadConfig(); a bad value stops start-up with a message naming the
+ * variable, what was wrong and what is expected.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535')
+    .default(fallback);
+
+/** Empty strings count as unset, so `FOO= npm start` behaves like not setting FOO. */
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+
+const envSchema = z.object({
+  PORT: port(3000),
+  HOST: z.string().default('127.0.0.1'),
+  TEMPORAL_ADDRESS: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[^\s:/]+:\d+$/, 'must be host:port, e.g. temporal:7233')
+      .optional(),
+  ),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('bdp-projects'),
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  /** Where administrators find the Temporal UI when TEMPORAL_ADDRESS points at a cluster. */
+  TEMPORAL_UI_URL: optionalString.pipe(z.url('must be a URL').optional()),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  DATA_DIR: z.string().min(1).default('.data'),
+  ADMIN_API_KEY: optionalString.pipe(
+    z.string().min(32, 'must be at least 32 characters (it is an admin secret)').optional(),
+  ),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Every environment variable the config module reads; docker-compose is checked against it. */
+export const CONFIG_ENV_NAMES = Object.keys(envSchema.shape) as ReadonlyArray<keyof typeof envSchema.shape>;
+
+export interface Config {
+  api: { port: number; host: string };
+  temporal: {
+    /** Unset: `npm start` runs the embedded dev server on temporal.port. */
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    port: number;
+    uiPort: number;
+    uiUrl: string | undefined;
+  };
+  database: { url: string | undefined; dataDir: string };
+  dataDir: string;
+  adminApiKey: string | undefined;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '?');
+        const value = env[name];
+        const shown = name === 'ADMIN_API_KEY' || name === 'DATABASE_URL' ? '(hidden)' : JSON.stringify(value);
+        return `${name}=${shown}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    api: { port: e.PORT, host: e.HOST },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      port: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      uiUrl: e.TEMPORAL_UI_URL,
+    },
+    database: { url: e.DATABASE_URL, dataDir: path.join(dataDir, 'pglite') },
+    dataDir,
+    adminApiKey: e.ADMIN_API_KEY,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/**
+ * Separate worker and API processes cannot share one embedded PGlite directory, so the production
+ * entry points insist on external services.
+ */
+export function requireExternalServices(config: Config, entry: string): { temporalAddress: string } {
+  const missing = [
+    !config.temporal.address && 'TEMPORAL_ADDRESS',
+    !config.database.url && 'DATABASE_URL',
+  ].filter(Boolean);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing.map(
+        (name) => `${name} is required by ${entry} (use \`npm start\` for the all-in-one embedded setup)`,
+      ),
+    );
+  }
+  return { temporalAddress: config.temporal.address! };
+}

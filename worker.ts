@@ -1,0 +1,64 @@
+/**
+ * The Temporal worker: runs the project workflows and their activities.
+ * `npm run start:worker` is the production entry point (needs TEMPORAL_ADDRESS and DATABASE_URL);
+ * `npm start` and the tests call createProjectWorker() in-process.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { createActivities } from './activities/index.ts';
+import { migrateDatabase, openDatabase, type Database } from './db/client.ts';
+import { loadConfig, requireExternalServices } from './lib/config.ts';
+import { createLogger } from './lib/logger.ts';
+import { connectWorker } from './lib/temporal.ts';
+
+export const WORKFLOWS_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workflows', 'index.ts');
+
+export interface ProjectWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  db: Database;
+  /** A pre-built bundle (tests bundle once and share it); otherwise bundled from WORKFLOWS_PATH. */
+  workflowBundle?: WorkflowBundleOption;
+}
+
+export function createProjectWorker(options: ProjectWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities({ db: options.db }),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: WORKFLOWS_PATH }),
+  });
+}
+
+async function main() {
+  const config = loadConfig();
+  const { temporalAddress } = requireExternalServices(config, 'the worker');
+  const log = createLogger(config.logLevel, 'worker');
+  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
+  await migrateDatabase(database);
+  const connection = await connectWorker(temporalAddress);
+  const worker = await createProjectWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    db: database.db,
+  });
+  log.info({ taskQueue: config.temporal.taskQueue, temporalAddress }, 'worker started');
+  // Worker.run() installs its own SIGINT/SIGTERM handling and drains in-flight tasks.
+  await worker.run();
+  await connection.close();
+  await database.close();
+  log.info('worker stopped');
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
