@@ -54,16 +54,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       driver: 'postgres',
       close: () => client.end({ timeout: 5 }),
       async migrate() {
-        // The worker and the API may start together: a session advisory lock on one reserved
-        // connection makes the second wait, then find nothing left to apply.
+        // The worker and the API may start together: a session advisory lock on a one-connection
+        // client makes the second wait, then find nothing left to apply.
         const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-        const reserved = await client.reserve();
+        const single = postgres(options.url!, { max: 1, onnotice: () => {}, connect_timeout: 10 });
         try {
-          await reserved`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
-          await migrate(drizzle(reserved, { schema }), { migrationsFolder });
+          await single`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+          await migrate(drizzle(single, { schema }), { migrationsFolder });
         } finally {
-          await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`.catch(() => {});
-          reserved.release();
+          await single.end({ timeout: 5 });
         }
       },
     };

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Smoke test of `npm start` on the embedded defaults, as a new user runs it:
+# start → /readyz 200 → create a department key and a project → Temporal UI answers 200 →
+# SIGTERM → everything exits and no server process is left behind.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export PORT="${SMOKE_PORT:-3310}" TEMPORAL_PORT="${SMOKE_TEMPORAL_PORT:-7310}" TEMPORAL_UI_PORT="${SMOKE_UI_PORT:-8310}"
+export DATA_DIR
+DATA_DIR=$(mktemp -d /tmp/bdp-smoke-XXXXXX)
+unset DATABASE_URL TEMPORAL_ADDRESS ADMIN_API_KEY
+log="$DATA_DIR/start.log"
+api="http://127.0.0.1:$PORT"
+
+fail() { echo "smoke: FAIL: $*" >&2; echo "--- npm start output ---" >&2; tail -40 "$log" >&2 || true; exit 1; }
+
+# Its own process group, so a failed run can be cleaned up whole; the test itself signals only npm.
+setsid npm start >"$log" 2>&1 &
+pid=$!
+trap 'kill -9 -- -$pid 2>/dev/null || true; pkill -9 -f "$DATA_DIR" 2>/dev/null || true' EXIT
+
+started=$(date +%s)
+until grep -q 'is running' "$log" && curl -fsS "$api/readyz" >/dev/null 2>&1; do
+  kill -0 $pid 2>/dev/null || fail "npm start exited early"
+  [ $(( $(date +%s) - started )) -lt 600 ] || fail "not ready after 600 s"
+  sleep 1
+done
+echo "smoke: ready after $(( $(date +%s) - started )) s"
+
+admin=$(grep -o 'Admin key    [^ ]*' "$log" | awk '{print $3}')
+[ -n "$admin" ] || fail "no admin key printed"
+grep -q "API          $api" "$log" || fail "API URL not printed"
+grep -q "Temporal UI  http://127.0.0.1:$TEMPORAL_UI_PORT" "$log" || fail "Temporal UI URL not printed"
+
+key=$(curl -fsS -X POST "$api/v1/admin/api-keys" -H "authorization: Bearer $admin" -H 'content-type: application/json' \
+  -d '{"role":"department","name":"Smoke test department","department":"smoke"}' | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).key))')
+status=$(curl -sS -o "$DATA_DIR/project.json" -w '%{http_code}' -X POST "$api/v1/projects" -H "authorization: Bearer $key" \
+  -H 'content-type: application/json' -d '{"title":"Smoke test project","summary":"","kind":"new","jurisdiction":"city","year":2026,
+  "annualPlanItem":"2026-SMOKE","estimate":{"totalFen":100000,"cityShareFen":100000,"countyShareFen":0},
+  "plannedCompletionDate":"2027-06-30","documents":{"proposal":"sha256:a","feasibilityStudy":"sha256:b",
+  "preliminaryDesign":"sha256:c","investmentEstimate":"sha256:d"},"classified":false}')
+[ "$status" = 201 ] || fail "create project answered $status: $(cat "$DATA_DIR/project.json")"
+id=$(node -e 'console.log(require(process.argv[1]).id)' "$DATA_DIR/project.json")
+curl -fsS "$api/v1/projects/$id" -H "authorization: Bearer $key" >/dev/null || fail "GET project $id failed"
+echo "smoke: created project $id"
+
+ui=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$TEMPORAL_UI_PORT/")
+[ "$ui" = 200 ] || fail "Temporal UI answered $ui"
+echo "smoke: Temporal UI answers 200"
+
+kill -TERM $pid
+for _ in $(seq 1 60); do kill -0 $pid 2>/dev/null || break; sleep 1; done
+kill -0 $pid 2>/dev/null && fail "npm start still running 60 s after SIGTERM"
+sleep 1
+if pgrep -g $pid >/dev/null || pgrep -f "$DATA_DIR" >/dev/null; then
+  pgrep -ag $pid >&2; pgrep -af "$DATA_DIR" >&2
+  fail "processes left behind after SIGTERM"
+fi
+grep -q "stopped Temporal dev server" "$log" || fail "the dev server was not stopped"
+echo "smoke: SIGTERM stopped everything, no process left behind"
+rm -rf "$DATA_DIR"
+trap - EXIT
+echo "smoke: 1 passed, 0 failed"

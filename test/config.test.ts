@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, requireExternalServices } from '../lib/config.ts';
+
+describe('config module', () => {
+  it('has the defaults of shared/API.md "Running it"', () => {
+    const config = loadConfig({});
+    expect(config.api.port).toBe(3000);
+    expect(config.temporal.address).toBeUndefined();
+    expect(config.temporal.port).toBe(7233);
+    expect(config.temporal.uiPort).toBe(8233);
+    expect(config.database.url).toBeUndefined();
+    expect(config.dataDir.endsWith('.data')).toBe(true);
+    expect(config.adminApiKey).toBeUndefined();
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      DATABASE_URL: 'postgres://u:p@db:5432/bdp',
+      DATA_DIR: '/var/lib/bdp',
+      TEMPORAL_PORT: '17233',
+      TEMPORAL_UI_PORT: '18233',
+      ADMIN_API_KEY: 'x'.repeat(32),
+      TEMPORAL_NAMESPACE: 'jincheng',
+    });
+    expect(config.api.port).toBe(8080);
+    expect(config.temporal).toMatchObject({ address: 'temporal:7233', port: 17233, uiPort: 18233, namespace: 'jincheng' });
+    expect(config.database.url).toBe('postgres://u:p@db:5432/bdp');
+    expect(config.database.dataDir).toBe('/var/lib/bdp/pglite');
+    expect(config.adminApiKey).toHaveLength(32);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', TEMPORAL_ADDRESS: '' }).database.url).toBeUndefined();
+  });
+
+  it('names each bad variable, and never echoes secrets', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'http', TEMPORAL_UI_PORT: '70000', ADMIN_API_KEY: 'short-secret', DATABASE_URL: 'mysql://x' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('PORT="http"');
+    expect(message).toContain('TEMPORAL_UI_PORT="70000": must be between 1 and 65535');
+    expect(message).toContain('ADMIN_API_KEY=(hidden): must be at least 32 characters');
+    expect(message).toContain('DATABASE_URL=(hidden): must be a postgres://');
+    expect(message).not.toContain('short-secret');
+    expect((error as ConfigError).problems).toHaveLength(4);
+  });
+
+  it('the production entry points require TEMPORAL_ADDRESS and DATABASE_URL', () => {
+    expect(() => requireExternalServices(loadConfig({}), 'the worker')).toThrow(/TEMPORAL_ADDRESS is required by the worker[\s\S]*DATABASE_URL is required/);
+    expect(
+      requireExternalServices(loadConfig({ TEMPORAL_ADDRESS: 't:7233', DATABASE_URL: 'postgres://db/bdp' }), 'the API'),
+    ).toEqual({ temporalAddress: 't:7233' });
+  });
+});

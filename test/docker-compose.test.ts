@@ -1,0 +1,209 @@
+/**
+ * docker-compose.yml cannot be started here (no Docker engine), so its production topology is
+ * checked by parsing it: services, images built from ./Dockerfile, ports, start-up order,
+ * healthchecks, app environment against lib/config.ts, and search attributes against the workflow.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { CONFIG_ENV_NAMES, loadConfig, requireExternalServices } from '../lib/config.ts';
+import { PROJECT_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const COMPOSE_PATH = path.join(ROOT, 'docker-compose.yml');
+const DOCKERFILE_PATH = path.join(ROOT, 'Dockerfile');
+
+interface Service {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string };
+  command?: string | string[];
+  entrypoint?: string | string[];
+  environment?: Record<string, unknown> | string[];
+  ports?: Array<string | number | { target?: number; published?: number | string }>;
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  healthcheck?: { test?: string | string[]; disable?: boolean };
+  restart?: string;
+}
+
+// Docker Compose honours YAML merge keys (`<<: *app-env`); the yaml package needs them switched on.
+const compose = parse(fs.readFileSync(COMPOSE_PATH, 'utf8'), { merge: true }) as {
+  services?: Record<string, Service>;
+};
+const services = compose.services ?? {};
+
+function service(name: string): Service {
+  const s = services[name];
+  if (!s) throw new Error(`docker-compose.yml has no service "${name}"`);
+  return s;
+}
+
+function environment(name: string): Record<string, string> {
+  const env = service(name).environment ?? {};
+  if (Array.isArray(env)) {
+    return Object.fromEntries(
+      env.map((entry) => {
+        const i = entry.indexOf('=');
+        return i < 0 ? [entry, ''] : [entry.slice(0, i), entry.slice(i + 1)];
+      }),
+    );
+  }
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v == null ? '' : String(v)]));
+}
+
+/** Stands in for a required (`${VAR:?msg}`) value; long enough for ADMIN_API_KEY. */
+const REQUIRED_TEST_VALUE = 'compose-test-value-0123456789abcdefghij';
+
+/**
+ * Compose interpolation as `docker compose` does it for these forms: `$$` is a literal `$`,
+ * `${VAR:-default}` / `${VAR-default}` take the default, `${VAR:?msg}` / `${VAR?msg}` a test value.
+ * A bare `${VAR}` or `$VAR` would silently become empty in production, so it is an error here.
+ */
+function interpolate(value: string): string {
+  return value.replace(/\$\$|\$\{(\w+)(?:(:?-|:?\?)([^}]*))?\}|\$(\w+)/g, (match, name, op, arg, bare) => {
+    if (match === '$$') return '$';
+    if (bare !== undefined || op === undefined) {
+      throw new Error(`${match} has neither a default (:-) nor a required marker (:?)`);
+    }
+    return op.endsWith('-') ? arg : REQUIRED_TEST_VALUE;
+  });
+}
+
+function interpolatedEnvironment(name: string): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(environment(name)).map(([k, v]) => [k, interpolate(v)]));
+}
+
+function publishedPorts(name: string): number[] {
+  return (service(name).ports ?? []).map((p) => {
+    if (typeof p === 'object') return Number(p.published);
+    // "[ip:]published:target[/proto]"
+    const parts = String(p).replace(/\/\w+$/, '').split(':');
+    return Number(parts.length >= 2 ? parts[parts.length - 2] : parts[0]);
+  });
+}
+
+function dependsOn(name: string): Record<string, string | undefined> {
+  const deps = service(name).depends_on ?? {};
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((d) => [d, 'service_started']));
+  return Object.fromEntries(Object.entries(deps).map(([d, v]) => [d, v?.condition ?? 'service_started']));
+}
+
+function commandText(name: string): string {
+  const s = service(name);
+  const parts = [s.entrypoint, s.command].flatMap((c) => (c === undefined ? [] : Array.isArray(c) ? c : [c]));
+  return parts.join(' ');
+}
+
+describe('docker-compose.yml (production topology)', () => {
+  it('has the six services', () => {
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining(['postgresql', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'worker', 'api']),
+    );
+  });
+
+  it('pins the infrastructure images', () => {
+    expect(service('postgresql').image).toBe('postgres:16');
+    expect(service('temporal').image).toBe('temporalio/auto-setup:1.29.1');
+    expect(service('temporal-admin-tools').image).toBe('temporalio/admin-tools:1.29.1');
+    expect(service('temporal-ui').image).toBe('temporalio/ui:2.42.1');
+  });
+
+  it('builds worker and api from the local Dockerfile, which has a CMD', () => {
+    for (const name of ['worker', 'api']) {
+      const build = service(name).build;
+      expect(build, `${name}.build`).toBeDefined();
+      const context = typeof build === 'string' ? build : (build?.context ?? '.');
+      const dockerfile = typeof build === 'object' ? (build.dockerfile ?? 'Dockerfile') : 'Dockerfile';
+      expect(path.resolve(ROOT, context, dockerfile), `${name} builds ./Dockerfile`).toBe(DOCKERFILE_PATH);
+    }
+    expect(fs.existsSync(DOCKERFILE_PATH)).toBe(true);
+    const dockerfile = fs.readFileSync(DOCKERFILE_PATH, 'utf8');
+    expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim\b/m);
+    expect(dockerfile).toMatch(/^CMD \[\s*"npx",\s*"tsx",\s*"api\/server\.ts"\s*\]/m);
+    expect(dockerfile).toMatch(/^USER node\b/m);
+  });
+
+  it('runs the worker and api entry points', () => {
+    expect(service('worker').command).toEqual(['npx', 'tsx', 'worker.ts']);
+    expect(service('api').command).toEqual(['npx', 'tsx', 'api/server.ts']);
+  });
+
+  it('publishes api 3000, temporal 7233 and temporal-ui 8233', () => {
+    expect(publishedPorts('api')).toContain(3000);
+    expect(publishedPorts('temporal')).toContain(7233);
+    expect(publishedPorts('temporal-ui')).toContain(8233);
+  });
+
+  it('starts services in dependency order', () => {
+    expect(dependsOn('temporal')).toMatchObject({ postgresql: 'service_healthy' });
+    expect(dependsOn('temporal-admin-tools')).toMatchObject({ temporal: 'service_healthy' });
+    expect(dependsOn('worker')).toMatchObject({
+      postgresql: 'service_healthy',
+      'temporal-admin-tools': 'service_completed_successfully',
+    });
+    expect(dependsOn('api')).toMatchObject({ postgresql: 'service_healthy', temporal: 'service_healthy' });
+    expect(Object.keys(dependsOn('temporal-ui'))).toContain('temporal');
+  });
+
+  it('has healthchecks on postgresql, temporal and api', () => {
+    for (const name of ['postgresql', 'temporal', 'api']) {
+      const hc = service(name).healthcheck;
+      expect(hc?.test, `${name}.healthcheck.test`).toBeTruthy();
+      expect(hc?.disable, `${name}.healthcheck.disable`).not.toBe(true);
+    }
+    expect(JSON.stringify(service('postgresql').healthcheck?.test)).toContain('pg_isready');
+    expect(JSON.stringify(service('api').healthcheck?.test)).toContain('http://localhost:3000/readyz');
+  });
+
+  it('keeps the one-shot and long-running restart policies', () => {
+    expect(String(service('temporal-admin-tools').restart)).toBe('no');
+    expect(service('worker').restart).toBe('unless-stopped');
+    expect(service('api').restart).toBe('unless-stopped');
+  });
+
+  for (const name of ['worker', 'api']) {
+    it(`${name} sets only variables lib/config.ts reads, including the required ones`, () => {
+      const env = environment(name);
+      const names = Object.keys(env);
+      const known: readonly string[] = CONFIG_ENV_NAMES;
+      expect(names.filter((n) => !known.includes(n)), 'unknown variable names').toEqual([]);
+      expect(names).toEqual(expect.arrayContaining(['TEMPORAL_ADDRESS', 'DATABASE_URL']));
+      expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
+      expect(env.DATABASE_URL).toMatch(/^postgres(ql)?:\/\/[^@]+@postgresql:5432\/bdp$/);
+
+      const config = loadConfig(interpolatedEnvironment(name));
+      expect(() => requireExternalServices(config, name)).not.toThrow();
+    });
+  }
+
+  it('api listens on 0.0.0.0:3000 and requires ADMIN_API_KEY', () => {
+    const env = environment('api');
+    expect(env.PORT).toBe('3000');
+    expect(env.HOST).toBe('0.0.0.0');
+    expect(env.ADMIN_API_KEY).toMatch(/^\$\{ADMIN_API_KEY:\?[^}]+\}$/);
+    const config = loadConfig(interpolatedEnvironment('api'));
+    expect(config.api).toEqual({ port: 3000, host: '0.0.0.0' });
+    expect(config.adminApiKey).toBeDefined();
+  });
+
+  it('registers exactly the workflow search attributes with their types', () => {
+    const command = commandText('temporal-admin-tools');
+    const creates = [...command.matchAll(/temporal operator search-attribute create\b[^\n]*/g)].map((m) => m[0]);
+    const registered = creates.map((line) => {
+      expect(line).toMatch(/--address temporal:7233\b/);
+      expect(line).toMatch(/--namespace default\b/);
+      const name = /--name\s+(\S+)/.exec(line)?.[1];
+      const type = /--type\s+(\S+)/.exec(line)?.[1];
+      return `${name}=${type}`;
+    });
+    const expected = PROJECT_SEARCH_ATTRIBUTES.map(
+      (key) => `${key.name}=${TypedSearchAttributes.toMetadataType(key.type)}`,
+    );
+    expect(expected).toHaveLength(6);
+    expect([...registered].sort()).toEqual([...expected].sort());
+    // A re-run must not fail on attributes registered by an earlier run.
+    expect(command).toMatch(/already exists/);
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * The whole system in-process for integration tests: a real Temporal server (address from the
+ * global setup), a real database (either driver), the real worker on its own task queue and the
+ * real Hono app. Requests go through app.request(), i.e. the full middleware and routing stack.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createApp } from '../../api/app.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { createProjectWorker, WORKFLOWS_PATH } from '../../worker.ts';
+import { createTestDatabase, type Driver, type TestDatabase } from './database.ts';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Bundling takes a second or two: once per test file. */
+export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }));
+
+const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
+
+export const ADMIN_KEY = `test-admin-${randomBytes(24).toString('hex')}`;
+
+export interface TestSystem {
+  database: TestDatabase;
+  client: Client;
+  worker: Worker;
+  taskQueue: string;
+  app: ReturnType<typeof createApp>;
+  /** Calls the API as `key` (undefined: no Authorization header). */
+  request(method: string, path: string, options?: { key?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export async function startSystem(driver: Driver, temporalAddress: string): Promise<TestSystem> {
+  const database = await createTestDatabase(driver);
+  const taskQueue = `test-${driver}-${randomBytes(4).toString('hex')}`;
+  const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+  const worker = await createProjectWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    db: database.db,
+    workflowBundle: await workflowBundle(),
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection, namespace: 'default' });
+  const app = createApp({
+    database,
+    temporal: client,
+    taskQueue,
+    adminApiKey: ADMIN_KEY,
+    log: createLogger('silent', 'test'),
+  });
+  return {
+    database,
+    client,
+    worker,
+    taskQueue,
+    app,
+    request(method, path, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.key) headers.authorization = `Bearer ${options.key}`;
+      if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+      return Promise.resolve(
+        app.request(path, {
+          method,
+          headers,
+          body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+        }),
+      );
+    },
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+      await database.destroy();
+    },
+  };
+}
+
+/** Creates a key through the admin API and returns the plaintext key. */
+export async function createKey(system: TestSystem, role: string, department?: string): Promise<string> {
+  const res = await system.request('POST', '/v1/admin/api-keys', {
+    key: ADMIN_KEY,
+    body: { role, name: `${role} ${department ?? ''}`.trim(), ...(department ? { department } : {}) },
+  });
+  if (res.status !== 201) throw new Error(`creating a ${role} key failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { key: string }).key;
+}
+
+/** Polls until `check` returns a value (read models are written asynchronously by activities). */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const sampleApplication = (overrides: Record<string, unknown> = {}) => ({
+  title: '智慧医疗数据平台 Smart health data platform',
+  summary: 'Integrates hospital records for sharing through the city cloud.',
+  kind: 'new',
+  jurisdiction: 'city',
+  year: 2026,
+  annualPlanItem: '2026-HEALTH-01',
+  estimate: { totalFen: 1_200_000_00, cityShareFen: 1_200_000_00, countyShareFen: 0 },
+  plannedCompletionDate: '2027-06-30',
+  documents: {
+    proposal: 'sha256:0a1b2c',
+    feasibilityStudy: 'sha256:1b2c3d',
+    preliminaryDesign: 'sha256:2c3d4e',
+    investmentEstimate: 'sha256:3d4e5f',
+  },
+  classified: false,
+  ...overrides,
+});
