@@ -6,7 +6,21 @@
  * activities write so bureaus can list, filter and audit without asking every workflow.
  */
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, jsonb, pgTable, text, timestamp, integer } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 export const ROLES = ['bdb', 'approval', 'finance', 'department', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -75,3 +89,192 @@ export const projects = pgTable(
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type ProjectRow = typeof projects.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle data (issue: the project lifecycle workflow)
+// ---------------------------------------------------------------------------------------------
+
+/** Money columns: integer fen in a bigint, read as a JS number (exact up to 2^53 fen ≈ 90 trillion yuan). */
+const fenColumn = (name: string) => bigint(name, { mode: 'number' });
+
+export const FUND_TYPES = ['construction', 'om'] as const;
+export type FundType = (typeof FUND_TYPES)[number];
+export const FUND_BUCKETS = ['held', 'available', 'frozen', 'disbursed', 'cancelled'] as const;
+export type FundBucket = (typeof FUND_BUCKETS)[number];
+
+/**
+ * Working-day calendar (shared/DOMAIN.md "Working days"): only the dates that differ from
+ * "Monday–Friday work, weekends off" are stored — statutory holidays and adjusted working weekends
+ * (调休), seeded from the `chinese-days` package (source `chinese-days`) and overridable per date by
+ * an admin (source `admin`, never overwritten by a later seed).
+ */
+export const calendarDays = pgTable('calendar_days', {
+  date: date('date', { mode: 'string' }).primaryKey(),
+  workday: boolean('workday').notNull(),
+  name: text('name').notNull().default(''),
+  source: text('source', { enum: ['chinese-days', 'admin'] }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: text('updated_by'),
+});
+
+/**
+ * Deadline policies per jurisdiction (Art. 30: a county may issue its own measures), versioned:
+ * a PUT adds a version, a project pins the version it started under.
+ */
+export const policies = pgTable(
+  'policies',
+  {
+    jurisdiction: text('jurisdiction').notNull(),
+    version: integer('version').notNull(),
+    deadlines: jsonb('deadlines').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdBy: text('created_by'),
+  },
+  (t) => [primaryKey({ columns: [t.jurisdiction, t.version] }), check('policies_version_check', sql`${t.version} >= 1`)],
+);
+
+/** The BDB's annual plan (Art. 6, 8): a project must reference an item of its year and department. */
+export const annualPlanItems = pgTable(
+  'annual_plan_items',
+  {
+    year: integer('year').notNull(),
+    code: text('code').notNull(),
+    title: text('title').notNull(),
+    department: text('department').notNull(),
+    ceilingFen: fenColumn('ceiling_fen').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: text('updated_by'),
+  },
+  (t) => [primaryKey({ columns: [t.year, t.code] }), check('annual_plan_ceiling_check', sql`${t.ceilingFen} >= 0`)],
+);
+
+/**
+ * Per project and fund type: allocated = held + available + frozen + disbursed + cancelled, none
+ * negative (shared/DOMAIN.md "Money"). The database enforces it as well as the lifecycle core.
+ */
+export const fundBalances = pgTable(
+  'fund_balances',
+  {
+    projectId: text('project_id').notNull(),
+    fundType: text('fund_type', { enum: FUND_TYPES }).notNull(),
+    allocatedFen: fenColumn('allocated_fen').notNull().default(0),
+    heldFen: fenColumn('held_fen').notNull().default(0),
+    availableFen: fenColumn('available_fen').notNull().default(0),
+    frozenFen: fenColumn('frozen_fen').notNull().default(0),
+    disbursedFen: fenColumn('disbursed_fen').notNull().default(0),
+    cancelledFen: fenColumn('cancelled_fen').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.fundType] }),
+    check(
+      'fund_balances_non_negative',
+      sql`${t.allocatedFen} >= 0 and ${t.heldFen} >= 0 and ${t.availableFen} >= 0 and ${t.frozenFen} >= 0 and ${t.disbursedFen} >= 0 and ${t.cancelledFen} >= 0`,
+    ),
+    check(
+      'fund_balances_identity',
+      sql`${t.allocatedFen} = ${t.heldFen} + ${t.availableFen} + ${t.frozenFen} + ${t.disbursedFen} + ${t.cancelledFen}`,
+    ),
+  ],
+);
+
+/**
+ * Every fund movement, append-only. `idempotency_key` is unique, so a retried activity never books
+ * twice. allocate: → held; publish: held → available; disburse: available → disbursed;
+ * freeze/unfreeze: available ↔ frozen; cancel: held/available/frozen → cancelled.
+ */
+export const fundMovements = pgTable(
+  'fund_movements',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    projectId: text('project_id').notNull(),
+    fundType: text('fund_type', { enum: FUND_TYPES }).notNull(),
+    kind: text('kind', { enum: ['allocate', 'publish', 'disburse', 'freeze', 'unfreeze', 'cancel'] }).notNull(),
+    amountFen: fenColumn('amount_fen').notNull(),
+    fromBucket: text('from_bucket', { enum: FUND_BUCKETS }),
+    toBucket: text('to_bucket', { enum: FUND_BUCKETS }).notNull(),
+    cityShareFen: fenColumn('city_share_fen'),
+    countyShareFen: fenColumn('county_share_fen'),
+    year: integer('year'),
+    reason: text('reason').notNull().default(''),
+    article: text('article'),
+    actorKeyId: text('actor_key_id').notNull(),
+    actorRole: text('actor_role').notNull(),
+    actorDepartment: text('actor_department'),
+    actorName: text('actor_name').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('fund_movements_project_idx').on(t.projectId, t.id),
+    check('fund_movements_amount_positive', sql`${t.amountFen} > 0`),
+  ],
+);
+
+/**
+ * Audit trail (Art. 24-25): every accepted action, append-only, hash-chained per project with SM3
+ * (GB/T 32905; Art. 28): hash = SM3(prev_hash ‖ canonical entry). `event_id` makes appends idempotent.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    projectId: text('project_id').notNull(),
+    seq: integer('seq').notNull(),
+    eventId: text('event_id').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    action: text('action').notNull(),
+    actorKeyId: text('actor_key_id').notNull(),
+    actorRole: text('actor_role').notNull(),
+    actorDepartment: text('actor_department'),
+    actorName: text('actor_name').notNull(),
+    detail: jsonb('detail').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.seq] }),
+    uniqueIndex('audit_log_event_idx').on(t.projectId, t.eventId),
+  ],
+);
+
+/** Notifications outbox: reminders and violations for the inbox (recipient role and department). */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    eventId: text('event_id').notNull().unique(),
+    projectId: text('project_id').notNull(),
+    recipientRole: text('recipient_role').notNull(),
+    recipientDepartment: text('recipient_department'),
+    kind: text('kind').notNull(),
+    detail: text('detail').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+  },
+  (t) => [index('notifications_recipient_idx').on(t.recipientRole, t.recipientDepartment, t.createdAt)],
+);
+
+/**
+ * HTTP idempotency (shared/API.md): the first response to a (key, Idempotency-Key) pair, with the
+ * request's hash so a reuse with another body is refused (422 idempotency_conflict).
+ */
+export const idempotencyRecords = pgTable(
+  'idempotency_records',
+  {
+    apiKeyId: text('api_key_id').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: integer('status'),
+    response: jsonb('response'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.idempotencyKey] })],
+);
+
+export type FundMovementRow = typeof fundMovements.$inferSelect;
+export type AuditRow = typeof auditLog.$inferSelect;
