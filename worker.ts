@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from './activities/index.ts';
-import { migrateDatabase, openDatabase, type Database } from './db/client.ts';
+import { openDatabase, type Database } from './db/client.ts';
+import { prepareDatabase } from './db/seed.ts';
 import { loadConfig, requireExternalServices } from './lib/config.ts';
 import { createLogger } from './lib/logger.ts';
 import { connectWorker } from './lib/temporal.ts';
@@ -40,7 +41,7 @@ async function main() {
   const { temporalAddress } = requireExternalServices(config, 'the worker');
   const log = createLogger(config.logLevel, 'worker');
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
-  await migrateDatabase(database);
+  await prepareDatabase(database);
   const connection = await connectWorker(temporalAddress);
   const worker = await createProjectWorker({
     connection,

@@ -4,11 +4,24 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { projects } from '../db/schema.ts';
-import type { ProjectReadModel } from '../workflows/core/types.ts';
+import { notifications, projects } from '../db/schema.ts';
+import type { ProjectReadModel, Role } from '../workflows/core/types.ts';
+import { appendAudit, type AuditEntry } from './audit.ts';
+import { computeDeadline, type DeadlineDates, type DeadlineSpec } from './calendar.ts';
+import { bookMovement, type LedgerMovement } from './ledger.ts';
 
 export interface ActivityDeps {
   db: Database;
+}
+
+export interface NotificationEntry {
+  eventId: string;
+  projectId: string;
+  recipient: { role: Role; department?: string | undefined };
+  kind: string;
+  detail: string;
+  dueAt?: string | null | undefined;
+  at: string;
 }
 
 export function createActivities({ db }: ActivityDeps) {
@@ -46,6 +59,43 @@ export function createActivities({ db }: ActivityDeps) {
           set: changes,
           setWhere: sql`${projects.version} < excluded.version`,
         });
+    },
+
+    /** Due and reminder instants of a deadline from the working-day calendar (see calendar.ts). */
+    computeDeadline(spec: DeadlineSpec): Promise<DeadlineDates> {
+      return computeDeadline(db, spec);
+    },
+
+    /** Books fund movements in order, each exactly once (Art. 10-12, 21-22). */
+    async bookFundMovements(movements: LedgerMovement[]): Promise<number> {
+      let booked = 0;
+      for (const m of movements) if (await bookMovement(db, m)) booked++;
+      return booked;
+    },
+
+    /** Appends to the project's SM3 hash-chained audit trail (Art. 24-25). */
+    appendAudit(projectId: string, entries: AuditEntry[]): Promise<number> {
+      return appendAudit(db, projectId, entries);
+    },
+
+    /** Reminders and violations into the notifications outbox, once per event id. */
+    async notify(entries: NotificationEntry[]): Promise<void> {
+      if (entries.length === 0) return;
+      await db
+        .insert(notifications)
+        .values(
+          entries.map((n) => ({
+            eventId: n.eventId,
+            projectId: n.projectId,
+            recipientRole: n.recipient.role,
+            recipientDepartment: n.recipient.department ?? null,
+            kind: n.kind,
+            detail: n.detail,
+            dueAt: n.dueAt ? new Date(n.dueAt) : null,
+            createdAt: new Date(n.at),
+          })),
+        )
+        .onConflictDoNothing({ target: notifications.eventId });
     },
   };
 }

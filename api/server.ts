@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { Client } from '@temporalio/client';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
+import { prepareDatabase } from '../db/seed.ts';
 import { loadConfig, requireExternalServices, type Config } from '../lib/config.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { connectClient } from '../lib/temporal.ts';
@@ -53,7 +54,7 @@ async function main() {
   const { temporalAddress } = requireExternalServices(config, 'the API');
   const log = createLogger(config.logLevel, 'api');
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
-  await database.migrate();
+  await prepareDatabase(database);
   const temporal = await connectClient(temporalAddress, config.temporal.namespace);
   const api = await serveApi({ config, database, temporal, log });
   log.info({ url: api.url }, 'API listening');

@@ -94,8 +94,3 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     },
   };
 }
-
-/** Applies the committed migrations; see DatabaseHandle.migrate. */
-export function migrateDatabase(handle: DatabaseHandle): Promise<void> {
-  return handle.migrate();
-}

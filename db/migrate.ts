@@ -1,12 +1,13 @@
 /** `npm run db:migrate`: applies the committed migrations to DATABASE_URL or the embedded PGlite. */
 import { loadConfig } from '../lib/config.ts';
-import { migrateDatabase, openDatabase } from './client.ts';
+import { openDatabase } from './client.ts';
+import { prepareDatabase } from './seed.ts';
 
 const config = loadConfig();
 const handle = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
 try {
-  await migrateDatabase(handle);
-  console.log(`migrations applied (${handle.driver}${handle.driver === 'pglite' ? ` in ${config.database.dataDir}` : ''})`);
+  await prepareDatabase(handle);
+  console.log(`migrations and reference data applied (${handle.driver}${handle.driver === 'pglite' ? ` in ${config.database.dataDir}` : ''})`);
 } finally {
   await handle.close();
 }

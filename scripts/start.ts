@@ -17,6 +17,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { serveApi } from '../api/server.ts';
 import { openDatabase } from '../db/client.ts';
+import { prepareDatabase } from '../db/seed.ts';
 import { ConfigError, loadConfig, type Config } from '../lib/config.ts';
 import { createLogger } from '../lib/logger.ts';
 import { connectClient, connectWorker } from '../lib/temporal.ts';
@@ -150,7 +151,7 @@ async function main() {
   say(`▸ database: ${config.database.url ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.database.dataDir}`}`);
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
   cleanups.push({ name: 'database', run: () => database.close() });
-  await database.migrate();
+  await prepareDatabase(database);
 
   const workerConnection = await connectWorker(temporal.address);
   cleanups.push({ name: 'worker connection', run: () => workerConnection.close() });

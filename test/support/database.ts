@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
+import { prepareDatabase } from '../../db/seed.ts';
 
 export type Driver = 'pglite' | 'postgres';
 
@@ -28,7 +29,7 @@ export interface TestDatabase extends DatabaseHandle {
 export async function createTestDatabase(driver: Driver): Promise<TestDatabase> {
   if (driver === 'pglite') {
     const handle = await openDatabase({ dataDir: 'memory://' });
-    await handle.migrate();
+    await prepareDatabase(handle);
     return { ...handle, destroy: () => handle.close() };
   }
   if (!postgresUrl) throw new Error('DATABASE_URL is required for the postgres driver');
@@ -38,7 +39,7 @@ export async function createTestDatabase(driver: Driver): Promise<TestDatabase> 
   const url = new URL(postgresUrl);
   url.pathname = `/${name}`;
   const handle = await openDatabase({ url: url.toString(), dataDir: 'unused', max: 5 });
-  await handle.migrate();
+  await prepareDatabase(handle);
   return {
     ...handle,
     async destroy() {

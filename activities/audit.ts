@@ -1,0 +1,106 @@
+/**
+ * Appending to the audit trail (Art. 24-25) and verifying it. Appends are idempotent per event id
+ * and serialised per project with a transaction-scoped advisory lock, so the chain never forks.
+ */
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { auditLog, type AuditRow } from '../db/schema.ts';
+import { chainHash, GENESIS_HASH, type ChainedEntry } from '../lib/audit-chain.ts';
+import type { Actor } from '../workflows/core/types.ts';
+
+export interface AuditEntry {
+  /** Deterministic id from the workflow (e.g. `<workflowId>:<sequence>`); a retry reuses it. */
+  eventId: string;
+  at: string;
+  action: string;
+  actor: Actor;
+  detail: unknown;
+}
+
+export async function appendAudit(db: Database, projectId: string, entries: AuditEntry[]): Promise<number> {
+  if (entries.length === 0) return 0;
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audit:${projectId}`}))`);
+    const [last] = await tx
+      .select({ seq: auditLog.seq, hash: auditLog.hash })
+      .from(auditLog)
+      .where(eq(auditLog.projectId, projectId))
+      .orderBy(sql`${auditLog.seq} desc`)
+      .limit(1);
+    const known = new Set(
+      (
+        await tx
+          .select({ eventId: auditLog.eventId })
+          .from(auditLog)
+          .where(and(eq(auditLog.projectId, projectId), inArray(auditLog.eventId, entries.map((e) => e.eventId))))
+      ).map((r) => r.eventId),
+    );
+    let seq = last?.seq ?? 0;
+    let prevHash = last?.hash ?? GENESIS_HASH;
+    let appended = 0;
+    for (const entry of entries) {
+      if (known.has(entry.eventId)) continue;
+      known.add(entry.eventId);
+      seq += 1;
+      const chained: ChainedEntry = {
+        projectId,
+        seq,
+        eventId: entry.eventId,
+        at: new Date(entry.at).toISOString(),
+        action: entry.action,
+        actor: { keyId: entry.actor.keyId, role: entry.actor.role, department: entry.actor.department ?? null, name: entry.actor.name },
+        detail: entry.detail ?? null,
+      };
+      const hash = chainHash(prevHash, chained);
+      await tx.insert(auditLog).values({
+        projectId,
+        seq,
+        eventId: entry.eventId,
+        at: new Date(chained.at),
+        action: entry.action,
+        actorKeyId: chained.actor.keyId,
+        actorRole: chained.actor.role,
+        actorDepartment: chained.actor.department,
+        actorName: chained.actor.name,
+        detail: chained.detail,
+        prevHash,
+        hash,
+      });
+      prevHash = hash;
+      appended++;
+    }
+    return appended;
+  });
+}
+
+export const rowToChained = (row: AuditRow): ChainedEntry => ({
+  projectId: row.projectId,
+  seq: row.seq,
+  eventId: row.eventId,
+  at: row.at.toISOString(),
+  action: row.action,
+  actor: { keyId: row.actorKeyId, role: row.actorRole, department: row.actorDepartment, name: row.actorName },
+  detail: row.detail,
+});
+
+export interface ChainProblem {
+  projectId: string;
+  seq: number;
+  problem: string;
+}
+
+/** Recomputes one project's chain; lists every row whose link or hash does not match. */
+export async function verifyAuditChain(db: Database, projectId: string): Promise<ChainProblem[]> {
+  const rows = await db.select().from(auditLog).where(eq(auditLog.projectId, projectId)).orderBy(asc(auditLog.seq));
+  const problems: ChainProblem[] = [];
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  for (const row of rows) {
+    if (row.seq !== expectedSeq) problems.push({ projectId, seq: row.seq, problem: `sequence gap: expected ${expectedSeq}` });
+    if (row.prevHash !== prevHash) problems.push({ projectId, seq: row.seq, problem: 'prev_hash does not match the previous row' });
+    if (chainHash(row.prevHash, rowToChained(row)) !== row.hash) problems.push({ projectId, seq: row.seq, problem: 'hash does not match the row content' });
+    prevHash = row.hash;
+    expectedSeq = row.seq + 1;
+  }
+  return problems;
+}

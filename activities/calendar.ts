@@ -1,0 +1,111 @@
+/**
+ * The working-day calendar (shared/DOMAIN.md "Working days"): Monday–Friday, minus statutory
+ * holidays, plus adjusted working weekends (调休), per the State Council's yearly notice. Dates are
+ * calendar dates in Asia/Shanghai (UTC+8 all year: China has no daylight saving time).
+ *
+ * Pure date arithmetic is exported for tests; `loadCalendar` reads the overrides from the database.
+ * All of it runs in activities: a calendar edit never touches workflow code, so it never breaks
+ * replay, and a deadline once computed is recorded in the workflow and not moved by later edits.
+ */
+import { and, gte, lte } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { calendarDays } from '../db/schema.ts';
+
+export type IsWorkday = (date: string) => boolean;
+
+const DAY_MS = 86_400_000;
+
+const toUtcMidnight = (date: string) => {
+  const ms = Date.parse(`${date}T00:00:00Z`);
+  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new RangeError(`not a calendar date: ${date}`);
+  return ms;
+};
+
+export const addDays = (date: string, days: number): string =>
+  new Date(toUtcMidnight(date) + days * DAY_MS).toISOString().slice(0, 10);
+
+/** Weekdays work, weekends rest: the rule for every date the calendar has no entry for. */
+export const isWeekday = (date: string): boolean => {
+  const day = new Date(toUtcMidnight(date)).getUTCDay();
+  return day !== 0 && day !== 6;
+};
+
+/** The calendar as a predicate: an override when there is one, the weekday rule otherwise. */
+export const workdayPredicate = (overrides: ReadonlyMap<string, boolean>): IsWorkday => (date) =>
+  overrides.get(date) ?? isWeekday(date);
+
+/**
+ * The `n`-th working day after `date` (n > 0), or before it (n < 0); `date` itself is not counted.
+ * "Within 5 working days of signing" (Art. 15) therefore ends on addWorkingDays(signedOn, 5).
+ */
+export function addWorkingDays(date: string, n: number, isWorkday: IsWorkday): string {
+  if (!Number.isInteger(n)) throw new RangeError(`working days must be whole: ${n}`);
+  const step = n >= 0 ? 1 : -1;
+  let remaining = Math.abs(n);
+  let current = date;
+  // A year of consecutive holidays does not exist; the bound only guards against a broken calendar.
+  for (let guard = 0; remaining > 0; guard++) {
+    if (guard > 3660) throw new RangeError(`no ${Math.abs(n)} working days within ten years of ${date}`);
+    current = addDays(current, step);
+    if (isWorkday(current)) remaining--;
+  }
+  return current;
+}
+
+/** End of a calendar day in Asia/Shanghai as a UTC instant: 24:00 +08:00 = 16:00 UTC that day. */
+export const endOfDayShanghai = (date: string): string => new Date(toUtcMidnight(date) + 16 * 3_600_000).toISOString();
+
+/** 09:00 Asia/Shanghai on a date (= 01:00 UTC): when reminders go out. */
+export const morningShanghai = (date: string): string => new Date(toUtcMidnight(date) + 3_600_000).toISOString();
+
+export type DeadlineRule = { unit: 'workingDays' | 'calendarDays'; amount: number } | { until: string };
+export type ReminderRule = { unit: 'workingDays' | 'calendarDays'; amount: number } | null;
+
+export interface DeadlineSpec {
+  startsOn: string;
+  rule: DeadlineRule;
+  reminder: ReminderRule;
+}
+
+export interface DeadlineDates {
+  dueOn: string;
+  /** The last instant the filing is on time: end of `dueOn` in Asia/Shanghai. */
+  dueAt: string;
+  remindOn: string | null;
+  remindAt: string | null;
+}
+
+const shift = (date: string, amount: number, unit: 'workingDays' | 'calendarDays', isWorkday: IsWorkday) =>
+  unit === 'workingDays' ? addWorkingDays(date, amount, isWorkday) : addDays(date, amount);
+
+/** Due and reminder dates of one deadline (shared/DOMAIN.md, deadline table). */
+export function computeDeadlineDates(spec: DeadlineSpec, isWorkday: IsWorkday): DeadlineDates {
+  const dueOn = 'until' in spec.rule ? spec.rule.until : shift(spec.startsOn, spec.rule.amount, spec.rule.unit, isWorkday);
+  let remindOn: string | null = null;
+  if (spec.reminder && spec.reminder.amount > 0) {
+    remindOn = shift(dueOn, -spec.reminder.amount, spec.reminder.unit, isWorkday);
+    if (remindOn < spec.startsOn) remindOn = null; // too short a deadline for a reminder
+  }
+  return {
+    dueOn,
+    dueAt: endOfDayShanghai(dueOn),
+    remindOn,
+    remindAt: remindOn ? morningShanghai(remindOn) : null,
+  };
+}
+
+/** Reads the overrides between two dates (inclusive) into a predicate. */
+export async function loadCalendar(db: Database, from: string, to: string): Promise<IsWorkday> {
+  const rows = await db
+    .select({ date: calendarDays.date, workday: calendarDays.workday })
+    .from(calendarDays)
+    .where(and(gte(calendarDays.date, from), lte(calendarDays.date, to)));
+  return workdayPredicate(new Map(rows.map((r) => [r.date, r.workday])));
+}
+
+/** Loads the window a deadline can reach (a deadline of up to ~250 working days) and computes it. */
+export async function computeDeadline(db: Database, spec: DeadlineSpec): Promise<DeadlineDates> {
+  const latest = 'until' in spec.rule && spec.rule.until > spec.startsOn ? spec.rule.until : spec.startsOn;
+  const isWorkday = await loadCalendar(db, addDays(spec.startsOn, -400), addDays(latest, 400));
+  return computeDeadlineDates(spec, isWorkday);
+}
