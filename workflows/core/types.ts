@@ -1,6 +1,7 @@
 /**
  * Types of the lifecycle core, shared by the workflow, activities and API.
  * Pure TypeScript: nothing here imports @temporalio/* or does I/O (shared/STYLE.md).
+ * Every shape is plain JSON data, so the state survives Temporal continue-as-new unchanged.
  */
 
 export const ROLES = ['bdb', 'approval', 'finance', 'department', 'admin'] as const;
@@ -26,6 +27,8 @@ export const STAGES = [
   'publicity',
   'contracting',
   'construction',
+  // Kept for the stage diagram of shared/DOMAIN.md but unused by the core: the department's
+  // preliminary (self) acceptance moves construction straight to joint_acceptance (brief decision).
   'preliminary_acceptance',
   'joint_acceptance',
   'completion_filing',
@@ -37,11 +40,19 @@ export const STAGES = [
 export type Stage = (typeof STAGES)[number];
 export const TERMINAL_STAGES: ReadonlySet<Stage> = new Set(['decommissioned', 'rejected', 'terminated']);
 
+/** Art. 10-12: the two kinds of money a project receives. */
+export const FUND_TYPES = ['construction', 'om'] as const;
+export type FundType = (typeof FUND_TYPES)[number];
+
 /** Art. 8: the four application documents (references: URL or content hash; no files stored). */
 export interface ApplicationDocuments {
+  /** 项目建议书 */
   proposal: string;
+  /** 可行性研究报告 */
   feasibilityStudy: string;
+  /** 初步设计方案 */
   preliminaryDesign: string;
+  /** 投资概算 */
   investmentEstimate: string;
 }
 
@@ -50,6 +61,73 @@ export interface Estimate {
   cityShareFen: number;
   countyShareFen: number;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Policy (Art. 30): every jurisdiction has versioned deadline settings; a project pins one.
+// ---------------------------------------------------------------------------------------------
+
+export type DurationUnit = 'workingDays' | 'calendarDays';
+
+/** A span of working or calendar days (working days follow the State Council calendar). */
+export interface Duration {
+  unit: DurationUnit;
+  amount: number;
+}
+
+export interface DeadlineSetting {
+  /** How long after the deadline's start date it falls due. */
+  duration: Duration;
+  /** How long before the due date the reminder goes out; null: no reminder. */
+  reminder: Duration | null;
+}
+
+export interface PolicyDeadlines {
+  /** Art. 11: publicity period of every allocation. */
+  publicity: DeadlineSetting;
+  /** Art. 15: file each contract within 5 working days of signing. */
+  contractFiling: DeadlineSetting;
+  /** Art. 16: progress report after each period end (only quarterly periods are supported). */
+  progressReport: DeadlineSetting & { period: 'quarterly' };
+  /** Art. 22: preliminary acceptance within 90 days after the planned completion date. */
+  acceptanceDelay: DeadlineSetting;
+  /** Art. 21: completion report within 7 working days of completion acceptance. */
+  completionReport: DeadlineSetting;
+  /** Art. 22: rectification period unless the order names its own date. */
+  rectification: DeadlineSetting;
+  /** Art. 23: the evaluation of operating year Y is due on this month-day (MM-DD) of year Y+1. */
+  annualEvaluation: { dueMonthDay: string; reminder: Duration | null };
+}
+
+/** The deadline settings a project pinned when it started (Art. 30). */
+export interface Policy {
+  jurisdiction: string;
+  version: number;
+  deadlines: PolicyDeadlines;
+}
+
+/** The reference to the pinned policy shown in the ProjectView (shared/API.md). */
+export interface PolicyRef {
+  jurisdiction: string;
+  version: number;
+}
+
+const workingDays = (amount: number): Duration => ({ unit: 'workingDays', amount });
+const calendarDays = (amount: number): Duration => ({ unit: 'calendarDays', amount });
+
+/** The defaults of shared/DOMAIN.md "Deadlines" (the `city` policy, version 1). */
+export const DEFAULT_CITY_POLICY: Policy = {
+  jurisdiction: 'city',
+  version: 1,
+  deadlines: {
+    publicity: { duration: workingDays(5), reminder: null },
+    contractFiling: { duration: workingDays(5), reminder: workingDays(2) },
+    progressReport: { period: 'quarterly', duration: workingDays(10), reminder: workingDays(2) },
+    acceptanceDelay: { duration: calendarDays(90), reminder: calendarDays(10) },
+    completionReport: { duration: workingDays(7), reminder: workingDays(2) },
+    rectification: { duration: workingDays(20), reminder: workingDays(3) },
+    annualEvaluation: { dueMonthDay: '03-31', reminder: calendarDays(10) },
+  },
+};
 
 /** Everything the workflow is started with; the API builds it from a validated request. */
 export interface ProjectInput {
@@ -64,11 +142,17 @@ export interface ProjectInput {
   estimate: Estimate;
   plannedCompletionDate: string;
   documents: ApplicationDocuments;
-  policy: { jurisdiction: string; version: number };
+  /** Art. 30: the jurisdiction's policy in force at application, pinned for the project's life. */
+  policy: Policy;
   /** ISO instant the API accepted the application. */
   createdAt: string;
   createdBy: Actor;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Money (shared/DOMAIN.md "Money"): integer fen, allocated = held + available + frozen + disbursed
+// + cancelled per fund type, none negative.
+// ---------------------------------------------------------------------------------------------
 
 export interface FundBalance {
   allocatedFen: number;
@@ -79,19 +163,47 @@ export interface FundBalance {
   cancelledFen: number;
 }
 
+/** Why money is frozen: Art. 22 suspension, or Art. 21 overdue completion report. */
+export const FREEZE_REASONS = ['suspension', 'completion-report'] as const;
+export type FreezeReason = (typeof FREEZE_REASONS)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines
+// ---------------------------------------------------------------------------------------------
+
+export const DEADLINE_KINDS = [
+  'publicity',
+  'contract-filing',
+  'progress-report',
+  'acceptance-delay',
+  'completion-report',
+  'rectification',
+  'annual-evaluation',
+] as const;
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+
+export type DeadlineStatus = 'open' | 'met' | 'missed' | 'cancelled';
+
+/** How a deadline's due date follows from its start date: a span, or a fixed calendar date. */
+export type DeadlineRule = Duration | { until: string };
+
 export interface PendingAction {
   role: Role;
   action: string;
+  /** The entity the action is about (contract number, change request id, period, ...). */
+  ref?: string;
   dueAt?: string;
   overdue: boolean;
 }
 
 export interface DeadlineView {
+  id: string;
   kind: string;
   ref?: string;
   startsAt: string;
   dueAt: string;
-  status: 'open' | 'met' | 'missed' | 'cancelled';
+  remindAt?: string;
+  status: DeadlineStatus;
 }
 
 export interface Decision {
@@ -110,6 +222,218 @@ export interface Violation {
   detail: string;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Records kept in the state and shown in the view (plain JSON; `null` rather than absent fields).
+// ---------------------------------------------------------------------------------------------
+
+export interface TechnicalReviewChecklist {
+  resourceCatalog: boolean;
+  dataSharing: boolean;
+  intensiveConstruction: boolean;
+  cloudDeployment: boolean;
+  securityControllable: boolean;
+}
+
+export interface TechnicalReviewRecord {
+  decision: 'pass' | 'revise' | 'reject';
+  opinion: string;
+  checklist: TechnicalReviewChecklist;
+  at: string;
+  by: string;
+}
+
+export interface AllocationRecord {
+  id: string;
+  fundType: FundType;
+  year: number;
+  amountFen: number;
+  cityShareFen: number;
+  countyShareFen: number;
+  allocatedAt: string;
+  allocatedBy: string;
+  /** publicity: held; awaiting-objection: period over, an objection is still open; published: available. */
+  status: 'publicity' | 'awaiting-objection' | 'published' | 'cancelled';
+  publicityDeadlineId: string;
+  publishedAt: string | null;
+  cancelledAt: string | null;
+  /** Art. 17: the approved budget-increase change requests this allocation funds. */
+  fundedChanges: { changeRequestId: string; amountFen: number }[];
+}
+
+export interface ObjectionRecord {
+  id: string;
+  allocationId: string;
+  summary: string;
+  recordedAt: string;
+  recordedBy: string;
+  /** moot: its allocation was cancelled by another upheld objection or termination. */
+  status: 'open' | 'upheld' | 'dismissed' | 'moot';
+  note: string | null;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+}
+
+export interface ContractRecord {
+  contractNo: string;
+  contractor: string;
+  amountFen: number;
+  signedOn: string;
+  recordedAt: string;
+  recordedBy: string;
+  documentRef: string | null;
+  filedAt: string | null;
+  filedLate: boolean;
+  filingDeadlineId: string;
+}
+
+export interface ProgressReportRecord {
+  period: string;
+  spentFen: number;
+  progressPercent: number;
+  summary: string;
+  reportedAt: string;
+  reportedBy: string;
+  late: boolean;
+}
+
+export const CHANGE_KINDS = ['scope', 'budget', 'schedule', 'contractor'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+export interface ChangeRequestRecord {
+  id: string;
+  kind: ChangeKind;
+  description: string;
+  budgetDeltaFen: number | null;
+  newPlannedCompletionDate: string | null;
+  status: 'pending' | 'approved' | 'rejected' | 'closed';
+  requestedAt: string;
+  requestedBy: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  opinion: string | null;
+  /** Art. 17: how much of an approved budget increase finance has allocated so far. */
+  fundedFen: number;
+}
+
+export const RECTIFICATION_REASONS = [
+  'unapproved-construction',
+  'unauthorized-change',
+  'acceptance-delay',
+  'late-filing',
+  'missing-report',
+  'sharing-noncompliance',
+  'other',
+] as const;
+export type RectificationReason = (typeof RECTIFICATION_REASONS)[number];
+
+export interface RectificationResponseRecord {
+  description: string;
+  evidenceRef: string;
+  at: string;
+  by: string;
+  review: { decision: 'accept' | 'reject'; opinion: string; at: string; by: string } | null;
+}
+
+export interface RectificationRecord {
+  id: string;
+  reason: RectificationReason;
+  description: string;
+  issuedByRole: Role;
+  issuedBy: string;
+  issuedAt: string;
+  automatic: boolean;
+  dueOn: string | null;
+  /**
+   * awaiting-response → awaiting-review → accepted; failed: the deadline passed or the response
+   * was rejected (funds suspended, BDB decides); closed: ended by termination/decommissioning.
+   */
+  status: 'awaiting-response' | 'awaiting-review' | 'accepted' | 'failed' | 'closed';
+  /** Art. 22: set once it failed; keeps the funds suspended until it is accepted. */
+  hasFailed: boolean;
+  deadlineId: string;
+  responses: RectificationResponseRecord[];
+  extensions: { dueOn: string; reason: string; at: string; by: string }[];
+}
+
+export const SHARING_TYPES = ['unconditional', 'conditional', 'not-shared'] as const;
+export type SharingType = (typeof SHARING_TYPES)[number];
+
+export interface CatalogEntryRecord {
+  code: string;
+  name: string;
+  sharingType: SharingType;
+  updateCycle: string;
+  registeredAt: string;
+  registeredBy: string;
+}
+
+export interface AcceptanceRecord {
+  preliminary: { reportRef: string; completedOn: string; at: string; by: string } | null;
+  technical: {
+    decision: 'pass' | 'fail';
+    opinion: string;
+    securityControllable: boolean;
+    mlpsLevel: number | null;
+    cryptoAssessmentPassed: boolean;
+    at: string;
+    by: string;
+  } | null;
+  completion: { decision: 'pass' | 'fail'; opinion: string; at: string; by: string } | null;
+  /** Art. 18: each failed joint acceptance, with the opinion the project went back with. */
+  returns: { by: 'technical' | 'completion'; opinion: string; at: string }[];
+}
+
+export interface CompletionReportRecord {
+  reportRef: string;
+  filedAt: string;
+  filedBy: string;
+  late: boolean;
+}
+
+export interface OmReviewRecord {
+  year: number;
+  approvedFen: number;
+  opinion: string;
+  reviewedAt: string;
+  reviewedBy: string;
+  /** Art. 23: the evaluation result the review was made with. */
+  latestEvaluation: { year: number; sharingCompliant: boolean } | null;
+}
+
+export interface EvaluationRecord {
+  year: number;
+  fundUseScore: number;
+  outputScore: number;
+  effectScore: number;
+  satisfactionScore: number;
+  sharingCompliant: boolean;
+  summary: string;
+  evaluatedAt: string;
+  evaluatedBy: string;
+}
+
+export const INCIDENT_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
+
+export interface IncidentRecord {
+  id: string;
+  occurredAt: string;
+  severity: IncidentSeverity;
+  description: string;
+  handling: string;
+  reportedAt: string;
+  reportedBy: string;
+}
+
+export interface DrillRecord {
+  id: string;
+  heldOn: string;
+  scenario: string;
+  summary: string;
+  recordedAt: string;
+  recordedBy: string;
+}
+
 /** shared/API.md "ProjectView": the answer to GET /v1/projects/:id and to every command. */
 export interface ProjectView {
   id: string;
@@ -123,18 +447,26 @@ export interface ProjectView {
   estimate: Estimate;
   stage: Stage;
   createdAt: string;
-  policy: { jurisdiction: string; version: number };
+  policy: PolicyRef;
   plannedCompletionDate: string;
+  documents: ApplicationDocuments;
   pendingActions: PendingAction[];
   deadlines: DeadlineView[];
   funds: { suspended: boolean; construction: FundBalance; om: FundBalance };
-  contracts: unknown[];
-  changeRequests: unknown[];
-  rectifications: unknown[];
-  catalogEntries: unknown[];
-  evaluations: unknown[];
-  incidents: unknown[];
-  drills: unknown[];
+  allocations: AllocationRecord[];
+  publicityObjections: ObjectionRecord[];
+  technicalReviews: TechnicalReviewRecord[];
+  contracts: ContractRecord[];
+  progressReports: ProgressReportRecord[];
+  changeRequests: ChangeRequestRecord[];
+  rectifications: RectificationRecord[];
+  catalogEntries: CatalogEntryRecord[];
+  acceptance: AcceptanceRecord;
+  completionReport: CompletionReportRecord | null;
+  omReviews: OmReviewRecord[];
+  evaluations: EvaluationRecord[];
+  incidents: IncidentRecord[];
+  drills: DrillRecord[];
   violations: Violation[];
   decisions: Decision[];
 }

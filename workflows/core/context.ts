@@ -1,0 +1,419 @@
+/**
+ * The mutation context of one command or deadline event: it changes a *draft* of the state (the
+ * Project commits the draft only when nothing was refused) and collects the effects. The shared
+ * consequences live here: money movements and freezes, deadlines, automatic rectification orders,
+ * suspension and termination.
+ */
+import { maxDate, maxPeriod, nextQuarter, quarterEnd, quarterOf, shanghaiDate } from './dates.ts';
+import type { Bucket, Effect, FundMovement, NotifyEffect } from './effects.ts';
+import { Rejection } from './errors.ts';
+import type { DeadlineRecord, ProjectState } from './state.ts';
+import { openDeadline, openDeadlines, pendingActions } from './view.ts';
+import {
+  FUND_TYPES,
+  type Actor,
+  type AllocationRecord,
+  type DeadlineKind,
+  type DeadlineRule,
+  type DeadlineStatus,
+  type Duration,
+  type FreezeReason,
+  type FundBalance,
+  type FundType,
+  type RectificationReason,
+  type RectificationRecord,
+  type Role,
+  type Stage,
+} from './types.ts';
+
+const BUCKET_FIELD: Record<Bucket, keyof FundBalance> = {
+  held: 'heldFen',
+  available: 'availableFen',
+  frozen: 'frozenFen',
+  disbursed: 'disbursedFen',
+  cancelled: 'cancelledFen',
+};
+
+export class Ctx {
+  readonly effects: Effect[] = [];
+  /** The Asia/Shanghai calendar date of `now`. */
+  readonly today: string;
+
+  constructor(
+    readonly s: ProjectState,
+    readonly actor: Actor,
+    readonly now: string,
+  ) {
+    this.today = shanghaiDate(now);
+  }
+
+  get policy() {
+    return this.s.input.policy.deadlines;
+  }
+
+  // --- refusals -------------------------------------------------------------------------------
+
+  /** 409 invalid_transition, carrying the current stage and who must act (shared/API.md). */
+  invalidTransition(message: string): Rejection {
+    return new Rejection(409, 'invalid_transition', message, { stage: this.s.stage, pendingActions: pendingActions(this.s) });
+  }
+
+  requireStage(...stages: Stage[]): void {
+    if (!stages.includes(this.s.stage)) {
+      throw this.invalidTransition(`Not possible in stage ${this.s.stage}; needs ${stages.join(' or ')}.`);
+    }
+  }
+
+  // --- records and effects ----------------------------------------------------------------------
+
+  /** Art. 24-25: every accepted change is traced to who, what and when. */
+  audit(action: string, detail: Record<string, unknown>, actor: Actor = this.actor): void {
+    this.effects.push({ type: 'audit', action, actor, at: this.now, detail });
+  }
+
+  notify(role: Role, kind: string, detail: string, dueAt?: string | null): void {
+    const effect: NotifyEffect = { type: 'notify', recipient: { role }, kind, detail };
+    if (role === 'department') effect.recipient.department = this.s.input.department;
+    if (dueAt) effect.dueAt = dueAt;
+    this.effects.push(effect);
+  }
+
+  decision(action: string, decision?: string, opinion?: string): void {
+    const d: ProjectState['decisions'][number] = { action, role: this.actor.role, by: this.actor.name, at: this.now };
+    if (decision !== undefined) d.decision = decision;
+    if (opinion !== undefined) d.opinion = opinion;
+    this.s.decisions.push(d);
+  }
+
+  violation(kind: string, article: string, detail: string): void {
+    this.s.violations.push({ kind, article, at: this.now, detail });
+  }
+
+  // --- deadlines ----------------------------------------------------------------------------------
+
+  /**
+   * Records a deadline as open without dates and asks the workflow to schedule it (the calendar
+   * activity computes dueAt/remindAt; the core never counts working days).
+   */
+  startDeadline(kind: DeadlineKind, ref: string | null, startsOn: string, rule: DeadlineRule, reminder: Duration | null): DeadlineRecord {
+    this.s.seq.deadline += 1;
+    const d: DeadlineRecord = {
+      id: `dl-${this.s.seq.deadline}`,
+      kind,
+      ref,
+      startsOn,
+      rule: { ...rule },
+      reminder: reminder ? { ...reminder } : null,
+      dueAt: null,
+      remindAt: null,
+      reminded: false,
+      status: 'open',
+      closedAt: null,
+    };
+    this.s.deadlines.push(d);
+    const start: Extract<Effect, { type: 'startDeadline' }>['deadline'] = {
+      id: d.id,
+      kind,
+      startsOn,
+      rule: { ...rule },
+      reminder: reminder ? { ...reminder } : null,
+    };
+    if (ref !== null) start.ref = ref;
+    this.effects.push({ type: 'startDeadline', deadline: start });
+    return d;
+  }
+
+  closeDeadline(d: DeadlineRecord | undefined, status: Exclude<DeadlineStatus, 'open'>): void {
+    if (!d || d.status !== 'open') return;
+    d.status = status;
+    d.closedAt = this.now;
+  }
+
+  deadline(id: string): DeadlineRecord | undefined {
+    return this.s.deadlines.find((d) => d.id === id);
+  }
+
+  // --- money ----------------------------------------------------------------------------------
+
+  /** Books one movement on the balances and emits it with its idempotency key. */
+  move(
+    kind: FundMovement['kind'],
+    fundType: FundType,
+    amountFen: number,
+    from: Bucket | null,
+    to: Bucket,
+    opts: { allocationId?: string; reason?: string } = {},
+  ): void {
+    if (!Number.isSafeInteger(amountFen) || amountFen <= 0) throw new Error(`bad movement amount ${amountFen}`);
+    const balance = this.s.funds[fundType];
+    if (from === null) {
+      balance.allocatedFen += amountFen;
+    } else {
+      const field = BUCKET_FIELD[from];
+      if (balance[field] < amountFen) throw new Error(`${fundType} ${from} would become negative`);
+      balance[field] -= amountFen;
+    }
+    balance[BUCKET_FIELD[to]] += amountFen;
+    this.s.seq.movement += 1;
+    const sequence = this.s.seq.movement;
+    const projectId = this.s.input.id;
+    this.effects.push({
+      type: 'fundMovement',
+      movement: {
+        key: `${projectId}:${sequence}:${kind}:${fundType}`,
+        projectId,
+        sequence,
+        kind,
+        fundType,
+        amountFen,
+        from,
+        to,
+        allocationId: opts.allocationId ?? null,
+        reason: opts.reason ?? null,
+        at: this.now,
+      },
+    });
+  }
+
+  /** Which freeze applies to newly available money of a fund type now, if any. */
+  activeFreeze(fundType: FundType): FreezeReason | null {
+    if (this.s.funds.suspended) return 'suspension'; // Art. 22: construction and O&M funds suspended
+    if (fundType === 'construction' && this.s.completionReportOverdue) return 'completion-report'; // Art. 21
+    return null;
+  }
+
+  /**
+   * Keeps the invariant "while a freeze applies, nothing of that fund type is available": freezes
+   * all available money under the applicable reason.
+   */
+  enforceFreezes(fundType: FundType): void {
+    const reason = this.activeFreeze(fundType);
+    const available = this.s.funds[fundType].availableFen;
+    if (reason === null || available === 0) return;
+    this.move('freeze', fundType, available, 'available', 'frozen', { reason });
+    this.s.frozenBy[fundType][reason] += available;
+  }
+
+  /** Unfreezes exactly what `reason` froze (the caller has lifted that reason first). */
+  releaseFreeze(reason: FreezeReason): void {
+    for (const fundType of FUND_TYPES) {
+      const amount = this.s.frozenBy[fundType][reason];
+      if (amount === 0) continue;
+      this.move('unfreeze', fundType, amount, 'frozen', 'available', { reason });
+      this.s.frozenBy[fundType][reason] = 0;
+      // Another reason may still hold (e.g. suspension while the completion report freeze ends).
+      this.enforceFreezes(fundType);
+    }
+  }
+
+  /** Art. 11: the publicity period ended without an upheld objection: held → available. */
+  publish(a: AllocationRecord): void {
+    this.move('publish', a.fundType, a.amountFen, 'held', 'available', { allocationId: a.id });
+    a.status = 'published';
+    a.publishedAt = this.now;
+    // Money published while funds are suspended (or the completion report is overdue) goes
+    // straight on to frozen.
+    this.enforceFreezes(a.fundType);
+    this.notify('finance', 'allocation-published', `Allocation ${a.id} (${a.amountFen} fen) published.`);
+    if (this.s.stage === 'publicity' && a.fundType === 'construction') {
+      // Art. 11, 13: the first construction budget is public; the department may sign contracts.
+      this.s.stage = 'contracting';
+      this.notify('department', 'contracting-open', 'Construction budget published: contracts may be signed.');
+    }
+  }
+
+  /** Art. 11: an upheld objection cancels the allocation's held money. */
+  cancelAllocation(a: AllocationRecord, reason: string): void {
+    if (a.status !== 'publicity' && a.status !== 'awaiting-objection') return;
+    this.move('cancel', a.fundType, a.amountFen, 'held', 'cancelled', { allocationId: a.id, reason });
+    a.status = 'cancelled';
+    a.cancelledAt = this.now;
+    this.closeDeadline(this.deadline(a.publicityDeadlineId), 'cancelled');
+    // Art. 17: the budget increase it funded may be allocated again.
+    for (const f of a.fundedChanges) {
+      const cr = this.s.changeRequests.find((c) => c.id === f.changeRequestId);
+      if (cr) cr.fundedFen -= f.amountFen;
+    }
+    for (const o of this.s.objections) if (o.allocationId === a.id && o.status === 'open') o.status = 'moot';
+    if (this.s.stage === 'publicity' && a.fundType === 'construction') this.s.stage = 'budgeting';
+    this.notify('finance', 'allocation-cancelled', `Allocation ${a.id} cancelled (${reason}).`);
+  }
+
+  /** Termination and decommissioning cancel all unspent money (held/available/frozen → cancelled). */
+  cancelUnspent(reason: string): void {
+    for (const fundType of FUND_TYPES) {
+      for (const bucket of ['held', 'available', 'frozen'] as const) {
+        const amount = this.s.funds[fundType][BUCKET_FIELD[bucket]];
+        if (amount > 0) this.move('cancel', fundType, amount, bucket, 'cancelled', { reason });
+      }
+      this.s.frozenBy[fundType] = { suspension: 0, 'completion-report': 0 };
+    }
+    for (const a of this.s.allocations) {
+      if (a.status === 'publicity' || a.status === 'awaiting-objection') {
+        a.status = 'cancelled';
+        a.cancelledAt = this.now;
+      }
+    }
+    for (const o of this.s.objections) if (o.status === 'open') o.status = 'moot';
+  }
+
+  // --- stage consequences ---------------------------------------------------------------------
+
+  /** Art. 22: the acceptance-delay deadline: 90 calendar days after the planned completion date. */
+  startAcceptanceDelay(startsOn: string): void {
+    const p = this.policy.acceptanceDelay;
+    this.startDeadline('acceptance-delay', null, startsOn, p.duration, p.reminder);
+  }
+
+  /**
+   * Art. 16: while in construction there is always one open progress-report deadline: for the
+   * earliest period not yet reported, not before the current quarter and after the last period
+   * already met or missed. It starts at the quarter end (possibly in the future); the next one is
+   * started when it is met or missed, so no separate quarter-end timer is needed.
+   */
+  ensureProgressDeadline(): void {
+    if (this.s.stage !== 'construction' || openDeadline(this.s, 'progress-report')) return;
+    let period = quarterOf(this.today);
+    for (const d of this.s.deadlines) {
+      if (d.kind === 'progress-report' && d.ref && (d.status === 'met' || d.status === 'missed')) {
+        period = maxPeriod(period, nextQuarter(d.ref));
+      }
+    }
+    while (this.s.progressReports.some((r) => r.period === period)) period = nextQuarter(period);
+    const p = this.policy.progressReport;
+    this.startDeadline('progress-report', period, quarterEnd(period), p.duration, p.reminder);
+  }
+
+  /**
+   * Art. 23: while operating there is always one open annual-evaluation deadline: for the earliest
+   * operating year not yet evaluated, due on 31 March (policy) of the following year.
+   */
+  ensureAnnualEvaluationDeadline(): void {
+    const since = this.s.operatingSince;
+    if (this.s.stage !== 'operating' || since === null || openDeadline(this.s, 'annual-evaluation')) return;
+    const firstYear = Number(since.slice(0, 4));
+    let year = firstYear;
+    for (const d of this.s.deadlines) {
+      if (d.kind === 'annual-evaluation' && d.ref && (d.status === 'met' || d.status === 'missed')) {
+        year = Math.max(year, Number(d.ref) + 1);
+      }
+    }
+    while (this.s.evaluations.some((e) => e.year === year)) year += 1;
+    const p = this.policy.annualEvaluation;
+    const startsOn = year === firstYear ? since : `${year}-01-01`;
+    this.startDeadline('annual-evaluation', String(year), startsOn, { until: `${year + 1}-${p.dueMonthDay}` }, p.reminder);
+  }
+
+  /** Contracting → construction (first contract) or back from a failed joint acceptance (Art. 18). */
+  enterConstruction(acceptanceDelayFrom: string): void {
+    this.s.stage = 'construction';
+    this.startAcceptanceDelay(acceptanceDelayFrom);
+    this.ensureProgressDeadline();
+  }
+
+  /** Art. 18: a failed technical or completion acceptance returns the project to construction. */
+  returnToConstruction(by: 'technical' | 'completion', opinion: string): void {
+    this.s.acceptance.returns.push({ by, opinion, at: this.now });
+    // The other result is cleared: both acceptances are repeated after the rework.
+    this.s.acceptance.technical = null;
+    this.s.acceptance.completion = null;
+    // The planned completion date has usually passed: the new acceptance-delay period runs from
+    // the later of that date and today (decision beyond the brief).
+    this.enterConstruction(maxDate(this.s.plannedCompletionDate, this.today));
+    this.notify('department', 'joint-acceptance-failed', `The ${by} acceptance failed: ${opinion}`);
+  }
+
+  /** Art. 18, 21: both acceptances passed → the completion report is due within 7 working days. */
+  completeJointAcceptance(): void {
+    this.s.stage = 'completion_filing';
+    const p = this.policy.completionReport;
+    const d = this.startDeadline('completion-report', null, this.today, p.duration, p.reminder);
+    this.notify('department', 'completion-report-due', `Joint acceptance passed: file the completion report (${d.id}).`);
+    this.notify('bdb', 'joint-acceptance-passed', 'Technical and completion acceptance both passed.');
+  }
+
+  // --- rectification (Art. 22) ------------------------------------------------------------------
+
+  issueRectification(opts: {
+    reason: RectificationReason;
+    description: string;
+    dueOn: string | null;
+    issuer: Actor;
+    automatic: boolean;
+  }): RectificationRecord {
+    this.s.seq.rectification += 1;
+    const id = `rect-${this.s.seq.rectification}`;
+    const p = this.policy.rectification;
+    // Art. 22: a deadline of 20 working days (policy) or the order's own date.
+    const d = this.startDeadline('rectification', id, this.today, opts.dueOn ? { until: opts.dueOn } : p.duration, p.reminder);
+    const r: RectificationRecord = {
+      id,
+      reason: opts.reason,
+      description: opts.description,
+      issuedByRole: opts.issuer.role,
+      issuedBy: opts.issuer.name,
+      issuedAt: this.now,
+      automatic: opts.automatic,
+      dueOn: opts.dueOn,
+      status: 'awaiting-response',
+      hasFailed: false,
+      deadlineId: d.id,
+      responses: [],
+      extensions: [],
+    };
+    this.s.rectifications.push(r);
+    const decision: ProjectState['decisions'][number] = {
+      action: 'rectification-order',
+      role: opts.issuer.role,
+      by: opts.issuer.name,
+      at: this.now,
+      decision: opts.reason,
+      opinion: opts.description,
+    };
+    this.s.decisions.push(decision);
+    this.notify('department', 'rectification-order', `Rectification ${id} (${opts.reason}): ${opts.description}`);
+    if (opts.automatic) this.notify('bdb', 'rectification-order', `Automatic rectification ${id} (${opts.reason}) issued.`);
+    return r;
+  }
+
+  /**
+   * Art. 22: the rectification deadline passed, or the response was rejected: construction and
+   * O&M funds are suspended (all available money frozen) until the BDB extends or terminates.
+   */
+  failRectification(r: RectificationRecord, why: string): void {
+    r.status = 'failed';
+    r.hasFailed = true;
+    this.closeDeadline(this.deadline(r.deadlineId), 'cancelled');
+    this.violation('rectification-failed', 'Art. 22', `Rectification ${r.id} (${r.reason}) failed: ${why}.`);
+    if (!this.s.funds.suspended) {
+      this.s.funds.suspended = true;
+      for (const fundType of FUND_TYPES) this.enforceFreezes(fundType);
+      this.notify('finance', 'funds-suspended', `Funds suspended: rectification ${r.id} failed.`);
+    }
+    this.notify('bdb', 'rectification-decision', `Rectification ${r.id} failed (${why}): extend the deadline or terminate.`);
+    this.notify('department', 'rectification-failed', `Rectification ${r.id} failed (${why}); funds are suspended.`);
+  }
+
+  /** Art. 22: accepted rectification → funds unfrozen, once no failed rectification remains. */
+  liftSuspensionIfClear(): void {
+    if (!this.s.funds.suspended) return;
+    if (this.s.rectifications.some((r) => r.hasFailed && r.status !== 'accepted')) return;
+    this.s.funds.suspended = false;
+    this.releaseFreeze('suspension');
+    this.notify('finance', 'funds-unsuspended', 'Rectification accepted: funds released.');
+    this.notify('department', 'funds-unsuspended', 'Rectification accepted: funds released.');
+  }
+
+  /** Termination, withdrawal and decommissioning: unspent money cancelled, deadlines cancelled. */
+  end(stage: 'terminated' | 'decommissioned', reason: string): void {
+    this.s.stage = stage;
+    this.cancelUnspent(stage === 'terminated' ? 'termination' : 'decommission');
+    for (const d of openDeadlines(this.s)) this.closeDeadline(d, 'cancelled');
+    for (const r of this.s.rectifications) if (r.status !== 'accepted') r.status = 'closed';
+    for (const c of this.s.changeRequests) if (c.status === 'pending') c.status = 'closed';
+    this.s.funds.suspended = false;
+    this.s.completionReportOverdue = false;
+    this.notify('finance', stage, `Project ${stage}: ${reason}. Unspent money cancelled.`);
+    this.notify('department', stage, `Project ${stage}: ${reason}.`);
+  }
+}

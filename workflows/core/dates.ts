@@ -1,0 +1,74 @@
+/**
+ * Calendar arithmetic on given strings only (no clock): Asia/Shanghai dates of instants, quarters
+ * and years. Working days are never computed here; the calendar activity does that.
+ */
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const PERIOD = /^(\d{4})Q([1-4])$/;
+/** China has no daylight saving time since 1991: Asia/Shanghai is always UTC+8. */
+const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+
+/** A calendar date `YYYY-MM-DD` that exists. */
+export function isCalendarDate(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const m = DATE.exec(value);
+  if (!m) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+/** An ISO 8601 instant (or date) that parses. */
+export function isInstant(value: unknown): value is string {
+  return typeof value === 'string' && value.length >= 10 && !Number.isNaN(Date.parse(value));
+}
+
+/** The Asia/Shanghai calendar date of an instant. */
+export function shanghaiDate(instant: string): string {
+  return new Date(Date.parse(instant) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Midnight at the start of an Asia/Shanghai date, as an ISO instant (UTC). */
+export function shanghaiStartOfDay(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - SHANGHAI_OFFSET_MS).toISOString();
+}
+
+export const maxDate = (a: string, b: string): string => (a >= b ? a : b);
+export const laterInstant = (a: string, b: string): string => (Date.parse(a) >= Date.parse(b) ? a : b);
+export const isBefore = (a: string, b: string): boolean => Date.parse(a) < Date.parse(b);
+
+export function isPeriod(value: unknown): value is string {
+  return typeof value === 'string' && PERIOD.test(value);
+}
+
+/** The quarter (`2026Q3`) a date falls in. */
+export function quarterOf(date: string): string {
+  const year = date.slice(0, 4);
+  const month = Number(date.slice(5, 7));
+  return `${year}Q${Math.floor((month - 1) / 3) + 1}`;
+}
+
+function splitPeriod(period: string): [number, number] {
+  const m = PERIOD.exec(period);
+  if (!m) throw new Error(`not a period: ${period}`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+export function nextQuarter(period: string): string {
+  const [year, q] = splitPeriod(period);
+  return q === 4 ? `${year + 1}Q1` : `${year}Q${q + 1}`;
+}
+
+export function quarterStart(period: string): string {
+  const [year, q] = splitPeriod(period);
+  return `${year}-${String((q - 1) * 3 + 1).padStart(2, '0')}-01`;
+}
+
+export function quarterEnd(period: string): string {
+  const [year, q] = splitPeriod(period);
+  const endMonth = q * 3;
+  const lastDay = new Date(Date.UTC(year, endMonth, 0)).getUTCDate();
+  return `${year}-${String(endMonth).padStart(2, '0')}-${String(lastDay).padStart(2, '0')}`;
+}
+
+/** Periods compare as strings: `2026Q4` < `2027Q1`. */
+export const maxPeriod = (a: string, b: string): string => (a >= b ? a : b);

@@ -1,0 +1,806 @@
+/**
+ * The rules of 晋市政办〔2019〕44号, one handler per command and one consequence per deadline kind.
+ * Every handler first validates, then refuses (throws Rejection) and only then changes the draft
+ * state, citing its article. Order of refusals: 400 payload → 409 stage → 404 id → 422 business.
+ */
+import type { CommandName, CommandPayloads } from './commands.ts';
+import type { Ctx } from './context.ts';
+import { isCalendarDate, isInstant, isPeriod, quarterStart } from './dates.ts';
+import { Rejection } from './errors.ts';
+import type { DeadlineRecord } from './state.ts';
+import { latestEvaluation, omAllocatedForYear, openDeadline, openDeadlines, unfundedBudgetIncrease } from './view.ts';
+import {
+  CHANGE_KINDS,
+  FUND_TYPES,
+  INCIDENT_SEVERITIES,
+  RECTIFICATION_REASONS,
+  SHARING_TYPES,
+  type Stage,
+  type TechnicalReviewChecklist,
+} from './types.ts';
+
+// --- payload validation (the API validates with zod; signals reach the core unvalidated) -------
+
+type Check = (value: unknown) => string | null;
+
+const text: Check = (v) => (typeof v === 'string' && v.length <= 10_000 ? null : 'must be a string');
+const ref: Check = (v) => (typeof v === 'string' && v.trim().length > 0 && v.length <= 2048 ? null : 'must be a non-empty string');
+const bool: Check = (v) => (typeof v === 'boolean' ? null : 'must be a boolean');
+const date: Check = (v) => (isCalendarDate(v) ? null : 'must be a calendar date YYYY-MM-DD');
+const instant: Check = (v) => (isInstant(v) ? null : 'must be an ISO 8601 instant');
+const int =
+  (min: number, max = Number.MAX_SAFE_INTEGER): Check =>
+  (v) =>
+    Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max ? null : `must be an integer ${min}..${max}`;
+const fen = int(0);
+const positiveFen = int(1);
+const year = int(2000, 2100);
+const score = int(0, 100);
+const percent: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100 ? null : 'must be a number 0..100');
+const oneOf =
+  (values: readonly string[]): Check =>
+  (v) =>
+    typeof v === 'string' && values.includes(v) ? null : `must be one of ${values.join(', ')}`;
+const optional =
+  (check: Check): Check =>
+  (v) =>
+    v === undefined || v === null ? null : check(v);
+const object =
+  (spec: Record<string, Check>): Check =>
+  (v) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'must be an object';
+    const bad = Object.entries(spec).find(([k, check]) => check((v as Record<string, unknown>)[k]) !== null);
+    return bad ? `${bad[0]} ${bad[1]((v as Record<string, unknown>)[bad[0]])}` : null;
+  };
+
+function validate(payload: unknown, spec: Record<string, Check>): void {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new Rejection(400, 'validation_failed', 'The payload must be an object.', { errors: [{ path: 'payload', message: 'must be an object' }] });
+  }
+  const errors: { path: string; message: string }[] = [];
+  for (const [key, check] of Object.entries(spec)) {
+    const message = check((payload as Record<string, unknown>)[key]);
+    if (message !== null) errors.push({ path: key, message });
+  }
+  if (errors.length > 0) {
+    throw new Rejection(400, 'validation_failed', `Invalid payload: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
+  }
+}
+
+const refuse = (code: string, message: string, details: Record<string, unknown> = {}) => new Rejection(422, code, message, details);
+const notFound = (what: string) => new Rejection(404, 'not_found', `No ${what}.`);
+const alreadyExists = (what: string) => new Rejection(409, 'already_exists', `${what} already exists.`);
+
+const CHECKLIST_ITEMS = ['resourceCatalog', 'dataSharing', 'intensiveConstruction', 'cloudDeployment', 'securityControllable'] as const;
+const checklist = object(Object.fromEntries(CHECKLIST_ITEMS.map((k) => [k, bool])));
+const documents = object({ proposal: ref, feasibilityStudy: ref, preliminaryDesign: ref, investmentEstimate: ref });
+
+/** Withdrawal is possible before construction only (shared/DOMAIN.md, brief). */
+const BEFORE_CONSTRUCTION: Stage[] = ['technical_review', 'submitted', 'establishment_review', 'budgeting', 'publicity', 'contracting'];
+/** Art. 19: the resource catalogue may be registered from construction on. */
+const CATALOG_STAGES: Stage[] = ['construction', 'preliminary_acceptance', 'joint_acceptance', 'completion_filing', 'operating'];
+/** Art. 29: security incidents and drills from contracting on. */
+const SECURITY_STAGES: Stage[] = ['contracting', ...CATALOG_STAGES];
+/** Art. 17: change requests while the project is being built. */
+const CHANGE_STAGES: Stage[] = ['contracting', 'construction', 'preliminary_acceptance'];
+
+type Handler<K extends CommandName> = (ctx: Ctx, p: CommandPayloads[K]) => void;
+
+export const HANDLERS: { [K in CommandName]: Handler<K> } = {
+  technicalReview(ctx, p) {
+    validate(p, { decision: oneOf(['pass', 'revise', 'reject']), opinion: text, checklist });
+    ctx.requireStage('technical_review');
+    const missing = CHECKLIST_ITEMS.filter((k) => !(p.checklist as TechnicalReviewChecklist)[k]);
+    // Art. 7: the BDB passes a design only if every checklist item (catalogue, sharing, intensive
+    // construction, cloud deployment, security & 自主可控) is satisfied.
+    if (p.decision === 'pass' && missing.length > 0) {
+      throw refuse('checklist_incomplete', `Art. 7: a pass needs every checklist item; missing ${missing.join(', ')}.`, { missing });
+    }
+    const s = ctx.s;
+    s.technicalReviews.push({
+      decision: p.decision,
+      opinion: p.opinion,
+      checklist: { ...p.checklist },
+      at: ctx.now,
+      by: ctx.actor.name,
+    });
+    ctx.decision('technical-review', p.decision, p.opinion);
+    if (p.decision === 'pass') {
+      // Art. 8: the technical review opinion is a prerequisite (审批要件) of establishment approval.
+      s.stage = 'establishment_review';
+      ctx.notify('approval', 'establishment-review', 'Technical review passed: establishment approval awaited.');
+    } else if (p.decision === 'revise') {
+      // Art. 7 (brief): back to the department, which resubmits.
+      s.stage = 'submitted';
+      ctx.notify('department', 'revise', `Technical review asks for revision: ${p.opinion}`);
+    } else {
+      // Art. 9: designs against sharing / intensive construction policy are not established.
+      s.stage = 'rejected';
+      ctx.notify('department', 'rejected', `Technical review rejected the project: ${p.opinion}`);
+    }
+  },
+
+  resubmission(ctx, p) {
+    validate(p, { documents, note: text });
+    ctx.requireStage('submitted');
+    // Art. 7-8: the revised application documents go back to the BDB's technical review.
+    ctx.s.documents = { ...p.documents };
+    ctx.s.stage = 'technical_review';
+    ctx.decision('resubmission', undefined, p.note);
+    ctx.notify('bdb', 'technical-review', 'The department resubmitted the application.');
+  },
+
+  establishment(ctx, p) {
+    validate(p, { decision: oneOf(['approve', 'reject']), approvalNo: text, opinion: text });
+    // Art. 8: establishment approval (审批立项) requires a passed technical review: the stage is
+    // reachable only through a technical review `pass`.
+    ctx.requireStage('establishment_review');
+    if (p.decision === 'approve' && p.approvalNo.trim() === '') {
+      throw new Rejection(400, 'validation_failed', 'An approval needs its approvalNo.', {
+        errors: [{ path: 'approvalNo', message: 'required when approving' }],
+      });
+    }
+    ctx.decision('establishment', p.decision, p.opinion);
+    if (p.decision === 'approve') {
+      ctx.s.approvalNo = p.approvalNo;
+      ctx.s.stage = 'budgeting'; // Art. 10: finance budgets approved projects
+      ctx.notify('finance', 'budget', `Project established (${p.approvalNo}): construction budget awaited.`);
+    } else {
+      ctx.s.stage = 'rejected'; // Art. 9
+      ctx.notify('department', 'rejected', `Establishment refused: ${p.opinion}`);
+    }
+  },
+
+  budget(ctx, p) {
+    validate(p, { fundType: oneOf(FUND_TYPES), year, amountFen: positiveFen, cityShareFen: fen, countyShareFen: fen });
+    const s = ctx.s;
+    const first = p.fundType === 'construction' && s.stage === 'budgeting';
+    if (p.fundType === 'construction') {
+      // Art. 10: the construction budget after establishment; later ones only for approved
+      // budget increases (Art. 17) while the project is being built.
+      if (!first) ctx.requireStage('budgeting', 'contracting', 'construction');
+    } else {
+      // Art. 21: no O&M budget while the completion report is unfiled (or overdue).
+      if (s.stage === 'completion_filing') {
+        throw refuse('completion_report_missing', 'Art. 21: no O&M budget before the completion report is filed.');
+      }
+      ctx.requireStage('operating');
+    }
+    // Art. 12: city-county co-built projects split every allocation into the two shares.
+    if (p.cityShareFen + p.countyShareFen !== p.amountFen) {
+      throw refuse('share_mismatch', 'Art. 12: cityShareFen + countyShareFen must equal amountFen.');
+    }
+    if (p.fundType === 'construction' && !first) {
+      // Art. 17: approved budget increases then need a finance allocation, up to the increase.
+      const room = unfundedBudgetIncrease(s);
+      if (room === 0) throw refuse('no_approved_budget_change', 'Art. 17: a further construction allocation needs an approved budget change request.');
+      if (p.amountFen > room) {
+        throw refuse('exceeds_approved_change', `Art. 17: only ${room} fen of approved budget increases are unfunded.`, { availableFen: room });
+      }
+    }
+    if (p.fundType === 'om') {
+      // Art. 9: a project that does not share data gets no O&M funds.
+      if (latestEvaluation(s)?.sharingCompliant === false) {
+        throw refuse('sharing_noncompliant', 'Art. 9: the latest evaluation found the project not sharing data; no O&M funds.');
+      }
+      // Art. 21: O&M costs are budgeted after the BDB reviewed them, every year.
+      const review = s.omReviews.find((r) => r.year === p.year);
+      if (!review || review.approvedFen === 0) {
+        throw refuse('om_review_missing', `Art. 21: no approved BDB O&M review for ${p.year}.`);
+      }
+      const remaining = review.approvedFen - omAllocatedForYear(s, p.year);
+      if (p.amountFen > remaining) {
+        throw refuse('exceeds_om_review', `Art. 21: only ${remaining} fen of the reviewed O&M cost for ${p.year} remain.`, { availableFen: remaining });
+      }
+    }
+
+    s.seq.allocation += 1;
+    const id = `alloc-${s.seq.allocation}`;
+    // Art. 11: every allocation is publicised; its money is held until the period ends.
+    const pub = ctx.policy.publicity;
+    const deadline = ctx.startDeadline('publicity', id, ctx.today, pub.duration, pub.reminder);
+    const fundedChanges: { changeRequestId: string; amountFen: number }[] = [];
+    if (p.fundType === 'construction' && !first) {
+      let rest = p.amountFen;
+      for (const c of s.changeRequests) {
+        if (rest === 0) break;
+        if (c.kind !== 'budget' || c.status !== 'approved') continue;
+        const take = Math.min(rest, (c.budgetDeltaFen ?? 0) - c.fundedFen);
+        if (take <= 0) continue;
+        c.fundedFen += take;
+        rest -= take;
+        fundedChanges.push({ changeRequestId: c.id, amountFen: take });
+      }
+    }
+    s.allocations.push({
+      id,
+      fundType: p.fundType,
+      year: p.year,
+      amountFen: p.amountFen,
+      cityShareFen: p.cityShareFen,
+      countyShareFen: p.countyShareFen,
+      allocatedAt: ctx.now,
+      allocatedBy: ctx.actor.name,
+      status: 'publicity',
+      publicityDeadlineId: deadline.id,
+      publishedAt: null,
+      cancelledAt: null,
+      fundedChanges,
+    });
+    ctx.move('allocate', p.fundType, p.amountFen, null, 'held', { allocationId: id });
+    if (first) s.stage = 'publicity';
+    ctx.notify('bdb', 'publicity', `Allocation ${id} (${p.fundType}, ${p.amountFen} fen) is under publicity.`);
+    ctx.notify('department', 'allocation', `Allocation ${id} (${p.fundType}, ${p.amountFen} fen) is under publicity.`);
+  },
+
+  publicityObjection(ctx, p) {
+    validate(p, { summary: ref, allocationId: optional(ref) });
+    const s = ctx.s;
+    let allocation;
+    if (p.allocationId) {
+      allocation = s.allocations.find((a) => a.id === p.allocationId);
+      if (!allocation) throw notFound(`allocation ${p.allocationId}`);
+      if (allocation.status !== 'publicity') throw ctx.invalidTransition(`Allocation ${allocation.id} is not under publicity.`);
+    } else {
+      allocation = s.allocations.filter((a) => a.status === 'publicity').at(-1);
+      // Art. 11: objections are recorded during a publicity period.
+      if (!allocation) throw ctx.invalidTransition('No allocation is under publicity.');
+    }
+    s.seq.objection += 1;
+    const id = `obj-${s.seq.objection}`;
+    s.objections.push({
+      id,
+      allocationId: allocation.id,
+      summary: p.summary,
+      recordedAt: ctx.now,
+      recordedBy: ctx.actor.name,
+      status: 'open',
+      note: null,
+      resolvedAt: null,
+      resolvedBy: null,
+    });
+    ctx.notify('finance', 'publicity-objection', `Objection ${id} against allocation ${allocation.id}.`);
+    ctx.notify('department', 'publicity-objection', `Objection ${id} against allocation ${allocation.id}.`);
+  },
+
+  publicityObjectionResolution(ctx, p) {
+    validate(p, { oid: ref, upheld: bool, note: text });
+    const s = ctx.s;
+    const o = s.objections.find((x) => x.id === p.oid);
+    if (!o) throw notFound(`objection ${p.oid}`);
+    if (o.status !== 'open') throw ctx.invalidTransition(`Objection ${o.id} is already ${o.status}.`);
+    o.status = p.upheld ? 'upheld' : 'dismissed';
+    o.note = p.note;
+    o.resolvedAt = ctx.now;
+    o.resolvedBy = ctx.actor.name;
+    ctx.decision('publicity-objection-resolution', p.upheld ? 'upheld' : 'dismissed', p.note);
+    const a = s.allocations.find((x) => x.id === o.allocationId);
+    if (!a) return;
+    if (p.upheld) {
+      // Art. 11: an upheld objection cancels the held money; in stage publicity the project goes
+      // back to budgeting.
+      ctx.cancelAllocation(a, 'objection-upheld');
+    } else if (a.status === 'awaiting-objection' && !s.objections.some((x) => x.allocationId === a.id && x.status === 'open')) {
+      // Art. 11: the period is over and the last objection is dismissed: publish now.
+      ctx.publish(a);
+    }
+  },
+
+  contract(ctx, p) {
+    validate(p, { contractNo: ref, contractor: ref, amountFen: fen, signedOn: date, documentRef: optional(ref) });
+    const s = ctx.s;
+    ctx.requireStage('contracting', 'construction');
+    if (s.contracts.some((c) => c.contractNo === p.contractNo)) throw alreadyExists(`Contract ${p.contractNo}`);
+    if (p.signedOn > ctx.today) throw refuse('signed_in_future', 'A contract cannot be recorded before it is signed.');
+    // Art. 15: file each contract with the BDB within 5 working days of signing.
+    const f = ctx.policy.contractFiling;
+    const d = ctx.startDeadline('contract-filing', p.contractNo, p.signedOn, f.duration, f.reminder);
+    const filed = p.documentRef !== undefined && p.documentRef !== null;
+    s.contracts.push({
+      contractNo: p.contractNo,
+      contractor: p.contractor,
+      amountFen: p.amountFen,
+      signedOn: p.signedOn,
+      recordedAt: ctx.now,
+      recordedBy: ctx.actor.name,
+      documentRef: filed ? p.documentRef! : null,
+      filedAt: filed ? ctx.now : null,
+      filedLate: false,
+      filingDeadlineId: d.id,
+    });
+    if (filed) ctx.closeDeadline(d, 'met'); // filed together with the record
+    ctx.notify('bdb', filed ? 'contract-filing' : 'contract', `Contract ${p.contractNo} with ${p.contractor} signed ${p.signedOn}.`);
+    // Art. 13-14: the first signed contract starts construction.
+    if (s.stage === 'contracting') ctx.enterConstruction(s.plannedCompletionDate);
+  },
+
+  contractFiling(ctx, p) {
+    validate(p, { contractNo: ref, documentRef: ref });
+    const c = ctx.s.contracts.find((x) => x.contractNo === p.contractNo);
+    if (!c) throw notFound(`contract ${p.contractNo}`);
+    if (c.filedAt !== null) throw ctx.invalidTransition(`Contract ${c.contractNo} is already filed.`);
+    const d = ctx.deadline(c.filingDeadlineId);
+    // Art. 15: filing meets the deadline while it is open; a late filing keeps the violation.
+    c.filedLate = d?.status !== 'open';
+    ctx.closeDeadline(d, 'met');
+    c.documentRef = p.documentRef;
+    c.filedAt = ctx.now;
+    ctx.notify('bdb', 'contract-filing', `Contract ${c.contractNo} filed${c.filedLate ? ' late' : ''}.`);
+  },
+
+  progressReport(ctx, p) {
+    validate(p, { period: (v) => (isPeriod(v) ? null : 'must be a quarter like 2026Q3'), spentFen: fen, progressPercent: percent, summary: text });
+    const s = ctx.s;
+    // Art. 16: the department reports progress and fund use periodically during construction.
+    ctx.requireStage('construction');
+    if (s.progressReports.some((r) => r.period === p.period)) throw alreadyExists(`The report for ${p.period}`);
+    if (quarterStart(p.period) > ctx.today) throw refuse('period_not_started', `Period ${p.period} has not started.`);
+    const d = openDeadline(s, 'progress-report', p.period);
+    const late = s.deadlines.some((x) => x.kind === 'progress-report' && x.ref === p.period && x.status === 'missed');
+    ctx.closeDeadline(d, 'met');
+    s.progressReports.push({ ...pick(p, ['period', 'spentFen', 'progressPercent', 'summary']), reportedAt: ctx.now, reportedBy: ctx.actor.name, late });
+    ctx.ensureProgressDeadline();
+    ctx.notify('bdb', 'progress-report', `Progress report ${p.period}: ${p.progressPercent}%.`);
+  },
+
+  disbursement(ctx, p) {
+    validate(p, { fundType: oneOf(FUND_TYPES), amountFen: positiveFen, note: text });
+    const balance = ctx.s.funds[p.fundType];
+    // Art. 22: no disbursement while funds are suspended.
+    if (ctx.s.funds.suspended) throw new Rejection(409, 'funds_suspended', 'Art. 22: funds are suspended until the rectification is accepted.');
+    // Money rules: only available money is disbursed.
+    if (p.amountFen > balance.availableFen) {
+      throw refuse('insufficient_funds', `Only ${balance.availableFen} fen of ${p.fundType} money are available.`, { availableFen: balance.availableFen });
+    }
+    ctx.move('disburse', p.fundType, p.amountFen, 'available', 'disbursed');
+  },
+
+  changeRequest(ctx, p) {
+    validate(p, { kind: oneOf(CHANGE_KINDS), description: ref, budgetDeltaFen: optional(int(Number.MIN_SAFE_INTEGER)), newPlannedCompletionDate: optional(date) });
+    const s = ctx.s;
+    // Art. 17: major changes during construction need a change request assessed by the BDB.
+    ctx.requireStage(...CHANGE_STAGES);
+    const delta = p.budgetDeltaFen ?? null;
+    const newDate = p.newPlannedCompletionDate ?? null;
+    if (p.kind === 'budget' && !(delta !== null && delta > 0)) {
+      throw refuse('budget_delta_required', 'Art. 17: a budget change request needs a positive budgetDeltaFen.');
+    }
+    if (p.kind === 'schedule' && newDate === null) {
+      throw refuse('planned_completion_date_required', 'Art. 17: a schedule change request needs newPlannedCompletionDate.');
+    }
+    s.seq.changeRequest += 1;
+    const id = `cr-${s.seq.changeRequest}`;
+    s.changeRequests.push({
+      id,
+      kind: p.kind,
+      description: p.description,
+      budgetDeltaFen: p.kind === 'budget' ? delta : null,
+      newPlannedCompletionDate: p.kind === 'schedule' ? newDate : null,
+      status: 'pending',
+      requestedAt: ctx.now,
+      requestedBy: ctx.actor.name,
+      decidedAt: null,
+      decidedBy: null,
+      opinion: null,
+      fundedFen: 0,
+    });
+    ctx.notify('bdb', 'change-request', `Change request ${id} (${p.kind}): ${p.description}`);
+  },
+
+  changeRequestDecision(ctx, p) {
+    validate(p, { cid: ref, decision: oneOf(['approve', 'reject']), opinion: text });
+    const s = ctx.s;
+    const c = s.changeRequests.find((x) => x.id === p.cid);
+    if (!c) throw notFound(`change request ${p.cid}`);
+    if (c.status !== 'pending') throw ctx.invalidTransition(`Change request ${c.id} is already ${c.status}.`);
+    c.status = p.decision === 'approve' ? 'approved' : 'rejected';
+    c.decidedAt = ctx.now;
+    c.decidedBy = ctx.actor.name;
+    c.opinion = p.opinion;
+    ctx.decision('change-request-decision', p.decision, p.opinion);
+    if (c.status === 'approved' && c.kind === 'schedule' && c.newPlannedCompletionDate) {
+      // Art. 17: an approved schedule change moves the planned completion date, and with it the
+      // Art. 22 acceptance-delay deadline.
+      s.plannedCompletionDate = c.newPlannedCompletionDate;
+      if (s.stage === 'construction') {
+        for (const d of openDeadlines(s, 'acceptance-delay')) ctx.closeDeadline(d, 'cancelled');
+        ctx.startAcceptanceDelay(c.newPlannedCompletionDate);
+      }
+    }
+    if (c.status === 'approved' && c.kind === 'budget') {
+      // Art. 17: approved budget increases then need a finance allocation.
+      ctx.notify('finance', 'budget-increase', `Budget increase ${c.id} of ${c.budgetDeltaFen} fen approved.`);
+    }
+    ctx.notify('department', 'change-request-decision', `Change request ${c.id} ${c.status}: ${p.opinion}`);
+  },
+
+  rectificationOrder(ctx, p) {
+    validate(p, { reason: oneOf(RECTIFICATION_REASONS), description: ref, dueOn: optional(date) });
+    const dueOn = p.dueOn ?? null;
+    if (dueOn !== null && dueOn < ctx.today) throw refuse('due_date_past', 'The rectification date has passed already.');
+    // Art. 22: violations lead to a rectification order with a deadline (bdb or approval).
+    ctx.issueRectification({ reason: p.reason, description: p.description, dueOn, issuer: ctx.actor, automatic: false });
+  },
+
+  rectificationResponse(ctx, p) {
+    validate(p, { rid: ref, description: ref, evidenceRef: ref });
+    const r = ctx.s.rectifications.find((x) => x.id === p.rid);
+    if (!r) throw notFound(`rectification order ${p.rid}`);
+    // Art. 22: the department responds; the issuer then accepts or rejects.
+    if (r.status !== 'awaiting-response') throw ctx.invalidTransition(`Rectification ${r.id} is ${r.status}.`);
+    r.responses.push({ description: p.description, evidenceRef: p.evidenceRef, at: ctx.now, by: ctx.actor.name, review: null });
+    r.status = 'awaiting-review';
+    ctx.notify(r.issuedByRole, 'rectification-review', `Rectification ${r.id} answered: review it.`);
+  },
+
+  rectificationReview(ctx, p) {
+    validate(p, { rid: ref, decision: oneOf(['accept', 'reject']), opinion: text });
+    const r = ctx.s.rectifications.find((x) => x.id === p.rid);
+    if (!r) throw notFound(`rectification order ${p.rid}`);
+    // Art. 22: the issuer accepts or rejects the rectification (automatic orders: the BDB).
+    if (ctx.actor.role !== r.issuedByRole) {
+      throw new Rejection(403, 'forbidden', `Only the issuing role (${r.issuedByRole}) reviews rectification ${r.id}.`);
+    }
+    const response = r.responses.find((x) => x.review === null);
+    if (!response || (r.status !== 'awaiting-review' && r.status !== 'failed')) {
+      throw ctx.invalidTransition(`Rectification ${r.id} has no response awaiting review.`);
+    }
+    response.review = { decision: p.decision, opinion: p.opinion, at: ctx.now, by: ctx.actor.name };
+    ctx.decision('rectification-review', p.decision, p.opinion);
+    if (p.decision === 'accept') {
+      r.status = 'accepted';
+      ctx.closeDeadline(ctx.deadline(r.deadlineId), 'met');
+      ctx.notify('department', 'rectification-accepted', `Rectification ${r.id} accepted.`);
+      // Art. 22: accepted rectification → funds unfrozen (once no failed one remains).
+      ctx.liftSuspensionIfClear();
+    } else if (r.status === 'awaiting-review') {
+      // Art. 22: response rejected → funds suspended, BDB decides.
+      ctx.failRectification(r, 'response rejected');
+    } else {
+      ctx.notify('department', 'rectification-rejected', `Rectification ${r.id}: response rejected.`);
+    }
+  },
+
+  rectificationExtension(ctx, p) {
+    validate(p, { rid: ref, dueOn: date, reason: text });
+    const s = ctx.s;
+    const r = s.rectifications.find((x) => x.id === p.rid);
+    if (!r) throw notFound(`rectification order ${p.rid}`);
+    if (r.status === 'accepted' || r.status === 'closed') throw ctx.invalidTransition(`Rectification ${r.id} is ${r.status}.`);
+    if (p.dueOn < ctx.today) throw refuse('due_date_past', 'The new rectification date has passed already.');
+    // Art. 22: after a failed rectification the BDB may extend the deadline (or terminate).
+    ctx.closeDeadline(ctx.deadline(r.deadlineId), 'cancelled');
+    const d = ctx.startDeadline('rectification', r.id, ctx.today, { until: p.dueOn }, ctx.policy.rectification.reminder);
+    r.deadlineId = d.id;
+    r.dueOn = p.dueOn;
+    r.extensions.push({ dueOn: p.dueOn, reason: p.reason, at: ctx.now, by: ctx.actor.name });
+    if (r.status === 'failed') r.status = r.responses.some((x) => x.review === null) ? 'awaiting-review' : 'awaiting-response';
+    ctx.decision('rectification-extension', p.dueOn, p.reason);
+    ctx.notify('department', 'rectification-extended', `Rectification ${r.id} extended to ${p.dueOn}.`);
+  },
+
+  termination(ctx, p) {
+    validate(p, { reason: ref });
+    // Art. 22: the BDB terminates the project (any active stage); unspent money is cancelled.
+    ctx.decision('termination', 'terminate', p.reason);
+    ctx.end('terminated', p.reason);
+  },
+
+  withdrawal(ctx, p) {
+    validate(p, { reason: ref });
+    // The department may withdraw before construction only (brief).
+    ctx.requireStage(...BEFORE_CONSTRUCTION);
+    ctx.decision('withdrawal', 'withdraw', p.reason);
+    ctx.end('terminated', p.reason);
+    ctx.notify('bdb', 'withdrawal', `The department withdrew the project: ${p.reason}`);
+  },
+
+  catalogEntries(ctx, p) {
+    const entry = object({ code: ref, name: ref, sharingType: oneOf(SHARING_TYPES), updateCycle: ref });
+    validate(p, {
+      entries: (v) => {
+        if (!Array.isArray(v) || v.length === 0 || v.length > 1000) return 'must be a list of 1..1000 entries';
+        const bad = v.map(entry).findIndex((m) => m !== null);
+        if (bad >= 0) return `[${bad}] ${entry(v[bad])}`;
+        const codes = v.map((e: { code: string }) => e.code);
+        return new Set(codes).size === codes.length ? null : 'has duplicate codes';
+      },
+    });
+    // Art. 19: the resource catalogue is registered on the sharing platform from construction on.
+    ctx.requireStage(...CATALOG_STAGES);
+    const s = ctx.s;
+    for (const e of p.entries) {
+      const record = { code: e.code, name: e.name, sharingType: e.sharingType, updateCycle: e.updateCycle, registeredAt: ctx.now, registeredBy: ctx.actor.name };
+      const i = s.catalogEntries.findIndex((x) => x.code === e.code);
+      if (i >= 0) s.catalogEntries[i] = record;
+      else s.catalogEntries.push(record);
+    }
+    ctx.notify('bdb', 'catalog-entries', `${p.entries.length} resource catalogue entries registered.`);
+  },
+
+  preliminaryAcceptance(ctx, p) {
+    validate(p, { reportRef: ref, completedOn: date });
+    const s = ctx.s;
+    // Art. 18: the department's own preliminary acceptance comes first, then joint acceptance.
+    ctx.requireStage('construction');
+    if (p.completedOn > ctx.today) throw refuse('completed_in_future', 'completedOn lies in the future.');
+    s.acceptance.preliminary = { reportRef: p.reportRef, completedOn: p.completedOn, at: ctx.now, by: ctx.actor.name };
+    s.acceptance.technical = null;
+    s.acceptance.completion = null;
+    // Art. 22: preliminary acceptance meets the acceptance-delay deadline.
+    for (const d of openDeadlines(s, 'acceptance-delay')) ctx.closeDeadline(d, 'met');
+    // Art. 16: progress reports are due during construction only.
+    for (const d of openDeadlines(s, 'progress-report')) ctx.closeDeadline(d, 'cancelled');
+    s.stage = 'joint_acceptance';
+    ctx.decision('preliminary-acceptance', 'completed', p.reportRef);
+    ctx.notify('bdb', 'technical-acceptance', 'Preliminary acceptance done: technical acceptance awaited.');
+    ctx.notify('approval', 'completion-acceptance', 'Preliminary acceptance done: completion acceptance awaited.');
+  },
+
+  technicalAcceptance(ctx, p) {
+    validate(p, {
+      decision: oneOf(['pass', 'fail']),
+      opinion: text,
+      securityControllable: bool,
+      mlpsLevel: optional(int(1, 5)),
+      cryptoAssessmentPassed: bool,
+    });
+    const s = ctx.s;
+    ctx.requireStage('joint_acceptance');
+    if (s.acceptance.technical?.decision === 'pass') throw ctx.invalidTransition('Technical acceptance has passed already.');
+    const mlpsLevel = p.mlpsLevel ?? null;
+    if (p.decision === 'pass') {
+      // Art. 19: the resource catalogue must be registered on the sharing platform.
+      if (s.catalogEntries.length === 0) throw refuse('catalog_missing', 'Art. 19: no resource catalogue entries are registered.');
+      // Art. 20, 28: security & 自主可控, 等级保护 level and cryptography assessment are verified.
+      if (!p.securityControllable || !p.cryptoAssessmentPassed || mlpsLevel === null) {
+        throw refuse('security_verification_failed', 'Art. 20, 28: a pass needs securityControllable, a passed cryptography assessment and an mlpsLevel.');
+      }
+    }
+    s.acceptance.technical = {
+      decision: p.decision,
+      opinion: p.opinion,
+      securityControllable: p.securityControllable,
+      mlpsLevel,
+      cryptoAssessmentPassed: p.cryptoAssessmentPassed,
+      at: ctx.now,
+      by: ctx.actor.name,
+    };
+    ctx.decision('technical-acceptance', p.decision, p.opinion);
+    // Art. 18: a failed acceptance returns the project to construction with the opinion.
+    if (p.decision === 'fail') ctx.returnToConstruction('technical', p.opinion);
+    else if (s.acceptance.completion?.decision === 'pass') ctx.completeJointAcceptance();
+  },
+
+  completionAcceptance(ctx, p) {
+    validate(p, { decision: oneOf(['pass', 'fail']), opinion: text });
+    const s = ctx.s;
+    // Art. 18: the approval bureau's completion acceptance (竣工验收), in any order with the BDB's.
+    ctx.requireStage('joint_acceptance');
+    if (s.acceptance.completion?.decision === 'pass') throw ctx.invalidTransition('Completion acceptance has passed already.');
+    s.acceptance.completion = { decision: p.decision, opinion: p.opinion, at: ctx.now, by: ctx.actor.name };
+    ctx.decision('completion-acceptance', p.decision, p.opinion);
+    if (p.decision === 'fail') ctx.returnToConstruction('completion', p.opinion);
+    else if (s.acceptance.technical?.decision === 'pass') ctx.completeJointAcceptance();
+  },
+
+  completionReport(ctx, p) {
+    validate(p, { reportRef: ref });
+    const s = ctx.s;
+    ctx.requireStage('completion_filing');
+    const late = s.completionReportOverdue;
+    ctx.closeDeadline(openDeadline(s, 'completion-report'), 'met');
+    s.completionReport = { reportRef: p.reportRef, filedAt: ctx.now, filedBy: ctx.actor.name, late };
+    ctx.decision('completion-report', late ? 'filed-late' : 'filed', p.reportRef);
+    if (late) {
+      // Art. 21: filing late releases the freeze but keeps the violation.
+      s.completionReportOverdue = false;
+      ctx.releaseFreeze('completion-report');
+    }
+    s.stage = 'operating';
+    s.operatingSince = ctx.today;
+    ctx.ensureAnnualEvaluationDeadline(); // Art. 23
+    ctx.notify('bdb', 'completion-report', `Completion report filed${late ? ' late' : ''}.`);
+    ctx.notify('finance', 'operating', 'The project is in operation: O&M budgets after BDB review (Art. 21).');
+  },
+
+  omReview(ctx, p) {
+    validate(p, { year, approvedFen: fen, opinion: text });
+    const s = ctx.s;
+    // Art. 21: BDB reviews O&M costs before finance budgets them, every year.
+    ctx.requireStage('operating');
+    if (s.omReviews.some((r) => r.year === p.year)) throw alreadyExists(`The O&M review for ${p.year}`);
+    const latest = latestEvaluation(s);
+    s.omReviews.push({
+      year: p.year,
+      approvedFen: p.approvedFen,
+      opinion: p.opinion,
+      reviewedAt: ctx.now,
+      reviewedBy: ctx.actor.name,
+      // Art. 23: evaluation results are an important reference of the next year's review.
+      latestEvaluation: latest ? { year: latest.year, sharingCompliant: latest.sharingCompliant } : null,
+    });
+    ctx.decision('om-review', String(p.approvedFen), p.opinion);
+    if (p.approvedFen > 0) ctx.notify('finance', 'om-review', `O&M cost for ${p.year} reviewed: ${p.approvedFen} fen.`);
+  },
+
+  evaluation(ctx, p) {
+    validate(p, {
+      year,
+      fundUseScore: score,
+      outputScore: score,
+      effectScore: score,
+      satisfactionScore: score,
+      sharingCompliant: bool,
+      summary: text,
+    });
+    const s = ctx.s;
+    // Art. 23: the BDB evaluates every operating project every year.
+    ctx.requireStage('operating');
+    if (s.evaluations.some((e) => e.year === p.year)) throw alreadyExists(`The evaluation of ${p.year}`);
+    if (p.year > Number(ctx.today.slice(0, 4))) throw refuse('year_not_started', `Year ${p.year} has not started.`);
+    if (s.operatingSince && p.year < Number(s.operatingSince.slice(0, 4))) {
+      throw refuse('year_not_operating', `The project was not operating in ${p.year}.`);
+    }
+    s.evaluations.push({
+      ...pick(p, ['year', 'fundUseScore', 'outputScore', 'effectScore', 'satisfactionScore', 'sharingCompliant', 'summary']),
+      evaluatedAt: ctx.now,
+      evaluatedBy: ctx.actor.name,
+    });
+    ctx.closeDeadline(openDeadline(s, 'annual-evaluation', String(p.year)), 'met');
+    ctx.ensureAnnualEvaluationDeadline();
+    ctx.decision('evaluation', p.sharingCompliant ? 'sharing-compliant' : 'sharing-noncompliant', p.summary);
+    if (!p.sharingCompliant) {
+      // Art. 9: no O&M funds for projects that do not share data.
+      ctx.notify('department', 'sharing-noncompliant', `Evaluation ${p.year}: not sharing data; O&M funds stop (Art. 9).`);
+      ctx.notify('finance', 'sharing-noncompliant', `Evaluation ${p.year}: not sharing data; no O&M allocation (Art. 9).`);
+    }
+  },
+
+  securityIncident(ctx, p) {
+    validate(p, { occurredAt: instant, severity: oneOf(INCIDENT_SEVERITIES), description: ref, handling: ref });
+    // Art. 29: incidents are reported with their handling record and kept permanently.
+    ctx.requireStage(...SECURITY_STAGES);
+    ctx.s.seq.incident += 1;
+    const id = `inc-${ctx.s.seq.incident}`;
+    ctx.s.incidents.push({ id, ...pick(p, ['occurredAt', 'severity', 'description', 'handling']), reportedAt: ctx.now, reportedBy: ctx.actor.name });
+    ctx.notify('bdb', 'security-incident', `Security incident ${id} (${p.severity}): ${p.description}`);
+  },
+
+  securityDrill(ctx, p) {
+    validate(p, { heldOn: date, scenario: ref, summary: text });
+    // Art. 29: emergency drills are held regularly and recorded permanently.
+    ctx.requireStage(...SECURITY_STAGES);
+    ctx.s.seq.drill += 1;
+    ctx.s.drills.push({ id: `drill-${ctx.s.seq.drill}`, ...pick(p, ['heldOn', 'scenario', 'summary']), recordedAt: ctx.now, recordedBy: ctx.actor.name });
+  },
+
+  decommission(ctx, p) {
+    validate(p, { reason: ref });
+    ctx.requireStage('operating');
+    ctx.decision('decommission', 'decommission', p.reason);
+    ctx.end('decommissioned', p.reason);
+  },
+};
+
+/** Copies the named fields only (payloads from signals may carry extra ones). */
+function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const k of keys) out[k] = value[k];
+  return out;
+}
+
+// --- deadline consequences ------------------------------------------------------------------------
+
+/** The reminder of a deadline (`remindAt` reached). */
+export function remind(ctx: Ctx, d: DeadlineRecord): void {
+  d.reminded = true;
+  ctx.audit('deadline-reminder', { deadlineId: d.id, kind: d.kind, ref: d.ref });
+  const due = d.dueAt;
+  switch (d.kind) {
+    case 'contract-filing': // Art. 15
+      ctx.notify('department', 'contract-filing-reminder', `File contract ${d.ref} with the BDB.`, due);
+      break;
+    case 'progress-report': // Art. 16
+      ctx.notify('department', 'progress-report-reminder', `Progress report ${d.ref} is due.`, due);
+      break;
+    case 'acceptance-delay': // Art. 22
+      ctx.notify('department', 'acceptance-delay-reminder', 'Preliminary acceptance is due.', due);
+      break;
+    case 'completion-report': // Art. 21
+      ctx.notify('department', 'completion-report-reminder', 'The completion report is due.', due);
+      break;
+    case 'rectification': // Art. 22
+      ctx.notify('department', 'rectification-reminder', `Rectification ${d.ref} is due.`, due);
+      break;
+    case 'annual-evaluation': // Art. 23: the BDB evaluates
+      ctx.notify('bdb', 'annual-evaluation-reminder', `The evaluation of ${d.ref} is due.`, due);
+      break;
+    case 'publicity':
+      break;
+  }
+}
+
+/** The consequence of a deadline reaching `dueAt` while still open. */
+export function expire(ctx: Ctx, d: DeadlineRecord): void {
+  const s = ctx.s;
+  const system = ctx.actor;
+  switch (d.kind) {
+    case 'publicity': {
+      // Art. 11: the publicity period ran its course (recorded as met).
+      ctx.closeDeadline(d, 'met');
+      ctx.audit('publicity-ended', { deadlineId: d.id, allocationId: d.ref });
+      const a = s.allocations.find((x) => x.id === d.ref);
+      if (!a || a.status !== 'publicity') return;
+      if (s.objections.some((o) => o.allocationId === a.id && o.status === 'open')) {
+        // Publication waits for the open objection's resolution.
+        a.status = 'awaiting-objection';
+        ctx.notify('bdb', 'publicity-objection-resolution', `Publicity of ${a.id} ended with an open objection: resolve it.`);
+      } else {
+        ctx.publish(a);
+      }
+      return;
+    }
+    case 'contract-filing': {
+      ctx.closeDeadline(d, 'missed');
+      // Art. 15: missing the filing deadline: violation, BDB and department notified, automatic
+      // late-filing rectification order.
+      ctx.violation('late-filing', 'Art. 15', `Contract ${d.ref} not filed within the filing period.`);
+      ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
+      ctx.notify('bdb', 'late-filing', `Contract ${d.ref} was not filed in time.`);
+      ctx.notify('department', 'late-filing', `Contract ${d.ref} was not filed in time.`);
+      const r = ctx.issueRectification({ reason: 'late-filing', description: `File contract ${d.ref} (Art. 15).`, dueOn: null, issuer: system, automatic: true });
+      ctx.audit('rectification-order', { rectificationId: r.id, reason: r.reason, automatic: true });
+      return;
+    }
+    case 'progress-report': {
+      ctx.closeDeadline(d, 'missed');
+      // Art. 16: a missing progress report: reminder, then rectification.
+      ctx.violation('missing-report', 'Art. 16', `Progress report ${d.ref} missing.`);
+      ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
+      ctx.notify('department', 'missing-report', `Progress report ${d.ref} is overdue.`);
+      const r = ctx.issueRectification({ reason: 'missing-report', description: `Submit progress report ${d.ref} (Art. 16).`, dueOn: null, issuer: system, automatic: true });
+      ctx.audit('rectification-order', { rectificationId: r.id, reason: r.reason, automatic: true });
+      ctx.ensureProgressDeadline();
+      return;
+    }
+    case 'acceptance-delay': {
+      ctx.closeDeadline(d, 'missed');
+      // Art. 22: acceptance delayed without reason → automatic rectification order.
+      ctx.violation('acceptance-delay', 'Art. 22', `No preliminary acceptance within the period after the planned completion date ${s.plannedCompletionDate}.`);
+      ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind });
+      const r = ctx.issueRectification({ reason: 'acceptance-delay', description: 'Carry out the acceptance (Art. 22).', dueOn: null, issuer: system, automatic: true });
+      ctx.audit('rectification-order', { rectificationId: r.id, reason: r.reason, automatic: true });
+      return;
+    }
+    case 'completion-report': {
+      ctx.closeDeadline(d, 'missed');
+      // Art. 21: while the completion report is overdue the remaining construction funds are
+      // frozen and no O&M budget may be allocated.
+      ctx.violation('late-completion-report', 'Art. 21', 'Completion report not filed within the period after completion acceptance.');
+      ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind });
+      s.completionReportOverdue = true;
+      ctx.enforceFreezes('construction');
+      ctx.notify('department', 'completion-report-overdue', 'The completion report is overdue: construction funds frozen.');
+      ctx.notify('bdb', 'completion-report-overdue', 'The completion report is overdue.');
+      ctx.notify('finance', 'completion-report-overdue', 'Construction funds frozen; no O&M budget (Art. 21).');
+      return;
+    }
+    case 'rectification': {
+      ctx.closeDeadline(d, 'missed');
+      ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
+      const r = s.rectifications.find((x) => x.id === d.ref);
+      // Art. 22: deadline passed without an accepted response → funds suspended, BDB decides.
+      if (r && (r.status === 'awaiting-response' || r.status === 'awaiting-review')) ctx.failRectification(r, 'deadline passed');
+      return;
+    }
+    case 'annual-evaluation': {
+      ctx.closeDeadline(d, 'missed');
+      // Art. 23: the BDB's own evaluation is late: reminder to the BDB only.
+      ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
+      ctx.notify('bdb', 'annual-evaluation-overdue', `The evaluation of ${d.ref} is overdue.`);
+      ctx.ensureAnnualEvaluationDeadline();
+      return;
+    }
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The whole state of one project as a single plain-JSON object: it is what the workflow carries
+ * across continue-as-new (`Project.restore(state)`), so it holds no class instances, no Dates, no
+ * `undefined` values (absent data is `null`) and no functions.
+ */
+import { shanghaiDate } from './dates.ts';
+import {
+  DEFAULT_CITY_POLICY,
+  type AcceptanceRecord,
+  type AllocationRecord,
+  type ApplicationDocuments,
+  type CatalogEntryRecord,
+  type ChangeRequestRecord,
+  type CompletionReportRecord,
+  type ContractRecord,
+  type DeadlineKind,
+  type DeadlineRule,
+  type DeadlineStatus,
+  type Decision,
+  type DrillRecord,
+  type Duration,
+  type EvaluationRecord,
+  type FreezeReason,
+  type FundBalance,
+  type FundType,
+  type IncidentRecord,
+  type ObjectionRecord,
+  type OmReviewRecord,
+  type ProgressReportRecord,
+  type ProjectInput,
+  type RectificationRecord,
+  type Stage,
+  type TechnicalReviewRecord,
+  type Violation,
+} from './types.ts';
+
+export const STATE_SCHEMA = 1;
+
+export interface DeadlineRecord {
+  id: string;
+  kind: DeadlineKind;
+  ref: string | null;
+  startsOn: string;
+  rule: DeadlineRule;
+  reminder: Duration | null;
+  /** Set by `setDeadlineDates` once the calendar activity computed them; null until then. */
+  dueAt: string | null;
+  remindAt: string | null;
+  reminded: boolean;
+  status: DeadlineStatus;
+  closedAt: string | null;
+}
+
+export interface ProjectState {
+  schema: typeof STATE_SCHEMA;
+  input: ProjectInput;
+  stage: Stage;
+  /** Increases with every change; the read model keeps only the newest version. */
+  version: number;
+  /** The `now` of the latest event (command or deadline); "overdue" is judged against it. */
+  lastNow: string;
+  plannedCompletionDate: string;
+  documents: ApplicationDocuments;
+  approvalNo: string | null;
+  /** Set once `start()` returned the application's effects. */
+  started: boolean;
+  /** The Asia/Shanghai year `yearEnded()` last reported (continue-as-new at year boundaries). */
+  runYear: number;
+  /** Counters for deterministic ids and idempotency keys. */
+  seq: {
+    /** Audit/notification event numbers handed out by `nextEventNumber()`. */
+    event: number;
+    movement: number;
+    deadline: number;
+    allocation: number;
+    objection: number;
+    changeRequest: number;
+    rectification: number;
+    incident: number;
+    drill: number;
+  };
+  funds: { suspended: boolean; construction: FundBalance; om: FundBalance };
+  /** How much of each fund type's frozen money each reason froze (sums to frozenFen). */
+  frozenBy: Record<FundType, Record<FreezeReason, number>>;
+  /** Art. 21: the completion report deadline passed without a report. */
+  completionReportOverdue: boolean;
+  /** The Asia/Shanghai date the project entered operation (Art. 23 evaluation years). */
+  operatingSince: string | null;
+  deadlines: DeadlineRecord[];
+  technicalReviews: TechnicalReviewRecord[];
+  allocations: AllocationRecord[];
+  objections: ObjectionRecord[];
+  contracts: ContractRecord[];
+  progressReports: ProgressReportRecord[];
+  changeRequests: ChangeRequestRecord[];
+  rectifications: RectificationRecord[];
+  catalogEntries: CatalogEntryRecord[];
+  acceptance: AcceptanceRecord;
+  completionReport: CompletionReportRecord | null;
+  omReviews: OmReviewRecord[];
+  evaluations: EvaluationRecord[];
+  incidents: IncidentRecord[];
+  drills: DrillRecord[];
+  violations: Violation[];
+  decisions: Decision[];
+}
+
+export const emptyBalance = (): FundBalance => ({
+  allocatedFen: 0,
+  heldFen: 0,
+  availableFen: 0,
+  frozenFen: 0,
+  disbursedFen: 0,
+  cancelledFen: 0,
+});
+
+const noFreezes = (): Record<FreezeReason, number> => ({ suspension: 0, 'completion-report': 0 });
+
+/** JSON deep copy: the state is plain data (structuredClone is not available in the sandbox). */
+export const cloneState = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+export function initialState(input: ProjectInput): ProjectState {
+  const copy = cloneState(input);
+  // A caller still passing the old `{jurisdiction, version}` gets the city defaults pinned.
+  if (!copy.policy.deadlines) copy.policy = { ...copy.policy, deadlines: cloneState(DEFAULT_CITY_POLICY.deadlines) };
+  return {
+    schema: STATE_SCHEMA,
+    input: copy,
+    // The BDB has the application on creation (brief): Art. 7 technical review comes first.
+    stage: 'technical_review',
+    version: 1,
+    lastNow: copy.createdAt,
+    plannedCompletionDate: copy.plannedCompletionDate,
+    documents: { ...copy.documents },
+    approvalNo: null,
+    started: false,
+    runYear: Number(shanghaiDate(copy.createdAt).slice(0, 4)),
+    seq: { event: 0, movement: 0, deadline: 0, allocation: 0, objection: 0, changeRequest: 0, rectification: 0, incident: 0, drill: 0 },
+    funds: { suspended: false, construction: emptyBalance(), om: emptyBalance() },
+    frozenBy: { construction: noFreezes(), om: noFreezes() },
+    completionReportOverdue: false,
+    operatingSince: null,
+    deadlines: [],
+    technicalReviews: [],
+    allocations: [],
+    objections: [],
+    contracts: [],
+    progressReports: [],
+    changeRequests: [],
+    rectifications: [],
+    catalogEntries: [],
+    acceptance: { preliminary: null, technical: null, completion: null, returns: [] },
+    completionReport: null,
+    omReviews: [],
+    evaluations: [],
+    incidents: [],
+    drills: [],
+    violations: [],
+    decisions: [{ action: 'application', role: copy.createdBy.role, by: copy.createdBy.name, at: copy.createdAt }],
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * Read side of the core: who must act next (pendingActions), the ProjectView of shared/API.md and
+ * the read-model row. Pure functions of the state; "overdue" is judged against the state's
+ * `lastNow` (the `now` of the latest event), never against a clock.
+ */
+import { shanghaiDate, shanghaiStartOfDay, isBefore } from './dates.ts';
+import { cloneState, type DeadlineRecord, type ProjectState } from './state.ts';
+import {
+  TERMINAL_STAGES,
+  type DeadlineKind,
+  type DeadlineView,
+  type PendingAction,
+  type ProjectReadModel,
+  type ProjectView,
+  type Role,
+} from './types.ts';
+
+export const openDeadlines = (s: ProjectState, kind?: DeadlineKind): DeadlineRecord[] =>
+  s.deadlines.filter((d) => d.status === 'open' && (kind === undefined || d.kind === kind));
+
+export const openDeadline = (s: ProjectState, kind: DeadlineKind, ref?: string): DeadlineRecord | undefined =>
+  openDeadlines(s, kind).find((d) => ref === undefined || d.ref === ref);
+
+/** Art. 17: approved budget increases finance has not funded yet (in fen). */
+export const unfundedBudgetIncrease = (s: ProjectState): number =>
+  s.changeRequests
+    .filter((c) => c.kind === 'budget' && c.status === 'approved')
+    .reduce((sum, c) => sum + Math.max(0, (c.budgetDeltaFen ?? 0) - c.fundedFen), 0);
+
+/** Art. 9, 23: the latest annual evaluation, if any. */
+export const latestEvaluation = (s: ProjectState) =>
+  s.evaluations.reduce<ProjectState['evaluations'][number] | undefined>(
+    (latest, e) => (latest === undefined || e.year > latest.year ? e : latest),
+    undefined,
+  );
+
+/** Art. 21: O&M money allocated for a year (cancelled allocations do not count). */
+export const omAllocatedForYear = (s: ProjectState, year: number): number =>
+  s.allocations
+    .filter((a) => a.fundType === 'om' && a.year === year && a.status !== 'cancelled')
+    .reduce((sum, a) => sum + a.amountFen, 0);
+
+export function pendingActions(s: ProjectState): PendingAction[] {
+  if (TERMINAL_STAGES.has(s.stage)) return [];
+  const today = shanghaiDate(s.lastNow);
+  const out: PendingAction[] = [];
+  const add = (role: Role, action: string, opts: { ref?: string | null; deadline?: DeadlineRecord | undefined } = {}) => {
+    const dueAt = opts.deadline?.dueAt ?? undefined;
+    const item: PendingAction = { role, action, overdue: dueAt !== undefined && isBefore(dueAt, s.lastNow) };
+    if (opts.ref) item.ref = opts.ref;
+    if (dueAt !== undefined) item.dueAt = dueAt;
+    out.push(item);
+  };
+
+  switch (s.stage) {
+    case 'technical_review':
+      add('bdb', 'technical-review'); // Art. 7
+      break;
+    case 'submitted':
+      add('department', 'resubmission'); // Art. 7: revise → the department resubmits
+      break;
+    case 'establishment_review':
+      add('approval', 'establishment'); // Art. 8
+      break;
+    case 'budgeting':
+      add('finance', 'budget'); // Art. 10, 12
+      break;
+    case 'contracting':
+      add('department', 'contract'); // Art. 13-14
+      break;
+    case 'construction':
+      add('department', 'preliminary-acceptance', { deadline: openDeadline(s, 'acceptance-delay') }); // Art. 18, 22
+      break;
+    case 'joint_acceptance':
+      if (s.acceptance.technical?.decision !== 'pass') add('bdb', 'technical-acceptance'); // Art. 18-20
+      if (s.acceptance.completion?.decision !== 'pass') add('approval', 'completion-acceptance'); // Art. 18
+      break;
+    case 'completion_filing':
+      add('department', 'completion-report', { deadline: openDeadline(s, 'completion-report') }); // Art. 21
+      break;
+    case 'operating':
+      for (const d of openDeadlines(s, 'annual-evaluation')) {
+        if (d.startsOn <= today) add('bdb', 'evaluation', { ref: d.ref, deadline: d }); // Art. 23
+      }
+      break;
+    default:
+      break;
+  }
+
+  // Overlays (shared/DOMAIN.md "Stages"): open items that need someone whatever the stage.
+  for (const o of s.objections) {
+    if (o.status === 'open') add('bdb', 'publicity-objection-resolution', { ref: o.id }); // Art. 11
+  }
+  for (const d of openDeadlines(s, 'contract-filing')) add('department', 'contract-filing', { ref: d.ref, deadline: d }); // Art. 15
+  for (const d of openDeadlines(s, 'progress-report')) {
+    if (d.startsOn <= today) add('department', 'progress-report', { ref: d.ref, deadline: d }); // Art. 16
+  }
+  for (const c of s.changeRequests) {
+    if (c.status === 'pending') add('bdb', 'change-request-decision', { ref: c.id }); // Art. 17
+  }
+  if ((s.stage === 'contracting' || s.stage === 'construction') && unfundedBudgetIncrease(s) > 0) {
+    add('finance', 'budget', { ref: 'budget-increase' }); // Art. 17: approved increases need an allocation
+  }
+  if (s.stage === 'operating' && latestEvaluation(s)?.sharingCompliant !== false) {
+    for (const r of s.omReviews) {
+      if (r.approvedFen > omAllocatedForYear(s, r.year)) add('finance', 'budget', { ref: `om-${r.year}` }); // Art. 21
+    }
+  }
+  for (const r of s.rectifications) {
+    const deadline = s.deadlines.find((d) => d.id === r.deadlineId && d.status === 'open');
+    const unreviewed = r.responses.some((x) => x.review === null);
+    if (r.status === 'awaiting-response') add('department', 'rectification-response', { ref: r.id, deadline }); // Art. 22
+    if (r.status === 'awaiting-review' || (r.status === 'failed' && unreviewed)) {
+      add(r.issuedByRole, 'rectification-review', { ref: r.id, deadline });
+    }
+    if (r.status === 'failed') add('bdb', 'rectification-decision', { ref: r.id }); // Art. 22: extend or terminate
+  }
+  return out;
+}
+
+function deadlineView(d: DeadlineRecord): DeadlineView | null {
+  if (d.dueAt === null) return null; // not scheduled yet: the calendar activity has not answered
+  const v: DeadlineView = { id: d.id, kind: d.kind, startsAt: shanghaiStartOfDay(d.startsOn), dueAt: d.dueAt, status: d.status };
+  if (d.ref !== null) v.ref = d.ref;
+  if (d.remindAt !== null) v.remindAt = d.remindAt;
+  return v;
+}
+
+export function projectView(s: ProjectState): ProjectView {
+  const i = s.input;
+  const c = cloneState(s);
+  return {
+    id: i.id,
+    title: i.title,
+    summary: i.summary,
+    department: i.department,
+    jurisdiction: i.jurisdiction,
+    kind: i.kind,
+    year: i.year,
+    annualPlanItem: i.annualPlanItem,
+    estimate: c.input.estimate,
+    stage: s.stage,
+    createdAt: i.createdAt,
+    policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version },
+    plannedCompletionDate: s.plannedCompletionDate,
+    documents: c.documents,
+    pendingActions: pendingActions(s),
+    deadlines: s.deadlines.map(deadlineView).filter((d): d is DeadlineView => d !== null),
+    funds: c.funds,
+    allocations: c.allocations,
+    publicityObjections: c.objections,
+    technicalReviews: c.technicalReviews,
+    contracts: c.contracts,
+    progressReports: c.progressReports,
+    changeRequests: c.changeRequests,
+    rectifications: c.rectifications,
+    catalogEntries: c.catalogEntries,
+    acceptance: c.acceptance,
+    completionReport: c.completionReport,
+    omReviews: c.omReviews,
+    evaluations: c.evaluations,
+    incidents: c.incidents,
+    drills: c.drills,
+    violations: c.violations,
+    decisions: c.decisions,
+  };
+}
+
+export function readModel(s: ProjectState): ProjectReadModel {
+  const view = projectView(s);
+  const dues = openDeadlines(s)
+    .map((d) => d.dueAt)
+    .filter((d): d is string => d !== null)
+    .sort((a, b) => Date.parse(a) - Date.parse(b));
+  return {
+    view,
+    version: s.version,
+    awaitingRoles: [...new Set(view.pendingActions.map((p) => p.role))],
+    nextDeadline: dues[0] ?? null,
+    overdue: view.pendingActions.some((p) => p.overdue) || dues.some((d) => isBefore(d, s.lastNow)),
+  };
+}
