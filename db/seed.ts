@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import type { Database } from './client.ts';
 import { calendarDays } from './schema.ts';
+import { seedCityPolicy } from './policies.ts';
 
 interface ChineseDaysData {
   /** date → "English name,中文名,days" */
@@ -43,4 +44,5 @@ export async function seedReferenceData(db: Database): Promise<void> {
 export async function prepareDatabase(handle: { db: Database; migrate(): Promise<void> }): Promise<void> {
   await handle.migrate();
   await seedReferenceData(handle.db);
+  await seedCityPolicy(handle.db);
 }
