@@ -6,15 +6,24 @@ import type { Client } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { swaggerUI } from '@hono/swagger-ui';
 import type { DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
 import { bearerAuth, createKeyStore } from './auth.ts';
 import { createProjectGateway } from './gateway.ts';
+import { idempotency } from './idempotency.ts';
+import { requestLogger } from './logging.ts';
+import { httpMetrics, metricsRoutes } from './metrics.ts';
 import { ApiError, problemResponse } from './problem.ts';
 import { createRouter } from './router.ts';
 import { adminKeyRoutes } from './routes/admin-keys.ts';
+import { calendarRoutes } from './routes/calendar.ts';
+import { commandRoutes } from './routes/commands.ts';
+import { policyRoutes } from './routes/policies.ts';
 import { healthRoutes } from './routes/health.ts';
+import { planRoutes } from './routes/plans.ts';
 import { projectRoutes } from './routes/projects.ts';
+import { publicRoutes, readRoutes } from './routes/reads.ts';
 
 export interface AppDeps {
   database: DatabaseHandle;
@@ -33,6 +42,8 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
 
   app.use('*', requestId());
+  app.use('*', requestLogger(deps.log));
+  app.use('*', httpMetrics());
   app.use(
     '*',
     bodyLimit({
@@ -45,9 +56,20 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes({ checks: { database: deps.database.ping, temporal: gateway.ping } }));
 
-  app.use('/v1/*', bearerAuth(keys));
-  app.route('/', projectRoutes({ gateway }));
+  app.route('/', metricsRoutes());
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  // Art. 11: the publicity listing is public; everything else under /v1 needs a key.
+  app.route('/', publicRoutes({ db: deps.database.db }));
+  const authenticate = bearerAuth(keys);
+  app.use('/v1/*', (c, next) => (c.req.path.startsWith('/v1/public/') ? next() : authenticate(c, next)));
+  app.on('POST', '/v1/*', idempotency(deps.database.db));
+  app.route('/', readRoutes({ db: deps.database.db }));
+  app.route('/', projectRoutes({ gateway, db: deps.database.db }));
+  app.route('/', commandRoutes({ gateway }));
+  app.route('/', policyRoutes({ db: deps.database.db }));
   app.route('/', adminKeyRoutes({ db: deps.database.db }));
+  app.route('/', planRoutes({ db: deps.database.db }));
+  app.route('/', calendarRoutes({ db: deps.database.db }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -59,7 +81,12 @@ export function createApp(deps: AppDeps) {
     info: {
       title: 'Jincheng government big-data projects API',
       version: '1.0.0',
-      description: '晋城市政务大数据项目全生命周期管理 — lifecycle of municipal big-data projects (晋市政办〔2019〕44号).',
+      description:
+        '晋城市政务大数据项目全生命周期管理 — lifecycle of municipal big-data projects (晋市政办〔2019〕44号).\n\n' +
+        'Every POST accepts an `Idempotency-Key` header (1-128 printable ASCII characters): the same key ' +
+        'with the same method, path and body returns the first response (header `Idempotent-Replayed: true`) ' +
+        'and changes nothing; with a different request → 422 `idempotency_conflict`; while the first is ' +
+        'still running → 409 `idempotency_in_progress`. Keys are scoped to the API key that sent them.',
     },
   });
 

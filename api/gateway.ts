@@ -2,10 +2,23 @@
  * The API's only door to Temporal: starts project workflows and asks them for their view, and turns
  * Temporal's failures into problems (not found → 404, unreachable → 503 with Retry-After).
  */
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import type { CommandName, CommandPayloads } from '../workflows/core/commands.ts';
 import { Project } from '../workflows/core/project.ts';
-import type { ProjectInput, ProjectView } from '../workflows/core/types.ts';
-import { PROJECT_WORKFLOW_TYPE, projectWorkflowId, viewQuery } from '../workflows/messages.ts';
+import type { Actor, ProjectInput, ProjectView } from '../workflows/core/types.ts';
+import {
+  commandUpdate,
+  PROJECT_WORKFLOW_TYPE,
+  projectWorkflowId,
+  viewQuery,
+  type RejectionDetails,
+} from '../workflows/messages.ts';
 import { Department, Jurisdiction, ProjectStage } from '../workflows/search-attributes.ts';
 import { ApiError, notFound, unavailable } from './problem.ts';
 
@@ -40,13 +53,13 @@ export function createProjectGateway(client: Client, taskQueue: string) {
   return {
     /** Starts the project's workflow; the answer is the core's initial view (no round trip). */
     async start(input: ProjectInput): Promise<ProjectView> {
-      const view = new Project(input).view();
+      const view = Project.create(input).view();
       await call(input.id, async () => {
         try {
           await client.workflow.start(PROJECT_WORKFLOW_TYPE, {
             workflowId: projectWorkflowId(input.id),
             taskQueue,
-            args: [input],
+            args: [{ input }],
             staticSummary: `${input.title} (${input.department})`,
             typedSearchAttributes: [
               { key: ProjectStage, value: view.stage },
@@ -62,6 +75,39 @@ export function createProjectGateway(client: Client, taskQueue: string) {
         }
       });
       return view;
+    },
+
+    /**
+     * Sends a command as a Temporal Update and returns the ProjectView after the workflow accepted
+     * it and made its effects durable. The Idempotency-Key is the update id: a retry attaches to the
+     * same update and gets the same result.
+     */
+    async execute<K extends CommandName>(
+      projectId: string,
+      command: { name: K; payload: CommandPayloads[K] | Record<string, unknown>; actor: Actor; idempotencyKey?: string | undefined },
+    ): Promise<ProjectView> {
+      const handle = client.workflow.getHandle(projectWorkflowId(projectId));
+      try {
+        return await call(projectId, () =>
+          handle.executeUpdate(commandUpdate(command.name), {
+            args: [{ ...(command.payload as CommandPayloads[K]), actor: command.actor }],
+            ...(command.idempotencyKey ? { updateId: `${command.actor.keyId}:${command.idempotencyKey}` } : {}),
+          }),
+        );
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) throw rejectionToProblem(err.cause);
+        if (err instanceof ApiError && err.code === 'not_found') {
+          // The workflow may exist but be closed (rejected, terminated, decommissioned).
+          const closed = await call(projectId, () => handle.query(viewQuery)).catch(() => undefined);
+          if (closed) {
+            throw new ApiError(409, 'invalid_transition', 'Not allowed now', `Project ${projectId} is ${closed.stage}: it takes no more commands.`, {
+              stage: closed.stage,
+              pendingActions: closed.pendingActions,
+            });
+          }
+        }
+        throw err;
+      }
     },
 
     view(projectId: string): Promise<ProjectView> {
@@ -83,3 +129,19 @@ export function createProjectGateway(client: Client, taskQueue: string) {
 }
 
 export type ProjectGateway = ReturnType<typeof createProjectGateway>;
+
+const TITLES: Record<number, string> = {
+  400: 'Validation failed',
+  403: 'Forbidden',
+  404: 'Not found',
+  409: 'Not allowed now',
+  422: 'Refused by the measures',
+};
+
+/** The core's refusal, carried by the update's ApplicationFailure, as the problem the API returns. */
+function rejectionToProblem(failure: ApplicationFailure): ApiError {
+  const details = (failure.details?.[0] ?? {}) as Partial<RejectionDetails>;
+  const { status: rawStatus, ...extra } = details;
+  const status = typeof rawStatus === 'number' && TITLES[rawStatus] ? rawStatus : 422;
+  return new ApiError(status as 422, failure.type ?? 'refused', TITLES[status]!, failure.message, extra);
+}

@@ -107,3 +107,210 @@ export const apiKeyInfo = z
     revokedAt: z.string().nullable(),
   })
   .openapi('ApiKey');
+
+// ---------------------------------------------------------------------------------------------
+// Reads, annual plans and the calendar (api/routes/reads.ts, plans.ts, calendar.ts)
+// ---------------------------------------------------------------------------------------------
+
+export const fundBalanceSchema = fundBalance.openapi('FundBalance');
+
+const fundsOfProject = z.object({ suspended: z.boolean(), construction: fundBalanceSchema, om: fundBalanceSchema });
+const pendingAction = z
+  .object({ role: z.enum(ROLES), action: z.string(), dueAt: z.string().optional(), overdue: z.boolean() })
+  .openapi('PendingAction');
+const instant = z.string().openapi({ format: 'date-time', example: '2026-03-02T08:00:00.000Z' });
+
+/** A row of GET /v1/projects: the read model's columns plus the view's funds. */
+export const projectSummary = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    department: z.string(),
+    jurisdiction: z.string(),
+    kind: z.string(),
+    year: z.number().int(),
+    stage: z.enum(STAGES),
+    pendingActions: z.array(pendingAction),
+    nextDeadline: instant.nullable(),
+    overdue: z.boolean(),
+    fundsSuspended: z.boolean(),
+    funds: fundsOfProject,
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .openapi('ProjectSummary');
+
+export const projectList = z
+  .object({
+    items: z.array(projectSummary),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  })
+  .openapi('ProjectList');
+
+/** Art. 24-25: one entry of a project's append-only, SM3 hash-chained audit trail. */
+export const auditEntry = z
+  .object({
+    seq: z.number().int(),
+    at: instant,
+    action: z.string(),
+    actor: z.object({ keyId: z.string(), role: z.string(), department: z.string().nullable(), name: z.string() }),
+    detail: z.unknown(),
+    hash: z.string(),
+    prevHash: z.string(),
+  })
+  .openapi('AuditEntry');
+
+export const projectHistory = z.object({ projectId: z.string(), items: z.array(auditEntry) }).openapi('ProjectHistory');
+
+const fundType = z.enum(['construction', 'om']);
+const fundBucket = z.enum(['held', 'available', 'frozen', 'disbursed', 'cancelled']);
+
+export const fundMovement = z
+  .object({
+    id: z.number().int(),
+    idempotencyKey: z.string(),
+    projectId: z.string(),
+    fundType,
+    kind: z.enum(['allocate', 'publish', 'disburse', 'freeze', 'unfreeze', 'cancel']),
+    amountFen: fen,
+    fromBucket: fundBucket.nullable(),
+    toBucket: fundBucket,
+    cityShareFen: fen.nullable(),
+    countyShareFen: fen.nullable(),
+    year: z.number().int().nullable(),
+    reason: z.string(),
+    article: z.string().nullable(),
+    actorKeyId: z.string(),
+    actorRole: z.string(),
+    actorDepartment: z.string().nullable(),
+    actorName: z.string(),
+    at: instant,
+    recordedAt: instant,
+  })
+  .openapi('FundMovement');
+
+export const projectLedger = z
+  .object({
+    projectId: z.string(),
+    movements: z.array(fundMovement),
+    balances: z.object({ construction: fundBalanceSchema, om: fundBalanceSchema }),
+  })
+  .openapi('ProjectLedger');
+
+export const inboxItem = z
+  .object({
+    projectId: z.string(),
+    title: z.string(),
+    department: z.string(),
+    role: z.enum(ROLES),
+    action: z.string(),
+    dueAt: instant.nullable(),
+    overdue: z.boolean(),
+  })
+  .openapi('InboxItem');
+
+export const notificationItem = z
+  .object({
+    id: z.number().int(),
+    projectId: z.string(),
+    kind: z.string(),
+    detail: z.string(),
+    dueAt: instant.nullable(),
+    createdAt: instant,
+  })
+  .openapi('Notification');
+
+export const inbox = z.object({ items: z.array(inboxItem), notifications: z.array(notificationItem) }).openapi('Inbox');
+
+export const projectFunds = z
+  .object({
+    projectId: z.string(),
+    title: z.string(),
+    department: z.string(),
+    jurisdiction: z.string(),
+    fundsSuspended: z.boolean(),
+    construction: fundBalanceSchema,
+    om: fundBalanceSchema,
+  })
+  .openapi('ProjectFunds');
+
+export const fundsOverview = z
+  .object({
+    items: z.array(projectFunds),
+    totals: z.object({ construction: fundBalanceSchema, om: fundBalanceSchema }),
+  })
+  .openapi('FundsOverview');
+
+export const publicAllocation = z
+  .object({
+    projectId: z.string(),
+    title: z.string(),
+    department: z.string(),
+    jurisdiction: z.string(),
+    fundType,
+    year: z.number().int().nullable(),
+    amountFen: fen,
+    cityShareFen: fen.nullable(),
+    countyShareFen: fen.nullable(),
+    allocatedAt: instant,
+    status: z.enum(['publicity', 'published', 'withdrawn']),
+  })
+  .openapi('PublicAllocation');
+
+export const publicAllocations = z.object({ items: z.array(publicAllocation) }).openapi('PublicAllocations');
+
+/** A year in a path (`/v1/annual-plans/{year}`, `/v1/calendar/{year}`). */
+export const yearParam = z.coerce
+  .number()
+  .int('must be a year')
+  .min(2000, 'must be a year between 2000 and 2100')
+  .max(2100, 'must be a year between 2000 and 2100')
+  .openapi({ param: { name: 'year', in: 'path' }, example: 2026 });
+
+/** Art. 6: an item of the BDB's annual plan. */
+export const annualPlanItemInput = z
+  .strictObject({
+    code: z.string().trim().min(1).max(64),
+    title: z.string().trim().min(1).max(200),
+    department: departmentCode,
+    ceilingFen: fen,
+  })
+  .openapi('AnnualPlanItemInput');
+
+export const annualPlanBody = z
+  .strictObject({ items: z.array(annualPlanItemInput).max(2000) })
+  .refine((b) => new Set(b.items.map((i) => i.code)).size === b.items.length, {
+    message: 'item codes must be unique within a year',
+    path: ['items'],
+  })
+  .openapi('AnnualPlanInput');
+
+export const annualPlan = z
+  .object({
+    year: z.number().int(),
+    items: z.array(
+      annualPlanItemInput.extend({ updatedAt: instant, updatedBy: z.string().nullable() }).openapi('AnnualPlanItem'),
+    ),
+  })
+  .openapi('AnnualPlan');
+
+export const calendarDayInput = z
+  .strictObject({ date: calendarDate, workday: z.boolean(), name: z.string().trim().max(100).default('') })
+  .openapi('CalendarDayInput');
+
+export const calendarBody = z
+  .strictObject({ days: z.array(calendarDayInput).min(1).max(366) })
+  .refine((b) => new Set(b.days.map((d) => d.date)).size === b.days.length, {
+    message: 'each date may appear once',
+    path: ['days'],
+  })
+  .openapi('CalendarInput');
+
+export const calendarYear = z
+  .object({
+    year: z.number().int(),
+    days: z.array(
+      z.object({ date: z.string(), workday: z.boolean(), name: z.string(), source: z.enum(['chinese-days', 'admin']) }).openapi('CalendarDay'),
+    ),
+  })
+  .openapi('CalendarYear');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { projects } from '../db/schema.ts';
 import { projectWorkflowId } from '../workflows/messages.ts';
 import { DRIVERS, driverAvailable } from './support/database.ts';
-import { createKey, eventually, sampleApplication, startSystem, type TestSystem } from './support/system.ts';
+import { addPlanItems, createKey, eventually, sampleApplication, startSystem, type TestSystem } from './support/system.ts';
 
 describe.each(DRIVERS)('walking skeleton with %s', (driver) => {
   let system: TestSystem;
@@ -19,6 +19,7 @@ describe.each(DRIVERS)('walking skeleton with %s', (driver) => {
     system = await startSystem(driver, inject('temporalAddress'));
     healthKey = await createKey(system, 'department', 'health');
     transportKey = await createKey(system, 'department', 'transport');
+    await addPlanItems(system, [{ department: 'health' }]);
   });
   afterAll(async () => {
     await system?.stop();
@@ -67,6 +68,19 @@ describe.each(DRIVERS)('walking skeleton with %s', (driver) => {
     const rows = await system.database.db.select().from(projects).where(eq(projects.department, 'health'));
     expect(rows.every((r) => r.title !== 'classified')).toBe(true);
     expect(rows).toHaveLength(1); // only the project of the previous test
+  });
+
+  it.skipIf(!driverAvailable(driver))('Art. 6, 8: an item outside the annual plan of the year and department is refused with 422', async () => {
+    // transport applies with health's plan item, then with an item that does not exist.
+    for (const annualPlanItem of ['2026-HEALTH-01', '2026-NOWHERE-99']) {
+      const res = await system.request('POST', '/v1/projects', { key: transportKey, body: sampleApplication({ annualPlanItem }) });
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as { code: string }).code).toBe('not_in_annual_plan');
+    }
+    const wrongYear = await system.request('POST', '/v1/projects', { key: healthKey, body: sampleApplication({ year: 2027 }) });
+    expect(wrongYear.status).toBe(422);
+    const rows = await system.database.db.select().from(projects).where(eq(projects.department, 'transport'));
+    expect(rows).toHaveLength(0);
   });
 
   it.skipIf(!driverAvailable(driver))('refuses missing keys, wrong roles, bad bodies and unknown projects as problem+json', async () => {

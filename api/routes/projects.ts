@@ -7,9 +7,14 @@ import { ApiError, forbidden } from '../problem.ts';
 import { createRouter, problem } from '../router.ts';
 import { createProjectBody, projectId, projectView } from '../schemas.ts';
 import { z } from '@hono/zod-openapi';
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { policyFor } from '../../db/policies.ts';
+import { annualPlanItems } from '../../db/schema.ts';
 
 export interface ProjectRoutesDeps {
   gateway: ProjectGateway;
+  db: Database;
 }
 
 /** Crockford base32 without I, L, O, U: readable over the phone between bureaus. */
@@ -23,7 +28,7 @@ export function newProjectId(year: number): string {
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
-export function projectRoutes({ gateway }: ProjectRoutesDeps) {
+export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
   const app = createRouter();
 
   app.openapi(
@@ -40,7 +45,8 @@ export function projectRoutes({ gateway }: ProjectRoutesDeps) {
         400: problem('Invalid body'),
         401: problem('No or unknown key'),
         403: problem('Not a department key'),
-        422: problem('Refused by the measures, e.g. classified_project (Art. 3)'),
+        422: problem('Refused by the measures: classified_project (Art. 3), not_in_annual_plan (Art. 6, 8)'),
+        503: problem('Temporal or the database unreachable'),
       },
     }),
     async (c) => {
@@ -55,12 +61,28 @@ export function projectRoutes({ gateway }: ProjectRoutesDeps) {
           'Art. 3: only non-classified government big-data projects are managed here.',
         );
       }
+      const department = actor.department!;
+      // Art. 6, 8: the project must be an item of the BDB's annual plan for its year and department.
+      const [item] = await db
+        .select({ code: annualPlanItems.code })
+        .from(annualPlanItems)
+        .where(and(eq(annualPlanItems.year, body.year), eq(annualPlanItems.code, body.annualPlanItem), eq(annualPlanItems.department, department)));
+      if (!item) {
+        throw new ApiError(
+          422,
+          'not_in_annual_plan',
+          'Not in the annual plan',
+          `Art. 6, 8: item ${body.annualPlanItem} is not in the ${body.year} annual plan for department ${department}.`,
+          { year: body.year, annualPlanItem: body.annualPlanItem, department },
+        );
+      }
       const { classified: _classified, ...application } = body;
       const view = await gateway.start({
         ...application,
         id: newProjectId(body.year),
-        department: actor.department!,
-        policy: { jurisdiction: body.jurisdiction, version: 1 },
+        department,
+        // Art. 30: pin the jurisdiction's policy in force now for the project's whole life.
+        policy: await policyFor(db, body.jurisdiction),
         createdAt: new Date().toISOString(),
         createdBy: actor,
       });

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createApp } from '../../api/app.ts';
+import { annualPlanItems } from '../../db/schema.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { createProjectWorker, WORKFLOWS_PATH } from '../../worker.ts';
 import { createTestDatabase, type Driver, type TestDatabase } from './database.ts';
@@ -118,3 +119,22 @@ export const sampleApplication = (overrides: Record<string, unknown> = {}) => ({
   classified: false,
   ...overrides,
 });
+
+/**
+ * Puts items into the BDB's annual plan (Art. 6, 8) straight into the database, so a department may
+ * apply for them; `code` defaults to `${year}-${DEPARTMENT}-01`, the code sampleApplication uses for 'health'.
+ */
+export async function addPlanItems(system: TestSystem, items: Array<{ department: string; code?: string; year?: number; ceilingFen?: number }>): Promise<string[]> {
+  const rows = items.map((i) => ({
+    year: i.year ?? 2026,
+    code: i.code ?? planItemCode(i.department, i.year),
+    title: `Plan item of ${i.department}`,
+    department: i.department,
+    ceilingFen: i.ceilingFen ?? 5_000_000_00,
+    updatedBy: 'test',
+  }));
+  await system.database.db.insert(annualPlanItems).values(rows).onConflictDoNothing();
+  return rows.map((r) => r.code);
+}
+
+export const planItemCode = (department: string, year = 2026) => `${year}-${department.toUpperCase()}-01`;

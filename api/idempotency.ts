@@ -1,0 +1,147 @@
+/**
+ * HTTP idempotency for every authenticated POST (shared/API.md "Idempotency").
+ *
+ * With an `Idempotency-Key` header, the first request with that key (per API key) runs and its
+ * response is stored; a retry with the same method, path and body gets that response again
+ * (`Idempotent-Replayed: true`) and changes nothing. The same key with another request → 422
+ * `idempotency_conflict`; while the first is still running → 409 `idempotency_in_progress`.
+ *
+ * The record is inserted before the handler runs (insert … on conflict do nothing), so of two
+ * concurrent requests exactly one runs. 2xx and 4xx responses are stored; after a 5xx the record
+ * is deleted so a retry can run again. The key is put on the context for command handlers, which
+ * use it as the Temporal update id.
+ */
+import { createHash } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from '@hono/zod-openapi';
+import type { Database } from '../db/client.ts';
+import { idempotencyRecords } from '../db/schema.ts';
+import type { AuthEnv } from './auth.ts';
+import { ApiError } from './problem.ts';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The request's Idempotency-Key, when it sent one (set by the idempotency middleware). */
+    idempotencyKey: string | undefined;
+  }
+}
+
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+export const REPLAYED_HEADER = 'Idempotent-Replayed';
+
+/** 1-128 printable ASCII characters. */
+const KEY_PATTERN = /^[\x20-\x7E]{1,128}$/;
+
+/** For routes that want to document the header in their request (optional: the middleware validates it). */
+export const idempotencyKeyHeader = z
+  .string()
+  .regex(KEY_PATTERN, 'must be 1-128 printable ASCII characters')
+  .optional()
+  .openapi({
+    param: { name: IDEMPOTENCY_HEADER, in: 'header' },
+    description: 'Retry-safe key: the same key and body return the first response and change nothing.',
+  });
+
+/** The Idempotency-Key of this request, if any. */
+export const idempotencyKeyOf = (c: Context): string | undefined => c.get('idempotencyKey');
+
+type StoredRecord = { requestHash: string; status: number | null; response: unknown };
+
+function sm3Request(method: string, path: string, body: ArrayBuffer): string {
+  const hash = createHash('sm3');
+  hash.update(`${method}\n${path}\n`, 'utf8');
+  hash.update(new Uint8Array(body));
+  return hash.digest('hex');
+}
+
+export function idempotency(db: Database) {
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    const key = c.req.header(IDEMPOTENCY_HEADER);
+    if (key === undefined) {
+      c.set('idempotencyKey', undefined);
+      return next();
+    }
+    if (!KEY_PATTERN.test(key)) {
+      throw new ApiError(400, 'validation_failed', 'Validation failed', `${IDEMPOTENCY_HEADER} must be 1-128 printable ASCII characters.`, {
+        errors: [{ path: `header.${IDEMPOTENCY_HEADER}`, message: 'must be 1-128 printable ASCII characters' }],
+      });
+    }
+    const apiKeyId = c.get('actor').keyId;
+    const method = c.req.method;
+    const path = c.req.path;
+    // Read through HonoRequest so the body stays cached for the route's validator.
+    const requestHash = sm3Request(method, path, await c.req.arrayBuffer());
+    const thisRecord = and(eq(idempotencyRecords.apiKeyId, apiKeyId), eq(idempotencyRecords.idempotencyKey, key));
+
+    const inserted = await db
+      .insert(idempotencyRecords)
+      .values({ apiKeyId, idempotencyKey: key, method, path, requestHash })
+      .onConflictDoNothing()
+      .returning({ apiKeyId: idempotencyRecords.apiKeyId });
+
+    if (inserted.length === 0) {
+      const [existing] = await db
+        .select({ requestHash: idempotencyRecords.requestHash, status: idempotencyRecords.status, response: idempotencyRecords.response })
+        .from(idempotencyRecords)
+        .where(thisRecord)
+        .limit(1);
+      // Deleted in between (the first attempt failed with a 5xx): ask the client to retry.
+      if (!existing) throw inProgress(key);
+      return replay(c, key, requestHash, existing);
+    }
+
+    c.set('idempotencyKey', key);
+    let stored = false;
+    try {
+      await next();
+      const status = c.res.status;
+      if (status < 500) {
+        const text = await c.res.clone().text();
+        await db.update(idempotencyRecords).set({ status, response: parseJson(text) }).where(thisRecord);
+        stored = true;
+      }
+    } finally {
+      // A 5xx (or a failure while storing): forget the attempt so a retry runs the command again.
+      if (!stored) await db.delete(idempotencyRecords).where(thisRecord);
+    }
+  });
+}
+
+function replay(c: Context, key: string, requestHash: string, existing: StoredRecord): Response {
+  if (existing.requestHash !== requestHash) {
+    throw new ApiError(
+      422,
+      'idempotency_conflict',
+      'Idempotency key reused',
+      `${IDEMPOTENCY_HEADER} "${key}" was already used for a different request (method, path or body).`,
+    );
+  }
+  if (existing.status === null) throw inProgress(key);
+  const status = existing.status as ContentfulStatusCode;
+  const headers: Record<string, string> = { [REPLAYED_HEADER]: 'true' };
+  if (existing.response === null) return c.body(null, status as 200, headers);
+  headers['Content-Type'] = status >= 400 ? 'application/problem+json' : 'application/json';
+  return c.body(JSON.stringify(existing.response), status, headers);
+}
+
+const inProgress = (key: string) =>
+  new ApiError(
+    409,
+    'idempotency_in_progress',
+    'Request in progress',
+    `A request with ${IDEMPOTENCY_HEADER} "${key}" is still being processed; retry shortly.`,
+    {},
+    { 'Retry-After': '1' },
+  );
+
+function parseJson(text: string): unknown {
+  if (text === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Jurisdiction policies (Art. 30): the deadline settings of the city and of every county that issued
+ * its own measures. A PUT adds a new version; projects keep the version they pinned at application.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Database } from '../../db/client.ts';
+import { addPolicyVersion, listPolicies } from '../../db/policies.ts';
+import { requireRole } from '../auth.ts';
+import { createRouter, problem } from '../router.ts';
+import { jurisdiction } from '../schemas.ts';
+
+const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+const security = [{ bearer: [] }];
+
+const duration = z.strictObject({
+  unit: z.enum(['workingDays', 'calendarDays']),
+  amount: z.number().int().min(1).max(366),
+});
+
+/** A deadline and its reminder; the reminder must fall after the deadline starts. */
+const setting = z
+  .strictObject({ duration, reminder: duration.nullable() })
+  .refine((s) => s.reminder === null || s.reminder.unit !== s.duration.unit || s.reminder.amount < s.duration.amount, {
+    message: 'reminder must be shorter than the deadline itself',
+    path: ['reminder'],
+  });
+
+const monthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be MM-DD');
+
+export const policyDeadlines = z
+  .strictObject({
+    publicity: setting,
+    contractFiling: setting,
+    progressReport: z.strictObject({ period: z.literal('quarterly'), duration, reminder: duration.nullable() }),
+    acceptanceDelay: setting,
+    completionReport: setting,
+    rectification: setting,
+    annualEvaluation: z.strictObject({ dueMonthDay: monthDay, reminder: duration.nullable() }),
+  })
+  .openapi('PolicyDeadlines');
+
+export const policyBody = z.strictObject({ deadlines: policyDeadlines }).openapi('PutPolicy');
+
+export const policy = z
+  .object({
+    jurisdiction: z.string(),
+    version: z.number().int(),
+    deadlines: policyDeadlines,
+    createdAt: z.string(),
+    createdBy: z.string().nullable(),
+  })
+  .openapi('Policy');
+
+export function policyRoutes({ db }: { db: Database }) {
+  const app = createRouter();
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/policies',
+      tags: ['policies'],
+      summary: 'Every version of every jurisdiction policy (any role, Art. 30)',
+      description: 'Ordered by jurisdiction, then version; the highest version of a jurisdiction is the one new projects pin. A county without its own policy follows the city.',
+      security,
+      request: { query: z.object({ jurisdiction: jurisdiction.optional() }) },
+      responses: {
+        200: { description: 'Policies', content: json(z.object({ items: z.array(policy) })) },
+        400: problem('Invalid filter'),
+        401: problem('No or unknown key'),
+      },
+    }),
+    async (c) => {
+      const { jurisdiction: j } = c.req.valid('query');
+      return c.json({ items: (await listPolicies(db, j)) as z.infer<typeof policy>[] }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/v1/policies/{jurisdiction}',
+      tags: ['policies'],
+      summary: "Issue a new version of a jurisdiction's deadline settings (admin, Art. 30)",
+      description: 'Creates version n+1 (version 1 for a county issuing its own measures). Running projects keep the version they pinned.',
+      security,
+      middleware: requireRole('admin'),
+      request: {
+        params: z.object({ jurisdiction: jurisdiction.openapi({ param: { name: 'jurisdiction', in: 'path' } }) }),
+        body: { content: json(policyBody), required: true },
+      },
+      responses: {
+        201: { description: 'The new version', content: json(policy) },
+        400: problem('Invalid settings'),
+        401: problem('No or unknown key'),
+        403: problem('Not an admin key'),
+      },
+    }),
+    async (c) => {
+      const { jurisdiction: j } = c.req.valid('param');
+      const { deadlines } = c.req.valid('json');
+      const stored = await addPolicyVersion(db, j, deadlines, c.get('actor').keyId);
+      c.header('Location', `/v1/policies?jurisdiction=${j}`);
+      return c.json(stored as z.infer<typeof policy>, 201);
+    },
+  );
+
+  return app;
+}

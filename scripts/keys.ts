@@ -1,0 +1,152 @@
+/**
+ * API key administration for operators, straight against PostgreSQL (DATABASE_URL), e.g. to
+ * bootstrap the first keys of a deployment or to revoke a leaked key while the API is down:
+ *
+ *   npm run keys -- create --role department --name "Health bureau" --department health
+ *   npm run keys -- list [--json]
+ *   npm run keys -- revoke <id>
+ *
+ * `create` inserts exactly what POST /v1/admin/api-keys does (same validation, same key format,
+ * only the SM3 digest stored) and prints the key once, alone on stdout, so a script can capture it;
+ * everything else goes to stderr. Migrations are applied first (idempotent), so it also works on a
+ * fresh database before the first start.
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { generateKey } from '../api/auth.ts';
+import { createApiKeyBody } from '../api/schemas.ts';
+import { openDatabase, type Database } from '../db/client.ts';
+import { apiKeys } from '../db/schema.ts';
+import { ConfigError, loadConfig } from '../lib/config.ts';
+
+const USAGE = `Usage:
+  npm run keys -- create --role <bdb|approval|finance|department|admin> --name <name> [--department <code>]
+  npm run keys -- list [--json]
+  npm run keys -- revoke <id>`;
+
+class UsageError extends Error {}
+
+async function create(db: Database, args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { role: { type: 'string' }, name: { type: 'string' }, department: { type: 'string' } },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals.join(' ')}`);
+  const parsed = createApiKeyBody.safeParse({ role: values.role, name: values.name, department: values.department });
+  if (!parsed.success) {
+    throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join('.') || 'arguments'}: ${i.message}`).join('\n'));
+  }
+  const body = parsed.data;
+  const generated = generateKey();
+  await db.insert(apiKeys).values({
+    id: generated.id,
+    secretHash: generated.secretHash,
+    role: body.role,
+    name: body.name,
+    department: body.department ?? null,
+    createdBy: `cli:${os.userInfo().username}`,
+  });
+  process.stderr.write(
+    `Created API key ${generated.id} (role ${body.role}${body.department ? `, department ${body.department}` : ''}, "${body.name}").\n` +
+      'Store it now: it is not shown again.\n',
+  );
+  process.stdout.write(`${generated.key}\n`);
+}
+
+async function list(db: Database, args: string[]) {
+  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true, allowPositionals: true });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals.join(' ')}`);
+  const rows = await db
+    .select({
+      id: apiKeys.id,
+      role: apiKeys.role,
+      department: apiKeys.department,
+      name: apiKeys.name,
+      createdAt: apiKeys.createdAt,
+      revokedAt: apiKeys.revokedAt,
+    })
+    .from(apiKeys)
+    .orderBy(desc(apiKeys.createdAt));
+  const items = rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), revokedAt: r.revokedAt?.toISOString() ?? null }));
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
+    return;
+  }
+  if (items.length === 0) {
+    process.stderr.write('No API keys.\n');
+    return;
+  }
+  const table = [['ID', 'ROLE', 'DEPARTMENT', 'CREATED', 'REVOKED', 'NAME'], ...items.map((i) => [i.id, i.role, i.department ?? '-', i.createdAt, i.revokedAt ?? '-', i.name])];
+  const widths = table[0]!.map((_, col) => Math.max(...table.map((row) => row[col]!.length)));
+  for (const row of table) process.stdout.write(`${row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd()}\n`);
+}
+
+async function revoke(db: Database, args: string[]) {
+  const { positionals } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
+  const [id, ...extra] = positionals;
+  if (!id || extra.length > 0) throw new UsageError('revoke takes exactly one key id');
+  if (!/^[0-9a-f]{12}$/.test(id)) throw new UsageError(`${id} is not a key id (12 hex digits; see \`list\`)`);
+  const [row] = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  if (row) {
+    process.stderr.write(`Revoked API key ${id}.\n`);
+    return;
+  }
+  const [existing] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, id)).limit(1);
+  if (!existing) throw new NotFound(`No API key ${id}.`);
+  process.stderr.write(`API key ${id} was already revoked.\n`);
+}
+
+class NotFound extends Error {}
+
+const COMMANDS = { create, list, revoke } as const;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === '--help' || command === 'help') {
+    process.stderr.write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  if (!Object.hasOwn(COMMANDS, command)) {
+    process.stderr.write(`Unknown command "${command}".\n${USAGE}\n`);
+    return 2;
+  }
+  const config = loadConfig();
+  if (!config.database.url) {
+    process.stderr.write(
+      'DATABASE_URL is required: this tool manages the keys of a PostgreSQL deployment.\n' +
+        'With the embedded database of `npm start`, use POST /v1/admin/api-keys with the admin key instead.\n',
+    );
+    return 2;
+  }
+  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, max: 1 });
+  try {
+    await database.migrate();
+    await COMMANDS[command as keyof typeof COMMANDS](database.db, args);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError || (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`${err.message}\n${USAGE}\n`);
+      process.exit(2);
+    }
+    if (err instanceof NotFound || err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
