@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Smoke test of `npm start` on the embedded defaults, as a new user runs it:
-# start → /readyz 200 → create a department key and a project → Temporal UI answers 200 →
+# start → /readyz 200 → keys, annual plan, a project and one command → Temporal UI answers 200 →
 # SIGTERM → everything exits and no server process is left behind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,16 +32,28 @@ admin=$(grep -o 'Admin key    [^ ]*' "$log" | awk '{print $3}')
 grep -q "API          $api" "$log" || fail "API URL not printed"
 grep -q "Temporal UI  http://127.0.0.1:$TEMPORAL_UI_PORT" "$log" || fail "Temporal UI URL not printed"
 
-key=$(curl -fsS -X POST "$api/v1/admin/api-keys" -H "authorization: Bearer $admin" -H 'content-type: application/json' \
-  -d '{"role":"department","name":"Smoke test department","department":"smoke"}' | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).key))')
-status=$(curl -sS -o "$DATA_DIR/project.json" -w '%{http_code}' -X POST "$api/v1/projects" -H "authorization: Bearer $key" \
-  -H 'content-type: application/json' -d '{"title":"Smoke test project","summary":"","kind":"new","jurisdiction":"city","year":2026,
+# call METHOD PATH KEY [BODY] → prints the body; fails unless the status is 2xx.
+call() {
+  local out="$DATA_DIR/response.json" code
+  code=$(curl -sS -o "$out" -w '%{http_code}' -X "$1" "$api$2" -H "authorization: Bearer $3" -H 'content-type: application/json' ${4:+-d "$4"})
+  [[ "$code" == 2* ]] || fail "$1 $2 answered $code: $(cat "$out")"
+  cat "$out"
+}
+field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[process.argv[1]]))' "$1"; }
+
+key=$(call POST /v1/admin/api-keys "$admin" '{"role":"department","name":"Smoke test department","department":"smoke"}' | field key)
+bdb=$(call POST /v1/admin/api-keys "$admin" '{"role":"bdb","name":"Smoke test BDB"}' | field key)
+# Art. 6, 8: only items of the BDB's annual plan may be applied for.
+call PUT /v1/annual-plans/2026 "$bdb" '{"items":[{"code":"2026-SMOKE","title":"Smoke","department":"smoke","ceilingFen":100000}]}' >/dev/null
+id=$(call POST /v1/projects "$key" '{"title":"Smoke test project","summary":"","kind":"new","jurisdiction":"city","year":2026,
   "annualPlanItem":"2026-SMOKE","estimate":{"totalFen":100000,"cityShareFen":100000,"countyShareFen":0},
   "plannedCompletionDate":"2027-06-30","documents":{"proposal":"sha256:a","feasibilityStudy":"sha256:b",
-  "preliminaryDesign":"sha256:c","investmentEstimate":"sha256:d"},"classified":false}')
-[ "$status" = 201 ] || fail "create project answered $status: $(cat "$DATA_DIR/project.json")"
-id=$(node -e 'console.log(require(process.argv[1]).id)' "$DATA_DIR/project.json")
-curl -fsS "$api/v1/projects/$id" -H "authorization: Bearer $key" >/dev/null || fail "GET project $id failed"
+  "preliminaryDesign":"sha256:c","investmentEstimate":"sha256:d"},"classified":false}' | field id)
+call GET "/v1/projects/$id" "$key" >/dev/null
+# A command round trip: a Temporal Update through the API (Art. 7 technical review).
+stage=$(call POST "/v1/projects/$id/technical-review" "$bdb" '{"decision":"pass","opinion":"smoke","checklist":{"resourceCatalog":true,
+  "dataSharing":true,"intensiveConstruction":true,"cloudDeployment":true,"securityControllable":true}}' | field stage)
+[ "$stage" = establishment_review ] || fail "technical review left the project in $stage"
 echo "smoke: created project $id"
 
 ui=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$TEMPORAL_UI_PORT/")
@@ -51,9 +63,12 @@ echo "smoke: Temporal UI answers 200"
 kill -TERM $pid
 for _ in $(seq 1 60); do kill -0 $pid 2>/dev/null || break; sleep 1; done
 kill -0 $pid 2>/dev/null && fail "npm start still running 60 s after SIGTERM"
-sleep 1
-if pgrep -g $pid >/dev/null || pgrep -f "$DATA_DIR" >/dev/null; then
-  pgrep -ag $pid >&2; pgrep -af "$DATA_DIR" >&2
+# Live processes of the group or of this DATA_DIR (zombies waiting for init to reap them are not
+# processes left running); give them a few seconds to exit.
+leftovers() { { ps -o pid=,stat=,args= -g $pid 2>/dev/null; ps -eo pid=,stat=,args= | grep -F "$DATA_DIR" | grep -v grep; } | awk '$2 !~ /^Z/'; }
+for _ in $(seq 1 10); do [ -z "$(leftovers)" ] && break; sleep 1; done
+if [ -n "$(leftovers)" ]; then
+  leftovers >&2
   fail "processes left behind after SIGTERM"
 fi
 grep -q "stopped Temporal dev server" "$log" || fail "the dev server was not stopped"
