@@ -26,7 +26,7 @@ import {
 import type { Activities } from '../activities/index.ts';
 import type { LedgerMovement } from '../activities/ledger.ts';
 import { COMMAND_ACTIONS, COMMAND_NAMES, type Command, type CommandName } from './core/commands.ts';
-import type { Effect } from './core/effects.ts';
+import { SYSTEM_ACTOR, type Effect, type FundMovement } from './core/effects.ts';
 import { isRejection, type Rejection } from './core/errors.ts';
 import { Project } from './core/project.ts';
 import type { Actor, ProjectInput, ProjectView } from './core/types.ts';
@@ -46,6 +46,29 @@ export type ProjectWorkflowArgs = { input: ProjectInput; state?: undefined } | {
 const MAX_EVENTS_PER_RUN = 1_500;
 
 const now = () => new Date(Date.now()).toISOString();
+
+/** The first instant of the next calendar year in Asia/Shanghai (UTC+8, no daylight saving). */
+function nextShanghaiNewYear(ms: number): number {
+  const shanghaiYear = new Date(ms + 8 * 3_600_000).getUTCFullYear();
+  return Date.UTC(shanghaiYear + 1, 0, 1) - 8 * 3_600_000;
+}
+
+/** The article behind each kind of fund movement, for the ledger row finance reads. */
+function articleOf(kind: FundMovement['kind'], reason: string | null): string {
+  switch (kind) {
+    case 'allocate':
+      return 'Art. 10, 12';
+    case 'publish':
+      return 'Art. 11';
+    case 'disburse':
+      return 'Art. 10';
+    case 'freeze':
+    case 'unfreeze':
+      return reason === 'completion-report' ? 'Art. 21' : 'Art. 22';
+    case 'cancel':
+      return 'Art. 22';
+  }
+}
 
 const toFailure = (rejection: Rejection) =>
   ApplicationFailure.create({
@@ -146,6 +169,8 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
           break;
         case 'fundMovement': {
           const m = effect.movement;
+          const allocation = m.allocationId ? project.state.allocations.find((a) => a.id === m.allocationId) : undefined;
+          const isAllocation = m.kind === 'allocate' && allocation !== undefined;
           movements.push({
             idempotencyKey: m.key,
             projectId,
@@ -154,8 +179,14 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
             amountFen: m.amountFen,
             from: m.from,
             to: m.to,
-            reason: m.reason ?? '',
-            actor: lastActor ?? { keyId: 'system', role: 'bdb', name: 'system' },
+            // Art. 12: the city and county shares of an allocation, on its ledger row.
+            cityShareFen: isAllocation ? allocation.cityShareFen : null,
+            countyShareFen: isAllocation ? allocation.countyShareFen : null,
+            year: allocation?.year ?? null,
+            article: articleOf(m.kind, m.reason),
+            reason: m.reason ?? m.kind,
+            // Who caused it: the command's actor, or the system for a deadline's consequence.
+            actor: lastActor ?? SYSTEM_ACTOR,
             at: m.at,
           });
           break;
@@ -203,12 +234,21 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
   }
 
   if (!args.state) submit(project.start(now()));
+  else {
+    // A run continued from state: deadlines whose dates were not computed yet get them now.
+    const pending = project.unscheduledDeadlines();
+    if (pending.length > 0) submit(pending.map((deadline) => ({ type: 'startDeadline', deadline }) as Effect));
+  }
   await publish();
+
+  /** Set once the operating year changed (or Temporal suggests it); cleared only by continue-as-new. */
+  let rollover = false;
 
   for (;;) {
     const nextWake = project.nextWakeAt();
-    const timeout = nextWake ? Math.max(0, Date.parse(nextWake) - Date.now()) : undefined;
-    const woke = timeout === undefined ? (await condition(() => queue.length > 0), true) : await condition(() => queue.length > 0, timeout);
+    // Wake at the next deadline event or at the next Asia/Shanghai new year, whichever is first.
+    const wakeAt = Math.min(nextWake ? Date.parse(nextWake) : Infinity, nextShanghaiNewYear(Date.now()));
+    await condition(() => queue.length > 0 || rollover, Math.max(1, wakeAt - Date.now()));
 
     while (queue.length > 0) {
       const batch = queue.shift()!;
@@ -216,15 +256,19 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
       done = batch.ticket;
       if (queue.length === 0) await publish();
     }
-    if (!woke || (nextWake && Date.parse(nextWake) <= Date.now())) {
-      const effects = project.fireDue(now());
-      if (effects.length > 0) submit(effects);
+    const due = project.fireDue(now());
+    if (due.length > 0) {
+      submit(due);
       continue;
     }
+    if (project.isTerminal()) break;
 
-    if (project.isTerminal() && queue.length === 0) break;
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_EVENTS_PER_RUN || project.yearEnded(now())) {
-      await condition(allHandlersFinished);
+    if (project.yearEnded(now())) rollover = true;
+    const info = workflowInfo();
+    if (rollover || info.continueAsNewSuggested || info.historyLength > MAX_EVENTS_PER_RUN) {
+      // Let running handlers finish first; a handler waiting for its effects needs this loop, so
+      // new work in the queue goes back to the top instead of deadlocking.
+      await condition(() => queue.length > 0 || allHandlersFinished());
       if (queue.length === 0) await continueAsNew<typeof projectWorkflow>({ state: project.state });
     }
   }

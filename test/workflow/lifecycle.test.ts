@@ -1,0 +1,247 @@
+/**
+ * The project workflow end to end on the time-skipping server: real timers, real activities, real
+ * ledger and audit tables. Each test names the article it proves.
+ */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { verifyAuditChain } from '../../activities/audit.ts';
+import { projects } from '../../db/schema.ts';
+import { shanghaiDate } from '../../workflows/core/dates.ts';
+import type { ProjectView } from '../../workflows/core/types.ts';
+import { actors, construction, fullChecklist, om, passTechnical } from '../core/helpers.ts';
+import { eventually } from '../support/system.ts';
+import { startLifecycle, type Lifecycle } from './support.ts';
+
+let lc: Lifecycle;
+beforeAll(async () => {
+  lc = await startLifecycle(inject('testServerExecutable'));
+});
+afterAll(async () => {
+  await lc?.stop();
+});
+
+const today = async () => shanghaiDate(new Date(await lc.env.currentTimeMs()).toISOString());
+
+/** Skips to just after an instant (a deadline's due or reminder time). */
+async function skipPast(instant: string, extraMs = 60 * 60_000) {
+  const wait = Date.parse(instant) - (await lc.env.currentTimeMs()) + extraMs;
+  if (wait > 0) await lc.sleep(wait);
+}
+
+const openDeadline = (view: ProjectView, kind: string) => {
+  const d = view.deadlines.find((x) => x.kind === kind && x.status === 'open');
+  if (!d) throw new Error(`no open ${kind} deadline in ${JSON.stringify(view.deadlines)}`);
+  return d;
+};
+
+/** Polls the workflow's view until `check` holds (timers fire asynchronously after a skip). */
+const viewWhen = (id: string, check: (v: ProjectView) => boolean) =>
+  eventually(async () => {
+    const v = await lc.view(id);
+    return check(v) ? v : undefined;
+  });
+
+/** Application → technical review → establishment → budget: construction money under publicity. */
+async function toPublicity(amountFen = 80_000_000) {
+  const id = await lc.start();
+  await lc.send(id, 'technicalReview', { decision: 'pass', opinion: 'complete', checklist: fullChecklist() }, actors.bdb);
+  await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'JSP-2026-001', opinion: 'approved' }, actors.approval);
+  const view = await lc.send(id, 'budget', construction(amountFen), actors.finance);
+  return { id, view };
+}
+
+async function toConstruction(amountFen = 80_000_000) {
+  const { id, view } = await toPublicity(amountFen);
+  await skipPast(openDeadline(view, 'publicity').dueAt);
+  await viewWhen(id, (v) => v.stage === 'contracting');
+  const signedOn = await today();
+  await lc.send(id, 'contract', { contractNo: 'HT-001', contractor: 'Acme', amountFen: 50_000_000, signedOn, documentRef: 'sha256:ht1' }, actors.department);
+  return id;
+}
+
+describe('the whole life on a real server', () => {
+  it('Art. 7-12, 15, 18-21: application to operation; ledger, balances and audit chain agree with the view', async () => {
+    const { id, view: publicity } = await toPublicity();
+    // Art. 11: allocated money is held during publicity.
+    expect(publicity.stage).toBe('publicity');
+    expect(publicity.funds.construction).toMatchObject({ allocatedFen: 80_000_000, heldFen: 80_000_000, availableFen: 0 });
+    const pub = openDeadline(publicity, 'publicity');
+    expect(Date.parse(pub.dueAt)).toBeGreaterThan(Date.parse(pub.startsAt));
+
+    await skipPast(pub.dueAt);
+    const contracting = await viewWhen(id, (v) => v.stage === 'contracting');
+    // Art. 11: no objection upheld → the held money becomes available when publicity ends.
+    expect(contracting.funds.construction).toMatchObject({ heldFen: 0, availableFen: 80_000_000 });
+    expect(contracting.deadlines.find((d) => d.kind === 'publicity')?.status).toBe('met');
+
+    const signedOn = await today();
+    let v = await lc.send(id, 'contract', { contractNo: 'HT-001', contractor: 'Acme', amountFen: 50_000_000, signedOn, documentRef: 'sha256:ht1' }, actors.department);
+    expect(v.stage).toBe('construction');
+    v = await lc.send(id, 'disbursement', { fundType: 'construction', amountFen: 30_000_000, note: 'first instalment' }, actors.finance);
+    expect(v.funds.construction).toMatchObject({ availableFen: 50_000_000, disbursedFen: 30_000_000 });
+    await lc.send(id, 'catalogEntries', { entries: [{ code: 'HLT-001', name: 'Patients', sharingType: 'conditional', updateCycle: 'daily' }] }, actors.department);
+    v = await lc.send(id, 'preliminaryAcceptance', { reportRef: 'sha256:pre', completedOn: await today() }, actors.department);
+    expect(v.stage).toBe('joint_acceptance');
+    await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);
+    v = await lc.send(id, 'completionAcceptance', { decision: 'pass', opinion: 'accepted' }, actors.approval);
+    expect(v.stage).toBe('completion_filing');
+    openDeadline(v, 'completion-report');
+    v = await lc.send(id, 'completionReport', { reportRef: 'sha256:report' }, actors.department);
+    expect(v.stage).toBe('operating');
+    expect(v.deadlines.find((d) => d.kind === 'completion-report')?.status).toBe('met');
+
+    // The ledger has exactly the movements of the story, with who and why.
+    const movements = await lc.movements(id);
+    expect(movements.map((m) => [m.kind, m.amountFen])).toEqual([
+      ['allocate', 80_000_000],
+      ['publish', 80_000_000],
+      ['disburse', 30_000_000],
+    ]);
+    expect(movements[0]).toMatchObject({ cityShareFen: 80_000_000, countyShareFen: 0, year: 2026, article: 'Art. 10, 12', actorRole: 'finance' });
+    expect(movements[1]).toMatchObject({ article: 'Art. 11', actorKeyId: 'system' });
+    const [balance] = (await lc.balances(id)).filter((b) => b.fundType === 'construction');
+    expect(balance).toMatchObject(v.funds.construction);
+
+    // Art. 24-25: every accepted action on the SM3 chain, unbroken, with its actor.
+    const audit = await lc.audit(id);
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['application', 'technical-review', 'establishment']));
+    expect(await verifyAuditChain(lc.database.db, id)).toEqual([]);
+    // The read model row was written by the activity too.
+    const row = await eventually(async () => {
+      const [r] = await lc.database.db.select().from(projects).where(eq(projects.id, id));
+      return r && r.stage === 'operating' ? r : undefined;
+    });
+    expect(row.fundsSuspended).toBe(false);
+  });
+
+  it('Art. 11: an objection open at the end of publicity holds the money; dismissed → published, upheld → cancelled', async () => {
+    type Objections = { publicityObjections: Array<{ id: string; status: string }> };
+    for (const upheld of [false, true]) {
+      const { id, view } = await toPublicity(10_000_000);
+      const objected = (await lc.send(id, 'publicityObjection', { summary: 'Duplicates an existing system' }, actors.bdb)) as ProjectView & Objections;
+      const objection = objected.publicityObjections.at(-1)!;
+      expect(objection.status).toBe('open');
+      await skipPast(openDeadline(view, 'publicity').dueAt);
+      const after = await viewWhen(id, (v) => v.deadlines.find((d) => d.kind === 'publicity')?.status !== 'open');
+      // The period is over but the objection is open: nothing is published yet.
+      expect(after.funds.construction).toMatchObject({ heldFen: 10_000_000, availableFen: 0 });
+      expect(after.stage).toBe('publicity');
+      const resolved = await lc.send(id, 'publicityObjectionResolution', { oid: objection.id, upheld, note: upheld ? 'Confirmed duplicate' : 'Not a duplicate' }, actors.bdb);
+      if (upheld) {
+        expect(resolved.funds.construction).toMatchObject({ heldFen: 0, availableFen: 0, cancelledFen: 10_000_000 });
+        expect((await lc.movements(id)).map((m) => m.kind)).toEqual(['allocate', 'cancel']);
+      } else {
+        expect(resolved.funds.construction).toMatchObject({ heldFen: 0, availableFen: 10_000_000 });
+        expect(resolved.stage).toBe('contracting');
+        expect((await lc.movements(id)).map((m) => m.kind)).toEqual(['allocate', 'publish']);
+      }
+    }
+  });
+});
+
+describe('deadlines with their consequences', () => {
+  it('Art. 15: a contract not filed within 5 working days → reminder, violation and automatic late-filing rectification; filing late still counts', async () => {
+    const id = await toConstruction();
+    const signedOn = await today();
+    let v = await lc.send(id, 'contract', { contractNo: 'HT-002', contractor: 'Supervisor Co', amountFen: 1_000_000, signedOn }, actors.department);
+    const filing = v.deadlines.find((d) => d.kind === 'contract-filing' && d.ref === 'HT-002' && d.status === 'open');
+    expect(filing).toBeDefined();
+
+    await skipPast(filing!.dueAt);
+    v = await viewWhen(id, (x) => x.deadlines.some((d) => d.kind === 'contract-filing' && d.ref === 'HT-002' && d.status === 'missed'));
+    expect(v.violations.some((x) => x.article === 'Art. 15')).toBe(true);
+    const rectifications = v.rectifications as Array<{ id: string; reason: string; status: string }>;
+    expect(rectifications.find((r) => r.reason === 'late-filing')).toBeDefined();
+    const notes = await eventually(async () => {
+      const n = await lc.notifications(id);
+      return n.some((x) => x.kind === 'reminder' || x.kind.includes('remind')) ? n : undefined;
+    });
+    expect(notes.some((n) => n.recipientRole === 'department')).toBe(true);
+
+    v = await lc.send(id, 'contractFiling', { contractNo: 'HT-002', documentRef: 'sha256:late' }, actors.department);
+    const contract = (v.contracts as Array<{ contractNo: string; filedOn?: string | null; filedAt?: string | null }>).find((c) => c.contractNo === 'HT-002');
+    expect(contract?.filedAt ?? contract?.filedOn).toBeTruthy();
+    // The violation stays on the record.
+    expect(v.violations.some((x) => x.article === 'Art. 15')).toBe(true);
+  });
+
+  it('Art. 22: order → response rejected → funds suspended → extension → accepted → unfrozen; ledger freeze and unfreeze', async () => {
+    const id = await toConstruction();
+    let v = await lc.send(id, 'rectificationOrder', { reason: 'unauthorized-change', description: 'Scope changed without a request' }, actors.bdb);
+    const order = (v.rectifications as Array<{ id: string; status: string }>).at(-1)!;
+    await lc.send(id, 'rectificationResponse', { rid: order.id, description: 'Reverted', evidenceRef: 'sha256:r1' }, actors.department);
+    v = await lc.send(id, 'rectificationReview', { rid: order.id, decision: 'reject', opinion: 'Not reverted' }, actors.bdb);
+    expect(v.funds.suspended).toBe(true);
+    expect(v.funds.construction).toMatchObject({ availableFen: 0, frozenFen: 80_000_000 });
+    // Art. 22: no disbursement while suspended.
+    await expect(lc.send(id, 'disbursement', { fundType: 'construction', amountFen: 1, note: 'x' }, actors.finance)).rejects.toThrow();
+
+    const dueOn = shanghaiDate(new Date((await lc.env.currentTimeMs()) + 30 * 86_400_000).toISOString());
+    await lc.send(id, 'rectificationExtension', { rid: order.id, dueOn, reason: 'One more month' }, actors.bdb);
+    await lc.send(id, 'rectificationResponse', { rid: order.id, description: 'Reverted for real', evidenceRef: 'sha256:r2' }, actors.department);
+    v = await lc.send(id, 'rectificationReview', { rid: order.id, decision: 'accept', opinion: 'Done' }, actors.bdb);
+    expect(v.funds.suspended).toBe(false);
+    expect(v.funds.construction).toMatchObject({ availableFen: 80_000_000, frozenFen: 0 });
+    const kinds = (await lc.movements(id)).map((m) => m.kind);
+    expect(kinds).toEqual(['allocate', 'publish', 'freeze', 'unfreeze']);
+  });
+
+  it('Art. 22: a rectification deadline missed suspends the funds; termination cancels all unspent money', async () => {
+    const id = await toConstruction();
+    await lc.send(id, 'disbursement', { fundType: 'construction', amountFen: 5_000_000, note: 'advance' }, actors.finance);
+    let v = await lc.send(id, 'rectificationOrder', { reason: 'other', description: 'Missing security plan' }, actors.approval);
+    const deadline = openDeadline(v, 'rectification');
+    await skipPast(deadline.dueAt);
+    v = await viewWhen(id, (x) => x.funds.suspended);
+    expect(v.deadlines.find((d) => d.kind === 'rectification')?.status).toBe('missed');
+    expect(v.funds.construction.frozenFen).toBe(75_000_000);
+    v = await lc.send(id, 'termination', { reason: 'Rectification failed' }, actors.bdb);
+    expect(v.stage).toBe('terminated');
+    expect(v.funds.construction).toMatchObject({ allocatedFen: 80_000_000, disbursedFen: 5_000_000, cancelledFen: 75_000_000, frozenFen: 0, availableFen: 0, heldFen: 0 });
+    const [balance] = (await lc.balances(id)).filter((b) => b.fundType === 'construction');
+    expect(balance).toMatchObject(v.funds.construction);
+    // The workflow completes with the final view.
+    const result = await lc.env.client.workflow.getHandle(`project-${id}`).result();
+    expect(result.stage).toBe('terminated');
+  });
+
+  it('Art. 21: completion report overdue → construction funds frozen, O&M allocation refused; late report releases them, violation kept', async () => {
+    const id = await toConstruction();
+    await lc.send(id, 'catalogEntries', { entries: [{ code: 'HLT-9', name: 'Visits', sharingType: 'unconditional', updateCycle: 'weekly' }] }, actors.department);
+    await lc.send(id, 'preliminaryAcceptance', { reportRef: 'sha256:pre', completedOn: await today() }, actors.department);
+    await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);
+    let v = await lc.send(id, 'completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval);
+    await skipPast(openDeadline(v, 'completion-report').dueAt);
+    v = await viewWhen(id, (x) => x.deadlines.some((d) => d.kind === 'completion-report' && d.status === 'missed'));
+    expect(v.funds.construction).toMatchObject({ availableFen: 0, frozenFen: 80_000_000 });
+    expect(v.violations.some((x) => x.article === 'Art. 21')).toBe(true);
+    await expect(lc.send(id, 'budget', om(1_000_000, 2026), actors.finance)).rejects.toThrow();
+
+    v = await lc.send(id, 'completionReport', { reportRef: 'sha256:late-report' }, actors.department);
+    expect(v.stage).toBe('operating');
+    expect(v.funds.construction).toMatchObject({ availableFen: 80_000_000, frozenFen: 0 });
+    expect(v.violations.some((x) => x.article === 'Art. 21')).toBe(true);
+    expect((await lc.movements(id)).map((m) => m.kind)).toEqual(['allocate', 'publish', 'freeze', 'unfreeze']);
+  });
+});
+
+describe('signals', () => {
+  it('Art. 24-25: an invalid signal is recorded as rejected on the audit trail and the workflow keeps running', async () => {
+    const id = await lc.start();
+    await lc.signal(id, 'establishment', { decision: 'approve', approvalNo: 'X', opinion: 'too early' }, actors.approval);
+    await lc.signal(id, 'technicalReview', { decision: 'pass', opinion: 'no actor' }, undefined);
+    const audit = await eventually(async () => {
+      const rows = await lc.audit(id);
+      return rows.filter((r) => r.action.endsWith('-rejected')).length >= 2 ? rows : undefined;
+    });
+    expect(audit.filter((r) => r.action.endsWith('-rejected')).map((r) => r.action)).toEqual(
+      expect.arrayContaining(['establishment-rejected', 'technical-review-rejected']),
+    );
+    // A valid signal still works afterwards.
+    await lc.signal(id, 'technicalReview', { decision: 'pass', opinion: 'ok', checklist: fullChecklist() }, actors.bdb);
+    const v = await viewWhen(id, (x) => x.stage === 'establishment_review');
+    expect(v.stage).toBe('establishment_review');
+    const description = await lc.env.client.workflow.getHandle(`project-${id}`).describe();
+    expect(description.status.name).toBe('RUNNING');
+  });
+});

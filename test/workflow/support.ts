@@ -1,0 +1,103 @@
+/**
+ * The project workflow on the Java time-skipping test server, with the real worker, the real
+ * activities and a real database: anything measured in days (publicity, filings, rectification,
+ * years of operation) passes in seconds, and the ledger, audit trail and outbox are the real tables.
+ */
+import { randomBytes } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { PROJECT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts';
+import { asc, eq } from 'drizzle-orm';
+import { auditLog, fundBalances, fundMovements, notifications } from '../../db/schema.ts';
+import { createProjectWorker } from '../../worker.ts';
+import type { CommandName, CommandPayloads } from '../../workflows/core/commands.ts';
+import type { Actor, ProjectInput, ProjectView } from '../../workflows/core/types.ts';
+import { commandSignal, commandUpdate, PROJECT_WORKFLOW_TYPE, projectWorkflowId, viewQuery } from '../../workflows/messages.ts';
+import { makeInput } from '../core/helpers.ts';
+import { createTestDatabase, type Driver, type TestDatabase } from '../support/database.ts';
+import { workflowBundle } from '../support/system.ts';
+
+export interface Lifecycle {
+  env: TestWorkflowEnvironment;
+  database: TestDatabase;
+  worker: Worker;
+  taskQueue: string;
+  /** Starts a project workflow as the API does; returns its id. */
+  start(overrides?: Partial<ProjectInput>): Promise<string>;
+  /** An Update (what the API sends); resolves with the view once the effects are durable. */
+  send<K extends CommandName>(id: string, name: K, payload: CommandPayloads[K], actor: Actor): Promise<ProjectView>;
+  /** A Signal of the same name (what an operator sends from the UI or CLI). */
+  signal<K extends CommandName>(id: string, name: K, payload: CommandPayloads[K] | Record<string, unknown>, actor: Actor | undefined): Promise<void>;
+  view(id: string): Promise<ProjectView>;
+  /** Skips time on the test server, then waits until the workflow has caught up. */
+  sleep(duration: string | number): Promise<void>;
+  movements(id: string): Promise<Array<typeof fundMovements.$inferSelect>>;
+  balances(id: string): Promise<Array<typeof fundBalances.$inferSelect>>;
+  audit(id: string): Promise<Array<typeof auditLog.$inferSelect>>;
+  notifications(id: string): Promise<Array<typeof notifications.$inferSelect>>;
+  stop(): Promise<void>;
+}
+
+let counter = 0;
+export const newId = () => `JC2026-T${randomBytes(3).toString('hex').toUpperCase()}${(counter++).toString(36).toUpperCase()}`;
+
+export async function startLifecycle(testServer: unknown, driver: Driver = 'pglite'): Promise<Lifecycle> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServer as never } });
+  // The Java test server starts without custom search attributes; register the workflow's own.
+  const { IndexedValueType } = temporal.api.enums.v1;
+  const types: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+    KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+    BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+    DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  };
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(PROJECT_SEARCH_ATTRIBUTES.map((k) => [k.name, types[k.type]!])),
+  });
+  const database = await createTestDatabase(driver);
+  const taskQueue = `wf-${randomBytes(4).toString('hex')}`;
+  const worker = await createProjectWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    db: database.db,
+    workflowBundle: await workflowBundle(),
+  });
+  const running = worker.run();
+  const handle = (id: string) => env.client.workflow.getHandle(projectWorkflowId(id));
+  const view = (id: string) => handle(id).query(viewQuery);
+
+  return {
+    env,
+    database,
+    worker,
+    taskQueue,
+    async start(overrides = {}) {
+      const input = makeInput({ id: newId(), createdAt: new Date(await env.currentTimeMs()).toISOString(), ...overrides });
+      await env.client.workflow.start(PROJECT_WORKFLOW_TYPE, { workflowId: projectWorkflowId(input.id), taskQueue, args: [{ input }] });
+      return input.id;
+    },
+    send(id, name, payload, actor) {
+      return handle(id).executeUpdate(commandUpdate(name), { args: [{ ...payload, actor } as never] });
+    },
+    async signal(id, name, payload, actor) {
+      await handle(id).signal(commandSignal(name), { ...payload, actor } as never);
+    },
+    view,
+    async sleep(duration) {
+      await env.sleep(duration);
+    },
+    movements: (id) => database.db.select().from(fundMovements).where(eq(fundMovements.projectId, id)).orderBy(asc(fundMovements.id)),
+    balances: (id) => database.db.select().from(fundBalances).where(eq(fundBalances.projectId, id)),
+    audit: (id) => database.db.select().from(auditLog).where(eq(auditLog.projectId, id)).orderBy(asc(auditLog.seq)),
+    notifications: (id) => database.db.select().from(notifications).where(eq(notifications.projectId, id)).orderBy(asc(notifications.id)),
+    async stop() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await database.destroy();
+    },
+  };
+}
