@@ -10,7 +10,7 @@ import { shanghaiDate } from '../../workflows/core/dates.ts';
 import type { ProjectView } from '../../workflows/core/types.ts';
 import { actors, construction, fullChecklist, om, passTechnical } from '../core/helpers.ts';
 import { eventually } from '../support/system.ts';
-import { startLifecycle, type Lifecycle } from './support.ts';
+import { runsOf, saveGoldenHistory, startLifecycle, type Lifecycle } from './support.ts';
 
 let lc: Lifecycle;
 beforeAll(async () => {
@@ -184,6 +184,7 @@ describe('deadlines with their consequences', () => {
     expect(v.funds.construction).toMatchObject({ availableFen: 80_000_000, frozenFen: 0 });
     const kinds = (await lc.movements(id)).map((m) => m.kind);
     expect(kinds).toEqual(['allocate', 'publish', 'freeze', 'unfreeze']);
+    saveGoldenHistory('rectification-ladder', (await runsOf(lc, id))[0]!.history);
   });
 
   it('Art. 22: a rectification deadline missed suspends the funds; termination cancels all unspent money', async () => {

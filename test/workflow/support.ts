@@ -4,6 +4,8 @@
  * years of operation) passes in seconds, and the ledger, audit trail and outbox are the real tables.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
@@ -100,4 +102,47 @@ export async function startLifecycle(testServer: unknown, driver: Driver = 'pgli
       await database.destroy();
     },
   };
+}
+
+export interface RunStats {
+  runId: string;
+  events: number;
+  bytes: number;
+  history: temporal.api.history.v1.IHistory;
+}
+
+/** Every run of a project's workflow, following continue-as-new from the first run. */
+export async function runsOf(lc: Lifecycle, projectId: string): Promise<RunStats[]> {
+  const workflowId = projectWorkflowId(projectId);
+  const first = await lc.env.client.workflow.getHandle(workflowId).describe();
+  // The handle without a run id describes the latest run; walk from the first one.
+  let runId: string | undefined = (first.raw.workflowExecutionInfo?.firstRunId as string | undefined) ?? first.runId;
+  const runs: RunStats[] = [];
+  while (runId) {
+    const history: temporal.api.history.v1.IHistory = await lc.env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events: temporal.api.history.v1.IHistoryEvent[] = history.events ?? [];
+    runs.push({ runId, events: events.length, bytes: temporal.api.history.v1.History.encode(history).finish().length, history });
+    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return runs;
+}
+
+export const HISTORIES_DIR = fileURLToPath(new URL('../histories/', import.meta.url));
+
+/**
+ * Golden histories for the replay test: written only with UPDATE_HISTORIES=1, so a change to the
+ * workflow never silently rewrites the histories it must stay compatible with. Stored as the
+ * protobuf object form in JSON (longs, enums and bytes as strings) through @temporalio/proto alone:
+ * the SDK's historyToJSON trips over its two copies of protobufjs in this dependency tree.
+ */
+export function saveGoldenHistory(name: string, history: temporal.api.history.v1.IHistory): void {
+  if (process.env.UPDATE_HISTORIES !== '1') return;
+  const { History } = temporal.api.history.v1;
+  const object = History.toObject(History.fromObject(history), { longs: String, enums: String, bytes: String });
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  writeFileSync(`${HISTORIES_DIR}${name}.json`, `${JSON.stringify(object, null, 1)}\n`);
+}
+
+export function loadGoldenHistory(file: string): temporal.api.history.v1.History {
+  return temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(file, 'utf8')));
 }

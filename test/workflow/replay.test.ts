@@ -1,0 +1,28 @@
+/**
+ * Versioning: every committed golden history (test/histories, recorded from the lifecycle tests with
+ * UPDATE_HISTORIES=1) must replay on today's workflow code without nondeterminism. A change to
+ * workflow logic that breaks this needs `patched()` (Temporal's versioning), not new histories.
+ */
+import { readdirSync } from 'node:fs';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { workflowBundle } from '../support/system.ts';
+import { HISTORIES_DIR, loadGoldenHistory } from './support.ts';
+
+const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
+
+describe('golden histories', () => {
+  it('there are committed histories to replay', () => {
+    expect(files.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('every committed history replays on the current workflow code', async () => {
+    const histories = files.map((f) => ({ workflowId: f.replace(/\.json$/, ''), history: loadGoldenHistory(`${HISTORIES_DIR}${f}`) }));
+    const results: Array<{ workflowId: string; error?: unknown }> = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle(), replayName: 'golden' }, histories)) {
+      results.push(result);
+    }
+    expect(results.map((r) => r.workflowId)).toEqual(histories.map((h) => h.workflowId));
+    for (const r of results) expect(r.error, `${r.workflowId}: ${String(r.error)}`).toBeUndefined();
+  });
+});

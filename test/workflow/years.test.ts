@@ -1,0 +1,146 @@
+/**
+ * Long-running rules on the time-skipping server: quarterly progress reports, the acceptance delay,
+ * yearly evaluations over ten years of operation with continue-as-new at every year boundary, and
+ * county policies (Art. 16, 22, 23, 30). Also writes the golden histories (UPDATE_HISTORIES=1).
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { shanghaiDate } from '../../workflows/core/dates.ts';
+import { DEFAULT_CITY_POLICY, type Policy, type ProjectView } from '../../workflows/core/types.ts';
+import { actors, construction, fullChecklist, om, passTechnical } from '../core/helpers.ts';
+import { eventually } from '../support/system.ts';
+import { runsOf, saveGoldenHistory, startLifecycle, type Lifecycle } from './support.ts';
+
+let lc: Lifecycle;
+beforeAll(async () => {
+  lc = await startLifecycle(inject('testServerExecutable'));
+});
+afterAll(async () => {
+  await lc?.stop();
+});
+
+const nowMs = () => lc.env.currentTimeMs();
+const today = async () => shanghaiDate(new Date(await nowMs()).toISOString());
+async function skipTo(instantMs: number) {
+  const wait = instantMs - (await nowMs());
+  if (wait > 0) await lc.sleep(wait);
+}
+const skipPast = (instant: string) => skipTo(Date.parse(instant) + 3_600_000);
+/** 10:00 in Asia/Shanghai on a date. */
+const shanghai10 = (date: string) => Date.parse(`${date}T10:00:00+08:00`);
+const viewWhen = (id: string, check: (v: ProjectView) => boolean) =>
+  eventually(async () => {
+    const v = await lc.view(id);
+    return check(v) ? v : undefined;
+  });
+/** The due day of a deadline: dueAt is the end of that day in Asia/Shanghai. */
+const dueDate = (dueAt: string) => shanghaiDate(new Date(Date.parse(dueAt) - 1).toISOString());
+const open = (v: ProjectView, kind: string) => v.deadlines.find((d) => d.kind === kind && d.status === 'open');
+
+async function toPublicity(id: string, budget = construction(80_000_000)) {
+  await lc.send(id, 'technicalReview', { decision: 'pass', opinion: 'ok', checklist: fullChecklist() }, actors.bdb);
+  await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'JSP-1', opinion: 'ok' }, actors.approval);
+  return lc.send(id, 'budget', budget, actors.finance);
+}
+async function toConstruction(id: string) {
+  const v = await toPublicity(id);
+  await skipPast(open(v, 'publicity')!.dueAt);
+  await viewWhen(id, (x) => x.stage === 'contracting');
+  return lc.send(id, 'contract', { contractNo: 'HT-1', contractor: 'Acme', amountFen: 10_000_000, signedOn: await today(), documentRef: 'sha256:c' }, actors.department);
+}
+async function toOperating(id: string) {
+  await toConstruction(id);
+  await lc.send(id, 'catalogEntries', { entries: [{ code: 'C-1', name: 'Data', sharingType: 'unconditional', updateCycle: 'daily' }] }, actors.department);
+  await lc.send(id, 'preliminaryAcceptance', { reportRef: 'sha256:p', completedOn: await today() }, actors.department);
+  await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);
+  await lc.send(id, 'completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval);
+  return lc.send(id, 'completionReport', { reportRef: 'sha256:r' }, actors.department);
+}
+
+describe('deadlines measured in months', () => {
+  it('Art. 16, 22: a quarterly progress report is reminded, then missed → violation and automatic missing-report rectification', async () => {
+    const id = await lc.start();
+    const v = await toConstruction(id);
+    const report = open(v, 'progress-report')!;
+    expect(report.ref).toMatch(/^\d{4}Q[1-4]$/);
+    await skipPast(report.dueAt);
+    const after = await viewWhen(id, (x) => x.deadlines.some((d) => d.kind === 'progress-report' && d.ref === report.ref && d.status === 'missed'));
+    expect(after.violations.map((x) => x.kind)).toContain('missing-report');
+    expect((after.rectifications as Array<{ reason: string }>).map((r) => r.reason)).toContain('missing-report');
+    const kinds = (await lc.notifications(id)).map((n) => n.kind);
+    expect(kinds).toContain('progress-report-reminder');
+    // The next quarter's report is due in turn.
+    expect(open(after, 'progress-report')?.ref).not.toBe(report.ref);
+  });
+
+  it('Art. 22: no preliminary acceptance within 90 days after the planned completion date → automatic acceptance-delay rectification', async () => {
+    const planned = shanghaiDate(new Date((await nowMs()) + 20 * 86_400_000).toISOString());
+    const id = await lc.start({ plannedCompletionDate: planned });
+    const v = await toConstruction(id);
+    const delay = open(v, 'acceptance-delay')!;
+    expect(dueDate(delay.dueAt)).toBe(shanghaiDate(new Date(Date.parse(`${planned}T00:00:00+08:00`) + 90 * 86_400_000).toISOString()));
+    await skipPast(delay.dueAt);
+    const after = await viewWhen(id, (x) => x.deadlines.some((d) => d.kind === 'acceptance-delay' && d.status === 'missed'));
+    expect((after.rectifications as Array<{ reason: string }>).map((r) => r.reason)).toContain('acceptance-delay');
+    expect((await lc.notifications(id)).map((n) => n.kind)).toContain('acceptance-delay-reminder');
+  });
+
+  it('Art. 30, 5, 12: a county policy with its own publicity period is pinned; county shares reach the ledger', async () => {
+    const county: Policy = {
+      jurisdiction: 'zezhou',
+      version: 3,
+      deadlines: { ...structuredClone(DEFAULT_CITY_POLICY.deadlines), publicity: { duration: { unit: 'calendarDays', amount: 2 }, reminder: null } },
+    };
+    const id = await lc.start({ jurisdiction: 'zezhou', policy: county, estimate: { totalFen: 100_000_000, cityShareFen: 60_000_000, countyShareFen: 40_000_000 } });
+    const start = await today();
+    const v = await toPublicity(id, { fundType: 'construction', year: 2026, amountFen: 50_000_000, cityShareFen: 30_000_000, countyShareFen: 20_000_000 });
+    expect(v.policy).toEqual({ jurisdiction: 'zezhou', version: 3 });
+    const due = open(v, 'publicity')!;
+    expect(dueDate(due.dueAt)).toBe(shanghaiDate(new Date(Date.parse(`${start}T00:00:00+08:00`) + 2 * 86_400_000).toISOString()));
+    const [allocation] = await lc.movements(id);
+    expect(allocation).toMatchObject({ kind: 'allocate', amountFen: 50_000_000, cityShareFen: 30_000_000, countyShareFen: 20_000_000 });
+  });
+});
+
+describe('ten years of operation', () => {
+  it('Art. 9, 21, 23: yearly review, O&M budget and evaluation for ten years, continue-as-new each year, every run under 2,000 events', async () => {
+    const id = await lc.start();
+    await toOperating(id);
+    const startYear = Number((await today()).slice(0, 4)) + 1;
+    const NONCOMPLIANT = startYear + 2; // evaluated non-compliant → no O&M money the year after
+    const outcomes: Record<number, string> = {};
+    for (let year = startYear; year < startYear + 10; year++) {
+      await skipTo(shanghai10(`${year}-01-15`));
+      const evaluated = year - 1;
+      await lc.send(id, 'evaluation', { year: evaluated, fundUseScore: 85, outputScore: 80, effectScore: 82, satisfactionScore: 90, sharingCompliant: evaluated !== NONCOMPLIANT, summary: `year ${evaluated}` }, actors.bdb);
+      await lc.send(id, 'omReview', { year, approvedFen: 2_000_000, opinion: 'reviewed' }, actors.bdb);
+      try {
+        const v = await lc.send(id, 'budget', om(2_000_000, year), actors.finance);
+        outcomes[year] = 'ok';
+        await skipPast(open(v, 'publicity')!.dueAt);
+        await viewWhen(id, (x) => x.funds.om.heldFen === 0);
+        await lc.send(id, 'disbursement', { fundType: 'om', amountFen: 1_500_000, note: `O&M ${year}` }, actors.finance);
+      } catch (err) {
+        outcomes[year] = ((err as { cause?: { type?: string } }).cause?.type ?? String(err));
+      }
+    }
+    const expected = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [startYear + i, startYear + i === NONCOMPLIANT + 1 ? 'sharing_noncompliant' : 'ok']));
+    expect(outcomes).toEqual(expected);
+    const v = await lc.view(id);
+    expect(v.stage).toBe('operating');
+    expect(v.funds.om).toEqual({ allocatedFen: 18_000_000, heldFen: 0, availableFen: 4_500_000, frozenFen: 0, disbursedFen: 13_500_000, cancelledFen: 0 });
+    expect(v.evaluations.map((e) => e.year)).toEqual(Array.from({ length: 10 }, (_, i) => startYear - 1 + i));
+
+    // One run per operating year: continue-as-new at every Asia/Shanghai new year.
+    const runs = await runsOf(lc, id);
+    console.log(`ten-year project: ${runs.length} runs; events per run ${runs.map((r) => r.events).join(', ')}; bytes per run ${runs.map((r) => r.bytes).join(', ')}`);
+    expect(runs.length).toBeGreaterThanOrEqual(11);
+    expect(Math.max(...runs.map((r) => r.events))).toBeLessThan(2_000);
+    expect(Math.max(...runs.map((r) => r.bytes))).toBeLessThan(2_000_000);
+    saveGoldenHistory('application-to-operation', runs[0]!.history);
+    saveGoldenHistory('operating-year', runs[3]!.history);
+
+    // Decommissioning ends the workflow and cancels the unspent O&M money.
+    const end = await lc.send(id, 'decommission', { reason: 'replaced' }, actors.bdb);
+    expect(end.funds.om).toMatchObject({ availableFen: 0, cancelledFen: 4_500_000 });
+  }, 240_000);
+});
