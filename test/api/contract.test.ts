@@ -1,0 +1,211 @@
+/**
+ * The HTTP contract of shared/API.md as a whole: the OpenAPI document is valid OpenAPI 3.1 and lists
+ * every endpoint; an authorisation matrix of every route × every role (and another department's key)
+ * lets exactly the allowed callers past auth; an Idempotency-Key replays a command without a second
+ * effect; and two conflicting decisions sent at once → exactly one wins.
+ */
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { COMMAND_ROUTES } from '../../api/routes/commands.ts';
+import { auditLog, fundMovements, projects } from '../../db/schema.ts';
+import { COMMAND_ROLES } from '../../workflows/core/commands.ts';
+import { DEFAULT_CITY_POLICY } from '../../workflows/core/types.ts';
+import { addPlanItems, ADMIN_KEY, createKey, eventually, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
+
+type Caller = 'none' | 'bdb' | 'approval' | 'finance' | 'department' | 'otherDepartment' | 'admin';
+const KEYED: Caller[] = ['bdb', 'approval', 'finance', 'department', 'otherDepartment', 'admin'];
+const ANY_ON_PROJECT: Caller[] = ['bdb', 'approval', 'finance', 'department', 'admin'];
+
+/** shared/API.md "Endpoints": every route with the callers that may use it. */
+const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[] }> = [
+  { method: 'GET', path: '/healthz', allowed: ['none', ...KEYED] },
+  { method: 'GET', path: '/readyz', allowed: ['none', ...KEYED] },
+  { method: 'GET', path: '/openapi.json', allowed: ['none', ...KEYED] },
+  { method: 'GET', path: '/metrics', allowed: ['none', ...KEYED] },
+  { method: 'POST', path: '/v1/projects', allowed: ['department', 'otherDepartment'] },
+  { method: 'GET', path: '/v1/projects', allowed: KEYED },
+  { method: 'GET', path: '/v1/projects/{id}', allowed: ANY_ON_PROJECT },
+  { method: 'GET', path: '/v1/projects/{id}/history', allowed: ANY_ON_PROJECT },
+  { method: 'GET', path: '/v1/projects/{id}/ledger', allowed: ['finance', 'bdb', 'department'] },
+  ...COMMAND_ROUTES.map((r) => ({ method: 'POST', path: `/v1/projects/{id}${r.path}`, allowed: [...COMMAND_ROLES[r.command]] as Caller[] })),
+  { method: 'GET', path: '/v1/public/allocations', allowed: ['none', ...KEYED] },
+  { method: 'GET', path: '/v1/inbox', allowed: KEYED },
+  { method: 'GET', path: '/v1/funds', allowed: ['finance', 'bdb'] },
+  { method: 'PUT', path: '/v1/annual-plans/{year}', allowed: ['bdb'] },
+  { method: 'GET', path: '/v1/annual-plans/{year}', allowed: KEYED },
+  { method: 'GET', path: '/v1/calendar/{year}', allowed: KEYED },
+  { method: 'PUT', path: '/v1/calendar/{year}', allowed: ['admin'] },
+  { method: 'GET', path: '/v1/policies', allowed: KEYED },
+  { method: 'PUT', path: '/v1/policies/{jurisdiction}', allowed: ['admin'] },
+  { method: 'POST', path: '/v1/admin/api-keys', allowed: ['admin'] },
+  { method: 'GET', path: '/v1/admin/api-keys', allowed: ['admin'] },
+  { method: 'DELETE', path: '/v1/admin/api-keys/{id}', allowed: ['admin'] },
+];
+
+/** A valid body for every command, so another department's key reaches the workflow's own check. */
+const COMMAND_BODIES: Record<string, unknown> = {
+  technicalReview: { decision: 'revise', opinion: 'more detail', checklist: { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: false } },
+  resubmission: { documents: { proposal: 'a', feasibilityStudy: 'b', preliminaryDesign: 'c', investmentEstimate: 'd' }, note: 'n' },
+  establishment: { decision: 'approve', approvalNo: 'A-1', opinion: 'ok' },
+  budget: { fundType: 'construction', year: 2026, amountFen: 100, cityShareFen: 100, countyShareFen: 0 },
+  publicityObjection: { summary: 's' },
+  publicityObjectionResolution: { upheld: false, note: 'n' },
+  contract: { contractNo: 'HT-9', contractor: 'c', amountFen: 1, signedOn: '2026-01-05' },
+  contractFiling: { documentRef: 'sha256:x' },
+  progressReport: { period: '2026Q1', spentFen: 0, progressPercent: 1, summary: 's' },
+  disbursement: { fundType: 'construction', amountFen: 1, note: 'n' },
+  changeRequest: { kind: 'scope', description: 'd' },
+  changeRequestDecision: { decision: 'reject', opinion: 'o' },
+  rectificationOrder: { reason: 'other', description: 'd' },
+  rectificationResponse: { description: 'd', evidenceRef: 'e' },
+  rectificationReview: { decision: 'accept', opinion: 'o' },
+  rectificationExtension: { dueOn: '2099-01-01', reason: 'r' },
+  termination: { reason: 'r' },
+  withdrawal: { reason: 'r' },
+  catalogEntries: { entries: [{ code: 'C', name: 'n', sharingType: 'conditional', updateCycle: 'daily' }] },
+  preliminaryAcceptance: { reportRef: 'r', completedOn: '2026-01-05' },
+  technicalAcceptance: { decision: 'fail', opinion: 'o', securityControllable: true, mlpsLevel: 3, cryptoAssessmentPassed: true },
+  completionAcceptance: { decision: 'fail', opinion: 'o' },
+  completionReport: { reportRef: 'r' },
+  omReview: { year: 2026, approvedFen: 1, opinion: 'o' },
+  evaluation: { year: 2026, fundUseScore: 1, outputScore: 1, effectScore: 1, satisfactionScore: 1, sharingCompliant: true, summary: 's' },
+  securityIncident: { occurredAt: '2026-01-05T00:00:00Z', severity: 'low', description: 'd', handling: 'h' },
+  securityDrill: { heldOn: '2026-01-05', scenario: 's', summary: 's' },
+  decommission: { reason: 'r' },
+};
+
+const OTHER_BODIES: Record<string, unknown> = {
+  'POST /v1/projects': sampleApplication(),
+  'PUT /v1/annual-plans/{year}': { items: [{ code: '2026-HEALTH-01', title: 'Health', department: 'health', ceilingFen: 1 }] },
+  'PUT /v1/calendar/{year}': { days: [{ date: '2026-12-28', workday: true, name: 'test' }] },
+  'PUT /v1/policies/{jurisdiction}': { deadlines: DEFAULT_CITY_POLICY.deadlines },
+  'POST /v1/admin/api-keys': { role: 'bdb', name: 'matrix' },
+};
+
+let system: TestSystem;
+let keys: Record<Exclude<Caller, 'none'>, string>;
+beforeAll(async () => {
+  system = await startSystem('pglite', inject('temporalAddress'));
+  await addPlanItems(system, [{ department: 'health' }]);
+  keys = {
+    bdb: await createKey(system, 'bdb'),
+    approval: await createKey(system, 'approval'),
+    finance: await createKey(system, 'finance'),
+    department: await createKey(system, 'department', 'health'),
+    otherDepartment: await createKey(system, 'department', 'transport'),
+    admin: ADMIN_KEY,
+  };
+});
+afterAll(async () => {
+  await system?.stop();
+});
+
+async function newProject(): Promise<string> {
+  const res = await system.request('POST', '/v1/projects', { key: keys.department, body: sampleApplication() });
+  expect(res.status).toBe(201);
+  const { id } = (await res.json()) as { id: string };
+  // The read model (history, ledger, lists) is written by an activity right after the start.
+  await eventually(async () => ((await system.database.db.select().from(projects).where(eq(projects.id, id))).length ? true : undefined));
+  return id;
+}
+
+describe('OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document that lists every endpoint of shared/API.md', async () => {
+    const res = await system.request('GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    const validator = new Validator();
+    const result = await validator.validate(doc as never);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
+    // /docs is the Swagger UI page itself (HTML), not an API operation.
+    for (const e of ENDPOINTS.filter((x) => x.path !== '/openapi.json' && x.path !== '/metrics')) expect(documented, `${e.method} ${e.path}`).toContain(`${e.method} ${e.path}`);
+    expect((await system.request('GET', '/docs')).status).toBe(200);
+  });
+});
+
+describe('authorisation matrix (shared/DOMAIN.md "Actors")', () => {
+  it('every route × every role: exactly the allowed callers get past auth, the others 401/403', async () => {
+    const failures: string[] = [];
+    let checked = 0;
+    for (const endpoint of ENDPOINTS) {
+      // A fresh project per route, so one command's effect never changes another route's answer.
+      const id = endpoint.path.includes('{id}') && endpoint.path.startsWith('/v1/projects') ? await newProject() : 'unused';
+      const command = COMMAND_ROUTES.find((r) => endpoint.path === `/v1/projects/{id}${r.path}`)?.command;
+      const body = command ? COMMAND_BODIES[command] : OTHER_BODIES[`${endpoint.method} ${endpoint.path}`];
+      const path = endpoint.path
+        .replace('{id}', endpoint.path.startsWith('/v1/admin') ? 'nosuchkey000' : id)
+        .replace('{year}', '2026')
+        .replace('{jurisdiction}', 'gaoping')
+        .replace('{oid}', 'obj-1')
+        .replace('{contractNo}', 'HT-9')
+        .replace('{cid}', 'cr-1')
+        .replace('{rid}', 'rect-1');
+      // Refused callers first: an allowed command may end the project (e.g. withdrawal).
+      const callers = (['none', ...KEYED] as Caller[]).sort((a, b) => Number(endpoint.allowed.includes(a)) - Number(endpoint.allowed.includes(b)));
+      for (const caller of callers) {
+        const res = await system.request(endpoint.method, path, { ...(caller === 'none' ? {} : { key: keys[caller] }), ...(body === undefined ? {} : { body }) });
+        checked++;
+        const allowed = endpoint.allowed.includes(caller);
+        const refused = res.status === 401 || res.status === 403;
+        if (allowed === refused || res.status >= 500) failures.push(`${endpoint.method} ${endpoint.path} as ${caller}: ${res.status} ${allowed ? '(allowed)' : '(should be refused)'}`);
+        if (refused) {
+          expect(res.headers.get('content-type')).toContain('application/problem+json');
+          expect(res.status).toBe(caller === 'none' ? 401 : 403);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBe(ENDPOINTS.length * 7);
+  });
+});
+
+describe('commands over HTTP on the real dev server', () => {
+  it('Idempotency-Key: the same budget twice → one ledger movement and one audit entry, the same response; another body → 422', async () => {
+    const id = await newProject();
+    const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
+    expect((await system.request('POST', `/v1/projects/${id}/technical-review`, { key: keys.bdb, body: { decision: 'pass', opinion: 'ok', checklist } })).status).toBe(200);
+    expect((await system.request('POST', `/v1/projects/${id}/establishment`, { key: keys.approval, body: { decision: 'approve', approvalNo: 'A-7', opinion: 'ok' } })).status).toBe(200);
+    const budget = { fundType: 'construction', year: 2026, amountFen: 5_000_000, cityShareFen: 5_000_000, countyShareFen: 0 };
+    const headers = { 'idempotency-key': `budget-${id}` };
+    const first = await system.request('POST', `/v1/projects/${id}/budget`, { key: keys.finance, body: budget, headers });
+    const second = await system.request('POST', `/v1/projects/${id}/budget`, { key: keys.finance, body: budget, headers });
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(await second.json()).toEqual(await first.json());
+    const movements = await system.database.db.select().from(fundMovements).where(eq(fundMovements.projectId, id));
+    expect(movements.map((m) => m.kind)).toEqual(['allocate']);
+    const budgets = (await system.database.db.select().from(auditLog).where(eq(auditLog.projectId, id))).filter((a) => a.action === 'budget');
+    expect(budgets).toHaveLength(1);
+    const conflict = await system.request('POST', `/v1/projects/${id}/budget`, { key: keys.finance, body: { ...budget, amountFen: 1, cityShareFen: 1 }, headers });
+    expect(conflict.status).toBe(422);
+    expect(((await conflict.json()) as { code: string }).code).toBe('idempotency_conflict');
+    // The held money and the open publicity deadline are in the view (Art. 11).
+    const view = (await (await system.request('GET', `/v1/projects/${id}`, { key: keys.finance })).json()) as { stage: string; funds: { construction: { heldFen: number } }; deadlines: Array<{ kind: string; status: string }> };
+    expect(view.stage).toBe('publicity');
+    expect(view.funds.construction.heldFen).toBe(5_000_000);
+    expect(view.deadlines.find((d) => d.kind === 'publicity')?.status).toBe('open');
+  });
+
+  it('Art. 7: two conflicting technical reviews sent at once → exactly one 200, the other 409 invalid_transition with stage and pendingActions', async () => {
+    const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
+    for (let round = 0; round < 3; round++) {
+      const id = await newProject();
+      const [a, b] = await Promise.all([
+        system.request('POST', `/v1/projects/${id}/technical-review`, { key: keys.bdb, body: { decision: 'pass', opinion: 'ok', checklist } }),
+        system.request('POST', `/v1/projects/${id}/technical-review`, { key: keys.bdb, body: { decision: 'reject', opinion: 'duplicate system', checklist } }),
+      ]);
+      expect([a.status, b.status].sort()).toEqual([200, 409]);
+      const loser = (a.status === 409 ? await a.json() : await b.json()) as { code: string; stage: string; pendingActions: unknown[] };
+      expect(loser.code).toBe('invalid_transition');
+      expect(['establishment_review', 'rejected']).toContain(loser.stage);
+      expect(Array.isArray(loser.pendingActions)).toBe(true);
+      const reviews = (await system.database.db.select().from(auditLog).where(eq(auditLog.projectId, id))).filter((r) => r.action === 'technical-review');
+      expect(reviews).toHaveLength(1);
+    }
+  });
+});
