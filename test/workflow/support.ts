@@ -20,6 +20,21 @@ import { makeInput } from '../core/helpers.ts';
 import { createTestDatabase, type Driver, type TestDatabase } from '../support/database.ts';
 import { workflowBundle } from '../support/system.ts';
 
+/** The Java test server starts without custom search attributes; register the workflow's own. */
+export async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  const { IndexedValueType } = temporal.api.enums.v1;
+  const types: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+    KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+    BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+    DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  };
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(PROJECT_SEARCH_ATTRIBUTES.map((k) => [k.name, types[k.type]!])),
+  });
+}
+
 export interface Lifecycle {
   env: TestWorkflowEnvironment;
   database: TestDatabase;
@@ -46,18 +61,7 @@ export const newId = () => `JC2026-T${randomBytes(3).toString('hex').toUpperCase
 
 export async function startLifecycle(testServer: unknown, driver: Driver = 'pglite'): Promise<Lifecycle> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServer as never } });
-  // The Java test server starts without custom search attributes; register the workflow's own.
-  const { IndexedValueType } = temporal.api.enums.v1;
-  const types: Record<string, temporal.api.enums.v1.IndexedValueType> = {
-    KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-    KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
-    BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-    DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-  };
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(PROJECT_SEARCH_ATTRIBUTES.map((k) => [k.name, types[k.type]!])),
-  });
+  await registerSearchAttributes(env);
   const database = await createTestDatabase(driver);
   const taskQueue = `wf-${randomBytes(4).toString('hex')}`;
   const worker = await createProjectWorker({

@@ -1,0 +1,80 @@
+/**
+ * One project from application to operation through HTTP alone (shared/API.md), with the API and the
+ * worker on the Java time-skipping server so the 5-working-day publicity (Art. 11) passes in a
+ * second. Every step is a bureau's request; the test reads nothing but HTTP answers.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { createKey, eventually, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
+import { registerSearchAttributes } from '../workflow/support.ts';
+
+type Json = Record<string, any>;
+let env: TestWorkflowEnvironment;
+let system: TestSystem;
+beforeAll(async () => {
+  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: inject('testServerExecutable') } });
+  await registerSearchAttributes(env);
+  system = await startSystem('pglite', env.address);
+});
+afterAll(async () => {
+  await system?.stop();
+  await env?.teardown();
+});
+
+it('Art. 6-23: a project lives from application to operation through the HTTP API alone', async () => {
+  const call = async (method: string, path: string, key: string | undefined, body?: unknown, expected = 200): Promise<Json> => {
+    const res = await system.request(method, path, { ...(key ? { key } : {}), ...(body === undefined ? {} : { body }) });
+    const json = (await res.json()) as Json;
+    expect(res.status, `${method} ${path}: ${JSON.stringify(json)}`).toBe(expected);
+    return json;
+  };
+  const dept = await createKey(system, 'department', 'health');
+  const bdb = await createKey(system, 'bdb');
+  const approval = await createKey(system, 'approval');
+  const finance = await createKey(system, 'finance');
+
+  await call('PUT', '/v1/annual-plans/2026', bdb, { items: [{ code: '2026-HEALTH-01', title: 'Smart health', department: 'health', ceilingFen: 2_000_000_00 }] });
+  const created = await call('POST', '/v1/projects', dept, sampleApplication(), 201);
+  const id = created.id as string;
+  expect(created.stage).toBe('technical_review');
+  const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
+  expect((await call('POST', `/v1/projects/${id}/technical-review`, bdb, { decision: 'pass', opinion: 'complete', checklist })).stage).toBe('establishment_review');
+  expect((await call('POST', `/v1/projects/${id}/establishment`, approval, { decision: 'approve', approvalNo: 'JSP-2026-009', opinion: 'approved' })).stage).toBe('budgeting');
+  const budgeted = await call('POST', `/v1/projects/${id}/budget`, finance, { fundType: 'construction', year: 2026, amountFen: 1_000_000_00, cityShareFen: 1_000_000_00, countyShareFen: 0 });
+  expect(budgeted.stage).toBe('publicity');
+  const publicity = (budgeted.deadlines as Json[]).find((d) => d.kind === 'publicity' && d.status === 'open')!;
+  // Art. 11: the allocation is listed publicly while under publicity.
+  const listed = await call('GET', '/v1/public/allocations', undefined);
+  expect(JSON.stringify(listed)).toContain(id);
+
+  await env.sleep(Date.parse(publicity.dueAt) - (await env.currentTimeMs()) + 3_600_000);
+  const contracting = await eventually(async () => {
+    const v = await call('GET', `/v1/projects/${id}`, dept);
+    return v.stage === 'contracting' ? v : undefined;
+  });
+  expect(contracting.funds.construction.availableFen).toBe(1_000_000_00);
+
+  const signedOn = new Date(await env.currentTimeMs()).toISOString().slice(0, 10);
+  expect((await call('POST', `/v1/projects/${id}/contracts`, dept, { contractNo: 'HT-2026-01', contractor: 'Jincheng Soft', amountFen: 80_000_00, signedOn, documentRef: 'sha256:contract' })).stage).toBe('construction');
+  await call('POST', `/v1/projects/${id}/disbursements`, finance, { fundType: 'construction', amountFen: 40_000_000, note: 'first instalment' });
+  await call('POST', `/v1/projects/${id}/catalog-entries`, dept, { entries: [{ code: 'HLT-001', name: 'Outpatient records', sharingType: 'conditional', updateCycle: 'daily' }] });
+  expect((await call('POST', `/v1/projects/${id}/preliminary-acceptance`, dept, { reportRef: 'sha256:pre', completedOn: signedOn })).stage).toBe('joint_acceptance');
+  await call('POST', `/v1/projects/${id}/technical-acceptance`, bdb, { decision: 'pass', opinion: 'secure', securityControllable: true, mlpsLevel: 3, cryptoAssessmentPassed: true });
+  expect((await call('POST', `/v1/projects/${id}/completion-acceptance`, approval, { decision: 'pass', opinion: 'accepted' })).stage).toBe('completion_filing');
+  const operating = await call('POST', `/v1/projects/${id}/completion-report`, dept, { reportRef: 'sha256:report' });
+  expect(operating.stage).toBe('operating');
+
+  // Finance reads the same money from the ledger, the funds overview and the view.
+  const ledger = await call('GET', `/v1/projects/${id}/ledger`, finance);
+  expect((ledger.movements as Json[]).map((m) => m.kind)).toEqual(['allocate', 'publish', 'disburse']);
+  expect(ledger.balances.construction).toEqual(operating.funds.construction);
+  const history = await call('GET', `/v1/projects/${id}/history`, dept);
+  const entries = (history.items ?? history.entries ?? history) as Json[];
+  expect(entries.length).toBeGreaterThanOrEqual(10);
+  for (let i = 1; i < entries.length; i++) expect(entries[i]!.prevHash).toBe(entries[i - 1]!.hash);
+  const list = await eventually(async () => {
+    const l = await call('GET', '/v1/projects?stage=operating', bdb);
+    return (l.items as Json[]).some((p) => p.id === id) ? l : undefined;
+  });
+  expect(list.items.length).toBeGreaterThan(0);
+}, 120_000);
