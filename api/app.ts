@@ -14,7 +14,7 @@ import { createProjectGateway } from './gateway.ts';
 import { idempotency } from './idempotency.ts';
 import { requestLogger } from './logging.ts';
 import { httpMetrics, metricsRoutes } from './metrics.ts';
-import { ApiError, problemResponse } from './problem.ts';
+import { ApiError, problemResponse, unavailable } from './problem.ts';
 import { createRouter } from './router.ts';
 import { adminKeyRoutes } from './routes/admin-keys.ts';
 import { calendarRoutes } from './routes/calendar.ts';
@@ -100,12 +100,29 @@ export function createApp(deps: AppDeps) {
       // Hono's own refusals: malformed JSON (400), a body that is not JSON (415), …
       return problemResponse(c, fromHttpException(err));
     }
+    if (isDatabaseUnavailable(err)) {
+      deps.log.warn({ requestId: c.get('requestId'), path: c.req.path, reason: describe(err) }, 'database unavailable');
+      return problemResponse(c, unavailable('The database cannot be reached; try again shortly.'));
+    }
     deps.log.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error');
     return problemResponse(c, new ApiError(500, 'internal', 'Internal error', 'The request could not be completed.'));
   });
 
   return app;
 }
+
+/** postgres.js connection errors and SQLSTATE classes 08 (connection) and 57P (shutdown), anywhere in the cause chain. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = String((e as { code?: unknown }).code ?? '');
+    if (CONNECTION_CODES.has(code) || code.startsWith('08') || code.startsWith('57P')) return true;
+    if (e instanceof Error && /PGlite is closed/i.test(e.message)) return true;
+  }
+  return false;
+}
+
+const describe = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : String(err));
 
 function fromHttpException(err: HTTPException): ApiError {
   if (err.status === 400) {

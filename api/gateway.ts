@@ -20,6 +20,7 @@ import {
   type RejectionDetails,
 } from '../workflows/messages.ts';
 import { Department, Jurisdiction, ProjectStage } from '../workflows/search-attributes.ts';
+import { observeTemporalCall } from './metrics.ts';
 import { ApiError, notFound, unavailable } from './problem.ts';
 
 /** How long a query may wait for a worker before the API answers 503. */
@@ -30,18 +31,19 @@ const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_UNAVAILABLE = 14;
 
 function isUnavailable(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return (
-    code === GRPC_UNAVAILABLE ||
-    code === GRPC_DEADLINE_EXCEEDED ||
-    (err instanceof Error && /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|deadline/i.test(err.message))
-  );
+  // The client wraps gRPC errors (e.g. ServiceError "Failed to query Workflow" caused by code 4).
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) return true;
+    if (e instanceof Error && /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|deadline exceeded/i.test(e.message)) return true;
+  }
+  return false;
 }
 
 export function createProjectGateway(client: Client, taskQueue: string) {
-  async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  async function call<T>(what: string, fn: () => Promise<T>, operation = 'call'): Promise<T> {
     try {
-      return await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, fn);
+      return await observeTemporalCall(operation, () => client.withDeadline(Date.now() + QUERY_DEADLINE_MS, fn));
     } catch (err) {
       if (err instanceof ApiError) throw err;
       if (err instanceof WorkflowNotFoundError) throw notFound(`No project ${what}.`);
@@ -73,7 +75,7 @@ export function createProjectGateway(client: Client, taskQueue: string) {
           }
           throw err;
         }
-      });
+      }, 'start');
       return view;
     },
 
@@ -93,12 +95,13 @@ export function createProjectGateway(client: Client, taskQueue: string) {
             args: [{ ...(command.payload as CommandPayloads[K]), actor: command.actor }],
             ...(command.idempotencyKey ? { updateId: `${command.actor.keyId}:${command.idempotencyKey}` } : {}),
           }),
+          'update',
         );
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) throw rejectionToProblem(err.cause);
         if (err instanceof ApiError && err.code === 'not_found') {
           // The workflow may exist but be closed (rejected, terminated, decommissioned).
-          const closed = await call(projectId, () => handle.query(viewQuery)).catch(() => undefined);
+          const closed = await call(projectId, () => handle.query(viewQuery), 'query').catch(() => undefined);
           if (closed) {
             throw new ApiError(409, 'invalid_transition', 'Not allowed now', `Project ${projectId} is ${closed.stage}: it takes no more commands.`, {
               stage: closed.stage,
@@ -111,7 +114,7 @@ export function createProjectGateway(client: Client, taskQueue: string) {
     },
 
     view(projectId: string): Promise<ProjectView> {
-      return call(projectId, () => client.workflow.getHandle(projectWorkflowId(projectId)).query(viewQuery));
+      return call(projectId, () => client.workflow.getHandle(projectWorkflowId(projectId)).query(viewQuery), 'query');
     },
 
     /** For /readyz: the frontend answers a cheap call. */

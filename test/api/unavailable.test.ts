@@ -1,0 +1,71 @@
+/**
+ * shared/API.md "Errors": when Temporal or the database cannot be reached the API answers 503
+ * problem+json with Retry-After — never a bare 500 — and /readyz says so; /healthz stays up.
+ * Real parts throughout: a Temporal client pointed at a port nobody listens on, a PostgreSQL
+ * connection string to a closed port, and a PGlite database closed under the app.
+ */
+import { createServer } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createApp } from '../../api/app.ts';
+import { openDatabase } from '../../db/client.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/system.ts';
+
+/** A port that was free a moment ago: nothing answers there. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const expectUnavailable = async (res: Response) => {
+  expect(res.status).toBe(503);
+  expect(res.headers.get('content-type')).toContain('application/problem+json');
+  expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+  expect(((await res.json()) as { code: string }).code).toBe('unavailable');
+};
+
+describe('Temporal unreachable', () => {
+  let system: TestSystem;
+  let app: ReturnType<typeof createApp>;
+  let connection: Connection;
+  beforeAll(async () => {
+    system = await startSystem('pglite', inject('temporalAddress'));
+    connection = await Connection.connect({ address: `127.0.0.1:${await closedPort()}`, connectTimeout: '1 second' }).catch(() => Connection.lazy({ address: '127.0.0.1:1' }));
+    app = createApp({ database: system.database, temporal: new Client({ connection }), taskQueue: 'nowhere', adminApiKey: ADMIN_KEY, log: createLogger('silent', 'test') });
+  });
+  afterAll(async () => {
+    await connection?.close().catch(() => undefined);
+    await system?.stop();
+  });
+
+  it('GET /v1/projects/:id and a command answer 503 with Retry-After; /readyz 503, /healthz 200', async () => {
+    const key = await createKey(system, 'bdb');
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    await expectUnavailable(await app.request('/v1/projects/JC2026-AAAAAAAA', { headers }));
+    await expectUnavailable(await app.request('/v1/projects/JC2026-AAAAAAAA/termination', { method: 'POST', headers, body: JSON.stringify({ reason: 'test' }) }));
+    expect((await app.request('/readyz')).status).toBe(503);
+    expect((await app.request('/healthz')).status).toBe(200);
+  }, 60_000);
+});
+
+describe('database unreachable', () => {
+  it('PostgreSQL on a closed port: authenticated requests answer 503 with Retry-After, not 500', async () => {
+    const database = await openDatabase({ url: `postgres://postgres@127.0.0.1:${await closedPort()}/postgres`, dataDir: '/nonexistent', max: 1 });
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    const app = createApp({ database, temporal: new Client({ connection }), taskQueue: 'q', adminApiKey: ADMIN_KEY, log: createLogger('silent', 'test') });
+    try {
+      // The admin key is checked without the database; the key list needs it.
+      await expectUnavailable(await app.request('/v1/admin/api-keys', { headers: { authorization: `Bearer ${ADMIN_KEY}` } }));
+      // A department key must be looked up in the database.
+      await expectUnavailable(await app.request('/v1/projects', { headers: { authorization: 'Bearer bdp_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } }));
+      expect((await app.request('/readyz')).status).toBe(503);
+    } finally {
+      await connection.close();
+      await database.close().catch(() => undefined);
+    }
+  }, 60_000);
+});
