@@ -1,0 +1,76 @@
+/**
+ * Jurisdiction policies (Art. 30) over HTTP: the seeded city policy, a county issuing its own version,
+ * a project pinning the version in force when it applied, and the errors of both routes.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEFAULT_CITY_POLICY } from '../../workflows/core/types.ts';
+import { addPlanItems, ADMIN_KEY, createKey, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
+
+type Json = Record<string, any>;
+let system: TestSystem;
+let bdb: string;
+let health: string;
+beforeAll(async () => {
+  system = await startSystem('pglite', inject('temporalAddress'));
+  bdb = await createKey(system, 'bdb');
+  health = await createKey(system, 'department', 'health');
+  await addPlanItems(system, [{ department: 'health' }]);
+});
+afterAll(async () => {
+  await system?.stop();
+});
+
+const get = async (path: string, key?: string) => {
+  const res = await system.request('GET', path, key ? { key } : {});
+  return { status: res.status, body: (await res.json()) as Json };
+};
+const put = async (path: string, key: string | undefined, body: unknown) => {
+  const res = await system.request('PUT', path, { ...(key ? { key } : {}), body });
+  return { status: res.status, body: (await res.json()) as Json, headers: res.headers };
+};
+const countyDeadlines = () => ({ ...structuredClone(DEFAULT_CITY_POLICY.deadlines), publicity: { duration: { unit: 'workingDays', amount: 3 }, reminder: null } });
+
+describe('GET /v1/policies and PUT /v1/policies/:jurisdiction (Art. 30)', () => {
+  it('the city policy v1 is seeded with the defaults of shared/DOMAIN.md; any role reads it', async () => {
+    const { status, body } = await get('/v1/policies?jurisdiction=city', bdb);
+    expect(status).toBe(200);
+    expect(body.items[0]).toMatchObject({ jurisdiction: 'city', version: 1, deadlines: DEFAULT_CITY_POLICY.deadlines });
+    expect((await get('/v1/policies', health)).status).toBe(200);
+  });
+
+  it('a county issues its own versions; a project pins the latest of its jurisdiction, a county without one the city', async () => {
+    const first = await put('/v1/policies/zezhou', ADMIN_KEY, { deadlines: countyDeadlines() });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ jurisdiction: 'zezhou', version: 1 });
+    const second = await put('/v1/policies/zezhou', ADMIN_KEY, { deadlines: { ...countyDeadlines(), publicity: { duration: { unit: 'workingDays', amount: 4 }, reminder: null } } });
+    expect(second.body.version).toBe(2);
+    expect((await get('/v1/policies?jurisdiction=zezhou', bdb)).body.items.map((p: Json) => p.version)).toEqual([1, 2]);
+
+    const county = await system.request('POST', '/v1/projects', { key: health, body: sampleApplication({ jurisdiction: 'zezhou', estimate: { totalFen: 100, cityShareFen: 60, countyShareFen: 40 } }) });
+    expect(county.status).toBe(201);
+    expect(((await county.json()) as Json).policy).toEqual({ jurisdiction: 'zezhou', version: 2 });
+    const other = await system.request('POST', '/v1/projects', { key: health, body: sampleApplication({ jurisdiction: 'gaoping' }) });
+    expect(((await other.json()) as Json).policy).toEqual({ jurisdiction: 'city', version: 1 });
+  });
+
+  it('refuses invalid settings with 400 (and adds no version), other roles with 403, no key with 401', async () => {
+    const before = (await get('/v1/policies?jurisdiction=lingchuan', bdb)).body.items.length;
+    const bad = [
+      { deadlines: { ...countyDeadlines(), publicity: { duration: { unit: 'workingDays', amount: 0 }, reminder: null } } },
+      { deadlines: { ...countyDeadlines(), contractFiling: { duration: { unit: 'workingDays', amount: 5 }, reminder: { unit: 'workingDays', amount: 5 } } } },
+      { deadlines: { ...countyDeadlines(), annualEvaluation: { dueMonthDay: '13-01', reminder: null } } },
+      { deadlines: { ...countyDeadlines(), extra: true } },
+      { deadlines: countyDeadlines(), version: 9 },
+    ];
+    for (const body of bad) {
+      const res = await put('/v1/policies/lingchuan', ADMIN_KEY, body);
+      expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);
+      expect(res.body.code).toBe('validation_failed');
+    }
+    expect((await put('/v1/policies/NOT A CODE', ADMIN_KEY, { deadlines: countyDeadlines() })).status).toBe(400);
+    expect((await get('/v1/policies?jurisdiction=lingchuan', bdb)).body.items.length).toBe(before);
+    expect((await put('/v1/policies/lingchuan', bdb, { deadlines: countyDeadlines() })).status).toBe(403);
+    expect((await put('/v1/policies/lingchuan', undefined, { deadlines: countyDeadlines() })).status).toBe(401);
+    expect((await get('/v1/policies')).status).toBe(401);
+  });
+});
