@@ -24,6 +24,8 @@ export const driverAvailable = (driver: Driver) => driver === 'pglite' || Boolea
 export interface TestDatabase extends DatabaseHandle {
   /** Closes and, for PostgreSQL, drops the database. */
   destroy(): Promise<void>;
+  /** The PostgreSQL connection string of this test database (undefined for PGlite). */
+  url?: string;
 }
 
 export async function createTestDatabase(driver: Driver): Promise<TestDatabase> {
@@ -42,6 +44,7 @@ export async function createTestDatabase(driver: Driver): Promise<TestDatabase> 
   await prepareDatabase(handle);
   return {
     ...handle,
+    url: url.toString(),
     async destroy() {
       await handle.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);

@@ -1,0 +1,37 @@
+/**
+ * `npm run audit:verify`: recomputes every project's SM3 hash chain (Art. 24-25, 28) in DATABASE_URL
+ * or the embedded PGlite, prints one line per project (OK, or BROKEN with each bad seq and why) and
+ * exits 1 if any chain is broken, so it can run from cron or CI. `--project <id>` checks one.
+ */
+import { parseArgs } from 'node:util';
+import { asc } from 'drizzle-orm';
+import { verifyAuditChain } from '../activities/audit.ts';
+import { openDatabase } from '../db/client.ts';
+import { auditLog } from '../db/schema.ts';
+import { loadConfig } from '../lib/config.ts';
+
+const { values } = parseArgs({ options: { project: { type: 'string' } }, strict: true });
+const config = loadConfig();
+const handle = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, max: 2 });
+let broken = 0;
+let checked = 0;
+try {
+  const ids = values.project
+    ? [values.project]
+    : (await handle.db.selectDistinct({ projectId: auditLog.projectId }).from(auditLog).orderBy(asc(auditLog.projectId))).map((r) => r.projectId);
+  for (const id of ids) {
+    const problems = await verifyAuditChain(handle.db, id);
+    checked++;
+    if (problems.length === 0) {
+      console.log(`OK      ${id}`);
+    } else {
+      broken++;
+      console.log(`BROKEN  ${id}`);
+      for (const p of problems) console.log(`        seq ${p.seq}: ${p.problem}`);
+    }
+  }
+  console.log(`audit:verify: ${checked} project chain(s) checked, ${broken} broken`);
+} finally {
+  await handle.close();
+}
+process.exitCode = broken > 0 ? 1 : 0;

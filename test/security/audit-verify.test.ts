@@ -1,0 +1,56 @@
+/**
+ * Art. 24-25, 28: `npm run audit:verify` checks every project's SM3 chain in PostgreSQL and names a
+ * row altered behind the system's back (project and seq), exiting 1.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendAudit } from '../../activities/audit.ts';
+import { auditLog } from '../../db/schema.ts';
+import { createTestDatabase, driverAvailable, type TestDatabase } from '../support/database.ts';
+
+const run = promisify(execFile);
+const audit = (n: number) => ({ eventId: `wf:${n}`, at: `2026-05-0${n}T02:00:00.000Z`, action: `step-${n}`, actor: { keyId: 'k1', role: 'bdb' as const, name: 'reviewer' }, detail: { n } });
+
+async function verify(url: string): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout } = await run('npx', ['tsx', 'scripts/audit-verify.ts'], { env: { ...process.env, DATABASE_URL: url }, timeout: 60_000 });
+    return { code: 0, out: stdout };
+  } catch (err) {
+    const e = err as { code: number; stdout: string };
+    return { code: e.code, out: e.stdout };
+  }
+}
+
+describe.skipIf(!driverAvailable('postgres'))('npm run audit:verify', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    await appendAudit(database.db, 'JC2026-AUDIT001', [audit(1), audit(2), audit(3)]);
+    await appendAudit(database.db, 'JC2026-AUDIT002', [audit(1), audit(2)]);
+  });
+  afterAll(async () => {
+    await database?.destroy();
+  });
+
+  it('Art. 24-25: intact chains are OK (exit 0); an altered row is named by project and seq (exit 1)', async () => {
+    const url = database.url!;
+    const clean = await verify(url);
+    expect(clean.code).toBe(0);
+    expect(clean.out).toContain('OK      JC2026-AUDIT001');
+    expect(clean.out).toContain('2 project chain(s) checked, 0 broken');
+
+    // Someone edits history directly in the database.
+    await database.db
+      .update(auditLog)
+      .set({ detail: sql`'{"n": 99}'::jsonb` })
+      .where(and(eq(auditLog.projectId, 'JC2026-AUDIT001'), eq(auditLog.seq, 2)));
+    const tampered = await verify(url);
+    expect(tampered.code).toBe(1);
+    expect(tampered.out).toContain('BROKEN  JC2026-AUDIT001');
+    expect(tampered.out).toMatch(/seq 2: hash does not match the row content/);
+    expect(tampered.out).toContain('OK      JC2026-AUDIT002');
+    expect(tampered.out).toContain('2 project chain(s) checked, 1 broken');
+  }, 120_000);
+});
