@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
 import { swaggerUI } from '@hono/swagger-ui';
 import type { DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -15,6 +16,7 @@ import { idempotency } from './idempotency.ts';
 import { requestLogger } from './logging.ts';
 import { httpMetrics, metricsRoutes } from './metrics.ts';
 import { ApiError, problemResponse, unavailable } from './problem.ts';
+import { writeRateLimit } from './rate-limit.ts';
 import { createRouter } from './router.ts';
 import { adminKeyRoutes } from './routes/admin-keys.ts';
 import { calendarRoutes } from './routes/calendar.ts';
@@ -31,6 +33,8 @@ export interface AppDeps {
   taskQueue: string;
   adminApiKey: string | undefined;
   log: Logger;
+  /** Write requests per minute per API key (429 above); undefined or 0: unlimited. */
+  writesPerMinute?: number | undefined;
 }
 
 /** shared/API.md: request bodies over 256 KiB → 413. */
@@ -42,6 +46,8 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
 
   app.use('*', requestId());
+  // Security headers on every answer (HSTS, nosniff, frame denial, no referrer leaks, CORP…).
+  app.use('*', secureHeaders({ crossOriginEmbedderPolicy: false }));
   app.use('*', requestLogger(deps.log));
   app.use('*', httpMetrics());
   app.use(
@@ -62,6 +68,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', publicRoutes({ db: deps.database.db }));
   const authenticate = bearerAuth(keys);
   app.use('/v1/*', (c, next) => (c.req.path.startsWith('/v1/public/') ? next() : authenticate(c, next)));
+  if (deps.writesPerMinute) app.use('/v1/*', writeRateLimit(deps.writesPerMinute));
   app.on('POST', '/v1/*', idempotency(deps.database.db));
   app.route('/', readRoutes({ db: deps.database.db }));
   app.route('/', projectRoutes({ gateway, db: deps.database.db }));

@@ -31,6 +31,7 @@ export function serveApi(deps: {
     taskQueue: deps.config.temporal.taskQueue,
     adminApiKey: deps.config.adminApiKey,
     log: deps.log,
+    writesPerMinute: deps.config.writesPerMinute,
   });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: deps.config.api.port, hostname: deps.config.api.host }, (info: AddressInfo) => {

@@ -43,6 +43,8 @@ const envSchema = z.object({
     z.string().min(32, 'must be at least 32 characters (it is an admin secret)').optional(),
   ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Write requests (POST/PUT/DELETE) per minute per API key; 0 turns the limit off. */
+  RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0).max(1_000_000).default(600),
 });
 
 /** Every environment variable the config module reads; docker-compose is checked against it. */
@@ -63,6 +65,7 @@ export interface Config {
   dataDir: string;
   adminApiKey: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  writesPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -100,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     adminApiKey: e.ADMIN_API_KEY,
     logLevel: e.LOG_LEVEL,
+    writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE,
   };
 }
 
