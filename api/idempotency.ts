@@ -71,7 +71,9 @@ export function idempotency(db: Database) {
     }
     const apiKeyId = c.get('actor').keyId;
     const method = c.req.method;
-    const path = c.req.path;
+    // The raw, still percent-encoded path: a decoded one may hold characters (e.g. NUL) that a
+    // PostgreSQL text column refuses, and the raw form identifies the request just as well.
+    const path = new URL(c.req.url).pathname.slice(0, 2048);
     // Read through HonoRequest so the body stays cached for the route's validator.
     const requestHash = sm3Request(method, path, await c.req.arrayBuffer());
     const thisRecord = and(eq(idempotencyRecords.apiKeyId, apiKeyId), eq(idempotencyRecords.idempotencyKey, key));
