@@ -5,11 +5,12 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from './activities/index.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { prepareDatabase } from './db/seed.ts';
-import { loadConfig, requireExternalServices } from './lib/config.ts';
+import { loadConfig, payloadConverter, requireExternalServices } from './lib/config.ts';
 import { createLogger } from './lib/logger.ts';
 import { connectWorker } from './lib/temporal.ts';
 
@@ -22,6 +23,8 @@ export interface ProjectWorkerOptions {
   db: Database;
   /** A pre-built bundle (tests bundle once and share it); otherwise bundled from WORKFLOWS_PATH. */
   workflowBundle?: WorkflowBundleOption;
+  /** Payload encryption (lib/codec.ts); the clients must use the same. */
+  dataConverter?: DataConverter | undefined;
 }
 
 export function createProjectWorker(options: ProjectWorkerOptions): Promise<Worker> {
@@ -30,6 +33,7 @@ export function createProjectWorker(options: ProjectWorkerOptions): Promise<Work
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities({ db: options.db }),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH }),
@@ -48,6 +52,7 @@ async function main() {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     db: database.db,
+    dataConverter: payloadConverter(config),
   });
   log.info({ taskQueue: config.temporal.taskQueue, temporalAddress }, 'worker started');
   // Worker.run() installs its own SIGINT/SIGTERM handling and drains in-flight tasks.

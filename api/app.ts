@@ -7,6 +7,8 @@ import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { cors } from 'hono/cors';
+import type { PayloadCodec } from '@temporalio/common';
 import { swaggerUI } from '@hono/swagger-ui';
 import type { DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -20,6 +22,7 @@ import { writeRateLimit } from './rate-limit.ts';
 import { createRouter } from './router.ts';
 import { adminKeyRoutes } from './routes/admin-keys.ts';
 import { calendarRoutes } from './routes/calendar.ts';
+import { codecRoutes } from './routes/codec.ts';
 import { commandRoutes } from './routes/commands.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -35,6 +38,10 @@ export interface AppDeps {
   log: Logger;
   /** Write requests per minute per API key (429 above); undefined or 0: unlimited. */
   writesPerMinute?: number | undefined;
+  /** The payload codec (lib/codec.ts); when set, /codec/encode and /codec/decode serve it to admins. */
+  payloadCodec?: PayloadCodec | undefined;
+  /** The Temporal UI's origin, allowed by CORS on the codec endpoint. */
+  uiOrigin?: string | undefined;
 }
 
 /** shared/API.md: request bodies over 256 KiB → 413. */
@@ -69,6 +76,11 @@ export function createApp(deps: AppDeps) {
   const authenticate = bearerAuth(keys);
   app.use('/v1/*', (c, next) => (c.req.path.startsWith('/v1/public/') ? next() : authenticate(c, next)));
   if (deps.writesPerMinute) app.use('/v1/*', writeRateLimit(deps.writesPerMinute));
+  if (deps.payloadCodec) {
+    app.use('/codec/*', cors({ origin: deps.uiOrigin ? [deps.uiOrigin] : [], allowHeaders: ['Authorization', 'Content-Type', 'X-Namespace'], allowMethods: ['POST', 'OPTIONS'], credentials: true, maxAge: 600 }));
+    app.use('/codec/*', (c, next) => (c.req.method === 'OPTIONS' ? next() : authenticate(c, next)));
+    app.route('/', codecRoutes({ codec: deps.payloadCodec }));
+  }
   app.on('POST', '/v1/*', idempotency(deps.database.db));
   app.route('/', readRoutes({ db: deps.database.db }));
   app.route('/', projectRoutes({ gateway, db: deps.database.db }));

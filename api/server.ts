@@ -7,9 +7,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import { prepareDatabase } from '../db/seed.ts';
-import { loadConfig, requireExternalServices, type Config } from '../lib/config.ts';
+import { loadConfig, payloadConverter, requireExternalServices, type Config } from '../lib/config.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { connectClient } from '../lib/temporal.ts';
 import { createApp } from './app.ts';
@@ -24,6 +25,8 @@ export function serveApi(deps: {
   database: DatabaseHandle;
   temporal: Client;
   log: Logger;
+  /** The payload codec the clients use, served to admins at /codec (lib/codec.ts). */
+  payloadCodec?: PayloadCodec | undefined;
 }): Promise<RunningApi> {
   const app = createApp({
     database: deps.database,
@@ -32,6 +35,8 @@ export function serveApi(deps: {
     adminApiKey: deps.config.adminApiKey,
     log: deps.log,
     writesPerMinute: deps.config.writesPerMinute,
+    payloadCodec: deps.payloadCodec,
+    uiOrigin: deps.config.temporal.uiUrl ? new URL(deps.config.temporal.uiUrl).origin : undefined,
   });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: deps.config.api.port, hostname: deps.config.api.host }, (info: AddressInfo) => {
@@ -56,8 +61,9 @@ async function main() {
   const log = createLogger(config.logLevel, 'api');
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
   await prepareDatabase(database);
-  const temporal = await connectClient(temporalAddress, config.temporal.namespace);
-  const api = await serveApi({ config, database, temporal, log });
+  const dataConverter = payloadConverter(config);
+  const temporal = await connectClient(temporalAddress, config.temporal.namespace, 60_000, dataConverter);
+  const api = await serveApi({ config, database, temporal, log, payloadCodec: dataConverter?.payloadCodecs[0] });
   log.info({ url: api.url }, 'API listening');
 
   let stopping = false;

@@ -3,8 +3,10 @@
  * Every entry point calls loadConfig(); a bad value stops start-up with a message naming the
  * variable, what was wrong and what is expected.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { generateKeyringSpec, parseKeyring, PAYLOAD_CIPHERS, payloadCodecs, type PayloadCipher } from './codec.ts';
 
 const port = (fallback: number) =>
   z.coerce
@@ -43,6 +45,12 @@ const envSchema = z.object({
     z.string().min(32, 'must be at least 32 characters (it is an admin secret)').optional(),
   ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Art. 28: cipher of the payloads stored in Temporal (lib/codec.ts). */
+  PAYLOAD_CIPHER: z.enum(PAYLOAD_CIPHERS).default('sm4'),
+  /** Keyring `id:base64(32 bytes)[,…]`; `npm start` generates one in DATA_DIR when unset. */
+  PAYLOAD_KEYS: optionalString,
+  /** Which key of PAYLOAD_KEYS encrypts new payloads (default: the first). */
+  PAYLOAD_KEY_ID: optionalString,
   /** Write requests (POST/PUT/DELETE) per minute per API key; 0 turns the limit off. */
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0).max(1_000_000).default(600),
 });
@@ -66,6 +74,7 @@ export interface Config {
   adminApiKey: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   writesPerMinute: number;
+  payload: { cipher: PayloadCipher; keys: string | undefined; currentKeyId: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -82,7 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '?');
         const value = env[name];
-        const shown = name === 'ADMIN_API_KEY' || name === 'DATABASE_URL' ? '(hidden)' : JSON.stringify(value);
+        const shown = name === 'ADMIN_API_KEY' || name === 'DATABASE_URL' || name === 'PAYLOAD_KEYS' ? '(hidden)' : JSON.stringify(value);
         return `${name}=${shown}: ${issue.message}`;
       }),
     );
@@ -104,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminApiKey: e.ADMIN_API_KEY,
     logLevel: e.LOG_LEVEL,
     writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE,
+    payload: { cipher: e.PAYLOAD_CIPHER, keys: e.PAYLOAD_KEYS, currentKeyId: e.PAYLOAD_KEY_ID },
   };
 }
 
@@ -124,4 +134,26 @@ export function requireExternalServices(config: Config, entry: string): { tempor
     );
   }
   return { temporalAddress: config.temporal.address! };
+}
+
+/**
+ * The data converter of every Temporal client and worker (Art. 28: payloads encrypted at rest).
+ * With `generateIn` (only `npm start`), a missing PAYLOAD_KEYS is generated once into that directory
+ * and reused; the production entry points must be given PAYLOAD_KEYS (or PAYLOAD_CIPHER=none).
+ */
+export function payloadConverter(config: Config, generateIn?: string): { payloadCodecs: import('@temporalio/common').PayloadCodec[] } | undefined {
+  const { cipher, currentKeyId } = config.payload;
+  if (cipher === 'none') return undefined;
+  let spec = config.payload.keys;
+  if (!spec && generateIn) {
+    const file = path.join(generateIn, 'payload-keys');
+    if (!fs.existsSync(file)) fs.writeFileSync(file, `${generateKeyringSpec()}\n`, { mode: 0o600 });
+    spec = fs.readFileSync(file, 'utf8').trim();
+  }
+  if (!spec) throw new ConfigError([`PAYLOAD_KEYS: required with PAYLOAD_CIPHER=${cipher} (a keyring "id:base64 of 32 random bytes", shared by the worker and the API), or set PAYLOAD_CIPHER=none`]);
+  try {
+    return payloadCodecs(cipher, parseKeyring(spec, currentKeyId));
+  } catch (err) {
+    throw new ConfigError([`PAYLOAD_KEYS=(hidden): ${(err as Error).message}`]);
+  }
 }

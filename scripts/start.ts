@@ -18,7 +18,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { serveApi } from '../api/server.ts';
 import { openDatabase } from '../db/client.ts';
 import { prepareDatabase } from '../db/seed.ts';
-import { ConfigError, loadConfig, type Config } from '../lib/config.ts';
+import { ConfigError, loadConfig, payloadConverter, type Config } from '../lib/config.ts';
 import { createLogger } from '../lib/logger.ts';
 import { connectClient, connectWorker } from '../lib/temporal.ts';
 import { createProjectWorker } from '../worker.ts';
@@ -153,6 +153,9 @@ async function main() {
   cleanups.push({ name: 'database', run: () => database.close() });
   await prepareDatabase(database);
 
+  // Art. 28: payloads encrypted in Temporal; the keyring is generated once into DATA_DIR if unset.
+  const dataConverter = payloadConverter(config, config.dataDir);
+  say(`▸ payloads: ${config.payload.cipher === 'none' ? 'not encrypted (PAYLOAD_CIPHER=none)' : `${config.payload.cipher} encrypted (${config.payload.keys ? 'PAYLOAD_KEYS' : path.join(config.dataDir, 'payload-keys')})`}`);
   const workerConnection = await connectWorker(temporal.address);
   cleanups.push({ name: 'worker connection', run: () => workerConnection.close() });
   say('▸ worker: bundling workflows…');
@@ -161,6 +164,7 @@ async function main() {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     db: database.db,
+    dataConverter,
   });
   const running = worker.run();
   running.catch((err) => void shutdown(`worker failed: ${(err as Error).message}`, 1));
@@ -172,9 +176,9 @@ async function main() {
     },
   });
 
-  const client = await connectClient(temporal.address, config.temporal.namespace);
+  const client = await connectClient(temporal.address, config.temporal.namespace, 60_000, dataConverter);
   cleanups.push({ name: 'Temporal client', run: () => client.connection.close() });
-  const api = await serveApi({ config: { ...config, adminApiKey: admin.key }, database, temporal: client, log });
+  const api = await serveApi({ config: { ...config, adminApiKey: admin.key }, database, temporal: client, log, payloadCodec: dataConverter?.payloadCodecs[0] });
   cleanups.push({ name: 'API', run: () => api.close() });
 
   say('');

@@ -171,6 +171,8 @@ describe('docker-compose.yml (production topology)', () => {
       expect(names.filter((n) => !known.includes(n)), 'unknown variable names').toEqual([]);
       expect(names).toEqual(expect.arrayContaining(['TEMPORAL_ADDRESS', 'DATABASE_URL']));
       expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
+      // Art. 28: worker and API must be given the same payload keyring.
+      expect(env.PAYLOAD_KEYS).toMatch(/^\$\{PAYLOAD_KEYS:\?[^}]+\}$/);
       expect(env.DATABASE_URL).toMatch(/^postgres(ql)?:\/\/[^@]+@postgresql:5432\/bdp$/);
 
       const config = loadConfig(interpolatedEnvironment(name));

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createApp } from '../../api/app.ts';
+import { EncryptionCodec, generateKeyringSpec, parseKeyring } from '../../lib/codec.ts';
 import { annualPlanItems } from '../../db/schema.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { createProjectWorker, WORKFLOWS_PATH } from '../../worker.ts';
@@ -19,6 +20,9 @@ export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPa
 const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
 
 export const ADMIN_KEY = `test-admin-${randomBytes(24).toString('hex')}`;
+
+/** Every test system encrypts its payloads with SM4 + HMAC-SM3, as production does (Art. 28). */
+export const TEST_CODEC = new EncryptionCodec('sm4', parseKeyring(generateKeyringSpec('test')));
 
 export interface TestSystem {
   database: TestDatabase;
@@ -41,16 +45,18 @@ export async function startSystem(driver: Driver, temporalAddress: string): Prom
     taskQueue,
     db: database.db,
     workflowBundle: await workflowBundle(),
+    dataConverter: { payloadCodecs: [TEST_CODEC] },
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: temporalAddress });
-  const client = new Client({ connection, namespace: 'default' });
+  const client = new Client({ connection, namespace: 'default', dataConverter: { payloadCodecs: [TEST_CODEC] } });
   const app = createApp({
     database,
     temporal: client,
     taskQueue,
     adminApiKey: ADMIN_KEY,
     log: createLogger('silent', 'test'),
+    payloadCodec: TEST_CODEC,
   });
   return {
     database,
