@@ -246,3 +246,37 @@ describe('signals', () => {
     expect(description.status.name).toBe('RUNNING');
   });
 });
+
+describe('changes and joint acceptance on a real server', () => {
+  it('Art. 17: change requests of each kind are decided by the BDB; an approved budget increase allows a further allocation', async () => {
+    const id = await toConstruction();
+    const later = '2027-12-31';
+    await lc.send(id, 'changeRequest', { kind: 'scope', description: 'add a module' }, actors.department);
+    await lc.send(id, 'changeRequest', { kind: 'budget', description: 'more servers', budgetDeltaFen: 5_000_000 }, actors.department);
+    await lc.send(id, 'changeRequest', { kind: 'schedule', description: 'later', newPlannedCompletionDate: later }, actors.department);
+    let v = await lc.send(id, 'changeRequest', { kind: 'contractor', description: 'replace vendor' }, actors.department);
+    expect(v.changeRequests.map((c) => [c.kind, c.status])).toEqual([
+      ['scope', 'pending'], ['budget', 'pending'], ['schedule', 'pending'], ['contractor', 'pending'],
+    ]);
+    await lc.send(id, 'changeRequestDecision', { cid: v.changeRequests[0]!.id, decision: 'approve', opinion: 'ok' }, actors.bdb);
+    await lc.send(id, 'changeRequestDecision', { cid: v.changeRequests[1]!.id, decision: 'approve', opinion: 'justified' }, actors.bdb);
+    await lc.send(id, 'changeRequestDecision', { cid: v.changeRequests[2]!.id, decision: 'approve', opinion: 'ok' }, actors.bdb);
+    v = await lc.send(id, 'changeRequestDecision', { cid: v.changeRequests[3]!.id, decision: 'reject', opinion: 'no reason given' }, actors.bdb);
+    expect(v.changeRequests.map((c) => c.status)).toEqual(['approved', 'approved', 'approved', 'rejected']);
+    v = await lc.send(id, 'budget', construction(5_000_000), actors.finance);
+    expect(v.funds.construction.allocatedFen).toBe(85_000_000);
+    expect(v.stage).toBe('construction');
+  });
+
+  it('Art. 18-20: technical acceptance is refused without a resource catalogue; one side failing returns the project to construction', async () => {
+    const id = await toConstruction();
+    let v = await lc.send(id, 'preliminaryAcceptance', { reportRef: 'sha256:pre', completedOn: await today() }, actors.department);
+    expect(v.stage).toBe('joint_acceptance');
+    await expect(lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb)).rejects.toMatchObject({ cause: { type: 'catalog_missing' } });
+    expect((await lc.view(id)).stage).toBe('joint_acceptance');
+    await lc.send(id, 'catalogEntries', { entries: [{ code: 'C-1', name: 'Data', sharingType: 'unconditional', updateCycle: 'daily' }] }, actors.department);
+    await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);
+    v = await lc.send(id, 'completionAcceptance', { decision: 'fail', opinion: 'documents incomplete' }, actors.approval);
+    expect(v.stage).toBe('construction');
+  });
+});
