@@ -12,7 +12,7 @@
  * use it as the Temporal update id.
  */
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -57,7 +57,10 @@ function sm3Request(method: string, path: string, body: ArrayBuffer): string {
   return hash.digest('hex');
 }
 
-export function idempotency(db: Database) {
+/** A pending record older than this belongs to a request whose process died (see below). */
+export const STALE_AFTER_MS = 30_000;
+
+export function idempotency(db: Database, staleAfterMs = STALE_AFTER_MS) {
   return createMiddleware<AuthEnv>(async (c, next) => {
     const key = c.req.header(IDEMPOTENCY_HEADER);
     if (key === undefined) {
@@ -86,13 +89,24 @@ export function idempotency(db: Database) {
 
     if (inserted.length === 0) {
       const [existing] = await db
-        .select({ requestHash: idempotencyRecords.requestHash, status: idempotencyRecords.status, response: idempotencyRecords.response })
+        .select({ requestHash: idempotencyRecords.requestHash, status: idempotencyRecords.status, response: idempotencyRecords.response, createdAt: idempotencyRecords.createdAt })
         .from(idempotencyRecords)
         .where(thisRecord)
         .limit(1);
       // Deleted in between (the first attempt failed with a 5xx): ask the client to retry.
       if (!existing) throw inProgress(key);
-      return replay(c, key, requestHash, existing);
+      // The first attempt's process died before answering (no request lives longer than the
+      // Temporal deadline): this retry takes the record over, once, and runs again — commands are
+      // Temporal Updates with the key as update id, so running again returns the original result.
+      const stale = existing.status === null && existing.requestHash === requestHash && Date.now() - existing.createdAt.getTime() > staleAfterMs;
+      const takenOver =
+        stale &&
+        (await db
+          .update(idempotencyRecords)
+          .set({ createdAt: new Date() })
+          .where(and(thisRecord, isNull(idempotencyRecords.status), eq(idempotencyRecords.createdAt, existing.createdAt)))
+          .returning({ apiKeyId: idempotencyRecords.apiKeyId })).length === 1;
+      if (!takenOver) return replay(c, key, requestHash, existing);
     }
 
     c.set('idempotencyKey', key);

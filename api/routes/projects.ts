@@ -1,5 +1,5 @@
 /** Projects: application (Art. 3, 6, 8) and the ProjectView (shared/API.md). */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createRoute } from '@hono/zod-openapi';
 import { requireRole } from '../auth.ts';
 import type { ProjectGateway } from '../gateway.ts';
@@ -19,6 +19,14 @@ export interface ProjectRoutesDeps {
 
 /** Crockford base32 without I, L, O, U: readable over the phone between bureaus. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** A project id derived from the caller's key id and Idempotency-Key (SM3, base32). */
+export function projectIdFor(year: number, seed: string): string {
+  const digest = createHash('sm3').update(seed).digest();
+  let suffix = '';
+  for (const b of digest.subarray(0, 8)) suffix += ALPHABET[b % 32];
+  return `JC${year}-${suffix}`;
+}
+
 export function newProjectId(year: number): string {
   const bytes = randomBytes(8);
   let suffix = '';
@@ -77,14 +85,22 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
         );
       }
       const { classified: _classified, ...application } = body;
-      const view = await gateway.start({
+      // With an Idempotency-Key the id follows from it, so a retry whose first attempt reached
+      // Temporal (and then lost its answer) finds the same workflow instead of starting a second one.
+      const idempotencyKey = c.get('idempotencyKey' as never) as string | undefined;
+      const id = idempotencyKey ? projectIdFor(body.year, `${actor.keyId}:${idempotencyKey}`) : newProjectId(body.year);
+      const started = gateway.start({
         ...application,
-        id: newProjectId(body.year),
+        id,
         department,
         // Art. 30: pin the jurisdiction's policy in force now for the project's whole life.
         policy: await policyFor(db, body.jurisdiction),
         createdAt: new Date().toISOString(),
         createdBy: actor,
+      });
+      const view = await started.catch(async (err: unknown) => {
+        if (idempotencyKey && err instanceof ApiError && err.code === 'already_exists') return gateway.view(id);
+        throw err;
       });
       c.header('Location', `/v1/projects/${view.id}`);
       return c.json(view, 201);
