@@ -12,7 +12,7 @@
  * use it as the Temporal update id.
  */
 import { createHash } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, lte } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -104,7 +104,7 @@ export function idempotency(db: Database, staleAfterMs = STALE_AFTER_MS) {
         (await db
           .update(idempotencyRecords)
           .set({ createdAt: new Date() })
-          .where(and(thisRecord, isNull(idempotencyRecords.status), eq(idempotencyRecords.createdAt, existing.createdAt)))
+          .where(and(thisRecord, isNull(idempotencyRecords.status), lte(idempotencyRecords.createdAt, new Date(Date.now() - staleAfterMs))))
           .returning({ apiKeyId: idempotencyRecords.apiKeyId })).length === 1;
       if (!takenOver) return replay(c, key, requestHash, existing);
     }

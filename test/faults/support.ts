@@ -100,3 +100,8 @@ export class ThrowawayPostgres {
     await run('bash', [path.join(ROOT, 'scripts/ci-postgres.sh'), 'stop'], { env: { ...process.env, PGPORT: String(this.port) } }).catch(() => undefined);
   }
 }
+
+/** The closing line of a fault file: `faults: N injected, M survived`. */
+export function printSummary(): void {
+  console.log(`faults: ${faults.length} injected, ${faults.filter((f) => f.survived).length} survived`);
+}

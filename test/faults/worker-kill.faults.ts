@@ -19,7 +19,7 @@ import { actors, construction, fullChecklist, makeInput } from '../core/helpers.
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { eventually } from '../support/system.ts';
 import { newId } from '../workflow/support.ts';
-import { dataConverter, record, spawnEntry, type Child } from './support.ts';
+import { dataConverter, printSummary, record, spawnEntry, type Child } from './support.ts';
 
 let database: TestDatabase;
 let client: Client;
@@ -39,6 +39,7 @@ beforeAll(async () => {
   worker = await startWorker();
 }, 180_000);
 afterAll(async () => {
+  printSummary();
   await worker?.stop();
   await connection?.close();
   await database?.destroy();
