@@ -25,6 +25,8 @@ export interface ProjectWorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** Payload encryption (lib/codec.ts); the clients must use the same. */
   dataConverter?: DataConverter | undefined;
+  /** Worker tunable (benchmarks): how many workflows stay cached in memory between tasks. */
+  maxCachedWorkflows?: number | undefined;
 }
 
 export function createProjectWorker(options: ProjectWorkerOptions): Promise<Worker> {
@@ -34,6 +36,7 @@ export function createProjectWorker(options: ProjectWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     activities: createActivities({ db: options.db }),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH }),

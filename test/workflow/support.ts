@@ -8,7 +8,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { temporal } from '@temporalio/proto';
+// CommonJS package: Node's ESM loader (npm run bench) exposes it as a default export only.
+import proto from '@temporalio/proto';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts';
 import { asc, eq } from 'drizzle-orm';
 import { auditLog, fundBalances, fundMovements, notifications } from '../../db/schema.ts';
@@ -20,10 +21,11 @@ import { makeInput } from '../core/helpers.ts';
 import { createTestDatabase, type Driver, type TestDatabase } from '../support/database.ts';
 import { workflowBundle } from '../support/system.ts';
 
+
 /** The Java test server starts without custom search attributes; register the workflow's own. */
 export async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
-  const { IndexedValueType } = temporal.api.enums.v1;
-  const types: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+  const { IndexedValueType } = proto.temporal.api.enums.v1;
+  const types: Record<string, proto.temporal.api.enums.v1.IndexedValueType> = {
     KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
     KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
     BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
@@ -112,7 +114,7 @@ export interface RunStats {
   runId: string;
   events: number;
   bytes: number;
-  history: temporal.api.history.v1.IHistory;
+  history: proto.temporal.api.history.v1.IHistory;
 }
 
 /** Every run of a project's workflow, following continue-as-new from the first run. */
@@ -123,9 +125,9 @@ export async function runsOf(lc: Lifecycle, projectId: string): Promise<RunStats
   let runId: string | undefined = (first.raw.workflowExecutionInfo?.firstRunId as string | undefined) ?? first.runId;
   const runs: RunStats[] = [];
   while (runId) {
-    const history: temporal.api.history.v1.IHistory = await lc.env.client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const events: temporal.api.history.v1.IHistoryEvent[] = history.events ?? [];
-    runs.push({ runId, events: events.length, bytes: temporal.api.history.v1.History.encode(history).finish().length, history });
+    const history: proto.temporal.api.history.v1.IHistory = await lc.env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events: proto.temporal.api.history.v1.IHistoryEvent[] = history.events ?? [];
+    runs.push({ runId, events: events.length, bytes: proto.temporal.api.history.v1.History.encode(history).finish().length, history });
     runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
   return runs;
@@ -139,14 +141,14 @@ export const HISTORIES_DIR = fileURLToPath(new URL('../histories/', import.meta.
  * protobuf object form in JSON (longs, enums and bytes as strings) through @temporalio/proto alone:
  * the SDK's historyToJSON trips over its two copies of protobufjs in this dependency tree.
  */
-export function saveGoldenHistory(name: string, history: temporal.api.history.v1.IHistory): void {
+export function saveGoldenHistory(name: string, history: proto.temporal.api.history.v1.IHistory): void {
   if (process.env.UPDATE_HISTORIES !== '1') return;
-  const { History } = temporal.api.history.v1;
+  const { History } = proto.temporal.api.history.v1;
   const object = History.toObject(History.fromObject(history), { longs: String, enums: String, bytes: String });
   mkdirSync(HISTORIES_DIR, { recursive: true });
   writeFileSync(`${HISTORIES_DIR}${name}.json`, `${JSON.stringify(object, null, 1)}\n`);
 }
 
-export function loadGoldenHistory(file: string): temporal.api.history.v1.History {
-  return temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(file, 'utf8')));
+export function loadGoldenHistory(file: string): proto.temporal.api.history.v1.History {
+  return proto.temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(file, 'utf8')));
 }

@@ -1,0 +1,257 @@
+/**
+ * `npm run bench [-- --scenario NAME] [--quick] [--json FILE] [--max-cached N] [--concurrency N]`
+ *
+ * Every figure is paired with a baseline measured in the same run on the same Temporal dev server:
+ * an empty workflow with a no-op Update (bench/baseline-workflows.ts). Scenarios: throughput,
+ * latency, capacity, history, replay. See BENCHMARKS.md for method and results.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createApp } from '../api/app.ts';
+import { openDatabase } from '../db/client.ts';
+import { annualPlanItems, projects } from '../db/schema.ts';
+import { prepareDatabase } from '../db/seed.ts';
+import { EncryptionCodec, generateKeyringSpec, parseKeyring } from '../lib/codec.ts';
+import { createLogger } from '../lib/logger.ts';
+import { resolveDevServer, resolveTestServer } from '../scripts/temporal-bin.ts';
+import { createProjectWorker, WORKFLOWS_PATH } from '../worker.ts';
+import { PROJECT_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
+import { noopUpdate } from './baseline-workflows.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    scenario: { type: 'string', multiple: true },
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    'max-cached': { type: 'string' },
+    concurrency: { type: 'string' },
+  },
+  strict: true,
+});
+const quick = values.quick!;
+const SCENARIOS = ['throughput', 'latency', 'capacity', 'history', 'replay'] as const;
+const selected = (values.scenario?.length ? values.scenario : SCENARIOS) as string[];
+for (const s of selected) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s}; one of ${SCENARIOS.join(', ')}`);
+const maxCached = values['max-cached'] ? Number(values['max-cached']) : undefined;
+const concurrency = values.concurrency ? Number(values.concurrency) : 16;
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+const results: Record<string, unknown> = { quick, maxCachedWorkflows: maxCached ?? 'SDK default', concurrency, startedAt: new Date().toISOString() };
+const rows: Array<[string, string, string, string]> = [];
+const row = (scenario: string, metric: string, ours: string, baseline: string) => rows.push([scenario, metric, ours, baseline]);
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  }));
+}
+
+const codec = new EncryptionCodec('sm4', parseKeyring(generateKeyringSpec('bench')));
+const dataConverter = { payloadCodecs: [codec] };
+const CHECKLIST = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
+const application = (i: number) => ({
+  title: `基准项目 bench ${i}`, summary: '', kind: 'new', jurisdiction: 'city', year: 2026, annualPlanItem: '2026-BENCH-01',
+  estimate: { totalFen: 1_000_000, cityShareFen: 1_000_000, countyShareFen: 0 }, plannedCompletionDate: '2027-06-30',
+  documents: { proposal: 'a', feasibilityStudy: 'b', preliminaryDesign: 'c', investmentEstimate: 'd' }, classified: false,
+});
+
+async function main() {
+  const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+  const env = await TestWorkflowEnvironment.createLocal({ server: { executable: await resolveDevServer({ log }), searchAttributes: [...PROJECT_SEARCH_ATTRIBUTES], ui: false } });
+  const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: 'memory://', max: 10 });
+  await prepareDatabase(database);
+  await database.db.insert(annualPlanItems).values({ year: 2026, code: '2026-BENCH-01', title: 'bench', department: 'bench', ceilingFen: 1 }).onConflictDoNothing();
+  const native = await NativeConnection.connect({ address: env.address });
+  const tunables = maxCached ? { maxCachedWorkflows: maxCached } : {};
+  const projectQueue = `bench-projects-${randomBytes(3).toString('hex')}`;
+  const baselineQueue = `bench-baseline-${randomBytes(3).toString('hex')}`;
+  const projectWorker = await createProjectWorker({ connection: native, namespace: 'default', taskQueue: projectQueue, db: database.db, dataConverter, ...tunables });
+  const baselineWorker = await Worker.create({ connection: native, namespace: 'default', taskQueue: baselineQueue, dataConverter, workflowBundle: await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'bench/baseline-workflows.ts'), logger: new DefaultLogger('ERROR') }), ...tunables });
+  const runs = [projectWorker.run(), baselineWorker.run()];
+  const connection = await Connection.connect({ address: env.address });
+  const client = new Client({ connection, dataConverter });
+  const ADMIN = `bench-admin-${randomBytes(24).toString('hex')}`;
+  const app = createApp({ database, temporal: client, taskQueue: projectQueue, adminApiKey: ADMIN, log: createLogger('silent', 'bench') });
+  const call = async (method: string, p: string, key: string, body?: unknown) => {
+    const res = await app.request(p, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const json = (await res.json()) as Record<string, any>;
+    if (res.status >= 300) throw new Error(`${method} ${p} → ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const key = async (body: unknown) => (await call('POST', '/v1/admin/api-keys', ADMIN, body)).key as string;
+  const keys = { dept: await key({ role: 'department', name: 'bench', department: 'bench' }), bdb: await key({ role: 'bdb', name: 'b' }), approval: await key({ role: 'approval', name: 'a' }), finance: await key({ role: 'finance', name: 'f' }) };
+  const baselineStart = async () => {
+    const h = await client.workflow.start('baselineWorkflow', { workflowId: `baseline-${randomBytes(6).toString('hex')}`, taskQueue: baselineQueue, args: [] });
+    return h;
+  };
+
+  if (selected.includes('throughput')) {
+    const n = quick ? 10 : 200;
+    log(`throughput: ${n} projects application → review → establishment → budget at concurrency ${concurrency}`);
+    let t = performance.now();
+    await pool([...Array(n).keys()], concurrency, async (i) => {
+      const { id } = await call('POST', '/v1/projects', keys.dept, application(i));
+      await call('POST', `/v1/projects/${id}/technical-review`, keys.bdb, { decision: 'pass', opinion: 'ok', checklist: CHECKLIST });
+      await call('POST', `/v1/projects/${id}/establishment`, keys.approval, { decision: 'approve', approvalNo: `B-${i}`, opinion: 'ok' });
+      await call('POST', `/v1/projects/${id}/budget`, keys.finance, { fundType: 'construction', year: 2026, amountFen: 1000, cityShareFen: 1000, countyShareFen: 0 });
+    });
+    const ours = performance.now() - t;
+    t = performance.now();
+    await pool([...Array(n).keys()], concurrency, async () => {
+      const h = await baselineStart();
+      for (let u = 0; u < 3; u++) await h.executeUpdate(noopUpdate, { args: [{ decision: 'pass' }] });
+    });
+    const base = performance.now() - t;
+    const perMin = (n / ours) * 60_000;
+    results.throughput = { projects: n, messagesPerProject: 4, oursMs: ours, baselineMs: base, projectsPerMinute: perMin, baselinePerMinute: (n / base) * 60_000, ratio: base / ours, target: 0.5 };
+    row('throughput', 'projects/min (4 messages each)', perMin.toFixed(0), `${((n / base) * 60_000).toFixed(0)} → ratio ${(base / ours).toFixed(2)} (target ≥ 0.5)`);
+  }
+
+  if (selected.includes('latency')) {
+    const n = quick ? 20 : 200;
+    log(`latency: ${n} technical-review POSTs vs ${n} raw no-op Updates`);
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) ids.push((await call('POST', '/v1/projects', keys.dept, application(i))).id);
+    const handles = await Promise.all(Array.from({ length: n }, () => baselineStart()));
+    const ours: number[] = [];
+    const base: number[] = [];
+    for (let i = 0; i < n; i++) {
+      let t = performance.now();
+      await call('POST', `/v1/projects/${ids[i]}/technical-review`, keys.bdb, { decision: 'pass', opinion: 'ok', checklist: CHECKLIST });
+      ours.push(performance.now() - t);
+      t = performance.now();
+      await handles[i]!.executeUpdate(noopUpdate, { args: [{ decision: 'pass' }] });
+      base.push(performance.now() - t);
+    }
+    const r = Object.fromEntries([50, 95, 99].map((p) => [`p${p}`, { ours: percentile(ours, p), baseline: percentile(base, p), ratio: percentile(ours, p) / percentile(base, p) }]));
+    results.latency = { samples: n, ...r, targets: { p50: 1.5, p99: 2 } };
+    for (const p of [50, 95, 99]) row('latency', `technical review p${p}`, ms(percentile(ours, p)), `${ms(percentile(base, p))} → ratio ${(percentile(ours, p) / percentile(base, p)).toFixed(2)}${p === 50 ? ' (target ≤ 1.5)' : p === 99 ? ' (target ≤ 2)' : ''}`);
+  }
+
+  if (selected.includes('capacity')) {
+    const n = quick ? 200 : 10_000;
+    log(`capacity: ${n} open projects waiting for review`);
+    const t = performance.now();
+    const ids: string[] = [];
+    await pool([...Array(n).keys()], 32, async (i) => {
+      ids.push((await call('POST', '/v1/projects', keys.dept, application(i))).id);
+    });
+    const startRate = n / ((performance.now() - t) / 1000);
+    global.gc?.();
+    const mem = process.memoryUsage();
+    const gets: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const id = ids[Math.floor(Math.random() * ids.length)]!;
+      const s = performance.now();
+      await call('GET', `/v1/projects/${id}`, keys.bdb);
+      gets.push(performance.now() - s);
+    }
+    const rowsWanted = quick ? 5_000 : 100_000;
+    const have = (await database.db.$count(projects)) as number;
+    const batch = [];
+    for (let i = have; i < rowsWanted; i++) {
+      batch.push({ id: `BENCH-${i}`, title: `Bulk project ${i}`, department: `d${i % 50}`, jurisdiction: i % 3 ? 'city' : 'zezhou', kind: 'new', year: 2026, stage: i % 2 ? 'operating' : 'construction', awaitingRoles: ['bdb'], pendingActions: [], overdue: i % 7 === 0, fundsSuspended: i % 11 === 0, view: {}, version: 1, createdAt: new Date(Date.now() - i * 1000) });
+      if (batch.length === 1000) await database.db.insert(projects).values(batch.splice(0)).onConflictDoNothing();
+    }
+    if (batch.length) await database.db.insert(projects).values(batch).onConflictDoNothing();
+    const lists: number[] = [];
+    const filters = ['', '?stage=operating', '?jurisdiction=zezhou&limit=100', '?overdue=true', '?q=project%2012', '?awaiting=bdb&limit=200'];
+    for (let i = 0; i < 120; i++) {
+      const s = performance.now();
+      await call('GET', `/v1/projects${filters[i % filters.length]}`, keys.bdb);
+      lists.push(performance.now() - s);
+    }
+    results.capacity = { openProjects: n, startRatePerSecond: startRate, rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, getP99Ms: percentile(gets, 99), readModelRows: rowsWanted, listP99Ms: percentile(lists, 99), targets: { rssBytes: 1024 ** 3, listP99Ms: 50 } };
+    row('capacity', `RSS / heap with ${n} open projects`, `${(mem.rss / 2 ** 20).toFixed(0)} MiB / ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`, 'target RSS ≤ 1024 MiB (API + worker + PGlite in one process)');
+    row('capacity', 'start rate', `${startRate.toFixed(1)} projects/s`, '—');
+    row('capacity', 'GET /v1/projects/:id p99', ms(percentile(gets, 99)), '—');
+    row('capacity', `list p99 with ${rowsWanted} rows`, ms(percentile(lists, 99)), 'target ≤ 50 ms');
+  }
+
+  if (selected.includes('replay')) {
+    const dir = path.join(ROOT, 'test/histories');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    const { loadGoldenHistory } = await import('../test/workflow/support.ts');
+    const histories = files.map((f) => ({ workflowId: f, history: loadGoldenHistory(path.join(dir, f)) }));
+    const t = performance.now();
+    let failures = 0;
+    for await (const r of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, replayName: 'bench' }, histories)) if (r.error) failures++;
+    const took = performance.now() - t;
+    const events = histories.reduce((n, h) => n + (h.history.events?.length ?? 0), 0);
+    results.replay = { histories: histories.length, events, ms: took, failures };
+    row('replay', `${histories.length} golden histories (${events} events)`, ms(took), `${failures} failures (includes bundling)`);
+  }
+
+  if (selected.includes('history')) {
+    log('history: a simulated ten-year project on the time-skipping server');
+    const { startLifecycle, runsOf } = await import('../test/workflow/support.ts');
+    const { actors, om, passTechnical, fullChecklist, construction } = await import('../test/core/helpers.ts');
+    const lc = await startLifecycle(await resolveTestServer({ log }));
+    try {
+      const id = await lc.start();
+      const now = async () => lc.env.currentTimeMs();
+      const today = async () => new Date((await now()) + 8 * 3_600_000).toISOString().slice(0, 10);
+      await lc.send(id, 'technicalReview', { decision: 'pass', opinion: 'ok', checklist: fullChecklist() }, actors.bdb);
+      await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'H-1', opinion: 'ok' }, actors.approval);
+      const b = await lc.send(id, 'budget', construction(10_000_000), actors.finance);
+      await lc.sleep(Date.parse(b.deadlines.find((d) => d.kind === 'publicity')!.dueAt) - (await now()) + 3_600_000);
+      for (let i = 0; i < 50 && (await lc.view(id)).stage !== 'contracting'; i++) await new Promise((r) => setTimeout(r, 100));
+      await lc.send(id, 'contract', { contractNo: 'HT-1', contractor: 'c', amountFen: 1, signedOn: await today(), documentRef: 'sha256:c' }, actors.department);
+      await lc.send(id, 'catalogEntries', { entries: [{ code: 'C', name: 'n', sharingType: 'conditional', updateCycle: 'daily' }] }, actors.department);
+      await lc.send(id, 'preliminaryAcceptance', { reportRef: 'r', completedOn: await today() }, actors.department);
+      await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);
+      await lc.send(id, 'completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval);
+      await lc.send(id, 'completionReport', { reportRef: 'r' }, actors.department);
+      const first = Number((await today()).slice(0, 4)) + 1;
+      for (let year = first; year < first + (quick ? 2 : 10); year++) {
+        await lc.sleep(Date.parse(`${year}-01-15T10:00:00+08:00`) - (await now()));
+        await lc.send(id, 'evaluation', { year: year - 1, fundUseScore: 80, outputScore: 80, effectScore: 80, satisfactionScore: 80, sharingCompliant: true, summary: 's' }, actors.bdb);
+        await lc.send(id, 'omReview', { year, approvedFen: 1_000_000, opinion: 'o' }, actors.bdb);
+        const v = await lc.send(id, 'budget', om(1_000_000, year), actors.finance);
+        await lc.sleep(Date.parse(v.deadlines.find((d) => d.kind === 'publicity' && d.status === 'open')!.dueAt) - (await now()) + 3_600_000);
+        for (let i = 0; i < 50 && (await lc.view(id)).funds.om.heldFen > 0; i++) await new Promise((r) => setTimeout(r, 100));
+        await lc.send(id, 'disbursement', { fundType: 'om', amountFen: 500_000, note: `${year}` }, actors.finance);
+      }
+      const runs = await runsOf(lc, id);
+      const longest = Math.max(...runs.map((r) => r.events));
+      const biggest = Math.max(...runs.map((r) => r.bytes));
+      results.history = { years: quick ? 2 : 10, runs: runs.map((r) => ({ events: r.events, bytes: r.bytes })), longestRunEvents: longest, largestRunBytes: biggest, targets: { events: 2000, bytes: 2_000_000 } };
+      row('history', `${runs.length} runs: longest run events / bytes`, `${longest} / ${(biggest / 1024).toFixed(0)} kB`, 'target ≤ 2,000 events / ≤ 2 MB');
+    } finally {
+      await lc.stop();
+    }
+  }
+
+  projectWorker.shutdown();
+  baselineWorker.shutdown();
+  await Promise.all(runs);
+  await connection.close();
+  await native.close();
+  await database.close();
+  await env.teardown();
+
+  const width = [0, 1, 2, 3].map((c) => Math.max(...[['scenario', 'metric', 'ours', 'baseline (same run)'], ...rows].map((r) => r[c]!.length)));
+  for (const r of [['scenario', 'metric', 'ours', 'baseline (same run)'], ...rows]) console.log(r.map((c, i) => c.padEnd(width[i]!)).join('  '));
+  if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
