@@ -68,9 +68,13 @@ const application = (i: number) => ({
   documents: { proposal: 'a', feasibilityStudy: 'b', preliminaryDesign: 'c', investmentEstimate: 'd' }, classified: false,
 });
 
+/** Stops what main() started, also when a scenario fails (no dev server left behind). */
+const cleanup: Array<() => Promise<unknown>> = [];
+
 async function main() {
   const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
   const env = await TestWorkflowEnvironment.createLocal({ server: { executable: await resolveDevServer({ log }), searchAttributes: [...PROJECT_SEARCH_ATTRIBUTES], ui: false } });
+  cleanup.push(() => env.teardown());
   const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: 'memory://', max: 10 });
   await prepareDatabase(database);
   await database.db.insert(annualPlanItems).values({ year: 2026, code: '2026-BENCH-01', title: 'bench', department: 'bench', ceilingFen: 1 }).onConflictDoNothing();
@@ -150,13 +154,19 @@ async function main() {
       ids.push((await call('POST', '/v1/projects', keys.dept, application(i))).id);
     });
     const startRate = n / ((performance.now() - t) / 1000);
+    // Let the workers catch up (each start runs audit, notification and read-model activities),
+    // so the reads below measure a settled system with n open workflows, not the start backlog.
+    const settleStart = performance.now();
+    while (((await database.db.$count(projects)) as number) < n && performance.now() - settleStart < 900_000) await new Promise((r) => setTimeout(r, 1_000));
+    const settleSeconds = (performance.now() - settleStart) / 1000;
     global.gc?.();
     const mem = process.memoryUsage();
     const gets: number[] = [];
+    let getFailures = 0;
     for (let i = 0; i < 200; i++) {
       const id = ids[Math.floor(Math.random() * ids.length)]!;
       const s = performance.now();
-      await call('GET', `/v1/projects/${id}`, keys.bdb);
+      await call('GET', `/v1/projects/${id}`, keys.bdb).catch(() => getFailures++);
       gets.push(performance.now() - s);
     }
     const rowsWanted = quick ? 5_000 : 100_000;
@@ -174,10 +184,10 @@ async function main() {
       await call('GET', `/v1/projects${filters[i % filters.length]}`, keys.bdb);
       lists.push(performance.now() - s);
     }
-    results.capacity = { openProjects: n, startRatePerSecond: startRate, rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, getP99Ms: percentile(gets, 99), readModelRows: rowsWanted, listP99Ms: percentile(lists, 99), targets: { rssBytes: 1024 ** 3, listP99Ms: 50 } };
+    results.capacity = { openProjects: n, startRatePerSecond: startRate, settleSeconds, getFailures, rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, getP99Ms: percentile(gets, 99), readModelRows: rowsWanted, listP99Ms: percentile(lists, 99), targets: { rssBytes: 1024 ** 3, listP99Ms: 50 } };
     row('capacity', `RSS / heap with ${n} open projects`, `${(mem.rss / 2 ** 20).toFixed(0)} MiB / ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`, 'target RSS ≤ 1024 MiB (API + worker + PGlite in one process)');
-    row('capacity', 'start rate', `${startRate.toFixed(1)} projects/s`, '—');
-    row('capacity', 'GET /v1/projects/:id p99', ms(percentile(gets, 99)), '—');
+    row('capacity', 'start rate (API accepted)', `${startRate.toFixed(1)} projects/s`, `backlog drained ${settleSeconds.toFixed(0)} s later`);
+    row('capacity', 'GET /v1/projects/:id p99', ms(percentile(gets, 99)), `${getFailures} of 200 failed`);
     row('capacity', `list p99 with ${rowsWanted} rows`, ms(percentile(lists, 99)), 'target ≤ 50 ms');
   }
 
@@ -250,8 +260,9 @@ async function main() {
 
 main().then(
   () => process.exit(0),
-  (err) => {
+  async (err) => {
     console.error(err);
+    for (const stop of cleanup.reverse()) await stop().catch(() => undefined);
     process.exit(1);
   },
 );
