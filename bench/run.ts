@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scenario NAME] [--quick] [--json FILE] [--max-cached N] [--concurrency N]`
+ * `npm run bench [-- --scenario NAME] [--quick] [--json FILE] [--max-cached N] [--concurrency N] [--open N]`
  *
  * Every figure is paired with a baseline measured in the same run on the same Temporal dev server:
  * an empty workflow with a no-op Update (bench/baseline-workflows.ts). Scenarios: throughput,
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     'max-cached': { type: 'string' },
     concurrency: { type: 'string' },
+    open: { type: 'string' },
   },
   strict: true,
 });
@@ -146,7 +147,7 @@ async function main() {
   }
 
   if (selected.includes('capacity')) {
-    const n = quick ? 200 : 10_000;
+    const n = values.open ? Number(values.open) : quick ? 200 : 10_000;
     log(`capacity: ${n} open projects waiting for review`);
     const t = performance.now();
     const ids: string[] = [];
