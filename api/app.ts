@@ -17,7 +17,7 @@ import { createProjectGateway } from './gateway.ts';
 import { idempotency } from './idempotency.ts';
 import { requestLogger } from './logging.ts';
 import { httpMetrics, metricsRoutes } from './metrics.ts';
-import { ApiError, problemResponse, unavailable } from './problem.ts';
+import { ApiError, causeChain, problemResponse, unavailable } from './problem.ts';
 import { writeRateLimit } from './rate-limit.ts';
 import { createRouter } from './router.ts';
 import { adminKeyRoutes } from './routes/admin-keys.ts';
@@ -133,7 +133,7 @@ export function createApp(deps: AppDeps) {
 /** postgres.js connection errors and SQLSTATE classes 08 (connection) and 57P (shutdown), anywhere in the cause chain. */
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
 export function isDatabaseUnavailable(err: unknown): boolean {
-  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (const e of causeChain(err)) {
     const code = String((e as { code?: unknown }).code ?? '');
     if (CONNECTION_CODES.has(code) || code.startsWith('08') || code.startsWith('57P')) return true;
     if (e instanceof Error && /PGlite is closed/i.test(e.message)) return true;

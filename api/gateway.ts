@@ -21,7 +21,7 @@ import {
 } from '../workflows/messages.ts';
 import { Department, Jurisdiction, ProjectStage } from '../workflows/search-attributes.ts';
 import { observeTemporalCall } from './metrics.ts';
-import { ApiError, notFound, unavailable } from './problem.ts';
+import { ApiError, causeChain, notFound, unavailable } from './problem.ts';
 
 /** How long a query may wait for a worker before the API answers 503. */
 const QUERY_DEADLINE_MS = 10_000;
@@ -32,7 +32,7 @@ const GRPC_UNAVAILABLE = 14;
 
 function isUnavailable(err: unknown): boolean {
   // The client wraps gRPC errors (e.g. ServiceError "Failed to query Workflow" caused by code 4).
-  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (const e of causeChain(err)) {
     const code = (e as { code?: unknown }).code;
     if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) return true;
     if (e instanceof Error && /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|deadline exceeded/i.test(e.message)) return true;

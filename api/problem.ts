@@ -57,3 +57,8 @@ export const notFound = (detail: string) => new ApiError(404, 'not_found', 'Not 
 
 export const unavailable = (detail: string, retryAfterSeconds = 5) =>
   new ApiError(503, 'unavailable', 'Service unavailable', detail, {}, { 'Retry-After': String(retryAfterSeconds) });
+
+/** An error and its causes (drizzle and the Temporal client wrap the driver's or gRPC's error). */
+export function* causeChain(err: unknown, depth = 5): Generator<unknown> {
+  for (let e = err, i = 0; e && i < depth; e = (e as { cause?: unknown }).cause, i++) yield e;
+}

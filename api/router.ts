@@ -2,7 +2,7 @@
  * Every sub-app is an OpenAPIHono whose zod schemas are at once the validator, the TypeScript type
  * and the OpenAPI document. A failed validation becomes a 400 validation_failed problem.
  */
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Env } from 'hono';
 import type { AuthEnv } from './auth.ts';
 import { validationError } from './problem.ts';
@@ -33,3 +33,9 @@ export const problemContent = {
 };
 
 export const problem = (description: string) => ({ description, content: problemContent });
+
+/** A JSON request or response body for an OpenAPI route. */
+export const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+
+/** Routes behind the bearer API key. */
+export const security = [{ bearer: [] }];

@@ -5,7 +5,7 @@ import type { Database } from '../../db/client.ts';
 import { apiKeys, type ApiKeyRow } from '../../db/schema.ts';
 import { generateKey, requireRole } from '../auth.ts';
 import { notFound } from '../problem.ts';
-import { createRouter, problem } from '../router.ts';
+import { createRouter, problem, security } from '../router.ts';
 import { apiKeyInfo, createApiKeyBody } from '../schemas.ts';
 
 const info = (row: ApiKeyRow) => ({
@@ -17,7 +17,6 @@ const info = (row: ApiKeyRow) => ({
   revokedAt: row.revokedAt?.toISOString() ?? null,
 });
 
-const security = [{ bearer: [] }];
 const guard = requireRole('admin');
 const denied = { 401: problem('No or unknown key'), 403: problem('Not an admin key') };
 

@@ -9,11 +9,9 @@ import type { Database } from '../../db/client.ts';
 import { calendarDays } from '../../db/schema.ts';
 import { requireRole } from '../auth.ts';
 import { ApiError } from '../problem.ts';
-import { createRouter, problem } from '../router.ts';
+import { createRouter, json, problem, security } from '../router.ts';
 import { calendarBody, calendarYear, yearParam } from '../schemas.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
-const security = [{ bearer: [] }];
 
 export function calendarRoutes({ db }: { db: Database }) {
   const app = createRouter();

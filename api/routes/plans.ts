@@ -7,11 +7,9 @@ import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { annualPlanItems } from '../../db/schema.ts';
 import { requireRole } from '../auth.ts';
-import { createRouter, problem } from '../router.ts';
+import { createRouter, json, problem, security } from '../router.ts';
 import { annualPlan, annualPlanBody, yearParam } from '../schemas.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
-const security = [{ bearer: [] }];
 
 export function planRoutes({ db }: { db: Database }) {
   const app = createRouter();

@@ -6,11 +6,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { addPolicyVersion, listPolicies } from '../../db/policies.ts';
 import { requireRole } from '../auth.ts';
-import { createRouter, problem } from '../router.ts';
+import { createRouter, json, problem, security } from '../router.ts';
 import { jurisdiction } from '../schemas.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
-const security = [{ bearer: [] }];
 
 const duration = z.strictObject({
   unit: z.enum(['workingDays', 'calendarDays']),

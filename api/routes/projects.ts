@@ -4,7 +4,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { requireRole } from '../auth.ts';
 import type { ProjectGateway } from '../gateway.ts';
 import { ApiError, forbidden } from '../problem.ts';
-import { createRouter, problem } from '../router.ts';
+import { createRouter, json, problem } from '../router.ts';
 import { createProjectBody, projectId, projectView } from '../schemas.ts';
 import { z } from '@hono/zod-openapi';
 import { and, eq } from 'drizzle-orm';
@@ -19,22 +19,13 @@ export interface ProjectRoutesDeps {
 
 /** Crockford base32 without I, L, O, U: readable over the phone between bureaus. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-/** A project id derived from the caller's key id and Idempotency-Key (SM3, base32). */
-export function projectIdFor(year: number, seed: string): string {
-  const digest = createHash('sm3').update(seed).digest();
-  let suffix = '';
-  for (const b of digest.subarray(0, 8)) suffix += ALPHABET[b % 32];
-  return `JC${year}-${suffix}`;
-}
+const idFrom = (year: number, bytes: Uint8Array) => `JC${year}-${Array.from(bytes.subarray(0, 8), (b) => ALPHABET[b % 32]).join('')}`;
 
-export function newProjectId(year: number): string {
-  const bytes = randomBytes(8);
-  let suffix = '';
-  for (const b of bytes) suffix += ALPHABET[b % 32];
-  return `JC${year}-${suffix}`;
-}
+/** A project id derived from the caller's key id and Idempotency-Key (SM3), so a retry finds it. */
+export const projectIdFor = (year: number, seed: string): string => idFrom(year, createHash('sm3').update(seed).digest());
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+export const newProjectId = (year: number): string => idFrom(year, randomBytes(8));
+
 
 export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
   const app = createRouter();

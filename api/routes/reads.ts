@@ -16,7 +16,7 @@ import { ROLES, STAGES } from '../../workflows/core/types.ts';
 import { requireRole } from '../auth.ts';
 import { after, cursorMicros, cursorParam, decodeCursor, limitParam, page } from '../pagination.ts';
 import { forbidden, notFound } from '../problem.ts';
-import { createRouter, problem } from '../router.ts';
+import { createRouter, json, problem, security } from '../router.ts';
 import {
   departmentCode,
   fundsOverview,
@@ -29,8 +29,6 @@ import {
   publicAllocations,
 } from '../schemas.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
-const security = [{ bearer: [] }];
 const booleanFilter = z.enum(['true', 'false']);
 
 const ZERO: FundBalance = { allocatedFen: 0, heldFen: 0, availableFen: 0, frozenFen: 0, disbursedFen: 0, cancelledFen: 0 };

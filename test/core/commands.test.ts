@@ -3,43 +3,11 @@
  * department, stage, unknown id, business rule). Each test names its article of 晋市政办〔2019〕44号.
  */
 import { describe, expect, it } from 'vitest';
-import { COMMAND_NAMES, COMMAND_ROLES, type Command, type CommandName } from '../../workflows/core/commands.ts';
+import { COMMAND_NAMES, COMMAND_ROLES, type Command } from '../../workflows/core/commands.ts';
 import { Rejection } from '../../workflows/core/errors.ts';
 import { Project } from '../../workflows/core/project.ts';
 import { DEFAULT_CITY_POLICY, ROLES } from '../../workflows/core/types.ts';
 import { actors, at, construction, expectFundIdentity, fullChecklist, Harness, makeInput, om, passTechnical } from './helpers.ts';
-
-/** The article each command enforces, for test names. */
-const ARTICLE: Record<CommandName, string> = {
-  technicalReview: 'Art. 7',
-  resubmission: 'Art. 7',
-  establishment: 'Art. 8',
-  budget: 'Art. 10-12',
-  publicityObjection: 'Art. 11',
-  publicityObjectionResolution: 'Art. 11',
-  contract: 'Art. 13-15',
-  contractFiling: 'Art. 15',
-  progressReport: 'Art. 16',
-  disbursement: 'Art. 10',
-  changeRequest: 'Art. 17',
-  changeRequestDecision: 'Art. 17',
-  rectificationOrder: 'Art. 22',
-  rectificationResponse: 'Art. 22',
-  rectificationReview: 'Art. 22',
-  rectificationExtension: 'Art. 22',
-  termination: 'Art. 22',
-  withdrawal: 'Art. 4',
-  catalogEntries: 'Art. 19',
-  preliminaryAcceptance: 'Art. 18',
-  technicalAcceptance: 'Art. 18-20',
-  completionAcceptance: 'Art. 18',
-  completionReport: 'Art. 21',
-  omReview: 'Art. 21',
-  evaluation: 'Art. 23',
-  securityIncident: 'Art. 29',
-  securityDrill: 'Art. 29',
-  decommission: 'Art. 4',
-};
 
 const actorOf = (role: (typeof ROLES)[number]) =>
   role === 'department' ? actors.department : actors[role as 'bdb' | 'approval' | 'finance' | 'admin'];

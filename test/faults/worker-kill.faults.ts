@@ -49,7 +49,7 @@ const send = <K extends CommandName>(id: string, name: K, payload: CommandPayloa
   client.workflow.getHandle(projectWorkflowId(id)).executeUpdate(commandUpdate(name), { args: [{ ...payload, actor } as never] });
 
 /** Holds the balances table locked until released: the ledger activity blocks inside its transaction. */
-async function lockBalances(projectId: string) {
+async function lockBalances() {
   // Two connections: one holds the lock in its transaction, the other watches pg_stat_activity.
   const sql = postgres(database.url!, { max: 2, onnotice: () => {} });
   let release!: () => void;
@@ -59,7 +59,6 @@ async function lockBalances(projectId: string) {
   const done = sql.begin(async (tx) => {
     // A table lock: the first booking of a fund type inserts its balance row, so a row lock is not enough.
     await tx`lock table fund_balances in exclusive mode`;
-    void projectId;
     locked();
     await released;
   });
@@ -82,7 +81,7 @@ async function lockBalances(projectId: string) {
 
 async function killDuring(id: string, label: string, command: () => Promise<unknown>, kind: (typeof fundMovements.$inferSelect)["kind"]) {
   const before = (await database.db.select().from(fundMovements).where(and(eq(fundMovements.projectId, id), eq(fundMovements.kind, kind)))).length;
-  const lock = await lockBalances(id);
+  const lock = await lockBalances();
   const pending = command();
   const step = (what: string) => console.log(`[${label}] ${what}`);
   await lock.waitForBlockedActivity();

@@ -6,32 +6,19 @@
 import { shanghaiDate } from './dates.ts';
 import {
   DEFAULT_CITY_POLICY,
-  type AcceptanceRecord,
   type AllocationRecord,
   type ApplicationDocuments,
-  type CatalogEntryRecord,
-  type ChangeRequestRecord,
-  type CompletionReportRecord,
-  type ContractRecord,
   type DeadlineKind,
   type DeadlineRule,
   type DeadlineStatus,
-  type Decision,
-  type DrillRecord,
   type Duration,
-  type EvaluationRecord,
   type FreezeReason,
   type FundBalance,
   type FundType,
-  type IncidentRecord,
   type ObjectionRecord,
-  type OmReviewRecord,
-  type ProgressReportRecord,
   type ProjectInput,
-  type RectificationRecord,
+  type ProjectRecords,
   type Stage,
-  type TechnicalReviewRecord,
-  type Violation,
 } from './types.ts';
 
 export const STATE_SCHEMA = 1;
@@ -51,7 +38,7 @@ export interface DeadlineRecord {
   closedAt: string | null;
 }
 
-export interface ProjectState {
+export interface ProjectState extends ProjectRecords {
   schema: typeof STATE_SCHEMA;
   input: ProjectInput;
   stage: Stage;
@@ -87,22 +74,8 @@ export interface ProjectState {
   /** The Asia/Shanghai date the project entered operation (Art. 23 evaluation years). */
   operatingSince: string | null;
   deadlines: DeadlineRecord[];
-  technicalReviews: TechnicalReviewRecord[];
   allocations: AllocationRecord[];
   objections: ObjectionRecord[];
-  contracts: ContractRecord[];
-  progressReports: ProgressReportRecord[];
-  changeRequests: ChangeRequestRecord[];
-  rectifications: RectificationRecord[];
-  catalogEntries: CatalogEntryRecord[];
-  acceptance: AcceptanceRecord;
-  completionReport: CompletionReportRecord | null;
-  omReviews: OmReviewRecord[];
-  evaluations: EvaluationRecord[];
-  incidents: IncidentRecord[];
-  drills: DrillRecord[];
-  violations: Violation[];
-  decisions: Decision[];
 }
 
 export const emptyBalance = (): FundBalance => ({

@@ -435,7 +435,25 @@ export interface DrillRecord {
 }
 
 /** shared/API.md "ProjectView": the answer to GET /v1/projects/:id and to every command. */
-export interface ProjectView {
+/** The records a project accumulates, kept in the state and shown as they are in the ProjectView. */
+export interface ProjectRecords {
+  technicalReviews: TechnicalReviewRecord[];
+  contracts: ContractRecord[];
+  progressReports: ProgressReportRecord[];
+  changeRequests: ChangeRequestRecord[];
+  rectifications: RectificationRecord[];
+  catalogEntries: CatalogEntryRecord[];
+  acceptance: AcceptanceRecord;
+  completionReport: CompletionReportRecord | null;
+  omReviews: OmReviewRecord[];
+  evaluations: EvaluationRecord[];
+  incidents: IncidentRecord[];
+  drills: DrillRecord[];
+  violations: Violation[];
+  decisions: Decision[];
+}
+
+export interface ProjectView extends ProjectRecords {
   id: string;
   title: string;
   summary: string;
@@ -455,20 +473,6 @@ export interface ProjectView {
   funds: { suspended: boolean; construction: FundBalance; om: FundBalance };
   allocations: AllocationRecord[];
   publicityObjections: ObjectionRecord[];
-  technicalReviews: TechnicalReviewRecord[];
-  contracts: ContractRecord[];
-  progressReports: ProgressReportRecord[];
-  changeRequests: ChangeRequestRecord[];
-  rectifications: RectificationRecord[];
-  catalogEntries: CatalogEntryRecord[];
-  acceptance: AcceptanceRecord;
-  completionReport: CompletionReportRecord | null;
-  omReviews: OmReviewRecord[];
-  evaluations: EvaluationRecord[];
-  incidents: IncidentRecord[];
-  drills: DrillRecord[];
-  violations: Violation[];
-  decisions: Decision[];
 }
 
 /** The row the read-model activity upserts (db/schema.ts `projects`). */
