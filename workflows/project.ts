@@ -17,13 +17,16 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.ts';
+import type { Activities, EffectWrites, NotificationEntry } from '../activities/index.ts';
+import type { AuditEntry } from '../activities/audit.ts';
 import type { LedgerMovement } from '../activities/ledger.ts';
 import { COMMAND_ACTIONS, COMMAND_NAMES, type Command, type CommandName } from './core/commands.ts';
 import { SYSTEM_ACTOR, type Effect, type FundMovement } from './core/effects.ts';
@@ -33,11 +36,20 @@ import type { Actor, ProjectInput, ProjectView } from './core/types.ts';
 import { commandSignal, commandUpdate, viewQuery, type CommandMessage, type RejectionDetails } from './messages.ts';
 import { AwaitingRole, FundsSuspended, NextDeadline, ProjectStage } from './search-attributes.ts';
 
-const activities = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // No maximum attempts: a database outage delays a step, it never drops one.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+// No maximum attempts: a database outage delays a step, it never drops one.
+const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+const activities = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
+/**
+ * The same activities run inside the workflow task: no task-queue round trip per step. Safe because
+ * each is idempotent (a local activity is at-least-once: a crashed worker's task is re-run).
+ */
+const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
+
+/**
+ * Runs recorded before this patch wrote each batch through 3-4 activities (audit, ledger,
+ * notifications, then the read model); later ones write it in one local-activity transaction.
+ */
+export const PERSIST_IN_ONE_TRANSACTION = 'persist-effects-in-one-local-transaction';
 
 /** Start arguments: a new application, or the state carried over by continue-as-new. */
 export type ProjectWorkflowArgs = { input: ProjectInput; state?: undefined } | { state: Project['state']; input?: undefined };
@@ -149,11 +161,17 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
     });
   }
 
-  /** Performs one batch of effects in order; deadline dates flow back into the core. */
-  async function perform(effects: Effect[]): Promise<void> {
-    const audit = [];
+  /**
+   * Turns one batch of effects into the rows it writes, in order; deadline dates are computed on
+   * the way (through `computeDeadline`) and flow back into the core.
+   */
+  async function collect(
+    effects: Effect[],
+    computeDeadline: Activities['computeDeadline'],
+  ): Promise<Omit<EffectWrites, 'model'>> {
+    const audit: AuditEntry[] = [];
     const movements: LedgerMovement[] = [];
-    const notes = [];
+    const notes: NotificationEntry[] = [];
     let lastActor: Actor | undefined;
     for (const effect of effects) {
       switch (effect.type) {
@@ -204,20 +222,38 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
           break;
         case 'startDeadline': {
           const d = effect.deadline;
-          const dates = await activities.computeDeadline({ startsOn: d.startsOn, rule: d.rule, reminder: d.reminder });
+          const dates = await computeDeadline({ startsOn: d.startsOn, rule: d.rule, reminder: d.reminder });
           project.setDeadlineDates(d.id, { dueAt: dates.dueAt, remindAt: dates.remindAt });
           break;
         }
       }
     }
+    return { projectId, audit, movements, notifications: notes };
+  }
+
+  /** Before PERSIST_IN_ONE_TRANSACTION: one activity per kind of write (kept for replay). */
+  async function performInSteps(effects: Effect[]): Promise<void> {
+    const { audit, movements, notifications: notes } = await collect(effects, activities.computeDeadline);
     // Audit first: every accepted action is on the trail before its consequences (Art. 24-25).
     if (audit.length) await activities.appendAudit(projectId, audit);
     if (movements.length) await activities.bookFundMovements(movements);
     if (notes.length) await activities.notify(notes);
   }
 
-  /** The read model, search attributes and UI details follow every change. */
-  async function publish(): Promise<void> {
+  /**
+   * One batch in one local-activity transaction: audit (first, Art. 24-25), ledger, notifications
+   * and — when no other batch waits — the read model with the search attributes.
+   */
+  async function performInOne(effects: Effect[]): Promise<void> {
+    const writes = await collect(effects, local.computeDeadline);
+    const model = queue.length === 0 ? publishAttributes() : undefined;
+    if (writes.audit.length || writes.movements.length || writes.notifications.length || model) {
+      await local.persistEffects({ ...writes, model });
+    }
+  }
+
+  /** Search attributes and UI details follow every change; returns the read model they came from. */
+  function publishAttributes() {
     const model = project.readModel();
     upsertSearchAttributes([
       { key: ProjectStage, value: model.view.stage },
@@ -230,7 +266,12 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
     setCurrentDetails(
       [`**${model.view.title}** — ${model.view.department}, ${model.view.jurisdiction}`, `Stage: ${model.view.stage}`, ...waiting].join('\n\n'),
     );
-    await activities.recordProject(model);
+    return model;
+  }
+
+  /** The read model, search attributes and UI details follow every change. */
+  async function publish(): Promise<void> {
+    await activities.recordProject(publishAttributes());
   }
 
   if (!args.state) submit(project.start(now()));
@@ -239,7 +280,10 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
     const pending = project.unscheduledDeadlines();
     if (pending.length > 0) submit(pending.map((deadline) => ({ type: 'startDeadline', deadline }) as Effect));
   }
-  await publish();
+  const inOne = patched(PERSIST_IN_ONE_TRANSACTION);
+  if (!inOne) await publish();
+  // With one transaction per batch the first batch carries the read model.
+  else if (queue.length === 0) await local.recordProject(publishAttributes());
 
   /** Set once the operating year changed (or Temporal suggests it); cleared only by continue-as-new. */
   let rollover = false;
@@ -252,9 +296,14 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
 
     while (queue.length > 0) {
       const batch = queue.shift()!;
-      await perform(batch.effects);
-      done = batch.ticket;
-      if (queue.length === 0) await publish();
+      if (inOne) {
+        await performInOne(batch.effects);
+        done = batch.ticket;
+      } else {
+        await performInSteps(batch.effects);
+        done = batch.ticket;
+        if (queue.length === 0) await publish();
+      }
     }
     const due = project.fireDue(now());
     if (due.length > 0) {

@@ -6,10 +6,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit, verifyAuditChain } from '../../activities/audit.ts';
+import { createActivities, type EffectWrites } from '../../activities/index.ts';
 import { bookMovement, type LedgerMovement } from '../../activities/ledger.ts';
-import { auditLog, fundBalances, fundMovements } from '../../db/schema.ts';
+import { auditLog, fundBalances, fundMovements, notifications, projects } from '../../db/schema.ts';
 import { GENESIS_HASH } from '../../lib/audit-chain.ts';
+import { Project } from '../../workflows/core/project.ts';
 import type { Actor } from '../../workflows/core/types.ts';
+import { makeInput } from '../core/helpers.ts';
 import { createTestDatabase, DRIVERS, driverAvailable, type TestDatabase } from '../support/database.ts';
 
 const finance: Actor = { keyId: 'k-finance', role: 'finance', name: 'Finance Bureau' };
@@ -109,5 +112,38 @@ describe.each(DRIVERS)('ledger and audit (%s)', (driver) => {
     await appendAudit(database.db, p, [1, 2, 3].map((n) => ({ eventId: `wf:${n}`, at, action: `a${n}`, actor: finance, detail: { n } })));
     await database.db.execute(sql`update audit_log set detail = '{"n": 99}'::jsonb where project_id = ${p} and seq = 2`);
     expect(await verifyAuditChain(database.db, p)).toEqual([{ projectId: p, seq: 2, problem: 'hash does not match the row content' }]);
+  });
+
+  it.skipIf(!driverAvailable(driver))('Art. 10-12, 24-25: persistEffects writes a batch all or nothing, and a retry writes nothing twice', async () => {
+    const p = 'P-PERSIST-1';
+    const { persistEffects } = createActivities({ db: database.db });
+    const model = Project.create(makeInput({ id: p })).readModel();
+    const batch = (movements: LedgerMovement[]): EffectWrites => ({
+      projectId: p,
+      audit: [1, 2].map((n) => ({ eventId: `${p}:audit:${n}`, at, action: `a${n}`, actor: finance, detail: { n } })),
+      movements,
+      notifications: [{ eventId: `${p}:notify:3`, projectId: p, recipient: { role: 'finance' }, kind: 'reminder', detail: 'due soon', at }],
+      model,
+    });
+    const counts = async () => ({
+      audit: (await database.db.select().from(auditLog).where(eq(auditLog.projectId, p))).length,
+      movements: (await database.db.select().from(fundMovements).where(eq(fundMovements.projectId, p))).length,
+      notifications: (await database.db.select().from(notifications).where(eq(notifications.projectId, p))).length,
+      projects: (await database.db.select().from(projects).where(eq(projects.id, p))).length,
+    });
+
+    // The second movement would overdraw the held money: the whole batch is refused.
+    const broken = batch([movement(p, 1, { amountFen: 100 }), movement(p, 2, { kind: 'publish', from: 'held', to: 'available', amountFen: 101 })]);
+    await expect(persistEffects(broken)).rejects.toMatchObject({ type: 'LedgerInvariantViolation' });
+    expect(await counts()).toEqual({ audit: 0, movements: 0, notifications: 0, projects: 0 });
+    expect(await balance(p)).toBeUndefined();
+
+    const good = batch([movement(p, 1, { amountFen: 100 }), movement(p, 2, { kind: 'publish', from: 'held', to: 'available', amountFen: 100 })]);
+    expect(await persistEffects(good)).toEqual({ appended: 2, booked: 2 });
+    // A local activity is at-least-once: the same batch again (a crashed workflow task) changes nothing.
+    expect(await persistEffects(good)).toEqual({ appended: 0, booked: 0 });
+    expect(await counts()).toEqual({ audit: 2, movements: 2, notifications: 1, projects: 1 });
+    expect(await balance(p)).toMatchObject({ allocatedFen: 100, heldFen: 0, availableFen: 100 });
+    expect(await verifyAuditChain(database.db, p)).toEqual([]);
   });
 });

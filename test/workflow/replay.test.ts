@@ -6,6 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
+import { PERSIST_IN_ONE_TRANSACTION } from '../../workflows/project.ts';
 import { workflowBundle } from '../support/system.ts';
 import { HISTORIES_DIR, loadGoldenHistory } from './support.ts';
 
@@ -14,6 +15,17 @@ const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort
 describe('golden histories', () => {
   it('there are committed histories to replay', () => {
     expect(files.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('the histories cover both sides of each patch: runs recorded before it and runs taking it', () => {
+    const patchesOf = (file: string) =>
+      (loadGoldenHistory(`${HISTORIES_DIR}${file}`).events ?? [])
+        .map((e) => e.markerRecordedEventAttributes)
+        .filter((m) => m?.markerName === 'core_patch')
+        .map((m) => JSON.parse(Buffer.from(m!.details!['patch-data']!.payloads![0]!.data!).toString('utf8')).id as string);
+    const taking = files.filter((f) => patchesOf(f).includes(PERSIST_IN_ONE_TRANSACTION));
+    expect(taking.length).toBeGreaterThanOrEqual(2);
+    expect(files.filter((f) => !taking.includes(f)).length).toBeGreaterThanOrEqual(2);
   });
 
   it('every committed history replays on the current workflow code', async () => {
