@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import { createActivities } from './activities/index.ts';
+import { createActivities, type Activities } from './activities/index.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { prepareDatabase } from './db/seed.ts';
 import { loadConfig, payloadConverter, requireExternalServices } from './lib/config.ts';
@@ -27,6 +27,11 @@ export interface ProjectWorkerOptions {
   dataConverter?: DataConverter | undefined;
   /** Worker tunable (benchmarks): how many workflows stay cached in memory between tasks. */
   maxCachedWorkflows?: number | undefined;
+  /**
+   * Replaces the activities built from `db` (fault tests run the real ones with a faster deadline
+   * clock, see test/faults/fast-clock.ts).
+   */
+  activities?: ((base: Activities) => Activities) | undefined;
 }
 
 export function createProjectWorker(options: ProjectWorkerOptions): Promise<Worker> {
@@ -34,7 +39,7 @@ export function createProjectWorker(options: ProjectWorkerOptions): Promise<Work
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({ db: options.db }),
+    activities: (options.activities ?? ((base) => base))(createActivities({ db: options.db })),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.workflowBundle
@@ -43,7 +48,8 @@ export function createProjectWorker(options: ProjectWorkerOptions): Promise<Work
   });
 }
 
-async function main() {
+/** The worker process (`npm run start:worker`): configuration from the environment, runs until a signal. */
+export async function runWorkerProcess(overrides: Pick<ProjectWorkerOptions, 'activities'> = {}): Promise<void> {
   const config = loadConfig();
   const { temporalAddress } = requireExternalServices(config, 'the worker');
   const log = createLogger(config.logLevel, 'worker');
@@ -56,6 +62,7 @@ async function main() {
     taskQueue: config.temporal.taskQueue,
     db: database.db,
     dataConverter: payloadConverter(config),
+    ...overrides,
   });
   log.info({ taskQueue: config.temporal.taskQueue, temporalAddress }, 'worker started');
   // Worker.run() installs its own SIGINT/SIGTERM handling and drains in-flight tasks.
@@ -66,7 +73,7 @@ async function main() {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((err) => {
+  runWorkerProcess().catch((err) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);
   });

@@ -1,11 +1,11 @@
 /**
- * `kill -9` of the worker process in the middle of ledger bookings (Art. 10-12, 22): the ledger
- * activity is caught inside its transaction (the test holds a row lock on the balance), the worker
- * dies, its transaction rolls back, a new worker retries the activity after the start-to-close
- * timeout (30 s, real time on the dev server) — and the ledger has exactly one movement each, the
- * workflow carries on. The movements are an allocation and a cancellation (termination): on the dev
- * server they need no days to pass. (Disbursement and freeze need the 5-working-day publicity to
- * pass first; the booking path — one transaction, one idempotency key — is the same for every kind.)
+ * `kill -9` of the worker process in the middle of ledger bookings (Art. 10-12, 21-22): the booking
+ * is caught inside its transaction (the test holds a lock on the balances), the worker dies, its
+ * transaction rolls back, the workflow task times out and a new worker process replays the workflow
+ * and runs the write again — and the ledger has exactly one movement each, the workflow carries on.
+ * One project takes all four kills: an allocation, a disbursement, a freeze (a rejected rectification
+ * response suspends the funds) and a cancellation (termination). The worker runs with a faster
+ * deadline clock (fast-clock.ts) so the 5-working-day publicity (Art. 11) passes in seconds.
  */
 import { Client, Connection } from '@temporalio/client';
 import { and, eq } from 'drizzle-orm';
@@ -29,7 +29,7 @@ let worker: Child;
 const taskQueue = `faults-kill-${process.pid}`;
 
 const startWorker = () =>
-  spawnEntry('worker.ts', { TEMPORAL_ADDRESS: address, DATABASE_URL: database.url!, TEMPORAL_TASK_QUEUE: taskQueue }, /worker started/);
+  spawnEntry('test/faults/fast-clock-worker.ts', { TEMPORAL_ADDRESS: address, DATABASE_URL: database.url!, TEMPORAL_TASK_QUEUE: taskQueue }, /worker started/);
 
 beforeAll(async () => {
   address = inject('temporalAddress');
@@ -91,8 +91,7 @@ async function killDuring(id: string, label: string, command: () => Promise<unkn
   await lock.release();
   worker = await startWorker();
   step('new worker started');
-  // The dead worker's activity attempt times out (start-to-close 30 s), then the new worker retries it.
-  // The dead worker's attempt times out after 30 s; the new worker's retry books the movement.
+  // The dead worker's workflow task times out (10 s); the new worker replays and books the movement.
   await pending;
   step('command completed');
   const after = (await database.db.select().from(fundMovements).where(and(eq(fundMovements.projectId, id), eq(fundMovements.kind, kind)))).length;
@@ -100,24 +99,43 @@ async function killDuring(id: string, label: string, command: () => Promise<unkn
   expect(after - before).toBe(1);
 }
 
-describe('worker killed mid-activity', () => {
-  it('Art. 10-12, 22: kill -9 during an allocation and during a cancellation → exactly one ledger movement each, the workflow carries on', async () => {
+const shanghaiToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+
+describe('worker killed mid-booking', () => {
+  it('Art. 10-12, 21-22: kill -9 during an allocation, a disbursement, a freeze and a cancellation → exactly one ledger movement each, the workflow carries on', async () => {
     const input = makeInput({ id: newId(), createdAt: new Date().toISOString() });
     await client.workflow.start(PROJECT_WORKFLOW_TYPE, { workflowId: projectWorkflowId(input.id), taskQueue, args: [{ input }] });
     const id = input.id;
+    const handle = client.workflow.getHandle(projectWorkflowId(id));
     await send(id, 'technicalReview', { decision: 'pass', opinion: 'ok', checklist: fullChecklist() }, actors.bdb);
     await send(id, 'establishment', { decision: 'approve', approvalNo: 'A-1', opinion: 'ok' }, actors.approval);
 
     await killDuring(id, 'an allocation', () => send(id, 'budget', construction(80_000_000), actors.finance), 'allocate');
-    // The workflow carries on: an objection is recorded on the held money.
-    const objected = await send(id, 'publicityObjection', { summary: 'duplicate?' }, actors.bdb);
-    expect(objected.funds.construction).toMatchObject({ allocatedFen: 80_000_000, heldFen: 80_000_000 });
+    // Art. 11: the publicity timer (set by the workflow the killed worker left) fires; the money is published.
+    const contracting = await eventually(async () => {
+      const v = await handle.query(viewQuery);
+      return v.stage === 'contracting' ? v : undefined;
+    }, 90_000);
+    expect(contracting.funds.construction).toMatchObject({ allocatedFen: 80_000_000, heldFen: 0, availableFen: 80_000_000 });
+    await send(id, 'contract', { contractNo: 'HT-1', contractor: 'Acme', amountFen: 50_000_000, signedOn: shanghaiToday(), documentRef: 'sha256:ht1' }, actors.department);
 
-    await killDuring(id, 'a cancellation (termination)', () => send(id, 'termination', { reason: 'Merged into another project' }, actors.bdb), 'cancel');
-    const view = await client.workflow.getHandle(projectWorkflowId(id)).query(viewQuery);
+    await killDuring(id, 'a disbursement', () => send(id, 'disbursement', { fundType: 'construction', amountFen: 5_000_000, note: 'advance' }, actors.finance), 'disburse');
+    let view = await handle.query(viewQuery);
+    expect(view.funds.construction).toMatchObject({ availableFen: 75_000_000, disbursedFen: 5_000_000 });
+
+    const ordered = await send(id, 'rectificationOrder', { reason: 'unauthorized-change', description: 'Scope changed without a request' }, actors.bdb);
+    const rid = (ordered.rectifications as Array<{ id: string }>).at(-1)!.id;
+    await send(id, 'rectificationResponse', { rid, description: 'Reverted', evidenceRef: 'sha256:r1' }, actors.department);
+    await killDuring(id, 'a freeze (rectification rejected)', () => send(id, 'rectificationReview', { rid, decision: 'reject', opinion: 'Not reverted' }, actors.bdb), 'freeze');
+    view = await handle.query(viewQuery);
+    expect(view.funds).toMatchObject({ suspended: true, construction: { availableFen: 0, frozenFen: 75_000_000 } });
+
+    await killDuring(id, 'a cancellation (termination)', () => send(id, 'termination', { reason: 'Rectification refused' }, actors.bdb), 'cancel');
+    view = await handle.query(viewQuery);
     expect(view.stage).toBe('terminated');
-    expect(view.funds.construction).toMatchObject({ allocatedFen: 80_000_000, heldFen: 0, cancelledFen: 80_000_000 });
-    const kinds = (await database.db.select().from(fundMovements).where(eq(fundMovements.projectId, id))).map((m) => m.kind);
-    expect(kinds).toEqual(['allocate', 'cancel']);
-  });
+    expect(view.funds.construction).toMatchObject({ allocatedFen: 80_000_000, disbursedFen: 5_000_000, cancelledFen: 75_000_000, frozenFen: 0, availableFen: 0, heldFen: 0 });
+    const kinds = (await database.db.select().from(fundMovements).where(eq(fundMovements.projectId, id)).orderBy(fundMovements.id)).map((m) => m.kind);
+    expect(kinds).toEqual(['allocate', 'publish', 'disburse', 'freeze', 'cancel']);
+    expect((await handle.result()).stage).toBe('terminated');
+  }, 600_000);
 });
