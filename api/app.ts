@@ -12,7 +12,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import { swaggerUI } from '@hono/swagger-ui';
 import type { DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
-import { bearerAuth, createKeyStore } from './auth.ts';
+import { bearerAuth, CODEC_SESSION_COOKIE, createKeyStore } from './auth.ts';
 import { createProjectGateway } from './gateway.ts';
 import { idempotency } from './idempotency.ts';
 import { requestLogger } from './logging.ts';
@@ -78,8 +78,11 @@ export function createApp(deps: AppDeps) {
   if (deps.writesPerMinute) app.use('/v1/*', writeRateLimit(deps.writesPerMinute));
   if (deps.payloadCodec) {
     app.use('/codec/*', cors({ origin: deps.uiOrigin ? [deps.uiOrigin] : [], allowHeaders: ['Authorization', 'Content-Type', 'X-Namespace'], allowMethods: ['POST', 'OPTIONS'], credentials: true, maxAge: 600 }));
-    app.use('/codec/*', (c, next) => (c.req.method === 'OPTIONS' ? next() : authenticate(c, next)));
-    app.route('/', codecRoutes({ codec: deps.payloadCodec }));
+    // The bearer key, or the session cookie the Temporal UI sends (api/routes/codec.ts).
+    const codecAuth = bearerAuth(keys, CODEC_SESSION_COOKIE);
+    const open = (method: string, path: string) => method === 'OPTIONS' || (path === '/codec/session' && (method === 'GET' || method === 'DELETE'));
+    app.use('/codec/*', (c, next) => (open(c.req.method, c.req.path) ? next() : codecAuth(c, next)));
+    app.route('/', codecRoutes({ codec: deps.payloadCodec, keys }));
   }
   app.on('POST', '/v1/*', idempotency(deps.database.db));
   app.route('/', readRoutes({ db: deps.database.db }));

@@ -7,8 +7,9 @@
  * stored and presented digests are compared in constant time. ADMIN_API_KEY, when set, is an admin
  * key from start-up on without a database row.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
+import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { Database } from '../db/client.ts';
 import { apiKeys } from '../db/schema.ts';
@@ -32,34 +33,85 @@ const KEY_PATTERN = /^bdp_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 export interface KeyStore {
   /** The actor a presented key stands for, or undefined. */
   authenticate(presented: string): Promise<Actor | undefined>;
+  /**
+   * A browser session for an already authenticated actor: `<key id>.<expiry>.<HMAC-SM3>`, keyed by
+   * the stored digest of the key's secret. It names the key, so revoking the key ends the session.
+   */
+  issueSession(actor: Actor, ttlMs: number): Promise<{ token: string; expiresAt: Date }>;
+  /** The actor of a valid, unexpired session of a key that is still active, or undefined. */
+  authenticateSession(token: string): Promise<Actor | undefined>;
 }
+
+const SESSION_PATTERN = /^([0-9a-f]{12}|env-admin)\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
+const sessionMac = (digest: Buffer, keyId: string, expires: number) =>
+  createHmac('sm3', digest).update(`codec-session:${keyId}.${expires}`).digest();
 
 export function createKeyStore(db: Database, adminApiKey: string | undefined): KeyStore {
   const adminDigest = adminApiKey ? sm3(adminApiKey) : undefined;
+  const ENV_ADMIN: Actor = { keyId: ENV_ADMIN_KEY_ID, role: 'admin', name: 'ADMIN_API_KEY' };
+  /** An active key's actor and stored digest, by id. */
+  const activeKey = async (id: string): Promise<{ actor: Actor; digest: Buffer } | undefined> => {
+    if (id === ENV_ADMIN_KEY_ID) return adminDigest ? { actor: ENV_ADMIN, digest: adminDigest } : undefined;
+    const [row] = await db
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+      .limit(1);
+    if (!row) return undefined;
+    return {
+      actor: { keyId: row.id, role: row.role, department: row.department ?? undefined, name: row.name },
+      digest: Buffer.from(row.secretHash, 'hex'),
+    };
+  };
   return {
+    async issueSession(actor, ttlMs) {
+      const key = await activeKey(actor.keyId);
+      if (!key) throw unauthenticated('The API key is unknown or revoked.');
+      const expires = Math.floor((Date.now() + ttlMs) / 1000);
+      const token = `${actor.keyId}.${expires}.${sessionMac(key.digest, actor.keyId, expires).toString('base64url')}`;
+      return { token, expiresAt: new Date(expires * 1000) };
+    },
+    async authenticateSession(token) {
+      const match = SESSION_PATTERN.exec(token);
+      if (!match) return undefined;
+      const [, id, expiresText, mac] = match as unknown as [string, string, string, string];
+      const expires = Number(expiresText);
+      if (expires * 1000 <= Date.now()) return undefined;
+      const key = await activeKey(id);
+      if (!key) return undefined;
+      const presented = Buffer.from(mac, 'base64url');
+      const expected = sessionMac(key.digest, id, expires);
+      return presented.length === expected.length && timingSafeEqual(presented, expected) ? key.actor : undefined;
+    },
     async authenticate(presented) {
-      if (adminDigest && timingSafeEqual(sm3(presented), adminDigest)) {
-        return { keyId: ENV_ADMIN_KEY_ID, role: 'admin', name: 'ADMIN_API_KEY' };
-      }
+      if (adminDigest && timingSafeEqual(sm3(presented), adminDigest)) return ENV_ADMIN;
       const match = KEY_PATTERN.exec(presented);
       if (!match) return undefined;
       const [, id, secret] = match as unknown as [string, string, string];
-      const [row] = await db
-        .select()
-        .from(apiKeys)
-        .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
-        .limit(1);
-      if (!row) return undefined;
-      if (!timingSafeEqual(sm3(secret), Buffer.from(row.secretHash, 'hex'))) return undefined;
-      return { keyId: row.id, role: row.role, department: row.department ?? undefined, name: row.name };
+      const key = await activeKey(id);
+      if (!key) return undefined;
+      return timingSafeEqual(sm3(secret), key.digest) ? key.actor : undefined;
     },
   };
 }
 
-/** Requires a valid bearer key and puts its actor on the context. */
-export function bearerAuth(keys: KeyStore) {
+/** The cookie of a codec session (the Temporal UI sends it with "include credentials"). */
+export const CODEC_SESSION_COOKIE = 'bdp_codec_session';
+
+/**
+ * Requires a valid bearer key — or, with `sessionCookie`, a valid session in that cookie when no
+ * Authorization header is sent — and puts its actor on the context.
+ */
+export function bearerAuth(keys: KeyStore, sessionCookie?: string) {
   return createMiddleware<AuthEnv>(async (c, next) => {
     const header = c.req.header('authorization');
+    const session = sessionCookie && !header ? getCookie(c, sessionCookie) : undefined;
+    if (session !== undefined) {
+      const actor = await keys.authenticateSession(session);
+      if (!actor) throw unauthenticated('The session is invalid, expired, or its key was revoked.');
+      c.set('actor', actor);
+      return next();
+    }
     const match = header ? /^Bearer\s+(\S{1,512})\s*$/i.exec(header) : null;
     if (!match) throw unauthenticated();
     const actor = await keys.authenticate(match[1]!);

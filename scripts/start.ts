@@ -44,6 +44,12 @@ function adminKey(config: Config): { key: string; source: string } {
 const searchAttributeArgs = () =>
   PROJECT_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${TypedSearchAttributes.toMetadataType(k.type)}`]);
 
+/** The API as a browser on this machine reaches it (a wildcard bind address is not a URL host). */
+const browserApiUrl = (config: Config) => {
+  const host = ['0.0.0.0', '::', ''].includes(config.api.host) ? '127.0.0.1' : config.api.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.api.port}`;
+};
+
 /** Runs `temporal server start-dev` as a child process; resolves once it has been spawned. */
 function spawnDevServer(cli: string, config: Config): ChildProcess {
   const args = [
@@ -61,6 +67,9 @@ function spawnDevServer(cli: string, config: Config): ChildProcess {
     config.temporal.namespace,
     '--log-level',
     'warn',
+    // Art. 28: the UI decrypts payloads through the API's admin-only codec endpoint (api/routes/codec.ts).
+    '--ui-codec-endpoint',
+    `${browserApiUrl(config)}/codec`,
     ...searchAttributeArgs(),
   ];
   say(`▸ Temporal dev server: ${cli} ${args.slice(0, 10).join(' ')} …`);
@@ -178,13 +187,14 @@ async function main() {
 
   const client = await connectClient(temporal.address, config.temporal.namespace, 60_000, dataConverter);
   cleanups.push({ name: 'Temporal client', run: () => client.connection.close() });
-  const api = await serveApi({ config: { ...config, adminApiKey: admin.key }, database, temporal: client, log, payloadCodec: dataConverter?.payloadCodecs[0] });
+  const api = await serveApi({ config: { ...config, adminApiKey: admin.key, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } }, database, temporal: client, log, payloadCodec: dataConverter?.payloadCodecs[0] });
   cleanups.push({ name: 'API', run: () => api.close() });
 
   say('');
   say(`✔ Jincheng big-data projects is running (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   say(`  API          ${api.url}   (OpenAPI: ${api.url}/openapi.json)`);
   say(`  Temporal UI  ${temporal.uiUrl ?? '(set TEMPORAL_UI_URL to show it here)'}`);
+  if (dataConverter) say(`               decrypted payloads: sign in at ${api.url}/codec/session, then turn on "include credentials" in the UI's codec settings`);
   say(`  Temporal     ${temporal.address}  namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`);
   say(`  Admin key    ${admin.key}   (from ${admin.source})`);
   say('  Ctrl-C stops everything.');

@@ -147,6 +147,14 @@ describe('docker-compose.yml (production topology)', () => {
     expect(Object.keys(dependsOn('temporal-ui'))).toContain('temporal');
   });
 
+  it('Art. 28: the UI decrypts through the API codec with credentials, and the API allows exactly the UI origin', () => {
+    const ui = environment('temporal-ui');
+    const api = environment('api');
+    expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe(`http://localhost:${publishedPorts('api')[0]}/codec`);
+    expect(ui.TEMPORAL_CODEC_INCLUDE_CREDENTIALS).toBe('true');
+    expect(new URL(api.TEMPORAL_UI_URL!).origin).toBe(`http://localhost:${publishedPorts('temporal-ui')[0]}`);
+  });
+
   it('has healthchecks on postgresql, temporal and api', () => {
     for (const name of ['postgresql', 'temporal', 'api']) {
       const hc = service(name).healthcheck;

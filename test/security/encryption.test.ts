@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EncryptionCodec, generateKeyringSpec, parseKeyring } from '../../lib/codec.ts';
 import { loadConfig, payloadConverter } from '../../lib/config.ts';
 import { projectWorkflowId } from '../../workflows/messages.ts';
-import { addPlanItems, ADMIN_KEY, createKey, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
+import { createKeyStore, ENV_ADMIN_KEY_ID } from '../../api/auth.ts';
+import { addPlanItems, ADMIN_KEY, createKey, sampleApplication, startSystem, UI_ORIGIN, type TestSystem } from '../support/system.ts';
 
 const TITLE = '机密标题 Confidential-Title-7c1f';
 const plain = (text: string): Payload => ({ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(text)) });
@@ -65,6 +66,60 @@ describe('payload encryption on the real system', () => {
     expect(((await tampered.json()) as { code: string; detail: string }).detail).toMatch(/tampered or wrong key/);
     const preflight = await system.request('OPTIONS', '/codec/decode', { headers: { origin: 'http://elsewhere.example', 'access-control-request-method': 'POST' } });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('Art. 28: the Temporal UI path — an admin signs in once, the UI decodes with the session cookie; a session cannot renew itself, is only for /codec, and dies with its key', async () => {
+    const [encrypted] = await system.request('POST', '/codec/encode', { key: ADMIN_KEY, body: { payloads: [b64(plain('for the UI'))] } }).then((r) => r.json() as Promise<{ payloads: Array<{ metadata: Record<string, string>; data: string }> }>).then((j) => j.payloads);
+    const page = await system.request('GET', '/codec/session');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("fetch('session', { method: 'POST', headers: { Authorization:");
+    expect((await system.request('POST', '/codec/session', { key: await createKey(system, 'finance') })).status).toBe(403);
+    expect((await system.request('POST', '/codec/session')).status).toBe(401);
+
+    const admin = await createKey(system, 'admin');
+    const signIn = await system.request('POST', '/codec/session', { key: admin });
+    expect(signIn.status).toBe(200);
+    const setCookie = signIn.headers.get('set-cookie')!;
+    expect(setCookie).toMatch(/^bdp_codec_session=[^;]+;/);
+    expect(setCookie).toMatch(/Path=\/codec/);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    expect(setCookie).toMatch(/Max-Age=28800/);
+    expect(setCookie).not.toContain(admin);
+    const cookie = setCookie.split(';')[0]!;
+
+    // What the UI does: a preflight, then a POST with credentials from its own origin.
+    const preflight = await system.request('OPTIONS', '/codec/decode', { headers: { origin: UI_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' } });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
+    expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+    const decoded = await system.request('POST', '/codec/decode', { headers: { cookie, origin: UI_ORIGIN, 'x-namespace': 'default' }, body: { payloads: [encrypted] } });
+    expect(decoded.status).toBe(200);
+    expect(decoded.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
+    const [payload] = ((await decoded.json()) as { payloads: Array<{ data: string }> }).payloads;
+    expect(JSON.parse(Buffer.from(payload!.data, 'base64').toString())).toBe('for the UI');
+
+    // A session cannot start another (no endless renewal), is not a key for /v1, and a forged one fails.
+    expect((await system.request('POST', '/codec/session', { headers: { cookie } })).status).toBe(401);
+    expect((await system.request('GET', '/v1/projects', { headers: { cookie } })).status).toBe(401);
+    const forged = cookie.replace(/\.(\d+)\./, (_, exp: string) => `.${Number(exp) + 86_400}.`);
+    expect((await system.request('POST', '/codec/decode', { headers: { cookie: forged }, body: { payloads: [encrypted] } })).status).toBe(401);
+    // Revoking the key ends its sessions.
+    const keyId = /^bdp_([0-9a-f]{12})_/.exec(admin)![1]!;
+    expect((await system.request('DELETE', `/v1/admin/api-keys/${keyId}`, { key: ADMIN_KEY })).status).toBeLessThan(300);
+    expect((await system.request('POST', '/codec/decode', { headers: { cookie }, body: { payloads: [encrypted] } })).status).toBe(401);
+    // Signing out clears the cookie.
+    expect((await system.request('DELETE', '/codec/session')).headers.get('set-cookie')).toMatch(/bdp_codec_session=;.*Max-Age=0/);
+  });
+
+  it('codec sessions expire', async () => {
+    const keys = createKeyStore(system.database.db, ADMIN_KEY);
+    const actor = { keyId: ENV_ADMIN_KEY_ID, role: 'admin' as const, name: 'ADMIN_API_KEY' };
+    const live = await keys.issueSession(actor, 60_000);
+    expect(await keys.authenticateSession(live.token)).toEqual(actor);
+    const expired = await keys.issueSession(actor, -1_000);
+    expect(await keys.authenticateSession(expired.token)).toBeUndefined();
+    // Another API with a different ADMIN_API_KEY does not accept the session.
+    expect(await createKeyStore(system.database.db, `${ADMIN_KEY}-other`).authenticateSession(live.token)).toBeUndefined();
   });
 });
 

@@ -57,6 +57,7 @@ export async function startSystem(driver: Driver, temporalAddress: string): Prom
     adminApiKey: ADMIN_KEY,
     log: createLogger('silent', 'test'),
     payloadCodec: TEST_CODEC,
+    uiOrigin: UI_ORIGIN,
   });
   return {
     database,
@@ -85,6 +86,9 @@ export async function startSystem(driver: Driver, temporalAddress: string): Prom
     },
   };
 }
+
+/** The Temporal UI origin the test API allows on its codec endpoint. */
+export const UI_ORIGIN = 'http://127.0.0.1:8233';
 
 /** Creates a key through the admin API and returns the plaintext key. */
 export async function createKey(system: TestSystem, role: string, department?: string): Promise<string> {
