@@ -59,6 +59,13 @@ echo "smoke: created project $id"
 ui=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$TEMPORAL_UI_PORT/")
 [ "$ui" = 200 ] || fail "Temporal UI answered $ui"
 echo "smoke: Temporal UI answers 200"
+# Art. 28: the UI is pointed at the API's codec endpoint, which lets the UI's origin in.
+curl -sS "http://127.0.0.1:$TEMPORAL_UI_PORT/api/v1/settings" | grep -q "\"Endpoint\":\"http://127.0.0.1:$PORT/codec\"" \
+  || fail "the Temporal UI is not configured with the codec endpoint"
+allowed=$(curl -sS -o /dev/null -D - -X OPTIONS -H "Origin: http://127.0.0.1:$TEMPORAL_UI_PORT" -H 'Access-Control-Request-Method: POST' \
+  "http://127.0.0.1:$PORT/codec/decode" | tr -d '\r' | sed -n 's/^access-control-allow-origin: //Ip')
+[ "$allowed" = "http://127.0.0.1:$TEMPORAL_UI_PORT" ] || fail "codec CORS allows '$allowed', not the UI origin"
+echo "smoke: Temporal UI uses the API codec endpoint (CORS allows its origin)"
 
 kill -TERM $pid
 for _ in $(seq 1 60); do kill -0 $pid 2>/dev/null || break; sleep 1; done
