@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scenario NAME] [--quick] [--json FILE] [--max-cached N] [--concurrency N] [--open N]`
+ * `npm run bench [-- --scenario NAME] [--quick] [--json FILE] [--max-cached N] [--concurrency N] [--open N] [--rows N]`
  *
  * Every figure is paired with a baseline measured in the same run on the same Temporal dev server:
  * an empty workflow with a no-op Update (bench/baseline-workflows.ts). Scenarios: throughput,
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     'max-cached': { type: 'string' },
     concurrency: { type: 'string' },
     open: { type: 'string' },
+    rows: { type: 'string' },
   },
   strict: true,
 });
@@ -44,7 +45,7 @@ const maxCached = values['max-cached'] ? Number(values['max-cached']) : undefine
 const concurrency = values.concurrency ? Number(values.concurrency) : 16;
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
-const results: Record<string, unknown> = { quick, maxCachedWorkflows: maxCached ?? 'SDK default', concurrency, startedAt: new Date().toISOString() };
+const results: Record<string, unknown> = { database: process.env.DATABASE_URL ? 'postgres' : 'pglite', quick, maxCachedWorkflows: maxCached ?? 'SDK default', concurrency, startedAt: new Date().toISOString() };
 const rows: Array<[string, string, string, string]> = [];
 const row = (scenario: string, metric: string, ours: string, baseline: string) => rows.push([scenario, metric, ours, baseline]);
 
@@ -170,7 +171,7 @@ async function main() {
       await call('GET', `/v1/projects/${id}`, keys.bdb).catch(() => getFailures++);
       gets.push(performance.now() - s);
     }
-    const rowsWanted = quick ? 5_000 : 100_000;
+    const rowsWanted = values.rows ? Number(values.rows) : quick ? 5_000 : 100_000;
     const have = (await database.db.$count(projects)) as number;
     const batch = [];
     for (let i = have; i < rowsWanted; i++) {
@@ -186,7 +187,7 @@ async function main() {
       lists.push(performance.now() - s);
     }
     results.capacity = { openProjects: n, startRatePerSecond: startRate, settleSeconds, getFailures, rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, getP99Ms: percentile(gets, 99), readModelRows: rowsWanted, listP99Ms: percentile(lists, 99), targets: { rssBytes: 1024 ** 3, listP99Ms: 50 } };
-    row('capacity', `RSS / heap with ${n} open projects`, `${(mem.rss / 2 ** 20).toFixed(0)} MiB / ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`, 'target RSS ≤ 1024 MiB (API + worker + PGlite in one process)');
+    row('capacity', `RSS / heap with ${n} open projects`, `${(mem.rss / 2 ** 20).toFixed(0)} MiB / ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`, 'target RSS ≤ 1024 MiB (API + worker${process.env.DATABASE_URL ? '' : ' + PGlite'} in one process)');
     row('capacity', 'start rate (API accepted)', `${startRate.toFixed(1)} projects/s`, `backlog drained ${settleSeconds.toFixed(0)} s later`);
     row('capacity', 'GET /v1/projects/:id p99', ms(percentile(gets, 99)), `${getFailures} of 200 failed`);
     row('capacity', `list p99 with ${rowsWanted} rows`, ms(percentile(lists, 99)), 'target ≤ 50 ms');
