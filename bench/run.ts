@@ -22,6 +22,7 @@ import { createLogger } from '../lib/logger.ts';
 import { resolveDevServer, resolveTestServer } from '../scripts/temporal-bin.ts';
 import { createProjectWorker, WORKFLOWS_PATH } from '../worker.ts';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
+import { commandUpdate, projectWorkflowId } from '../workflows/messages.ts';
 import { noopUpdate } from './baseline-workflows.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -130,21 +131,30 @@ async function main() {
     const n = quick ? 20 : 200;
     log(`latency: ${n} technical-review POSTs vs ${n} raw no-op Updates`);
     const ids: string[] = [];
+    const direct: string[] = [];
     for (let i = 0; i < n; i++) ids.push((await call('POST', '/v1/projects', keys.dept, application(i))).id);
+    for (let i = 0; i < n; i++) direct.push((await call('POST', '/v1/projects', keys.dept, application(i))).id);
     const handles = await Promise.all(Array.from({ length: n }, () => baselineStart()));
     const ours: number[] = [];
     const base: number[] = [];
+    // The breakdown: the same command as a raw Update, without HTTP, auth and validation.
+    const raw: number[] = [];
+    const review = { decision: 'pass', opinion: 'ok', checklist: CHECKLIST, actor: { keyId: 'bench', role: 'bdb', name: 'bench' } };
     for (let i = 0; i < n; i++) {
       let t = performance.now();
       await call('POST', `/v1/projects/${ids[i]}/technical-review`, keys.bdb, { decision: 'pass', opinion: 'ok', checklist: CHECKLIST });
       ours.push(performance.now() - t);
       t = performance.now();
+      await client.workflow.getHandle(projectWorkflowId(direct[i]!)).executeUpdate(commandUpdate('technicalReview'), { args: [review as never] });
+      raw.push(performance.now() - t);
+      t = performance.now();
       await handles[i]!.executeUpdate(noopUpdate, { args: [{ decision: 'pass' }] });
       base.push(performance.now() - t);
     }
     const r = Object.fromEntries([50, 95, 99].map((p) => [`p${p}`, { ours: percentile(ours, p), baseline: percentile(base, p), ratio: percentile(ours, p) / percentile(base, p) }]));
-    results.latency = { samples: n, ...r, targets: { p50: 1.5, p99: 2 } };
+    results.latency = { samples: n, ...r, rawUpdate: { p50: percentile(raw, 50), p95: percentile(raw, 95), p99: percentile(raw, 99) }, targets: { p50: 1.5, p99: 2 } };
     for (const p of [50, 95, 99]) row('latency', `technical review p${p}`, ms(percentile(ours, p)), `${ms(percentile(base, p))} → ratio ${(percentile(ours, p) / percentile(base, p)).toFixed(2)}${p === 50 ? ' (target ≤ 1.5)' : p === 99 ? ' (target ≤ 2)' : ''}`);
+    row('latency', 'same command as a raw Update p50 / p99 (no HTTP)', `${ms(percentile(raw, 50))} / ${ms(percentile(raw, 99))}`, 'breakdown: the rest of the p50 is the API');
   }
 
   if (selected.includes('capacity')) {
@@ -186,11 +196,11 @@ async function main() {
       await call('GET', `/v1/projects${filters[i % filters.length]}`, keys.bdb);
       lists.push(performance.now() - s);
     }
-    results.capacity = { openProjects: n, startRatePerSecond: startRate, settleSeconds, getFailures, rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, getP99Ms: percentile(gets, 99), readModelRows: rowsWanted, listP99Ms: percentile(lists, 99), targets: { rssBytes: 1024 ** 3, listP99Ms: 50 } };
-    row('capacity', `RSS / heap with ${n} open projects`, `${(mem.rss / 2 ** 20).toFixed(0)} MiB / ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`, 'target RSS ≤ 1024 MiB (API + worker${process.env.DATABASE_URL ? '' : ' + PGlite'} in one process)');
+    results.capacity = { openProjects: n, startRatePerSecond: startRate, settleSeconds, getFailures, rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, getP99Ms: percentile(gets, 99), readModelRows: rowsWanted, listP50Ms: percentile(lists, 50), listP99Ms: percentile(lists, 99), targets: { rssBytes: 1024 ** 3, listP99Ms: 50 } };
+    row('capacity', `RSS / heap with ${n} open projects`, `${(mem.rss / 2 ** 20).toFixed(0)} MiB / ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`, `target RSS ≤ 1024 MiB (API + worker${process.env.DATABASE_URL ? '' : ' + PGlite'} in one process)`);
     row('capacity', 'start rate (API accepted)', `${startRate.toFixed(1)} projects/s`, `backlog drained ${settleSeconds.toFixed(0)} s later`);
     row('capacity', 'GET /v1/projects/:id p99', ms(percentile(gets, 99)), `${getFailures} of 200 failed`);
-    row('capacity', `list p99 with ${rowsWanted} rows`, ms(percentile(lists, 99)), 'target ≤ 50 ms');
+    row('capacity', `list p50 / p99 with ${rowsWanted} rows`, `${ms(percentile(lists, 50))} / ${ms(percentile(lists, 99))}`, 'target p99 ≤ 50 ms');
   }
 
   if (selected.includes('replay')) {

@@ -79,10 +79,14 @@ export const projects = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
+  // Lists are ordered by (created_at desc, id desc) and paged by that cursor: every list index ends
+  // in (created_at, id), so a filtered or unfiltered page is a backward index scan, not a sort.
   (t) => [
-    index('projects_department_idx').on(t.department, t.createdAt),
-    index('projects_stage_idx').on(t.stage, t.createdAt),
-    index('projects_jurisdiction_idx').on(t.jurisdiction, t.createdAt),
+    index('projects_created_idx').on(t.createdAt, t.id),
+    index('projects_department_created_idx').on(t.department, t.createdAt, t.id),
+    index('projects_stage_created_idx').on(t.stage, t.createdAt, t.id),
+    index('projects_jurisdiction_created_idx').on(t.jurisdiction, t.createdAt, t.id),
+    index('projects_awaiting_roles_idx').using('gin', t.awaitingRoles),
     index('projects_next_deadline_idx').on(t.nextDeadline),
   ],
 );
