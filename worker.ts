@@ -27,6 +27,8 @@ export interface ProjectWorkerOptions {
   dataConverter?: DataConverter | undefined;
   /** Worker tunable (benchmarks): how many workflows stay cached in memory between tasks. */
   maxCachedWorkflows?: number | undefined;
+  /** Worker tunable: workflow tasks run at once. */
+  maxConcurrentWorkflowTaskExecutions?: number | undefined;
   /**
    * Replaces the activities built from `db` (fault tests run the real ones with a faster deadline
    * clock, see test/faults/fast-clock.ts).
@@ -42,6 +44,7 @@ export function createProjectWorker(options: ProjectWorkerOptions): Promise<Work
     activities: (options.activities ?? ((base) => base))(createActivities({ db: options.db })),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    ...(options.maxConcurrentWorkflowTaskExecutions !== undefined ? { maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions } : {}),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH }),
@@ -62,6 +65,8 @@ export async function runWorkerProcess(overrides: Pick<ProjectWorkerOptions, 'ac
     taskQueue: config.temporal.taskQueue,
     db: database.db,
     dataConverter: payloadConverter(config),
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
     ...overrides,
   });
   log.info({ taskQueue: config.temporal.taskQueue, temporalAddress }, 'worker started');

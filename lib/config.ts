@@ -53,6 +53,13 @@ const envSchema = z.object({
   PAYLOAD_KEY_ID: optionalString,
   /** Write requests (POST/PUT/DELETE) per minute per API key; 0 turns the limit off. */
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0).max(1_000_000).default(600),
+  /**
+   * Workflows a worker keeps in memory between tasks (BENCHMARKS.md: 300 keeps a worker with 10,000
+   * open projects under 1 GiB; an evicted workflow replays its history on its next task or query).
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int('must be a whole number').min(0).max(1_000_000).default(300),
+  /** Workflow tasks a worker runs at once (unset: the SDK default). */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int('must be a whole number').min(2, 'must be at least 2').max(10_000).optional()),
 });
 
 /** Every environment variable the config module reads; docker-compose is checked against it. */
@@ -75,6 +82,7 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   writesPerMinute: number;
   payload: { cipher: PayloadCipher; keys: string | undefined; currentKeyId: string | undefined };
+  worker: { maxCachedWorkflows: number; maxConcurrentWorkflowTasks: number | undefined };
 }
 
 export class ConfigError extends Error {
@@ -114,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE,
     payload: { cipher: e.PAYLOAD_CIPHER, keys: e.PAYLOAD_KEYS, currentKeyId: e.PAYLOAD_KEY_ID },
+    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS },
   };
 }
 

@@ -174,6 +174,8 @@ async function main() {
     taskQueue: config.temporal.taskQueue,
     db: database.db,
     dataConverter,
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
   });
   const running = worker.run();
   running.catch((err) => void shutdown(`worker failed: ${(err as Error).message}`, 1));

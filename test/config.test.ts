@@ -31,6 +31,14 @@ describe('config module', () => {
     expect(config.adminApiKey).toHaveLength(32);
   });
 
+  it('worker tunables: 300 cached workflows unless set, concurrency only when set, bad values named', () => {
+    expect(loadConfig({}).worker).toEqual({ maxCachedWorkflows: 300, maxConcurrentWorkflowTasks: undefined });
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '0', WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '40' }).worker).toEqual({ maxCachedWorkflows: 0, maxConcurrentWorkflowTasks: 40 });
+    expect(loadConfig({ WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '' }).worker.maxConcurrentWorkflowTasks).toBeUndefined();
+    expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: 'many' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS="many"/);
+    expect(() => loadConfig({ WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1' })).toThrow(/WORKER_MAX_CONCURRENT_WORKFLOW_TASKS="1": must be at least 2/);
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', TEMPORAL_ADDRESS: '' }).database.url).toBeUndefined();
   });
