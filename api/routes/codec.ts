@@ -37,7 +37,8 @@ const SIGN_IN_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><titl
 <body style="font-family:sans-serif;max-width:40em;margin:3em auto">
 <h1>Temporal UI: decrypted payloads</h1>
 <p>Sign in with an <b>admin</b> API key. The API sets a session cookie for <code>/codec</code>; in the
-Temporal UI set the codec endpoint to this API's <code>/codec</code> and turn on "include credentials".</p>
+Temporal UI's Codec Server settings choose the browser setting, enter this API's <code>/codec</code> and tick
+"Include cross-origin credentials".</p>
 <form id="f"><input id="k" type="password" autocomplete="off" size="60" placeholder="bdp_…" required>
 <button>Sign in</button> <button type="button" id="out">Sign out</button></form><p id="r" role="status"></p>
 <script>
