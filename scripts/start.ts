@@ -196,7 +196,7 @@ async function main() {
   say(`✔ Jincheng big-data projects is running (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   say(`  API          ${api.url}   (OpenAPI: ${api.url}/openapi.json)`);
   say(`  Temporal UI  ${temporal.uiUrl ?? '(set TEMPORAL_UI_URL to show it here)'}`);
-  if (dataConverter) say(`               decrypted payloads: sign in at ${api.url}/codec/session, then turn on "include credentials" in the UI's codec settings`);
+  if (dataConverter) say(`               decrypted payloads: sign in at ${api.url}/codec/session; UI Codec Server settings: browser setting, ${api.url}/codec, "Include cross-origin credentials"`);
   say(`  Temporal     ${temporal.address}  namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`);
   say(`  Admin key    ${admin.key}   (from ${admin.source})`);
   say('  Ctrl-C stops everything.');
