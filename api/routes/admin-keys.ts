@@ -5,7 +5,7 @@ import type { Database } from '../../db/client.ts';
 import { apiKeys, type ApiKeyRow } from '../../db/schema.ts';
 import { generateKey, requireRole } from '../auth.ts';
 import { notFound } from '../problem.ts';
-import { createRouter, problem, security } from '../router.ts';
+import { createRouter, json, problem, security } from '../router.ts';
 import { apiKeyInfo, createApiKeyBody } from '../schemas.ts';
 
 const info = (row: ApiKeyRow) => ({
@@ -31,11 +31,11 @@ export function adminKeyRoutes({ db }: { db: Database }) {
       summary: 'Create an API key (shown once)',
       security,
       middleware: guard,
-      request: { body: { content: { 'application/json': { schema: createApiKeyBody } }, required: true } },
+      request: { body: { content: json(createApiKeyBody), required: true } },
       responses: {
         201: {
           description: 'Created; `key` is not retrievable later',
-          content: { 'application/json': { schema: apiKeyInfo.extend({ key: z.string() }) } },
+          content: json(apiKeyInfo.extend({ key: z.string() })),
         },
         400: problem('Invalid body'),
         ...denied,
@@ -68,7 +68,7 @@ export function adminKeyRoutes({ db }: { db: Database }) {
       security,
       middleware: guard,
       responses: {
-        200: { description: 'Keys, newest first', content: { 'application/json': { schema: z.object({ items: z.array(apiKeyInfo) }) } } },
+        200: { description: 'Keys, newest first', content: json(z.object({ items: z.array(apiKeyInfo) })) },
         ...denied,
       },
     }),

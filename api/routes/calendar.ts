@@ -12,7 +12,6 @@ import { ApiError } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { calendarBody, calendarYear, yearParam } from '../schemas.ts';
 
-
 export function calendarRoutes({ db }: { db: Database }) {
   const app = createRouter();
 

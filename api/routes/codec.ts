@@ -14,7 +14,7 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { CODEC_SESSION_COOKIE, requireRole, type KeyStore } from '../auth.ts';
 import { ApiError, unauthenticated } from '../problem.ts';
-import { createRouter, problem } from '../router.ts';
+import { createRouter, json, problem, security } from '../router.ts';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64').max(4 * 1024 * 1024);
 const jsonPayload = z.strictObject({ metadata: z.record(z.string().max(256), base64).optional(), data: base64.optional() });
@@ -63,10 +63,10 @@ export function codecRoutes({ codec, keys }: { codec: PayloadCodec; keys: KeySto
       path: '/codec/session',
       tags: ['operations'],
       summary: 'Start a codec session for the Temporal UI (admin key in the Authorization header; sets an HttpOnly cookie)',
-      security: [{ bearer: [] }],
+      security,
       middleware: requireRole('admin'),
       responses: {
-        200: { description: 'The session cookie is set', content: { 'application/json': { schema: session } } },
+        200: { description: 'The session cookie is set', content: json(session) },
         401: problem('No or unknown key (a session cannot renew itself)'),
         403: problem('Not an admin key'),
       },
@@ -92,11 +92,11 @@ export function codecRoutes({ codec, keys }: { codec: PayloadCodec; keys: KeySto
         path: `/codec/${direction}`,
         tags: ['operations'],
         summary: `Temporal remote codec: ${direction} payloads (admin; Art. 28 payload encryption)`,
-        security: [{ bearer: [] }],
+        security,
         middleware: requireRole('admin'),
-        request: { body: { content: { 'application/json': { schema: payloads } }, required: true } },
+        request: { body: { content: json(payloads), required: true } },
         responses: {
-          200: { description: `The ${direction}d payloads, in order`, content: { 'application/json': { schema: payloads } } },
+          200: { description: `The ${direction}d payloads, in order`, content: json(payloads) },
           400: problem('Invalid body, or a payload that fails authentication (tampered or unknown key)'),
           401: problem('No or unknown key'),
           403: problem('Not an admin key'),

@@ -17,7 +17,8 @@ import {
 } from '../../workflows/core/types.ts';
 import { requireRole } from '../auth.ts';
 import type { ProjectGateway } from '../gateway.ts';
-import { createRouter, problem } from '../router.ts';
+import { idempotencyKeyOf } from '../idempotency.ts';
+import { createRouter, json, problem, security } from '../router.ts';
 import { calendarDate, documentRef, fen, projectId, projectView } from '../schemas.ts';
 
 const text = (max = 4000) => z.string().trim().min(1).max(max);
@@ -215,14 +216,14 @@ export function commandRoutes({ gateway }: { gateway: ProjectGateway }) {
         tags: ['commands'],
         summary: route.summary,
         description: `Sent to the project's workflow as the Temporal Update \`${route.command}\` (also accepted as a signal of that name). Roles: ${COMMAND_ROLES[route.command].join(', ')}.`,
-        security: [{ bearer: [] }],
+        security,
         middleware: requireRole(...COMMAND_ROLES[route.command]) as MiddlewareHandler,
         request: {
           params,
-          body: { content: { 'application/json': { schema: bodies[route.command] } }, required: true },
+          body: { content: json(bodies[route.command]), required: true },
         },
         responses: {
-          200: { description: 'The command was accepted; the updated ProjectView', content: { 'application/json': { schema: projectView } } },
+          200: { description: 'The command was accepted; the updated ProjectView', content: json(projectView) },
           ...errors,
         },
       }),
@@ -233,7 +234,7 @@ export function commandRoutes({ gateway }: { gateway: ProjectGateway }) {
           name: route.command,
           payload: { ...body, ...pathFields },
           actor: c.get('actor'),
-          idempotencyKey: (c.get('idempotencyKey' as never) as string | undefined) ?? undefined,
+          idempotencyKey: idempotencyKeyOf(c),
         });
         return c.json(view, 200);
       },

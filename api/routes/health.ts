@@ -1,7 +1,7 @@
 /** Liveness and readiness (shared/API.md). /readyz is 200 only when Temporal and the database answer. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Env } from 'hono';
-import { createRouter } from '../router.ts';
+import { createRouter, json } from '../router.ts';
 
 export interface HealthDeps {
   checks: Record<string, () => Promise<boolean>>;
@@ -17,7 +17,7 @@ export function healthRoutes({ checks }: HealthDeps) {
       path: '/healthz',
       tags: ['operations'],
       summary: 'Liveness: the API process is running',
-      responses: { 200: { description: 'alive', content: { 'application/json': { schema: status } } } },
+      responses: { 200: { description: 'alive', content: json(status) } },
     }),
     (c) => c.json({ status: 'ok' as const }, 200),
   );
@@ -28,8 +28,8 @@ export function healthRoutes({ checks }: HealthDeps) {
       tags: ['operations'],
       summary: 'Readiness: Temporal and the database answer',
       responses: {
-        200: { description: 'ready', content: { 'application/json': { schema: status } } },
-        503: { description: 'a dependency does not answer', content: { 'application/json': { schema: status } } },
+        200: { description: 'ready', content: json(status) },
+        503: { description: 'a dependency does not answer', content: json(status) },
       },
     }),
     async (c) => {

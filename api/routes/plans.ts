@@ -10,7 +10,6 @@ import { requireRole } from '../auth.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { annualPlan, annualPlanBody, yearParam } from '../schemas.ts';
 
-
 export function planRoutes({ db }: { db: Database }) {
   const app = createRouter();
 

@@ -9,7 +9,6 @@ import { requireRole } from '../auth.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { jurisdiction } from '../schemas.ts';
 
-
 const duration = z.strictObject({
   unit: z.enum(['workingDays', 'calendarDays']),
   amount: z.number().int().min(1).max(366),

@@ -3,8 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createRoute } from '@hono/zod-openapi';
 import { requireRole } from '../auth.ts';
 import type { ProjectGateway } from '../gateway.ts';
+import { idempotencyKeyOf } from '../idempotency.ts';
 import { ApiError, forbidden } from '../problem.ts';
-import { createRouter, json, problem } from '../router.ts';
+import { createRouter, json, problem, security } from '../router.ts';
 import { createProjectBody, projectId, projectView } from '../schemas.ts';
 import { z } from '@hono/zod-openapi';
 import { and, eq } from 'drizzle-orm';
@@ -26,7 +27,6 @@ export const projectIdFor = (year: number, seed: string): string => idFrom(year,
 
 export const newProjectId = (year: number): string => idFrom(year, randomBytes(8));
 
-
 export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
   const app = createRouter();
 
@@ -36,7 +36,7 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
       path: '/v1/projects',
       tags: ['projects'],
       summary: 'Apply for a project (department)',
-      security: [{ bearer: [] }],
+      security,
       middleware: requireRole('department'),
       request: { body: { content: json(createProjectBody), required: true } },
       responses: {
@@ -78,7 +78,7 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
       const { classified: _classified, ...application } = body;
       // With an Idempotency-Key the id follows from it, so a retry whose first attempt reached
       // Temporal (and then lost its answer) finds the same workflow instead of starting a second one.
-      const idempotencyKey = c.get('idempotencyKey' as never) as string | undefined;
+      const idempotencyKey = idempotencyKeyOf(c);
       const id = idempotencyKey ? projectIdFor(body.year, `${actor.keyId}:${idempotencyKey}`) : newProjectId(body.year);
       const started = gateway.start({
         ...application,
@@ -104,7 +104,7 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
       path: '/v1/projects/{id}',
       tags: ['projects'],
       summary: 'A project as its workflow sees it now',
-      security: [{ bearer: [] }],
+      security,
       request: { params: z.object({ id: projectId }) },
       responses: {
         200: { description: 'ProjectView', content: json(projectView) },

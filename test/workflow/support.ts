@@ -21,7 +21,6 @@ import { makeInput } from '../core/helpers.ts';
 import { createTestDatabase, type Driver, type TestDatabase } from '../support/database.ts';
 import { workflowBundle } from '../support/system.ts';
 
-
 /** The Java test server starts without custom search attributes; register the workflow's own. */
 export async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
   const { IndexedValueType } = proto.temporal.api.enums.v1;
