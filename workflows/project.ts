@@ -296,14 +296,10 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
 
     while (queue.length > 0) {
       const batch = queue.shift()!;
-      if (inOne) {
-        await performInOne(batch.effects);
-        done = batch.ticket;
-      } else {
-        await performInSteps(batch.effects);
-        done = batch.ticket;
-        if (queue.length === 0) await publish();
-      }
+      await (inOne ? performInOne : performInSteps)(batch.effects);
+      done = batch.ticket;
+      // The old path publishes the read model after the last batch; the new one within it.
+      if (!inOne && queue.length === 0) await publish();
     }
     const due = project.fireDue(now());
     if (due.length > 0) {

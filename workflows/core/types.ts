@@ -434,7 +434,6 @@ export interface DrillRecord {
   recordedBy: string;
 }
 
-/** shared/API.md "ProjectView": the answer to GET /v1/projects/:id and to every command. */
 /** The records a project accumulates, kept in the state and shown as they are in the ProjectView. */
 export interface ProjectRecords {
   technicalReviews: TechnicalReviewRecord[];
@@ -453,6 +452,7 @@ export interface ProjectRecords {
   decisions: Decision[];
 }
 
+/** shared/API.md "ProjectView": the answer to GET /v1/projects/:id and to every command. */
 export interface ProjectView extends ProjectRecords {
   id: string;
   title: string;
