@@ -4,22 +4,13 @@
  * Real parts throughout: a Temporal client pointed at a port nobody listens on, a PostgreSQL
  * connection string to a closed port, and a PGlite database closed under the app.
  */
-import { createServer } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import { openDatabase } from '../../db/client.ts';
 import { createLogger } from '../../lib/logger.ts';
+import { freePort } from '../support/net.ts';
 import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/system.ts';
-
-/** A port that was free a moment ago: nothing answers there. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const expectUnavailable = async (res: Response) => {
   expect(res.status).toBe(503);
@@ -34,7 +25,7 @@ describe('Temporal unreachable', () => {
   let connection: Connection;
   beforeAll(async () => {
     system = await startSystem('pglite', inject('temporalAddress'));
-    connection = await Connection.connect({ address: `127.0.0.1:${await closedPort()}`, connectTimeout: '1 second' }).catch(() => Connection.lazy({ address: '127.0.0.1:1' }));
+    connection = await Connection.connect({ address: `127.0.0.1:${await freePort()}`, connectTimeout: '1 second' }).catch(() => Connection.lazy({ address: '127.0.0.1:1' }));
     app = createApp({ database: system.database, temporal: new Client({ connection }), taskQueue: 'nowhere', adminApiKey: ADMIN_KEY, log: createLogger('silent', 'test') });
   });
   afterAll(async () => {
@@ -54,7 +45,7 @@ describe('Temporal unreachable', () => {
 
 describe('database unreachable', () => {
   it('PostgreSQL on a closed port: authenticated requests answer 503 with Retry-After, not 500', async () => {
-    const database = await openDatabase({ url: `postgres://postgres@127.0.0.1:${await closedPort()}/postgres`, dataDir: '/nonexistent', max: 1 });
+    const database = await openDatabase({ url: `postgres://postgres@127.0.0.1:${await freePort()}/postgres`, dataDir: '/nonexistent', max: 1 });
     const connection = await Connection.connect({ address: inject('temporalAddress') });
     const app = createApp({ database, temporal: new Client({ connection }), taskQueue: 'q', adminApiKey: ADMIN_KEY, log: createLogger('silent', 'test') });
     try {

@@ -15,7 +15,8 @@ import { auditLog, annualPlanItems } from '../../db/schema.ts';
 import { createProjectWorker } from '../../worker.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { eventually, sampleApplication, workflowBundle } from '../support/system.ts';
-import { dataConverter, printSummary, freePort, record, spawnEntry, type Child } from './support.ts';
+import { freePort } from '../support/net.ts';
+import { dataConverter, printSummary, record, spawnEntry, type Child } from './support.ts';
 
 const ADMIN = `faults-admin-${randomBytes(24).toString('hex')}`;
 const taskQueue = `faults-api-${process.pid}`;

@@ -4,7 +4,6 @@
  * and started, and a shared payload keyring so the test's client reads what the processes write.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -21,14 +20,6 @@ export const faults: Array<{ fault: string; survived: boolean; observed: string 
 export function record(fault: string, survived: boolean, observed: string): void {
   faults.push({ fault, survived, observed });
   console.log(`fault: ${fault} → ${survived ? 'survived' : 'NOT survived'}: ${observed}`);
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export interface Child {

@@ -25,7 +25,8 @@ import { fundMovements } from '../../db/schema.ts';
 import { eventually, workflowBundle } from '../support/system.ts';
 import { newId } from '../workflow/support.ts';
 import { withFastDeadlines } from './fast-clock.ts';
-import { dataConverter, freePort, printSummary, record } from './support.ts';
+import { freePort } from '../support/net.ts';
+import { dataConverter, printSummary, record } from './support.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'bdp-restart-'));
 const taskQueue = `faults-restart-${process.pid}`;

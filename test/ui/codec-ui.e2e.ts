@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, spawnEntry, type Child } from '../faults/support.ts';
+import { freePort } from '../support/net.ts';
+import { spawnEntry, type Child } from '../faults/support.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TITLE = `机密 UI decode check ${process.pid}`;
