@@ -6,7 +6,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { auditLog, type AuditRow } from '../db/schema.ts';
 import { chainHash, GENESIS_HASH, type ChainedEntry } from '../lib/audit-chain.ts';
-import type { Actor } from '../workflows/core/types.ts';
+import type { Actor } from '../domain/types.ts';
 
 export interface AuditEntry {
   /** Deterministic id from the workflow (e.g. `<workflowId>:<sequence>`); a retry reuses it. */

@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { notifications, projects } from '../db/schema.ts';
-import type { ProjectReadModel, Role } from '../workflows/core/types.ts';
+import type { ProjectReadModel, Role } from '../domain/types.ts';
 import { appendAudit, type AuditEntry } from './audit.ts';
 import { computeDeadline, type DeadlineDates, type DeadlineSpec } from './calendar.ts';
 import { bookMovement, type LedgerMovement } from './ledger.ts';

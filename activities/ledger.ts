@@ -7,10 +7,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { fundBalances, fundMovements, type FundBucket, type FundType } from '../db/schema.ts';
-import type { Actor } from '../workflows/core/types.ts';
-
-export type MovementKind = 'allocate' | 'publish' | 'disburse' | 'freeze' | 'unfreeze' | 'cancel';
+import { fundBalances, fundMovements } from '../db/schema.ts';
+import type { Actor, Bucket as FundBucket, FundType, MovementKind } from '../domain/types.ts';
 
 export interface LedgerMovement {
   idempotencyKey: string;

@@ -13,7 +13,7 @@ import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { Database } from '../db/client.ts';
 import { apiKeys } from '../db/schema.ts';
-import type { Actor, Role } from '../workflows/core/types.ts';
+import type { Actor, Role } from '../domain/types.ts';
 import { forbidden, unauthenticated } from './problem.ts';
 
 export type AuthEnv = { Variables: { actor: Actor } };

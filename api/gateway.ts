@@ -9,9 +9,9 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import type { CommandName, CommandPayloads } from '../workflows/core/commands.ts';
-import { Project } from '../workflows/core/project.ts';
-import type { Actor, ProjectInput, ProjectView } from '../workflows/core/types.ts';
+import type { CommandName, CommandPayloads } from '../domain/commands.ts';
+import { Project } from '../domain/project.ts';
+import type { Actor, ProjectInput, ProjectView } from '../domain/types.ts';
 import {
   commandUpdate,
   PROJECT_WORKFLOW_TYPE,

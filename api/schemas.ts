@@ -1,6 +1,6 @@
 /** Request and response schemas shared by the routes (shared/API.md). Unknown fields are rejected. */
 import { z } from '@hono/zod-openapi';
-import { PROJECT_KINDS, ROLES, STAGES } from '../workflows/core/types.ts';
+import { FUND_BUCKETS, FUND_TYPES, MOVEMENT_KINDS, PROJECT_KINDS, ROLES, STAGES } from '../domain/types.ts';
 
 /** Integer fen (分): money is never a float (shared/DOMAIN.md "Money"). */
 export const fen = z.number().int('must be integer fen').min(0).max(Number.MAX_SAFE_INTEGER);
@@ -162,8 +162,8 @@ export const auditEntry = z
 
 export const projectHistory = z.object({ projectId: z.string(), items: z.array(auditEntry) }).openapi('ProjectHistory');
 
-const fundType = z.enum(['construction', 'om']);
-const fundBucket = z.enum(['held', 'available', 'frozen', 'disbursed', 'cancelled']);
+const fundType = z.enum(FUND_TYPES);
+const fundBucket = z.enum(FUND_BUCKETS);
 
 export const fundMovement = z
   .object({
@@ -171,7 +171,7 @@ export const fundMovement = z
     idempotencyKey: z.string(),
     projectId: z.string(),
     fundType,
-    kind: z.enum(['allocate', 'publish', 'disburse', 'freeze', 'unfreeze', 'cancel']),
+    kind: z.enum(MOVEMENT_KINDS),
     amountFen: fen,
     fromBucket: fundBucket.nullable(),
     toBucket: fundBucket,

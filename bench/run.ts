@@ -259,7 +259,7 @@ async function main() {
   if (selected.includes('history')) {
     log('history: a simulated ten-year project on the time-skipping server');
     const { startLifecycle, runsOf } = await import('../test/workflow/support.ts');
-    const { actors, om, passTechnical, fullChecklist, construction } = await import('../test/core/helpers.ts');
+    const { actors, om, passTechnical, fullChecklist, construction } = await import('../test/domain/helpers.ts');
     const lc = await startLifecycle(await resolveTestServer({ log }));
     try {
       const id = await lc.start();

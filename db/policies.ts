@@ -4,7 +4,7 @@
  * issued its own measures; later versions never change a running project.
  */
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { DEFAULT_CITY_POLICY, type Policy, type PolicyDeadlines } from '../workflows/core/types.ts';
+import { DEFAULT_CITY_POLICY, type Policy, type PolicyDeadlines } from '../domain/types.ts';
 import type { Database } from './client.ts';
 import { policies } from './schema.ts';
 

@@ -22,8 +22,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
-export const ROLES = ['bdb', 'approval', 'finance', 'department', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { FUND_BUCKETS, FUND_TYPES, MOVEMENT_KINDS, ROLES } from '../domain/types.ts';
 
 /**
  * API keys (shared/API.md "Auth"). Only an SM3 digest of the secret is stored; the plaintext key is
@@ -101,10 +100,6 @@ export type ProjectRow = typeof projects.$inferSelect;
 /** Money columns: integer fen in a bigint, read as a JS number (exact up to 2^53 fen ≈ 90 trillion yuan). */
 const fenColumn = (name: string) => bigint(name, { mode: 'number' });
 
-export const FUND_TYPES = ['construction', 'om'] as const;
-export type FundType = (typeof FUND_TYPES)[number];
-export const FUND_BUCKETS = ['held', 'available', 'frozen', 'disbursed', 'cancelled'] as const;
-export type FundBucket = (typeof FUND_BUCKETS)[number];
 
 /**
  * Working-day calendar (shared/DOMAIN.md "Working days"): only the dates that differ from
@@ -194,7 +189,7 @@ export const fundMovements = pgTable(
     idempotencyKey: text('idempotency_key').notNull().unique(),
     projectId: text('project_id').notNull(),
     fundType: text('fund_type', { enum: FUND_TYPES }).notNull(),
-    kind: text('kind', { enum: ['allocate', 'publish', 'disburse', 'freeze', 'unfreeze', 'cancel'] }).notNull(),
+    kind: text('kind', { enum: MOVEMENT_KINDS }).notNull(),
     amountFen: fenColumn('amount_fen').notNull(),
     fromBucket: text('from_bucket', { enum: FUND_BUCKETS }),
     toBucket: text('to_bucket', { enum: FUND_BUCKETS }).notNull(),

@@ -5,8 +5,8 @@
  * the Temporal UI or CLI; an invalid signal is recorded as rejected, never fails the workflow).
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CommandName, CommandPayloads } from './core/commands.ts';
-import type { Actor, ProjectView } from './core/types.ts';
+import type { CommandName, CommandPayloads } from '../domain/commands.ts';
+import type { Actor, ProjectView } from '../domain/types.ts';
 
 export const PROJECT_WORKFLOW_TYPE = 'projectWorkflow';
 

@@ -28,11 +28,11 @@ import {
 import type { Activities, EffectWrites, NotificationEntry } from '../activities/index.ts';
 import type { AuditEntry } from '../activities/audit.ts';
 import type { LedgerMovement } from '../activities/ledger.ts';
-import { COMMAND_ACTIONS, COMMAND_NAMES, type Command, type CommandName } from './core/commands.ts';
-import { SYSTEM_ACTOR, type Effect, type FundMovement } from './core/effects.ts';
-import { isRejection, type Rejection } from './core/errors.ts';
-import { Project } from './core/project.ts';
-import type { Actor, ProjectInput, ProjectView } from './core/types.ts';
+import { COMMAND_ACTIONS, COMMAND_NAMES, type Command, type CommandName } from '../domain/commands.ts';
+import { SYSTEM_ACTOR, type Effect, type FundMovement } from '../domain/effects.ts';
+import { isRejection, type Rejection } from '../domain/errors.ts';
+import { Project } from '../domain/project.ts';
+import type { Actor, ProjectInput, ProjectView } from '../domain/types.ts';
 import { commandSignal, commandUpdate, viewQuery, type CommandMessage, type RejectionDetails } from './messages.ts';
 import { AwaitingRole, FundsSuspended, NextDeadline, ProjectStage } from './search-attributes.ts';
 

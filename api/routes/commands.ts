@@ -7,14 +7,14 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { COMMAND_ROLES, type CommandName } from '../../workflows/core/commands.ts';
+import { COMMAND_ROLES, type CommandName } from '../../domain/commands.ts';
 import {
   CHANGE_KINDS,
   FUND_TYPES,
   INCIDENT_SEVERITIES,
   RECTIFICATION_REASONS,
   SHARING_TYPES,
-} from '../../workflows/core/types.ts';
+} from '../../domain/types.ts';
 import { requireRole } from '../auth.ts';
 import type { ProjectGateway } from '../gateway.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';

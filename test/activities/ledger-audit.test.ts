@@ -10,9 +10,9 @@ import { createActivities, type EffectWrites } from '../../activities/index.ts';
 import { bookMovement, type LedgerMovement } from '../../activities/ledger.ts';
 import { auditLog, fundBalances, fundMovements, notifications, projects } from '../../db/schema.ts';
 import { GENESIS_HASH } from '../../lib/audit-chain.ts';
-import { Project } from '../../workflows/core/project.ts';
-import type { Actor } from '../../workflows/core/types.ts';
-import { makeInput } from '../core/helpers.ts';
+import { Project } from '../../domain/project.ts';
+import type { Actor } from '../../domain/types.ts';
+import { makeInput } from '../domain/helpers.ts';
 import { createTestDatabase, DRIVERS, driverAvailable, type TestDatabase } from '../support/database.ts';
 
 const finance: Actor = { keyId: 'k-finance', role: 'finance', name: 'Finance Bureau' };

@@ -9,8 +9,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { COMMAND_ROUTES } from '../../api/routes/commands.ts';
 import { auditLog, fundMovements, projects } from '../../db/schema.ts';
-import { COMMAND_ROLES } from '../../workflows/core/commands.ts';
-import { DEFAULT_CITY_POLICY } from '../../workflows/core/types.ts';
+import { COMMAND_ROLES } from '../../domain/commands.ts';
+import { DEFAULT_CITY_POLICY } from '../../domain/types.ts';
 import { addPlanItems, ADMIN_KEY, createKey, eventually, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
 
 type Caller = 'none' | 'bdb' | 'approval' | 'finance' | 'department' | 'otherDepartment' | 'admin';

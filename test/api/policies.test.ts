@@ -3,7 +3,7 @@
  * a project pinning the version in force when it applied, and the errors of both routes.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEFAULT_CITY_POLICY } from '../../workflows/core/types.ts';
+import { DEFAULT_CITY_POLICY } from '../../domain/types.ts';
 import { addPlanItems, ADMIN_KEY, createKey, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
 
 type Json = Record<string, any>;

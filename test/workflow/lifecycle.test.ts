@@ -6,9 +6,9 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifyAuditChain } from '../../activities/audit.ts';
 import { projects } from '../../db/schema.ts';
-import { shanghaiDate } from '../../workflows/core/dates.ts';
-import type { ProjectView } from '../../workflows/core/types.ts';
-import { actors, construction, fullChecklist, om, passTechnical } from '../core/helpers.ts';
+import { shanghaiDate } from '../../domain/dates.ts';
+import type { ProjectView } from '../../domain/types.ts';
+import { actors, construction, fullChecklist, om, passTechnical } from '../domain/helpers.ts';
 import { eventually } from '../support/system.ts';
 import { runsOf, saveGoldenHistory, startLifecycle, type Lifecycle } from './support.ts';
 

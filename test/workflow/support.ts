@@ -14,10 +14,10 @@ import { PROJECT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts'
 import { asc, eq } from 'drizzle-orm';
 import { auditLog, fundBalances, fundMovements, notifications } from '../../db/schema.ts';
 import { createProjectWorker } from '../../worker.ts';
-import type { CommandName, CommandPayloads } from '../../workflows/core/commands.ts';
-import type { Actor, ProjectInput, ProjectView } from '../../workflows/core/types.ts';
+import type { CommandName, CommandPayloads } from '../../domain/commands.ts';
+import type { Actor, ProjectInput, ProjectView } from '../../domain/types.ts';
 import { commandSignal, commandUpdate, PROJECT_WORKFLOW_TYPE, projectWorkflowId, viewQuery } from '../../workflows/messages.ts';
-import { makeInput } from '../core/helpers.ts';
+import { makeInput } from '../domain/helpers.ts';
 import { createTestDatabase, type Driver, type TestDatabase } from '../support/database.ts';
 import { workflowBundle } from '../support/system.ts';
 

@@ -4,9 +4,9 @@
  * county policies (Art. 16, 22, 23, 30). Also writes the golden histories (UPDATE_HISTORIES=1).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { shanghaiDate } from '../../workflows/core/dates.ts';
-import { DEFAULT_CITY_POLICY, type Policy, type ProjectView } from '../../workflows/core/types.ts';
-import { actors, construction, fullChecklist, om, passTechnical } from '../core/helpers.ts';
+import { shanghaiDate } from '../../domain/dates.ts';
+import { DEFAULT_CITY_POLICY, type Policy, type ProjectView } from '../../domain/types.ts';
+import { actors, construction, fullChecklist, om, passTechnical } from '../domain/helpers.ts';
 import { eventually } from '../support/system.ts';
 import { runsOf, saveGoldenHistory, startLifecycle, type Lifecycle } from './support.ts';
 

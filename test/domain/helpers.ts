@@ -5,12 +5,12 @@
  * way the workflow does.
  */
 import { expect } from 'vitest';
-import type { Command, CommandName, CommandPayloads } from '../../workflows/core/commands.ts';
-import type { DeadlineStart, Effect } from '../../workflows/core/effects.ts';
-import { Rejection } from '../../workflows/core/errors.ts';
-import { Project } from '../../workflows/core/project.ts';
-import type { DeadlineRecord } from '../../workflows/core/state.ts';
-import { DEFAULT_CITY_POLICY, type Actor, type DeadlineKind, type Duration, type ProjectInput } from '../../workflows/core/types.ts';
+import type { Command, CommandName, CommandPayloads } from '../../domain/commands.ts';
+import type { DeadlineStart, Effect } from '../../domain/effects.ts';
+import { Rejection } from '../../domain/errors.ts';
+import { Project } from '../../domain/project.ts';
+import type { DeadlineRecord } from '../../domain/state.ts';
+import { DEFAULT_CITY_POLICY, type Actor, type DeadlineKind, type Duration, type ProjectInput } from '../../domain/types.ts';
 
 export const DEPT = 'health';
 

@@ -5,12 +5,13 @@
  * suspension and termination.
  */
 import { maxDate, maxPeriod, nextQuarter, quarterEnd, quarterOf, shanghaiDate } from './dates.ts';
-import type { Bucket, Effect, FundMovement, NotifyEffect } from './effects.ts';
+import type { Effect, FundMovement, NotifyEffect } from './effects.ts';
 import { Rejection } from './errors.ts';
 import type { DeadlineRecord, ProjectState } from './state.ts';
 import { openDeadline, openDeadlines, pendingActions } from './view.ts';
 import {
   FUND_TYPES,
+  type Bucket,
   type Actor,
   type AllocationRecord,
   type DeadlineKind,

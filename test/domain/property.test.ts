@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { COMMAND_ROLES, type Command, type CommandName } from '../../workflows/core/commands.ts';
-import { isRejection } from '../../workflows/core/errors.ts';
-import { TERMINAL_STAGES, type Actor } from '../../workflows/core/types.ts';
+import { COMMAND_ROLES, type Command, type CommandName } from '../../domain/commands.ts';
+import { isRejection } from '../../domain/errors.ts';
+import { TERMINAL_STAGES, type Actor } from '../../domain/types.ts';
 import { actors, construction, fullChecklist, Harness, om, passTechnical, scheduleAll } from './helpers.ts';
 
 const actorArb = fc.constantFrom<Actor>(...Object.values(actors));

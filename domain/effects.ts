@@ -3,7 +3,7 @@
  * activity with the working-day calendar), book fund movements, notify, and append audit entries.
  * All plain data; the workflow executes them through activities.
  */
-import type { Actor, DeadlineKind, DeadlineRule, Duration, FundType, Role } from './types.ts';
+import type { Actor, Bucket, DeadlineKind, DeadlineRule, Duration, FundType, MovementKind, Role } from './types.ts';
 
 /** The actor of automatic consequences (deadline expiries, automatic orders). */
 export const SYSTEM_ACTOR: Actor = { keyId: 'system', role: 'bdb', name: 'system (deadline)' };
@@ -23,8 +23,6 @@ export interface DeadlineStart {
   reminder: Duration | null;
 }
 
-export type Bucket = 'held' | 'available' | 'frozen' | 'disbursed' | 'cancelled';
-
 /**
  * One booking (shared/DOMAIN.md "Money"): allocate (→ held), publish (held → available), disburse
  * (available → disbursed), freeze / unfreeze (available ↔ frozen), cancel (held/available/frozen →
@@ -35,7 +33,7 @@ export interface FundMovement {
   key: string;
   projectId: string;
   sequence: number;
-  kind: 'allocate' | 'publish' | 'disburse' | 'freeze' | 'unfreeze' | 'cancel';
+  kind: MovementKind;
   fundType: FundType;
   amountFen: number;
   from: Bucket | null;

@@ -19,7 +19,7 @@ import { TERMINAL_STAGES, ROLES, type Actor, type PendingAction, type ProjectInp
 import { pendingActions, projectView, readModel } from './view.ts';
 
 export { COMMAND_ACTIONS, COMMAND_NAMES, COMMAND_ROLES, type Command, type CommandName, type CommandOf, type CommandPayloads } from './commands.ts';
-export { SYSTEM_ACTOR, type Bucket, type DeadlineEvent, type DeadlineStart, type Effect, type FundMovement } from './effects.ts';
+export { SYSTEM_ACTOR, type DeadlineEvent, type DeadlineStart, type Effect, type FundMovement } from './effects.ts';
 export { Rejection, isRejection } from './errors.ts';
 export type { DeadlineRecord, ProjectState } from './state.ts';
 

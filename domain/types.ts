@@ -44,6 +44,17 @@ export const TERMINAL_STAGES: ReadonlySet<Stage> = new Set(['decommissioned', 'r
 export const FUND_TYPES = ['construction', 'om'] as const;
 export type FundType = (typeof FUND_TYPES)[number];
 
+/** shared/DOMAIN.md "Money": where a project's money of one fund type sits. */
+export const FUND_BUCKETS = ['held', 'available', 'frozen', 'disbursed', 'cancelled'] as const;
+export type Bucket = (typeof FUND_BUCKETS)[number];
+
+/**
+ * shared/DOMAIN.md "Money": allocate (→ held), publish (held → available), disburse (available →
+ * disbursed), freeze / unfreeze (available ↔ frozen), cancel (held/available/frozen → cancelled).
+ */
+export const MOVEMENT_KINDS = ['allocate', 'publish', 'disburse', 'freeze', 'unfreeze', 'cancel'] as const;
+export type MovementKind = (typeof MOVEMENT_KINDS)[number];
+
 /** Art. 8: the four application documents (references: URL or content hash; no files stored). */
 export interface ApplicationDocuments {
   /** 项目建议书 */

@@ -3,10 +3,10 @@
  * department, stage, unknown id, business rule). Each test names its article of 晋市政办〔2019〕44号.
  */
 import { describe, expect, it } from 'vitest';
-import { COMMAND_NAMES, COMMAND_ROLES, type Command } from '../../workflows/core/commands.ts';
-import { Rejection } from '../../workflows/core/errors.ts';
-import { Project } from '../../workflows/core/project.ts';
-import { DEFAULT_CITY_POLICY, ROLES } from '../../workflows/core/types.ts';
+import { COMMAND_NAMES, COMMAND_ROLES, type Command } from '../../domain/commands.ts';
+import { Rejection } from '../../domain/errors.ts';
+import { Project } from '../../domain/project.ts';
+import { DEFAULT_CITY_POLICY, ROLES } from '../../domain/types.ts';
 import { actors, at, construction, expectFundIdentity, fullChecklist, Harness, makeInput, om, passTechnical } from './helpers.ts';
 
 const actorOf = (role: (typeof ROLES)[number]) =>

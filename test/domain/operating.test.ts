@@ -3,7 +3,7 @@
  * under publicity, disbursements and annual evaluations, with one year not sharing data.
  */
 import { describe, expect, it } from 'vitest';
-import { Project } from '../../workflows/core/project.ts';
+import { Project } from '../../domain/project.ts';
 import { actors, expectFundIdentity, Harness, om } from './helpers.ts';
 
 describe('ten years of operation', () => {

@@ -3,7 +3,7 @@
  * reminder or due instant is reached, in the order the workflow's timers would fire them.
  */
 import { describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR } from '../../workflows/core/effects.ts';
+import { SYSTEM_ACTOR } from '../../domain/effects.ts';
 import { actors, at, construction, expectFundIdentity, Harness, om } from './helpers.ts';
 
 describe('publicity (Art. 11)', () => {
