@@ -6,16 +6,9 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { auditLog, type AuditRow } from '../db/schema.ts';
 import { chainHash, GENESIS_HASH, type ChainedEntry } from '../lib/audit-chain.ts';
-import type { Actor } from '../domain/types.ts';
+import type { AuditEntry } from '../domain/effects.ts';
 
-export interface AuditEntry {
-  /** Deterministic id from the workflow (e.g. `<workflowId>:<sequence>`); a retry reuses it. */
-  eventId: string;
-  at: string;
-  action: string;
-  actor: Actor;
-  detail: unknown;
-}
+export type { AuditEntry };
 
 export async function appendAudit(db: Database, projectId: string, entries: AuditEntry[]): Promise<number> {
   if (entries.length === 0) return 0;

@@ -5,23 +5,17 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { notifications, projects } from '../db/schema.ts';
-import type { ProjectReadModel, Role } from '../domain/types.ts';
-import { appendAudit, type AuditEntry } from './audit.ts';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AuditEntry, NotificationEntry, Writes } from '../domain/effects.ts';
+import type { ProjectReadModel } from '../domain/types.ts';
+import { appendAudit } from './audit.ts';
 import { computeDeadline, type DeadlineDates, type DeadlineSpec } from './calendar.ts';
 import { bookMovement, type LedgerMovement } from './ledger.ts';
 
+export type { NotificationEntry };
+
 export interface ActivityDeps {
   db: Database;
-}
-
-export interface NotificationEntry {
-  eventId: string;
-  projectId: string;
-  recipient: { role: Role; department?: string | undefined };
-  kind: string;
-  detail: string;
-  dueAt?: string | null | undefined;
-  at: string;
 }
 
 /** Upserts a project's read-model row; a retried or late write with an older `version` changes nothing. */
@@ -83,13 +77,29 @@ async function bookAll(db: Database, movements: LedgerMovement[]): Promise<numbe
 }
 
 /** Everything one batch of a project's effects writes, persisted together by `persistEffects`. */
-export interface EffectWrites {
+export interface EffectWrites extends Writes {
   projectId: string;
-  audit: AuditEntry[];
-  movements: LedgerMovement[];
-  notifications: NotificationEntry[];
   /** The read model after the batch; absent when another batch follows at once. */
   model?: ProjectReadModel | undefined;
+}
+
+/**
+ * SQLSTATE classes no retry can fix: 22 data exception (a value the column cannot hold), 23
+ * integrity constraint (the ledger's CHECKs), 42 syntax or access rule. Anything else — a lost
+ * connection, a shutdown, a timeout — may pass and is retried.
+ */
+const PERMANENT_SQLSTATE = /^(22|23|42)/;
+
+/** A database refusal that no retry fixes, as a non-retryable failure; undefined for transient errors. */
+export function asPermanent(err: unknown): ApplicationFailure | undefined {
+  if (err instanceof ApplicationFailure) return err.nonRetryable ? err : undefined;
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = String((e as { code?: unknown }).code ?? '');
+    if (PERMANENT_SQLSTATE.test(code)) {
+      return ApplicationFailure.nonRetryable(`the database refused the writes (SQLSTATE ${code}): ${(e as Error).message}`, 'PersistenceRefused');
+    }
+  }
+  return undefined;
 }
 
 export function createActivities({ db }: ActivityDeps) {
@@ -125,14 +135,18 @@ export function createActivities({ db }: ActivityDeps) {
      * idempotent (event ids, movement keys, model version), so the workflow runs it as a local
      * activity: a retry after a crash or a replayed workflow task writes nothing twice.
      */
-    persistEffects(writes: EffectWrites): Promise<{ appended: number; booked: number }> {
-      return db.transaction(async (tx) => {
-        const appended = await appendAudit(tx, writes.projectId, writes.audit);
-        const booked = await bookAll(tx, writes.movements);
-        await insertNotifications(tx, writes.notifications);
-        if (writes.model) await upsertProject(tx, writes.model);
-        return { appended, booked };
-      });
+    async persistEffects(writes: EffectWrites): Promise<{ appended: number; booked: number }> {
+      try {
+        return await db.transaction(async (tx) => {
+          const appended = await appendAudit(tx, writes.projectId, writes.audit);
+          const booked = await bookAll(tx, writes.movements);
+          await insertNotifications(tx, writes.notifications);
+          if (writes.model) await upsertProject(tx, writes.model);
+          return { appended, booked };
+        });
+      } catch (err) {
+        throw asPermanent(err) ?? err;
+      }
     },
   };
 }

@@ -8,25 +8,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { fundBalances, fundMovements } from '../db/schema.ts';
-import type { Actor, Bucket as FundBucket, FundType, MovementKind } from '../domain/types.ts';
+import type { LedgerMovement } from '../domain/effects.ts';
+import type { Bucket as FundBucket, MovementKind } from '../domain/types.ts';
 
-export interface LedgerMovement {
-  idempotencyKey: string;
-  projectId: string;
-  fundType: FundType;
-  kind: MovementKind;
-  amountFen: number;
-  from: FundBucket | null;
-  to: FundBucket;
-  cityShareFen?: number | null;
-  countyShareFen?: number | null;
-  year?: number | null;
-  reason: string;
-  article?: string | null;
-  actor: Actor;
-  /** ISO instant of the decision that caused it. */
-  at: string;
-}
+export type { LedgerMovement };
 
 /** Which buckets each kind of movement may connect. */
 const ALLOWED: Record<MovementKind, Array<[FundBucket | null, FundBucket]>> = {

@@ -2,26 +2,33 @@
  * The API's only door to Temporal: starts project workflows and asks them for their view, and turns
  * Temporal's failures into problems (not found → 404, unreachable → 503 with Retry-After).
  */
+import { randomUUID } from 'node:crypto';
 import {
   ApplicationFailure,
   Client,
-  WorkflowExecutionAlreadyStartedError,
+  WithStartWorkflowOperation,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import type { CommandName, CommandPayloads } from '../domain/commands.ts';
-import { Project } from '../domain/project.ts';
-import type { Actor, ProjectInput, ProjectView } from '../domain/types.ts';
+import type { CommandInputs, CommandName } from '../domain/commands.ts';
+import { INITIAL_STAGE, type Actor, type ProjectInput, type ProjectView } from '../domain/types.ts';
 import {
+  applicationUpdate,
   commandUpdate,
   PROJECT_WORKFLOW_TYPE,
   projectWorkflowId,
+  UNAVAILABLE,
   viewQuery,
+  type ProjectWorkflow,
   type RejectionDetails,
 } from '../workflows/messages.ts';
 import { Department, Jurisdiction, ProjectStage } from '../workflows/search-attributes.ts';
 import { observeTemporalCall } from './metrics.ts';
 import { ApiError, causeChain, notFound, unavailable } from './problem.ts';
+
+/** Update ids tried under one Idempotency-Key before the API gives up (each earlier one failed unapplied). */
+const MAX_RETRIED_ATTEMPTS = 50;
 
 /** How long a query may wait for a worker before the API answers 503. */
 const QUERY_DEADLINE_MS = 10_000;
@@ -47,58 +54,91 @@ export function createProjectGateway(client: Client, taskQueue: string) {
     } catch (err) {
       if (err instanceof ApiError) throw err;
       if (err instanceof WorkflowNotFoundError) throw notFound(`No project ${what}.`);
-      if (isUnavailable(err)) throw unavailable('Temporal did not answer in time; try again shortly.');
+      // No worker polling, a wedged task queue or an unreachable server: the call timed out.
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isUnavailable(err)) {
+        throw unavailable('Temporal did not answer in time; try again shortly.');
+      }
       throw err;
     }
   }
 
+  /**
+   * Runs an Update and returns its result. With an Idempotency-Key the update id follows from it,
+   * so a retry attaches to the first attempt (or gets its result). A failure that says "nothing was
+   * applied" (`unavailable`) belongs to the attempt that received it: a later request with the same
+   * key finds that earlier failure recorded under the id and moves on to the next id (`…#2`, `#3`…),
+   * so a retry after a 503 is applied exactly once.
+   */
+  async function runUpdate(
+    baseId: string | undefined,
+    send: (updateId: string | undefined, attempt: string) => Promise<ProjectView>,
+  ): Promise<ProjectView> {
+    const attempt = randomUUID();
+    for (let n = 1; n <= MAX_RETRIED_ATTEMPTS; n++) {
+      const updateId = baseId === undefined ? undefined : n === 1 ? baseId : `${baseId}#${n}`;
+      try {
+        return await send(updateId, attempt);
+      } catch (err) {
+        const failure = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+        const details = (failure?.details?.[0] ?? {}) as Partial<RejectionDetails>;
+        if (failure && updateId !== undefined && failure.type === UNAVAILABLE && details.attempt !== attempt) continue;
+        if (failure) throw rejectionToProblem(failure);
+        throw err;
+      }
+    }
+    throw unavailable('Too many failed attempts under this Idempotency-Key; use a new key.');
+  }
+
   return {
-    /** Starts the project's workflow; the answer is the core's initial view (no round trip). */
-    async start(input: ProjectInput): Promise<ProjectView> {
-      const view = Project.create(input).view();
-      await call(input.id, async () => {
-        try {
-          await client.workflow.start(PROJECT_WORKFLOW_TYPE, {
-            workflowId: projectWorkflowId(input.id),
-            taskQueue,
-            args: [{ input }],
-            staticSummary: `${input.title} (${input.department})`,
-            typedSearchAttributes: [
-              { key: ProjectStage, value: view.stage },
-              { key: Department, value: input.department },
-              { key: Jurisdiction, value: input.jurisdiction },
-            ],
-          });
-        } catch (err) {
-          if (err instanceof WorkflowExecutionAlreadyStartedError) {
-            throw new ApiError(409, 'already_exists', 'Project exists', `Project ${input.id} already exists.`);
-          }
-          throw err;
-        }
-      }, 'start');
-      return view;
+    /**
+     * Creates the project: starts its workflow and sends the application Update in one call
+     * (update-with-start). Answers once the application's audit entry and read-model row are
+     * durable; a retry with the same id attaches to the same workflow and update.
+     */
+    async create(input: ProjectInput, idempotencyKey?: string): Promise<ProjectView> {
+      return call(input.id, () =>
+        runUpdate(idempotencyKey ? `application:${input.createdBy.keyId}:${idempotencyKey}` : undefined, (updateId, attempt) =>
+          client.workflow.executeUpdateWithStart(applicationUpdate, {
+            args: [{ attempt }],
+            ...(updateId ? { updateId } : {}),
+            startWorkflowOperation: new WithStartWorkflowOperation<ProjectWorkflow>(PROJECT_WORKFLOW_TYPE, {
+              workflowId: projectWorkflowId(input.id),
+              taskQueue,
+              args: [{ input }],
+              workflowIdConflictPolicy: 'USE_EXISTING',
+              staticSummary: `${input.title} (${input.department})`,
+              typedSearchAttributes: [
+                { key: ProjectStage, value: INITIAL_STAGE },
+                { key: Department, value: input.department },
+                { key: Jurisdiction, value: input.jurisdiction },
+              ],
+            }),
+          }),
+        ),
+        'start',
+      );
     },
 
     /**
      * Sends a command as a Temporal Update and returns the ProjectView after the workflow accepted
-     * it and made its effects durable. The Idempotency-Key is the update id: a retry attaches to the
-     * same update and gets the same result.
+     * it and made its effects durable.
      */
     async execute<K extends CommandName>(
       projectId: string,
-      command: { name: K; payload: CommandPayloads[K] | Record<string, unknown>; actor: Actor; idempotencyKey?: string | undefined },
+      command: { name: K; payload: CommandInputs[K]; actor: Actor; idempotencyKey?: string | undefined },
     ): Promise<ProjectView> {
       const handle = client.workflow.getHandle(projectWorkflowId(projectId));
       try {
         return await call(projectId, () =>
-          handle.executeUpdate(commandUpdate(command.name), {
-            args: [{ ...(command.payload as CommandPayloads[K]), actor: command.actor }],
-            ...(command.idempotencyKey ? { updateId: `${command.actor.keyId}:${command.idempotencyKey}` } : {}),
-          }),
+          runUpdate(command.idempotencyKey ? `${command.actor.keyId}:${command.idempotencyKey}` : undefined, (updateId, attempt) =>
+            handle.executeUpdate(commandUpdate(command.name), {
+              args: [{ payload: command.payload, actor: command.actor, attempt }],
+              ...(updateId ? { updateId } : {}),
+            }),
+          ),
           'update',
         );
       } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) throw rejectionToProblem(err.cause);
         if (err instanceof ApiError && err.code === 'not_found') {
           // The workflow may exist but be closed (rejected, terminated, decommissioned).
           const closed = await call(projectId, () => handle.query(viewQuery), 'query').catch(() => undefined);
@@ -135,6 +175,8 @@ export type ProjectGateway = ReturnType<typeof createProjectGateway>;
 
 const TITLES: Record<number, string> = {
   400: 'Validation failed',
+  500: 'Not stored',
+  503: 'Service unavailable',
   403: 'Forbidden',
   404: 'Not found',
   409: 'Not allowed now',
@@ -145,6 +187,8 @@ const TITLES: Record<number, string> = {
 function rejectionToProblem(failure: ApplicationFailure): ApiError {
   const details = (failure.details?.[0] ?? {}) as Partial<RejectionDetails>;
   const { status: rawStatus, ...extra } = details;
+  const { attempt: _attempt, ...shown } = extra;
   const status = typeof rawStatus === 'number' && TITLES[rawStatus] ? rawStatus : 422;
-  return new ApiError(status as 422, failure.type ?? 'refused', TITLES[status]!, failure.message, extra);
+  const headers: Record<string, string> = status === 503 ? { 'Retry-After': '5' } : {};
+  return new ApiError(status as 422, failure.type ?? 'refused', TITLES[status]!, failure.message, shown, headers);
 }

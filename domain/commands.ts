@@ -3,80 +3,159 @@
  * union. Payloads are the request bodies; path parameters (`:oid`, `:contractNo`, `:cid`, `:rid`)
  * are payload fields. The same commands arrive as Temporal updates and signals.
  */
-import type {
-  ApplicationDocuments,
-  ChangeKind,
-  FundType,
-  IncidentSeverity,
-  RectificationReason,
-  Role,
-  SharingType,
-  TechnicalReviewChecklist,
-} from './types.ts';
+import { z } from 'zod';
+import {
+  calendarDate,
+  contractNo,
+  documentRef,
+  entityId,
+  fen,
+  instant,
+  optionalText,
+  period,
+  positiveFen,
+  requiredText,
+  score,
+  year,
+} from './text.ts';
+import { CHANGE_KINDS, FUND_TYPES, INCIDENT_SEVERITIES, RECTIFICATION_REASONS, ROLES, SHARING_TYPES, type Role } from './types.ts';
 
-export interface CommandPayloads {
-  technicalReview: { decision: 'pass' | 'revise' | 'reject'; opinion: string; checklist: TechnicalReviewChecklist };
-  resubmission: { documents: ApplicationDocuments; note: string };
-  establishment: { decision: 'approve' | 'reject'; approvalNo: string; opinion: string };
-  budget: { fundType: FundType; year: number; amountFen: number; cityShareFen: number; countyShareFen: number };
-  /**
-   * `allocationId` is a core-only extension (not in the API body): which allocation under
-   * publicity the objection is about; by default the most recent one.
-   */
-  publicityObjection: { summary: string; allocationId?: string };
-  publicityObjectionResolution: { oid: string; upheld: boolean; note: string };
-  contract: { contractNo: string; contractor: string; amountFen: number; signedOn: string; documentRef?: string };
-  contractFiling: { contractNo: string; documentRef: string };
-  progressReport: { period: string; spentFen: number; progressPercent: number; summary: string };
-  disbursement: { fundType: FundType; amountFen: number; note: string };
-  changeRequest: {
-    kind: ChangeKind;
-    description: string;
-    budgetDeltaFen?: number;
-    newPlannedCompletionDate?: string;
-  };
-  changeRequestDecision: { cid: string; decision: 'approve' | 'reject'; opinion: string };
-  rectificationOrder: { reason: RectificationReason; description: string; dueOn?: string };
-  rectificationResponse: { rid: string; description: string; evidenceRef: string };
-  rectificationReview: { rid: string; decision: 'accept' | 'reject'; opinion: string };
-  rectificationExtension: { rid: string; dueOn: string; reason: string };
-  termination: { reason: string };
-  withdrawal: { reason: string };
-  catalogEntries: {
-    entries: { code: string; name: string; sharingType: SharingType; updateCycle: string }[];
-  };
-  preliminaryAcceptance: { reportRef: string; completedOn: string };
-  technicalAcceptance: {
-    decision: 'pass' | 'fail';
-    opinion: string;
-    securityControllable: boolean;
+/** Who sends a command (Art. 24-25): the API builds it from the key; a signal brings its own. */
+export const actorSchema = z.object({
+  keyId: requiredText(200),
+  role: z.enum(ROLES),
+  department: requiredText(64).optional(),
+  name: requiredText(200),
+});
+
+/** Art. 8: the four application documents. */
+export const applicationDocuments = z.strictObject({
+  proposal: documentRef,
+  feasibilityStudy: documentRef,
+  preliminaryDesign: documentRef,
+  investmentEstimate: documentRef,
+});
+
+/** Art. 7: the five items of the BDB's technical review. */
+export const TECHNICAL_REVIEW_ITEMS = ['resourceCatalog', 'dataSharing', 'intensiveConstruction', 'cloudDeployment', 'securityControllable'] as const;
+
+/**
+ * The request body of each command, exactly the fields of shared/API.md (unknown fields refused).
+ * One definition: the API validates HTTP bodies with it, the OpenAPI document shows it, and the
+ * workflow checks every Update and signal with it (`COMMAND_SCHEMAS`).
+ */
+export const COMMAND_BODIES = {
+  technicalReview: z.strictObject({
+    decision: z.enum(['pass', 'revise', 'reject']),
+    opinion: optionalText(),
+    checklist: z.strictObject(Object.fromEntries(TECHNICAL_REVIEW_ITEMS.map((k) => [k, z.boolean()])) as Record<(typeof TECHNICAL_REVIEW_ITEMS)[number], z.ZodBoolean>),
+  }),
+  resubmission: z.strictObject({ documents: applicationDocuments, note: optionalText() }),
+  establishment: z.strictObject({ decision: z.enum(['approve', 'reject']), approvalNo: optionalText(64), opinion: optionalText() }),
+  budget: z.strictObject({ fundType: z.enum(FUND_TYPES), year, amountFen: positiveFen, cityShareFen: fen, countyShareFen: fen }),
+  /** `allocationId`: which allocation under publicity the objection is about; by default the latest. */
+  publicityObjection: z.strictObject({ summary: requiredText(), allocationId: entityId.optional() }),
+  publicityObjectionResolution: z.strictObject({ upheld: z.boolean(), note: optionalText() }),
+  contract: z.strictObject({
+    contractNo,
+    contractor: requiredText(200),
+    amountFen: positiveFen,
+    signedOn: calendarDate,
+    documentRef: documentRef.optional(),
+  }),
+  contractFiling: z.strictObject({ documentRef }),
+  progressReport: z.strictObject({ period, spentFen: fen, progressPercent: z.number().min(0).max(100), summary: optionalText() }),
+  disbursement: z.strictObject({ fundType: z.enum(FUND_TYPES), amountFen: positiveFen, note: optionalText() }),
+  changeRequest: z.strictObject({
+    kind: z.enum(CHANGE_KINDS),
+    description: requiredText(),
+    budgetDeltaFen: z.number().int('must be integer fen').min(-1_000_000_000_000).max(1_000_000_000_000).optional(),
+    newPlannedCompletionDate: calendarDate.optional(),
+  }),
+  changeRequestDecision: z.strictObject({ decision: z.enum(['approve', 'reject']), opinion: optionalText() }),
+  rectificationOrder: z.strictObject({ reason: z.enum(RECTIFICATION_REASONS), description: requiredText(), dueOn: calendarDate.optional() }),
+  rectificationResponse: z.strictObject({ description: requiredText(), evidenceRef: documentRef }),
+  rectificationReview: z.strictObject({ decision: z.enum(['accept', 'reject']), opinion: optionalText() }),
+  rectificationExtension: z.strictObject({ dueOn: calendarDate, reason: requiredText() }),
+  termination: z.strictObject({ reason: requiredText() }),
+  withdrawal: z.strictObject({ reason: requiredText() }),
+  catalogEntries: z.strictObject({
+    entries: z
+      .array(
+        z.strictObject({
+          code: requiredText(64),
+          name: requiredText(200),
+          sharingType: z.enum(SHARING_TYPES),
+          updateCycle: requiredText(64),
+        }),
+      )
+      .min(1)
+      .max(500)
+      .refine((entries) => new Set(entries.map((e) => e.code)).size === entries.length, { message: 'has duplicate codes' }),
+  }),
+  preliminaryAcceptance: z.strictObject({ reportRef: documentRef, completedOn: calendarDate }),
+  technicalAcceptance: z.strictObject({
+    decision: z.enum(['pass', 'fail']),
+    opinion: optionalText(),
+    securityControllable: z.boolean(),
     /** 等级保护 level 1-5 (Art. 28). */
-    mlpsLevel?: number | null;
-    cryptoAssessmentPassed: boolean;
-  };
-  completionAcceptance: { decision: 'pass' | 'fail'; opinion: string };
-  completionReport: { reportRef: string };
-  omReview: { year: number; approvedFen: number; opinion: string };
-  evaluation: {
-    year: number;
-    fundUseScore: number;
-    outputScore: number;
-    effectScore: number;
-    satisfactionScore: number;
-    sharingCompliant: boolean;
-    summary: string;
-  };
-  securityIncident: { occurredAt: string; severity: IncidentSeverity; description: string; handling: string };
-  securityDrill: { heldOn: string; scenario: string; summary: string };
-  decommission: { reason: string };
-}
+    mlpsLevel: z.number().int().min(1).max(5),
+    cryptoAssessmentPassed: z.boolean(),
+  }),
+  completionAcceptance: z.strictObject({ decision: z.enum(['pass', 'fail']), opinion: optionalText() }),
+  completionReport: z.strictObject({ reportRef: documentRef }),
+  omReview: z.strictObject({ year, approvedFen: fen, opinion: optionalText() }),
+  evaluation: z.strictObject({
+    year,
+    fundUseScore: score,
+    outputScore: score,
+    effectScore: score,
+    satisfactionScore: score,
+    sharingCompliant: z.boolean(),
+    summary: optionalText(),
+  }),
+  securityIncident: z.strictObject({
+    occurredAt: instant,
+    severity: z.enum(INCIDENT_SEVERITIES),
+    description: requiredText(),
+    handling: requiredText(),
+  }),
+  securityDrill: z.strictObject({ heldOn: calendarDate, scenario: requiredText(500), summary: optionalText() }),
+  decommission: z.strictObject({ reason: requiredText() }),
+};
 
-export type CommandName = keyof CommandPayloads;
+export type CommandName = keyof typeof COMMAND_BODIES;
+
+/**
+ * Path parameters of shared/API.md (`:oid`, `:contractNo`, `:cid`, `:rid`) that become payload
+ * fields of the command.
+ */
+export const COMMAND_PATH_FIELDS = {
+  publicityObjectionResolution: { oid: entityId },
+  contractFiling: { contractNo },
+  changeRequestDecision: { cid: entityId },
+  rectificationResponse: { rid: entityId },
+  rectificationReview: { rid: entityId },
+  rectificationExtension: { rid: entityId },
+} satisfies Partial<Record<CommandName, Record<string, z.ZodType>>>;
+
+type PathFields<K extends CommandName> = K extends keyof typeof COMMAND_PATH_FIELDS ? (typeof COMMAND_PATH_FIELDS)[K] : {};
+
+/** The whole payload of each command: its body plus its path fields (what Updates and signals carry). */
+export const COMMAND_SCHEMAS = Object.fromEntries(
+  (Object.keys(COMMAND_BODIES) as CommandName[]).map((name) => [
+    name,
+    COMMAND_BODIES[name].extend((COMMAND_PATH_FIELDS as Record<string, Record<string, z.ZodType>>)[name] ?? {}),
+  ]),
+) as { [K in CommandName]: z.ZodObject<(typeof COMMAND_BODIES)[K]['shape'] & PathFields<K>, z.core.$strict> };
+
+/** A command's payload after validation (defaults applied, text trimmed). */
+export type CommandPayloads = { [K in CommandName]: z.output<(typeof COMMAND_SCHEMAS)[K]> };
+
+/** A command's payload as a client sends it (optional texts may be absent). */
+export type CommandInputs = { [K in CommandName]: z.input<(typeof COMMAND_SCHEMAS)[K]> };
 
 export type Command = { [K in CommandName]: { name: K; payload: CommandPayloads[K] } }[CommandName];
-
-/** The command of one name. */
-export type CommandOf<K extends CommandName> = { name: K; payload: CommandPayloads[K] };
 
 /** Each command and the role(s) shared/API.md gives it; `admin` makes no business decisions. */
 export const COMMAND_ROLES = {
@@ -113,7 +192,7 @@ export const COMMAND_ROLES = {
 
 export const COMMAND_NAMES = Object.keys(COMMAND_ROLES) as CommandName[];
 
-/** The API path segment of each command, used as the `action` of audit entries and decisions. */
+/** The name of each command on the audit trail and in the decisions (`action`), kebab-case. */
 export const COMMAND_ACTIONS: Record<CommandName, string> = {
   technicalReview: 'technical-review',
   resubmission: 'resubmission',

@@ -5,13 +5,14 @@
  * suspension and termination.
  */
 import { maxDate, maxPeriod, nextQuarter, quarterEnd, quarterOf, shanghaiDate } from './dates.ts';
-import type { Effect, FundMovement, NotifyEffect } from './effects.ts';
+import type { Effect, NotifyEffect } from './effects.ts';
 import { Rejection } from './errors.ts';
 import type { DeadlineRecord, ProjectState } from './state.ts';
 import { openDeadline, openDeadlines, pendingActions } from './view.ts';
 import {
   FUND_TYPES,
   type Bucket,
+  type MovementKind,
   type Actor,
   type AllocationRecord,
   type DeadlineKind,
@@ -34,6 +35,23 @@ const BUCKET_FIELD: Record<Bucket, keyof FundBalance> = {
   disbursed: 'disbursedFen',
   cancelled: 'cancelledFen',
 };
+
+/** The article behind each kind of fund movement, for the ledger row finance reads. */
+function articleOf(kind: MovementKind, reason: string | null): string {
+  switch (kind) {
+    case 'allocate':
+      return 'Art. 10, 12';
+    case 'publish':
+      return 'Art. 11';
+    case 'disburse':
+      return 'Art. 10';
+    case 'freeze':
+    case 'unfreeze':
+      return reason === 'completion-report' ? 'Art. 21' : 'Art. 22';
+    case 'cancel':
+      return 'Art. 22';
+  }
+}
 
 export class Ctx {
   readonly effects: Effect[] = [];
@@ -68,15 +86,29 @@ export class Ctx {
   // --- records and effects ----------------------------------------------------------------------
 
   /** Art. 24-25: every accepted change is traced to who, what and when. */
-  audit(action: string, detail: Record<string, unknown>, actor: Actor = this.actor): void {
-    this.effects.push({ type: 'audit', action, actor, at: this.now, detail });
+  audit(action: string, detail: Record<string, unknown>, actor: Actor = this.actor, at: string = this.now): void {
+    this.effects.push({ type: 'audit', eventId: this.nextEventId('audit'), action, actor, at, detail });
   }
 
   notify(role: Role, kind: string, detail: string, dueAt?: string | null): void {
-    const effect: NotifyEffect = { type: 'notify', recipient: { role }, kind, detail };
+    const effect: NotifyEffect = {
+      type: 'notify',
+      eventId: this.nextEventId('notify'),
+      projectId: this.s.input.id,
+      recipient: { role },
+      kind,
+      detail,
+      dueAt: dueAt ?? null,
+      at: this.now,
+    };
     if (role === 'department') effect.recipient.department = this.s.input.department;
-    if (dueAt) effect.dueAt = dueAt;
     this.effects.push(effect);
+  }
+
+  /** Audit and notification events are numbered in the state, so a retried write reuses the id. */
+  private nextEventId(kind: 'audit' | 'notify'): string {
+    this.s.seq.event += 1;
+    return `${this.s.input.id}:${kind}:${this.s.seq.event}`;
   }
 
   decision(action: string, decision?: string, opinion?: string): void {
@@ -138,7 +170,7 @@ export class Ctx {
 
   /** Books one movement on the balances and emits it with its idempotency key. */
   move(
-    kind: FundMovement['kind'],
+    kind: MovementKind,
     fundType: FundType,
     amountFen: number,
     from: Bucket | null,
@@ -158,6 +190,8 @@ export class Ctx {
     this.s.seq.movement += 1;
     const sequence = this.s.seq.movement;
     const projectId = this.s.input.id;
+    const allocation = opts.allocationId ? this.s.allocations.find((a) => a.id === opts.allocationId) : undefined;
+    const shares = kind === 'allocate' && allocation !== undefined;
     this.effects.push({
       type: 'fundMovement',
       movement: {
@@ -170,7 +204,13 @@ export class Ctx {
         from,
         to,
         allocationId: opts.allocationId ?? null,
+        // Art. 12: the city and county shares of an allocation, on its ledger row.
+        cityShareFen: shares ? allocation.cityShareFen : null,
+        countyShareFen: shares ? allocation.countyShareFen : null,
+        year: allocation?.year ?? null,
         reason: opts.reason ?? null,
+        article: articleOf(kind, opts.reason ?? null),
+        actor: this.actor,
         at: this.now,
       },
     });

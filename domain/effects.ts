@@ -24,10 +24,10 @@ export interface DeadlineStart {
 }
 
 /**
- * One booking (shared/DOMAIN.md "Money"): allocate (→ held), publish (held → available), disburse
- * (available → disbursed), freeze / unfreeze (available ↔ frozen), cancel (held/available/frozen →
- * cancelled). `key` is deterministic (`${projectId}:${sequence}:${kind}:${fundType}`), so a retried
- * ledger activity books it exactly once.
+ * One booking (shared/DOMAIN.md "Money"), complete as the ledger stores it: who caused it, the
+ * article behind it and, for an allocation, its year and city/county shares (Art. 12).
+ * `key` is deterministic (`${projectId}:${sequence}:${kind}:${fundType}`), so a retried write books
+ * it exactly once.
  */
 export interface FundMovement {
   key: string;
@@ -39,24 +39,39 @@ export interface FundMovement {
   from: Bucket | null;
   to: Bucket;
   allocationId: string | null;
+  /** Art. 12: the shares of an allocation; null for every other movement. */
+  cityShareFen: number | null;
+  countyShareFen: number | null;
+  /** The budget year of the allocation the money belongs to, when there is one. */
+  year: number | null;
   reason: string | null;
+  /** The article of the measures behind the movement, for the ledger row finance reads. */
+  article: string;
+  /** The command's actor, or the system for a deadline's consequence. */
+  actor: Actor;
   at: string;
 }
 
-export interface NotifyEffect {
-  type: 'notify';
-  recipient: { role: Role; department?: string };
-  kind: string;
-  detail: string;
-  dueAt?: string;
-}
-
+/** An entry of the project's audit trail (Art. 24-25); `eventId` makes its append idempotent. */
 export interface AuditEffect {
   type: 'audit';
+  eventId: string;
   action: string;
   actor: Actor;
   at: string;
   detail: Record<string, unknown>;
+}
+
+/** A notification for the outbox (recipient role, and department for a department). */
+export interface NotifyEffect {
+  type: 'notify';
+  eventId: string;
+  projectId: string;
+  recipient: { role: Role; department?: string };
+  kind: string;
+  detail: string;
+  dueAt: string | null;
+  at: string;
 }
 
 export type Effect =
@@ -72,4 +87,54 @@ export interface DeadlineEvent {
   ref?: string;
   event: 'remind' | 'due';
   at: string;
+}
+
+/** An audit-trail row as it is appended (activities/audit.ts). */
+export type AuditEntry = Omit<AuditEffect, 'type'>;
+
+/** A notification as the outbox stores it. */
+export type NotificationEntry = Omit<NotifyEffect, 'type'>;
+
+/** A fund movement as the ledger books it (activities/ledger.ts). */
+export interface LedgerMovement {
+  idempotencyKey: string;
+  projectId: string;
+  fundType: FundType;
+  kind: MovementKind;
+  amountFen: number;
+  from: Bucket | null;
+  to: Bucket;
+  cityShareFen?: number | null;
+  countyShareFen?: number | null;
+  year?: number | null;
+  reason: string;
+  article?: string | null;
+  actor: Actor;
+  /** ISO instant of the decision that caused it. */
+  at: string;
+}
+
+/** What one change writes, in order: audit entries, ledger movements, notifications. */
+export interface Writes {
+  audit: AuditEntry[];
+  movements: LedgerMovement[];
+  notifications: NotificationEntry[];
+}
+
+/** Sorts a change's effects into the rows they write (deadline starts write nothing themselves). */
+export function writesOf(effects: readonly Effect[]): Writes {
+  const writes: Writes = { audit: [], movements: [], notifications: [] };
+  for (const effect of effects) {
+    if (effect.type === 'audit') {
+      const { type: _type, ...entry } = effect;
+      writes.audit.push(entry);
+    } else if (effect.type === 'notify') {
+      const { type: _type, ...entry } = effect;
+      writes.notifications.push(entry);
+    } else if (effect.type === 'fundMovement') {
+      const { key, sequence: _sequence, allocationId: _allocationId, reason, ...m } = effect.movement;
+      writes.movements.push({ ...m, idempotencyKey: key, reason: reason ?? m.kind });
+    }
+  }
+  return writes;
 }

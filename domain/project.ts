@@ -5,26 +5,45 @@
  * measures (晋市政办〔2019〕44号) in ./rules.ts and ./context.ts.
  *
  * The state is one JSON object (`project.state`), carried across continue-as-new with
- * `Project.restore(state)`. Commands run on a copy that is committed only when nothing was
- * refused, so a refused command never changes the state.
+ * `Project.restore(state)`. Every change is prepared on a copy (`prepare`, `prepareStart`,
+ * `prepareDue`) that carries the new state and its complete effects; the workflow commits it
+ * (`commit`) only once the effects are durable, so a refused command — or one whose effects the
+ * database could not store — never changes the state ("durable before visible").
  */
-import { COMMAND_ACTIONS, COMMAND_NAMES, COMMAND_ROLES, type Command, type CommandName } from './commands.ts';
+import { actorSchema, COMMAND_ACTIONS, COMMAND_NAMES, COMMAND_ROLES, COMMAND_SCHEMAS, type Command, type CommandName } from './commands.ts';
 import { Ctx } from './context.ts';
 import { isInstant, isBefore, laterInstant, shanghaiDate } from './dates.ts';
 import { SYSTEM_ACTOR, type DeadlineEvent, type DeadlineStart, type Effect } from './effects.ts';
+import { issuesOf } from './validation.ts';
 import { Rejection } from './errors.ts';
 import { HANDLERS, expire, remind } from './rules.ts';
 import { cloneState, initialState, STATE_SCHEMA, type ProjectState } from './state.ts';
-import { TERMINAL_STAGES, ROLES, type Actor, type PendingAction, type ProjectInput, type ProjectReadModel, type ProjectView, type Stage } from './types.ts';
+import { TERMINAL_STAGES, ROLES, type Actor, type PendingAction, type ProjectInput, type ProjectReadModel, type ProjectView } from './types.ts';
 import { pendingActions, projectView, readModel } from './view.ts';
 
-export { COMMAND_ACTIONS, COMMAND_NAMES, COMMAND_ROLES, type Command, type CommandName, type CommandOf, type CommandPayloads } from './commands.ts';
-export { SYSTEM_ACTOR, type DeadlineEvent, type DeadlineStart, type Effect, type FundMovement } from './effects.ts';
-export { Rejection, isRejection } from './errors.ts';
-export type { DeadlineRecord, ProjectState } from './state.ts';
 
 function assertInstant(now: string): void {
   if (!isInstant(now)) throw new Error(`now must be an ISO instant, got ${String(now)}`);
+}
+
+/** Who a rejected signal is recorded against when it names no valid actor. */
+const UNKNOWN_ACTOR: Actor = { keyId: 'unknown', role: 'admin', name: 'unknown (signal without a valid actor)' };
+
+/** A prepared change: the state it leads to and its effects, committed only once they are durable. */
+export interface Change {
+  readonly state: ProjectState;
+  readonly effects: Effect[];
+}
+
+/** Records the instants the calendar activity computed for a deadline started by a change. */
+export function scheduleDeadline(change: Change, id: string, dates: { dueAt: string; remindAt?: string | null }): void {
+  if (!isInstant(dates.dueAt) || (dates.remindAt != null && !isInstant(dates.remindAt))) {
+    throw new Rejection(400, 'validation_failed', 'dueAt and remindAt must be ISO instants.');
+  }
+  const d = change.state.deadlines.find((x) => x.id === id);
+  if (!d) throw new Rejection(404, 'not_found', `No deadline ${id}.`);
+  d.dueAt = dates.dueAt;
+  d.remindAt = dates.remindAt ?? null;
 }
 
 export class Project {
@@ -41,51 +60,67 @@ export class Project {
     return new Project(state);
   }
 
-  /** The whole state, plain JSON (do not mutate; pass it to continue-as-new). */
+  /** The whole committed state, plain JSON (do not mutate; pass it to continue-as-new). */
   get state(): ProjectState {
     return this.s;
   }
 
-  get id(): string {
-    return this.s.input.id;
-  }
-
-  get currentStage(): Stage {
-    return this.s.stage;
-  }
-
-  get version(): number {
-    return this.s.version;
+  /** True once the application's own effects are committed (the project exists for everyone). */
+  get started(): boolean {
+    return this.s.started;
   }
 
   isTerminal(): boolean {
     return TERMINAL_STAGES.has(this.s.stage);
   }
 
-  // --- commands -------------------------------------------------------------------------------
-
-  /** Throws the Rejection `apply` would throw; never changes anything (Update validators). */
-  check(command: Command, actor: Actor, now: string): void {
-    this.run(cloneState(this.s), command, actor, now);
+  /** Makes a prepared change the committed state (after its effects are durable). */
+  commit(change: Change): void {
+    this.s = change.state;
   }
 
-  /** Checks, then applies the command; returns the effects for the workflow to carry out. */
-  apply(command: Command, actor: Actor, now: string): Effect[] {
+  // --- commands -------------------------------------------------------------------------------
+
+  /** Throws the Rejection `prepare` would throw; never changes anything (Update validators). */
+  check(command: Command, actor: Actor, now: string): void {
+    this.prepare(command, actor, now);
+  }
+
+  /** Validates the command against its schema and the rules; the change it would make, uncommitted. */
+  prepare(command: Command, actor: Actor, now: string): Change {
+    assertInstant(now);
     const draft = cloneState(this.s);
     const effects = this.run(draft, command, actor, now);
-    this.commit(draft, now);
-    return effects;
+    this.advance(draft, now);
+    return { state: draft, effects };
+  }
+
+  /** Checks and commits at once (the core's own tests; the workflow commits after persisting). */
+  apply(command: Command, actor: Actor, now: string): Effect[] {
+    const change = this.prepare(command, actor, now);
+    this.commit(change);
+    return change.effects;
+  }
+
+  /** A signal the core refused, recorded as rejected on the audit trail (Art. 24-25); state unchanged otherwise. */
+  prepareRejection(name: CommandName, actor: Actor, reason: string, now: string): Change {
+    assertInstant(now);
+    const draft = cloneState(this.s);
+    // A signal's own actor may be the very thing that is wrong: then it is recorded as unknown.
+    const known = actorSchema.safeParse(actor).success ? actor : UNKNOWN_ACTOR;
+    const ctx = new Ctx(draft, known, now);
+    ctx.audit(`${COMMAND_ACTIONS[name]}-rejected`, { signal: name, reason });
+    return { state: draft, effects: ctx.effects };
   }
 
   private run(draft: ProjectState, command: Command, actor: Actor, now: string): Effect[] {
-    assertInstant(now);
     const name = (command as { name?: unknown } | null)?.name;
     if (typeof name !== 'string' || !(COMMAND_NAMES as string[]).includes(name)) {
       throw new Rejection(400, 'validation_failed', `Unknown command ${String(name)}.`, { errors: [{ path: 'name', message: 'unknown command' }] });
     }
     const commandName = name as CommandName;
     // shared/DOMAIN.md "Actors": each command has exactly the role(s) of shared/API.md; admin none.
-    if (!actor || !(ROLES as readonly string[]).includes(actor.role) || !(COMMAND_ROLES[commandName] as readonly string[]).includes(actor.role)) {
+    if (!actorSchema.safeParse(actor).success || !(ROLES as readonly string[]).includes(actor.role) || !(COMMAND_ROLES[commandName] as readonly string[]).includes(actor.role)) {
       throw new Rejection(403, 'forbidden', `Role ${String(actor?.role)} may not ${COMMAND_ACTIONS[commandName]}.`);
     }
     // A department acts on its own department's projects only.
@@ -94,50 +129,40 @@ export class Project {
     }
     const ctx = new Ctx(draft, actor, now);
     if (TERMINAL_STAGES.has(draft.stage)) throw ctx.invalidTransition(`The project is ${draft.stage}.`);
-    (HANDLERS[commandName] as (ctx: Ctx, payload: unknown) => void)(ctx, command.payload);
+    // One schema per command (domain/commands.ts): the same check for Updates, signals and the API.
+    const parsed = COMMAND_SCHEMAS[commandName].safeParse(command.payload);
+    if (!parsed.success) {
+      const errors = issuesOf(parsed.error);
+      throw new Rejection(400, 'validation_failed', `Invalid payload: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
+    }
+    const payload = parsed.data;
     // Art. 24-25: one audit entry per accepted command, first.
-    return [
-      { type: 'audit', action: COMMAND_ACTIONS[commandName], actor, at: now, detail: { payload: cloneState(command.payload) } },
-      ...ctx.effects,
-    ];
+    ctx.audit(COMMAND_ACTIONS[commandName], { payload: cloneState(payload) });
+    (HANDLERS[commandName] as (ctx: Ctx, payload: unknown) => void)(ctx, payload);
+    return ctx.effects;
   }
 
-  private commit(draft: ProjectState, now: string): void {
+  private advance(draft: ProjectState, now: string): void {
     draft.version = this.s.version + 1;
     draft.lastNow = laterInstant(draft.lastNow, now);
-    this.s = draft;
   }
 
   // --- deadlines ------------------------------------------------------------------------------
 
-  /** Records the instants the calendar activity computed for a started deadline. */
+  /** Records a started deadline's instants and commits (the core's own tests). */
   setDeadlineDates(id: string, dates: { dueAt: string; remindAt?: string | null }): void {
-    if (!isInstant(dates.dueAt) || (dates.remindAt != null && !isInstant(dates.remindAt))) {
-      throw new Rejection(400, 'validation_failed', 'dueAt and remindAt must be ISO instants.');
-    }
-    const draft = cloneState(this.s);
-    const d = draft.deadlines.find((x) => x.id === id);
-    if (!d) throw new Rejection(404, 'not_found', `No deadline ${id}.`);
-    d.dueAt = dates.dueAt;
-    d.remindAt = dates.remindAt ?? null;
-    draft.version = this.s.version + 1;
-    this.s = draft;
+    const change: Change = { state: cloneState(this.s), effects: [] };
+    scheduleDeadline(change, id, dates);
+    change.state.version = this.s.version + 1;
+    this.commit(change);
   }
 
   /** Open deadlines with their next wake instant (reminder, else due), earliest first. */
   deadlineEvents(): DeadlineEvent[] {
-    const events: DeadlineEvent[] = [];
-    for (const d of this.s.deadlines) {
-      if (d.status !== 'open' || d.dueAt === null) continue;
-      const remindFirst = d.remindAt !== null && !d.reminded && isBefore(d.remindAt, d.dueAt);
-      const e: DeadlineEvent = { deadlineId: d.id, kind: d.kind, event: remindFirst ? 'remind' : 'due', at: remindFirst ? d.remindAt! : d.dueAt };
-      if (d.ref !== null) e.ref = d.ref;
-      events.push(e);
-    }
-    return events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    return deadlineEvents(this.s);
   }
 
-  /** Deadlines still waiting for their dates (e.g. after a restart before the activity answered). */
+  /** Deadlines still waiting for their dates (states carried over from before durable-before-visible). */
   unscheduledDeadlines(): DeadlineStart[] {
     return this.s.deadlines
       .filter((d) => d.dueAt === null && d.status !== 'cancelled')
@@ -149,37 +174,44 @@ export class Project {
   }
 
   /**
-   * A deadline timer fired. Idempotent: an unknown, closed or unscheduled deadline, an early
-   * fire, or a reminder already sent changes nothing and returns no effects.
+   * Every reminder and due event whose instant is not after `now`, earliest first, on one draft;
+   * null when none is due. Idempotent: a closed deadline or a reminder already sent fires nothing.
    */
-  fire(deadlineId: string, event: 'remind' | 'due', now: string): Effect[] {
+  prepareDue(now: string): Change | null {
     assertInstant(now);
-    const current = this.s.deadlines.find((x) => x.id === deadlineId);
-    if (!current || current.status !== 'open' || current.dueAt === null) return [];
-    if (event === 'remind' && (current.reminded || current.remindAt === null || isBefore(now, current.remindAt))) return [];
-    if (event === 'due' && isBefore(now, current.dueAt)) return [];
     const draft = cloneState(this.s);
-    const d = draft.deadlines.find((x) => x.id === deadlineId)!;
-    const ctx = new Ctx(draft, SYSTEM_ACTOR, now);
-    if (event === 'remind') remind(ctx, d);
-    else expire(ctx, d);
-    this.commit(draft, now);
-    return ctx.effects;
-  }
-
-  /**
-   * Fires every reminder and due event whose instant is not after `now`, earliest first, until
-   * none is left (convenience for the workflow's timer loop).
-   */
-  fireDue(now: string): Effect[] {
     const effects: Effect[] = [];
     const nowMs = Date.parse(now);
+    let fired = false;
     for (let guard = 0; guard < 10_000; guard++) {
-      const next = this.deadlineEvents().find((e) => Date.parse(e.at) <= nowMs);
+      const next = deadlineEvents(draft).find((e) => Date.parse(e.at) <= nowMs);
       if (!next) break;
-      effects.push(...this.fire(next.deadlineId, next.event, now));
+      fired = true;
+      effects.push(...fireOn(draft, next.deadlineId, next.event, now));
     }
+    if (!fired) return null;
+    this.advance(draft, now);
+    return { state: draft, effects };
+  }
+
+  /** One timer event, committed at once (the core's own tests). */
+  fire(deadlineId: string, event: 'remind' | 'due', now: string): Effect[] {
+    assertInstant(now);
+    const draft = cloneState(this.s);
+    const before = JSON.stringify(draft);
+    const effects = fireOn(draft, deadlineId, event, now);
+    if (effects.length === 0 && JSON.stringify(draft) === before) return [];
+    this.advance(draft, now);
+    this.commit({ state: draft, effects });
     return effects;
+  }
+
+  /** Fires everything due up to `now` and commits (the core's own tests). */
+  fireDue(now: string): Effect[] {
+    const change = this.prepareDue(now);
+    if (!change) return [];
+    this.commit(change);
+    return change.effects;
   }
 
   /** The earliest instant a deadline needs the workflow awake (reminder or due), or null. */
@@ -187,33 +219,35 @@ export class Project {
     return this.deadlineEvents()[0]?.at ?? null;
   }
 
-  // --- workflow conveniences ------------------------------------------------------------------
+  // --- the application ------------------------------------------------------------------------
 
   /**
    * The application's own effects, once per project (audit of the application, the BDB notified
-   * that a technical review awaits it); later calls return [].
+   * that a technical review awaits it); null once the project has started.
    */
-  start(now: string): Effect[] {
+  prepareStart(now: string): Change | null {
     assertInstant(now);
-    if (this.s.started) return [];
-    this.s.started = true;
-    const i = this.s.input;
-    return [
-      {
-        type: 'audit',
-        action: 'application',
-        actor: i.createdBy,
-        at: i.createdAt,
-        detail: { title: i.title, kind: i.kind, department: i.department, jurisdiction: i.jurisdiction, year: i.year, annualPlanItem: i.annualPlanItem, estimate: i.estimate, policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version } },
-      },
-      { type: 'notify', recipient: { role: 'bdb' }, kind: 'technical-review', detail: `New application ${i.id}: ${i.title} (Art. 7 technical review).` },
-    ];
+    if (this.s.started) return null;
+    const draft = cloneState(this.s);
+    draft.started = true;
+    const i = draft.input;
+    const ctx = new Ctx(draft, i.createdBy, now);
+    ctx.audit(
+      'application',
+      { title: i.title, kind: i.kind, department: i.department, jurisdiction: i.jurisdiction, year: i.year, annualPlanItem: i.annualPlanItem, estimate: i.estimate, policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version } },
+      i.createdBy,
+      i.createdAt,
+    );
+    ctx.notify('bdb', 'technical-review', `New application ${i.id}: ${i.title} (Art. 7 technical review).`);
+    return { state: draft, effects: ctx.effects };
   }
 
-  /** A fresh number for audit/notification event ids, kept in the state across continue-as-new. */
-  nextEventNumber(): number {
-    this.s.seq.event += 1;
-    return this.s.seq.event;
+  /** prepareStart and commit (the core's own tests); [] once started. */
+  start(now: string): Effect[] {
+    const change = this.prepareStart(now);
+    if (!change) return [];
+    this.commit(change);
+    return change.effects;
   }
 
   /**
@@ -224,7 +258,7 @@ export class Project {
     assertInstant(now);
     const year = Number(shanghaiDate(now).slice(0, 4));
     if (year <= this.s.runYear) return false;
-    this.s.runYear = year;
+    this.s = { ...this.s, runYear: year };
     return true;
   }
 
@@ -242,4 +276,29 @@ export class Project {
   readModel(): ProjectReadModel {
     return readModel(this.s);
   }
+}
+
+/** Open, scheduled deadlines of a state with their next wake instant, earliest first. */
+function deadlineEvents(s: ProjectState): DeadlineEvent[] {
+  const events: DeadlineEvent[] = [];
+  for (const d of s.deadlines) {
+    if (d.status !== 'open' || d.dueAt === null) continue;
+    const remindFirst = d.remindAt !== null && !d.reminded && isBefore(d.remindAt, d.dueAt);
+    const e: DeadlineEvent = { deadlineId: d.id, kind: d.kind, event: remindFirst ? 'remind' : 'due', at: remindFirst ? d.remindAt! : d.dueAt };
+    if (d.ref !== null) e.ref = d.ref;
+    events.push(e);
+  }
+  return events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/** A timer event on a draft: the reminder or the consequence of the deadline (rules.ts). */
+function fireOn(draft: ProjectState, deadlineId: string, event: 'remind' | 'due', now: string): Effect[] {
+  const d = draft.deadlines.find((x) => x.id === deadlineId);
+  if (!d || d.status !== 'open' || d.dueAt === null) return [];
+  if (event === 'remind' && (d.reminded || d.remindAt === null || isBefore(now, d.remindAt))) return [];
+  if (event === 'due' && isBefore(now, d.dueAt)) return [];
+  const ctx = new Ctx(draft, SYSTEM_ACTOR, now);
+  if (event === 'remind') remind(ctx, d);
+  else expire(ctx, d);
+  return ctx.effects;
 }

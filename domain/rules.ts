@@ -1,11 +1,12 @@
 /**
  * The rules of 晋市政办〔2019〕44号, one handler per command and one consequence per deadline kind.
- * Every handler first validates, then refuses (throws Rejection) and only then changes the draft
- * state, citing its article. Order of refusals: 400 payload → 409 stage → 404 id → 422 business.
+ * Every payload reaching a handler has passed its schema (COMMAND_SCHEMAS, checked by Project.run);
+ * a handler first refuses (throws Rejection) and only then changes the draft state, citing its
+ * article. Order of refusals: 400 payload → 409 stage → 404 id → 422 business.
  */
-import type { CommandName, CommandPayloads } from './commands.ts';
+import { TECHNICAL_REVIEW_ITEMS, type CommandName, type CommandPayloads } from './commands.ts';
 import type { Ctx } from './context.ts';
-import { isCalendarDate, isInstant, isPeriod, quarterStart } from './dates.ts';
+import { quarterStart } from './dates.ts';
 import { Rejection } from './errors.ts';
 import type { DeadlineRecord } from './state.ts';
 import { latestEvaluation, omAllocatedForYear, openDeadline, openDeadlines, unfundedBudgetIncrease } from './view.ts';
@@ -19,61 +20,10 @@ import {
   type TechnicalReviewChecklist,
 } from './types.ts';
 
-// --- payload validation (the API validates with zod; signals reach the core unvalidated) -------
-
-type Check = (value: unknown) => string | null;
-
-const text: Check = (v) => (typeof v === 'string' && v.length <= 10_000 ? null : 'must be a string');
-const ref: Check = (v) => (typeof v === 'string' && v.trim().length > 0 && v.length <= 2048 ? null : 'must be a non-empty string');
-const bool: Check = (v) => (typeof v === 'boolean' ? null : 'must be a boolean');
-const date: Check = (v) => (isCalendarDate(v) ? null : 'must be a calendar date YYYY-MM-DD');
-const instant: Check = (v) => (isInstant(v) ? null : 'must be an ISO 8601 instant');
-const int =
-  (min: number, max = Number.MAX_SAFE_INTEGER): Check =>
-  (v) =>
-    Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max ? null : `must be an integer ${min}..${max}`;
-const fen = int(0);
-const positiveFen = int(1);
-const year = int(2000, 2100);
-const score = int(0, 100);
-const percent: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100 ? null : 'must be a number 0..100');
-const oneOf =
-  (values: readonly string[]): Check =>
-  (v) =>
-    typeof v === 'string' && values.includes(v) ? null : `must be one of ${values.join(', ')}`;
-const optional =
-  (check: Check): Check =>
-  (v) =>
-    v === undefined || v === null ? null : check(v);
-const object =
-  (spec: Record<string, Check>): Check =>
-  (v) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'must be an object';
-    const bad = Object.entries(spec).find(([k, check]) => check((v as Record<string, unknown>)[k]) !== null);
-    return bad ? `${bad[0]} ${bad[1]((v as Record<string, unknown>)[bad[0]])}` : null;
-  };
-
-function validate(payload: unknown, spec: Record<string, Check>): void {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new Rejection(400, 'validation_failed', 'The payload must be an object.', { errors: [{ path: 'payload', message: 'must be an object' }] });
-  }
-  const errors: { path: string; message: string }[] = [];
-  for (const [key, check] of Object.entries(spec)) {
-    const message = check((payload as Record<string, unknown>)[key]);
-    if (message !== null) errors.push({ path: key, message });
-  }
-  if (errors.length > 0) {
-    throw new Rejection(400, 'validation_failed', `Invalid payload: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
-  }
-}
-
 const refuse = (code: string, message: string, details: Record<string, unknown> = {}) => new Rejection(422, code, message, details);
 const notFound = (what: string) => new Rejection(404, 'not_found', `No ${what}.`);
 const alreadyExists = (what: string) => new Rejection(409, 'already_exists', `${what} already exists.`);
 
-const CHECKLIST_ITEMS = ['resourceCatalog', 'dataSharing', 'intensiveConstruction', 'cloudDeployment', 'securityControllable'] as const;
-const checklist = object(Object.fromEntries(CHECKLIST_ITEMS.map((k) => [k, bool])));
-const documents = object({ proposal: ref, feasibilityStudy: ref, preliminaryDesign: ref, investmentEstimate: ref });
 
 /** Withdrawal is possible before construction only (shared/DOMAIN.md, brief). */
 const BEFORE_CONSTRUCTION: Stage[] = ['technical_review', 'submitted', 'establishment_review', 'budgeting', 'publicity', 'contracting'];
@@ -88,9 +38,8 @@ type Handler<K extends CommandName> = (ctx: Ctx, p: CommandPayloads[K]) => void;
 
 export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   technicalReview(ctx, p) {
-    validate(p, { decision: oneOf(['pass', 'revise', 'reject']), opinion: text, checklist });
     ctx.requireStage('technical_review');
-    const missing = CHECKLIST_ITEMS.filter((k) => !(p.checklist as TechnicalReviewChecklist)[k]);
+    const missing = TECHNICAL_REVIEW_ITEMS.filter((k) => !(p.checklist as TechnicalReviewChecklist)[k]);
     // Art. 7: the BDB passes a design only if every checklist item (catalogue, sharing, intensive
     // construction, cloud deployment, security & 自主可控) is satisfied.
     if (p.decision === 'pass' && missing.length > 0) {
@@ -121,7 +70,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   resubmission(ctx, p) {
-    validate(p, { documents, note: text });
     ctx.requireStage('submitted');
     // Art. 7-8: the revised application documents go back to the BDB's technical review.
     ctx.s.documents = { ...p.documents };
@@ -131,7 +79,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   establishment(ctx, p) {
-    validate(p, { decision: oneOf(['approve', 'reject']), approvalNo: text, opinion: text });
     // Art. 8: establishment approval (审批立项) requires a passed technical review: the stage is
     // reachable only through a technical review `pass`.
     ctx.requireStage('establishment_review');
@@ -152,7 +99,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   budget(ctx, p) {
-    validate(p, { fundType: oneOf(FUND_TYPES), year, amountFen: positiveFen, cityShareFen: fen, countyShareFen: fen });
     const s = ctx.s;
     const first = p.fundType === 'construction' && s.stage === 'budgeting';
     if (p.fundType === 'construction') {
@@ -234,7 +180,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   publicityObjection(ctx, p) {
-    validate(p, { summary: ref, allocationId: optional(ref) });
     const s = ctx.s;
     let allocation;
     if (p.allocationId) {
@@ -264,7 +209,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   publicityObjectionResolution(ctx, p) {
-    validate(p, { oid: ref, upheld: bool, note: text });
     const s = ctx.s;
     const o = s.objections.find((x) => x.id === p.oid);
     if (!o) throw notFound(`objection ${p.oid}`);
@@ -287,7 +231,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   contract(ctx, p) {
-    validate(p, { contractNo: ref, contractor: ref, amountFen: fen, signedOn: date, documentRef: optional(ref) });
     const s = ctx.s;
     ctx.requireStage('contracting', 'construction');
     if (s.contracts.some((c) => c.contractNo === p.contractNo)) throw alreadyExists(`Contract ${p.contractNo}`);
@@ -315,7 +258,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   contractFiling(ctx, p) {
-    validate(p, { contractNo: ref, documentRef: ref });
     const c = ctx.s.contracts.find((x) => x.contractNo === p.contractNo);
     if (!c) throw notFound(`contract ${p.contractNo}`);
     if (c.filedAt !== null) throw ctx.invalidTransition(`Contract ${c.contractNo} is already filed.`);
@@ -329,7 +271,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   progressReport(ctx, p) {
-    validate(p, { period: (v) => (isPeriod(v) ? null : 'must be a quarter like 2026Q3'), spentFen: fen, progressPercent: percent, summary: text });
     const s = ctx.s;
     // Art. 16: the department reports progress and fund use periodically during construction.
     ctx.requireStage('construction');
@@ -344,7 +285,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   disbursement(ctx, p) {
-    validate(p, { fundType: oneOf(FUND_TYPES), amountFen: positiveFen, note: text });
     const balance = ctx.s.funds[p.fundType];
     // Art. 22: no disbursement while funds are suspended.
     if (ctx.s.funds.suspended) throw new Rejection(409, 'funds_suspended', 'Art. 22: funds are suspended until the rectification is accepted.');
@@ -356,7 +296,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   changeRequest(ctx, p) {
-    validate(p, { kind: oneOf(CHANGE_KINDS), description: ref, budgetDeltaFen: optional(int(Number.MIN_SAFE_INTEGER)), newPlannedCompletionDate: optional(date) });
     const s = ctx.s;
     // Art. 17: major changes during construction need a change request assessed by the BDB.
     ctx.requireStage(...CHANGE_STAGES);
@@ -388,7 +327,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   changeRequestDecision(ctx, p) {
-    validate(p, { cid: ref, decision: oneOf(['approve', 'reject']), opinion: text });
     const s = ctx.s;
     const c = s.changeRequests.find((x) => x.id === p.cid);
     if (!c) throw notFound(`change request ${p.cid}`);
@@ -415,7 +353,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   rectificationOrder(ctx, p) {
-    validate(p, { reason: oneOf(RECTIFICATION_REASONS), description: ref, dueOn: optional(date) });
     const dueOn = p.dueOn ?? null;
     if (dueOn !== null && dueOn < ctx.today) throw refuse('due_date_past', 'The rectification date has passed already.');
     // Art. 22: violations lead to a rectification order with a deadline (bdb or approval).
@@ -423,7 +360,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   rectificationResponse(ctx, p) {
-    validate(p, { rid: ref, description: ref, evidenceRef: ref });
     const r = ctx.s.rectifications.find((x) => x.id === p.rid);
     if (!r) throw notFound(`rectification order ${p.rid}`);
     // Art. 22: the department responds; the issuer then accepts or rejects.
@@ -434,7 +370,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   rectificationReview(ctx, p) {
-    validate(p, { rid: ref, decision: oneOf(['accept', 'reject']), opinion: text });
     const r = ctx.s.rectifications.find((x) => x.id === p.rid);
     if (!r) throw notFound(`rectification order ${p.rid}`);
     // Art. 22: the issuer accepts or rejects the rectification (automatic orders: the BDB).
@@ -462,7 +397,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   rectificationExtension(ctx, p) {
-    validate(p, { rid: ref, dueOn: date, reason: text });
     const s = ctx.s;
     const r = s.rectifications.find((x) => x.id === p.rid);
     if (!r) throw notFound(`rectification order ${p.rid}`);
@@ -480,14 +414,12 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   termination(ctx, p) {
-    validate(p, { reason: ref });
     // Art. 22: the BDB terminates the project (any active stage); unspent money is cancelled.
     ctx.decision('termination', 'terminate', p.reason);
     ctx.end('terminated', p.reason);
   },
 
   withdrawal(ctx, p) {
-    validate(p, { reason: ref });
     // The department may withdraw before construction only (brief).
     ctx.requireStage(...BEFORE_CONSTRUCTION);
     ctx.decision('withdrawal', 'withdraw', p.reason);
@@ -496,16 +428,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   catalogEntries(ctx, p) {
-    const entry = object({ code: ref, name: ref, sharingType: oneOf(SHARING_TYPES), updateCycle: ref });
-    validate(p, {
-      entries: (v) => {
-        if (!Array.isArray(v) || v.length === 0 || v.length > 1000) return 'must be a list of 1..1000 entries';
-        const bad = v.map(entry).findIndex((m) => m !== null);
-        if (bad >= 0) return `[${bad}] ${entry(v[bad])}`;
-        const codes = v.map((e: { code: string }) => e.code);
-        return new Set(codes).size === codes.length ? null : 'has duplicate codes';
-      },
-    });
     // Art. 19: the resource catalogue is registered on the sharing platform from construction on.
     ctx.requireStage(...CATALOG_STAGES);
     const s = ctx.s;
@@ -519,7 +441,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   preliminaryAcceptance(ctx, p) {
-    validate(p, { reportRef: ref, completedOn: date });
     const s = ctx.s;
     // Art. 18: the department's own preliminary acceptance comes first, then joint acceptance.
     ctx.requireStage('construction');
@@ -538,13 +459,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   technicalAcceptance(ctx, p) {
-    validate(p, {
-      decision: oneOf(['pass', 'fail']),
-      opinion: text,
-      securityControllable: bool,
-      mlpsLevel: optional(int(1, 5)),
-      cryptoAssessmentPassed: bool,
-    });
     const s = ctx.s;
     ctx.requireStage('joint_acceptance');
     if (s.acceptance.technical?.decision === 'pass') throw ctx.invalidTransition('Technical acceptance has passed already.');
@@ -573,7 +487,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   completionAcceptance(ctx, p) {
-    validate(p, { decision: oneOf(['pass', 'fail']), opinion: text });
     const s = ctx.s;
     // Art. 18: the approval bureau's completion acceptance (竣工验收), in any order with the BDB's.
     ctx.requireStage('joint_acceptance');
@@ -585,7 +498,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   completionReport(ctx, p) {
-    validate(p, { reportRef: ref });
     const s = ctx.s;
     ctx.requireStage('completion_filing');
     const late = s.completionReportOverdue;
@@ -605,7 +517,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   omReview(ctx, p) {
-    validate(p, { year, approvedFen: fen, opinion: text });
     const s = ctx.s;
     // Art. 21: BDB reviews O&M costs before finance budgets them, every year.
     ctx.requireStage('operating');
@@ -625,15 +536,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   evaluation(ctx, p) {
-    validate(p, {
-      year,
-      fundUseScore: score,
-      outputScore: score,
-      effectScore: score,
-      satisfactionScore: score,
-      sharingCompliant: bool,
-      summary: text,
-    });
     const s = ctx.s;
     // Art. 23: the BDB evaluates every operating project every year.
     ctx.requireStage('operating');
@@ -658,7 +560,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   securityIncident(ctx, p) {
-    validate(p, { occurredAt: instant, severity: oneOf(INCIDENT_SEVERITIES), description: ref, handling: ref });
     // Art. 29: incidents are reported with their handling record and kept permanently.
     ctx.requireStage(...SECURITY_STAGES);
     ctx.s.seq.incident += 1;
@@ -668,7 +569,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   securityDrill(ctx, p) {
-    validate(p, { heldOn: date, scenario: ref, summary: text });
     // Art. 29: emergency drills are held regularly and recorded permanently.
     ctx.requireStage(...SECURITY_STAGES);
     ctx.s.seq.drill += 1;
@@ -676,7 +576,6 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   decommission(ctx, p) {
-    validate(p, { reason: ref });
     ctx.requireStage('operating');
     ctx.decision('decommission', 'decommission', p.reason);
     ctx.end('decommissioned', p.reason);

@@ -6,6 +6,7 @@
 import { shanghaiDate } from './dates.ts';
 import {
   DEFAULT_CITY_POLICY,
+  INITIAL_STAGE,
   type AllocationRecord,
   type ApplicationDocuments,
   type DeadlineKind,
@@ -99,8 +100,7 @@ export function initialState(input: ProjectInput): ProjectState {
   return {
     schema: STATE_SCHEMA,
     input: copy,
-    // The BDB has the application on creation (brief): Art. 7 technical review comes first.
-    stage: 'technical_review',
+    stage: INITIAL_STAGE,
     version: 1,
     lastNow: copy.createdAt,
     plannedCompletionDate: copy.plannedCompletionDate,

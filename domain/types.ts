@@ -38,6 +38,8 @@ export const STAGES = [
   'terminated',
 ] as const;
 export type Stage = (typeof STAGES)[number];
+/** The BDB has the application on creation: Art. 7 technical review comes first. */
+export const INITIAL_STAGE: Stage = 'technical_review';
 export const TERMINAL_STAGES: ReadonlySet<Stage> = new Set(['decommissioned', 'rejected', 'terminated']);
 
 /** Art. 10-12: the two kinds of money a project receives. */

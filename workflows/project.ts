@@ -1,112 +1,102 @@
 /**
  * The project workflow: one per project, from application to decommissioning (Art. 3-29).
  *
- * A thin shell around the pure lifecycle core (./core): message handlers apply commands to the core
- * synchronously — so no two handlers interleave inside a rule — and queue the resulting effects; one
- * loop performs them in order through activities (deadline dates, ledger, audit, notifications,
- * read model) and sleeps on durable timers until the next reminder or due date. An Update returns
- * once its effects are durable, so a 200 from the API means the ledger and the audit trail have it.
+ * A thin shell around the pure lifecycle core (../domain). Every change — the application, a
+ * command sent as an Update or a signal, a deadline falling due — is a job in one queue, run one at
+ * a time: the core prepares the change on a copy, the persistence pipeline (./persistence.ts) makes
+ * its effects durable, and only then is it committed and answered ("durable before visible"). A
+ * change the database cannot store is refused and leaves the state as it was; the workflow goes on.
  *
  * Deterministic code only: "now" is the workflow clock; calendars and I/O live in activities.
  * Long lives: the workflow continues as new at each operating-year boundary or when Temporal
  * suggests it, carrying the core's state, after every handler has finished.
  */
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { COMMAND_NAMES, type Command, type CommandName } from '../domain/commands.ts';
+import { isRejection, Rejection } from '../domain/errors.ts';
+import { Project, type Change } from '../domain/project.ts';
+import type { Actor, ProjectView } from '../domain/types.ts';
 import {
-  allHandlersFinished,
-  ApplicationFailure,
-  condition,
-  continueAsNew,
-  log,
-  patched,
-  proxyActivities,
-  proxyLocalActivities,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { Activities, EffectWrites, NotificationEntry } from '../activities/index.ts';
-import type { AuditEntry } from '../activities/audit.ts';
-import type { LedgerMovement } from '../activities/ledger.ts';
-import { COMMAND_ACTIONS, COMMAND_NAMES, type Command, type CommandName } from '../domain/commands.ts';
-import { SYSTEM_ACTOR, type Effect, type FundMovement } from '../domain/effects.ts';
-import { isRejection, type Rejection } from '../domain/errors.ts';
-import { Project } from '../domain/project.ts';
-import type { Actor, ProjectInput, ProjectView } from '../domain/types.ts';
-import { commandSignal, commandUpdate, viewQuery, type CommandMessage, type RejectionDetails } from './messages.ts';
-import { AwaitingRole, FundsSuspended, NextDeadline, ProjectStage } from './search-attributes.ts';
+  applicationUpdate,
+  commandSignal,
+  commandUpdate,
+  PERSISTENCE_FAILED,
+  UNAVAILABLE,
+  viewQuery,
+  type ProjectWorkflowArgs,
+  type RejectionDetails,
+} from './messages.ts';
+import { PERSIST_IN_ONE_TRANSACTION, persist, publishAttributes, recordReadModel } from './persistence.ts';
 
-// No maximum attempts: a database outage delays a step, it never drops one.
-const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
-const activities = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
-/**
- * The same activities run inside the workflow task: no task-queue round trip per step. Safe because
- * each is idempotent (a local activity is at-least-once: a crashed worker's task is re-run).
- */
-const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
-
-/**
- * Runs recorded before this patch wrote each batch through 3-4 activities (audit, ledger,
- * notifications, then the read model); later ones write it in one local-activity transaction.
- */
-export const PERSIST_IN_ONE_TRANSACTION = 'persist-effects-in-one-local-transaction';
-
-/** Start arguments: a new application, or the state carried over by continue-as-new. */
-export type ProjectWorkflowArgs = { input: ProjectInput; state?: undefined } | { state: Project['state']; input?: undefined };
+export { PERSIST_IN_ONE_TRANSACTION };
 
 /** Continue as new well before Temporal's limits; a year of a busy project stays far below. */
 const MAX_EVENTS_PER_RUN = 1_500;
+/** An Update that waited this long behind others is refused unapplied: its caller is about to give up. */
+const UPDATE_QUEUE_LIMIT_MS = 5_000;
+/** After a background change (deadline, signal) failed to persist: first and longest pause. */
+const BACKOFF_MS = { first: 10_000, max: 600_000 };
+/** A project whose application could not be stored waits this long for a retry, then ends unrecorded. */
+const UNSTARTED_LIMIT_MS = 86_400_000;
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
 const now = () => new Date(Date.now()).toISOString();
 
 /** The first instant of the next calendar year in Asia/Shanghai (UTC+8, no daylight saving). */
-function nextShanghaiNewYear(ms: number): number {
-  const shanghaiYear = new Date(ms + 8 * 3_600_000).getUTCFullYear();
-  return Date.UTC(shanghaiYear + 1, 0, 1) - 8 * 3_600_000;
+const nextShanghaiNewYear = (ms: number) => Date.UTC(new Date(ms + SHANGHAI_OFFSET_MS).getUTCFullYear() + 1, 0, 1) - SHANGHAI_OFFSET_MS;
+
+/** A change to make durable; `update` jobs answer a waiting handler, the others run in the background. */
+interface Job {
+  ticket: number;
+  /** Prepares the change against the state committed when the job runs; throws a Rejection to refuse. */
+  prepare: () => Change | null;
+  update?: { acceptedAt: number; attempt: string | undefined; label: string };
 }
 
-/** The article behind each kind of fund movement, for the ledger row finance reads. */
-function articleOf(kind: FundMovement['kind'], reason: string | null): string {
-  switch (kind) {
-    case 'allocate':
-      return 'Art. 10, 12';
-    case 'publish':
-      return 'Art. 11';
-    case 'disburse':
-      return 'Art. 10';
-    case 'freeze':
-    case 'unfreeze':
-      return reason === 'completion-report' ? 'Art. 21' : 'Art. 22';
-    case 'cancel':
-      return 'Art. 22';
+type Outcome = { ok: true; view: ProjectView } | { ok: false; failure: ApplicationFailure };
+
+const failure = (type: string, message: string, details: RejectionDetails) =>
+  ApplicationFailure.create({ type, message, nonRetryable: true, details: [details] });
+
+const toFailure = (rejection: Rejection, attempt?: string) =>
+  failure(rejection.code, rejection.message, { ...rejection.details, status: rejection.status, attempt });
+
+/** Messages carry `{payload, actor, attempt?}`; histories from before carry the payload with `actor` merged in. */
+function unpack(message: unknown): { payload: unknown; actor: Actor; attempt: string | undefined } {
+  const m = (message ?? {}) as Record<string, unknown>;
+  if (typeof m.payload === 'object' && m.payload !== null && Object.keys(m).every((k) => k === 'payload' || k === 'actor' || k === 'attempt')) {
+    return { payload: m.payload, actor: m.actor as Actor, attempt: typeof m.attempt === 'string' ? m.attempt : undefined };
   }
+  const { actor, ...payload } = m;
+  return { payload, actor: actor as Actor, attempt: undefined };
 }
-
-const toFailure = (rejection: Rejection) =>
-  ApplicationFailure.create({
-    type: rejection.code,
-    message: rejection.message,
-    nonRetryable: true,
-    details: [{ status: rejection.status, ...rejection.details } satisfies RejectionDetails],
-  });
 
 export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<ProjectView> {
   const project = args.state ? Project.restore(args.state) : Project.create(args.input);
-  const projectId = project.view().id;
-
-  /** Effects waiting for the loop, each batch tagged with a ticket its handler can wait for. */
-  const queue: Array<{ ticket: number; effects: Effect[] }> = [];
+  const projectId = project.state.input.id;
+  const queue: Job[] = [];
+  const outcomes = new Map<number, Outcome>();
+  /** Tickets a handler waits for: only their outcomes are kept. */
+  const awaited = new Set<number>();
   let issued = 0;
-  let done = 0;
-
-  const submit = (effects: Effect[]): number => {
-    queue.push({ ticket: ++issued, effects });
+  const submit = (job: Omit<Job, 'ticket'>): number => {
+    queue.push({ ...job, ticket: ++issued });
     return issued;
   };
-
-  const command = (name: CommandName, message: CommandMessage): { command: Command; actor: Actor } => {
-    const { actor, ...payload } = message as CommandMessage & Record<string, unknown>;
-    return { command: { name, payload } as Command, actor };
+  const settled = async (ticket: number): Promise<ProjectView> => {
+    awaited.add(ticket);
+    await condition(() => outcomes.has(ticket));
+    const outcome = outcomes.get(ticket)!;
+    outcomes.delete(ticket);
+    awaited.delete(ticket);
+    if (!outcome.ok) throw outcome.failure;
+    return outcome.view;
+  };
+  const commandOf = (name: CommandName, payload: unknown) => ({ name, payload }) as Command;
+  /** Until the application is stored the project does not exist for anyone. */
+  const prepare = (name: CommandName, payload: unknown, actor: Actor) => {
+    if (!project.started) throw new Rejection(404, 'not_found', `Project ${projectId} does not exist yet.`);
+    return project.prepare(commandOf(name, payload), actor, now());
   };
 
   setHandler(viewQuery, () => project.view());
@@ -114,196 +104,126 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
   for (const name of COMMAND_NAMES) {
     setHandler(
       commandUpdate(name),
-      async (message) => {
-        const { command: cmd, actor } = command(name, message);
-        let effects: Effect[];
-        try {
-          effects = project.apply(cmd, actor, now());
-        } catch (err) {
-          if (isRejection(err)) throw toFailure(err);
-          throw err;
-        }
-        const ticket = submit(effects);
-        await condition(() => done >= ticket);
-        return project.view();
+      (message) => {
+        const { payload, actor, attempt } = unpack(message);
+        return settled(submit({ prepare: () => prepare(name, payload, actor), update: { acceptedAt: Date.now(), attempt, label: name } }));
       },
       {
         validator: (message) => {
-          const { command: cmd, actor } = command(name, message);
+          const { payload, actor, attempt } = unpack(message);
           try {
-            project.check(cmd, actor, now());
+            prepare(name, payload, actor);
           } catch (err) {
-            if (isRejection(err)) throw toFailure(err);
-            throw err;
+            throw isRejection(err) ? toFailure(err, attempt) : err;
           }
         },
       },
     );
-
     // Signals cannot answer: an invalid one is logged and put on the audit trail as rejected.
     setHandler(commandSignal(name), (message) => {
-      const { command: cmd, actor } = command(name, message ?? {});
-      try {
-        submit(project.apply(cmd, actor, now()));
-      } catch (err) {
-        const reason = isRejection(err) ? `${err.code}: ${err.message}` : String(err);
-        log.warn('signal rejected', { projectId, signal: name, reason });
-        submit([
-          {
-            type: 'audit',
-            action: `${COMMAND_ACTIONS[name]}-rejected`,
-            actor: actor ?? { keyId: 'unknown', role: 'admin', name: 'unknown (signal without actor)' },
-            at: now(),
-            detail: { signal: name, reason },
-          },
-        ]);
-      }
+      submit({
+        prepare: () => {
+          const { payload, actor } = unpack(message);
+          try {
+            return prepare(name, payload, actor);
+          } catch (err) {
+            const reason = isRejection(err) ? `${err.code}: ${err.message}` : String(err);
+            log.warn('signal rejected', { projectId, signal: name, reason });
+            return project.prepareRejection(name, actor, reason, now());
+          }
+        },
+      });
     });
   }
 
-  /**
-   * Turns one batch of effects into the rows it writes, in order; deadline dates are computed on
-   * the way (through `computeDeadline`) and flow back into the core.
-   */
-  async function collect(
-    effects: Effect[],
-    computeDeadline: Activities['computeDeadline'],
-  ): Promise<Omit<EffectWrites, 'model'>> {
-    const audit: AuditEntry[] = [];
-    const movements: LedgerMovement[] = [];
-    const notes: NotificationEntry[] = [];
-    let lastActor: Actor | undefined;
-    for (const effect of effects) {
-      switch (effect.type) {
-        case 'audit':
-          lastActor = effect.actor;
-          audit.push({
-            eventId: `${projectId}:audit:${project.nextEventNumber()}`,
-            at: effect.at,
-            action: effect.action,
-            actor: effect.actor,
-            detail: effect.detail,
-          });
-          break;
-        case 'fundMovement': {
-          const m = effect.movement;
-          const allocation = m.allocationId ? project.state.allocations.find((a) => a.id === m.allocationId) : undefined;
-          const isAllocation = m.kind === 'allocate' && allocation !== undefined;
-          movements.push({
-            idempotencyKey: m.key,
-            projectId,
-            fundType: m.fundType,
-            kind: m.kind,
-            amountFen: m.amountFen,
-            from: m.from,
-            to: m.to,
-            // Art. 12: the city and county shares of an allocation, on its ledger row.
-            cityShareFen: isAllocation ? allocation.cityShareFen : null,
-            countyShareFen: isAllocation ? allocation.countyShareFen : null,
-            year: allocation?.year ?? null,
-            article: articleOf(m.kind, m.reason),
-            reason: m.reason ?? m.kind,
-            // Who caused it: the command's actor, or the system for a deadline's consequence.
-            actor: lastActor ?? SYSTEM_ACTOR,
-            at: m.at,
-          });
-          break;
-        }
-        case 'notify':
-          notes.push({
-            eventId: `${projectId}:notify:${project.nextEventNumber()}`,
-            projectId,
-            recipient: effect.recipient,
-            kind: effect.kind,
-            detail: effect.detail,
-            dueAt: effect.dueAt ?? null,
-            at: now(),
-          });
-          break;
-        case 'startDeadline': {
-          const d = effect.deadline;
-          const dates = await computeDeadline({ startsOn: d.startsOn, rule: d.rule, reminder: d.reminder });
-          project.setDeadlineDates(d.id, { dueAt: dates.dueAt, remindAt: dates.remindAt });
-          break;
-        }
-      }
-    }
-    return { projectId, audit, movements, notifications: notes };
-  }
-
-  /** Before PERSIST_IN_ONE_TRANSACTION: one activity per kind of write (kept for replay). */
-  async function performInSteps(effects: Effect[]): Promise<void> {
-    const { audit, movements, notifications: notes } = await collect(effects, activities.computeDeadline);
-    // Audit first: every accepted action is on the trail before its consequences (Art. 24-25).
-    if (audit.length) await activities.appendAudit(projectId, audit);
-    if (movements.length) await activities.bookFundMovements(movements);
-    if (notes.length) await activities.notify(notes);
-  }
-
-  /**
-   * One batch in one local-activity transaction: audit (first, Art. 24-25), ledger, notifications
-   * and — when no other batch waits — the read model with the search attributes.
-   */
-  async function performInOne(effects: Effect[]): Promise<void> {
-    const writes = await collect(effects, local.computeDeadline);
-    const model = queue.length === 0 ? publishAttributes() : undefined;
-    if (writes.audit.length || writes.movements.length || writes.notifications.length || model) {
-      await local.persistEffects({ ...writes, model });
-    }
-  }
-
-  /** Search attributes and UI details follow every change; returns the read model they came from. */
-  function publishAttributes() {
-    const model = project.readModel();
-    upsertSearchAttributes([
-      { key: ProjectStage, value: model.view.stage },
-      { key: AwaitingRole, value: model.awaitingRoles },
-      { key: FundsSuspended, value: model.view.funds.suspended },
-      // null removes the attribute: no open deadline.
-      { key: NextDeadline, value: model.nextDeadline ? new Date(model.nextDeadline) : null },
-    ]);
-    const waiting = model.view.pendingActions.map((p) => `${p.role}: ${p.action}${p.dueAt ? ` (due ${p.dueAt.slice(0, 10)})` : ''}`);
-    setCurrentDetails(
-      [`**${model.view.title}** — ${model.view.department}, ${model.view.jurisdiction}`, `Stage: ${model.view.stage}`, ...waiting].join('\n\n'),
-    );
-    return model;
-  }
-
-  /** The read model, search attributes and UI details follow every change. */
-  async function publish(): Promise<void> {
-    await activities.recordProject(publishAttributes());
-  }
-
-  if (!args.state) submit(project.start(now()));
+  // Creation: answered once the application's audit entry and read-model row are durable.
+  let startTicket: number | null = null;
+  const submitStart = () => (startTicket = submit({ prepare: () => project.prepareStart(now()) }));
+  // Before the application handler is set: an update-with-start is delivered as soon as it is.
+  if (!args.state) submitStart();
   else {
     // A run continued from state: deadlines whose dates were not computed yet get them now.
     const pending = project.unscheduledDeadlines();
-    if (pending.length > 0) submit(pending.map((deadline) => ({ type: 'startDeadline', deadline }) as Effect));
+    if (pending.length > 0) submit({ prepare: () => ({ state: project.state, effects: pending.map((deadline) => ({ type: 'startDeadline' as const, deadline })) }) });
   }
+  setHandler(applicationUpdate, async ({ attempt } = {}) => {
+    if (project.started) return project.view();
+    const ticket = startTicket ?? submitStart();
+    try {
+      return await settled(ticket);
+    } catch (err) {
+      if (err instanceof ApplicationFailure) throw failure(err.type ?? UNAVAILABLE, err.message, { ...(err.details?.[0] as RejectionDetails), attempt });
+      throw err;
+    }
+  });
+
   const inOne = patched(PERSIST_IN_ONE_TRANSACTION);
-  if (!inOne) await publish();
-  // With one transaction per batch the first batch carries the read model.
-  else if (queue.length === 0) await local.recordProject(publishAttributes());
+  if (!inOne || queue.length === 0) await recordReadModel(project.readModel(), inOne);
+
+  let backoffMs = 0;
+  let retryAt = 0;
+  /** Runs one job: prepare, persist, then commit and answer — or refuse with the state unchanged. */
+  async function run(job: Job): Promise<void> {
+    const answer = (outcome: Outcome) => awaited.has(job.ticket) && outcomes.set(job.ticket, outcome);
+    const attempt = job.update?.attempt;
+    if (job.update && Date.now() - job.update.acceptedAt > UPDATE_QUEUE_LIMIT_MS) {
+      answer({ ok: false, failure: failure(UNAVAILABLE, 'The project was busy; nothing was applied, try again.', { status: 503, attempt }) });
+      return;
+    }
+    let change: Change | null;
+    try {
+      change = job.prepare();
+    } catch (err) {
+      if (!isRejection(err)) throw err;
+      answer({ ok: false, failure: toFailure(err, attempt) });
+      return;
+    }
+    const persisted = change ? await persist(projectId, change, { inOne, isLast: () => queue.length === 0 }) : ({ ok: true } as const);
+    if (persisted.ok) {
+      if (change) project.commit(change);
+      backoffMs = 0;
+      if (job.ticket === startTicket) startTicket = null;
+      answer({ ok: true, view: project.view() });
+      // Runs from before PERSIST_IN_ONE_TRANSACTION wrote the read model after answering.
+      if (!inOne && queue.length === 0) await recordReadModel(project.readModel(), false);
+      return;
+    }
+    // Nothing is committed (the transaction rolled back): the search attributes follow the committed state again.
+    publishAttributes(project.readModel());
+    if (persisted.permanent) log.error('the database refused a change; nothing applied', { projectId, job: job.update?.label ?? 'background', error: persisted.message });
+    else log.warn('the database is unavailable; nothing applied', { projectId, job: job.update?.label ?? 'background', error: persisted.message });
+    if (awaited.has(job.ticket)) {
+      answer({
+        ok: false,
+        failure: persisted.permanent
+          ? failure(PERSISTENCE_FAILED, 'The database refused to store this change; nothing was applied.', { status: 500, attempt })
+          : failure(UNAVAILABLE, 'The database is unavailable; nothing was applied, try again.', { status: 503, attempt }),
+      });
+      if (job.ticket === startTicket) startTicket = null;
+      return;
+    }
+    // A background change (deadline, signal, a start nobody awaits) is tried again after a pause.
+    if (!persisted.permanent) queue.unshift(job);
+    else if (job.ticket === startTicket) startTicket = null;
+    backoffMs = Math.min(BACKOFF_MS.max, backoffMs ? backoffMs * 2 : BACKOFF_MS.first);
+    retryAt = Date.now() + backoffMs;
+  }
 
   /** Set once the operating year changed (or Temporal suggests it); cleared only by continue-as-new. */
   let rollover = false;
+  const startedAt = Date.now();
 
   for (;;) {
-    const nextWake = project.nextWakeAt();
-    // Wake at the next deadline event or at the next Asia/Shanghai new year, whichever is first.
-    const wakeAt = Math.min(nextWake ? Date.parse(nextWake) : Infinity, nextShanghaiNewYear(Date.now()));
-    await condition(() => queue.length > 0 || rollover, Math.max(1, wakeAt - Date.now()));
+    const waiting = Date.now() < retryAt;
+    const nextWake = waiting ? retryAt : Date.parse(project.nextWakeAt() ?? 'x');
+    // Wake at the next deadline event (or retry) or at the next Asia/Shanghai new year, whichever is first.
+    const wakeAt = Math.min(Number.isNaN(nextWake) ? Infinity : nextWake, nextShanghaiNewYear(Date.now()), project.started ? Infinity : startedAt + UNSTARTED_LIMIT_MS);
+    await condition(() => (queue.length > 0 && !(Date.now() < retryAt && !queue[0]!.update)) || rollover, Math.max(1, wakeAt - Date.now()));
 
-    while (queue.length > 0) {
-      const batch = queue.shift()!;
-      await (inOne ? performInOne : performInSteps)(batch.effects);
-      done = batch.ticket;
-      // The old path publishes the read model after the last batch; the new one within it.
-      if (!inOne && queue.length === 0) await publish();
-    }
-    const due = project.fireDue(now());
-    if (due.length > 0) {
-      submit(due);
+    while (queue.length > 0 && !(Date.now() < retryAt && !queue[0]!.update)) await run(queue.shift()!);
+    if (!project.started && startTicket === null && Date.now() >= startedAt + UNSTARTED_LIMIT_MS) break;
+    if (Date.now() >= retryAt && project.prepareDue(now())) {
+      submit({ prepare: () => project.prepareDue(now()) });
       continue;
     }
     if (project.isTerminal()) break;
@@ -311,10 +231,10 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
     if (project.yearEnded(now())) rollover = true;
     const info = workflowInfo();
     if (rollover || info.continueAsNewSuggested || info.historyLength > MAX_EVENTS_PER_RUN) {
-      // Let running handlers finish first; a handler waiting for its effects needs this loop, so
+      // Let running handlers finish first; a handler waiting for its change needs this loop, so
       // new work in the queue goes back to the top instead of deadlocking.
       await condition(() => queue.length > 0 || allHandlersFinished());
-      if (queue.length === 0) await continueAsNew<typeof projectWorkflow>({ state: project.state });
+      if (queue.length === 0) await continueAsNew<(a: ProjectWorkflowArgs) => Promise<ProjectView>>({ state: project.state });
     }
   }
   await condition(allHandlersFinished);

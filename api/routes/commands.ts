@@ -7,135 +7,27 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { COMMAND_ROLES, type CommandName } from '../../domain/commands.ts';
-import {
-  CHANGE_KINDS,
-  FUND_TYPES,
-  INCIDENT_SEVERITIES,
-  RECTIFICATION_REASONS,
-  SHARING_TYPES,
-} from '../../domain/types.ts';
+import { COMMAND_BODIES, COMMAND_PATH_FIELDS, COMMAND_ROLES, type CommandInputs, type CommandName } from '../../domain/commands.ts';
 import { requireRole } from '../auth.ts';
 import type { ProjectGateway } from '../gateway.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { calendarDate, documentRef, fen, projectId, projectView } from '../schemas.ts';
+import { projectId, projectView } from '../schemas.ts';
 
-const text = (max = 4000) => z.string().trim().min(1).max(max);
-const optionalText = (max = 4000) => z.string().trim().max(max).default('');
-const score = z.number().int().min(0).max(100);
-const year = z.number().int().min(2019).max(2100);
-const segment = (name: string, pattern: RegExp, what: string) =>
-  z.string().regex(pattern, `is not ${what}`).openapi({ param: { name, in: 'path' } });
-
-const objectionId = segment('oid', /^[A-Za-z0-9_-]{1,64}$/, 'an objection id');
-const changeRequestId = segment('cid', /^[A-Za-z0-9_-]{1,64}$/, 'a change request id');
-const rectificationId = segment('rid', /^[A-Za-z0-9_-]{1,64}$/, 'a rectification order id');
-const contractNo = segment('contractNo', /^[^/\s]{1,64}$/, 'a contract number');
-
-const documents = z.strictObject({
-  proposal: documentRef,
-  feasibilityStudy: documentRef,
-  preliminaryDesign: documentRef,
-  investmentEstimate: documentRef,
-});
-
-/** Body schemas, exactly the fields of shared/API.md (unknown fields are refused). */
-const bodies = {
-  technicalReview: z.strictObject({
-    decision: z.enum(['pass', 'revise', 'reject']),
-    opinion: optionalText(),
-    checklist: z.strictObject({
-      resourceCatalog: z.boolean(),
-      dataSharing: z.boolean(),
-      intensiveConstruction: z.boolean(),
-      cloudDeployment: z.boolean(),
-      securityControllable: z.boolean(),
-    }),
-  }),
-  resubmission: z.strictObject({ documents, note: optionalText() }),
-  establishment: z.strictObject({ decision: z.enum(['approve', 'reject']), approvalNo: z.string().trim().max(64).default(''), opinion: optionalText() }),
-  budget: z.strictObject({ fundType: z.enum(FUND_TYPES), year, amountFen: fen.min(1), cityShareFen: fen, countyShareFen: fen }),
-  publicityObjection: z.strictObject({ summary: text() }),
-  publicityObjectionResolution: z.strictObject({ upheld: z.boolean(), note: optionalText() }),
-  contract: z.strictObject({
-    contractNo: z.string().trim().regex(/^[^/\s]{1,64}$/, 'must be 1-64 characters without / or spaces'),
-    contractor: text(200),
-    amountFen: fen.min(1),
-    signedOn: calendarDate,
-    documentRef: documentRef.optional(),
-  }),
-  contractFiling: z.strictObject({ documentRef }),
-  progressReport: z.strictObject({
-    period: z.string().regex(/^\d{4}Q[1-4]$/, 'must be a quarter like 2026Q3'),
-    spentFen: fen,
-    progressPercent: z.number().min(0).max(100),
-    summary: optionalText(),
-  }),
-  disbursement: z.strictObject({ fundType: z.enum(FUND_TYPES), amountFen: fen.min(1), note: optionalText() }),
-  changeRequest: z.strictObject({
-    kind: z.enum(CHANGE_KINDS),
-    description: text(),
-    budgetDeltaFen: z.number().int('must be integer fen').min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).optional(),
-    newPlannedCompletionDate: calendarDate.optional(),
-  }),
-  changeRequestDecision: z.strictObject({ decision: z.enum(['approve', 'reject']), opinion: optionalText() }),
-  rectificationOrder: z.strictObject({ reason: z.enum(RECTIFICATION_REASONS), description: text(), dueOn: calendarDate.optional() }),
-  rectificationResponse: z.strictObject({ description: text(), evidenceRef: documentRef }),
-  rectificationReview: z.strictObject({ decision: z.enum(['accept', 'reject']), opinion: optionalText() }),
-  rectificationExtension: z.strictObject({ dueOn: calendarDate, reason: text() }),
-  termination: z.strictObject({ reason: text() }),
-  withdrawal: z.strictObject({ reason: text() }),
-  catalogEntries: z.strictObject({
-    entries: z
-      .array(
-        z.strictObject({
-          code: z.string().trim().min(1).max(64),
-          name: text(200),
-          sharingType: z.enum(SHARING_TYPES),
-          updateCycle: z.string().trim().min(1).max(64),
-        }),
-      )
-      .min(1)
-      .max(500),
-  }),
-  preliminaryAcceptance: z.strictObject({ reportRef: documentRef, completedOn: calendarDate }),
-  technicalAcceptance: z.strictObject({
-    decision: z.enum(['pass', 'fail']),
-    opinion: optionalText(),
-    securityControllable: z.boolean(),
-    mlpsLevel: z.number().int().min(1).max(5),
-    cryptoAssessmentPassed: z.boolean(),
-  }),
-  completionAcceptance: z.strictObject({ decision: z.enum(['pass', 'fail']), opinion: optionalText() }),
-  completionReport: z.strictObject({ reportRef: documentRef }),
-  omReview: z.strictObject({ year, approvedFen: fen, opinion: optionalText() }),
-  evaluation: z.strictObject({
-    year,
-    fundUseScore: score,
-    outputScore: score,
-    effectScore: score,
-    satisfactionScore: score,
-    sharingCompliant: z.boolean(),
-    summary: optionalText(),
-  }),
-  securityIncident: z.strictObject({
-    occurredAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant' }),
-    severity: z.enum(INCIDENT_SEVERITIES),
-    description: text(),
-    handling: text(),
-  }),
-  securityDrill: z.strictObject({ heldOn: calendarDate, scenario: text(500), summary: optionalText() }),
-  decommission: z.strictObject({ reason: text() }),
-} satisfies Record<CommandName, z.ZodType>;
+/** Path parameters of each command as OpenAPI path parameters (the schemas are domain/commands.ts's). */
+const pathParams = (command: CommandName) =>
+  Object.fromEntries(
+    Object.entries((COMMAND_PATH_FIELDS as Partial<Record<CommandName, Record<string, z.ZodType>>>)[command] ?? {}).map(([name, schema]) => [
+      name,
+      schema.openapi({ param: { name, in: 'path' } }),
+    ]),
+  );
 
 interface CommandRoute {
   command: CommandName;
   /** Path below /v1/projects/{id}. */
   path: string;
   summary: string;
-  /** Path parameters besides {id}, with the payload field each becomes. */
-  params?: Record<string, z.ZodType>;
 }
 
 /** shared/API.md, "Endpoints", in its order. */
@@ -149,10 +41,9 @@ export const COMMAND_ROUTES: CommandRoute[] = [
     command: 'publicityObjectionResolution',
     path: '/publicity-objections/{oid}/resolution',
     summary: 'Resolve a publicity objection (Art. 11)',
-    params: { oid: objectionId },
   },
   { command: 'contract', path: '/contracts', summary: 'Record a signed contract; with documentRef it is filed at once (Art. 13-15)' },
-  { command: 'contractFiling', path: '/contracts/{contractNo}/filing', summary: 'File a contract with the BDB (Art. 15)', params: { contractNo } },
+  { command: 'contractFiling', path: '/contracts/{contractNo}/filing', summary: 'File a contract with the BDB (Art. 15)' },
   { command: 'progressReport', path: '/progress-reports', summary: 'Quarterly progress and fund-use report (Art. 16)' },
   { command: 'disbursement', path: '/disbursements', summary: 'Disburse available money (Art. 10, 22)' },
   { command: 'changeRequest', path: '/change-requests', summary: 'Request a major change (Art. 17)' },
@@ -160,26 +51,22 @@ export const COMMAND_ROUTES: CommandRoute[] = [
     command: 'changeRequestDecision',
     path: '/change-requests/{cid}/decision',
     summary: 'Decide a change request (Art. 17)',
-    params: { cid: changeRequestId },
   },
   { command: 'rectificationOrder', path: '/rectification-orders', summary: 'Order rectification (Art. 22)' },
   {
     command: 'rectificationResponse',
     path: '/rectification-orders/{rid}/response',
     summary: 'Respond to a rectification order (Art. 22)',
-    params: { rid: rectificationId },
   },
   {
     command: 'rectificationReview',
     path: '/rectification-orders/{rid}/review',
     summary: 'Accept or reject a rectification response; only the issuing role (Art. 22)',
-    params: { rid: rectificationId },
   },
   {
     command: 'rectificationExtension',
     path: '/rectification-orders/{rid}/extension',
     summary: 'Extend a rectification deadline after suspension (Art. 22)',
-    params: { rid: rectificationId },
   },
   { command: 'termination', path: '/termination', summary: 'Terminate the project; unspent money is cancelled (Art. 22)' },
   { command: 'withdrawal', path: '/withdrawal', summary: 'Withdraw the project, before construction only' },
@@ -208,7 +95,7 @@ const errors = {
 export function commandRoutes({ gateway }: { gateway: ProjectGateway }) {
   const app = createRouter();
   for (const route of COMMAND_ROUTES) {
-    const params = z.object({ id: projectId, ...route.params });
+    const params = z.object({ id: projectId, ...pathParams(route.command) });
     app.openapi(
       createRoute({
         method: 'post',
@@ -220,7 +107,7 @@ export function commandRoutes({ gateway }: { gateway: ProjectGateway }) {
         middleware: requireRole(...COMMAND_ROLES[route.command]) as MiddlewareHandler,
         request: {
           params,
-          body: { content: json(bodies[route.command]), required: true },
+          body: { content: json(COMMAND_BODIES[route.command]), required: true },
         },
         responses: {
           200: { description: 'The command was accepted; the updated ProjectView', content: json(projectView) },
@@ -232,7 +119,7 @@ export function commandRoutes({ gateway }: { gateway: ProjectGateway }) {
         const body = c.req.valid('json') as Record<string, unknown>;
         const view = await gateway.execute(id, {
           name: route.command,
-          payload: { ...body, ...pathFields },
+          payload: { ...body, ...pathFields } as CommandInputs[CommandName],
           actor: c.get('actor'),
           idempotencyKey: idempotencyKeyOf(c),
         });

@@ -80,19 +80,19 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
       // Temporal (and then lost its answer) finds the same workflow instead of starting a second one.
       const idempotencyKey = idempotencyKeyOf(c);
       const id = idempotencyKey ? projectIdFor(body.year, `${actor.keyId}:${idempotencyKey}`) : newProjectId(body.year);
-      const started = gateway.start({
-        ...application,
-        id,
-        department,
-        // Art. 30: pin the jurisdiction's policy in force now for the project's whole life.
-        policy: await policyFor(db, body.jurisdiction),
-        createdAt: new Date().toISOString(),
-        createdBy: actor,
-      });
-      const view = await started.catch(async (err: unknown) => {
-        if (idempotencyKey && err instanceof ApiError && err.code === 'already_exists') return gateway.view(id);
-        throw err;
-      });
+      // 201 only once the application's audit entry and read-model row are durable.
+      const view = await gateway.create(
+        {
+          ...application,
+          id,
+          department,
+          // Art. 30: pin the jurisdiction's policy in force now for the project's whole life.
+          policy: await policyFor(db, body.jurisdiction),
+          createdAt: new Date().toISOString(),
+          createdBy: actor,
+        },
+        idempotencyKey,
+      );
       c.header('Location', `/v1/projects/${view.id}`);
       return c.json(view, 201);
     },

@@ -122,7 +122,7 @@ describe.each(DRIVERS)('ledger and audit (%s)', (driver) => {
       projectId: p,
       audit: [1, 2].map((n) => ({ eventId: `${p}:audit:${n}`, at, action: `a${n}`, actor: finance, detail: { n } })),
       movements,
-      notifications: [{ eventId: `${p}:notify:3`, projectId: p, recipient: { role: 'finance' }, kind: 'reminder', detail: 'due soon', at }],
+      notifications: [{ eventId: `${p}:notify:3`, projectId: p, recipient: { role: 'finance' }, kind: 'reminder', detail: 'due soon', dueAt: null, at }],
       model,
     });
     const counts = async () => ({

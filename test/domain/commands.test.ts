@@ -87,7 +87,7 @@ describe('access (shared/DOMAIN.md "Actors")', () => {
 describe('creation', () => {
   it('Art. 7: a new project waits for the BDB technical review', () => {
     const p = Project.create(makeInput());
-    expect(p.currentStage).toBe('technical_review');
+    expect(p.state.stage).toBe('technical_review');
     expect(p.view().pendingActions).toEqual([{ role: 'bdb', action: 'technical-review', overdue: false }]);
     expect(p.view().decisions[0]).toMatchObject({ action: 'application', role: 'department', by: 'Health department' });
     expect(p.view().policy).toEqual({ jurisdiction: 'city', version: 1 });
@@ -516,15 +516,15 @@ describe('rectification (Art. 22)', () => {
   it('Art. 22: extension reopens the deadline; unknown 404; accepted 409; past date 422', () => {
     const h = new Harness().toConstruction();
     h.run('rectificationOrder', { reason: 'other', description: 'x' }, actors.bdb);
-    expect(h.refuse('rectificationExtension', { rid: 'rect-5', dueOn: '2026-06-01', reason: '' }, actors.bdb).status).toBe(404);
-    expect(h.refuse('rectificationExtension', { rid: 'rect-1', dueOn: '2026-01-01', reason: '' }, actors.bdb).code).toBe('due_date_past');
+    expect(h.refuse('rectificationExtension', { rid: 'rect-5', dueOn: '2026-06-01', reason: 'more time' }, actors.bdb).status).toBe(404);
+    expect(h.refuse('rectificationExtension', { rid: 'rect-1', dueOn: '2026-01-01', reason: 'more time' }, actors.bdb).code).toBe('due_date_past');
     const first = h.deadline('rectification', 'rect-1');
     const effects = h.run('rectificationExtension', { rid: 'rect-1', dueOn: '2026-06-30', reason: 'complex' }, actors.bdb);
     expect(h.state.deadlines.find((d) => d.id === first.id)!.status).toBe('cancelled');
     expect(h.effectsOf(effects, 'startDeadline')[0]!.deadline).toMatchObject({ kind: 'rectification', ref: 'rect-1', rule: { until: '2026-06-30' } });
     h.run('rectificationResponse', { rid: 'rect-1', description: 'fixed', evidenceRef: 'e' }, actors.department);
     h.run('rectificationReview', { rid: 'rect-1', decision: 'accept', opinion: '' }, actors.bdb);
-    expect(h.refuse('rectificationExtension', { rid: 'rect-1', dueOn: '2026-07-30', reason: '' }, actors.bdb).code).toBe('invalid_transition');
+    expect(h.refuse('rectificationExtension', { rid: 'rect-1', dueOn: '2026-07-30', reason: 'more time' }, actors.bdb).code).toBe('invalid_transition');
   });
 });
 
@@ -595,11 +595,14 @@ describe('catalogue and acceptance (Art. 18-20, 28)', () => {
 
   it('Art. 20, 28: technical acceptance cannot pass without security, cryptography and MLPS level (422)', () => {
     const h = new Harness().toJointAcceptance();
-    for (const bad of [{ securityControllable: false }, { cryptoAssessmentPassed: false }, { mlpsLevel: null }]) {
+    for (const bad of [{ securityControllable: false }, { cryptoAssessmentPassed: false }]) {
       const r = h.refuse('technicalAcceptance', { ...passTechnical(), ...bad }, actors.bdb);
       expect([r.status, r.code]).toEqual([422, 'security_verification_failed']);
     }
-    expect(h.refuse('technicalAcceptance', { ...passTechnical(), mlpsLevel: 6 }, actors.bdb).code).toBe('validation_failed');
+    // The MLPS level is part of the command's schema (shared/API.md: mlpsLevel 1-5).
+    for (const mlpsLevel of [6, null]) {
+      expect(h.refuse('technicalAcceptance', { ...passTechnical(), mlpsLevel } as never, actors.bdb).code).toBe('validation_failed');
+    }
   });
 
   it('Art. 18: a failed acceptance returns the project to construction with the opinion, clearing the other result', () => {
@@ -776,12 +779,30 @@ describe('read side', () => {
     expect(h.project.readModel().overdue).toBe(true);
   });
 
-  it('yearEnded() reports each new Shanghai year once; nextEventNumber() counts in the state', () => {
+  it('yearEnded() reports each new Shanghai year once', () => {
     const p = Project.create(makeInput());
     expect(p.yearEnded('2026-12-31T15:59:59Z')).toBe(false);
     expect(p.yearEnded('2026-12-31T16:00:00Z')).toBe(true);
     expect(p.yearEnded('2027-06-01T00:00:00Z')).toBe(false);
-    expect([p.nextEventNumber(), p.nextEventNumber()]).toEqual([1, 2]);
-    expect(Project.restore(JSON.parse(JSON.stringify(p.state))).nextEventNumber()).toBe(3);
+  });
+
+  it('Art. 24-25: audit and notification event ids are numbered in the state and go on after a restore', () => {
+    const p = Project.create(makeInput());
+    const ids = p.start(at('2026-03-02')).map((e) => ('eventId' in e ? e.eventId : null));
+    expect(ids).toEqual([`${p.state.input.id}:audit:1`, `${p.state.input.id}:notify:2`]);
+    const restored = Project.restore(JSON.parse(JSON.stringify(p.state)));
+    const next = restored.apply({ name: 'technicalReview', payload: { decision: 'reject', opinion: 'no', checklist: fullChecklist() } }, actors.bdb, at('2026-03-03'));
+    expect(next[0]).toMatchObject({ type: 'audit', eventId: `${p.state.input.id}:audit:3`, action: 'technical-review' });
+  });
+
+  it('durable before visible: a prepared change leaves the state as it was until it is committed', () => {
+    const p = Project.create(makeInput());
+    p.start(at('2026-03-02'));
+    const before = JSON.stringify(p.state);
+    const change = p.prepare({ name: 'technicalReview', payload: { decision: 'pass', opinion: 'ok', checklist: fullChecklist() } }, actors.bdb, at('2026-03-03'));
+    expect(change.state.stage).toBe('establishment_review');
+    expect(JSON.stringify(p.state)).toBe(before);
+    p.commit(change);
+    expect(p.state.stage).toBe('establishment_review');
   });
 });

@@ -85,7 +85,7 @@ describe('contract filing (Art. 15)', () => {
 
     const reminder = h.project.fire(d.id, 'remind', d.remindAt!);
     expect(h.effectsOf(reminder, 'notify')).toEqual([
-      { type: 'notify', recipient: { role: 'department', department: 'health' }, kind: 'contract-filing-reminder', detail: expect.any(String), dueAt: d.dueAt },
+      { type: 'notify', eventId: expect.any(String), projectId: h.project.state.input.id, at: expect.any(String), recipient: { role: 'department', department: 'health' }, kind: 'contract-filing-reminder', detail: expect.any(String), dueAt: d.dueAt },
     ]);
     expect(reminder).toContainEqual(expect.objectContaining({ type: 'audit', action: 'deadline-reminder', actor: SYSTEM_ACTOR }));
     expect(h.project.fire(d.id, 'remind', d.remindAt!)).toEqual([]);
@@ -231,11 +231,11 @@ describe('rectification ladder (Art. 22)', () => {
     h.run('rectificationOrder', { reason: 'other', description: 'second', dueOn: '2026-03-20' }, actors.approval);
     h.advanceTo('2026-03-21'); // rect-2 deadline passes without a response
     expect(h.project.view().rectifications[1]!.status).toBe('failed');
-    h.run('rectificationExtension', { rid: 'rect-1', dueOn: '2026-04-30', reason: '' }, actors.bdb);
+    h.run('rectificationExtension', { rid: 'rect-1', dueOn: '2026-04-30', reason: 'more time' }, actors.bdb);
     h.run('rectificationResponse', { rid: 'rect-1', description: 'ok', evidenceRef: 'e' }, actors.department);
     h.run('rectificationReview', { rid: 'rect-1', decision: 'accept', opinion: '' }, actors.bdb);
     expect(h.state.funds.suspended).toBe(true);
-    h.run('rectificationExtension', { rid: 'rect-2', dueOn: '2026-04-30', reason: '' }, actors.bdb);
+    h.run('rectificationExtension', { rid: 'rect-2', dueOn: '2026-04-30', reason: 'more time' }, actors.bdb);
     h.run('rectificationResponse', { rid: 'rect-2', description: 'ok', evidenceRef: 'e' }, actors.department);
     // Only the issuing role (approval) reviews rect-2.
     expect(h.refuse('rectificationReview', { rid: 'rect-2', decision: 'accept', opinion: '' }, actors.bdb).code).toBe('forbidden');
@@ -319,7 +319,7 @@ describe('annual evaluation (Art. 23)', () => {
     expect(d).toMatchObject({ dueAt: '2027-03-31T15:59:59.999Z', remindAt: '2027-03-21T01:00:00.000Z' });
     const reminder = h.advanceTo('2027-03-22');
     expect(h.effectsOf(reminder, 'notify')).toEqual([
-      { type: 'notify', recipient: { role: 'bdb' }, kind: 'annual-evaluation-reminder', detail: expect.any(String), dueAt: d.dueAt },
+      { type: 'notify', eventId: expect.any(String), projectId: h.project.state.input.id, at: expect.any(String), recipient: { role: 'bdb' }, kind: 'annual-evaluation-reminder', detail: expect.any(String), dueAt: d.dueAt },
     ]);
     const expiry = h.advanceTo('2027-04-01');
     expect(h.deadline('annual-evaluation', '2026').status).toBe('missed');

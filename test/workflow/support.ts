@@ -14,9 +14,10 @@ import { PROJECT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts'
 import { asc, eq } from 'drizzle-orm';
 import { auditLog, fundBalances, fundMovements, notifications } from '../../db/schema.ts';
 import { createProjectWorker } from '../../worker.ts';
-import type { CommandName, CommandPayloads } from '../../domain/commands.ts';
+import type { CommandInputs, CommandName } from '../../domain/commands.ts';
 import type { Actor, ProjectInput, ProjectView } from '../../domain/types.ts';
-import { commandSignal, commandUpdate, PROJECT_WORKFLOW_TYPE, projectWorkflowId, viewQuery } from '../../workflows/messages.ts';
+import { createProjectGateway } from '../../api/gateway.ts';
+import { commandSignal, commandUpdate, projectWorkflowId, viewQuery } from '../../workflows/messages.ts';
 import { makeInput } from '../domain/helpers.ts';
 import { createTestDatabase, type Driver, type TestDatabase } from '../support/database.ts';
 import { workflowBundle } from '../support/system.ts';
@@ -44,9 +45,9 @@ export interface Lifecycle {
   /** Starts a project workflow as the API does; returns its id. */
   start(overrides?: Partial<ProjectInput>): Promise<string>;
   /** An Update (what the API sends); resolves with the view once the effects are durable. */
-  send<K extends CommandName>(id: string, name: K, payload: CommandPayloads[K], actor: Actor): Promise<ProjectView>;
+  send<K extends CommandName>(id: string, name: K, payload: CommandInputs[K], actor: Actor): Promise<ProjectView>;
   /** A Signal of the same name (what an operator sends from the UI or CLI). */
-  signal<K extends CommandName>(id: string, name: K, payload: CommandPayloads[K] | Record<string, unknown>, actor: Actor | undefined): Promise<void>;
+  signal<K extends CommandName>(id: string, name: K, payload: CommandInputs[K] | Record<string, unknown>, actor: Actor | undefined): Promise<void>;
   view(id: string): Promise<ProjectView>;
   /** Skips time on the test server, then waits until the workflow has caught up. */
   sleep(duration: string | number): Promise<void>;
@@ -74,6 +75,7 @@ export async function startLifecycle(testServer: unknown, driver: Driver = 'pgli
   });
   const running = worker.run();
   const handle = (id: string) => env.client.workflow.getHandle(projectWorkflowId(id));
+  const gateway = createProjectGateway(env.client, taskQueue);
   const view = (id: string) => handle(id).query(viewQuery);
 
   return {
@@ -83,14 +85,15 @@ export async function startLifecycle(testServer: unknown, driver: Driver = 'pgli
     taskQueue,
     async start(overrides = {}) {
       const input = makeInput({ id: newId(), createdAt: new Date(await env.currentTimeMs()).toISOString(), ...overrides });
-      await env.client.workflow.start(PROJECT_WORKFLOW_TYPE, { workflowId: projectWorkflowId(input.id), taskQueue, args: [{ input }] });
+      // As the API does: update-with-start, answered once the application is durable.
+      await gateway.create(input);
       return input.id;
     },
     send(id, name, payload, actor) {
-      return handle(id).executeUpdate(commandUpdate(name), { args: [{ ...payload, actor } as never] });
+      return handle(id).executeUpdate(commandUpdate(name), { args: [{ payload, actor }] });
     },
     async signal(id, name, payload, actor) {
-      await handle(id).signal(commandSignal(name), { ...payload, actor } as never);
+      await handle(id).signal(commandSignal(name), { payload, actor } as never);
     },
     view,
     async sleep(duration) {

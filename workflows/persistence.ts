@@ -1,0 +1,118 @@
+/**
+ * The persistence pipeline of a prepared change (durable before visible): deadline dates from the
+ * working-day calendar, then the change's writes — audit entries first (Art. 24-25), ledger
+ * movements, notifications and the read model — in one local-activity transaction. The workflow
+ * commits the change only when this succeeded.
+ *
+ * A local activity runs inside the workflow task (no task-queue round trip) and is retried only for
+ * a bounded time here: a command waits a few seconds at most, then is refused as `unavailable`
+ * (nothing applied, the API answers 503); a database refusal that no retry fixes is refused at once
+ * as permanent. Either way no workflow task and no worker slot stays held by a write that fails.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  proxyLocalActivities,
+  setCurrentDetails,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.ts';
+import { writesOf } from '../domain/effects.ts';
+import { scheduleDeadline, type Change } from '../domain/project.ts';
+import type { ProjectReadModel } from '../domain/types.ts';
+import { readModel } from '../domain/view.ts';
+import { AwaitingRole, FundsSuspended, NextDeadline, ProjectStage } from './search-attributes.ts';
+
+/** Runs recorded before this patch wrote each batch through 3-4 activities, and these only. */
+export const PERSIST_IN_ONE_TRANSACTION = 'persist-effects-in-one-local-transaction';
+
+/** Before PERSIST_IN_ONE_TRANSACTION: activities on the task queue, retried until they pass (kept for replay). */
+const steps = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** A few seconds in all, well inside the API's 10 s deadline, so the API hears the refusal itself. */
+const local = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '3 seconds',
+  scheduleToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '1 second' },
+});
+
+/** How a persistence attempt ended. */
+export type Persisted = { ok: true } | { ok: false; permanent: boolean; message: string };
+
+/** A non-retryable failure from the activity (the database refused for good), else a transient one. */
+function outcomeOf(err: unknown): Persisted {
+  if (!(err instanceof ActivityFailure)) throw err;
+  const cause = err.cause;
+  const permanent = cause instanceof ApplicationFailure && cause.nonRetryable === true;
+  return { ok: false, permanent, message: cause?.message ?? err.message };
+}
+
+/** Search attributes and the Temporal UI's details follow the state the change leads to. */
+export function publishAttributes(model: ProjectReadModel): void {
+  upsertSearchAttributes([
+    { key: ProjectStage, value: model.view.stage },
+    { key: AwaitingRole, value: model.awaitingRoles },
+    { key: FundsSuspended, value: model.view.funds.suspended },
+    // null removes the attribute: no open deadline.
+    { key: NextDeadline, value: model.nextDeadline ? new Date(model.nextDeadline) : null },
+  ]);
+  const waiting = model.view.pendingActions.map((p) => `${p.role}: ${p.action}${p.dueAt ? ` (due ${p.dueAt.slice(0, 10)})` : ''}`);
+  setCurrentDetails(
+    [`**${model.view.title}** — ${model.view.department}, ${model.view.jurisdiction}`, `Stage: ${model.view.stage}`, ...waiting].join('\n\n'),
+  );
+}
+
+export interface PersistOptions {
+  /** Runs recorded before PERSIST_IN_ONE_TRANSACTION take the old path. */
+  inOne: boolean;
+  /** Whether no other change waits (asked after the deadline dates): only then the read model is written. */
+  isLast: () => boolean;
+}
+
+/**
+ * Makes a change durable: computes its deadlines' dates into the change, then writes it. Never
+ * throws for a database failure: the caller commits on `ok` and refuses otherwise.
+ */
+export async function persist(projectId: string, change: Change, { inOne, isLast }: PersistOptions): Promise<Persisted> {
+  try {
+    for (const effect of change.effects) {
+      if (effect.type !== 'startDeadline') continue;
+      const d = effect.deadline;
+      const compute = inOne ? local.computeDeadline : steps.computeDeadline;
+      const dates = await compute({ startsOn: d.startsOn, rule: d.rule, reminder: d.reminder });
+      scheduleDeadline(change, d.id, { dueAt: dates.dueAt, remindAt: dates.remindAt });
+    }
+    const writes = writesOf(change.effects);
+    if (!inOne) {
+      // Audit first: every accepted action is on the trail before its consequences (Art. 24-25).
+      if (writes.audit.length) await steps.appendAudit(projectId, writes.audit);
+      if (writes.movements.length) await steps.bookFundMovements(writes.movements);
+      if (writes.notifications.length) await steps.notify(writes.notifications);
+      // The read model followed in a separate step, after the change was answered (recordReadModel).
+      return { ok: true };
+    }
+    const model = isLast() ? readModel(change.state) : undefined;
+    if (model) publishAttributes(model);
+    if (writes.audit.length || writes.movements.length || writes.notifications.length || model) {
+      await local.persistEffects({ projectId, ...writes, model });
+    }
+    return { ok: true };
+  } catch (err) {
+    return outcomeOf(err);
+  }
+}
+
+/** The read model of the committed state alone (first run of a continued project, old starts). */
+export async function recordReadModel(model: ProjectReadModel, inOne: boolean): Promise<Persisted> {
+  publishAttributes(model);
+  try {
+    await (inOne ? local : steps).recordProject(model);
+    return { ok: true };
+  } catch (err) {
+    return outcomeOf(err);
+  }
+}
