@@ -13,6 +13,7 @@ import type {
   SharingType,
   TechnicalReviewChecklist,
 } from './types.ts';
+import type { DeadlineReschedulingPayload } from './rescheduling.ts';
 
 export interface CommandPayloads {
   technicalReview: { decision: 'pass' | 'revise' | 'reject'; opinion: string; checklist: TechnicalReviewChecklist };
@@ -69,6 +70,7 @@ export interface CommandPayloads {
   securityIncident: { occurredAt: string; severity: IncidentSeverity; description: string; handling: string };
   securityDrill: { heldOn: string; scenario: string; summary: string };
   decommission: { reason: string };
+  deadlineRescheduling: DeadlineReschedulingPayload;
 }
 
 export type CommandName = keyof CommandPayloads;
@@ -109,6 +111,7 @@ export const COMMAND_ROLES = {
   securityIncident: ['department'],
   securityDrill: ['department'],
   decommission: ['bdb'],
+  deadlineRescheduling: ['admin'],
 } as const satisfies Record<CommandName, readonly Role[]>;
 
 export const COMMAND_NAMES = Object.keys(COMMAND_ROLES) as CommandName[];
@@ -143,4 +146,9 @@ export const COMMAND_ACTIONS: Record<CommandName, string> = {
   securityIncident: 'security-incident',
   securityDrill: 'security-drill',
   decommission: 'decommission',
+  deadlineRescheduling: 'deadline-rescheduling',
 };
+
+/** Commands the system sends itself (no HTTP command route): see domain/rescheduling.ts. */
+export const INTERNAL_COMMANDS = ['deadlineRescheduling'] as const satisfies readonly CommandName[];
+export type InternalCommand = (typeof INTERNAL_COMMANDS)[number];

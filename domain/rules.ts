@@ -7,6 +7,7 @@ import type { CommandName, CommandPayloads } from './commands.ts';
 import type { Ctx } from './context.ts';
 import { isCalendarDate, isInstant, isPeriod, quarterStart } from './dates.ts';
 import { Rejection } from './errors.ts';
+import { deadlineRescheduling } from './rescheduling.ts';
 import type { DeadlineRecord } from './state.ts';
 import { latestEvaluation, omAllocatedForYear, openDeadline, openDeadlines, unfundedBudgetIncrease } from './view.ts';
 import {
@@ -681,6 +682,8 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.decision('decommission', 'decommission', p.reason);
     ctx.end('decommissioned', p.reason);
   },
+
+  deadlineRescheduling, // shared/DOMAIN.md "Working days": domain/rescheduling.ts
 };
 
 /** Copies the named fields only (payloads from signals may carry extra ones). */

@@ -7,7 +7,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { COMMAND_ROLES, type CommandName } from '../../domain/commands.ts';
+import { COMMAND_ROLES, type CommandName, type InternalCommand } from '../../domain/commands.ts';
 import {
   CHANGE_KINDS,
   FUND_TYPES,
@@ -127,10 +127,11 @@ const bodies = {
   }),
   securityDrill: z.strictObject({ heldOn: calendarDate, scenario: text(500), summary: optionalText() }),
   decommission: z.strictObject({ reason: text() }),
-} satisfies Record<CommandName, z.ZodType>;
+} satisfies Record<Exclude<CommandName, InternalCommand>, z.ZodType>;
 
 interface CommandRoute {
-  command: CommandName;
+  /** Internal commands (INTERNAL_COMMANDS, e.g. deadlineRescheduling) have no route. */
+  command: Exclude<CommandName, InternalCommand>;
   /** Path below /v1/projects/{id}. */
   path: string;
   summary: string;

@@ -93,7 +93,7 @@ describe.each(DRIVERS)('annual plans and calendar with %s', (driver) => {
 
   it.skipIf(!driverAvailable(driver))('calendar: admin upserts days of the year with source admin; any role reads them', async () => {
     // A seeded day, as the seeding step would write it.
-    await system.database.db.insert(calendarDays).values({ date: '2030-10-01', workday: false, name: '国庆节', source: 'chinese-days' });
+    await system.database.db.insert(calendarDays).values({ date: '2030-10-01', workday: false, name: '国庆节', source: 'notice', reference: 'chinese-days' });
     const put = await call('PUT', '/v1/calendar/2030', ADMIN_KEY, {
       days: [
         { date: '2030-10-01', workday: true, name: 'override' },
@@ -105,20 +105,24 @@ describe.each(DRIVERS)('annual plans and calendar with %s', (driver) => {
     expect(put.body).toEqual({
       year: 2030,
       days: [
-        { date: '2030-02-03', workday: true, name: '春节调休', source: 'admin' },
-        { date: '2030-05-02', workday: false, name: '', source: 'admin' },
-        { date: '2030-10-01', workday: true, name: 'override', source: 'admin' },
+        { date: '2030-02-03', workday: true, name: '春节调休', source: 'admin', provisional: false },
+        { date: '2030-05-02', workday: false, name: '', source: 'admin', provisional: false },
+        { date: '2030-10-01', workday: true, name: 'override', source: 'admin', provisional: false },
       ],
+      moved: 0,
+      projects: 0,
     });
     const [row] = await system.database.db.select().from(calendarDays).where(eq(calendarDays.date, '2030-10-01'));
     expect(row?.updatedBy).toBe('env-admin');
-    await system.database.db.insert(calendarDays).values({ date: '2031-01-01', workday: false, name: '元旦', source: 'chinese-days' });
+    await system.database.db.insert(calendarDays).values({ date: '2031-01-01', workday: false, name: '元旦', source: 'notice', reference: 'chinese-days' });
     for (const key of [health, bdb]) {
       const got = await call('GET', '/v1/calendar/2030', key);
       expect(got.status).toBe(200);
-      expect(got.body).toEqual(put.body);
+      expect(got.body).toEqual({ year: 2030, days: put.body.days });
     }
-    expect((await call('GET', '/v1/calendar/2031', health)).body.days).toEqual([{ date: '2031-01-01', workday: false, name: '元旦', source: 'chinese-days' }]);
+    expect((await call('GET', '/v1/calendar/2031', health)).body.days).toEqual([
+      { date: '2031-01-01', workday: false, name: '元旦', source: 'notice', reference: 'chinese-days', provisional: false },
+    ]);
   });
 
   it.skipIf(!driverAvailable(driver))('calendar: 400 for dates outside the year or invalid, 403 for non-admins, 401 without a key', async () => {
