@@ -13,6 +13,7 @@
 import { and, gte, lte } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { calendarDays } from '../db/schema.ts';
+import { HOLIDAY_YEARS, statutoryHolidays } from '../domain/holidays.ts';
 
 export type IsWorkday = (date: string) => boolean;
 
@@ -97,13 +98,23 @@ export function computeDeadlineDates(spec: DeadlineSpec, isWorkday: IsWorkday): 
   };
 }
 
-/** Reads the overrides between two dates (inclusive) into a predicate. */
+/**
+ * Reads the stored days between two dates (inclusive) into a predicate. A year with no stored day
+ * at all (beyond the seeded range: the seed reaches next year + 1 at start-up) still gets the law's
+ * statutory holidays (shared/DOMAIN.md "Working days"), never the bare Monday–Friday rule.
+ */
 export async function loadCalendar(db: Database, from: string, to: string): Promise<IsWorkday> {
   const rows = await db
     .select({ date: calendarDays.date, workday: calendarDays.workday })
     .from(calendarDays)
     .where(and(gte(calendarDays.date, from), lte(calendarDays.date, to)));
-  return workdayPredicate(new Map(rows.map((r) => [r.date, r.workday])));
+  const days = new Map(rows.map((r) => [r.date, r.workday]));
+  const stored = new Set(rows.map((r) => Number(r.date.slice(0, 4))));
+  for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year++) {
+    if (stored.has(year) || year < HOLIDAY_YEARS.min || year > HOLIDAY_YEARS.max) continue;
+    for (const d of statutoryHolidays(year)) if (d.date >= from && d.date <= to) days.set(d.date, false);
+  }
+  return workdayPredicate(days);
 }
 
 /** Loads the window a deadline can reach (a deadline of up to ~250 working days) and computes it. */
