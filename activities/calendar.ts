@@ -1,15 +1,19 @@
 /**
  * The working-day calendar (shared/DOMAIN.md "Working days"): Monday–Friday, minus statutory
- * holidays, plus adjusted working weekends (调休), per the State Council's yearly notice. Dates are
+ * holidays, plus adjusted working weekends (调休), per the State Council's yearly notice — or, for a
+ * year whose notice is not entered yet, the law's statutory holidays (provisional; db/calendar.ts). Dates are
  * calendar dates in Asia/Shanghai (UTC+8 all year: China has no daylight saving time).
  *
  * Pure date arithmetic is exported for tests; `loadCalendar` reads the overrides from the database.
  * All of it runs in activities: a calendar edit never touches workflow code, so it never breaks
- * replay, and a deadline once computed is recorded in the workflow and not moved by later edits.
+ * replay. A deadline once computed is recorded in the workflow; when a year's calendar changes, the
+ * API recomputes the open ones not yet due (`recomputeDeadline`) and sends the new dates to the
+ * project as the `deadlineRescheduling` command (domain/rescheduling.ts).
  */
 import { and, gte, lte } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { calendarDays } from '../db/schema.ts';
+import { HOLIDAY_YEARS, statutoryHolidays } from '../domain/holidays.ts';
 
 export type IsWorkday = (date: string) => boolean;
 
@@ -94,13 +98,23 @@ export function computeDeadlineDates(spec: DeadlineSpec, isWorkday: IsWorkday): 
   };
 }
 
-/** Reads the overrides between two dates (inclusive) into a predicate. */
+/**
+ * Reads the stored days between two dates (inclusive) into a predicate. A year with no stored day
+ * at all (beyond the seeded range: the seed reaches next year + 1 at start-up) still gets the law's
+ * statutory holidays (shared/DOMAIN.md "Working days"), never the bare Monday–Friday rule.
+ */
 export async function loadCalendar(db: Database, from: string, to: string): Promise<IsWorkday> {
   const rows = await db
     .select({ date: calendarDays.date, workday: calendarDays.workday })
     .from(calendarDays)
     .where(and(gte(calendarDays.date, from), lte(calendarDays.date, to)));
-  return workdayPredicate(new Map(rows.map((r) => [r.date, r.workday])));
+  const days = new Map(rows.map((r) => [r.date, r.workday]));
+  const stored = new Set(rows.map((r) => Number(r.date.slice(0, 4))));
+  for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year++) {
+    if (stored.has(year) || year < HOLIDAY_YEARS.min || year > HOLIDAY_YEARS.max) continue;
+    for (const d of statutoryHolidays(year)) if (d.date >= from && d.date <= to) days.set(d.date, false);
+  }
+  return workdayPredicate(days);
 }
 
 /** Loads the window a deadline can reach (a deadline of up to ~250 working days) and computes it. */
@@ -108,4 +122,33 @@ export async function computeDeadline(db: Database, spec: DeadlineSpec): Promise
   const latest = 'until' in spec.rule && spec.rule.until > spec.startsOn ? spec.rule.until : spec.startsOn;
   const isWorkday = await loadCalendar(db, addDays(spec.startsOn, -400), addDays(latest, 400));
   return computeDeadlineDates(spec, isWorkday);
+}
+
+/** The dates of the year whose working-day status differs between two calendars. */
+export function changedDays(year: number, before: IsWorkday, after: IsWorkday): string[] {
+  const out: string[] = [];
+  for (let d = `${year}-01-01`; d <= `${year}-12-31`; d = addDays(d, 1)) if (before(d) !== after(d)) out.push(d);
+  return out;
+}
+
+/** An open deadline as the read model shows it (domain/view.ts deadlineView). */
+export interface ScheduledDeadline {
+  id: string;
+  startsOn: string;
+  dueAt: string;
+  remindAt: string | null;
+  rule: DeadlineRule;
+  reminder: ReminderRule;
+}
+
+/**
+ * shared/DOMAIN.md "Working days": the new dates of an open deadline whose window (start to due
+ * day) touches a changed day, or null when its dates stay as they are.
+ */
+export function recomputeDeadline(d: ScheduledDeadline, changed: readonly string[], isWorkday: IsWorkday): { dueAt: string; remindAt: string | null } | null {
+  // The due instant is 24:00 Asia/Shanghai of the due day: one millisecond earlier is that day.
+  const oldDueOn = new Date(Date.parse(d.dueAt) + 8 * 3_600_000 - 1).toISOString().slice(0, 10);
+  if (!changed.some((day) => day >= d.startsOn && day <= oldDueOn)) return null;
+  const next = computeDeadlineDates({ startsOn: d.startsOn, rule: d.rule, reminder: d.reminder }, isWorkday);
+  return next.dueAt === d.dueAt && next.remindAt === d.remindAt ? null : { dueAt: next.dueAt, remindAt: next.remindAt };
 }

@@ -22,6 +22,7 @@ import { writeRateLimit } from './rate-limit.ts';
 import { createRouter } from './router.ts';
 import { adminKeyRoutes } from './routes/admin-keys.ts';
 import { calendarRoutes } from './routes/calendar.ts';
+import { calendarStatus } from '../db/calendar.ts';
 import { codecRoutes } from './routes/codec.ts';
 import { commandRoutes } from './routes/commands.ts';
 import { policyRoutes } from './routes/policies.ts';
@@ -69,7 +70,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes({ checks: { database: deps.database.ping, temporal: gateway.ping } }));
 
-  app.route('/', metricsRoutes());
+  app.route('/', metricsRoutes({ nextYearNoticeMissing: async () => !(await calendarStatus(deps.database.db)).nextYearReady }));
   app.get('/docs', swaggerUI({ url: '/openapi.json' }));
   // Art. 11: the publicity listing is public; everything else under /v1 needs a key.
   app.route('/', publicRoutes({ db: deps.database.db }));
@@ -91,7 +92,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', policyRoutes({ db: deps.database.db }));
   app.route('/', adminKeyRoutes({ db: deps.database.db }));
   app.route('/', planRoutes({ db: deps.database.db }));
-  app.route('/', calendarRoutes({ db: deps.database.db }));
+  app.route('/', calendarRoutes({ db: deps.database.db, gateway, log: deps.log }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -9,7 +9,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, Env } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { createRouter } from './router.ts';
 
 export const metricsRegistry = new Registry();
@@ -42,6 +42,16 @@ const temporalDuration = new Histogram({
   help: 'Duration of calls from the API to Temporal in seconds, by operation and outcome',
   labelNames: ['operation', 'outcome'] as const,
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [metricsRegistry],
+});
+
+/**
+ * shared/DOMAIN.md "Working days": 1 while next year's State Council holiday notice is not entered
+ * (its days are provisional, law-derived); alert on it from November. Refreshed on every scrape.
+ */
+const calendarNoticeMissing = new Gauge({
+  name: 'bdp_calendar_next_year_notice_missing',
+  help: "1 while next year's State Council holiday notice is not entered (working days provisional), else 0",
   registers: [metricsRegistry],
 });
 
@@ -84,7 +94,7 @@ export function httpMetrics() {
 }
 
 /** GET /metrics: the Prometheus text format (no auth; bind-protect it in production). */
-export function metricsRoutes() {
+export function metricsRoutes(deps: { nextYearNoticeMissing?: () => Promise<boolean> } = {}) {
   const app = createRouter<Env>();
   app.openapi(
     createRoute({
@@ -99,7 +109,11 @@ export function metricsRoutes() {
         },
       },
     }),
-    async (c) => c.text(await metricsRegistry.metrics(), 200, { 'Content-Type': metricsRegistry.contentType }),
+    async (c) => {
+      // A database that does not answer leaves the last value: /metrics itself never fails on it.
+      if (deps.nextYearNoticeMissing) await deps.nextYearNoticeMissing().then((missing) => calendarNoticeMissing.set(missing ? 1 : 0), () => undefined);
+      return c.text(await metricsRegistry.metrics(), 200, { 'Content-Type': metricsRegistry.contentType });
+    },
   );
   return app;
 }

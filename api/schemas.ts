@@ -298,19 +298,53 @@ export const calendarDayInput = z
   .strictObject({ date: calendarDate, workday: z.boolean(), name: z.string().trim().max(100).default('') })
   .openapi('CalendarDayInput');
 
+/** A State Council notice's reference, e.g. 国办发明电〔2026〕N号. */
+export const noticeReference = z.string().trim().min(1).max(200).openapi({ example: '国办发明电〔2026〕7号' });
+
 export const calendarBody = z
-  .strictObject({ days: z.array(calendarDayInput).min(1).max(366) })
+  .strictObject({
+    days: z.array(calendarDayInput).min(1).max(366),
+    notice: noticeReference
+      .optional()
+      .openapi({
+        description:
+          "With it, `days` is the whole year's State Council notice (holidays and make-up working days): it replaces the " +
+          "year's law and notice days (admin overrides stay). Without it, `days` are per-date admin overrides.",
+      }),
+  })
   .refine((b) => new Set(b.days.map((d) => d.date)).size === b.days.length, {
     message: 'each date may appear once',
     path: ['days'],
   })
   .openapi('CalendarInput');
 
-export const calendarYear = z
+export const calendarDaySchema = z
   .object({
-    year: z.number().int(),
-    days: z.array(
-      z.object({ date: z.string(), workday: z.boolean(), name: z.string(), source: z.enum(['chinese-days', 'admin']) }).openapi('CalendarDay'),
-    ),
+    date: z.string(),
+    workday: z.boolean(),
+    name: z.string(),
+    source: z.enum(['law', 'notice', 'admin']),
+    reference: z.string().optional(),
+    provisional: z.boolean(),
   })
-  .openapi('CalendarYear');
+  .openapi('CalendarDay');
+
+export const calendarYear = z.object({ year: z.number().int(), days: z.array(calendarDaySchema) }).openapi('CalendarYear');
+
+export const calendarUpdate = calendarYear
+  .extend({
+    moved: z.number().int().openapi({ description: 'Open deadlines not yet due whose due or reminder date moved' }),
+    projects: z.number().int().openapi({ description: 'Projects those deadlines belong to' }),
+  })
+  .openapi('CalendarUpdate');
+
+const calendarYearStatus = z.object({
+  year: z.number().int(),
+  notice: z.boolean(),
+  provisional: z.boolean(),
+  reference: z.string().nullable(),
+});
+
+export const calendarStatusSchema = z
+  .object({ years: z.array(calendarYearStatus), nextYearReady: z.boolean(), warning: z.string().nullable() })
+  .openapi('CalendarStatus');

@@ -9,6 +9,7 @@ import { serve } from '@hono/node-server';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
+import { warnCalendarCoverage } from '../db/calendar.ts';
 import { prepareDatabase } from '../db/seed.ts';
 import { loadConfig, payloadConverter, requireExternalServices, type Config } from '../lib/config.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
@@ -61,6 +62,7 @@ async function main() {
   const log = createLogger(config.logLevel, 'api');
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
   await prepareDatabase(database);
+  await warnCalendarCoverage(database.db, log); // shared/DOMAIN.md "Working days": next year's notice
   const dataConverter = payloadConverter(config);
   const temporal = await connectClient(temporalAddress, config.temporal.namespace, 60_000, dataConverter);
   const api = await serveApi({ config, database, temporal, log, payloadCodec: dataConverter?.payloadCodecs[0] });

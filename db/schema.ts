@@ -103,18 +103,33 @@ const fenColumn = (name: string) => bigint(name, { mode: 'number' });
 
 /**
  * Working-day calendar (shared/DOMAIN.md "Working days"): only the dates that differ from
- * "Monday–Friday work, weekends off" are stored — statutory holidays and adjusted working weekends
- * (调休), seeded from the `chinese-days` package (source `chinese-days`) and overridable per date by
- * an admin (source `admin`, never overwritten by a later seed).
+ * "Monday–Friday work, weekends off" are stored — statutory holidays, bridges and adjusted working
+ * weekends (调休). Every day carries its source:
+ * - `law`: computed from the holiday law (domain/holidays.ts) for a year without a notice yet,
+ *   `provisional` until the State Council's notice of that year is entered;
+ * - `notice`: the State Council's notice of the year, `reference` e.g. 国办发明电〔2026〕N号 (or
+ *   `chinese-days` for the years the package's data covers);
+ * - `admin`: a per-date override, never overwritten by a seed or a later notice.
  */
-export const calendarDays = pgTable('calendar_days', {
-  date: date('date', { mode: 'string' }).primaryKey(),
-  workday: boolean('workday').notNull(),
-  name: text('name').notNull().default(''),
-  source: text('source', { enum: ['chinese-days', 'admin'] }).notNull(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedBy: text('updated_by'),
-});
+export const CALENDAR_SOURCES = ['law', 'notice', 'admin'] as const;
+export type CalendarSource = (typeof CALENDAR_SOURCES)[number];
+
+export const calendarDays = pgTable(
+  'calendar_days',
+  {
+    date: date('date', { mode: 'string' }).primaryKey(),
+    workday: boolean('workday').notNull(),
+    name: text('name').notNull().default(''),
+    source: text('source', { enum: CALENDAR_SOURCES }).notNull(),
+    /** The notice's reference (source `notice`). */
+    reference: text('reference'),
+    /** True for law-derived days of a year whose notice is not entered yet. */
+    provisional: boolean('provisional').notNull().default(false),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: text('updated_by'),
+  },
+  (t) => [check('calendar_days_source_check', sql`${t.source} in ('law', 'notice', 'admin')`)],
+);
 
 /**
  * Deadline policies per jurisdiction (Art. 30: a county may issue its own measures), versioned:

@@ -18,6 +18,7 @@ import {
   score,
   year,
 } from './text.ts';
+import { deadlineReschedulingBody } from './rescheduling.ts';
 import { CHANGE_KINDS, FUND_TYPES, INCIDENT_SEVERITIES, RECTIFICATION_REASONS, ROLES, SHARING_TYPES, type Role } from './types.ts';
 
 /** Who sends a command (Art. 24-25): the API builds it from the key; a signal brings its own. */
@@ -122,7 +123,13 @@ export const COMMAND_BODIES = {
   }),
   securityDrill: z.strictObject({ heldOn: calendarDate, scenario: requiredText(500), summary: optionalText() }),
   decommission: z.strictObject({ reason: requiredText() }),
+  /** shared/DOMAIN.md "Working days": internal, sent by PUT /v1/calendar/:year (no command route). */
+  deadlineRescheduling: deadlineReschedulingBody,
 };
+
+/** Commands the system sends itself: no HTTP command route (api/routes/commands.ts). */
+export const INTERNAL_COMMANDS = ['deadlineRescheduling'] as const satisfies readonly (keyof typeof COMMAND_BODIES)[];
+export type InternalCommand = (typeof INTERNAL_COMMANDS)[number];
 
 export type CommandName = keyof typeof COMMAND_BODIES;
 
@@ -188,6 +195,7 @@ export const COMMAND_ROLES = {
   securityIncident: ['department'],
   securityDrill: ['department'],
   decommission: ['bdb'],
+  deadlineRescheduling: ['admin'],
 } as const satisfies Record<CommandName, readonly Role[]>;
 
 export const COMMAND_NAMES = Object.keys(COMMAND_ROLES) as CommandName[];
@@ -222,4 +230,5 @@ export const COMMAND_ACTIONS: Record<CommandName, string> = {
   securityIncident: 'security-incident',
   securityDrill: 'security-drill',
   decommission: 'decommission',
+  deadlineRescheduling: 'deadline-rescheduling',
 };

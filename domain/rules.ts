@@ -8,6 +8,7 @@ import { TECHNICAL_REVIEW_ITEMS, type CommandName, type CommandPayloads } from '
 import type { Ctx } from './context.ts';
 import { quarterStart } from './dates.ts';
 import { Rejection } from './errors.ts';
+import { deadlineRescheduling } from './rescheduling.ts';
 import type { DeadlineRecord } from './state.ts';
 import { latestEvaluation, omAllocatedForYear, openDeadline, openDeadlines, unfundedBudgetIncrease } from './view.ts';
 import {
@@ -580,6 +581,8 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.decision('decommission', 'decommission', p.reason);
     ctx.end('decommissioned', p.reason);
   },
+
+  deadlineRescheduling, // shared/DOMAIN.md "Working days": domain/rescheduling.ts
 };
 
 /** Copies the named fields only (payloads from signals may carry extra ones). */

@@ -217,6 +217,12 @@ export interface DeadlineView {
   dueAt: string;
   remindAt?: string;
   status: DeadlineStatus;
+  /**
+   * How the dates were computed, so they can be recomputed when a year's working-day calendar
+   * changes (shared/DOMAIN.md "Working days"; api/routes/calendar.ts).
+   */
+  rule?: DeadlineRule;
+  reminder?: Duration | null;
 }
 
 export interface Decision {

@@ -121,6 +121,9 @@ export function pendingActions(s: ProjectState): PendingAction[] {
 function deadlineView(d: DeadlineRecord): DeadlineView | null {
   if (d.dueAt === null) return null; // not scheduled yet: the calendar activity has not answered
   const v: DeadlineView = { id: d.id, kind: d.kind, startsAt: shanghaiStartOfDay(d.startsOn), dueAt: d.dueAt, status: d.status };
+  // The rule and reminder let the API recompute the dates when the calendar changes.
+  v.rule = { ...d.rule };
+  v.reminder = d.reminder ? { ...d.reminder } : null;
   if (d.ref !== null) v.ref = d.ref;
   if (d.remindAt !== null) v.remindAt = d.remindAt;
   return v;

@@ -17,6 +17,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { serveApi } from '../api/server.ts';
 import { openDatabase } from '../db/client.ts';
+import { warnCalendarCoverage } from '../db/calendar.ts';
 import { prepareDatabase } from '../db/seed.ts';
 import { ConfigError, loadConfig, payloadConverter, type Config } from '../lib/config.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -161,6 +162,9 @@ async function main() {
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
   cleanups.push({ name: 'database', run: () => database.close() });
   await prepareDatabase(database);
+  // shared/DOMAIN.md "Working days": warns from November while next year's notice is missing.
+  const calendar = await warnCalendarCoverage(database.db, log);
+  if (calendar.warning) say(`▸ calendar: ${calendar.warning}`);
 
   // Art. 28: payloads encrypted in Temporal; the keyring is generated once into DATA_DIR if unset.
   const dataConverter = payloadConverter(config, config.dataDir);

@@ -7,7 +7,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { COMMAND_BODIES, COMMAND_PATH_FIELDS, COMMAND_ROLES, type CommandInputs, type CommandName } from '../../domain/commands.ts';
+import { COMMAND_BODIES, COMMAND_PATH_FIELDS, COMMAND_ROLES, type CommandInputs, type CommandName, type InternalCommand } from '../../domain/commands.ts';
 import { requireRole } from '../auth.ts';
 import type { ProjectGateway } from '../gateway.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';
@@ -24,7 +24,8 @@ const pathParams = (command: CommandName) =>
   );
 
 interface CommandRoute {
-  command: CommandName;
+  /** Internal commands (INTERNAL_COMMANDS) have no route. */
+  command: Exclude<CommandName, InternalCommand>;
   /** Path below /v1/projects/{id}. */
   path: string;
   summary: string;
@@ -119,7 +120,7 @@ export function commandRoutes({ gateway }: { gateway: ProjectGateway }) {
         const body = c.req.valid('json') as Record<string, unknown>;
         const view = await gateway.execute(id, {
           name: route.command,
-          payload: { ...body, ...pathFields } as CommandInputs[CommandName],
+          payload: { ...body, ...pathFields } as CommandInputs[typeof route.command],
           actor: c.get('actor'),
           idempotencyKey: idempotencyKeyOf(c),
         });

@@ -3,7 +3,10 @@
  * department, stage, unknown id, business rule). Each test names its article of 晋市政办〔2019〕44号.
  */
 import { describe, expect, it } from 'vitest';
-import { COMMAND_NAMES, COMMAND_ROLES, type Command } from '../../domain/commands.ts';
+import { COMMAND_NAMES, COMMAND_ROLES, INTERNAL_COMMANDS, type Command } from '../../domain/commands.ts';
+
+/** The commands of shared/API.md: every command but the internal ones the system sends itself. */
+const API_COMMANDS = COMMAND_NAMES.filter((n) => !(INTERNAL_COMMANDS as readonly string[]).includes(n));
 import { Rejection } from '../../domain/errors.ts';
 import { Project } from '../../domain/project.ts';
 import { DEFAULT_CITY_POLICY, ROLES } from '../../domain/types.ts';
@@ -52,7 +55,7 @@ describe('access (shared/DOMAIN.md "Actors")', () => {
 
   it('Art. 24-25: admin makes no business decisions: every command is refused', () => {
     const h = new Harness();
-    for (const name of COMMAND_NAMES) expect(h.refuse(name, {} as never, actors.admin).status).toBe(403);
+    for (const name of API_COMMANDS) expect(h.refuse(name, {} as never, actors.admin).status).toBe(403);
   });
 
   it.each(COMMAND_NAMES)('Art. 22: %s is refused once the project is terminated (409 invalid_transition)', (name) => {
@@ -76,8 +79,11 @@ describe('access (shared/DOMAIN.md "Actors")', () => {
   });
 
   it('COMMAND_ROLES gives every command of shared/API.md at least one role and never admin', () => {
-    expect(COMMAND_NAMES).toHaveLength(28);
-    for (const name of COMMAND_NAMES) {
+    expect(API_COMMANDS).toHaveLength(28);
+    // shared/DOMAIN.md "Working days": the one internal command, sent by the API for an admin's calendar change.
+    expect(INTERNAL_COMMANDS).toEqual(['deadlineRescheduling']);
+    expect(COMMAND_ROLES.deadlineRescheduling).toEqual(['admin']);
+    for (const name of API_COMMANDS) {
       expect(COMMAND_ROLES[name].length).toBeGreaterThan(0);
       expect(COMMAND_ROLES[name]).not.toContain('admin');
     }
@@ -749,7 +755,7 @@ describe('read side', () => {
     expect(p.deadlineEvents()).toEqual([]);
     p.setDeadlineDates('dl-1', { dueAt: '2026-03-31T15:59:59.999Z', remindAt: '2026-03-26T01:00:00.000Z' });
     expect(p.unscheduledDeadlines()).toEqual([]);
-    expect(p.view().deadlines).toEqual([{ id: 'dl-1', kind: 'rectification', ref: 'rect-1', startsAt: '2026-03-02T16:00:00.000Z', dueAt: '2026-03-31T15:59:59.999Z', remindAt: '2026-03-26T01:00:00.000Z', status: 'open' }]);
+    expect(p.view().deadlines).toEqual([{ id: 'dl-1', kind: 'rectification', ref: 'rect-1', startsAt: '2026-03-02T16:00:00.000Z', dueAt: '2026-03-31T15:59:59.999Z', remindAt: '2026-03-26T01:00:00.000Z', status: 'open', rule: { unit: 'workingDays', amount: 20 }, reminder: { unit: 'workingDays', amount: 3 } }]);
     expect(p.deadlineEvents()).toEqual([{ deadlineId: 'dl-1', kind: 'rectification', ref: 'rect-1', event: 'remind', at: '2026-03-26T01:00:00.000Z' }]);
     expect(p.nextWakeAt()).toBe('2026-03-26T01:00:00.000Z');
     expect(p.readModel().nextDeadline).toBe('2026-03-31T15:59:59.999Z');
