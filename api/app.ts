@@ -9,10 +9,10 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { cors } from 'hono/cors';
 import type { PayloadCodec } from '@temporalio/common';
-import { swaggerUI } from '@hono/swagger-ui';
 import type { DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
 import { bearerAuth, CODEC_SESSION_COOKIE, createKeyStore } from './auth.ts';
+import { docsRoutes } from './docs.ts';
 import { createProjectGateway } from './gateway.ts';
 import { idempotency } from './idempotency.ts';
 import { requestLogger } from './logging.ts';
@@ -70,7 +70,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes({ checks: { database: deps.database.ping, temporal: gateway.ping } }));
 
   app.route('/', metricsRoutes());
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  app.route('/', docsRoutes());
   // Art. 11: the publicity listing is public; everything else under /v1 needs a key.
   app.route('/', publicRoutes({ db: deps.database.db }));
   const authenticate = bearerAuth(keys);
