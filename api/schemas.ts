@@ -2,11 +2,36 @@
 import { z } from '@hono/zod-openapi';
 import { FUND_BUCKETS, FUND_TYPES, MOVEMENT_KINDS, PROJECT_KINDS, ROLES, STAGES } from '../domain/types.ts';
 
-/** Integer fen (分): money is never a float (shared/DOMAIN.md "Money"). */
-export const fen = z.number().int('must be integer fen').min(0).max(Number.MAX_SAFE_INTEGER);
+/**
+ * Integer fen (分) of at least `min`: money is never a float (shared/DOMAIN.md "Money"). One bound
+ * per schema: `fen.min(1)` would keep fen's own `min(0)` and report a negative amount twice.
+ */
+const fenAtLeast = (min: 0 | 1) =>
+  z
+    .number()
+    .int('must be integer fen')
+    .min(min, min === 0 ? 'must be 0 or more fen' : 'must be 1 fen or more')
+    .max(Number.MAX_SAFE_INTEGER, 'must be at most 9007199254740991 fen');
 
-/** A calendar date in Asia/Shanghai, YYYY-MM-DD, that exists. */
-export const calendarDate = z.iso.date('must be a calendar date YYYY-MM-DD');
+/** An amount in fen, 0 or more. */
+export const fen = fenAtLeast(0);
+
+/** An amount in fen, 1 or more (allocations, disbursements, contracts). */
+export const positiveFen = fenAtLeast(1);
+
+/** The range of every calendar date the API accepts (the measures date from 2019; 2100 is far enough). */
+export const CALENDAR_DATE_RANGE = { min: '2000-01-01', max: '2100-12-31' } as const;
+
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD (shared/API.md "Conventions"), that exists and lies in
+ * CALENDAR_DATE_RANGE: the one definition every date field of the API uses. The pattern states the
+ * years 2000-2100 in the OpenAPI document; `format: date` states that the day exists.
+ */
+export const calendarDate = z
+  .string()
+  .regex(/^(20\d\d|2100)-\d\d-\d\d$/, `must be a calendar date YYYY-MM-DD between ${CALENDAR_DATE_RANGE.min} and ${CALENDAR_DATE_RANGE.max}`)
+  .refine((value) => z.iso.date().safeParse(value).success, { message: 'must be a calendar date YYYY-MM-DD that exists', abort: true })
+  .openapi({ format: 'date', example: '2027-06-30' });
 
 /** Jurisdiction: `city` or a county code (Art. 5, 30). */
 export const jurisdiction = z.string().regex(/^(city|[a-z0-9-]{2,32})$/, 'must be `city` or a county code');
@@ -33,7 +58,8 @@ export const createProjectBody = z
       .strictObject({ totalFen: fen, cityShareFen: fen, countyShareFen: fen })
       .refine((e) => e.cityShareFen + e.countyShareFen === e.totalFen, {
         message: 'cityShareFen + countyShareFen must equal totalFen (Art. 12)',
-      }),
+      })
+      .openapi({ description: 'Art. 12: `cityShareFen + countyShareFen` must equal `totalFen` (checked by the API; 400 otherwise).' }),
     plannedCompletionDate: calendarDate,
     documents: z.strictObject({
       proposal: documentRef,
@@ -95,7 +121,9 @@ export const createApiKeyBody = z
     message: 'department is required for role `department` and not allowed for other roles',
     path: ['department'],
   })
-  .openapi('CreateApiKey');
+  .openapi('CreateApiKey', {
+    description: '`department` is required when `role` is `department` and must be absent for every other role (checked by the API; 400 otherwise).',
+  });
 
 export const apiKeyInfo = z
   .object({
@@ -259,23 +287,27 @@ export const publicAllocation = z
 
 export const publicAllocations = z.object({ items: z.array(publicAllocation) }).openapi('PublicAllocations');
 
-/** A year in a path (`/v1/annual-plans/{year}`, `/v1/calendar/{year}`). */
-export const yearParam = z.coerce
-  .number()
-  .int('must be a year')
-  .min(2000, 'must be a year between 2000 and 2100')
-  .max(2100, 'must be a year between 2000 and 2100')
-  .openapi({ param: { name: 'year', in: 'path' }, example: 2026 });
+/**
+ * A year in a path (`/v1/annual-plans/{year}`, `/v1/calendar/{year}`): exactly four digits, 2000-2100.
+ * Not z.coerce.number(): Number() would also read `0x7ea`, `2026.0` or ` 2026` as 2026.
+ */
+export const yearParam = z
+  .string()
+  .regex(/^\d{4}$/, 'must be a year of four digits')
+  .transform(Number)
+  .pipe(z.number().int().min(2000, 'must be a year between 2000 and 2100').max(2100, 'must be a year between 2000 and 2100'))
+  .openapi({ param: { name: 'year', in: 'path' }, type: 'integer', minimum: 2000, maximum: 2100, example: 2026, description: 'Four digits, 2000-2100.' });
 
-/** Art. 6: an item of the BDB's annual plan. */
-export const annualPlanItemInput = z
-  .strictObject({
-    code: z.string().trim().min(1).max(64),
-    title: z.string().trim().min(1).max(200),
-    department: departmentCode,
-    ceilingFen: fen,
-  })
-  .openapi('AnnualPlanItemInput');
+/** Art. 6: the fields of an item of the BDB's annual plan. */
+const annualPlanItemFields = {
+  code: z.string().trim().min(1).max(64),
+  title: z.string().trim().min(1).max(200),
+  department: departmentCode,
+  ceilingFen: fen,
+};
+
+/** Art. 6: an item of the BDB's annual plan, as PUT. */
+export const annualPlanItemInput = z.strictObject(annualPlanItemFields).openapi('AnnualPlanItemInput');
 
 export const annualPlanBody = z
   .strictObject({ items: z.array(annualPlanItemInput).max(2000) })
@@ -283,14 +315,21 @@ export const annualPlanBody = z
     message: 'item codes must be unique within a year',
     path: ['items'],
   })
-  .openapi('AnnualPlanInput');
+  .openapi('AnnualPlanInput', { description: 'Item codes must be unique within the body (checked by the API; 400 otherwise).' });
+
+/**
+ * An item as stored: one schema with every field. Not `annualPlanItemInput.extend(...)`, which the
+ * generator emits as allOf of two closed schemas (additionalProperties: false each) that no stored
+ * item can match.
+ */
+export const annualPlanItem = z
+  .object({ ...annualPlanItemFields, updatedAt: instant, updatedBy: z.string().nullable() })
+  .openapi('AnnualPlanItem');
 
 export const annualPlan = z
   .object({
     year: z.number().int(),
-    items: z.array(
-      annualPlanItemInput.extend({ updatedAt: instant, updatedBy: z.string().nullable() }).openapi('AnnualPlanItem'),
-    ),
+    items: z.array(annualPlanItem),
   })
   .openapi('AnnualPlan');
 
@@ -304,7 +343,9 @@ export const calendarBody = z
     message: 'each date may appear once',
     path: ['days'],
   })
-  .openapi('CalendarInput');
+  .openapi('CalendarInput', {
+    description: 'Each date may appear once, and every date must lie in the `year` of the path (checked by the API; 400 otherwise).',
+  });
 
 export const calendarYear = z
   .object({

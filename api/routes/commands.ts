@@ -19,7 +19,7 @@ import { requireRole } from '../auth.ts';
 import type { ProjectGateway } from '../gateway.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { calendarDate, documentRef, fen, projectId, projectView } from '../schemas.ts';
+import { calendarDate, documentRef, fen, positiveFen, projectId, projectView } from '../schemas.ts';
 
 const text = (max = 4000) => z.string().trim().min(1).max(max);
 const optionalText = (max = 4000) => z.string().trim().max(max).default('');
@@ -55,13 +55,13 @@ const bodies = {
   }),
   resubmission: z.strictObject({ documents, note: optionalText() }),
   establishment: z.strictObject({ decision: z.enum(['approve', 'reject']), approvalNo: z.string().trim().max(64).default(''), opinion: optionalText() }),
-  budget: z.strictObject({ fundType: z.enum(FUND_TYPES), year, amountFen: fen.min(1), cityShareFen: fen, countyShareFen: fen }),
+  budget: z.strictObject({ fundType: z.enum(FUND_TYPES), year, amountFen: positiveFen, cityShareFen: fen, countyShareFen: fen }),
   publicityObjection: z.strictObject({ summary: text() }),
   publicityObjectionResolution: z.strictObject({ upheld: z.boolean(), note: optionalText() }),
   contract: z.strictObject({
     contractNo: z.string().trim().regex(/^[^/\s]{1,64}$/, 'must be 1-64 characters without / or spaces'),
     contractor: text(200),
-    amountFen: fen.min(1),
+    amountFen: positiveFen,
     signedOn: calendarDate,
     documentRef: documentRef.optional(),
   }),
@@ -72,7 +72,7 @@ const bodies = {
     progressPercent: z.number().min(0).max(100),
     summary: optionalText(),
   }),
-  disbursement: z.strictObject({ fundType: z.enum(FUND_TYPES), amountFen: fen.min(1), note: optionalText() }),
+  disbursement: z.strictObject({ fundType: z.enum(FUND_TYPES), amountFen: positiveFen, note: optionalText() }),
   changeRequest: z.strictObject({
     kind: z.enum(CHANGE_KINDS),
     description: text(),
