@@ -38,8 +38,18 @@ export const jurisdiction = z.string().regex(/^(city|[a-z0-9-]{2,32})$/, 'must b
 
 export const departmentCode = z.string().regex(/^[A-Za-z0-9_-]{2,64}$/, 'must be a department code (2-64 letters, digits, - or _)');
 
+/**
+ * Text that must not be blank: at most `max` characters as sent, at least one of them not white
+ * space (the pattern says so in the document, where `minLength: 1` would let "\r" through to a 400),
+ * stored trimmed. `\ufeff` is listed because JavaScript trims it but not every regex engine calls it space.
+ */
+export const text = (max = 4000) => z.string().max(max).regex(/[^\s\ufeff]/, 'must not be blank').trim();
+
+/** Optional text: at most `max` characters as sent, stored trimmed, '' when absent. */
+export const optionalText = (max = 4000) => z.string().max(max).trim().default('');
+
 /** A document reference (URL or content hash); the system stores no files (shared/DOMAIN.md). */
-export const documentRef = z.string().trim().min(1).max(2048);
+export const documentRef = text(2048);
 
 export const projectId = z
   .string()
@@ -48,12 +58,12 @@ export const projectId = z
 
 export const createProjectBody = z
   .strictObject({
-    title: z.string().trim().min(1).max(200),
-    summary: z.string().trim().max(4000).default(''),
+    title: text(200),
+    summary: optionalText(4000),
     kind: z.enum(PROJECT_KINDS),
     jurisdiction,
     year: z.number().int().min(2019).max(2100),
-    annualPlanItem: z.string().trim().min(1).max(64),
+    annualPlanItem: text(64),
     estimate: z
       .strictObject({ totalFen: fen, cityShareFen: fen, countyShareFen: fen })
       .refine((e) => e.cityShareFen + e.countyShareFen === e.totalFen, {
@@ -114,7 +124,7 @@ export const projectView = z
 export const createApiKeyBody = z
   .strictObject({
     role: z.enum(ROLES),
-    name: z.string().trim().min(1).max(200),
+    name: text(200),
     department: departmentCode.optional(),
   })
   .refine((b) => (b.role === 'department') === (b.department !== undefined), {
@@ -300,8 +310,8 @@ export const yearParam = z
 
 /** Art. 6: the fields of an item of the BDB's annual plan. */
 const annualPlanItemFields = {
-  code: z.string().trim().min(1).max(64),
-  title: z.string().trim().min(1).max(200),
+  code: text(64),
+  title: text(200),
   department: departmentCode,
   ceilingFen: fen,
 };
@@ -334,7 +344,7 @@ export const annualPlan = z
   .openapi('AnnualPlan');
 
 export const calendarDayInput = z
-  .strictObject({ date: calendarDate, workday: z.boolean(), name: z.string().trim().max(100).default('') })
+  .strictObject({ date: calendarDate, workday: z.boolean(), name: optionalText(100) })
   .openapi('CalendarDayInput');
 
 export const calendarBody = z

@@ -19,10 +19,8 @@ import { requireRole } from '../auth.ts';
 import type { ProjectGateway } from '../gateway.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { calendarDate, documentRef, fen, positiveFen, projectId, projectView } from '../schemas.ts';
+import { calendarDate, documentRef, fen, optionalText, positiveFen, projectId, projectView, text } from '../schemas.ts';
 
-const text = (max = 4000) => z.string().trim().min(1).max(max);
-const optionalText = (max = 4000) => z.string().trim().max(max).default('');
 const score = z.number().int().min(0).max(100);
 const year = z.number().int().min(2019).max(2100);
 const segment = (name: string, pattern: RegExp, what: string) =>
@@ -54,12 +52,12 @@ const bodies = {
     }),
   }),
   resubmission: z.strictObject({ documents, note: optionalText() }),
-  establishment: z.strictObject({ decision: z.enum(['approve', 'reject']), approvalNo: z.string().trim().max(64).default(''), opinion: optionalText() }),
+  establishment: z.strictObject({ decision: z.enum(['approve', 'reject']), approvalNo: optionalText(64), opinion: optionalText() }),
   budget: z.strictObject({ fundType: z.enum(FUND_TYPES), year, amountFen: positiveFen, cityShareFen: fen, countyShareFen: fen }),
   publicityObjection: z.strictObject({ summary: text() }),
   publicityObjectionResolution: z.strictObject({ upheld: z.boolean(), note: optionalText() }),
   contract: z.strictObject({
-    contractNo: z.string().trim().regex(/^[^/\s]{1,64}$/, 'must be 1-64 characters without / or spaces'),
+    contractNo: z.string().regex(/^[^/\s]{1,64}$/, 'must be 1-64 characters without / or spaces'),
     contractor: text(200),
     amountFen: positiveFen,
     signedOn: calendarDate,
@@ -90,10 +88,10 @@ const bodies = {
     entries: z
       .array(
         z.strictObject({
-          code: z.string().trim().min(1).max(64),
+          code: text(64),
           name: text(200),
           sharingType: z.enum(SHARING_TYPES),
-          updateCycle: z.string().trim().min(1).max(64),
+          updateCycle: text(64),
         }),
       )
       .min(1)

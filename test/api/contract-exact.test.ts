@@ -133,6 +133,15 @@ describe('the OpenAPI document is exact', () => {
     expect(schemas.CalendarInput!.description).toMatch(/must lie in the `year` of the path/);
   });
 
+  it('text that must not be blank says so in the document (pattern), and blank text is refused', async () => {
+    const title = (doc.components.schemas.CreateProject!.properties as Record<string, Record<string, unknown>>).title!;
+    expect(title).toMatchObject({ type: 'string', maxLength: 200, pattern: '[^\\s\\ufeff]' });
+    const department = await createKey(system, 'department', 'health');
+    const res = await system.request('POST', '/v1/projects', { key: department, body: sampleApplication({ title: '\r' }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: Array<{ path: string }> }).errors.map((e) => e.path)).toEqual(['json.title']);
+  });
+
   it('calendar dates share one definition with the 2000-2100 range', () => {
     const date = (schemas: Doc['components']['schemas']) => (schemas.CreateProject!.properties as Record<string, Record<string, unknown>>).plannedCompletionDate!;
     expect(date(doc.components.schemas)).toMatchObject({ type: 'string', format: 'date', pattern: '^(20\\d\\d|2100)-\\d\\d-\\d\\d$' });
