@@ -9,14 +9,16 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { cors } from 'hono/cors';
 import type { PayloadCodec } from '@temporalio/common';
-import { swaggerUI } from '@hono/swagger-ui';
 import type { DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
 import { bearerAuth, CODEC_SESSION_COOKIE, createKeyStore } from './auth.ts';
+import { docsRoutes } from './docs.ts';
 import { createProjectGateway } from './gateway.ts';
 import { idempotency } from './idempotency.ts';
 import { requestLogger } from './logging.ts';
 import { httpMetrics, metricsRoutes } from './metrics.ts';
+import { methodNotAllowed } from './methods.ts';
+import { finishDocument } from './openapi.ts';
 import { ApiError, causeChain, problemResponse, unavailable } from './problem.ts';
 import { writeRateLimit } from './rate-limit.ts';
 import { createRouter } from './router.ts';
@@ -54,16 +56,27 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
 
   app.use('*', requestId());
-  // Security headers on every answer (HSTS, nosniff, frame denial, no referrer leaks, CORP…).
-  app.use('*', secureHeaders({ crossOriginEmbedderPolicy: false }));
+  // Security headers on every answer (nosniff, frame denial, no referrer leaks, CORP…). HSTS only
+  // on answers to HTTPS requests: over plain HTTP a browser ignores it (RFC 6797 §8.1), and sending
+  // it there claims a transport the request did not have.
+  app.use('*', secureHeaders({ crossOriginEmbedderPolicy: false, strictTransportSecurity: false }));
+  app.use('*', async (c, next) => {
+    await next();
+    if (overHttps(c.req.url, c.req.header('x-forwarded-proto'))) c.header('Strict-Transport-Security', HSTS);
+  });
   app.use('*', requestLogger(deps.log));
   app.use('*', httpMetrics());
+  // A known path asked with a method it lacks (TRACE, PATCH…) → 405 with Allow, before auth.
+  app.use('*', methodNotAllowed(() => app.routes, (method, path) => method === 'OPTIONS' && path.startsWith('/codec/')));
   app.use(
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
-        throw new ApiError(413, 'payload_too_large', 'Payload too large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+        // The rest of the body is never read: `Connection: close` makes Node end the connection
+        // after this answer, so a keep-alive client's next request goes on a fresh connection
+        // instead of being parsed out of the unread body.
+        throw new ApiError(413, 'payload_too_large', 'Payload too large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`, {}, { Connection: 'close' });
       },
     }),
   );
@@ -71,7 +84,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes({ checks: { database: deps.database.ping, temporal: gateway.ping } }));
 
   app.route('/', metricsRoutes({ nextYearNoticeMissing: async () => !(await calendarStatus(deps.database.db)).nextYearReady }));
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  app.route('/', docsRoutes());
   // Art. 11: the publicity listing is public; everything else under /v1 needs a key.
   app.route('/', publicRoutes({ db: deps.database.db }));
   const authenticate = bearerAuth(keys);
@@ -99,7 +112,7 @@ export function createApp(deps: AppDeps) {
     scheme: 'bearer',
     description: 'An API key: `Authorization: Bearer bdp_<id>_<secret>`',
   });
-  app.doc31('/openapi.json', {
+  const documentConfig = {
     openapi: '3.1.0',
     info: {
       title: 'Jincheng government big-data projects API',
@@ -109,9 +122,14 @@ export function createApp(deps: AppDeps) {
         'Every POST accepts an `Idempotency-Key` header (1-128 printable ASCII characters): the same key ' +
         'with the same method, path and body returns the first response (header `Idempotent-Replayed: true`) ' +
         'and changes nothing; with a different request → 422 `idempotency_conflict`; while the first is ' +
-        'still running → 409 `idempotency_in_progress`. Keys are scoped to the API key that sent them.',
+        'still running → 409 `idempotency_in_progress`. Keys are scoped to the API key that sent them.\n\n' +
+        'A known path asked with a method it does not list answers 405 `method_not_allowed` with an `Allow` header.',
     },
-  });
+  };
+  // Generated once, at the first request (every route is registered by then), and finished with the
+  // responses every operation of a kind shares (api/openapi.ts).
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get('/openapi.json', (c) => c.json((document ??= finishDocument(app.getOpenAPI31Document(documentConfig)))));
 
   app.notFound(() => {
     throw new ApiError(404, 'not_found', 'Not found', 'No such route.');
@@ -132,6 +150,14 @@ export function createApp(deps: AppDeps) {
   });
 
   return app;
+}
+
+const HSTS = 'max-age=15552000; includeSubDomains';
+
+/** The request reached us over TLS, or a TLS-terminating proxy says so (X-Forwarded-Proto). */
+export function overHttps(url: string, forwardedProto: string | undefined): boolean {
+  if (new URL(url).protocol === 'https:') return true;
+  return forwardedProto?.split(',')[0]?.trim().toLowerCase() === 'https';
 }
 
 /** postgres.js connection errors and SQLSTATE classes 08 (connection) and 57P (shutdown), anywhere in the cause chain. */

@@ -42,6 +42,8 @@ export function decodeCursor(cursor: string): CursorPosition | undefined {
 /** Query parameter `cursor`: a malformed one fails validation (400 validation_failed). */
 export const cursorParam = z
   .string()
+  // minLength and pattern in the document: an empty `?cursor=` is outside the schema, not a valid value.
+  .regex(CURSOR_TEXT, 'is not a cursor returned by this API')
   .refine((value) => decodeCursor(value) !== undefined, { message: 'is not a cursor returned by this API' })
   .optional()
   .openapi({ description: 'Opaque: the `nextCursor` of the previous page.' });

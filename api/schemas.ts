@@ -1,20 +1,15 @@
 /** Request and response schemas shared by the routes (shared/API.md). Unknown fields are rejected. */
 import { z } from '@hono/zod-openapi';
+import { calendarDate, documentRef, fen, optionalText, requiredText as text } from '../domain/text.ts';
 import { FUND_BUCKETS, FUND_TYPES, MOVEMENT_KINDS, PROJECT_KINDS, ROLES, STAGES } from '../domain/types.ts';
 
-/** Integer fen (分): money is never a float (shared/DOMAIN.md "Money"). */
-export const fen = z.number().int('must be integer fen').min(0).max(Number.MAX_SAFE_INTEGER);
-
-/** A calendar date in Asia/Shanghai, YYYY-MM-DD, that exists. */
-export const calendarDate = z.iso.date('must be a calendar date YYYY-MM-DD');
+/** The primitives are the domain's (domain/text.ts): one definition for the API and the workflow. */
+export { calendarDate, CALENDAR_DATE_RANGE, documentRef, fen, optionalText, positiveFen, requiredText as text, storableString } from '../domain/text.ts';
 
 /** Jurisdiction: `city` or a county code (Art. 5, 30). */
 export const jurisdiction = z.string().regex(/^(city|[a-z0-9-]{2,32})$/, 'must be `city` or a county code');
 
 export const departmentCode = z.string().regex(/^[A-Za-z0-9_-]{2,64}$/, 'must be a department code (2-64 letters, digits, - or _)');
-
-/** A document reference (URL or content hash); the system stores no files (shared/DOMAIN.md). */
-export const documentRef = z.string().trim().min(1).max(2048);
 
 export const projectId = z
   .string()
@@ -23,17 +18,18 @@ export const projectId = z
 
 export const createProjectBody = z
   .strictObject({
-    title: z.string().trim().min(1).max(200),
-    summary: z.string().trim().max(4000).default(''),
+    title: text(200),
+    summary: optionalText(4000),
     kind: z.enum(PROJECT_KINDS),
     jurisdiction,
     year: z.number().int().min(2019).max(2100),
-    annualPlanItem: z.string().trim().min(1).max(64),
+    annualPlanItem: text(64),
     estimate: z
       .strictObject({ totalFen: fen, cityShareFen: fen, countyShareFen: fen })
       .refine((e) => e.cityShareFen + e.countyShareFen === e.totalFen, {
         message: 'cityShareFen + countyShareFen must equal totalFen (Art. 12)',
-      }),
+      })
+      .openapi({ description: 'Art. 12: `cityShareFen + countyShareFen` must equal `totalFen` (checked by the API; 400 otherwise).' }),
     plannedCompletionDate: calendarDate,
     documents: z.strictObject({
       proposal: documentRef,
@@ -88,14 +84,16 @@ export const projectView = z
 export const createApiKeyBody = z
   .strictObject({
     role: z.enum(ROLES),
-    name: z.string().trim().min(1).max(200),
+    name: text(200),
     department: departmentCode.optional(),
   })
   .refine((b) => (b.role === 'department') === (b.department !== undefined), {
     message: 'department is required for role `department` and not allowed for other roles',
     path: ['department'],
   })
-  .openapi('CreateApiKey');
+  .openapi('CreateApiKey', {
+    description: '`department` is required when `role` is `department` and must be absent for every other role (checked by the API; 400 otherwise).',
+  });
 
 export const apiKeyInfo = z
   .object({
@@ -259,23 +257,27 @@ export const publicAllocation = z
 
 export const publicAllocations = z.object({ items: z.array(publicAllocation) }).openapi('PublicAllocations');
 
-/** A year in a path (`/v1/annual-plans/{year}`, `/v1/calendar/{year}`). */
-export const yearParam = z.coerce
-  .number()
-  .int('must be a year')
-  .min(2000, 'must be a year between 2000 and 2100')
-  .max(2100, 'must be a year between 2000 and 2100')
-  .openapi({ param: { name: 'year', in: 'path' }, example: 2026 });
+/**
+ * A year in a path (`/v1/annual-plans/{year}`, `/v1/calendar/{year}`): exactly four digits, 2000-2100.
+ * Not z.coerce.number(): Number() would also read `0x7ea`, `2026.0` or ` 2026` as 2026.
+ */
+export const yearParam = z
+  .string()
+  .regex(/^\d{4}$/, 'must be a year of four digits')
+  .transform(Number)
+  .pipe(z.number().int().min(2000, 'must be a year between 2000 and 2100').max(2100, 'must be a year between 2000 and 2100'))
+  .openapi({ param: { name: 'year', in: 'path' }, type: 'integer', minimum: 2000, maximum: 2100, example: 2026, description: 'Four digits, 2000-2100.' });
 
-/** Art. 6: an item of the BDB's annual plan. */
-export const annualPlanItemInput = z
-  .strictObject({
-    code: z.string().trim().min(1).max(64),
-    title: z.string().trim().min(1).max(200),
-    department: departmentCode,
-    ceilingFen: fen,
-  })
-  .openapi('AnnualPlanItemInput');
+/** Art. 6: the fields of an item of the BDB's annual plan. */
+const annualPlanItemFields = {
+  code: text(64),
+  title: text(200),
+  department: departmentCode,
+  ceilingFen: fen,
+};
+
+/** Art. 6: an item of the BDB's annual plan, as PUT. */
+export const annualPlanItemInput = z.strictObject(annualPlanItemFields).openapi('AnnualPlanItemInput');
 
 export const annualPlanBody = z
   .strictObject({ items: z.array(annualPlanItemInput).max(2000) })
@@ -283,23 +285,30 @@ export const annualPlanBody = z
     message: 'item codes must be unique within a year',
     path: ['items'],
   })
-  .openapi('AnnualPlanInput');
+  .openapi('AnnualPlanInput', { description: 'Item codes must be unique within the body (checked by the API; 400 otherwise).' });
+
+/**
+ * An item as stored: one schema with every field. Not `annualPlanItemInput.extend(...)`, which the
+ * generator emits as allOf of two closed schemas (additionalProperties: false each) that no stored
+ * item can match.
+ */
+export const annualPlanItem = z
+  .object({ ...annualPlanItemFields, updatedAt: instant, updatedBy: z.string().nullable() })
+  .openapi('AnnualPlanItem');
 
 export const annualPlan = z
   .object({
     year: z.number().int(),
-    items: z.array(
-      annualPlanItemInput.extend({ updatedAt: instant, updatedBy: z.string().nullable() }).openapi('AnnualPlanItem'),
-    ),
+    items: z.array(annualPlanItem),
   })
   .openapi('AnnualPlan');
 
 export const calendarDayInput = z
-  .strictObject({ date: calendarDate, workday: z.boolean(), name: z.string().trim().max(100).default('') })
+  .strictObject({ date: calendarDate, workday: z.boolean(), name: optionalText(100) })
   .openapi('CalendarDayInput');
 
 /** A State Council notice's reference, e.g. 国办发明电〔2026〕N号. */
-export const noticeReference = z.string().trim().min(1).max(200).openapi({ example: '国办发明电〔2026〕7号' });
+export const noticeReference = text(200).openapi({ example: '国办发明电〔2026〕7号' });
 
 export const calendarBody = z
   .strictObject({
@@ -316,7 +325,9 @@ export const calendarBody = z
     message: 'each date may appear once',
     path: ['days'],
   })
-  .openapi('CalendarInput');
+  .openapi('CalendarInput', {
+    description: 'Each date may appear once, and every date must lie in the `year` of the path (checked by the API; 400 otherwise).',
+  });
 
 export const calendarDaySchema = z
   .object({

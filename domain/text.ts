@@ -17,14 +17,29 @@ export const isStorableText = (value: string): boolean => !value.includes('\u000
 
 export const UNSTORABLE_MESSAGE = 'contains a character that cannot be stored (NUL or a lone UTF-16 surrogate)';
 
-/** A string of storable characters (untrimmed, any length). */
-export const storableString = () => z.string().refine(isStorableText, { message: UNSTORABLE_MESSAGE, abort: true });
+/**
+ * A string of storable characters (untrimmed, any length). The pattern shows the NUL rule in the
+ * OpenAPI document; the refinement also refuses lone surrogates, which JSON Schema cannot express.
+ */
+export const storableString = () =>
+  z.string().regex(/^[^\x00]*$/, UNSTORABLE_MESSAGE).refine(isStorableText, { message: UNSTORABLE_MESSAGE, abort: true });
 
-/** Required text: trimmed, 1..max characters. */
-export const requiredText = (max = 4000) => storableString().trim().min(1).max(max);
+/**
+ * Text that must not be blank: at most `max` characters as sent, at least one of them not white
+ * space (a pattern, so "\r" is outside the schema instead of passing `minLength` and failing after
+ * trimming), stored trimmed. `\ufeff` is listed because JavaScript trims it but not every regex
+ * engine calls it space.
+ */
+export const requiredText = (max = 4000) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[^\x00]*[^\s\ufeff\x00][^\x00]*$/, `must not be blank; ${UNSTORABLE_MESSAGE.replace('contains', 'must not contain')}`)
+    .refine(isStorableText, { message: UNSTORABLE_MESSAGE, abort: true })
+    .trim();
 
-/** Optional text: trimmed, up to max characters, '' when absent. */
-export const optionalText = (max = 4000) => storableString().trim().max(max).default('');
+/** Optional text: at most `max` characters as sent, stored trimmed, '' when absent. */
+export const optionalText = (max = 4000) => storableString().max(max).trim().default('');
 
 /** A document reference (URL or content hash); the system stores no files yet. */
 export const documentRef = requiredText(2048);
@@ -32,20 +47,39 @@ export const documentRef = requiredText(2048);
 /** The largest single amount the measures' money may take (shared/DOMAIN.md "Money": ≤ 10^12 fen). */
 export const MAX_AMOUNT_FEN = 1_000_000_000_000;
 
-/** Integer fen (分): money is never a float (shared/DOMAIN.md "Money"). */
-export const fen = z.number().int('must be integer fen').min(0, 'must not be negative').max(MAX_AMOUNT_FEN, `must be at most ${MAX_AMOUNT_FEN} fen`);
+/**
+ * Integer fen (分) of at least `min`: money is never a float (shared/DOMAIN.md "Money"). One bound
+ * per schema: `fen.min(1)` would keep fen's own `min(0)` and report a negative amount twice.
+ */
+const fenAtLeast = (min: 0 | 1) =>
+  z
+    .number()
+    .int('must be integer fen')
+    .min(min, min === 0 ? 'must be 0 or more fen' : 'must be 1 fen or more')
+    .max(MAX_AMOUNT_FEN, `must be at most ${MAX_AMOUNT_FEN} fen (shared/DOMAIN.md "Money")`);
 
-/** A positive amount of integer fen. */
-export const positiveFen = z.number().int('must be integer fen').min(1, 'must be at least 1 fen').max(MAX_AMOUNT_FEN, `must be at most ${MAX_AMOUNT_FEN} fen`);
+/** An amount in fen, 0 or more. */
+export const fen = fenAtLeast(0);
+
+/** An amount in fen, 1 or more (allocations, disbursements, contracts). */
+export const positiveFen = fenAtLeast(1);
 
 /** The first and last years the system accepts for plans, budgets and evaluations (the measures date from 2019). */
 export const YEARS = { min: 2019, max: 2100 } as const;
 export const year = z.number().int('must be a year').min(YEARS.min, `must be ${YEARS.min} or later`).max(YEARS.max, `must be ${YEARS.max} or earlier`);
 
-/** A calendar date YYYY-MM-DD (Asia/Shanghai) that exists, between 2000 and 2100. */
-export const calendarDate = z.iso
-  .date('must be a calendar date YYYY-MM-DD')
-  .refine((d) => d >= '2000-01-01' && d <= '2100-12-31', { message: 'must lie between 2000-01-01 and 2100-12-31', abort: true });
+/** The range of every calendar date the system accepts (the measures date from 2019; 2100 is far enough). */
+export const CALENDAR_DATE_RANGE = { min: '2000-01-01', max: '2100-12-31' } as const;
+
+/**
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD (shared/API.md "Conventions"), that exists and lies in
+ * CALENDAR_DATE_RANGE: the one definition every date field uses. The pattern states the years
+ * 2000-2100 in the OpenAPI document.
+ */
+export const calendarDate = z
+  .string()
+  .regex(/^(20\d\d|2100)-\d\d-\d\d$/, `must be a calendar date YYYY-MM-DD between ${CALENDAR_DATE_RANGE.min} and ${CALENDAR_DATE_RANGE.max}`)
+  .refine((value) => z.iso.date().safeParse(value).success, { message: 'must be a calendar date YYYY-MM-DD that exists', abort: true });
 
 /** An ISO 8601 instant with an offset. */
 export const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant' });
@@ -57,7 +91,7 @@ export const score = z.number().int('must be a whole number').min(0).max(100);
 export const entityId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an id');
 
 /** A contract number as the department writes it: 1-64 characters without / or whitespace. */
-export const contractNo = storableString().regex(/^[^/\s]{1,64}$/, 'must be 1-64 characters without / or spaces');
+export const contractNo = z.string().regex(/^[^/\s\x00]{1,64}$/, 'must be 1-64 characters without /, spaces or NUL').refine(isStorableText, { message: UNSTORABLE_MESSAGE, abort: true });
 
 /** A quarter like 2026Q3 (Art. 16 progress periods). */
 export const period = z.string().regex(/^\d{4}Q[1-4]$/, 'must be a quarter like 2026Q3');

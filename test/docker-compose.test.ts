@@ -1,6 +1,7 @@
 /**
  * docker-compose.yml cannot be started here (no Docker engine), so its production topology is
- * checked by parsing it: services, images built from ./Dockerfile, ports, start-up order,
+ * checked by parsing it: services, supported images (temporalio/server with admin-tools jobs, not the
+ * deprecated auto-setup), the schema job, images built from ./Dockerfile, ports, start-up order,
  * healthchecks, app environment against lib/config.ts, and search attributes against the workflow.
  */
 import fs from 'node:fs';
@@ -97,17 +98,53 @@ function commandText(name: string): string {
 }
 
 describe('docker-compose.yml (production topology)', () => {
-  it('has the six services', () => {
+  it('has the seven services', () => {
     expect(Object.keys(services)).toEqual(
-      expect.arrayContaining(['postgresql', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'worker', 'api']),
+      expect.arrayContaining(['postgresql', 'temporal-schema', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'worker', 'api']),
     );
   });
 
-  it('pins the infrastructure images', () => {
+  it('pins supported infrastructure images: temporalio/server 1.30.x and admin-tools of the same version, no auto-setup', () => {
     expect(service('postgresql').image).toBe('postgres:16');
-    expect(service('temporal').image).toBe('temporalio/auto-setup:1.29.1');
-    expect(service('temporal-admin-tools').image).toBe('temporalio/admin-tools:1.29.1');
+    const server = service('temporal').image!;
+    expect(server).toMatch(/^temporalio\/server:1\.(3\d|[4-9]\d)\.\d+$/);
+    const version = server.split(':')[1];
+    expect(service('temporal-schema').image).toBe(`temporalio/admin-tools:${version}`);
+    expect(service('temporal-admin-tools').image).toBe(`temporalio/admin-tools:${version}`);
     expect(service('temporal-ui').image).toBe('temporalio/ui:2.42.1');
+    // temporalio/auto-setup is deprecated: no service runs it.
+    expect(Object.values(services).map((x) => x.image ?? '').filter((image) => image.includes('auto-setup'))).toEqual([]);
+  });
+
+  it('the schema job creates and migrates both Temporal stores on PostgreSQL with temporal-sql-tool', () => {
+    const command = commandText('temporal-schema');
+    expect(command).toMatch(/temporal-sql-tool --plugin postgres12 --ep postgresql -p 5432/);
+    for (const [db, dir] of [['temporal', 'temporal'], ['temporal_visibility', 'visibility']] as const) {
+      const create = command.indexOf(`--db ${db} create`);
+      const setup = command.indexOf(`--db ${db} setup-schema -v 0.0`);
+      const update = command.indexOf(`--db ${db} update-schema -d /etc/temporal/schema/postgresql/v12/${dir}/versioned`);
+      expect([create, setup, update].every((i) => i >= 0), db).toBe(true);
+      expect(create < setup && setup < update, `${db}: create, setup-schema, update-schema in that order`).toBe(true);
+    }
+    // A re-run keeps what exists; any other error fails the job (set -e, exit 1).
+    expect(command).toMatch(/already exists/);
+    expect(command).toMatch(/set -eu/);
+    expect(String(service('temporal-schema').restart)).toBe('no');
+  });
+
+  it('the server is configured by the image\'s environment: PostgreSQL 12+ plugin, both database names', () => {
+    const env = interpolatedEnvironment('temporal');
+    expect(env).toMatchObject({ DB: 'postgres12', DB_PORT: '5432', POSTGRES_SEEDS: 'postgresql', DBNAME: 'temporal', VISIBILITY_DBNAME: 'temporal_visibility' });
+    expect(env.POSTGRES_USER).toBe(environment('postgresql').POSTGRES_USER);
+    expect(env.POSTGRES_PWD).toBe(interpolatedEnvironment('postgresql').POSTGRES_PASSWORD);
+    expect(interpolatedEnvironment('temporal-schema').POSTGRES_PWD).toBe(env.POSTGRES_PWD);
+  });
+
+  it('the admin-tools job creates the namespace before registering search attributes', () => {
+    const command = commandText('temporal-admin-tools');
+    const namespace = command.indexOf('temporal operator namespace create --address temporal:7233 --namespace default');
+    expect(namespace).toBeGreaterThanOrEqual(0);
+    expect(namespace).toBeLessThan(command.indexOf('temporal operator search-attribute create'));
   });
 
   it('builds worker and api from the local Dockerfile, which has a CMD', () => {
@@ -136,15 +173,28 @@ describe('docker-compose.yml (production topology)', () => {
     expect(publishedPorts('temporal-ui')).toContain(8233);
   });
 
-  it('starts services in dependency order', () => {
-    expect(dependsOn('temporal')).toMatchObject({ postgresql: 'service_healthy' });
+  it('starts services in dependency order: postgresql → schema job → temporal → admin-tools job → worker, api', () => {
+    expect(dependsOn('temporal-schema')).toMatchObject({ postgresql: 'service_healthy' });
+    expect(dependsOn('temporal')).toMatchObject({ postgresql: 'service_healthy', 'temporal-schema': 'service_completed_successfully' });
     expect(dependsOn('temporal-admin-tools')).toMatchObject({ temporal: 'service_healthy' });
-    expect(dependsOn('worker')).toMatchObject({
-      postgresql: 'service_healthy',
-      'temporal-admin-tools': 'service_completed_successfully',
-    });
-    expect(dependsOn('api')).toMatchObject({ postgresql: 'service_healthy', temporal: 'service_healthy' });
-    expect(Object.keys(dependsOn('temporal-ui'))).toContain('temporal');
+    for (const name of ['worker', 'api']) {
+      expect(dependsOn(name), name).toMatchObject({
+        postgresql: 'service_healthy',
+        'temporal-admin-tools': 'service_completed_successfully',
+      });
+    }
+    expect(dependsOn('api')).toMatchObject({ temporal: 'service_healthy' });
+    expect(dependsOn('temporal-ui')).toMatchObject({ temporal: 'service_healthy' });
+    // Every one-shot job is waited for with service_completed_successfully, every long-running
+    // dependency with service_healthy (which needs a healthcheck on it).
+    for (const [name, s] of Object.entries(services)) {
+      for (const [dep, condition] of Object.entries(dependsOn(name))) {
+        const oneShot = String(service(dep).restart) === 'no';
+        expect(condition, `${name} → ${dep}`).toBe(oneShot ? 'service_completed_successfully' : 'service_healthy');
+        if (!oneShot) expect(service(dep).healthcheck?.test, `${dep} has a healthcheck`).toBeTruthy();
+      }
+      expect(s).toBeDefined();
+    }
   });
 
   it('Art. 28: the UI decrypts through the API codec with credentials, and the API allows exactly the UI origin', () => {
@@ -162,11 +212,14 @@ describe('docker-compose.yml (production topology)', () => {
       expect(hc?.disable, `${name}.healthcheck.disable`).not.toBe(true);
     }
     expect(JSON.stringify(service('postgresql').healthcheck?.test)).toContain('pg_isready');
+    expect(JSON.stringify(service('temporal').healthcheck?.test)).toContain('temporal operator cluster health');
     expect(JSON.stringify(service('api').healthcheck?.test)).toContain('http://localhost:3000/readyz');
   });
 
   it('keeps the one-shot and long-running restart policies', () => {
     expect(String(service('temporal-admin-tools').restart)).toBe('no');
+    expect(String(service('temporal-schema').restart)).toBe('no');
+    expect(service('temporal').restart).toBe('unless-stopped');
     expect(service('worker').restart).toBe('unless-stopped');
     expect(service('api').restart).toBe('unless-stopped');
   });

@@ -1,10 +1,10 @@
 /** API key administration (shared/API.md): admin only; the plaintext key is returned once. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { apiKeys, type ApiKeyRow } from '../../db/schema.ts';
 import { generateKey, requireRole } from '../auth.ts';
-import { notFound } from '../problem.ts';
+import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { apiKeyInfo, createApiKeyBody } from '../schemas.ts';
 
@@ -84,19 +84,36 @@ export function adminKeyRoutes({ db }: { db: Database }) {
       path: '/v1/admin/api-keys/{id}',
       tags: ['admin'],
       summary: 'Revoke an API key',
+      description:
+        'The key stops authenticating at once (its codec sessions end with it). Revoking is not repeated: ' +
+        'a key that is already revoked answers 409 `already_revoked` with its `revokedAt`, and the first ' +
+        'revocation time stays the one on record.',
       security,
       middleware: guard,
       request: { params: z.object({ id: z.string().regex(/^[0-9a-f]{12}$/, 'is not a key id') }) },
-      responses: { 204: { description: 'Revoked' }, 400: problem('Malformed id'), 404: problem('No such key'), ...denied },
+      responses: {
+        204: { description: 'Revoked' },
+        400: problem('Malformed id'),
+        404: problem('No such key'),
+        409: problem('`already_revoked`: the key was revoked before (`revokedAt` says when)'),
+        ...denied,
+      },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
+      // Only an active key is revoked, so a second DELETE cannot move revokedAt.
       const [row] = await db
         .update(apiKeys)
         .set({ revokedAt: new Date() })
-        .where(eq(apiKeys.id, id))
+        .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
         .returning({ id: apiKeys.id });
-      if (!row) throw notFound(`No API key ${id}.`);
+      if (!row) {
+        const [existing] = await db.select({ revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, id)).limit(1);
+        if (!existing) throw notFound(`No API key ${id}.`);
+        throw new ApiError(409, 'already_revoked', 'Already revoked', `API key ${id} was already revoked.`, {
+          revokedAt: existing.revokedAt?.toISOString() ?? null,
+        });
+      }
       return c.body(null, 204);
     },
   );

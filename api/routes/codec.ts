@@ -56,7 +56,16 @@ const session = z.object({ keyId: z.string(), expiresAt: z.string().datetime() }
 
 export function codecRoutes({ codec, keys }: { codec: PayloadCodec; keys: KeyStore }) {
   const app = createRouter();
-  app.get('/codec/session', (c) => c.html(SIGN_IN_PAGE));
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/codec/session',
+      tags: ['operations'],
+      summary: 'The codec sign-in page for administrators (HTML; no key needed to load it)',
+      responses: { 200: { description: 'The sign-in page', content: { 'text/html': { schema: z.string() } } } },
+    }),
+    (c) => c.html(SIGN_IN_PAGE, 200),
+  );
   app.openapi(
     createRoute({
       method: 'post',
@@ -80,10 +89,19 @@ export function codecRoutes({ codec, keys }: { codec: PayloadCodec; keys: KeySto
       return c.json({ keyId: actor.keyId, expiresAt: expiresAt.toISOString() }, 200);
     },
   );
-  app.delete('/codec/session', (c) => {
-    deleteCookie(c, CODEC_SESSION_COOKIE, { path: '/codec' });
-    return c.body(null, 204);
-  });
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/codec/session',
+      tags: ['operations'],
+      summary: 'End the codec session of this browser (clears the cookie; no key needed)',
+      responses: { 204: { description: 'The session cookie is cleared' } },
+    }),
+    (c) => {
+      deleteCookie(c, CODEC_SESSION_COOKIE, { path: '/codec' });
+      return c.body(null, 204);
+    },
+  );
 
   for (const direction of ['decode', 'encode'] as const) {
     app.openapi(

@@ -34,7 +34,9 @@ export const policyDeadlines = z
     rectification: setting,
     annualEvaluation: z.strictObject({ dueMonthDay: monthDay, reminder: duration.nullable() }),
   })
-  .openapi('PolicyDeadlines');
+  .openapi('PolicyDeadlines', {
+    description: 'In every setting a reminder in the same unit as its deadline must be shorter than the deadline (checked by the API; 400 otherwise).',
+  });
 
 export const policyBody = z.strictObject({ deadlines: policyDeadlines }).openapi('PutPolicy');
 

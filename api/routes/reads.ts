@@ -27,6 +27,7 @@ import {
   projectLedger,
   projectList,
   publicAllocations,
+  text,
 } from '../schemas.ts';
 
 const booleanFilter = z.enum(['true', 'false']);
@@ -108,7 +109,7 @@ export function readRoutes({ db }: { db: Database }) {
           awaiting: z.enum(ROLES).optional().openapi({ description: 'Projects waiting for this role to act' }),
           overdue: booleanFilter.optional(),
           fundsSuspended: booleanFilter.optional(),
-          q: z.string().trim().min(1).max(200).optional(),
+          q: text(200).optional(),
           limit: limitParam,
           cursor: cursorParam,
         }),

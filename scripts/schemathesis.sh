@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Property-based contract test of the HTTP API with Schemathesis (issue 14, "an exact contract"):
+# starts `npm start` on free ports with an empty DATA_DIR, creates a department, a bdb and an admin
+# key and an annual plan, then runs Schemathesis against the served /openapi.json once per key
+# (every check, a bounded number of examples per operation and a time limit per run). Exits non-zero
+# when a check fails. Schemathesis comes from PyPI, pinned, in a virtualenv in the tool cache.
+#
+#   bash scripts/schemathesis.sh            # all three keys
+#   ST_KEYS=bdb bash scripts/schemathesis.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VERSION=4.32.5
+MAX_EXAMPLES="${ST_MAX_EXAMPLES:-20}"
+# Seconds per key; the run ends earlier when every operation has had its examples.
+MAX_TIME="${ST_MAX_TIME:-70}"
+venv="${SCHEMATHESIS_VENV:-${TEMPORAL_CACHE_DIR:-$HOME/.cache/jincheng-bdp}/schemathesis-$VERSION}"
+if [ ! -x "$venv/bin/schemathesis" ]; then
+  echo "schemathesis: installing schemathesis==$VERSION into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$VERSION"
+fi
+"$venv/bin/schemathesis" --version
+
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+PORT=$(free_port); TEMPORAL_PORT=$(free_port); TEMPORAL_UI_PORT=$(free_port)
+DATA_DIR=$(mktemp -d /tmp/bdp-schemathesis-XXXXXX)
+ADMIN_API_KEY="schemathesis-admin-$(node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))')"
+# Writes are not rate limited here: a 429 would only hide what the generated requests reach.
+RATE_LIMIT_WRITES_PER_MINUTE=0
+export PORT TEMPORAL_PORT TEMPORAL_UI_PORT DATA_DIR ADMIN_API_KEY RATE_LIMIT_WRITES_PER_MINUTE
+unset DATABASE_URL TEMPORAL_ADDRESS TEMPORAL_UI_URL
+export LOG_LEVEL=warn
+api="http://127.0.0.1:$PORT"
+log="$DATA_DIR/start.log"
+
+fail() { echo "schemathesis: FAIL: $*" >&2; tail -40 "$log" >&2 || true; exit 1; }
+
+# As scripts/smoke-start.sh: its own process group, so everything it started can be stopped.
+setsid npm start >"$log" 2>&1 &
+pid=$!
+cleanup() {
+  kill -TERM $pid 2>/dev/null || true
+  for _ in $(seq 1 30); do kill -0 $pid 2>/dev/null || break; sleep 1; done
+  kill -9 -- -$pid 2>/dev/null || true
+  rm -rf "$DATA_DIR"
+}
+trap cleanup EXIT
+
+started=$(date +%s)
+until grep -q 'is running' "$log" && curl -fsS "$api/readyz" >/dev/null 2>&1; do
+  kill -0 $pid 2>/dev/null || fail "npm start exited early"
+  [ $(( $(date +%s) - started )) -lt 600 ] || fail "not ready after 600 s"
+  sleep 1
+done
+echo "schemathesis: API ready at $api after $(( $(date +%s) - started )) s"
+
+call() {
+  local out="$DATA_DIR/response.json" code
+  code=$(curl -sS -o "$out" -w '%{http_code}' -X "$1" "$api$2" -H "authorization: Bearer $3" -H 'content-type: application/json' ${4:+-d "$4"})
+  [[ "$code" == 2* ]] || fail "$1 $2 answered $code: $(cat "$out")"
+  cat "$out"
+}
+field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[process.argv[1]]))' "$1"; }
+
+declare -A keys
+keys[department]=$(call POST /v1/admin/api-keys "$ADMIN_API_KEY" '{"role":"department","name":"Schemathesis department","department":"health"}' | field key)
+keys[bdb]=$(call POST /v1/admin/api-keys "$ADMIN_API_KEY" '{"role":"bdb","name":"Schemathesis BDB"}' | field key)
+keys[admin]=$(call POST /v1/admin/api-keys "$ADMIN_API_KEY" '{"role":"admin","name":"Schemathesis admin"}' | field key)
+# Art. 6, 8: an annual plan item, so a generated application can get past the plan check.
+call PUT /v1/annual-plans/2026 "${keys[bdb]}" '{"items":[{"code":"2026-HEALTH-01","title":"Health","department":"health","ceilingFen":100000000000}]}' >/dev/null
+
+failed=()
+for role in ${ST_KEYS:-department bdb admin}; do
+  echo
+  echo "== schemathesis as $role (max $MAX_EXAMPLES examples per operation, at most $MAX_TIME s)"
+  status=0
+  "$venv/bin/schemathesis" --no-color --config-file scripts/schemathesis.toml run "$api/openapi.json" \
+    --url "$api" \
+    --header "Authorization: Bearer ${keys[$role]}" \
+    --max-examples "$MAX_EXAMPLES" \
+    --max-time "$MAX_TIME" \
+    --workers 2 \
+    --request-timeout 15 \
+    --report junit --report-dir "${ST_REPORT_DIR:-$DATA_DIR/report}/$role" \
+    || status=$?
+  [ "$status" -eq 0 ] || failed+=("$role")
+done
+
+echo
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "schemathesis: failures as ${failed[*]}"
+  exit 1
+fi
+echo "schemathesis: all checks passed as ${ST_KEYS:-department bdb admin}"
