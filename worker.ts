@@ -42,6 +42,9 @@ export function createProjectWorker(options: ProjectWorkerOptions): Promise<Work
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: (options.activities ?? ((base) => base))(createActivities({ db: options.db })),
+    // A stop never waits on a task for long (SIGTERM ends `npm start` within 30 s).
+    shutdownGraceTime: '5 seconds',
+    shutdownForceTime: '15 seconds',
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.maxConcurrentWorkflowTaskExecutions !== undefined ? { maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions } : {}),

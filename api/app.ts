@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
-  app.route('/', healthRoutes({ checks: { database: deps.database.ping, temporal: gateway.ping } }));
+  app.route('/', healthRoutes({ checks: { database: deps.database.ping, temporal: gateway.ping, workers: gateway.workers } }));
 
   app.route('/', metricsRoutes({ nextYearNoticeMissing: async () => !(await calendarStatus(deps.database.db)).nextYearReady }));
   app.route('/', docsRoutes());

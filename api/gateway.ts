@@ -11,6 +11,9 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common';
+// CommonJS package: Node's ESM loader exposes it as a default export only.
+import proto from '@temporalio/proto';
 import type { CommandInputs, CommandName } from '../domain/commands.ts';
 import { INITIAL_STAGE, type Actor, type ProjectInput, type ProjectView } from '../domain/types.ts';
 import {
@@ -29,6 +32,9 @@ import { ApiError, causeChain, notFound, unavailable } from './problem.ts';
 
 /** Update ids tried under one Idempotency-Key before the API gives up (each earlier one failed unapplied). */
 const MAX_RETRIED_ATTEMPTS = 50;
+
+/** A long poll lasts up to about a minute; a poller not seen for longer is gone or stuck. */
+const POLLER_FRESH_MS = 90_000;
 
 /** How long a query may wait for a worker before the API answers 503. */
 const QUERY_DEADLINE_MS = 10_000;
@@ -155,6 +161,26 @@ export function createProjectGateway(client: Client, taskQueue: string) {
 
     view(projectId: string): Promise<ProjectView> {
       return call(projectId, () => client.workflow.getHandle(projectWorkflowId(projectId)).query(viewQuery), 'query');
+    },
+
+    /**
+     * For /readyz: a worker polls the project task queue. A poller not seen for a while is gone or
+     * wedged (every slot busy), and commands would only time out.
+     */
+    async workers(): Promise<boolean> {
+      try {
+        const answer = await client.withDeadline(Date.now() + 3_000, () =>
+          client.workflowService.describeTaskQueue({
+            namespace: client.options.namespace,
+            taskQueue: { name: taskQueue, kind: proto.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+            taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+          }),
+        );
+        const cutoff = Date.now() - POLLER_FRESH_MS;
+        return (answer.pollers ?? []).some((p) => p.lastAccessTime && tsToMs(p.lastAccessTime) >= cutoff);
+      } catch {
+        return false;
+      }
     },
 
     /** For /readyz: the frontend answers a cheap call. */

@@ -79,7 +79,8 @@ export const CALENDAR_DATE_RANGE = { min: '2000-01-01', max: '2100-12-31' } as c
 export const calendarDate = z
   .string()
   .regex(/^(20\d\d|2100)-\d\d-\d\d$/, `must be a calendar date YYYY-MM-DD between ${CALENDAR_DATE_RANGE.min} and ${CALENDAR_DATE_RANGE.max}`)
-  .refine((value) => z.iso.date().safeParse(value).success, { message: 'must be a calendar date YYYY-MM-DD that exists', abort: true });
+  .refine((value) => z.iso.date().safeParse(value).success, { message: 'must be a calendar date YYYY-MM-DD that exists', abort: true })
+  .meta({ format: 'date', example: '2027-06-30' });
 
 /** An ISO 8601 instant with an offset. */
 export const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant' });

@@ -134,8 +134,15 @@ async function startTemporal(config: Config): Promise<{ address: string; uiUrl: 
   return { address: `127.0.0.1:${config.temporal.port}`, uiUrl };
 }
 
+/** Whatever the workflows are doing, the process is gone this long after a stop was asked for. */
+const SHUTDOWN_LIMIT_MS = 25_000;
+
 async function shutdown(reason: string, code: number): Promise<never> {
   say(`\n▸ stopping (${reason})…`);
+  setTimeout(() => {
+    say(`  still stopping after ${SHUTDOWN_LIMIT_MS / 1000} s: exiting now`);
+    process.exit(code || 1);
+  }, SHUTDOWN_LIMIT_MS).unref();
   for (const step of cleanups.reverse()) {
     try {
       await step.run();

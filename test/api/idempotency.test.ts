@@ -60,7 +60,7 @@ describe.each(DRIVERS)('idempotency with %s', (driver) => {
     expect(((await other.json()) as Json).code).toBe('idempotency_conflict');
     expect(await keysNamed('idem-b')).toBe(0);
     // The same key on another path is another request too.
-    const elsewhere = await system.request('POST', '/v1/admin/api-keys/x', { key: ADMIN_KEY, body: { role: 'finance', name: 'idem-a' }, headers: { 'idempotency-key': 'conflict-1' } });
+    const elsewhere = await system.request('POST', '/v1/projects', { key: ADMIN_KEY, body: { role: 'finance', name: 'idem-a' }, headers: { 'idempotency-key': 'conflict-1' } });
     expect(elsewhere.status).toBe(422);
   });
 

@@ -70,7 +70,7 @@ describe.each(DRIVERS)('operations with %s', (driver) => {
       ['/v1/annual-plans/{year}', 'put', ['200', '400', '401', '403', '413', '415', '429']],
       ['/v1/annual-plans/{year}', 'get', ['200', '400', '401']],
       ['/v1/calendar/{year}', 'get', ['200', '400', '401']],
-      ['/v1/calendar/{year}', 'put', ['200', '400', '401', '403', '413', '415', '429']],
+      ['/v1/calendar/{year}', 'put', ['200', '400', '401', '403', '413', '415', '422', '429', '503']],
     ];
     for (const [path, method, statuses] of expected) {
       const op = doc.paths[path]?.[method];
@@ -88,7 +88,7 @@ describe.each(DRIVERS)('operations with %s', (driver) => {
     const pub = doc.paths['/v1/public/allocations'].get;
     expect(pub.security).toBeUndefined();
     expect(pub.description).toMatch(/publish.*published.*cancel.*withdrawn/s);
-    expect(doc.paths['/v1/calendar/{year}'].put.description).toMatch(/Running deadlines are NOT moved/);
+    expect(doc.paths['/v1/calendar/{year}'].put.description).toMatch(/Open deadlines not yet due whose window touches a changed day are then recomputed/);
     expect(doc.paths['/metrics'].get).toBeDefined();
     expect(doc.info.description).toContain('Idempotency-Key');
   });
