@@ -35,16 +35,6 @@ export const REPLAYED_HEADER = 'Idempotent-Replayed';
 /** 1-128 printable ASCII characters. */
 const KEY_PATTERN = /^[\x20-\x7E]{1,128}$/;
 
-/** For routes that want to document the header in their request (optional: the middleware validates it). */
-export const idempotencyKeyHeader = z
-  .string()
-  .regex(KEY_PATTERN, 'must be 1-128 printable ASCII characters')
-  .optional()
-  .openapi({
-    param: { name: IDEMPOTENCY_HEADER, in: 'header' },
-    description: 'Retry-safe key: the same key and body return the first response and change nothing.',
-  });
-
 /** The Idempotency-Key of this request, if any. */
 export const idempotencyKeyOf = (c: Context): string | undefined => c.get('idempotencyKey');
 

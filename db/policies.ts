@@ -76,8 +76,3 @@ export async function addPolicyVersion(db: Database, jurisdiction: string, deadl
     }
   }
 }
-
-export async function getPolicy(db: Database, jurisdiction: string, version: number): Promise<StoredPolicy | undefined> {
-  const [row] = await db.select().from(policies).where(and(eq(policies.jurisdiction, jurisdiction), eq(policies.version, version)));
-  return row ? toPolicy(row) : undefined;
-}

@@ -91,7 +91,6 @@ export const projects = pgTable(
 );
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
-export type ProjectRow = typeof projects.$inferSelect;
 
 // ---------------------------------------------------------------------------------------------
 // Lifecycle data (issue: the project lifecycle workflow)

@@ -53,13 +53,13 @@ function articleOf(kind: MovementKind, reason: string | null): string {
   }
 }
 
-export class Ctx {
+export class ChangeContext {
   readonly effects: Effect[] = [];
   /** The Asia/Shanghai calendar date of `now`. */
   readonly today: string;
 
   constructor(
-    readonly s: ProjectState,
+    readonly state: ProjectState,
     readonly actor: Actor,
     readonly now: string,
   ) {
@@ -67,19 +67,19 @@ export class Ctx {
   }
 
   get policy() {
-    return this.s.input.policy.deadlines;
+    return this.state.input.policy.deadlines;
   }
 
   // --- refusals -------------------------------------------------------------------------------
 
   /** 409 invalid_transition, carrying the current stage and who must act (shared/API.md). */
   invalidTransition(message: string): Rejection {
-    return new Rejection(409, 'invalid_transition', message, { stage: this.s.stage, pendingActions: pendingActions(this.s) });
+    return new Rejection(409, 'invalid_transition', message, { stage: this.state.stage, pendingActions: pendingActions(this.state) });
   }
 
   requireStage(...stages: Stage[]): void {
-    if (!stages.includes(this.s.stage)) {
-      throw this.invalidTransition(`Not possible in stage ${this.s.stage}; needs ${stages.join(' or ')}.`);
+    if (!stages.includes(this.state.stage)) {
+      throw this.invalidTransition(`Not possible in stage ${this.state.stage}; needs ${stages.join(' or ')}.`);
     }
   }
 
@@ -94,32 +94,32 @@ export class Ctx {
     const effect: NotifyEffect = {
       type: 'notify',
       eventId: this.nextEventId('notify'),
-      projectId: this.s.input.id,
+      projectId: this.state.input.id,
       recipient: { role },
       kind,
       detail,
       dueAt: dueAt ?? null,
       at: this.now,
     };
-    if (role === 'department') effect.recipient.department = this.s.input.department;
+    if (role === 'department') effect.recipient.department = this.state.input.department;
     this.effects.push(effect);
   }
 
   /** Audit and notification events are numbered in the state, so a retried write reuses the id. */
   private nextEventId(kind: 'audit' | 'notify'): string {
-    this.s.seq.event += 1;
-    return `${this.s.input.id}:${kind}:${this.s.seq.event}`;
+    this.state.seq.event += 1;
+    return `${this.state.input.id}:${kind}:${this.state.seq.event}`;
   }
 
   decision(action: string, decision?: string, opinion?: string): void {
     const d: ProjectState['decisions'][number] = { action, role: this.actor.role, by: this.actor.name, at: this.now };
     if (decision !== undefined) d.decision = decision;
     if (opinion !== undefined) d.opinion = opinion;
-    this.s.decisions.push(d);
+    this.state.decisions.push(d);
   }
 
   violation(kind: string, article: string, detail: string): void {
-    this.s.violations.push({ kind, article, at: this.now, detail });
+    this.state.violations.push({ kind, article, at: this.now, detail });
   }
 
   // --- deadlines ----------------------------------------------------------------------------------
@@ -129,9 +129,9 @@ export class Ctx {
    * activity computes dueAt/remindAt; the core never counts working days).
    */
   startDeadline(kind: DeadlineKind, ref: string | null, startsOn: string, rule: DeadlineRule, reminder: Duration | null): DeadlineRecord {
-    this.s.seq.deadline += 1;
+    this.state.seq.deadline += 1;
     const d: DeadlineRecord = {
-      id: `dl-${this.s.seq.deadline}`,
+      id: `dl-${this.state.seq.deadline}`,
       kind,
       ref,
       startsOn,
@@ -143,7 +143,7 @@ export class Ctx {
       status: 'open',
       closedAt: null,
     };
-    this.s.deadlines.push(d);
+    this.state.deadlines.push(d);
     const start: Extract<Effect, { type: 'startDeadline' }>['deadline'] = {
       id: d.id,
       kind,
@@ -163,7 +163,7 @@ export class Ctx {
   }
 
   deadline(id: string): DeadlineRecord | undefined {
-    return this.s.deadlines.find((d) => d.id === id);
+    return this.state.deadlines.find((d) => d.id === id);
   }
 
   // --- money ----------------------------------------------------------------------------------
@@ -178,7 +178,7 @@ export class Ctx {
     opts: { allocationId?: string; reason?: string } = {},
   ): void {
     if (!Number.isSafeInteger(amountFen) || amountFen <= 0) throw new Error(`bad movement amount ${amountFen}`);
-    const balance = this.s.funds[fundType];
+    const balance = this.state.funds[fundType];
     if (from === null) {
       balance.allocatedFen += amountFen;
     } else {
@@ -187,10 +187,10 @@ export class Ctx {
       balance[field] -= amountFen;
     }
     balance[BUCKET_FIELD[to]] += amountFen;
-    this.s.seq.movement += 1;
-    const sequence = this.s.seq.movement;
-    const projectId = this.s.input.id;
-    const allocation = opts.allocationId ? this.s.allocations.find((a) => a.id === opts.allocationId) : undefined;
+    this.state.seq.movement += 1;
+    const sequence = this.state.seq.movement;
+    const projectId = this.state.input.id;
+    const allocation = opts.allocationId ? this.state.allocations.find((a) => a.id === opts.allocationId) : undefined;
     const shares = kind === 'allocate' && allocation !== undefined;
     this.effects.push({
       type: 'fundMovement',
@@ -218,8 +218,8 @@ export class Ctx {
 
   /** Which freeze applies to newly available money of a fund type now, if any. */
   activeFreeze(fundType: FundType): FreezeReason | null {
-    if (this.s.funds.suspended) return 'suspension'; // Art. 22: construction and O&M funds suspended
-    if (fundType === 'construction' && this.s.completionReportOverdue) return 'completion-report'; // Art. 21
+    if (this.state.funds.suspended) return 'suspension'; // Art. 22: construction and O&M funds suspended
+    if (fundType === 'construction' && this.state.completionReportOverdue) return 'completion-report'; // Art. 21
     return null;
   }
 
@@ -229,19 +229,19 @@ export class Ctx {
    */
   enforceFreezes(fundType: FundType): void {
     const reason = this.activeFreeze(fundType);
-    const available = this.s.funds[fundType].availableFen;
+    const available = this.state.funds[fundType].availableFen;
     if (reason === null || available === 0) return;
     this.move('freeze', fundType, available, 'available', 'frozen', { reason });
-    this.s.frozenBy[fundType][reason] += available;
+    this.state.frozenBy[fundType][reason] += available;
   }
 
   /** Unfreezes exactly what `reason` froze (the caller has lifted that reason first). */
   releaseFreeze(reason: FreezeReason): void {
     for (const fundType of FUND_TYPES) {
-      const amount = this.s.frozenBy[fundType][reason];
+      const amount = this.state.frozenBy[fundType][reason];
       if (amount === 0) continue;
       this.move('unfreeze', fundType, amount, 'frozen', 'available', { reason });
-      this.s.frozenBy[fundType][reason] = 0;
+      this.state.frozenBy[fundType][reason] = 0;
       // Another reason may still hold (e.g. suspension while the completion report freeze ends).
       this.enforceFreezes(fundType);
     }
@@ -256,9 +256,9 @@ export class Ctx {
     // straight on to frozen.
     this.enforceFreezes(a.fundType);
     this.notify('finance', 'allocation-published', `Allocation ${a.id} (${a.amountFen} fen) published.`);
-    if (this.s.stage === 'publicity' && a.fundType === 'construction') {
+    if (this.state.stage === 'publicity' && a.fundType === 'construction') {
       // Art. 11, 13: the first construction budget is public; the department may sign contracts.
-      this.s.stage = 'contracting';
+      this.state.stage = 'contracting';
       this.notify('department', 'contracting-open', 'Construction budget published: contracts may be signed.');
     }
   }
@@ -272,11 +272,11 @@ export class Ctx {
     this.closeDeadline(this.deadline(a.publicityDeadlineId), 'cancelled');
     // Art. 17: the budget increase it funded may be allocated again.
     for (const f of a.fundedChanges) {
-      const cr = this.s.changeRequests.find((c) => c.id === f.changeRequestId);
+      const cr = this.state.changeRequests.find((c) => c.id === f.changeRequestId);
       if (cr) cr.fundedFen -= f.amountFen;
     }
-    for (const o of this.s.objections) if (o.allocationId === a.id && o.status === 'open') o.status = 'moot';
-    if (this.s.stage === 'publicity' && a.fundType === 'construction') this.s.stage = 'budgeting';
+    for (const o of this.state.objections) if (o.allocationId === a.id && o.status === 'open') o.status = 'moot';
+    if (this.state.stage === 'publicity' && a.fundType === 'construction') this.state.stage = 'budgeting';
     this.notify('finance', 'allocation-cancelled', `Allocation ${a.id} cancelled (${reason}).`);
   }
 
@@ -284,18 +284,18 @@ export class Ctx {
   cancelUnspent(reason: string): void {
     for (const fundType of FUND_TYPES) {
       for (const bucket of ['held', 'available', 'frozen'] as const) {
-        const amount = this.s.funds[fundType][BUCKET_FIELD[bucket]];
+        const amount = this.state.funds[fundType][BUCKET_FIELD[bucket]];
         if (amount > 0) this.move('cancel', fundType, amount, bucket, 'cancelled', { reason });
       }
-      this.s.frozenBy[fundType] = { suspension: 0, 'completion-report': 0 };
+      this.state.frozenBy[fundType] = { suspension: 0, 'completion-report': 0 };
     }
-    for (const a of this.s.allocations) {
+    for (const a of this.state.allocations) {
       if (a.status === 'publicity' || a.status === 'awaiting-objection') {
         a.status = 'cancelled';
         a.cancelledAt = this.now;
       }
     }
-    for (const o of this.s.objections) if (o.status === 'open') o.status = 'moot';
+    for (const o of this.state.objections) if (o.status === 'open') o.status = 'moot';
   }
 
   // --- stage consequences ---------------------------------------------------------------------
@@ -313,14 +313,14 @@ export class Ctx {
    * started when it is met or missed, so no separate quarter-end timer is needed.
    */
   ensureProgressDeadline(): void {
-    if (this.s.stage !== 'construction' || openDeadline(this.s, 'progress-report')) return;
+    if (this.state.stage !== 'construction' || openDeadline(this.state, 'progress-report')) return;
     let period = quarterOf(this.today);
-    for (const d of this.s.deadlines) {
+    for (const d of this.state.deadlines) {
       if (d.kind === 'progress-report' && d.ref && (d.status === 'met' || d.status === 'missed')) {
         period = maxPeriod(period, nextQuarter(d.ref));
       }
     }
-    while (this.s.progressReports.some((r) => r.period === period)) period = nextQuarter(period);
+    while (this.state.progressReports.some((r) => r.period === period)) period = nextQuarter(period);
     const p = this.policy.progressReport;
     this.startDeadline('progress-report', period, quarterEnd(period), p.duration, p.reminder);
   }
@@ -330,16 +330,16 @@ export class Ctx {
    * operating year not yet evaluated, due on 31 March (policy) of the following year.
    */
   ensureAnnualEvaluationDeadline(): void {
-    const since = this.s.operatingSince;
-    if (this.s.stage !== 'operating' || since === null || openDeadline(this.s, 'annual-evaluation')) return;
+    const since = this.state.operatingSince;
+    if (this.state.stage !== 'operating' || since === null || openDeadline(this.state, 'annual-evaluation')) return;
     const firstYear = Number(since.slice(0, 4));
     let year = firstYear;
-    for (const d of this.s.deadlines) {
+    for (const d of this.state.deadlines) {
       if (d.kind === 'annual-evaluation' && d.ref && (d.status === 'met' || d.status === 'missed')) {
         year = Math.max(year, Number(d.ref) + 1);
       }
     }
-    while (this.s.evaluations.some((e) => e.year === year)) year += 1;
+    while (this.state.evaluations.some((e) => e.year === year)) year += 1;
     const p = this.policy.annualEvaluation;
     const startsOn = year === firstYear ? since : `${year}-01-01`;
     this.startDeadline('annual-evaluation', String(year), startsOn, { until: `${year + 1}-${p.dueMonthDay}` }, p.reminder);
@@ -347,26 +347,26 @@ export class Ctx {
 
   /** Contracting → construction (first contract) or back from a failed joint acceptance (Art. 18). */
   enterConstruction(acceptanceDelayFrom: string): void {
-    this.s.stage = 'construction';
+    this.state.stage = 'construction';
     this.startAcceptanceDelay(acceptanceDelayFrom);
     this.ensureProgressDeadline();
   }
 
   /** Art. 18: a failed technical or completion acceptance returns the project to construction. */
   returnToConstruction(by: 'technical' | 'completion', opinion: string): void {
-    this.s.acceptance.returns.push({ by, opinion, at: this.now });
+    this.state.acceptance.returns.push({ by, opinion, at: this.now });
     // The other result is cleared: both acceptances are repeated after the rework.
-    this.s.acceptance.technical = null;
-    this.s.acceptance.completion = null;
+    this.state.acceptance.technical = null;
+    this.state.acceptance.completion = null;
     // The planned completion date has usually passed: the new acceptance-delay period runs from
     // the later of that date and today (decision beyond the brief).
-    this.enterConstruction(maxDate(this.s.plannedCompletionDate, this.today));
+    this.enterConstruction(maxDate(this.state.plannedCompletionDate, this.today));
     this.notify('department', 'joint-acceptance-failed', `The ${by} acceptance failed: ${opinion}`);
   }
 
   /** Art. 18, 21: both acceptances passed → the completion report is due within 7 working days. */
   completeJointAcceptance(): void {
-    this.s.stage = 'completion_filing';
+    this.state.stage = 'completion_filing';
     const p = this.policy.completionReport;
     const d = this.startDeadline('completion-report', null, this.today, p.duration, p.reminder);
     this.notify('department', 'completion-report-due', `Joint acceptance passed: file the completion report (${d.id}).`);
@@ -382,8 +382,8 @@ export class Ctx {
     issuer: Actor;
     automatic: boolean;
   }): RectificationRecord {
-    this.s.seq.rectification += 1;
-    const id = `rect-${this.s.seq.rectification}`;
+    this.state.seq.rectification += 1;
+    const id = `rect-${this.state.seq.rectification}`;
     const p = this.policy.rectification;
     // Art. 22: a deadline of 20 working days (policy) or the order's own date.
     const d = this.startDeadline('rectification', id, this.today, opts.dueOn ? { until: opts.dueOn } : p.duration, p.reminder);
@@ -402,7 +402,7 @@ export class Ctx {
       responses: [],
       extensions: [],
     };
-    this.s.rectifications.push(r);
+    this.state.rectifications.push(r);
     const decision: ProjectState['decisions'][number] = {
       action: 'rectification-order',
       role: opts.issuer.role,
@@ -411,7 +411,7 @@ export class Ctx {
       decision: opts.reason,
       opinion: opts.description,
     };
-    this.s.decisions.push(decision);
+    this.state.decisions.push(decision);
     this.notify('department', 'rectification-order', `Rectification ${id} (${opts.reason}): ${opts.description}`);
     if (opts.automatic) this.notify('bdb', 'rectification-order', `Automatic rectification ${id} (${opts.reason}) issued.`);
     return r;
@@ -426,8 +426,8 @@ export class Ctx {
     r.hasFailed = true;
     this.closeDeadline(this.deadline(r.deadlineId), 'cancelled');
     this.violation('rectification-failed', 'Art. 22', `Rectification ${r.id} (${r.reason}) failed: ${why}.`);
-    if (!this.s.funds.suspended) {
-      this.s.funds.suspended = true;
+    if (!this.state.funds.suspended) {
+      this.state.funds.suspended = true;
       for (const fundType of FUND_TYPES) this.enforceFreezes(fundType);
       this.notify('finance', 'funds-suspended', `Funds suspended: rectification ${r.id} failed.`);
     }
@@ -437,9 +437,9 @@ export class Ctx {
 
   /** Art. 22: accepted rectification → funds unfrozen, once no failed rectification remains. */
   liftSuspensionIfClear(): void {
-    if (!this.s.funds.suspended) return;
-    if (this.s.rectifications.some((r) => r.hasFailed && r.status !== 'accepted')) return;
-    this.s.funds.suspended = false;
+    if (!this.state.funds.suspended) return;
+    if (this.state.rectifications.some((r) => r.hasFailed && r.status !== 'accepted')) return;
+    this.state.funds.suspended = false;
     this.releaseFreeze('suspension');
     this.notify('finance', 'funds-unsuspended', 'Rectification accepted: funds released.');
     this.notify('department', 'funds-unsuspended', 'Rectification accepted: funds released.');
@@ -447,13 +447,13 @@ export class Ctx {
 
   /** Termination, withdrawal and decommissioning: unspent money cancelled, deadlines cancelled. */
   end(stage: 'terminated' | 'decommissioned', reason: string): void {
-    this.s.stage = stage;
+    this.state.stage = stage;
     this.cancelUnspent(stage === 'terminated' ? 'termination' : 'decommission');
-    for (const d of openDeadlines(this.s)) this.closeDeadline(d, 'cancelled');
-    for (const r of this.s.rectifications) if (r.status !== 'accepted') r.status = 'closed';
-    for (const c of this.s.changeRequests) if (c.status === 'pending') c.status = 'closed';
-    this.s.funds.suspended = false;
-    this.s.completionReportOverdue = false;
+    for (const d of openDeadlines(this.state)) this.closeDeadline(d, 'cancelled');
+    for (const r of this.state.rectifications) if (r.status !== 'accepted') r.status = 'closed';
+    for (const c of this.state.changeRequests) if (c.status === 'pending') c.status = 'closed';
+    this.state.funds.suspended = false;
+    this.state.completionReportOverdue = false;
     this.notify('finance', stage, `Project ${stage}: ${reason}. Unspent money cancelled.`);
     this.notify('department', stage, `Project ${stage}: ${reason}.`);
   }

@@ -11,7 +11,7 @@
  * database could not store — never changes the state ("durable before visible").
  */
 import { actorSchema, COMMAND_ACTIONS, COMMAND_NAMES, COMMAND_ROLES, COMMAND_SCHEMAS, type Command, type CommandName } from './commands.ts';
-import { Ctx } from './context.ts';
+import { ChangeContext } from './context.ts';
 import { isInstant, isBefore, laterInstant, shanghaiDate } from './dates.ts';
 import { SYSTEM_ACTOR, type DeadlineEvent, type DeadlineStart, type Effect } from './effects.ts';
 import { issuesOf } from './validation.ts';
@@ -47,7 +47,7 @@ export function scheduleDeadline(change: Change, id: string, dates: { dueAt: str
 }
 
 export class Project {
-  private constructor(private s: ProjectState) {}
+  private constructor(private current: ProjectState) {}
 
   /** A new project: the BDB has the application (stage technical_review, Art. 7). */
   static create(input: ProjectInput): Project {
@@ -62,21 +62,21 @@ export class Project {
 
   /** The whole committed state, plain JSON (do not mutate; pass it to continue-as-new). */
   get state(): ProjectState {
-    return this.s;
+    return this.current;
   }
 
   /** True once the application's own effects are committed (the project exists for everyone). */
   get started(): boolean {
-    return this.s.started;
+    return this.current.started;
   }
 
   isTerminal(): boolean {
-    return TERMINAL_STAGES.has(this.s.stage);
+    return TERMINAL_STAGES.has(this.current.stage);
   }
 
   /** Makes a prepared change the committed state (after its effects are durable). */
   commit(change: Change): void {
-    this.s = change.state;
+    this.current = change.state;
   }
 
   // --- commands -------------------------------------------------------------------------------
@@ -89,7 +89,7 @@ export class Project {
   /** Validates the command against its schema and the rules; the change it would make, uncommitted. */
   prepare(command: Command, actor: Actor, now: string): Change {
     assertInstant(now);
-    const draft = cloneState(this.s);
+    const draft = cloneState(this.current);
     const effects = this.run(draft, command, actor, now);
     this.advance(draft, now);
     return { state: draft, effects };
@@ -105,10 +105,10 @@ export class Project {
   /** A signal the core refused, recorded as rejected on the audit trail (Art. 24-25); state unchanged otherwise. */
   prepareRejection(name: CommandName, actor: Actor, reason: string, now: string): Change {
     assertInstant(now);
-    const draft = cloneState(this.s);
+    const draft = cloneState(this.current);
     // A signal's own actor may be the very thing that is wrong: then it is recorded as unknown.
     const known = actorSchema.safeParse(actor).success ? actor : UNKNOWN_ACTOR;
-    const ctx = new Ctx(draft, known, now);
+    const ctx = new ChangeContext(draft, known, now);
     ctx.audit(`${COMMAND_ACTIONS[name]}-rejected`, { signal: name, reason });
     return { state: draft, effects: ctx.effects };
   }
@@ -127,7 +127,7 @@ export class Project {
     if (actor.role === 'department' && actor.department !== draft.input.department) {
       throw new Rejection(403, 'forbidden', `Project ${draft.input.id} belongs to another department.`);
     }
-    const ctx = new Ctx(draft, actor, now);
+    const ctx = new ChangeContext(draft, actor, now);
     if (TERMINAL_STAGES.has(draft.stage)) throw ctx.invalidTransition(`The project is ${draft.stage}.`);
     // One schema per command (domain/commands.ts): the same check for Updates, signals and the API.
     const parsed = COMMAND_SCHEMAS[commandName].safeParse(command.payload);
@@ -138,12 +138,12 @@ export class Project {
     const payload = parsed.data;
     // Art. 24-25: one audit entry per accepted command, first.
     ctx.audit(COMMAND_ACTIONS[commandName], { payload: cloneState(payload) });
-    (HANDLERS[commandName] as (ctx: Ctx, payload: unknown) => void)(ctx, payload);
+    (HANDLERS[commandName] as (ctx: ChangeContext, payload: unknown) => void)(ctx, payload);
     return ctx.effects;
   }
 
   private advance(draft: ProjectState, now: string): void {
-    draft.version = this.s.version + 1;
+    draft.version = this.current.version + 1;
     draft.lastNow = laterInstant(draft.lastNow, now);
   }
 
@@ -151,20 +151,20 @@ export class Project {
 
   /** Records a started deadline's instants and commits (the core's own tests). */
   setDeadlineDates(id: string, dates: { dueAt: string; remindAt?: string | null }): void {
-    const change: Change = { state: cloneState(this.s), effects: [] };
+    const change: Change = { state: cloneState(this.current), effects: [] };
     scheduleDeadline(change, id, dates);
-    change.state.version = this.s.version + 1;
+    change.state.version = this.current.version + 1;
     this.commit(change);
   }
 
   /** Open deadlines with their next wake instant (reminder, else due), earliest first. */
   deadlineEvents(): DeadlineEvent[] {
-    return deadlineEvents(this.s);
+    return deadlineEvents(this.current);
   }
 
   /** Deadlines still waiting for their dates (states carried over from before durable-before-visible). */
   unscheduledDeadlines(): DeadlineStart[] {
-    return this.s.deadlines
+    return this.current.deadlines
       .filter((d) => d.dueAt === null && d.status !== 'cancelled')
       .map((d) => {
         const start: DeadlineStart = { id: d.id, kind: d.kind, startsOn: d.startsOn, rule: { ...d.rule }, reminder: d.reminder ? { ...d.reminder } : null };
@@ -179,7 +179,7 @@ export class Project {
    */
   prepareDue(now: string): Change | null {
     assertInstant(now);
-    const draft = cloneState(this.s);
+    const draft = cloneState(this.current);
     const effects: Effect[] = [];
     const nowMs = Date.parse(now);
     let fired = false;
@@ -197,7 +197,7 @@ export class Project {
   /** One timer event, committed at once (the core's own tests). */
   fire(deadlineId: string, event: 'remind' | 'due', now: string): Effect[] {
     assertInstant(now);
-    const draft = cloneState(this.s);
+    const draft = cloneState(this.current);
     const before = JSON.stringify(draft);
     const effects = fireOn(draft, deadlineId, event, now);
     if (effects.length === 0 && JSON.stringify(draft) === before) return [];
@@ -227,11 +227,11 @@ export class Project {
    */
   prepareStart(now: string): Change | null {
     assertInstant(now);
-    if (this.s.started) return null;
-    const draft = cloneState(this.s);
+    if (this.current.started) return null;
+    const draft = cloneState(this.current);
     draft.started = true;
     const i = draft.input;
-    const ctx = new Ctx(draft, i.createdBy, now);
+    const ctx = new ChangeContext(draft, i.createdBy, now);
     ctx.audit(
       'application',
       { title: i.title, kind: i.kind, department: i.department, jurisdiction: i.jurisdiction, year: i.year, annualPlanItem: i.annualPlanItem, estimate: i.estimate, policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version } },
@@ -257,8 +257,8 @@ export class Project {
   yearEnded(now: string): boolean {
     assertInstant(now);
     const year = Number(shanghaiDate(now).slice(0, 4));
-    if (year <= this.s.runYear) return false;
-    this.s = { ...this.s, runYear: year };
+    if (year <= this.current.runYear) return false;
+    this.current = { ...this.current, runYear: year };
     return true;
   }
 
@@ -266,15 +266,15 @@ export class Project {
 
   /** Who must act next, with due dates; overdue against the last event's `now`. */
   pendingActions(): PendingAction[] {
-    return pendingActions(this.s);
+    return pendingActions(this.current);
   }
 
   view(): ProjectView {
-    return projectView(this.s);
+    return projectView(this.current);
   }
 
   readModel(): ProjectReadModel {
-    return readModel(this.s);
+    return readModel(this.current);
   }
 }
 
@@ -297,7 +297,7 @@ function fireOn(draft: ProjectState, deadlineId: string, event: 'remind' | 'due'
   if (!d || d.status !== 'open' || d.dueAt === null) return [];
   if (event === 'remind' && (d.reminded || d.remindAt === null || isBefore(now, d.remindAt))) return [];
   if (event === 'due' && isBefore(now, d.dueAt)) return [];
-  const ctx = new Ctx(draft, SYSTEM_ACTOR, now);
+  const ctx = new ChangeContext(draft, SYSTEM_ACTOR, now);
   if (event === 'remind') remind(ctx, d);
   else expire(ctx, d);
   return ctx.effects;

@@ -9,7 +9,7 @@
  * timer follows the new instants. The core never counts working days itself.
  */
 import { z } from 'zod';
-import type { Ctx } from './context.ts';
+import type { ChangeContext } from './context.ts';
 import { isBefore } from './dates.ts';
 import { Rejection } from './errors.ts';
 import { instant, requiredText } from './text.ts';
@@ -30,7 +30,7 @@ export const deadlineReschedulingBody = z.strictObject({
 export type DeadlineReschedulingPayload = z.output<typeof deadlineReschedulingBody>;
 
 /** The handler (domain/rules.ts HANDLERS.deadlineRescheduling). */
-export function deadlineRescheduling(ctx: Ctx, p: DeadlineReschedulingPayload): void {
+export function deadlineRescheduling(ctx: ChangeContext, p: DeadlineReschedulingPayload): void {
   for (const change of p.changes) {
     const d = ctx.deadline(change.deadlineId);
     if (!d) throw new Rejection(404, 'not_found', `No deadline ${change.deadlineId}.`);

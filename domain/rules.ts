@@ -5,7 +5,7 @@
  * article. Order of refusals: 400 payload → 409 stage → 404 id → 422 business.
  */
 import { TECHNICAL_REVIEW_ITEMS, type CommandName, type CommandPayloads } from './commands.ts';
-import type { Ctx } from './context.ts';
+import type { ChangeContext } from './context.ts';
 import { quarterStart } from './dates.ts';
 import { Rejection } from './errors.ts';
 import { deadlineRescheduling } from './rescheduling.ts';
@@ -29,127 +29,127 @@ const alreadyExists = (what: string) => new Rejection(409, 'already_exists', `${
 /** Withdrawal is possible before construction only (shared/DOMAIN.md, brief). */
 const BEFORE_CONSTRUCTION: Stage[] = ['technical_review', 'submitted', 'establishment_review', 'budgeting', 'publicity', 'contracting'];
 /** Art. 19: the resource catalogue may be registered from construction on. */
-const CATALOG_STAGES: Stage[] = ['construction', 'preliminary_acceptance', 'joint_acceptance', 'completion_filing', 'operating'];
+const CATALOG_STAGES: Stage[] = ['construction', 'joint_acceptance', 'completion_filing', 'operating'];
 /** Art. 29: security incidents and drills from contracting on. */
 const SECURITY_STAGES: Stage[] = ['contracting', ...CATALOG_STAGES];
 /** Art. 17: change requests while the project is being built. */
-const CHANGE_STAGES: Stage[] = ['contracting', 'construction', 'preliminary_acceptance'];
+const CHANGE_STAGES: Stage[] = ['contracting', 'construction'];
 
-type Handler<K extends CommandName> = (ctx: Ctx, p: CommandPayloads[K]) => void;
+type Handler<K extends CommandName> = (ctx: ChangeContext, payload: CommandPayloads[K]) => void;
 
 export const HANDLERS: { [K in CommandName]: Handler<K> } = {
-  technicalReview(ctx, p) {
+  technicalReview(ctx, payload) {
     ctx.requireStage('technical_review');
-    const missing = TECHNICAL_REVIEW_ITEMS.filter((k) => !(p.checklist as TechnicalReviewChecklist)[k]);
+    const missing = TECHNICAL_REVIEW_ITEMS.filter((k) => !(payload.checklist as TechnicalReviewChecklist)[k]);
     // Art. 7: the BDB passes a design only if every checklist item (catalogue, sharing, intensive
     // construction, cloud deployment, security & 自主可控) is satisfied.
-    if (p.decision === 'pass' && missing.length > 0) {
+    if (payload.decision === 'pass' && missing.length > 0) {
       throw refuse('checklist_incomplete', `Art. 7: a pass needs every checklist item; missing ${missing.join(', ')}.`, { missing });
     }
-    const s = ctx.s;
-    s.technicalReviews.push({
-      decision: p.decision,
-      opinion: p.opinion,
-      checklist: { ...p.checklist },
+    const state = ctx.state;
+    state.technicalReviews.push({
+      decision: payload.decision,
+      opinion: payload.opinion,
+      checklist: { ...payload.checklist },
       at: ctx.now,
       by: ctx.actor.name,
     });
-    ctx.decision('technical-review', p.decision, p.opinion);
-    if (p.decision === 'pass') {
+    ctx.decision('technical-review', payload.decision, payload.opinion);
+    if (payload.decision === 'pass') {
       // Art. 8: the technical review opinion is a prerequisite (审批要件) of establishment approval.
-      s.stage = 'establishment_review';
+      state.stage = 'establishment_review';
       ctx.notify('approval', 'establishment-review', 'Technical review passed: establishment approval awaited.');
-    } else if (p.decision === 'revise') {
+    } else if (payload.decision === 'revise') {
       // Art. 7 (brief): back to the department, which resubmits.
-      s.stage = 'submitted';
-      ctx.notify('department', 'revise', `Technical review asks for revision: ${p.opinion}`);
+      state.stage = 'submitted';
+      ctx.notify('department', 'revise', `Technical review asks for revision: ${payload.opinion}`);
     } else {
       // Art. 9: designs against sharing / intensive construction policy are not established.
-      s.stage = 'rejected';
-      ctx.notify('department', 'rejected', `Technical review rejected the project: ${p.opinion}`);
+      state.stage = 'rejected';
+      ctx.notify('department', 'rejected', `Technical review rejected the project: ${payload.opinion}`);
     }
   },
 
-  resubmission(ctx, p) {
+  resubmission(ctx, payload) {
     ctx.requireStage('submitted');
     // Art. 7-8: the revised application documents go back to the BDB's technical review.
-    ctx.s.documents = { ...p.documents };
-    ctx.s.stage = 'technical_review';
-    ctx.decision('resubmission', undefined, p.note);
+    ctx.state.documents = { ...payload.documents };
+    ctx.state.stage = 'technical_review';
+    ctx.decision('resubmission', undefined, payload.note);
     ctx.notify('bdb', 'technical-review', 'The department resubmitted the application.');
   },
 
-  establishment(ctx, p) {
+  establishment(ctx, payload) {
     // Art. 8: establishment approval (审批立项) requires a passed technical review: the stage is
     // reachable only through a technical review `pass`.
     ctx.requireStage('establishment_review');
-    if (p.decision === 'approve' && p.approvalNo.trim() === '') {
+    if (payload.decision === 'approve' && payload.approvalNo.trim() === '') {
       throw new Rejection(400, 'validation_failed', 'An approval needs its approvalNo.', {
         errors: [{ path: 'approvalNo', message: 'required when approving' }],
       });
     }
-    ctx.decision('establishment', p.decision, p.opinion);
-    if (p.decision === 'approve') {
-      ctx.s.approvalNo = p.approvalNo;
-      ctx.s.stage = 'budgeting'; // Art. 10: finance budgets approved projects
-      ctx.notify('finance', 'budget', `Project established (${p.approvalNo}): construction budget awaited.`);
+    ctx.decision('establishment', payload.decision, payload.opinion);
+    if (payload.decision === 'approve') {
+      ctx.state.approvalNo = payload.approvalNo;
+      ctx.state.stage = 'budgeting'; // Art. 10: finance budgets approved projects
+      ctx.notify('finance', 'budget', `Project established (${payload.approvalNo}): construction budget awaited.`);
     } else {
-      ctx.s.stage = 'rejected'; // Art. 9
-      ctx.notify('department', 'rejected', `Establishment refused: ${p.opinion}`);
+      ctx.state.stage = 'rejected'; // Art. 9
+      ctx.notify('department', 'rejected', `Establishment refused: ${payload.opinion}`);
     }
   },
 
-  budget(ctx, p) {
-    const s = ctx.s;
-    const first = p.fundType === 'construction' && s.stage === 'budgeting';
-    if (p.fundType === 'construction') {
+  budget(ctx, payload) {
+    const state = ctx.state;
+    const first = payload.fundType === 'construction' && state.stage === 'budgeting';
+    if (payload.fundType === 'construction') {
       // Art. 10: the construction budget after establishment; later ones only for approved
       // budget increases (Art. 17) while the project is being built.
       if (!first) ctx.requireStage('budgeting', 'contracting', 'construction');
     } else {
       // Art. 21: no O&M budget while the completion report is unfiled (or overdue).
-      if (s.stage === 'completion_filing') {
+      if (state.stage === 'completion_filing') {
         throw refuse('completion_report_missing', 'Art. 21: no O&M budget before the completion report is filed.');
       }
       ctx.requireStage('operating');
     }
     // Art. 12: city-county co-built projects split every allocation into the two shares.
-    if (p.cityShareFen + p.countyShareFen !== p.amountFen) {
+    if (payload.cityShareFen + payload.countyShareFen !== payload.amountFen) {
       throw refuse('share_mismatch', 'Art. 12: cityShareFen + countyShareFen must equal amountFen.');
     }
-    if (p.fundType === 'construction' && !first) {
+    if (payload.fundType === 'construction' && !first) {
       // Art. 17: approved budget increases then need a finance allocation, up to the increase.
-      const room = unfundedBudgetIncrease(s);
+      const room = unfundedBudgetIncrease(state);
       if (room === 0) throw refuse('no_approved_budget_change', 'Art. 17: a further construction allocation needs an approved budget change request.');
-      if (p.amountFen > room) {
+      if (payload.amountFen > room) {
         throw refuse('exceeds_approved_change', `Art. 17: only ${room} fen of approved budget increases are unfunded.`, { availableFen: room });
       }
     }
-    if (p.fundType === 'om') {
+    if (payload.fundType === 'om') {
       // Art. 9: a project that does not share data gets no O&M funds.
-      if (latestEvaluation(s)?.sharingCompliant === false) {
+      if (latestEvaluation(state)?.sharingCompliant === false) {
         throw refuse('sharing_noncompliant', 'Art. 9: the latest evaluation found the project not sharing data; no O&M funds.');
       }
       // Art. 21: O&M costs are budgeted after the BDB reviewed them, every year.
-      const review = s.omReviews.find((r) => r.year === p.year);
+      const review = state.omReviews.find((r) => r.year === payload.year);
       if (!review || review.approvedFen === 0) {
-        throw refuse('om_review_missing', `Art. 21: no approved BDB O&M review for ${p.year}.`);
+        throw refuse('om_review_missing', `Art. 21: no approved BDB O&M review for ${payload.year}.`);
       }
-      const remaining = review.approvedFen - omAllocatedForYear(s, p.year);
-      if (p.amountFen > remaining) {
-        throw refuse('exceeds_om_review', `Art. 21: only ${remaining} fen of the reviewed O&M cost for ${p.year} remain.`, { availableFen: remaining });
+      const remaining = review.approvedFen - omAllocatedForYear(state, payload.year);
+      if (payload.amountFen > remaining) {
+        throw refuse('exceeds_om_review', `Art. 21: only ${remaining} fen of the reviewed O&M cost for ${payload.year} remain.`, { availableFen: remaining });
       }
     }
 
-    s.seq.allocation += 1;
-    const id = `alloc-${s.seq.allocation}`;
+    state.seq.allocation += 1;
+    const id = `alloc-${state.seq.allocation}`;
     // Art. 11: every allocation is publicised; its money is held until the period ends.
     const pub = ctx.policy.publicity;
     const deadline = ctx.startDeadline('publicity', id, ctx.today, pub.duration, pub.reminder);
     const fundedChanges: { changeRequestId: string; amountFen: number }[] = [];
-    if (p.fundType === 'construction' && !first) {
-      let rest = p.amountFen;
-      for (const c of s.changeRequests) {
+    if (payload.fundType === 'construction' && !first) {
+      let rest = payload.amountFen;
+      for (const c of state.changeRequests) {
         if (rest === 0) break;
         if (c.kind !== 'budget' || c.status !== 'approved') continue;
         const take = Math.min(rest, (c.budgetDeltaFen ?? 0) - c.fundedFen);
@@ -159,13 +159,13 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
         fundedChanges.push({ changeRequestId: c.id, amountFen: take });
       }
     }
-    s.allocations.push({
+    state.allocations.push({
       id,
-      fundType: p.fundType,
-      year: p.year,
-      amountFen: p.amountFen,
-      cityShareFen: p.cityShareFen,
-      countyShareFen: p.countyShareFen,
+      fundType: payload.fundType,
+      year: payload.year,
+      amountFen: payload.amountFen,
+      cityShareFen: payload.cityShareFen,
+      countyShareFen: payload.countyShareFen,
       allocatedAt: ctx.now,
       allocatedBy: ctx.actor.name,
       status: 'publicity',
@@ -174,30 +174,30 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       cancelledAt: null,
       fundedChanges,
     });
-    ctx.move('allocate', p.fundType, p.amountFen, null, 'held', { allocationId: id });
-    if (first) s.stage = 'publicity';
-    ctx.notify('bdb', 'publicity', `Allocation ${id} (${p.fundType}, ${p.amountFen} fen) is under publicity.`);
-    ctx.notify('department', 'allocation', `Allocation ${id} (${p.fundType}, ${p.amountFen} fen) is under publicity.`);
+    ctx.move('allocate', payload.fundType, payload.amountFen, null, 'held', { allocationId: id });
+    if (first) state.stage = 'publicity';
+    ctx.notify('bdb', 'publicity', `Allocation ${id} (${payload.fundType}, ${payload.amountFen} fen) is under publicity.`);
+    ctx.notify('department', 'allocation', `Allocation ${id} (${payload.fundType}, ${payload.amountFen} fen) is under publicity.`);
   },
 
-  publicityObjection(ctx, p) {
-    const s = ctx.s;
+  publicityObjection(ctx, payload) {
+    const state = ctx.state;
     let allocation;
-    if (p.allocationId) {
-      allocation = s.allocations.find((a) => a.id === p.allocationId);
-      if (!allocation) throw notFound(`allocation ${p.allocationId}`);
+    if (payload.allocationId) {
+      allocation = state.allocations.find((a) => a.id === payload.allocationId);
+      if (!allocation) throw notFound(`allocation ${payload.allocationId}`);
       if (allocation.status !== 'publicity') throw ctx.invalidTransition(`Allocation ${allocation.id} is not under publicity.`);
     } else {
-      allocation = s.allocations.filter((a) => a.status === 'publicity').at(-1);
+      allocation = state.allocations.filter((a) => a.status === 'publicity').at(-1);
       // Art. 11: objections are recorded during a publicity period.
       if (!allocation) throw ctx.invalidTransition('No allocation is under publicity.');
     }
-    s.seq.objection += 1;
-    const id = `obj-${s.seq.objection}`;
-    s.objections.push({
+    state.seq.objection += 1;
+    const id = `obj-${state.seq.objection}`;
+    state.objections.push({
       id,
       allocationId: allocation.id,
-      summary: p.summary,
+      summary: payload.summary,
       recordedAt: ctx.now,
       recordedBy: ctx.actor.name,
       status: 'open',
@@ -209,113 +209,113 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.notify('department', 'publicity-objection', `Objection ${id} against allocation ${allocation.id}.`);
   },
 
-  publicityObjectionResolution(ctx, p) {
-    const s = ctx.s;
-    const o = s.objections.find((x) => x.id === p.oid);
-    if (!o) throw notFound(`objection ${p.oid}`);
+  publicityObjectionResolution(ctx, payload) {
+    const state = ctx.state;
+    const o = state.objections.find((x) => x.id === payload.oid);
+    if (!o) throw notFound(`objection ${payload.oid}`);
     if (o.status !== 'open') throw ctx.invalidTransition(`Objection ${o.id} is already ${o.status}.`);
-    o.status = p.upheld ? 'upheld' : 'dismissed';
-    o.note = p.note;
+    o.status = payload.upheld ? 'upheld' : 'dismissed';
+    o.note = payload.note;
     o.resolvedAt = ctx.now;
     o.resolvedBy = ctx.actor.name;
-    ctx.decision('publicity-objection-resolution', p.upheld ? 'upheld' : 'dismissed', p.note);
-    const a = s.allocations.find((x) => x.id === o.allocationId);
+    ctx.decision('publicity-objection-resolution', payload.upheld ? 'upheld' : 'dismissed', payload.note);
+    const a = state.allocations.find((x) => x.id === o.allocationId);
     if (!a) return;
-    if (p.upheld) {
+    if (payload.upheld) {
       // Art. 11: an upheld objection cancels the held money; in stage publicity the project goes
       // back to budgeting.
       ctx.cancelAllocation(a, 'objection-upheld');
-    } else if (a.status === 'awaiting-objection' && !s.objections.some((x) => x.allocationId === a.id && x.status === 'open')) {
+    } else if (a.status === 'awaiting-objection' && !state.objections.some((x) => x.allocationId === a.id && x.status === 'open')) {
       // Art. 11: the period is over and the last objection is dismissed: publish now.
       ctx.publish(a);
     }
   },
 
-  contract(ctx, p) {
-    const s = ctx.s;
+  contract(ctx, payload) {
+    const state = ctx.state;
     ctx.requireStage('contracting', 'construction');
-    if (s.contracts.some((c) => c.contractNo === p.contractNo)) throw alreadyExists(`Contract ${p.contractNo}`);
-    if (p.signedOn > ctx.today) throw refuse('signed_in_future', 'A contract cannot be recorded before it is signed.');
+    if (state.contracts.some((c) => c.contractNo === payload.contractNo)) throw alreadyExists(`Contract ${payload.contractNo}`);
+    if (payload.signedOn > ctx.today) throw refuse('signed_in_future', 'A contract cannot be recorded before it is signed.');
     // Art. 15: file each contract with the BDB within 5 working days of signing.
     const f = ctx.policy.contractFiling;
-    const d = ctx.startDeadline('contract-filing', p.contractNo, p.signedOn, f.duration, f.reminder);
-    const filed = p.documentRef !== undefined && p.documentRef !== null;
-    s.contracts.push({
-      contractNo: p.contractNo,
-      contractor: p.contractor,
-      amountFen: p.amountFen,
-      signedOn: p.signedOn,
+    const d = ctx.startDeadline('contract-filing', payload.contractNo, payload.signedOn, f.duration, f.reminder);
+    const filed = payload.documentRef !== undefined && payload.documentRef !== null;
+    state.contracts.push({
+      contractNo: payload.contractNo,
+      contractor: payload.contractor,
+      amountFen: payload.amountFen,
+      signedOn: payload.signedOn,
       recordedAt: ctx.now,
       recordedBy: ctx.actor.name,
-      documentRef: filed ? p.documentRef! : null,
+      documentRef: filed ? payload.documentRef! : null,
       filedAt: filed ? ctx.now : null,
       filedLate: false,
       filingDeadlineId: d.id,
     });
     if (filed) ctx.closeDeadline(d, 'met'); // filed together with the record
-    ctx.notify('bdb', filed ? 'contract-filing' : 'contract', `Contract ${p.contractNo} with ${p.contractor} signed ${p.signedOn}.`);
+    ctx.notify('bdb', filed ? 'contract-filing' : 'contract', `Contract ${payload.contractNo} with ${payload.contractor} signed ${payload.signedOn}.`);
     // Art. 13-14: the first signed contract starts construction.
-    if (s.stage === 'contracting') ctx.enterConstruction(s.plannedCompletionDate);
+    if (state.stage === 'contracting') ctx.enterConstruction(state.plannedCompletionDate);
   },
 
-  contractFiling(ctx, p) {
-    const c = ctx.s.contracts.find((x) => x.contractNo === p.contractNo);
-    if (!c) throw notFound(`contract ${p.contractNo}`);
+  contractFiling(ctx, payload) {
+    const c = ctx.state.contracts.find((x) => x.contractNo === payload.contractNo);
+    if (!c) throw notFound(`contract ${payload.contractNo}`);
     if (c.filedAt !== null) throw ctx.invalidTransition(`Contract ${c.contractNo} is already filed.`);
     const d = ctx.deadline(c.filingDeadlineId);
     // Art. 15: filing meets the deadline while it is open; a late filing keeps the violation.
     c.filedLate = d?.status !== 'open';
     ctx.closeDeadline(d, 'met');
-    c.documentRef = p.documentRef;
+    c.documentRef = payload.documentRef;
     c.filedAt = ctx.now;
     ctx.notify('bdb', 'contract-filing', `Contract ${c.contractNo} filed${c.filedLate ? ' late' : ''}.`);
   },
 
-  progressReport(ctx, p) {
-    const s = ctx.s;
+  progressReport(ctx, payload) {
+    const state = ctx.state;
     // Art. 16: the department reports progress and fund use periodically during construction.
     ctx.requireStage('construction');
-    if (s.progressReports.some((r) => r.period === p.period)) throw alreadyExists(`The report for ${p.period}`);
-    if (quarterStart(p.period) > ctx.today) throw refuse('period_not_started', `Period ${p.period} has not started.`);
-    const d = openDeadline(s, 'progress-report', p.period);
-    const late = s.deadlines.some((x) => x.kind === 'progress-report' && x.ref === p.period && x.status === 'missed');
+    if (state.progressReports.some((r) => r.period === payload.period)) throw alreadyExists(`The report for ${payload.period}`);
+    if (quarterStart(payload.period) > ctx.today) throw refuse('period_not_started', `Period ${payload.period} has not started.`);
+    const d = openDeadline(state, 'progress-report', payload.period);
+    const late = state.deadlines.some((x) => x.kind === 'progress-report' && x.ref === payload.period && x.status === 'missed');
     ctx.closeDeadline(d, 'met');
-    s.progressReports.push({ ...pick(p, ['period', 'spentFen', 'progressPercent', 'summary']), reportedAt: ctx.now, reportedBy: ctx.actor.name, late });
+    state.progressReports.push({ ...pick(payload, ['period', 'spentFen', 'progressPercent', 'summary']), reportedAt: ctx.now, reportedBy: ctx.actor.name, late });
     ctx.ensureProgressDeadline();
-    ctx.notify('bdb', 'progress-report', `Progress report ${p.period}: ${p.progressPercent}%.`);
+    ctx.notify('bdb', 'progress-report', `Progress report ${payload.period}: ${payload.progressPercent}%.`);
   },
 
-  disbursement(ctx, p) {
-    const balance = ctx.s.funds[p.fundType];
+  disbursement(ctx, payload) {
+    const balance = ctx.state.funds[payload.fundType];
     // Art. 22: no disbursement while funds are suspended.
-    if (ctx.s.funds.suspended) throw new Rejection(409, 'funds_suspended', 'Art. 22: funds are suspended until the rectification is accepted.');
+    if (ctx.state.funds.suspended) throw new Rejection(409, 'funds_suspended', 'Art. 22: funds are suspended until the rectification is accepted.');
     // Money rules: only available money is disbursed.
-    if (p.amountFen > balance.availableFen) {
-      throw refuse('insufficient_funds', `Only ${balance.availableFen} fen of ${p.fundType} money are available.`, { availableFen: balance.availableFen });
+    if (payload.amountFen > balance.availableFen) {
+      throw refuse('insufficient_funds', `Only ${balance.availableFen} fen of ${payload.fundType} money are available.`, { availableFen: balance.availableFen });
     }
-    ctx.move('disburse', p.fundType, p.amountFen, 'available', 'disbursed');
+    ctx.move('disburse', payload.fundType, payload.amountFen, 'available', 'disbursed');
   },
 
-  changeRequest(ctx, p) {
-    const s = ctx.s;
+  changeRequest(ctx, payload) {
+    const state = ctx.state;
     // Art. 17: major changes during construction need a change request assessed by the BDB.
     ctx.requireStage(...CHANGE_STAGES);
-    const delta = p.budgetDeltaFen ?? null;
-    const newDate = p.newPlannedCompletionDate ?? null;
-    if (p.kind === 'budget' && !(delta !== null && delta > 0)) {
+    const delta = payload.budgetDeltaFen ?? null;
+    const newDate = payload.newPlannedCompletionDate ?? null;
+    if (payload.kind === 'budget' && !(delta !== null && delta > 0)) {
       throw refuse('budget_delta_required', 'Art. 17: a budget change request needs a positive budgetDeltaFen.');
     }
-    if (p.kind === 'schedule' && newDate === null) {
+    if (payload.kind === 'schedule' && newDate === null) {
       throw refuse('planned_completion_date_required', 'Art. 17: a schedule change request needs newPlannedCompletionDate.');
     }
-    s.seq.changeRequest += 1;
-    const id = `cr-${s.seq.changeRequest}`;
-    s.changeRequests.push({
+    state.seq.changeRequest += 1;
+    const id = `cr-${state.seq.changeRequest}`;
+    state.changeRequests.push({
       id,
-      kind: p.kind,
-      description: p.description,
-      budgetDeltaFen: p.kind === 'budget' ? delta : null,
-      newPlannedCompletionDate: p.kind === 'schedule' ? newDate : null,
+      kind: payload.kind,
+      description: payload.description,
+      budgetDeltaFen: payload.kind === 'budget' ? delta : null,
+      newPlannedCompletionDate: payload.kind === 'schedule' ? newDate : null,
       status: 'pending',
       requestedAt: ctx.now,
       requestedBy: ctx.actor.name,
@@ -324,25 +324,25 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       opinion: null,
       fundedFen: 0,
     });
-    ctx.notify('bdb', 'change-request', `Change request ${id} (${p.kind}): ${p.description}`);
+    ctx.notify('bdb', 'change-request', `Change request ${id} (${payload.kind}): ${payload.description}`);
   },
 
-  changeRequestDecision(ctx, p) {
-    const s = ctx.s;
-    const c = s.changeRequests.find((x) => x.id === p.cid);
-    if (!c) throw notFound(`change request ${p.cid}`);
+  changeRequestDecision(ctx, payload) {
+    const state = ctx.state;
+    const c = state.changeRequests.find((x) => x.id === payload.cid);
+    if (!c) throw notFound(`change request ${payload.cid}`);
     if (c.status !== 'pending') throw ctx.invalidTransition(`Change request ${c.id} is already ${c.status}.`);
-    c.status = p.decision === 'approve' ? 'approved' : 'rejected';
+    c.status = payload.decision === 'approve' ? 'approved' : 'rejected';
     c.decidedAt = ctx.now;
     c.decidedBy = ctx.actor.name;
-    c.opinion = p.opinion;
-    ctx.decision('change-request-decision', p.decision, p.opinion);
+    c.opinion = payload.opinion;
+    ctx.decision('change-request-decision', payload.decision, payload.opinion);
     if (c.status === 'approved' && c.kind === 'schedule' && c.newPlannedCompletionDate) {
       // Art. 17: an approved schedule change moves the planned completion date, and with it the
       // Art. 22 acceptance-delay deadline.
-      s.plannedCompletionDate = c.newPlannedCompletionDate;
-      if (s.stage === 'construction') {
-        for (const d of openDeadlines(s, 'acceptance-delay')) ctx.closeDeadline(d, 'cancelled');
+      state.plannedCompletionDate = c.newPlannedCompletionDate;
+      if (state.stage === 'construction') {
+        for (const d of openDeadlines(state, 'acceptance-delay')) ctx.closeDeadline(d, 'cancelled');
         ctx.startAcceptanceDelay(c.newPlannedCompletionDate);
       }
     }
@@ -350,29 +350,29 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       // Art. 17: approved budget increases then need a finance allocation.
       ctx.notify('finance', 'budget-increase', `Budget increase ${c.id} of ${c.budgetDeltaFen} fen approved.`);
     }
-    ctx.notify('department', 'change-request-decision', `Change request ${c.id} ${c.status}: ${p.opinion}`);
+    ctx.notify('department', 'change-request-decision', `Change request ${c.id} ${c.status}: ${payload.opinion}`);
   },
 
-  rectificationOrder(ctx, p) {
-    const dueOn = p.dueOn ?? null;
+  rectificationOrder(ctx, payload) {
+    const dueOn = payload.dueOn ?? null;
     if (dueOn !== null && dueOn < ctx.today) throw refuse('due_date_past', 'The rectification date has passed already.');
     // Art. 22: violations lead to a rectification order with a deadline (bdb or approval).
-    ctx.issueRectification({ reason: p.reason, description: p.description, dueOn, issuer: ctx.actor, automatic: false });
+    ctx.issueRectification({ reason: payload.reason, description: payload.description, dueOn, issuer: ctx.actor, automatic: false });
   },
 
-  rectificationResponse(ctx, p) {
-    const r = ctx.s.rectifications.find((x) => x.id === p.rid);
-    if (!r) throw notFound(`rectification order ${p.rid}`);
+  rectificationResponse(ctx, payload) {
+    const r = ctx.state.rectifications.find((x) => x.id === payload.rid);
+    if (!r) throw notFound(`rectification order ${payload.rid}`);
     // Art. 22: the department responds; the issuer then accepts or rejects.
     if (r.status !== 'awaiting-response') throw ctx.invalidTransition(`Rectification ${r.id} is ${r.status}.`);
-    r.responses.push({ description: p.description, evidenceRef: p.evidenceRef, at: ctx.now, by: ctx.actor.name, review: null });
+    r.responses.push({ description: payload.description, evidenceRef: payload.evidenceRef, at: ctx.now, by: ctx.actor.name, review: null });
     r.status = 'awaiting-review';
     ctx.notify(r.issuedByRole, 'rectification-review', `Rectification ${r.id} answered: review it.`);
   },
 
-  rectificationReview(ctx, p) {
-    const r = ctx.s.rectifications.find((x) => x.id === p.rid);
-    if (!r) throw notFound(`rectification order ${p.rid}`);
+  rectificationReview(ctx, payload) {
+    const r = ctx.state.rectifications.find((x) => x.id === payload.rid);
+    if (!r) throw notFound(`rectification order ${payload.rid}`);
     // Art. 22: the issuer accepts or rejects the rectification (automatic orders: the BDB).
     if (ctx.actor.role !== r.issuedByRole) {
       throw new Rejection(403, 'forbidden', `Only the issuing role (${r.issuedByRole}) reviews rectification ${r.id}.`);
@@ -381,9 +381,9 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     if (!response || (r.status !== 'awaiting-review' && r.status !== 'failed')) {
       throw ctx.invalidTransition(`Rectification ${r.id} has no response awaiting review.`);
     }
-    response.review = { decision: p.decision, opinion: p.opinion, at: ctx.now, by: ctx.actor.name };
-    ctx.decision('rectification-review', p.decision, p.opinion);
-    if (p.decision === 'accept') {
+    response.review = { decision: payload.decision, opinion: payload.opinion, at: ctx.now, by: ctx.actor.name };
+    ctx.decision('rectification-review', payload.decision, payload.opinion);
+    if (payload.decision === 'accept') {
       r.status = 'accepted';
       ctx.closeDeadline(ctx.deadline(r.deadlineId), 'met');
       ctx.notify('department', 'rectification-accepted', `Rectification ${r.id} accepted.`);
@@ -397,189 +397,189 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     }
   },
 
-  rectificationExtension(ctx, p) {
-    const s = ctx.s;
-    const r = s.rectifications.find((x) => x.id === p.rid);
-    if (!r) throw notFound(`rectification order ${p.rid}`);
+  rectificationExtension(ctx, payload) {
+    const state = ctx.state;
+    const r = state.rectifications.find((x) => x.id === payload.rid);
+    if (!r) throw notFound(`rectification order ${payload.rid}`);
     if (r.status === 'accepted' || r.status === 'closed') throw ctx.invalidTransition(`Rectification ${r.id} is ${r.status}.`);
-    if (p.dueOn < ctx.today) throw refuse('due_date_past', 'The new rectification date has passed already.');
+    if (payload.dueOn < ctx.today) throw refuse('due_date_past', 'The new rectification date has passed already.');
     // Art. 22: after a failed rectification the BDB may extend the deadline (or terminate).
     ctx.closeDeadline(ctx.deadline(r.deadlineId), 'cancelled');
-    const d = ctx.startDeadline('rectification', r.id, ctx.today, { until: p.dueOn }, ctx.policy.rectification.reminder);
+    const d = ctx.startDeadline('rectification', r.id, ctx.today, { until: payload.dueOn }, ctx.policy.rectification.reminder);
     r.deadlineId = d.id;
-    r.dueOn = p.dueOn;
-    r.extensions.push({ dueOn: p.dueOn, reason: p.reason, at: ctx.now, by: ctx.actor.name });
+    r.dueOn = payload.dueOn;
+    r.extensions.push({ dueOn: payload.dueOn, reason: payload.reason, at: ctx.now, by: ctx.actor.name });
     if (r.status === 'failed') r.status = r.responses.some((x) => x.review === null) ? 'awaiting-review' : 'awaiting-response';
-    ctx.decision('rectification-extension', p.dueOn, p.reason);
-    ctx.notify('department', 'rectification-extended', `Rectification ${r.id} extended to ${p.dueOn}.`);
+    ctx.decision('rectification-extension', payload.dueOn, payload.reason);
+    ctx.notify('department', 'rectification-extended', `Rectification ${r.id} extended to ${payload.dueOn}.`);
   },
 
-  termination(ctx, p) {
+  termination(ctx, payload) {
     // Art. 22: the BDB terminates the project (any active stage); unspent money is cancelled.
-    ctx.decision('termination', 'terminate', p.reason);
-    ctx.end('terminated', p.reason);
+    ctx.decision('termination', 'terminate', payload.reason);
+    ctx.end('terminated', payload.reason);
   },
 
-  withdrawal(ctx, p) {
+  withdrawal(ctx, payload) {
     // The department may withdraw before construction only (brief).
     ctx.requireStage(...BEFORE_CONSTRUCTION);
-    ctx.decision('withdrawal', 'withdraw', p.reason);
-    ctx.end('terminated', p.reason);
-    ctx.notify('bdb', 'withdrawal', `The department withdrew the project: ${p.reason}`);
+    ctx.decision('withdrawal', 'withdraw', payload.reason);
+    ctx.end('terminated', payload.reason);
+    ctx.notify('bdb', 'withdrawal', `The department withdrew the project: ${payload.reason}`);
   },
 
-  catalogEntries(ctx, p) {
+  catalogEntries(ctx, payload) {
     // Art. 19: the resource catalogue is registered on the sharing platform from construction on.
     ctx.requireStage(...CATALOG_STAGES);
-    const s = ctx.s;
-    for (const e of p.entries) {
+    const state = ctx.state;
+    for (const e of payload.entries) {
       const record = { code: e.code, name: e.name, sharingType: e.sharingType, updateCycle: e.updateCycle, registeredAt: ctx.now, registeredBy: ctx.actor.name };
-      const i = s.catalogEntries.findIndex((x) => x.code === e.code);
-      if (i >= 0) s.catalogEntries[i] = record;
-      else s.catalogEntries.push(record);
+      const i = state.catalogEntries.findIndex((x) => x.code === e.code);
+      if (i >= 0) state.catalogEntries[i] = record;
+      else state.catalogEntries.push(record);
     }
-    ctx.notify('bdb', 'catalog-entries', `${p.entries.length} resource catalogue entries registered.`);
+    ctx.notify('bdb', 'catalog-entries', `${payload.entries.length} resource catalogue entries registered.`);
   },
 
-  preliminaryAcceptance(ctx, p) {
-    const s = ctx.s;
+  preliminaryAcceptance(ctx, payload) {
+    const state = ctx.state;
     // Art. 18: the department's own preliminary acceptance comes first, then joint acceptance.
     ctx.requireStage('construction');
-    if (p.completedOn > ctx.today) throw refuse('completed_in_future', 'completedOn lies in the future.');
-    s.acceptance.preliminary = { reportRef: p.reportRef, completedOn: p.completedOn, at: ctx.now, by: ctx.actor.name };
-    s.acceptance.technical = null;
-    s.acceptance.completion = null;
+    if (payload.completedOn > ctx.today) throw refuse('completed_in_future', 'completedOn lies in the future.');
+    state.acceptance.preliminary = { reportRef: payload.reportRef, completedOn: payload.completedOn, at: ctx.now, by: ctx.actor.name };
+    state.acceptance.technical = null;
+    state.acceptance.completion = null;
     // Art. 22: preliminary acceptance meets the acceptance-delay deadline.
-    for (const d of openDeadlines(s, 'acceptance-delay')) ctx.closeDeadline(d, 'met');
+    for (const d of openDeadlines(state, 'acceptance-delay')) ctx.closeDeadline(d, 'met');
     // Art. 16: progress reports are due during construction only.
-    for (const d of openDeadlines(s, 'progress-report')) ctx.closeDeadline(d, 'cancelled');
-    s.stage = 'joint_acceptance';
-    ctx.decision('preliminary-acceptance', 'completed', p.reportRef);
+    for (const d of openDeadlines(state, 'progress-report')) ctx.closeDeadline(d, 'cancelled');
+    state.stage = 'joint_acceptance';
+    ctx.decision('preliminary-acceptance', 'completed', payload.reportRef);
     ctx.notify('bdb', 'technical-acceptance', 'Preliminary acceptance done: technical acceptance awaited.');
     ctx.notify('approval', 'completion-acceptance', 'Preliminary acceptance done: completion acceptance awaited.');
   },
 
-  technicalAcceptance(ctx, p) {
-    const s = ctx.s;
+  technicalAcceptance(ctx, payload) {
+    const state = ctx.state;
     ctx.requireStage('joint_acceptance');
-    if (s.acceptance.technical?.decision === 'pass') throw ctx.invalidTransition('Technical acceptance has passed already.');
-    const mlpsLevel = p.mlpsLevel ?? null;
-    if (p.decision === 'pass') {
+    if (state.acceptance.technical?.decision === 'pass') throw ctx.invalidTransition('Technical acceptance has passed already.');
+    const mlpsLevel = payload.mlpsLevel ?? null;
+    if (payload.decision === 'pass') {
       // Art. 19: the resource catalogue must be registered on the sharing platform.
-      if (s.catalogEntries.length === 0) throw refuse('catalog_missing', 'Art. 19: no resource catalogue entries are registered.');
+      if (state.catalogEntries.length === 0) throw refuse('catalog_missing', 'Art. 19: no resource catalogue entries are registered.');
       // Art. 20, 28: security & 自主可控, 等级保护 level and cryptography assessment are verified.
-      if (!p.securityControllable || !p.cryptoAssessmentPassed || mlpsLevel === null) {
+      if (!payload.securityControllable || !payload.cryptoAssessmentPassed || mlpsLevel === null) {
         throw refuse('security_verification_failed', 'Art. 20, 28: a pass needs securityControllable, a passed cryptography assessment and an mlpsLevel.');
       }
     }
-    s.acceptance.technical = {
-      decision: p.decision,
-      opinion: p.opinion,
-      securityControllable: p.securityControllable,
+    state.acceptance.technical = {
+      decision: payload.decision,
+      opinion: payload.opinion,
+      securityControllable: payload.securityControllable,
       mlpsLevel,
-      cryptoAssessmentPassed: p.cryptoAssessmentPassed,
+      cryptoAssessmentPassed: payload.cryptoAssessmentPassed,
       at: ctx.now,
       by: ctx.actor.name,
     };
-    ctx.decision('technical-acceptance', p.decision, p.opinion);
+    ctx.decision('technical-acceptance', payload.decision, payload.opinion);
     // Art. 18: a failed acceptance returns the project to construction with the opinion.
-    if (p.decision === 'fail') ctx.returnToConstruction('technical', p.opinion);
-    else if (s.acceptance.completion?.decision === 'pass') ctx.completeJointAcceptance();
+    if (payload.decision === 'fail') ctx.returnToConstruction('technical', payload.opinion);
+    else if (state.acceptance.completion?.decision === 'pass') ctx.completeJointAcceptance();
   },
 
-  completionAcceptance(ctx, p) {
-    const s = ctx.s;
+  completionAcceptance(ctx, payload) {
+    const state = ctx.state;
     // Art. 18: the approval bureau's completion acceptance (竣工验收), in any order with the BDB's.
     ctx.requireStage('joint_acceptance');
-    if (s.acceptance.completion?.decision === 'pass') throw ctx.invalidTransition('Completion acceptance has passed already.');
-    s.acceptance.completion = { decision: p.decision, opinion: p.opinion, at: ctx.now, by: ctx.actor.name };
-    ctx.decision('completion-acceptance', p.decision, p.opinion);
-    if (p.decision === 'fail') ctx.returnToConstruction('completion', p.opinion);
-    else if (s.acceptance.technical?.decision === 'pass') ctx.completeJointAcceptance();
+    if (state.acceptance.completion?.decision === 'pass') throw ctx.invalidTransition('Completion acceptance has passed already.');
+    state.acceptance.completion = { decision: payload.decision, opinion: payload.opinion, at: ctx.now, by: ctx.actor.name };
+    ctx.decision('completion-acceptance', payload.decision, payload.opinion);
+    if (payload.decision === 'fail') ctx.returnToConstruction('completion', payload.opinion);
+    else if (state.acceptance.technical?.decision === 'pass') ctx.completeJointAcceptance();
   },
 
-  completionReport(ctx, p) {
-    const s = ctx.s;
+  completionReport(ctx, payload) {
+    const state = ctx.state;
     ctx.requireStage('completion_filing');
-    const late = s.completionReportOverdue;
-    ctx.closeDeadline(openDeadline(s, 'completion-report'), 'met');
-    s.completionReport = { reportRef: p.reportRef, filedAt: ctx.now, filedBy: ctx.actor.name, late };
-    ctx.decision('completion-report', late ? 'filed-late' : 'filed', p.reportRef);
+    const late = state.completionReportOverdue;
+    ctx.closeDeadline(openDeadline(state, 'completion-report'), 'met');
+    state.completionReport = { reportRef: payload.reportRef, filedAt: ctx.now, filedBy: ctx.actor.name, late };
+    ctx.decision('completion-report', late ? 'filed-late' : 'filed', payload.reportRef);
     if (late) {
       // Art. 21: filing late releases the freeze but keeps the violation.
-      s.completionReportOverdue = false;
+      state.completionReportOverdue = false;
       ctx.releaseFreeze('completion-report');
     }
-    s.stage = 'operating';
-    s.operatingSince = ctx.today;
+    state.stage = 'operating';
+    state.operatingSince = ctx.today;
     ctx.ensureAnnualEvaluationDeadline(); // Art. 23
     ctx.notify('bdb', 'completion-report', `Completion report filed${late ? ' late' : ''}.`);
     ctx.notify('finance', 'operating', 'The project is in operation: O&M budgets after BDB review (Art. 21).');
   },
 
-  omReview(ctx, p) {
-    const s = ctx.s;
+  omReview(ctx, payload) {
+    const state = ctx.state;
     // Art. 21: BDB reviews O&M costs before finance budgets them, every year.
     ctx.requireStage('operating');
-    if (s.omReviews.some((r) => r.year === p.year)) throw alreadyExists(`The O&M review for ${p.year}`);
-    const latest = latestEvaluation(s);
-    s.omReviews.push({
-      year: p.year,
-      approvedFen: p.approvedFen,
-      opinion: p.opinion,
+    if (state.omReviews.some((r) => r.year === payload.year)) throw alreadyExists(`The O&M review for ${payload.year}`);
+    const latest = latestEvaluation(state);
+    state.omReviews.push({
+      year: payload.year,
+      approvedFen: payload.approvedFen,
+      opinion: payload.opinion,
       reviewedAt: ctx.now,
       reviewedBy: ctx.actor.name,
       // Art. 23: evaluation results are an important reference of the next year's review.
       latestEvaluation: latest ? { year: latest.year, sharingCompliant: latest.sharingCompliant } : null,
     });
-    ctx.decision('om-review', String(p.approvedFen), p.opinion);
-    if (p.approvedFen > 0) ctx.notify('finance', 'om-review', `O&M cost for ${p.year} reviewed: ${p.approvedFen} fen.`);
+    ctx.decision('om-review', String(payload.approvedFen), payload.opinion);
+    if (payload.approvedFen > 0) ctx.notify('finance', 'om-review', `O&M cost for ${payload.year} reviewed: ${payload.approvedFen} fen.`);
   },
 
-  evaluation(ctx, p) {
-    const s = ctx.s;
+  evaluation(ctx, payload) {
+    const state = ctx.state;
     // Art. 23: the BDB evaluates every operating project every year.
     ctx.requireStage('operating');
-    if (s.evaluations.some((e) => e.year === p.year)) throw alreadyExists(`The evaluation of ${p.year}`);
-    if (p.year > Number(ctx.today.slice(0, 4))) throw refuse('year_not_started', `Year ${p.year} has not started.`);
-    if (s.operatingSince && p.year < Number(s.operatingSince.slice(0, 4))) {
-      throw refuse('year_not_operating', `The project was not operating in ${p.year}.`);
+    if (state.evaluations.some((e) => e.year === payload.year)) throw alreadyExists(`The evaluation of ${payload.year}`);
+    if (payload.year > Number(ctx.today.slice(0, 4))) throw refuse('year_not_started', `Year ${payload.year} has not started.`);
+    if (state.operatingSince && payload.year < Number(state.operatingSince.slice(0, 4))) {
+      throw refuse('year_not_operating', `The project was not operating in ${payload.year}.`);
     }
-    s.evaluations.push({
-      ...pick(p, ['year', 'fundUseScore', 'outputScore', 'effectScore', 'satisfactionScore', 'sharingCompliant', 'summary']),
+    state.evaluations.push({
+      ...pick(payload, ['year', 'fundUseScore', 'outputScore', 'effectScore', 'satisfactionScore', 'sharingCompliant', 'summary']),
       evaluatedAt: ctx.now,
       evaluatedBy: ctx.actor.name,
     });
-    ctx.closeDeadline(openDeadline(s, 'annual-evaluation', String(p.year)), 'met');
+    ctx.closeDeadline(openDeadline(state, 'annual-evaluation', String(payload.year)), 'met');
     ctx.ensureAnnualEvaluationDeadline();
-    ctx.decision('evaluation', p.sharingCompliant ? 'sharing-compliant' : 'sharing-noncompliant', p.summary);
-    if (!p.sharingCompliant) {
+    ctx.decision('evaluation', payload.sharingCompliant ? 'sharing-compliant' : 'sharing-noncompliant', payload.summary);
+    if (!payload.sharingCompliant) {
       // Art. 9: no O&M funds for projects that do not share data.
-      ctx.notify('department', 'sharing-noncompliant', `Evaluation ${p.year}: not sharing data; O&M funds stop (Art. 9).`);
-      ctx.notify('finance', 'sharing-noncompliant', `Evaluation ${p.year}: not sharing data; no O&M allocation (Art. 9).`);
+      ctx.notify('department', 'sharing-noncompliant', `Evaluation ${payload.year}: not sharing data; O&M funds stop (Art. 9).`);
+      ctx.notify('finance', 'sharing-noncompliant', `Evaluation ${payload.year}: not sharing data; no O&M allocation (Art. 9).`);
     }
   },
 
-  securityIncident(ctx, p) {
+  securityIncident(ctx, payload) {
     // Art. 29: incidents are reported with their handling record and kept permanently.
     ctx.requireStage(...SECURITY_STAGES);
-    ctx.s.seq.incident += 1;
-    const id = `inc-${ctx.s.seq.incident}`;
-    ctx.s.incidents.push({ id, ...pick(p, ['occurredAt', 'severity', 'description', 'handling']), reportedAt: ctx.now, reportedBy: ctx.actor.name });
-    ctx.notify('bdb', 'security-incident', `Security incident ${id} (${p.severity}): ${p.description}`);
+    ctx.state.seq.incident += 1;
+    const id = `inc-${ctx.state.seq.incident}`;
+    ctx.state.incidents.push({ id, ...pick(payload, ['occurredAt', 'severity', 'description', 'handling']), reportedAt: ctx.now, reportedBy: ctx.actor.name });
+    ctx.notify('bdb', 'security-incident', `Security incident ${id} (${payload.severity}): ${payload.description}`);
   },
 
-  securityDrill(ctx, p) {
+  securityDrill(ctx, payload) {
     // Art. 29: emergency drills are held regularly and recorded permanently.
     ctx.requireStage(...SECURITY_STAGES);
-    ctx.s.seq.drill += 1;
-    ctx.s.drills.push({ id: `drill-${ctx.s.seq.drill}`, ...pick(p, ['heldOn', 'scenario', 'summary']), recordedAt: ctx.now, recordedBy: ctx.actor.name });
+    ctx.state.seq.drill += 1;
+    ctx.state.drills.push({ id: `drill-${ctx.state.seq.drill}`, ...pick(payload, ['heldOn', 'scenario', 'summary']), recordedAt: ctx.now, recordedBy: ctx.actor.name });
   },
 
-  decommission(ctx, p) {
+  decommission(ctx, payload) {
     ctx.requireStage('operating');
-    ctx.decision('decommission', 'decommission', p.reason);
-    ctx.end('decommissioned', p.reason);
+    ctx.decision('decommission', 'decommission', payload.reason);
+    ctx.end('decommissioned', payload.reason);
   },
 
   deadlineRescheduling, // shared/DOMAIN.md "Working days": domain/rescheduling.ts
@@ -595,7 +595,7 @@ function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[])
 // --- deadline consequences ------------------------------------------------------------------------
 
 /** The reminder of a deadline (`remindAt` reached). */
-export function remind(ctx: Ctx, d: DeadlineRecord): void {
+export function remind(ctx: ChangeContext, d: DeadlineRecord): void {
   d.reminded = true;
   ctx.audit('deadline-reminder', { deadlineId: d.id, kind: d.kind, ref: d.ref });
   const due = d.dueAt;
@@ -624,17 +624,17 @@ export function remind(ctx: Ctx, d: DeadlineRecord): void {
 }
 
 /** The consequence of a deadline reaching `dueAt` while still open. */
-export function expire(ctx: Ctx, d: DeadlineRecord): void {
-  const s = ctx.s;
+export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
+  const state = ctx.state;
   const system = ctx.actor;
   switch (d.kind) {
     case 'publicity': {
       // Art. 11: the publicity period ran its course (recorded as met).
       ctx.closeDeadline(d, 'met');
       ctx.audit('publicity-ended', { deadlineId: d.id, allocationId: d.ref });
-      const a = s.allocations.find((x) => x.id === d.ref);
+      const a = state.allocations.find((x) => x.id === d.ref);
       if (!a || a.status !== 'publicity') return;
-      if (s.objections.some((o) => o.allocationId === a.id && o.status === 'open')) {
+      if (state.objections.some((o) => o.allocationId === a.id && o.status === 'open')) {
         // Publication waits for the open objection's resolution.
         a.status = 'awaiting-objection';
         ctx.notify('bdb', 'publicity-objection-resolution', `Publicity of ${a.id} ended with an open objection: resolve it.`);
@@ -669,7 +669,7 @@ export function expire(ctx: Ctx, d: DeadlineRecord): void {
     case 'acceptance-delay': {
       ctx.closeDeadline(d, 'missed');
       // Art. 22: acceptance delayed without reason → automatic rectification order.
-      ctx.violation('acceptance-delay', 'Art. 22', `No preliminary acceptance within the period after the planned completion date ${s.plannedCompletionDate}.`);
+      ctx.violation('acceptance-delay', 'Art. 22', `No preliminary acceptance within the period after the planned completion date ${state.plannedCompletionDate}.`);
       ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind });
       const r = ctx.issueRectification({ reason: 'acceptance-delay', description: 'Carry out the acceptance (Art. 22).', dueOn: null, issuer: system, automatic: true });
       ctx.audit('rectification-order', { rectificationId: r.id, reason: r.reason, automatic: true });
@@ -681,7 +681,7 @@ export function expire(ctx: Ctx, d: DeadlineRecord): void {
       // frozen and no O&M budget may be allocated.
       ctx.violation('late-completion-report', 'Art. 21', 'Completion report not filed within the period after completion acceptance.');
       ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind });
-      s.completionReportOverdue = true;
+      state.completionReportOverdue = true;
       ctx.enforceFreezes('construction');
       ctx.notify('department', 'completion-report-overdue', 'The completion report is overdue: construction funds frozen.');
       ctx.notify('bdb', 'completion-report-overdue', 'The completion report is overdue.');
@@ -691,7 +691,7 @@ export function expire(ctx: Ctx, d: DeadlineRecord): void {
     case 'rectification': {
       ctx.closeDeadline(d, 'missed');
       ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
-      const r = s.rectifications.find((x) => x.id === d.ref);
+      const r = state.rectifications.find((x) => x.id === d.ref);
       // Art. 22: deadline passed without an accepted response → funds suspended, BDB decides.
       if (r && (r.status === 'awaiting-response' || r.status === 'awaiting-review')) ctx.failRectification(r, 'deadline passed');
       return;

@@ -95,8 +95,6 @@ export const cloneState = <T>(value: T): T => JSON.parse(JSON.stringify(value)) 
 
 export function initialState(input: ProjectInput): ProjectState {
   const copy = cloneState(input);
-  // A caller still passing the old `{jurisdiction, version}` gets the city defaults pinned.
-  if (!copy.policy.deadlines) copy.policy = { ...copy.policy, deadlines: cloneState(DEFAULT_CITY_POLICY.deadlines) };
   return {
     schema: STATE_SCHEMA,
     input: copy,

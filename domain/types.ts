@@ -27,9 +27,6 @@ export const STAGES = [
   'publicity',
   'contracting',
   'construction',
-  // Kept for the stage diagram of shared/DOMAIN.md but unused by the core: the department's
-  // preliminary (self) acceptance moves construction straight to joint_acceptance (brief decision).
-  'preliminary_acceptance',
   'joint_acceptance',
   'completion_filing',
   'operating',

@@ -15,44 +15,44 @@ import {
   type Role,
 } from './types.ts';
 
-export const openDeadlines = (s: ProjectState, kind?: DeadlineKind): DeadlineRecord[] =>
-  s.deadlines.filter((d) => d.status === 'open' && (kind === undefined || d.kind === kind));
+export const openDeadlines = (state: ProjectState, kind?: DeadlineKind): DeadlineRecord[] =>
+  state.deadlines.filter((d) => d.status === 'open' && (kind === undefined || d.kind === kind));
 
-export const openDeadline = (s: ProjectState, kind: DeadlineKind, ref?: string): DeadlineRecord | undefined =>
-  openDeadlines(s, kind).find((d) => ref === undefined || d.ref === ref);
+export const openDeadline = (state: ProjectState, kind: DeadlineKind, ref?: string): DeadlineRecord | undefined =>
+  openDeadlines(state, kind).find((d) => ref === undefined || d.ref === ref);
 
 /** Art. 17: approved budget increases finance has not funded yet (in fen). */
-export const unfundedBudgetIncrease = (s: ProjectState): number =>
-  s.changeRequests
+export const unfundedBudgetIncrease = (state: ProjectState): number =>
+  state.changeRequests
     .filter((c) => c.kind === 'budget' && c.status === 'approved')
     .reduce((sum, c) => sum + Math.max(0, (c.budgetDeltaFen ?? 0) - c.fundedFen), 0);
 
 /** Art. 9, 23: the latest annual evaluation, if any. */
-export const latestEvaluation = (s: ProjectState) =>
-  s.evaluations.reduce<ProjectState['evaluations'][number] | undefined>(
+export const latestEvaluation = (state: ProjectState) =>
+  state.evaluations.reduce<ProjectState['evaluations'][number] | undefined>(
     (latest, e) => (latest === undefined || e.year > latest.year ? e : latest),
     undefined,
   );
 
 /** Art. 21: O&M money allocated for a year (cancelled allocations do not count). */
-export const omAllocatedForYear = (s: ProjectState, year: number): number =>
-  s.allocations
+export const omAllocatedForYear = (state: ProjectState, year: number): number =>
+  state.allocations
     .filter((a) => a.fundType === 'om' && a.year === year && a.status !== 'cancelled')
     .reduce((sum, a) => sum + a.amountFen, 0);
 
-export function pendingActions(s: ProjectState): PendingAction[] {
-  if (TERMINAL_STAGES.has(s.stage)) return [];
-  const today = shanghaiDate(s.lastNow);
+export function pendingActions(state: ProjectState): PendingAction[] {
+  if (TERMINAL_STAGES.has(state.stage)) return [];
+  const today = shanghaiDate(state.lastNow);
   const out: PendingAction[] = [];
   const add = (role: Role, action: string, opts: { ref?: string | null; deadline?: DeadlineRecord | undefined } = {}) => {
     const dueAt = opts.deadline?.dueAt ?? undefined;
-    const item: PendingAction = { role, action, overdue: dueAt !== undefined && isBefore(dueAt, s.lastNow) };
+    const item: PendingAction = { role, action, overdue: dueAt !== undefined && isBefore(dueAt, state.lastNow) };
     if (opts.ref) item.ref = opts.ref;
     if (dueAt !== undefined) item.dueAt = dueAt;
     out.push(item);
   };
 
-  switch (s.stage) {
+  switch (state.stage) {
     case 'technical_review':
       add('bdb', 'technical-review'); // Art. 7
       break;
@@ -69,17 +69,17 @@ export function pendingActions(s: ProjectState): PendingAction[] {
       add('department', 'contract'); // Art. 13-14
       break;
     case 'construction':
-      add('department', 'preliminary-acceptance', { deadline: openDeadline(s, 'acceptance-delay') }); // Art. 18, 22
+      add('department', 'preliminary-acceptance', { deadline: openDeadline(state, 'acceptance-delay') }); // Art. 18, 22
       break;
     case 'joint_acceptance':
-      if (s.acceptance.technical?.decision !== 'pass') add('bdb', 'technical-acceptance'); // Art. 18-20
-      if (s.acceptance.completion?.decision !== 'pass') add('approval', 'completion-acceptance'); // Art. 18
+      if (state.acceptance.technical?.decision !== 'pass') add('bdb', 'technical-acceptance'); // Art. 18-20
+      if (state.acceptance.completion?.decision !== 'pass') add('approval', 'completion-acceptance'); // Art. 18
       break;
     case 'completion_filing':
-      add('department', 'completion-report', { deadline: openDeadline(s, 'completion-report') }); // Art. 21
+      add('department', 'completion-report', { deadline: openDeadline(state, 'completion-report') }); // Art. 21
       break;
     case 'operating':
-      for (const d of openDeadlines(s, 'annual-evaluation')) {
+      for (const d of openDeadlines(state, 'annual-evaluation')) {
         if (d.startsOn <= today) add('bdb', 'evaluation', { ref: d.ref, deadline: d }); // Art. 23
       }
       break;
@@ -88,26 +88,26 @@ export function pendingActions(s: ProjectState): PendingAction[] {
   }
 
   // Overlays (shared/DOMAIN.md "Stages"): open items that need someone whatever the stage.
-  for (const o of s.objections) {
+  for (const o of state.objections) {
     if (o.status === 'open') add('bdb', 'publicity-objection-resolution', { ref: o.id }); // Art. 11
   }
-  for (const d of openDeadlines(s, 'contract-filing')) add('department', 'contract-filing', { ref: d.ref, deadline: d }); // Art. 15
-  for (const d of openDeadlines(s, 'progress-report')) {
+  for (const d of openDeadlines(state, 'contract-filing')) add('department', 'contract-filing', { ref: d.ref, deadline: d }); // Art. 15
+  for (const d of openDeadlines(state, 'progress-report')) {
     if (d.startsOn <= today) add('department', 'progress-report', { ref: d.ref, deadline: d }); // Art. 16
   }
-  for (const c of s.changeRequests) {
+  for (const c of state.changeRequests) {
     if (c.status === 'pending') add('bdb', 'change-request-decision', { ref: c.id }); // Art. 17
   }
-  if ((s.stage === 'contracting' || s.stage === 'construction') && unfundedBudgetIncrease(s) > 0) {
+  if ((state.stage === 'contracting' || state.stage === 'construction') && unfundedBudgetIncrease(state) > 0) {
     add('finance', 'budget', { ref: 'budget-increase' }); // Art. 17: approved increases need an allocation
   }
-  if (s.stage === 'operating' && latestEvaluation(s)?.sharingCompliant !== false) {
-    for (const r of s.omReviews) {
-      if (r.approvedFen > omAllocatedForYear(s, r.year)) add('finance', 'budget', { ref: `om-${r.year}` }); // Art. 21
+  if (state.stage === 'operating' && latestEvaluation(state)?.sharingCompliant !== false) {
+    for (const r of state.omReviews) {
+      if (r.approvedFen > omAllocatedForYear(state, r.year)) add('finance', 'budget', { ref: `om-${r.year}` }); // Art. 21
     }
   }
-  for (const r of s.rectifications) {
-    const deadline = s.deadlines.find((d) => d.id === r.deadlineId && d.status === 'open');
+  for (const r of state.rectifications) {
+    const deadline = state.deadlines.find((d) => d.id === r.deadlineId && d.status === 'open');
     const unreviewed = r.responses.some((x) => x.review === null);
     if (r.status === 'awaiting-response') add('department', 'rectification-response', { ref: r.id, deadline }); // Art. 22
     if (r.status === 'awaiting-review' || (r.status === 'failed' && unreviewed)) {
@@ -129,9 +129,9 @@ function deadlineView(d: DeadlineRecord): DeadlineView | null {
   return v;
 }
 
-export function projectView(s: ProjectState): ProjectView {
-  const i = s.input;
-  const c = cloneState(s);
+export function projectView(state: ProjectState): ProjectView {
+  const i = state.input;
+  const c = cloneState(state);
   return {
     id: i.id,
     title: i.title,
@@ -142,13 +142,13 @@ export function projectView(s: ProjectState): ProjectView {
     year: i.year,
     annualPlanItem: i.annualPlanItem,
     estimate: c.input.estimate,
-    stage: s.stage,
+    stage: state.stage,
     createdAt: i.createdAt,
     policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version },
-    plannedCompletionDate: s.plannedCompletionDate,
+    plannedCompletionDate: state.plannedCompletionDate,
     documents: c.documents,
-    pendingActions: pendingActions(s),
-    deadlines: s.deadlines.map(deadlineView).filter((d): d is DeadlineView => d !== null),
+    pendingActions: pendingActions(state),
+    deadlines: state.deadlines.map(deadlineView).filter((d): d is DeadlineView => d !== null),
     funds: c.funds,
     allocations: c.allocations,
     publicityObjections: c.objections,
@@ -169,17 +169,17 @@ export function projectView(s: ProjectState): ProjectView {
   };
 }
 
-export function readModel(s: ProjectState): ProjectReadModel {
-  const view = projectView(s);
-  const dues = openDeadlines(s)
+export function readModel(state: ProjectState): ProjectReadModel {
+  const view = projectView(state);
+  const dues = openDeadlines(state)
     .map((d) => d.dueAt)
     .filter((d): d is string => d !== null)
     .sort((a, b) => Date.parse(a) - Date.parse(b));
   return {
     view,
-    version: s.version,
+    version: state.version,
     awaitingRoles: [...new Set(view.pendingActions.map((p) => p.role))],
     nextDeadline: dues[0] ?? null,
-    overdue: view.pendingActions.some((p) => p.overdue) || dues.some((d) => isBefore(d, s.lastNow)),
+    overdue: view.pendingActions.some((p) => p.overdue) || dues.some((d) => isBefore(d, state.lastNow)),
   };
 }

@@ -52,7 +52,7 @@ function outcomeOf(err: unknown): Persisted {
 }
 
 /** Search attributes and the Temporal UI's details follow the state the change leads to. */
-export function publishAttributes(model: ProjectReadModel): void {
+export function mirrorAttributes(model: ProjectReadModel): void {
   upsertSearchAttributes([
     { key: ProjectStage, value: model.view.stage },
     { key: AwaitingRole, value: model.awaitingRoles },
@@ -96,7 +96,7 @@ export async function persist(projectId: string, change: Change, { inOne, isLast
       return { ok: true };
     }
     const model = isLast() ? readModel(change.state) : undefined;
-    if (model) publishAttributes(model);
+    if (model) mirrorAttributes(model);
     if (writes.audit.length || writes.movements.length || writes.notifications.length || model) {
       await local.persistEffects({ projectId, ...writes, model });
     }
@@ -108,7 +108,7 @@ export async function persist(projectId: string, change: Change, { inOne, isLast
 
 /** The read model of the committed state alone (first run of a continued project, old starts). */
 export async function recordReadModel(model: ProjectReadModel, inOne: boolean): Promise<Persisted> {
-  publishAttributes(model);
+  mirrorAttributes(model);
   try {
     await (inOne ? local : steps).recordProject(model);
     return { ok: true };

@@ -26,7 +26,7 @@ import {
   type ProjectWorkflowArgs,
   type RejectionDetails,
 } from './messages.ts';
-import { PERSIST_IN_ONE_TRANSACTION, persist, publishAttributes, recordReadModel } from './persistence.ts';
+import { PERSIST_IN_ONE_TRANSACTION, persist, mirrorAttributes, recordReadModel } from './persistence.ts';
 
 export { PERSIST_IN_ONE_TRANSACTION };
 
@@ -189,7 +189,7 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
       return;
     }
     // Nothing is committed (the transaction rolled back): the search attributes follow the committed state again.
-    publishAttributes(project.readModel());
+    mirrorAttributes(project.readModel());
     if (persisted.permanent) log.error('the database refused a change; nothing applied', { projectId, job: job.update?.label ?? 'background', error: persisted.message });
     else log.warn('the database is unavailable; nothing applied', { projectId, job: job.update?.label ?? 'background', error: persisted.message });
     if (awaited.has(job.ticket)) {
