@@ -116,11 +116,6 @@ describe('creation', () => {
     expect(h.project.view().policy).toEqual({ jurisdiction: 'zezhou', version: 3 });
   });
 
-  it('Art. 30: an input still carrying only {jurisdiction, version} gets the city deadlines', () => {
-    const p = Project.create({ ...makeInput(), policy: { jurisdiction: 'city', version: 1 } as never });
-    expect(p.state.input.policy.deadlines).toEqual(DEFAULT_CITY_POLICY.deadlines);
-  });
-
   it('Art. 24-25: start() returns the application audit and notifies the BDB once', () => {
     const p = Project.create(makeInput());
     const effects = p.start(at('2026-03-02'));
