@@ -70,6 +70,11 @@ export class ChangeContext {
     return this.state.input.policy.deadlines;
   }
 
+  /** True for projects under the measures as written; false for `legacy` runs recorded before (replay). */
+  get asWritten(): boolean {
+    return this.state.measures === 'as-written';
+  }
+
   // --- refusals -------------------------------------------------------------------------------
 
   /** 409 invalid_transition, carrying the current stage and who must act (shared/API.md). */

@@ -17,7 +17,7 @@ import { SYSTEM_ACTOR, type DeadlineEvent, type DeadlineStart, type Effect } fro
 import { issuesOf } from './validation.ts';
 import { Rejection } from './errors.ts';
 import { HANDLERS, expire, remind } from './rules.ts';
-import { cloneState, initialState, STATE_SCHEMA, type ProjectState } from './state.ts';
+import { cloneState, initialState, STATE_SCHEMA, type MeasuresReading, type ProjectState } from './state.ts';
 import { TERMINAL_STAGES, ROLES, type Actor, type PendingAction, type ProjectInput, type ProjectReadModel, type ProjectView } from './types.ts';
 import { pendingActions, projectView, readModel } from './view.ts';
 
@@ -50,8 +50,8 @@ export class Project {
   private constructor(private current: ProjectState) {}
 
   /** A new project: the BDB has the application (stage technical_review, Art. 7). */
-  static create(input: ProjectInput): Project {
-    return new Project(initialState(input));
+  static create(input: ProjectInput, measures: MeasuresReading = 'as-written'): Project {
+    return new Project(initialState(input, measures));
   }
 
   /** A project from its state (continue-as-new). */

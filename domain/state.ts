@@ -39,9 +39,18 @@ export interface DeadlineRecord {
   closedAt: string | null;
 }
 
+/**
+ * Which reading of the measures a project runs under: `as-written` (the text of 晋市政办〔2019〕44号
+ * as shared/DOMAIN.md reads it now) or `legacy` (the earlier reading, kept so workflows recorded
+ * before the patch `measures-as-written` replay exactly as they ran).
+ */
+export type MeasuresReading = 'as-written' | 'legacy';
+
 export interface ProjectState extends ProjectRecords {
   schema: typeof STATE_SCHEMA;
   input: ProjectInput;
+  /** Absent in states carried over from before the reading existed: `legacy`. */
+  measures?: MeasuresReading;
   stage: Stage;
   /** Increases with every change; the read model keeps only the newest version. */
   version: number;
@@ -93,11 +102,12 @@ const noFreezes = (): Record<FreezeReason, number> => ({ suspension: 0, 'complet
 /** JSON deep copy: the state is plain data (structuredClone is not available in the sandbox). */
 export const cloneState = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-export function initialState(input: ProjectInput): ProjectState {
+export function initialState(input: ProjectInput, measures: MeasuresReading = 'as-written'): ProjectState {
   const copy = cloneState(input);
   return {
     schema: STATE_SCHEMA,
     input: copy,
+    measures,
     stage: INITIAL_STAGE,
     version: 1,
     lastNow: copy.createdAt,

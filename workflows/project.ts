@@ -71,8 +71,14 @@ function unpack(message: unknown): { payload: unknown; actor: Actor; attempt: st
   return { payload, actor: actor as Actor, attempt: undefined };
 }
 
+/**
+ * Runs started after this patch follow the measures as written (shared/DOMAIN.md, `as-written`);
+ * runs recorded before keep the earlier reading (`legacy`) so they replay exactly.
+ */
+export const MEASURES_AS_WRITTEN = 'measures-as-written';
+
 export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<ProjectView> {
-  const project = args.state ? Project.restore(args.state) : Project.create(args.input);
+  const project = args.state ? Project.restore(args.state) : Project.create(args.input, patched(MEASURES_AS_WRITTEN) ? 'as-written' : 'legacy');
   const projectId = project.state.input.id;
   const queue: Job[] = [];
   const outcomes = new Map<number, Outcome>();
