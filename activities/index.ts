@@ -138,6 +138,10 @@ export function createActivities({ db }: ActivityDeps) {
     async persistEffects(writes: EffectWrites): Promise<{ appended: number; booked: number }> {
       try {
         return await db.transaction(async (tx) => {
+          // The database gives up before the local activity's timeout does: a write that timed out
+          // in the workflow can never commit later behind its back (the update was refused).
+          await tx.execute(sql`set local lock_timeout = '1s'`);
+          await tx.execute(sql`set local statement_timeout = '2s'`);
           const appended = await appendAudit(tx, writes.projectId, writes.audit);
           const booked = await bookAll(tx, writes.movements);
           await insertNotifications(tx, writes.notifications);

@@ -15,6 +15,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
+  TemporalFailure,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
@@ -35,20 +36,25 @@ const steps = proxyActivities<Activities>({
 
 /** A few seconds in all, well inside the API's 10 s deadline, so the API hears the refusal itself. */
 const local = proxyLocalActivities<Activities>({
+  // persistEffects itself gives up after 1 s waiting for a lock or 2 s on a statement; three
+  // attempts bound a command's wait (a count: the core enforces it whatever the workflow task does).
   startToCloseTimeout: '3 seconds',
-  scheduleToCloseTimeout: '5 seconds',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '1 second' },
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '1 second', maximumAttempts: 3 },
 });
 
 /** How a persistence attempt ended. */
 export type Persisted = { ok: true } | { ok: false; permanent: boolean; message: string };
 
-/** A non-retryable failure from the activity (the database refused for good), else a transient one. */
+/**
+ * A non-retryable failure from the activity (the database refused for good), else a transient one
+ * (a timeout, a lost connection). A local activity's failure may arrive wrapped in an
+ * ActivityFailure or as the failure itself.
+ */
 function outcomeOf(err: unknown): Persisted {
-  if (!(err instanceof ActivityFailure)) throw err;
-  const cause = err.cause;
+  if (!(err instanceof TemporalFailure)) throw err;
+  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
   const permanent = cause instanceof ApplicationFailure && cause.nonRetryable === true;
-  return { ok: false, permanent, message: cause?.message ?? err.message };
+  return { ok: false, permanent, message: cause.message };
 }
 
 /** Search attributes and the Temporal UI's details follow the state the change leads to. */
