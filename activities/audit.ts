@@ -4,7 +4,8 @@
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { auditLog, type AuditRow } from '../db/schema.ts';
+import { auditLog, projects, type AuditRow } from '../db/schema.ts';
+import type { ProjectView } from '../domain/types.ts';
 import { chainHash, GENESIS_HASH, type ChainedEntry } from '../lib/audit-chain.ts';
 import type { AuditEntry } from '../domain/effects.ts';
 
@@ -80,6 +81,31 @@ export interface ChainProblem {
   projectId: string;
   seq: number;
   problem: string;
+}
+
+/**
+ * Completeness of one project's trail against its read model (Art. 24-25): a read-model row needs a
+ * trail; every decision the ProjectView shows needs its audit entry (counted per action); entries
+ * follow time in sequence order.
+ */
+export async function verifyAuditCompleteness(db: Database, projectId: string): Promise<ChainProblem[]> {
+  const rows = await db.select({ seq: auditLog.seq, at: auditLog.at, action: auditLog.action }).from(auditLog).where(eq(auditLog.projectId, projectId)).orderBy(asc(auditLog.seq));
+  const [model] = await db.select({ view: projects.view }).from(projects).where(eq(projects.id, projectId));
+  const problems: ChainProblem[] = [];
+  if (model && rows.length === 0) return [{ projectId, seq: 0, problem: 'the project has a read-model row but no audit trail' }];
+  for (let i = 1; i < rows.length; i++) {
+    if (rows[i]!.at < rows[i - 1]!.at) problems.push({ projectId, seq: rows[i]!.seq, problem: `recorded at ${rows[i]!.at.toISOString()}, before seq ${rows[i - 1]!.seq}` });
+  }
+  const decisions = ((model?.view as ProjectView | undefined)?.decisions ?? []).map((d) => d.action);
+  const audited = new Map<string, number>();
+  for (const r of rows) audited.set(r.action, (audited.get(r.action) ?? 0) + 1);
+  const shown = new Map<string, number>();
+  for (const action of decisions) shown.set(action, (shown.get(action) ?? 0) + 1);
+  for (const [action, count] of shown) {
+    const found = audited.get(action) ?? 0;
+    if (found < count) problems.push({ projectId, seq: 0, problem: `${count} decision(s) "${action}" in the view, ${found} on the audit trail` });
+  }
+  return problems;
 }
 
 /** Recomputes one project's chain; lists every row whose link or hash does not match. */

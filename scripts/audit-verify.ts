@@ -1,13 +1,15 @@
 /**
  * `npm run audit:verify`: recomputes every project's SM3 hash chain (Art. 24-25, 28) in DATABASE_URL
- * or the embedded PGlite, prints one line per project (OK, or BROKEN with each bad seq and why) and
- * exits 1 if any chain is broken, so it can run from cron or CI. `--project <id>` checks one.
+ * or the embedded PGlite and checks the trail is complete (every decision of the read model has its
+ * entry, entries follow time, no project without a trail); prints one line per project (OK, or
+ * BROKEN with each bad seq and why) and exits 1 if any is broken, so it can run from cron or CI.
+ * `--project <id>` checks one.
  */
 import { parseArgs } from 'node:util';
 import { asc } from 'drizzle-orm';
-import { verifyAuditChain } from '../activities/audit.ts';
+import { verifyAuditChain, verifyAuditCompleteness } from '../activities/audit.ts';
 import { openDatabase } from '../db/client.ts';
-import { auditLog } from '../db/schema.ts';
+import { auditLog, projects } from '../db/schema.ts';
 import { loadConfig } from '../lib/config.ts';
 
 const { values } = parseArgs({ options: { project: { type: 'string' } }, strict: true });
@@ -18,9 +20,14 @@ let checked = 0;
 try {
   const ids = values.project
     ? [values.project]
-    : (await handle.db.selectDistinct({ projectId: auditLog.projectId }).from(auditLog).orderBy(asc(auditLog.projectId))).map((r) => r.projectId);
+    : [
+        ...new Set([
+          ...(await handle.db.selectDistinct({ projectId: auditLog.projectId }).from(auditLog).orderBy(asc(auditLog.projectId))).map((r) => r.projectId),
+          ...(await handle.db.select({ projectId: projects.id }).from(projects)).map((r) => r.projectId),
+        ]),
+      ].sort();
   for (const id of ids) {
-    const problems = await verifyAuditChain(handle.db, id);
+    const problems = [...(await verifyAuditChain(handle.db, id)), ...(await verifyAuditCompleteness(handle.db, id))];
     checked++;
     if (problems.length === 0) {
       console.log(`OK      ${id}`);

@@ -26,6 +26,8 @@ export interface ProjectFixture {
   /** A Date, or SQL such as a timestamp literal with microseconds. */
   createdAt?: Date | SQL;
   construction?: typeof zeroBalance;
+  /** The ProjectView's decisions (audit:verify compares them with the trail). */
+  decisions?: Array<{ action: string; role: string; by: string; at: string }>;
 }
 
 export async function insertProject(db: Database, p: ProjectFixture) {
@@ -39,6 +41,7 @@ export async function insertProject(db: Database, p: ProjectFixture) {
     stage: p.stage ?? 'technical_review',
     pendingActions: p.pendingActions ?? [],
     funds,
+    decisions: p.decisions ?? [],
   };
   await db.insert(projects).values({
     id: p.id,

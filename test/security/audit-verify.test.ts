@@ -8,6 +8,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit } from '../../activities/audit.ts';
 import { auditLog } from '../../db/schema.ts';
+import { insertProject } from '../api/fixtures.ts';
 import { createTestDatabase, driverAvailable, type TestDatabase } from '../support/database.ts';
 
 const run = promisify(execFile);
@@ -52,5 +53,20 @@ describe.skipIf(!driverAvailable('postgres'))('npm run audit:verify', () => {
     expect(tampered.out).toMatch(/seq 2: hash does not match the row content/);
     expect(tampered.out).toContain('OK      JC2026-AUDIT002');
     expect(tampered.out).toContain('2 project chain(s) checked, 1 broken');
+  }, 120_000);
+
+  it('Art. 24-25: completeness — a read-model row without a trail, a decision without its entry, entries out of time order are named', async () => {
+    const url = database.url!;
+    const decisions = (actions: string[]) => actions.map((action) => ({ action, role: 'bdb', by: 'reviewer', at: '2026-05-01T02:00:00.000Z' }));
+    // A project the read model knows, with no trail at all.
+    await insertProject(database.db, { id: 'JC2026-AUDIT003', title: 'no trail', department: 'health', stage: 'technical_review', decisions: decisions(['application']) });
+    // A trail missing the entry of a decision the view shows, and one entry older than its predecessor.
+    await appendAudit(database.db, 'JC2026-AUDIT004', [audit(2), { ...audit(1), eventId: 'wf:9' }]);
+    await insertProject(database.db, { id: 'JC2026-AUDIT004', title: 'gaps', department: 'health', stage: 'technical_review', decisions: decisions(['step-2', 'technical-review']) });
+    const result = await verify(url);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/BROKEN  JC2026-AUDIT003\n\s+seq 0: the project has a read-model row but no audit trail/);
+    expect(result.out).toMatch(/1 decision\(s\) "technical-review" in the view, 0 on the audit trail/);
+    expect(result.out).toMatch(/seq 2: recorded at 2026-05-01T02:00:00.000Z, before seq 1/);
   }, 120_000);
 });
