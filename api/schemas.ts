@@ -1,7 +1,19 @@
 /** Request and response schemas shared by the routes (shared/API.md). Unknown fields are rejected. */
 import { z } from '@hono/zod-openapi';
 import { calendarDate, documentRef, fen, optionalText, requiredText as text } from '../domain/text.ts';
-import { FUND_BUCKETS, FUND_TYPES, MOVEMENT_KINDS, PROJECT_KINDS, ROLES, STAGES } from '../domain/types.ts';
+import {
+  CHANGE_KINDS,
+  FUND_BUCKETS,
+  FUND_TYPES,
+  INCIDENT_SEVERITIES,
+  MOVEMENT_KINDS,
+  PROJECT_KINDS,
+  RECTIFICATION_REASONS,
+  ROLES,
+  SHARING_TYPES,
+  STAGES,
+  type ProjectView,
+} from '../domain/types.ts';
 
 /** The primitives are the domain's (domain/text.ts): one definition for the API and the workflow. */
 export { calendarDate, CALENDAR_DATE_RANGE, documentRef, fen, optionalText, positiveFen, requiredText as text, storableString } from '../domain/text.ts';
@@ -41,45 +53,224 @@ export const createProjectBody = z
   })
   .openapi('CreateProject');
 
+/** An amount in a response: integer fen (totals may exceed what one request may carry). */
+const amount = z.number().int();
 const fundBalance = z.object({
-  allocatedFen: fen,
-  heldFen: fen,
-  availableFen: fen,
-  frozenFen: fen,
-  disbursedFen: fen,
-  cancelledFen: fen,
+  allocatedFen: amount,
+  heldFen: amount,
+  availableFen: amount,
+  frozenFen: amount,
+  disbursedFen: amount,
+  cancelledFen: amount,
+});
+const nullableText = z.string().nullable();
+const by = { at: z.string(), by: z.string() };
+const durationSchema = z.object({ unit: z.enum(['workingDays', 'calendarDays']), amount: z.number().int() });
+
+/**
+ * shared/API.md "ProjectView", every field (domain/types.ts ProjectView; `satisfies` below keeps the
+ * two the same shape at compile time). Open objects: fields added later do not break old clients.
+ */
+const projectViewShape = z.object({
+  id: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  department: z.string(),
+  jurisdiction: z.string(),
+  kind: z.enum(PROJECT_KINDS),
+  year: z.number().int(),
+  annualPlanItem: z.string(),
+  estimate: z.object({ totalFen: amount, cityShareFen: amount, countyShareFen: amount }),
+  stage: z.enum(STAGES),
+  createdAt: z.string(),
+  policy: z.object({ jurisdiction: z.string(), version: z.number().int() }),
+  plannedCompletionDate: z.string(),
+  documents: z.object({ proposal: z.string(), feasibilityStudy: z.string(), preliminaryDesign: z.string(), investmentEstimate: z.string() }),
+  pendingActions: z.array(
+    z.object({ role: z.enum(ROLES), action: z.string(), ref: z.string().optional(), dueAt: z.string().optional(), overdue: z.boolean() }),
+  ),
+  deadlines: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.string(),
+      ref: z.string().optional(),
+      startsAt: z.string(),
+      dueAt: z.string(),
+      remindAt: z.string().optional(),
+      status: z.enum(['open', 'met', 'missed', 'cancelled']),
+      rule: z.union([durationSchema, z.object({ until: z.string() })]).optional(),
+      reminder: durationSchema.nullable().optional(),
+    }),
+  ),
+  funds: z.object({ suspended: z.boolean(), construction: fundBalance, om: fundBalance }),
+  allocations: z.array(
+    z.object({
+      id: z.string(),
+      fundType: z.enum(FUND_TYPES),
+      year: z.number().int(),
+      amountFen: amount,
+      cityShareFen: amount,
+      countyShareFen: amount,
+      allocatedAt: z.string(),
+      allocatedBy: z.string(),
+      status: z.enum(['publicity', 'awaiting-objection', 'published', 'cancelled']),
+      publicityDeadlineId: z.string(),
+      publishedAt: nullableText,
+      cancelledAt: nullableText,
+      fundedChanges: z.array(z.object({ changeRequestId: z.string(), amountFen: amount })),
+    }),
+  ),
+  publicityObjections: z.array(
+    z.object({
+      id: z.string(),
+      allocationId: z.string(),
+      summary: z.string(),
+      recordedAt: z.string(),
+      recordedBy: z.string(),
+      status: z.enum(['open', 'upheld', 'dismissed', 'moot']),
+      note: nullableText,
+      resolvedAt: nullableText,
+      resolvedBy: nullableText,
+    }),
+  ),
+  technicalReviews: z.array(
+    z.object({
+      decision: z.enum(['pass', 'revise', 'reject']),
+      opinion: z.string(),
+      checklist: z.object({ resourceCatalog: z.boolean(), dataSharing: z.boolean(), intensiveConstruction: z.boolean(), cloudDeployment: z.boolean(), securityControllable: z.boolean() }),
+      ...by,
+    }),
+  ),
+  contracts: z.array(
+    z.object({
+      contractNo: z.string(),
+      contractor: z.string(),
+      amountFen: amount,
+      signedOn: z.string(),
+      recordedAt: z.string(),
+      recordedBy: z.string(),
+      documentRef: nullableText,
+      filedAt: nullableText,
+      filedLate: z.boolean(),
+      filingDeadlineId: z.string(),
+    }),
+  ),
+  progressReports: z.array(
+    z.object({ period: z.string(), spentFen: amount, progressPercent: z.number(), summary: z.string(), reportedAt: z.string(), reportedBy: z.string(), late: z.boolean() }),
+  ),
+  changeRequests: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(CHANGE_KINDS),
+      description: z.string(),
+      budgetDeltaFen: amount.nullable(),
+      newPlannedCompletionDate: nullableText,
+      status: z.enum(['pending', 'approved', 'rejected', 'closed']),
+      requestedAt: z.string(),
+      requestedBy: z.string(),
+      decidedAt: nullableText,
+      decidedBy: nullableText,
+      opinion: nullableText,
+      fundedFen: amount,
+    }),
+  ),
+  rectifications: z.array(
+    z.object({
+      id: z.string(),
+      reason: z.enum(RECTIFICATION_REASONS),
+      description: z.string(),
+      issuedByRole: z.enum(ROLES),
+      issuedBy: z.string(),
+      issuedAt: z.string(),
+      automatic: z.boolean(),
+      dueOn: nullableText,
+      status: z.enum(['awaiting-response', 'awaiting-review', 'accepted', 'failed', 'closed']),
+      hasFailed: z.boolean(),
+      deadlineId: z.string(),
+      responses: z.array(
+        z.object({
+          description: z.string(),
+          evidenceRef: z.string(),
+          ...by,
+          review: z.object({ decision: z.enum(['accept', 'reject']), opinion: z.string(), ...by }).nullable(),
+        }),
+      ),
+      extensions: z.array(z.object({ dueOn: z.string(), reason: z.string(), ...by })),
+    }),
+  ),
+  catalogEntries: z.array(
+    z.object({ code: z.string(), name: z.string(), sharingType: z.enum(SHARING_TYPES), updateCycle: z.string(), registeredAt: z.string(), registeredBy: z.string() }),
+  ),
+  acceptance: z.object({
+    preliminary: z.object({ reportRef: z.string(), completedOn: z.string(), ...by }).nullable(),
+    technical: z
+      .object({
+        decision: z.enum(['pass', 'fail']),
+        opinion: z.string(),
+        securityControllable: z.boolean(),
+        mlpsLevel: z.number().int().nullable(),
+        cryptoAssessmentPassed: z.boolean(),
+        ...by,
+      })
+      .nullable(),
+    completion: z.object({ decision: z.enum(['pass', 'fail']), opinion: z.string(), ...by }).nullable(),
+    returns: z.array(z.object({ by: z.enum(['technical', 'completion']), opinion: z.string(), at: z.string() })),
+  }),
+  completionReport: z.object({ reportRef: z.string(), filedAt: z.string(), filedBy: z.string(), late: z.boolean() }).nullable(),
+  omReviews: z.array(
+    z.object({
+      year: z.number().int(),
+      approvedFen: amount,
+      opinion: z.string(),
+      reviewedAt: z.string(),
+      reviewedBy: z.string(),
+      latestEvaluation: z.object({ year: z.number().int(), sharingCompliant: z.boolean() }).nullable(),
+    }),
+  ),
+  evaluations: z.array(
+    z.object({
+      year: z.number().int(),
+      fundUseScore: z.number().int(),
+      outputScore: z.number().int(),
+      effectScore: z.number().int(),
+      satisfactionScore: z.number().int(),
+      sharingCompliant: z.boolean(),
+      summary: z.string(),
+      evaluatedAt: z.string(),
+      evaluatedBy: z.string(),
+    }),
+  ),
+  incidents: z.array(
+    z.object({
+      id: z.string(),
+      occurredAt: z.string(),
+      severity: z.enum(INCIDENT_SEVERITIES),
+      description: z.string(),
+      handling: z.string(),
+      reportedAt: z.string(),
+      reportedBy: z.string(),
+    }),
+  ),
+  drills: z.array(z.object({ id: z.string(), heldOn: z.string(), scenario: z.string(), summary: z.string(), recordedAt: z.string(), recordedBy: z.string() })),
+  violations: z.array(z.object({ kind: z.string(), article: z.string(), at: z.string(), detail: z.string() })),
+  decisions: z.array(
+    z.object({
+      action: z.string(),
+      role: z.enum(ROLES),
+      by: z.string(),
+      at: z.string(),
+      decision: z.string().optional(),
+      opinion: z.string().optional(),
+    }),
+  ),
 });
 
-export const projectView = z
-  .object({
-    id: z.string(),
-    title: z.string(),
-    department: z.string(),
-    jurisdiction: z.string(),
-    kind: z.enum(PROJECT_KINDS),
-    stage: z.enum(STAGES),
-    createdAt: z.string(),
-    policy: z.object({ jurisdiction: z.string(), version: z.number().int() }),
-    plannedCompletionDate: z.string(),
-    pendingActions: z.array(
-      z.object({ role: z.enum(ROLES), action: z.string(), dueAt: z.string().optional(), overdue: z.boolean() }),
-    ),
-    deadlines: z.array(z.object({ kind: z.string(), ref: z.string().optional(), startsAt: z.string(), dueAt: z.string(), status: z.enum(['open', 'met', 'missed', 'cancelled']) })),
-    funds: z.object({ suspended: z.boolean(), construction: fundBalance, om: fundBalance }),
-    violations: z.array(z.object({ kind: z.string(), article: z.string(), at: z.string(), detail: z.string() })),
-    decisions: z.array(
-      z.object({
-        action: z.string(),
-        role: z.enum(ROLES),
-        by: z.string(),
-        at: z.string(),
-        decision: z.string().optional(),
-        opinion: z.string().optional(),
-      }),
-    ),
-  })
-  .passthrough()
-  .openapi('ProjectView');
+/** Compile-time: the schema describes exactly what the core's ProjectView holds. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const viewSchemaMatchesCore: Same<z.output<typeof projectViewShape>, ProjectView> = true;
+void viewSchemaMatchesCore;
+
+export const projectView = projectViewShape.openapi('ProjectView');
 
 export const createApiKeyBody = z
   .strictObject({
