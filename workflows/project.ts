@@ -104,6 +104,18 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
     if (!project.started) throw new Rejection(404, 'not_found', `Project ${projectId} does not exist yet.`);
     return project.prepare(commandOf(name, payload), actor, now());
   };
+  /**
+   * An Update's validator prepares the change already; its handler reuses it when nothing was
+   * committed in between and the clock has not moved (validators do not run on replay: the handler
+   * then prepares the same change itself).
+   */
+  const validated = new WeakMap<object, { version: number; at: number; change: Change }>();
+  const prepareUpdate = (message: object, name: CommandName, payload: unknown, actor: Actor) => {
+    const cached = validated.get(message);
+    validated.delete(message);
+    if (cached && cached.version === project.state.version && cached.at === Date.now()) return cached.change;
+    return prepare(name, payload, actor);
+  };
 
   setHandler(viewQuery, () => project.view());
 
@@ -112,13 +124,13 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
       commandUpdate(name),
       (message) => {
         const { payload, actor, attempt } = unpack(message);
-        return settled(submit({ prepare: () => prepare(name, payload, actor), update: { acceptedAt: Date.now(), attempt, label: name } }));
+        return settled(submit({ prepare: () => prepareUpdate(message, name, payload, actor), update: { acceptedAt: Date.now(), attempt, label: name } }));
       },
       {
         validator: (message) => {
           const { payload, actor, attempt } = unpack(message);
           try {
-            prepare(name, payload, actor);
+            validated.set(message, { version: project.state.version, at: Date.now(), change: prepare(name, payload, actor) });
           } catch (err) {
             throw isRejection(err) ? toFailure(err, attempt) : err;
           }
