@@ -10,7 +10,7 @@ import { createApp } from '../../api/app.ts';
 import { openDatabase } from '../../db/client.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { freePort } from '../support/net.ts';
-import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/system.ts';
+import { ADMIN_KEY, addPlanItems, createKey, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
 
 const expectUnavailable = async (res: Response) => {
   expect(res.status).toBe(503);
@@ -40,6 +40,32 @@ describe('Temporal unreachable', () => {
     await expectUnavailable(await app.request('/v1/projects/JC2026-AAAAAAAA/termination', { method: 'POST', headers, body: JSON.stringify({ reason: 'test' }) }));
     expect((await app.request('/readyz')).status).toBe(503);
     expect((await app.request('/healthz')).status).toBe(200);
+  }, 60_000);
+});
+
+describe('no worker polling the task queue', () => {
+  it('/readyz answers 503 naming the workers; a command answers 503 with Retry-After, never a bare 500', async () => {
+    const system = await startSystem('pglite', inject('temporalAddress'));
+    try {
+      const key = await createKey(system, 'department', 'health');
+      const connection = await Connection.connect({ address: inject('temporalAddress') });
+      // The same server and database, but a task queue no worker polls.
+      const app = createApp({ database: system.database, temporal: new Client({ connection }), taskQueue: 'no-worker-here', adminApiKey: ADMIN_KEY, log: createLogger('silent', 'test') });
+      const ready = await app.request('/readyz');
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { checks: Record<string, boolean> }).checks).toEqual({ database: true, temporal: true, workers: false });
+      expect((await system.request('GET', '/readyz')).status).toBe(200);
+      await addPlanItems(system, [{ department: 'health' }]);
+      const res = await app.request('/v1/projects', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(sampleApplication()),
+      });
+      await expectUnavailable(res);
+      await connection.close();
+    } finally {
+      await system.stop();
+    }
   }, 60_000);
 });
 
