@@ -8,11 +8,10 @@
  * key from start-up on without a database row.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { Database } from '../db/client.ts';
-import { apiKeys } from '../db/schema.ts';
+import { findActiveKey } from '../db/queries/keys.ts';
 import type { Actor, Role } from '../domain/types.ts';
 import { forbidden, unauthenticated } from './problem.ts';
 
@@ -52,11 +51,7 @@ export function createKeyStore(db: Database, adminApiKey: string | undefined): K
   /** An active key's actor and stored digest, by id. */
   const activeKey = async (id: string): Promise<{ actor: Actor; digest: Buffer } | undefined> => {
     if (id === ENV_ADMIN_KEY_ID) return adminDigest ? { actor: ENV_ADMIN, digest: adminDigest } : undefined;
-    const [row] = await db
-      .select()
-      .from(apiKeys)
-      .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
-      .limit(1);
+    const row = await findActiveKey(db, id);
     if (!row) return undefined;
     return {
       actor: { keyId: row.id, role: row.role, department: row.department ?? undefined, name: row.name },

@@ -13,11 +13,10 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { and, desc, eq, isNull } from 'drizzle-orm';
 import { generateKey } from '../api/auth.ts';
 import { createApiKeyBody } from '../api/schemas.ts';
 import { openDatabase, type Database } from '../db/client.ts';
-import { apiKeys } from '../db/schema.ts';
+import { insertKey, listKeys, revokeKey } from '../db/queries/keys.ts';
 import { ConfigError, loadConfig } from '../lib/config.ts';
 
 const USAGE = `Usage:
@@ -41,12 +40,12 @@ async function create(db: Database, args: string[]) {
   }
   const body = parsed.data;
   const generated = generateKey();
-  await db.insert(apiKeys).values({
+  await insertKey(db, {
     id: generated.id,
     secretHash: generated.secretHash,
     role: body.role,
     name: body.name,
-    department: body.department ?? null,
+    department: body.department,
     createdBy: `cli:${os.userInfo().username}`,
   });
   process.stderr.write(
@@ -59,18 +58,14 @@ async function create(db: Database, args: string[]) {
 async function list(db: Database, args: string[]) {
   const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true, allowPositionals: true });
   if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals.join(' ')}`);
-  const rows = await db
-    .select({
-      id: apiKeys.id,
-      role: apiKeys.role,
-      department: apiKeys.department,
-      name: apiKeys.name,
-      createdAt: apiKeys.createdAt,
-      revokedAt: apiKeys.revokedAt,
-    })
-    .from(apiKeys)
-    .orderBy(desc(apiKeys.createdAt));
-  const items = rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), revokedAt: r.revokedAt?.toISOString() ?? null }));
+  const items = (await listKeys(db)).map((r) => ({
+    id: r.id,
+    role: r.role,
+    department: r.department,
+    name: r.name,
+    createdAt: r.createdAt.toISOString(),
+    revokedAt: r.revokedAt?.toISOString() ?? null,
+  }));
   if (values.json) {
     process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
     return;
@@ -89,18 +84,9 @@ async function revoke(db: Database, args: string[]) {
   const [id, ...extra] = positionals;
   if (!id || extra.length > 0) throw new UsageError('revoke takes exactly one key id');
   if (!/^[0-9a-f]{12}$/.test(id)) throw new UsageError(`${id} is not a key id (12 hex digits; see \`list\`)`);
-  const [row] = await db
-    .update(apiKeys)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id });
-  if (row) {
-    process.stderr.write(`Revoked API key ${id}.\n`);
-    return;
-  }
-  const [existing] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, id)).limit(1);
-  if (!existing) throw new NotFound(`No API key ${id}.`);
-  process.stderr.write(`API key ${id} was already revoked.\n`);
+  const revoked = await revokeKey(db, id);
+  if (revoked.outcome === 'unknown') throw new NotFound(`No API key ${id}.`);
+  process.stderr.write(revoked.outcome === 'revoked' ? `Revoked API key ${id}.\n` : `API key ${id} was already revoked.\n`);
 }
 
 class NotFound extends Error {}

@@ -1,8 +1,7 @@
 /** API key administration (shared/API.md): admin only; the plaintext key is returned once. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { apiKeys, type ApiKeyRow } from '../../db/schema.ts';
+import { insertKey, listKeys, revokeKey, type ApiKeyRow } from '../../db/queries/keys.ts';
 import { generateKey, requireRole } from '../auth.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
@@ -44,18 +43,15 @@ export function adminKeyRoutes({ db }: { db: Database }) {
     async (c) => {
       const body = c.req.valid('json');
       const generated = generateKey();
-      const [row] = await db
-        .insert(apiKeys)
-        .values({
-          id: generated.id,
-          secretHash: generated.secretHash,
-          role: body.role,
-          name: body.name,
-          department: body.department ?? null,
-          createdBy: c.get('actor').keyId,
-        })
-        .returning();
-      return c.json({ ...info(row!), key: generated.key }, 201);
+      const row = await insertKey(db, {
+        id: generated.id,
+        secretHash: generated.secretHash,
+        role: body.role,
+        name: body.name,
+        department: body.department,
+        createdBy: c.get('actor').keyId,
+      });
+      return c.json({ ...info(row), key: generated.key }, 201);
     },
   );
 
@@ -73,8 +69,7 @@ export function adminKeyRoutes({ db }: { db: Database }) {
       },
     }),
     async (c) => {
-      const rows = await db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt));
-      return c.json({ items: rows.map(info) }, 200);
+      return c.json({ items: (await listKeys(db)).map(info) }, 200);
     },
   );
 
@@ -101,17 +96,11 @@ export function adminKeyRoutes({ db }: { db: Database }) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      // Only an active key is revoked, so a second DELETE cannot move revokedAt.
-      const [row] = await db
-        .update(apiKeys)
-        .set({ revokedAt: new Date() })
-        .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
-        .returning({ id: apiKeys.id });
-      if (!row) {
-        const [existing] = await db.select({ revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, id)).limit(1);
-        if (!existing) throw notFound(`No API key ${id}.`);
+      const revoked = await revokeKey(db, id);
+      if (revoked.outcome === 'unknown') throw notFound(`No API key ${id}.`);
+      if (revoked.outcome === 'already') {
         throw new ApiError(409, 'already_revoked', 'Already revoked', `API key ${id} was already revoked.`, {
-          revokedAt: existing.revokedAt?.toISOString() ?? null,
+          revokedAt: revoked.revokedAt?.toISOString() ?? null,
         });
       }
       return c.body(null, 204);

@@ -3,30 +3,14 @@
  * department. The BDB replaces a year's plan as a whole; everyone may read it.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { annualPlanItems } from '../../db/schema.ts';
+import { planOf, replacePlan } from '../../db/queries/plans.ts';
 import { requireRole } from '../auth.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { annualPlan, annualPlanBody, yearParam } from '../schemas.ts';
 
 export function planRoutes({ db }: { db: Database }) {
   const app = createRouter();
-
-  async function planOf(database: Pick<Database, 'select'>, year: number) {
-    const rows = await database.select().from(annualPlanItems).where(eq(annualPlanItems.year, year)).orderBy(asc(annualPlanItems.code));
-    return {
-      year,
-      items: rows.map((r) => ({
-        code: r.code,
-        title: r.title,
-        department: r.department,
-        ceilingFen: r.ceilingFen,
-        updatedAt: r.updatedAt.toISOString(),
-        updatedBy: r.updatedBy,
-      })),
-    };
-  }
 
   app.openapi(
     createRoute({
@@ -54,15 +38,7 @@ export function planRoutes({ db }: { db: Database }) {
       const { year } = c.req.valid('param');
       const { items } = c.req.valid('json');
       const by = c.get('actor').keyId;
-      const plan = await db.transaction(async (tx) => {
-        await tx.delete(annualPlanItems).where(eq(annualPlanItems.year, year));
-        if (items.length > 0) {
-          const now = new Date();
-          await tx.insert(annualPlanItems).values(items.map((i) => ({ ...i, year, updatedAt: now, updatedBy: by })));
-        }
-        return planOf(tx, year);
-      });
-      return c.json(plan, 200);
+      return c.json(await replacePlan(db, year, items, by), 200);
     },
   );
 

@@ -8,10 +8,9 @@ import { ApiError, forbidden } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { createProjectBody, projectId, projectView } from '../schemas.ts';
 import { z } from '@hono/zod-openapi';
-import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { policyFor } from '../../db/policies.ts';
-import { annualPlanItems } from '../../db/schema.ts';
+import { findPlanItem } from '../../db/queries/plans.ts';
 
 export interface ProjectRoutesDeps {
   gateway: ProjectGateway;
@@ -62,10 +61,7 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
       }
       const department = actor.department!;
       // Art. 6, 8: the project must be an item of the BDB's annual plan for its year and department.
-      const [item] = await db
-        .select({ code: annualPlanItems.code })
-        .from(annualPlanItems)
-        .where(and(eq(annualPlanItems.year, body.year), eq(annualPlanItems.code, body.annualPlanItem), eq(annualPlanItems.department, department)));
+      const item = await findPlanItem(db, body.year, body.annualPlanItem, department);
       if (!item) {
         throw new ApiError(
           422,

@@ -1,0 +1,55 @@
+/**
+ * The `api_keys` table's one owner: creating, listing, finding and revoking keys (shared/API.md
+ * "Auth"). The API's admin routes, its authentication and the `npm run keys` CLI all go through here.
+ */
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { apiKeys, type ApiKeyRow } from '../schema.ts';
+import type { Role } from '../../domain/types.ts';
+
+export type { ApiKeyRow };
+
+export interface NewKey {
+  id: string;
+  secretHash: string;
+  role: Role;
+  name: string;
+  department?: string | null | undefined;
+  createdBy: string;
+}
+
+export async function insertKey(db: Database, key: NewKey): Promise<ApiKeyRow> {
+  const [row] = await db
+    .insert(apiKeys)
+    .values({ ...key, department: key.department ?? null })
+    .returning();
+  return row!;
+}
+
+/** Every key, newest first. */
+export const listKeys = (db: Database): Promise<ApiKeyRow[]> => db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt));
+
+/** An active (not revoked) key by id. */
+export async function findActiveKey(db: Database, id: string): Promise<ApiKeyRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Revokes an active key. Only an active key is revoked, so a second call cannot move `revokedAt`:
+ * `revoked`, `already` (with the first revocation time) or `unknown`.
+ */
+export async function revokeKey(db: Database, id: string): Promise<{ outcome: 'revoked' } | { outcome: 'already'; revokedAt: Date | null } | { outcome: 'unknown' }> {
+  const [row] = await db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  if (row) return { outcome: 'revoked' };
+  const [existing] = await db.select({ revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, id)).limit(1);
+  return existing ? { outcome: 'already', revokedAt: existing.revokedAt } : { outcome: 'unknown' };
+}
