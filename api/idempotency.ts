@@ -12,13 +12,11 @@
  * use it as the Temporal update id.
  */
 import { createHash } from 'node:crypto';
-import { and, eq, isNull, lte } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { z } from '@hono/zod-openapi';
 import type { Database } from '../db/client.ts';
-import { idempotencyRecords } from '../db/schema.ts';
+import { claimRecord, dropRecord, findRecord, storeResponse, takeOverStale } from '../db/queries/idempotency.ts';
 import type { AuthEnv } from './auth.ts';
 import { ApiError } from './problem.ts';
 
@@ -69,33 +67,17 @@ export function idempotency(db: Database, staleAfterMs = STALE_AFTER_MS) {
     const path = new URL(c.req.url).pathname.slice(0, 2048);
     // Read through HonoRequest so the body stays cached for the route's validator.
     const requestHash = sm3Request(method, path, await c.req.arrayBuffer());
-    const thisRecord = and(eq(idempotencyRecords.apiKeyId, apiKeyId), eq(idempotencyRecords.idempotencyKey, key));
+    const thisRecord = { apiKeyId, idempotencyKey: key };
 
-    const inserted = await db
-      .insert(idempotencyRecords)
-      .values({ apiKeyId, idempotencyKey: key, method, path, requestHash })
-      .onConflictDoNothing()
-      .returning({ apiKeyId: idempotencyRecords.apiKeyId });
-
-    if (inserted.length === 0) {
-      const [existing] = await db
-        .select({ requestHash: idempotencyRecords.requestHash, status: idempotencyRecords.status, response: idempotencyRecords.response, createdAt: idempotencyRecords.createdAt })
-        .from(idempotencyRecords)
-        .where(thisRecord)
-        .limit(1);
+    if (!(await claimRecord(db, thisRecord, { method, path, requestHash }))) {
+      const existing = await findRecord(db, thisRecord);
       // Deleted in between (the first attempt failed with a 5xx): ask the client to retry.
       if (!existing) throw inProgress(key);
       // The first attempt's process died before answering (no request lives longer than the
       // Temporal deadline): this retry takes the record over, once, and runs again — commands are
       // Temporal Updates with the key as update id, so running again returns the original result.
       const stale = existing.status === null && existing.requestHash === requestHash && Date.now() - existing.createdAt.getTime() > staleAfterMs;
-      const takenOver =
-        stale &&
-        (await db
-          .update(idempotencyRecords)
-          .set({ createdAt: new Date() })
-          .where(and(thisRecord, isNull(idempotencyRecords.status), lte(idempotencyRecords.createdAt, new Date(Date.now() - staleAfterMs))))
-          .returning({ apiKeyId: idempotencyRecords.apiKeyId })).length === 1;
+      const takenOver = stale && (await takeOverStale(db, thisRecord, staleAfterMs));
       if (!takenOver) return replay(c, key, requestHash, existing);
     }
 
@@ -106,12 +88,12 @@ export function idempotency(db: Database, staleAfterMs = STALE_AFTER_MS) {
       const status = c.res.status;
       if (status < 500) {
         const text = await c.res.clone().text();
-        await db.update(idempotencyRecords).set({ status, response: parseJson(text) }).where(thisRecord);
+        await storeResponse(db, thisRecord, status, parseJson(text));
         stored = true;
       }
     } finally {
       // A 5xx (or a failure while storing): forget the attempt so a retry runs the command again.
-      if (!stored) await db.delete(idempotencyRecords).where(thisRecord);
+      if (!stored) await dropRecord(db, thisRecord);
     }
   });
 }
