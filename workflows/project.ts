@@ -85,6 +85,8 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
   /** Tickets a handler waits for: only their outcomes are kept. */
   const awaited = new Set<number>();
   let issued = 0;
+  /** The job storing the application, while it waits or runs. */
+  let startTicket: number | null = null;
   const submit = (job: Omit<Job, 'ticket'>): number => {
     queue.push({ ...job, ticket: ++issued });
     return issued;
@@ -129,6 +131,8 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
       {
         validator: (message) => {
           const { payload, actor, attempt } = unpack(message);
+          // While the application is still being stored the command waits in the queue behind it.
+          if (!project.started && startTicket !== null) return;
           try {
             validated.set(message, { version: project.state.version, at: Date.now(), change: prepare(name, payload, actor) });
           } catch (err) {
@@ -155,7 +159,6 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
   }
 
   // Creation: answered once the application's audit entry and read-model row are durable.
-  let startTicket: number | null = null;
   const submitStart = () => (startTicket = submit({ prepare: () => project.prepareStart(now()) }));
   // Before the application handler is set: an update-with-start is delivered as soon as it is.
   if (!args.state) submitStart();
