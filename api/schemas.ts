@@ -59,14 +59,14 @@ export const projectView = z
     kind: z.enum(PROJECT_KINDS),
     stage: z.enum(STAGES),
     createdAt: z.string(),
-    policy: z.object({ jurisdiction: z.string(), version: z.number().int() }),
+    policy: z.object({ jurisdiction: z.string(), version: z.number().int(), switches: z.record(z.string(), z.boolean()) }),
     plannedCompletionDate: z.string(),
     pendingActions: z.array(
       z.object({ role: z.enum(ROLES), action: z.string(), dueAt: z.string().optional(), overdue: z.boolean() }),
     ),
     deadlines: z.array(z.object({ kind: z.string(), ref: z.string().optional(), startsAt: z.string(), dueAt: z.string(), status: z.enum(['open', 'met', 'missed', 'cancelled']) })),
     funds: z.object({ suspended: z.boolean(), construction: fundBalance, om: fundBalance }),
-    violations: z.array(z.object({ kind: z.string(), article: z.string(), at: z.string(), detail: z.string() })),
+    violations: z.array(z.object({ kind: z.string(), article: z.string(), at: z.string(), detail: z.string(), basis: z.enum(['measures', 'policy']) })),
     decisions: z.array(
       z.object({
         action: z.string(),
@@ -214,6 +214,8 @@ export const notificationItem = z
     kind: z.string(),
     detail: z.string(),
     dueAt: instant.nullable(),
+    /** shared/DOMAIN.md "Two kinds of rule": the text's own rule or a policy setting produced it. */
+    basis: z.enum(['measures', 'policy']),
     createdAt: instant,
   })
   .openapi('Notification');
