@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { shanghaiDate } from '../../domain/dates.ts';
-import { DEFAULT_CITY_POLICY, type Policy, type ProjectView } from '../../domain/types.ts';
+import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, type Policy, type ProjectView } from '../../domain/types.ts';
 import { actors, construction, fullChecklist, om, passTechnical } from '../domain/helpers.ts';
 import { eventually } from '../support/system.ts';
 import { runsOf, saveGoldenHistory, startLifecycle, type Lifecycle } from './support.ts';
@@ -104,7 +104,7 @@ describe('deadlines measured in months', () => {
     const id = await lc.start({ jurisdiction: 'zezhou', policy: county, estimate: { totalFen: 100_000_000, cityShareFen: 60_000_000, countyShareFen: 40_000_000 } });
     const start = await today();
     const v = await toPublicity(id, { fundType: 'construction', year: 2026, amountFen: 50_000_000, cityShareFen: 30_000_000, countyShareFen: 20_000_000 });
-    expect(v.policy).toEqual({ jurisdiction: 'zezhou', version: 3 });
+    expect(v.policy).toEqual({ jurisdiction: 'zezhou', version: 3, switches: DEFAULT_POLICY_SWITCHES });
     const due = open(v, 'publicity')!;
     expect(dueDate(due.dueAt)).toBe(shanghaiDate(new Date(Date.parse(`${start}T00:00:00+08:00`) + 2 * 86_400_000).toISOString()));
     const [allocation] = await lc.movements(id);
