@@ -161,14 +161,10 @@ export class Harness {
     return effects.filter((e): e is Extract<Effect, { type: T }> => e.type === type);
   }
 
-  /**
-   * Art. 22: order → response → rejected: disbursement suspended (the next rectification id is
-   * returned).
-   */
+  /** Art. 22: order → response → rejected: disbursement suspended; returns the order's id. */
   suspend(): string {
-    const effects = this.run('rectificationOrder', { reason: 'other', description: 'rectify' }, actors.bdb);
+    this.run('rectificationOrder', { reason: 'other', description: 'rectify' }, actors.bdb);
     const rid = this.state.rectifications.at(-1)!.id;
-    void effects;
     this.run('rectificationResponse', { rid, description: 'done', evidenceRef: 'sha256:e' }, actors.department);
     this.run('rectificationReview', { rid, decision: 'reject', opinion: 'still not compliant' }, actors.bdb);
     expect(this.state.funds.suspended).toBe(true);
