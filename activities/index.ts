@@ -64,6 +64,7 @@ async function insertNotifications(db: Database, entries: NotificationEntry[]): 
         kind: n.kind,
         detail: n.detail,
         dueAt: n.dueAt ? new Date(n.dueAt) : null,
+        basis: n.basis ?? 'measures',
         createdAt: new Date(n.at),
       })),
     )

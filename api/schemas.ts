@@ -12,6 +12,8 @@ import {
   ROLES,
   SHARING_TYPES,
   STAGES,
+  DEFAULT_POLICY_SWITCHES,
+  type PolicySwitches,
   type ProjectView,
 } from '../domain/types.ts';
 
@@ -83,7 +85,11 @@ const projectViewShape = z.object({
   estimate: z.object({ totalFen: amount, cityShareFen: amount, countyShareFen: amount }),
   stage: z.enum(STAGES),
   createdAt: z.string(),
-  policy: z.object({ jurisdiction: z.string(), version: z.number().int() }),
+  policy: z.object({
+    jurisdiction: z.string(),
+    version: z.number().int(),
+    switches: z.object(Object.fromEntries(Object.keys(DEFAULT_POLICY_SWITCHES).map((k) => [k, z.boolean()])) as Record<keyof PolicySwitches, z.ZodBoolean>),
+  }),
   plannedCompletionDate: z.string(),
   documents: z.object({ proposal: z.string(), feasibilityStudy: z.string(), preliminaryDesign: z.string(), investmentEstimate: z.string() }),
   pendingActions: z.array(
@@ -252,7 +258,7 @@ const projectViewShape = z.object({
     }),
   ),
   drills: z.array(z.object({ id: z.string(), heldOn: z.string(), scenario: z.string(), summary: z.string(), recordedAt: z.string(), recordedBy: z.string() })),
-  violations: z.array(z.object({ kind: z.string(), article: z.string(), at: z.string(), detail: z.string() })),
+  violations: z.array(z.object({ kind: z.string(), article: z.string(), at: z.string(), detail: z.string(), basis: z.enum(['measures', 'policy']) })),
   decisions: z.array(
     z.object({
       action: z.string(),
@@ -263,6 +269,19 @@ const projectViewShape = z.object({
       opinion: z.string().optional(),
     }),
   ),
+  acceptanceDelayReasons: z.array(
+    z.object({
+      id: z.string(),
+      reason: z.string(),
+      statedAt: z.string(),
+      statedBy: z.string(),
+      status: z.enum(['pending', 'accepted', 'rejected']),
+      opinion: nullableText,
+      decidedAt: nullableText,
+      decidedBy: nullableText,
+    }),
+  ),
+  accountabilityReferrals: z.array(z.object({ id: z.string(), reference: z.string(), description: z.string(), recordedAt: z.string(), recordedBy: z.string() })),
 });
 
 /** Compile-time: the schema describes exactly what the core's ProjectView holds. */
@@ -405,6 +424,8 @@ export const notificationItem = z
     kind: z.string(),
     detail: z.string(),
     dueAt: instant.nullable(),
+    /** shared/DOMAIN.md "Two kinds of rule": the text's own rule or a policy setting produced it. */
+    basis: z.enum(['measures', 'policy']),
     createdAt: instant,
   })
   .openapi('Notification');

@@ -4,11 +4,13 @@
  * issued its own measures; later versions never change a running project.
  */
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { DEFAULT_CITY_POLICY, type Policy, type PolicyDeadlines } from '../domain/types.ts';
+import { DEFAULT_CITY_POLICY, policySwitches, type Policy, type PolicyDeadlines, type PolicySwitches } from '../domain/types.ts';
 import type { Database } from './client.ts';
 import { policies } from './schema.ts';
 
 export interface StoredPolicy extends Policy {
+  /** Every switch, a version stored before the switches existed reading as the defaults (off). */
+  switches: PolicySwitches;
   createdAt: string;
   createdBy: string | null;
 }
@@ -17,6 +19,7 @@ const toPolicy = (row: typeof policies.$inferSelect): StoredPolicy => ({
   jurisdiction: row.jurisdiction,
   version: row.version,
   deadlines: row.deadlines as PolicyDeadlines,
+  switches: policySwitches({ switches: row.switches as Partial<PolicySwitches> | null ?? {} }),
   createdAt: row.createdAt.toISOString(),
   createdBy: row.createdBy,
 });
@@ -25,7 +28,13 @@ const toPolicy = (row: typeof policies.$inferSelect): StoredPolicy => ({
 export async function seedCityPolicy(db: Database): Promise<void> {
   await db
     .insert(policies)
-    .values({ jurisdiction: DEFAULT_CITY_POLICY.jurisdiction, version: DEFAULT_CITY_POLICY.version, deadlines: DEFAULT_CITY_POLICY.deadlines, createdBy: 'seed' })
+    .values({
+      jurisdiction: DEFAULT_CITY_POLICY.jurisdiction,
+      version: DEFAULT_CITY_POLICY.version,
+      deadlines: DEFAULT_CITY_POLICY.deadlines,
+      switches: policySwitches(DEFAULT_CITY_POLICY),
+      createdBy: 'seed',
+    })
     .onConflictDoNothing();
 }
 
@@ -39,7 +48,7 @@ export async function policyFor(db: Database, jurisdiction: string): Promise<Pol
   const own = jurisdiction === 'city' ? undefined : await latestPolicy(db, jurisdiction);
   const chosen = own ?? (await latestPolicy(db, 'city'));
   if (!chosen) return DEFAULT_CITY_POLICY;
-  return { jurisdiction: chosen.jurisdiction, version: chosen.version, deadlines: chosen.deadlines };
+  return { jurisdiction: chosen.jurisdiction, version: chosen.version, deadlines: chosen.deadlines, switches: chosen.switches };
 }
 
 /** Every version, grouped by jurisdiction, oldest first. */
@@ -56,7 +65,13 @@ export async function listPolicies(db: Database, jurisdiction?: string): Promise
  * Adds the next version for a jurisdiction in one statement (max + 1). Two concurrent PUTs race on
  * the primary key; the loser is retried, so both land as consecutive versions.
  */
-export async function addPolicyVersion(db: Database, jurisdiction: string, deadlines: PolicyDeadlines, createdBy: string): Promise<StoredPolicy> {
+export async function addPolicyVersion(
+  db: Database,
+  jurisdiction: string,
+  deadlines: PolicyDeadlines,
+  createdBy: string,
+  switches: Partial<PolicySwitches> = {},
+): Promise<StoredPolicy> {
   for (let attempt = 0; ; attempt++) {
     try {
       const [row] = await db
@@ -65,6 +80,7 @@ export async function addPolicyVersion(db: Database, jurisdiction: string, deadl
           jurisdiction,
           version: sql`(select coalesce(max(${policies.version}), 0) + 1 from ${policies} where ${policies.jurisdiction} = ${jurisdiction})`,
           deadlines,
+          switches: policySwitches({ switches }),
           createdBy,
         })
         .returning();

@@ -140,6 +140,8 @@ export const policies = pgTable(
     jurisdiction: text('jurisdiction').notNull(),
     version: integer('version').notNull(),
     deadlines: jsonb('deadlines').notNull(),
+    /** Policy switches (domain/types.ts PolicySwitches); `{}` in versions stored before: every switch off. */
+    switches: jsonb('switches').notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     createdBy: text('created_by'),
   },
@@ -264,6 +266,8 @@ export const notifications = pgTable(
     kind: text('kind').notNull(),
     detail: text('detail').notNull(),
     dueAt: timestamp('due_at', { withTimezone: true }),
+    /** `measures` (the text's own rule) or `policy` (a policy setting produced it). */
+    basis: text('basis').notNull().default('measures'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     readAt: timestamp('read_at', { withTimezone: true }),
   },

@@ -123,6 +123,12 @@ export const COMMAND_BODIES = {
   }),
   securityDrill: z.strictObject({ heldOn: calendarDate, scenario: requiredText(500), summary: optionalText() }),
   decommission: z.strictObject({ reason: requiredText() }),
+  /** Art. 22: the department states why the acceptance is delayed (only a delay without good reason is a ground). */
+  acceptanceDelayReason: z.strictObject({ reason: requiredText() }),
+  /** Art. 22: the BDB accepts the reason (no order for the delay) or rejects it (it may order rectification). */
+  acceptanceDelayReasonDecision: z.strictObject({ decision: z.enum(['accept', 'reject']), opinion: optionalText() }),
+  /** Art. 22: a referral for accountability (追究责任) after a serious loss of funds, with its reference. */
+  accountabilityReferral: z.strictObject({ reference: requiredText(200), description: requiredText() }),
   /** shared/DOMAIN.md "Working days": internal, sent by PUT /v1/calendar/:year (no command route). */
   deadlineRescheduling: deadlineReschedulingBody,
 };
@@ -195,6 +201,9 @@ export const COMMAND_ROLES = {
   securityIncident: ['department'],
   securityDrill: ['department'],
   decommission: ['bdb'],
+  acceptanceDelayReason: ['department'],
+  acceptanceDelayReasonDecision: ['bdb'],
+  accountabilityReferral: ['bdb'],
   deadlineRescheduling: ['admin'],
 } as const satisfies Record<CommandName, readonly Role[]>;
 
@@ -230,5 +239,8 @@ export const COMMAND_ACTIONS: Record<CommandName, string> = {
   securityIncident: 'security-incident',
   securityDrill: 'security-drill',
   decommission: 'decommission',
+  acceptanceDelayReason: 'acceptance-delay-reason',
+  acceptanceDelayReasonDecision: 'acceptance-delay-reason-decision',
+  accountabilityReferral: 'accountability-referral',
   deadlineRescheduling: 'deadline-rescheduling',
 };

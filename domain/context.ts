@@ -25,7 +25,10 @@ import {
   type RectificationReason,
   type RectificationRecord,
   type Role,
+  type RuleBasis,
   type Stage,
+  policySwitches,
+  type PolicySwitches,
 } from './types.ts';
 
 const BUCKET_FIELD: Record<Bucket, keyof FundBalance> = {
@@ -70,6 +73,11 @@ export class ChangeContext {
     return this.state.input.policy.deadlines;
   }
 
+  /** The pinned policy's switches for consequences the text does not name (default: all off). */
+  get switches(): PolicySwitches {
+    return policySwitches(this.state.input.policy);
+  }
+
   /** True for projects under the measures as written; false for `legacy` runs recorded before (replay). */
   get asWritten(): boolean {
     return this.state.measures === 'as-written';
@@ -95,7 +103,8 @@ export class ChangeContext {
     this.effects.push({ type: 'audit', eventId: this.nextEventId('audit'), action, actor, at, detail });
   }
 
-  notify(role: Role, kind: string, detail: string, dueAt?: string | null): void {
+  /** A notification; `basis: 'policy'` when a policy setting, not the text, produced it. */
+  notify(role: Role, kind: string, detail: string, dueAt?: string | null, basis: RuleBasis = 'measures'): void {
     const effect: NotifyEffect = {
       type: 'notify',
       eventId: this.nextEventId('notify'),
@@ -105,6 +114,7 @@ export class ChangeContext {
       detail,
       dueAt: dueAt ?? null,
       at: this.now,
+      basis,
     };
     if (role === 'department') effect.recipient.department = this.state.input.department;
     this.effects.push(effect);
@@ -123,8 +133,8 @@ export class ChangeContext {
     this.state.decisions.push(d);
   }
 
-  violation(kind: string, article: string, detail: string): void {
-    this.state.violations.push({ kind, article, at: this.now, detail });
+  violation(kind: string, article: string, detail: string, basis: RuleBasis = 'measures'): void {
+    this.state.violations.push({ kind, article, at: this.now, detail, basis });
   }
 
   // --- deadlines ----------------------------------------------------------------------------------
@@ -223,8 +233,11 @@ export class ChangeContext {
 
   /** Which freeze applies to newly available money of a fund type now, if any. */
   activeFreeze(fundType: FundType): FreezeReason | null {
-    if (this.state.funds.suspended) return 'suspension'; // Art. 22: construction and O&M funds suspended
-    if (fundType === 'construction' && this.state.completionReportOverdue) return 'completion-report'; // Art. 21
+    // Art. 22 as written suspends disbursement (暂停拨付) and leaves the money where it is; the legacy
+    // reading froze it.
+    if (this.state.funds.suspended && !this.asWritten) return 'suspension';
+    // Art. 21: freezing undisbursed construction money is policy (switch completionReportFreeze).
+    if (fundType === 'construction' && this.state.completionReportOverdue && (!this.asWritten || this.switches.completionReportFreeze)) return 'completion-report';
     return null;
   }
 
@@ -253,14 +266,14 @@ export class ChangeContext {
   }
 
   /** Art. 11: the publicity period ended without an upheld objection: held → available. */
-  publish(a: AllocationRecord): void {
+  publish(a: AllocationRecord, basis: RuleBasis = 'measures'): void {
     this.move('publish', a.fundType, a.amountFen, 'held', 'available', { allocationId: a.id });
     a.status = 'published';
     a.publishedAt = this.now;
     // Money published while funds are suspended (or the completion report is overdue) goes
     // straight on to frozen.
     this.enforceFreezes(a.fundType);
-    this.notify('finance', 'allocation-published', `Allocation ${a.id} (${a.amountFen} fen) published.`);
+    this.notify('finance', 'allocation-published', `Allocation ${a.id} (${a.amountFen} fen) published.`, null, basis);
     if (this.state.stage === 'publicity' && a.fundType === 'construction') {
       // Art. 11, 13: the first construction budget is public; the department may sign contracts.
       this.state.stage = 'contracting';
@@ -359,18 +372,59 @@ export class ChangeContext {
 
   /** Art. 18: a failed technical or completion acceptance returns the project to construction. */
   returnToConstruction(by: 'technical' | 'completion', opinion: string): void {
-    this.state.acceptance.returns.push({ by, opinion, at: this.now });
-    // The other result is cleared: both acceptances are repeated after the rework.
-    this.state.acceptance.technical = null;
-    this.state.acceptance.completion = null;
+    const acceptance = this.state.acceptance;
+    acceptance.returns.push({ by, opinion, at: this.now });
+    if (!this.asWritten || this.switches.failedAcceptanceClearsOtherPass) {
+      // Legacy, or policy switch failedAcceptanceClearsOtherPass: both acceptances are repeated.
+      acceptance.technical = null;
+      acceptance.completion = null;
+    } else {
+      // Art. 18 as written: the two acceptances are separate (技术验收, 竣工验收); the other side's pass
+      // stands and only the failed one is repeated after the rework.
+      acceptance[by] = null;
+    }
+    if (this.asWritten && acceptance.completion === null) {
+      // Art. 21: without a standing completion acceptance there is no report to file yet.
+      for (const d of openDeadlines(this.state, 'completion-report')) this.closeDeadline(d, 'cancelled');
+      if (this.state.completionReportOverdue) {
+        this.state.completionReportOverdue = false;
+        this.releaseFreeze('completion-report');
+      }
+    }
     // The planned completion date has usually passed: the new acceptance-delay period runs from
     // the later of that date and today (decision beyond the brief).
     this.enterConstruction(maxDate(this.state.plannedCompletionDate, this.today));
     this.notify('department', 'joint-acceptance-failed', `The ${by} acceptance failed: ${opinion}`);
   }
 
+  /**
+   * Art. 21 as written: the completion report is due within 7 working days of the completion
+   * acceptance (竣工验收, the approval bureau's), so the clock starts when that passes.
+   */
+  startCompletionReportDeadline(): void {
+    if (this.state.completionReport !== null || openDeadline(this.state, 'completion-report')) return;
+    const p = this.policy.completionReport;
+    const d = this.startDeadline('completion-report', null, this.today, p.duration, p.reminder);
+    this.notify('department', 'completion-report-due', `Completion acceptance passed: file the completion report (${d.id}, Art. 21).`);
+  }
+
+  /** Art. 21, 23: the completion report is filed and both acceptances passed → operating. */
+  enterOperating(): void {
+    this.state.stage = 'operating';
+    this.state.operatingSince = this.today;
+    this.ensureAnnualEvaluationDeadline(); // Art. 23
+    this.notify('finance', 'operating', 'The project is in operation: O&M budgets after BDB review (Art. 21).');
+  }
+
   /** Art. 18, 21: both acceptances passed → the completion report is due within 7 working days. */
   completeJointAcceptance(): void {
+    if (this.asWritten) {
+      // The report's deadline already runs from the completion acceptance (startCompletionReportDeadline).
+      this.notify('bdb', 'joint-acceptance-passed', 'Technical and completion acceptance both passed.');
+      if (this.state.completionReport !== null) this.enterOperating();
+      else this.state.stage = 'completion_filing';
+      return;
+    }
     this.state.stage = 'completion_filing';
     const p = this.policy.completionReport;
     const d = this.startDeadline('completion-report', null, this.today, p.duration, p.reminder);
@@ -417,8 +471,10 @@ export class ChangeContext {
       opinion: opts.description,
     };
     this.state.decisions.push(decision);
-    this.notify('department', 'rectification-order', `Rectification ${id} (${opts.reason}): ${opts.description}`);
-    if (opts.automatic) this.notify('bdb', 'rectification-order', `Automatic rectification ${id} (${opts.reason}) issued.`);
+    // An automatic order is a policy rule (a switch); an order a person gives is the text's (Art. 22).
+    const basis: RuleBasis = opts.automatic ? 'policy' : 'measures';
+    this.notify('department', 'rectification-order', `Rectification ${id} (${opts.reason}): ${opts.description}`, null, basis);
+    if (opts.automatic) this.notify('bdb', 'rectification-order', `Automatic rectification ${id} (${opts.reason}) issued.`, null, basis);
     return r;
   }
 
@@ -433,11 +489,12 @@ export class ChangeContext {
     this.violation('rectification-failed', 'Art. 22', `Rectification ${r.id} (${r.reason}) failed: ${why}.`);
     if (!this.state.funds.suspended) {
       this.state.funds.suspended = true;
+      // As written: disbursement suspended (暂停拨付), allocations stay; legacy: available money frozen.
       for (const fundType of FUND_TYPES) this.enforceFreezes(fundType);
-      this.notify('finance', 'funds-suspended', `Funds suspended: rectification ${r.id} failed.`);
+      this.notify('finance', 'funds-suspended', `Disbursement of construction and O&M money suspended: rectification ${r.id} failed (Art. 22).`);
     }
-    this.notify('bdb', 'rectification-decision', `Rectification ${r.id} failed (${why}): extend the deadline or terminate.`);
-    this.notify('department', 'rectification-failed', `Rectification ${r.id} failed (${why}); funds are suspended.`);
+    this.notify('bdb', 'rectification-decision', `Rectification ${r.id} failed (${why}): extend the deadline, accept a later rectification or terminate (Art. 22).`);
+    this.notify('department', 'rectification-failed', `Rectification ${r.id} failed (${why}); disbursement is suspended (Art. 22).`);
   }
 
   /** Art. 22: accepted rectification → funds unfrozen, once no failed rectification remains. */
@@ -451,9 +508,9 @@ export class ChangeContext {
   }
 
   /** Termination, withdrawal and decommissioning: unspent money cancelled, deadlines cancelled. */
-  end(stage: 'terminated' | 'decommissioned', reason: string): void {
+  end(stage: 'terminated' | 'decommissioned' | 'withdrawn', reason: string): void {
     this.state.stage = stage;
-    this.cancelUnspent(stage === 'terminated' ? 'termination' : 'decommission');
+    this.cancelUnspent(stage === 'terminated' ? 'termination' : stage === 'withdrawn' ? 'withdrawal' : 'decommission');
     for (const d of openDeadlines(this.state)) this.closeDeadline(d, 'cancelled');
     for (const r of this.state.rectifications) if (r.status !== 'accepted') r.status = 'closed';
     for (const c of this.state.changeRequests) if (c.status === 'pending') c.status = 'closed';

@@ -3,7 +3,7 @@
  * activity with the working-day calendar), book fund movements, notify, and append audit entries.
  * All plain data; the workflow executes them through activities.
  */
-import type { Actor, Bucket, DeadlineKind, DeadlineRule, Duration, FundType, MovementKind, Role } from './types.ts';
+import type { Actor, Bucket, DeadlineKind, DeadlineRule, Duration, FundType, MovementKind, Role, RuleBasis } from './types.ts';
 
 /** The actor of automatic consequences (deadline expiries, automatic orders). */
 export const SYSTEM_ACTOR: Actor = { keyId: 'system', role: 'bdb', name: 'system (deadline)' };
@@ -72,6 +72,8 @@ export interface NotifyEffect {
   detail: string;
   dueAt: string | null;
   at: string;
+  /** The text's own rule (`measures`) or a policy setting (`policy`), shown in the inbox; absent: `measures`. */
+  basis?: RuleBasis;
 }
 
 export type Effect =

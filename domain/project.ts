@@ -17,7 +17,7 @@ import { SYSTEM_ACTOR, type DeadlineEvent, type DeadlineStart, type Effect } fro
 import { issuesOf } from './validation.ts';
 import { Rejection } from './errors.ts';
 import { HANDLERS, expire, remind } from './rules.ts';
-import { cloneState, initialState, STATE_SCHEMA, type MeasuresReading, type ProjectState } from './state.ts';
+import { cloneState, initialState, normalizeState, STATE_SCHEMA, type MeasuresReading, type ProjectState } from './state.ts';
 import { TERMINAL_STAGES, ROLES, type Actor, type PendingAction, type ProjectInput, type ProjectReadModel, type ProjectView } from './types.ts';
 import { pendingActions, projectView, readModel } from './view.ts';
 
@@ -57,7 +57,7 @@ export class Project {
   /** A project from its state (continue-as-new). */
   static restore(state: ProjectState): Project {
     if (state?.schema !== STATE_SCHEMA) throw new Error(`unknown project state schema ${String(state?.schema)}`);
-    return new Project(state);
+    return new Project(normalizeState(state));
   }
 
   /** The whole committed state, plain JSON (do not mutate; pass it to continue-as-new). */

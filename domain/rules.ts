@@ -7,16 +7,18 @@
 import { TECHNICAL_REVIEW_ITEMS, type CommandName, type CommandPayloads } from './commands.ts';
 import type { ChangeContext } from './context.ts';
 import { quarterStart } from './dates.ts';
+import { SYSTEM_ACTOR } from './effects.ts';
 import { Rejection } from './errors.ts';
 import { deadlineRescheduling } from './rescheduling.ts';
 import type { DeadlineRecord } from './state.ts';
-import { latestEvaluation, omAllocatedForYear, openDeadline, openDeadlines, unfundedBudgetIncrease } from './view.ts';
+import { latestEvaluation, omAllocatedForYear, openDeadline, openDeadlines, sharingNoncompliant, unfundedBudgetIncrease } from './view.ts';
 import {
   CHANGE_KINDS,
   FUND_TYPES,
   INCIDENT_SEVERITIES,
   RECTIFICATION_REASONS,
   SHARING_TYPES,
+  type RectificationReason,
   type Stage,
   type TechnicalReviewChecklist,
 } from './types.ts';
@@ -34,6 +36,16 @@ const CATALOG_STAGES: Stage[] = ['construction', 'joint_acceptance', 'completion
 const SECURITY_STAGES: Stage[] = ['contracting', ...CATALOG_STAGES];
 /** Art. 17: change requests while the project is being built. */
 const CHANGE_STAGES: Stage[] = ['contracting', 'construction'];
+/** Art. 21 as written: the completion report may be filed once the completion acceptance passed. */
+const COMPLETION_REPORT_STAGES: Stage[] = ['construction', 'joint_acceptance', 'completion_filing'];
+
+/** Art. 22: the ladder termination needs, named in the refusal. */
+const ART22_LADDER =
+  'Art. 22: termination only from suspension — rectification order with a deadline → not rectified by the deadline (拒不整改) or response rejected (整改后仍不符合) → disbursement suspended (暂停拨付) → termination';
+
+/** Art. 9: the refusal of O&M money to a project that does not share data. */
+const sharingRefusal = (what: string) =>
+  refuse('sharing_noncompliant', `Art. 9: the project does not share data as required (latest evaluation or an open sharing-noncompliance rectification); no O&M ${what}.`);
 
 type Handler<K extends CommandName> = (ctx: ChangeContext, payload: CommandPayloads[K]) => void;
 
@@ -91,6 +103,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.decision('establishment', payload.decision, payload.opinion);
     if (payload.decision === 'approve') {
       ctx.state.approvalNo = payload.approvalNo;
+      ctx.state.approvedOn = ctx.today; // Art. 9: contracts signed before this date are 未批先建
       ctx.state.stage = 'budgeting'; // Art. 10: finance budgets approved projects
       ctx.notify('finance', 'budget', `Project established (${payload.approvalNo}): construction budget awaited.`);
     } else {
@@ -113,6 +126,11 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       }
       ctx.requireStage('operating');
     }
+    // Art. 21 as written: for a project whose completion report is unfiled past its deadline, finance
+    // puts no further construction or O&M money in the budget.
+    if (ctx.asWritten && state.completionReportOverdue) {
+      throw refuse('completion_report_missing', 'Art. 21: the completion report is overdue; no further construction or O&M money is budgeted until it is filed.');
+    }
     // Art. 12: city-county co-built projects split every allocation into the two shares.
     if (payload.cityShareFen + payload.countyShareFen !== payload.amountFen) {
       throw refuse('share_mismatch', 'Art. 12: cityShareFen + countyShareFen must equal amountFen.');
@@ -127,7 +145,8 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     }
     if (payload.fundType === 'om') {
       // Art. 9: a project that does not share data gets no O&M funds.
-      if (latestEvaluation(state)?.sharingCompliant === false) {
+      if (ctx.asWritten ? sharingNoncompliant(state) : latestEvaluation(state)?.sharingCompliant === false) {
+        if (ctx.asWritten) throw sharingRefusal('budget');
         throw refuse('sharing_noncompliant', 'Art. 9: the latest evaluation found the project not sharing data; no O&M funds.');
       }
       // Art. 21: O&M costs are budgeted after the BDB reviewed them, every year.
@@ -253,6 +272,18 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       filingDeadlineId: d.id,
     });
     if (filed) ctx.closeDeadline(d, 'met'); // filed together with the record
+    if (ctx.asWritten && state.approvedOn && payload.signedOn < state.approvedOn) {
+      // Art. 9: 不得未批先建 — a contract signed before the establishment approval is recorded as a
+      // violation, the BDB and the approval bureau are notified; an order only per policy switch.
+      const detail = `Contract ${payload.contractNo} was signed ${payload.signedOn}, before the establishment approval of ${state.approvedOn} (未批先建).`;
+      ctx.violation('unapproved-construction', 'Art. 9', detail);
+      ctx.notify('bdb', 'unapproved-construction', detail);
+      ctx.notify('approval', 'unapproved-construction', detail);
+      if (ctx.switches.unapprovedConstructionRectification) {
+        const r = ctx.issueRectification({ reason: 'unapproved-construction', description: `${detail} (Art. 9)`, dueOn: null, issuer: SYSTEM_ACTOR, automatic: true });
+        ctx.audit('rectification-order', { rectificationId: r.id, reason: r.reason, automatic: true }, SYSTEM_ACTOR);
+      }
+    }
     ctx.notify('bdb', filed ? 'contract-filing' : 'contract', `Contract ${payload.contractNo} with ${payload.contractor} signed ${payload.signedOn}.`);
     // Art. 13-14: the first signed contract starts construction.
     if (state.stage === 'contracting') ctx.enterConstruction(state.plannedCompletionDate);
@@ -288,7 +319,11 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   disbursement(ctx, payload) {
     const balance = ctx.state.funds[payload.fundType];
     // Art. 22: no disbursement while funds are suspended.
-    if (ctx.state.funds.suspended) throw new Rejection(409, 'funds_suspended', 'Art. 22: funds are suspended until the rectification is accepted.');
+    if (ctx.state.funds.suspended) {
+      throw new Rejection(409, 'funds_suspended', 'Art. 22: disbursement of construction and O&M money is suspended (暂停拨付) until the rectification is accepted.');
+    }
+    // Art. 9 as written: a project not sharing data as required gets no O&M money disbursed (不再拨付).
+    if (ctx.asWritten && payload.fundType === 'om' && sharingNoncompliant(ctx.state)) throw sharingRefusal('disbursement');
     // Money rules: only available money is disbursed.
     if (payload.amountFen > balance.availableFen) {
       throw refuse('insufficient_funds', `Only ${balance.availableFen} fen of ${payload.fundType} money are available.`, { availableFen: balance.availableFen });
@@ -363,10 +398,13 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   rectificationResponse(ctx, payload) {
     const r = ctx.state.rectifications.find((x) => x.id === payload.rid);
     if (!r) throw notFound(`rectification order ${payload.rid}`);
-    // Art. 22: the department responds; the issuer then accepts or rejects.
-    if (r.status !== 'awaiting-response') throw ctx.invalidTransition(`Rectification ${r.id} is ${r.status}.`);
+    // Art. 22: the department responds; the issuer then accepts or rejects. As written, a failed
+    // order (disbursement suspended) may still be rectified later: the issuer accepts it and lifts the
+    // suspension.
+    const late = ctx.asWritten && r.status === 'failed' && !r.responses.some((x) => x.review === null);
+    if (r.status !== 'awaiting-response' && !late) throw ctx.invalidTransition(`Rectification ${r.id} is ${r.status}.`);
     r.responses.push({ description: payload.description, evidenceRef: payload.evidenceRef, at: ctx.now, by: ctx.actor.name, review: null });
-    r.status = 'awaiting-review';
+    if (!late) r.status = 'awaiting-review';
     ctx.notify(r.issuedByRole, 'rectification-review', `Rectification ${r.id} answered: review it.`);
   },
 
@@ -415,7 +453,9 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   termination(ctx, payload) {
-    // Art. 22: the BDB terminates the project (any active stage); unspent money is cancelled.
+    // Art. 22: 暂停拨付…直至终止项目 — as written the BDB terminates only a project whose disbursement
+    // is suspended (legacy: any active stage); unspent money is cancelled.
+    if (ctx.asWritten && !ctx.state.funds.suspended) throw ctx.invalidTransition(`${ART22_LADDER}; disbursement is not suspended.`);
     ctx.decision('termination', 'terminate', payload.reason);
     ctx.end('terminated', payload.reason);
   },
@@ -424,7 +464,8 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     // The department may withdraw before construction only (brief).
     ctx.requireStage(...BEFORE_CONSTRUCTION);
     ctx.decision('withdrawal', 'withdraw', payload.reason);
-    ctx.end('terminated', payload.reason);
+    // As written the withdrawal ends in its own stage; termination is Art. 22's sanction only.
+    ctx.end(ctx.asWritten ? 'withdrawn' : 'terminated', payload.reason);
     ctx.notify('bdb', 'withdrawal', `The department withdrew the project: ${payload.reason}`);
   },
 
@@ -447,16 +488,23 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.requireStage('construction');
     if (payload.completedOn > ctx.today) throw refuse('completed_in_future', 'completedOn lies in the future.');
     state.acceptance.preliminary = { reportRef: payload.reportRef, completedOn: payload.completedOn, at: ctx.now, by: ctx.actor.name };
-    state.acceptance.technical = null;
-    state.acceptance.completion = null;
+    if (!ctx.asWritten || ctx.switches.failedAcceptanceClearsOtherPass) {
+      state.acceptance.technical = null;
+      state.acceptance.completion = null;
+    } else {
+      // Art. 18 as written: a pass that stood through a failed acceptance is kept (policy switch
+      // failedAcceptanceClearsOtherPass off); only what did not pass is repeated.
+      if (state.acceptance.technical?.decision !== 'pass') state.acceptance.technical = null;
+      if (state.acceptance.completion?.decision !== 'pass') state.acceptance.completion = null;
+    }
     // Art. 22: preliminary acceptance meets the acceptance-delay deadline.
     for (const d of openDeadlines(state, 'acceptance-delay')) ctx.closeDeadline(d, 'met');
     // Art. 16: progress reports are due during construction only.
     for (const d of openDeadlines(state, 'progress-report')) ctx.closeDeadline(d, 'cancelled');
     state.stage = 'joint_acceptance';
     ctx.decision('preliminary-acceptance', 'completed', payload.reportRef);
-    ctx.notify('bdb', 'technical-acceptance', 'Preliminary acceptance done: technical acceptance awaited.');
-    ctx.notify('approval', 'completion-acceptance', 'Preliminary acceptance done: completion acceptance awaited.');
+    if (state.acceptance.technical === null) ctx.notify('bdb', 'technical-acceptance', 'Preliminary acceptance done: technical acceptance awaited.');
+    if (state.acceptance.completion === null) ctx.notify('approval', 'completion-acceptance', 'Preliminary acceptance done: completion acceptance awaited.');
   },
 
   technicalAcceptance(ctx, payload) {
@@ -465,8 +513,8 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     if (state.acceptance.technical?.decision === 'pass') throw ctx.invalidTransition('Technical acceptance has passed already.');
     const mlpsLevel = payload.mlpsLevel ?? null;
     if (payload.decision === 'pass') {
-      // Art. 19: the resource catalogue must be registered on the sharing platform.
-      if (state.catalogEntries.length === 0) throw refuse('catalog_missing', 'Art. 19: no resource catalogue entries are registered.');
+      // Legacy reading: the catalogue was checked at the BDB's technical acceptance (as written: at 竣工验收).
+      if (!ctx.asWritten && state.catalogEntries.length === 0) throw refuse('catalog_missing', 'Art. 19: no resource catalogue entries are registered.');
       // Art. 20, 28: security & 自主可控, 等级保护 level and cryptography assessment are verified.
       if (!payload.securityControllable || !payload.cryptoAssessmentPassed || mlpsLevel === null) {
         throw refuse('security_verification_failed', 'Art. 20, 28: a pass needs securityControllable, a passed cryptography assessment and an mlpsLevel.');
@@ -492,15 +540,31 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     // Art. 18: the approval bureau's completion acceptance (竣工验收), in any order with the BDB's.
     ctx.requireStage('joint_acceptance');
     if (state.acceptance.completion?.decision === 'pass') throw ctx.invalidTransition('Completion acceptance has passed already.');
+    // Art. 19: registering the resource catalogue on the sharing platform is part of 竣工验收.
+    if (ctx.asWritten && payload.decision === 'pass' && state.catalogEntries.length === 0) {
+      throw refuse('catalog_missing', 'Art. 19: the resource catalogue is part of completion acceptance (竣工验收); no entries are registered on the sharing platform.');
+    }
     state.acceptance.completion = { decision: payload.decision, opinion: payload.opinion, at: ctx.now, by: ctx.actor.name };
     ctx.decision('completion-acceptance', payload.decision, payload.opinion);
     if (payload.decision === 'fail') ctx.returnToConstruction('completion', payload.opinion);
-    else if (state.acceptance.technical?.decision === 'pass') ctx.completeJointAcceptance();
+    else {
+      // Art. 21 as written: the 7 working days run from the completion acceptance (竣工验收).
+      if (ctx.asWritten) ctx.startCompletionReportDeadline();
+      if (state.acceptance.technical?.decision === 'pass') ctx.completeJointAcceptance();
+    }
   },
 
   completionReport(ctx, payload) {
     const state = ctx.state;
-    ctx.requireStage('completion_filing');
+    if (ctx.asWritten) {
+      // Art. 21: the report of the completion acceptance (竣工验收报告) is filed once that passed,
+      // while the BDB's technical acceptance may still be pending or repeated.
+      ctx.requireStage(...COMPLETION_REPORT_STAGES);
+      if (state.acceptance.completion?.decision !== 'pass') throw ctx.invalidTransition('Art. 21: the completion report follows a passed completion acceptance (竣工验收).');
+      if (state.completionReport !== null) throw alreadyExists('The completion report');
+    } else {
+      ctx.requireStage('completion_filing');
+    }
     const late = state.completionReportOverdue;
     ctx.closeDeadline(openDeadline(state, 'completion-report'), 'met');
     state.completionReport = { reportRef: payload.reportRef, filedAt: ctx.now, filedBy: ctx.actor.name, late };
@@ -510,11 +574,15 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       state.completionReportOverdue = false;
       ctx.releaseFreeze('completion-report');
     }
-    state.stage = 'operating';
-    state.operatingSince = ctx.today;
-    ctx.ensureAnnualEvaluationDeadline(); // Art. 23
     ctx.notify('bdb', 'completion-report', `Completion report filed${late ? ' late' : ''}.`);
-    ctx.notify('finance', 'operating', 'The project is in operation: O&M budgets after BDB review (Art. 21).');
+    if (!ctx.asWritten) {
+      state.stage = 'operating';
+      state.operatingSince = ctx.today;
+      ctx.ensureAnnualEvaluationDeadline(); // Art. 23
+      ctx.notify('finance', 'operating', 'The project is in operation: O&M budgets after BDB review (Art. 21).');
+    } else if (state.stage === 'completion_filing') {
+      ctx.enterOperating(); // Art. 18, 21: both acceptances passed and the report is filed
+    }
   },
 
   omReview(ctx, payload) {
@@ -582,6 +650,46 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.end('decommissioned', payload.reason);
   },
 
+  acceptanceDelayReason(ctx, payload) {
+    const state = ctx.state;
+    // Art. 22: only a delay of acceptance *without good reason* (无合理原因) is a ground; the
+    // department may state its reason while the project is in construction.
+    ctx.requireStage('construction');
+    if (state.acceptanceDelayReasons.some((x) => x.status === 'pending')) throw ctx.invalidTransition('A stated reason awaits the BDB decision.');
+    const id = `adr-${state.acceptanceDelayReasons.length + 1}`;
+    state.acceptanceDelayReasons.push({ id, reason: payload.reason, statedAt: ctx.now, statedBy: ctx.actor.name, status: 'pending', opinion: null, decidedAt: null, decidedBy: null });
+    ctx.notify('bdb', 'acceptance-delay-reason', `The department states a reason for the delayed acceptance (${id}): ${payload.reason}`);
+  },
+
+  acceptanceDelayReasonDecision(ctx, payload) {
+    const state = ctx.state;
+    // Art. 22: the BDB judges whether the reason is good: accepted → no rectification order for the
+    // delay; rejected → the BDB may order rectification (a person decides).
+    const r = state.acceptanceDelayReasons.find((x) => x.status === 'pending');
+    if (!r) throw ctx.invalidTransition('No stated acceptance-delay reason awaits a decision.');
+    r.status = payload.decision === 'accept' ? 'accepted' : 'rejected';
+    r.opinion = payload.opinion;
+    r.decidedAt = ctx.now;
+    r.decidedBy = ctx.actor.name;
+    ctx.decision('acceptance-delay-reason-decision', payload.decision, payload.opinion);
+    if (r.status === 'accepted') {
+      ctx.notify('department', 'acceptance-delay-reason-accepted', `Reason ${r.id} for the delayed acceptance accepted: no rectification order for the delay (Art. 22).`);
+    } else {
+      ctx.notify('department', 'acceptance-delay-reason-rejected', `Reason ${r.id} for the delayed acceptance rejected: ${payload.opinion}`);
+      ctx.notify('bdb', 'acceptance-delay-reason-rejected', `Reason ${r.id} rejected: the BDB may order rectification (Art. 22).`);
+    }
+  },
+
+  accountabilityReferral(ctx, payload) {
+    const state = ctx.state;
+    // Art. 22: 对造成项目建设资金严重损失的，依法依规追究相关人员责任 — the BDB records the referral
+    // and its reference; the proceedings themselves are outside the system.
+    const id = `acc-${state.accountabilityReferrals.length + 1}`;
+    state.accountabilityReferrals.push({ id, reference: payload.reference, description: payload.description, recordedAt: ctx.now, recordedBy: ctx.actor.name });
+    ctx.decision('accountability-referral', payload.reference, payload.description);
+    ctx.notify('department', 'accountability-referral', `Accountability referral ${id} (${payload.reference}) recorded (Art. 22).`);
+  },
+
   deadlineRescheduling, // shared/DOMAIN.md "Working days": domain/rescheduling.ts
 };
 
@@ -594,29 +702,29 @@ function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[])
 
 // --- deadline consequences ------------------------------------------------------------------------
 
-/** The reminder of a deadline (`remindAt` reached). */
+/** The reminder of a deadline (`remindAt` reached): reminders are policy (shared/DOMAIN.md), so `basis: 'policy'`. */
 export function remind(ctx: ChangeContext, d: DeadlineRecord): void {
   d.reminded = true;
   ctx.audit('deadline-reminder', { deadlineId: d.id, kind: d.kind, ref: d.ref });
   const due = d.dueAt;
   switch (d.kind) {
     case 'contract-filing': // Art. 15
-      ctx.notify('department', 'contract-filing-reminder', `File contract ${d.ref} with the BDB.`, due);
+      ctx.notify('department', 'contract-filing-reminder', `File contract ${d.ref} with the BDB.`, due, 'policy');
       break;
     case 'progress-report': // Art. 16
-      ctx.notify('department', 'progress-report-reminder', `Progress report ${d.ref} is due.`, due);
+      ctx.notify('department', 'progress-report-reminder', `Progress report ${d.ref} is due.`, due, 'policy');
       break;
     case 'acceptance-delay': // Art. 22
-      ctx.notify('department', 'acceptance-delay-reminder', 'Preliminary acceptance is due.', due);
+      ctx.notify('department', 'acceptance-delay-reminder', 'Preliminary acceptance is due.', due, 'policy');
       break;
     case 'completion-report': // Art. 21
-      ctx.notify('department', 'completion-report-reminder', 'The completion report is due.', due);
+      ctx.notify('department', 'completion-report-reminder', 'The completion report is due.', due, 'policy');
       break;
     case 'rectification': // Art. 22
-      ctx.notify('department', 'rectification-reminder', `Rectification ${d.ref} is due.`, due);
+      ctx.notify('department', 'rectification-reminder', `Rectification ${d.ref} is due.`, due, 'policy');
       break;
     case 'annual-evaluation': // Art. 23: the BDB evaluates
-      ctx.notify('bdb', 'annual-evaluation-reminder', `The evaluation of ${d.ref} is due.`, due);
+      ctx.notify('bdb', 'annual-evaluation-reminder', `The evaluation of ${d.ref} is due.`, due, 'policy');
       break;
     case 'publicity':
       break;
@@ -639,12 +747,22 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
         a.status = 'awaiting-objection';
         ctx.notify('bdb', 'publicity-objection-resolution', `Publicity of ${a.id} ended with an open objection: resolve it.`);
       } else {
-        ctx.publish(a);
+        ctx.publish(a, 'policy'); // the notice period is policy (Art. 11 names none)
       }
       return;
     }
     case 'contract-filing': {
       ctx.closeDeadline(d, 'missed');
+      if (ctx.asWritten) {
+        // Art. 15: the 5 working days are the text's: violation recorded, BDB (and department)
+        // notified. An automatic late-filing order only per policy switch lateFilingRectification.
+        ctx.violation('late-filing', 'Art. 15', `Contract ${d.ref} not filed with the BDB within 5 working days of signing.`);
+        ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
+        ctx.notify('bdb', 'late-filing', `Contract ${d.ref} was not filed in time (Art. 15).`);
+        ctx.notify('department', 'late-filing', `Contract ${d.ref} was not filed in time (Art. 15).`);
+        if (ctx.switches.lateFilingRectification) automaticOrder(ctx, 'late-filing', `File contract ${d.ref} (Art. 15).`);
+        return;
+      }
       // Art. 15: missing the filing deadline: violation, BDB and department notified, automatic
       // late-filing rectification order.
       ctx.violation('late-filing', 'Art. 15', `Contract ${d.ref} not filed within the filing period.`);
@@ -657,6 +775,18 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
     }
     case 'progress-report': {
       ctx.closeDeadline(d, 'missed');
+      if (ctx.asWritten) {
+        // Art. 16 asks for periodic 对照分析 without a period: the quarter and the due days are policy,
+        // so the violation is `policy`; BDB and department notified. An automatic missing-report
+        // order only per policy switch missingReportRectification.
+        ctx.violation('missing-report', 'Art. 16', `Progress report ${d.ref} missing.`, 'policy');
+        ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
+        ctx.notify('bdb', 'missing-report', `Progress report ${d.ref} is overdue (Art. 16).`, null, 'policy');
+        ctx.notify('department', 'missing-report', `Progress report ${d.ref} is overdue (Art. 16).`, null, 'policy');
+        if (ctx.switches.missingReportRectification) automaticOrder(ctx, 'missing-report', `Submit progress report ${d.ref} (Art. 16).`);
+        ctx.ensureProgressDeadline();
+        return;
+      }
       // Art. 16: a missing progress report: reminder, then rectification.
       ctx.violation('missing-report', 'Art. 16', `Progress report ${d.ref} missing.`);
       ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
@@ -668,6 +798,22 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
     }
     case 'acceptance-delay': {
       ctx.closeDeadline(d, 'missed');
+      if (ctx.asWritten) {
+        ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind });
+        // Art. 22: only a delay without good reason is a ground; a reason the BDB accepted excuses it.
+        const excused = state.acceptanceDelayReasons.at(-1)?.status === 'accepted';
+        if (excused) {
+          ctx.notify('bdb', 'acceptance-delay-excused', 'The acceptance period passed; the delay has an accepted reason (Art. 22).', null, 'policy');
+          return;
+        }
+        // The 90 days are policy: violation (`policy`) + BDB notified; the BDB decides on an order
+        // (automatic only per policy switch acceptanceDelayRectification).
+        ctx.violation('acceptance-delay', 'Art. 22', `No preliminary acceptance within the period after the planned completion date ${state.plannedCompletionDate}.`, 'policy');
+        ctx.notify('bdb', 'acceptance-delay', `No acceptance within the period after the planned completion date ${state.plannedCompletionDate}: decide on a rectification order (Art. 22).`, null, 'policy');
+        ctx.notify('department', 'acceptance-delay', 'The acceptance is delayed: state a reason or carry out the acceptance (Art. 22).', null, 'policy');
+        if (ctx.switches.acceptanceDelayRectification) automaticOrder(ctx, 'acceptance-delay', 'Carry out the acceptance (Art. 22).');
+        return;
+      }
       // Art. 22: acceptance delayed without reason → automatic rectification order.
       ctx.violation('acceptance-delay', 'Art. 22', `No preliminary acceptance within the period after the planned completion date ${state.plannedCompletionDate}.`);
       ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind });
@@ -682,6 +828,18 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
       ctx.violation('late-completion-report', 'Art. 21', 'Completion report not filed within the period after completion acceptance.');
       ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind });
       state.completionReportOverdue = true;
+      if (ctx.asWritten) {
+        // Art. 21: unfiled → finance budgets no further construction or O&M money (budget refuses);
+        // freezing undisbursed construction money is policy (switch completionReportFreeze).
+        ctx.notify('department', 'completion-report-overdue', 'The completion report is overdue: no further construction or O&M money is budgeted (Art. 21).');
+        ctx.notify('bdb', 'completion-report-overdue', 'The completion report is overdue (Art. 21).');
+        ctx.notify('finance', 'completion-report-overdue', 'Completion report overdue: no further construction or O&M allocations (Art. 21).');
+        if (ctx.switches.completionReportFreeze) {
+          ctx.enforceFreezes('construction');
+          ctx.notify('finance', 'completion-report-freeze', 'Undisbursed construction money frozen until the report is filed (policy).', null, 'policy');
+        }
+        return;
+      }
       ctx.enforceFreezes('construction');
       ctx.notify('department', 'completion-report-overdue', 'The completion report is overdue: construction funds frozen.');
       ctx.notify('bdb', 'completion-report-overdue', 'The completion report is overdue.');
@@ -698,11 +856,17 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
     }
     case 'annual-evaluation': {
       ctx.closeDeadline(d, 'missed');
-      // Art. 23: the BDB's own evaluation is late: reminder to the BDB only.
+      // Art. 23: the BDB's own evaluation is late: reminder to the BDB only (the due date is policy).
       ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
-      ctx.notify('bdb', 'annual-evaluation-overdue', `The evaluation of ${d.ref} is overdue.`);
+      ctx.notify('bdb', 'annual-evaluation-overdue', `The evaluation of ${d.ref} is overdue.`, null, 'policy');
       ctx.ensureAnnualEvaluationDeadline();
       return;
     }
   }
+}
+
+/** A rectification order a policy switch issues by itself (Art. 22 orders; `automatic`, basis policy). */
+function automaticOrder(ctx: ChangeContext, reason: RectificationReason, description: string): void {
+  const r = ctx.issueRectification({ reason, description, dueOn: null, issuer: ctx.actor, automatic: true });
+  ctx.audit('rectification-order', { rectificationId: r.id, reason: r.reason, automatic: true });
 }

@@ -59,6 +59,8 @@ export interface ProjectState extends ProjectRecords {
   plannedCompletionDate: string;
   documents: ApplicationDocuments;
   approvalNo: string | null;
+  /** Art. 9: the Asia/Shanghai date of the establishment approval (absent in states from before it was kept). */
+  approvedOn?: string | null;
   /** Set once `start()` returned the application's effects. */
   started: boolean;
   /** The Asia/Shanghai year `yearEnded()` last reported (continue-as-new at year boundaries). */
@@ -102,6 +104,13 @@ const noFreezes = (): Record<FreezeReason, number> => ({ suspension: 0, 'complet
 /** JSON deep copy: the state is plain data (structuredClone is not available in the sandbox). */
 export const cloneState = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
+/** Fills the records added since a state was carried over (continue-as-new from older code). */
+export function normalizeState(state: ProjectState): ProjectState {
+  state.acceptanceDelayReasons ??= [];
+  state.accountabilityReferrals ??= [];
+  return state;
+}
+
 export function initialState(input: ProjectInput, measures: MeasuresReading = 'as-written'): ProjectState {
   const copy = cloneState(input);
   return {
@@ -114,6 +123,7 @@ export function initialState(input: ProjectInput, measures: MeasuresReading = 'a
     plannedCompletionDate: copy.plannedCompletionDate,
     documents: { ...copy.documents },
     approvalNo: null,
+    approvedOn: null,
     started: false,
     runYear: Number(shanghaiDate(copy.createdAt).slice(0, 4)),
     seq: { event: 0, movement: 0, deadline: 0, allocation: 0, objection: 0, changeRequest: 0, rectification: 0, incident: 0, drill: 0 },
@@ -137,6 +147,8 @@ export function initialState(input: ProjectInput, measures: MeasuresReading = 'a
     incidents: [],
     drills: [],
     violations: [],
+    acceptanceDelayReasons: [],
+    accountabilityReferrals: [],
     decisions: [{ action: 'application', role: copy.createdBy.role, by: copy.createdBy.name, at: copy.createdAt }],
   };
 }

@@ -32,12 +32,21 @@ export const STAGES = [
   'operating',
   'decommissioned',
   'rejected',
+  'withdrawn',
   'terminated',
 ] as const;
 export type Stage = (typeof STAGES)[number];
 /** The BDB has the application on creation: Art. 7 technical review comes first. */
 export const INITIAL_STAGE: Stage = 'technical_review';
-export const TERMINAL_STAGES: ReadonlySet<Stage> = new Set(['decommissioned', 'rejected', 'terminated']);
+/** `withdrawn`: the department withdrew before construction (as-written; legacy runs ended `terminated`). */
+export const TERMINAL_STAGES: ReadonlySet<Stage> = new Set(['decommissioned', 'rejected', 'withdrawn', 'terminated']);
+
+/**
+ * Where a rule comes from (shared/DOMAIN.md "Two kinds of rule"): `measures` — the text of
+ * 晋市政办〔2019〕44号 says it; `policy` — a setting of the jurisdiction's policy fills in what the text
+ * leaves open (a period, a reminder, an automatic sanction). Shown on violations and notifications.
+ */
+export type RuleBasis = 'measures' | 'policy';
 
 /** Art. 10-12: the two kinds of money a project receives. */
 export const FUND_TYPES = ['construction', 'om'] as const;
@@ -108,17 +117,61 @@ export interface PolicyDeadlines {
   annualEvaluation: { dueMonthDay: string; reminder: Duration | null };
 }
 
-/** The deadline settings a project pinned when it started (Art. 30). */
+/**
+ * Consequences the text does not name (shared/DOMAIN.md "Two kinds of rule"): each is a policy switch,
+ * off by default — the system records the violation and notifies the BDB, a person decides.
+ */
+export interface PolicySwitches {
+  /** Art. 15: an automatic `late-filing` rectification order when a contract is not filed in time. */
+  lateFilingRectification: boolean;
+  /** Art. 16: an automatic `missing-report` rectification order when a progress report is missed. */
+  missingReportRectification: boolean;
+  /** Art. 21: freeze undisbursed construction money while the completion report is overdue. */
+  completionReportFreeze: boolean;
+  /** Art. 18: a failed technical or completion acceptance also wipes the other side's pass. */
+  failedAcceptanceClearsOtherPass: boolean;
+  /** Art. 9: an automatic `unapproved-construction` order for a contract signed before approval. */
+  unapprovedConstructionRectification: boolean;
+  /** Art. 22: an automatic `acceptance-delay` order when the acceptance-delay period passes unexcused. */
+  acceptanceDelayRectification: boolean;
+}
+
+export const POLICY_SWITCHES = [
+  'lateFilingRectification',
+  'missingReportRectification',
+  'completionReportFreeze',
+  'failedAcceptanceClearsOtherPass',
+  'unapprovedConstructionRectification',
+  'acceptanceDelayRectification',
+] as const satisfies readonly (keyof PolicySwitches)[];
+
+/** Every switch off: record + notify, a person decides. */
+export const DEFAULT_POLICY_SWITCHES: PolicySwitches = {
+  lateFilingRectification: false,
+  missingReportRectification: false,
+  completionReportFreeze: false,
+  failedAcceptanceClearsOtherPass: false,
+  unapprovedConstructionRectification: false,
+  acceptanceDelayRectification: false,
+};
+
+/** The deadline settings and switches a project pinned when it started (Art. 30). */
 export interface Policy {
   jurisdiction: string;
   version: number;
   deadlines: PolicyDeadlines;
+  /** Absent in policies stored (and projects started) before the switches existed: the defaults. */
+  switches?: Partial<PolicySwitches>;
 }
 
-/** The reference to the pinned policy shown in the ProjectView (shared/API.md). */
+/** A policy's switches, each missing one at its default (off). */
+export const policySwitches = (policy: Pick<Policy, 'switches'>): PolicySwitches => ({ ...DEFAULT_POLICY_SWITCHES, ...(policy.switches ?? {}) });
+
+/** The reference to the pinned policy shown in the ProjectView (shared/API.md), with its switches. */
 export interface PolicyRef {
   jurisdiction: string;
   version: number;
+  switches: PolicySwitches;
 }
 
 const workingDays = (amount: number): Duration => ({ unit: 'workingDays', amount });
@@ -137,6 +190,7 @@ export const DEFAULT_CITY_POLICY: Policy = {
     rectification: { duration: workingDays(20), reminder: workingDays(3) },
     annualEvaluation: { dueMonthDay: '03-31', reminder: calendarDays(10) },
   },
+  switches: { ...DEFAULT_POLICY_SWITCHES },
 };
 
 /** Everything the workflow is started with; the API builds it from a validated request. */
@@ -236,6 +290,8 @@ export interface Violation {
   article: string;
   at: string;
   detail: string;
+  /** Whether the rule that found it is the text's own or a policy setting (absent before: `measures`). */
+  basis: RuleBasis;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -450,6 +506,27 @@ export interface DrillRecord {
   recordedBy: string;
 }
 
+/** Art. 22: the department's reason for a delayed acceptance (无合理原因 is the ground), and the BDB's decision. */
+export interface AcceptanceDelayReasonRecord {
+  id: string;
+  reason: string;
+  statedAt: string;
+  statedBy: string;
+  status: 'pending' | 'accepted' | 'rejected';
+  opinion: string | null;
+  decidedAt: string | null;
+  decidedBy: string | null;
+}
+
+/** Art. 22: a referral for accountability (追究责任) after a serious loss of construction funds. */
+export interface AccountabilityReferralRecord {
+  id: string;
+  reference: string;
+  description: string;
+  recordedAt: string;
+  recordedBy: string;
+}
+
 /** The records a project accumulates, kept in the state and shown as they are in the ProjectView. */
 export interface ProjectRecords {
   technicalReviews: TechnicalReviewRecord[];
@@ -466,6 +543,8 @@ export interface ProjectRecords {
   drills: DrillRecord[];
   violations: Violation[];
   decisions: Decision[];
+  acceptanceDelayReasons: AcceptanceDelayReasonRecord[];
+  accountabilityReferrals: AccountabilityReferralRecord[];
 }
 
 /** shared/API.md "ProjectView": the answer to GET /v1/projects/:id and to every command. */

@@ -7,6 +7,7 @@ import { shanghaiDate, shanghaiStartOfDay, isBefore } from './dates.ts';
 import { cloneState, type DeadlineRecord, type ProjectState } from './state.ts';
 import {
   TERMINAL_STAGES,
+  policySwitches,
   type DeadlineKind,
   type DeadlineView,
   type PendingAction,
@@ -33,6 +34,14 @@ export const latestEvaluation = (state: ProjectState) =>
     (latest, e) => (latest === undefined || e.year > latest.year ? e : latest),
     undefined,
   );
+
+/**
+ * Art. 9 (as written): the project does not share data as required — its latest evaluation found it
+ * not sharing, or a `sharing-noncompliance` rectification is still open (not accepted or closed).
+ */
+export const sharingNoncompliant = (state: ProjectState): boolean =>
+  latestEvaluation(state)?.sharingCompliant === false ||
+  state.rectifications.some((r) => r.reason === 'sharing-noncompliance' && r.status !== 'accepted' && r.status !== 'closed');
 
 /** Art. 21: O&M money allocated for a year (cancelled allocations do not count). */
 export const omAllocatedForYear = (state: ProjectState, year: number): number =>
@@ -101,7 +110,8 @@ export function pendingActions(state: ProjectState): PendingAction[] {
   if ((state.stage === 'contracting' || state.stage === 'construction') && unfundedBudgetIncrease(state) > 0) {
     add('finance', 'budget', { ref: 'budget-increase' }); // Art. 17: approved increases need an allocation
   }
-  if (state.stage === 'operating' && latestEvaluation(state)?.sharingCompliant !== false) {
+  const noncompliant = state.measures === 'as-written' ? sharingNoncompliant(state) : latestEvaluation(state)?.sharingCompliant === false;
+  if (state.stage === 'operating' && !noncompliant) {
     for (const r of state.omReviews) {
       if (r.approvedFen > omAllocatedForYear(state, r.year)) add('finance', 'budget', { ref: `om-${r.year}` }); // Art. 21
     }
@@ -114,6 +124,14 @@ export function pendingActions(state: ProjectState): PendingAction[] {
       add(r.issuedByRole, 'rectification-review', { ref: r.id, deadline });
     }
     if (r.status === 'failed') add('bdb', 'rectification-decision', { ref: r.id }); // Art. 22: extend or terminate
+  }
+  for (const r of state.acceptanceDelayReasons ?? []) {
+    if (r.status === 'pending') add('bdb', 'acceptance-delay-reason-decision', { ref: r.id }); // Art. 22
+  }
+  if (state.stage !== 'completion_filing') {
+    // Art. 21 as written: the report is due from the completion acceptance, whatever the technical one.
+    const d = openDeadline(state, 'completion-report');
+    if (d) add('department', 'completion-report', { deadline: d });
   }
   return out;
 }
@@ -144,7 +162,7 @@ export function projectView(state: ProjectState): ProjectView {
     estimate: c.input.estimate,
     stage: state.stage,
     createdAt: i.createdAt,
-    policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version },
+    policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version, switches: policySwitches(i.policy) },
     plannedCompletionDate: state.plannedCompletionDate,
     documents: c.documents,
     pendingActions: pendingActions(state),
@@ -164,8 +182,11 @@ export function projectView(state: ProjectState): ProjectView {
     evaluations: c.evaluations,
     incidents: c.incidents,
     drills: c.drills,
-    violations: c.violations,
+    // Violations recorded before the basis existed came from the text's own rules or the old automatic ones.
+    violations: c.violations.map((v) => ({ ...v, basis: v.basis ?? 'measures' })),
     decisions: c.decisions,
+    acceptanceDelayReasons: c.acceptanceDelayReasons ?? [],
+    accountabilityReferrals: c.accountabilityReferrals ?? [],
   };
 }
 

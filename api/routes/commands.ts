@@ -69,8 +69,12 @@ export const COMMAND_ROUTES: CommandRoute[] = [
     path: '/rectification-orders/{rid}/extension',
     summary: 'Extend a rectification deadline after suspension (Art. 22)',
   },
-  { command: 'termination', path: '/termination', summary: 'Terminate the project; unspent money is cancelled (Art. 22)' },
-  { command: 'withdrawal', path: '/withdrawal', summary: 'Withdraw the project, before construction only' },
+  {
+    command: 'termination',
+    path: '/termination',
+    summary: 'Terminate the project, only while disbursement is suspended (else 409 invalid_transition); unspent money is cancelled (Art. 22)',
+  },
+  { command: 'withdrawal', path: '/withdrawal', summary: 'Withdraw the project, before construction only; it ends `withdrawn`' },
   { command: 'catalogEntries', path: '/catalog-entries', summary: 'Register resource catalogue entries 信息资源目录 (Art. 19)' },
   { command: 'preliminaryAcceptance', path: '/preliminary-acceptance', summary: 'Preliminary (self) acceptance (Art. 18)' },
   { command: 'technicalAcceptance', path: '/technical-acceptance', summary: 'Technical acceptance by the BDB (Art. 18-20, 28)' },
@@ -81,6 +85,13 @@ export const COMMAND_ROUTES: CommandRoute[] = [
   { command: 'securityIncident', path: '/security-incidents', summary: 'Report a security incident with its handling (Art. 29)' },
   { command: 'securityDrill', path: '/security-drills', summary: 'Record an emergency drill (Art. 29)' },
   { command: 'decommission', path: '/decommission', summary: 'Decommission the system; unspent money is cancelled' },
+  { command: 'acceptanceDelayReason', path: '/acceptance-delay-reason', summary: 'State the reason for a delayed acceptance (Art. 22)' },
+  {
+    command: 'acceptanceDelayReasonDecision',
+    path: '/acceptance-delay-reason/decision',
+    summary: 'Accept or reject the stated acceptance-delay reason; accepted → no order for the delay (Art. 22)',
+  },
+  { command: 'accountabilityReferral', path: '/accountability-referrals', summary: 'Record an accountability referral 追究责任 for a serious loss of funds (Art. 22)' },
 ];
 
 const errors = {

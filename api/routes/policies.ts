@@ -8,6 +8,7 @@ import { addPolicyVersion, listPolicies } from '../../db/policies.ts';
 import { requireRole } from '../auth.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { jurisdiction } from '../schemas.ts';
+import { DEFAULT_POLICY_SWITCHES, POLICY_SWITCHES, type PolicySwitches } from '../../domain/types.ts';
 
 const duration = z.strictObject({
   unit: z.enum(['workingDays', 'calendarDays']),
@@ -38,13 +39,31 @@ export const policyDeadlines = z
     description: 'In every setting a reminder in the same unit as its deadline must be shorter than the deadline (checked by the API; 400 otherwise).',
   });
 
-export const policyBody = z.strictObject({ deadlines: policyDeadlines }).openapi('PutPolicy');
+/**
+ * shared/DOMAIN.md "Two kinds of rule": consequences the text does not name, each off by default
+ * (record + notify the BDB; a person decides). A switch left out of a PUT is off in the new version.
+ */
+export const policySwitchesSchema = z
+  .strictObject(
+    Object.fromEntries(POLICY_SWITCHES.map((k) => [k, z.boolean().default(DEFAULT_POLICY_SWITCHES[k])])) as Record<(typeof POLICY_SWITCHES)[number], z.ZodDefault<z.ZodBoolean>>,
+  )
+  .openapi('PolicySwitches', {
+    description:
+      'lateFilingRectification (Art. 15 automatic late-filing order), missingReportRectification (Art. 16 automatic missing-report order), ' +
+      'completionReportFreeze (Art. 21 freeze undisbursed construction money while the report is overdue), failedAcceptanceClearsOtherPass ' +
+      "(Art. 18: a failed acceptance also wipes the other side's pass), unapprovedConstructionRectification (Art. 9 automatic order for a " +
+      'contract signed before approval), acceptanceDelayRectification (Art. 22 automatic order when the acceptance period passes unexcused). ' +
+      'Each defaults to false; versions stored before the switches existed read as all false.',
+  });
+
+export const policyBody = z.strictObject({ deadlines: policyDeadlines, switches: policySwitchesSchema.optional() }).openapi('PutPolicy');
 
 export const policy = z
   .object({
     jurisdiction: z.string(),
     version: z.number().int(),
     deadlines: policyDeadlines,
+    switches: policySwitchesSchema,
     createdAt: z.string(),
     createdBy: z.string().nullable(),
   })
@@ -79,7 +98,7 @@ export function policyRoutes({ db }: { db: Database }) {
       method: 'put',
       path: '/v1/policies/{jurisdiction}',
       tags: ['policies'],
-      summary: "Issue a new version of a jurisdiction's deadline settings (admin, Art. 30)",
+      summary: "Issue a new version of a jurisdiction's deadline settings and policy switches (admin, Art. 30)",
       description: 'Creates version n+1 (version 1 for a county issuing its own measures). Running projects keep the version they pinned.',
       security,
       middleware: requireRole('admin'),
@@ -96,8 +115,8 @@ export function policyRoutes({ db }: { db: Database }) {
     }),
     async (c) => {
       const { jurisdiction: j } = c.req.valid('param');
-      const { deadlines } = c.req.valid('json');
-      const stored = await addPolicyVersion(db, j, deadlines, c.get('actor').keyId);
+      const { deadlines, switches } = c.req.valid('json');
+      const stored = await addPolicyVersion(db, j, deadlines, c.get('actor').keyId, (switches ?? {}) as Partial<PolicySwitches>);
       c.header('Location', `/v1/policies?jurisdiction=${j}`);
       return c.json(stored as z.infer<typeof policy>, 201);
     },

@@ -307,6 +307,7 @@ export function readRoutes({ db }: { db: Database }) {
             kind: n.kind,
             detail: n.detail,
             dueAt: n.dueAt?.toISOString() ?? null,
+            basis: n.basis as 'measures' | 'policy',
             createdAt: n.createdAt.toISOString(),
           })),
         },

@@ -73,6 +73,9 @@ const COMMAND_BODIES: Record<string, unknown> = {
   securityIncident: { occurredAt: '2026-01-05T00:00:00Z', severity: 'low', description: 'd', handling: 'h' },
   securityDrill: { heldOn: '2026-01-05', scenario: 's', summary: 's' },
   decommission: { reason: 'r' },
+  acceptanceDelayReason: { reason: 'r' },
+  acceptanceDelayReasonDecision: { decision: 'accept', opinion: 'o' },
+  accountabilityReferral: { reference: 'REF-1', description: 'd' },
 };
 
 const OTHER_BODIES: Record<string, unknown> = {

@@ -3,7 +3,8 @@
  * a project pinning the version in force when it applied, and the errors of both routes.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEFAULT_CITY_POLICY } from '../../domain/types.ts';
+import { policies } from '../../db/schema.ts';
+import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES } from '../../domain/types.ts';
 import { addPlanItems, ADMIN_KEY, createKey, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
 
 type Json = Record<string, any>;
@@ -34,7 +35,7 @@ describe('GET /v1/policies and PUT /v1/policies/:jurisdiction (Art. 30)', () => 
   it('the city policy v1 is seeded with the defaults of shared/DOMAIN.md; any role reads it', async () => {
     const { status, body } = await get('/v1/policies?jurisdiction=city', bdb);
     expect(status).toBe(200);
-    expect(body.items[0]).toMatchObject({ jurisdiction: 'city', version: 1, deadlines: DEFAULT_CITY_POLICY.deadlines });
+    expect(body.items[0]).toMatchObject({ jurisdiction: 'city', version: 1, deadlines: DEFAULT_CITY_POLICY.deadlines, switches: DEFAULT_POLICY_SWITCHES });
     expect((await get('/v1/policies', health)).status).toBe(200);
   });
 
@@ -48,9 +49,23 @@ describe('GET /v1/policies and PUT /v1/policies/:jurisdiction (Art. 30)', () => 
 
     const county = await system.request('POST', '/v1/projects', { key: health, body: sampleApplication({ jurisdiction: 'zezhou', estimate: { totalFen: 100, cityShareFen: 60, countyShareFen: 40 } }) });
     expect(county.status).toBe(201);
-    expect(((await county.json()) as Json).policy).toEqual({ jurisdiction: 'zezhou', version: 2 });
+    expect(((await county.json()) as Json).policy).toEqual({ jurisdiction: 'zezhou', version: 2, switches: DEFAULT_POLICY_SWITCHES });
     const other = await system.request('POST', '/v1/projects', { key: health, body: sampleApplication({ jurisdiction: 'gaoping' }) });
-    expect(((await other.json()) as Json).policy).toEqual({ jurisdiction: 'city', version: 1 });
+    expect(((await other.json()) as Json).policy).toEqual({ jurisdiction: 'city', version: 1, switches: DEFAULT_POLICY_SWITCHES });
+  });
+
+  it('Art. 15, 16, 21, 22: policy switches — each off unless the PUT turns it on; a project pins them; a version stored without switches reads as all off', async () => {
+    const on = await put('/v1/policies/yangcheng', ADMIN_KEY, { deadlines: countyDeadlines(), switches: { lateFilingRectification: true, completionReportFreeze: true } });
+    expect(on.status).toBe(201);
+    expect(on.body.switches).toEqual({ ...DEFAULT_POLICY_SWITCHES, lateFilingRectification: true, completionReportFreeze: true });
+    const project = await system.request('POST', '/v1/projects', { key: health, body: sampleApplication({ jurisdiction: 'yangcheng', estimate: { totalFen: 100, cityShareFen: 60, countyShareFen: 40 } }) });
+    expect(((await project.json()) as Json).policy.switches).toMatchObject({ lateFilingRectification: true, missingReportRectification: false });
+    // A version written before the switches existed (the column's default).
+    await system.database.db.insert(policies).values({ jurisdiction: 'qinshui', version: 1, deadlines: countyDeadlines(), createdBy: 'before-switches' });
+    expect((await get('/v1/policies?jurisdiction=qinshui', bdb)).body.items[0].switches).toEqual(DEFAULT_POLICY_SWITCHES);
+    for (const switches of [{ freezeEverything: true }, { completionReportFreeze: 'yes' }]) {
+      expect((await put('/v1/policies/yangcheng', ADMIN_KEY, { deadlines: countyDeadlines(), switches })).status).toBe(400);
+    }
   });
 
   it('refuses invalid settings with 400 (and adds no version), other roles with 403, no key with 401', async () => {

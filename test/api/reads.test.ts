@@ -311,7 +311,7 @@ describe.each(DRIVERS)('read endpoints with %s', (driver) => {
       ]);
       expect(res.body.items.every((i: Json) => i.role === 'bdb')).toBe(true);
       expect(res.body.notifications.map((n: Json) => n.detail)).toEqual(['notification n-bdb-1']);
-      expect(res.body.notifications[0]).toEqual({ id: expect.any(Number), projectId: 'INBX-1', kind: 'reminder', detail: 'notification n-bdb-1', dueAt: null, createdAt: '2026-05-01T00:00:00.000Z' });
+      expect(res.body.notifications[0]).toEqual({ id: expect.any(Number), projectId: 'INBX-1', kind: 'reminder', detail: 'notification n-bdb-1', dueAt: null, basis: 'measures', createdAt: '2026-05-01T00:00:00.000Z' });
     });
 
     it.skipIf(!driverAvailable(driver))("a department sees its own department's actions and notifications only", async () => {

@@ -9,7 +9,7 @@ import { COMMAND_NAMES, COMMAND_ROLES, INTERNAL_COMMANDS, type Command } from '.
 const API_COMMANDS = COMMAND_NAMES.filter((n) => !(INTERNAL_COMMANDS as readonly string[]).includes(n));
 import { Rejection } from '../../domain/errors.ts';
 import { Project } from '../../domain/project.ts';
-import { DEFAULT_CITY_POLICY, ROLES } from '../../domain/types.ts';
+import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, ROLES } from '../../domain/types.ts';
 import { actors, at, construction, expectFundIdentity, fullChecklist, Harness, makeInput, om, passTechnical } from './helpers.ts';
 
 const actorOf = (role: (typeof ROLES)[number]) =>
@@ -60,6 +60,7 @@ describe('access (shared/DOMAIN.md "Actors")', () => {
 
   it.each(COMMAND_NAMES)('Art. 22: %s is refused once the project is terminated (409 invalid_transition)', (name) => {
     const h = new Harness();
+    h.suspend();
     h.run('termination', { reason: 'duplicate of another project' }, actors.bdb);
     const role = COMMAND_ROLES[name][0];
     const r = h.refuse(name, {} as never, actorOf(role));
@@ -79,7 +80,7 @@ describe('access (shared/DOMAIN.md "Actors")', () => {
   });
 
   it('COMMAND_ROLES gives every command of shared/API.md at least one role and never admin', () => {
-    expect(API_COMMANDS).toHaveLength(28);
+    expect(API_COMMANDS).toHaveLength(31);
     // shared/DOMAIN.md "Working days": the one internal command, sent by the API for an admin's calendar change.
     expect(INTERNAL_COMMANDS).toEqual(['deadlineRescheduling']);
     expect(COMMAND_ROLES.deadlineRescheduling).toEqual(['admin']);
@@ -96,7 +97,7 @@ describe('creation', () => {
     expect(p.state.stage).toBe('technical_review');
     expect(p.view().pendingActions).toEqual([{ role: 'bdb', action: 'technical-review', overdue: false }]);
     expect(p.view().decisions[0]).toMatchObject({ action: 'application', role: 'department', by: 'Health department' });
-    expect(p.view().policy).toEqual({ jurisdiction: 'city', version: 1 });
+    expect(p.view().policy).toEqual({ jurisdiction: 'city', version: 1, switches: DEFAULT_POLICY_SWITCHES });
     expect(p.readModel()).toMatchObject({ version: 1, awaitingRoles: ['bdb'], nextDeadline: null, overdue: false });
   });
 
@@ -113,7 +114,7 @@ describe('creation', () => {
     const county = { ...DEFAULT_CITY_POLICY, jurisdiction: 'zezhou', version: 3, deadlines: { ...DEFAULT_CITY_POLICY.deadlines, publicity: { duration: { unit: 'workingDays' as const, amount: 7 }, reminder: null } } };
     const h = new Harness({ policy: county, jurisdiction: 'zezhou' }).toPublicity();
     expect(h.deadline('publicity').rule).toEqual({ unit: 'workingDays', amount: 7 });
-    expect(h.project.view().policy).toEqual({ jurisdiction: 'zezhou', version: 3 });
+    expect(h.project.view().policy).toMatchObject({ jurisdiction: 'zezhou', version: 3 });
   });
 
   it('Art. 24-25: start() returns the application audit and notifies the BDB once', () => {
@@ -508,8 +509,9 @@ describe('rectification (Art. 22)', () => {
     h.run('rectificationResponse', { rid: 'rect-1', description: 'fixed', evidenceRef: 'e' }, actors.department);
     const effects = h.run('rectificationReview', { rid: 'rect-1', decision: 'reject', opinion: 'no' }, actors.bdb);
     expect(h.state.funds.suspended).toBe(true);
-    expect(h.state.funds.construction).toMatchObject({ availableFen: 0, frozenFen: 80_000_000 });
-    expect(h.effectsOf(effects, 'fundMovement')[0]!.movement).toMatchObject({ kind: 'freeze', reason: 'suspension', amountFen: 80_000_000 });
+    // As written: disbursement suspended (暂停拨付), the money stays where it is — no freeze.
+    expect(h.state.funds.construction).toMatchObject({ availableFen: 80_000_000, frozenFen: 0 });
+    expect(h.effectsOf(effects, 'fundMovement')).toEqual([]);
     expect(h.project.pendingActions()).toContainEqual({ role: 'bdb', action: 'rectification-decision', ref: 'rect-1', overdue: false });
     expect(h.project.readModel().view.funds.suspended).toBe(true);
   });
@@ -533,6 +535,7 @@ describe('termination and withdrawal (Art. 22)', () => {
   it('Art. 22: termination cancels all unspent money and open deadlines', () => {
     const h = new Harness().toConstruction();
     h.run('disbursement', { fundType: 'construction', amountFen: 10_000_000, note: '' }, actors.finance);
+    h.suspend();
     const effects = h.run('termination', { reason: 'failed rectification' }, actors.bdb);
     expect(h.stage).toBe('terminated');
     expect(h.state.funds.construction).toMatchObject({ availableFen: 0, disbursedFen: 10_000_000, cancelledFen: 70_000_000 });
@@ -544,7 +547,9 @@ describe('termination and withdrawal (Art. 22)', () => {
   it('Art. 22: withdrawal by the department before construction; not after (409)', () => {
     const h = new Harness().toPublicity();
     h.run('withdrawal', { reason: 'merged' }, actors.department);
-    expect(h.stage).toBe('terminated');
+    // As written the withdrawal has its own end; `terminated` is Art. 22's sanction only.
+    expect(h.stage).toBe('withdrawn');
+    expect(h.project.isTerminal()).toBe(true);
     expect(h.state.funds.construction).toMatchObject({ heldFen: 0, cancelledFen: 80_000_000 });
     expect(h.project.view().allocations[0]!.status).toBe('cancelled');
     const c = new Harness().toConstruction();
@@ -588,8 +593,21 @@ describe('catalogue and acceptance (Art. 18-20, 28)', () => {
     expect(h.refuse('preliminaryAcceptance', { reportRef: 'r', completedOn: '2026-12-01' }, actors.department).code).toBe('completed_in_future');
   });
 
-  it('Art. 19: technical acceptance cannot pass without registered catalogue entries (422 catalog_missing)', () => {
+  it('Art. 19: the resource catalogue is part of completion acceptance: its pass is refused without entries (422 catalog_missing); the technical acceptance passes', () => {
     const h = new Harness().toConstruction();
+    h.run('preliminaryAcceptance', { reportRef: 'r', completedOn: '2026-03-20' }, actors.department);
+    const r = h.refuse('completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval);
+    expect([r.status, r.code]).toEqual([422, 'catalog_missing']);
+    expect(r.message).toContain('Art. 19');
+    h.run('technicalAcceptance', passTechnical(), actors.bdb);
+    expect(h.state.acceptance.technical?.decision).toBe('pass');
+    // A fail needs no catalogue.
+    h.run('completionAcceptance', { decision: 'fail', opinion: 'register the catalogue' }, actors.approval);
+    expect(h.stage).toBe('construction');
+  });
+
+  it('Art. 19 (legacy reading): the catalogue was checked at the technical acceptance', () => {
+    const h = new Harness({}, 'legacy').toConstruction();
     h.run('preliminaryAcceptance', { reportRef: 'r', completedOn: '2026-03-20' }, actors.department);
     expect(h.refuse('technicalAcceptance', passTechnical(), actors.bdb).code).toBe('catalog_missing');
   });
@@ -606,15 +624,34 @@ describe('catalogue and acceptance (Art. 18-20, 28)', () => {
     }
   });
 
-  it('Art. 18: a failed acceptance returns the project to construction with the opinion, clearing the other result', () => {
+  it('Art. 18: a failed acceptance returns the project to construction with the opinion; the other side\'s pass stands (policy switch off)', () => {
     const h = new Harness().toJointAcceptance();
     h.run('completionAcceptance', { decision: 'pass', opinion: 'fine' }, actors.approval);
     h.run('technicalAcceptance', { ...passTechnical(), decision: 'fail', opinion: 'load test failed' }, actors.bdb);
     expect(h.stage).toBe('construction');
     const v = h.project.view();
     expect(v.acceptance.returns).toEqual([{ by: 'technical', opinion: 'load test failed', at: h.now }]);
-    expect(v.acceptance.completion).toBeNull();
-    expect(h.state.deadlines.filter((d) => d.status === 'open').map((d) => d.kind).sort()).toEqual(['acceptance-delay', 'progress-report']);
+    expect(v.acceptance.completion).toMatchObject({ decision: 'pass', opinion: 'fine' });
+    expect(v.acceptance.technical).toBeNull();
+    // Art. 21: the report's clock runs from the standing completion acceptance.
+    expect(h.state.deadlines.filter((d) => d.status === 'open').map((d) => d.kind).sort()).toEqual(['acceptance-delay', 'completion-report', 'progress-report']);
+    // After the rework only the technical acceptance is repeated.
+    h.run('preliminaryAcceptance', { reportRef: 'sha256:pre2', completedOn: '2026-03-20' }, actors.department);
+    expect(h.state.acceptance.completion?.decision).toBe('pass');
+    expect(h.project.pendingActions().map((a) => a.action)).not.toContain('completion-acceptance');
+    h.run('technicalAcceptance', passTechnical(), actors.bdb);
+    expect(h.stage).toBe('completion_filing');
+  });
+
+  it('Art. 18: with policy switch failedAcceptanceClearsOtherPass a failure wipes the other side\'s pass; legacy did so too', () => {
+    const policy = { ...DEFAULT_CITY_POLICY, switches: { ...DEFAULT_POLICY_SWITCHES, failedAcceptanceClearsOtherPass: true } };
+    for (const h of [new Harness({ policy }).toJointAcceptance(), new Harness({}, 'legacy').toJointAcceptance()]) {
+      h.run('completionAcceptance', { decision: 'pass', opinion: 'fine' }, actors.approval);
+      h.run('technicalAcceptance', { ...passTechnical(), decision: 'fail', opinion: 'load test failed' }, actors.bdb);
+      expect(h.stage).toBe('construction');
+      expect(h.state.acceptance.completion).toBeNull();
+      expect(h.state.deadlines.filter((d) => d.status === 'open').map((d) => d.kind).sort()).toEqual(['acceptance-delay', 'progress-report']);
+    }
   });
 
   it('Art. 18, 21: both acceptances in any order → completion_filing with a 7-working-day report deadline', () => {

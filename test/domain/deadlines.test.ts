@@ -4,7 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../domain/effects.ts';
+import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, type PolicySwitches } from '../../domain/types.ts';
 import { actors, at, construction, expectFundIdentity, Harness, om } from './helpers.ts';
+
+/** The city policy with some switches on. */
+const withSwitches = (on: Partial<PolicySwitches>) => ({ policy: { ...DEFAULT_CITY_POLICY, switches: { ...DEFAULT_POLICY_SWITCHES, ...on } } });
 
 describe('publicity (Art. 11)', () => {
   it('Art. 11: the publicity period ends → held money published, stage contracting', () => {
@@ -76,8 +80,26 @@ describe('publicity (Art. 11)', () => {
 });
 
 describe('contract filing (Art. 15)', () => {
-  it('Art. 15: a reminder 2 working days before, then violation + automatic late-filing rectification', () => {
+  it('Art. 15: a reminder 2 working days before (policy), then violation + BDB notified; no automatic order by default', () => {
     const h = new Harness().toConstruction();
+    h.run('contract', { contractNo: 'HT-002', contractor: 'Hardware Co', amountFen: 1, signedOn: '2026-03-20' }, actors.department);
+    const d = h.deadline('contract-filing', 'HT-002');
+    const reminder = h.project.fire(d.id, 'remind', d.remindAt!);
+    expect(h.effectsOf(reminder, 'notify')).toEqual([expect.objectContaining({ kind: 'contract-filing-reminder', basis: 'policy' })]);
+    const effects = h.project.fire(d.id, 'due', d.dueAt!);
+    expect(h.deadline('contract-filing', 'HT-002').status).toBe('missed');
+    const v = h.project.view();
+    expect(v.violations).toEqual([{ kind: 'late-filing', article: 'Art. 15', at: d.dueAt, detail: expect.stringContaining('HT-002'), basis: 'measures' }]);
+    expect(v.rectifications).toEqual([]);
+    expect(h.effectsOf(effects, 'notify').map((n) => [n.recipient.role, n.kind, n.basis])).toEqual([
+      ['bdb', 'late-filing', 'measures'],
+      ['department', 'late-filing', 'measures'],
+    ]);
+    expect(h.effectsOf(effects, 'startDeadline')).toEqual([]);
+  });
+
+  it('Art. 15: with policy switch lateFilingRectification: violation + automatic late-filing rectification (basis policy)', () => {
+    const h = new Harness(withSwitches({ lateFilingRectification: true })).toConstruction();
     h.run('contract', { contractNo: 'HT-002', contractor: 'Hardware Co', amountFen: 1, signedOn: '2026-03-20' }, actors.department);
     const d = h.deadline('contract-filing', 'HT-002');
     expect([d.startsOn, d.dueAt, d.remindAt]).toEqual(['2026-03-20', '2026-03-27T15:59:59.999Z', '2026-03-25T01:00:00.000Z']);
@@ -85,7 +107,7 @@ describe('contract filing (Art. 15)', () => {
 
     const reminder = h.project.fire(d.id, 'remind', d.remindAt!);
     expect(h.effectsOf(reminder, 'notify')).toEqual([
-      { type: 'notify', eventId: expect.any(String), projectId: h.project.state.input.id, at: expect.any(String), recipient: { role: 'department', department: 'health' }, kind: 'contract-filing-reminder', detail: expect.any(String), dueAt: d.dueAt },
+      { type: 'notify', eventId: expect.any(String), projectId: h.project.state.input.id, at: expect.any(String), recipient: { role: 'department', department: 'health' }, kind: 'contract-filing-reminder', detail: expect.any(String), dueAt: d.dueAt, basis: 'policy' },
     ]);
     expect(reminder).toContainEqual(expect.objectContaining({ type: 'audit', action: 'deadline-reminder', actor: SYSTEM_ACTOR }));
     expect(h.project.fire(d.id, 'remind', d.remindAt!)).toEqual([]);
@@ -94,8 +116,9 @@ describe('contract filing (Art. 15)', () => {
     const effects = h.project.fire(d.id, 'due', d.dueAt!);
     expect(h.deadline('contract-filing', 'HT-002').status).toBe('missed');
     const v = h.project.view();
-    expect(v.violations).toEqual([{ kind: 'late-filing', article: 'Art. 15', at: d.dueAt, detail: expect.stringContaining('HT-002') }]);
+    expect(v.violations).toEqual([{ kind: 'late-filing', article: 'Art. 15', at: d.dueAt, detail: expect.stringContaining('HT-002'), basis: 'measures' }]);
     expect(v.rectifications[0]).toMatchObject({ reason: 'late-filing', automatic: true, issuedByRole: 'bdb', issuedBy: 'system (deadline)', status: 'awaiting-response' });
+    expect(h.effectsOf(effects, 'notify').filter((n) => n.kind === 'rectification-order').map((n) => n.basis)).toEqual(['policy', 'policy']);
     const recipients = h.effectsOf(effects, 'notify').map((n) => n.recipient.role);
     expect(recipients).toEqual(expect.arrayContaining(['bdb', 'department']));
     expect(h.effectsOf(effects, 'startDeadline')[0]!.deadline).toMatchObject({ kind: 'rectification', ref: 'rect-1', rule: { unit: 'workingDays', amount: 20 } });
@@ -114,8 +137,22 @@ describe('contract filing (Art. 15)', () => {
 });
 
 describe('progress reports (Art. 16)', () => {
-  it('Art. 16: a missing quarterly report: reminder to the department, then automatic missing-report rectification', () => {
+  it('Art. 16: a missing quarterly report (period policy): reminder, then violation (basis policy) + BDB notified; no order by default', () => {
     const h = new Harness().toConstruction();
+    h.advanceTo('2026-04-13');
+    const effects = h.advanceTo('2026-04-15');
+    expect(h.deadline('progress-report', '2026Q1').status).toBe('missed');
+    expect(h.project.view().violations).toEqual([expect.objectContaining({ kind: 'missing-report', article: 'Art. 16', basis: 'policy' })]);
+    expect(h.project.view().rectifications).toEqual([]);
+    expect(h.effectsOf(effects, 'notify').map((n) => [n.recipient.role, n.kind, n.basis])).toEqual([
+      ['bdb', 'missing-report', 'policy'],
+      ['department', 'missing-report', 'policy'],
+    ]);
+    expect(h.deadline('progress-report', '2026Q2').status).toBe('open');
+  });
+
+  it('Art. 16: with policy switch missingReportRectification: reminder, then automatic missing-report rectification', () => {
+    const h = new Harness(withSwitches({ missingReportRectification: true })).toConstruction();
     const d = h.deadline('progress-report', '2026Q1');
     expect(d).toMatchObject({ startsOn: '2026-03-31', dueAt: '2026-04-14T15:59:59.999Z', remindAt: '2026-04-10T01:00:00.000Z' });
     const reminder = h.advanceTo('2026-04-13');
@@ -134,8 +171,67 @@ describe('progress reports (Art. 16)', () => {
 });
 
 describe('acceptance delay (Art. 22)', () => {
-  it('Art. 22: no preliminary acceptance within 90 days of the planned completion date → automatic rectification', () => {
-    const h = new Harness({ plannedCompletionDate: '2026-04-30' }).toConstruction();
+  /** Construction with a planned completion 2026-04-30, quarterly reports on time up to July. */
+  function delayed(overrides = {}): Harness {
+    const h = new Harness({ plannedCompletionDate: '2026-04-30', ...overrides }).toConstruction();
+    h.advanceTo('2026-04-02');
+    h.run('progressReport', { period: '2026Q1', spentFen: 0, progressPercent: 50, summary: '' }, actors.department);
+    h.advanceTo('2026-07-02');
+    h.run('progressReport', { period: '2026Q2', spentFen: 0, progressPercent: 90, summary: '' }, actors.department);
+    return h;
+  }
+
+  it('Art. 22: no preliminary acceptance within 90 days (policy) of the planned completion → violation (policy) + BDB notified; no automatic order, the BDB decides', () => {
+    const h = delayed();
+    const effects = h.advanceTo('2026-07-30');
+    expect(h.deadline('acceptance-delay').status).toBe('missed');
+    expect(h.project.view().violations).toEqual([expect.objectContaining({ kind: 'acceptance-delay', article: 'Art. 22', basis: 'policy' })]);
+    expect(h.project.view().rectifications).toEqual([]);
+    expect(h.effectsOf(effects, 'notify').filter((n) => n.kind === 'acceptance-delay').map((n) => [n.recipient.role, n.basis])).toEqual([
+      ['bdb', 'policy'],
+      ['department', 'policy'],
+    ]);
+    // A person decides: the BDB orders rectification for the delay.
+    h.run('rectificationOrder', { reason: 'acceptance-delay', description: 'Carry out the acceptance.' }, actors.bdb);
+    expect(h.project.view().rectifications[0]).toMatchObject({ reason: 'acceptance-delay', automatic: false });
+  });
+
+  it('Art. 22: the department states a reason, the BDB accepts it → the delay is excused (no violation, no order); pending actions show who decides', () => {
+    const h = delayed(withSwitches({ acceptanceDelayRectification: true }));
+    h.run('acceptanceDelayReason', { reason: 'The hospital network migration moved to August.' }, actors.department);
+    expect(h.project.pendingActions()).toContainEqual({ role: 'bdb', action: 'acceptance-delay-reason-decision', ref: 'adr-1', overdue: false });
+    // One reason at a time (409); only the BDB decides (403); only the department states (403).
+    expect(h.refuse('acceptanceDelayReason', { reason: 'again' }, actors.department).code).toBe('invalid_transition');
+    expect(h.refuse('acceptanceDelayReasonDecision', { decision: 'accept', opinion: '' }, actors.approval).code).toBe('forbidden');
+    expect(h.refuse('acceptanceDelayReason', { reason: 'x' }, actors.bdb).code).toBe('forbidden');
+    h.run('acceptanceDelayReasonDecision', { decision: 'accept', opinion: 'Good reason.' }, actors.bdb);
+    expect(h.project.view().acceptanceDelayReasons[0]).toMatchObject({ id: 'adr-1', status: 'accepted', opinion: 'Good reason.', decidedBy: 'BDB reviewer' });
+    expect(h.refuse('acceptanceDelayReasonDecision', { decision: 'reject', opinion: '' }, actors.bdb).code).toBe('invalid_transition');
+    const effects = h.advanceTo('2026-07-30');
+    expect(h.deadline('acceptance-delay').status).toBe('missed');
+    expect(h.project.view().violations).toEqual([]);
+    expect(h.project.view().rectifications).toEqual([]);
+    expect(h.effectsOf(effects, 'notify').map((n) => n.kind)).toContain('acceptance-delay-excused');
+  });
+
+  it('Art. 22: a rejected reason leaves the BDB to order rectification; with policy switch acceptanceDelayRectification the order is automatic', () => {
+    const h = delayed(withSwitches({ acceptanceDelayRectification: true }));
+    h.run('acceptanceDelayReason', { reason: 'Busy.' }, actors.department);
+    const decided = h.run('acceptanceDelayReasonDecision', { decision: 'reject', opinion: 'Not a reason.' }, actors.bdb);
+    expect(h.effectsOf(decided, 'notify').map((n) => [n.recipient.role, n.kind])).toEqual([
+      ['department', 'acceptance-delay-reason-rejected'],
+      ['bdb', 'acceptance-delay-reason-rejected'],
+    ]);
+    h.advanceTo('2026-07-30');
+    expect(h.project.view().violations).toContainEqual(expect.objectContaining({ kind: 'acceptance-delay', basis: 'policy' }));
+    expect(h.project.view().rectifications[0]).toMatchObject({ reason: 'acceptance-delay', automatic: true });
+    // Outside construction no reason is stated (409).
+    const o = new Harness().toContracting();
+    expect(o.refuse('acceptanceDelayReason', { reason: 'x' }, actors.department).code).toBe('invalid_transition');
+  });
+
+  it('Art. 22 (legacy reading): no preliminary acceptance within 90 days of the planned completion date → automatic rectification', () => {
+    const h = new Harness({ plannedCompletionDate: '2026-04-30' }, 'legacy').toConstruction();
     const d = h.deadline('acceptance-delay');
     expect(d).toMatchObject({ startsOn: '2026-04-30', dueAt: '2026-07-29T15:59:59.999Z', remindAt: '2026-07-19T01:00:00.000Z' });
     // Report every quarter so only the acceptance delay fires.
@@ -154,8 +250,61 @@ describe('acceptance delay (Art. 22)', () => {
 });
 
 describe('completion report (Art. 21)', () => {
-  it('Art. 21: overdue report freezes remaining construction money and blocks O&M; late filing releases exactly that, violation kept', () => {
+  it('Art. 21: overdue report → violation, no further construction or O&M allocation (422 completion_report_missing); undisbursed money is not frozen by default', () => {
     const h = new Harness().toCompletionFiling();
+    h.run('disbursement', { fundType: 'construction', amountFen: 60_000_000, note: 'paid' }, actors.finance);
+    const d = h.deadline('completion-report');
+    const effects = h.project.fire(d.id, 'due', d.dueAt!);
+    h.now = d.dueAt!;
+    expect(h.effectsOf(effects, 'fundMovement')).toEqual([]);
+    expect(h.state.funds.construction).toMatchObject({ availableFen: 20_000_000, frozenFen: 0 });
+    expect(h.project.view().violations).toEqual([expect.objectContaining({ kind: 'late-completion-report', article: 'Art. 21', basis: 'measures' })]);
+    const r = h.refuse('budget', om(1_000, 2026), actors.finance);
+    expect([r.status, r.code]).toEqual([422, 'completion_report_missing']);
+    expect(r.message).toContain('Art. 21');
+    // Money already allocated may still be disbursed.
+    h.run('disbursement', { fundType: 'construction', amountFen: 1, note: '' }, actors.finance);
+    h.now = at('2026-04-03');
+    const late = h.run('completionReport', { reportRef: 'sha256:late' }, actors.department);
+    expect(h.stage).toBe('operating');
+    expect(h.effectsOf(late, 'fundMovement')).toEqual([]);
+    expect(h.project.view().completionReport).toMatchObject({ late: true });
+    expect(h.project.view().violations).toHaveLength(1);
+  });
+
+  it('Art. 21: an overdue report in construction (after a failed technical acceptance) refuses a further construction allocation', () => {
+    const h = new Harness().toJointAcceptance();
+    h.run('completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval);
+    h.run('technicalAcceptance', { decision: 'fail', opinion: 'redo', securityControllable: true, mlpsLevel: 3, cryptoAssessmentPassed: true }, actors.bdb);
+    h.run('changeRequest', { kind: 'budget', description: 'more servers', budgetDeltaFen: 1_000_000 }, actors.department);
+    h.run('changeRequestDecision', { cid: 'cr-1', decision: 'approve', opinion: 'ok' }, actors.bdb);
+    const d = h.deadline('completion-report');
+    h.project.fire(d.id, 'due', d.dueAt!);
+    h.now = d.dueAt!;
+    expect(h.refuse('budget', construction(1_000_000), actors.finance).code).toBe('completion_report_missing');
+    // The department files the report while the technical acceptance is repeated: allocations open again.
+    h.run('completionReport', { reportRef: 'sha256:r' }, actors.department);
+    expect(h.stage).toBe('construction');
+    h.run('budget', construction(1_000_000), actors.finance);
+  });
+
+  it('Art. 21: with policy switch completionReportFreeze, overdue report freezes remaining construction money; late filing releases exactly that', () => {
+    const h = new Harness(withSwitches({ completionReportFreeze: true })).toCompletionFiling();
+    h.run('disbursement', { fundType: 'construction', amountFen: 60_000_000, note: 'paid' }, actors.finance);
+    const d = h.deadline('completion-report');
+    const effects = h.project.fire(d.id, 'due', d.dueAt!);
+    h.now = d.dueAt!;
+    expect(h.state.funds.construction).toMatchObject({ availableFen: 0, frozenFen: 20_000_000 });
+    expect(h.effectsOf(effects, 'notify').filter((n) => n.kind === 'completion-report-freeze').map((n) => n.basis)).toEqual(['policy']);
+    expect(h.refuse('disbursement', { fundType: 'construction', amountFen: 1, note: '' }, actors.finance).code).toBe('insufficient_funds');
+    h.now = at('2026-04-03');
+    const late = h.run('completionReport', { reportRef: 'sha256:late' }, actors.department);
+    expect(h.effectsOf(late, 'fundMovement').map((m) => [m.movement.kind, m.movement.reason, m.movement.amountFen])).toEqual([['unfreeze', 'completion-report', 20_000_000]]);
+    expectFundIdentity(h.project);
+  });
+
+  it('Art. 21 (legacy reading): overdue report freezes remaining construction money and blocks O&M; late filing releases exactly that, violation kept', () => {
+    const h = new Harness({}, 'legacy').toCompletionFiling();
     h.run('disbursement', { fundType: 'construction', amountFen: 60_000_000, note: 'paid' }, actors.finance);
     const d = h.deadline('completion-report');
     expect(d).toMatchObject({ startsOn: '2026-03-20', dueAt: '2026-03-31T15:59:59.999Z' });
@@ -183,8 +332,8 @@ describe('completion report (Art. 21)', () => {
     expectFundIdentity(h.project);
   });
 
-  it('Art. 21, 22: with funds also suspended, filing late moves the money under the suspension freeze', () => {
-    const h = new Harness().toCompletionFiling();
+  it('Art. 21, 22 (legacy reading): with funds also suspended, filing late moves the money under the suspension freeze', () => {
+    const h = new Harness({}, 'legacy').toCompletionFiling();
     h.run('rectificationOrder', { reason: 'other', description: 'x' }, actors.bdb);
     h.run('rectificationResponse', { rid: 'rect-1', description: 'y', evidenceRef: 'e' }, actors.department);
     const d = h.deadline('completion-report');
@@ -200,19 +349,70 @@ describe('completion report (Art. 21)', () => {
 });
 
 describe('rectification ladder (Art. 22)', () => {
-  function suspended(): Harness {
-    const h = new Harness().toContracting();
+  function suspended(measures: 'as-written' | 'legacy' = 'as-written'): Harness {
+    const h = new Harness({}, measures).toContracting();
     h.run('disbursement', { fundType: 'construction', amountFen: 30_000_000, note: '' }, actors.finance);
     h.run('rectificationOrder', { reason: 'unapproved-construction', description: 'works started early' }, actors.bdb);
     h.run('rectificationResponse', { rid: 'rect-1', description: 'stopped', evidenceRef: 'sha256:photo' }, actors.department);
     h.run('rectificationReview', { rid: 'rect-1', decision: 'reject', opinion: 'still building' }, actors.bdb);
     expect(h.state.funds.suspended).toBe(true);
-    expect(h.state.funds.construction).toMatchObject({ availableFen: 0, frozenFen: 50_000_000, disbursedFen: 30_000_000 });
+    // As written: disbursement suspended, the allocations stay (暂停拨付); legacy froze the money.
+    expect(h.state.funds.construction).toMatchObject(
+      measures === 'legacy' ? { availableFen: 0, frozenFen: 50_000_000, disbursedFen: 30_000_000 } : { availableFen: 50_000_000, frozenFen: 0, disbursedFen: 30_000_000 },
+    );
     return h;
   }
 
-  it('Art. 22: order → response rejected → suspended → extension → accepted → unfrozen', () => {
+  it('Art. 22: order → response rejected → disbursement suspended (409 funds_suspended, money stays) → extension → accepted → lifted', () => {
     const h = suspended();
+    const r = h.refuse('disbursement', { fundType: 'construction', amountFen: 1, note: '' }, actors.finance);
+    expect([r.status, r.code]).toEqual([409, 'funds_suspended']);
+    expect(h.project.view().violations).toContainEqual(expect.objectContaining({ kind: 'rectification-failed', article: 'Art. 22', basis: 'measures' }));
+    h.run('rectificationExtension', { rid: 'rect-1', dueOn: '2026-04-30', reason: 'one more chance' }, actors.bdb);
+    expect(h.state.funds.suspended).toBe(true);
+    h.run('rectificationResponse', { rid: 'rect-1', description: 'stopped for real', evidenceRef: 'sha256:photo2' }, actors.department);
+    const effects = h.run('rectificationReview', { rid: 'rect-1', decision: 'accept', opinion: 'ok' }, actors.bdb);
+    expect(h.state.funds.suspended).toBe(false);
+    expect(h.effectsOf(effects, 'fundMovement')).toEqual([]);
+    expect(h.effectsOf(effects, 'notify').map((n) => n.kind)).toContain('funds-unsuspended');
+    h.run('disbursement', { fundType: 'construction', amountFen: 1, note: '' }, actors.finance);
+    expectFundIdentity(h.project);
+  });
+
+  it('Art. 22: from suspension the department may still rectify late; the BDB accepts it and lifts the suspension (no extension needed)', () => {
+    const h = new Harness().toContracting();
+    h.run('rectificationOrder', { reason: 'other', description: 'x', dueOn: '2026-03-20' }, actors.bdb);
+    h.advanceTo('2026-03-23'); // 拒不整改: no response by the deadline
+    expect(h.state.funds.suspended).toBe(true);
+    h.run('rectificationResponse', { rid: 'rect-1', description: 'done at last', evidenceRef: 'e' }, actors.department);
+    expect(h.project.view().rectifications[0]!.status).toBe('failed');
+    expect(h.refuse('rectificationResponse', { rid: 'rect-1', description: 'again', evidenceRef: 'e' }, actors.department).code).toBe('invalid_transition');
+    expect(h.project.pendingActions()).toContainEqual({ role: 'bdb', action: 'rectification-review', ref: 'rect-1', overdue: false });
+    h.run('rectificationReview', { rid: 'rect-1', decision: 'accept', opinion: 'fine now' }, actors.bdb);
+    expect(h.state.funds.suspended).toBe(false);
+    expect(h.refuse('termination', { reason: 'x' }, actors.bdb).code).toBe('invalid_transition');
+  });
+
+  it('Art. 22: termination only from suspension: from any other state 409 invalid_transition naming the Art. 22 ladder; only the BDB terminates', () => {
+    for (const h of [new Harness(), new Harness().toContracting(), new Harness().toConstruction(), new Harness().toOperating()]) {
+      const r = h.refuse('termination', { reason: 'no longer needed' }, actors.bdb);
+      expect([r.status, r.code]).toEqual([409, 'invalid_transition']);
+      expect(r.message).toMatch(/Art\. 22.*rectification order.*suspended.*termination/);
+    }
+    // An open order alone is not enough.
+    const o = new Harness().toConstruction();
+    o.run('rectificationOrder', { reason: 'other', description: 'x' }, actors.approval);
+    expect(o.refuse('termination', { reason: 'x' }, actors.bdb).code).toBe('invalid_transition');
+    o.run('rectificationResponse', { rid: 'rect-1', description: 'y', evidenceRef: 'e' }, actors.department);
+    o.run('rectificationReview', { rid: 'rect-1', decision: 'reject', opinion: 'no' }, actors.approval);
+    expect(o.refuse('termination', { reason: 'x' }, actors.approval).code).toBe('forbidden');
+    expect(o.refuse('termination', { reason: 'x' }, actors.department).code).toBe('forbidden');
+    o.run('termination', { reason: 'refuses to rectify' }, actors.bdb);
+    expect(o.stage).toBe('terminated');
+  });
+
+  it('Art. 22 (legacy reading): order → response rejected → suspended → extension → accepted → unfrozen; termination from any stage', () => {
+    const h = suspended('legacy');
     expect(h.project.view().violations).toContainEqual(expect.objectContaining({ kind: 'rectification-failed', article: 'Art. 22' }));
     h.run('rectificationExtension', { rid: 'rect-1', dueOn: '2026-04-30', reason: 'one more chance' }, actors.bdb);
     expect(h.state.funds.suspended).toBe(true); // still suspended until accepted
@@ -224,6 +424,12 @@ describe('rectification ladder (Art. 22)', () => {
     expect(h.effectsOf(effects, 'fundMovement').map((m) => [m.movement.kind, m.movement.reason])).toEqual([['unfreeze', 'suspension']]);
     h.run('disbursement', { fundType: 'construction', amountFen: 1, note: '' }, actors.finance);
     expectFundIdentity(h.project);
+    const t = new Harness({}, 'legacy').toConstruction();
+    t.run('termination', { reason: 'legacy' }, actors.bdb);
+    expect(t.stage).toBe('terminated');
+    const w = new Harness({}, 'legacy').toPublicity();
+    w.run('withdrawal', { reason: 'legacy' }, actors.department);
+    expect(w.stage).toBe('terminated');
   });
 
   it('Art. 22: suspension lasts while any failed rectification is not accepted', () => {
@@ -270,8 +476,18 @@ describe('rectification ladder (Art. 22)', () => {
     expect(h.state.funds.suspended).toBe(false);
   });
 
-  it('Art. 22: money published while suspended goes straight on to frozen', () => {
+  it('Art. 22: money published while suspended becomes available but is not disbursed', () => {
     const h = new Harness().toPublicity();
+    h.suspend();
+    const effects = h.advanceTo('2026-03-12');
+    expect(h.stage).toBe('contracting');
+    expect(h.state.funds.construction).toMatchObject({ heldFen: 0, availableFen: 80_000_000, frozenFen: 0 });
+    expect(h.effectsOf(effects, 'fundMovement').map((m) => m.movement.kind)).toEqual(['publish']);
+    expect(h.refuse('disbursement', { fundType: 'construction', amountFen: 1, note: '' }, actors.finance).code).toBe('funds_suspended');
+  });
+
+  it('Art. 22 (legacy reading): money published while suspended goes straight on to frozen', () => {
+    const h = new Harness({}, 'legacy').toPublicity();
     h.run('rectificationOrder', { reason: 'other', description: 'x' }, actors.bdb);
     h.run('rectificationResponse', { rid: 'rect-1', description: 'y', evidenceRef: 'e' }, actors.department);
     h.run('rectificationReview', { rid: 'rect-1', decision: 'reject', opinion: 'no' }, actors.bdb);
@@ -290,7 +506,7 @@ describe('rectification ladder (Art. 22)', () => {
       suspended: false,
       construction: { allocatedFen: 80_000_000, heldFen: 0, availableFen: 0, frozenFen: 0, disbursedFen: 30_000_000, cancelledFen: 50_000_000 },
     });
-    expect(h.effectsOf(effects, 'fundMovement').map((m) => [m.movement.kind, m.movement.from, m.movement.amountFen])).toEqual([['cancel', 'frozen', 50_000_000]]);
+    expect(h.effectsOf(effects, 'fundMovement').map((m) => [m.movement.kind, m.movement.from, m.movement.amountFen])).toEqual([['cancel', 'available', 50_000_000]]);
     expect(h.project.view().rectifications[0]!.status).toBe('closed');
     expect(h.state.deadlines.every((d) => d.status !== 'open')).toBe(true);
     expect(h.project.deadlineEvents()).toEqual([]);
@@ -306,8 +522,7 @@ describe('rectification ladder (Art. 22)', () => {
       'JC2026-TEST0001:1:allocate:construction',
       'JC2026-TEST0001:2:publish:construction',
       'JC2026-TEST0001:3:disburse:construction',
-      'JC2026-TEST0001:4:freeze:construction',
-      'JC2026-TEST0001:5:cancel:construction',
+      'JC2026-TEST0001:4:cancel:construction',
     ]);
   });
 });
@@ -319,7 +534,7 @@ describe('annual evaluation (Art. 23)', () => {
     expect(d).toMatchObject({ dueAt: '2027-03-31T15:59:59.999Z', remindAt: '2027-03-21T01:00:00.000Z' });
     const reminder = h.advanceTo('2027-03-22');
     expect(h.effectsOf(reminder, 'notify')).toEqual([
-      { type: 'notify', eventId: expect.any(String), projectId: h.project.state.input.id, at: expect.any(String), recipient: { role: 'bdb' }, kind: 'annual-evaluation-reminder', detail: expect.any(String), dueAt: d.dueAt },
+      { type: 'notify', eventId: expect.any(String), projectId: h.project.state.input.id, at: expect.any(String), recipient: { role: 'bdb' }, kind: 'annual-evaluation-reminder', detail: expect.any(String), dueAt: d.dueAt, basis: 'policy' },
     ]);
     const expiry = h.advanceTo('2027-04-01');
     expect(h.deadline('annual-evaluation', '2026').status).toBe('missed');
@@ -352,7 +567,7 @@ describe('fire() robustness', () => {
     const effects = h.project.fireDue(at('2026-04-20'));
     for (const e of effects) if (e.type === 'startDeadline') h.project.setDeadlineDates(e.deadline.id, { dueAt: at('2099-01-01') });
     const kinds = effects.filter((e) => e.type === 'audit').map((e) => (e.type === 'audit' ? e.action : ''));
-    expect(kinds).toEqual(['deadline-reminder', 'deadline-missed', 'rectification-order', 'deadline-reminder', 'deadline-missed', 'rectification-order']);
+    expect(kinds).toEqual(['deadline-reminder', 'deadline-missed', 'deadline-reminder', 'deadline-missed']);
     expect(h.project.view().violations.map((v) => v.kind)).toEqual(['late-filing', 'missing-report']);
   });
 });

@@ -9,7 +9,7 @@ import type { Command, CommandName, CommandPayloads } from '../../domain/command
 import type { DeadlineStart, Effect } from '../../domain/effects.ts';
 import { Rejection } from '../../domain/errors.ts';
 import { Project } from '../../domain/project.ts';
-import type { DeadlineRecord } from '../../domain/state.ts';
+import type { DeadlineRecord, MeasuresReading } from '../../domain/state.ts';
 import { DEFAULT_CITY_POLICY, type Actor, type DeadlineKind, type Duration, type ProjectInput } from '../../domain/types.ts';
 
 export const DEPT = 'health';
@@ -92,8 +92,9 @@ export class Harness {
   now: string;
   readonly log: Effect[] = [];
 
-  constructor(overrides: Partial<ProjectInput> = {}) {
-    this.project = Project.create(makeInput(overrides));
+  /** `measures`: 'legacy' runs the rules as they ran before the measures-as-written patch. */
+  constructor(overrides: Partial<ProjectInput> = {}, measures: MeasuresReading = 'as-written') {
+    this.project = Project.create(makeInput(overrides), measures);
     this.now = this.project.state.input.createdAt;
   }
 
@@ -158,6 +159,16 @@ export class Harness {
 
   effectsOf<T extends Effect['type']>(effects: Effect[], type: T): Extract<Effect, { type: T }>[] {
     return effects.filter((e): e is Extract<Effect, { type: T }> => e.type === type);
+  }
+
+  /** Art. 22: order → response → rejected: disbursement suspended; returns the order's id. */
+  suspend(): string {
+    this.run('rectificationOrder', { reason: 'other', description: 'rectify' }, actors.bdb);
+    const rid = this.state.rectifications.at(-1)!.id;
+    this.run('rectificationResponse', { rid, description: 'done', evidenceRef: 'sha256:e' }, actors.department);
+    this.run('rectificationReview', { rid, decision: 'reject', opinion: 'still not compliant' }, actors.bdb);
+    expect(this.state.funds.suspended).toBe(true);
+    return rid;
   }
 
   // --- reaching stages (the happy path) -----------------------------------------------------------

@@ -85,6 +85,7 @@ describe('the whole life on a real server', () => {
     await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);
     v = await lc.send(id, 'completionAcceptance', { decision: 'pass', opinion: 'accepted' }, actors.approval);
     expect(v.stage).toBe('completion_filing');
+    expect(v.policy).toMatchObject({ jurisdiction: 'city', version: 1, switches: { lateFilingRectification: false, completionReportFreeze: false } });
     openDeadline(v, 'completion-report');
     v = await lc.send(id, 'completionReport', { reportRef: 'sha256:report' }, actors.department);
     expect(v.stage).toBe('operating');
@@ -140,7 +141,7 @@ describe('the whole life on a real server', () => {
 });
 
 describe('deadlines with their consequences', () => {
-  it('Art. 15: a contract not filed within 5 working days → reminder, violation and automatic late-filing rectification; filing late still counts', async () => {
+  it('Art. 15: a contract not filed within 5 working days → reminder (policy), violation + BDB notified (measures), no automatic order by default; filing late still counts', async () => {
     const id = await toConstruction();
     const signedOn = await today();
     let v = await lc.send(id, 'contract', { contractNo: 'HT-002', contractor: 'Supervisor Co', amountFen: 1_000_000, signedOn }, actors.department);
@@ -149,14 +150,14 @@ describe('deadlines with their consequences', () => {
 
     await skipPast(filing!.dueAt);
     v = await viewWhen(id, (x) => x.deadlines.some((d) => d.kind === 'contract-filing' && d.ref === 'HT-002' && d.status === 'missed'));
-    expect(v.violations.some((x) => x.article === 'Art. 15')).toBe(true);
-    const rectifications = v.rectifications as Array<{ id: string; reason: string; status: string }>;
-    expect(rectifications.find((r) => r.reason === 'late-filing')).toBeDefined();
+    expect(v.violations.filter((x) => x.article === 'Art. 15').map((x) => x.basis)).toEqual(['measures']);
+    expect(v.rectifications).toEqual([]);
     const notes = await eventually(async () => {
       const n = await lc.notifications(id);
-      return n.some((x) => x.kind === 'reminder' || x.kind.includes('remind')) ? n : undefined;
+      return n.some((x) => x.kind === 'late-filing' && x.recipientRole === 'bdb') ? n : undefined;
     });
-    expect(notes.some((n) => n.recipientRole === 'department')).toBe(true);
+    expect(notes.filter((n) => n.kind === 'contract-filing-reminder').map((n) => [n.recipientRole, n.basis])).toEqual([['department', 'policy']]);
+    expect(notes.find((n) => n.kind === 'late-filing' && n.recipientRole === 'bdb')?.basis).toBe('measures');
 
     v = await lc.send(id, 'contractFiling', { contractNo: 'HT-002', documentRef: 'sha256:late' }, actors.department);
     const contract = (v.contracts as Array<{ contractNo: string; filedOn?: string | null; filedAt?: string | null }>).find((c) => c.contractNo === 'HT-002');
@@ -165,16 +166,16 @@ describe('deadlines with their consequences', () => {
     expect(v.violations.some((x) => x.article === 'Art. 15')).toBe(true);
   });
 
-  it('Art. 22: order → response rejected → funds suspended → extension → accepted → unfrozen; ledger freeze and unfreeze', async () => {
+  it('Art. 22: order → response rejected → disbursement suspended (409 funds_suspended, nothing frozen) → extension → accepted → lifted', async () => {
     const id = await toConstruction();
     let v = await lc.send(id, 'rectificationOrder', { reason: 'unauthorized-change', description: 'Scope changed without a request' }, actors.bdb);
     const order = (v.rectifications as Array<{ id: string; status: string }>).at(-1)!;
     await lc.send(id, 'rectificationResponse', { rid: order.id, description: 'Reverted', evidenceRef: 'sha256:r1' }, actors.department);
     v = await lc.send(id, 'rectificationReview', { rid: order.id, decision: 'reject', opinion: 'Not reverted' }, actors.bdb);
     expect(v.funds.suspended).toBe(true);
-    expect(v.funds.construction).toMatchObject({ availableFen: 0, frozenFen: 80_000_000 });
-    // Art. 22: no disbursement while suspended.
-    await expect(lc.send(id, 'disbursement', { fundType: 'construction', amountFen: 1, note: 'x' }, actors.finance)).rejects.toThrow();
+    // 暂停拨付: the allocations stay, disbursement is refused.
+    expect(v.funds.construction).toMatchObject({ availableFen: 80_000_000, frozenFen: 0 });
+    await expect(lc.send(id, 'disbursement', { fundType: 'construction', amountFen: 1, note: 'x' }, actors.finance)).rejects.toMatchObject({ cause: { type: 'funds_suspended' } });
 
     const dueOn = shanghaiDate(new Date((await lc.env.currentTimeMs()) + 30 * 86_400_000).toISOString());
     await lc.send(id, 'rectificationExtension', { rid: order.id, dueOn, reason: 'One more month' }, actors.bdb);
@@ -183,19 +184,25 @@ describe('deadlines with their consequences', () => {
     expect(v.funds.suspended).toBe(false);
     expect(v.funds.construction).toMatchObject({ availableFen: 80_000_000, frozenFen: 0 });
     const kinds = (await lc.movements(id)).map((m) => m.kind);
-    expect(kinds).toEqual(['allocate', 'publish', 'freeze', 'unfreeze']);
+    expect(kinds).toEqual(['allocate', 'publish']);
+    await lc.send(id, 'disbursement', { fundType: 'construction', amountFen: 1, note: 'after the suspension' }, actors.finance);
     saveGoldenHistory('rectification-ladder', (await runsOf(lc, id))[0]!.history);
   });
 
-  it('Art. 22: a rectification deadline missed suspends the funds; termination cancels all unspent money', async () => {
+  it('Art. 22: the ladder — order → deadline passes (拒不整改) → disbursement suspended → disbursement 409 → termination allowed, cancelling all unspent money', async () => {
     const id = await toConstruction();
     await lc.send(id, 'disbursement', { fundType: 'construction', amountFen: 5_000_000, note: 'advance' }, actors.finance);
+    // Not before the ladder: termination from construction is refused, naming Art. 22.
+    await expect(lc.send(id, 'termination', { reason: 'too early' }, actors.bdb)).rejects.toMatchObject({ cause: { type: 'invalid_transition', message: expect.stringContaining('Art. 22') } });
     let v = await lc.send(id, 'rectificationOrder', { reason: 'other', description: 'Missing security plan' }, actors.approval);
     const deadline = openDeadline(v, 'rectification');
+    await expect(lc.send(id, 'termination', { reason: 'order open' }, actors.bdb)).rejects.toMatchObject({ cause: { type: 'invalid_transition' } });
     await skipPast(deadline.dueAt);
     v = await viewWhen(id, (x) => x.funds.suspended);
     expect(v.deadlines.find((d) => d.kind === 'rectification')?.status).toBe('missed');
-    expect(v.funds.construction.frozenFen).toBe(75_000_000);
+    expect(v.funds.construction).toMatchObject({ availableFen: 75_000_000, frozenFen: 0 });
+    expect(v.pendingActions).toContainEqual(expect.objectContaining({ role: 'bdb', action: 'rectification-decision' }));
+    await expect(lc.send(id, 'disbursement', { fundType: 'construction', amountFen: 1, note: 'x' }, actors.finance)).rejects.toMatchObject({ cause: { type: 'funds_suspended' } });
     v = await lc.send(id, 'termination', { reason: 'Rectification failed' }, actors.bdb);
     expect(v.stage).toBe('terminated');
     expect(v.funds.construction).toMatchObject({ allocatedFen: 80_000_000, disbursedFen: 5_000_000, cancelledFen: 75_000_000, frozenFen: 0, availableFen: 0, heldFen: 0 });
@@ -206,23 +213,29 @@ describe('deadlines with their consequences', () => {
     expect(result.stage).toBe('terminated');
   });
 
-  it('Art. 21: completion report overdue → construction funds frozen, O&M allocation refused; late report releases them, violation kept', async () => {
+  it('Art. 21: the 7 working days run from the completion acceptance, not the later technical one; overdue → new allocations refused (422 completion_report_missing), nothing frozen; late report → operating, violation kept', async () => {
     const id = await toConstruction();
     await lc.send(id, 'catalogEntries', { entries: [{ code: 'HLT-9', name: 'Visits', sharingType: 'unconditional', updateCycle: 'weekly' }] }, actors.department);
     await lc.send(id, 'preliminaryAcceptance', { reportRef: 'sha256:pre', completedOn: await today() }, actors.department);
-    await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);
+    const completedOn = await today();
     let v = await lc.send(id, 'completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval);
-    await skipPast(openDeadline(v, 'completion-report').dueAt);
+    const report = openDeadline(v, 'completion-report');
+    expect(report.startsAt).toBe(new Date(Date.parse(`${completedOn}T00:00:00+08:00`)).toISOString());
+    // The BDB's technical acceptance two days later does not restart the clock.
+    await lc.sleep(2 * 86_400_000);
+    v = await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);
+    expect(v.stage).toBe('completion_filing');
+    expect(v.deadlines.filter((d) => d.kind === 'completion-report').map((d) => [d.startsAt, d.dueAt])).toEqual([[report.startsAt, report.dueAt]]);
+    await skipPast(report.dueAt);
     v = await viewWhen(id, (x) => x.deadlines.some((d) => d.kind === 'completion-report' && d.status === 'missed'));
-    expect(v.funds.construction).toMatchObject({ availableFen: 0, frozenFen: 80_000_000 });
-    expect(v.violations.some((x) => x.article === 'Art. 21')).toBe(true);
-    await expect(lc.send(id, 'budget', om(1_000_000, 2026), actors.finance)).rejects.toThrow();
+    expect(v.funds.construction).toMatchObject({ availableFen: 80_000_000, frozenFen: 0 });
+    expect(v.violations.filter((x) => x.article === 'Art. 21').map((x) => [x.kind, x.basis])).toEqual([['late-completion-report', 'measures']]);
+    await expect(lc.send(id, 'budget', om(1_000_000, 2026), actors.finance)).rejects.toMatchObject({ cause: { type: 'completion_report_missing' } });
 
     v = await lc.send(id, 'completionReport', { reportRef: 'sha256:late-report' }, actors.department);
     expect(v.stage).toBe('operating');
-    expect(v.funds.construction).toMatchObject({ availableFen: 80_000_000, frozenFen: 0 });
     expect(v.violations.some((x) => x.article === 'Art. 21')).toBe(true);
-    expect((await lc.movements(id)).map((m) => m.kind)).toEqual(['allocate', 'publish', 'freeze', 'unfreeze']);
+    expect((await lc.movements(id)).map((m) => m.kind)).toEqual(['allocate', 'publish']);
   });
 });
 
@@ -268,15 +281,15 @@ describe('changes and joint acceptance on a real server', () => {
     expect(v.stage).toBe('construction');
   });
 
-  it('Art. 18-20: technical acceptance is refused without a resource catalogue; one side failing returns the project to construction', async () => {
+  it('Art. 18-20: completion acceptance (竣工验收) is refused without a resource catalogue; one side failing returns the project to construction, the other pass stands', async () => {
     const id = await toConstruction();
     let v = await lc.send(id, 'preliminaryAcceptance', { reportRef: 'sha256:pre', completedOn: await today() }, actors.department);
     expect(v.stage).toBe('joint_acceptance');
-    await expect(lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb)).rejects.toMatchObject({ cause: { type: 'catalog_missing' } });
+    await expect(lc.send(id, 'completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval)).rejects.toMatchObject({ cause: { type: 'catalog_missing' } });
     expect((await lc.view(id)).stage).toBe('joint_acceptance');
-    await lc.send(id, 'catalogEntries', { entries: [{ code: 'C-1', name: 'Data', sharingType: 'unconditional', updateCycle: 'daily' }] }, actors.department);
     await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);
-    v = await lc.send(id, 'completionAcceptance', { decision: 'fail', opinion: 'documents incomplete' }, actors.approval);
+    v = await lc.send(id, 'completionAcceptance', { decision: 'fail', opinion: 'register the catalogue' }, actors.approval);
     expect(v.stage).toBe('construction');
+    expect(v.acceptance.technical?.decision).toBe('pass');
   });
 });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { shanghaiDate } from '../../domain/dates.ts';
-import { DEFAULT_CITY_POLICY, type Policy, type ProjectView } from '../../domain/types.ts';
+import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, type Policy, type ProjectView } from '../../domain/types.ts';
 import { actors, construction, fullChecklist, om, passTechnical } from '../domain/helpers.ts';
 import { eventually } from '../support/system.ts';
 import { runsOf, saveGoldenHistory, startLifecycle, type Lifecycle } from './support.ts';
@@ -57,22 +57,25 @@ async function toOperating(id: string) {
 }
 
 describe('deadlines measured in months', () => {
-  it('Art. 16, 22: a quarterly progress report is reminded, then missed → violation and automatic missing-report rectification', async () => {
+  it('Art. 16: a quarterly progress report (policy period) is reminded, then missed → violation (basis policy) + BDB notified; no automatic order by default', async () => {
     const id = await lc.start();
     const v = await toConstruction(id);
     const report = open(v, 'progress-report')!;
     expect(report.ref).toMatch(/^\d{4}Q[1-4]$/);
     await skipPast(report.dueAt);
     const after = await viewWhen(id, (x) => x.deadlines.some((d) => d.kind === 'progress-report' && d.ref === report.ref && d.status === 'missed'));
-    expect(after.violations.map((x) => x.kind)).toContain('missing-report');
-    expect((after.rectifications as Array<{ reason: string }>).map((r) => r.reason)).toContain('missing-report');
-    const kinds = (await lc.notifications(id)).map((n) => n.kind);
-    expect(kinds).toContain('progress-report-reminder');
+    expect(after.violations.filter((x) => x.kind === 'missing-report').map((x) => x.basis)).toEqual(['policy']);
+    expect(after.rectifications).toEqual([]);
+    const notes = await eventually(async () => {
+      const n = await lc.notifications(id);
+      return n.some((x) => x.kind === 'missing-report' && x.recipientRole === 'bdb') ? n : undefined;
+    });
+    expect(notes.map((n) => n.kind)).toContain('progress-report-reminder');
     // The next quarter's report is due in turn.
     expect(open(after, 'progress-report')?.ref).not.toBe(report.ref);
   });
 
-  it('Art. 22: no preliminary acceptance within 90 days after the planned completion date → automatic acceptance-delay rectification', async () => {
+  it('Art. 22: no preliminary acceptance within 90 days (policy) after the planned completion date → violation + BDB notified; the BDB decides on the order', async () => {
     const planned = shanghaiDate(new Date((await nowMs()) + 20 * 86_400_000).toISOString());
     const id = await lc.start({ plannedCompletionDate: planned });
     const v = await toConstruction(id);
@@ -80,8 +83,16 @@ describe('deadlines measured in months', () => {
     expect(dueDate(delay.dueAt)).toBe(shanghaiDate(new Date(Date.parse(`${planned}T00:00:00+08:00`) + 90 * 86_400_000).toISOString()));
     await skipPast(delay.dueAt);
     const after = await viewWhen(id, (x) => x.deadlines.some((d) => d.kind === 'acceptance-delay' && d.status === 'missed'));
-    expect((after.rectifications as Array<{ reason: string }>).map((r) => r.reason)).toContain('acceptance-delay');
-    expect((await lc.notifications(id)).map((n) => n.kind)).toContain('acceptance-delay-reminder');
+    expect(after.violations.filter((x) => x.kind === 'acceptance-delay').map((x) => [x.article, x.basis])).toEqual([['Art. 22', 'policy']]);
+    expect(after.rectifications.filter((r) => r.reason === 'acceptance-delay')).toEqual([]);
+    const kinds = await eventually(async () => {
+      const k = (await lc.notifications(id)).map((n) => n.kind);
+      return k.includes('acceptance-delay') ? k : undefined;
+    });
+    expect(kinds).toContain('acceptance-delay-reminder');
+    // A person decides: the BDB orders rectification of the delay.
+    const ordered = await lc.send(id, 'rectificationOrder', { reason: 'acceptance-delay', description: 'Carry out the acceptance.' }, actors.bdb);
+    expect(ordered.rectifications.map((r) => [r.reason, r.automatic])).toEqual([['acceptance-delay', false]]);
   });
 
   it('Art. 30, 5, 12: a county policy with its own publicity period is pinned; county shares reach the ledger', async () => {
@@ -93,7 +104,7 @@ describe('deadlines measured in months', () => {
     const id = await lc.start({ jurisdiction: 'zezhou', policy: county, estimate: { totalFen: 100_000_000, cityShareFen: 60_000_000, countyShareFen: 40_000_000 } });
     const start = await today();
     const v = await toPublicity(id, { fundType: 'construction', year: 2026, amountFen: 50_000_000, cityShareFen: 30_000_000, countyShareFen: 20_000_000 });
-    expect(v.policy).toEqual({ jurisdiction: 'zezhou', version: 3 });
+    expect(v.policy).toEqual({ jurisdiction: 'zezhou', version: 3, switches: DEFAULT_POLICY_SWITCHES });
     const due = open(v, 'publicity')!;
     expect(dueDate(due.dueAt)).toBe(shanghaiDate(new Date(Date.parse(`${start}T00:00:00+08:00`) + 2 * 86_400_000).toISOString()));
     const [allocation] = await lc.movements(id);
