@@ -6,7 +6,7 @@
 import { shanghaiDate } from './dates.ts';
 import {
   DEFAULT_CITY_POLICY,
-  INITIAL_STAGE,
+  initialStageOf,
   type AllocationRecord,
   type ApplicationDocuments,
   type DeadlineKind,
@@ -104,11 +104,13 @@ export const cloneState = <T>(value: T): T => JSON.parse(JSON.stringify(value)) 
 
 export function initialState(input: ProjectInput, measures: MeasuresReading = 'as-written'): ProjectState {
   const copy = cloneState(input);
+  // Art. 21: an existing system enters operation on registration (no construction history).
+  const existing = copy.kind === 'existing';
   return {
     schema: STATE_SCHEMA,
     input: copy,
     measures,
-    stage: INITIAL_STAGE,
+    stage: initialStageOf(copy.kind),
     version: 1,
     lastNow: copy.createdAt,
     plannedCompletionDate: copy.plannedCompletionDate,
@@ -120,7 +122,7 @@ export function initialState(input: ProjectInput, measures: MeasuresReading = 'a
     funds: { suspended: false, construction: emptyBalance(), om: emptyBalance() },
     frozenBy: { construction: noFreezes(), om: noFreezes() },
     completionReportOverdue: false,
-    operatingSince: null,
+    operatingSince: existing ? shanghaiDate(copy.createdAt) : null,
     deadlines: [],
     technicalReviews: [],
     allocations: [],
@@ -137,6 +139,6 @@ export function initialState(input: ProjectInput, measures: MeasuresReading = 'a
     incidents: [],
     drills: [],
     violations: [],
-    decisions: [{ action: 'application', role: copy.createdBy.role, by: copy.createdBy.name, at: copy.createdAt }],
+    decisions: [{ action: existing ? 'existing-system' : 'application', role: copy.createdBy.role, by: copy.createdBy.name, at: copy.createdAt }],
   };
 }

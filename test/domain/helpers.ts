@@ -9,7 +9,7 @@ import type { Command, CommandName, CommandPayloads } from '../../domain/command
 import type { DeadlineStart, Effect } from '../../domain/effects.ts';
 import { Rejection } from '../../domain/errors.ts';
 import { Project } from '../../domain/project.ts';
-import type { DeadlineRecord } from '../../domain/state.ts';
+import type { DeadlineRecord, MeasuresReading } from '../../domain/state.ts';
 import { DEFAULT_CITY_POLICY, type Actor, type DeadlineKind, type Duration, type ProjectInput } from '../../domain/types.ts';
 
 export const DEPT = 'health';
@@ -92,8 +92,9 @@ export class Harness {
   now: string;
   readonly log: Effect[] = [];
 
-  constructor(overrides: Partial<ProjectInput> = {}) {
-    this.project = Project.create(makeInput(overrides));
+  /** `measures`: 'legacy' runs the earlier reading (workflow histories recorded before the patch). */
+  constructor(overrides: Partial<ProjectInput> = {}, measures: MeasuresReading = 'as-written') {
+    this.project = Project.create(makeInput(overrides), measures);
     this.now = this.project.state.input.createdAt;
   }
 
@@ -173,10 +174,19 @@ export class Harness {
     return this;
   }
 
+  /** Art. 11 as written: finance budgets (money held), then the BDB's allocation plan publishes it. */
   toPublicity(amountFen = 80_000_000): this {
     this.toBudgeting();
     this.run('budget', construction(amountFen), actors.finance);
+    if (this.project.state.measures === 'as-written') this.publish();
     return this;
+  }
+
+  /** Art. 11: the BDB's allocation plan lists a held allocation (default: the latest held one). */
+  publish(allocationId?: string, planId = 'AP2026-TESTPLAN01'): Effect[] {
+    const id = allocationId ?? this.project.state.allocations.filter((a) => a.status === 'held').at(-1)?.id;
+    if (!id) throw new Error('no held allocation');
+    return this.run('allocationPublication', { planId, allocationId: id }, actors.bdb);
   }
 
   toContracting(amountFen = 80_000_000): this {
