@@ -422,8 +422,8 @@ export function publicRoutes({ db }: { db: Database }) {
         '`held` in the ProjectView) is not listed. Projects recorded under the earlier reading publicised each ' +
         'allocation at once (`plan` null). `status`: `publicity` while the notice period runs or an objection ' +
         'is still open (`noticeStartsAt`, `noticeDueAt`); `published` once the period ended and the money became ' +
-        "available (the ledger's publish movement, `publishedAt`); `withdrawn` when it was cancelled during the " +
-        'notice (an upheld objection or a termination: a cancel movement). Filters: `year` (budget year), `jurisdiction`.',
+        "available (the ledger's publish movement, `publishedAt`); after a cancel movement during the notice (an " +
+        'upheld objection or a termination) `withdrawn`. Filters: `year` (budget year), `jurisdiction`.',
       request: {
         query: z.strictObject({
           year: z.coerce.number().int().min(2000).max(2100).optional(),
