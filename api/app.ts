@@ -23,6 +23,7 @@ import { ApiError, causeChain, problemResponse, unavailable } from './problem.ts
 import { writeRateLimit } from './rate-limit.ts';
 import { createRouter } from './router.ts';
 import { adminKeyRoutes } from './routes/admin-keys.ts';
+import { allocationPlanRoutes, publicAllocationPlanRoutes } from './routes/allocation-plans.ts';
 import { calendarRoutes } from './routes/calendar.ts';
 import { calendarStatus } from '../db/calendar.ts';
 import { codecRoutes } from './routes/codec.ts';
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', docsRoutes());
   // Art. 11: the publicity listing is public; everything else under /v1 needs a key.
   app.route('/', publicRoutes({ db: deps.database.db }));
+  app.route('/', publicAllocationPlanRoutes({ db: deps.database.db }));
   const authenticate = bearerAuth(keys);
   app.use('/v1/*', (c, next) => (c.req.path.startsWith('/v1/public/') ? next() : authenticate(c, next)));
   if (deps.writesPerMinute) app.use('/v1/*', writeRateLimit(deps.writesPerMinute));
@@ -102,6 +104,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', readRoutes({ db: deps.database.db }));
   app.route('/', projectRoutes({ gateway, db: deps.database.db }));
   app.route('/', commandRoutes({ gateway }));
+  app.route('/', allocationPlanRoutes({ db: deps.database.db, gateway }));
   app.route('/', policyRoutes({ db: deps.database.db }));
   app.route('/', adminKeyRoutes({ db: deps.database.db }));
   app.route('/', planRoutes({ db: deps.database.db }));

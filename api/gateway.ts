@@ -15,7 +15,7 @@ import { tsToMs } from '@temporalio/common';
 // CommonJS package: Node's ESM loader exposes it as a default export only.
 import proto from '@temporalio/proto';
 import type { CommandInputs, CommandName } from '../domain/commands.ts';
-import { INITIAL_STAGE, type Actor, type ProjectInput, type ProjectView } from '../domain/types.ts';
+import { initialStageOf, type Actor, type ProjectInput, type ProjectView } from '../domain/types.ts';
 import {
   applicationUpdate,
   commandUpdate,
@@ -114,7 +114,7 @@ export function createProjectGateway(client: Client, taskQueue: string) {
               workflowIdConflictPolicy: 'USE_EXISTING',
               staticSummary: `${input.title} (${input.department})`,
               typedSearchAttributes: [
-                { key: ProjectStage, value: INITIAL_STAGE },
+                { key: ProjectStage, value: initialStageOf(input.kind) },
                 { key: Department, value: input.department },
                 { key: Jurisdiction, value: input.jurisdiction },
               ],

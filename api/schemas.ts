@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { calendarDate, documentRef, fen, optionalText, requiredText as text } from '../domain/text.ts';
 import {
+  APPLICATION_KINDS,
   CHANGE_KINDS,
   FUND_BUCKETS,
   FUND_TYPES,
@@ -34,7 +35,9 @@ export const createProjectBody = z
   .strictObject({
     title: text(200),
     summary: optionalText(4000),
-    kind: z.enum(PROJECT_KINDS),
+    // Art. 6: applications are new construction of the annual plan; existing systems (kind
+    // `existing`, Art. 21) are registered through POST /v1/existing-systems instead.
+    kind: z.enum(APPLICATION_KINDS),
     jurisdiction,
     year: z.number().int().min(2019).max(2100),
     annualPlanItem: text(64),
@@ -119,8 +122,9 @@ const projectViewShape = z.object({
       countyShareFen: amount,
       allocatedAt: z.string(),
       allocatedBy: z.string(),
-      status: z.enum(['publicity', 'awaiting-objection', 'published', 'cancelled']),
-      publicityDeadlineId: z.string(),
+      status: z.enum(['held', 'publicity', 'awaiting-objection', 'published', 'cancelled']),
+      publicityDeadlineId: nullableText,
+      planId: nullableText.optional(),
       publishedAt: nullableText,
       cancelledAt: nullableText,
       fundedChanges: z.array(z.object({ changeRequestId: z.string(), amountFen: amount })),
@@ -348,6 +352,17 @@ export const projectSummary = z
   })
   .openapi('ProjectSummary');
 
+/** Art. 21: an existing system (原有信息化项目) registered for O&M budgeting (POST /v1/existing-systems). */
+export const existingSystemBody = z
+  .strictObject({
+    name: text(200),
+    summary: optionalText(4000),
+    /** The year the system went live; before the measures (2019) is normal for an existing system. */
+    goLiveYear: z.number().int('must be a year').min(1949, 'must be 1949 or later').max(2100, 'must be 2100 or earlier'),
+    jurisdiction: jurisdiction.optional(),
+  })
+  .openapi('RegisterExistingSystem');
+
 export const projectList = z
   .object({
     items: z.array(projectSummary),
@@ -444,10 +459,29 @@ export const projectFunds = z
   })
   .openapi('ProjectFunds');
 
+/**
+ * A sum of fen over many projects: a JSON integer while it is a safe integer (≤ 2^53 − 1), else a
+ * string of decimal digits (exact: summed by PostgreSQL as numeric).
+ */
+const totalFen = z
+  .union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d+$/)])
+  .openapi({ description: 'Integer fen; a string of decimal digits when the sum exceeds 2^53 − 1 (Number.MAX_SAFE_INTEGER), so it is never rounded.' });
+
+export const fundTotals = z
+  .object({
+    allocatedFen: totalFen,
+    heldFen: totalFen,
+    availableFen: totalFen,
+    frozenFen: totalFen,
+    disbursedFen: totalFen,
+    cancelledFen: totalFen,
+  })
+  .openapi('FundTotals');
+
 export const fundsOverview = z
   .object({
     items: z.array(projectFunds),
-    totals: z.object({ construction: fundBalanceSchema, om: fundBalanceSchema }),
+    totals: z.object({ construction: fundTotals, om: fundTotals }),
   })
   .openapi('FundsOverview');
 
@@ -464,6 +498,12 @@ export const publicAllocation = z
     countyShareFen: fen.nullable(),
     allocatedAt: instant,
     status: z.enum(['publicity', 'published', 'withdrawn']),
+    allocationId: z.string(),
+    /** Art. 11: the BDB's allocation plan that published it (null: publicised at allocation, legacy). */
+    plan: z.object({ id: z.string(), title: z.string(), year: z.number().int(), publishedAt: instant }).nullable(),
+    noticeStartsAt: instant.nullable(),
+    noticeDueAt: instant.nullable(),
+    publishedAt: instant.nullable(),
   })
   .openapi('PublicAllocation');
 

@@ -297,7 +297,9 @@ async function main() {
       const today = async () => new Date((await now()) + 8 * 3_600_000).toISOString().slice(0, 10);
       await lc.send(id, 'technicalReview', { decision: 'pass', opinion: 'ok', checklist: fullChecklist() }, actors.bdb);
       await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'H-1', opinion: 'ok' }, actors.approval);
-      const b = await lc.send(id, 'budget', construction(10_000_000), actors.finance);
+      await lc.send(id, 'budget', construction(10_000_000), actors.finance);
+      // Art. 11: the BDB's allocation plan starts the notice period.
+      const b = await lc.send(id, 'allocationPublication', { planId: 'AP2026-BENCH00001', allocationId: 'alloc-1' }, actors.bdb);
       await lc.sleep(Date.parse(b.deadlines.find((d) => d.kind === 'publicity')!.dueAt) - (await now()) + 3_600_000);
       for (let i = 0; i < 50 && (await lc.view(id)).stage !== 'contracting'; i++) await new Promise((r) => setTimeout(r, 100));
       await lc.send(id, 'contract', { contractNo: 'HT-1', contractor: 'c', amountFen: 1, signedOn: await today(), documentRef: 'sha256:c' }, actors.department);
@@ -311,7 +313,8 @@ async function main() {
         await lc.sleep(Date.parse(`${year}-01-15T10:00:00+08:00`) - (await now()));
         await lc.send(id, 'evaluation', { year: year - 1, fundUseScore: 80, outputScore: 80, effectScore: 80, satisfactionScore: 80, sharingCompliant: true, summary: 's' }, actors.bdb);
         await lc.send(id, 'omReview', { year, approvedFen: 1_000_000, opinion: 'o' }, actors.bdb);
-        const v = await lc.send(id, 'budget', om(1_000_000, year), actors.finance);
+        const budgeted = await lc.send(id, 'budget', om(1_000_000, year), actors.finance);
+        const v = await lc.send(id, 'allocationPublication', { planId: 'AP2026-BENCH00001', allocationId: budgeted.allocations.at(-1)!.id }, actors.bdb);
         await lc.sleep(Date.parse(v.deadlines.find((d) => d.kind === 'publicity' && d.status === 'open')!.dueAt) - (await now()) + 3_600_000);
         for (let i = 0; i < 50 && (await lc.view(id)).funds.om.heldFen > 0; i++) await new Promise((r) => setTimeout(r, 100));
         await lc.send(id, 'disbursement', { fundType: 'om', amountFen: 500_000, note: `${year}` }, actors.finance);

@@ -295,3 +295,56 @@ export const idempotencyRecords = pgTable(
 
 export type FundMovementRow = typeof fundMovements.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
+
+/**
+ * Art. 11: the BDB's allocation plans (资金拟分配计划). A plan is stored before its allocations are
+ * sent to their projects (`allocationPublication`), with one row per listed allocation and its own
+ * status, so a plan interrupted half-way (Temporal or a worker unavailable) is finished by a retry
+ * of the same request: `publishing` until every item is `published` or `refused`, then `published`.
+ */
+export const ALLOCATION_PLAN_STATUSES = ['publishing', 'published'] as const;
+export const ALLOCATION_PLAN_ITEM_STATUSES = ['pending', 'published', 'refused'] as const;
+
+export const allocationPlans = pgTable(
+  'allocation_plans',
+  {
+    id: text('id').primaryKey(),
+    year: integer('year').notNull(),
+    title: text('title').notNull(),
+    status: text('status', { enum: ALLOCATION_PLAN_STATUSES }).notNull().default('publishing'),
+    createdByKeyId: text('created_by_key_id').notNull(),
+    createdByName: text('created_by_name').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When its last item was sent: the plan is public from then on. */
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('allocation_plans_year_idx').on(t.year, t.createdAt),
+    check('allocation_plans_status_check', sql`${t.status} in ('publishing', 'published')`),
+  ],
+);
+
+export const allocationPlanItems = pgTable(
+  'allocation_plan_items',
+  {
+    planId: text('plan_id').notNull(),
+    position: integer('position').notNull(),
+    projectId: text('project_id').notNull(),
+    allocationId: text('allocation_id').notNull(),
+    status: text('status', { enum: ALLOCATION_PLAN_ITEM_STATUSES }).notNull().default('pending'),
+    /** Why the project refused it (`refused`): the problem code and text. */
+    errorCode: text('error_code'),
+    errorDetail: text('error_detail'),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.planId, t.position] }),
+    uniqueIndex('allocation_plan_items_listed_idx').on(t.planId, t.projectId, t.allocationId),
+    // An allocation is published by one plan only.
+    uniqueIndex('allocation_plan_items_published_idx').on(t.projectId, t.allocationId).where(sql`${t.status} = 'published'`),
+    check('allocation_plan_items_status_check', sql`${t.status} in ('pending', 'published', 'refused')`),
+  ],
+);
+
+export type AllocationPlanRow = typeof allocationPlans.$inferSelect;
+export type AllocationPlanItemRow = typeof allocationPlanItems.$inferSelect;

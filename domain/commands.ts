@@ -131,10 +131,15 @@ export const COMMAND_BODIES = {
   accountabilityReferral: z.strictObject({ reference: requiredText(200), description: requiredText() }),
   /** shared/DOMAIN.md "Working days": internal, sent by PUT /v1/calendar/:year (no command route). */
   deadlineRescheduling: deadlineReschedulingBody,
+  /**
+   * Art. 11: the BDB's allocation plan (拟分配计划) lists this held allocation: its notice period
+   * starts. Internal, sent by POST /v1/allocation-plans (no command route).
+   */
+  allocationPublication: z.strictObject({ planId: entityId, allocationId: entityId }),
 };
 
 /** Commands the system sends itself: no HTTP command route (api/routes/commands.ts). */
-export const INTERNAL_COMMANDS = ['deadlineRescheduling'] as const satisfies readonly (keyof typeof COMMAND_BODIES)[];
+export const INTERNAL_COMMANDS = ['deadlineRescheduling', 'allocationPublication'] as const satisfies readonly (keyof typeof COMMAND_BODIES)[];
 export type InternalCommand = (typeof INTERNAL_COMMANDS)[number];
 
 export type CommandName = keyof typeof COMMAND_BODIES;
@@ -205,6 +210,7 @@ export const COMMAND_ROLES = {
   acceptanceDelayReasonDecision: ['bdb'],
   accountabilityReferral: ['bdb'],
   deadlineRescheduling: ['admin'],
+  allocationPublication: ['bdb'],
 } as const satisfies Record<CommandName, readonly Role[]>;
 
 export const COMMAND_NAMES = Object.keys(COMMAND_ROLES) as CommandName[];
@@ -243,4 +249,5 @@ export const COMMAND_ACTIONS: Record<CommandName, string> = {
   acceptanceDelayReasonDecision: 'acceptance-delay-reason-decision',
   accountabilityReferral: 'accountability-referral',
   deadlineRescheduling: 'deadline-rescheduling',
+  allocationPublication: 'allocation-publication',
 };

@@ -283,11 +283,11 @@ export class ChangeContext {
 
   /** Art. 11: an upheld objection cancels the allocation's held money. */
   cancelAllocation(a: AllocationRecord, reason: string): void {
-    if (a.status !== 'publicity' && a.status !== 'awaiting-objection') return;
+    if (a.status !== 'held' && a.status !== 'publicity' && a.status !== 'awaiting-objection') return;
     this.move('cancel', a.fundType, a.amountFen, 'held', 'cancelled', { allocationId: a.id, reason });
     a.status = 'cancelled';
     a.cancelledAt = this.now;
-    this.closeDeadline(this.deadline(a.publicityDeadlineId), 'cancelled');
+    if (a.publicityDeadlineId !== null) this.closeDeadline(this.deadline(a.publicityDeadlineId), 'cancelled');
     // Art. 17: the budget increase it funded may be allocated again.
     for (const f of a.fundedChanges) {
       const cr = this.state.changeRequests.find((c) => c.id === f.changeRequestId);
@@ -308,7 +308,7 @@ export class ChangeContext {
       this.state.frozenBy[fundType] = { suspension: 0, 'completion-report': 0 };
     }
     for (const a of this.state.allocations) {
-      if (a.status === 'publicity' || a.status === 'awaiting-objection') {
+      if (a.status === 'held' || a.status === 'publicity' || a.status === 'awaiting-objection') {
         a.status = 'cancelled';
         a.cancelledAt = this.now;
       }

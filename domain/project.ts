@@ -232,6 +232,19 @@ export class Project {
     draft.started = true;
     const i = draft.input;
     const ctx = new ChangeContext(draft, i.createdBy, now);
+    if (i.kind === 'existing') {
+      // Art. 21: an existing system is registered in operation: the BDB reviews its O&M cost
+      // yearly, finance budgets it, and the yearly evaluation (Art. 23) runs from now on.
+      ctx.audit(
+        'existing-system',
+        { name: i.title, summary: i.summary, goLiveYear: i.goLiveYear ?? null, department: i.department, jurisdiction: i.jurisdiction, policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version } },
+        i.createdBy,
+        i.createdAt,
+      );
+      ctx.ensureAnnualEvaluationDeadline();
+      ctx.notify('bdb', 'om-review', `Existing system ${i.id} registered: ${i.title} (Art. 21 O&M cost review).`);
+      return { state: draft, effects: ctx.effects };
+    }
     ctx.audit(
       'application',
       { title: i.title, kind: i.kind, department: i.department, jurisdiction: i.jurisdiction, year: i.year, annualPlanItem: i.annualPlanItem, estimate: i.estimate, policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version } },

@@ -11,7 +11,7 @@ import { SYSTEM_ACTOR } from './effects.ts';
 import { Rejection } from './errors.ts';
 import { deadlineRescheduling } from './rescheduling.ts';
 import type { DeadlineRecord } from './state.ts';
-import { latestEvaluation, omAllocatedForYear, openDeadline, openDeadlines, sharingNoncompliant, unfundedBudgetIncrease } from './view.ts';
+import { constructionAllocated, constructionLimit, latestEvaluation, omAllocatedForYear, openDeadline, openDeadlines, sharingNoncompliant, unfundedBudgetIncrease } from './view.ts';
 import {
   CHANGE_KINDS,
   FUND_TYPES,
@@ -116,9 +116,15 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     const state = ctx.state;
     const first = payload.fundType === 'construction' && state.stage === 'budgeting';
     if (payload.fundType === 'construction') {
-      // Art. 10: the construction budget after establishment; later ones only for approved
-      // budget increases (Art. 17) while the project is being built.
-      if (!first) ctx.requireStage('budgeting', 'contracting', 'construction');
+      if (ctx.asWritten) {
+        // Art. 10: finance budgets construction money year by year once the project is approved,
+        // until it is built; no change request is needed within the limit below.
+        ctx.requireStage('budgeting', 'publicity', 'contracting', 'construction');
+      } else if (!first) {
+        // Legacy: the construction budget after establishment; later ones only for approved
+        // budget increases (Art. 17) while the project is being built.
+        ctx.requireStage('budgeting', 'contracting', 'construction');
+      }
     } else {
       // Art. 21: no O&M budget while the completion report is unfiled (or overdue).
       if (state.stage === 'completion_filing') {
@@ -135,8 +141,21 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     if (payload.cityShareFen + payload.countyShareFen !== payload.amountFen) {
       throw refuse('share_mismatch', 'Art. 12: cityShareFen + countyShareFen must equal amountFen.');
     }
-    if (payload.fundType === 'construction' && !first) {
-      // Art. 17: approved budget increases then need a finance allocation, up to the increase.
+    if (payload.fundType === 'construction' && ctx.asWritten) {
+      // Art. 8, 10, 17: all construction allocations (not cancelled) stay within the approved
+      // estimate plus the approved budget changes (which may lower it as well as raise it).
+      const limit = constructionLimit(state);
+      const allocated = constructionAllocated(state);
+      if (allocated + payload.amountFen > limit.limitFen) {
+        throw refuse(
+          'exceeds_approved_estimate',
+          `Art. 10: ${allocated} + ${payload.amountFen} fen of construction money would exceed the approved estimate of ${limit.limitFen} fen ` +
+            `(estimate ${limit.estimateFen} fen, approved budget changes ${limit.approvedChangesFen} fen).`,
+          { ...limit, allocatedFen: allocated, amountFen: payload.amountFen, availableFen: Math.max(0, limit.limitFen - allocated) },
+        );
+      }
+    } else if (payload.fundType === 'construction' && !first) {
+      // Legacy Art. 17: approved budget increases then need a finance allocation, up to the increase.
       const room = unfundedBudgetIncrease(state);
       if (room === 0) throw refuse('no_approved_budget_change', 'Art. 17: a further construction allocation needs an approved budget change request.');
       if (payload.amountFen > room) {
@@ -162,11 +181,14 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
 
     state.seq.allocation += 1;
     const id = `alloc-${state.seq.allocation}`;
-    // Art. 11: every allocation is publicised; its money is held until the period ends.
-    const pub = ctx.policy.publicity;
-    const deadline = ctx.startDeadline('publicity', id, ctx.today, pub.duration, pub.reminder);
+    let publicityDeadlineId: string | null = null;
+    if (!ctx.asWritten) {
+      // Legacy Art. 11: every allocation is publicised at once; its money is held until the period ends.
+      const pub = ctx.policy.publicity;
+      publicityDeadlineId = ctx.startDeadline('publicity', id, ctx.today, pub.duration, pub.reminder).id;
+    }
     const fundedChanges: { changeRequestId: string; amountFen: number }[] = [];
-    if (payload.fundType === 'construction' && !first) {
+    if (payload.fundType === 'construction' && !first && !ctx.asWritten) {
       let rest = payload.amountFen;
       for (const c of state.changeRequests) {
         if (rest === 0) break;
@@ -187,16 +209,24 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       countyShareFen: payload.countyShareFen,
       allocatedAt: ctx.now,
       allocatedBy: ctx.actor.name,
-      status: 'publicity',
-      publicityDeadlineId: deadline.id,
+      status: ctx.asWritten ? 'held' : 'publicity',
+      publicityDeadlineId,
+      ...(ctx.asWritten ? { planId: null } : {}),
       publishedAt: null,
       cancelledAt: null,
       fundedChanges,
     });
     ctx.move('allocate', payload.fundType, payload.amountFen, null, 'held', { allocationId: id });
     if (first) state.stage = 'publicity';
-    ctx.notify('bdb', 'publicity', `Allocation ${id} (${payload.fundType}, ${payload.amountFen} fen) is under publicity.`);
-    ctx.notify('department', 'allocation', `Allocation ${id} (${payload.fundType}, ${payload.amountFen} fen) is under publicity.`);
+    if (ctx.asWritten) {
+      // Art. 11: the budget is determined; the BDB publishes the allocation plan (拟分配计划), and
+      // the money stays held until its notice period ends.
+      ctx.notify('bdb', 'allocation-publication', `Allocation ${id} (${payload.fundType}, ${payload.amountFen} fen) is budgeted: publish it in an allocation plan.`);
+      ctx.notify('department', 'allocation', `Allocation ${id} (${payload.fundType}, ${payload.amountFen} fen) is budgeted and held until the BDB's allocation plan has been publicised.`);
+    } else {
+      ctx.notify('bdb', 'publicity', `Allocation ${id} (${payload.fundType}, ${payload.amountFen} fen) is under publicity.`);
+      ctx.notify('department', 'allocation', `Allocation ${id} (${payload.fundType}, ${payload.amountFen} fen) is under publicity.`);
+    }
   },
 
   publicityObjection(ctx, payload) {
@@ -337,8 +367,9 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.requireStage(...CHANGE_STAGES);
     const delta = payload.budgetDeltaFen ?? null;
     const newDate = payload.newPlannedCompletionDate ?? null;
-    if (payload.kind === 'budget' && !(delta !== null && delta > 0)) {
-      throw refuse('budget_delta_required', 'Art. 17: a budget change request needs a positive budgetDeltaFen.');
+    // Art. 17: a budget change may go down as well as up (as-written); legacy: increases only.
+    if (payload.kind === 'budget' && !(delta !== null && (ctx.asWritten ? delta !== 0 : delta > 0))) {
+      throw refuse('budget_delta_required', `Art. 17: a budget change request needs a ${ctx.asWritten ? 'non-zero' : 'positive'} budgetDeltaFen.`);
     }
     if (payload.kind === 'schedule' && newDate === null) {
       throw refuse('planned_completion_date_required', 'Art. 17: a schedule change request needs newPlannedCompletionDate.');
@@ -383,7 +414,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     }
     if (c.status === 'approved' && c.kind === 'budget') {
       // Art. 17: approved budget increases then need a finance allocation.
-      ctx.notify('finance', 'budget-increase', `Budget increase ${c.id} of ${c.budgetDeltaFen} fen approved.`);
+      ctx.notify('finance', 'budget-increase', `Budget ${(c.budgetDeltaFen ?? 0) < 0 ? 'decrease' : 'increase'} ${c.id} of ${c.budgetDeltaFen} fen approved.`);
     }
     ctx.notify('department', 'change-request-decision', `Change request ${c.id} ${c.status}: ${payload.opinion}`);
   },
@@ -691,6 +722,29 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   deadlineRescheduling, // shared/DOMAIN.md "Working days": domain/rescheduling.ts
+
+  allocationPublication(ctx, payload) {
+    const state = ctx.state;
+    // Art. 11: after the budget is determined, the BDB publishes the allocation plan; each held
+    // allocation it lists starts its notice period (policy: the publicity setting).
+    const a = state.allocations.find((x) => x.id === payload.allocationId);
+    if (!a) throw notFound(`allocation ${payload.allocationId}`);
+    if (a.status !== 'held') {
+      throw refuse('allocation_not_held', `Art. 11: allocation ${a.id} is ${a.status}${a.planId ? ` (plan ${a.planId})` : ''}, not held awaiting publication.`, {
+        allocationId: a.id,
+        status: a.status,
+        planId: a.planId ?? null,
+      });
+    }
+    const pub = ctx.policy.publicity;
+    const deadline = ctx.startDeadline('publicity', a.id, ctx.today, pub.duration, pub.reminder);
+    a.status = 'publicity';
+    a.publicityDeadlineId = deadline.id;
+    a.planId = payload.planId;
+    ctx.decision('allocation-publication', payload.planId, a.id);
+    ctx.notify('department', 'publicity', `Allocation ${a.id} (${a.fundType}, ${a.amountFen} fen) is publicised in allocation plan ${payload.planId}.`);
+    ctx.notify('finance', 'publicity', `Allocation ${a.id} (${a.fundType}, ${a.amountFen} fen) is publicised in allocation plan ${payload.planId}.`);
+  },
 };
 
 /** Copies the named fields only (payloads from signals may carry extra ones). */

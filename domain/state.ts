@@ -6,7 +6,7 @@
 import { shanghaiDate } from './dates.ts';
 import {
   DEFAULT_CITY_POLICY,
-  INITIAL_STAGE,
+  initialStageOf,
   type AllocationRecord,
   type ApplicationDocuments,
   type DeadlineKind,
@@ -113,11 +113,13 @@ export function normalizeState(state: ProjectState): ProjectState {
 
 export function initialState(input: ProjectInput, measures: MeasuresReading = 'as-written'): ProjectState {
   const copy = cloneState(input);
+  // Art. 21: an existing system enters operation on registration (no construction history).
+  const existing = copy.kind === 'existing';
   return {
     schema: STATE_SCHEMA,
     input: copy,
     measures,
-    stage: INITIAL_STAGE,
+    stage: initialStageOf(copy.kind),
     version: 1,
     lastNow: copy.createdAt,
     plannedCompletionDate: copy.plannedCompletionDate,
@@ -130,7 +132,7 @@ export function initialState(input: ProjectInput, measures: MeasuresReading = 'a
     funds: { suspended: false, construction: emptyBalance(), om: emptyBalance() },
     frozenBy: { construction: noFreezes(), om: noFreezes() },
     completionReportOverdue: false,
-    operatingSince: null,
+    operatingSince: existing ? shanghaiDate(copy.createdAt) : null,
     deadlines: [],
     technicalReviews: [],
     allocations: [],
@@ -149,6 +151,6 @@ export function initialState(input: ProjectInput, measures: MeasuresReading = 'a
     violations: [],
     acceptanceDelayReasons: [],
     accountabilityReferrals: [],
-    decisions: [{ action: 'application', role: copy.createdBy.role, by: copy.createdBy.name, at: copy.createdAt }],
+    decisions: [{ action: existing ? 'existing-system' : 'application', role: copy.createdBy.role, by: copy.createdBy.name, at: copy.createdAt }],
   };
 }

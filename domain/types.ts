@@ -15,8 +15,13 @@ export interface Actor {
   name: string;
 }
 
-/** Art. 3: kinds of project the measures cover. */
-export const PROJECT_KINDS = ['new', 'expansion', 'upgrade', 'om'] as const;
+/** Art. 3: kinds of project a department applies for (POST /v1/projects; Art. 6 annual plan). */
+export const APPLICATION_KINDS = ['new', 'expansion', 'upgrade', 'om'] as const;
+/**
+ * Art. 3, 21: every kind of project; `existing` is an existing system (原有信息化项目, Art. 21
+ * third sentence) registered through POST /v1/existing-systems, which starts in `operating`.
+ */
+export const PROJECT_KINDS = [...APPLICATION_KINDS, 'existing'] as const;
 export type ProjectKind = (typeof PROJECT_KINDS)[number];
 
 export const STAGES = [
@@ -38,6 +43,8 @@ export const STAGES = [
 export type Stage = (typeof STAGES)[number];
 /** The BDB has the application on creation: Art. 7 technical review comes first. */
 export const INITIAL_STAGE: Stage = 'technical_review';
+/** Art. 21: an existing system has no construction history: it starts in operation. */
+export const initialStageOf = (kind: ProjectKind): Stage => (kind === 'existing' ? 'operating' : INITIAL_STAGE);
 /** `withdrawn`: the department withdrew before construction (as-written; legacy runs ended `terminated`). */
 export const TERMINAL_STAGES: ReadonlySet<Stage> = new Set(['decommissioned', 'rejected', 'withdrawn', 'terminated']);
 
@@ -211,6 +218,8 @@ export interface ProjectInput {
   /** ISO instant the API accepted the application. */
   createdAt: string;
   createdBy: Actor;
+  /** Art. 21: an existing system (kind `existing`): the year it went live. */
+  goLiveYear?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -323,9 +332,19 @@ export interface AllocationRecord {
   countyShareFen: number;
   allocatedAt: string;
   allocatedBy: string;
-  /** publicity: held; awaiting-objection: period over, an objection is still open; published: available. */
-  status: 'publicity' | 'awaiting-objection' | 'published' | 'cancelled';
-  publicityDeadlineId: string;
+  /**
+   * held: budgeted by finance, waiting for the BDB's allocation plan (as-written Art. 11; money
+   * held); publicity: in a published plan, notice period running (money held); awaiting-objection:
+   * period over, an objection is still open; published: available; cancelled.
+   */
+  status: 'held' | 'publicity' | 'awaiting-objection' | 'published' | 'cancelled';
+  /** The notice period's deadline; null while `held` (not yet in a published plan). */
+  publicityDeadlineId: string | null;
+  /**
+   * Art. 11: the BDB allocation plan (拟分配计划) that published it (POST /v1/allocation-plans);
+   * absent or null for legacy allocations, publicised at allocation.
+   */
+  planId?: string | null;
   publishedAt: string | null;
   cancelledAt: string | null;
   /** Art. 17: the approved budget-increase change requests this allocation funds. */

@@ -28,6 +28,22 @@ export const unfundedBudgetIncrease = (state: ProjectState): number =>
     .filter((c) => c.kind === 'budget' && c.status === 'approved')
     .reduce((sum, c) => sum + Math.max(0, (c.budgetDeltaFen ?? 0) - c.fundedFen), 0);
 
+/**
+ * Art. 8, 10, 17 (as-written): the ceiling of a project's construction allocations: the approved
+ * estimate plus every approved budget change (increases and decreases).
+ */
+export const constructionLimit = (state: ProjectState): { estimateFen: number; approvedChangesFen: number; limitFen: number } => {
+  const estimateFen = state.input.estimate.totalFen;
+  const approvedChangesFen = state.changeRequests
+    .filter((c) => c.kind === 'budget' && c.status === 'approved')
+    .reduce((sum, c) => sum + (c.budgetDeltaFen ?? 0), 0);
+  return { estimateFen, approvedChangesFen, limitFen: estimateFen + approvedChangesFen };
+};
+
+/** Art. 10: construction money allocated so far (cancelled allocations do not count). */
+export const constructionAllocated = (state: ProjectState): number =>
+  state.allocations.filter((a) => a.fundType === 'construction' && a.status !== 'cancelled').reduce((sum, a) => sum + a.amountFen, 0);
+
 /** Art. 9, 23: the latest annual evaluation, if any. */
 export const latestEvaluation = (state: ProjectState) =>
   state.evaluations.reduce<ProjectState['evaluations'][number] | undefined>(
@@ -107,8 +123,22 @@ export function pendingActions(state: ProjectState): PendingAction[] {
   for (const c of state.changeRequests) {
     if (c.status === 'pending') add('bdb', 'change-request-decision', { ref: c.id }); // Art. 17
   }
-  if ((state.stage === 'contracting' || state.stage === 'construction') && unfundedBudgetIncrease(state) > 0) {
-    add('finance', 'budget', { ref: 'budget-increase' }); // Art. 17: approved increases need an allocation
+  const asWritten = state.measures === 'as-written';
+  for (const a of state.allocations) {
+    if (a.status === 'held') add('bdb', 'allocation-publication', { ref: a.id }); // Art. 11: the BDB publishes the plan
+  }
+  if (state.stage === 'contracting' || state.stage === 'construction') {
+    // Art. 17: approved increases need an allocation (as-written: while the limit leaves room).
+    const increased = asWritten
+      ? state.changeRequests.some((c) => c.kind === 'budget' && c.status === 'approved' && (c.budgetDeltaFen ?? 0) > 0) &&
+        constructionLimit(state).limitFen > constructionAllocated(state)
+      : unfundedBudgetIncrease(state) > 0;
+    if (increased) add('finance', 'budget', { ref: 'budget-increase' });
+  }
+  if (state.stage === 'operating' && state.input.kind === 'existing') {
+    // Art. 21: the BDB reviews an existing system's O&M cost every year before finance budgets it.
+    const year = Number(today.slice(0, 4));
+    if (!state.omReviews.some((r) => r.year === year)) add('bdb', 'om-review', { ref: String(year) });
   }
   const noncompliant = state.measures === 'as-written' ? sharingNoncompliant(state) : latestEvaluation(state)?.sharingCompliant === false;
   if (state.stage === 'operating' && !noncompliant) {

@@ -2,7 +2,8 @@
  * `npm run seed:demo`: a living city for newcomers, created through the HTTP API only (like a
  * bureau's system would): demo keys for every role, this year's annual plan, and twenty projects
  * spread over every stage that needs no waiting — technical review, revise (back with the
- * department), establishment review, budgeting, publicity with held money, rejected, withdrawn,
+ * department), establishment review, budgeting, publicity with held money (finance's budget, then
+ * the BDB's allocation plan, Art. 11), rejected, withdrawn,
  * open rectification orders and one project whose funds are suspended (Art. 22).
  *
  * Stages after publicity (contracting, construction, acceptance, operation) need the 5-working-day
@@ -144,7 +145,10 @@ async function main() {
     };
     const toPublicity = async () => {
       await toBudgeting();
-      return cmd('/budget', keys.finance, { fundType: 'construction', year, amountFen: total, cityShareFen: total - county, countyShareFen: county }, 'budget');
+      // Art. 10-11: finance determines the budget (money held), then the BDB publishes the allocation plan.
+      await cmd('/budget', keys.finance, { fundType: 'construction', year, amountFen: total, cityShareFen: total - county, countyShareFen: county }, 'budget');
+      await must('POST', '/v1/allocation-plans', keys.bdb, { year, title: `${year}年资金拟分配计划（演示 ${i + 1}）`, allocations: [{ projectId: id, allocationId: 'alloc-1' }] }, `${tag}-plan`);
+      return must('GET', `/v1/projects/${id}`, keys.bdb);
     };
     switch (plan) {
       case 'technical_review':

@@ -6,7 +6,8 @@ import type { ProjectGateway } from '../gateway.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';
 import { ApiError, forbidden } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { createProjectBody, projectId, projectView } from '../schemas.ts';
+import { createProjectBody, existingSystemBody, projectId, projectView } from '../schemas.ts';
+import { shanghaiDate } from '../../domain/dates.ts';
 import { z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { policyFor } from '../../db/policies.ts';
@@ -43,7 +44,7 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
         400: problem('Invalid body'),
         401: problem('No or unknown key'),
         403: problem('Not a department key'),
-        422: problem('Refused by the measures: classified_project (Art. 3), not_in_annual_plan (Art. 6, 8)'),
+        422: problem('Refused by the measures: classified_project (Art. 3), not_in_annual_plan (Art. 6, 8), exceeds_plan_ceiling (Art. 6, 8, 10: estimate.totalFen above the plan item\'s ceilingFen)'),
         503: problem('Temporal or the database unreachable'),
       },
     }),
@@ -71,6 +72,16 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
           { year: body.year, annualPlanItem: body.annualPlanItem, department },
         );
       }
+      // Art. 6, 8, 10: the investment estimate stays within the annual plan item's ceiling.
+      if (body.estimate.totalFen > item.ceilingFen) {
+        throw new ApiError(
+          422,
+          'exceeds_plan_ceiling',
+          'Estimate above the annual plan ceiling',
+          `Art. 6, 8: the estimate of ${body.estimate.totalFen} fen exceeds the ceiling of ${item.ceilingFen} fen of item ${body.annualPlanItem} in the ${body.year} annual plan.`,
+          { year: body.year, annualPlanItem: body.annualPlanItem, estimateFen: body.estimate.totalFen, ceilingFen: item.ceilingFen },
+        );
+      }
       const { classified: _classified, ...application } = body;
       // With an Idempotency-Key the id follows from it, so a retry whose first attempt reached
       // Temporal (and then lost its answer) finds the same workflow instead of starting a second one.
@@ -85,6 +96,73 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
           // Art. 30: pin the jurisdiction's policy in force now for the project's whole life.
           policy: await policyFor(db, body.jurisdiction),
           createdAt: new Date().toISOString(),
+          createdBy: actor,
+        },
+        idempotencyKey,
+      );
+      c.header('Location', `/v1/projects/${view.id}`);
+      return c.json(view, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/existing-systems',
+      tags: ['projects'],
+      summary: 'Register an existing system (department, Art. 21)',
+      description:
+        'Art. 21 (third sentence): 各单位原有信息化项目运行维护费用，经市大数据应用局审核后，按程序列入财政预算. ' +
+        'Registers a system that is already in operation as a project of kind `existing`, owned by the ' +
+        "key's department, which starts in stage `operating` (operatingSince = today, Asia/Shanghai; no " +
+        'construction history). From there: the yearly BDB O&M review (om-review), the finance O&M budget, the ' +
+        "BDB's allocation plan (POST /v1/allocation-plans) and disbursement, evaluations (Art. 23) and Art. 9 as " +
+        'for any operating project. Existing systems are not items of the annual plan: Art. 6 plans new ' +
+        'construction. `jurisdiction` defaults to `city`; the jurisdiction\'s policy in force now is pinned (Art. 30). ' +
+        'With an Idempotency-Key the project id follows from it, so a retry finds the same project.',
+      security,
+      middleware: requireRole('department'),
+      request: { body: { content: json(existingSystemBody), required: true } },
+      responses: {
+        201: { description: 'The project workflow started in operation', content: json(projectView) },
+        400: problem('Invalid body (e.g. goLiveYear in the future)'),
+        401: problem('No or unknown key'),
+        403: problem('Not a department key'),
+        503: problem('Temporal or the database unreachable'),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const actor = c.get('actor');
+      const createdAt = new Date().toISOString();
+      const today = shanghaiDate(createdAt);
+      const thisYear = Number(today.slice(0, 4));
+      if (body.goLiveYear > thisYear) {
+        throw new ApiError(400, 'validation_failed', 'Validation failed', `goLiveYear ${body.goLiveYear} lies in the future.`, {
+          errors: [{ path: 'goLiveYear', message: `must be ${thisYear} or earlier` }],
+        });
+      }
+      const jurisdictionCode = body.jurisdiction ?? 'city';
+      const idempotencyKey = idempotencyKeyOf(c);
+      const id = idempotencyKey ? projectIdFor(thisYear, `existing:${actor.keyId}:${idempotencyKey}`) : newProjectId(thisYear);
+      const view = await gateway.create(
+        {
+          id,
+          title: body.name,
+          summary: body.summary,
+          kind: 'existing',
+          department: actor.department!,
+          jurisdiction: jurisdictionCode,
+          // The registration year; not an annual plan year (Art. 6 does not apply).
+          year: thisYear,
+          annualPlanItem: '',
+          estimate: { totalFen: 0, cityShareFen: 0, countyShareFen: 0 },
+          // Already complete: the registration date stands for the (unknown) completion date.
+          plannedCompletionDate: today,
+          documents: { proposal: '', feasibilityStudy: '', preliminaryDesign: '', investmentEstimate: '' },
+          goLiveYear: body.goLiveYear,
+          policy: await policyFor(db, jurisdictionCode),
+          createdAt,
           createdBy: actor,
         },
         idempotencyKey,

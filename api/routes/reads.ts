@@ -8,9 +8,9 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Env } from 'hono';
-import { and, arrayContains, asc, desc, eq, ilike, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, ilike, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { auditLog, fundBalances, fundMovements, notifications, projects, type FundMovementRow } from '../../db/schema.ts';
+import { allocationPlans, auditLog, fundBalances, fundMovements, notifications, projects, type FundMovementRow } from '../../db/schema.ts';
 import type { Actor, FundBalance, PendingAction, ProjectView } from '../../domain/types.ts';
 import { ROLES, STAGES } from '../../domain/types.ts';
 import { requireRole } from '../auth.ts';
@@ -56,14 +56,14 @@ const balanceOf = (row: typeof fundBalances.$inferSelect): FundBalance => ({
   cancelledFen: row.cancelledFen,
 });
 
-const addBalances = (a: FundBalance, b: FundBalance): FundBalance => ({
-  allocatedFen: a.allocatedFen + b.allocatedFen,
-  heldFen: a.heldFen + b.heldFen,
-  availableFen: a.availableFen + b.availableFen,
-  frozenFen: a.frozenFen + b.frozenFen,
-  disbursedFen: a.disbursedFen + b.disbursedFen,
-  cancelledFen: a.cancelledFen + b.cancelledFen,
-});
+/** A total of fen: a number while it is a safe integer, else the exact digits (api/schemas.ts `fundTotals`). */
+type FundTotals = Record<keyof FundBalance, number | string>;
+
+/** The exact decimal sum PostgreSQL computed, as a JSON integer when that is exact, else as a string. */
+export const exactTotal = (digits: string | null): number | string => {
+  const value = BigInt(digits ?? '0');
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+};
 
 const movementOf = (m: FundMovementRow) => ({
   id: m.id,
@@ -324,7 +324,10 @@ export function readRoutes({ db }: { db: Database }) {
       summary: 'Per-project fund balances and totals (finance, bdb)',
       description:
         'One item per project with money booked, newest project first, both fund types (zeros where none); ' +
-        '`totals` add up the listed items. Filters: `jurisdiction`, `suspended` (funds suspended, Art. 22).',
+        '`totals` add up the listed items exactly (summed by PostgreSQL as numeric): each total is a JSON integer ' +
+        'while it is at most 2^53 − 1 (Number.MAX_SAFE_INTEGER), else a string of its decimal digits, so no total is ' +
+        'ever rounded; per fund type allocated = held + available + frozen + disbursed + cancelled holds in the totals ' +
+        'as in every item. Filters: `jurisdiction`, `suspended` (funds suspended, Art. 22).',
       security,
       middleware: requireRole('finance', 'bdb'),
       request: {
@@ -370,10 +373,26 @@ export function readRoutes({ db }: { db: Database }) {
         items.set(item.projectId, item);
       }
       const list = [...items.values()];
-      const totals = {
-        construction: list.reduce((sum, i) => addBalances(sum, i.construction), ZERO),
-        om: list.reduce((sum, i) => addBalances(sum, i.om), ZERO),
-      };
+      // shared/DOMAIN.md "Money": sums exact. PostgreSQL adds the bigint columns as numeric; a
+      // total is a JSON integer while it is a safe integer, else a string of its digits.
+      const sums = await db
+        .select({
+          fundType: fundBalances.fundType,
+          allocatedFen: sql<string>`sum(${fundBalances.allocatedFen})::text`,
+          heldFen: sql<string>`sum(${fundBalances.heldFen})::text`,
+          availableFen: sql<string>`sum(${fundBalances.availableFen})::text`,
+          frozenFen: sql<string>`sum(${fundBalances.frozenFen})::text`,
+          disbursedFen: sql<string>`sum(${fundBalances.disbursedFen})::text`,
+          cancelledFen: sql<string>`sum(${fundBalances.cancelledFen})::text`,
+        })
+        .from(fundBalances)
+        .innerJoin(projects, eq(projects.id, fundBalances.projectId))
+        .where(and(...where))
+        .groupBy(fundBalances.fundType);
+      const totals: Record<'construction' | 'om', FundTotals> = { construction: { ...ZERO }, om: { ...ZERO } };
+      for (const { fundType, ...sum } of sums) {
+        totals[fundType] = Object.fromEntries(Object.entries(sum).map(([field, digits]) => [field, exactTotal(digits)])) as FundTotals;
+      }
       return c.json({ items: list, totals }, 200);
     },
   );
@@ -391,14 +410,6 @@ const dueOrder = (dueAt: string | null) => (dueAt === null ? Number.POSITIVE_INF
 export function publicRoutes({ db }: { db: Database }) {
   const app = createRouter<Env>();
 
-  // Movements of the same project and fund type after this allocation and before the next one.
-  const windowEnd = sql`coalesce((select min(n.id) from ${fundMovements} n
-    where n.project_id = ${fundMovements.projectId} and n.fund_type = ${fundMovements.fundType}
-      and n.kind = 'allocate' and n.id > ${fundMovements.id}), 9223372036854775807)`;
-  const followedBy = (kind: 'publish' | 'cancel') => sql`exists (select 1 from ${fundMovements} f
-    where f.project_id = ${fundMovements.projectId} and f.fund_type = ${fundMovements.fundType}
-      and f.kind = ${kind} and f.id > ${fundMovements.id} and f.id < ${windowEnd})`;
-
   app.openapi(
     createRoute({
       method: 'get',
@@ -406,12 +417,14 @@ export function publicRoutes({ db }: { db: Database }) {
       tags: ['public'],
       summary: 'Allocations under publicity and published (Art. 11; no authentication)',
       description:
-        'Every `allocate` fund movement, newest first, with its project. `status` is derived from the ledger: ' +
-        'the movements of the same project and fund type that follow the allocation, up to the next ' +
-        'allocation of that project and fund type, are considered. A `publish` among them → `published` ' +
-        '(the publicity period ended and the money became available); else a `cancel` → `withdrawn` (an ' +
-        'upheld objection or a termination during publicity); else `publicity` (still held). ' +
-        'Filters: `year` (budget year), `jurisdiction`.',
+        'Every allocation that has been put before the public, newest first, with its project, from the read ' +
+        "model of each project. Under the measures as written an allocation is public once the BDB published it " +
+        'in an allocation plan (`plan`, POST /v1/allocation-plans): finance\'s budget alone (money held, status ' +
+        '`held` in the ProjectView) is not listed. Projects recorded under the earlier reading publicised each ' +
+        'allocation at once (`plan` null). `status`: `publicity` while the notice period runs or an objection ' +
+        'is still open (`noticeStartsAt`, `noticeDueAt`); `published` once the period ended and the money became ' +
+        "available (the ledger's publish movement, `publishedAt`); after a cancel movement during the notice (an " +
+        'upheld objection or a termination) `withdrawn`. Filters: `year` (budget year), `jurisdiction`.',
       request: {
         query: z.strictObject({
           year: z.coerce.number().int().min(2000).max(2100).optional(),
@@ -425,32 +438,74 @@ export function publicRoutes({ db }: { db: Database }) {
     }),
     async (c) => {
       const query = c.req.valid('query');
-      const where: SQL[] = [eq(fundMovements.kind, 'allocate')];
-      if (query.year !== undefined) where.push(eq(fundMovements.year, query.year));
-      if (query.jurisdiction) where.push(eq(projects.jurisdiction, query.jurisdiction));
-      const rows = await db
-        .select({
-          projectId: fundMovements.projectId,
-          title: projects.title,
-          department: projects.department,
-          jurisdiction: projects.jurisdiction,
-          fundType: fundMovements.fundType,
-          year: fundMovements.year,
-          amountFen: fundMovements.amountFen,
-          cityShareFen: fundMovements.cityShareFen,
-          countyShareFen: fundMovements.countyShareFen,
-          at: fundMovements.at,
-          status: sql<'publicity' | 'published' | 'withdrawn'>`case when ${followedBy('publish')} then 'published'
-            when ${followedBy('cancel')} then 'withdrawn' else 'publicity' end`,
-        })
-        .from(fundMovements)
-        .innerJoin(projects, eq(projects.id, fundMovements.projectId))
-        .where(and(...where))
-        .orderBy(desc(fundMovements.at), desc(fundMovements.id));
-      const items = rows.map(({ at, ...r }) => ({ ...r, allocatedAt: at.toISOString() }));
-      return c.json({ items }, 200);
+      return c.json({ items: await publicAllocationsOf(db, query) }, 200);
     },
   );
 
   return app;
 }
+
+type AllocationOfView = ProjectView['allocations'][number];
+type DeadlineOfView = ProjectView['deadlines'][number] & { id?: string };
+
+const PUBLIC_STATUS: Partial<Record<AllocationOfView['status'], 'publicity' | 'published' | 'withdrawn'>> = {
+  publicity: 'publicity',
+  'awaiting-objection': 'publicity',
+  published: 'published',
+  cancelled: 'withdrawn',
+};
+
+/**
+ * Art. 11: the allocations put before the public, from the projects' read model (the ProjectView's
+ * `allocations` and `deadlines`), with the BDB plan that published each. A `held` allocation (not yet
+ * in a plan) and one cancelled before any notice started are not public.
+ */
+export async function publicAllocationsOf(db: Database, filter: { year?: number | undefined; jurisdiction?: string | undefined; projectIds?: string[] }) {
+  const where: SQL[] = [sql`jsonb_typeof(${projects.view} -> 'allocations') = 'array'`];
+  if (filter.jurisdiction) where.push(eq(projects.jurisdiction, filter.jurisdiction));
+  if (filter.projectIds) where.push(inArray(projects.id, filter.projectIds.length > 0 ? filter.projectIds : ['']));
+  const rows = await db
+    .select({
+      projectId: projects.id,
+      title: projects.title,
+      department: projects.department,
+      jurisdiction: projects.jurisdiction,
+      allocations: sql<AllocationOfView[]>`${projects.view} -> 'allocations'`,
+      deadlines: sql<DeadlineOfView[] | null>`${projects.view} -> 'deadlines'`,
+    })
+    .from(projects)
+    .where(and(...where));
+  const listed = rows.flatMap((r) =>
+    r.allocations
+      .filter((a) => PUBLIC_STATUS[a.status] !== undefined && a.publicityDeadlineId !== null && (filter.year === undefined || a.year === filter.year))
+      .map((a) => {
+        const notice = (r.deadlines ?? []).find((d) => d.id === a.publicityDeadlineId);
+        return {
+          projectId: r.projectId,
+          title: r.title,
+          department: r.department,
+          jurisdiction: r.jurisdiction,
+          fundType: a.fundType,
+          year: a.year,
+          amountFen: a.amountFen,
+          cityShareFen: a.cityShareFen,
+          countyShareFen: a.countyShareFen,
+          allocatedAt: a.allocatedAt,
+          status: PUBLIC_STATUS[a.status]!,
+          allocationId: a.id,
+          planId: a.planId ?? null,
+          noticeStartsAt: notice?.startsAt ?? null,
+          noticeDueAt: notice?.dueAt ?? null,
+          publishedAt: a.publishedAt,
+        };
+      }),
+  );
+  const planIds = [...new Set(listed.map((a) => a.planId).filter((id): id is string => id !== null))];
+  const plans = planIds.length === 0 ? [] : await db.select().from(allocationPlans).where(inArray(allocationPlans.id, planIds));
+  const byId = new Map(plans.map((p) => [p.id, { id: p.id, title: p.title, year: p.year, publishedAt: (p.publishedAt ?? p.createdAt).toISOString() }]));
+  return listed
+    .map(({ planId, ...a }) => ({ ...a, plan: planId === null ? null : (byId.get(planId) ?? { id: planId, title: '', year: a.year, publishedAt: a.noticeStartsAt ?? a.allocatedAt }) }))
+    .sort((x, y) => Date.parse(y.allocatedAt) - Date.parse(x.allocatedAt) || y.projectId.localeCompare(x.projectId) || allocationSeq(y.allocationId) - allocationSeq(x.allocationId));
+}
+
+const allocationSeq = (id: string) => Number(id.replace(/^alloc-/, '')) || 0;

@@ -30,6 +30,12 @@ const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[] }> = [
   { method: 'GET', path: '/v1/projects/{id}/ledger', allowed: ['finance', 'bdb', 'department'] },
   ...COMMAND_ROUTES.map((r) => ({ method: 'POST', path: `/v1/projects/{id}${r.path}`, allowed: [...COMMAND_ROLES[r.command]] as Caller[] })),
   { method: 'GET', path: '/v1/public/allocations', allowed: ['none', ...KEYED] },
+  { method: 'POST', path: '/v1/allocation-plans', allowed: ['bdb'] },
+  { method: 'GET', path: '/v1/allocation-plans', allowed: KEYED },
+  { method: 'GET', path: '/v1/allocation-plans/{id}', allowed: KEYED },
+  { method: 'GET', path: '/v1/public/allocation-plans', allowed: ['none', ...KEYED] },
+  { method: 'GET', path: '/v1/public/allocation-plans/{id}', allowed: ['none', ...KEYED] },
+  { method: 'POST', path: '/v1/existing-systems', allowed: ['department', 'otherDepartment'] },
   { method: 'GET', path: '/v1/inbox', allowed: KEYED },
   { method: 'GET', path: '/v1/funds', allowed: ['finance', 'bdb'] },
   { method: 'PUT', path: '/v1/annual-plans/{year}', allowed: ['bdb'] },
@@ -80,7 +86,10 @@ const COMMAND_BODIES: Record<string, unknown> = {
 
 const OTHER_BODIES: Record<string, unknown> = {
   'POST /v1/projects': sampleApplication(),
-  'PUT /v1/annual-plans/{year}': { items: [{ code: '2026-HEALTH-01', title: 'Health', department: 'health', ceilingFen: 1 }] },
+  // The ceiling of addPlanItems: later applications for this item stay within it (Art. 6, 8, 10).
+  'PUT /v1/annual-plans/{year}': { items: [{ code: '2026-HEALTH-01', title: 'Health', department: 'health', ceilingFen: 5_000_000_00 }] },
+  'POST /v1/allocation-plans': { year: 2026, title: 'matrix', allocations: [{ projectId: 'JC2026-NOSUCH01', allocationId: 'alloc-1' }] },
+  'POST /v1/existing-systems': { name: 'Old registry', summary: 'in use since 2015', goLiveYear: 2015 },
   'PUT /v1/calendar/{year}': { days: [{ date: '2026-12-28', workday: true, name: 'test' }] },
   'PUT /v1/policies/{jurisdiction}': { deadlines: DEFAULT_CITY_POLICY.deadlines },
   'POST /v1/admin/api-keys': { role: 'bdb', name: 'matrix' },
@@ -140,7 +149,7 @@ describe('authorisation matrix (shared/DOMAIN.md "Actors")', () => {
       const command = COMMAND_ROUTES.find((r) => endpoint.path === `/v1/projects/{id}${r.path}`)?.command;
       const body = command ? COMMAND_BODIES[command] : OTHER_BODIES[`${endpoint.method} ${endpoint.path}`];
       const path = endpoint.path
-        .replace('{id}', endpoint.path.startsWith('/v1/admin') ? 'nosuchkey000' : id)
+        .replace('{id}', endpoint.path.startsWith('/v1/admin') ? 'nosuchkey000' : endpoint.path.includes('/allocation-plans/') ? 'AP2026-0000000000' : id)
         .replace('{year}', '2026')
         .replace('{jurisdiction}', 'gaoping')
         .replace('{oid}', 'obj-1')
@@ -187,11 +196,12 @@ describe('commands over HTTP on the real dev server', () => {
     const conflict = await system.request('POST', `/v1/projects/${id}/budget`, { key: keys.finance, body: { ...budget, amountFen: 1, cityShareFen: 1 }, headers });
     expect(conflict.status).toBe(422);
     expect(((await conflict.json()) as { code: string }).code).toBe('idempotency_conflict');
-    // The held money and the open publicity deadline are in the view (Art. 11).
-    const view = (await (await system.request('GET', `/v1/projects/${id}`, { key: keys.finance })).json()) as { stage: string; funds: { construction: { heldFen: number } }; deadlines: Array<{ kind: string; status: string }> };
+    // The held money is in the view, awaiting the BDB's allocation plan (Art. 11): no notice period yet.
+    const view = (await (await system.request('GET', `/v1/projects/${id}`, { key: keys.finance })).json()) as { stage: string; funds: { construction: { heldFen: number } }; deadlines: Array<{ kind: string; status: string }>; allocations: Array<{ status: string }> };
     expect(view.stage).toBe('publicity');
     expect(view.funds.construction.heldFen).toBe(5_000_000);
-    expect(view.deadlines.find((d) => d.kind === 'publicity')?.status).toBe('open');
+    expect(view.allocations.map((a) => a.status)).toEqual(['held']);
+    expect(view.deadlines.find((d) => d.kind === 'publicity')).toBeUndefined();
   });
 
   it('Art. 7: two conflicting technical reviews sent at once → exactly one 200, the other 409 invalid_transition with stage and pendingActions', async () => {

@@ -28,6 +28,9 @@ export interface ProjectFixture {
   construction?: typeof zeroBalance;
   /** The ProjectView's decisions (audit:verify compares them with the trail). */
   decisions?: Array<{ action: string; role: string; by: string; at: string }>;
+  /** The ProjectView's allocations and deadlines (Art. 11 public listing, allocation plans). */
+  allocations?: Array<Record<string, unknown>>;
+  deadlines?: Array<Record<string, unknown>>;
 }
 
 export async function insertProject(db: Database, p: ProjectFixture) {
@@ -42,6 +45,8 @@ export async function insertProject(db: Database, p: ProjectFixture) {
     pendingActions: p.pendingActions ?? [],
     funds,
     decisions: p.decisions ?? [],
+    ...(p.allocations ? { allocations: p.allocations } : {}),
+    ...(p.deadlines ? { deadlines: p.deadlines } : {}),
   };
   await db.insert(projects).values({
     id: p.id,
@@ -170,3 +175,45 @@ export async function insertNotification(
 
 /** A timestamp literal, for created_at values with microseconds. */
 export const timestamp = (text: string) => sql`${text}::timestamptz`;
+
+/** An allocation as the ProjectView shows it (domain/types.ts AllocationRecord). */
+export function allocationFixture(a: {
+  id: string;
+  amountFen: number;
+  status: 'held' | 'publicity' | 'awaiting-objection' | 'published' | 'cancelled';
+  fundType?: 'construction' | 'om';
+  year?: number;
+  cityShareFen?: number;
+  countyShareFen?: number;
+  allocatedAt: string;
+  publicityDeadlineId?: string | null;
+  planId?: string | null;
+  publishedAt?: string | null;
+}) {
+  return {
+    id: a.id,
+    fundType: a.fundType ?? 'construction',
+    year: a.year ?? 2026,
+    amountFen: a.amountFen,
+    cityShareFen: a.cityShareFen ?? a.amountFen,
+    countyShareFen: a.countyShareFen ?? 0,
+    allocatedAt: a.allocatedAt,
+    allocatedBy: 'Finance officer',
+    status: a.status,
+    publicityDeadlineId: a.publicityDeadlineId === undefined ? (a.status === 'held' ? null : `dl-${a.id}`) : a.publicityDeadlineId,
+    ...(a.planId !== undefined ? { planId: a.planId } : {}),
+    publishedAt: a.publishedAt ?? null,
+    cancelledAt: null,
+    fundedChanges: [],
+  };
+}
+
+/** The notice deadline of an allocation fixture (id `dl-<allocation id>`). */
+export const noticeFixture = (allocationId: string, startsAt: string, dueAt: string, status = 'open') => ({
+  id: `dl-${allocationId}`,
+  kind: 'publicity',
+  ref: allocationId,
+  startsAt,
+  dueAt,
+  status,
+});

@@ -42,10 +42,17 @@ it('Art. 6-23: a project lives from application to operation through the HTTP AP
   expect((await call('POST', `/v1/projects/${id}/establishment`, approval, { decision: 'approve', approvalNo: 'JSP-2026-009', opinion: 'approved' })).stage).toBe('budgeting');
   const budgeted = await call('POST', `/v1/projects/${id}/budget`, finance, { fundType: 'construction', year: 2026, amountFen: 1_000_000_00, cityShareFen: 1_000_000_00, countyShareFen: 0 });
   expect(budgeted.stage).toBe('publicity');
-  const publicity = (budgeted.deadlines as Json[]).find((d) => d.kind === 'publicity' && d.status === 'open')!;
-  // Art. 11: the allocation is listed publicly while under publicity.
+  // Art. 11: finance determined the budget; the money is held until the BDB's allocation plan.
+  expect(budgeted.allocations[0]).toMatchObject({ id: 'alloc-1', status: 'held' });
+  expect(JSON.stringify(await call('GET', '/v1/public/allocations', undefined))).not.toContain(id);
+  const plan = await call('POST', '/v1/allocation-plans', bdb, { year: 2026, title: '2026年第一批资金拟分配计划', allocations: [{ projectId: id, allocationId: 'alloc-1' }] }, 201);
+  expect(plan.allocations[0]).toMatchObject({ projectId: id, status: 'published', allocationStatus: 'publicity' });
+  const published = await call('GET', `/v1/projects/${id}`, dept);
+  const publicity = (published.deadlines as Json[]).find((d) => d.kind === 'publicity' && d.status === 'open')!;
+  expect(publicity.dueAt).toBe(plan.allocations[0].noticeDueAt);
+  // Art. 11: the allocation is listed publicly, with its plan, while under publicity.
   const listed = await call('GET', '/v1/public/allocations', undefined);
-  expect(JSON.stringify(listed)).toContain(id);
+  expect((listed.items as Json[]).find((a) => a.projectId === id)).toMatchObject({ status: 'publicity', plan: { id: plan.id } });
 
   await env.sleep(Date.parse(publicity.dueAt) - (await env.currentTimeMs()) + 3_600_000);
   const contracting = await eventually(async () => {

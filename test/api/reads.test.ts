@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { encodeCursor } from '../../api/pagination.ts';
 import { DRIVERS, driverAvailable } from '../support/database.ts';
 import { ADMIN_KEY, createKey, eventually, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
-import { insertAudit, insertBalance, insertMovement, insertNotification, insertProject, timestamp, zeroBalance } from './fixtures.ts';
+import { allocationFixture, insertAudit, insertBalance, insertMovement, insertNotification, insertProject, noticeFixture, timestamp, zeroBalance } from './fixtures.ts';
+import { allocationPlans } from '../../db/schema.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -358,6 +359,41 @@ describe.each(DRIVERS)('read endpoints with %s', (driver) => {
       expect(none.body).toEqual({ items: [], totals: { construction: zeroBalance, om: zeroBalance } });
     });
 
+    it.skipIf(!driverAvailable(driver))('Money: totals are exact past 2^53 (a string of digits there) and allocated = held + available + frozen + disbursed + cancelled in every total', async () => {
+      const db = system.database.db;
+      // Each balance is a safe integer; their sums are not (2^53 = 9007199254740992).
+      const big = 4_000_000_000_000_001;
+      for (const id of ['BIG-1', 'BIG-2', 'BIG-3']) {
+        await insertProject(db, { id, department: 'alpha', jurisdiction: 'gaoping' });
+        await insertBalance(db, id, 'construction', { heldFen: big, availableFen: 1, disbursedFen: 2 });
+        await insertBalance(db, id, 'om', { frozenFen: 5, cancelledFen: 7 });
+      }
+      const res = await get('/v1/funds?jurisdiction=gaoping', keys.finance);
+      expect(res.status).toBe(200);
+      expect(res.body.items).toHaveLength(3);
+      expect(res.body.totals.construction).toEqual({
+        allocatedFen: '12000000000000012',
+        heldFen: '12000000000000003',
+        availableFen: 3,
+        frozenFen: 0,
+        disbursedFen: 6,
+        cancelledFen: 0,
+      });
+      expect(res.body.totals.om).toEqual({ allocatedFen: 36, heldFen: 0, availableFen: 0, frozenFen: 15, disbursedFen: 0, cancelledFen: 21 });
+      // The identity, in exact arithmetic, for every fund type of every listing.
+      for (const query of ['', '?jurisdiction=gaoping', '?jurisdiction=qinshui', '?suspended=true']) {
+        const { totals } = (await get(`/v1/funds${query}`, keys.bdb)).body;
+        for (const t of [totals.construction, totals.om]) {
+          const n = (v: number | string) => BigInt(v);
+          expect(n(t.allocatedFen), query).toBe(n(t.heldFen) + n(t.availableFen) + n(t.frozenFen) + n(t.disbursedFen) + n(t.cancelledFen));
+          for (const v of Object.values(t) as Array<number | string>) {
+            if (typeof v === 'number') expect(Number.isSafeInteger(v)).toBe(true);
+            else expect(BigInt(v) > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
+          }
+        }
+      }
+    });
+
     it.skipIf(!driverAvailable(driver))('403 for other roles, 400 for bad filters, 401 without a key', async () => {
       for (const key of [keys.alpha, keys.approval, keys.admin]) expect((await get('/v1/funds', key)).status).toBe(403);
       expect((await get('/v1/funds?suspended=maybe', keys.finance)).status).toBe(400);
@@ -395,34 +431,67 @@ describe.each(DRIVERS)('read endpoints with %s', (driver) => {
     beforeAll(async () => {
       if (!driverAvailable(driver)) return;
       const db = system.database.db;
-      await insertProject(db, { id: 'PUB-1', title: 'Published one', department: 'alpha', jurisdiction: 'yangcheng' });
-      await insertProject(db, { id: 'PUB-2', title: 'Under publicity', department: 'beta', jurisdiction: 'yangcheng' });
-      await insertProject(db, { id: 'PUB-3', title: 'Withdrawn then again', department: 'beta', jurisdiction: 'yangcheng' });
-      await insertMovement(db, { projectId: 'PUB-1', kind: 'allocate', amountFen: 1000, cityShareFen: 600, countyShareFen: 400, at: new Date('2026-03-01T00:00:00Z') });
-      await insertMovement(db, { projectId: 'PUB-1', kind: 'publish', amountFen: 1000, at: new Date('2026-03-09T00:00:00Z') });
-      await insertMovement(db, { projectId: 'PUB-1', kind: 'disburse', amountFen: 100, at: new Date('2026-03-10T00:00:00Z') });
-      await insertMovement(db, { projectId: 'PUB-2', kind: 'allocate', amountFen: 2000, at: new Date('2026-03-02T00:00:00Z') });
+      // Allocations as the projects' views show them (the read model written by the workflow).
+      await insertProject(db, {
+        id: 'PUB-1',
+        title: 'Published one',
+        department: 'alpha',
+        jurisdiction: 'yangcheng',
+        allocations: [allocationFixture({ id: 'alloc-1', amountFen: 1000, cityShareFen: 600, countyShareFen: 400, status: 'published', allocatedAt: '2026-03-01T00:00:00.000Z', publishedAt: '2026-03-09T00:00:00.000Z' })],
+        deadlines: [noticeFixture('alloc-1', '2026-02-28T16:00:00.000Z', '2026-03-06T15:59:59.999Z', 'met')],
+      });
+      await insertProject(db, {
+        id: 'PUB-2',
+        title: 'Under publicity',
+        department: 'beta',
+        jurisdiction: 'yangcheng',
+        allocations: [
+          allocationFixture({ id: 'alloc-1', amountFen: 2000, status: 'publicity', allocatedAt: '2026-03-02T00:00:00.000Z' }),
+          // An O&M allocation of next year, its own notice.
+          allocationFixture({ id: 'alloc-2', fundType: 'om', year: 2027, amountFen: 50, status: 'awaiting-objection', allocatedAt: '2026-03-04T00:00:00.000Z' }),
+        ],
+      });
       // PUB-3: the first allocation is withdrawn (objection upheld), a second one is published.
-      await insertMovement(db, { projectId: 'PUB-3', kind: 'allocate', amountFen: 3000, at: new Date('2026-03-03T00:00:00Z') });
-      await insertMovement(db, { projectId: 'PUB-3', kind: 'cancel', amountFen: 3000, at: new Date('2026-03-05T00:00:00Z') });
-      await insertMovement(db, { projectId: 'PUB-3', kind: 'allocate', amountFen: 2500, at: new Date('2026-03-20T00:00:00Z') });
-      await insertMovement(db, { projectId: 'PUB-3', kind: 'publish', amountFen: 2500, at: new Date('2026-03-28T00:00:00Z') });
-      // An O&M allocation of PUB-2 next year: its own publicity, untouched by construction movements.
-      await insertMovement(db, { projectId: 'PUB-2', fundType: 'om', kind: 'allocate', amountFen: 50, year: 2027, at: new Date('2026-03-04T00:00:00Z') });
+      await insertProject(db, {
+        id: 'PUB-3',
+        title: 'Withdrawn then again',
+        department: 'beta',
+        jurisdiction: 'yangcheng',
+        allocations: [
+          allocationFixture({ id: 'alloc-1', amountFen: 3000, status: 'cancelled', allocatedAt: '2026-03-03T00:00:00.000Z' }),
+          allocationFixture({ id: 'alloc-2', amountFen: 2500, status: 'published', allocatedAt: '2026-03-20T00:00:00.000Z', publishedAt: '2026-03-28T00:00:00.000Z' }),
+        ],
+      });
+      // PUB-4 (as written, Art. 11): budgeted money is public only once the BDB's plan published it.
+      await system.database.db.insert(allocationPlans).values({ id: 'AP2026-PUBLICPLAN', year: 2026, title: '2026年第一批资金拟分配计划', status: 'published', createdByKeyId: 'k', createdByName: 'BDB', createdAt: new Date('2026-03-25T00:00:00Z'), publishedAt: new Date('2026-03-25T01:00:00Z') });
+      await insertProject(db, {
+        id: 'PUB-4',
+        title: 'As written',
+        department: 'gamma',
+        jurisdiction: 'yangcheng',
+        allocations: [
+          allocationFixture({ id: 'alloc-1', amountFen: 7000, status: 'held', planId: null, allocatedAt: '2026-03-21T00:00:00.000Z' }),
+          allocationFixture({ id: 'alloc-2', amountFen: 6000, status: 'cancelled', planId: null, publicityDeadlineId: null, allocatedAt: '2026-03-22T00:00:00.000Z' }),
+          allocationFixture({ id: 'alloc-3', amountFen: 4000, status: 'publicity', planId: 'AP2026-PUBLICPLAN', allocatedAt: '2026-03-23T00:00:00.000Z' }),
+        ],
+        deadlines: [noticeFixture('alloc-3', '2026-03-24T16:00:00.000Z', '2026-04-01T15:59:59.999Z')],
+      });
     });
 
-    it.skipIf(!driverAvailable(driver))('lists allocations without authentication, newest first, with their publicity status', async () => {
+    it.skipIf(!driverAvailable(driver))('Art. 11: lists allocations without authentication, newest first, as the BDB published them', async () => {
       const res = await get('/v1/public/allocations?jurisdiction=yangcheng');
       expect(res.status).toBe(200);
-      expect(res.body.items.map((a: Json) => [a.projectId, a.fundType, a.amountFen, a.status])).toEqual([
-        ['PUB-3', 'construction', 2500, 'published'],
-        ['PUB-2', 'om', 50, 'publicity'],
-        ['PUB-3', 'construction', 3000, 'withdrawn'],
-        ['PUB-2', 'construction', 2000, 'publicity'],
-        ['PUB-1', 'construction', 1000, 'published'],
+      expect(res.body.items.map((a: Json) => [a.projectId, a.allocationId, a.fundType, a.amountFen, a.status])).toEqual([
+        ['PUB-4', 'alloc-3', 'construction', 4000, 'publicity'],
+        ['PUB-3', 'alloc-2', 'construction', 2500, 'published'],
+        ['PUB-2', 'alloc-2', 'om', 50, 'publicity'],
+        ['PUB-3', 'alloc-1', 'construction', 3000, 'withdrawn'],
+        ['PUB-2', 'alloc-1', 'construction', 2000, 'publicity'],
+        ['PUB-1', 'alloc-1', 'construction', 1000, 'published'],
       ]);
       expect(res.body.items.at(-1)).toEqual({
         projectId: 'PUB-1',
+        allocationId: 'alloc-1',
         title: 'Published one',
         department: 'alpha',
         jurisdiction: 'yangcheng',
@@ -433,6 +502,16 @@ describe.each(DRIVERS)('read endpoints with %s', (driver) => {
         countyShareFen: 400,
         allocatedAt: '2026-03-01T00:00:00.000Z',
         status: 'published',
+        plan: null,
+        noticeStartsAt: '2026-02-28T16:00:00.000Z',
+        noticeDueAt: '2026-03-06T15:59:59.999Z',
+        publishedAt: '2026-03-09T00:00:00.000Z',
+      });
+      expect(res.body.items[0]).toMatchObject({
+        plan: { id: 'AP2026-PUBLICPLAN', title: '2026年第一批资金拟分配计划', year: 2026, publishedAt: '2026-03-25T01:00:00.000Z' },
+        noticeStartsAt: '2026-03-24T16:00:00.000Z',
+        noticeDueAt: '2026-04-01T15:59:59.999Z',
+        publishedAt: null,
       });
       const nextYear = await get('/v1/public/allocations?jurisdiction=yangcheng&year=2027');
       expect(nextYear.body.items.map((a: Json) => a.projectId)).toEqual(['PUB-2']);

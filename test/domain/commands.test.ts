@@ -82,8 +82,10 @@ describe('access (shared/DOMAIN.md "Actors")', () => {
   it('COMMAND_ROLES gives every command of shared/API.md at least one role and never admin', () => {
     expect(API_COMMANDS).toHaveLength(31);
     // shared/DOMAIN.md "Working days": the one internal command, sent by the API for an admin's calendar change.
-    expect(INTERNAL_COMMANDS).toEqual(['deadlineRescheduling']);
+    // Art. 11: allocationPublication is sent by POST /v1/allocation-plans only.
+    expect(INTERNAL_COMMANDS).toEqual(['deadlineRescheduling', 'allocationPublication']);
     expect(COMMAND_ROLES.deadlineRescheduling).toEqual(['admin']);
+    expect(COMMAND_ROLES.allocationPublication).toEqual(['bdb']);
     for (const name of API_COMMANDS) {
       expect(COMMAND_ROLES[name].length).toBeGreaterThan(0);
       expect(COMMAND_ROLES[name]).not.toContain('admin');
@@ -221,8 +223,8 @@ describe('establishment (Art. 8-9)', () => {
 });
 
 describe('budget (Art. 10-12, 17, 21)', () => {
-  it('Art. 10-11: the first construction allocation is held under publicity', () => {
-    const h = new Harness().toBudgeting();
+  it('Art. 10-11 (legacy reading): the first construction allocation is held under publicity at once', () => {
+    const h = new Harness({}, 'legacy').toBudgeting();
     const effects = h.run('budget', construction(80_000_000), actors.finance);
     expect(h.stage).toBe('publicity');
     expect(h.state.funds.construction).toMatchObject({ allocatedFen: 80_000_000, heldFen: 80_000_000, availableFen: 0 });
@@ -258,8 +260,8 @@ describe('budget (Art. 10-12, 17, 21)', () => {
     expect([r.status, r.code]).toEqual([422, 'completion_report_missing']);
   });
 
-  it('Art. 17: in construction a further allocation needs an approved budget increase, up to its amount', () => {
-    const h = new Harness().toConstruction();
+  it('Art. 17 (legacy reading): in construction a further allocation needs an approved budget increase, up to its amount', () => {
+    const h = new Harness({}, 'legacy').toConstruction();
     expect(h.refuse('budget', construction(1_000), actors.finance).code).toBe('no_approved_budget_change');
     h.run('changeRequest', { kind: 'budget', description: 'more servers', budgetDeltaFen: 5_000 }, actors.department);
     expect(h.refuse('budget', construction(1_000), actors.finance).code).toBe('no_approved_budget_change');
@@ -439,8 +441,8 @@ describe('change requests (Art. 17)', () => {
     expect(h.project.view().changeRequests[0]).toMatchObject({ id: 'cr-1', status: 'rejected', opinion: 'no reason given' });
   });
 
-  it('Art. 17: budget needs budgetDeltaFen > 0, schedule needs newPlannedCompletionDate (422)', () => {
-    const h = new Harness().toConstruction();
+  it('Art. 17 (legacy reading): budget needs budgetDeltaFen > 0, schedule needs newPlannedCompletionDate (422)', () => {
+    const h = new Harness({}, 'legacy').toConstruction();
     expect(h.refuse('changeRequest', { kind: 'budget', description: 'more' }, actors.department).code).toBe('budget_delta_required');
     expect(h.refuse('changeRequest', { kind: 'budget', description: 'more', budgetDeltaFen: -5 }, actors.department).code).toBe('budget_delta_required');
     expect(h.refuse('changeRequest', { kind: 'schedule', description: 'later' }, actors.department).code).toBe('planned_completion_date_required');

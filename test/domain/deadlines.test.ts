@@ -37,6 +37,7 @@ describe('publicity (Art. 11)', () => {
     // Finance budgets again; a new publicity period starts.
     h.run('budget', construction(70_000_000), actors.finance);
     expect(h.stage).toBe('publicity');
+    h.publish();
     h.advanceTo('2026-04-10');
     expect(h.stage).toBe('contracting');
     expect(h.state.funds.construction).toMatchObject({ allocatedFen: 150_000_000, availableFen: 70_000_000, cancelledFen: 80_000_000 });
@@ -65,8 +66,8 @@ describe('publicity (Art. 11)', () => {
     expect(h.state.funds.construction.cancelledFen).toBe(80_000_000);
   });
 
-  it('Art. 17, 11: an upheld objection against a budget-increase allocation makes the increase fundable again', () => {
-    const h = new Harness().toConstruction();
+  it('Art. 17, 11 (legacy reading): an upheld objection against a budget-increase allocation makes the increase fundable again', () => {
+    const h = new Harness({}, 'legacy').toConstruction();
     h.run('changeRequest', { kind: 'budget', description: 'more', budgetDeltaFen: 5_000 }, actors.department);
     h.run('changeRequestDecision', { cid: 'cr-1', decision: 'approve', opinion: '' }, actors.bdb);
     h.run('budget', construction(5_000), actors.finance);

@@ -184,10 +184,19 @@ export class Harness {
     return this;
   }
 
+  /** Art. 11 as written: finance budgets (money held), then the BDB's allocation plan publishes it. */
   toPublicity(amountFen = 80_000_000): this {
     this.toBudgeting();
     this.run('budget', construction(amountFen), actors.finance);
+    if (this.project.state.measures === 'as-written') this.publish();
     return this;
+  }
+
+  /** Art. 11: the BDB's allocation plan lists a held allocation (default: the latest held one). */
+  publish(allocationId?: string, planId = 'AP2026-TESTPLAN01'): Effect[] {
+    const id = allocationId ?? this.project.state.allocations.filter((a) => a.status === 'held').at(-1)?.id;
+    if (!id) throw new Error('no held allocation');
+    return this.run('allocationPublication', { planId, allocationId: id }, actors.bdb);
   }
 
   toContracting(amountFen = 80_000_000): this {

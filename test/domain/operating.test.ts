@@ -39,6 +39,7 @@ describe('ten years of operation', () => {
       if (check === 'ok') {
         expect(h.project.pendingActions()).toContainEqual(expect.objectContaining({ role: 'finance', action: 'budget', ref: `om-${year}` }));
         h.run('budget', om(2_000_000, year), actors.finance);
+        h.publish(); // Art. 11: the BDB's allocation plan
         h.advanceTo(`${year}-02-20`); // Art. 11: published after the publicity period
         h.run('disbursement', { fundType: 'om', amountFen: 1_500_000, note: `O&M ${year}` }, actors.finance);
       } else {

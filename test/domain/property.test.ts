@@ -21,6 +21,7 @@ const commandArb: fc.Arbitrary<{ name: string; payload: Record<string, unknown> 
   fc.record({ name: fc.constant('resubmission'), payload: fc.constant({ documents: { proposal: 'a', feasibilityStudy: 'b', preliminaryDesign: 'c', investmentEstimate: 'd' }, note: 'n' }) }),
   fc.record({ name: fc.constant('establishment'), payload: fc.record({ decision: fc.constantFrom('approve', 'reject'), approvalNo: fc.constant('A-1'), opinion: fc.constant('o') }) }),
   fc.record({ name: fc.constant('budget'), payload: fc.oneof(amount.map((a) => construction(a)), amount.map((a) => om(a, 2027))) }),
+  fc.record({ name: fc.constant('allocationPublication'), payload: fc.record({ planId: fc.constant('AP2026-PROPERTY01'), allocationId: fc.constantFrom('alloc-1', 'alloc-2', 'alloc-3') }) }),
   fc.record({ name: fc.constant('publicityObjection'), payload: fc.constant({ summary: 's' }) }),
   fc.record({ name: fc.constant('publicityObjectionResolution'), payload: fc.record({ oid: ref, upheld: fc.boolean(), note: fc.constant('n') }) }),
   fc.record({ name: fc.constant('contract'), payload: fc.record({ contractNo: fc.constantFrom('HT-1', 'HT-2'), contractor: fc.constant('c'), amountFen: amount, signedOn: date, documentRef: fc.option(fc.constant('sha256:x'), { nil: undefined }) }).map((p) => JSON.parse(JSON.stringify(p))) }),

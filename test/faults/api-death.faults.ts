@@ -44,7 +44,7 @@ beforeAll(async () => {
   worker = await createProjectWorker({ connection: nativeConnection, namespace: 'default', taskQueue, db: database.db, workflowBundle: await workflowBundle(), dataConverter });
   running = worker.run();
   api = await startApi();
-  await database.db.insert(annualPlanItems).values({ year: 2026, code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 1 });
+  await database.db.insert(annualPlanItems).values({ year: 2026, code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 5_000_000_00 }); // above sampleApplication's estimate (Art. 6, 8, 10 ceiling)
 }, 180_000);
 afterAll(async () => {
   printSummary();

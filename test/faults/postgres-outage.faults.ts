@@ -37,7 +37,7 @@ beforeAll(async () => {
   running = worker.run();
   connection = await Connection.connect({ address: inject('temporalAddress') });
   app = createApp({ database, temporal: new Client({ connection, dataConverter }), taskQueue, adminApiKey: ADMIN, log: createLogger('silent', 'faults'), payloadCodec: CODEC });
-  await database.db.insert(annualPlanItems).values({ year: 2026, code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 1 });
+  await database.db.insert(annualPlanItems).values({ year: 2026, code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 5_000_000_00 }); // above sampleApplication's estimate (Art. 6, 8, 10 ceiling)
 }, 180_000);
 afterAll(async () => {
   printSummary();

@@ -113,6 +113,8 @@ describe('worker killed mid-booking', () => {
     await send(id, 'establishment', { decision: 'approve', approvalNo: 'A-1', opinion: 'ok' }, actors.approval);
 
     await killDuring(id, 'an allocation', () => send(id, 'budget', construction(80_000_000), actors.finance), 'allocate');
+    // Art. 11: the BDB's allocation plan starts the notice period.
+    await send(id, 'allocationPublication', { planId: 'AP2026-FAULTS0001', allocationId: 'alloc-1' }, actors.bdb);
     // Art. 11: the publicity timer (set by the workflow the killed worker left) fires; the money is published.
     const contracting = await eventually(async () => {
       const v = await handle.query(viewQuery);

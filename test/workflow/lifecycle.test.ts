@@ -41,12 +41,16 @@ const viewWhen = (id: string, check: (v: ProjectView) => boolean) =>
     return check(v) ? v : undefined;
   });
 
-/** Application → technical review → establishment → budget: construction money under publicity. */
+/** Art. 11: the BDB's allocation plan lists an allocation (what POST /v1/allocation-plans sends). */
+const publish = (id: string, allocationId: string) => lc.send(id, 'allocationPublication', { planId: 'AP2026-WORKFLOW01', allocationId }, actors.bdb);
+
+/** Application → technical review → establishment → budget (held) → the BDB's plan: money under publicity. */
 async function toPublicity(amountFen = 80_000_000) {
   const id = await lc.start();
   await lc.send(id, 'technicalReview', { decision: 'pass', opinion: 'complete', checklist: fullChecklist() }, actors.bdb);
   await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'JSP-2026-001', opinion: 'approved' }, actors.approval);
-  const view = await lc.send(id, 'budget', construction(amountFen), actors.finance);
+  const budgeted = await lc.send(id, 'budget', construction(amountFen), actors.finance);
+  const view = await publish(id, budgeted.allocations.at(-1)!.id);
   return { id, view };
 }
 
@@ -58,6 +62,41 @@ async function toConstruction(amountFen = 80_000_000) {
   await lc.send(id, 'contract', { contractNo: 'HT-001', contractor: 'Acme', amountFen: 50_000_000, signedOn, documentRef: 'sha256:ht1' }, actors.department);
   return id;
 }
+
+describe('the allocation plan on a real server (Art. 11)', () => {
+  it("Art. 11: finance's money stays held until the BDB's plan; 5 working days after publication it is available", async () => {
+    const id = await lc.start();
+    await lc.send(id, 'technicalReview', { decision: 'pass', opinion: 'complete', checklist: fullChecklist() }, actors.bdb);
+    await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'JSP-2026-002', opinion: 'approved' }, actors.approval);
+    const budgeted = await lc.send(id, 'budget', construction(60_000_000), actors.finance);
+    expect(budgeted.allocations[0]).toMatchObject({ id: 'alloc-1', status: 'held', publicityDeadlineId: null });
+    expect(budgeted.deadlines.filter((d) => d.kind === 'publicity')).toEqual([]);
+    // Two weeks without a plan: nothing is published by time alone.
+    await lc.sleep(14 * 86_400_000);
+    const waiting = await lc.view(id);
+    expect(waiting.stage).toBe('publicity');
+    expect(waiting.funds.construction).toMatchObject({ heldFen: 60_000_000, availableFen: 0 });
+    expect(waiting.pendingActions).toContainEqual({ role: 'bdb', action: 'allocation-publication', ref: 'alloc-1', overdue: false });
+
+    const published = await publish(id, 'alloc-1');
+    const notice = openDeadline(published, 'publicity');
+    const publishedOn = await today();
+    expect(shanghaiDate(notice.startsAt)).toBe(publishedOn);
+    // Policy: 5 working days (the State Council calendar): at least 7 calendar days, due at the end of a day.
+    const days = (Date.parse(notice.dueAt) + 1 - Date.parse(notice.startsAt)) / 86_400_000;
+    expect(days).toBeGreaterThanOrEqual(7);
+    expect(published.allocations[0]).toMatchObject({ status: 'publicity', planId: 'AP2026-WORKFLOW01', publicityDeadlineId: notice.id });
+
+    // An hour before the end of the period the money is still held.
+    await skipPast(notice.dueAt, -3_600_000);
+    expect((await lc.view(id)).funds.construction).toMatchObject({ heldFen: 60_000_000, availableFen: 0 });
+    await skipPast(notice.dueAt);
+    const available = await viewWhen(id, (v) => v.stage === 'contracting');
+    expect(available.funds.construction).toMatchObject({ heldFen: 0, availableFen: 60_000_000 });
+    expect((await lc.movements(id)).map((m) => [m.kind, m.amountFen])).toEqual([['allocate', 60_000_000], ['publish', 60_000_000]]);
+    expect((await lc.audit(id)).map((a) => a.action)).toContain('allocation-publication');
+  });
+});
 
 describe('the whole life on a real server', () => {
   it('Art. 7-12, 15, 18-21: application to operation; ledger, balances and audit chain agree with the view', async () => {

@@ -39,8 +39,11 @@ const open = (v: ProjectView, kind: string) => v.deadlines.find((d) => d.kind ==
 async function toPublicity(id: string, budget = construction(80_000_000)) {
   await lc.send(id, 'technicalReview', { decision: 'pass', opinion: 'ok', checklist: fullChecklist() }, actors.bdb);
   await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'JSP-1', opinion: 'ok' }, actors.approval);
-  return lc.send(id, 'budget', budget, actors.finance);
+  const budgeted = await lc.send(id, 'budget', budget, actors.finance);
+  return publish(id, budgeted.allocations.at(-1)!.id);
 }
+/** Art. 11: the BDB's allocation plan lists the allocation (what POST /v1/allocation-plans sends). */
+const publish = (id: string, allocationId: string) => lc.send(id, 'allocationPublication', { planId: 'AP2026-YEARS0001', allocationId }, actors.bdb);
 async function toConstruction(id: string) {
   const v = await toPublicity(id);
   await skipPast(open(v, 'publicity')!.dueAt);
@@ -125,8 +128,9 @@ describe('ten years of operation', () => {
       await lc.send(id, 'evaluation', { year: evaluated, fundUseScore: 85, outputScore: 80, effectScore: 82, satisfactionScore: 90, sharingCompliant: evaluated !== NONCOMPLIANT, summary: `year ${evaluated}` }, actors.bdb);
       await lc.send(id, 'omReview', { year, approvedFen: 2_000_000, opinion: 'reviewed' }, actors.bdb);
       try {
-        const v = await lc.send(id, 'budget', om(2_000_000, year), actors.finance);
+        const budgeted = await lc.send(id, 'budget', om(2_000_000, year), actors.finance);
         outcomes[year] = 'ok';
+        const v = await publish(id, budgeted.allocations.at(-1)!.id);
         await skipPast(open(v, 'publicity')!.dueAt);
         await viewWhen(id, (x) => x.funds.om.heldFen === 0);
         await lc.send(id, 'disbursement', { fundType: 'om', amountFen: 1_500_000, note: `O&M ${year}` }, actors.finance);
