@@ -16,6 +16,7 @@ function operatingWithOm(): Harness {
   h.advanceTo('2027-01-10');
   h.run('omReview', { year: 2027, approvedFen: 2_000_000, opinion: 'ok' }, actors.bdb);
   h.run('budget', om(1_000_000, 2027), actors.finance);
+  h.publish(); // Art. 11: the BDB's allocation plan starts the notice period
   h.advanceTo('2027-01-25');
   expect(h.state.funds.om.availableFen).toBe(1_000_000);
   return h;

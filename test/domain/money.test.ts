@@ -93,11 +93,12 @@ describe('the allocation plan (Art. 11)', () => {
     expect(h.refuse('allocationPublication', { planId: PLAN, allocationId: 'alloc-1' }, actors.bdb).code).toBe('allocation_not_held');
   });
 
-  it('Art. 11: withdrawal or termination cancels held money that no plan published yet', () => {
+  it('Art. 11: a withdrawal cancels held money that no plan published yet', () => {
     const h = new Harness().toBudgeting();
     h.run('budget', construction(80_000_000), actors.finance);
     h.run('withdrawal', { reason: 'no longer needed' }, actors.department);
-    expect(h.stage).toBe('terminated');
+    // As written a department's withdrawal ends in its own stage (Art. 22 termination is the BDB's, from suspension only).
+    expect(h.stage).toBe('withdrawn');
     expect(h.project.view().allocations[0]).toMatchObject({ status: 'cancelled' });
     expect(h.state.funds.construction).toMatchObject({ heldFen: 0, cancelledFen: 80_000_000 });
     expectFundIdentity(h.project);
