@@ -26,6 +26,7 @@ import {
   type ProjectWorkflowArgs,
   type RejectionDetails,
 } from './messages.ts';
+import { failure, JobQueue, toFailure, unpack, type Job, type Outcome } from './jobs.ts';
 import { PERSIST_IN_ONE_TRANSACTION, persist, mirrorAttributes, recordReadModel } from './persistence.ts';
 
 export { PERSIST_IN_ONE_TRANSACTION };
@@ -45,32 +46,6 @@ const now = () => new Date(Date.now()).toISOString();
 /** The first instant of the next calendar year in Asia/Shanghai (UTC+8, no daylight saving). */
 const nextShanghaiNewYear = (ms: number) => Date.UTC(new Date(ms + SHANGHAI_OFFSET_MS).getUTCFullYear() + 1, 0, 1) - SHANGHAI_OFFSET_MS;
 
-/** A change to make durable; `update` jobs answer a waiting handler, the others run in the background. */
-interface Job {
-  ticket: number;
-  /** Prepares the change against the state committed when the job runs; throws a Rejection to refuse. */
-  prepare: () => Change | null;
-  update?: { acceptedAt: number; attempt: string | undefined; label: string };
-}
-
-type Outcome = { ok: true; view: ProjectView } | { ok: false; failure: ApplicationFailure };
-
-const failure = (type: string, message: string, details: RejectionDetails) =>
-  ApplicationFailure.create({ type, message, nonRetryable: true, details: [details] });
-
-const toFailure = (rejection: Rejection, attempt?: string) =>
-  failure(rejection.code, rejection.message, { ...rejection.details, status: rejection.status, attempt });
-
-/** Messages carry `{payload, actor, attempt?}`; histories from before carry the payload with `actor` merged in. */
-function unpack(message: unknown): { payload: unknown; actor: Actor; attempt: string | undefined } {
-  const m = (message ?? {}) as Record<string, unknown>;
-  if (typeof m.payload === 'object' && m.payload !== null && Object.keys(m).every((k) => k === 'payload' || k === 'actor' || k === 'attempt')) {
-    return { payload: m.payload, actor: m.actor as Actor, attempt: typeof m.attempt === 'string' ? m.attempt : undefined };
-  }
-  const { actor, ...payload } = m;
-  return { payload, actor: actor as Actor, attempt: undefined };
-}
-
 /**
  * Runs started after this patch follow the measures as written (shared/DOMAIN.md, `as-written`);
  * runs recorded before keep the earlier reading (`legacy`) so they replay exactly.
@@ -80,26 +55,12 @@ export const MEASURES_AS_WRITTEN = 'measures-as-written';
 export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<ProjectView> {
   const project = args.state ? Project.restore(args.state) : Project.create(args.input, patched(MEASURES_AS_WRITTEN) ? 'as-written' : 'legacy');
   const projectId = project.state.input.id;
-  const queue: Job[] = [];
-  const outcomes = new Map<number, Outcome>();
-  /** Tickets a handler waits for: only their outcomes are kept. */
-  const awaited = new Set<number>();
-  let issued = 0;
+  const jobs = new JobQueue();
+  const { queue } = jobs;
+  const submit = (job: Omit<Job, 'ticket'>) => jobs.submit(job);
+  const settled = (ticket: number) => jobs.settled(ticket);
   /** The job storing the application, while it waits or runs. */
   let startTicket: number | null = null;
-  const submit = (job: Omit<Job, 'ticket'>): number => {
-    queue.push({ ...job, ticket: ++issued });
-    return issued;
-  };
-  const settled = async (ticket: number): Promise<ProjectView> => {
-    awaited.add(ticket);
-    await condition(() => outcomes.has(ticket));
-    const outcome = outcomes.get(ticket)!;
-    outcomes.delete(ticket);
-    awaited.delete(ticket);
-    if (!outcome.ok) throw outcome.failure;
-    return outcome.view;
-  };
   const commandOf = (name: CommandName, payload: unknown) => ({ name, payload }) as Command;
   /** Until the application is stored the project does not exist for anyone. */
   const prepare = (name: CommandName, payload: unknown, actor: Actor) => {
@@ -185,7 +146,7 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
   let retryAt = 0;
   /** Runs one job: prepare, persist, then commit and answer — or refuse with the state unchanged. */
   async function run(job: Job): Promise<void> {
-    const answer = (outcome: Outcome) => awaited.has(job.ticket) && outcomes.set(job.ticket, outcome);
+    const answer = (outcome: Outcome) => jobs.answer(job.ticket, outcome);
     const attempt = job.update?.attempt;
     if (job.update && Date.now() - job.update.acceptedAt > UPDATE_QUEUE_LIMIT_MS) {
       answer({ ok: false, failure: failure(UNAVAILABLE, 'The project was busy; nothing was applied, try again.', { status: 503, attempt }) });
@@ -213,7 +174,7 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
     mirrorAttributes(project.readModel());
     if (persisted.permanent) log.error('the database refused a change; nothing applied', { projectId, job: job.update?.label ?? 'background', error: persisted.message });
     else log.warn('the database is unavailable; nothing applied', { projectId, job: job.update?.label ?? 'background', error: persisted.message });
-    if (awaited.has(job.ticket)) {
+    if (jobs.isAwaited(job.ticket)) {
       answer({
         ok: false,
         failure: persisted.permanent
