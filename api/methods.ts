@@ -28,7 +28,7 @@ function patternOf(path: string): RegExp | undefined {
  * `app.routes`, handlers and middleware alike; only concrete paths with concrete methods count.
  */
 export function methodNotAllowed(routes: () => readonly RouteEntry[], passThrough: (method: string, path: string) => boolean): MiddlewareHandler {
-  let table: Array<{ pattern: RegExp; methods: Set<string> }> | undefined;
+  let table: Array<{ pattern: RegExp; methods: Set<string>; literal: boolean }> | undefined;
   const build = () => {
     const byPath = new Map<string, Set<string>>();
     for (const r of routes()) {
@@ -39,14 +39,17 @@ export function methodNotAllowed(routes: () => readonly RouteEntry[], passThroug
     }
     return [...byPath].flatMap(([path, methods]) => {
       const pattern = patternOf(path);
-      return pattern ? [{ pattern, methods }] : [];
+      return pattern ? [{ pattern, methods, literal: !path.includes(':') }] : [];
     });
   };
   return async (c, next) => {
     table ??= build();
     const path = c.req.path;
     const method = c.req.method.toUpperCase();
-    const matches = table.filter((t) => t.pattern.test(path));
+    // A literal path (`/v1/calendar/status`) is its own resource, not an instance of a template beside it (`/v1/calendar/:year`).
+    const candidates = table.filter((t) => t.pattern.test(path));
+    const literal = candidates.filter((t) => t.literal);
+    const matches = literal.length > 0 ? literal : candidates;
     if (matches.length === 0 || passThrough(method, path)) return next();
     const allowed = new Set(matches.flatMap((m) => [...m.methods]));
     if (allowed.has('GET')) allowed.add('HEAD');
