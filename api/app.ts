@@ -31,8 +31,12 @@ import { commandRoutes } from './routes/commands.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { healthRoutes } from './routes/health.ts';
 import { planRoutes } from './routes/plans.ts';
-import { projectRoutes } from './routes/projects.ts';
-import { publicRoutes, readRoutes } from './routes/reads.ts';
+import { fundsRoutes } from './routes/funds.ts';
+import { historyRoutes } from './routes/history.ts';
+import { inboxRoutes } from './routes/inbox.ts';
+import { ledgerRoutes } from './routes/ledger.ts';
+import { projectListRoutes, projectRoutes } from './routes/projects.ts';
+import { publicRoutes } from './routes/public.ts';
 
 export interface AppDeps {
   database: DatabaseHandle;
@@ -101,7 +105,11 @@ export function createApp(deps: AppDeps) {
     app.route('/', codecRoutes({ codec: deps.payloadCodec, keys }));
   }
   app.on('POST', '/v1/*', idempotency(deps.database.db));
-  app.route('/', readRoutes({ db: deps.database.db }));
+  app.route('/', projectListRoutes({ db: deps.database.db }));
+  app.route('/', historyRoutes({ db: deps.database.db }));
+  app.route('/', ledgerRoutes({ db: deps.database.db }));
+  app.route('/', inboxRoutes({ db: deps.database.db }));
+  app.route('/', fundsRoutes({ db: deps.database.db }));
   app.route('/', projectRoutes({ gateway, db: deps.database.db }));
   app.route('/', commandRoutes({ gateway }));
   app.route('/', allocationPlanRoutes({ db: deps.database.db, gateway }));

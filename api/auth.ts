@@ -12,8 +12,9 @@ import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { Database } from '../db/client.ts';
 import { findActiveKey } from '../db/queries/keys.ts';
+import { projectDepartment } from '../db/queries/projects.ts';
 import type { Actor, Role } from '../domain/types.ts';
-import { forbidden, unauthenticated } from './problem.ts';
+import { forbidden, notFound, unauthenticated } from './problem.ts';
 
 export type AuthEnv = { Variables: { actor: Actor } };
 
@@ -125,4 +126,17 @@ export function requireRole(...roles: Role[]) {
     }
     await next();
   });
+}
+
+/**
+ * The read-model row of a project the actor may read (departments: their own department's only,
+ * shared/DOMAIN.md "Actors"); 404 when there is none, 403 for another department's.
+ */
+export async function projectOf(db: Database, id: string, actor: Actor) {
+  const row = await projectDepartment(db, id);
+  if (!row) throw notFound(`No project ${id}.`);
+  if (actor.role === 'department' && row.department !== actor.department) {
+    throw forbidden(`Project ${id} belongs to another department.`);
+  }
+  return row;
 }

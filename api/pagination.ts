@@ -5,16 +5,13 @@
  * The cursor is opaque to clients: base64url of `[microseconds since the epoch, id]` of the last row
  * returned. Microseconds, read from PostgreSQL itself, so a row stored with sub-millisecond precision
  * is neither skipped nor repeated (a JavaScript Date would round it to milliseconds). The id breaks
- * ties between rows created in the same microsecond.
+ * ties between rows created in the same microsecond. The SQL side (the position's condition and the
+ * microseconds select field) is db/queries/keyset.ts.
  */
-import { and, or, lt, lte, sql, type Column, type SQL } from 'drizzle-orm';
 import { z } from '@hono/zod-openapi';
+import type { CursorPosition } from '../db/queries/keyset.ts';
 
-export interface CursorPosition {
-  /** Microseconds since the Unix epoch, as decimal digits (exceeds 2^53 in general). */
-  atMicros: string;
-  id: string;
-}
+export type { CursorPosition };
 
 const CURSOR_TEXT = /^[A-Za-z0-9_-]{1,512}$/;
 const MICROS = /^-?\d{1,18}$/;
@@ -56,19 +53,6 @@ export const limitParam = z.coerce
   .max(200)
   .default(50)
   .openapi({ description: 'Page size, 1-200 (default 50).' });
-
-/** A select field giving the row's timestamp as exact microseconds since the epoch (text). */
-export const cursorMicros = (createdAt: Column) =>
-  sql<string>`(extract(epoch from ${createdAt}) * 1000000)::bigint::text`;
-
-/**
- * Rows strictly after `position` in "newest first, then id descending" order. Written as
- * `created_at <= t and (created_at < t or id < i)` so the (…, created_at) indexes bound the scan.
- */
-export function after(createdAt: Column, id: Column, position: CursorPosition): SQL {
-  const at = sql`(timestamptz 'epoch' + ${position.atMicros}::bigint * interval '1 microsecond')`;
-  return and(lte(createdAt, at), or(lt(createdAt, at), lt(id, position.id)))!;
-}
 
 /**
  * Cuts a page of `limit` rows from `limit + 1` fetched ones; the cursor is the last row's position

@@ -26,6 +26,10 @@ export const jurisdiction = z.string().regex(/^(city|[a-z0-9-]{2,32})$/, 'must b
 
 export const departmentCode = z.string().regex(/^[A-Za-z0-9_-]{2,64}$/, 'must be a department code (2-64 letters, digits, - or _)');
 
+/** A yes/no query filter (`?overdue=true`), and its value for a query: undefined when not given. */
+export const booleanFilter = z.enum(['true', 'false']);
+export const booleanOf = (value: 'true' | 'false' | undefined) => (value === undefined ? undefined : value === 'true');
+
 export const projectId = z
   .string()
   .regex(/^[A-Z0-9-]{4,40}$/, 'is not a project id')
@@ -321,7 +325,8 @@ export const apiKeyInfo = z
   .openapi('ApiKey');
 
 // ---------------------------------------------------------------------------------------------
-// Reads, annual plans and the calendar (api/routes/reads.ts, plans.ts, calendar.ts)
+// Reads, annual plans and the calendar (api/routes/projects.ts, history.ts, ledger.ts, inbox.ts, funds.ts,
+// public.ts, plans.ts, calendar.ts)
 // ---------------------------------------------------------------------------------------------
 
 export const fundBalanceSchema = fundBalance.openapi('FundBalance');

@@ -17,20 +17,29 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Env } from 'hono';
-import { and, asc, desc, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { allocationPlanItems, allocationPlans, projects, type AllocationPlanItemRow, type AllocationPlanRow } from '../../db/schema.ts';
+import {
+  findPlan,
+  findPublishedPlan,
+  itemsOfPlan,
+  itemsOfPlans,
+  listPlans as listPlanRows,
+  markItemPublished,
+  markItemRefused,
+  markPlanPublished,
+  pendingItemsOf,
+  storePlan,
+  type AllocationPlanItemRow,
+  type AllocationPlanRow,
+} from '../../db/queries/allocation-plans.ts';
+import { allocationsOfProjects, type ProjectAllocations } from '../../db/queries/projects.ts';
 import { entityId, requiredText, year } from '../../domain/text.ts';
-import type { ProjectView } from '../../domain/types.ts';
 import { requireRole } from '../auth.ts';
 import type { ProjectGateway } from '../gateway.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';
 import { ApiError, notFound, unavailable } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { fen } from '../schemas.ts';
-
-type AllocationOfView = ProjectView['allocations'][number];
-type DeadlineOfView = ProjectView['deadlines'][number];
 
 const listedAllocation = z.strictObject({ projectId: z.string().regex(/^[A-Z0-9-]{4,40}$/, 'is not a project id'), allocationId: entityId });
 
@@ -99,40 +108,11 @@ const planIdParam = z
   .regex(/^AP\d{4}-[0-9A-Z]{10}$/, 'is not an allocation plan id')
   .openapi({ param: { name: 'id', in: 'path' }, example: 'AP2026-7F3K9Q2M4X' });
 
-interface ReadProject {
-  id: string;
-  title: string;
-  department: string;
-  jurisdiction: string;
-  allocations: AllocationOfView[];
-  deadlines: DeadlineOfView[];
-}
-
-async function readProjects(db: Database, ids: string[]): Promise<Map<string, ReadProject>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .select({
-      id: projects.id,
-      title: projects.title,
-      department: projects.department,
-      jurisdiction: projects.jurisdiction,
-      allocations: sql<AllocationOfView[] | null>`${projects.view} -> 'allocations'`,
-      deadlines: sql<DeadlineOfView[] | null>`${projects.view} -> 'deadlines'`,
-    })
-    .from(projects)
-    .where(inArray(projects.id, [...new Set(ids)]));
-  return new Map(rows.map((r) => [r.id, { ...r, allocations: Array.isArray(r.allocations) ? r.allocations : [], deadlines: Array.isArray(r.deadlines) ? r.deadlines : [] }]));
-}
-
 /** Plans with their allocations as the projects' read models show them now; `publicOnly`: published items, no actor. */
 async function planViews(db: Database, plans: AllocationPlanRow[], publicOnly: boolean) {
   if (plans.length === 0) return [];
-  const items = await db
-    .select()
-    .from(allocationPlanItems)
-    .where(inArray(allocationPlanItems.planId, plans.map((p) => p.id)))
-    .orderBy(asc(allocationPlanItems.planId), asc(allocationPlanItems.position));
-  const read = await readProjects(db, items.map((i) => i.projectId));
+  const items = await itemsOfPlans(db, plans.map((p) => p.id));
+  const read = await allocationsOfProjects(db, items.map((i) => i.projectId));
   return plans.map((p) => {
     const own = items.filter((i) => i.planId === p.id && (!publicOnly || i.status === 'published'));
     const view = {
@@ -148,7 +128,7 @@ async function planViews(db: Database, plans: AllocationPlanRow[], publicOnly: b
   });
 }
 
-function itemView(i: AllocationPlanItemRow, project: ReadProject | undefined, publicOnly: boolean) {
+function itemView(i: AllocationPlanItemRow, project: ProjectAllocations | undefined, publicOnly: boolean) {
   const a = project?.allocations.find((x) => x.id === i.allocationId);
   const notice = a?.publicityDeadlineId ? project?.deadlines.find((d) => (d as { id?: string }).id === a.publicityDeadlineId) : undefined;
   const view = {
@@ -214,16 +194,16 @@ export function allocationPlanRoutes({ db, gateway }: { db: Database; gateway: P
       const idempotencyKey = idempotencyKeyOf(c);
       const planId = idempotencyKey ? planIdFor(body.year, `${actor.keyId}:${idempotencyKey}`) : idFrom(body.year, randomBytes(10));
 
-      const [stored] = await db.select().from(allocationPlans).where(eq(allocationPlans.id, planId));
+      const stored = await findPlan(db, planId);
       if (stored) {
         // A retry of the same request (after a 503): the same plan, finished below.
-        const items = await db.select().from(allocationPlanItems).where(eq(allocationPlanItems.planId, planId)).orderBy(asc(allocationPlanItems.position));
+        const items = await itemsOfPlan(db, planId);
         if (stored.year !== body.year || stored.title !== body.title || !sameList(items, body.allocations)) {
           throw new ApiError(422, 'idempotency_conflict', 'Idempotency key reused', `Allocation plan ${planId} was stored for a different request under this Idempotency-Key.`);
         }
       } else {
         // Validate every listed allocation first: the whole plan or nothing.
-        const read = await readProjects(db, body.allocations.map((a) => a.projectId));
+        const read = await allocationsOfProjects(db, body.allocations.map((a) => a.projectId));
         type Refusal = { projectId: string; allocationId: string; reason: string; status: string | null; planId?: string | null };
         const refused = body.allocations.flatMap(({ projectId, allocationId }): Refusal[] => {
           const project = read.get(projectId);
@@ -242,27 +222,13 @@ export function allocationPlanRoutes({ db, gateway }: { db: Database; gateway: P
             { allocations: refused },
           );
         }
-        await db.transaction(async (tx) => {
-          await tx
-            .insert(allocationPlans)
-            .values({ id: planId, year: body.year, title: body.title, createdByKeyId: actor.keyId, createdByName: actor.name })
-            .onConflictDoNothing();
-          await tx
-            .insert(allocationPlanItems)
-            .values(body.allocations.map((a, position) => ({ planId, position, projectId: a.projectId, allocationId: a.allocationId })))
-            .onConflictDoNothing();
-        });
+        await storePlan(db, { id: planId, year: body.year, title: body.title, createdByKeyId: actor.keyId, createdByName: actor.name }, body.allocations);
       }
 
       // Send each pending allocation to its project, one by one.
-      const pending = await db
-        .select()
-        .from(allocationPlanItems)
-        .where(and(eq(allocationPlanItems.planId, planId), eq(allocationPlanItems.status, 'pending')))
-        .orderBy(asc(allocationPlanItems.position));
+      const pending = await pendingItemsOf(db, planId);
       const unreached: string[] = [];
       for (const item of pending) {
-        const thisItem = and(eq(allocationPlanItems.planId, planId), eq(allocationPlanItems.position, item.position));
         try {
           await gateway.execute(item.projectId, {
             name: 'allocationPublication',
@@ -270,7 +236,7 @@ export function allocationPlanRoutes({ db, gateway }: { db: Database; gateway: P
             actor,
             idempotencyKey: `allocation-plan:${planId}:${item.allocationId}`,
           });
-          await db.update(allocationPlanItems).set({ status: 'published', publishedAt: new Date() }).where(thisItem);
+          await markItemPublished(db, planId, item.position);
         } catch (err) {
           if (!(err instanceof ApiError) || err.status >= 500) {
             unreached.push(`${item.projectId}/${item.allocationId}`);
@@ -279,20 +245,15 @@ export function allocationPlanRoutes({ db, gateway }: { db: Database; gateway: P
           // Refused: unless an earlier attempt of this very plan published it already.
           const view = err.code === 'allocation_not_held' ? await gateway.view(item.projectId).catch(() => undefined) : undefined;
           const mine = view?.allocations.find((a) => a.id === item.allocationId)?.planId === planId;
-          await db
-            .update(allocationPlanItems)
-            .set(mine ? { status: 'published', publishedAt: new Date() } : { status: 'refused', errorCode: err.code, errorDetail: err.message })
-            .where(thisItem);
+          if (mine) await markItemPublished(db, planId, item.position);
+          else await markItemRefused(db, planId, item.position, err.code, err.message);
         }
       }
       if (unreached.length > 0) {
         throw unavailable(`Allocation plan ${planId} is stored, but ${unreached.join(', ')} could not be reached; send the same request with the same Idempotency-Key again to finish it.`);
       }
-      await db
-        .update(allocationPlans)
-        .set({ status: 'published', publishedAt: sql`coalesce(${allocationPlans.publishedAt}, now())` })
-        .where(eq(allocationPlans.id, planId));
-      const [plan] = await db.select().from(allocationPlans).where(eq(allocationPlans.id, planId));
+      await markPlanPublished(db, planId);
+      const plan = await findPlan(db, planId);
       c.header('Location', `/v1/allocation-plans/${planId}`);
       return c.json((await planViews(db, [plan!], false))[0]!, 201);
     },
@@ -339,7 +300,7 @@ export function allocationPlanRoutes({ db, gateway }: { db: Database; gateway: P
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const [plan] = await db.select().from(allocationPlans).where(eq(allocationPlans.id, id));
+      const plan = await findPlan(db, id);
       if (!plan) throw notFound(`No allocation plan ${id}.`);
       return c.json((await planViews(db, [plan], false))[0]!, 200);
     },
@@ -349,26 +310,8 @@ export function allocationPlanRoutes({ db, gateway }: { db: Database; gateway: P
 }
 
 async function listPlans(db: Database, planYear: number | undefined, publicOnly: boolean) {
-  const where: SQL[] = [];
-  if (planYear !== undefined) where.push(eq(allocationPlans.year, planYear));
-  if (publicOnly) where.push(publishedItemExists(db));
-  const plans = await db
-    .select()
-    .from(allocationPlans)
-    .where(and(...where))
-    .orderBy(desc(allocationPlans.createdAt), desc(allocationPlans.id))
-    .limit(500);
-  return planViews(db, plans, publicOnly);
+  return planViews(db, await listPlanRows(db, { year: planYear, publicOnly }), publicOnly);
 }
-
-/** A plan is public once one of its allocations is under notice. */
-const publishedItemExists = (db: Database) =>
-  exists(
-    db
-      .select({ one: sql`1` })
-      .from(allocationPlanItems)
-      .where(and(eq(allocationPlanItems.planId, allocationPlans.id), eq(allocationPlanItems.status, 'published'))),
-  );
 
 /** The public (unauthenticated) listing of published plans, under /v1/public/* like /v1/public/allocations. */
 export function publicAllocationPlanRoutes({ db }: { db: Database }) {
@@ -411,10 +354,7 @@ export function publicAllocationPlanRoutes({ db }: { db: Database }) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const [plan] = await db
-        .select()
-        .from(allocationPlans)
-        .where(and(eq(allocationPlans.id, id), publishedItemExists(db)));
+      const plan = await findPublishedPlan(db, id);
       if (!plan) throw notFound(`No published allocation plan ${id}.`);
       return c.json((await planViews(db, [plan], true))[0]!, 200);
     },

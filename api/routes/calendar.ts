@@ -10,7 +10,6 @@
  * `deadlineRescheduling` command (domain/rescheduling.ts), so every move is on the audit trail.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, isNotNull, notInArray } from 'drizzle-orm';
 import { changedDays, loadCalendar, recomputeDeadline, addDays, type ScheduledDeadline } from '../../activities/calendar.ts';
 import {
   calendarStatus,
@@ -21,10 +20,10 @@ import {
   type CalendarDayRow,
 } from '../../db/calendar.ts';
 import type { Database } from '../../db/client.ts';
-import { projects } from '../../db/schema.ts';
+import { projectsWithOpenDeadlines } from '../../db/queries/projects.ts';
 import type { DeadlineReschedulingPayload } from '../../domain/rescheduling.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
-import { TERMINAL_STAGES, type Actor, type ProjectView } from '../../domain/types.ts';
+import type { Actor, ProjectView } from '../../domain/types.ts';
 import { requireRole } from '../auth.ts';
 import type { ProjectGateway } from '../gateway.ts';
 import { ApiError } from '../problem.ts';
@@ -58,10 +57,7 @@ export function calendarRoutes({ db, gateway, log }: { db: Database; gateway?: P
   async function reschedule(changed: string[], cause: DeadlineReschedulingPayload['cause'], actor: Actor) {
     if (changed.length === 0 || !gateway) return { moved: 0, projects: 0 };
     const now = new Date().toISOString();
-    const rows = await db
-      .select({ id: projects.id, view: projects.view })
-      .from(projects)
-      .where(and(isNotNull(projects.nextDeadline), notInArray(projects.stage, [...TERMINAL_STAGES])));
+    const rows = await projectsWithOpenDeadlines(db);
     const candidates = rows.flatMap(({ id, view }) => {
       const deadlines = ((view as ProjectView).deadlines ?? []).flatMap((d): ScheduledDeadline[] =>
         d.status === 'open' && d.rule && d.reminder !== undefined && Date.parse(d.dueAt) > Date.parse(now)

@@ -1,17 +1,35 @@
-/** Projects: application (Art. 3, 6, 8) and the ProjectView (shared/API.md). */
+/**
+ * Projects: the list from the read model (shared/API.md; departments see their own department's
+ * projects only, shared/DOMAIN.md "Actors"), application (Art. 3, 6, 8) and the ProjectView.
+ */
 import { createHash, randomBytes } from 'node:crypto';
 import { createRoute } from '@hono/zod-openapi';
 import { requireRole } from '../auth.ts';
 import type { ProjectGateway } from '../gateway.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';
+import { cursorParam, decodeCursor, limitParam, page } from '../pagination.ts';
 import { ApiError, forbidden } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { createProjectBody, existingSystemBody, projectId, projectView } from '../schemas.ts';
+import {
+  booleanFilter,
+  booleanOf,
+  createProjectBody,
+  departmentCode,
+  existingSystemBody,
+  jurisdiction,
+  projectId,
+  projectList,
+  projectView,
+  text,
+} from '../schemas.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
+import { ROLES, STAGES, type PendingAction, type ProjectView } from '../../domain/types.ts';
 import { z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { policyFor } from '../../db/policies.ts';
+import { ZERO } from '../../db/queries/ledger.ts';
 import { findPlanItem } from '../../db/queries/plans.ts';
+import { listProjects } from '../../db/queries/projects.ts';
 
 export interface ProjectRoutesDeps {
   gateway: ProjectGateway;
@@ -26,6 +44,76 @@ const idFrom = (year: number, bytes: Uint8Array) => `JC${year}-${Array.from(byte
 export const projectIdFor = (year: number, seed: string): string => idFrom(year, createHash('sm3').update(seed).digest());
 
 export const newProjectId = (year: number): string => idFrom(year, randomBytes(8));
+
+/**
+ * GET /v1/projects, from the read model. Its own sub-app: it is mounted before the project's
+ * history, ledger and the other reads (api/app.ts), as the first of the project routes.
+ */
+export function projectListRoutes({ db }: { db: Database }) {
+  const app = createRouter();
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/projects',
+      tags: ['projects'],
+      summary: 'List projects (newest first)',
+      description:
+        'From the read model. Department keys see their own department only: the filter is forced, and ' +
+        '`department=` naming another department gives an empty list. `q` matches a substring of the title, ' +
+        'case-insensitively and literally (`%` and `_` are not wildcards). Keyset pagination: pass `nextCursor` as `cursor`.',
+      security,
+      request: {
+        query: z.strictObject({
+          stage: z.enum(STAGES).optional(),
+          department: departmentCode.optional(),
+          jurisdiction: jurisdiction.optional(),
+          awaiting: z.enum(ROLES).optional().openapi({ description: 'Projects waiting for this role to act' }),
+          overdue: booleanFilter.optional(),
+          fundsSuspended: booleanFilter.optional(),
+          q: text(200).optional(),
+          limit: limitParam,
+          cursor: cursorParam,
+        }),
+      },
+      responses: {
+        200: { description: 'A page of project summaries', content: json(projectList) },
+        400: problem('Invalid filter, limit or cursor'),
+        401: problem('No or unknown key'),
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const actor = c.get('actor');
+      const rows = await listProjects(db, {
+        ownDepartment: actor.role === 'department' ? (actor.department ?? '') : undefined,
+        department: query.department,
+        stage: query.stage,
+        jurisdiction: query.jurisdiction,
+        awaiting: query.awaiting,
+        overdue: booleanOf(query.overdue),
+        fundsSuspended: booleanOf(query.fundsSuspended),
+        q: query.q,
+        position: query.cursor ? decodeCursor(query.cursor) : undefined,
+        limit: query.limit + 1,
+      });
+
+      const { rows: pageRows, nextCursor } = page(rows, query.limit);
+      const items = pageRows.map(({ cursorMicros: _position, ...r }) => ({
+        ...r,
+        stage: r.stage as ProjectView['stage'],
+        pendingActions: r.pendingActions as PendingAction[],
+        nextDeadline: r.nextDeadline?.toISOString() ?? null,
+        funds: r.funds ?? { suspended: r.fundsSuspended, construction: ZERO, om: ZERO },
+        createdAt: r.createdAt.toISOString(),
+        updatedAt: r.updatedAt.toISOString(),
+      }));
+      return c.json({ items, nextCursor }, 200);
+    },
+  );
+
+  return app;
+}
 
 export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
   const app = createRouter();
