@@ -2,9 +2,9 @@
  * Activities: all I/O of the project workflow. Dependencies come in through createActivities(deps)
  * so tests pass a real PGlite or PostgreSQL handle without module mocking (shared/STYLE.md).
  */
-import { sql } from 'drizzle-orm';
+import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { notifications, projects } from '../db/schema.ts';
+import { documents, notifications, projects } from '../db/schema.ts';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AuditEntry, NotificationEntry, Writes } from '../domain/effects.ts';
 import type { ProjectReadModel } from '../domain/types.ts';
@@ -69,6 +69,19 @@ async function insertNotifications(db: Database, entries: NotificationEntry[]): 
       })),
     )
     .onConflictDoNothing({ target: notifications.eventId });
+}
+
+/**
+ * Marks the documents the batch's commands filed (`payload.documentId` on their audit entries) as
+ * referenced by the project, in the same transaction as the filing itself (issue 18).
+ */
+async function markFiledDocuments(db: Database, projectId: string, entries: AuditEntry[]): Promise<void> {
+  const ids = entries.flatMap((e) => {
+    const id = (e.detail.payload as { documentId?: unknown } | undefined)?.documentId;
+    return typeof id === 'string' ? [id] : [];
+  });
+  if (ids.length === 0) return;
+  await db.update(documents).set({ projectId }).where(and(inArray(documents.id, ids), isNull(documents.projectId)));
 }
 
 async function bookAll(db: Database, movements: LedgerMovement[]): Promise<number> {
@@ -146,6 +159,7 @@ export function createActivities({ db }: ActivityDeps) {
           const appended = await appendAudit(tx, writes.projectId, writes.audit);
           const booked = await bookAll(tx, writes.movements);
           await insertNotifications(tx, writes.notifications);
+          await markFiledDocuments(tx, writes.projectId, writes.audit);
           if (writes.model) await upsertProject(tx, writes.model);
           return { appended, booked };
         });

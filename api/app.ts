@@ -28,6 +28,8 @@ import { calendarRoutes } from './routes/calendar.ts';
 import { calendarStatus } from '../db/calendar.ts';
 import { codecRoutes } from './routes/codec.ts';
 import { commandRoutes } from './routes/commands.ts';
+import { documentRoutes, UPLOAD_PATH } from './routes/documents.ts';
+import type { DocumentStore } from '../lib/documents.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { healthRoutes } from './routes/health.ts';
 import { planRoutes } from './routes/plans.ts';
@@ -50,6 +52,8 @@ export interface AppDeps {
   payloadCodec?: PayloadCodec | undefined;
   /** The Temporal UI's origin, allowed by CORS on the codec endpoint. */
   uiOrigin?: string | undefined;
+  /** The document store (lib/documents.ts); without it /v1/documents does not exist and no documentId resolves. */
+  documents?: DocumentStore | undefined;
 }
 
 /** shared/API.md: request bodies over 256 KiB → 413. */
@@ -73,18 +77,18 @@ export function createApp(deps: AppDeps) {
   app.use('*', httpMetrics());
   // A known path asked with a method it lacks (TRACE, PATCH…) → 405 with Allow, before auth.
   app.use('*', methodNotAllowed(() => app.routes, (method, path) => method === 'OPTIONS' && path.startsWith('/codec/')));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        // The rest of the body is never read: `Connection: close` makes Node end the connection
-        // after this answer, so a keep-alive client's next request goes on a fresh connection
-        // instead of being parsed out of the unread body.
-        throw new ApiError(413, 'payload_too_large', 'Payload too large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`, {}, { Connection: 'close' });
-      },
-    }),
-  );
+  // Uploads stream past the JSON limit under their own (DOCUMENT_MAX_BYTES, api/routes/documents.ts).
+  const isUpload = (method: string, path: string) => method === 'POST' && path === UPLOAD_PATH;
+  const jsonBodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      // The rest of the body is never read: `Connection: close` makes Node end the connection
+      // after this answer, so a keep-alive client's next request goes on a fresh connection
+      // instead of being parsed out of the unread body.
+      throw new ApiError(413, 'payload_too_large', 'Payload too large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`, {}, { Connection: 'close' });
+    },
+  });
+  app.use('*', (c, next) => (isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)));
 
   app.route('/', healthRoutes({ checks: { database: deps.database.ping, temporal: gateway.ping, workers: gateway.workers } }));
 
@@ -104,14 +108,18 @@ export function createApp(deps: AppDeps) {
     app.use('/codec/*', (c, next) => (open(c.req.method, c.req.path) ? next() : codecAuth(c, next)));
     app.route('/', codecRoutes({ codec: deps.payloadCodec, keys }));
   }
-  app.on('POST', '/v1/*', idempotency(deps.database.db));
+  // An upload is not replayed by Idempotency-Key (that would buffer it): a retry stores the same
+  // content-addressed object and answers a new document id.
+  const idempotent = idempotency(deps.database.db);
+  app.on('POST', '/v1/*', (c, next) => (isUpload(c.req.method, c.req.path) ? next() : idempotent(c, next)));
+  if (deps.documents) app.route('/', documentRoutes({ db: deps.database.db, store: deps.documents }));
   app.route('/', projectListRoutes({ db: deps.database.db }));
   app.route('/', historyRoutes({ db: deps.database.db }));
   app.route('/', ledgerRoutes({ db: deps.database.db }));
   app.route('/', inboxRoutes({ db: deps.database.db }));
   app.route('/', fundsRoutes({ db: deps.database.db }));
   app.route('/', projectRoutes({ gateway, db: deps.database.db }));
-  app.route('/', commandRoutes({ gateway }));
+  app.route('/', commandRoutes({ gateway, db: deps.database.db }));
   app.route('/', allocationPlanRoutes({ db: deps.database.db, gateway }));
   app.route('/', policyRoutes({ db: deps.database.db }));
   app.route('/', adminKeyRoutes({ db: deps.database.db }));

@@ -164,6 +164,7 @@ const projectViewShape = z.object({
       recordedAt: z.string(),
       recordedBy: z.string(),
       documentRef: nullableText,
+      documentId: z.string().optional(),
       filedAt: nullableText,
       filedLate: z.boolean(),
       filingDeadlineId: z.string(),
@@ -216,7 +217,7 @@ const projectViewShape = z.object({
     z.object({ code: z.string(), name: z.string(), sharingType: z.enum(SHARING_TYPES), updateCycle: z.string(), registeredAt: z.string(), registeredBy: z.string() }),
   ),
   acceptance: z.object({
-    preliminary: z.object({ reportRef: z.string(), completedOn: z.string(), ...by }).nullable(),
+    preliminary: z.object({ reportRef: z.string(), documentId: z.string().optional(), completedOn: z.string(), ...by }).nullable(),
     technical: z
       .object({
         decision: z.enum(['pass', 'fail']),
@@ -230,7 +231,7 @@ const projectViewShape = z.object({
     completion: z.object({ decision: z.enum(['pass', 'fail']), opinion: z.string(), ...by }).nullable(),
     returns: z.array(z.object({ by: z.enum(['technical', 'completion']), opinion: z.string(), at: z.string() })),
   }),
-  completionReport: z.object({ reportRef: z.string(), filedAt: z.string(), filedBy: z.string(), late: z.boolean() }).nullable(),
+  completionReport: z.object({ reportRef: z.string(), documentId: z.string().optional(), filedAt: z.string(), filedBy: z.string(), late: z.boolean() }).nullable(),
   omReviews: z.array(
     z.object({
       year: z.number().int(),

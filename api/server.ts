@@ -11,7 +11,9 @@ import type { PayloadCodec } from '@temporalio/common';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import { warnCalendarCoverage } from '../db/calendar.ts';
 import { prepareDatabase } from '../db/seed.ts';
-import { loadConfig, payloadConverter, requireExternalServices, type Config } from '../lib/config.ts';
+import { documentKeyring, loadConfig, payloadConverter, requireExternalServices, type Config } from '../lib/config.ts';
+import type { Keyring } from '../lib/codec.ts';
+import { createDocumentStore, folderBackend } from '../lib/documents.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { connectClient } from '../lib/temporal.ts';
 import { createApp } from './app.ts';
@@ -28,6 +30,8 @@ export function serveApi(deps: {
   log: Logger;
   /** The payload codec the clients use, served to admins at /codec (lib/codec.ts). */
   payloadCodec?: PayloadCodec | undefined;
+  /** The document store's master keyring (documentKeyring in lib/config.ts). */
+  documentKeys: Keyring;
 }): Promise<RunningApi> {
   const app = createApp({
     database: deps.database,
@@ -37,6 +41,7 @@ export function serveApi(deps: {
     log: deps.log,
     writesPerMinute: deps.config.writesPerMinute,
     payloadCodec: deps.payloadCodec,
+    documents: createDocumentStore({ backend: folderBackend(deps.config.documents.dir), keyring: deps.documentKeys, maxBytes: deps.config.documents.maxBytes }),
     uiOrigin: deps.config.temporal.uiUrl ? new URL(deps.config.temporal.uiUrl).origin : undefined,
   });
   return new Promise((resolve, reject) => {
@@ -65,7 +70,7 @@ async function main() {
   await warnCalendarCoverage(database.db, log); // shared/DOMAIN.md "Working days": next year's notice
   const dataConverter = payloadConverter(config);
   const temporal = await connectClient(temporalAddress, config.temporal.namespace, 60_000, dataConverter);
-  const api = await serveApi({ config, database, temporal, log, payloadCodec: dataConverter?.payloadCodecs[0] });
+  const api = await serveApi({ config, database, temporal, log, payloadCodec: dataConverter?.payloadCodecs[0], documentKeys: documentKeyring(config) });
   log.info({ url: api.url }, 'API listening');
 
   let stopping = false;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   calendarDate,
   contractNo,
+  documentId,
   documentRef,
   entityId,
   fen,
@@ -63,8 +64,10 @@ export const COMMAND_BODIES = {
     amountFen: positiveFen,
     signedOn: calendarDate,
     documentRef: documentRef.optional(),
+    /** The filed document of the document store; the API then sets documentRef to its `sm3:<hex>`. */
+    documentId: documentId.optional(),
   }),
-  contractFiling: z.strictObject({ documentRef }),
+  contractFiling: z.strictObject({ documentRef, documentId: documentId.optional() }),
   progressReport: z.strictObject({ period, spentFen: fen, progressPercent: z.number().min(0).max(100), summary: optionalText() }),
   disbursement: z.strictObject({ fundType: z.enum(FUND_TYPES), amountFen: positiveFen, note: optionalText() }),
   changeRequest: z.strictObject({
@@ -94,7 +97,7 @@ export const COMMAND_BODIES = {
       .max(500)
       .refine((entries) => new Set(entries.map((e) => e.code)).size === entries.length, { message: 'has duplicate codes' }),
   }),
-  preliminaryAcceptance: z.strictObject({ reportRef: documentRef, completedOn: calendarDate }),
+  preliminaryAcceptance: z.strictObject({ reportRef: documentRef, completedOn: calendarDate, documentId: documentId.optional() }),
   technicalAcceptance: z.strictObject({
     decision: z.enum(['pass', 'fail']),
     opinion: optionalText(),
@@ -104,7 +107,7 @@ export const COMMAND_BODIES = {
     cryptoAssessmentPassed: z.boolean(),
   }),
   completionAcceptance: z.strictObject({ decision: z.enum(['pass', 'fail']), opinion: optionalText() }),
-  completionReport: z.strictObject({ reportRef: documentRef }),
+  completionReport: z.strictObject({ reportRef: documentRef, documentId: documentId.optional() }),
   omReview: z.strictObject({ year, approvedFen: fen, opinion: optionalText() }),
   evaluation: z.strictObject({
     year,

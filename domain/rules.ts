@@ -297,6 +297,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       recordedAt: ctx.now,
       recordedBy: ctx.actor.name,
       documentRef: filed ? payload.documentRef! : null,
+      ...(filed && payload.documentId ? { documentId: payload.documentId } : {}),
       filedAt: filed ? ctx.now : null,
       filedLate: false,
       filingDeadlineId: d.id,
@@ -328,6 +329,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     c.filedLate = d?.status !== 'open';
     ctx.closeDeadline(d, 'met');
     c.documentRef = payload.documentRef;
+    if (payload.documentId) c.documentId = payload.documentId;
     c.filedAt = ctx.now;
     ctx.notify('bdb', 'contract-filing', `Contract ${c.contractNo} filed${c.filedLate ? ' late' : ''}.`);
   },
@@ -518,7 +520,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     // Art. 18: the department's own preliminary acceptance comes first, then joint acceptance.
     ctx.requireStage('construction');
     if (payload.completedOn > ctx.today) throw refuse('completed_in_future', 'completedOn lies in the future.');
-    state.acceptance.preliminary = { reportRef: payload.reportRef, completedOn: payload.completedOn, at: ctx.now, by: ctx.actor.name };
+    state.acceptance.preliminary = { reportRef: payload.reportRef, ...(payload.documentId ? { documentId: payload.documentId } : {}), completedOn: payload.completedOn, at: ctx.now, by: ctx.actor.name };
     if (!ctx.asWritten || ctx.switches.failedAcceptanceClearsOtherPass) {
       state.acceptance.technical = null;
       state.acceptance.completion = null;
@@ -598,7 +600,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     }
     const late = state.completionReportOverdue;
     ctx.closeDeadline(openDeadline(state, 'completion-report'), 'met');
-    state.completionReport = { reportRef: payload.reportRef, filedAt: ctx.now, filedBy: ctx.actor.name, late };
+    state.completionReport = { reportRef: payload.reportRef, ...(payload.documentId ? { documentId: payload.documentId } : {}), filedAt: ctx.now, filedBy: ctx.actor.name, late };
     ctx.decision('completion-report', late ? 'filed-late' : 'filed', payload.reportRef);
     if (late) {
       // Art. 21: filing late releases the freeze but keeps the violation.

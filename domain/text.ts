@@ -41,8 +41,15 @@ export const requiredText = (max = 4000) =>
 /** Optional text: at most `max` characters as sent, stored trimmed, '' when absent. */
 export const optionalText = (max = 4000) => storableString().max(max).trim().default('');
 
-/** A document reference (URL or content hash); the system stores no files yet. */
+/**
+ * A document reference: `sm3:<hex>` for a document of the document store (set by the API from a
+ * `documentId`), or — legacy, still accepted — any free text (a URL or content hash of a file kept
+ * elsewhere).
+ */
 export const documentRef = requiredText(2048);
+
+/** The id of an uploaded document (`POST /v1/documents`). */
+export const documentId = z.string().regex(/^doc_[0-9a-f]{24}$/, 'is not a document id (doc_ and 24 hex digits)');
 
 /** The largest single amount the measures' money may take (shared/DOMAIN.md "Money": ≤ 10^12 fen). */
 export const MAX_AMOUNT_FEN = 1_000_000_000_000;

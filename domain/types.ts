@@ -372,6 +372,8 @@ export interface ContractRecord {
   recordedAt: string;
   recordedBy: string;
   documentRef: string | null;
+  /** The document store's id of the filed document (absent: a legacy free-text reference). */
+  documentId?: string;
   filedAt: string | null;
   filedLate: boolean;
   filingDeadlineId: string;
@@ -459,7 +461,7 @@ export interface CatalogEntryRecord {
 }
 
 export interface AcceptanceRecord {
-  preliminary: { reportRef: string; completedOn: string; at: string; by: string } | null;
+  preliminary: { reportRef: string; documentId?: string; completedOn: string; at: string; by: string } | null;
   technical: {
     decision: 'pass' | 'fail';
     opinion: string;
@@ -476,6 +478,8 @@ export interface AcceptanceRecord {
 
 export interface CompletionReportRecord {
   reportRef: string;
+  /** The document store's id of the report (absent: a legacy free-text reference). */
+  documentId?: string;
   filedAt: string;
   filedBy: string;
   late: boolean;

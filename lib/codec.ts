@@ -105,17 +105,17 @@ export class EncryptionCodec implements PayloadCodec {
   }
 }
 
-// SM4-CBC + HMAC-SM3: data = iv(16) ‖ ciphertext ‖ mac(32), mac over name ‖ key id ‖ iv ‖ ciphertext.
+// SM4-CBC + HMAC-SM3 (also wraps the document store's data keys, lib/documents.ts): data = iv(16) ‖ ciphertext ‖ mac(32), mac over name ‖ key id ‖ iv ‖ ciphertext.
 function sm4Mac(key: Buffer, keyId: string, iv: Buffer, ct: Buffer): Buffer {
   return createHmac('sm3', derive(key, 'mac')).update(`${SM4_NAME}\0${keyId}\0`).update(iv).update(ct).digest();
 }
-function sealSm4(key: Buffer, keyId: string, plain: Uint8Array): Buffer {
+export function sealSm4(key: Buffer, keyId: string, plain: Uint8Array): Buffer {
   const iv = randomBytes(16);
   const cipher = createCipheriv('sm4-cbc', derive(key, 'enc').subarray(0, 16), iv);
   const ct = Buffer.concat([cipher.update(plain), cipher.final()]);
   return Buffer.concat([iv, ct, sm4Mac(key, keyId, iv, ct)]);
 }
-function openSm4(key: Buffer, keyId: string, data: Buffer): Buffer {
+export function openSm4(key: Buffer, keyId: string, data: Buffer): Buffer {
   if (data.length < 16 + 16 + 32) throw new DecodeError('ciphertext too short');
   const iv = data.subarray(0, 16);
   const ct = data.subarray(16, data.length - 32);

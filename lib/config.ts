@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { generateKeyringSpec, parseKeyring, PAYLOAD_CIPHERS, payloadCodecs, type PayloadCipher } from './codec.ts';
+import { generateKeyringSpec, parseKeyring, type Keyring, PAYLOAD_CIPHERS, payloadCodecs, type PayloadCipher } from './codec.ts';
 
 const port = (fallback: number) =>
   z.coerce
@@ -51,6 +51,15 @@ const envSchema = z.object({
   PAYLOAD_KEYS: optionalString,
   /** Which key of PAYLOAD_KEYS encrypts new payloads (default: the first). */
   PAYLOAD_KEY_ID: optionalString,
+  /**
+   * Master keys of the document store (lib/documents.ts), keyring `id:base64(32 bytes)[,…]` as
+   * PAYLOAD_KEYS; unset: PAYLOAD_KEYS (or, under `npm start`, DATA_DIR/document-keys, generated once).
+   */
+  DOCUMENT_KEYS: optionalString,
+  /** Which key of DOCUMENT_KEYS wraps new documents' data keys (default: the first). */
+  DOCUMENT_KEY_ID: optionalString,
+  /** Largest uploaded document in bytes (policy default 50 MiB); larger → 413. */
+  DOCUMENT_MAX_BYTES: z.coerce.number().int('must be a whole number').min(1).max(4 * 1024 ** 3).default(50 * 1024 * 1024),
   /** Write requests (POST/PUT/DELETE) per minute per API key; 0 turns the limit off. */
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0).max(1_000_000).default(600),
   /**
@@ -82,6 +91,7 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   writesPerMinute: number;
   payload: { cipher: PayloadCipher; keys: string | undefined; currentKeyId: string | undefined };
+  documents: { keys: string | undefined; currentKeyId: string | undefined; maxBytes: number; dir: string };
   worker: { maxCachedWorkflows: number; maxConcurrentWorkflowTasks: number | undefined };
 }
 
@@ -99,7 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '?');
         const value = env[name];
-        const shown = name === 'ADMIN_API_KEY' || name === 'DATABASE_URL' || name === 'PAYLOAD_KEYS' ? '(hidden)' : JSON.stringify(value);
+        const shown = name === 'ADMIN_API_KEY' || name === 'DATABASE_URL' || name === 'PAYLOAD_KEYS' || name === 'DOCUMENT_KEYS' ? '(hidden)' : JSON.stringify(value);
         return `${name}=${shown}: ${issue.message}`;
       }),
     );
@@ -122,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE,
     payload: { cipher: e.PAYLOAD_CIPHER, keys: e.PAYLOAD_KEYS, currentKeyId: e.PAYLOAD_KEY_ID },
+    documents: { keys: e.DOCUMENT_KEYS, currentKeyId: e.DOCUMENT_KEY_ID, maxBytes: e.DOCUMENT_MAX_BYTES, dir: path.join(dataDir, 'documents') },
     worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS },
   };
 }
@@ -164,5 +175,26 @@ export function payloadConverter(config: Config, generateIn?: string): { payload
     return payloadCodecs(cipher, parseKeyring(spec, currentKeyId));
   } catch (err) {
     throw new ConfigError([`PAYLOAD_KEYS=(hidden): ${(err as Error).message}`]);
+  }
+}
+
+/**
+ * The document store's master keyring (lib/documents.ts): DOCUMENT_KEYS, else PAYLOAD_KEYS (with
+ * DOCUMENT_KEY_ID choosing the current key of either); with `generateIn` (only `npm start`) a missing
+ * keyring is generated once into `<generateIn>/document-keys`.
+ */
+export function documentKeyring(config: Config, generateIn?: string): Keyring {
+  let spec = config.documents.keys ?? config.payload.keys;
+  const name = config.documents.keys ? 'DOCUMENT_KEYS' : 'PAYLOAD_KEYS';
+  if (!spec && generateIn) {
+    const file = path.join(generateIn, 'document-keys');
+    if (!fs.existsSync(file)) fs.writeFileSync(file, `${generateKeyringSpec()}\n`, { mode: 0o600 });
+    spec = fs.readFileSync(file, 'utf8').trim();
+  }
+  if (!spec) throw new ConfigError(['DOCUMENT_KEYS: required by the document store (a keyring "id:base64 of 32 random bytes"), or set PAYLOAD_KEYS']);
+  try {
+    return parseKeyring(spec, config.documents.currentKeyId ?? (config.documents.keys ? undefined : config.payload.currentKeyId));
+  } catch (err) {
+    throw new ConfigError([`${name}=(hidden): ${(err as Error).message.replace('PAYLOAD_KEY_ID', 'DOCUMENT_KEY_ID')}`]);
   }
 }

@@ -19,7 +19,7 @@ import { serveApi } from '../api/server.ts';
 import { openDatabase } from '../db/client.ts';
 import { warnCalendarCoverage } from '../db/calendar.ts';
 import { prepareDatabase } from '../db/seed.ts';
-import { ConfigError, loadConfig, payloadConverter, type Config } from '../lib/config.ts';
+import { ConfigError, documentKeyring, loadConfig, payloadConverter, type Config } from '../lib/config.ts';
 import { createLogger } from '../lib/logger.ts';
 import { connectClient, connectWorker } from '../lib/temporal.ts';
 import { createProjectWorker } from '../worker.ts';
@@ -200,7 +200,7 @@ async function main() {
 
   const client = await connectClient(temporal.address, config.temporal.namespace, 60_000, dataConverter);
   cleanups.push({ name: 'Temporal client', run: () => client.connection.close() });
-  const api = await serveApi({ config: { ...config, adminApiKey: admin.key, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } }, database, temporal: client, log, payloadCodec: dataConverter?.payloadCodecs[0] });
+  const api = await serveApi({ config: { ...config, adminApiKey: admin.key, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } }, database, temporal: client, log, payloadCodec: dataConverter?.payloadCodecs[0], documentKeys: documentKeyring(config, config.dataDir) });
   cleanups.push({ name: 'API', run: () => api.close() });
 
   say('');

@@ -7,12 +7,42 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
+import type { Database } from '../../db/client.ts';
+import { documentRef } from '../../domain/text.ts';
 import { COMMAND_BODIES, COMMAND_PATH_FIELDS, COMMAND_ROLES, type CommandInputs, type CommandName, type InternalCommand } from '../../domain/commands.ts';
 import { requireRole } from '../auth.ts';
 import type { ProjectGateway } from '../gateway.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';
+import { ApiError } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { projectId, projectView } from '../schemas.ts';
+import { resolveDocument } from './documents.ts';
+
+/**
+ * Commands that file a document (Art. 15, 18, 21) and the payload field its reference goes in. Over
+ * HTTP they take `documentId` (an uploaded document, checked here before the command is sent; the
+ * payload then carries `<field>: "sm3:<hex>"` and the id) or — legacy, for projects filed before the
+ * document store — a free-text reference in `<field>`.
+ */
+export const FILED_DOCUMENT_FIELDS = {
+  contract: 'documentRef',
+  contractFiling: 'documentRef',
+  preliminaryAcceptance: 'reportRef',
+  completionReport: 'reportRef',
+} as const satisfies Partial<Record<CommandName, string>>;
+
+/** The HTTP body of a command: for a filing, the reference is optional when `documentId` names the document. */
+function httpBody(command: CommandName): z.ZodType {
+  const body = COMMAND_BODIES[command];
+  const field = (FILED_DOCUMENT_FIELDS as Partial<Record<CommandName, string>>)[command];
+  if (!field || command === 'contract') return body;
+  return (body as z.ZodObject)
+    .extend({ [field]: documentRef.optional().openapi({ description: `Legacy free-text reference; send documentId (an uploaded document) instead` }) })
+    .refine((b: Record<string, unknown>) => (b[field] === undefined) !== (b.documentId === undefined), {
+      message: `send documentId (an uploaded document) or ${field} (legacy free text), exactly one`,
+      path: ['documentId'],
+    });
+}
 
 /** Path parameters of each command as OpenAPI path parameters (the schemas are domain/commands.ts's). */
 const pathParams = (command: CommandName) =>
@@ -100,11 +130,11 @@ const errors = {
   403: problem("Wrong role, or another department's project"),
   404: problem('No such project (or contract, objection, change request, order)'),
   409: problem('invalid_transition (with `stage` and `pendingActions`), funds_suspended, idempotency_in_progress'),
-  422: problem('A business refusal of the measures, or idempotency_conflict'),
+  422: problem('A business refusal of the measures, document_unknown (a documentId not uploaded by your department), or idempotency_conflict'),
   503: problem('Temporal or the database cannot be reached; retry after Retry-After'),
 };
 
-export function commandRoutes({ gateway }: { gateway: ProjectGateway }) {
+export function commandRoutes({ gateway, db }: { gateway: ProjectGateway; db: Database }) {
   const app = createRouter();
   for (const route of COMMAND_ROUTES) {
     const params = z.object({ id: projectId, ...pathParams(route.command) });
@@ -119,7 +149,7 @@ export function commandRoutes({ gateway }: { gateway: ProjectGateway }) {
         middleware: requireRole(...COMMAND_ROLES[route.command]) as MiddlewareHandler,
         request: {
           params,
-          body: { content: json(COMMAND_BODIES[route.command]), required: true },
+          body: { content: json(httpBody(route.command)), required: true },
         },
         responses: {
           200: { description: 'The command was accepted; the updated ProjectView', content: json(projectView) },
@@ -128,7 +158,17 @@ export function commandRoutes({ gateway }: { gateway: ProjectGateway }) {
       }),
       async (c) => {
         const { id, ...pathFields } = c.req.valid('param') as { id: string } & Record<string, string>;
-        const body = c.req.valid('json') as Record<string, unknown>;
+        const body = { ...(c.req.valid('json') as Record<string, unknown>) };
+        const field = (FILED_DOCUMENT_FIELDS as Partial<Record<CommandName, string>>)[route.command];
+        if (field && typeof body.documentId === 'string') {
+          // The workflow records the id and the SM3; the audit entry carries the digest.
+          const document = await resolveDocument(db, body.documentId, c.get('actor'), id);
+          const ref = `sm3:${document.sm3}`;
+          if (body[field] !== undefined && body[field] !== ref) {
+            throw validationFailed(`${field} must be left out (or be ${ref}) when documentId is given.`, field);
+          }
+          body[field] = ref;
+        }
         const view = await gateway.execute(id, {
           name: route.command,
           payload: { ...body, ...pathFields } as CommandInputs[typeof route.command],
@@ -141,3 +181,6 @@ export function commandRoutes({ gateway }: { gateway: ProjectGateway }) {
   }
   return app;
 }
+
+const validationFailed = (message: string, field: string) =>
+  new ApiError(400, 'validation_failed', 'Validation failed', message, { errors: [{ path: `body.${field}`, message }] });

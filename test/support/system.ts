@@ -7,7 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createApp } from '../../api/app.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { EncryptionCodec, generateKeyringSpec, parseKeyring } from '../../lib/codec.ts';
+import { createDocumentStore, folderBackend } from '../../lib/documents.ts';
 import { annualPlanItems } from '../../db/schema.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { createProjectWorker, WORKFLOWS_PATH } from '../../worker.ts';
@@ -30,12 +34,18 @@ export interface TestSystem {
   worker: Worker;
   taskQueue: string;
   app: ReturnType<typeof createApp>;
-  /** Calls the API as `key` (undefined: no Authorization header). */
+  /** The folder of the document store's folder backend (a temporary directory, removed by stop()). */
+  documentsDir: string;
+  /** Calls the API as `key` (undefined: no Authorization header); a Uint8Array body is sent as is. */
   request(method: string, path: string, options?: { key?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
   stop(): Promise<void>;
 }
 
-export async function startSystem(driver: Driver, temporalAddress: string): Promise<TestSystem> {
+/** The test systems' document keyring (the store wraps each document's data key with it). */
+export const TEST_DOCUMENT_KEYS = parseKeyring(generateKeyringSpec('doctest'));
+
+export async function startSystem(driver: Driver, temporalAddress: string, options: { documentMaxBytes?: number } = {}): Promise<TestSystem> {
+  const documentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bdp-documents-'));
   const database = await createTestDatabase(driver);
   const taskQueue = `test-${driver}-${randomBytes(4).toString('hex')}`;
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
@@ -58,6 +68,7 @@ export async function startSystem(driver: Driver, temporalAddress: string): Prom
     log: createLogger('silent', 'test'),
     payloadCodec: TEST_CODEC,
     uiOrigin: UI_ORIGIN,
+    documents: createDocumentStore({ backend: folderBackend(documentsDir), keyring: TEST_DOCUMENT_KEYS, maxBytes: options.documentMaxBytes ?? 50 * 1024 * 1024 }),
   });
   return {
     database,
@@ -65,17 +76,14 @@ export async function startSystem(driver: Driver, temporalAddress: string): Prom
     worker,
     taskQueue,
     app,
+    documentsDir,
     request(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.key) headers.authorization = `Bearer ${options.key}`;
       if (options.body !== undefined) headers['content-type'] ??= 'application/json';
-      return Promise.resolve(
-        app.request(path, {
-          method,
-          headers,
-          body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
-        }),
-      );
+      const body =
+        options.body === undefined ? undefined : typeof options.body === 'string' || options.body instanceof Uint8Array ? options.body : JSON.stringify(options.body);
+      return Promise.resolve(app.request(path, { method, headers, body: body as RequestInit["body"] }));
     },
     async stop() {
       worker.shutdown();
@@ -83,6 +91,7 @@ export async function startSystem(driver: Driver, temporalAddress: string): Prom
       await connection.close();
       await nativeConnection.close();
       await database.destroy();
+      fs.rmSync(documentsDir, { recursive: true, force: true });
     },
   };
 }
