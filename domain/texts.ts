@@ -378,7 +378,7 @@ const fen = (d: Details, key: string) => formatYuan(Number(d[key] ?? 0));
  * the English message as their detail in both languages (PROBLEM_DETAIL_CODES lists those that have one).
  */
 export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
-  validation_failed: (d) => `请求${d.where ? `的 ${s(d.where)} ` : ''}不合法，见 errors。`,
+  validation_failed: (d) => `${d.where ? s(d.where) : '请求'}不合法，见 errors。`,
   unauthenticated: () => '需要有效的 API 密钥：Authorization: Bearer <key>。',
   forbidden: () => '该密钥的角色或部门无权执行此操作。',
   not_found: () => '未找到所请求的对象。',
