@@ -13,6 +13,7 @@ import { prepareDatabase } from './db/seed.ts';
 import { loadConfig, payloadConverter, requireExternalServices } from './lib/config.ts';
 import { createLogger } from './lib/logger.ts';
 import { connectWorker } from './lib/temporal.ts';
+import { createWebhookDispatcher } from './lib/webhooks.ts';
 
 export const WORKFLOWS_PATH = path.join(path.dirname(fileURLToPath(import.meta.url)), 'workflows', 'index.ts');
 
@@ -73,8 +74,12 @@ export async function runWorkerProcess(overrides: Pick<ProjectWorkerOptions, 'ac
     ...overrides,
   });
   log.info({ taskQueue: config.temporal.taskQueue, temporalAddress }, 'worker started');
+  // Webhook delivery from the notifications outbox runs beside the worker (lib/webhooks.ts).
+  const webhooks = createWebhookDispatcher({ db: database.db, log });
+  webhooks.start();
   // Worker.run() installs its own SIGINT/SIGTERM handling and drains in-flight tasks.
   await worker.run();
+  await webhooks.stop();
   await connection.close();
   await database.close();
   log.info('worker stopped');

@@ -62,6 +62,7 @@ async function insertNotifications(db: Database, entries: NotificationEntry[]): 
         recipientRole: n.recipient.role,
         recipientDepartment: n.recipient.department ?? null,
         kind: n.kind,
+        params: n.params ?? {},
         detail: n.detail,
         dueAt: n.dueAt ? new Date(n.dueAt) : null,
         basis: n.basis ?? 'measures',

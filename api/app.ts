@@ -23,6 +23,7 @@ import { ApiError, causeChain, problemResponse, unavailable } from './problem.ts
 import { writeRateLimit } from './rate-limit.ts';
 import { createRouter } from './router.ts';
 import { adminKeyRoutes } from './routes/admin-keys.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { allocationPlanRoutes, publicAllocationPlanRoutes } from './routes/allocation-plans.ts';
 import { calendarRoutes } from './routes/calendar.ts';
 import { calendarStatus } from '../db/calendar.ts';
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', allocationPlanRoutes({ db: deps.database.db, gateway }));
   app.route('/', policyRoutes({ db: deps.database.db }));
   app.route('/', adminKeyRoutes({ db: deps.database.db }));
+  app.route('/', webhookRoutes({ db: deps.database.db }));
   app.route('/', planRoutes({ db: deps.database.db }));
   app.route('/', calendarRoutes({ db: deps.database.db, gateway, log: deps.log }));
 

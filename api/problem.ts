@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { negotiateLanguage, problemDetail, problemTitle } from '../domain/texts.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -14,6 +15,8 @@ export class ApiError extends Error {
     detail?: string,
     readonly extra: Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},
+    /** What the zh-CN detail is rendered from (domain/texts.ts); by default the problem's extra members. */
+    readonly params: Record<string, unknown> = extra,
   ) {
     super(detail ?? title);
     this.name = 'ApiError';
@@ -22,14 +25,22 @@ export class ApiError extends Error {
 
 export const problemType = (code: string) => `/problems/${code}`;
 
+/**
+ * Renders the problem in the caller's language (shared/API.md: zh-CN by default, English on
+ * `Accept-Language: en`): title and detail from the catalogue (domain/texts.ts); `code` stays English.
+ * The English title and detail are the ones the code wrote (and the logs show).
+ */
 export function problemResponse(c: Context, err: ApiError): Response {
   for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+  const lang = negotiateLanguage(c.req.header('accept-language'));
+  c.header('Content-Language', lang);
+  c.header('Vary', 'Accept-Language', { append: true });
   return c.body(
     JSON.stringify({
       type: problemType(err.code),
-      title: err.title,
+      title: problemTitle(lang, err.code, err.status, err.title),
       status: err.status,
-      detail: err.message,
+      detail: problemDetail(lang, err.code, err.params, err.message),
       code: err.code,
       ...err.extra,
     }),
@@ -38,14 +49,14 @@ export function problemResponse(c: Context, err: ApiError): Response {
   );
 }
 
+const WHERE_ZH: Record<string, string> = { body: '请求体', query: '查询参数', param: '路径参数', header: '请求头', json: '请求体' };
+
 export function validationError(error: ZodError, where: string): ApiError {
   const errors = error.issues.map((issue) => ({
     path: [where, ...issue.path.map(String)].join('.'),
     message: issue.message,
   }));
-  return new ApiError(400, 'validation_failed', 'Validation failed', `The request ${where} is not valid.`, {
-    errors,
-  });
+  return new ApiError(400, 'validation_failed', 'Validation failed', `The request ${where} is not valid.`, { errors }, {}, { where: WHERE_ZH[where] ?? where });
 }
 
 export const unauthenticated = (detail = 'A valid API key is required: Authorization: Bearer <key>.') =>

@@ -264,11 +264,16 @@ export const notifications = pgTable(
     recipientRole: text('recipient_role').notNull(),
     recipientDepartment: text('recipient_department'),
     kind: text('kind').notNull(),
+    /** What the texts of `kind` are rendered from (domain/texts.ts), so either language can be shown later. */
+    params: jsonb('params').$type<Record<string, string | number | boolean | null>>().notNull().default({}),
+    /** The zh-CN text (domain/texts.ts renders English from kind + params). */
     detail: text('detail').notNull(),
     dueAt: timestamp('due_at', { withTimezone: true }),
     /** `measures` (the text's own rule) or `policy` (a policy setting produced it). */
     basis: text('basis').notNull().default('measures'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    /** When the row was written (its transaction's start): webhook delivery's cursor settles on it (lib/webhooks.ts). */
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
     readAt: timestamp('read_at', { withTimezone: true }),
   },
   (t) => [index('notifications_recipient_idx').on(t.recipientRole, t.recipientDepartment, t.createdAt)],
@@ -380,3 +385,62 @@ export const documents = pgTable(
 );
 
 export type DocumentRow = typeof documents.$inferSelect;
+
+/**
+ * Webhook subscriptions (shared/API.md "Additions"): notifications matching `role`, `department` and
+ * `kinds` (each null: any) are POSTed to `url`, signed with `secret` (HMAC-SM3). The secret is kept
+ * to sign with and never shown again. `cursor`: the highest notifications.id enqueued for delivery
+ * whose insertion is settled (lib/webhooks.ts); newer rows are re-scanned until then.
+ */
+export const webhookSubscriptions = pgTable('webhook_subscriptions', {
+  id: text('id').primaryKey(),
+  url: text('url').notNull(),
+  secret: text('secret').notNull(),
+  role: text('role'),
+  department: text('department'),
+  kinds: jsonb('kinds').$type<string[]>(),
+  cursor: bigint('cursor', { mode: 'number' }).notNull().default(0),
+  createdBy: text('created_by').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  deletedAt: timestamp('deleted_at', { withTimezone: true }),
+});
+
+/** One notification to deliver to one subscription: pending until delivered or given up (24 h). */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    subscriptionId: text('subscription_id').notNull(),
+    notificationId: bigint('notification_id', { mode: 'number' }).notNull(),
+    eventId: text('event_id').notNull(),
+    projectId: text('project_id').notNull(),
+    /** pending | delivered | failed (gave up after 24 h of attempts). */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_once').on(t.subscriptionId, t.notificationId),
+    index('webhook_deliveries_pending_idx').on(t.status, t.subscriptionId, t.projectId, t.notificationId),
+  ],
+);
+
+/** Every delivery attempt: HTTP status (null when no answer), latency, error, when. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    deliveryId: bigint('delivery_id', { mode: 'number' }).notNull(),
+    subscriptionId: text('subscription_id').notNull(),
+    eventId: text('event_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    ok: boolean('ok').notNull(),
+    statusCode: integer('status_code'),
+    latencyMs: integer('latency_ms').notNull(),
+    error: text('error'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('webhook_attempts_subscription_idx').on(t.subscriptionId, t.id)],
+);

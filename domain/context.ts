@@ -7,6 +7,7 @@
 import { maxDate, maxPeriod, nextQuarter, quarterEnd, quarterOf, shanghaiDate } from './dates.ts';
 import type { Effect, NotifyEffect } from './effects.ts';
 import { Rejection } from './errors.ts';
+import { DEFAULT_LANGUAGE, renderNotification, type NotificationParams } from './texts.ts';
 import type { DeadlineRecord, ProjectState } from './state.ts';
 import { openDeadline, openDeadlines, pendingActions } from './view.ts';
 import {
@@ -103,15 +104,20 @@ export class ChangeContext {
     this.effects.push({ type: 'audit', eventId: this.nextEventId('audit'), action, actor, at, detail });
   }
 
-  /** A notification; `basis: 'policy'` when a policy setting, not the text, produced it. */
-  notify(role: Role, kind: string, detail: string, dueAt?: string | null, basis: RuleBasis = 'measures'): void {
+  /**
+   * A notification: a machine-readable `kind` and `params` (domain/texts.ts renders either language
+   * later) and `detail`, the zh-CN text, for the outbox's readers. `basis: 'policy'` when a policy
+   * setting, not the text, produced it.
+   */
+  notify(role: Role, kind: string, params: NotificationParams = {}, dueAt?: string | null, basis: RuleBasis = 'measures'): void {
     const effect: NotifyEffect = {
       type: 'notify',
       eventId: this.nextEventId('notify'),
       projectId: this.state.input.id,
       recipient: { role },
       kind,
-      detail,
+      params,
+      detail: renderNotification(DEFAULT_LANGUAGE, kind, params, role),
       dueAt: dueAt ?? null,
       at: this.now,
       basis,
@@ -273,11 +279,11 @@ export class ChangeContext {
     // Money published while funds are suspended (or the completion report is overdue) goes
     // straight on to frozen.
     this.enforceFreezes(a.fundType);
-    this.notify('finance', 'allocation-published', `Allocation ${a.id} (${a.amountFen} fen) published.`, null, basis);
+    this.notify('finance', 'allocation-published', { allocationId: a.id, fundType: a.fundType, amountFen: a.amountFen }, null, basis);
     if (this.state.stage === 'publicity' && a.fundType === 'construction') {
       // Art. 11, 13: the first construction budget is public; the department may sign contracts.
       this.state.stage = 'contracting';
-      this.notify('department', 'contracting-open', 'Construction budget published: contracts may be signed.');
+      this.notify('department', 'contracting-open');
     }
   }
 
@@ -295,7 +301,7 @@ export class ChangeContext {
     }
     for (const o of this.state.objections) if (o.allocationId === a.id && o.status === 'open') o.status = 'moot';
     if (this.state.stage === 'publicity' && a.fundType === 'construction') this.state.stage = 'budgeting';
-    this.notify('finance', 'allocation-cancelled', `Allocation ${a.id} cancelled (${reason}).`);
+    this.notify('finance', 'allocation-cancelled', { allocationId: a.id, reason });
   }
 
   /** Termination and decommissioning cancel all unspent money (held/available/frozen → cancelled). */
@@ -394,7 +400,7 @@ export class ChangeContext {
     // The planned completion date has usually passed: the new acceptance-delay period runs from
     // the later of that date and today (decision beyond the brief).
     this.enterConstruction(maxDate(this.state.plannedCompletionDate, this.today));
-    this.notify('department', 'joint-acceptance-failed', `The ${by} acceptance failed: ${opinion}`);
+    this.notify('department', 'joint-acceptance-failed', { by, opinion });
   }
 
   /**
@@ -405,7 +411,7 @@ export class ChangeContext {
     if (this.state.completionReport !== null || openDeadline(this.state, 'completion-report')) return;
     const p = this.policy.completionReport;
     const d = this.startDeadline('completion-report', null, this.today, p.duration, p.reminder);
-    this.notify('department', 'completion-report-due', `Completion acceptance passed: file the completion report (${d.id}, Art. 21).`);
+    this.notify('department', 'completion-report-due', { deadlineId: d.id, after: 'completion' });
   }
 
   /** Art. 21, 23: the completion report is filed and both acceptances passed → operating. */
@@ -413,14 +419,14 @@ export class ChangeContext {
     this.state.stage = 'operating';
     this.state.operatingSince = this.today;
     this.ensureAnnualEvaluationDeadline(); // Art. 23
-    this.notify('finance', 'operating', 'The project is in operation: O&M budgets after BDB review (Art. 21).');
+    this.notify('finance', 'operating');
   }
 
   /** Art. 18, 21: both acceptances passed → the completion report is due within 7 working days. */
   completeJointAcceptance(): void {
     if (this.asWritten) {
       // The report's deadline already runs from the completion acceptance (startCompletionReportDeadline).
-      this.notify('bdb', 'joint-acceptance-passed', 'Technical and completion acceptance both passed.');
+      this.notify('bdb', 'joint-acceptance-passed');
       if (this.state.completionReport !== null) this.enterOperating();
       else this.state.stage = 'completion_filing';
       return;
@@ -428,8 +434,8 @@ export class ChangeContext {
     this.state.stage = 'completion_filing';
     const p = this.policy.completionReport;
     const d = this.startDeadline('completion-report', null, this.today, p.duration, p.reminder);
-    this.notify('department', 'completion-report-due', `Joint acceptance passed: file the completion report (${d.id}).`);
-    this.notify('bdb', 'joint-acceptance-passed', 'Technical and completion acceptance both passed.');
+    this.notify('department', 'completion-report-due', { deadlineId: d.id, after: 'joint' });
+    this.notify('bdb', 'joint-acceptance-passed');
   }
 
   // --- rectification (Art. 22) ------------------------------------------------------------------
@@ -473,8 +479,8 @@ export class ChangeContext {
     this.state.decisions.push(decision);
     // An automatic order is a policy rule (a switch); an order a person gives is the text's (Art. 22).
     const basis: RuleBasis = opts.automatic ? 'policy' : 'measures';
-    this.notify('department', 'rectification-order', `Rectification ${id} (${opts.reason}): ${opts.description}`, null, basis);
-    if (opts.automatic) this.notify('bdb', 'rectification-order', `Automatic rectification ${id} (${opts.reason}) issued.`, null, basis);
+    this.notify('department', 'rectification-order', { rectificationId: id, reason: opts.reason, description: opts.description, automatic: opts.automatic }, null, basis);
+    if (opts.automatic) this.notify('bdb', 'rectification-order', { rectificationId: id, reason: opts.reason, description: opts.description, automatic: true }, null, basis);
     return r;
   }
 
@@ -491,10 +497,10 @@ export class ChangeContext {
       this.state.funds.suspended = true;
       // As written: disbursement suspended (暂停拨付), allocations stay; legacy: available money frozen.
       for (const fundType of FUND_TYPES) this.enforceFreezes(fundType);
-      this.notify('finance', 'funds-suspended', `Disbursement of construction and O&M money suspended: rectification ${r.id} failed (Art. 22).`);
+      this.notify('finance', 'funds-suspended', { rectificationId: r.id });
     }
-    this.notify('bdb', 'rectification-decision', `Rectification ${r.id} failed (${why}): extend the deadline, accept a later rectification or terminate (Art. 22).`);
-    this.notify('department', 'rectification-failed', `Rectification ${r.id} failed (${why}); disbursement is suspended (Art. 22).`);
+    this.notify('bdb', 'rectification-decision', { rectificationId: r.id, why });
+    this.notify('department', 'rectification-failed', { rectificationId: r.id, why });
   }
 
   /** Art. 22: accepted rectification → funds unfrozen, once no failed rectification remains. */
@@ -503,8 +509,8 @@ export class ChangeContext {
     if (this.state.rectifications.some((r) => r.hasFailed && r.status !== 'accepted')) return;
     this.state.funds.suspended = false;
     this.releaseFreeze('suspension');
-    this.notify('finance', 'funds-unsuspended', 'Rectification accepted: funds released.');
-    this.notify('department', 'funds-unsuspended', 'Rectification accepted: funds released.');
+    this.notify('finance', 'funds-unsuspended');
+    this.notify('department', 'funds-unsuspended');
   }
 
   /** Termination, withdrawal and decommissioning: unspent money cancelled, deadlines cancelled. */
@@ -516,7 +522,7 @@ export class ChangeContext {
     for (const c of this.state.changeRequests) if (c.status === 'pending') c.status = 'closed';
     this.state.funds.suspended = false;
     this.state.completionReportOverdue = false;
-    this.notify('finance', stage, `Project ${stage}: ${reason}. Unspent money cancelled.`);
-    this.notify('department', stage, `Project ${stage}: ${reason}.`);
+    this.notify('finance', stage, { reason, moneyCancelled: true });
+    this.notify('department', stage, { reason, moneyCancelled: false });
   }
 }

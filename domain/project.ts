@@ -242,7 +242,7 @@ export class Project {
         i.createdAt,
       );
       ctx.ensureAnnualEvaluationDeadline();
-      ctx.notify('bdb', 'om-review', `Existing system ${i.id} registered: ${i.title} (Art. 21 O&M cost review).`);
+      ctx.notify('bdb', 'om-review', { projectId: i.id, title: i.title });
       return { state: draft, effects: ctx.effects };
     }
     ctx.audit(
@@ -251,7 +251,7 @@ export class Project {
       i.createdBy,
       i.createdAt,
     );
-    ctx.notify('bdb', 'technical-review', `New application ${i.id}: ${i.title} (Art. 7 technical review).`);
+    ctx.notify('bdb', 'technical-review', { projectId: i.id, title: i.title });
     return { state: draft, effects: ctx.effects };
   }
 

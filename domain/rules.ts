@@ -70,15 +70,15 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     if (payload.decision === 'pass') {
       // Art. 8: the technical review opinion is a prerequisite (审批要件) of establishment approval.
       state.stage = 'establishment_review';
-      ctx.notify('approval', 'establishment-review', 'Technical review passed: establishment approval awaited.');
+      ctx.notify('approval', 'establishment-review');
     } else if (payload.decision === 'revise') {
       // Art. 7 (brief): back to the department, which resubmits.
       state.stage = 'submitted';
-      ctx.notify('department', 'revise', `Technical review asks for revision: ${payload.opinion}`);
+      ctx.notify('department', 'revise', { opinion: payload.opinion });
     } else {
       // Art. 9: designs against sharing / intensive construction policy are not established.
       state.stage = 'rejected';
-      ctx.notify('department', 'rejected', `Technical review rejected the project: ${payload.opinion}`);
+      ctx.notify('department', 'rejected', { by: 'technical-review', opinion: payload.opinion });
     }
   },
 
@@ -88,7 +88,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.state.documents = { ...payload.documents };
     ctx.state.stage = 'technical_review';
     ctx.decision('resubmission', undefined, payload.note);
-    ctx.notify('bdb', 'technical-review', 'The department resubmitted the application.');
+    ctx.notify('bdb', 'technical-review', { resubmitted: true });
   },
 
   establishment(ctx, payload) {
@@ -105,10 +105,10 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       ctx.state.approvalNo = payload.approvalNo;
       ctx.state.approvedOn = ctx.today; // Art. 9: contracts signed before this date are 未批先建
       ctx.state.stage = 'budgeting'; // Art. 10: finance budgets approved projects
-      ctx.notify('finance', 'budget', `Project established (${payload.approvalNo}): construction budget awaited.`);
+      ctx.notify('finance', 'budget', { approvalNo: payload.approvalNo ?? null });
     } else {
       ctx.state.stage = 'rejected'; // Art. 9
-      ctx.notify('department', 'rejected', `Establishment refused: ${payload.opinion}`);
+      ctx.notify('department', 'rejected', { by: 'establishment', opinion: payload.opinion });
     }
   },
 
@@ -221,11 +221,11 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     if (ctx.asWritten) {
       // Art. 11: the budget is determined; the BDB publishes the allocation plan (拟分配计划), and
       // the money stays held until its notice period ends.
-      ctx.notify('bdb', 'allocation-publication', `Allocation ${id} (${payload.fundType}, ${payload.amountFen} fen) is budgeted: publish it in an allocation plan.`);
-      ctx.notify('department', 'allocation', `Allocation ${id} (${payload.fundType}, ${payload.amountFen} fen) is budgeted and held until the BDB's allocation plan has been publicised.`);
+      ctx.notify('bdb', 'allocation-publication', { allocationId: id, fundType: payload.fundType, amountFen: payload.amountFen });
+      ctx.notify('department', 'allocation', { allocationId: id, fundType: payload.fundType, amountFen: payload.amountFen, status: 'held' });
     } else {
-      ctx.notify('bdb', 'publicity', `Allocation ${id} (${payload.fundType}, ${payload.amountFen} fen) is under publicity.`);
-      ctx.notify('department', 'allocation', `Allocation ${id} (${payload.fundType}, ${payload.amountFen} fen) is under publicity.`);
+      ctx.notify('bdb', 'publicity', { allocationId: id, fundType: payload.fundType, amountFen: payload.amountFen });
+      ctx.notify('department', 'allocation', { allocationId: id, fundType: payload.fundType, amountFen: payload.amountFen, status: 'publicity' });
     }
   },
 
@@ -254,8 +254,8 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       resolvedAt: null,
       resolvedBy: null,
     });
-    ctx.notify('finance', 'publicity-objection', `Objection ${id} against allocation ${allocation.id}.`);
-    ctx.notify('department', 'publicity-objection', `Objection ${id} against allocation ${allocation.id}.`);
+    ctx.notify('finance', 'publicity-objection', { objectionId: id, allocationId: allocation.id });
+    ctx.notify('department', 'publicity-objection', { objectionId: id, allocationId: allocation.id });
   },
 
   publicityObjectionResolution(ctx, payload) {
@@ -308,14 +308,15 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       // violation, the BDB and the approval bureau are notified; an order only per policy switch.
       const detail = `Contract ${payload.contractNo} was signed ${payload.signedOn}, before the establishment approval of ${state.approvedOn} (未批先建).`;
       ctx.violation('unapproved-construction', 'Art. 9', detail);
-      ctx.notify('bdb', 'unapproved-construction', detail);
-      ctx.notify('approval', 'unapproved-construction', detail);
+      const params = { contractNo: payload.contractNo, signedOn: payload.signedOn, approvedOn: state.approvedOn };
+      ctx.notify('bdb', 'unapproved-construction', params);
+      ctx.notify('approval', 'unapproved-construction', params);
       if (ctx.switches.unapprovedConstructionRectification) {
         const r = ctx.issueRectification({ reason: 'unapproved-construction', description: `${detail} (Art. 9)`, dueOn: null, issuer: SYSTEM_ACTOR, automatic: true });
         ctx.audit('rectification-order', { rectificationId: r.id, reason: r.reason, automatic: true }, SYSTEM_ACTOR);
       }
     }
-    ctx.notify('bdb', filed ? 'contract-filing' : 'contract', `Contract ${payload.contractNo} with ${payload.contractor} signed ${payload.signedOn}.`);
+    ctx.notify('bdb', filed ? 'contract-filing' : 'contract', { contractNo: payload.contractNo, contractor: payload.contractor, signedOn: payload.signedOn });
     // Art. 13-14: the first signed contract starts construction.
     if (state.stage === 'contracting') ctx.enterConstruction(state.plannedCompletionDate);
   },
@@ -331,7 +332,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     c.documentRef = payload.documentRef;
     if (payload.documentId) c.documentId = payload.documentId;
     c.filedAt = ctx.now;
-    ctx.notify('bdb', 'contract-filing', `Contract ${c.contractNo} filed${c.filedLate ? ' late' : ''}.`);
+    ctx.notify('bdb', 'contract-filing', { contractNo: c.contractNo, late: c.filedLate });
   },
 
   progressReport(ctx, payload) {
@@ -345,7 +346,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.closeDeadline(d, 'met');
     state.progressReports.push({ ...pick(payload, ['period', 'spentFen', 'progressPercent', 'summary']), reportedAt: ctx.now, reportedBy: ctx.actor.name, late });
     ctx.ensureProgressDeadline();
-    ctx.notify('bdb', 'progress-report', `Progress report ${payload.period}: ${payload.progressPercent}%.`);
+    ctx.notify('bdb', 'progress-report', { period: payload.period, progressPercent: payload.progressPercent });
   },
 
   disbursement(ctx, payload) {
@@ -392,7 +393,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       opinion: null,
       fundedFen: 0,
     });
-    ctx.notify('bdb', 'change-request', `Change request ${id} (${payload.kind}): ${payload.description}`);
+    ctx.notify('bdb', 'change-request', { changeRequestId: id, kind: payload.kind, description: payload.description });
   },
 
   changeRequestDecision(ctx, payload) {
@@ -416,9 +417,9 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     }
     if (c.status === 'approved' && c.kind === 'budget') {
       // Art. 17: approved budget increases then need a finance allocation.
-      ctx.notify('finance', 'budget-increase', `Budget ${(c.budgetDeltaFen ?? 0) < 0 ? 'decrease' : 'increase'} ${c.id} of ${c.budgetDeltaFen} fen approved.`);
+      ctx.notify('finance', 'budget-increase', { changeRequestId: c.id, budgetDeltaFen: c.budgetDeltaFen ?? 0 });
     }
-    ctx.notify('department', 'change-request-decision', `Change request ${c.id} ${c.status}: ${payload.opinion}`);
+    ctx.notify('department', 'change-request-decision', { changeRequestId: c.id, status: c.status, opinion: payload.opinion });
   },
 
   rectificationOrder(ctx, payload) {
@@ -438,7 +439,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     if (r.status !== 'awaiting-response' && !late) throw ctx.invalidTransition(`Rectification ${r.id} is ${r.status}.`);
     r.responses.push({ description: payload.description, evidenceRef: payload.evidenceRef, at: ctx.now, by: ctx.actor.name, review: null });
     if (!late) r.status = 'awaiting-review';
-    ctx.notify(r.issuedByRole, 'rectification-review', `Rectification ${r.id} answered: review it.`);
+    ctx.notify(r.issuedByRole, 'rectification-review', { rectificationId: r.id });
   },
 
   rectificationReview(ctx, payload) {
@@ -457,14 +458,14 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     if (payload.decision === 'accept') {
       r.status = 'accepted';
       ctx.closeDeadline(ctx.deadline(r.deadlineId), 'met');
-      ctx.notify('department', 'rectification-accepted', `Rectification ${r.id} accepted.`);
+      ctx.notify('department', 'rectification-accepted', { rectificationId: r.id });
       // Art. 22: accepted rectification → funds unfrozen (once no failed one remains).
       ctx.liftSuspensionIfClear();
     } else if (r.status === 'awaiting-review') {
       // Art. 22: response rejected → funds suspended, BDB decides.
       ctx.failRectification(r, 'response rejected');
     } else {
-      ctx.notify('department', 'rectification-rejected', `Rectification ${r.id}: response rejected.`);
+      ctx.notify('department', 'rectification-rejected', { rectificationId: r.id });
     }
   },
 
@@ -482,7 +483,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     r.extensions.push({ dueOn: payload.dueOn, reason: payload.reason, at: ctx.now, by: ctx.actor.name });
     if (r.status === 'failed') r.status = r.responses.some((x) => x.review === null) ? 'awaiting-review' : 'awaiting-response';
     ctx.decision('rectification-extension', payload.dueOn, payload.reason);
-    ctx.notify('department', 'rectification-extended', `Rectification ${r.id} extended to ${payload.dueOn}.`);
+    ctx.notify('department', 'rectification-extended', { rectificationId: r.id, dueOn: payload.dueOn });
   },
 
   termination(ctx, payload) {
@@ -499,7 +500,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.decision('withdrawal', 'withdraw', payload.reason);
     // As written the withdrawal ends in its own stage; termination is Art. 22's sanction only.
     ctx.end(ctx.asWritten ? 'withdrawn' : 'terminated', payload.reason);
-    ctx.notify('bdb', 'withdrawal', `The department withdrew the project: ${payload.reason}`);
+    ctx.notify('bdb', 'withdrawal', { reason: payload.reason });
   },
 
   catalogEntries(ctx, payload) {
@@ -512,7 +513,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       if (i >= 0) state.catalogEntries[i] = record;
       else state.catalogEntries.push(record);
     }
-    ctx.notify('bdb', 'catalog-entries', `${payload.entries.length} resource catalogue entries registered.`);
+    ctx.notify('bdb', 'catalog-entries', { count: payload.entries.length });
   },
 
   preliminaryAcceptance(ctx, payload) {
@@ -536,8 +537,8 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     for (const d of openDeadlines(state, 'progress-report')) ctx.closeDeadline(d, 'cancelled');
     state.stage = 'joint_acceptance';
     ctx.decision('preliminary-acceptance', 'completed', payload.reportRef);
-    if (state.acceptance.technical === null) ctx.notify('bdb', 'technical-acceptance', 'Preliminary acceptance done: technical acceptance awaited.');
-    if (state.acceptance.completion === null) ctx.notify('approval', 'completion-acceptance', 'Preliminary acceptance done: completion acceptance awaited.');
+    if (state.acceptance.technical === null) ctx.notify('bdb', 'technical-acceptance');
+    if (state.acceptance.completion === null) ctx.notify('approval', 'completion-acceptance');
   },
 
   technicalAcceptance(ctx, payload) {
@@ -607,12 +608,12 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       state.completionReportOverdue = false;
       ctx.releaseFreeze('completion-report');
     }
-    ctx.notify('bdb', 'completion-report', `Completion report filed${late ? ' late' : ''}.`);
+    ctx.notify('bdb', 'completion-report', { late });
     if (!ctx.asWritten) {
       state.stage = 'operating';
       state.operatingSince = ctx.today;
       ctx.ensureAnnualEvaluationDeadline(); // Art. 23
-      ctx.notify('finance', 'operating', 'The project is in operation: O&M budgets after BDB review (Art. 21).');
+      ctx.notify('finance', 'operating');
     } else if (state.stage === 'completion_filing') {
       ctx.enterOperating(); // Art. 18, 21: both acceptances passed and the report is filed
     }
@@ -634,7 +635,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       latestEvaluation: latest ? { year: latest.year, sharingCompliant: latest.sharingCompliant } : null,
     });
     ctx.decision('om-review', String(payload.approvedFen), payload.opinion);
-    if (payload.approvedFen > 0) ctx.notify('finance', 'om-review', `O&M cost for ${payload.year} reviewed: ${payload.approvedFen} fen.`);
+    if (payload.approvedFen > 0) ctx.notify('finance', 'om-review', { year: payload.year, approvedFen: payload.approvedFen });
   },
 
   evaluation(ctx, payload) {
@@ -656,8 +657,8 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.decision('evaluation', payload.sharingCompliant ? 'sharing-compliant' : 'sharing-noncompliant', payload.summary);
     if (!payload.sharingCompliant) {
       // Art. 9: no O&M funds for projects that do not share data.
-      ctx.notify('department', 'sharing-noncompliant', `Evaluation ${payload.year}: not sharing data; O&M funds stop (Art. 9).`);
-      ctx.notify('finance', 'sharing-noncompliant', `Evaluation ${payload.year}: not sharing data; no O&M allocation (Art. 9).`);
+      ctx.notify('department', 'sharing-noncompliant', { year: payload.year });
+      ctx.notify('finance', 'sharing-noncompliant', { year: payload.year });
     }
   },
 
@@ -667,7 +668,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.state.seq.incident += 1;
     const id = `inc-${ctx.state.seq.incident}`;
     ctx.state.incidents.push({ id, ...pick(payload, ['occurredAt', 'severity', 'description', 'handling']), reportedAt: ctx.now, reportedBy: ctx.actor.name });
-    ctx.notify('bdb', 'security-incident', `Security incident ${id} (${payload.severity}): ${payload.description}`);
+    ctx.notify('bdb', 'security-incident', { incidentId: id, severity: payload.severity, description: payload.description });
   },
 
   securityDrill(ctx, payload) {
@@ -691,7 +692,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     if (state.acceptanceDelayReasons.some((x) => x.status === 'pending')) throw ctx.invalidTransition('A stated reason awaits the BDB decision.');
     const id = `adr-${state.acceptanceDelayReasons.length + 1}`;
     state.acceptanceDelayReasons.push({ id, reason: payload.reason, statedAt: ctx.now, statedBy: ctx.actor.name, status: 'pending', opinion: null, decidedAt: null, decidedBy: null });
-    ctx.notify('bdb', 'acceptance-delay-reason', `The department states a reason for the delayed acceptance (${id}): ${payload.reason}`);
+    ctx.notify('bdb', 'acceptance-delay-reason', { reasonId: id, reason: payload.reason });
   },
 
   acceptanceDelayReasonDecision(ctx, payload) {
@@ -706,10 +707,10 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     r.decidedBy = ctx.actor.name;
     ctx.decision('acceptance-delay-reason-decision', payload.decision, payload.opinion);
     if (r.status === 'accepted') {
-      ctx.notify('department', 'acceptance-delay-reason-accepted', `Reason ${r.id} for the delayed acceptance accepted: no rectification order for the delay (Art. 22).`);
+      ctx.notify('department', 'acceptance-delay-reason-accepted', { reasonId: r.id });
     } else {
-      ctx.notify('department', 'acceptance-delay-reason-rejected', `Reason ${r.id} for the delayed acceptance rejected: ${payload.opinion}`);
-      ctx.notify('bdb', 'acceptance-delay-reason-rejected', `Reason ${r.id} rejected: the BDB may order rectification (Art. 22).`);
+      ctx.notify('department', 'acceptance-delay-reason-rejected', { reasonId: r.id, opinion: payload.opinion });
+      ctx.notify('bdb', 'acceptance-delay-reason-rejected', { reasonId: r.id, opinion: payload.opinion });
     }
   },
 
@@ -720,7 +721,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     const id = `acc-${state.accountabilityReferrals.length + 1}`;
     state.accountabilityReferrals.push({ id, reference: payload.reference, description: payload.description, recordedAt: ctx.now, recordedBy: ctx.actor.name });
     ctx.decision('accountability-referral', payload.reference, payload.description);
-    ctx.notify('department', 'accountability-referral', `Accountability referral ${id} (${payload.reference}) recorded (Art. 22).`);
+    ctx.notify('department', 'accountability-referral', { referralId: id, reference: payload.reference });
   },
 
   deadlineRescheduling, // shared/DOMAIN.md "Working days": domain/rescheduling.ts
@@ -744,8 +745,8 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     a.publicityDeadlineId = deadline.id;
     a.planId = payload.planId;
     ctx.decision('allocation-publication', payload.planId, a.id);
-    ctx.notify('department', 'publicity', `Allocation ${a.id} (${a.fundType}, ${a.amountFen} fen) is publicised in allocation plan ${payload.planId}.`);
-    ctx.notify('finance', 'publicity', `Allocation ${a.id} (${a.fundType}, ${a.amountFen} fen) is publicised in allocation plan ${payload.planId}.`);
+    ctx.notify('department', 'publicity', { allocationId: a.id, fundType: a.fundType, amountFen: a.amountFen, planId: payload.planId });
+    ctx.notify('finance', 'publicity', { allocationId: a.id, fundType: a.fundType, amountFen: a.amountFen, planId: payload.planId });
   },
 };
 
@@ -765,22 +766,22 @@ export function remind(ctx: ChangeContext, d: DeadlineRecord): void {
   const due = d.dueAt;
   switch (d.kind) {
     case 'contract-filing': // Art. 15
-      ctx.notify('department', 'contract-filing-reminder', `File contract ${d.ref} with the BDB.`, due, 'policy');
+      ctx.notify('department', 'contract-filing-reminder', { contractNo: d.ref }, due, 'policy');
       break;
     case 'progress-report': // Art. 16
-      ctx.notify('department', 'progress-report-reminder', `Progress report ${d.ref} is due.`, due, 'policy');
+      ctx.notify('department', 'progress-report-reminder', { period: d.ref }, due, 'policy');
       break;
     case 'acceptance-delay': // Art. 22
-      ctx.notify('department', 'acceptance-delay-reminder', 'Preliminary acceptance is due.', due, 'policy');
+      ctx.notify('department', 'acceptance-delay-reminder', {}, due, 'policy');
       break;
     case 'completion-report': // Art. 21
-      ctx.notify('department', 'completion-report-reminder', 'The completion report is due.', due, 'policy');
+      ctx.notify('department', 'completion-report-reminder', {}, due, 'policy');
       break;
     case 'rectification': // Art. 22
-      ctx.notify('department', 'rectification-reminder', `Rectification ${d.ref} is due.`, due, 'policy');
+      ctx.notify('department', 'rectification-reminder', { rectificationId: d.ref }, due, 'policy');
       break;
     case 'annual-evaluation': // Art. 23: the BDB evaluates
-      ctx.notify('bdb', 'annual-evaluation-reminder', `The evaluation of ${d.ref} is due.`, due, 'policy');
+      ctx.notify('bdb', 'annual-evaluation-reminder', { year: d.ref }, due, 'policy');
       break;
     case 'publicity':
       break;
@@ -801,7 +802,7 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
       if (state.objections.some((o) => o.allocationId === a.id && o.status === 'open')) {
         // Publication waits for the open objection's resolution.
         a.status = 'awaiting-objection';
-        ctx.notify('bdb', 'publicity-objection-resolution', `Publicity of ${a.id} ended with an open objection: resolve it.`);
+        ctx.notify('bdb', 'publicity-objection-resolution', { allocationId: a.id });
       } else {
         ctx.publish(a, 'policy'); // the notice period is policy (Art. 11 names none)
       }
@@ -814,8 +815,8 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
         // notified. An automatic late-filing order only per policy switch lateFilingRectification.
         ctx.violation('late-filing', 'Art. 15', `Contract ${d.ref} not filed with the BDB within 5 working days of signing.`);
         ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
-        ctx.notify('bdb', 'late-filing', `Contract ${d.ref} was not filed in time (Art. 15).`);
-        ctx.notify('department', 'late-filing', `Contract ${d.ref} was not filed in time (Art. 15).`);
+        ctx.notify('bdb', 'late-filing', { contractNo: d.ref, article: true });
+        ctx.notify('department', 'late-filing', { contractNo: d.ref, article: true });
         if (ctx.switches.lateFilingRectification) automaticOrder(ctx, 'late-filing', `File contract ${d.ref} (Art. 15).`);
         return;
       }
@@ -823,8 +824,8 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
       // late-filing rectification order.
       ctx.violation('late-filing', 'Art. 15', `Contract ${d.ref} not filed within the filing period.`);
       ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
-      ctx.notify('bdb', 'late-filing', `Contract ${d.ref} was not filed in time.`);
-      ctx.notify('department', 'late-filing', `Contract ${d.ref} was not filed in time.`);
+      ctx.notify('bdb', 'late-filing', { contractNo: d.ref });
+      ctx.notify('department', 'late-filing', { contractNo: d.ref });
       const r = ctx.issueRectification({ reason: 'late-filing', description: `File contract ${d.ref} (Art. 15).`, dueOn: null, issuer: system, automatic: true });
       ctx.audit('rectification-order', { rectificationId: r.id, reason: r.reason, automatic: true });
       return;
@@ -837,8 +838,8 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
         // order only per policy switch missingReportRectification.
         ctx.violation('missing-report', 'Art. 16', `Progress report ${d.ref} missing.`, 'policy');
         ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
-        ctx.notify('bdb', 'missing-report', `Progress report ${d.ref} is overdue (Art. 16).`, null, 'policy');
-        ctx.notify('department', 'missing-report', `Progress report ${d.ref} is overdue (Art. 16).`, null, 'policy');
+        ctx.notify('bdb', 'missing-report', { period: d.ref, article: true }, null, 'policy');
+        ctx.notify('department', 'missing-report', { period: d.ref, article: true }, null, 'policy');
         if (ctx.switches.missingReportRectification) automaticOrder(ctx, 'missing-report', `Submit progress report ${d.ref} (Art. 16).`);
         ctx.ensureProgressDeadline();
         return;
@@ -846,7 +847,7 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
       // Art. 16: a missing progress report: reminder, then rectification.
       ctx.violation('missing-report', 'Art. 16', `Progress report ${d.ref} missing.`);
       ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
-      ctx.notify('department', 'missing-report', `Progress report ${d.ref} is overdue.`);
+      ctx.notify('department', 'missing-report', { period: d.ref });
       const r = ctx.issueRectification({ reason: 'missing-report', description: `Submit progress report ${d.ref} (Art. 16).`, dueOn: null, issuer: system, automatic: true });
       ctx.audit('rectification-order', { rectificationId: r.id, reason: r.reason, automatic: true });
       ctx.ensureProgressDeadline();
@@ -859,14 +860,14 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
         // Art. 22: only a delay without good reason is a ground; a reason the BDB accepted excuses it.
         const excused = state.acceptanceDelayReasons.at(-1)?.status === 'accepted';
         if (excused) {
-          ctx.notify('bdb', 'acceptance-delay-excused', 'The acceptance period passed; the delay has an accepted reason (Art. 22).', null, 'policy');
+          ctx.notify('bdb', 'acceptance-delay-excused', {}, null, 'policy');
           return;
         }
         // The 90 days are policy: violation (`policy`) + BDB notified; the BDB decides on an order
         // (automatic only per policy switch acceptanceDelayRectification).
         ctx.violation('acceptance-delay', 'Art. 22', `No preliminary acceptance within the period after the planned completion date ${state.plannedCompletionDate}.`, 'policy');
-        ctx.notify('bdb', 'acceptance-delay', `No acceptance within the period after the planned completion date ${state.plannedCompletionDate}: decide on a rectification order (Art. 22).`, null, 'policy');
-        ctx.notify('department', 'acceptance-delay', 'The acceptance is delayed: state a reason or carry out the acceptance (Art. 22).', null, 'policy');
+        ctx.notify('bdb', 'acceptance-delay', { plannedCompletionDate: state.plannedCompletionDate }, null, 'policy');
+        ctx.notify('department', 'acceptance-delay', { plannedCompletionDate: state.plannedCompletionDate }, null, 'policy');
         if (ctx.switches.acceptanceDelayRectification) automaticOrder(ctx, 'acceptance-delay', 'Carry out the acceptance (Art. 22).');
         return;
       }
@@ -887,19 +888,19 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
       if (ctx.asWritten) {
         // Art. 21: unfiled → finance budgets no further construction or O&M money (budget refuses);
         // freezing undisbursed construction money is policy (switch completionReportFreeze).
-        ctx.notify('department', 'completion-report-overdue', 'The completion report is overdue: no further construction or O&M money is budgeted (Art. 21).');
-        ctx.notify('bdb', 'completion-report-overdue', 'The completion report is overdue (Art. 21).');
-        ctx.notify('finance', 'completion-report-overdue', 'Completion report overdue: no further construction or O&M allocations (Art. 21).');
+        ctx.notify('department', 'completion-report-overdue');
+        ctx.notify('bdb', 'completion-report-overdue');
+        ctx.notify('finance', 'completion-report-overdue');
         if (ctx.switches.completionReportFreeze) {
           ctx.enforceFreezes('construction');
-          ctx.notify('finance', 'completion-report-freeze', 'Undisbursed construction money frozen until the report is filed (policy).', null, 'policy');
+          ctx.notify('finance', 'completion-report-freeze', {}, null, 'policy');
         }
         return;
       }
       ctx.enforceFreezes('construction');
-      ctx.notify('department', 'completion-report-overdue', 'The completion report is overdue: construction funds frozen.');
-      ctx.notify('bdb', 'completion-report-overdue', 'The completion report is overdue.');
-      ctx.notify('finance', 'completion-report-overdue', 'Construction funds frozen; no O&M budget (Art. 21).');
+      ctx.notify('department', 'completion-report-overdue', { frozen: true });
+      ctx.notify('bdb', 'completion-report-overdue', { frozen: true });
+      ctx.notify('finance', 'completion-report-overdue', { frozen: true });
       return;
     }
     case 'rectification': {
@@ -914,7 +915,7 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
       ctx.closeDeadline(d, 'missed');
       // Art. 23: the BDB's own evaluation is late: reminder to the BDB only (the due date is policy).
       ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
-      ctx.notify('bdb', 'annual-evaluation-overdue', `The evaluation of ${d.ref} is overdue.`, null, 'policy');
+      ctx.notify('bdb', 'annual-evaluation-overdue', { year: d.ref }, null, 'policy');
       ctx.ensureAnnualEvaluationDeadline();
       return;
     }

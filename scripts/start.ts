@@ -23,6 +23,7 @@ import { ConfigError, documentKeyring, loadConfig, payloadConverter, type Config
 import { createLogger } from '../lib/logger.ts';
 import { connectClient, connectWorker } from '../lib/temporal.ts';
 import { createProjectWorker } from '../worker.ts';
+import { createWebhookDispatcher } from '../lib/webhooks.ts';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { resolveDevServer } from './temporal-bin.ts';
 
@@ -203,14 +204,28 @@ async function main() {
   const api = await serveApi({ config: { ...config, adminApiKey: admin.key, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } }, database, temporal: client, log, payloadCodec: dataConverter?.payloadCodecs[0], documentKeys: documentKeyring(config, config.dataDir) });
   cleanups.push({ name: 'API', run: () => api.close() });
 
+  const webhooks = createWebhookDispatcher({ db: database.db, log });
+  webhooks.start();
+  cleanups.push({ name: 'webhook delivery', run: () => webhooks.stop() });
+
+  // The banner's user-facing lines: zh-CN by default, English with BDP_LANG=en. The labels (API,
+  // Temporal UI, Temporal, Admin key) stay as they are: scripts read them.
+  const en = (process.env.BDP_LANG ?? '').toLowerCase().startsWith('en');
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
   say('');
-  say(`✔ Jincheng big-data projects is running (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  say(en ? `✔ Jincheng big-data projects is running (${seconds} s)` : `✔ 晋城市政务大数据项目管理系统已启动 is running（${seconds} 秒）`);
   say(`  API          ${api.url}   (OpenAPI: ${api.url}/openapi.json)`);
-  say(`  Temporal UI  ${temporal.uiUrl ?? '(set TEMPORAL_UI_URL to show it here)'}`);
-  if (dataConverter) say(`               decrypted payloads: sign in at ${api.url}/codec/session; UI Codec Server settings: browser setting, ${api.url}/codec, "Include cross-origin credentials"`);
+  say(`  Temporal UI  ${temporal.uiUrl ?? (en ? '(set TEMPORAL_UI_URL to show it here)' : '（设置 TEMPORAL_UI_URL 后在此显示）')}`);
+  if (dataConverter) {
+    say(
+      en
+        ? `               decrypted payloads: sign in at ${api.url}/codec/session; UI Codec Server settings: browser setting, ${api.url}/codec, "Include cross-origin credentials"`
+        : `               查看解密数据：先在 ${api.url}/codec/session 登录；UI 的 Codec Server 设置选浏览器方式，填 ${api.url}/codec，勾选 "Include cross-origin credentials"`,
+    );
+  }
   say(`  Temporal     ${temporal.address}  namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`);
-  say(`  Admin key    ${admin.key}   (from ${admin.source})`);
-  say('  Ctrl-C stops everything.');
+  say(`  Admin key    ${admin.key}   (${en ? 'from' : '来自'} ${admin.source})`);
+  say(en ? '  Ctrl-C stops everything.' : '  按 Ctrl-C 停止全部服务。');
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

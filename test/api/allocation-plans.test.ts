@@ -60,8 +60,8 @@ describe('money limits over HTTP (Art. 6, 8, 10)', () => {
     const res = await call('POST', '/v1/projects', keys.dept, sampleApplication({ estimate: { totalFen: 2_000_000_01, cityShareFen: 2_000_000_01, countyShareFen: 0 } }));
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'exceeds_plan_ceiling', estimateFen: 2_000_000_01, ceilingFen: 2_000_000_00, annualPlanItem: '2026-HEALTH-01' });
-    expect(res.body.detail).toContain('200000001');
-    expect(res.body.detail).toContain('200000000');
+    expect(res.body.detail).toContain('2,000,000.01 元'); // zh-CN by default (issue 14)
+    expect(res.body.detail).toContain('2,000,000.00 元');
     // At the ceiling is fine.
     await ok('POST', '/v1/projects', keys.dept, sampleApplication({ estimate: { totalFen: 2_000_000_00, cityShareFen: 2_000_000_00, countyShareFen: 0 } }), 201);
   });

@@ -108,7 +108,7 @@ describe('contract filing (Art. 15)', () => {
 
     const reminder = h.project.fire(d.id, 'remind', d.remindAt!);
     expect(h.effectsOf(reminder, 'notify')).toEqual([
-      { type: 'notify', eventId: expect.any(String), projectId: h.project.state.input.id, at: expect.any(String), recipient: { role: 'department', department: 'health' }, kind: 'contract-filing-reminder', detail: expect.any(String), dueAt: d.dueAt, basis: 'policy' },
+      { type: 'notify', eventId: expect.any(String), projectId: h.project.state.input.id, at: expect.any(String), recipient: { role: 'department', department: 'health' }, kind: 'contract-filing-reminder', params: { contractNo: expect.any(String) }, detail: expect.any(String), dueAt: d.dueAt, basis: 'policy' },
     ]);
     expect(reminder).toContainEqual(expect.objectContaining({ type: 'audit', action: 'deadline-reminder', actor: SYSTEM_ACTOR }));
     expect(h.project.fire(d.id, 'remind', d.remindAt!)).toEqual([]);
@@ -535,7 +535,7 @@ describe('annual evaluation (Art. 23)', () => {
     expect(d).toMatchObject({ dueAt: '2027-03-31T15:59:59.999Z', remindAt: '2027-03-21T01:00:00.000Z' });
     const reminder = h.advanceTo('2027-03-22');
     expect(h.effectsOf(reminder, 'notify')).toEqual([
-      { type: 'notify', eventId: expect.any(String), projectId: h.project.state.input.id, at: expect.any(String), recipient: { role: 'bdb' }, kind: 'annual-evaluation-reminder', detail: expect.any(String), dueAt: d.dueAt, basis: 'policy' },
+      { type: 'notify', eventId: expect.any(String), projectId: h.project.state.input.id, at: expect.any(String), recipient: { role: 'bdb' }, kind: 'annual-evaluation-reminder', params: { year: expect.any(String) }, detail: expect.any(String), dueAt: d.dueAt, basis: 'policy' },
     ]);
     const expiry = h.advanceTo('2027-04-01');
     expect(h.deadline('annual-evaluation', '2026').status).toBe('missed');

@@ -1,0 +1,165 @@
+/**
+ * Webhook subscriptions (shared/API.md "Additions"): admin only. The secret is stored to sign with
+ * and never shown again; delivery runs in the worker process (lib/webhooks.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { webhookAttempts, webhookSubscriptions } from '../../db/schema.ts';
+import { ROLES } from '../../domain/types.ts';
+import { currentOutboxPosition, isWebhookUrl } from '../../lib/webhooks.ts';
+import { requireRole } from '../auth.ts';
+import { notFound } from '../problem.ts';
+import { createRouter, json, problem, security } from '../router.ts';
+
+const createBody = z
+  .strictObject({
+    url: z.string().max(2048).refine(isWebhookUrl, { message: 'must be an http(s) URL without credentials' }).meta({ example: 'https://bureau.example/hooks/bdp' }),
+    secret: z.string().min(16, 'must be at least 16 characters').max(256),
+    role: z.enum(ROLES).optional(),
+    department: z.string().regex(/^[a-z0-9-]{1,64}$/, 'is not a department code').optional(),
+    kinds: z.array(z.string().regex(/^[a-z-]{1,64}$/, 'is not a notification kind')).max(100).optional(),
+  })
+  .meta({ id: 'WebhookSubscriptionInput' });
+
+const subscription = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    role: z.enum(ROLES).nullable(),
+    department: z.string().nullable(),
+    kinds: z.array(z.string()).nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'WebhookSubscription' });
+
+const attempt = z
+  .object({
+    eventId: z.string(),
+    attempt: z.number().int(),
+    ok: z.boolean(),
+    status: z.number().int().nullable().describe('HTTP status of the answer; null when none came'),
+    latencyMs: z.number().int(),
+    error: z.string().nullable(),
+    at: z.string(),
+  })
+  .meta({ id: 'WebhookAttempt' });
+
+const idParam = z.object({ id: z.string().regex(/^wh_[0-9a-f]{16}$/, 'is not a webhook id') });
+
+const view = (row: typeof webhookSubscriptions.$inferSelect) => ({
+  id: row.id,
+  url: row.url,
+  role: row.role as (typeof ROLES)[number] | null,
+  department: row.department,
+  kinds: row.kinds ?? null,
+  createdAt: row.createdAt.toISOString(),
+});
+
+const guard = requireRole('admin');
+const denied = { 401: problem('No or unknown key'), 403: problem('Not an admin key') };
+
+export function webhookRoutes({ db }: { db: Database }) {
+  const app = createRouter();
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/webhooks',
+      tags: ['admin'],
+      summary: 'Subscribe a URL to notifications (the secret is never shown again)',
+      description:
+        'Every notification written after the subscription that matches `role`, `department` and `kinds` (each absent: any) ' +
+        'is POSTed to `url` at least once, in order per project, with `X-Event-Id`, `X-Timestamp` and ' +
+        '`X-Signature: sm3=<hex HMAC-SM3 of the raw body with the secret>`; failures are retried with exponential backoff for 24 h.',
+      security,
+      middleware: guard,
+      request: { body: { content: json(createBody), required: true } },
+      responses: { 201: { description: 'Subscribed', content: json(subscription) }, 400: problem('Invalid body'), ...denied },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const [row] = await db
+        .insert(webhookSubscriptions)
+        .values({
+          id: `wh_${randomBytes(8).toString('hex')}`,
+          url: body.url,
+          secret: body.secret,
+          role: body.role ?? null,
+          department: body.department ?? null,
+          kinds: body.kinds && body.kinds.length > 0 ? body.kinds : null,
+          cursor: await currentOutboxPosition(db),
+          createdBy: c.get('actor').keyId,
+        })
+        .returning();
+      return c.json(view(row!), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/admin/webhooks',
+      tags: ['admin'],
+      summary: 'List webhook subscriptions (never their secrets)',
+      security,
+      middleware: guard,
+      responses: { 200: { description: 'Live subscriptions, newest first', content: json(z.object({ items: z.array(subscription) })) }, ...denied },
+    }),
+    async (c) => {
+      const rows = await db.select().from(webhookSubscriptions).where(isNull(webhookSubscriptions.deletedAt)).orderBy(desc(webhookSubscriptions.createdAt));
+      return c.json({ items: rows.map(view) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/admin/webhooks/{id}',
+      tags: ['admin'],
+      summary: 'Delete a webhook subscription (no further deliveries; its attempts stay readable)',
+      security,
+      middleware: guard,
+      request: { params: idParam },
+      responses: { 204: { description: 'Deleted' }, 400: problem('Malformed id'), 404: problem('No such subscription'), ...denied },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const done = await db
+        .update(webhookSubscriptions)
+        .set({ deletedAt: new Date() })
+        .where(and(eq(webhookSubscriptions.id, id), isNull(webhookSubscriptions.deletedAt)))
+        .returning({ id: webhookSubscriptions.id });
+      if (done.length === 0) throw notFound(`No webhook subscription ${id}.`);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/admin/webhooks/{id}/deliveries',
+      tags: ['admin'],
+      summary: 'Delivery attempts of a subscription, newest first (at most 500)',
+      security,
+      middleware: guard,
+      request: { params: idParam },
+      responses: { 200: { description: 'Attempts', content: json(z.object({ items: z.array(attempt) })) }, 400: problem('Malformed id'), 404: problem('No such subscription'), ...denied },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const [sub] = await db.select({ id: webhookSubscriptions.id }).from(webhookSubscriptions).where(eq(webhookSubscriptions.id, id));
+      if (!sub) throw notFound(`No webhook subscription ${id}.`);
+      const rows = await db.select().from(webhookAttempts).where(eq(webhookAttempts.subscriptionId, id)).orderBy(desc(webhookAttempts.id)).limit(500);
+      return c.json(
+        {
+          items: rows.map((r) => ({ eventId: r.eventId, attempt: r.attempt, ok: r.ok, status: r.statusCode, latencyMs: r.latencyMs, error: r.error, at: r.at.toISOString() })),
+        },
+        200,
+      );
+    },
+  );
+
+  return app;
+}
