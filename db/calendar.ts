@@ -19,6 +19,7 @@ import { shanghaiDate } from '../domain/dates.ts';
 import { statutoryHolidays } from '../domain/holidays.ts';
 import type { Database } from './client.ts';
 import { calendarDays, type CalendarSource } from './schema.ts';
+import { recordSystemNotice } from './queries/notifications.ts';
 
 /** The reference of notices taken from the package's data. */
 export const PACKAGE_REFERENCE = 'chinese-days';
@@ -238,6 +239,11 @@ export async function calendarStatus(db: Database, now = new Date()): Promise<Ca
 /** Start-up check of the API and of `npm start`: logs the coverage warning, if any. */
 export async function warnCalendarCoverage(db: Database, log: { warn(obj: object, msg: string): void }, now = new Date()): Promise<CalendarStatus> {
   const status = await calendarStatus(db, now);
-  if (status.warning) log.warn({ calendar: status.years }, status.warning);
+  if (status.warning) {
+    log.warn({ calendar: status.years }, status.warning);
+    // The administrators' inbox gets the item once per missing year (the event id makes it idempotent).
+    const year = status.years.at(-1)?.year ?? null;
+    await recordSystemNotice(db, { eventId: `calendar:notice-missing:${year}`, subject: 'calendar', role: 'admin', kind: 'calendar-notice-missing', params: { year }, detail: status.warning, at: now });
+  }
   return status;
 }

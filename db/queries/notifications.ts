@@ -1,4 +1,7 @@
-/** The `notifications` table's reads: the inbox's unread reminders and violation notices. Written by activities/ (`persistEffects`). */
+/**
+ * The `notifications` table's reads (the inbox's unread reminders and violation notices) and the
+ * system's own notices. A project's notifications are written by activities/ (`persistEffects`).
+ */
 import { and, desc, eq, isNull, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { notifications } from '../schema.ts';
@@ -14,4 +17,15 @@ export function unreadNotifications(db: Database, role: Role, department?: strin
     .where(and(...addressed))
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(200);
+}
+
+/** A notice of the system itself (not of a project), once per event id: e.g. the calendar's coverage warning. */
+export async function recordSystemNotice(
+  db: Database,
+  notice: { eventId: string; subject: string; role: Role; kind: string; params: Record<string, string | number | boolean | null>; detail: string; at: Date },
+): Promise<void> {
+  await db
+    .insert(notifications)
+    .values({ eventId: notice.eventId, projectId: notice.subject, recipientRole: notice.role, kind: notice.kind, params: notice.params, detail: notice.detail, basis: 'measures', createdAt: notice.at })
+    .onConflictDoNothing({ target: notifications.eventId });
 }

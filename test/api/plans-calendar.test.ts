@@ -1,7 +1,7 @@
 /** Annual plans (Art. 6) and the working-day calendar through the real app, on both drivers. */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { calendarStatus, seedCalendar } from '../../db/calendar.ts';
+import { calendarStatus, warnCalendarCoverage, seedCalendar } from '../../db/calendar.ts';
 import { annualPlanItems, calendarDays } from '../../db/schema.ts';
 import { DRIVERS, driverAvailable } from '../support/database.ts';
 import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/system.ts';
@@ -146,6 +146,21 @@ describe.each(DRIVERS)('annual plans and calendar with %s', (driver) => {
     const metrics = await system.request('GET', '/metrics');
     expect(await metrics.text()).toMatch(/^bdp_calendar_next_year_notice_missing [01]$/m);
     expect((await call('GET', '/v1/calendar/status')).status).toBe(401);
+  });
+
+  it.skipIf(!driverAvailable(driver))('Working days: from 1 November without next year\'s notice the admin inbox has an item, once; not before', async () => {
+    const log = { warnings: [] as string[], warn(_obj: object, msg: string) { this.warnings.push(msg); } };
+    await warnCalendarCoverage(system.database.db, log, new Date('2026-10-31T15:59:59Z'));
+    expect(log.warnings).toEqual([]);
+    for (let i = 0; i < 2; i++) await warnCalendarCoverage(system.database.db, log, new Date('2026-11-02T02:00:00Z'));
+    expect(log.warnings).toHaveLength(2);
+    const inbox = await call('GET', '/v1/inbox', ADMIN_KEY);
+    const items = inbox.body.notifications.filter((n: Json) => n.kind === 'calendar-notice-missing');
+    expect(items).toHaveLength(1);
+    expect(items[0].detail).toContain('2027年');
+    // Other roles do not see it.
+    const financeInbox = await call('GET', '/v1/inbox', finance);
+    expect(financeInbox.body.notifications.filter((n: Json) => n.kind === 'calendar-notice-missing')).toEqual([]);
   });
 
   it.skipIf(!driverAvailable(driver))('Working days: a notice is validated — outside the year and duplicates 400, a statutory day made a workday 422', async () => {
