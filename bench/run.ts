@@ -104,7 +104,7 @@ async function main() {
   cleanup.push(() => env.teardown());
   const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: 'memory://', max: 10 });
   await prepareDatabase(database);
-  await database.db.insert(annualPlanItems).values({ year: 2026, code: '2026-BENCH-01', title: 'bench', department: 'bench', ceilingFen: 1 }).onConflictDoNothing();
+  await database.db.insert(annualPlanItems).values({ year: 2026, code: '2026-BENCH-01', title: 'bench', department: 'bench', ceilingFen: 1_000_000_000_000 }).onConflictDoUpdate({ target: [annualPlanItems.year, annualPlanItems.code], set: { ceilingFen: 1_000_000_000_000 } });
   const native = await NativeConnection.connect({ address: env.address });
   const wftConcurrency = values['wft-concurrency'] ? Number(values['wft-concurrency']) : undefined;
   const tunables = { ...(maxCached ? { maxCachedWorkflows: maxCached } : {}), ...(wftConcurrency ? { maxConcurrentWorkflowTaskExecutions: wftConcurrency } : {}) };
