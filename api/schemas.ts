@@ -113,6 +113,7 @@ const projectViewShape = z.object({
       status: z.enum(['open', 'met', 'missed', 'cancelled']),
       rule: z.union([durationSchema, z.object({ until: z.string() })]).optional(),
       reminder: durationSchema.nullable().optional(),
+      basis: z.enum(['measures', 'policy']),
     }),
   ),
   funds: z.object({ suspended: z.boolean(), construction: fundBalance, om: fundBalance }),

@@ -255,6 +255,22 @@ export const DEADLINE_KINDS = [
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
+/**
+ * Where each deadline's period comes from (shared/DOMAIN.md "Two kinds of rule"): the text names
+ * 5 working days for filing a contract (Art. 15) and 7 for the completion report (Art. 21); every
+ * other period is the jurisdiction's policy (the notice period of Art. 11, the Art. 16 period, the
+ * 90 days of Art. 22's "long delay", the rectification period, the Art. 23 due date).
+ */
+export const DEADLINE_BASIS: Record<DeadlineKind, RuleBasis> = {
+  publicity: 'policy',
+  'contract-filing': 'measures',
+  'progress-report': 'policy',
+  'acceptance-delay': 'policy',
+  'completion-report': 'measures',
+  rectification: 'policy',
+  'annual-evaluation': 'policy',
+};
+
 export type DeadlineStatus = 'open' | 'met' | 'missed' | 'cancelled';
 
 /** How a deadline's due date follows from its start date: a span, or a fixed calendar date. */
@@ -283,6 +299,8 @@ export interface DeadlineView {
    */
   rule?: DeadlineRule;
   reminder?: Duration | null;
+  /** Whether the period is the text's (`measures`) or the jurisdiction's policy (DEADLINE_BASIS). */
+  basis: RuleBasis;
 }
 
 export interface Decision {

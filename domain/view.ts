@@ -6,6 +6,7 @@
 import { shanghaiDate, shanghaiStartOfDay, isBefore } from './dates.ts';
 import { cloneState, type DeadlineRecord, type ProjectState } from './state.ts';
 import {
+  DEADLINE_BASIS,
   TERMINAL_STAGES,
   policySwitches,
   type DeadlineKind,
@@ -168,7 +169,7 @@ export function pendingActions(state: ProjectState): PendingAction[] {
 
 function deadlineView(d: DeadlineRecord): DeadlineView | null {
   if (d.dueAt === null) return null; // not scheduled yet: the calendar activity has not answered
-  const v: DeadlineView = { id: d.id, kind: d.kind, startsAt: shanghaiStartOfDay(d.startsOn), dueAt: d.dueAt, status: d.status };
+  const v: DeadlineView = { id: d.id, kind: d.kind, startsAt: shanghaiStartOfDay(d.startsOn), dueAt: d.dueAt, status: d.status, basis: DEADLINE_BASIS[d.kind] };
   // The rule and reminder let the API recompute the dates when the calendar changes.
   v.rule = { ...d.rule };
   v.reminder = d.reminder ? { ...d.reminder } : null;

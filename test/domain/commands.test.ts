@@ -9,7 +9,7 @@ import { COMMAND_NAMES, COMMAND_ROLES, INTERNAL_COMMANDS, type Command } from '.
 const API_COMMANDS = COMMAND_NAMES.filter((n) => !(INTERNAL_COMMANDS as readonly string[]).includes(n));
 import { Rejection } from '../../domain/errors.ts';
 import { Project } from '../../domain/project.ts';
-import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, ROLES } from '../../domain/types.ts';
+import { DEADLINE_BASIS, DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, ROLES } from '../../domain/types.ts';
 import { actors, at, construction, expectFundIdentity, fullChecklist, Harness, makeInput, om, passTechnical } from './helpers.ts';
 
 const actorOf = (role: (typeof ROLES)[number]) =>
@@ -780,6 +780,14 @@ describe('read side', () => {
     expect(() => Project.restore({ schema: 99 } as never)).toThrow();
   });
 
+  it('Art. 15, 21 vs policy: each deadline says whether its period is the text\'s or the policy\'s', () => {
+    expect(DEADLINE_BASIS['contract-filing']).toBe('measures'); // Art. 15: 5 working days
+    expect(DEADLINE_BASIS['completion-report']).toBe('measures'); // Art. 21: 7 working days
+    for (const kind of ['publicity', 'progress-report', 'acceptance-delay', 'rectification', 'annual-evaluation'] as const) {
+      expect(DEADLINE_BASIS[kind], kind).toBe('policy');
+    }
+  });
+
   it('the view shows only scheduled deadlines; unscheduledDeadlines() lists the others for the workflow', () => {
     const p = Project.create(makeInput());
     const now = at('2026-03-03');
@@ -789,7 +797,7 @@ describe('read side', () => {
     expect(p.deadlineEvents()).toEqual([]);
     p.setDeadlineDates('dl-1', { dueAt: '2026-03-31T15:59:59.999Z', remindAt: '2026-03-26T01:00:00.000Z' });
     expect(p.unscheduledDeadlines()).toEqual([]);
-    expect(p.view().deadlines).toEqual([{ id: 'dl-1', kind: 'rectification', ref: 'rect-1', startsAt: '2026-03-02T16:00:00.000Z', dueAt: '2026-03-31T15:59:59.999Z', remindAt: '2026-03-26T01:00:00.000Z', status: 'open', rule: { unit: 'workingDays', amount: 20 }, reminder: { unit: 'workingDays', amount: 3 } }]);
+    expect(p.view().deadlines).toEqual([{ id: 'dl-1', kind: 'rectification', ref: 'rect-1', startsAt: '2026-03-02T16:00:00.000Z', dueAt: '2026-03-31T15:59:59.999Z', remindAt: '2026-03-26T01:00:00.000Z', status: 'open', rule: { unit: 'workingDays', amount: 20 }, reminder: { unit: 'workingDays', amount: 3 }, basis: 'policy' }]);
     expect(p.deadlineEvents()).toEqual([{ deadlineId: 'dl-1', kind: 'rectification', ref: 'rect-1', event: 'remind', at: '2026-03-26T01:00:00.000Z' }]);
     expect(p.nextWakeAt()).toBe('2026-03-26T01:00:00.000Z');
     expect(p.readModel().nextDeadline).toBe('2026-03-31T15:59:59.999Z');
