@@ -59,7 +59,7 @@ export interface TemporalPostgresOptions {
   /** postgres://user[:password]@host[:port]/db — the server whose databases Temporal uses. */
   databaseUrl: string;
   databases?: TemporalDatabases;
-  /** Where the config and the server log go (default: a new directory in the OS temp dir). */
+  /** Where the config and the server log go (default: a new directory in the OS temp dir, removed by stop()). */
   stateDir?: string;
   /** Fixed ports (a restart on the same address); the others are chosen free. */
   ports?: Partial<ServerPorts>;
@@ -310,6 +310,7 @@ export async function startTemporalPostgres(options: TemporalPostgresOptions): P
     child.kill('SIGTERM');
     await exited;
     clearTimeout(timer);
+    if (!options.stateDir) fs.rmSync(stateDir, { recursive: true, force: true }); // our own temp dir
   };
   const tail = () => fs.readFileSync(logFile, 'utf8').split('\n').filter((l) => l.trim()).slice(-6).map((l) => l.slice(0, 400)).join('\n');
   const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
