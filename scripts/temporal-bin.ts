@@ -9,6 +9,11 @@
  *   io.temporal:temporal-test-server from scripts/temporal-test-server/pom.xml into the cache and a
  *   wrapper script is written → the SDK's own download.
  *
+ * - production server on PostgreSQL (`temporal-server` and `temporal-sql-tool`, Temporal server
+ *   TEMPORAL_SERVER_VERSION): TEMPORAL_SERVER_PATH / TEMPORAL_SQL_TOOL_PATH → cached build →
+ *   `go install` from the Go module proxy into the cache, with the PostgreSQL schema and the config
+ *   template copied from the module next to the binaries (scripts/temporal-postgres.ts runs them).
+ *
  * `npm run temporal:setup` resolves both with progress output; tests and `npm start` call the
  * functions below. Binaries live in the cache (TEMPORAL_CACHE_DIR, default ~/.cache/jincheng-bdp/temporal),
  * never in the repository.
@@ -21,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export const TEMPORAL_TEST_SERVER_VERSION = '1.38.0';
+export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const testServerPom = path.join(here, 'temporal-test-server', 'pom.xml');
@@ -193,10 +199,106 @@ export async function resolveTestServer(options: ResolveOptions = {}): Promise<S
   return { type: 'cached-download' };
 }
 
+/** The production Temporal server and its schema tool, with what they need from the Go module. */
+export interface ServerTools {
+  /** `temporal-server` (go.temporal.io/server/cmd/server). */
+  server: string;
+  /** `temporal-sql-tool` (go.temporal.io/server/cmd/tools/sql). */
+  sqlTool: string;
+  /** `schema/postgresql/v12` of the module: `temporal/versioned`, `visibility/versioned`. */
+  postgresSchemaDir: string;
+  /** `config/development-postgres12.yaml` of the module. */
+  postgresConfigTemplate: string;
+}
+
+/** Copies a read-only tree of the Go module cache and makes the copy writable (so it can be removed). */
+function copyWritable(from: string, to: string): void {
+  fs.cpSync(from, to, { recursive: true });
+  const walk = (p: string) => {
+    const st = fs.statSync(p);
+    fs.chmodSync(p, st.isDirectory() ? 0o755 : 0o644);
+    if (st.isDirectory()) for (const e of fs.readdirSync(p)) walk(path.join(p, e));
+  };
+  walk(to);
+}
+
+/**
+ * Finds or builds `temporal-server` and `temporal-sql-tool` (TEMPORAL_SERVER_VERSION) in
+ * `<cache>/server-<version>/`, like the CLI: GOBIN is a staging directory in the cache, the result is
+ * renamed into place, so a half-built binary is never found. The schema and the config template are
+ * copied from the module (`$(go env GOMODCACHE)/go.temporal.io/server@<version>`) into the same
+ * directory, so the cache does not depend on the Go module cache afterwards. Throws when nothing is
+ * found and Go is missing: there is no SDK download of the production server.
+ */
+export async function resolveServerTools(options: ResolveOptions = {}): Promise<ServerTools> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? defaultLog;
+  const dir = path.join(cacheDir(env), `server-${TEMPORAL_SERVER_VERSION.replace(/^v/, '')}`);
+  const tools: ServerTools = {
+    server: env.TEMPORAL_SERVER_PATH || path.join(dir, 'temporal-server'),
+    sqlTool: env.TEMPORAL_SQL_TOOL_PATH || path.join(dir, 'temporal-sql-tool'),
+    postgresSchemaDir: path.join(dir, 'schema', 'postgresql', 'v12'),
+    postgresConfigTemplate: path.join(dir, 'config', 'development-postgres12.yaml'),
+  };
+  const builds = [
+    { file: tools.server, pkg: 'go.temporal.io/server/cmd/server', out: 'server', what: 'temporal-server (about 2 minutes of CPU, once)' },
+    { file: tools.sqlTool, pkg: 'go.temporal.io/server/cmd/tools/sql', out: 'sql', what: 'temporal-sql-tool' },
+  ];
+  const missing = builds.filter((b) => !isExecutable(b.file));
+  const haveModuleFiles = fs.existsSync(path.join(tools.postgresSchemaDir, 'temporal', 'versioned')) && fs.existsSync(tools.postgresConfigTemplate);
+  if (!missing.length && haveModuleFiles) {
+    log(`production server: cached → ${dir}`);
+    return tools;
+  }
+  for (const [name, file] of [['TEMPORAL_SERVER_PATH', env.TEMPORAL_SERVER_PATH], ['TEMPORAL_SQL_TOOL_PATH', env.TEMPORAL_SQL_TOOL_PATH]] as const) {
+    if (file && !isExecutable(file)) throw new Error(`${name}=${file} is not an executable file`);
+  }
+  if (options.allowInstall === false || !hasCommand('go', ['version'], env)) {
+    throw new Error(`Temporal server ${TEMPORAL_SERVER_VERSION} is not in ${dir} and Go is not available to build it (go install ${builds[0]!.pkg}@${TEMPORAL_SERVER_VERSION})`);
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  for (const b of missing) {
+    log(`production server: building ${b.what} ${TEMPORAL_SERVER_VERSION} with go install…`);
+    const staging = fs.mkdtempSync(path.join(cacheDir(env), '.server-build-'));
+    try {
+      const started = Date.now();
+      await run('go', ['install', `${b.pkg}@${TEMPORAL_SERVER_VERSION}`], { env: { ...env, GOBIN: staging }, cwd: staging, log });
+      fs.renameSync(path.join(staging, b.out), b.file); // atomic: never a half-written binary
+      log(`production server: built in ${((Date.now() - started) / 1000).toFixed(0)} s → ${b.file}`);
+    } finally {
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  if (!haveModuleFiles) {
+    const gomodcache = spawnSync('go', ['env', 'GOMODCACHE'], { env, encoding: 'utf8' }).stdout.trim();
+    const moduleDir = path.join(gomodcache, `go.temporal.io/server@${TEMPORAL_SERVER_VERSION}`);
+    if (!fs.existsSync(moduleDir)) {
+      // Binaries given by path, module not downloaded yet: `go mod download` fetches the source only.
+      await run('go', ['mod', 'download', `go.temporal.io/server@${TEMPORAL_SERVER_VERSION}`], { env, cwd: dir, log });
+    }
+    for (const part of [path.join('schema', 'postgresql', 'v12'), 'config']) {
+      const target = path.join(dir, part);
+      const staging = `${target}.tmp-${process.pid}`;
+      fs.rmSync(staging, { recursive: true, force: true });
+      copyWritable(path.join(moduleDir, part), staging);
+      fs.rmSync(target, { recursive: true, force: true });
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.renameSync(staging, target);
+    }
+    log(`production server: PostgreSQL schema and config template copied from ${moduleDir}`);
+  }
+  return tools;
+}
+
 // `npm run temporal:setup`: resolve both up front so the first test or start does not wait.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const dev = await resolveDevServer();
   const test = await resolveTestServer();
+  // `--server` (or TEMPORAL_SETUP_SERVER=1) also builds the production server for the PostgreSQL persistence.
+  if (process.argv.includes('--server') || process.env.TEMPORAL_SETUP_SERVER === '1') {
+    const tools = await resolveServerTools();
+    console.log(`production server: ${tools.server}\nsql tool:          ${tools.sqlTool}`);
+  }
   const show = (e: ServerExecutable) => (e.type === 'existing-path' ? e.path : 'SDK download at first use');
   console.log(`dev server:  ${show(dev)}\ntest server: ${show(test)}`);
 }
