@@ -66,7 +66,7 @@ export function fundsRoutes({ db }: { db: Database }) {
         next: (last) => fundsItemsOf(db, filter, { position: { atMicros: last.cursorMicros, id: last.projectId }, limit: EXPORT_BATCH }),
         footer: async () => {
           const totals = await fundsTotalsOf(db, filter);
-          return [['合计', '', '', '', '', ...FUND_TYPES.flatMap(([type]) => BALANCE_COLUMNS.map(([field]) => ({ fen: totals[type][field] })))]];
+          return [['合计', null, null, null, null, ...FUND_TYPES.flatMap(([type]) => BALANCE_COLUMNS.map(([field]) => ({ fen: totals[type][field] })))]];
         },
       });
       return c.body(stream, 200, xlsxHeaders('资金.xlsx'));
