@@ -4,6 +4,8 @@
  * compared with the JSON list's items for the same filters (all pages). More rows than one export
  * batch (1,000), with ties on created_at across the batch boundaries, so the keyset is exercised.
  */
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { projects } from '../../db/schema.ts';
@@ -176,6 +178,23 @@ describe.each(DRIVERS)('Excel exports with %s', (driver) => {
     const all = await readWorkbook(await system.request('GET', '/v1/funds/export.xlsx', { key: keys.bdb }));
     expect(all.rows).toHaveLength(1_007 + 1);
     expect(all.rows.find((r) => r.values[0] === 'XA-DETAIL')!.values.slice(11, 17)).toEqual([10_000_000_000, 9_999_999_999.99, 0, 0.01, 0, 0]);
+  });
+
+  it.skipIf(!driverAvailable(driver))('streams over real HTTP (chunked, no Content-Length) a file equal to the in-process one', async () => {
+    const server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: system.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/projects/export.xlsx?department=xlsa`, { headers: { authorization: `Bearer ${keys.bdb}` } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-length')).toBeNull();
+      const overHttp = await readWorkbook(res);
+      const inProcess = await readWorkbook(await system.request('GET', '/v1/projects/export.xlsx?department=xlsa', { key: keys.bdb }));
+      expect(overHttp.rows).toHaveLength(2_101);
+      expect(overHttp.rows).toEqual(inProcess.rows);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it.skipIf(!driverAvailable(driver))('401 without a key, 403 for the funds export to other roles, 400 for bad filters, and export.xlsx is no project id', async () => {
