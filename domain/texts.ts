@@ -44,6 +44,12 @@ export function formatDate(value: string, lang: Language = DEFAULT_LANGUAGE): st
   return `${y}年${Number(m)}月${Number(d)}日`;
 }
 
+/** An instant as Asia/Shanghai wall time to the minute: "2026-11-25 14:30" (UTC+8, no daylight saving). */
+export function formatInstant(value: string | Date): string {
+  const ms = typeof value === 'string' ? Date.parse(value) : value.getTime();
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 /** "2026Q3" → "2026年第3季度" / "2026 Q3". */
 export function formatPeriod(period: string, lang: Language = DEFAULT_LANGUAGE): string {
   const m = /^(\d{4})Q([1-4])$/.exec(period);
@@ -87,6 +93,14 @@ const LABELS = {
     withdrawn: ['已撤回', 'withdrawn'],
     terminated: ['已终止', 'terminated'],
   },
+  role: {
+    bdb: ['市大数据应用局', 'BDB'],
+    approval: ['审批部门', 'approval'],
+    finance: ['财政部门', 'finance'],
+    department: ['项目单位', 'department'],
+    admin: ['管理员', 'admin'],
+  },
+  kind: { new: ['新建', 'new'], expansion: ['扩建', 'expansion'], upgrade: ['升级改造', 'upgrade'], om: ['运维', 'O&M'], existing: ['原有系统', 'existing system'] },
   checklist: {
     resourceCatalog: ['信息资源目录', 'resource catalogue'],
     dataSharing: ['数据共享', 'data sharing'],

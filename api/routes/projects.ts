@@ -29,7 +29,11 @@ import type { Database } from '../../db/client.ts';
 import { policyFor } from '../../db/policies.ts';
 import { ZERO } from '../../db/queries/ledger.ts';
 import { findPlanItem } from '../../db/queries/plans.ts';
-import { listProjects } from '../../db/queries/projects.ts';
+import { listProjects, type ProjectListFilter } from '../../db/queries/projects.ts';
+import type { CursorPosition } from '../../db/queries/keyset.ts';
+import { formatDate, formatInstant, label } from '../../domain/texts.ts';
+import type { Actor } from '../../domain/types.ts';
+import { EXPORT_BATCH, xlsxHeaders, xlsxResponses, xlsxStream, yesNo, type Column } from '../xlsx.ts';
 
 export interface ProjectRoutesDeps {
   gateway: ProjectGateway;
@@ -45,12 +49,105 @@ export const projectIdFor = (year: number, seed: string): string => idFrom(year,
 
 export const newProjectId = (year: number): string => idFrom(year, randomBytes(8));
 
+/** The list's filters, shared by GET /v1/projects and GET /v1/projects/export.xlsx. */
+export const projectListQuery = z.strictObject({
+  stage: z.enum(STAGES).optional(),
+  department: departmentCode.optional(),
+  jurisdiction: jurisdiction.optional(),
+  awaiting: z.enum(ROLES).optional().openapi({ description: 'Projects waiting for this role to act' }),
+  overdue: booleanFilter.optional(),
+  fundsSuspended: booleanFilter.optional(),
+  q: text(200).optional(),
+});
+
+/** The query's filters for listProjects; a department key is limited to its own department. */
+export function projectFilterOf(query: z.infer<typeof projectListQuery>, actor: Actor): Omit<ProjectListFilter, 'position' | 'limit'> {
+  return {
+    ownDepartment: actor.role === 'department' ? (actor.department ?? '') : undefined,
+    department: query.department,
+    stage: query.stage,
+    jurisdiction: query.jurisdiction,
+    awaiting: query.awaiting,
+    overdue: booleanOf(query.overdue),
+    fundsSuspended: booleanOf(query.fundsSuspended),
+    q: query.q,
+  };
+}
+
+/** A list row as the list's item (api/schemas.ts projectSummary). */
+export function projectSummaryOf({ cursorMicros: _position, ...r }: Awaited<ReturnType<typeof listProjects>>[number]) {
+  return {
+    ...r,
+    stage: r.stage as ProjectView['stage'],
+    pendingActions: r.pendingActions as PendingAction[],
+    nextDeadline: r.nextDeadline?.toISOString() ?? null,
+    funds: r.funds ?? { suspended: r.fundsSuspended, construction: ZERO, om: ZERO },
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+type ProjectSummary = ReturnType<typeof projectSummaryOf>;
+
+/** The export's columns, from the list's item. */
+const PROJECT_COLUMNS: Column<ProjectSummary>[] = [
+  { header: '项目编号', width: 22, value: (p) => p.id },
+  { header: '项目名称', width: 40, value: (p) => p.title },
+  { header: '部门', width: 14, value: (p) => p.department },
+  { header: '辖区', width: 10, value: (p) => p.jurisdiction },
+  { header: '类型', width: 10, value: (p) => label('kind', p.kind) },
+  { header: '年度', width: 8, value: (p) => p.year },
+  { header: '阶段', width: 12, value: (p) => label('stage', p.stage) },
+  { header: '待办角色', width: 24, value: (p) => [...new Set(p.pendingActions.map((a) => a.role))].map((r) => label('role', r)).join('、') || null },
+  { header: '下一期限', width: 16, value: (p) => (p.nextDeadline ? formatDate(p.nextDeadline) : null) },
+  { header: '逾期', width: 6, value: (p) => yesNo(p.overdue) },
+  { header: '资金暂停', width: 10, value: (p) => yesNo(p.fundsSuspended) },
+  { header: '建设资金已分配(元)', width: 20, value: (p) => ({ fen: p.funds.construction.allocatedFen }) },
+  { header: '建设资金已拨付(元)', width: 20, value: (p) => ({ fen: p.funds.construction.disbursedFen }) },
+  { header: '运维资金已分配(元)', width: 20, value: (p) => ({ fen: p.funds.om.allocatedFen }) },
+  { header: '运维资金已拨付(元)', width: 20, value: (p) => ({ fen: p.funds.om.disbursedFen }) },
+  { header: '创建时间', width: 18, value: (p) => formatInstant(p.createdAt) },
+  { header: '更新时间', width: 18, value: (p) => formatInstant(p.updatedAt) },
+];
+
 /**
  * GET /v1/projects, from the read model. Its own sub-app: it is mounted before the project's
  * history, ledger and the other reads (api/app.ts), as the first of the project routes.
  */
 export function projectListRoutes({ db }: { db: Database }) {
   const app = createRouter();
+
+  // Before GET /v1/projects/{id} (projectRoutes is mounted after this sub-app, api/app.ts), and
+  // `export.xlsx` is no project id (projectId's pattern) should the order ever change.
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/projects/export.xlsx',
+      tags: ['projects'],
+      summary: 'Export the project list as Excel (every matching project, no paging)',
+      description:
+        'The rows of GET /v1/projects for the same filters, newest first, all of them: one sheet 项目库 with Chinese headers, ' +
+        'amounts in 元 (number format `#,##0.00`), deadlines as Asia/Shanghai dates (2026年11月25日) and instants as ' +
+        'Asia/Shanghai time to the minute (2026-11-25 14:30). Department keys see their own department only, as in the list. ' +
+        "Streamed as it is read (1,000 rows per query); `Content-Disposition: attachment; filename*=UTF-8''项目库.xlsx`.",
+      security,
+      request: { query: projectListQuery },
+      responses: xlsxResponses(),
+    }),
+    async (c) => {
+      const filter = projectFilterOf(c.req.valid('query'), c.get('actor'));
+      const batch = async (position?: CursorPosition) =>
+        (await listProjects(db, { ...filter, position, limit: EXPORT_BATCH })).map((r) => ({ ...projectSummaryOf(r), cursorMicros: r.cursorMicros }));
+      const first = await batch();
+      const stream = xlsxStream({
+        fileName: '项目库.xlsx',
+        sheetName: '项目库',
+        columns: PROJECT_COLUMNS,
+        first,
+        next: (last) => batch({ atMicros: last.cursorMicros, id: last.id }),
+      });
+      return c.body(stream, 200, xlsxHeaders('项目库.xlsx'));
+    },
+  );
 
   app.openapi(
     createRoute({
@@ -64,17 +161,7 @@ export function projectListRoutes({ db }: { db: Database }) {
         'case-insensitively and literally (`%` and `_` are not wildcards). Keyset pagination: pass `nextCursor` as `cursor`.',
       security,
       request: {
-        query: z.strictObject({
-          stage: z.enum(STAGES).optional(),
-          department: departmentCode.optional(),
-          jurisdiction: jurisdiction.optional(),
-          awaiting: z.enum(ROLES).optional().openapi({ description: 'Projects waiting for this role to act' }),
-          overdue: booleanFilter.optional(),
-          fundsSuspended: booleanFilter.optional(),
-          q: text(200).optional(),
-          limit: limitParam,
-          cursor: cursorParam,
-        }),
+        query: projectListQuery.extend({ limit: limitParam, cursor: cursorParam }),
       },
       responses: {
         200: { description: 'A page of project summaries', content: json(projectList) },
@@ -84,30 +171,14 @@ export function projectListRoutes({ db }: { db: Database }) {
     }),
     async (c) => {
       const query = c.req.valid('query');
-      const actor = c.get('actor');
       const rows = await listProjects(db, {
-        ownDepartment: actor.role === 'department' ? (actor.department ?? '') : undefined,
-        department: query.department,
-        stage: query.stage,
-        jurisdiction: query.jurisdiction,
-        awaiting: query.awaiting,
-        overdue: booleanOf(query.overdue),
-        fundsSuspended: booleanOf(query.fundsSuspended),
-        q: query.q,
+        ...projectFilterOf(query, c.get('actor')),
         position: query.cursor ? decodeCursor(query.cursor) : undefined,
         limit: query.limit + 1,
       });
 
       const { rows: pageRows, nextCursor } = page(rows, query.limit);
-      const items = pageRows.map(({ cursorMicros: _position, ...r }) => ({
-        ...r,
-        stage: r.stage as ProjectView['stage'],
-        pendingActions: r.pendingActions as PendingAction[],
-        nextDeadline: r.nextDeadline?.toISOString() ?? null,
-        funds: r.funds ?? { suspended: r.fundsSuspended, construction: ZERO, om: ZERO },
-        createdAt: r.createdAt.toISOString(),
-        updatedAt: r.updatedAt.toISOString(),
-      }));
+      const items = pageRows.map(projectSummaryOf);
       return c.json({ items, nextCursor }, 200);
     },
   );

@@ -3,10 +3,11 @@
  * A project's movements and balances, and the funds overview with its exact totals. The rows are
  * written by activities/ (`persistEffects`); the row → response shapes live here too.
  */
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { fundBalances, fundMovements, projects, type FundMovementRow } from '../schema.ts';
 import type { FundBalance } from '../../domain/types.ts';
+import { after, cursorMicros, type CursorPosition } from './keyset.ts';
 
 /** The balance of a fund type with no money yet. */
 export const ZERO: FundBalance = { allocatedFen: 0, heldFen: 0, availableFen: 0, frozenFen: 0, disbursedFen: 0, cancelledFen: 0 };
@@ -80,42 +81,59 @@ export interface FundsItem {
   om: FundBalance;
 }
 
-/**
- * One item per project with money booked, newest project first, both fund types (ZERO where none),
- * and the totals of the listed items, exact (shared/DOMAIN.md "Money": PostgreSQL adds the bigint
- * columns as numeric; a total is a JSON integer while it is a safe integer, else a string of its digits).
- */
-export async function fundsOverviewOf(db: Database, filter: FundsFilter) {
+/** The filters' SQL, shared by the items and the totals. */
+function fundsWhere(filter: FundsFilter): SQL[] {
   const where: SQL[] = [];
   if (filter.jurisdiction) where.push(eq(projects.jurisdiction, filter.jurisdiction));
   if (filter.suspended !== undefined) where.push(eq(projects.fundsSuspended, filter.suspended));
-  const rows = await db
+  return where;
+}
+
+/**
+ * The funds items (one per project with money booked, newest project first, both fund types, ZERO
+ * where none), all of them or, with `limit`, one keyset batch after `position` (the export reads
+ * them 1,000 at a time). Each item carries its project's keyset position (`cursorMicros`).
+ */
+export async function fundsItemsOf(
+  db: Database,
+  filter: FundsFilter,
+  batch: { position?: CursorPosition | undefined; limit?: number | undefined } = {},
+): Promise<Array<FundsItem & { cursorMicros: string }>> {
+  const where = fundsWhere(filter);
+  where.push(sql`exists (select 1 from ${fundBalances} where ${fundBalances.projectId} = ${projects.id})`);
+  if (batch.position) where.push(after(projects.createdAt, projects.id, batch.position));
+  const listed = db
     .select({
-      balance: fundBalances,
+      projectId: projects.id,
       title: projects.title,
       department: projects.department,
       jurisdiction: projects.jurisdiction,
       fundsSuspended: projects.fundsSuspended,
+      cursorMicros: cursorMicros(projects.createdAt),
     })
-    .from(fundBalances)
-    .innerJoin(projects, eq(projects.id, fundBalances.projectId))
+    .from(projects)
     .where(and(...where))
     .orderBy(desc(projects.createdAt), desc(projects.id));
-
-  const items = new Map<string, FundsItem>();
-  for (const r of rows) {
-    const item = items.get(r.balance.projectId) ?? {
-      projectId: r.balance.projectId,
-      title: r.title,
-      department: r.department,
-      jurisdiction: r.jurisdiction,
-      fundsSuspended: r.fundsSuspended,
-      construction: ZERO,
-      om: ZERO,
-    };
-    item[r.balance.fundType] = balanceOf(r.balance);
-    items.set(item.projectId, item);
+  const rows = await (batch.limit === undefined ? listed : listed.limit(batch.limit));
+  if (rows.length === 0) return [];
+  // All items: the balances of every filtered project in one join; a batch: those of its projects.
+  const balances = (
+    await db
+      .select({ balance: fundBalances })
+      .from(fundBalances)
+      .innerJoin(projects, eq(projects.id, fundBalances.projectId))
+      .where(batch.limit === undefined ? and(...fundsWhere(filter)) : inArray(fundBalances.projectId, rows.map((r) => r.projectId)))
+  ).map((j) => j.balance);
+  const byProject = new Map(rows.map((r) => [r.projectId, { ...r, construction: ZERO, om: ZERO }]));
+  for (const b of balances) {
+    const item = byProject.get(b.projectId);
+    if (item) item[b.fundType] = balanceOf(b);
   }
+  return [...byProject.values()];
+}
+
+/** The exact totals of the filtered items per fund type (PostgreSQL sums the bigint columns as numeric). */
+export async function fundsTotalsOf(db: Database, filter: FundsFilter): Promise<Record<'construction' | 'om', FundTotals>> {
   const sums = await db
     .select({
       fundType: fundBalances.fundType,
@@ -128,11 +146,21 @@ export async function fundsOverviewOf(db: Database, filter: FundsFilter) {
     })
     .from(fundBalances)
     .innerJoin(projects, eq(projects.id, fundBalances.projectId))
-    .where(and(...where))
+    .where(and(...fundsWhere(filter)))
     .groupBy(fundBalances.fundType);
   const totals: Record<'construction' | 'om', FundTotals> = { construction: { ...ZERO }, om: { ...ZERO } };
   for (const { fundType, ...sum } of sums) {
     totals[fundType] = Object.fromEntries(Object.entries(sum).map(([field, digits]) => [field, exactTotal(digits)])) as FundTotals;
   }
-  return { items: [...items.values()], totals };
+  return totals;
+}
+
+/**
+ * One item per project with money booked, newest project first, both fund types (ZERO where none),
+ * and the totals of the listed items, exact (shared/DOMAIN.md "Money": PostgreSQL adds the bigint
+ * columns as numeric; a total is a JSON integer while it is a safe integer, else a string of its digits).
+ */
+export async function fundsOverviewOf(db: Database, filter: FundsFilter) {
+  const [items, totals] = await Promise.all([fundsItemsOf(db, filter), fundsTotalsOf(db, filter)]);
+  return { items: items.map(({ cursorMicros: _position, ...item }) => item), totals };
 }
