@@ -80,6 +80,16 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
     return prepare(name, payload, actor);
   };
 
+  const submitStart = () => (startTicket = submit({ prepare: () => project.prepareStart(now()) }));
+  // Before any handler is set: an Update that came with the start is delivered as soon as its
+  // handler is, and must find the application's job already queued ahead of it.
+  if (!args.state) submitStart();
+  else {
+    // A run continued from state: deadlines whose dates were not computed yet get them now.
+    const pending = project.unscheduledDeadlines();
+    if (pending.length > 0) submit({ prepare: () => ({ state: project.state, effects: pending.map((deadline) => ({ type: 'startDeadline' as const, deadline })) }) });
+  }
+
   setHandler(viewQuery, () => project.view());
 
   for (const name of COMMAND_NAMES) {
@@ -120,14 +130,6 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
   }
 
   // Creation: answered once the application's audit entry and read-model row are durable.
-  const submitStart = () => (startTicket = submit({ prepare: () => project.prepareStart(now()) }));
-  // Before the application handler is set: an update-with-start is delivered as soon as it is.
-  if (!args.state) submitStart();
-  else {
-    // A run continued from state: deadlines whose dates were not computed yet get them now.
-    const pending = project.unscheduledDeadlines();
-    if (pending.length > 0) submit({ prepare: () => ({ state: project.state, effects: pending.map((deadline) => ({ type: 'startDeadline' as const, deadline })) }) });
-  }
   setHandler(applicationUpdate, async ({ attempt } = {}) => {
     if (project.started) return project.view();
     const ticket = startTicket ?? submitStart();

@@ -50,7 +50,7 @@ beforeAll(async () => {
   running = worker.run();
   connection = await Connection.connect({ address: server.address });
   app = createApp({ database, temporal: new Client({ connection, dataConverter }), taskQueue, adminApiKey: ADMIN, log: createLogger('silent', 'faults'), payloadCodec: CODEC });
-  await database.db.insert(annualPlanItems).values({ year: 2026, code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 1 });
+  await database.db.insert(annualPlanItems).values({ year: 2026, code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 1_000_000_000 });
 }, 240_000);
 afterAll(async () => {
   if (!postgresUrl) return;
