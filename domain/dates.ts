@@ -6,7 +6,7 @@
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const PERIOD = /^(\d{4})Q([1-4])$/;
 /** China has no daylight saving time since 1991: Asia/Shanghai is always UTC+8. */
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+export const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 
 /** A calendar date `YYYY-MM-DD` that exists. */
 export function isCalendarDate(value: unknown): value is string {
@@ -26,6 +26,10 @@ export function isInstant(value: unknown): value is string {
 export function shanghaiDate(instant: string): string {
   return new Date(Date.parse(instant) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
+
+/** The first instant (epoch ms) of the Asia/Shanghai calendar year after the one `ms` lies in. */
+export const nextShanghaiNewYear = (ms: number): number =>
+  Date.UTC(new Date(ms + SHANGHAI_OFFSET_MS).getUTCFullYear() + 1, 0, 1) - SHANGHAI_OFFSET_MS;
 
 /** Midnight at the start of an Asia/Shanghai date, as an ISO instant (UTC). */
 export function shanghaiStartOfDay(date: string): string {

@@ -13,6 +13,7 @@
  */
 import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { COMMAND_NAMES, type Command, type CommandName } from '../domain/commands.ts';
+import { nextShanghaiNewYear } from '../domain/dates.ts';
 import { isRejection, Rejection } from '../domain/errors.ts';
 import { Project, type Change } from '../domain/project.ts';
 import type { Actor, ProjectView } from '../domain/types.ts';
@@ -39,12 +40,9 @@ const UPDATE_QUEUE_LIMIT_MS = 5_000;
 const BACKOFF_MS = { first: 10_000, max: 600_000 };
 /** A project whose application could not be stored waits this long for a retry, then ends unrecorded. */
 const UNSTARTED_LIMIT_MS = 86_400_000;
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
 const now = () => new Date(Date.now()).toISOString();
 
-/** The first instant of the next calendar year in Asia/Shanghai (UTC+8, no daylight saving). */
-const nextShanghaiNewYear = (ms: number) => Date.UTC(new Date(ms + SHANGHAI_OFFSET_MS).getUTCFullYear() + 1, 0, 1) - SHANGHAI_OFFSET_MS;
 
 /**
  * Runs started after this patch follow the measures as written (shared/DOMAIN.md, `as-written`);
