@@ -11,7 +11,7 @@
  * Pure and deterministic (the workflow sandbox runs it): no Intl, no clock, no I/O.
  * Amounts: integer fen → "1,200,000.00 元"; dates: "2026年11月25日" (Asia/Shanghai).
  */
-import { shanghaiDate } from './dates.ts';
+import { SHANGHAI_OFFSET_MS, shanghaiDate } from './dates.ts';
 
 export type Language = 'zh-CN' | 'en';
 export const DEFAULT_LANGUAGE: Language = 'zh-CN';
@@ -47,7 +47,7 @@ export function formatDate(value: string, lang: Language = DEFAULT_LANGUAGE): st
 /** An instant as Asia/Shanghai wall time to the minute: "2026-11-25 14:30" (UTC+8, no daylight saving). */
 export function formatInstant(value: string | Date): string {
   const ms = typeof value === 'string' ? Date.parse(value) : value.getTime();
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 /** "2026Q3" → "2026年第3季度" / "2026 Q3". */
@@ -367,6 +367,7 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   bad_request: ['请求错误', 'Bad request'],
   rate_limited: ['请求过于频繁', 'Too many requests'],
   unavailable: ['服务暂不可用', 'Service unavailable'],
+  persistence_failed: ['未能保存', 'Not stored'],
   internal: ['内部错误', 'Internal error'],
   classified_project: ['涉密项目不在管理范围内', 'Classified projects are out of scope'],
   not_in_annual_plan: ['不在年度计划内', 'Not in the annual plan'],
@@ -407,6 +408,7 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   unsupported_media_type: () => '请求体须为 application/json。',
   rate_limited: () => '写请求过于频繁，请按 Retry-After 稍后重试。',
   unavailable: () => 'Temporal 或数据库暂时无法连接，请稍后重试。',
+  persistence_failed: () => '数据库拒绝保存此项变更，未作任何改动；错误已连同项目编号记入日志。',
   internal: () => '请求未能完成。',
   classified_project: () => '第三条：本系统只管理非涉密的政务大数据项目。',
   not_in_annual_plan: (d) => `第六条、第八条：${s(d.year)}年度计划中没有部门 ${s(d.department)} 的项目 ${s(d.annualPlanItem)}。`,

@@ -59,12 +59,15 @@ describe.each(DRIVERS)('durable before visible with %s', (driver) => {
       sql.raw(`alter table audit_log add constraint test_refuse_poison check (action <> 'technical-review' or detail->'payload'->>'opinion' <> 'poison')`),
     );
     try {
-      const refused = await system.request('POST', `/v1/projects/${id}/technical-review`, { key: bdb, body: review('poison') });
+      const refused = await system.request('POST', `/v1/projects/${id}/technical-review`, { key: bdb, body: review('poison'), headers: { 'accept-language': 'en' } });
       expect(refused.status).toBe(500);
       expect(refused.headers.get('content-type')).toContain('application/problem+json');
       const problem = (await refused.json()) as Json;
       expect(problem.code).toBe('persistence_failed');
       expect(problem.detail).toMatch(/nothing was applied/);
+      // The same refusal in the default language (zh-CN).
+      const inChinese = await system.request('POST', `/v1/projects/${id}/technical-review`, { key: bdb, body: review('poison') });
+      expect(((await inChinese.json()) as Json).detail).toMatch(/未作任何改动/);
       const view = (await (await system.request('GET', `/v1/projects/${id}`, { key: bdb })).json()) as Json;
       expect(view.stage).toBe('technical_review');
       expect(view.decisions.map((d: Json) => d.action)).toEqual(['application']);
