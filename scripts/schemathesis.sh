@@ -47,13 +47,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-started=$(date +%s)
-until grep -q 'is running' "$log" && curl -fsS "$api/readyz" >/dev/null 2>&1; do
-  kill -0 $pid 2>/dev/null || fail "npm start exited early"
-  [ $(( $(date +%s) - started )) -lt 600 ] || fail "not ready after 600 s"
-  sleep 1
-done
-echo "schemathesis: API ready at $api after $(( $(date +%s) - started )) s"
+# shellcheck source=scripts/wait-ready.sh
+. "$(dirname "$0")/wait-ready.sh"
+wait_ready "schemathesis: API at $api"
 
 call() {
   local out="$DATA_DIR/response.json" code

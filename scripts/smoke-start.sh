@@ -19,13 +19,9 @@ setsid npm start >"$log" 2>&1 &
 pid=$!
 trap 'kill -9 -- -$pid 2>/dev/null || true; pkill -9 -f "$DATA_DIR" 2>/dev/null || true' EXIT
 
-started=$(date +%s)
-until grep -q 'is running' "$log" && curl -fsS "$api/readyz" >/dev/null 2>&1; do
-  kill -0 $pid 2>/dev/null || fail "npm start exited early"
-  [ $(( $(date +%s) - started )) -lt 600 ] || fail "not ready after 600 s"
-  sleep 1
-done
-echo "smoke: ready after $(( $(date +%s) - started )) s"
+# shellcheck source=scripts/wait-ready.sh
+. "$(dirname "$0")/wait-ready.sh"
+wait_ready smoke
 
 admin=$(grep -o 'Admin key    [^ ]*' "$log" | awk '{print $3}')
 [ -n "$admin" ] || fail "no admin key printed"
