@@ -15,6 +15,7 @@ import { tsToMs } from '@temporalio/common';
 // CommonJS package: Node's ESM loader exposes it as a default export only.
 import proto from '@temporalio/proto';
 import type { CommandInputs, CommandName } from '../domain/commands.ts';
+import { STATUS_TITLES } from '../domain/texts.ts';
 import { initialStageOf, type Actor, type ProjectInput, type ProjectView } from '../domain/types.ts';
 import {
   applicationUpdate,
@@ -199,22 +200,12 @@ export function createProjectGateway(client: Client, taskQueue: string) {
 
 export type ProjectGateway = ReturnType<typeof createProjectGateway>;
 
-const TITLES: Record<number, string> = {
-  400: 'Validation failed',
-  500: 'Not stored',
-  503: 'Service unavailable',
-  403: 'Forbidden',
-  404: 'Not found',
-  409: 'Not allowed now',
-  422: 'Refused by the measures',
-};
-
 /** The core's refusal, carried by the update's ApplicationFailure, as the problem the API returns. */
 function rejectionToProblem(failure: ApplicationFailure): ApiError {
   const details = (failure.details?.[0] ?? {}) as Partial<RejectionDetails>;
   const { status: rawStatus, ...extra } = details;
   const { attempt: _attempt, ...shown } = extra;
-  const status = typeof rawStatus === 'number' && TITLES[rawStatus] ? rawStatus : 422;
+  const status = typeof rawStatus === 'number' && STATUS_TITLES[rawStatus] ? rawStatus : 422;
   const headers: Record<string, string> = status === 503 ? { 'Retry-After': '5' } : {};
-  return new ApiError(status as 422, failure.type ?? 'refused', TITLES[status]!, failure.message, shown, headers);
+  return new ApiError(status as 422, failure.type ?? 'refused', STATUS_TITLES[status]![1], failure.message, shown, headers);
 }

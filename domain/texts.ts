@@ -375,7 +375,7 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
 };
 
 /** Titles per HTTP status, for codes without their own title. */
-const STATUS_TITLES: Record<number, readonly [zh: string, en: string]> = {
+export const STATUS_TITLES: Record<number, readonly [zh: string, en: string]> = {
   400: ['请求不合法', 'Validation failed'],
   401: ['未认证', 'Unauthenticated'],
   403: ['无权操作', 'Forbidden'],
