@@ -3,7 +3,7 @@
  * the lifecycle command it becomes, the roles that may send it and the body schema. A handler only
  * validates the body, checks the role, sends the command to the project's workflow as a Temporal
  * Update (the Idempotency-Key is the update id) and returns the ProjectView. Whether the command is
- * allowed now — stage, department, money — is the lifecycle core's decision (workflows/core).
+ * allowed now — stage, department, money — is the lifecycle core's decision (domain/).
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';

@@ -1,5 +1,5 @@
 /**
- * The read endpoints (api/routes/reads.ts) through the real app, on the real Temporal dev server
+ * The read endpoints (api/routes/projects.ts list, history.ts, ledger.ts, inbox.ts, funds.ts, public.ts) through the real app, on the real Temporal dev server
  * with PGlite and PostgreSQL. Rows are inserted directly (see fixtures.ts for why).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
