@@ -332,3 +332,23 @@ describe('changes and joint acceptance on a real server', () => {
     expect(v.acceptance.technical?.decision).toBe('pass');
   });
 });
+
+describe('the workflow clock (ONE_WAKE_TIMER, workflows/wake.ts)', () => {
+  it('a command that leaves the next wake-up unchanged starts and cancels no timer; the deadline timer still fires (Art. 19 catalogue, Art. 15 filing)', async () => {
+    const id = await toConstruction();
+    const timerEvents = async () => {
+      const events = (await runsOf(lc, id)).flatMap((r) => r.history.events ?? []);
+      return { started: events.filter((e) => e.timerStartedEventAttributes).length, canceled: events.filter((e) => e.timerCanceledEventAttributes).length };
+    };
+    const before = await timerEvents();
+    // A catalogue (Art. 19) changes no deadline: the timer for the next one keeps running.
+    await lc.send(id, 'catalogEntries', { entries: [{ code: 'WAKE-1', name: 'Data', sharingType: 'unconditional', updateCycle: 'daily' }] }, actors.department);
+    const view = await lc.send(id, 'catalogEntries', { entries: [{ code: 'WAKE-2', name: 'More data', sharingType: 'conditional', updateCycle: 'weekly' }] }, actors.department);
+    expect(await timerEvents()).toEqual(before);
+    expect(before.started).toBeGreaterThan(0);
+    // …and fires at the earliest open deadline's due time.
+    const next = view.deadlines.filter((d) => d.status === 'open' && d.dueAt).sort((a, b) => Date.parse(a.dueAt!) - Date.parse(b.dueAt!))[0]!;
+    await skipPast(next.dueAt!);
+    await viewWhen(id, (v) => v.deadlines.find((d) => d.id === next.id)?.status !== 'open');
+  });
+});
