@@ -158,7 +158,7 @@ async function main() {
   const connection = await Connection.connect({ address: env.address });
   const client = new Client({ connection, dataConverter });
   const ADMIN = `bench-admin-${randomBytes(24).toString('hex')}`;
-  const app = createApp({ database, temporal: client, taskQueue: projectQueue, adminApiKey: ADMIN, log: createLogger('silent', 'bench') });
+  const app = createApp({ database, temporal: client, taskQueue: projectQueue, adminApiKey: ADMIN, log: createLogger(process.env.BENCH_LOG_LEVEL ?? 'error', 'bench') });
   const call = async (method: string, p: string, key: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await app.request(p, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const json = (await res.json()) as Record<string, any>;
