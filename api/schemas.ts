@@ -1,13 +1,16 @@
 /** Request and response schemas shared by the routes (shared/API.md). Unknown fields are rejected. */
 import { z } from '@hono/zod-openapi';
 import { calendarDate, documentRef, fen, optionalText, requiredText as text } from '../domain/text.ts';
+import { projectLeader } from '../domain/commands.ts';
 import {
   APPLICATION_KINDS,
   CHANGE_KINDS,
+  CONSULTED_ROLES,
   FUND_BUCKETS,
   FUND_TYPES,
   INCIDENT_SEVERITIES,
   MOVEMENT_KINDS,
+  PROCUREMENT_METHODS,
   PROJECT_KINDS,
   RECTIFICATION_REASONS,
   ROLES,
@@ -59,6 +62,8 @@ export const createProjectBody = z
       investmentEstimate: documentRef,
     }),
     classified: z.boolean(),
+    /** Art. 14 (measures): the 项目负责人, required for new applications. */
+    leader: projectLeader().openapi('ProjectLeader', { description: 'Art. 14 (measures): 项目负责人 — name, post (职务) and contact.' }),
   })
   .openapi('CreateProject');
 
@@ -75,6 +80,21 @@ const fundBalance = z.object({
 const nullableText = z.string().nullable();
 const by = { at: z.string(), by: z.string() };
 const durationSchema = z.object({ unit: z.enum(['workingDays', 'calendarDays']), amount: z.number().int() });
+
+// --- Art. 13-14, 17 (measures): leader, procurement, consultations in the ProjectView -------------
+
+const leaderView = z.object({ name: z.string(), post: z.string(), contact: z.string() });
+const procurementView = z.object({ method: z.enum(PROCUREMENT_METHODS), reason: z.string() });
+const consultedRole = z.enum(CONSULTED_ROLES);
+const changeRequestConsultationView = {
+  /** The related units asked for an opinion (empty on change requests from before Art. 17's consultation). */
+  consulted: z.array(consultedRole),
+  opinions: z.array(z.object({ role: consultedRole, opinion: z.string(), agrees: z.boolean().nullable(), ...by })),
+  /** Who must still answer before the BDB may decide. */
+  awaitingOpinions: z.array(consultedRole),
+};
+
+// -------------------------------------------------------------------------------------------------
 
 /**
  * shared/API.md "ProjectView", every field (domain/types.ts ProjectView; `satisfies` below keeps the
@@ -169,6 +189,7 @@ const projectViewShape = z.object({
       filedAt: nullableText,
       filedLate: z.boolean(),
       filingDeadlineId: z.string(),
+      procurement: procurementView.nullable(),
     }),
   ),
   progressReports: z.array(
@@ -188,6 +209,7 @@ const projectViewShape = z.object({
       decidedBy: nullableText,
       opinion: nullableText,
       fundedFen: amount,
+      ...changeRequestConsultationView,
     }),
   ),
   rectifications: z.array(
@@ -292,6 +314,8 @@ const projectViewShape = z.object({
     }),
   ),
   accountabilityReferrals: z.array(z.object({ id: z.string(), reference: z.string(), description: z.string(), recordedAt: z.string(), recordedBy: z.string() })),
+  leader: leaderView.nullable(),
+  leaderChanges: z.array(z.object({ before: leaderView.nullable(), after: leaderView, ...by })),
 });
 
 /** Compile-time: the schema describes exactly what the core's ProjectView holds. */

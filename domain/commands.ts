@@ -20,7 +20,7 @@ import {
   year,
 } from './text.ts';
 import { deadlineReschedulingBody } from './rescheduling.ts';
-import { CHANGE_KINDS, FUND_TYPES, INCIDENT_SEVERITIES, RECTIFICATION_REASONS, ROLES, SHARING_TYPES, type Role } from './types.ts';
+import { CHANGE_KINDS, FUND_TYPES, INCIDENT_SEVERITIES, PROCUREMENT_METHODS, PROCUREMENT_METHODS_NEEDING_REASON, RECTIFICATION_REASONS, ROLES, SHARING_TYPES, type Role } from './types.ts';
 
 /**
  * An object whose entries are built on first use, then kept. The workflow sandbox evaluates this
@@ -61,6 +61,31 @@ const applicationDocuments = () =>
     investmentEstimate: documentRef,
   });
 
+// --- Art. 13-14, 17 (measures): project leader, procurement method, consultations -----------------
+
+/** Art. 14 (measures): the 项目负责人 an application names and the department may change. */
+export const projectLeader = () => z.strictObject({ name: requiredText(100), post: requiredText(100), contact: requiredText(200) });
+
+/** Art. 13 (measures): how the contractor was procured; 单一来源 needs its reason. */
+export const procurement = () =>
+  z
+  .strictObject({ method: z.enum(PROCUREMENT_METHODS), reason: optionalText(2000) })
+  .refine((p) => !(PROCUREMENT_METHODS_NEEDING_REASON as readonly string[]).includes(p.method) || p.reason !== '', {
+    message: 'is required for single-source procurement (单一来源)',
+    path: ['reason'],
+  });
+
+/**
+ * Fields a command's schema keeps optional so that signals recorded before they existed replay, but
+ * that new input must carry: required in the HTTP body (api/routes/commands.ts) and, for projects
+ * started after the patch `measures-records` (state `measuresRecords`), by the core (Project.run).
+ */
+export const REQUIRED_FOR_NEW_INPUT = {
+  contract: ['procurement'], // Art. 13 (measures)
+} as const;
+
+// -------------------------------------------------------------------------------------------------
+
 /** Art. 7: the five items of the BDB's technical review. */
 export const TECHNICAL_REVIEW_ITEMS = ['resourceCatalog', 'dataSharing', 'intensiveConstruction', 'cloudDeployment', 'securityControllable'] as const;
 
@@ -89,6 +114,8 @@ export const COMMAND_BODIES = lazily({
     documentRef: documentRef.optional(),
     /** The filed document of the document store; the API then sets documentRef to its `sm3:<hex>`. */
     documentId: documentId.optional(),
+    /** Art. 13 (measures): required for new input (REQUIRED_FOR_NEW_INPUT). */
+    procurement: procurement().optional(),
   }),
   contractFiling: () => z.strictObject({ documentRef, documentId: documentId.optional() }),
   progressReport: () => z.strictObject({ period, spentFen: fen, progressPercent: z.number().min(0).max(100), summary: optionalText() }),
@@ -155,6 +182,10 @@ export const COMMAND_BODIES = lazily({
   acceptanceDelayReasonDecision: () => z.strictObject({ decision: z.enum(['accept', 'reject']), opinion: optionalText() }),
   /** Art. 22: a referral for accountability (追究责任) after a serious loss of funds, with its reference. */
   accountabilityReferral: () => z.strictObject({ reference: requiredText(200), description: requiredText() }),
+  /** Art. 14 (measures): the department names a new 项目负责人 (the change is audited before/after). */
+  leaderChange: () => projectLeader(),
+  /** Art. 17 (measures): a related unit's opinion on a change request (征求相关单位意见). */
+  changeRequestOpinion: () => z.strictObject({ opinion: requiredText(), agrees: z.boolean().optional() }),
   /** shared/DOMAIN.md "Working days": internal, sent by PUT /v1/calendar/:year (no command route). */
   deadlineRescheduling: deadlineReschedulingBody,
   /**
@@ -181,6 +212,7 @@ export const COMMAND_PATH_FIELDS = {
   rectificationResponse: { rid: entityId },
   rectificationReview: { rid: entityId },
   rectificationExtension: { rid: entityId },
+  changeRequestOpinion: { cid: entityId },
 } satisfies Partial<Record<CommandName, Record<string, z.ZodType>>>;
 
 type PathFields<K extends CommandName> = K extends keyof typeof COMMAND_PATH_FIELDS ? (typeof COMMAND_PATH_FIELDS)[K] : {};
@@ -240,6 +272,8 @@ export const COMMAND_ROLES = {
   acceptanceDelayReason: ['department'],
   acceptanceDelayReasonDecision: ['bdb'],
   accountabilityReferral: ['bdb'],
+  leaderChange: ['department'],
+  changeRequestOpinion: ['approval', 'finance'],
   deadlineRescheduling: ['admin'],
   allocationPublication: ['bdb'],
 } as const satisfies Record<CommandName, readonly Role[]>;
@@ -279,6 +313,8 @@ export const COMMAND_ACTIONS: Record<CommandName, string> = {
   acceptanceDelayReason: 'acceptance-delay-reason',
   acceptanceDelayReasonDecision: 'acceptance-delay-reason-decision',
   accountabilityReferral: 'accountability-referral',
+  leaderChange: 'leader-change',
+  changeRequestOpinion: 'change-request-opinion',
   deadlineRescheduling: 'deadline-rescheduling',
   allocationPublication: 'allocation-publication',
 };

@@ -104,6 +104,12 @@ export class ChangeContext {
     this.effects.push({ type: 'audit', eventId: this.nextEventId('audit'), action, actor, at, detail });
   }
 
+  /** Adds fields to the audit entry of the command being run (its first effect), e.g. before/after. */
+  auditCommandDetail(extra: Record<string, unknown>): void {
+    const entry = this.effects.find((e) => e.type === 'audit');
+    if (entry && entry.type === 'audit') Object.assign(entry.detail, extra);
+  }
+
   /**
    * A notification: a machine-readable `kind` and `params` (domain/texts.ts renders either language
    * later) and `detail`, the zh-CN text, for the outbox's readers. `basis: 'policy'` when a policy

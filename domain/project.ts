@@ -10,7 +10,7 @@
  * (`commit`) only once the effects are durable, so a refused command — or one whose effects the
  * database could not store — never changes the state ("durable before visible").
  */
-import { actorSchema, COMMAND_ACTIONS, COMMAND_NAMES, COMMAND_ROLES, COMMAND_SCHEMAS, type Command, type CommandName } from './commands.ts';
+import { actorSchema, COMMAND_ACTIONS, COMMAND_NAMES, COMMAND_ROLES, COMMAND_SCHEMAS, REQUIRED_FOR_NEW_INPUT, type Command, type CommandName } from './commands.ts';
 import { ChangeContext } from './context.ts';
 import { isInstant, isBefore, laterInstant, shanghaiDate } from './dates.ts';
 import { SYSTEM_ACTOR, type DeadlineEvent, type DeadlineStart, type Effect } from './effects.ts';
@@ -49,9 +49,12 @@ export function scheduleDeadline(change: Change, id: string, dates: { dueAt: str
 export class Project {
   private constructor(private current: ProjectState) {}
 
-  /** A new project: the BDB has the application (stage technical_review, Art. 7). */
-  static create(input: ProjectInput, measures: MeasuresReading = 'as-written'): Project {
-    return new Project(initialState(input, measures));
+  /**
+   * A new project: the BDB has the application (stage technical_review, Art. 7). `measuresRecords`:
+   * the Art. 13-14, 17 records are required (false only for runs recorded before them, replay).
+   */
+  static create(input: ProjectInput, measures: MeasuresReading = 'as-written', measuresRecords = true): Project {
+    return new Project(initialState(input, measures, measuresRecords));
   }
 
   /** A project from its state (continue-as-new). */
@@ -136,6 +139,15 @@ export class Project {
       throw new Rejection(400, 'validation_failed', `Invalid payload: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
     }
     const payload = parsed.data;
+    // Art. 13 (measures): fields new input must carry, for projects started after the patch
+    // `measures-records` (older runs replay their recorded signals without them).
+    if (draft.measuresRecords === 1) {
+      const missing = ((REQUIRED_FOR_NEW_INPUT as Partial<Record<CommandName, readonly string[]>>)[commandName] ?? []).filter((f) => (payload as Record<string, unknown>)[f] === undefined);
+      if (missing.length > 0) {
+        const errors = missing.map((path) => ({ path, message: 'is required' }));
+        throw new Rejection(400, 'validation_failed', `Invalid payload: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
+      }
+    }
     // Art. 24-25: one audit entry per accepted command, first.
     ctx.audit(COMMAND_ACTIONS[commandName], { payload: cloneState(payload) });
     (HANDLERS[commandName] as (ctx: ChangeContext, payload: unknown) => void)(ctx, payload);
@@ -247,7 +259,17 @@ export class Project {
     }
     ctx.audit(
       'application',
-      { title: i.title, kind: i.kind, department: i.department, jurisdiction: i.jurisdiction, year: i.year, annualPlanItem: i.annualPlanItem, estimate: i.estimate, policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version } },
+      {
+        title: i.title,
+        kind: i.kind,
+        department: i.department,
+        jurisdiction: i.jurisdiction,
+        year: i.year,
+        annualPlanItem: i.annualPlanItem,
+        estimate: i.estimate,
+        policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version },
+        ...(i.leader ? { leader: i.leader } : {}), // Art. 14 (measures): 项目负责人
+      },
       i.createdBy,
       i.createdAt,
     );

@@ -11,13 +11,15 @@ import { SYSTEM_ACTOR } from './effects.ts';
 import { Rejection } from './errors.ts';
 import { deadlineRescheduling } from './rescheduling.ts';
 import type { DeadlineRecord } from './state.ts';
-import { constructionAllocated, constructionLimit, latestEvaluation, omAllocatedForYear, openDeadline, openDeadlines, sharingNoncompliant, unfundedBudgetIncrease } from './view.ts';
+import { awaitingOpinions, constructionAllocated, constructionLimit, latestEvaluation, omAllocatedForYear, openDeadline, openDeadlines, sharingNoncompliant, unfundedBudgetIncrease } from './view.ts';
 import {
   CHANGE_KINDS,
   FUND_TYPES,
   INCIDENT_SEVERITIES,
   RECTIFICATION_REASONS,
   SHARING_TYPES,
+  type ChangeKind,
+  type ConsultedRole,
   type RectificationReason,
   type Stage,
   type TechnicalReviewChecklist,
@@ -301,6 +303,8 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       filedAt: filed ? ctx.now : null,
       filedLate: false,
       filingDeadlineId: d.id,
+      // Art. 13 (measures): the procurement method (required for new input, Project.run).
+      ...(payload.procurement ? { procurement: { method: payload.procurement.method, reason: payload.procurement.reason } } : {}),
     });
     if (filed) ctx.closeDeadline(d, 'met'); // filed together with the record
     if (ctx.asWritten && state.approvedOn && payload.signedOn < state.approvedOn) {
@@ -392,8 +396,13 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       decidedBy: null,
       opinion: null,
       fundedFen: 0,
+      ...(state.measuresRecords === 1 ? { consulted: consultedRoles(payload.kind, delta), opinions: [] } : {}),
     });
     ctx.notify('bdb', 'change-request', { changeRequestId: id, kind: payload.kind, description: payload.description });
+    // Art. 17 (measures): the BDB decides after consulting the related units (征求相关单位意见).
+    for (const role of state.changeRequests.at(-1)!.consulted ?? []) {
+      ctx.notify(role, 'change-request-consultation', { changeRequestId: id, kind: payload.kind, description: payload.description });
+    }
   },
 
   changeRequestDecision(ctx, payload) {
@@ -401,6 +410,11 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     const c = state.changeRequests.find((x) => x.id === payload.cid);
     if (!c) throw notFound(`change request ${payload.cid}`);
     if (c.status !== 'pending') throw ctx.invalidTransition(`Change request ${c.id} is already ${c.status}.`);
+    // Art. 17 (measures): not before every related unit consulted has given its opinion.
+    const missing = awaitingOpinions(c);
+    if (missing.length > 0) {
+      throw new Rejection(409, 'opinions_missing', `Art. 17: change request ${c.id} still awaits the opinion of ${missing.join(', ')}.`, { changeRequestId: c.id, missing });
+    }
     c.status = payload.decision === 'approve' ? 'approved' : 'rejected';
     c.decidedAt = ctx.now;
     c.decidedBy = ctx.actor.name;
@@ -724,6 +738,37 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.notify('department', 'accountability-referral', { referralId: id, reference: payload.reference });
   },
 
+  // --- Art. 14, 17 (measures): project leader, consultations -------------------------------------
+
+  leaderChange(ctx, payload) {
+    const state = ctx.state;
+    // Art. 14 (measures): the department answers for the project through its 项目负责人; a change is
+    // recorded with the leader before and after.
+    const before = state.leader ?? null;
+    const after = { name: payload.name, post: payload.post, contact: payload.contact };
+    state.leader = after;
+    (state.leaderChanges ??= []).push({ before, after, at: ctx.now, by: ctx.actor.name });
+    ctx.auditCommandDetail({ before, after });
+    ctx.notify('bdb', 'leader-change', { name: after.name, post: after.post });
+  },
+
+  changeRequestOpinion(ctx, payload) {
+    const c = ctx.state.changeRequests.find((x) => x.id === payload.cid);
+    if (!c) throw notFound(`change request ${payload.cid}`);
+    if (c.status !== 'pending') throw ctx.invalidTransition(`Change request ${c.id} is already ${c.status}.`);
+    // Art. 17 (measures): the units consulted are the approval bureau, and finance when money changes.
+    const role = ctx.actor.role as ConsultedRole;
+    if (!(c.consulted ?? []).includes(role)) {
+      throw refuse('opinion_not_requested', `Art. 17: change request ${c.id} does not ask the ${role} role for an opinion.`, { changeRequestId: c.id, role, consulted: c.consulted ?? [] });
+    }
+    if ((c.opinions ?? []).some((o) => o.role === role)) throw alreadyExists(`The ${role} opinion on change request ${c.id}`);
+    const agrees = payload.agrees ?? null;
+    (c.opinions ??= []).push({ role, opinion: payload.opinion, agrees, at: ctx.now, by: ctx.actor.name });
+    ctx.decision('change-request-opinion', agrees === null ? 'opinion' : agrees ? 'agree' : 'disagree', payload.opinion);
+    const remaining = awaitingOpinions(c);
+    ctx.notify('bdb', 'change-request-opinion', { changeRequestId: c.id, role, agrees, remaining: remaining.length });
+  },
+
   deadlineRescheduling, // shared/DOMAIN.md "Working days": domain/rescheduling.ts
 
   allocationPublication(ctx, payload) {
@@ -749,6 +794,14 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.notify('finance', 'publicity', { allocationId: a.id, fundType: a.fundType, amountFen: a.amountFen, planId: payload.planId });
   },
 };
+
+/**
+ * Art. 17 (measures): the related units a change request is discussed with before the BDB decides:
+ * the approval bureau always; finance as well when money changes (a budget change: budgetDeltaFen).
+ */
+export function consultedRoles(kind: ChangeKind, budgetDeltaFen: number | null): ConsultedRole[] {
+  return kind === 'budget' && budgetDeltaFen !== null && budgetDeltaFen !== 0 ? ['approval', 'finance'] : ['approval'];
+}
 
 /** Copies the named fields only (payloads from signals may carry extra ones). */
 function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {

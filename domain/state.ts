@@ -16,7 +16,9 @@ import {
   type FreezeReason,
   type FundBalance,
   type FundType,
+  type LeaderChangeRecord,
   type ObjectionRecord,
+  type ProjectLeader,
   type ProjectInput,
   type ProjectRecords,
   type Stage,
@@ -88,6 +90,15 @@ export interface ProjectState extends ProjectRecords {
   deadlines: DeadlineRecord[];
   allocations: AllocationRecord[];
   objections: ObjectionRecord[];
+  /**
+   * Art. 13-14, 17 (measures): `1` for projects started after the patch `measures-records` — new
+   * contracts need their procurement method, new change requests the opinions of the related units.
+   * Absent in projects started before (their recorded signals replay as they ran).
+   */
+  measuresRecords?: 1;
+  /** Art. 14 (measures): the current 项目负责人 (null: the application named none) and its changes. */
+  leader?: ProjectLeader | null;
+  leaderChanges?: LeaderChangeRecord[];
 }
 
 export const emptyBalance = (): FundBalance => ({
@@ -108,10 +119,12 @@ export const cloneState = <T>(value: T): T => JSON.parse(JSON.stringify(value)) 
 export function normalizeState(state: ProjectState): ProjectState {
   state.acceptanceDelayReasons ??= [];
   state.accountabilityReferrals ??= [];
+  state.leader ??= state.input.leader ?? null;
+  state.leaderChanges ??= [];
   return state;
 }
 
-export function initialState(input: ProjectInput, measures: MeasuresReading = 'as-written'): ProjectState {
+export function initialState(input: ProjectInput, measures: MeasuresReading = 'as-written', measuresRecords = true): ProjectState {
   const copy = cloneState(input);
   // Art. 21: an existing system enters operation on registration (no construction history).
   const existing = copy.kind === 'existing';
@@ -152,5 +165,8 @@ export function initialState(input: ProjectInput, measures: MeasuresReading = 'a
     acceptanceDelayReasons: [],
     accountabilityReferrals: [],
     decisions: [{ action: existing ? 'existing-system' : 'application', role: copy.createdBy.role, by: copy.createdBy.name, at: copy.createdAt }],
+    ...(measuresRecords ? { measuresRecords: 1 as const } : {}),
+    leader: copy.leader ? { ...copy.leader } : null,
+    leaderChanges: [],
   };
 }

@@ -108,6 +108,16 @@ const LABELS = {
     cloudDeployment: ['迁云上云', 'cloud deployment'],
     securityControllable: ['安全可控', 'security controllable'],
   },
+  // Art. 13 (measures): the procurement methods of domain/types.ts PROCUREMENT_METHODS.
+  procurementMethod: {
+    'open-tender': ['公开招标', 'open tender'],
+    'invited-tender': ['邀请招标', 'invited tender'],
+    'competitive-negotiation': ['竞争性谈判', 'competitive negotiation'],
+    'competitive-consultation': ['竞争性磋商', 'competitive consultation'],
+    'price-inquiry': ['询价', 'price inquiry'],
+    'single-source': ['单一来源', 'single source'],
+    'state-enterprise-self-build': ['市属企业自主建设', 'self-build by a city-owned enterprise'],
+  },
 } satisfies Record<string, Labels>;
 
 /** A label of an enum value (English code values stay as they are when unknown). */
@@ -304,6 +314,23 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
     zh: (p) => `问责移送 ${s(p.referralId)}（${s(p.reference)}）已记录（第二十二条）。`,
     en: (p) => `Accountability referral ${s(p.referralId)} (${s(p.reference)}) recorded (Art. 22).`,
   },
+  // Art. 14, 17 (measures)
+  'leader-change': {
+    zh: (p) => `项目负责人已变更为 ${s(p.name)}（${s(p.post)}）（第十四条）。`,
+    en: (p) => `Project leader changed to ${s(p.name)} (${s(p.post)}) (Art. 14).`,
+  },
+  'change-request-consultation': {
+    zh: (p) => `变更申请 ${s(p.changeRequestId)}（${label('changeKind', p.kind)}）征求意见：${s(p.description)}（第十七条）`,
+    en: (p) => `Your opinion is asked on change request ${s(p.changeRequestId)} (${s(p.kind)}): ${s(p.description)} (Art. 17)`,
+  },
+  'change-request-opinion': {
+    zh: (p) =>
+      `${label('role', p.role)}已对变更申请 ${s(p.changeRequestId)} 提出意见${p.agrees === true ? '（同意）' : p.agrees === false ? '（不同意）' : ''}` +
+      (Number(p.remaining) > 0 ? `，尚待 ${s(p.remaining)} 个单位答复。` : '，可以作出决定。'),
+    en: (p) =>
+      `The ${label('role', p.role, 'en')} opinion on change request ${s(p.changeRequestId)} is in${p.agrees === true ? ' (agrees)' : p.agrees === false ? ' (disagrees)' : ''}` +
+      (Number(p.remaining) > 0 ? `; ${s(p.remaining)} still to answer.` : '; the request can be decided.'),
+  },
   'contract-filing-reminder': { zh: (p) => `请向市大数据应用局备案合同 ${s(p.contractNo)}。`, en: (p) => `File contract ${s(p.contractNo)} with the BDB.` },
   'progress-report-reminder': { zh: (p) => `${formatPeriod(s(p.period))}进度报告即将到期。`, en: (p) => `Progress report ${s(p.period)} is due.` },
   'acceptance-delay-reminder': { zh: () => '初步验收即将到期。', en: () => 'Preliminary acceptance is due.' },
@@ -372,6 +399,8 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   classified_project: ['涉密项目不在管理范围内', 'Classified projects are out of scope'],
   not_in_annual_plan: ['不在年度计划内', 'Not in the annual plan'],
   exceeds_plan_ceiling: ['投资估算超过年度计划上限', 'Estimate above the annual plan ceiling'],
+  opinions_missing: ['相关单位意见尚未齐备', 'Opinions still missing'],
+  opinion_not_requested: ['未征求该单位意见', 'Opinion not requested'],
 };
 
 /** Titles per HTTP status, for codes without their own title. */
@@ -437,6 +466,9 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   security_verification_failed: () => '第二十条、第二十八条：验收通过须安全可控、密码应用评估通过并确定等级保护级别。',
   year_not_started: () => '该年度尚未开始。',
   year_not_operating: () => '项目在该年度未处于运行阶段。',
+  opinions_missing: (d) =>
+    `第十七条：变更申请 ${s(d.changeRequestId)} 尚待${(Array.isArray(d.missing) ? d.missing : []).map((r) => label('role', r)).join('、')}提出意见，意见齐备后方可决定。`,
+  opinion_not_requested: (d) => `第十七条：变更申请 ${s(d.changeRequestId)} 未征求${label('role', d.role)}的意见。`,
 };
 
 /** The codes whose zh-CN detail comes from a template (the rest fall back to the English message). */

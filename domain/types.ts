@@ -220,6 +220,8 @@ export interface ProjectInput {
   createdBy: Actor;
   /** Art. 21: an existing system (kind `existing`): the year it went live. */
   goLiveYear?: number;
+  /** Art. 14 (measures): the 项目负责人 the application names (absent in applications from before it was asked). */
+  leader?: ProjectLeader;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -395,6 +397,8 @@ export interface ContractRecord {
   filedAt: string | null;
   filedLate: boolean;
   filingDeadlineId: string;
+  /** Art. 13 (measures): how the contractor was procured (absent on contracts recorded before it was asked). */
+  procurement?: ProcurementRecord | null;
 }
 
 export interface ProgressReportRecord {
@@ -424,6 +428,9 @@ export interface ChangeRequestRecord {
   opinion: string | null;
   /** Art. 17: how much of an approved budget increase finance has allocated so far. */
   fundedFen: number;
+  /** Art. 17 (measures): the related units consulted before the BDB decides (absent on requests from before). */
+  consulted?: ConsultedRole[];
+  opinions?: ChangeRequestOpinionRecord[];
 }
 
 export const RECTIFICATION_REASONS = [
@@ -588,6 +595,75 @@ export interface ProjectRecords {
   accountabilityReferrals: AccountabilityReferralRecord[];
 }
 
+// ---------------------------------------------------------------------------------------------
+// Art. 13-14, 17 (measures): project leader, procurement method, consultation of the related units
+// ---------------------------------------------------------------------------------------------
+
+/** Art. 14 (measures): 项目负责人 — the person answerable for the project at the department. */
+export interface ProjectLeader {
+  name: string;
+  /** 职务 */
+  post: string;
+  /** 联系方式 (telephone or e-mail) */
+  contact: string;
+}
+
+/** Art. 14 (measures): a change of 项目负责人 by the department, before and after. */
+export interface LeaderChangeRecord {
+  before: ProjectLeader | null;
+  after: ProjectLeader;
+  at: string;
+  by: string;
+}
+
+/**
+ * Art. 13 (measures): the procurement methods (公开招标, 邀请招标, 竞争性谈判, 竞争性磋商, 询价, 单一来源,
+ * 市属企业自主建设); Chinese labels in domain/texts.ts (`procurementMethod`).
+ */
+export const PROCUREMENT_METHODS = [
+  'open-tender',
+  'invited-tender',
+  'competitive-negotiation',
+  'competitive-consultation',
+  'price-inquiry',
+  'single-source',
+  'state-enterprise-self-build',
+] as const;
+export type ProcurementMethod = (typeof PROCUREMENT_METHODS)[number];
+/** Art. 13 (measures): 单一来源 needs its reason. */
+export const PROCUREMENT_METHODS_NEEDING_REASON: readonly ProcurementMethod[] = ['single-source'];
+
+export interface ProcurementRecord {
+  method: ProcurementMethod;
+  /** Why this method (required for single-source); '' when none was given. */
+  reason: string;
+}
+
+/** Art. 17 (measures): the related units a change request is discussed with (征求相关单位意见). */
+export const CONSULTED_ROLES = ['approval', 'finance'] as const satisfies readonly Role[];
+export type ConsultedRole = (typeof CONSULTED_ROLES)[number];
+
+export interface ChangeRequestOpinionRecord {
+  role: ConsultedRole;
+  opinion: string;
+  /** Whether the unit agrees with the change; null when it gave no position. */
+  agrees: boolean | null;
+  at: string;
+  by: string;
+}
+
+/** A contract in the ProjectView: procurement null on contracts recorded before it was asked. */
+export interface ContractView extends ContractRecord {
+  procurement: ProcurementRecord | null;
+}
+
+/** A change request in the ProjectView: who is consulted, their opinions, and who must still answer. */
+export interface ChangeRequestView extends ChangeRequestRecord {
+  consulted: ConsultedRole[];
+  opinions: ChangeRequestOpinionRecord[];
+  awaitingOpinions: ConsultedRole[];
+}
+
 /** shared/API.md "ProjectView": the answer to GET /v1/projects/:id and to every command. */
 export interface ProjectView extends ProjectRecords {
   id: string;
@@ -609,6 +685,11 @@ export interface ProjectView extends ProjectRecords {
   funds: { suspended: boolean; construction: FundBalance; om: FundBalance };
   allocations: AllocationRecord[];
   publicityObjections: ObjectionRecord[];
+  /** Art. 14 (measures): the current 项目负责人 (null for applications from before it was asked) and its changes. */
+  leader: ProjectLeader | null;
+  leaderChanges: LeaderChangeRecord[];
+  contracts: ContractView[];
+  changeRequests: ChangeRequestView[];
 }
 
 /** The row the read-model activity upserts (db/schema.ts `projects`). */

@@ -9,6 +9,9 @@ import {
   DEADLINE_BASIS,
   TERMINAL_STAGES,
   policySwitches,
+  type ChangeRequestRecord,
+  type ChangeRequestView,
+  type ConsultedRole,
   type DeadlineKind,
   type DeadlineView,
   type PendingAction,
@@ -66,6 +69,21 @@ export const omAllocatedForYear = (state: ProjectState, year: number): number =>
     .filter((a) => a.fundType === 'om' && a.year === year && a.status !== 'cancelled')
     .reduce((sum, a) => sum + a.amountFen, 0);
 
+// --- Art. 14, 17 (measures): consultations and the leader in the view ------------------------------
+
+/** Art. 17 (measures): the consulted units that have not answered yet (none for requests from before). */
+export const awaitingOpinions = (c: ChangeRequestRecord): ConsultedRole[] =>
+  c.status === 'pending' ? (c.consulted ?? []).filter((r) => !(c.opinions ?? []).some((o) => o.role === r)) : [];
+
+const changeRequestView = (c: ChangeRequestRecord): ChangeRequestView => ({
+  ...c,
+  consulted: c.consulted ?? [],
+  opinions: c.opinions ?? [],
+  awaitingOpinions: awaitingOpinions(c),
+});
+
+// -------------------------------------------------------------------------------------------------
+
 export function pendingActions(state: ProjectState): PendingAction[] {
   if (TERMINAL_STAGES.has(state.stage)) return [];
   const today = shanghaiDate(state.lastNow);
@@ -122,7 +140,11 @@ export function pendingActions(state: ProjectState): PendingAction[] {
     if (d.startsOn <= today) add('department', 'progress-report', { ref: d.ref, deadline: d }); // Art. 16
   }
   for (const c of state.changeRequests) {
-    if (c.status === 'pending') add('bdb', 'change-request-decision', { ref: c.id }); // Art. 17
+    if (c.status !== 'pending') continue;
+    // Art. 17 (measures): the related units give their opinions first, then the BDB decides.
+    const awaiting = awaitingOpinions(c);
+    for (const role of awaiting) add(role, 'change-request-opinion', { ref: c.id });
+    if (awaiting.length === 0) add('bdb', 'change-request-decision', { ref: c.id }); // Art. 17
   }
   const asWritten = state.measures === 'as-written';
   for (const a of state.allocations) {
@@ -202,9 +224,9 @@ export function projectView(state: ProjectState): ProjectView {
     allocations: c.allocations,
     publicityObjections: c.objections,
     technicalReviews: c.technicalReviews,
-    contracts: c.contracts,
+    contracts: c.contracts.map((x) => ({ ...x, procurement: x.procurement ?? null })),
     progressReports: c.progressReports,
-    changeRequests: c.changeRequests,
+    changeRequests: c.changeRequests.map(changeRequestView),
     rectifications: c.rectifications,
     catalogEntries: c.catalogEntries,
     acceptance: c.acceptance,
@@ -218,6 +240,9 @@ export function projectView(state: ProjectState): ProjectView {
     decisions: c.decisions,
     acceptanceDelayReasons: c.acceptanceDelayReasons ?? [],
     accountabilityReferrals: c.accountabilityReferrals ?? [],
+    // Art. 14 (measures): the current 项目负责人 and the history of its changes.
+    leader: c.leader ?? c.input.leader ?? null,
+    leaderChanges: c.leaderChanges ?? [],
   };
 }
 

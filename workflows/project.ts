@@ -54,8 +54,17 @@ export const MEASURES_AS_WRITTEN = 'measures-as-written';
 /** Runs started after this patch keep one timer for the next wake-up (./wake.ts); before, a timer per loop pass. */
 export const ONE_WAKE_TIMER = 'one-wake-timer';
 
+/**
+ * Art. 13-14, 17 (measures): runs started after this patch require the records the measures ask for
+ * of new input (a contract's procurement method, the related units' opinions on a change request);
+ * runs recorded before replay their signals as they ran.
+ */
+export const MEASURES_RECORDS = 'measures-records';
+
 export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<ProjectView> {
-  const project = args.state ? Project.restore(args.state) : Project.create(args.input, patched(MEASURES_AS_WRITTEN) ? 'as-written' : 'legacy');
+  const project = args.state
+    ? Project.restore(args.state)
+    : Project.create(args.input, patched(MEASURES_AS_WRITTEN) ? 'as-written' : 'legacy', patched(MEASURES_RECORDS));
   const projectId = project.state.input.id;
   const jobs = new JobQueue();
   const { queue } = jobs;

@@ -9,7 +9,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Database } from '../../db/client.ts';
 import { documentRef } from '../../domain/text.ts';
-import { COMMAND_BODIES, COMMAND_PATH_FIELDS, COMMAND_ROLES, type CommandInputs, type CommandName, type InternalCommand } from '../../domain/commands.ts';
+import { COMMAND_BODIES, COMMAND_PATH_FIELDS, COMMAND_ROLES, REQUIRED_FOR_NEW_INPUT, type CommandInputs, type CommandName, type InternalCommand } from '../../domain/commands.ts';
 import { requireRole } from '../auth.ts';
 import type { ProjectGateway } from '../gateway.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';
@@ -33,7 +33,7 @@ export const FILED_DOCUMENT_FIELDS = {
 
 /** The HTTP body of a command: for a filing, the reference is optional when `documentId` names the document. */
 function httpBody(command: CommandName): z.ZodType {
-  const body = COMMAND_BODIES[command];
+  const body = requiredForNewInput(command);
   const field = (FILED_DOCUMENT_FIELDS as Partial<Record<CommandName, string>>)[command];
   if (!field || command === 'contract') return body;
   return (body as z.ZodObject)
@@ -42,6 +42,17 @@ function httpBody(command: CommandName): z.ZodType {
       message: `send documentId (an uploaded document) or ${field} (legacy free text), exactly one`,
       path: ['documentId'],
     });
+}
+
+/**
+ * A command's body as new input must send it: the fields the core keeps optional for replayed
+ * signals (REQUIRED_FOR_NEW_INPUT, e.g. a contract's procurement method, Art. 13) are required.
+ */
+function requiredForNewInput(command: CommandName): z.ZodObject {
+  const body = COMMAND_BODIES[command] as z.ZodObject;
+  const fields = (REQUIRED_FOR_NEW_INPUT as Partial<Record<CommandName, readonly string[]>>)[command] ?? [];
+  if (fields.length === 0) return body;
+  return body.extend(Object.fromEntries(fields.map((f) => [f, (body.shape[f] as z.ZodOptional<z.ZodType>).unwrap()])));
 }
 
 /** Path parameters of each command as OpenAPI path parameters (the schemas are domain/commands.ts's). */
@@ -122,6 +133,13 @@ export const COMMAND_ROUTES: CommandRoute[] = [
     summary: 'Accept or reject the stated acceptance-delay reason; accepted → no order for the delay (Art. 22)',
   },
   { command: 'accountabilityReferral', path: '/accountability-referrals', summary: 'Record an accountability referral 追究责任 for a serious loss of funds (Art. 22)' },
+  // Art. 14, 17 (measures)
+  { command: 'leaderChange', path: '/leader', summary: 'Name a new project leader 项目负责人; the change is audited before/after (Art. 14, measures)' },
+  {
+    command: 'changeRequestOpinion',
+    path: '/change-requests/{cid}/opinions',
+    summary: "A related unit's opinion on a change request: approval always, finance when the budget changes (Art. 17, measures)",
+  },
 ];
 
 const errors = {
@@ -129,8 +147,8 @@ const errors = {
   401: problem('No or unknown key'),
   403: problem("Wrong role, or another department's project"),
   404: problem('No such project (or contract, objection, change request, order)'),
-  409: problem('invalid_transition (with `stage` and `pendingActions`), funds_suspended, idempotency_in_progress'),
-  422: problem('A business refusal of the measures, document_unknown (a documentId not uploaded by your department), or idempotency_conflict'),
+  409: problem('invalid_transition (with `stage` and `pendingActions`), funds_suspended, opinions_missing (Art. 17: with `missing`, the roles that must still give their opinion), already_exists, idempotency_in_progress'),
+  422: problem('A business refusal of the measures (e.g. opinion_not_requested, Art. 17), document_unknown (a documentId not uploaded by your department), or idempotency_conflict'),
   503: problem('Temporal or the database cannot be reached; retry after Retry-After'),
 };
 

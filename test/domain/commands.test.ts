@@ -10,7 +10,7 @@ const API_COMMANDS = COMMAND_NAMES.filter((n) => !(INTERNAL_COMMANDS as readonly
 import { Rejection } from '../../domain/errors.ts';
 import { Project } from '../../domain/project.ts';
 import { DEADLINE_BASIS, DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, ROLES } from '../../domain/types.ts';
-import { actors, at, construction, expectFundIdentity, fullChecklist, Harness, makeInput, om, passTechnical } from './helpers.ts';
+import { actors, at, construction, expectFundIdentity, fullChecklist, Harness, makeInput, om, passTechnical, openTender } from './helpers.ts';
 
 const actorOf = (role: (typeof ROLES)[number]) =>
   role === 'department' ? actors.department : actors[role as 'bdb' | 'approval' | 'finance' | 'admin'];
@@ -80,7 +80,7 @@ describe('access (shared/DOMAIN.md "Actors")', () => {
   });
 
   it('COMMAND_ROLES gives every command of shared/API.md at least one role and never admin', () => {
-    expect(API_COMMANDS).toHaveLength(31);
+    expect(API_COMMANDS).toHaveLength(33) // 31 of shared/API.md + leaderChange (Art. 14) and changeRequestOpinion (Art. 17);
     // shared/DOMAIN.md "Working days": the one internal command, sent by the API for an admin's calendar change.
     // Art. 11: allocationPublication is sent by POST /v1/allocation-plans only.
     expect(INTERNAL_COMMANDS).toEqual(['deadlineRescheduling', 'allocationPublication']);
@@ -265,6 +265,7 @@ describe('budget (Art. 10-12, 17, 21)', () => {
     expect(h.refuse('budget', construction(1_000), actors.finance).code).toBe('no_approved_budget_change');
     h.run('changeRequest', { kind: 'budget', description: 'more servers', budgetDeltaFen: 5_000 }, actors.department);
     expect(h.refuse('budget', construction(1_000), actors.finance).code).toBe('no_approved_budget_change');
+    h.consult('cr-1');
     h.run('changeRequestDecision', { cid: 'cr-1', decision: 'approve', opinion: 'justified' }, actors.bdb);
     expect(h.project.pendingActions()).toContainEqual({ role: 'finance', action: 'budget', ref: 'budget-increase', overdue: false });
     const r = h.refuse('budget', construction(6_000), actors.finance);
@@ -341,7 +342,7 @@ describe('contracts (Art. 13-15)', () => {
   it('Art. 13-15: the first contract starts construction and a 5-working-day filing deadline from signedOn', () => {
     const h = new Harness().toContracting();
     h.advanceTo('2026-03-20');
-    const effects = h.run('contract', { contractNo: 'HT-1', contractor: 'Acme', amountFen: 1_000, signedOn: '2026-03-18' }, actors.department);
+    const effects = h.run('contract', { contractNo: 'HT-1', contractor: 'Acme', amountFen: 1_000, signedOn: '2026-03-18', procurement: openTender() }, actors.department);
     expect(h.stage).toBe('construction');
     const starts = h.effectsOf(effects, 'startDeadline').map((e) => e.deadline);
     expect(starts[0]).toEqual({ id: expect.any(String), kind: 'contract-filing', ref: 'HT-1', startsOn: '2026-03-18', rule: { unit: 'workingDays', amount: 5 }, reminder: { unit: 'workingDays', amount: 2 } });
@@ -360,23 +361,23 @@ describe('contracts (Art. 13-15)', () => {
 
   it('Art. 13: a second contract in construction keeps the stage; duplicate numbers are refused (409)', () => {
     const h = new Harness().toConstruction();
-    h.run('contract', { contractNo: 'HT-002', contractor: 'Supervisor Ltd', amountFen: 300, signedOn: '2026-03-20' }, actors.department);
+    h.run('contract', { contractNo: 'HT-002', contractor: 'Supervisor Ltd', amountFen: 300, signedOn: '2026-03-20', procurement: openTender() }, actors.department);
     expect(h.stage).toBe('construction');
-    const r = h.refuse('contract', { contractNo: 'HT-002', contractor: 'x', amountFen: 1, signedOn: '2026-03-20' }, actors.department);
+    const r = h.refuse('contract', { contractNo: 'HT-002', contractor: 'x', amountFen: 1, signedOn: '2026-03-20', procurement: openTender() }, actors.department);
     expect([r.status, r.code]).toEqual([409, 'already_exists']);
   });
 
   it('Art. 13: no contract before the budget is published (409), none signed in the future (422)', () => {
     const h = new Harness().toPublicity();
-    expect(h.refuse('contract', { contractNo: 'HT-1', contractor: 'x', amountFen: 1, signedOn: '2026-03-02' }, actors.department).code).toBe('invalid_transition');
+    expect(h.refuse('contract', { contractNo: 'HT-1', contractor: 'x', amountFen: 1, signedOn: '2026-03-02', procurement: openTender() }, actors.department).code).toBe('invalid_transition');
     const c = new Harness().toContracting();
-    expect(c.refuse('contract', { contractNo: 'HT-1', contractor: 'x', amountFen: 1, signedOn: '2027-01-01' }, actors.department).code).toBe('signed_in_future');
-    expect(c.refuse('contract', { contractNo: 'HT-1', contractor: 'x', amountFen: 1, signedOn: '2026-02-30' }, actors.department).code).toBe('validation_failed');
+    expect(c.refuse('contract', { contractNo: 'HT-1', contractor: 'x', amountFen: 1, signedOn: '2027-01-01', procurement: openTender() }, actors.department).code).toBe('signed_in_future');
+    expect(c.refuse('contract', { contractNo: 'HT-1', contractor: 'x', amountFen: 1, signedOn: '2026-02-30', procurement: openTender() }, actors.department).code).toBe('validation_failed');
   });
 
   it('Art. 15: contractFiling meets the deadline; unknown contract 404; filed twice 409', () => {
     const h = new Harness().toConstruction();
-    h.run('contract', { contractNo: 'HT-002', contractor: 'x', amountFen: 1, signedOn: '2026-03-20' }, actors.department);
+    h.run('contract', { contractNo: 'HT-002', contractor: 'x', amountFen: 1, signedOn: '2026-03-20', procurement: openTender() }, actors.department);
     expect(h.refuse('contractFiling', { contractNo: 'HT-404', documentRef: 'd' }, actors.department).status).toBe(404);
     h.run('contractFiling', { contractNo: 'HT-002', documentRef: 'sha256:ht2' }, actors.department);
     expect(h.deadline('contract-filing', 'HT-002').status).toBe('met');
@@ -436,6 +437,9 @@ describe('change requests (Art. 17)', () => {
   it('Art. 17: a change request is assessed by the BDB', () => {
     const h = new Harness().toConstruction();
     h.run('changeRequest', { kind: 'contractor', description: 'replace vendor' }, actors.department);
+    // Art. 17 (measures): the approval bureau's opinion first, then the BDB's decision.
+    expect(h.project.pendingActions()).toContainEqual({ role: 'approval', action: 'change-request-opinion', ref: 'cr-1', overdue: false });
+    h.consult('cr-1');
     expect(h.project.pendingActions()).toContainEqual({ role: 'bdb', action: 'change-request-decision', ref: 'cr-1', overdue: false });
     h.run('changeRequestDecision', { cid: 'cr-1', decision: 'reject', opinion: 'no reason given' }, actors.bdb);
     expect(h.project.view().changeRequests[0]).toMatchObject({ id: 'cr-1', status: 'rejected', opinion: 'no reason given' });
@@ -457,6 +461,7 @@ describe('change requests (Art. 17)', () => {
     const h = new Harness().toConstruction();
     const old = h.deadline('acceptance-delay');
     h.run('changeRequest', { kind: 'schedule', description: 'vendor delay', newPlannedCompletionDate: '2027-12-31' }, actors.department);
+    h.consult('cr-1');
     const effects = h.run('changeRequestDecision', { cid: 'cr-1', decision: 'approve', opinion: 'ok' }, actors.bdb);
     expect(h.project.view().plannedCompletionDate).toBe('2027-12-31');
     expect(h.state.deadlines.find((d) => d.id === old.id)!.status).toBe('cancelled');
@@ -467,6 +472,7 @@ describe('change requests (Art. 17)', () => {
     const h = new Harness().toConstruction();
     expect(h.refuse('changeRequestDecision', { cid: 'cr-9', decision: 'approve', opinion: '' }, actors.bdb).status).toBe(404);
     h.run('changeRequest', { kind: 'scope', description: 'x' }, actors.department);
+    h.consult('cr-1');
     h.run('changeRequestDecision', { cid: 'cr-1', decision: 'approve', opinion: '' }, actors.bdb);
     expect(h.refuse('changeRequestDecision', { cid: 'cr-1', decision: 'reject', opinion: '' }, actors.bdb).code).toBe('invalid_transition');
   });

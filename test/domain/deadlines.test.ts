@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../domain/effects.ts';
 import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, type PolicySwitches } from '../../domain/types.ts';
-import { actors, at, construction, expectFundIdentity, Harness, om } from './helpers.ts';
+import { actors, at, construction, expectFundIdentity, Harness, om, openTender } from './helpers.ts';
 
 /** The city policy with some switches on. */
 const withSwitches = (on: Partial<PolicySwitches>) => ({ policy: { ...DEFAULT_CITY_POLICY, switches: { ...DEFAULT_POLICY_SWITCHES, ...on } } });
@@ -69,6 +69,7 @@ describe('publicity (Art. 11)', () => {
   it('Art. 17, 11 (legacy reading): an upheld objection against a budget-increase allocation makes the increase fundable again', () => {
     const h = new Harness({}, 'legacy').toConstruction();
     h.run('changeRequest', { kind: 'budget', description: 'more', budgetDeltaFen: 5_000 }, actors.department);
+    h.consult('cr-1');
     h.run('changeRequestDecision', { cid: 'cr-1', decision: 'approve', opinion: '' }, actors.bdb);
     h.run('budget', construction(5_000), actors.finance);
     h.run('publicityObjection', { summary: 'x' }, actors.bdb);
@@ -83,7 +84,7 @@ describe('publicity (Art. 11)', () => {
 describe('contract filing (Art. 15)', () => {
   it('Art. 15: a reminder 2 working days before (policy), then violation + BDB notified; no automatic order by default', () => {
     const h = new Harness().toConstruction();
-    h.run('contract', { contractNo: 'HT-002', contractor: 'Hardware Co', amountFen: 1, signedOn: '2026-03-20' }, actors.department);
+    h.run('contract', { contractNo: 'HT-002', contractor: 'Hardware Co', amountFen: 1, signedOn: '2026-03-20', procurement: openTender() }, actors.department);
     const d = h.deadline('contract-filing', 'HT-002');
     const reminder = h.project.fire(d.id, 'remind', d.remindAt!);
     expect(h.effectsOf(reminder, 'notify')).toEqual([expect.objectContaining({ kind: 'contract-filing-reminder', basis: 'policy' })]);
@@ -101,7 +102,7 @@ describe('contract filing (Art. 15)', () => {
 
   it('Art. 15: with policy switch lateFilingRectification: violation + automatic late-filing rectification (basis policy)', () => {
     const h = new Harness(withSwitches({ lateFilingRectification: true })).toConstruction();
-    h.run('contract', { contractNo: 'HT-002', contractor: 'Hardware Co', amountFen: 1, signedOn: '2026-03-20' }, actors.department);
+    h.run('contract', { contractNo: 'HT-002', contractor: 'Hardware Co', amountFen: 1, signedOn: '2026-03-20', procurement: openTender() }, actors.department);
     const d = h.deadline('contract-filing', 'HT-002');
     expect([d.startsOn, d.dueAt, d.remindAt]).toEqual(['2026-03-20', '2026-03-27T15:59:59.999Z', '2026-03-25T01:00:00.000Z']);
     expect(h.project.deadlineEvents()[0]).toMatchObject({ deadlineId: d.id, event: 'remind' });
@@ -278,6 +279,7 @@ describe('completion report (Art. 21)', () => {
     h.run('completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval);
     h.run('technicalAcceptance', { decision: 'fail', opinion: 'redo', securityControllable: true, mlpsLevel: 3, cryptoAssessmentPassed: true }, actors.bdb);
     h.run('changeRequest', { kind: 'budget', description: 'more servers', budgetDeltaFen: 1_000_000 }, actors.department);
+    h.consult('cr-1');
     h.run('changeRequestDecision', { cid: 'cr-1', decision: 'approve', opinion: 'ok' }, actors.bdb);
     const d = h.deadline('completion-report');
     h.project.fire(d.id, 'due', d.dueAt!);
@@ -564,7 +566,7 @@ describe('fire() robustness', () => {
 
   it('fireDue() fires everything up to now in order', () => {
     const h = new Harness().toConstruction();
-    h.run('contract', { contractNo: 'HT-2', contractor: 'x', amountFen: 1, signedOn: '2026-03-20' }, actors.department);
+    h.run('contract', { contractNo: 'HT-2', contractor: 'x', amountFen: 1, signedOn: '2026-03-20', procurement: openTender() }, actors.department);
     const effects = h.project.fireDue(at('2026-04-20'));
     for (const e of effects) if (e.type === 'startDeadline') h.project.setDeadlineDates(e.deadline.id, { dueAt: at('2099-01-01') });
     const kinds = effects.filter((e) => e.type === 'audit').map((e) => (e.type === 'audit' ? e.action : ''));

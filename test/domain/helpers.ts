@@ -42,6 +42,7 @@ export function makeInput(overrides: Partial<ProjectInput> = {}): ProjectInput {
     policy: JSON.parse(JSON.stringify(DEFAULT_CITY_POLICY)),
     createdAt: at('2026-03-02'),
     createdBy: actors.department,
+    leader: { name: '张伟', post: '信息科科长', contact: '0356-2020001' },
     ...overrides,
   };
 }
@@ -92,9 +93,13 @@ export class Harness {
   now: string;
   readonly log: Effect[] = [];
 
-  /** `measures`: 'legacy' runs the rules as they ran before the measures-as-written patch. */
-  constructor(overrides: Partial<ProjectInput> = {}, measures: MeasuresReading = 'as-written') {
-    this.project = Project.create(makeInput(overrides), measures);
+  /**
+   * `measures`: 'legacy' runs the rules as they ran before the measures-as-written patch;
+   * `measuresRecords` false: as runs recorded before the Art. 13-14, 17 records (patch measures-records;
+   * legacy runs all predate it).
+   */
+  constructor(overrides: Partial<ProjectInput> = {}, measures: MeasuresReading = 'as-written', measuresRecords = measures === 'as-written') {
+    this.project = Project.create(makeInput(overrides), measures, measuresRecords);
     this.now = this.project.state.input.createdAt;
   }
 
@@ -161,6 +166,13 @@ export class Harness {
     return effects.filter((e): e is Extract<Effect, { type: T }> => e.type === type);
   }
 
+  /** Art. 17 (measures): every related unit the change request asks gives its opinion (agreeing). */
+  consult(cid?: string): this {
+    const c = cid ? this.state.changeRequests.find((x) => x.id === cid)! : this.state.changeRequests.at(-1)!;
+    for (const role of c.consulted ?? []) this.run('changeRequestOpinion', { cid: c.id, opinion: `${role}: agreed`, agrees: true }, actors[role]);
+    return this;
+  }
+
   /** Art. 22: order → response → rejected: disbursement suspended; returns the order's id. */
   suspend(): string {
     this.run('rectificationOrder', { reason: 'other', description: 'rectify' }, actors.bdb);
@@ -209,7 +221,7 @@ export class Harness {
   toConstruction(): this {
     this.toContracting();
     this.advanceTo('2026-03-20');
-    this.run('contract', { contractNo: 'HT-001', contractor: 'Acme', amountFen: 50_000_000, signedOn: '2026-03-19', documentRef: 'sha256:ht1' }, actors.department);
+    this.run('contract', { contractNo: 'HT-001', contractor: 'Acme', amountFen: 50_000_000, signedOn: '2026-03-19', documentRef: 'sha256:ht1', procurement: openTender() }, actors.department);
     expect(this.stage).toBe('construction');
     return this;
   }
@@ -243,6 +255,9 @@ function startOf(h: Harness, kind: DeadlineKind): DeadlineStart {
   const d = h.deadline(kind);
   return { id: d.id, kind: d.kind, startsOn: d.startsOn, rule: d.rule, reminder: d.reminder };
 }
+
+/** Art. 13 (measures): a contract procured by open tender (公开招标). */
+export const openTender = () => ({ method: 'open-tender' as const, reason: '' });
 
 export const fullChecklist = () => ({
   resourceCatalog: true,

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Project } from '../../domain/project.ts';
 import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, policySwitches, type Policy, type PolicySwitches } from '../../domain/types.ts';
-import { actors, at, construction, Harness, makeInput, om, passTechnical } from './helpers.ts';
+import { actors, at, construction, Harness, makeInput, om, passTechnical, openTender } from './helpers.ts';
 
 const withSwitches = (on: Partial<PolicySwitches>) => ({ policy: { ...DEFAULT_CITY_POLICY, switches: { ...DEFAULT_POLICY_SWITCHES, ...on } } });
 
@@ -58,7 +58,7 @@ describe('Art. 9: 不得未批先建', () => {
     const h = new Harness().toContracting();
     expect(h.state.approvedOn).toBe('2026-03-02');
     h.advanceTo('2026-03-20');
-    const effects = h.run('contract', { contractNo: 'HT-EARLY', contractor: 'Acme', amountFen: 1_000, signedOn: '2026-02-27', documentRef: 'sha256:e' }, actors.department);
+    const effects = h.run('contract', { contractNo: 'HT-EARLY', contractor: 'Acme', amountFen: 1_000, signedOn: '2026-02-27', documentRef: 'sha256:e', procurement: openTender() }, actors.department);
     expect(h.stage).toBe('construction');
     expect(h.project.view().contracts.map((c) => c.contractNo)).toEqual(['HT-EARLY']);
     expect(h.project.view().violations).toEqual([
@@ -67,14 +67,14 @@ describe('Art. 9: 不得未批先建', () => {
     expect(h.effectsOf(effects, 'notify').filter((n) => n.kind === 'unapproved-construction').map((n) => n.recipient.role)).toEqual(['bdb', 'approval']);
     expect(h.project.view().rectifications).toEqual([]);
     // Signed on or after the approval date: no violation.
-    h.run('contract', { contractNo: 'HT-OK', contractor: 'Acme', amountFen: 1_000, signedOn: '2026-03-02', documentRef: 'sha256:f' }, actors.department);
+    h.run('contract', { contractNo: 'HT-OK', contractor: 'Acme', amountFen: 1_000, signedOn: '2026-03-02', documentRef: 'sha256:f', procurement: openTender() }, actors.department);
     expect(h.project.view().violations).toHaveLength(1);
   });
 
   it('Art. 9: with policy switch unapprovedConstructionRectification the order is automatic (reviewed by the BDB)', () => {
     const h = new Harness(withSwitches({ unapprovedConstructionRectification: true })).toContracting();
     h.advanceTo('2026-03-20');
-    h.run('contract', { contractNo: 'HT-EARLY', contractor: 'Acme', amountFen: 1_000, signedOn: '2026-02-27', documentRef: 'sha256:e' }, actors.department);
+    h.run('contract', { contractNo: 'HT-EARLY', contractor: 'Acme', amountFen: 1_000, signedOn: '2026-02-27', documentRef: 'sha256:e', procurement: openTender() }, actors.department);
     expect(h.project.view().rectifications[0]).toMatchObject({ reason: 'unapproved-construction', automatic: true, issuedByRole: 'bdb' });
   });
 });

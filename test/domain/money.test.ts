@@ -155,6 +155,7 @@ describe('the construction limit (Art. 8, 10, 17)', () => {
     h.run('changeRequest', { kind: 'budget', description: 'more servers', budgetDeltaFen: 30_000_000 }, actors.department);
     // Pending or rejected changes do not count.
     expect(h.refuse('budget', construction(25_000_000), actors.finance).code).toBe('exceeds_approved_estimate');
+    h.consult('cr-1');
     h.run('changeRequestDecision', { cid: 'cr-1', decision: 'approve', opinion: 'justified' }, actors.bdb);
     expect(h.project.pendingActions()).toContainEqual({ role: 'finance', action: 'budget', ref: 'budget-increase', overdue: false });
     h.run('budget', construction(45_000_000), actors.finance);
@@ -164,6 +165,7 @@ describe('the construction limit (Art. 8, 10, 17)', () => {
     expect(h.project.pendingActions().some((p) => p.ref === 'budget-increase')).toBe(false);
     // A decrease: the budget goes down by 20_000_000.
     h.run('changeRequest', { kind: 'budget', description: 'cheaper licences', budgetDeltaFen: -20_000_000 }, actors.department);
+    h.consult('cr-2');
     h.run('changeRequestDecision', { cid: 'cr-2', decision: 'approve', opinion: 'fine' }, actors.bdb);
     expect(h.project.view().changeRequests[1]).toMatchObject({ budgetDeltaFen: -20_000_000, status: 'approved' });
     const lowered = h.refuse('budget', construction(1), actors.finance);

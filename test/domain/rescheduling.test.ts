@@ -4,7 +4,7 @@
  * The core side: the internal command `deadlineRescheduling` (domain/rescheduling.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { actors, at, Harness } from './helpers.ts';
+import { actors, at, Harness, openTender } from './helpers.ts';
 
 const cause = { year: 2026, source: 'notice' as const, reference: '国办发明电〔2026〕7号' };
 
@@ -72,7 +72,7 @@ describe('deadlineRescheduling (shared/DOMAIN.md "Working days")', () => {
 
   it('Art. 15: a reminder moved after now is sent again at its new instant', () => {
     const h = new Harness().toContracting();
-    h.run('contract', { contractNo: 'C-1', contractor: 'Acme', amountFen: 10_000_000, signedOn: h.now.slice(0, 10) }, actors.department);
+    h.run('contract', { contractNo: 'C-1', contractor: 'Acme', amountFen: 10_000_000, signedOn: h.now.slice(0, 10), procurement: openTender() }, actors.department);
     const d = h.deadline('contract-filing', 'C-1');
     h.advanceTo(d.remindAt!);
     expect(h.state.deadlines.find((x) => x.id === d.id)!.reminded).toBe(true);
