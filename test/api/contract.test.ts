@@ -57,7 +57,7 @@ const COMMAND_BODIES: Record<string, unknown> = {
   budget: { fundType: 'construction', year: 2026, amountFen: 100, cityShareFen: 100, countyShareFen: 0 },
   publicityObjection: { summary: 's' },
   publicityObjectionResolution: { upheld: false, note: 'n' },
-  contract: { contractNo: 'HT-9', contractor: 'c', amountFen: 1, signedOn: '2026-01-05' },
+  contract: { contractNo: 'HT-9', contractor: 'c', amountFen: 1, signedOn: '2026-01-05', procurement: { method: 'open-tender' } },
   contractFiling: { documentRef: 'sha256:x' },
   progressReport: { period: '2026Q1', spentFen: 0, progressPercent: 1, summary: 's' },
   disbursement: { fundType: 'construction', amountFen: 1, note: 'n' },
@@ -82,6 +82,8 @@ const COMMAND_BODIES: Record<string, unknown> = {
   acceptanceDelayReason: { reason: 'r' },
   acceptanceDelayReasonDecision: { decision: 'accept', opinion: 'o' },
   accountabilityReferral: { reference: 'REF-1', description: 'd' },
+  leaderChange: { name: '李娜', post: '副局长', contact: '0356-2020002' },
+  changeRequestOpinion: { opinion: 'o', agrees: true },
 };
 
 const OTHER_BODIES: Record<string, unknown> = {

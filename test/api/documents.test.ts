@@ -188,7 +188,7 @@ it('Art. 15, 21: a contract and the completion report filed by documentId carry 
   const contractBytes = pdf('contract HT-2026-02');
   const contract = await uploaded(dept, contractBytes, 'application/pdf', '建设合同.pdf');
   const foreign = await uploaded(otherDept, pdf('education'), 'application/pdf', 'edu.pdf');
-  const body = { contractNo: 'HT-2026-02', contractor: '晋城软件', amountFen: 80_000_00, signedOn };
+  const body = { contractNo: 'HT-2026-02', contractor: '晋城软件', amountFen: 80_000_00, signedOn, procurement: { method: 'open-tender' } };
   // Unknown, or another department's document: refused before the command is sent.
   expect((await call('POST', `/v1/projects/${id}/contracts`, dept, { ...body, documentId: 'doc_000000000000000000000000' }, 422)).code).toBe('document_unknown');
   expect((await call('POST', `/v1/projects/${id}/contracts`, dept, { ...body, documentId: foreign.id }, 422)).code).toBe('document_unknown');

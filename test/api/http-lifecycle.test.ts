@@ -62,7 +62,7 @@ it('Art. 6-23: a project lives from application to operation through the HTTP AP
   expect(contracting.funds.construction.availableFen).toBe(1_000_000_00);
 
   const signedOn = new Date(await env.currentTimeMs()).toISOString().slice(0, 10);
-  expect((await call('POST', `/v1/projects/${id}/contracts`, dept, { contractNo: 'HT-2026-01', contractor: 'Jincheng Soft', amountFen: 80_000_00, signedOn, documentRef: 'sha256:contract' })).stage).toBe('construction');
+  expect((await call('POST', `/v1/projects/${id}/contracts`, dept, { contractNo: 'HT-2026-01', contractor: 'Jincheng Soft', amountFen: 80_000_00, signedOn, documentRef: 'sha256:contract', procurement: { method: 'open-tender' } })).stage).toBe('construction');
   await call('POST', `/v1/projects/${id}/disbursements`, finance, { fundType: 'construction', amountFen: 40_000_000, note: 'first instalment' });
   await call('POST', `/v1/projects/${id}/catalog-entries`, dept, { entries: [{ code: 'HLT-001', name: 'Outpatient records', sharingType: 'conditional', updateCycle: 'daily' }] });
   expect((await call('POST', `/v1/projects/${id}/preliminary-acceptance`, dept, { reportRef: 'sha256:pre', completedOn: signedOn })).stage).toBe('joint_acceptance');

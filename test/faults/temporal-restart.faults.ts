@@ -143,7 +143,7 @@ describe('Temporal dev server restarted', () => {
     expect(firedTimers).toEqual(ids.map(() => 1));
     // And the projects take new commands.
     const signedOn = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-    const contracted = await send(ids[0]!, 'contract', { contractNo: 'HT-R', contractor: 'Acme', amountFen: 5_000_000, signedOn, documentRef: 'sha256:r' }, actors.department);
+    const contracted = await send(ids[0]!, 'contract', { contractNo: 'HT-R', contractor: 'Acme', amountFen: 5_000_000, signedOn, documentRef: 'sha256:r', procurement: { method: 'open-tender', reason: '' } }, actors.department);
     expect(contracted.stage).toBe('construction');
     record(
       'Temporal dev server down (SQLite kept) across 3 projects\' publicity deadlines',

@@ -121,7 +121,7 @@ describe('worker killed mid-booking', () => {
       return v.stage === 'contracting' ? v : undefined;
     }, 90_000);
     expect(contracting.funds.construction).toMatchObject({ allocatedFen: 80_000_000, heldFen: 0, availableFen: 80_000_000 });
-    await send(id, 'contract', { contractNo: 'HT-1', contractor: 'Acme', amountFen: 50_000_000, signedOn: shanghaiToday(), documentRef: 'sha256:ht1' }, actors.department);
+    await send(id, 'contract', { contractNo: 'HT-1', contractor: 'Acme', amountFen: 50_000_000, signedOn: shanghaiToday(), documentRef: 'sha256:ht1', procurement: { method: 'open-tender', reason: '' } }, actors.department);
 
     await killDuring(id, 'a disbursement', () => send(id, 'disbursement', { fundType: 'construction', amountFen: 5_000_000, note: 'advance' }, actors.finance), 'disburse');
     let view = await handle.query(viewQuery);

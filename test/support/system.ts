@@ -136,6 +136,8 @@ export const sampleApplication = (overrides: Record<string, unknown> = {}) => ({
     investmentEstimate: 'sha256:3d4e5f',
   },
   classified: false,
+  // Art. 14 (measures): the 项目负责人
+  leader: { name: '张伟', post: '信息科科长', contact: '0356-2020001' },
   ...overrides,
 });
 

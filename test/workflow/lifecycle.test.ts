@@ -8,7 +8,7 @@ import { verifyAuditChain } from '../../activities/audit.ts';
 import { projects } from '../../db/schema.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
 import type { ProjectView } from '../../domain/types.ts';
-import { actors, construction, fullChecklist, om, passTechnical } from '../domain/helpers.ts';
+import { actors, construction, fullChecklist, om, openTender, passTechnical } from '../domain/helpers.ts';
 import { eventually } from '../support/system.ts';
 import { runsOf, saveGoldenHistory, startLifecycle, type Lifecycle } from './support.ts';
 
@@ -59,7 +59,7 @@ async function toConstruction(amountFen = 80_000_000) {
   await skipPast(openDeadline(view, 'publicity').dueAt);
   await viewWhen(id, (v) => v.stage === 'contracting');
   const signedOn = await today();
-  await lc.send(id, 'contract', { contractNo: 'HT-001', contractor: 'Acme', amountFen: 50_000_000, signedOn, documentRef: 'sha256:ht1' }, actors.department);
+  await lc.send(id, 'contract', { contractNo: 'HT-001', contractor: 'Acme', amountFen: 50_000_000, signedOn, documentRef: 'sha256:ht1', procurement: openTender() }, actors.department);
   return id;
 }
 
@@ -114,7 +114,7 @@ describe('the whole life on a real server', () => {
     expect(contracting.deadlines.find((d) => d.kind === 'publicity')?.status).toBe('met');
 
     const signedOn = await today();
-    let v = await lc.send(id, 'contract', { contractNo: 'HT-001', contractor: 'Acme', amountFen: 50_000_000, signedOn, documentRef: 'sha256:ht1' }, actors.department);
+    let v = await lc.send(id, 'contract', { contractNo: 'HT-001', contractor: 'Acme', amountFen: 50_000_000, signedOn, documentRef: 'sha256:ht1', procurement: openTender() }, actors.department);
     expect(v.stage).toBe('construction');
     v = await lc.send(id, 'disbursement', { fundType: 'construction', amountFen: 30_000_000, note: 'first instalment' }, actors.finance);
     expect(v.funds.construction).toMatchObject({ availableFen: 50_000_000, disbursedFen: 30_000_000 });
@@ -183,7 +183,7 @@ describe('deadlines with their consequences', () => {
   it('Art. 15: a contract not filed within 5 working days → reminder (policy), violation + BDB notified (measures), no automatic order by default; filing late still counts', async () => {
     const id = await toConstruction();
     const signedOn = await today();
-    let v = await lc.send(id, 'contract', { contractNo: 'HT-002', contractor: 'Supervisor Co', amountFen: 1_000_000, signedOn }, actors.department);
+    let v = await lc.send(id, 'contract', { contractNo: 'HT-002', contractor: 'Supervisor Co', amountFen: 1_000_000, signedOn, procurement: openTender() }, actors.department);
     const filing = v.deadlines.find((d) => d.kind === 'contract-filing' && d.ref === 'HT-002' && d.status === 'open');
     expect(filing).toBeDefined();
 
@@ -300,7 +300,7 @@ describe('signals', () => {
 });
 
 describe('changes and joint acceptance on a real server', () => {
-  it('Art. 17: change requests of each kind are decided by the BDB; an approved budget increase allows a further allocation', async () => {
+  it('Art. 17: change requests of each kind are decided by the BDB after the related units\' opinions (measures); an approved budget increase allows a further allocation', async () => {
     const id = await toConstruction();
     const later = '2027-12-31';
     await lc.send(id, 'changeRequest', { kind: 'scope', description: 'add a module' }, actors.department);
@@ -310,6 +310,15 @@ describe('changes and joint acceptance on a real server', () => {
     expect(v.changeRequests.map((c) => [c.kind, c.status])).toEqual([
       ['scope', 'pending'], ['budget', 'pending'], ['schedule', 'pending'], ['contractor', 'pending'],
     ]);
+    // Art. 17 (measures): the related units' opinions first — approval always, finance for the budget change.
+    expect(v.changeRequests.map((c) => c.consulted)).toEqual([['approval'], ['approval', 'finance'], ['approval'], ['approval']]);
+    await expect(lc.send(id, 'changeRequestDecision', { cid: v.changeRequests[1]!.id, decision: 'approve', opinion: 'too early' }, actors.bdb)).rejects.toMatchObject({
+      cause: { type: 'opinions_missing', details: [expect.objectContaining({ status: 409, missing: ['approval', 'finance'] })] },
+    });
+    for (const c of v.changeRequests) {
+      for (const role of c.consulted) v = await lc.send(id, 'changeRequestOpinion', { cid: c.id, opinion: `${role} agrees`, agrees: true }, actors[role]);
+    }
+    expect(v.changeRequests.every((c) => c.awaitingOpinions.length === 0)).toBe(true);
     await lc.send(id, 'changeRequestDecision', { cid: v.changeRequests[0]!.id, decision: 'approve', opinion: 'ok' }, actors.bdb);
     await lc.send(id, 'changeRequestDecision', { cid: v.changeRequests[1]!.id, decision: 'approve', opinion: 'justified' }, actors.bdb);
     await lc.send(id, 'changeRequestDecision', { cid: v.changeRequests[2]!.id, decision: 'approve', opinion: 'ok' }, actors.bdb);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { shanghaiDate } from '../../domain/dates.ts';
 import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, type Policy, type ProjectView } from '../../domain/types.ts';
-import { actors, construction, fullChecklist, om, passTechnical } from '../domain/helpers.ts';
+import { actors, construction, fullChecklist, om, openTender, passTechnical } from '../domain/helpers.ts';
 import { eventually } from '../support/system.ts';
 import { runsOf, saveGoldenHistory, startLifecycle, type Lifecycle } from './support.ts';
 
@@ -48,7 +48,7 @@ async function toConstruction(id: string) {
   const v = await toPublicity(id);
   await skipPast(open(v, 'publicity')!.dueAt);
   await viewWhen(id, (x) => x.stage === 'contracting');
-  return lc.send(id, 'contract', { contractNo: 'HT-1', contractor: 'Acme', amountFen: 10_000_000, signedOn: await today(), documentRef: 'sha256:c' }, actors.department);
+  return lc.send(id, 'contract', { contractNo: 'HT-1', contractor: 'Acme', amountFen: 10_000_000, signedOn: await today(), documentRef: 'sha256:c', procurement: openTender() }, actors.department);
 }
 async function toOperating(id: string) {
   await toConstruction(id);
