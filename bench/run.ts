@@ -83,6 +83,7 @@ const application = (i: number) => ({
   title: `基准项目 bench ${i}`, summary: '', kind: 'new', jurisdiction: 'city', year: 2026, annualPlanItem: '2026-BENCH-01',
   estimate: { totalFen: 1_000_000, cityShareFen: 1_000_000, countyShareFen: 0 }, plannedCompletionDate: '2027-06-30',
   documents: { proposal: 'a', feasibilityStudy: 'b', preliminaryDesign: 'c', investmentEstimate: 'd' }, classified: false,
+  leader: { name: '基准', post: 'bench', contact: '0356-0000000' }, // Art. 14 (measures)
 });
 
 /** Durations of each activity as the worker runs it, for the latency breakdown. */
@@ -388,7 +389,7 @@ async function main() {
       const b = await lc.send(id, 'allocationPublication', { planId: 'AP2026-BENCH00001', allocationId: 'alloc-1' }, actors.bdb);
       await lc.sleep(Date.parse(b.deadlines.find((d) => d.kind === 'publicity')!.dueAt) - (await now()) + 3_600_000);
       for (let i = 0; i < 50 && (await lc.view(id)).stage !== 'contracting'; i++) await new Promise((r) => setTimeout(r, 100));
-      await lc.send(id, 'contract', { contractNo: 'HT-1', contractor: 'c', amountFen: 1, signedOn: await today(), documentRef: 'sha256:c' }, actors.department);
+      await lc.send(id, 'contract', { contractNo: 'HT-1', contractor: 'c', amountFen: 1, signedOn: await today(), documentRef: 'sha256:c', procurement: { method: 'open-tender', reason: '' } }, actors.department);
       await lc.send(id, 'catalogEntries', { entries: [{ code: 'C', name: 'n', sharingType: 'conditional', updateCycle: 'daily' }] }, actors.department);
       await lc.send(id, 'preliminaryAcceptance', { reportRef: 'r', completedOn: await today() }, actors.department);
       await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);

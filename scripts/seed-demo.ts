@@ -132,6 +132,8 @@ async function main() {
         plannedCompletionDate: `${year + 1}-06-30`,
         documents: { proposal: `sha256:${tag}-p`, feasibilityStudy: `sha256:${tag}-f`, preliminaryDesign: `sha256:${tag}-d`, investmentEstimate: `sha256:${tag}-e` },
         classified: false,
+        // Art. 14 (measures): the 项目负责人
+        leader: { name: `负责人 ${i + 1}`, post: '信息科科长', contact: `0356-20200${String(i + 1).padStart(2, '0')}` },
       },
       `${tag}-create`,
     );

@@ -44,7 +44,8 @@ call PUT /v1/annual-plans/2026 "$bdb" '{"items":[{"code":"2026-SMOKE","title":"S
 id=$(call POST /v1/projects "$key" '{"title":"Smoke test project","summary":"","kind":"new","jurisdiction":"city","year":2026,
   "annualPlanItem":"2026-SMOKE","estimate":{"totalFen":100000,"cityShareFen":100000,"countyShareFen":0},
   "plannedCompletionDate":"2027-06-30","documents":{"proposal":"sha256:a","feasibilityStudy":"sha256:b",
-  "preliminaryDesign":"sha256:c","investmentEstimate":"sha256:d"},"classified":false}' | field id)
+  "preliminaryDesign":"sha256:c","investmentEstimate":"sha256:d"},"classified":false,
+  "leader":{"name":"Smoke","post":"Tester","contact":"0356-0000000"}}' | field id)
 call GET "/v1/projects/$id" "$key" >/dev/null
 # A command round trip: a Temporal Update through the API (Art. 7 technical review).
 stage=$(call POST "/v1/projects/$id/technical-review" "$bdb" '{"decision":"pass","opinion":"smoke","checklist":{"resourceCatalog":true,

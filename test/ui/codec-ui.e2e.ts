@@ -71,6 +71,7 @@ describe('the Temporal UI shows administrators decrypted payloads', () => {
       title: TITLE, summary: '', kind: 'new', jurisdiction: 'city', year: 2026, annualPlanItem: '2026-UI',
       estimate: { totalFen: 100_000, cityShareFen: 100_000, countyShareFen: 0 }, plannedCompletionDate: '2027-06-30',
       documents: { proposal: 'sha256:a', feasibilityStudy: 'sha256:b', preliminaryDesign: 'sha256:c', investmentEstimate: 'sha256:d' }, classified: false,
+      leader: { name: 'UI', post: 'check', contact: '0356-0000000' },
     })) as { id: string };
     const workflowPage = `${ui}/namespaces/default/workflows/project-${id}`;
 
