@@ -37,6 +37,9 @@ it('Art. 6-23: a project lives from application to operation through the HTTP AP
   const created = await call('POST', '/v1/projects', dept, sampleApplication(), 201);
   const id = created.id as string;
   expect(created.stage).toBe('technical_review');
+  // Art. 14 (measures): the department names a new 项目负责人; the change is kept with before and after.
+  const led = await call('POST', `/v1/projects/${id}/leader`, dept, { name: '李娜', post: '副主任', contact: '0356-2020002' });
+  expect([led.leader.name, led.leaderChanges.length]).toEqual(['李娜', 1]);
   const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
   expect((await call('POST', `/v1/projects/${id}/technical-review`, bdb, { decision: 'pass', opinion: 'complete', checklist })).stage).toBe('establishment_review');
   expect((await call('POST', `/v1/projects/${id}/establishment`, approval, { decision: 'approve', approvalNo: 'JSP-2026-009', opinion: 'approved' })).stage).toBe('budgeting');
@@ -64,6 +67,12 @@ it('Art. 6-23: a project lives from application to operation through the HTTP AP
   const signedOn = new Date(await env.currentTimeMs()).toISOString().slice(0, 10);
   expect((await call('POST', `/v1/projects/${id}/contracts`, dept, { contractNo: 'HT-2026-01', contractor: 'Jincheng Soft', amountFen: 80_000_00, signedOn, documentRef: 'sha256:contract', procurement: { method: 'open-tender' } })).stage).toBe('construction');
   await call('POST', `/v1/projects/${id}/disbursements`, finance, { fundType: 'construction', amountFen: 40_000_000, note: 'first instalment' });
+  // Art. 17 (measures): the BDB decides a budget change after the approval bureau's and finance's opinions.
+  expect((await call('POST', `/v1/projects/${id}/change-requests`, dept, { kind: 'budget', description: '追加存储设备', budgetDeltaFen: 5_000_000 })).changeRequests[0].awaitingOpinions).toEqual(['approval', 'finance']);
+  expect((await call('POST', `/v1/projects/${id}/change-requests/cr-1/decision`, bdb, { decision: 'approve' }, 409)).missing).toEqual(['approval', 'finance']);
+  await call('POST', `/v1/projects/${id}/change-requests/cr-1/opinions`, approval, { opinion: '符合立项批复', agrees: true });
+  await call('POST', `/v1/projects/${id}/change-requests/cr-1/opinions`, finance, { opinion: '资金可以安排', agrees: true });
+  expect((await call('POST', `/v1/projects/${id}/change-requests/cr-1/decision`, bdb, { decision: 'approve', opinion: '同意' })).changeRequests[0].status).toBe('approved');
   await call('POST', `/v1/projects/${id}/catalog-entries`, dept, { entries: [{ code: 'HLT-001', name: 'Outpatient records', sharingType: 'conditional', updateCycle: 'daily' }] });
   expect((await call('POST', `/v1/projects/${id}/preliminary-acceptance`, dept, { reportRef: 'sha256:pre', completedOn: signedOn })).stage).toBe('joint_acceptance');
   await call('POST', `/v1/projects/${id}/technical-acceptance`, bdb, { decision: 'pass', opinion: 'secure', securityControllable: true, mlpsLevel: 3, cryptoAssessmentPassed: true });
