@@ -20,7 +20,7 @@ import {
   year,
 } from './text.ts';
 import { deadlineReschedulingBody } from './rescheduling.ts';
-import { CHANGE_KINDS, FUND_TYPES, INCIDENT_SEVERITIES, PROCUREMENT_METHODS, PROCUREMENT_METHODS_NEEDING_REASON, RECTIFICATION_REASONS, ROLES, SHARING_TYPES, type Role } from './types.ts';
+import { CHANGE_KINDS, FUND_TYPES, INCIDENT_SEVERITIES, PROCUREMENT_METHODS_NEEDING_REASON, PROCUREMENT_METHODS_REASON_OPTIONAL, RECTIFICATION_REASONS, ROLES, SHARING_TYPES, type Role } from './types.ts';
 
 /**
  * An object whose entries are built on first use, then kept. The workflow sandbox evaluates this
@@ -66,14 +66,15 @@ const applicationDocuments = () =>
 /** Art. 14 (measures): the 项目负责人 an application names and the department may change. */
 export const projectLeader = () => z.strictObject({ name: requiredText(100), post: requiredText(100), contact: requiredText(200) });
 
-/** Art. 13 (measures): how the contractor was procured; 单一来源 needs its reason. */
+/**
+ * Art. 13 (measures): how the contractor was procured; 单一来源 needs its reason. Two closed shapes
+ * told apart by `method`, so the OpenAPI document states the rule (oneOf) instead of prose.
+ */
 export const procurement = () =>
-  z
-  .strictObject({ method: z.enum(PROCUREMENT_METHODS), reason: optionalText(2000) })
-  .refine((p) => !(PROCUREMENT_METHODS_NEEDING_REASON as readonly string[]).includes(p.method) || p.reason !== '', {
-    message: 'is required for single-source procurement (单一来源)',
-    path: ['reason'],
-  });
+  z.discriminatedUnion('method', [
+    z.strictObject({ method: z.enum(PROCUREMENT_METHODS_NEEDING_REASON), reason: requiredText(2000) }),
+    z.strictObject({ method: z.enum(PROCUREMENT_METHODS_REASON_OPTIONAL), reason: optionalText(2000) }),
+  ]);
 
 /**
  * Fields a command's schema keeps optional so that signals recorded before they existed replay, but

@@ -630,8 +630,11 @@ export const PROCUREMENT_METHODS = [
   'state-enterprise-self-build',
 ] as const;
 export type ProcurementMethod = (typeof PROCUREMENT_METHODS)[number];
-/** Art. 13 (measures): 单一来源 needs its reason. */
-export const PROCUREMENT_METHODS_NEEDING_REASON: readonly ProcurementMethod[] = ['single-source'];
+/** Art. 13 (measures): 单一来源 needs its reason; the other methods may give one. */
+export const PROCUREMENT_METHODS_NEEDING_REASON = ['single-source'] as const satisfies readonly ProcurementMethod[];
+export const PROCUREMENT_METHODS_REASON_OPTIONAL = PROCUREMENT_METHODS.filter(
+  (m): m is Exclude<ProcurementMethod, (typeof PROCUREMENT_METHODS_NEEDING_REASON)[number]> => !(PROCUREMENT_METHODS_NEEDING_REASON as readonly string[]).includes(m),
+) as [Exclude<ProcurementMethod, (typeof PROCUREMENT_METHODS_NEEDING_REASON)[number]>, ...Exclude<ProcurementMethod, (typeof PROCUREMENT_METHODS_NEEDING_REASON)[number]>[]];
 
 export interface ProcurementRecord {
   method: ProcurementMethod;

@@ -153,6 +153,12 @@ describe('Art. 13 and 17 (measures) over HTTP', () => {
     const contract = doc.paths['/v1/projects/{id}/contracts'].post.requestBody.content['application/json'].schema;
     expect(contract.required).toContain('procurement');
     expect(JSON.stringify(contract.properties.procurement)).toContain('state-enterprise-self-build');
+    // 单一来源 needs its reason: stated in the schema (oneOf of two closed shapes), not in prose.
+    const branches = contract.properties.procurement.oneOf as Json[];
+    expect(branches.map((b) => [b.properties.method.enum, [...b.required].sort()])).toEqual([
+      [['single-source'], ['method', 'reason']],
+      [['open-tender', 'invited-tender', 'competitive-negotiation', 'competitive-consultation', 'price-inquiry', 'state-enterprise-self-build'], ['method']],
+    ]);
     expect(doc.paths['/v1/projects/{id}/leader'].post.description).toContain('Roles: department');
     const opinions = doc.paths['/v1/projects/{id}/change-requests/{cid}/opinions'].post;
     expect(opinions.description).toContain('Roles: approval, finance');

@@ -90,7 +90,7 @@ describe('Art. 13 (measures): procurement method of a contract', () => {
     const base = { contractNo: 'HT-002', contractor: 'Sole Vendor', amountFen: 1_000, signedOn: '2026-03-20' };
     const r = h.refuse('contract', { ...base, procurement: { method: 'single-source', reason: '' } }, actors.department);
     expect([r.status, r.code]).toEqual([400, 'validation_failed']);
-    expect(r.details.errors).toContainEqual({ path: 'procurement.reason', message: 'is required for single-source procurement (单一来源)' });
+    expect(r.details.errors).toContainEqual(expect.objectContaining({ path: 'procurement.reason', message: expect.stringContaining('must not be blank') }));
     h.run('contract', { ...base, procurement: { method: 'single-source', reason: '只有原厂能够升级该专有系统' } }, actors.department);
     expect(h.project.view().contracts[1]!.procurement).toEqual({ method: 'single-source', reason: '只有原厂能够升级该专有系统' });
   });
