@@ -299,6 +299,24 @@ describe('signals', () => {
   });
 });
 
+describe('the records of Art. 13-14 (measures) on a real server', () => {
+  it('Art. 13, 14: a run started after the patch measures-records refuses a contract without its procurement method (Update 400; a signal is recorded as rejected); the leader change is audited before/after', async () => {
+    const id = await toConstruction();
+    const signedOn = await today();
+    const bare = { contractNo: 'HT-NOPROC', contractor: 'Acme', amountFen: 1_000, signedOn };
+    await expect(lc.send(id, 'contract', bare, actors.department)).rejects.toMatchObject({ cause: { type: 'validation_failed', message: expect.stringContaining('procurement is required') } });
+    await lc.signal(id, 'contract', bare, actors.department);
+    const rejected = await eventually(async () => (await lc.audit(id)).find((e) => e.action === 'contract-rejected'));
+    expect(JSON.stringify(rejected.detail)).toContain('procurement is required');
+    expect((await lc.view(id)).contracts.map((c) => c.contractNo)).toEqual(['HT-001']);
+
+    const v = await lc.send(id, 'leaderChange', { name: '李娜', post: '副主任', contact: '0356-2020002' }, actors.department);
+    expect(v.leaderChanges.map((c) => [c.before?.name, c.after.name])).toEqual([['张伟', '李娜']]);
+    const audited = (await lc.audit(id)).find((e) => e.action === 'leader-change')!;
+    expect(audited.detail).toMatchObject({ before: { name: '张伟' }, after: { name: '李娜' } });
+  });
+});
+
 describe('changes and joint acceptance on a real server', () => {
   it('Art. 17: change requests of each kind are decided by the BDB after the related units\' opinions (measures); an approved budget increase allows a further allocation', async () => {
     const id = await toConstruction();
