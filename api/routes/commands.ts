@@ -29,6 +29,8 @@ export const FILED_DOCUMENT_FIELDS = {
   contractFiling: 'documentRef',
   preliminaryAcceptance: 'reportRef',
   completionReport: 'reportRef',
+  riskAssessment: 'documentRef', // Art. 28 (issue 15)
+  emergencyPlan: 'documentRef', // Art. 29 (issue 15)
 } as const satisfies Partial<Record<CommandName, string>>;
 
 /** The HTTP body of a command: for a filing, the reference is optional when `documentId` names the document. */
@@ -122,6 +124,17 @@ export const COMMAND_ROUTES: CommandRoute[] = [
     summary: 'Accept or reject the stated acceptance-delay reason; accepted → no order for the delay (Art. 22)',
   },
   { command: 'accountabilityReferral', path: '/accountability-referrals', summary: 'Record an accountability referral 追究责任 for a serious loss of funds (Art. 22)' },
+  // shared/API.md "Additions" (issue 15)
+  {
+    command: 'riskAssessment',
+    path: '/risk-assessments',
+    summary: 'Record the joint risk assessment of the department and the BDB; required before technical acceptance (Art. 28)',
+  },
+  {
+    command: 'emergencyPlan',
+    path: '/emergency-plans',
+    summary: 'Record the emergency plan made with the contractor; required before the project enters operation, so before the completion report (Art. 29)',
+  },
 ];
 
 const errors = {
