@@ -460,7 +460,6 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   contractor_unknown: (d) => `第二十九条：应急预案须与项目建设单位共同制定；${s(d.contractor)} 不是本项目合同上的建设单位（${s(d.contractors)}）。`,
   reported_before_occurred: () => '第二十九条：报告时间 reportedAt 不能早于事件发生时间 occurredAt。',
   date_in_future: (d) => `日期 ${s(d.field)} 不能晚于今天。`,
-  cloud_platform_evaluation_exists: (d) => `第二十三条：${s(d.year)}年度市政务云平台评估已记录。`,
 };
 
 /** The codes whose zh-CN detail comes from a template (the rest fall back to the English message). */
