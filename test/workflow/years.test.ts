@@ -8,7 +8,7 @@ import { shanghaiDate } from '../../domain/dates.ts';
 import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, type Policy, type ProjectView } from '../../domain/types.ts';
 import { actors, construction, fullChecklist, om, passTechnical } from '../domain/helpers.ts';
 import { eventually } from '../support/system.ts';
-import { runsOf, saveGoldenHistory, startLifecycle, type Lifecycle } from './support.ts';
+import { recordRiskAndEmergency, runsOf, saveGoldenHistory, startLifecycle, type Lifecycle } from './support.ts';
 
 let lc: Lifecycle;
 beforeAll(async () => {
@@ -53,6 +53,7 @@ async function toConstruction(id: string) {
 async function toOperating(id: string) {
   await toConstruction(id);
   await lc.send(id, 'catalogEntries', { entries: [{ code: 'C-1', name: 'Data', sharingType: 'unconditional', updateCycle: 'daily' }] }, actors.department);
+  await recordRiskAndEmergency(lc, id, await today()); // Art. 28-29 (issue 15)
   await lc.send(id, 'preliminaryAcceptance', { reportRef: 'sha256:p', completedOn: await today() }, actors.department);
   await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);
   await lc.send(id, 'completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval);
