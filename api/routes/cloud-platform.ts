@@ -34,7 +34,7 @@ import { resolveDocument } from './documents.ts';
 export const cloudPlatformEvaluationBody = z
   .strictObject({
     year,
-    score: score.openapi({ description: 'Overall score 0-100' }),
+    score, // 0-100
     result: requiredText(200).openapi({ description: 'The result in words (e.g. 良好)' }),
     opinion: optionalText(),
     documentId: documentId.optional().openapi({ description: 'The evaluation report, uploaded with POST /v1/documents (the record keeps its SM3)' }),
