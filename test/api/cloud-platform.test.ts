@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifyAuditChain } from '../../activities/audit.ts';
-import { CLOUD_PLATFORM_SUBJECT } from '../../db/queries/evaluations.ts';
+import { CLOUD_PLATFORM_SUBJECT, priorEvaluationsOf } from '../../db/queries/evaluations.ts';
+import { evaluationFixture, insertProject } from './fixtures.ts';
 import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/system.ts';
 
 type Json = Record<string, any>;
@@ -73,5 +74,29 @@ describe('city cloud platform evaluations (Art. 23, measures)', () => {
     const unknown = await call('POST', '/v1/cloud-platform/evaluations', keys.bdb, { year: 2023, score: 80, result: '合格', documentId: 'doc_000000000000000000000000' }, 422);
     expect(unknown.code).toBe('document_unknown');
     expect((await call('GET', '/v1/cloud-platform/evaluations', keys.bdb)).items.map((e: Json) => e.year)).toEqual([2025]);
+  });
+});
+
+describe('prior evaluations from the read model (Art. 23, measures)', () => {
+  it("Art. 23: an application is shown its department's evaluations of other projects from two years before its application year on, newest first; other departments' and its own are not", async () => {
+    const db = system.database.db;
+    await insertProject(db, { id: 'JC2024-PRIOR0001', title: 'Old hospital system', department: 'prior-dept', stage: 'operating', evaluations: [evaluationFixture(2023), evaluationFixture(2024), evaluationFixture(2025, '2026-02-01T02:00:00.000Z', false)] });
+    await insertProject(db, { id: 'JC2025-PRIOR0002', title: 'Clinic booking', department: 'prior-dept', stage: 'operating', evaluations: [evaluationFixture(2025, '2026-03-01T02:00:00.000Z')] });
+    await insertProject(db, { id: 'JC2025-PRIOR0003', title: 'Other bureau', department: 'other-dept', stage: 'operating', evaluations: [evaluationFixture(2025)] });
+    await insertProject(db, { id: 'JC2026-PRIOR0004', title: 'The new application', department: 'prior-dept', evaluations: [evaluationFixture(2025)] });
+    const prior = await priorEvaluationsOf(db, { id: 'JC2026-PRIOR0004', department: 'prior-dept', applicationYear: 2026 });
+    expect(prior.map((p) => [p.projectId, p.year, p.date])).toEqual([
+      ['JC2025-PRIOR0002', 2025, '2026-03-01T02:00:00.000Z'],
+      ['JC2024-PRIOR0001', 2025, '2026-02-01T02:00:00.000Z'],
+      ['JC2024-PRIOR0001', 2024, '2025-01-15T02:00:00.000Z'],
+    ]);
+    expect(prior[1]).toEqual({
+      projectId: 'JC2024-PRIOR0001',
+      title: 'Old hospital system',
+      year: 2025,
+      result: { fundUseScore: 80, outputScore: 81, effectScore: 82, satisfactionScore: 83, sharingCompliant: false, summary: 'evaluation 2025' },
+      date: '2026-02-01T02:00:00.000Z',
+    });
+    expect(await priorEvaluationsOf(db, { id: 'JC2026-PRIOR0005', department: 'nobody', applicationYear: 2026 })).toEqual([]);
   });
 });
