@@ -978,7 +978,8 @@ function emergencyPlan(ctx: ChangeContext, payload: CommandPayloads['emergencyPl
   ctx.requireStage(...RISK_AND_EMERGENCY_STAGES);
   if (payload.adoptedOn > ctx.today) throw refuse('date_in_future', 'Art. 29: adoptedOn lies in the future.', { field: 'adoptedOn' });
   const contractors = [...new Set(state.contracts.map((c) => c.contractor))];
-  // An existing system (Art. 21) has no contracts here: its contractor is taken as named.
+  // Without a contract on record (an existing system, Art. 21; or contracting before the first
+  // contract) the contractor is taken as named.
   if (contractors.length > 0 && !contractors.includes(payload.contractor)) {
     throw refuse('contractor_unknown', `Art. 29: the emergency plan is made with the project's contractor (项目建设单位); ${payload.contractor} is on no contract of this project (${contractors.join(', ')}).`, {
       contractor: payload.contractor,

@@ -166,8 +166,10 @@ export function pendingActions(state: ProjectState): PendingAction[] {
     }
     const reportDue = state.stage === 'completion_filing' || openDeadline(state, 'completion-report') !== undefined;
     if (reportDue && (state.emergencyPlans ?? []).length === 0) add('department', 'emergency-plan'); // Art. 29: before operation
+    // Art. 29 (policy): a drill is pending once reminded, and after a missed period until one is held.
     const drill = openDeadline(state, 'security-drill');
-    if (drill?.reminded) add('department', 'security-drill', { deadline: drill }); // Art. 29 (policy): reminded
+    const previous = state.deadlines.filter((d) => d.kind === 'security-drill' && d.status !== 'open').at(-1);
+    if (drill && (drill.reminded || previous?.status === 'missed')) add('department', 'security-drill', { deadline: drill });
   }
   if (state.stage !== 'completion_filing') {
     // Art. 21 as written: the report is due from the completion acceptance, whatever the technical one.

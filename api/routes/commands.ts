@@ -114,7 +114,11 @@ export const COMMAND_ROUTES: CommandRoute[] = [
   { command: 'completionReport', path: '/completion-report', summary: 'File the completion report within 7 working days (Art. 21)' },
   { command: 'omReview', path: '/om-review', summary: 'Yearly review of O&M costs before budgeting (Art. 21)' },
   { command: 'evaluation', path: '/evaluations', summary: 'Yearly evaluation (Art. 23; sharing compliance, Art. 9)' },
-  { command: 'securityIncident', path: '/security-incidents', summary: 'Report a security incident with its handling (Art. 29)' },
+  {
+    command: 'securityIncident',
+    path: '/security-incidents',
+    summary: 'Report a security incident with its handling, to whom and when it was reported (Art. 29; reportedTo and reportedAt are required for projects started after issue 15, 400 otherwise)',
+  },
   { command: 'securityDrill', path: '/security-drills', summary: 'Record an emergency drill (Art. 29)' },
   { command: 'decommission', path: '/decommission', summary: 'Decommission the system; unspent money is cancelled' },
   { command: 'acceptanceDelayReason', path: '/acceptance-delay-reason', summary: 'State the reason for a delayed acceptance (Art. 22)' },

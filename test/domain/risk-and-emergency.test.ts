@@ -98,10 +98,13 @@ describe('drills (Art. 29, policy)', () => {
     const notes = h.effectsOf(overdue, 'notify').filter((n) => n.kind === 'security-drill-overdue');
     expect(notes.map((n) => [n.recipient.role, n.basis])).toEqual([['department', 'policy'], ['bdb', 'policy']]);
     expect(h.project.view().violations).toEqual([]);
+    // Still pending after the missed period, until a drill is held.
+    expect(h.project.pendingActions()).toContainEqual(expect.objectContaining({ role: 'department', action: 'security-drill' }));
     h.run('securityDrill', { heldOn: '2027-03-24', scenario: 'ransomware', summary: 'restored in 2h' }, actors.department);
     const next = h.deadline('security-drill');
     expect(next).toMatchObject({ status: 'open', startsOn: '2027-03-24' });
     expect(h.state.deadlines.filter((d) => d.kind === 'security-drill').map((d) => d.status)).toEqual(['missed', 'met', 'open']);
+    expect(h.project.pendingActions().map((a) => a.action)).not.toContain('security-drill');
   });
 
   it('Art. 29 (policy): a jurisdiction\'s own drill period is used', () => {
