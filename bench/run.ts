@@ -375,7 +375,7 @@ async function main() {
 
   if (selected.includes('history')) {
     log('history: a simulated ten-year project on the time-skipping server');
-    const { startLifecycle, runsOf } = await import('../test/workflow/support.ts');
+    const { startLifecycle, runsOf, recordRiskAndEmergency } = await import('../test/workflow/support.ts');
     const { actors, om, passTechnical, fullChecklist, construction } = await import('../test/domain/helpers.ts');
     const lc = await startLifecycle(await resolveTestServer({ log }));
     try {
@@ -391,6 +391,7 @@ async function main() {
       for (let i = 0; i < 50 && (await lc.view(id)).stage !== 'contracting'; i++) await new Promise((r) => setTimeout(r, 100));
       await lc.send(id, 'contract', { contractNo: 'HT-1', contractor: 'c', amountFen: 1, signedOn: await today(), documentRef: 'sha256:c', procurement: { method: 'open-tender', reason: '' } }, actors.department);
       await lc.send(id, 'catalogEntries', { entries: [{ code: 'C', name: 'n', sharingType: 'conditional', updateCycle: 'daily' }] }, actors.department);
+      await recordRiskAndEmergency(lc, id, await today(), 'c'); // Art. 28-29 (issue 15)
       await lc.send(id, 'preliminaryAcceptance', { reportRef: 'r', completedOn: await today() }, actors.department);
       await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);
       await lc.send(id, 'completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval);

@@ -50,11 +50,12 @@ export class Project {
   private constructor(private current: ProjectState) {}
 
   /**
-   * A new project: the BDB has the application (stage technical_review, Art. 7). `measuresRecords`:
-   * the Art. 13-14, 17 records are required (false only for runs recorded before them, replay).
+   * A new project: the BDB has the application (stage technical_review, Art. 7). `riskAndEmergency`:
+   * the Art. 28-29 records of issue 15 apply; `measuresRecords`: the Art. 13-14, 17 records are
+   * required (each false only for runs recorded before them, replay).
    */
-  static create(input: ProjectInput, measures: MeasuresReading = 'as-written', measuresRecords = true): Project {
-    return new Project(initialState(input, measures, measuresRecords));
+  static create(input: ProjectInput, measures: MeasuresReading = 'as-written', riskAndEmergency = true, measuresRecords = true): Project {
+    return new Project(initialState(input, measures, riskAndEmergency, measuresRecords));
   }
 
   /** A project from its state (continue-as-new). */

@@ -94,12 +94,12 @@ export class Harness {
   readonly log: Effect[] = [];
 
   /**
-   * `measures`: 'legacy' runs the rules as they ran before the measures-as-written patch;
-   * `measuresRecords` false: as runs recorded before the Art. 13-14, 17 records (patch measures-records;
-   * legacy runs all predate it).
+   * `measures`: 'legacy' runs the rules as they ran before the measures-as-written patch (and predate
+   * the Art. 28-29 records of issue 15 as well); `measuresRecords` false: as runs recorded before the
+   * Art. 13-14, 17 records (patch measures-records; legacy runs all predate it).
    */
   constructor(overrides: Partial<ProjectInput> = {}, measures: MeasuresReading = 'as-written', measuresRecords = measures === 'as-written') {
-    this.project = Project.create(makeInput(overrides), measures, measuresRecords);
+    this.project = Project.create(makeInput(overrides), measures, measures === 'as-written', measuresRecords);
     this.now = this.project.state.input.createdAt;
   }
 
@@ -230,8 +230,17 @@ export class Harness {
     this.toConstruction();
     this.run('progressReport', { period: '2026Q1', spentFen: 1_000_000, progressPercent: 5, summary: 'started' }, actors.department);
     this.run('catalogEntries', { entries: [{ code: 'HLT-001', name: 'Patients', sharingType: 'conditional', updateCycle: 'daily' }] }, actors.department);
+    this.recordRiskAndEmergency();
     this.run('preliminaryAcceptance', { reportRef: 'sha256:pre', completedOn: '2026-03-20' }, actors.department);
     expect(this.stage).toBe('joint_acceptance');
+    return this;
+  }
+
+  /** Art. 28-29 (issue 15): the joint risk assessment and the emergency plan, before acceptance and operation. */
+  recordRiskAndEmergency(): this {
+    if (!this.project.state.riskAndEmergency) return this;
+    this.run('riskAssessment', riskAssessmentBody(), actors.department);
+    this.run('emergencyPlan', emergencyPlanBody(this.project.state.contracts.at(-1)?.contractor ?? 'Acme'), actors.department);
     return this;
   }
 
@@ -258,6 +267,17 @@ function startOf(h: Harness, kind: DeadlineKind): DeadlineStart {
 
 /** Art. 13 (measures): a contract procured by open tender (公开招标). */
 export const openTender = () => ({ method: 'open-tender' as const, reason: '' });
+
+/** Art. 28: a joint risk assessment (department + BDB). */
+export const riskAssessmentBody = (assessedOn = '2026-03-20') => ({
+  assessedOn,
+  result: 'risks acceptable after the listed measures',
+  documentRef: 'sha256:risk',
+  bdbParticipant: 'BDB security office',
+});
+
+/** Art. 29: the emergency plan made with the contractor. */
+export const emergencyPlanBody = (contractor = 'Acme', adoptedOn = '2026-03-20') => ({ adoptedOn, documentRef: 'sha256:plan', contractor });
 
 export const fullChecklist = () => ({
   resourceCatalog: true,

@@ -24,7 +24,7 @@ const commandArb: fc.Arbitrary<{ name: string; payload: Record<string, unknown> 
   fc.record({ name: fc.constant('allocationPublication'), payload: fc.record({ planId: fc.constant('AP2026-PROPERTY01'), allocationId: fc.constantFrom('alloc-1', 'alloc-2', 'alloc-3') }) }),
   fc.record({ name: fc.constant('publicityObjection'), payload: fc.constant({ summary: 's' }) }),
   fc.record({ name: fc.constant('publicityObjectionResolution'), payload: fc.record({ oid: ref, upheld: fc.boolean(), note: fc.constant('n') }) }),
-  fc.record({ name: fc.constant('contract'), payload: fc.record({ contractNo: fc.constantFrom('HT-1', 'HT-2'), contractor: fc.constant('c'), amountFen: amount, signedOn: date, documentRef: fc.option(fc.constant('sha256:x'), { nil: undefined }) }).map((p) => JSON.parse(JSON.stringify(p))) }),
+  fc.record({ name: fc.constant('contract'), payload: fc.record({ contractNo: fc.constantFrom('HT-1', 'HT-2'), contractor: fc.constant('c'), amountFen: amount, signedOn: date, documentRef: fc.option(fc.constant('sha256:x'), { nil: undefined }), procurement: fc.constant({ method: 'open-tender', reason: '' }) }).map((p) => JSON.parse(JSON.stringify(p))) }),
   fc.record({ name: fc.constant('contractFiling'), payload: fc.record({ contractNo: fc.constantFrom('HT-1', 'HT-2'), documentRef: fc.constant('sha256:y') }) }),
   fc.record({ name: fc.constant('disbursement'), payload: fc.record({ fundType: fc.constantFrom('construction', 'om'), amountFen: amount, note: fc.constant('n') }) }),
   fc.record({ name: fc.constant('rectificationOrder'), payload: fc.record({ reason: fc.constantFrom('other', 'late-filing'), description: fc.constant('d') }) }),
