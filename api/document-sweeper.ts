@@ -32,6 +32,8 @@ export function startDocumentSweeper(deps: {
   temporaryGraceMs: number;
   /** 0: only on demand (tests). */
   everyMs: number;
+  /** Sweep once right away (default: yes — start-up cleans what a crash left). */
+  atStart?: boolean;
 }): DocumentSweeper {
   const { db, store, log } = deps;
   let running: Promise<SweepResult> | undefined;
@@ -60,7 +62,7 @@ export function startDocumentSweeper(deps: {
   };
   const run = () =>
     void sweep().catch((err: unknown) => log.warn({ err: (err as Error).message, store: store.backend.describe }, 'document store sweep failed; retried at the next interval'));
-  run();
+  if (deps.atStart !== false) run();
   const timer = deps.everyMs > 0 ? setInterval(run, deps.everyMs) : undefined;
   timer?.unref();
   return { sweep, stop: () => timer && clearInterval(timer) };
