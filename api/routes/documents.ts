@@ -134,10 +134,10 @@ export async function fileApplicationDocuments(
   actor: Actor,
   projectId: string,
 ): Promise<ApplicationDocuments> {
-  const filed: Partial<ApplicationDocuments> = { ...documents };
+  const filed: Partial<ApplicationDocuments> = {};
   for (const kind of APPLICATION_DOCUMENT_KINDS) {
     const id = documentIds?.[kind];
-    if (id !== undefined) filed[kind] = `sm3:${(await resolveDocument(db, id, actor, projectId)).sm3}`;
+    filed[kind] = id === undefined ? documents[kind] : `sm3:${(await resolveDocument(db, id, actor, projectId)).sm3}`;
   }
   return filed as ApplicationDocuments;
 }

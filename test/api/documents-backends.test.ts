@@ -157,6 +157,22 @@ describe.each(BACKENDS)('document store on the $name backend', (backend) => {
       expect(back.sm3Header).toBe(sm3(body));
     }
 
+    // Art. 7-8: sent back for revision, the department resubmits one document as an upload, three as free references.
+    const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: false };
+    expect((await call('POST', `/v1/projects/${view.id}/technical-review`, bdb, { decision: 'revise', opinion: '补充安全方案', checklist })).stage).toBe('submitted');
+    const revisedBytes = pdf('初步设计方案（修订）');
+    const revised = await upload(dept, revisedBytes, '初步设计方案（修订）.pdf');
+    const resubmitted = await call('POST', `/v1/projects/${view.id}/resubmission`, dept, {
+      documents: { proposal: view.documents.proposal, feasibilityStudy: view.documents.feasibilityStudy, investmentEstimate: 'sha256:legacy' },
+      documentIds: { preliminaryDesign: revised.id },
+      note: '已修订',
+    });
+    expect(resubmitted.stage).toBe('technical_review');
+    expect(resubmitted.documents).toEqual({ proposal: view.documents.proposal, feasibilityStudy: view.documents.feasibilityStudy, preliminaryDesign: `sm3:${sm3(revisedBytes)}`, investmentEstimate: 'sha256:legacy' });
+    expect(resubmitted.documentIds).toEqual({ preliminaryDesign: revised.id });
+    await eventually(async () => ((await system.database.db.select().from(documents).where(eq(documents.id, revised.id)))[0]?.projectId === view.id ? true : undefined));
+    expect((await download(revised.id)).bytes.equals(revisedBytes)).toBe(true);
+
     // Art. 22: the rectification evidence as an uploaded document.
     const ordered = await call('POST', `/v1/projects/${view.id}/rectification-orders`, bdb, { reason: 'other', description: '补充数据共享说明' });
     const rid = ordered.rectifications[0].id as string;
