@@ -165,7 +165,7 @@ async function main() {
   const documentsDir = mkdtempSync(path.join(os.tmpdir(), 'bdp-bench-documents-'));
   cleanup.push(async () => rmSync(documentsDir, { recursive: true, force: true }));
   const documents = createDocumentStore({ backend: folderBackend(documentsDir), keyring: parseKeyring(generateKeyringSpec('bench-docs')), maxBytes: 64 * 2 ** 20 });
-  const app = createApp({ database, temporal: client, taskQueue: projectQueue, adminApiKey: ADMIN, log: createLogger('silent', 'bench'), documents });
+  const app = createApp({ database, temporal: client, taskQueue: projectQueue, adminApiKey: ADMIN, log: createLogger(process.env.BENCH_LOG_LEVEL ?? 'error', 'bench'), documents });
   const call = async (method: string, p: string, key: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await app.request(p, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const json = (await res.json()) as Record<string, any>;
@@ -424,7 +424,7 @@ async function main() {
 
   if (selected.includes('history')) {
     log('history: a simulated ten-year project on the time-skipping server');
-    const { startLifecycle, runsOf } = await import('../test/workflow/support.ts');
+    const { startLifecycle, runsOf, recordRiskAndEmergency } = await import('../test/workflow/support.ts');
     const { actors, om, passTechnical, fullChecklist, construction } = await import('../test/domain/helpers.ts');
     const lc = await startLifecycle(await resolveTestServer({ log }));
     try {
@@ -440,6 +440,7 @@ async function main() {
       for (let i = 0; i < 50 && (await lc.view(id)).stage !== 'contracting'; i++) await new Promise((r) => setTimeout(r, 100));
       await lc.send(id, 'contract', { contractNo: 'HT-1', contractor: 'c', amountFen: 1, signedOn: await today(), documentRef: 'sha256:c' }, actors.department);
       await lc.send(id, 'catalogEntries', { entries: [{ code: 'C', name: 'n', sharingType: 'conditional', updateCycle: 'daily' }] }, actors.department);
+      await recordRiskAndEmergency(lc, id, await today(), 'c'); // Art. 28-29 (issue 15)
       await lc.send(id, 'preliminaryAcceptance', { reportRef: 'r', completedOn: await today() }, actors.department);
       await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);
       await lc.send(id, 'completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval);

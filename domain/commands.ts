@@ -164,6 +164,12 @@ export const COMMAND_BODIES = lazily({
     severity: z.enum(INCIDENT_SEVERITIES),
     description: requiredText(),
     handling: requiredText(),
+    /**
+     * Art. 29: to whom (有关部门) and when the incident was reported. Required for projects under
+     * issue 15's records (the core checks it: older runs' signals replay without them).
+     */
+    reportedTo: requiredText(500).optional(),
+    reportedAt: instant.optional(),
   }),
   securityDrill: () => z.strictObject({ heldOn: calendarDate, scenario: requiredText(500), summary: optionalText() }),
   decommission: () => z.strictObject({ reason: requiredText() }),
@@ -180,6 +186,25 @@ export const COMMAND_BODIES = lazily({
    * starts. Internal, sent by POST /v1/allocation-plans (no command route).
    */
   allocationPublication: () => z.strictObject({ planId: entityId, allocationId: entityId }),
+  // --- Art. 28-29 (issue 15) -------------------------------------------------------------------
+  /** Art. 28: the joint risk assessment of the department with the BDB; required before technical acceptance. */
+  riskAssessment: () =>
+    z.strictObject({
+      assessedOn: calendarDate,
+      result: requiredText(2000),
+      documentRef,
+      /** The filed document of the document store; the API then sets documentRef to its `sm3:<hex>`. */
+      documentId: documentId.optional(),
+      bdbParticipant: requiredText(200),
+    }),
+  /** Art. 29: the emergency plan made with the contractor; required before the project enters operation. */
+  emergencyPlan: () =>
+    z.strictObject({
+      adoptedOn: calendarDate,
+      documentRef,
+      documentId: documentId.optional(),
+      contractor: requiredText(200),
+    }),
 });
 
 /** Commands the system sends itself: no HTTP command route (api/routes/commands.ts). */
@@ -260,6 +285,9 @@ export const COMMAND_ROLES = {
   accountabilityReferral: ['bdb'],
   deadlineRescheduling: ['admin'],
   allocationPublication: ['bdb'],
+  // Art. 28-29 (issue 15): the department records them (own projects only, Project.run).
+  riskAssessment: ['department'],
+  emergencyPlan: ['department'],
 } as const satisfies Record<CommandName, readonly Role[]>;
 
 export const COMMAND_NAMES = Object.keys(COMMAND_ROLES) as CommandName[];
@@ -299,4 +327,6 @@ export const COMMAND_ACTIONS: Record<CommandName, string> = {
   accountabilityReferral: 'accountability-referral',
   deadlineRescheduling: 'deadline-rescheduling',
   allocationPublication: 'allocation-publication',
+  riskAssessment: 'risk-assessment',
+  emergencyPlan: 'emergency-plan',
 };

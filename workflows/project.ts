@@ -54,8 +54,17 @@ export const MEASURES_AS_WRITTEN = 'measures-as-written';
 /** Runs started after this patch keep one timer for the next wake-up (./wake.ts); before, a timer per loop pass. */
 export const ONE_WAKE_TIMER = 'one-wake-timer';
 
+/**
+ * Runs started after this patch keep the Art. 28-29 records of issue 15 (risk assessment before
+ * technical acceptance, emergency plan before operation, drill reminders, incidents' recipients);
+ * runs recorded before keep their behaviour (state flag `riskAndEmergency`).
+ */
+export const RISK_AND_EMERGENCY = 'risk-and-emergency';
+
 export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<ProjectView> {
-  const project = args.state ? Project.restore(args.state) : Project.create(args.input, patched(MEASURES_AS_WRITTEN) ? 'as-written' : 'legacy');
+  const project = args.state
+    ? Project.restore(args.state)
+    : Project.create(args.input, patched(MEASURES_AS_WRITTEN) ? 'as-written' : 'legacy', patched(RISK_AND_EMERGENCY));
   const projectId = project.state.input.id;
   const jobs = new JobQueue();
   const { queue } = jobs;

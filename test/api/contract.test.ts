@@ -47,6 +47,10 @@ const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[] }> = [
   { method: 'POST', path: '/v1/admin/api-keys', allowed: ['admin'] },
   { method: 'GET', path: '/v1/admin/api-keys', allowed: ['admin'] },
   { method: 'DELETE', path: '/v1/admin/api-keys/{id}', allowed: ['admin'] },
+  // Art. 23 (issue 15): the city cloud platform's evaluations.
+  { method: 'POST', path: '/v1/cloud-platform/evaluations', allowed: ['bdb'] },
+  { method: 'GET', path: '/v1/cloud-platform/evaluations', allowed: KEYED },
+  { method: 'GET', path: '/v1/cloud-platform/history', allowed: KEYED },
 ];
 
 /** A valid body for every command, so another department's key reaches the workflow's own check. */
@@ -82,6 +86,8 @@ const COMMAND_BODIES: Record<string, unknown> = {
   acceptanceDelayReason: { reason: 'r' },
   acceptanceDelayReasonDecision: { decision: 'accept', opinion: 'o' },
   accountabilityReferral: { reference: 'REF-1', description: 'd' },
+  riskAssessment: { assessedOn: '2026-01-05', result: 'acceptable', documentRef: 'sha256:r', bdbParticipant: 'BDB' },
+  emergencyPlan: { adoptedOn: '2026-01-05', documentRef: 'sha256:p', contractor: 'c' },
 };
 
 const OTHER_BODIES: Record<string, unknown> = {
@@ -93,6 +99,7 @@ const OTHER_BODIES: Record<string, unknown> = {
   'PUT /v1/calendar/{year}': { days: [{ date: '2026-12-28', workday: true, name: 'test' }] },
   'PUT /v1/policies/{jurisdiction}': { deadlines: DEFAULT_CITY_POLICY.deadlines },
   'POST /v1/admin/api-keys': { role: 'bdb', name: 'matrix' },
+  'POST /v1/cloud-platform/evaluations': { year: 2026, score: 88, result: '良好', opinion: 'stable', documentRef: 'sha256:cloud' },
 };
 
 let system: TestSystem;

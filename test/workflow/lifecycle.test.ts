@@ -10,7 +10,7 @@ import { shanghaiDate } from '../../domain/dates.ts';
 import type { ProjectView } from '../../domain/types.ts';
 import { actors, construction, fullChecklist, om, passTechnical } from '../domain/helpers.ts';
 import { eventually } from '../support/system.ts';
-import { runsOf, saveGoldenHistory, startLifecycle, type Lifecycle } from './support.ts';
+import { recordRiskAndEmergency, runsOf, saveGoldenHistory, startLifecycle, type Lifecycle } from './support.ts';
 
 let lc: Lifecycle;
 beforeAll(async () => {
@@ -119,6 +119,7 @@ describe('the whole life on a real server', () => {
     v = await lc.send(id, 'disbursement', { fundType: 'construction', amountFen: 30_000_000, note: 'first instalment' }, actors.finance);
     expect(v.funds.construction).toMatchObject({ availableFen: 50_000_000, disbursedFen: 30_000_000 });
     await lc.send(id, 'catalogEntries', { entries: [{ code: 'HLT-001', name: 'Patients', sharingType: 'conditional', updateCycle: 'daily' }] }, actors.department);
+    await recordRiskAndEmergency(lc, id, await today()); // Art. 28-29 (issue 15)
     v = await lc.send(id, 'preliminaryAcceptance', { reportRef: 'sha256:pre', completedOn: await today() }, actors.department);
     expect(v.stage).toBe('joint_acceptance');
     await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);
@@ -255,6 +256,7 @@ describe('deadlines with their consequences', () => {
   it('Art. 21: the 7 working days run from the completion acceptance, not the later technical one; overdue → new allocations refused (422 completion_report_missing), nothing frozen; late report → operating, violation kept', async () => {
     const id = await toConstruction();
     await lc.send(id, 'catalogEntries', { entries: [{ code: 'HLT-9', name: 'Visits', sharingType: 'unconditional', updateCycle: 'weekly' }] }, actors.department);
+    await recordRiskAndEmergency(lc, id, await today()); // Art. 28-29 (issue 15)
     await lc.send(id, 'preliminaryAcceptance', { reportRef: 'sha256:pre', completedOn: await today() }, actors.department);
     const completedOn = await today();
     let v = await lc.send(id, 'completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval);
@@ -322,6 +324,7 @@ describe('changes and joint acceptance on a real server', () => {
 
   it('Art. 18-20: completion acceptance (竣工验收) is refused without a resource catalogue; one side failing returns the project to construction, the other pass stands', async () => {
     const id = await toConstruction();
+    await recordRiskAndEmergency(lc, id, await today()); // Art. 28-29 (issue 15)
     let v = await lc.send(id, 'preliminaryAcceptance', { reportRef: 'sha256:pre', completedOn: await today() }, actors.department);
     expect(v.stage).toBe('joint_acceptance');
     await expect(lc.send(id, 'completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval)).rejects.toMatchObject({ cause: { type: 'catalog_missing' } });
