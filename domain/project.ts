@@ -270,6 +270,9 @@ export class Project {
         estimate: i.estimate,
         policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version },
         ...(i.leader ? { leader: i.leader } : {}), // Art. 14 (measures): 项目负责人
+        // Art. 8, issue 18: uploaded application documents are filed with their SM3 (`sm3:<hex>` in
+        // documents), so the audit chain proves which bytes were filed. Only new applications carry ids.
+        ...(i.documentIds ? { documents: i.documents, documentIds: i.documentIds } : {}),
       },
       i.createdBy,
       i.createdAt,
