@@ -114,6 +114,22 @@ describe.each(DRIVERS)('personal accounts (issue 16) with %s', (driver) => {
     const review = history.find((e) => e.action === 'technical-review')!;
     expect(review.actor).toEqual({ keyId: `account:${reviewer.account.id}`, role: 'bdb', department: null, name: '王审核', accountId: reviewer.account.id, organization: 'bdb' });
     expect(history.find((e) => e.action === 'application')?.actor).toMatchObject({ name: '李申报', accountId: officer.account.id, organization: 'department/water' });
+
+    // Art. 8 approval and Art. 10 budget by two more persons: the allocation movement names the accountant.
+    const officer2 = await signedIn(system, { role: 'approval', displayName: '赵审批' });
+    expect((await officer2.request('POST', `/v1/projects/${view.id}/establishment`, { body: { decision: 'approve', approvalNo: '晋审批〔2026〕1号', opinion: '同意' } })).status).toBe(200);
+    const accountant = await signedIn(system, { role: 'finance', displayName: '钱会计' });
+    const budgeted = await accountant.request('POST', `/v1/projects/${view.id}/budget`, { body: { fundType: 'construction', year: 2026, amountFen: 5_000_000, cityShareFen: 5_000_000, countyShareFen: 0 } });
+    expect(budgeted.status).toBe(200);
+    // Each decision by its own person (the budget is a ledger movement, not a decision).
+    expect(((await budgeted.json()) as Json).decisions.map((d: Json) => [d.action, d.by])).toEqual([
+      ['application', '李申报'],
+      ['technical-review', '王审核'],
+      ['establishment', '赵审批'],
+    ]);
+    const ledger = (await (await accountant.request('GET', `/v1/projects/${view.id}/ledger`)).json()) as Json;
+    expect(ledger.movements).toHaveLength(1);
+    expect(ledger.movements[0]).toMatchObject({ kind: 'allocate', actorName: '钱会计', actorAccountId: accountant.account.id, actorOrganization: 'finance', actorKeyId: `account:${accountant.account.id}` });
   });
 
   run('(policy) 5 failed sign-ins lock the login name 15 minutes (423 with Retry-After), an unknown name answers alike', async () => {
