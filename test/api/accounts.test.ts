@@ -5,9 +5,10 @@
  * and a command made through a session that names the person in the audit trail, the decisions and
  * the ledger.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sessions } from '../../db/schema.ts';
+import { verifyAuditChain } from '../../activities/audit.ts';
+import { auditLog, sessions } from '../../db/schema.ts';
 import { LOCKOUT_MS, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../domain/accounts.ts';
 import { totpCode } from '../../lib/totp.ts';
 import { createAccount, login, NEW_PASSWORD, sessionCookieOf, sessionOf, signedIn } from '../support/accounts.ts';
@@ -130,6 +131,24 @@ describe.each(DRIVERS)('personal accounts (issue 16) with %s', (driver) => {
     const ledger = (await (await accountant.request('GET', `/v1/projects/${view.id}/ledger`)).json()) as Json;
     expect(ledger.movements).toHaveLength(1);
     expect(ledger.movements[0]).toMatchObject({ kind: 'allocate', actorName: '钱会计', actorAccountId: accountant.account.id, actorOrganization: 'finance', actorKeyId: `account:${accountant.account.id}` });
+    // The person fields are inside the SM3 chain: the trail still verifies, and altering them would not.
+    expect(await verifyAuditChain(system.database.db, view.id)).toEqual([]);
+    await system.database.db.update(auditLog).set({ actorOrganization: 'bdb/forged' }).where(and(eq(auditLog.projectId, view.id), eq(auditLog.action, 'technical-review')));
+    expect((await verifyAuditChain(system.database.db, view.id)).map((p) => p.problem)).toContain('hash does not match the row content');
+  });
+
+  run('(policy) the cookie is Secure behind HTTPS; a sign-in is never replayed by Idempotency-Key (it would hand out the same session)', async () => {
+    const account = await createAccount(system, { role: 'bdb' });
+    const body = { loginName: account.loginName, password: account.initialPassword };
+    const headers = { 'x-forwarded-proto': 'https', 'idempotency-key': `login-${account.id}` };
+    const first = await system.request('POST', '/v1/auth/login', { body, headers });
+    const second = await system.request('POST', '/v1/auth/login', { body, headers });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('set-cookie')).toMatch(/; Secure/);
+    expect(second.headers.get('idempotent-replayed')).toBeNull();
+    expect(sessionCookieOf(second)).not.toBe(sessionCookieOf(first));
+    expect(((await first.json()) as Json).csrfToken).not.toBe(((await second.json()) as Json).csrfToken);
+    expect(first.headers.get('cache-control')).toBe('no-store');
   });
 
   run('(policy) 5 failed sign-ins lock the login name 15 minutes (423 with Retry-After), an unknown name answers alike', async () => {
