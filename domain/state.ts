@@ -6,6 +6,7 @@
 import { shanghaiDate } from './dates.ts';
 import {
   DEFAULT_CITY_POLICY,
+  personOf,
   initialStageOf,
   type AllocationRecord,
   type ApplicationDocumentIds,
@@ -180,7 +181,7 @@ export function initialState(input: ProjectInput, measures: MeasuresReading = 'a
     accountabilityReferrals: [],
     riskAssessments: [],
     emergencyPlans: [],
-    decisions: [{ action: existing ? 'existing-system' : 'application', role: copy.createdBy.role, by: copy.createdBy.name, at: copy.createdAt }],
+    decisions: [{ action: existing ? 'existing-system' : 'application', role: copy.createdBy.role, by: copy.createdBy.name, at: copy.createdAt, ...personOf(copy.createdBy) }],
     ...(measuresRecords ? { measuresRecords: 1 as const } : {}),
     leader: copy.leader ? { ...copy.leader } : null,
     leaderChanges: [],

@@ -50,7 +50,7 @@ export const TEST_DOCUMENT_KEYS = parseKeyring(generateKeyringSpec('doctest'));
 export async function startSystem(
   driver: Driver,
   temporalAddress: string,
-  options: { documentMaxBytes?: number; documentBackend?: DocumentBackend; documentLimits?: UploadLimits } = {},
+  options: { documentMaxBytes?: number; documentBackend?: DocumentBackend; documentLimits?: UploadLimits; clock?: () => Date } = {},
 ): Promise<TestSystem> {
   const documentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bdp-documents-'));
   const database = await createTestDatabase(driver);
@@ -78,6 +78,7 @@ export async function startSystem(
     uiOrigin: UI_ORIGIN,
     documents: documentStore,
     documentLimits: options.documentLimits,
+    clock: options.clock,
   });
   return {
     database,
