@@ -23,6 +23,8 @@ import { ApiError, causeChain, problemResponse, unavailable } from './problem.ts
 import { writeRateLimit } from './rate-limit.ts';
 import { createRouter } from './router.ts';
 import { adminKeyRoutes } from './routes/admin-keys.ts';
+import { jurisdictionRoutes } from './routes/jurisdictions.ts';
+import { planFilingRoutes } from './routes/plan-filings.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { allocationPlanRoutes, publicAllocationPlanRoutes } from './routes/allocation-plans.ts';
 import { calendarRoutes } from './routes/calendar.ts';
@@ -124,6 +126,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', allocationPlanRoutes({ db: deps.database.db, gateway }));
   app.route('/', policyRoutes({ db: deps.database.db }));
   app.route('/', adminKeyRoutes({ db: deps.database.db }));
+  app.route('/', jurisdictionRoutes({ db: deps.database.db }));
+  app.route('/', planFilingRoutes({ db: deps.database.db }));
   app.route('/', webhookRoutes({ db: deps.database.db }));
   app.route('/', planRoutes({ db: deps.database.db }));
   app.route('/', calendarRoutes({ db: deps.database.db, gateway, log: deps.log }));

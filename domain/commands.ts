@@ -28,6 +28,8 @@ export const actorSchema = z.object({
   role: z.enum(ROLES),
   department: requiredText(64).optional(),
   name: requiredText(200),
+  /** Art. 5, 12, 30 (measures): optional, so actors of histories from before jurisdictions still parse. */
+  jurisdiction: z.string().regex(/^(city|[a-z0-9-]{2,32})$/).optional(),
 });
 
 /** Art. 8: the four application documents. */
@@ -139,6 +141,11 @@ export const COMMAND_BODIES = {
    * starts. Internal, sent by POST /v1/allocation-plans (no command route).
    */
   allocationPublication: z.strictObject({ planId: entityId, allocationId: entityId }),
+  /**
+   * Art. 12 (measures): the county's finance confirms the county share of an allocation of a co-built
+   * project (列入同级财政预算); `budgetRef`: the county budget document, if any.
+   */
+  countyShareConfirmation: z.strictObject({ allocationId: entityId, budgetRef: optionalText(200) }),
 };
 
 /** Commands the system sends itself: no HTTP command route (api/routes/commands.ts). */
@@ -214,6 +221,8 @@ export const COMMAND_ROLES = {
   accountabilityReferral: ['bdb'],
   deadlineRescheduling: ['admin'],
   allocationPublication: ['bdb'],
+  // Art. 12: only the finance of the project's county (checked against the actor's jurisdiction).
+  countyShareConfirmation: ['finance'],
 } as const satisfies Record<CommandName, readonly Role[]>;
 
 export const COMMAND_NAMES = Object.keys(COMMAND_ROLES) as CommandName[];
@@ -253,4 +262,5 @@ export const COMMAND_ACTIONS: Record<CommandName, string> = {
   accountabilityReferral: 'accountability-referral',
   deadlineRescheduling: 'deadline-rescheduling',
   allocationPublication: 'allocation-publication',
+  countyShareConfirmation: 'county-share-confirmation',
 };

@@ -122,6 +122,12 @@ export const COMMAND_ROUTES: CommandRoute[] = [
     summary: 'Accept or reject the stated acceptance-delay reason; accepted → no order for the delay (Art. 22)',
   },
   { command: 'accountabilityReferral', path: '/accountability-referrals', summary: 'Record an accountability referral 追究责任 for a serious loss of funds (Art. 22)' },
+  {
+    command: 'countyShareConfirmation',
+    path: '/county-share-confirmations',
+    summary:
+      "Confirm an allocation's county share: only the finance of the project's county (Art. 12, 列入同级财政预算); until then nothing of the allocation is held or published",
+  },
 ];
 
 const errors = {

@@ -52,7 +52,8 @@ export const policySwitchesSchema = z
       'lateFilingRectification (Art. 15 automatic late-filing order), missingReportRectification (Art. 16 automatic missing-report order), ' +
       'completionReportFreeze (Art. 21 freeze undisbursed construction money while the report is overdue), failedAcceptanceClearsOtherPass ' +
       "(Art. 18: a failed acceptance also wipes the other side's pass), unapprovedConstructionRectification (Art. 9 automatic order for a " +
-      'contract signed before approval), acceptanceDelayRectification (Art. 22 automatic order when the acceptance period passes unexcused). ' +
+      'contract signed before approval), acceptanceDelayRectification (Art. 22 automatic order when the acceptance period passes unexcused), ' +
+      "planCeilingRefusal (Art. 6, 8: refuse an application whose estimate exceeds its plan item's ceilingFen; off: the ceiling is shown only). " +
       'Each defaults to false; versions stored before the switches existed read as all false.',
   });
 

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EncryptionCodec, generateKeyringSpec, parseKeyring } from '../../lib/codec.ts';
 import { createDocumentStore, folderBackend } from '../../lib/documents.ts';
-import { annualPlanItems } from '../../db/schema.ts';
+import { seedApprovedPlanItems } from '../../db/queries/plans.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { createProjectWorker, WORKFLOWS_PATH } from '../../worker.ts';
 import { createTestDatabase, type Driver, type TestDatabase } from './database.ts';
@@ -100,10 +100,10 @@ export async function startSystem(driver: Driver, temporalAddress: string, optio
 export const UI_ORIGIN = 'http://127.0.0.1:8233';
 
 /** Creates a key through the admin API and returns the plaintext key. */
-export async function createKey(system: TestSystem, role: string, department?: string): Promise<string> {
+export async function createKey(system: TestSystem, role: string, department?: string, jurisdiction?: string): Promise<string> {
   const res = await system.request('POST', '/v1/admin/api-keys', {
     key: ADMIN_KEY,
-    body: { role, name: `${role} ${department ?? ''}`.trim(), ...(department ? { department } : {}) },
+    body: { role, name: `${role} ${department ?? ''} ${jurisdiction ?? ''}`.trim(), ...(department ? { department } : {}), ...(jurisdiction ? { jurisdiction } : {}) },
   });
   if (res.status !== 201) throw new Error(`creating a ${role} key failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { key: string }).key;
@@ -140,8 +140,9 @@ export const sampleApplication = (overrides: Record<string, unknown> = {}) => ({
 });
 
 /**
- * Puts items into the BDB's annual plan (Art. 6, 8) straight into the database, so a department may
- * apply for them; `code` defaults to `${year}-${DEPARTMENT}-01`, the code sampleApplication uses for 'health'.
+ * Puts items into the approved version in force of the BDB's annual plan (Art. 6, 8) straight into
+ * the database, so a department may apply for them; `code` defaults to `${year}-${DEPARTMENT}-01`,
+ * the code sampleApplication uses for 'health'.
  */
 export async function addPlanItems(system: TestSystem, items: Array<{ department: string; code?: string; year?: number; ceilingFen?: number }>): Promise<string[]> {
   const rows = items.map((i) => ({
@@ -150,9 +151,10 @@ export async function addPlanItems(system: TestSystem, items: Array<{ department
     title: `Plan item of ${i.department}`,
     department: i.department,
     ceilingFen: i.ceilingFen ?? 5_000_000_00,
-    updatedBy: 'test',
   }));
-  await system.database.db.insert(annualPlanItems).values(rows).onConflictDoNothing();
+  for (const year of new Set(rows.map((r) => r.year))) {
+    await seedApprovedPlanItems(system.database.db, year, rows.filter((r) => r.year === year), 'test');
+  }
   return rows.map((r) => r.code);
 }
 
