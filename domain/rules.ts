@@ -797,8 +797,10 @@ function countyShareToConfirm(ctx: ChangeContext, countyShareFen: number): Count
 function confirmCountyShare(ctx: ChangeContext, payload: CommandPayloads['countyShareConfirmation']): void {
   const state = ctx.state;
   const county = state.input.jurisdiction;
+  // A project of the city itself has no county share to confirm.
+  if (county === 'city') throw ctx.invalidTransition('Art. 12: a project of the city itself has no county share to confirm.');
   // Art. 12 (measures): only the finance of the project's county confirms its share; the city's cannot.
-  if ((ctx.actor.jurisdiction ?? 'city') !== county || county === 'city') {
+  if ((ctx.actor.jurisdiction ?? 'city') !== county) {
     throw new Rejection(403, 'county_finance_only', `Art. 12: only the finance of ${county} confirms the county share; the key belongs to ${ctx.actor.jurisdiction ?? 'city'}.`, {
       jurisdiction: county,
       actorJurisdiction: ctx.actor.jurisdiction ?? 'city',

@@ -8,6 +8,7 @@ import { addPolicyVersion, listPolicies } from '../../db/policies.ts';
 import { requireRole } from '../auth.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { jurisdiction } from '../schemas.ts';
+import { requireJurisdiction } from './jurisdictions.ts';
 import { DEFAULT_POLICY_SWITCHES, POLICY_SWITCHES, type PolicySwitches } from '../../domain/types.ts';
 
 const duration = z.strictObject({
@@ -112,11 +113,13 @@ export function policyRoutes({ db }: { db: Database }) {
         400: problem('Invalid settings'),
         401: problem('No or unknown key'),
         403: problem('Not an admin key'),
+        422: problem('`unknown_jurisdiction`: not in the registry (Art. 5, 12, 30)'),
       },
     }),
     async (c) => {
       const { jurisdiction: j } = c.req.valid('param');
       const { deadlines, switches } = c.req.valid('json');
+      await requireJurisdiction(db, j);
       const stored = await addPolicyVersion(db, j, deadlines, c.get('actor').keyId, (switches ?? {}) as Partial<PolicySwitches>);
       c.header('Location', `/v1/policies?jurisdiction=${j}`);
       return c.json(stored as z.infer<typeof policy>, 201);

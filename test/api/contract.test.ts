@@ -47,6 +47,18 @@ const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[] }> = [
   { method: 'POST', path: '/v1/admin/api-keys', allowed: ['admin'] },
   { method: 'GET', path: '/v1/admin/api-keys', allowed: ['admin'] },
   { method: 'DELETE', path: '/v1/admin/api-keys/{id}', allowed: ['admin'] },
+  // Art. 6 (measures): plan versions, approval, trail, filings.
+  { method: 'POST', path: '/v1/annual-plans/{year}/approval', allowed: ['bdb'] },
+  { method: 'GET', path: '/v1/annual-plans/{year}/versions', allowed: KEYED },
+  { method: 'GET', path: '/v1/annual-plans/{year}/versions/{version}', allowed: KEYED },
+  { method: 'GET', path: '/v1/annual-plans/{year}/history', allowed: KEYED },
+  { method: 'POST', path: '/v1/plan-filings', allowed: ['department', 'otherDepartment'] },
+  { method: 'GET', path: '/v1/plan-filings', allowed: ['bdb', 'department', 'otherDepartment'] },
+  // Art. 5, 12, 30 (measures): the jurisdictions registry.
+  { method: 'GET', path: '/v1/admin/jurisdictions', allowed: ['admin'] },
+  { method: 'POST', path: '/v1/admin/jurisdictions', allowed: ['admin'] },
+  { method: 'PATCH', path: '/v1/admin/jurisdictions/{code}', allowed: ['admin'] },
+  { method: 'DELETE', path: '/v1/admin/jurisdictions/{code}', allowed: ['admin'] },
 ];
 
 /** A valid body for every command, so another department's key reaches the workflow's own check. */
@@ -82,6 +94,7 @@ const COMMAND_BODIES: Record<string, unknown> = {
   acceptanceDelayReason: { reason: 'r' },
   acceptanceDelayReasonDecision: { decision: 'accept', opinion: 'o' },
   accountabilityReferral: { reference: 'REF-1', description: 'd' },
+  countyShareConfirmation: { allocationId: 'alloc-1', budgetRef: 'b' },
 };
 
 const OTHER_BODIES: Record<string, unknown> = {
@@ -93,6 +106,10 @@ const OTHER_BODIES: Record<string, unknown> = {
   'PUT /v1/calendar/{year}': { days: [{ date: '2026-12-28', workday: true, name: 'test' }] },
   'PUT /v1/policies/{jurisdiction}': { deadlines: DEFAULT_CITY_POLICY.deadlines },
   'POST /v1/admin/api-keys': { role: 'bdb', name: 'matrix' },
+  'POST /v1/annual-plans/{year}/approval': { approvedOn: '2026-01-10', documentNo: '晋市政函〔2026〕1号' },
+  'POST /v1/plan-filings': { title: 'Health informatisation plan', documentRef: 'sha256:plan', filedOn: '2026-01-12' },
+  'POST /v1/admin/jurisdictions': { code: 'matrix-county', name: 'Matrix' },
+  'PATCH /v1/admin/jurisdictions/{code}': { name: 'Matrix' },
 };
 
 let system: TestSystem;
@@ -151,6 +168,8 @@ describe('authorisation matrix (shared/DOMAIN.md "Actors")', () => {
       const path = endpoint.path
         .replace('{id}', endpoint.path.startsWith('/v1/admin') ? 'nosuchkey000' : endpoint.path.includes('/allocation-plans/') ? 'AP2026-0000000000' : id)
         .replace('{year}', '2026')
+        .replace('{code}', 'nosuchcounty')
+        .replace('{version}', '1')
         .replace('{jurisdiction}', 'gaoping')
         .replace('{oid}', 'obj-1')
         .replace('{contractNo}', 'HT-9')
