@@ -108,6 +108,8 @@ async function main() {
     return { code: `${year}-DEMO-${String(i + 1).padStart(2, '0')}`, title: TITLES[i % TITLES.length]!, department: d.code, ceilingFen: 3_000_000_00 };
   });
   await must('PUT', `/v1/annual-plans/${year}`, keys.bdb, { items });
+  // Art. 6: the city government approves the draft; applications reference the version in force.
+  await must('POST', `/v1/annual-plans/${year}/approval`, keys.bdb, { approvedOn: `${year}-01-10`, documentNo: `晋市政函〔${year}〕1号` });
 
   const summary: Array<{ id: string; department: string; stage: string; note: string }> = [];
   for (let i = 0; i < count; i++) {

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { EncryptionCodec, generateKeyringSpec, parseKeyring } from '../../lib/codec.ts';
 import { createDocumentStore, folderBackend } from '../../lib/documents.ts';
 import { seedApprovedPlanItems } from '../../db/queries/plans.ts';
+import { DEFAULT_CITY_POLICY } from '../../domain/types.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { createProjectWorker, WORKFLOWS_PATH } from '../../worker.ts';
 import { createTestDatabase, type Driver, type TestDatabase } from './database.ts';
@@ -124,7 +125,7 @@ export const sampleApplication = (overrides: Record<string, unknown> = {}) => ({
   title: '智慧医疗数据平台 Smart health data platform',
   summary: 'Integrates hospital records for sharing through the city cloud.',
   kind: 'new',
-  jurisdiction: 'city',
+  // Art. 5, 12, 30: no `jurisdiction`: the key's.
   year: 2026,
   annualPlanItem: '2026-HEALTH-01',
   estimate: { totalFen: 1_200_000_00, cityShareFen: 1_200_000_00, countyShareFen: 0 },
@@ -159,3 +160,16 @@ export async function addPlanItems(system: TestSystem, items: Array<{ department
 }
 
 export const planItemCode = (department: string, year = 2026) => `${year}-${department.toUpperCase()}-01`;
+
+/**
+ * Art. 6, 8 (policy switch planCeilingRefusal, off by default): a jurisdiction whose policy refuses
+ * estimates above the plan item's ceiling, and a department key of that jurisdiction.
+ */
+export async function ceilingRefusingKey(system: TestSystem, department: string, jurisdiction = 'lingchuan'): Promise<string> {
+  const res = await system.request('PUT', `/v1/policies/${jurisdiction}`, {
+    key: ADMIN_KEY,
+    body: { deadlines: DEFAULT_CITY_POLICY.deadlines, switches: { planCeilingRefusal: true } },
+  });
+  if (res.status !== 201) throw new Error(`policy of ${jurisdiction}: ${res.status} ${await res.text()}`);
+  return createKey(system, 'department', department, jurisdiction);
+}
