@@ -59,6 +59,10 @@ const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[] }> = [
   { method: 'POST', path: '/v1/admin/jurisdictions', allowed: ['admin'] },
   { method: 'PATCH', path: '/v1/admin/jurisdictions/{code}', allowed: ['admin'] },
   { method: 'DELETE', path: '/v1/admin/jurisdictions/{code}', allowed: ['admin'] },
+  // Art. 23 (issue 15): the city cloud platform's evaluations.
+  { method: 'POST', path: '/v1/cloud-platform/evaluations', allowed: ['bdb'] },
+  { method: 'GET', path: '/v1/cloud-platform/evaluations', allowed: KEYED },
+  { method: 'GET', path: '/v1/cloud-platform/history', allowed: KEYED },
 ];
 
 /** A valid body for every command, so another department's key reaches the workflow's own check. */
@@ -95,6 +99,8 @@ const COMMAND_BODIES: Record<string, unknown> = {
   acceptanceDelayReasonDecision: { decision: 'accept', opinion: 'o' },
   accountabilityReferral: { reference: 'REF-1', description: 'd' },
   countyShareConfirmation: { allocationId: 'alloc-1', budgetRef: 'b' },
+  riskAssessment: { assessedOn: '2026-01-05', result: 'acceptable', documentRef: 'sha256:r', bdbParticipant: 'BDB' },
+  emergencyPlan: { adoptedOn: '2026-01-05', documentRef: 'sha256:p', contractor: 'c' },
 };
 
 const OTHER_BODIES: Record<string, unknown> = {
@@ -110,6 +116,7 @@ const OTHER_BODIES: Record<string, unknown> = {
   'POST /v1/plan-filings': { title: 'Health informatisation plan', documentRef: 'sha256:plan', filedOn: '2026-01-12' },
   'POST /v1/admin/jurisdictions': { code: 'matrix-county', name: 'Matrix' },
   'PATCH /v1/admin/jurisdictions/{code}': { name: 'Matrix' },
+  'POST /v1/cloud-platform/evaluations': { year: 2026, score: 88, result: '良好', opinion: 'stable', documentRef: 'sha256:cloud' },
 };
 
 let system: TestSystem;
