@@ -78,8 +78,11 @@ async function insertNotifications(db: Database, entries: NotificationEntry[]): 
  */
 async function markFiledDocuments(db: Database, projectId: string, entries: AuditEntry[]): Promise<void> {
   const ids = entries.flatMap((e) => {
-    const id = (e.detail.payload as { documentId?: unknown } | undefined)?.documentId;
-    return typeof id === 'string' ? [id] : [];
+    const payload = e.detail.payload as { documentId?: unknown; documentIds?: unknown } | undefined;
+    // One document (contract, reports, rectification evidence), or Art. 8's application documents
+    // (the application's own entry, or a resubmission).
+    const many = [payload?.documentIds, (e.detail as { documentIds?: unknown }).documentIds].flatMap((m) => (m && typeof m === 'object' ? Object.values(m) : []));
+    return [payload?.documentId, ...many].filter((id): id is string => typeof id === 'string');
   });
   if (ids.length === 0) return;
   await db.update(documents).set({ projectId }).where(and(inArray(documents.id, ids), isNull(documents.projectId)));

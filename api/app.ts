@@ -32,7 +32,7 @@ import { calendarRoutes } from './routes/calendar.ts';
 import { calendarStatus } from '../db/calendar.ts';
 import { codecRoutes } from './routes/codec.ts';
 import { commandRoutes } from './routes/commands.ts';
-import { documentRoutes, UPLOAD_PATH } from './routes/documents.ts';
+import { documentRoutes, UPLOAD_PATH, type UploadLimits } from './routes/documents.ts';
 import type { DocumentStore } from '../lib/documents.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -58,6 +58,8 @@ export interface AppDeps {
   uiOrigin?: string | undefined;
   /** The document store (lib/documents.ts); without it /v1/documents does not exist and no documentId resolves. */
   documents?: DocumentStore | undefined;
+  /** (policy) Per-key upload limits of /v1/documents. */
+  documentLimits?: UploadLimits | undefined;
 }
 
 /** shared/API.md: request bodies over 256 KiB → 413. */
@@ -116,7 +118,7 @@ export function createApp(deps: AppDeps) {
   // content-addressed object and answers a new document id.
   const idempotent = idempotency(deps.database.db);
   app.on('POST', '/v1/*', (c, next) => (isUpload(c.req.method, c.req.path) ? next() : idempotent(c, next)));
-  if (deps.documents) app.route('/', documentRoutes({ db: deps.database.db, store: deps.documents }));
+  if (deps.documents) app.route('/', documentRoutes({ db: deps.database.db, store: deps.documents, limits: deps.documentLimits }));
   app.route('/', projectListRoutes({ db: deps.database.db }));
   app.route('/', historyRoutes({ db: deps.database.db }));
   app.route('/', ledgerRoutes({ db: deps.database.db }));

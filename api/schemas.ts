@@ -1,5 +1,6 @@
 /** Request and response schemas shared by the routes (shared/API.md). Unknown fields are rejected. */
 import { z } from '@hono/zod-openapi';
+import { APPLICATION_DOCUMENT_KINDS, applicationDocumentIds } from '../domain/commands.ts';
 import { calendarDate, documentRef, fen, optionalText, requiredText as text } from '../domain/text.ts';
 import {
   ALLOCATION_STATUSES,
@@ -36,6 +37,28 @@ export const projectId = z
   .regex(/^[A-Z0-9-]{4,40}$/, 'is not a project id')
   .openapi({ param: { name: 'id', in: 'path' }, example: 'JC2026-7F3K9Q2M' });
 
+/**
+ * Art. 8 over HTTP: each of the four application documents either as an uploaded document
+ * (`documentIds.<kind>`, issue 18: the API files it as `sm3:<hex>`) or — legacy — a free reference in
+ * `documents.<kind>`; exactly one of the two per document.
+ */
+export const httpApplicationDocuments = {
+  documents: z
+    .strictObject(Object.fromEntries(APPLICATION_DOCUMENT_KINDS.map((k) => [k, documentRef.optional()])) as Record<(typeof APPLICATION_DOCUMENT_KINDS)[number], z.ZodOptional<typeof documentRef>>)
+    .default({})
+    .openapi({ description: 'Legacy free references (a URL or content hash); send documentIds (uploaded documents) instead' }),
+  documentIds: applicationDocumentIds().optional().openapi({ description: 'Art. 8: the uploaded documents (POST /v1/documents) of the application, by kind' }),
+};
+
+/** Exactly one of `documents.<kind>` and `documentIds.<kind>` for each of the four documents. */
+export const oneReferencePerDocument = (body: { documents: Record<string, string | undefined>; documentIds?: Record<string, string | undefined> | undefined }, ctx: z.RefinementCtx) => {
+  for (const kind of APPLICATION_DOCUMENT_KINDS) {
+    if ((body.documents[kind] === undefined) === (body.documentIds?.[kind] === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['documentIds', kind], message: `send documentIds.${kind} (an uploaded document) or documents.${kind} (legacy free text), exactly one` });
+    }
+  }
+};
+
 export const createProjectBody = z
   .strictObject({
     title: text(200),
@@ -54,14 +77,10 @@ export const createProjectBody = z
       })
       .openapi({ description: 'Art. 12: `cityShareFen + countyShareFen` must equal `totalFen` (checked by the API; 400 otherwise).' }),
     plannedCompletionDate: calendarDate,
-    documents: z.strictObject({
-      proposal: documentRef,
-      feasibilityStudy: documentRef,
-      preliminaryDesign: documentRef,
-      investmentEstimate: documentRef,
-    }),
+    ...httpApplicationDocuments,
     classified: z.boolean(),
   })
+  .superRefine(oneReferencePerDocument)
   .openapi('CreateProject');
 
 /** An amount in a response: integer fen (totals may exceed what one request may carry). */
@@ -151,6 +170,7 @@ const projectViewShape = z.object({
   }),
   plannedCompletionDate: z.string(),
   documents: z.object({ proposal: z.string(), feasibilityStudy: z.string(), preliminaryDesign: z.string(), investmentEstimate: z.string() }),
+  documentIds: z.object(Object.fromEntries(APPLICATION_DOCUMENT_KINDS.map((k) => [k, z.string().optional()]))).optional(),
   pendingActions: z.array(
     z.object({ role: z.enum(ROLES), action: z.string(), ref: z.string().optional(), dueAt: z.string().optional(), overdue: z.boolean() }),
   ),
@@ -263,6 +283,7 @@ const projectViewShape = z.object({
         z.object({
           description: z.string(),
           evidenceRef: z.string(),
+          documentId: z.string().optional(),
           ...by,
           review: z.object({ decision: z.enum(['accept', 'reject']), opinion: z.string(), ...by }).nullable(),
         }),

@@ -13,7 +13,8 @@ import { warnCalendarCoverage } from '../db/calendar.ts';
 import { prepareDatabase } from '../db/seed.ts';
 import { documentKeyring, loadConfig, payloadConverter, requireExternalServices, type Config } from '../lib/config.ts';
 import type { Keyring } from '../lib/codec.ts';
-import { createDocumentStore, folderBackend } from '../lib/documents.ts';
+import { createDocumentStore, openDocumentBackend } from '../lib/documents.ts';
+import { startDocumentSweeper } from './document-sweeper.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { connectClient } from '../lib/temporal.ts';
 import { createApp } from './app.ts';
@@ -23,7 +24,7 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export function serveApi(deps: {
+export async function serveApi(deps: {
   config: Config;
   database: DatabaseHandle;
   temporal: Client;
@@ -33,6 +34,16 @@ export function serveApi(deps: {
   /** The document store's master keyring (documentKeyring in lib/config.ts). */
   documentKeys: Keyring;
 }): Promise<RunningApi> {
+  const documents = createDocumentStore({ backend: await openDocumentBackend(deps.config.documents), keyring: deps.documentKeys, maxBytes: deps.config.documents.maxBytes });
+  // Crashed uploads' temporaries and (policy) orphaned uploads: swept now and then periodically.
+  const sweeper = startDocumentSweeper({
+    db: deps.database.db,
+    store: documents,
+    log: deps.log,
+    orphanAfterMs: deps.config.documents.orphanAfterMs,
+    temporaryGraceMs: deps.config.documents.temporaryGraceMs,
+    everyMs: deps.config.documents.sweepEveryMs,
+  });
   const app = createApp({
     database: deps.database,
     temporal: deps.temporal,
@@ -41,7 +52,8 @@ export function serveApi(deps: {
     log: deps.log,
     writesPerMinute: deps.config.writesPerMinute,
     payloadCodec: deps.payloadCodec,
-    documents: createDocumentStore({ backend: folderBackend(deps.config.documents.dir), keyring: deps.documentKeys, maxBytes: deps.config.documents.maxBytes }),
+    documents,
+    documentLimits: { uploadsPerMinute: deps.config.documents.uploadsPerMinute, dailyBytes: deps.config.documents.dailyBytes },
     uiOrigin: deps.config.temporal.uiUrl ? new URL(deps.config.temporal.uiUrl).origin : undefined,
   });
   return new Promise((resolve, reject) => {
@@ -51,13 +63,17 @@ export function serveApi(deps: {
         url: `http://${host}:${info.port}`,
         close: () =>
           new Promise<void>((done) => {
+            sweeper.stop();
             server.close(() => done());
             // Idle keep-alive sockets would otherwise hold shutdown open.
             (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
           }),
       });
     });
-    server.once('error', reject);
+    server.once('error', (err) => {
+      sweeper.stop();
+      reject(err);
+    });
   });
 }
 

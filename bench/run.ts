@@ -7,10 +7,13 @@
  *
  * Every figure is paired with a baseline measured in the same run on the same Temporal server:
  * an empty workflow with a no-op Update (bench/baseline-workflows.ts). Scenarios: throughput,
- * latency, capacity, history, replay, export. See BENCHMARKS.md for method and results.
+ * latency, capacity, history, replay, export, upload (issue 18: a 50 MiB document through a real HTTP
+server, the process's RSS growth). See BENCHMARKS.md for method and results.
  */
-import { randomBytes } from 'node:crypto';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -27,6 +30,7 @@ import { projects } from '../db/schema.ts';
 import { prepareDatabase } from '../db/seed.ts';
 import { EncryptionCodec, generateKeyringSpec, parseKeyring } from '../lib/codec.ts';
 import { createLogger } from '../lib/logger.ts';
+import { createDocumentStore, folderBackend } from '../lib/documents.ts';
 import { resolveDevServer, resolveTestServer } from '../scripts/temporal-bin.ts';
 import { dropTemporalDatabases, startTemporalPostgres } from '../scripts/temporal-postgres.ts';
 import { createProjectWorker, WORKFLOWS_PATH } from '../worker.ts';
@@ -51,7 +55,7 @@ const { values } = parseArgs({
   strict: true,
 });
 const quick = values.quick!;
-const SCENARIOS = ['throughput', 'latency', 'capacity', 'history', 'replay', 'export'] as const;
+const SCENARIOS = ['throughput', 'latency', 'capacity', 'history', 'replay', 'export', 'upload'] as const;
 const selected = (values.scenario?.length ? values.scenario : SCENARIOS) as string[];
 for (const s of selected) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s}; one of ${SCENARIOS.join(', ')}`);
 const maxCached = values['max-cached'] ? Number(values['max-cached']) : undefined;
@@ -160,7 +164,10 @@ async function main() {
   const connection = await Connection.connect({ address: env.address });
   const client = new Client({ connection, dataConverter });
   const ADMIN = `bench-admin-${randomBytes(24).toString('hex')}`;
-  const app = createApp({ database, temporal: client, taskQueue: projectQueue, adminApiKey: ADMIN, log: createLogger(process.env.BENCH_LOG_LEVEL ?? 'error', 'bench') });
+  const documentsDir = mkdtempSync(path.join(os.tmpdir(), 'bdp-bench-documents-'));
+  cleanup.push(async () => rmSync(documentsDir, { recursive: true, force: true }));
+  const documents = createDocumentStore({ backend: folderBackend(documentsDir), keyring: parseKeyring(generateKeyringSpec('bench-docs')), maxBytes: 64 * 2 ** 20 });
+  const app = createApp({ database, temporal: client, taskQueue: projectQueue, adminApiKey: ADMIN, log: createLogger(process.env.BENCH_LOG_LEVEL ?? 'error', 'bench'), documents });
   const call = async (method: string, p: string, key: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await app.request(p, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const json = (await res.json()) as Record<string, any>;
@@ -358,6 +365,49 @@ async function main() {
     const growth = peak - before;
     results.export = { readModelRows: Math.max(have, rowsWanted), seconds, bytes, rssBeforeBytes: before, rssPeakBytes: peak, rssGrowthBytes: growth, targets: { seconds: 30, rssGrowthBytes: 300 * 2 ** 20 } };
     row('export', `GET /v1/projects/export.xlsx, ${Math.max(have, rowsWanted)} rows (${(bytes / 2 ** 20).toFixed(1)} MiB file)`, `${seconds.toFixed(1)} s, RSS +${(growth / 2 ** 20).toFixed(0)} MiB`, `target < 30 s and < 300 MiB RSS growth (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`);
+  }
+
+  if (selected.includes('upload')) {
+    // Issue 18: a 50 MiB PDF sent by curl (another process, reading a file) to this process's API
+    // over real HTTP; the upload is hashed (SM3), encrypted (SM4) and written as it streams in, so
+    // the RSS growth must stay far below the file's size (target < 64 MiB).
+    const size = (quick ? 8 : 50) * 2 ** 20;
+    const file = path.join(documentsDir, 'bench-upload.pdf');
+    const fd = openSync(file, 'w');
+    const hash = createHash('sm3');
+    for (let at = 0; at < size; at += 2 ** 20) {
+      const chunk = at === 0 ? Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(2 ** 20 - 9)]) : randomBytes(Math.min(2 ** 20, size - at));
+      hash.update(chunk);
+      writeSync(fd, chunk);
+    }
+    closeSync(fd);
+    const digest = hash.digest('hex');
+    const { serve } = await import('@hono/node-server');
+    const server = await new Promise<{ close(cb: () => void): void; port: number }>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ close: (cb) => s.close(cb), port: info.port }));
+    });
+    global.gc?.();
+    await new Promise((r) => setTimeout(r, 500));
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const t = performance.now();
+    const answer = await new Promise<string>((resolve, reject) => {
+      const curl = spawn('curl', ['-sS', '-X', 'POST', '--data-binary', `@${file}`, '-H', `Authorization: Bearer ${keys.dept}`, '-H', 'Content-Type: application/pdf', '-H', 'X-File-Name: bench.pdf', `http://127.0.0.1:${server.port}/v1/documents`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      curl.stdout.on('data', (d) => (out += String(d)));
+      curl.on('error', reject);
+      curl.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`curl exited ${code}: ${out}`))));
+    });
+    const seconds = (performance.now() - t) / 1000;
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    await new Promise<void>((r) => server.close(() => r()));
+    const stored = JSON.parse(answer) as { sm3?: string; size?: number };
+    if (stored.sm3 !== digest || stored.size !== size) throw new Error(`upload answered ${answer.slice(0, 300)}`);
+    const growth = peak - before;
+    results.upload = { bytes: size, seconds, rssBeforeBytes: before, rssPeakBytes: peak, rssGrowthBytes: growth, sm3Equal: true, targets: { rssGrowthBytes: 64 * 2 ** 20 } };
+    row('upload', `POST /v1/documents, ${(size / 2 ** 20).toFixed(0)} MiB PDF over HTTP (SM3 + SM4, folder backend)`, `${seconds.toFixed(1)} s, RSS +${(growth / 2 ** 20).toFixed(1)} MiB`, 'target < 64 MiB RSS growth');
   }
 
   if (selected.includes('replay')) {

@@ -55,6 +55,9 @@ export const actorSchema = z.object({
 });
 
 /** Art. 8: the four application documents. */
+export const APPLICATION_DOCUMENT_KINDS = ['proposal', 'feasibilityStudy', 'preliminaryDesign', 'investmentEstimate'] as const;
+
+/** Art. 8: the four application documents. */
 const applicationDocuments = () =>
   z.strictObject({
     proposal: documentRef,
@@ -62,6 +65,20 @@ const applicationDocuments = () =>
     preliminaryDesign: documentRef,
     investmentEstimate: documentRef,
   });
+
+/**
+ * Art. 8: which of the application documents were filed as uploaded documents (issue 18): their ids
+ * of the document store; the API then sets the matching `documents` entry to `sm3:<hex>`.
+ */
+export const applicationDocumentIds = () =>
+  z
+    .strictObject({
+      proposal: documentId.optional(),
+      feasibilityStudy: documentId.optional(),
+      preliminaryDesign: documentId.optional(),
+      investmentEstimate: documentId.optional(),
+    })
+    .refine((ids) => Object.values(ids).some((v) => v !== undefined), { message: 'name at least one document, or leave documentIds out' });
 
 /** Art. 7: the five items of the BDB's technical review. */
 export const TECHNICAL_REVIEW_ITEMS = ['resourceCatalog', 'dataSharing', 'intensiveConstruction', 'cloudDeployment', 'securityControllable'] as const;
@@ -77,7 +94,7 @@ export const COMMAND_BODIES = lazily({
     opinion: optionalText(),
     checklist: z.strictObject(Object.fromEntries(TECHNICAL_REVIEW_ITEMS.map((k) => [k, z.boolean()])) as Record<(typeof TECHNICAL_REVIEW_ITEMS)[number], z.ZodBoolean>),
   }),
-  resubmission: () => z.strictObject({ documents: applicationDocuments(), note: optionalText() }),
+  resubmission: () => z.strictObject({ documents: applicationDocuments(), note: optionalText(), documentIds: applicationDocumentIds().optional() }),
   establishment: () => z.strictObject({ decision: z.enum(['approve', 'reject']), approvalNo: optionalText(64), opinion: optionalText() }),
   budget: () => z.strictObject({ fundType: z.enum(FUND_TYPES), year, amountFen: positiveFen, cityShareFen: fen, countyShareFen: fen }),
   /** `allocationId`: which allocation under publicity the objection is about; by default the latest. */
@@ -103,7 +120,8 @@ export const COMMAND_BODIES = lazily({
   }),
   changeRequestDecision: () => z.strictObject({ decision: z.enum(['approve', 'reject']), opinion: optionalText() }),
   rectificationOrder: () => z.strictObject({ reason: z.enum(RECTIFICATION_REASONS), description: requiredText(), dueOn: calendarDate.optional() }),
-  rectificationResponse: () => z.strictObject({ description: requiredText(), evidenceRef: documentRef }),
+  /** Art. 22: `documentId`: the evidence as an uploaded document (the API sets evidenceRef to its `sm3:<hex>`). */
+  rectificationResponse: () => z.strictObject({ description: requiredText(), evidenceRef: documentRef, documentId: documentId.optional() }),
   rectificationReview: () => z.strictObject({ decision: z.enum(['accept', 'reject']), opinion: optionalText() }),
   rectificationExtension: () => z.strictObject({ dueOn: calendarDate, reason: requiredText() }),
   termination: () => z.strictObject({ reason: requiredText() }),

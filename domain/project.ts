@@ -250,7 +250,19 @@ export class Project {
     }
     ctx.audit(
       'application',
-      { title: i.title, kind: i.kind, department: i.department, jurisdiction: i.jurisdiction, year: i.year, annualPlanItem: i.annualPlanItem, estimate: i.estimate, policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version } },
+      {
+        title: i.title,
+        kind: i.kind,
+        department: i.department,
+        jurisdiction: i.jurisdiction,
+        year: i.year,
+        annualPlanItem: i.annualPlanItem,
+        estimate: i.estimate,
+        policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version },
+        // Art. 8, issue 18: uploaded application documents are filed with their SM3 (`sm3:<hex>` in
+        // documents), so the audit chain proves which bytes were filed. Only new applications carry ids.
+        ...(i.documentIds ? { documents: i.documents, documentIds: i.documentIds } : {}),
+      },
       i.createdBy,
       i.createdAt,
     );

@@ -88,6 +88,9 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.requireStage('submitted');
     // Art. 7-8: the revised application documents go back to the BDB's technical review.
     ctx.state.documents = { ...payload.documents };
+    // Issue 18: the uploaded documents among them (only new commands carry documentIds).
+    if (payload.documentIds) ctx.state.documentIds = { ...payload.documentIds };
+    else delete ctx.state.documentIds;
     ctx.state.stage = 'technical_review';
     ctx.decision('resubmission', undefined, payload.note);
     ctx.notify('bdb', 'technical-review', { resubmitted: true });
@@ -448,7 +451,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     // suspension.
     const late = ctx.asWritten && r.status === 'failed' && !r.responses.some((x) => x.review === null);
     if (r.status !== 'awaiting-response' && !late) throw ctx.invalidTransition(`Rectification ${r.id} is ${r.status}.`);
-    r.responses.push({ description: payload.description, evidenceRef: payload.evidenceRef, at: ctx.now, by: ctx.actor.name, review: null });
+    r.responses.push({ description: payload.description, evidenceRef: payload.evidenceRef, ...(payload.documentId ? { documentId: payload.documentId } : {}), at: ctx.now, by: ctx.actor.name, review: null });
     if (!late) r.status = 'awaiting-review';
     ctx.notify(r.issuedByRole, 'rectification-review', { rectificationId: r.id });
   },

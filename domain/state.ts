@@ -8,6 +8,7 @@ import {
   DEFAULT_CITY_POLICY,
   initialStageOf,
   type AllocationRecord,
+  type ApplicationDocumentIds,
   type ApplicationDocuments,
   type DeadlineKind,
   type DeadlineRule,
@@ -65,6 +66,8 @@ export interface ProjectState extends ProjectRecords {
   lastNow: string;
   plannedCompletionDate: string;
   documents: ApplicationDocuments;
+  /** Art. 8: the uploaded documents behind `documents` (absent: free references only). */
+  documentIds?: ApplicationDocumentIds;
   approvalNo: string | null;
   /** Art. 9: the Asia/Shanghai date of the establishment approval (absent in states from before it was kept). */
   approvedOn?: string | null;
@@ -134,6 +137,7 @@ export function initialState(input: ProjectInput, measures: MeasuresReading = 'a
     lastNow: copy.createdAt,
     plannedCompletionDate: copy.plannedCompletionDate,
     documents: { ...copy.documents },
+    ...(copy.documentIds ? { documentIds: { ...copy.documentIds } } : {}),
     approvalNo: null,
     approvedOn: null,
     started: false,

@@ -75,7 +75,10 @@ export type Bucket = (typeof FUND_BUCKETS)[number];
 export const MOVEMENT_KINDS = ['allocate', 'publish', 'disburse', 'freeze', 'unfreeze', 'cancel'] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
-/** Art. 8: the four application documents (references: URL or content hash; no files stored). */
+/**
+ * Art. 8: the four application documents: `sm3:<hex>` of an uploaded document (its id in
+ * ApplicationDocumentIds), or — projects from before the document store — a free reference.
+ */
 export interface ApplicationDocuments {
   /** 项目建议书 */
   proposal: string;
@@ -86,6 +89,9 @@ export interface ApplicationDocuments {
   /** 投资概算 */
   investmentEstimate: string;
 }
+
+/** Art. 8: the uploaded documents (ids of the document store) behind some or all of ApplicationDocuments. */
+export type ApplicationDocumentIds = Partial<Record<keyof ApplicationDocuments, string>>;
 
 export interface Estimate {
   totalFen: number;
@@ -228,6 +234,8 @@ export interface ProjectInput {
   estimate: Estimate;
   plannedCompletionDate: string;
   documents: ApplicationDocuments;
+  /** Art. 8: the uploaded documents behind `documents` (absent: free references only). */
+  documentIds?: ApplicationDocumentIds;
   /** Art. 30: the jurisdiction's policy in force at application, pinned for the project's life. */
   policy: Policy;
   /** ISO instant the API accepted the application. */
@@ -481,6 +489,8 @@ export type RectificationReason = (typeof RECTIFICATION_REASONS)[number];
 export interface RectificationResponseRecord {
   description: string;
   evidenceRef: string;
+  /** Art. 22: the evidence's uploaded document (absent for free references). */
+  documentId?: string;
   at: string;
   by: string;
   review: { decision: 'accept' | 'reject'; opinion: string; at: string; by: string } | null;
@@ -653,6 +663,8 @@ export interface ProjectView extends ProjectRecords {
   policy: PolicyRef;
   plannedCompletionDate: string;
   documents: ApplicationDocuments;
+  /** Art. 8: the uploaded documents behind `documents` (absent: free references only). */
+  documentIds?: ApplicationDocumentIds;
   pendingActions: PendingAction[];
   deadlines: DeadlineView[];
   funds: { suspended: boolean; construction: FundBalance; om: FundBalance };

@@ -209,6 +209,7 @@ export function projectView(state: ProjectState): ProjectView {
     policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version, switches: policySwitches(i.policy) },
     plannedCompletionDate: state.plannedCompletionDate,
     documents: c.documents,
+    ...(c.documentIds ? { documentIds: c.documentIds } : {}),
     pendingActions: pendingActions(state),
     deadlines: state.deadlines.map(deadlineView).filter((d): d is DeadlineView => d !== null),
     funds: c.funds,

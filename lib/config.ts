@@ -60,6 +60,28 @@ const envSchema = z.object({
   DOCUMENT_KEY_ID: optionalString,
   /** Largest uploaded document in bytes (policy default 50 MiB); larger → 413. */
   DOCUMENT_MAX_BYTES: z.coerce.number().int('must be a whole number').min(1).max(4 * 1024 ** 3).default(50 * 1024 * 1024),
+  /** Where the document store keeps its objects: `folder` (DATA_DIR/documents) or `s3` (S3_*). */
+  DOCUMENT_STORE: z.enum(['folder', 's3']).default('folder'),
+  /** The S3-compatible endpoint (unset: AWS S3 of S3_REGION), e.g. http://seaweedfs:8333. */
+  S3_ENDPOINT: optionalString.pipe(z.url('must be a URL, e.g. http://seaweedfs:8333').optional()),
+  S3_BUCKET: optionalString.pipe(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 of a-z 0-9 . -)').optional()),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  /** Path-style URLs (endpoint/bucket/key), what self-hosted stores need; `false` for virtual-hosted. */
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('true'),
+  /** Prefix of the store's keys inside the bucket. */
+  S3_PREFIX: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, 'must be empty or end with / (e.g. documents/)').default(''),
+  /** (policy) Days an uploaded document that no filing references is kept before it is removed. */
+  DOCUMENT_ORPHAN_DAYS: z.coerce.number().min(0.0001, 'must be more than 0').max(3650).default(7),
+  /** Age after which an unfinished upload's temporary counts as left by a crash and is removed, in seconds. */
+  DOCUMENT_TEMPORARY_GRACE_SECONDS: z.coerce.number().int('must be a whole number').min(0).max(7 * 86_400).default(3600),
+  /** How often the API sweeps crashed uploads' temporaries and orphaned documents, in seconds. */
+  DOCUMENT_SWEEP_SECONDS: z.coerce.number().int('must be a whole number').min(1).max(86_400).default(3600),
+  /** (policy) Uploads per minute per API key; 0 turns the limit off. */
+  DOCUMENT_UPLOADS_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0).max(100_000).default(30),
+  /** (policy) Bytes one API key may upload per day (Asia/Shanghai); 0 turns the limit off. Default 2 GiB. */
+  DOCUMENT_DAILY_BYTES: z.coerce.number().int('must be a whole number').min(0).max(2 ** 50).default(2 * 1024 ** 3),
   /** Write requests (POST/PUT/DELETE) per minute per API key; 0 turns the limit off. */
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0).max(1_000_000).default(600),
   /**
@@ -91,7 +113,20 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   writesPerMinute: number;
   payload: { cipher: PayloadCipher; keys: string | undefined; currentKeyId: string | undefined };
-  documents: { keys: string | undefined; currentKeyId: string | undefined; maxBytes: number; dir: string };
+  documents: {
+    keys: string | undefined;
+    currentKeyId: string | undefined;
+    maxBytes: number;
+    dir: string;
+    store: 'folder' | 's3';
+    s3: { endpoint: string | undefined; bucket: string; region: string; accessKeyId: string | undefined; secretAccessKey: string | undefined; forcePathStyle: boolean; prefix: string };
+    /** (policy) Unreferenced uploads older than this are removed, in ms. */
+    orphanAfterMs: number;
+    sweepEveryMs: number;
+    temporaryGraceMs: number;
+    uploadsPerMinute: number;
+    dailyBytes: number;
+  };
   worker: { maxCachedWorkflows: number; maxConcurrentWorkflowTasks: number | undefined };
 }
 
@@ -109,12 +144,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '?');
         const value = env[name];
-        const shown = name === 'ADMIN_API_KEY' || name === 'DATABASE_URL' || name === 'PAYLOAD_KEYS' || name === 'DOCUMENT_KEYS' ? '(hidden)' : JSON.stringify(value);
+        const shown = name === 'ADMIN_API_KEY' || name === 'DATABASE_URL' || name === 'PAYLOAD_KEYS' || name === 'DOCUMENT_KEYS' || name === 'S3_SECRET_ACCESS_KEY' ? '(hidden)' : JSON.stringify(value);
         return `${name}=${shown}: ${issue.message}`;
       }),
     );
   }
   const e = parsed.data;
+  if (e.DOCUMENT_STORE === 's3') {
+    const missing = [!e.S3_BUCKET && 'S3_BUCKET', !!e.S3_ACCESS_KEY_ID !== !!e.S3_SECRET_ACCESS_KEY && (e.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID')].filter(Boolean);
+    if (missing.length) throw new ConfigError(missing.map((name) => `${name}: required with DOCUMENT_STORE=s3`));
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     api: { port: e.PORT, host: e.HOST },
@@ -132,7 +171,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE,
     payload: { cipher: e.PAYLOAD_CIPHER, keys: e.PAYLOAD_KEYS, currentKeyId: e.PAYLOAD_KEY_ID },
-    documents: { keys: e.DOCUMENT_KEYS, currentKeyId: e.DOCUMENT_KEY_ID, maxBytes: e.DOCUMENT_MAX_BYTES, dir: path.join(dataDir, 'documents') },
+    documents: {
+      keys: e.DOCUMENT_KEYS,
+      currentKeyId: e.DOCUMENT_KEY_ID,
+      maxBytes: e.DOCUMENT_MAX_BYTES,
+      dir: path.join(dataDir, 'documents'),
+      store: e.DOCUMENT_STORE,
+      s3: {
+        endpoint: e.S3_ENDPOINT,
+        bucket: e.S3_BUCKET ?? '',
+        region: e.S3_REGION,
+        accessKeyId: e.S3_ACCESS_KEY_ID,
+        secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+        forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true',
+        prefix: e.S3_PREFIX,
+      },
+      orphanAfterMs: Math.round(e.DOCUMENT_ORPHAN_DAYS * 86_400_000),
+      sweepEveryMs: e.DOCUMENT_SWEEP_SECONDS * 1000,
+      temporaryGraceMs: e.DOCUMENT_TEMPORARY_GRACE_SECONDS * 1000,
+      uploadsPerMinute: e.DOCUMENT_UPLOADS_PER_MINUTE,
+      dailyBytes: e.DOCUMENT_DAILY_BYTES,
+    },
     worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS },
   };
 }

@@ -23,6 +23,8 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { openSm4, sealSm4, type Keyring } from './codec.ts';
+import type { Config } from './config.ts';
+import { s3Backend } from './document-s3.ts';
 
 const MAGIC = Buffer.from('BDPDOC1\n');
 const MAC_BYTES = 32;
@@ -37,6 +39,17 @@ export interface DocumentBackend {
   open(key: string): Promise<StoredObject | undefined>;
   /** Writes a new version of an object and swaps it in atomically (`rewrap`). */
   replace(key: string, write: (pending: PendingObject) => Promise<void>): Promise<void>;
+  /**
+   * Deletes the object under `key` unless it was written after `ifOlderThan` (an upload of the same
+   * bytes may be about to reference it); true when deleted.
+   */
+  remove(key: string, ifOlderThan: Date): Promise<boolean>;
+  /** Removes what crashed uploads left (temporaries older than `olderThanMs`); the count removed. */
+  sweep(olderThanMs: number): Promise<number>;
+  /** How many temporaries (unfinished uploads) there are now, of any age. */
+  temporaries(): Promise<number>;
+  /** Where the objects are, for logs. */
+  describe: string;
 }
 
 export interface PendingObject {
@@ -101,6 +114,7 @@ export function folderBackend(dir: string): DocumentBackend {
     };
   }
   return {
+    describe: dir,
     create,
     async open(key) {
       let handle: fsp.FileHandle;
@@ -135,6 +149,39 @@ export function folderBackend(dir: string): DocumentBackend {
         await pending.abort();
         throw err;
       }
+    },
+    async remove(key, ifOlderThan) {
+      const file = fileOf(key);
+      try {
+        if ((await fsp.stat(file)).mtimeMs > ifOlderThan.getTime()) return false;
+        await fsp.rm(file);
+        return true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw err;
+      }
+    },
+    async sweep(olderThanMs) {
+      let names: string[];
+      try {
+        names = await fsp.readdir(tmpDir);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+        throw err;
+      }
+      let removed = 0;
+      for (const name of names) {
+        const file = path.join(tmpDir, name);
+        const st = await fsp.stat(file).catch(() => undefined);
+        if (st && Date.now() - st.mtimeMs > olderThanMs) {
+          await fsp.rm(file, { force: true });
+          removed++;
+        }
+      }
+      return removed;
+    },
+    async temporaries() {
+      return fs.existsSync(tmpDir) ? (await fsp.readdir(tmpDir)).length : 0;
     },
   };
 }
@@ -254,6 +301,7 @@ export function createDocumentStore({ backend, keyring, maxBytes }: DocumentStor
 
   return {
     maxBytes,
+    backend,
 
     /**
      * Hashes, encrypts and writes a stream to a new object. `expectedSize` (Content-Length) makes a
@@ -422,12 +470,13 @@ export function sniffType(head: Buffer, zipEntries: string[]): DocumentType | un
 /** The folder of the folder backend: DATA_DIR/documents. */
 export const documentsDir = (dataDir: string) => path.join(dataDir, 'documents');
 
-/** Sweeps temporaries left by a crash mid-upload (never visible as objects). */
-export function sweepTemporaries(dir: string, olderThanMs = 60 * 60 * 1000): void {
-  const tmp = path.join(dir, 'tmp');
-  if (!fs.existsSync(tmp)) return;
-  for (const name of fs.readdirSync(tmp)) {
-    const file = path.join(tmp, name);
-    if (Date.now() - fs.statSync(file).mtimeMs > olderThanMs) fs.rmSync(file, { force: true });
-  }
+/**
+ * The backend configuration chooses (DOCUMENT_STORE): the folder DATA_DIR/documents (the embedded
+ * default of `npm start`), or an S3-compatible bucket (S3_*; lib/document-s3.ts), created when missing.
+ */
+export async function openDocumentBackend(config: Config['documents']): Promise<DocumentBackend> {
+  if (config.store === 'folder') return folderBackend(config.dir);
+  const backend = s3Backend(config.s3);
+  await backend.ensureBucket();
+  return backend;
 }

@@ -39,6 +39,27 @@ describe('config module', () => {
     expect(() => loadConfig({ WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1' })).toThrow(/WORKER_MAX_CONCURRENT_WORKFLOW_TASKS="1": must be at least 2/);
   });
 
+  it('issue 18: the document store — folder by default, s3 with its bucket and both credentials, (policy) limits and orphan days', () => {
+    const folder = loadConfig({}).documents;
+    expect(folder).toMatchObject({ store: 'folder', orphanAfterMs: 7 * 86_400_000, uploadsPerMinute: 30, dailyBytes: 2 * 1024 ** 3, temporaryGraceMs: 3_600_000, sweepEveryMs: 3_600_000 });
+    const s3 = loadConfig({ DOCUMENT_STORE: 's3', S3_ENDPOINT: 'http://seaweedfs:8333', S3_BUCKET: 'bdp-documents', S3_ACCESS_KEY_ID: 'bdp', S3_SECRET_ACCESS_KEY: 'secret', S3_PREFIX: 'documents/', DOCUMENT_ORPHAN_DAYS: '30', DOCUMENT_UPLOADS_PER_MINUTE: '0' }).documents;
+    expect(s3).toMatchObject({ store: 's3', orphanAfterMs: 30 * 86_400_000, uploadsPerMinute: 0 });
+    expect(s3.s3).toEqual({ endpoint: 'http://seaweedfs:8333', bucket: 'bdp-documents', region: 'us-east-1', accessKeyId: 'bdp', secretAccessKey: 'secret', forcePathStyle: true, prefix: 'documents/' });
+    const problems = (env: NodeJS.ProcessEnv) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+    };
+    expect(problems({ DOCUMENT_STORE: 's3' })).toEqual(['S3_BUCKET: required with DOCUMENT_STORE=s3']);
+    expect(problems({ DOCUMENT_STORE: 's3', S3_BUCKET: 'b1b', S3_ACCESS_KEY_ID: 'x' })).toEqual(['S3_SECRET_ACCESS_KEY: required with DOCUMENT_STORE=s3']);
+    expect(problems({ DOCUMENT_STORE: 'disk' })[0]).toMatch(/^DOCUMENT_STORE="disk"/);
+    // The secret is never echoed.
+    expect(problems({ S3_SECRET_ACCESS_KEY: 'top-secret', S3_BUCKET: 'Bad_Bucket' }).join()).not.toContain('top-secret');
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', TEMPORAL_ADDRESS: '' }).database.url).toBeUndefined();
   });

@@ -98,10 +98,28 @@ function commandText(name: string): string {
 }
 
 describe('docker-compose.yml (production topology)', () => {
-  it('has the seven services', () => {
+  it('has the eight services', () => {
     expect(Object.keys(services)).toEqual(
-      expect.arrayContaining(['postgresql', 'temporal-schema', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'worker', 'api']),
+      expect.arrayContaining(['postgresql', 'temporal-schema', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'seaweedfs', 'worker', 'api']),
     );
+  });
+
+  it('issue 18: the API keeps filed documents in the seaweedfs S3 store, on a volume, with the same credentials', () => {
+    const s3 = service('seaweedfs');
+    expect(s3.image).toMatch(/^chrislusf\/seaweedfs:\d+\.\d+$/);
+    expect(commandText('seaweedfs')).toMatch(/^server -s3 -s3\.port=8333$/);
+    expect((s3 as { volumes?: string[] }).volumes).toContain('seaweedfs-data:/data');
+    expect(Object.keys((compose as { volumes?: Record<string, unknown> }).volumes ?? {})).toContain('seaweedfs-data');
+    expect(JSON.stringify(s3.healthcheck?.test)).toContain('http://127.0.0.1:8333/healthz');
+    expect(dependsOn('api')).toMatchObject({ seaweedfs: 'service_healthy' });
+    const store = interpolatedEnvironment('seaweedfs');
+    const config = loadConfig(interpolatedEnvironment('api'));
+    expect(config.documents.store).toBe('s3');
+    expect(config.documents.s3).toMatchObject({ endpoint: 'http://seaweedfs:8333', bucket: 'bdp-documents', forcePathStyle: true });
+    expect(config.documents.s3.accessKeyId).toBe(store.AWS_ACCESS_KEY_ID);
+    expect(config.documents.s3.secretAccessKey).toBe(store.AWS_SECRET_ACCESS_KEY);
+    // The secret has no default: compose refuses to start without it.
+    expect(environment('api').S3_SECRET_ACCESS_KEY).toMatch(/^\$\{S3_SECRET_ACCESS_KEY:\?[^}]+\}$/);
   });
 
   it('pins supported infrastructure images: temporalio/server 1.30.x and admin-tools of the same version, no auto-setup', () => {

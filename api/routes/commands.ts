@@ -15,8 +15,8 @@ import type { ProjectGateway } from '../gateway.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';
 import { ApiError } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { projectId, projectView } from '../schemas.ts';
-import { resolveDocument } from './documents.ts';
+import { httpApplicationDocuments, oneReferencePerDocument, projectId, projectView } from '../schemas.ts';
+import { fileApplicationDocuments, resolveDocument } from './documents.ts';
 
 /**
  * Commands that file a document (Art. 15, 18, 21) and the payload field its reference goes in. Over
@@ -29,6 +29,7 @@ export const FILED_DOCUMENT_FIELDS = {
   contractFiling: 'documentRef',
   preliminaryAcceptance: 'reportRef',
   completionReport: 'reportRef',
+  rectificationResponse: 'evidenceRef', // Art. 22 (issue 18)
   riskAssessment: 'documentRef', // Art. 28 (issue 15)
   emergencyPlan: 'documentRef', // Art. 29 (issue 15)
 } as const satisfies Partial<Record<CommandName, string>>;
@@ -36,6 +37,8 @@ export const FILED_DOCUMENT_FIELDS = {
 /** The HTTP body of a command: for a filing, the reference is optional when `documentId` names the document. */
 function httpBody(command: CommandName): z.ZodType {
   const body = COMMAND_BODIES[command];
+  // Art. 8: the resubmitted application documents, by documentIds or (legacy) free references.
+  if (command === 'resubmission') return (body as z.ZodObject).extend(httpApplicationDocuments).superRefine((b, ctx) => oneReferencePerDocument(b as Parameters<typeof oneReferencePerDocument>[0], ctx));
   const field = (FILED_DOCUMENT_FIELDS as Partial<Record<CommandName, string>>)[command];
   if (!field || command === 'contract') return body;
   return (body as z.ZodObject)
@@ -196,6 +199,11 @@ export function commandRoutes({ gateway, db }: { gateway: ProjectGateway; db: Da
             throw validationFailed(`${field} must be left out (or be ${ref}) when documentId is given.`, field);
           }
           body[field] = ref;
+        }
+        if (route.command === 'resubmission') {
+          const { documents: references, documentIds } = body as { documents: Record<string, string>; documentIds?: Record<string, string> };
+          body.documents = await fileApplicationDocuments(db, references, documentIds, c.get('actor'), id);
+          if (!documentIds) delete body.documentIds;
         }
         const view = await gateway.execute(id, {
           name: route.command,

@@ -9,11 +9,15 @@ import { z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import type { Database } from '../../db/client.ts';
+import { bytesUploadedSince } from '../../db/queries/documents.ts';
+import { SHANGHAI_OFFSET_MS } from '../../domain/dates.ts';
 import { documents, type DocumentRow } from '../../db/schema.ts';
 import { isStorableText } from '../../domain/text.ts';
-import type { Actor, Role } from '../../domain/types.ts';
+import { APPLICATION_DOCUMENT_KINDS } from '../../domain/commands.ts';
+import type { Actor, ApplicationDocumentIds, ApplicationDocuments, Role } from '../../domain/types.ts';
 import { DOCUMENT_TYPES, DocumentCorruptedError, DocumentRejectedError, sniffType, type DocumentStore, type DocumentType } from '../../lib/documents.ts';
 import { requireRole } from '../auth.ts';
+import { uploadRateLimit } from '../rate-limit.ts';
 import { ApiError, forbidden, notFound } from '../problem.ts';
 import { createRouter, problemContent, security } from '../router.ts';
 
@@ -104,10 +108,45 @@ export async function resolveDocument(db: Database, documentId: string, actor: A
   return row;
 }
 
-export function documentRoutes({ db, store }: { db: Database; store: DocumentStore }) {
-  const app = createRouter();
+/** (policy) Per-key upload limits; 0 or unset turns a limit off. */
+export interface UploadLimits {
+  /** Uploads per minute per API key (DOCUMENT_UPLOADS_PER_MINUTE). */
+  uploadsPerMinute?: number | undefined;
+  /** Bytes per API key per Asia/Shanghai day (DOCUMENT_DAILY_BYTES). */
+  dailyBytes?: number | undefined;
+}
 
-  app.post(UPLOAD_PATH, requireRole(...DOCUMENT_ROLES) as MiddlewareHandler, async (c) => {
+/** The start of the current Asia/Shanghai day and the milliseconds until the next one. */
+function shanghaiDay(now = Date.now()): { start: Date; msLeft: number } {
+  const start = Math.floor((now + SHANGHAI_OFFSET_MS) / 86_400_000) * 86_400_000 - SHANGHAI_OFFSET_MS;
+  return { start: new Date(start), msLeft: start + 86_400_000 - now };
+}
+
+/**
+ * Art. 8: the application documents as filed: each one named in `documentIds` is resolved (as
+ * resolveDocument: 422 document_unknown otherwise) and becomes `sm3:<hex>`; the rest keep their free
+ * reference. The HTTP schema (oneReferencePerDocument) already made sure each has exactly one.
+ */
+export async function fileApplicationDocuments(
+  db: Database,
+  documents: Partial<ApplicationDocuments>,
+  documentIds: ApplicationDocumentIds | undefined,
+  actor: Actor,
+  projectId: string,
+): Promise<ApplicationDocuments> {
+  const filed: Partial<ApplicationDocuments> = {};
+  for (const kind of APPLICATION_DOCUMENT_KINDS) {
+    const id = documentIds?.[kind];
+    filed[kind] = id === undefined ? documents[kind] : `sm3:${(await resolveDocument(db, id, actor, projectId)).sm3}`;
+  }
+  return filed as ApplicationDocuments;
+}
+
+export function documentRoutes({ db, store, limits = {} }: { db: Database; store: DocumentStore; limits?: UploadLimits }) {
+  const app = createRouter();
+  const uploadLimit: MiddlewareHandler = limits.uploadsPerMinute ? uploadRateLimit(limits.uploadsPerMinute) : (_c, next) => next();
+
+  app.post(UPLOAD_PATH, requireRole(...DOCUMENT_ROLES) as MiddlewareHandler, uploadLimit, async (c) => {
     const actor = c.get('actor');
     const declared = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!(declared in DOCUMENT_TYPES)) {
@@ -122,6 +161,22 @@ export function documentRoutes({ db, store }: { db: Database; store: DocumentSto
     if (Number.isNaN(expectedSize)) throw new ApiError(400, 'validation_failed', 'Validation failed', 'Content-Length is not a number.', {}, close);
     const tooLarge = () => new ApiError(413, 'payload_too_large', 'Payload too large', `Documents are limited to ${store.maxBytes} bytes (DOCUMENT_MAX_BYTES).`, { maxBytes: store.maxBytes }, close);
     if (expectedSize !== undefined && expectedSize > store.maxBytes) throw tooLarge();
+    if (limits.dailyBytes) {
+      // (policy) The day's volume per key: what it stored today plus what it announces now.
+      const day = shanghaiDay();
+      const used = await bytesUploadedSince(db, actor.keyId, day.start);
+      if (used + (expectedSize ?? 1) > limits.dailyBytes) {
+        const seconds = Math.max(1, Math.ceil(day.msLeft / 1000));
+        throw new ApiError(
+          429,
+          'upload_volume_exceeded',
+          'Daily upload volume reached',
+          `This API key uploaded ${used} of its ${limits.dailyBytes} bytes today (Asia/Shanghai; DOCUMENT_DAILY_BYTES)${expectedSize ? ` and this document has ${expectedSize}` : ''}; retry after midnight, in ${seconds} s.`,
+          { limit: limits.dailyBytes, used },
+          { 'Retry-After': String(seconds), ...close },
+        );
+      }
+    }
     const body = c.req.raw.body;
     if (!body || expectedSize === 0) throw new ApiError(400, 'document_empty', 'Empty document', 'The body is empty: send the document itself.');
     let sealed;
@@ -229,6 +284,11 @@ export function documentRoutes({ db, store }: { db: Database; store: DocumentSto
       403: { description: 'Wrong role', content: problemContent },
       413: { description: 'Larger than DOCUMENT_MAX_BYTES', content: problemContent },
       415: { description: 'Not an accepted type, or the bytes are not what Content-Type says', content: problemContent },
+      429: {
+        description: '`rate_limited` (RATE_LIMIT_WRITES_PER_MINUTE); (policy) `upload_rate_limited`: more uploads this minute than DOCUMENT_UPLOADS_PER_MINUTE; `upload_volume_exceeded`: the key\'s DOCUMENT_DAILY_BYTES for today (Asia/Shanghai) reached. Retry-After says when.',
+        headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } },
+        content: problemContent,
+      },
     },
   });
   app.openAPIRegistry.registerPath({

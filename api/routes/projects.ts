@@ -10,6 +10,7 @@ import { idempotencyKeyOf } from '../idempotency.ts';
 import { cursorParam, decodeCursor, limitParam, page } from '../pagination.ts';
 import { ApiError, forbidden } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
+import { fileApplicationDocuments } from './documents.ts';
 import {
   booleanFilter,
   booleanOf,
@@ -256,15 +257,19 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
           { year: body.year, annualPlanItem: body.annualPlanItem, estimateFen: body.estimate.totalFen, ceilingFen: item.ceilingFen },
         );
       }
-      const { classified: _classified, ...application } = body;
+      const { classified: _classified, documents: references, documentIds, ...application } = body;
       // With an Idempotency-Key the id follows from it, so a retry whose first attempt reached
       // Temporal (and then lost its answer) finds the same workflow instead of starting a second one.
       const idempotencyKey = idempotencyKeyOf(c);
       const id = idempotencyKey ? projectIdFor(body.year, `${actor.keyId}:${idempotencyKey}`) : newProjectId(body.year);
+      // Art. 8: uploaded application documents are filed by their SM3 (checked: 422 document_unknown).
+      const documents = await fileApplicationDocuments(db, references, documentIds, actor, id);
       // 201 only once the application's audit entry and read-model row are durable.
       const view = await gateway.create(
         {
           ...application,
+          documents,
+          ...(documentIds ? { documentIds } : {}),
           id,
           department,
           jurisdiction: jurisdictionCode,

@@ -11,7 +11,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EncryptionCodec, generateKeyringSpec, parseKeyring } from '../../lib/codec.ts';
-import { createDocumentStore, folderBackend } from '../../lib/documents.ts';
+import { createDocumentStore, folderBackend, type DocumentBackend, type DocumentStore } from '../../lib/documents.ts';
+import type { UploadLimits } from '../../api/routes/documents.ts';
 import { seedApprovedPlanItems } from '../../db/queries/plans.ts';
 import { DEFAULT_CITY_POLICY } from '../../domain/types.ts';
 import { createLogger } from '../../lib/logger.ts';
@@ -37,6 +38,8 @@ export interface TestSystem {
   app: ReturnType<typeof createApp>;
   /** The folder of the document store's folder backend (a temporary directory, removed by stop()). */
   documentsDir: string;
+  /** The document store the API uses (its backend: options.documentBackend, else the folder). */
+  documentStore: DocumentStore;
   /** Calls the API as `key` (undefined: no Authorization header); a Uint8Array body is sent as is. */
   request(method: string, path: string, options?: { key?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
   stop(): Promise<void>;
@@ -45,7 +48,11 @@ export interface TestSystem {
 /** The test systems' document keyring (the store wraps each document's data key with it). */
 export const TEST_DOCUMENT_KEYS = parseKeyring(generateKeyringSpec('doctest'));
 
-export async function startSystem(driver: Driver, temporalAddress: string, options: { documentMaxBytes?: number } = {}): Promise<TestSystem> {
+export async function startSystem(
+  driver: Driver,
+  temporalAddress: string,
+  options: { documentMaxBytes?: number; documentBackend?: DocumentBackend; documentLimits?: UploadLimits } = {},
+): Promise<TestSystem> {
   const documentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bdp-documents-'));
   const database = await createTestDatabase(driver);
   const taskQueue = `test-${driver}-${randomBytes(4).toString('hex')}`;
@@ -61,6 +68,7 @@ export async function startSystem(driver: Driver, temporalAddress: string, optio
   const running = worker.run();
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, namespace: 'default', dataConverter: { payloadCodecs: [TEST_CODEC] } });
+  const documentStore = createDocumentStore({ backend: options.documentBackend ?? folderBackend(documentsDir), keyring: TEST_DOCUMENT_KEYS, maxBytes: options.documentMaxBytes ?? 50 * 1024 * 1024 });
   const app = createApp({
     database,
     temporal: client,
@@ -69,7 +77,8 @@ export async function startSystem(driver: Driver, temporalAddress: string, optio
     log: createLogger('silent', 'test'),
     payloadCodec: TEST_CODEC,
     uiOrigin: UI_ORIGIN,
-    documents: createDocumentStore({ backend: folderBackend(documentsDir), keyring: TEST_DOCUMENT_KEYS, maxBytes: options.documentMaxBytes ?? 50 * 1024 * 1024 }),
+    documents: documentStore,
+    documentLimits: options.documentLimits,
   });
   return {
     database,
@@ -78,6 +87,7 @@ export async function startSystem(driver: Driver, temporalAddress: string, optio
     taskQueue,
     app,
     documentsDir,
+    documentStore,
     request(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.key) headers.authorization = `Bearer ${options.key}`;
