@@ -29,6 +29,8 @@ import { createRouter, overHttps } from './router.ts';
 
 export { overHttps };
 import { adminKeyRoutes } from './routes/admin-keys.ts';
+import { jurisdictionRoutes } from './routes/jurisdictions.ts';
+import { planFilingRoutes } from './routes/plan-filings.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { allocationPlanRoutes, publicAllocationPlanRoutes } from './routes/allocation-plans.ts';
 import { calendarRoutes } from './routes/calendar.ts';
@@ -142,6 +144,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', adminKeyRoutes({ db: deps.database.db }));
   app.route('/', authRoutes({ accounts }));
   app.route('/', adminAccountRoutes({ db: deps.database.db, accounts }));
+  app.route('/', jurisdictionRoutes({ db: deps.database.db }));
+  app.route('/', planFilingRoutes({ db: deps.database.db }));
   app.route('/', webhookRoutes({ db: deps.database.db }));
   app.route('/', planRoutes({ db: deps.database.db }));
   app.route('/', calendarRoutes({ db: deps.database.db, gateway, log: deps.log }));

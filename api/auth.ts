@@ -49,14 +49,14 @@ const sessionMac = (digest: Buffer, keyId: string, expires: number) =>
 
 export function createKeyStore(db: Database, adminApiKey: string | undefined): KeyStore {
   const adminDigest = adminApiKey ? sm3(adminApiKey) : undefined;
-  const ENV_ADMIN: Actor = { keyId: ENV_ADMIN_KEY_ID, role: 'admin', name: 'ADMIN_API_KEY' };
+  const ENV_ADMIN: Actor = { keyId: ENV_ADMIN_KEY_ID, role: 'admin', name: 'ADMIN_API_KEY', jurisdiction: 'city' };
   /** An active key's actor and stored digest, by id. */
   const activeKey = async (id: string): Promise<{ actor: Actor; digest: Buffer } | undefined> => {
     if (id === ENV_ADMIN_KEY_ID) return adminDigest ? { actor: ENV_ADMIN, digest: adminDigest } : undefined;
     const row = await findActiveKey(db, id);
     if (!row) return undefined;
     return {
-      actor: { keyId: row.id, role: row.role, department: row.department ?? undefined, name: row.name },
+      actor: { keyId: row.id, role: row.role, department: row.department ?? undefined, name: row.name, jurisdiction: row.jurisdiction },
       digest: Buffer.from(row.secretHash, 'hex'),
     };
   };

@@ -4,6 +4,7 @@ import { APPLICATION_DOCUMENT_KINDS, applicationDocumentIds } from '../domain/co
 import { calendarDate, documentRef, fen, optionalText, requiredText as text, storableString } from '../domain/text.ts';
 import { projectLeader } from '../domain/commands.ts';
 import {
+  ALLOCATION_STATUSES,
   APPLICATION_KINDS,
   CHANGE_KINDS,
   CONSULTED_ROLES,
@@ -68,7 +69,8 @@ export const createProjectBody = z
     // Art. 6: applications are new construction of the annual plan; existing systems (kind
     // `existing`, Art. 21) are registered through POST /v1/existing-systems instead.
     kind: z.enum(APPLICATION_KINDS),
-    jurisdiction,
+    /** Art. 5, 12, 30: the key's jurisdiction; optional, and any other → 422 jurisdiction_mismatch. */
+    jurisdiction: jurisdiction.optional(),
     year: z.number().int().min(2019).max(2100),
     annualPlanItem: text(64),
     estimate: z
@@ -217,7 +219,11 @@ const projectViewShape = z.object({
       countyShareFen: amount,
       allocatedAt: z.string(),
       allocatedBy: z.string(),
-      status: z.enum(['held', 'publicity', 'awaiting-objection', 'published', 'cancelled']),
+      status: z.enum(ALLOCATION_STATUSES),
+      /** Art. 12: the county finance's confirmation of the county share (co-built projects since the rule). */
+      countyShare: z
+        .object({ jurisdiction: z.string(), confirmedAt: nullableText, confirmedBy: nullableText, budgetRef: nullableText })
+        .optional(),
       publicityDeadlineId: nullableText,
       planId: nullableText.optional(),
       publishedAt: nullableText,
@@ -406,13 +412,17 @@ export const createApiKeyBody = z
     role: z.enum(ROLES),
     name: text(200),
     department: departmentCode.optional(),
+    /** Art. 5, 12, 30 (measures): the jurisdiction the key acts for (default `city`; 422 when not in the registry). */
+    jurisdiction: jurisdiction.optional(),
   })
   .refine((b) => (b.role === 'department') === (b.department !== undefined), {
     message: 'department is required for role `department` and not allowed for other roles',
     path: ['department'],
   })
   .openapi('CreateApiKey', {
-    description: '`department` is required when `role` is `department` and must be absent for every other role (checked by the API; 400 otherwise).',
+    description:
+      '`department` is required when `role` is `department` and must be absent for every other role (checked by the API; 400 otherwise). ' +
+      '`jurisdiction` (Art. 5, 12, 30): a code of GET /v1/admin/jurisdictions, default `city`; an unknown code → 422 `unknown_jurisdiction`.',
   });
 
 export const apiKeyInfo = z
@@ -421,6 +431,7 @@ export const apiKeyInfo = z
     role: z.enum(ROLES),
     name: z.string(),
     department: z.string().nullable(),
+    jurisdiction: z.string(),
     createdAt: z.string(),
     revokedAt: z.string().nullable(),
   })
@@ -746,12 +757,39 @@ export const annualPlanItem = z
   .object({ ...annualPlanItemFields, updatedAt: instant, updatedBy: z.string().nullable() })
   .openapi('AnnualPlanItem');
 
+/** Art. 6 (measures): a version of a year's plan — the draft, the approved version in force, or an older approved one. */
+export const PLAN_VERSION_STATUS = ['draft', 'in-force', 'superseded'] as const;
+const planVersionFields = {
+  version: z.number().int(),
+  status: z.enum(PLAN_VERSION_STATUS),
+  /** The city government's approval (Art. 6): its date and document number; null while a draft. */
+  approvedOn: z.string().nullable(),
+  documentNo: z.string().nullable(),
+  approvedAt: z.string().nullable(),
+  approvedBy: z.string().nullable(),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+};
+export const annualPlanVersionInfo = z.object(planVersionFields).openapi('AnnualPlanVersionInfo');
+
 export const annualPlan = z
   .object({
     year: z.number().int(),
+    version: z.number().int().nullable(),
+    status: z.enum(PLAN_VERSION_STATUS).nullable(),
+    approvedOn: z.string().nullable(),
+    documentNo: z.string().nullable(),
+    approvedAt: z.string().nullable(),
+    approvedBy: z.string().nullable(),
+    createdAt: z.string().nullable(),
+    createdBy: z.string().nullable(),
     items: z.array(annualPlanItem),
   })
-  .openapi('AnnualPlan');
+  .openapi('AnnualPlan', {
+    description:
+      'A version of a year\'s plan (Art. 6) with its items. GET /v1/annual-plans/{year} shows the version in force, or the draft while none is approved ' +
+      '(`version` and the other version fields null when the year has no plan at all).',
+  });
 
 export const calendarDayInput = z
   .strictObject({ date: calendarDate, workday: z.boolean(), name: optionalText(100) })

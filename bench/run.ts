@@ -25,7 +25,8 @@ import type { ProjectView } from '../domain/types.ts';
 import { createApp } from '../api/app.ts';
 import { openDatabase } from '../db/client.ts';
 import { inArray } from 'drizzle-orm';
-import { annualPlanItems, projects } from '../db/schema.ts';
+import { seedApprovedPlanItems } from '../db/queries/plans.ts';
+import { projects } from '../db/schema.ts';
 import { prepareDatabase } from '../db/seed.ts';
 import { EncryptionCodec, generateKeyringSpec, parseKeyring } from '../lib/codec.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -151,7 +152,8 @@ async function main() {
   const env = { address: temporal.address };
   const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: 'memory://', max: 10 });
   await prepareDatabase(database);
-  await database.db.insert(annualPlanItems).values({ year: 2026, code: '2026-BENCH-01', title: 'bench', department: 'bench', ceilingFen: 1_000_000_000_000 }).onConflictDoUpdate({ target: [annualPlanItems.year, annualPlanItems.code], set: { ceilingFen: 1_000_000_000_000 } });
+  // Art. 6: an item of the approved version in force of the 2026 plan.
+  await seedApprovedPlanItems(database.db, 2026, [{ code: '2026-BENCH-01', title: 'bench', department: 'bench', ceilingFen: 1_000_000_000_000 }], 'bench');
   const native = await NativeConnection.connect({ address: env.address });
   const wftConcurrency = values['wft-concurrency'] ? Number(values['wft-concurrency']) : undefined;
   const tunables = { ...(maxCached ? { maxCachedWorkflows: maxCached } : {}), ...(wftConcurrency ? { maxConcurrentWorkflowTaskExecutions: wftConcurrency } : {}) };

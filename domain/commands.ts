@@ -50,8 +50,8 @@ export const actorSchema = z.object({
   role: z.enum(ROLES),
   department: requiredText(64).optional(),
   name: requiredText(200),
-  // Optional, so histories recorded before personal accounts still parse (Art. 22, 24-25).
-  jurisdiction: requiredText(64).optional(),
+  // Optional, so histories recorded before jurisdictions and personal accounts still parse (Art. 5, 12, 22, 24-25, 30).
+  jurisdiction: z.string().regex(/^(city|[a-z0-9-]{2,32})$/).optional(),
   accountId: requiredText(64).optional(),
   displayName: requiredText(200).optional(),
   organization: requiredText(200).optional(),
@@ -242,6 +242,11 @@ export const COMMAND_BODIES = lazily({
       documentId: documentId.optional(),
       contractor: requiredText(200),
     }),
+  /**
+   * Art. 12 (measures): the county's finance confirms the county share of an allocation of a co-built
+   * project (列入同级财政预算); `budgetRef`: the county budget document, if any.
+   */
+  countyShareConfirmation: () => z.strictObject({ allocationId: entityId, budgetRef: optionalText(200) }),
 });
 
 /** Commands the system sends itself: no HTTP command route (api/routes/commands.ts). */
@@ -325,6 +330,8 @@ export const COMMAND_ROLES = {
   changeRequestOpinion: ['approval', 'finance'],
   deadlineRescheduling: ['admin'],
   allocationPublication: ['bdb'],
+  // Art. 12: only the finance of the project's county (checked against the actor's jurisdiction).
+  countyShareConfirmation: ['finance'],
   // Art. 28-29 (issue 15): the department records them (own projects only, Project.run).
   riskAssessment: ['department'],
   emergencyPlan: ['department'],
@@ -369,6 +376,7 @@ export const COMMAND_ACTIONS: Record<CommandName, string> = {
   changeRequestOpinion: 'change-request-opinion',
   deadlineRescheduling: 'deadline-rescheduling',
   allocationPublication: 'allocation-publication',
+  countyShareConfirmation: 'county-share-confirmation',
   riskAssessment: 'risk-assessment',
   emergencyPlan: 'emergency-plan',
 };

@@ -296,8 +296,9 @@ export class ChangeContext {
 
   /** Art. 11: an upheld objection cancels the allocation's held money. */
   cancelAllocation(a: AllocationRecord, reason: string): void {
-    if (a.status !== 'held' && a.status !== 'publicity' && a.status !== 'awaiting-objection') return;
-    this.move('cancel', a.fundType, a.amountFen, 'held', 'cancelled', { allocationId: a.id, reason });
+    if (a.status !== 'held' && a.status !== 'publicity' && a.status !== 'awaiting-objection' && a.status !== 'awaiting-county') return;
+    // Art. 12: an allocation awaiting the county's confirmation holds nothing yet.
+    if (a.status !== 'awaiting-county') this.move('cancel', a.fundType, a.amountFen, 'held', 'cancelled', { allocationId: a.id, reason });
     a.status = 'cancelled';
     a.cancelledAt = this.now;
     if (a.publicityDeadlineId !== null) this.closeDeadline(this.deadline(a.publicityDeadlineId), 'cancelled');
@@ -321,7 +322,7 @@ export class ChangeContext {
       this.state.frozenBy[fundType] = { suspension: 0, 'completion-report': 0 };
     }
     for (const a of this.state.allocations) {
-      if (a.status === 'held' || a.status === 'publicity' || a.status === 'awaiting-objection') {
+      if (a.status === 'held' || a.status === 'publicity' || a.status === 'awaiting-objection' || a.status === 'awaiting-county') {
         a.status = 'cancelled';
         a.cancelledAt = this.now;
       }

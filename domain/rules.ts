@@ -20,6 +20,7 @@ import {
   SHARING_TYPES,
   type ChangeKind,
   type ConsultedRole,
+  type CountyShareRecord,
   securityDrillSetting,
   type RectificationReason,
   type Stage,
@@ -147,6 +148,8 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     if (payload.cityShareFen + payload.countyShareFen !== payload.amountFen) {
       throw refuse('share_mismatch', 'Art. 12: cityShareFen + countyShareFen must equal amountFen.');
     }
+    // Art. 12 (measures): a county share waits for the county finance's confirmation (new projects only).
+    const countyShare = countyShareToConfirm(ctx, payload.countyShareFen);
     if (payload.fundType === 'construction' && ctx.asWritten) {
       // Art. 8, 10, 17: all construction allocations (not cancelled) stay within the approved
       // estimate plus the approved budget changes (which may lower it as well as raise it).
@@ -215,16 +218,23 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       countyShareFen: payload.countyShareFen,
       allocatedAt: ctx.now,
       allocatedBy: ctx.actor.name,
-      status: ctx.asWritten ? 'held' : 'publicity',
+      status: countyShare ? 'awaiting-county' : ctx.asWritten ? 'held' : 'publicity',
+      ...(countyShare ? { countyShare } : {}),
       publicityDeadlineId,
       ...(ctx.asWritten ? { planId: null } : {}),
       publishedAt: null,
       cancelledAt: null,
       fundedChanges,
     });
-    ctx.move('allocate', payload.fundType, payload.amountFen, null, 'held', { allocationId: id });
+    if (!countyShare) ctx.move('allocate', payload.fundType, payload.amountFen, null, 'held', { allocationId: id });
     if (first) state.stage = 'publicity';
-    if (ctx.asWritten) {
+    if (countyShare) {
+      // Art. 12: the county share is in the county's budget (列入同级财政预算): its finance confirms it
+      // before anything of the allocation is held or published (Art. 11).
+      const params = { allocationId: id, fundType: payload.fundType, amountFen: payload.amountFen, countyShareFen: payload.countyShareFen, jurisdiction: countyShare.jurisdiction };
+      ctx.notify('finance', 'county-share-confirmation', params);
+      ctx.notify('department', 'allocation', { ...params, status: 'awaiting-county' });
+    } else if (ctx.asWritten) {
       // Art. 11: the budget is determined; the BDB publishes the allocation plan (拟分配计划), and
       // the money stays held until its notice period ends.
       ctx.notify('bdb', 'allocation-publication', { allocationId: id, fundType: payload.fundType, amountFen: payload.amountFen });
@@ -785,6 +795,13 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     // allocation it lists starts its notice period (policy: the publicity setting).
     const a = state.allocations.find((x) => x.id === payload.allocationId);
     if (!a) throw notFound(`allocation ${payload.allocationId}`);
+    if (a.status === 'awaiting-county') {
+      // Art. 11, 12 (measures): the budget is not determined until the county's finance confirmed its share.
+      throw refuse('county_share_unconfirmed', `Art. 11, 12: the county share of allocation ${a.id} is not confirmed by the finance of ${a.countyShare?.jurisdiction ?? ctx.state.input.jurisdiction} yet.`, {
+        allocationId: a.id,
+        jurisdiction: a.countyShare?.jurisdiction ?? ctx.state.input.jurisdiction,
+      });
+    }
     if (a.status !== 'held') {
       throw refuse('allocation_not_held', `Art. 11: allocation ${a.id} is ${a.status}${a.planId ? ` (plan ${a.planId})` : ''}, not held awaiting publication.`, {
         allocationId: a.id,
@@ -802,6 +819,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.notify('finance', 'publicity', { allocationId: a.id, fundType: a.fundType, amountFen: a.amountFen, planId: payload.planId });
   },
 
+  countyShareConfirmation: confirmCountyShare,
   riskAssessment, // Art. 28 (issue 15), below
   emergencyPlan, // Art. 29 (issue 15), below
 };
@@ -812,6 +830,55 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
  */
 export function consultedRoles(kind: ChangeKind, budgetDeltaFen: number | null): ConsultedRole[] {
   return kind === 'budget' && budgetDeltaFen !== null && budgetDeltaFen !== 0 ? ['approval', 'finance'] : ['approval'];
+}
+
+// --- Art. 12 (measures): county shares confirmed by the county's finance ---------------------------
+
+/**
+ * For a project started since the rule (`input.countyShareConfirmation`), the county share of an
+ * allocation is the county's budget (Art. 12, 列入同级财政预算; Art. 5 分级立项): the city finance books
+ * the allocation, the county's finance confirms the county share (countyShareConfirmation). Returns
+ * the record to keep on the allocation, or null when there is nothing to confirm.
+ */
+function countyShareToConfirm(ctx: ChangeContext, countyShareFen: number): CountyShareRecord | null {
+  const input = ctx.state.input;
+  if (!ctx.asWritten || input.countyShareConfirmation !== true) return null;
+  const jurisdiction = input.jurisdiction;
+  if ((ctx.actor.jurisdiction ?? 'city') !== 'city') {
+    throw new Rejection(403, 'city_finance_only', `Art. 12: the city finance bureau books allocations; the finance of ${ctx.actor.jurisdiction} confirms county shares (county-share-confirmations).`, {
+      actorJurisdiction: ctx.actor.jurisdiction,
+    });
+  }
+  if (countyShareFen === 0) return null;
+  if (jurisdiction === 'city') {
+    throw refuse('county_share_without_county', 'Art. 12: a project of the city itself has no county share; book it all as cityShareFen.', { countyShareFen });
+  }
+  return { jurisdiction, confirmedAt: null, confirmedBy: null, budgetRef: null };
+}
+
+/** Art. 12 (measures): the county finance's confirmation of an allocation's county share. */
+function confirmCountyShare(ctx: ChangeContext, payload: CommandPayloads['countyShareConfirmation']): void {
+  const state = ctx.state;
+  const county = state.input.jurisdiction;
+  // A project of the city itself has no county share to confirm.
+  if (county === 'city') throw ctx.invalidTransition('Art. 12: a project of the city itself has no county share to confirm.');
+  // Art. 12 (measures): only the finance of the project's county confirms its share; the city's cannot.
+  if ((ctx.actor.jurisdiction ?? 'city') !== county) {
+    throw new Rejection(403, 'county_finance_only', `Art. 12: only the finance of ${county} confirms the county share; the key belongs to ${ctx.actor.jurisdiction ?? 'city'}.`, {
+      jurisdiction: county,
+      actorJurisdiction: ctx.actor.jurisdiction ?? 'city',
+    });
+  }
+  const a = state.allocations.find((x) => x.id === payload.allocationId);
+  if (!a) throw notFound(`allocation ${payload.allocationId}`);
+  if (a.status !== 'awaiting-county' || !a.countyShare) throw ctx.invalidTransition(`Allocation ${a.id} is ${a.status}, not awaiting the county's confirmation.`);
+  a.countyShare = { ...a.countyShare, confirmedAt: ctx.now, confirmedBy: ctx.actor.name, budgetRef: payload.budgetRef === '' ? null : payload.budgetRef };
+  a.status = 'held';
+  ctx.decision('county-share-confirmation', undefined, a.id);
+  // Now the allocation's budget is determined (Art. 11): held until the BDB's allocation plan.
+  ctx.move('allocate', a.fundType, a.amountFen, null, 'held', { allocationId: a.id });
+  ctx.notify('bdb', 'allocation-publication', { allocationId: a.id, fundType: a.fundType, amountFen: a.amountFen });
+  ctx.notify('department', 'allocation', { allocationId: a.id, fundType: a.fundType, amountFen: a.amountFen, status: 'held' });
 }
 
 /** Copies the named fields only (payloads from signals may carry extra ones). */

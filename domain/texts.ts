@@ -145,8 +145,47 @@ const alloc = (p: P, lang: Language) =>
     : `资金分配 ${s(p.allocationId)}（${label('fundType', p.fundType)}，${yuan(p.amountFen, 'zh-CN')}）`;
 const art = (p: P, zh: string) => (p.article ? `（${zh}）` : '');
 
+// --- Art. 5, 6, 12, 30 (measures): plans, jurisdictions, county shares (issue 15 part A) ----------
+
+const countyAlloc = (p: P, lang: Language) =>
+  lang === 'en'
+    ? `${alloc(p, 'en')}: county share ${yuan(p.countyShareFen, 'en')} of ${s(p.jurisdiction)}`
+    : `${alloc(p, 'zh-CN')}：${s(p.jurisdiction)} 县级承担 ${yuan(p.countyShareFen, 'zh-CN')}`;
+
+const JURISDICTION_NOTIFICATIONS: Record<string, Texts> = {
+  'county-share-confirmation': {
+    zh: (p) => `${countyAlloc(p, 'zh-CN')}，须由该县（市、区）财政部门确认列入同级财政预算（第十二条）。`,
+    en: (p) => `${countyAlloc(p, 'en')}, to be confirmed by that county's finance as part of its budget (Art. 12).`,
+  },
+};
+
+const JURISDICTION_PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> = {
+  unknown_jurisdiction: ['辖区不存在', 'Unknown jurisdiction'],
+  jurisdiction_mismatch: ['不是密钥所属辖区', "Not the key's jurisdiction"],
+  jurisdiction_in_use: ['辖区仍在使用', 'Jurisdiction in use'],
+  no_draft_plan: ['没有年度计划草案', 'No draft plan'],
+  empty_plan: ['年度计划草案为空', 'Empty plan'],
+  county_share_unconfirmed: ['县级份额尚未确认', 'County share not confirmed'],
+  county_share_without_county: ['市本级项目没有县级份额', 'No county share for a city project'],
+  county_finance_only: ['仅限该县财政部门', "Only the county's finance"],
+  city_finance_only: ['仅限市财政局', 'Only the city finance bureau'],
+};
+
+const JURISDICTION_PROBLEM_DETAILS: Record<string, (d: Record<string, unknown>) => string> = {
+  unknown_jurisdiction: (d) => `第五条、第十二条、第三十条：辖区 ${s(d.jurisdiction)} 不在辖区登记表中。`,
+  jurisdiction_mismatch: (d) => `第五条、第十二条、第三十条：该密钥属于辖区 ${s(d.keyJurisdiction)}，不能以辖区 ${s(d.jurisdiction)} 申报。`,
+  jurisdiction_in_use: (d) => `辖区 ${s(d.jurisdiction)} 仍被 ${s(d.keys)} 个密钥、${s(d.projects)} 个项目、${s(d.policies)} 个政策版本、${s(d.children)} 个下级辖区引用，不能删除。`,
+  no_draft_plan: (d) => `第六条：${s(d.year)}年度计划没有待批准的草案。`,
+  empty_plan: (d) => `第六条：${s(d.year)}年度计划草案（版本 ${s(d.version)}）没有项目。`,
+  county_share_unconfirmed: (d) => `第十一条、第十二条：资金分配 ${s(d.allocationId)} 的县级份额尚未经 ${s(d.jurisdiction)} 财政部门确认，不能公示。`,
+  county_share_without_county: () => '第十二条：市本级项目没有县级份额，请全部列为市级份额 cityShareFen。',
+  county_finance_only: (d) => `第十二条：县级份额只能由 ${s(d.jurisdiction)} 财政部门确认（该密钥属于 ${s(d.actorJurisdiction)}）。`,
+  city_finance_only: () => '第十二条：资金由市财政局安排；县级财政部门确认县级份额（county-share-confirmations）。',
+};
+
 /** zh-CN and English per notification kind. */
 export const NOTIFICATION_TEXTS: Record<string, Texts> = {
+  ...JURISDICTION_NOTIFICATIONS,
   'technical-review': {
     zh: (p) => (p.resubmitted ? '项目单位已重新报送申报材料。' : `新申报项目 ${s(p.projectId)}：${s(p.title)}（第七条 技术审核）。`),
     en: (p) => (p.resubmitted ? 'The department resubmitted the application.' : `New application ${s(p.projectId)}: ${s(p.title)} (Art. 7 technical review).`),
@@ -167,8 +206,18 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
     en: (p) => `${alloc(p, 'en')} is budgeted: publish it in an allocation plan.`,
   },
   allocation: {
-    zh: (p) => (p.status === 'held' ? `${alloc(p, 'zh-CN')}已安排，待市大数据应用局拟分配计划公示后可用。` : `${alloc(p, 'zh-CN')}正在公示。`),
-    en: (p) => (p.status === 'held' ? `${alloc(p, 'en')} is budgeted and held until the BDB's allocation plan has been publicised.` : `${alloc(p, 'en')} is under publicity.`),
+    zh: (p) =>
+      p.status === 'awaiting-county'
+        ? `${countyAlloc(p, 'zh-CN')}，待县级财政部门确认（第十二条）。`
+        : p.status === 'held'
+          ? `${alloc(p, 'zh-CN')}已安排，待市大数据应用局拟分配计划公示后可用。`
+          : `${alloc(p, 'zh-CN')}正在公示。`,
+    en: (p) =>
+      p.status === 'awaiting-county'
+        ? `${countyAlloc(p, 'en')}, awaiting the county finance's confirmation (Art. 12).`
+        : p.status === 'held'
+          ? `${alloc(p, 'en')} is budgeted and held until the BDB's allocation plan has been publicised.`
+          : `${alloc(p, 'en')} is under publicity.`,
   },
   publicity: {
     zh: (p) => (p.planId ? `${alloc(p, 'zh-CN')}已列入拟分配计划 ${s(p.planId)} 公示。` : `${alloc(p, 'zh-CN')}正在公示。`),
@@ -430,6 +479,7 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   csrf_failed: ['CSRF 校验失败', 'CSRF check failed'],
   password_change_required: ['须先修改密码', 'Password change required'],
   session_required: ['须以个人账号登录', 'Session required'],
+  ...JURISDICTION_PROBLEM_TITLES,
 };
 
 /** Titles per HTTP status, for codes without their own title. */
@@ -478,7 +528,10 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   persistence_failed: () => '数据库拒绝保存此项变更，未作任何改动；错误已连同项目编号记入日志。',
   internal: () => '请求未能完成。',
   classified_project: () => '第三条：本系统只管理非涉密的政务大数据项目。',
-  not_in_annual_plan: (d) => `第六条、第八条：${s(d.year)}年度计划中没有部门 ${s(d.department)} 的项目 ${s(d.annualPlanItem)}。`,
+  not_in_annual_plan: (d) =>
+    d.approvedVersion === null
+      ? `第六条、第八条：${s(d.year)}年度计划尚无经市人民政府批准的版本${d.inDraft ? '（该项目在待批准的草案中）' : ''}。`
+      : `第六条、第八条：${s(d.year)}年度计划现行版本${d.approvedVersion !== undefined ? ` ${s(d.approvedVersion)}` : ''}中没有部门 ${s(d.department)} 的项目 ${s(d.annualPlanItem)}${d.inDraft ? '（该项目在待批准的草案中）' : ''}。`,
   exceeds_plan_ceiling: (d) =>
     `第六条、第八条：投资估算 ${fen(d, 'estimateFen')} 超过 ${s(d.year)}年度计划项目 ${s(d.annualPlanItem)} 的上限 ${fen(d, 'ceilingFen')}。`,
   exceeds_approved_estimate: (d) =>
@@ -507,6 +560,7 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   opinions_missing: (d) =>
     `第十七条：变更申请 ${s(d.changeRequestId)} 尚待${(Array.isArray(d.missing) ? d.missing : []).map((r) => label('role', r)).join('、')}提出意见，意见齐备后方可决定。`,
   opinion_not_requested: (d) => `第十七条：变更申请 ${s(d.changeRequestId)} 未征求${label('role', d.role)}的意见。`,
+  ...JURISDICTION_PROBLEM_DETAILS,
   // --- Art. 23, 28-29 (issue 15) -------------------------------------------------------------------
   risk_assessment_missing: () => '第二十八条：技术验收前须记录项目单位会同市大数据应用局开展的网络与信息安全风险评估（POST /v1/projects/:id/risk-assessments）。',
   emergency_plan_missing: () => '第二十九条：项目进入运行前须记录与项目建设单位共同制定的应急预案（POST /v1/projects/:id/emergency-plans），因此须在报送竣工报告之前。',

@@ -14,8 +14,8 @@ export interface Actor {
   department?: string | undefined;
   name: string;
   /**
-   * The jurisdiction (辖区) code the key or account acts for, when it names one (finance of a
-   * county, Art. 12). Optional: histories written before it existed carry none.
+   * Art. 5, 12, 30 (measures): the jurisdiction code (`city` or a county) the key or account acts for.
+   * Absent in actors recorded before jurisdictions existed: `city`.
    */
   jurisdiction?: string | undefined;
   /**
@@ -171,6 +171,11 @@ export interface PolicySwitches {
   unapprovedConstructionRectification: boolean;
   /** Art. 22: an automatic `acceptance-delay` order when the acceptance-delay period passes unexcused. */
   acceptanceDelayRectification: boolean;
+  /**
+   * Art. 6, 8: refuse an application whose estimate exceeds its plan item's `ceilingFen` (422
+   * `exceeds_plan_ceiling`). The text names no ceiling and no such refusal: off, the ceiling is shown only.
+   */
+  planCeilingRefusal: boolean;
 }
 
 export const POLICY_SWITCHES = [
@@ -180,6 +185,7 @@ export const POLICY_SWITCHES = [
   'failedAcceptanceClearsOtherPass',
   'unapprovedConstructionRectification',
   'acceptanceDelayRectification',
+  'planCeilingRefusal',
 ] as const satisfies readonly (keyof PolicySwitches)[];
 
 /** Every switch off: record + notify, a person decides. */
@@ -190,6 +196,7 @@ export const DEFAULT_POLICY_SWITCHES: PolicySwitches = {
   failedAcceptanceClearsOtherPass: false,
   unapprovedConstructionRectification: false,
   acceptanceDelayRectification: false,
+  planCeilingRefusal: false,
 };
 
 /** The deadline settings and switches a project pinned when it started (Art. 30). */
@@ -255,6 +262,11 @@ export interface ProjectInput {
   goLiveYear?: number;
   /** Art. 14 (measures): the 项目负责人 the application names (absent in applications from before it was asked). */
   leader?: ProjectLeader;
+  /**
+   * Art. 12 (measures): set at application for projects started since the county finance confirms
+   * the county share of an allocation (absent: projects started before keep booking both shares at once).
+   */
+  countyShareConfirmation?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -382,6 +394,19 @@ export interface TechnicalReviewRecord {
   by: string;
 }
 
+/** shared/DOMAIN.md "Money", Art. 11, 12: the statuses of an allocation (see AllocationRecord). */
+export const ALLOCATION_STATUSES = ['held', 'publicity', 'awaiting-objection', 'published', 'cancelled', 'awaiting-county'] as const;
+export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
+
+/** Art. 12 (measures): the county finance's confirmation of an allocation's county share. */
+export interface CountyShareRecord {
+  jurisdiction: string;
+  confirmedAt: string | null;
+  confirmedBy: string | null;
+  /** The county budget document it was put in (列入同级财政预算), if given. */
+  budgetRef: string | null;
+}
+
 export interface AllocationRecord {
   id: string;
   fundType: FundType;
@@ -394,9 +419,15 @@ export interface AllocationRecord {
   /**
    * held: budgeted by finance, waiting for the BDB's allocation plan (as-written Art. 11; money
    * held); publicity: in a published plan, notice period running (money held); awaiting-objection:
-   * period over, an objection is still open; published: available; cancelled.
+   * period over, an objection is still open; published: available; cancelled; awaiting-county
+   * (Art. 12): the county share waits for the county finance's confirmation, nothing held yet.
    */
-  status: 'held' | 'publicity' | 'awaiting-objection' | 'published' | 'cancelled';
+  status: AllocationStatus;
+  /**
+   * Art. 12 (measures): a county share confirmed by the county's finance (列入同级财政预算); absent for
+   * allocations without one to confirm (city projects, projects started before the rule).
+   */
+  countyShare?: CountyShareRecord;
   /** The notice period's deadline; null while `held` (not yet in a published plan). */
   publicityDeadlineId: string | null;
   /**

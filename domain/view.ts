@@ -149,6 +149,7 @@ export function pendingActions(state: ProjectState): PendingAction[] {
   const asWritten = state.measures === 'as-written';
   for (const a of state.allocations) {
     if (a.status === 'held') add('bdb', 'allocation-publication', { ref: a.id }); // Art. 11: the BDB publishes the plan
+    if (a.status === 'awaiting-county') add('finance', 'county-share-confirmation', { ref: a.id }); // Art. 12: the county's finance confirms
   }
   if (state.stage === 'contracting' || state.stage === 'construction') {
     // Art. 17: approved increases need an allocation (as-written: while the limit leaves room).

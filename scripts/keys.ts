@@ -2,7 +2,7 @@
  * API key administration for operators, straight against PostgreSQL (DATABASE_URL), e.g. to
  * bootstrap the first keys of a deployment or to revoke a leaked key while the API is down:
  *
- *   npm run keys -- create --role department --name "Health bureau" --department health
+ *   npm run keys -- create --role department --name "Health bureau" --department health [--jurisdiction zezhou]
  *   npm run keys -- list [--json]
  *   npm run keys -- revoke <id>
  *
@@ -16,11 +16,12 @@ import { parseArgs } from 'node:util';
 import { generateKey } from '../api/auth.ts';
 import { createApiKeyBody } from '../api/schemas.ts';
 import { openDatabase, type Database } from '../db/client.ts';
+import { findJurisdiction } from '../db/queries/jurisdictions.ts';
 import { insertKey, listKeys, revokeKey } from '../db/queries/keys.ts';
 import { ConfigError, loadConfig } from '../lib/config.ts';
 
 const USAGE = `Usage:
-  npm run keys -- create --role <bdb|approval|finance|department|admin> --name <name> [--department <code>]
+  npm run keys -- create --role <bdb|approval|finance|department|admin> --name <name> [--department <code>] [--jurisdiction <code>]
   npm run keys -- list [--json]
   npm run keys -- revoke <id>`;
 
@@ -29,16 +30,20 @@ class UsageError extends Error {}
 async function create(db: Database, args: string[]) {
   const { values, positionals } = parseArgs({
     args,
-    options: { role: { type: 'string' }, name: { type: 'string' }, department: { type: 'string' } },
+    options: { role: { type: 'string' }, name: { type: 'string' }, department: { type: 'string' }, jurisdiction: { type: 'string' } },
     strict: true,
     allowPositionals: true,
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals.join(' ')}`);
-  const parsed = createApiKeyBody.safeParse({ role: values.role, name: values.name, department: values.department });
+  const parsed = createApiKeyBody.safeParse({ role: values.role, name: values.name, department: values.department, jurisdiction: values.jurisdiction });
   if (!parsed.success) {
     throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join('.') || 'arguments'}: ${i.message}`).join('\n'));
   }
   const body = parsed.data;
+  // Art. 5, 12, 30 (measures): the key's jurisdiction must be in the registry.
+  if (body.jurisdiction !== undefined && !(await findJurisdiction(db, body.jurisdiction))) {
+    throw new UsageError(`--jurisdiction: unknown jurisdiction ${body.jurisdiction} (the registry: GET /v1/admin/jurisdictions)`);
+  }
   const generated = generateKey();
   await insertKey(db, {
     id: generated.id,
@@ -46,10 +51,11 @@ async function create(db: Database, args: string[]) {
     role: body.role,
     name: body.name,
     department: body.department,
+    jurisdiction: body.jurisdiction,
     createdBy: `cli:${os.userInfo().username}`,
   });
   process.stderr.write(
-    `Created API key ${generated.id} (role ${body.role}${body.department ? `, department ${body.department}` : ''}, "${body.name}").\n` +
+    `Created API key ${generated.id} (role ${body.role}${body.department ? `, department ${body.department}` : ''}, jurisdiction ${body.jurisdiction ?? 'city'}, "${body.name}").\n` +
       'Store it now: it is not shown again.\n',
   );
   process.stdout.write(`${generated.key}\n`);
@@ -62,6 +68,7 @@ async function list(db: Database, args: string[]) {
     id: r.id,
     role: r.role,
     department: r.department,
+    jurisdiction: r.jurisdiction,
     name: r.name,
     createdAt: r.createdAt.toISOString(),
     revokedAt: r.revokedAt?.toISOString() ?? null,

@@ -65,6 +65,8 @@ keys[bdb]=$(call POST /v1/admin/api-keys "$ADMIN_API_KEY" '{"role":"bdb","name":
 keys[admin]=$(call POST /v1/admin/api-keys "$ADMIN_API_KEY" '{"role":"admin","name":"Schemathesis admin"}' | field key)
 # Art. 6, 8: an annual plan item, so a generated application can get past the plan check.
 call PUT /v1/annual-plans/2026 "${keys[bdb]}" '{"items":[{"code":"2026-HEALTH-01","title":"Health","department":"health","ceilingFen":100000000000}]}' >/dev/null
+# Art. 6: the city government's approval makes the draft the version in force.
+call POST /v1/annual-plans/2026/approval "${keys[bdb]}" '{"approvedOn":"2026-01-10","documentNo":"晋市政函〔2026〕1号"}' >/dev/null
 
 failed=()
 for role in ${ST_KEYS:-department bdb admin}; do

@@ -55,18 +55,24 @@ const DEPARTMENTS = [
 ] as const;
 
 const ROLES = ['bdb', 'approval', 'finance'] as const;
-type KeyName = (typeof ROLES)[number] | (typeof DEPARTMENTS)[number]['code'];
+/** Art. 12: the county finance bureau that confirms the county shares of the Zezhou projects. */
+const COUNTY_FINANCE = 'zezhou-finance';
+type KeyName = (typeof ROLES)[number] | (typeof DEPARTMENTS)[number]['code'] | typeof COUNTY_FINANCE;
 
 async function demoKeys(admin: string): Promise<Record<KeyName, string>> {
   const file = path.join(dataDir, 'demo-keys.json');
   if (fs.existsSync(file)) {
     const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<KeyName, string>;
     const probe = await call('GET', '/v1/inbox', saved.bdb);
-    if (probe.status === 200) return saved;
+    if (probe.status === 200 && saved[COUNTY_FINANCE]) return saved;
   }
   const keys = {} as Record<KeyName, string>;
   for (const role of ROLES) keys[role] = (await must('POST', '/v1/admin/api-keys', admin, { role, name: `demo ${role}` })).key;
-  for (const d of DEPARTMENTS) keys[d.code] = (await must('POST', '/v1/admin/api-keys', admin, { role: 'department', name: d.name, department: d.code })).key;
+  // Art. 5, 12, 30: each department key belongs to its jurisdiction; its projects are that jurisdiction's.
+  for (const d of DEPARTMENTS) {
+    keys[d.code] = (await must('POST', '/v1/admin/api-keys', admin, { role: 'department', name: d.name, department: d.code, jurisdiction: d.jurisdiction })).key;
+  }
+  keys[COUNTY_FINANCE] = (await must('POST', '/v1/admin/api-keys', admin, { role: 'finance', name: '泽州县财政局 Zezhou Finance', jurisdiction: 'zezhou' })).key;
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
   return keys;
@@ -109,6 +115,8 @@ async function main() {
     return { code: `${year}-DEMO-${String(i + 1).padStart(2, '0')}`, title: TITLES[i % TITLES.length]!, department: d.code, ceilingFen: 3_000_000_00 };
   });
   await must('PUT', `/v1/annual-plans/${year}`, keys.bdb, { items });
+  // Art. 6: the city government approves the draft; applications reference the version in force.
+  await must('POST', `/v1/annual-plans/${year}/approval`, keys.bdb, { approvedOn: `${year}-01-10`, documentNo: `晋市政函〔${year}〕1号` });
 
   const summary: Array<{ id: string; department: string; stage: string; note: string }> = [];
   for (let i = 0; i < count; i++) {
@@ -126,7 +134,6 @@ async function main() {
         title: `${TITLES[i % TITLES.length]} #${i + 1}`,
         summary: 'Demo project created by npm run seed:demo.',
         kind: (['new', 'expansion', 'upgrade', 'om'] as const)[i % 4],
-        jurisdiction: d.jurisdiction,
         year,
         annualPlanItem: items[i]!.code,
         estimate: { totalFen: total, cityShareFen: total - county, countyShareFen: county },
@@ -150,6 +157,8 @@ async function main() {
       await toBudgeting();
       // Art. 10-11: finance determines the budget (money held), then the BDB publishes the allocation plan.
       await cmd('/budget', keys.finance, { fundType: 'construction', year, amountFen: total, cityShareFen: total - county, countyShareFen: county }, 'budget');
+      // Art. 12: the county's finance puts the county share in its own budget before anything is held.
+      if (county > 0) await cmd('/county-share-confirmations', keys[COUNTY_FINANCE], { allocationId: 'alloc-1', budgetRef: `泽财预〔${year}〕${i + 1}号` }, 'county-share');
       await must('POST', '/v1/allocation-plans', keys.bdb, { year, title: `${year}年资金拟分配计划（演示 ${i + 1}）`, allocations: [{ projectId: id, allocationId: 'alloc-1' }] }, `${tag}-plan`);
       return must('GET', `/v1/projects/${id}`, keys.bdb);
     };

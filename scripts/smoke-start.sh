@@ -41,6 +41,7 @@ key=$(call POST /v1/admin/api-keys "$admin" '{"role":"department","name":"Smoke 
 bdb=$(call POST /v1/admin/api-keys "$admin" '{"role":"bdb","name":"Smoke test BDB"}' | field key)
 # Art. 6, 8: only items of the BDB's annual plan may be applied for.
 call PUT /v1/annual-plans/2026 "$bdb" '{"items":[{"code":"2026-SMOKE","title":"Smoke","department":"smoke","ceilingFen":100000}]}' >/dev/null
+call POST /v1/annual-plans/2026/approval "$bdb" '{"approvedOn":"2026-01-10","documentNo":"晋市政函〔2026〕1号"}' >/dev/null # Art. 6
 id=$(call POST /v1/projects "$key" '{"title":"Smoke test project","summary":"","kind":"new","jurisdiction":"city","year":2026,
   "annualPlanItem":"2026-SMOKE","estimate":{"totalFen":100000,"cityShareFen":100000,"countyShareFen":0},
   "plannedCompletionDate":"2027-06-30","documents":{"proposal":"sha256:a","feasibilityStudy":"sha256:b",

@@ -2,6 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { insertKey, listKeys, revokeKey, type ApiKeyRow } from '../../db/queries/keys.ts';
+import { requireJurisdiction } from './jurisdictions.ts';
 import { generateKey, requireRole } from '../auth.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
@@ -12,6 +13,7 @@ const info = (row: ApiKeyRow) => ({
   role: row.role,
   name: row.name,
   department: row.department,
+  jurisdiction: row.jurisdiction,
   createdAt: row.createdAt.toISOString(),
   revokedAt: row.revokedAt?.toISOString() ?? null,
 });
@@ -37,11 +39,13 @@ export function adminKeyRoutes({ db }: { db: Database }) {
           content: json(apiKeyInfo.extend({ key: z.string() })),
         },
         400: problem('Invalid body'),
+        422: problem('`unknown_jurisdiction`: `jurisdiction` is not in the registry (Art. 5, 12, 30)'),
         ...denied,
       },
     }),
     async (c) => {
       const body = c.req.valid('json');
+      await requireJurisdiction(db, body.jurisdiction);
       const generated = generateKey();
       const row = await insertKey(db, {
         id: generated.id,
@@ -49,6 +53,7 @@ export function adminKeyRoutes({ db }: { db: Database }) {
         role: body.role,
         name: body.name,
         department: body.department,
+        jurisdiction: body.jurisdiction,
         createdBy: c.get('actor').keyId,
       });
       return c.json({ ...info(row), key: generated.key }, 201);

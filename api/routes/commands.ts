@@ -82,7 +82,12 @@ export const COMMAND_ROUTES: CommandRoute[] = [
   { command: 'technicalReview', path: '/technical-review', summary: 'Technical review of the design (Art. 7)' },
   { command: 'resubmission', path: '/resubmission', summary: 'Resubmit after `revise` (Art. 7)' },
   { command: 'establishment', path: '/establishment', summary: 'Establishment approval 审批立项 (Art. 8-9)' },
-  { command: 'budget', path: '/budget', summary: 'Allocate a construction or O&M budget (Art. 10, 12, 21)' },
+  {
+    command: 'budget',
+    path: '/budget',
+    summary:
+      "Allocate a construction or O&M budget (Art. 10, 12, 21); for a county's project a county share waits for that county's finance (status awaiting-county)",
+  },
   { command: 'publicityObjection', path: '/publicity-objections', summary: 'Record an objection during publicity (Art. 11)' },
   {
     command: 'publicityObjectionResolution',
@@ -149,6 +154,12 @@ export const COMMAND_ROUTES: CommandRoute[] = [
     path: '/change-requests/{cid}/opinions',
     summary: "A related unit's opinion on a change request: approval always, finance when the budget changes (Art. 17, measures)",
   },
+  {
+    command: 'countyShareConfirmation',
+    path: '/county-share-confirmations',
+    summary:
+      "Confirm an allocation's county share: only the finance of the project's county (Art. 12, 列入同级财政预算); until then nothing of the allocation is held or published",
+  },
   // shared/API.md "Additions" (issue 15)
   {
     command: 'riskAssessment',
@@ -165,7 +176,7 @@ export const COMMAND_ROUTES: CommandRoute[] = [
 const errors = {
   400: problem('Invalid body or path'),
   401: problem('No or unknown key'),
-  403: problem("Wrong role, or another department's project"),
+  403: problem("Wrong role, another department's project, or a finance key of the wrong jurisdiction (Art. 12: county_finance_only, city_finance_only)"),
   404: problem('No such project (or contract, objection, change request, order)'),
   409: problem('invalid_transition (with `stage` and `pendingActions`), funds_suspended, opinions_missing (Art. 17: with `missing`, the roles that must still give their opinion), already_exists, idempotency_in_progress'),
   422: problem('A business refusal of the measures (e.g. opinion_not_requested, Art. 17), document_unknown (a documentId not uploaded by your department), or idempotency_conflict'),

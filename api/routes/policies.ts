@@ -8,6 +8,7 @@ import { addPolicyVersion, listPolicies } from '../../db/policies.ts';
 import { requireRole } from '../auth.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { jurisdiction } from '../schemas.ts';
+import { requireJurisdiction } from './jurisdictions.ts';
 import { DEFAULT_POLICY_SWITCHES, POLICY_SWITCHES, type PolicySwitches } from '../../domain/types.ts';
 
 const duration = z.strictObject({
@@ -54,7 +55,8 @@ export const policySwitchesSchema = z
       'lateFilingRectification (Art. 15 automatic late-filing order), missingReportRectification (Art. 16 automatic missing-report order), ' +
       'completionReportFreeze (Art. 21 freeze undisbursed construction money while the report is overdue), failedAcceptanceClearsOtherPass ' +
       "(Art. 18: a failed acceptance also wipes the other side's pass), unapprovedConstructionRectification (Art. 9 automatic order for a " +
-      'contract signed before approval), acceptanceDelayRectification (Art. 22 automatic order when the acceptance period passes unexcused). ' +
+      'contract signed before approval), acceptanceDelayRectification (Art. 22 automatic order when the acceptance period passes unexcused), ' +
+      "planCeilingRefusal (Art. 6, 8: refuse an application whose estimate exceeds its plan item's ceilingFen; off: the ceiling is shown only). " +
       'Each defaults to false; versions stored before the switches existed read as all false.',
   });
 
@@ -113,11 +115,13 @@ export function policyRoutes({ db }: { db: Database }) {
         400: problem('Invalid settings'),
         401: problem('No or unknown key'),
         403: problem('Not an admin key'),
+        422: problem('`unknown_jurisdiction`: not in the registry (Art. 5, 12, 30)'),
       },
     }),
     async (c) => {
       const { jurisdiction: j } = c.req.valid('param');
       const { deadlines, switches } = c.req.valid('json');
+      await requireJurisdiction(db, j);
       const stored = await addPolicyVersion(db, j, deadlines, c.get('actor').keyId, (switches ?? {}) as Partial<PolicySwitches>);
       c.header('Location', `/v1/policies?jurisdiction=${j}`);
       return c.json(stored as z.infer<typeof policy>, 201);

@@ -24,12 +24,13 @@ import {
   text,
 } from '../schemas.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
-import { ROLES, STAGES, type PendingAction, type ProjectView } from '../../domain/types.ts';
+import { policySwitches, ROLES, STAGES, type PendingAction, type ProjectView } from '../../domain/types.ts';
 import { z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { policyFor } from '../../db/policies.ts';
 import { ZERO } from '../../db/queries/ledger.ts';
 import { findPlanItem } from '../../db/queries/plans.ts';
+import { applicantJurisdiction } from './jurisdictions.ts';
 import { listProjects, type ProjectListFilter } from '../../db/queries/projects.ts';
 import type { CursorPosition } from '../../db/queries/keyset.ts';
 import { formatDate, formatInstant, label } from '../../domain/texts.ts';
@@ -204,7 +205,11 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
         400: problem('Invalid body'),
         401: problem('No or unknown key'),
         403: problem('Not a department key'),
-        422: problem('Refused by the measures: classified_project (Art. 3), not_in_annual_plan (Art. 6, 8), exceeds_plan_ceiling (Art. 6, 8, 10: estimate.totalFen above the plan item\'s ceilingFen)'),
+        422: problem(
+          'Refused by the measures: classified_project (Art. 3), not_in_annual_plan (Art. 6, 8: not an item of the approved version in force; ' +
+            '`approvedVersion`, `inDraft` say why), jurisdiction_mismatch (Art. 5, 12, 30: a `jurisdiction` other than the key\'s), ' +
+            "exceeds_plan_ceiling (policy switch planCeilingRefusal, off by default: estimate.totalFen above the plan item's ceilingFen)",
+        ),
         503: problem('Temporal or the database unreachable'),
       },
     }),
@@ -221,24 +226,34 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
         );
       }
       const department = actor.department!;
-      // Art. 6, 8: the project must be an item of the BDB's annual plan for its year and department.
-      const item = await findPlanItem(db, body.year, body.annualPlanItem, department);
-      if (!item) {
-        throw new ApiError(
-          422,
-          'not_in_annual_plan',
-          'Not in the annual plan',
-          `Art. 6, 8: item ${body.annualPlanItem} is not in the ${body.year} annual plan for department ${department}.`,
-          { year: body.year, annualPlanItem: body.annualPlanItem, department },
-        );
+      // Art. 5, 12, 30 (measures): the project's jurisdiction is the key's; its policy is that jurisdiction's.
+      const jurisdictionCode = applicantJurisdiction(actor, body.jurisdiction);
+      // Art. 6, 8 (measures): the project must be an item of the approved version in force of its
+      // year's annual plan, for its department.
+      const found = await findPlanItem(db, body.year, body.annualPlanItem, department);
+      if (!found.found) {
+        const why =
+          found.approvedVersion === null
+            ? `the ${body.year} annual plan has no approved version yet${found.inDraft ? ' (the item is in the draft awaiting the city government\'s approval)' : ''}`
+            : `item ${body.annualPlanItem} is not in version ${found.approvedVersion} (in force) of the ${body.year} annual plan for department ${department}${found.inDraft ? ' (it is in the draft awaiting approval)' : ''}`;
+        throw new ApiError(422, 'not_in_annual_plan', 'Not in the annual plan', `Art. 6, 8: ${why}.`, {
+          year: body.year,
+          annualPlanItem: body.annualPlanItem,
+          department,
+          approvedVersion: found.approvedVersion,
+          inDraft: found.inDraft,
+        });
       }
-      // Art. 6, 8, 10: the investment estimate stays within the annual plan item's ceiling.
-      if (body.estimate.totalFen > item.ceilingFen) {
+      const item = found.item;
+      const policy = await policyFor(db, jurisdictionCode);
+      // Art. 6, 8, 10 (policy switch planCeilingRefusal, off by default): the text names no ceiling of a
+      // plan item; with the switch on, an estimate above the item's ceilingFen is refused.
+      if (policySwitches(policy).planCeilingRefusal && body.estimate.totalFen > item.ceilingFen) {
         throw new ApiError(
           422,
           'exceeds_plan_ceiling',
           'Estimate above the annual plan ceiling',
-          `Art. 6, 8: the estimate of ${body.estimate.totalFen} fen exceeds the ceiling of ${item.ceilingFen} fen of item ${body.annualPlanItem} in the ${body.year} annual plan.`,
+          `Art. 6, 8 (policy planCeilingRefusal): the estimate of ${body.estimate.totalFen} fen exceeds the ceiling of ${item.ceilingFen} fen of item ${body.annualPlanItem} in the ${body.year} annual plan.`,
           { year: body.year, annualPlanItem: body.annualPlanItem, estimateFen: body.estimate.totalFen, ceilingFen: item.ceilingFen },
         );
       }
@@ -257,10 +272,13 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
           ...(documentIds ? { documentIds } : {}),
           id,
           department,
+          jurisdiction: jurisdictionCode,
           // Art. 30: pin the jurisdiction's policy in force now for the project's whole life.
-          policy: await policyFor(db, body.jurisdiction),
+          policy,
           createdAt: new Date().toISOString(),
           createdBy: actor,
+          // Art. 12 (measures): county shares of allocations wait for the county finance's confirmation.
+          countyShareConfirmation: true,
         },
         idempotencyKey,
       );
@@ -282,7 +300,7 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
         'construction history). From there: the yearly BDB O&M review (om-review), the finance O&M budget, the ' +
         "BDB's allocation plan (POST /v1/allocation-plans) and disbursement, evaluations (Art. 23) and Art. 9 as " +
         'for any operating project. Existing systems are not items of the annual plan: Art. 6 plans new ' +
-        'construction. `jurisdiction` defaults to `city`; the jurisdiction\'s policy in force now is pinned (Art. 30). ' +
+        'construction. The jurisdiction is the key\'s (Art. 5, 12, 30; a different `jurisdiction` → 422 `jurisdiction_mismatch`); its policy in force now is pinned (Art. 30). ' +
         'With an Idempotency-Key the project id follows from it, so a retry finds the same project.',
       security,
       middleware: requireRole('department'),
@@ -292,6 +310,7 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
         400: problem('Invalid body (e.g. goLiveYear in the future)'),
         401: problem('No or unknown key'),
         403: problem('Not a department key'),
+        422: problem("`jurisdiction_mismatch`: a `jurisdiction` other than the key's (Art. 5, 12, 30)"),
         503: problem('Temporal or the database unreachable'),
       },
     }),
@@ -306,7 +325,8 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
           errors: [{ path: 'goLiveYear', message: `must be ${thisYear} or earlier` }],
         });
       }
-      const jurisdictionCode = body.jurisdiction ?? 'city';
+      // Art. 5, 12, 30 (measures): the key's jurisdiction; its policy is that jurisdiction's.
+      const jurisdictionCode = applicantJurisdiction(actor, body.jurisdiction);
       const idempotencyKey = idempotencyKeyOf(c);
       const id = idempotencyKey ? projectIdFor(thisYear, `existing:${actor.keyId}:${idempotencyKey}`) : newProjectId(thisYear);
       const view = await gateway.create(
@@ -328,6 +348,8 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
           policy: await policyFor(db, jurisdictionCode),
           createdAt,
           createdBy: actor,
+          // Art. 12 (measures): county shares of allocations wait for the county finance's confirmation.
+          countyShareConfirmation: true,
         },
         idempotencyKey,
       );

@@ -15,13 +15,15 @@ export interface NewKey {
   role: Role;
   name: string;
   department?: string | null | undefined;
+  /** Art. 5, 12, 30 (measures): default `city`. */
+  jurisdiction?: string | undefined;
   createdBy: string;
 }
 
 export async function insertKey(db: Database, key: NewKey): Promise<ApiKeyRow> {
   const [row] = await db
     .insert(apiKeys)
-    .values({ ...key, department: key.department ?? null })
+    .values({ ...key, department: key.department ?? null, jurisdiction: key.jurisdiction ?? 'city' })
     .returning();
   return row!;
 }

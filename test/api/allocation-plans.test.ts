@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { planIdFor } from '../../api/routes/allocation-plans.ts';
 import { allocationPlanItems, allocationPlans } from '../../db/schema.ts';
 import { commandUpdate, projectWorkflowId } from '../../workflows/messages.ts';
-import { addPlanItems, createKey, eventually, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
+import { addPlanItems, createKey, eventually, sampleApplication, startSystem, type TestSystem, ceilingRefusingKey } from '../support/system.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -56,14 +56,17 @@ afterAll(async () => {
 });
 
 describe('money limits over HTTP (Art. 6, 8, 10)', () => {
-  it('Art. 6, 8, 10: an estimate above its annual plan item ceiling → 422 exceeds_plan_ceiling naming both amounts', async () => {
-    const res = await call('POST', '/v1/projects', keys.dept, sampleApplication({ estimate: { totalFen: 2_000_000_01, cityShareFen: 2_000_000_01, countyShareFen: 0 } }));
+  it('Art. 6, 8 (policy switch planCeilingRefusal, off by default): above the ceiling is accepted; with the switch on → 422 exceeds_plan_ceiling naming both amounts', async () => {
+    // Off (the city's default policy): the text names no ceiling; the application goes ahead.
+    await ok('POST', '/v1/projects', keys.dept, sampleApplication({ estimate: { totalFen: 2_000_000_01, cityShareFen: 2_000_000_01, countyShareFen: 0 } }), 201);
+    const refusing = await ceilingRefusingKey(system, 'health');
+    const res = await call('POST', '/v1/projects', refusing, sampleApplication({ estimate: { totalFen: 2_000_000_01, cityShareFen: 2_000_000_01, countyShareFen: 0 } }));
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'exceeds_plan_ceiling', estimateFen: 2_000_000_01, ceilingFen: 2_000_000_00, annualPlanItem: '2026-HEALTH-01' });
     expect(res.body.detail).toContain('2,000,000.01 元'); // zh-CN by default (issue 14)
     expect(res.body.detail).toContain('2,000,000.00 元');
     // At the ceiling is fine.
-    await ok('POST', '/v1/projects', keys.dept, sampleApplication({ estimate: { totalFen: 2_000_000_00, cityShareFen: 2_000_000_00, countyShareFen: 0 } }), 201);
+    await ok('POST', '/v1/projects', refusing, sampleApplication({ estimate: { totalFen: 2_000_000_00, cityShareFen: 2_000_000_00, countyShareFen: 0 } }), 201);
   });
 
   it('Art. 10: a further allocation beyond the approved estimate → 422 exceeds_approved_estimate naming both amounts; within it no change request is needed', async () => {
@@ -264,11 +267,13 @@ describe('existing systems (Art. 21)', () => {
     expect((await call('POST', `/v1/projects/${v.id}/technical-review`, keys.bdb, { decision: 'pass', opinion: '', checklist: { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true } })).status).toBe(409);
   });
 
-  it('Art. 21: registration is for department keys; jurisdiction defaults to city, a county may be named; bad bodies → 400', async () => {
+  it("Art. 21: registration is for department keys; jurisdiction is the key's (Art. 5, 12, 30), another → 422; bad bodies → 400", async () => {
     const body = { name: 'Old registry', goLiveYear: 2012 };
     for (const key of [keys.bdb, keys.finance, keys.approval]) expect((await call('POST', '/v1/existing-systems', key, body)).status).toBe(403);
     expect((await call('POST', '/v1/existing-systems', undefined, body)).status).toBe(401);
-    const county = await ok('POST', '/v1/existing-systems', keys.other, { ...body, jurisdiction: 'zezhou' }, 201);
+    expect((await call('POST', '/v1/existing-systems', keys.other, { ...body, jurisdiction: 'zezhou' })).body.code).toBe('jurisdiction_mismatch');
+    const zezhouTransport = await createKey(system, 'department', 'transport', 'zezhou');
+    const county = await ok('POST', '/v1/existing-systems', zezhouTransport, { ...body, jurisdiction: 'zezhou' }, 201);
     expect(county).toMatchObject({ department: 'transport', jurisdiction: 'zezhou', stage: 'operating', summary: '' });
     for (const bad of [{ ...body, goLiveYear: year + 1 }, { ...body, goLiveYear: 1900 }, { ...body, name: ' ' }, { ...body, kind: 'existing' }, { goLiveYear: 2012 }]) {
       const res = await call('POST', '/v1/existing-systems', keys.dept, bad);

@@ -52,6 +52,18 @@ const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[]; sessio
   { method: 'POST', path: '/v1/admin/api-keys', allowed: ['admin'] },
   { method: 'GET', path: '/v1/admin/api-keys', allowed: ['admin'] },
   { method: 'DELETE', path: '/v1/admin/api-keys/{id}', allowed: ['admin'] },
+  // Art. 6 (measures): plan versions, approval, trail, filings.
+  { method: 'POST', path: '/v1/annual-plans/{year}/approval', allowed: ['bdb'] },
+  { method: 'GET', path: '/v1/annual-plans/{year}/versions', allowed: KEYED },
+  { method: 'GET', path: '/v1/annual-plans/{year}/versions/{version}', allowed: KEYED },
+  { method: 'GET', path: '/v1/annual-plans/{year}/history', allowed: KEYED },
+  { method: 'POST', path: '/v1/plan-filings', allowed: ['department', 'otherDepartment'] },
+  { method: 'GET', path: '/v1/plan-filings', allowed: ['bdb', 'department', 'otherDepartment'] },
+  // Art. 5, 12, 30 (measures): the jurisdictions registry.
+  { method: 'GET', path: '/v1/admin/jurisdictions', allowed: ['admin'] },
+  { method: 'POST', path: '/v1/admin/jurisdictions', allowed: ['admin'] },
+  { method: 'PATCH', path: '/v1/admin/jurisdictions/{code}', allowed: ['admin'] },
+  { method: 'DELETE', path: '/v1/admin/jurisdictions/{code}', allowed: ['admin'] },
   // Art. 23 (issue 15): the city cloud platform's evaluations.
   { method: 'POST', path: '/v1/cloud-platform/evaluations', allowed: ['bdb'] },
   { method: 'GET', path: '/v1/cloud-platform/evaluations', allowed: KEYED },
@@ -105,6 +117,7 @@ const COMMAND_BODIES: Record<string, unknown> = {
   accountabilityReferral: { reference: 'REF-1', description: 'd' },
   leaderChange: { name: '李娜', post: '副局长', contact: '0356-2020002' },
   changeRequestOpinion: { opinion: 'o', agrees: true },
+  countyShareConfirmation: { allocationId: 'alloc-1', budgetRef: 'b' },
   riskAssessment: { assessedOn: '2026-01-05', result: 'acceptable', documentRef: 'sha256:r', bdbParticipant: 'BDB' },
   emergencyPlan: { adoptedOn: '2026-01-05', documentRef: 'sha256:p', contractor: 'c' },
 };
@@ -118,6 +131,10 @@ const OTHER_BODIES: Record<string, unknown> = {
   'PUT /v1/calendar/{year}': { days: [{ date: '2026-12-28', workday: true, name: 'test' }] },
   'PUT /v1/policies/{jurisdiction}': { deadlines: DEFAULT_CITY_POLICY.deadlines },
   'POST /v1/admin/api-keys': { role: 'bdb', name: 'matrix' },
+  'POST /v1/annual-plans/{year}/approval': { approvedOn: '2026-01-10', documentNo: '晋市政函〔2026〕1号' },
+  'POST /v1/plan-filings': { title: 'Health informatisation plan', documentRef: 'sha256:plan', filedOn: '2026-01-12' },
+  'POST /v1/admin/jurisdictions': { code: 'matrix-county', name: 'Matrix' },
+  'PATCH /v1/admin/jurisdictions/{code}': { name: 'Matrix' },
   'POST /v1/cloud-platform/evaluations': { year: 2026, score: 88, result: '良好', opinion: 'stable', documentRef: 'sha256:cloud' },
   // A login name per call: the session row follows the key row.
   'POST /v1/admin/accounts': () => ({ loginName: `matrix.${Math.random().toString(36).slice(2, 10)}`, displayName: '矩阵', role: 'bdb' }),
@@ -192,6 +209,8 @@ describe('authorisation matrix (shared/DOMAIN.md "Actors")', () => {
       const path = endpoint.path
         .replace('{id}', endpoint.path.startsWith('/v1/admin') ? 'nosuchkey000' : endpoint.path.includes('/allocation-plans/') ? 'AP2026-0000000000' : id)
         .replace('{year}', '2026')
+        .replace('{code}', 'nosuchcounty')
+        .replace('{version}', '1')
         .replace('{jurisdiction}', 'gaoping')
         .replace('{oid}', 'obj-1')
         .replace('{contractNo}', 'HT-9')

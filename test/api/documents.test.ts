@@ -175,6 +175,7 @@ it('Art. 15, 21, 28, 29: a contract, the completion report, the risk assessment 
     return json;
   };
   await call('PUT', '/v1/annual-plans/2026', bdb, { items: [{ code: '2026-HEALTH-01', title: 'Smart health', department: 'health', ceilingFen: 2_000_000_00 }] });
+  await call('POST', '/v1/annual-plans/2026/approval', bdb, { approvedOn: '2026-01-10', documentNo: '晋市政函〔2026〕1号' }); // Art. 6
   const id = (await call('POST', '/v1/projects', dept, sampleApplication(), 201)).id as string;
   const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
   await call('POST', `/v1/projects/${id}/technical-review`, bdb, { decision: 'pass', opinion: 'complete', checklist });

@@ -34,6 +34,7 @@ it('Art. 6-29: a project lives from application to operation through the HTTP AP
   const finance = await createKey(system, 'finance');
 
   await call('PUT', '/v1/annual-plans/2026', bdb, { items: [{ code: '2026-HEALTH-01', title: 'Smart health', department: 'health', ceilingFen: 2_000_000_00 }] });
+  await call('POST', '/v1/annual-plans/2026/approval', bdb, { approvedOn: '2026-01-10', documentNo: '晋市政函〔2026〕1号' }); // Art. 6
   const created = await call('POST', '/v1/projects', dept, sampleApplication(), 201);
   const id = created.id as string;
   expect(created.stage).toBe('technical_review');

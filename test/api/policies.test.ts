@@ -11,10 +11,13 @@ type Json = Record<string, any>;
 let system: TestSystem;
 let bdb: string;
 let health: string;
+/** Art. 5, 12, 30: keys of the health department in three counties. */
+const countyHealth: Record<string, string> = {};
 beforeAll(async () => {
   system = await startSystem('pglite', inject('temporalAddress'));
   bdb = await createKey(system, 'bdb');
   health = await createKey(system, 'department', 'health');
+  for (const j of ['zezhou', 'gaoping', 'yangcheng']) countyHealth[j] = await createKey(system, 'department', 'health', j);
   await addPlanItems(system, [{ department: 'health' }]);
 });
 afterAll(async () => {
@@ -47,10 +50,10 @@ describe('GET /v1/policies and PUT /v1/policies/:jurisdiction (Art. 30)', () => 
     expect(second.body.version).toBe(2);
     expect((await get('/v1/policies?jurisdiction=zezhou', bdb)).body.items.map((p: Json) => p.version)).toEqual([1, 2]);
 
-    const county = await system.request('POST', '/v1/projects', { key: health, body: sampleApplication({ jurisdiction: 'zezhou', estimate: { totalFen: 100, cityShareFen: 60, countyShareFen: 40 } }) });
+    const county = await system.request('POST', '/v1/projects', { key: countyHealth.zezhou, body: sampleApplication({ jurisdiction: 'zezhou', estimate: { totalFen: 100, cityShareFen: 60, countyShareFen: 40 } }) });
     expect(county.status).toBe(201);
     expect(((await county.json()) as Json).policy).toEqual({ jurisdiction: 'zezhou', version: 2, switches: DEFAULT_POLICY_SWITCHES });
-    const other = await system.request('POST', '/v1/projects', { key: health, body: sampleApplication({ jurisdiction: 'gaoping' }) });
+    const other = await system.request('POST', '/v1/projects', { key: countyHealth.gaoping, body: sampleApplication({ jurisdiction: 'gaoping' }) });
     expect(((await other.json()) as Json).policy).toEqual({ jurisdiction: 'city', version: 1, switches: DEFAULT_POLICY_SWITCHES });
   });
 
@@ -58,7 +61,7 @@ describe('GET /v1/policies and PUT /v1/policies/:jurisdiction (Art. 30)', () => 
     const on = await put('/v1/policies/yangcheng', ADMIN_KEY, { deadlines: countyDeadlines(), switches: { lateFilingRectification: true, completionReportFreeze: true } });
     expect(on.status).toBe(201);
     expect(on.body.switches).toEqual({ ...DEFAULT_POLICY_SWITCHES, lateFilingRectification: true, completionReportFreeze: true });
-    const project = await system.request('POST', '/v1/projects', { key: health, body: sampleApplication({ jurisdiction: 'yangcheng', estimate: { totalFen: 100, cityShareFen: 60, countyShareFen: 40 } }) });
+    const project = await system.request('POST', '/v1/projects', { key: countyHealth.yangcheng, body: sampleApplication({ jurisdiction: 'yangcheng', estimate: { totalFen: 100, cityShareFen: 60, countyShareFen: 40 } }) });
     expect(((await project.json()) as Json).policy.switches).toMatchObject({ lateFilingRectification: true, missingReportRectification: false });
     // A version written before the switches existed (the column's default).
     await system.database.db.insert(policies).values({ jurisdiction: 'qinshui', version: 1, deadlines: countyDeadlines(), createdBy: 'before-switches' });

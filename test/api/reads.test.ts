@@ -411,6 +411,8 @@ describe.each(DRIVERS)('read endpoints with %s', (driver) => {
       body: { items: [{ code: '2026-HEALTH-01', title: 'Smart health', department: 'epsilon', ceilingFen: 2_000_000_00 }] },
     });
     expect(plan.status).toBe(200);
+    // Art. 6: the city government's approval puts the draft in force.
+    expect((await system.request('POST', '/v1/annual-plans/2026/approval', { key: keys.bdb, body: { approvedOn: '2026-01-10', documentNo: '晋市政函〔2026〕1号' } })).status).toBe(200);
     const epsilon = await createKey(system, 'department', 'epsilon');
     const created = await system.request('POST', '/v1/projects', { key: epsilon, body: sampleApplication({ title: 'Workflow-made 50% project' }) });
     expect(created.status).toBe(201);

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 // First: the app's modules extend zod with .openapi() before the core's schemas load.
-import { addPlanItems, ADMIN_KEY, createKey, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
+import { addPlanItems, ADMIN_KEY, createKey, sampleApplication, startSystem, type TestSystem, ceilingRefusingKey } from '../support/system.ts';
 import { createActivities } from '../../activities/index.ts';
 import { notifications } from '../../db/schema.ts';
 import { writesOf } from '../../domain/effects.ts';
@@ -37,7 +37,8 @@ const call = async (method: string, path: string, key: string, body?: unknown, h
 };
 
 describe('problem texts: zh-CN by default, English on Accept-Language: en; code stays English', () => {
-  it('Art. 6, 8: an estimate above the plan ceiling → 422 exceeds_plan_ceiling in Chinese with 元, in English on request', async () => {
+  it('Art. 6, 8 (policy planCeilingRefusal): an estimate above the plan ceiling → 422 exceeds_plan_ceiling in Chinese with 元, in English on request', async () => {
+    const health = await ceilingRefusingKey(system, 'health');
     const zh = await call('POST', '/v1/projects', health, sampleApplication());
     expect(zh.status).toBe(422);
     expect(zh.headers.get('content-language')).toBe('zh-CN');

@@ -80,7 +80,7 @@ describe('access (shared/DOMAIN.md "Actors")', () => {
   });
 
   it('COMMAND_ROLES gives every command of shared/API.md at least one role and never admin', () => {
-    expect(API_COMMANDS).toHaveLength(35); // 31 of shared/API.md + leaderChange (Art. 14), changeRequestOpinion (Art. 17), riskAssessment (Art. 28), emergencyPlan (Art. 29)
+    expect(API_COMMANDS).toHaveLength(36); // 31 of shared/API.md + leaderChange (Art. 14), changeRequestOpinion (Art. 17), riskAssessment (Art. 28), emergencyPlan (Art. 29), countyShareConfirmation (Art. 12)
     // shared/DOMAIN.md "Working days": the one internal command, sent by the API for an admin's calendar change.
     // Art. 11: allocationPublication is sent by POST /v1/allocation-plans only.
     expect(INTERNAL_COMMANDS).toEqual(['deadlineRescheduling', 'allocationPublication']);

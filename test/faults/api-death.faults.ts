@@ -11,7 +11,8 @@ import { and, eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { STALE_AFTER_MS } from '../../api/idempotency.ts';
-import { auditLog, annualPlanItems } from '../../db/schema.ts';
+import { auditLog } from '../../db/schema.ts';
+import { seedApprovedPlanItems } from '../../db/queries/plans.ts';
 import { createProjectWorker } from '../../worker.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { eventually, sampleApplication, workflowBundle } from '../support/system.ts';
@@ -44,7 +45,7 @@ beforeAll(async () => {
   worker = await createProjectWorker({ connection: nativeConnection, namespace: 'default', taskQueue, db: database.db, workflowBundle: await workflowBundle(), dataConverter });
   running = worker.run();
   api = await startApi();
-  await database.db.insert(annualPlanItems).values({ year: 2026, code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 5_000_000_00 }); // above sampleApplication's estimate (Art. 6, 8, 10 ceiling)
+  await seedApprovedPlanItems(database.db, 2026, [{ code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 5_000_000_00 }]); // Art. 6: the approved version in force
 }, 180_000);
 afterAll(async () => {
   printSummary();

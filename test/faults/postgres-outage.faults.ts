@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { prepareDatabase } from '../../db/seed.ts';
-import { annualPlanItems, auditLog } from '../../db/schema.ts';
+import { auditLog } from '../../db/schema.ts';
+import { seedApprovedPlanItems } from '../../db/queries/plans.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { createProjectWorker } from '../../worker.ts';
 import { sampleApplication, workflowBundle } from '../support/system.ts';
@@ -37,7 +38,7 @@ beforeAll(async () => {
   running = worker.run();
   connection = await Connection.connect({ address: inject('temporalAddress') });
   app = createApp({ database, temporal: new Client({ connection, dataConverter }), taskQueue, adminApiKey: ADMIN, log: createLogger('silent', 'faults'), payloadCodec: CODEC });
-  await database.db.insert(annualPlanItems).values({ year: 2026, code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 5_000_000_00 }); // above sampleApplication's estimate (Art. 6, 8, 10 ceiling)
+  await seedApprovedPlanItems(database.db, 2026, [{ code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 5_000_000_00 }]); // Art. 6: the approved version in force
 }, 180_000);
 afterAll(async () => {
   printSummary();

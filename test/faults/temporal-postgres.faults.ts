@@ -17,7 +17,8 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
-import { annualPlanItems, auditLog, fundMovements } from '../../db/schema.ts';
+import { auditLog, fundMovements } from '../../db/schema.ts';
+import { seedApprovedPlanItems } from '../../db/queries/plans.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { dropTemporalDatabases, startTemporalPostgres, type TemporalPostgres } from '../../scripts/temporal-postgres.ts';
 import { createProjectWorker } from '../../worker.ts';
@@ -50,7 +51,7 @@ beforeAll(async () => {
   running = worker.run();
   connection = await Connection.connect({ address: server.address });
   app = createApp({ database, temporal: new Client({ connection, dataConverter }), taskQueue, adminApiKey: ADMIN, log: createLogger('silent', 'faults'), payloadCodec: CODEC });
-  await database.db.insert(annualPlanItems).values({ year: 2026, code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 1_000_000_000 });
+  await seedApprovedPlanItems(database.db, 2026, [{ code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 1_000_000_000 }]); // Art. 6: the approved version in force
 }, 240_000);
 afterAll(async () => {
   if (!postgresUrl) return;

@@ -13,7 +13,8 @@ import path from 'node:path';
 import { EncryptionCodec, generateKeyringSpec, parseKeyring } from '../../lib/codec.ts';
 import { createDocumentStore, folderBackend, type DocumentBackend, type DocumentStore } from '../../lib/documents.ts';
 import type { UploadLimits } from '../../api/routes/documents.ts';
-import { annualPlanItems } from '../../db/schema.ts';
+import { seedApprovedPlanItems } from '../../db/queries/plans.ts';
+import { DEFAULT_CITY_POLICY } from '../../domain/types.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { createProjectWorker, WORKFLOWS_PATH } from '../../worker.ts';
 import { createTestDatabase, type Driver, type TestDatabase } from './database.ts';
@@ -111,10 +112,10 @@ export async function startSystem(
 export const UI_ORIGIN = 'http://127.0.0.1:8233';
 
 /** Creates a key through the admin API and returns the plaintext key. */
-export async function createKey(system: TestSystem, role: string, department?: string): Promise<string> {
+export async function createKey(system: TestSystem, role: string, department?: string, jurisdiction?: string): Promise<string> {
   const res = await system.request('POST', '/v1/admin/api-keys', {
     key: ADMIN_KEY,
-    body: { role, name: `${role} ${department ?? ''}`.trim(), ...(department ? { department } : {}) },
+    body: { role, name: `${role} ${department ?? ''} ${jurisdiction ?? ''}`.trim(), ...(department ? { department } : {}), ...(jurisdiction ? { jurisdiction } : {}) },
   });
   if (res.status !== 201) throw new Error(`creating a ${role} key failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { key: string }).key;
@@ -135,7 +136,7 @@ export const sampleApplication = (overrides: Record<string, unknown> = {}) => ({
   title: '智慧医疗数据平台 Smart health data platform',
   summary: 'Integrates hospital records for sharing through the city cloud.',
   kind: 'new',
-  jurisdiction: 'city',
+  // Art. 5, 12, 30: no `jurisdiction`: the key's.
   year: 2026,
   annualPlanItem: '2026-HEALTH-01',
   estimate: { totalFen: 1_200_000_00, cityShareFen: 1_200_000_00, countyShareFen: 0 },
@@ -153,8 +154,9 @@ export const sampleApplication = (overrides: Record<string, unknown> = {}) => ({
 });
 
 /**
- * Puts items into the BDB's annual plan (Art. 6, 8) straight into the database, so a department may
- * apply for them; `code` defaults to `${year}-${DEPARTMENT}-01`, the code sampleApplication uses for 'health'.
+ * Puts items into the approved version in force of the BDB's annual plan (Art. 6, 8) straight into
+ * the database, so a department may apply for them; `code` defaults to `${year}-${DEPARTMENT}-01`,
+ * the code sampleApplication uses for 'health'.
  */
 export async function addPlanItems(system: TestSystem, items: Array<{ department: string; code?: string; year?: number; ceilingFen?: number }>): Promise<string[]> {
   const rows = items.map((i) => ({
@@ -163,10 +165,24 @@ export async function addPlanItems(system: TestSystem, items: Array<{ department
     title: `Plan item of ${i.department}`,
     department: i.department,
     ceilingFen: i.ceilingFen ?? 5_000_000_00,
-    updatedBy: 'test',
   }));
-  await system.database.db.insert(annualPlanItems).values(rows).onConflictDoNothing();
+  for (const year of new Set(rows.map((r) => r.year))) {
+    await seedApprovedPlanItems(system.database.db, year, rows.filter((r) => r.year === year), 'test');
+  }
   return rows.map((r) => r.code);
 }
 
 export const planItemCode = (department: string, year = 2026) => `${year}-${department.toUpperCase()}-01`;
+
+/**
+ * Art. 6, 8 (policy switch planCeilingRefusal, off by default): a jurisdiction whose policy refuses
+ * estimates above the plan item's ceiling, and a department key of that jurisdiction.
+ */
+export async function ceilingRefusingKey(system: TestSystem, department: string, jurisdiction = 'lingchuan'): Promise<string> {
+  const res = await system.request('PUT', `/v1/policies/${jurisdiction}`, {
+    key: ADMIN_KEY,
+    body: { deadlines: DEFAULT_CITY_POLICY.deadlines, switches: { planCeilingRefusal: true } },
+  });
+  if (res.status !== 201) throw new Error(`policy of ${jurisdiction}: ${res.status} ${await res.text()}`);
+  return createKey(system, 'department', department, jurisdiction);
+}

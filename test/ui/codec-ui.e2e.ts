@@ -67,6 +67,7 @@ describe('the Temporal UI shows administrators decrypted payloads', () => {
     const department = (await call('POST', '/v1/admin/api-keys', admin, { role: 'department', name: 'UI check', department: 'uicheck' })).key as string;
     const bdb = (await call('POST', '/v1/admin/api-keys', admin, { role: 'bdb', name: 'UI check BDB' })).key as string;
     await call('PUT', '/v1/annual-plans/2026', bdb, { items: [{ code: '2026-UI', title: 'UI', department: 'uicheck', ceilingFen: 100_000 }] });
+    await call('POST', '/v1/annual-plans/2026/approval', bdb, { approvedOn: '2026-01-10', documentNo: '晋市政函〔2026〕1号' }); // Art. 6
     const { id } = (await call('POST', '/v1/projects', department, {
       title: TITLE, summary: '', kind: 'new', jurisdiction: 'city', year: 2026, annualPlanItem: '2026-UI',
       estimate: { totalFen: 100_000, cityShareFen: 100_000, countyShareFen: 0 }, plannedCompletionDate: '2027-06-30',

@@ -116,6 +116,33 @@ describe('deadlines measured in months', () => {
   });
 });
 
+describe('Art. 12 (measures): county shares on the real worker', () => {
+  it("Art. 12: a county's project since the rule: the county share waits (nothing on the ledger); a city finance signal is recorded as rejected; the county's finance confirms; the notice period then runs", async () => {
+    const id = await lc.start({ jurisdiction: 'zezhou', countyShareConfirmation: true, estimate: { totalFen: 100_000_000, cityShareFen: 60_000_000, countyShareFen: 40_000_000 } });
+    await lc.send(id, 'technicalReview', { decision: 'pass', opinion: 'ok', checklist: fullChecklist() }, actors.bdb);
+    await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'JSP-ZZ', opinion: 'ok' }, actors.approval);
+    const cityFinance = { ...actors.finance, jurisdiction: 'city' };
+    const zezhouFinance = { keyId: 'k-fin-zz', role: 'finance' as const, name: 'Zezhou finance', jurisdiction: 'zezhou' };
+    const budgeted = await lc.send(id, 'budget', { fundType: 'construction', year: 2026, amountFen: 50_000_000, cityShareFen: 30_000_000, countyShareFen: 20_000_000 }, cityFinance);
+    const allocationId = budgeted.allocations.at(-1)!.id;
+    expect(budgeted.allocations.at(-1)).toMatchObject({ status: 'awaiting-county', countyShare: { jurisdiction: 'zezhou' } });
+    expect(await lc.movements(id)).toEqual([]);
+    // Art. 12: the city's finance cannot confirm it, not even by signal (recorded as rejected).
+    await lc.signal(id, 'countyShareConfirmation', { allocationId, budgetRef: '' }, cityFinance);
+    await eventually(async () => ((await lc.audit(id)).some((a) => a.action === 'county-share-confirmation-rejected') ? true : undefined));
+    expect((await lc.view(id)).allocations.at(-1)!.status).toBe('awaiting-county');
+    const confirmed = await lc.send(id, 'countyShareConfirmation', { allocationId, budgetRef: '泽财预〔2026〕1号' }, zezhouFinance);
+    expect(confirmed.allocations.at(-1)).toMatchObject({ status: 'held', countyShare: { confirmedBy: 'Zezhou finance' } });
+    const [allocate] = await lc.movements(id);
+    expect(allocate).toMatchObject({ kind: 'allocate', amountFen: 50_000_000, cityShareFen: 30_000_000, countyShareFen: 20_000_000, actorRole: 'finance' });
+    const v = await publish(id, allocationId);
+    await skipPast(open(v, 'publicity')!.dueAt);
+    await viewWhen(id, (x) => x.stage === 'contracting');
+    const runs = await runsOf(lc, id);
+    saveGoldenHistory('county-share-confirmation', runs[0]!.history);
+  });
+});
+
 describe('ten years of operation', () => {
   it('Art. 9, 21, 23, 29: yearly review, O&M budget and evaluation for ten years, drill reminders on durable timers, continue-as-new each year, every run under 2,000 events', async () => {
     const id = await lc.start();
