@@ -25,6 +25,7 @@ beforeAll(async () => {
     finance: await createKey(system, 'finance'),
   };
   await call('PUT', '/v1/annual-plans/2026', keys.bdb, { items: [{ code: '2026-HEALTH-01', title: 'Smart health', department: 'health', ceilingFen: 2_000_000_00 }] });
+  await call('POST', '/v1/annual-plans/2026/approval', keys.bdb, { approvedOn: '2026-01-10', documentNo: '晋市政函〔2026〕1号' }); // Art. 6
 });
 afterAll(async () => {
   await system?.stop();
