@@ -12,6 +12,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
 import { bearerAuth, CODEC_SESSION_COOKIE, createKeyStore } from './auth.ts';
+import { consoleAssets } from './console.ts';
 import { docsRoutes } from './docs.ts';
 import { createProjectGateway } from './gateway.ts';
 import { idempotency } from './idempotency.ts';
@@ -55,6 +56,8 @@ export interface AppDeps {
   uiOrigin?: string | undefined;
   /** The document store (lib/documents.ts); without it /v1/documents does not exist and no documentId resolves. */
   documents?: DocumentStore | undefined;
+  /** The built web console (console/dist, api/console.ts); by default the one beside the sources. */
+  consoleDir?: string | undefined;
 }
 
 /** shared/API.md: request bodies over 256 KiB → 413. */
@@ -152,7 +155,11 @@ export function createApp(deps: AppDeps) {
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   app.get('/openapi.json', (c) => c.json((document ??= finishDocument(app.getOpenAPI31Document(documentConfig)))));
 
-  app.notFound(() => {
+  // The web console at `/` (api/console.ts): only paths no API route has.
+  const consoleAnswer = consoleAssets(deps.consoleDir);
+  app.notFound((c) => {
+    const page = consoleAnswer(c);
+    if (page) return page;
     throw new ApiError(404, 'not_found', 'Not found', 'No such route.');
   });
 
