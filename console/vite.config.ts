@@ -11,6 +11,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 export default defineConfig({
   root: here,
+  mode: 'production',
+  // Always the production builds of React and Ant Design, whatever NODE_ENV the caller runs with
+  // (vitest sets "test"): smaller, and no development-only class names.
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   base: '/',
   logLevel: 'warn',
   build: {
@@ -30,6 +34,6 @@ export default defineConfig({
       },
     },
   },
-  oxc: { jsx: { runtime: 'automatic' } },
+  oxc: { jsx: { runtime: 'automatic', development: false } },
   server: { fs: { allow: [path.resolve(here, '..')] } },
 });

@@ -104,11 +104,10 @@ export function App() {
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
-          <main>
-            <Suspense fallback={fallback}>
-              <Body path={path} account={account} />
-            </Suspense>
-          </main>
+          {/* Ant Design renders Layout.Content as the page's <main>. */}
+          <Suspense fallback={fallback}>
+            <Body path={path} account={account} />
+          </Suspense>
         </Layout.Content>
       </Layout>
     </Layout>

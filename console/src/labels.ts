@@ -157,7 +157,23 @@ const VALUE_LABELS: Record<string, string> = {
   accepted: '已通过',
   failed: '未通过',
   issued: '已下达',
+  available: '可拨付',
+  disbursed: '已拨付',
+  frozen: '冻结',
+  allocated: '已安排',
+  suspended: '暂停',
+  upheld: '异议成立',
+  dismissed: '异议不成立',
 };
+
+/** Deadlines of the ProjectView (`kind`) that are not named after an action. */
+const DEADLINE_LABELS: Record<string, string> = {
+  publicity: '公示期',
+  'acceptance-delay': '验收期限',
+  rectification: '整改期限',
+  'annual-evaluation': '年度绩效评价',
+};
+export const deadlineLabel = (kind: string) => DEADLINE_LABELS[kind] ?? ACTION_LABELS[kind] ?? kind;
 
 /** Which catalogue group names the values of a field (domain/texts.ts `label`). */
 const GROUP_OF: Record<string, Parameters<typeof label>[0]> = {

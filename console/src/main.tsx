@@ -25,7 +25,7 @@ if (nonce) {
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ConfigProvider locale={zhCN} csp={nonce ? { nonce } : undefined} theme={{ token: { fontFamily: "system-ui, 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif" } }}>
+    <ConfigProvider locale={zhCN} csp={nonce ? { nonce } : undefined} theme={{ token: { fontFamily: "system-ui, 'Noto Sans CJK SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif" } }}>
       <AntApp>
         <SessionProvider>
           <App />

@@ -10,7 +10,7 @@ import { api, ok, type ApiPath } from '../api.ts';
 import { dateOrDash, formatDateTime, formatPeriod, formatYuan, label } from '../format.ts';
 import forms from '../forms.generated.json';
 import { useLoad } from '../hooks.ts';
-import { actionLabel, roleLabel, stageLabel, valueLabel } from '../labels.ts';
+import { actionLabel, deadlineLabel, roleLabel, stageLabel, valueLabel } from '../labels.ts';
 import { ProblemAlert } from '../Problem.tsx';
 import { SchemaForm, type JsonSchema } from '../SchemaForm.tsx';
 import { useSession } from '../session.tsx';
@@ -48,9 +48,6 @@ function CommandCard({ projectId, form, refValue, onDone }: { projectId: string;
     : { ...form.schema, properties: { ...Object.fromEntries(params.map((p) => [p, { type: 'string', minLength: 1 }])), ...form.schema.properties }, required: [...params, ...(form.schema.required ?? [])] };
   return (
     <Card size="small" title={`${actionLabel(form.action)}${refValue ? `（${refValue}）` : ''}`} style={{ marginBottom: 12 }} data-testid={`action-${form.action}`}>
-      <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
-        {form.summary}
-      </Typography.Paragraph>
       <SchemaForm
         schema={schema}
         context={form.action}
@@ -119,7 +116,7 @@ export default function ProjectDetail({ id }: { id: string }) {
       key: 'deadlines',
       label: '期限',
       children: table(view.deadlines, [
-        { title: '期限', render: (d) => `${actionLabel(d.kind)}${d.ref ? `（${d.ref}）` : ''}` },
+        { title: '期限', render: (d) => `${deadlineLabel(d.kind)}${d.ref ? `（${d.ref}）` : ''}` },
         { title: '起算', render: (d) => dateOrDash(d.startsAt) },
         { title: '到期', render: (d) => dateOrDash(d.dueAt) },
         { title: '状态', render: (d) => <Tag color={d.status === 'missed' ? 'red' : d.status === 'open' ? 'blue' : undefined}>{valueLabel('status', d.status)}</Tag> },
