@@ -5,7 +5,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { auditLog, projects, type AuditRow } from '../db/schema.ts';
-import type { ProjectView } from '../domain/types.ts';
+import { personOf, type ProjectView } from '../domain/types.ts';
 import { chainHash, GENESIS_HASH, type ChainedEntry } from '../lib/audit-chain.ts';
 import type { AuditEntry } from '../domain/effects.ts';
 
@@ -42,7 +42,7 @@ export async function appendAudit(db: Database, projectId: string, entries: Audi
         eventId: entry.eventId,
         at: new Date(entry.at).toISOString(),
         action: entry.action,
-        actor: { keyId: entry.actor.keyId, role: entry.actor.role, department: entry.actor.department ?? null, name: entry.actor.name },
+        actor: { keyId: entry.actor.keyId, role: entry.actor.role, department: entry.actor.department ?? null, name: entry.actor.name, ...personOf(entry.actor) },
         detail: entry.detail ?? null,
       };
       const hash = chainHash(prevHash, chained);
@@ -56,6 +56,8 @@ export async function appendAudit(db: Database, projectId: string, entries: Audi
         actorRole: chained.actor.role,
         actorDepartment: chained.actor.department,
         actorName: chained.actor.name,
+        actorAccountId: chained.actor.accountId ?? null,
+        actorOrganization: chained.actor.organization ?? null,
         detail: chained.detail,
         prevHash,
         hash,
@@ -73,7 +75,14 @@ export const rowToChained = (row: AuditRow): ChainedEntry => ({
   eventId: row.eventId,
   at: row.at.toISOString(),
   action: row.action,
-  actor: { keyId: row.actorKeyId, role: row.actorRole, department: row.actorDepartment, name: row.actorName },
+  actor: {
+    keyId: row.actorKeyId,
+    role: row.actorRole,
+    department: row.actorDepartment,
+    name: row.actorName,
+    ...(row.actorAccountId === null ? {} : { accountId: row.actorAccountId }),
+    ...(row.actorOrganization === null ? {} : { organization: row.actorOrganization }),
+  },
   detail: row.detail,
 });
 

@@ -82,6 +82,8 @@ export async function bookMovement(db: Database, m: LedgerMovement): Promise<boo
           actorRole: m.actor.role,
           actorDepartment: m.actor.department ?? null,
           actorName: m.actor.name,
+          actorAccountId: m.actor.accountId ?? null,
+          actorOrganization: m.actor.organization ?? null,
           at: new Date(m.at),
         })
         .onConflictDoNothing({ target: fundMovements.idempotencyKey })

@@ -11,8 +11,11 @@ import { cors } from 'hono/cors';
 import type { PayloadCodec } from '@temporalio/common';
 import type { DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
-import { bearerAuth, CODEC_SESSION_COOKIE, createKeyStore } from './auth.ts';
+import { AUTH_PREFIX, bearerAuth, CODEC_SESSION_COOKIE, createKeyStore, keyOrSessionAuth } from './auth.ts';
 import { consoleAssets } from './console.ts';
+import { createAccountService } from './sessions.ts';
+import { adminAccountRoutes } from './routes/admin-accounts.ts';
+import { authRoutes, LOGIN_PATH } from './routes/auth.ts';
 import { docsRoutes } from './docs.ts';
 import { createProjectGateway } from './gateway.ts';
 import { idempotency } from './idempotency.ts';
@@ -22,7 +25,9 @@ import { methodNotAllowed } from './methods.ts';
 import { finishDocument } from './openapi.ts';
 import { ApiError, causeChain, problemResponse, unavailable } from './problem.ts';
 import { writeRateLimit } from './rate-limit.ts';
-import { createRouter } from './router.ts';
+import { createRouter, overHttps } from './router.ts';
+
+export { overHttps };
 import { adminKeyRoutes } from './routes/admin-keys.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { allocationPlanRoutes, publicAllocationPlanRoutes } from './routes/allocation-plans.ts';
@@ -56,6 +61,8 @@ export interface AppDeps {
   uiOrigin?: string | undefined;
   /** The document store (lib/documents.ts); without it /v1/documents does not exist and no documentId resolves. */
   documents?: DocumentStore | undefined;
+  /** The clock of sessions and sign-in lockout (api/sessions.ts); tests inject one. Default: the system clock. */
+  clock?: (() => Date) | undefined;
   /** The built web console (console/dist, api/console.ts); by default the one beside the sources. */
   consoleDir?: string | undefined;
 }
@@ -66,6 +73,7 @@ const MAX_BODY_BYTES = 256 * 1024;
 export function createApp(deps: AppDeps) {
   const gateway = createProjectGateway(deps.temporal, deps.taskQueue);
   const keys = createKeyStore(deps.database.db, deps.adminApiKey);
+  const accounts = createAccountService(deps.database.db, { now: deps.clock });
   const app = createRouter();
 
   app.use('*', requestId());
@@ -101,8 +109,9 @@ export function createApp(deps: AppDeps) {
   // Art. 11: the publicity listing is public; everything else under /v1 needs a key.
   app.route('/', publicRoutes({ db: deps.database.db }));
   app.route('/', publicAllocationPlanRoutes({ db: deps.database.db }));
-  const authenticate = bearerAuth(keys);
-  app.use('/v1/*', (c, next) => (c.req.path.startsWith('/v1/public/') ? next() : authenticate(c, next)));
+  // A bearer key (systems) or a personal account's session cookie (issue 16); signing in is open.
+  const authenticate = keyOrSessionAuth(keys, accounts);
+  app.use('/v1/*', (c, next) => (c.req.path.startsWith('/v1/public/') || c.req.path === LOGIN_PATH ? next() : authenticate(c, next)));
   if (deps.writesPerMinute) app.use('/v1/*', writeRateLimit(deps.writesPerMinute));
   if (deps.payloadCodec) {
     app.use('/codec/*', cors({ origin: deps.uiOrigin ? [deps.uiOrigin] : [], allowHeaders: ['Authorization', 'Content-Type', 'X-Namespace'], allowMethods: ['POST', 'OPTIONS'], credentials: true, maxAge: 600 }));
@@ -115,7 +124,8 @@ export function createApp(deps: AppDeps) {
   // An upload is not replayed by Idempotency-Key (that would buffer it): a retry stores the same
   // content-addressed object and answers a new document id.
   const idempotent = idempotency(deps.database.db);
-  app.on('POST', '/v1/*', (c, next) => (isUpload(c.req.method, c.req.path) ? next() : idempotent(c, next)));
+  // Sign-in and the other /v1/auth/* writes are never replayed: a replay would hand out a session.
+  app.on('POST', '/v1/*', (c, next) => (isUpload(c.req.method, c.req.path) || c.req.path.startsWith(AUTH_PREFIX) ? next() : idempotent(c, next)));
   if (deps.documents) app.route('/', documentRoutes({ db: deps.database.db, store: deps.documents }));
   app.route('/', projectListRoutes({ db: deps.database.db }));
   app.route('/', historyRoutes({ db: deps.database.db }));
@@ -127,6 +137,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', allocationPlanRoutes({ db: deps.database.db, gateway }));
   app.route('/', policyRoutes({ db: deps.database.db }));
   app.route('/', adminKeyRoutes({ db: deps.database.db }));
+  app.route('/', authRoutes({ accounts }));
+  app.route('/', adminAccountRoutes({ db: deps.database.db, accounts }));
   app.route('/', webhookRoutes({ db: deps.database.db }));
   app.route('/', planRoutes({ db: deps.database.db }));
   app.route('/', calendarRoutes({ db: deps.database.db, gateway, log: deps.log }));
@@ -135,6 +147,14 @@ export function createApp(deps: AppDeps) {
     type: 'http',
     scheme: 'bearer',
     description: 'An API key: `Authorization: Bearer bdp_<id>_<secret>`',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'bdp_session',
+    description:
+      "A personal account's session (POST /v1/auth/login sets it; idle timeout 30 min, absolute 8 h). Every write made " +
+      "with it must also send `X-CSRF-Token` with the session's token (403 `csrf_failed` otherwise).",
   });
   const documentConfig = {
     openapi: '3.1.0',
@@ -182,11 +202,6 @@ export function createApp(deps: AppDeps) {
 
 const HSTS = 'max-age=15552000; includeSubDomains';
 
-/** The request reached us over TLS, or a TLS-terminating proxy says so (X-Forwarded-Proto). */
-export function overHttps(url: string, forwardedProto: string | undefined): boolean {
-  if (new URL(url).protocol === 'https:') return true;
-  return forwardedProto?.split(',')[0]?.trim().toLowerCase() === 'https';
-}
 
 /** postgres.js connection errors and SQLSTATE classes 08 (connection) and 57P (shutdown), anywhere in the cause chain. */
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);

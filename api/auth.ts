@@ -14,9 +14,10 @@ import type { Database } from '../db/client.ts';
 import { findActiveKey } from '../db/queries/keys.ts';
 import { projectDepartment } from '../db/queries/projects.ts';
 import type { Actor, Role } from '../domain/types.ts';
-import { forbidden, notFound, unauthenticated } from './problem.ts';
+import { ApiError, forbidden, notFound, unauthenticated } from './problem.ts';
+import { CSRF_HEADER, SESSION_COOKIE, type AccountService, type AuthenticatedSession } from './sessions.ts';
 
-export type AuthEnv = { Variables: { actor: Actor } };
+export type AuthEnv = { Variables: { actor: Actor; session: AuthenticatedSession | undefined } };
 
 export const ENV_ADMIN_KEY_ID = 'env-admin';
 
@@ -117,12 +118,46 @@ export function bearerAuth(keys: KeyStore, sessionCookie?: string) {
   });
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** The paths a session may call while its password must be changed (issue 16). */
+export const AUTH_PREFIX = '/v1/auth/';
+
+/**
+ * The authentication of /v1 (issue 16): `Authorization: Bearer <key>` as before (systems), or else
+ * a personal account's `bdp_session` cookie. A cookie request that writes (any method but GET, HEAD,
+ * OPTIONS) must send `X-CSRF-Token` equal to its session's token (403 `csrf_failed`): a page of
+ * another site can make the browser send the cookie, not read the token. While the password must be
+ * changed, a session may call /v1/auth/* only (403 `password_change_required`).
+ */
+export function keyOrSessionAuth(keys: KeyStore, accounts: AccountService) {
+  const bearer = bearerAuth(keys);
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    const token = c.req.header('authorization') ? undefined : getCookie(c, SESSION_COOKIE);
+    if (token === undefined) return bearer(c, next);
+    const current = await accounts.authenticate(token);
+    if (!SAFE_METHODS.has(c.req.method)) {
+      const presented = c.req.header(CSRF_HEADER) ?? '';
+      const expected = Buffer.from(current.session.csrfToken);
+      const given = Buffer.from(presented);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        throw new ApiError(403, 'csrf_failed', 'CSRF check failed', `A write made with the session cookie needs the header ${CSRF_HEADER} with the session's token (GET /v1/auth/me).`);
+      }
+    }
+    if (current.account.mustChangePassword && !c.req.path.startsWith(AUTH_PREFIX)) {
+      throw new ApiError(403, 'password_change_required', 'Password change required', 'Change the initial password first: POST /v1/auth/password.');
+    }
+    c.set('actor', current.actor);
+    c.set('session', current);
+    await next();
+  });
+}
+
 /** Role guard for a route (shared/DOMAIN.md "Actors"). */
 export function requireRole(...roles: Role[]) {
   return createMiddleware<AuthEnv>(async (c, next) => {
     const actor = c.get('actor');
     if (!roles.includes(actor.role)) {
-      throw forbidden(`This action needs the role ${roles.join(' or ')}; the key has the role ${actor.role}.`);
+      throw forbidden(`This action needs the role ${roles.join(' or ')}; the ${actor.accountId ? 'account' : 'key'} has the role ${actor.role}.`);
     }
     await next();
   });

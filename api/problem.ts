@@ -59,8 +59,9 @@ export function validationError(error: ZodError, where: string): ApiError {
   return new ApiError(400, 'validation_failed', 'Validation failed', `The request ${where} is not valid.`, { errors }, {}, { where: WHERE_ZH[where] ?? where });
 }
 
-export const unauthenticated = (detail = 'A valid API key is required: Authorization: Bearer <key>.') =>
-  new ApiError(401, 'unauthenticated', 'Unauthenticated', detail, {}, { 'WWW-Authenticate': 'Bearer' });
+/** `params.session`: a session cookie was presented (the zh-CN detail then asks to sign in again). */
+export const unauthenticated = (detail = 'A valid API key is required: Authorization: Bearer <key>.', params: Record<string, unknown> = {}) =>
+  new ApiError(401, 'unauthenticated', 'Unauthenticated', detail, {}, { 'WWW-Authenticate': 'Bearer' }, params);
 
 export const forbidden = (detail: string) => new ApiError(403, 'forbidden', 'Forbidden', detail);
 

@@ -37,5 +37,14 @@ export const problem = (description: string) => ({ description, content: problem
 /** A JSON request or response body for an OpenAPI route. */
 export const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
-/** Routes behind the bearer API key. */
-export const security = [{ bearer: [] }];
+/** Routes behind the bearer API key or a personal account's session cookie (issue 16). */
+export const security: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
+
+/** Routes for a personal account's session only (/v1/auth/*). */
+export const sessionSecurity: Array<Record<string, string[]>> = [{ session: [] }];
+
+/** The request reached us over TLS, or a TLS-terminating proxy says so (X-Forwarded-Proto). */
+export function overHttps(url: string, forwardedProto: string | undefined): boolean {
+  if (new URL(url).protocol === 'https:') return true;
+  return forwardedProto?.split(',')[0]?.trim().toLowerCase() === 'https';
+}

@@ -275,6 +275,8 @@ const projectViewShape = z.object({
       role: z.enum(ROLES),
       by: z.string(),
       at: z.string(),
+      accountId: z.string().optional().openapi({ description: 'Art. 22, 24-25: the personal account that decided (absent for API keys)' }),
+      organization: z.string().optional().openapi({ description: "The person's organisation: role, then `/department` or `@jurisdiction`" }),
       decision: z.string().optional(),
       opinion: z.string().optional(),
     }),
@@ -325,6 +327,88 @@ export const apiKeyInfo = z
     revokedAt: z.string().nullable(),
   })
   .openapi('ApiKey');
+
+// ---------------------------------------------------------------------------------------------
+// Personal accounts and sign-in (issue 16; api/routes/auth.ts, api/routes/admin-accounts.ts)
+// ---------------------------------------------------------------------------------------------
+
+/** A login name: 3-64 lower-case letters, digits, `.`, `_` or `-`, starting with a letter or digit. */
+export const loginName = z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'must be 3-64 lower-case letters, digits, ., _ or -');
+
+export const createAccountBody = z
+  .strictObject({
+    loginName,
+    displayName: text(100),
+    role: z.enum(ROLES),
+    department: departmentCode.optional(),
+    jurisdiction: jurisdiction.optional(),
+    phone: z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'must be a phone number (digits, spaces, -, optional leading +)').optional(),
+  })
+  .refine((b) => (b.role === 'department') === (b.department !== undefined), {
+    message: 'department is required for role `department` and not allowed for other roles',
+    path: ['department'],
+  })
+  .openapi('CreateAccount', {
+    description: 'As for API keys, `department` is required when `role` is `department` and must be absent otherwise. `jurisdiction` names a county (finance of a county, Art. 12) or `city`.',
+  });
+
+export const accountInfo = z
+  .object({
+    id: z.string(),
+    loginName: z.string(),
+    displayName: z.string(),
+    role: z.enum(ROLES),
+    department: z.string().nullable(),
+    jurisdiction: z.string().nullable(),
+    phone: z.string().nullable(),
+    organization: z.string().openapi({ description: 'Role, then `/department` or `@jurisdiction`: what the audit trail records beside the name' }),
+    totpEnabled: z.boolean(),
+    mustChangePassword: z.boolean(),
+    lastSignInAt: z.string().nullable(),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi('Account');
+
+export const totpEnrolment = z
+  .object({
+    secret: z.string().openapi({ description: 'Base32 secret (HMAC-SHA1, 6 digits, 30 s), for entering by hand' }),
+    otpauthUrl: z.string().openapi({ description: '`otpauth://totp/…` URI for an authenticator app (QR code)' }),
+  })
+  .openapi('TotpEnrolment');
+
+export const createdAccount = accountInfo
+  .extend({
+    initialPassword: z.string().openapi({ description: 'One-time initial password, shown once; it must be changed at the first sign-in' }),
+    totpEnrolment: totpEnrolment.nullable().openapi({ description: 'For role admin: the authenticator secret; the first sign-in needs one of its codes (and so confirms it)' }),
+  })
+  .openapi('CreatedAccount');
+
+export const loginBody = z
+  .strictObject({
+    loginName: z.string().min(1).max(64).openapi({ description: 'Compared in lower case' }),
+    password: z.string().min(1).max(1024),
+    totp: z.string().regex(/^\d{6}$/, 'must be the 6-digit code').optional(),
+  })
+  .openapi('Login');
+
+export const authSession = z
+  .object({
+    account: accountInfo,
+    csrfToken: z.string().openapi({ description: 'Send as `X-CSRF-Token` on every write made with the session cookie' }),
+    mustChangePassword: z.boolean(),
+  })
+  .openapi('AuthSession');
+
+export const logoutBody = z.strictObject({ everywhere: z.boolean().optional() }).openapi('Logout');
+
+export const changePasswordBody = z
+  .strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) })
+  .openapi('ChangePassword');
+
+export const totpBody = z
+  .strictObject({ code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code').optional() })
+  .openapi('TotpStep', { description: '`{}` starts an enrolment (answers the secret); `{code}` confirms it with a code of that secret.' });
 
 // ---------------------------------------------------------------------------------------------
 // Reads, annual plans and the calendar (api/routes/projects.ts, history.ts, ledger.ts, inbox.ts, funds.ts,
@@ -383,7 +467,14 @@ export const auditEntry = z
     seq: z.number().int(),
     at: instant,
     action: z.string(),
-    actor: z.object({ keyId: z.string(), role: z.string(), department: z.string().nullable(), name: z.string() }),
+    actor: z.object({
+      keyId: z.string(),
+      role: z.string(),
+      department: z.string().nullable(),
+      name: z.string(),
+      accountId: z.string().nullable().openapi({ description: 'Art. 22, 24-25: the personal account that acted; null for API keys' }),
+      organization: z.string().nullable(),
+    }),
     detail: z.unknown(),
     hash: z.string(),
     prevHash: z.string(),
@@ -414,6 +505,8 @@ export const fundMovement = z
     actorRole: z.string(),
     actorDepartment: z.string().nullable(),
     actorName: z.string(),
+    actorAccountId: z.string().nullable().openapi({ description: 'Art. 22, 24-25: the personal account behind the movement; null for API keys' }),
+    actorOrganization: z.string().nullable(),
     at: instant,
     recordedAt: instant,
   })

@@ -52,6 +52,95 @@ export const apiKeys = pgTable(
 );
 
 /**
+ * Personal accounts (issue 16; Art. 22, 24-25: persons are held to account) beside API keys, which
+ * stay for systems. The password hash carries its algorithm and parameters (lib/passwords.ts); the
+ * TOTP secret is the confirmed one, `totp_pending_secret` one being enrolled (lib/totp.ts);
+ * `totp_last_step` is the time step of the last code accepted, so no code is accepted twice.
+ */
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    loginName: text('login_name').notNull().unique(),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    department: text('department'),
+    jurisdiction: text('jurisdiction'),
+    phone: text('phone'),
+    passwordHash: text('password_hash').notNull(),
+    mustChangePassword: boolean('must_change_password').notNull().default(true),
+    totpSecret: text('totp_secret'),
+    totpPendingSecret: text('totp_pending_secret'),
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdBy: text('created_by'),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    check('accounts_role_check', sql`${t.role} in ('bdb', 'approval', 'finance', 'department', 'admin')`),
+    // As for keys: a department account names its department; no other role carries one.
+    check('accounts_department_check', sql`(${t.role} = 'department') = (${t.department} is not null)`),
+  ],
+);
+
+/**
+ * Sign-in sessions of accounts. Only SM3(token) is stored (the id); the CSRF token is not a
+ * credential on its own and is handed back by GET /v1/auth/me. Idle and absolute expiry are
+ * decided from `created_at` and `last_seen_at` (domain/accounts.ts sessionExpiry); `ended_at` is
+ * set by sign-out, revocation or expiry.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    /** logout | logout-everywhere | revoked | idle | absolute | password-changed */
+    endReason: text('end_reason'),
+  },
+  (t) => [index('sessions_account_idx').on(t.accountId)],
+);
+
+/** The hashes of an account's passwords, newest last, for "not one of the last 5" (domain/accounts.ts). */
+export const passwordHistory = pgTable(
+  'password_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('password_history_account_idx').on(t.accountId, t.id)],
+);
+
+/**
+ * Failed sign-ins by login name (known or not, so an unknown name locks like a known one and the
+ * answers do not tell them apart): the lockout (domain/accounts.ts lockedUntil) counts them.
+ */
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    loginName: text('login_name').notNull(),
+    /** password | totp */
+    reason: text('reason').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('login_failures_login_idx').on(t.loginName, t.at)],
+);
+
+export type AccountRow = typeof accounts.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+
+/**
  * The project read model: one row per project, upserted by an activity after every change of the
  * workflow's state. `version` is the workflow's own change counter, so a late, retried upsert of an
  * older state never overwrites a newer one.
@@ -218,6 +307,9 @@ export const fundMovements = pgTable(
     actorRole: text('actor_role').notNull(),
     actorDepartment: text('actor_department'),
     actorName: text('actor_name').notNull(),
+    /** Art. 22, 24-25: the person (personal account) behind the movement; null for API keys. */
+    actorAccountId: text('actor_account_id'),
+    actorOrganization: text('actor_organization'),
     at: timestamp('at', { withTimezone: true }).notNull(),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -243,6 +335,9 @@ export const auditLog = pgTable(
     actorRole: text('actor_role').notNull(),
     actorDepartment: text('actor_department'),
     actorName: text('actor_name').notNull(),
+    /** Art. 22, 24-25: the person (personal account) who acted; null for API keys and older entries. */
+    actorAccountId: text('actor_account_id'),
+    actorOrganization: text('actor_organization'),
     detail: jsonb('detail').notNull(),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),

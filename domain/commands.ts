@@ -28,6 +28,11 @@ export const actorSchema = z.object({
   role: z.enum(ROLES),
   department: requiredText(64).optional(),
   name: requiredText(200),
+  // Optional, so histories recorded before personal accounts still parse (Art. 22, 24-25).
+  jurisdiction: requiredText(64).optional(),
+  accountId: requiredText(64).optional(),
+  displayName: requiredText(200).optional(),
+  organization: requiredText(200).optional(),
 });
 
 /** Art. 8: the four application documents. */

@@ -12,6 +12,7 @@ import type { DeadlineRecord, ProjectState } from './state.ts';
 import { openDeadline, openDeadlines, pendingActions } from './view.ts';
 import {
   FUND_TYPES,
+  personOf,
   type Bucket,
   type MovementKind,
   type Actor,
@@ -133,7 +134,7 @@ export class ChangeContext {
   }
 
   decision(action: string, decision?: string, opinion?: string): void {
-    const d: ProjectState['decisions'][number] = { action, role: this.actor.role, by: this.actor.name, at: this.now };
+    const d: ProjectState['decisions'][number] = { action, role: this.actor.role, by: this.actor.name, at: this.now, ...personOf(this.actor) };
     if (decision !== undefined) d.decision = decision;
     if (opinion !== undefined) d.opinion = opinion;
     this.state.decisions.push(d);

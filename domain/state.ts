@@ -6,6 +6,7 @@
 import { shanghaiDate } from './dates.ts';
 import {
   DEFAULT_CITY_POLICY,
+  personOf,
   initialStageOf,
   type AllocationRecord,
   type ApplicationDocuments,
@@ -151,6 +152,6 @@ export function initialState(input: ProjectInput, measures: MeasuresReading = 'a
     violations: [],
     acceptanceDelayReasons: [],
     accountabilityReferrals: [],
-    decisions: [{ action: existing ? 'existing-system' : 'application', role: copy.createdBy.role, by: copy.createdBy.name, at: copy.createdAt }],
+    decisions: [{ action: existing ? 'existing-system' : 'application', role: copy.createdBy.role, by: copy.createdBy.name, at: copy.createdAt, ...personOf(copy.createdBy) }],
   };
 }

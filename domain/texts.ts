@@ -372,6 +372,16 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   classified_project: ['涉密项目不在管理范围内', 'Classified projects are out of scope'],
   not_in_annual_plan: ['不在年度计划内', 'Not in the annual plan'],
   exceeds_plan_ceiling: ['投资估算超过年度计划上限', 'Estimate above the annual plan ceiling'],
+  // Personal accounts and sign-in (issue 16; api/sessions.ts).
+  invalid_credentials: ['登录失败', 'Sign-in failed'],
+  totp_required: ['需要动态验证码', 'Second factor required'],
+  totp_invalid: ['动态验证码错误', 'Wrong code'],
+  totp_not_enrolling: ['未开始绑定', 'No enrolment'],
+  account_locked: ['账号已锁定', 'Locked'],
+  weak_password: ['密码不符合要求', 'Password rejected'],
+  csrf_failed: ['CSRF 校验失败', 'CSRF check failed'],
+  password_change_required: ['须先修改密码', 'Password change required'],
+  session_required: ['须以个人账号登录', 'Session required'],
 };
 
 /** Titles per HTTP status, for codes without their own title. */
@@ -394,13 +404,20 @@ const fen = (d: Details, key: string) => formatYuan(Number(d[key] ?? 0));
  */
 export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   validation_failed: (d) => `${d.where ? s(d.where) : '请求'}不合法，见 errors。`,
-  unauthenticated: () => '需要有效的 API 密钥：Authorization: Bearer <key>。',
-  forbidden: () => '该密钥的角色或部门无权执行此操作。',
+  unauthenticated: (d) =>
+    d.session
+      ? d.expiry === 'idle'
+        ? '会话已超时（30 分钟无操作），请重新登录。'
+        : d.expiry === 'absolute'
+          ? '会话已到期（登录满 8 小时），请重新登录。'
+          : '会话无效、已退出或账号已被停用，请重新登录。'
+      : '需要有效的 API 密钥（Authorization: Bearer <key>）或个人账号的登录会话。',
+  forbidden: () => '该密钥或账号的角色或部门无权执行此操作。',
   not_found: () => '未找到所请求的对象。',
   method_not_allowed: () => '该路径不支持此请求方法，见 Allow 响应头。',
   invalid_transition: (d) => (d.stage ? `项目当前处于“${label('stage', d.stage)}”阶段，不能执行此操作；待办事项见 pendingActions。` : '当前状态下不能执行此操作。'),
-  already_exists: () => '该对象已存在。',
-  already_revoked: () => '该 API 密钥此前已被吊销。',
+  already_exists: (d) => (d.kind === 'account' ? '该登录名已被使用。' : '该对象已存在。'),
+  already_revoked: (d) => (d.kind === 'account' ? '该账号此前已被停用。' : '该 API 密钥此前已被吊销。'),
   funds_suspended: () => '第二十二条：整改通过前，建设和运维资金暂停拨付。',
   idempotency_conflict: () => '同一个 Idempotency-Key 已用于不同的请求。',
   idempotency_in_progress: () => '使用同一个 Idempotency-Key 的请求仍在处理中，请稍后重试。',
@@ -437,6 +454,24 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   security_verification_failed: () => '第二十条、第二十八条：验收通过须安全可控、密码应用评估通过并确定等级保护级别。',
   year_not_started: () => '该年度尚未开始。',
   year_not_operating: () => '项目在该年度未处于运行阶段。',
+  // Personal accounts and sign-in (issue 16): an unknown login name and a wrong password read alike.
+  invalid_credentials: (d) => (d.current ? '当前密码错误。' : '登录名或密码错误。'),
+  totp_required: (d) =>
+    d.totpEnrolled === false && d.reason === 'none'
+      ? '该管理员账号尚未绑定身份验证器，请运维人员重置账号（npm run accounts -- reset）。'
+      : '请输入身份验证器（TOTP）显示的 6 位动态验证码。',
+  totp_invalid: () => '动态验证码错误或已使用过。',
+  totp_not_enrolling: () => '请先开始绑定：POST /v1/auth/totp，请求体为 {}。',
+  account_locked: (d) => `连续登录失败 5 次，账号已锁定 15 分钟，至 ${formatInstant(String(d.lockedUntil))}。`,
+  weak_password: (d) =>
+    d.rule === 'length'
+      ? '新密码至少 12 个字符。'
+      : d.rule === 'classes'
+        ? '新密码须包含小写字母、大写字母、数字、其他字符中的至少三类。'
+        : '新密码不得与最近 5 次使用过的密码相同。',
+  csrf_failed: () => '使用登录会话的写请求须带 X-CSRF-Token 请求头，其值为本会话的令牌（见 GET /v1/auth/me）。',
+  password_change_required: () => '请先修改初始密码（POST /v1/auth/password）。',
+  session_required: () => '此接口仅供以个人账号登录的会话使用，不接受 API 密钥。',
 };
 
 /** The codes whose zh-CN detail comes from a template (the rest fall back to the English message). */

@@ -13,6 +13,28 @@ export interface Actor {
   role: Role;
   department?: string | undefined;
   name: string;
+  /**
+   * The jurisdiction (辖区) code the key or account acts for, when it names one (finance of a
+   * county, Art. 12). Optional: histories written before it existed carry none.
+   */
+  jurisdiction?: string | undefined;
+  /**
+   * Art. 22, 24-25: the person behind the action when it was made through a personal account's
+   * session (api/sessions.ts); absent for API keys (systems) and in older histories.
+   */
+  accountId?: string | undefined;
+  /** The person's display name (also in `name` for a session, so every `…By` field names them). */
+  displayName?: string | undefined;
+  /** The person's organisation: role, then `/department` or `@jurisdiction` (domain/accounts.ts organizationOf). */
+  organization?: string | undefined;
+}
+
+/** The person fields a decision, audit entry or ledger movement carries beside `by` (Art. 22, 24-25). */
+export function personOf(actor: Actor): { accountId?: string; organization?: string } {
+  const person: { accountId?: string; organization?: string } = {};
+  if (actor.accountId !== undefined) person.accountId = actor.accountId;
+  if (actor.organization !== undefined) person.organization = actor.organization;
+  return person;
 }
 
 /** Art. 3: kinds of project a department applies for (POST /v1/projects; Art. 6 annual plan). */
@@ -308,6 +330,10 @@ export interface Decision {
   role: Role;
   by: string;
   at: string;
+  /** Art. 22, 24-25: the account of the person who decided, when made through a session. */
+  accountId?: string;
+  /** The person's organisation (domain/accounts.ts organizationOf). */
+  organization?: string;
   decision?: string;
   opinion?: string;
 }

@@ -24,7 +24,8 @@ export interface ChainedEntry {
   /** ISO instant */
   at: string;
   action: string;
-  actor: { keyId: string; role: string; department: string | null; name: string };
+  /** `accountId` and `organization` only for a person's action (absent keys hash as before, so older chains verify). */
+  actor: { keyId: string; role: string; department: string | null; name: string; accountId?: string; organization?: string };
   detail: unknown;
 }
 

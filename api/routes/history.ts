@@ -36,7 +36,7 @@ export function historyRoutes({ db }: { db: Database }) {
         seq: r.seq,
         at: r.at.toISOString(),
         action: r.action,
-        actor: { keyId: r.actorKeyId, role: r.actorRole, department: r.actorDepartment, name: r.actorName },
+        actor: { keyId: r.actorKeyId, role: r.actorRole, department: r.actorDepartment, name: r.actorName, accountId: r.actorAccountId, organization: r.actorOrganization },
         detail: r.detail,
         hash: r.hash,
         prevHash: r.prevHash,

@@ -38,6 +38,8 @@ export const movementOf = (m: FundMovementRow) => ({
   actorKeyId: m.actorKeyId,
   actorRole: m.actorRole,
   actorDepartment: m.actorDepartment,
+  actorAccountId: m.actorAccountId,
+  actorOrganization: m.actorOrganization,
   actorName: m.actorName,
   at: m.at.toISOString(),
   recordedAt: m.recordedAt.toISOString(),

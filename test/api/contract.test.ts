@@ -1,7 +1,8 @@
 /**
  * The HTTP contract of shared/API.md as a whole: the OpenAPI document is valid OpenAPI 3.1 and lists
- * every endpoint; an authorisation matrix of every route × every role (and another department's key)
- * lets exactly the allowed callers past auth; an Idempotency-Key replays a command without a second
+ * every endpoint; an authorisation matrix of every route × every role (and another department's key),
+ * each once with an API key and once with a personal account's session (issue 16), lets exactly the
+ * allowed callers past auth; an Idempotency-Key replays a command without a second
  * effect; and two conflicting decisions sent at once → exactly one wins.
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
@@ -12,13 +13,17 @@ import { auditLog, fundMovements, projects } from '../../db/schema.ts';
 import { COMMAND_ROLES } from '../../domain/commands.ts';
 import { DEFAULT_CITY_POLICY } from '../../domain/types.ts';
 import { addPlanItems, ADMIN_KEY, createKey, eventually, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
+import { NEW_PASSWORD, signedIn, type Session } from '../support/accounts.ts';
 
 type Caller = 'none' | 'bdb' | 'approval' | 'finance' | 'department' | 'otherDepartment' | 'admin';
 const KEYED: Caller[] = ['bdb', 'approval', 'finance', 'department', 'otherDepartment', 'admin'];
 const ANY_ON_PROJECT: Caller[] = ['bdb', 'approval', 'finance', 'department', 'admin'];
 
-/** shared/API.md "Endpoints": every route with the callers that may use it. */
-const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[] }> = [
+/**
+ * shared/API.md "Endpoints": every route with the callers that may use it — with their API key, and
+ * (`sessionAllowed`, when it differs) signed in with a personal account of the same role.
+ */
+const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[]; sessionAllowed?: Caller[] }> = [
   { method: 'GET', path: '/healthz', allowed: ['none', ...KEYED] },
   { method: 'GET', path: '/readyz', allowed: ['none', ...KEYED] },
   { method: 'GET', path: '/openapi.json', allowed: ['none', ...KEYED] },
@@ -47,7 +52,19 @@ const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[] }> = [
   { method: 'POST', path: '/v1/admin/api-keys', allowed: ['admin'] },
   { method: 'GET', path: '/v1/admin/api-keys', allowed: ['admin'] },
   { method: 'DELETE', path: '/v1/admin/api-keys/{id}', allowed: ['admin'] },
+  { method: 'POST', path: '/v1/admin/accounts', allowed: ['admin'] },
+  { method: 'GET', path: '/v1/admin/accounts', allowed: ['admin'] },
+  { method: 'DELETE', path: '/v1/admin/accounts/{id}', allowed: ['admin'] },
+  // Issue 16: the session's own endpoints refuse API keys (403 session_required); every session may.
+  { method: 'GET', path: '/v1/auth/me', allowed: [], sessionAllowed: KEYED },
+  { method: 'POST', path: '/v1/auth/password', allowed: [], sessionAllowed: KEYED },
+  { method: 'POST', path: '/v1/auth/totp', allowed: [], sessionAllowed: KEYED },
+  // Last: it ends the sessions the rows above used.
+  { method: 'POST', path: '/v1/auth/logout', allowed: [], sessionAllowed: KEYED },
 ];
+
+/** Sign-in itself is open to everyone (its refusals are wrong credentials, tested in test/api/accounts.test.ts). */
+const OPEN_AUTH_ENDPOINTS = [{ method: 'POST', path: '/v1/auth/login' }];
 
 /** A valid body for every command, so another department's key reaches the workflow's own check. */
 const COMMAND_BODIES: Record<string, unknown> = {
@@ -93,10 +110,17 @@ const OTHER_BODIES: Record<string, unknown> = {
   'PUT /v1/calendar/{year}': { days: [{ date: '2026-12-28', workday: true, name: 'test' }] },
   'PUT /v1/policies/{jurisdiction}': { deadlines: DEFAULT_CITY_POLICY.deadlines },
   'POST /v1/admin/api-keys': { role: 'bdb', name: 'matrix' },
+  // A login name per call: the session row follows the key row.
+  'POST /v1/admin/accounts': () => ({ loginName: `matrix.${Math.random().toString(36).slice(2, 10)}`, displayName: '矩阵', role: 'bdb' }),
+  // The current password, and a new one that is it again: 422 `weak_password` (reused), past auth, nothing changed.
+  'POST /v1/auth/password': { currentPassword: NEW_PASSWORD, newPassword: NEW_PASSWORD },
+  'POST /v1/auth/totp': {},
+  'POST /v1/auth/logout': {},
 };
 
 let system: TestSystem;
 let keys: Record<Exclude<Caller, 'none'>, string>;
+let sessions: Record<Exclude<Caller, 'none'>, Session>;
 beforeAll(async () => {
   system = await startSystem('pglite', inject('temporalAddress'));
   await addPlanItems(system, [{ department: 'health' }]);
@@ -107,6 +131,14 @@ beforeAll(async () => {
     department: await createKey(system, 'department', 'health'),
     otherDepartment: await createKey(system, 'department', 'transport'),
     admin: ADMIN_KEY,
+  };
+  sessions = {
+    bdb: await signedIn(system, { role: 'bdb' }),
+    approval: await signedIn(system, { role: 'approval' }),
+    finance: await signedIn(system, { role: 'finance' }),
+    department: await signedIn(system, { role: 'department', department: 'health' }),
+    otherDepartment: await signedIn(system, { role: 'department', department: 'transport' }),
+    admin: await signedIn(system, { role: 'admin' }),
   };
 });
 afterAll(async () => {
@@ -134,20 +166,20 @@ describe('OpenAPI document', () => {
     expect(result.valid).toBe(true);
     const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
     // /docs is the Swagger UI page itself (HTML), not an API operation.
-    for (const e of ENDPOINTS.filter((x) => x.path !== '/openapi.json' && x.path !== '/metrics')) expect(documented, `${e.method} ${e.path}`).toContain(`${e.method} ${e.path}`);
+    for (const e of [...ENDPOINTS, ...OPEN_AUTH_ENDPOINTS].filter((x) => x.path !== '/openapi.json' && x.path !== '/metrics')) expect(documented, `${e.method} ${e.path}`).toContain(`${e.method} ${e.path}`);
     expect((await system.request('GET', '/docs')).status).toBe(200);
   });
 });
 
 describe('authorisation matrix (shared/DOMAIN.md "Actors")', () => {
-  it('every route × every role: exactly the allowed callers get past auth, the others 401/403', async () => {
+  it('every route × every role, by API key and by personal session: exactly the allowed callers get past auth, the others 401/403', async () => {
     const failures: string[] = [];
     let checked = 0;
     for (const endpoint of ENDPOINTS) {
       // A fresh project per route, so one command's effect never changes another route's answer.
       const id = endpoint.path.includes('{id}') && endpoint.path.startsWith('/v1/projects') ? await newProject() : 'unused';
       const command = COMMAND_ROUTES.find((r) => endpoint.path === `/v1/projects/{id}${r.path}`)?.command;
-      const body = command ? COMMAND_BODIES[command] : OTHER_BODIES[`${endpoint.method} ${endpoint.path}`];
+      const bodyOf = command ? COMMAND_BODIES[command] : OTHER_BODIES[`${endpoint.method} ${endpoint.path}`];
       const path = endpoint.path
         .replace('{id}', endpoint.path.startsWith('/v1/admin') ? 'nosuchkey000' : endpoint.path.includes('/allocation-plans/') ? 'AP2026-0000000000' : id)
         .replace('{year}', '2026')
@@ -157,13 +189,20 @@ describe('authorisation matrix (shared/DOMAIN.md "Actors")', () => {
         .replace('{cid}', 'cr-1')
         .replace('{rid}', 'rect-1');
       // Refused callers first: an allowed command may end the project (e.g. withdrawal).
-      const callers = (['none', ...KEYED] as Caller[]).sort((a, b) => Number(endpoint.allowed.includes(a)) - Number(endpoint.allowed.includes(b)));
-      for (const caller of callers) {
-        const res = await system.request(endpoint.method, path, { ...(caller === 'none' ? {} : { key: keys[caller] }), ...(body === undefined ? {} : { body }) });
+      const callers = [
+        ...(['none', ...KEYED] as Caller[]).map((caller) => ({ caller, via: 'key' as const, allowed: endpoint.allowed.includes(caller) })),
+        ...KEYED.map((caller) => ({ caller, via: 'session' as const, allowed: (endpoint.sessionAllowed ?? endpoint.allowed).includes(caller) })),
+      ].sort((a, b) => Number(a.allowed) - Number(b.allowed));
+      for (const { caller, via, allowed } of callers) {
+        const body = typeof bodyOf === 'function' ? (bodyOf as () => unknown)() : bodyOf;
+        const options = body === undefined ? {} : { body };
+        const res =
+          caller === 'none' ? await system.request(endpoint.method, path, options)
+          : via === 'key' ? await system.request(endpoint.method, path, { key: keys[caller], ...options })
+          : await sessions[caller].request(endpoint.method, path, options);
         checked++;
-        const allowed = endpoint.allowed.includes(caller);
         const refused = res.status === 401 || res.status === 403;
-        if (allowed === refused || res.status >= 500) failures.push(`${endpoint.method} ${endpoint.path} as ${caller}: ${res.status} ${allowed ? '(allowed)' : '(should be refused)'}`);
+        if (allowed === refused || res.status >= 500) failures.push(`${endpoint.method} ${endpoint.path} as ${caller} (${via}): ${res.status} ${allowed ? '(allowed)' : '(should be refused)'}`);
         if (refused) {
           expect(res.headers.get('content-type')).toContain('application/problem+json');
           expect(res.status).toBe(caller === 'none' ? 401 : 403);
@@ -171,7 +210,7 @@ describe('authorisation matrix (shared/DOMAIN.md "Actors")', () => {
       }
     }
     expect(failures).toEqual([]);
-    expect(checked).toBe(ENDPOINTS.length * 7);
+    expect(checked).toBe(ENDPOINTS.length * 13);
   });
 });
 

@@ -187,7 +187,7 @@ describe.each(DRIVERS)('read endpoints with %s', (driver) => {
         seq: 1,
         at: '2026-01-01T00:00:00.000Z',
         action: 'submitted',
-        actor: { keyId: 'abcdefabcdef', role: 'department', department: 'health', name: 'Health bureau' },
+        actor: { keyId: 'abcdefabcdef', role: 'department', department: 'health', name: 'Health bureau', accountId: null, organization: null },
         detail: { step: 1 },
         hash: expect.stringMatching(/^[0-9a-f]{64}$/),
         prevHash: '0'.repeat(64),
@@ -246,6 +246,8 @@ describe.each(DRIVERS)('read endpoints with %s', (driver) => {
         actorRole: 'finance',
         actorDepartment: null,
         actorName: 'Finance bureau',
+        actorAccountId: null,
+        actorOrganization: null,
         at: '2026-03-01T00:00:00.000Z',
         recordedAt: expect.any(String),
       });

@@ -44,7 +44,7 @@ export interface TestSystem {
 /** The test systems' document keyring (the store wraps each document's data key with it). */
 export const TEST_DOCUMENT_KEYS = parseKeyring(generateKeyringSpec('doctest'));
 
-export async function startSystem(driver: Driver, temporalAddress: string, options: { documentMaxBytes?: number } = {}): Promise<TestSystem> {
+export async function startSystem(driver: Driver, temporalAddress: string, options: { documentMaxBytes?: number; clock?: () => Date } = {}): Promise<TestSystem> {
   const documentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bdp-documents-'));
   const database = await createTestDatabase(driver);
   const taskQueue = `test-${driver}-${randomBytes(4).toString('hex')}`;
@@ -68,6 +68,7 @@ export async function startSystem(driver: Driver, temporalAddress: string, optio
     log: createLogger('silent', 'test'),
     payloadCodec: TEST_CODEC,
     uiOrigin: UI_ORIGIN,
+    clock: options.clock,
     documents: createDocumentStore({ backend: folderBackend(documentsDir), keyring: TEST_DOCUMENT_KEYS, maxBytes: options.documentMaxBytes ?? 50 * 1024 * 1024 }),
   });
   return {

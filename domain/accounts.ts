@@ -1,0 +1,87 @@
+/**
+ * Personal accounts (issue 16; Art. 22 holds *persons* to account, Art. 24-25 every action
+ * traceable): the pure rules of passwords, sign-in lockout and session lifetime. No I/O and no
+ * clock of its own: every function takes `now`, so the rules are tested with an injected clock.
+ * Hashing (lib/passwords.ts), TOTP (lib/totp.ts) and storage (db/queries/accounts.ts) build on it.
+ *
+ * These are settings of the system (policy), not of the measures: the text names no password or
+ * session rule. Art. 28 (measures) asks for secure, controllable systems; the numbers follow the
+ * usual government baseline (GB/T 22239 level 3: complexity, lockout after failures, idle timeout).
+ */
+import type { Role } from './types.ts';
+
+/** (policy) Session: ends after 30 minutes without a request, and 8 hours after sign-in at the latest. */
+export const SESSION_IDLE_MS = 30 * 60_000;
+export const SESSION_ABSOLUTE_MS = 8 * 60 * 60_000;
+
+/** (policy) Lockout: 5 failed sign-ins in a row lock the login name for 15 minutes. */
+export const LOCKOUT_FAILURES = 5;
+export const LOCKOUT_MS = 15 * 60_000;
+
+/** (policy) Passwords: at least 12 characters, three of four character classes, none of the last 5. */
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MIN_CLASSES = 3;
+export const PASSWORD_HISTORY = 5;
+
+export type PasswordRule = 'length' | 'classes' | 'reused';
+
+const CLASSES: RegExp[] = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/];
+
+/** The number of character classes (lower, upper, digit, other) a password uses. */
+export const characterClasses = (password: string) => CLASSES.filter((c) => c.test(password)).length;
+
+/**
+ * The first rule a new password breaks, or undefined. `reused` is decided by the caller (it needs
+ * the hashes of the last PASSWORD_HISTORY passwords) and passed in. Length counts code points.
+ */
+export function brokenPasswordRule(password: string, reused: boolean): PasswordRule | undefined {
+  if ([...password].length < PASSWORD_MIN_LENGTH) return 'length';
+  if (characterClasses(password) < PASSWORD_MIN_CLASSES) return 'classes';
+  if (reused) return 'reused';
+  return undefined;
+}
+
+/**
+ * Lockout from the failed sign-ins of one login name since its last successful sign-in, oldest
+ * first: each run of LOCKOUT_FAILURES failures locks the name for LOCKOUT_MS from the last of them;
+ * once a lock has run out the count starts again (failures during a lock are refused unchecked and
+ * not recorded). Returns the end of the current lock, or undefined when not locked now.
+ */
+export function lockedUntil(failures: readonly Date[], now: Date): Date | undefined {
+  let count = 0;
+  let until: Date | undefined;
+  for (const at of failures) {
+    if (until && at < until) continue; // recorded during a lock: does not count
+    count += 1;
+    if (count >= LOCKOUT_FAILURES) {
+      until = new Date(at.getTime() + LOCKOUT_MS);
+      count = 0;
+    }
+  }
+  return until && now < until ? until : undefined;
+}
+
+export interface SessionTimes {
+  createdAt: Date;
+  lastSeenAt: Date;
+}
+
+/** Why a session is no longer valid at `now`, or undefined while it is. */
+export function sessionExpiry(session: SessionTimes, now: Date): 'idle' | 'absolute' | undefined {
+  if (now.getTime() - session.createdAt.getTime() >= SESSION_ABSOLUTE_MS) return 'absolute';
+  if (now.getTime() - session.lastSeenAt.getTime() >= SESSION_IDLE_MS) return 'idle';
+  return undefined;
+}
+
+/** TOTP is required for admin accounts (the operators of keys and accounts), optional for the others. */
+export const totpRequired = (role: Role) => role === 'admin';
+
+/**
+ * The organisation an account acts for (issue 16: role + department or jurisdiction), as recorded
+ * beside the person's name: `department/health`, `finance@zezhou`, `bdb`.
+ */
+export function organizationOf(account: { role: Role; department?: string | null | undefined; jurisdiction?: string | null | undefined }): string {
+  if (account.department) return `${account.role}/${account.department}`;
+  if (account.jurisdiction) return `${account.role}@${account.jurisdiction}`;
+  return account.role;
+}
