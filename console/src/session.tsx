@@ -4,16 +4,10 @@
  */
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api, setCsrfToken } from './api.ts';
+import type { components } from './api-types.ts';
 
-export interface Account {
-  id: string;
-  loginName: string;
-  displayName: string;
-  role: 'bdb' | 'approval' | 'finance' | 'department' | 'admin';
-  department?: string | null;
-  jurisdiction?: string | null;
-  mustChangePassword?: boolean;
-}
+/** The signed-in person as GET /v1/auth/me describes them (the API's `Account` schema). */
+export type Account = components['schemas']['Account'];
 
 interface SessionState {
   account: Account | null;
@@ -32,12 +26,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [loading, setLoading] = useState(true);
   const refresh = useCallback(async () => {
     try {
-      const { data } = await api.GET('/v1/auth/me', {});
-      const me = data as unknown as { account?: Account; csrfToken?: string; mustChangePassword?: boolean } | undefined;
+      const { data: me } = await api.GET('/v1/auth/me', {});
       if (me?.account) {
         setAccount(me.account);
         setCsrfToken(me.csrfToken);
-        setMust(Boolean(me.mustChangePassword ?? me.account.mustChangePassword));
+        setMust(me.mustChangePassword);
       } else {
         setAccount(null);
       }

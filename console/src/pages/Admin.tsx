@@ -1,7 +1,8 @@
 /** 系统管理 (admin): personal accounts, API keys, the working-day calendar, deadline policies. */
 import { Alert, Button, Card, Descriptions, Popconfirm, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { api, ok, type ApiPath } from '../api.ts';
+import { api, ok } from '../api.ts';
+import type { components } from '../api-types.ts';
 import { dateOrDash, formatDateTime } from '../format.ts';
 import forms from '../forms.generated.json';
 import { useLoad } from '../hooks.ts';
@@ -11,26 +12,11 @@ import { SchemaForm, type JsonSchema } from '../SchemaForm.tsx';
 
 const BODIES = forms.bodies as unknown as Record<string, JsonSchema>;
 
-interface AccountRow {
-  id: string;
-  loginName: string;
-  displayName: string;
-  role: string;
-  department?: string | null;
-  jurisdiction?: string | null;
-  phone?: string | null;
-  lockedUntil?: string | null;
-  revokedAt?: string | null;
-  totpEnabled?: boolean;
-  createdAt?: string;
-}
-
-// The accounts endpoints are typed by the document once it has them; until then these calls name the path at run time.
-const ACCOUNTS = '/v1/admin/accounts' as ApiPath;
+type AccountRow = components['schemas']['Account'];
 
 function Accounts() {
   const [created, setCreated] = useState<Record<string, unknown>>();
-  const list = useLoad(async () => ((await ok(api.GET(ACCOUNTS as never, {} as never) as never)) as { items: AccountRow[] }).items, []);
+  const list = useLoad(async () => (await ok(api.GET('/v1/admin/accounts', {}))).items as AccountRow[], []);
   const schema = BODIES['POST /v1/admin/accounts'];
   return (
     <>
@@ -47,12 +33,14 @@ function Accounts() {
           { title: '姓名', dataIndex: 'displayName' },
           { title: '角色', dataIndex: 'role', render: (r: string) => roleLabel(r) },
           { title: '部门/辖区', render: (_: unknown, a: AccountRow) => a.department ?? a.jurisdiction ?? '—' },
-          { title: '状态', render: (_: unknown, a: AccountRow) => (a.revokedAt ? <Tag>已停用</Tag> : a.lockedUntil && Date.parse(a.lockedUntil) > Date.now() ? <Tag color="red">已锁定</Tag> : <Tag color="green">正常</Tag>) },
+          { title: '动态验证码', dataIndex: 'totpEnabled', render: (t: boolean) => (t ? '已启用' : '—') },
+          { title: '上次登录', dataIndex: 'lastSignInAt', render: (d: string | null) => (d ? formatDateTime(d) : '—') },
+          { title: '状态', render: (_: unknown, a: AccountRow) => (a.revokedAt ? <Tag>已停用</Tag> : a.mustChangePassword ? <Tag color="orange">待修改初始密码</Tag> : <Tag color="green">正常</Tag>) },
           {
             title: '操作',
             render: (_: unknown, a: AccountRow) =>
               a.revokedAt ? null : (
-                <Popconfirm title={`停用账户 ${a.loginName}？其会话立即失效。`} okText="停用" cancelText="取消" onConfirm={async () => { await api.DELETE(`${ACCOUNTS}/{id}` as never, { params: { path: { id: a.id } } } as never); await list.reload(); }}>
+                <Popconfirm title={`停用账户 ${a.loginName}？其会话立即失效。`} okText="停用" cancelText="取消" onConfirm={async () => { await api.DELETE('/v1/admin/accounts/{id}', { params: { path: { id: a.id } } }); await list.reload(); }}>
                   <Button size="small" danger>
                     停用
                   </Button>
@@ -64,7 +52,7 @@ function Accounts() {
       {schema ? (
         <Card size="small" title="新建账户" style={{ marginTop: 16 }}>
           {created && <Alert type="success" showIcon style={{ marginBottom: 12 }} message="账户已创建；初始密码只显示这一次，请当面交给本人，首次登录须修改。" description={<pre style={{ margin: 0 }}>{JSON.stringify(created, null, 2)}</pre>} />}
-          <SchemaForm schema={schema} testId="account-form" submitLabel="创建账户" onSubmit={(body) => ok(api.POST(ACCOUNTS as never, { body } as never) as never)} onDone={(r) => { setCreated(r as Record<string, unknown>); void list.reload(); }} />
+          <SchemaForm schema={schema} testId="account-form" submitLabel="创建账户" onSubmit={(body) => ok(api.POST('/v1/admin/accounts', { body: body as never }))} onDone={(r) => { setCreated(r as Record<string, unknown>); void list.reload(); }} />
         </Card>
       ) : (
         <Alert type="info" style={{ marginTop: 16 }} message="API 文档中暂无 POST /v1/admin/accounts。" />

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { api, problemOf, type Problem } from '../api.ts';
 import { ProblemAlert } from '../Problem.tsx';
 import { Link, navigate } from '../router.tsx';
-import { useSession, type Account } from '../session.tsx';
+import { useSession } from '../session.tsx';
 
 export default function Login() {
   const { signedIn } = useSession();
@@ -18,7 +18,7 @@ export default function Login() {
     setProblem(undefined);
     try {
       const body = { loginName: values.loginName.trim(), password: values.password, ...(values.totp ? { totp: values.totp.trim() } : {}) };
-      const { data, error, response } = await api.POST('/v1/auth/login', { body: body as never });
+      const { data, error, response } = await api.POST('/v1/auth/login', { body });
       if (error !== undefined || !response.ok) {
         const p = problemOf(error, response);
         if (p.code === 'totp_required') {
@@ -27,7 +27,7 @@ export default function Login() {
         } else setProblem(p);
         return;
       }
-      const result = data as unknown as { account: Account; csrfToken: string; mustChangePassword: boolean };
+      const result = data!;
       signedIn(result.account, result.csrfToken, result.mustChangePassword);
       const next = new URLSearchParams(location.search).get('next');
       navigate(result.mustChangePassword ? '/password' : next || (result.account.role === 'admin' ? '/admin' : '/inbox'), true);

@@ -15,7 +15,7 @@ export default function Password() {
     setBusy(true);
     setProblem(undefined);
     try {
-      const { error, response } = await api.POST('/v1/auth/password', { body: { currentPassword: v.currentPassword, newPassword: v.newPassword } as never });
+      const { error, response } = await api.POST('/v1/auth/password', { body: { currentPassword: v.currentPassword, newPassword: v.newPassword } });
       if (error !== undefined || !response.ok) return setProblem(problemOf(error, response));
       setDone(true);
       await refresh();

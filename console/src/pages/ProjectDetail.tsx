@@ -285,7 +285,8 @@ export default function ProjectDetail({ id }: { id: string }) {
               children: (
                 <div>
                   <strong>{actionLabel(e.action)}</strong> · {e.actor.name}（{roleLabel(e.actor.role)}
-                  {e.actor.department ? ` · ${e.actor.department}` : ''}）· {formatDateTime(e.at)}
+                  {e.actor.department ? ` · ${e.actor.department}` : ''}
+                  {e.actor.accountId ? '' : ' · API 密钥'}）· {formatDateTime(e.at)}
                   <div style={{ color: '#888', fontSize: 12 }}>
                     #{e.seq} 哈希 {e.hash.slice(0, 16)}…
                   </div>
