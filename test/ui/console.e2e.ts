@@ -98,6 +98,7 @@ async function newPage(context: BrowserContext): Promise<Page> {
 
 const shot = async (page: Page, name: string) => {
   await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(400); // Ant Design's transitions (tab ink bar, fades) settle
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 };
 
@@ -210,6 +211,11 @@ describe('the web console', () => {
     // The BDB reviewer finds it in the inbox and passes the technical review with the full checklist.
     const bdb = await signIn(reviewer);
     await expect.poll(() => bdb.page.locator('main').innerText(), { timeout: 30_000 }).toContain(TITLE);
+    // Measured, not asserted (issue 16 asks ≤ 1.5 s on loopback): a fresh load of 待办 until its row shows.
+    const started = Date.now();
+    await bdb.page.goto(`${api}/inbox`);
+    await bdb.page.getByRole('link', { name: TITLE }).waitFor();
+    console.log(`console-ui: 待办 interactive ${Date.now() - started} ms after navigation (loopback, Chromium)`);
     await shot(bdb.page, '08-inbox-bdb');
     await bdb.page.getByRole('link', { name: TITLE }).click();
     await bdb.page.getByTestId('action-technical-review').waitFor();
