@@ -11,7 +11,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { generate } from './openapi.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONSOLE_ROOT = path.resolve(here, '..');
@@ -79,6 +78,9 @@ export async function ensureConsoleBuilt(opts: { force?: boolean; log?: (line: s
   } catch {
     return { built: false, skipped: 'vite is not installed (npm install without --omit=dev builds the console)' };
   }
+  // Loaded here, not at the top: openapi-typescript is a development dependency like Vite, and
+  // scripts/start.ts imports this module in every installation.
+  const { generate } = await import('./openapi.ts');
   await generate();
   const hash = sourceHash();
   if (!opts.force && fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8').trim() === hash && fs.existsSync(path.join(CONSOLE_DIST, 'index.html'))) {

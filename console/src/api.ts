@@ -12,6 +12,12 @@ export const setCsrfToken = (token: string | undefined) => {
   csrfToken = token;
 };
 
+/** Told when the API no longer knows the session (expired, signed out elsewhere, account revoked). */
+let onUnauthenticated: (() => void) | undefined;
+export const setUnauthenticatedHandler = (handler: (() => void) | undefined) => {
+  onUnauthenticated = handler;
+};
+
 const WRITES = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
 
 const session: Middleware = {
@@ -19,6 +25,10 @@ const session: Middleware = {
     request.headers.set('Accept-Language', 'zh-CN');
     if (WRITES.has(request.method) && csrfToken) request.headers.set('X-CSRF-Token', csrfToken);
     return request;
+  },
+  onResponse({ request, response }) {
+    if (response.status === 401 && !new URL(request.url).pathname.startsWith('/v1/auth/')) onUnauthenticated?.();
+    return response;
   },
 };
 

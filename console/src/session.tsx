@@ -3,7 +3,7 @@
  * the HttpOnly cookie the API set; the console never sees it.
  */
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { api, setCsrfToken } from './api.ts';
+import { api, setCsrfToken, setUnauthenticatedHandler } from './api.ts';
 import type { components } from './api-types.ts';
 
 /** The signed-in person as GET /v1/auth/me describes them (the API's `Account` schema). */
@@ -42,6 +42,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
   useEffect(() => {
     void refresh();
+    // A session that ended (idle 30 min, absolute 8 h, revoked) sends the person back to 登录.
+    setUnauthenticatedHandler(() => {
+      setCsrfToken(undefined);
+      setAccount(null);
+    });
+    return () => setUnauthenticatedHandler(undefined);
   }, [refresh]);
   const signedIn = (a: Account, token: string, must: boolean) => {
     setCsrfToken(token);
