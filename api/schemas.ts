@@ -1,6 +1,6 @@
 /** Request and response schemas shared by the routes (shared/API.md). Unknown fields are rejected. */
 import { z } from '@hono/zod-openapi';
-import { calendarDate, documentRef, fen, optionalText, requiredText as text } from '../domain/text.ts';
+import { calendarDate, documentRef, fen, optionalText, requiredText as text, storableString } from '../domain/text.ts';
 import {
   APPLICATION_KINDS,
   CHANGE_KINDS,
@@ -386,8 +386,8 @@ export const createdAccount = accountInfo
 
 export const loginBody = z
   .strictObject({
-    loginName: z.string().min(1).max(64).openapi({ description: 'Compared in lower case' }),
-    password: z.string().min(1).max(1024),
+    loginName: storableString().min(1).max(64).openapi({ description: 'Compared in lower case' }),
+    password: storableString().min(1).max(1024),
     totp: z.string().regex(/^\d{6}$/, 'must be the 6-digit code').optional(),
   })
   .openapi('Login');
@@ -403,7 +403,7 @@ export const authSession = z
 export const logoutBody = z.strictObject({ everywhere: z.boolean().optional() }).openapi('Logout');
 
 export const changePasswordBody = z
-  .strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) })
+  .strictObject({ currentPassword: storableString().min(1).max(1024), newPassword: storableString().min(1).max(1024) })
   .openapi('ChangePassword');
 
 export const totpBody = z

@@ -5,9 +5,10 @@
  * and a command made through a session that names the person in the audit trail, the decisions and
  * the ledger.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sessions } from '../../db/schema.ts';
+import { verifyAuditChain } from '../../activities/audit.ts';
+import { auditLog, sessions } from '../../db/schema.ts';
 import { LOCKOUT_MS, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../domain/accounts.ts';
 import { totpCode } from '../../lib/totp.ts';
 import { createAccount, login, NEW_PASSWORD, sessionCookieOf, sessionOf, signedIn } from '../support/accounts.ts';
@@ -114,6 +115,40 @@ describe.each(DRIVERS)('personal accounts (issue 16) with %s', (driver) => {
     const review = history.find((e) => e.action === 'technical-review')!;
     expect(review.actor).toEqual({ keyId: `account:${reviewer.account.id}`, role: 'bdb', department: null, name: '王审核', accountId: reviewer.account.id, organization: 'bdb' });
     expect(history.find((e) => e.action === 'application')?.actor).toMatchObject({ name: '李申报', accountId: officer.account.id, organization: 'department/water' });
+
+    // Art. 8 approval and Art. 10 budget by two more persons: the allocation movement names the accountant.
+    const officer2 = await signedIn(system, { role: 'approval', displayName: '赵审批' });
+    expect((await officer2.request('POST', `/v1/projects/${view.id}/establishment`, { body: { decision: 'approve', approvalNo: '晋审批〔2026〕1号', opinion: '同意' } })).status).toBe(200);
+    const accountant = await signedIn(system, { role: 'finance', displayName: '钱会计' });
+    const budgeted = await accountant.request('POST', `/v1/projects/${view.id}/budget`, { body: { fundType: 'construction', year: 2026, amountFen: 5_000_000, cityShareFen: 5_000_000, countyShareFen: 0 } });
+    expect(budgeted.status).toBe(200);
+    // Each decision by its own person (the budget is a ledger movement, not a decision).
+    expect(((await budgeted.json()) as Json).decisions.map((d: Json) => [d.action, d.by])).toEqual([
+      ['application', '李申报'],
+      ['technical-review', '王审核'],
+      ['establishment', '赵审批'],
+    ]);
+    const ledger = (await (await accountant.request('GET', `/v1/projects/${view.id}/ledger`)).json()) as Json;
+    expect(ledger.movements).toHaveLength(1);
+    expect(ledger.movements[0]).toMatchObject({ kind: 'allocate', actorName: '钱会计', actorAccountId: accountant.account.id, actorOrganization: 'finance', actorKeyId: `account:${accountant.account.id}` });
+    // The person fields are inside the SM3 chain: the trail still verifies, and altering them would not.
+    expect(await verifyAuditChain(system.database.db, view.id)).toEqual([]);
+    await system.database.db.update(auditLog).set({ actorOrganization: 'bdb/forged' }).where(and(eq(auditLog.projectId, view.id), eq(auditLog.action, 'technical-review')));
+    expect((await verifyAuditChain(system.database.db, view.id)).map((p) => p.problem)).toContain('hash does not match the row content');
+  });
+
+  run('(policy) the cookie is Secure behind HTTPS; a sign-in is never replayed by Idempotency-Key (it would hand out the same session)', async () => {
+    const account = await createAccount(system, { role: 'bdb' });
+    const body = { loginName: account.loginName, password: account.initialPassword };
+    const headers = { 'x-forwarded-proto': 'https', 'idempotency-key': `login-${account.id}` };
+    const first = await system.request('POST', '/v1/auth/login', { body, headers });
+    const second = await system.request('POST', '/v1/auth/login', { body, headers });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('set-cookie')).toMatch(/; Secure/);
+    expect(second.headers.get('idempotent-replayed')).toBeNull();
+    expect(sessionCookieOf(second)).not.toBe(sessionCookieOf(first));
+    expect(((await first.json()) as Json).csrfToken).not.toBe(((await second.json()) as Json).csrfToken);
+    expect(first.headers.get('cache-control')).toBe('no-store');
   });
 
   run('(policy) 5 failed sign-ins lock the login name 15 minutes (423 with Retry-After), an unknown name answers alike', async () => {

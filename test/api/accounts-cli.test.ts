@@ -1,0 +1,74 @@
+/**
+ * `npm run accounts` (scripts/accounts.ts) against a fresh PostgreSQL database, run as an operator
+ * runs it to create the first admin account (issue 16, README "How to create the first admin
+ * account and sign in"): the printed initial password and TOTP secret sign in through the API's own
+ * account service; `reset` gives a new password and secret and ends the sessions; `revoke` ends them too.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccountService } from '../../api/sessions.ts';
+import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
+import { totpCode } from '../../lib/totp.ts';
+import { postgresUrl } from '../support/database.ts';
+
+const accountsCli = (databaseUrl: string, ...args: string[]) =>
+  execFileSync('npx', ['tsx', 'scripts/accounts.ts', ...args], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+const field = (out: string, label: string) => new RegExp(`^${label}: (.+)$`, 'm').exec(out)?.[1];
+
+describe.skipIf(!postgresUrl)('accounts CLI against PostgreSQL (issue 16)', () => {
+  const name = `bdp_accounts_cli_${randomBytes(5).toString('hex')}`;
+  let url: string;
+  let admin: postgres.Sql;
+  let handle: DatabaseHandle | undefined;
+
+  beforeAll(async () => {
+    admin = postgres(postgresUrl!, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    const u = new URL(postgresUrl!);
+    u.pathname = `/${name}`;
+    url = u.toString();
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await admin?.unsafe(`drop database if exists ${name} with (force)`);
+    await admin?.end();
+  });
+
+  it('(policy) creates the first admin account: its printed password and TOTP secret sign in; reset and revoke end the sessions', { timeout: 180_000 }, async () => {
+    const out = accountsCli(url, 'create', '--login', 'wang.admin', '--name', '王管理员', '--role', 'admin');
+    const password = field(out, 'initial password')!;
+    const secret = field(out, 'totp secret')!;
+    expect(password).toHaveLength(16);
+    expect(field(out, 'totp uri')).toContain(`secret=${secret}`);
+
+    handle = await openDatabase({ url, dataDir: 'unused', max: 2 });
+    const service = createAccountService(handle.db);
+    await expect(service.login({ loginName: 'wang.admin', password })).rejects.toMatchObject({ status: 401, code: 'totp_required' });
+    const signedIn = await service.login({ loginName: 'wang.admin', password, totp: totpCode(secret, new Date()) });
+    expect(signedIn.account).toMatchObject({ role: 'admin', mustChangePassword: true, totpSecret: secret });
+    const current = await service.authenticate(signedIn.token);
+    expect(current.actor).toMatchObject({ name: '王管理员', accountId: signedIn.account.id, organization: 'admin' });
+
+    const listed = JSON.parse(accountsCli(url, 'list', '--json')) as Array<Record<string, unknown>>;
+    expect(listed).toEqual([expect.objectContaining({ loginName: 'wang.admin', totpEnabled: true, revokedAt: null })]);
+    expect(JSON.stringify(listed)).not.toContain(secret);
+
+    // A lost authenticator: reset → new password and secret, the session ends.
+    const reset = accountsCli(url, 'reset', 'wang.admin');
+    const newPassword = field(reset, 'initial password')!;
+    const newSecret = /secret=([A-Z2-7]+)/.exec(field(reset, 'totp uri')!)![1]!;
+    await expect(service.authenticate(signedIn.token)).rejects.toMatchObject({ status: 401 });
+    await expect(service.login({ loginName: 'wang.admin', password })).rejects.toMatchObject({ code: 'invalid_credentials' });
+    const again = await service.login({ loginName: 'wang.admin', password: newPassword, totp: totpCode(newSecret, new Date()) });
+
+    accountsCli(url, 'revoke', again.account.id);
+    await expect(service.authenticate(again.token)).rejects.toMatchObject({ status: 401 });
+  });
+});
