@@ -257,6 +257,16 @@ describe('the web console', () => {
     await bdb2.page.goto(`${api}/plans`);
     await expect.poll(() => bdb2.page.locator('main').innerText(), { timeout: 30_000 }).toContain(PLAN_ITEM);
     await shot(bdb2.page, '12-annual-plan-bdb');
+    // Art. 6: the BDB edits the annual plan through its form (amounts in 元 back to the same fen).
+    await bdb2.page.getByTestId('plan-form').locator('#f-0-title').fill('一网通办（修订）');
+    await bdb2.page.getByRole('button', { name: '保存年度计划' }).click();
+    await expect.poll(() => bdb2.page.locator('main').innerText(), { timeout: 30_000 }).toContain('一网通办（修订）');
+    const plan = (await call('GET', `/v1/annual-plans/${YEAR}`, bdbKey)) as { items: Array<{ title: string; ceilingFen: number }> };
+    expect(plan.items).toEqual([expect.objectContaining({ title: '一网通办（修订）', ceilingFen: 500_000_00 })]);
+    // Others read it only.
+    await dept.page.goto(`${api}/plans`);
+    await expect.poll(() => dept.page.locator('main').innerText(), { timeout: 30_000 }).toContain('一网通办（修订）');
+    expect(await dept.page.getByTestId('plan-form').count()).toBe(0);
 
     // The public page, without signing in, lists the allocation under notice.
     const visitor = await profile();
