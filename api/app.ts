@@ -18,6 +18,7 @@ import { adminAccountRoutes } from './routes/admin-accounts.ts';
 import { authRoutes, LOGIN_PATH } from './routes/auth.ts';
 import { docsRoutes } from './docs.ts';
 import { createProjectGateway } from './gateway.ts';
+import { cloudPlatformRoutes, withPriorEvaluations } from './routes/cloud-platform.ts';
 import { idempotency } from './idempotency.ts';
 import { requestLogger } from './logging.ts';
 import { httpMetrics, metricsRoutes } from './metrics.ts';
@@ -132,8 +133,11 @@ export function createApp(deps: AppDeps) {
   app.route('/', ledgerRoutes({ db: deps.database.db }));
   app.route('/', inboxRoutes({ db: deps.database.db }));
   app.route('/', fundsRoutes({ db: deps.database.db }));
-  app.route('/', projectRoutes({ gateway, db: deps.database.db }));
-  app.route('/', commandRoutes({ gateway, db: deps.database.db }));
+  // Art. 23 (issue 15): the ProjectViews these answer show the department's prior evaluations.
+  const viewGateway = withPriorEvaluations(gateway, deps.database.db);
+  app.route('/', projectRoutes({ gateway: viewGateway, db: deps.database.db }));
+  app.route('/', commandRoutes({ gateway: viewGateway, db: deps.database.db }));
+  app.route('/', cloudPlatformRoutes({ db: deps.database.db }));
   app.route('/', allocationPlanRoutes({ db: deps.database.db, gateway }));
   app.route('/', policyRoutes({ db: deps.database.db }));
   app.route('/', adminKeyRoutes({ db: deps.database.db }));

@@ -76,6 +76,56 @@ const nullableText = z.string().nullable();
 const by = { at: z.string(), by: z.string() };
 const durationSchema = z.object({ unit: z.enum(['workingDays', 'calendarDays']), amount: z.number().int() });
 
+// --- Art. 23, 28-29 (issue 15): the ProjectView's risk assessments, emergency plans, prior evaluations ---
+
+/** Art. 23: an evaluation of another project of the same department (GET /v1/cloud-platform/evaluations has the platform's). */
+export const priorEvaluation = z
+  .object({
+    projectId: z.string(),
+    title: z.string(),
+    year: z.number().int(),
+    result: z.object({
+      fundUseScore: z.number().int(),
+      outputScore: z.number().int(),
+      effectScore: z.number().int(),
+      satisfactionScore: z.number().int(),
+      sharingCompliant: z.boolean(),
+      summary: z.string(),
+    }),
+    date: z.string(),
+  })
+  .openapi('PriorEvaluation');
+
+const riskAndEmergencyViewFields = {
+  riskAssessments: z.array(
+    z.object({
+      id: z.string(),
+      assessedOn: z.string(),
+      result: z.string(),
+      documentRef: z.string(),
+      documentId: z.string().optional(),
+      bdbParticipant: z.string(),
+      recordedAt: z.string(),
+      recordedBy: z.string(),
+    }),
+  ),
+  emergencyPlans: z.array(
+    z.object({
+      id: z.string(),
+      adoptedOn: z.string(),
+      documentRef: z.string(),
+      documentId: z.string().optional(),
+      contractor: z.string(),
+      recordedAt: z.string(),
+      recordedBy: z.string(),
+    }),
+  ),
+  priorEvaluations: z.array(priorEvaluation).optional().openapi({
+    description:
+      "Art. 23: the department's evaluations of its other projects for the operating years from two years before this project's application year on, newest first (a reference for the technical review); present in every answer of the API",
+  }),
+};
+
 /**
  * shared/API.md "ProjectView", every field (domain/types.ts ProjectView; `satisfies` below keeps the
  * two the same shape at compile time). Open objects: fields added later do not break old clients.
@@ -265,6 +315,8 @@ const projectViewShape = z.object({
       handling: z.string(),
       reportedAt: z.string(),
       reportedBy: z.string(),
+      reportedTo: z.string().optional().openapi({ description: 'Art. 29: to whom the incident was reported (absent in records from before it was asked)' }),
+      recordedAt: z.string().optional(),
     }),
   ),
   drills: z.array(z.object({ id: z.string(), heldOn: z.string(), scenario: z.string(), summary: z.string(), recordedAt: z.string(), recordedBy: z.string() })),
@@ -294,6 +346,7 @@ const projectViewShape = z.object({
     }),
   ),
   accountabilityReferrals: z.array(z.object({ id: z.string(), reference: z.string(), description: z.string(), recordedAt: z.string(), recordedBy: z.string() })),
+  ...riskAndEmergencyViewFields,
 });
 
 /** Compile-time: the schema describes exactly what the core's ProjectView holds. */

@@ -159,7 +159,7 @@ async function main() {
   const connection = await Connection.connect({ address: env.address });
   const client = new Client({ connection, dataConverter });
   const ADMIN = `bench-admin-${randomBytes(24).toString('hex')}`;
-  const app = createApp({ database, temporal: client, taskQueue: projectQueue, adminApiKey: ADMIN, log: createLogger('silent', 'bench') });
+  const app = createApp({ database, temporal: client, taskQueue: projectQueue, adminApiKey: ADMIN, log: createLogger(process.env.BENCH_LOG_LEVEL ?? 'error', 'bench') });
   const call = async (method: string, p: string, key: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await app.request(p, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const json = (await res.json()) as Record<string, any>;
@@ -386,7 +386,7 @@ async function main() {
 
   if (selected.includes('history')) {
     log('history: a simulated ten-year project on the time-skipping server');
-    const { startLifecycle, runsOf } = await import('../test/workflow/support.ts');
+    const { startLifecycle, runsOf, recordRiskAndEmergency } = await import('../test/workflow/support.ts');
     const { actors, om, passTechnical, fullChecklist, construction } = await import('../test/domain/helpers.ts');
     const lc = await startLifecycle(await resolveTestServer({ log }));
     try {
@@ -402,6 +402,7 @@ async function main() {
       for (let i = 0; i < 50 && (await lc.view(id)).stage !== 'contracting'; i++) await new Promise((r) => setTimeout(r, 100));
       await lc.send(id, 'contract', { contractNo: 'HT-1', contractor: 'c', amountFen: 1, signedOn: await today(), documentRef: 'sha256:c' }, actors.department);
       await lc.send(id, 'catalogEntries', { entries: [{ code: 'C', name: 'n', sharingType: 'conditional', updateCycle: 'daily' }] }, actors.department);
+      await recordRiskAndEmergency(lc, id, await today(), 'c'); // Art. 28-29 (issue 15)
       await lc.send(id, 'preliminaryAcceptance', { reportRef: 'r', completedOn: await today() }, actors.department);
       await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);
       await lc.send(id, 'completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval);

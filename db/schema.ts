@@ -539,3 +539,28 @@ export const webhookAttempts = pgTable(
   },
   (t) => [index('webhook_attempts_subscription_idx').on(t.subscriptionId, t.id)],
 );
+
+/**
+ * Art. 23 (issue 15): the BDB's yearly evaluation of the city cloud platform (市级城市云平台日常应用), a
+ * subject of its own (no project). One per year; its audit entries are chained under the subject
+ * `cloud-platform` in `audit_log` (CLOUD_PLATFORM_SUBJECT).
+ */
+export const cloudPlatformEvaluations = pgTable(
+  'cloud_platform_evaluations',
+  {
+    year: integer('year').primaryKey(),
+    /** 0-100. */
+    score: integer('score').notNull(),
+    result: text('result').notNull(),
+    opinion: text('opinion').notNull(),
+    /** `sm3:<hex>` of a document of the document store, or a legacy free-text reference. */
+    documentRef: text('document_ref').notNull(),
+    documentId: text('document_id'),
+    evaluatedByKeyId: text('evaluated_by_key_id').notNull(),
+    evaluatedByName: text('evaluated_by_name').notNull(),
+    evaluatedAt: timestamp('evaluated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('cloud_platform_evaluations_score_check', sql`${t.score} between 0 and 100`)],
+);
+
+export type CloudPlatformEvaluationRow = typeof cloudPlatformEvaluations.$inferSelect;

@@ -22,6 +22,28 @@ import {
 import { deadlineReschedulingBody } from './rescheduling.ts';
 import { CHANGE_KINDS, FUND_TYPES, INCIDENT_SEVERITIES, RECTIFICATION_REASONS, ROLES, SHARING_TYPES, type Role } from './types.ts';
 
+/**
+ * An object whose entries are built on first use, then kept. The workflow sandbox evaluates this
+ * module anew for every project workflow it loads (Temporal's reusable V8 context shares no module
+ * state between workflows), and building every command's zod schema there cost about 6-10 ms of CPU
+ * per load (bench profile); a project needs only the few commands it receives.
+ */
+function lazily<T extends Record<string, () => unknown>>(factories: T): { readonly [K in keyof T]: ReturnType<T[K]> } {
+  const entries = {} as { [K in keyof T]: ReturnType<T[K]> };
+  for (const key of Object.keys(factories) as (keyof T & string)[]) {
+    Object.defineProperty(entries, key, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const value = factories[key]!();
+        Object.defineProperty(entries, key, { value, enumerable: true });
+        return value;
+      },
+    });
+  }
+  return entries;
+}
+
 /** Who sends a command (Art. 24-25): the API builds it from the key; a signal brings its own. */
 export const actorSchema = z.object({
   keyId: requiredText(200),
@@ -36,12 +58,13 @@ export const actorSchema = z.object({
 });
 
 /** Art. 8: the four application documents. */
-export const applicationDocuments = z.strictObject({
-  proposal: documentRef,
-  feasibilityStudy: documentRef,
-  preliminaryDesign: documentRef,
-  investmentEstimate: documentRef,
-});
+const applicationDocuments = () =>
+  z.strictObject({
+    proposal: documentRef,
+    feasibilityStudy: documentRef,
+    preliminaryDesign: documentRef,
+    investmentEstimate: documentRef,
+  });
 
 /** Art. 7: the five items of the BDB's technical review. */
 export const TECHNICAL_REVIEW_ITEMS = ['resourceCatalog', 'dataSharing', 'intensiveConstruction', 'cloudDeployment', 'securityControllable'] as const;
@@ -51,19 +74,19 @@ export const TECHNICAL_REVIEW_ITEMS = ['resourceCatalog', 'dataSharing', 'intens
  * One definition: the API validates HTTP bodies with it, the OpenAPI document shows it, and the
  * workflow checks every Update and signal with it (`COMMAND_SCHEMAS`).
  */
-export const COMMAND_BODIES = {
-  technicalReview: z.strictObject({
+export const COMMAND_BODIES = lazily({
+  technicalReview: () => z.strictObject({
     decision: z.enum(['pass', 'revise', 'reject']),
     opinion: optionalText(),
     checklist: z.strictObject(Object.fromEntries(TECHNICAL_REVIEW_ITEMS.map((k) => [k, z.boolean()])) as Record<(typeof TECHNICAL_REVIEW_ITEMS)[number], z.ZodBoolean>),
   }),
-  resubmission: z.strictObject({ documents: applicationDocuments, note: optionalText() }),
-  establishment: z.strictObject({ decision: z.enum(['approve', 'reject']), approvalNo: optionalText(64), opinion: optionalText() }),
-  budget: z.strictObject({ fundType: z.enum(FUND_TYPES), year, amountFen: positiveFen, cityShareFen: fen, countyShareFen: fen }),
+  resubmission: () => z.strictObject({ documents: applicationDocuments(), note: optionalText() }),
+  establishment: () => z.strictObject({ decision: z.enum(['approve', 'reject']), approvalNo: optionalText(64), opinion: optionalText() }),
+  budget: () => z.strictObject({ fundType: z.enum(FUND_TYPES), year, amountFen: positiveFen, cityShareFen: fen, countyShareFen: fen }),
   /** `allocationId`: which allocation under publicity the objection is about; by default the latest. */
-  publicityObjection: z.strictObject({ summary: requiredText(), allocationId: entityId.optional() }),
-  publicityObjectionResolution: z.strictObject({ upheld: z.boolean(), note: optionalText() }),
-  contract: z.strictObject({
+  publicityObjection: () => z.strictObject({ summary: requiredText(), allocationId: entityId.optional() }),
+  publicityObjectionResolution: () => z.strictObject({ upheld: z.boolean(), note: optionalText() }),
+  contract: () => z.strictObject({
     contractNo,
     contractor: requiredText(200),
     amountFen: positiveFen,
@@ -72,23 +95,23 @@ export const COMMAND_BODIES = {
     /** The filed document of the document store; the API then sets documentRef to its `sm3:<hex>`. */
     documentId: documentId.optional(),
   }),
-  contractFiling: z.strictObject({ documentRef, documentId: documentId.optional() }),
-  progressReport: z.strictObject({ period, spentFen: fen, progressPercent: z.number().min(0).max(100), summary: optionalText() }),
-  disbursement: z.strictObject({ fundType: z.enum(FUND_TYPES), amountFen: positiveFen, note: optionalText() }),
-  changeRequest: z.strictObject({
+  contractFiling: () => z.strictObject({ documentRef, documentId: documentId.optional() }),
+  progressReport: () => z.strictObject({ period, spentFen: fen, progressPercent: z.number().min(0).max(100), summary: optionalText() }),
+  disbursement: () => z.strictObject({ fundType: z.enum(FUND_TYPES), amountFen: positiveFen, note: optionalText() }),
+  changeRequest: () => z.strictObject({
     kind: z.enum(CHANGE_KINDS),
     description: requiredText(),
     budgetDeltaFen: z.number().int('must be integer fen').min(-1_000_000_000_000).max(1_000_000_000_000).optional(),
     newPlannedCompletionDate: calendarDate.optional(),
   }),
-  changeRequestDecision: z.strictObject({ decision: z.enum(['approve', 'reject']), opinion: optionalText() }),
-  rectificationOrder: z.strictObject({ reason: z.enum(RECTIFICATION_REASONS), description: requiredText(), dueOn: calendarDate.optional() }),
-  rectificationResponse: z.strictObject({ description: requiredText(), evidenceRef: documentRef }),
-  rectificationReview: z.strictObject({ decision: z.enum(['accept', 'reject']), opinion: optionalText() }),
-  rectificationExtension: z.strictObject({ dueOn: calendarDate, reason: requiredText() }),
-  termination: z.strictObject({ reason: requiredText() }),
-  withdrawal: z.strictObject({ reason: requiredText() }),
-  catalogEntries: z.strictObject({
+  changeRequestDecision: () => z.strictObject({ decision: z.enum(['approve', 'reject']), opinion: optionalText() }),
+  rectificationOrder: () => z.strictObject({ reason: z.enum(RECTIFICATION_REASONS), description: requiredText(), dueOn: calendarDate.optional() }),
+  rectificationResponse: () => z.strictObject({ description: requiredText(), evidenceRef: documentRef }),
+  rectificationReview: () => z.strictObject({ decision: z.enum(['accept', 'reject']), opinion: optionalText() }),
+  rectificationExtension: () => z.strictObject({ dueOn: calendarDate, reason: requiredText() }),
+  termination: () => z.strictObject({ reason: requiredText() }),
+  withdrawal: () => z.strictObject({ reason: requiredText() }),
+  catalogEntries: () => z.strictObject({
     entries: z
       .array(
         z.strictObject({
@@ -102,8 +125,8 @@ export const COMMAND_BODIES = {
       .max(500)
       .refine((entries) => new Set(entries.map((e) => e.code)).size === entries.length, { message: 'has duplicate codes' }),
   }),
-  preliminaryAcceptance: z.strictObject({ reportRef: documentRef, completedOn: calendarDate, documentId: documentId.optional() }),
-  technicalAcceptance: z.strictObject({
+  preliminaryAcceptance: () => z.strictObject({ reportRef: documentRef, completedOn: calendarDate, documentId: documentId.optional() }),
+  technicalAcceptance: () => z.strictObject({
     decision: z.enum(['pass', 'fail']),
     opinion: optionalText(),
     securityControllable: z.boolean(),
@@ -111,10 +134,10 @@ export const COMMAND_BODIES = {
     mlpsLevel: z.number().int().min(1).max(5),
     cryptoAssessmentPassed: z.boolean(),
   }),
-  completionAcceptance: z.strictObject({ decision: z.enum(['pass', 'fail']), opinion: optionalText() }),
-  completionReport: z.strictObject({ reportRef: documentRef, documentId: documentId.optional() }),
-  omReview: z.strictObject({ year, approvedFen: fen, opinion: optionalText() }),
-  evaluation: z.strictObject({
+  completionAcceptance: () => z.strictObject({ decision: z.enum(['pass', 'fail']), opinion: optionalText() }),
+  completionReport: () => z.strictObject({ reportRef: documentRef, documentId: documentId.optional() }),
+  omReview: () => z.strictObject({ year, approvedFen: fen, opinion: optionalText() }),
+  evaluation: () => z.strictObject({
     year,
     fundUseScore: score,
     outputScore: score,
@@ -123,28 +146,53 @@ export const COMMAND_BODIES = {
     sharingCompliant: z.boolean(),
     summary: optionalText(),
   }),
-  securityIncident: z.strictObject({
+  securityIncident: () => z.strictObject({
     occurredAt: instant,
     severity: z.enum(INCIDENT_SEVERITIES),
     description: requiredText(),
     handling: requiredText(),
+    /**
+     * Art. 29: to whom (有关部门) and when the incident was reported. Required for projects under
+     * issue 15's records (the core checks it: older runs' signals replay without them).
+     */
+    reportedTo: requiredText(500).optional(),
+    reportedAt: instant.optional(),
   }),
-  securityDrill: z.strictObject({ heldOn: calendarDate, scenario: requiredText(500), summary: optionalText() }),
-  decommission: z.strictObject({ reason: requiredText() }),
+  securityDrill: () => z.strictObject({ heldOn: calendarDate, scenario: requiredText(500), summary: optionalText() }),
+  decommission: () => z.strictObject({ reason: requiredText() }),
   /** Art. 22: the department states why the acceptance is delayed (only a delay without good reason is a ground). */
-  acceptanceDelayReason: z.strictObject({ reason: requiredText() }),
+  acceptanceDelayReason: () => z.strictObject({ reason: requiredText() }),
   /** Art. 22: the BDB accepts the reason (no order for the delay) or rejects it (it may order rectification). */
-  acceptanceDelayReasonDecision: z.strictObject({ decision: z.enum(['accept', 'reject']), opinion: optionalText() }),
+  acceptanceDelayReasonDecision: () => z.strictObject({ decision: z.enum(['accept', 'reject']), opinion: optionalText() }),
   /** Art. 22: a referral for accountability (追究责任) after a serious loss of funds, with its reference. */
-  accountabilityReferral: z.strictObject({ reference: requiredText(200), description: requiredText() }),
+  accountabilityReferral: () => z.strictObject({ reference: requiredText(200), description: requiredText() }),
   /** shared/DOMAIN.md "Working days": internal, sent by PUT /v1/calendar/:year (no command route). */
   deadlineRescheduling: deadlineReschedulingBody,
   /**
    * Art. 11: the BDB's allocation plan (拟分配计划) lists this held allocation: its notice period
    * starts. Internal, sent by POST /v1/allocation-plans (no command route).
    */
-  allocationPublication: z.strictObject({ planId: entityId, allocationId: entityId }),
-};
+  allocationPublication: () => z.strictObject({ planId: entityId, allocationId: entityId }),
+  // --- Art. 28-29 (issue 15) -------------------------------------------------------------------
+  /** Art. 28: the joint risk assessment of the department with the BDB; required before technical acceptance. */
+  riskAssessment: () =>
+    z.strictObject({
+      assessedOn: calendarDate,
+      result: requiredText(2000),
+      documentRef,
+      /** The filed document of the document store; the API then sets documentRef to its `sm3:<hex>`. */
+      documentId: documentId.optional(),
+      bdbParticipant: requiredText(200),
+    }),
+  /** Art. 29: the emergency plan made with the contractor; required before the project enters operation. */
+  emergencyPlan: () =>
+    z.strictObject({
+      adoptedOn: calendarDate,
+      documentRef,
+      documentId: documentId.optional(),
+      contractor: requiredText(200),
+    }),
+});
 
 /** Commands the system sends itself: no HTTP command route (api/routes/commands.ts). */
 export const INTERNAL_COMMANDS = ['deadlineRescheduling', 'allocationPublication'] as const satisfies readonly (keyof typeof COMMAND_BODIES)[];
@@ -168,12 +216,17 @@ export const COMMAND_PATH_FIELDS = {
 type PathFields<K extends CommandName> = K extends keyof typeof COMMAND_PATH_FIELDS ? (typeof COMMAND_PATH_FIELDS)[K] : {};
 
 /** The whole payload of each command: its body plus its path fields (what Updates and signals carry). */
-export const COMMAND_SCHEMAS = Object.fromEntries(
-  (Object.keys(COMMAND_BODIES) as CommandName[]).map((name) => [
-    name,
-    COMMAND_BODIES[name].extend((COMMAND_PATH_FIELDS as Record<string, Record<string, z.ZodType>>)[name] ?? {}),
-  ]),
-) as { [K in CommandName]: z.ZodObject<(typeof COMMAND_BODIES)[K]['shape'] & PathFields<K>, z.core.$strict> };
+export const COMMAND_SCHEMAS = lazily(
+  Object.fromEntries(
+    (Object.keys(COMMAND_BODIES) as CommandName[]).map((name) => [
+      name,
+      () => {
+        const pathFields = (COMMAND_PATH_FIELDS as Record<string, Record<string, z.ZodType>>)[name];
+        return pathFields ? COMMAND_BODIES[name].extend(pathFields) : COMMAND_BODIES[name];
+      },
+    ]),
+  ),
+) as { readonly [K in CommandName]: z.ZodObject<(typeof COMMAND_BODIES)[K]['shape'] & PathFields<K>, z.core.$strict> };
 
 /** A command's payload after validation (defaults applied, text trimmed). */
 export type CommandPayloads = { [K in CommandName]: z.output<(typeof COMMAND_SCHEMAS)[K]> };
@@ -219,6 +272,9 @@ export const COMMAND_ROLES = {
   accountabilityReferral: ['bdb'],
   deadlineRescheduling: ['admin'],
   allocationPublication: ['bdb'],
+  // Art. 28-29 (issue 15): the department records them (own projects only, Project.run).
+  riskAssessment: ['department'],
+  emergencyPlan: ['department'],
 } as const satisfies Record<CommandName, readonly Role[]>;
 
 export const COMMAND_NAMES = Object.keys(COMMAND_ROLES) as CommandName[];
@@ -258,4 +314,6 @@ export const COMMAND_ACTIONS: Record<CommandName, string> = {
   accountabilityReferral: 'accountability-referral',
   deadlineRescheduling: 'deadline-rescheduling',
   allocationPublication: 'allocation-publication',
+  riskAssessment: 'risk-assessment',
+  emergencyPlan: 'emergency-plan',
 };

@@ -49,9 +49,12 @@ export function scheduleDeadline(change: Change, id: string, dates: { dueAt: str
 export class Project {
   private constructor(private current: ProjectState) {}
 
-  /** A new project: the BDB has the application (stage technical_review, Art. 7). */
-  static create(input: ProjectInput, measures: MeasuresReading = 'as-written'): Project {
-    return new Project(initialState(input, measures));
+  /**
+   * A new project: the BDB has the application (stage technical_review, Art. 7). `riskAndEmergency`:
+   * the Art. 28-29 records of issue 15 apply (false only for runs recorded before them).
+   */
+  static create(input: ProjectInput, measures: MeasuresReading = 'as-written', riskAndEmergency = true): Project {
+    return new Project(initialState(input, measures, riskAndEmergency));
   }
 
   /** A project from its state (continue-as-new). */

@@ -14,20 +14,21 @@ import { isBefore } from './dates.ts';
 import { Rejection } from './errors.ts';
 import { instant, requiredText } from './text.ts';
 
-/** The command's payload (one schema: the workflow checks Updates and signals with it). */
-export const deadlineReschedulingBody = z.strictObject({
-  /** Which calendar change caused it: the year, the source of the change, the notice's reference. */
-  cause: z.strictObject({
-    year: z.number().int().min(2000).max(2100),
-    source: z.enum(['law', 'notice', 'admin']),
-    reference: requiredText(200).optional(),
-  }),
-  changes: z
-    .array(z.strictObject({ deadlineId: requiredText(64), dueAt: instant, remindAt: instant.nullable() }))
-    .max(1000),
-});
+/** The command's payload (one schema: the workflow checks Updates and signals with it); built on first use (domain/commands.ts `lazily`). */
+export const deadlineReschedulingBody = () =>
+  z.strictObject({
+    /** Which calendar change caused it: the year, the source of the change, the notice's reference. */
+    cause: z.strictObject({
+      year: z.number().int().min(2000).max(2100),
+      source: z.enum(['law', 'notice', 'admin']),
+      reference: requiredText(200).optional(),
+    }),
+    changes: z
+      .array(z.strictObject({ deadlineId: requiredText(64), dueAt: instant, remindAt: instant.nullable() }))
+      .max(1000),
+  });
 
-export type DeadlineReschedulingPayload = z.output<typeof deadlineReschedulingBody>;
+export type DeadlineReschedulingPayload = z.output<ReturnType<typeof deadlineReschedulingBody>>;
 
 /** The handler (domain/rules.ts HANDLERS.deadlineRescheduling). */
 export function deadlineRescheduling(ctx: ChangeContext, p: DeadlineReschedulingPayload): void {

@@ -18,6 +18,7 @@ import {
   INCIDENT_SEVERITIES,
   RECTIFICATION_REASONS,
   SHARING_TYPES,
+  securityDrillSetting,
   type RectificationReason,
   type Stage,
   type TechnicalReviewChecklist,
@@ -545,6 +546,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     const state = ctx.state;
     ctx.requireStage('joint_acceptance');
     if (state.acceptance.technical?.decision === 'pass') throw ctx.invalidTransition('Technical acceptance has passed already.');
+    requireRiskAssessment(ctx); // Art. 28 (measures, issue 15)
     const mlpsLevel = payload.mlpsLevel ?? null;
     if (payload.decision === 'pass') {
       // Legacy reading: the catalogue was checked at the BDB's technical acceptance (as written: at 竣工验收).
@@ -599,6 +601,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     } else {
       ctx.requireStage('completion_filing');
     }
+    requireEmergencyPlan(ctx); // Art. 29 (measures, issue 15): the report leads into operation
     const late = state.completionReportOverdue;
     ctx.closeDeadline(openDeadline(state, 'completion-report'), 'met');
     state.completionReport = { reportRef: payload.reportRef, ...(payload.documentId ? { documentId: payload.documentId } : {}), filedAt: ctx.now, filedBy: ctx.actor.name, late };
@@ -665,9 +668,10 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   securityIncident(ctx, payload) {
     // Art. 29: incidents are reported with their handling record and kept permanently.
     ctx.requireStage(...SECURITY_STAGES);
+    const reported = incidentReport(ctx, payload); // Art. 29 (issue 15): to whom and when
     ctx.state.seq.incident += 1;
     const id = `inc-${ctx.state.seq.incident}`;
-    ctx.state.incidents.push({ id, ...pick(payload, ['occurredAt', 'severity', 'description', 'handling']), reportedAt: ctx.now, reportedBy: ctx.actor.name });
+    ctx.state.incidents.push({ id, ...pick(payload, ['occurredAt', 'severity', 'description', 'handling']), reportedAt: ctx.now, reportedBy: ctx.actor.name, ...reported });
     ctx.notify('bdb', 'security-incident', { incidentId: id, severity: payload.severity, description: payload.description });
   },
 
@@ -676,6 +680,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.requireStage(...SECURITY_STAGES);
     ctx.state.seq.drill += 1;
     ctx.state.drills.push({ id: `drill-${ctx.state.seq.drill}`, ...pick(payload, ['heldOn', 'scenario', 'summary']), recordedAt: ctx.now, recordedBy: ctx.actor.name });
+    drillHeld(ctx, payload.heldOn); // Art. 29 (policy): the next drill falls due a period later
   },
 
   decommission(ctx, payload) {
@@ -748,6 +753,9 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.notify('department', 'publicity', { allocationId: a.id, fundType: a.fundType, amountFen: a.amountFen, planId: payload.planId });
     ctx.notify('finance', 'publicity', { allocationId: a.id, fundType: a.fundType, amountFen: a.amountFen, planId: payload.planId });
   },
+
+  riskAssessment, // Art. 28 (issue 15), below
+  emergencyPlan, // Art. 29 (issue 15), below
 };
 
 /** Copies the named fields only (payloads from signals may carry extra ones). */
@@ -782,6 +790,9 @@ export function remind(ctx: ChangeContext, d: DeadlineRecord): void {
       break;
     case 'annual-evaluation': // Art. 23: the BDB evaluates
       ctx.notify('bdb', 'annual-evaluation-reminder', { year: d.ref }, due, 'policy');
+      break;
+    case 'security-drill': // Art. 29 (policy): drills are held regularly
+      ctx.notify('department', 'security-drill-reminder', { since: d.startsOn }, due, 'policy');
       break;
     case 'publicity':
       break;
@@ -919,6 +930,16 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
       ctx.ensureAnnualEvaluationDeadline();
       return;
     }
+    case 'security-drill': {
+      // Art. 29: 定期组织演练 names no period; the yearly default is policy: the department and the
+      // BDB are told (no violation, no sanction), and the next period starts now.
+      ctx.closeDeadline(d, 'missed');
+      ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind });
+      ctx.notify('department', 'security-drill-overdue', { since: d.startsOn }, null, 'policy');
+      ctx.notify('bdb', 'security-drill-overdue', { since: d.startsOn }, null, 'policy');
+      startDrillDeadline(ctx, ctx.today);
+      return;
+    }
   }
 }
 
@@ -926,4 +947,106 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
 function automaticOrder(ctx: ChangeContext, reason: RectificationReason, description: string): void {
   const r = ctx.issueRectification({ reason, description, dueOn: null, issuer: ctx.actor, automatic: true });
   ctx.audit('rectification-order', { rectificationId: r.id, reason: r.reason, automatic: true });
+}
+
+// --- Art. 28-29 (issue 15): risk assessment, emergency plan, drills, incidents' recipients ---------
+
+/** Art. 28-29: the records may be made from contracting on (the contractor is known) until the end. */
+const RISK_AND_EMERGENCY_STAGES: Stage[] = SECURITY_STAGES;
+
+/** Art. 28: 项目实施单位会同市大数据应用局共同开展网络与信息安全风险评估 — recorded by the department, naming the BDB's participant. */
+function riskAssessment(ctx: ChangeContext, payload: CommandPayloads['riskAssessment']): void {
+  const state = ctx.state;
+  ctx.requireStage(...RISK_AND_EMERGENCY_STAGES);
+  if (payload.assessedOn > ctx.today) throw refuse('date_in_future', 'Art. 28: assessedOn lies in the future.', { field: 'assessedOn' });
+  state.riskAssessments ??= [];
+  const id = `risk-${state.riskAssessments.length + 1}`;
+  state.riskAssessments.push({
+    id,
+    ...pick(payload, ['assessedOn', 'result', 'documentRef', 'bdbParticipant']),
+    ...(payload.documentId ? { documentId: payload.documentId } : {}),
+    recordedAt: ctx.now,
+    recordedBy: ctx.actor.name,
+  });
+  ctx.decision('risk-assessment', payload.assessedOn, payload.result);
+  ctx.notify('bdb', 'risk-assessment', { riskAssessmentId: id, assessedOn: payload.assessedOn, bdbParticipant: payload.bdbParticipant });
+}
+
+/** Art. 29: 项目实施单位与项目建设单位共同制定…应急预案 — the contractor must be one the project contracted with. */
+function emergencyPlan(ctx: ChangeContext, payload: CommandPayloads['emergencyPlan']): void {
+  const state = ctx.state;
+  ctx.requireStage(...RISK_AND_EMERGENCY_STAGES);
+  if (payload.adoptedOn > ctx.today) throw refuse('date_in_future', 'Art. 29: adoptedOn lies in the future.', { field: 'adoptedOn' });
+  const contractors = [...new Set(state.contracts.map((c) => c.contractor))];
+  // Without a contract on record (an existing system, Art. 21; or contracting before the first
+  // contract) the contractor is taken as named.
+  if (contractors.length > 0 && !contractors.includes(payload.contractor)) {
+    throw refuse('contractor_unknown', `Art. 29: the emergency plan is made with the project's contractor (项目建设单位); ${payload.contractor} is on no contract of this project (${contractors.join(', ')}).`, {
+      contractor: payload.contractor,
+      contractors: contractors.join('、'),
+    });
+  }
+  state.emergencyPlans ??= [];
+  const id = `plan-${state.emergencyPlans.length + 1}`;
+  state.emergencyPlans.push({
+    id,
+    ...pick(payload, ['adoptedOn', 'documentRef', 'contractor']),
+    ...(payload.documentId ? { documentId: payload.documentId } : {}),
+    recordedAt: ctx.now,
+    recordedBy: ctx.actor.name,
+  });
+  ctx.decision('emergency-plan', payload.adoptedOn, payload.contractor);
+  ctx.notify('bdb', 'emergency-plan', { emergencyPlanId: id, adoptedOn: payload.adoptedOn, contractor: payload.contractor });
+  // Art. 29 (policy): from the first plan on, drills fall due per the policy's period.
+  if (ctx.state.riskAndEmergency && !openDeadline(state, 'security-drill')) startDrillDeadline(ctx, lastDrillOrPlan(state) ?? payload.adoptedOn);
+}
+
+/** Art. 28 (measures, issue 15): no technical acceptance before the joint risk assessment is recorded. */
+function requireRiskAssessment(ctx: ChangeContext): void {
+  if (!ctx.state.riskAndEmergency || (ctx.state.riskAssessments ?? []).length > 0) return;
+  throw refuse('risk_assessment_missing', 'Art. 28: the joint risk assessment of the department and the BDB is recorded before technical acceptance (POST /v1/projects/:id/risk-assessments).');
+}
+
+/** Art. 29 (measures, issue 15): the completion report leads into operation; the emergency plan comes first. */
+function requireEmergencyPlan(ctx: ChangeContext): void {
+  if (!ctx.state.riskAndEmergency || (ctx.state.emergencyPlans ?? []).length > 0) return;
+  throw refuse('emergency_plan_missing', 'Art. 29: the emergency plan made with the contractor is recorded before the project enters operation (POST /v1/projects/:id/emergency-plans), so before the completion report.');
+}
+
+/** Art. 29: to whom and when an incident was reported (required under issue 15's records; optional before). */
+function incidentReport(ctx: ChangeContext, payload: CommandPayloads['securityIncident']): { reportedTo?: string; reportedAt?: string; recordedAt?: string } {
+  if (!ctx.state.riskAndEmergency) return {};
+  const missing = (['reportedTo', 'reportedAt'] as const).filter((k) => payload[k] === undefined);
+  if (missing.length > 0) {
+    throw new Rejection(400, 'validation_failed', `Art. 29: an incident names to whom and when it was reported (${missing.join(', ')} missing).`, {
+      errors: missing.map((path) => ({ path, message: 'required (Art. 29: to whom and when the incident was reported)' })),
+    });
+  }
+  const reportedAt = payload.reportedAt!;
+  if (Date.parse(reportedAt) < Date.parse(payload.occurredAt)) throw refuse('reported_before_occurred', 'Art. 29: reportedAt lies before occurredAt.');
+  if (Date.parse(reportedAt) > Date.parse(ctx.now)) throw refuse('date_in_future', 'Art. 29: reportedAt lies in the future.', { field: 'reportedAt' });
+  return { reportedTo: payload.reportedTo!, reportedAt, recordedAt: ctx.now };
+}
+
+/** The latest drill or emergency plan adoption date: the drill period runs from it. */
+function lastDrillOrPlan(state: ChangeContext['state']): string | undefined {
+  return [...state.drills.map((d) => d.heldOn), ...(state.emergencyPlans ?? []).map((p) => p.adoptedOn)].sort().at(-1);
+}
+
+/** Art. 29 (policy): the next drill is due one policy period (default yearly) after `from`. */
+function startDrillDeadline(ctx: ChangeContext, from: string): void {
+  const p = securityDrillSetting(ctx.state.input.policy.deadlines);
+  ctx.startDeadline('security-drill', null, from, p.duration, p.reminder);
+}
+
+/** Art. 29: a recorded drill meets the open drill deadline; the next period runs from the latest drill. */
+function drillHeld(ctx: ChangeContext, heldOn: string): void {
+  const state = ctx.state;
+  if (!state.riskAndEmergency || (state.emergencyPlans ?? []).length === 0) return;
+  const open = openDeadline(state, 'security-drill');
+  const latest = lastDrillOrPlan(state)!;
+  // A drill recorded late (dated before the current period) does not move the period.
+  if (open && heldOn < open.startsOn) return;
+  ctx.closeDeadline(open, 'met');
+  startDrillDeadline(ctx, latest);
 }

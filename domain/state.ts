@@ -52,6 +52,13 @@ export interface ProjectState extends ProjectRecords {
   input: ProjectInput;
   /** Absent in states carried over from before the reading existed: `legacy`. */
   measures?: MeasuresReading;
+  /**
+   * Art. 28-29 (issue 15): set at application for projects started after the patch
+   * `risk-and-emergency`: technical acceptance needs a joint risk assessment, the completion report
+   * (entering operation) an emergency plan, incidents name to whom they were reported, and drills
+   * are reminded per policy. Absent or false: the earlier behaviour (runs recorded before replay).
+   */
+  riskAndEmergency?: boolean;
   stage: Stage;
   /** Increases with every change; the read model keeps only the newest version. */
   version: number;
@@ -109,10 +116,12 @@ export const cloneState = <T>(value: T): T => JSON.parse(JSON.stringify(value)) 
 export function normalizeState(state: ProjectState): ProjectState {
   state.acceptanceDelayReasons ??= [];
   state.accountabilityReferrals ??= [];
+  state.riskAssessments ??= [];
+  state.emergencyPlans ??= [];
   return state;
 }
 
-export function initialState(input: ProjectInput, measures: MeasuresReading = 'as-written'): ProjectState {
+export function initialState(input: ProjectInput, measures: MeasuresReading = 'as-written', riskAndEmergency = true): ProjectState {
   const copy = cloneState(input);
   // Art. 21: an existing system enters operation on registration (no construction history).
   const existing = copy.kind === 'existing';
@@ -120,6 +129,7 @@ export function initialState(input: ProjectInput, measures: MeasuresReading = 'a
     schema: STATE_SCHEMA,
     input: copy,
     measures,
+    ...(riskAndEmergency ? { riskAndEmergency: true } : {}),
     stage: initialStageOf(copy.kind),
     version: 1,
     lastNow: copy.createdAt,
@@ -152,6 +162,8 @@ export function initialState(input: ProjectInput, measures: MeasuresReading = 'a
     violations: [],
     acceptanceDelayReasons: [],
     accountabilityReferrals: [],
+    riskAssessments: [],
+    emergencyPlans: [],
     decisions: [{ action: existing ? 'existing-system' : 'application', role: copy.createdBy.role, by: copy.createdBy.name, at: copy.createdAt, ...personOf(copy.createdBy) }],
   };
 }

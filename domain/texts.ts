@@ -330,6 +330,23 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
         ? 'The acceptance is delayed: state a reason or carry out the acceptance (Art. 22).'
         : `No acceptance within the period after the planned completion date ${date(p.plannedCompletionDate, 'en')}: decide on a rectification order (Art. 22).`,
   },
+  // --- Art. 28-29 (issue 15) ---------------------------------------------------------------------
+  'risk-assessment': {
+    zh: (p) => `项目单位已记录与市大数据应用局（${s(p.bdbParticipant)}）共同开展的网络与信息安全风险评估（${date(p.assessedOn, 'zh-CN')}，第二十八条）。`,
+    en: (p) => `The department recorded the joint risk assessment with the BDB (${s(p.bdbParticipant)}) of ${date(p.assessedOn, 'en')} (Art. 28).`,
+  },
+  'emergency-plan': {
+    zh: (p) => `项目单位已记录与项目建设单位 ${s(p.contractor)} 共同制定的应急预案（${date(p.adoptedOn, 'zh-CN')}，第二十九条）。`,
+    en: (p) => `The department recorded the emergency plan made with the contractor ${s(p.contractor)} on ${date(p.adoptedOn, 'en')} (Art. 29).`,
+  },
+  'security-drill-reminder': {
+    zh: () => '应急演练即将到期：请组织演练并记录（第二十九条，本地政策的演练周期）。',
+    en: () => 'An emergency drill is due: hold and record it (Art. 29; the drill period is policy).',
+  },
+  'security-drill-overdue': {
+    zh: (p, role) => (role === 'department' ? `自 ${date(p.since, 'zh-CN')} 起的演练周期内未记录应急演练，请尽快组织（第二十九条，本地政策）。` : `项目自 ${date(p.since, 'zh-CN')} 起的演练周期内未记录应急演练（第二十九条，本地政策）。`),
+    en: (p) => `No emergency drill recorded in the drill period since ${date(p.since, 'en')} (Art. 29; policy).`,
+  },
 };
 
 const ending = (stage: string): Texts => ({
@@ -454,6 +471,12 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   security_verification_failed: () => '第二十条、第二十八条：验收通过须安全可控、密码应用评估通过并确定等级保护级别。',
   year_not_started: () => '该年度尚未开始。',
   year_not_operating: () => '项目在该年度未处于运行阶段。',
+  // --- Art. 23, 28-29 (issue 15) -------------------------------------------------------------------
+  risk_assessment_missing: () => '第二十八条：技术验收前须记录项目单位会同市大数据应用局开展的网络与信息安全风险评估（POST /v1/projects/:id/risk-assessments）。',
+  emergency_plan_missing: () => '第二十九条：项目进入运行前须记录与项目建设单位共同制定的应急预案（POST /v1/projects/:id/emergency-plans），因此须在报送竣工报告之前。',
+  contractor_unknown: (d) => `第二十九条：应急预案须与项目建设单位共同制定；${s(d.contractor)} 不是本项目合同上的建设单位（${s(d.contractors)}）。`,
+  reported_before_occurred: () => '第二十九条：报告时间 reportedAt 不能早于事件发生时间 occurredAt。',
+  date_in_future: (d) => `日期 ${s(d.field)} 不能晚于今天。`,
   // Personal accounts and sign-in (issue 16): an unknown login name and a wrong password read alike.
   invalid_credentials: (d) => (d.current ? '当前密码错误。' : '登录名或密码错误。'),
   totp_required: (d) =>

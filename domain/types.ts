@@ -144,6 +144,8 @@ export interface PolicyDeadlines {
   rectification: DeadlineSetting;
   /** Art. 23: the evaluation of operating year Y is due on this month-day (MM-DD) of year Y+1. */
   annualEvaluation: { dueMonthDay: string; reminder: Duration | null };
+  /** Art. 29 (policy): how often emergency drills are due; absent in policies stored before it: DEFAULT_SECURITY_DRILL. */
+  securityDrill?: DeadlineSetting;
 }
 
 /**
@@ -218,6 +220,7 @@ export const DEFAULT_CITY_POLICY: Policy = {
     completionReport: { duration: workingDays(7), reminder: workingDays(2) },
     rectification: { duration: workingDays(20), reminder: workingDays(3) },
     annualEvaluation: { dueMonthDay: '03-31', reminder: calendarDays(10) },
+    securityDrill: { duration: calendarDays(365), reminder: calendarDays(30) },
   },
   switches: { ...DEFAULT_POLICY_SWITCHES },
 };
@@ -274,6 +277,7 @@ export const DEADLINE_KINDS = [
   'completion-report',
   'rectification',
   'annual-evaluation',
+  'security-drill',
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
@@ -291,6 +295,7 @@ export const DEADLINE_BASIS: Record<DeadlineKind, RuleBasis> = {
   'completion-report': 'measures',
   rectification: 'policy',
   'annual-evaluation': 'policy',
+  'security-drill': 'policy',
 };
 
 export type DeadlineStatus = 'open' | 'met' | 'missed' | 'cancelled';
@@ -560,8 +565,16 @@ export interface IncidentRecord {
   severity: IncidentSeverity;
   description: string;
   handling: string;
+  /**
+   * Art. 29: when the incident was reported to the authorities named in `reportedTo`; for incidents
+   * recorded before `reportedTo` existed, when it was recorded here (reported to the BDB).
+   */
   reportedAt: string;
   reportedBy: string;
+  /** Art. 29: to whom the incident was reported (按照规定向有关部门报告); absent in older records. */
+  reportedTo?: string;
+  /** When it was recorded in the system (absent in older records: then `reportedAt`). */
+  recordedAt?: string;
 }
 
 export interface DrillRecord {
@@ -595,7 +608,7 @@ export interface AccountabilityReferralRecord {
 }
 
 /** The records a project accumulates, kept in the state and shown as they are in the ProjectView. */
-export interface ProjectRecords {
+export interface ProjectRecords extends SafetyRecords {
   technicalReviews: TechnicalReviewRecord[];
   contracts: ContractRecord[];
   progressReports: ProgressReportRecord[];
@@ -635,6 +648,12 @@ export interface ProjectView extends ProjectRecords {
   funds: { suspended: boolean; construction: FundBalance; om: FundBalance };
   allocations: AllocationRecord[];
   publicityObjections: ObjectionRecord[];
+  /**
+   * Art. 23: the department's evaluations of its other projects from the last two years, a reference
+   * for the technical review of this application; filled by the API from the read model (absent in
+   * the workflow's own view).
+   */
+  priorEvaluations?: PriorEvaluation[];
 }
 
 /** The row the read-model activity upserts (db/schema.ts `projects`). */
@@ -646,3 +665,58 @@ export interface ProjectReadModel {
   nextDeadline: string | null;
   overdue: boolean;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Art. 23, 28-29 (issue 15): evaluations that inform next year, risk assessment, emergency plan
+// ---------------------------------------------------------------------------------------------
+
+/** Art. 28: the joint risk assessment (网络与信息安全风险评估) of the department with the BDB. */
+export interface RiskAssessmentRecord {
+  id: string;
+  assessedOn: string;
+  result: string;
+  /** `sm3:<hex>` of a document of the document store, or a legacy free-text reference. */
+  documentRef: string;
+  documentId?: string;
+  /** The BDB's participant (the department is the recording party). */
+  bdbParticipant: string;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+/** Art. 29: the emergency plan (应急预案) the department made with the contractor (项目建设单位). */
+export interface EmergencyPlanRecord {
+  id: string;
+  adoptedOn: string;
+  documentRef: string;
+  documentId?: string;
+  contractor: string;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+/** The Art. 28-29 records a project keeps (absent in states from before them: empty). */
+export interface SafetyRecords {
+  riskAssessments: RiskAssessmentRecord[];
+  emergencyPlans: EmergencyPlanRecord[];
+}
+
+/** Art. 29 (policy): drills due yearly, reminded 30 days before, when a policy names no period. */
+export const DEFAULT_SECURITY_DRILL: DeadlineSetting = { duration: calendarDays(365), reminder: calendarDays(30) };
+
+/** The drill setting of a policy (DEFAULT_SECURITY_DRILL for policies stored before it existed). */
+export const securityDrillSetting = (deadlines: PolicyDeadlines): DeadlineSetting => deadlines.securityDrill ?? DEFAULT_SECURITY_DRILL;
+
+/** Art. 23: one evaluation of another project of the same department, shown with a new application. */
+export interface PriorEvaluation {
+  projectId: string;
+  title: string;
+  /** The operating year evaluated. */
+  year: number;
+  result: { fundUseScore: number; outputScore: number; effectScore: number; satisfactionScore: number; sharingCompliant: boolean; summary: string };
+  /** When the BDB made the evaluation. */
+  date: string;
+}
+
+/** Art. 23: an application is shown the evaluations of operating years from (application year − 2) on. */
+export const PRIOR_EVALUATION_YEARS = 2;

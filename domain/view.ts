@@ -159,6 +159,18 @@ export function pendingActions(state: ProjectState): PendingAction[] {
   for (const r of state.acceptanceDelayReasons ?? []) {
     if (r.status === 'pending') add('bdb', 'acceptance-delay-reason-decision', { ref: r.id }); // Art. 22
   }
+  // Art. 28-29 (issue 15): the department's records that the next step waits for.
+  if (state.riskAndEmergency) {
+    if (state.stage === 'joint_acceptance' && state.acceptance.technical?.decision !== 'pass' && (state.riskAssessments ?? []).length === 0) {
+      add('department', 'risk-assessment'); // Art. 28: before technical acceptance
+    }
+    const reportDue = state.stage === 'completion_filing' || openDeadline(state, 'completion-report') !== undefined;
+    if (reportDue && (state.emergencyPlans ?? []).length === 0) add('department', 'emergency-plan'); // Art. 29: before operation
+    // Art. 29 (policy): a drill is pending once reminded, and after a missed period until one is held.
+    const drill = openDeadline(state, 'security-drill');
+    const previous = state.deadlines.filter((d) => d.kind === 'security-drill' && d.status !== 'open').at(-1);
+    if (drill && (drill.reminded || previous?.status === 'missed')) add('department', 'security-drill', { deadline: drill });
+  }
   if (state.stage !== 'completion_filing') {
     // Art. 21 as written: the report is due from the completion acceptance, whatever the technical one.
     const d = openDeadline(state, 'completion-report');
@@ -218,6 +230,8 @@ export function projectView(state: ProjectState): ProjectView {
     decisions: c.decisions,
     acceptanceDelayReasons: c.acceptanceDelayReasons ?? [],
     accountabilityReferrals: c.accountabilityReferrals ?? [],
+    riskAssessments: c.riskAssessments ?? [], // Art. 28 (issue 15)
+    emergencyPlans: c.emergencyPlans ?? [], // Art. 29 (issue 15)
   };
 }
 

@@ -4,7 +4,8 @@
  * spread over every stage that needs no waiting — technical review, revise (back with the
  * department), establishment review, budgeting, publicity with held money (finance's budget, then
  * the BDB's allocation plan, Art. 11), rejected, withdrawn,
- * open rectification orders and one project whose funds are suspended (Art. 22).
+ * open rectification orders and one project whose funds are suspended (Art. 22), and last year's
+ * evaluation of the city cloud platform (Art. 23).
  *
  * Stages after publicity (contracting, construction, acceptance, operation) need the 5-working-day
  * publicity period to pass on the real calendar; run the script again after a week and the publicity
@@ -202,6 +203,17 @@ async function main() {
     }
     summary.push({ id, department: d.code, stage: `${view.stage}${view.funds?.suspended ? ' (suspended)' : ''}`, note });
   }
+
+  // Art. 23 (issue 15): the BDB's evaluation of the city cloud platform for last year (one per year:
+  // a year evaluated already answers 409, which is fine for a re-run).
+  const cloud = await call(
+    'POST',
+    '/v1/cloud-platform/evaluations',
+    keys.bdb,
+    { year: year - 1, score: 86, result: '良好', opinion: '运行稳定，资源利用率有提升空间。', documentRef: `sha256:demo-${year - 1}-cloud-platform` },
+    `demo-${year}-cloud-platform`,
+  );
+  if (cloud.status >= 300 && cloud.status !== 409) throw new Error(`POST /v1/cloud-platform/evaluations answered ${cloud.status}: ${cloud.json.detail ?? JSON.stringify(cloud.json)}`);
 
   console.log(`Seeded ${summary.length} demo projects at ${apiUrl}:`);
   for (const s of summary) console.log(`  ${s.id}  ${s.department.padEnd(13)} ${s.stage.padEnd(24)} ${s.note}`);

@@ -45,7 +45,10 @@ id=$(call POST /v1/projects "$key" '{"title":"Smoke test project","summary":"","
   "annualPlanItem":"2026-SMOKE","estimate":{"totalFen":100000,"cityShareFen":100000,"countyShareFen":0},
   "plannedCompletionDate":"2027-06-30","documents":{"proposal":"sha256:a","feasibilityStudy":"sha256:b",
   "preliminaryDesign":"sha256:c","investmentEstimate":"sha256:d"},"classified":false}' | field id)
-call GET "/v1/projects/$id" "$key" >/dev/null
+# Art. 23 (issue 15): the ProjectView carries the department's prior evaluations (none yet).
+prior=$(call GET "/v1/projects/$id" "$key" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify(JSON.parse(s).priorEvaluations)))')
+[ "$prior" = "[]" ] || fail "the ProjectView has no priorEvaluations list: $prior"
+call GET /v1/cloud-platform/evaluations "$key" >/dev/null
 # A command round trip: a Temporal Update through the API (Art. 7 technical review).
 stage=$(call POST "/v1/projects/$id/technical-review" "$bdb" '{"decision":"pass","opinion":"smoke","checklist":{"resourceCatalog":true,
   "dataSharing":true,"intensiveConstruction":true,"cloudDeployment":true,"securityControllable":true}}' | field stage)

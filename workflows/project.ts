@@ -29,6 +29,7 @@ import {
 } from './messages.ts';
 import { failure, JobQueue, toFailure, unpack, type Job, type Outcome } from './jobs.ts';
 import { PERSIST_IN_ONE_TRANSACTION, persist, mirrorAttributes, recordReadModel } from './persistence.ts';
+import { WakeTimer } from './wake.ts';
 
 export { PERSIST_IN_ONE_TRANSACTION };
 
@@ -50,8 +51,20 @@ const now = () => new Date(Date.now()).toISOString();
  */
 export const MEASURES_AS_WRITTEN = 'measures-as-written';
 
+/** Runs started after this patch keep one timer for the next wake-up (./wake.ts); before, a timer per loop pass. */
+export const ONE_WAKE_TIMER = 'one-wake-timer';
+
+/**
+ * Runs started after this patch keep the Art. 28-29 records of issue 15 (risk assessment before
+ * technical acceptance, emergency plan before operation, drill reminders, incidents' recipients);
+ * runs recorded before keep their behaviour (state flag `riskAndEmergency`).
+ */
+export const RISK_AND_EMERGENCY = 'risk-and-emergency';
+
 export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<ProjectView> {
-  const project = args.state ? Project.restore(args.state) : Project.create(args.input, patched(MEASURES_AS_WRITTEN) ? 'as-written' : 'legacy');
+  const project = args.state
+    ? Project.restore(args.state)
+    : Project.create(args.input, patched(MEASURES_AS_WRITTEN) ? 'as-written' : 'legacy', patched(RISK_AND_EMERGENCY));
   const projectId = project.state.input.id;
   const jobs = new JobQueue();
   const { queue } = jobs;
@@ -140,6 +153,7 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
   });
 
   const inOne = patched(PERSIST_IN_ONE_TRANSACTION);
+  const wake = patched(ONE_WAKE_TIMER) ? new WakeTimer() : null;
   if (!inOne || queue.length === 0) await recordReadModel(project.readModel(), inOne);
 
   let backoffMs = 0;
@@ -200,7 +214,11 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
     const nextWake = waiting ? retryAt : Date.parse(project.nextWakeAt() ?? 'x');
     // Wake at the next deadline event (or retry) or at the next Asia/Shanghai new year, whichever is first.
     const wakeAt = Math.min(Number.isNaN(nextWake) ? Infinity : nextWake, nextShanghaiNewYear(Date.now()), project.started ? Infinity : startedAt + UNSTARTED_LIMIT_MS);
-    await condition(() => (queue.length > 0 && !(Date.now() < retryAt && !queue[0]!.update)) || rollover, Math.max(1, wakeAt - Date.now()));
+    const ready = () => (queue.length > 0 && !(Date.now() < retryAt && !queue[0]!.update)) || rollover;
+    if (wake) {
+      wake.set(wakeAt);
+      await condition(() => ready() || wake.fired);
+    } else await condition(ready, Math.max(1, wakeAt - Date.now()));
 
     while (queue.length > 0 && !(Date.now() < retryAt && !queue[0]!.update)) await run(queue.shift()!);
     if (!project.started && startTicket === null && Date.now() >= startedAt + UNSTARTED_LIMIT_MS) break;

@@ -29,6 +29,8 @@ export const FILED_DOCUMENT_FIELDS = {
   contractFiling: 'documentRef',
   preliminaryAcceptance: 'reportRef',
   completionReport: 'reportRef',
+  riskAssessment: 'documentRef', // Art. 28 (issue 15)
+  emergencyPlan: 'documentRef', // Art. 29 (issue 15)
 } as const satisfies Partial<Record<CommandName, string>>;
 
 /** The HTTP body of a command: for a filing, the reference is optional when `documentId` names the document. */
@@ -112,7 +114,11 @@ export const COMMAND_ROUTES: CommandRoute[] = [
   { command: 'completionReport', path: '/completion-report', summary: 'File the completion report within 7 working days (Art. 21)' },
   { command: 'omReview', path: '/om-review', summary: 'Yearly review of O&M costs before budgeting (Art. 21)' },
   { command: 'evaluation', path: '/evaluations', summary: 'Yearly evaluation (Art. 23; sharing compliance, Art. 9)' },
-  { command: 'securityIncident', path: '/security-incidents', summary: 'Report a security incident with its handling (Art. 29)' },
+  {
+    command: 'securityIncident',
+    path: '/security-incidents',
+    summary: 'Report a security incident with its handling, to whom and when it was reported (Art. 29; reportedTo and reportedAt are required for projects started after issue 15, 400 otherwise)',
+  },
   { command: 'securityDrill', path: '/security-drills', summary: 'Record an emergency drill (Art. 29)' },
   { command: 'decommission', path: '/decommission', summary: 'Decommission the system; unspent money is cancelled' },
   { command: 'acceptanceDelayReason', path: '/acceptance-delay-reason', summary: 'State the reason for a delayed acceptance (Art. 22)' },
@@ -122,6 +128,17 @@ export const COMMAND_ROUTES: CommandRoute[] = [
     summary: 'Accept or reject the stated acceptance-delay reason; accepted → no order for the delay (Art. 22)',
   },
   { command: 'accountabilityReferral', path: '/accountability-referrals', summary: 'Record an accountability referral 追究责任 for a serious loss of funds (Art. 22)' },
+  // shared/API.md "Additions" (issue 15)
+  {
+    command: 'riskAssessment',
+    path: '/risk-assessments',
+    summary: 'Record the joint risk assessment of the department and the BDB; required before technical acceptance (Art. 28)',
+  },
+  {
+    command: 'emergencyPlan',
+    path: '/emergency-plans',
+    summary: 'Record the emergency plan made with the contractor; required before the project enters operation, so before the completion report (Art. 29)',
+  },
 ];
 
 const errors = {

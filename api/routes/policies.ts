@@ -34,6 +34,8 @@ export const policyDeadlines = z
     completionReport: setting,
     rectification: setting,
     annualEvaluation: z.strictObject({ dueMonthDay: monthDay, reminder: duration.nullable() }),
+    /** Art. 29 (policy, issue 15): the drill period; left out: yearly (365 calendar days, reminder 30 days before). */
+    securityDrill: setting.optional(),
   })
   .openapi('PolicyDeadlines', {
     description: 'In every setting a reminder in the same unit as its deadline must be shorter than the deadline (checked by the API; 400 otherwise).',

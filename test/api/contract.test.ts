@@ -52,6 +52,10 @@ const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[]; sessio
   { method: 'POST', path: '/v1/admin/api-keys', allowed: ['admin'] },
   { method: 'GET', path: '/v1/admin/api-keys', allowed: ['admin'] },
   { method: 'DELETE', path: '/v1/admin/api-keys/{id}', allowed: ['admin'] },
+  // Art. 23 (issue 15): the city cloud platform's evaluations.
+  { method: 'POST', path: '/v1/cloud-platform/evaluations', allowed: ['bdb'] },
+  { method: 'GET', path: '/v1/cloud-platform/evaluations', allowed: KEYED },
+  { method: 'GET', path: '/v1/cloud-platform/history', allowed: KEYED },
   { method: 'POST', path: '/v1/admin/accounts', allowed: ['admin'] },
   { method: 'GET', path: '/v1/admin/accounts', allowed: ['admin'] },
   { method: 'DELETE', path: '/v1/admin/accounts/{id}', allowed: ['admin'] },
@@ -99,6 +103,8 @@ const COMMAND_BODIES: Record<string, unknown> = {
   acceptanceDelayReason: { reason: 'r' },
   acceptanceDelayReasonDecision: { decision: 'accept', opinion: 'o' },
   accountabilityReferral: { reference: 'REF-1', description: 'd' },
+  riskAssessment: { assessedOn: '2026-01-05', result: 'acceptable', documentRef: 'sha256:r', bdbParticipant: 'BDB' },
+  emergencyPlan: { adoptedOn: '2026-01-05', documentRef: 'sha256:p', contractor: 'c' },
 };
 
 const OTHER_BODIES: Record<string, unknown> = {
@@ -110,6 +116,7 @@ const OTHER_BODIES: Record<string, unknown> = {
   'PUT /v1/calendar/{year}': { days: [{ date: '2026-12-28', workday: true, name: 'test' }] },
   'PUT /v1/policies/{jurisdiction}': { deadlines: DEFAULT_CITY_POLICY.deadlines },
   'POST /v1/admin/api-keys': { role: 'bdb', name: 'matrix' },
+  'POST /v1/cloud-platform/evaluations': { year: 2026, score: 88, result: '良好', opinion: 'stable', documentRef: 'sha256:cloud' },
   // A login name per call: the session row follows the key row.
   'POST /v1/admin/accounts': () => ({ loginName: `matrix.${Math.random().toString(36).slice(2, 10)}`, displayName: '矩阵', role: 'bdb' }),
   // The current password, and a new one that is it again: 422 `weak_password` (reused), past auth, nothing changed.

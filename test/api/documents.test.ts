@@ -167,7 +167,7 @@ describe('upload and download', () => {
   });
 });
 
-it('Art. 15, 21: a contract and the completion report filed by documentId carry its SM3 through the workflow and the audit trail; free strings stay valid', async () => {
+it('Art. 15, 21, 28, 29: a contract, the completion report, the risk assessment and the emergency plan filed by documentId carry its SM3 through the workflow and the audit trail; free strings stay valid', async () => {
   const call = async (method: string, p: string, key: string, body?: unknown, expected = 200): Promise<Json> => {
     const res = await system.request(method, p, { key, ...(body === undefined ? {} : { body }) });
     const json = (await res.json()) as Json;
@@ -207,6 +207,18 @@ it('Art. 15, 21: a contract and the completion report filed by documentId carry 
   // Legacy free-text references still work (projects filed before the document store).
   await call('POST', `/v1/projects/${id}/catalog-entries`, dept, { entries: [{ code: 'HLT-002', name: '住院记录', sharingType: 'conditional', updateCycle: 'daily' }] });
   await call('POST', `/v1/projects/${id}/preliminary-acceptance`, dept, { reportRef: 'sha256:legacy-report', completedOn: signedOn });
+  // Art. 28-29 (issue 15): the risk assessment and the emergency plan are filed by documentId too.
+  const riskBytes = pdf('网络与信息安全风险评估报告');
+  const riskDoc = await uploaded(dept, riskBytes, 'application/pdf', '风险评估报告.pdf');
+  const risk = { assessedOn: signedOn, result: '风险可控', bdbParticipant: '市大数据应用局安全科' };
+  expect((await call('POST', `/v1/projects/${id}/risk-assessments`, dept, { ...risk, documentId: foreign.id }, 422)).code).toBe('document_unknown');
+  const assessed = await call('POST', `/v1/projects/${id}/risk-assessments`, dept, { ...risk, documentId: riskDoc.id });
+  expect(assessed.riskAssessments[0]).toMatchObject({ documentRef: `sm3:${sm3(riskBytes)}`, documentId: riskDoc.id });
+  const planBytes = pdf('应急预案');
+  const planDoc = await uploaded(dept, planBytes, 'application/pdf', '应急预案.pdf');
+  expect((await call('POST', `/v1/projects/${id}/emergency-plans`, dept, { adoptedOn: signedOn, contractor: '晋城软件' }, 400)).code).toBe('validation_failed');
+  const planned = await call('POST', `/v1/projects/${id}/emergency-plans`, dept, { adoptedOn: signedOn, contractor: '晋城软件', documentId: planDoc.id });
+  expect(planned.emergencyPlans[0]).toMatchObject({ documentRef: `sm3:${sm3(planBytes)}`, documentId: planDoc.id });
   await call('POST', `/v1/projects/${id}/technical-acceptance`, bdb, { decision: 'pass', opinion: 'secure', securityControllable: true, mlpsLevel: 3, cryptoAssessmentPassed: true });
   await call('POST', `/v1/projects/${id}/completion-acceptance`, approval, { decision: 'pass', opinion: 'accepted' });
   const reportBytes = pdf('竣工验收报告');
@@ -223,6 +235,8 @@ it('Art. 15, 21: a contract and the completion report filed by documentId carry 
   expect(JSON.stringify(entries.find((e) => e.action === 'contract')!)).toContain(contract.id);
   const [row] = await system.database.db.select().from(documents).where(eq(documents.id, report.id));
   expect(row!.projectId).toBe(id);
+  const [riskRow] = await system.database.db.select().from(documents).where(eq(documents.id, riskDoc.id));
+  expect(riskRow!.projectId).toBe(id);
 
   // Round trip: the filed document downloads with the same bytes and SM3 as the reference.
   const res = await system.request('GET', `/v1/documents/${report.id}`, { key: bdb });

@@ -31,7 +31,22 @@ export interface ProjectFixture {
   /** The ProjectView's allocations and deadlines (Art. 11 public listing, allocation plans). */
   allocations?: Array<Record<string, unknown>>;
   deadlines?: Array<Record<string, unknown>>;
+  /** Art. 23: the ProjectView's evaluations (priorEvaluations of the department's applications). */
+  evaluations?: Array<Record<string, unknown>>;
 }
+
+/** Art. 23: an evaluation record as the ProjectView holds it. */
+export const evaluationFixture = (year: number, evaluatedAt = `${year + 1}-01-15T02:00:00.000Z`, sharingCompliant = true) => ({
+  year,
+  fundUseScore: 80,
+  outputScore: 81,
+  effectScore: 82,
+  satisfactionScore: 83,
+  sharingCompliant,
+  summary: `evaluation ${year}`,
+  evaluatedAt,
+  evaluatedBy: 'BDB reviewer',
+});
 
 export async function insertProject(db: Database, p: ProjectFixture) {
   const funds = { suspended: p.fundsSuspended ?? false, construction: p.construction ?? zeroBalance, om: zeroBalance };
@@ -47,6 +62,7 @@ export async function insertProject(db: Database, p: ProjectFixture) {
     decisions: p.decisions ?? [],
     ...(p.allocations ? { allocations: p.allocations } : {}),
     ...(p.deadlines ? { deadlines: p.deadlines } : {}),
+    ...(p.evaluations ? { evaluations: p.evaluations } : {}),
   };
   await db.insert(projects).values({
     id: p.id,

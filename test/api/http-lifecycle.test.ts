@@ -21,7 +21,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-it('Art. 6-23: a project lives from application to operation through the HTTP API alone', async () => {
+it('Art. 6-29: a project lives from application to operation through the HTTP API alone (Art. 23 prior evaluations, Art. 28-29 risk and emergency)', async () => {
   const call = async (method: string, path: string, key: string | undefined, body?: unknown, expected = 200): Promise<Json> => {
     const res = await system.request(method, path, { ...(key ? { key } : {}), ...(body === undefined ? {} : { body }) });
     const json = (await res.json()) as Json;
@@ -66,10 +66,48 @@ it('Art. 6-23: a project lives from application to operation through the HTTP AP
   await call('POST', `/v1/projects/${id}/disbursements`, finance, { fundType: 'construction', amountFen: 40_000_000, note: 'first instalment' });
   await call('POST', `/v1/projects/${id}/catalog-entries`, dept, { entries: [{ code: 'HLT-001', name: 'Outpatient records', sharingType: 'conditional', updateCycle: 'daily' }] });
   expect((await call('POST', `/v1/projects/${id}/preliminary-acceptance`, dept, { reportRef: 'sha256:pre', completedOn: signedOn })).stage).toBe('joint_acceptance');
-  await call('POST', `/v1/projects/${id}/technical-acceptance`, bdb, { decision: 'pass', opinion: 'secure', securityControllable: true, mlpsLevel: 3, cryptoAssessmentPassed: true });
+  const technical = { decision: 'pass', opinion: 'secure', securityControllable: true, mlpsLevel: 3, cryptoAssessmentPassed: true };
+  // Art. 28 (measures): no technical acceptance before the joint risk assessment (422, nothing changed).
+  const noRisk = await call('POST', `/v1/projects/${id}/technical-acceptance`, bdb, technical, 422);
+  expect(noRisk.code).toBe('risk_assessment_missing');
+  expect(noRisk.detail).toContain('第二十八条');
+  const risk = { assessedOn: signedOn, result: '风险可控', documentRef: 'sha256:risk', bdbParticipant: '市大数据应用局安全科' };
+  expect((await call('POST', `/v1/projects/${id}/risk-assessments`, bdb, risk, 403)).code).toBe('forbidden');
+  expect((await call('POST', `/v1/projects/${id}/risk-assessments`, dept, risk)).riskAssessments).toMatchObject([{ id: 'risk-1', ...risk }]);
+  await call('POST', `/v1/projects/${id}/technical-acceptance`, bdb, technical);
   expect((await call('POST', `/v1/projects/${id}/completion-acceptance`, approval, { decision: 'pass', opinion: 'accepted' })).stage).toBe('completion_filing');
+  // Art. 29 (measures): the emergency plan made with the contractor comes before operation.
+  expect((await call('POST', `/v1/projects/${id}/completion-report`, dept, { reportRef: 'sha256:report' }, 422)).code).toBe('emergency_plan_missing');
+  expect((await call('POST', `/v1/projects/${id}/emergency-plans`, dept, { adoptedOn: signedOn, documentRef: 'sha256:plan', contractor: 'Someone' }, 422)).code).toBe('contractor_unknown');
+  const emergencyPlan = { adoptedOn: signedOn, documentRef: 'sha256:plan', contractor: 'Jincheng Soft' };
+  expect((await call('POST', `/v1/projects/${id}/emergency-plans`, dept, emergencyPlan)).emergencyPlans).toMatchObject([{ id: 'plan-1', ...emergencyPlan }]);
   const operating = await call('POST', `/v1/projects/${id}/completion-report`, dept, { reportRef: 'sha256:report' });
   expect(operating.stage).toBe('operating');
+  // Art. 29 (policy): the drill period runs from the plan (default yearly).
+  expect((operating.deadlines as Json[]).find((d) => d.kind === 'security-drill')).toMatchObject({ status: 'open', basis: 'policy', rule: { unit: 'calendarDays', amount: 365 } });
+  // Art. 29 (measures): an incident names to whom and when it was reported.
+  const occurredAt = new Date((await env.currentTimeMs()) - 3_600_000).toISOString();
+  const incident = { occurredAt, severity: 'medium', description: '异常登录', handling: '已封禁' };
+  expect((await call('POST', `/v1/projects/${id}/security-incidents`, dept, incident, 400)).errors).toEqual(
+    expect.arrayContaining([expect.objectContaining({ path: 'reportedTo' }), expect.objectContaining({ path: 'reportedAt' })]),
+  );
+  const reported = await call('POST', `/v1/projects/${id}/security-incidents`, dept, { ...incident, reportedTo: '市委网信办', reportedAt: occurredAt });
+  expect(reported.incidents[0]).toMatchObject({ reportedTo: '市委网信办', reportedAt: occurredAt });
+
+  // Art. 23 (measures): the BDB evaluates the operating project; the department's next application shows it.
+  const year = Number(signedOn.slice(0, 4));
+  await call('POST', `/v1/projects/${id}/evaluations`, bdb, { year, fundUseScore: 90, outputScore: 85, effectScore: 80, satisfactionScore: 95, sharingCompliant: true, summary: '良好' });
+  // (The evaluation's answer came once the read model held it: durable before visible.)
+  const next = await call('POST', '/v1/projects', dept, sampleApplication(), 201);
+  expect(next.priorEvaluations).toEqual([
+    { projectId: id, title: created.title, year, result: { fundUseScore: 90, outputScore: 85, effectScore: 80, satisfactionScore: 95, sharingCompliant: true, summary: '良好' }, date: expect.any(String) },
+  ]);
+  expect((await call('GET', `/v1/projects/${next.id}`, bdb)).priorEvaluations).toEqual(next.priorEvaluations);
+  // The technical-review action shows them too: its answer is the ProjectView.
+  const reviewed = await call('POST', `/v1/projects/${next.id}/technical-review`, bdb, { decision: 'revise', opinion: 'see the evaluation of the earlier project', checklist });
+  expect(reviewed.priorEvaluations).toEqual(next.priorEvaluations);
+  // The project itself is not its own prior evaluation.
+  expect((await call('GET', `/v1/projects/${id}`, dept)).priorEvaluations).toEqual([]);
 
   // Finance reads the same money from the ledger, the funds overview and the view.
   const ledger = await call('GET', `/v1/projects/${id}/ledger`, finance);

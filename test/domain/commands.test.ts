@@ -80,7 +80,7 @@ describe('access (shared/DOMAIN.md "Actors")', () => {
   });
 
   it('COMMAND_ROLES gives every command of shared/API.md at least one role and never admin', () => {
-    expect(API_COMMANDS).toHaveLength(31);
+    expect(API_COMMANDS).toHaveLength(33);
     // shared/DOMAIN.md "Working days": the one internal command, sent by the API for an admin's calendar change.
     // Art. 11: allocationPublication is sent by POST /v1/allocation-plans only.
     expect(INTERNAL_COMMANDS).toEqual(['deadlineRescheduling', 'allocationPublication']);
@@ -596,7 +596,7 @@ describe('catalogue and acceptance (Art. 18-20, 28)', () => {
   });
 
   it('Art. 19: the resource catalogue is part of completion acceptance: its pass is refused without entries (422 catalog_missing); the technical acceptance passes', () => {
-    const h = new Harness().toConstruction();
+    const h = new Harness().toConstruction().recordRiskAndEmergency();
     h.run('preliminaryAcceptance', { reportRef: 'r', completedOn: '2026-03-20' }, actors.department);
     const r = h.refuse('completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval);
     expect([r.status, r.code]).toEqual([422, 'catalog_missing']);
@@ -636,7 +636,7 @@ describe('catalogue and acceptance (Art. 18-20, 28)', () => {
     expect(v.acceptance.completion).toMatchObject({ decision: 'pass', opinion: 'fine' });
     expect(v.acceptance.technical).toBeNull();
     // Art. 21: the report's clock runs from the standing completion acceptance.
-    expect(h.state.deadlines.filter((d) => d.status === 'open').map((d) => d.kind).sort()).toEqual(['acceptance-delay', 'completion-report', 'progress-report']);
+    expect(h.state.deadlines.filter((d) => d.status === 'open').map((d) => d.kind).sort()).toEqual(['acceptance-delay', 'completion-report', 'progress-report', 'security-drill']);
     // After the rework only the technical acceptance is repeated.
     h.run('preliminaryAcceptance', { reportRef: 'sha256:pre2', completedOn: '2026-03-20' }, actors.department);
     expect(h.state.acceptance.completion?.decision).toBe('pass');
@@ -652,7 +652,9 @@ describe('catalogue and acceptance (Art. 18-20, 28)', () => {
       h.run('technicalAcceptance', { ...passTechnical(), decision: 'fail', opinion: 'load test failed' }, actors.bdb);
       expect(h.stage).toBe('construction');
       expect(h.state.acceptance.completion).toBeNull();
-      expect(h.state.deadlines.filter((d) => d.status === 'open').map((d) => d.kind).sort()).toEqual(['acceptance-delay', 'progress-report']);
+      // Art. 29 (policy, issue 15): the drill period runs once the emergency plan is recorded (not in legacy runs).
+      const drill = h.state.riskAndEmergency ? ['security-drill'] : [];
+      expect(h.state.deadlines.filter((d) => d.status === 'open').map((d) => d.kind).sort()).toEqual(['acceptance-delay', 'progress-report', ...drill]);
     }
   });
 
@@ -742,7 +744,11 @@ describe('completion report and operation (Art. 21, 23)', () => {
 describe('security (Art. 29)', () => {
   it('Art. 29: incidents are recorded and the BDB notified; drills recorded', () => {
     const h = new Harness().toConstruction();
-    const e = h.run('securityIncident', { occurredAt: '2026-03-19T08:00:00Z', severity: 'high', description: 'data leak attempt', handling: 'blocked, logs kept' }, actors.department);
+    const e = h.run(
+      'securityIncident',
+      { occurredAt: '2026-03-19T08:00:00Z', severity: 'high', description: 'data leak attempt', handling: 'blocked, logs kept', reportedTo: '市委网信办', reportedAt: '2026-03-19T09:00:00Z' },
+      actors.department,
+    );
     expect(h.effectsOf(e, 'notify')).toContainEqual(expect.objectContaining({ recipient: { role: 'bdb' }, kind: 'security-incident' }));
     h.run('securityDrill', { heldOn: '2026-03-18', scenario: 'ransomware', summary: 'restored in 2h' }, actors.department);
     const v = h.project.view();

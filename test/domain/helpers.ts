@@ -94,7 +94,8 @@ export class Harness {
 
   /** `measures`: 'legacy' runs the rules as they ran before the measures-as-written patch. */
   constructor(overrides: Partial<ProjectInput> = {}, measures: MeasuresReading = 'as-written') {
-    this.project = Project.create(makeInput(overrides), measures);
+    // Legacy runs predate the Art. 28-29 records of issue 15 as well (they were recorded before both patches).
+    this.project = Project.create(makeInput(overrides), measures, measures === 'as-written');
     this.now = this.project.state.input.createdAt;
   }
 
@@ -218,8 +219,17 @@ export class Harness {
     this.toConstruction();
     this.run('progressReport', { period: '2026Q1', spentFen: 1_000_000, progressPercent: 5, summary: 'started' }, actors.department);
     this.run('catalogEntries', { entries: [{ code: 'HLT-001', name: 'Patients', sharingType: 'conditional', updateCycle: 'daily' }] }, actors.department);
+    this.recordRiskAndEmergency();
     this.run('preliminaryAcceptance', { reportRef: 'sha256:pre', completedOn: '2026-03-20' }, actors.department);
     expect(this.stage).toBe('joint_acceptance');
+    return this;
+  }
+
+  /** Art. 28-29 (issue 15): the joint risk assessment and the emergency plan, before acceptance and operation. */
+  recordRiskAndEmergency(): this {
+    if (!this.project.state.riskAndEmergency) return this;
+    this.run('riskAssessment', riskAssessmentBody(), actors.department);
+    this.run('emergencyPlan', emergencyPlanBody(this.project.state.contracts.at(-1)?.contractor ?? 'Acme'), actors.department);
     return this;
   }
 
@@ -243,6 +253,17 @@ function startOf(h: Harness, kind: DeadlineKind): DeadlineStart {
   const d = h.deadline(kind);
   return { id: d.id, kind: d.kind, startsOn: d.startsOn, rule: d.rule, reminder: d.reminder };
 }
+
+/** Art. 28: a joint risk assessment (department + BDB). */
+export const riskAssessmentBody = (assessedOn = '2026-03-20') => ({
+  assessedOn,
+  result: 'risks acceptable after the listed measures',
+  documentRef: 'sha256:risk',
+  bdbParticipant: 'BDB security office',
+});
+
+/** Art. 29: the emergency plan made with the contractor. */
+export const emergencyPlanBody = (contractor = 'Acme', adoptedOn = '2026-03-20') => ({ adoptedOn, documentRef: 'sha256:plan', contractor });
 
 export const fullChecklist = () => ({
   resourceCatalog: true,

@@ -10,7 +10,7 @@ import { shanghaiDate } from '../../domain/dates.ts';
 import type { ProjectView } from '../../domain/types.ts';
 import { actors, construction, fullChecklist, om, passTechnical } from '../domain/helpers.ts';
 import { eventually } from '../support/system.ts';
-import { runsOf, saveGoldenHistory, startLifecycle, type Lifecycle } from './support.ts';
+import { recordRiskAndEmergency, runsOf, saveGoldenHistory, startLifecycle, type Lifecycle } from './support.ts';
 
 let lc: Lifecycle;
 beforeAll(async () => {
@@ -119,6 +119,7 @@ describe('the whole life on a real server', () => {
     v = await lc.send(id, 'disbursement', { fundType: 'construction', amountFen: 30_000_000, note: 'first instalment' }, actors.finance);
     expect(v.funds.construction).toMatchObject({ availableFen: 50_000_000, disbursedFen: 30_000_000 });
     await lc.send(id, 'catalogEntries', { entries: [{ code: 'HLT-001', name: 'Patients', sharingType: 'conditional', updateCycle: 'daily' }] }, actors.department);
+    await recordRiskAndEmergency(lc, id, await today()); // Art. 28-29 (issue 15)
     v = await lc.send(id, 'preliminaryAcceptance', { reportRef: 'sha256:pre', completedOn: await today() }, actors.department);
     expect(v.stage).toBe('joint_acceptance');
     await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);
@@ -255,6 +256,7 @@ describe('deadlines with their consequences', () => {
   it('Art. 21: the 7 working days run from the completion acceptance, not the later technical one; overdue → new allocations refused (422 completion_report_missing), nothing frozen; late report → operating, violation kept', async () => {
     const id = await toConstruction();
     await lc.send(id, 'catalogEntries', { entries: [{ code: 'HLT-9', name: 'Visits', sharingType: 'unconditional', updateCycle: 'weekly' }] }, actors.department);
+    await recordRiskAndEmergency(lc, id, await today()); // Art. 28-29 (issue 15)
     await lc.send(id, 'preliminaryAcceptance', { reportRef: 'sha256:pre', completedOn: await today() }, actors.department);
     const completedOn = await today();
     let v = await lc.send(id, 'completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval);
@@ -322,6 +324,7 @@ describe('changes and joint acceptance on a real server', () => {
 
   it('Art. 18-20: completion acceptance (竣工验收) is refused without a resource catalogue; one side failing returns the project to construction, the other pass stands', async () => {
     const id = await toConstruction();
+    await recordRiskAndEmergency(lc, id, await today()); // Art. 28-29 (issue 15)
     let v = await lc.send(id, 'preliminaryAcceptance', { reportRef: 'sha256:pre', completedOn: await today() }, actors.department);
     expect(v.stage).toBe('joint_acceptance');
     await expect(lc.send(id, 'completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval)).rejects.toMatchObject({ cause: { type: 'catalog_missing' } });
@@ -330,5 +333,25 @@ describe('changes and joint acceptance on a real server', () => {
     v = await lc.send(id, 'completionAcceptance', { decision: 'fail', opinion: 'register the catalogue' }, actors.approval);
     expect(v.stage).toBe('construction');
     expect(v.acceptance.technical?.decision).toBe('pass');
+  });
+});
+
+describe('the workflow clock (ONE_WAKE_TIMER, workflows/wake.ts)', () => {
+  it('a command that leaves the next wake-up unchanged starts and cancels no timer; the deadline timer still fires (Art. 19 catalogue, Art. 15 filing)', async () => {
+    const id = await toConstruction();
+    const timerEvents = async () => {
+      const events = (await runsOf(lc, id)).flatMap((r) => r.history.events ?? []);
+      return { started: events.filter((e) => e.timerStartedEventAttributes).length, canceled: events.filter((e) => e.timerCanceledEventAttributes).length };
+    };
+    const before = await timerEvents();
+    // A catalogue (Art. 19) changes no deadline: the timer for the next one keeps running.
+    await lc.send(id, 'catalogEntries', { entries: [{ code: 'WAKE-1', name: 'Data', sharingType: 'unconditional', updateCycle: 'daily' }] }, actors.department);
+    const view = await lc.send(id, 'catalogEntries', { entries: [{ code: 'WAKE-2', name: 'More data', sharingType: 'conditional', updateCycle: 'weekly' }] }, actors.department);
+    expect(await timerEvents()).toEqual(before);
+    expect(before.started).toBeGreaterThan(0);
+    // …and fires at the earliest open deadline's due time.
+    const next = view.deadlines.filter((d) => d.status === 'open' && d.dueAt).sort((a, b) => Date.parse(a.dueAt!) - Date.parse(b.dueAt!))[0]!;
+    await skipPast(next.dueAt!);
+    await viewWhen(id, (v) => v.deadlines.find((d) => d.id === next.id)?.status !== 'open');
   });
 });

@@ -18,7 +18,7 @@ import type { CommandInputs, CommandName } from '../../domain/commands.ts';
 import type { Actor, ProjectInput, ProjectView } from '../../domain/types.ts';
 import { createProjectGateway } from '../../api/gateway.ts';
 import { commandSignal, commandUpdate, projectWorkflowId, viewQuery } from '../../workflows/messages.ts';
-import { makeInput } from '../domain/helpers.ts';
+import { actors, makeInput } from '../domain/helpers.ts';
 import { createTestDatabase, type Driver, type TestDatabase } from '../support/database.ts';
 import { workflowBundle } from '../support/system.ts';
 
@@ -153,4 +153,13 @@ export function saveGoldenHistory(name: string, history: proto.temporal.api.hist
 
 export function loadGoldenHistory(file: string): proto.temporal.api.history.v1.History {
   return proto.temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+/**
+ * Art. 28-29 (issue 15): the department records the joint risk assessment (before technical
+ * acceptance) and the emergency plan made with the contractor (before operation).
+ */
+export async function recordRiskAndEmergency(lc: Pick<Lifecycle, 'send'>, id: string, on: string, contractor = 'Acme'): Promise<ProjectView> {
+  await lc.send(id, 'riskAssessment', { assessedOn: on, result: 'risks acceptable', documentRef: 'sha256:risk', bdbParticipant: 'BDB security office' }, actors.department);
+  return lc.send(id, 'emergencyPlan', { adoptedOn: on, documentRef: 'sha256:plan', contractor }, actors.department);
 }

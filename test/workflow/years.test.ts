@@ -8,7 +8,7 @@ import { shanghaiDate } from '../../domain/dates.ts';
 import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, type Policy, type ProjectView } from '../../domain/types.ts';
 import { actors, construction, fullChecklist, om, passTechnical } from '../domain/helpers.ts';
 import { eventually } from '../support/system.ts';
-import { runsOf, saveGoldenHistory, startLifecycle, type Lifecycle } from './support.ts';
+import { recordRiskAndEmergency, runsOf, saveGoldenHistory, startLifecycle, type Lifecycle } from './support.ts';
 
 let lc: Lifecycle;
 beforeAll(async () => {
@@ -53,6 +53,7 @@ async function toConstruction(id: string) {
 async function toOperating(id: string) {
   await toConstruction(id);
   await lc.send(id, 'catalogEntries', { entries: [{ code: 'C-1', name: 'Data', sharingType: 'unconditional', updateCycle: 'daily' }] }, actors.department);
+  await recordRiskAndEmergency(lc, id, await today()); // Art. 28-29 (issue 15)
   await lc.send(id, 'preliminaryAcceptance', { reportRef: 'sha256:p', completedOn: await today() }, actors.department);
   await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);
   await lc.send(id, 'completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval);
@@ -116,7 +117,7 @@ describe('deadlines measured in months', () => {
 });
 
 describe('ten years of operation', () => {
-  it('Art. 9, 21, 23: yearly review, O&M budget and evaluation for ten years, continue-as-new each year, every run under 2,000 events', async () => {
+  it('Art. 9, 21, 23, 29: yearly review, O&M budget and evaluation for ten years, drill reminders on durable timers, continue-as-new each year, every run under 2,000 events', async () => {
     const id = await lc.start();
     await toOperating(id);
     const startYear = Number((await today()).slice(0, 4)) + 1;
@@ -144,6 +145,17 @@ describe('ten years of operation', () => {
     expect(v.stage).toBe('operating');
     expect(v.funds.om).toEqual({ allocatedFen: 18_000_000, heldFen: 0, availableFen: 4_500_000, frozenFen: 0, disbursedFen: 13_500_000, cancelledFen: 0 });
     expect(v.evaluations.map((e) => e.year)).toEqual(Array.from({ length: 10 }, (_, i) => startYear - 1 + i));
+    // Art. 29 (policy, issue 15): no drill was ever recorded: every year the durable timer reminded the
+    // department 30 days before, then told the department and the BDB, and the next period started.
+    const drills = v.deadlines.filter((d) => d.kind === 'security-drill');
+    expect(drills.filter((d) => d.status === 'missed').length).toBeGreaterThanOrEqual(9);
+    expect(drills.filter((d) => d.status === 'open')).toHaveLength(1);
+    const drillNotes = (await lc.notifications(id)).filter((n) => n.kind.startsWith('security-drill'));
+    expect(new Set(drillNotes.map((n) => `${n.kind}:${n.recipientRole}:${n.basis}`))).toEqual(
+      new Set(['security-drill-reminder:department:policy', 'security-drill-overdue:department:policy', 'security-drill-overdue:bdb:policy']),
+    );
+    expect(drillNotes.filter((n) => n.kind === 'security-drill-reminder').length).toBeGreaterThanOrEqual(9);
+    expect(v.pendingActions).toContainEqual(expect.objectContaining({ role: 'department', action: 'security-drill' }));
 
     // One run per operating year: continue-as-new at every Asia/Shanghai new year.
     const runs = await runsOf(lc, id);

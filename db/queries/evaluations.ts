@@ -1,0 +1,71 @@
+/**
+ * Art. 23 (issue 15): evaluations as a reference for next year's reviews. The `cloud_platform_evaluations`
+ * table's one owner (the BDB's yearly evaluation of the city cloud platform, a subject of its own),
+ * and the reads of project evaluations from the `projects` read model (each project's workflow keeps
+ * its evaluations in its view; nothing here asks Temporal).
+ */
+import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { cloudPlatformEvaluations, documents, projects, type CloudPlatformEvaluationRow } from '../schema.ts';
+import { PRIOR_EVALUATION_YEARS, type EvaluationRecord, type PriorEvaluation } from '../../domain/types.ts';
+
+export type { CloudPlatformEvaluationRow };
+
+/** The audit trail subject of the cloud platform's evaluations (`audit_log.project_id`; no project has this id). */
+export const CLOUD_PLATFORM_SUBJECT = 'cloud-platform';
+
+/** Every cloud platform evaluation, newest year first. */
+export const listCloudPlatformEvaluations = (db: Database): Promise<CloudPlatformEvaluationRow[]> =>
+  db.select().from(cloudPlatformEvaluations).orderBy(desc(cloudPlatformEvaluations.year));
+
+/** One year's evaluation, if recorded. */
+export async function findCloudPlatformEvaluation(db: Database, year: number): Promise<CloudPlatformEvaluationRow | undefined> {
+  const [row] = await db.select().from(cloudPlatformEvaluations).where(eq(cloudPlatformEvaluations.year, year));
+  return row;
+}
+
+/** Stores a year's evaluation; undefined when that year has one already (nothing changed). */
+export async function insertCloudPlatformEvaluation(
+  db: Database,
+  values: Omit<CloudPlatformEvaluationRow, 'evaluatedAt'> & { evaluatedAt: Date },
+): Promise<CloudPlatformEvaluationRow | undefined> {
+  const [row] = await db.insert(cloudPlatformEvaluations).values(values).onConflictDoNothing().returning();
+  if (row && values.documentId) {
+    // The document is filed with the cloud platform from now on (as a project's filing marks it).
+    await db.update(documents).set({ projectId: CLOUD_PLATFORM_SUBJECT }).where(and(eq(documents.id, values.documentId), isNull(documents.projectId)));
+  }
+  return row;
+}
+
+/**
+ * Art. 23: the evaluations of a department's other projects for the operating years from
+ * `applicationYear − 2` on (PRIOR_EVALUATION_YEARS), newest first, as the read model shows them.
+ */
+export async function priorEvaluationsOf(db: Database, project: { id: string; department: string; applicationYear: number }): Promise<PriorEvaluation[]> {
+  const fromYear = project.applicationYear - PRIOR_EVALUATION_YEARS;
+  const rows = await db
+    .select({ id: projects.id, title: projects.title, evaluations: sql<EvaluationRecord[] | null>`${projects.view} -> 'evaluations'` })
+    .from(projects)
+    .where(and(eq(projects.department, project.department), ne(projects.id, project.id), sql`jsonb_array_length(coalesce(${projects.view} -> 'evaluations', '[]'::jsonb)) > 0`));
+  const out: PriorEvaluation[] = [];
+  for (const r of rows) {
+    for (const e of Array.isArray(r.evaluations) ? r.evaluations : []) {
+      if (e.year < fromYear) continue;
+      out.push({
+        projectId: r.id,
+        title: r.title,
+        year: e.year,
+        result: {
+          fundUseScore: e.fundUseScore,
+          outputScore: e.outputScore,
+          effectScore: e.effectScore,
+          satisfactionScore: e.satisfactionScore,
+          sharingCompliant: e.sharingCompliant,
+          summary: e.summary,
+        },
+        date: e.evaluatedAt,
+      });
+    }
+  }
+  return out.sort((a, b) => b.year - a.year || b.date.localeCompare(a.date) || a.projectId.localeCompare(b.projectId));
+}
