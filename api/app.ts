@@ -12,6 +12,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
 import { AUTH_PREFIX, bearerAuth, CODEC_SESSION_COOKIE, createKeyStore, keyOrSessionAuth } from './auth.ts';
+import { consoleAssets } from './console.ts';
 import { createAccountService } from './sessions.ts';
 import { adminAccountRoutes } from './routes/admin-accounts.ts';
 import { authRoutes, LOGIN_PATH } from './routes/auth.ts';
@@ -67,6 +68,8 @@ export interface AppDeps {
   documentLimits?: UploadLimits | undefined;
   /** The clock of sessions and sign-in lockout (api/sessions.ts); tests inject one. Default: the system clock. */
   clock?: (() => Date) | undefined;
+  /** The built web console (console/dist, api/console.ts); by default the one beside the sources. */
+  consoleDir?: string | undefined;
 }
 
 /** shared/API.md: request bodies over 256 KiB → 413. */
@@ -182,7 +185,11 @@ export function createApp(deps: AppDeps) {
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   app.get('/openapi.json', (c) => c.json((document ??= finishDocument(app.getOpenAPI31Document(documentConfig)))));
 
-  app.notFound(() => {
+  // The web console at `/` (api/console.ts): only paths no API route has.
+  const consoleAnswer = consoleAssets(deps.consoleDir);
+  app.notFound((c) => {
+    const page = consoleAnswer(c);
+    if (page) return page;
     throw new ApiError(404, 'not_found', 'Not found', 'No such route.');
   });
 

@@ -16,6 +16,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { serveApi } from '../api/server.ts';
+import { ensureConsoleBuilt } from '../console/scripts/build.ts';
 import { openDatabase } from '../db/client.ts';
 import { warnCalendarCoverage } from '../db/calendar.ts';
 import { prepareDatabase } from '../db/seed.ts';
@@ -164,6 +165,10 @@ async function main() {
   const log = createLogger(config.logLevel, 'bdp');
   const admin = adminKey(config);
 
+  // The web console (console/): built when missing or out of date (sources hashed), served at `/`.
+  const consoleBuild = await ensureConsoleBuilt({ log: (l) => say(`▸ ${l}`) }).catch((err: unknown) => ({ built: false, skipped: `build failed: ${err instanceof Error ? err.message : String(err)}` }));
+  if (consoleBuild.skipped) say(`▸ console: not available (${consoleBuild.skipped})`);
+
   const temporal = await startTemporal(config);
 
   say(`▸ database: ${config.database.url ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.database.dataDir}`}`);
@@ -215,6 +220,7 @@ async function main() {
   say('');
   say(en ? `✔ Jincheng big-data projects is running (${seconds} s)` : `✔ 晋城市政务大数据项目管理系统已启动 is running（${seconds} 秒）`);
   say(`  API          ${api.url}   (OpenAPI: ${api.url}/openapi.json)`);
+  if (!consoleBuild.skipped) say(`  Console      ${api.url}/   (${en ? 'web console, zh-CN; public notices at' : '网页控制台；资金分配公示'} ${api.url}/public)`);
   say(`  Temporal UI  ${temporal.uiUrl ?? (en ? '(set TEMPORAL_UI_URL to show it here)' : '（设置 TEMPORAL_UI_URL 后在此显示）')}`);
   if (dataConverter) {
     say(

@@ -1,0 +1,234 @@
+/**
+ * A form made from a request body's JSON Schema (the OpenAPI document, forms.generated.json): one
+ * labelled control per property, nested objects as groups, arrays of objects as lists. The rules
+ * (required, lengths, patterns, ranges, enums, integers) are read from the schema, so no rule is
+ * written twice; amounts (`…Fen`) are entered in 元 with two decimals and sent as integer fen.
+ */
+import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
+import type { Rule } from 'antd/es/form';
+import { useState, type ReactNode } from 'react';
+import { ProblemError, type Problem } from './api.ts';
+import { fieldLabel, valueLabel } from './labels.ts';
+import { ProblemAlert } from './Problem.tsx';
+
+export interface JsonSchema {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  enum?: unknown[];
+  format?: string;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  minItems?: number;
+  maxItems?: number;
+  default?: unknown;
+  description?: string;
+  anyOf?: JsonSchema[];
+}
+
+type Values = Record<string, unknown>;
+type Path = (string | number)[];
+
+const isFen = (name: string) => /Fen$/.test(name);
+const typeOf = (s: JsonSchema): string | undefined => (Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type) ?? (s.anyOf ? typeOf(s.anyOf.find((x) => x.type !== 'null') ?? {}) : undefined);
+
+function rulesOf(name: string, schema: JsonSchema, required: boolean): Rule[] {
+  const l = fieldLabel(name);
+  const rules: Rule[] = [];
+  const t = typeOf(schema);
+  if (required && t !== 'boolean') rules.push({ required: true, message: `请填写${l}` });
+  if (t === 'string' && !schema.enum && !schema.format?.startsWith('date')) {
+    if (schema.maxLength !== undefined) rules.push({ max: schema.maxLength, message: `${l}不超过 ${schema.maxLength} 个字符` });
+    if (schema.minLength !== undefined && schema.minLength > 0) rules.push({ min: schema.minLength, message: `${l}至少 ${schema.minLength} 个字符` });
+    if (schema.pattern) {
+      const re = new RegExp(schema.pattern, 'u');
+      rules.push({ validator: async (_r, v) => (v === undefined || v === '' || re.test(String(v)) ? undefined : Promise.reject(new Error(`${l}格式不正确`))) });
+    }
+  }
+  if (t === 'integer' || t === 'number') {
+    const scale = isFen(name) ? 100 : 1;
+    const unit = isFen(name) ? ' 元' : '';
+    const min = schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum : schema.minimum;
+    rules.push({
+      validator: async (_r, v) => {
+        if (v === undefined || v === null || v === '') return;
+        const n = Number(v) * scale;
+        if (!Number.isFinite(n)) throw new Error(`${l}须为数字`);
+        if (t === 'integer' && !isFen(name) && !Number.isInteger(n)) throw new Error(`${l}须为整数`);
+        if (min !== undefined && (schema.exclusiveMinimum !== undefined ? n <= min : n < min)) throw new Error(`${l}不得${schema.exclusiveMinimum !== undefined ? '小于等于' : '小于'} ${min / scale}${unit}`);
+        if (schema.maximum !== undefined && n > schema.maximum) throw new Error(`${l}不得大于 ${schema.maximum / scale}${unit}`);
+      },
+    });
+  }
+  return rules;
+}
+
+interface FieldProps {
+  name: string;
+  path: Path;
+  schema: JsonSchema;
+  required: boolean;
+  context?: string;
+}
+
+function Field({ name, path, schema, required, context }: FieldProps): ReactNode {
+  const l = fieldLabel(name);
+  const t = typeOf(schema);
+  const id = `f-${path.join('-')}`;
+  if (t === 'object' && schema.properties) {
+    return (
+      <fieldset className="schema-group" aria-label={l}>
+        <legend>{l}</legend>
+        {Object.entries(schema.properties).map(([k, s]) => (
+          <Field key={k} name={k} path={[...path, k]} schema={s} required={schema.required?.includes(k) ?? false} context={context} />
+        ))}
+      </fieldset>
+    );
+  }
+  if (t === 'array' && schema.items && typeOf(schema.items) === 'object') {
+    const item = schema.items;
+    return (
+      <Form.List name={path} rules={[{ validator: async (_r, v) => ((schema.minItems ?? 0) > (v?.length ?? 0) ? Promise.reject(new Error(`${l}至少 ${schema.minItems} 项`)) : undefined) }]}>
+        {(fields, { add, remove }, { errors }) => (
+          <fieldset className="schema-group" aria-label={l}>
+            <legend>{l}</legend>
+            {fields.map((f, i) => (
+              <Card key={f.key} size="small" title={`${l} ${i + 1}`} extra={<Button size="small" onClick={() => remove(f.name)} aria-label={`删除${l} ${i + 1}`}>删除</Button>} style={{ marginBottom: 8 }}>
+                {Object.entries(item.properties ?? {}).map(([k, s]) => (
+                  <Field key={k} name={k} path={[f.name, k]} schema={s} required={item.required?.includes(k) ?? false} context={context} />
+                ))}
+              </Card>
+            ))}
+            <Button onClick={() => add()} disabled={schema.maxItems !== undefined && fields.length >= schema.maxItems}>
+              添加{l}
+            </Button>
+            <Form.ErrorList errors={errors} />
+          </fieldset>
+        )}
+      </Form.List>
+    );
+  }
+  const rules = rulesOf(name, schema, required);
+  if (schema.enum) {
+    const options = schema.enum.map((v) => ({ value: v as string, label: valueLabel(name, v, context) }));
+    return (
+      <Form.Item name={path} label={l} rules={rules} htmlFor={id}>
+        {options.length <= 4 ? (
+          <Radio.Group id={id} aria-label={l} options={options} />
+        ) : (
+          <Select id={id} aria-label={l} options={options} placeholder={`选择${l}`} />
+        )}
+      </Form.Item>
+    );
+  }
+  if (t === 'boolean') {
+    return (
+      <Form.Item name={path} valuePropName="checked" rules={rules} initialValue={false}>
+        <Checkbox id={id}>{l}</Checkbox>
+      </Form.Item>
+    );
+  }
+  if (t === 'integer' || t === 'number') {
+    return (
+      <Form.Item name={path} label={l} rules={rules} htmlFor={id}>
+        <InputNumber id={id} aria-label={l} style={{ width: 240 }} precision={isFen(name) ? 2 : t === 'integer' ? 0 : undefined} {...(isFen(name) ? { suffix: '元' } : {})} />
+      </Form.Item>
+    );
+  }
+  if (schema.format === 'date') {
+    return (
+      <Form.Item name={path} label={l} rules={rules} htmlFor={id}>
+        <Input id={id} type="date" style={{ width: 240 }} />
+      </Form.Item>
+    );
+  }
+  if (schema.format === 'date-time') {
+    return (
+      <Form.Item name={path} label={l} rules={rules} htmlFor={id}>
+        <Input id={id} type="datetime-local" style={{ width: 240 }} />
+      </Form.Item>
+    );
+  }
+  const long = (schema.maxLength ?? 0) > 500;
+  return (
+    <Form.Item name={path} label={l} rules={rules} htmlFor={id}>
+      {long ? <Input.TextArea id={id} rows={2} /> : <Input id={id} />}
+    </Form.Item>
+  );
+}
+
+/** Form values → request body: amounts to fen, local date-times to instants, empty optional fields dropped. */
+export function toBody(schema: JsonSchema, values: unknown, name = ''): unknown {
+  const t = typeOf(schema);
+  if (values === undefined || values === null) return undefined;
+  if (t === 'object' && schema.properties) {
+    const out: Values = {};
+    for (const [k, s] of Object.entries(schema.properties)) {
+      const v = toBody(s, (values as Values)[k], k);
+      if (v === undefined || (v === '' && !schema.required?.includes(k))) continue;
+      out[k] = v;
+    }
+    return out;
+  }
+  if (t === 'array' && schema.items) return (values as unknown[]).map((v) => toBody(schema.items!, v, name));
+  if ((t === 'integer' || t === 'number') && isFen(name)) return Math.round(Number(values) * 100);
+  if (t === 'integer' || t === 'number') return Number(values);
+  if (schema.format === 'date-time' && typeof values === 'string' && values) return new Date(values).toISOString();
+  if (typeof values === 'string') return values.trim();
+  return values;
+}
+
+export interface SchemaFormProps {
+  schema: JsonSchema;
+  /** Fields the console fills itself (path parameters, the project, …): not shown. */
+  hidden?: string[];
+  /** Names a command for enum labels that depend on it. */
+  context?: string;
+  initialValues?: Values;
+  submitLabel: string;
+  onSubmit: (body: Values) => Promise<unknown>;
+  onDone?: (result: unknown) => void;
+  testId?: string;
+}
+
+export function SchemaForm({ schema, hidden = [], context, initialValues, submitLabel, onSubmit, onDone, testId }: SchemaFormProps) {
+  const [form] = Form.useForm();
+  const [problem, setProblem] = useState<Problem>();
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+  const props = Object.entries(schema.properties ?? {}).filter(([k]) => !hidden.includes(k));
+  const submit = async (values: Values) => {
+    setBusy(true);
+    setProblem(undefined);
+    setDone(false);
+    try {
+      const body = toBody({ ...schema, properties: Object.fromEntries(props) }, values) as Values;
+      const result = await onSubmit(body);
+      setDone(true);
+      onDone?.(result);
+    } catch (err) {
+      setProblem(err instanceof ProblemError ? err.problem : { status: 0, title: '操作失败', detail: String(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Form form={form} layout="vertical" onFinish={submit} initialValues={initialValues} data-testid={testId} className="schema-form">
+      {props.map(([k, s]) => (
+        <Field key={k} name={k} path={[k]} schema={s} required={schema.required?.includes(k) ?? false} context={context} />
+      ))}
+      {problem && <ProblemAlert problem={problem} />}
+      {done && <Alert type="success" showIcon message="已提交" style={{ marginBottom: 12 }} />}
+      <Space>
+        <Button type="primary" htmlType="submit" loading={busy}>
+          {submitLabel}
+        </Button>
+      </Space>
+    </Form>
+  );
+}
