@@ -88,6 +88,13 @@ export const FIELD_LABELS: Record<string, string> = {
   dataSharing: '数据共享',
   intensiveConstruction: '集约建设',
   cloudDeployment: '迁云上云',
+  // Art. 13-14, 17 (measures)
+  leader: '项目负责人',
+  post: '职务',
+  contact: '联系方式',
+  procurement: '采购方式',
+  method: '方式',
+  agrees: '是否同意',
 };
 
 export const fieldLabel = (name: string) => FIELD_LABELS[name] ?? name;
