@@ -11,6 +11,7 @@ import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { accountInfo as accountSchema, createAccountBody, createdAccount } from '../schemas.ts';
 import { accountInfo, type AccountService } from '../sessions.ts';
+import { requireJurisdiction } from './jurisdictions.ts';
 
 const guard = requireRole('admin');
 const denied = { 401: problem('No or unknown key or session'), 403: problem('Not an admin') };
@@ -35,10 +36,13 @@ export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: A
         400: problem('Invalid body'),
         ...denied,
         409: problem('`already_exists`: the login name is taken'),
+        422: problem('`unknown_jurisdiction`: `jurisdiction` is not in the registry (Art. 5, 12, 30)'),
       },
     }),
     async (c) => {
       const body = c.req.valid('json');
+      // Art. 5, 12, 30 (measures): an account acts for a jurisdiction of the registry, like a key.
+      await requireJurisdiction(db, body.jurisdiction ?? undefined);
       const created = await accounts.createAccount(body, c.get('actor').keyId);
       c.header('Cache-Control', 'no-store');
       return c.json({ ...accountInfo(created.account), initialPassword: created.initialPassword, totpEnrolment: created.totpEnrolment }, 201);

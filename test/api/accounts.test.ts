@@ -276,4 +276,14 @@ describe.each(DRIVERS)('personal accounts (issue 16) with %s', (driver) => {
     expect(keyMe.status).toBe(403);
     expect(((await keyMe.json()) as Json).code).toBe('session_required');
   });
+  run('Art. 5, 12, 30 (measures): an account acts for a jurisdiction of the registry; an unknown code → 422 and no account', async () => {
+    const loginName = `nowhere.${process.pid}.${Date.now()}`;
+    const res = await system.request('POST', '/v1/admin/accounts', { key: ADMIN_KEY, body: { loginName, displayName: '无辖区', role: 'finance', jurisdiction: 'atlantis' } });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as Json).code).toBe('unknown_jurisdiction');
+    const list = (await (await system.request('GET', '/v1/admin/accounts', { key: ADMIN_KEY })).json()) as { items: Array<{ loginName: string }> };
+    expect(list.items.map((a) => a.loginName)).not.toContain(loginName);
+    const county = await createAccount(system, { role: 'finance', jurisdiction: 'gaoping' });
+    expect(county.organization).toBe('finance@gaoping');
+  });
 });
