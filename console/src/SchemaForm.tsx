@@ -29,6 +29,9 @@ export interface JsonSchema {
   default?: unknown;
   description?: string;
   anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  /** Added by mergedShapes: required when the sibling fields match one of the shapes (`when`). */
+  requiredWhen?: Record<string, unknown[]>[];
 }
 
 type Values = Record<string, unknown>;
@@ -37,11 +40,49 @@ type Path = (string | number)[];
 const isFen = (name: string) => /Fen$/.test(name);
 const typeOf = (s: JsonSchema): string | undefined => (Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type) ?? (s.anyOf ? typeOf(s.anyOf.find((x) => x.type !== 'null') ?? {}) : undefined);
 
-function rulesOf(name: string, schema: JsonSchema, required: boolean): Rule[] {
+/**
+ * A `oneOf` of object shapes (e.g. Art. 13: a single-source procurement must state its reason) as
+ * one group: the properties of every shape (enums joined; a property optional in some shape keeps
+ * that shape's looser rule), required when every shape requires it, and otherwise required when the
+ * sibling fields select a shape that requires it (`requiredWhen`). The API checks the shapes again.
+ */
+function mergedShapes(schema: JsonSchema): JsonSchema {
+  const shapes = schema.oneOf;
+  if (!shapes?.length || !shapes.every((b) => typeOf(b) === 'object' && b.properties)) return schema;
+  const required = shapes.map((b) => b.required ?? []).reduce((a, r) => a.filter((k) => r.includes(k)));
+  const names = [...new Set(shapes.flatMap((b) => Object.keys(b.properties!)))];
+  const properties: Record<string, JsonSchema> = {};
+  for (const k of names) {
+    const having = shapes.filter((b) => b.properties![k]);
+    // The rule of a shape where the property is optional (the looser one), else any shape's.
+    const base = (having.find((b) => !(b.required ?? []).includes(k)) ?? having[0]!).properties![k]!;
+    const enumValues = having.flatMap((b) => b.properties![k]!.enum ?? []);
+    properties[k] = { ...base, ...(enumValues.length ? { enum: [...new Set(enumValues)] } : {}) };
+  }
+  for (const [k, p] of Object.entries(properties)) {
+    if (required.includes(k)) continue;
+    const when = shapes
+      .filter((b) => (b.required ?? []).includes(k))
+      .map((b) => Object.fromEntries(Object.entries(b.properties!).filter(([n, q]) => n !== k && q.enum).map(([n, q]) => [n, q.enum!])));
+    if (when.length) properties[k] = { ...p, requiredWhen: when };
+  }
+  return { type: 'object', properties, required };
+}
+
+function rulesOf(name: string, schema: JsonSchema, required: boolean, path: Path = []): Rule[] {
   const l = fieldLabel(name);
   const rules: Rule[] = [];
   const t = typeOf(schema);
   if (required && t !== 'boolean') rules.push({ required: true, message: `请填写${l}` });
+  if (!required && schema.requiredWhen) {
+    const siblings = path.slice(0, -1);
+    rules.push(({ getFieldValue }) => ({
+      validator: async (_r, v) => {
+        const selected = schema.requiredWhen!.some((when) => Object.entries(when).every(([n, values]) => values.includes(getFieldValue([...siblings, n]))));
+        if (selected && (v === undefined || v === null || String(v).trim() === '')) throw new Error(`请填写${l}`);
+      },
+    }));
+  }
   if (t === 'string' && !schema.enum && !schema.format?.startsWith('date')) {
     if (schema.maxLength !== undefined) rules.push({ max: schema.maxLength, message: `${l}不超过 ${schema.maxLength} 个字符` });
     if (schema.minLength !== undefined && schema.minLength > 0) rules.push({ min: schema.minLength, message: `${l}至少 ${schema.minLength} 个字符` });
@@ -76,7 +117,8 @@ interface FieldProps {
   context?: string;
 }
 
-function Field({ name, path, schema, required, context }: FieldProps): ReactNode {
+function Field({ name, path, schema: given, required, context }: FieldProps): ReactNode {
+  const schema = mergedShapes(given);
   const l = fieldLabel(name);
   const t = typeOf(schema);
   const id = `f-${path.join('-')}`;
@@ -113,7 +155,7 @@ function Field({ name, path, schema, required, context }: FieldProps): ReactNode
       </Form.List>
     );
   }
-  const rules = rulesOf(name, schema, required);
+  const rules = rulesOf(name, schema, required, path);
   if (schema.enum) {
     const options = schema.enum.map((v) => ({ value: v as string, label: valueLabel(name, v, context) }));
     return (
