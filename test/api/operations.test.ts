@@ -76,7 +76,8 @@ describe.each(DRIVERS)('operations with %s', (driver) => {
       const op = doc.paths[path]?.[method];
       expect(op, `${method} ${path}`).toBeDefined();
       expect(Object.keys(op.responses).sort()).toEqual(statuses.sort());
-      expect(op.security).toEqual([{ bearer: [] }]);
+      // A bearer key (systems) or a personal account's session cookie (people, issue 16).
+      expect(op.security).toEqual([{ bearer: [] }, { session: [] }]);
       expect(op.responses['401'].content['application/problem+json']).toBeDefined();
     }
     const list = doc.paths['/v1/projects'].get;
