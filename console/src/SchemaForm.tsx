@@ -205,14 +205,18 @@ function Field({ name, path, schema: given, required, context }: FieldProps): Re
 }
 
 /** Form values → request body: amounts to fen, local date-times to instants, empty optional fields dropped. */
-export function toBody(schema: JsonSchema, values: unknown, name = ''): unknown {
+export function toBody(given: JsonSchema, values: unknown, name = ''): unknown {
+  const schema = mergedShapes(given);
   const t = typeOf(schema);
   if (values === undefined || values === null) return undefined;
   if (t === 'object' && schema.properties) {
     const out: Values = {};
     for (const [k, s] of Object.entries(schema.properties)) {
       const v = toBody(s, (values as Values)[k], k);
-      if (v === undefined || (v === '' && !schema.required?.includes(k))) continue;
+      const optional = !schema.required?.includes(k);
+      // An optional group left empty is left out (e.g. `documentIds` when the legacy references are used).
+      const emptyGroup = typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+      if (v === undefined || (optional && (v === '' || emptyGroup))) continue;
       out[k] = v;
     }
     return out;

@@ -10,6 +10,7 @@ export const FIELD_LABELS: Record<string, string> = {
   opinion: '意见',
   checklist: '审查项',
   documents: '申报材料',
+  documentIds: '申报材料（已上传文件的编号）',
   proposal: '项目建议书',
   feasibilityStudy: '可行性研究报告',
   preliminaryDesign: '初步设计方案',

@@ -173,6 +173,8 @@ describe('the web console', () => {
   it('Art. 6-12, 24-25: apply → technical review → approval → allocation → publicity, each by a different person named in the audit timeline; the public page lists it', async () => {
     const bdbKey = (await call('POST', '/v1/admin/api-keys', admin, { role: 'bdb', name: 'plan setup' })).key as string;
     await call('PUT', `/v1/annual-plans/${YEAR}`, bdbKey, { items: [{ code: PLAN_ITEM, title: '一网通办', department: 'zwfw', ceilingFen: 500_000_00 }] });
+    // Art. 6: applications name an item of the plan the city government approved.
+    await call('POST', `/v1/annual-plans/${YEAR}/approval`, bdbKey, { approvedOn: `${YEAR}-01-10`, documentNo: '晋市政函〔2026〕1号' });
     const officer = await createPerson('zhang.wei', '张伟', 'department', { department: 'zwfw' });
     const stranger = await createPerson('li.na', '李娜', 'department', { department: 'jtj' });
     const reviewer = await createPerson('wang.fang', '王芳', 'bdb');
@@ -192,6 +194,10 @@ describe('the web console', () => {
     await f('estimate-cityShareFen').fill('300000');
     await f('estimate-countyShareFen').fill('0');
     await f('plannedCompletionDate').fill(`${YEAR + 1}-06-30`);
+    // Art. 14: the project leader.
+    await f('leader-name').fill('张伟');
+    await f('leader-post').fill('信息科科长');
+    await f('leader-contact').fill('0356-1234567');
     for (const doc of ['proposal', 'feasibilityStudy', 'preliminaryDesign', 'investmentEstimate']) await f(`documents-${doc}`).fill(`sha256:${doc}`);
     await shot(dept.page, '05-apply');
     await dept.page.getByRole('button', { name: '提交申报' }).click();
@@ -260,6 +266,11 @@ describe('the web console', () => {
     // Art. 6: the BDB edits the annual plan through its form (amounts in 元 back to the same fen).
     await bdb2.page.getByTestId('plan-form').locator('#f-0-title').fill('一网通办（修订）');
     await bdb2.page.getByRole('button', { name: '保存年度计划' }).click();
+    // The edit is a new draft (version 2); it is in force once the city government's approval is recorded.
+    const latest = async () => ((await call('GET', `/v1/annual-plans/${YEAR}/versions`, bdbKey)) as { items: Array<{ version: number; status: string }> }).items.at(-1);
+    await expect.poll(latest, { timeout: 30_000 }).toEqual(expect.objectContaining({ version: 2, status: 'draft' }));
+    await call('POST', `/v1/annual-plans/${YEAR}/approval`, bdbKey, { approvedOn: `${YEAR}-01-20`, documentNo: '晋市政函〔2026〕2号' });
+    await bdb2.page.reload();
     await expect.poll(() => bdb2.page.locator('main').innerText(), { timeout: 30_000 }).toContain('一网通办（修订）');
     const plan = (await call('GET', `/v1/annual-plans/${YEAR}`, bdbKey)) as { items: Array<{ title: string; ceilingFen: number }> };
     expect(plan.items).toEqual([expect.objectContaining({ title: '一网通办（修订）', ceilingFen: 500_000_00 })]);
