@@ -489,7 +489,7 @@ export const totpEnrolment = z
 export const createdAccount = accountInfo
   .extend({
     initialPassword: z.string().openapi({ description: 'One-time initial password, shown once; it must be changed at the first sign-in' }),
-    totpEnrolment: totpEnrolment.nullable().openapi({ description: 'For role admin: the authenticator secret; the first sign-in needs one of its codes (and so confirms it)' }),
+    totpEnrolment: z.union([totpEnrolment, z.null()]).openapi({ description: 'For role admin: the authenticator secret; the first sign-in needs one of its codes (and so confirms it)' }),
   })
   .openapi('CreatedAccount');
 
