@@ -23,7 +23,8 @@ import { createAccountBody } from '../api/schemas.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { findActiveAccountByLogin, listAccounts, resetAccount, revokeAccount } from '../db/queries/accounts.ts';
 import { totpRequired } from '../domain/accounts.ts';
-import { ConfigError, loadConfig } from '../lib/config.ts';
+import { loadConfig } from '../lib/config.ts';
+import { NotFound, runCli, UsageError } from './cli.ts';
 import { generateInitialPassword, hashPassword } from '../lib/passwords.ts';
 import { newTotpSecret, totpUri } from '../lib/totp.ts';
 
@@ -32,9 +33,6 @@ const USAGE = `Usage:
   npm run accounts -- list [--json]
   npm run accounts -- revoke <id>
   npm run accounts -- reset <login>`;
-
-class UsageError extends Error {}
-class NotFound extends Error {}
 
 type Info = ReturnType<typeof accountInfo>;
 interface Backend {
@@ -197,18 +195,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof UsageError || (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`${err.message}\n${USAGE}\n`);
-      process.exit(2);
-    }
-    if (err instanceof NotFound || err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runCli(() => main(process.argv.slice(2)), USAGE);

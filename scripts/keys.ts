@@ -18,14 +18,13 @@ import { createApiKeyBody } from '../api/schemas.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { findJurisdiction } from '../db/queries/jurisdictions.ts';
 import { insertKey, listKeys, revokeKey } from '../db/queries/keys.ts';
-import { ConfigError, loadConfig } from '../lib/config.ts';
+import { loadConfig } from '../lib/config.ts';
+import { NotFound, runCli, UsageError } from './cli.ts';
 
 const USAGE = `Usage:
   npm run keys -- create --role <bdb|approval|finance|department|admin> --name <name> [--department <code>] [--jurisdiction <code>]
   npm run keys -- list [--json]
   npm run keys -- revoke <id>`;
-
-class UsageError extends Error {}
 
 async function create(db: Database, args: string[]) {
   const { values, positionals } = parseArgs({
@@ -96,8 +95,6 @@ async function revoke(db: Database, args: string[]) {
   process.stderr.write(revoked.outcome === 'revoked' ? `Revoked API key ${id}.\n` : `API key ${id} was already revoked.\n`);
 }
 
-class NotFound extends Error {}
-
 const COMMANDS = { create, list, revoke } as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -128,18 +125,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof UsageError || (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`${err.message}\n${USAGE}\n`);
-      process.exit(2);
-    }
-    if (err instanceof NotFound || err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runCli(() => main(process.argv.slice(2)), USAGE);
