@@ -30,6 +30,7 @@ import { ApiError } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { auditEntry } from '../schemas.ts';
 import { resolveDocument } from './documents.ts';
+import { auditEntryOf } from './history.ts';
 
 export const cloudPlatformEvaluationBody = z
   .strictObject({
@@ -167,15 +168,7 @@ export function cloudPlatformRoutes({ db }: { db: Database }) {
     }),
     async (c) => {
       const rows = await auditTrail(db, CLOUD_PLATFORM_SUBJECT);
-      const items = rows.map((r) => ({
-        seq: r.seq,
-        at: r.at.toISOString(),
-        action: r.action,
-        actor: { keyId: r.actorKeyId, role: r.actorRole, department: r.actorDepartment, name: r.actorName, accountId: r.actorAccountId, organization: r.actorOrganization },
-        detail: r.detail,
-        hash: r.hash,
-        prevHash: r.prevHash,
-      }));
+      const items = rows.map(auditEntryOf);
       return c.json({ subject: CLOUD_PLATFORM_SUBJECT, items }, 200);
     },
   );

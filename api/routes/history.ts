@@ -32,18 +32,23 @@ export function historyRoutes({ db }: { db: Database }) {
       const { id } = c.req.valid('param');
       await projectOf(db, id, c.get('actor'));
       const rows = await auditTrail(db, id);
-      const items = rows.map((r) => ({
-        seq: r.seq,
-        at: r.at.toISOString(),
-        action: r.action,
-        actor: { keyId: r.actorKeyId, role: r.actorRole, department: r.actorDepartment, name: r.actorName, accountId: r.actorAccountId, organization: r.actorOrganization },
-        detail: r.detail,
-        hash: r.hash,
-        prevHash: r.prevHash,
-      }));
+      const items = rows.map(auditEntryOf);
       return c.json({ projectId: id, items }, 200);
     },
   );
 
   return app;
+}
+
+/** An audit row as the API shows it (a project's history, the cloud platform's trail). */
+export function auditEntryOf(r: Awaited<ReturnType<typeof auditTrail>>[number]) {
+  return {
+    seq: r.seq,
+    at: r.at.toISOString(),
+    action: r.action,
+    actor: { keyId: r.actorKeyId, role: r.actorRole, department: r.actorDepartment, name: r.actorName, accountId: r.actorAccountId, organization: r.actorOrganization },
+    detail: r.detail,
+    hash: r.hash,
+    prevHash: r.prevHash,
+  };
 }
