@@ -31,7 +31,7 @@ import {
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import type { DocumentBackend, PendingObject, StoredObject } from './documents.ts';
+import { replaceThrough, type DocumentBackend, type PendingObject, type StoredObject } from './documents.ts';
 
 /** Multipart part size (S3's minimum is 5 MiB for all but the last part). */
 export const PART_BYTES = 8 * 1024 * 1024;
@@ -187,16 +187,7 @@ export function s3Backend(options: S3BackendOptions): DocumentBackend & { client
         },
       };
     },
-    async replace(key, write) {
-      const pending = await create();
-      try {
-        await write(pending);
-        await pending.commit(key);
-      } catch (err) {
-        await pending.abort();
-        throw err;
-      }
-    },
+    replace: (key, write) => replaceThrough(create, key, write),
     async remove(key, ifOlderThan) {
       const Key = objectKey(key);
       try {

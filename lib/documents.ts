@@ -60,6 +60,18 @@ export interface PendingObject {
   abort(): Promise<void>;
 }
 
+/** `DocumentBackend.replace` for every backend: write into a new pending object, commit it under `key`, or abort it. */
+export async function replaceThrough(create: () => Promise<PendingObject>, key: string, write: (pending: PendingObject) => Promise<void>): Promise<void> {
+  const pending = await create();
+  try {
+    await write(pending);
+    await pending.commit(key);
+  } catch (err) {
+    await pending.abort();
+    throw err;
+  }
+}
+
 export interface StoredObject {
   size: number;
   read(position: number, length: number): Promise<Buffer>;
@@ -140,16 +152,7 @@ export function folderBackend(dir: string): DocumentBackend {
         close: () => handle.close(),
       };
     },
-    async replace(key, write) {
-      const pending = await create();
-      try {
-        await write(pending);
-        await pending.commit(key);
-      } catch (err) {
-        await pending.abort();
-        throw err;
-      }
-    },
+    replace: (key, write) => replaceThrough(create, key, write),
     async remove(key, ifOlderThan) {
       const file = fileOf(key);
       try {
