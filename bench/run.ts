@@ -33,7 +33,7 @@ import { createLogger } from '../lib/logger.ts';
 import { createDocumentStore, folderBackend } from '../lib/documents.ts';
 import { resolveDevServer, resolveTestServer } from '../scripts/temporal-bin.ts';
 import { dropTemporalDatabases, startTemporalPostgres } from '../scripts/temporal-postgres.ts';
-import { createProjectWorker, WORKFLOWS_PATH } from '../worker.ts';
+import { createProjectWorker, PRELOADED_MODULES, WORKFLOWS_PATH } from '../worker.ts';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { commandUpdate, projectWorkflowId } from '../workflows/messages.ts';
 import { createActivities, type EffectWrites } from '../activities/index.ts';
@@ -430,7 +430,7 @@ async function main() {
     const histories = files.map((f) => ({ workflowId: f, history: loadGoldenHistory(path.join(dir, f)) }));
     const t = performance.now();
     let failures = 0;
-    for await (const r of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, replayName: 'bench' }, histories)) if (r.error) failures++;
+    for await (const r of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_MODULES }, replayName: 'bench' }, histories)) if (r.error) failures++;
     const took = performance.now() - t;
     const events = histories.reduce((n, h) => n + (h.history.events?.length ?? 0), 0);
     results.replay = { histories: histories.length, events, ms: took, failures };

@@ -19,23 +19,24 @@ import {
   score,
   year,
 } from './text.ts';
+import { memo } from './memo.ts';
 import { deadlineReschedulingBody } from './rescheduling.ts';
 import { CHANGE_KINDS, FUND_TYPES, INCIDENT_SEVERITIES, PROCUREMENT_METHODS_NEEDING_REASON, PROCUREMENT_METHODS_REASON_OPTIONAL, RECTIFICATION_REASONS, ROLES, SHARING_TYPES, type Role } from './types.ts';
 
 /**
- * An object whose entries are built on first use, then kept. The workflow sandbox evaluates this
- * module anew for every project workflow it loads (Temporal's reusable V8 context shares no module
- * state between workflows), and building every command's zod schema there cost about 6-10 ms of CPU
- * per load (bench profile); a project needs only the few commands it receives.
+ * An object whose entries are built on first use, then kept (./memo.ts: in the workflow sandbox,
+ * once per worker thread for all project workflows). Building every command's zod schema at each
+ * load cost about 6-10 ms of CPU per workflow (bench profile); a project needs only the few
+ * commands it receives.
  */
-function lazily<T extends Record<string, () => unknown>>(factories: T): { readonly [K in keyof T]: ReturnType<T[K]> } {
+function lazily<T extends Record<string, () => unknown>>(scope: string, factories: T): { readonly [K in keyof T]: ReturnType<T[K]> } {
   const entries = {} as { [K in keyof T]: ReturnType<T[K]> };
   for (const key of Object.keys(factories) as (keyof T & string)[]) {
     Object.defineProperty(entries, key, {
       enumerable: true,
       configurable: true,
       get() {
-        const value = factories[key]!();
+        const value = memo(`${scope}.${key}`, factories[key]!);
         Object.defineProperty(entries, key, { value, enumerable: true });
         return value;
       },
@@ -45,7 +46,7 @@ function lazily<T extends Record<string, () => unknown>>(factories: T): { readon
 }
 
 /** Who sends a command (Art. 24-25): the API builds it from the key; a signal brings its own. */
-export const actorSchema = z.object({
+export const actorSchema = memo('actor', () => z.object({
   keyId: requiredText(200),
   role: z.enum(ROLES),
   department: requiredText(64).optional(),
@@ -55,7 +56,7 @@ export const actorSchema = z.object({
   accountId: requiredText(64).optional(),
   displayName: requiredText(200).optional(),
   organization: requiredText(200).optional(),
-});
+}));
 
 /** Art. 8: the four application documents. */
 export const APPLICATION_DOCUMENT_KINDS = ['proposal', 'feasibilityStudy', 'preliminaryDesign', 'investmentEstimate'] as const;
@@ -117,7 +118,7 @@ export const TECHNICAL_REVIEW_ITEMS = ['resourceCatalog', 'dataSharing', 'intens
  * One definition: the API validates HTTP bodies with it, the OpenAPI document shows it, and the
  * workflow checks every Update and signal with it (`COMMAND_SCHEMAS`).
  */
-export const COMMAND_BODIES = lazily({
+export const COMMAND_BODIES = lazily('body', {
   technicalReview: () => z.strictObject({
     decision: z.enum(['pass', 'revise', 'reject']),
     opinion: optionalText(),
@@ -273,6 +274,7 @@ type PathFields<K extends CommandName> = K extends keyof typeof COMMAND_PATH_FIE
 
 /** The whole payload of each command: its body plus its path fields (what Updates and signals carry). */
 export const COMMAND_SCHEMAS = lazily(
+  'payload',
   Object.fromEntries(
     (Object.keys(COMMAND_BODIES) as CommandName[]).map((name) => [
       name,

@@ -8,6 +8,7 @@
  * never reach a workflow whose effects the database then refuses forever.
  */
 import { z } from 'zod';
+import { memo } from './memo.ts';
 
 // The workflow sandbox runs these schemas too: no code generation (`new Function`) there.
 z.config({ jitless: true });
@@ -46,10 +47,12 @@ export const optionalText = (max = 4000) => storableString().max(max).trim().def
  * `documentId`), or — legacy, still accepted — any free text (a URL or content hash of a file kept
  * elsewhere).
  */
-export const documentRef = requiredText(2048);
+export const documentRef = memo('text.documentRef', () =>
+  requiredText(2048));
 
 /** The id of an uploaded document (`POST /v1/documents`). */
-export const documentId = z.string().regex(/^doc_[0-9a-f]{24}$/, 'is not a document id (doc_ and 24 hex digits)');
+export const documentId = memo('text.documentId', () =>
+  z.string().regex(/^doc_[0-9a-f]{24}$/, 'is not a document id (doc_ and 24 hex digits)'));
 
 /** The largest single amount the measures' money may take (shared/DOMAIN.md "Money": ≤ 10^12 fen). */
 export const MAX_AMOUNT_FEN = 1_000_000_000_000;
@@ -66,14 +69,17 @@ const fenAtLeast = (min: 0 | 1) =>
     .max(MAX_AMOUNT_FEN, `must be at most ${MAX_AMOUNT_FEN} fen (shared/DOMAIN.md "Money")`);
 
 /** An amount in fen, 0 or more. */
-export const fen = fenAtLeast(0);
+export const fen = memo('text.fen', () =>
+  fenAtLeast(0));
 
 /** An amount in fen, 1 or more (allocations, disbursements, contracts). */
-export const positiveFen = fenAtLeast(1);
+export const positiveFen = memo('text.positiveFen', () =>
+  fenAtLeast(1));
 
 /** The first and last years the system accepts for plans, budgets and evaluations (the measures date from 2019). */
 export const YEARS = { min: 2019, max: 2100 } as const;
-export const year = z.number().int('must be a year').min(YEARS.min, `must be ${YEARS.min} or later`).max(YEARS.max, `must be ${YEARS.max} or earlier`);
+export const year = memo('text.year', () =>
+  z.number().int('must be a year').min(YEARS.min, `must be ${YEARS.min} or later`).max(YEARS.max, `must be ${YEARS.max} or earlier`));
 
 /** The range of every calendar date the system accepts (the measures date from 2019; 2100 is far enough). */
 export const CALENDAR_DATE_RANGE = { min: '2000-01-01', max: '2100-12-31' } as const;
@@ -83,23 +89,29 @@ export const CALENDAR_DATE_RANGE = { min: '2000-01-01', max: '2100-12-31' } as c
  * CALENDAR_DATE_RANGE: the one definition every date field uses. The pattern states the years
  * 2000-2100 in the OpenAPI document.
  */
-export const calendarDate = z
+export const calendarDate = memo('text.calendarDate', () =>
+  z
   .string()
   .regex(/^(20\d\d|2100)-\d\d-\d\d$/, `must be a calendar date YYYY-MM-DD between ${CALENDAR_DATE_RANGE.min} and ${CALENDAR_DATE_RANGE.max}`)
   .refine((value) => z.iso.date().safeParse(value).success, { message: 'must be a calendar date YYYY-MM-DD that exists', abort: true })
-  .meta({ format: 'date', example: '2027-06-30' });
+  .meta({ format: 'date', example: '2027-06-30' }));
 
 /** An ISO 8601 instant with an offset. */
-export const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant' });
+export const instant = memo('text.instant', () =>
+  z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant' }));
 
 /** A score 0-100 (Art. 23 evaluations). */
-export const score = z.number().int('must be a whole number').min(0).max(100);
+export const score = memo('text.score', () =>
+  z.number().int('must be a whole number').min(0).max(100));
 
 /** An id the core gave an entity (objection, change request, rectification order). */
-export const entityId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an id');
+export const entityId = memo('text.entityId', () =>
+  z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an id'));
 
 /** A contract number as the department writes it: 1-64 characters without / or whitespace. */
-export const contractNo = z.string().regex(/^[^/\s\x00]{1,64}$/, 'must be 1-64 characters without /, spaces or NUL').refine(isStorableText, { message: UNSTORABLE_MESSAGE, abort: true });
+export const contractNo = memo('text.contractNo', () =>
+  z.string().regex(/^[^/\s\x00]{1,64}$/, 'must be 1-64 characters without /, spaces or NUL').refine(isStorableText, { message: UNSTORABLE_MESSAGE, abort: true }));
 
 /** A quarter like 2026Q3 (Art. 16 progress periods). */
-export const period = z.string().regex(/^\d{4}Q[1-4]$/, 'must be a quarter like 2026Q3');
+export const period = memo('text.period', () =>
+  z.string().regex(/^\d{4}Q[1-4]$/, 'must be a quarter like 2026Q3'));

@@ -16,12 +16,12 @@ import type { UploadLimits } from '../../api/routes/documents.ts';
 import { seedApprovedPlanItems } from '../../db/queries/plans.ts';
 import { DEFAULT_CITY_POLICY } from '../../domain/types.ts';
 import { createLogger } from '../../lib/logger.ts';
-import { createProjectWorker, WORKFLOWS_PATH } from '../../worker.ts';
+import { createProjectWorker, WORKFLOW_BUNDLE_OPTIONS } from '../../worker.ts';
 import { createTestDatabase, type Driver, type TestDatabase } from './database.ts';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundling takes a second or two: once per test file. */
-export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }));
+export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quietLogger }));
 
 const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
 
