@@ -35,6 +35,9 @@ export function unpack(message: unknown): { payload: unknown; actor: Actor; atte
   return { payload, actor: actor as Actor, attempt: undefined };
 }
 
+/** The workflow clock as an ISO instant (deterministic: Temporal's time, not the machine's). */
+export const now = () => new Date(Date.now()).toISOString();
+
 /** Jobs in order, and the outcomes handlers wait for. */
 export class JobQueue {
   readonly queue: Job[] = [];
@@ -42,10 +45,23 @@ export class JobQueue {
   /** Tickets a handler waits for: only their outcomes are kept. */
   private readonly awaited = new Set<number>();
   private issued = 0;
+  /** The job storing the application, while it waits or runs: until it is stored the project does not exist for anyone. */
+  startTicket: number | null = null;
 
   submit(job: Omit<Job, 'ticket'>): number {
     this.queue.push({ ...job, ticket: ++this.issued });
     return this.issued;
+  }
+
+  /** Queues the job storing the application. */
+  submitStart(prepare: Job['prepare']): number {
+    this.startTicket = this.submit({ prepare });
+    return this.startTicket;
+  }
+
+  /** A job ended for good (stored, or refused): if it stored the application, no start waits any more. */
+  ended(ticket: number): void {
+    if (ticket === this.startTicket) this.startTicket = null;
   }
 
   /** Waits for the job's outcome: the view after it was committed, or its failure thrown. */

@@ -1,0 +1,90 @@
+/**
+ * Runs the project workflow's jobs one at a time (durable before visible): the core prepares the
+ * change on a copy, the persistence pipeline (./persistence.ts) makes its effects durable, and only
+ * then is it committed and answered. A change the database cannot store is refused and leaves the
+ * state as it was; a background change is tried again after a pause. Deterministic workflow code only.
+ */
+import { log } from '@temporalio/workflow';
+import { isRejection } from '../domain/errors.ts';
+import type { Change, Project } from '../domain/project.ts';
+import { PERSISTENCE_FAILED, UNAVAILABLE } from './messages.ts';
+import { failure, toFailure, type Job, type JobQueue, type Outcome } from './jobs.ts';
+import { mirrorAttributes, persist, recordReadModel } from './persistence.ts';
+
+/** An Update that waited this long behind others is refused unapplied: its caller is about to give up. */
+const UPDATE_QUEUE_LIMIT_MS = 5_000;
+/** After a background change (deadline, signal) failed to persist: first and longest pause. */
+const BACKOFF_MS = { first: 10_000, max: 600_000 };
+
+export class JobRunner {
+  private backoffMs = 0;
+  /** Until then background jobs wait (a failed write is retried after a pause); Updates never do. */
+  retryAt = 0;
+
+  constructor(
+    private readonly project: Project,
+    private readonly jobs: JobQueue,
+    /** Runs recorded before PERSIST_IN_ONE_TRANSACTION take the old path. */
+    private readonly inOne: boolean,
+  ) {}
+
+  /** Whether the next queued job may run now. */
+  ready(): boolean {
+    const next = this.jobs.queue[0];
+    return next !== undefined && !(Date.now() < this.retryAt && !next.update);
+  }
+
+  /** Runs the queued jobs that may run now. */
+  async drain(): Promise<void> {
+    while (this.ready()) await this.run(this.jobs.queue.shift()!);
+  }
+
+  /** Runs one job: prepare, persist, then commit and answer — or refuse with the state unchanged. */
+  private async run(job: Job): Promise<void> {
+    const { project, jobs, inOne } = this;
+    const projectId = project.state.input.id;
+    const answer = (outcome: Outcome) => jobs.answer(job.ticket, outcome);
+    const attempt = job.update?.attempt;
+    if (job.update && Date.now() - job.update.acceptedAt > UPDATE_QUEUE_LIMIT_MS) {
+      answer({ ok: false, failure: failure(UNAVAILABLE, 'The project was busy; nothing was applied, try again.', { status: 503, attempt }) });
+      return;
+    }
+    let change: Change | null;
+    try {
+      change = job.prepare();
+    } catch (err) {
+      if (!isRejection(err)) throw err;
+      answer({ ok: false, failure: toFailure(err, attempt) });
+      return;
+    }
+    const persisted = change ? await persist(projectId, change, { inOne, isLast: () => jobs.queue.length === 0 }) : ({ ok: true } as const);
+    if (persisted.ok) {
+      if (change) project.commit(change);
+      this.backoffMs = 0;
+      jobs.ended(job.ticket);
+      answer({ ok: true, view: project.view() });
+      // Runs from before PERSIST_IN_ONE_TRANSACTION wrote the read model after answering.
+      if (!inOne && jobs.queue.length === 0) await recordReadModel(project.readModel(), false);
+      return;
+    }
+    // Nothing is committed (the transaction rolled back): the search attributes follow the committed state again.
+    mirrorAttributes(project.readModel());
+    if (persisted.permanent) log.error('the database refused a change; nothing applied', { projectId, job: job.update?.label ?? 'background', error: persisted.message });
+    else log.warn('the database is unavailable; nothing applied', { projectId, job: job.update?.label ?? 'background', error: persisted.message });
+    if (jobs.isAwaited(job.ticket)) {
+      answer({
+        ok: false,
+        failure: persisted.permanent
+          ? failure(PERSISTENCE_FAILED, 'The database refused to store this change; nothing was applied.', { status: 500, attempt })
+          : failure(UNAVAILABLE, 'The database is unavailable; nothing was applied, try again.', { status: 503, attempt }),
+      });
+      jobs.ended(job.ticket);
+      return;
+    }
+    // A background change (deadline, signal, a start nobody awaits) is tried again after a pause.
+    if (!persisted.permanent) jobs.queue.unshift(job);
+    else jobs.ended(job.ticket);
+    this.backoffMs = Math.min(BACKOFF_MS.max, this.backoffMs ? this.backoffMs * 2 : BACKOFF_MS.first);
+    this.retryAt = Date.now() + this.backoffMs;
+  }
+}
