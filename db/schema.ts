@@ -7,6 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -143,6 +144,12 @@ export type AccountRow = typeof accounts.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 
 /**
+ * Art. 23: a read-model row whose view holds evaluations. One expression for the partial index and
+ * the query (db/queries/evaluations.ts), so the planner can use the index.
+ */
+export const hasEvaluations = (view: AnyPgColumn) => sql`jsonb_array_length(coalesce(${view} -> 'evaluations', '[]'::jsonb)) > 0`;
+
+/**
  * The project read model: one row per project, upserted by an activity after every change of the
  * workflow's state. `version` is the workflow's own change counter, so a late, retried upsert of an
  * older state never overwrites a newer one.
@@ -178,6 +185,9 @@ export const projects = pgTable(
     index('projects_jurisdiction_created_idx').on(t.jurisdiction, t.createdAt, t.id),
     index('projects_awaiting_roles_idx').using('gin', t.awaitingRoles),
     index('projects_next_deadline_idx').on(t.nextDeadline),
+    // Art. 23: the department's projects that have evaluations (priorEvaluationsOf, on every
+    // ProjectView the API answers): without it each answer read every view of the department.
+    index('projects_department_evaluated_idx').on(t.department).where(hasEvaluations(t.view)),
   ],
 );
 

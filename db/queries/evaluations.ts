@@ -6,7 +6,7 @@
  */
 import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { cloudPlatformEvaluations, documents, projects, type CloudPlatformEvaluationRow } from '../schema.ts';
+import { cloudPlatformEvaluations, documents, hasEvaluations, projects, type CloudPlatformEvaluationRow } from '../schema.ts';
 import { PRIOR_EVALUATION_YEARS, type EvaluationRecord, type PriorEvaluation } from '../../domain/types.ts';
 
 export type { CloudPlatformEvaluationRow };
@@ -38,15 +38,22 @@ export async function insertCloudPlatformEvaluation(
 }
 
 /**
+ * Art. 23: the department's projects but one that have evaluations, read through the partial index
+ * projects_department_evaluated_idx (the other projects of a large department are never read).
+ */
+export const evaluatedProjectsOf = (db: Database, department: string, exceptId: string) =>
+  db
+    .select({ id: projects.id, title: projects.title, evaluations: sql<EvaluationRecord[] | null>`${projects.view} -> 'evaluations'` })
+    .from(projects)
+    .where(and(eq(projects.department, department), ne(projects.id, exceptId), hasEvaluations(projects.view)));
+
+/**
  * Art. 23: the evaluations of a department's other projects for the operating years from
  * `applicationYear − 2` on (PRIOR_EVALUATION_YEARS), newest first, as the read model shows them.
  */
 export async function priorEvaluationsOf(db: Database, project: { id: string; department: string; applicationYear: number }): Promise<PriorEvaluation[]> {
   const fromYear = project.applicationYear - PRIOR_EVALUATION_YEARS;
-  const rows = await db
-    .select({ id: projects.id, title: projects.title, evaluations: sql<EvaluationRecord[] | null>`${projects.view} -> 'evaluations'` })
-    .from(projects)
-    .where(and(eq(projects.department, project.department), ne(projects.id, project.id), sql`jsonb_array_length(coalesce(${projects.view} -> 'evaluations', '[]'::jsonb)) > 0`));
+  const rows = await evaluatedProjectsOf(db, project.department, project.id);
   const out: PriorEvaluation[] = [];
   for (const r of rows) {
     for (const e of Array.isArray(r.evaluations) ? r.evaluations : []) {

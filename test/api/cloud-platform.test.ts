@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifyAuditChain } from '../../activities/audit.ts';
-import { CLOUD_PLATFORM_SUBJECT, priorEvaluationsOf } from '../../db/queries/evaluations.ts';
+import { sql } from 'drizzle-orm';
+import { CLOUD_PLATFORM_SUBJECT, evaluatedProjectsOf, priorEvaluationsOf } from '../../db/queries/evaluations.ts';
 import { evaluationFixture, insertProject } from './fixtures.ts';
 import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/system.ts';
 
@@ -98,5 +99,19 @@ describe('prior evaluations from the read model (Art. 23, measures)', () => {
       date: '2026-02-01T02:00:00.000Z',
     });
     expect(await priorEvaluationsOf(db, { id: 'JC2026-PRIOR0005', department: 'nobody', applicationYear: 2026 })).toEqual([]);
+  });
+
+  it("Art. 23: the prior evaluations are read through the department's evaluated projects only (a partial index), not every view of the department", async () => {
+    const db = system.database.db;
+    for (let i = 0; i < 300; i++) await insertProject(db, { id: `JC2026-BULK${String(i).padStart(4, '0')}`, department: 'big-dept' });
+    await insertProject(db, { id: 'JC2025-BULKEVAL', department: 'big-dept', stage: 'operating', evaluations: [evaluationFixture(2025)] });
+    // Sequential scans off: whatever the table's size, the plan shows which index the query's predicate matches.
+    const plan = await db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const res = (await tx.execute(sql`explain ${evaluatedProjectsOf(tx as unknown as typeof db, 'big-dept', 'JC2026-BULK0001')}`)) as unknown as { rows?: Json[] } | Json[];
+      return (Array.isArray(res) ? res : (res.rows ?? [])).map((r) => Object.values(r).join(' ')).join('\n');
+    });
+    expect(plan).toContain('projects_department_evaluated_idx');
+    expect((await evaluatedProjectsOf(db, 'big-dept', 'JC2026-BULK0001')).map((r) => r.id)).toEqual(['JC2025-BULKEVAL']);
   });
 });

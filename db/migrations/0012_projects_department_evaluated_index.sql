@@ -1,0 +1,1 @@
+CREATE INDEX "projects_department_evaluated_idx" ON "projects" USING btree ("department") WHERE jsonb_array_length(coalesce("projects"."view" -> 'evaluations', '[]'::jsonb)) > 0;
