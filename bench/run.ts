@@ -24,7 +24,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import type { Activities } from '../activities/index.ts';
 import type { ProjectView } from '../domain/types.ts';
 import { createApp } from '../api/app.ts';
-import { openDatabase } from '../db/client.ts';
+import { analyzeStale, openDatabase } from '../db/client.ts';
 import { inArray } from 'drizzle-orm';
 import { seedApprovedPlanItems } from '../db/queries/plans.ts';
 import { projects } from '../db/schema.ts';
@@ -412,7 +412,9 @@ async function main() {
     log(`console: ${rowsWanted} read-model rows, a BDB reviewer in Chromium`);
     let t = performance.now();
     await seedReadModel(database.db, rowsWanted);
-    log(`console: seeded in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+    // What the embedded database's auto-analyze (db/client.ts) does within a minute of the load; PostgreSQL's autovacuum likewise.
+    const analysed = await analyzeStale(database.db);
+    log(`console: seeded in ${((performance.now() - t) / 1000).toFixed(0)} s; analysed ${analysed.join(', ') || 'nothing'}`);
     const { serve } = await import('@hono/node-server');
     const server = await new Promise<{ close(cb: () => void): void; port: number }>((resolve) => {
       const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ close: (cb) => s.close(cb), port: info.port }));
@@ -469,7 +471,11 @@ async function main() {
         if (i > 0) inbox.push(performance.now() - t);
         inboxItems = Number((await page.getByTestId('count-total').innerText()).replace(/\D/g, ''));
       }
-      const inboxBytes = await page.evaluate(() => (performance.getEntriesByType('resource') as unknown as ResourceTiming[]).filter((e) => e.name.includes('/v1/inbox')).at(-1)?.encodedBodySize ?? 0);
+      const inboxTiming = await page.evaluate(() => {
+        const e = (performance.getEntriesByType('resource') as unknown as ResourceTiming[]).filter((r) => r.name.includes('/v1/inbox')).at(-1);
+        return e ? { ms: e.responseEnd - e.requestStart, bytes: e.encodedBodySize } : { ms: 0, bytes: 0 };
+      });
+      const inboxBytes = inboxTiming.bytes;
 
       // (b) 项目库: 6 filter settings × 5 page changes (查询 then 4 × 下一页; without a filter 5 × 下一页) = 30.
       const listApiMs = () =>
@@ -515,12 +521,12 @@ async function main() {
       const listApi = changes.map((c) => c.apiMs);
       results.consolePages = {
         readModelRows: Math.max(rowsWanted, (await database.db.$count(projects)) as number),
-        inbox: { runs: inbox.length, p50Ms: percentile(inbox, 50), maxMs: Math.max(...inbox), items: inboxItems, responseBytes: inboxBytes },
+        inbox: { runs: inbox.length, p50Ms: percentile(inbox, 50), maxMs: Math.max(...inbox), items: inboxItems, responseBytes: inboxBytes, lastApiMs: inboxTiming.ms },
         list: { pageChanges: changes.length, p50Ms: percentile(list, 50), p99Ms: percentile(list, 99), apiP50Ms: percentile(listApi, 50), apiP99Ms: percentile(listApi, 99), changes },
         targets: { inboxMs: 1500, listPageMs: 300 },
       };
       const n = (results.consolePages as { readModelRows: number }).readModelRows;
-      row('console', `待办 navigation → drawn, ${n} projects (${inboxItems} pending for the reviewer)`, `p50 ${ms(percentile(inbox, 50))} / max ${ms(Math.max(...inbox))}`, `target ≤ 1500 ms (${inbox.length} runs; /v1/inbox ${(inboxBytes / 1024).toFixed(0)} KiB)`);
+      row('console', `待办 navigation → drawn, ${n} projects (${inboxItems} pending for the reviewer)`, `p50 ${ms(percentile(inbox, 50))} / max ${ms(Math.max(...inbox))}`, `target ≤ 1500 ms (${inbox.length} runs; /v1/inbox ${(inboxBytes / 1024).toFixed(0)} KiB, its request ${ms(inboxTiming.ms)} in the last run)`);
       row('console', `项目库 page change → rows drawn, ${changes.length} changes over 6 filter settings`, `p50 ${ms(percentile(list, 50))} / p99 ${ms(percentile(list, 99))}`, `target ≤ 300 ms per page (of which /v1/projects p50 ${ms(percentile(listApi, 50))} / p99 ${ms(percentile(listApi, 99))})`);
       for (const setting of settings) {
         const mine = changes.filter((c) => c.setting === setting.name);
