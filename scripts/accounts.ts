@@ -24,8 +24,8 @@ import { accountInfo, createAccountService, NO_ORIGIN } from '../api/sessions.ts
 import { createAccountBody } from '../api/schemas.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
-import { documentKeyring, loadConfig } from '../lib/config.ts';
-import type { Keyring } from '../lib/codec.ts';
+import { ConfigError, documentKeyring, loadConfig } from '../lib/config.ts';
+import { generateKeyringSpec, parseKeyring, type Keyring } from '../lib/codec.ts';
 import { NotFound, runCli, UsageError } from './cli.ts';
 
 const USAGE = `Usage:
@@ -42,8 +42,9 @@ interface Backend {
   reset(login: string): Promise<{ initialPassword: string; otpauthUrl: string | null }>;
 }
 
-function databaseBackend(db: Database, keys: Keyring): Backend {
-  const service = createAccountService(db, { keys });
+/** `keys`: the API's keyring for create and reset (they seal a TOTP secret); list and revoke touch no secret. */
+function databaseBackend(db: Database, keys: Keyring | undefined): Backend {
+  const service = createAccountService(db, { keys: keys ?? parseKeyring(generateKeyringSpec('unused')) });
   // Art. 22: the operator's actions are in the accounts' security trail under their OS user name.
   const actor = { keyId: `cli:${os.userInfo().username}`, name: os.userInfo().username };
   return {
@@ -167,7 +168,14 @@ const COMMANDS = { create, list, revoke, reset } as const;
  */
 function accountKeyring(config: ReturnType<typeof loadConfig>): Keyring {
   const generated = fs.existsSync(path.join(config.dataDir, 'document-keys'));
-  return documentKeyring(config, generated ? config.dataDir : undefined);
+  try {
+    return documentKeyring(config, generated ? config.dataDir : undefined);
+  } catch (err) {
+    if (!(err instanceof ConfigError) || generated || config.documents.keys || config.payload.keys) throw err;
+    throw new ConfigError([
+      `TOTP secrets are sealed with the API's keyring: set DOCUMENT_KEYS or PAYLOAD_KEYS as the API has them, or start \`npm start\` once so it generates ${path.join(config.dataDir, 'document-keys')}`,
+    ]);
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -193,10 +201,12 @@ async function main(argv: string[]): Promise<number> {
     await run(apiBackend(apiUrl, config.adminApiKey), args);
     return 0;
   }
+  // Before the database is touched: a missing keyring stops create and reset with nothing changed.
+  const keys = command === 'create' || command === 'reset' ? accountKeyring(config) : undefined;
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, max: 1 });
   try {
     await database.migrate();
-    await run(databaseBackend(database.db, accountKeyring(config)), args);
+    await run(databaseBackend(database.db, keys), args);
     return 0;
   } finally {
     await database.close();
