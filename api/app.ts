@@ -9,6 +9,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { cors } from 'hono/cors';
 import type { PayloadCodec } from '@temporalio/common';
+import { generateKeyringSpec, parseKeyring, type Keyring } from '../lib/codec.ts';
 import type { DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
 import { AUTH_PREFIX, bearerAuth, CODEC_SESSION_COOKIE, createKeyStore, keyOrSessionAuth } from './auth.ts';
@@ -68,6 +69,12 @@ export interface AppDeps {
   documentLimits?: UploadLimits | undefined;
   /** The clock of sessions and sign-in lockout (api/sessions.ts); tests inject one. Default: the system clock. */
   clock?: (() => Date) | undefined;
+  /**
+   * The keyring sealing personal accounts' TOTP secrets at rest (api/sessions.ts): the deployment's
+   * master keyring (serveApi passes lib/config.ts documentKeyring). Without it (tools and tests that
+   * sign nobody in) a random one of this process, which no restart can open again.
+   */
+  accountKeys?: Keyring | undefined;
   /** The built web console (console/dist, api/console.ts); by default the one beside the sources. */
   consoleDir?: string | undefined;
 }
@@ -78,7 +85,7 @@ const MAX_BODY_BYTES = 256 * 1024;
 export function createApp(deps: AppDeps) {
   const gateway = createProjectGateway(deps.temporal, deps.taskQueue);
   const keys = createKeyStore(deps.database.db, deps.adminApiKey);
-  const accounts = createAccountService(deps.database.db, { now: deps.clock });
+  const accounts = createAccountService(deps.database.db, { keys: deps.accountKeys ?? EPHEMERAL_KEYS(), now: deps.clock });
   const app = createRouter();
 
   app.use('*', requestId());
@@ -211,6 +218,9 @@ export function createApp(deps: AppDeps) {
 }
 
 const HSTS = 'max-age=15552000; includeSubDomains';
+
+let ephemeralKeys: Keyring | undefined;
+const EPHEMERAL_KEYS = () => (ephemeralKeys ??= parseKeyring(generateKeyringSpec('ephemeral')));
 
 
 /** postgres.js connection errors and SQLSTATE classes 08 (connection) and 57P (shutdown), anywhere in the cause chain. */

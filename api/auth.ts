@@ -16,6 +16,7 @@ import { projectDepartment } from '../db/queries/projects.ts';
 import type { Actor, Role } from '../domain/types.ts';
 import { ApiError, forbidden, notFound, unauthenticated } from './problem.ts';
 import { CSRF_HEADER, SESSION_COOKIE, type AccountService, type AuthenticatedSession } from './sessions.ts';
+import { requestOrigin } from './logging.ts';
 
 export type AuthEnv = { Variables: { actor: Actor; session: AuthenticatedSession | undefined } };
 
@@ -134,7 +135,7 @@ export function keyOrSessionAuth(keys: KeyStore, accounts: AccountService) {
   return createMiddleware<AuthEnv>(async (c, next) => {
     const token = c.req.header('authorization') ? undefined : getCookie(c, SESSION_COOKIE);
     if (token === undefined) return bearer(c, next);
-    const current = await accounts.authenticate(token);
+    const current = await accounts.authenticate(token, requestOrigin(c));
     if (!SAFE_METHODS.has(c.req.method)) {
       const presented = c.req.header(CSRF_HEADER) ?? '';
       const expected = Buffer.from(current.session.csrfToken);

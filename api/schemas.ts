@@ -1,5 +1,6 @@
 /** Request and response schemas shared by the routes (shared/API.md). Unknown fields are rejected. */
 import { z } from '@hono/zod-openapi';
+import { ACCOUNT_EVENT_OUTCOMES, ACCOUNT_EVENTS } from '../domain/accounts.ts';
 import { APPLICATION_DOCUMENT_KINDS, applicationDocumentIds } from '../domain/commands.ts';
 import { calendarDate, documentRef, fen, optionalText, requiredText as text, storableString } from '../domain/text.ts';
 import { projectLeader } from '../domain/commands.ts';
@@ -492,6 +493,31 @@ export const createdAccount = accountInfo
     totpEnrolment: z.union([totpEnrolment, z.null()]).openapi({ description: 'For role admin: the authenticator secret; the first sign-in needs one of its codes (and so confirms it)' }),
   })
   .openapi('CreatedAccount');
+
+/** Art. 22 (measures); GB/T 39786 logs: one entry of the accounts' security trail (db/schema.ts account_events). */
+export const accountEvent = z
+  .object({
+    seq: z.number().int().openapi({ description: 'Position in the one SM3 hash chain of the whole trail (1, 2, 3…)' }),
+    at: z.string(),
+    event: z.enum(ACCOUNT_EVENTS),
+    outcome: z.enum(ACCOUNT_EVENT_OUTCOMES).openapi({ description: '`refused`: a sign-in while the login name was locked (not counted as a failure)' }),
+    accountId: z.string().nullable(),
+    loginName: z.string(),
+    actor: z.string().nullable().openapi({ description: 'Who acted: `account:<id>` (the person), an API key id, `cli:<user>`' }),
+    actorName: z.string().nullable(),
+    ip: z.string().nullable().openapi({ description: "The client's address as the API's socket saw it" }),
+    userAgent: z.string().nullable(),
+    detail: z.record(z.string(), z.unknown()).openapi({ description: 'e.g. `reason` of a failure, `sessionsEnded`, `lockedUntil`' }),
+    hash: z.string().openapi({ description: 'SM3(previous hash ‖ "\\n" ‖ canonical JSON of the entry), hex' }),
+  })
+  .openapi('AccountEvent');
+
+export const accountEventList = z
+  .object({
+    items: z.array(accountEvent),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  })
+  .openapi('AccountEventList');
 
 export const loginBody = z
   .strictObject({

@@ -55,6 +55,8 @@ export async function serveApi(deps: {
     documents,
     documentLimits: { uploadsPerMinute: deps.config.documents.uploadsPerMinute, dailyBytes: deps.config.documents.dailyBytes },
     uiOrigin: deps.config.temporal.uiUrl ? new URL(deps.config.temporal.uiUrl).origin : undefined,
+    // Art. 28: TOTP secrets sealed with the same master keyring as the documents' data keys.
+    accountKeys: deps.documentKeys,
   });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: deps.config.api.port, hostname: deps.config.api.host }, (info: AddressInfo) => {

@@ -17,16 +17,22 @@ import {
   findActiveAccountByLogin,
   findOpenSession,
   insertAccount,
-  insertSession,
   recentPasswordHashes,
-  recordLoginFailure,
+  recordAccountEvent,
   recordSignIn,
+  resetAccount,
+  revokeAccount,
+  selfEvent,
   setPassword,
   setPendingTotp,
   touchSession,
+  type AccountEventInput,
   type AccountRow,
+  type EventActor,
+  type RequestOrigin,
   type SessionRow,
 } from '../db/queries/accounts.ts';
+import { needsReseal, openText, sealText, type Keyring } from '../lib/codec.ts';
 import { brokenPasswordRule, lockedUntil, organizationOf, sessionExpiry, totpRequired, type PasswordRule } from '../domain/accounts.ts';
 import type { Actor, Role } from '../domain/types.ts';
 import { dummyHash, generateInitialPassword, hashPassword, needsRehash, verifyPassword } from '../lib/passwords.ts';
@@ -100,25 +106,46 @@ const weakPassword = (rule: PasswordRule) =>
 export const sessionRequired = () => new ApiError(403, 'session_required', 'Session required', 'This endpoint is for a personal account signed in with the session cookie, not an API key.');
 
 export interface AccountServiceOptions {
+  /**
+   * The keyring sealing TOTP secrets at rest (lib/codec.ts sealText, SM4 + HMAC-SM3): the master
+   * keyring of the deployment (lib/config.ts documentKeyring: DOCUMENT_KEYS, else PAYLOAD_KEYS).
+   */
+  keys: Keyring;
   /** The clock (tests inject one to expire sessions and locks). */
-  now?: () => Date;
+  now?: (() => Date) | undefined;
 }
 
-export function createAccountService(db: Database, options: AccountServiceOptions = {}) {
+/** No request behind the action (the CLI). */
+export const NO_ORIGIN: RequestOrigin = { ip: null, userAgent: null };
+
+export function createAccountService(db: Database, options: AccountServiceOptions) {
   const now = options.now ?? (() => new Date());
+  const keys = options.keys;
+  // Art. 28 (measures): TOTP secrets are sealed at rest, bound to their account's id.
+  const seal = (accountId: string, secret: string) => sealText(keys, accountId, secret);
+  const open = (accountId: string, stored: string | null) => (stored === null ? null : openText(keys, accountId, stored));
 
   /** Creates an account with a one-time initial password; an admin gets a TOTP secret to enrol. */
-  async function createAccount(input: { loginName: string; displayName: string; role: Role; department?: string | undefined; jurisdiction?: string | undefined; phone?: string | undefined }, createdBy: string) {
+  async function createAccount(
+    input: { loginName: string; displayName: string; role: Role; department?: string | undefined; jurisdiction?: string | undefined; phone?: string | undefined },
+    actor: EventActor,
+    origin: RequestOrigin,
+  ) {
+    const id = randomBytes(6).toString('hex');
     const initialPassword = generateInitialPassword();
     const totpSecret = totpRequired(input.role) ? newTotpSecret() : null;
-    const row = await insertAccount(db, {
-      id: randomBytes(6).toString('hex'),
-      ...input,
-      passwordHash: await hashPassword(initialPassword),
-      totpPendingSecret: totpSecret,
-      createdBy,
-      at: now(),
-    });
+    const row = await insertAccount(
+      db,
+      {
+        id,
+        ...input,
+        passwordHash: await hashPassword(initialPassword),
+        totpPendingSecret: totpSecret ? seal(id, totpSecret) : null,
+        createdBy: actor.keyId,
+        at: now(),
+      },
+      { actor, origin },
+    );
     if (!row) throw new ApiError(409, 'already_exists', 'Already exists', `The login name ${input.loginName} is taken.`, { loginName: input.loginName }, {}, { kind: 'account' });
     return {
       account: row,
@@ -127,108 +154,154 @@ export function createAccountService(db: Database, options: AccountServiceOption
     };
   }
 
+  /** Revokes an account (its sessions end in the same transaction, with the `account-revoke` event). */
+  const revoke = (id: string, actor: EventActor, origin: RequestOrigin) => revokeAccount(db, id, now(), { actor, origin });
+
+  /**
+   * An operator's reset (CLI): a new initial password; for an admin a new TOTP secret to enrol
+   * (sealed); every session ended; undefined when no active account has the login name.
+   */
+  async function reset(loginName: string, actor: EventActor, origin: RequestOrigin) {
+    const account = await findActiveAccountByLogin(db, loginName);
+    if (!account) return undefined;
+    const initialPassword = generateInitialPassword();
+    const secret = totpRequired(account.role) ? newTotpSecret() : null;
+    await resetAccount(db, account, await hashPassword(initialPassword), secret ? seal(account.id, secret) : null, { actor, origin, at: now() });
+    return { initialPassword, otpauthUrl: secret ? totpUri(secret, account.loginName) : null };
+  }
+
   /**
    * Sign-in: password, then (admin, or an account with TOTP) the code. Unknown name and wrong
    * password answer alike — same problem, and a dummy hash of the same cost is verified — and both
-   * count towards the name's lockout. A missing code is not a failure; a wrong one is.
+   * count towards the name's lockout. A missing code is not a failure; a wrong one is. Every outcome
+   * but a missing code is recorded in the trail.
    */
-  async function login(input: { loginName: string; password: string; totp?: string | undefined }) {
+  async function login(input: { loginName: string; password: string; totp?: string | undefined }, origin: RequestOrigin) {
     const at = now();
     const account = await findActiveAccountByLogin(db, input.loginName);
+    const attempt = {
+      accountId: account?.id ?? null,
+      loginName: input.loginName,
+      actor: account ? { keyId: accountKeyId(account.id), name: account.displayName } : null,
+      origin,
+      at,
+    };
     const locked = lockedUntil(await failuresSince(db, input.loginName, account?.lastSignInAt ?? null, at), at);
-    if (locked) throw accountLocked(locked, at);
+    if (locked) {
+      await recordAccountEvent(db, { event: 'sign-in', outcome: 'refused', ...attempt, detail: { reason: 'locked', lockedUntil: locked.toISOString() } });
+      throw accountLocked(locked, at);
+    }
     const passwordOk = await verifyPassword(input.password, account?.passwordHash ?? (await dummyHash()));
     if (!account || !passwordOk) {
-      await failed(input.loginName, 'password', at);
+      await failed(attempt, { reason: 'password', knownAccount: account !== undefined });
       throw invalidCredentials();
     }
     let totpStep: number | undefined;
-    const secret = account.totpSecret ?? (totpRequired(account.role) ? account.totpPendingSecret : null);
-    if (account.totpSecret !== null || totpRequired(account.role)) {
+    const inForce = open(account.id, account.totpSecret);
+    const secret = inForce ?? (totpRequired(account.role) ? open(account.id, account.totpPendingSecret) : null);
+    if (inForce !== null || totpRequired(account.role)) {
       if (!secret) {
         // An admin without any secret (cannot be created so; an operator's `accounts reset` gives one).
         throw new ApiError(401, 'totp_required', 'Second factor required', 'This admin account has no authenticator enrolled; an operator must reset it (npm run accounts -- reset).', { totpEnrolled: false }, {}, { totpEnrolled: false, reason: 'none' });
       }
-      if (input.totp === undefined) throw totpRequiredProblem(account.totpSecret !== null);
+      if (input.totp === undefined) throw totpRequiredProblem(inForce !== null);
       totpStep = verifyTotp(secret, input.totp, at, account.totpLastStep);
       if (totpStep === undefined) {
-        await failed(input.loginName, 'totp', at);
+        await failed(attempt, { reason: 'totp' });
         throw totpInvalid(401);
       }
     }
+    const confirming = inForce === null && totpStep !== undefined;
+    // A secret confirmed now, or one still in plaintext (written before sealing) or sealed with an
+    // older key, is sealed with the current key at this successful use.
+    const sealedSecret = secret !== null && (confirming || needsReseal(keys, account.totpSecret!)) ? seal(account.id, secret) : undefined;
     const rehash = needsRehash(account.passwordHash) ? await hashPassword(input.password) : undefined;
-    if (!(await recordSignIn(db, account, at, { totpStep, confirmTotp: account.totpSecret === null && totpStep !== undefined, passwordHash: rehash }))) {
-      // The same code was just used by a concurrent sign-in (or the account was revoked meanwhile).
-      await failed(input.loginName, 'totp', at);
-      throw totpInvalid(401);
-    }
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
-    await insertSession(db, { id: sm3Hex(token), accountId: account.id, csrfToken, at });
-    const fresh = { ...account, lastSignInAt: at, ...(totpStep !== undefined && account.totpSecret === null ? { totpSecret: secret, totpPendingSecret: null } : {}) };
+    const signedIn = await recordSignIn(db, account, at, { totpStep, confirmTotp: confirming, totpSecret: sealedSecret, passwordHash: rehash }, { id: sm3Hex(token), csrfToken }, origin);
+    if (!signedIn) {
+      // The same code was just used by a concurrent sign-in (or the account was revoked meanwhile).
+      await failed(attempt, { reason: 'totp', replayed: true });
+      throw totpInvalid(401);
+    }
+    const fresh = { ...account, lastSignInAt: at, ...(sealedSecret ? { totpSecret: sealedSecret } : {}), ...(confirming ? { totpPendingSecret: null } : {}) };
     return { token, csrfToken, account: fresh };
   }
 
-  /** Records the failure; the one that completes a run of five answers as locked at once. */
-  async function failed(loginName: string, reason: 'password' | 'totp', at: Date) {
-    await recordLoginFailure(db, loginName, reason, at);
-    const account = await findActiveAccountByLogin(db, loginName);
-    const locked = lockedUntil(await failuresSince(db, loginName, account?.lastSignInAt ?? null, at), at);
-    if (locked) throw accountLocked(locked, at);
+  /** Records the failure; the one that completes a run of five is followed by a `lockout` event and answers as locked at once. */
+  async function failed(attempt: Omit<AccountEventInput, 'event' | 'outcome' | 'detail'>, detail: Record<string, unknown>) {
+    await recordAccountEvent(db, { event: 'sign-in', outcome: 'failure', ...attempt, detail });
+    const account = await findActiveAccountByLogin(db, attempt.loginName);
+    const locked = lockedUntil(await failuresSince(db, attempt.loginName, account?.lastSignInAt ?? null, attempt.at), attempt.at);
+    if (locked) {
+      await recordAccountEvent(db, { event: 'lockout', outcome: 'success', ...attempt, detail: { lockedUntil: locked.toISOString() } });
+      throw accountLocked(locked, attempt.at);
+    }
   }
 
-  /** The session of a cookie, touched; 401 when unknown, ended, expired or its account revoked. */
-  async function authenticate(token: string): Promise<AuthenticatedSession> {
+  /** The session of a cookie, touched; 401 when unknown, ended, expired (recorded) or its account revoked. */
+  async function authenticate(token: string, origin: RequestOrigin): Promise<AuthenticatedSession> {
     const at = now();
     const id = sm3Hex(token);
     const found = /^[A-Za-z0-9_-]{43}$/.test(token) ? await findOpenSession(db, id) : undefined;
     if (!found) throw unauthenticated('The session is unknown, ended, or its account was revoked; sign in again.', { session: true });
     const expiry = sessionExpiry(found.session, at);
     if (expiry) {
-      await endSession(db, id, expiry, at);
+      await endSession(db, id, expiry, { event: 'session-expired', outcome: 'success', ...selfEvent(found.account, origin, at), detail: { reason: expiry } });
       throw unauthenticated(`The session expired (${expiry === 'idle' ? '30 minutes without a request' : '8 hours after sign-in'}); sign in again.`, { session: true, expiry });
     }
     await touchSession(db, id, at);
     return { actor: actorOf(found.account), account: found.account, session: { ...found.session, lastSeenAt: at } };
   }
 
-  async function logout(session: SessionRow, everywhere: boolean) {
+  async function logout(current: AuthenticatedSession, everywhere: boolean, origin: RequestOrigin) {
     const at = now();
-    if (everywhere) await endAccountSessions(db, session.accountId, 'logout-everywhere', at);
-    else await endSession(db, session.id, 'logout', at);
+    if (everywhere) await endAccountSessions(db, current.account.id, 'logout-everywhere', { event: 'sign-out-everywhere', outcome: 'success', ...selfEvent(current.account, origin, at) });
+    else await endSession(db, current.session.id, 'logout', { event: 'sign-out', outcome: 'success', ...selfEvent(current.account, origin, at) });
   }
 
-  /** Art. 28 (policy): the rules of domain/accounts.ts; the account's other sessions end. */
-  async function changePassword(current: AuthenticatedSession, input: { currentPassword: string; newPassword: string }) {
+  /** Art. 28 (policy): the rules of domain/accounts.ts; the account's other sessions end. Refusals are recorded too. */
+  async function changePassword(current: AuthenticatedSession, input: { currentPassword: string; newPassword: string }, origin: RequestOrigin) {
     const at = now();
+    const refuse = async (problem: ApiError, reason: string) => {
+      await recordAccountEvent(db, { event: 'password-change', outcome: 'failure', ...selfEvent(current.account, origin, at), detail: { reason } });
+      return problem;
+    };
     if (!(await verifyPassword(input.currentPassword, current.account.passwordHash))) {
-      throw new ApiError(403, 'invalid_credentials', 'Wrong password', 'The current password is wrong.', {}, {}, { current: true });
+      throw await refuse(new ApiError(403, 'invalid_credentials', 'Wrong password', 'The current password is wrong.', {}, {}, { current: true }), 'current-password');
     }
     const tooWeak = brokenPasswordRule(input.newPassword, false);
-    if (tooWeak) throw weakPassword(tooWeak);
+    if (tooWeak) throw await refuse(weakPassword(tooWeak), tooWeak);
     for (const old of await recentPasswordHashes(db, current.account.id)) {
-      if (await verifyPassword(input.newPassword, old)) throw weakPassword('reused');
+      if (await verifyPassword(input.newPassword, old)) throw await refuse(weakPassword('reused'), 'reused');
     }
-    await setPassword(db, current.account.id, await hashPassword(input.newPassword), at);
-    await endAccountSessions(db, current.account.id, 'password-changed', at, current.session.id);
+    await setPassword(db, current.account.id, await hashPassword(input.newPassword), { event: 'password-change', outcome: 'success', ...selfEvent(current.account, origin, at) }, current.session.id);
   }
 
-  /** Starts enrolment: a new secret, in force once a code of it is confirmed. */
-  async function enrolTotp(current: AuthenticatedSession) {
+  /** Starts enrolment: a new secret (sealed at rest), in force once a code of it is confirmed. */
+  async function enrolTotp(current: AuthenticatedSession, origin: RequestOrigin) {
     const secret = newTotpSecret();
-    await setPendingTotp(db, current.account.id, secret);
+    await setPendingTotp(db, current.account.id, seal(current.account.id, secret), { event: 'totp-enrolment', outcome: 'success', ...selfEvent(current.account, origin, now()) });
     return { secret, otpauthUrl: totpUri(secret, current.account.loginName) };
   }
 
-  async function confirmTotp(current: AuthenticatedSession, code: string) {
-    const pending = current.account.totpPendingSecret;
-    if (!pending) throw new ApiError(409, 'totp_not_enrolling', 'No enrolment', 'Start the enrolment first: POST /v1/auth/totp with {}.');
-    const step = verifyTotp(pending, code, now(), null);
-    if (step === undefined) throw totpInvalid(422);
-    if (!(await confirmPendingTotp(db, current.account.id, pending, step))) throw new ApiError(409, 'totp_not_enrolling', 'No enrolment', 'The enrolment was restarted meanwhile; confirm a code of the newest secret.');
+  async function confirmTotp(current: AuthenticatedSession, code: string, origin: RequestOrigin) {
+    const at = now();
+    const stored = current.account.totpPendingSecret;
+    if (!stored) throw new ApiError(409, 'totp_not_enrolling', 'No enrolment', 'Start the enrolment first: POST /v1/auth/totp with {}.');
+    const pending = open(current.account.id, stored)!;
+    const step = verifyTotp(pending, code, at, null);
+    if (step === undefined) {
+      await recordAccountEvent(db, { event: 'totp-confirmation', outcome: 'failure', ...selfEvent(current.account, origin, at), detail: { reason: 'code' } });
+      throw totpInvalid(422);
+    }
+    const event = { event: 'totp-confirmation', outcome: 'success', ...selfEvent(current.account, origin, at) } as const;
+    if (!(await confirmPendingTotp(db, current.account.id, stored, seal(current.account.id, pending), step, event))) {
+      throw new ApiError(409, 'totp_not_enrolling', 'No enrolment', 'The enrolment was restarted meanwhile; confirm a code of the newest secret.');
+    }
   }
 
-  return { createAccount, login, authenticate, logout, changePassword, enrolTotp, confirmTotp, now };
+  return { createAccount, revoke, reset, login, authenticate, logout, changePassword, enrolTotp, confirmTotp, now };
 }
 
 export type AccountService = ReturnType<typeof createAccountService>;

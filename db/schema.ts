@@ -6,6 +6,7 @@
  * activities write so bureaus can list, filter and audit without asking every workflow.
  */
 import { sql } from 'drizzle-orm';
+import { ACCOUNT_EVENT_OUTCOMES, ACCOUNT_EVENTS } from '../domain/accounts.ts';
 import {
   type AnyPgColumn,
   bigint,
@@ -125,23 +126,42 @@ export const passwordHistory = pgTable(
 );
 
 /**
- * Failed sign-ins by login name (known or not, so an unknown name locks like a known one and the
- * answers do not tell them apart): the lockout (domain/accounts.ts lockedUntil) counts them.
+ * The accounts' security trail (Art. 22 holds persons to account; GB/T 39786 logs): every sign-in
+ * and its failures (known login name or not), lockouts, sign-outs, expired sessions, password and
+ * TOTP changes and the admins' actions on accounts, append-only, each row chained to the one before
+ * by SM3 (lib/audit-chain.ts chainLink) — one chain for the whole table, `seq` 1, 2, 3… The lockout
+ * (domain/accounts.ts lockedUntil) counts its `sign-in` failures of a login name: no second table.
  */
-export const loginFailures = pgTable(
-  'login_failures',
+export const accountEvents = pgTable(
+  'account_events',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    loginName: text('login_name').notNull(),
-    /** password | totp */
-    reason: text('reason').notNull(),
+    seq: integer('seq').primaryKey(),
     at: timestamp('at', { withTimezone: true }).notNull(),
+    /** domain/accounts.ts ACCOUNT_EVENTS */
+    event: text('event', { enum: ACCOUNT_EVENTS }).notNull(),
+    /** domain/accounts.ts ACCOUNT_EVENT_OUTCOMES */
+    outcome: text('outcome', { enum: ACCOUNT_EVENT_OUTCOMES }).notNull(),
+    /** null for a sign-in attempt with a login name no active account has */
+    accountId: text('account_id'),
+    loginName: text('login_name').notNull(),
+    /** Who acted: `account:<id>` (the person), an API key id (an admin system), `cli:<user>`; null for an anonymous sign-in attempt. */
+    actor: text('actor'),
+    actorName: text('actor_name'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    detail: jsonb('detail').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
   },
-  (t) => [index('login_failures_login_idx').on(t.loginName, t.at)],
+  (t) => [
+    index('account_events_account_idx').on(t.accountId, t.seq),
+    index('account_events_login_idx').on(t.loginName, t.event, t.at),
+  ],
 );
 
 export type AccountRow = typeof accounts.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
+export type AccountEventRow = typeof accountEvents.$inferSelect;
 
 /**
  * Art. 23: a read-model row whose view holds evaluations. One expression for the partial index and

@@ -85,3 +85,28 @@ export function organizationOf(account: { role: Role; department?: string | null
   if (account.jurisdiction) return `${account.role}@${account.jurisdiction}`;
   return account.role;
 }
+
+/**
+ * The accounts' security trail (Art. 22 holds persons to account; GB/T 39786 asks for logs of
+ * sign-in and of the management of accounts): the kinds of event recorded, one list for the table,
+ * the API schema and the console. Failed sign-ins are `sign-in` with outcome `failure` — the lockout
+ * counts exactly those (db/queries/accounts.ts failuresSince); an attempt while locked is `refused`
+ * and does not count (lockedUntil above).
+ */
+export const ACCOUNT_EVENTS = [
+  'sign-in',
+  'lockout',
+  'sign-out',
+  'sign-out-everywhere',
+  'session-expired',
+  'password-change',
+  'totp-enrolment',
+  'totp-confirmation',
+  'account-create',
+  'account-revoke',
+  'account-reset',
+] as const;
+export type AccountEventKind = (typeof ACCOUNT_EVENTS)[number];
+
+export const ACCOUNT_EVENT_OUTCOMES = ['success', 'failure', 'refused'] as const;
+export type AccountEventOutcome = (typeof ACCOUNT_EVENT_OUTCOMES)[number];

@@ -151,3 +151,40 @@ export function payloadCodecs(cipher: PayloadCipher, keyring: Keyring | undefine
   if (!keyring) throw new Error(`PAYLOAD_CIPHER=${cipher} needs PAYLOAD_KEYS`);
   return { payloadCodecs: [new EncryptionCodec(cipher, keyring)] };
 }
+
+/**
+ * Short secrets sealed for a database column (the TOTP secrets of personal accounts, api/sessions.ts;
+ * Art. 28 (measures): national cryptography for what the system stores). The same SM4-CBC +
+ * HMAC-SM3 as the payloads, with a keyring of the same format, so keys rotate alike: the stored form
+ * `sm4:<key id>:<base64url(iv ‖ ciphertext ‖ mac)>` names its key, any key of the keyring opens it,
+ * and `needsReseal` tells a value that is plaintext (written before sealing existed) or sealed with a
+ * key other than the current one. The plaintext is bound to a context (the row's id): a sealed value
+ * copied into another row does not open.
+ */
+export const SEALED_TEXT_PREFIX = 'sm4:';
+const SEALED_TEXT = /^sm4:([A-Za-z0-9._-]{1,64}):([A-Za-z0-9_-]+)$/;
+
+export function sealText(keyring: Keyring, context: string, plain: string): string {
+  const keyId = keyring.currentKeyId;
+  const data = sealSm4(keyring.keys.get(keyId)!, keyId, Buffer.from(`${context}\0${plain}`, 'utf8'));
+  return `${SEALED_TEXT_PREFIX}${keyId}:${data.toString('base64url')}`;
+}
+
+/** True for a value in the sealed form (anything else is a legacy plaintext value). */
+export const isSealedText = (stored: string) => SEALED_TEXT.test(stored);
+
+/** The plaintext of a stored value: a sealed one is opened (throws on an unknown key, tampering or another context); a legacy plaintext one is returned as it is. */
+export function openText(keyring: Keyring, context: string, stored: string): string {
+  const match = SEALED_TEXT.exec(stored);
+  if (!match) return stored;
+  const [, keyId, data] = match as unknown as [string, string, string];
+  const key = keyring.keys.get(keyId);
+  if (!key) throw new DecodeError(`sealed value uses unknown key id ${JSON.stringify(keyId)} (add it to the keyring)`);
+  const plain = openSm4(key, keyId, Buffer.from(data, 'base64url')).toString('utf8');
+  const cut = plain.indexOf('\0');
+  if (cut < 0 || plain.slice(0, cut) !== context) throw new DecodeError('sealed value belongs to another row');
+  return plain.slice(cut + 1);
+}
+
+/** A stored value to seal again: legacy plaintext, or sealed with a key that is no longer the current one. */
+export const needsReseal = (keyring: Keyring, stored: string) => SEALED_TEXT.exec(stored)?.[1] !== keyring.currentKeyId;

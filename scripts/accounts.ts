@@ -18,15 +18,15 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { accountInfo, createAccountService } from '../api/sessions.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { accountInfo, createAccountService, NO_ORIGIN } from '../api/sessions.ts';
 import { createAccountBody } from '../api/schemas.ts';
 import { openDatabase, type Database } from '../db/client.ts';
-import { findActiveAccountByLogin, listAccounts, resetAccount, revokeAccount } from '../db/queries/accounts.ts';
-import { totpRequired } from '../domain/accounts.ts';
-import { loadConfig } from '../lib/config.ts';
+import { listAccounts } from '../db/queries/accounts.ts';
+import { ConfigError, documentKeyring, loadConfig } from '../lib/config.ts';
+import { generateKeyringSpec, parseKeyring, type Keyring } from '../lib/codec.ts';
 import { NotFound, runCli, UsageError } from './cli.ts';
-import { generateInitialPassword, hashPassword } from '../lib/passwords.ts';
-import { newTotpSecret, totpUri } from '../lib/totp.ts';
 
 const USAGE = `Usage:
   npm run accounts -- create --login <login> --name <display name> --role <bdb|approval|finance|department|admin> [--department <code>] [--jurisdiction <code>] [--phone <number>]
@@ -42,26 +42,26 @@ interface Backend {
   reset(login: string): Promise<{ initialPassword: string; otpauthUrl: string | null }>;
 }
 
-function databaseBackend(db: Database): Backend {
-  const service = createAccountService(db);
+/** `keys`: the API's keyring for create and reset (they seal a TOTP secret); list and revoke touch no secret. */
+function databaseBackend(db: Database, keys: Keyring | undefined): Backend {
+  const service = createAccountService(db, { keys: keys ?? parseKeyring(generateKeyringSpec('unused')) });
+  // Art. 22: the operator's actions are in the accounts' security trail under their OS user name.
+  const actor = { keyId: `cli:${os.userInfo().username}`, name: os.userInfo().username };
   return {
     async create(body) {
-      const created = await service.createAccount(body, `cli:${os.userInfo().username}`);
+      const created = await service.createAccount(body, actor, NO_ORIGIN);
       return { ...accountInfo(created.account), initialPassword: created.initialPassword, totpEnrolment: created.totpEnrolment };
     },
     list: async () => (await listAccounts(db)).map(accountInfo),
     async revoke(id) {
-      const revoked = await revokeAccount(db, id, new Date());
+      const revoked = await service.revoke(id, actor, NO_ORIGIN);
       if (revoked.outcome === 'unknown') throw new NotFound(`No account ${id}.`);
       return revoked.outcome;
     },
     async reset(login) {
-      const account = await findActiveAccountByLogin(db, login);
-      if (!account) throw new NotFound(`No active account ${login}.`);
-      const initialPassword = generateInitialPassword();
-      const secret = totpRequired(account.role) ? newTotpSecret() : null;
-      await resetAccount(db, account.id, await hashPassword(initialPassword), secret, new Date());
-      return { initialPassword, otpauthUrl: secret ? totpUri(secret, account.loginName) : null };
+      const done = await service.reset(login, actor, NO_ORIGIN);
+      if (!done) throw new NotFound(`No active account ${login}.`);
+      return done;
     },
   };
 }
@@ -162,6 +162,22 @@ async function reset(backend: Backend, args: string[]) {
 
 const COMMANDS = { create, list, revoke, reset } as const;
 
+/**
+ * The keyring sealing TOTP secrets (Art. 28), as the API has it: DOCUMENT_KEYS, else PAYLOAD_KEYS,
+ * else the one `npm start` generated into DATA_DIR (never generated here: the API would not know it).
+ */
+function accountKeyring(config: ReturnType<typeof loadConfig>): Keyring {
+  const generated = fs.existsSync(path.join(config.dataDir, 'document-keys'));
+  try {
+    return documentKeyring(config, generated ? config.dataDir : undefined);
+  } catch (err) {
+    if (!(err instanceof ConfigError) || generated || config.documents.keys || config.payload.keys) throw err;
+    throw new ConfigError([
+      `TOTP secrets are sealed with the API's keyring: set DOCUMENT_KEYS or PAYLOAD_KEYS as the API has them, or start \`npm start\` once so it generates ${path.join(config.dataDir, 'document-keys')}`,
+    ]);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (!command || command === '--help' || command === 'help') {
@@ -185,10 +201,12 @@ async function main(argv: string[]): Promise<number> {
     await run(apiBackend(apiUrl, config.adminApiKey), args);
     return 0;
   }
+  // Before the database is touched: a missing keyring stops create and reset with nothing changed.
+  const keys = command === 'create' || command === 'reset' ? accountKeyring(config) : undefined;
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, max: 1 });
   try {
     await database.migrate();
-    await run(databaseBackend(database.db), args);
+    await run(databaseBackend(database.db, keys), args);
     return 0;
   } finally {
     await database.close();

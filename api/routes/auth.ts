@@ -10,6 +10,7 @@ import { createRouter, json, overHttps, problem, sessionSecurity } from '../rout
 import { authSession, changePasswordBody, loginBody, logoutBody, totpBody, totpEnrolment } from '../schemas.ts';
 import { accountInfo, SESSION_COOKIE, sessionRequired, type AccountService } from '../sessions.ts';
 import type { AuthEnv } from '../auth.ts';
+import { requestOrigin } from '../logging.ts';
 
 const noSession = { 401: problem('`unauthenticated`: no session cookie, or the session is unknown, ended or expired (30 min idle, 8 h absolute)') };
 const sessionWrite = {
@@ -54,7 +55,7 @@ export function authRoutes({ accounts }: { accounts: AccountService }) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const signedIn = await accounts.login({ loginName: body.loginName.toLowerCase(), password: body.password, totp: body.totp });
+      const signedIn = await accounts.login({ loginName: body.loginName.toLowerCase(), password: body.password, totp: body.totp }, requestOrigin(c));
       setCookie(c, SESSION_COOKIE, signedIn.token, { path: '/', httpOnly: true, sameSite: 'Strict', secure: overHttps(c.req.url, c.req.header('x-forwarded-proto')) });
       c.header('Cache-Control', 'no-store');
       return c.json({ account: accountInfo(signedIn.account), csrfToken: signedIn.csrfToken, mustChangePassword: signedIn.account.mustChangePassword }, 200);
@@ -73,7 +74,7 @@ export function authRoutes({ accounts }: { accounts: AccountService }) {
     }),
     async (c) => {
       const { everywhere } = c.req.valid('json');
-      await accounts.logout(currentSession(c).session, everywhere === true);
+      await accounts.logout(currentSession(c), everywhere === true, requestOrigin(c));
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.body(null, 204);
     },
@@ -116,7 +117,7 @@ export function authRoutes({ accounts }: { accounts: AccountService }) {
       },
     }),
     async (c) => {
-      await accounts.changePassword(currentSession(c), c.req.valid('json'));
+      await accounts.changePassword(currentSession(c), c.req.valid('json'), requestOrigin(c));
       return c.body(null, 204);
     },
   );
@@ -147,9 +148,9 @@ export function authRoutes({ accounts }: { accounts: AccountService }) {
       const current = currentSession(c);
       if (code === undefined) {
         c.header('Cache-Control', 'no-store');
-        return c.json(await accounts.enrolTotp(current), 200);
+        return c.json(await accounts.enrolTotp(current, requestOrigin(c)), 200);
       }
-      await accounts.confirmTotp(current, code);
+      await accounts.confirmTotp(current, code, requestOrigin(c));
       return c.body(null, 204);
     },
   );

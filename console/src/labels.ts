@@ -202,3 +202,36 @@ export function valueLabel(field: string, value: unknown, command?: string): str
 
 export const stageLabel = (stage: string) => label('stage', stage);
 export const roleLabel = (role: string) => label('role', role);
+
+type AccountEvent = import('./api-types.ts').components['schemas']['AccountEvent'];
+
+/** 系统管理 › 账户安全记录: the trail's events (the list is the API's, domain/accounts.ts ACCOUNT_EVENTS). */
+export const ACCOUNT_EVENT_LABELS: Record<AccountEvent['event'], string> = {
+  'sign-in': '登录',
+  lockout: '账户锁定',
+  'sign-out': '退出登录',
+  'sign-out-everywhere': '退出全部会话',
+  'session-expired': '会话过期',
+  'password-change': '修改密码',
+  'totp-enrolment': '开始绑定动态验证码',
+  'totp-confirmation': '确认动态验证码',
+  'account-create': '创建账户',
+  'account-revoke': '停用账户',
+  'account-reset': '重置账户',
+};
+
+export const ACCOUNT_OUTCOME_LABELS: Record<AccountEvent['outcome'], string> = { success: '成功', failure: '失败', refused: '拒绝（已锁定）' };
+
+/** The reasons of failures in a trail entry's detail. */
+export const ACCOUNT_REASON_LABELS: Record<string, string> = {
+  password: '密码错误',
+  totp: '动态验证码错误',
+  locked: '账户已锁定',
+  'current-password': '当前密码错误',
+  length: '新密码过短',
+  classes: '新密码字符种类不足',
+  reused: '新密码与近期密码重复',
+  code: '验证码错误',
+  idle: '30 分钟无操作',
+  absolute: '登录已满 8 小时',
+};

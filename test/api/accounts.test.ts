@@ -276,6 +276,50 @@ describe.each(DRIVERS)('personal accounts (issue 16) with %s', (driver) => {
     expect(keyMe.status).toBe(403);
     expect(((await keyMe.json()) as Json).code).toBe('session_required');
   });
+  run('Art. 22 (measures; GB/T 39786 logs): GET /v1/admin/accounts/{id}/events — the person\'s trail with time, event, outcome, client IP and user agent, paged; admin only', async () => {
+    const person = await signedIn(system, { role: 'finance', displayName: '周会计' }, now());
+    // A sign-in over a socket: the client address is the one the API's socket saw.
+    const viaSocket = await system.app.request(
+      '/v1/auth/login',
+      { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'Chromium-test' }, body: JSON.stringify({ loginName: person.account.loginName, password: 'Not-the-password-1' }) },
+      { incoming: { socket: { remoteAddress: '192.0.2.44', remotePort: 50000, remoteFamily: 'IPv4' } } },
+    );
+    expect(viaSocket.status).toBe(401);
+
+    const read = async (query = '') => {
+      const res = await system.request('GET', `/v1/admin/accounts/${person.account.id}/events${query}`, { key: ADMIN_KEY });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { items: Json[]; nextCursor: string | null };
+    };
+    const all = await read();
+    expect(all.items.map((e) => [e.event, e.outcome])).toEqual([
+      ['sign-in', 'failure'],
+      ['password-change', 'success'],
+      ['sign-in', 'success'],
+      ['account-create', 'success'],
+    ]);
+    expect(all.items[0]).toMatchObject({ ip: '192.0.2.44', userAgent: 'Chromium-test', accountId: person.account.id, actor: `account:${person.account.id}`, actorName: '周会计', detail: { reason: 'password', knownAccount: true } });
+    expect(all.items[3]).toMatchObject({ actor: expect.any(String), detail: { role: 'finance' } });
+    expect(all.items[0]!.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(all.nextCursor).toBeNull();
+
+    // Paged newest first: two pages of 2, nothing repeated or skipped.
+    const first = await read('?limit=2');
+    expect(first.items).toHaveLength(2);
+    const second = await read(`?limit=2&cursor=${first.nextCursor}`);
+    expect([...first.items, ...second.items].map((e) => e.seq)).toEqual(all.items.map((e) => e.seq));
+
+    // Refusals: not an admin, unknown account, malformed id or cursor — problem+json.
+    const other = await signedIn(system, { role: 'bdb' });
+    expect((await other.request('GET', `/v1/admin/accounts/${person.account.id}/events`)).status).toBe(403);
+    const missing = await system.request('GET', '/v1/admin/accounts/000000000000/events', { key: ADMIN_KEY });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('application/problem+json');
+    expect((await system.request('GET', '/v1/admin/accounts/xyz/events', { key: ADMIN_KEY })).status).toBe(400);
+    const badCursor = await system.request('GET', `/v1/admin/accounts/${person.account.id}/events?cursor=${Buffer.from(JSON.stringify(['1', 'JC-not-a-seq'])).toString('base64url')}`, { key: ADMIN_KEY, headers: { 'accept-language': 'en' } });
+    expect(badCursor.status).toBe(400);
+    expect(((await badCursor.json()) as Json).code).toBe('validation_failed');
+  });
   run('Art. 5, 12, 30 (measures): an account acts for a jurisdiction of the registry; an unknown code → 422 and no account', async () => {
     const loginName = `nowhere.${process.pid}.${Date.now()}`;
     const res = await system.request('POST', '/v1/admin/accounts', { key: ADMIN_KEY, body: { loginName, displayName: '无辖区', role: 'finance', jurisdiction: 'atlantis' } });

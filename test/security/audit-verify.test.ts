@@ -7,7 +7,9 @@ import { promisify } from 'node:util';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit } from '../../activities/audit.ts';
-import { auditLog } from '../../db/schema.ts';
+import { accountEvents, auditLog } from '../../db/schema.ts';
+import { createAccountService } from '../../api/sessions.ts';
+import { generateKeyringSpec, parseKeyring } from '../../lib/codec.ts';
 import { insertProject } from '../api/fixtures.ts';
 import { createTestDatabase, driverAvailable, type TestDatabase } from '../support/database.ts';
 
@@ -68,5 +70,31 @@ describe.skipIf(!driverAvailable('postgres'))('npm run audit:verify', () => {
     expect(result.out).toMatch(/BROKEN  JC2026-AUDIT003\n\s+seq 0: the project has a read-model row but no audit trail/);
     expect(result.out).toMatch(/1 decision\(s\) "technical-review" in the view, 0 on the audit trail/);
     expect(result.out).toMatch(/seq 2: recorded at 2026-05-01T02:00:00.000Z, before seq 1/);
+  }, 120_000);
+});
+
+describe.skipIf(!driverAvailable('postgres'))('npm run audit:verify: the accounts security trail', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+  });
+  afterAll(async () => {
+    await database?.destroy();
+  });
+
+  it('Art. 22 (GB/T 39786 logs): the accounts trail is checked too; an edited row is named by seq (exit 1)', async () => {
+    const service = createAccountService(database.db, { keys: parseKeyring(generateKeyringSpec('av')) });
+    const origin = { ip: '198.51.100.4', userAgent: 'curl/8' };
+    await service.createAccount({ loginName: 'li.audit', displayName: '李审计', role: 'bdb' }, { keyId: 'admin', name: 'admin' }, origin);
+    await expect(service.login({ loginName: 'li.audit', password: 'wrong-password-1A' }, origin)).rejects.toMatchObject({ code: 'invalid_credentials' });
+    const clean = await verify(database.url!);
+    expect(clean.code).toBe(0);
+    expect(clean.out).toContain('OK      accounts security trail');
+
+    // Someone hides where the failed sign-in came from.
+    await database.db.update(accountEvents).set({ ip: '10.0.0.1' }).where(eq(accountEvents.seq, 2));
+    const tampered = await verify(database.url!);
+    expect(tampered.code).toBe(1);
+    expect(tampered.out).toMatch(/BROKEN  accounts security trail\n\s+seq 2: hash does not match the row content/);
   }, 120_000);
 });

@@ -80,6 +80,7 @@ export async function startSystem(
     documents: documentStore,
     documentLimits: options.documentLimits,
     clock: options.clock,
+    accountKeys: TEST_DOCUMENT_KEYS,
   });
   return {
     database,

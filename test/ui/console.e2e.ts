@@ -355,6 +355,16 @@ describe('the web console', () => {
     await signed.page.goto(`${api}/admin`);
     await expect.poll(() => signed.page.locator('main').innerText(), { timeout: 30_000 }).toContain('zhang.wei');
     await shot(signed.page, '18-admin-accounts');
+    // Art. 22 (GB/T 39786 logs): the account's security trail in its detail — the wrong code, then the sign-in, from loopback.
+    await signed.page.locator('tr', { hasText: person.loginName }).locator('.ant-table-row-expand-icon').click();
+    const trail = signed.page.getByTestId(`account-events-${person.loginName}`);
+    await expect.poll(() => trail.innerText(), { timeout: 15_000 }).toContain('登录');
+    const trailText = await trail.innerText();
+    for (const heading of ['时间', '事件', '结果', 'IP']) expect(trailText).toContain(heading);
+    expect(trailText).toContain('动态验证码错误');
+    expect(trailText).toContain('成功');
+    expect(trailText).toMatch(/127\.0\.0\.1|::1/);
+    await shot(signed.page, '18b-admin-account-trail');
     await signed.page.getByRole('tab', { name: 'API 密钥' }).click();
     await shot(signed.page, '19-admin-keys');
     await signed.page.getByRole('tab', { name: '工作日历' }).click();

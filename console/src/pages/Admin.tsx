@@ -6,13 +6,61 @@ import type { components } from '../api-types.ts';
 import { dateOrDash, formatDateTime } from '../format.ts';
 import forms from '../forms.generated.json';
 import { useLoad } from '../hooks.ts';
-import { roleLabel } from '../labels.ts';
+import { ACCOUNT_EVENT_LABELS, ACCOUNT_OUTCOME_LABELS, ACCOUNT_REASON_LABELS, roleLabel } from '../labels.ts';
 import { ProblemAlert } from '../Problem.tsx';
 import { SchemaForm, type JsonSchema } from '../SchemaForm.tsx';
 
 const BODIES = forms.bodies as unknown as Record<string, JsonSchema>;
 
 type AccountRow = components['schemas']['Account'];
+type AccountEvent = components['schemas']['AccountEvent'];
+
+const OUTCOME_COLORS: Record<AccountEvent['outcome'], string> = { success: 'green', failure: 'red', refused: 'orange' };
+
+/** Art. 22 (measures; GB/T 39786 logs): the account's security trail, newest first, 20 a page. */
+function AccountEvents({ account }: { account: AccountRow }) {
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [more, setMore] = useState<AccountEvent[]>([]);
+  const first = useLoad(() => ok(api.GET('/v1/admin/accounts/{id}/events', { params: { path: { id: account.id }, query: { limit: 20 } } })), [account.id]);
+  const next = cursor ?? first.data?.nextCursor ?? null;
+  const loadMore = async () => {
+    if (!next) return;
+    const page = await ok(api.GET('/v1/admin/accounts/{id}/events', { params: { path: { id: account.id }, query: { limit: 20, cursor: next } } }));
+    setMore((m) => [...m, ...page.items]);
+    setCursor(page.nextCursor ?? '');
+  };
+  const rows = [...(first.data?.items ?? []), ...more];
+  const reason = (e: AccountEvent) => {
+    const r = (e.detail as { reason?: string }).reason;
+    return r ? `（${ACCOUNT_REASON_LABELS[r] ?? r}）` : '';
+  };
+  return (
+    <div data-testid={`account-events-${account.loginName}`}>
+      {first.problem && <ProblemAlert problem={first.problem} />}
+      <Typography.Text strong>账户安全记录：{account.displayName}（{account.loginName}）</Typography.Text>
+      <Table
+        size="small"
+        rowKey="seq"
+        loading={first.loading}
+        dataSource={rows}
+        pagination={false}
+        locale={{ emptyText: '暂无记录' }}
+        columns={[
+          { title: '时间', dataIndex: 'at', render: (d: string) => formatDateTime(d) },
+          { title: '事件', render: (_: unknown, e: AccountEvent) => `${ACCOUNT_EVENT_LABELS[e.event]}${reason(e)}` },
+          { title: '结果', dataIndex: 'outcome', render: (o: AccountEvent['outcome']) => <Tag color={OUTCOME_COLORS[o]}>{ACCOUNT_OUTCOME_LABELS[o]}</Tag> },
+          { title: 'IP', dataIndex: 'ip', render: (ip: string | null) => ip ?? '—' },
+          { title: '操作人', render: (_: unknown, e: AccountEvent) => e.actorName ?? e.actor ?? '—' },
+        ]}
+      />
+      {next ? (
+        <Button size="small" style={{ marginTop: 8 }} onClick={() => void loadMore()}>
+          加载更早的记录
+        </Button>
+      ) : null}
+    </div>
+  );
+}
 
 function Accounts() {
   const [created, setCreated] = useState<Record<string, unknown>>();
@@ -28,6 +76,7 @@ function Accounts() {
         dataSource={list.data ?? []}
         pagination={false}
         locale={{ emptyText: '暂无账户' }}
+        expandable={{ expandedRowRender: (a: AccountRow) => <AccountEvents account={a} />, expandRowByClick: false, columnTitle: '详情' }}
         columns={[
           { title: '登录名', dataIndex: 'loginName' },
           { title: '姓名', dataIndex: 'displayName' },

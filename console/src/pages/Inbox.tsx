@@ -15,12 +15,16 @@ import { Link } from '../router.tsx';
 type Light = 'red' | 'yellow' | 'green';
 const LIGHT_TEXT: Record<Light, string> = { red: '已逾期', yellow: '3 个工作日内到期', green: '正常' };
 
-/** Working days after `from` up to and including `to` (YYYY-MM-DD), with the calendar's overrides. */
-export function workingDaysBetween(from: string, to: string, overrides: Map<string, boolean>): number {
+/**
+ * Working days after `from` up to and including `to` (YYYY-MM-DD), with the calendar's overrides,
+ * counted up to `atMost` (the lights need "≤ 3" only: a reviewer's 25,000 pending actions at 100,000
+ * projects would otherwise walk every day to every due date — BENCHMARKS.md, console).
+ */
+export function workingDaysBetween(from: string, to: string, overrides: Map<string, boolean>, atMost = 400): number {
   let n = 0;
   const d = new Date(`${from}T00:00:00Z`);
   const end = new Date(`${to}T00:00:00Z`).getTime();
-  while (d.getTime() < end && n < 400) {
+  while (d.getTime() < end && n < atMost) {
     d.setUTCDate(d.getUTCDate() + 1);
     const key = d.toISOString().slice(0, 10);
     const weekday = d.getUTCDay() !== 0 && d.getUTCDay() !== 6;
@@ -34,7 +38,7 @@ export function lightOf(item: { dueAt?: string | null; overdue: boolean }, today
   if (!item.dueAt) return 'green';
   const due = shanghaiDate(item.dueAt);
   if (due < today) return 'red';
-  return workingDaysBetween(today, due, overrides) <= 3 ? 'yellow' : 'green';
+  return workingDaysBetween(today, due, overrides, 4) <= 3 ? 'yellow' : 'green';
 }
 
 export default function Inbox() {
