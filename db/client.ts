@@ -91,7 +91,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     const { PGlite } = await import('@electric-sql/pglite');
     const { drizzle } = await import('drizzle-orm/pglite');
     if (!options.dataDir.startsWith('memory://')) fs.mkdirSync(options.dataDir, { recursive: true });
-    const client = await PGlite.create(options.dataDir);
+    // pg_trgm for the list's title search index (migration 0014); PostgreSQL ships it in contrib.
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+    const client = await PGlite.create(options.dataDir, { extensions: { pg_trgm } });
     const db = drizzle(client, { schema }) as unknown as Database;
     // PGlite runs no autovacuum daemon: without this its planner would never get statistics.
     const analyzer = setInterval(() => void analyzeStale(db).catch(() => undefined), AUTO_ANALYZE_EVERY_MS);

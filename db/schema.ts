@@ -208,6 +208,13 @@ export const projects = pgTable(
     // Art. 23: the department's projects that have evaluations (priorEvaluationsOf, on every
     // ProjectView the API answers): without it each answer read every view of the department.
     index('projects_department_evaluated_idx').on(t.department).where(hasEvaluations(t.view)),
+    // The yes/no filters pick few rows: partial indexes in list order, so `overdue=true` or
+    // `fundsSuspended=true` reads only the matching rows instead of scanning the list until 50 match.
+    index('projects_overdue_created_idx').on(t.createdAt, t.id).where(sql`${t.overdue}`),
+    index('projects_suspended_created_idx').on(t.createdAt, t.id).where(sql`${t.fundsSuspended}`),
+    // `q` (title contains, ILIKE '%…%'): trigrams (pg_trgm, migration 0014; PGlite loads the
+    // extension in db/client.ts), so a rare or absent term is found without reading every title.
+    index('projects_title_trgm_idx').using('gin', t.title.op('gin_trgm_ops')),
   ],
 );
 

@@ -4,7 +4,7 @@
  * calendar's rescheduling) and the allocations and deadlines of the ProjectView (Art. 11 listings,
  * allocation plans). The rows are written by activities/ (`persistEffects`).
  */
-import { and, arrayContains, desc, eq, ilike, inArray, isNotNull, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, desc, eq, ilike, inArray, isNotNull, not, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { projects } from '../schema.ts';
 import { TERMINAL_STAGES, type ProjectView, type Role } from '../../domain/types.ts';
@@ -41,8 +41,9 @@ export function listProjects(db: Database, filter: ProjectListFilter) {
   if (filter.stage) where.push(eq(projects.stage, filter.stage));
   if (filter.jurisdiction) where.push(eq(projects.jurisdiction, filter.jurisdiction));
   if (filter.awaiting) where.push(arrayContains(projects.awaitingRoles, [filter.awaiting]));
-  if (filter.overdue !== undefined) where.push(eq(projects.overdue, filter.overdue));
-  if (filter.fundsSuspended !== undefined) where.push(eq(projects.fundsSuspended, filter.fundsSuspended));
+  // As literal predicates, so the partial indexes on `overdue` / `funds_suspended` apply whatever the plan's parameters.
+  if (filter.overdue !== undefined) where.push(filter.overdue ? sql`${projects.overdue}` : not(projects.overdue));
+  if (filter.fundsSuspended !== undefined) where.push(filter.fundsSuspended ? sql`${projects.fundsSuspended}` : not(projects.fundsSuspended));
   if (filter.q) where.push(ilike(projects.title, `%${escapeLike(filter.q)}%`));
   if (filter.position) where.push(after(projects.createdAt, projects.id, filter.position));
   return db
