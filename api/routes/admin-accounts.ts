@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
-import { accountEventsOf, findAccount, listAccounts } from '../../db/queries/accounts.ts';
+import { accountEventsOf, chainedEvent, findAccount, listAccounts } from '../../db/queries/accounts.ts';
 import { requestOrigin } from '../logging.ts';
 import { cursorParam, decodeCursor, limitParam, page } from '../pagination.ts';
 import { requireRole } from '../auth.ts';
@@ -127,20 +127,7 @@ export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: A
       const beforeSeq = position ? Number(position.id) : undefined;
       const rows = await accountEventsOf(db, id, query.limit + 1, beforeSeq);
       const cut = page(rows.map((r) => ({ ...r.row, id: String(r.row.seq), cursorMicros: r.cursorMicros })), query.limit);
-      const items = cut.rows.map((r) => ({
-        seq: r.seq,
-        at: r.at.toISOString(),
-        event: r.event,
-        outcome: r.outcome,
-        accountId: r.accountId,
-        loginName: r.loginName,
-        actor: r.actor,
-        actorName: r.actorName,
-        ip: r.ip,
-        userAgent: r.userAgent,
-        detail: r.detail as Record<string, unknown>,
-        hash: r.hash,
-      }));
+      const items = cut.rows.map((r) => ({ ...chainedEvent(r), detail: r.detail as Record<string, unknown>, hash: r.hash }));
       return c.json({ items, nextCursor: cut.nextCursor }, 200);
     },
   );

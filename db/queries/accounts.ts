@@ -42,8 +42,8 @@ export interface AccountEventInput {
   detail?: Record<string, unknown> | undefined;
 }
 
-/** The fields of a row the SM3 chain covers, in the form hashed (time as ISO text). */
-const chainedEvent = (r: Omit<AccountEventRow, 'prevHash' | 'hash'>) => ({
+/** The fields of a row the SM3 chain covers, in the form hashed (time as ISO text) — also the API's entry. */
+export const chainedEvent = (r: Omit<AccountEventRow, 'prevHash' | 'hash'>) => ({
   seq: r.seq,
   at: r.at.toISOString(),
   event: r.event,
