@@ -26,7 +26,7 @@ import { openDatabase, type Database } from '../db/client.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
 import { ConfigError, documentKeyring, loadConfig } from '../lib/config.ts';
 import { generateKeyringSpec, parseKeyring, type Keyring } from '../lib/codec.ts';
-import { NotFound, runCli, UsageError } from './cli.ts';
+import { commandOf, NotFound, runCli, UsageError } from './cli.ts';
 
 const USAGE = `Usage:
   npm run accounts -- create --login <login> --name <display name> --role <bdb|approval|finance|department|admin> [--department <code>] [--jurisdiction <code>] [--phone <number>]
@@ -179,17 +179,11 @@ function accountKeyring(config: ReturnType<typeof loadConfig>): Keyring {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...args] = argv;
-  if (!command || command === '--help' || command === 'help') {
-    process.stderr.write(`${USAGE}\n`);
-    return command ? 0 : 2;
-  }
-  if (!Object.hasOwn(COMMANDS, command)) {
-    process.stderr.write(`Unknown command "${command}".\n${USAGE}\n`);
-    return 2;
-  }
+  const picked = commandOf(argv, COMMANDS, USAGE);
+  if (typeof picked === 'number') return picked;
+  const { name: command, args } = picked;
   const config = loadConfig();
-  const run = COMMANDS[command as keyof typeof COMMANDS];
+  const run = COMMANDS[command];
   if (!config.database.url) {
     const apiUrl = `http://${config.api.host}:${config.api.port}`;
     if (!config.adminApiKey) {

@@ -9,6 +9,23 @@ export class UsageError extends Error {}
 /** The named key or account does not exist: the message, exit 1. */
 export class NotFound extends Error {}
 
+/**
+ * The command argv names first, or the exit code when there is none to run: `help` / `--help`
+ * prints the usage (exit 0), no command or an unknown one prints it too (exit 2).
+ */
+export function commandOf<C extends Record<string, unknown>>(argv: string[], commands: C, usage: string): { name: keyof C & string; args: string[] } | number {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === 'help') {
+    process.stderr.write(`${usage}\n`);
+    return name ? 0 : 2;
+  }
+  if (!Object.hasOwn(commands, name)) {
+    process.stderr.write(`Unknown command "${name}".\n${usage}\n`);
+    return 2;
+  }
+  return { name, args };
+}
+
 /** Runs `main` and exits with its code; a usage error exits 2 with the usage, any other failure 1. */
 export function runCli(main: () => Promise<number>, usage: string): void {
   main().then(

@@ -19,7 +19,7 @@ import { openDatabase, type Database } from '../db/client.ts';
 import { findJurisdiction } from '../db/queries/jurisdictions.ts';
 import { insertKey, listKeys, revokeKey } from '../db/queries/keys.ts';
 import { loadConfig } from '../lib/config.ts';
-import { NotFound, runCli, UsageError } from './cli.ts';
+import { commandOf, NotFound, runCli, UsageError } from './cli.ts';
 
 const USAGE = `Usage:
   npm run keys -- create --role <bdb|approval|finance|department|admin> --name <name> [--department <code>] [--jurisdiction <code>]
@@ -98,15 +98,9 @@ async function revoke(db: Database, args: string[]) {
 const COMMANDS = { create, list, revoke } as const;
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...args] = argv;
-  if (!command || command === '--help' || command === 'help') {
-    process.stderr.write(`${USAGE}\n`);
-    return command ? 0 : 2;
-  }
-  if (!Object.hasOwn(COMMANDS, command)) {
-    process.stderr.write(`Unknown command "${command}".\n${USAGE}\n`);
-    return 2;
-  }
+  const picked = commandOf(argv, COMMANDS, USAGE);
+  if (typeof picked === 'number') return picked;
+  const { name: command, args } = picked;
   const config = loadConfig();
   if (!config.database.url) {
     process.stderr.write(
@@ -118,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, max: 1 });
   try {
     await database.migrate();
-    await COMMANDS[command as keyof typeof COMMANDS](database.db, args);
+    await COMMANDS[command](database.db, args);
     return 0;
   } finally {
     await database.close();

@@ -5,8 +5,6 @@
  * account service; `reset` gives a new password and secret and ends the sessions; `revoke` ends them too.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountService } from '../../api/sessions.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
@@ -15,7 +13,7 @@ import { generateKeyringSpec, parseKeyring } from '../../lib/codec.ts';
 import { accountEvents, accounts } from '../../db/schema.ts';
 import { verifyAccountEvents } from '../../db/queries/accounts.ts';
 import { asc } from 'drizzle-orm';
-import { postgresUrl } from '../support/database.ts';
+import { emptyPostgresDatabase, postgresUrl } from '../support/database.ts';
 
 /** The deployment's master keyring (DOCUMENT_KEYS): the CLI seals TOTP secrets with it as the API does. */
 const KEYS = generateKeyringSpec('cli1');
@@ -30,22 +28,18 @@ const accountsCli = (databaseUrl: string, ...args: string[]) =>
 const field = (out: string, label: string) => new RegExp(`^${label}: (.+)$`, 'm').exec(out)?.[1];
 
 describe.skipIf(!postgresUrl)('accounts CLI against PostgreSQL (issue 16)', () => {
-  const name = `bdp_accounts_cli_${randomBytes(5).toString('hex')}`;
   let url: string;
-  let admin: postgres.Sql;
+  let empty: Awaited<ReturnType<typeof emptyPostgresDatabase>>;
   let handle: DatabaseHandle | undefined;
 
   beforeAll(async () => {
-    admin = postgres(postgresUrl!, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    const u = new URL(postgresUrl!);
-    u.pathname = `/${name}`;
-    url = u.toString();
+    // A fresh, empty database: the CLI applies the migrations itself.
+    empty = await emptyPostgresDatabase('bdp_accounts_cli');
+    url = empty.url;
   });
   afterAll(async () => {
     await handle?.close();
-    await admin?.unsafe(`drop database if exists ${name} with (force)`);
-    await admin?.end();
+    await empty?.drop();
   });
 
   it('(policy) creates the first admin account: its printed password and TOTP secret sign in; reset and revoke end the sessions', { timeout: 180_000 }, async () => {

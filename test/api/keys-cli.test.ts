@@ -4,14 +4,12 @@
  * the API's own key store.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyStore } from '../../api/auth.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { apiKeys } from '../../db/schema.ts';
-import { postgresUrl } from '../support/database.ts';
+import { emptyPostgresDatabase, postgresUrl } from '../support/database.ts';
 
 const hasPostgres = Boolean(postgresUrl);
 
@@ -29,23 +27,18 @@ const keysCliFailing = (env: NodeJS.ProcessEnv, ...args: string[]) => {
 };
 
 describe.skipIf(!hasPostgres)('keys CLI against PostgreSQL', () => {
-  const name = `bdp_keys_cli_${randomBytes(5).toString('hex')}`;
   let url: string;
-  let admin: postgres.Sql;
+  let empty: Awaited<ReturnType<typeof emptyPostgresDatabase>>;
   let handle: DatabaseHandle;
 
   beforeAll(async () => {
     // A fresh, empty database: the CLI applies the migrations itself.
-    admin = postgres(postgresUrl!, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    const u = new URL(postgresUrl!);
-    u.pathname = `/${name}`;
-    url = u.toString();
+    empty = await emptyPostgresDatabase('bdp_keys_cli');
+    url = empty.url;
   });
   afterAll(async () => {
     await handle?.close();
-    await admin?.unsafe(`drop database if exists ${name} with (force)`);
-    await admin?.end();
+    await empty?.drop();
   });
 
   it('creates a key that authenticates, lists it without secrets, and revokes it', { timeout: 120_000 }, async () => {

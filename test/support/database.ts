@@ -34,19 +34,33 @@ export async function createTestDatabase(driver: Driver): Promise<TestDatabase> 
     await prepareDatabase(handle);
     return { ...handle, destroy: () => handle.close() };
   }
+  const empty = await emptyPostgresDatabase('bdp_test');
+  const handle = await openDatabase({ url: empty.url, dataDir: 'unused', max: 5 });
+  await prepareDatabase(handle);
+  return {
+    ...handle,
+    url: empty.url,
+    async destroy() {
+      await handle.close();
+      await empty.drop();
+    },
+  };
+}
+
+/**
+ * A new, empty database on the PostgreSQL of DATABASE_URL (no migrations: for tools that apply
+ * them themselves), and how to drop it.
+ */
+export async function emptyPostgresDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
   if (!postgresUrl) throw new Error('DATABASE_URL is required for the postgres driver');
-  const name = `bdp_test_${randomBytes(6).toString('hex')}`;
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = postgres(postgresUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   const url = new URL(postgresUrl);
   url.pathname = `/${name}`;
-  const handle = await openDatabase({ url: url.toString(), dataDir: 'unused', max: 5 });
-  await prepareDatabase(handle);
   return {
-    ...handle,
     url: url.toString(),
-    async destroy() {
-      await handle.close();
+    async drop() {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();
     },
