@@ -6,8 +6,10 @@ import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { documents, notifications, projects } from '../db/schema.ts';
 import { ApplicationFailure } from '@temporalio/common';
-import type { AuditEntry, NotificationEntry, Writes } from '../domain/effects.ts';
+import { writesOf, type AuditEntry, type NotificationEntry, type Writes } from '../domain/effects.ts';
+import { scheduleDeadline, type Change } from '../domain/project.ts';
 import type { ProjectReadModel } from '../domain/types.ts';
+import { readModel } from '../domain/view.ts';
 import { appendAudit } from './audit.ts';
 import { computeDeadline, type DeadlineDates, type DeadlineSpec } from './calendar.ts';
 import { bookMovement, type LedgerMovement } from './ledger.ts';
@@ -94,6 +96,36 @@ async function bookAll(db: Database, movements: LedgerMovement[]): Promise<numbe
   return booked;
 }
 
+/** The instants computed for the deadlines a change starts, in the change's order. */
+export type ScheduledDates = { id: string; dueAt: string; remindAt: string | null }[];
+
+/**
+ * Runs `work` in one transaction that gives up before the local activity's timeout does: a write
+ * that timed out in the workflow can never commit later behind its back (the update was refused).
+ * A refusal no retry fixes becomes a non-retryable failure.
+ */
+async function inOneTransaction<T>(db: Database, work: (tx: Database) => Promise<T>): Promise<T> {
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.execute(sql`set local lock_timeout = '1s'`);
+      await tx.execute(sql`set local statement_timeout = '2s'`);
+      return work(tx);
+    });
+  } catch (err) {
+    throw asPermanent(err) ?? err;
+  }
+}
+
+/** Audit first (Art. 24-25), then ledger, outbox, filed documents and the read model. */
+async function writeEffects(tx: Database, writes: EffectWrites): Promise<{ appended: number; booked: number }> {
+  const appended = await appendAudit(tx, writes.projectId, writes.audit);
+  const booked = await bookAll(tx, writes.movements);
+  await insertNotifications(tx, writes.notifications);
+  await markFiledDocuments(tx, writes.projectId, writes.audit);
+  if (writes.model) await upsertProject(tx, writes.model);
+  return { appended, booked };
+}
+
 /** Everything one batch of a project's effects writes, persisted together by `persistEffects`. */
 export interface EffectWrites extends Writes {
   projectId: string;
@@ -153,23 +185,30 @@ export function createActivities({ db }: ActivityDeps) {
      * idempotent (event ids, movement keys, model version), so the workflow runs it as a local
      * activity: a retry after a crash or a replayed workflow task writes nothing twice.
      */
-    async persistEffects(writes: EffectWrites): Promise<{ appended: number; booked: number }> {
-      try {
-        return await db.transaction(async (tx) => {
-          // The database gives up before the local activity's timeout does: a write that timed out
-          // in the workflow can never commit later behind its back (the update was refused).
-          await tx.execute(sql`set local lock_timeout = '1s'`);
-          await tx.execute(sql`set local statement_timeout = '2s'`);
-          const appended = await appendAudit(tx, writes.projectId, writes.audit);
-          const booked = await bookAll(tx, writes.movements);
-          await insertNotifications(tx, writes.notifications);
-          await markFiledDocuments(tx, writes.projectId, writes.audit);
-          if (writes.model) await upsertProject(tx, writes.model);
-          return { appended, booked };
-        });
-      } catch (err) {
-        throw asPermanent(err) ?? err;
-      }
+    persistEffects(writes: EffectWrites): Promise<{ appended: number; booked: number }> {
+      return inOneTransaction(db, (tx) => writeEffects(tx, writes));
+    },
+
+    /**
+     * A whole prepared change made durable in one local activity and one transaction (patch
+     * `one-local-activity-per-change`): the dates of the deadlines it starts from the working-day
+     * calendar (read in the same transaction), then its audit entries (Art. 24-25), ledger
+     * movements, notifications and the read model of the state it leads to. Returns the dates for
+     * the workflow to record in its own copy of the change before committing it.
+     */
+    persistChange({ projectId, change }: { projectId: string; change: Change }): Promise<ScheduledDates> {
+      return inOneTransaction(db, async (tx) => {
+        const dates: ScheduledDates = [];
+        for (const effect of change.effects) {
+          if (effect.type !== 'startDeadline') continue;
+          const d = effect.deadline;
+          const { dueAt, remindAt } = await computeDeadline(tx, { startsOn: d.startsOn, rule: d.rule, reminder: d.reminder });
+          scheduleDeadline(change, d.id, { dueAt, remindAt });
+          dates.push({ id: d.id, dueAt, remindAt });
+        }
+        await writeEffects(tx, { projectId, ...writesOf(change.effects), model: readModel(change.state) });
+        return dates;
+      });
     },
   };
 }

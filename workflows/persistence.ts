@@ -43,7 +43,7 @@ const local = proxyLocalActivities<Activities>({
 });
 
 /** How a persistence attempt ended. */
-export type Persisted = { ok: true } | { ok: false; permanent: boolean; message: string };
+export type Persisted = { ok: true; model?: ProjectReadModel } | { ok: false; permanent: boolean; message: string };
 
 /**
  * A non-retryable failure from the activity (the database refused for good), else a transient one
@@ -58,42 +58,88 @@ function outcomeOf(err: unknown): Persisted {
 }
 
 /** Search attributes and the Temporal UI's details follow the state the change leads to. */
-export function mirrorAttributes(model: ProjectReadModel): void {
-  upsertSearchAttributes([
-    { key: ProjectStage, value: model.view.stage },
-    { key: AwaitingRole, value: model.awaitingRoles },
-    { key: FundsSuspended, value: model.view.funds.suspended },
-    // null removes the attribute: no open deadline.
-    { key: NextDeadline, value: model.nextDeadline ? new Date(model.nextDeadline) : null },
-  ]);
-  const waiting = model.view.pendingActions.map((p) => `${p.role}: ${p.action}${p.dueAt ? ` (due ${p.dueAt.slice(0, 10)})` : ''}`);
-  setCurrentDetails(
-    [`**${model.view.title}** — ${model.view.department}, ${model.view.jurisdiction}`, `Stage: ${model.view.stage}`, ...waiting].join('\n\n'),
-  );
+export class AttributeMirror {
+  /** The attribute values last upserted, when only changes are upserted. */
+  private last: string | undefined;
+
+  /**
+   * `onlyChanges` (runs taking ONE_LOCAL_ACTIVITY): upsert the search attributes only when one of
+   * them changed, instead of at every change (an extra history event and command each time).
+   */
+  constructor(private readonly onlyChanges: boolean) {}
+
+  show(model: ProjectReadModel): void {
+    const attributes = {
+      stage: model.view.stage,
+      awaiting: model.awaitingRoles,
+      suspended: model.view.funds.suspended,
+      // null removes the attribute: no open deadline.
+      deadline: model.nextDeadline ? new Date(model.nextDeadline) : null,
+    };
+    const key = JSON.stringify(attributes);
+    if (!this.onlyChanges || key !== this.last) {
+      upsertSearchAttributes([
+        { key: ProjectStage, value: attributes.stage },
+        { key: AwaitingRole, value: attributes.awaiting },
+        { key: FundsSuspended, value: attributes.suspended },
+        { key: NextDeadline, value: attributes.deadline },
+      ]);
+      this.last = key;
+    }
+    const waiting = model.view.pendingActions.map((p) => `${p.role}: ${p.action}${p.dueAt ? ` (due ${p.dueAt.slice(0, 10)})` : ''}`);
+    setCurrentDetails(
+      [`**${model.view.title}** — ${model.view.department}, ${model.view.jurisdiction}`, `Stage: ${model.view.stage}`, ...waiting].join('\n\n'),
+    );
+  }
 }
 
+/**
+ * Runs started after this patch persist a change in one local activity (deadline dates from the
+ * calendar and every write in one transaction, `persistChange`), write the read model with every
+ * change and upsert search attributes only when they change; runs recorded before computed each
+ * deadline in a local activity of its own first and skipped the read model when another change
+ * waited.
+ */
+export const ONE_LOCAL_ACTIVITY = 'one-local-activity-per-change';
+
+/** Which persistence a run takes, from the patches it was started with (project.ts). */
+export type PersistPath =
+  /** Before PERSIST_IN_ONE_TRANSACTION: activities on the task queue. */
+  | 'activities'
+  /** PERSIST_IN_ONE_TRANSACTION: a local activity per deadline, then one for the writes. */
+  | 'local'
+  /** ONE_LOCAL_ACTIVITY: one local activity for the whole change. */
+  | 'one-local';
+
 export interface PersistOptions {
-  /** Runs recorded before PERSIST_IN_ONE_TRANSACTION take the old path. */
-  inOne: boolean;
-  /** Whether no other change waits (asked after the deadline dates): only then the read model is written. */
+  path: PersistPath;
+  mirror: AttributeMirror;
+  /** Whether no other change waits (asked after the deadline dates): only then the 'local' path writes the read model. */
   isLast: () => boolean;
 }
 
 /**
  * Makes a change durable: computes its deadlines' dates into the change, then writes it. Never
- * throws for a database failure: the caller commits on `ok` and refuses otherwise.
+ * throws for a database failure: the caller commits on `ok` and refuses otherwise. On the
+ * 'one-local' path `model` is the read model written, which the search attributes already show.
  */
-export async function persist(projectId: string, change: Change, { inOne, isLast }: PersistOptions): Promise<Persisted> {
+export async function persist(projectId: string, change: Change, { path, mirror, isLast }: PersistOptions): Promise<Persisted> {
   try {
+    if (path === 'one-local') {
+      for (const dates of await local.persistChange({ projectId, change })) scheduleDeadline(change, dates.id, dates);
+      const model = readModel(change.state);
+      mirror.show(model);
+      return { ok: true, model };
+    }
     for (const effect of change.effects) {
       if (effect.type !== 'startDeadline') continue;
       const d = effect.deadline;
-      const compute = inOne ? local.computeDeadline : steps.computeDeadline;
+      const compute = path === 'local' ? local.computeDeadline : steps.computeDeadline;
       const dates = await compute({ startsOn: d.startsOn, rule: d.rule, reminder: d.reminder });
       scheduleDeadline(change, d.id, { dueAt: dates.dueAt, remindAt: dates.remindAt });
     }
     const writes = writesOf(change.effects);
-    if (!inOne) {
+    if (path === 'activities') {
       // Audit first: every accepted action is on the trail before its consequences (Art. 24-25).
       if (writes.audit.length) await steps.appendAudit(projectId, writes.audit);
       if (writes.movements.length) await steps.bookFundMovements(writes.movements);
@@ -102,7 +148,7 @@ export async function persist(projectId: string, change: Change, { inOne, isLast
       return { ok: true };
     }
     const model = isLast() ? readModel(change.state) : undefined;
-    if (model) mirrorAttributes(model);
+    if (model) mirror.show(model);
     if (writes.audit.length || writes.movements.length || writes.notifications.length || model) {
       await local.persistEffects({ projectId, ...writes, model });
     }
@@ -113,10 +159,10 @@ export async function persist(projectId: string, change: Change, { inOne, isLast
 }
 
 /** The read model of the committed state alone (first run of a continued project, old starts). */
-export async function recordReadModel(model: ProjectReadModel, inOne: boolean): Promise<Persisted> {
-  mirrorAttributes(model);
+export async function recordReadModel(model: ProjectReadModel, path: PersistPath, mirror: AttributeMirror): Promise<Persisted> {
+  mirror.show(model);
   try {
-    await (inOne ? local : steps).recordProject(model);
+    await (path === 'activities' ? steps : local).recordProject(model);
     return { ok: true };
   } catch (err) {
     return outcomeOf(err);

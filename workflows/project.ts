@@ -19,11 +19,11 @@ import type { ProjectView } from '../domain/types.ts';
 import { setProjectHandlers, submitStart } from './handlers.ts';
 import { JobQueue, now } from './jobs.ts';
 import type { ProjectWorkflowArgs } from './messages.ts';
-import { PERSIST_IN_ONE_TRANSACTION, recordReadModel } from './persistence.ts';
+import { ONE_LOCAL_ACTIVITY, PERSIST_IN_ONE_TRANSACTION, type PersistPath } from './persistence.ts';
 import { JobRunner } from './runner.ts';
 import { WakeTimer } from './wake.ts';
 
-export { PERSIST_IN_ONE_TRANSACTION };
+export { ONE_LOCAL_ACTIVITY, PERSIST_IN_ONE_TRANSACTION };
 
 /** Continue as new well before Temporal's limits; a year of a busy project stays far below. */
 const MAX_EVENTS_PER_RUN = 1_500;
@@ -70,8 +70,9 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
 
   const inOne = patched(PERSIST_IN_ONE_TRANSACTION);
   const wake = patched(ONE_WAKE_TIMER) ? new WakeTimer() : null;
-  if (!inOne || jobs.queue.length === 0) await recordReadModel(project.readModel(), inOne);
-  const runner = new JobRunner(project, jobs, inOne);
+  const path: PersistPath = !inOne ? 'activities' : patched(ONE_LOCAL_ACTIVITY) ? 'one-local' : 'local';
+  const runner = new JobRunner(project, jobs, path);
+  if (!inOne || jobs.queue.length === 0) await runner.recordCommitted();
 
   /** Set once the operating year changed (or Temporal suggests it); cleared only by continue-as-new. */
   let rollover = false;

@@ -9,7 +9,7 @@ import { isRejection } from '../domain/errors.ts';
 import type { Change, Project } from '../domain/project.ts';
 import { PERSISTENCE_FAILED, UNAVAILABLE } from './messages.ts';
 import { failure, toFailure, type Job, type JobQueue, type Outcome } from './jobs.ts';
-import { mirrorAttributes, persist, recordReadModel } from './persistence.ts';
+import { AttributeMirror, persist, recordReadModel, type Persisted, type PersistPath } from './persistence.ts';
 
 /** An Update that waited this long behind others is refused unapplied: its caller is about to give up. */
 const UPDATE_QUEUE_LIMIT_MS = 5_000;
@@ -20,13 +20,22 @@ export class JobRunner {
   private backoffMs = 0;
   /** Until then background jobs wait (a failed write is retried after a pause); Updates never do. */
   retryAt = 0;
+  /** The search attributes and Temporal UI details, following the committed state. */
+  private readonly mirror: AttributeMirror;
 
   constructor(
     private readonly project: Project,
     private readonly jobs: JobQueue,
-    /** Runs recorded before PERSIST_IN_ONE_TRANSACTION take the old path. */
-    private readonly inOne: boolean,
-  ) {}
+    /** How this run persists (the patches it started with, ./persistence.ts). */
+    private readonly path: PersistPath,
+  ) {
+    this.mirror = new AttributeMirror(path === 'one-local');
+  }
+
+  /** Writes the read model of the committed state alone (first run of a continued project, old starts). */
+  recordCommitted(): Promise<unknown> {
+    return recordReadModel(this.project.readModel(), this.path, this.mirror);
+  }
 
   /** Whether the next queued job may run now. */
   ready(): boolean {
@@ -41,7 +50,7 @@ export class JobRunner {
 
   /** Runs one job: prepare, persist, then commit and answer — or refuse with the state unchanged. */
   private async run(job: Job): Promise<void> {
-    const { project, jobs, inOne } = this;
+    const { project, jobs, path, mirror } = this;
     const projectId = project.state.input.id;
     const answer = (outcome: Outcome) => jobs.answer(job.ticket, outcome);
     const attempt = job.update?.attempt;
@@ -57,18 +66,20 @@ export class JobRunner {
       answer({ ok: false, failure: toFailure(err, attempt) });
       return;
     }
-    const persisted = change ? await persist(projectId, change, { inOne, isLast: () => jobs.queue.length === 0 }) : ({ ok: true } as const);
+    const persisted = change ? await persist(projectId, change, { path, mirror, isLast: () => jobs.queue.length === 0 }) : ({ ok: true } as Persisted);
     if (persisted.ok) {
       if (change) project.commit(change);
       this.backoffMs = 0;
       jobs.ended(job.ticket);
-      answer({ ok: true, view: project.view() });
+      // The read model just written is the committed state's view ('one-local').
+      answer({ ok: true, view: persisted.model?.view ?? project.view() });
       // Runs from before PERSIST_IN_ONE_TRANSACTION wrote the read model after answering.
-      if (!inOne && jobs.queue.length === 0) await recordReadModel(project.readModel(), false);
+      if (path === 'activities' && jobs.queue.length === 0) await this.recordCommitted();
       return;
     }
-    // Nothing is committed (the transaction rolled back): the search attributes follow the committed state again.
-    mirrorAttributes(project.readModel());
+    // Nothing is committed (the transaction rolled back): the search attributes follow the committed
+    // state again (the 'one-local' path shows them only after a change is stored).
+    if (path !== 'one-local') mirror.show(project.readModel());
     if (persisted.permanent) log.error('the database refused a change; nothing applied', { projectId, job: job.update?.label ?? 'background', error: persisted.message });
     else log.warn('the database is unavailable; nothing applied', { projectId, job: job.update?.label ?? 'background', error: persisted.message });
     if (jobs.isAwaited(job.ticket)) {

@@ -5,6 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifyAuditChain } from '../../activities/audit.ts';
+import { computeDeadline } from '../../activities/calendar.ts';
 import { projects } from '../../db/schema.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
 import type { ProjectView } from '../../domain/types.ts';
@@ -380,5 +381,40 @@ describe('the workflow clock (ONE_WAKE_TIMER, workflows/wake.ts)', () => {
     const next = view.deadlines.filter((d) => d.status === 'open' && d.dueAt).sort((a, b) => Date.parse(a.dueAt!) - Date.parse(b.dueAt!))[0]!;
     await skipPast(next.dueAt!);
     await viewWhen(id, (v) => v.deadlines.find((d) => d.id === next.id)?.status !== 'open');
+  });
+});
+
+describe('persisting a change (ONE_LOCAL_ACTIVITY, workflows/persistence.ts)', () => {
+  it('Art. 15, 24-25: a contract whose filing falls due is stored in one local activity — its deadline dated from the working-day calendar in the same transaction as its writes — and the read model holds the view answered; a change that moves no search attribute upserts none', async () => {
+    const id = await toConstruction();
+    const counts = async () => {
+      const events = (await runsOf(lc, id)).flatMap((r) => r.history.events ?? []);
+      return {
+        localActivities: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
+        upserts: events.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes).length,
+      };
+    };
+    const before = await counts();
+    const signedOn = await today();
+    const view = await lc.send(id, 'contract', { contractNo: 'HT-002', contractor: 'Beta', amountFen: 10_000_000, signedOn, procurement: openTender() }, actors.department);
+    const afterContract = await counts();
+    expect(afterContract.localActivities - before.localActivities).toBe(1);
+    // Art. 15 (measures): filed within 5 working days of signing, per the calendar in the database.
+    const filing = view.deadlines.find((d) => d.kind === 'contract-filing' && d.ref === 'HT-002');
+    const expected = await computeDeadline(lc.database.db, { startsOn: signedOn, rule: { unit: 'workingDays', amount: 5 }, reminder: null });
+    expect(filing?.dueAt).toBe(expected.dueAt);
+    const [row] = await lc.database.db.select({ view: projects.view }).from(projects).where(eq(projects.id, id));
+    expect(row?.view).toEqual(view);
+    expect(before.upserts).toBeGreaterThan(0);
+
+    // A catalogue (Art. 19) leaves stage, awaiting roles, funds and the next deadline as they were.
+    await lc.send(id, 'catalogEntries', { entries: [{ code: 'SA-1', name: 'Data', sharingType: 'unconditional', updateCycle: 'daily' }] }, actors.department);
+    const first = await counts();
+    const last = await lc.send(id, 'catalogEntries', { entries: [{ code: 'SA-2', name: 'More data', sharingType: 'conditional', updateCycle: 'weekly' }] }, actors.department);
+    const second = await counts();
+    expect(second.upserts).toBe(first.upserts);
+    expect(second.localActivities - first.localActivities).toBe(1);
+    const [after] = await lc.database.db.select({ view: projects.view }).from(projects).where(eq(projects.id, id));
+    expect(after?.view).toEqual(last);
   });
 });
