@@ -48,7 +48,7 @@ import { fundsRoutes } from './routes/funds.ts';
 import { historyRoutes } from './routes/history.ts';
 import { inboxRoutes } from './routes/inbox.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
-import { projectListRoutes, projectRoutes } from './routes/projects.ts';
+import { projectListRoutes, projectRoutes, withCommittedViews } from './routes/projects.ts';
 import { publicRoutes } from './routes/public.ts';
 
 export interface AppDeps {
@@ -144,8 +144,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', ledgerRoutes({ db: deps.database.db }));
   app.route('/', inboxRoutes({ db: deps.database.db }));
   app.route('/', fundsRoutes({ db: deps.database.db }));
-  // Art. 23 (issue 15): the ProjectViews these answer show the department's prior evaluations.
-  const viewGateway = withPriorEvaluations(gateway, deps.database.db);
+  // Art. 23 (issue 15): the ProjectViews these answer show the department's prior evaluations;
+  // GET /v1/projects/{id} reads the committed view from the read model (issue 17).
+  const viewGateway = withPriorEvaluations(withCommittedViews(gateway, deps.database.db), deps.database.db);
   app.route('/', projectRoutes({ gateway: viewGateway, db: deps.database.db }));
   app.route('/', commandRoutes({ gateway: viewGateway, db: deps.database.db }));
   app.route('/', cloudPlatformRoutes({ db: deps.database.db }));

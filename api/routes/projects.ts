@@ -31,7 +31,7 @@ import { policyFor } from '../../db/policies.ts';
 import { ZERO } from '../../db/queries/ledger.ts';
 import { findPlanItem } from '../../db/queries/plans.ts';
 import { applicantJurisdiction } from './jurisdictions.ts';
-import { listProjects, type ProjectListFilter } from '../../db/queries/projects.ts';
+import { committedView, listProjects, type ProjectListFilter } from '../../db/queries/projects.ts';
 import type { CursorPosition } from '../../db/queries/keyset.ts';
 import { formatDate, formatInstant, label } from '../../domain/texts.ts';
 import type { Actor } from '../../domain/types.ts';
@@ -40,6 +40,17 @@ import { EXPORT_BATCH, xlsxHeaders, xlsxResponses, xlsxStream, yesNo, type Colum
 export interface ProjectRoutesDeps {
   gateway: ProjectGateway;
   db: Database;
+}
+
+/**
+ * GET /v1/projects/{id} answers the committed view from the read model — written in the same
+ * transaction as the change's audit entry, before the change is answered (workflows/persistence.ts)
+ * — instead of a workflow query, which with many open projects replays the project's history on the
+ * worker for nearly every GET (issue 17). A project the read model does not have (no such project,
+ * or one whose row is not written yet) is asked of its workflow, which also answers 404 or 503.
+ */
+export function withCommittedViews(gateway: ProjectGateway, db: Database): ProjectGateway {
+  return { ...gateway, view: async (id) => (await committedView(db, id)) ?? gateway.view(id) };
 }
 
 /** Crockford base32 without I, L, O, U: readable over the phone between bureaus. */
@@ -363,7 +374,10 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
       method: 'get',
       path: '/v1/projects/{id}',
       tags: ['projects'],
-      summary: 'A project as its workflow sees it now',
+      summary: 'A project as last committed',
+      description:
+        'The ProjectView of the project\'s last committed change, from the read model (written with the change\'s audit entry, ' +
+        'before the change was answered); it answers while Temporal is unreachable. A project the read model does not have yet is asked of its workflow.',
       security,
       request: { params: z.object({ id: projectId }) },
       responses: {
@@ -372,7 +386,7 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
         401: problem('No or unknown key'),
         403: problem("Another department's project"),
         404: problem('No such project'),
-        503: problem('Temporal unreachable'),
+        503: problem('Database or Temporal unreachable'),
       },
     }),
     async (c) => {

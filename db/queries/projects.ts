@@ -1,6 +1,6 @@
 /**
  * The `projects` read model's reads (shared/API.md): the project list with its filters and keyset
- * paging, one project's department, the projects awaiting a role, those with open deadlines (the
+ * paging, one project's department and committed view, the projects awaiting a role, those with open deadlines (the
  * calendar's rescheduling) and the allocations and deadlines of the ProjectView (Art. 11 listings,
  * allocation plans). The rows are written by activities/ (`persistEffects`).
  */
@@ -74,6 +74,15 @@ export function listProjects(db: Database, filter: ProjectListFilter) {
 export async function projectDepartment(db: Database, id: string): Promise<{ id: string; department: string } | undefined> {
   const [row] = await db.select({ id: projects.id, department: projects.department }).from(projects).where(eq(projects.id, id)).limit(1);
   return row;
+}
+
+/**
+ * A project's ProjectView as last committed (the read model is written in the same transaction as
+ * the change's audit entry, before the change is answered), if the read model has it.
+ */
+export async function committedView(db: Database, id: string): Promise<ProjectView | undefined> {
+  const [row] = await db.select({ view: projects.view }).from(projects).where(eq(projects.id, id)).limit(1);
+  return row?.view as ProjectView | undefined;
 }
 
 /** The projects waiting for `role` to act (with `department`: that department's only), with their pending actions. */

@@ -41,6 +41,19 @@ describe('Temporal unreachable', () => {
     expect((await app.request('/readyz')).status).toBe(503);
     expect((await app.request('/healthz')).status).toBe(200);
   }, 60_000);
+
+  it('issue 17: GET /v1/projects/:id of a stored project answers its committed view from the read model, Temporal or not', async () => {
+    const dept = await createKey(system, 'department', 'health');
+    await addPlanItems(system, [{ department: 'health' }]);
+    const created = await system.request('POST', '/v1/projects', { key: dept, body: sampleApplication() });
+    expect(created.status).toBe(201);
+    const view = (await created.json()) as { id: string };
+    const live = await system.request('GET', `/v1/projects/${view.id}`, { key: dept });
+    expect(await live.json()).toEqual(view);
+    const res = await app.request(`/v1/projects/${view.id}`, { headers: { authorization: `Bearer ${dept}` } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(view);
+  }, 60_000);
 });
 
 describe('no worker polling the task queue', () => {
