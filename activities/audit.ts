@@ -11,62 +11,70 @@ import type { AuditEntry } from '../domain/effects.ts';
 
 export type { AuditEntry };
 
+/** Appends in a transaction of its own (a savepoint inside the caller's, when it has one). */
 export async function appendAudit(db: Database, projectId: string, entries: AuditEntry[]): Promise<number> {
   if (entries.length === 0) return 0;
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audit:${projectId}`}))`);
-    const [last] = await tx
-      .select({ seq: auditLog.seq, hash: auditLog.hash })
-      .from(auditLog)
-      .where(eq(auditLog.projectId, projectId))
-      .orderBy(sql`${auditLog.seq} desc`)
-      .limit(1);
-    const known = new Set(
-      (
-        await tx
-          .select({ eventId: auditLog.eventId })
-          .from(auditLog)
-          .where(and(eq(auditLog.projectId, projectId), inArray(auditLog.eventId, entries.map((e) => e.eventId))))
-      ).map((r) => r.eventId),
-    );
-    let seq = last?.seq ?? 0;
-    let prevHash = last?.hash ?? GENESIS_HASH;
-    let appended = 0;
-    for (const entry of entries) {
-      if (known.has(entry.eventId)) continue;
-      known.add(entry.eventId);
-      seq += 1;
-      const chained: ChainedEntry = {
-        projectId,
-        seq,
-        eventId: entry.eventId,
-        at: new Date(entry.at).toISOString(),
-        action: entry.action,
-        actor: { keyId: entry.actor.keyId, role: entry.actor.role, department: entry.actor.department ?? null, name: entry.actor.name, ...personOf(entry.actor) },
-        detail: entry.detail ?? null,
-      };
-      const hash = chainHash(prevHash, chained);
-      await tx.insert(auditLog).values({
-        projectId,
-        seq,
-        eventId: entry.eventId,
-        at: new Date(chained.at),
-        action: entry.action,
-        actorKeyId: chained.actor.keyId,
-        actorRole: chained.actor.role,
-        actorDepartment: chained.actor.department,
-        actorName: chained.actor.name,
-        actorAccountId: chained.actor.accountId ?? null,
-        actorOrganization: chained.actor.organization ?? null,
-        detail: chained.detail,
-        prevHash,
-        hash,
-      });
-      prevHash = hash;
-      appended++;
-    }
-    return appended;
-  });
+  return db.transaction((tx) => appendAuditInTransaction(tx, projectId, entries));
+}
+
+/**
+ * Appends inside the caller's transaction, which must be one: the advisory lock is held until it
+ * ends (persistChange/persistEffects, activities/index.ts). No savepoint: two round trips fewer.
+ */
+export async function appendAuditInTransaction(tx: Database, projectId: string, entries: AuditEntry[]): Promise<number> {
+  if (entries.length === 0) return 0;
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audit:${projectId}`}))`);
+  const [last] = await tx
+    .select({ seq: auditLog.seq, hash: auditLog.hash })
+    .from(auditLog)
+    .where(eq(auditLog.projectId, projectId))
+    .orderBy(sql`${auditLog.seq} desc`)
+    .limit(1);
+  const known = new Set(
+    (
+      await tx
+        .select({ eventId: auditLog.eventId })
+        .from(auditLog)
+        .where(and(eq(auditLog.projectId, projectId), inArray(auditLog.eventId, entries.map((e) => e.eventId))))
+    ).map((r) => r.eventId),
+  );
+  let seq = last?.seq ?? 0;
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  let appended = 0;
+  for (const entry of entries) {
+    if (known.has(entry.eventId)) continue;
+    known.add(entry.eventId);
+    seq += 1;
+    const chained: ChainedEntry = {
+      projectId,
+      seq,
+      eventId: entry.eventId,
+      at: new Date(entry.at).toISOString(),
+      action: entry.action,
+      actor: { keyId: entry.actor.keyId, role: entry.actor.role, department: entry.actor.department ?? null, name: entry.actor.name, ...personOf(entry.actor) },
+      detail: entry.detail ?? null,
+    };
+    const hash = chainHash(prevHash, chained);
+    await tx.insert(auditLog).values({
+      projectId,
+      seq,
+      eventId: entry.eventId,
+      at: new Date(chained.at),
+      action: entry.action,
+      actorKeyId: chained.actor.keyId,
+      actorRole: chained.actor.role,
+      actorDepartment: chained.actor.department,
+      actorName: chained.actor.name,
+      actorAccountId: chained.actor.accountId ?? null,
+      actorOrganization: chained.actor.organization ?? null,
+      detail: chained.detail,
+      prevHash,
+      hash,
+    });
+    prevHash = hash;
+    appended++;
+  }
+  return appended;
 }
 
 export const rowToChained = (row: AuditRow): ChainedEntry => ({

@@ -10,7 +10,7 @@ import { writesOf, type AuditEntry, type NotificationEntry, type Writes } from '
 import { scheduleDeadline, type Change } from '../domain/project.ts';
 import type { ProjectReadModel } from '../domain/types.ts';
 import { readModel } from '../domain/view.ts';
-import { appendAudit } from './audit.ts';
+import { appendAudit, appendAuditInTransaction } from './audit.ts';
 import { computeDeadline, type DeadlineDates, type DeadlineSpec } from './calendar.ts';
 import { bookMovement, type LedgerMovement } from './ledger.ts';
 
@@ -107,8 +107,8 @@ export type ScheduledDates = { id: string; dueAt: string; remindAt: string | nul
 async function inOneTransaction<T>(db: Database, work: (tx: Database) => Promise<T>): Promise<T> {
   try {
     return await db.transaction(async (tx) => {
-      await tx.execute(sql`set local lock_timeout = '1s'`);
-      await tx.execute(sql`set local statement_timeout = '2s'`);
+      // set_config(…, true) is SET LOCAL; both in one round trip.
+      await tx.execute(sql`select set_config('lock_timeout', '1s', true), set_config('statement_timeout', '2s', true)`);
       return work(tx);
     });
   } catch (err) {
@@ -118,7 +118,7 @@ async function inOneTransaction<T>(db: Database, work: (tx: Database) => Promise
 
 /** Audit first (Art. 24-25), then ledger, outbox, filed documents and the read model. */
 async function writeEffects(tx: Database, writes: EffectWrites): Promise<{ appended: number; booked: number }> {
-  const appended = await appendAudit(tx, writes.projectId, writes.audit);
+  const appended = await appendAuditInTransaction(tx, writes.projectId, writes.audit);
   const booked = await bookAll(tx, writes.movements);
   await insertNotifications(tx, writes.notifications);
   await markFiledDocuments(tx, writes.projectId, writes.audit);
