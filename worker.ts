@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import { createActivities, type Activities } from './activities/index.ts';
+import { createActivities, type Activities, type ActivityDeps } from './activities/index.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { prepareDatabase } from './db/seed.ts';
 import { loadConfig, payloadConverter, requireExternalServices } from './lib/config.ts';
@@ -45,11 +45,13 @@ export interface ProjectWorkerOptions {
   maxCachedWorkflows?: number | undefined;
   /** Worker tunable: workflow tasks run at once. */
   maxConcurrentWorkflowTaskExecutions?: number | undefined;
-  /**
-   * Replaces the activities built from `db` (fault tests run the real ones with a faster deadline
-   * clock, see test/faults/fast-clock.ts).
-   */
+  /** Wraps the activities built from `db` (the bench times them). */
   activities?: ((base: Activities) => Activities) | undefined;
+  /**
+   * How a deadline's dates are computed (default: the working-day calendar in the database); the
+   * fault tests bring them closer to now (test/faults/fast-clock.ts).
+   */
+  deadlineDates?: ActivityDeps['deadlineDates'];
 }
 
 export function createProjectWorker(options: ProjectWorkerOptions): Promise<Worker> {
@@ -57,7 +59,7 @@ export function createProjectWorker(options: ProjectWorkerOptions): Promise<Work
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: (options.activities ?? ((base) => base))(createActivities({ db: options.db })),
+    activities: (options.activities ?? ((base) => base))(createActivities({ db: options.db, deadlineDates: options.deadlineDates })),
     // A stop never waits on a task for long (SIGTERM ends `npm start` within 30 s).
     shutdownGraceTime: '5 seconds',
     shutdownForceTime: '15 seconds',
@@ -71,7 +73,7 @@ export function createProjectWorker(options: ProjectWorkerOptions): Promise<Work
 }
 
 /** The worker process (`npm run start:worker`): configuration from the environment, runs until a signal. */
-export async function runWorkerProcess(overrides: Pick<ProjectWorkerOptions, 'activities'> = {}): Promise<void> {
+export async function runWorkerProcess(overrides: Pick<ProjectWorkerOptions, 'activities' | 'deadlineDates'> = {}): Promise<void> {
   const config = loadConfig();
   const { temporalAddress } = requireExternalServices(config, 'the worker');
   const log = createLogger(config.logLevel, 'worker');

@@ -18,6 +18,12 @@ export type { NotificationEntry };
 
 export interface ActivityDeps {
   db: Database;
+  /**
+   * The due and reminder instants of a deadline (default: `computeDeadline`, the working-day
+   * calendar read through `db` or the persisting transaction); the fault tests' faster clock
+   * replaces it (test/faults/fast-clock.ts).
+   */
+  deadlineDates?: ((db: Database, spec: DeadlineSpec) => Promise<DeadlineDates>) | undefined;
 }
 
 /** Upserts a project's read-model row; a retried or late write with an older `version` changes nothing. */
@@ -152,7 +158,7 @@ export function asPermanent(err: unknown): ApplicationFailure | undefined {
   return undefined;
 }
 
-export function createActivities({ db }: ActivityDeps) {
+export function createActivities({ db, deadlineDates = computeDeadline }: ActivityDeps) {
   return {
     /** Upserts the project's read-model row (idempotent and order-safe, see upsertProject). */
     recordProject(model: ProjectReadModel): Promise<void> {
@@ -161,7 +167,7 @@ export function createActivities({ db }: ActivityDeps) {
 
     /** Due and reminder instants of a deadline from the working-day calendar (see calendar.ts). */
     computeDeadline(spec: DeadlineSpec): Promise<DeadlineDates> {
-      return computeDeadline(db, spec);
+      return deadlineDates(db, spec);
     },
 
     /** Books fund movements in order, each exactly once (Art. 10-12, 21-22). */
@@ -202,7 +208,7 @@ export function createActivities({ db }: ActivityDeps) {
         for (const effect of change.effects) {
           if (effect.type !== 'startDeadline') continue;
           const d = effect.deadline;
-          const { dueAt, remindAt } = await computeDeadline(tx, { startsOn: d.startsOn, rule: d.rule, reminder: d.reminder });
+          const { dueAt, remindAt } = await deadlineDates(tx, { startsOn: d.startsOn, rule: d.rule, reminder: d.reminder });
           scheduleDeadline(change, d.id, { dueAt, remindAt });
           dates.push({ id: d.id, dueAt, remindAt });
         }

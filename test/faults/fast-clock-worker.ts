@@ -1,5 +1,5 @@
 /** The worker process of worker.ts with faster deadlines (see fast-clock.ts), for `kill -9` tests. */
 import { runWorkerProcess } from '../../worker.ts';
-import { withFastDeadlines } from './fast-clock.ts';
+import { fastDeadlineDates } from './fast-clock.ts';
 
-await runWorkerProcess({ activities: (base) => withFastDeadlines(base) });
+await runWorkerProcess({ deadlineDates: fastDeadlineDates() });

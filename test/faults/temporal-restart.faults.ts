@@ -24,7 +24,7 @@ import { eq } from 'drizzle-orm';
 import { fundMovements } from '../../db/schema.ts';
 import { eventually, workflowBundle } from '../support/system.ts';
 import { newId } from '../workflow/support.ts';
-import { withFastDeadlines } from './fast-clock.ts';
+import { fastDeadlineDates } from './fast-clock.ts';
 import { freePort } from '../support/net.ts';
 import { dataConverter, printSummary, record } from './support.ts';
 
@@ -40,7 +40,7 @@ async function startServer() {
     server: { executable: await resolveDevServer({ log: () => {} }), port, dbFilename: path.join(dir, 'temporal.sqlite'), searchAttributes: [...PROJECT_SEARCH_ATTRIBUTES], ui: false },
   });
   const connection = await NativeConnection.connect({ address: env.address });
-  const w = await createProjectWorker({ connection, namespace: 'default', taskQueue, db: database.db, workflowBundle: await workflowBundle(), dataConverter, activities: (base) => withFastDeadlines(base) });
+  const w = await createProjectWorker({ connection, namespace: 'default', taskQueue, db: database.db, workflowBundle: await workflowBundle(), dataConverter, deadlineDates: fastDeadlineDates() });
   worker = { worker: w, running: w.run(), connection };
   return new Client({ connection: env.connection, dataConverter });
 }
