@@ -7,7 +7,7 @@ import type { Database } from '../db/client.ts';
 import { documents, notifications, projects } from '../db/schema.ts';
 import { ApplicationFailure } from '@temporalio/common';
 import { writesOf, type AuditEntry, type NotificationEntry, type Writes } from '../domain/effects.ts';
-import { scheduleDeadline, type Change } from '../domain/project.ts';
+import { scheduleDeadlines, type Change, type DatedDeadline } from '../domain/project.ts';
 import type { ProjectReadModel } from '../domain/types.ts';
 import { readModel } from '../domain/view.ts';
 import { appendAudit, appendAuditInTransaction } from './audit.ts';
@@ -101,9 +101,6 @@ async function bookAll(db: Database, movements: LedgerMovement[]): Promise<numbe
   for (const m of movements) if (await bookMovement(db, m)) booked++;
   return booked;
 }
-
-/** The instants computed for the deadlines a change starts, in the change's order. */
-export type ScheduledDates = { id: string; dueAt: string; remindAt: string | null }[];
 
 /**
  * Runs `work` in one transaction that gives up before the local activity's timeout does: a write
@@ -202,16 +199,9 @@ export function createActivities({ db, deadlineDates = computeDeadline }: Activi
      * movements, notifications and the read model of the state it leads to. Returns the dates for
      * the workflow to record in its own copy of the change before committing it.
      */
-    persistChange({ projectId, change }: { projectId: string; change: Change }): Promise<ScheduledDates> {
+    persistChange({ projectId, change }: { projectId: string; change: Change }): Promise<DatedDeadline[]> {
       return inOneTransaction(db, async (tx) => {
-        const dates: ScheduledDates = [];
-        for (const effect of change.effects) {
-          if (effect.type !== 'startDeadline') continue;
-          const d = effect.deadline;
-          const { dueAt, remindAt } = await deadlineDates(tx, { startsOn: d.startsOn, rule: d.rule, reminder: d.reminder });
-          scheduleDeadline(change, d.id, { dueAt, remindAt });
-          dates.push({ id: d.id, dueAt, remindAt });
-        }
+        const dates = await scheduleDeadlines(change, (spec) => deadlineDates(tx, spec));
         await writeEffects(tx, { projectId, ...writesOf(change.effects), model: readModel(change.state) });
         return dates;
       });

@@ -46,6 +46,33 @@ export function scheduleDeadline(change: Change, id: string, dates: { dueAt: str
   d.remindAt = dates.remindAt ?? null;
 }
 
+/** The instants `scheduleDeadlines` recorded for one deadline a change started. */
+export interface DatedDeadline {
+  id: string;
+  dueAt: string;
+  remindAt: string | null;
+}
+
+/**
+ * Dates every deadline the change starts, in the change's order, through `datesOf` (the calendar
+ * activity in the workflow, the calendar inside the persisting transaction in `persistChange`), and
+ * records them in the change. Awaits one deadline at a time (a workflow's commands keep their order).
+ */
+export async function scheduleDeadlines(
+  change: Change,
+  datesOf: (spec: Pick<DeadlineStart, 'startsOn' | 'rule' | 'reminder'>) => Promise<{ dueAt: string; remindAt: string | null }>,
+): Promise<DatedDeadline[]> {
+  const scheduled: DatedDeadline[] = [];
+  for (const effect of change.effects) {
+    if (effect.type !== 'startDeadline') continue;
+    const d = effect.deadline;
+    const { dueAt, remindAt } = await datesOf({ startsOn: d.startsOn, rule: d.rule, reminder: d.reminder });
+    scheduleDeadline(change, d.id, { dueAt, remindAt });
+    scheduled.push({ id: d.id, dueAt, remindAt });
+  }
+  return scheduled;
+}
+
 export class Project {
   private constructor(private current: ProjectState) {}
 

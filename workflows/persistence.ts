@@ -20,7 +20,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import { writesOf } from '../domain/effects.ts';
-import { scheduleDeadline, type Change } from '../domain/project.ts';
+import { scheduleDeadline, scheduleDeadlines, type Change } from '../domain/project.ts';
 import type { ProjectReadModel } from '../domain/types.ts';
 import { readModel } from '../domain/view.ts';
 import { AwaitingRole, FundsSuspended, NextDeadline, ProjectStage } from './search-attributes.ts';
@@ -131,13 +131,7 @@ export async function persist(projectId: string, change: Change, { path, mirror,
       mirror.show(model);
       return { ok: true, model };
     }
-    for (const effect of change.effects) {
-      if (effect.type !== 'startDeadline') continue;
-      const d = effect.deadline;
-      const compute = path === 'local' ? local.computeDeadline : steps.computeDeadline;
-      const dates = await compute({ startsOn: d.startsOn, rule: d.rule, reminder: d.reminder });
-      scheduleDeadline(change, d.id, { dueAt: dates.dueAt, remindAt: dates.remindAt });
-    }
+    await scheduleDeadlines(change, path === 'local' ? local.computeDeadline : steps.computeDeadline);
     const writes = writesOf(change.effects);
     if (path === 'activities') {
       // Audit first: every accepted action is on the trail before its consequences (Art. 24-25).
