@@ -32,7 +32,7 @@ import { prepareDatabase } from '../db/seed.ts';
 import { EncryptionCodec, generateKeyringSpec, parseKeyring } from '../lib/codec.ts';
 import { createLogger } from '../lib/logger.ts';
 import { createDocumentStore, folderBackend } from '../lib/documents.ts';
-import { resolveDevServer, resolveTestServer } from '../scripts/temporal-bin.ts';
+import { DEV_SERVER_ARGS, resolveDevServer, resolveTestServer } from '../scripts/temporal-bin.ts';
 import { dropTemporalDatabases, startTemporalPostgres } from '../scripts/temporal-postgres.ts';
 import { createProjectWorker, PRELOADED_MODULES, WORKFLOWS_PATH } from '../worker.ts';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
@@ -168,7 +168,7 @@ async function startTemporal(log: (line: string) => void): Promise<{ address: st
     };
   }
   log('Temporal: dev server (SQLite)');
-  const env = await TestWorkflowEnvironment.createLocal({ server: { executable: await resolveDevServer({ log }), searchAttributes: [...PROJECT_SEARCH_ATTRIBUTES], ui: false } });
+  const env = await TestWorkflowEnvironment.createLocal({ server: { executable: await resolveDevServer({ log }), searchAttributes: [...PROJECT_SEARCH_ATTRIBUTES], extraArgs: [...DEV_SERVER_ARGS], ui: false } });
   let stopped = false;
   return {
     address: env.address,

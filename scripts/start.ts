@@ -26,7 +26,7 @@ import { connectClient, connectWorker } from '../lib/temporal.ts';
 import { createProjectWorker } from '../worker.ts';
 import { createWebhookDispatcher } from '../lib/webhooks.ts';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
-import { resolveDevServer } from './temporal-bin.ts';
+import { DEV_SERVER_ARGS, resolveDevServer } from './temporal-bin.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 let stopping = false;
@@ -74,6 +74,7 @@ function spawnDevServer(cli: string, config: Config): ChildProcess {
     '--ui-codec-endpoint',
     `${browserApiUrl(config)}/codec`,
     ...searchAttributeArgs(),
+    ...DEV_SERVER_ARGS,
   ];
   say(`▸ Temporal dev server: ${cli} ${args.slice(0, 10).join(' ')} …`);
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -130,6 +131,7 @@ async function startTemporal(config: Config): Promise<{ address: string; uiUrl: 
       dbFilename: path.join(config.dataDir, 'temporal.sqlite'),
       namespace: config.temporal.namespace,
       searchAttributes: [...PROJECT_SEARCH_ATTRIBUTES],
+      extraArgs: [...DEV_SERVER_ARGS],
     },
   });
   cleanups.push({ name: 'Temporal dev server', run: () => env.teardown() });

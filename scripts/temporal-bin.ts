@@ -28,6 +28,17 @@ export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export const TEMPORAL_TEST_SERVER_VERSION = '1.38.0';
 export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
 
+/**
+ * The dev server's (`temporal server start-dev`) setting that differs from its own default: it
+ * sets `system.forceSearchAttributesCacheRefreshOnRead` so that search attributes created while it
+ * runs are usable at once, which makes every search-attribute read a database query — each
+ * upsert a workflow task sends, each history page with an upsert event, each poll response. Ours
+ * are registered when the server starts (`--search-attribute`), before any workflow runs, so the
+ * cache can keep them: a command answered ~3-4 ms sooner (bench, BENCHMARKS.md "issue 11").
+ * temporal-server on PostgreSQL leaves it off too (scripts/temporal-postgres.ts).
+ */
+export const DEV_SERVER_ARGS = ['--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false'] as const;
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const testServerPom = path.join(here, 'temporal-test-server', 'pom.xml');
 

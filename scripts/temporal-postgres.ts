@@ -227,13 +227,17 @@ export function renderConfig(template: string, o: { databaseUrl: string; databas
   return YAML.stringify(doc);
 }
 
-/** Dynamic config: what the project needs (Updates, update-with-start) and search attributes usable at once. */
+/**
+ * Dynamic config: what the project needs (Updates, update-with-start). Not
+ * `system.forceSearchAttributesCacheRefreshOnRead` (see DEV_SERVER_ARGS): the search attributes
+ * are registered before anyone starts a workflow (prepareNamespace waits until they are usable), and
+ * forcing the cache's refresh made every read of them a database query — the project's commands
+ * took ~4 ms longer (BENCHMARKS.md, issue 11).
+ */
 const DYNAMIC_CONFIG = `# Written by scripts/temporal-postgres.ts.
 frontend.enableUpdateWorkflowExecution:
   - value: true
 frontend.enableExecuteMultiOperation:
-  - value: true
-system.forceSearchAttributesCacheRefreshOnRead:
   - value: true
 limit.maxIDLength:
   - value: 255

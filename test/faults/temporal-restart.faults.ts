@@ -12,7 +12,7 @@ import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveDevServer } from '../../scripts/temporal-bin.ts';
+import { DEV_SERVER_ARGS, resolveDevServer } from '../../scripts/temporal-bin.ts';
 import { createProjectWorker } from '../../worker.ts';
 import type { CommandName, CommandPayloads } from '../../domain/commands.ts';
 import type { Actor } from '../../domain/types.ts';
@@ -37,7 +37,7 @@ let worker: { worker: Worker; running: Promise<void>; connection: NativeConnecti
 
 async function startServer() {
   env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: await resolveDevServer({ log: () => {} }), port, dbFilename: path.join(dir, 'temporal.sqlite'), searchAttributes: [...PROJECT_SEARCH_ATTRIBUTES], ui: false },
+    server: { executable: await resolveDevServer({ log: () => {} }), port, dbFilename: path.join(dir, 'temporal.sqlite'), searchAttributes: [...PROJECT_SEARCH_ATTRIBUTES], extraArgs: [...DEV_SERVER_ARGS], ui: false },
   });
   const connection = await NativeConnection.connect({ address: env.address });
   const w = await createProjectWorker({ connection, namespace: 'default', taskQueue, db: database.db, workflowBundle: await workflowBundle(), dataConverter, deadlineDates: fastDeadlineDates() });
