@@ -17,13 +17,15 @@ import {
   findCloudPlatformEvaluation,
   insertCloudPlatformEvaluation,
   listCloudPlatformEvaluations,
+  applicationYearOf,
   priorEvaluationsOf,
+  priorEvaluationsOfProject,
   type CloudPlatformEvaluationRow,
 } from '../../db/queries/evaluations.ts';
 import { appendAudit } from '../../activities/audit.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
 import { documentId, documentRef, optionalText, requiredText, score, year } from '../../domain/text.ts';
-import type { ProjectView } from '../../domain/types.ts';
+import type { PriorEvaluation, ProjectView } from '../../domain/types.ts';
 import { requireRole } from '../auth.ts';
 import type { ProjectGateway } from '../gateway.ts';
 import { ApiError } from '../problem.ts';
@@ -181,14 +183,19 @@ export function cloudPlatformRoutes({ db }: { db: Database }) {
  * of its other projects from the application year − 2 on (db/queries/evaluations.ts).
  */
 export function withPriorEvaluations(gateway: ProjectGateway, db: Database): ProjectGateway {
-  const enrich = async (view: ProjectView): Promise<ProjectView> => ({
+  const enrich = async (view: ProjectView, read?: Promise<PriorEvaluation[] | undefined>): Promise<ProjectView> => ({
     ...view,
-    priorEvaluations: await priorEvaluationsOf(db, { id: view.id, department: view.department, applicationYear: Number(shanghaiDate(view.createdAt).slice(0, 4)) }),
+    priorEvaluations: (await read) ?? (await priorEvaluationsOf(db, { id: view.id, department: view.department, applicationYear: applicationYearOf(view.createdAt) })),
   });
   return {
     ...gateway,
     create: async (...args) => enrich(await gateway.create(...args)),
-    execute: async (...args) => enrich(await gateway.execute(...args)),
+    // The other projects' evaluations do not change with this command: read while it runs (one
+    // database round trip less after the answer); read after it when that read failed.
+    execute: async (projectId, command) => {
+      const read = priorEvaluationsOfProject(db, projectId).catch(() => undefined);
+      return enrich(await gateway.execute(projectId, command), read);
+    },
     view: async (...args) => enrich(await gateway.view(...args)),
   };
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifyAuditChain } from '../../activities/audit.ts';
 import { sql } from 'drizzle-orm';
-import { CLOUD_PLATFORM_SUBJECT, evaluatedProjectsOf, priorEvaluationsOf } from '../../db/queries/evaluations.ts';
+import { CLOUD_PLATFORM_SUBJECT, evaluatedProjectsOf, priorEvaluationsOf, priorEvaluationsOfProject } from '../../db/queries/evaluations.ts';
 import { evaluationFixture, insertProject } from './fixtures.ts';
 import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/system.ts';
 
@@ -99,6 +99,10 @@ describe('prior evaluations from the read model (Art. 23, measures)', () => {
       date: '2026-02-01T02:00:00.000Z',
     });
     expect(await priorEvaluationsOf(db, { id: 'JC2026-PRIOR0005', department: 'nobody', applicationYear: 2026 })).toEqual([]);
+    // The same read from the project's id alone (its read-model row gives department and application
+    // year), which the API runs while a command to the project is in flight; no row: undefined.
+    expect(await priorEvaluationsOfProject(db, 'JC2026-PRIOR0004')).toEqual(prior);
+    expect(await priorEvaluationsOfProject(db, 'JC2026-NOROW0000')).toBeUndefined();
   });
 
   it("Art. 23: the prior evaluations are read through the department's evaluated projects only (a partial index), not every view of the department", async () => {
