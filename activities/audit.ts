@@ -2,7 +2,7 @@
  * Appending to the audit trail (Art. 24-25) and verifying it. Appends are idempotent per event id
  * and serialised per project with a transaction-scoped advisory lock, so the chain never forks.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { auditLog, projects, type AuditRow } from '../db/schema.ts';
 import { personOf, type ProjectView } from '../domain/types.ts';
@@ -24,23 +24,22 @@ export async function appendAudit(db: Database, projectId: string, entries: Audi
 export async function appendAuditInTransaction(tx: Database, projectId: string, entries: AuditEntry[]): Promise<number> {
   if (entries.length === 0) return 0;
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audit:${projectId}`}))`);
-  const [last] = await tx
-    .select({ seq: auditLog.seq, hash: auditLog.hash })
+  // One read: the chain's last entry and whichever of these entries are there already (a retry).
+  const ids = entries.map((e) => e.eventId);
+  const rows = await tx
+    .select({ seq: auditLog.seq, hash: auditLog.hash, eventId: auditLog.eventId })
     .from(auditLog)
-    .where(eq(auditLog.projectId, projectId))
-    .orderBy(sql`${auditLog.seq} desc`)
-    .limit(1);
-  const known = new Set(
-    (
-      await tx
-        .select({ eventId: auditLog.eventId })
-        .from(auditLog)
-        .where(and(eq(auditLog.projectId, projectId), inArray(auditLog.eventId, entries.map((e) => e.eventId))))
-    ).map((r) => r.eventId),
-  );
+    .where(
+      and(
+        eq(auditLog.projectId, projectId),
+        or(inArray(auditLog.eventId, ids), sql`${auditLog.seq} = (select max(last.seq) from ${auditLog} last where last.project_id = ${projectId})`),
+      ),
+    );
+  const last = rows.reduce<(typeof rows)[number] | undefined>((top, r) => (top === undefined || r.seq > top.seq ? r : top), undefined);
+  const known = new Set(rows.filter((r) => ids.includes(r.eventId)).map((r) => r.eventId));
   let seq = last?.seq ?? 0;
   let prevHash = last?.hash ?? GENESIS_HASH;
-  let appended = 0;
+  const values: Array<typeof auditLog.$inferInsert> = [];
   for (const entry of entries) {
     if (known.has(entry.eventId)) continue;
     known.add(entry.eventId);
@@ -55,7 +54,7 @@ export async function appendAuditInTransaction(tx: Database, projectId: string, 
       detail: entry.detail ?? null,
     };
     const hash = chainHash(prevHash, chained);
-    await tx.insert(auditLog).values({
+    values.push({
       projectId,
       seq,
       eventId: entry.eventId,
@@ -72,9 +71,10 @@ export async function appendAuditInTransaction(tx: Database, projectId: string, 
       hash,
     });
     prevHash = hash;
-    appended++;
   }
-  return appended;
+  // The whole batch, chained in order, in one statement.
+  if (values.length > 0) await tx.insert(auditLog).values(values);
+  return values.length;
 }
 
 export const rowToChained = (row: AuditRow): ChainedEntry => ({

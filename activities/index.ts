@@ -119,13 +119,19 @@ async function inOneTransaction<T>(db: Database, work: (tx: Database) => Promise
   }
 }
 
-/** Audit first (Art. 24-25), then ledger, outbox, filed documents and the read model. */
+/**
+ * Audit first (Art. 24-25), then ledger, outbox, filed documents and the read model. The last three
+ * depend on nothing read before them: sent together, they run in this order on the transaction's
+ * connection in one round trip (postgres.js pipelines; PGlite runs them one by one).
+ */
 async function writeEffects(tx: Database, writes: EffectWrites): Promise<{ appended: number; booked: number }> {
   const appended = await appendAuditInTransaction(tx, writes.projectId, writes.audit);
   const booked = await bookAll(tx, writes.movements);
-  await insertNotifications(tx, writes.notifications);
-  await markFiledDocuments(tx, writes.projectId, writes.audit);
-  if (writes.model) await upsertProject(tx, writes.model);
+  await Promise.all([
+    insertNotifications(tx, writes.notifications),
+    markFiledDocuments(tx, writes.projectId, writes.audit),
+    writes.model ? upsertProject(tx, writes.model) : undefined,
+  ]);
   return { appended, booked };
 }
 
