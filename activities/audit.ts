@@ -32,7 +32,7 @@ export async function appendAuditInTransaction(tx: Database, projectId: string, 
     .where(
       and(
         eq(auditLog.projectId, projectId),
-        or(inArray(auditLog.eventId, ids), sql`${auditLog.seq} = (select max(last.seq) from ${auditLog} last where last.project_id = ${projectId})`),
+        or(inArray(auditLog.eventId, ids), sql`${auditLog.seq} = (select max(chain.seq) from ${auditLog} chain where chain.project_id = ${projectId})`),
       ),
     );
   const last = rows.reduce<(typeof rows)[number] | undefined>((top, r) => (top === undefined || r.seq > top.seq ? r : top), undefined);
