@@ -27,6 +27,9 @@ export function shanghaiDate(instant: string): string {
   return new Date(Date.parse(instant) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The Asia/Shanghai calendar year of an instant. */
+export const shanghaiYear = (instant: string): number => Number(shanghaiDate(instant).slice(0, 4));
+
 /** The first instant (epoch ms) of the Asia/Shanghai calendar year after the one `ms` lies in. */
 export const nextShanghaiNewYear = (ms: number): number =>
   Date.UTC(new Date(ms + SHANGHAI_OFFSET_MS).getUTCFullYear() + 1, 0, 1) - SHANGHAI_OFFSET_MS;

@@ -12,7 +12,7 @@
  */
 import { actorSchema, COMMAND_ACTIONS, COMMAND_NAMES, COMMAND_ROLES, COMMAND_SCHEMAS, REQUIRED_FOR_NEW_INPUT, type Command, type CommandName } from './commands.ts';
 import { ChangeContext } from './context.ts';
-import { isInstant, isBefore, laterInstant, shanghaiDate } from './dates.ts';
+import { isInstant, isBefore, laterInstant, shanghaiYear } from './dates.ts';
 import { SYSTEM_ACTOR, type DeadlineEvent, type DeadlineStart, type Effect } from './effects.ts';
 import { issuesOf } from './validation.ts';
 import { Rejection } from './errors.ts';
@@ -322,7 +322,7 @@ export class Project {
    */
   yearEnded(now: string): boolean {
     assertInstant(now);
-    const year = Number(shanghaiDate(now).slice(0, 4));
+    const year = shanghaiYear(now);
     if (year <= this.current.runYear) return false;
     this.current = { ...this.current, runYear: year };
     return true;

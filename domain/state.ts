@@ -3,7 +3,7 @@
  * across continue-as-new (`Project.restore(state)`), so it holds no class instances, no Dates, no
  * `undefined` values (absent data is `null`) and no functions.
  */
-import { shanghaiDate } from './dates.ts';
+import { shanghaiDate, shanghaiYear } from './dates.ts';
 import {
   DEFAULT_CITY_POLICY,
   personOf,
@@ -155,7 +155,7 @@ export function initialState(input: ProjectInput, measures: MeasuresReading = 'a
     approvalNo: null,
     approvedOn: null,
     started: false,
-    runYear: Number(shanghaiDate(copy.createdAt).slice(0, 4)),
+    runYear: shanghaiYear(copy.createdAt),
     seq: { event: 0, movement: 0, deadline: 0, allocation: 0, objection: 0, changeRequest: 0, rectification: 0, incident: 0, drill: 0 },
     funds: { suspended: false, construction: emptyBalance(), om: emptyBalance() },
     frozenBy: { construction: noFreezes(), om: noFreezes() },

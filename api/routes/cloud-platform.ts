@@ -17,13 +17,12 @@ import {
   findCloudPlatformEvaluation,
   insertCloudPlatformEvaluation,
   listCloudPlatformEvaluations,
-  applicationYearOf,
   priorEvaluationsOf,
   priorEvaluationsOfProject,
   type CloudPlatformEvaluationRow,
 } from '../../db/queries/evaluations.ts';
 import { appendAudit } from '../../activities/audit.ts';
-import { shanghaiDate } from '../../domain/dates.ts';
+import { shanghaiYear } from '../../domain/dates.ts';
 import { documentId, documentRef, optionalText, requiredText, score, year } from '../../domain/text.ts';
 import type { PriorEvaluation, ProjectView } from '../../domain/types.ts';
 import { requireRole } from '../auth.ts';
@@ -101,7 +100,7 @@ export function cloudPlatformRoutes({ db }: { db: Database }) {
       const actor = c.get('actor');
       const body = c.req.valid('json');
       const now = new Date();
-      if (body.year > Number(shanghaiDate(now.toISOString()).slice(0, 4))) {
+      if (body.year > shanghaiYear(now.toISOString())) {
         throw new ApiError(422, 'year_not_started', 'Year not started', `Art. 23: year ${body.year} has not started.`);
       }
       const document = body.documentId ? await resolveDocument(db, body.documentId, actor, CLOUD_PLATFORM_SUBJECT) : undefined;
@@ -185,7 +184,7 @@ export function cloudPlatformRoutes({ db }: { db: Database }) {
 export function withPriorEvaluations(gateway: ProjectGateway, db: Database): ProjectGateway {
   const enrich = async (view: ProjectView, read?: Promise<PriorEvaluation[] | undefined>): Promise<ProjectView> => ({
     ...view,
-    priorEvaluations: (await read) ?? (await priorEvaluationsOf(db, { id: view.id, department: view.department, applicationYear: applicationYearOf(view.createdAt) })),
+    priorEvaluations: (await read) ?? (await priorEvaluationsOf(db, { id: view.id, department: view.department, applicationYear: shanghaiYear(view.createdAt) })),
   });
   return {
     ...gateway,

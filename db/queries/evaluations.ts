@@ -7,7 +7,7 @@
 import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { cloudPlatformEvaluations, documents, hasEvaluations, projects, type CloudPlatformEvaluationRow } from '../schema.ts';
-import { shanghaiDate } from '../../domain/dates.ts';
+import { shanghaiYear } from '../../domain/dates.ts';
 import { PRIOR_EVALUATION_YEARS, type EvaluationRecord, type PriorEvaluation } from '../../domain/types.ts';
 
 export type { CloudPlatformEvaluationRow };
@@ -78,9 +78,6 @@ export async function priorEvaluationsOf(db: Database, project: { id: string; de
   return out.sort((a, b) => b.year - a.year || b.date.localeCompare(a.date) || a.projectId.localeCompare(b.projectId));
 }
 
-/** The year of the application (Asia/Shanghai), from which `priorEvaluationsOf` counts back. */
-export const applicationYearOf = (createdAt: string) => Number(shanghaiDate(createdAt).slice(0, 4));
-
 /**
  * `priorEvaluationsOf` for a project known by its id alone, from its read-model row (department,
  * application date); undefined when the read model has no row for it. Neither depends on the
@@ -89,5 +86,5 @@ export const applicationYearOf = (createdAt: string) => Number(shanghaiDate(crea
 export async function priorEvaluationsOfProject(db: Database, projectId: string): Promise<PriorEvaluation[] | undefined> {
   const [row] = await db.select({ department: projects.department, createdAt: projects.createdAt }).from(projects).where(eq(projects.id, projectId));
   if (!row) return undefined;
-  return priorEvaluationsOf(db, { id: projectId, department: row.department, applicationYear: applicationYearOf(row.createdAt.toISOString()) });
+  return priorEvaluationsOf(db, { id: projectId, department: row.department, applicationYear: shanghaiYear(row.createdAt.toISOString()) });
 }
