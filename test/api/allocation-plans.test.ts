@@ -7,6 +7,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { planIdFor } from '../../api/routes/allocation-plans.ts';
+import { shanghaiYear } from '../../domain/dates.ts';
 import { allocationPlanItems, allocationPlans } from '../../db/schema.ts';
 import { commandUpdate, projectWorkflowId } from '../../workflows/messages.ts';
 import { addPlanItems, createKey, eventually, sampleApplication, startSystem, type TestSystem, ceilingRefusingKey } from '../support/system.ts';
@@ -16,7 +17,8 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 let system: TestSystem;
 let keys: Record<'dept' | 'other' | 'bdb' | 'approval' | 'finance', string>;
 const keyIdOf = (key: string) => key.split('_')[1]!;
-const year = new Date().getFullYear();
+// The operating year the dev server's workflows see: Asia/Shanghai's, not the machine's UTC year.
+const year = shanghaiYear(new Date().toISOString());
 
 async function call(method: string, path: string, key: string | undefined, body?: unknown, headers?: Record<string, string>) {
   const res = await system.request(method, path, { ...(key ? { key } : {}), ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) });

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { documents } from '../../db/schema.ts';
 import { createKey, eventually, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
 import { registerSearchAttributes } from '../workflow/support.ts';
+import { createTimeSkipping } from '../support/time-skipping.ts';
 
 type Json = Record<string, any>;
 const MAX = 64 * 1024;
@@ -21,7 +22,7 @@ let system: TestSystem;
 let dept: string, otherDept: string, bdb: string, approval: string, finance: string, admin: string;
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: inject('testServerExecutable') } });
+  env = await createTimeSkipping(inject('testServerExecutable'));
   await registerSearchAttributes(env);
   system = await startSystem('pglite', env.address, { documentMaxBytes: MAX });
   [dept, otherDept, bdb, approval, finance, admin] = await Promise.all([

@@ -7,12 +7,13 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createKey, eventually, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
 import { registerSearchAttributes } from '../workflow/support.ts';
+import { createTimeSkipping } from '../support/time-skipping.ts';
 
 type Json = Record<string, any>;
 let env: TestWorkflowEnvironment;
 let system: TestSystem;
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: inject('testServerExecutable') } });
+  env = await createTimeSkipping(inject('testServerExecutable'));
   await registerSearchAttributes(env);
   system = await startSystem('pglite', env.address);
 });

@@ -8,13 +8,14 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKey, eventually, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
 import { registerSearchAttributes } from '../workflow/support.ts';
+import { createTimeSkipping } from '../support/time-skipping.ts';
 
 type Json = Record<string, any>;
 let env: TestWorkflowEnvironment;
 let system: TestSystem;
 let keys: Record<'dept' | 'otherDept' | 'bdb' | 'approval' | 'finance', string>;
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: inject('testServerExecutable') } });
+  env = await createTimeSkipping(inject('testServerExecutable'));
   await registerSearchAttributes(env);
   system = await startSystem('pglite', env.address);
   keys = {

@@ -20,6 +20,7 @@ import { createProjectGateway } from '../../api/gateway.ts';
 import { commandSignal, commandUpdate, projectWorkflowId, viewQuery } from '../../workflows/messages.ts';
 import { actors, makeInput } from '../domain/helpers.ts';
 import { createTestDatabase, type Driver, type TestDatabase } from '../support/database.ts';
+import { createTimeSkipping } from '../support/time-skipping.ts';
 import { workflowBundle } from '../support/system.ts';
 
 /** The Java test server starts without custom search attributes; register the workflow's own. */
@@ -62,7 +63,7 @@ let counter = 0;
 export const newId = () => `JC2026-T${randomBytes(3).toString('hex').toUpperCase()}${(counter++).toString(36).toUpperCase()}`;
 
 export async function startLifecycle(testServer: unknown, driver: Driver = 'pglite'): Promise<Lifecycle> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServer as never } });
+  const env = await createTimeSkipping(testServer);
   await registerSearchAttributes(env);
   const database = await createTestDatabase(driver);
   const taskQueue = `wf-${randomBytes(4).toString('hex')}`;
