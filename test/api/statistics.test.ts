@@ -37,7 +37,7 @@ async function expectedFrom(system: TestSystem, ids: string[]) {
   const inc = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
   for (const id of ids) {
     const [row] = await system.database.db.select({ view: projects.view, stage: projects.stage, department: projects.department }).from(projects).where(eq(projects.id, id));
-    const view = { ...(row!.view as Json), stage: row!.stage, department: row!.department };
+    const view: Json = { ...(row!.view as Json), stage: row!.stage, department: row!.department };
     inc(stages, view.stage);
     for (const d of view.deadlines ?? []) inc(statuses, d.status);
     for (const v of view.violations ?? []) inc(articles, v.article);
