@@ -437,6 +437,35 @@ export const notifications = pgTable(
 );
 
 /**
+ * 待办's rows: one per pending action of a project (`projects.pending_actions`), kept by a trigger on
+ * `projects` (migration 0017: written in the same statement as the read model, so never behind it),
+ * so the inbox pages a role's actions by index — due first (`due_sort`: the due instant, `infinity`
+ * for none), then project and place — and counts them without expanding every project's JSON.
+ */
+export const inboxItems = pgTable(
+  'inbox_items',
+  {
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    /** The action's place in the project's `pending_actions` (1-based). */
+    ordinal: integer('ordinal').notNull(),
+    role: text('role').notNull(),
+    department: text('department').notNull(),
+    action: text('action').notNull(),
+    ref: text('ref'),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    dueSort: timestamp('due_sort', { withTimezone: true }).notNull(),
+    overdue: boolean('overdue').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.ordinal] }),
+    index('inbox_items_role_due_idx').on(t.role, t.dueSort, t.projectId, t.ordinal),
+    index('inbox_items_role_department_due_idx').on(t.role, t.department, t.dueSort, t.projectId, t.ordinal),
+  ],
+);
+
+/**
  * Who has read which notice: a notice is addressed to a role (and department), and each person
  * (`reader`: the actor's key id, `account:<id>` for a personal account) marks it read for
  * themselves — opening it, or 全部已读 — without clearing it for their colleagues.

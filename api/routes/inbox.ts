@@ -140,7 +140,7 @@ export function inboxRoutes({ db, clock = () => new Date() }: { db: Database; cl
             role: actor.role,
             action: r.action,
             ...(r.ref === null ? {} : { ref: r.ref }),
-            dueAt: r.dueAt,
+            dueAt: r.dueAt?.toISOString() ?? null,
             overdue: r.overdue,
             light: r.light,
           })),

@@ -1,12 +1,13 @@
 /**
- * 待办工作台's reads: the pending actions of a role (a department: its own projects) across the read
- * model, one row per action, earliest due first, paged by keyset; the counts per traffic light
- * (domain/inbox.ts) in one aggregate; the person's notices with their read marks, and the marks.
- * Every count is made here, by the database: nothing is loaded to be counted.
+ * 待办工作台's reads: the pending actions of a role (a department: its own projects), one row per
+ * action (inbox_items, kept from the read model by a trigger), earliest due first, paged by keyset
+ * over its index; the counts per traffic light (domain/inbox.ts) in one aggregate; the person's
+ * notices with their read marks, and the marks. Every count is made here, by the database: nothing
+ * is loaded to be counted.
  */
 import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { notificationReads, notifications, projects } from '../schema.ts';
+import { inboxItems, notificationReads, notifications, projects } from '../schema.ts';
 import type { Light, LightThresholds } from '../../domain/inbox.ts';
 import type { Role } from '../../domain/types.ts';
 import { after, cursorMicros, type CursorPosition } from './keyset.ts';
@@ -31,13 +32,6 @@ export interface PendingPosition {
 /** An inbox filter by traffic light; `none`: the actions without a due date (and not overdue). */
 export type LightFilter = Light | 'none';
 
-// The pending actions, one row each: the project row crossed with the elements of its
-// `pending_actions` (jsonb_array_elements is lateral on its own), `ordinal` its place in the list.
-const element = sql`pending.value`;
-const due = sql`(${element} ->> 'dueAt')::timestamptz`;
-const overdue = sql`coalesce((${element} ->> 'overdue')::boolean, false)`;
-const ordinal = sql`pending.ordinal`;
-
 /** domain/inbox.ts: the light of an item with `dueAt` and `overdue` flag; null without a due date. */
 function lightCase(dueAt: SQL, overdueFlag: SQL, t: LightThresholds): SQL<Light | null> {
   return sql<Light | null>`case
@@ -47,20 +41,26 @@ function lightCase(dueAt: SQL, overdueFlag: SQL, t: LightThresholds): SQL<Light 
     else 'green' end`;
 }
 
+const itemLight = (t: LightThresholds) => lightCase(sql`${inboxItems.dueAt}`, sql`${inboxItems.overdue}`, t);
+
+/** The scope's rows of inbox_items (by index: role, then department for a department). */
 function pendingWhere(scope: InboxScope, light: LightFilter | undefined, t: LightThresholds): SQL[] {
-  const where: SQL[] = [sql`${projects.awaitingRoles} @> array[${scope.role}]::text[]`, sql`${element} ->> 'role' = ${scope.role}`];
-  if (scope.department !== undefined) where.push(eq(projects.department, scope.department));
-  if (light === 'none') where.push(sql`${lightCase(due, overdue, t)} is null`);
-  else if (light) where.push(sql`${lightCase(due, overdue, t)} = ${light}`);
+  const where: SQL[] = [eq(inboxItems.role, scope.role)];
+  if (scope.department !== undefined) where.push(eq(inboxItems.department, scope.department));
+  // Each light as a range of `due_sort` where it can be (the index's order), then the exact rule.
+  const now = sql`${t.now}::timestamptz`;
+  const soon = sql`${t.dueSoonUntil}::timestamptz`;
+  if (light === 'red') where.push(sql`(${inboxItems.overdue} or ${inboxItems.dueSort} <= ${now})`);
+  else if (light === 'yellow') where.push(sql`${inboxItems.dueSort} > ${now} and ${inboxItems.dueSort} <= ${soon} and not ${inboxItems.overdue}`);
+  else if (light === 'green') where.push(sql`${inboxItems.dueSort} > ${soon} and ${inboxItems.dueSort} < 'infinity' and not ${inboxItems.overdue}`);
+  else if (light === 'none') where.push(sql`${inboxItems.dueSort} = 'infinity' and not ${inboxItems.overdue}`);
   return where;
 }
 
-/** Rows strictly after `p` in the order (due asc, undated last), project id, ordinal. */
+/** Rows strictly after `p` in the order (due_sort, project id, ordinal): one index range. */
 function afterPending(p: PendingPosition): SQL {
-  const rest = sql`(${projects.id}, ${ordinal}) > (${p.projectId}, ${p.ordinal})`;
-  if (p.dueMicros === null) return sql`(${due} is null and ${rest})`;
-  const at = sql`(timestamptz 'epoch' + ${p.dueMicros}::bigint * interval '1 microsecond')`;
-  return sql`(${due} is null or ${due} > ${at} or (${due} = ${at} and ${rest}))`;
+  const at = p.dueMicros === null ? sql`'infinity'::timestamptz` : sql`(timestamptz 'epoch' + ${p.dueMicros}::bigint * interval '1 microsecond')`;
+  return sql`(${inboxItems.dueSort}, ${inboxItems.projectId}, ${inboxItems.ordinal}) > (${at}, ${p.projectId}, ${p.ordinal})`;
 }
 
 /** One page of pending actions (`limit` rows: ask for the page size plus one to know whether more follow). */
@@ -73,21 +73,21 @@ export function pendingActionsPage(
   if (opts.position) where.push(afterPending(opts.position));
   return db
     .select({
-      projectId: projects.id,
+      projectId: inboxItems.projectId,
       title: projects.title,
-      department: projects.department,
-      action: sql<string>`${element} ->> 'action'`,
-      ref: sql<string | null>`${element} ->> 'ref'`,
-      dueAt: sql<string | null>`${element} ->> 'dueAt'`,
-      overdue: sql<boolean>`${overdue}`,
-      light: lightCase(due, overdue, opts.thresholds),
-      dueMicros: sql<string | null>`(extract(epoch from ${due}) * 1000000)::bigint::text`,
-      ordinal: sql<number>`${ordinal}::int`,
+      department: inboxItems.department,
+      action: inboxItems.action,
+      ref: inboxItems.ref,
+      dueAt: inboxItems.dueAt,
+      overdue: inboxItems.overdue,
+      light: itemLight(opts.thresholds),
+      dueMicros: sql<string | null>`case when ${inboxItems.dueAt} is null then null else (extract(epoch from ${inboxItems.dueAt}) * 1000000)::bigint::text end`,
+      ordinal: inboxItems.ordinal,
     })
-    .from(projects)
-    .crossJoin(sql`jsonb_array_elements(${projects.pendingActions}) with ordinality as pending(value, ordinal)`)
+    .from(inboxItems)
+    .innerJoin(projects, eq(projects.id, inboxItems.projectId))
     .where(and(...where))
-    .orderBy(sql`${due} asc nulls last`, projects.id, ordinal)
+    .orderBy(inboxItems.dueSort, inboxItems.projectId, inboxItems.ordinal)
     .limit(opts.limit);
 }
 
@@ -100,9 +100,9 @@ export interface PendingCounts {
   none: number;
 }
 
-/** The scope's pending actions counted per light, in one aggregate. */
+/** The scope's pending actions counted per light, in one aggregate over its index range. */
 export async function pendingCounts(db: Database, scope: InboxScope, thresholds: LightThresholds): Promise<PendingCounts> {
-  const light = lightCase(due, overdue, thresholds);
+  const light = itemLight(thresholds);
   const [row] = await db
     .select({
       total: sql<number>`count(*)::int`,
@@ -111,8 +111,7 @@ export async function pendingCounts(db: Database, scope: InboxScope, thresholds:
       green: sql<number>`(count(*) filter (where ${light} = 'green'))::int`,
       none: sql<number>`(count(*) filter (where ${light} is null))::int`,
     })
-    .from(projects)
-    .crossJoin(sql`jsonb_array_elements(${projects.pendingActions}) with ordinality as pending(value, ordinal)`)
+    .from(inboxItems)
     .where(and(...pendingWhere(scope, undefined, thresholds)));
   return row ?? { total: 0, red: 0, yellow: 0, green: 0, none: 0 };
 }

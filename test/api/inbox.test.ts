@@ -6,7 +6,9 @@
  * notices marked read per person — by opening one or 全部已读 — leaving a colleague's and another
  * department's untouched.
  */
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { projects } from '../../db/schema.ts';
 import { DRIVERS, driverAvailable } from '../support/database.ts';
 import { signedIn, type Session } from '../support/accounts.ts';
 import { createKey, startSystem, type TestSystem } from '../support/system.ts';
@@ -144,6 +146,26 @@ describe.each(DRIVERS)('the inbox with %s', (driver) => {
     expect(rest.body.items.map((i: Json) => i.projectId)).toEqual(['INB-4']);
     expect(rest.body.nextCursor).toBeNull();
     expect((await get('/v1/inbox?light=red', keys.bdb)).body.items.map((i: Json) => i.projectId)).toEqual(['INB-1', 'INB-2']);
+  });
+
+  it.skipIf(!driverAvailable(driver))("the inbox follows the read model as the activity writes it (inbox_items' trigger)", async () => {
+    const db = system.database.db;
+    const row = (await db.select().from(projects).where(eq(projects.id, 'INB-9')))[0];
+    expect(row).toBeUndefined();
+    // The activity's upsert (activities/index.ts): a new project, then a change of its pending actions.
+    await insertProject(db, { id: 'INB-9', department: 'gamma', pendingActions: [{ role: 'department', action: 'contract', overdue: false }] });
+    expect((await get('/v1/inbox', keys.gamma)).body.counts.total).toBe(2);
+    await db
+      .update(projects)
+      .set({ pendingActions: [{ role: 'bdb', action: 'technical-review', dueAt: end('2026-06-11'), overdue: false }], awaitingRoles: ['bdb'], version: 2 })
+      .where(eq(projects.id, 'INB-9'));
+    expect((await get('/v1/inbox', keys.gamma)).body.counts.total).toBe(1);
+    const bdb = await get('/v1/inbox?light=yellow', keys.bdb);
+    expect(bdb.body.items.map((i: Json) => i.projectId)).toEqual(['INB-9', 'INB-3', 'INB-6', 'INB-4']);
+    // Ended: no pending action left, nothing in anyone's inbox.
+    await db.update(projects).set({ pendingActions: [], awaitingRoles: [], version: 3 }).where(eq(projects.id, 'INB-9'));
+    expect((await get('/v1/inbox?light=yellow', keys.bdb)).body.items.map((i: Json) => i.projectId)).toEqual(['INB-3', 'INB-6', 'INB-4']);
+    expect((await get('/v1/inbox', keys.bdb)).body.counts.total).toBe(expected.length);
   });
 
   it.skipIf(!driverAvailable(driver))("a department's inbox holds its own projects' actions; bad paging input is a Chinese problem", async () => {
