@@ -47,6 +47,7 @@ import { planRoutes } from './routes/plans.ts';
 import { fundsRoutes } from './routes/funds.ts';
 import { historyRoutes } from './routes/history.ts';
 import { inboxRoutes } from './routes/inbox.ts';
+import { statisticsRoutes } from './routes/statistics.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { projectListRoutes, projectRoutes, withCommittedViews } from './routes/projects.ts';
 import { publicRoutes } from './routes/public.ts';
@@ -67,7 +68,7 @@ export interface AppDeps {
   documents?: DocumentStore | undefined;
   /** (policy) Per-key upload limits of /v1/documents. */
   documentLimits?: UploadLimits | undefined;
-  /** The clock of sessions and sign-in lockout (api/sessions.ts); tests inject one. Default: the system clock. */
+  /** The clock of sessions and sign-in lockout (api/sessions.ts) and of the inbox's traffic lights; tests inject one. Default: the system clock. */
   clock?: (() => Date) | undefined;
   /**
    * The keyring sealing personal accounts' TOTP secrets at rest (api/sessions.ts): the deployment's
@@ -142,8 +143,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', projectListRoutes({ db: deps.database.db }));
   app.route('/', historyRoutes({ db: deps.database.db }));
   app.route('/', ledgerRoutes({ db: deps.database.db }));
-  app.route('/', inboxRoutes({ db: deps.database.db }));
+  app.route('/', inboxRoutes({ db: deps.database.db, clock: deps.clock }));
   app.route('/', fundsRoutes({ db: deps.database.db }));
+  app.route('/', statisticsRoutes({ db: deps.database.db }));
   // Art. 23 (issue 15): the ProjectViews these answer show the department's prior evaluations;
   // GET /v1/projects/{id} reads the committed view from the read model (issue 17).
   const viewGateway = withPriorEvaluations(withCommittedViews(gateway, deps.database.db), deps.database.db);

@@ -1,6 +1,7 @@
 /** Request and response schemas shared by the routes (shared/API.md). Unknown fields are rejected. */
 import { z } from '@hono/zod-openapi';
 import { ACCOUNT_EVENT_OUTCOMES, ACCOUNT_EVENTS } from '../domain/accounts.ts';
+import { LIGHTS } from '../domain/inbox.ts';
 import { APPLICATION_DOCUMENT_KINDS, applicationDocumentIds } from '../domain/commands.ts';
 import { calendarDate, documentRef, fen, optionalText, requiredText as text, storableString } from '../domain/text.ts';
 import { projectLeader } from '../domain/commands.ts';
@@ -655,6 +656,12 @@ export const projectLedger = z
   })
   .openapi('ProjectLedger');
 
+/** 待办's traffic light (domain/inbox.ts): null for an item without a due date. */
+const light = z
+  .enum(LIGHTS)
+  .nullable()
+  .openapi({ description: 'red: overdue or past due; yellow: due within 3 working days (the working-day calendar); green: later; null: no due date.' });
+
 export const inboxItem = z
   .object({
     projectId: z.string(),
@@ -662,8 +669,11 @@ export const inboxItem = z
     department: z.string(),
     role: z.enum(ROLES),
     action: z.string(),
+    /** The entity the action is about (contract number, rectification id, period, …), when there is one. */
+    ref: z.string().optional(),
     dueAt: instant.nullable(),
     overdue: z.boolean(),
+    light,
   })
   .openapi('InboxItem');
 
@@ -677,10 +687,34 @@ export const notificationItem = z
     /** shared/DOMAIN.md "Two kinds of rule": the text's own rule or a policy setting produced it. */
     basis: z.enum(['measures', 'policy']),
     createdAt: instant,
+    light,
+    /** When the caller marked it read (each person marks a notice for themselves); null: unread. */
+    readAt: instant.nullable(),
   })
   .openapi('Notification');
 
-export const inbox = z.object({ items: z.array(inboxItem), notifications: z.array(notificationItem) }).openapi('Inbox');
+export const inboxCounts = z
+  .object({
+    total: z.number().int(),
+    red: z.number().int(),
+    yellow: z.number().int(),
+    green: z.number().int(),
+    none: z.number().int().openapi({ description: 'Pending actions without a due date' }),
+  })
+  .openapi('InboxCounts', { description: "All the caller's pending actions per traffic light, counted by the database (whatever page or `light` filter)." });
+
+export const inbox = z
+  .object({
+    items: z.array(inboxItem),
+    nextCursor: z.string().nullable().openapi({ description: 'The `cursor` of the next page; null on the last.' }),
+    counts: inboxCounts,
+    thresholds: z
+      .object({ now: instant, dueSoonUntil: instant })
+      .openapi({ description: 'The instants the lights were decided against: yellow up to `dueSoonUntil` (end of the 3rd working day after today, Asia/Shanghai).' }),
+    notifications: z.array(notificationItem),
+    unreadCount: z.number().int().openapi({ description: "The caller's unread notifications, all of them (counted by the database)." }),
+  })
+  .openapi('Inbox');
 
 export const projectFunds = z
   .object({
@@ -698,7 +732,7 @@ export const projectFunds = z
  * A sum of fen over many projects: a JSON integer while it is a safe integer (≤ 2^53 − 1), else a
  * string of decimal digits (exact: summed by PostgreSQL as numeric).
  */
-const totalFen = z
+export const totalFen = z
   .union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d+$/)])
   .openapi({ description: 'Integer fen; a string of decimal digits when the sum exceeds 2^53 − 1 (Number.MAX_SAFE_INTEGER), so it is never rounded.' });
 

@@ -129,3 +129,30 @@ export const xlsxResponses = (forbidden?: string) => ({
   401: { description: 'No or unknown key', content: problemContent },
   ...(forbidden ? { 403: { description: forbidden, content: problemContent } } : {}),
 });
+
+/** One sheet of a small workbook: its Chinese headers and rows of cells. */
+export interface XlsxSheet {
+  name: string;
+  headers: Array<{ header: string; width?: number }>;
+  rows: Cell[][];
+}
+
+/**
+ * A small workbook of several sheets (aggregates: a few hundred rows in all), written whole: the
+ * same cells as the streamed exports (amounts in 元 with `#,##0.00`, headers bold, first row frozen).
+ */
+export async function xlsxWorkbook(sheets: XlsxSheet[]): Promise<Uint8Array> {
+  const workbook = new ExcelJS.Workbook();
+  for (const spec of sheets) {
+    const sheet = workbook.addWorksheet(spec.name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.columns = spec.headers.map((h, i) => ({ header: h.header, key: String(i), width: h.width ?? Math.max(10, h.header.length * 2 + 2) }));
+    sheet.getRow(1).font = { bold: true };
+    for (const cells of spec.rows) {
+      const row = sheet.addRow(cells.map((cell) => (cell !== null && typeof cell === 'object' ? yuanCell(cell.fen) : cell)));
+      cells.forEach((cell, i) => {
+        if (cell !== null && typeof cell === 'object') row.getCell(i + 1).numFmt = YUAN_FORMAT;
+      });
+    }
+  }
+  return new Uint8Array(await workbook.xlsx.writeBuffer());
+}

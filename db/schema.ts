@@ -170,6 +170,20 @@ export type AccountEventRow = typeof accountEvents.$inferSelect;
 export const hasEvaluations = (view: AnyPgColumn) => sql`jsonb_array_length(coalesce(${view} -> 'evaluations', '[]'::jsonb)) > 0`;
 
 /**
+ * 统计分析 (GET /v1/statistics) counts deadlines, violations and rectifications of many projects:
+ * PostgreSQL keeps the few fields it counts beside each view (STORED generated columns, computed from
+ * `view` on every write, so they cannot disagree with it), and the counts never read whole views.
+ */
+export const projectFacts = {
+  /** `view.deadlines[*].status` (open | met | missed | cancelled), in the view's order. */
+  deadlineStatuses: sql`jsonb_path_query_array(view, '$.deadlines[*].status')`,
+  /** `view.violations[*].article` ("Art. 15", …). */
+  violationArticles: sql`jsonb_path_query_array(view, '$.violations[*].article')`,
+  /** `view.rectifications[*].reason` (domain/types.ts RECTIFICATION_REASONS). */
+  rectificationReasons: sql`jsonb_path_query_array(view, '$.rectifications[*].reason')`,
+};
+
+/**
  * The project read model: one row per project, upserted by an activity after every change of the
  * workflow's state. `version` is the workflow's own change counter, so a late, retried upsert of an
  * older state never overwrites a newer one.
@@ -192,6 +206,10 @@ export const projects = pgTable(
     fundsSuspended: boolean('funds_suspended').notNull().default(false),
     /** The ProjectView as of `version`, for lists and the funds overview. */
     view: jsonb('view').notNull(),
+    // What 统计分析 counts, computed by PostgreSQL from `view` (projectFacts below).
+    deadlineStatuses: jsonb('deadline_statuses').generatedAlwaysAs(projectFacts.deadlineStatuses),
+    violationArticles: jsonb('violation_articles').generatedAlwaysAs(projectFacts.violationArticles),
+    rectificationReasons: jsonb('rectification_reasons').generatedAlwaysAs(projectFacts.rectificationReasons),
     version: integer('version').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -217,6 +235,7 @@ export const projects = pgTable(
     index('projects_title_trgm_idx').using('gin', t.title.op('gin_trgm_ops')),
   ],
 );
+
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -415,6 +434,52 @@ export const notifications = pgTable(
     readAt: timestamp('read_at', { withTimezone: true }),
   },
   (t) => [index('notifications_recipient_idx').on(t.recipientRole, t.recipientDepartment, t.createdAt)],
+);
+
+/**
+ * 待办's rows: one per pending action of a project (`projects.pending_actions`), kept by a trigger on
+ * `projects` (migration 0017: written in the same statement as the read model, so never behind it),
+ * so the inbox pages a role's actions by index — due first (`due_sort`: the due instant, `infinity`
+ * for none), then project and place — and counts them without expanding every project's JSON.
+ */
+export const inboxItems = pgTable(
+  'inbox_items',
+  {
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    /** The action's place in the project's `pending_actions` (1-based). */
+    ordinal: integer('ordinal').notNull(),
+    role: text('role').notNull(),
+    department: text('department').notNull(),
+    action: text('action').notNull(),
+    ref: text('ref'),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    dueSort: timestamp('due_sort', { withTimezone: true }).notNull(),
+    overdue: boolean('overdue').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.projectId, t.ordinal] }),
+    index('inbox_items_role_due_idx').on(t.role, t.dueSort, t.projectId, t.ordinal),
+    index('inbox_items_role_department_due_idx').on(t.role, t.department, t.dueSort, t.projectId, t.ordinal),
+  ],
+);
+
+/**
+ * Who has read which notice: a notice is addressed to a role (and department), and each person
+ * (`reader`: the actor's key id, `account:<id>` for a personal account) marks it read for
+ * themselves — opening it, or 全部已读 — without clearing it for their colleagues.
+ */
+export const notificationReads = pgTable(
+  'notification_reads',
+  {
+    reader: text('reader').notNull(),
+    notificationId: bigint('notification_id', { mode: 'number' })
+      .notNull()
+      .references(() => notifications.id, { onDelete: 'cascade' }),
+    readAt: timestamp('read_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.reader, t.notificationId] })],
 );
 
 /**

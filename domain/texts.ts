@@ -126,6 +126,26 @@ export function label(group: keyof typeof LABELS, value: unknown, lang: Language
   return entry ? entry[lang === 'en' ? 1 : 0] : String(value);
 }
 
+/** 1-99 in Chinese numerals as the measures number their articles: 9 → 九, 15 → 十五, 22 → 二十二. */
+export function chineseNumeral(n: number): string {
+  const DIGITS = '〇一二三四五六七八九';
+  if (!Number.isInteger(n) || n < 0 || n > 99) return String(n);
+  if (n < 10) return DIGITS[n]!;
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return `${tens === 1 ? '' : DIGITS[tens]}十${ones === 0 ? '' : DIGITS[ones]}`;
+}
+
+/** An article reference as the measures write it: "Art. 15" → 第十五条, "Art. 10, 12" → 第十条、第十二条 (en: as given). */
+export function articleLabel(article: string, lang: Language = DEFAULT_LANGUAGE): string {
+  const numbers = /^Art\.\s*(\d+(?:\s*[,-]\s*\d+)*)$/.exec(article.trim());
+  if (!numbers || lang === 'en') return article;
+  return numbers[1]!
+    .split(/\s*,\s*/)
+    .map((part) => part.split(/\s*-\s*/).map((n) => `第${chineseNumeral(Number(n))}条`).join('至'))
+    .join('、');
+}
+
 // --- notifications ------------------------------------------------------------------------------
 
 type P = NotificationParams;

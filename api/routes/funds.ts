@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { fundsItemsOf, fundsOverviewOf, fundsTotalsOf, type FundsFilter, type FundsItem } from '../../db/queries/ledger.ts';
 import { EXPORT_BATCH, xlsxHeaders, xlsxResponses, xlsxStream, yesNo, type Column } from '../xlsx.ts';
+import { READ_ROLES } from '../../domain/reads.ts';
 import { requireRole } from '../auth.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { booleanFilter, booleanOf, fundsOverview, jurisdiction } from '../schemas.ts';
@@ -51,7 +52,7 @@ export function fundsRoutes({ db }: { db: Database }) {
         '(建设, 运维) allocated, held (公示中), available, frozen, disbursed and cancelled in 元 (number format `#,##0.00`). ' +
         "Streamed as it is read (1,000 projects per query); `Content-Disposition: attachment; filename*=UTF-8''资金.xlsx`.",
       security,
-      middleware: requireRole('finance', 'bdb'),
+      middleware: requireRole(...READ_ROLES.funds),
       request: { query: fundsQuery },
       responses: xlsxResponses('Neither finance nor bdb'),
     }),
@@ -86,7 +87,7 @@ export function fundsRoutes({ db }: { db: Database }) {
         'ever rounded; per fund type allocated = held + available + frozen + disbursed + cancelled holds in the totals ' +
         'as in every item. Filters: `jurisdiction`, `suspended` (funds suspended, Art. 22).',
       security,
-      middleware: requireRole('finance', 'bdb'),
+      middleware: requireRole(...READ_ROLES.funds),
       request: {
         query: fundsQuery,
       },

@@ -2,6 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { projectLedgerOf } from '../../db/queries/ledger.ts';
+import { READ_ROLES } from '../../domain/reads.ts';
 import { projectOf, requireRole } from '../auth.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { projectId, projectLedger } from '../schemas.ts';
@@ -19,7 +20,7 @@ export function ledgerRoutes({ db }: { db: Database }) {
         'Finance, BDB, or the project\'s own department. Amounts are integer fen. `balances` are the stored ' +
         'per-fund-type balances (all zero for a fund type with no money yet).',
       security,
-      middleware: requireRole('finance', 'bdb', 'department'),
+      middleware: requireRole(...READ_ROLES.ledger),
       request: { params: z.object({ id: projectId }) },
       responses: {
         200: { description: 'Movements and balances', content: json(projectLedger) },

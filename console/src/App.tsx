@@ -1,9 +1,11 @@
 /**
  * The console's frame: the menu of the pages this person may use (by role), the person's name and
- * organization, sign-out; the pages are lazy chunks so the first load stays small.
+ * organization, sign-out; the pages are lazy chunks so the first load stays small. Below 992 px
+ * (a phone, a narrow window) the menu is a drawer opened from the header, which wraps.
  */
-import { Button, Layout, Menu, Result, Space, Spin, Typography } from 'antd';
-import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { Button, Drawer, Layout, Menu, Result, Space, Spin, Typography } from 'antd';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { READ_ROLES } from '../../domain/reads.ts';
 import { roleLabel } from './labels.ts';
 import { Link, navigate, useLocation } from './router.tsx';
 import { useSession, type Account } from './session.tsx';
@@ -18,6 +20,7 @@ const Funds = lazy(() => import('./pages/Funds.tsx'));
 const Plans = lazy(() => import('./pages/Plans.tsx'));
 const Public = lazy(() => import('./pages/Public.tsx'));
 const Admin = lazy(() => import('./pages/Admin.tsx'));
+const Statistics = lazy(() => import('./pages/Statistics.tsx'));
 
 type Role = Account['role'];
 interface Page {
@@ -27,9 +30,10 @@ interface Page {
 }
 const ALL: readonly Role[] = ['bdb', 'approval', 'finance', 'department', 'admin'];
 const PAGES: Page[] = [
-  { key: '/inbox', label: '待办工作台', roles: ['bdb', 'approval', 'finance', 'department'] },
+  { key: '/inbox', label: '待办工作台', roles: ALL },
   { key: '/projects', label: '项目库', roles: ALL },
-  { key: '/funds', label: '资金', roles: ['finance', 'bdb'] },
+  { key: '/funds', label: '资金', roles: READ_ROLES.funds },
+  { key: '/statistics', label: '统计分析', roles: ALL },
   { key: '/plans', label: '年度计划', roles: ALL },
   { key: '/public', label: '公示', roles: 'public' },
   { key: '/admin', label: '系统管理', roles: ['admin'] },
@@ -45,15 +49,33 @@ function Body({ path, account }: { path: string; account: Account }): ReactNode 
   if (path === '/projects/new') return <Apply />;
   if (path.startsWith('/projects/')) return <ProjectDetail id={decodeURIComponent(path.slice('/projects/'.length))} />;
   if (path === '/funds') return <Funds />;
+  if (path === '/statistics') return <Statistics />;
   if (path === '/plans') return <Plans />;
   if (path === '/admin') return <Admin />;
   if (path === '/public') return <Public />;
   return <Result status="404" title="没有这个页面" extra={<Link to={home(account.role)}>返回首页</Link>} />;
 }
 
+/** Whether the viewport is narrower than Ant Design's `lg` breakpoint (992 px), kept up to date. */
+function useNarrow(): boolean {
+  const query = '(max-width: 991.98px)';
+  const [narrow, setNarrow] = useState(() => globalThis.matchMedia?.(query).matches ?? false);
+  useEffect(() => {
+    const list = globalThis.matchMedia?.(query);
+    if (!list) return;
+    const update = () => setNarrow(list.matches);
+    list.addEventListener('change', update);
+    return () => list.removeEventListener('change', update);
+  }, []);
+  return narrow;
+}
+
 export function App() {
   const { path } = useLocation();
-  const { account, loading, mustChangePassword, signOut } = useSession();
+  const narrow = useNarrow();
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [path]);
+  const { account, loading, mustChangePassword, signOut: signOutOf } = useSession();
 
   useEffect(() => {
     if (loading) return;
@@ -69,10 +91,10 @@ export function App() {
       <Suspense fallback={fallback}>
         {path === '/public' ? (
           <Layout style={{ minHeight: '100vh' }}>
-            <Layout.Header style={{ color: '#fff', fontSize: 16 }}>
-              晋城市政务大数据项目 · 资金分配公示 <Link to="/login" style={{ marginLeft: 24 }}>登录</Link>
+            <Layout.Header className="frame-header public">
+              <span>晋城市政务大数据项目 · 资金分配公示</span> <Link to="/login">登录</Link>
             </Layout.Header>
-            <Layout.Content style={{ padding: 24 }}>
+            <Layout.Content className="frame-content">
               <Public />
             </Layout.Content>
           </Layout>
@@ -85,25 +107,52 @@ export function App() {
   const items = PAGES.filter((p) => p.roles === 'public' || p.roles.includes(account.role)).map((p) => ({ key: p.key, label: <Link to={p.key}>{p.label}</Link> }));
   const selected = PAGES.find((p) => path === p.key || path.startsWith(`${p.key}/`))?.key ?? '';
   const org = `${roleLabel(account.role)}${account.department ? ` · ${account.department}` : ''}${account.jurisdiction ? ` · ${account.jurisdiction}` : ''}`;
+  const menu = <Menu theme="dark" mode="inline" selectedKeys={[selected]} items={items} />;
+  const signOut = (everywhere: boolean) => void signOutOf(everywhere).then(() => navigate('/login'));
+  const signOutButtons = (
+    <>
+      <Button onClick={() => signOut(false)}>退出登录</Button>
+      <Button onClick={() => signOut(true)}>在所有设备退出</Button>
+    </>
+  );
+  const who = (
+    <Typography.Text data-testid="who" className="frame-who">
+      {account.displayName}（{org}）
+    </Typography.Text>
+  );
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider width={184} theme="dark" breakpoint="lg" collapsedWidth={0}>
-        <div style={{ color: '#fff', padding: '16px 16px 8px', fontWeight: 600, lineHeight: 1.4 }}>晋城市政务大数据<br />项目管理平台</div>
-        <nav aria-label="主菜单">
-          <Menu theme="dark" mode="inline" selectedKeys={[selected]} items={items} />
-        </nav>
-      </Layout.Sider>
-      <Layout>
-        <Layout.Header style={{ background: '#fff', padding: '0 24px', display: 'flex', justifyContent: 'flex-end', alignItems: 'center' }}>
-          <Space>
-            <Typography.Text data-testid="who">
-              {account.displayName}（{org}）
-            </Typography.Text>
-            <Button onClick={() => void signOut(false).then(() => navigate('/login'))}>退出登录</Button>
-            <Button onClick={() => void signOut(true).then(() => navigate('/login'))}>在所有设备退出</Button>
+      {!narrow && (
+        <Layout.Sider width={184} theme="dark">
+          <div className="frame-brand">晋城市政务大数据<br />项目管理平台</div>
+          <nav aria-label="主菜单">{menu}</nav>
+        </Layout.Sider>
+      )}
+      {narrow && (
+        <Drawer placement="left" open={menuOpen} onClose={() => setMenuOpen(false)} size={240} title="晋城市政务大数据项目管理平台" className="frame-drawer" styles={{ body: { padding: 0, background: '#001529' } }}>
+          <nav aria-label="主菜单">{menu}</nav>
+          <Space direction="vertical" style={{ padding: 16 }}>
+            {signOutButtons}
           </Space>
+        </Drawer>
+      )}
+      <Layout style={{ minWidth: 0 }}>
+        <Layout.Header className={narrow ? 'frame-header narrow' : 'frame-header'}>
+          {narrow && (
+            <Button onClick={() => setMenuOpen(true)} aria-expanded={menuOpen} aria-label="打开主菜单">
+              ☰ 菜单
+            </Button>
+          )}
+          {narrow ? (
+            who
+          ) : (
+            <Space wrap>
+              {who}
+              {signOutButtons}
+            </Space>
+          )}
         </Layout.Header>
-        <Layout.Content style={{ padding: 24 }}>
+        <Layout.Content className="frame-content">
           {/* Ant Design renders Layout.Content as the page's <main>. */}
           <Suspense fallback={fallback}>
             <Body path={path} account={account} />

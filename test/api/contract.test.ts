@@ -42,6 +42,12 @@ const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[]; sessio
   { method: 'GET', path: '/v1/public/allocation-plans/{id}', allowed: ['none', ...KEYED] },
   { method: 'POST', path: '/v1/existing-systems', allowed: ['department', 'otherDepartment'] },
   { method: 'GET', path: '/v1/inbox', allowed: KEYED },
+  // Issue 26: the inbox's notices, read per person; 统计分析 (money only for ledger readers, inside the answer).
+  { method: 'GET', path: '/v1/notifications', allowed: KEYED },
+  { method: 'POST', path: '/v1/notifications/{id}/read', allowed: KEYED },
+  { method: 'POST', path: '/v1/notifications/read-all', allowed: KEYED },
+  { method: 'GET', path: '/v1/statistics', allowed: KEYED },
+  { method: 'GET', path: '/v1/statistics/export.xlsx', allowed: KEYED },
   { method: 'GET', path: '/v1/funds', allowed: ['finance', 'bdb'] },
   { method: 'PUT', path: '/v1/annual-plans/{year}', allowed: ['bdb'] },
   { method: 'GET', path: '/v1/annual-plans/{year}', allowed: KEYED },

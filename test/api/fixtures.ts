@@ -19,7 +19,7 @@ export interface ProjectFixture {
   jurisdiction?: string;
   stage?: string;
   awaitingRoles?: string[];
-  pendingActions?: Array<{ role: string; action: string; dueAt?: string; overdue: boolean }>;
+  pendingActions?: Array<{ role: string; action: string; ref?: string; dueAt?: string; overdue: boolean }>;
   overdue?: boolean;
   fundsSuspended?: boolean;
   nextDeadline?: Date | null;
@@ -33,6 +33,9 @@ export interface ProjectFixture {
   deadlines?: Array<Record<string, unknown>>;
   /** Art. 23: the ProjectView's evaluations (priorEvaluations of the department's applications). */
   evaluations?: Array<Record<string, unknown>>;
+  /** The ProjectView's violations and rectifications (统计分析 counts them per article). */
+  violations?: Array<Record<string, unknown>>;
+  rectifications?: Array<Record<string, unknown>>;
 }
 
 /** Art. 23: an evaluation record as the ProjectView holds it. */
@@ -63,6 +66,8 @@ export async function insertProject(db: Database, p: ProjectFixture) {
     ...(p.allocations ? { allocations: p.allocations } : {}),
     ...(p.deadlines ? { deadlines: p.deadlines } : {}),
     ...(p.evaluations ? { evaluations: p.evaluations } : {}),
+    ...(p.violations ? { violations: p.violations } : {}),
+    ...(p.rectifications ? { rectifications: p.rectifications } : {}),
   };
   await db.insert(projects).values({
     id: p.id,

@@ -64,7 +64,7 @@ describe.each(DRIVERS)('operations with %s', (driver) => {
       ['/v1/projects', 'get', ['200', '400', '401']],
       ['/v1/projects/{id}/history', 'get', ['200', '400', '401', '403', '404']],
       ['/v1/projects/{id}/ledger', 'get', ['200', '400', '401', '403', '404']],
-      ['/v1/inbox', 'get', ['200', '401']],
+      ['/v1/inbox', 'get', ['200', '400', '401']],
       ['/v1/funds', 'get', ['200', '400', '401', '403']],
       // Writes with a body also get the shared 413, 415 and 429 (api/openapi.ts).
       ['/v1/annual-plans/{year}', 'put', ['200', '400', '401', '403', '413', '415', '429']],

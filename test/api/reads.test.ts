@@ -306,7 +306,8 @@ describe.each(DRIVERS)('read endpoints with %s', (driver) => {
     it.skipIf(!driverAvailable(driver))("lists the role's pending actions earliest due first, undated last, and its unread notifications", async () => {
       const res = await get('/v1/inbox', keys.bdb);
       expect(res.status).toBe(200);
-      const mine = res.body.items.filter((i: Json) => i.projectId.startsWith('INBX-'));
+      // Without each item's traffic light: it depends on today's date (test/api/inbox.test.ts fixes the clock).
+      const mine = res.body.items.filter((i: Json) => i.projectId.startsWith('INBX-')).map(({ light: _light, ...i }: Json) => i);
       expect(mine).toEqual([
         { projectId: 'INBX-2', title: 'Inbox two', department: 'delta', role: 'bdb', action: 'rectification-decision', dueAt: '2026-04-01T00:00:00.000Z', overdue: true },
         { projectId: 'INBX-1', title: 'Inbox one', department: 'gamma', role: 'bdb', action: 'technical-review', dueAt: '2026-05-10T00:00:00.000Z', overdue: false },
@@ -314,7 +315,7 @@ describe.each(DRIVERS)('read endpoints with %s', (driver) => {
       ]);
       expect(res.body.items.every((i: Json) => i.role === 'bdb')).toBe(true);
       expect(res.body.notifications.map((n: Json) => n.detail)).toEqual(['notification n-bdb-1']);
-      expect(res.body.notifications[0]).toEqual({ id: expect.any(Number), projectId: 'INBX-1', kind: 'reminder', detail: 'notification n-bdb-1', dueAt: null, basis: 'measures', createdAt: '2026-05-01T00:00:00.000Z' });
+      expect(res.body.notifications[0]).toEqual({ id: expect.any(Number), projectId: 'INBX-1', kind: 'reminder', detail: 'notification n-bdb-1', dueAt: null, basis: 'measures', createdAt: '2026-05-01T00:00:00.000Z', light: null, readAt: null });
     });
 
     it.skipIf(!driverAvailable(driver))("a department sees its own department's actions and notifications only", async () => {

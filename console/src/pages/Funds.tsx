@@ -54,6 +54,7 @@ export default function Funds() {
           pagination={false}
           loading={loading}
           dataSource={totals}
+          scroll={{ x: 'max-content' }}
           locale={{ emptyText: '暂无资金' }}
           columns={[
             { title: '辖区', dataIndex: 'jurisdiction' },
@@ -69,8 +70,9 @@ export default function Funds() {
           loading={loading}
           dataSource={data?.items ?? []}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          scroll={{ x: 'max-content' }}
           columns={[
-            { title: '项目', dataIndex: 'title', render: (t: string, r) => <Link to={`/projects/${encodeURIComponent(r.projectId)}`}>{t}</Link> },
+            { title: '项目', dataIndex: 'title', width: 240, render: (t: string, r) => <Link to={`/projects/${encodeURIComponent(r.projectId)}`}>{t}</Link> },
             { title: '部门', dataIndex: 'department' },
             { title: '辖区', dataIndex: 'jurisdiction' },
             { title: '建设资金已安排', dataIndex: ['construction', 'allocatedFen'], align: 'right', render: (f: number) => formatYuan(f) },

@@ -1,109 +1,208 @@
 /**
- * 待办工作台: the person's pending actions (GET /v1/inbox, earliest due first) with traffic lights:
- * red overdue, yellow due within 3 working days (the API's working-day calendar, GET /v1/calendar/:year),
- * green otherwise; counts per light; unread notifications below.
+ * 待办工作台: the person's pending actions (GET /v1/inbox), earliest due first, a page at a time,
+ * each with its due date and traffic light (red overdue, yellow due within 3 working days, green
+ * later; the API decides them on the working-day calendar); the counts per light from the API; the
+ * notices addressed to the person (GET /v1/notifications), marked read when opened, and 全部已读.
  */
-import { Card, Col, List, Row, Statistic, Table, Tag, Typography } from 'antd';
+import { Button, Card, Col, Empty, List, Radio, Row, Segmented, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { useState, type ReactNode } from 'react';
 import { api, ok } from '../api.ts';
-import { shanghaiDate } from '../../../domain/dates.ts';
+import { LIGHT_TEXTS, type Light } from '../../../domain/inbox.ts';
 import { dateOrDash, formatDateTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { actionLabel } from '../labels.ts';
 import { ProblemAlert } from '../Problem.tsx';
-import { Link } from '../router.tsx';
+import { Link, navigate } from '../router.tsx';
 
-type Light = 'red' | 'yellow' | 'green';
-const LIGHT_TEXT: Record<Light, string> = { red: '已逾期', yellow: '3 个工作日内到期', green: '正常' };
+const PAGE = 20;
+const NOTICES_PAGE = 10;
+type LightFilter = Light | 'none' | 'all';
 
-/**
- * Working days after `from` up to and including `to` (YYYY-MM-DD), with the calendar's overrides,
- * counted up to `atMost` (the lights need "≤ 3" only: a reviewer's 25,000 pending actions at 100,000
- * projects would otherwise walk every day to every due date — BENCHMARKS.md, console).
- */
-export function workingDaysBetween(from: string, to: string, overrides: Map<string, boolean>, atMost = 400): number {
-  let n = 0;
-  const d = new Date(`${from}T00:00:00Z`);
-  const end = new Date(`${to}T00:00:00Z`).getTime();
-  while (d.getTime() < end && n < atMost) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    const key = d.toISOString().slice(0, 10);
-    const weekday = d.getUTCDay() !== 0 && d.getUTCDay() !== 6;
-    if (overrides.get(key) ?? weekday) n++;
-  }
-  return n;
+/** A light's dot and its words; an item without a due date has none. */
+export function LightMark({ light }: { light: Light | null }) {
+  if (!light) return <span>—</span>;
+  return (
+    <span>
+      <span className={`light ${light}`} aria-hidden="true" />
+      {LIGHT_TEXTS[light]}
+    </span>
+  );
 }
 
-export function lightOf(item: { dueAt?: string | null; overdue: boolean }, today: string, overrides: Map<string, boolean>): Light {
-  if (item.overdue) return 'red';
-  if (!item.dueAt) return 'green';
-  const due = shanghaiDate(item.dueAt);
-  if (due < today) return 'red';
-  return workingDaysBetween(today, due, overrides, 4) <= 3 ? 'yellow' : 'green';
+/** Where a notice leads: its project, or the page of a system notice's subject. */
+const noticeTarget = (projectId: string) => (projectId === 'calendar' ? '/admin' : `/projects/${encodeURIComponent(projectId)}`);
+
+function Notices() {
+  const [unreadOnly, setUnreadOnly] = useState(true);
+  const [marking, setMarking] = useState(false);
+  const { data, problem, loading, reload, setData } = useLoad(async () => {
+    const first = await ok(api.GET('/v1/notifications', { params: { query: { limit: NOTICES_PAGE, ...(unreadOnly ? { unread: 'true' as const } : {}) } } }));
+    return { ...first, all: first.items };
+  }, [unreadOnly]);
+  const more = async () => {
+    if (!data?.nextCursor) return;
+    const next = await ok(api.GET('/v1/notifications', { params: { query: { limit: NOTICES_PAGE, cursor: data.nextCursor, ...(unreadOnly ? { unread: 'true' as const } : {}) } } }));
+    setData({ ...next, all: [...data.all, ...next.items] });
+  };
+  // Opening a notice marks it read (for this person only), then shows its project.
+  const open = async (id: number, projectId: string, read: boolean) => {
+    if (!read) await api.POST('/v1/notifications/{id}/read', { params: { path: { id } } });
+    navigate(noticeTarget(projectId));
+  };
+  const readAll = async () => {
+    setMarking(true);
+    try {
+      await ok(api.POST('/v1/notifications/read-all', {}));
+      await reload();
+    } finally {
+      setMarking(false);
+    }
+  };
+  const unread = data?.unreadCount ?? 0;
+  return (
+    <Card
+      title={
+        <Space wrap>
+          通知 <Tag color={unread ? 'red' : undefined} data-testid="unread-count">{unread} 条未读</Tag>
+        </Space>
+      }
+      extra={
+        <Button onClick={() => void readAll()} loading={marking} disabled={unread === 0}>
+          全部已读
+        </Button>
+      }
+    >
+      <Segmented
+        style={{ marginBottom: 12 }}
+        value={unreadOnly ? 'unread' : 'all'}
+        onChange={(v) => {
+          setUnreadOnly(v === 'unread');
+        }}
+        options={[
+          { value: 'unread', label: '未读' },
+          { value: 'all', label: '全部' },
+        ]}
+      />
+      {problem && <ProblemAlert problem={problem} />}
+      <List
+        loading={loading}
+        dataSource={data?.all ?? []}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={unreadOnly ? '没有未读通知' : '暂无通知'} /> }}
+        renderItem={(n) => (
+          <List.Item
+            className={n.readAt ? 'inbox-notice read' : 'inbox-notice'}
+            data-testid="notice"
+            extra={n.readAt ? <Tag>已读</Tag> : <Tag color="blue">未读</Tag>}
+          >
+            <List.Item.Meta
+              title={
+                <a
+                  href={noticeTarget(n.projectId)}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    void open(n.id, n.projectId, n.readAt !== null);
+                  }}
+                >
+                  {n.projectId}
+                </a>
+              }
+              description={
+                <>
+                  <div>{n.detail}</div>
+                  <Space wrap size={[12, 0]}>
+                    <span>{formatDateTime(n.createdAt)}</span>
+                    {n.dueAt && <span>到期 {dateOrDash(n.dueAt)}</span>}
+                    {n.dueAt && <LightMark light={n.light} />}
+                    {n.basis === 'policy' && <Tag>本地政策</Tag>}
+                  </Space>
+                </>
+              }
+            />
+          </List.Item>
+        )}
+      />
+      {data?.nextCursor && (
+        <Button block style={{ marginTop: 12 }} onClick={() => void more()}>
+          加载更多
+        </Button>
+      )}
+    </Card>
+  );
 }
 
 export default function Inbox() {
-  const { data, problem, loading } = useLoad(async () => {
-    const today = shanghaiDate(new Date().toISOString());
-    const year = Number(today.slice(0, 4));
-    const [inbox, ...calendars] = await Promise.all([
-      ok(api.GET('/v1/inbox', {})),
-      ...[year, year + 1].map((y) => api.GET('/v1/calendar/{year}', { params: { path: { year: y } } }).then((r) => r.data?.days ?? [])),
-    ]);
-    const overrides = new Map(calendars.flat().map((d) => [d.date, d.workday] as const));
-    const items = inbox.items.map((i) => ({ ...i, light: lightOf(i, today, overrides) }));
-    return { items, notifications: inbox.notifications };
-  }, []);
-  const counts = { red: 0, yellow: 0, green: 0 };
-  for (const i of data?.items ?? []) counts[i.light]++;
+  const [light, setLight] = useState<LightFilter>('all');
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors[cursors.length - 1];
+  const { data, problem, loading } = useLoad(
+    () => ok(api.GET('/v1/inbox', { params: { query: { limit: PAGE, notificationLimit: 0, ...(light === 'all' ? {} : { light }), ...(cursor ? { cursor } : {}) } } })),
+    [light, cursor],
+  );
+  const counts = data?.counts;
+  const card = (testId: string, title: ReactNode, value: number | undefined) => (
+    <Col xs={12} sm={8} lg={6} xl={4}>
+      <Card size="small">
+        <Statistic title={title} value={value ?? 0} data-testid={testId} />
+      </Card>
+    </Col>
+  );
+  const choose = (l: LightFilter) => {
+    setLight(l);
+    setCursors([undefined]);
+  };
   return (
     <>
       <Typography.Title level={3} className="page-title">
         待办工作台
       </Typography.Title>
       {problem && <ProblemAlert problem={problem} />}
-      <Row gutter={16} style={{ marginBottom: 16 }}>
-        <Col span={6}>
-          <Card>
-            <Statistic title="待办总数" value={data?.items.length ?? 0} data-testid="count-total" />
-          </Card>
-        </Col>
-        {(['red', 'yellow', 'green'] as const).map((l) => (
-          <Col span={6} key={l}>
-            <Card>
-              <Statistic title={<><span className={`light ${l}`} aria-hidden="true" />{LIGHT_TEXT[l]}</>} value={counts[l]} data-testid={`count-${l}`} />
-            </Card>
-          </Col>
-        ))}
+      <Row gutter={[12, 12]} style={{ marginBottom: 16 }}>
+        {card('count-total', '待办总数', counts?.total)}
+        {(['red', 'yellow', 'green'] as const).map((l) => card(`count-${l}`, <LightMark light={l} />, counts?.[l]))}
+        {card('count-none', '无期限', counts?.none)}
       </Row>
       <Card title="待办事项（最早到期在前）" style={{ marginBottom: 16 }}>
+        <Radio.Group
+          style={{ marginBottom: 12 }}
+          optionType="button"
+          value={light}
+          onChange={(e) => choose(e.target.value as LightFilter)}
+          options={[
+            { value: 'all', label: '全部' },
+            { value: 'red', label: LIGHT_TEXTS.red },
+            { value: 'yellow', label: LIGHT_TEXTS.yellow },
+            { value: 'green', label: LIGHT_TEXTS.green },
+            { value: 'none', label: '无期限' },
+          ]}
+        />
         <Table
-          rowKey={(r) => `${r.projectId}-${r.action}-${r.dueAt ?? ''}`}
+          rowKey={(r) => `${r.projectId}-${r.action}-${r.ref ?? ''}`}
           loading={loading}
           dataSource={data?.items ?? []}
-          pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          pagination={false}
           size="middle"
+          scroll={{ x: 'max-content' }}
           locale={{ emptyText: '暂无待办事项' }}
           columns={[
-            { title: '状态', dataIndex: 'light', width: 170, render: (l: Light) => <span><span className={`light ${l}`} aria-hidden="true" />{LIGHT_TEXT[l]}</span> },
-            { title: '待办事项', dataIndex: 'action', render: (a: string) => actionLabel(a) },
-            { title: '项目', dataIndex: 'title', render: (t: string, r) => <Link to={`/projects/${encodeURIComponent(r.projectId)}`}>{t}</Link> },
+            { title: '状态', dataIndex: 'light', render: (l: Light | null) => <LightMark light={l} /> },
+            { title: '待办事项', dataIndex: 'action', render: (a: string, r) => `${actionLabel(a)}${r.ref ? `（${r.ref}）` : ''}` },
+            { title: '项目', dataIndex: 'title', width: 260, render: (t: string, r) => <Link to={`/projects/${encodeURIComponent(r.projectId)}`}>{t}</Link> },
             { title: '项目编号', dataIndex: 'projectId' },
             { title: '部门', dataIndex: 'department' },
             { title: '到期日', dataIndex: 'dueAt', render: (d: string | null) => dateOrDash(d) },
           ]}
         />
+        <Space style={{ marginTop: 16 }} wrap>
+          <Button disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+            上一页
+          </Button>
+          <span aria-live="polite">第 {cursors.length} 页</span>
+          <Button disabled={!data?.nextCursor} onClick={() => data?.nextCursor && setCursors((c) => [...c, data.nextCursor!])}>
+            下一页
+          </Button>
+        </Space>
       </Card>
-      <Card title={<>未读通知 <Tag>{data?.notifications.length ?? 0}</Tag></>}>
-        <List
-          dataSource={data?.notifications ?? []}
-          locale={{ emptyText: '暂无通知' }}
-          renderItem={(n) => (
-            <List.Item>
-              <List.Item.Meta title={<Link to={`/projects/${encodeURIComponent(n.projectId)}`}>{n.projectId}</Link>} description={`${n.detail}（${formatDateTime(n.createdAt)}${n.dueAt ? `，到期 ${dateOrDash(n.dueAt)}` : ''}）`} />
-            </List.Item>
-          )}
-        />
-      </Card>
+      <Notices />
     </>
   );
 }

@@ -10,6 +10,7 @@ import { api, ok, type ApiPath } from '../api.ts';
 import { dateOrDash, formatDateTime, formatPeriod, formatYuan, label } from '../format.ts';
 import forms from '../forms.generated.json';
 import { useLoad } from '../hooks.ts';
+import { mayRead } from '../../../domain/reads.ts';
 import { actionLabel, deadlineLabel, roleLabel, stageLabel, valueLabel } from '../labels.ts';
 import { ProblemAlert } from '../Problem.tsx';
 import { SchemaForm, type JsonSchema } from '../SchemaForm.tsx';
@@ -92,7 +93,9 @@ export default function ProjectDetail({ id }: { id: string }) {
   const role = account?.role ?? 'department';
   const { data: view, problem, loading, reload } = useLoad(() => ok(api.GET('/v1/projects/{id}', { params: { path: { id } } })), [id]);
   const history = useLoad(() => ok(api.GET('/v1/projects/{id}/history', { params: { path: { id } } })), [id, view]);
-  const ledger = useLoad(() => ok(api.GET('/v1/projects/{id}/ledger', { params: { path: { id } } })), [id, view]);
+  // The ledger only for those who may read it (domain/reads.ts): no 403 box for the approval bureau.
+  const ledgerShown = mayRead('ledger', role);
+  const ledger = useLoad(() => (ledgerShown ? ok(api.GET('/v1/projects/{id}/ledger', { params: { path: { id } } })) : Promise.resolve(undefined)), [id, view, ledgerShown]);
   const [other, setOther] = useState<string>();
 
   const mine = useMemo(() => (view?.pendingActions ?? []).filter((a) => a.role === role), [view, role]);
@@ -151,10 +154,12 @@ export default function ProjectDetail({ id }: { id: string }) {
             { title: '安排人', render: (a) => a.allocatedBy },
             { title: '安排日期', render: (a) => dateOrDash(a.allocatedAt) },
           ])}
-          <Typography.Title level={5} style={{ marginTop: 16 }}>
-            资金台账
-          </Typography.Title>
-          {ledger.problem ? (
+          {ledgerShown && (
+            <Typography.Title level={5} style={{ marginTop: 16 }}>
+              资金台账
+            </Typography.Title>
+          )}
+          {!ledgerShown ? null : ledger.problem ? (
             <ProblemAlert problem={ledger.problem} />
           ) : (
             table(ledger.data?.movements ?? [], [

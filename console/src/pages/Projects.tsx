@@ -107,10 +107,11 @@ export default function Projects() {
           dataSource={data?.items ?? []}
           pagination={false}
           size="middle"
+          scroll={{ x: 'max-content' }}
           locale={{ emptyText: '没有符合条件的项目' }}
           columns={[
             { title: '项目编号', dataIndex: 'id', render: (id: string) => <Link to={`/projects/${encodeURIComponent(id)}`}>{id}</Link> },
-            { title: '项目名称', dataIndex: 'title' },
+            { title: '项目名称', dataIndex: 'title', width: 260 },
             { title: '部门', dataIndex: 'department' },
             { title: '辖区', dataIndex: 'jurisdiction' },
             { title: '阶段', dataIndex: 'stage', render: (s: string) => <Tag>{stageLabel(s)}</Tag> },
