@@ -468,15 +468,18 @@ describe('rectification ladder (Art. 22)', () => {
     expect(h.project.pendingActions()).toContainEqual({ role: 'bdb', action: 'rectification-decision', ref: 'rect-1', overdue: false });
   });
 
-  it('Art. 22: a response not reviewed by the deadline: suspended, the issuer may still accept it', () => {
+  it('Art. 22 (measures): a response given in time and not reviewed by the deadline: nothing suspended (neither 拒不整改 nor 整改后仍不符合); the issuer is reminded (policy) and may still accept it', () => {
     const h = new Harness().toContracting();
     h.run('rectificationOrder', { reason: 'other', description: 'x', dueOn: '2026-03-20' }, actors.bdb);
     h.run('rectificationResponse', { rid: 'rect-1', description: 'done', evidenceRef: 'e' }, actors.department);
-    h.advanceTo('2026-03-21');
-    expect(h.state.funds.suspended).toBe(true);
+    const effects = h.advanceTo('2026-03-21');
+    expect(h.state.funds.suspended).toBe(false);
+    expect(h.project.view().violations).toEqual([]);
+    expect(h.effectsOf(effects, 'notify').map((n) => [n.recipient.role, n.kind, n.basis])).toEqual([['bdb', 'rectification-review-pending', 'policy']]);
     expect(h.project.pendingActions()).toContainEqual({ role: 'bdb', action: 'rectification-review', ref: 'rect-1', overdue: false });
     h.run('rectificationReview', { rid: 'rect-1', decision: 'accept', opinion: 'late but fine' }, actors.bdb);
     expect(h.state.funds.suspended).toBe(false);
+    expect(h.project.view().rectifications[0]!.status).toBe('accepted');
   });
 
   it('Art. 22: money published while suspended becomes available but is not disbursed', () => {
