@@ -131,7 +131,12 @@ export const COMMAND_BODIES = lazily('body', {
     opinion: optionalText(),
     checklist: z.strictObject(Object.fromEntries(TECHNICAL_REVIEW_ITEMS.map((k) => [k, z.boolean()])) as Record<(typeof TECHNICAL_REVIEW_ITEMS)[number], z.ZodBoolean>),
     /** Art. 9 (measures): the grounds the BDB cites with revise or reject (e.g. 变相包装); none with pass (400). */
-    grounds: z.array(z.enum(ART9_GROUNDS)).min(1).max(ART9_GROUNDS.length).optional(),
+    grounds: z
+      .array(z.enum(ART9_GROUNDS))
+      .min(1)
+      .max(ART9_GROUNDS.length)
+      .optional()
+      .meta({ description: 'Art. 9 (measures): the grounds cited with revise or reject — against-sharing-policy, no-interconnection, disguised-packaging (变相包装); none with pass (400)' }),
   }),
   resubmission: () => z.strictObject({ documents: applicationDocuments(), note: optionalText(), documentIds: applicationDocumentIds().optional() }),
   establishment: () => z.strictObject({
@@ -143,7 +148,10 @@ export const COMMAND_BODIES = lazily('body', {
      * 投资概算: the cap of construction money. Required when approving projects applied for since the
      * second reading (the core refuses with 400); approvals of projects from before may leave it out.
      */
-    approvedEstimateFen: positiveFen.optional(),
+    approvedEstimateFen: positiveFen.optional().meta({
+      description:
+        "Art. 8, 10 (measures): the approved estimate (批复概算) in fen, which may be lower than the department's 投资概算; the cap of construction money. Required when approving a project applied for since the second reading of the measures (400 otherwise)",
+    }),
   }),
   budget: () => z.strictObject({ fundType: z.enum(FUND_TYPES), year, amountFen: positiveFen, cityShareFen: fen, countyShareFen: fen }),
   /** `allocationId`: which allocation under publicity the objection is about; by default the latest. */
@@ -160,7 +168,7 @@ export const COMMAND_BODIES = lazily('body', {
     /** Art. 13 (measures): required for new input (REQUIRED_FOR_NEW_INPUT). */
     procurement: procurement().optional(),
     /** Art. 14 (measures): the supervising firm (工程监理单位) of the works, where there is one. */
-    supervisor: requiredText(200).optional(),
+    supervisor: requiredText(200).optional().meta({ description: 'Art. 14 (measures): the supervising firm (工程监理单位) of the works, where there is one' }),
   }),
   contractFiling: () => z.strictObject({ documentRef, documentId: documentId.optional() }),
   progressReport: () => z.strictObject({ period, spentFen: fen, progressPercent: z.number().min(0).max(100), summary: optionalText() }),
@@ -213,7 +221,7 @@ export const COMMAND_BODIES = lazily('body', {
     satisfactionScore: score,
     sharingCompliant: z.boolean(),
     /** Art. 19 (measures): the data are stored on the platform (落盘); required for new input (REQUIRED_FOR_NEW_INPUT). */
-    dataStoredOnPlatform: z.boolean().optional(),
+    dataStoredOnPlatform: z.boolean().optional().meta({ description: 'Art. 19 (measures): the data are stored on the platform (落盘); false is an Art. 9 sharing failure (no O&M money)' }),
     summary: optionalText(),
   }),
   securityIncident: () => z.strictObject({
