@@ -43,7 +43,9 @@ describe('Art. 22: suspension only for 拒不整改 or 整改后仍不符合', (
     expect(h.project.view().violations).toEqual([]);
     expect(h.project.view().rectifications[0]!.status).toBe('awaiting-review');
     const reminders = h.effectsOf(effects, 'notify').filter((n) => n.kind === 'rectification-review-pending');
-    expect(reminders.map((n) => [n.recipient.role, n.basis])).toEqual([['bdb', 'policy']]);
+    // Reminded before the deadline and when it passes; the department, which answered, is not.
+    expect(reminders.map((n) => [n.recipient.role, n.basis])).toEqual([['bdb', 'policy'], ['bdb', 'policy']]);
+    expect(h.effectsOf(effects, 'notify').map((n) => n.kind)).not.toContain('rectification-reminder');
     expect(reminders[0]!.detail).toContain('本地政策');
     expect(h.effectsOf(effects, 'notify').map((n) => n.kind)).not.toContain('funds-suspended');
     expect(h.project.pendingActions()).toContainEqual(expect.objectContaining({ role: 'bdb', action: 'rectification-review', ref: 'rect-1' }));

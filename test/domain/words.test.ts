@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { label, MEASURES_TITLE, NOTIFICATION_TEXTS, PROBLEM_DETAILS, PROBLEM_TITLES, renderNotification, STATUS_TITLES } from '../../domain/texts.ts';
+import { label, MEASURES_TITLE, NOTIFICATION_TEXTS, PROBLEM_DETAILS, PROBLEM_TITLES, renderNotification, STATUS_TITLES, type NotificationParams } from '../../domain/texts.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const filesOf = (folder: string): string[] =>
@@ -22,12 +22,14 @@ const NOT_THE_TEXTS_WORDS = ['估算', '竣工报告', '竣工备案', '进度�
 
 /** Every zh-CN text of the catalogue, rendered with params that switch on each branch. */
 function everyText(): string[] {
-  const params = [{}, { article: true, resubmitted: true, year: 2026, status: 'held', p: 1, planId: 'AP', after: 'joint', frozen: true, late: true, automatic: true, by: 'establishment', agrees: true }];
+  const params: NotificationParams[] = [{}, { article: true, resubmitted: true, year: 2026, status: 'held', p: 1, planId: 'AP', after: 'joint', frozen: true, late: true, automatic: true, by: 'establishment', agrees: true }];
   const texts: string[] = [];
   for (const kind of Object.keys(NOTIFICATION_TEXTS)) {
     for (const role of ['bdb', 'approval', 'finance', 'department']) for (const p of params) texts.push(renderNotification('zh-CN', kind, p, role));
   }
-  for (const [code, detail] of Object.entries(PROBLEM_DETAILS)) texts.push(`${code}: ${detail({})}`, `${code}: ${detail({ approvedVersion: null, session: true })}`);
+  for (const [code, detail] of Object.entries(PROBLEM_DETAILS)) {
+    texts.push(`${code}: ${detail({ lockedUntil: '2026-01-01T00:00:00Z' })}`, `${code}: ${detail({ approvedVersion: null, session: true, lockedUntil: '2026-01-01T00:00:00Z', unagreedIncreasesFen: 1 })}`);
+  }
   for (const [code, [zh]] of Object.entries(PROBLEM_TITLES)) texts.push(`${code}: ${zh}`);
   for (const [, [zh]] of Object.entries(STATUS_TITLES)) texts.push(zh);
   for (const group of ['stage', 'reason', 'acceptance', 'fundType', 'checklist'] as const) {

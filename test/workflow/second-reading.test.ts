@@ -68,8 +68,10 @@ describe('issue 27 on a real server', () => {
     expect(v.violations).toEqual([]);
     expect(v.rectifications[0]!.status).toBe('awaiting-review');
     expect(v.pendingActions).toContainEqual(expect.objectContaining({ role: 'bdb', action: 'rectification-review', ref: 'rect-1' }));
-    const notes = await notificationsWhen(id, (n) => n.some((x) => x.kind === 'rectification-review-pending'));
-    expect(notes.filter((n) => n.kind === 'rectification-review-pending').map((n) => [n.recipientRole, n.basis])).toEqual([['bdb', 'policy']]);
+    // The BDB is reminded (policy) before the deadline and when it passes; the department, which answered, is not.
+    const notes = await notificationsWhen(id, (n) => n.filter((x) => x.kind === 'rectification-review-pending').length === 2);
+    expect(notes.filter((n) => n.kind === 'rectification-review-pending').map((n) => [n.recipientRole, n.basis])).toEqual([['bdb', 'policy'], ['bdb', 'policy']]);
+    expect(notes.map((n) => n.kind)).not.toContain('rectification-reminder');
     expect(notes.map((n) => n.kind)).not.toContain('funds-suspended');
     await lc.send(id, 'disbursement', { fundType: 'construction', amountFen: 1, note: 'not suspended' }, actors.finance);
     await expect(lc.send(id, 'termination', { reason: 'too early' }, actors.bdb)).rejects.toMatchObject({ cause: { type: 'invalid_transition' } });
