@@ -75,11 +75,12 @@ describe('the allocation plan on a real server (Art. 11)', () => {
     // Two weeks without a plan: nothing is published by time alone.
     await lc.sleep(14 * 86_400_000);
     const waiting = await lc.view(id);
-    expect(waiting.stage).toBe('publicity');
+    expect(waiting.stage).toBe('budgeting'); // Art. 11 (issue 27): 公示 begins with the BDB's plan
     expect(waiting.funds.construction).toMatchObject({ heldFen: 60_000_000, availableFen: 0 });
     expect(waiting.pendingActions).toContainEqual({ role: 'bdb', action: 'allocation-publication', ref: 'alloc-1', overdue: false });
 
     const published = await publish(id, 'alloc-1');
+    expect(published.stage).toBe('publicity');
     const notice = openDeadline(published, 'publicity');
     const publishedOn = await today();
     expect(shanghaiDate(notice.startsAt)).toBe(publishedOn);
