@@ -276,7 +276,7 @@ describe.each(DRIVERS)('personal accounts (issue 16) with %s', (driver) => {
     expect(keyMe.status).toBe(403);
     expect(((await keyMe.json()) as Json).code).toBe('session_required');
   });
-  run('Art. 22 (measures; GB/T 39786 logs): GET /v1/admin/accounts/{id}/events — the person\'s trail with time, event, outcome, client IP and user agent, paged; admin only', async () => {
+  run('Art. 24-25, 28 (GB/T 39786 logs): GET /v1/admin/accounts/{id}/events — the person\'s trail with time, event, outcome, client IP and user agent, paged; admin only', async () => {
     const person = await signedIn(system, { role: 'finance', displayName: '周会计' }, now());
     // A sign-in over a socket: the client address is the one the API's socket saw.
     const viaSocket = await system.app.request(

@@ -357,7 +357,7 @@ describe('the web console', () => {
     await signed.page.goto(`${api}/admin`);
     await expect.poll(() => signed.page.locator('main').innerText(), { timeout: 30_000 }).toContain('zhang.wei');
     await shot(signed.page, '18-admin-accounts');
-    // Art. 22 (GB/T 39786 logs): the account's security trail in its detail — the wrong code, then the sign-in, from loopback.
+    // Art. 24-25, 28 (GB/T 39786 logs): the account's security trail in its detail — the wrong code, then the sign-in, from loopback.
     await signed.page.locator('tr', { hasText: person.loginName }).locator('.ant-table-row-expand-icon').click();
     const trail = signed.page.getByTestId(`account-events-${person.loginName}`);
     await expect.poll(() => trail.innerText(), { timeout: 15_000 }).toContain('登录');
