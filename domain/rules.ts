@@ -11,7 +11,7 @@ import { SYSTEM_ACTOR } from './effects.ts';
 import { Rejection } from './errors.ts';
 import { deadlineRescheduling } from './rescheduling.ts';
 import type { DeadlineRecord } from './state.ts';
-import { awaitingOpinions, constructionAllocated, constructionLimit, latestEvaluation, omAllocatedForYear, openDeadline, openDeadlines, sharingNoncompliant, unfundedBudgetIncrease } from './view.ts';
+import { awaitingOpinions, constructionAllocated, constructionLimit, latestEvaluation, movesCap, omAllocatedForYear, openDeadline, openDeadlines, sharingNoncompliant, unfundedBudgetIncrease } from './view.ts';
 import {
   CHANGE_KINDS,
   deadlineBasis,
@@ -491,8 +491,9 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       }
     }
     if (c.status === 'approved' && c.kind === 'budget') {
-      // Art. 17: approved budget increases then need a finance allocation.
-      ctx.notify('finance', 'budget-increase', { changeRequestId: c.id, budgetDeltaFen: c.budgetDeltaFen ?? 0 });
+      // Art. 17: approved budget increases then need a finance allocation. Art. 10 (policy switch
+      // budgetIncreaseNeedsApprovalAgreement): without the approval bureau's agreement the cap stays.
+      ctx.notify('finance', 'budget-increase', { changeRequestId: c.id, budgetDeltaFen: c.budgetDeltaFen ?? 0, ...(movesCap(state, c) ? {} : { capUnchanged: true }) });
     }
     ctx.notify('department', 'change-request-decision', { changeRequestId: c.id, status: c.status, opinion: payload.opinion });
   },

@@ -172,7 +172,7 @@ const filingPeriod = (p: P, lang: Language) => {
 };
 const periodSource = (p: P, lang: Language, article: [zh: string, en: string]) => {
   if (p.basis !== 'policy') return lang === 'en' ? ` (${article[1]})` : `（${article[0]}）`;
-  if (p.jurisdiction) return lang === 'en' ? ` (${article[1]}; the period of the county's own measures, Art. 30)` : `（${article[0]}；期限依县级管理办法，第三十条）`;
+  if (p.jurisdiction) return lang === 'en' ? ` (${article[1]}; the period of the county's own measures, Art. 30)` : `（${article[0]}；期限依县级管理办法，第三十条，本地政策）`;
   return lang === 'en' ? ` (${article[1]}; the period is local policy)` : `（${article[0]}；期限为本地政策）`;
 };
 
@@ -292,8 +292,12 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
     en: (p) => `Change request ${s(p.changeRequestId)} (${s(p.kind)}): ${s(p.description)}`,
   },
   'budget-increase': {
-    zh: (p) => `预算${Number(p.budgetDeltaFen) < 0 ? '调减' : '调增'}申请 ${s(p.changeRequestId)}（${yuan(p.budgetDeltaFen, 'zh-CN')}）已批准。`,
-    en: (p) => `Budget ${Number(p.budgetDeltaFen) < 0 ? 'decrease' : 'increase'} ${s(p.changeRequestId)} of ${yuan(p.budgetDeltaFen, 'en')} approved.`,
+    zh: (p) =>
+      `预算${Number(p.budgetDeltaFen) < 0 ? '调减' : '调增'}申请 ${s(p.changeRequestId)}（${yuan(p.budgetDeltaFen, 'zh-CN')}）已批准` +
+      (p.capUnchanged ? '；批复概算的审批部门未同意，建设资金上限不变（本地政策）。' : '。'),
+    en: (p) =>
+      `Budget ${Number(p.budgetDeltaFen) < 0 ? 'decrease' : 'increase'} ${s(p.changeRequestId)} of ${yuan(p.budgetDeltaFen, 'en')} approved` +
+      (p.capUnchanged ? "; without the approval bureau's agreement the construction cap stays (local policy)." : '.'),
   },
   'change-request-decision': {
     zh: (p) => `变更申请 ${s(p.changeRequestId)} 已${label('changeStatus', p.status)}：${s(p.opinion)}`,

@@ -197,6 +197,7 @@ describe('Art. 15, 21, 30: the periods the text fixes', () => {
     expect(bdb.basis).toBe('policy');
     expect(bdb.detail).toContain('3 个工作日');
     expect(bdb.detail).toContain('第三十条');
+    expect(bdb.detail).toContain('本地政策');
     expect(bdb.detail).not.toContain('5 个工作日');
   });
 
@@ -245,6 +246,7 @@ describe('Art. 8, 10, 17: the approved estimate (批复概算) and who may raise
     expect(r.details).toMatchObject({ estimateFen: 100_000_000, approvedChangesFen: 0, limitFen: 100_000_000, unagreedIncreasesFen: 50_000_000 });
     expect(zh(r)).toContain('本地政策');
     expect(h.project.pendingActions().some((a) => a.ref === 'budget-increase')).toBe(false);
+    expect(notes(h, 'budget-increase').at(-1)!.detail).toContain('建设资金上限不变（本地政策）');
     h.run('changeRequest', { kind: 'budget', description: 'more storage', budgetDeltaFen: 40_000_000 }, actors.department);
     h.run('changeRequestOpinion', { cid: 'cr-2', opinion: 'agreed', agrees: true }, actors.approval);
     h.run('changeRequestOpinion', { cid: 'cr-2', opinion: 'no money this year', agrees: false }, actors.finance);
