@@ -678,6 +678,8 @@ export const inboxItem = z
     action: z.string(),
     dueAt: instant.nullable(),
     overdue: z.boolean(),
+    /** `policy` when a local policy setting, not the text, asks for it now (e.g. Art. 28's order). */
+    basis: z.literal('policy').optional(),
   })
   .openapi('InboxItem');
 

@@ -45,6 +45,7 @@ export function inboxRoutes({ db }: { db: Database }) {
               action: a.action,
               dueAt: a.dueAt ?? null,
               overdue: a.overdue,
+              ...(a.basis ? { basis: a.basis } : {}), // a pending action a local policy asks for is labelled so
             })),
         )
         .sort((a, b) => dueOrder(a.dueAt) - dueOrder(b.dueAt) || a.projectId.localeCompare(b.projectId) || a.action.localeCompare(b.action));
