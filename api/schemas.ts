@@ -8,6 +8,7 @@ import { projectLeader } from '../domain/commands.ts';
 import {
   ALLOCATION_STATUSES,
   APPLICATION_KINDS,
+  ART9_GROUNDS,
   CHANGE_KINDS,
   CONSULTED_ROLES,
   FUND_BUCKETS,
@@ -182,7 +183,10 @@ const projectViewShape = z.object({
   kind: z.enum(PROJECT_KINDS),
   year: z.number().int(),
   annualPlanItem: z.string(),
-  estimate: z.object({ totalFen: amount, cityShareFen: amount, countyShareFen: amount }),
+  estimate: z.object({ totalFen: amount, cityShareFen: amount, countyShareFen: amount }).openapi({ description: "Art. 8: the department's 投资概算 (investment estimate) of the application" }),
+  approvedEstimateFen: amount.nullable().openapi({
+    description: "Art. 8, 10 (measures): the approved estimate (批复概算) the approval bureau stated at establishment, the cap of construction money; null before the approval (and for approvals from before it was asked: the cap is then the 投资概算)",
+  }),
   stage: z.enum(STAGES),
   createdAt: z.string(),
   policy: z.object({
@@ -194,7 +198,14 @@ const projectViewShape = z.object({
   documents: z.object({ proposal: z.string(), feasibilityStudy: z.string(), preliminaryDesign: z.string(), investmentEstimate: z.string() }),
   documentIds: z.object(Object.fromEntries(APPLICATION_DOCUMENT_KINDS.map((k) => [k, z.string().optional()]))).optional(),
   pendingActions: z.array(
-    z.object({ role: z.enum(ROLES), action: z.string(), ref: z.string().optional(), dueAt: z.string().optional(), overdue: z.boolean() }),
+    z.object({
+      role: z.enum(ROLES),
+      action: z.string(),
+      ref: z.string().optional(),
+      dueAt: z.string().optional(),
+      overdue: z.boolean(),
+      basis: z.literal('policy').optional().openapi({ description: '`policy` when a local policy setting, not the text, asks for it now (e.g. Art. 28: the risk assessment before technical acceptance)' }),
+    }),
   ),
   deadlines: z.array(
     z.object({
@@ -251,6 +262,7 @@ const projectViewShape = z.object({
       decision: z.enum(['pass', 'revise', 'reject']),
       opinion: z.string(),
       checklist: z.object({ resourceCatalog: z.boolean(), dataSharing: z.boolean(), intensiveConstruction: z.boolean(), cloudDeployment: z.boolean(), securityControllable: z.boolean() }),
+      grounds: z.array(z.enum(ART9_GROUNDS)).openapi({ description: 'Art. 9 (measures): the grounds the BDB cited with revise or reject (e.g. `disguised-packaging` 变相包装); empty when none' }),
       ...by,
     }),
   ),
@@ -268,6 +280,7 @@ const projectViewShape = z.object({
       filedLate: z.boolean(),
       filingDeadlineId: z.string(),
       procurement: procurementView.nullable(),
+      supervisor: nullableText.openapi({ description: 'Art. 14 (measures): the supervising firm (工程监理单位), where there is one' }),
     }),
   ),
   progressReports: z.array(
@@ -352,6 +365,7 @@ const projectViewShape = z.object({
       effectScore: z.number().int(),
       satisfactionScore: z.number().int(),
       sharingCompliant: z.boolean(),
+      dataStoredOnPlatform: z.boolean().nullable().openapi({ description: 'Art. 19 (measures): the data are stored on the platform (落盘); false is an Art. 9 sharing failure; null in evaluations from before it was asked' }),
       summary: z.string(),
       evaluatedAt: z.string(),
       evaluatedBy: z.string(),
@@ -495,7 +509,7 @@ export const createdAccount = accountInfo
   })
   .openapi('CreatedAccount');
 
-/** Art. 22 (measures); GB/T 39786 logs: one entry of the accounts' security trail (db/schema.ts account_events). */
+/** Art. 24-25, 28; GB/T 39786 logs: one entry of the accounts' security trail (db/schema.ts account_events). */
 export const accountEvent = z
   .object({
     seq: z.number().int().openapi({ description: 'Position in the one SM3 hash chain of the whole trail (1, 2, 3…)' }),
@@ -555,7 +569,7 @@ export const fundBalanceSchema = fundBalance.openapi('FundBalance');
 
 const fundsOfProject = z.object({ suspended: z.boolean(), construction: fundBalanceSchema, om: fundBalanceSchema });
 const pendingAction = z
-  .object({ role: z.enum(ROLES), action: z.string(), dueAt: z.string().optional(), overdue: z.boolean() })
+  .object({ role: z.enum(ROLES), action: z.string(), dueAt: z.string().optional(), overdue: z.boolean(), basis: z.literal('policy').optional() })
   .openapi('PendingAction');
 const instant = z.string().openapi({ format: 'date-time', example: '2026-03-02T08:00:00.000Z' });
 
@@ -674,6 +688,8 @@ export const inboxItem = z
     dueAt: instant.nullable(),
     overdue: z.boolean(),
     light,
+    /** `policy` when a local policy setting, not the text, asks for it now (e.g. Art. 28's order). */
+    basis: z.literal('policy').optional(),
   })
   .openapi('InboxItem');
 

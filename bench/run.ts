@@ -309,7 +309,7 @@ async function main() {
     await pool([...Array(n).keys()], concurrency, async (i) => {
       const { id } = await call('POST', '/v1/projects', keys.dept, application(i));
       await call('POST', `/v1/projects/${id}/technical-review`, keys.bdb, { decision: 'pass', opinion: 'ok', checklist: CHECKLIST });
-      await call('POST', `/v1/projects/${id}/establishment`, keys.approval, { decision: 'approve', approvalNo: `B-${i}`, opinion: 'ok' });
+      await call('POST', `/v1/projects/${id}/establishment`, keys.approval, { decision: 'approve', approvalNo: `B-${i}`, opinion: 'ok', approvedEstimateFen: 1_000_000 });
       await call('POST', `/v1/projects/${id}/budget`, keys.finance, { fundType: 'construction', year: 2026, amountFen: 1000, cityShareFen: 1000, countyShareFen: 0 });
     });
     const ours = performance.now() - t;
@@ -737,7 +737,7 @@ async function main() {
       const now = async () => lc.env.currentTimeMs();
       const today = async () => new Date((await now()) + 8 * 3_600_000).toISOString().slice(0, 10);
       await lc.send(id, 'technicalReview', { decision: 'pass', opinion: 'ok', checklist: fullChecklist() }, actors.bdb);
-      await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'H-1', opinion: 'ok' }, actors.approval);
+      await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'H-1', opinion: 'ok', approvedEstimateFen: 100_000_000 }, actors.approval);
       await lc.send(id, 'budget', construction(10_000_000), actors.finance);
       // Art. 11: the BDB's allocation plan starts the notice period.
       const b = await lc.send(id, 'allocationPublication', { planId: 'AP2026-BENCH00001', allocationId: 'alloc-1' }, actors.bdb);
@@ -753,7 +753,7 @@ async function main() {
       const first = Number((await today()).slice(0, 4)) + 1;
       for (let year = first; year < first + (quick ? 2 : 10); year++) {
         await lc.sleep(Date.parse(`${year}-01-15T10:00:00+08:00`) - (await now()));
-        await lc.send(id, 'evaluation', { year: year - 1, fundUseScore: 80, outputScore: 80, effectScore: 80, satisfactionScore: 80, sharingCompliant: true, summary: 's' }, actors.bdb);
+        await lc.send(id, 'evaluation', { year: year - 1, fundUseScore: 80, outputScore: 80, effectScore: 80, satisfactionScore: 80, sharingCompliant: true, dataStoredOnPlatform: true, summary: 's' }, actors.bdb);
         await lc.send(id, 'omReview', { year, approvedFen: 1_000_000, opinion: 'o' }, actors.bdb);
         const budgeted = await lc.send(id, 'budget', om(1_000_000, year), actors.finance);
         const v = await lc.send(id, 'allocationPublication', { planId: 'AP2026-BENCH00001', allocationId: budgeted.allocations.at(-1)!.id }, actors.bdb);

@@ -126,7 +126,7 @@ export const passwordHistory = pgTable(
 );
 
 /**
- * The accounts' security trail (Art. 22 holds persons to account; GB/T 39786 logs): every sign-in
+ * The accounts' security trail (Art. 24-25: every action traced to a person; Art. 28; GB/T 39786 logs): every sign-in
  * and its failures (known login name or not), lockouts, sign-outs, expired sessions, password and
  * TOTP changes and the admins' actions on accounts, append-only, each row chained to the one before
  * by SM3 (lib/audit-chain.ts chainLink) — one chain for the whole table, `seq` 1, 2, 3… The lockout
@@ -457,6 +457,8 @@ export const inboxItems = pgTable(
     dueAt: timestamp('due_at', { withTimezone: true }),
     dueSort: timestamp('due_sort', { withTimezone: true }).notNull(),
     overdue: boolean('overdue').notNull(),
+    /** 'policy' when a local policy setting, not the text, asks for the action now (shared/DOMAIN.md). */
+    basis: text('basis'),
   },
   (t) => [
     primaryKey({ columns: [t.projectId, t.ordinal] }),

@@ -87,7 +87,7 @@ export function organizationOf(account: { role: Role; department?: string | null
 }
 
 /**
- * The accounts' security trail (Art. 22 holds persons to account; GB/T 39786 asks for logs of
+ * The accounts' security trail (Art. 24-25 trace every action to a person, Art. 28 asks for a secure system; GB/T 39786 asks for logs of
  * sign-in and of the management of accounts): the kinds of event recorded, one list for the table,
  * the API schema and the console. Failed sign-ins are `sign-in` with outcome `failure` — the lockout
  * counts exactly those (db/queries/accounts.ts failuresSince); an attempt while locked is `refused`

@@ -21,7 +21,7 @@ import {
 } from './text.ts';
 import { memo } from './memo.ts';
 import { deadlineReschedulingBody } from './rescheduling.ts';
-import { CHANGE_KINDS, FUND_TYPES, INCIDENT_SEVERITIES, PROCUREMENT_METHODS_NEEDING_REASON, PROCUREMENT_METHODS_REASON_OPTIONAL, RECTIFICATION_REASONS, ROLES, SHARING_TYPES, type Role } from './types.ts';
+import { ART9_GROUNDS, CHANGE_KINDS, FUND_TYPES, INCIDENT_SEVERITIES, PROCUREMENT_METHODS_NEEDING_REASON, PROCUREMENT_METHODS_REASON_OPTIONAL, RECTIFICATION_REASONS, ROLES, SHARING_TYPES, type Role } from './types.ts';
 
 /**
  * An object whose entries are built on first use, then kept (./memo.ts: in the workflow sandbox,
@@ -102,11 +102,18 @@ export const procurement = () =>
 /**
  * Fields a command's schema keeps optional so that signals recorded before they existed replay, but
  * that new input must carry: required in the HTTP body (api/routes/commands.ts) and, for projects
- * started after the patch `measures-records` (state `measuresRecords`), by the core (Project.run).
+ * started after the patch that introduced them (REQUIRED_SINCE), by the core (Project.run).
  */
 export const REQUIRED_FOR_NEW_INPUT = {
   contract: ['procurement'], // Art. 13 (measures)
+  evaluation: ['dataStoredOnPlatform'], // Art. 19 (measures): 落盘 beside sharing
 } as const;
+
+/** The state flag of the patch since which the core requires each command's REQUIRED_FOR_NEW_INPUT fields. */
+export const REQUIRED_SINCE: Record<keyof typeof REQUIRED_FOR_NEW_INPUT, 'measuresRecords' | 'secondReading'> = {
+  contract: 'measuresRecords', // patch measures-records
+  evaluation: 'secondReading', // patch measures-second-reading
+};
 
 // -------------------------------------------------------------------------------------------------
 
@@ -123,9 +130,29 @@ export const COMMAND_BODIES = lazily('body', {
     decision: z.enum(['pass', 'revise', 'reject']),
     opinion: optionalText(),
     checklist: z.strictObject(Object.fromEntries(TECHNICAL_REVIEW_ITEMS.map((k) => [k, z.boolean()])) as Record<(typeof TECHNICAL_REVIEW_ITEMS)[number], z.ZodBoolean>),
+    /** Art. 9 (measures): the grounds the BDB cites with revise or reject (e.g. 变相包装); none with pass (400). */
+    grounds: z
+      .array(z.enum(ART9_GROUNDS))
+      .min(1)
+      .max(ART9_GROUNDS.length)
+      .optional()
+      .meta({ description: 'Art. 9 (measures): the grounds cited with revise or reject — against-sharing-policy, no-interconnection, disguised-packaging (变相包装); none with pass (400)' }),
   }),
   resubmission: () => z.strictObject({ documents: applicationDocuments(), note: optionalText(), documentIds: applicationDocumentIds().optional() }),
-  establishment: () => z.strictObject({ decision: z.enum(['approve', 'reject']), approvalNo: optionalText(64), opinion: optionalText() }),
+  establishment: () => z.strictObject({
+    decision: z.enum(['approve', 'reject']),
+    approvalNo: optionalText(64),
+    opinion: optionalText(),
+    /**
+     * Art. 8, 10 (measures): the approved estimate (批复概算), which may be lower than the department's
+     * 投资概算: the cap of construction money. Required when approving projects applied for since the
+     * second reading (the core refuses with 400); approvals of projects from before may leave it out.
+     */
+    approvedEstimateFen: positiveFen.optional().meta({
+      description:
+        "Art. 8, 10 (measures): the approved estimate (批复概算) in fen, which may be lower than the department's 投资概算; the cap of construction money. Required when approving a project applied for since the second reading of the measures (400 otherwise)",
+    }),
+  }),
   budget: () => z.strictObject({ fundType: z.enum(FUND_TYPES), year, amountFen: positiveFen, cityShareFen: fen, countyShareFen: fen }),
   /** `allocationId`: which allocation under publicity the objection is about; by default the latest. */
   publicityObjection: () => z.strictObject({ summary: requiredText(), allocationId: entityId.optional() }),
@@ -140,6 +167,8 @@ export const COMMAND_BODIES = lazily('body', {
     documentId: documentId.optional(),
     /** Art. 13 (measures): required for new input (REQUIRED_FOR_NEW_INPUT). */
     procurement: procurement().optional(),
+    /** Art. 14 (measures): the supervising firm (工程监理单位) of the works, where there is one. */
+    supervisor: requiredText(200).optional().meta({ description: 'Art. 14 (measures): the supervising firm (工程监理单位) of the works, where there is one' }),
   }),
   contractFiling: () => z.strictObject({ documentRef, documentId: documentId.optional() }),
   progressReport: () => z.strictObject({ period, spentFen: fen, progressPercent: z.number().min(0).max(100), summary: optionalText() }),
@@ -191,6 +220,8 @@ export const COMMAND_BODIES = lazily('body', {
     effectScore: score,
     satisfactionScore: score,
     sharingCompliant: z.boolean(),
+    /** Art. 19 (measures): the data are stored on the platform (落盘); required for new input (REQUIRED_FOR_NEW_INPUT). */
+    dataStoredOnPlatform: z.boolean().optional().meta({ description: 'Art. 19 (measures): the data are stored on the platform (落盘); false is an Art. 9 sharing failure (no O&M money)' }),
     summary: optionalText(),
   }),
   securityIncident: () => z.strictObject({

@@ -85,6 +85,11 @@ export class ChangeContext {
     return this.state.measures === 'as-written';
   }
 
+  /** True for projects started after the patch `measures-second-reading` (issue 27); false for runs recorded before. */
+  get secondReading(): boolean {
+    return this.state.secondReading === true;
+  }
+
   // --- refusals -------------------------------------------------------------------------------
 
   /** 409 invalid_transition, carrying the current stage and who must act (shared/API.md). */
@@ -288,6 +293,12 @@ export class ChangeContext {
     this.enforceFreezes(a.fundType);
     this.notify('finance', 'allocation-published', { allocationId: a.id, fundType: a.fundType, amountFen: a.amountFen }, null, basis);
     if (this.state.stage === 'publicity' && a.fundType === 'construction') {
+      if (this.secondReading && this.state.contracts.length > 0) {
+        // Art. 11, 13-15 (measures, issue 27): contracts signed after the approval were recorded
+        // while the money awaited publication: with the money public, construction begins.
+        this.enterConstruction(this.state.plannedCompletionDate);
+        return;
+      }
       // Art. 11, 13: the first construction budget is public; the department may sign contracts.
       this.state.stage = 'contracting';
       this.notify('department', 'contracting-open');

@@ -10,7 +10,7 @@
  * (`commit`) only once the effects are durable, so a refused command — or one whose effects the
  * database could not store — never changes the state ("durable before visible").
  */
-import { actorSchema, COMMAND_ACTIONS, COMMAND_NAMES, COMMAND_ROLES, COMMAND_SCHEMAS, REQUIRED_FOR_NEW_INPUT, type Command, type CommandName } from './commands.ts';
+import { actorSchema, COMMAND_ACTIONS, COMMAND_NAMES, COMMAND_ROLES, COMMAND_SCHEMAS, REQUIRED_FOR_NEW_INPUT, REQUIRED_SINCE, type Command, type CommandName } from './commands.ts';
 import { ChangeContext } from './context.ts';
 import { isInstant, isBefore, laterInstant, shanghaiYear } from './dates.ts';
 import { SYSTEM_ACTOR, type DeadlineEvent, type DeadlineStart, type Effect } from './effects.ts';
@@ -79,10 +79,11 @@ export class Project {
   /**
    * A new project: the BDB has the application (stage technical_review, Art. 7). `riskAndEmergency`:
    * the Art. 28-29 records of issue 15 apply; `measuresRecords`: the Art. 13-14, 17 records are
-   * required (each false only for runs recorded before them, replay).
+   * required; `secondReading`: issue 27's reading of the measures (each false only for runs recorded
+   * before them, replay).
    */
-  static create(input: ProjectInput, measures: MeasuresReading = 'as-written', riskAndEmergency = true, measuresRecords = true): Project {
-    return new Project(initialState(input, measures, riskAndEmergency, measuresRecords));
+  static create(input: ProjectInput, measures: MeasuresReading = 'as-written', riskAndEmergency = true, measuresRecords = true, secondReading = true): Project {
+    return new Project(initialState(input, measures, riskAndEmergency, measuresRecords, secondReading));
   }
 
   /** A project from its state (continue-as-new). */
@@ -167,9 +168,10 @@ export class Project {
       throw new Rejection(400, 'validation_failed', `Invalid payload: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
     }
     const payload = parsed.data;
-    // Art. 13 (measures): fields new input must carry, for projects started after the patch
-    // `measures-records` (older runs replay their recorded signals without them).
-    if (draft.measuresRecords === 1) {
+    // Art. 13, 19 (measures): fields new input must carry, for projects started after the patch that
+    // asked for them (older runs replay their recorded signals without them).
+    const since = (REQUIRED_SINCE as Partial<Record<CommandName, 'measuresRecords' | 'secondReading'>>)[commandName];
+    if (since !== undefined && draft[since]) {
       const missing = ((REQUIRED_FOR_NEW_INPUT as Partial<Record<CommandName, readonly string[]>>)[commandName] ?? []).filter((f) => (payload as Record<string, unknown>)[f] === undefined);
       if (missing.length > 0) {
         const errors = missing.map((path) => ({ path, message: 'is required' }));
@@ -349,6 +351,13 @@ function deadlineEvents(s: ProjectState): DeadlineEvent[] {
   const events: DeadlineEvent[] = [];
   for (const d of s.deadlines) {
     if (d.status !== 'open' || d.dueAt === null) continue;
+    if (d.fulfilledAt !== undefined) {
+      // Art. 15 (issue 27): fulfilled before it was dated: judged at once (met or missed), never reminded.
+      const e: DeadlineEvent = { deadlineId: d.id, kind: d.kind, event: 'due', at: isBefore(d.fulfilledAt, d.dueAt) ? d.fulfilledAt : d.dueAt };
+      if (d.ref !== null) e.ref = d.ref;
+      events.push(e);
+      continue;
+    }
     const remindFirst = d.remindAt !== null && !d.reminded && isBefore(d.remindAt, d.dueAt);
     const e: DeadlineEvent = { deadlineId: d.id, kind: d.kind, event: remindFirst ? 'remind' : 'due', at: remindFirst ? d.remindAt! : d.dueAt };
     if (d.ref !== null) e.ref = d.ref;
@@ -362,7 +371,7 @@ function fireOn(draft: ProjectState, deadlineId: string, event: 'remind' | 'due'
   const d = draft.deadlines.find((x) => x.id === deadlineId);
   if (!d || d.status !== 'open' || d.dueAt === null) return [];
   if (event === 'remind' && (d.reminded || d.remindAt === null || isBefore(now, d.remindAt))) return [];
-  if (event === 'due' && isBefore(now, d.dueAt)) return [];
+  if (event === 'due' && isBefore(now, d.fulfilledAt ?? d.dueAt) && isBefore(now, d.dueAt)) return [];
   const ctx = new ChangeContext(draft, SYSTEM_ACTOR, now);
   if (event === 'remind') remind(ctx, d);
   else expire(ctx, d);

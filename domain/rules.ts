@@ -6,21 +6,24 @@
  */
 import { TECHNICAL_REVIEW_ITEMS, type CommandName, type CommandPayloads } from './commands.ts';
 import type { ChangeContext } from './context.ts';
-import { quarterStart } from './dates.ts';
+import { addCalendarDays, isBefore, quarterStart, shanghaiDate } from './dates.ts';
 import { SYSTEM_ACTOR } from './effects.ts';
 import { Rejection } from './errors.ts';
 import { deadlineRescheduling } from './rescheduling.ts';
 import type { DeadlineRecord } from './state.ts';
-import { awaitingOpinions, constructionAllocated, constructionLimit, latestEvaluation, omAllocatedForYear, openDeadline, openDeadlines, sharingNoncompliant, unfundedBudgetIncrease } from './view.ts';
+import { awaitingOpinions, constructionAllocated, constructionLimit, latestEvaluation, movesCap, omAllocatedForYear, openDeadline, openDeadlines, sharingNoncompliant, unfundedBudgetIncrease } from './view.ts';
 import {
   CHANGE_KINDS,
+  deadlineBasis,
   FUND_TYPES,
   INCIDENT_SEVERITIES,
   RECTIFICATION_REASONS,
   SHARING_TYPES,
   type ChangeKind,
   type ConsultedRole,
+  type ContractRecord,
   type CountyShareRecord,
+  type Duration,
   securityDrillSetting,
   type RectificationReason,
   type Stage,
@@ -42,6 +45,12 @@ const SECURITY_STAGES: Stage[] = ['contracting', ...CATALOG_STAGES];
 const CHANGE_STAGES: Stage[] = ['contracting', 'construction'];
 /** Art. 21 as written: the completion report may be filed once the completion acceptance passed. */
 const COMPLETION_REPORT_STAGES: Stage[] = ['construction', 'joint_acceptance', 'completion_filing'];
+/**
+ * Art. 9, 15 (measures, issue 27): a contract signed after the establishment approval is recorded (and
+ * filed within its 5 working days) in any stage from the approval on — also while the money awaits the
+ * BDB's plan or is under notice; before the second reading: contracting and construction only.
+ */
+const CONTRACT_STAGES: Stage[] = ['budgeting', 'publicity', 'contracting', 'construction', 'joint_acceptance', 'completion_filing', 'operating'];
 
 /** Art. 22: the ladder termination needs, named in the refusal. */
 const ART22_LADDER =
@@ -57,19 +66,28 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   technicalReview(ctx, payload) {
     ctx.requireStage('technical_review');
     const missing = TECHNICAL_REVIEW_ITEMS.filter((k) => !(payload.checklist as TechnicalReviewChecklist)[k]);
-    // Art. 7: the BDB passes a design only if every checklist item (catalogue, sharing, intensive
-    // construction, cloud deployment, security & 自主可控) is satisfied.
-    if (payload.decision === 'pass' && missing.length > 0) {
-      throw refuse('checklist_incomplete', `Art. 7: a pass needs every checklist item; missing ${missing.join(', ')}.`, { missing });
+    const grounds = payload.grounds ?? [];
+    // Art. 9 (measures): the grounds (e.g. 变相包装) explain a revise or a reject; a pass cites none.
+    if (payload.decision === 'pass' && grounds.length > 0) {
+      throw new Rejection(400, 'validation_failed', 'Art. 9: grounds are cited with revise or reject, not with pass.', {
+        errors: [{ path: 'grounds', message: 'only with decision revise or reject (Art. 9)' }],
+      });
+    }
+    // Art. 7 names what the BDB reviews (catalogue, sharing, intensive construction, cloud deployment,
+    // security & 自主可控); that a pass needs every item is policy (switch technicalReviewEveryItem, on by default).
+    if (payload.decision === 'pass' && missing.length > 0 && ctx.switches.technicalReviewEveryItem) {
+      throw refuse('checklist_incomplete', `Art. 7 (policy technicalReviewEveryItem): a pass needs every checklist item; missing ${missing.join(', ')}.`, { missing });
     }
     const state = ctx.state;
     state.technicalReviews.push({
       decision: payload.decision,
       opinion: payload.opinion,
       checklist: { ...payload.checklist },
+      ...(grounds.length > 0 ? { grounds: [...grounds] } : {}),
       at: ctx.now,
       by: ctx.actor.name,
     });
+    const groundsParam: Record<string, string> = grounds.length > 0 ? { grounds: grounds.join(',') } : {};
     ctx.decision('technical-review', payload.decision, payload.opinion);
     if (payload.decision === 'pass') {
       // Art. 8: the technical review opinion is a prerequisite (审批要件) of establishment approval.
@@ -78,11 +96,11 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     } else if (payload.decision === 'revise') {
       // Art. 7 (brief): back to the department, which resubmits.
       state.stage = 'submitted';
-      ctx.notify('department', 'revise', { opinion: payload.opinion });
+      ctx.notify('department', 'revise', { opinion: payload.opinion, ...groundsParam });
     } else {
       // Art. 9: designs against sharing / intensive construction policy are not established.
       state.stage = 'rejected';
-      ctx.notify('department', 'rejected', { by: 'technical-review', opinion: payload.opinion });
+      ctx.notify('department', 'rejected', { by: 'technical-review', opinion: payload.opinion, ...groundsParam });
     }
   },
 
@@ -107,12 +125,21 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
         errors: [{ path: 'approvalNo', message: 'required when approving' }],
       });
     }
+    // Art. 8 (measures, issue 27): the approval states the approved estimate (批复概算); required for
+    // projects applied for since the second reading (approvals of older runs replay without it).
+    if (payload.decision === 'approve' && payload.approvedEstimateFen === undefined && ctx.secondReading) {
+      throw new Rejection(400, 'validation_failed', 'Art. 8: an approval states the approved estimate (approvedEstimateFen, 批复概算).', {
+        errors: [{ path: 'approvedEstimateFen', message: 'required when approving (Art. 8: the approved estimate, 批复概算)' }],
+      });
+    }
     ctx.decision('establishment', payload.decision, payload.opinion);
     if (payload.decision === 'approve') {
       ctx.state.approvalNo = payload.approvalNo;
       ctx.state.approvedOn = ctx.today; // Art. 9: contracts signed before this date are 未批先建
+      // Art. 8, 10 (measures): the approved estimate caps construction money (view constructionLimit).
+      if (payload.approvedEstimateFen !== undefined) ctx.state.approvedEstimateFen = payload.approvedEstimateFen;
       ctx.state.stage = 'budgeting'; // Art. 10: finance budgets approved projects
-      ctx.notify('finance', 'budget', { approvalNo: payload.approvalNo ?? null });
+      ctx.notify('finance', 'budget', { approvalNo: payload.approvalNo ?? null, ...(payload.approvedEstimateFen !== undefined ? { approvedEstimateFen: payload.approvedEstimateFen } : {}) });
     } else {
       ctx.state.stage = 'rejected'; // Art. 9
       ctx.notify('department', 'rejected', { by: 'establishment', opinion: payload.opinion });
@@ -152,14 +179,17 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     const countyShare = countyShareToConfirm(ctx, payload.countyShareFen);
     if (payload.fundType === 'construction' && ctx.asWritten) {
       // Art. 8, 10, 17: all construction allocations (not cancelled) stay within the approved
-      // estimate plus the approved budget changes (which may lower it as well as raise it).
+      // estimate (批复概算) plus the approved budget changes (which may lower it as well as raise it;
+      // an increase only with the approval bureau's agreement, policy — view constructionLimit).
       const limit = constructionLimit(state);
       const allocated = constructionAllocated(state);
       if (allocated + payload.amountFen > limit.limitFen) {
         throw refuse(
           'exceeds_approved_estimate',
           `Art. 10: ${allocated} + ${payload.amountFen} fen of construction money would exceed the approved estimate of ${limit.limitFen} fen ` +
-            `(estimate ${limit.estimateFen} fen, approved budget changes ${limit.approvedChangesFen} fen).`,
+            `(estimate ${limit.estimateFen} fen, approved budget changes ${limit.approvedChangesFen} fen` +
+            (limit.unagreedIncreasesFen ? `; ${limit.unagreedIncreasesFen} fen of approved increases lack the approval bureau's agreement (policy budgetIncreaseNeedsApprovalAgreement)` : '') +
+            ').',
           { ...limit, allocatedFen: allocated, amountFen: payload.amountFen, availableFen: Math.max(0, limit.limitFen - allocated) },
         );
       }
@@ -227,7 +257,9 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       fundedChanges,
     });
     if (!countyShare) ctx.move('allocate', payload.fundType, payload.amountFen, null, 'held', { allocationId: id });
-    if (first) state.stage = 'publicity';
+    // Art. 11 (measures, issue 27): the money is arranged and held; 公示 begins only when the BDB
+    // publishes its plan (allocationPublication). Before the second reading the stage moved at once.
+    if (first && !ctx.secondReading) state.stage = 'publicity';
     if (countyShare) {
       // Art. 12: the county share is in the county's budget (列入同级财政预算): its finance confirms it
       // before anything of the allocation is held or published (Art. 11).
@@ -298,10 +330,10 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
 
   contract(ctx, payload) {
     const state = ctx.state;
-    ctx.requireStage('contracting', 'construction');
+    ctx.requireStage(...(ctx.secondReading ? CONTRACT_STAGES : (['contracting', 'construction'] as Stage[])));
     if (state.contracts.some((c) => c.contractNo === payload.contractNo)) throw alreadyExists(`Contract ${payload.contractNo}`);
     if (payload.signedOn > ctx.today) throw refuse('signed_in_future', 'A contract cannot be recorded before it is signed.');
-    // Art. 15: file each contract with the BDB within 5 working days of signing.
+    // Art. 15: file each contract with the BDB within 5 working days of signing (counted from signedOn).
     const f = ctx.policy.contractFiling;
     const d = ctx.startDeadline('contract-filing', payload.contractNo, payload.signedOn, f.duration, f.reminder);
     const filed = payload.documentRef !== undefined && payload.documentRef !== null;
@@ -319,8 +351,13 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       filingDeadlineId: d.id,
       // Art. 13 (measures): the procurement method (required for new input, Project.run).
       ...(payload.procurement ? { procurement: { method: payload.procurement.method, reason: payload.procurement.reason } } : {}),
+      // Art. 14 (measures): the supervising firm (工程监理), where there is one.
+      ...(payload.supervisor !== undefined ? { supervisor: payload.supervisor } : {}),
     });
-    if (filed) ctx.closeDeadline(d, 'met'); // filed together with the record
+    if (filed) {
+      if (ctx.secondReading) fileWithRecord(ctx, d, payload.signedOn, f.duration);
+      else ctx.closeDeadline(d, 'met'); // filed together with the record (before the second reading: whatever its signedOn)
+    }
     if (ctx.asWritten && state.approvedOn && payload.signedOn < state.approvedOn) {
       // Art. 9: 不得未批先建 — a contract signed before the establishment approval is recorded as a
       // violation, the BDB and the approval bureau are notified; an order only per policy switch.
@@ -344,12 +381,22 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     if (!c) throw notFound(`contract ${payload.contractNo}`);
     if (c.filedAt !== null) throw ctx.invalidTransition(`Contract ${c.contractNo} is already filed.`);
     const d = ctx.deadline(c.filingDeadlineId);
-    // Art. 15: filing meets the deadline while it is open; a late filing keeps the violation.
-    c.filedLate = d?.status !== 'open';
-    ctx.closeDeadline(d, 'met');
     c.documentRef = payload.documentRef;
     if (payload.documentId) c.documentId = payload.documentId;
     c.filedAt = ctx.now;
+    if (ctx.secondReading && d?.status === 'open' && (d.dueAt === null || isBefore(d.dueAt, ctx.now))) {
+      // Art. 15 (measures): lateness is counted to the day the text reaches the BDB: past the due day
+      // it is late even before the deadline's timer fired (the consequence is the missed deadline's).
+      if (d.dueAt === null) d.fulfilledAt = ctx.now; // judged as soon as it is dated
+      else {
+        c.filedLate = true;
+        contractFilingMissed(ctx, d, c);
+      }
+    } else {
+      // Art. 15: filing meets the deadline while it is open; a late filing keeps the violation.
+      c.filedLate = d?.status !== 'open';
+      ctx.closeDeadline(d, 'met');
+    }
     ctx.notify('bdb', 'contract-filing', { contractNo: c.contractNo, late: c.filedLate });
   },
 
@@ -444,8 +491,9 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       }
     }
     if (c.status === 'approved' && c.kind === 'budget') {
-      // Art. 17: approved budget increases then need a finance allocation.
-      ctx.notify('finance', 'budget-increase', { changeRequestId: c.id, budgetDeltaFen: c.budgetDeltaFen ?? 0 });
+      // Art. 17: approved budget increases then need a finance allocation. Art. 10 (policy switch
+      // budgetIncreaseNeedsApprovalAgreement): without the approval bureau's agreement the cap stays.
+      ctx.notify('finance', 'budget-increase', { changeRequestId: c.id, budgetDeltaFen: c.budgetDeltaFen ?? 0, ...(movesCap(state, c) ? {} : { capUnchanged: true }) });
     }
     ctx.notify('department', 'change-request-decision', { changeRequestId: c.id, status: c.status, opinion: payload.opinion });
   },
@@ -613,6 +661,9 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     else {
       // Art. 21 as written: the 7 working days run from the completion acceptance (竣工验收).
       if (ctx.asWritten) ctx.startCompletionReportDeadline();
+      // Art. 29 (measures, issue 27): from completion acceptance on a missing emergency plan is the
+      // department's pending action (view) and a notice to the BDB — not a gate on the Art. 21 filing.
+      if (ctx.secondReading && state.riskAndEmergency && (state.emergencyPlans ?? []).length === 0) ctx.notify('bdb', 'emergency-plan-missing');
       if (state.acceptance.technical?.decision === 'pass') ctx.completeJointAcceptance();
     }
   },
@@ -679,16 +730,20 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     }
     state.evaluations.push({
       ...pick(payload, ['year', 'fundUseScore', 'outputScore', 'effectScore', 'satisfactionScore', 'sharingCompliant', 'summary']),
+      // Art. 19 (measures): 落盘 beside sharing (required for new input, Project.run).
+      ...(payload.dataStoredOnPlatform !== undefined ? { dataStoredOnPlatform: payload.dataStoredOnPlatform } : {}),
       evaluatedAt: ctx.now,
       evaluatedBy: ctx.actor.name,
     });
     ctx.closeDeadline(openDeadline(state, 'annual-evaluation', String(payload.year)), 'met');
     ctx.ensureAnnualEvaluationDeadline();
     ctx.decision('evaluation', payload.sharingCompliant ? 'sharing-compliant' : 'sharing-noncompliant', payload.summary);
-    if (!payload.sharingCompliant) {
-      // Art. 9: no O&M funds for projects that do not share data.
-      ctx.notify('department', 'sharing-noncompliant', { year: payload.year });
-      ctx.notify('finance', 'sharing-noncompliant', { year: payload.year });
+    if (!payload.sharingCompliant || payload.dataStoredOnPlatform === false) {
+      // Art. 9: no O&M funds for projects that do not share data; Art. 19: data not stored on the
+      // platform (落盘) is the same sharing failure.
+      const params = { year: payload.year, ...(payload.dataStoredOnPlatform === false ? { notStored: true } : {}), ...(payload.sharingCompliant ? {} : { notShared: true }) };
+      ctx.notify('department', 'sharing-noncompliant', params);
+      ctx.notify('finance', 'sharing-noncompliant', params);
     }
   },
 
@@ -814,6 +869,8 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     a.status = 'publicity';
     a.publicityDeadlineId = deadline.id;
     a.planId = payload.planId;
+    // Art. 11 (measures, issue 27): the 公示 stage begins when the BDB publishes the first construction money.
+    if (ctx.secondReading && a.fundType === 'construction' && state.stage === 'budgeting') state.stage = 'publicity';
     ctx.decision('allocation-publication', payload.planId, a.id);
     ctx.notify('department', 'publicity', { allocationId: a.id, fundType: a.fundType, amountFen: a.amountFen, planId: payload.planId });
     ctx.notify('finance', 'publicity', { allocationId: a.id, fundType: a.fundType, amountFen: a.amountFen, planId: payload.planId });
@@ -908,9 +965,13 @@ export function remind(ctx: ChangeContext, d: DeadlineRecord): void {
     case 'completion-report': // Art. 21
       ctx.notify('department', 'completion-report-reminder', {}, due, 'policy');
       break;
-    case 'rectification': // Art. 22
-      ctx.notify('department', 'rectification-reminder', { rectificationId: d.ref }, due, 'policy');
+    case 'rectification': { // Art. 22
+      const r = ctx.state.rectifications.find((x) => x.id === d.ref);
+      // Since the second reading: an answered order awaits its issuer's review, so the issuer is reminded.
+      if (ctx.secondReading && r?.status === 'awaiting-review') ctx.notify(r.issuedByRole, 'rectification-review-pending', { rectificationId: r.id }, due, 'policy');
+      else ctx.notify('department', 'rectification-reminder', { rectificationId: d.ref }, due, 'policy');
       break;
+    }
     case 'annual-evaluation': // Art. 23: the BDB evaluates
       ctx.notify('bdb', 'annual-evaluation-reminder', { year: d.ref }, due, 'policy');
       break;
@@ -943,17 +1004,19 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
       return;
     }
     case 'contract-filing': {
-      ctx.closeDeadline(d, 'missed');
       if (ctx.asWritten) {
-        // Art. 15: the 5 working days are the text's: violation recorded, BDB (and department)
-        // notified. An automatic late-filing order only per policy switch lateFilingRectification.
-        ctx.violation('late-filing', 'Art. 15', `Contract ${d.ref} not filed with the BDB within 5 working days of signing.`);
-        ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
-        ctx.notify('bdb', 'late-filing', { contractNo: d.ref, article: true });
-        ctx.notify('department', 'late-filing', { contractNo: d.ref, article: true });
-        if (ctx.switches.lateFilingRectification) automaticOrder(ctx, 'late-filing', `File contract ${d.ref} (Art. 15).`);
+        const c = state.contracts.find((x) => x.filingDeadlineId === d.id);
+        if (d.fulfilledAt !== undefined && !isBefore(d.dueAt!, d.fulfilledAt)) {
+          // Art. 15 (issue 27): entered with its text within the period counted from signedOn: met.
+          ctx.closeDeadline(d, 'met');
+          d.closedAt = d.fulfilledAt;
+          return;
+        }
+        if (d.fulfilledAt !== undefined && c) c.filedLate = true; // its text reached the BDB after the due day
+        contractFilingMissed(ctx, d, c);
         return;
       }
+      ctx.closeDeadline(d, 'missed');
       // Art. 15: missing the filing deadline: violation, BDB and department notified, automatic
       // late-filing rectification order.
       ctx.violation('late-filing', 'Art. 15', `Contract ${d.ref} not filed within the filing period.`);
@@ -1014,9 +1077,9 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
     }
     case 'completion-report': {
       ctx.closeDeadline(d, 'missed');
-      // Art. 21: while the completion report is overdue the remaining construction funds are
-      // frozen and no O&M budget may be allocated.
-      ctx.violation('late-completion-report', 'Art. 21', 'Completion report not filed within the period after completion acceptance.');
+      // Art. 21: the report is overdue (the period the text's 7 working days, or a county's own, Art. 30).
+      const p = periodOf(ctx, d);
+      ctx.violation('late-completion-report', p.article('Art. 21'), `Completion report not filed within ${p.text} of the completion acceptance${p.whose}.`, p.basis);
       ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind });
       state.completionReportOverdue = true;
       if (ctx.asWritten) {
@@ -1038,10 +1101,19 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
       return;
     }
     case 'rectification': {
+      const r = state.rectifications.find((x) => x.id === d.ref);
+      if (ctx.secondReading && r?.status === 'awaiting-review') {
+        // Art. 22 (measures, issue 27): the department responded in time and the response awaits review:
+        // neither 拒不整改 nor 整改后仍不符合, so nothing is suspended. Policy: the issuer is reminded to review.
+        ctx.closeDeadline(d, 'met');
+        ctx.audit('deadline-passed-response-unreviewed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
+        ctx.notify(r.issuedByRole, 'rectification-review-pending', { rectificationId: r.id }, null, 'policy');
+        return;
+      }
       ctx.closeDeadline(d, 'missed');
       ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
-      const r = state.rectifications.find((x) => x.id === d.ref);
-      // Art. 22: deadline passed without an accepted response → funds suspended, BDB decides.
+      // Art. 22: no response by the deadline (拒不整改) → disbursement suspended, the BDB decides. (Before
+      // the second reading an unreviewed response counted as failed too.)
       if (r && (r.status === 'awaiting-response' || r.status === 'awaiting-review')) ctx.failRectification(r, 'deadline passed');
       return;
     }
@@ -1124,16 +1196,84 @@ function emergencyPlan(ctx: ChangeContext, payload: CommandPayloads['emergencyPl
   if (ctx.state.riskAndEmergency && !openDeadline(state, 'security-drill')) startDrillDeadline(ctx, lastDrillOrPlan(state) ?? payload.adoptedOn);
 }
 
-/** Art. 28 (measures, issue 15): no technical acceptance before the joint risk assessment is recorded. */
+/**
+ * Art. 28 asks for the joint risk assessment and sets no order; requiring it before the BDB's technical
+ * acceptance is policy (switch riskAssessmentBeforeTechnicalAcceptance, on by default; policies pinned
+ * before the switch read it as on, so runs from before keep their gate).
+ */
 function requireRiskAssessment(ctx: ChangeContext): void {
-  if (!ctx.state.riskAndEmergency || (ctx.state.riskAssessments ?? []).length > 0) return;
-  throw refuse('risk_assessment_missing', 'Art. 28: the joint risk assessment of the department and the BDB is recorded before technical acceptance (POST /v1/projects/:id/risk-assessments).');
+  if (!ctx.state.riskAndEmergency || (ctx.state.riskAssessments ?? []).length > 0 || !ctx.switches.riskAssessmentBeforeTechnicalAcceptance) return;
+  throw refuse(
+    'risk_assessment_missing',
+    'Art. 28 (policy riskAssessmentBeforeTechnicalAcceptance): the joint risk assessment of the department and the BDB is recorded before technical acceptance (POST /v1/projects/:id/risk-assessments).',
+    { policy: 'riskAssessmentBeforeTechnicalAcceptance' },
+  );
 }
 
-/** Art. 29 (measures, issue 15): the completion report leads into operation; the emergency plan comes first. */
+/**
+ * Art. 29, 21: the emergency plan is the department's pending action and a notice to the BDB from
+ * completion acceptance on; nothing stands in front of the Art. 21 filing, whose lateness carries a
+ * sanction — a gate only per policy switch emergencyPlanBeforeCompletionReport (off by default).
+ * Runs from before the second reading keep the gate they had (issue 15).
+ */
 function requireEmergencyPlan(ctx: ChangeContext): void {
   if (!ctx.state.riskAndEmergency || (ctx.state.emergencyPlans ?? []).length > 0) return;
-  throw refuse('emergency_plan_missing', 'Art. 29: the emergency plan made with the contractor is recorded before the project enters operation (POST /v1/projects/:id/emergency-plans), so before the completion report.');
+  if (ctx.secondReading && !ctx.switches.emergencyPlanBeforeCompletionReport) return;
+  throw refuse(
+    'emergency_plan_missing',
+    'Art. 29 (policy emergencyPlanBeforeCompletionReport): the emergency plan made with the contractor is recorded before the completion report (POST /v1/projects/:id/emergency-plans).',
+    { policy: 'emergencyPlanBeforeCompletionReport' },
+  );
+}
+
+// --- Art. 15, 21, 30 (issue 27): filing periods counted from signedOn, the text's or a county's ----
+
+/**
+ * The period of a deadline as a violation names it: the text's (Art. 15: 5, Art. 21: 7 working days;
+ * basis measures) or another — a county's own measures (Art. 30) or, for the city, a policy stored
+ * before the text's periods were fixed (basis policy). Never the text's number for another period.
+ */
+function periodOf(ctx: ChangeContext, d: DeadlineRecord): { text: string; basis: 'measures' | 'policy'; whose: string; article: (a: string) => string; params: Record<string, string | number> } {
+  const basis = deadlineBasis(d.kind, d.rule);
+  const rule = d.rule as Duration;
+  const text = 'until' in d.rule ? `the period until ${d.rule.until}` : `${rule.amount} ${rule.unit === 'workingDays' ? 'working' : 'calendar'} days`;
+  const jurisdiction = ctx.state.input.policy.jurisdiction;
+  const county = basis === 'policy' && jurisdiction !== 'city';
+  return {
+    text,
+    basis,
+    whose: basis === 'measures' ? '' : county ? ` (the period of ${jurisdiction}'s own measures, Art. 30)` : ' (a policy period)',
+    article: (a) => (county ? `${a}, 30` : a),
+    params: 'until' in d.rule ? { basis } : { periodAmount: rule.amount, periodUnit: rule.unit, basis, ...(county ? { jurisdiction } : {}) },
+  };
+}
+
+/**
+ * Art. 15 (measures): a contract entered together with its text. Lateness counts from `signedOn` to
+ * now; the deadline's dates come from the working-day calendar after this change, so the core closes
+ * it at once only when it is surely in time (N working days never end before N calendar days), and
+ * otherwise records the filing instant to be judged as soon as the deadline is dated.
+ */
+function fileWithRecord(ctx: ChangeContext, d: DeadlineRecord, signedOn: string, period: Duration): void {
+  if (ctx.today <= addCalendarDays(signedOn, period.amount)) ctx.closeDeadline(d, 'met');
+  else d.fulfilledAt = ctx.now;
+}
+
+/**
+ * Art. 15 (measures): the filing period passed without the text reaching the BDB in time: violation
+ * (naming the period: the text's 5 working days or a county's own), BDB and department notified; an
+ * automatic late-filing order only per policy switch lateFilingRectification, and not for a contract
+ * filed already.
+ */
+function contractFilingMissed(ctx: ChangeContext, d: DeadlineRecord, c: ContractRecord | undefined): void {
+  ctx.closeDeadline(d, 'missed');
+  const p = periodOf(ctx, d);
+  const filed = c?.filedAt ? `; its text reached the BDB on ${shanghaiDate(c.filedAt)}` : '';
+  ctx.violation('late-filing', p.article('Art. 15'), `Contract ${d.ref} not filed with the BDB within ${p.text} of signing${c ? ` (${c.signedOn})` : ''}${p.whose}${filed}.`, p.basis);
+  ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
+  ctx.notify('bdb', 'late-filing', { contractNo: d.ref, article: true, ...p.params }, null, p.basis);
+  ctx.notify('department', 'late-filing', { contractNo: d.ref, article: true, ...p.params }, null, p.basis);
+  if (ctx.switches.lateFilingRectification && !c?.filedAt) automaticOrder(ctx, 'late-filing', `File contract ${d.ref} (Art. 15).`);
 }
 
 /** Art. 29: to whom and when an incident was reported (required under issue 15's records; optional before). */

@@ -41,6 +41,12 @@ export interface DeadlineRecord {
   reminded: boolean;
   status: DeadlineStatus;
   closedAt: string | null;
+  /**
+   * Art. 15 (measures, issue 27): the instant the obligation was fulfilled while the deadline had no
+   * dates yet (a contract entered with its text long after signing). The deadline is then judged as
+   * soon as it is dated: met when this is not after `dueAt`, else missed (Project.deadlineEvents).
+   */
+  fulfilledAt?: string;
 }
 
 /**
@@ -62,6 +68,15 @@ export interface ProjectState extends ProjectRecords {
    * are reminded per policy. Absent or false: the earlier behaviour (runs recorded before replay).
    */
   riskAndEmergency?: boolean;
+  /**
+   * Issue 27 (the measures as written, second reading): set at application for projects started after
+   * the patch `measures-second-reading` — Art. 22 suspends only for no response or a rejected one;
+   * Art. 15 lateness runs from signedOn to the filing; 公示 begins with the BDB's plan and contracts are
+   * recorded from establishment on (Art. 11, 15); the Art. 28-29 orders are policy switches; the
+   * approval states the 批复概算 (Art. 8) and an evaluation 落盘 (Art. 19). Absent: the earlier
+   * behaviour (runs recorded before replay as they ran).
+   */
+  secondReading?: true;
   stage: Stage;
   /** Increases with every change; the read model keeps only the newest version. */
   version: number;
@@ -74,6 +89,8 @@ export interface ProjectState extends ProjectRecords {
   approvalNo: string | null;
   /** Art. 9: the Asia/Shanghai date of the establishment approval (absent in states from before it was kept). */
   approvedOn?: string | null;
+  /** Art. 8, 10 (measures): the approved estimate (批复概算) of the establishment approval; the construction cap. */
+  approvedEstimateFen?: number | null;
   /** Set once `start()` returned the application's effects. */
   started: boolean;
   /** The Asia/Shanghai year `yearEnded()` last reported (continue-as-new at year boundaries). */
@@ -137,7 +154,7 @@ export function normalizeState(state: ProjectState): ProjectState {
   return state;
 }
 
-export function initialState(input: ProjectInput, measures: MeasuresReading = 'as-written', riskAndEmergency = true, measuresRecords = true): ProjectState {
+export function initialState(input: ProjectInput, measures: MeasuresReading = 'as-written', riskAndEmergency = true, measuresRecords = true, secondReading = true): ProjectState {
   const copy = cloneState(input);
   // Art. 21: an existing system enters operation on registration (no construction history).
   const existing = copy.kind === 'existing';
@@ -146,6 +163,7 @@ export function initialState(input: ProjectInput, measures: MeasuresReading = 'a
     input: copy,
     measures,
     ...(riskAndEmergency ? { riskAndEmergency: true } : {}),
+    ...(secondReading ? { secondReading: true as const } : {}),
     stage: initialStageOf(copy.kind),
     version: 1,
     lastNow: copy.createdAt,

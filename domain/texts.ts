@@ -16,6 +16,9 @@ import { SHANGHAI_OFFSET_MS, shanghaiDate } from './dates.ts';
 export type Language = 'zh-CN' | 'en';
 export const DEFAULT_LANGUAGE: Language = 'zh-CN';
 
+/** The measures' own title (晋市政办〔2019〕44号), wherever a text names them in full. */
+export const MEASURES_TITLE = '《晋城市政务大数据项目建设应用管理办法》';
+
 /** What a notification carries besides its kind: plain JSON values only (stored as jsonb). */
 export type NotificationParams = Record<string, string | number | boolean | null>;
 
@@ -68,8 +71,9 @@ const LABELS = {
     'unauthorized-change': ['擅自变更', 'unauthorised change'],
     'acceptance-delay': ['验收延期', 'acceptance delay'],
     'late-filing': ['逾期备案', 'late filing'],
-    'missing-report': ['未按期报告进度', 'missing report'],
+    'missing-report': ['未按期开展对照分析', 'missing report'],
     'sharing-noncompliance': ['未按要求共享数据', 'sharing non-compliance'],
+    'disguised-packaging': ['变相包装', 'disguised packaging'],
     other: ['其他', 'other'],
   },
   severity: { low: ['低', 'low'], medium: ['中', 'medium'], high: ['高', 'high'], critical: ['严重', 'critical'] },
@@ -86,7 +90,7 @@ const LABELS = {
     contracting: ['合同签订', 'contracting'],
     construction: ['建设', 'construction'],
     joint_acceptance: ['联合验收', 'joint acceptance'],
-    completion_filing: ['竣工备案', 'completion filing'],
+    completion_filing: ['竣工验收报告备案', 'completion report filing'],
     operating: ['运行', 'operating'],
     decommissioned: ['已下线', 'decommissioned'],
     rejected: ['已驳回', 'rejected'],
@@ -107,6 +111,12 @@ const LABELS = {
     intensiveConstruction: ['集约建设', 'intensive construction'],
     cloudDeployment: ['迁云上云', 'cloud deployment'],
     securityControllable: ['安全可控', 'security controllable'],
+  },
+  // Art. 9 (measures): the grounds of domain/types.ts ART9_GROUNDS, in the text's words.
+  art9Ground: {
+    'against-sharing-policy': ['与国家和省市政务资源共享和集约化建设相关政策相违背', 'against the sharing and intensive-construction policies'],
+    'no-interconnection': ['无法实现互联互通、信息共享、业务协同', 'cannot interconnect, share or cooperate'],
+    'disguised-packaging': ['将政务大数据项目变相包装或纳入其他项目进行建设', 'packaged in disguise or inside another project'],
   },
   // Art. 13 (measures): the procurement methods of domain/types.ts PROCUREMENT_METHODS.
   procurementMethod: {
@@ -164,6 +174,27 @@ const alloc = (p: P, lang: Language) =>
     ? `Allocation ${s(p.allocationId)} (${label('fundType', p.fundType, 'en')}, ${yuan(p.amountFen, 'en')})`
     : `资金分配 ${s(p.allocationId)}（${label('fundType', p.fundType)}，${yuan(p.amountFen, 'zh-CN')}）`;
 const art = (p: P, zh: string) => (p.article ? `（${zh}）` : '');
+/** Art. 9 (measures): the grounds a review cites (comma-separated codes in `grounds`). */
+const grounds = (p: P, lang: Language) => {
+  if (!p.grounds) return '';
+  const names = String(p.grounds).split(',').map((g) => label('art9Ground', g, lang));
+  return lang === 'en' ? ` (Art. 9: ${names.join('; ')})` : `（第九条：${names.join('；')}）`;
+};
+/**
+ * Art. 15, 21, 30: the period a late filing missed, as the deadline had it: the text's (measures), a
+ * county's own measures (Art. 30), or a city policy period stored before the text's were fixed.
+ */
+const filingPeriod = (p: P, lang: Language) => {
+  if (p.periodAmount === undefined) return '';
+  const n = s(p.periodAmount);
+  if (lang === 'en') return ` within ${n} ${p.periodUnit === 'calendarDays' ? 'calendar' : 'working'} days of signing`;
+  return `签订后 ${n} 个${p.periodUnit === 'calendarDays' ? '自然日' : '工作日'}内`;
+};
+const periodSource = (p: P, lang: Language, article: [zh: string, en: string]) => {
+  if (p.basis !== 'policy') return lang === 'en' ? ` (${article[1]})` : `（${article[0]}）`;
+  if (p.jurisdiction) return lang === 'en' ? ` (${article[1]}; the period of the county's own measures, Art. 30)` : `（${article[0]}；期限依县级管理办法，第三十条，本地政策）`;
+  return lang === 'en' ? ` (${article[1]}; the period is local policy)` : `（${article[0]}；期限为本地政策）`;
+};
 
 // --- Art. 5, 6, 12, 30 (measures): plans, jurisdictions, county shares (issue 15 part A) ----------
 
@@ -215,12 +246,15 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
     en: (p) => (p.year !== undefined ? `O&M cost for ${s(p.year)} reviewed: ${yuan(p.approvedFen, 'en')}.` : `Existing system ${s(p.projectId)} registered: ${s(p.title)} (Art. 21 O&M cost review).`),
   },
   'establishment-review': { zh: () => '技术审核已通过：待审批立项。', en: () => 'Technical review passed: establishment approval awaited.' },
-  revise: { zh: (p) => `技术审核要求修改：${s(p.opinion)}`, en: (p) => `Technical review asks for revision: ${s(p.opinion)}` },
+  revise: { zh: (p) => `技术审核要求修改：${s(p.opinion)}${grounds(p, 'zh-CN')}`, en: (p) => `Technical review asks for revision: ${s(p.opinion)}${grounds(p, 'en')}` },
   rejected: {
-    zh: (p) => (p.by === 'establishment' ? `立项未获批准：${s(p.opinion)}` : `技术审核未通过，项目被驳回：${s(p.opinion)}`),
-    en: (p) => (p.by === 'establishment' ? `Establishment refused: ${s(p.opinion)}` : `Technical review rejected the project: ${s(p.opinion)}`),
+    zh: (p) => (p.by === 'establishment' ? `立项未获批准：${s(p.opinion)}` : `技术审核未通过，项目被驳回：${s(p.opinion)}${grounds(p, 'zh-CN')}`),
+    en: (p) => (p.by === 'establishment' ? `Establishment refused: ${s(p.opinion)}` : `Technical review rejected the project: ${s(p.opinion)}${grounds(p, 'en')}`),
   },
-  budget: { zh: (p) => `项目已立项（${s(p.approvalNo)}）：待安排建设资金。`, en: (p) => `Project established (${s(p.approvalNo)}): construction budget awaited.` },
+  budget: {
+    zh: (p) => `项目已立项（${s(p.approvalNo)}${p.approvedEstimateFen !== undefined ? `，批复概算 ${yuan(p.approvedEstimateFen, 'zh-CN')}` : ''}）：待安排建设资金。`,
+    en: (p) => `Project established (${s(p.approvalNo)}${p.approvedEstimateFen !== undefined ? `, approved estimate ${yuan(p.approvedEstimateFen, 'en')}` : ''}): construction budget awaited.`,
+  },
   'allocation-publication': {
     zh: (p) => `${alloc(p, 'zh-CN')}已安排：请列入拟分配计划公示（第十一条）。`,
     en: (p) => `${alloc(p, 'en')} is budgeted: publish it in an allocation plan.`,
@@ -244,7 +278,7 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
     en: (p) => (p.planId ? `${alloc(p, 'en')} is publicised in allocation plan ${s(p.planId)}.` : `${alloc(p, 'en')} is under publicity.`),
   },
   'allocation-published': {
-    zh: (p) => `资金分配 ${s(p.allocationId)}（${yuan(p.amountFen, 'zh-CN')}）公示期满，已可拨付。`,
+    zh: (p) => `资金分配 ${s(p.allocationId)}（${yuan(p.amountFen, 'zh-CN')}）公示期满（公示期限为本地政策），已可拨付。`,
     en: (p) => `Allocation ${s(p.allocationId)} (${yuan(p.amountFen, 'en')}) published.`,
   },
   'contracting-open': { zh: () => '建设资金已公示：可以签订合同。', en: () => 'Construction budget published: contracts may be signed.' },
@@ -270,16 +304,20 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
     en: (p) => (p.contractor !== undefined ? `Contract ${s(p.contractNo)} with ${s(p.contractor)} signed ${date(p.signedOn, 'en')}.` : `Contract ${s(p.contractNo)} filed${p.late ? ' late' : ''}.`),
   },
   'progress-report': {
-    zh: (p) => `${formatPeriod(s(p.period))}进度报告：已完成 ${s(p.progressPercent)}%。`,
-    en: (p) => `Progress report ${s(p.period)}: ${s(p.progressPercent)}%.`,
+    zh: (p) => `${formatPeriod(s(p.period))}对照分析：已完成 ${s(p.progressPercent)}%（第十六条）。`,
+    en: (p) => `Comparative analysis ${s(p.period)}: ${s(p.progressPercent)}% (Art. 16).`,
   },
   'change-request': {
     zh: (p) => `变更申请 ${s(p.changeRequestId)}（${label('changeKind', p.kind)}）：${s(p.description)}`,
     en: (p) => `Change request ${s(p.changeRequestId)} (${s(p.kind)}): ${s(p.description)}`,
   },
   'budget-increase': {
-    zh: (p) => `预算${Number(p.budgetDeltaFen) < 0 ? '调减' : '调增'}申请 ${s(p.changeRequestId)}（${yuan(p.budgetDeltaFen, 'zh-CN')}）已批准。`,
-    en: (p) => `Budget ${Number(p.budgetDeltaFen) < 0 ? 'decrease' : 'increase'} ${s(p.changeRequestId)} of ${yuan(p.budgetDeltaFen, 'en')} approved.`,
+    zh: (p) =>
+      `预算${Number(p.budgetDeltaFen) < 0 ? '调减' : '调增'}申请 ${s(p.changeRequestId)}（${yuan(p.budgetDeltaFen, 'zh-CN')}）已批准` +
+      (p.capUnchanged ? '；批复概算的审批部门未同意，建设资金上限不变（本地政策）。' : '。'),
+    en: (p) =>
+      `Budget ${Number(p.budgetDeltaFen) < 0 ? 'decrease' : 'increase'} ${s(p.changeRequestId)} of ${yuan(p.budgetDeltaFen, 'en')} approved` +
+      (p.capUnchanged ? "; without the approval bureau's agreement the construction cap stays (local policy)." : '.'),
   },
   'change-request-decision': {
     zh: (p) => `变更申请 ${s(p.changeRequestId)} 已${label('changeStatus', p.status)}：${s(p.opinion)}`,
@@ -288,12 +326,16 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
   'rectification-order': {
     zh: (p, role) =>
       role === 'department'
-        ? `整改通知 ${s(p.rectificationId)}（${label('reason', p.reason)}）：${s(p.description)}`
-        : `已自动下达整改通知 ${s(p.rectificationId)}（${label('reason', p.reason)}）。`,
+        ? `整改通知 ${s(p.rectificationId)}（${label('reason', p.reason)}${p.automatic ? '，依本地政策自动下达' : ''}）：${s(p.description)}`
+        : `已依本地政策自动下达整改通知 ${s(p.rectificationId)}（${label('reason', p.reason)}）。`,
     en: (p, role) =>
       role === 'department'
-        ? `Rectification ${s(p.rectificationId)} (${s(p.reason)}): ${s(p.description)}`
-        : `Automatic rectification ${s(p.rectificationId)} (${s(p.reason)}) issued.`,
+        ? `Rectification ${s(p.rectificationId)} (${s(p.reason)}${p.automatic ? ', issued automatically by local policy' : ''}): ${s(p.description)}`
+        : `Automatic rectification ${s(p.rectificationId)} (${s(p.reason)}) issued by local policy.`,
+  },
+  'rectification-review-pending': {
+    zh: (p) => `整改 ${s(p.rectificationId)} 的答复已在期限内提交，尚待审核：请审核（本地政策提醒）。答复未经审核不属于拒不整改，不暂停拨付（第二十二条）。`,
+    en: (p) => `Rectification ${s(p.rectificationId)} was answered in time and awaits your review (a policy reminder). An unreviewed response is not a refusal: nothing is suspended (Art. 22).`,
   },
   'rectification-review': { zh: (p) => `整改 ${s(p.rectificationId)} 已答复：请审核。`, en: (p) => `Rectification ${s(p.rectificationId)} answered: review it.` },
   'rectification-accepted': { zh: (p) => `整改 ${s(p.rectificationId)} 已通过。`, en: (p) => `Rectification ${s(p.rectificationId)} accepted.` },
@@ -302,7 +344,7 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
     zh: (p) => `整改 ${s(p.rectificationId)} 期限延长至 ${date(p.dueOn, 'zh-CN')}。`,
     en: (p) => `Rectification ${s(p.rectificationId)} extended to ${date(p.dueOn, 'en')}.`,
   },
-  'rectification-reminder': { zh: (p) => `整改 ${s(p.rectificationId)} 即将到期。`, en: (p) => `Rectification ${s(p.rectificationId)} is due.` },
+  'rectification-reminder': { zh: (p) => `整改 ${s(p.rectificationId)} 即将到期（本地政策提醒）。`, en: (p) => `Rectification ${s(p.rectificationId)} is due (a policy reminder).` },
   'funds-suspended': {
     zh: (p) => `整改 ${s(p.rectificationId)} 未通过：建设和运维资金暂停拨付（第二十二条）。`,
     en: (p) => `Disbursement of construction and O&M money suspended: rectification ${s(p.rectificationId)} failed (Art. 22).`,
@@ -326,21 +368,21 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
   },
   'joint-acceptance-passed': { zh: () => '技术验收和竣工验收均已通过。', en: () => 'Technical and completion acceptance both passed.' },
   'completion-report-due': {
-    zh: (p) => (p.after === 'joint' ? `联合验收已通过：请报送竣工报告（${s(p.deadlineId)}）。` : `竣工验收已通过：请报送竣工报告（${s(p.deadlineId)}，第二十一条）。`),
-    en: (p) => (p.after === 'joint' ? `Joint acceptance passed: file the completion report (${s(p.deadlineId)}).` : `Completion acceptance passed: file the completion report (${s(p.deadlineId)}, Art. 21).`),
+    zh: (p) => (p.after === 'joint' ? `联合验收已通过：请报送竣工验收报告（${s(p.deadlineId)}）。` : `竣工验收已通过：请将竣工验收报告报市大数据应用局备案（${s(p.deadlineId)}，第二十一条）。`),
+    en: (p) => (p.after === 'joint' ? `Joint acceptance passed: file the completion acceptance report (${s(p.deadlineId)}).` : `Completion acceptance passed: file the completion acceptance report with the BDB (${s(p.deadlineId)}, Art. 21).`),
   },
-  'completion-report': { zh: (p) => `竣工报告已报送${p.late ? '（逾期）' : ''}。`, en: (p) => `Completion report filed${p.late ? ' late' : ''}.` },
-  'completion-report-reminder': { zh: () => '竣工报告即将到期。', en: () => 'The completion report is due.' },
+  'completion-report': { zh: (p) => `竣工验收报告已报送备案${p.late ? '（逾期）' : ''}。`, en: (p) => `Completion acceptance report filed${p.late ? ' late' : ''}.` },
+  'completion-report-reminder': { zh: () => '竣工验收报告备案即将到期（本地政策提醒）。', en: () => 'The completion acceptance report is due (a policy reminder).' },
   'completion-report-overdue': {
     // `frozen`: projects recorded before the measures as written (legacy) froze construction money.
     zh: (p, role) =>
       p.frozen
         ? role === 'finance'
           ? '建设资金已冻结；不安排运维资金（第二十一条）。'
-          : `竣工报告已逾期${role === 'department' ? '：建设资金已冻结' : ''}。`
+          : `竣工验收报告备案已逾期${role === 'department' ? '：建设资金已冻结' : ''}。`
         : role === 'bdb'
-          ? '竣工报告已逾期（第二十一条）。'
-          : '竣工报告已逾期：不再安排建设或运维资金（第二十一条）。',
+          ? '竣工验收报告备案已逾期（第二十一条）。'
+          : '竣工验收报告未备案：财政不再将后续建设资金和运行维护费用列入预算（第二十一条）。',
     en: (p, role) =>
       p.frozen
         ? role === 'finance'
@@ -353,14 +395,19 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
             : 'The completion report is overdue: no further construction or O&M money is budgeted (Art. 21).',
   },
   'completion-report-freeze': {
-    zh: () => '竣工报告报送前，未拨付的建设资金已冻结（本地政策）。',
+    zh: () => '竣工验收报告备案前，未拨付的建设资金已冻结（本地政策）。',
     en: () => 'Undisbursed construction money frozen until the report is filed (policy).',
   },
-  'annual-evaluation-overdue': { zh: (p) => `${s(p.year)}年度绩效评价已逾期。`, en: (p) => `The evaluation of ${s(p.year)} is overdue.` },
+  'annual-evaluation-overdue': {
+    zh: (p) => `${s(p.year)}年度评估已逾期（到期日为本地政策；第二十三条）。`,
+    en: (p) => `The evaluation of ${s(p.year)} is overdue (the due date is local policy; Art. 23).`,
+  },
   operating: { zh: () => '项目已进入运行：运维经费经市大数据应用局审核后安排（第二十一条）。', en: () => 'The project is in operation: O&M budgets after BDB review (Art. 21).' },
   'sharing-noncompliant': {
-    zh: (p, role) => `${s(p.year)}年度评价：未按要求共享数据，${role === 'finance' ? '不安排运维资金' : '停止拨付运维资金'}（第九条）。`,
-    en: (p, role) => `Evaluation ${s(p.year)}: not sharing data; ${role === 'finance' ? 'no O&M allocation' : 'O&M funds stop'} (Art. 9).`,
+    zh: (p, role) =>
+      `${s(p.year)}年度评估：${p.notStored && !p.notShared ? '数据未落盘（第十九条）' : p.notStored ? '未按要求共享数据、数据未落盘（第十九条）' : '未按要求共享数据'}，${role === 'finance' ? '不安排运维资金' : '停止拨付运维资金'}（第九条）。`,
+    en: (p, role) =>
+      `Evaluation ${s(p.year)}: ${p.notStored && !p.notShared ? 'data not stored on the platform (Art. 19)' : p.notStored ? 'not sharing data, data not stored on the platform (Art. 19)' : 'not sharing data'}; ${role === 'finance' ? 'no O&M allocation' : 'O&M funds stop'} (Art. 9).`,
   },
   'security-incident': {
     zh: (p) => `安全事件 ${s(p.incidentId)}（${label('severity', p.severity)}）：${s(p.description)}`,
@@ -400,31 +447,35 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
       `The ${label('role', p.role, 'en')} opinion on change request ${s(p.changeRequestId)} is in${p.agrees === true ? ' (agrees)' : p.agrees === false ? ' (disagrees)' : ''}` +
       (Number(p.remaining) > 0 ? `; ${s(p.remaining)} still to answer.` : '; the request can be decided.'),
   },
-  'contract-filing-reminder': { zh: (p) => `请向市大数据应用局备案合同 ${s(p.contractNo)}。`, en: (p) => `File contract ${s(p.contractNo)} with the BDB.` },
-  'progress-report-reminder': { zh: (p) => `${formatPeriod(s(p.period))}进度报告即将到期。`, en: (p) => `Progress report ${s(p.period)} is due.` },
-  'acceptance-delay-reminder': { zh: () => '初步验收即将到期。', en: () => 'Preliminary acceptance is due.' },
-  'annual-evaluation-reminder': { zh: (p) => `${s(p.year)}年度绩效评价即将到期。`, en: (p) => `The evaluation of ${s(p.year)} is due.` },
+  'contract-filing-reminder': { zh: (p) => `请向市大数据应用局备案合同 ${s(p.contractNo)}（本地政策提醒）。`, en: (p) => `File contract ${s(p.contractNo)} with the BDB (a policy reminder).` },
+  'progress-report-reminder': { zh: (p) => `${formatPeriod(s(p.period))}对照分析即将到期（报送周期为本地政策）。`, en: (p) => `Comparative analysis ${s(p.period)} is due (the period is local policy).` },
+  'acceptance-delay-reminder': { zh: () => '本地政策规定的验收期限即将届满：请组织初步验收。', en: () => 'The acceptance period of local policy ends soon: carry out the preliminary acceptance.' },
+  'annual-evaluation-reminder': { zh: (p) => `${s(p.year)}年度评估即将到期（到期日为本地政策；第二十三条）。`, en: (p) => `The evaluation of ${s(p.year)} is due (the due date is local policy; Art. 23).` },
   'late-filing': {
-    zh: (p) => `合同 ${s(p.contractNo)} 未按期备案${art(p, '第十五条')}。`,
-    en: (p) => `Contract ${s(p.contractNo)} was not filed in time${p.article ? ' (Art. 15)' : ''}.`,
+    zh: (p) => (p.periodAmount !== undefined ? `合同 ${s(p.contractNo)} 未在${filingPeriod(p, 'zh-CN')}报市大数据应用局备案${periodSource(p, 'zh-CN', ['第十五条', 'Art. 15'])}。` : `合同 ${s(p.contractNo)} 未按期备案${art(p, '第十五条')}。`),
+    en: (p) => (p.periodAmount !== undefined ? `Contract ${s(p.contractNo)} was not filed with the BDB${filingPeriod(p, 'en')}${periodSource(p, 'en', ['第十五条', 'Art. 15'])}.` : `Contract ${s(p.contractNo)} was not filed in time${p.article ? ' (Art. 15)' : ''}.`),
   },
   'missing-report': {
-    zh: (p) => `${formatPeriod(s(p.period))}进度报告已逾期${art(p, '第十六条')}。`,
-    en: (p) => `Progress report ${s(p.period)} is overdue${p.article ? ' (Art. 16)' : ''}.`,
+    zh: (p) => `${formatPeriod(s(p.period))}对照分析未按期报送（本地政策规定的周期和期限${p.article ? '；第十六条要求定期开展对照分析' : ''}）。`,
+    en: (p) => `Comparative analysis ${s(p.period)} is overdue (the period and due days are local policy${p.article ? '; Art. 16 asks for it periodically' : ''}).`,
   },
   'acceptance-delay-excused': {
-    zh: () => '验收期限已过；延期理由已被接受（第二十二条）。',
-    en: () => 'The acceptance period passed; the delay has an accepted reason (Art. 22).',
+    zh: () => '本地政策规定的验收期限已过；延期理由已被接受，不属于第二十二条所称无合理原因长期拖延不验收。',
+    en: () => 'The acceptance period of local policy passed; the delay has an accepted reason, so it is no ground under Art. 22.',
   },
   'acceptance-delay': {
     zh: (p, role) =>
       role === 'department'
-        ? '验收已延期：请说明理由或进行验收（第二十二条）。'
-        : `计划完成日期 ${date(p.plannedCompletionDate, 'zh-CN')} 后的期限内未进行验收：请决定是否下达整改通知（第二十二条）。`,
+        ? '已超过本地政策规定的验收期限：请说明延期理由或组织验收（第二十二条：无合理原因长期拖延不验收的，责令限期整改）。'
+        : `计划完成日期 ${date(p.plannedCompletionDate, 'zh-CN')} 后本地政策规定的期限内未进行验收：请判断是否属于无合理原因长期拖延不验收，决定是否下达整改通知（第二十二条）。`,
     en: (p, role) =>
       role === 'department'
-        ? 'The acceptance is delayed: state a reason or carry out the acceptance (Art. 22).'
-        : `No acceptance within the period after the planned completion date ${date(p.plannedCompletionDate, 'en')}: decide on a rectification order (Art. 22).`,
+        ? 'The acceptance period of local policy has passed: state a reason or carry out the acceptance (Art. 22: a long delay without good reason is a ground for rectification).'
+        : `No acceptance within the local-policy period after the planned completion date ${date(p.plannedCompletionDate, 'en')}: judge whether it is a delay without good reason and decide on a rectification order (Art. 22).`,
+  },
+  'emergency-plan-missing': {
+    zh: () => '竣工验收已通过，项目尚未记录与项目建设单位共同制定的应急预案（第二十九条）：已列为项目实施单位的待办事项。',
+    en: () => 'Completion acceptance passed and no emergency plan made with the contractor is recorded (Art. 29): it is pending with the department.',
   },
   // --- Art. 28-29 (issue 15) ---------------------------------------------------------------------
   'risk-assessment': {
@@ -486,7 +537,11 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   internal: ['内部错误', 'Internal error'],
   classified_project: ['涉密项目不在管理范围内', 'Classified projects are out of scope'],
   not_in_annual_plan: ['不在年度计划内', 'Not in the annual plan'],
-  exceeds_plan_ceiling: ['投资估算超过年度计划上限', 'Estimate above the annual plan ceiling'],
+  exceeds_plan_ceiling: ['投资概算超过年度计划项目上限（本地政策）', 'Estimate above the annual plan ceiling (local policy)'],
+  checklist_incomplete: ['审查项未全部合格（本地政策）', 'Checklist incomplete (local policy)'],
+  risk_assessment_missing: ['须先记录风险评估（本地政策）', 'Risk assessment first (local policy)'],
+  emergency_plan_missing: ['须先记录应急预案（本地政策）', 'Emergency plan first (local policy)'],
+  period_fixed_by_measures: ['期限由《管理办法》规定', 'Period fixed by the measures'],
   opinions_missing: ['相关单位意见尚未齐备', 'Opinions still missing'],
   opinion_not_requested: ['未征求该单位意见', 'Opinion not requested'],
   // Personal accounts and sign-in (issue 16; api/sessions.ts).
@@ -553,17 +608,20 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
       ? `第六条、第八条：${s(d.year)}年度计划尚无经市人民政府批准的版本${d.inDraft ? '（该项目在待批准的草案中）' : ''}。`
       : `第六条、第八条：${s(d.year)}年度计划现行版本${d.approvedVersion !== undefined ? ` ${s(d.approvedVersion)}` : ''}中没有部门 ${s(d.department)} 的项目 ${s(d.annualPlanItem)}${d.inDraft ? '（该项目在待批准的草案中）' : ''}。`,
   exceeds_plan_ceiling: (d) =>
-    `第六条、第八条：投资估算 ${fen(d, 'estimateFen')} 超过 ${s(d.year)}年度计划项目 ${s(d.annualPlanItem)} 的上限 ${fen(d, 'ceilingFen')}。`,
+    `本地政策（开关 planCeilingRefusal）：投资概算 ${fen(d, 'estimateFen')} 超过 ${s(d.year)}年度计划项目 ${s(d.annualPlanItem)} 的上限 ${fen(d, 'ceilingFen')}。${MEASURES_TITLE}未规定年度计划项目的投资上限。`,
   exceeds_approved_estimate: (d) =>
-    `第十条：已安排 ${fen(d, 'allocatedFen')}，再安排 ${fen(d, 'amountFen')} 建设资金将超过批复概算 ${fen(d, 'limitFen')}（尚可安排 ${fen(d, 'availableFen')}）。`,
+    `第十条：已安排 ${fen(d, 'allocatedFen')}，再安排 ${fen(d, 'amountFen')} 建设资金将超过批复概算 ${fen(d, 'limitFen')}（尚可安排 ${fen(d, 'availableFen')}）。` +
+    (Number(d.unagreedIncreasesFen ?? 0) > 0 ? `已批准的预算调增中 ${fen(d, 'unagreedIncreasesFen')} 未经批复概算的审批部门同意，未计入（本地政策）。` : ''),
   exceeds_approved_change: (d) => `第十七条：已批准的预算调增中尚未安排的只有 ${fen(d, 'availableFen')}。`,
   exceeds_om_review: (d) => `第二十一条：该年度经审核的运维经费只剩 ${fen(d, 'availableFen')}。`,
   insufficient_funds: (d) => `可拨付资金只有 ${fen(d, 'availableFen')}。`,
   checklist_incomplete: (d) =>
-    `第七条：技术审核通过须全部审查项合格；缺少：${(Array.isArray(d.missing) ? d.missing : []).map((m) => label('checklist', m)).join('、')}。`,
+    `本地政策（开关 technicalReviewEveryItem）：技术审核通过须全部审查项合格（审查内容见第七条）；缺少：${(Array.isArray(d.missing) ? d.missing : []).map((m) => label('checklist', m)).join('、')}。`,
   allocation_not_held: (d) => `第十一条：资金分配 ${s(d.allocationId)} 当前状态为 ${s(d.status)}，不是待公示的已安排资金。`,
-  sharing_noncompliant: () => '第九条：项目未按要求共享数据，不安排、不拨付运维资金。',
-  completion_report_missing: () => '第二十一条：竣工报告未报送，不再安排资金。',
+  sharing_noncompliant: () => '第九条：项目未按要求共享数据或数据未落盘（第十九条），不安排、不拨付运维资金。',
+  completion_report_missing: () => '第二十一条：竣工验收报告未按期备案，财政不再将后续建设资金和运行维护费用列入预算。',
+  period_fixed_by_measures: (d) =>
+    `${s(d.articleZh)}规定的 ${s(d.amount)} 个工作日是${MEASURES_TITLE}的期限，市本级政策不能更改（${s(d.field)}）；县（市、区）依第三十条制定本级管理办法的，可规定本级的期限。`,
   share_mismatch: () => '第十二条：市级份额与县级份额之和须等于安排金额。',
   no_approved_budget_change: () => '第十七条：追加建设资金须有已批准的预算变更申请。',
   om_review_missing: () => '第二十一条：该年度没有经市大数据应用局审核的运维经费。',
@@ -582,8 +640,10 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   opinion_not_requested: (d) => `第十七条：变更申请 ${s(d.changeRequestId)} 未征求${label('role', d.role)}的意见。`,
   ...JURISDICTION_PROBLEM_DETAILS,
   // --- Art. 23, 28-29 (issue 15) -------------------------------------------------------------------
-  risk_assessment_missing: () => '第二十八条：技术验收前须记录项目单位会同市大数据应用局开展的网络与信息安全风险评估（POST /v1/projects/:id/risk-assessments）。',
-  emergency_plan_missing: () => '第二十九条：项目进入运行前须记录与项目建设单位共同制定的应急预案（POST /v1/projects/:id/emergency-plans），因此须在报送竣工报告之前。',
+  risk_assessment_missing: () =>
+    '本地政策（开关 riskAssessmentBeforeTechnicalAcceptance）：技术验收前须记录项目实施单位会同市大数据应用局开展的网络与信息安全风险评估（POST /v1/projects/:id/risk-assessments）；第二十八条要求开展风险评估，未规定先后。',
+  emergency_plan_missing: () =>
+    '本地政策（开关 emergencyPlanBeforeCompletionReport）：报送竣工验收报告前须记录与项目建设单位共同制定的应急预案（POST /v1/projects/:id/emergency-plans）；第二十九条要求制定应急预案，未规定先后。',
   contractor_unknown: (d) => `第二十九条：应急预案须与项目建设单位共同制定；${s(d.contractor)} 不是本项目合同上的建设单位（${s(d.contractors)}）。`,
   reported_before_occurred: () => '第二十九条：报告时间 reportedAt 不能早于事件发生时间 occurredAt。',
   date_in_future: (d) => `日期 ${s(d.field)} 不能晚于今天。`,

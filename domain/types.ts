@@ -155,8 +155,10 @@ export interface PolicyDeadlines {
 }
 
 /**
- * Consequences the text does not name (shared/DOMAIN.md "Two kinds of rule"): each is a policy switch,
- * off by default — the system records the violation and notifies the BDB, a person decides.
+ * Rules and consequences the text does not give (shared/DOMAIN.md "Two kinds of rule"): each is a
+ * policy switch. A consequence the text does not name is off by default — the system records the
+ * violation and notifies the BDB, a person decides; the few orders DOMAIN.md reads as the city's
+ * default (Art. 7, 10, 28) are on by default and labelled policy wherever they show.
  */
 export interface PolicySwitches {
   /** Art. 15: an automatic `late-filing` rectification order when a contract is not filed in time. */
@@ -176,6 +178,28 @@ export interface PolicySwitches {
    * `exceeds_plan_ceiling`). The text names no ceiling and no such refusal: off, the ceiling is shown only.
    */
   planCeilingRefusal: boolean;
+  /**
+   * Art. 7 (policy, on by default): a technical review passes only with every checklist item. The text
+   * names what the BDB reviews, not that each item must pass.
+   */
+  technicalReviewEveryItem: boolean;
+  /**
+   * Art. 28 (policy, on by default): the joint risk assessment is recorded before the BDB's technical
+   * acceptance (422 `risk_assessment_missing`). The text asks for the assessment, not for this order.
+   */
+  riskAssessmentBeforeTechnicalAcceptance: boolean;
+  /**
+   * Art. 29 (policy, off by default): the Art. 21 completion report (竣工验收报告) waits for the emergency
+   * plan (422 `emergency_plan_missing`). Off, a missing plan is a pending action and a notice only:
+   * no other rule stands in front of a filing whose lateness carries a sanction (Art. 21).
+   */
+  emergencyPlanBeforeCompletionReport: boolean;
+  /**
+   * Art. 10, 17 (policy, on by default): an approved budget increase raises the construction cap (the
+   * 批复概算) only when the approval bureau that approved the estimate agreed; the text gives the BDB an
+   * opinion, not the power to move an approved figure. Off: the BDB's approval alone raises it.
+   */
+  budgetIncreaseNeedsApprovalAgreement: boolean;
 }
 
 export const POLICY_SWITCHES = [
@@ -186,9 +210,17 @@ export const POLICY_SWITCHES = [
   'unapprovedConstructionRectification',
   'acceptanceDelayRectification',
   'planCeilingRefusal',
+  'technicalReviewEveryItem',
+  'riskAssessmentBeforeTechnicalAcceptance',
+  'emergencyPlanBeforeCompletionReport',
+  'budgetIncreaseNeedsApprovalAgreement',
 ] as const satisfies readonly (keyof PolicySwitches)[];
 
-/** Every switch off: record + notify, a person decides. */
+/**
+ * Consequences the text does not name are off (record + notify, a person decides); the city's
+ * defaults of shared/DOMAIN.md (Art. 7, 10, 28) are on. A policy stored before a switch existed
+ * reads it at this default.
+ */
 export const DEFAULT_POLICY_SWITCHES: PolicySwitches = {
   lateFilingRectification: false,
   missingReportRectification: false,
@@ -197,6 +229,10 @@ export const DEFAULT_POLICY_SWITCHES: PolicySwitches = {
   unapprovedConstructionRectification: false,
   acceptanceDelayRectification: false,
   planCeilingRefusal: false,
+  technicalReviewEveryItem: true,
+  riskAssessmentBeforeTechnicalAcceptance: true,
+  emergencyPlanBeforeCompletionReport: false,
+  budgetIncreaseNeedsApprovalAgreement: true,
 };
 
 /** The deadline settings and switches a project pinned when it started (Art. 30). */
@@ -221,16 +257,42 @@ export interface PolicyRef {
 const workingDays = (amount: number): Duration => ({ unit: 'workingDays', amount });
 const calendarDays = (amount: number): Duration => ({ unit: 'calendarDays', amount });
 
+/**
+ * The periods the text itself fixes (measures): a contract is filed within 5 working days of signing
+ * (Art. 15), the completion report within 7 working days of completion acceptance (Art. 21). The
+ * city's policy cannot change them (PUT /v1/policies/city refuses); a county's own measures may
+ * (Art. 30), and the deadline is then the county's (`deadlineBasis`). Every other period is policy.
+ */
+export const MEASURES_PERIODS = {
+  contractFiling: { kind: 'contract-filing', article: 'Art. 15', articleZh: '第十五条', duration: workingDays(5) },
+  completionReport: { kind: 'completion-report', article: 'Art. 21', articleZh: '第二十一条', duration: workingDays(7) },
+} as const satisfies Partial<Record<keyof PolicyDeadlines, { kind: DeadlineKind; article: string; articleZh: string; duration: Duration }>>;
+
+/**
+ * The first setting of a policy that changes a period the text fixes (MEASURES_PERIODS), or null.
+ * Only a county's own measures may (Art. 30); the city's policy is refused (api/routes/policies.ts).
+ */
+export function changedMeasuresPeriod(deadlines: PolicyDeadlines): { field: keyof typeof MEASURES_PERIODS; article: string; articleZh: string; duration: Duration } | null {
+  for (const field of Object.keys(MEASURES_PERIODS) as (keyof typeof MEASURES_PERIODS)[]) {
+    const fixed = MEASURES_PERIODS[field];
+    if (!sameDuration(deadlines[field].duration, fixed.duration)) return { field, article: fixed.article, articleZh: fixed.articleZh, duration: fixed.duration };
+  }
+  return null;
+}
+
+/** Whether two spans are the same number of the same unit. */
+export const sameDuration = (a: DeadlineRule, b: Duration): boolean => !('until' in a) && a.unit === b.unit && a.amount === b.amount;
+
 /** The defaults of shared/DOMAIN.md "Deadlines" (the `city` policy, version 1). */
 export const DEFAULT_CITY_POLICY: Policy = {
   jurisdiction: 'city',
   version: 1,
   deadlines: {
     publicity: { duration: workingDays(5), reminder: null },
-    contractFiling: { duration: workingDays(5), reminder: workingDays(2) },
+    contractFiling: { duration: MEASURES_PERIODS.contractFiling.duration, reminder: workingDays(2) },
     progressReport: { period: 'quarterly', duration: workingDays(10), reminder: workingDays(2) },
     acceptanceDelay: { duration: calendarDays(90), reminder: calendarDays(10) },
-    completionReport: { duration: workingDays(7), reminder: workingDays(2) },
+    completionReport: { duration: MEASURES_PERIODS.completionReport.duration, reminder: workingDays(2) },
     rectification: { duration: workingDays(20), reminder: workingDays(3) },
     annualEvaluation: { dueMonthDay: '03-31', reminder: calendarDays(10) },
     securityDrill: { duration: calendarDays(365), reminder: calendarDays(30) },
@@ -304,21 +366,16 @@ export const DEADLINE_KINDS = [
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
 /**
- * Where each deadline's period comes from (shared/DOMAIN.md "Two kinds of rule"): the text names
- * 5 working days for filing a contract (Art. 15) and 7 for the completion report (Art. 21); every
- * other period is the jurisdiction's policy (the notice period of Art. 11, the Art. 16 period, the
- * 90 days of Art. 22's "long delay", the rectification period, the Art. 23 due date).
+ * Where a deadline's period comes from (shared/DOMAIN.md "Two kinds of rule"): `measures` when it is
+ * the period the text fixes (MEASURES_PERIODS: Art. 15's 5 and Art. 21's 7 working days); every other
+ * period is the jurisdiction's policy — the notice period of Art. 11, the Art. 16 period, the 90 days
+ * of Art. 22's "long delay", the rectification period, the Art. 23 due date, and a county's own
+ * filing period under its measures (Art. 30).
  */
-export const DEADLINE_BASIS: Record<DeadlineKind, RuleBasis> = {
-  publicity: 'policy',
-  'contract-filing': 'measures',
-  'progress-report': 'policy',
-  'acceptance-delay': 'policy',
-  'completion-report': 'measures',
-  rectification: 'policy',
-  'annual-evaluation': 'policy',
-  'security-drill': 'policy',
-};
+export function deadlineBasis(kind: DeadlineKind, rule: DeadlineRule): RuleBasis {
+  const fixed = Object.values(MEASURES_PERIODS).find((p) => p.kind === kind);
+  return fixed && sameDuration(rule, fixed.duration) ? 'measures' : 'policy';
+}
 
 export type DeadlineStatus = 'open' | 'met' | 'missed' | 'cancelled';
 
@@ -332,6 +389,8 @@ export interface PendingAction {
   ref?: string;
   dueAt?: string;
   overdue: boolean;
+  /** `policy` when a policy setting, not the text, asks for it now (e.g. Art. 28's order); absent: the text's. */
+  basis?: 'policy';
 }
 
 export interface DeadlineView {
@@ -348,7 +407,7 @@ export interface DeadlineView {
    */
   rule?: DeadlineRule;
   reminder?: Duration | null;
-  /** Whether the period is the text's (`measures`) or the jurisdiction's policy (DEADLINE_BASIS). */
+  /** Whether the period is the text's (`measures`) or the jurisdiction's policy (`deadlineBasis`). */
   basis: RuleBasis;
 }
 
@@ -386,10 +445,21 @@ export interface TechnicalReviewChecklist {
   securityControllable: boolean;
 }
 
+/**
+ * Art. 9 (measures): the grounds on which a project is not established — against the sharing and
+ * intensive-construction policies (不予立项), unable to interconnect and share (不再批准建设), or packaged
+ * in disguise or inside another project (变相包装或纳入其他项目). Chinese labels in domain/texts.ts
+ * (`art9Ground`).
+ */
+export const ART9_GROUNDS = ['against-sharing-policy', 'no-interconnection', 'disguised-packaging'] as const;
+export type Art9Ground = (typeof ART9_GROUNDS)[number];
+
 export interface TechnicalReviewRecord {
   decision: 'pass' | 'revise' | 'reject';
   opinion: string;
   checklist: TechnicalReviewChecklist;
+  /** Art. 9 (measures): the grounds the BDB cites with revise or reject (absent in reviews from before). */
+  grounds?: Art9Ground[];
   at: string;
   by: string;
 }
@@ -469,6 +539,8 @@ export interface ContractRecord {
   filingDeadlineId: string;
   /** Art. 13 (measures): how the contractor was procured (absent on contracts recorded before it was asked). */
   procurement?: ProcurementRecord | null;
+  /** Art. 14 (measures): the supervising firm (工程监理单位) of the works, where there is one. */
+  supervisor?: string;
 }
 
 export interface ProgressReportRecord {
@@ -510,6 +582,8 @@ export const RECTIFICATION_REASONS = [
   'late-filing',
   'missing-report',
   'sharing-noncompliance',
+  /** Art. 9 (measures): 变相包装或纳入其他项目进行建设. */
+  'disguised-packaging',
   'other',
 ] as const;
 export type RectificationReason = (typeof RECTIFICATION_REASONS)[number];
@@ -599,6 +673,11 @@ export interface EvaluationRecord {
   effectScore: number;
   satisfactionScore: number;
   sharingCompliant: boolean;
+  /**
+   * Art. 19 (measures): the data are stored on the platform (落盘); false is, like not sharing, an Art. 9
+   * sharing failure. Absent in evaluations from before it was asked.
+   */
+  dataStoredOnPlatform?: boolean;
   summary: string;
   evaluatedAt: string;
   evaluatedBy: string;
@@ -735,9 +814,20 @@ export interface ChangeRequestOpinionRecord {
   by: string;
 }
 
-/** A contract in the ProjectView: procurement null on contracts recorded before it was asked. */
-export interface ContractView extends ContractRecord {
+/** A contract in the ProjectView: procurement null on contracts recorded before it was asked; supervisor null when none. */
+export interface ContractView extends Omit<ContractRecord, 'supervisor'> {
   procurement: ProcurementRecord | null;
+  supervisor: string | null;
+}
+
+/** A technical review in the ProjectView: the Art. 9 grounds cited (empty when none). */
+export interface TechnicalReviewView extends TechnicalReviewRecord {
+  grounds: Art9Ground[];
+}
+
+/** An evaluation in the ProjectView: 落盘 null when the evaluation did not record it (before it was asked). */
+export interface EvaluationView extends Omit<EvaluationRecord, 'dataStoredOnPlatform'> {
+  dataStoredOnPlatform: boolean | null;
 }
 
 /** A change request in the ProjectView: who is consulted, their opinions, and who must still answer. */
@@ -748,7 +838,7 @@ export interface ChangeRequestView extends ChangeRequestRecord {
 }
 
 /** shared/API.md "ProjectView": the answer to GET /v1/projects/:id and to every command. */
-export interface ProjectView extends ProjectRecords {
+export interface ProjectView extends Omit<ProjectRecords, 'technicalReviews' | 'evaluations' | 'contracts'> {
   id: string;
   title: string;
   summary: string;
@@ -758,6 +848,11 @@ export interface ProjectView extends ProjectRecords {
   year: number;
   annualPlanItem: string;
   estimate: Estimate;
+  /**
+   * Art. 8, 10 (measures): the approved estimate (批复概算) the approval bureau stated at establishment —
+   * the cap of construction money; null before the approval (and for approvals from before it was asked).
+   */
+  approvedEstimateFen: number | null;
   stage: Stage;
   createdAt: string;
   policy: PolicyRef;
@@ -774,6 +869,8 @@ export interface ProjectView extends ProjectRecords {
   leader: ProjectLeader | null;
   leaderChanges: LeaderChangeRecord[];
   contracts: ContractView[];
+  technicalReviews: TechnicalReviewView[];
+  evaluations: EvaluationView[];
   changeRequests: ChangeRequestView[];
   /**
    * Art. 23: the department's evaluations of its other projects from the last two years, a reference

@@ -6,7 +6,7 @@
 import { shanghaiDate, shanghaiStartOfDay, isBefore } from './dates.ts';
 import { cloneState, type DeadlineRecord, type ProjectState } from './state.ts';
 import {
-  DEADLINE_BASIS,
+  deadlineBasis,
   TERMINAL_STAGES,
   policySwitches,
   type ChangeRequestRecord,
@@ -32,16 +32,36 @@ export const unfundedBudgetIncrease = (state: ProjectState): number =>
     .filter((c) => c.kind === 'budget' && c.status === 'approved')
     .reduce((sum, c) => sum + Math.max(0, (c.budgetDeltaFen ?? 0) - c.fundedFen), 0);
 
+/** Art. 17: the approval bureau, consulted on a budget change, agreed with it. */
+const approvalAgreed = (c: ChangeRequestRecord): boolean => (c.opinions ?? []).some((o) => o.role === 'approval' && o.agrees === true);
+
+/**
+ * Art. 10, 17: whether an approved budget change moves the construction cap: a decrease always; an
+ * increase, for runs since the second reading, only with the approval bureau's agreement (policy switch
+ * budgetIncreaseNeedsApprovalAgreement, on by default).
+ */
+export const movesCap = (state: ProjectState, c: ChangeRequestRecord): boolean =>
+  c.kind === 'budget' &&
+  c.status === 'approved' &&
+  ((c.budgetDeltaFen ?? 0) <= 0 || state.secondReading !== true || !policySwitches(state.input.policy).budgetIncreaseNeedsApprovalAgreement || approvalAgreed(c));
+
 /**
  * Art. 8, 10, 17 (as-written): the ceiling of a project's construction allocations: the approved
- * estimate plus every approved budget change (increases and decreases).
+ * estimate (批复概算 of the establishment approval, Art. 8; the application's 投资概算 for approvals
+ * that stated none) plus the approved budget changes. A decrease always counts; an increase, for runs
+ * since the second reading, only with the agreement of the approval bureau that approved the estimate
+ * (policy switch budgetIncreaseNeedsApprovalAgreement, on by default) — `unagreedIncreasesFen` the rest.
  */
-export const constructionLimit = (state: ProjectState): { estimateFen: number; approvedChangesFen: number; limitFen: number } => {
-  const estimateFen = state.input.estimate.totalFen;
-  const approvedChangesFen = state.changeRequests
-    .filter((c) => c.kind === 'budget' && c.status === 'approved')
-    .reduce((sum, c) => sum + (c.budgetDeltaFen ?? 0), 0);
-  return { estimateFen, approvedChangesFen, limitFen: estimateFen + approvedChangesFen };
+export const constructionLimit = (state: ProjectState): { estimateFen: number; approvedChangesFen: number; limitFen: number; unagreedIncreasesFen?: number } => {
+  const estimateFen = state.approvedEstimateFen ?? state.input.estimate.totalFen;
+  let approvedChangesFen = 0;
+  let unagreedIncreasesFen = 0;
+  for (const c of state.changeRequests) {
+    if (c.kind !== 'budget' || c.status !== 'approved') continue;
+    if (movesCap(state, c)) approvedChangesFen += c.budgetDeltaFen ?? 0;
+    else unagreedIncreasesFen += c.budgetDeltaFen ?? 0;
+  }
+  return { estimateFen, approvedChangesFen, limitFen: estimateFen + approvedChangesFen, ...(unagreedIncreasesFen > 0 ? { unagreedIncreasesFen } : {}) };
 };
 
 /** Art. 10: construction money allocated so far (cancelled allocations do not count). */
@@ -57,10 +77,12 @@ export const latestEvaluation = (state: ProjectState) =>
 
 /**
  * Art. 9 (as written): the project does not share data as required — its latest evaluation found it
- * not sharing, or a `sharing-noncompliance` rectification is still open (not accepted or closed).
+ * not sharing or its data not stored on the platform (落盘, Art. 19), or a `sharing-noncompliance`
+ * rectification is still open (not accepted or closed).
  */
 export const sharingNoncompliant = (state: ProjectState): boolean =>
   latestEvaluation(state)?.sharingCompliant === false ||
+  latestEvaluation(state)?.dataStoredOnPlatform === false ||
   state.rectifications.some((r) => r.reason === 'sharing-noncompliance' && r.status !== 'accepted' && r.status !== 'closed');
 
 /** Art. 21: O&M money allocated for a year (cancelled allocations do not count). */
@@ -88,13 +110,15 @@ export function pendingActions(state: ProjectState): PendingAction[] {
   if (TERMINAL_STAGES.has(state.stage)) return [];
   const today = shanghaiDate(state.lastNow);
   const out: PendingAction[] = [];
-  const add = (role: Role, action: string, opts: { ref?: string | null; deadline?: DeadlineRecord | undefined } = {}) => {
+  const add = (role: Role, action: string, opts: { ref?: string | null; deadline?: DeadlineRecord | undefined; policy?: boolean } = {}) => {
     const dueAt = opts.deadline?.dueAt ?? undefined;
     const item: PendingAction = { role, action, overdue: dueAt !== undefined && isBefore(dueAt, state.lastNow) };
     if (opts.ref) item.ref = opts.ref;
     if (dueAt !== undefined) item.dueAt = dueAt;
+    if (opts.policy) item.basis = 'policy';
     out.push(item);
   };
+  const switches = policySwitches(state.input.policy);
 
   switch (state.stage) {
     case 'technical_review':
@@ -107,7 +131,9 @@ export function pendingActions(state: ProjectState): PendingAction[] {
       add('approval', 'establishment'); // Art. 8
       break;
     case 'budgeting':
-      add('finance', 'budget'); // Art. 10, 12
+      // Art. 10, 12; since the second reading the project stays here while its construction money is
+      // held for the BDB's plan (Art. 11): then the BDB publishes (below), finance has nothing to do.
+      if (!state.secondReading || !state.allocations.some((a) => a.fundType === 'construction' && a.status !== 'cancelled')) add('finance', 'budget');
       break;
     case 'contracting':
       add('department', 'contract'); // Art. 13-14
@@ -135,7 +161,9 @@ export function pendingActions(state: ProjectState): PendingAction[] {
   for (const o of state.objections) {
     if (o.status === 'open') add('bdb', 'publicity-objection-resolution', { ref: o.id }); // Art. 11
   }
-  for (const d of openDeadlines(state, 'contract-filing')) add('department', 'contract-filing', { ref: d.ref, deadline: d }); // Art. 15
+  for (const d of openDeadlines(state, 'contract-filing')) {
+    if (d.fulfilledAt === undefined) add('department', 'contract-filing', { ref: d.ref, deadline: d }); // Art. 15 (a filed one is judged, not pending)
+  }
   for (const d of openDeadlines(state, 'progress-report')) {
     if (d.startsOn <= today) add('department', 'progress-report', { ref: d.ref, deadline: d }); // Art. 16
   }
@@ -154,8 +182,7 @@ export function pendingActions(state: ProjectState): PendingAction[] {
   if (state.stage === 'contracting' || state.stage === 'construction') {
     // Art. 17: approved increases need an allocation (as-written: while the limit leaves room).
     const increased = asWritten
-      ? state.changeRequests.some((c) => c.kind === 'budget' && c.status === 'approved' && (c.budgetDeltaFen ?? 0) > 0) &&
-        constructionLimit(state).limitFen > constructionAllocated(state)
+      ? state.changeRequests.some((c) => (c.budgetDeltaFen ?? 0) > 0 && movesCap(state, c)) && constructionLimit(state).limitFen > constructionAllocated(state)
       : unfundedBudgetIncrease(state) > 0;
     if (increased) add('finance', 'budget', { ref: 'budget-increase' });
   }
@@ -185,10 +212,15 @@ export function pendingActions(state: ProjectState): PendingAction[] {
   // Art. 28-29 (issue 15): the department's records that the next step waits for.
   if (state.riskAndEmergency) {
     if (state.stage === 'joint_acceptance' && state.acceptance.technical?.decision !== 'pass' && (state.riskAssessments ?? []).length === 0) {
-      add('department', 'risk-assessment'); // Art. 28: before technical acceptance
+      // Art. 28 asks for it; that it comes before technical acceptance is policy (on by default).
+      add('department', 'risk-assessment', { policy: switches.riskAssessmentBeforeTechnicalAcceptance });
     }
-    const reportDue = state.stage === 'completion_filing' || openDeadline(state, 'completion-report') !== undefined;
-    if (reportDue && (state.emergencyPlans ?? []).length === 0) add('department', 'emergency-plan'); // Art. 29: before operation
+    // Art. 29: since the second reading, from the completion acceptance on (also in operation), until a
+    // plan is recorded; before it: while the completion report (the step into operation) was due.
+    const planDue = state.secondReading
+      ? state.acceptance.completion?.decision === 'pass' || state.stage === 'completion_filing' || state.stage === 'operating'
+      : state.stage === 'completion_filing' || openDeadline(state, 'completion-report') !== undefined;
+    if (planDue && (state.emergencyPlans ?? []).length === 0) add('department', 'emergency-plan');
     // Art. 29 (policy): a drill is pending once reminded, and after a missed period until one is held.
     const drill = openDeadline(state, 'security-drill');
     const previous = state.deadlines.filter((d) => d.kind === 'security-drill' && d.status !== 'open').at(-1);
@@ -204,7 +236,7 @@ export function pendingActions(state: ProjectState): PendingAction[] {
 
 function deadlineView(d: DeadlineRecord): DeadlineView | null {
   if (d.dueAt === null) return null; // not scheduled yet: the calendar activity has not answered
-  const v: DeadlineView = { id: d.id, kind: d.kind, startsAt: shanghaiStartOfDay(d.startsOn), dueAt: d.dueAt, status: d.status, basis: DEADLINE_BASIS[d.kind] };
+  const v: DeadlineView = { id: d.id, kind: d.kind, startsAt: shanghaiStartOfDay(d.startsOn), dueAt: d.dueAt, status: d.status, basis: deadlineBasis(d.kind, d.rule) };
   // The rule and reminder let the API recompute the dates when the calendar changes.
   v.rule = { ...d.rule };
   v.reminder = d.reminder ? { ...d.reminder } : null;
@@ -226,6 +258,7 @@ export function projectView(state: ProjectState): ProjectView {
     year: i.year,
     annualPlanItem: i.annualPlanItem,
     estimate: c.input.estimate,
+    approvedEstimateFen: state.approvedEstimateFen ?? null, // Art. 8, 10 (measures): 批复概算
     stage: state.stage,
     createdAt: i.createdAt,
     policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version, switches: policySwitches(i.policy) },
@@ -237,8 +270,8 @@ export function projectView(state: ProjectState): ProjectView {
     funds: c.funds,
     allocations: c.allocations,
     publicityObjections: c.objections,
-    technicalReviews: c.technicalReviews,
-    contracts: c.contracts.map((x) => ({ ...x, procurement: x.procurement ?? null })),
+    technicalReviews: c.technicalReviews.map((x) => ({ ...x, grounds: x.grounds ?? [] })), // Art. 9 grounds
+    contracts: c.contracts.map((x) => ({ ...x, procurement: x.procurement ?? null, supervisor: x.supervisor ?? null })), // Art. 13, 14
     progressReports: c.progressReports,
     changeRequests: c.changeRequests.map(changeRequestView),
     rectifications: c.rectifications,
@@ -246,7 +279,7 @@ export function projectView(state: ProjectState): ProjectView {
     acceptance: c.acceptance,
     completionReport: c.completionReport,
     omReviews: c.omReviews,
-    evaluations: c.evaluations,
+    evaluations: c.evaluations.map((x) => ({ ...x, dataStoredOnPlatform: x.dataStoredOnPlatform ?? null })), // Art. 19: 落盘
     incidents: c.incidents,
     drills: c.drills,
     // Violations recorded before the basis existed came from the text's own rules or the old automatic ones.

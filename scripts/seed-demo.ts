@@ -151,7 +151,7 @@ async function main() {
     let note = '';
     const toBudgeting = async () => {
       await cmd('/technical-review', keys.bdb, { decision: 'pass', opinion: 'Checklist complete (Art. 7).', checklist: CHECKLIST }, 'review');
-      return cmd('/establishment', keys.approval, { decision: 'approve', approvalNo: `JSP-${year}-${String(i + 1).padStart(3, '0')}`, opinion: 'Approved (Art. 8).' }, 'establish');
+      return cmd('/establishment', keys.approval, { decision: 'approve', approvalNo: `JSP-${year}-${String(i + 1).padStart(3, '0')}`, opinion: 'Approved (Art. 8).', approvedEstimateFen: total }, 'establish');
     };
     const toPublicity = async () => {
       await toBudgeting();

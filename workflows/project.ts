@@ -53,10 +53,19 @@ export const MEASURES_RECORDS = 'measures-records';
  */
 export const RISK_AND_EMERGENCY = 'risk-and-emergency';
 
+/**
+ * Issue 27, the measures as written (second reading): runs started after this patch suspend only for
+ * no response or a rejected one (Art. 22), count filing lateness from signedOn (Art. 15), enter 公示
+ * with the BDB's plan (Art. 11), keep the Art. 28-29 orders behind policy switches, and require the
+ * approved estimate (Art. 8) and 落盘 (Art. 19); runs recorded before replay as they ran (state flag
+ * `secondReading`).
+ */
+export const MEASURES_SECOND_READING = 'measures-second-reading';
+
 export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<ProjectView> {
   const project = args.state
     ? Project.restore(args.state)
-    : Project.create(args.input, patched(MEASURES_AS_WRITTEN) ? 'as-written' : 'legacy', patched(RISK_AND_EMERGENCY), patched(MEASURES_RECORDS));
+    : Project.create(args.input, patched(MEASURES_AS_WRITTEN) ? 'as-written' : 'legacy', patched(RISK_AND_EMERGENCY), patched(MEASURES_RECORDS), patched(MEASURES_SECOND_READING));
   const jobs = new JobQueue();
   // Before any handler is set: an Update that came with the start is delivered as soon as its
   // handler is, and must find the application's job already queued ahead of it.

@@ -103,7 +103,7 @@ export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: A
       tags: ['admin'],
       summary: "An account's security trail, newest first (sign-ins, failures, lockouts, sign-outs, password and TOTP changes, admin actions)",
       description:
-        'Art. 22 (measures) holds persons to account; GB/T 39786 asks for these logs. Append-only, one SM3 hash chain over the ' +
+        'Art. 24-25 (measures) trace every action to a person and Art. 28 asks for a secure system; GB/T 39786 asks for these logs. Append-only, one SM3 hash chain over the ' +
         'whole trail (`npm run audit:verify` checks it). Failed sign-ins with a login name no account has are in the trail too ' +
         'but belong to no account, so they are not listed here. Keyset pagination: pass `nextCursor` as `cursor`.',
       security,

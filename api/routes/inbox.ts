@@ -143,6 +143,7 @@ export function inboxRoutes({ db, clock = () => new Date() }: { db: Database; cl
             dueAt: r.dueAt?.toISOString() ?? null,
             overdue: r.overdue,
             light: r.light,
+            ...(r.basis === 'policy' ? { basis: 'policy' as const } : {}), // a pending action a local policy asks for is labelled so
           })),
           nextCursor: more && last ? encodePendingCursor({ dueMicros: last.dueMicros, projectId: last.projectId, ordinal: last.ordinal }) : null,
           counts,

@@ -9,7 +9,8 @@ import { requireRole } from '../auth.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { jurisdiction } from '../schemas.ts';
 import { requireJurisdiction } from './jurisdictions.ts';
-import { DEFAULT_POLICY_SWITCHES, POLICY_SWITCHES, type PolicySwitches } from '../../domain/types.ts';
+import { changedMeasuresPeriod, DEFAULT_POLICY_SWITCHES, POLICY_SWITCHES, type PolicySwitches } from '../../domain/types.ts';
+import { ApiError } from '../problem.ts';
 
 const duration = z.strictObject({
   unit: z.enum(['workingDays', 'calendarDays']),
@@ -56,8 +57,12 @@ export const policySwitchesSchema = z
       'completionReportFreeze (Art. 21 freeze undisbursed construction money while the report is overdue), failedAcceptanceClearsOtherPass ' +
       "(Art. 18: a failed acceptance also wipes the other side's pass), unapprovedConstructionRectification (Art. 9 automatic order for a " +
       'contract signed before approval), acceptanceDelayRectification (Art. 22 automatic order when the acceptance period passes unexcused), ' +
-      "planCeilingRefusal (Art. 6, 8: refuse an application whose estimate exceeds its plan item's ceilingFen; off: the ceiling is shown only). " +
-      'Each defaults to false; versions stored before the switches existed read as all false.',
+      "planCeilingRefusal (Art. 6, 8: refuse an application whose estimate exceeds its plan item's ceilingFen; off: the ceiling is shown only), " +
+      'technicalReviewEveryItem (Art. 7: a technical review passes only with every checklist item; default true), ' +
+      'riskAssessmentBeforeTechnicalAcceptance (Art. 28: the joint risk assessment is recorded before technical acceptance; default true), ' +
+      'emergencyPlanBeforeCompletionReport (Art. 29: the Art. 21 completion report waits for the emergency plan; default false), ' +
+      "budgetIncreaseNeedsApprovalAgreement (Art. 10, 17: an approved budget increase raises the construction cap only with the approval bureau's agreement; default true). " +
+      'Every switch is local policy (本地政策), not the text; a switch left out takes its default, and versions stored before a switch existed read it at its default.',
   });
 
 export const policyBody = z.strictObject({ deadlines: policyDeadlines, switches: policySwitchesSchema.optional() }).openapi('PutPolicy');
@@ -103,7 +108,10 @@ export function policyRoutes({ db }: { db: Database }) {
       path: '/v1/policies/{jurisdiction}',
       tags: ['policies'],
       summary: "Issue a new version of a jurisdiction's deadline settings and policy switches (admin, Art. 30)",
-      description: 'Creates version n+1 (version 1 for a county issuing its own measures). Running projects keep the version they pinned.',
+      description:
+        'Creates version n+1 (version 1 for a county issuing its own measures). Running projects keep the version they pinned. ' +
+        "The periods the text fixes — contractFiling 5 working days (Art. 15) and completionReport 7 working days (Art. 21) — are not the city's to change " +
+        "(422 `period_fixed_by_measures`); a county's own measures may set its own (Art. 30). Reminders are policy everywhere.",
       security,
       middleware: requireRole('admin'),
       request: {
@@ -115,13 +123,28 @@ export function policyRoutes({ db }: { db: Database }) {
         400: problem('Invalid settings'),
         401: problem('No or unknown key'),
         403: problem('Not an admin key'),
-        422: problem('`unknown_jurisdiction`: not in the registry (Art. 5, 12, 30)'),
+        422: problem('`unknown_jurisdiction`: not in the registry (Art. 5, 12, 30); `period_fixed_by_measures`: the city changing a period the text fixes (Art. 15, 21)'),
       },
     }),
     async (c) => {
       const { jurisdiction: j } = c.req.valid('param');
       const { deadlines, switches } = c.req.valid('json');
       await requireJurisdiction(db, j);
+      // Art. 15, 21 (measures): the 5 and 7 working days are the text's; only a county's own measures
+      // (Art. 30) may set other periods, never the city's policy.
+      const changed = j === 'city' ? changedMeasuresPeriod(deadlines) : null;
+      if (changed) {
+        const { unit, amount } = changed.duration;
+        throw new ApiError(
+          422,
+          'period_fixed_by_measures',
+          'Period fixed by the measures',
+          `${changed.article}: ${changed.field} is ${amount} ${unit === 'workingDays' ? 'working' : 'calendar'} days by the measures; the city's policy cannot change it (a county's own measures may, Art. 30).`,
+          { field: changed.field, article: changed.article, fixed: changed.duration },
+          {},
+          { field: changed.field, articleZh: changed.articleZh, amount },
+        );
+      }
       const stored = await addPolicyVersion(db, j, deadlines, c.get('actor').keyId, (switches ?? {}) as Partial<PolicySwitches>);
       c.header('Location', `/v1/policies?jurisdiction=${j}`);
       return c.json(stored as z.infer<typeof policy>, 201);

@@ -17,7 +17,7 @@ export type { AccountEventRow, AccountRow, SessionRow };
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
-// --- the security trail (Art. 22; GB/T 39786) ---------------------------------------------------
+// --- the security trail (Art. 24-25, 28; GB/T 39786) ---------------------------------------------------
 
 /** Where a request came from (api/logging.ts requestOrigin), recorded with each event. */
 export interface RequestOrigin {

@@ -80,6 +80,7 @@ export function pendingActionsPage(
       ref: inboxItems.ref,
       dueAt: inboxItems.dueAt,
       overdue: inboxItems.overdue,
+      basis: inboxItems.basis,
       light: itemLight(opts.thresholds),
       dueMicros: sql<string | null>`case when ${inboxItems.dueAt} is null then null else (extract(epoch from ${inboxItems.dueAt}) * 1000000)::bigint::text end`,
       ordinal: inboxItems.ordinal,

@@ -78,7 +78,7 @@ describe.skipIf(!postgresUrl)('accounts CLI against PostgreSQL (issue 16)', () =
     accountsCli(url, 'revoke', again.account.id);
     await expect(service.authenticate(again.token, origin)).rejects.toMatchObject({ status: 401 });
 
-    // Art. 22 (GB/T 39786 logs): the operator's actions are in the security trail under their OS user, chained.
+    // Art. 24-25, 28 (GB/T 39786 logs): the operator's actions are in the security trail under their OS user, chained.
     const trail = await handle.db.select().from(accountEvents).orderBy(asc(accountEvents.seq));
     expect(trail.map((e) => [e.event, e.outcome])).toEqual([
       ['account-create', 'success'],

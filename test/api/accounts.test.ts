@@ -118,7 +118,7 @@ describe.each(DRIVERS)('personal accounts (issue 16) with %s', (driver) => {
 
     // Art. 8 approval and Art. 10 budget by two more persons: the allocation movement names the accountant.
     const officer2 = await signedIn(system, { role: 'approval', displayName: '赵审批' });
-    expect((await officer2.request('POST', `/v1/projects/${view.id}/establishment`, { body: { decision: 'approve', approvalNo: '晋审批〔2026〕1号', opinion: '同意' } })).status).toBe(200);
+    expect((await officer2.request('POST', `/v1/projects/${view.id}/establishment`, { body: { decision: 'approve', approvalNo: '晋审批〔2026〕1号', opinion: '同意', approvedEstimateFen: 1_200_000_00 } })).status).toBe(200);
     const accountant = await signedIn(system, { role: 'finance', displayName: '钱会计' });
     const budgeted = await accountant.request('POST', `/v1/projects/${view.id}/budget`, { body: { fundType: 'construction', year: 2026, amountFen: 5_000_000, cityShareFen: 5_000_000, countyShareFen: 0 } });
     expect(budgeted.status).toBe(200);
@@ -276,7 +276,7 @@ describe.each(DRIVERS)('personal accounts (issue 16) with %s', (driver) => {
     expect(keyMe.status).toBe(403);
     expect(((await keyMe.json()) as Json).code).toBe('session_required');
   });
-  run('Art. 22 (measures; GB/T 39786 logs): GET /v1/admin/accounts/{id}/events — the person\'s trail with time, event, outcome, client IP and user agent, paged; admin only', async () => {
+  run('Art. 24-25, 28 (GB/T 39786 logs): GET /v1/admin/accounts/{id}/events — the person\'s trail with time, event, outcome, client IP and user agent, paged; admin only', async () => {
     const person = await signedIn(system, { role: 'finance', displayName: '周会计' }, now());
     // A sign-in over a socket: the client address is the one the API's socket saw.
     const viaSocket = await system.app.request(

@@ -36,7 +36,7 @@ async function budgetedProject(amountFen = 1_000_000_00): Promise<string> {
   const id = created.id as string;
   const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
   await ok('POST', `/v1/projects/${id}/technical-review`, keys.bdb, { decision: 'pass', opinion: 'ok', checklist });
-  await ok('POST', `/v1/projects/${id}/establishment`, keys.approval, { decision: 'approve', approvalNo: 'JSP-1', opinion: 'ok' });
+  await ok('POST', `/v1/projects/${id}/establishment`, keys.approval, { decision: 'approve', approvalNo: 'JSP-1', opinion: 'ok', approvedEstimateFen: 1_200_000_00 });
   const v = await ok('POST', `/v1/projects/${id}/budget`, keys.finance, { fundType: 'construction', year: 2026, amountFen, cityShareFen: amountFen, countyShareFen: 0 });
   expect(v.allocations.at(-1)).toMatchObject({ status: 'held', publicityDeadlineId: null });
   return id;

@@ -92,7 +92,7 @@ const OPEN_AUTH_ENDPOINTS = [{ method: 'POST', path: '/v1/auth/login' }];
 const COMMAND_BODIES: Record<string, unknown> = {
   technicalReview: { decision: 'revise', opinion: 'more detail', checklist: { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: false } },
   resubmission: { documents: { proposal: 'a', feasibilityStudy: 'b', preliminaryDesign: 'c', investmentEstimate: 'd' }, note: 'n' },
-  establishment: { decision: 'approve', approvalNo: 'A-1', opinion: 'ok' },
+  establishment: { decision: 'approve', approvalNo: 'A-1', opinion: 'ok', approvedEstimateFen: 1_200_000_00 },
   budget: { fundType: 'construction', year: 2026, amountFen: 100, cityShareFen: 100, countyShareFen: 0 },
   publicityObjection: { summary: 's' },
   publicityObjectionResolution: { upheld: false, note: 'n' },
@@ -114,7 +114,7 @@ const COMMAND_BODIES: Record<string, unknown> = {
   completionAcceptance: { decision: 'fail', opinion: 'o' },
   completionReport: { reportRef: 'r' },
   omReview: { year: 2026, approvedFen: 1, opinion: 'o' },
-  evaluation: { year: 2026, fundUseScore: 1, outputScore: 1, effectScore: 1, satisfactionScore: 1, sharingCompliant: true, summary: 's' },
+  evaluation: { year: 2026, fundUseScore: 1, outputScore: 1, effectScore: 1, satisfactionScore: 1, sharingCompliant: true, dataStoredOnPlatform: true, summary: 's' },
   securityIncident: { occurredAt: '2026-01-05T00:00:00Z', severity: 'low', description: 'd', handling: 'h' },
   securityDrill: { heldOn: '2026-01-05', scenario: 's', summary: 's' },
   decommission: { reason: 'r' },
@@ -253,7 +253,7 @@ describe('commands over HTTP on the real dev server', () => {
     const id = await newProject();
     const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
     expect((await system.request('POST', `/v1/projects/${id}/technical-review`, { key: keys.bdb, body: { decision: 'pass', opinion: 'ok', checklist } })).status).toBe(200);
-    expect((await system.request('POST', `/v1/projects/${id}/establishment`, { key: keys.approval, body: { decision: 'approve', approvalNo: 'A-7', opinion: 'ok' } })).status).toBe(200);
+    expect((await system.request('POST', `/v1/projects/${id}/establishment`, { key: keys.approval, body: { decision: 'approve', approvalNo: 'A-7', opinion: 'ok', approvedEstimateFen: 1_200_000_00 } })).status).toBe(200);
     const budget = { fundType: 'construction', year: 2026, amountFen: 5_000_000, cityShareFen: 5_000_000, countyShareFen: 0 };
     const headers = { 'idempotency-key': `budget-${id}` };
     const first = await system.request('POST', `/v1/projects/${id}/budget`, { key: keys.finance, body: budget, headers });
@@ -271,7 +271,7 @@ describe('commands over HTTP on the real dev server', () => {
     expect(((await conflict.json()) as { code: string }).code).toBe('idempotency_conflict');
     // The held money is in the view, awaiting the BDB's allocation plan (Art. 11): no notice period yet.
     const view = (await (await system.request('GET', `/v1/projects/${id}`, { key: keys.finance })).json()) as { stage: string; funds: { construction: { heldFen: number } }; deadlines: Array<{ kind: string; status: string }>; allocations: Array<{ status: string }> };
-    expect(view.stage).toBe('publicity');
+    expect(view.stage).toBe('budgeting'); // Art. 11: 公示 begins with the BDB's plan
     expect(view.funds.construction.heldFen).toBe(5_000_000);
     expect(view.allocations.map((a) => a.status)).toEqual(['held']);
     expect(view.deadlines.find((d) => d.kind === 'publicity')).toBeUndefined();

@@ -125,7 +125,7 @@ describe.each(BACKENDS)('document store on the $name backend', (backend) => {
       proposal: pdf('项目建议书', PART_BYTES + 123_457),
       feasibilityStudy: pdf('可行性研究报告'),
       preliminaryDesign: pdf('初步设计方案'),
-      investmentEstimate: pdf('投资估算'),
+      investmentEstimate: pdf('投资概算'),
     };
     const ids: Record<string, string> = {};
     for (const [kind, body] of Object.entries(bytes)) ids[kind] = (await upload(dept, body, `${kind}.pdf`)).id;

@@ -180,7 +180,7 @@ it('Art. 15, 21, 28, 29: a contract, the completion report, the risk assessment 
   const id = (await call('POST', '/v1/projects', dept, sampleApplication(), 201)).id as string;
   const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
   await call('POST', `/v1/projects/${id}/technical-review`, bdb, { decision: 'pass', opinion: 'complete', checklist });
-  await call('POST', `/v1/projects/${id}/establishment`, approval, { decision: 'approve', approvalNo: 'JSP-2026-010', opinion: 'approved' });
+  await call('POST', `/v1/projects/${id}/establishment`, approval, { decision: 'approve', approvalNo: 'JSP-2026-010', opinion: 'approved', approvedEstimateFen: 1_200_000_00 });
   await call('POST', `/v1/projects/${id}/budget`, finance, { fundType: 'construction', year: 2026, amountFen: 1_000_000_00, cityShareFen: 1_000_000_00, countyShareFen: 0 });
   const plan = await call('POST', '/v1/allocation-plans', bdb, { year: 2026, title: '2026年资金拟分配计划', allocations: [{ projectId: id, allocationId: 'alloc-1' }] }, 201);
   await env.sleep(Date.parse(plan.allocations[0].noticeDueAt) - (await env.currentTimeMs()) + 3_600_000);

@@ -46,6 +46,7 @@ export const evaluationFixture = (year: number, evaluatedAt = `${year + 1}-01-15
   effectScore: 82,
   satisfactionScore: 83,
   sharingCompliant,
+  dataStoredOnPlatform: true,
   summary: `evaluation ${year}`,
   evaluatedAt,
   evaluatedBy: 'BDB reviewer',

@@ -44,10 +44,10 @@ it('Art. 6-29: a project lives from application to operation through the HTTP AP
   expect([led.leader.name, led.leaderChanges.length]).toEqual(['李娜', 1]);
   const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
   expect((await call('POST', `/v1/projects/${id}/technical-review`, bdb, { decision: 'pass', opinion: 'complete', checklist })).stage).toBe('establishment_review');
-  expect((await call('POST', `/v1/projects/${id}/establishment`, approval, { decision: 'approve', approvalNo: 'JSP-2026-009', opinion: 'approved' })).stage).toBe('budgeting');
+  expect((await call('POST', `/v1/projects/${id}/establishment`, approval, { decision: 'approve', approvalNo: 'JSP-2026-009', opinion: 'approved', approvedEstimateFen: 1_200_000_00 })).stage).toBe('budgeting');
   const budgeted = await call('POST', `/v1/projects/${id}/budget`, finance, { fundType: 'construction', year: 2026, amountFen: 1_000_000_00, cityShareFen: 1_000_000_00, countyShareFen: 0 });
-  expect(budgeted.stage).toBe('publicity');
-  // Art. 11: finance determined the budget; the money is held until the BDB's allocation plan.
+  // Art. 11: finance determined the budget; the money is held until the BDB's allocation plan (公示 begins with it).
+  expect(budgeted.stage).toBe('budgeting');
   expect(budgeted.allocations[0]).toMatchObject({ id: 'alloc-1', status: 'held' });
   expect(JSON.stringify(await call('GET', '/v1/public/allocations', undefined))).not.toContain(id);
   const plan = await call('POST', '/v1/allocation-plans', bdb, { year: 2026, title: '2026年第一批资金拟分配计划', allocations: [{ projectId: id, allocationId: 'alloc-1' }] }, 201);
@@ -78,17 +78,19 @@ it('Art. 6-29: a project lives from application to operation through the HTTP AP
   await call('POST', `/v1/projects/${id}/catalog-entries`, dept, { entries: [{ code: 'HLT-001', name: 'Outpatient records', sharingType: 'conditional', updateCycle: 'daily' }] });
   expect((await call('POST', `/v1/projects/${id}/preliminary-acceptance`, dept, { reportRef: 'sha256:pre', completedOn: signedOn })).stage).toBe('joint_acceptance');
   const technical = { decision: 'pass', opinion: 'secure', securityControllable: true, mlpsLevel: 3, cryptoAssessmentPassed: true };
-  // Art. 28 (measures): no technical acceptance before the joint risk assessment (422, nothing changed).
+  // Art. 28 (the order is policy, on by default): no technical acceptance before the joint risk assessment (422, nothing changed).
   const noRisk = await call('POST', `/v1/projects/${id}/technical-acceptance`, bdb, technical, 422);
   expect(noRisk.code).toBe('risk_assessment_missing');
   expect(noRisk.detail).toContain('第二十八条');
+  expect(noRisk.detail).toContain('本地政策');
   const risk = { assessedOn: signedOn, result: '风险可控', documentRef: 'sha256:risk', bdbParticipant: '市大数据应用局安全科' };
   expect((await call('POST', `/v1/projects/${id}/risk-assessments`, bdb, risk, 403)).code).toBe('forbidden');
   expect((await call('POST', `/v1/projects/${id}/risk-assessments`, dept, risk)).riskAssessments).toMatchObject([{ id: 'risk-1', ...risk }]);
   await call('POST', `/v1/projects/${id}/technical-acceptance`, bdb, technical);
   expect((await call('POST', `/v1/projects/${id}/completion-acceptance`, approval, { decision: 'pass', opinion: 'accepted' })).stage).toBe('completion_filing');
-  // Art. 29 (measures): the emergency plan made with the contractor comes before operation.
-  expect((await call('POST', `/v1/projects/${id}/completion-report`, dept, { reportRef: 'sha256:report' }, 422)).code).toBe('emergency_plan_missing');
+  // Art. 29 (measures): the emergency plan made with the contractor is pending from completion acceptance on
+  // (no gate on the Art. 21 report unless the policy switch says so).
+  expect((await call('GET', `/v1/projects/${id}`, dept)).pendingActions).toContainEqual({ role: 'department', action: 'emergency-plan', overdue: false });
   expect((await call('POST', `/v1/projects/${id}/emergency-plans`, dept, { adoptedOn: signedOn, documentRef: 'sha256:plan', contractor: 'Someone' }, 422)).code).toBe('contractor_unknown');
   const emergencyPlan = { adoptedOn: signedOn, documentRef: 'sha256:plan', contractor: 'Jincheng Soft' };
   expect((await call('POST', `/v1/projects/${id}/emergency-plans`, dept, emergencyPlan)).emergencyPlans).toMatchObject([{ id: 'plan-1', ...emergencyPlan }]);
@@ -107,7 +109,7 @@ it('Art. 6-29: a project lives from application to operation through the HTTP AP
 
   // Art. 23 (measures): the BDB evaluates the operating project; the department's next application shows it.
   const year = Number(signedOn.slice(0, 4));
-  await call('POST', `/v1/projects/${id}/evaluations`, bdb, { year, fundUseScore: 90, outputScore: 85, effectScore: 80, satisfactionScore: 95, sharingCompliant: true, summary: '良好' });
+  await call('POST', `/v1/projects/${id}/evaluations`, bdb, { year, fundUseScore: 90, outputScore: 85, effectScore: 80, satisfactionScore: 95, sharingCompliant: true, dataStoredOnPlatform: true, summary: '良好' });
   // (The evaluation's answer came once the read model held it: durable before visible.)
   const next = await call('POST', '/v1/projects', dept, sampleApplication(), 201);
   expect(next.priorEvaluations).toEqual([

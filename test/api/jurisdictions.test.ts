@@ -131,7 +131,7 @@ describe("Art. 12 (measures): the county share is confirmed by the county's fina
     const id = project.id as string;
     const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
     await ok('POST', `/v1/projects/${id}/technical-review`, bdb, { decision: 'pass', opinion: 'ok', checklist });
-    await ok('POST', `/v1/projects/${id}/establishment`, approval, { decision: 'approve', approvalNo: 'JSP-ZZ-1', opinion: 'ok' });
+    await ok('POST', `/v1/projects/${id}/establishment`, approval, { decision: 'approve', approvalNo: 'JSP-ZZ-1', opinion: 'ok', approvedEstimateFen: 1_000_000_00 });
 
     // A county's finance does not book the city's allocation.
     const countyBooks = await call('POST', `/v1/projects/${id}/budget`, zezhouFinance, { fundType: 'construction', year: 2026, amountFen: 500_000_00, cityShareFen: 300_000_00, countyShareFen: 200_000_00 });

@@ -91,4 +91,23 @@ describe('GET /v1/policies and PUT /v1/policies/:jurisdiction (Art. 30)', () => 
     expect((await put('/v1/policies/lingchuan', undefined, { deadlines: countyDeadlines() })).status).toBe(401);
     expect((await get('/v1/policies')).status).toBe(401);
   });
+
+  it("Art. 15, 21, 30: the city's policy cannot change the 5 and 7 working days the text fixes (422 period_fixed_by_measures in Chinese, no version added); a county's own measures may", async () => {
+    const versions = async (j: string) => (await get(`/v1/policies?jurisdiction=${j}`, bdb)).body.items.length;
+    const before = await versions('city');
+    for (const [field, article, days] of [['contractFiling', '第十五条', '5 个工作日'], ['completionReport', '第二十一条', '7 个工作日']] as const) {
+      const deadlines = { ...structuredClone(DEFAULT_CITY_POLICY.deadlines), [field]: { duration: { unit: 'calendarDays', amount: 60 }, reminder: null } };
+      const res = await put('/v1/policies/city', ADMIN_KEY, { deadlines });
+      expect(res.status, field).toBe(422);
+      expect(res.body).toMatchObject({ code: 'period_fixed_by_measures', field });
+      expect(res.body.title).toMatch(/[\u4e00-\u9fff]/);
+      expect(res.body.detail).toContain(article);
+      expect(res.body.detail).toContain(days);
+      expect(res.body.detail).toContain('第三十条');
+    }
+    expect(await versions('city')).toBe(before);
+    const county = await put('/v1/policies/chengqu', ADMIN_KEY, { deadlines: { ...countyDeadlines(), contractFiling: { duration: { unit: 'workingDays', amount: 3 }, reminder: null } } });
+    expect(county.status).toBe(201);
+    expect(county.body.deadlines.contractFiling.duration).toEqual({ unit: 'workingDays', amount: 3 });
+  });
 });

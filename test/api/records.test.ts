@@ -45,7 +45,7 @@ async function toConstruction(): Promise<string> {
   const { id } = await call('POST', '/v1/projects', keys.dept, sampleApplication(), 201);
   const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
   await call('POST', `/v1/projects/${id}/technical-review`, keys.bdb, { decision: 'pass', opinion: 'complete', checklist });
-  await call('POST', `/v1/projects/${id}/establishment`, keys.approval, { decision: 'approve', approvalNo: 'JSP-2026-015', opinion: 'approved' });
+  await call('POST', `/v1/projects/${id}/establishment`, keys.approval, { decision: 'approve', approvalNo: 'JSP-2026-015', opinion: 'approved', approvedEstimateFen: 1_200_000_00 });
   await call('POST', `/v1/projects/${id}/budget`, keys.finance, { fundType: 'construction', year: 2026, amountFen: 1_000_000_00, cityShareFen: 1_000_000_00, countyShareFen: 0 });
   await call('POST', '/v1/allocation-plans', keys.bdb, { year: 2026, title: '拟分配计划', allocations: [{ projectId: id, allocationId: 'alloc-1' }] }, 201);
   const publicity = ((await call('GET', `/v1/projects/${id}`, keys.dept)).deadlines as Json[]).find((d) => d.kind === 'publicity' && d.status === 'open')!;
@@ -165,5 +165,52 @@ describe('Art. 13 and 17 (measures) over HTTP', () => {
     const opinions = doc.paths['/v1/projects/{id}/change-requests/{cid}/opinions'].post;
     expect(opinions.description).toContain('Roles: approval, finance');
     expect(opinions.requestBody.content['application/json'].schema.required).toEqual(['opinion']);
+  });
+});
+
+describe('issue 27: the records of Art. 8, 9, 14, 19 over HTTP', () => {
+  it('Art. 8, 9, 14, 19 (measures): 批复概算, 变相包装, 工程监理 and 落盘 in the request schemas; bad input is a 400 in Chinese and changes nothing', async () => {
+    const { id } = await call('POST', '/v1/projects', keys.dept, sampleApplication(), 201);
+    const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
+    // Art. 9: a ground is cited with revise or reject; an unknown one is a 400.
+    const badGround = await call('POST', `/v1/projects/${id}/technical-review`, keys.bdb, { decision: 'revise', opinion: 'x', checklist, grounds: ['bogus'] }, 400);
+    expect(badGround).toMatchObject({ code: 'validation_failed', title: '请求不合法', detail: '请求体不合法，见 errors。' });
+    const revised = await call('POST', `/v1/projects/${id}/technical-review`, keys.bdb, { decision: 'revise', opinion: '疑似拆分包装', checklist, grounds: ['disguised-packaging'] });
+    expect(revised.technicalReviews[0].grounds).toEqual(['disguised-packaging']);
+    await call('POST', `/v1/projects/${id}/resubmission`, keys.dept, { documents: { proposal: 'a', feasibilityStudy: 'b', preliminaryDesign: 'c', investmentEstimate: 'd' }, note: '已整合' });
+    await call('POST', `/v1/projects/${id}/technical-review`, keys.bdb, { decision: 'pass', opinion: 'ok', checklist });
+    // Art. 8: the approval states the approved estimate (批复概算): without it, or not in fen, 400 and nothing changes.
+    const approve = { decision: 'approve', approvalNo: 'JSP-2026-027', opinion: '核减后批复' };
+    const missing = await call('POST', `/v1/projects/${id}/establishment`, keys.approval, approve, 400);
+    expect(missing).toMatchObject({ code: 'validation_failed', title: '请求不合法' });
+    expect(missing.errors).toContainEqual(expect.objectContaining({ path: 'approvedEstimateFen' }));
+    expect((await call('POST', `/v1/projects/${id}/establishment`, keys.approval, { ...approve, approvedEstimateFen: 1.5 }, 400)).errors).toContainEqual(expect.objectContaining({ path: 'json.approvedEstimateFen' }));
+    expect((await call('GET', `/v1/projects/${id}`, keys.dept)).stage).toBe('establishment_review');
+    const approved = await call('POST', `/v1/projects/${id}/establishment`, keys.approval, { ...approve, approvedEstimateFen: 900_000_00 });
+    expect(approved).toMatchObject({ stage: 'budgeting', estimate: { totalFen: 1_200_000_00 }, approvedEstimateFen: 900_000_00 });
+    const over = await call('POST', `/v1/projects/${id}/budget`, keys.finance, { fundType: 'construction', year: 2026, amountFen: 1_000_000_00, cityShareFen: 1_000_000_00, countyShareFen: 0 }, 422);
+    expect(over).toMatchObject({ code: 'exceeds_approved_estimate', limitFen: 900_000_00 });
+    expect(over.detail).toContain('批复概算 900,000.00 元');
+
+    // Art. 14: the supervising firm on a contract (signed after the approval, recorded while the money awaits the plan).
+    const signedOn = new Date(await env.currentTimeMs()).toISOString().slice(0, 10);
+    const contract = { contractNo: 'HT-2026-27', contractor: '晋城软件有限公司', amountFen: 80_000_00, signedOn, documentRef: 'sha256:c', procurement: { method: 'open-tender' } };
+    expect((await call('POST', `/v1/projects/${id}/contracts`, keys.dept, { ...contract, supervisor: '' }, 400)).errors).toContainEqual(expect.objectContaining({ path: 'json.supervisor' }));
+    const v = await call('POST', `/v1/projects/${id}/contracts`, keys.dept, { ...contract, supervisor: '山西工程监理有限公司' });
+    expect(v.contracts.map((c: Json) => c.supervisor)).toEqual(['山西工程监理有限公司']);
+
+    // Art. 19: an evaluation states 落盘 beside sharing (400 without it, before anything reaches the project).
+    const evaluation = { year: 2026, fundUseScore: 80, outputScore: 80, effectScore: 80, satisfactionScore: 80, sharingCompliant: true, summary: 's' };
+    const noStored = await call('POST', `/v1/projects/${id}/evaluations`, keys.bdb, evaluation, 400);
+    expect(noStored.errors).toContainEqual(expect.objectContaining({ path: 'json.dataStoredOnPlatform' }));
+    // Art. 9: 变相包装 is a reason the BDB cites when it orders rectification.
+    const ordered = await call('POST', `/v1/projects/${id}/rectification-orders`, keys.bdb, { reason: 'disguised-packaging', description: '本项目纳入其他项目建设' });
+    expect(ordered.rectifications[0].reason).toBe('disguised-packaging');
+
+    const doc = (await (await system.request('GET', '/openapi.json')).json()) as Json;
+    const body = (path: string) => doc.paths[path].post.requestBody.content['application/json'].schema;
+    expect(body('/v1/projects/{id}/evaluations').required).toContain('dataStoredOnPlatform');
+    expect(body('/v1/projects/{id}/establishment').properties.approvedEstimateFen.description).toContain('批复概算');
+    expect(JSON.stringify(body('/v1/projects/{id}/technical-review').properties.grounds)).toContain('disguised-packaging');
   });
 });

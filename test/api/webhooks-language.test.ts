@@ -42,24 +42,26 @@ describe('problem texts: zh-CN by default, English on Accept-Language: en; code 
     const zh = await call('POST', '/v1/projects', health, sampleApplication());
     expect(zh.status).toBe(422);
     expect(zh.headers.get('content-language')).toBe('zh-CN');
-    expect(zh.body).toMatchObject({ code: 'exceeds_plan_ceiling', title: '投资估算超过年度计划上限', estimateFen: 1_200_000_00, ceilingFen: 1_000_000_00 });
-    expect(zh.body.detail).toBe('第六条、第八条：投资估算 1,200,000.00 元 超过 2026年度计划项目 2026-HEALTH-01 的上限 1,000,000.00 元。');
+    expect(zh.body).toMatchObject({ code: 'exceeds_plan_ceiling', title: '投资概算超过年度计划项目上限（本地政策）', estimateFen: 1_200_000_00, ceilingFen: 1_000_000_00 });
+    expect(zh.body.detail).toBe(
+      '本地政策（开关 planCeilingRefusal）：投资概算 1,200,000.00 元 超过 2026年度计划项目 2026-HEALTH-01 的上限 1,000,000.00 元。《晋城市政务大数据项目建设应用管理办法》未规定年度计划项目的投资上限。',
+    );
     const en = await call('POST', '/v1/projects', health, sampleApplication(), { 'accept-language': 'en-US,en;q=0.9' });
-    expect(en.body).toMatchObject({ code: 'exceeds_plan_ceiling', title: 'Estimate above the annual plan ceiling' });
+    expect(en.body).toMatchObject({ code: 'exceeds_plan_ceiling', title: 'Estimate above the annual plan ceiling (local policy)' });
     expect(en.body.detail).toContain('exceeds the ceiling of 100000000 fen');
   });
 
-  it('Art. 7: the core refuses a pass with missing checklist items → 422 checklist_incomplete rendered from its details', async () => {
+  it('Art. 7 (policy technicalReviewEveryItem): the core refuses a pass with missing checklist items → 422 checklist_incomplete rendered from its details, labelled 本地政策', async () => {
     const created = await call('POST', '/v1/projects', health, sampleApplication({ estimate: { totalFen: 500_000_00, cityShareFen: 500_000_00, countyShareFen: 0 } }));
     expect(created.status).toBe(201);
     const review = { decision: 'pass', opinion: 'ok', checklist: { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: false, securityControllable: true } };
     const zh = await call('POST', `/v1/projects/${created.body.id}/technical-review`, bdb, review);
     expect(zh.status).toBe(422);
-    expect(zh.body).toMatchObject({ code: 'checklist_incomplete', title: '依《管理办法》不予办理', missing: ['cloudDeployment'] });
-    expect(zh.body.detail).toBe('第七条：技术审核通过须全部审查项合格；缺少：迁云上云。');
+    expect(zh.body).toMatchObject({ code: 'checklist_incomplete', title: '审查项未全部合格（本地政策）', missing: ['cloudDeployment'] });
+    expect(zh.body.detail).toBe('本地政策（开关 technicalReviewEveryItem）：技术审核通过须全部审查项合格（审查内容见第七条）；缺少：迁云上云。');
     const en = await call('POST', `/v1/projects/${created.body.id}/technical-review`, bdb, review, { 'accept-language': 'en' });
-    expect(en.body).toMatchObject({ code: 'checklist_incomplete', title: 'Refused by the measures' });
-    expect(en.body.detail).toBe('Art. 7: a pass needs every checklist item; missing cloudDeployment.');
+    expect(en.body).toMatchObject({ code: 'checklist_incomplete', title: 'Checklist incomplete (local policy)' });
+    expect(en.body.detail).toBe('Art. 7 (policy technicalReviewEveryItem): a pass needs every checklist item; missing cloudDeployment.');
   });
 
   it('401 and 400 are Chinese by default too', async () => {

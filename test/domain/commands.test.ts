@@ -9,7 +9,7 @@ import { COMMAND_NAMES, COMMAND_ROLES, INTERNAL_COMMANDS, type Command } from '.
 const API_COMMANDS = COMMAND_NAMES.filter((n) => !(INTERNAL_COMMANDS as readonly string[]).includes(n));
 import { Rejection } from '../../domain/errors.ts';
 import { Project } from '../../domain/project.ts';
-import { DEADLINE_BASIS, DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, ROLES } from '../../domain/types.ts';
+import { deadlineBasis, DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, ROLES } from '../../domain/types.ts';
 import { actors, at, construction, expectFundIdentity, fullChecklist, Harness, makeInput, om, passTechnical, openTender } from './helpers.ts';
 
 const actorOf = (role: (typeof ROLES)[number]) =>
@@ -199,7 +199,7 @@ describe('resubmission (Art. 7)', () => {
 describe('establishment (Art. 8-9)', () => {
   it('Art. 8: approve → budgeting with the approval number; finance notified', () => {
     const h = new Harness().toEstablishment();
-    const effects = h.run('establishment', { decision: 'approve', approvalNo: 'JSP-1', opinion: 'ok' }, actors.approval);
+    const effects = h.run('establishment', { decision: 'approve', approvalNo: 'JSP-1', opinion: 'ok', approvedEstimateFen: 100_000_000 }, actors.approval);
     expect(h.stage).toBe('budgeting');
     expect(h.state.approvalNo).toBe('JSP-1');
     expect(h.effectsOf(effects, 'notify')).toContainEqual(expect.objectContaining({ recipient: { role: 'finance' } }));
@@ -294,7 +294,7 @@ describe('budget (Art. 10-12, 17, 21)', () => {
   it('Art. 9: no O&M allocation when the latest evaluation found no data sharing (422 sharing_noncompliant)', () => {
     const h = new Harness().toOperating();
     h.advanceTo('2027-01-15');
-    h.run('evaluation', { year: 2026, fundUseScore: 80, outputScore: 80, effectScore: 80, satisfactionScore: 80, sharingCompliant: false, summary: 'no sharing' }, actors.bdb);
+    h.run('evaluation', { year: 2026, fundUseScore: 80, outputScore: 80, effectScore: 80, satisfactionScore: 80, sharingCompliant: false, dataStoredOnPlatform: true, summary: 'no sharing' }, actors.bdb);
     h.run('omReview', { year: 2027, approvedFen: 4_000, opinion: 'ok' }, actors.bdb);
     expect(h.refuse('budget', om(1_000, 2027), actors.finance).code).toBe('sharing_noncompliant');
   });
@@ -367,9 +367,11 @@ describe('contracts (Art. 13-15)', () => {
     expect([r.status, r.code]).toEqual([409, 'already_exists']);
   });
 
-  it('Art. 13: no contract before the budget is published (409), none signed in the future (422)', () => {
-    const h = new Harness().toPublicity();
+  it('Art. 13, 15: no contract before the establishment approval (409), none signed in the future (422); from the approval on it is recorded (issue 27), before the second reading only once the budget was published', () => {
+    const h = new Harness().toEstablishment();
     expect(h.refuse('contract', { contractNo: 'HT-1', contractor: 'x', amountFen: 1, signedOn: '2026-03-02', procurement: openTender() }, actors.department).code).toBe('invalid_transition');
+    const old = new Harness({}, 'as-written', true, false).toPublicity();
+    expect(old.refuse('contract', { contractNo: 'HT-1', contractor: 'x', amountFen: 1, signedOn: '2026-03-02', procurement: openTender() }, actors.department).code).toBe('invalid_transition');
     const c = new Harness().toContracting();
     expect(c.refuse('contract', { contractNo: 'HT-1', contractor: 'x', amountFen: 1, signedOn: '2027-01-01', procurement: openTender() }, actors.department).code).toBe('signed_in_future');
     expect(c.refuse('contract', { contractNo: 'HT-1', contractor: 'x', amountFen: 1, signedOn: '2026-02-30', procurement: openTender() }, actors.department).code).toBe('validation_failed');
@@ -719,18 +721,18 @@ describe('completion report and operation (Art. 21, 23)', () => {
   it('Art. 23: the annual evaluation meets its deadline and the next year is due 31 March after it', () => {
     const h = new Harness().toOperating();
     h.advanceTo('2027-02-01');
-    const e = h.run('evaluation', { year: 2026, fundUseScore: 90, outputScore: 85, effectScore: 80, satisfactionScore: 95, sharingCompliant: true, summary: 'good' }, actors.bdb);
+    const e = h.run('evaluation', { year: 2026, fundUseScore: 90, outputScore: 85, effectScore: 80, satisfactionScore: 95, sharingCompliant: true, dataStoredOnPlatform: true, summary: 'good' }, actors.bdb);
     expect(h.deadline('annual-evaluation', '2026').status).toBe('met');
     expect(h.effectsOf(e, 'startDeadline')[0]!.deadline).toMatchObject({ ref: '2027', startsOn: '2027-01-01', rule: { until: '2028-03-31' } });
-    expect(h.refuse('evaluation', { year: 2026, fundUseScore: 1, outputScore: 1, effectScore: 1, satisfactionScore: 1, sharingCompliant: true, summary: '' }, actors.bdb).code).toBe('already_exists');
-    expect(h.refuse('evaluation', { year: 2028, fundUseScore: 1, outputScore: 1, effectScore: 1, satisfactionScore: 1, sharingCompliant: true, summary: '' }, actors.bdb).code).toBe('year_not_started');
-    expect(h.refuse('evaluation', { year: 2025, fundUseScore: 1, outputScore: 1, effectScore: 1, satisfactionScore: 1, sharingCompliant: true, summary: '' }, actors.bdb).code).toBe('year_not_operating');
-    expect(h.refuse('evaluation', { year: 2027, fundUseScore: 101, outputScore: 1, effectScore: 1, satisfactionScore: 1, sharingCompliant: true, summary: '' }, actors.bdb).code).toBe('validation_failed');
+    expect(h.refuse('evaluation', { year: 2026, fundUseScore: 1, outputScore: 1, effectScore: 1, satisfactionScore: 1, sharingCompliant: true, dataStoredOnPlatform: true, summary: '' }, actors.bdb).code).toBe('already_exists');
+    expect(h.refuse('evaluation', { year: 2028, fundUseScore: 1, outputScore: 1, effectScore: 1, satisfactionScore: 1, sharingCompliant: true, dataStoredOnPlatform: true, summary: '' }, actors.bdb).code).toBe('year_not_started');
+    expect(h.refuse('evaluation', { year: 2025, fundUseScore: 1, outputScore: 1, effectScore: 1, satisfactionScore: 1, sharingCompliant: true, dataStoredOnPlatform: true, summary: '' }, actors.bdb).code).toBe('year_not_operating');
+    expect(h.refuse('evaluation', { year: 2027, fundUseScore: 101, outputScore: 1, effectScore: 1, satisfactionScore: 1, sharingCompliant: true, dataStoredOnPlatform: true, summary: '' }, actors.bdb).code).toBe('validation_failed');
   });
 
   it('Art. 23: evaluations only in operation (409)', () => {
     const h = new Harness().toCompletionFiling();
-    expect(h.refuse('evaluation', { year: 2026, fundUseScore: 1, outputScore: 1, effectScore: 1, satisfactionScore: 1, sharingCompliant: true, summary: '' }, actors.bdb).code).toBe('invalid_transition');
+    expect(h.refuse('evaluation', { year: 2026, fundUseScore: 1, outputScore: 1, effectScore: 1, satisfactionScore: 1, sharingCompliant: true, dataStoredOnPlatform: true, summary: '' }, actors.bdb).code).toBe('invalid_transition');
   });
 
   it('Art. 4: decommissioning cancels unspent money; only from operation (409)', () => {
@@ -793,10 +795,13 @@ describe('read side', () => {
   });
 
   it('Art. 15, 21 vs policy: each deadline says whether its period is the text\'s or the policy\'s', () => {
-    expect(DEADLINE_BASIS['contract-filing']).toBe('measures'); // Art. 15: 5 working days
-    expect(DEADLINE_BASIS['completion-report']).toBe('measures'); // Art. 21: 7 working days
+    const d = DEFAULT_CITY_POLICY.deadlines;
+    expect(deadlineBasis('contract-filing', d.contractFiling.duration)).toBe('measures'); // Art. 15: 5 working days
+    expect(deadlineBasis('completion-report', d.completionReport.duration)).toBe('measures'); // Art. 21: 7 working days
+    // Art. 30: another period (a county's own measures) is not the text's.
+    expect(deadlineBasis('contract-filing', { unit: 'workingDays', amount: 3 })).toBe('policy');
     for (const kind of ['publicity', 'progress-report', 'acceptance-delay', 'rectification', 'annual-evaluation'] as const) {
-      expect(DEADLINE_BASIS[kind], kind).toBe('policy');
+      expect(deadlineBasis(kind, { unit: 'workingDays', amount: 5 }), kind).toBe('policy');
     }
   });
 

@@ -34,10 +34,11 @@ describe('publicity (Art. 11)', () => {
     expect(h.state.funds.construction).toMatchObject({ allocatedFen: 80_000_000, heldFen: 0, cancelledFen: 80_000_000 });
     // The cancelled period's timer no longer does anything.
     expect(h.advanceTo('2026-04-01')).toEqual([]);
-    // Finance budgets again; a new publicity period starts.
+    // Finance budgets again (held, Art. 11: the stage waits for the BDB's plan); a new publicity period starts.
     h.run('budget', construction(70_000_000), actors.finance);
-    expect(h.stage).toBe('publicity');
+    expect(h.stage).toBe('budgeting');
     h.publish();
+    expect(h.stage).toBe('publicity');
     h.advanceTo('2026-04-10');
     expect(h.stage).toBe('contracting');
     expect(h.state.funds.construction).toMatchObject({ allocatedFen: 150_000_000, availableFen: 70_000_000, cancelledFen: 80_000_000 });
@@ -468,15 +469,21 @@ describe('rectification ladder (Art. 22)', () => {
     expect(h.project.pendingActions()).toContainEqual({ role: 'bdb', action: 'rectification-decision', ref: 'rect-1', overdue: false });
   });
 
-  it('Art. 22: a response not reviewed by the deadline: suspended, the issuer may still accept it', () => {
+  it('Art. 22 (measures): a response given in time and not reviewed by the deadline: nothing suspended (neither 拒不整改 nor 整改后仍不符合); the issuer is reminded (policy) and may still accept it', () => {
     const h = new Harness().toContracting();
     h.run('rectificationOrder', { reason: 'other', description: 'x', dueOn: '2026-03-20' }, actors.bdb);
     h.run('rectificationResponse', { rid: 'rect-1', description: 'done', evidenceRef: 'e' }, actors.department);
-    h.advanceTo('2026-03-21');
-    expect(h.state.funds.suspended).toBe(true);
+    // The reminder (policy) goes to the issuer, who must act, not to the department that answered.
+    const reminder = h.advanceTo('2026-03-19');
+    expect(h.effectsOf(reminder, 'notify').map((n) => [n.recipient.role, n.kind, n.basis])).toEqual([['bdb', 'rectification-review-pending', 'policy']]);
+    const effects = h.advanceTo('2026-03-21');
+    expect(h.state.funds.suspended).toBe(false);
+    expect(h.project.view().violations).toEqual([]);
+    expect(h.effectsOf(effects, 'notify').map((n) => [n.recipient.role, n.kind, n.basis])).toEqual([['bdb', 'rectification-review-pending', 'policy']]);
     expect(h.project.pendingActions()).toContainEqual({ role: 'bdb', action: 'rectification-review', ref: 'rect-1', overdue: false });
     h.run('rectificationReview', { rid: 'rect-1', decision: 'accept', opinion: 'late but fine' }, actors.bdb);
     expect(h.state.funds.suspended).toBe(false);
+    expect(h.project.view().rectifications[0]!.status).toBe('accepted');
   });
 
   it('Art. 22: money published while suspended becomes available but is not disbursed', () => {
@@ -546,7 +553,7 @@ describe('annual evaluation (Art. 23)', () => {
     expect(h.project.view().violations).toEqual([]);
     expect(h.deadline('annual-evaluation', '2027')).toMatchObject({ status: 'open', startsOn: '2027-01-01', rule: { until: '2028-03-31' } });
     // A late evaluation of 2026 is still recorded.
-    h.run('evaluation', { year: 2026, fundUseScore: 70, outputScore: 70, effectScore: 70, satisfactionScore: 70, sharingCompliant: true, summary: 'late' }, actors.bdb);
+    h.run('evaluation', { year: 2026, fundUseScore: 70, outputScore: 70, effectScore: 70, satisfactionScore: 70, sharingCompliant: true, dataStoredOnPlatform: true, summary: 'late' }, actors.bdb);
     expect(h.project.view().evaluations).toHaveLength(1);
   });
 });

@@ -96,10 +96,11 @@ export class Harness {
   /**
    * `measures`: 'legacy' runs the rules as they ran before the measures-as-written patch (and predate
    * the Art. 28-29 records of issue 15 as well); `measuresRecords` false: as runs recorded before the
-   * Art. 13-14, 17 records (patch measures-records; legacy runs all predate it).
+   * Art. 13-14, 17 records (patch measures-records; legacy runs all predate it); `secondReading` false:
+   * as runs recorded before issue 27's reading (patch measures-second-reading).
    */
-  constructor(overrides: Partial<ProjectInput> = {}, measures: MeasuresReading = 'as-written', measuresRecords = measures === 'as-written') {
-    this.project = Project.create(makeInput(overrides), measures, measures === 'as-written', measuresRecords);
+  constructor(overrides: Partial<ProjectInput> = {}, measures: MeasuresReading = 'as-written', measuresRecords = measures === 'as-written', secondReading = measuresRecords) {
+    this.project = Project.create(makeInput(overrides), measures, measures === 'as-written', measuresRecords, secondReading);
     this.now = this.project.state.input.createdAt;
   }
 
@@ -190,9 +191,11 @@ export class Harness {
     return this;
   }
 
+  /** Art. 8: approved; the approved estimate (批复概算) is the application's 投资概算 (runs since the second reading state it). */
   toBudgeting(): this {
     this.toEstablishment();
-    this.run('establishment', { decision: 'approve', approvalNo: 'JSP-2026-001', opinion: 'approved' }, actors.approval);
+    const approvedEstimateFen = this.project.state.secondReading ? { approvedEstimateFen: this.project.state.input.estimate.totalFen } : {};
+    this.run('establishment', { decision: 'approve', approvalNo: 'JSP-2026-001', opinion: 'approved', ...approvedEstimateFen }, actors.approval);
     return this;
   }
 

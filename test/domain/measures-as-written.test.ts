@@ -25,7 +25,7 @@ function operatingWithOm(): Harness {
 describe('Art. 9: no O&M money for a project that does not share data', () => {
   it('Art. 9: an evaluation with sharingCompliant false refuses the O&M disbursement too (422 sharing_noncompliant naming Art. 9); construction money unaffected', () => {
     const h = operatingWithOm();
-    h.run('evaluation', { year: 2026, fundUseScore: 80, outputScore: 80, effectScore: 80, satisfactionScore: 80, sharingCompliant: false, summary: 'no sharing' }, actors.bdb);
+    h.run('evaluation', { year: 2026, fundUseScore: 80, outputScore: 80, effectScore: 80, satisfactionScore: 80, sharingCompliant: false, dataStoredOnPlatform: true, summary: 'no sharing' }, actors.bdb);
     const r = h.refuse('disbursement', { fundType: 'om', amountFen: 1, note: '' }, actors.finance);
     expect([r.status, r.code]).toEqual([422, 'sharing_noncompliant']);
     expect(r.message).toContain('Art. 9');
@@ -129,8 +129,9 @@ describe('Art. 22: accountability referral (追究责任)', () => {
 });
 
 describe('policy switches and the basis of each rule (shared/DOMAIN.md "Two kinds of rule")', () => {
-  it('Art. 30: every switch is off by default; a policy stored without switches reads as the defaults', () => {
-    expect(Object.values(DEFAULT_POLICY_SWITCHES).every((v) => v === false)).toBe(true);
+  it('Art. 30: every consequence the text does not name is off by default (the city\'s default orders of Art. 7, 10, 28 on); a policy stored without switches reads as the defaults', () => {
+    const on = ['technicalReviewEveryItem', 'riskAssessmentBeforeTechnicalAcceptance', 'budgetIncreaseNeedsApprovalAgreement'];
+    expect(Object.entries(DEFAULT_POLICY_SWITCHES).filter(([, v]) => v).map(([k]) => k)).toEqual(on);
     const old: Policy = { jurisdiction: 'city', version: 1, deadlines: DEFAULT_CITY_POLICY.deadlines };
     expect(policySwitches(old)).toEqual(DEFAULT_POLICY_SWITCHES);
     const p = Project.create(makeInput({ policy: old }));

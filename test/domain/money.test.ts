@@ -15,7 +15,8 @@ describe('the allocation plan (Art. 11)', () => {
   it("Art. 10-11: finance's allocation is held awaiting the BDB's allocation plan; no notice period starts yet", () => {
     const h = new Harness().toBudgeting();
     const effects = h.run('budget', construction(80_000_000), actors.finance);
-    expect(h.stage).toBe('publicity');
+    // Art. 11 (issue 27): 公示 begins when the BDB publishes; until then the project is in budgeting.
+    expect(h.stage).toBe('budgeting');
     expect(h.state.funds.construction).toMatchObject({ allocatedFen: 80_000_000, heldFen: 80_000_000, availableFen: 0 });
     expect(h.effectsOf(effects, 'startDeadline')).toEqual([]);
     expect(h.project.view().allocations[0]).toMatchObject({ id: 'alloc-1', status: 'held', publicityDeadlineId: null, planId: null });
@@ -30,7 +31,7 @@ describe('the allocation plan (Art. 11)', () => {
     expect(h.refuse('disbursement', { fundType: 'construction', amountFen: 1, note: '' }, actors.finance).code).toBe('insufficient_funds');
     // Time alone publishes nothing.
     h.advanceTo('2026-06-01');
-    expect(h.stage).toBe('publicity');
+    expect(h.stage).toBe('budgeting');
     expect(h.state.funds.construction.heldFen).toBe(80_000_000);
   });
 
@@ -250,10 +251,10 @@ describe('existing systems (Art. 21)', () => {
   it('Art. 9, 21, 23: an existing system found not sharing data gets no O&M budget; decommissioning ends it', () => {
     const h = new ExistingHarness();
     h.advanceTo('2027-01-10');
-    h.run('evaluation', { year: 2026, fundUseScore: 70, outputScore: 70, effectScore: 70, satisfactionScore: 70, sharingCompliant: false, summary: 'silo' }, actors.bdb);
+    h.run('evaluation', { year: 2026, fundUseScore: 70, outputScore: 70, effectScore: 70, satisfactionScore: 70, sharingCompliant: false, dataStoredOnPlatform: true, summary: 'silo' }, actors.bdb);
     h.run('omReview', { year: 2027, approvedFen: 1_000_000, opinion: 'reviewed' }, actors.bdb);
     expect(h.refuse('budget', om(1_000_000, 2027), actors.finance).code).toBe('sharing_noncompliant');
-    expect(h.refuse('evaluation', { year: 2025, fundUseScore: 1, outputScore: 1, effectScore: 1, satisfactionScore: 1, sharingCompliant: true, summary: '' }, actors.bdb).code).toBe('year_not_operating');
+    expect(h.refuse('evaluation', { year: 2025, fundUseScore: 1, outputScore: 1, effectScore: 1, satisfactionScore: 1, sharingCompliant: true, dataStoredOnPlatform: true, summary: '' }, actors.bdb).code).toBe('year_not_operating');
     h.run('decommission', { reason: 'replaced' }, actors.bdb);
     expect(h.stage).toBe('decommissioned');
   });

@@ -18,7 +18,7 @@ describe('ten years of operation', () => {
       const evaluated = year - 1;
       h.run(
         'evaluation',
-        { year: evaluated, fundUseScore: 85, outputScore: 80, effectScore: 82, satisfactionScore: 90, sharingCompliant: evaluated !== NONCOMPLIANT, summary: `year ${evaluated}` },
+        { year: evaluated, fundUseScore: 85, outputScore: 80, effectScore: 82, satisfactionScore: 90, sharingCompliant: evaluated !== NONCOMPLIANT, dataStoredOnPlatform: true, summary: `year ${evaluated}` },
         actors.bdb,
       );
       expect(h.deadline('annual-evaluation', String(evaluated)).status).toBe('met');

@@ -19,7 +19,7 @@ const ref = fc.constantFrom('obj-1', 'obj-2', 'cr-1', 'cr-2', 'rect-1', 'rect-2'
 const commandArb: fc.Arbitrary<{ name: string; payload: Record<string, unknown> }> = fc.oneof(
   fc.record({ name: fc.constant('technicalReview'), payload: fc.record({ decision: fc.constantFrom('pass', 'revise', 'reject'), opinion: fc.constant('o'), checklist: fc.constant(fullChecklist()) }) }),
   fc.record({ name: fc.constant('resubmission'), payload: fc.constant({ documents: { proposal: 'a', feasibilityStudy: 'b', preliminaryDesign: 'c', investmentEstimate: 'd' }, note: 'n' }) }),
-  fc.record({ name: fc.constant('establishment'), payload: fc.record({ decision: fc.constantFrom('approve', 'reject'), approvalNo: fc.constant('A-1'), opinion: fc.constant('o') }) }),
+  fc.record({ name: fc.constant('establishment'), payload: fc.record({ decision: fc.constantFrom('approve', 'reject'), approvalNo: fc.constant('A-1'), opinion: fc.constant('o'), approvedEstimateFen: fc.option(amount, { nil: undefined }) }).map((p) => JSON.parse(JSON.stringify(p))) }),
   fc.record({ name: fc.constant('budget'), payload: fc.oneof(amount.map((a) => construction(a)), amount.map((a) => om(a, 2027))) }),
   fc.record({ name: fc.constant('allocationPublication'), payload: fc.record({ planId: fc.constant('AP2026-PROPERTY01'), allocationId: fc.constantFrom('alloc-1', 'alloc-2', 'alloc-3') }) }),
   fc.record({ name: fc.constant('publicityObjection'), payload: fc.constant({ summary: 's' }) }),

@@ -12,8 +12,8 @@ import { actors, emergencyPlanBody, Harness, makeInput, passTechnical, riskAsses
 const incident = { occurredAt: '2026-03-19T08:00:00Z', severity: 'high' as const, description: 'data leak attempt', handling: 'blocked, logs kept' };
 
 /** Construction → joint acceptance without the Art. 28-29 records. */
-function bareJointAcceptance(): Harness {
-  const h = new Harness().toConstruction();
+function bareJointAcceptance(h = new Harness()): Harness {
+  h.toConstruction();
   h.run('progressReport', { period: '2026Q1', spentFen: 1_000_000, progressPercent: 5, summary: 'started' }, actors.department);
   h.run('catalogEntries', { entries: [{ code: 'HLT-001', name: 'Patients', sharingType: 'conditional', updateCycle: 'daily' }] }, actors.department);
   h.run('preliminaryAcceptance', { reportRef: 'sha256:pre', completedOn: '2026-03-20' }, actors.department);
@@ -21,9 +21,9 @@ function bareJointAcceptance(): Harness {
 }
 
 describe('risk assessment (Art. 28, measures)', () => {
-  it('Art. 28 (measures): technical acceptance is refused (422 risk_assessment_missing) until the joint risk assessment is recorded; the department is shown as pending', () => {
+  it('Art. 28 (measures; the order is policy riskAssessmentBeforeTechnicalAcceptance, on by default): technical acceptance is refused (422 risk_assessment_missing) until the joint risk assessment is recorded; the department is shown as pending', () => {
     const h = bareJointAcceptance();
-    expect(h.project.pendingActions()).toContainEqual({ role: 'department', action: 'risk-assessment', overdue: false });
+    expect(h.project.pendingActions()).toContainEqual({ role: 'department', action: 'risk-assessment', overdue: false, basis: 'policy' });
     for (const decision of ['pass', 'fail'] as const) {
       const r = h.refuse('technicalAcceptance', { ...passTechnical(), decision }, actors.bdb);
       expect([r.status, r.code]).toEqual([422, 'risk_assessment_missing']);
@@ -53,8 +53,8 @@ describe('risk assessment (Art. 28, measures)', () => {
 });
 
 describe('emergency plan (Art. 29, measures)', () => {
-  it('Art. 29 (measures): the completion report — the step into operation — is refused (422 emergency_plan_missing) until the emergency plan is recorded', () => {
-    const h = bareJointAcceptance();
+  it('Art. 29: a run from before the second reading keeps its gate: the completion report is refused (422 emergency_plan_missing) until the emergency plan is recorded (since issue 27 a policy switch, off by default)', () => {
+    const h = bareJointAcceptance(new Harness({}, 'as-written', true, false));
     h.run('riskAssessment', riskAssessmentBody(), actors.department);
     h.run('completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval);
     h.run('technicalAcceptance', passTechnical(), actors.bdb);

@@ -84,7 +84,7 @@ describe.skipIf(!postgresUrl)('Temporal server on PostgreSQL killed (kill -9) un
     const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
     const commands = [
       { action: 'technical-review', path: 'technical-review', key: keys.bdb, body: { decision: 'pass', opinion: 'ok', checklist } },
-      { action: 'establishment', path: 'establishment', key: keys.approval, body: { decision: 'approve', approvalNo: 'K-1', opinion: 'ok' } },
+      { action: 'establishment', path: 'establishment', key: keys.approval, body: { decision: 'approve', approvalNo: 'K-1', opinion: 'ok', approvedEstimateFen: 1_200_000_00 } },
       { action: 'budget', path: 'budget', key: keys.finance, body: { fundType: 'construction', year: 2026, amountFen: 1_000_000, cityShareFen: 1_000_000, countyShareFen: 0 } },
     ];
 
@@ -139,7 +139,7 @@ describe.skipIf(!postgresUrl)('Temporal server on PostgreSQL killed (kill -9) un
         return { counts: ['application', ...commands.map((c) => c.action)].map(count), allocations, stage: view.json.stage as string };
       }),
     );
-    const exactlyOnce = perProject.every((p) => p.counts.every((n) => n === 1) && p.allocations === 1 && p.stage === 'publicity');
+    const exactlyOnce = perProject.every((p) => p.counts.every((n) => n === 1) && p.allocations === 1 && p.stage === 'budgeting'); // Art. 11: money held for the BDB's plan
     record(
       'temporal-server on PostgreSQL killed (kill -9) under command traffic, restarted on the same databases',
       exactlyOnce && unavailable.length > 0,

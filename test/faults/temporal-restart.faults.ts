@@ -90,7 +90,7 @@ describe('Temporal dev server restarted', () => {
       const input = makeInput({ id: newId(), createdAt: new Date().toISOString() });
       await client.workflow.start(PROJECT_WORKFLOW_TYPE, { workflowId: projectWorkflowId(input.id), taskQueue, args: [{ input }] });
       await send(input.id, 'technicalReview', { decision: 'pass', opinion: 'ok', checklist: fullChecklist() }, actors.bdb);
-      await send(input.id, 'establishment', { decision: 'approve', approvalNo: `A-${i}`, opinion: 'ok' }, actors.approval);
+      await send(input.id, 'establishment', { decision: 'approve', approvalNo: `A-${i}`, opinion: 'ok', approvedEstimateFen: 100_000_000 }, actors.approval);
       await send(input.id, 'budget', construction(10_000_000 * (i + 1)), actors.finance);
       // Art. 11: the BDB's allocation plan starts the notice period.
       await send(input.id, 'allocationPublication', { planId: 'AP2026-FAULTS0001', allocationId: 'alloc-1' }, actors.bdb);

@@ -110,7 +110,7 @@ describe('worker killed mid-booking', () => {
     const id = input.id;
     const handle = client.workflow.getHandle(projectWorkflowId(id));
     await send(id, 'technicalReview', { decision: 'pass', opinion: 'ok', checklist: fullChecklist() }, actors.bdb);
-    await send(id, 'establishment', { decision: 'approve', approvalNo: 'A-1', opinion: 'ok' }, actors.approval);
+    await send(id, 'establishment', { decision: 'approve', approvalNo: 'A-1', opinion: 'ok', approvedEstimateFen: 100_000_000 }, actors.approval);
 
     await killDuring(id, 'an allocation', () => send(id, 'budget', construction(80_000_000), actors.finance), 'allocate');
     // Art. 11: the BDB's allocation plan starts the notice period.

@@ -4,7 +4,7 @@
  * - Art. 28 (measures): a TOTP secret is stored sealed with SM4 + HMAC-SM3 under the deployment's
  *   keyring (lib/codec.ts sealText), never as its base32 text; a legacy plaintext row still signs in
  *   and is sealed at that successful use; a rotated keyring re-seals with the new key.
- * - Art. 22 (measures; GB/T 39786 logs): every sign-in, failure, lockout, sign-out, expiry, password
+ * - Art. 24-25, 28 (GB/T 39786 logs): every sign-in, failure, lockout, sign-out, expiry, password
  *   and TOTP change and admin action is in the append-only, SM3-chained trail with time, actor, IP,
  *   user agent and outcome; the lockout counts the trail's failures.
  */
@@ -91,7 +91,7 @@ describe.each(DRIVERS)('account secrets at rest and the security trail with %s',
     await expect(oldOnly.login({ loginName: `legacy.${driver}`, password: PASSWORD, totp: totpCode(secret, now()) }, origin)).rejects.toThrow(/unknown key id "k2"/);
   });
 
-  run('Art. 22 (GB/T 39786 logs): sign-ins, failures (known and unknown name), lockout, refusal, expiry, sign-outs, password and TOTP changes, admin actions — chained, with IP, user agent and actor', async () => {
+  run('Art. 24-25, 28 (GB/T 39786 logs): sign-ins, failures (known and unknown name), lockout, refusal, expiry, sign-outs, password and TOTP changes, admin actions — chained, with IP, user agent and actor', async () => {
     skew = 0;
     const service = createAccountService(database.db, { keys: parseKeyring(OLD), now });
     const login = `trail.${driver}`;

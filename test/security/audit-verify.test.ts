@@ -82,7 +82,7 @@ describe.skipIf(!driverAvailable('postgres'))('npm run audit:verify: the account
     await database?.destroy();
   });
 
-  it('Art. 22 (GB/T 39786 logs): the accounts trail is checked too; an edited row is named by seq (exit 1)', async () => {
+  it('Art. 24-25, 28 (GB/T 39786 logs): the accounts trail is checked too; an edited row is named by seq (exit 1)', async () => {
     const service = createAccountService(database.db, { keys: parseKeyring(generateKeyringSpec('av')) });
     const origin = { ip: '198.51.100.4', userAgent: 'curl/8' };
     await service.createAccount({ loginName: 'li.audit', displayName: '李审计', role: 'bdb' }, { keyId: 'admin', name: 'admin' }, origin);

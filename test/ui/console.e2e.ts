@@ -238,6 +238,7 @@ describe('the web console', () => {
     const est = approval.page.getByTestId('action-establishment');
     await est.getByText('批准', { exact: true }).click();
     await est.locator('#f-approvalNo').fill(`晋审批〔${YEAR}〕8号`);
+    await est.locator('#f-approvedEstimateFen').fill('300000'); // Art. 8: 批复概算 (元)
     await submitAction(approval.page, 'establishment', '资金安排');
 
     // Finance allocates the construction budget (amounts typed in 元).
@@ -250,7 +251,8 @@ describe('the web console', () => {
     await budget.locator('#f-cityShareFen').fill('300000');
     await budget.locator('#f-countyShareFen').fill('0');
     await shot(finance.page, '10-budget-form');
-    await submitAction(finance.page, 'budget', '公示');
+    // Art. 11: the money is held and the project stays in 资金安排 until the BDB publishes its plan.
+    await submitAction(finance.page, 'budget', '资金安排');
     await finance.page.goto(`${api}/funds`);
     await expect.poll(() => finance.page.locator('main').innerText(), { timeout: 30_000 }).toContain('300,000.00');
     await shot(finance.page, '11-funds');
@@ -355,7 +357,7 @@ describe('the web console', () => {
     await signed.page.goto(`${api}/admin`);
     await expect.poll(() => signed.page.locator('main').innerText(), { timeout: 30_000 }).toContain('zhang.wei');
     await shot(signed.page, '18-admin-accounts');
-    // Art. 22 (GB/T 39786 logs): the account's security trail in its detail — the wrong code, then the sign-in, from loopback.
+    // Art. 24-25, 28 (GB/T 39786 logs): the account's security trail in its detail — the wrong code, then the sign-in, from loopback.
     await signed.page.locator('tr', { hasText: person.loginName }).locator('.ant-table-row-expand-icon').click();
     const trail = signed.page.getByTestId(`account-events-${person.loginName}`);
     await expect.poll(() => trail.innerText(), { timeout: 15_000 }).toContain('登录');

@@ -49,7 +49,7 @@ const publish = (id: string, allocationId: string) => lc.send(id, 'allocationPub
 async function toPublicity(amountFen = 80_000_000) {
   const id = await lc.start();
   await lc.send(id, 'technicalReview', { decision: 'pass', opinion: 'complete', checklist: fullChecklist() }, actors.bdb);
-  await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'JSP-2026-001', opinion: 'approved' }, actors.approval);
+  await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'JSP-2026-001', opinion: 'approved', approvedEstimateFen: 100_000_000 }, actors.approval);
   const budgeted = await lc.send(id, 'budget', construction(amountFen), actors.finance);
   const view = await publish(id, budgeted.allocations.at(-1)!.id);
   return { id, view };
@@ -68,18 +68,19 @@ describe('the allocation plan on a real server (Art. 11)', () => {
   it("Art. 11: finance's money stays held until the BDB's plan; 5 working days after publication it is available", async () => {
     const id = await lc.start();
     await lc.send(id, 'technicalReview', { decision: 'pass', opinion: 'complete', checklist: fullChecklist() }, actors.bdb);
-    await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'JSP-2026-002', opinion: 'approved' }, actors.approval);
+    await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'JSP-2026-002', opinion: 'approved', approvedEstimateFen: 100_000_000 }, actors.approval);
     const budgeted = await lc.send(id, 'budget', construction(60_000_000), actors.finance);
     expect(budgeted.allocations[0]).toMatchObject({ id: 'alloc-1', status: 'held', publicityDeadlineId: null });
     expect(budgeted.deadlines.filter((d) => d.kind === 'publicity')).toEqual([]);
     // Two weeks without a plan: nothing is published by time alone.
     await lc.sleep(14 * 86_400_000);
     const waiting = await lc.view(id);
-    expect(waiting.stage).toBe('publicity');
+    expect(waiting.stage).toBe('budgeting'); // Art. 11 (issue 27): 公示 begins with the BDB's plan
     expect(waiting.funds.construction).toMatchObject({ heldFen: 60_000_000, availableFen: 0 });
     expect(waiting.pendingActions).toContainEqual({ role: 'bdb', action: 'allocation-publication', ref: 'alloc-1', overdue: false });
 
     const published = await publish(id, 'alloc-1');
+    expect(published.stage).toBe('publicity');
     const notice = openDeadline(published, 'publicity');
     const publishedOn = await today();
     expect(shanghaiDate(notice.startsAt)).toBe(publishedOn);
@@ -287,7 +288,7 @@ describe('deadlines with their consequences', () => {
 describe('signals', () => {
   it('Art. 24-25: an invalid signal is recorded as rejected on the audit trail and the workflow keeps running', async () => {
     const id = await lc.start();
-    await lc.signal(id, 'establishment', { decision: 'approve', approvalNo: 'X', opinion: 'too early' }, actors.approval);
+    await lc.signal(id, 'establishment', { decision: 'approve', approvalNo: 'X', opinion: 'too early', approvedEstimateFen: 100_000_000 }, actors.approval);
     await lc.signal(id, 'technicalReview', { decision: 'pass', opinion: 'no actor' }, undefined);
     const audit = await eventually(async () => {
       const rows = await lc.audit(id);

@@ -38,7 +38,7 @@ const open = (v: ProjectView, kind: string) => v.deadlines.find((d) => d.kind ==
 
 async function toPublicity(id: string, budget = construction(80_000_000)) {
   await lc.send(id, 'technicalReview', { decision: 'pass', opinion: 'ok', checklist: fullChecklist() }, actors.bdb);
-  await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'JSP-1', opinion: 'ok' }, actors.approval);
+  await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'JSP-1', opinion: 'ok', approvedEstimateFen: 100_000_000 }, actors.approval);
   const budgeted = await lc.send(id, 'budget', budget, actors.finance);
   return publish(id, budgeted.allocations.at(-1)!.id);
 }
@@ -120,7 +120,7 @@ describe('Art. 12 (measures): county shares on the real worker', () => {
   it("Art. 12: a county's project since the rule: the county share waits (nothing on the ledger); a city finance signal is recorded as rejected; the county's finance confirms; the notice period then runs", async () => {
     const id = await lc.start({ jurisdiction: 'zezhou', countyShareConfirmation: true, estimate: { totalFen: 100_000_000, cityShareFen: 60_000_000, countyShareFen: 40_000_000 } });
     await lc.send(id, 'technicalReview', { decision: 'pass', opinion: 'ok', checklist: fullChecklist() }, actors.bdb);
-    await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'JSP-ZZ', opinion: 'ok' }, actors.approval);
+    await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'JSP-ZZ', opinion: 'ok', approvedEstimateFen: 100_000_000 }, actors.approval);
     const cityFinance = { ...actors.finance, jurisdiction: 'city' };
     const zezhouFinance = { keyId: 'k-fin-zz', role: 'finance' as const, name: 'Zezhou finance', jurisdiction: 'zezhou' };
     const budgeted = await lc.send(id, 'budget', { fundType: 'construction', year: 2026, amountFen: 50_000_000, cityShareFen: 30_000_000, countyShareFen: 20_000_000 }, cityFinance);
@@ -153,7 +153,7 @@ describe('ten years of operation', () => {
     for (let year = startYear; year < startYear + 10; year++) {
       await skipTo(shanghai10(`${year}-01-15`));
       const evaluated = year - 1;
-      await lc.send(id, 'evaluation', { year: evaluated, fundUseScore: 85, outputScore: 80, effectScore: 82, satisfactionScore: 90, sharingCompliant: evaluated !== NONCOMPLIANT, summary: `year ${evaluated}` }, actors.bdb);
+      await lc.send(id, 'evaluation', { year: evaluated, fundUseScore: 85, outputScore: 80, effectScore: 82, satisfactionScore: 90, sharingCompliant: evaluated !== NONCOMPLIANT, dataStoredOnPlatform: true, summary: `year ${evaluated}` }, actors.bdb);
       await lc.send(id, 'omReview', { year, approvedFen: 2_000_000, opinion: 'reviewed' }, actors.bdb);
       try {
         const budgeted = await lc.send(id, 'budget', om(2_000_000, year), actors.finance);

@@ -12,7 +12,7 @@ export default function Apply() {
       <Typography.Title level={3} className="page-title">
         申报新项目
       </Typography.Title>
-      <Typography.Paragraph type="secondary">依《管理办法》第六条、第八条：项目须列入年度计划，投资估算不超过计划上限；申报材料填写文件引用。</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">依《管理办法》第六条、第八条：项目须列入经市人民政府批准的年度计划；投资概算超过计划项目上限的是否受理，依本地政策；申报材料填写文件引用。</Typography.Paragraph>
       <SchemaForm
         schema={schema}
         context="application"

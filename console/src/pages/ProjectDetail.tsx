@@ -187,7 +187,7 @@ export default function ProjectDetail({ id }: { id: string }) {
             { title: '备案', render: (c) => (c.filedAt ? `${dateOrDash(c.filedAt)}${c.filedLate ? '（逾期）' : ''}` : '未备案') },
           ], '暂无合同')}
           <Typography.Title level={5} style={{ marginTop: 16 }}>
-            进度报告
+            对照分析
           </Typography.Title>
           {table(view.progressReports, [
             { title: '报告期', render: (p) => formatPeriod(p.period) },
@@ -244,7 +244,7 @@ export default function ProjectDetail({ id }: { id: string }) {
             { title: '满意度', render: (e) => e.satisfactionScore },
             { title: '数据共享', render: (e) => (e.sharingCompliant ? '符合' : '不符合') },
             { title: '评价人', render: (e) => e.evaluatedBy },
-          ], '暂无绩效评价')}
+          ], '暂无评估')}
         </>
       ),
     },
@@ -323,7 +323,7 @@ export default function ProjectDetail({ id }: { id: string }) {
           <Descriptions.Item label="部门">{view.department}</Descriptions.Item>
           <Descriptions.Item label="辖区">{view.jurisdiction}</Descriptions.Item>
           <Descriptions.Item label="类型">{label('kind', view.kind)}</Descriptions.Item>
-          <Descriptions.Item label="投资估算">{formatYuan(view.estimate.totalFen)}</Descriptions.Item>
+          <Descriptions.Item label="投资概算">{formatYuan(view.estimate.totalFen)}</Descriptions.Item>
           <Descriptions.Item label="计划完成">{dateOrDash(view.plannedCompletionDate)}</Descriptions.Item>
           <Descriptions.Item label="申报日期">{dateOrDash(view.createdAt)}</Descriptions.Item>
           <Descriptions.Item label="年度计划项目">{view.annualPlanItem}</Descriptions.Item>

@@ -12,7 +12,7 @@ export default function Public() {
       <Typography.Title level={3} className="page-title">
         政务大数据项目资金分配公示
       </Typography.Title>
-      <Typography.Paragraph type="secondary">依《晋城市政务大数据项目管理办法》第十一条，资金拟分配计划向社会公示；对公示内容有异议的，请在公示期内向市大数据应用局反映。</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">依《晋城市政务大数据项目建设应用管理办法》第十一条，资金拟分配计划向社会公示；对公示内容有异议的，请在公示期内向市大数据应用局反映。</Typography.Paragraph>
       {problem && <ProblemAlert problem={problem} />}
       <Card>
         <Table
