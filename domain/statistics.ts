@@ -28,6 +28,7 @@ export const RECTIFICATION_GROUNDS: Record<RectificationReason, string> = {
   'late-filing': 'Art. 15',
   'missing-report': 'Art. 16',
   'sharing-noncompliance': 'Art. 9',
+  'disguised-packaging': 'Art. 9', // 变相包装: a ground the BDB cites under Art. 9
   other: 'Art. 22',
 };
 
