@@ -127,7 +127,7 @@ describe.each(DRIVERS)('statistics with %s', (driver) => {
     const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
     const step = async (path: string, key: string, body: unknown) => expect((await system.request('POST', `/v1/projects/${workflowProject}/${path}`, { key, body })).status).toBe(200);
     await step('technical-review', keys.bdb, { decision: 'pass', opinion: '通过', checklist });
-    await step('establishment', keys.approval, { decision: 'approve', approvalNo: '晋审批〔2026〕9号', opinion: '同意' });
+    await step('establishment', keys.approval, { decision: 'approve', approvalNo: '晋审批〔2026〕9号', opinion: '同意', approvedEstimateFen: sampleApplication().estimate.totalFen }); // Art. 8: 批复概算
     await step('budget', keys.finance, { fundType: 'construction', year: 2026, amountFen: 80_000_00, cityShareFen: 80_000_00, countyShareFen: 0 });
     await eventually(async () => ((await get(`/v1/projects/${workflowProject}/ledger`, keys.finance)).movements.length > 0 ? true : undefined));
   }, 180_000);
