@@ -144,7 +144,7 @@ beforeAll(async () => {
   const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
   projects.budgeted = await apply(1);
   await call('POST', `/v1/projects/${projects.budgeted}/technical-review`, bdb, { decision: 'pass', opinion: '符合集约建设要求。', checklist });
-  await call('POST', `/v1/projects/${projects.budgeted}/establishment`, approval, { decision: 'approve', approvalNo: `晋审批〔${YEAR}〕8号`, opinion: '同意立项。' });
+  await call('POST', `/v1/projects/${projects.budgeted}/establishment`, approval, { decision: 'approve', approvalNo: `晋审批〔${YEAR}〕8号`, opinion: '同意立项。', approvedEstimateFen: 300_000_00 }); // Art. 8: 批复概算
   await call('POST', `/v1/projects/${projects.budgeted}/budget`, finance, { fundType: 'construction', year: YEAR, amountFen: 300_000_00, cityShareFen: 300_000_00, countyShareFen: 0 });
   await call('POST', `/v1/projects/${projects.budgeted}/rectification-orders`, bdb, { reason: 'other', description: '请补充项目负责人变更的说明材料。' });
   projects.review = await apply(2);
