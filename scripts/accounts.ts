@@ -24,6 +24,7 @@ import { accountInfo, createAccountService, NO_ORIGIN } from '../api/sessions.ts
 import { createAccountBody } from '../api/schemas.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
+import { registerDepartmentInUse } from '../db/queries/departments.ts';
 import { ConfigError, documentKeyring, loadConfig } from '../lib/config.ts';
 import { generateKeyringSpec, parseKeyring, type Keyring } from '../lib/codec.ts';
 import { commandOf, NotFound, runCli, UsageError } from './cli.ts';
@@ -50,6 +51,7 @@ function databaseBackend(db: Database, keys: Keyring | undefined): Backend {
   return {
     async create(body) {
       const created = await service.createAccount(body, actor, NO_ORIGIN);
+      if (body.department) await registerDepartmentInUse(db, body.department, body.jurisdiction ?? 'city', actor.keyId);
       return { ...accountInfo(created.account), initialPassword: created.initialPassword, totpEnrolment: created.totpEnrolment };
     },
     list: async () => (await listAccounts(db)).map(accountInfo),
