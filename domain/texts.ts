@@ -164,6 +164,7 @@ const JURISDICTION_PROBLEM_TITLES: Record<string, readonly [zh: string, en: stri
   jurisdiction_mismatch: ['不是密钥所属辖区', "Not the key's jurisdiction"],
   jurisdiction_in_use: ['辖区仍在使用', 'Jurisdiction in use'],
   no_draft_plan: ['没有年度计划草案', 'No draft plan'],
+  measures_fixed: ['法定期限不可更改', 'Fixed by the measures'],
   empty_plan: ['年度计划草案为空', 'Empty plan'],
   county_share_unconfirmed: ['县级份额尚未确认', 'County share not confirmed'],
   county_share_without_county: ['市本级项目没有县级份额', 'No county share for a city project'],
@@ -174,8 +175,10 @@ const JURISDICTION_PROBLEM_TITLES: Record<string, readonly [zh: string, en: stri
 const JURISDICTION_PROBLEM_DETAILS: Record<string, (d: Record<string, unknown>) => string> = {
   unknown_jurisdiction: (d) => `第五条、第十二条、第三十条：辖区 ${s(d.jurisdiction)} 不在辖区登记表中。`,
   jurisdiction_mismatch: (d) => `第五条、第十二条、第三十条：该密钥属于辖区 ${s(d.keyJurisdiction)}，不能以辖区 ${s(d.jurisdiction)} 申报。`,
-  jurisdiction_in_use: (d) => `辖区 ${s(d.jurisdiction)} 仍被 ${s(d.keys)} 个密钥、${s(d.projects)} 个项目、${s(d.policies)} 个政策版本、${s(d.children)} 个下级辖区引用，不能删除。`,
+  jurisdiction_in_use: (d) =>
+    `辖区 ${s(d.jurisdiction)} 仍被 ${s(d.keys)} 个密钥、${s(d.projects)} 个项目、${s(d.policies)} 个政策版本、${s(d.children)} 个下级辖区${d.departments !== undefined ? `、${s(d.departments)} 个部门` : ''}引用，不能删除。`,
   no_draft_plan: (d) => `第六条：${s(d.year)}年度计划没有待批准的草案。`,
+  measures_fixed: () => '第十五条、第二十一条：合同文本备案（签订后 5 个工作日内）和竣工验收报告报送（竣工验收后 7 个工作日内）的期限由《办法》规定，市级政策不能更改；县（市、区）自行制定的办法可另行规定（第三十条）。',
   empty_plan: (d) => `第六条：${s(d.year)}年度计划草案（版本 ${s(d.version)}）没有项目。`,
   county_share_unconfirmed: (d) => `第十一条、第十二条：资金分配 ${s(d.allocationId)} 的县级份额尚未经 ${s(d.jurisdiction)} 财政部门确认，不能公示。`,
   county_share_without_county: () => '第十二条：市本级项目没有县级份额，请全部列为市级份额 cityShareFen。',
@@ -514,7 +517,7 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   not_found: () => '未找到所请求的对象。',
   method_not_allowed: () => '该路径不支持此请求方法，见 Allow 响应头。',
   invalid_transition: (d) => (d.stage ? `项目当前处于“${label('stage', d.stage)}”阶段，不能执行此操作；待办事项见 pendingActions。` : '当前状态下不能执行此操作。'),
-  already_exists: (d) => (d.kind === 'account' ? '该登录名已被使用。' : '该对象已存在。'),
+  already_exists: (d) => (d.kind === 'account' ? '该登录名已被使用。' : d.kind === 'department' ? `部门编码 ${s(d.department)} 已登记为“${s(d.name)}”。` : '该对象已存在。'),
   already_revoked: (d) => (d.kind === 'account' ? '该账号此前已被停用。' : '该 API 密钥此前已被吊销。'),
   funds_suspended: () => '第二十二条：整改通过前，建设和运维资金暂停拨付。',
   idempotency_conflict: () => '同一个 Idempotency-Key 已用于不同的请求。',

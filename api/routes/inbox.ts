@@ -4,7 +4,9 @@
  */
 import { createRoute } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
+import { namesOf, type Names } from '../../db/queries/departments.ts';
 import { unreadNotifications } from '../../db/queries/notifications.ts';
+import { DEFAULT_LANGUAGE, renderNotification, type NotificationParams } from '../../domain/texts.ts';
 import { projectsAwaiting } from '../../db/queries/projects.ts';
 import type { PendingAction } from '../../domain/types.ts';
 import { createRouter, json, problem, security } from '../router.ts';
@@ -32,7 +34,7 @@ export function inboxRoutes({ db }: { db: Database }) {
     async (c) => {
       const actor = c.get('actor');
       const department = actor.role === 'department' ? (actor.department ?? '') : undefined;
-      const [rows, unread] = await Promise.all([projectsAwaiting(db, actor.role, department), unreadNotifications(db, actor.role, department)]);
+      const [rows, unread, names] = await Promise.all([projectsAwaiting(db, actor.role, department), unreadNotifications(db, actor.role, department), namesOf(db)]);
       const items = rows
         .flatMap((r) =>
           (r.pendingActions as PendingAction[])
@@ -55,7 +57,7 @@ export function inboxRoutes({ db }: { db: Database }) {
             id: n.id,
             projectId: n.projectId,
             kind: n.kind,
-            detail: n.detail,
+            detail: withNames(n, names),
             dueAt: n.dueAt?.toISOString() ?? null,
             basis: n.basis as 'measures' | 'policy',
             createdAt: n.createdAt.toISOString(),
@@ -71,3 +73,16 @@ export function inboxRoutes({ db }: { db: Database }) {
 
 /** Sort key of a due date: earliest first, none last. */
 const dueOrder = (dueAt: string | null) => (dueAt === null ? Number.POSITIVE_INFINITY : Date.parse(dueAt) || Number.POSITIVE_INFINITY);
+
+/**
+ * The stored text names departments and jurisdictions by code (the workflow renders it and reads no
+ * registry): a notice whose params carry one is rendered again with the registries' names.
+ */
+function withNames(n: { kind: string; params: NotificationParams; detail: string; recipientRole: string }, names: Names): string {
+  const params = n.params ?? {};
+  const named: NotificationParams = { ...params };
+  if (typeof params.jurisdiction === 'string') named.jurisdiction = names.jurisdiction(params.jurisdiction);
+  if (typeof params.department === 'string') named.department = names.department(params.department);
+  if (named.jurisdiction === params.jurisdiction && named.department === params.department) return n.detail;
+  return renderNotification(DEFAULT_LANGUAGE, n.kind, named, n.recipientRole);
+}

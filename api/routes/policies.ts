@@ -9,7 +9,8 @@ import { requireRole } from '../auth.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { jurisdiction } from '../schemas.ts';
 import { requireJurisdiction } from './jurisdictions.ts';
-import { DEFAULT_POLICY_SWITCHES, POLICY_SWITCHES, type PolicySwitches } from '../../domain/types.ts';
+import { DEADLINE_BASIS, DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, POLICY_SWITCHES, type DeadlineKind, type PolicyDeadlines, type PolicySwitches } from '../../domain/types.ts';
+import { ApiError } from '../problem.ts';
 
 const duration = z.strictObject({
   unit: z.enum(['workingDays', 'calendarDays']),
@@ -73,6 +74,25 @@ export const policy = z
   })
   .openapi('Policy');
 
+/** A policy's setting of a deadline kind (`contract-filing` → `contractFiling`). */
+const settingKey = (kind: DeadlineKind) => kind.replace(/-(.)/g, (_, c: string) => c.toUpperCase()) as keyof PolicyDeadlines;
+
+/**
+ * Art. 15, 21 (measures): the periods the text itself fixes (DEADLINE_BASIS `measures`: 5 working days
+ * to file a contract, 7 to file the 竣工验收报告). A city policy cannot change them; a county issuing
+ * its own measures may (Art. 30). The reminders before them are local policy.
+ */
+export function measuresFixedChanged(jurisdiction: string, deadlines: PolicyDeadlines): Array<{ setting: string; fixed: { unit: string; amount: number } }> {
+  if (jurisdiction !== 'city') return [];
+  return (Object.keys(DEADLINE_BASIS) as DeadlineKind[]).flatMap((kind) => {
+    if (DEADLINE_BASIS[kind] !== 'measures') return [];
+    const key = settingKey(kind);
+    const fixed = (DEFAULT_CITY_POLICY.deadlines[key] as { duration?: { unit: string; amount: number } } | undefined)?.duration;
+    const given = (deadlines[key] as { duration?: { unit: string; amount: number } } | undefined)?.duration;
+    return fixed && given && (given.unit !== fixed.unit || given.amount !== fixed.amount) ? [{ setting: key, fixed }] : [];
+  });
+}
+
 export function policyRoutes({ db }: { db: Database }) {
   const app = createRouter();
 
@@ -103,7 +123,10 @@ export function policyRoutes({ db }: { db: Database }) {
       path: '/v1/policies/{jurisdiction}',
       tags: ['policies'],
       summary: "Issue a new version of a jurisdiction's deadline settings and policy switches (admin, Art. 30)",
-      description: 'Creates version n+1 (version 1 for a county issuing its own measures). Running projects keep the version they pinned.',
+      description:
+        'Creates version n+1 (version 1 for a county issuing its own measures). Running projects keep the version they pinned. ' +
+        'The periods the measures fix (Art. 15: contract filing within 5 working days; Art. 21: the 竣工验收报告 within 7) stay as they are in the city policy ' +
+        '(422 `measures_fixed`); a county issuing its own measures may set them (Art. 30). Reminders are local policy everywhere.',
       security,
       middleware: requireRole('admin'),
       request: {
@@ -115,13 +138,23 @@ export function policyRoutes({ db }: { db: Database }) {
         400: problem('Invalid settings'),
         401: problem('No or unknown key'),
         403: problem('Not an admin key'),
-        422: problem('`unknown_jurisdiction`: not in the registry (Art. 5, 12, 30)'),
+        422: problem('`unknown_jurisdiction`: not in the registry (Art. 5, 12, 30); `measures_fixed`: the city policy changes a period the measures fix (Art. 15, 21)'),
       },
     }),
     async (c) => {
       const { jurisdiction: j } = c.req.valid('param');
       const { deadlines, switches } = c.req.valid('json');
       await requireJurisdiction(db, j);
+      const changed = measuresFixedChanged(j, deadlines);
+      if (changed.length > 0) {
+        throw new ApiError(
+          422,
+          'measures_fixed',
+          'Fixed by the measures',
+          `Art. 15, 21: ${changed.map((c) => `${c.setting} is ${c.fixed.amount} ${c.fixed.unit}`).join('; ')} by the measures; the city policy cannot change it (a county's own measures may, Art. 30).`,
+          { settings: changed.map((c) => c.setting) },
+        );
+      }
       const stored = await addPolicyVersion(db, j, deadlines, c.get('actor').keyId, (switches ?? {}) as Partial<PolicySwitches>);
       c.header('Location', `/v1/policies?jurisdiction=${j}`);
       return c.json(stored as z.infer<typeof policy>, 201);
