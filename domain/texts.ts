@@ -118,6 +118,18 @@ const LABELS = {
     'single-source': ['单一来源', 'single source'],
     'state-enterprise-self-build': ['市属企业自主建设', 'self-build by a city-owned enterprise'],
   },
+  // shared/DOMAIN.md "Working days": where a calendar day comes from (db/schema.ts CALENDAR_SOURCES).
+  calendarSource: {
+    law: ['法定节假日（暂定）', 'holiday law (provisional)'],
+    notice: ['国务院通知', 'State Council notice'],
+    admin: ['管理员调整', 'admin override'],
+  },
+  // Art. 6 (measures): a plan version's status (db/queries/plans.ts PlanVersionStatus).
+  planVersionStatus: { draft: ['草稿', 'draft'], 'in-force': ['已批准', 'approved'], superseded: ['已被取代', 'superseded'] },
+  // Art. 30: a policy's units of time.
+  durationUnit: { workingDays: ['工作日', 'working days'], calendarDays: ['自然日', 'calendar days'] },
+  // shared/DOMAIN.md "Two kinds of rule".
+  ruleBasis: { measures: ['法定', 'measures'], policy: ['本地政策', 'local policy'] },
 } satisfies Record<string, Labels>;
 
 /** A label of an enum value (English code values stay as they are when unknown). */

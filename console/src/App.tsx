@@ -5,6 +5,7 @@
 import { Button, Layout, Menu, Result, Space, Spin, Typography } from 'antd';
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { roleLabel } from './labels.ts';
+import { useNames } from './names.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
 import { useSession, type Account } from './session.tsx';
 
@@ -18,6 +19,8 @@ const Funds = lazy(() => import('./pages/Funds.tsx'));
 const Plans = lazy(() => import('./pages/Plans.tsx'));
 const Public = lazy(() => import('./pages/Public.tsx'));
 const Admin = lazy(() => import('./pages/Admin.tsx'));
+const PlanFilings = lazy(() => import('./pages/PlanFilings.tsx'));
+const MyAccount = lazy(() => import('./pages/Account.tsx'));
 
 type Role = Account['role'];
 interface Page {
@@ -31,8 +34,10 @@ const PAGES: Page[] = [
   { key: '/projects', label: '项目库', roles: ALL },
   { key: '/funds', label: '资金', roles: ['finance', 'bdb'] },
   { key: '/plans', label: '年度计划', roles: ALL },
+  { key: '/plan-filings', label: '规划备案', roles: ['bdb', 'department'] },
   { key: '/public', label: '公示', roles: 'public' },
   { key: '/admin', label: '系统管理', roles: ['admin'] },
+  { key: '/account', label: '我的账户', roles: ALL },
   { key: '/password', label: '修改密码', roles: ALL },
 ];
 
@@ -46,6 +51,8 @@ function Body({ path, account }: { path: string; account: Account }): ReactNode 
   if (path.startsWith('/projects/')) return <ProjectDetail id={decodeURIComponent(path.slice('/projects/'.length))} />;
   if (path === '/funds') return <Funds />;
   if (path === '/plans') return <Plans />;
+  if (path === '/plan-filings') return <PlanFilings />;
+  if (path === '/account') return <MyAccount />;
   if (path === '/admin') return <Admin />;
   if (path === '/public') return <Public />;
   return <Result status="404" title="没有这个页面" extra={<Link to={home(account.role)}>返回首页</Link>} />;
@@ -54,6 +61,7 @@ function Body({ path, account }: { path: string; account: Account }): ReactNode 
 export function App() {
   const { path } = useLocation();
   const { account, loading, mustChangePassword, signOut } = useSession();
+  const names = useNames(account !== null);
 
   useEffect(() => {
     if (loading) return;
@@ -84,7 +92,9 @@ export function App() {
   }
   const items = PAGES.filter((p) => p.roles === 'public' || p.roles.includes(account.role)).map((p) => ({ key: p.key, label: <Link to={p.key}>{p.label}</Link> }));
   const selected = PAGES.find((p) => path === p.key || path.startsWith(`${p.key}/`))?.key ?? '';
-  const org = `${roleLabel(account.role)}${account.department ? ` · ${account.department}` : ''}${account.jurisdiction ? ` · ${account.jurisdiction}` : ''}`;
+  // The person's organisation by name: 张伟（项目单位 · 市卫生健康委员会）; a county's after its name.
+  const county = account.jurisdiction && account.jurisdiction !== 'city' ? ` · ${names.jurisdiction(account.jurisdiction)}` : '';
+  const org = `${roleLabel(account.role)}${account.department ? ` · ${names.department(account.department)}` : ''}${county}`;
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider width={184} theme="dark" breakpoint="lg" collapsedWidth={0}>
