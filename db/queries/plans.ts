@@ -156,7 +156,16 @@ export function replacePlan(db: Database, year: number, items: PlanItem[], actor
     await tx.delete(annualPlanItems).where(and(eq(annualPlanItems.year, year), eq(annualPlanItems.version, version)));
     if (items.length > 0) {
       const now = new Date();
-      await tx.insert(annualPlanItems).values(items.map((i) => ({ code: i.code, title: i.title, department: i.department, ceilingFen: i.ceilingFen, year, version, updatedAt: now, updatedBy: actor.keyId })));
+      // An item left as it was keeps who last changed it and when (the trail names this edit's changes).
+      const old = new Map(before.map((b) => [b.code, b]));
+      const same = (i: PlanItem, b: (typeof before)[number] | undefined) => b !== undefined && b.title === i.title && b.department === i.department && b.ceilingFen === i.ceilingFen;
+      await tx.insert(annualPlanItems).values(
+        items.map((i) => {
+          const b = old.get(i.code);
+          const kept = same(i, b) ? { updatedAt: new Date(b!.updatedAt), updatedBy: b!.updatedBy } : { updatedAt: now, updatedBy: actor.keyId };
+          return { code: i.code, title: i.title, department: i.department, ceilingFen: i.ceilingFen, year, version, ...kept };
+        }),
+      );
     }
     await tx.insert(planEvents).values({
       year,
