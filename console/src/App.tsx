@@ -61,7 +61,8 @@ function Body({ path, account }: { path: string; account: Account }): ReactNode 
 export function App() {
   const { path } = useLocation();
   const { account, loading, mustChangePassword, signOut } = useSession();
-  const names = useNames(account !== null);
+  // Read once signed in for good (before the initial password is changed the API answers only /v1/auth/*).
+  const names = useNames(account !== null && !mustChangePassword);
 
   useEffect(() => {
     if (loading) return;
@@ -94,7 +95,7 @@ export function App() {
   const selected = PAGES.find((p) => path === p.key || path.startsWith(`${p.key}/`))?.key ?? '';
   // The person's organisation by name: 张伟（项目单位 · 市卫生健康委员会）; a county's after its name.
   const county = account.jurisdiction && account.jurisdiction !== 'city' ? ` · ${names.jurisdiction(account.jurisdiction)}` : '';
-  const org = `${roleLabel(account.role)}${account.department ? ` · ${names.department(account.department)}` : ''}${county}`;
+  const org = `${roleLabel(account.role)}${account.department && names.ready ? ` · ${names.department(account.department)}` : ''}${names.ready ? county : ''}`;
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider width={184} theme="dark" breakpoint="lg" collapsedWidth={0}>

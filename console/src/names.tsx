@@ -40,6 +40,8 @@ export function reloadNames(): Promise<void> {
 }
 
 export interface Names {
+  /** The registries are loaded (until then a code reads as itself). */
+  ready: boolean;
   departments: Department[];
   jurisdictions: Jurisdiction[];
   /** The department's Chinese name (the code while the registry has none). */
@@ -62,6 +64,7 @@ export function useNames(signedIn = true): Names {
   const departments = registry?.departments ?? [];
   const jurisdictions = registry?.jurisdictions ?? [];
   return {
+    ready: registry !== undefined,
     departments,
     jurisdictions,
     department: (code) => (code ? (departments.find((d) => d.code === code)?.name ?? code) : '—'),

@@ -83,7 +83,7 @@ export default function PlanFilings() {
         extra={
           <Space>
             <label htmlFor="filing-filter-year">年度</label>
-            <InputNumber id="filing-filter-year" min={2019} max={2100} precision={0} placeholder="全部" value={year} onChange={(v) => setYear(v)} style={{ width: 110 }} />
+            <InputNumber id="filing-filter-year" min={2019} max={2100} precision={0} placeholder="全部" value={year} onChange={(v) => setYear(v === null || (v >= 2019 && v <= 2100) ? v : year)} style={{ width: 110 }} />
           </Space>
         }
       >

@@ -213,7 +213,7 @@ export default function Plans() {
       <Card style={{ marginBottom: 16 }}>
         <Space wrap>
           <label htmlFor="plan-year">年度</label>
-          <InputNumber id="plan-year" min={2019} max={2100} value={year} onChange={(v) => v && setYear(v)} />
+          <InputNumber id="plan-year" min={2019} max={2100} value={year} onChange={(v) => v && v >= 2019 && v <= 2100 && setYear(v)} />
           <Typography.Text type="secondary">第六条：市大数据应用局编制年度计划，报市人民政府批准；项目申报须列入经批准的现行版本。</Typography.Text>
         </Space>
       </Card>

@@ -60,10 +60,9 @@ function formOf(days: Day[]): Omit<NoticeForm, 'notice'> {
   return { holidays, makeUps };
 }
 
-function NoticeEntry({ year, days, onDone }: { year: number; days: Day[]; onDone: () => void }) {
+function NoticeEntry({ year, days, onDone }: { year: number; days: Day[]; onDone: (result: string) => void }) {
   const [form] = Form.useForm<NoticeForm>();
   const { problem, busy, run } = useSubmit();
-  const [result, setResult] = useState<string>();
   const entered = days.find((d) => d.source === 'notice' && d.reference && d.reference !== BUILT_IN)?.reference;
   const inYear = (v: string | undefined) => (v && !v.startsWith(`${year}-`) ? Promise.reject(new Error(`日期须在${year}年内`)) : Promise.resolve());
   const submit = async (v: NoticeForm) => {
@@ -76,18 +75,15 @@ function NoticeEntry({ year, days, onDone }: { year: number; days: Day[]; onDone
     };
     const answer = await run(() => ok(api.PUT('/v1/calendar/{year}', { params: { path: { year } }, body })));
     if (!answer) return;
-    setResult(`已录入${year}年国务院通知（${body.notice}）：${body.days.length} 天。${answer.moved > 0 ? `${answer.projects} 个项目的 ${answer.moved} 个期限已按新日历重新计算。` : '没有需要重新计算的期限。'}`);
-    onDone();
+    onDone(`已录入${year}年国务院通知（${body.notice}）：${body.days.length} 天。${answer.moved > 0 ? `${answer.projects} 个项目的 ${answer.moved} 个期限已按新日历重新计算。` : '没有需要重新计算的期限。'}`);
   };
   return (
     <Form
       form={form}
       layout="vertical"
       onFinish={submit}
-      onValuesChange={() => setResult(undefined)}
       initialValues={{ notice: entered ?? '', ...formOf(days) }}
       data-testid="notice-form"
-      key={`${year}-${days.length}-${entered ?? ''}`}
     >
       <Typography.Paragraph type="secondary">
         按国务院办公厅关于{year}年部分节假日安排的通知填写：放假日期（含因调休连休的周末）和调休上班日期。表中已列出该年目前的安排，可在其上修改；法定节假日当天不能改为上班。
@@ -151,7 +147,6 @@ function NoticeEntry({ year, days, onDone }: { year: number; days: Day[]; onDone
         )}
       </Form.List>
       {problem && <ProblemAlert problem={problem} />}
-      {result && <Alert type="success" showIcon style={{ marginBottom: 12 }} message={result} data-testid="notice-result" />}
       <Button type="primary" htmlType="submit" loading={busy}>
         录入国务院通知
       </Button>
@@ -182,7 +177,7 @@ function DayOverride({ year, onDone }: { year: number; onDone: () => void }) {
         <Input id="ovr-name" placeholder="例如：市政府临时安排" style={{ width: 200 }} />
       </Form.Item>
       <Button htmlType="submit" loading={busy}>
-        调整
+        调整该日
       </Button>
       <div style={{ flexBasis: '100%', marginTop: 8 }}>
         {problem && <ProblemAlert problem={problem} />}
@@ -195,6 +190,7 @@ function DayOverride({ year, onDone }: { year: number; onDone: () => void }) {
 export default function Calendar() {
   const status = useLoad(() => ok(api.GET('/v1/calendar/status', {})), []);
   const [chosen, setChosen] = useState<number>();
+  const [entered, setEntered] = useState<string>();
   // The year to look at first: the first one (this year, next year) still without its notice.
   const year = chosen ?? status.data?.years.find((y) => !y.notice)?.year ?? status.data?.years[0]?.year ?? new Date().getFullYear();
   const days = useLoad(() => ok(api.GET('/v1/calendar/{year}', { params: { path: { year } } })), [year]);
@@ -218,7 +214,11 @@ export default function Calendar() {
       </Descriptions>
       <Space style={{ marginBottom: 12 }}>
         <label htmlFor="calendar-year">年度</label>
-        <InputNumber id="calendar-year" min={2019} max={2100} value={year} onChange={(v) => v && setChosen(v)} />
+        <InputNumber id="calendar-year" min={2019} max={2100} value={year} onChange={(v) => {
+            if (!v || v < 2019 || v > 2100) return;
+            setChosen(v);
+            setEntered(undefined);
+          }} />
       </Space>
       {days.problem && <ProblemAlert problem={days.problem} />}
       <Table
@@ -238,7 +238,18 @@ export default function Calendar() {
         ]}
       />
       <Card size="small" title={`录入${year}年国务院节假日安排通知`} style={{ marginTop: 16 }}>
-        {days.data && <NoticeEntry year={year} days={days.data.days} onDone={reload} />}
+        {entered && <Alert type="success" showIcon closable style={{ marginBottom: 12 }} message={entered} data-testid="notice-result" onClose={() => setEntered(undefined)} />}
+        {/* Mounted afresh after each load: the form starts from the year's days as stored now. */}
+        {days.data && days.data.year === year && !days.loading && (
+          <NoticeEntry
+            year={year}
+            days={days.data.days}
+            onDone={(result) => {
+              setEntered(result);
+              reload();
+            }}
+          />
+        )}
       </Card>
       <Card size="small" title="调整单日（管理员调整，优先于通知）" style={{ marginTop: 16 }}>
         <DayOverride year={year} onDone={reload} />

@@ -49,7 +49,12 @@ export function CreatedAccountDialog({ created, onClose }: { created: CreatedAcc
     >
       {created && (
         <div data-testid="created-account">
-          <Alert type="warning" showIcon style={{ marginBottom: 12 }} message="初始密码和动态验证码密钥只显示这一次，请当面交给本人；关闭后无法再次查看。首次登录须修改初始密码。" />
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 12 }}
+            message={`初始密码${created.totpEnrolment ? '和身份验证器密钥' : ''}只显示这一次，请当面交给本人；关闭后无法再次查看。首次登录须修改初始密码。`}
+          />
           <Descriptions size="small" column={1} bordered>
             <Descriptions.Item label="姓名">{created.displayName}</Descriptions.Item>
             <Descriptions.Item label="登录名">{created.loginName}</Descriptions.Item>
