@@ -5,9 +5,9 @@
  * `npm run accounts -- create-admin` (through the running API, with the admin key npm start keeps).
  * Then, by clicking:
  *
- *   the administrator registers a department (市卫生健康委员会) and creates accounts choosing it from a
- *   list; the one-time password shows in a dialog (for an administrator with the TOTP as a QR code)
- *   and the form is cleared; enters a State Council notice through the calendar form and adjusts a
+ *   the administrator registers a department (市卫生健康委员会) and creates accounts and a key choosing
+ *   it from a list; the one-time password shows in a dialog (for an administrator with the TOTP as a
+ *   QR code) and the form is cleared; enters a State Council notice through the calendar form and adjusts a
  *   day; issues a deadline policy version, the periods the measures fix not editable;
  *   a BDB officer drafts the annual plan, records the city government's approval, drafts again
  *   beside the version in force and approves it (Art. 6) — named, never as `account:…`;
@@ -203,6 +203,18 @@ describe('administration, the annual plan and plan filings in the console', () =
     const wang = await createAccount({ loginName: 'wang.fang', displayName: '王芳' }, '市大数据应用局');
     await admin.page.getByRole('button', { name: '已交给本人，关闭' }).click();
     expect(await mainText(admin.page)).not.toMatch(LEAKS);
+
+    // API 密钥 for a department's system: the department from the same list; the key shown once.
+    await admin.page.getByRole('tab', { name: 'API 密钥' }).click();
+    await admin.page.locator('#key-name').fill('市卫健委业务系统');
+    await choose(admin.page, '#key-role', '项目单位');
+    await choose(admin.page, '#key-department', '市卫生健康委员会', '卫生');
+    await admin.page.getByRole('button', { name: '创建密钥' }).click();
+    await expect.poll(() => admin.page.getByTestId('created-key').innerText(), { timeout: 15_000 }).toMatch(/bdp_[0-9a-f]{12}_/);
+    await admin.page.getByRole('button', { name: '已保存，关闭' }).click();
+    expect(await admin.page.locator('#key-name').inputValue()).toBe('');
+    await expect.poll(() => mainText(admin.page), { timeout: 15_000 }).toContain('市卫健委业务系统');
+    expect(await mainText(admin.page)).toContain('市卫生健康委员会');
 
     // 工作日历: the State Council notice of a year entered through the form, then one day adjusted.
     await admin.page.getByRole('tab', { name: '工作日历' }).click();
