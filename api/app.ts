@@ -32,6 +32,7 @@ import { createRouter, overHttps } from './router.ts';
 export { overHttps };
 import { adminKeyRoutes } from './routes/admin-keys.ts';
 import { jurisdictionRoutes } from './routes/jurisdictions.ts';
+import { departmentRoutes } from './routes/departments.ts';
 import { planFilingRoutes } from './routes/plan-filings.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { allocationPlanRoutes, publicAllocationPlanRoutes } from './routes/allocation-plans.ts';
@@ -158,6 +159,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', authRoutes({ accounts }));
   app.route('/', adminAccountRoutes({ db: deps.database.db, accounts }));
   app.route('/', jurisdictionRoutes({ db: deps.database.db }));
+  app.route('/', departmentRoutes({ db: deps.database.db }));
   app.route('/', planFilingRoutes({ db: deps.database.db }));
   app.route('/', webhookRoutes({ db: deps.database.db }));
   app.route('/', planRoutes({ db: deps.database.db }));

@@ -776,6 +776,9 @@ export const publicAllocation = z
     title: z.string(),
     department: z.string(),
     jurisdiction: z.string(),
+    /** The names the public reads (the departments and jurisdictions registries; the code when unnamed). */
+    departmentName: z.string(),
+    jurisdictionName: z.string(),
     fundType,
     year: z.number().int().nullable(),
     amountFen: fen,
@@ -830,7 +833,13 @@ export const annualPlanBody = z
  * item can match.
  */
 export const annualPlanItem = z
-  .object({ ...annualPlanItemFields, updatedAt: instant, updatedBy: z.string().nullable() })
+  .object({
+    ...annualPlanItemFields,
+    updatedAt: instant,
+    updatedBy: z.string().nullable(),
+    /** The person's (or key's) name people read instead of the `updatedBy` id. */
+    updatedByName: z.string().nullable(),
+  })
   .openapi('AnnualPlanItem');
 
 /** Art. 6 (measures): a version of a year's plan — the draft, the approved version in force, or an older approved one. */
@@ -845,6 +854,9 @@ const planVersionFields = {
   approvedBy: z.string().nullable(),
   createdAt: z.string(),
   createdBy: z.string().nullable(),
+  /** The names people read instead of the `approvedBy` and `createdBy` ids (a personal account's name, a key's name). */
+  approvedByName: z.string().nullable(),
+  createdByName: z.string().nullable(),
 };
 export const annualPlanVersionInfo = z.object(planVersionFields).openapi('AnnualPlanVersionInfo');
 
@@ -859,6 +871,8 @@ export const annualPlan = z
     approvedBy: z.string().nullable(),
     createdAt: z.string().nullable(),
     createdBy: z.string().nullable(),
+    approvedByName: z.string().nullable(),
+    createdByName: z.string().nullable(),
     items: z.array(annualPlanItem),
   })
   .openapi('AnnualPlan', {

@@ -671,6 +671,26 @@ export const jurisdictions = pgTable('jurisdictions', {
 export type JurisdictionRow = typeof jurisdictions.$inferSelect;
 
 /**
+ * The departments registry (项目实施单位, Art. 4; Art. 5, 12, 30: a department belongs to one
+ * jurisdiction): the code keys, accounts, plan items and projects carry, the Chinese name people
+ * read. Managed by the admin; a code in use before the registry existed is registered with the code
+ * as its name until the admin names it.
+ */
+export const departments = pgTable('departments', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  jurisdiction: text('jurisdiction')
+    .notNull()
+    .default('city')
+    .references(() => jurisdictions.code),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: text('updated_by'),
+});
+
+export type DepartmentRow = typeof departments.$inferSelect;
+
+/**
  * Art. 6 (measures): the versions of a year's annual plan. At most one `draft` per year (the BDB edits
  * it); approving it records the city government's approval (date, document number) and makes it the
  * version in force (the highest approved version); older versions stay readable.

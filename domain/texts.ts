@@ -128,6 +128,18 @@ const LABELS = {
     'single-source': ['单一来源', 'single source'],
     'state-enterprise-self-build': ['市属企业自主建设', 'self-build by a city-owned enterprise'],
   },
+  // shared/DOMAIN.md "Working days": where a calendar day comes from (db/schema.ts CALENDAR_SOURCES).
+  calendarSource: {
+    law: ['法定节假日（暂定）', 'holiday law (provisional)'],
+    notice: ['国务院通知', 'State Council notice'],
+    admin: ['管理员调整', 'admin override'],
+  },
+  // Art. 6 (measures): a plan version's status (db/queries/plans.ts PlanVersionStatus).
+  planVersionStatus: { draft: ['草稿', 'draft'], 'in-force': ['已批准', 'approved'], superseded: ['已被取代', 'superseded'] },
+  // Art. 30: a policy's units of time.
+  durationUnit: { workingDays: ['工作日', 'working days'], calendarDays: ['自然日', 'calendar days'] },
+  // shared/DOMAIN.md "Two kinds of rule".
+  ruleBasis: { measures: ['法定', 'measures'], policy: ['本地政策', 'local policy'] },
 } satisfies Record<string, Labels>;
 
 /** A label of an enum value (English code values stay as they are when unknown). */
@@ -225,7 +237,8 @@ const JURISDICTION_PROBLEM_TITLES: Record<string, readonly [zh: string, en: stri
 const JURISDICTION_PROBLEM_DETAILS: Record<string, (d: Record<string, unknown>) => string> = {
   unknown_jurisdiction: (d) => `第五条、第十二条、第三十条：辖区 ${s(d.jurisdiction)} 不在辖区登记表中。`,
   jurisdiction_mismatch: (d) => `第五条、第十二条、第三十条：该密钥属于辖区 ${s(d.keyJurisdiction)}，不能以辖区 ${s(d.jurisdiction)} 申报。`,
-  jurisdiction_in_use: (d) => `辖区 ${s(d.jurisdiction)} 仍被 ${s(d.keys)} 个密钥、${s(d.projects)} 个项目、${s(d.policies)} 个政策版本、${s(d.children)} 个下级辖区引用，不能删除。`,
+  jurisdiction_in_use: (d) =>
+    `辖区 ${s(d.jurisdiction)} 仍被 ${s(d.keys)} 个密钥、${s(d.projects)} 个项目、${s(d.policies)} 个政策版本、${s(d.children)} 个下级辖区${d.departments !== undefined ? `、${s(d.departments)} 个部门` : ''}引用，不能删除。`,
   no_draft_plan: (d) => `第六条：${s(d.year)}年度计划没有待批准的草案。`,
   empty_plan: (d) => `第六条：${s(d.year)}年度计划草案（版本 ${s(d.version)}）没有项目。`,
   county_share_unconfirmed: (d) => `第十一条、第十二条：资金分配 ${s(d.allocationId)} 的县级份额尚未经 ${s(d.jurisdiction)} 财政部门确认，不能公示。`,
@@ -589,7 +602,7 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   not_found: () => '未找到所请求的对象。',
   method_not_allowed: () => '该路径不支持此请求方法，见 Allow 响应头。',
   invalid_transition: (d) => (d.stage ? `项目当前处于“${label('stage', d.stage)}”阶段，不能执行此操作；待办事项见 pendingActions。` : '当前状态下不能执行此操作。'),
-  already_exists: (d) => (d.kind === 'account' ? '该登录名已被使用。' : '该对象已存在。'),
+  already_exists: (d) => (d.kind === 'account' ? '该登录名已被使用。' : d.kind === 'department' ? `部门编码 ${s(d.department)} 已登记为“${s(d.name)}”。` : '该对象已存在。'),
   already_revoked: (d) => (d.kind === 'account' ? '该账号此前已被停用。' : '该 API 密钥此前已被吊销。'),
   funds_suspended: () => '第二十二条：整改通过前，建设和运维资金暂停拨付。',
   idempotency_conflict: () => '同一个 Idempotency-Key 已用于不同的请求。',

@@ -2,16 +2,18 @@
  * Personal account administration for operators (issue 16), e.g. to create the first admin account
  * of a deployment:
  *
- *   npm run accounts -- create --login wang.admin --name 王管理员 --role admin
+ *   npm run accounts -- create-admin --login wang.admin --name 王管理员
  *   npm run accounts -- create --login li.health --name 李明 --role department --department health [--jurisdiction city] [--phone …]
  *   npm run accounts -- list [--json]
  *   npm run accounts -- revoke <id>
  *   npm run accounts -- reset <login>      (new initial password; an admin also a new TOTP secret; sessions end)
  *
  * With DATABASE_URL it works straight on PostgreSQL (migrations applied first, so also before the
- * first start). Without it — the embedded database of `npm start`, which only the running API may
- * open — `create`, `list` and `revoke` go through the running API's /v1/admin/accounts with
- * ADMIN_API_KEY (at http://$HOST:$PORT, as lib/config.ts reads them); `reset` needs DATABASE_URL.
+ * first start). Without it — the embedded database of `npm start` in DATA_DIR — it goes through the
+ * running API's /v1/admin/accounts (at http://$HOST:$PORT) with ADMIN_API_KEY or the admin key
+ * `npm start` keeps in DATA_DIR/admin-api-key; while `npm start` is stopped it opens the embedded
+ * database itself (only one process may have it open). `reset` needs the database: DATABASE_URL, or
+ * `npm start` stopped.
  *
  * `create` validates as POST /v1/admin/accounts does and prints, once, the initial password and
  * (admin) the TOTP enrolment URI on stdout; everything else goes to stderr.
@@ -24,11 +26,13 @@ import { accountInfo, createAccountService, NO_ORIGIN } from '../api/sessions.ts
 import { createAccountBody } from '../api/schemas.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
+import { registerDepartmentInUse } from '../db/queries/departments.ts';
 import { ConfigError, documentKeyring, loadConfig } from '../lib/config.ts';
 import { generateKeyringSpec, parseKeyring, type Keyring } from '../lib/codec.ts';
 import { commandOf, NotFound, runCli, UsageError } from './cli.ts';
 
 const USAGE = `Usage:
+  npm run accounts -- create-admin --login <login> --name <display name> [--phone <number>]
   npm run accounts -- create --login <login> --name <display name> --role <bdb|approval|finance|department|admin> [--department <code>] [--jurisdiction <code>] [--phone <number>]
   npm run accounts -- list [--json]
   npm run accounts -- revoke <id>
@@ -50,6 +54,7 @@ function databaseBackend(db: Database, keys: Keyring | undefined): Backend {
   return {
     async create(body) {
       const created = await service.createAccount(body, actor, NO_ORIGIN);
+      if (body.department) await registerDepartmentInUse(db, body.department, body.jurisdiction ?? 'city', actor.keyId);
       return { ...accountInfo(created.account), initialPassword: created.initialPassword, totpEnrolment: created.totpEnrolment };
     },
     list: async () => (await listAccounts(db)).map(accountInfo),
@@ -66,15 +71,25 @@ function databaseBackend(db: Database, keys: Keyring | undefined): Backend {
   };
 }
 
+/** The API's refusal as a person reads it: title, detail and the fields' errors (never the raw JSON). */
+function problemText(status: number, text: string): string {
+  try {
+    const p = JSON.parse(text) as { title?: string; detail?: string; errors?: Array<{ path: string; message: string }> };
+    return [`${p.title ?? `HTTP ${status}`}${p.detail ? `：${p.detail}` : ''}`, ...(p.errors ?? []).map((e) => `  ${e.path}：${e.message}`)].join('\n');
+  } catch {
+    return `HTTP ${status}`;
+  }
+}
+
 function apiBackend(baseUrl: string, adminKey: string): Backend {
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(new URL(path, baseUrl), {
       method,
-      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), 'accept-language': 'en' },
+      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), 'accept-language': 'zh-CN' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    if (res.status === 404) throw new NotFound(((await res.json()) as { detail?: string }).detail ?? 'Not found');
-    if (res.status >= 400 && res.status !== 409) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    if (res.status === 404) throw new NotFound(((await res.json()) as { detail?: string }).detail ?? '未找到');
+    if (res.status >= 400 && res.status !== 409) throw new Error(problemText(res.status, await res.text()));
     return res;
   };
   return {
@@ -113,12 +128,19 @@ async function create(backend: Backend, args: string[]) {
   }
   const created = await backend.create(parsed.data);
   process.stderr.write(
-    `Created account ${created.id} (${created.loginName}, ${created.displayName}, ${created.organization}).\n` +
-      'Hand over the initial password now: it is not shown again, and must be changed at the first sign-in.\n' +
-      (created.totpEnrolment ? 'Admin: add the TOTP URI to an authenticator app (or type the secret); the first sign-in needs one of its codes.\n' : ''),
+    `已创建账户 ${created.loginName}（${created.displayName}，${created.organization}，编号 ${created.id}）。\n` +
+      '初始密码只显示这一次，请当面交给本人；首次登录须修改。\n' +
+      (created.totpEnrolment ? '管理员账户须绑定身份验证器：在手机的验证器应用中手动输入下面的 totp secret（或用 totp uri 生成二维码扫描），首次登录时须输入其显示的 6 位动态验证码。\n' : ''),
   );
   process.stdout.write(`initial password: ${created.initialPassword}\n`);
   if (created.totpEnrolment) process.stdout.write(`totp secret: ${created.totpEnrolment.secret}\ntotp uri: ${created.totpEnrolment.otpauthUrl}\n`);
+}
+
+/** The first administrator (or another): `create` with role admin. */
+async function createAdmin(backend: Backend, args: string[]) {
+  const { values, positionals } = parseArgs({ args, options: { login: { type: 'string' }, name: { type: 'string' }, phone: { type: 'string' } }, strict: true, allowPositionals: true });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals.join(' ')}`);
+  await create(backend, ['--role', 'admin', ...Object.entries(values).flatMap(([k, v]) => (v === undefined ? [] : [`--${k}`, String(v)]))]);
 }
 
 async function list(backend: Backend, args: string[]) {
@@ -160,7 +182,7 @@ async function reset(backend: Backend, args: string[]) {
   if (done.otpauthUrl) process.stdout.write(`totp uri: ${done.otpauthUrl}\n`);
 }
 
-const COMMANDS = { create, list, revoke, reset } as const;
+const COMMANDS = { 'create-admin': createAdmin, create, list, revoke, reset } as const;
 
 /**
  * The keyring sealing TOTP secrets (Art. 28), as the API has it: DOCUMENT_KEYS, else PAYLOAD_KEYS,
@@ -178,6 +200,21 @@ function accountKeyring(config: ReturnType<typeof loadConfig>): Keyring {
   }
 }
 
+/** Whether an API answers at `url` (the running `npm start`). */
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** The admin key `npm start` generated into DATA_DIR (scripts/start.ts), if any. */
+function savedAdminKey(dataDir: string): string | undefined {
+  const file = path.join(dataDir, 'admin-api-key');
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() || undefined : undefined;
+}
+
 async function main(argv: string[]): Promise<number> {
   const picked = commandOf(argv, COMMANDS, USAGE);
   if (typeof picked === 'number') return picked;
@@ -185,18 +222,28 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const run = COMMANDS[command];
   if (!config.database.url) {
-    const apiUrl = `http://${config.api.host}:${config.api.port}`;
-    if (!config.adminApiKey) {
-      process.stderr.write(
-        `Set DATABASE_URL (PostgreSQL) to work on the database, or ADMIN_API_KEY to go through the running API of \`npm start\` at ${apiUrl} (HOST, PORT).\n`,
-      );
+    // The embedded database of `npm start`: through its API while it runs, else opened here.
+    const apiUrl = `http://${config.api.host === '0.0.0.0' ? '127.0.0.1' : config.api.host}:${config.api.port}`;
+    if (await answers(apiUrl)) {
+      const key = config.adminApiKey ?? savedAdminKey(config.dataDir);
+      if (!key) {
+        process.stderr.write(`${apiUrl} 上的 API 正在运行，但找不到管理员密钥：请设置 ADMIN_API_KEY（npm start 启动时显示的“管理员密钥”）。\n`);
+        return 2;
+      }
+      if (command === 'reset') {
+        process.stderr.write('reset 直接修改数据库：请先停止 npm start（内置数据库只能由一个进程打开）再运行，或设置 DATABASE_URL。\n');
+        return 2;
+      }
+      await run(apiBackend(apiUrl, key), args);
+      return 0;
+    }
+    if (!fs.existsSync(config.database.dataDir)) {
+      process.stderr.write(`内置数据库 ${config.database.dataDir} 还不存在：请先运行一次 npm start（它会创建数据库和密钥），然后再运行本命令。\n`);
       return 2;
     }
-    await run(apiBackend(apiUrl, config.adminApiKey), args);
-    return 0;
   }
   // Before the database is touched: a missing keyring stops create and reset with nothing changed.
-  const keys = command === 'create' || command === 'reset' ? accountKeyring(config) : undefined;
+  const keys = command === 'create' || command === 'create-admin' || command === 'reset' ? accountKeyring(config) : undefined;
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, max: 1 });
   try {
     await database.migrate();

@@ -17,6 +17,7 @@ import { generateKey } from '../api/auth.ts';
 import { createApiKeyBody } from '../api/schemas.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { findJurisdiction } from '../db/queries/jurisdictions.ts';
+import { registerDepartmentInUse } from '../db/queries/departments.ts';
 import { insertKey, listKeys, revokeKey } from '../db/queries/keys.ts';
 import { loadConfig } from '../lib/config.ts';
 import { commandOf, NotFound, runCli, UsageError } from './cli.ts';
@@ -53,6 +54,7 @@ async function create(db: Database, args: string[]) {
     jurisdiction: body.jurisdiction,
     createdBy: `cli:${os.userInfo().username}`,
   });
+  if (body.department) await registerDepartmentInUse(db, body.department, body.jurisdiction ?? 'city', `cli:${os.userInfo().username}`);
   process.stderr.write(
     `Created API key ${generated.id} (role ${body.role}${body.department ? `, department ${body.department}` : ''}, jurisdiction ${body.jurisdiction ?? 'city'}, "${body.name}").\n` +
       'Store it now: it is not shown again.\n',

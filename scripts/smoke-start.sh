@@ -23,10 +23,10 @@ trap 'kill -9 -- -$pid 2>/dev/null || true; pkill -9 -f "$DATA_DIR" 2>/dev/null 
 . "$(dirname "$0")/wait-ready.sh"
 wait_ready smoke
 
-admin=$(grep -o 'Admin key    [^ ]*' "$log" | awk '{print $3}')
+admin=$(grep -o '管理员密钥 *[^ ]*' "$log" | awk '{print $2}')
 [ -n "$admin" ] || fail "no admin key printed"
-grep -q "API          $api" "$log" || fail "API URL not printed"
-grep -q "Temporal UI  http://127.0.0.1:$TEMPORAL_UI_PORT" "$log" || fail "Temporal UI URL not printed"
+grep -q "接口地址 *$api" "$log" || fail "API URL not printed"
+grep -q "Temporal 界面 *http://127.0.0.1:$TEMPORAL_UI_PORT" "$log" || fail "Temporal UI URL not printed"
 
 # call METHOD PATH KEY [BODY] → prints the body; fails unless the status is 2xx.
 call() {

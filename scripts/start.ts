@@ -19,6 +19,7 @@ import { serveApi } from '../api/server.ts';
 import { ensureConsoleBuilt } from '../console/scripts/build.ts';
 import { openDatabase } from '../db/client.ts';
 import { warnCalendarCoverage } from '../db/calendar.ts';
+import { listAccounts } from '../db/queries/accounts.ts';
 import { prepareDatabase } from '../db/seed.ts';
 import { ConfigError, documentKeyring, loadConfig, payloadConverter, type Config } from '../lib/config.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -29,19 +30,56 @@ import { PROJECT_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { DEV_SERVER_ARGS, resolveDevServer } from './temporal-bin.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+/** The console's lines in one language: zh-CN by default, English with BDP_LANG=en. */
+const en = (process.env.BDP_LANG ?? '').toLowerCase().startsWith('en');
+const t = (zh: string, english: string) => (en ? english : zh);
 let stopping = false;
+
+const LEVELS: Record<number, [string, string]> = { 10: ['跟踪', 'trace'], 20: ['调试', 'debug'], 30: ['信息', 'info'], 40: ['警告', 'warn'], 50: ['错误', 'error'], 60: ['严重错误', 'fatal'] };
+const OMITTED = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg', 'requestId']);
+
+/**
+ * The structured log as the person at the terminal reads it: one line per entry, the time (UTC+8),
+ * the level, the message and its plain fields (a request as method, path, status and duration) —
+ * never the raw JSON. The API and worker run as services (api/server.ts) keep JSON lines.
+ */
+function readableLog(out: NodeJS.WritableStream) {
+  return {
+    write(line: string) {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        out.write(line);
+        return;
+      }
+      const time = new Date(Number(entry.time) + 8 * 3600_000).toISOString().slice(11, 19);
+      if (entry.msg === 'request') {
+        out.write(`  ${time} ${String(entry.method)} ${String(entry.path)} → ${String(entry.status)}（${String(entry.durationMs)} ms）\n`);
+        return;
+      }
+      const level = LEVELS[Number(entry.level)]?.[en ? 1 : 0] ?? String(entry.level);
+      const fields = Object.entries(entry).flatMap(([k, v]) => {
+        if (OMITTED.has(k) || v === null || v === undefined) return [];
+        if (k === 'err' && typeof v === 'object') return [`${k}=${String((v as { message?: unknown }).message ?? '')}`];
+        return typeof v === 'object' ? [] : [`${k}=${String(v)}`];
+      });
+      out.write(`  ${time} ${level} ${String(entry.msg ?? '')}${fields.length > 0 ? `（${fields.join('，')}）` : ''}\n`);
+    },
+  };
+}
 
 /** Cleanup steps, run in reverse order of registration on shutdown. */
 const cleanups: Array<{ name: string; run: () => Promise<unknown> }> = [];
 
 function adminKey(config: Config): { key: string; source: string } {
-  if (config.adminApiKey) return { key: config.adminApiKey, source: 'ADMIN_API_KEY' };
+  if (config.adminApiKey) return { key: config.adminApiKey, source: t('来自环境变量 ADMIN_API_KEY', 'from ADMIN_API_KEY') };
   // Kept in DATA_DIR so the key survives restarts; readable by the owner only.
   const file = path.join(config.dataDir, 'admin-api-key');
-  if (fs.existsSync(file)) return { key: fs.readFileSync(file, 'utf8').trim(), source: file };
+  if (fs.existsSync(file)) return { key: fs.readFileSync(file, 'utf8').trim(), source: t(`保存在 ${file}`, `from ${file}`) };
   const key = `admin_${randomBytes(32).toString('base64url')}`;
   fs.writeFileSync(file, `${key}\n`, { mode: 0o600 });
-  return { key, source: `${file} (new)` };
+  return { key, source: t(`本次新生成，保存在 ${file}`, `new, saved in ${file}`) };
 }
 
 const searchAttributeArgs = () =>
@@ -76,7 +114,7 @@ function spawnDevServer(cli: string, config: Config): ChildProcess {
     ...searchAttributeArgs(),
     ...DEV_SERVER_ARGS,
   ];
-  say(`▸ Temporal dev server: ${cli} ${args.slice(0, 10).join(' ')} …`);
+  say(`▸ ${t('Temporal 开发服务器', 'Temporal dev server')}: ${cli} ${args.slice(0, 10).join(' ')} …`);
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const forward = (chunk: Buffer) => {
     if (stopping) return; // its shutdown chatter (closed pollers) is expected and not news
@@ -102,7 +140,7 @@ function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
 /** Starts (or finds) Temporal; returns its address and UI URL. */
 async function startTemporal(config: Config): Promise<{ address: string; uiUrl: string | undefined }> {
   if (config.temporal.address) {
-    say(`▸ Temporal: using TEMPORAL_ADDRESS=${config.temporal.address}`);
+    say(`▸ Temporal: ${t('使用', 'using')} TEMPORAL_ADDRESS=${config.temporal.address}`);
     return { address: config.temporal.address, uiUrl: config.temporal.uiUrl };
   }
   const executable = await resolveDevServer({ log: (l) => say(`  ${l}`) });
@@ -115,7 +153,7 @@ async function startTemporal(config: Config): Promise<{ address: string; uiUrl: 
       ),
     );
     exited.catch(() => {}); // only raced below
-    cleanups.push({ name: 'Temporal dev server', run: () => stopChild(child) });
+    cleanups.push({ name: t('Temporal 开发服务器', 'Temporal dev server'), run: () => stopChild(child) });
     const address = `127.0.0.1:${config.temporal.port}`;
     const probe = await Promise.race([connectClient(address, config.temporal.namespace, 120_000), exited]);
     await probe.connection.close();
@@ -134,7 +172,7 @@ async function startTemporal(config: Config): Promise<{ address: string; uiUrl: 
       extraArgs: [...DEV_SERVER_ARGS],
     },
   });
-  cleanups.push({ name: 'Temporal dev server', run: () => env.teardown() });
+  cleanups.push({ name: t('Temporal 开发服务器', 'Temporal dev server'), run: () => env.teardown() });
   return { address: `127.0.0.1:${config.temporal.port}`, uiUrl };
 }
 
@@ -142,15 +180,15 @@ async function startTemporal(config: Config): Promise<{ address: string; uiUrl: 
 const SHUTDOWN_LIMIT_MS = 25_000;
 
 async function shutdown(reason: string, code: number): Promise<never> {
-  say(`\n▸ stopping (${reason})…`);
+  say(`\n▸ ${t('正在停止', 'stopping')} (${reason})…`);
   setTimeout(() => {
-    say(`  still stopping after ${SHUTDOWN_LIMIT_MS / 1000} s: exiting now`);
+    say(t(`  ${SHUTDOWN_LIMIT_MS / 1000} 秒后仍未停止：立即退出`, `  still stopping after ${SHUTDOWN_LIMIT_MS / 1000} s: exiting now`));
     process.exit(code || 1);
   }, SHUTDOWN_LIMIT_MS).unref();
   for (const step of cleanups.reverse()) {
     try {
       await step.run();
-      say(`  stopped ${step.name}`);
+      say(`  ${t('已停止', 'stopped')} ${step.name}`);
     } catch (err) {
       say(`  ${step.name}: ${(err as Error).message}`);
     }
@@ -164,29 +202,43 @@ async function main() {
   fs.mkdirSync(config.dataDir, { recursive: true });
   // This script orchestrates shutdown itself, in order; the SDK must not react to signals on its own.
   Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
-  const log = createLogger(config.logLevel, 'bdp');
+  const log = createLogger(config.logLevel, 'bdp', readableLog(process.stdout));
   const admin = adminKey(config);
 
   // The web console (console/): built when missing or out of date (sources hashed), served at `/`.
   const consoleBuild = await ensureConsoleBuilt({ log: (l) => say(`▸ ${l}`) }).catch((err: unknown) => ({ built: false, skipped: `build failed: ${err instanceof Error ? err.message : String(err)}` }));
-  if (consoleBuild.skipped) say(`▸ console: not available (${consoleBuild.skipped})`);
+  if (consoleBuild.skipped) say(t(`▸ 网页控制台不可用（${consoleBuild.skipped}）`, `▸ console: not available (${consoleBuild.skipped})`));
 
   const temporal = await startTemporal(config);
 
-  say(`▸ database: ${config.database.url ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.database.dataDir}`}`);
+  say(config.database.url ? t('▸ 数据库：PostgreSQL（DATABASE_URL）', '▸ database: PostgreSQL (DATABASE_URL)') : t(`▸ 数据库：内置 PGlite，位于 ${config.database.dataDir}`, `▸ database: embedded PGlite in ${config.database.dataDir}`));
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
-  cleanups.push({ name: 'database', run: () => database.close() });
+  cleanups.push({ name: t('数据库', 'database'), run: () => database.close() });
   await prepareDatabase(database);
   // shared/DOMAIN.md "Working days": warns from November while next year's notice is missing.
-  const calendar = await warnCalendarCoverage(database.db, log);
-  if (calendar.warning) say(`▸ calendar: ${calendar.warning}`);
+  // The warning is this line (the JSON log of it would repeat it among the readable ones).
+  const calendar = await warnCalendarCoverage(database.db, { warn() {} });
+  const missing = calendar.warning ? calendar.years.at(-1)?.year : undefined;
+  if (missing) {
+    say(
+      t(
+        `▸ 工作日历：${missing}年国务院节假日安排通知尚未录入，该年工作日暂按法定节假日推算；请管理员在网页控制台“系统管理 › 工作日历”中录入。`,
+        `▸ calendar: the State Council's holiday notice for ${missing} is not entered; its working days are provisional (law only). An admin enters it under 系统管理 › 工作日历.`,
+      ),
+    );
+  }
 
   // Art. 28: payloads encrypted in Temporal; the keyring is generated once into DATA_DIR if unset.
   const dataConverter = payloadConverter(config, config.dataDir);
-  say(`▸ payloads: ${config.payload.cipher === 'none' ? 'not encrypted (PAYLOAD_CIPHER=none)' : `${config.payload.cipher} encrypted (${config.payload.keys ? 'PAYLOAD_KEYS' : path.join(config.dataDir, 'payload-keys')})`}`);
+  const keySource = config.payload.keys ? 'PAYLOAD_KEYS' : path.join(config.dataDir, 'payload-keys');
+  say(
+    config.payload.cipher === 'none'
+      ? t('▸ 工作流数据：未加密（PAYLOAD_CIPHER=none）', '▸ payloads: not encrypted (PAYLOAD_CIPHER=none)')
+      : t(`▸ 工作流数据：${config.payload.cipher.toUpperCase()} 加密（密钥：${keySource}）`, `▸ payloads: ${config.payload.cipher} encrypted (${keySource})`),
+  );
   const workerConnection = await connectWorker(temporal.address);
-  cleanups.push({ name: 'worker connection', run: () => workerConnection.close() });
-  say('▸ worker: bundling workflows…');
+  cleanups.push({ name: t('工作进程连接', 'worker connection'), run: () => workerConnection.close() });
+  say(t('▸ 工作进程：正在打包工作流…', '▸ worker: bundling workflows…'));
   const worker = await createProjectWorker({
     connection: workerConnection,
     namespace: config.temporal.namespace,
@@ -199,7 +251,7 @@ async function main() {
   const running = worker.run();
   running.catch((err) => void shutdown(`worker failed: ${(err as Error).message}`, 1));
   cleanups.push({
-    name: 'worker',
+    name: t('工作进程', 'worker'),
     run: async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => {});
@@ -207,33 +259,47 @@ async function main() {
   });
 
   const client = await connectClient(temporal.address, config.temporal.namespace, 60_000, dataConverter);
-  cleanups.push({ name: 'Temporal client', run: () => client.connection.close() });
+  cleanups.push({ name: t('Temporal 客户端', 'Temporal client'), run: () => client.connection.close() });
   const api = await serveApi({ config: { ...config, adminApiKey: admin.key, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } }, database, temporal: client, log, payloadCodec: dataConverter?.payloadCodecs[0], documentKeys: documentKeyring(config, config.dataDir) });
-  cleanups.push({ name: 'API', run: () => api.close() });
+  cleanups.push({ name: t('接口服务', 'API'), run: () => api.close() });
 
   const webhooks = createWebhookDispatcher({ db: database.db, log });
   webhooks.start();
-  cleanups.push({ name: 'webhook delivery', run: () => webhooks.stop() });
+  cleanups.push({ name: t('Webhook 推送', 'webhook delivery'), run: () => webhooks.stop() });
 
-  // The banner's user-facing lines: zh-CN by default, English with BDP_LANG=en. The labels (API,
-  // Temporal UI, Temporal, Admin key) stay as they are: scripts read them.
-  const en = (process.env.BDP_LANG ?? '').toLowerCase().startsWith('en');
+  // The banner, in one language (zh-CN; English with BDP_LANG=en). Scripts read its labels:
+  // 已启动 / is running, 接口地址 / API, 管理员密钥 / Admin key (scripts/wait-ready.sh, test/ui).
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const admins = (await listAccounts(database.db)).filter((a) => a.role === 'admin' && !a.revokedAt).length;
+  // How to reach this instance from another terminal: the settings that differ from the defaults.
+  const env = [config.dataDir !== '.data' ? `DATA_DIR=${config.dataDir}` : '', config.api.port !== 3000 ? `PORT=${config.api.port}` : ''].filter(Boolean).join(' ');
+  const createAdmin = `${env ? `${env} ` : ''}npm run accounts -- create-admin --login <${t('登录名', 'login')}> --name <${t('姓名', 'name')}>`;
   say('');
-  say(en ? `✔ Jincheng big-data projects is running (${seconds} s)` : `✔ 晋城市政务大数据项目管理系统已启动 is running（${seconds} 秒）`);
-  say(`  API          ${api.url}   (OpenAPI: ${api.url}/openapi.json)`);
-  if (!consoleBuild.skipped) say(`  Console      ${api.url}/   (${en ? 'web console, zh-CN; public notices at' : '网页控制台；资金分配公示'} ${api.url}/public)`);
-  say(`  Temporal UI  ${temporal.uiUrl ?? (en ? '(set TEMPORAL_UI_URL to show it here)' : '（设置 TEMPORAL_UI_URL 后在此显示）')}`);
-  if (dataConverter) {
-    say(
-      en
-        ? `               decrypted payloads: sign in at ${api.url}/codec/session; UI Codec Server settings: browser setting, ${api.url}/codec, "Include cross-origin credentials"`
-        : `               查看解密数据：先在 ${api.url}/codec/session 登录；UI 的 Codec Server 设置选浏览器方式，填 ${api.url}/codec，勾选 "Include cross-origin credentials"`,
-    );
+  if (en) {
+    say(`✔ Jincheng big-data projects is running (${seconds} s)`);
+    if (!consoleBuild.skipped) say(`  Console      ${api.url}/   (public notices: ${api.url}/public)`);
+    say(`  API          ${api.url}   (OpenAPI: ${api.url}/openapi.json, docs: ${api.url}/docs)`);
+    say(`  Temporal UI  ${temporal.uiUrl ?? '(set TEMPORAL_UI_URL to show it here)'}`);
+    if (dataConverter) say(`               decrypted payloads: sign in at ${api.url}/codec/session; UI Codec Server: browser setting, ${api.url}/codec, "Include cross-origin credentials"`);
+    say(`  Temporal     ${temporal.address}  namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`);
+    say(`  Admin key    ${admin.key}   (${admin.source})`);
+    if (admins === 0) say(`  Next step: create the first administrator (in another terminal): ${createAdmin}`);
+    say('  Ctrl-C stops everything.');
+    return;
   }
-  say(`  Temporal     ${temporal.address}  namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`);
-  say(`  Admin key    ${admin.key}   (${en ? 'from' : '来自'} ${admin.source})`);
-  say(en ? '  Ctrl-C stops everything.' : '  按 Ctrl-C 停止全部服务。');
+  say(`✔ 晋城市政务大数据项目管理系统已启动（${seconds} 秒）`);
+  if (!consoleBuild.skipped) say(`  网页控制台    ${api.url}/   （资金分配公示：${api.url}/public）`);
+  say(`  接口地址      ${api.url}   （接口文档：${api.url}/docs）`);
+  say(`  Temporal 界面 ${temporal.uiUrl ?? '（设置 TEMPORAL_UI_URL 后在此显示）'}`);
+  if (dataConverter) say(`                查看解密的工作流数据：先在 ${api.url}/codec/session 登录；界面的 Codec Server 设置选“浏览器”，地址填 ${api.url}/codec，并勾选跨域凭据`);
+  say(`  Temporal 服务 ${temporal.address}（命名空间 ${config.temporal.namespace}，任务队列 ${config.temporal.taskQueue}）`);
+  say(`  管理员密钥    ${admin.key}   （${admin.source}；供系统对接和脚本使用）`);
+  if (admins === 0) {
+    say('  下一步：另开一个终端，创建第一个管理员账户：');
+    say(`    ${createAdmin}`);
+    say(`    命令显示初始密码和身份验证器密钥；用它们在 ${api.url}/ 登录，再在“系统管理”中为各单位的人员创建账户。`);
+  }
+  say('  按 Ctrl-C 停止全部服务。');
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -249,6 +315,6 @@ main().catch((err) => {
     console.error(err.message);
     process.exit(1);
   }
-  console.error(`start failed: ${err instanceof Error ? err.message : err}`);
-  void shutdown('start failed', 1);
+  console.error(`${t('启动失败', 'start failed')}: ${err instanceof Error ? err.message : err}`);
+  void shutdown(t('启动失败', 'start failed'), 1);
 });

@@ -4,7 +4,7 @@
 wait_ready() {
   local prefix=$1 started
   started=$(date +%s)
-  until grep -q 'is running' "$log" && curl -fsS "$api/readyz" >/dev/null 2>&1; do
+  until grep -q '已启动' "$log" && curl -fsS "$api/readyz" >/dev/null 2>&1; do
     kill -0 "$pid" 2>/dev/null || fail "npm start exited early"
     [ $(( $(date +%s) - started )) -lt 600 ] || fail "not ready after 600 s"
     sleep 1

@@ -6,6 +6,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { accountEventsOf, chainedEvent, findAccount, listAccounts } from '../../db/queries/accounts.ts';
+import { registerDepartmentInUse } from '../../db/queries/departments.ts';
 import { requestOrigin } from '../logging.ts';
 import { cursorParam, decodeCursor, limitParam, page } from '../pagination.ts';
 import { requireRole } from '../auth.ts';
@@ -49,6 +50,8 @@ export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: A
       // Art. 5, 12, 30 (measures): an account acts for a jurisdiction of the registry, like a key.
       await requireJurisdiction(db, body.jurisdiction ?? undefined);
       const created = await accounts.createAccount(body, adminActor(c.get('actor')), requestOrigin(c));
+      // A code the departments registry lacks is registered, named by its code until the admin names it.
+      if (body.department) await registerDepartmentInUse(db, body.department, body.jurisdiction ?? 'city', c.get('actor').keyId);
       c.header('Cache-Control', 'no-store');
       return c.json({ ...accountInfo(created.account), initialPassword: created.initialPassword, totpEnrolment: created.totpEnrolment }, 201);
     },

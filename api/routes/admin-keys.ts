@@ -1,6 +1,7 @@
 /** API key administration (shared/API.md): admin only; the plaintext key is returned once. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
+import { registerDepartmentInUse } from '../../db/queries/departments.ts';
 import { insertKey, listKeys, revokeKey, type ApiKeyRow } from '../../db/queries/keys.ts';
 import { requireJurisdiction } from './jurisdictions.ts';
 import { generateKey, requireRole } from '../auth.ts';
@@ -56,6 +57,8 @@ export function adminKeyRoutes({ db }: { db: Database }) {
         jurisdiction: body.jurisdiction,
         createdBy: c.get('actor').keyId,
       });
+      // A code the departments registry lacks is registered, named by its code until the admin names it.
+      if (row.department) await registerDepartmentInUse(db, row.department, row.jurisdiction, c.get('actor').keyId);
       return c.json({ ...info(row), key: generated.key }, 201);
     },
   );

@@ -1,6 +1,7 @@
 /** The funds overview (Art. 10-12), from the database: per-project balances and exact totals. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
+import { namesOf, type Names } from '../../db/queries/departments.ts';
 import { fundsItemsOf, fundsOverviewOf, fundsTotalsOf, type FundsFilter, type FundsItem } from '../../db/queries/ledger.ts';
 import { EXPORT_BATCH, xlsxHeaders, xlsxResponses, xlsxStream, yesNo, type Column } from '../xlsx.ts';
 import { READ_ROLES } from '../../domain/reads.ts';
@@ -25,12 +26,12 @@ const BALANCE_COLUMNS = [
   ['cancelledFen', '已取消(元)'],
 ] as const;
 
-/** The export's columns, from the overview's item; per fund type its six balances. */
-const FUNDS_COLUMNS: Column<FundsItem>[] = [
+/** The export's columns, from the overview's item; per fund type its six balances; departments and jurisdictions by their names. */
+const fundsColumns = (names: Names): Column<FundsItem>[] => [
   { header: '项目编号', width: 22, value: (f) => f.projectId },
   { header: '项目名称', width: 40, value: (f) => f.title },
-  { header: '部门', width: 14, value: (f) => f.department },
-  { header: '辖区', width: 10, value: (f) => f.jurisdiction },
+  { header: '部门', width: 24, value: (f) => names.department(f.department) },
+  { header: '辖区', width: 10, value: (f) => names.jurisdiction(f.jurisdiction) },
   { header: '资金暂停', width: 10, value: (f) => yesNo(f.fundsSuspended) },
   ...FUND_TYPES.flatMap(([type, name]) =>
     BALANCE_COLUMNS.map(([field, header]): Column<FundsItem> => ({ header: `${name}${header}`, width: 20, value: (f) => ({ fen: f[type][field] }) })),
@@ -58,11 +59,11 @@ export function fundsRoutes({ db }: { db: Database }) {
     }),
     async (c) => {
       const filter = fundsFilterOf(c.req.valid('query'));
-      const first = await fundsItemsOf(db, filter, { limit: EXPORT_BATCH });
+      const [first, names] = await Promise.all([fundsItemsOf(db, filter, { limit: EXPORT_BATCH }), namesOf(db)]);
       const stream = xlsxStream({
         fileName: '资金.xlsx',
         sheetName: '资金',
-        columns: FUNDS_COLUMNS,
+        columns: fundsColumns(names),
         first,
         next: (last) => fundsItemsOf(db, filter, { position: { atMicros: last.cursorMicros, id: last.projectId }, limit: EXPORT_BATCH }),
         footer: async () => {

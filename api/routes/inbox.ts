@@ -13,6 +13,8 @@ import { DUE_SOON_WORKING_DAYS, LIGHTS, type LightThresholds } from '../../domai
 import type { Actor } from '../../domain/types.ts';
 import { cursorParam, decodeCursor, encodeCursor, limitParam } from '../pagination.ts';
 import { notFound } from '../problem.ts';
+import { namesOf, type Names } from '../../db/queries/departments.ts';
+import { DEFAULT_LANGUAGE, renderNotification, type NotificationParams } from '../../domain/texts.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { booleanFilter, booleanOf, inbox, notificationItem } from '../schemas.ts';
 
@@ -69,11 +71,11 @@ const inboxQuery = z.strictObject({
     .openapi({ description: 'How many unread notifications to include, newest first (0-200, default 200; GET /v1/notifications pages them all).' }),
 });
 
-const noticeOf = (n: Awaited<ReturnType<typeof noticesPage>>[number]) => ({
+const noticeOf = (names: Names) => (n: Awaited<ReturnType<typeof noticesPage>>[number]) => ({
   id: n.id,
   projectId: n.projectId,
   kind: n.kind,
-  detail: n.detail,
+  detail: withNames(n, names),
   dueAt: n.dueAt?.toISOString() ?? null,
   basis: n.basis as 'measures' | 'policy',
   createdAt: n.createdAt.toISOString(),
@@ -122,11 +124,12 @@ export function inboxRoutes({ db, clock = () => new Date() }: { db: Database; cl
       const scope = scopeOf(actor);
       const thresholds = await lightThresholds(db, clock());
       const position = query.cursor ? decodePendingCursor(query.cursor) : undefined;
-      const [rows, counts, notices, unread] = await Promise.all([
+      const [rows, counts, notices, unread, names] = await Promise.all([
         pendingActionsPage(db, scope, { thresholds, light: query.light, position, limit: query.limit + 1 }),
         pendingCounts(db, scope, thresholds),
         query.notificationLimit > 0 ? noticesPage(db, scope, actor.keyId, { thresholds, unread: true, limit: query.notificationLimit }) : Promise.resolve([]),
         unreadCount(db, scope, actor.keyId),
+        namesOf(db),
       ]);
       const more = rows.length > query.limit;
       const shown = more ? rows.slice(0, query.limit) : rows;
@@ -148,7 +151,7 @@ export function inboxRoutes({ db, clock = () => new Date() }: { db: Database; cl
           nextCursor: more && last ? encodePendingCursor({ dueMicros: last.dueMicros, projectId: last.projectId, ordinal: last.ordinal }) : null,
           counts,
           thresholds,
-          notifications: notices.map(noticeOf),
+          notifications: notices.map(noticeOf(names)),
           unreadCount: unread,
         },
         200,
@@ -180,14 +183,15 @@ export function inboxRoutes({ db, clock = () => new Date() }: { db: Database; cl
       const scope = scopeOf(actor);
       const thresholds = await lightThresholds(db, clock());
       const position = query.cursor ? decodeCursor(query.cursor) : undefined;
-      const [rows, unread] = await Promise.all([
+      const [rows, unread, names] = await Promise.all([
         noticesPage(db, scope, actor.keyId, { thresholds, unread: booleanOf(query.unread), position, limit: query.limit + 1 }),
         unreadCount(db, scope, actor.keyId),
+        namesOf(db),
       ]);
       const shown = rows.slice(0, query.limit);
       const last = shown.at(-1);
       const nextCursor = rows.length > query.limit && last ? encodeCursor({ atMicros: last.cursorMicros, id: String(last.id) }) : null;
-      return c.json({ items: shown.map(noticeOf), nextCursor, unreadCount: unread }, 200);
+      return c.json({ items: shown.map(noticeOf(names)), nextCursor, unreadCount: unread }, 200);
     },
   );
 
@@ -240,4 +244,17 @@ export function inboxRoutes({ db, clock = () => new Date() }: { db: Database; cl
   );
 
   return app;
+}
+
+/**
+ * The stored text names departments and jurisdictions by code (the workflow renders it and reads no
+ * registry): a notice whose params carry one is rendered again with the registries' names.
+ */
+function withNames(n: { kind: string; params: NotificationParams; detail: string; recipientRole: string }, names: Names): string {
+  const params = n.params ?? {};
+  const named: NotificationParams = { ...params };
+  if (typeof params.jurisdiction === 'string') named.jurisdiction = names.jurisdiction(params.jurisdiction);
+  if (typeof params.department === 'string') named.department = names.department(params.department);
+  if (named.jurisdiction === params.jurisdiction && named.department === params.department) return n.detail;
+  return renderNotification(DEFAULT_LANGUAGE, n.kind, named, n.recipientRole);
 }

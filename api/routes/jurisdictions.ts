@@ -76,6 +76,21 @@ export function jurisdictionRoutes({ db }: { db: Database }) {
 
   app.openapi(
     createRoute({
+      method: 'get',
+      path: '/v1/jurisdictions',
+      tags: ['departments'],
+      summary: 'The jurisdictions registry as every role reads it: codes and Chinese names (Art. 5, 12, 30)',
+      security,
+      responses: {
+        200: { description: 'The city first, then the counties by code', content: json(z.object({ items: z.array(jurisdictionSchema.pick({ code: true, name: true, parent: true })) })) },
+        401: problem('No or unknown key or session'),
+      },
+    }),
+    async (c) => c.json({ items: (await listJurisdictions(db)).map((r) => ({ code: r.code, name: r.name, parent: r.parent })) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
       method: 'post',
       path: '/v1/admin/jurisdictions',
       tags: ['admin'],
@@ -130,7 +145,7 @@ export function jurisdictionRoutes({ db }: { db: Database }) {
       path: '/v1/admin/jurisdictions/{code}',
       tags: ['admin'],
       summary: 'Remove a jurisdiction nothing refers to (admin)',
-      description: 'Refused (409 `jurisdiction_in_use`, with the counts) while a key, a project, a policy version or a county refers to it; `city` never goes.',
+      description: 'Refused (409 `jurisdiction_in_use`, with the counts) while a key, a project, a policy version, a county or a department refers to it; `city` never goes.',
       security,
       middleware: guard,
       request: { params: z.object({ code: codeParam }) },
@@ -146,8 +161,8 @@ export function jurisdictionRoutes({ db }: { db: Database }) {
       const { code } = c.req.valid('param');
       if (!(await findJurisdiction(db, code))) throw notFound(`No jurisdiction ${code}.`);
       const uses = await jurisdictionUses(db, code);
-      if (code === 'city' || uses.keys + uses.projects + uses.children + uses.policies > 0) {
-        throw new ApiError(409, 'jurisdiction_in_use', 'Jurisdiction in use', `Jurisdiction ${code} is in use (${uses.keys} keys, ${uses.projects} projects, ${uses.policies} policy versions, ${uses.children} counties).`, { jurisdiction: code, ...uses });
+      if (code === 'city' || uses.keys + uses.projects + uses.children + uses.policies + uses.departments > 0) {
+        throw new ApiError(409, 'jurisdiction_in_use', 'Jurisdiction in use', `Jurisdiction ${code} is in use (${uses.keys} keys, ${uses.projects} projects, ${uses.policies} policy versions, ${uses.children} counties, ${uses.departments} departments).`, { jurisdiction: code, ...uses });
       }
       await deleteJurisdiction(db, code);
       return c.body(null, 204);

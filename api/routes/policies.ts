@@ -5,6 +5,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { addPolicyVersion, listPolicies } from '../../db/policies.ts';
+import { actorNames } from '../../db/queries/actors.ts';
 import { requireRole } from '../auth.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { jurisdiction } from '../schemas.ts';
@@ -75,6 +76,8 @@ export const policy = z
     switches: policySwitchesSchema,
     createdAt: z.string(),
     createdBy: z.string().nullable(),
+    /** Who issued the version, as people read it (a personal account's or a key's name). */
+    createdByName: z.string().nullable(),
   })
   .openapi('Policy');
 
@@ -98,7 +101,9 @@ export function policyRoutes({ db }: { db: Database }) {
     }),
     async (c) => {
       const { jurisdiction: j } = c.req.valid('query');
-      return c.json({ items: (await listPolicies(db, j)) as z.infer<typeof policy>[] }, 200);
+      const items = await listPolicies(db, j);
+      const nameOf = await actorNames(db, items.map((p) => p.createdBy));
+      return c.json({ items: items.map((p) => ({ ...p, createdByName: nameOf(p.createdBy) })) as z.infer<typeof policy>[] }, 200);
     },
   );
 
@@ -147,7 +152,8 @@ export function policyRoutes({ db }: { db: Database }) {
       }
       const stored = await addPolicyVersion(db, j, deadlines, c.get('actor').keyId, (switches ?? {}) as Partial<PolicySwitches>);
       c.header('Location', `/v1/policies?jurisdiction=${j}`);
-      return c.json(stored as z.infer<typeof policy>, 201);
+      const nameOf = await actorNames(db, [stored.createdBy]);
+      return c.json({ ...stored, createdByName: nameOf(stored.createdBy) } as z.infer<typeof policy>, 201);
     },
   );
 

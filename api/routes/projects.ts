@@ -35,6 +35,7 @@ import { committedView, listProjects, type ProjectListFilter } from '../../db/qu
 import type { CursorPosition } from '../../db/queries/keyset.ts';
 import { formatDate, formatInstant, label } from '../../domain/texts.ts';
 import type { Actor } from '../../domain/types.ts';
+import { namesOf, type Names } from '../../db/queries/departments.ts';
 import { EXPORT_BATCH, xlsxHeaders, xlsxResponses, xlsxStream, yesNo, type Column } from '../xlsx.ts';
 
 export interface ProjectRoutesDeps {
@@ -101,12 +102,12 @@ export function projectSummaryOf({ cursorMicros: _position, ...r }: Awaited<Retu
 }
 type ProjectSummary = ReturnType<typeof projectSummaryOf>;
 
-/** The export's columns, from the list's item. */
-const PROJECT_COLUMNS: Column<ProjectSummary>[] = [
+/** The export's columns, from the list's item; departments and jurisdictions by their names. */
+const projectColumns = (names: Names): Column<ProjectSummary>[] => [
   { header: '项目编号', width: 22, value: (p) => p.id },
   { header: '项目名称', width: 40, value: (p) => p.title },
-  { header: '部门', width: 14, value: (p) => p.department },
-  { header: '辖区', width: 10, value: (p) => p.jurisdiction },
+  { header: '部门', width: 24, value: (p) => names.department(p.department) },
+  { header: '辖区', width: 10, value: (p) => names.jurisdiction(p.jurisdiction) },
   { header: '类型', width: 10, value: (p) => label('kind', p.kind) },
   { header: '年度', width: 8, value: (p) => p.year },
   { header: '阶段', width: 12, value: (p) => label('stage', p.stage) },
@@ -150,11 +151,11 @@ export function projectListRoutes({ db }: { db: Database }) {
       const filter = projectFilterOf(c.req.valid('query'), c.get('actor'));
       const batch = async (position?: CursorPosition) =>
         (await listProjects(db, { ...filter, position, limit: EXPORT_BATCH })).map((r) => ({ ...projectSummaryOf(r), cursorMicros: r.cursorMicros }));
-      const first = await batch();
+      const [first, names] = await Promise.all([batch(), namesOf(db)]);
       const stream = xlsxStream({
         fileName: '项目库.xlsx',
         sheetName: '项目库',
-        columns: PROJECT_COLUMNS,
+        columns: projectColumns(names),
         first,
         next: (last) => batch({ atMicros: last.cursorMicros, id: last.id }),
       });

@@ -7,6 +7,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Env } from 'hono';
 import type { Database } from '../../db/client.ts';
 import { plansByIds } from '../../db/queries/allocation-plans.ts';
+import { namesOf } from '../../db/queries/departments.ts';
 import { projectsWithAllocations } from '../../db/queries/projects.ts';
 import type { ProjectView } from '../../domain/types.ts';
 import { createRouter, json, problem } from '../router.ts';
@@ -65,7 +66,7 @@ const PUBLIC_STATUS: Partial<Record<AllocationOfView['status'], 'publicity' | 'p
  * in a plan) and one cancelled before any notice started are not public.
  */
 export async function publicAllocationsOf(db: Database, filter: { year?: number | undefined; jurisdiction?: string | undefined; projectIds?: string[] }) {
-  const rows = await projectsWithAllocations(db, { jurisdiction: filter.jurisdiction, projectIds: filter.projectIds });
+  const [rows, names] = await Promise.all([projectsWithAllocations(db, { jurisdiction: filter.jurisdiction, projectIds: filter.projectIds }), namesOf(db)]);
   const listed = rows.flatMap((r) =>
     r.allocations
       .filter((a) => PUBLIC_STATUS[a.status] !== undefined && a.publicityDeadlineId !== null && (filter.year === undefined || a.year === filter.year))
@@ -76,6 +77,8 @@ export async function publicAllocationsOf(db: Database, filter: { year?: number 
           title: r.title,
           department: r.department,
           jurisdiction: r.jurisdiction,
+          departmentName: names.department(r.department),
+          jurisdictionName: names.jurisdiction(r.jurisdiction),
           fundType: a.fundType,
           year: a.year,
           amountFen: a.amountFen,

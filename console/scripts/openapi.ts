@@ -73,6 +73,10 @@ const OTHER_FORMS = [
   'POST /v1/auth/password',
   'PUT /v1/policies/{jurisdiction}',
   'PUT /v1/calendar/{year}',
+  'POST /v1/admin/departments',
+  'POST /v1/admin/jurisdictions',
+  'POST /v1/annual-plans/{year}/approval',
+  'POST /v1/plan-filings',
 ] as const;
 
 /**

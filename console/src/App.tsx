@@ -7,6 +7,7 @@ import { Button, Drawer, Layout, Menu, Result, Space, Spin, Typography } from 'a
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { READ_ROLES } from '../../domain/reads.ts';
 import { roleLabel } from './labels.ts';
+import { useNames } from './names.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
 import { useSession, type Account } from './session.tsx';
 
@@ -21,6 +22,8 @@ const Plans = lazy(() => import('./pages/Plans.tsx'));
 const Public = lazy(() => import('./pages/Public.tsx'));
 const Admin = lazy(() => import('./pages/Admin.tsx'));
 const Statistics = lazy(() => import('./pages/Statistics.tsx'));
+const PlanFilings = lazy(() => import('./pages/PlanFilings.tsx'));
+const MyAccount = lazy(() => import('./pages/Account.tsx'));
 
 type Role = Account['role'];
 interface Page {
@@ -35,8 +38,10 @@ const PAGES: Page[] = [
   { key: '/funds', label: '资金', roles: READ_ROLES.funds },
   { key: '/statistics', label: '统计分析', roles: ALL },
   { key: '/plans', label: '年度计划', roles: ALL },
+  { key: '/plan-filings', label: '规划备案', roles: ['bdb', 'department'] },
   { key: '/public', label: '公示', roles: 'public' },
   { key: '/admin', label: '系统管理', roles: ['admin'] },
+  { key: '/account', label: '我的账户', roles: ALL },
   { key: '/password', label: '修改密码', roles: ALL },
 ];
 
@@ -51,6 +56,8 @@ function Body({ path, account }: { path: string; account: Account }): ReactNode 
   if (path === '/funds') return <Funds />;
   if (path === '/statistics') return <Statistics />;
   if (path === '/plans') return <Plans />;
+  if (path === '/plan-filings') return <PlanFilings />;
+  if (path === '/account') return <MyAccount />;
   if (path === '/admin') return <Admin />;
   if (path === '/public') return <Public />;
   return <Result status="404" title="没有这个页面" extra={<Link to={home(account.role)}>返回首页</Link>} />;
@@ -76,6 +83,8 @@ export function App() {
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [path]);
   const { account, loading, mustChangePassword, signOut: signOutOf } = useSession();
+  // Read once signed in for good (before the initial password is changed the API answers only /v1/auth/*).
+  const names = useNames(account !== null && !mustChangePassword);
 
   useEffect(() => {
     if (loading) return;
@@ -106,7 +115,9 @@ export function App() {
   }
   const items = PAGES.filter((p) => p.roles === 'public' || p.roles.includes(account.role)).map((p) => ({ key: p.key, label: <Link to={p.key}>{p.label}</Link> }));
   const selected = PAGES.find((p) => path === p.key || path.startsWith(`${p.key}/`))?.key ?? '';
-  const org = `${roleLabel(account.role)}${account.department ? ` · ${account.department}` : ''}${account.jurisdiction ? ` · ${account.jurisdiction}` : ''}`;
+  // The person's organisation by name: 张伟（项目单位 · 市卫生健康委员会）; a county's after its name.
+  const county = account.jurisdiction && account.jurisdiction !== 'city' ? ` · ${names.jurisdiction(account.jurisdiction)}` : '';
+  const org = `${roleLabel(account.role)}${account.department && names.ready ? ` · ${names.department(account.department)}` : ''}${names.ready ? county : ''}`;
   const menu = <Menu theme="dark" mode="inline" selectedKeys={[selected]} items={items} />;
   const signOut = (everywhere: boolean) => void signOutOf(everywhere).then(() => navigate('/login'));
   const signOutButtons = (

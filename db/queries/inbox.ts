@@ -148,6 +148,8 @@ export function noticesPage(
       projectId: notifications.projectId,
       kind: notifications.kind,
       detail: notifications.detail,
+      params: notifications.params,
+      recipientRole: notifications.recipientRole,
       dueAt: notifications.dueAt,
       basis: notifications.basis,
       createdAt: notifications.createdAt,

@@ -1,7 +1,7 @@
 /** The `jurisdictions` table's one owner (Art. 5, 12, 30 (measures): the city and its counties). */
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { apiKeys, jurisdictions, policies, projects, type JurisdictionRow } from '../schema.ts';
+import { apiKeys, departments, jurisdictions, policies, projects, type JurisdictionRow } from '../schema.ts';
 
 export type { JurisdictionRow };
 
@@ -30,13 +30,14 @@ export async function renameJurisdiction(db: Database, code: string, name: strin
   return row;
 }
 
-/** What still refers to a jurisdiction: keys, projects, child jurisdictions, policy versions (a delete is refused while any does). */
-export async function jurisdictionUses(db: Database, code: string): Promise<{ keys: number; projects: number; children: number; policies: number }> {
+/** What still refers to a jurisdiction: keys, projects, child jurisdictions, policy versions, departments (a delete is refused while any does). */
+export async function jurisdictionUses(db: Database, code: string): Promise<{ keys: number; projects: number; children: number; policies: number; departments: number }> {
   const [k] = await db.select({ n: sql<number>`count(*)::int` }).from(apiKeys).where(eq(apiKeys.jurisdiction, code));
   const [p] = await db.select({ n: sql<number>`count(*)::int` }).from(projects).where(eq(projects.jurisdiction, code));
   const [c] = await db.select({ n: sql<number>`count(*)::int` }).from(jurisdictions).where(eq(jurisdictions.parent, code));
   const [v] = await db.select({ n: sql<number>`count(*)::int` }).from(policies).where(eq(policies.jurisdiction, code));
-  return { keys: k?.n ?? 0, projects: p?.n ?? 0, children: c?.n ?? 0, policies: v?.n ?? 0 };
+  const [d] = await db.select({ n: sql<number>`count(*)::int` }).from(departments).where(eq(departments.jurisdiction, code));
+  return { keys: k?.n ?? 0, projects: p?.n ?? 0, children: c?.n ?? 0, policies: v?.n ?? 0, departments: d?.n ?? 0 };
 }
 
 export async function deleteJurisdiction(db: Database, code: string): Promise<boolean> {

@@ -11,6 +11,7 @@ import { and, asc, desc, eq, max } from 'drizzle-orm';
 import type { Actor } from '../../domain/types.ts';
 import type { Database } from '../client.ts';
 import { annualPlanItems, annualPlanVersions, planEvents, planFilings } from '../schema.ts';
+import { actorNames } from './actors.ts';
 
 export interface PlanItem {
   code: string;
@@ -38,7 +39,8 @@ async function itemsOf(db: Reader, year: number, version: number) {
     .from(annualPlanItems)
     .where(and(eq(annualPlanItems.year, year), eq(annualPlanItems.version, version)))
     .orderBy(asc(annualPlanItems.code));
-  return rows.map((r) => ({ code: r.code, title: r.title, department: r.department, ceilingFen: r.ceilingFen, updatedAt: r.updatedAt.toISOString(), updatedBy: r.updatedBy }));
+  const nameOf = await actorNames(db, rows.map((r) => r.updatedBy));
+  return rows.map((r) => ({ code: r.code, title: r.title, department: r.department, ceilingFen: r.ceilingFen, updatedAt: r.updatedAt.toISOString(), updatedBy: r.updatedBy, updatedByName: nameOf(r.updatedBy) }));
 }
 
 function statusOf(row: VersionRow, inForce: VersionRow | undefined): PlanVersionStatus {
@@ -46,7 +48,7 @@ function statusOf(row: VersionRow, inForce: VersionRow | undefined): PlanVersion
   return inForce?.version === row.version ? 'in-force' : 'superseded';
 }
 
-const versionInfo = (row: VersionRow, inForce: VersionRow | undefined) => ({
+const versionInfo = (row: VersionRow, inForce: VersionRow | undefined, nameOf: (id: string | null) => string | null) => ({
   version: row.version,
   status: statusOf(row, inForce),
   approvedOn: row.approvedOn,
@@ -55,12 +57,15 @@ const versionInfo = (row: VersionRow, inForce: VersionRow | undefined) => ({
   approvedBy: row.approvedBy,
   createdAt: row.createdAt.toISOString(),
   createdBy: row.createdBy,
+  approvedByName: nameOf(row.approvedBy),
+  createdByName: nameOf(row.createdBy),
 });
 
 export type PlanVersionInfo = ReturnType<typeof versionInfo>;
 
 async function planVersionOf(db: Reader, year: number, row: VersionRow, rows: VersionRow[]) {
-  return { year, ...versionInfo(row, inForceOf(rows)), items: await itemsOf(db, year, row.version) };
+  const nameOf = await actorNames(db, [row.approvedBy, row.createdBy]);
+  return { year, ...versionInfo(row, inForceOf(rows), nameOf), items: await itemsOf(db, year, row.version) };
 }
 
 const emptyPlan = (year: number) => ({
@@ -73,6 +78,8 @@ const emptyPlan = (year: number) => ({
   approvedBy: null,
   createdAt: null,
   createdBy: null,
+  approvedByName: null,
+  createdByName: null,
   items: [],
 });
 
@@ -90,7 +97,8 @@ export async function planOf(db: Reader, year: number) {
 export async function planVersions(db: Reader, year: number) {
   const rows = await versionsOf(db, year);
   const inForce = inForceOf(rows);
-  return { year, items: rows.map((r) => versionInfo(r, inForce)) };
+  const nameOf = await actorNames(db, rows.flatMap((r) => [r.approvedBy, r.createdBy]));
+  return { year, items: rows.map((r) => versionInfo(r, inForce, nameOf)) };
 }
 
 /** One version with its items, or undefined. */
@@ -148,7 +156,16 @@ export function replacePlan(db: Database, year: number, items: PlanItem[], actor
     await tx.delete(annualPlanItems).where(and(eq(annualPlanItems.year, year), eq(annualPlanItems.version, version)));
     if (items.length > 0) {
       const now = new Date();
-      await tx.insert(annualPlanItems).values(items.map((i) => ({ code: i.code, title: i.title, department: i.department, ceilingFen: i.ceilingFen, year, version, updatedAt: now, updatedBy: actor.keyId })));
+      // An item left as it was keeps who last changed it and when (the trail names this edit's changes).
+      const old = new Map(before.map((b) => [b.code, b]));
+      const same = (i: PlanItem, b: (typeof before)[number] | undefined) => b !== undefined && b.title === i.title && b.department === i.department && b.ceilingFen === i.ceilingFen;
+      await tx.insert(annualPlanItems).values(
+        items.map((i) => {
+          const b = old.get(i.code);
+          const kept = same(i, b) ? { updatedAt: new Date(b!.updatedAt), updatedBy: b!.updatedBy } : { updatedAt: now, updatedBy: actor.keyId };
+          return { code: i.code, title: i.title, department: i.department, ceilingFen: i.ceilingFen, year, version, ...kept };
+        }),
+      );
     }
     await tx.insert(planEvents).values({
       year,

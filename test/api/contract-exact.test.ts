@@ -99,7 +99,7 @@ describe('the OpenAPI document is exact', () => {
   it('AnnualPlanItem is one schema (no allOf of closed schemas), and a stored plan matches it', async () => {
     const item = doc.components.schemas.AnnualPlanItem!;
     expect(item.allOf).toBeUndefined();
-    expect(Object.keys(item.properties as object).sort()).toEqual(['ceilingFen', 'code', 'department', 'title', 'updatedAt', 'updatedBy']);
+    expect(Object.keys(item.properties as object).sort()).toEqual(['ceilingFen', 'code', 'department', 'title', 'updatedAt', 'updatedBy', 'updatedByName']);
     const bdb = await createKey(system, 'bdb');
     const put = await system.request('PUT', '/v1/annual-plans/2030', { key: bdb, body: { items: [{ code: '2030-X', title: 'X', department: 'health', ceilingFen: 5 }] } });
     expect(put.status).toBe(200);

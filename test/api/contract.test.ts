@@ -70,6 +70,11 @@ const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[]; sessio
   { method: 'POST', path: '/v1/admin/jurisdictions', allowed: ['admin'] },
   { method: 'PATCH', path: '/v1/admin/jurisdictions/{code}', allowed: ['admin'] },
   { method: 'DELETE', path: '/v1/admin/jurisdictions/{code}', allowed: ['admin'] },
+  { method: 'GET', path: '/v1/jurisdictions', allowed: KEYED },
+  // Art. 4; Art. 5, 12, 30: the departments registry (names for every role, changes for the admin).
+  { method: 'GET', path: '/v1/departments', allowed: KEYED },
+  { method: 'POST', path: '/v1/admin/departments', allowed: ['admin'] },
+  { method: 'PATCH', path: '/v1/admin/departments/{code}', allowed: ['admin'] },
   // Art. 23 (issue 15): the city cloud platform's evaluations.
   { method: 'POST', path: '/v1/cloud-platform/evaluations', allowed: ['bdb'] },
   { method: 'GET', path: '/v1/cloud-platform/evaluations', allowed: KEYED },
@@ -141,6 +146,8 @@ const OTHER_BODIES: Record<string, unknown> = {
   'POST /v1/plan-filings': { title: 'Health informatisation plan', documentRef: 'sha256:plan', filedOn: '2026-01-12' },
   'POST /v1/admin/jurisdictions': { code: 'matrix-county', name: 'Matrix' },
   'PATCH /v1/admin/jurisdictions/{code}': { name: 'Matrix' },
+  'POST /v1/admin/departments': { code: 'matrix-dep', name: '矩阵部门' },
+  'PATCH /v1/admin/departments/{code}': { name: '矩阵部门' },
   'POST /v1/cloud-platform/evaluations': { year: 2026, score: 88, result: '良好', opinion: 'stable', documentRef: 'sha256:cloud' },
   // A login name per call: the session row follows the key row.
   'POST /v1/admin/accounts': () => ({ loginName: `matrix.${Math.random().toString(36).slice(2, 10)}`, displayName: '矩阵', role: 'bdb' }),

@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { projects } from '../../db/schema.ts';
 import { DRIVERS, driverAvailable } from '../support/database.ts';
-import { createKey, startSystem, type TestSystem } from '../support/system.ts';
+import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/system.ts';
 import { insertBalance, insertProject, zeroBalance } from './fixtures.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -44,6 +44,7 @@ async function readWorkbook(res: Response) {
 describe.each(DRIVERS)('Excel exports with %s', (driver) => {
   let system: TestSystem;
   let keys: Record<'bdb' | 'finance' | 'approval' | 'xlsa' | 'xlsb', string>;
+  let names: { department: (code: string) => string; jurisdiction: (code: string) => string };
   const getJson = async (path: string, key: string) => (await (await system.request('GET', path, { key })).json()) as Json;
   /** Every item of a JSON list, page after page. */
   const allItems = async (path: string, key: string) => {
@@ -67,6 +68,10 @@ describe.each(DRIVERS)('Excel exports with %s', (driver) => {
       xlsa: await createKey(system, 'department', 'xlsa'),
       xlsb: await createKey(system, 'department', 'xlsb'),
     };
+    // People read names (the departments and jurisdictions registries): xlsa is named, xlsb not yet (its code).
+    await system.request('PATCH', '/v1/admin/departments/xlsa', { key: ADMIN_KEY, body: { name: '甲部门' } });
+    const registry = (await getJson('/v1/jurisdictions', keys.bdb)).items as Json[];
+    names = { department: (c) => (c === 'xlsa' ? '甲部门' : c), jurisdiction: (c) => registry.find((j) => j.code === c)?.name ?? c };
     const db = system.database.db;
     // 2,100 bulk rows of xlsa, three to each second (ties across the batch boundaries at 1,000 and 2,000).
     const base = Date.parse('2026-06-01T00:00:00Z');
@@ -124,7 +129,7 @@ describe.each(DRIVERS)('Excel exports with %s', (driver) => {
       expect(book.rows.map((r) => r.values[0])).toEqual(items.map((p) => p.id));
       for (const [i, p] of items.entries()) {
         const v = book.rows[i]!.values;
-        expect(v.slice(0, 4)).toEqual([p.id, p.title, p.department, p.jurisdiction]);
+        expect(v.slice(0, 4)).toEqual([p.id, p.title, names.department(p.department), names.jurisdiction(p.jurisdiction)]);
         expect(v[5]).toBe(p.year);
         expect(v[9]).toBe(p.overdue ? '是' : '否');
         expect(v[10]).toBe(p.fundsSuspended ? '是' : '否');
@@ -150,7 +155,7 @@ describe.each(DRIVERS)('Excel exports with %s', (driver) => {
     expect(other.rows).toEqual([]);
     const a = await readWorkbook(await system.request('GET', '/v1/projects/export.xlsx?stage=operating', { key: keys.xlsa }));
     expect(a.rows.map((r) => r.values[0])).toEqual((await allItems('/v1/projects?stage=operating', keys.xlsa)).map((p) => p.id));
-    expect(a.rows.every((r) => r.values[2] === 'xlsa')).toBe(true);
+    expect(a.rows.every((r) => r.values[2] === '甲部门')).toBe(true);
   });
 
   it.skipIf(!driverAvailable(driver))('funds: the items and totals of GET /v1/funds in 元, the totals row 合计', async () => {
@@ -166,7 +171,7 @@ describe.each(DRIVERS)('Excel exports with %s', (driver) => {
       expect(book.rows).toHaveLength(items.length + 1);
       for (const [i, f] of (items as Json[]).entries()) {
         expect(book.rows[i]!.values).toEqual([
-          f.projectId, f.title, f.department, f.jurisdiction, f.fundsSuspended ? '是' : '否',
+          f.projectId, f.title, names.department(f.department), names.jurisdiction(f.jurisdiction), f.fundsSuspended ? '是' : '否',
           ...FIELDS.map((k) => f.construction[k] / 100), ...FIELDS.map((k) => f.om[k] / 100),
         ]);
         expect(book.rows[i]!.formats.slice(5)).toEqual(Array(12).fill('#,##0.00'));

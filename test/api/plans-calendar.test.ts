@@ -41,7 +41,7 @@ describe.each(DRIVERS)('annual plans and calendar with %s', (driver) => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ year: 2026, version: 1, status: 'draft', approvedOn: null, documentNo: null });
     expect(first.body.items.map((i: Json) => i.code)).toEqual(['2026-EDU-01', '2026-HEALTH-01']);
-    expect(first.body.items[1]).toEqual({ ...plan.items[0], updatedAt: expect.any(String), updatedBy: expect.stringMatching(/^[0-9a-f]{12}$/) });
+    expect(first.body.items[1]).toEqual({ ...plan.items[0], updatedAt: expect.any(String), updatedBy: expect.stringMatching(/^[0-9a-f]{12}$/), updatedByName: 'bdb' });
 
     const replaced = await call('PUT', '/v1/annual-plans/2026', bdb, {
       items: [{ code: '2026-HEALTH-01', title: 'Smart health v2', department: 'health', ceilingFen: 2_000_000_00 }],

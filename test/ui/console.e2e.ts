@@ -152,11 +152,11 @@ beforeAll(async () => {
   system = await spawnEntry(
     'scripts/start.ts',
     { PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), DATA_DIR: dataDir, DATABASE_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_UI_URL: '', ADMIN_API_KEY: '' },
-    /is running/,
+    /已启动/,
     300_000,
   );
-  expect(system.output()).toMatch(/Console\s+http:\/\/127\.0\.0\.1:\d+\//);
-  admin = /Admin key\s+(\S+)/.exec(system.output())![1]!;
+  expect(system.output()).toMatch(/网页控制台\s+http:\/\/127\.0\.0\.1:\d+\//);
+  admin = /管理员密钥\s+(\S+)/.exec(system.output())![1]!;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN'],

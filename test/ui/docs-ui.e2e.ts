@@ -24,7 +24,7 @@ beforeAll(async () => {
   system = await spawnEntry(
     'scripts/start.ts',
     { PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), DATA_DIR: dataDir, DATABASE_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_UI_URL: '', ADMIN_API_KEY: '' },
-    /is running/,
+    /已启动/,
     300_000,
   );
   browser = await chromium.launch({

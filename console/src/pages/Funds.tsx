@@ -1,9 +1,11 @@
 /** 资金 (finance, bdb): totals per jurisdiction and fund type, suspended projects (GET /v1/funds), Excel export. */
-import { Button, Card, Checkbox, Input, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Checkbox, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, ok } from '../api.ts';
 import { formatYuan, label } from '../format.ts';
 import { useLoad } from '../hooks.ts';
+import { useNames } from '../names.tsx';
+import { JurisdictionSelect } from '../selects.tsx';
 import { ProblemAlert } from '../Problem.tsx';
 import { Link } from '../router.tsx';
 
@@ -18,6 +20,7 @@ const BUCKETS = [
 type Balance = Record<(typeof BUCKETS)[number][0], number | string>;
 
 export default function Funds() {
+  const names = useNames();
   const [jurisdiction, setJurisdiction] = useState('');
   const [suspended, setSuspended] = useState(false);
   const query = { ...(jurisdiction.trim() ? { jurisdiction: jurisdiction.trim() } : {}), ...(suspended ? { suspended: 'true' } : {}) };
@@ -38,7 +41,7 @@ export default function Funds() {
       <Card style={{ marginBottom: 16 }}>
         <Space wrap>
           <label htmlFor="funds-jurisdiction">辖区</label>
-          <Input id="funds-jurisdiction" style={{ width: 140 }} placeholder="全部" value={jurisdiction} onChange={(e) => setJurisdiction(e.target.value)} />
+          <JurisdictionSelect id="funds-jurisdiction" allowClear style={{ width: 140 }} placeholder="全部" value={jurisdiction || undefined} onChange={(v) => setJurisdiction(v ?? '')} />
           <Checkbox checked={suspended} onChange={(e) => setSuspended(e.target.checked)}>
             仅看资金暂停的项目
           </Checkbox>
@@ -57,7 +60,7 @@ export default function Funds() {
           scroll={{ x: 'max-content' }}
           locale={{ emptyText: '暂无资金' }}
           columns={[
-            { title: '辖区', dataIndex: 'jurisdiction' },
+            { title: '辖区', dataIndex: 'jurisdiction', render: (j: string) => names.jurisdiction(j) },
             { title: '资金类型', dataIndex: 'type', render: (t: string) => label('fundType', t) },
             ...BUCKETS.map(([k, l]) => ({ title: l, dataIndex: k, align: 'right' as const, render: (f: number) => formatYuan(f ?? 0) })),
           ]}
@@ -73,8 +76,8 @@ export default function Funds() {
           scroll={{ x: 'max-content' }}
           columns={[
             { title: '项目', dataIndex: 'title', width: 240, render: (t: string, r) => <Link to={`/projects/${encodeURIComponent(r.projectId)}`}>{t}</Link> },
-            { title: '部门', dataIndex: 'department' },
-            { title: '辖区', dataIndex: 'jurisdiction' },
+            { title: '部门', dataIndex: 'department', render: (d: string) => names.department(d) },
+            { title: '辖区', dataIndex: 'jurisdiction', render: (j: string) => names.jurisdiction(j) },
             { title: '建设资金已安排', dataIndex: ['construction', 'allocatedFen'], align: 'right', render: (f: number) => formatYuan(f) },
             { title: '建设资金已拨付', dataIndex: ['construction', 'disbursedFen'], align: 'right', render: (f: number) => formatYuan(f) },
             { title: '运维资金已安排', dataIndex: ['om', 'allocatedFen'], align: 'right', render: (f: number) => formatYuan(f) },

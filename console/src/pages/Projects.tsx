@@ -8,6 +8,8 @@ import { api, ok } from '../api.ts';
 import { STAGES, ROLES } from '../../../domain/types.ts';
 import { dateOrDash, formatYuan } from '../format.ts';
 import { useLoad } from '../hooks.ts';
+import { useNames } from '../names.tsx';
+import { DepartmentSelect, JurisdictionSelect } from '../selects.tsx';
 import { actionLabel, roleLabel, stageLabel } from '../labels.ts';
 import { ProblemAlert } from '../Problem.tsx';
 import { Link } from '../router.tsx';
@@ -39,6 +41,7 @@ function queryOf(f: Filters) {
 
 export default function Projects() {
   const { account } = useSession();
+  const names = useNames();
   const [filters, setFilters] = useState<Filters>({});
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
@@ -66,11 +69,11 @@ export default function Projects() {
           </Form.Item>
           {account?.role !== 'department' && (
             <Form.Item name="department" label="部门" htmlFor="flt-department">
-              <Input id="flt-department" style={{ width: 120 }} />
+              <DepartmentSelect id="flt-department" allowClear style={{ width: 200 }} placeholder="全部" />
             </Form.Item>
           )}
           <Form.Item name="jurisdiction" label="辖区" htmlFor="flt-jurisdiction">
-            <Input id="flt-jurisdiction" style={{ width: 110 }} placeholder="city" />
+            <JurisdictionSelect id="flt-jurisdiction" allowClear style={{ width: 120 }} placeholder="全部" />
           </Form.Item>
           <Form.Item name="awaiting" label="待办角色" htmlFor="flt-awaiting">
             <Select id="flt-awaiting" allowClear style={{ width: 150 }} placeholder="全部" options={ROLES.filter((r) => r !== 'admin').map((r) => ({ value: r, label: roleLabel(r) }))} />
@@ -112,8 +115,8 @@ export default function Projects() {
           columns={[
             { title: '项目编号', dataIndex: 'id', render: (id: string) => <Link to={`/projects/${encodeURIComponent(id)}`}>{id}</Link> },
             { title: '项目名称', dataIndex: 'title', width: 260 },
-            { title: '部门', dataIndex: 'department' },
-            { title: '辖区', dataIndex: 'jurisdiction' },
+            { title: '部门', dataIndex: 'department', render: (d: string) => names.department(d) },
+            { title: '辖区', dataIndex: 'jurisdiction', render: (j: string) => names.jurisdiction(j) },
             { title: '阶段', dataIndex: 'stage', render: (s: string) => <Tag>{stageLabel(s)}</Tag> },
             { title: '待办', dataIndex: 'pendingActions', render: (p: Array<{ role: string; action: string }>) => p.map((a) => `${roleLabel(a.role)}：${actionLabel(a.action)}`).join('；') || '—' },
             { title: '下一期限', dataIndex: 'nextDeadline', render: (d: string | null, r) => <span>{dateOrDash(d)} {r.overdue && <Tag color="red">逾期</Tag>}</span> },

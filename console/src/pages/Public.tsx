@@ -26,8 +26,8 @@ export default function Public() {
           columns={[
             { title: '项目', dataIndex: 'title' },
             { title: '项目编号', dataIndex: 'projectId' },
-            { title: '部门', dataIndex: 'department' },
-            { title: '辖区', dataIndex: 'jurisdiction' },
+            { title: '部门', dataIndex: 'departmentName' },
+            { title: '辖区', dataIndex: 'jurisdictionName' },
             { title: '资金类型', dataIndex: 'fundType', render: (t: string) => label('fundType', t) },
             { title: '金额', dataIndex: 'amountFen', align: 'right', render: (f: number) => formatYuan(f) },
             { title: '公示开始', dataIndex: 'noticeStartsAt', render: (d: string | null) => dateOrDash(d) },
