@@ -113,7 +113,7 @@ describe('names, not codes, where people read a department or a jurisdiction', (
     const id = project.id as string;
     const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
     await ok('POST', `/v1/projects/${id}/technical-review`, bdb, { decision: 'pass', opinion: '符合要求。', checklist });
-    await ok('POST', `/v1/projects/${id}/establishment`, approval, { decision: 'approve', approvalNo: '晋审批〔2026〕3号', opinion: '同意。' });
+    await ok('POST', `/v1/projects/${id}/establishment`, approval, { decision: 'approve', approvalNo: '晋审批〔2026〕3号', opinion: '同意。', approvedEstimateFen: 1_000_000_00 }); // Art. 8: 批复概算
     const booked = await ok('POST', `/v1/projects/${id}/budget`, cityFinance, { fundType: 'construction', year: 2026, amountFen: 500_000_00, cityShareFen: 300_000_00, countyShareFen: 200_000_00 });
     const allocationId = booked.allocations.at(-1).id as string;
     const notice = await eventually(async () => ((await ok('GET', '/v1/inbox', zezhouFinance)).notifications as Json[]).find((n) => n.projectId === id && n.kind === 'county-share-confirmation'));
