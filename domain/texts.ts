@@ -11,7 +11,7 @@
  * Pure and deterministic (the workflow sandbox runs it): no Intl, no clock, no I/O.
  * Amounts: integer fen → "1,200,000.00 元"; dates: "2026年11月25日" (Asia/Shanghai).
  */
-import { SHANGHAI_OFFSET_MS, shanghaiDate } from './dates.ts';
+import { SHANGHAI_OFFSET_MS, dueDate, shanghaiDate } from './dates.ts';
 
 export type Language = 'zh-CN' | 'en';
 export const DEFAULT_LANGUAGE: Language = 'zh-CN';
@@ -43,6 +43,12 @@ export function formatDate(value: string, lang: Language = DEFAULT_LANGUAGE): st
   const [y, m, d] = date.split('-');
   return `${y}年${Number(m)}月${Number(d)}日`;
 }
+
+/**
+ * The day a deadline ends, from its due instant (`dueAt`, 24:00 Asia/Shanghai of that day):
+ * "2026年12月11日" for 2026-12-11T16:00:00Z. Every due date a person reads goes through this.
+ */
+export const formatDue = (dueAt: string, lang: Language = DEFAULT_LANGUAGE): string => formatDate(dueDate(dueAt), lang);
 
 /** An instant as Asia/Shanghai wall time to the minute: "2026-11-25 14:30" (UTC+8, no daylight saving). */
 export function formatInstant(value: string | Date): string {

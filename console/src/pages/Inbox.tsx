@@ -5,8 +5,8 @@
  */
 import { Card, Col, List, Row, Statistic, Table, Tag, Typography } from 'antd';
 import { api, ok } from '../api.ts';
-import { shanghaiDate } from '../../../domain/dates.ts';
-import { dateOrDash, formatDateTime } from '../format.ts';
+import { dueDate, shanghaiDate } from '../../../domain/dates.ts';
+import { dueOrDash, formatDateTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { actionLabel } from '../labels.ts';
 import { ProblemAlert } from '../Problem.tsx';
@@ -36,7 +36,7 @@ export function workingDaysBetween(from: string, to: string, overrides: Map<stri
 export function lightOf(item: { dueAt?: string | null; overdue: boolean }, today: string, overrides: Map<string, boolean>): Light {
   if (item.overdue) return 'red';
   if (!item.dueAt) return 'green';
-  const due = shanghaiDate(item.dueAt);
+  const due = dueDate(item.dueAt);
   if (due < today) return 'red';
   return workingDaysBetween(today, due, overrides, 4) <= 3 ? 'yellow' : 'green';
 }
@@ -89,7 +89,7 @@ export default function Inbox() {
             { title: '项目', dataIndex: 'title', render: (t: string, r) => <Link to={`/projects/${encodeURIComponent(r.projectId)}`}>{t}</Link> },
             { title: '项目编号', dataIndex: 'projectId' },
             { title: '部门', dataIndex: 'department' },
-            { title: '到期日', dataIndex: 'dueAt', render: (d: string | null) => dateOrDash(d) },
+            { title: '到期日', dataIndex: 'dueAt', render: (d: string | null) => dueOrDash(d) },
           ]}
         />
       </Card>
@@ -99,7 +99,7 @@ export default function Inbox() {
           locale={{ emptyText: '暂无通知' }}
           renderItem={(n) => (
             <List.Item>
-              <List.Item.Meta title={<Link to={`/projects/${encodeURIComponent(n.projectId)}`}>{n.projectId}</Link>} description={`${n.detail}（${formatDateTime(n.createdAt)}${n.dueAt ? `，到期 ${dateOrDash(n.dueAt)}` : ''}）`} />
+              <List.Item.Meta title={<Link to={`/projects/${encodeURIComponent(n.projectId)}`}>{n.projectId}</Link>} description={`${n.detail}（${formatDateTime(n.createdAt)}${n.dueAt ? `，到期 ${dueOrDash(n.dueAt)}` : ''}）`} />
             </List.Item>
           )}
         />

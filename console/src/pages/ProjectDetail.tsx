@@ -7,7 +7,7 @@
 import { Alert, Button, Card, Col, Descriptions, Empty, Row, Select, Space, Spin, Steps, Table, Tabs, Tag, Timeline, Typography } from 'antd';
 import { useMemo, useState, type ReactNode } from 'react';
 import { api, ok, type ApiPath } from '../api.ts';
-import { dateOrDash, formatDateTime, formatPeriod, formatYuan, label } from '../format.ts';
+import { dateOrDash, formatDateTime, formatDue, formatPeriod, formatYuan, label } from '../format.ts';
 import forms from '../forms.generated.json';
 import { useLoad } from '../hooks.ts';
 import { actionLabel, deadlineLabel, roleLabel, stageLabel, valueLabel } from '../labels.ts';
@@ -118,7 +118,7 @@ export default function ProjectDetail({ id }: { id: string }) {
       children: table(view.deadlines, [
         { title: '期限', render: (d) => `${deadlineLabel(d.kind)}${d.ref ? `（${d.ref}）` : ''}` },
         { title: '起算', render: (d) => dateOrDash(d.startsAt) },
-        { title: '到期', render: (d) => dateOrDash(d.dueAt) },
+        { title: '到期', render: (d) => formatDue(d.dueAt) },
         { title: '状态', render: (d) => <Tag color={d.status === 'missed' ? 'red' : d.status === 'open' ? 'blue' : undefined}>{valueLabel('status', d.status)}</Tag> },
         { title: '依据', render: (d) => (d.basis === 'policy' ? '本地政策' : '《管理办法》') },
       ]),
