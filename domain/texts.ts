@@ -84,7 +84,8 @@ const LABELS = {
   acceptance: { technical: ['技术验收', 'technical acceptance'], completion: ['竣工验收', 'completion acceptance'] },
   why: { 'response rejected': ['整改答复被驳回', 'response rejected'], 'deadline passed': ['整改期限已过', 'deadline passed'] },
   stage: {
-    submitted: ['已提交', 'submitted'],
+    // Art. 7: the BDB returned the application for revision; the department resubmits.
+    submitted: ['退回修改', 'returned for revision'],
     technical_review: ['技术审核', 'technical review'],
     establishment_review: ['审批立项', 'establishment review'],
     budgeting: ['资金安排', 'budgeting'],
@@ -124,7 +125,166 @@ const LABELS = {
     'single-source': ['单一来源', 'single source'],
     'state-enterprise-self-build': ['市属企业自主建设', 'self-build by a city-owned enterprise'],
   },
+  // What a person can do or did: the commands, the pending actions and the audit trail's entries.
+  action: {
+    application: ['申报项目', 'application'],
+    'existing-system': ['登记原有信息化项目', 'existing system registration'],
+    'technical-review': ['技术审核', 'technical review'],
+    resubmission: ['修改后重新报送', 'resubmission'],
+    establishment: ['审批立项', 'establishment approval'],
+    budget: ['安排资金', 'budget'],
+    'county-share-confirmation': ['确认县级资金份额', 'county share confirmation'],
+    'allocation-publication': ['资金拟分配计划公示', 'allocation plan publication'],
+    'publicity-objection': ['登记公示异议', 'publicity objection'],
+    'publicity-objection-resolution': ['处理公示异议', 'objection resolution'],
+    'publicity-ended': ['公示期满', 'publicity ended'],
+    contract: ['登记合同', 'contract'],
+    'contract-filing': ['合同备案', 'contract filing'],
+    'progress-report': ['报送对照分析', 'comparative analysis'],
+    disbursement: ['拨付资金', 'disbursement'],
+    'change-request': ['提交调整申请', 'change request'],
+    'change-request-opinion': ['对调整申请提出意见', 'opinion on a change request'],
+    'change-request-decision': ['审核调整申请', 'change request decision'],
+    'leader-change': ['变更项目负责人', 'leader change'],
+    'rectification-order': ['责令限期整改', 'rectification order'],
+    'rectification-response': ['报送整改情况', 'rectification response'],
+    'rectification-review': ['审核整改情况', 'rectification review'],
+    'rectification-extension': ['延长整改期限', 'rectification extension'],
+    'rectification-decision': ['处理整改未通过（延期或终止）', 'decide after a failed rectification'],
+    termination: ['终止项目', 'termination'],
+    withdrawal: ['撤回项目', 'withdrawal'],
+    'accountability-referral': ['追究责任移送', 'accountability referral'],
+    'acceptance-delay-reason': ['说明验收延期原因', 'acceptance delay reason'],
+    'acceptance-delay-reason-decision': ['审核验收延期原因', 'acceptance delay reason decision'],
+    'catalog-entries': ['登记信息资源目录', 'resource catalogue'],
+    'risk-assessment': ['登记网络与信息安全风险评估', 'risk assessment'],
+    'emergency-plan': ['登记应急预案', 'emergency plan'],
+    'preliminary-acceptance': ['初步验收', 'preliminary acceptance'],
+    'technical-acceptance': ['技术验收', 'technical acceptance'],
+    'completion-acceptance': ['竣工验收', 'completion acceptance'],
+    'completion-report': ['竣工验收报告备案', 'completion report filing'],
+    'om-review': ['审核运维经费', 'O&M cost review'],
+    evaluation: ['年度评估', 'evaluation'],
+    'cloud-platform-evaluation': ['城市云平台评估', 'cloud platform evaluation'],
+    'security-incident': ['报告安全事件', 'security incident'],
+    'security-drill': ['记录应急演练', 'security drill'],
+    decommission: ['系统下线', 'decommissioning'],
+    'deadline-rescheduling': ['按工作日历重新计算期限', 'deadline rescheduling'],
+    'deadline-rescheduled': ['按工作日历重新计算期限', 'deadline rescheduled'],
+    'deadline-reminder': ['期限提醒', 'deadline reminder'],
+    'deadline-missed': ['期限已过', 'deadline missed'],
+  },
+  /** The ProjectView's deadlines by kind (those not named after their action use this group first). */
+  deadline: {
+    publicity: ['公示期', 'publicity period'],
+    'acceptance-delay': ['验收期限', 'acceptance period'],
+    rectification: ['整改期限', 'rectification period'],
+    'annual-evaluation': ['年度评估', 'annual evaluation'],
+    'security-drill': ['应急演练', 'emergency drill'],
+    'contract-filing': ['合同备案（5 个工作日）', 'contract filing'],
+    'progress-report': ['对照分析', 'comparative analysis'],
+    'completion-report': ['竣工验收报告备案（7 个工作日）', 'completion report filing'],
+  },
+  /** Decisions of the ProjectView's `decisions` and the forms' choices. */
+  decision: {
+    pass: ['通过', 'pass'],
+    revise: ['退回修改', 'revise'],
+    reject: ['不通过', 'reject'],
+    approve: ['同意', 'approve'],
+    accept: ['接受', 'accept'],
+    fail: ['不通过', 'fail'],
+    upheld: ['异议成立', 'upheld'],
+    dismissed: ['异议不成立', 'dismissed'],
+    terminate: ['终止', 'terminate'],
+    withdraw: ['撤回', 'withdraw'],
+    completed: ['已完成', 'completed'],
+    filed: ['已备案', 'filed'],
+    'filed-late': ['逾期备案', 'filed late'],
+    'sharing-compliant': ['按要求共享数据', 'sharing compliant'],
+    'sharing-noncompliant': ['未按要求共享数据', 'sharing non-compliant'],
+    decommission: ['下线', 'decommission'],
+  },
+  deadlineStatus: { open: ['进行中', 'open'], met: ['按期完成', 'met'], missed: ['已逾期', 'missed'], cancelled: ['已取消', 'cancelled'] },
+  allocationStatus: {
+    'awaiting-county': ['待县级财政确认', 'awaiting county'],
+    held: ['待公示', 'held'],
+    publicity: ['公示中', 'under publicity'],
+    'awaiting-objection': ['异议待处理', 'awaiting objection'],
+    published: ['已公示', 'published'],
+    cancelled: ['已取消', 'cancelled'],
+  },
+  objectionStatus: { open: ['待处理', 'open'], upheld: ['异议成立', 'upheld'], dismissed: ['异议不成立', 'dismissed'], moot: ['已失效', 'moot'] },
+  changeRequestStatus: { pending: ['待审核', 'pending'], approved: ['已同意', 'approved'], rejected: ['不同意', 'rejected'], closed: ['已关闭', 'closed'] },
+  rectificationStatus: {
+    'awaiting-response': ['待整改', 'awaiting response'],
+    'awaiting-review': ['整改待审核', 'awaiting review'],
+    accepted: ['整改通过', 'accepted'],
+    failed: ['整改未通过', 'failed'],
+    closed: ['已关闭', 'closed'],
+  },
+  delayReasonStatus: { pending: ['待审核', 'pending'], accepted: ['已接受', 'accepted'], rejected: ['不予接受', 'rejected'] },
+  sharingType: { unconditional: ['无条件共享', 'unconditional'], conditional: ['有条件共享', 'conditional'], 'not-shared': ['不予共享', 'not shared'] },
+  /** Art. 8: the four application documents. */
+  documentKind: {
+    proposal: ['项目建议书', 'project proposal'],
+    feasibilityStudy: ['可行性研究报告', 'feasibility study'],
+    preliminaryDesign: ['初步设计方案', 'preliminary design'],
+    investmentEstimate: ['投资概算', 'investment estimate'],
+  },
+  /** The ledger (资金台账): movements, their buckets and the reasons of freezes and cancellations. */
+  movementKind: {
+    allocate: ['安排资金', 'allocate'],
+    publish: ['公示期满转为可拨付', 'publish'],
+    disburse: ['拨付', 'disburse'],
+    freeze: ['冻结', 'freeze'],
+    unfreeze: ['解冻', 'unfreeze'],
+    cancel: ['取消', 'cancel'],
+  },
+  bucket: { held: ['待公示', 'held'], available: ['可拨付', 'available'], frozen: ['冻结', 'frozen'], disbursed: ['已拨付', 'disbursed'], cancelled: ['已取消', 'cancelled'] },
+  movementReason: {
+    suspension: ['暂停拨付', 'suspension'],
+    'completion-report': ['竣工验收报告未备案', 'completion report not filed'],
+    'objection-upheld': ['公示异议成立', 'objection upheld'],
+    termination: ['项目终止', 'termination'],
+    withdrawal: ['项目撤回', 'withdrawal'],
+    decommission: ['系统下线', 'decommissioning'],
+  },
 } satisfies Record<string, Labels>;
+
+/** The label groups (domain/texts.ts LABELS). */
+export type LabelGroup = keyof typeof LABELS;
+
+/**
+ * An action's name: a command, a pending action or an audit entry. A refused signal's entry
+ * (`<action>-rejected`) reads "<name>（未受理）".
+ */
+export function actionLabel(action: string, lang: Language = DEFAULT_LANGUAGE): string {
+  const refused = /^(.+)-rejected$/.exec(action);
+  if (refused && (LABELS.action as Labels)[refused[1]!]) return `${label('action', refused[1], lang)}${lang === 'en' ? ' (refused)' : '（未受理）'}`;
+  return label('action', action, lang);
+}
+
+const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+/** 1-99 in Chinese numerals: 10 → 十, 12 → 十二, 21 → 二十一. */
+export function chineseNumber(n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > 99) return String(n);
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return `${tens === 0 ? '' : tens === 1 ? '十' : `${DIGITS[tens]}十`}${ones === 0 ? '' : DIGITS[ones]}`;
+}
+
+/** "Art. 10, 12" (how records cite the measures) → "第十条、第十二条"; other text stays as it is. */
+export function articleLabel(article: string, lang: Language = DEFAULT_LANGUAGE): string {
+  if (lang === 'en') return article;
+  const m = /^Art\.\s*([\d,\s-]+)$/.exec(article.trim());
+  if (!m) return article;
+  return m[1]!
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => part.split('-').map((n) => `第${chineseNumber(Number(n))}条`).join('至'))
+    .join('、');
+}
 
 /** A label of an enum value (English code values stay as they are when unknown). */
 export function label(group: keyof typeof LABELS, value: unknown, lang: Language = DEFAULT_LANGUAGE): string {
@@ -463,6 +623,11 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   idempotency_in_progress: ['同一请求正在处理', 'Request in progress'],
   payload_too_large: ['请求体过大', 'Payload too large'],
   unsupported_media_type: ['不支持的媒体类型', 'Unsupported media type'],
+  unsupported_document_type: ['文件类型不被接受', 'Unsupported document type'],
+  document_empty: ['文件为空', 'Empty document'],
+  document_truncated: ['文件不完整', 'Truncated document'],
+  document_unknown: ['文件无效', 'Unknown document'],
+  document_corrupted: ['文件已损坏', 'Document corrupted'],
   bad_request: ['请求错误', 'Bad request'],
   rate_limited: ['请求过于频繁', 'Too many requests'],
   upload_rate_limited: ['上传过于频繁', 'Too many uploads'],
@@ -488,6 +653,34 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   ...JURISDICTION_PROBLEM_TITLES,
 };
 
+/** Art. 8, 15, 21, 28, 29: the document types an upload may be (lib/documents.ts DOCUMENT_TYPES), as people call them. */
+export const DOCUMENT_TYPE_NAMES: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'application/ofd': 'OFD 版式文件',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word（DOCX）',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'Excel（XLSX）',
+  'image/png': 'PNG 图片',
+  'image/jpeg': 'JPEG 图片',
+};
+const documentTypeName = (type: unknown) => DOCUMENT_TYPE_NAMES[s(type)] ?? s(type);
+const ACCEPTED_DOCUMENTS = Object.values(DOCUMENT_TYPE_NAMES).join('、');
+
+/** A size in bytes as people read it: "50 MiB", "256 KiB", "712 字节". */
+export function formatBytes(bytes: number): string {
+  const units: Array<[number, string]> = [
+    [1024 ** 3, 'GiB'],
+    [1024 ** 2, 'MiB'],
+    [1024, 'KiB'],
+  ];
+  for (const [size, unit] of units) {
+    if (bytes >= size) {
+      const n = bytes / size;
+      return `${Number.isInteger(n) ? n : n.toFixed(1)} ${unit}`;
+    }
+  }
+  return `${bytes} 字节`;
+}
+
 /** Titles per HTTP status, for codes without their own title. */
 export const STATUS_TITLES: Record<number, readonly [zh: string, en: string]> = {
   400: ['请求不合法', 'Validation failed'],
@@ -507,7 +700,7 @@ const fen = (d: Details, key: string) => formatYuan(Number(d[key] ?? 0));
  * the English message as their detail in both languages (PROBLEM_DETAIL_CODES lists those that have one).
  */
 export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
-  validation_failed: (d) => `${d.where ? s(d.where) : '请求'}不合法，见 errors。`,
+  validation_failed: (d) => `${d.where ? s(d.where) : '请求'}${typeof d.count === 'number' && d.count > 0 ? `有 ${d.count} 处` : ''}不符合要求${typeof d.count === 'number' && d.count > 0 ? '，逐项说明如下' : ''}。`,
   unauthenticated: (d) =>
     d.session
       ? d.expiry === 'idle'
@@ -519,13 +712,27 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   forbidden: () => '该密钥或账号的角色或部门无权执行此操作。',
   not_found: () => '未找到所请求的对象。',
   method_not_allowed: () => '该路径不支持此请求方法，见 Allow 响应头。',
-  invalid_transition: (d) => (d.stage ? `项目当前处于“${label('stage', d.stage)}”阶段，不能执行此操作；待办事项见 pendingActions。` : '当前状态下不能执行此操作。'),
+  invalid_transition: (d) =>
+    d.stage
+      ? `项目当前处于“${label('stage', d.stage)}”阶段，不能执行此操作${Array.isArray(d.pendingActions) && d.pendingActions.length ? `；当前待办：${(d.pendingActions as Array<{ role?: unknown; action?: unknown }>).map((a) => `${label('role', a.role)}${actionLabel(s(a.action))}`).join('、')}` : ''}。`
+      : '当前状态下不能执行此操作。',
   already_exists: (d) => (d.kind === 'account' ? '该登录名已被使用。' : '该对象已存在。'),
   already_revoked: (d) => (d.kind === 'account' ? '该账号此前已被停用。' : '该 API 密钥此前已被吊销。'),
   funds_suspended: () => '第二十二条：整改通过前，建设和运维资金暂停拨付。',
   idempotency_conflict: () => '同一个 Idempotency-Key 已用于不同的请求。',
   idempotency_in_progress: () => '使用同一个 Idempotency-Key 的请求仍在处理中，请稍后重试。',
-  payload_too_large: () => '请求体不得超过 256 KiB。',
+  payload_too_large: (d) =>
+    typeof d.maxBytes === 'number' ? `文件超过大小上限 ${formatBytes(d.maxBytes)}，未保存。` : `请求体不得超过 ${formatBytes(typeof d.limitBytes === 'number' ? d.limitBytes : 256 * 1024)}。`,
+  unsupported_document_type: (d) =>
+    d.found
+      ? `文件内容是 ${documentTypeName(d.found)}，与声明的类型 ${documentTypeName(d.declared)} 不符，未保存。`
+      : d.declared && DOCUMENT_TYPE_NAMES[s(d.declared)]
+        ? `文件内容不是可接受的类型（声明为 ${documentTypeName(d.declared)}）。只接受 ${ACCEPTED_DOCUMENTS}。`
+        : `不接受该类型的文件${d.declared ? `（${s(d.declared)}）` : ''}。只接受 ${ACCEPTED_DOCUMENTS}。`,
+  document_empty: () => '文件是空的，未保存。',
+  document_truncated: () => '文件未传完整（实际长度与声明的不符），未保存，请重新上传。',
+  document_unknown: (d) => `文件 ${s(d.documentId)} 不存在、不是本单位上传的，或已用于其他项目，请重新上传。`,
+  document_corrupted: (d) => `文件 ${s(d.documentId)} 未通过完整性校验，不予提供；请联系系统管理员。`,
   unsupported_media_type: () => '请求体须为 application/json。',
   rate_limited: () => '写请求过于频繁，请按 Retry-After 稍后重试。',
   upload_rate_limited: () => '（政策）该密钥每分钟上传文件次数已达上限，请按 Retry-After 稍后重试。',
@@ -592,6 +799,101 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   password_change_required: () => '请先修改初始密码（POST /v1/auth/password）。',
   session_required: () => '此接口仅供以个人账号登录的会话使用，不接受 API 密钥。',
 };
+
+// --- validation (400 validation_failed): each field's message in Chinese ---------------------------
+
+/** An issue of a validation error: zod's (code and its fields) or one the code wrote (message only). */
+export interface ValidationIssue {
+  code?: string;
+  message: string;
+  origin?: string;
+  expected?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  inclusive?: boolean;
+  values?: readonly unknown[];
+  keys?: readonly string[];
+  format?: string;
+  divisor?: number;
+}
+
+const TYPE_NAMES: Record<string, string> = { string: '文本', number: '数字', int: '整数', integer: '整数', boolean: '是或否', object: '一组字段', array: '列表', date: '日期' };
+const DOCUMENT_CHOICE = '请上传文件（或填写原有的文件引用），二者只能选一';
+
+/** Messages the schemas wrote themselves (English) and their Chinese; `$1`… are the pattern's groups. */
+const VALIDATION_MESSAGES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
+  [/^send documentIds\.(\w+) \(an uploaded document\) or documents\.\w+ \(legacy free text\), exactly one$/, (m) => `缺少${label('documentKind', m[1])}：${DOCUMENT_CHOICE}`],
+  [/^send documentId \(an uploaded document\) or \w+ \(legacy free text\), exactly one$/, () => `缺少文件：${DOCUMENT_CHOICE}`],
+  [/^\w+ must be left out \(or be sm3:\w+\) when documentId is given\.$/, () => `已上传文件时不能再填写文件引用`],
+  [/^name at least one document, or leave documentIds out$/, () => '请至少上传一份申报材料'],
+  [/^is not a document id/, () => '不是已上传文件的编号，请重新上传'],
+  [/^must be integer fen$/, () => '金额最多两位小数（精确到分）'],
+  [/^has duplicate codes$/, () => '目录编码不能重复'],
+  [/^contains a character that cannot be stored/, () => '含有不能保存的字符'],
+  [/^must not be blank/, () => '不能为空'],
+  [/^must be a year$/, () => '须为年份'],
+  [/^must be (\d+) or later$/, (m) => `不能早于 ${m[1]} 年`],
+  [/^must be (\d+) or earlier$/, (m) => `不能晚于 ${m[1]} 年`],
+  [/^must be a calendar date YYYY-MM-DD that exists$/, () => '须为存在的日期'],
+  [/^must be a whole number$/, () => '须为整数'],
+  [/^is not an id$/, () => '编号格式不正确'],
+  [/^must be 1-64 characters without \/, spaces or NUL$/, () => '须为 1 至 64 个字符，不能含斜杠或空格'],
+  [/^must be a quarter like/, () => '须为季度，例如 2026Q3'],
+  [/^must be `city` or a county code$/, () => '须为市本级或县（市、区）的代码'],
+  [/^must be a department code/, () => '部门代码格式不正确'],
+  [/^is not a project id$/, () => '不是项目编号'],
+  [/^cityShareFen \+ countyShareFen must equal totalFen/, () => '市级承担与县级承担之和须等于总投资（第十二条）'],
+  [/^department is required for role `department`/, () => '项目单位须选择部门，其他角色不选部门'],
+  [/^must be 3-64 lower-case letters/, () => '登录名须为 3 至 64 个小写字母、数字或 . _ -'],
+  [/^must be a phone number/, () => '电话号码格式不正确'],
+  [/^must be the 6-digit code$/, () => '须为 6 位数字'],
+  [/^is not a cursor returned by this API$/, () => '分页位置无效，请从第一页重新查询'],
+  [/^item codes must be unique within a year$/, () => '同一年度的计划项目编码不能重复'],
+  [/^each date may appear once$/, () => '每个日期只能出现一次'],
+  [/^is required$/, () => '必填'],
+  [/^required when approving$/, () => '批准时必填'],
+  [/^required \(Art\. 29/, () => '必填（第二十九条：向谁报告、何时报告）'],
+  [/^unknown command$/, () => '没有这个操作'],
+  [/^must be 1-128 printable ASCII characters$/, () => '须为 1 至 128 个可打印的 ASCII 字符'],
+  [/^missing or invalid$/, () => '缺少文件名，或文件名过长、含有 / \\ 或控制字符'],
+  [/^Invalid input: expected \w+, received undefined$/, () => '必填'],
+  [/^Malformed JSON/, () => '请求体不是有效的 JSON'],
+];
+
+const bound = (issue: ValidationIssue, which: 'minimum' | 'maximum') => Number(issue[which]);
+
+/** A validation issue's message in a language: English as the schema or zod wrote it, Chinese from the issue. */
+export function validationMessage(issue: ValidationIssue, lang: Language = DEFAULT_LANGUAGE): string {
+  if (lang === 'en') return issue.message;
+  for (const [pattern, zh] of VALIDATION_MESSAGES) {
+    const m = pattern.exec(issue.message);
+    if (m) return zh(m);
+  }
+  const unit = issue.origin === 'string' ? ' 个字符' : issue.origin === 'array' || issue.origin === 'set' ? ' 项' : '';
+  switch (issue.code) {
+    case 'invalid_type':
+      return `应为${TYPE_NAMES[issue.expected ?? ''] ?? '其他类型'}`;
+    case 'too_small':
+      if (issue.origin === 'string' && bound(issue, 'minimum') <= 1) return '不能为空';
+      if (unit) return `至少 ${bound(issue, 'minimum')}${unit}`;
+      return issue.inclusive === false ? `须大于 ${bound(issue, 'minimum')}` : `不能小于 ${bound(issue, 'minimum')}`;
+    case 'too_big':
+      if (unit) return `不能超过 ${bound(issue, 'maximum')}${unit}`;
+      return issue.inclusive === false ? `须小于 ${bound(issue, 'maximum')}` : `不能大于 ${bound(issue, 'maximum')}`;
+    case 'invalid_value':
+      return `应为以下之一：${(issue.values ?? []).map(String).join('、')}`;
+    case 'unrecognized_keys':
+      return `不接受的字段：${(issue.keys ?? []).join('、')}`;
+    case 'invalid_format':
+      return issue.format === 'datetime' ? '须为时间（ISO 8601）' : issue.format === 'date' ? '须为日期' : '格式不正确';
+    case 'not_multiple_of':
+      return `须为 ${issue.divisor} 的倍数`;
+    case 'invalid_union':
+      return '不符合任何一种允许的写法';
+    default:
+      return '不符合要求';
+  }
+}
 
 /** The codes whose zh-CN detail comes from a template (the rest fall back to the English message). */
 export const PROBLEM_DETAIL_CODES = Object.keys(PROBLEM_DETAILS);
