@@ -18,6 +18,8 @@ const Funds = lazy(() => import('./pages/Funds.tsx'));
 const Plans = lazy(() => import('./pages/Plans.tsx'));
 const Public = lazy(() => import('./pages/Public.tsx'));
 const Admin = lazy(() => import('./pages/Admin.tsx'));
+const ExistingSystem = lazy(() => import('./pages/ExistingSystem.tsx'));
+const CloudPlatform = lazy(() => import('./pages/CloudPlatform.tsx'));
 
 type Role = Account['role'];
 interface Page {
@@ -31,6 +33,9 @@ const PAGES: Page[] = [
   { key: '/projects', label: '项目库', roles: ALL },
   { key: '/funds', label: '资金', roles: ['finance', 'bdb'] },
   { key: '/plans', label: '年度计划', roles: ALL },
+  { key: '/projects/new', label: '申报项目', roles: ['department'] },
+  { key: '/existing-systems', label: '登记原有系统', roles: ['department'] },
+  { key: '/cloud-platform', label: '城市云平台评估', roles: ['bdb', 'approval', 'finance', 'department'] },
   { key: '/public', label: '公示', roles: 'public' },
   { key: '/admin', label: '系统管理', roles: ['admin'] },
   { key: '/password', label: '修改密码', roles: ALL },
@@ -47,6 +52,8 @@ function Body({ path, account }: { path: string; account: Account }): ReactNode 
   if (path === '/funds') return <Funds />;
   if (path === '/plans') return <Plans />;
   if (path === '/admin') return <Admin />;
+  if (path === '/existing-systems') return <ExistingSystem />;
+  if (path === '/cloud-platform') return <CloudPlatform />;
   if (path === '/public') return <Public />;
   return <Result status="404" title="没有这个页面" extra={<Link to={home(account.role)}>返回首页</Link>} />;
 }
@@ -83,7 +90,7 @@ export function App() {
     );
   }
   const items = PAGES.filter((p) => p.roles === 'public' || p.roles.includes(account.role)).map((p) => ({ key: p.key, label: <Link to={p.key}>{p.label}</Link> }));
-  const selected = PAGES.find((p) => path === p.key || path.startsWith(`${p.key}/`))?.key ?? '';
+  const selected = PAGES.find((p) => path === p.key)?.key ?? PAGES.find((p) => path.startsWith(`${p.key}/`))?.key ?? '';
   const org = `${roleLabel(account.role)}${account.department ? ` · ${account.department}` : ''}${account.jurisdiction ? ` · ${account.jurisdiction}` : ''}`;
   return (
     <Layout style={{ minHeight: '100vh' }}>

@@ -97,9 +97,33 @@ export const FIELD_LABELS: Record<string, string> = {
   procurement: '采购',
   method: '采购方式',
   agrees: '是否同意',
+  goLiveYear: '投入使用年份',
+  score: '评估得分',
+  result: '结论',
+  assessedOn: '评估日期',
+  bdbParticipant: '市大数据应用局参加人',
+  adoptedOn: '制定日期',
+  reportedTo: '报告对象',
+  reportedAt: '报告时间',
+  budgetRef: '县级预算文号',
+  documentNo: '文号',
+  approvedOn: '批准日期',
 };
 
 export const fieldLabel = (name: string) => FIELD_LABELS[name] ?? name;
+
+/** What each filing's document is (the `documentId` of the command), by action. */
+const FILED_DOCUMENTS: Record<string, string> = {
+  contract: '合同文本',
+  'contract-filing': '合同文本',
+  'preliminary-acceptance': '初步验收报告',
+  'completion-report': '竣工验收报告',
+  'rectification-response': '整改佐证材料',
+  'risk-assessment': '风险评估报告',
+  'emergency-plan': '应急预案',
+  'cloud-platform-evaluation': '评估报告',
+};
+export const documentLabel = (action: string | undefined) => FILED_DOCUMENTS[action ?? ''] ?? '文件';
 
 /** An action's Chinese name (domain/texts.ts LABELS.action): commands, pending actions, audit entries. */
 export const actionLabel = (action: string) => catalogueActionLabel(action);
