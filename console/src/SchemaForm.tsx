@@ -113,8 +113,7 @@ function mergedShapes(schema: JsonSchema): JsonSchema {
   return { type: 'object', properties, required };
 }
 
-function rulesOf(name: string, schema: JsonSchema, required: boolean, path: Path = []): Rule[] {
-  const l = fieldLabel(name);
+function rulesOf(name: string, schema: JsonSchema, required: boolean, path: Path = [], l = fieldLabel(name)): Rule[] {
   const rules: Rule[] = [];
   const t = typeOf(schema);
   if (required && t !== 'boolean') rules.push({ required: true, message: `请填写${l}` });
@@ -163,7 +162,7 @@ interface FieldProps {
 
 function Field({ name, path, schema: given, required, context }: FieldProps): ReactNode {
   const schema = mergedShapes(given);
-  const l = fieldLabel(name);
+  const l = fieldLabel(name, path.length > 1 ? path[path.length - 2] : undefined, context);
   const t = typeOf(schema);
   const id = `f-${path.join('-')}`;
   if (t === 'object' && schema.properties) {
@@ -200,7 +199,7 @@ function Field({ name, path, schema: given, required, context }: FieldProps): Re
       </Form.List>
     );
   }
-  const rules = rulesOf(name, schema, required, path);
+  const rules = rulesOf(name, schema, required, path, l);
   if (isDocumentId(schema)) {
     // The document's own name: the application's four by kind, else what the command files.
     const what = name === 'documentId' ? documentLabel(context) : l;

@@ -110,7 +110,24 @@ export const FIELD_LABELS: Record<string, string> = {
   approvedOn: '批准日期',
 };
 
-export const fieldLabel = (name: string) => FIELD_LABELS[name] ?? name;
+/** Names that depend on where the field is: the group it is in, or the form (action) it belongs to. */
+const FIELD_LABELS_IN: Record<string, string> = {
+  'leader.name': '姓名',
+  'leader-change.name': '姓名',
+  'application.title': '项目名称',
+  'existing-system.name': '系统名称',
+  'existing-system.summary': '系统简介',
+  'cloud-platform-evaluation.year': '评估年度',
+  'evaluation.year': '评估年度',
+  'evaluation.summary': '评估意见',
+  'progress-report.summary': '对照分析说明',
+  'progress-report.spentFen': '累计使用资金',
+  'rectification-extension.dueOn': '延长至',
+};
+
+/** A field's name; `parent` (the group) or `context` (the form's action) may give it a more precise one. */
+export const fieldLabel = (name: string, parent?: string | number, context?: string) =>
+  (parent !== undefined ? FIELD_LABELS_IN[`${parent}.${name}`] : undefined) ?? (context ? FIELD_LABELS_IN[`${context}.${name}`] : undefined) ?? FIELD_LABELS[name] ?? name;
 
 /** What each filing's document is (the `documentId` of the command), by action. */
 const FILED_DOCUMENTS: Record<string, string> = {
