@@ -7,7 +7,7 @@
  * an upload control (DocumentUpload): the legacy free-text reference beside it is not shown, and the
  * upload is required wherever the API requires one of the two.
  */
-import { Alert, Button, Card, Checkbox, DatePicker, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
+import { Alert, AutoComplete, Button, Card, Checkbox, DatePicker, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
 import type { Rule } from 'antd/es/form';
 import dayjs, { type Dayjs } from 'dayjs';
 import 'dayjs/locale/zh-cn';
@@ -152,15 +152,19 @@ function rulesOf(name: string, schema: JsonSchema, required: boolean, path: Path
   return rules;
 }
 
+/** Suggested values of text fields by name (e.g. the approved plan's items): picked from a list or typed. */
+export type Choices = Record<string, Array<{ value: string; label: string }>>;
+
 interface FieldProps {
   name: string;
   path: Path;
   schema: JsonSchema;
   required: boolean;
   context?: string;
+  choices?: Choices;
 }
 
-function Field({ name, path, schema: given, required, context }: FieldProps): ReactNode {
+function Field({ name, path, schema: given, required, context, choices }: FieldProps): ReactNode {
   const schema = mergedShapes(given);
   const l = fieldLabel(name, path.length > 1 ? path[path.length - 2] : undefined, context);
   const t = typeOf(schema);
@@ -265,6 +269,14 @@ function Field({ name, path, schema: given, required, context }: FieldProps): Re
     );
   }
   const long = (schema.maxLength ?? 0) > 500;
+  const suggested = choices?.[name];
+  if (suggested && suggested.length > 0) {
+    return (
+      <Form.Item name={path} label={l} rules={rules} htmlFor={id}>
+        <AutoComplete id={id} options={suggested} placeholder={`选择或填写${l}`} filterOption={(input, o) => String(o?.label ?? '').includes(input) || String(o?.value ?? '').includes(input)} />
+      </Form.Item>
+    );
+  }
   return (
     <Form.Item name={path} label={l} rules={rules} htmlFor={id}>
       {long ? <Input.TextArea id={id} rows={2} /> : <Input id={id} />}
@@ -308,9 +320,10 @@ export interface SchemaFormProps {
   onSubmit: (body: Values) => Promise<unknown>;
   onDone?: (result: unknown) => void;
   testId?: string;
+  choices?: Choices;
 }
 
-export function SchemaForm({ schema, hidden = [], context, initialValues, submitLabel, onSubmit, onDone, testId }: SchemaFormProps) {
+export function SchemaForm({ schema, hidden = [], context, initialValues, submitLabel, onSubmit, onDone, testId, choices }: SchemaFormProps) {
   const [form] = Form.useForm();
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
@@ -335,7 +348,7 @@ export function SchemaForm({ schema, hidden = [], context, initialValues, submit
   return (
     <Form form={form} layout="vertical" onFinish={submit} initialValues={initialValues} data-testid={testId} className="schema-form">
       {props.map(([k, s]) => (
-        <Field key={k} name={k} path={[k]} schema={s} required={shown.required.includes(k)} context={context} />
+        <Field key={k} name={k} path={[k]} schema={s} required={shown.required.includes(k)} context={context} choices={choices} />
       ))}
       {problem && <ProblemAlert problem={problem} />}
       {done && <Alert type="success" showIcon message="已提交" style={{ marginBottom: 12 }} />}

@@ -5,12 +5,29 @@
  */
 import { Card, Typography } from 'antd';
 import { api, ok } from '../api.ts';
+import { formatYuan } from '../format.ts';
 import forms from '../forms.generated.json';
+import { useLoad } from '../hooks.ts';
 import { navigate } from '../router.tsx';
 import { SchemaForm, type JsonSchema } from '../SchemaForm.tsx';
+import { useSession } from '../session.tsx';
+
+/** Art. 6: the items of the approved plans in force (this year and next) that name this department. */
+function usePlanItems(department: string | undefined) {
+  const year = new Date().getFullYear();
+  const { data } = useLoad(
+    () => Promise.all([year, year + 1].map((y) => api.GET('/v1/annual-plans/{year}', { params: { path: { year: y } } }).then((r) => r.data))),
+    [year],
+  );
+  return (data ?? [])
+    .filter((plan) => plan?.status === 'in-force')
+    .flatMap((plan) => plan!.items.filter((i) => !department || i.department === department).map((i) => ({ value: i.code, label: `${i.code} ${i.title}（${plan!.year}年度，上限 ${formatYuan(i.ceilingFen)}）` })));
+}
 
 export default function Apply() {
   const schema = (forms.bodies as Record<string, unknown>)['POST /v1/projects'] as JsonSchema;
+  const { account } = useSession();
+  const planItems = usePlanItems(account?.department ?? undefined);
   return (
     <Card>
       <Typography.Title level={3} className="page-title">
@@ -23,6 +40,7 @@ export default function Apply() {
         schema={schema}
         context="application"
         testId="apply-form"
+        choices={{ annualPlanItem: planItems }}
         hidden={['jurisdiction']}
         initialValues={{ year: new Date().getFullYear(), kind: 'new', classified: false }}
         submitLabel="提交申报"

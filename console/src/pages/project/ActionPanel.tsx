@@ -6,8 +6,9 @@
  * domain/rules.ts; it is a guide only — the API decides and its refusal is shown in Chinese.
  */
 import { Alert, Button, Card, Empty, Space, Typography } from 'antd';
-import { useState } from 'react';
-import { actionLabel } from '../../labels.ts';
+import { useState, type ReactNode } from 'react';
+import { formatDate, formatDateTime, formatYuan, label } from '../../format.ts';
+import { actionLabel, roleLabel } from '../../labels.ts';
 import { COMMANDS, CommandCard, PublicationCard } from './CommandCard.tsx';
 import type { ProjectView, Role } from './types.ts';
 
@@ -49,6 +50,43 @@ const OFFERED: Record<Role, Array<{ action: string; when: (v: ProjectView) => bo
   ],
   admin: [],
 };
+
+/** What a pending decision is about, shown above its form: the objection, the request, the response. */
+function basisOf(view: ProjectView, action: string, ref: string | undefined): ReactNode {
+  if (!ref) return null;
+  const line = (text: string) => (
+    <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }} data-testid={`basis-${action}`}>
+      {text}
+    </Typography.Paragraph>
+  );
+  if (action === 'publicity-objection-resolution') {
+    const o = view.publicityObjections.find((x) => x.id === ref);
+    return o ? line(`异议内容：${o.summary}（${o.recordedBy}，${formatDateTime(o.recordedAt)}登记；资金安排 ${o.allocationId}）`) : null;
+  }
+  if (action === 'change-request-decision' || action === 'change-request-opinion') {
+    const c = view.changeRequests.find((x) => x.id === ref);
+    if (!c) return null;
+    const opinions = c.opinions.map((o) => `${roleLabel(o.role)}${o.agrees === true ? '同意' : o.agrees === false ? '不同意' : ''}：${o.opinion}`).join('；');
+    return line(
+      `${label('changeKind', c.kind)}调整：${c.description}${c.budgetDeltaFen !== null ? `；预算调整 ${formatYuan(c.budgetDeltaFen)}` : ''}${c.newPlannedCompletionDate ? `；新的计划完成日期 ${formatDate(c.newPlannedCompletionDate)}` : ''}（${c.requestedBy}申请）${opinions ? `。相关单位意见：${opinions}` : ''}`,
+    );
+  }
+  if (action === 'rectification-review' || action === 'rectification-response') {
+    const r = view.rectifications.find((x) => x.id === ref);
+    if (!r) return null;
+    const last = r.responses.at(-1);
+    return line(`整改要求（${label('reason', r.reason)}）：${r.description}${r.dueOn ? `；期限 ${formatDate(r.dueOn)}` : ''}${action === 'rectification-review' && last ? `。整改情况：${last.description}（${last.by}，${formatDateTime(last.at)}）` : ''}`);
+  }
+  if (action === 'acceptance-delay-reason-decision') {
+    const d = view.acceptanceDelayReasons.find((x) => x.id === ref);
+    return d ? line(`延期原因：${d.reason}（${d.statedBy}，${formatDateTime(d.statedAt)}）`) : null;
+  }
+  if (action === 'county-share-confirmation' || action === 'allocation-publication') {
+    const a = view.allocations.find((x) => x.id === ref);
+    return a ? line(`${label('fundType', a.fundType)} ${formatYuan(a.amountFen)}（${a.year}年度；市级 ${formatYuan(a.cityShareFen)}，县级 ${formatYuan(a.countyShareFen)}）`) : null;
+  }
+  return null;
+}
 
 /** Art. 22: after a failed rectification the BDB extends the deadline, or terminates the project. */
 function RectificationDecision({ view, rid, onDone }: { view: ProjectView; rid: string; onDone: () => void }) {
@@ -92,7 +130,7 @@ export function ActionPanel({ view, role, onDone }: { view: ProjectView; role: R
         if (a.action === 'rectification-decision') return <RectificationDecision key={key} view={view} rid={a.ref ?? ''} onDone={onDone} />;
         const form = COMMANDS[a.action];
         if (!form) return <Alert key={key} type="info" message={actionLabel(a.action)} style={{ marginBottom: 12 }} />;
-        return <CommandCard key={key} view={view} form={form} refValue={a.ref} pending={{ dueAt: a.dueAt, overdue: a.overdue }} onDone={onDone} />;
+        return <CommandCard key={key} view={view} form={form} refValue={a.ref} pending={{ dueAt: a.dueAt, overdue: a.overdue }} onDone={onDone} extra={basisOf(view, a.action, a.ref)} />;
       })}
       {offered.length > 0 && (
         <>
