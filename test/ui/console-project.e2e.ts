@@ -71,6 +71,21 @@ async function mainText(page: Page): Promise<string> {
 
 beforeAll(async () => {
   sys = await startConsole('console-project');
+  // The tests' own setup through the API: the approved plan (Art. 6) and an evaluated existing system of the department (Art. 21, 23).
+  const bdbKey = (await sys.call('POST', '/v1/admin/api-keys', sys.admin, { role: 'bdb', name: 'setup bdb' })).key as string;
+  const deptKey = (await sys.call('POST', '/v1/admin/api-keys', sys.admin, { role: 'department', name: 'setup wjw', department: DEPT })).key as string;
+  await sys.call('PUT', `/v1/annual-plans/${YEAR}`, bdbKey, { items: [{ code: PLAN_ITEM, title: '全民健康信息平台', department: DEPT, ceilingFen: 800_000_00 }] });
+  await sys.call('POST', `/v1/annual-plans/${YEAR}/approval`, bdbKey, { approvedOn: `${YEAR}-01-10`, documentNo: `晋市政函〔${YEAR}〕3号` });
+  const existing = (await sys.call('POST', '/v1/existing-systems', deptKey, { name: EXISTING, summary: '医院之间的检验检查结果互认', goLiveYear: YEAR - 3 })) as { id: string };
+  await sys.call('POST', `/v1/projects/${existing.id}/evaluations`, bdbKey, {
+    year: YEAR,
+    fundUseScore: 88,
+    outputScore: 90,
+    effectScore: 85,
+    satisfactionScore: 92,
+    sharingCompliant: true,
+    summary: '检验结果已全部接入共享平台',
+  });
 }, 400_000);
 afterAll(async () => {
   await sys?.stop();
@@ -78,21 +93,6 @@ afterAll(async () => {
 
 describe('the project page', () => {
   it('Art. 7, 8, 14, 23: an application with four uploaded documents, and the reviewer sees what the review rests on; 退回修改 and resubmission', async () => {
-    // --- the test's own setup through the API: the approved plan, an evaluated system of the department, two people.
-    const bdbKey = (await sys.call('POST', '/v1/admin/api-keys', sys.admin, { role: 'bdb', name: 'setup bdb' })).key as string;
-    const deptKey = (await sys.call('POST', '/v1/admin/api-keys', sys.admin, { role: 'department', name: 'setup wjw', department: DEPT })).key as string;
-    await sys.call('PUT', `/v1/annual-plans/${YEAR}`, bdbKey, { items: [{ code: PLAN_ITEM, title: '全民健康信息平台', department: DEPT, ceilingFen: 800_000_00 }] });
-    await sys.call('POST', `/v1/annual-plans/${YEAR}/approval`, bdbKey, { approvedOn: `${YEAR}-01-10`, documentNo: `晋市政函〔${YEAR}〕3号` });
-    const existing = (await sys.call('POST', '/v1/existing-systems', deptKey, { name: EXISTING, summary: '医院之间的检验检查结果互认', goLiveYear: YEAR - 3 })) as { id: string };
-    await sys.call('POST', `/v1/projects/${existing.id}/evaluations`, bdbKey, {
-      year: YEAR,
-      fundUseScore: 88,
-      outputScore: 90,
-      effectScore: 85,
-      satisfactionScore: 92,
-      sharingCompliant: true,
-      summary: '检验结果已全部接入共享平台',
-    });
     const officer = await sys.createPerson('zhou.min', '周敏', 'department', { department: DEPT });
     const reviewer = await sys.createPerson('wu.gang', '吴刚', 'bdb');
 
@@ -210,5 +210,125 @@ describe('the project page', () => {
 
     expect(sys.outside).toEqual([]);
     for (const s of [dept, bdb]) await s.context.close();
+  }, 300_000);
+
+  it('Art. 10-11, 14, 22: budget and publication, an objection and its resolution, a leader change, a rectification answered with an uploaded document; deadlines show their last day, the ledger its articles', async () => {
+    // Setup through the API: a project at 资金安排 (applied, reviewed, approved).
+    const keys = {
+      dept: (await sys.call('POST', '/v1/admin/api-keys', sys.admin, { role: 'department', name: 'setup wjw 2', department: DEPT })).key as string,
+      bdb: (await sys.call('POST', '/v1/admin/api-keys', sys.admin, { role: 'bdb', name: 'setup bdb 2' })).key as string,
+      approval: (await sys.call('POST', '/v1/admin/api-keys', sys.admin, { role: 'approval', name: 'setup approval' })).key as string,
+    };
+    const project = (await sys.call('POST', '/v1/projects', keys.dept, {
+      title: `${TITLE}（二期）`,
+      summary: '二期：基层医疗机构接入。',
+      kind: 'expansion',
+      year: YEAR,
+      annualPlanItem: PLAN_ITEM,
+      estimate: { totalFen: 200_000_00, cityShareFen: 200_000_00, countyShareFen: 0 },
+      plannedCompletionDate: `${YEAR + 1}-12-31`,
+      documents: { proposal: 'sha256:p', feasibilityStudy: 'sha256:f', preliminaryDesign: 'sha256:d', investmentEstimate: 'sha256:e' },
+      classified: false,
+      leader: { name: '周敏', post: '信息中心主任', contact: '0356-2058866' },
+    })) as { id: string };
+    const id = project.id;
+    await sys.call('POST', `/v1/projects/${id}/technical-review`, keys.bdb, { decision: 'pass', opinion: '同意', checklist: { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true } });
+    await sys.call('POST', `/v1/projects/${id}/establishment`, keys.approval, { decision: 'approve', approvalNo: `晋审批〔${YEAR}〕21号`, opinion: '同意立项' });
+    const officer = await sys.createPerson('zhou.min2', '周敏', 'department', { department: DEPT });
+    const reviewer = await sys.createPerson('zheng.hua', '郑华', 'bdb');
+    const accountant = await sys.createPerson('qian.li', '钱丽', 'finance');
+
+    // Finance allocates (Art. 10): amounts in 元.
+    const finance = await sys.signIn(accountant);
+    await openProject(finance.page, sys.api, id, '资金安排');
+    const budget = finance.page.getByTestId('action-budget');
+    await budget.getByText('建设资金', { exact: true }).click();
+    await budget.locator('#f-amountFen').fill('200000');
+    await budget.locator('#f-cityShareFen').fill('200000');
+    await budget.locator('#f-countyShareFen').fill('0');
+    await budget.getByRole('button', { name: '提交安排资金' }).click();
+    await expect.poll(() => finance.page.getByTestId('stage-tag').innerText(), { timeout: 60_000 }).toBe('公示');
+
+    // The BDB publishes the allocation plan (Art. 11), then records an objection and resolves it.
+    const bdb = await sys.signIn(reviewer);
+    await openProject(bdb.page, sys.api, id, '公示');
+    await bdb.page.getByTestId('action-allocation-publication').getByRole('button', { name: '发布拟分配计划并公示' }).click();
+    await expect.poll(() => bdb.page.getByTestId('offer-publicity-objection').count(), { timeout: 60_000 }).toBe(1);
+    await bdb.page.getByTestId('offer-publicity-objection').click();
+    const objection = bdb.page.getByTestId('action-publicity-objection');
+    await objection.locator('#f-summary').fill('群众反映二期与既有系统功能重复。');
+    await objection.getByRole('button', { name: '提交登记公示异议' }).click();
+    const resolution = bdb.page.getByTestId('action-publicity-objection-resolution');
+    await resolution.waitFor({ timeout: 60_000 });
+    expect(await bdb.page.getByTestId('basis-publicity-objection-resolution').innerText()).toContain('群众反映二期与既有系统功能重复。');
+    await resolution.locator('#f-note').fill('经核实，二期为基层接入，不重复。');
+    await shot(bdb.page, 'project-07-objection');
+    await resolution.getByRole('button', { name: '提交处理公示异议' }).click();
+    await expect.poll(() => bdb.page.getByTestId('action-publicity-objection-resolution').count(), { timeout: 60_000 }).toBe(0);
+    await bdb.page.getByRole('tab', { name: '公示与异议' }).click();
+    const objections = await bdb.page.getByTestId('objections').innerText();
+    expect(objections).toContain('群众反映二期与既有系统功能重复。');
+    expect(objections).toContain('异议不成立');
+    expect(objections).toContain(reviewer.displayName);
+
+    // The deadline of the notice reads its last day: the API's dueOn, in yyyy年m月d日.
+    const view = (await sys.call('GET', `/v1/projects/${id}`, keys.bdb)) as { deadlines: Array<{ kind: string; dueAt: string; dueOn: string }> };
+    const notice = view.deadlines.find((d) => d.kind === 'publicity')!;
+    const [y, m, d] = notice.dueOn.split('-').map(Number);
+    await bdb.page.getByRole('tab', { name: '期限' }).click();
+    expect(await bdb.page.getByTestId('deadlines').innerText()).toContain(`${y}年${m}月${d}日`);
+    expect(notice.dueAt).toBe(new Date(Date.UTC(y!, m! - 1, d!, 16)).toISOString());
+    // The ledger's reason names the articles in Chinese.
+    await bdb.page.getByRole('tab', { name: '资金' }).click();
+    await expect.poll(() => bdb.page.locator('main').innerText(), { timeout: 15_000 }).toContain('安排资金（第十条、第十二条）');
+
+    // Art. 22: the BDB orders rectification with a date picked; the department answers with an uploaded document.
+    await bdb.page.getByTestId('offer-rectification-order').click();
+    const order = bdb.page.getByTestId('action-rectification-order');
+    await order.locator('#f-reason').click();
+    await bdb.page.locator('.ant-select-dropdown').getByText('其他', { exact: true }).click();
+    await order.locator('#f-description').fill('请补充二期与一期的数据共享方案。');
+    await pickDate(bdb.page, '#f-dueOn', `${YEAR + 1}-01-15`);
+    expect(await order.locator('#f-dueOn').inputValue()).toBe(`${YEAR + 1}年1月15日`);
+    await order.getByRole('button', { name: '提交责令限期整改' }).click();
+    await expect.poll(() => bdb.page.getByTestId('pending-actions').innerText(), { timeout: 60_000 }).toContain('报送整改情况');
+
+    const dept = await sys.signIn(officer);
+    await openProject(dept.page, sys.api, id, '公示');
+    // Art. 14: a new 项目负责人.
+    await dept.page.getByTestId('offer-leader-change').click();
+    const leader = dept.page.getByTestId('action-leader-change');
+    await leader.locator('#f-name').fill('孙强');
+    await leader.locator('#f-post').fill('信息中心副主任');
+    await leader.locator('#f-contact').fill('0356-2058867');
+    await leader.getByRole('button', { name: '提交变更项目负责人' }).click();
+    await expect.poll(() => dept.page.getByTestId('application-leader').innerText(), { timeout: 60_000 }).toBe('孙强（信息中心副主任，0356-2058867）');
+    const response = dept.page.getByTestId('action-rectification-response');
+    expect(await dept.page.getByTestId('basis-rectification-response').innerText()).toContain('请补充二期与一期的数据共享方案。');
+    await response.locator('#f-description').fill('已补充数据共享方案。');
+    await uploadFile(dept.page, 'upload-documentId', { name: '数据共享方案.pdf', mimeType: 'application/pdf', buffer: pdf('sharing plan') });
+    await shot(dept.page, 'project-08-rectification-response');
+    await response.getByRole('button', { name: '提交报送整改情况' }).click();
+    await expect.poll(() => dept.page.getByTestId('action-rectification-response').count(), { timeout: 60_000 }).toBe(0);
+
+    await openProject(bdb.page, sys.api, id, '公示');
+    const review = bdb.page.getByTestId('action-rectification-review');
+    expect(await bdb.page.getByTestId('basis-rectification-review').innerText()).toContain('已补充数据共享方案。');
+    await review.getByText('接受', { exact: true }).click();
+    await review.getByRole('button', { name: '提交审核整改情况' }).click();
+    await expect.poll(() => bdb.page.getByTestId('action-rectification-review').count(), { timeout: 60_000 }).toBe(0);
+    await bdb.page.getByRole('tab', { name: '整改' }).click();
+    const rectification = bdb.page.locator('[data-testid^=rectification-]').first();
+    const text = await rectification.innerText();
+    expect(text).toContain('整改通过');
+    expect(text).toContain('数据共享方案.pdf');
+    expect(text).toContain(officer.displayName);
+    await shot(bdb.page, 'project-09-rectification');
+    for (const tab of ['意见与决定', '期限', '资金', '公示与异议', '合同与调整', '整改', '验收与评估', '安全', '审计记录']) {
+      await bdb.page.getByRole('tab', { name: tab }).click();
+      await bdb.page.waitForTimeout(300);
+      expect(CODE_WORDS.exec(await mainText(bdb.page)), tab).toBeNull();
+    }
+    for (const s of [finance, bdb, dept]) await s.context.close();
   }, 300_000);
 });

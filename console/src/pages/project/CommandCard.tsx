@@ -46,6 +46,8 @@ const PARAM_LABELS: Record<string, string> = { contractNo: '合同', cid: '调�
 
 /** Body fields a pending action's ref determines, and whether the person still sees them. */
 function prefilled(action: string, ref: string | undefined, view: ProjectView): { values: Record<string, unknown>; hidden: string[] } {
+  // Art. 10: a construction budget is usually for the project's own year.
+  if (!ref && action === 'budget') return { values: { fundType: 'construction', year: view.year }, hidden: [] };
   if (!ref) return { values: {}, hidden: [] };
   switch (action) {
     case 'county-share-confirmation':
@@ -125,6 +127,7 @@ export function CommandCard({ view, form, refValue, pending, onDone, extra }: Co
       <SchemaForm
         schema={form.schema}
         context={form.action}
+        choices={{ allocationId: view.allocations.map((a) => ({ value: a.id, label: `${a.id}（${label('fundType', a.fundType)} ${formatYuan(a.amountFen)}，${label('allocationStatus', a.status)}）` })) }}
         hidden={fill.hidden}
         initialValues={fill.values}
         testId={`form-${form.action}`}

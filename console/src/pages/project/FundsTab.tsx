@@ -61,7 +61,8 @@ export function FundsTab({ view }: { view: ProjectView }) {
           { title: '金额', render: (m) => formatYuan(m.amountFen) },
           {
             title: '事由',
-            render: (m) => `${label('movementKind', m.kind)}${m.reason ? `：${label('movementReason', m.reason)}` : ''}${m.article ? `（${articleLabel(m.article)}）` : ''}`,
+            // The ledger keeps the movement's kind as its reason when it has no other (allocate, publish, disburse).
+            render: (m) => `${label('movementKind', m.kind)}${m.reason && label('movementReason', m.reason) !== m.reason ? `：${label('movementReason', m.reason)}` : ''}${m.article ? `（${articleLabel(m.article)}）` : ''}`,
           },
           { title: '经办人', render: (m) => `${m.actorName}（${roleLabel(m.actorRole)}）` },
         ])
