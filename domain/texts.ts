@@ -344,9 +344,9 @@ const JURISDICTION_PROBLEM_DETAILS: Record<string, (d: Record<string, unknown>) 
   no_draft_plan: (d) => `第六条：${s(d.year)}年度计划没有待批准的草案。`,
   empty_plan: (d) => `第六条：${s(d.year)}年度计划草案（版本 ${s(d.version)}）没有项目。`,
   county_share_unconfirmed: (d) => `第十一条、第十二条：资金分配 ${s(d.allocationId)} 的县级份额尚未经 ${s(d.jurisdiction)} 财政部门确认，不能公示。`,
-  county_share_without_county: () => '第十二条：市本级项目没有县级份额，请全部列为市级份额 cityShareFen。',
+  county_share_without_county: () => '第十二条：市本级项目没有县级份额，请全部列为市级承担。',
   county_finance_only: (d) => `第十二条：县级份额只能由 ${s(d.jurisdiction)} 财政部门确认（该密钥属于 ${s(d.actorJurisdiction)}）。`,
-  city_finance_only: () => '第十二条：资金由市财政局安排；县级财政部门确认县级份额（county-share-confirmations）。',
+  city_finance_only: () => '第十二条：资金由市财政局安排；县级财政部门只确认县级份额。',
 };
 
 /** zh-CN and English per notification kind. */
@@ -754,18 +754,18 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   insufficient_funds: (d) => `可拨付资金只有 ${fen(d, 'availableFen')}。`,
   checklist_incomplete: (d) =>
     `第七条：技术审核通过须全部审查项合格；缺少：${(Array.isArray(d.missing) ? d.missing : []).map((m) => label('checklist', m)).join('、')}。`,
-  allocation_not_held: (d) => `第十一条：资金分配 ${s(d.allocationId)} 当前状态为 ${s(d.status)}，不是待公示的已安排资金。`,
+  allocation_not_held: (d) => `第十一条：资金分配 ${s(d.allocationId)} 当前状态为“${label('allocationStatus', d.status)}”，不是待公示的已安排资金。`,
   sharing_noncompliant: () => '第九条：项目未按要求共享数据，不安排、不拨付运维资金。',
-  completion_report_missing: () => '第二十一条：竣工报告未报送，不再安排资金。',
+  completion_report_missing: () => '第二十一条：竣工验收报告未备案，财政不再将后续建设资金和运行维护费用列入预算。',
   share_mismatch: () => '第十二条：市级份额与县级份额之和须等于安排金额。',
   no_approved_budget_change: () => '第十七条：追加建设资金须有已批准的预算变更申请。',
   om_review_missing: () => '第二十一条：该年度没有经市大数据应用局审核的运维经费。',
   signed_in_future: () => '合同尚未签订，不能登记。',
   period_not_started: () => '该报告期尚未开始。',
-  budget_delta_required: () => '第十七条：预算变更申请须填写预算调整金额 budgetDeltaFen。',
-  planned_completion_date_required: () => '第十七条：工期变更申请须填写新的计划完成日期 newPlannedCompletionDate。',
+  budget_delta_required: () => '第十七条：预算调整申请须填写预算调整金额。',
+  planned_completion_date_required: () => '第十七条：工期调整申请须填写新的计划完成日期。',
   due_date_past: () => '整改期限已过。',
-  completed_in_future: () => '完成日期 completedOn 不能晚于今天。',
+  completed_in_future: () => '完成日期不能晚于今天。',
   catalog_missing: () => '第十九条：政务信息资源目录尚未在共享平台登记。',
   security_verification_failed: () => '第二十条、第二十八条：验收通过须安全可控、密码应用评估通过并确定等级保护级别。',
   year_not_started: () => '该年度尚未开始。',
@@ -775,11 +775,11 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   opinion_not_requested: (d) => `第十七条：变更申请 ${s(d.changeRequestId)} 未征求${label('role', d.role)}的意见。`,
   ...JURISDICTION_PROBLEM_DETAILS,
   // --- Art. 23, 28-29 (issue 15) -------------------------------------------------------------------
-  risk_assessment_missing: () => '第二十八条：技术验收前须记录项目单位会同市大数据应用局开展的网络与信息安全风险评估（POST /v1/projects/:id/risk-assessments）。',
-  emergency_plan_missing: () => '第二十九条：项目进入运行前须记录与项目建设单位共同制定的应急预案（POST /v1/projects/:id/emergency-plans），因此须在报送竣工报告之前。',
+  risk_assessment_missing: () => '第二十八条：技术验收前须登记项目实施单位会同市大数据应用局开展的网络与信息安全风险评估（本地政策）。',
+  emergency_plan_missing: () => '第二十九条：项目进入运行前须登记与项目建设单位共同制定的应急预案（本地政策）。',
   contractor_unknown: (d) => `第二十九条：应急预案须与项目建设单位共同制定；${s(d.contractor)} 不是本项目合同上的建设单位（${s(d.contractors)}）。`,
-  reported_before_occurred: () => '第二十九条：报告时间 reportedAt 不能早于事件发生时间 occurredAt。',
-  date_in_future: (d) => `日期 ${s(d.field)} 不能晚于今天。`,
+  reported_before_occurred: () => '第二十九条：报告时间不能早于事件发生时间。',
+  date_in_future: () => '所填日期不能晚于今天。',
   // Personal accounts and sign-in (issue 16): an unknown login name and a wrong password read alike.
   invalid_credentials: (d) => (d.current ? '当前密码错误。' : '登录名或密码错误。'),
   totp_required: (d) =>
@@ -796,7 +796,7 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
         ? '新密码须包含小写字母、大写字母、数字、其他字符中的至少三类。'
         : '新密码不得与最近 5 次使用过的密码相同。',
   csrf_failed: () => '使用登录会话的写请求须带 X-CSRF-Token 请求头，其值为本会话的令牌（见 GET /v1/auth/me）。',
-  password_change_required: () => '请先修改初始密码（POST /v1/auth/password）。',
+  password_change_required: () => '请先修改初始密码。',
   session_required: () => '此接口仅供以个人账号登录的会话使用，不接受 API 密钥。',
 };
 
