@@ -241,6 +241,8 @@ const LABELS = {
     cancel: ['取消', 'cancel'],
   },
   bucket: { held: ['待公示', 'held'], available: ['可拨付', 'available'], frozen: ['冻结', 'frozen'], disbursed: ['已拨付', 'disbursed'], cancelled: ['已取消', 'cancelled'] },
+  /** Names of actors that are not people (domain/effects.ts SYSTEM_ACTOR). */
+  actorName: { 'system (deadline)': ['系统（期限到期自动处理）', 'system (deadline)'] },
   movementReason: {
     suspension: ['暂停拨付', 'suspension'],
     'completion-report': ['竣工验收报告未备案', 'completion report not filed'],

@@ -178,6 +178,8 @@ export function valueLabel(field: string, value: unknown, command?: string): str
 }
 
 export const stageLabel = (stage: string) => label('stage', stage);
+/** Who acted: a person's or key's name, or the system's in words. */
+export const actorName = (name: string) => label('actorName', name);
 export const roleLabel = (role: string) => label('role', role);
 
 type AccountEvent = import('./api-types.ts').components['schemas']['AccountEvent'];

@@ -75,7 +75,7 @@ function basisOf(view: ProjectView, action: string, ref: string | undefined): Re
     const r = view.rectifications.find((x) => x.id === ref);
     if (!r) return null;
     const last = r.responses.at(-1);
-    return line(`整改要求（${label('reason', r.reason)}）：${r.description}${r.dueOn ? `；期限 ${formatDate(r.dueOn)}` : ''}${action === 'rectification-review' && last ? `。整改情况：${last.description}（${last.by}，${formatDateTime(last.at)}）` : ''}`);
+    return line(`整改要求（${label('reason', r.reason)}）：${r.automatic ? label('reason', r.reason) : r.description}${r.dueOn ? `；期限 ${formatDate(r.dueOn)}` : ''}${action === 'rectification-review' && last ? `。整改情况：${last.description}（${last.by}，${formatDateTime(last.at)}）` : ''}`);
   }
   if (action === 'acceptance-delay-reason-decision') {
     const d = view.acceptanceDelayReasons.find((x) => x.id === ref);

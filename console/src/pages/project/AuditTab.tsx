@@ -7,7 +7,7 @@ import { Alert, Timeline } from 'antd';
 import { api, ok } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
-import { actionLabel, roleLabel } from '../../labels.ts';
+import { actionLabel, actorName, roleLabel } from '../../labels.ts';
 import { ProblemAlert } from '../../Problem.tsx';
 import type { ProjectView } from './types.ts';
 
@@ -32,7 +32,7 @@ export function AuditTab({ view }: { view: ProjectView }) {
           color: e.linked ? 'blue' : 'red',
           children: (
             <div>
-              <strong>{actionLabel(e.action)}</strong> · {e.actor.name}（{roleLabel(e.actor.role)}
+              <strong>{actionLabel(e.action)}</strong> · {actorName(e.actor.name)}（{roleLabel(e.actor.role)}
               {e.actor.department ? ` · ${e.actor.department}` : ''}
               {e.actor.accountId ? '' : ' · 系统对接'}）· {formatDateTime(e.at)}
               <div style={{ color: '#888', fontSize: 12 }}>

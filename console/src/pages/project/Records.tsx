@@ -9,7 +9,7 @@
 import { Card, Descriptions, Tabs, Tag, Typography } from 'antd';
 import { articleLabel } from '../../../../domain/texts.ts';
 import { dateOrDash, dueOrDash, formatDate, formatDateTime, formatPeriod, formatYuan, label } from '../../format.ts';
-import { actionLabel, deadlineLabel, roleLabel } from '../../labels.ts';
+import { actionLabel, actorName, deadlineLabel, roleLabel } from '../../labels.ts';
 import { AuditTab } from './AuditTab.tsx';
 import { DocumentLink, type DocumentIndex } from './Documents.tsx';
 import { FundsTab } from './FundsTab.tsx';
@@ -29,7 +29,17 @@ function outcome(d: Decision): string {
 /** Filings record their document's reference as the opinion; it is shown with the filing instead. */
 const opinionOf = (d: Decision) => (!d.opinion ? '—' : /^(sm3|sha256):/.test(d.opinion) ? '（见所附文件）' : d.opinion);
 
-const by = (name: string | null | undefined, at: string | null | undefined) => (name ? `${name}${at ? `，${formatDateTime(at)}` : ''}` : '—');
+const by = (name: string | null | undefined, at: string | null | undefined) => (name ? `${actorName(name)}${at ? `，${formatDateTime(at)}` : ''}` : '—');
+
+/** What an order the system issued itself (local policy) asks, in words (its record keeps the English note). */
+const AUTOMATIC_REQUIREMENTS: Record<string, string> = {
+  'late-filing': '合同未在签订后 5 个工作日内报市大数据应用局备案，请尽快备案（第十五条）',
+  'missing-report': '未按期报送对照分析，请尽快报送（第十六条）',
+  'acceptance-delay': '计划完成后长期未验收，请组织验收或说明原因（第二十二条）',
+  'unapproved-construction': '合同签订早于立项批复（未批先建，第九条）',
+};
+type Rectification = ProjectView['rectifications'][number];
+const requirement = (r: Rectification) => (r.automatic ? (AUTOMATIC_REQUIREMENTS[r.reason] ?? label('reason', r.reason)) : r.description);
 
 export function RecordTabs({ view, docs }: { view: ProjectView; docs: DocumentIndex }) {
   const doc = (id: string | undefined | null, reference: string | null | undefined, testId?: string) => <DocumentLink id={id} reference={reference} docs={docs} testId={testId} />;
@@ -43,7 +53,7 @@ export function RecordTabs({ view, docs }: { view: ProjectView; docs: DocumentIn
           { title: '事项', render: (d) => actionLabel(d.action) },
           { title: '结论', render: (d) => outcome(d) },
           { title: '意见', render: (d) => opinionOf(d) },
-          { title: '办理人', render: (d) => `${d.by}（${roleLabel(d.role)}）` },
+          { title: '办理人', render: (d) => `${actorName(d.by)}（${roleLabel(d.role)}）` },
           { title: '时间', render: (d) => formatDateTime(d.at) },
         ],
         '暂无意见与决定',
@@ -136,7 +146,7 @@ export function RecordTabs({ view, docs }: { view: ProjectView; docs: DocumentIn
           {view.rectifications.map((r) => (
             <Card key={r.id} size="small" style={{ marginBottom: 12 }} title={`整改通知 ${r.id}：${label('reason', r.reason)}`} extra={<Tag color={r.hasFailed ? 'red' : undefined}>{label('rectificationStatus', r.status)}</Tag>} data-testid={`rectification-${r.id}`}>
               <Descriptions size="small" column={1}>
-                <Descriptions.Item label="整改要求">{r.description}</Descriptions.Item>
+                <Descriptions.Item label="整改要求">{requirement(r)}</Descriptions.Item>
                 <Descriptions.Item label="下达">{r.automatic ? `系统依本地政策自动下达（${formatDateTime(r.issuedAt)}）` : `${r.issuedBy}（${roleLabel(r.issuedByRole)}），${formatDateTime(r.issuedAt)}`}</Descriptions.Item>
                 <Descriptions.Item label="整改期限">{dateOrDash(r.dueOn)}</Descriptions.Item>
                 {r.extensions.map((e, i) => (
