@@ -11,7 +11,7 @@ import { Alert, AutoComplete, Button, Card, Checkbox, DatePicker, Form, Input, I
 import type { Rule } from 'antd/es/form';
 import dayjs, { type Dayjs } from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { useState, type ReactNode } from 'react';
+import { useState, type KeyboardEvent, type ReactNode } from 'react';
 import { ProblemError, type Problem } from './api.ts';
 import { DocumentUpload } from './DocumentUpload.tsx';
 import { documentLabel, fieldLabel, valueLabel } from './labels.ts';
@@ -22,6 +22,11 @@ dayjs.locale('zh-cn');
 /** How dates show (the first) and what typing accepts (all). */
 export const DATE_FORMATS = ['YYYY年M月D日', 'YYYY-MM-DD', 'YYYY/M/D'];
 const DATE_TIME_FORMATS = ['YYYY年M月D日 HH:mm', 'YYYY-MM-DD HH:mm'];
+
+/** Enter in a date field confirms the date; it must not also submit the form (a second, unintended filing). */
+const confirmWithoutSubmit = (e: KeyboardEvent<HTMLElement>) => {
+  if (e.key === 'Enter') e.preventDefault();
+};
 
 /** A document of the document store by its id (`doc_…`), filed by uploading it. */
 const isDocumentId = (s: JsonSchema) => s.pattern === '^doc_[0-9a-f]{24}$';
@@ -250,7 +255,7 @@ function Field({ name, path, schema: given, required, context, choices }: FieldP
         getValueProps={(v: unknown) => ({ value: typeof v === 'string' && v ? dayjs(v) : undefined })}
         normalize={(d: Dayjs | null) => (d ? d.format('YYYY-MM-DD') : undefined)}
       >
-        <DatePicker id={id} format={DATE_FORMATS} placeholder="选择日期" style={{ width: 240 }} />
+        <DatePicker id={id} format={DATE_FORMATS} placeholder="选择日期" style={{ width: 240 }} onKeyDown={confirmWithoutSubmit} />
       </Form.Item>
     );
   }
@@ -264,7 +269,7 @@ function Field({ name, path, schema: given, required, context, choices }: FieldP
         getValueProps={(v: unknown) => ({ value: typeof v === 'string' && v ? dayjs(v) : undefined })}
         normalize={(d: Dayjs | null) => (d ? d.toISOString() : undefined)}
       >
-        <DatePicker id={id} showTime={{ format: 'HH:mm' }} format={DATE_TIME_FORMATS} placeholder="选择日期和时间" style={{ width: 240 }} />
+        <DatePicker id={id} showTime={{ format: 'HH:mm' }} format={DATE_TIME_FORMATS} placeholder="选择日期和时间" style={{ width: 240 }} onKeyDown={confirmWithoutSubmit} />
       </Form.Item>
     );
   }
@@ -353,7 +358,7 @@ export function SchemaForm({ schema, hidden = [], context, initialValues, submit
       {problem && <ProblemAlert problem={problem} />}
       {done && <Alert type="success" showIcon message="已提交" style={{ marginBottom: 12 }} />}
       <Space>
-        <Button type="primary" htmlType="submit" loading={busy}>
+        <Button type="primary" htmlType="submit" loading={busy} data-testid={testId ? `${testId}-submit` : undefined}>
           {submitLabel}
         </Button>
       </Space>

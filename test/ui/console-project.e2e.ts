@@ -292,6 +292,8 @@ describe('the project page', () => {
     expect(await order.locator('#f-dueOn').inputValue()).toBe(`${YEAR + 1}年1月15日`);
     await order.getByRole('button', { name: '提交责令限期整改' }).click();
     await expect.poll(() => bdb.page.getByTestId('pending-actions').innerText(), { timeout: 60_000 }).toContain('报送整改情况');
+    const ordered = (await sys.call('GET', `/v1/projects/${id}`, keys.bdb)) as { rectifications: Array<{ id: string; description: string; issuedBy: string }>; pendingActions: unknown[] };
+    expect(ordered.rectifications.map((r) => [r.description, r.issuedBy]), JSON.stringify(ordered.pendingActions)).toEqual([['请补充二期与一期的数据共享方案。', reviewer.displayName]]);
 
     const dept = await sys.signIn(officer);
     await openProject(dept.page, sys.api, id, '公示');
