@@ -132,6 +132,18 @@ const FIELD_LABELS_IN: Record<string, string> = {
   'progress-report.summary': '对照分析说明',
   'progress-report.spentFen': '累计使用资金',
   'rectification-extension.dueOn': '延长至',
+  'rectification-order.reason': '整改事由',
+  'rectification-order.description': '整改要求',
+  'rectification-response.description': '整改情况',
+  'change-request.description': '调整内容',
+  'security-incident.description': '事件经过',
+  'resubmission.note': '修改说明',
+  'publicity-objection.summary': '异议内容',
+  'publicity-objection-resolution.note': '处理说明',
+  'security-drill.summary': '演练总结',
+  'technical-acceptance.decision': '技术验收结论',
+  'completion-acceptance.decision': '竣工验收结论',
+  'progress-report.period': '报告期（季度）',
 };
 
 /** A field's name; `parent` (the group) or `context` (the form's action) may give it a more precise one. */

@@ -73,6 +73,7 @@ export function ApplicationCard({ view, docs }: { view: ProjectView; docs: Docum
             rowKey={(r) => r.at}
             dataSource={view.technicalReviews}
             data-testid="technical-reviews"
+            scroll={{ x: 'max-content' }}
             columns={[
               { title: '结论', render: (_, r) => <Tag color={r.decision === 'pass' ? 'green' : r.decision === 'revise' ? 'orange' : 'red'}>{label('decision', r.decision)}</Tag> },
               { title: '审核意见', render: (_, r) => r.opinion || '—' },
@@ -94,6 +95,7 @@ export function ApplicationCard({ view, docs }: { view: ProjectView; docs: Docum
         dataSource={view.priorEvaluations ?? []}
         locale={{ emptyText: '本部门近两年没有已评估的项目' }}
         data-testid="prior-evaluations"
+        scroll={{ x: 'max-content' }}
         columns={[
           { title: '项目', render: (_, e) => `${e.title}（${e.projectId}）` },
           { title: '年度', render: (_, e) => e.year },

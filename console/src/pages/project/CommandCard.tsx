@@ -67,6 +67,12 @@ function prefilled(action: string, ref: string | undefined, view: ProjectView): 
   }
 }
 
+/** Art. 16: the quarters of this year and the last, to pick as an 对照分析's period (2026Q3 = 2026年第3季度). */
+function recentQuarters(): Array<{ value: string; label: string }> {
+  const year = new Date().getFullYear();
+  return [year, year - 1].flatMap((y) => [4, 3, 2, 1].map((q) => ({ value: `${y}Q${q}`, label: formatPeriod(`${y}Q${q}`) })));
+}
+
 /** What a pending action's ref is about, in words. */
 export function refText(action: string, ref: string | undefined): string {
   if (!ref) return '';
@@ -127,7 +133,7 @@ export function CommandCard({ view, form, refValue, pending, onDone, extra }: Co
       <SchemaForm
         schema={form.schema}
         context={form.action}
-        choices={{ allocationId: view.allocations.map((a) => ({ value: a.id, label: `${a.id}（${label('fundType', a.fundType)} ${formatYuan(a.amountFen)}，${label('allocationStatus', a.status)}）` })) }}
+        choices={{ period: recentQuarters(), allocationId: view.allocations.map((a) => ({ value: a.id, label: `${a.id}（${label('fundType', a.fundType)} ${formatYuan(a.amountFen)}，${label('allocationStatus', a.status)}）` })) }}
         hidden={fill.hidden}
         initialValues={fill.values}
         testId={`form-${form.action}`}

@@ -30,6 +30,7 @@ export function FundsTab({ view }: { view: ProjectView }) {
         size="small"
         pagination={false}
         rowKey="type"
+        scroll={{ x: 'max-content' }}
         dataSource={(['construction', 'om'] as const).map((t) => ({ type: t, ...view.funds[t] }))}
         columns={[
           { title: '资金类型', dataIndex: 'type', render: (t: string) => label('fundType', t) },
