@@ -5,7 +5,8 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { negotiateLanguage, problemDetail, problemTitle, validationMessage, type Language, type ValidationIssue } from '../domain/texts.ts';
+import { negotiateLanguage, problemDetail, problemTitle, type Language } from '../domain/texts.ts';
+import { validationMessage, type ValidationIssue } from '../domain/validation-texts.ts';
 
 export class ApiError extends Error {
   constructor(

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { COMMAND_ACTIONS } from '../../domain/commands.ts';
-import { actionLabel, articleLabel, chineseNumber, DOCUMENT_TYPE_NAMES, formatBytes, label, validationMessage } from '../../domain/texts.ts';
+import { actionLabel, articleLabel, chineseNumber, DOCUMENT_TYPE_NAMES, formatBytes, label } from '../../domain/texts.ts';
+import { validationMessage } from '../../domain/validation-texts.ts';
 import { DOCUMENT_TYPES } from '../../lib/documents.ts';
 
 const CJK = /[\u4e00-\u9fff]/;
