@@ -207,6 +207,16 @@ describe('the project page', () => {
     expect(decisions).toContain('修改后重新报送');
     expect(decisions).toContain(officer.displayName);
     await shot(bdb.page, 'project-06-passed');
+    // At phone width (390 px) the page's parts stack; measured, not asserted (the frame is issue 26's layout part).
+    await bdb.page.setViewportSize({ width: 390, height: 844 });
+    await openProject(bdb.page, sys.api, id, '审批立项');
+    const widths = await bdb.page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number }; querySelector(s: string): { getBoundingClientRect(): { width: number } } | null } }).document;
+      return { page: doc.documentElement.scrollWidth, application: doc.querySelector('[data-testid=application]')?.getBoundingClientRect().width ?? 0 };
+    });
+    console.log(`console-project: at 390 px the page is ${widths.page} px wide, 申报内容 ${Math.round(widths.application)} px`);
+    expect(widths.application).toBeLessThanOrEqual(390);
+    await shot(bdb.page, 'project-10-phone');
 
     expect(sys.outside).toEqual([]);
     for (const s of [dept, bdb]) await s.context.close();

@@ -5,7 +5,7 @@
  * evaluations) and every record as tabs. Every refusal is the API's problem text, in Chinese.
  * The parts live in pages/project/.
  */
-import { Button, Card, Col, Descriptions, Row, Spin, Steps, Tag, Typography } from 'antd';
+import { Button, Card, Col, Descriptions, Grid, Row, Spin, Steps, Tag, Typography } from 'antd';
 import { api, ok } from '../api.ts';
 import { dateOrDash, dueOrDash } from '../format.ts';
 import { useLoad } from '../hooks.ts';
@@ -27,6 +27,8 @@ export default function ProjectDetail({ id }: { id: string }) {
   const role = (account?.role ?? 'department') as Role;
   const { data: view, problem, loading, reload } = useLoad(() => ok(api.GET('/v1/projects/{id}', { params: { path: { id } } })), [id]);
   const docs = useProjectDocuments(id, view);
+  // On a phone the nine steps would be a long vertical list: the current step is named instead.
+  const wide = Grid.useBreakpoint().md !== false;
 
   if (loading && !view) return <Spin style={{ display: 'block', margin: 60 }} aria-label="加载中" />;
   if (problem && !view) return <ProblemAlert problem={problem} />;
@@ -49,14 +51,19 @@ export default function ProjectDetail({ id }: { id: string }) {
       </Typography.Title>
       {problem && <ProblemAlert problem={problem} />}
       <Card style={{ marginBottom: 16 }}>
-        <Steps
-          size="small"
-          current={current < 0 ? 0 : current}
-          status={ENDED.has(view.stage) ? 'error' : view.stage === 'operating' ? 'finish' : 'process'}
-          items={MAIN_PATH.map((s) => ({ title: stageLabel(s) }))}
-          aria-label="阶段进度"
-          responsive
-        />
+        {wide ? (
+          <Steps
+            size="small"
+            current={current < 0 ? 0 : current}
+            status={ENDED.has(view.stage) ? 'error' : view.stage === 'operating' ? 'finish' : 'process'}
+            items={MAIN_PATH.map((s) => ({ title: stageLabel(s) }))}
+            aria-label="阶段进度"
+          />
+        ) : (
+          <Typography.Text type="secondary" aria-label="阶段进度">
+            {current >= 0 ? `第 ${current + 1} / ${MAIN_PATH.length} 步：${stageLabel(MAIN_PATH[current]!)}` : stageLabel(view.stage)}
+          </Typography.Text>
+        )}
         <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3 }} style={{ marginTop: 16 }}>
           <Descriptions.Item label="项目编号">{view.id}</Descriptions.Item>
           <Descriptions.Item label="项目实施单位">{view.department}</Descriptions.Item>
