@@ -13,7 +13,7 @@
 import { and, gte, lte } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { calendarDays } from '../db/schema.ts';
-import { shanghaiDate } from '../domain/dates.ts';
+import { dueDate } from '../domain/dates.ts';
 import { HOLIDAY_YEARS, statutoryHolidays } from '../domain/holidays.ts';
 
 export type IsWorkday = (date: string) => boolean;
@@ -147,8 +147,7 @@ export interface ScheduledDeadline {
  * day) touches a changed day, or null when its dates stay as they are.
  */
 export function recomputeDeadline(d: ScheduledDeadline, changed: readonly string[], isWorkday: IsWorkday): { dueAt: string; remindAt: string | null } | null {
-  // The due instant is 24:00 Asia/Shanghai of the due day: one millisecond earlier is that day.
-  const oldDueOn = shanghaiDate(new Date(Date.parse(d.dueAt) - 1).toISOString());
+  const oldDueOn = dueDate(d.dueAt);
   if (!changed.some((day) => day >= d.startsOn && day <= oldDueOn)) return null;
   const next = computeDeadlineDates({ startsOn: d.startsOn, rule: d.rule, reminder: d.reminder }, isWorkday);
   return next.dueAt === d.dueAt && next.remindAt === d.remindAt ? null : { dueAt: next.dueAt, remindAt: next.remindAt };

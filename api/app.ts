@@ -111,7 +111,7 @@ export function createApp(deps: AppDeps) {
       // The rest of the body is never read: `Connection: close` makes Node end the connection
       // after this answer, so a keep-alive client's next request goes on a fresh connection
       // instead of being parsed out of the unread body.
-      throw new ApiError(413, 'payload_too_large', 'Payload too large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`, {}, { Connection: 'close' });
+      throw new ApiError(413, 'payload_too_large', 'Payload too large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`, {}, { Connection: 'close' }, { limitBytes: MAX_BODY_BYTES });
     },
   });
   app.use('*', (c, next) => (isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)));

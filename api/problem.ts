@@ -5,7 +5,8 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { negotiateLanguage, problemDetail, problemTitle } from '../domain/texts.ts';
+import { negotiateLanguage, problemDetail, problemTitle, type Language } from '../domain/texts.ts';
+import { validationMessage, type ValidationIssue } from '../domain/validation-texts.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -26,6 +27,18 @@ export class ApiError extends Error {
 export const problemType = (code: string) => `/problems/${code}`;
 
 /**
+ * The field errors of a problem in a language: each `{path, message}` of `extra.errors` with its
+ * message from the catalogue (domain/texts.ts validationMessage), read from the zod issue when the
+ * error kept it (`params.issues`, same order), else from the English message.
+ */
+function localizedErrors(err: ApiError, lang: Language): unknown {
+  const errors = err.extra.errors;
+  if (lang === 'en' || !Array.isArray(errors)) return errors;
+  const issues = Array.isArray(err.params.issues) ? (err.params.issues as ValidationIssue[]) : [];
+  return errors.map((e: { path?: unknown; message?: unknown }, i) => ({ ...e, message: validationMessage(issues[i] ?? { message: String(e.message ?? '') }, lang) }));
+}
+
+/**
  * Renders the problem in the caller's language (shared/API.md: zh-CN by default, English on
  * `Accept-Language: en`): title and detail from the catalogue (domain/texts.ts); `code` stays English.
  * The English title and detail are the ones the code wrote (and the logs show).
@@ -43,6 +56,7 @@ export function problemResponse(c: Context, err: ApiError): Response {
       detail: problemDetail(lang, err.code, err.params, err.message),
       code: err.code,
       ...err.extra,
+      ...(err.extra.errors !== undefined ? { errors: localizedErrors(err, lang) } : {}),
     }),
     err.status,
     { 'Content-Type': 'application/problem+json' },
@@ -56,7 +70,9 @@ export function validationError(error: ZodError, where: string): ApiError {
     path: [where, ...issue.path.map(String)].join('.'),
     message: issue.message,
   }));
-  return new ApiError(400, 'validation_failed', 'Validation failed', `The request ${where} is not valid.`, { errors }, {}, { where: WHERE_ZH[where] ?? where });
+  // The issues themselves (code, bounds, values) let the zh-CN messages say what is wrong in Chinese.
+  const issues = error.issues.map(({ path: _path, input: _input, ...rest }) => rest as ValidationIssue);
+  return new ApiError(400, 'validation_failed', 'Validation failed', `The request ${where} is not valid.`, { errors }, {}, { where: WHERE_ZH[where] ?? where, count: errors.length, issues });
 }
 
 /** `params.session`: a session cookie was presented (the zh-CN detail then asks to sign in again). */

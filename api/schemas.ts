@@ -214,6 +214,7 @@ const projectViewShape = z.object({
       ref: z.string().optional(),
       startsAt: z.string(),
       dueAt: z.string(),
+      dueOn: z.string().openapi({ description: 'The last day of the period (Asia/Shanghai YYYY-MM-DD); `dueAt` is the instant that day ends' }),
       remindAt: z.string().optional(),
       status: z.enum(['open', 'met', 'missed', 'cancelled']),
       rule: z.union([durationSchema, z.object({ until: z.string() })]).optional(),

@@ -27,6 +27,13 @@ export function shanghaiDate(instant: string): string {
   return new Date(Date.parse(instant) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/**
+ * The due day of a due instant: a deadline's `dueAt` is the instant its last day ends (24:00
+ * Asia/Shanghai = 16:00Z of that day), so one millisecond earlier is the day a person reads as the
+ * deadline — Friday 11 December, not the Saturday at whose first instant it falls.
+ */
+export const dueDate = (dueAt: string): string => shanghaiDate(new Date(Date.parse(dueAt) - 1).toISOString());
+
 /** The Asia/Shanghai calendar year of an instant. */
 export const shanghaiYear = (instant: string): number => Number(shanghaiDate(instant).slice(0, 4));
 

@@ -11,7 +11,7 @@
  * Pure and deterministic (the workflow sandbox runs it): no Intl, no clock, no I/O.
  * Amounts: integer fen → "1,200,000.00 元"; dates: "2026年11月25日" (Asia/Shanghai).
  */
-import { SHANGHAI_OFFSET_MS, shanghaiDate } from './dates.ts';
+import { SHANGHAI_OFFSET_MS, dueDate, shanghaiDate } from './dates.ts';
 
 export type Language = 'zh-CN' | 'en';
 export const DEFAULT_LANGUAGE: Language = 'zh-CN';
@@ -46,6 +46,12 @@ export function formatDate(value: string, lang: Language = DEFAULT_LANGUAGE): st
   const [y, m, d] = date.split('-');
   return `${y}年${Number(m)}月${Number(d)}日`;
 }
+
+/**
+ * The day a deadline ends, from its due instant (`dueAt`, 24:00 Asia/Shanghai of that day):
+ * "2026年12月11日" for 2026-12-11T16:00:00Z. Every due date a person reads goes through this.
+ */
+export const formatDue = (dueAt: string, lang: Language = DEFAULT_LANGUAGE): string => formatDate(dueDate(dueAt), lang);
 
 /** An instant as Asia/Shanghai wall time to the minute: "2026-11-25 14:30" (UTC+8, no daylight saving). */
 export function formatInstant(value: string | Date): string {
@@ -82,7 +88,8 @@ const LABELS = {
   acceptance: { technical: ['技术验收', 'technical acceptance'], completion: ['竣工验收', 'completion acceptance'] },
   why: { 'response rejected': ['整改答复被驳回', 'response rejected'], 'deadline passed': ['整改期限已过', 'deadline passed'] },
   stage: {
-    submitted: ['已提交', 'submitted'],
+    // Art. 7: the BDB returned the application for revision; the department resubmits.
+    submitted: ['退回修改', 'returned for revision'],
     technical_review: ['技术审核', 'technical review'],
     establishment_review: ['审批立项', 'establishment review'],
     budgeting: ['资金安排', 'budgeting'],
@@ -140,7 +147,168 @@ const LABELS = {
   durationUnit: { workingDays: ['工作日', 'working days'], calendarDays: ['自然日', 'calendar days'] },
   // shared/DOMAIN.md "Two kinds of rule".
   ruleBasis: { measures: ['法定', 'measures'], policy: ['本地政策', 'local policy'] },
+  // What a person can do or did: the commands, the pending actions and the audit trail's entries.
+  action: {
+    application: ['申报项目', 'application'],
+    'existing-system': ['登记原有信息化项目', 'existing system registration'],
+    'technical-review': ['技术审核', 'technical review'],
+    resubmission: ['修改后重新报送', 'resubmission'],
+    establishment: ['审批立项', 'establishment approval'],
+    budget: ['安排资金', 'budget'],
+    'county-share-confirmation': ['确认县级资金份额', 'county share confirmation'],
+    'allocation-publication': ['资金拟分配计划公示', 'allocation plan publication'],
+    'publicity-objection': ['登记公示异议', 'publicity objection'],
+    'publicity-objection-resolution': ['处理公示异议', 'objection resolution'],
+    'publicity-ended': ['公示期满', 'publicity ended'],
+    contract: ['登记合同', 'contract'],
+    'contract-filing': ['合同备案', 'contract filing'],
+    'progress-report': ['报送对照分析', 'comparative analysis'],
+    disbursement: ['拨付资金', 'disbursement'],
+    'change-request': ['提交调整申请', 'change request'],
+    'change-request-opinion': ['对调整申请提出意见', 'opinion on a change request'],
+    'change-request-decision': ['审核调整申请', 'change request decision'],
+    'leader-change': ['变更项目负责人', 'leader change'],
+    'rectification-order': ['责令限期整改', 'rectification order'],
+    'rectification-response': ['报送整改情况', 'rectification response'],
+    'rectification-review': ['审核整改情况', 'rectification review'],
+    'rectification-extension': ['延长整改期限', 'rectification extension'],
+    'rectification-decision': ['处理整改未通过（延期或终止）', 'decide after a failed rectification'],
+    termination: ['终止项目', 'termination'],
+    withdrawal: ['撤回项目', 'withdrawal'],
+    'accountability-referral': ['追究责任移送', 'accountability referral'],
+    'acceptance-delay-reason': ['说明验收延期原因', 'acceptance delay reason'],
+    'acceptance-delay-reason-decision': ['审核验收延期原因', 'acceptance delay reason decision'],
+    'catalog-entries': ['登记信息资源目录', 'resource catalogue'],
+    'risk-assessment': ['登记网络与信息安全风险评估', 'risk assessment'],
+    'emergency-plan': ['登记应急预案', 'emergency plan'],
+    'preliminary-acceptance': ['初步验收', 'preliminary acceptance'],
+    'technical-acceptance': ['技术验收', 'technical acceptance'],
+    'completion-acceptance': ['竣工验收', 'completion acceptance'],
+    'completion-report': ['竣工验收报告备案', 'completion report filing'],
+    'om-review': ['审核运维经费', 'O&M cost review'],
+    evaluation: ['年度评估', 'evaluation'],
+    'cloud-platform-evaluation': ['城市云平台评估', 'cloud platform evaluation'],
+    'security-incident': ['报告安全事件', 'security incident'],
+    'security-drill': ['记录应急演练', 'security drill'],
+    decommission: ['系统下线', 'decommissioning'],
+    'deadline-rescheduling': ['按工作日历重新计算期限', 'deadline rescheduling'],
+    'deadline-rescheduled': ['按工作日历重新计算期限', 'deadline rescheduled'],
+    'deadline-reminder': ['期限提醒', 'deadline reminder'],
+    'deadline-missed': ['期限已过', 'deadline missed'],
+  },
+  /** The ProjectView's deadlines by kind (those not named after their action use this group first). */
+  deadline: {
+    publicity: ['公示期', 'publicity period'],
+    'acceptance-delay': ['验收期限', 'acceptance period'],
+    rectification: ['整改期限', 'rectification period'],
+    'annual-evaluation': ['年度评估', 'annual evaluation'],
+    'security-drill': ['应急演练', 'emergency drill'],
+    'contract-filing': ['合同备案（5 个工作日）', 'contract filing'],
+    'progress-report': ['对照分析', 'comparative analysis'],
+    'completion-report': ['竣工验收报告备案（7 个工作日）', 'completion report filing'],
+  },
+  /** Decisions of the ProjectView's `decisions` and the forms' choices. */
+  decision: {
+    pass: ['通过', 'pass'],
+    revise: ['退回修改', 'revise'],
+    reject: ['不通过', 'reject'],
+    approve: ['同意', 'approve'],
+    accept: ['接受', 'accept'],
+    fail: ['不通过', 'fail'],
+    upheld: ['异议成立', 'upheld'],
+    dismissed: ['异议不成立', 'dismissed'],
+    terminate: ['终止', 'terminate'],
+    withdraw: ['撤回', 'withdraw'],
+    completed: ['已完成', 'completed'],
+    filed: ['已备案', 'filed'],
+    'filed-late': ['逾期备案', 'filed late'],
+    'sharing-compliant': ['按要求共享数据', 'sharing compliant'],
+    'sharing-noncompliant': ['未按要求共享数据', 'sharing non-compliant'],
+    decommission: ['下线', 'decommission'],
+  },
+  deadlineStatus: { open: ['进行中', 'open'], met: ['按期完成', 'met'], missed: ['已逾期', 'missed'], cancelled: ['已取消', 'cancelled'] },
+  allocationStatus: {
+    'awaiting-county': ['待县级财政确认', 'awaiting county'],
+    held: ['待公示', 'held'],
+    publicity: ['公示中', 'under publicity'],
+    'awaiting-objection': ['异议待处理', 'awaiting objection'],
+    published: ['已公示', 'published'],
+    cancelled: ['已取消', 'cancelled'],
+  },
+  objectionStatus: { open: ['待处理', 'open'], upheld: ['异议成立', 'upheld'], dismissed: ['异议不成立', 'dismissed'], moot: ['已失效', 'moot'] },
+  changeRequestStatus: { pending: ['待审核', 'pending'], approved: ['已同意', 'approved'], rejected: ['不同意', 'rejected'], closed: ['已关闭', 'closed'] },
+  rectificationStatus: {
+    'awaiting-response': ['待整改', 'awaiting response'],
+    'awaiting-review': ['整改待审核', 'awaiting review'],
+    accepted: ['整改通过', 'accepted'],
+    failed: ['整改未通过', 'failed'],
+    closed: ['已关闭', 'closed'],
+  },
+  delayReasonStatus: { pending: ['待审核', 'pending'], accepted: ['已接受', 'accepted'], rejected: ['不予接受', 'rejected'] },
+  sharingType: { unconditional: ['无条件共享', 'unconditional'], conditional: ['有条件共享', 'conditional'], 'not-shared': ['不予共享', 'not shared'] },
+  /** Art. 8: the four application documents. */
+  documentKind: {
+    proposal: ['项目建议书', 'project proposal'],
+    feasibilityStudy: ['可行性研究报告', 'feasibility study'],
+    preliminaryDesign: ['初步设计方案', 'preliminary design'],
+    investmentEstimate: ['投资概算', 'investment estimate'],
+  },
+  /** The ledger (资金台账): movements, their buckets and the reasons of freezes and cancellations. */
+  movementKind: {
+    allocate: ['安排资金', 'allocate'],
+    publish: ['公示期满转为可拨付', 'publish'],
+    disburse: ['拨付', 'disburse'],
+    freeze: ['冻结', 'freeze'],
+    unfreeze: ['解冻', 'unfreeze'],
+    cancel: ['取消', 'cancel'],
+  },
+  bucket: { held: ['待公示', 'held'], available: ['可拨付', 'available'], frozen: ['冻结', 'frozen'], disbursed: ['已拨付', 'disbursed'], cancelled: ['已取消', 'cancelled'] },
+  /** Names of actors that are not people (domain/effects.ts SYSTEM_ACTOR). */
+  actorName: { 'system (deadline)': ['系统（期限到期自动处理）', 'system (deadline)'] },
+  movementReason: {
+    suspension: ['暂停拨付', 'suspension'],
+    'completion-report': ['竣工验收报告未备案', 'completion report not filed'],
+    'objection-upheld': ['公示异议成立', 'objection upheld'],
+    termination: ['项目终止', 'termination'],
+    withdrawal: ['项目撤回', 'withdrawal'],
+    decommission: ['系统下线', 'decommissioning'],
+  },
 } satisfies Record<string, Labels>;
+
+/** The label groups (domain/texts.ts LABELS). */
+export type LabelGroup = keyof typeof LABELS;
+
+/**
+ * An action's name: a command, a pending action or an audit entry. A refused signal's entry
+ * (`<action>-rejected`) reads "<name>（未受理）".
+ */
+export function actionLabel(action: string, lang: Language = DEFAULT_LANGUAGE): string {
+  const refused = /^(.+)-rejected$/.exec(action);
+  if (refused && (LABELS.action as Labels)[refused[1]!]) return `${label('action', refused[1], lang)}${lang === 'en' ? ' (refused)' : '（未受理）'}`;
+  return label('action', action, lang);
+}
+
+const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+/** 1-99 in Chinese numerals: 10 → 十, 12 → 十二, 21 → 二十一. */
+export function chineseNumber(n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > 99) return String(n);
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return `${tens === 0 ? '' : tens === 1 ? '十' : `${DIGITS[tens]}十`}${ones === 0 ? '' : DIGITS[ones]}`;
+}
+
+/** "Art. 10, 12" (how records cite the measures) → "第十条、第十二条"; other text stays as it is. */
+export function articleLabel(article: string, lang: Language = DEFAULT_LANGUAGE): string {
+  if (lang === 'en') return article;
+  const m = /^Art\.\s*([\d,\s-]+)$/.exec(article.trim());
+  if (!m) return article;
+  return m[1]!
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => part.split('-').map((n) => `第${chineseNumber(Number(n))}条`).join('至'))
+    .join('、');
+}
 
 /** A label of an enum value (English code values stay as they are when unknown). */
 export function label(group: keyof typeof LABELS, value: unknown, lang: Language = DEFAULT_LANGUAGE): string {
@@ -148,25 +316,6 @@ export function label(group: keyof typeof LABELS, value: unknown, lang: Language
   return entry ? entry[lang === 'en' ? 1 : 0] : String(value);
 }
 
-/** 1-99 in Chinese numerals as the measures number their articles: 9 → 九, 15 → 十五, 22 → 二十二. */
-export function chineseNumeral(n: number): string {
-  const DIGITS = '〇一二三四五六七八九';
-  if (!Number.isInteger(n) || n < 0 || n > 99) return String(n);
-  if (n < 10) return DIGITS[n]!;
-  const tens = Math.floor(n / 10);
-  const ones = n % 10;
-  return `${tens === 1 ? '' : DIGITS[tens]}十${ones === 0 ? '' : DIGITS[ones]}`;
-}
-
-/** An article reference as the measures write it: "Art. 15" → 第十五条, "Art. 10, 12" → 第十条、第十二条 (en: as given). */
-export function articleLabel(article: string, lang: Language = DEFAULT_LANGUAGE): string {
-  const numbers = /^Art\.\s*(\d+(?:\s*[,-]\s*\d+)*)$/.exec(article.trim());
-  if (!numbers || lang === 'en') return article;
-  return numbers[1]!
-    .split(/\s*,\s*/)
-    .map((part) => part.split(/\s*-\s*/).map((n) => `第${chineseNumeral(Number(n))}条`).join('至'))
-    .join('、');
-}
 
 // --- notifications ------------------------------------------------------------------------------
 
@@ -242,9 +391,9 @@ const JURISDICTION_PROBLEM_DETAILS: Record<string, (d: Record<string, unknown>) 
   no_draft_plan: (d) => `第六条：${s(d.year)}年度计划没有待批准的草案。`,
   empty_plan: (d) => `第六条：${s(d.year)}年度计划草案（版本 ${s(d.version)}）没有项目。`,
   county_share_unconfirmed: (d) => `第十一条、第十二条：资金分配 ${s(d.allocationId)} 的县级份额尚未经 ${s(d.jurisdiction)} 财政部门确认，不能公示。`,
-  county_share_without_county: () => '第十二条：市本级项目没有县级份额，请全部列为市级份额 cityShareFen。',
+  county_share_without_county: () => '第十二条：市本级项目没有县级份额，请全部列为市级承担。',
   county_finance_only: (d) => `第十二条：县级份额只能由 ${s(d.jurisdiction)} 财政部门确认（该密钥属于 ${s(d.actorJurisdiction)}）。`,
-  city_finance_only: () => '第十二条：资金由市财政局安排；县级财政部门确认县级份额（county-share-confirmations）。',
+  city_finance_only: () => '第十二条：资金由市财政局安排；县级财政部门只确认县级份额。',
 };
 
 /** zh-CN and English per notification kind. */
@@ -541,6 +690,11 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   idempotency_in_progress: ['同一请求正在处理', 'Request in progress'],
   payload_too_large: ['请求体过大', 'Payload too large'],
   unsupported_media_type: ['不支持的媒体类型', 'Unsupported media type'],
+  unsupported_document_type: ['文件类型不被接受', 'Unsupported document type'],
+  document_empty: ['文件为空', 'Empty document'],
+  document_truncated: ['文件不完整', 'Truncated document'],
+  document_unknown: ['文件无效', 'Unknown document'],
+  document_corrupted: ['文件已损坏', 'Document corrupted'],
   bad_request: ['请求错误', 'Bad request'],
   rate_limited: ['请求过于频繁', 'Too many requests'],
   upload_rate_limited: ['上传过于频繁', 'Too many uploads'],
@@ -570,6 +724,34 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   ...JURISDICTION_PROBLEM_TITLES,
 };
 
+/** Art. 8, 15, 21, 28, 29: the document types an upload may be (lib/documents.ts DOCUMENT_TYPES), as people call them. */
+export const DOCUMENT_TYPE_NAMES: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'application/ofd': 'OFD 版式文件',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word（DOCX）',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'Excel（XLSX）',
+  'image/png': 'PNG 图片',
+  'image/jpeg': 'JPEG 图片',
+};
+const documentTypeName = (type: unknown) => DOCUMENT_TYPE_NAMES[s(type)] ?? s(type);
+const ACCEPTED_DOCUMENTS = Object.values(DOCUMENT_TYPE_NAMES).join('、');
+
+/** A size in bytes as people read it: "50 MiB", "256 KiB", "712 字节". */
+export function formatBytes(bytes: number): string {
+  const units: Array<[number, string]> = [
+    [1024 ** 3, 'GiB'],
+    [1024 ** 2, 'MiB'],
+    [1024, 'KiB'],
+  ];
+  for (const [size, unit] of units) {
+    if (bytes >= size) {
+      const n = bytes / size;
+      return `${Number.isInteger(n) ? n : n.toFixed(1)} ${unit}`;
+    }
+  }
+  return `${bytes} 字节`;
+}
+
 /** Titles per HTTP status, for codes without their own title. */
 export const STATUS_TITLES: Record<number, readonly [zh: string, en: string]> = {
   400: ['请求不合法', 'Validation failed'],
@@ -589,7 +771,7 @@ const fen = (d: Details, key: string) => formatYuan(Number(d[key] ?? 0));
  * the English message as their detail in both languages (PROBLEM_DETAIL_CODES lists those that have one).
  */
 export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
-  validation_failed: (d) => `${d.where ? s(d.where) : '请求'}不合法，见 errors。`,
+  validation_failed: (d) => `${d.where ? s(d.where) : '请求'}${typeof d.count === 'number' && d.count > 0 ? `有 ${d.count} 处` : ''}不符合要求${typeof d.count === 'number' && d.count > 0 ? '，逐项说明如下' : ''}。`,
   unauthenticated: (d) =>
     d.session
       ? d.expiry === 'idle'
@@ -601,13 +783,27 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   forbidden: () => '该密钥或账号的角色或部门无权执行此操作。',
   not_found: () => '未找到所请求的对象。',
   method_not_allowed: () => '该路径不支持此请求方法，见 Allow 响应头。',
-  invalid_transition: (d) => (d.stage ? `项目当前处于“${label('stage', d.stage)}”阶段，不能执行此操作；待办事项见 pendingActions。` : '当前状态下不能执行此操作。'),
+  invalid_transition: (d) =>
+    d.stage
+      ? `项目当前处于“${label('stage', d.stage)}”阶段，不能执行此操作${Array.isArray(d.pendingActions) && d.pendingActions.length ? `；当前待办：${(d.pendingActions as Array<{ role?: unknown; action?: unknown }>).map((a) => `${label('role', a.role)}${actionLabel(s(a.action))}`).join('、')}` : ''}。`
+      : '当前状态下不能执行此操作。',
   already_exists: (d) => (d.kind === 'account' ? '该登录名已被使用。' : d.kind === 'department' ? `部门编码 ${s(d.department)} 已登记为“${s(d.name)}”。` : '该对象已存在。'),
   already_revoked: (d) => (d.kind === 'account' ? '该账号此前已被停用。' : '该 API 密钥此前已被吊销。'),
   funds_suspended: () => '第二十二条：整改通过前，建设和运维资金暂停拨付。',
   idempotency_conflict: () => '同一个 Idempotency-Key 已用于不同的请求。',
   idempotency_in_progress: () => '使用同一个 Idempotency-Key 的请求仍在处理中，请稍后重试。',
-  payload_too_large: () => '请求体不得超过 256 KiB。',
+  payload_too_large: (d) =>
+    typeof d.maxBytes === 'number' ? `文件超过大小上限 ${formatBytes(d.maxBytes)}，未保存。` : `请求体不得超过 ${formatBytes(typeof d.limitBytes === 'number' ? d.limitBytes : 256 * 1024)}。`,
+  unsupported_document_type: (d) =>
+    d.found
+      ? `文件内容是 ${documentTypeName(d.found)}，与声明的类型 ${documentTypeName(d.declared)} 不符，未保存。`
+      : d.declared && DOCUMENT_TYPE_NAMES[s(d.declared)]
+        ? `文件内容不是可接受的类型（声明为 ${documentTypeName(d.declared)}）。只接受 ${ACCEPTED_DOCUMENTS}。`
+        : `不接受该类型的文件${d.declared ? `（${s(d.declared)}）` : ''}。只接受 ${ACCEPTED_DOCUMENTS}。`,
+  document_empty: () => '文件是空的，未保存。',
+  document_truncated: () => '文件未传完整（实际长度与声明的不符），未保存，请重新上传。',
+  document_unknown: (d) => `文件 ${s(d.documentId)} 不存在、不是本单位上传的，或已用于其他项目，请重新上传。`,
+  document_corrupted: (d) => `文件 ${s(d.documentId)} 未通过完整性校验，不予提供；请联系系统管理员。`,
   unsupported_media_type: () => '请求体须为 application/json。',
   rate_limited: () => '写请求过于频繁，请按 Retry-After 稍后重试。',
   upload_rate_limited: () => '（政策）该密钥每分钟上传文件次数已达上限，请按 Retry-After 稍后重试。',
@@ -629,21 +825,21 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   exceeds_om_review: (d) => `第二十一条：该年度经审核的运维经费只剩 ${fen(d, 'availableFen')}。`,
   insufficient_funds: (d) => `可拨付资金只有 ${fen(d, 'availableFen')}。`,
   checklist_incomplete: (d) =>
-    `本地政策（开关 technicalReviewEveryItem）：技术审核通过须全部审查项合格（审查内容见第七条）；缺少：${(Array.isArray(d.missing) ? d.missing : []).map((m) => label('checklist', m)).join('、')}。`,
-  allocation_not_held: (d) => `第十一条：资金分配 ${s(d.allocationId)} 当前状态为 ${s(d.status)}，不是待公示的已安排资金。`,
+    `本地政策：技术审核通过须全部审查项合格（审查内容见第七条）；缺少：${(Array.isArray(d.missing) ? d.missing : []).map((m) => label('checklist', m)).join('、')}。`,
+  allocation_not_held: (d) => `第十一条：资金分配 ${s(d.allocationId)} 当前状态为“${label('allocationStatus', d.status)}”，不是待公示的已安排资金。`,
   sharing_noncompliant: () => '第九条：项目未按要求共享数据或数据未落盘（第十九条），不安排、不拨付运维资金。',
   completion_report_missing: () => '第二十一条：竣工验收报告未按期备案，财政不再将后续建设资金和运行维护费用列入预算。',
   period_fixed_by_measures: (d) =>
-    `${s(d.articleZh)}规定的 ${s(d.amount)} 个工作日是${MEASURES_TITLE}的期限，市本级政策不能更改（${s(d.field)}）；县（市、区）依第三十条制定本级管理办法的，可规定本级的期限。`,
+    `${s(d.articleZh)}规定的 ${s(d.amount)} 个工作日是${MEASURES_TITLE}的期限，市本级政策不能更改；县（市、区）依第三十条制定本级管理办法的，可规定本级的期限。`,
   share_mismatch: () => '第十二条：市级份额与县级份额之和须等于安排金额。',
   no_approved_budget_change: () => '第十七条：追加建设资金须有已批准的预算变更申请。',
   om_review_missing: () => '第二十一条：该年度没有经市大数据应用局审核的运维经费。',
   signed_in_future: () => '合同尚未签订，不能登记。',
   period_not_started: () => '该报告期尚未开始。',
-  budget_delta_required: () => '第十七条：预算变更申请须填写预算调整金额 budgetDeltaFen。',
-  planned_completion_date_required: () => '第十七条：工期变更申请须填写新的计划完成日期 newPlannedCompletionDate。',
+  budget_delta_required: () => '第十七条：预算调整申请须填写预算调整金额。',
+  planned_completion_date_required: () => '第十七条：工期调整申请须填写新的计划完成日期。',
   due_date_past: () => '整改期限已过。',
-  completed_in_future: () => '完成日期 completedOn 不能晚于今天。',
+  completed_in_future: () => '完成日期不能晚于今天。',
   catalog_missing: () => '第十九条：政务信息资源目录尚未在共享平台登记。',
   security_verification_failed: () => '第二十条、第二十八条：验收通过须安全可控、密码应用评估通过并确定等级保护级别。',
   year_not_started: () => '该年度尚未开始。',
@@ -654,12 +850,12 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   ...JURISDICTION_PROBLEM_DETAILS,
   // --- Art. 23, 28-29 (issue 15) -------------------------------------------------------------------
   risk_assessment_missing: () =>
-    '本地政策（开关 riskAssessmentBeforeTechnicalAcceptance）：技术验收前须记录项目实施单位会同市大数据应用局开展的网络与信息安全风险评估（POST /v1/projects/:id/risk-assessments）；第二十八条要求开展风险评估，未规定先后。',
+    '本地政策：技术验收前须登记项目实施单位会同市大数据应用局开展的网络与信息安全风险评估；第二十八条要求开展风险评估，未规定先后。',
   emergency_plan_missing: () =>
-    '本地政策（开关 emergencyPlanBeforeCompletionReport）：报送竣工验收报告前须记录与项目建设单位共同制定的应急预案（POST /v1/projects/:id/emergency-plans）；第二十九条要求制定应急预案，未规定先后。',
+    '本地政策：报送竣工验收报告前须登记与项目建设单位共同制定的应急预案；第二十九条要求制定应急预案，未规定先后。',
   contractor_unknown: (d) => `第二十九条：应急预案须与项目建设单位共同制定；${s(d.contractor)} 不是本项目合同上的建设单位（${s(d.contractors)}）。`,
-  reported_before_occurred: () => '第二十九条：报告时间 reportedAt 不能早于事件发生时间 occurredAt。',
-  date_in_future: (d) => `日期 ${s(d.field)} 不能晚于今天。`,
+  reported_before_occurred: () => '第二十九条：报告时间不能早于事件发生时间。',
+  date_in_future: () => '所填日期不能晚于今天。',
   // Personal accounts and sign-in (issue 16): an unknown login name and a wrong password read alike.
   invalid_credentials: (d) => (d.current ? '当前密码错误。' : '登录名或密码错误。'),
   totp_required: (d) =>
@@ -676,7 +872,7 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
         ? '新密码须包含小写字母、大写字母、数字、其他字符中的至少三类。'
         : '新密码不得与最近 5 次使用过的密码相同。',
   csrf_failed: () => '使用登录会话的写请求须带 X-CSRF-Token 请求头，其值为本会话的令牌（见 GET /v1/auth/me）。',
-  password_change_required: () => '请先修改初始密码（POST /v1/auth/password）。',
+  password_change_required: () => '请先修改初始密码。',
   session_required: () => '此接口仅供以个人账号登录的会话使用，不接受 API 密钥。',
 };
 

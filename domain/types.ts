@@ -398,7 +398,10 @@ export interface DeadlineView {
   kind: string;
   ref?: string;
   startsAt: string;
+  /** The instant the period ends: 24:00 Asia/Shanghai of `dueOn`. */
   dueAt: string;
+  /** The period's last day (Asia/Shanghai), the date a person reads as the deadline (dates.ts dueDate). */
+  dueOn: string;
   remindAt?: string;
   status: DeadlineStatus;
   /**

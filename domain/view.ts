@@ -3,7 +3,7 @@
  * the read-model row. Pure functions of the state; "overdue" is judged against the state's
  * `lastNow` (the `now` of the latest event), never against a clock.
  */
-import { shanghaiDate, shanghaiStartOfDay, isBefore } from './dates.ts';
+import { dueDate, shanghaiDate, shanghaiStartOfDay, isBefore } from './dates.ts';
 import { cloneState, type DeadlineRecord, type ProjectState } from './state.ts';
 import {
   deadlineBasis,
@@ -236,7 +236,7 @@ export function pendingActions(state: ProjectState): PendingAction[] {
 
 function deadlineView(d: DeadlineRecord): DeadlineView | null {
   if (d.dueAt === null) return null; // not scheduled yet: the calendar activity has not answered
-  const v: DeadlineView = { id: d.id, kind: d.kind, startsAt: shanghaiStartOfDay(d.startsOn), dueAt: d.dueAt, status: d.status, basis: deadlineBasis(d.kind, d.rule) };
+  const v: DeadlineView = { id: d.id, kind: d.kind, startsAt: shanghaiStartOfDay(d.startsOn), dueAt: d.dueAt, dueOn: dueDate(d.dueAt), status: d.status, basis: deadlineBasis(d.kind, d.rule) };
   // The rule and reminder let the API recompute the dates when the calendar changes.
   v.rule = { ...d.rule };
   v.reminder = d.reminder ? { ...d.reminder } : null;

@@ -5,21 +5,22 @@
  * a document by its id (api/routes/commands.ts, `resolveDocument`).
  */
 import { randomBytes } from 'node:crypto';
-import { z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import type { Database } from '../../db/client.ts';
-import { bytesUploadedSince } from '../../db/queries/documents.ts';
+import { bytesUploadedSince, documentsOfProject } from '../../db/queries/documents.ts';
 import { SHANGHAI_OFFSET_MS } from '../../domain/dates.ts';
 import { documents, type DocumentRow } from '../../db/schema.ts';
 import { isStorableText } from '../../domain/text.ts';
 import { APPLICATION_DOCUMENT_KINDS } from '../../domain/commands.ts';
 import type { Actor, ApplicationDocumentIds, ApplicationDocuments, Role } from '../../domain/types.ts';
 import { DOCUMENT_TYPES, DocumentCorruptedError, DocumentRejectedError, sniffType, type DocumentStore, type DocumentType } from '../../lib/documents.ts';
-import { requireRole } from '../auth.ts';
+import { projectOf, requireRole } from '../auth.ts';
 import { uploadRateLimit } from '../rate-limit.ts';
 import { ApiError, forbidden, notFound } from '../problem.ts';
-import { createRouter, problemContent, security } from '../router.ts';
+import { createRouter, json, problem, problemContent, security } from '../router.ts';
+import { projectId } from '../schemas.ts';
 
 /** The roles that file something (shared/DOMAIN.md "Actors"); admin makes no business decisions. */
 export const DOCUMENT_ROLES: Role[] = ['department', 'bdb', 'approval', 'finance'];
@@ -51,9 +52,12 @@ export function fileNameOf(xFileName: string | undefined, disposition: string | 
   return name;
 }
 
-/** RFC 6266 / 5987: `attachment; filename*=UTF-8''<percent-encoded UTF-8>`. */
-export const contentDisposition = (fileName: string) =>
-  `attachment; filename*=UTF-8''${encodeURIComponent(fileName).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+/** The types a browser shows itself (the console's 预览): `?disposition=inline` serves them inline. */
+export const PREVIEWABLE_TYPES: readonly string[] = ['application/pdf', 'image/png', 'image/jpeg'];
+
+/** RFC 6266 / 5987: `attachment; filename*=UTF-8''<percent-encoded UTF-8>` (or `inline; …`). */
+export const contentDisposition = (fileName: string, disposition: 'attachment' | 'inline' = 'attachment') =>
+  `${disposition}; filename*=UTF-8''${encodeURIComponent(fileName).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 
 async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
@@ -72,6 +76,20 @@ async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8
     if (!done) await reader.cancel().catch(() => {});
   }
 }
+
+/** A stored document as the API describes it (upload answer, a project's list). */
+const documentMeta = z
+  .object({
+    id: z.string(),
+    sm3: z.string(),
+    size: z.number().int(),
+    contentType: z.string(),
+    fileName: z.string(),
+    uploadedBy: z.object({ keyId: z.string(), role: z.string(), department: z.string().nullable(), name: z.string() }),
+    uploadedAt: z.string(),
+    projectId: z.string().nullable(),
+  })
+  .openapi('DocumentMeta');
 
 export function documentView(row: DocumentRow) {
   return {
@@ -150,7 +168,7 @@ export function documentRoutes({ db, store, limits = {} }: { db: Database; store
     const actor = c.get('actor');
     const declared = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!(declared in DOCUMENT_TYPES)) {
-      throw new ApiError(415, 'unsupported_document_type', 'Unsupported document type', `Send one of ${Object.keys(DOCUMENT_TYPES).join(', ')} with its Content-Type.`, {}, close);
+      throw new ApiError(415, 'unsupported_document_type', 'Unsupported document type', `Send one of ${Object.keys(DOCUMENT_TYPES).join(', ')} with its Content-Type.`, {}, close, declared ? { declared } : {});
     }
     const fileName = fileNameOf(c.req.header('x-file-name'), c.req.header('content-disposition'));
     if (!fileName) {
@@ -180,11 +198,12 @@ export function documentRoutes({ db, store, limits = {} }: { db: Database; store
     const body = c.req.raw.body;
     if (!body || expectedSize === 0) throw new ApiError(400, 'document_empty', 'Empty document', 'The body is empty: send the document itself.');
     let sealed;
+    let found: DocumentType | undefined;
     try {
       sealed = await store.put(chunksOf(body), {
         expectedSize,
         accept: ({ head, zipEntries }) => {
-          const found = sniffType(head, zipEntries);
+          found = sniffType(head, zipEntries);
           if (found !== declared) {
             throw new DocumentRejectedError('type', `The body is ${found ? `a ${DOCUMENT_TYPES[found]}` : 'none of the accepted types'}, not ${DOCUMENT_TYPES[declared as DocumentType]} as its Content-Type says.`);
           }
@@ -193,7 +212,7 @@ export function documentRoutes({ db, store, limits = {} }: { db: Database; store
     } catch (err) {
       if (!(err instanceof DocumentRejectedError)) throw err;
       if (err.reason === 'too_large') throw tooLarge();
-      if (err.reason === 'type') throw new ApiError(415, 'unsupported_document_type', 'Unsupported document type', err.message, {}, close);
+      if (err.reason === 'type') throw new ApiError(415, 'unsupported_document_type', 'Unsupported document type', err.message, {}, close, { declared, found: found ?? null });
       throw new ApiError(400, err.reason === 'empty' ? 'document_empty' : 'document_truncated', err.reason === 'empty' ? 'Empty document' : 'Truncated document', err.message, {}, close);
     }
     const [row] = await db
@@ -245,14 +264,40 @@ export function documentRoutes({ db, store, limits = {} }: { db: Database; store
         await chunks.return(undefined);
       },
     });
+    // Inline only for the types the bytes were checked to be (never HTML or script): PDF and images.
+    const inline = c.req.query('disposition') === 'inline' && PREVIEWABLE_TYPES.includes(row.contentType);
     return c.body(stream, 200, {
       'Content-Type': row.contentType,
       'Content-Length': String(row.size),
-      'Content-Disposition': contentDisposition(row.fileName),
+      'Content-Disposition': contentDisposition(row.fileName, inline ? 'inline' : 'attachment'),
       'X-Content-SM3': row.sm3,
       'Cache-Control': 'private, no-store',
     });
   });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/projects/{id}/documents',
+      tags: ['documents'],
+      summary: "The documents filed with a project (Art. 8, 15, 18, 21, 22, 28, 29): name, type, size, SM3, who uploaded them and when",
+      description: 'What the project page lists for download and preview. Department keys: own projects only.',
+      security,
+      request: { params: z.object({ id: projectId }) },
+      responses: {
+        200: { description: 'Filed documents, oldest first', content: json(z.object({ items: z.array(documentMeta) })) },
+        400: problem('Malformed id'),
+        401: problem('No or unknown key'),
+        403: problem("Another department's project"),
+        404: problem('No such project'),
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      await projectOf(db, id, c.get('actor'));
+      return c.json({ items: (await documentsOfProject(db, id)).map(documentView) }, 200);
+    },
+  );
 
   const meta = {
     type: 'object' as const,
@@ -296,9 +341,12 @@ export function documentRoutes({ db, store, limits = {} }: { db: Database; store
     path: `${UPLOAD_PATH}/{id}`,
     tags: ['documents'],
     summary: 'Download a document (decrypted after its integrity check)',
-    description: "For the uploading department, bdb, approval and finance; `Content-Disposition: attachment; filename*=UTF-8''…`, `X-Content-SM3`.",
+    description: "For the uploading department, bdb, approval and finance; `Content-Disposition: attachment; filename*=UTF-8''…` (`inline` for PDF and images with `?disposition=inline`), `X-Content-SM3`.",
     security,
-    request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'doc_0123456789abcdef01234567' }) }) },
+    request: {
+      params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'doc_0123456789abcdef01234567' }) }),
+      query: z.object({ disposition: z.enum(['attachment', 'inline']).optional().openapi({ description: '`inline` shows a PDF or an image in the browser (other types are always attachments)' }) }),
+    },
     responses: {
       200: { description: 'The file', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
       401: { description: 'No or unknown key', content: problemContent },

@@ -33,7 +33,7 @@ import { findPlanItem } from '../../db/queries/plans.ts';
 import { applicantJurisdiction } from './jurisdictions.ts';
 import { committedView, listProjects, type ProjectListFilter } from '../../db/queries/projects.ts';
 import type { CursorPosition } from '../../db/queries/keyset.ts';
-import { formatDate, formatInstant, label } from '../../domain/texts.ts';
+import { formatDate, formatDue, formatInstant, label } from '../../domain/texts.ts';
 import type { Actor } from '../../domain/types.ts';
 import { namesOf, type Names } from '../../db/queries/departments.ts';
 import { EXPORT_BATCH, xlsxHeaders, xlsxResponses, xlsxStream, yesNo, type Column } from '../xlsx.ts';
@@ -112,7 +112,7 @@ const projectColumns = (names: Names): Column<ProjectSummary>[] => [
   { header: '年度', width: 8, value: (p) => p.year },
   { header: '阶段', width: 12, value: (p) => label('stage', p.stage) },
   { header: '待办角色', width: 24, value: (p) => [...new Set(p.pendingActions.map((a) => a.role))].map((r) => label('role', r)).join('、') || null },
-  { header: '下一期限', width: 16, value: (p) => (p.nextDeadline ? formatDate(p.nextDeadline) : null) },
+  { header: '下一期限', width: 16, value: (p) => (p.nextDeadline ? formatDue(p.nextDeadline) : null) },
   { header: '逾期', width: 6, value: (p) => yesNo(p.overdue) },
   { header: '资金暂停', width: 10, value: (p) => yesNo(p.fundsSuspended) },
   { header: '建设资金已分配(元)', width: 20, value: (p) => ({ fen: p.funds.construction.allocatedFen }) },

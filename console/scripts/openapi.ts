@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import openapiTS, { astToString } from 'openapi-typescript';
 import type { DatabaseHandle } from '../../db/client.ts';
+import type { DocumentStore } from '../../lib/documents.ts';
 import { createApp } from '../../api/app.ts';
 import { COMMAND_ROUTES } from '../../api/routes/commands.ts';
 import { COMMAND_ACTIONS, COMMAND_ROLES } from '../../domain/commands.ts';
@@ -35,6 +36,8 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
     taskQueue: 'openapi',
     adminApiKey: undefined,
     log: createLogger('silent', 'openapi'),
+    // The document store's routes (uploads, downloads, a project's documents) are part of the API `npm start` serves.
+    documents: unused as DocumentStore,
   });
   const res = await app.request('/openapi.json');
   if (res.status !== 200) throw new Error(`openapi: GET /openapi.json answered ${res.status}`);
@@ -77,6 +80,8 @@ const OTHER_FORMS = [
   'POST /v1/admin/jurisdictions',
   'POST /v1/annual-plans/{year}/approval',
   'POST /v1/plan-filings',
+  'POST /v1/existing-systems',
+  'POST /v1/cloud-platform/evaluations',
 ] as const;
 
 /**

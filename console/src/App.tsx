@@ -24,6 +24,8 @@ const Admin = lazy(() => import('./pages/Admin.tsx'));
 const Statistics = lazy(() => import('./pages/Statistics.tsx'));
 const PlanFilings = lazy(() => import('./pages/PlanFilings.tsx'));
 const MyAccount = lazy(() => import('./pages/Account.tsx'));
+const ExistingSystem = lazy(() => import('./pages/ExistingSystem.tsx'));
+const CloudPlatform = lazy(() => import('./pages/CloudPlatform.tsx'));
 
 type Role = Account['role'];
 interface Page {
@@ -38,6 +40,9 @@ const PAGES: Page[] = [
   { key: '/funds', label: '资金', roles: READ_ROLES.funds },
   { key: '/statistics', label: '统计分析', roles: ALL },
   { key: '/plans', label: '年度计划', roles: ALL },
+  { key: '/projects/new', label: '申报项目', roles: ['department'] },
+  { key: '/existing-systems', label: '登记原有系统', roles: ['department'] },
+  { key: '/cloud-platform', label: '城市云平台评估', roles: ['bdb', 'approval', 'finance', 'department'] },
   { key: '/plan-filings', label: '规划备案', roles: ['bdb', 'department'] },
   { key: '/public', label: '公示', roles: 'public' },
   { key: '/admin', label: '系统管理', roles: ['admin'] },
@@ -59,6 +64,8 @@ function Body({ path, account }: { path: string; account: Account }): ReactNode 
   if (path === '/plan-filings') return <PlanFilings />;
   if (path === '/account') return <MyAccount />;
   if (path === '/admin') return <Admin />;
+  if (path === '/existing-systems') return <ExistingSystem />;
+  if (path === '/cloud-platform') return <CloudPlatform />;
   if (path === '/public') return <Public />;
   return <Result status="404" title="没有这个页面" extra={<Link to={home(account.role)}>返回首页</Link>} />;
 }
@@ -114,7 +121,7 @@ export function App() {
     );
   }
   const items = PAGES.filter((p) => p.roles === 'public' || p.roles.includes(account.role)).map((p) => ({ key: p.key, label: <Link to={p.key}>{p.label}</Link> }));
-  const selected = PAGES.find((p) => path === p.key || path.startsWith(`${p.key}/`))?.key ?? '';
+  const selected = PAGES.find((p) => path === p.key)?.key ?? PAGES.find((p) => path.startsWith(`${p.key}/`))?.key ?? '';
   // The person's organisation by name: 张伟（项目单位 · 市卫生健康委员会）; a county's after its name.
   const county = account.jurisdiction && account.jurisdiction !== 'city' ? ` · ${names.jurisdiction(account.jurisdiction)}` : '';
   const org = `${roleLabel(account.role)}${account.department && names.ready ? ` · ${names.department(account.department)}` : ''}${names.ready ? county : ''}`;

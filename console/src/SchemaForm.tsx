@@ -3,13 +3,62 @@
  * labelled control per property, nested objects as groups, arrays of objects as lists. The rules
  * (required, lengths, patterns, ranges, enums, integers) are read from the schema, so no rule is
  * written twice; amounts (`…Fen`) are entered in 元 with two decimals and sent as integer fen.
+ * Dates are picked and shown as 2026年12月11日 (sent as YYYY-MM-DD). A document (a `doc_…` id) is
+ * an upload control (DocumentUpload): the legacy free-text reference beside it is not shown, and the
+ * upload is required wherever the API requires one of the two.
  */
-import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
+import { Alert, AutoComplete, Button, Card, Checkbox, DatePicker, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
 import type { Rule } from 'antd/es/form';
-import { useState, type ReactNode } from 'react';
+import dayjs, { type Dayjs } from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { useState, type KeyboardEvent, type ReactNode } from 'react';
 import { ProblemError, type Problem } from './api.ts';
-import { fieldLabel, valueLabel } from './labels.ts';
+import { DocumentUpload } from './DocumentUpload.tsx';
+import { documentLabel, fieldLabel, valueLabel } from './labels.ts';
 import { ProblemAlert } from './Problem.tsx';
+
+dayjs.locale('zh-cn');
+
+/** How dates show (the first) and what typing accepts (all). */
+export const DATE_FORMATS = ['YYYY年M月D日', 'YYYY-MM-DD', 'YYYY/M/D'];
+const DATE_TIME_FORMATS = ['YYYY年M月D日 HH:mm', 'YYYY-MM-DD HH:mm'];
+
+/** Enter in a date field confirms the date; it must not also submit the form (a second, unintended filing). */
+const confirmWithoutSubmit = (e: KeyboardEvent<HTMLElement>) => {
+  if (e.key === 'Enter') e.preventDefault();
+};
+
+/** A document of the document store by its id (`doc_…`), filed by uploading it. */
+const isDocumentId = (s: JsonSchema) => s.pattern === '^doc_[0-9a-f]{24}$';
+/** The legacy free-text references the API still takes beside an uploaded document (api/routes/commands.ts). */
+const LEGACY_REFERENCES = new Set(['documentRef', 'reportRef', 'evidenceRef']);
+const isLegacy = (s: JsonSchema) => /^Legacy/.test(s.description ?? '');
+
+/**
+ * The properties of an object as the form shows them: the legacy reference beside an upload is
+ * left out (`documents` beside `documentIds`, `documentRef` beside `documentId`), and the upload
+ * becomes required when the API asks for exactly one of the two (the legacy one is marked Legacy).
+ */
+function shownProperties(schema: JsonSchema): { properties: Record<string, JsonSchema>; required: string[] } {
+  const props = schema.properties ?? {};
+  const required = [...(schema.required ?? [])];
+  const properties: Record<string, JsonSchema> = {};
+  for (const [k, p] of Object.entries(props)) {
+    if (k === 'documents' && props.documentIds) continue;
+    if (LEGACY_REFERENCES.has(k) && props.documentId && isDocumentId(props.documentId)) {
+      if (isLegacy(p) && !required.includes('documentId')) required.push('documentId');
+      continue;
+    }
+    if (k === 'documentIds' && props.documents && p.properties) {
+      // Art. 8: each of the four documents is uploaded (the free references are not offered).
+      properties[k] = { ...p, required: Object.keys(p.properties) };
+      if (!required.includes(k)) required.push(k);
+      continue;
+    }
+    properties[k] = p;
+  }
+  return { properties, required };
+}
 
 export interface JsonSchema {
   type?: string | string[];
@@ -69,8 +118,7 @@ function mergedShapes(schema: JsonSchema): JsonSchema {
   return { type: 'object', properties, required };
 }
 
-function rulesOf(name: string, schema: JsonSchema, required: boolean, path: Path = []): Rule[] {
-  const l = fieldLabel(name);
+function rulesOf(name: string, schema: JsonSchema, required: boolean, path: Path = [], l = fieldLabel(name)): Rule[] {
   const rules: Rule[] = [];
   const t = typeOf(schema);
   if (required && t !== 'boolean') rules.push({ required: true, message: `请填写${l}` });
@@ -109,25 +157,30 @@ function rulesOf(name: string, schema: JsonSchema, required: boolean, path: Path
   return rules;
 }
 
+/** Suggested values of text fields by name (e.g. the approved plan's items): picked from a list or typed. */
+export type Choices = Record<string, Array<{ value: string; label: string }>>;
+
 interface FieldProps {
   name: string;
   path: Path;
   schema: JsonSchema;
   required: boolean;
   context?: string;
+  choices?: Choices;
 }
 
-function Field({ name, path, schema: given, required, context }: FieldProps): ReactNode {
+function Field({ name, path, schema: given, required, context, choices }: FieldProps): ReactNode {
   const schema = mergedShapes(given);
-  const l = fieldLabel(name);
+  const l = fieldLabel(name, path.length > 1 ? path[path.length - 2] : undefined, context);
   const t = typeOf(schema);
   const id = `f-${path.join('-')}`;
   if (t === 'object' && schema.properties) {
+    const shown = shownProperties(schema);
     return (
-      <fieldset className="schema-group" aria-label={l}>
+      <fieldset className="schema-group" aria-label={l} data-testid={`group-${path.join('-')}`}>
         <legend>{l}</legend>
-        {Object.entries(schema.properties).map(([k, s]) => (
-          <Field key={k} name={k} path={[...path, k]} schema={s} required={schema.required?.includes(k) ?? false} context={context} />
+        {Object.entries(shown.properties).map(([k, s]) => (
+          <Field key={k} name={k} path={[...path, k]} schema={s} required={shown.required.includes(k)} context={context} />
         ))}
       </fieldset>
     );
@@ -155,7 +208,16 @@ function Field({ name, path, schema: given, required, context }: FieldProps): Re
       </Form.List>
     );
   }
-  const rules = rulesOf(name, schema, required, path);
+  const rules = rulesOf(name, schema, required, path, l);
+  if (isDocumentId(schema)) {
+    // The document's own name: the application's four by kind, else what the command files.
+    const what = name === 'documentId' ? documentLabel(context) : l;
+    return (
+      <Form.Item name={path} label={what} rules={required ? [{ required: true, message: `请上传${what}` }] : []}>
+        <DocumentUpload label={what} testId={`upload-${path.join('-')}`} />
+      </Form.Item>
+    );
+  }
   if (schema.enum) {
     const options = schema.enum.map((v) => ({ value: v as string, label: valueLabel(name, v, context) }));
     return (
@@ -183,20 +245,43 @@ function Field({ name, path, schema: given, required, context }: FieldProps): Re
     );
   }
   if (schema.format === 'date') {
+    // Kept in the form as YYYY-MM-DD (what the API takes); shown and typed as 2026年12月11日.
     return (
-      <Form.Item name={path} label={l} rules={rules} htmlFor={id}>
-        <Input id={id} type="date" style={{ width: 240 }} />
+      <Form.Item
+        name={path}
+        label={l}
+        rules={rules}
+        htmlFor={id}
+        getValueProps={(v: unknown) => ({ value: typeof v === 'string' && v ? dayjs(v) : undefined })}
+        normalize={(d: Dayjs | null) => (d ? d.format('YYYY-MM-DD') : undefined)}
+      >
+        <DatePicker id={id} format={DATE_FORMATS} placeholder="选择日期" style={{ width: 240 }} onKeyDown={confirmWithoutSubmit} />
       </Form.Item>
     );
   }
   if (schema.format === 'date-time') {
     return (
-      <Form.Item name={path} label={l} rules={rules} htmlFor={id}>
-        <Input id={id} type="datetime-local" style={{ width: 240 }} />
+      <Form.Item
+        name={path}
+        label={l}
+        rules={rules}
+        htmlFor={id}
+        getValueProps={(v: unknown) => ({ value: typeof v === 'string' && v ? dayjs(v) : undefined })}
+        normalize={(d: Dayjs | null) => (d ? d.toISOString() : undefined)}
+      >
+        <DatePicker id={id} showTime={{ format: 'HH:mm' }} format={DATE_TIME_FORMATS} placeholder="选择日期和时间" style={{ width: 240 }} onKeyDown={confirmWithoutSubmit} />
       </Form.Item>
     );
   }
   const long = (schema.maxLength ?? 0) > 500;
+  const suggested = choices?.[name];
+  if (suggested && suggested.length > 0) {
+    return (
+      <Form.Item name={path} label={l} rules={rules} htmlFor={id}>
+        <AutoComplete id={id} options={suggested} placeholder={`选择或填写${l}`} filterOption={(input, o) => String(o?.label ?? '').includes(input) || String(o?.value ?? '').includes(input)} />
+      </Form.Item>
+    );
+  }
   return (
     <Form.Item name={path} label={l} rules={rules} htmlFor={id}>
       {long ? <Input.TextArea id={id} rows={2} /> : <Input id={id} />}
@@ -211,9 +296,10 @@ export function toBody(given: JsonSchema, values: unknown, name = ''): unknown {
   if (values === undefined || values === null) return undefined;
   if (t === 'object' && schema.properties) {
     const out: Values = {};
-    for (const [k, s] of Object.entries(schema.properties)) {
+    const shown = shownProperties(schema);
+    for (const [k, s] of Object.entries(shown.properties)) {
       const v = toBody(s, (values as Values)[k], k);
-      const optional = !schema.required?.includes(k);
+      const optional = !shown.required.includes(k);
       // An optional group left empty is left out (e.g. `documentIds` when the legacy references are used).
       const emptyGroup = typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
       if (v === undefined || (optional && (v === '' || emptyGroup))) continue;
@@ -224,7 +310,6 @@ export function toBody(given: JsonSchema, values: unknown, name = ''): unknown {
   if (t === 'array' && schema.items) return (values as unknown[]).map((v) => toBody(schema.items!, v, name));
   if ((t === 'integer' || t === 'number') && isFen(name)) return Math.round(Number(values) * 100);
   if (t === 'integer' || t === 'number') return Number(values);
-  if (schema.format === 'date-time' && typeof values === 'string' && values) return new Date(values).toISOString();
   if (typeof values === 'string') return values.trim();
   return values;
 }
@@ -240,20 +325,22 @@ export interface SchemaFormProps {
   onSubmit: (body: Values) => Promise<unknown>;
   onDone?: (result: unknown) => void;
   testId?: string;
+  choices?: Choices;
 }
 
-export function SchemaForm({ schema, hidden = [], context, initialValues, submitLabel, onSubmit, onDone, testId }: SchemaFormProps) {
+export function SchemaForm({ schema, hidden = [], context, initialValues, submitLabel, onSubmit, onDone, testId, choices }: SchemaFormProps) {
   const [form] = Form.useForm();
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
-  const props = Object.entries(schema.properties ?? {}).filter(([k]) => !hidden.includes(k));
+  const shown = shownProperties(schema);
+  const props = Object.entries(shown.properties).filter(([k]) => !hidden.includes(k));
   const submit = async (values: Values) => {
     setBusy(true);
     setProblem(undefined);
     setDone(false);
     try {
-      const body = toBody({ ...schema, properties: Object.fromEntries(props) }, values) as Values;
+      const body = toBody({ ...schema, properties: Object.fromEntries(props), required: shown.required }, values) as Values;
       const result = await onSubmit(body);
       setDone(true);
       onDone?.(result);
@@ -266,12 +353,12 @@ export function SchemaForm({ schema, hidden = [], context, initialValues, submit
   return (
     <Form form={form} layout="vertical" onFinish={submit} initialValues={initialValues} data-testid={testId} className="schema-form">
       {props.map(([k, s]) => (
-        <Field key={k} name={k} path={[k]} schema={s} required={schema.required?.includes(k) ?? false} context={context} />
+        <Field key={k} name={k} path={[k]} schema={s} required={shown.required.includes(k)} context={context} choices={choices} />
       ))}
       {problem && <ProblemAlert problem={problem} />}
       {done && <Alert type="success" showIcon message="已提交" style={{ marginBottom: 12 }} />}
       <Space>
-        <Button type="primary" htmlType="submit" loading={busy}>
+        <Button type="primary" htmlType="submit" loading={busy} data-testid={testId ? `${testId}-submit` : undefined}>
           {submitLabel}
         </Button>
       </Space>

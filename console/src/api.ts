@@ -11,6 +11,8 @@ let csrfToken: string | undefined;
 export const setCsrfToken = (token: string | undefined) => {
   csrfToken = token;
 };
+/** The headers every write carries, for requests made outside openapi-fetch (uploads with progress). */
+export const writeHeaders = (): Record<string, string> => ({ 'Accept-Language': 'zh-CN', ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}) });
 
 /** Told when the API no longer knows the session (expired, signed out elsewhere, account revoked). */
 let onUnauthenticated: (() => void) | undefined;

@@ -1,23 +1,23 @@
 /**
- * The console's Chinese names for request fields, actions and enum values that the API's text
- * catalogue (domain/texts.ts) does not name. Only names live here: which fields a form has, which
- * are required and what values they accept come from the OpenAPI schemas (forms.generated.json).
+ * The console's Chinese names for request fields. Actions, stages, roles and enum values are named
+ * once, in the API's text catalogue (domain/texts.ts LABELS); the helpers below read it. Which
+ * fields a form has, which are required and what values they accept come from the OpenAPI schemas
+ * (forms.generated.json).
  */
-import { label } from './format.ts';
+import { actionLabel as catalogueActionLabel, label, type LabelGroup } from '../../domain/texts.ts';
 
 export const FIELD_LABELS: Record<string, string> = {
   decision: '决定',
   opinion: '意见',
   checklist: '审查项',
   documents: '申报材料',
-  documentIds: '申报材料（已上传文件的编号）',
+  documentIds: '申报材料',
   proposal: '项目建议书',
   feasibilityStudy: '可行性研究报告',
   preliminaryDesign: '初步设计方案',
   investmentEstimate: '投资概算',
   note: '说明',
   approvalNo: '立项批复文号',
-  approvedEstimateFen: '批复概算',
   fundType: '资金类型',
   year: '年度',
   amountFen: '金额',
@@ -29,8 +29,8 @@ export const FIELD_LABELS: Record<string, string> = {
   contractNo: '合同编号',
   contractor: '承建单位',
   signedOn: '签订日期',
-  documentRef: '文件引用',
-  documentId: '文件编号',
+  documentRef: '文件',
+  documentId: '文件',
   period: '报告期',
   spentFen: '已支出',
   progressPercent: '完成进度（%）',
@@ -46,7 +46,7 @@ export const FIELD_LABELS: Record<string, string> = {
   name: '名称',
   sharingType: '共享类型',
   updateCycle: '更新周期',
-  reportRef: '报告引用',
+  reportRef: '报告',
   completedOn: '完成日期',
   securityControllable: '安全可控',
   mlpsLevel: '等级保护级别',
@@ -94,120 +94,102 @@ export const FIELD_LABELS: Record<string, string> = {
   leader: '项目负责人',
   post: '职务',
   contact: '联系方式',
-  procurement: '采购方式',
+  procurement: '采购',
+  method: '采购方式',
+  agrees: '是否同意',
+  goLiveYear: '投入使用年份',
+  // Art. 8, 9, 14, 19 (measures): the approved estimate, the grounds cited, the supervising firm, 落盘.
+  approvedEstimateFen: '批复概算',
   supervisor: '工程监理单位',
   dataStoredOnPlatform: '数据已落盘',
   grounds: '第九条理由',
-  method: '方式',
-  agrees: '是否同意',
+  catalogRegistered: '信息资源目录已纳入共享平台',
+  score: '评估得分',
+  result: '结论',
+  assessedOn: '评估日期',
+  bdbParticipant: '市大数据应用局参加人',
+  adoptedOn: '制定日期',
+  reportedTo: '报告对象',
+  reportedAt: '报告时间',
+  budgetRef: '县级预算文号',
+  documentNo: '文号',
+  approvedOn: '批准日期',
 };
 
-export const fieldLabel = (name: string) => FIELD_LABELS[name] ?? name;
-
-/** The actions of pendingActions and the commands (their kebab-case names, domain/commands.ts). */
-export const ACTION_LABELS: Record<string, string> = {
-  'technical-review': '技术审核',
-  resubmission: '重新报送',
-  establishment: '审批立项',
-  budget: '安排资金',
-  'publicity-objection': '登记公示异议',
-  'publicity-objection-resolution': '处理公示异议',
-  contract: '登记合同',
-  'contract-filing': '合同备案',
-  'progress-report': '报送对照分析',
-  disbursement: '拨付资金',
-  'change-request': '申请变更',
-  'change-request-decision': '审批变更',
-  'rectification-order': '下达整改通知',
-  'rectification-response': '答复整改',
-  'rectification-review': '审核整改',
-  'rectification-extension': '延长整改期限',
-  termination: '终止项目',
-  withdrawal: '撤回项目',
-  'catalog-entries': '登记资源目录',
-  'preliminary-acceptance': '初步验收',
-  'technical-acceptance': '技术验收',
-  'completion-acceptance': '竣工验收',
-  'completion-report': '报送竣工验收报告',
-  'om-review': '审核运维经费',
-  evaluation: '评估',
-  'security-incident': '报告安全事件',
-  'security-drill': '登记应急演练',
-  decommission: '系统下线',
-  'acceptance-delay-reason': '说明验收延期理由',
-  'acceptance-delay-reason-decision': '审核验收延期理由',
-  'accountability-referral': '问责移送',
-  'allocation-publication': '列入拟分配计划公示',
-  'risk-assessment': '记录风险评估',
-  'emergency-plan': '记录应急预案',
-  'deadline-rescheduling': '顺延期限',
-  application: '申报项目',
-  'existing-system': '登记原有系统',
-};
-export const actionLabel = (action: string) => ACTION_LABELS[action] ?? action;
-
-const VALUE_LABELS: Record<string, string> = {
-  pass: '通过',
-  revise: '退回修改',
-  reject: '驳回',
-  approve: '批准',
-  accept: '接受',
-  fail: '不通过',
-  unconditional: '无条件共享',
-  conditional: '有条件共享',
-  'not-shared': '不予共享',
-  city: '市本级',
-  open: '进行中',
-  met: '已完成',
-  missed: '已逾期',
-  cancelled: '已取消',
-  held: '已安排，待拟分配计划公示',
-  publicity: '公示中',
-  published: '已公示',
-  pending: '待审批',
-  approved: '已批准',
-  rejected: '已驳回',
-  responded: '已答复',
-  accepted: '已通过',
-  failed: '未通过',
-  issued: '已下达',
-  available: '可拨付',
-  disbursed: '已拨付',
-  frozen: '冻结',
-  allocated: '已安排',
-  suspended: '暂停',
-  upheld: '异议成立',
-  dismissed: '异议不成立',
+/** Names that depend on where the field is: the group it is in, or the form (action) it belongs to. */
+const FIELD_LABELS_IN: Record<string, string> = {
+  'leader.name': '姓名',
+  'leader-change.name': '姓名',
+  'application.title': '项目名称',
+  'existing-system.name': '系统名称',
+  'existing-system.summary': '系统简介',
+  'cloud-platform-evaluation.year': '评估年度',
+  'evaluation.year': '评估年度',
+  'evaluation.summary': '评估意见',
+  'progress-report.summary': '对照分析说明',
+  'progress-report.spentFen': '累计使用资金',
+  'rectification-extension.dueOn': '延长至',
+  'rectification-order.reason': '整改事由',
+  'rectification-order.description': '整改要求',
+  'rectification-response.description': '整改情况',
+  'change-request.description': '调整内容',
+  'security-incident.description': '事件经过',
+  'resubmission.note': '修改说明',
+  'publicity-objection.summary': '异议内容',
+  'publicity-objection-resolution.note': '处理说明',
+  'security-drill.summary': '演练总结',
+  'technical-acceptance.decision': '技术验收结论',
+  'completion-acceptance.decision': '竣工验收结论',
+  'progress-report.period': '报告期（季度）',
 };
 
-/** Deadlines of the ProjectView (`kind`) that are not named after an action. */
-const DEADLINE_LABELS: Record<string, string> = {
-  publicity: '公示期',
-  'acceptance-delay': '验收期限',
-  rectification: '整改期限',
-  'annual-evaluation': '年度评估',
-};
-export const deadlineLabel = (kind: string) => DEADLINE_LABELS[kind] ?? ACTION_LABELS[kind] ?? kind;
+/** A field's name; `parent` (the group) or `context` (the form's action) may give it a more precise one. */
+export const fieldLabel = (name: string, parent?: string | number, context?: string) =>
+  (parent !== undefined ? FIELD_LABELS_IN[`${parent}.${name}`] : undefined) ?? (context ? FIELD_LABELS_IN[`${context}.${name}`] : undefined) ?? FIELD_LABELS[name] ?? name;
 
-/** Which catalogue group names the values of a field (domain/texts.ts `label`). */
-const GROUP_OF: Record<string, Parameters<typeof label>[0]> = {
+/** What each filing's document is (the `documentId` of the command), by action. */
+const FILED_DOCUMENTS: Record<string, string> = {
+  contract: '合同文本',
+  'contract-filing': '合同文本',
+  'preliminary-acceptance': '初步验收报告',
+  'completion-report': '竣工验收报告',
+  'rectification-response': '整改佐证材料',
+  'risk-assessment': '风险评估报告',
+  'emergency-plan': '应急预案',
+  'cloud-platform-evaluation': '评估报告',
+};
+export const documentLabel = (action: string | undefined) => FILED_DOCUMENTS[action ?? ''] ?? '文件';
+
+/** An action's Chinese name (domain/texts.ts LABELS.action): commands, pending actions, audit entries. */
+export const actionLabel = (action: string) => catalogueActionLabel(action);
+
+/** A deadline by kind: its own name, else the action it waits for. */
+export const deadlineLabel = (kind: string) => (label('deadline', kind) !== kind ? label('deadline', kind) : actionLabel(kind));
+
+/** Which catalogue group names the values of a form field. */
+const GROUP_OF: Record<string, LabelGroup> = {
   fundType: 'fundType',
   reason: 'reason',
   severity: 'severity',
   stage: 'stage',
   role: 'role',
+  method: 'procurementMethod',
+  sharingType: 'sharingType',
+  decision: 'decision',
   grounds: 'art9Ground',
 };
 
 /** A Chinese name for an enum value of a field; `command` tells a change request's kind from a project's. */
 export function valueLabel(field: string, value: unknown, command?: string): string {
   if (field === 'kind') return command === 'change-request' ? label('changeKind', value) : label('kind', value);
+  if (field === 'decision' && command === 'establishment') return value === 'approve' ? '批准立项' : value === 'reject' ? '不予立项' : label('decision', value);
   const group = GROUP_OF[field];
-  if (group) return label(group, value);
-  return VALUE_LABELS[String(value)] ?? String(value);
+  return group ? label(group, value) : String(value);
 }
 
 export const stageLabel = (stage: string) => label('stage', stage);
+/** Who acted: a person's or key's name, or the system's in words. */
+export const actorName = (name: string) => label('actorName', name);
 export const roleLabel = (role: string) => label('role', role);
 
 type AccountEvent = import('./api-types.ts').components['schemas']['AccountEvent'];

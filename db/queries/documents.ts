@@ -35,3 +35,7 @@ export async function deleteOrphans(db: Database, rows: DocumentRow[]): Promise<
   const used = new Set(still.map((s) => s.sm3));
   return digests.filter((d) => !used.has(d));
 }
+
+/** The documents filed with a project (Art. 8, 15, 18, 21, 22, 28, 29), oldest first. */
+export const documentsOfProject = (db: Database, projectId: string): Promise<DocumentRow[]> =>
+  db.select().from(documents).where(eq(documents.projectId, projectId)).orderBy(documents.uploadedAt, documents.id);

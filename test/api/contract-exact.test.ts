@@ -202,14 +202,17 @@ describe('edges of the contract', () => {
     const res = await system.request('POST', '/v1/projects/JC2026-AAAAAAAA/disbursements', { key: finance, body: { fundType: 'construction', amountFen: -1, note: '' } });
     expect(res.status).toBe(400);
     const { errors } = (await res.json()) as { errors: Array<{ path: string; message: string }> };
-    expect(errors).toEqual([{ path: 'json.amountFen', message: 'must be 1 fen or more' }]);
+    expect(errors).toEqual([{ path: 'json.amountFen', message: '金额至少 0.01 元' }]);
     const department = await createKey(system, 'department', 'health');
     const project = await system.request('POST', '/v1/projects', { key: department, body: sampleApplication({ estimate: { totalFen: -1, cityShareFen: -1, countyShareFen: 0 } }) });
     const problems = ((await project.json()) as { errors: Array<{ path: string; message: string }> }).errors;
     expect(problems).toEqual([
-      { path: 'json.estimate.totalFen', message: 'must be 0 or more fen' },
-      { path: 'json.estimate.cityShareFen', message: 'must be 0 or more fen' },
+      { path: 'json.estimate.totalFen', message: '金额不能为负数' },
+      { path: 'json.estimate.cityShareFen', message: '金额不能为负数' },
     ]);
+    // English on request: the schema's own words.
+    const en = await system.request('POST', '/v1/projects/JC2026-AAAAAAAA/disbursements', { key: finance, body: { fundType: 'construction', amountFen: -1, note: '' }, headers: { 'accept-language': 'en' } });
+    expect(((await en.json()) as { errors: unknown[] }).errors).toEqual([{ path: 'json.amountFen', message: 'must be 1 fen or more' }]);
   });
 
   it('revoking an already revoked key → 409 already_revoked (the first revocation time stays); an unknown key → 404', async () => {

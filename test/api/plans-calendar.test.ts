@@ -257,7 +257,7 @@ describe.each(DRIVERS)('annual plans and calendar with %s', (driver) => {
     const notice = '国办发明电〔2026〕99号';
     const outside = await call('PUT', '/v1/calendar/2027', ADMIN_KEY, { notice, days: [{ date: '2028-01-01', workday: false, name: '元旦' }] });
     expect(outside.status).toBe(400);
-    expect(outside.body.errors).toEqual([{ path: 'json.days.0.date', message: 'must be a date in 2027' }]);
+    expect(outside.body.errors).toEqual([{ path: 'json.days.0.date', message: '须为 2027 年内的日期' }]);
     const twice = await call('PUT', '/v1/calendar/2027', ADMIN_KEY, {
       notice,
       days: [{ date: '2027-02-09', workday: false, name: '春节' }, { date: '2027-02-09', workday: true, name: '春节' }],
@@ -319,7 +319,7 @@ describe.each(DRIVERS)('annual plans and calendar with %s', (driver) => {
     });
     expect(outside.status).toBe(400);
     expect(outside.body.code).toBe('validation_failed');
-    expect(outside.body.errors).toEqual([{ path: 'json.days.1.date', message: 'must be a date in 2030' }]);
+    expect(outside.body.errors).toEqual([{ path: 'json.days.1.date', message: '须为 2030 年内的日期' }]);
     // Nothing was written, not even the valid day.
     expect((await call('GET', '/v1/calendar/2030', bdb)).body.days.map((d: Json) => d.date)).not.toContain('2030-12-31');
     for (const body of [

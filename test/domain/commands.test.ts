@@ -814,7 +814,7 @@ describe('read side', () => {
     expect(p.deadlineEvents()).toEqual([]);
     p.setDeadlineDates('dl-1', { dueAt: '2026-03-31T15:59:59.999Z', remindAt: '2026-03-26T01:00:00.000Z' });
     expect(p.unscheduledDeadlines()).toEqual([]);
-    expect(p.view().deadlines).toEqual([{ id: 'dl-1', kind: 'rectification', ref: 'rect-1', startsAt: '2026-03-02T16:00:00.000Z', dueAt: '2026-03-31T15:59:59.999Z', remindAt: '2026-03-26T01:00:00.000Z', status: 'open', rule: { unit: 'workingDays', amount: 20 }, reminder: { unit: 'workingDays', amount: 3 }, basis: 'policy' }]);
+    expect(p.view().deadlines).toEqual([{ id: 'dl-1', kind: 'rectification', ref: 'rect-1', startsAt: '2026-03-02T16:00:00.000Z', dueAt: '2026-03-31T15:59:59.999Z', dueOn: '2026-03-31', remindAt: '2026-03-26T01:00:00.000Z', status: 'open', rule: { unit: 'workingDays', amount: 20 }, reminder: { unit: 'workingDays', amount: 3 }, basis: 'policy' }]);
     expect(p.deadlineEvents()).toEqual([{ deadlineId: 'dl-1', kind: 'rectification', ref: 'rect-1', event: 'remind', at: '2026-03-26T01:00:00.000Z' }]);
     expect(p.nextWakeAt()).toBe('2026-03-26T01:00:00.000Z');
     expect(p.readModel().nextDeadline).toBe('2026-03-31T15:59:59.999Z');

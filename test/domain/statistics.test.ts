@@ -1,12 +1,12 @@
 /** Articles as the measures number them (第N条) and in their order, for 统计分析 and its Excel export. */
 import { describe, expect, it } from 'vitest';
 import { byArticle, RECTIFICATION_GROUNDS } from '../../domain/statistics.ts';
-import { articleLabel, chineseNumeral } from '../../domain/texts.ts';
+import { articleLabel, chineseNumber } from '../../domain/texts.ts';
 import { RECTIFICATION_REASONS } from '../../domain/types.ts';
 
 describe('articles', () => {
   it('are written in Chinese numerals as the text writes them', () => {
-    expect([1, 9, 10, 11, 15, 20, 22, 30, 31].map(chineseNumeral)).toEqual(['一', '九', '十', '十一', '十五', '二十', '二十二', '三十', '三十一']);
+    expect([1, 9, 10, 11, 15, 20, 22, 30, 31].map(chineseNumber)).toEqual(['一', '九', '十', '十一', '十五', '二十', '二十二', '三十', '三十一']);
     expect(articleLabel('Art. 9')).toBe('第九条');
     expect(articleLabel('Art. 22')).toBe('第二十二条');
     expect(articleLabel('Art. 10, 12')).toBe('第十条、第十二条');

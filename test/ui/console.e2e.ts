@@ -14,7 +14,7 @@
  * reports no violation, and the first load stays within the 600 KiB gzip JavaScript budget.
  */
 import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -194,11 +194,17 @@ describe('the web console', () => {
     await f('estimate-cityShareFen').fill('300000');
     await f('estimate-countyShareFen').fill('0');
     await f('plannedCompletionDate').fill(`${YEAR + 1}-06-30`);
+    await f('plannedCompletionDate').press('Enter'); // the date picker takes what was typed
     // Art. 14: the project leader.
     await f('leader-name').fill('张伟');
     await f('leader-post').fill('信息科科长');
     await f('leader-contact').fill('0356-1234567');
-    for (const doc of ['proposal', 'feasibilityStudy', 'preliminaryDesign', 'investmentEstimate']) await f(`documents-${doc}`).fill(`sha256:${doc}`);
+    // Art. 8: the four documents, each chosen from disk and uploaded (POST /v1/documents); the form takes their ids.
+    for (const doc of ['proposal', 'feasibilityStudy', 'preliminaryDesign', 'investmentEstimate']) {
+      const upload = dept.page.getByTestId(`upload-documentIds-${doc}`);
+      await upload.locator('input[type=file]').setInputFiles({ name: `${doc}.pdf`, mimeType: 'application/pdf', buffer: Buffer.concat([readFileSync(path.join(ROOT, 'docs', 'sample-contract.pdf')), Buffer.from(`\n% ${doc}\n`)]) });
+      await dept.page.getByTestId(`upload-documentIds-${doc}-done`).waitFor({ timeout: 30_000 });
+    }
     await shot(dept.page, '05-apply');
     await dept.page.getByRole('button', { name: '提交申报' }).click();
     await dept.page.waitForURL(/\/projects\/JC\d{4}-/, { timeout: 60_000 });
@@ -236,7 +242,7 @@ describe('the web console', () => {
     const approval = await signIn(approver);
     await openProject(approval.page, id, '审批立项');
     const est = approval.page.getByTestId('action-establishment');
-    await est.getByText('批准', { exact: true }).click();
+    await est.getByText('批准立项', { exact: true }).click();
     await est.locator('#f-approvalNo').fill(`晋审批〔${YEAR}〕8号`);
     await est.locator('#f-approvedEstimateFen').fill('300000'); // Art. 8: 批复概算 (元)
     await submitAction(approval.page, 'establishment', '资金安排');

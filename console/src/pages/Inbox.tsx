@@ -8,7 +8,7 @@ import { Button, Card, Col, Empty, List, Radio, Row, Segmented, Space, Statistic
 import { useState, type ReactNode } from 'react';
 import { api, ok } from '../api.ts';
 import { LIGHT_TEXTS, type Light } from '../../../domain/inbox.ts';
-import { dateOrDash, formatDateTime } from '../format.ts';
+import { dueOrDash, formatDateTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { actionLabel } from '../labels.ts';
 import { ProblemAlert } from '../Problem.tsx';
@@ -111,7 +111,7 @@ function Notices() {
                   <div>{n.detail}</div>
                   <Space wrap size={[12, 0]}>
                     <span>{formatDateTime(n.createdAt)}</span>
-                    {n.dueAt && <span>到期 {dateOrDash(n.dueAt)}</span>}
+                    {n.dueAt && <span>到期 {dueOrDash(n.dueAt)}</span>}
                     {n.dueAt && <LightMark light={n.light} />}
                     {n.basis === 'policy' && <Tag>本地政策</Tag>}
                   </Space>
@@ -189,7 +189,7 @@ export default function Inbox() {
             { title: '项目', dataIndex: 'title', width: 260, render: (t: string, r) => <Link to={`/projects/${encodeURIComponent(r.projectId)}`}>{t}</Link> },
             { title: '项目编号', dataIndex: 'projectId' },
             { title: '部门', dataIndex: 'department' },
-            { title: '到期日', dataIndex: 'dueAt', render: (d: string | null) => dateOrDash(d) },
+            { title: '到期日', dataIndex: 'dueAt', render: (d: string | null) => dueOrDash(d) },
           ]}
         />
         <Space style={{ marginTop: 16 }} wrap>

@@ -6,7 +6,7 @@ import { Button, Card, Checkbox, Form, Input, Select, Space, Table, Tag, Typogra
 import { useState } from 'react';
 import { api, ok } from '../api.ts';
 import { STAGES, ROLES } from '../../../domain/types.ts';
-import { dateOrDash, formatYuan } from '../format.ts';
+import { dueOrDash, formatYuan } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { useNames } from '../names.tsx';
 import { DepartmentSelect, JurisdictionSelect } from '../selects.tsx';
@@ -119,7 +119,7 @@ export default function Projects() {
             { title: '辖区', dataIndex: 'jurisdiction', render: (j: string) => names.jurisdiction(j) },
             { title: '阶段', dataIndex: 'stage', render: (s: string) => <Tag>{stageLabel(s)}</Tag> },
             { title: '待办', dataIndex: 'pendingActions', render: (p: Array<{ role: string; action: string }>) => p.map((a) => `${roleLabel(a.role)}：${actionLabel(a.action)}`).join('；') || '—' },
-            { title: '下一期限', dataIndex: 'nextDeadline', render: (d: string | null, r) => <span>{dateOrDash(d)} {r.overdue && <Tag color="red">逾期</Tag>}</span> },
+            { title: '下一期限', dataIndex: 'nextDeadline', render: (d: string | null, r) => <span>{dueOrDash(d)} {r.overdue && <Tag color="red">逾期</Tag>}</span> },
             { title: '已安排建设资金', dataIndex: ['funds', 'construction', 'allocatedFen'], align: 'right', render: (f: number, r) => <span>{formatYuan(f)} {r.fundsSuspended && <Tag color="orange">暂停</Tag>}</span> },
           ]}
         />

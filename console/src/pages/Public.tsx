@@ -1,7 +1,7 @@
 /** 公示 (Art. 11, public, no sign-in): allocations under notice and published (GET /v1/public/allocations). */
 import { Card, Table, Tag, Typography } from 'antd';
 import { api, ok } from '../api.ts';
-import { dateOrDash, formatYuan, label } from '../format.ts';
+import { dateOrDash, dueOrDash, formatYuan, label } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { ProblemAlert } from '../Problem.tsx';
 
@@ -31,7 +31,7 @@ export default function Public() {
             { title: '资金类型', dataIndex: 'fundType', render: (t: string) => label('fundType', t) },
             { title: '金额', dataIndex: 'amountFen', align: 'right', render: (f: number) => formatYuan(f) },
             { title: '公示开始', dataIndex: 'noticeStartsAt', render: (d: string | null) => dateOrDash(d) },
-            { title: '公示截止', dataIndex: 'noticeDueAt', render: (d: string | null) => dateOrDash(d) },
+            { title: '公示截止', dataIndex: 'noticeDueAt', render: (d: string | null) => dueOrDash(d) },
             { title: '状态', dataIndex: 'status', render: (s: string) => <Tag color={s === 'published' ? 'green' : 'blue'}>{s === 'published' ? '已公示' : '公示中'}</Tag> },
           ]}
         />
