@@ -108,10 +108,10 @@ beforeAll(async () => {
   system = await spawnEntry(
     'scripts/start.ts',
     { PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), DATA_DIR: dataDir, DATABASE_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_UI_URL: '', ADMIN_API_KEY: '' },
-    /is running/,
+    /已启动/,
     300_000,
   );
-  admin = /Admin key\s+(\S+)/.exec(system.output())![1]!;
+  admin = /管理员密钥\s+(\S+)/.exec(system.output())![1]!;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN'],
