@@ -252,7 +252,7 @@ describe('authorisation matrix (shared/DOMAIN.md "Actors")', () => {
     }
     expect(failures).toEqual([]);
     expect(checked).toBe(ENDPOINTS.length * 13);
-  });
+  }, 300_000); // ~100 endpoints × 13 callers: ~20 s on a quiet machine, far more beside other test files
 });
 
 describe('commands over HTTP on the real dev server', () => {

@@ -7,7 +7,11 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+
+// Each test exports thousands of rows several times: seconds on a quiet machine, a minute or more
+// beside other test files on two cores.
+vi.setConfig({ testTimeout: 240_000 });
 import { projects } from '../../db/schema.ts';
 import { DRIVERS, driverAvailable } from '../support/database.ts';
 import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/system.ts';

@@ -500,6 +500,8 @@ describe.each(DRIVERS)('read endpoints with %s', (driver) => {
         title: 'Published one',
         department: 'alpha',
         jurisdiction: 'yangcheng',
+        departmentName: 'alpha', // a code the departments registry lacks reads as itself
+        jurisdictionName: '阳城县',
         fundType: 'construction',
         year: 2026,
         amountFen: 1000,
