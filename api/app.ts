@@ -26,7 +26,8 @@ import { httpMetrics, metricsRoutes } from './metrics.ts';
 import { methodNotAllowed } from './methods.ts';
 import { finishDocument } from './openapi.ts';
 import { ApiError, causeChain, problemResponse, unavailable } from './problem.ts';
-import { writeRateLimit } from './rate-limit.ts';
+import { signInRateLimit, writeRateLimit } from './rate-limit.ts';
+import { clientAddress } from './client-address.ts';
 import { createRouter, overHttps } from './router.ts';
 
 export { overHttps };
@@ -59,6 +60,10 @@ export interface AppDeps {
   log: Logger;
   /** Write requests per minute per API key (429 above); undefined or 0: unlimited. */
   writesPerMinute?: number | undefined;
+  /** (policy) Sign-in attempts per minute per client address (429 above); undefined or 0: unlimited. */
+  signInPerAddressPerMinute?: number | undefined;
+  /** Proxies whose X-Forwarded-For names the client (api/client-address.ts); default none. */
+  trustedProxies?: readonly string[] | undefined;
   /** The payload codec (lib/codec.ts); when set, /codec/encode and /codec/decode serve it to admins. */
   payloadCodec?: PayloadCodec | undefined;
   /** The Temporal UI's origin, allowed by CORS on the codec endpoint. */
@@ -67,7 +72,7 @@ export interface AppDeps {
   documents?: DocumentStore | undefined;
   /** (policy) Per-key upload limits of /v1/documents. */
   documentLimits?: UploadLimits | undefined;
-  /** The clock of sessions and sign-in lockout (api/sessions.ts); tests inject one. Default: the system clock. */
+  /** The clock of sessions, sign-in lockout and the abuse limits' windows; tests inject one. Default: the system clock. */
   clock?: (() => Date) | undefined;
   /**
    * The keyring sealing personal accounts' TOTP secrets at rest (api/sessions.ts): the deployment's
@@ -89,6 +94,7 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
 
   app.use('*', requestId());
+  app.use('*', clientAddress(deps.trustedProxies ?? []));
   // Security headers on every answer (nosniff, frame denial, no referrer leaks, CORP…). HSTS only
   // on answers to HTTPS requests: over plain HTTP a browser ignores it (RFC 6797 §8.1), and sending
   // it there claims a transport the request did not have.
@@ -123,8 +129,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', publicAllocationPlanRoutes({ db: deps.database.db }));
   // A bearer key (systems) or a personal account's session cookie (issue 16); signing in is open.
   const authenticate = keyOrSessionAuth(keys, accounts);
+  // Sign-in per client address, before its body is read (api/rate-limit.ts).
+  if (deps.signInPerAddressPerMinute) app.on('POST', LOGIN_PATH, signInRateLimit(deps.database.db, deps.signInPerAddressPerMinute, deps.clock));
   app.use('/v1/*', (c, next) => (c.req.path.startsWith('/v1/public/') || c.req.path === LOGIN_PATH ? next() : authenticate(c, next)));
-  if (deps.writesPerMinute) app.use('/v1/*', writeRateLimit(deps.writesPerMinute));
+  if (deps.writesPerMinute) app.use('/v1/*', writeRateLimit(deps.database.db, deps.writesPerMinute, deps.clock));
   if (deps.payloadCodec) {
     app.use('/codec/*', cors({ origin: deps.uiOrigin ? [deps.uiOrigin] : [], allowHeaders: ['Authorization', 'Content-Type', 'X-Namespace'], allowMethods: ['POST', 'OPTIONS'], credentials: true, maxAge: 600 }));
     // The bearer key, or the session cookie the Temporal UI sends (api/routes/codec.ts).
@@ -138,7 +146,7 @@ export function createApp(deps: AppDeps) {
   const idempotent = idempotency(deps.database.db);
   // Sign-in and the other /v1/auth/* writes are never replayed: a replay would hand out a session.
   app.on('POST', '/v1/*', (c, next) => (isUpload(c.req.method, c.req.path) || c.req.path.startsWith(AUTH_PREFIX) ? next() : idempotent(c, next)));
-  if (deps.documents) app.route('/', documentRoutes({ db: deps.database.db, store: deps.documents, limits: deps.documentLimits }));
+  if (deps.documents) app.route('/', documentRoutes({ db: deps.database.db, store: deps.documents, limits: deps.documentLimits, clock: deps.clock }));
   app.route('/', projectListRoutes({ db: deps.database.db }));
   app.route('/', historyRoutes({ db: deps.database.db }));
   app.route('/', ledgerRoutes({ db: deps.database.db }));

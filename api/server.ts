@@ -51,6 +51,8 @@ export async function serveApi(deps: {
     adminApiKey: deps.config.adminApiKey,
     log: deps.log,
     writesPerMinute: deps.config.writesPerMinute,
+    signInPerAddressPerMinute: deps.config.signInPerAddressPerMinute,
+    trustedProxies: deps.config.trustedProxies,
     payloadCodec: deps.payloadCodec,
     documents,
     documentLimits: { uploadsPerMinute: deps.config.documents.uploadsPerMinute, dailyBytes: deps.config.documents.dailyBytes },

@@ -696,3 +696,19 @@ export const cloudPlatformEvaluations = pgTable(
 );
 
 export type CloudPlatformEvaluationRow = typeof cloudPlatformEvaluations.$inferSelect;
+
+/**
+ * Abuse limits' counters (api/rate-limit.ts): one fixed window per bucket — `write:<key id>`,
+ * `upload:<key id>`, `sign-in:<address>` — counted by one atomic upsert, so every API process on
+ * the database enforces one limit (issue 31: in memory, two processes let twice the limit through).
+ * Rows of windows long past are swept.
+ */
+export const rateCounters = pgTable(
+  'rate_counters',
+  {
+    bucket: text('bucket').primaryKey(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    hits: integer('hits').notNull(),
+  },
+  (t) => [index('rate_counters_window_idx').on(t.windowStart)],
+);

@@ -4,6 +4,7 @@
  * variable, what was wrong and what is expected.
  */
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { generateKeyringSpec, parseKeyring, type Keyring, PAYLOAD_CIPHERS, payloadCodecs, type PayloadCipher } from './codec.ts';
@@ -85,6 +86,20 @@ const envSchema = z.object({
   /** Write requests (POST/PUT/DELETE) per minute per API key; 0 turns the limit off. */
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0).max(1_000_000).default(600),
   /**
+   * (policy) Sign-in attempts per minute from one client address (every POST /v1/auth/login, a
+   * malformed one too); 0 turns the limit off. Generous, as a bureau's staff may share one address.
+   */
+  SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0).max(1_000_000).default(60),
+  /**
+   * Proxies whose X-Forwarded-For names the client (api/client-address.ts): comma-separated
+   * addresses or CIDR ranges, e.g. `10.0.0.5,10.1.0.0/16`. Default: none — the socket's peer is the client.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+    .refine((entries) => entries.every(validProxyEntry), 'must be comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.5,10.1.0.0/16'),
+  /**
    * Workflows a worker keeps in memory between tasks (BENCHMARKS.md: 300 keeps a worker with 10,000
    * open projects under 1 GiB; an evicted workflow replays its history on its next task or query).
    */
@@ -92,6 +107,15 @@ const envSchema = z.object({
   /** Workflow tasks a worker runs at once (unset: the SDK default). */
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int('must be a whole number').min(2, 'must be at least 2').max(10_000).optional()),
 });
+
+/** `192.0.2.1`, `2001:db8::1`, `10.0.0.0/8`, `2001:db8::/32`. */
+function validProxyEntry(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 /** Every environment variable the config module reads; docker-compose is checked against it. */
 export const CONFIG_ENV_NAMES = Object.keys(envSchema.shape) as ReadonlyArray<keyof typeof envSchema.shape>;
@@ -112,6 +136,10 @@ export interface Config {
   adminApiKey: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   writesPerMinute: number;
+  /** (policy) Sign-in attempts per minute per client address; 0: unlimited. */
+  signInPerAddressPerMinute: number;
+  /** Addresses and CIDR ranges of proxies whose X-Forwarded-For is believed. */
+  trustedProxies: string[];
   payload: { cipher: PayloadCipher; keys: string | undefined; currentKeyId: string | undefined };
   documents: {
     keys: string | undefined;
@@ -170,6 +198,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminApiKey: e.ADMIN_API_KEY,
     logLevel: e.LOG_LEVEL,
     writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE,
+    signInPerAddressPerMinute: e.SIGN_IN_ATTEMPTS_PER_MINUTE,
+    trustedProxies: e.TRUSTED_PROXIES,
     payload: { cipher: e.PAYLOAD_CIPHER, keys: e.PAYLOAD_KEYS, currentKeyId: e.PAYLOAD_KEY_ID },
     documents: {
       keys: e.DOCUMENT_KEYS,

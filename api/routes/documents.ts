@@ -142,9 +142,9 @@ export async function fileApplicationDocuments(
   return filed as ApplicationDocuments;
 }
 
-export function documentRoutes({ db, store, limits = {} }: { db: Database; store: DocumentStore; limits?: UploadLimits }) {
+export function documentRoutes({ db, store, limits = {}, clock }: { db: Database; store: DocumentStore; limits?: UploadLimits; clock?: (() => Date) | undefined }) {
   const app = createRouter();
-  const uploadLimit: MiddlewareHandler = limits.uploadsPerMinute ? uploadRateLimit(limits.uploadsPerMinute) : (_c, next) => next();
+  const uploadLimit: MiddlewareHandler = limits.uploadsPerMinute ? uploadRateLimit(db, limits.uploadsPerMinute, clock) : (_c, next) => next();
 
   app.post(UPLOAD_PATH, requireRole(...DOCUMENT_ROLES) as MiddlewareHandler, uploadLimit, async (c) => {
     const actor = c.get('actor');
