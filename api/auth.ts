@@ -14,6 +14,7 @@ import type { Database } from '../db/client.ts';
 import { findActiveKey } from '../db/queries/keys.ts';
 import { projectDepartment } from '../db/queries/projects.ts';
 import type { Actor, Role } from '../domain/types.ts';
+import { financeJurisdictionRefusal } from '../domain/finance-jurisdiction.ts';
 import { ApiError, forbidden, notFound, unauthenticated } from './problem.ts';
 import { CSRF_HEADER, SESSION_COOKIE, type AccountService, type AuthenticatedSession } from './sessions.ts';
 import { requestOrigin } from './logging.ts';
@@ -176,3 +177,18 @@ export async function projectOf(db: Database, id: string, actor: Actor) {
   }
   return row;
 }
+
+/**
+ * Art. 12 (measures; issue 28): a county's finance acts on and reads its own county's projects
+ * only (domain/rules.ts financeJurisdictionRefusal); 403 `other_jurisdiction_finance` otherwise.
+ * Other roles pass.
+ */
+export function requireFinanceJurisdiction(actor: Actor, projectJurisdiction: string): void {
+  if (actor.role !== 'finance') return;
+  const refusal = financeJurisdictionRefusal(actor.jurisdiction, projectJurisdiction);
+  if (refusal) throw new ApiError(refusal.status, refusal.code, 'Forbidden', refusal.message, refusal.details);
+}
+
+/** The jurisdiction a county's finance is confined to (Art. 12), or undefined for everyone else. */
+export const financeScopeOf = (actor: Actor): string | undefined =>
+  actor.role === 'finance' && (actor.jurisdiction ?? 'city') !== 'city' ? actor.jurisdiction : undefined;

@@ -79,10 +79,11 @@ export class Project {
   /**
    * A new project: the BDB has the application (stage technical_review, Art. 7). `riskAndEmergency`:
    * the Art. 28-29 records of issue 15 apply; `measuresRecords`: the Art. 13-14, 17 records are
-   * required (each false only for runs recorded before them, replay).
+   * required; `financeJurisdiction`: finance acts within its jurisdiction, Art. 12 (each false only
+   * for runs recorded before them, replay).
    */
-  static create(input: ProjectInput, measures: MeasuresReading = 'as-written', riskAndEmergency = true, measuresRecords = true): Project {
-    return new Project(initialState(input, measures, riskAndEmergency, measuresRecords));
+  static create(input: ProjectInput, measures: MeasuresReading = 'as-written', riskAndEmergency = true, measuresRecords = true, financeJurisdiction = true): Project {
+    return new Project(initialState(input, measures, riskAndEmergency, measuresRecords, financeJurisdiction));
   }
 
   /** A project from its state (continue-as-new). */

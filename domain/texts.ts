@@ -169,6 +169,8 @@ const JURISDICTION_PROBLEM_TITLES: Record<string, readonly [zh: string, en: stri
   county_share_without_county: ['市本级项目没有县级份额', 'No county share for a city project'],
   county_finance_only: ['仅限该县财政部门', "Only the county's finance"],
   city_finance_only: ['仅限市财政局', 'Only the city finance bureau'],
+  other_jurisdiction_finance: ['不是本级财政的资金', "Not this finance's jurisdiction"],
+  insufficient_share: ['本级份额不足', 'Share exhausted'],
 };
 
 const JURISDICTION_PROBLEM_DETAILS: Record<string, (d: Record<string, unknown>) => string> = {
@@ -181,6 +183,8 @@ const JURISDICTION_PROBLEM_DETAILS: Record<string, (d: Record<string, unknown>) 
   county_share_without_county: () => '第十二条：市本级项目没有县级份额，请全部列为市级份额 cityShareFen。',
   county_finance_only: (d) => `第十二条：县级份额只能由 ${s(d.jurisdiction)} 财政部门确认（该密钥属于 ${s(d.actorJurisdiction)}）。`,
   city_finance_only: () => '第十二条：资金由市财政局安排；县级财政部门确认县级份额（county-share-confirmations）。',
+  other_jurisdiction_finance: (d) => `第十二条：${s(d.actorJurisdiction)} 财政部门只办理和查看本县（市、区）项目的县级份额，不能办理或查看 ${s(d.jurisdiction)} 的项目。`,
+  insufficient_share: (d) => `第十二条：本项目${d.share === 'county' ? '县级' : '市级'}份额中尚可拨付的${label('fundType', d.fundType)}只有 ${yuan(d.availableFen, 'zh-CN')}。`,
 };
 
 /** zh-CN and English per notification kind. */
