@@ -3,6 +3,8 @@
  * Handlers validate, authorise, call and respond; business rules live in the lifecycle core.
  */
 import type { Client } from '@temporalio/client';
+import type { Context } from 'hono';
+import { negotiateLanguage, problemDetail } from '../domain/texts.ts';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
@@ -18,7 +20,7 @@ import { createAccountService } from './sessions.ts';
 import { adminAccountRoutes } from './routes/admin-accounts.ts';
 import { authRoutes, LOGIN_PATH } from './routes/auth.ts';
 import { docsRoutes } from './docs.ts';
-import { createProjectGateway } from './gateway.ts';
+import { createProjectGateway, OutcomePending, type TemporalDeadlines } from './gateway.ts';
 import { cloudPlatformRoutes, withPriorEvaluations } from './routes/cloud-platform.ts';
 import { idempotency } from './idempotency.ts';
 import { requestLogger } from './logging.ts';
@@ -80,6 +82,8 @@ export interface AppDeps {
    * sign nobody in) a random one of this process, which no restart can open again.
    */
   accountKeys?: Keyring | undefined;
+  /** The Temporal deadlines of creations and commands (api/gateway.ts); tests shorten them. */
+  temporalDeadlines?: TemporalDeadlines | undefined;
   /** The built web console (console/dist, api/console.ts); by default the one beside the sources. */
   consoleDir?: string | undefined;
 }
@@ -88,7 +92,7 @@ export interface AppDeps {
 const MAX_BODY_BYTES = 256 * 1024;
 
 export function createApp(deps: AppDeps) {
-  const gateway = createProjectGateway(deps.temporal, deps.taskQueue);
+  const gateway = createProjectGateway(deps.temporal, deps.taskQueue, deps.temporalDeadlines);
   const keys = createKeyStore(deps.database.db, deps.adminApiKey);
   const accounts = createAccountService(deps.database.db, { keys: deps.accountKeys ?? EPHEMERAL_KEYS(), now: deps.clock });
   const app = createRouter();
@@ -211,6 +215,7 @@ export function createApp(deps: AppDeps) {
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return problemResponse(c, err);
+    if (err instanceof OutcomePending) return pendingResponse(c, err);
     if (err instanceof HTTPException) {
       // Hono's own refusals: malformed JSON (400), a body that is not JSON (415), …
       return problemResponse(c, fromHttpException(err));
@@ -227,6 +232,22 @@ export function createApp(deps: AppDeps) {
 }
 
 const HSTS = 'max-age=15552000; includeSubDomains';
+
+/**
+ * 202: Temporal may have accepted the creation or command, its outcome is not known yet (issue 28
+ * HIGH 3). Never a 503 ("nothing applied"): where to look (`Location`, the project) and when
+ * (`Retry-After`); a retry with the same Idempotency-Key attaches to the same update.
+ */
+function pendingResponse(c: Context, pending: OutcomePending): Response {
+  const location = `/v1/projects/${pending.projectId}`;
+  const lang = negotiateLanguage(c.req.header('accept-language'));
+  c.header('Location', location);
+  c.header('Retry-After', '5');
+  c.header('Content-Language', lang);
+  c.header('Vary', 'Accept-Language', { append: true });
+  const detail = problemDetail(lang, 'outcome_pending', { kind: pending.kind, location }, `${pending.message} Look at ${location}; do not resend without an Idempotency-Key.`);
+  return c.json({ outcome: 'pending', kind: pending.kind, id: pending.projectId, updateId: pending.updateId, location, detail }, 202);
+}
 
 let ephemeralKeys: Keyring | undefined;
 const EPHEMERAL_KEYS = () => (ephemeralKeys ??= parseKeyring(generateKeyringSpec('ephemeral')));

@@ -873,3 +873,26 @@ const calendarYearStatus = z.object({
 export const calendarStatusSchema = z
   .object({ years: z.array(calendarYearStatus), nextYearReady: z.boolean(), warning: z.string().nullable() })
   .openapi('CalendarStatus');
+
+/**
+ * 202 (api/gateway.ts OutcomePending, issue 28): Temporal may have accepted the creation or command,
+ * but did not answer its outcome within the API's wait. Not "nothing applied": look at `location`.
+ */
+export const outcomePending = z
+  .object({
+    outcome: z.literal('pending'),
+    kind: z.enum(['creation', 'command']),
+    id: z.string().openapi({ description: 'The project id (the API chose it)' }),
+    updateId: z.string().openapi({ description: 'The Temporal update carrying the creation or command' }),
+    location: z.string().openapi({ example: '/v1/projects/JC2026-AB12CD34' }),
+    detail: z.string(),
+  })
+  .openapi('OutcomePending');
+
+/** The 202 answer of a creation or command whose outcome is pending (OpenAPI response object). */
+export const outcomePendingResponse = {
+  description:
+    'Sent to Temporal, outcome not known within the wait (e.g. no worker running): it may still apply — look at `Location` after `Retry-After`; resend only with the same Idempotency-Key (never a 503 for a request that may apply)',
+  headers: { Location: { description: 'The project', schema: { type: 'string' as const } }, 'Retry-After': { description: 'Seconds', schema: { type: 'integer' as const } } },
+  content: { 'application/json': { schema: outcomePending } },
+};

@@ -467,6 +467,7 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   upload_rate_limited: ['上传过于频繁', 'Too many uploads'],
   upload_volume_exceeded: ['今日上传量已达上限', 'Daily upload volume reached'],
   unavailable: ['服务暂不可用', 'Service unavailable'],
+  outcome_pending: ['结果尚未确定', 'Outcome pending'],
   persistence_failed: ['未能保存', 'Not stored'],
   internal: ['内部错误', 'Internal error'],
   classified_project: ['涉密项目不在管理范围内', 'Classified projects are out of scope'],
@@ -531,6 +532,8 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   upload_rate_limited: () => '（政策）该密钥每分钟上传文件次数已达上限，请按 Retry-After 稍后重试。',
   upload_volume_exceeded: () => '（政策）该密钥今日上传总量已达上限，请于次日（北京时间）再试，见 Retry-After。',
   unavailable: () => 'Temporal 或数据库暂时无法连接，请稍后重试。',
+  outcome_pending: (d) =>
+    `${d.kind === 'creation' ? '项目创建请求' : '该操作'}已交给 Temporal，其结果尚未确定：可能仍会生效。请勿不带 Idempotency-Key 重发；请按 Retry-After 查看 ${s(d.location)}（带同一 Idempotency-Key 重发会得到同一结果）。`,
   persistence_failed: () => '数据库拒绝保存此项变更，未作任何改动；错误已连同项目编号记入日志。',
   internal: () => '请求未能完成。',
   classified_project: () => '第三条：本系统只管理非涉密的政务大数据项目。',

@@ -25,7 +25,7 @@ import type { DeadlineReschedulingPayload } from '../../domain/rescheduling.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
 import type { Actor, ProjectView } from '../../domain/types.ts';
 import { requireRole } from '../auth.ts';
-import type { ProjectGateway } from '../gateway.ts';
+import { OutcomePending, type ProjectGateway } from '../gateway.ts';
 import { ApiError } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { calendarBody, calendarStatusSchema, calendarUpdate, calendarYear, yearParam } from '../schemas.ts';
@@ -83,6 +83,11 @@ export function calendarRoutes({ db, gateway, log }: { db: Database; gateway?: P
         moved += applied.length;
         if (applied.length > 0) touched += 1;
       } catch (err) {
+        // Accepted but not answered yet: it applies when the workflow runs it; the others go on.
+        if (err instanceof OutcomePending) {
+          log?.warn({ projectId: project.id, updateId: err.updateId }, 'deadline rescheduling pending');
+          continue;
+        }
         // A project that ended meanwhile (409) or vanished (404) keeps its dates; others go on.
         if (!(err instanceof ApiError) || (err.status !== 409 && err.status !== 404)) throw err;
         log?.warn({ projectId: project.id, code: err.code }, 'deadline rescheduling skipped');

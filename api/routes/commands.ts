@@ -16,7 +16,7 @@ import type { ProjectGateway } from '../gateway.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';
 import { ApiError } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { httpApplicationDocuments, oneReferencePerDocument, projectId, projectView } from '../schemas.ts';
+import { httpApplicationDocuments, oneReferencePerDocument, outcomePendingResponse, projectId, projectView } from '../schemas.ts';
 import { fileApplicationDocuments, resolveDocument } from './documents.ts';
 
 /**
@@ -188,7 +188,7 @@ const errors = {
   404: problem('No such project (or contract, objection, change request, order)'),
   409: problem('invalid_transition (with `stage` and `pendingActions`), funds_suspended, opinions_missing (Art. 17: with `missing`, the roles that must still give their opinion), already_exists, idempotency_in_progress'),
   422: problem('A business refusal of the measures (e.g. opinion_not_requested, Art. 17), document_unknown (a documentId not uploaded by your department), or idempotency_conflict'),
-  503: problem('Temporal or the database cannot be reached; retry after Retry-After'),
+  503: problem('Temporal or the database cannot be reached, nothing was applied; retry after Retry-After'),
 };
 
 export function commandRoutes({ gateway, db }: { gateway: ProjectGateway; db: Database }) {
@@ -210,6 +210,7 @@ export function commandRoutes({ gateway, db }: { gateway: ProjectGateway; db: Da
         },
         responses: {
           200: { description: 'The command was accepted; the updated ProjectView', content: json(projectView) },
+          202: outcomePendingResponse,
           ...errors,
         },
       }),
