@@ -11,6 +11,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { cors } from 'hono/cors';
 import type { PayloadCodec } from '@temporalio/common';
+import type { WebhookAddressPolicy } from '../lib/webhook-address.ts';
 import { generateKeyringSpec, parseKeyring, type Keyring } from '../lib/codec.ts';
 import type { DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -82,6 +83,8 @@ export interface AppDeps {
    * sign nobody in) a random one of this process, which no restart can open again.
    */
   accountKeys?: Keyring | undefined;
+  /** Where webhooks may be sent (lib/webhook-address.ts; lib/config.ts webhookPolicy); default public addresses only. */
+  webhookPolicy?: WebhookAddressPolicy | undefined;
   /** The Temporal deadlines of creations and commands (api/gateway.ts); tests shorten them. */
   temporalDeadlines?: TemporalDeadlines | undefined;
   /** The built web console (console/dist, api/console.ts); by default the one beside the sources. */
@@ -169,7 +172,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', adminAccountRoutes({ db: deps.database.db, accounts }));
   app.route('/', jurisdictionRoutes({ db: deps.database.db }));
   app.route('/', planFilingRoutes({ db: deps.database.db }));
-  app.route('/', webhookRoutes({ db: deps.database.db }));
+  app.route('/', webhookRoutes({ db: deps.database.db, policy: deps.webhookPolicy }));
   app.route('/', planRoutes({ db: deps.database.db }));
   app.route('/', calendarRoutes({ db: deps.database.db, gateway, log: deps.log }));
 

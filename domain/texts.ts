@@ -463,6 +463,7 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   unsupported_media_type: ['不支持的媒体类型', 'Unsupported media type'],
   bad_request: ['请求错误', 'Bad request'],
   rate_limited: ['请求过于频繁', 'Too many requests'],
+  webhook_address_refused: ['接收地址不允许', 'Receiver address refused'],
   sign_in_rate_limited: ['登录尝试过于频繁', 'Too many sign-in attempts'],
   upload_rate_limited: ['上传过于频繁', 'Too many uploads'],
   upload_volume_exceeded: ['今日上传量已达上限', 'Daily upload volume reached'],
@@ -528,6 +529,8 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   payload_too_large: () => '请求体不得超过 256 KiB。',
   unsupported_media_type: () => '请求体须为 application/json。',
   rate_limited: () => '写请求过于频繁，请按 Retry-After 稍后重试。',
+  webhook_address_refused: (d) =>
+    `该地址${d.address ? `（解析为 ${s(d.address)}）` : ''}不能作为接收地址：${({ loopback: '本机回环地址', 'link-local': '链路本地地址（含云元数据服务）', unspecified: '未指定地址', multicast: '组播或广播地址', 'own-address': '本机地址', 'system-endpoint': '本系统自身的服务端口', private: '内网地址，未列入管理员允许的网段 WEBHOOK_ALLOWED_NETWORKS', unresolvable: '无法解析的主机名' } as Record<string, string>)[String(d.reason)] ?? s(d.reason)}。`,
   sign_in_rate_limited: (d) => `（政策）来自同一地址的登录尝试每分钟不得超过 ${d.limit} 次，请按 Retry-After 稍后重试。`,
   upload_rate_limited: () => '（政策）该密钥每分钟上传文件次数已达上限，请按 Retry-After 稍后重试。',
   upload_volume_exceeded: () => '（政策）该密钥今日上传总量已达上限，请于次日（北京时间）再试，见 Retry-After。',

@@ -20,7 +20,7 @@ import { ensureConsoleBuilt } from '../console/scripts/build.ts';
 import { openDatabase } from '../db/client.ts';
 import { warnCalendarCoverage } from '../db/calendar.ts';
 import { prepareDatabase } from '../db/seed.ts';
-import { ConfigError, documentKeyring, loadConfig, payloadConverter, type Config } from '../lib/config.ts';
+import { ConfigError, documentKeyring, loadConfig, payloadConverter, webhookPolicy, type Config } from '../lib/config.ts';
 import { createLogger } from '../lib/logger.ts';
 import { connectClient, connectWorker } from '../lib/temporal.ts';
 import { createProjectWorker } from '../worker.ts';
@@ -211,7 +211,7 @@ async function main() {
   const api = await serveApi({ config: { ...config, adminApiKey: admin.key, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } }, database, temporal: client, log, payloadCodec: dataConverter?.payloadCodecs[0], documentKeys: documentKeyring(config, config.dataDir) });
   cleanups.push({ name: 'API', run: () => api.close() });
 
-  const webhooks = createWebhookDispatcher({ db: database.db, log });
+  const webhooks = createWebhookDispatcher({ db: database.db, log, policy: webhookPolicy({ ...config, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } }) });
   webhooks.start();
   cleanups.push({ name: 'webhook delivery', run: () => webhooks.stop() });
 

@@ -9,8 +9,9 @@ import type { Database } from '../../db/client.ts';
 import { webhookAttempts, webhookSubscriptions } from '../../db/schema.ts';
 import { ROLES } from '../../domain/types.ts';
 import { currentOutboxPosition, isWebhookUrl } from '../../lib/webhooks.ts';
+import { createAddressGuard, type WebhookAddressPolicy } from '../../lib/webhook-address.ts';
 import { requireRole } from '../auth.ts';
-import { notFound } from '../problem.ts';
+import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 
 const createBody = z
@@ -57,11 +58,12 @@ const view = (row: typeof webhookSubscriptions.$inferSelect) => ({
   createdAt: row.createdAt.toISOString(),
 });
 
-const guard = requireRole('admin');
+const adminOnly = requireRole('admin');
 const denied = { 401: problem('No or unknown key'), 403: problem('Not an admin key') };
 
-export function webhookRoutes({ db }: { db: Database }) {
+export function webhookRoutes({ db, policy }: { db: Database; policy?: WebhookAddressPolicy | undefined }) {
   const app = createRouter();
+  const guard = createAddressGuard(policy ?? { allowedNetworks: [], systemEndpoints: [] });
 
   app.openapi(
     createRoute({
@@ -72,14 +74,30 @@ export function webhookRoutes({ db }: { db: Database }) {
       description:
         'Every notification written after the subscription that matches `role`, `department` and `kinds` (each absent: any) ' +
         'is POSTed to `url` at least once, in order per project, with `X-Event-Id`, `X-Timestamp` and ' +
-        '`X-Signature: sm3=<hex HMAC-SM3 of the raw body with the secret>`; failures are retried with exponential backoff for 24 h.',
+        '`X-Signature: sm3=<hex HMAC-SM3 of the raw body with the secret>`; failures are retried with exponential backoff for 24 h. ' +
+        'The receiver is judged by the addresses its host resolves to, now and at every delivery: loopback, link-local, unspecified, ' +
+        "multicast, this machine's own addresses and the system's own endpoints (Temporal, PostgreSQL, S3, the API) are refused; " +
+        'private ranges only inside WEBHOOK_ALLOWED_NETWORKS (422 `webhook_address_refused` with `reason`).',
       security,
-      middleware: guard,
+      middleware: adminOnly,
       request: { body: { content: json(createBody), required: true } },
-      responses: { 201: { description: 'Subscribed', content: json(subscription) }, 400: problem('Invalid body'), ...denied },
+      responses: {
+        201: { description: 'Subscribed', content: json(subscription) },
+        400: problem('Invalid body'),
+        ...denied,
+        422: problem('`webhook_address_refused`: the URL resolves to an address webhooks may not reach (`reason`: loopback, link-local, unspecified, multicast, own-address, system-endpoint, private, unresolvable)'),
+      },
     }),
     async (c) => {
       const body = c.req.valid('json');
+      // SSRF (issue 28): judged by what the host resolves to; nothing is sent to it here.
+      const refused = await guard.checkUrl(body.url);
+      if (refused) {
+        throw new ApiError(422, 'webhook_address_refused', 'Receiver address refused', `The webhook URL resolves to ${refused.address ?? 'no address'} (${refused.refusal}); webhooks may not be sent there.`, {
+          reason: refused.refusal,
+          address: refused.address,
+        });
+      }
       const [row] = await db
         .insert(webhookSubscriptions)
         .values({
@@ -104,7 +122,7 @@ export function webhookRoutes({ db }: { db: Database }) {
       tags: ['admin'],
       summary: 'List webhook subscriptions (never their secrets)',
       security,
-      middleware: guard,
+      middleware: adminOnly,
       responses: { 200: { description: 'Live subscriptions, newest first', content: json(z.object({ items: z.array(subscription) })) }, ...denied },
     }),
     async (c) => {
@@ -120,7 +138,7 @@ export function webhookRoutes({ db }: { db: Database }) {
       tags: ['admin'],
       summary: 'Delete a webhook subscription (no further deliveries; its attempts stay readable)',
       security,
-      middleware: guard,
+      middleware: adminOnly,
       request: { params: idParam },
       responses: { 204: { description: 'Deleted' }, 400: problem('Malformed id'), 404: problem('No such subscription'), ...denied },
     }),
@@ -143,7 +161,7 @@ export function webhookRoutes({ db }: { db: Database }) {
       tags: ['admin'],
       summary: 'Delivery attempts of a subscription, newest first (at most 500)',
       security,
-      middleware: guard,
+      middleware: adminOnly,
       request: { params: idParam },
       responses: { 200: { description: 'Attempts', content: json(z.object({ items: z.array(attempt) })) }, 400: problem('Malformed id'), 404: problem('No such subscription'), ...denied },
     }),
