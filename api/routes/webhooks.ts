@@ -8,6 +8,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { webhookAttempts, webhookSubscriptions } from '../../db/schema.ts';
 import { ROLES } from '../../domain/types.ts';
+import { storableString } from '../../domain/text.ts';
 import { currentOutboxPosition, isWebhookUrl } from '../../lib/webhooks.ts';
 import { createAddressGuard, type WebhookAddressPolicy } from '../../lib/webhook-address.ts';
 import { requireRole } from '../auth.ts';
@@ -16,8 +17,9 @@ import { createRouter, json, problem, security } from '../router.ts';
 
 const createBody = z
   .strictObject({
-    url: z.string().max(2048).refine(isWebhookUrl, { message: 'must be an http(s) URL without credentials' }).meta({ example: 'https://bureau.example/hooks/bdp' }),
-    secret: z.string().min(16, 'must be at least 16 characters').max(256),
+    // The storable-text schema of every other text (domain/text.ts): NUL or a lone surrogate → 400.
+    url: storableString().max(2048).refine(isWebhookUrl, { message: 'must be an http(s) URL without credentials' }).meta({ example: 'https://bureau.example/hooks/bdp' }),
+    secret: storableString().min(16, 'must be at least 16 characters').max(256),
     role: z.enum(ROLES).optional(),
     department: z.string().regex(/^[a-z0-9-]{1,64}$/, 'is not a department code').optional(),
     kinds: z.array(z.string().regex(/^[a-z-]{1,64}$/, 'is not a notification kind')).max(100).optional(),
