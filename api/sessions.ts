@@ -13,13 +13,14 @@ import {
   confirmPendingTotp,
   endAccountSessions,
   endSession,
-  failuresSince,
   findActiveAccountByLogin,
+  finishSignIn,
   findOpenSession,
   insertAccount,
   recentPasswordHashes,
   recordAccountEvent,
   recordSignIn,
+  reserveSignIn,
   resetAccount,
   revokeAccount,
   selfEvent,
@@ -33,7 +34,7 @@ import {
   type SessionRow,
 } from '../db/queries/accounts.ts';
 import { needsReseal, openText, sealText, type Keyring } from '../lib/codec.ts';
-import { brokenPasswordRule, lockedUntil, organizationOf, sessionExpiry, totpRequired, type PasswordRule } from '../domain/accounts.ts';
+import { brokenPasswordRule, organizationOf, sessionExpiry, signInDecision, totpRequired, type PasswordRule, type SignInAttempt } from '../domain/accounts.ts';
 import type { Actor, Role } from '../domain/types.ts';
 import { dummyHash, generateInitialPassword, hashPassword, needsRehash, verifyPassword } from '../lib/passwords.ts';
 import { newTotpSecret, totpUri, verifyTotp } from '../lib/totp.ts';
@@ -97,6 +98,9 @@ export const accountLocked = (until: Date, now: Date) => {
   const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
   return new ApiError(423, 'account_locked', 'Locked', `Too many failed sign-ins: locked until ${until.toISOString()}.`, { lockedUntil: until.toISOString() }, { 'Retry-After': String(seconds) });
 };
+/** Other attempts of the name are being checked and could reach the limit: try again in a moment. */
+const signInInProgress = () =>
+  new ApiError(429, 'sign_in_in_progress', 'Sign-in in progress', 'Other sign-in attempts of this login name are being checked; try again in a moment.', {}, { 'Retry-After': '1' });
 const weakPassword = (rule: PasswordRule) =>
   new ApiError(422, 'weak_password', 'Password rejected', {
     length: 'The new password must have at least 12 characters.',
@@ -175,6 +179,10 @@ export function createAccountService(db: Database, options: AccountServiceOption
    * password answer alike — same problem, and a dummy hash of the same cost is verified — and both
    * count towards the name's lockout. A missing code is not a failure; a wrong one is. Every outcome
    * but a missing code is recorded in the trail.
+   *
+   * The lockout is counted atomically (issue 28): the attempt is reserved before anything is
+   * checked (db/queries/accounts.ts reserveSignIn; domain/accounts.ts signInDecision), an attempt
+   * still being checked counting against the limit, and finished with its outcome.
    */
   async function login(input: { loginName: string; password: string; totp?: string | undefined }, origin: RequestOrigin) {
     const at = now();
@@ -186,56 +194,75 @@ export function createAccountService(db: Database, options: AccountServiceOption
       origin,
       at,
     };
-    const locked = lockedUntil(await failuresSince(db, input.loginName, account?.lastSignInAt ?? null, at), at);
-    if (locked) {
-      await recordAccountEvent(db, { event: 'sign-in', outcome: 'refused', ...attempt, detail: { reason: 'locked', lockedUntil: locked.toISOString() } });
-      throw accountLocked(locked, at);
+    const reserved = await reserveSignIn(db, input.loginName, origin.ip ?? 'unknown', at, (attempts) => {
+      const decision = signInDecision(attempts, at);
+      return decision.allowed ? undefined : decision;
+    });
+    if ('refused' in reserved) {
+      const refusal = reserved.refused;
+      const detail = refusal.reason === 'locked' ? { reason: 'locked', lockedUntil: refusal.until.toISOString() } : { reason: 'in-progress' };
+      await recordAccountEvent(db, { event: 'sign-in', outcome: 'refused', ...attempt, detail });
+      throw refusal.reason === 'locked' ? accountLocked(refusal.until, at) : signInInProgress();
     }
-    const passwordOk = await verifyPassword(input.password, account?.passwordHash ?? (await dummyHash()));
-    if (!account || !passwordOk) {
-      await failed(attempt, { reason: 'password', knownAccount: account !== undefined });
-      throw invalidCredentials();
-    }
-    let totpStep: number | undefined;
-    const inForce = open(account.id, account.totpSecret);
-    const secret = inForce ?? (totpRequired(account.role) ? open(account.id, account.totpPendingSecret) : null);
-    if (inForce !== null || totpRequired(account.role)) {
-      if (!secret) {
-        // An admin without any secret (cannot be created so; an operator's `accounts reset` gives one).
-        throw new ApiError(401, 'totp_required', 'Second factor required', 'This admin account has no authenticator enrolled; an operator must reset it (npm run accounts -- reset).', { totpEnrolled: false }, {}, { totpEnrolled: false, reason: 'none' });
+    let outcome: 'failure' | 'success' | 'incomplete' = 'incomplete';
+    try {
+      const passwordOk = await verifyPassword(input.password, account?.passwordHash ?? (await dummyHash()));
+      if (!account || !passwordOk) {
+        outcome = 'failure';
+        await failed(attempt, { reason: 'password', knownAccount: account !== undefined }, reserved.id);
+        throw invalidCredentials();
       }
-      if (input.totp === undefined) throw totpRequiredProblem(inForce !== null);
-      totpStep = verifyTotp(secret, input.totp, at, account.totpLastStep);
-      if (totpStep === undefined) {
-        await failed(attempt, { reason: 'totp' });
+      let totpStep: number | undefined;
+      const inForce = open(account.id, account.totpSecret);
+      const secret = inForce ?? (totpRequired(account.role) ? open(account.id, account.totpPendingSecret) : null);
+      if (inForce !== null || totpRequired(account.role)) {
+        if (!secret) {
+          // An admin without any secret (cannot be created so; an operator's `accounts reset` gives one).
+          throw new ApiError(401, 'totp_required', 'Second factor required', 'This admin account has no authenticator enrolled; an operator must reset it (npm run accounts -- reset).', { totpEnrolled: false }, {}, { totpEnrolled: false, reason: 'none' });
+        }
+        if (input.totp === undefined) throw totpRequiredProblem(inForce !== null);
+        totpStep = verifyTotp(secret, input.totp, at, account.totpLastStep);
+        if (totpStep === undefined) {
+          outcome = 'failure';
+          await failed(attempt, { reason: 'totp' }, reserved.id);
+          throw totpInvalid(401);
+        }
+      }
+      const confirming = inForce === null && totpStep !== undefined;
+      // A secret confirmed now, or one still in plaintext (written before sealing) or sealed with an
+      // older key, is sealed with the current key at this successful use.
+      const sealedSecret = secret !== null && (confirming || needsReseal(keys, account.totpSecret!)) ? seal(account.id, secret) : undefined;
+      const rehash = needsRehash(account.passwordHash) ? await hashPassword(input.password) : undefined;
+      const token = randomBytes(32).toString('base64url');
+      const csrfToken = randomBytes(32).toString('base64url');
+      const signedIn = await recordSignIn(db, account, at, { totpStep, confirmTotp: confirming, totpSecret: sealedSecret, passwordHash: rehash }, { id: sm3Hex(token), csrfToken }, origin);
+      if (!signedIn) {
+        // The same code was just used by a concurrent sign-in (or the account was revoked meanwhile).
+        outcome = 'failure';
+        await failed(attempt, { reason: 'totp', replayed: true }, reserved.id);
         throw totpInvalid(401);
       }
+      outcome = 'success';
+      await finishSignIn(db, reserved.id, input.loginName, 'success', at);
+      const fresh = { ...account, lastSignInAt: at, ...(sealedSecret ? { totpSecret: sealedSecret } : {}), ...(confirming ? { totpPendingSecret: null } : {}) };
+      return { token, csrfToken, account: fresh };
+    } finally {
+      // Every other way out (a missing code, an error): the reservation ends without counting.
+      if (outcome === 'incomplete') await finishSignIn(db, reserved.id, input.loginName, 'incomplete', at).catch(() => undefined);
     }
-    const confirming = inForce === null && totpStep !== undefined;
-    // A secret confirmed now, or one still in plaintext (written before sealing) or sealed with an
-    // older key, is sealed with the current key at this successful use.
-    const sealedSecret = secret !== null && (confirming || needsReseal(keys, account.totpSecret!)) ? seal(account.id, secret) : undefined;
-    const rehash = needsRehash(account.passwordHash) ? await hashPassword(input.password) : undefined;
-    const token = randomBytes(32).toString('base64url');
-    const csrfToken = randomBytes(32).toString('base64url');
-    const signedIn = await recordSignIn(db, account, at, { totpStep, confirmTotp: confirming, totpSecret: sealedSecret, passwordHash: rehash }, { id: sm3Hex(token), csrfToken }, origin);
-    if (!signedIn) {
-      // The same code was just used by a concurrent sign-in (or the account was revoked meanwhile).
-      await failed(attempt, { reason: 'totp', replayed: true });
-      throw totpInvalid(401);
-    }
-    const fresh = { ...account, lastSignInAt: at, ...(sealedSecret ? { totpSecret: sealedSecret } : {}), ...(confirming ? { totpPendingSecret: null } : {}) };
-    return { token, csrfToken, account: fresh };
   }
 
-  /** Records the failure; the one that completes a run of five is followed by a `lockout` event and answers as locked at once. */
-  async function failed(attempt: Omit<AccountEventInput, 'event' | 'outcome' | 'detail'>, detail: Record<string, unknown>) {
+  /**
+   * Records the failure (its reservation and the trail); the one that completes a run of five is
+   * followed by a `lockout` event and answers as locked at once.
+   */
+  async function failed(attempt: Omit<AccountEventInput, 'event' | 'outcome' | 'detail'>, detail: Record<string, unknown>, reservation: number) {
+    const attempts: SignInAttempt[] = await finishSignIn(db, reservation, attempt.loginName, 'failure', attempt.at);
     await recordAccountEvent(db, { event: 'sign-in', outcome: 'failure', ...attempt, detail });
-    const account = await findActiveAccountByLogin(db, attempt.loginName);
-    const locked = lockedUntil(await failuresSince(db, attempt.loginName, account?.lastSignInAt ?? null, attempt.at), attempt.at);
-    if (locked) {
-      await recordAccountEvent(db, { event: 'lockout', outcome: 'success', ...attempt, detail: { lockedUntil: locked.toISOString() } });
-      throw accountLocked(locked, attempt.at);
+    const after = signInDecision(attempts, attempt.at);
+    if (!after.allowed && after.reason === 'locked') {
+      await recordAccountEvent(db, { event: 'lockout', outcome: 'success', ...attempt, detail: { lockedUntil: after.until.toISOString() } });
+      throw accountLocked(after.until, attempt.at);
     }
   }
 

@@ -130,7 +130,7 @@ export const passwordHistory = pgTable(
  * and its failures (known login name or not), lockouts, sign-outs, expired sessions, password and
  * TOTP changes and the admins' actions on accounts, append-only, each row chained to the one before
  * by SM3 (lib/audit-chain.ts chainLink) — one chain for the whole table, `seq` 1, 2, 3… The lockout
- * (domain/accounts.ts lockedUntil) counts its `sign-in` failures of a login name: no second table.
+ * counts `sign_in_attempts` instead, which also holds the attempts still being checked.
  */
 export const accountEvents = pgTable(
   'account_events',
@@ -157,6 +157,27 @@ export const accountEvents = pgTable(
     index('account_events_account_idx').on(t.accountId, t.seq),
     index('account_events_login_idx').on(t.loginName, t.event, t.at),
   ],
+);
+
+/**
+ * The lockout's counter (issue 28; GB/T 22239-2019 8.1.4.1 b): one row per sign-in attempt of a login
+ * name, reserved before its password is checked — in a transaction serialised per login name — and
+ * finished with its outcome. A reservation still open counts against the limit, so parallel attempts
+ * cannot all be checked before the first failure is recorded (domain/accounts.ts signInDecision).
+ * `source` is the client address (api/client-address.ts). Rows older than a day are swept.
+ */
+export const signInAttempts = pgTable(
+  'sign_in_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    loginName: text('login_name').notNull(),
+    source: text('source').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** null while being checked; `failure`, `success`, or `incomplete` (a missing TOTP code: not a failure) */
+    outcome: text('outcome', { enum: ['failure', 'success', 'incomplete'] }),
+  },
+  (t) => [index('sign_in_attempts_login_idx').on(t.loginName, t.startedAt), index('sign_in_attempts_started_idx').on(t.startedAt)],
 );
 
 export type AccountRow = typeof accounts.$inferSelect;

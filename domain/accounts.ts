@@ -42,23 +42,63 @@ export function brokenPasswordRule(password: string, reused: boolean): PasswordR
 }
 
 /**
- * Lockout from the failed sign-ins of one login name since its last successful sign-in, oldest
- * first: each run of LOCKOUT_FAILURES failures locks the name for LOCKOUT_MS from the last of them;
- * once a lock has run out the count starts again (failures during a lock are refused unchecked and
- * not recorded). Returns the end of the current lock, or undefined when not locked now.
+ * The state of a lockout from failed sign-ins, oldest first: each run of `threshold` failures locks
+ * for `lockMs` from the last of them; once a lock has run out the count starts again (failures during
+ * a lock are refused unchecked and not recorded). `until`: the end of the current lock (undefined
+ * when not locked now); `run`: the failures counted towards the next lock.
  */
-export function lockedUntil(failures: readonly Date[], now: Date): Date | undefined {
+export function lockState(failures: readonly Date[], now: Date, threshold = LOCKOUT_FAILURES, lockMs = LOCKOUT_MS): { until: Date | undefined; run: number } {
   let count = 0;
   let until: Date | undefined;
   for (const at of failures) {
     if (until && at < until) continue; // recorded during a lock: does not count
+    if (until && at >= until) until = undefined;
     count += 1;
-    if (count >= LOCKOUT_FAILURES) {
-      until = new Date(at.getTime() + LOCKOUT_MS);
+    if (count >= threshold) {
+      until = new Date(at.getTime() + lockMs);
       count = 0;
     }
   }
-  return until && now < until ? until : undefined;
+  return until && now < until ? { until, run: 0 } : { until: undefined, run: count };
+}
+
+/**
+ * Lockout from the failed sign-ins of one login name since its last successful sign-in, oldest
+ * first: each run of LOCKOUT_FAILURES failures locks the name for LOCKOUT_MS from the last of them;
+ * once a lock has run out the count starts again. Returns the end of the current lock, or undefined.
+ */
+export const lockedUntil = (failures: readonly Date[], now: Date): Date | undefined => lockState(failures, now).until;
+
+/** A sign-in attempt as the lockout counts it (db `sign_in_attempts`). */
+export interface SignInAttempt {
+  source: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  outcome: 'failure' | 'success' | 'incomplete' | null;
+}
+
+/** An attempt still being checked after this long was abandoned (its process died): it no longer counts. */
+export const ATTEMPT_IN_FLIGHT_MS = 60_000;
+/** (policy) Failures are counted for a day at most: older ones are forgotten. */
+export const FAILURE_MEMORY_MS = 24 * 60 * 60_000;
+
+export type SignInDecision = { allowed: true } | { allowed: false; reason: 'locked'; until: Date } | { allowed: false; reason: 'in-progress' };
+
+/**
+ * Whether another attempt of a login name may be checked now, from its attempts (oldest first):
+ * counted since its last successful sign-in (and within FAILURE_MEMORY_MS), an attempt still being
+ * checked counting as a possible failure — so parallel attempts never check more passwords than the
+ * limit allows (issue 28 medium 6; GB/T 22239-2019 8.1.4.1 b).
+ */
+export function signInDecision(attempts: readonly SignInAttempt[], now: Date): SignInDecision {
+  const lastSuccess = attempts.findLastIndex((a) => a.outcome === 'success');
+  const counted = attempts.slice(lastSuccess + 1).filter((a) => now.getTime() - a.startedAt.getTime() < FAILURE_MEMORY_MS);
+  const failures = counted.filter((a) => a.outcome === 'failure').map((a) => a.finishedAt ?? a.startedAt);
+  const open = counted.filter((a) => a.outcome === null && now.getTime() - a.startedAt.getTime() < ATTEMPT_IN_FLIGHT_MS).length;
+  const state = lockState(failures, now);
+  if (state.until) return { allowed: false, reason: 'locked', until: state.until };
+  if (state.run + open >= LOCKOUT_FAILURES) return { allowed: false, reason: 'in-progress' };
+  return { allowed: true };
 }
 
 export interface SessionTimes {
@@ -89,9 +129,9 @@ export function organizationOf(account: { role: Role; department?: string | null
 /**
  * The accounts' security trail (Art. 22 holds persons to account; GB/T 39786 asks for logs of
  * sign-in and of the management of accounts): the kinds of event recorded, one list for the table,
- * the API schema and the console. Failed sign-ins are `sign-in` with outcome `failure` — the lockout
- * counts exactly those (db/queries/accounts.ts failuresSince); an attempt while locked is `refused`
- * and does not count (lockedUntil above).
+ * the API schema and the console. Failed sign-ins are `sign-in` with outcome `failure`, mirroring what
+ * the lockout counts (db `sign_in_attempts`, signInDecision); an attempt while locked is `refused`
+ * and does not count.
  */
 export const ACCOUNT_EVENTS = [
   'sign-in',

@@ -482,6 +482,7 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   totp_invalid: ['动态验证码错误', 'Wrong code'],
   totp_not_enrolling: ['未开始绑定', 'No enrolment'],
   account_locked: ['账号已锁定', 'Locked'],
+  sign_in_in_progress: ['登录正在校验', 'Sign-in in progress'],
   weak_password: ['密码不符合要求', 'Password rejected'],
   csrf_failed: ['CSRF 校验失败', 'CSRF check failed'],
   password_change_required: ['须先修改密码', 'Password change required'],
@@ -587,6 +588,7 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
       : '请输入身份验证器（TOTP）显示的 6 位动态验证码。',
   totp_invalid: () => '动态验证码错误或已使用过。',
   totp_not_enrolling: () => '请先开始绑定：POST /v1/auth/totp，请求体为 {}。',
+  sign_in_in_progress: () => '该登录名的其他登录尝试正在校验，请按 Retry-After 稍后重试。',
   account_locked: (d) => `连续登录失败 5 次，账号已锁定 15 分钟，至 ${formatInstant(String(d.lockedUntil))}。`,
   weak_password: (d) =>
     d.rule === 'length'

@@ -52,7 +52,7 @@ export function authRoutes({ accounts }: { accounts: AccountService }) {
         401: problem('`invalid_credentials` (login name or password), `totp_required` (send `totp`), `totp_invalid` (wrong or reused code)'),
         423: problem('`account_locked`: too many failed sign-ins; `Retry-After` seconds, `lockedUntil`'),
         429: problem(
-          '`sign_in_rate_limited`: more sign-in attempts this minute from the client address than SIGN_IN_ATTEMPTS_PER_MINUTE (every attempt counts, a malformed one too; other addresses are not affected); `Retry-After` seconds',
+          '`sign_in_in_progress`: other attempts of this login name are being checked and could reach the lockout; `Retry-After: 1`. `sign_in_rate_limited`: more sign-in attempts this minute from the client address than SIGN_IN_ATTEMPTS_PER_MINUTE (every attempt counts, a malformed one too; other addresses are not affected); `Retry-After` seconds',
         ),
       },
     }),
