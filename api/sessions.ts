@@ -34,7 +34,7 @@ import {
   type SessionRow,
 } from '../db/queries/accounts.ts';
 import { needsReseal, openText, sealText, type Keyring } from '../lib/codec.ts';
-import { brokenPasswordRule, organizationOf, sessionExpiry, signInDecision, totpRequired, type PasswordRule, type SignInAttempt } from '../domain/accounts.ts';
+import { brokenPasswordRule, lockCompleted, organizationOf, sessionExpiry, signInDecision, totpRequired, type LockScope, type PasswordRule } from '../domain/accounts.ts';
 import type { Actor, Role } from '../domain/types.ts';
 import { dummyHash, generateInitialPassword, hashPassword, needsRehash, verifyPassword } from '../lib/passwords.ts';
 import { newTotpSecret, totpUri, verifyTotp } from '../lib/totp.ts';
@@ -94,9 +94,13 @@ const invalidCredentials = () =>
 const totpRequiredProblem = (enrolled: boolean) =>
   new ApiError(401, 'totp_required', 'Second factor required', 'Enter the 6-digit code of your authenticator app (TOTP).', { totpEnrolled: enrolled }, { 'WWW-Authenticate': 'Cookie' });
 const totpInvalid = (status: 401 | 422) => new ApiError(status, 'totp_invalid', 'Wrong code', 'The authenticator code is wrong or was used already.');
-export const accountLocked = (until: Date, now: Date) => {
+export const accountLocked = (until: Date, now: Date, scope: LockScope = 'source') => {
   const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-  return new ApiError(423, 'account_locked', 'Locked', `Too many failed sign-ins: locked until ${until.toISOString()}.`, { lockedUntil: until.toISOString() }, { 'Retry-After': String(seconds) });
+  const detail =
+    scope === 'source'
+      ? `Too many failed sign-ins from this address: it is locked out of this login name until ${until.toISOString()}; other addresses are not affected.`
+      : `Too many failed sign-ins for this login name: sign-in without a second factor is locked until ${until.toISOString()}; an account with TOTP signs in with its code.`;
+  return new ApiError(423, 'account_locked', 'Locked', detail, { lockedUntil: until.toISOString(), scope }, { 'Retry-After': String(seconds) });
 };
 /** Other attempts of the name are being checked and could reach the limit: try again in a moment. */
 const signInInProgress = () =>
@@ -194,22 +198,26 @@ export function createAccountService(db: Database, options: AccountServiceOption
       origin,
       at,
     };
-    const reserved = await reserveSignIn(db, input.loginName, origin.ip ?? 'unknown', at, (attempts) => {
-      const decision = signInDecision(attempts, at);
+    const source = origin.ip ?? 'unknown';
+    // The name-wide lock spares an account with TOTP whose attempt brings a code (issue 28).
+    const secondFactor = account !== undefined && (account.totpSecret !== null || totpRequired(account.role)) && input.totp !== undefined;
+    const reserved = await reserveSignIn(db, input.loginName, source, at, (attempts) => {
+      const decision = signInDecision(attempts, at, source, secondFactor);
       return decision.allowed ? undefined : decision;
     });
     if ('refused' in reserved) {
       const refusal = reserved.refused;
-      const detail = refusal.reason === 'locked' ? { reason: 'locked', lockedUntil: refusal.until.toISOString() } : { reason: 'in-progress' };
+      const detail = refusal.reason === 'locked' ? { reason: 'locked', scope: refusal.scope, lockedUntil: refusal.until.toISOString() } : { reason: 'in-progress' };
       await recordAccountEvent(db, { event: 'sign-in', outcome: 'refused', ...attempt, detail });
-      throw refusal.reason === 'locked' ? accountLocked(refusal.until, at) : signInInProgress();
+      throw refusal.reason === 'locked' ? accountLocked(refusal.until, at, refusal.scope) : signInInProgress();
     }
+    const failed = (detail: Record<string, unknown>) => recordFailure(attempt, detail, reserved.id, source, secondFactor);
     let outcome: 'failure' | 'success' | 'incomplete' = 'incomplete';
     try {
       const passwordOk = await verifyPassword(input.password, account?.passwordHash ?? (await dummyHash()));
       if (!account || !passwordOk) {
         outcome = 'failure';
-        await failed(attempt, { reason: 'password', knownAccount: account !== undefined }, reserved.id);
+        await failed({ reason: 'password', knownAccount: account !== undefined });
         throw invalidCredentials();
       }
       let totpStep: number | undefined;
@@ -224,7 +232,7 @@ export function createAccountService(db: Database, options: AccountServiceOption
         totpStep = verifyTotp(secret, input.totp, at, account.totpLastStep);
         if (totpStep === undefined) {
           outcome = 'failure';
-          await failed(attempt, { reason: 'totp' }, reserved.id);
+          await failed({ reason: 'totp' });
           throw totpInvalid(401);
         }
       }
@@ -239,7 +247,7 @@ export function createAccountService(db: Database, options: AccountServiceOption
       if (!signedIn) {
         // The same code was just used by a concurrent sign-in (or the account was revoked meanwhile).
         outcome = 'failure';
-        await failed(attempt, { reason: 'totp', replayed: true }, reserved.id);
+        await failed({ reason: 'totp', replayed: true });
         throw totpInvalid(401);
       }
       outcome = 'success';
@@ -253,16 +261,17 @@ export function createAccountService(db: Database, options: AccountServiceOption
   }
 
   /**
-   * Records the failure (its reservation and the trail); the one that completes a run of five is
-   * followed by a `lockout` event and answers as locked at once.
+   * Records the failure (its reservation and the trail). The one that completes a lock — the
+   * source's fifth in a row, or the name's twentieth — is followed by a `lockout` event and answers
+   * as locked at once (a name-wide lock not for an attempt that brought a second factor).
    */
-  async function failed(attempt: Omit<AccountEventInput, 'event' | 'outcome' | 'detail'>, detail: Record<string, unknown>, reservation: number) {
-    const attempts: SignInAttempt[] = await finishSignIn(db, reservation, attempt.loginName, 'failure', attempt.at);
-    await recordAccountEvent(db, { event: 'sign-in', outcome: 'failure', ...attempt, detail });
-    const after = signInDecision(attempts, attempt.at);
-    if (!after.allowed && after.reason === 'locked') {
-      await recordAccountEvent(db, { event: 'lockout', outcome: 'success', ...attempt, detail: { lockedUntil: after.until.toISOString() } });
-      throw accountLocked(after.until, attempt.at);
+  async function recordFailure(attempt: Omit<AccountEventInput, 'event' | 'outcome' | 'detail'>, detail: Record<string, unknown>, reservation: number, source: string, secondFactor: boolean) {
+    const attempts = await finishSignIn(db, reservation, attempt.loginName, 'failure', attempt.at);
+    await recordAccountEvent(db, { event: 'sign-in', outcome: 'failure', ...attempt, detail: { ...detail, source } });
+    const lock = lockCompleted(attempts, attempt.at, source);
+    if (lock) {
+      await recordAccountEvent(db, { event: 'lockout', outcome: 'success', ...attempt, detail: { scope: lock.scope, source, lockedUntil: lock.until.toISOString() } });
+      if (lock.scope === 'source' || !secondFactor) throw accountLocked(lock.until, attempt.at, lock.scope);
     }
   }
 

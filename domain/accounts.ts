@@ -14,8 +14,16 @@ import type { Role } from './types.ts';
 export const SESSION_IDLE_MS = 30 * 60_000;
 export const SESSION_ABSOLUTE_MS = 8 * 60 * 60_000;
 
-/** (policy) Lockout: 5 failed sign-ins in a row lock the login name for 15 minutes. */
+/**
+ * (policy) Lockout (GB/T 22239-2019 8.1.4.1 b, 限制非法登录次数), built so that nobody can use it to
+ * shut a person out (issue 28 medium 7): 5 failed sign-ins in a row *from one client address* lock
+ * that address out of the login name for 15 minutes — other addresses are not affected; and
+ * NAME_LOCKOUT_FAILURES failures from any addresses lock the login name for 15 minutes for sign-ins
+ * *without a second factor* (distributed guessing) — an account with TOTP in force still signs in,
+ * from an address that is not itself locked, with its password and a fresh code.
+ */
 export const LOCKOUT_FAILURES = 5;
+export const NAME_LOCKOUT_FAILURES = 20;
 export const LOCKOUT_MS = 15 * 60_000;
 
 /** (policy) Passwords: at least 12 characters, three of four character classes, none of the last 5. */
@@ -82,23 +90,56 @@ export const ATTEMPT_IN_FLIGHT_MS = 60_000;
 /** (policy) Failures are counted for a day at most: older ones are forgotten. */
 export const FAILURE_MEMORY_MS = 24 * 60 * 60_000;
 
-export type SignInDecision = { allowed: true } | { allowed: false; reason: 'locked'; until: Date } | { allowed: false; reason: 'in-progress' };
+export type LockScope = 'source' | 'name';
 
-/**
- * Whether another attempt of a login name may be checked now, from its attempts (oldest first):
- * counted since its last successful sign-in (and within FAILURE_MEMORY_MS), an attempt still being
- * checked counting as a possible failure — so parallel attempts never check more passwords than the
- * limit allows (issue 28 medium 6; GB/T 22239-2019 8.1.4.1 b).
- */
-export function signInDecision(attempts: readonly SignInAttempt[], now: Date): SignInDecision {
+export type SignInDecision = { allowed: true } | { allowed: false; reason: 'locked'; scope: LockScope; until: Date } | { allowed: false; reason: 'in-progress' };
+
+/** The failures and the attempts still being checked that count now (since the last success, within FAILURE_MEMORY_MS). */
+function countedAttempts(attempts: readonly SignInAttempt[], now: Date) {
   const lastSuccess = attempts.findLastIndex((a) => a.outcome === 'success');
   const counted = attempts.slice(lastSuccess + 1).filter((a) => now.getTime() - a.startedAt.getTime() < FAILURE_MEMORY_MS);
-  const failures = counted.filter((a) => a.outcome === 'failure').map((a) => a.finishedAt ?? a.startedAt);
-  const open = counted.filter((a) => a.outcome === null && now.getTime() - a.startedAt.getTime() < ATTEMPT_IN_FLIGHT_MS).length;
-  const state = lockState(failures, now);
-  if (state.until) return { allowed: false, reason: 'locked', until: state.until };
-  if (state.run + open >= LOCKOUT_FAILURES) return { allowed: false, reason: 'in-progress' };
+  return {
+    failures: counted.filter((a) => a.outcome === 'failure'),
+    open: counted.filter((a) => a.outcome === null && now.getTime() - a.startedAt.getTime() < ATTEMPT_IN_FLIGHT_MS),
+  };
+}
+
+const failureTimes = (attempts: readonly SignInAttempt[]) => attempts.map((a) => a.finishedAt ?? a.startedAt);
+
+/**
+ * Whether another attempt of a login name from `source` may be checked now, given the name's
+ * attempts (oldest first) — see LOCKOUT_FAILURES. `secondFactor`: the account has TOTP in force
+ * and the attempt brings a code, so the name-wide lock does not apply. An attempt still being
+ * checked counts as a possible failure, so parallel attempts never check more passwords than the
+ * limits allow (issue 28 medium 6).
+ */
+export function signInDecision(attempts: readonly SignInAttempt[], now: Date, source: string, secondFactor: boolean): SignInDecision {
+  const { failures, open } = countedAttempts(attempts, now);
+  const mine = lockState(failureTimes(failures.filter((a) => a.source === source)), now, LOCKOUT_FAILURES);
+  if (mine.until) return { allowed: false, reason: 'locked', scope: 'source', until: mine.until };
+  if (mine.run + open.filter((a) => a.source === source).length >= LOCKOUT_FAILURES) return { allowed: false, reason: 'in-progress' };
+  if (secondFactor) return { allowed: true };
+  const name = lockState(failureTimes(failures), now, NAME_LOCKOUT_FAILURES);
+  if (name.until) return { allowed: false, reason: 'locked', scope: 'name', until: name.until };
+  if (name.run + open.length >= NAME_LOCKOUT_FAILURES) return { allowed: false, reason: 'in-progress' };
   return { allowed: true };
+}
+
+/**
+ * The lock a failure from `source` has just completed, given the name's attempts after it was
+ * recorded: the source's (its fifth failure in a row) or the name's (the twentieth), or undefined.
+ */
+export function lockCompleted(attempts: readonly SignInAttempt[], now: Date, source: string): { scope: LockScope; until: Date } | undefined {
+  const { failures } = countedAttempts(attempts, now);
+  const justNow = (list: SignInAttempt[], threshold: number) => {
+    const after = lockState(failureTimes(list), now, threshold).until;
+    const before = lockState(failureTimes(list.slice(0, -1)), now, threshold).until;
+    return after && !before ? after : undefined;
+  };
+  const mine = justNow(failures.filter((a) => a.source === source), LOCKOUT_FAILURES);
+  if (mine) return { scope: 'source', until: mine };
+  const name = justNow(failures, NAME_LOCKOUT_FAILURES);
+  return name ? { scope: 'name', until: name } : undefined;
 }
 
 export interface SessionTimes {

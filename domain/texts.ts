@@ -589,7 +589,10 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   totp_invalid: () => '动态验证码错误或已使用过。',
   totp_not_enrolling: () => '请先开始绑定：POST /v1/auth/totp，请求体为 {}。',
   sign_in_in_progress: () => '该登录名的其他登录尝试正在校验，请按 Retry-After 稍后重试。',
-  account_locked: (d) => `连续登录失败 5 次，账号已锁定 15 分钟，至 ${formatInstant(String(d.lockedUntil))}。`,
+  account_locked: (d) =>
+    d.scope === 'name'
+      ? `（政策）该登录名连续登录失败 20 次，未使用动态口令的登录已锁定 15 分钟，至 ${formatInstant(String(d.lockedUntil))}；已启用动态口令（TOTP）的账号可凭密码和动态口令登录。`
+      : `（政策）从该地址连续登录失败 5 次，该地址已被锁定 15 分钟，至 ${formatInstant(String(d.lockedUntil))}；其他地址不受影响。`,
   weak_password: (d) =>
     d.rule === 'length'
       ? '新密码至少 12 个字符。'

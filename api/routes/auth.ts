@@ -38,7 +38,9 @@ export function authRoutes({ accounts }: { accounts: AccountService }) {
         'Answers the account and the CSRF token, and sets `bdp_session` (HttpOnly, SameSite=Strict, Path=/; Secure over HTTPS). ' +
         'An unknown login name and a wrong password answer alike (401 `invalid_credentials`). Admin accounts, and others that ' +
         'enrolled, need `totp` too: without it 401 `totp_required` (not counted as a failure). Five failed sign-ins in a row ' +
-        '(password or code) lock the login name for 15 minutes: 423 `account_locked` with `Retry-After` and `lockedUntil`. ' +
+        '(password or code) from one client address lock that address out of the login name for 15 minutes; twenty from any ' +
+        'addresses lock the name for 15 minutes for sign-ins without a second factor (an account with TOTP still signs in with ' +
+        'its code): 423 `account_locked` with `scope` (`source`, `name`), `Retry-After` and `lockedUntil`. ' +
         'When `mustChangePassword` is true the session may only call /v1/auth/* until POST /v1/auth/password succeeds.',
       security: [],
       request: { body: { content: json(loginBody), required: true } },

@@ -75,4 +75,48 @@ describe.each(DRIVERS)('sign-in lockout (issue 28 mediums 6, 7) with %s', (drive
     expect(right.status).toBe(423);
     expect(await failuresOf(account.loginName)).toBe(5);
   });
+
+  /** An admin account whose TOTP is confirmed (its first sign-in, from `from`); the clock then moves a step on. */
+  const confirmedAdmin = async (from: string) => {
+    const admin = await createAccount(system, { role: 'admin' });
+    const secret = admin.totpEnrolment!.secret;
+    expect((await signInFrom(from, { loginName: admin.loginName, password: admin.initialPassword, totp: totpCode(secret, now()) })).status).toBe(200);
+    skew += 30_000; // the next code is a new one
+    return { admin, secret };
+  };
+
+  run('7 (GB/T 22239 8.1.4.1 b): five wrong passwords from one address lock that address, not the person: the admin signs in from another address with password and TOTP', async () => {
+    const { admin, secret } = await confirmedAdmin('198.51.100.1');
+    const attacker = '203.0.113.66';
+    for (let i = 1; i <= 4; i++) expect((await signInFrom(attacker, { loginName: admin.loginName, password: `wrong-${i}` })).status).toBe(401);
+    const fifth = await signInFrom(attacker, { loginName: admin.loginName, password: 'wrong-5' });
+    expect([fifth.status, fifth.body.code, fifth.body.scope]).toEqual([423, 'account_locked', 'source']);
+    expect(fifth.body.detail).toMatch(/该地址已被锁定 15 分钟.*其他地址不受影响/);
+    // The attacker's address stays locked, even with the right password and a right code.
+    expect((await signInFrom(attacker, { loginName: admin.loginName, password: admin.initialPassword, totp: totpCode(secret, now()) })).status).toBe(423);
+    skew += 30_000;
+    const admin2 = await signInFrom('198.51.100.2', { loginName: admin.loginName, password: admin.initialPassword, totp: totpCode(secret, now()) });
+    expect(admin2.status).toBe(200);
+  });
+
+  run('7: twenty failures from many addresses lock the name for sign-ins without a second factor; the admin with TOTP still signs in from a fresh address, never without the code', async () => {
+    const { admin, secret } = await confirmedAdmin('198.51.100.3');
+    const bdb = await createAccount(system, { role: 'bdb' });
+    for (const account of [admin, bdb]) {
+      for (let source = 1; source <= 4; source++) {
+        for (let i = 1; i <= 5; i++) await signInFrom(`203.0.113.${10 * source}`, { loginName: account.loginName, password: `wrong-${source}-${i}` });
+      }
+    }
+    // A person without TOTP: refused from a fresh address, too (distributed guessing), 15 minutes.
+    const person = await signInFrom('198.51.100.4', { loginName: bdb.loginName, password: bdb.initialPassword });
+    expect([person.status, person.body.scope]).toEqual([423, 'name']);
+    expect(person.body.detail).toMatch(/动态口令/);
+    // The admin: without a code refused; with password and a fresh code signed in.
+    expect((await signInFrom('198.51.100.5', { loginName: admin.loginName, password: admin.initialPassword })).status).toBe(423);
+    const signedIn = await signInFrom('198.51.100.5', { loginName: admin.loginName, password: admin.initialPassword, totp: totpCode(secret, now()) });
+    expect(signedIn.status).toBe(200);
+    // After 15 minutes the person signs in again.
+    skew += LOCKOUT_MS;
+    expect((await signInFrom('198.51.100.4', { loginName: bdb.loginName, password: bdb.initialPassword })).status).toBe(200);
+  });
 });
