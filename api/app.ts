@@ -43,7 +43,7 @@ import { calendarRoutes } from './routes/calendar.ts';
 import { calendarStatus } from '../db/calendar.ts';
 import { codecRoutes } from './routes/codec.ts';
 import { commandRoutes } from './routes/commands.ts';
-import { documentRoutes, UPLOAD_PATH, type UploadLimits } from './routes/documents.ts';
+import { ClientGoneError, documentRoutes, UPLOAD_PATH, type UploadLimits } from './routes/documents.ts';
 import type { DocumentStore } from '../lib/documents.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -222,6 +222,11 @@ export function createApp(deps: AppDeps) {
     if (err instanceof HTTPException) {
       // Hono's own refusals: malformed JSON (400), a body that is not JSON (415), …
       return problemResponse(c, fromHttpException(err));
+    }
+    if (err instanceof ClientGoneError) {
+      // Nobody is left to answer: recorded as what it is (issue 28), not as an outage.
+      deps.log.info({ requestId: c.get('requestId'), path: c.req.path }, 'client closed the request');
+      return problemResponse(c, new ApiError(400, 'request_aborted', 'Request aborted', 'The request body ended before it was complete.', {}, { Connection: 'close' }));
     }
     if (isDatabaseUnavailable(err)) {
       deps.log.warn({ requestId: c.get('requestId'), path: c.req.path, reason: describe(err) }, 'database unavailable');

@@ -542,8 +542,19 @@ export const changePasswordBody = z
   .openapi('ChangePassword');
 
 export const totpBody = z
-  .strictObject({ code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code').optional() })
-  .openapi('TotpStep', { description: '`{}` starts an enrolment (answers the secret); `{code}` confirms it with a code of that secret.' });
+  .strictObject({
+    code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code').optional(),
+    password: storableString().min(1).max(1024).optional(),
+    currentCode: z.string().regex(/^\d{6}$/, 'must be the 6-digit code').optional(),
+  })
+  .refine((b) => (b.code === undefined) !== (b.password === undefined && b.currentCode === undefined), {
+    message: 'send {password, currentCode?} to start an enrolment, or {code} to confirm it',
+    path: ['code'],
+  })
+  .openapi('TotpStep', {
+    description:
+      '`{password}` starts an enrolment (answers the secret) — with `currentCode`, a current code of the authenticator in force, when one is; `{code}` confirms it with a code of the new secret.',
+  });
 
 // ---------------------------------------------------------------------------------------------
 // Reads, annual plans and the calendar (api/routes/projects.ts, history.ts, ledger.ts, inbox.ts, funds.ts,

@@ -296,6 +296,33 @@ export function createAccountService(db: Database, options: AccountServiceOption
     else await endSession(db, current.session.id, 'logout', { event: 'sign-out', outcome: 'success', ...selfEvent(current.account, origin, at) });
   }
 
+  /**
+   * Checks a session holder's current password (a password change, a TOTP re-enrolment), counted
+   * atomically per session as sign-in attempts are (issue 28): the fifth wrong one in a row ends
+   * the session — its holder must sign in again, through the sign-in lockout. Answers whether the
+   * password was right, after `record` stored the refusal; throws once the session is ended.
+   */
+  async function checkCurrentPassword(current: AuthenticatedSession, password: string, origin: RequestOrigin, at: Date, record: (reason: string) => Promise<unknown>): Promise<boolean> {
+    const counter = `session-password:${current.account.id}`;
+    const source = current.session.id;
+    const reserved = await reserveSignIn(db, counter, source, at, (attempts) => {
+      const decision = signInDecision(attempts, at, source, true);
+      return decision.allowed ? undefined : decision;
+    });
+    if ('refused' in reserved) throw await endForPasswordFailures(current, origin, at);
+    const ok = await verifyPassword(password, current.account.passwordHash);
+    const attempts = await finishSignIn(db, reserved.id, counter, ok ? 'success' : 'failure', at);
+    if (ok) return true;
+    await record('current-password');
+    if (lockCompleted(attempts, at, source)) throw await endForPasswordFailures(current, origin, at);
+    return false;
+  }
+
+  async function endForPasswordFailures(current: AuthenticatedSession, origin: RequestOrigin, at: Date) {
+    await endSession(db, current.session.id, 'password-failures', { event: 'sign-out', outcome: 'success', ...selfEvent(current.account, origin, at), detail: { reason: 'password-failures' } });
+    return new ApiError(423, 'password_change_locked', 'Too many wrong passwords', 'Five wrong current passwords in a row: this session has ended; sign in again.', {}, { 'WWW-Authenticate': 'Cookie' });
+  }
+
   /** Art. 28 (policy): the rules of domain/accounts.ts; the account's other sessions end. Refusals are recorded too. */
   async function changePassword(current: AuthenticatedSession, input: { currentPassword: string; newPassword: string }, origin: RequestOrigin) {
     const at = now();
@@ -303,8 +330,9 @@ export function createAccountService(db: Database, options: AccountServiceOption
       await recordAccountEvent(db, { event: 'password-change', outcome: 'failure', ...selfEvent(current.account, origin, at), detail: { reason } });
       return problem;
     };
-    if (!(await verifyPassword(input.currentPassword, current.account.passwordHash))) {
-      throw await refuse(new ApiError(403, 'invalid_credentials', 'Wrong password', 'The current password is wrong.', {}, {}, { current: true }), 'current-password');
+    const recordWrong = (reason: string) => recordAccountEvent(db, { event: 'password-change', outcome: 'failure', ...selfEvent(current.account, origin, at), detail: { reason } });
+    if (!(await checkCurrentPassword(current, input.currentPassword, origin, at, recordWrong))) {
+      throw new ApiError(403, 'invalid_credentials', 'Wrong password', 'The current password is wrong.', {}, {}, { current: true });
     }
     const tooWeak = brokenPasswordRule(input.newPassword, false);
     if (tooWeak) throw await refuse(weakPassword(tooWeak), tooWeak);
@@ -314,10 +342,26 @@ export function createAccountService(db: Database, options: AccountServiceOption
     await setPassword(db, current.account.id, await hashPassword(input.newPassword), { event: 'password-change', outcome: 'success', ...selfEvent(current.account, origin, at) }, current.session.id);
   }
 
-  /** Starts enrolment: a new secret (sealed at rest), in force once a code of it is confirmed. */
-  async function enrolTotp(current: AuthenticatedSession, origin: RequestOrigin) {
+  /**
+   * Starts enrolment: a new secret (sealed at rest), in force once a code of it is confirmed. Needs
+   * the password, and — when an authenticator is in force — a current code of it: a session alone
+   * (a browser left open) cannot replace the second factor (issue 28).
+   */
+  async function enrolTotp(current: AuthenticatedSession, input: { password?: string | undefined; currentCode?: string | undefined }, origin: RequestOrigin) {
+    const at = now();
+    const recordWrong = (reason: string) => recordAccountEvent(db, { event: 'totp-enrolment', outcome: 'failure', ...selfEvent(current.account, origin, at), detail: { reason } });
+    if (input.password === undefined || !(await checkCurrentPassword(current, input.password, origin, at, recordWrong))) {
+      throw new ApiError(403, 'invalid_credentials', 'Wrong password', 'Starting an enrolment needs the current password (password).', {}, {}, { current: true });
+    }
+    const inForce = open(current.account.id, current.account.totpSecret);
+    if (inForce !== null) {
+      if (input.currentCode === undefined || verifyTotp(inForce, input.currentCode, at, current.account.totpLastStep) === undefined) {
+        await recordWrong('current-code');
+        throw new ApiError(403, 'totp_invalid', 'Wrong code', 'Replacing the authenticator needs a current code of the enrolled one (currentCode).');
+      }
+    }
     const secret = newTotpSecret();
-    await setPendingTotp(db, current.account.id, seal(current.account.id, secret), { event: 'totp-enrolment', outcome: 'success', ...selfEvent(current.account, origin, now()) });
+    await setPendingTotp(db, current.account.id, seal(current.account.id, secret), { event: 'totp-enrolment', outcome: 'success', ...selfEvent(current.account, origin, at) });
     return { secret, otpauthUrl: totpUri(secret, current.account.loginName) };
   }
 

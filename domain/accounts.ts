@@ -9,6 +9,7 @@
  * usual government baseline (GB/T 22239 level 3: complexity, lockout after failures, idle timeout).
  */
 import type { Role } from './types.ts';
+import { visibleLength } from './visible.ts';
 
 /** (policy) Session: ends after 30 minutes without a request, and 8 hours after sign-in at the latest. */
 export const SESSION_IDLE_MS = 30 * 60_000;
@@ -40,10 +41,11 @@ export const characterClasses = (password: string) => CLASSES.filter((c) => c.te
 
 /**
  * The first rule a new password breaks, or undefined. `reused` is decided by the caller (it needs
- * the hashes of the last PASSWORD_HISTORY passwords) and passed in. Length counts code points.
+ * the hashes of the last PASSWORD_HISTORY passwords) and passed in. Length counts visible code
+ * points: zero-width and other invisible characters do not make a password longer (issue 28).
  */
 export function brokenPasswordRule(password: string, reused: boolean): PasswordRule | undefined {
-  if ([...password].length < PASSWORD_MIN_LENGTH) return 'length';
+  if (visibleLength(password) < PASSWORD_MIN_LENGTH) return 'length';
   if (characterClasses(password) < PASSWORD_MIN_CLASSES) return 'classes';
   if (reused) return 'reused';
   return undefined;

@@ -138,6 +138,9 @@ interface Texts {
 
 const s = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 const yuan = (v: unknown, lang: Language) => formatYuan(Number(v), lang);
+/** 52428800 → "50 MiB"; 1536 → "1.5 KiB"; 100 → "100 字节". */
+const bytesText = (n: number) =>
+  n >= 1024 ** 3 ? `${+(n / 1024 ** 3).toFixed(2)} GiB` : n >= 1024 ** 2 ? `${+(n / 1024 ** 2).toFixed(2)} MiB` : n >= 1024 ? `${+(n / 1024).toFixed(2)} KiB` : `${n} 字节`;
 const date = (v: unknown, lang: Language) => formatDate(s(v), lang);
 const alloc = (p: P, lang: Language) =>
   lang === 'en'
@@ -460,6 +463,14 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   idempotency_conflict: ['幂等键重复使用', 'Idempotency key reused'],
   idempotency_in_progress: ['同一请求正在处理', 'Request in progress'],
   payload_too_large: ['请求体过大', 'Payload too large'],
+  cannot_revoke_self: ['不能停用自身', 'Cannot revoke itself'],
+  request_aborted: ['请求中断', 'Request aborted'],
+  unsupported_document_type: ['不支持的文件类型', 'Unsupported document type'],
+  document_empty: ['文件为空', 'Empty document'],
+  document_truncated: ['文件不完整', 'Truncated document'],
+  document_corrupted: ['文件已损坏', 'Document corrupted'],
+  document_unknown: ['文件不存在或不可用', 'Unknown document'],
+  password_change_locked: ['当前密码错误次数过多', 'Too many wrong passwords'],
   unsupported_media_type: ['不支持的媒体类型', 'Unsupported media type'],
   bad_request: ['请求错误', 'Bad request'],
   rate_limited: ['请求过于频繁', 'Too many requests'],
@@ -527,7 +538,17 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   funds_suspended: () => '第二十二条：整改通过前，建设和运维资金暂停拨付。',
   idempotency_conflict: () => '同一个 Idempotency-Key 已用于不同的请求。',
   idempotency_in_progress: () => '使用同一个 Idempotency-Key 的请求仍在处理中，请稍后重试。',
-  payload_too_large: () => '请求体不得超过 256 KiB。',
+  payload_too_large: (d) => (typeof d.maxBytes === 'number' ? `（政策）上传的文件不得超过 ${bytesText(d.maxBytes)}（DOCUMENT_MAX_BYTES），未保存任何内容。` : '请求体不得超过 256 KiB。'),
+  cannot_revoke_self: (d) => (d.kind === 'account' ? '不能停用发出本请求的账号，请由另一位管理员停用。' : '不能吊销发出本请求的 API 密钥，请用另一个管理员密钥或账号吊销。'),
+  unsupported_document_type: (d) =>
+    d.found !== undefined
+      ? `文件内容${d.found ? `是 ${s(d.found)}` : '不属于可接受的类型'}，与 Content-Type 所称的 ${s(d.declared)} 不符，未保存。`
+      : '只接受 PDF、OFD（GB/T 33190）、DOCX、XLSX、PNG、JPEG 文件，并须以相应的 Content-Type 上传。',
+  document_empty: () => '请求体为空：请上传文件本身。',
+  request_aborted: () => '请求体未传输完整即中断，未保存任何内容。',
+  document_truncated: () => '收到的字节数与 Content-Length 不符，未保存任何内容。',
+  document_corrupted: (d) => `文件 ${s(d.documentId)} 未通过完整性校验（HMAC-SM3 / SM3），未输出任何内容。`,
+  password_change_locked: () => '（政策）本会话连续 5 次输入的当前密码错误，会话已结束，请重新登录。',
   unsupported_media_type: () => '请求体须为 application/json。',
   rate_limited: () => '写请求过于频繁，请按 Retry-After 稍后重试。',
   webhook_address_refused: (d) =>

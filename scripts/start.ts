@@ -20,6 +20,7 @@ import { ensureConsoleBuilt } from '../console/scripts/build.ts';
 import { openDatabase } from '../db/client.ts';
 import { warnCalendarCoverage } from '../db/calendar.ts';
 import { prepareDatabase } from '../db/seed.ts';
+import { adminKeyLine } from './banner.ts';
 import { ConfigError, documentKeyring, loadConfig, payloadConverter, webhookPolicy, type Config } from '../lib/config.ts';
 import { createLogger } from '../lib/logger.ts';
 import { connectClient, connectWorker } from '../lib/temporal.ts';
@@ -232,7 +233,7 @@ async function main() {
     );
   }
   say(`  Temporal     ${temporal.address}  namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`);
-  say(`  Admin key    ${admin.key}   (${en ? 'from' : '来自'} ${admin.source})`);
+  say(adminKeyLine(admin, en));
   say(en ? '  Ctrl-C stops everything.' : '  按 Ctrl-C 停止全部服务。');
 }
 

@@ -95,12 +95,16 @@ export function adminKeyRoutes({ db }: { db: Database }) {
         204: { description: 'Revoked' },
         400: problem('Malformed id'),
         404: problem('No such key'),
-        409: problem('`already_revoked`: the key was revoked before (`revokedAt` says when)'),
+        409: problem('`already_revoked`: the key was revoked before (`revokedAt` says when); `cannot_revoke_self`: the key of this request'),
         ...denied,
       },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
+      // Issue 28: a key that revokes itself leaves its holder (and a scripted run) without access.
+      if (c.get('actor').keyId === id) {
+        throw new ApiError(409, 'cannot_revoke_self', 'Cannot revoke itself', `API key ${id} is the key of this request: revoke it with another admin key or account.`, { id });
+      }
       const revoked = await revokeKey(db, id);
       if (revoked.outcome === 'unknown') throw notFound(`No API key ${id}.`);
       if (revoked.outcome === 'already') {

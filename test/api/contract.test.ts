@@ -140,7 +140,7 @@ const OTHER_BODIES: Record<string, unknown> = {
   'POST /v1/admin/accounts': () => ({ loginName: `matrix.${Math.random().toString(36).slice(2, 10)}`, displayName: '矩阵', role: 'bdb' }),
   // The current password, and a new one that is it again: 422 `weak_password` (reused), past auth, nothing changed.
   'POST /v1/auth/password': { currentPassword: NEW_PASSWORD, newPassword: NEW_PASSWORD },
-  'POST /v1/auth/totp': {},
+  'POST /v1/auth/totp': { code: '000000' }, // confirming: no enrolment started (409) for a session, 403 for a key
   'POST /v1/auth/logout': {},
 };
 
