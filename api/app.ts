@@ -35,6 +35,7 @@ import { createRouter, overHttps } from './router.ts';
 
 export { overHttps };
 import { adminKeyRoutes } from './routes/admin-keys.ts';
+import { adminTrailRoutes } from './routes/admin-trail.ts';
 import { jurisdictionRoutes } from './routes/jurisdictions.ts';
 import { planFilingRoutes } from './routes/plan-filings.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -170,6 +171,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', adminKeyRoutes({ db: deps.database.db }));
   app.route('/', authRoutes({ accounts }));
   app.route('/', adminAccountRoutes({ db: deps.database.db, accounts }));
+  app.route('/', adminTrailRoutes({ db: deps.database.db }));
   app.route('/', jurisdictionRoutes({ db: deps.database.db }));
   app.route('/', planFilingRoutes({ db: deps.database.db }));
   app.route('/', webhookRoutes({ db: deps.database.db, policy: deps.webhookPolicy }));

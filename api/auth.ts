@@ -10,6 +10,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
+import type { Context } from 'hono';
 import type { Database } from '../db/client.ts';
 import { findActiveKey } from '../db/queries/keys.ts';
 import { projectDepartment } from '../db/queries/projects.ts';
@@ -192,3 +193,10 @@ export function requireFinanceJurisdiction(actor: Actor, projectJurisdiction: st
 /** The jurisdiction a county's finance is confined to (Art. 12), or undefined for everyone else. */
 export const financeScopeOf = (actor: Actor): string | undefined =>
   actor.role === 'finance' && (actor.jurisdiction ?? 'city') !== 'city' ? actor.jurisdiction : undefined;
+
+/** The administrators' trail's actor of a request (db/queries/admin-trail.ts): key or person, role, client address. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function trailActor(c: Context<any>) {
+  const actor = c.get('actor') as Actor;
+  return { keyId: actor.keyId, name: actor.displayName ?? actor.name, role: actor.role, ip: requestOrigin(c).ip };
+}

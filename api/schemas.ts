@@ -907,3 +907,25 @@ export const outcomePendingResponse = {
   headers: { Location: { description: 'The project', schema: { type: 'string' as const } }, 'Retry-After': { description: 'Seconds', schema: { type: 'integer' as const } } },
   content: { 'application/json': { schema: outcomePending } },
 };
+
+/** The administrators' trail (issue 28): one entry, as chained. */
+export const adminEvent = z
+  .object({
+    seq: z.number().int().openapi({ description: 'Position in the one SM3 hash chain of the trail (1, 2, 3…)' }),
+    at: z.string(),
+    action: z.string().openapi({ example: 'policy.version' }),
+    target: z.string(),
+    actor: z.string().openapi({ description: 'An API key id, `account:<id>`, `env-admin`' }),
+    actorName: z.string().nullable(),
+    actorRole: z.string().nullable(),
+    ip: z.string().nullable(),
+    before: z.unknown().openapi({ description: 'The record before the change (null for a creation); never a secret' }),
+    after: z.unknown().openapi({ description: 'The record after the change (null for a removal); never a secret' }),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .openapi('AdminEvent');
+
+export const adminEventList = z
+  .object({ items: z.array(adminEvent), nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.' }) })
+  .openapi('AdminEventList');

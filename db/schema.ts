@@ -733,3 +733,35 @@ export const rateCounters = pgTable(
   },
   (t) => [index('rate_counters_window_idx').on(t.windowStart)],
 );
+
+/**
+ * The administrators' trail (issue 28; GB/T 22239-2019 8.1.4.3 security audit; Art. 24-25 every
+ * action traceable): every change an administrator makes to API keys, jurisdictions, policies,
+ * the working-day calendar and webhook subscriptions — who, when, from where, the record before
+ * and after — appended in the transaction of the change, each row chained to the one before by SM3
+ * (lib/audit-chain.ts chainLink), `seq` 1, 2, 3…; checked by `npm run audit:verify`. Personal
+ * accounts' creation, revocation and reset are on `account_events`, chained the same way. Never a
+ * secret: keys and webhook secrets appear only as "set".
+ */
+export const adminEvents = pgTable(
+  'admin_events',
+  {
+    seq: integer('seq').primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    /** e.g. `api-key.create`, `policy.version`, `calendar.override`, `webhook.delete` */
+    action: text('action').notNull(),
+    /** What was changed: a key id, a jurisdiction code, a year, a webhook id. */
+    target: text('target').notNull(),
+    /** Who: an API key id, `account:<id>`, `env-admin`, `cli:<user>`. */
+    actor: text('actor').notNull(),
+    actorName: text('actor_name'),
+    actorRole: text('actor_role'),
+    ip: text('ip'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('admin_events_target_idx').on(t.action, t.target)],
+);
+export type AdminEventRow = typeof adminEvents.$inferSelect;

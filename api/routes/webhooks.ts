@@ -11,7 +11,8 @@ import { ROLES } from '../../domain/types.ts';
 import { storableString } from '../../domain/text.ts';
 import { currentOutboxPosition, isWebhookUrl } from '../../lib/webhooks.ts';
 import { createAddressGuard, type WebhookAddressPolicy } from '../../lib/webhook-address.ts';
-import { requireRole } from '../auth.ts';
+import { requireRole, trailActor } from '../auth.ts';
+import { recordAdminChange } from '../../db/queries/admin-trail.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 
@@ -100,20 +101,24 @@ export function webhookRoutes({ db, policy }: { db: Database; policy?: WebhookAd
           address: refused.address,
         });
       }
-      const [row] = await db
-        .insert(webhookSubscriptions)
-        .values({
-          id: `wh_${randomBytes(8).toString('hex')}`,
-          url: body.url,
-          secret: body.secret,
-          role: body.role ?? null,
-          department: body.department ?? null,
-          kinds: body.kinds && body.kinds.length > 0 ? body.kinds : null,
-          cursor: await currentOutboxPosition(db),
-          createdBy: c.get('actor').keyId,
-        })
-        .returning();
-      return c.json(view(row!), 201);
+      const row = await recordAdminChange(db, trailActor(c), 'webhook.create', async (tx) => {
+        const [created] = await tx
+          .insert(webhookSubscriptions)
+          .values({
+            id: `wh_${randomBytes(8).toString('hex')}`,
+            url: body.url,
+            secret: body.secret,
+            role: body.role ?? null,
+            department: body.department ?? null,
+            kinds: body.kinds && body.kinds.length > 0 ? body.kinds : null,
+            cursor: await currentOutboxPosition(tx),
+            createdBy: c.get('actor').keyId,
+          })
+          .returning();
+        // Never the secret (issue 28): only that one is set.
+        return { result: created!, target: created!.id, before: null, after: { ...view(created!), secret: 'set' } };
+      });
+      return c.json(view(row), 201);
     },
   );
 
@@ -146,12 +151,15 @@ export function webhookRoutes({ db, policy }: { db: Database; policy?: WebhookAd
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const done = await db
-        .update(webhookSubscriptions)
-        .set({ deletedAt: new Date() })
-        .where(and(eq(webhookSubscriptions.id, id), isNull(webhookSubscriptions.deletedAt)))
-        .returning({ id: webhookSubscriptions.id });
-      if (done.length === 0) throw notFound(`No webhook subscription ${id}.`);
+      await recordAdminChange(db, trailActor(c), 'webhook.delete', async (tx) => {
+        const done = await tx
+          .update(webhookSubscriptions)
+          .set({ deletedAt: new Date() })
+          .where(and(eq(webhookSubscriptions.id, id), isNull(webhookSubscriptions.deletedAt)))
+          .returning();
+        if (done.length === 0) throw notFound(`No webhook subscription ${id}.`);
+        return { result: undefined, target: id, before: view(done[0]!), after: null };
+      });
       return c.body(null, 204);
     },
   );

@@ -71,6 +71,8 @@ const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[]; sessio
   { method: 'POST', path: '/v1/admin/accounts', allowed: ['admin'] },
   { method: 'GET', path: '/v1/admin/accounts', allowed: ['admin'] },
   { method: 'DELETE', path: '/v1/admin/accounts/{id}', allowed: ['admin'] },
+  // Issue 28: the administrators' trail.
+  { method: 'GET', path: '/v1/admin/trail', allowed: ['admin'] },
   // Issue 16: the session's own endpoints refuse API keys (403 session_required); every session may.
   { method: 'GET', path: '/v1/auth/me', allowed: [], sessionAllowed: KEYED },
   { method: 'POST', path: '/v1/auth/password', allowed: [], sessionAllowed: KEYED },
@@ -239,7 +241,7 @@ describe('authorisation matrix (shared/DOMAIN.md "Actors")', () => {
     }
     expect(failures).toEqual([]);
     expect(checked).toBe(ENDPOINTS.length * 13);
-  });
+  }, 180_000); // ~1,000 real requests; on a shared two-core machine past the 60 s default
 });
 
 describe('commands over HTTP on the real dev server', () => {
