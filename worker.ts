@@ -10,7 +10,7 @@ import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio
 import { createActivities, type Activities, type ActivityDeps } from './activities/index.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { prepareDatabase } from './db/seed.ts';
-import { loadConfig, payloadConverter, requireExternalServices } from './lib/config.ts';
+import { loadConfig, payloadConverter, requireExternalServices, webhookPolicy } from './lib/config.ts';
 import { createLogger } from './lib/logger.ts';
 import { connectWorker } from './lib/temporal.ts';
 import { createWebhookDispatcher } from './lib/webhooks.ts';
@@ -92,7 +92,7 @@ export async function runWorkerProcess(overrides: Pick<ProjectWorkerOptions, 'ac
   });
   log.info({ taskQueue: config.temporal.taskQueue, temporalAddress }, 'worker started');
   // Webhook delivery from the notifications outbox runs beside the worker (lib/webhooks.ts).
-  const webhooks = createWebhookDispatcher({ db: database.db, log });
+  const webhooks = createWebhookDispatcher({ db: database.db, log, policy: webhookPolicy(config) });
   webhooks.start();
   // Worker.run() installs its own SIGINT/SIGTERM handling and drains in-flight tasks.
   await worker.run();

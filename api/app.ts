@@ -3,12 +3,15 @@
  * Handlers validate, authorise, call and respond; business rules live in the lifecycle core.
  */
 import type { Client } from '@temporalio/client';
+import type { Context } from 'hono';
+import { negotiateLanguage, problemDetail } from '../domain/texts.ts';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { cors } from 'hono/cors';
 import type { PayloadCodec } from '@temporalio/common';
+import type { WebhookAddressPolicy } from '../lib/webhook-address.ts';
 import { generateKeyringSpec, parseKeyring, type Keyring } from '../lib/codec.ts';
 import type { DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -18,7 +21,7 @@ import { createAccountService } from './sessions.ts';
 import { adminAccountRoutes } from './routes/admin-accounts.ts';
 import { authRoutes, LOGIN_PATH } from './routes/auth.ts';
 import { docsRoutes } from './docs.ts';
-import { createProjectGateway } from './gateway.ts';
+import { createProjectGateway, OutcomePending, type TemporalDeadlines } from './gateway.ts';
 import { cloudPlatformRoutes, withPriorEvaluations } from './routes/cloud-platform.ts';
 import { idempotency } from './idempotency.ts';
 import { requestLogger } from './logging.ts';
@@ -26,11 +29,13 @@ import { httpMetrics, metricsRoutes } from './metrics.ts';
 import { methodNotAllowed } from './methods.ts';
 import { finishDocument } from './openapi.ts';
 import { ApiError, causeChain, problemResponse, unavailable } from './problem.ts';
-import { writeRateLimit } from './rate-limit.ts';
+import { signInRateLimit, writeRateLimit } from './rate-limit.ts';
+import { clientAddress } from './client-address.ts';
 import { createRouter, overHttps } from './router.ts';
 
 export { overHttps };
 import { adminKeyRoutes } from './routes/admin-keys.ts';
+import { adminTrailRoutes } from './routes/admin-trail.ts';
 import { jurisdictionRoutes } from './routes/jurisdictions.ts';
 import { departmentRoutes } from './routes/departments.ts';
 import { planFilingRoutes } from './routes/plan-filings.ts';
@@ -40,7 +45,7 @@ import { calendarRoutes } from './routes/calendar.ts';
 import { calendarStatus } from '../db/calendar.ts';
 import { codecRoutes } from './routes/codec.ts';
 import { commandRoutes } from './routes/commands.ts';
-import { documentRoutes, UPLOAD_PATH, type UploadLimits } from './routes/documents.ts';
+import { ClientGoneError, documentRoutes, UPLOAD_PATH, type UploadLimits } from './routes/documents.ts';
 import type { DocumentStore } from '../lib/documents.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -61,6 +66,10 @@ export interface AppDeps {
   log: Logger;
   /** Write requests per minute per API key (429 above); undefined or 0: unlimited. */
   writesPerMinute?: number | undefined;
+  /** (policy) Sign-in attempts per minute per client address (429 above); undefined or 0: unlimited. */
+  signInPerAddressPerMinute?: number | undefined;
+  /** Proxies whose X-Forwarded-For names the client (api/client-address.ts); default none. */
+  trustedProxies?: readonly string[] | undefined;
   /** The payload codec (lib/codec.ts); when set, /codec/encode and /codec/decode serve it to admins. */
   payloadCodec?: PayloadCodec | undefined;
   /** The Temporal UI's origin, allowed by CORS on the codec endpoint. */
@@ -69,7 +78,7 @@ export interface AppDeps {
   documents?: DocumentStore | undefined;
   /** (policy) Per-key upload limits of /v1/documents. */
   documentLimits?: UploadLimits | undefined;
-  /** The clock of sessions and sign-in lockout (api/sessions.ts) and of the inbox's traffic lights; tests inject one. Default: the system clock. */
+  /** The clock of sessions, sign-in lockout, the abuse limits' windows and the inbox's traffic lights; tests inject one. Default: the system clock. */
   clock?: (() => Date) | undefined;
   /**
    * The keyring sealing personal accounts' TOTP secrets at rest (api/sessions.ts): the deployment's
@@ -77,6 +86,10 @@ export interface AppDeps {
    * sign nobody in) a random one of this process, which no restart can open again.
    */
   accountKeys?: Keyring | undefined;
+  /** Where webhooks may be sent (lib/webhook-address.ts; lib/config.ts webhookPolicy); default public addresses only. */
+  webhookPolicy?: WebhookAddressPolicy | undefined;
+  /** The Temporal deadlines of creations and commands (api/gateway.ts); tests shorten them. */
+  temporalDeadlines?: TemporalDeadlines | undefined;
   /** The built web console (console/dist, api/console.ts); by default the one beside the sources. */
   consoleDir?: string | undefined;
 }
@@ -85,12 +98,13 @@ export interface AppDeps {
 const MAX_BODY_BYTES = 256 * 1024;
 
 export function createApp(deps: AppDeps) {
-  const gateway = createProjectGateway(deps.temporal, deps.taskQueue);
+  const gateway = createProjectGateway(deps.temporal, deps.taskQueue, deps.temporalDeadlines);
   const keys = createKeyStore(deps.database.db, deps.adminApiKey);
   const accounts = createAccountService(deps.database.db, { keys: deps.accountKeys ?? EPHEMERAL_KEYS(), now: deps.clock });
   const app = createRouter();
 
   app.use('*', requestId());
+  app.use('*', clientAddress(deps.trustedProxies ?? []));
   // Security headers on every answer (nosniff, frame denial, no referrer leaks, CORP…). HSTS only
   // on answers to HTTPS requests: over plain HTTP a browser ignores it (RFC 6797 §8.1), and sending
   // it there claims a transport the request did not have.
@@ -125,8 +139,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', publicAllocationPlanRoutes({ db: deps.database.db }));
   // A bearer key (systems) or a personal account's session cookie (issue 16); signing in is open.
   const authenticate = keyOrSessionAuth(keys, accounts);
+  // Sign-in per client address, before its body is read (api/rate-limit.ts).
+  if (deps.signInPerAddressPerMinute) app.on('POST', LOGIN_PATH, signInRateLimit(deps.database.db, deps.signInPerAddressPerMinute, deps.clock));
   app.use('/v1/*', (c, next) => (c.req.path.startsWith('/v1/public/') || c.req.path === LOGIN_PATH ? next() : authenticate(c, next)));
-  if (deps.writesPerMinute) app.use('/v1/*', writeRateLimit(deps.writesPerMinute));
+  if (deps.writesPerMinute) app.use('/v1/*', writeRateLimit(deps.database.db, deps.writesPerMinute, deps.clock));
   if (deps.payloadCodec) {
     app.use('/codec/*', cors({ origin: deps.uiOrigin ? [deps.uiOrigin] : [], allowHeaders: ['Authorization', 'Content-Type', 'X-Namespace'], allowMethods: ['POST', 'OPTIONS'], credentials: true, maxAge: 600 }));
     // The bearer key, or the session cookie the Temporal UI sends (api/routes/codec.ts).
@@ -140,7 +156,7 @@ export function createApp(deps: AppDeps) {
   const idempotent = idempotency(deps.database.db);
   // Sign-in and the other /v1/auth/* writes are never replayed: a replay would hand out a session.
   app.on('POST', '/v1/*', (c, next) => (isUpload(c.req.method, c.req.path) || c.req.path.startsWith(AUTH_PREFIX) ? next() : idempotent(c, next)));
-  if (deps.documents) app.route('/', documentRoutes({ db: deps.database.db, store: deps.documents, limits: deps.documentLimits }));
+  if (deps.documents) app.route('/', documentRoutes({ db: deps.database.db, store: deps.documents, limits: deps.documentLimits, clock: deps.clock }));
   app.route('/', projectListRoutes({ db: deps.database.db }));
   app.route('/', historyRoutes({ db: deps.database.db }));
   app.route('/', ledgerRoutes({ db: deps.database.db }));
@@ -158,10 +174,11 @@ export function createApp(deps: AppDeps) {
   app.route('/', adminKeyRoutes({ db: deps.database.db }));
   app.route('/', authRoutes({ accounts }));
   app.route('/', adminAccountRoutes({ db: deps.database.db, accounts }));
+  app.route('/', adminTrailRoutes({ db: deps.database.db }));
   app.route('/', jurisdictionRoutes({ db: deps.database.db }));
   app.route('/', departmentRoutes({ db: deps.database.db }));
   app.route('/', planFilingRoutes({ db: deps.database.db }));
-  app.route('/', webhookRoutes({ db: deps.database.db }));
+  app.route('/', webhookRoutes({ db: deps.database.db, policy: deps.webhookPolicy }));
   app.route('/', planRoutes({ db: deps.database.db }));
   app.route('/', calendarRoutes({ db: deps.database.db, gateway, log: deps.log }));
 
@@ -207,9 +224,15 @@ export function createApp(deps: AppDeps) {
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return problemResponse(c, err);
+    if (err instanceof OutcomePending) return pendingResponse(c, err);
     if (err instanceof HTTPException) {
       // Hono's own refusals: malformed JSON (400), a body that is not JSON (415), …
       return problemResponse(c, fromHttpException(err));
+    }
+    if (err instanceof ClientGoneError) {
+      // Nobody is left to answer: recorded as what it is (issue 28), not as an outage.
+      deps.log.info({ requestId: c.get('requestId'), path: c.req.path }, 'client closed the request');
+      return problemResponse(c, new ApiError(400, 'request_aborted', 'Request aborted', 'The request body ended before it was complete.', {}, { Connection: 'close' }));
     }
     if (isDatabaseUnavailable(err)) {
       deps.log.warn({ requestId: c.get('requestId'), path: c.req.path, reason: describe(err) }, 'database unavailable');
@@ -223,6 +246,22 @@ export function createApp(deps: AppDeps) {
 }
 
 const HSTS = 'max-age=15552000; includeSubDomains';
+
+/**
+ * 202: Temporal may have accepted the creation or command, its outcome is not known yet (issue 28
+ * HIGH 3). Never a 503 ("nothing applied"): where to look (`Location`, the project) and when
+ * (`Retry-After`); a retry with the same Idempotency-Key attaches to the same update.
+ */
+function pendingResponse(c: Context, pending: OutcomePending): Response {
+  const location = `/v1/projects/${pending.projectId}`;
+  const lang = negotiateLanguage(c.req.header('accept-language'));
+  c.header('Location', location);
+  c.header('Retry-After', '5');
+  c.header('Content-Language', lang);
+  c.header('Vary', 'Accept-Language', { append: true });
+  const detail = problemDetail(lang, 'outcome_pending', { kind: pending.kind, location }, `${pending.message} Look at ${location}; do not resend without an Idempotency-Key.`);
+  return c.json({ outcome: 'pending', kind: pending.kind, id: pending.projectId, updateId: pending.updateId, location, detail }, 202);
+}
 
 let ephemeralKeys: Keyring | undefined;
 const EPHEMERAL_KEYS = () => (ephemeralKeys ??= parseKeyring(generateKeyringSpec('ephemeral')));

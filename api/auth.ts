@@ -10,10 +10,12 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
+import type { Context } from 'hono';
 import type { Database } from '../db/client.ts';
 import { findActiveKey } from '../db/queries/keys.ts';
 import { projectDepartment } from '../db/queries/projects.ts';
 import type { Actor, Role } from '../domain/types.ts';
+import { financeJurisdictionRefusal } from '../domain/finance-jurisdiction.ts';
 import { ApiError, forbidden, notFound, unauthenticated } from './problem.ts';
 import { CSRF_HEADER, SESSION_COOKIE, type AccountService, type AuthenticatedSession } from './sessions.ts';
 import { requestOrigin } from './logging.ts';
@@ -175,4 +177,26 @@ export async function projectOf(db: Database, id: string, actor: Actor) {
     throw forbidden(`Project ${id} belongs to another department.`);
   }
   return row;
+}
+
+/**
+ * Art. 12 (measures; issue 28): a county's finance acts on and reads its own county's projects
+ * only (domain/rules.ts financeJurisdictionRefusal); 403 `other_jurisdiction_finance` otherwise.
+ * Other roles pass.
+ */
+export function requireFinanceJurisdiction(actor: Actor, projectJurisdiction: string): void {
+  if (actor.role !== 'finance') return;
+  const refusal = financeJurisdictionRefusal(actor.jurisdiction, projectJurisdiction);
+  if (refusal) throw new ApiError(refusal.status, refusal.code, 'Forbidden', refusal.message, refusal.details);
+}
+
+/** The jurisdiction a county's finance is confined to (Art. 12), or undefined for everyone else. */
+export const financeScopeOf = (actor: Actor): string | undefined =>
+  actor.role === 'finance' && (actor.jurisdiction ?? 'city') !== 'city' ? actor.jurisdiction : undefined;
+
+/** The administrators' trail's actor of a request (db/queries/admin-trail.ts): key or person, role, client address. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function trailActor(c: Context<any>) {
+  const actor = c.get('actor') as Actor;
+  return { keyId: actor.keyId, name: actor.displayName ?? actor.name, role: actor.role, ip: requestOrigin(c).ip };
 }

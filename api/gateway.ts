@@ -1,11 +1,18 @@
 /**
  * The API's only door to Temporal: starts project workflows and asks them for their view, and turns
  * Temporal's failures into problems (not found → 404, unreachable → 503 with Retry-After).
+ *
+ * A 503 means nothing was applied (shared/API.md). Every creation and command carries an update id
+ * the API chose, so when Temporal does not answer within the deadline the API asks Temporal for that
+ * update's outcome and waits for it (issue 28 HIGH 3, issue 31 item 2): the result (201/200), the
+ * refusal, a 503 only when Temporal says the update does not exist — or, still unknown after the
+ * wait, OutcomePending (202 with where to look), never "nothing applied".
  */
 import { randomUUID } from 'node:crypto';
 import {
   ApplicationFailure,
   Client,
+  isGrpcServiceError,
   WithStartWorkflowOperation,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -37,12 +44,70 @@ const MAX_RETRIED_ATTEMPTS = 50;
 /** A long poll lasts up to about a minute; a poller not seen for longer is gone or stuck. */
 const POLLER_FRESH_MS = 90_000;
 
-/** How long a query may wait for a worker before the API answers 503. */
-const QUERY_DEADLINE_MS = 10_000;
+/** How long a query, start or update may wait for Temporal before the API looks further. */
+const CALL_DEADLINE_MS = 10_000;
+/**
+ * After that, how long the API waits for the outcome of an update Temporal may have accepted before
+ * it answers 202 pending (clients and proxies commonly give up after 60 s in all).
+ */
+const OUTCOME_WAIT_MS = 30_000;
+
+export interface TemporalDeadlines {
+  /** A call's deadline (default 10 s). */
+  callMs?: number | undefined;
+  /** The further wait for an accepted update's outcome (default 30 s). */
+  outcomeMs?: number | undefined;
+}
 
 /** gRPC status codes the client surfaces when the server cannot be reached in time. */
 const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_NOT_FOUND = 5;
 const GRPC_UNAVAILABLE = 14;
+
+/**
+ * Temporal may have accepted the creation or command, but its outcome is not known yet (it ran into
+ * the deadlines): rendered as 202 with `Location` of the project and the update id (api/app.ts).
+ * Retrying with the same Idempotency-Key attaches to the same update.
+ */
+export class OutcomePending extends Error {
+  constructor(
+    readonly projectId: string,
+    readonly updateId: string,
+    readonly kind: 'creation' | 'command',
+  ) {
+    super(`The ${kind} for project ${projectId} was sent to Temporal, which has not answered its outcome yet (update ${updateId}).`);
+    this.name = 'OutcomePending';
+  }
+}
+
+/**
+ * grpc-js says why a call ran out of time: "…,remote_addr=<server>" once it was sent; "waiting for
+ * name resolution / LB pick / connectivity / metadata filters" while it never left this process.
+ */
+const NEVER_SENT = /waiting for (name resolution|LB pick|connectivity|metadata filters)/i;
+
+/**
+ * The call ran out of time (or was cut off) after it may have reached Temporal: the outcome is
+ * unknown. A call that never left (no connection: refused, no route, never connected) is not:
+ * nothing was sent.
+ */
+function outcomeUnknown(err: unknown): boolean {
+  const messages = [...causeChain(err)].map((e) => (e instanceof Error ? e.message : ''));
+  if (messages.some((m) => NEVER_SENT.test(m))) return false;
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  for (const e of causeChain(err)) {
+    if ((e as { code?: unknown }).code === GRPC_DEADLINE_EXCEEDED) return true;
+    if (e instanceof Error && /DEADLINE_EXCEEDED|deadline exceeded/i.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** Temporal answered that the update (or its workflow) does not exist: it was never accepted. */
+function updateUnknownToTemporal(err: unknown): boolean {
+  if (err instanceof WorkflowNotFoundError) return true;
+  for (const e of causeChain(err)) if (isGrpcServiceError(e) && e.code === GRPC_NOT_FOUND) return true;
+  return false;
+}
 
 function isUnavailable(err: unknown): boolean {
   // The client wraps gRPC errors (e.g. ServiceError "Failed to query Workflow" caused by code 4).
@@ -54,12 +119,16 @@ function isUnavailable(err: unknown): boolean {
   return false;
 }
 
-export function createProjectGateway(client: Client, taskQueue: string) {
-  async function call<T>(what: string, fn: () => Promise<T>, operation = 'call'): Promise<T> {
+export function createProjectGateway(client: Client, taskQueue: string, deadlines: TemporalDeadlines = {}) {
+  const callMs = deadlines.callMs ?? CALL_DEADLINE_MS;
+  const outcomeMs = deadlines.outcomeMs ?? OUTCOME_WAIT_MS;
+
+  /** `fn` under the call deadline (unless `ownDeadlines`: it sets its own), its failures as problems. */
+  async function call<T>(what: string, fn: () => Promise<T>, operation = 'call', ownDeadlines = false): Promise<T> {
     try {
-      return await observeTemporalCall(operation, () => client.withDeadline(Date.now() + QUERY_DEADLINE_MS, fn));
+      return await observeTemporalCall(operation, () => (ownDeadlines ? fn() : client.withDeadline(Date.now() + callMs, fn)));
     } catch (err) {
-      if (err instanceof ApiError) throw err;
+      if (err instanceof ApiError || err instanceof OutcomePending) throw err;
       if (err instanceof WorkflowNotFoundError) throw notFound(`No project ${what}.`);
       // No worker polling, a wedged task queue or an unreachable server: the call timed out.
       if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isUnavailable(err)) {
@@ -69,27 +138,52 @@ export function createProjectGateway(client: Client, taskQueue: string) {
     }
   }
 
+  /** The update's failure as the problem the API answers, or undefined when it is not one. */
+  function failureOf(err: unknown): ApplicationFailure | undefined {
+    return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+  }
+
   /**
-   * Runs an Update and returns its result. With an Idempotency-Key the update id follows from it,
-   * so a retry attaches to the first attempt (or gets its result). A failure that says "nothing was
-   * applied" (`unavailable`) belongs to the attempt that received it: a later request with the same
-   * key finds that earlier failure recorded under the id and moves on to the next id (`…#2`, `#3`…),
-   * so a retry after a 503 is applied exactly once.
+   * The outcome of update `updateId` of workflow `workflowId`, which Temporal may have accepted:
+   * waited for up to `outcomeMs`. Its result, or its refusal as a problem; 503 when Temporal says
+   * there is no such update (it was never accepted: nothing applied); OutcomePending when it is
+   * still unknown.
+   */
+  async function settle(projectId: string, workflowId: string, updateId: string, kind: OutcomePending['kind']): Promise<ProjectView> {
+    try {
+      return await client.withDeadline(Date.now() + outcomeMs, () => client.workflow.getHandle(workflowId).getUpdateHandle<ProjectView>(updateId).result());
+    } catch (err) {
+      const failure = failureOf(err);
+      if (failure) throw rejectionToProblem(failure);
+      if (updateUnknownToTemporal(err)) throw unavailable('Temporal did not accept the request; nothing was applied. Try again.');
+      throw new OutcomePending(projectId, updateId, kind);
+    }
+  }
+
+  /**
+   * Runs an Update and returns its result. The update id follows from the Idempotency-Key when there
+   * is one (so a retry attaches to the first attempt or gets its result), else it is fresh. A failure
+   * that says "nothing was applied" (`unavailable`) belongs to the attempt that received it: a later
+   * request with the same key finds that earlier failure recorded under the id and moves on to the
+   * next id (`…#2`, `#3`…), so a retry after a 503 is applied exactly once. A call that runs out of
+   * time is settled by asking Temporal for that update's outcome (settle).
    */
   async function runUpdate(
-    baseId: string | undefined,
-    send: (updateId: string | undefined, attempt: string) => Promise<ProjectView>,
+    target: { projectId: string; workflowId: string; kind: OutcomePending['kind'] },
+    baseId: string,
+    send: (updateId: string, attempt: string) => Promise<ProjectView>,
   ): Promise<ProjectView> {
     const attempt = randomUUID();
     for (let n = 1; n <= MAX_RETRIED_ATTEMPTS; n++) {
-      const updateId = baseId === undefined ? undefined : n === 1 ? baseId : `${baseId}#${n}`;
+      const updateId = n === 1 ? baseId : `${baseId}#${n}`;
       try {
-        return await send(updateId, attempt);
+        return await client.withDeadline(Date.now() + callMs, () => send(updateId, attempt));
       } catch (err) {
-        const failure = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+        const failure = failureOf(err);
         const details = (failure?.details?.[0] ?? {}) as Partial<RejectionDetails>;
-        if (failure && updateId !== undefined && failure.type === UNAVAILABLE && details.attempt !== attempt) continue;
+        if (failure && failure.type === UNAVAILABLE && details.attempt !== attempt) continue;
         if (failure) throw rejectionToProblem(failure);
+        if (outcomeUnknown(err)) return settle(target.projectId, target.workflowId, updateId, target.kind);
         throw err;
       }
     }
@@ -103,13 +197,18 @@ export function createProjectGateway(client: Client, taskQueue: string) {
      * durable; a retry with the same id attaches to the same workflow and update.
      */
     async create(input: ProjectInput, idempotencyKey?: string): Promise<ProjectView> {
-      return call(input.id, () =>
-        runUpdate(idempotencyKey ? `application:${input.createdBy.keyId}:${idempotencyKey}` : undefined, (updateId, attempt) =>
+      const workflowId = projectWorkflowId(input.id);
+      // Without an Idempotency-Key the project id is new, so the update id named after it is too.
+      const baseId = idempotencyKey ? `application:${input.createdBy.keyId}:${idempotencyKey}` : `application:${input.id}`;
+      return call(
+        input.id,
+        () =>
+        runUpdate({ projectId: input.id, workflowId, kind: 'creation' }, baseId, (updateId, attempt) =>
           client.workflow.executeUpdateWithStart(applicationUpdate, {
             args: [{ attempt }],
-            ...(updateId ? { updateId } : {}),
+            updateId,
             startWorkflowOperation: new WithStartWorkflowOperation<ProjectWorkflow>(PROJECT_WORKFLOW_TYPE, {
-              workflowId: projectWorkflowId(input.id),
+              workflowId,
               taskQueue,
               args: [{ input }],
               workflowIdConflictPolicy: 'USE_EXISTING',
@@ -123,6 +222,7 @@ export function createProjectGateway(client: Client, taskQueue: string) {
           }),
         ),
         'start',
+        true,
       );
     },
 
@@ -134,16 +234,22 @@ export function createProjectGateway(client: Client, taskQueue: string) {
       projectId: string,
       command: { name: K; payload: CommandInputs[K]; actor: Actor; idempotencyKey?: string | undefined },
     ): Promise<ProjectView> {
-      const handle = client.workflow.getHandle(projectWorkflowId(projectId));
+      const workflowId = projectWorkflowId(projectId);
+      const handle = client.workflow.getHandle(workflowId);
+      // Without an Idempotency-Key a fresh update id, so the outcome can be asked for by it.
+      const baseId = command.idempotencyKey ? `${command.actor.keyId}:${command.idempotencyKey}` : `${command.actor.keyId}:auto:${randomUUID()}`;
       try {
-        return await call(projectId, () =>
-          runUpdate(command.idempotencyKey ? `${command.actor.keyId}:${command.idempotencyKey}` : undefined, (updateId, attempt) =>
-            handle.executeUpdate(commandUpdate(command.name), {
-              args: [{ payload: command.payload, actor: command.actor, attempt }],
-              ...(updateId ? { updateId } : {}),
-            }),
-          ),
+        return await call(
+          projectId,
+          () =>
+            runUpdate({ projectId, workflowId, kind: 'command' }, baseId, (updateId, attempt) =>
+              handle.executeUpdate(commandUpdate(command.name), {
+                args: [{ payload: command.payload, actor: command.actor, attempt }],
+                updateId,
+              }),
+            ),
           'update',
+          true,
         );
       } catch (err) {
         if (err instanceof ApiError && err.code === 'not_found') {

@@ -7,8 +7,8 @@
  * `idempotency_conflict`; while the first is still running → 409 `idempotency_in_progress`.
  *
  * The record is inserted before the handler runs (insert … on conflict do nothing), so of two
- * concurrent requests exactly one runs. 2xx and 4xx responses are stored; after a 5xx the record
- * is deleted so a retry can run again. The key is put on the context for command handlers, which
+ * concurrent requests exactly one runs. 2xx and 4xx responses are stored; after a 5xx (or a 202
+ * pending: the outcome is not known yet) the record is deleted so a retry can run again. The key is put on the context for command handlers, which
  * use it as the Temporal update id.
  */
 import { createHash } from 'node:crypto';
@@ -73,9 +73,10 @@ export function idempotency(db: Database, staleAfterMs = STALE_AFTER_MS) {
       const existing = await findRecord(db, thisRecord);
       // Deleted in between (the first attempt failed with a 5xx): ask the client to retry.
       if (!existing) throw inProgress(key);
-      // The first attempt's process died before answering (no request lives longer than the
-      // Temporal deadline): this retry takes the record over, once, and runs again — commands are
-      // Temporal Updates with the key as update id, so running again returns the original result.
+      // The first attempt's process died before answering (or is still waiting for Temporal's
+      // outcome, api/gateway.ts settle): this retry takes the record over, once, and runs again —
+      // commands are Temporal Updates with the key as update id, so running again attaches to the
+      // same update and returns the original result.
       const stale = existing.status === null && existing.requestHash === requestHash && Date.now() - existing.createdAt.getTime() > staleAfterMs;
       const takenOver = stale && (await takeOverStale(db, thisRecord, staleAfterMs));
       if (!takenOver) return replay(c, key, requestHash, existing);
@@ -86,7 +87,8 @@ export function idempotency(db: Database, staleAfterMs = STALE_AFTER_MS) {
     try {
       await next();
       const status = c.res.status;
-      if (status < 500) {
+      // 202 pending (api/gateway.ts OutcomePending) is no outcome: a retry with the key asks again.
+      if (status < 500 && status !== 202) {
         const text = await c.res.clone().text();
         await storeResponse(db, thisRecord, status, parseJson(text));
         stored = true;

@@ -5,9 +5,9 @@
  */
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { RequestOrigin } from '../db/queries/accounts.ts';
 import type { Logger } from '../lib/logger.ts';
+import { clientAddressOfRequest } from './client-address.ts';
 
 export function requestLogger(log: Logger) {
   return createMiddleware(async (c, next) => {
@@ -30,17 +30,11 @@ export function requestLogger(log: Logger) {
 }
 
 /**
- * Where a request came from, for the accounts' security trail (db/queries/accounts.ts): the peer
- * address of the socket (Node's server; a proxy in front shows as its own address — X-Forwarded-For
- * is not trusted, any client can send it) and the User-Agent, cut to 512 characters. Null when the
- * request did not come over a socket (in-process app.request()).
+ * Where a request came from, for the accounts' security trail (db/queries/accounts.ts): the client
+ * address (api/client-address.ts: the socket's peer, or what a trusted proxy forwarded) and the
+ * User-Agent, cut to 512 characters. Null when the request did not come over a socket (in-process
+ * app.request()).
  */
 export function requestOrigin(c: Context): RequestOrigin {
-  let ip: string | null = null;
-  try {
-    ip = getConnInfo(c).remote.address ?? null;
-  } catch {
-    ip = null;
-  }
-  return { ip, userAgent: c.req.header('user-agent')?.slice(0, 512) ?? null };
+  return { ip: clientAddressOfRequest(c), userAgent: c.req.header('user-agent')?.slice(0, 512) ?? null };
 }

@@ -5,12 +5,35 @@
 import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Env } from 'hono';
 import type { AuthEnv } from './auth.ts';
-import { validationError } from './problem.ts';
+import { misleadingText } from '../domain/text.ts';
+import { ApiError, validationError } from './problem.ts';
+
+/** Secrets are compared, not read: any character is theirs (the password rules count visible ones). */
+const SECRET_FIELDS = new Set(['password', 'currentPassword', 'newPassword', 'secret', 'totp', 'code']);
+
+/**
+ * Every string of a valid JSON body that would mislead a reader (domain/text.ts misleadingText:
+ * blank-looking, or bidi override/isolate controls), with its path — after the schema, so one rule
+ * covers titles, names, descriptions and opinions alike. At the API only: the workflow's own checks
+ * (replayed) are unchanged.
+ */
+function misleadingStrings(value: unknown, path: string[]): Array<{ path: string; message: string }> {
+  if (typeof value === 'string') {
+    const problem = SECRET_FIELDS.has(path.at(-1) ?? '') ? undefined : misleadingText(value);
+    return problem ? [{ path: path.join('.'), message: problem }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => misleadingStrings(v, [...path, String(i)]));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => misleadingStrings(v, [...path, k]));
+  return [];
+}
 
 export function createRouter<E extends Env = AuthEnv>() {
   return new OpenAPIHono<E>({
     defaultHook: (result) => {
       if (!result.success) throw validationError(result.error, result.target);
+      if (result.target !== 'json') return;
+      const errors = misleadingStrings((result as { data?: unknown }).data, ['json']);
+      if (errors.length > 0) throw new ApiError(400, 'validation_failed', 'Validation failed', 'The request json is not valid.', { errors }, {}, { where: '请求体' });
     },
   });
 }

@@ -558,8 +558,19 @@ export const changePasswordBody = z
   .openapi('ChangePassword');
 
 export const totpBody = z
-  .strictObject({ code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code').optional() })
-  .openapi('TotpStep', { description: '`{}` starts an enrolment (answers the secret); `{code}` confirms it with a code of that secret.' });
+  .strictObject({
+    code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code').optional(),
+    password: storableString().min(1).max(1024).optional(),
+    currentCode: z.string().regex(/^\d{6}$/, 'must be the 6-digit code').optional(),
+  })
+  .refine((b) => (b.code === undefined) !== (b.password === undefined && b.currentCode === undefined), {
+    message: 'send {password, currentCode?} to start an enrolment, or {code} to confirm it',
+    path: ['code'],
+  })
+  .openapi('TotpStep', {
+    description:
+      '`{password}` starts an enrolment (answers the secret) — with `currentCode`, a current code of the authenticator in force, when one is; `{code}` confirms it with a code of the new secret.',
+  });
 
 // ---------------------------------------------------------------------------------------------
 // Reads, annual plans and the calendar (api/routes/projects.ts, history.ts, ledger.ts, inbox.ts, funds.ts,
@@ -938,3 +949,48 @@ const calendarYearStatus = z.object({
 export const calendarStatusSchema = z
   .object({ years: z.array(calendarYearStatus), nextYearReady: z.boolean(), warning: z.string().nullable() })
   .openapi('CalendarStatus');
+
+/**
+ * 202 (api/gateway.ts OutcomePending, issue 28): Temporal may have accepted the creation or command,
+ * but did not answer its outcome within the API's wait. Not "nothing applied": look at `location`.
+ */
+export const outcomePending = z
+  .object({
+    outcome: z.literal('pending'),
+    kind: z.enum(['creation', 'command']),
+    id: z.string().openapi({ description: 'The project id (the API chose it)' }),
+    updateId: z.string().openapi({ description: 'The Temporal update carrying the creation or command' }),
+    location: z.string().openapi({ example: '/v1/projects/JC2026-AB12CD34' }),
+    detail: z.string(),
+  })
+  .openapi('OutcomePending');
+
+/** The 202 answer of a creation or command whose outcome is pending (OpenAPI response object). */
+export const outcomePendingResponse = {
+  description:
+    'Sent to Temporal, outcome not known within the wait (e.g. no worker running): it may still apply — look at `Location` after `Retry-After`; resend only with the same Idempotency-Key (never a 503 for a request that may apply)',
+  headers: { Location: { description: 'The project', schema: { type: 'string' as const } }, 'Retry-After': { description: 'Seconds', schema: { type: 'integer' as const } } },
+  content: { 'application/json': { schema: outcomePending } },
+};
+
+/** The administrators' trail (issue 28): one entry, as chained. */
+export const adminEvent = z
+  .object({
+    seq: z.number().int().openapi({ description: 'Position in the one SM3 hash chain of the trail (1, 2, 3…)' }),
+    at: z.string(),
+    action: z.string().openapi({ example: 'policy.version' }),
+    target: z.string(),
+    actor: z.string().openapi({ description: 'An API key id, `account:<id>`, `env-admin`' }),
+    actorName: z.string().nullable(),
+    actorRole: z.string().nullable(),
+    ip: z.string().nullable(),
+    before: z.unknown().openapi({ description: 'The record before the change (null for a creation); never a secret' }),
+    after: z.unknown().openapi({ description: 'The record after the change (null for a removal); never a secret' }),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .openapi('AdminEvent');
+
+export const adminEventList = z
+  .object({ items: z.array(adminEvent), nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.' }) })
+  .openapi('AdminEventList');

@@ -11,7 +11,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import { warnCalendarCoverage } from '../db/calendar.ts';
 import { prepareDatabase } from '../db/seed.ts';
-import { documentKeyring, loadConfig, payloadConverter, requireExternalServices, type Config } from '../lib/config.ts';
+import { documentKeyring, loadConfig, payloadConverter, requireExternalServices, webhookPolicy, type Config } from '../lib/config.ts';
 import type { Keyring } from '../lib/codec.ts';
 import { createDocumentStore, openDocumentBackend } from '../lib/documents.ts';
 import { startDocumentSweeper } from './document-sweeper.ts';
@@ -51,6 +51,9 @@ export async function serveApi(deps: {
     adminApiKey: deps.config.adminApiKey,
     log: deps.log,
     writesPerMinute: deps.config.writesPerMinute,
+    signInPerAddressPerMinute: deps.config.signInPerAddressPerMinute,
+    trustedProxies: deps.config.trustedProxies,
+    webhookPolicy: webhookPolicy(deps.config),
     payloadCodec: deps.payloadCodec,
     documents,
     documentLimits: { uploadsPerMinute: deps.config.documents.uploadsPerMinute, dailyBytes: deps.config.documents.dailyBytes },

@@ -13,13 +13,14 @@ import {
   confirmPendingTotp,
   endAccountSessions,
   endSession,
-  failuresSince,
   findActiveAccountByLogin,
+  finishSignIn,
   findOpenSession,
   insertAccount,
   recentPasswordHashes,
   recordAccountEvent,
   recordSignIn,
+  reserveSignIn,
   resetAccount,
   revokeAccount,
   selfEvent,
@@ -33,7 +34,7 @@ import {
   type SessionRow,
 } from '../db/queries/accounts.ts';
 import { needsReseal, openText, sealText, type Keyring } from '../lib/codec.ts';
-import { brokenPasswordRule, lockedUntil, organizationOf, sessionExpiry, totpRequired, type PasswordRule } from '../domain/accounts.ts';
+import { brokenPasswordRule, lockCompleted, organizationOf, sessionExpiry, signInDecision, totpRequired, type LockScope, type PasswordRule } from '../domain/accounts.ts';
 import type { Actor, Role } from '../domain/types.ts';
 import { dummyHash, generateInitialPassword, hashPassword, needsRehash, verifyPassword } from '../lib/passwords.ts';
 import { newTotpSecret, totpUri, verifyTotp } from '../lib/totp.ts';
@@ -93,10 +94,17 @@ const invalidCredentials = () =>
 const totpRequiredProblem = (enrolled: boolean) =>
   new ApiError(401, 'totp_required', 'Second factor required', 'Enter the 6-digit code of your authenticator app (TOTP).', { totpEnrolled: enrolled }, { 'WWW-Authenticate': 'Cookie' });
 const totpInvalid = (status: 401 | 422) => new ApiError(status, 'totp_invalid', 'Wrong code', 'The authenticator code is wrong or was used already.');
-export const accountLocked = (until: Date, now: Date) => {
+export const accountLocked = (until: Date, now: Date, scope: LockScope = 'source') => {
   const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-  return new ApiError(423, 'account_locked', 'Locked', `Too many failed sign-ins: locked until ${until.toISOString()}.`, { lockedUntil: until.toISOString() }, { 'Retry-After': String(seconds) });
+  const detail =
+    scope === 'source'
+      ? `Too many failed sign-ins from this address: it is locked out of this login name until ${until.toISOString()}; other addresses are not affected.`
+      : `Too many failed sign-ins for this login name: sign-in without a second factor is locked until ${until.toISOString()}; an account with TOTP signs in with its code.`;
+  return new ApiError(423, 'account_locked', 'Locked', detail, { lockedUntil: until.toISOString(), scope }, { 'Retry-After': String(seconds) });
 };
+/** Other attempts of the name are being checked and could reach the limit: try again in a moment. */
+const signInInProgress = () =>
+  new ApiError(429, 'sign_in_in_progress', 'Sign-in in progress', 'Other sign-in attempts of this login name are being checked; try again in a moment.', {}, { 'Retry-After': '1' });
 const weakPassword = (rule: PasswordRule) =>
   new ApiError(422, 'weak_password', 'Password rejected', {
     length: 'The new password must have at least 12 characters.',
@@ -175,6 +183,10 @@ export function createAccountService(db: Database, options: AccountServiceOption
    * password answer alike — same problem, and a dummy hash of the same cost is verified — and both
    * count towards the name's lockout. A missing code is not a failure; a wrong one is. Every outcome
    * but a missing code is recorded in the trail.
+   *
+   * The lockout is counted atomically (issue 28): the attempt is reserved before anything is
+   * checked (db/queries/accounts.ts reserveSignIn; domain/accounts.ts signInDecision), an attempt
+   * still being checked counting against the limit, and finished with its outcome.
    */
   async function login(input: { loginName: string; password: string; totp?: string | undefined }, origin: RequestOrigin) {
     const at = now();
@@ -186,56 +198,80 @@ export function createAccountService(db: Database, options: AccountServiceOption
       origin,
       at,
     };
-    const locked = lockedUntil(await failuresSince(db, input.loginName, account?.lastSignInAt ?? null, at), at);
-    if (locked) {
-      await recordAccountEvent(db, { event: 'sign-in', outcome: 'refused', ...attempt, detail: { reason: 'locked', lockedUntil: locked.toISOString() } });
-      throw accountLocked(locked, at);
+    const source = origin.ip ?? 'unknown';
+    // The name-wide lock spares an account with TOTP whose attempt brings a code (issue 28).
+    const secondFactor = account !== undefined && (account.totpSecret !== null || totpRequired(account.role)) && input.totp !== undefined;
+    const reserved = await reserveSignIn(db, input.loginName, source, at, (attempts) => {
+      const decision = signInDecision(attempts, at, source, secondFactor);
+      return decision.allowed ? undefined : decision;
+    });
+    if ('refused' in reserved) {
+      const refusal = reserved.refused;
+      const detail = refusal.reason === 'locked' ? { reason: 'locked', scope: refusal.scope, lockedUntil: refusal.until.toISOString() } : { reason: 'in-progress' };
+      await recordAccountEvent(db, { event: 'sign-in', outcome: 'refused', ...attempt, detail });
+      throw refusal.reason === 'locked' ? accountLocked(refusal.until, at, refusal.scope) : signInInProgress();
     }
-    const passwordOk = await verifyPassword(input.password, account?.passwordHash ?? (await dummyHash()));
-    if (!account || !passwordOk) {
-      await failed(attempt, { reason: 'password', knownAccount: account !== undefined });
-      throw invalidCredentials();
-    }
-    let totpStep: number | undefined;
-    const inForce = open(account.id, account.totpSecret);
-    const secret = inForce ?? (totpRequired(account.role) ? open(account.id, account.totpPendingSecret) : null);
-    if (inForce !== null || totpRequired(account.role)) {
-      if (!secret) {
-        // An admin without any secret (cannot be created so; an operator's `accounts reset` gives one).
-        throw new ApiError(401, 'totp_required', 'Second factor required', 'This admin account has no authenticator enrolled; an operator must reset it (npm run accounts -- reset).', { totpEnrolled: false }, {}, { totpEnrolled: false, reason: 'none' });
+    const failed = (detail: Record<string, unknown>) => recordFailure(attempt, detail, reserved.id, source, secondFactor);
+    let outcome: 'failure' | 'success' | 'incomplete' = 'incomplete';
+    try {
+      const passwordOk = await verifyPassword(input.password, account?.passwordHash ?? (await dummyHash()));
+      if (!account || !passwordOk) {
+        outcome = 'failure';
+        await failed({ reason: 'password', knownAccount: account !== undefined });
+        throw invalidCredentials();
       }
-      if (input.totp === undefined) throw totpRequiredProblem(inForce !== null);
-      totpStep = verifyTotp(secret, input.totp, at, account.totpLastStep);
-      if (totpStep === undefined) {
-        await failed(attempt, { reason: 'totp' });
+      let totpStep: number | undefined;
+      const inForce = open(account.id, account.totpSecret);
+      const secret = inForce ?? (totpRequired(account.role) ? open(account.id, account.totpPendingSecret) : null);
+      if (inForce !== null || totpRequired(account.role)) {
+        if (!secret) {
+          // An admin without any secret (cannot be created so; an operator's `accounts reset` gives one).
+          throw new ApiError(401, 'totp_required', 'Second factor required', 'This admin account has no authenticator enrolled; an operator must reset it (npm run accounts -- reset).', { totpEnrolled: false }, {}, { totpEnrolled: false, reason: 'none' });
+        }
+        if (input.totp === undefined) throw totpRequiredProblem(inForce !== null);
+        totpStep = verifyTotp(secret, input.totp, at, account.totpLastStep);
+        if (totpStep === undefined) {
+          outcome = 'failure';
+          await failed({ reason: 'totp' });
+          throw totpInvalid(401);
+        }
+      }
+      const confirming = inForce === null && totpStep !== undefined;
+      // A secret confirmed now, or one still in plaintext (written before sealing) or sealed with an
+      // older key, is sealed with the current key at this successful use.
+      const sealedSecret = secret !== null && (confirming || needsReseal(keys, account.totpSecret!)) ? seal(account.id, secret) : undefined;
+      const rehash = needsRehash(account.passwordHash) ? await hashPassword(input.password) : undefined;
+      const token = randomBytes(32).toString('base64url');
+      const csrfToken = randomBytes(32).toString('base64url');
+      const signedIn = await recordSignIn(db, account, at, { totpStep, confirmTotp: confirming, totpSecret: sealedSecret, passwordHash: rehash }, { id: sm3Hex(token), csrfToken }, origin);
+      if (!signedIn) {
+        // The same code was just used by a concurrent sign-in (or the account was revoked meanwhile).
+        outcome = 'failure';
+        await failed({ reason: 'totp', replayed: true });
         throw totpInvalid(401);
       }
+      outcome = 'success';
+      await finishSignIn(db, reserved.id, input.loginName, 'success', at);
+      const fresh = { ...account, lastSignInAt: at, ...(sealedSecret ? { totpSecret: sealedSecret } : {}), ...(confirming ? { totpPendingSecret: null } : {}) };
+      return { token, csrfToken, account: fresh };
+    } finally {
+      // Every other way out (a missing code, an error): the reservation ends without counting.
+      if (outcome === 'incomplete') await finishSignIn(db, reserved.id, input.loginName, 'incomplete', at).catch(() => undefined);
     }
-    const confirming = inForce === null && totpStep !== undefined;
-    // A secret confirmed now, or one still in plaintext (written before sealing) or sealed with an
-    // older key, is sealed with the current key at this successful use.
-    const sealedSecret = secret !== null && (confirming || needsReseal(keys, account.totpSecret!)) ? seal(account.id, secret) : undefined;
-    const rehash = needsRehash(account.passwordHash) ? await hashPassword(input.password) : undefined;
-    const token = randomBytes(32).toString('base64url');
-    const csrfToken = randomBytes(32).toString('base64url');
-    const signedIn = await recordSignIn(db, account, at, { totpStep, confirmTotp: confirming, totpSecret: sealedSecret, passwordHash: rehash }, { id: sm3Hex(token), csrfToken }, origin);
-    if (!signedIn) {
-      // The same code was just used by a concurrent sign-in (or the account was revoked meanwhile).
-      await failed(attempt, { reason: 'totp', replayed: true });
-      throw totpInvalid(401);
-    }
-    const fresh = { ...account, lastSignInAt: at, ...(sealedSecret ? { totpSecret: sealedSecret } : {}), ...(confirming ? { totpPendingSecret: null } : {}) };
-    return { token, csrfToken, account: fresh };
   }
 
-  /** Records the failure; the one that completes a run of five is followed by a `lockout` event and answers as locked at once. */
-  async function failed(attempt: Omit<AccountEventInput, 'event' | 'outcome' | 'detail'>, detail: Record<string, unknown>) {
-    await recordAccountEvent(db, { event: 'sign-in', outcome: 'failure', ...attempt, detail });
-    const account = await findActiveAccountByLogin(db, attempt.loginName);
-    const locked = lockedUntil(await failuresSince(db, attempt.loginName, account?.lastSignInAt ?? null, attempt.at), attempt.at);
-    if (locked) {
-      await recordAccountEvent(db, { event: 'lockout', outcome: 'success', ...attempt, detail: { lockedUntil: locked.toISOString() } });
-      throw accountLocked(locked, attempt.at);
+  /**
+   * Records the failure (its reservation and the trail). The one that completes a lock — the
+   * source's fifth in a row, or the name's twentieth — is followed by a `lockout` event and answers
+   * as locked at once (a name-wide lock not for an attempt that brought a second factor).
+   */
+  async function recordFailure(attempt: Omit<AccountEventInput, 'event' | 'outcome' | 'detail'>, detail: Record<string, unknown>, reservation: number, source: string, secondFactor: boolean) {
+    const attempts = await finishSignIn(db, reservation, attempt.loginName, 'failure', attempt.at);
+    await recordAccountEvent(db, { event: 'sign-in', outcome: 'failure', ...attempt, detail: { ...detail, source } });
+    const lock = lockCompleted(attempts, attempt.at, source);
+    if (lock) {
+      await recordAccountEvent(db, { event: 'lockout', outcome: 'success', ...attempt, detail: { scope: lock.scope, source, lockedUntil: lock.until.toISOString() } });
+      if (lock.scope === 'source' || !secondFactor) throw accountLocked(lock.until, attempt.at, lock.scope);
     }
   }
 
@@ -260,6 +296,33 @@ export function createAccountService(db: Database, options: AccountServiceOption
     else await endSession(db, current.session.id, 'logout', { event: 'sign-out', outcome: 'success', ...selfEvent(current.account, origin, at) });
   }
 
+  /**
+   * Checks a session holder's current password (a password change, a TOTP re-enrolment), counted
+   * atomically per session as sign-in attempts are (issue 28): the fifth wrong one in a row ends
+   * the session — its holder must sign in again, through the sign-in lockout. Answers whether the
+   * password was right, after `record` stored the refusal; throws once the session is ended.
+   */
+  async function checkCurrentPassword(current: AuthenticatedSession, password: string, origin: RequestOrigin, at: Date, record: (reason: string) => Promise<unknown>): Promise<boolean> {
+    const counter = `session-password:${current.account.id}`;
+    const source = current.session.id;
+    const reserved = await reserveSignIn(db, counter, source, at, (attempts) => {
+      const decision = signInDecision(attempts, at, source, true);
+      return decision.allowed ? undefined : decision;
+    });
+    if ('refused' in reserved) throw await endForPasswordFailures(current, origin, at);
+    const ok = await verifyPassword(password, current.account.passwordHash);
+    const attempts = await finishSignIn(db, reserved.id, counter, ok ? 'success' : 'failure', at);
+    if (ok) return true;
+    await record('current-password');
+    if (lockCompleted(attempts, at, source)) throw await endForPasswordFailures(current, origin, at);
+    return false;
+  }
+
+  async function endForPasswordFailures(current: AuthenticatedSession, origin: RequestOrigin, at: Date) {
+    await endSession(db, current.session.id, 'password-failures', { event: 'sign-out', outcome: 'success', ...selfEvent(current.account, origin, at), detail: { reason: 'password-failures' } });
+    return new ApiError(423, 'password_change_locked', 'Too many wrong passwords', 'Five wrong current passwords in a row: this session has ended; sign in again.', {}, { 'WWW-Authenticate': 'Cookie' });
+  }
+
   /** Art. 28 (policy): the rules of domain/accounts.ts; the account's other sessions end. Refusals are recorded too. */
   async function changePassword(current: AuthenticatedSession, input: { currentPassword: string; newPassword: string }, origin: RequestOrigin) {
     const at = now();
@@ -267,8 +330,9 @@ export function createAccountService(db: Database, options: AccountServiceOption
       await recordAccountEvent(db, { event: 'password-change', outcome: 'failure', ...selfEvent(current.account, origin, at), detail: { reason } });
       return problem;
     };
-    if (!(await verifyPassword(input.currentPassword, current.account.passwordHash))) {
-      throw await refuse(new ApiError(403, 'invalid_credentials', 'Wrong password', 'The current password is wrong.', {}, {}, { current: true }), 'current-password');
+    const recordWrong = (reason: string) => recordAccountEvent(db, { event: 'password-change', outcome: 'failure', ...selfEvent(current.account, origin, at), detail: { reason } });
+    if (!(await checkCurrentPassword(current, input.currentPassword, origin, at, recordWrong))) {
+      throw new ApiError(403, 'invalid_credentials', 'Wrong password', 'The current password is wrong.', {}, {}, { current: true });
     }
     const tooWeak = brokenPasswordRule(input.newPassword, false);
     if (tooWeak) throw await refuse(weakPassword(tooWeak), tooWeak);
@@ -278,10 +342,26 @@ export function createAccountService(db: Database, options: AccountServiceOption
     await setPassword(db, current.account.id, await hashPassword(input.newPassword), { event: 'password-change', outcome: 'success', ...selfEvent(current.account, origin, at) }, current.session.id);
   }
 
-  /** Starts enrolment: a new secret (sealed at rest), in force once a code of it is confirmed. */
-  async function enrolTotp(current: AuthenticatedSession, origin: RequestOrigin) {
+  /**
+   * Starts enrolment: a new secret (sealed at rest), in force once a code of it is confirmed. Needs
+   * the password, and — when an authenticator is in force — a current code of it: a session alone
+   * (a browser left open) cannot replace the second factor (issue 28).
+   */
+  async function enrolTotp(current: AuthenticatedSession, input: { password?: string | undefined; currentCode?: string | undefined }, origin: RequestOrigin) {
+    const at = now();
+    const recordWrong = (reason: string) => recordAccountEvent(db, { event: 'totp-enrolment', outcome: 'failure', ...selfEvent(current.account, origin, at), detail: { reason } });
+    if (input.password === undefined || !(await checkCurrentPassword(current, input.password, origin, at, recordWrong))) {
+      throw new ApiError(403, 'invalid_credentials', 'Wrong password', 'Starting an enrolment needs the current password (password).', {}, {}, { current: true });
+    }
+    const inForce = open(current.account.id, current.account.totpSecret);
+    if (inForce !== null) {
+      if (input.currentCode === undefined || verifyTotp(inForce, input.currentCode, at, current.account.totpLastStep) === undefined) {
+        await recordWrong('current-code');
+        throw new ApiError(403, 'totp_invalid', 'Wrong code', 'Replacing the authenticator needs a current code of the enrolled one (currentCode).');
+      }
+    }
     const secret = newTotpSecret();
-    await setPendingTotp(db, current.account.id, seal(current.account.id, secret), { event: 'totp-enrolment', outcome: 'success', ...selfEvent(current.account, origin, now()) });
+    await setPendingTotp(db, current.account.id, seal(current.account.id, secret), { event: 'totp-enrolment', outcome: 'success', ...selfEvent(current.account, origin, at) });
     return { secret, otpauthUrl: totpUri(secret, current.account.loginName) };
   }
 

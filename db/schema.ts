@@ -130,7 +130,7 @@ export const passwordHistory = pgTable(
  * and its failures (known login name or not), lockouts, sign-outs, expired sessions, password and
  * TOTP changes and the admins' actions on accounts, append-only, each row chained to the one before
  * by SM3 (lib/audit-chain.ts chainLink) — one chain for the whole table, `seq` 1, 2, 3… The lockout
- * (domain/accounts.ts lockedUntil) counts its `sign-in` failures of a login name: no second table.
+ * counts `sign_in_attempts` instead, which also holds the attempts still being checked.
  */
 export const accountEvents = pgTable(
   'account_events',
@@ -157,6 +157,27 @@ export const accountEvents = pgTable(
     index('account_events_account_idx').on(t.accountId, t.seq),
     index('account_events_login_idx').on(t.loginName, t.event, t.at),
   ],
+);
+
+/**
+ * The lockout's counter (issue 28; GB/T 22239-2019 8.1.4.1 b): one row per sign-in attempt of a login
+ * name, reserved before its password is checked — in a transaction serialised per login name — and
+ * finished with its outcome. A reservation still open counts against the limit, so parallel attempts
+ * cannot all be checked before the first failure is recorded (domain/accounts.ts signInDecision).
+ * `source` is the client address (api/client-address.ts). Rows older than a day are swept.
+ */
+export const signInAttempts = pgTable(
+  'sign_in_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    loginName: text('login_name').notNull(),
+    source: text('source').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** null while being checked; `failure`, `success`, or `incomplete` (a missing TOTP code: not a failure) */
+    outcome: text('outcome', { enum: ['failure', 'success', 'incomplete'] }),
+  },
+  (t) => [index('sign_in_attempts_login_idx').on(t.loginName, t.startedAt), index('sign_in_attempts_started_idx').on(t.startedAt)],
 );
 
 export type AccountRow = typeof accounts.$inferSelect;
@@ -783,3 +804,51 @@ export const cloudPlatformEvaluations = pgTable(
 );
 
 export type CloudPlatformEvaluationRow = typeof cloudPlatformEvaluations.$inferSelect;
+
+/**
+ * Abuse limits' counters (api/rate-limit.ts): one fixed window per bucket — `write:<key id>`,
+ * `upload:<key id>`, `sign-in:<address>` — counted by one atomic upsert, so every API process on
+ * the database enforces one limit (issue 31: in memory, two processes let twice the limit through).
+ * Rows of windows long past are swept.
+ */
+export const rateCounters = pgTable(
+  'rate_counters',
+  {
+    bucket: text('bucket').primaryKey(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    hits: integer('hits').notNull(),
+  },
+  (t) => [index('rate_counters_window_idx').on(t.windowStart)],
+);
+
+/**
+ * The administrators' trail (issue 28; GB/T 22239-2019 8.1.4.3 security audit; Art. 24-25 every
+ * action traceable): every change an administrator makes to API keys, jurisdictions, policies,
+ * the working-day calendar and webhook subscriptions — who, when, from where, the record before
+ * and after — appended in the transaction of the change, each row chained to the one before by SM3
+ * (lib/audit-chain.ts chainLink), `seq` 1, 2, 3…; checked by `npm run audit:verify`. Personal
+ * accounts' creation, revocation and reset are on `account_events`, chained the same way. Never a
+ * secret: keys and webhook secrets appear only as "set".
+ */
+export const adminEvents = pgTable(
+  'admin_events',
+  {
+    seq: integer('seq').primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    /** e.g. `api-key.create`, `policy.version`, `calendar.override`, `webhook.delete` */
+    action: text('action').notNull(),
+    /** What was changed: a key id, a jurisdiction code, a year, a webhook id. */
+    target: text('target').notNull(),
+    /** Who: an API key id, `account:<id>`, `env-admin`, `cli:<user>`. */
+    actor: text('actor').notNull(),
+    actorName: text('actor_name'),
+    actorRole: text('actor_role'),
+    ip: text('ip'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('admin_events_target_idx').on(t.action, t.target)],
+);
+export type AdminEventRow = typeof adminEvents.$inferSelect;

@@ -79,11 +79,18 @@ export class Project {
   /**
    * A new project: the BDB has the application (stage technical_review, Art. 7). `riskAndEmergency`:
    * the Art. 28-29 records of issue 15 apply; `measuresRecords`: the Art. 13-14, 17 records are
-   * required; `secondReading`: issue 27's reading of the measures (each false only for runs recorded
-   * before them, replay).
+   * required; `secondReading`: issue 27's reading of the measures; `financeJurisdiction`: finance acts
+   * within its jurisdiction, Art. 12 (each false only for runs recorded before them, replay).
    */
-  static create(input: ProjectInput, measures: MeasuresReading = 'as-written', riskAndEmergency = true, measuresRecords = true, secondReading = true): Project {
-    return new Project(initialState(input, measures, riskAndEmergency, measuresRecords, secondReading));
+  static create(
+    input: ProjectInput,
+    measures: MeasuresReading = 'as-written',
+    riskAndEmergency = true,
+    measuresRecords = true,
+    secondReading = true,
+    financeJurisdiction = true,
+  ): Project {
+    return new Project(initialState(input, measures, riskAndEmergency, measuresRecords, secondReading, financeJurisdiction));
   }
 
   /** A project from its state (continue-as-new). */

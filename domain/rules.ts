@@ -9,6 +9,7 @@ import type { ChangeContext } from './context.ts';
 import { addCalendarDays, isBefore, quarterStart, shanghaiDate } from './dates.ts';
 import { SYSTEM_ACTOR } from './effects.ts';
 import { Rejection } from './errors.ts';
+import { financeJurisdictionRefusal } from './finance-jurisdiction.ts';
 import { deadlineRescheduling } from './rescheduling.ts';
 import type { DeadlineRecord } from './state.ts';
 import { awaitingOpinions, constructionAllocated, constructionLimit, latestEvaluation, movesCap, omAllocatedForYear, openDeadline, openDeadlines, sharingNoncompliant, unfundedBudgetIncrease } from './view.ts';
@@ -416,6 +417,8 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
 
   disbursement(ctx, payload) {
     const balance = ctx.state.funds[payload.fundType];
+    // Art. 12 (measures): each level disburses its own share; a county's finance only its own county's.
+    const share = financeShareOf(ctx);
     // Art. 22: no disbursement while funds are suspended.
     if (ctx.state.funds.suspended) {
       throw new Rejection(409, 'funds_suspended', 'Art. 22: disbursement of construction and O&M money is suspended (暂停拨付) until the rectification is accepted.');
@@ -425,6 +428,14 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     // Money rules: only available money is disbursed.
     if (payload.amountFen > balance.availableFen) {
       throw refuse('insufficient_funds', `Only ${balance.availableFen} fen of ${payload.fundType} money are available.`, { availableFen: balance.availableFen });
+    }
+    const disbursed = ctx.state.financeJurisdiction?.disbursed[payload.fundType];
+    if (share && disbursed) {
+      const left = publishedShare(ctx, payload.fundType, share) - disbursed[share];
+      if (payload.amountFen > left) {
+        throw refuse('insufficient_share', `Art. 12: only ${left} fen of the ${share} share of ${payload.fundType} money are left to disburse.`, { share, fundType: payload.fundType, availableFen: Math.max(0, left) });
+      }
+      disbursed[share] += payload.amountFen;
     }
     ctx.move('disburse', payload.fundType, payload.amountFen, 'available', 'disbursed');
   },
@@ -826,6 +837,8 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   changeRequestOpinion(ctx, payload) {
+    // Art. 12, 17 (measures): a county's finance speaks for its own county's money only.
+    if (ctx.actor.role === 'finance') financeShareOf(ctx);
     const c = ctx.state.changeRequests.find((x) => x.id === payload.cid);
     if (!c) throw notFound(`change request ${payload.cid}`);
     if (c.status !== 'pending') throw ctx.invalidTransition(`Change request ${c.id} is already ${c.status}.`);
@@ -888,6 +901,24 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
 export function consultedRoles(kind: ChangeKind, budgetDeltaFen: number | null): ConsultedRole[] {
   return kind === 'budget' && budgetDeltaFen !== null && budgetDeltaFen !== 0 ? ['approval', 'finance'] : ['approval'];
 }
+
+// --- Art. 12 (measures): finance acts within its jurisdiction (issue 28) ------------------------------
+
+/**
+ * For projects started after the patch `finance-jurisdiction`: refuses a finance actor of another
+ * jurisdiction and answers the share it acts on (`city` for the city finance, `county` for the
+ * project's county's); undefined for runs recorded before the patch.
+ */
+function financeShareOf(ctx: ChangeContext): 'city' | 'county' | undefined {
+  if (!ctx.state.financeJurisdiction) return undefined;
+  const refusal = financeJurisdictionRefusal(ctx.actor.jurisdiction, ctx.state.input.jurisdiction);
+  if (refusal) throw refusal;
+  return (ctx.actor.jurisdiction ?? 'city') === 'city' ? 'city' : 'county';
+}
+
+/** Art. 11-12: a level's share of a fund type's published (available) allocations. */
+const publishedShare = (ctx: ChangeContext, fundType: 'construction' | 'om', share: 'city' | 'county') =>
+  ctx.state.allocations.filter((a) => a.fundType === fundType && a.status === 'published').reduce((sum, a) => sum + (share === 'city' ? a.cityShareFen : a.countyShareFen), 0);
 
 // --- Art. 12 (measures): county shares confirmed by the county's finance ---------------------------
 

@@ -124,6 +124,13 @@ export interface ProjectState extends ProjectRecords {
    * Absent in projects started before (their recorded signals replay as they ran).
    */
   measuresRecords?: 1;
+  /**
+   * Art. 12 (measures; issue 28): set at application for projects started after the patch
+   * `finance-jurisdiction`: a county's finance disburses and gives opinions only on its own county's
+   * projects, and each level disburses at most its own share of the published money — `disbursed`
+   * is what each level disbursed so far. Absent: the earlier behaviour (runs recorded before replay).
+   */
+  financeJurisdiction?: { disbursed: Record<FundType, { city: number; county: number }> };
   /** Art. 14 (measures): the current 项目负责人 (null: the application named none) and its changes. */
   leader?: ProjectLeader | null;
   leaderChanges?: LeaderChangeRecord[];
@@ -154,7 +161,14 @@ export function normalizeState(state: ProjectState): ProjectState {
   return state;
 }
 
-export function initialState(input: ProjectInput, measures: MeasuresReading = 'as-written', riskAndEmergency = true, measuresRecords = true, secondReading = true): ProjectState {
+export function initialState(
+  input: ProjectInput,
+  measures: MeasuresReading = 'as-written',
+  riskAndEmergency = true,
+  measuresRecords = true,
+  secondReading = true,
+  financeJurisdiction = true,
+): ProjectState {
   const copy = cloneState(input);
   // Art. 21: an existing system enters operation on registration (no construction history).
   const existing = copy.kind === 'existing';
@@ -201,6 +215,7 @@ export function initialState(input: ProjectInput, measures: MeasuresReading = 'a
     emergencyPlans: [],
     decisions: [{ action: existing ? 'existing-system' : 'application', role: copy.createdBy.role, by: copy.createdBy.name, at: copy.createdAt, ...personOf(copy.createdBy) }],
     ...(measuresRecords ? { measuresRecords: 1 as const } : {}),
+    ...(financeJurisdiction ? { financeJurisdiction: { disbursed: { construction: { city: 0, county: 0 }, om: { city: 0, county: 0 } } } } : {}),
     leader: copy.leader ? { ...copy.leader } : null,
     leaderChanges: [],
   };

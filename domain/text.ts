@@ -9,6 +9,9 @@
  */
 import { z } from 'zod';
 import { memo } from './memo.ts';
+import { BIDI_CONTROLS, hasVisibleCharacter } from './visible.ts';
+
+export { BIDI_CONTROLS, hasVisibleCharacter, visibleLength } from './visible.ts';
 
 // The workflow sandbox runs these schemas too: no code generation (`new Function`) there.
 z.config({ jitless: true });
@@ -17,6 +20,13 @@ z.config({ jitless: true });
 export const isStorableText = (value: string): boolean => !value.includes('\u0000') && value.isWellFormed();
 
 export const UNSTORABLE_MESSAGE = 'contains a character that cannot be stored (NUL or a lone UTF-16 surrogate)';
+
+/** Why a text a person sent would mislead a reader, or undefined: blank-looking, or bidi controls. */
+export function misleadingText(value: string): string | undefined {
+  if (value !== '' && !hasVisibleCharacter(value)) return 'must not be blank (only invisible characters)';
+  if (BIDI_CONTROLS.test(value)) return 'must not contain bidirectional override or isolate controls (U+202A-202E, U+2066-2069)';
+  return undefined;
+}
 
 /**
  * A string of storable characters (untrimmed, any length). The pattern shows the NUL rule in the

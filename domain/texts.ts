@@ -329,6 +329,9 @@ interface Texts {
 
 const s = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 const yuan = (v: unknown, lang: Language) => formatYuan(Number(v), lang);
+/** 52428800 → "50 MiB"; 1536 → "1.5 KiB"; 100 → "100 字节". */
+const bytesText = (n: number) =>
+  n >= 1024 ** 3 ? `${+(n / 1024 ** 3).toFixed(2)} GiB` : n >= 1024 ** 2 ? `${+(n / 1024 ** 2).toFixed(2)} MiB` : n >= 1024 ? `${+(n / 1024).toFixed(2)} KiB` : `${n} 字节`;
 const date = (v: unknown, lang: Language) => formatDate(s(v), lang);
 const alloc = (p: P, lang: Language) =>
   lang === 'en'
@@ -381,6 +384,8 @@ const JURISDICTION_PROBLEM_TITLES: Record<string, readonly [zh: string, en: stri
   county_share_without_county: ['市本级项目没有县级份额', 'No county share for a city project'],
   county_finance_only: ['仅限该县财政部门', "Only the county's finance"],
   city_finance_only: ['仅限市财政局', 'Only the city finance bureau'],
+  other_jurisdiction_finance: ['不是本级财政的资金', "Not this finance's jurisdiction"],
+  insufficient_share: ['本级份额不足', 'Share exhausted'],
 };
 
 const JURISDICTION_PROBLEM_DETAILS: Record<string, (d: Record<string, unknown>) => string> = {
@@ -394,6 +399,8 @@ const JURISDICTION_PROBLEM_DETAILS: Record<string, (d: Record<string, unknown>) 
   county_share_without_county: () => '第十二条：市本级项目没有县级份额，请全部列为市级承担。',
   county_finance_only: (d) => `第十二条：县级份额只能由 ${s(d.jurisdiction)} 财政部门确认（该密钥属于 ${s(d.actorJurisdiction)}）。`,
   city_finance_only: () => '第十二条：资金由市财政局安排；县级财政部门只确认县级份额。',
+  other_jurisdiction_finance: (d) => `第十二条：${s(d.actorJurisdiction)} 财政部门只办理和查看本县（市、区）项目的县级份额，不能办理或查看 ${s(d.jurisdiction)} 的项目。`,
+  insufficient_share: (d) => `第十二条：本项目${d.share === 'county' ? '县级' : '市级'}份额中尚可拨付的${label('fundType', d.fundType)}只有 ${yuan(d.availableFen, 'zh-CN')}。`,
 };
 
 /** zh-CN and English per notification kind. */
@@ -689,17 +696,23 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   idempotency_conflict: ['幂等键重复使用', 'Idempotency key reused'],
   idempotency_in_progress: ['同一请求正在处理', 'Request in progress'],
   payload_too_large: ['请求体过大', 'Payload too large'],
-  unsupported_media_type: ['不支持的媒体类型', 'Unsupported media type'],
-  unsupported_document_type: ['文件类型不被接受', 'Unsupported document type'],
+  cannot_revoke_self: ['不能停用自身', 'Cannot revoke itself'],
+  request_aborted: ['请求中断', 'Request aborted'],
+  unsupported_document_type: ['不支持的文件类型', 'Unsupported document type'],
   document_empty: ['文件为空', 'Empty document'],
   document_truncated: ['文件不完整', 'Truncated document'],
-  document_unknown: ['文件无效', 'Unknown document'],
   document_corrupted: ['文件已损坏', 'Document corrupted'],
+  document_unknown: ['文件不存在或不可用', 'Unknown document'],
+  password_change_locked: ['当前密码错误次数过多', 'Too many wrong passwords'],
+  unsupported_media_type: ['不支持的媒体类型', 'Unsupported media type'],
   bad_request: ['请求错误', 'Bad request'],
   rate_limited: ['请求过于频繁', 'Too many requests'],
+  webhook_address_refused: ['接收地址不允许', 'Receiver address refused'],
+  sign_in_rate_limited: ['登录尝试过于频繁', 'Too many sign-in attempts'],
   upload_rate_limited: ['上传过于频繁', 'Too many uploads'],
   upload_volume_exceeded: ['今日上传量已达上限', 'Daily upload volume reached'],
   unavailable: ['服务暂不可用', 'Service unavailable'],
+  outcome_pending: ['结果尚未确定', 'Outcome pending'],
   persistence_failed: ['未能保存', 'Not stored'],
   internal: ['内部错误', 'Internal error'],
   classified_project: ['涉密项目不在管理范围内', 'Classified projects are out of scope'],
@@ -717,6 +730,7 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   totp_invalid: ['动态验证码错误', 'Wrong code'],
   totp_not_enrolling: ['未开始绑定', 'No enrolment'],
   account_locked: ['账号已锁定', 'Locked'],
+  sign_in_in_progress: ['登录正在校验', 'Sign-in in progress'],
   weak_password: ['密码不符合要求', 'Password rejected'],
   csrf_failed: ['CSRF 校验失败', 'CSRF check failed'],
   password_change_required: ['须先修改密码', 'Password change required'],
@@ -804,11 +818,19 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   document_truncated: () => '文件未传完整（实际长度与声明的不符），未保存，请重新上传。',
   document_unknown: (d) => `文件 ${s(d.documentId)} 不存在、不是本单位上传的，或已用于其他项目，请重新上传。`,
   document_corrupted: (d) => `文件 ${s(d.documentId)} 未通过完整性校验，不予提供；请联系系统管理员。`,
+  cannot_revoke_self: (d) => (d.kind === 'account' ? '不能停用发出本请求的账号，请由另一位管理员停用。' : '不能吊销发出本请求的 API 密钥，请用另一个管理员密钥或账号吊销。'),
+  request_aborted: () => '文件未传完即中断，未保存任何内容。',
+  password_change_locked: () => '本地政策：本会话连续 5 次输入的当前密码错误，会话已结束，请重新登录。',
   unsupported_media_type: () => '请求体须为 application/json。',
   rate_limited: () => '写请求过于频繁，请按 Retry-After 稍后重试。',
+  webhook_address_refused: (d) =>
+    `该地址${d.address ? `（解析为 ${s(d.address)}）` : ''}不能作为接收地址：${({ loopback: '本机回环地址', 'link-local': '链路本地地址（含云元数据服务）', unspecified: '未指定地址', multicast: '组播或广播地址', 'own-address': '本机地址', 'system-endpoint': '本系统自身的服务端口', private: '内网地址，未列入管理员允许的网段 WEBHOOK_ALLOWED_NETWORKS', unresolvable: '无法解析的主机名' } as Record<string, string>)[String(d.reason)] ?? s(d.reason)}。`,
+  sign_in_rate_limited: (d) => `（政策）来自同一地址的登录尝试每分钟不得超过 ${d.limit} 次，请按 Retry-After 稍后重试。`,
   upload_rate_limited: () => '（政策）该密钥每分钟上传文件次数已达上限，请按 Retry-After 稍后重试。',
   upload_volume_exceeded: () => '（政策）该密钥今日上传总量已达上限，请于次日（北京时间）再试，见 Retry-After。',
   unavailable: () => 'Temporal 或数据库暂时无法连接，请稍后重试。',
+  outcome_pending: (d) =>
+    `${d.kind === 'creation' ? '项目创建请求' : '该操作'}已交给 Temporal，其结果尚未确定：可能仍会生效。请勿不带 Idempotency-Key 重发；请按 Retry-After 查看 ${s(d.location)}（带同一 Idempotency-Key 重发会得到同一结果）。`,
   persistence_failed: () => '数据库拒绝保存此项变更，未作任何改动；错误已连同项目编号记入日志。',
   internal: () => '请求未能完成。',
   classified_project: () => '第三条：本系统只管理非涉密的政务大数据项目。',
@@ -864,7 +886,11 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
       : '请输入身份验证器（TOTP）显示的 6 位动态验证码。',
   totp_invalid: () => '动态验证码错误或已使用过。',
   totp_not_enrolling: () => '请先开始绑定：POST /v1/auth/totp，请求体为 {}。',
-  account_locked: (d) => `连续登录失败 5 次，账号已锁定 15 分钟，至 ${formatInstant(String(d.lockedUntil))}。`,
+  sign_in_in_progress: () => '该登录名的其他登录尝试正在校验，请按 Retry-After 稍后重试。',
+  account_locked: (d) =>
+    d.scope === 'name'
+      ? `（政策）该登录名连续登录失败 20 次，未使用动态口令的登录已锁定 15 分钟，至 ${formatInstant(String(d.lockedUntil))}；已启用动态口令（TOTP）的账号可凭密码和动态口令登录。`
+      : `（政策）从该地址连续登录失败 5 次，该地址已被锁定 15 分钟，至 ${formatInstant(String(d.lockedUntil))}；其他地址不受影响。`,
   weak_password: (d) =>
     d.rule === 'length'
       ? '新密码至少 12 个字符。'

@@ -4,9 +4,11 @@
  * variable, what was wrong and what is expected.
  */
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { generateKeyringSpec, parseKeyring, type Keyring, PAYLOAD_CIPHERS, payloadCodecs, type PayloadCipher } from './codec.ts';
+import { networkList, type WebhookAddressPolicy } from './webhook-address.ts';
 
 const port = (fallback: number) =>
   z.coerce
@@ -85,6 +87,31 @@ const envSchema = z.object({
   /** Write requests (POST/PUT/DELETE) per minute per API key; 0 turns the limit off. */
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0).max(1_000_000).default(600),
   /**
+   * (policy) Sign-in attempts per minute from one client address (every POST /v1/auth/login, a
+   * malformed one too); 0 turns the limit off. Generous, as a bureau's staff may share one address.
+   */
+  SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0).max(1_000_000).default(60),
+  /**
+   * Proxies whose X-Forwarded-For names the client (api/client-address.ts): comma-separated
+   * addresses or CIDR ranges, e.g. `10.0.0.5,10.1.0.0/16`. Default: none — the socket's peer is the client.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+    .refine((entries) => entries.every(validProxyEntry), 'must be comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.5,10.1.0.0/16'),
+  /**
+   * Private networks webhooks may be sent to (lib/webhook-address.ts): comma-separated CIDR ranges
+   * or addresses, e.g. `10.20.0.0/16` — a government intranet's receivers. Loopback, link-local,
+   * unspecified and multicast ranges cannot be allowed. Default: none (public addresses only).
+   */
+  WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+    .refine((entries) => entries.every(validProxyEntry), 'must be comma-separated IP addresses or CIDR ranges, e.g. 10.20.0.0/16')
+    .refine((entries) => entries.every(opensNoRefusedRange), 'may not include loopback, link-local, unspecified or multicast addresses (webhooks never go there)'),
+  /**
    * Workflows a worker keeps in memory between tasks (BENCHMARKS.md: 300 keeps a worker with 10,000
    * open projects under 1 GiB; an evicted workflow replays its history on its next task or query).
    */
@@ -92,6 +119,23 @@ const envSchema = z.object({
   /** Workflow tasks a worker runs at once (unset: the SDK default). */
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int('must be a whole number').min(2, 'must be at least 2').max(10_000).optional()),
 });
+
+/** `192.0.2.1`, `2001:db8::1`, `10.0.0.0/8`, `2001:db8::/32`. */
+function validProxyEntry(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** Addresses inside the ranges webhooks may never reach: an allow-list entry holding one opens too much. */
+const NEVER_WEBHOOK_PROBES = ['127.0.0.1', '169.254.169.254', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::1', 'fe80::1', '::', 'ff02::1'];
+function opensNoRefusedRange(entry: string): boolean {
+  if (!validProxyEntry(entry)) return true; // reported as malformed instead
+  const list = networkList([entry]);
+  return NEVER_WEBHOOK_PROBES.every((probe) => !list.check(probe, isIP(probe) === 6 ? 'ipv6' : 'ipv4'));
+}
 
 /** Every environment variable the config module reads; docker-compose is checked against it. */
 export const CONFIG_ENV_NAMES = Object.keys(envSchema.shape) as ReadonlyArray<keyof typeof envSchema.shape>;
@@ -112,6 +156,12 @@ export interface Config {
   adminApiKey: string | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   writesPerMinute: number;
+  /** (policy) Sign-in attempts per minute per client address; 0: unlimited. */
+  signInPerAddressPerMinute: number;
+  /** Addresses and CIDR ranges of proxies whose X-Forwarded-For is believed. */
+  trustedProxies: string[];
+  /** Where webhooks may go besides public addresses (WEBHOOK_ALLOWED_NETWORKS). */
+  webhooks: { allowedNetworks: string[] };
   payload: { cipher: PayloadCipher; keys: string | undefined; currentKeyId: string | undefined };
   documents: {
     keys: string | undefined;
@@ -170,6 +220,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminApiKey: e.ADMIN_API_KEY,
     logLevel: e.LOG_LEVEL,
     writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE,
+    signInPerAddressPerMinute: e.SIGN_IN_ATTEMPTS_PER_MINUTE,
+    trustedProxies: e.TRUSTED_PROXIES,
+    webhooks: { allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS },
     payload: { cipher: e.PAYLOAD_CIPHER, keys: e.PAYLOAD_KEYS, currentKeyId: e.PAYLOAD_KEY_ID },
     documents: {
       keys: e.DOCUMENT_KEYS,
@@ -256,4 +309,29 @@ export function documentKeyring(config: Config, generateIn?: string): Keyring {
   } catch (err) {
     throw new ConfigError([`${name}=(hidden): ${(err as Error).message.replace('PAYLOAD_KEY_ID', 'DOCUMENT_KEY_ID')}`]);
   }
+}
+
+/**
+ * The webhook address policy of this deployment (lib/webhook-address.ts): the administrator's
+ * allow-list and the system's own endpoints — Temporal (the cluster's, else the embedded dev server
+ * and its UI on this machine), PostgreSQL, the S3 store, the API — which no webhook may reach.
+ */
+export function webhookPolicy(config: Config): WebhookAddressPolicy {
+  const hostPort = (url: string, fallbackPort: number) => {
+    try {
+      const u = new URL(url);
+      return `${u.hostname.replace(/^\[|\]$/g, '')}:${u.port || fallbackPort}`;
+    } catch {
+      return undefined;
+    }
+  };
+  const endpoints = [
+    config.temporal.address ?? `127.0.0.1:${config.temporal.port}`,
+    `127.0.0.1:${config.temporal.uiPort}`,
+    config.temporal.uiUrl ? hostPort(config.temporal.uiUrl, 80) : undefined,
+    config.database.url ? hostPort(config.database.url, 5432) : undefined,
+    config.documents.s3.endpoint ? hostPort(config.documents.s3.endpoint, 443) : undefined,
+    `${config.api.host}:${config.api.port}`,
+  ];
+  return { allowedNetworks: config.webhooks.allowedNetworks, systemEndpoints: endpoints.filter((e): e is string => e !== undefined && !e.startsWith('0.0.0.0:')) };
 }

@@ -10,13 +10,22 @@
  *   keyring format (`id:base64[,id:base64…]`); the key id is stored next to the wrapped key in the
  *   object's header, so master keys rotate: new objects use the current id, any listed id opens, and
  *   `rewrap` moves an object to the current key without touching its ciphertext.
- * - Checked on every read: the HMAC over the whole ciphertext is verified before the first byte is
- *   decrypted (a tampered object → DocumentCorruptedError naming it, never wrong bytes); while the
- *   plaintext streams out its SM3 is recomputed and a mismatch aborts the stream.
+ * - Bound to its name (issue 28): the HMAC covers IV, ciphertext *and the object's name* (the SM3 of
+ *   its plaintext), so another valid object of the store put in a document's place fails before a
+ *   byte of it is served. (The data key cannot be wrapped with the name: an upload is encrypted as
+ *   it streams in and its SM3 is known only at the end; the HMAC, keyed by the data key, is written
+ *   last and binds both.)
+ * - Checked on every read: the HMAC over the whole ciphertext and the name is verified before the
+ *   first byte is decrypted (a tampered or swapped object → DocumentCorruptedError naming it, never
+ *   wrong bytes); objects of format 1 (no name in their HMAC) are decrypted and their SM3 checked in
+ *   full before the first byte is served; while the plaintext streams out its SM3 is recomputed and
+ *   a mismatch aborts the stream.
  * - Streaming: uploads are hashed and encrypted chunk by chunk into a temporary object that becomes
  *   visible only when complete (folder backend: temp file, fsync, rename, fsync of the folder).
  *
- * Object layout: "BDPDOC1\n" ‖ u16 len ‖ key id ‖ u16 len ‖ wrapped data key ‖ iv(16) ‖ ciphertext ‖ mac(32).
+ * Object layout: "BDPDOC2\n" ‖ u16 len ‖ key id ‖ u16 len ‖ wrapped data key ‖ iv(16) ‖ ciphertext ‖ mac(32),
+ * mac = HMAC-SM3(data key's MAC key, iv ‖ ciphertext ‖ "\0sm3:" ‖ name). Format 1 ("BDPDOC1\n"):
+ * mac over iv ‖ ciphertext only.
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
 import fs from 'node:fs';
@@ -26,7 +35,10 @@ import { openSm4, sealSm4, type Keyring } from './codec.ts';
 import type { Config } from './config.ts';
 import { s3Backend } from './document-s3.ts';
 
-const MAGIC = Buffer.from('BDPDOC1\n');
+const MAGIC_V1 = Buffer.from('BDPDOC1\n');
+const MAGIC = Buffer.from('BDPDOC2\n');
+/** What the HMAC of a format-2 object appends to its ciphertext: the object's name. */
+const nameBinding = (sm3: string) => Buffer.from(`\0sm3:${sm3}`);
 const MAC_BYTES = 32;
 const IV_BYTES = 16;
 const READ_CHUNK = 64 * 1024;
@@ -218,12 +230,14 @@ const u16 = (n: number) => {
   return b;
 };
 
-function header(keyId: string, wrapped: Buffer): Buffer {
+function header(keyId: string, wrapped: Buffer, version: 1 | 2 = 2): Buffer {
   const id = Buffer.from(keyId);
-  return Buffer.concat([MAGIC, u16(id.length), id, u16(wrapped.length), wrapped]);
+  return Buffer.concat([version === 2 ? MAGIC : MAGIC_V1, u16(id.length), id, u16(wrapped.length), wrapped]);
 }
 
 interface ParsedHeader {
+  /** 2: the HMAC covers the object's name; 1: written before the binding. */
+  version: 1 | 2;
   keyId: string;
   wrapped: Buffer;
   /** Where the IV starts. */
@@ -231,7 +245,10 @@ interface ParsedHeader {
 }
 
 function parseHeader(buf: Buffer): ParsedHeader | undefined {
-  if (buf.length < MAGIC.length + 4 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  if (buf.length < MAGIC.length + 4) return undefined;
+  const magic = buf.subarray(0, MAGIC.length);
+  const version = magic.equals(MAGIC) ? 2 : magic.equals(MAGIC_V1) ? 1 : undefined;
+  if (version === undefined) return undefined;
   let at = MAGIC.length;
   const idLen = buf.readUInt16BE(at);
   at += 2;
@@ -241,7 +258,7 @@ function parseHeader(buf: Buffer): ParsedHeader | undefined {
   const wrappedLen = buf.readUInt16BE(at);
   at += 2;
   if (buf.length < at + wrappedLen) return undefined;
-  return { keyId, wrapped: Buffer.from(buf.subarray(at, at + wrappedLen)), end: at + wrappedLen };
+  return { version, keyId, wrapped: Buffer.from(buf.subarray(at, at + wrappedLen)), end: at + wrappedLen };
 }
 
 /** What an upload produced: the object key (SM3 hex of the plaintext) and its size. */
@@ -354,7 +371,8 @@ export function createDocumentStore({ backend, keyring, maxBytes }: DocumentStor
         const sealed: SealedObject = { sm3: digest.digest('hex'), size, head: Buffer.concat(heads), zipEntries: zip.names };
         options.accept?.(sealed);
         await put(cipher.final());
-        await pending.write(mac.digest());
+        // The MAC binds the object to its name (issue 28).
+        await pending.write(mac.update(nameBinding(sealed.sm3)).digest());
         await pending.commit(sealed.sm3);
         return sealed;
       } catch (err) {
@@ -373,6 +391,7 @@ export function createDocumentStore({ backend, keyring, maxBytes }: DocumentStor
         throw new DocumentCorruptedError(documentId, `its object cannot be read (${(err as Error).message})`);
       });
       if (!object) throw new DocumentCorruptedError(documentId, 'its object is missing');
+      const reader: StoredObject = object;
       const fail = async (reason: string): Promise<never> => {
         await object.close().catch(() => {});
         throw new DocumentCorruptedError(documentId, reason);
@@ -390,30 +409,45 @@ export function createDocumentStore({ backend, keyring, maxBytes }: DocumentStor
       const macAt = object.size - MAC_BYTES;
       const ctLen = macAt - start - IV_BYTES;
       if (ctLen < 16 || ctLen % 16 !== 0) return fail('its ciphertext has the wrong length');
-      // Pass 1: the MAC over iv ‖ ciphertext.
+      // Pass 1: the MAC over iv ‖ ciphertext (‖ the name, format 2): a swapped object fails here.
       const mac = createHmac('sm3', derive(dataKey, 'mac'));
       for (let at = start; at < macAt; at += READ_CHUNK) mac.update(await object.read(at, Math.min(READ_CHUNK, macAt - at)));
+      if (parsed.version === 2) mac.update(nameBinding(sm3));
       const stored = await object.read(macAt, MAC_BYTES);
-      if (stored.length !== MAC_BYTES || !timingSafeEqual(stored, mac.digest())) return fail('its HMAC-SM3 does not match (tampered or damaged)');
+      if (stored.length !== MAC_BYTES || !timingSafeEqual(stored, mac.digest())) {
+        return fail(parsed.version === 2 ? 'its HMAC-SM3 does not match its name (tampered, damaged or another object)' : 'its HMAC-SM3 does not match (tampered or damaged)');
+      }
       const iv = await object.read(start, IV_BYTES);
+      /** Decrypts the ciphertext chunk by chunk, and at the end checks the plaintext's SM3 and size. */
+      async function* decrypt(emit: boolean) {
+        const decipher = createDecipheriv('sm4-cbc', derive(dataKey, 'enc').subarray(0, 16), iv);
+        const hash = createHash('sm3');
+        let produced = 0;
+        for (let at = start + IV_BYTES; at < macAt; at += READ_CHUNK) {
+          const out = decipher.update(await reader.read(at, Math.min(READ_CHUNK, macAt - at)));
+          hash.update(out);
+          produced += out.length;
+          if (emit && out.length) yield out;
+        }
+        const last = decipher.final();
+        hash.update(last);
+        produced += last.length;
+        if (hash.digest('hex') !== sm3 || produced !== size) throw new DocumentCorruptedError(documentId, 'its plaintext does not match its SM3');
+        if (emit && last.length) yield last;
+      }
+      if (parsed.version === 1) {
+        // Format 1 names nothing in its MAC: the whole plaintext is checked before a byte is served.
+        try {
+          for await (const _ of decrypt(false));
+        } catch (err) {
+          return fail(err instanceof DocumentCorruptedError ? 'its plaintext does not match its SM3 (another object in its place?)' : 'it does not decrypt');
+        }
+      }
       return {
-        // Pass 2: decrypt; the plaintext's SM3 and size are checked against the metadata at the end.
+        // Pass 2: decrypt and serve; the plaintext's SM3 and size are checked again at the end.
         async *stream() {
           try {
-            const decipher = createDecipheriv('sm4-cbc', derive(dataKey, 'enc').subarray(0, 16), iv);
-            const hash = createHash('sm3');
-            let produced = 0;
-            for (let at = start + IV_BYTES; at < macAt; at += READ_CHUNK) {
-              const out = decipher.update(await object.read(at, Math.min(READ_CHUNK, macAt - at)));
-              hash.update(out);
-              produced += out.length;
-              if (out.length) yield out;
-            }
-            const last = decipher.final();
-            hash.update(last);
-            produced += last.length;
-            if (hash.digest('hex') !== sm3 || produced !== size) throw new DocumentCorruptedError(documentId, 'its plaintext does not match its SM3');
-            if (last.length) yield last;
+            yield* decrypt(true);
           } finally {
             await object.close().catch(() => {});
           }
@@ -432,7 +466,7 @@ export function createDocumentStore({ backend, keyring, maxBytes }: DocumentStor
         const dataKey = openSm4(masterKey(parsed.keyId, documentId), parsed.keyId, parsed.wrapped);
         const keyId = keyring.currentKeyId;
         await backend.replace(sm3, async (pending) => {
-          await pending.write(header(keyId, sealSm4(keyring.keys.get(keyId)!, keyId, dataKey)));
+          await pending.write(header(keyId, sealSm4(keyring.keys.get(keyId)!, keyId, dataKey), parsed.version));
           for (let at = parsed.end; at < object.size; at += READ_CHUNK) await pending.write(await object.read(at, Math.min(READ_CHUNK, object.size - at)));
         });
         return true;

@@ -15,10 +15,14 @@
  * delivery happens later here.
  */
 import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
 import { and, asc, eq, gt, inArray, isNull, lte, max, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { notifications, webhookAttempts, webhookDeliveries, webhookSubscriptions } from '../db/schema.ts';
 import type { Logger } from './logger.ts';
+import { createAddressGuard, WebhookAddressRefused, type AddressGuard, type WebhookAddressPolicy } from './webhook-address.ts';
 
 export interface WebhookDispatcherOptions {
   db: Database;
@@ -35,6 +39,36 @@ export interface WebhookDispatcherOptions {
   intervalMs?: number;
   /** A notification row is settled (no earlier id can still commit) this long after it was written (default 60 s). */
   settleMs?: number;
+  /** Where receivers may be (lib/webhook-address.ts; lib/config.ts webhookPolicy). Default: public addresses only. */
+  policy?: WebhookAddressPolicy | undefined;
+}
+
+/**
+ * POSTs `body` to `url` and answers the status: node:http(s) with the guard's lookup, so the socket
+ * connects only to an address the policy allows (a name is judged by what it resolves to now; an
+ * address literal before any connection is made). No redirects are followed.
+ */
+async function post(guard: AddressGuard, url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<number> {
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host)) {
+    const refusal = await guard.refusalOf(host, port);
+    if (refusal) throw new WebhookAddressRefused(refusal, host);
+  }
+  return new Promise<number>((resolve, reject) => {
+    const request = (url.protocol === 'https:' ? https : http).request(
+      url,
+      { method: 'POST', headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) }, lookup: guard.guardedLookup(port) as never, agent: false, timeout: timeoutMs },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    request.setTimeout(timeoutMs, () => request.destroy(Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' })));
+    request.on('error', reject);
+    request.end(body);
+  });
 }
 
 /** `sm3=<hex HMAC-SM3 of the raw body with the secret>` (README "Webhooks" shows how to verify it). */
@@ -68,6 +102,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions) {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const intervalMs = options.intervalMs ?? 1_000;
   const settleMs = options.settleMs ?? 60_000;
+  const guard = createAddressGuard(options.policy ?? { allowedNetworks: [], systemEndpoints: [] });
   /** A claimed delivery is not sent again before this (a crash mid-send: sent again after it). */
   const leaseMs = timeoutMs + 30_000;
 
@@ -148,9 +183,10 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions) {
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
-      const res = await fetch(sub.url, {
-        method: 'POST',
-        headers: {
+      const status = await post(
+        guard,
+        new URL(sub.url),
+        {
           'Content-Type': 'application/json; charset=utf-8',
           'User-Agent': 'jincheng-bdp-webhooks/1',
           'X-Event-Id': n.eventId,
@@ -158,14 +194,18 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions) {
           'X-Signature': signBody(sub.secret, body),
         },
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      statusCode = res.status;
-      await res.body?.cancel().catch(() => {});
-      if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
+        timeoutMs,
+      );
+      statusCode = status;
+      if (status < 200 || status > 299) error = `HTTP ${status}`;
     } catch (err) {
-      error = err instanceof Error ? `${err.name}: ${(err.cause as Error | undefined)?.message ?? err.message}`.slice(0, 500) : String(err);
+      // A refused receiver: nothing was sent (issue 28); the attempt says why, without internals.
+      error =
+        err instanceof WebhookAddressRefused
+          ? `refused: ${err.refusal}${err.address ? ` ${err.address}` : ''}`
+          : err instanceof Error
+            ? `${err.name}: ${(err.cause as Error | undefined)?.message ?? err.message}`.slice(0, 500)
+            : String(err);
     }
     const latencyMs = Math.round(performance.now() - started);
     const ok = error === null;

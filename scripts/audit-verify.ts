@@ -3,8 +3,9 @@
  * or the embedded PGlite and checks the trail is complete (every decision of the read model has its
  * entry, entries follow time, no project without a trail); prints one line per project (OK, or
  * BROKEN with each bad seq and why) and exits 1 if any is broken, so it can run from cron or CI.
- * `--project <id>` checks one. Then the accounts' security trail (Art. 22; GB/T 39786): its one SM3
- * chain, OK or BROKEN with each bad seq (skipped with --project).
+ * `--project <id>` checks one. Then the accounts' security trail (Art. 22; GB/T 39786) and the
+ * administrators' trail (issue 28): each one SM3 chain, OK or BROKEN with each bad seq (skipped with
+ * --project).
  */
 import { parseArgs } from 'node:util';
 import { asc } from 'drizzle-orm';
@@ -12,6 +13,7 @@ import { verifyAuditChain, verifyAuditCompleteness } from '../activities/audit.t
 import { openDatabase } from '../db/client.ts';
 import { auditLog, projects } from '../db/schema.ts';
 import { verifyAccountEvents } from '../db/queries/accounts.ts';
+import { verifyAdminEvents } from '../db/queries/admin-trail.ts';
 import { loadConfig } from '../lib/config.ts';
 
 const { values } = parseArgs({ options: { project: { type: 'string' } }, strict: true });
@@ -41,13 +43,18 @@ try {
   }
   console.log(`audit:verify: ${checked} project chain(s) checked, ${broken} broken`);
   if (!values.project) {
-    const problems = await verifyAccountEvents(handle.db);
-    if (problems.length === 0) {
-      console.log('OK      accounts security trail');
-    } else {
-      broken++;
-      console.log('BROKEN  accounts security trail');
-      for (const p of problems) console.log(`        seq ${p.seq}: ${p.problem}`);
+    for (const [name, verify] of [
+      ['accounts security trail', verifyAccountEvents],
+      ["administrators' trail", verifyAdminEvents],
+    ] as const) {
+      const problems = await verify(handle.db);
+      if (problems.length === 0) {
+        console.log(`OK      ${name}`);
+      } else {
+        broken++;
+        console.log(`BROKEN  ${name}`);
+        for (const p of problems) console.log(`        seq ${p.seq}: ${p.problem}`);
+      }
     }
   }
 } finally {

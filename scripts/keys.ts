@@ -18,7 +18,10 @@ import { createApiKeyBody } from '../api/schemas.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { findJurisdiction } from '../db/queries/jurisdictions.ts';
 import { registerDepartmentInUse } from '../db/queries/departments.ts';
-import { insertKey, listKeys, revokeKey } from '../db/queries/keys.ts';
+import { insertKeyOnTrail, listKeys, revokeKeyOnTrail } from '../db/queries/keys.ts';
+
+/** The operator at the terminal, as the administrators' trail names them. */
+const cliActor = () => ({ keyId: `cli:${os.userInfo().username}`, name: os.userInfo().username, role: 'admin', ip: null });
 import { loadConfig } from '../lib/config.ts';
 import { commandOf, NotFound, runCli, UsageError } from './cli.ts';
 
@@ -45,16 +48,12 @@ async function create(db: Database, args: string[]) {
     throw new UsageError(`--jurisdiction: unknown jurisdiction ${body.jurisdiction} (the registry: GET /v1/admin/jurisdictions)`);
   }
   const generated = generateKey();
-  await insertKey(db, {
-    id: generated.id,
-    secretHash: generated.secretHash,
-    role: body.role,
-    name: body.name,
-    department: body.department,
-    jurisdiction: body.jurisdiction,
-    createdBy: `cli:${os.userInfo().username}`,
-  });
-  if (body.department) await registerDepartmentInUse(db, body.department, body.jurisdiction ?? 'city', `cli:${os.userInfo().username}`);
+  await insertKeyOnTrail(
+    db,
+    { id: generated.id, secretHash: generated.secretHash, role: body.role, name: body.name, department: body.department, jurisdiction: body.jurisdiction, createdBy: cliActor().keyId },
+    cliActor(),
+  );
+  if (body.department) await registerDepartmentInUse(db, body.department, body.jurisdiction ?? 'city', cliActor().keyId);
   process.stderr.write(
     `Created API key ${generated.id} (role ${body.role}${body.department ? `, department ${body.department}` : ''}, jurisdiction ${body.jurisdiction ?? 'city'}, "${body.name}").\n` +
       'Store it now: it is not shown again.\n',
@@ -92,7 +91,7 @@ async function revoke(db: Database, args: string[]) {
   const [id, ...extra] = positionals;
   if (!id || extra.length > 0) throw new UsageError('revoke takes exactly one key id');
   if (!/^[0-9a-f]{12}$/.test(id)) throw new UsageError(`${id} is not a key id (12 hex digits; see \`list\`)`);
-  const revoked = await revokeKey(db, id);
+  const revoked = await revokeKeyOnTrail(db, id, cliActor());
   if (revoked.outcome === 'unknown') throw new NotFound(`No API key ${id}.`);
   process.stderr.write(revoked.outcome === 'revoked' ? `Revoked API key ${id}.\n` : `API key ${id} was already revoked.\n`);
 }

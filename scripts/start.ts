@@ -21,7 +21,8 @@ import { openDatabase } from '../db/client.ts';
 import { warnCalendarCoverage } from '../db/calendar.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
 import { prepareDatabase } from '../db/seed.ts';
-import { ConfigError, documentKeyring, loadConfig, payloadConverter, type Config } from '../lib/config.ts';
+import { adminKeyLine } from './banner.ts';
+import { ConfigError, documentKeyring, loadConfig, payloadConverter, webhookPolicy, type Config } from '../lib/config.ts';
 import { createLogger } from '../lib/logger.ts';
 import { connectClient, connectWorker } from '../lib/temporal.ts';
 import { createProjectWorker } from '../worker.ts';
@@ -263,7 +264,7 @@ async function main() {
   const api = await serveApi({ config: { ...config, adminApiKey: admin.key, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } }, database, temporal: client, log, payloadCodec: dataConverter?.payloadCodecs[0], documentKeys: documentKeyring(config, config.dataDir) });
   cleanups.push({ name: t('接口服务', 'API'), run: () => api.close() });
 
-  const webhooks = createWebhookDispatcher({ db: database.db, log });
+  const webhooks = createWebhookDispatcher({ db: database.db, log, policy: webhookPolicy({ ...config, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } }) });
   webhooks.start();
   cleanups.push({ name: t('Webhook 推送', 'webhook delivery'), run: () => webhooks.stop() });
 
@@ -282,7 +283,7 @@ async function main() {
     say(`  Temporal UI  ${temporal.uiUrl ?? '(set TEMPORAL_UI_URL to show it here)'}`);
     if (dataConverter) say(`               decrypted payloads: sign in at ${api.url}/codec/session; UI Codec Server: browser setting, ${api.url}/codec, "Include cross-origin credentials"`);
     say(`  Temporal     ${temporal.address}  namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`);
-    say(`  Admin key    ${admin.key}   (${admin.source})`);
+    say(adminKeyLine(admin, true));
     if (admins === 0) say(`  Next step: create the first administrator (in another terminal): ${createAdmin}`);
     say('  Ctrl-C stops everything.');
     return;
@@ -293,7 +294,7 @@ async function main() {
   say(`  Temporal 界面 ${temporal.uiUrl ?? '（设置 TEMPORAL_UI_URL 后在此显示）'}`);
   if (dataConverter) say(`                查看解密的工作流数据：先在 ${api.url}/codec/session 登录；界面的 Codec Server 设置选“浏览器”，地址填 ${api.url}/codec，并勾选跨域凭据`);
   say(`  Temporal 服务 ${temporal.address}（命名空间 ${config.temporal.namespace}，任务队列 ${config.temporal.taskQueue}）`);
-  say(`  管理员密钥    ${admin.key}   （${admin.source}；供系统对接和脚本使用）`);
+  say(adminKeyLine(admin, false));
   if (admins === 0) {
     say('  下一步：另开一个终端，创建第一个管理员账户：');
     say(`    ${createAdmin}`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, requireExternalServices } from '../lib/config.ts';
+import { clientAddressOf, trustedProxyList } from '../api/client-address.ts';
 
 describe('config module', () => {
   it('has the defaults of shared/API.md "Running it"', () => {
@@ -86,5 +87,30 @@ describe('config module', () => {
     expect(
       requireExternalServices(loadConfig({ TEMPORAL_ADDRESS: 't:7233', DATABASE_URL: 'postgres://db/bdp' }), 'the API'),
     ).toEqual({ temporalAddress: 't:7233' });
+  });
+});
+
+describe('client address behind proxies (issue 28 HIGH 1, issue 31 item 7)', () => {
+  it('TRUSTED_PROXIES: none by default; addresses and CIDR ranges; anything else named', () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({}).signInPerAddressPerMinute).toBe(60);
+    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.5, 10.1.0.0/16,2001:db8::/32', SIGN_IN_ATTEMPTS_PER_MINUTE: '0' })).toMatchObject({
+      trustedProxies: ['10.0.0.5', '10.1.0.0/16', '2001:db8::/32'],
+      signInPerAddressPerMinute: 0,
+    });
+    for (const bad of ['proxy.local', '10.0.0.0/33', '10.0.0.1/8/1', '::1/129']) expect(() => loadConfig({ TRUSTED_PROXIES: bad })).toThrow(/TRUSTED_PROXIES=.*must be comma-separated IP addresses or CIDR ranges/);
+  });
+
+  it('X-Forwarded-For is read from the right, past trusted proxies only; from an untrusted peer it is ignored', () => {
+    const trusted = trustedProxyList(['10.0.0.0/8', '192.0.2.9']);
+    expect(clientAddressOf('10.0.0.5', '203.0.113.7', trusted)).toBe('203.0.113.7');
+    // The client forged a first hop; the proxies appended the real one.
+    expect(clientAddressOf('10.0.0.5', '1.2.3.4, 203.0.113.7, 192.0.2.9', trusted)).toBe('203.0.113.7');
+    expect(clientAddressOf('198.51.100.1', '203.0.113.7', trusted)).toBe('198.51.100.1');
+    expect(clientAddressOf('::ffff:10.0.0.5', '203.0.113.8', trusted)).toBe('203.0.113.8');
+    expect(clientAddressOf('10.0.0.5', 'not-an-address', trusted)).toBe('10.0.0.5');
+    expect(clientAddressOf('10.0.0.5', undefined, trusted)).toBe('10.0.0.5');
+    expect(clientAddressOf(null, '203.0.113.7', trusted)).toBeNull();
+    expect(clientAddressOf('10.0.0.5', '203.0.113.7', trustedProxyList([]))).toBe('10.0.0.5');
   });
 });

@@ -62,10 +62,24 @@ export const RISK_AND_EMERGENCY = 'risk-and-emergency';
  */
 export const MEASURES_SECOND_READING = 'measures-second-reading';
 
+/**
+ * Art. 12 (issue 28): runs started after this patch let a county's finance disburse and give
+ * opinions only on its own county's projects, each level from its own share (state flag
+ * `financeJurisdiction`); runs recorded before keep their behaviour (the API refuses for them).
+ */
+export const FINANCE_JURISDICTION = 'finance-jurisdiction';
+
 export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<ProjectView> {
   const project = args.state
     ? Project.restore(args.state)
-    : Project.create(args.input, patched(MEASURES_AS_WRITTEN) ? 'as-written' : 'legacy', patched(RISK_AND_EMERGENCY), patched(MEASURES_RECORDS), patched(MEASURES_SECOND_READING));
+    : Project.create(
+        args.input,
+        patched(MEASURES_AS_WRITTEN) ? 'as-written' : 'legacy',
+        patched(RISK_AND_EMERGENCY),
+        patched(MEASURES_RECORDS),
+        patched(MEASURES_SECOND_READING),
+        patched(FINANCE_JURISDICTION),
+      );
   const jobs = new JobQueue();
   // Before any handler is set: an Update that came with the start is delivered as soon as its
   // handler is, and must find the application's job already queued ahead of it.

@@ -84,12 +84,15 @@ export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: A
         204: { description: 'Revoked; every session of the account ended' },
         400: problem('Malformed id'),
         404: problem('No such account'),
-        409: problem('`already_revoked`'),
+        409: problem('`already_revoked`; `cannot_revoke_self`: the account of this request'),
         ...denied,
       },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
+      if (c.get('actor').accountId === id) {
+        throw new ApiError(409, 'cannot_revoke_self', 'Cannot revoke itself', `Account ${id} is the account of this request: another administrator revokes it.`, { id }, {}, { kind: 'account' });
+      }
       const revoked = await accounts.revoke(id, adminActor(c.get('actor')), requestOrigin(c));
       if (revoked.outcome === 'unknown') throw notFound(`No account ${id}.`);
       if (revoked.outcome === 'already') {

@@ -2,9 +2,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { registerDepartmentInUse } from '../../db/queries/departments.ts';
-import { insertKey, listKeys, revokeKey, type ApiKeyRow } from '../../db/queries/keys.ts';
+import { insertKeyOnTrail, listKeys, revokeKeyOnTrail, type ApiKeyRow } from '../../db/queries/keys.ts';
 import { requireJurisdiction } from './jurisdictions.ts';
-import { generateKey, requireRole } from '../auth.ts';
+import { generateKey, requireRole, trailActor } from '../auth.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { apiKeyInfo, createApiKeyBody } from '../schemas.ts';
@@ -48,15 +48,12 @@ export function adminKeyRoutes({ db }: { db: Database }) {
       const body = c.req.valid('json');
       await requireJurisdiction(db, body.jurisdiction);
       const generated = generateKey();
-      const row = await insertKey(db, {
-        id: generated.id,
-        secretHash: generated.secretHash,
-        role: body.role,
-        name: body.name,
-        department: body.department,
-        jurisdiction: body.jurisdiction,
-        createdBy: c.get('actor').keyId,
-      });
+      // Issue 28: on the administrators' trail, without the secret.
+      const row = await insertKeyOnTrail(
+        db,
+        { id: generated.id, secretHash: generated.secretHash, role: body.role, name: body.name, department: body.department, jurisdiction: body.jurisdiction, createdBy: c.get('actor').keyId },
+        trailActor(c),
+      );
       // A code the departments registry lacks is registered, named by its code until the admin names it.
       if (row.department) await registerDepartmentInUse(db, row.department, row.jurisdiction, c.get('actor').keyId);
       return c.json({ ...info(row), key: generated.key }, 201);
@@ -98,13 +95,17 @@ export function adminKeyRoutes({ db }: { db: Database }) {
         204: { description: 'Revoked' },
         400: problem('Malformed id'),
         404: problem('No such key'),
-        409: problem('`already_revoked`: the key was revoked before (`revokedAt` says when)'),
+        409: problem('`already_revoked`: the key was revoked before (`revokedAt` says when); `cannot_revoke_self`: the key of this request'),
         ...denied,
       },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const revoked = await revokeKey(db, id);
+      // Issue 28: a key that revokes itself leaves its holder (and a scripted run) without access.
+      if (c.get('actor').keyId === id) {
+        throw new ApiError(409, 'cannot_revoke_self', 'Cannot revoke itself', `API key ${id} is the key of this request: revoke it with another admin key or account.`, { id });
+      }
+      const revoked = await revokeKeyOnTrail(db, id, trailActor(c));
       if (revoked.outcome === 'unknown') throw notFound(`No API key ${id}.`);
       if (revoked.outcome === 'already') {
         throw new ApiError(409, 'already_revoked', 'Already revoked', `API key ${id} was already revoked.`, {

@@ -24,8 +24,9 @@ import { projectsWithOpenDeadlines } from '../../db/queries/projects.ts';
 import type { DeadlineReschedulingPayload } from '../../domain/rescheduling.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
 import type { Actor, ProjectView } from '../../domain/types.ts';
-import { requireRole } from '../auth.ts';
-import type { ProjectGateway } from '../gateway.ts';
+import { requireRole, trailActor } from '../auth.ts';
+import { OutcomePending, type ProjectGateway } from '../gateway.ts';
+import { recordAdminChange } from '../../db/queries/admin-trail.ts';
 import { ApiError } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { calendarBody, calendarStatusSchema, calendarUpdate, calendarYear, yearParam } from '../schemas.ts';
@@ -83,6 +84,11 @@ export function calendarRoutes({ db, gateway, log }: { db: Database; gateway?: P
         moved += applied.length;
         if (applied.length > 0) touched += 1;
       } catch (err) {
+        // Accepted but not answered yet: it applies when the workflow runs it; the others go on.
+        if (err instanceof OutcomePending) {
+          log?.warn({ projectId: project.id, updateId: err.updateId }, 'deadline rescheduling pending');
+          continue;
+        }
         // A project that ended meanwhile (409) or vanished (404) keeps its dates; others go on.
         if (!(err instanceof ApiError) || (err.status !== 409 && err.status !== 404)) throw err;
         log?.warn({ projectId: project.id, code: err.code }, 'deadline rescheduling skipped');
@@ -183,8 +189,15 @@ export function calendarRoutes({ db, gateway, log }: { db: Database; gateway?: P
       const actor = c.get('actor');
       const window = [`${year}-01-01`, `${year}-12-31`] as const;
       const before = await loadCalendar(db, ...window);
-      if (notice !== undefined) await enterNotice(db, year, notice, days, actor.keyId);
-      else await overrideDays(db, days, actor.keyId);
+      // Issue 28: the days of the year before and after, on the administrators' trail.
+      await recordAdminChange(db, trailActor(c), notice !== undefined ? 'calendar.notice' : 'calendar.override', async (tx) => {
+        const daysBefore = await calendarYearDays(tx, year);
+        if (notice !== undefined) await enterNotice(tx, year, notice, days, actor.keyId);
+        else await overrideDays(tx, days, actor.keyId);
+        const touched = (rows: Awaited<ReturnType<typeof calendarYearDays>>) =>
+          rows.filter((d) => notice !== undefined || days.some((x) => x.date === d.date)).map((d) => ({ date: d.date, workday: d.workday, name: d.name, source: d.source, reference: d.reference }));
+        return { result: undefined, target: String(year), before: touched(daysBefore), after: touched(await calendarYearDays(tx, year)) };
+      });
       const after = await loadCalendar(db, ...window);
       const cause = notice !== undefined ? { year, source: 'notice' as const, reference: notice } : { year, source: 'admin' as const };
       const result = await reschedule(changedDays(year, before, after), cause, actor);

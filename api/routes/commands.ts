@@ -10,12 +10,13 @@ import type { MiddlewareHandler } from 'hono';
 import type { Database } from '../../db/client.ts';
 import { documentRef } from '../../domain/text.ts';
 import { COMMAND_BODIES, COMMAND_PATH_FIELDS, COMMAND_ROLES, REQUIRED_FOR_NEW_INPUT, type CommandInputs, type CommandName, type InternalCommand } from '../../domain/commands.ts';
-import { requireRole } from '../auth.ts';
+import { requireFinanceJurisdiction, requireRole } from '../auth.ts';
+import { projectDepartment } from '../../db/queries/projects.ts';
 import type { ProjectGateway } from '../gateway.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';
 import { ApiError } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { httpApplicationDocuments, oneReferencePerDocument, projectId, projectView } from '../schemas.ts';
+import { httpApplicationDocuments, oneReferencePerDocument, outcomePendingResponse, projectId, projectView } from '../schemas.ts';
 import { fileApplicationDocuments, resolveDocument } from './documents.ts';
 
 /**
@@ -173,14 +174,21 @@ export const COMMAND_ROUTES: CommandRoute[] = [
   },
 ];
 
+/**
+ * Art. 12 (measures; issue 28): the finance commands a county's finance may send for its own
+ * county's projects only. The core refuses them too, in runs started after the patch
+ * `finance-jurisdiction`; the API refuses before the Update, so runs recorded before are covered.
+ */
+const FINANCE_JURISDICTION_COMMANDS = new Set<CommandName>(['disbursement', 'changeRequestOpinion']);
+
 const errors = {
   400: problem('Invalid body or path'),
   401: problem('No or unknown key'),
-  403: problem("Wrong role, another department's project, or a finance key of the wrong jurisdiction (Art. 12: county_finance_only, city_finance_only)"),
+  403: problem("Wrong role, another department's project, or a finance key of the wrong jurisdiction (Art. 12: county_finance_only, city_finance_only, other_jurisdiction_finance)"),
   404: problem('No such project (or contract, objection, change request, order)'),
   409: problem('invalid_transition (with `stage` and `pendingActions`), funds_suspended, opinions_missing (Art. 17: with `missing`, the roles that must still give their opinion), already_exists, idempotency_in_progress'),
   422: problem('A business refusal of the measures (e.g. opinion_not_requested, Art. 17), document_unknown (a documentId not uploaded by your department), or idempotency_conflict'),
-  503: problem('Temporal or the database cannot be reached; retry after Retry-After'),
+  503: problem('Temporal or the database cannot be reached, nothing was applied; retry after Retry-After'),
 };
 
 export function commandRoutes({ gateway, db }: { gateway: ProjectGateway; db: Database }) {
@@ -202,12 +210,17 @@ export function commandRoutes({ gateway, db }: { gateway: ProjectGateway; db: Da
         },
         responses: {
           200: { description: 'The command was accepted; the updated ProjectView', content: json(projectView) },
+          202: outcomePendingResponse,
           ...errors,
         },
       }),
       async (c) => {
         const { id, ...pathFields } = c.req.valid('param') as { id: string } & Record<string, string>;
         const body = { ...(c.req.valid('json') as Record<string, unknown>) };
+        if (FINANCE_JURISDICTION_COMMANDS.has(route.command) && c.get('actor').role === 'finance') {
+          const project = await projectDepartment(db, id);
+          if (project) requireFinanceJurisdiction(c.get('actor'), project.jurisdiction);
+        }
         const field = (FILED_DOCUMENT_FIELDS as Partial<Record<CommandName, string>>)[route.command];
         if (field && typeof body.documentId === 'string') {
           // The workflow records the id and the SM3; the audit entry carries the digest.

@@ -12,7 +12,7 @@ import type { Database } from '../../db/client.ts';
 import { bytesUploadedSince, documentsOfProject } from '../../db/queries/documents.ts';
 import { SHANGHAI_OFFSET_MS } from '../../domain/dates.ts';
 import { documents, type DocumentRow } from '../../db/schema.ts';
-import { isStorableText } from '../../domain/text.ts';
+import { isStorableText, misleadingText } from '../../domain/text.ts';
 import { APPLICATION_DOCUMENT_KINDS } from '../../domain/commands.ts';
 import type { Actor, ApplicationDocumentIds, ApplicationDocuments, Role } from '../../domain/types.ts';
 import { DOCUMENT_TYPES, DocumentCorruptedError, DocumentRejectedError, sniffType, type DocumentStore, type DocumentType } from '../../lib/documents.ts';
@@ -48,7 +48,8 @@ export function fileNameOf(xFileName: string | undefined, disposition: string | 
   }
   if (name === undefined) return undefined;
   name = name.trim();
-  if (!name || name.length > 255 || !isStorableText(name) || /[/\\\x00-\x1f\x7f]/.test(name)) return undefined;
+  // Issue 28: no invisible-only name, no bidi controls (`\u202Efdp.exe` shows as `exe.pdf`).
+  if (!name || name.length > 255 || !isStorableText(name) || /[/\\\x00-\x1f\x7f]/.test(name) || misleadingText(name)) return undefined;
   return name;
 }
 
@@ -59,12 +60,26 @@ export const PREVIEWABLE_TYPES: readonly string[] = ['application/pdf', 'image/p
 export const contentDisposition = (fileName: string, disposition: 'attachment' | 'inline' = 'attachment') =>
   `${disposition}; filename*=UTF-8''${encodeURIComponent(fileName).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 
+/** The request body could not be read to its end: the client closed or reset the connection. */
+export class ClientGoneError extends Error {
+  constructor(cause: unknown) {
+    super('the client closed the connection before the body was complete', { cause });
+    this.name = 'ClientGoneError';
+  }
+}
+
 async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
   let done = false;
   try {
     for (;;) {
-      const next = await reader.read();
+      let next: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        next = await reader.read();
+      } catch (err) {
+        // The client went away mid-upload (a reset or aborted connection): not the database's fault.
+        throw new ClientGoneError(err);
+      }
       if (next.done) {
         done = true;
         return;
@@ -160,9 +175,9 @@ export async function fileApplicationDocuments(
   return filed as ApplicationDocuments;
 }
 
-export function documentRoutes({ db, store, limits = {} }: { db: Database; store: DocumentStore; limits?: UploadLimits }) {
+export function documentRoutes({ db, store, limits = {}, clock }: { db: Database; store: DocumentStore; limits?: UploadLimits; clock?: (() => Date) | undefined }) {
   const app = createRouter();
-  const uploadLimit: MiddlewareHandler = limits.uploadsPerMinute ? uploadRateLimit(limits.uploadsPerMinute) : (_c, next) => next();
+  const uploadLimit: MiddlewareHandler = limits.uploadsPerMinute ? uploadRateLimit(db, limits.uploadsPerMinute, clock) : (_c, next) => next();
 
   app.post(UPLOAD_PATH, requireRole(...DOCUMENT_ROLES) as MiddlewareHandler, uploadLimit, async (c) => {
     const actor = c.get('actor');
@@ -205,7 +220,9 @@ export function documentRoutes({ db, store, limits = {} }: { db: Database; store
         accept: ({ head, zipEntries }) => {
           found = sniffType(head, zipEntries);
           if (found !== declared) {
-            throw new DocumentRejectedError('type', `The body is ${found ? `a ${DOCUMENT_TYPES[found]}` : 'none of the accepted types'}, not ${DOCUMENT_TYPES[declared as DocumentType]} as its Content-Type says.`);
+            throw Object.assign(new DocumentRejectedError('type', `The body is ${found ? `a ${DOCUMENT_TYPES[found]}` : 'none of the accepted types'}, not ${DOCUMENT_TYPES[declared as DocumentType]} as its Content-Type says.`), {
+              params: { found: found ? DOCUMENT_TYPES[found] : null, declared: DOCUMENT_TYPES[declared as DocumentType] },
+            });
           }
         },
       });

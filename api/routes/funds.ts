@@ -5,13 +5,22 @@ import { namesOf, type Names } from '../../db/queries/departments.ts';
 import { fundsItemsOf, fundsOverviewOf, fundsTotalsOf, type FundsFilter, type FundsItem } from '../../db/queries/ledger.ts';
 import { EXPORT_BATCH, xlsxHeaders, xlsxResponses, xlsxStream, yesNo, type Column } from '../xlsx.ts';
 import { READ_ROLES } from '../../domain/reads.ts';
-import { requireRole } from '../auth.ts';
+import { financeScopeOf, requireFinanceJurisdiction, requireRole } from '../auth.ts';
+import type { Actor } from '../../domain/types.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { booleanFilter, booleanOf, fundsOverview, jurisdiction } from '../schemas.ts';
 
 /** The overview's filters, shared by GET /v1/funds and GET /v1/funds/export.xlsx. */
 export const fundsQuery = z.strictObject({ jurisdiction: jurisdiction.optional(), suspended: booleanFilter.optional() });
-export const fundsFilterOf = (query: z.infer<typeof fundsQuery>): FundsFilter => ({ jurisdiction: query.jurisdiction, suspended: booleanOf(query.suspended) });
+/**
+ * The filter an actor may use: a county's finance sees its own county's projects only (Art. 12;
+ * another jurisdiction asked for → 403 `other_jurisdiction_finance`).
+ */
+export function fundsFilterOf(query: z.infer<typeof fundsQuery>, actor: Actor): FundsFilter {
+  const scope = financeScopeOf(actor);
+  if (scope && query.jurisdiction !== undefined) requireFinanceJurisdiction(actor, query.jurisdiction);
+  return { jurisdiction: scope ?? query.jurisdiction, suspended: booleanOf(query.suspended) };
+}
 
 const FUND_TYPES = [
   ['construction', '建设'],
@@ -51,14 +60,15 @@ export function fundsRoutes({ db }: { db: Database }) {
         'The items of GET /v1/funds for the same filters, newest project first, all of them, and the totals row 合计 ' +
         '(exact: a total past 2^53 − 1 fen is the text of its digits): one sheet 资金 with Chinese headers, per fund type ' +
         '(建设, 运维) allocated, held (公示中), available, frozen, disbursed and cancelled in 元 (number format `#,##0.00`). ' +
-        "Streamed as it is read (1,000 projects per query); `Content-Disposition: attachment; filename*=UTF-8''资金.xlsx`.",
+        "Streamed as it is read (1,000 projects per query); `Content-Disposition: attachment; filename*=UTF-8''资金.xlsx`. " +
+        "A county's finance gets its own county's projects only (Art. 12).",
       security,
       middleware: requireRole(...READ_ROLES.funds),
       request: { query: fundsQuery },
       responses: xlsxResponses('Neither finance nor bdb'),
     }),
     async (c) => {
-      const filter = fundsFilterOf(c.req.valid('query'));
+      const filter = fundsFilterOf(c.req.valid('query'), c.get('actor'));
       const [first, names] = await Promise.all([fundsItemsOf(db, filter, { limit: EXPORT_BATCH }), namesOf(db)]);
       const stream = xlsxStream({
         fileName: '资金.xlsx',
@@ -86,7 +96,8 @@ export function fundsRoutes({ db }: { db: Database }) {
         '`totals` add up the listed items exactly (summed by PostgreSQL as numeric): each total is a JSON integer ' +
         'while it is at most 2^53 − 1 (Number.MAX_SAFE_INTEGER), else a string of its decimal digits, so no total is ' +
         'ever rounded; per fund type allocated = held + available + frozen + disbursed + cancelled holds in the totals ' +
-        'as in every item. Filters: `jurisdiction`, `suspended` (funds suspended, Art. 22).',
+        'as in every item. Filters: `jurisdiction`, `suspended` (funds suspended, Art. 22). A county\'s finance sees its own ' +
+        "county's projects only (Art. 12): without `jurisdiction` that one, with another → 403 `other_jurisdiction_finance`.",
       security,
       middleware: requireRole(...READ_ROLES.funds),
       request: {
@@ -96,11 +107,11 @@ export function fundsRoutes({ db }: { db: Database }) {
         200: { description: 'Balances and totals', content: json(fundsOverview) },
         400: problem('Invalid filter'),
         401: problem('No or unknown key'),
-        403: problem('Neither finance nor bdb'),
+        403: problem("Neither finance nor bdb, or (`other_jurisdiction_finance`, Art. 12) a county's finance asking for another jurisdiction"),
       },
     }),
     async (c) => {
-      const { items, totals } = await fundsOverviewOf(db, fundsFilterOf(c.req.valid('query')));
+      const { items, totals } = await fundsOverviewOf(db, fundsFilterOf(c.req.valid('query'), c.get('actor')));
       return c.json({ items, totals }, 200);
     },
   );

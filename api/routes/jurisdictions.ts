@@ -5,9 +5,10 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
+import { recordAdminChange } from '../../db/queries/admin-trail.ts';
 import { deleteJurisdiction, findJurisdiction, insertJurisdiction, jurisdictionUses, listJurisdictions, renameJurisdiction, type JurisdictionRow } from '../../db/queries/jurisdictions.ts';
 import type { Actor } from '../../domain/types.ts';
-import { requireRole } from '../auth.ts';
+import { requireRole, trailActor } from '../auth.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { jurisdiction, text } from '../schemas.ts';
@@ -108,7 +109,13 @@ export function jurisdictionRoutes({ db }: { db: Database }) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const row = body.code === 'city' ? undefined : await insertJurisdiction(db, { code: body.code, name: body.name, parent: 'city', by: c.get('actor').keyId });
+      const row =
+        body.code === 'city'
+          ? undefined
+          : await recordAdminChange(db, trailActor(c), 'jurisdiction.create', async (tx) => {
+              const created = await insertJurisdiction(tx, { code: body.code, name: body.name, parent: 'city', by: c.get('actor').keyId });
+              return created ? { result: created, target: created.code, before: null, after: info(created) } : { result: created, skip: true as const };
+            });
       if (!row) throw new ApiError(409, 'already_exists', 'Already exists', `Jurisdiction ${body.code} exists already.`);
       c.header('Location', `/v1/admin/jurisdictions/${row.code}`);
       return c.json(info(row), 201);
@@ -133,7 +140,11 @@ export function jurisdictionRoutes({ db }: { db: Database }) {
     }),
     async (c) => {
       const { code } = c.req.valid('param');
-      const row = await renameJurisdiction(db, code, c.req.valid('json').name, c.get('actor').keyId);
+      const row = await recordAdminChange(db, trailActor(c), 'jurisdiction.rename', async (tx) => {
+        const before = await findJurisdiction(tx, code);
+        const renamed = await renameJurisdiction(tx, code, c.req.valid('json').name, c.get('actor').keyId);
+        return renamed && before ? { result: renamed, target: code, before: info(before), after: info(renamed) } : { result: renamed, skip: true as const };
+      });
       if (!row) throw notFound(`No jurisdiction ${code}.`);
       return c.json(info(row), 200);
     },
@@ -159,12 +170,16 @@ export function jurisdictionRoutes({ db }: { db: Database }) {
     }),
     async (c) => {
       const { code } = c.req.valid('param');
-      if (!(await findJurisdiction(db, code))) throw notFound(`No jurisdiction ${code}.`);
-      const uses = await jurisdictionUses(db, code);
-      if (code === 'city' || uses.keys + uses.projects + uses.children + uses.policies + uses.departments > 0) {
-        throw new ApiError(409, 'jurisdiction_in_use', 'Jurisdiction in use', `Jurisdiction ${code} is in use (${uses.keys} keys, ${uses.projects} projects, ${uses.policies} policy versions, ${uses.children} counties, ${uses.departments} departments).`, { jurisdiction: code, ...uses });
-      }
-      await deleteJurisdiction(db, code);
+      await recordAdminChange(db, trailActor(c), 'jurisdiction.delete', async (tx) => {
+        const before = await findJurisdiction(tx, code);
+        if (!before) throw notFound(`No jurisdiction ${code}.`);
+        const uses = await jurisdictionUses(tx, code);
+        if (code === 'city' || uses.keys + uses.projects + uses.children + uses.policies + uses.departments > 0) {
+          throw new ApiError(409, 'jurisdiction_in_use', 'Jurisdiction in use', `Jurisdiction ${code} is in use (${uses.keys} keys, ${uses.projects} projects, ${uses.policies} policy versions, ${uses.children} counties, ${uses.departments} departments).`, { jurisdiction: code, ...uses });
+        }
+        await deleteJurisdiction(tx, code);
+        return { result: undefined, target: code, before: info(before), after: null };
+      });
       return c.body(null, 204);
     },
   );

@@ -4,9 +4,10 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
-import { addPolicyVersion, listPolicies } from '../../db/policies.ts';
+import { addPolicyVersion, latestPolicy, listPolicies } from '../../db/policies.ts';
 import { actorNames } from '../../db/queries/actors.ts';
-import { requireRole } from '../auth.ts';
+import { recordAdminChange } from '../../db/queries/admin-trail.ts';
+import { requireRole, trailActor } from '../auth.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { jurisdiction } from '../schemas.ts';
 import { requireJurisdiction } from './jurisdictions.ts';
@@ -150,7 +151,11 @@ export function policyRoutes({ db }: { db: Database }) {
           { field: changed.field, articleZh: changed.articleZh, amount },
         );
       }
-      const stored = await addPolicyVersion(db, j, deadlines, c.get('actor').keyId, (switches ?? {}) as Partial<PolicySwitches>);
+      const stored = await recordAdminChange(db, trailActor(c), 'policy.version', async (tx) => {
+        const before = await latestPolicy(tx, j);
+        const added = await addPolicyVersion(tx, j, deadlines, c.get('actor').keyId, (switches ?? {}) as Partial<PolicySwitches>);
+        return { result: added, target: j, before: before ?? null, after: added };
+      });
       c.header('Location', `/v1/policies?jurisdiction=${j}`);
       const nameOf = await actorNames(db, [stored.createdBy]);
       return c.json({ ...stored, createdByName: nameOf(stored.createdBy) } as z.infer<typeof policy>, 201);

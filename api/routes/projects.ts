@@ -18,6 +18,7 @@ import {
   departmentCode,
   existingSystemBody,
   jurisdiction,
+  outcomePendingResponse,
   projectId,
   projectList,
   projectView,
@@ -214,6 +215,7 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
       request: { body: { content: json(createProjectBody), required: true } },
       responses: {
         201: { description: 'The project workflow started', content: json(projectView) },
+        202: outcomePendingResponse,
         400: problem('Invalid body'),
         401: problem('No or unknown key'),
         403: problem('Not a department key'),
@@ -222,7 +224,7 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
             '`approvedVersion`, `inDraft` say why), jurisdiction_mismatch (Art. 5, 12, 30: a `jurisdiction` other than the key\'s), ' +
             "exceeds_plan_ceiling (policy switch planCeilingRefusal, off by default: estimate.totalFen above the plan item's ceilingFen)",
         ),
-        503: problem('Temporal or the database unreachable'),
+        503: problem('Temporal or the database unreachable; nothing was applied'),
       },
     }),
     async (c) => {
@@ -319,11 +321,12 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
       request: { body: { content: json(existingSystemBody), required: true } },
       responses: {
         201: { description: 'The project workflow started in operation', content: json(projectView) },
+        202: outcomePendingResponse,
         400: problem('Invalid body (e.g. goLiveYear in the future)'),
         401: problem('No or unknown key'),
         403: problem('Not a department key'),
         422: problem("`jurisdiction_mismatch`: a `jurisdiction` other than the key's (Art. 5, 12, 30)"),
-        503: problem('Temporal or the database unreachable'),
+        503: problem('Temporal or the database unreachable; nothing was applied'),
       },
     }),
     async (c) => {

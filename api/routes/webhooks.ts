@@ -8,15 +8,19 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { webhookAttempts, webhookSubscriptions } from '../../db/schema.ts';
 import { ROLES } from '../../domain/types.ts';
+import { storableString } from '../../domain/text.ts';
 import { currentOutboxPosition, isWebhookUrl } from '../../lib/webhooks.ts';
-import { requireRole } from '../auth.ts';
-import { notFound } from '../problem.ts';
+import { createAddressGuard, type WebhookAddressPolicy } from '../../lib/webhook-address.ts';
+import { requireRole, trailActor } from '../auth.ts';
+import { recordAdminChange } from '../../db/queries/admin-trail.ts';
+import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 
 const createBody = z
   .strictObject({
-    url: z.string().max(2048).refine(isWebhookUrl, { message: 'must be an http(s) URL without credentials' }).meta({ example: 'https://bureau.example/hooks/bdp' }),
-    secret: z.string().min(16, 'must be at least 16 characters').max(256),
+    // The storable-text schema of every other text (domain/text.ts): NUL or a lone surrogate → 400.
+    url: storableString().max(2048).refine(isWebhookUrl, { message: 'must be an http(s) URL without credentials' }).meta({ example: 'https://bureau.example/hooks/bdp' }),
+    secret: storableString().min(16, 'must be at least 16 characters').max(256),
     role: z.enum(ROLES).optional(),
     department: z.string().regex(/^[a-z0-9-]{1,64}$/, 'is not a department code').optional(),
     kinds: z.array(z.string().regex(/^[a-z-]{1,64}$/, 'is not a notification kind')).max(100).optional(),
@@ -57,11 +61,12 @@ const view = (row: typeof webhookSubscriptions.$inferSelect) => ({
   createdAt: row.createdAt.toISOString(),
 });
 
-const guard = requireRole('admin');
+const adminOnly = requireRole('admin');
 const denied = { 401: problem('No or unknown key'), 403: problem('Not an admin key') };
 
-export function webhookRoutes({ db }: { db: Database }) {
+export function webhookRoutes({ db, policy }: { db: Database; policy?: WebhookAddressPolicy | undefined }) {
   const app = createRouter();
+  const guard = createAddressGuard(policy ?? { allowedNetworks: [], systemEndpoints: [] });
 
   app.openapi(
     createRoute({
@@ -72,28 +77,48 @@ export function webhookRoutes({ db }: { db: Database }) {
       description:
         'Every notification written after the subscription that matches `role`, `department` and `kinds` (each absent: any) ' +
         'is POSTed to `url` at least once, in order per project, with `X-Event-Id`, `X-Timestamp` and ' +
-        '`X-Signature: sm3=<hex HMAC-SM3 of the raw body with the secret>`; failures are retried with exponential backoff for 24 h.',
+        '`X-Signature: sm3=<hex HMAC-SM3 of the raw body with the secret>`; failures are retried with exponential backoff for 24 h. ' +
+        'The receiver is judged by the addresses its host resolves to, now and at every delivery: loopback, link-local, unspecified, ' +
+        "multicast, this machine's own addresses and the system's own endpoints (Temporal, PostgreSQL, S3, the API) are refused; " +
+        'private ranges only inside WEBHOOK_ALLOWED_NETWORKS (422 `webhook_address_refused` with `reason`).',
       security,
-      middleware: guard,
+      middleware: adminOnly,
       request: { body: { content: json(createBody), required: true } },
-      responses: { 201: { description: 'Subscribed', content: json(subscription) }, 400: problem('Invalid body'), ...denied },
+      responses: {
+        201: { description: 'Subscribed', content: json(subscription) },
+        400: problem('Invalid body'),
+        ...denied,
+        422: problem('`webhook_address_refused`: the URL resolves to an address webhooks may not reach (`reason`: loopback, link-local, unspecified, multicast, own-address, system-endpoint, private, unresolvable)'),
+      },
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const [row] = await db
-        .insert(webhookSubscriptions)
-        .values({
-          id: `wh_${randomBytes(8).toString('hex')}`,
-          url: body.url,
-          secret: body.secret,
-          role: body.role ?? null,
-          department: body.department ?? null,
-          kinds: body.kinds && body.kinds.length > 0 ? body.kinds : null,
-          cursor: await currentOutboxPosition(db),
-          createdBy: c.get('actor').keyId,
-        })
-        .returning();
-      return c.json(view(row!), 201);
+      // SSRF (issue 28): judged by what the host resolves to; nothing is sent to it here.
+      const refused = await guard.checkUrl(body.url);
+      if (refused) {
+        throw new ApiError(422, 'webhook_address_refused', 'Receiver address refused', `The webhook URL resolves to ${refused.address ?? 'no address'} (${refused.refusal}); webhooks may not be sent there.`, {
+          reason: refused.refusal,
+          address: refused.address,
+        });
+      }
+      const row = await recordAdminChange(db, trailActor(c), 'webhook.create', async (tx) => {
+        const [created] = await tx
+          .insert(webhookSubscriptions)
+          .values({
+            id: `wh_${randomBytes(8).toString('hex')}`,
+            url: body.url,
+            secret: body.secret,
+            role: body.role ?? null,
+            department: body.department ?? null,
+            kinds: body.kinds && body.kinds.length > 0 ? body.kinds : null,
+            cursor: await currentOutboxPosition(tx),
+            createdBy: c.get('actor').keyId,
+          })
+          .returning();
+        // Never the secret (issue 28): only that one is set.
+        return { result: created!, target: created!.id, before: null, after: { ...view(created!), secret: 'set' } };
+      });
+      return c.json(view(row), 201);
     },
   );
 
@@ -104,7 +129,7 @@ export function webhookRoutes({ db }: { db: Database }) {
       tags: ['admin'],
       summary: 'List webhook subscriptions (never their secrets)',
       security,
-      middleware: guard,
+      middleware: adminOnly,
       responses: { 200: { description: 'Live subscriptions, newest first', content: json(z.object({ items: z.array(subscription) })) }, ...denied },
     }),
     async (c) => {
@@ -120,18 +145,21 @@ export function webhookRoutes({ db }: { db: Database }) {
       tags: ['admin'],
       summary: 'Delete a webhook subscription (no further deliveries; its attempts stay readable)',
       security,
-      middleware: guard,
+      middleware: adminOnly,
       request: { params: idParam },
       responses: { 204: { description: 'Deleted' }, 400: problem('Malformed id'), 404: problem('No such subscription'), ...denied },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const done = await db
-        .update(webhookSubscriptions)
-        .set({ deletedAt: new Date() })
-        .where(and(eq(webhookSubscriptions.id, id), isNull(webhookSubscriptions.deletedAt)))
-        .returning({ id: webhookSubscriptions.id });
-      if (done.length === 0) throw notFound(`No webhook subscription ${id}.`);
+      await recordAdminChange(db, trailActor(c), 'webhook.delete', async (tx) => {
+        const done = await tx
+          .update(webhookSubscriptions)
+          .set({ deletedAt: new Date() })
+          .where(and(eq(webhookSubscriptions.id, id), isNull(webhookSubscriptions.deletedAt)))
+          .returning();
+        if (done.length === 0) throw notFound(`No webhook subscription ${id}.`);
+        return { result: undefined, target: id, before: view(done[0]!), after: null };
+      });
       return c.body(null, 204);
     },
   );
@@ -143,7 +171,7 @@ export function webhookRoutes({ db }: { db: Database }) {
       tags: ['admin'],
       summary: 'Delivery attempts of a subscription, newest first (at most 500)',
       security,
-      middleware: guard,
+      middleware: adminOnly,
       request: { params: idParam },
       responses: { 200: { description: 'Attempts', content: json(z.object({ items: z.array(attempt) })) }, 400: problem('Malformed id'), 404: problem('No such subscription'), ...denied },
     }),

@@ -7,9 +7,9 @@
  */
 import { and, asc, desc, eq, gt, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { accountEvents, accounts, passwordHistory, sessions, type AccountEventRow, type AccountRow, type SessionRow } from '../schema.ts';
+import { accountEvents, accounts, passwordHistory, sessions, signInAttempts, type AccountEventRow, type AccountRow, type SessionRow } from '../schema.ts';
 import type { Role } from '../../domain/types.ts';
-import { PASSWORD_HISTORY, type AccountEventKind, type AccountEventOutcome } from '../../domain/accounts.ts';
+import { FAILURE_MEMORY_MS, PASSWORD_HISTORY, type AccountEventKind, type AccountEventOutcome, type SignInAttempt } from '../../domain/accounts.ts';
 import { chainLink, GENESIS_HASH } from '../../lib/audit-chain.ts';
 import { cursorMicros } from './keyset.ts';
 
@@ -229,30 +229,54 @@ export async function revokeAccount(
   });
 }
 
-// --- sign-in failures and lockout --------------------------------------------------------------
+// --- the lockout's counter (issue 28) -------------------------------------------------------------
+
+/** A transaction-scoped lock per login name: its attempts are reserved and finished one at a time. */
+const signInLock = (loginName: string) => sql`select pg_advisory_xact_lock(hashtext(${`sign-in:${loginName}`}))`;
+
+async function attemptsOf(tx: Tx, loginName: string, at: Date): Promise<SignInAttempt[]> {
+  return tx
+    .select({ source: signInAttempts.source, startedAt: signInAttempts.startedAt, finishedAt: signInAttempts.finishedAt, outcome: signInAttempts.outcome })
+    .from(signInAttempts)
+    .where(and(eq(signInAttempts.loginName, loginName), gt(signInAttempts.startedAt, new Date(at.getTime() - FAILURE_MEMORY_MS))))
+    .orderBy(asc(signInAttempts.startedAt), asc(signInAttempts.id));
+}
 
 /**
- * The failed sign-ins of a login name after `since` (its last successful sign-in; null: ever), up
- * to `at`, oldest first — what domain/accounts.ts lockedUntil counts: the trail's `sign-in` events
- * with outcome `failure` (one definition of a failure). The newest 100 are enough: a lock depends on
- * the last run of failures only.
+ * Reserves an attempt of `loginName` from `source` when `decide` allows it, given the name's
+ * attempts (oldest first) — atomically: per login name one transaction at a time, so of parallel
+ * attempts no more are checked than the limit allows. Answers the reservation's id, or the refusal.
  */
-export async function failuresSince(db: Database, loginName: string, since: Date | null, at: Date): Promise<Date[]> {
-  const rows = await db
-    .select({ at: accountEvents.at })
-    .from(accountEvents)
-    .where(
-      and(
-        eq(accountEvents.loginName, loginName),
-        eq(accountEvents.event, 'sign-in'),
-        eq(accountEvents.outcome, 'failure'),
-        lte(accountEvents.at, at),
-        since ? gt(accountEvents.at, since) : undefined,
-      ),
-    )
-    .orderBy(desc(accountEvents.at), desc(accountEvents.seq))
-    .limit(100);
-  return rows.map((r) => r.at).reverse();
+export async function reserveSignIn<R>(
+  db: Database,
+  loginName: string,
+  source: string,
+  at: Date,
+  decide: (attempts: SignInAttempt[]) => R | undefined,
+): Promise<{ id: number } | { refused: R }> {
+  return db.transaction(async (tx) => {
+    await tx.execute(signInLock(loginName));
+    const refused = decide(await attemptsOf(tx, loginName, at));
+    if (refused !== undefined) return { refused };
+    const [row] = await tx.insert(signInAttempts).values({ loginName, source, startedAt: at }).returning({ id: signInAttempts.id });
+    // Housekeeping: attempts older than the lockout remembers are no longer needed.
+    await tx.delete(signInAttempts).where(and(eq(signInAttempts.loginName, loginName), lt(signInAttempts.startedAt, new Date(at.getTime() - FAILURE_MEMORY_MS))));
+    return { id: row!.id };
+  });
+}
+
+/** Finishes a reservation with its outcome and answers the name's attempts after it (oldest first). */
+export async function finishSignIn(db: Database, id: number, loginName: string, outcome: 'failure' | 'success' | 'incomplete', at: Date): Promise<SignInAttempt[]> {
+  return db.transaction(async (tx) => {
+    await tx.execute(signInLock(loginName));
+    await tx.update(signInAttempts).set({ outcome, finishedAt: at }).where(eq(signInAttempts.id, id));
+    return attemptsOf(tx, loginName, at);
+  });
+}
+
+/** Removes every attempt that started before `before` (all login names); answers how many. */
+export async function sweepSignInAttempts(db: Database, before: Date): Promise<number> {
+  return (await db.delete(signInAttempts).where(lt(signInAttempts.startedAt, before)).returning({ id: signInAttempts.id })).length;
 }
 
 // --- sign-in ---------------------------------------------------------------------------------------

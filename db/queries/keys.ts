@@ -6,6 +6,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { apiKeys, type ApiKeyRow } from '../schema.ts';
 import type { Role } from '../../domain/types.ts';
+import { recordAdminChange, type AdminActor } from './admin-trail.ts';
 
 export type { ApiKeyRow };
 
@@ -31,6 +32,12 @@ export async function insertKey(db: Database, key: NewKey): Promise<ApiKeyRow> {
 /** Every key, newest first. */
 export const listKeys = (db: Database): Promise<ApiKeyRow[]> => db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt));
 
+/** A key by id, revoked or not. */
+export async function findKey(db: Database, id: string): Promise<ApiKeyRow | undefined> {
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1);
+  return row;
+}
+
 /** An active (not revoked) key by id. */
 export async function findActiveKey(db: Database, id: string): Promise<ApiKeyRow | undefined> {
   const [row] = await db
@@ -55,3 +62,22 @@ export async function revokeKey(db: Database, id: string): Promise<{ outcome: 'r
   const [existing] = await db.select({ revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, id)).limit(1);
   return existing ? { outcome: 'already', revokedAt: existing.revokedAt } : { outcome: 'unknown' };
 }
+
+/** A key as the administrators' trail shows it: never its secret or digest. */
+const keyOnTrail = (k: ApiKeyRow) => ({ id: k.id, role: k.role, name: k.name, department: k.department, jurisdiction: k.jurisdiction, revokedAt: k.revokedAt });
+
+/** insertKey, on the administrators' trail (issue 28) in the same transaction. */
+export const insertKeyOnTrail = (db: Database, key: NewKey, actor: AdminActor): Promise<ApiKeyRow> =>
+  recordAdminChange(db, actor, 'api-key.create', async (tx) => {
+    const created = await insertKey(tx, key);
+    return { result: created, target: created.id, before: null, after: keyOnTrail(created) };
+  });
+
+/** revokeKey, on the administrators' trail when it revoked something. */
+export const revokeKeyOnTrail = (db: Database, id: string, actor: AdminActor): ReturnType<typeof revokeKey> =>
+  recordAdminChange(db, actor, 'api-key.revoke', async (tx) => {
+    const before = await findKey(tx, id);
+    const outcome = await revokeKey(tx, id);
+    if (outcome.outcome !== 'revoked' || !before) return { result: outcome, skip: true as const };
+    return { result: outcome, target: id, before: keyOnTrail(before), after: { ...keyOnTrail(before), revoked: true } };
+  });

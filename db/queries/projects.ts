@@ -71,8 +71,8 @@ export function listProjects(db: Database, filter: ProjectListFilter) {
 }
 
 /** A project's id and department, if the read model has it. */
-export async function projectDepartment(db: Database, id: string): Promise<{ id: string; department: string } | undefined> {
-  const [row] = await db.select({ id: projects.id, department: projects.department }).from(projects).where(eq(projects.id, id)).limit(1);
+export async function projectDepartment(db: Database, id: string): Promise<{ id: string; department: string; jurisdiction: string } | undefined> {
+  const [row] = await db.select({ id: projects.id, department: projects.department, jurisdiction: projects.jurisdiction }).from(projects).where(eq(projects.id, id)).limit(1);
   return row;
 }
 

@@ -194,7 +194,7 @@ describe.each(DRIVERS)('personal accounts (issue 16) with %s', (driver) => {
 
   run('(policy) optional TOTP for other roles: enrol, confirm, then sign-in needs the code', async () => {
     const session = await signedIn(system, { role: 'approval' });
-    const started = await session.request('POST', '/v1/auth/totp', { body: {} });
+    const started = await session.request('POST', '/v1/auth/totp', { body: { password: session.password } });
     expect(started.status).toBe(200);
     const { secret } = (await started.json()) as Json;
     const bad = await session.request('POST', '/v1/auth/totp', { body: { code: totpCode(secret, new Date(now().getTime() - 600_000)) } });

@@ -82,6 +82,8 @@ const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[]; sessio
   { method: 'POST', path: '/v1/admin/accounts', allowed: ['admin'] },
   { method: 'GET', path: '/v1/admin/accounts', allowed: ['admin'] },
   { method: 'DELETE', path: '/v1/admin/accounts/{id}', allowed: ['admin'] },
+  // Issue 28: the administrators' trail.
+  { method: 'GET', path: '/v1/admin/trail', allowed: ['admin'] },
   // Issue 16: the session's own endpoints refuse API keys (403 session_required); every session may.
   { method: 'GET', path: '/v1/auth/me', allowed: [], sessionAllowed: KEYED },
   { method: 'POST', path: '/v1/auth/password', allowed: [], sessionAllowed: KEYED },
@@ -153,7 +155,7 @@ const OTHER_BODIES: Record<string, unknown> = {
   'POST /v1/admin/accounts': () => ({ loginName: `matrix.${Math.random().toString(36).slice(2, 10)}`, displayName: '矩阵', role: 'bdb' }),
   // The current password, and a new one that is it again: 422 `weak_password` (reused), past auth, nothing changed.
   'POST /v1/auth/password': { currentPassword: NEW_PASSWORD, newPassword: NEW_PASSWORD },
-  'POST /v1/auth/totp': {},
+  'POST /v1/auth/totp': { code: '000000' }, // confirming: no enrolment started (409) for a session, 403 for a key
   'POST /v1/auth/logout': {},
 };
 

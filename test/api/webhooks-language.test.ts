@@ -17,11 +17,13 @@ import { createWebhookDispatcher } from '../../lib/webhooks.ts';
 import { actors, construction, Harness } from '../domain/helpers.ts';
 
 type Json = Record<string, any>;
+const LOOPBACK = ['127.0.0.1/32'];
 let system: TestSystem;
 let health: string;
 let bdb: string;
 beforeAll(async () => {
-  system = await startSystem('pglite', inject('temporalAddress'));
+  // The receivers listen on loopback, which only a test's policy can allow (test/security/webhook-ssrf.test.ts).
+  system = await startSystem('pglite', inject('temporalAddress'), { webhookAllowedNetworks: LOOPBACK });
   health = await createKey(system, 'department', 'health');
   bdb = await createKey(system, 'bdb');
   await addPlanItems(system, [{ department: 'health', ceilingFen: 1_000_000_00 }]);
@@ -125,7 +127,7 @@ describe('webhooks (POST/GET/DELETE /v1/admin/webhooks, GET …/:id/deliveries)'
       expect(stored[0]!.detail).toContain('1,200,000.00 元');
       expect(stored[1]!.detail).toContain('2030年12月1日');
 
-      const dispatcher = createWebhookDispatcher({ db: system.database.db, baseDelayMs: 20, settleMs: 0 });
+      const dispatcher = createWebhookDispatcher({ db: system.database.db, baseDelayMs: 20, settleMs: 0, policy: { allowedNetworks: LOOPBACK, systemEndpoints: [] } });
       for (let i = 0; i < 100 && received.filter((r) => r.status === 200).length < 2; i++) {
         await dispatcher.runOnce();
         await new Promise((r) => setTimeout(r, 30));

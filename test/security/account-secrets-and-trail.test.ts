@@ -112,7 +112,7 @@ describe.each(DRIVERS)('account secrets at rest and the security trail with %s',
     skew += LOCKOUT_MS + 1000;
     const second = await service.login({ loginName: login, password: PASSWORD }, origin);
     current = await service.authenticate(second.token, origin);
-    const enrolment = await service.enrolTotp(current, origin);
+    const enrolment = await service.enrolTotp(current, { password: PASSWORD }, origin);
     current = await service.authenticate(second.token, origin);
     await expect(service.confirmTotp(current, '000000', origin)).rejects.toMatchObject({ code: 'totp_invalid' });
     await service.confirmTotp(current, totpCode(enrolment.secret, now()), origin);

@@ -51,7 +51,14 @@ export const TEST_DOCUMENT_KEYS = parseKeyring(generateKeyringSpec('doctest'));
 export async function startSystem(
   driver: Driver,
   temporalAddress: string,
-  options: { documentMaxBytes?: number; documentBackend?: DocumentBackend; documentLimits?: UploadLimits; clock?: () => Date } = {},
+  options: {
+    documentMaxBytes?: number;
+    documentBackend?: DocumentBackend;
+    documentLimits?: UploadLimits;
+    clock?: () => Date;
+    /** Networks webhooks may reach (tests' receivers listen on loopback: `127.0.0.1/32`). */
+    webhookAllowedNetworks?: string[];
+  } = {},
 ): Promise<TestSystem> {
   const documentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bdp-documents-'));
   const database = await createTestDatabase(driver);
@@ -81,6 +88,7 @@ export async function startSystem(
     documentLimits: options.documentLimits,
     clock: options.clock,
     accountKeys: TEST_DOCUMENT_KEYS,
+    webhookPolicy: { allowedNetworks: options.webhookAllowedNetworks ?? [], systemEndpoints: [] },
   });
   return {
     database,

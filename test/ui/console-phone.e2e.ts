@@ -8,7 +8,7 @@
  * its charts with no Content-Security-Policy violation, the approval bureau's 资金 tab shows no
  * refusal, and opening a notice marks it read. Screenshots of every page into .artifacts/screenshots/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -111,7 +111,8 @@ beforeAll(async () => {
     /已启动/,
     300_000,
   );
-  admin = /管理员密钥\s+(\S+)/.exec(system.output())![1]!;
+  // The banner shows only the key's first characters (issue 28); the whole key is in DATA_DIR.
+  admin = readFileSync(path.join(dataDir, 'admin-api-key'), 'utf8').trim();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN'],

@@ -4,7 +4,7 @@
  * through the login page (the one-time password changed at the first sign-in), screenshots into
  * .artifacts/screenshots/. Only the test's own setup calls the API; people act in the console.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -47,7 +47,8 @@ export async function startConsole(name: string): Promise<ConsoleSystem> {
     /已启动/,
     300_000,
   );
-  const admin = /管理员密钥\s+(\S+)/.exec(system.output())![1]!;
+  // The banner shows only the key's first characters (issue 28); the whole key is in DATA_DIR.
+  const admin = readFileSync(path.join(dataDir, 'admin-api-key'), 'utf8').trim();
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN'],

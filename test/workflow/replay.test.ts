@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { MEASURES_AS_WRITTEN, MEASURES_RECORDS, MEASURES_SECOND_READING, ONE_LOCAL_ACTIVITY, ONE_WAKE_TIMER, PERSIST_IN_ONE_TRANSACTION, RISK_AND_EMERGENCY } from '../../workflows/project.ts';
+import { FINANCE_JURISDICTION, MEASURES_AS_WRITTEN, MEASURES_RECORDS, MEASURES_SECOND_READING, ONE_LOCAL_ACTIVITY, ONE_WAKE_TIMER, PERSIST_IN_ONE_TRANSACTION, RISK_AND_EMERGENCY } from '../../workflows/project.ts';
 import { workflowBundle } from '../support/system.ts';
 import { HISTORIES_DIR, loadGoldenHistory } from './support.ts';
 
@@ -23,7 +23,7 @@ describe('golden histories', () => {
         .map((e) => e.markerRecordedEventAttributes)
         .filter((m) => m?.markerName === 'core_patch')
         .map((m) => JSON.parse(Buffer.from(m!.details!['patch-data']!.payloads![0]!.data!).toString('utf8')).id as string);
-    for (const patch of [PERSIST_IN_ONE_TRANSACTION, MEASURES_AS_WRITTEN, ONE_WAKE_TIMER, RISK_AND_EMERGENCY, MEASURES_RECORDS, ONE_LOCAL_ACTIVITY, MEASURES_SECOND_READING]) {
+    for (const patch of [PERSIST_IN_ONE_TRANSACTION, MEASURES_AS_WRITTEN, ONE_WAKE_TIMER, RISK_AND_EMERGENCY, MEASURES_RECORDS, ONE_LOCAL_ACTIVITY, MEASURES_SECOND_READING, FINANCE_JURISDICTION]) {
       const taking = files.filter((f) => patchesOf(f).includes(patch));
       expect(taking.length, patch).toBeGreaterThanOrEqual(2);
       expect(files.filter((f) => !taking.includes(f)).length, patch).toBeGreaterThanOrEqual(2);
