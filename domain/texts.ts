@@ -698,7 +698,7 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   payload_too_large: ['请求体过大', 'Payload too large'],
   cannot_revoke_self: ['不能停用自身', 'Cannot revoke itself'],
   request_aborted: ['请求中断', 'Request aborted'],
-  unsupported_document_type: ['不支持的文件类型', 'Unsupported document type'],
+  unsupported_document_type: ['文件类型不被接受', 'Unsupported document type'],
   document_empty: ['文件为空', 'Empty document'],
   document_truncated: ['文件不完整', 'Truncated document'],
   document_corrupted: ['文件已损坏', 'Document corrupted'],

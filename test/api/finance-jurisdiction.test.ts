@@ -36,7 +36,7 @@ describe.each(DRIVERS)('Art. 12: finance within its jurisdiction over HTTP (issu
     const id = created.id as string;
     const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
     await ok('POST', `/v1/projects/${id}/technical-review`, keys.bdb!, { decision: 'pass', opinion: 'ok', checklist });
-    await ok('POST', `/v1/projects/${id}/establishment`, keys.approval!, { decision: 'approve', approvalNo: `JSP-${id}`, opinion: 'ok' });
+    await ok('POST', `/v1/projects/${id}/establishment`, keys.approval!, { decision: 'approve', approvalNo: `JSP-${id}`, opinion: 'ok', approvedEstimateFen: 1_200_000_00 }); // Art. 8: 批复概算
     await ok('POST', `/v1/projects/${id}/budget`, keys.cityFinance!, { fundType: 'construction', year: 2026, amountFen: 300_000_00, cityShareFen: 300_000_00, countyShareFen: 0 });
     return id;
   };

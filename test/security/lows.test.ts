@@ -140,7 +140,7 @@ describe('keys and accounts (issue 28 lows)', () => {
     const key = `admin_${'Zq9'.repeat(14)}x`;
     for (const en of [false, true]) {
       const line = adminKeyLine({ key, source: '/data/admin-api-key (new)' }, en);
-      expect(line).toMatch(/^ {2}Admin key {4}admin_Zq9Z… /);
+      expect(line).toMatch(en ? /^ {2}Admin key {4}admin_Zq9Z… / : /^ {2}管理员密钥 {4}admin_Zq9Z… /);
       expect(line).toContain('/data/admin-api-key');
       expect(line).not.toContain(key);
       expect(line).not.toContain(key.slice(0, 16));
@@ -154,13 +154,13 @@ describe('uploads (issue 28 lows)', () => {
     const big = Buffer.alloc(3 * 1024 * 1024 + 1, 0x25);
     const tooLarge = await call('POST', '/v1/documents', dept, big, { 'content-type': 'application/pdf', 'x-file-name': 'a.pdf', 'content-length': String(big.length) });
     expect(tooLarge.status).toBe(413);
-    expect(tooLarge.body.detail).toBe('（政策）上传的文件不得超过 3 MiB（DOCUMENT_MAX_BYTES），未保存任何内容。');
+    expect(tooLarge.body.detail).toBe('文件超过大小上限 3 MiB，未保存。'); // the real limit (DOCUMENT_MAX_BYTES), not 256 KiB
     const png = Buffer.from('%PDF-1.7\nnot a png\n');
     const wrongType = await call('POST', '/v1/documents', dept, png, { 'content-type': 'image/png', 'x-file-name': 'a.png', 'content-length': String(png.length) });
-    expect([wrongType.status, wrongType.body.code, wrongType.body.title]).toEqual([415, 'unsupported_document_type', '不支持的文件类型']);
-    expect(wrongType.body.detail).toBe('文件内容是 PDF，与 Content-Type 所称的 PNG 不符，未保存。');
+    expect([wrongType.status, wrongType.body.code, wrongType.body.title]).toEqual([415, 'unsupported_document_type', '文件类型不被接受']);
+    expect(wrongType.body.detail).toBe('文件内容是 PDF，与声明的类型 PNG 图片 不符，未保存。');
     const unknown = await call('POST', '/v1/documents', dept, png, { 'content-type': 'text/plain', 'x-file-name': 'a.txt' });
-    expect(unknown.body.detail).toMatch(/^只接受 PDF/);
+    expect(unknown.body.detail).toMatch(/只接受 PDF、OFD/);
   });
 
   it('a client dropping mid-upload is logged as such, not as "database unavailable"', async () => {
