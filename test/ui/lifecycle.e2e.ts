@@ -40,6 +40,8 @@ import { registerSearchAttributes } from '../workflow/support.ts';
 import { CHROMIUM, NEW_PASSWORD } from './support.ts';
 
 const SHOTS = process.env.UPDATE_WALKTHROUGH === '1' ? path.join(ROOT, 'docs', 'screenshots') : path.join(ROOT, '.artifacts', 'screenshots', 'lifecycle');
+/** Where a failed step leaves every person's page, full length. */
+const FAILED_SHOTS = path.join(ROOT, '.artifacts', 'screenshots');
 const TITLE = '全民健康信息平台';
 const CONTRACTOR = '晋城市数字科技有限公司';
 
@@ -95,12 +97,14 @@ function totpCode(base32: string, at = clock()): string {
 /** A PDF that differs per label (a comment after the sample's %%EOF). */
 const pdf = (name: string, label = name) => ({ name, mimeType: 'application/pdf', buffer: Buffer.concat([readFileSync(path.join(ROOT, 'docs', 'sample-contract.pdf')), Buffer.from(`\n% ${label}\n`)]) });
 
-/** A screenshot of the viewport (1366×768) once the network and Ant Design's transitions settle. */
-async function shot(page: Page, name: string): Promise<void> {
+/** A screenshot of the viewport (1366×768; `top` scrolled to the top first) once the network and Ant Design's transitions settle. */
+async function shot(page: Page, name: string, top?: Locator | 'page'): Promise<void> {
   await page.waitForLoadState('networkidle');
+  if (top === 'page') await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+  else if (top) await top.evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.waitForTimeout(400);
   shotNo += 1;
-  await page.screenshot({ path: path.join(SHOTS, `${String(shotNo).padStart(2, '0')}-${name}.png`) });
+  await page.screenshot({ path: path.join(SHOTS, `lifecycle-${name}.png`) });
 }
 
 /** A fresh browser profile at 1366×768 whose clock is the server's, reaching nothing but the API. */
@@ -187,6 +191,14 @@ async function tabText(page: Page, name: string): Promise<string> {
   return page.locator('main').innerText();
 }
 
+/** Waits until a record tab shows every one of `texts`. */
+async function seeInTab(page: Page, name: string, texts: string[]): Promise<void> {
+  await expect.poll(async () => {
+    const text = await tabText(page, name);
+    return texts.filter((t) => !text.includes(t));
+  }, { timeout: 30_000, interval: 500 }).toEqual([]);
+}
+
 const stageOf = (page: Page) => page.getByTestId('stage-tag').innerText();
 const pendingOf = (page: Page) => page.getByTestId('pending-actions').innerText();
 
@@ -243,6 +255,7 @@ beforeAll(async () => {
     // installed already in this worker process
   }
   mkdirSync(SHOTS, { recursive: true });
+  mkdirSync(FAILED_SHOTS, { recursive: true });
   await ensureConsoleBuilt({ log: (l) => process.stderr.write(`${l}\n`) });
   env = await createTimeSkipping(await resolveTestServer({ log: (l) => process.stderr.write(`[temporal] ${l}\n`) }));
   await registerSearchAttributes(env);
@@ -282,7 +295,7 @@ function step(name: string, fn: () => Promise<void>, timeout = 300_000) {
     if (failed) ctx.skip();
     onTestFailed(async () => {
       failed = true;
-      for (const p of Object.values(people)) if (p.page && !p.page.isClosed()) await p.page.screenshot({ path: path.join(SHOTS, `failed-${p.loginName}.png`), fullPage: true }).catch(() => undefined);
+      for (const p of Object.values(people)) if (p.page && !p.page.isClosed()) await p.page.screenshot({ path: path.join(FAILED_SHOTS, `lifecycle-failed-${p.loginName}.png`), fullPage: true }).catch(() => undefined);
     });
     await fn();
   }, timeout);
@@ -479,7 +492,7 @@ describe.sequential('five people run one project from the annual plan to decommi
     await shot(page, 'contract');
     await submit(page, contract, async () => (await stageOf(page)) === '建设');
     await expect.poll(() => tabText(page, '合同与调整'), { timeout: 30_000 }).toContain(CONTRACTOR);
-    for (const text of ['公开招标', '山西诚信工程监理有限公司', '合同文本.pdf']) expect(await tabText(page, '合同与调整')).toContain(text);
+    await seeInTab(page, '合同与调整', ['公开招标', '山西诚信工程监理有限公司', '合同文本.pdf']);
   });
 
   step('Art. 10: finance disburses construction money', async () => {
@@ -507,6 +520,7 @@ describe.sequential('five people run one project from the annual plan to decommi
     await report.locator('#f-summary').fill('平台主体开发完成 45%，资金使用与批复方案一致。');
     await shot(page, 'progress-report');
     await submit(page, report, async () => (await report.count()) === 0 || (await report.innerText()).includes('已提交'));
+    await expect.poll(() => tabText(page, '合同与调整'), { timeout: 30_000 }).toContain('平台主体开发完成 45%');
   });
 
   step('Art. 17: a change request; the approval bureau and finance give their opinions; the BDB decides', async () => {
@@ -537,6 +551,7 @@ describe.sequential('five people run one project from the annual plan to decommi
     await decision.locator('#f-opinion').fill('经征求审批部门和财政部门意见，同意核减。');
     await shot(bdb, 'change-request-decision');
     await submit(bdb, decision, async () => (await bdb.getByTestId('action-change-request-decision').count()) === 0);
+    await seeInTab(bdb, '合同与调整', ['合同价低于批复概算', '-100,000.00 元', '刘洋', '陈静']);
   });
 
   step('Art. 22: the BDB orders rectification; the department responds with evidence; the BDB accepts it', async () => {
@@ -616,6 +631,7 @@ describe.sequential('five people run one project from the annual plan to decommi
     await shot(approval, 'completion-acceptance');
     await submit(approval, completion, async () => (await stageOf(approval)) === '竣工验收报告备案');
     expect(await pendingOf(approval)).toContain('项目单位：竣工验收报告备案');
+    await seeInTab(approval, '验收与评估', ['初步验收报告.pdf', '等级保护第3级', '资源目录已在共享平台注册', '居民电子健康档案', '李娜', '刘洋']);
   });
 
   step('Art. 29, 21: the emergency plan made with the contractor, then the 竣工验收报告 with its upload — the project operates', async () => {
@@ -632,6 +648,8 @@ describe.sequential('five people run one project from the annual plan to decommi
     await upload(report, 'upload-documentId', pdf('竣工验收报告.pdf'));
     await shot(page, 'completion-report');
     await submit(page, report, async () => (await stageOf(page)) === '运行');
+    await seeInTab(page, '验收与评估', ['竣工验收报告.pdf']);
+    await seeInTab(page, '安全', ['风险评估报告.pdf', '市大数据应用局安全科 李娜', '网络安全应急预案.pdf', CONTRACTOR]);
   });
 
   step('Art. 21: the BDB reviews the O&M cost; finance budgets the O&M money; the BDB publishes it', async () => {
@@ -690,6 +708,7 @@ describe.sequential('five people run one project from the annual plan to decommi
     await evaluation.locator('#f-summary').fill('数据按目录共享并在平台落盘，运行良好。');
     await shot(page, 'evaluation');
     await submit(page, evaluation, async () => (await evaluation.count()) === 0 || (await evaluation.innerText()).includes('已提交'));
+    await expect.poll(() => tabText(page, '验收与评估'), { timeout: 30_000 }).toContain('数据按目录共享并在平台落盘');
   });
 
   step('Art. 29: the department reports a security incident and records a drill', async () => {
@@ -709,16 +728,21 @@ describe.sequential('five people run one project from the annual plan to decommi
     await drill.locator('#f-scenario').fill('数据库勒索病毒攻击');
     await drill.locator('#f-summary').fill('两小时内从备份恢复，业务未中断。');
     await submit(page, drill, async () => (await drill.innerText()).includes('已提交'));
-    await expect.poll(() => tabText(page, '安全'), { timeout: 30_000 }).toContain('数据库勒索病毒攻击');
-    expect(await tabText(page, '安全')).toContain('市委网信办');
+    await seeInTab(page, '安全', ['数据库勒索病毒攻击', '市委网信办']);
   });
 
   step('decommissioning: the BDB takes the system out of operation', async () => {
     const page = await open(people.bdb, '运行');
     const decommission = await card(page, 'decommission', true);
     await decommission.locator('#f-reason').fill('功能并入市级一体化政务数据平台。');
-    await shot(page, 'decommission');
     await submit(page, decommission, async () => (await stageOf(page)) === '已下线');
+    await expect.poll(() => page.getByTestId('action-panel').innerText(), { timeout: 30_000 }).toContain('项目已结束，不再办理事项');
+    expect(await pendingOf(page)).toBe('—');
+    // Every step of the way was done: nine finished steps, none marked failed.
+    const steps = page.getByLabel('阶段进度');
+    expect(await steps.locator('.ant-steps-item-finish').count()).toBe(9);
+    expect(await steps.locator('.ant-steps-item-error').count()).toBe(0);
+    await shot(page, 'decommissioned', 'page');
   });
 
   step('Art. 24-25: the audit timeline names each person who acted, the chain intact', async () => {
@@ -729,7 +753,7 @@ describe.sequential('five people run one project from the annual plan to decommi
     const text = await timeline.innerText();
     for (const person of [people.dept, people.bdb, people.approval, people.finance]) expect(text).toContain(person.displayName);
     expect(await page.getByTestId('chain-status').innerText()).toContain('哈希链校验通过');
-    await shot(page, 'audit-timeline');
+    await shot(page, 'audit-timeline', page.getByRole('tab', { name: '审计记录', exact: true }));
     expect(outside).toEqual([]);
   });
 });
