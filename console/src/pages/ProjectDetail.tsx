@@ -37,10 +37,12 @@ export default function ProjectDetail({ id }: { id: string }) {
   if (!view) return null;
 
   const done = () => void reload();
-  // A returned application (退回修改) is still at the technical review step.
-  const stageOnPath = view.stage === 'submitted' ? 'technical_review' : view.stage;
+  // A returned application (退回修改) is still at the technical review step; a decommissioned
+  // system went through every step (only an operating project is decommissioned).
+  const stageOnPath = view.stage === 'submitted' ? 'technical_review' : view.stage === 'decommissioned' ? 'operating' : view.stage;
+  const finished = view.stage === 'operating' || view.stage === 'decommissioned';
   const current = MAIN_PATH.indexOf(stageOnPath as (typeof MAIN_PATH)[number]);
-  const stageColor = ENDED.has(view.stage) ? 'red' : view.stage === 'submitted' ? 'orange' : view.stage === 'operating' ? 'green' : 'blue';
+  const stageColor = view.stage === 'decommissioned' ? 'default' : ENDED.has(view.stage) ? 'red' : view.stage === 'submitted' ? 'orange' : view.stage === 'operating' ? 'green' : 'blue';
 
   return (
     <>
@@ -57,13 +59,13 @@ export default function ProjectDetail({ id }: { id: string }) {
           <Steps
             size="small"
             current={current < 0 ? 0 : current}
-            status={ENDED.has(view.stage) ? 'error' : view.stage === 'operating' ? 'finish' : 'process'}
+            status={finished ? 'finish' : ENDED.has(view.stage) ? 'error' : 'process'}
             items={MAIN_PATH.map((s) => ({ title: stageLabel(s) }))}
             aria-label="阶段进度"
           />
         ) : (
           <Typography.Text type="secondary" aria-label="阶段进度">
-            {current >= 0 ? `第 ${current + 1} / ${MAIN_PATH.length} 步：${stageLabel(MAIN_PATH[current]!)}` : stageLabel(view.stage)}
+            {current >= 0 && view.stage !== 'decommissioned' ? `第 ${current + 1} / ${MAIN_PATH.length} 步：${stageLabel(MAIN_PATH[current]!)}` : stageLabel(view.stage)}
           </Typography.Text>
         )}
         <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3 }} style={{ marginTop: 16 }}>

@@ -93,6 +93,7 @@ export function RecordTabs({ view, docs, role }: { view: ProjectView; docs: Docu
             { title: '合同编号', render: (c) => c.contractNo },
             { title: '项目建设单位', render: (c) => c.contractor },
             { title: '采购方式', render: (c) => (c.procurement ? `${label('procurementMethod', c.procurement.method)}${c.procurement.reason ? `（${c.procurement.reason}）` : ''}` : '—') },
+            { title: '工程监理单位', render: (c) => c.supervisor ?? '—' },
             { title: '金额', render: (c) => formatYuan(c.amountFen) },
             { title: '签订日期', render: (c) => dateOrDash(c.signedOn) },
             { title: '合同文本', render: (c) => doc(c.documentId, c.documentRef, `contract-${c.contractNo}`) },
