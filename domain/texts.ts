@@ -81,6 +81,9 @@ const LABELS = {
     'sharing-noncompliance': ['未按要求共享数据', 'sharing non-compliance'],
     'disguised-packaging': ['变相包装', 'disguised packaging'],
     other: ['其他', 'other'],
+    // Violations that are no rectification ground (domain/rules.ts ctx.violation).
+    'late-completion-report': ['竣工验收报告逾期备案', 'late completion report'],
+    'rectification-failed': ['整改未通过', 'rectification failed'],
   },
   severity: { low: ['低', 'low'], medium: ['中', 'medium'], high: ['高', 'high'], critical: ['严重', 'critical'] },
   changeKind: { scope: ['建设内容', 'scope'], budget: ['预算', 'budget'], schedule: ['工期', 'schedule'], contractor: ['承建单位', 'contractor'] },
@@ -317,6 +320,21 @@ export function label(group: keyof typeof LABELS, value: unknown, lang: Language
 }
 
 
+/**
+ * What an order the system issues itself (local policy) asks, by its reason. Its record keeps the
+ * English note the workflow wrote (`File contract … (Art. 15).`): people read this instead.
+ */
+const AUTOMATIC_REQUIREMENTS: Record<string, readonly [zh: string, en: string]> = {
+  'late-filing': ['合同未在签订后规定期限内报市大数据应用局备案，请尽快备案（第十五条）', 'File the contract with the BDB (Art. 15)'],
+  'missing-report': ['未按期报送对照分析，请尽快报送（第十六条）', 'Submit the comparative analysis (Art. 16)'],
+  'acceptance-delay': ['计划完成后长期未验收，请组织验收或说明原因（第二十二条）', 'Carry out the acceptance or state the reason (Art. 22)'],
+  'unapproved-construction': ['合同签订早于立项批复（未批先建，第九条）', 'Contract signed before the establishment approval (Art. 9)'],
+};
+export const automaticRequirement = (reason: unknown, lang: Language = DEFAULT_LANGUAGE): string => {
+  const entry = AUTOMATIC_REQUIREMENTS[String(reason)];
+  return entry ? entry[lang === 'en' ? 1 : 0] : label('reason', reason, lang);
+};
+
 // --- notifications ------------------------------------------------------------------------------
 
 type P = NotificationParams;
@@ -444,7 +462,7 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
     en: (p) => `Allocation ${s(p.allocationId)} (${yuan(p.amountFen, 'en')}) published.`,
   },
   'contracting-open': { zh: () => '建设资金已公示：可以签订合同。', en: () => 'Construction budget published: contracts may be signed.' },
-  'allocation-cancelled': { zh: (p) => `资金分配 ${s(p.allocationId)} 已取消（${s(p.reason)}）。`, en: (p) => `Allocation ${s(p.allocationId)} cancelled (${s(p.reason)}).` },
+  'allocation-cancelled': { zh: (p) => `资金分配 ${s(p.allocationId)} 已取消（${label('movementReason', p.reason)}）。`, en: (p) => `Allocation ${s(p.allocationId)} cancelled (${s(p.reason)}).` },
   'publicity-objection': {
     zh: (p) => `资金分配 ${s(p.allocationId)} 收到公示异议 ${s(p.objectionId)}。`,
     en: (p) => `Objection ${s(p.objectionId)} against allocation ${s(p.allocationId)}.`,
@@ -488,7 +506,7 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
   'rectification-order': {
     zh: (p, role) =>
       role === 'department'
-        ? `整改通知 ${s(p.rectificationId)}（${label('reason', p.reason)}${p.automatic ? '，依本地政策自动下达' : ''}）：${s(p.description)}`
+        ? `整改通知 ${s(p.rectificationId)}（${label('reason', p.reason)}${p.automatic ? '，依本地政策自动下达' : ''}）：${p.automatic ? automaticRequirement(p.reason) : s(p.description)}`
         : `已依本地政策自动下达整改通知 ${s(p.rectificationId)}（${label('reason', p.reason)}）。`,
     en: (p, role) =>
       role === 'department'
@@ -647,6 +665,11 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
   'emergency-plan': {
     zh: (p) => `项目单位已记录与项目建设单位 ${s(p.contractor)} 共同制定的应急预案（${date(p.adoptedOn, 'zh-CN')}，第二十九条）。`,
     en: (p) => `The department recorded the emergency plan made with the contractor ${s(p.contractor)} on ${date(p.adoptedOn, 'en')} (Art. 29).`,
+  },
+  // shared/DOMAIN.md "Working days": a system notice to the admins (db/calendar.ts warnCalendarCoverage).
+  'calendar-notice-missing': {
+    zh: (p) => `${s(p.year)}年国务院办公厅节假日安排通知尚未录入：该年工作日暂按法定节假日推算（暂定）。请在“系统管理 › 工作日历”中录入。`,
+    en: (p) => `The State Council's holiday notice for ${s(p.year)} is not entered: its working days are provisional (holiday law only). Enter it under 系统管理 › 工作日历 (PUT /v1/calendar/${s(p.year)}).`,
   },
   'security-drill-reminder': {
     zh: () => '应急演练即将到期：请组织演练并记录（第二十九条，本地政策的演练周期）。',
