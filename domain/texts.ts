@@ -741,7 +741,7 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   totp_not_enrolling: ['未开始绑定', 'No enrolment'],
   account_locked: ['账号已锁定', 'Locked'],
   weak_password: ['密码不符合要求', 'Password rejected'],
-  csrf_failed: ['CSRF 校验失败', 'CSRF check failed'],
+  csrf_failed: ['页面安全校验未通过', 'CSRF check failed'],
   password_change_required: ['须先修改密码', 'Password change required'],
   session_required: ['须以个人账号登录', 'Session required'],
   ...JURISDICTION_PROBLEM_TITLES,
@@ -751,20 +751,21 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
 export const DOCUMENT_TYPE_NAMES: Record<string, string> = {
   'application/pdf': 'PDF',
   'application/ofd': 'OFD 版式文件',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word（DOCX）',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'Excel（XLSX）',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': '文字文档（DOCX）',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': '电子表格（XLSX）',
   'image/png': 'PNG 图片',
   'image/jpeg': 'JPEG 图片',
 };
 const documentTypeName = (type: unknown) => DOCUMENT_TYPE_NAMES[s(type)] ?? s(type);
-const ACCEPTED_DOCUMENTS = Object.values(DOCUMENT_TYPE_NAMES).join('、');
+/** The accepted types as one phrase: "PDF、OFD 版式文件、…" (the refusals, the upload control's hint). */
+export const ACCEPTED_DOCUMENTS = Object.values(DOCUMENT_TYPE_NAMES).join('、');
 
-/** A size in bytes as people read it: "50 MiB", "256 KiB", "712 字节". */
+/** A size in bytes as people read it, in binary multiples: "50 兆字节", "256 千字节", "712 字节". */
 export function formatBytes(bytes: number): string {
   const units: Array<[number, string]> = [
-    [1024 ** 3, 'GiB'],
-    [1024 ** 2, 'MiB'],
-    [1024, 'KiB'],
+    [1024 ** 3, '吉字节'],
+    [1024 ** 2, '兆字节'],
+    [1024, '千字节'],
   ];
   for (const [size, unit] of units) {
     if (bytes >= size) {
@@ -828,10 +829,10 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   document_unknown: (d) => `文件 ${s(d.documentId)} 不存在、不是本单位上传的，或已用于其他项目，请重新上传。`,
   document_corrupted: (d) => `文件 ${s(d.documentId)} 未通过完整性校验，不予提供；请联系系统管理员。`,
   unsupported_media_type: () => '请求体须为 application/json。',
-  rate_limited: () => '写请求过于频繁，请按 Retry-After 稍后重试。',
-  upload_rate_limited: () => '（政策）该密钥每分钟上传文件次数已达上限，请按 Retry-After 稍后重试。',
-  upload_volume_exceeded: () => '（政策）该密钥今日上传总量已达上限，请于次日（北京时间）再试，见 Retry-After。',
-  unavailable: () => 'Temporal 或数据库暂时无法连接，请稍后重试。',
+  rate_limited: () => '提交过于频繁，请稍后重试。',
+  upload_rate_limited: () => '（本地政策）每分钟上传文件的次数已达上限，请稍后重试。',
+  upload_volume_exceeded: () => '（本地政策）今日上传总量已达上限，请于次日（北京时间）再试。',
+  unavailable: () => '工作流服务或数据库暂时无法连接，请稍后重试。',
   persistence_failed: () => '数据库拒绝保存此项变更，未作任何改动；错误已连同项目编号记入日志。',
   internal: () => '请求未能完成。',
   classified_project: () => '第三条：本系统只管理非涉密的政务大数据项目。',
@@ -883,8 +884,8 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   invalid_credentials: (d) => (d.current ? '当前密码错误。' : '登录名或密码错误。'),
   totp_required: (d) =>
     d.totpEnrolled === false && d.reason === 'none'
-      ? '该管理员账号尚未绑定身份验证器，请运维人员重置账号（npm run accounts -- reset）。'
-      : '请输入身份验证器（TOTP）显示的 6 位动态验证码。',
+      ? '该管理员账号尚未绑定身份验证器，请联系运维人员重置账号。'
+      : '请输入身份验证器显示的 6 位动态验证码。',
   totp_invalid: () => '动态验证码错误或已使用过。',
   totp_not_enrolling: () => '请先开始绑定：POST /v1/auth/totp，请求体为 {}。',
   account_locked: (d) => `连续登录失败 5 次，账号已锁定 15 分钟，至 ${formatInstant(String(d.lockedUntil))}。`,
@@ -894,7 +895,7 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
       : d.rule === 'classes'
         ? '新密码须包含小写字母、大写字母、数字、其他字符中的至少三类。'
         : '新密码不得与最近 5 次使用过的密码相同。',
-  csrf_failed: () => '使用登录会话的写请求须带 X-CSRF-Token 请求头，其值为本会话的令牌（见 GET /v1/auth/me）。',
+  csrf_failed: () => '页面所带的会话令牌与本次登录不符（可能已在其他窗口重新登录），请刷新页面后重试。',
   password_change_required: () => '请先修改初始密码。',
   session_required: () => '此接口仅供以个人账号登录的会话使用，不接受 API 密钥。',
 };
