@@ -55,7 +55,7 @@ function AccountEvents({ account }: { account: AccountRow }) {
           { title: '时间', dataIndex: 'at', render: (d: string) => formatDateTime(d) },
           { title: '事件', render: (_: unknown, e: AccountEvent) => `${ACCOUNT_EVENT_LABELS[e.event]}${reason(e)}` },
           { title: '结果', dataIndex: 'outcome', render: (o: AccountEvent['outcome']) => <Tag color={OUTCOME_COLORS[o]}>{ACCOUNT_OUTCOME_LABELS[o]}</Tag> },
-          { title: 'IP', dataIndex: 'ip', render: (ip: string | null) => ip ?? '—' },
+          { title: '来源地址', dataIndex: 'ip', render: (ip: string | null) => ip ?? '—' },
           { title: '操作人', render: (_: unknown, e: AccountEvent) => e.actorName ?? e.actor ?? '—' },
         ]}
       />

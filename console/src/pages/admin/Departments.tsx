@@ -70,7 +70,11 @@ function EditDepartment({ department, onClose }: { department: Department | unde
   return (
     <Modal
       open={department !== undefined}
-      title={`修改部门（编码 ${department?.code ?? ''}）`}
+      title={
+        <>
+          修改部门（编码 <span translate="no">{department?.code ?? ''}</span>）
+        </>
+      }
       okText="保存"
       cancelText="取消"
       confirmLoading={busy}
@@ -150,7 +154,11 @@ function Jurisdictions() {
       {add.problem && <ProblemAlert problem={add.problem} />}
       <Modal
         open={editing !== undefined}
-        title={`辖区改名（编码 ${editing?.code ?? ''}）`}
+        title={
+          <>
+            辖区改名（编码 <span translate="no">{editing?.code ?? ''}</span>）
+          </>
+        }
         okText="保存"
         cancelText="取消"
         confirmLoading={rename.busy}
