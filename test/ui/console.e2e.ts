@@ -368,7 +368,7 @@ describe('the web console', () => {
     const trail = signed.page.getByTestId(`account-events-${person.loginName}`);
     await expect.poll(() => trail.innerText(), { timeout: 15_000 }).toContain('登录');
     const trailText = await trail.innerText();
-    for (const heading of ['时间', '事件', '结果', 'IP']) expect(trailText).toContain(heading);
+    for (const heading of ['时间', '事件', '结果', '来源地址']) expect(trailText).toContain(heading);
     expect(trailText).toContain('动态验证码错误');
     expect(trailText).toContain('成功');
     expect(trailText).toMatch(/127\.0\.0\.1|::1/);
