@@ -81,6 +81,9 @@ const LABELS = {
     'sharing-noncompliance': ['未按要求共享数据', 'sharing non-compliance'],
     'disguised-packaging': ['变相包装', 'disguised packaging'],
     other: ['其他', 'other'],
+    // Violations that are no rectification ground (domain/rules.ts ctx.violation).
+    'late-completion-report': ['竣工验收报告逾期备案', 'late completion report'],
+    'rectification-failed': ['整改未通过', 'rectification failed'],
   },
   severity: { low: ['低', 'low'], medium: ['中', 'medium'], high: ['高', 'high'], critical: ['严重', 'critical'] },
   changeKind: { scope: ['建设内容', 'scope'], budget: ['预算', 'budget'], schedule: ['工期', 'schedule'], contractor: ['承建单位', 'contractor'] },
@@ -317,6 +320,21 @@ export function label(group: keyof typeof LABELS, value: unknown, lang: Language
 }
 
 
+/**
+ * What an order the system issues itself (local policy) asks, by its reason. Its record keeps the
+ * English note the workflow wrote (`File contract … (Art. 15).`): people read this instead.
+ */
+const AUTOMATIC_REQUIREMENTS: Record<string, readonly [zh: string, en: string]> = {
+  'late-filing': ['合同未在签订后规定期限内报市大数据应用局备案，请尽快备案（第十五条）', 'File the contract with the BDB (Art. 15)'],
+  'missing-report': ['未按期报送对照分析，请尽快报送（第十六条）', 'Submit the comparative analysis (Art. 16)'],
+  'acceptance-delay': ['计划完成后长期未验收，请组织验收或说明原因（第二十二条）', 'Carry out the acceptance or state the reason (Art. 22)'],
+  'unapproved-construction': ['合同签订早于立项批复（未批先建，第九条）', 'Contract signed before the establishment approval (Art. 9)'],
+};
+export const automaticRequirement = (reason: unknown, lang: Language = DEFAULT_LANGUAGE): string => {
+  const entry = AUTOMATIC_REQUIREMENTS[String(reason)];
+  return entry ? entry[lang === 'en' ? 1 : 0] : label('reason', reason, lang);
+};
+
 // --- notifications ------------------------------------------------------------------------------
 
 type P = NotificationParams;
@@ -451,7 +469,7 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
     en: (p) => `Allocation ${s(p.allocationId)} (${yuan(p.amountFen, 'en')}) published.`,
   },
   'contracting-open': { zh: () => '建设资金已公示：可以签订合同。', en: () => 'Construction budget published: contracts may be signed.' },
-  'allocation-cancelled': { zh: (p) => `资金分配 ${s(p.allocationId)} 已取消（${s(p.reason)}）。`, en: (p) => `Allocation ${s(p.allocationId)} cancelled (${s(p.reason)}).` },
+  'allocation-cancelled': { zh: (p) => `资金分配 ${s(p.allocationId)} 已取消（${label('movementReason', p.reason)}）。`, en: (p) => `Allocation ${s(p.allocationId)} cancelled (${s(p.reason)}).` },
   'publicity-objection': {
     zh: (p) => `资金分配 ${s(p.allocationId)} 收到公示异议 ${s(p.objectionId)}。`,
     en: (p) => `Objection ${s(p.objectionId)} against allocation ${s(p.allocationId)}.`,
@@ -495,7 +513,7 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
   'rectification-order': {
     zh: (p, role) =>
       role === 'department'
-        ? `整改通知 ${s(p.rectificationId)}（${label('reason', p.reason)}${p.automatic ? '，依本地政策自动下达' : ''}）：${s(p.description)}`
+        ? `整改通知 ${s(p.rectificationId)}（${label('reason', p.reason)}${p.automatic ? '，依本地政策自动下达' : ''}）：${p.automatic ? automaticRequirement(p.reason) : s(p.description)}`
         : `已依本地政策自动下达整改通知 ${s(p.rectificationId)}（${label('reason', p.reason)}）。`,
     en: (p, role) =>
       role === 'department'
@@ -655,6 +673,11 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
     zh: (p) => `项目单位已记录与项目建设单位 ${s(p.contractor)} 共同制定的应急预案（${date(p.adoptedOn, 'zh-CN')}，第二十九条）。`,
     en: (p) => `The department recorded the emergency plan made with the contractor ${s(p.contractor)} on ${date(p.adoptedOn, 'en')} (Art. 29).`,
   },
+  // shared/DOMAIN.md "Working days": a system notice to the admins (db/calendar.ts warnCalendarCoverage).
+  'calendar-notice-missing': {
+    zh: (p) => `${s(p.year)}年国务院办公厅节假日安排通知尚未录入：该年工作日暂按法定节假日推算（暂定）。请在“系统管理 › 工作日历”中录入。`,
+    en: (p) => `The State Council's holiday notice for ${s(p.year)} is not entered: its working days are provisional (holiday law only). Enter it under 系统管理 › 工作日历 (PUT /v1/calendar/${s(p.year)}).`,
+  },
   'security-drill-reminder': {
     zh: () => '应急演练即将到期：请组织演练并记录（第二十九条，本地政策的演练周期）。',
     en: () => 'An emergency drill is due: hold and record it (Art. 29; the drill period is policy).',
@@ -732,7 +755,7 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   account_locked: ['账号已锁定', 'Locked'],
   sign_in_in_progress: ['登录正在校验', 'Sign-in in progress'],
   weak_password: ['密码不符合要求', 'Password rejected'],
-  csrf_failed: ['CSRF 校验失败', 'CSRF check failed'],
+  csrf_failed: ['页面安全校验未通过', 'CSRF check failed'],
   password_change_required: ['须先修改密码', 'Password change required'],
   session_required: ['须以个人账号登录', 'Session required'],
   ...JURISDICTION_PROBLEM_TITLES,
@@ -742,20 +765,21 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
 export const DOCUMENT_TYPE_NAMES: Record<string, string> = {
   'application/pdf': 'PDF',
   'application/ofd': 'OFD 版式文件',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word（DOCX）',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'Excel（XLSX）',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': '文字文档（DOCX）',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': '电子表格（XLSX）',
   'image/png': 'PNG 图片',
   'image/jpeg': 'JPEG 图片',
 };
 const documentTypeName = (type: unknown) => DOCUMENT_TYPE_NAMES[s(type)] ?? s(type);
-const ACCEPTED_DOCUMENTS = Object.values(DOCUMENT_TYPE_NAMES).join('、');
+/** The accepted types as one phrase: "PDF、OFD 版式文件、…" (the refusals, the upload control's hint). */
+export const ACCEPTED_DOCUMENTS = Object.values(DOCUMENT_TYPE_NAMES).join('、');
 
-/** A size in bytes as people read it: "50 MiB", "256 KiB", "712 字节". */
+/** A size in bytes as people read it, in binary multiples: "50 兆字节", "256 千字节", "712 字节". */
 export function formatBytes(bytes: number): string {
   const units: Array<[number, string]> = [
-    [1024 ** 3, 'GiB'],
-    [1024 ** 2, 'MiB'],
-    [1024, 'KiB'],
+    [1024 ** 3, '吉字节'],
+    [1024 ** 2, '兆字节'],
+    [1024, '千字节'],
   ];
   for (const [size, unit] of units) {
     if (bytes >= size) {
@@ -822,15 +846,15 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   request_aborted: () => '文件未传完即中断，未保存任何内容。',
   password_change_locked: () => '本地政策：本会话连续 5 次输入的当前密码错误，会话已结束，请重新登录。',
   unsupported_media_type: () => '请求体须为 application/json。',
-  rate_limited: () => '写请求过于频繁，请按 Retry-After 稍后重试。',
+  rate_limited: () => '提交过于频繁，请稍后重试。',
   webhook_address_refused: (d) =>
     `该地址${d.address ? `（解析为 ${s(d.address)}）` : ''}不能作为接收地址：${({ loopback: '本机回环地址', 'link-local': '链路本地地址（含云元数据服务）', unspecified: '未指定地址', multicast: '组播或广播地址', 'own-address': '本机地址', 'system-endpoint': '本系统自身的服务端口', private: '内网地址，未列入管理员允许的网段 WEBHOOK_ALLOWED_NETWORKS', unresolvable: '无法解析的主机名' } as Record<string, string>)[String(d.reason)] ?? s(d.reason)}。`,
-  sign_in_rate_limited: (d) => `（政策）来自同一地址的登录尝试每分钟不得超过 ${d.limit} 次，请按 Retry-After 稍后重试。`,
-  upload_rate_limited: () => '（政策）该密钥每分钟上传文件次数已达上限，请按 Retry-After 稍后重试。',
-  upload_volume_exceeded: () => '（政策）该密钥今日上传总量已达上限，请于次日（北京时间）再试，见 Retry-After。',
-  unavailable: () => 'Temporal 或数据库暂时无法连接，请稍后重试。',
+  sign_in_rate_limited: (d) => `（本地政策）来自同一地址的登录尝试每分钟不得超过 ${d.limit} 次，请稍后重试。`,
+  upload_rate_limited: () => '（本地政策）每分钟上传文件的次数已达上限，请稍后重试。',
+  upload_volume_exceeded: () => '（本地政策）今日上传总量已达上限，请于次日（北京时间）再试。',
+  unavailable: () => '工作流服务或数据库暂时无法连接，请稍后重试。',
   outcome_pending: (d) =>
-    `${d.kind === 'creation' ? '项目创建请求' : '该操作'}已交给 Temporal，其结果尚未确定：可能仍会生效。请勿不带 Idempotency-Key 重发；请按 Retry-After 查看 ${s(d.location)}（带同一 Idempotency-Key 重发会得到同一结果）。`,
+    `${d.kind === 'creation' ? '项目创建请求' : '该操作'}已交给工作流服务，其结果尚未确定：可能仍会生效。请勿不带 Idempotency-Key 重发；请稍后查看 ${s(d.location)}（带同一 Idempotency-Key 重发会得到同一结果）。`,
   persistence_failed: () => '数据库拒绝保存此项变更，未作任何改动；错误已连同项目编号记入日志。',
   internal: () => '请求未能完成。',
   classified_project: () => '第三条：本系统只管理非涉密的政务大数据项目。',
@@ -882,22 +906,22 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   invalid_credentials: (d) => (d.current ? '当前密码错误。' : '登录名或密码错误。'),
   totp_required: (d) =>
     d.totpEnrolled === false && d.reason === 'none'
-      ? '该管理员账号尚未绑定身份验证器，请运维人员重置账号（npm run accounts -- reset）。'
-      : '请输入身份验证器（TOTP）显示的 6 位动态验证码。',
+      ? '该管理员账号尚未绑定身份验证器，请联系运维人员重置账号。'
+      : '请输入身份验证器显示的 6 位动态验证码。',
   totp_invalid: () => '动态验证码错误或已使用过。',
   totp_not_enrolling: () => '请先开始绑定：POST /v1/auth/totp，请求体为 {}。',
-  sign_in_in_progress: () => '该登录名的其他登录尝试正在校验，请按 Retry-After 稍后重试。',
+  sign_in_in_progress: () => '该登录名的其他登录尝试正在校验，请稍后重试。',
   account_locked: (d) =>
     d.scope === 'name'
-      ? `（政策）该登录名连续登录失败 20 次，未使用动态口令的登录已锁定 15 分钟，至 ${formatInstant(String(d.lockedUntil))}；已启用动态口令（TOTP）的账号可凭密码和动态口令登录。`
-      : `（政策）从该地址连续登录失败 5 次，该地址已被锁定 15 分钟，至 ${formatInstant(String(d.lockedUntil))}；其他地址不受影响。`,
+      ? `（本地政策）该登录名连续登录失败 20 次，未使用动态口令的登录已锁定 15 分钟，至 ${formatInstant(String(d.lockedUntil))}；已启用动态口令的账号可凭密码和动态口令登录。`
+      : `（本地政策）从该地址连续登录失败 5 次，该地址已被锁定 15 分钟，至 ${formatInstant(String(d.lockedUntil))}；其他地址不受影响。`,
   weak_password: (d) =>
     d.rule === 'length'
       ? '新密码至少 12 个字符。'
       : d.rule === 'classes'
         ? '新密码须包含小写字母、大写字母、数字、其他字符中的至少三类。'
         : '新密码不得与最近 5 次使用过的密码相同。',
-  csrf_failed: () => '使用登录会话的写请求须带 X-CSRF-Token 请求头，其值为本会话的令牌（见 GET /v1/auth/me）。',
+  csrf_failed: () => '页面所带的会话令牌与本次登录不符（可能已在其他窗口重新登录），请刷新页面后重试。',
   password_change_required: () => '请先修改初始密码。',
   session_required: () => '此接口仅供以个人账号登录的会话使用，不接受 API 密钥。',
 };

@@ -14,7 +14,7 @@ import type { Actor } from '../../domain/types.ts';
 import { cursorParam, decodeCursor, encodeCursor, limitParam } from '../pagination.ts';
 import { notFound } from '../problem.ts';
 import { namesOf, type Names } from '../../db/queries/departments.ts';
-import { DEFAULT_LANGUAGE, renderNotification, type NotificationParams } from '../../domain/texts.ts';
+import { DEFAULT_LANGUAGE, NOTIFICATION_TEXTS, renderNotification, type NotificationParams } from '../../domain/texts.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { booleanFilter, booleanOf, inbox, notificationItem } from '../schemas.ts';
 
@@ -247,14 +247,17 @@ export function inboxRoutes({ db, clock = () => new Date() }: { db: Database; cl
 }
 
 /**
- * The stored text names departments and jurisdictions by code (the workflow renders it and reads no
- * registry): a notice whose params carry one is rendered again with the registries' names.
+ * A notice as people read it now: rendered again from its kind and params with the current texts
+ * (domain/texts.ts) and the registries' names. The stored text is what the workflow rendered when it
+ * was sent — it names departments and jurisdictions by code, and an order the system issued itself
+ * by its English note — and stays as stored (workflows replay it); only its reading changes.
  */
 function withNames(n: { kind: string; params: NotificationParams; detail: string; recipientRole: string }, names: Names): string {
+  // A system notice the API wrote itself (the calendar's) has no template: its text is the one stored.
+  if (!NOTIFICATION_TEXTS[n.kind]) return n.detail;
   const params = n.params ?? {};
   const named: NotificationParams = { ...params };
   if (typeof params.jurisdiction === 'string') named.jurisdiction = names.jurisdiction(params.jurisdiction);
   if (typeof params.department === 'string') named.department = names.department(params.department);
-  if (named.jurisdiction === params.jurisdiction && named.department === params.department) return n.detail;
   return renderNotification(DEFAULT_LANGUAGE, n.kind, named, n.recipientRole);
 }

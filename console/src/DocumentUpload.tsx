@@ -7,7 +7,7 @@
 import { Alert, Button, Progress, Space, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { problemOf, writeHeaders, type Problem } from './api.ts';
-import { formatBytes } from '../../domain/texts.ts';
+import { ACCEPTED_DOCUMENTS, formatBytes } from '../../domain/texts.ts';
 import { ProblemAlert } from './Problem.tsx';
 
 /** The types the API accepts (lib/documents.ts DOCUMENT_TYPES), by file extension. */
@@ -20,7 +20,6 @@ export const UPLOAD_TYPES: Record<string, string> = {
   jpg: 'image/jpeg',
   jpeg: 'image/jpeg',
 };
-export const ACCEPTED_TYPES_TEXT = 'PDF、OFD、Word（DOCX）、Excel（XLSX）、PNG、JPEG';
 
 /** What POST /v1/documents answers. */
 export interface UploadedDocument {
@@ -130,7 +129,7 @@ export function DocumentUpload({ value, onChange, label, testId }: DocumentUploa
           aria-label={`上传${label}`}
         >
           <p className="ant-upload-text">将{label}拖到此处，或点击选择文件</p>
-          <p className="ant-upload-hint">可上传 {ACCEPTED_TYPES_TEXT}；文件类型按内容核验，单个文件默认不超过 50 MiB</p>
+          <p className="ant-upload-hint">可上传 {ACCEPTED_DOCUMENTS}；文件类型按内容核验，单个文件默认不超过 {formatBytes(50 * 1024 ** 2)}</p>
         </Upload.Dragger>
       )}
       {percent !== undefined && <Progress percent={percent} size="small" data-testid={`${testId}-progress`} aria-label={`${label}上传进度`} />}

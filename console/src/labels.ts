@@ -4,7 +4,7 @@
  * fields a form has, which are required and what values they accept come from the OpenAPI schemas
  * (forms.generated.json).
  */
-import { actionLabel as catalogueActionLabel, label, type LabelGroup } from '../../domain/texts.ts';
+import { actionLabel as catalogueActionLabel, formatPeriod, label, type LabelGroup } from '../../domain/texts.ts';
 
 export const FIELD_LABELS: Record<string, string> = {
   decision: '决定',
@@ -162,6 +162,17 @@ export const documentLabel = (action: string | undefined) => FILED_DOCUMENTS[act
 
 /** An action's Chinese name (domain/texts.ts LABELS.action): commands, pending actions, audit entries. */
 export const actionLabel = (action: string) => catalogueActionLabel(action);
+
+/** What a pending action's ref is about, in words (the project page, the inbox). */
+export function refText(action: string, ref: string | undefined | null): string {
+  if (!ref) return '';
+  if (action === 'progress-report') return formatPeriod(ref);
+  if (/^\d{4}$/.test(ref)) return `${ref}年度`;
+  if (ref === 'budget-increase') return '已批准的预算调增';
+  const om = /^om-(\d{4})$/.exec(ref);
+  if (om) return `${om[1]}年度运维经费`;
+  return ref;
+}
 
 /** A deadline by kind: its own name, else the action it waits for. */
 export const deadlineLabel = (kind: string) => (label('deadline', kind) !== kind ? label('deadline', kind) : actionLabel(kind));

@@ -97,12 +97,12 @@ describe('upload refusals in Chinese', () => {
     const notPdf = await upload(dept, Buffer.from('MZ this is an executable, not a pdf'), 'application/pdf', '合同.pdf');
     expect(notPdf.status).toBe(415);
     expect(notPdf.json.title).toBe('文件类型不被接受');
-    expect(notPdf.json.detail).toBe('文件内容不是可接受的类型（声明为 PDF）。只接受 PDF、OFD 版式文件、Word（DOCX）、Excel（XLSX）、PNG 图片、JPEG 图片。');
+    expect(notPdf.json.detail).toBe('文件内容不是可接受的类型（声明为 PDF）。只接受 PDF、OFD 版式文件、文字文档（DOCX）、电子表格（XLSX）、PNG 图片、JPEG 图片。');
     const pngAsPdf = await upload(dept, png(), 'application/pdf', '扫描件.pdf');
     expect(pngAsPdf.json.detail).toBe('文件内容是 PNG 图片，与声明的类型 PDF 不符，未保存。');
     const text = await upload(dept, Buffer.from('hello'), 'text/plain', 'a.txt');
     expect(text.status).toBe(415);
-    expect(text.json.detail).toBe('不接受该类型的文件（text/plain）。只接受 PDF、OFD 版式文件、Word（DOCX）、Excel（XLSX）、PNG 图片、JPEG 图片。');
+    expect(text.json.detail).toBe('不接受该类型的文件（text/plain）。只接受 PDF、OFD 版式文件、文字文档（DOCX）、电子表格（XLSX）、PNG 图片、JPEG 图片。');
     expect((await upload(dept, Buffer.from('hello'), 'text/plain', 'a.txt', 'en')).json.detail).toMatch(/^Send one of application\/pdf/);
   });
 
@@ -110,10 +110,10 @@ describe('upload refusals in Chinese', () => {
     const big = Buffer.concat([pdf(), Buffer.alloc(MAX + 1)]);
     const res = await upload(dept, big, 'application/pdf', '大文件.pdf');
     expect(res.status).toBe(413);
-    expect(res.json.detail).toBe('文件超过大小上限 64 KiB，未保存。');
+    expect(res.json.detail).toBe('文件超过大小上限 64 千字节，未保存。');
     const json = await system.request('POST', '/v1/projects', { key: dept, body: JSON.stringify({ title: 'x'.repeat(300 * 1024) }) });
     expect(json.status).toBe(413);
-    expect(((await json.json()) as Json).detail).toBe('请求体不得超过 256 KiB。');
+    expect(((await json.json()) as Json).detail).toBe('请求体不得超过 256 千字节。');
   });
 
   it('an empty file', async () => {

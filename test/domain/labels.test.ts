@@ -73,9 +73,9 @@ describe('validation messages', () => {
 describe('documents', () => {
   it('every type the store accepts is named, and sizes read as people say them', () => {
     expect(Object.keys(DOCUMENT_TYPE_NAMES).sort()).toEqual(Object.keys(DOCUMENT_TYPES).sort());
-    expect(formatBytes(50 * 1024 * 1024)).toBe('50 MiB');
-    expect(formatBytes(256 * 1024)).toBe('256 KiB');
+    expect(formatBytes(50 * 1024 * 1024)).toBe('50 兆字节');
+    expect(formatBytes(256 * 1024)).toBe('256 千字节');
     expect(formatBytes(712)).toBe('712 字节');
-    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(1536)).toBe('1.5 千字节');
   });
 });

@@ -204,8 +204,8 @@ describe('administration, the annual plan and plan filings in the console', () =
     await admin.page.getByRole('button', { name: '已交给本人，关闭' }).click();
     expect(await mainText(admin.page)).not.toMatch(LEAKS);
 
-    // API 密钥 for a department's system: the department from the same list; the key shown once.
-    await admin.page.getByRole('tab', { name: 'API 密钥' }).click();
+    // 接口密钥 for a department's system: the department from the same list; the key shown once.
+    await admin.page.getByRole('tab', { name: '接口密钥' }).click();
     await admin.page.locator('#key-name').fill('市卫健委业务系统');
     await choose(admin.page, '#key-role', '项目单位');
     await choose(admin.page, '#key-department', '市卫生健康委员会', '卫生');

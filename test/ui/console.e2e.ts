@@ -311,7 +311,7 @@ describe('the web console', () => {
     await expect.poll(() => bdb.page.locator('main').innerText(), { timeout: 30_000 }).toContain(id);
     await shot(bdb.page, '16-projects');
     // The list's Excel export with the same filters downloads through the session cookie.
-    const [download] = await Promise.all([bdb.page.waitForEvent('download'), bdb.page.getByRole('link', { name: /导出 Excel/ }).click()]);
+    const [download] = await Promise.all([bdb.page.waitForEvent('download'), bdb.page.getByRole('link', { name: /导出电子表格/ }).click()]);
     expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
 
     for (const s of [dept, bdb, approval, finance, bdb2]) await s.context.close();
@@ -370,12 +370,12 @@ describe('the web console', () => {
     const trail = signed.page.getByTestId(`account-events-${person.loginName}`);
     await expect.poll(() => trail.innerText(), { timeout: 15_000 }).toContain('登录');
     const trailText = await trail.innerText();
-    for (const heading of ['时间', '事件', '结果', 'IP']) expect(trailText).toContain(heading);
+    for (const heading of ['时间', '事件', '结果', '来源地址']) expect(trailText).toContain(heading);
     expect(trailText).toContain('动态验证码错误');
     expect(trailText).toContain('成功');
     expect(trailText).toMatch(/127\.0\.0\.1|::1/);
     await shot(signed.page, '18b-admin-account-trail');
-    await signed.page.getByRole('tab', { name: 'API 密钥' }).click();
+    await signed.page.getByRole('tab', { name: '接口密钥' }).click();
     await shot(signed.page, '19-admin-keys');
     await signed.page.getByRole('tab', { name: '工作日历' }).click();
     await shot(signed.page, '20-admin-calendar');

@@ -17,7 +17,7 @@ export default function Admin() {
           destroyOnHidden
           items={[
             { key: 'accounts', label: '个人账户', children: <Accounts /> },
-            { key: 'keys', label: 'API 密钥', children: <Keys /> },
+            { key: 'keys', label: '接口密钥', children: <Keys /> },
             { key: 'departments', label: '部门与辖区', children: <Departments /> },
             { key: 'calendar', label: '工作日历', children: <Calendar /> },
             { key: 'policies', label: '期限政策', children: <Policies /> },

@@ -46,7 +46,7 @@ export default function Funds() {
             仅看资金暂停的项目
           </Checkbox>
           <Button href={`/v1/funds/export.xlsx?${new URLSearchParams(query as Record<string, string>).toString()}`} download>
-            导出 Excel
+            导出电子表格
           </Button>
         </Space>
       </Card>

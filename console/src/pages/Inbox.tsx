@@ -10,7 +10,8 @@ import { api, ok } from '../api.ts';
 import { LIGHT_TEXTS, type Light } from '../../../domain/inbox.ts';
 import { dueOrDash, formatDateTime } from '../format.ts';
 import { useLoad } from '../hooks.ts';
-import { actionLabel } from '../labels.ts';
+import { actionLabel, refText } from '../labels.ts';
+import { useNames } from '../names.tsx';
 import { ProblemAlert } from '../Problem.tsx';
 import { Link, navigate } from '../router.tsx';
 
@@ -29,7 +30,7 @@ export function LightMark({ light }: { light: Light | null }) {
   );
 }
 
-/** Where a notice leads: its project, or the page of a system notice's subject. */
+/** Where a notice leads: its project, or the page of a system notice's subject (`calendar`: 工作日历). */
 const noticeTarget = (projectId: string) => (projectId === 'calendar' ? '/admin' : `/projects/${encodeURIComponent(projectId)}`);
 
 function Notices() {
@@ -73,6 +74,7 @@ function Notices() {
       }
     >
       <Segmented
+        aria-label="显示哪些通知"
         style={{ marginBottom: 12 }}
         value={unreadOnly ? 'unread' : 'all'}
         onChange={(v) => {
@@ -103,7 +105,7 @@ function Notices() {
                     void open(n.id, n.projectId, n.readAt !== null);
                   }}
                 >
-                  {n.projectId}
+                  {n.projectId === 'calendar' ? '工作日历' : n.projectId}
                 </a>
               }
               description={
@@ -131,6 +133,7 @@ function Notices() {
 }
 
 export default function Inbox() {
+  const names = useNames();
   const [light, setLight] = useState<LightFilter>('all');
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
@@ -185,10 +188,10 @@ export default function Inbox() {
           locale={{ emptyText: '暂无待办事项' }}
           columns={[
             { title: '状态', dataIndex: 'light', render: (l: Light | null) => <LightMark light={l} /> },
-            { title: '待办事项', dataIndex: 'action', render: (a: string, r) => `${actionLabel(a)}${r.ref ? `（${r.ref}）` : ''}` },
+            { title: '待办事项', dataIndex: 'action', render: (a: string, r) => `${actionLabel(a)}${r.ref ? `（${refText(a, r.ref)}）` : ''}` },
             { title: '项目', dataIndex: 'title', width: 260, render: (t: string, r) => <Link to={`/projects/${encodeURIComponent(r.projectId)}`}>{t}</Link> },
             { title: '项目编号', dataIndex: 'projectId' },
-            { title: '部门', dataIndex: 'department' },
+            { title: '部门', dataIndex: 'department', render: (d: string) => names.department(d) },
             { title: '到期日', dataIndex: 'dueAt', render: (d: string | null) => dueOrDash(d) },
           ]}
         />

@@ -92,7 +92,7 @@ export default function Projects() {
               查询
             </Button>
             <Button href={exportHref} download>
-              导出 Excel
+              导出电子表格
             </Button>
             {account?.role === 'department' && (
               <Link to="/projects/new" className="ant-btn ant-btn-default">

@@ -13,6 +13,7 @@ import { DEADLINE_STATUS_TEXTS, DEADLINE_STATUSES, type DeadlineStatus } from '.
 import { articleLabel } from '../../../domain/texts.ts';
 import { formatYuan, label } from '../format.ts';
 import { useLoad } from '../hooks.ts';
+import { useNames } from '../names.tsx';
 import { ProblemAlert } from '../Problem.tsx';
 
 type Fen = number | string;
@@ -56,6 +57,8 @@ const moneyColumns = [
 
 export default function Statistics() {
   const { data, problem, loading } = useLoad(() => ok(api.GET('/v1/statistics', {})), []);
+  // Departments and jurisdictions by their names (the registries), in the charts as in the tables.
+  const names = useNames();
   const charts = useMemo(() => {
     if (!data) return undefined;
     const funds = data.funds;
@@ -68,7 +71,7 @@ export default function Statistics() {
     }));
     return {
       fundsByYear: funds && moneyBars(funds.byYear.map((r) => `${r.year}年`), funds.byYear),
-      fundsByDepartment: funds && moneyBars(funds.byDepartment.map((r) => r.department), funds.byDepartment, true),
+      fundsByDepartment: funds && moneyBars(funds.byDepartment.map((r) => names.department(r.department)), funds.byDepartment, true),
       fundsByType: funds && moneyBars(funds.byFundType.map((r) => label('fundType', r.fundType)), funds.byFundType),
       stages: countBars(data.projectsByStage.map((r) => label('stage', r.stage)), [{ name: '项目数', data: data.projectsByStage.map((r) => r.count), color: '#1677ff' }]),
       deadlines: {
@@ -91,8 +94,12 @@ export default function Statistics() {
         { name: '整改通知', data: byArticle.map((r) => r.rectifications), color: '#faad14' },
       ]),
     };
-  }, [data]);
-  const scope = data?.scope.department ? `本部门（${data.scope.department}）的项目` : data?.scope.jurisdiction ? `本辖区（${data.scope.jurisdiction}）的项目` : '全部项目';
+  }, [data, names.ready]);
+  const scope = data?.scope.department
+    ? `本部门（${names.department(data.scope.department)}）的项目`
+    : data?.scope.jurisdiction
+      ? `本辖区（${names.jurisdiction(data.scope.jurisdiction)}）的项目`
+      : '全部项目';
   const tall = (n: number) => Math.max(220, 48 + n * 36);
   return (
     <>
@@ -103,7 +110,7 @@ export default function Statistics() {
         <Space wrap>
           <span data-testid="statistics-scope">统计范围：{loading ? '…' : scope}</span>
           <Button href="/v1/statistics/export.xlsx" download>
-            导出 Excel
+            导出电子表格
           </Button>
         </Space>
       </Card>
@@ -134,7 +141,7 @@ export default function Statistics() {
               <Col xs={24}>
                 <Card title="资金：按部门" data-testid="funds-by-department">
                   <Chart option={charts.fundsByDepartment} height={tall(data.funds.byDepartment.length)} label="按部门的已分配与已拨付资金" />
-                  <Table size="small" pagination={{ pageSize: 10, hideOnSinglePage: true }} rowKey="department" dataSource={data.funds.byDepartment} locale={{ emptyText: '暂无资金' }} columns={[{ title: '部门', dataIndex: 'department' }, ...moneyColumns]} />
+                  <Table size="small" pagination={{ pageSize: 10, hideOnSinglePage: true }} rowKey="department" dataSource={data.funds.byDepartment} locale={{ emptyText: '暂无资金' }} columns={[{ title: '部门', dataIndex: 'department', render: (d: string) => names.department(d) }, ...moneyColumns]} />
                 </Card>
               </Col>
             </>
@@ -153,7 +160,7 @@ export default function Statistics() {
                 pagination={{ pageSize: 10, hideOnSinglePage: true }}
                 rowKey="department"
                 dataSource={[...data.deadlines.byDepartment, { department: '合计', ...Object.fromEntries(data.deadlines.byStatus.map((r) => [r.status, r.count])) }]}
-                columns={[{ title: '部门', dataIndex: 'department' }, ...DEADLINE_STATUSES.map((s) => ({ title: DEADLINE_STATUS_TEXTS[s], dataIndex: s, align: 'right' as const }))]}
+                columns={[{ title: '部门', dataIndex: 'department', render: (d: string) => (d === '合计' ? d : names.department(d)) }, ...DEADLINE_STATUSES.map((s) => ({ title: DEADLINE_STATUS_TEXTS[s], dataIndex: s, align: 'right' as const }))]}
               />
             </Card>
           </Col>

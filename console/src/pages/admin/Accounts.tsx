@@ -55,7 +55,7 @@ function AccountEvents({ account }: { account: AccountRow }) {
           { title: '时间', dataIndex: 'at', render: (d: string) => formatDateTime(d) },
           { title: '事件', render: (_: unknown, e: AccountEvent) => `${ACCOUNT_EVENT_LABELS[e.event]}${reason(e)}` },
           { title: '结果', dataIndex: 'outcome', render: (o: AccountEvent['outcome']) => <Tag color={OUTCOME_COLORS[o]}>{ACCOUNT_OUTCOME_LABELS[o]}</Tag> },
-          { title: 'IP', dataIndex: 'ip', render: (ip: string | null) => ip ?? '—' },
+          { title: '来源地址', dataIndex: 'ip', render: (ip: string | null) => ip ?? '—' },
           { title: '操作人', render: (_: unknown, e: AccountEvent) => e.actorName ?? e.actor ?? '—' },
         ]}
       />
@@ -107,7 +107,11 @@ function NewAccountForm({ onCreated }: { onCreated: (created: CreatedAccountSecr
         name="loginName"
         label="登录名"
         htmlFor="acc-login"
-        extra="3-64 位小写字母、数字、点、下划线或短横线，以字母或数字开头，例如 zhang.wei"
+        extra={
+          <>
+            3-64 位小写字母、数字、点、下划线或短横线，以字母或数字开头，例如 <span translate="no">zhang.wei</span>
+          </>
+        }
         rules={[{ required: true, message: '请填写登录名' }, patternRule(BODY, 'loginName', '登录名须为 3-64 位小写字母、数字、点、下划线或短横线，以字母或数字开头')]}
       >
         <Input id="acc-login" autoComplete="off" />

@@ -41,7 +41,7 @@ function NewDepartmentForm() {
         tooltip="系统之间使用的代号，登记后不能修改"
         rules={[{ required: true, message: '请填写部门编码' }, patternRule('POST /v1/admin/departments', 'code', '部门编码为 2-64 位英文字母、数字、- 或 _，例如 wjw')]}
       >
-        <Input id="dep-code" placeholder="wjw" style={{ width: 140 }} />
+        <Input id="dep-code" placeholder="wjw" translate="no" style={{ width: 140 }} />
       </Form.Item>
       <Form.Item name="jurisdiction" label="辖区" htmlFor="dep-jurisdiction">
         <JurisdictionSelect id="dep-jurisdiction" allowClear placeholder="晋城市" style={{ width: 140 }} />
@@ -70,7 +70,11 @@ function EditDepartment({ department, onClose }: { department: Department | unde
   return (
     <Modal
       open={department !== undefined}
-      title={`修改部门（编码 ${department?.code ?? ''}）`}
+      title={
+        <>
+          修改部门（编码 <span translate="no">{department?.code ?? ''}</span>）
+        </>
+      }
       okText="保存"
       cancelText="取消"
       confirmLoading={busy}
@@ -118,7 +122,7 @@ function Jurisdictions() {
         pagination={false}
         columns={[
           { title: '名称', dataIndex: 'name' },
-          { title: '编码', dataIndex: 'code' },
+          { title: '编码', dataIndex: 'code', render: (c: string) => <span translate="no">{c}</span> }, // an identifier, not a word
           { title: '层级', dataIndex: 'parent', render: (p: string | null) => (p ? '县（市、区）' : '市本级') },
           {
             title: '操作',
@@ -141,7 +145,7 @@ function Jurisdictions() {
           <Input id="jur-name" placeholder="经济技术开发区" style={{ width: 180 }} />
         </Form.Item>
         <Form.Item name="code" label="编码" htmlFor="jur-code" rules={[{ required: true, message: '请填写编码' }, patternRule('POST /v1/admin/jurisdictions', 'code', '编码为 2-32 位小写字母、数字或 -，例如 kaifaqu')]}>
-          <Input id="jur-code" placeholder="kaifaqu" style={{ width: 120 }} />
+          <Input id="jur-code" placeholder="kaifaqu" translate="no" style={{ width: 120 }} />
         </Form.Item>
         <Button htmlType="submit" loading={add.busy}>
           增加县（市、区）
@@ -150,7 +154,11 @@ function Jurisdictions() {
       {add.problem && <ProblemAlert problem={add.problem} />}
       <Modal
         open={editing !== undefined}
-        title={`辖区改名（编码 ${editing?.code ?? ''}）`}
+        title={
+          <>
+            辖区改名（编码 <span translate="no">{editing?.code ?? ''}</span>）
+          </>
+        }
         okText="保存"
         cancelText="取消"
         confirmLoading={rename.busy}
@@ -183,7 +191,7 @@ export default function Departments() {
         data-testid="departments"
         columns={[
           { title: '名称', dataIndex: 'name', render: (n: string, d: Department) => (n === d.code ? <Tag color="orange">未命名</Tag> : n) },
-          { title: '编码', dataIndex: 'code' },
+          { title: '编码', dataIndex: 'code', render: (c: string) => <span translate="no">{c}</span> }, // an identifier, not a word
           { title: '辖区', dataIndex: 'jurisdictionName' },
           { title: '更新', dataIndex: 'updatedAt', render: (t: string) => formatDateTime(t) },
           {

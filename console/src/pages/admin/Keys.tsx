@@ -1,4 +1,4 @@
-/** 系统管理 › API 密钥 (for systems): the keys; a new key's department and jurisdiction from the registries; the key shown once in a dialog. */
+/** 系统管理 › 接口密钥 (for systems): the keys; a new key's department and jurisdiction from the registries; the key shown once in a dialog. */
 import { Button, Card, Form, Input, Popconfirm, Select, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { ROLES } from '../../../../domain/types.ts';
@@ -97,7 +97,7 @@ export default function Keys() {
           },
         ]}
       />
-      <Card size="small" title="新建 API 密钥（供系统对接使用）" style={{ marginTop: 16 }}>
+      <Card size="small" title="新建接口密钥（供系统对接使用）" style={{ marginTop: 16 }}>
         <NewKeyForm
           onCreated={(k) => {
             setCreated(k);

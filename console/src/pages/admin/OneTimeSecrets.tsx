@@ -80,7 +80,7 @@ export function CreatedKeyDialog({ created, onClose }: { created: { name: string
   return (
     <Modal
       open={created !== undefined}
-      title="API 密钥已创建"
+      title="接口密钥已创建"
       onCancel={onClose}
       maskClosable={false}
       footer={

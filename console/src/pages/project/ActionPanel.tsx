@@ -7,6 +7,7 @@
  */
 import { Alert, Button, Card, Empty, Space, Typography } from 'antd';
 import { useState, type ReactNode } from 'react';
+import { automaticRequirement } from '../../../../domain/texts.ts';
 import { formatDate, formatDateTime, formatYuan, label } from '../../format.ts';
 import { actionLabel, roleLabel } from '../../labels.ts';
 import { COMMANDS, CommandCard, PublicationCard } from './CommandCard.tsx';
@@ -75,7 +76,7 @@ function basisOf(view: ProjectView, action: string, ref: string | undefined): Re
     const r = view.rectifications.find((x) => x.id === ref);
     if (!r) return null;
     const last = r.responses.at(-1);
-    return line(`整改要求（${label('reason', r.reason)}）：${r.automatic ? label('reason', r.reason) : r.description}${r.dueOn ? `；期限 ${formatDate(r.dueOn)}` : ''}${action === 'rectification-review' && last ? `。整改情况：${last.description}（${last.by}，${formatDateTime(last.at)}）` : ''}`);
+    return line(`整改要求（${label('reason', r.reason)}）：${r.automatic ? automaticRequirement(r.reason) : r.description}${r.dueOn ? `；期限 ${formatDate(r.dueOn)}` : ''}${action === 'rectification-review' && last ? `。整改情况：${last.description}（${last.by}，${formatDateTime(last.at)}）` : ''}`);
   }
   if (action === 'acceptance-delay-reason-decision') {
     const d = view.acceptanceDelayReasons.find((x) => x.id === ref);

@@ -8,10 +8,12 @@ import { api, ok } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
 import { actionLabel, actorName, roleLabel } from '../../labels.ts';
+import { useNames } from '../../names.tsx';
 import { ProblemAlert } from '../../Problem.tsx';
 import type { ProjectView } from './types.ts';
 
 export function AuditTab({ view }: { view: ProjectView }) {
+  const names = useNames();
   const history = useLoad(() => ok(api.GET('/v1/projects/{id}/history', { params: { path: { id: view.id } } })), [view]);
   if (history.problem) return <ProblemAlert problem={history.problem} />;
   const chain = (history.data?.items ?? []).map((e, i, all) => ({ ...e, linked: i === 0 ? true : e.prevHash === all[i - 1]!.hash }));
@@ -33,7 +35,7 @@ export function AuditTab({ view }: { view: ProjectView }) {
           children: (
             <div>
               <strong>{actionLabel(e.action)}</strong> · {actorName(e.actor.name)}（{roleLabel(e.actor.role)}
-              {e.actor.department ? ` · ${e.actor.department}` : ''}
+              {e.actor.department ? ` · ${names.department(e.actor.department)}` : ''}
               {e.actor.accountId ? '' : ' · 系统对接'}）· {formatDateTime(e.at)}
               <div style={{ color: '#888', fontSize: 12 }}>
                 第 {e.seq} 条 · 哈希 {e.hash.slice(0, 16)}…

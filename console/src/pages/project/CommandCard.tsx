@@ -73,16 +73,8 @@ function recentQuarters(): Array<{ value: string; label: string }> {
   return [year, year - 1].flatMap((y) => [4, 3, 2, 1].map((q) => ({ value: `${y}Q${q}`, label: formatPeriod(`${y}Q${q}`) })));
 }
 
-/** What a pending action's ref is about, in words. */
-export function refText(action: string, ref: string | undefined): string {
-  if (!ref) return '';
-  if (action === 'progress-report') return formatPeriod(ref);
-  if (/^\d{4}$/.test(ref)) return `${ref}年度`;
-  if (ref === 'budget-increase') return '已批准的预算调增';
-  const om = /^om-(\d{4})$/.exec(ref);
-  if (om) return `${om[1]}年度运维经费`;
-  return ref;
-}
+export { refText } from '../../labels.ts';
+import { refText } from '../../labels.ts';
 
 export interface CommandCardProps {
   view: ProjectView;

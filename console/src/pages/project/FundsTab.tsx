@@ -8,7 +8,7 @@ import { articleLabel } from '../../../../domain/texts.ts';
 import { api, ok } from '../../api.ts';
 import { dateOrDash, formatDateTime, formatYuan, label } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';
-import { roleLabel } from '../../labels.ts';
+import { actorName, roleLabel } from '../../labels.ts';
 import { ProblemAlert } from '../../Problem.tsx';
 import { table } from './table.tsx';
 import type { ProjectView, Role } from './types.ts';
@@ -49,7 +49,7 @@ export function FundsTab({ view, role }: { view: ProjectView; role: Role }) {
         { title: '年度', render: (a) => a.year },
         { title: '金额', render: (a) => formatYuan(a.amountFen) },
         { title: '状态', render: (a) => label('allocationStatus', a.status) },
-        { title: '安排人', render: (a) => a.allocatedBy },
+        { title: '安排人', render: (a) => actorName(a.allocatedBy) },
         { title: '安排日期', render: (a) => dateOrDash(a.allocatedAt) },
       ])}
       {ledgerShown && (
@@ -70,7 +70,7 @@ export function FundsTab({ view, role }: { view: ProjectView; role: Role }) {
             // The ledger keeps the movement's kind as its reason when it has no other (allocate, publish, disburse).
             render: (m) => `${label('movementKind', m.kind)}${m.reason && label('movementReason', m.reason) !== m.reason ? `：${label('movementReason', m.reason)}` : ''}${m.article ? `（${articleLabel(m.article)}）` : ''}`,
           },
-          { title: '经办人', render: (m) => `${m.actorName}（${roleLabel(m.actorRole)}）` },
+          { title: '经办人', render: (m) => `${actorName(m.actorName)}（${roleLabel(m.actorRole)}）` },
         ])
       )}
     </>

@@ -7,7 +7,8 @@
  * incidents and drills (Art. 28-29); the audit trail.
  */
 import { Card, Descriptions, Tabs, Tag, Typography } from 'antd';
-import { articleLabel } from '../../../../domain/texts.ts';
+import { SYSTEM_ACTOR } from '../../../../domain/effects.ts';
+import { articleLabel, automaticRequirement } from '../../../../domain/texts.ts';
 import { dateOrDash, dueOrDash, formatDate, formatDateTime, formatPeriod, formatYuan, label } from '../../format.ts';
 import { actionLabel, actorName, deadlineLabel, roleLabel } from '../../labels.ts';
 import { AuditTab } from './AuditTab.tsx';
@@ -24,22 +25,24 @@ function outcome(d: Decision): string {
   if (d.action === 'om-review') return `核定 ${formatYuan(Number(d.decision))}`;
   if (d.action === 'rectification-extension') return `延至 ${formatDate(d.decision)}`;
   if (d.action === 'establishment') return d.decision === 'approve' ? '批准立项' : '不予立项';
+  // Art. 22: an order keeps its ground as the decision.
+  if (d.action === 'rectification-order') return label('reason', d.decision);
   return label('decision', d.decision);
 }
 /** Filings record their document's reference as the opinion; it is shown with the filing instead. */
-const opinionOf = (d: Decision) => (!d.opinion ? '—' : /^(sm3|sha256):/.test(d.opinion) ? '（见所附文件）' : d.opinion);
+const opinionOf = (d: Decision) =>
+  !d.opinion
+    ? '—'
+    : /^(sm3|sha256):/.test(d.opinion)
+      ? '（见所附文件）'
+      : d.action === 'rectification-order' && d.by === SYSTEM_ACTOR.name
+        ? automaticRequirement(d.decision) // an order the system issued: its record keeps an English note
+        : d.opinion;
 
 const by = (name: string | null | undefined, at: string | null | undefined) => (name ? `${actorName(name)}${at ? `，${formatDateTime(at)}` : ''}` : '—');
 
-/** What an order the system issued itself (local policy) asks, in words (its record keeps the English note). */
-const AUTOMATIC_REQUIREMENTS: Record<string, string> = {
-  'late-filing': '合同未在签订后 5 个工作日内报市大数据应用局备案，请尽快备案（第十五条）',
-  'missing-report': '未按期报送对照分析，请尽快报送（第十六条）',
-  'acceptance-delay': '计划完成后长期未验收，请组织验收或说明原因（第二十二条）',
-  'unapproved-construction': '合同签订早于立项批复（未批先建，第九条）',
-};
 type Rectification = ProjectView['rectifications'][number];
-const requirement = (r: Rectification) => (r.automatic ? (AUTOMATIC_REQUIREMENTS[r.reason] ?? label('reason', r.reason)) : r.description);
+const requirement = (r: Rectification) => (r.automatic ? automaticRequirement(r.reason) : r.description);
 
 export function RecordTabs({ view, docs, role }: { view: ProjectView; docs: DocumentIndex; role: Role }) {
   const doc = (id: string | undefined | null, reference: string | null | undefined, testId?: string) => <DocumentLink id={id} reference={reference} docs={docs} testId={testId} />;
