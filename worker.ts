@@ -29,6 +29,15 @@ export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
  */
 export const PRELOADED_MODULES = [path.join(ROOT, 'domain', 'memo.ts')];
 
+/**
+ * How long a workflow task waits on a worker's own (sticky) queue before Temporal hands it to the
+ * shared queue, where any worker takes it (replaying the history). The SDK default, 10 s, equals the
+ * API's Temporal deadline: after a worker died, every command to a project it had cached hung 10 s,
+ * answered 503 and was then applied (issue 31). 2 s: a worker whose tasks wait that long on its own
+ * queue is overloaded anyway, and another one may as well take them.
+ */
+export const STICKY_QUEUE_TIMEOUT = '2 seconds';
+
 /** How every bundle of the project workflows is made: the worker's, the tests', the replay's. */
 export const WORKFLOW_BUNDLE_OPTIONS = { workflowsPath: WORKFLOWS_PATH, preloadModules: PRELOADED_MODULES };
 
@@ -63,6 +72,7 @@ export function createProjectWorker(options: ProjectWorkerOptions): Promise<Work
     // A stop never waits on a task for long (SIGTERM ends `npm start` within 30 s).
     shutdownGraceTime: '5 seconds',
     shutdownForceTime: '15 seconds',
+    stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.maxConcurrentWorkflowTaskExecutions !== undefined ? { maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions } : {}),
