@@ -3,12 +3,15 @@
  * `npm run start:worker` is the production entry point (needs TEMPORAL_ADDRESS and DATABASE_URL);
  * `npm start` and the tests call createProjectWorker() in-process.
  */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type Activities, type ActivityDeps } from './activities/index.ts';
 import { openDatabase, type Database } from './db/client.ts';
+import { beat, forget, HEARTBEAT_EVERY_MS, pruneDead } from './db/queries/workers.ts';
 import { prepareDatabase } from './db/seed.ts';
 import { loadConfig, payloadConverter, requireExternalServices } from './lib/config.ts';
 import { createLogger } from './lib/logger.ts';
@@ -63,11 +66,13 @@ export interface ProjectWorkerOptions {
   deadlineDates?: ActivityDeps['deadlineDates'];
 }
 
-export function createProjectWorker(options: ProjectWorkerOptions): Promise<Worker> {
-  return Worker.create({
+export async function createProjectWorker(options: ProjectWorkerOptions): Promise<Worker> {
+  const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
+    // The SDK's default (pid@host) is the same for two workers of one process; /readyz counts workers by it.
+    identity: `${process.pid}@${os.hostname()}-${randomBytes(3).toString('hex')}`,
     activities: (options.activities ?? ((base) => base))(createActivities({ db: options.db, deadlineDates: options.deadlineDates })),
     // A stop never waits on a task for long (SIGTERM ends `npm start` within 30 s).
     shutdownGraceTime: '5 seconds',
@@ -80,6 +85,33 @@ export function createProjectWorker(options: ProjectWorkerOptions): Promise<Work
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_MODULES } }),
   });
+  return withHeartbeat(worker, options.db, options.taskQueue);
+}
+
+/**
+ * While the worker runs and polls, its row in worker_heartbeats is renewed every few seconds
+ * (db/queries/workers.ts); /readyz counts the workers whose row is fresh and that Temporal lists as
+ * pollers. A worker that stops (or drains after SIGTERM) deletes its row; one that dies stops renewing it.
+ */
+function withHeartbeat(worker: Worker, db: Database, taskQueue: string): Worker {
+  const run = worker.run.bind(worker);
+  const self = { taskQueue, identity: worker.options.identity };
+  // A database that cannot be written to makes this worker count as gone, which it is for the API.
+  const renew = () => (worker.getState() === 'RUNNING' ? beat(db, self) : forget(db, self)).catch(() => undefined);
+  worker.run = async () => {
+    await pruneDead(db).catch(() => undefined);
+    const timer = setInterval(() => void renew(), HEARTBEAT_EVERY_MS);
+    timer.unref();
+    const running = run();
+    void renew();
+    try {
+      return await running;
+    } finally {
+      clearInterval(timer);
+      await forget(db, self).catch(() => undefined);
+    }
+  };
+  return worker;
 }
 
 /** The worker process (`npm run start:worker`): configuration from the environment, runs until a signal. */

@@ -37,6 +37,7 @@ import { webhookRoutes } from './routes/webhooks.ts';
 import { allocationPlanRoutes, publicAllocationPlanRoutes } from './routes/allocation-plans.ts';
 import { calendarRoutes } from './routes/calendar.ts';
 import { calendarStatus } from '../db/calendar.ts';
+import { aliveWorkers, ALIVE_WITHIN_MS } from '../db/queries/workers.ts';
 import { codecRoutes } from './routes/codec.ts';
 import { commandRoutes } from './routes/commands.ts';
 import { documentRoutes, UPLOAD_PATH, type UploadLimits } from './routes/documents.ts';
@@ -114,7 +115,12 @@ export function createApp(deps: AppDeps) {
   });
   app.use('*', (c, next) => (isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)));
 
-  app.route('/', healthRoutes({ checks: { database: deps.database.ping, temporal: gateway.ping, workers: gateway.workers } }));
+  // A worker counts when Temporal lists it as a poller and its own heartbeat is fresh (seconds).
+  const pollingWorkers = async () => {
+    const [polling, alive] = await Promise.all([gateway.workers(), aliveWorkers(deps.database.db, deps.taskQueue, ALIVE_WITHIN_MS)]);
+    return alive.filter((identity) => polling.includes(identity)).length;
+  };
+  app.route('/', healthRoutes({ checks: { database: deps.database.ping, temporal: () => gateway.ping() }, workers: pollingWorkers }));
 
   app.route('/', metricsRoutes({ nextYearNoticeMissing: async () => !(await calendarStatus(deps.database.db)).nextYearReady }));
   app.route('/', docsRoutes());

@@ -34,8 +34,15 @@ import { ApiError, causeChain, notFound, unavailable } from './problem.ts';
 /** Update ids tried under one Idempotency-Key before the API gives up (each earlier one failed unapplied). */
 const MAX_RETRIED_ATTEMPTS = 50;
 
-/** A long poll lasts up to about a minute; a poller not seen for longer is gone or stuck. */
-const POLLER_FRESH_MS = 90_000;
+/**
+ * A long poll lasts up to a minute (matching.longPollExpirationInterval), so a live idle worker was
+ * last seen up to a minute ago; one not seen for longer is gone or wedged. Whether a worker seen
+ * within this is still alive the workers' heartbeats say, in seconds (db/queries/workers.ts).
+ */
+const POLLER_FRESH_MS = 70_000;
+
+/** /readyz answers within a second: each of its calls has this long. */
+export const READINESS_DEADLINE_MS = 800;
 
 /** How long a query may wait for a worker before the API answers 503. */
 const QUERY_DEADLINE_MS = 10_000;
@@ -165,31 +172,27 @@ export function createProjectGateway(client: Client, taskQueue: string) {
     },
 
     /**
-     * For /readyz: a worker polls the project task queue. A poller not seen for a while is gone or
-     * wedged (every slot busy), and commands would only time out.
+     * For /readyz: the identities of the workers Temporal lists as polling the project task queue.
+     * An idle worker renews its long poll only once a minute, and a dead worker's last poll looks as
+     * recent as a live one's, so this says who polls, not who is alive: the API matches it against
+     * the workers' own heartbeats (db/queries/workers.ts).
      */
-    async workers(): Promise<boolean> {
-      try {
-        const answer = await client.withDeadline(Date.now() + 3_000, () =>
-          client.workflowService.describeTaskQueue({
-            namespace: client.options.namespace,
-            taskQueue: { name: taskQueue, kind: proto.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-            taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-          }),
-        );
-        const cutoff = Date.now() - POLLER_FRESH_MS;
-        return (answer.pollers ?? []).some((p) => p.lastAccessTime && tsToMs(p.lastAccessTime) >= cutoff);
-      } catch {
-        return false;
-      }
+    async workers(deadlineMs = READINESS_DEADLINE_MS): Promise<string[]> {
+      const answer = await client.withDeadline(Date.now() + deadlineMs, () =>
+        client.workflowService.describeTaskQueue({
+          namespace: client.options.namespace,
+          taskQueue: { name: taskQueue, kind: proto.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+          taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        }),
+      );
+      const cutoff = Date.now() - POLLER_FRESH_MS;
+      return (answer.pollers ?? []).filter((p) => p.identity && p.lastAccessTime && tsToMs(p.lastAccessTime) >= cutoff).map((p) => p.identity!);
     },
 
     /** For /readyz: the frontend answers a cheap call. */
-    async ping(): Promise<boolean> {
+    async ping(deadlineMs = READINESS_DEADLINE_MS): Promise<boolean> {
       try {
-        await client.withDeadline(Date.now() + 3_000, () =>
-          client.workflowService.getSystemInfo({}),
-        );
+        await client.withDeadline(Date.now() + deadlineMs, () => client.workflowService.getSystemInfo({}));
         return true;
       } catch {
         return false;

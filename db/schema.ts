@@ -696,3 +696,21 @@ export const cloudPlatformEvaluations = pgTable(
 );
 
 export type CloudPlatformEvaluationRow = typeof cloudPlatformEvaluations.$inferSelect;
+
+/**
+ * Worker processes that are alive (api/routes/health.ts): each worker writes its row every few
+ * seconds while it runs and deletes it when it stops. Temporal's poller list cannot say this in
+ * seconds: an idle worker's long poll is renewed only once a minute, and a dead one's last poll
+ * looks just as recent. Keyed by the worker's Temporal identity, which /readyz matches against the
+ * task queue's pollers.
+ */
+export const workerHeartbeats = pgTable(
+  'worker_heartbeats',
+  {
+    taskQueue: text('task_queue').notNull(),
+    identity: text('identity').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.taskQueue, t.identity] })],
+);

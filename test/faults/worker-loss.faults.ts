@@ -93,4 +93,23 @@ describe('a worker killed while another polls', () => {
     expect(seconds).toBeLessThan(6);
     expect(reviews).toHaveLength(1);
   }, 240_000);
+
+  it('/readyz counts the worker left, and answers 503 within seconds of the last one being killed', async () => {
+    const ready = await eventually(async () => {
+      const res = await app.request('/readyz');
+      const body = (await res.json()) as { workers: number };
+      return res.status === 200 && body.workers === 1 ? body : undefined;
+    }, 30_000);
+    expect(ready.workers).toBe(1);
+    await workers[1]!.kill9();
+    const killed = Date.now();
+    const notReady = await eventually(async () => {
+      const res = await app.request('/readyz');
+      return res.status === 503 ? ((await res.json()) as { workers: number; checks: Record<string, boolean> }) : undefined;
+    }, 60_000);
+    const seconds = (Date.now() - killed) / 1000;
+    record('kill -9 of the last worker', seconds < 10, `/readyz 503 (workers ${notReady.workers}) ${seconds.toFixed(1)} s after the kill`);
+    expect(notReady.checks).toEqual({ database: true, temporal: true, workers: false });
+    expect(seconds).toBeLessThan(10);
+  }, 120_000);
 });
