@@ -714,3 +714,17 @@ export const workerHeartbeats = pgTable(
   },
   (t) => [primaryKey({ columns: [t.taskQueue, t.identity] })],
 );
+
+/**
+ * Which document store this database's documents live in (lib/documents.ts). The folder backend
+ * writes the same id into its folder at the first start; an API whose folder holds another id, or
+ * none, is not looking at this database's documents and refuses to start (issue 31: two APIs, each
+ * on its own DATA_DIR, split the documents silently).
+ */
+export const documentStoreMarkers = pgTable('document_store_markers', {
+  kind: text('kind', { enum: ['folder'] }).primaryKey(),
+  storeId: text('store_id').notNull(),
+  /** host:path where the folder was first opened, for the error message. */
+  location: text('location').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

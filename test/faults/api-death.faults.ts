@@ -6,6 +6,9 @@
  * response), the process is killed with SIGKILL, and the stale record is taken over by the retry.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { and, eq } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -27,11 +30,13 @@ let worker: Worker;
 let running: Promise<void>;
 let api: Child;
 let base: string;
+// Every start of the API uses the same folder store (it must be the one the database's documents live in).
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bdp-api-death-'));
 
 async function startApi(): Promise<Child> {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  return spawnEntry('api/server.ts', { TEMPORAL_ADDRESS: inject('temporalAddress'), DATABASE_URL: database.url!, TEMPORAL_TASK_QUEUE: taskQueue, ADMIN_API_KEY: ADMIN, PORT: String(port), HOST: '127.0.0.1' }, /API listening/);
+  return spawnEntry('api/server.ts', { TEMPORAL_ADDRESS: inject('temporalAddress'), DATABASE_URL: database.url!, TEMPORAL_TASK_QUEUE: taskQueue, ADMIN_API_KEY: ADMIN, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir }, /API listening/);
 }
 
 async function call(method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -54,6 +59,7 @@ afterAll(async () => {
   await running;
   await nativeConnection?.close();
   await database?.destroy();
+  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('the API dies after Temporal accepted a command', () => {
