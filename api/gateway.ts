@@ -44,12 +44,22 @@ const POLLER_FRESH_MS = 70_000;
 /** /readyz answers within a second: each of its calls has this long. */
 export const READINESS_DEADLINE_MS = 800;
 
-/** How long a query may wait for a worker before the API answers 503. */
-const QUERY_DEADLINE_MS = 10_000;
+/** How long a query or an Update may wait for a worker before the API answers 503. */
+export const QUERY_DEADLINE_MS = 10_000;
+
+/** The Update id a creation with an Idempotency-Key sends (a retry attaches to it). */
+export const applicationUpdateId = (keyId: string, idempotencyKey: string) => `application:${keyId}:${idempotencyKey}`;
+
+/** The Update id a command with an Idempotency-Key sends. */
+export const commandUpdateId = (keyId: string, idempotencyKey: string) => `${keyId}:${idempotencyKey}`;
+
+/** What Temporal knows of an Update: done (with whatever outcome), still running, or nothing. */
+export type UpdateState = 'completed' | 'in-flight' | 'unknown';
 
 /** gRPC status codes the client surfaces when the server cannot be reached in time. */
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_UNAVAILABLE = 14;
+const GRPC_NOT_FOUND = 5;
 
 function isUnavailable(err: unknown): boolean {
   // The client wraps gRPC errors (e.g. ServiceError "Failed to query Workflow" caused by code 4).
@@ -111,7 +121,7 @@ export function createProjectGateway(client: Client, taskQueue: string) {
      */
     async create(input: ProjectInput, idempotencyKey?: string): Promise<ProjectView> {
       return call(input.id, () =>
-        runUpdate(idempotencyKey ? `application:${input.createdBy.keyId}:${idempotencyKey}` : undefined, (updateId, attempt) =>
+        runUpdate(idempotencyKey ? applicationUpdateId(input.createdBy.keyId, idempotencyKey) : undefined, (updateId, attempt) =>
           client.workflow.executeUpdateWithStart(applicationUpdate, {
             args: [{ attempt }],
             ...(updateId ? { updateId } : {}),
@@ -144,7 +154,7 @@ export function createProjectGateway(client: Client, taskQueue: string) {
       const handle = client.workflow.getHandle(projectWorkflowId(projectId));
       try {
         return await call(projectId, () =>
-          runUpdate(command.idempotencyKey ? `${command.actor.keyId}:${command.idempotencyKey}` : undefined, (updateId, attempt) =>
+          runUpdate(command.idempotencyKey ? commandUpdateId(command.actor.keyId, command.idempotencyKey) : undefined, (updateId, attempt) =>
             handle.executeUpdate(commandUpdate(command.name), {
               args: [{ payload: command.payload, actor: command.actor, attempt }],
               ...(updateId ? { updateId } : {}),
@@ -187,6 +197,30 @@ export function createProjectGateway(client: Client, taskQueue: string) {
       );
       const cutoff = Date.now() - POLLER_FRESH_MS;
       return (answer.pollers ?? []).filter((p) => p.identity && p.lastAccessTime && tsToMs(p.lastAccessTime) >= cutoff).map((p) => p.identity!);
+    },
+
+    /**
+     * What became of an Update (api/idempotency.ts asks for a request whose API died): a
+     * non-blocking poll. Throws when Temporal cannot be asked in time.
+     */
+    async updateState(workflowId: string, updateId: string): Promise<UpdateState> {
+      try {
+        const answer = await client.withDeadline(Date.now() + 2_000, () =>
+          client.workflowService.pollWorkflowExecutionUpdate({
+            namespace: client.options.namespace,
+            updateRef: { workflowExecution: { workflowId }, updateId },
+            identity: client.options.identity,
+            // No wait policy: the current stage at once.
+          }),
+        );
+        return answer.outcome || answer.stage === proto.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED
+          ? 'completed'
+          : 'in-flight';
+      } catch (err) {
+        // The workflow or the Update does not exist (never sent, refused by its validator, or lost).
+        if ([...causeChain(err)].some((e) => (e as { code?: unknown }).code === GRPC_NOT_FOUND)) return 'unknown';
+        throw err;
+      }
     },
 
     /** For /readyz: the frontend answers a cheap call. */

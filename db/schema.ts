@@ -432,6 +432,13 @@ export const idempotencyRecords = pgTable(
     status: integer('status'),
     response: jsonb('response'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The Temporal Update the request sent (api/idempotency.ts), noted just before it was sent: a
+     * retry finding the record still pending asks Temporal what became of it instead of waiting.
+     */
+    workflowId: text('workflow_id'),
+    updateId: text('update_id'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.apiKeyId, t.idempotencyKey] })],
 );

@@ -518,7 +518,7 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   already_revoked: (d) => (d.kind === 'account' ? '该账号此前已被停用。' : '该 API 密钥此前已被吊销。'),
   funds_suspended: () => '第二十二条：整改通过前，建设和运维资金暂停拨付。',
   idempotency_conflict: () => '同一个 Idempotency-Key 已用于不同的请求。',
-  idempotency_in_progress: () => '使用同一个 Idempotency-Key 的请求仍在处理中，请稍后重试。',
+  idempotency_in_progress: () => '使用同一个 Idempotency-Key 的请求仍在处理中，请在 Retry-After 所示秒数后重试。',
   payload_too_large: () => '请求体不得超过 256 KiB。',
   unsupported_media_type: () => '请求体须为 application/json。',
   rate_limited: () => '写请求过于频繁，请按 Retry-After 稍后重试。',
