@@ -4,6 +4,7 @@
  * `npm start` and the tests call createProjectWorker() in-process.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +65,8 @@ export interface ProjectWorkerOptions {
    * fault tests bring them closer to now (test/faults/fast-clock.ts).
    */
   deadlineDates?: ActivityDeps['deadlineDates'];
+  /** Written at every heartbeat (WORKER_HEALTH_FILE): a container health check tests its age. */
+  healthFile?: string | undefined;
 }
 
 export async function createProjectWorker(options: ProjectWorkerOptions): Promise<Worker> {
@@ -85,7 +88,7 @@ export async function createProjectWorker(options: ProjectWorkerOptions): Promis
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_MODULES } }),
   });
-  return withHeartbeat(worker, options.db, options.taskQueue);
+  return withHeartbeat(worker, options.db, options.taskQueue, options.healthFile);
 }
 
 /**
@@ -93,11 +96,19 @@ export async function createProjectWorker(options: ProjectWorkerOptions): Promis
  * (db/queries/workers.ts); /readyz counts the workers whose row is fresh and that Temporal lists as
  * pollers. A worker that stops (or drains after SIGTERM) deletes its row; one that dies stops renewing it.
  */
-function withHeartbeat(worker: Worker, db: Database, taskQueue: string): Worker {
+function withHeartbeat(worker: Worker, db: Database, taskQueue: string, healthFile?: string): Worker {
   const run = worker.run.bind(worker);
   const self = { taskQueue, identity: worker.options.identity };
   // A database that cannot be written to makes this worker count as gone, which it is for the API.
-  const renew = () => (worker.getState() === 'RUNNING' ? beat(db, self) : forget(db, self)).catch(() => undefined);
+  const renew = async () => {
+    try {
+      if (worker.getState() !== 'RUNNING') return await forget(db, self);
+      await beat(db, self);
+      if (healthFile) await writeFile(healthFile, `${new Date().toISOString()}\n`);
+    } catch {
+      // No beat: /readyz and the health check see this worker as gone.
+    }
+  };
   worker.run = async () => {
     await pruneDead(db).catch(() => undefined);
     const timer = setInterval(() => void renew(), HEARTBEAT_EVERY_MS);
@@ -130,6 +141,7 @@ export async function runWorkerProcess(overrides: Pick<ProjectWorkerOptions, 'ac
     dataConverter: payloadConverter(config),
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
+    healthFile: config.worker.healthFile,
     ...overrides,
   });
   log.info({ taskQueue: config.temporal.taskQueue, temporalAddress }, 'worker started');

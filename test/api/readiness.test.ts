@@ -4,14 +4,19 @@
  * and are alive, and stops counting a worker as soon as it stops. Real parts: the dev server, the
  * in-process worker and database of the test system, silent TCP listeners on loopback.
  */
+import fs from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../api/app.ts';
 import { openDatabase } from '../../db/client.ts';
 import { beat } from '../../db/queries/workers.ts';
 import { createLogger } from '../../lib/logger.ts';
-import { ADMIN_KEY, eventually, startSystem, type TestSystem } from '../support/system.ts';
+import { createProjectWorker } from '../../worker.ts';
+import { ADMIN_KEY, eventually, startSystem, workflowBundle, type TestSystem } from '../support/system.ts';
 
 /** A loopback port that accepts connections and never answers (a hung server behind a firewall). */
 async function silentListener(): Promise<{ port: number; close(): Promise<void> }> {
@@ -99,6 +104,22 @@ describe('/readyz', () => {
     } finally {
       own.worker.shutdown = () => undefined; // stopped already
       await own.stop();
+    }
+  }, 60_000);
+
+  it('WORKER_HEALTH_FILE: the worker rewrites it at every heartbeat while it runs (a container health check reads its age)', async () => {
+    const file = path.join(os.tmpdir(), `bdp-worker-health-${process.pid}-${Date.now()}`);
+    const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    const worker = await createProjectWorker({ connection, namespace: 'default', taskQueue: `health-${process.pid}`, db: system.database.db, workflowBundle: await workflowBundle(), healthFile: file });
+    const running = worker.run();
+    try {
+      const first = await eventually(async () => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : undefined), 20_000);
+      await eventually(async () => (fs.statSync(file).mtimeMs > first ? true : undefined), 20_000);
+    } finally {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      fs.rmSync(file, { force: true });
     }
   }, 60_000);
 });
