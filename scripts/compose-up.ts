@@ -439,6 +439,8 @@ async function main() {
   const image = `localhost/jincheng-bdp:compose-test`;
   log(`${image}: podman build ./Dockerfile (log: ${logFile})`);
   await runLogged('podman', ['build', '--pull=never', '-t', image, '-f', 'Dockerfile', '.'], logFile);
+  // Each build leaves the previous one's stages dangling (1-2 GB); a day's worth stays as layer cache.
+  run('podman', ['image', 'prune', '-f', '--filter', 'until=24h'], { allowFail: true });
 
   const secretsDir = path.join(workDir, 'secrets');
   const caddyImage = `docker.io/library/${composeImages().proxy}`;
