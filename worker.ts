@@ -3,12 +3,16 @@
  * `npm run start:worker` is the production entry point (needs TEMPORAL_ADDRESS and DATABASE_URL);
  * `npm start` and the tests call createProjectWorker() in-process.
  */
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type Activities, type ActivityDeps } from './activities/index.ts';
 import { openDatabase, type Database } from './db/client.ts';
+import { beat, forget, HEARTBEAT_EVERY_MS, pruneDead } from './db/queries/workers.ts';
 import { prepareDatabase } from './db/seed.ts';
 import { loadConfig, payloadConverter, requireExternalServices, webhookPolicy } from './lib/config.ts';
 import { createLogger } from './lib/logger.ts';
@@ -28,6 +32,15 @@ export const WORKFLOWS_PATH = path.join(ROOT, 'workflows', 'index.ts');
  * they fail); the schemas are shared through memo's private map.
  */
 export const PRELOADED_MODULES = [path.join(ROOT, 'domain', 'memo.ts')];
+
+/**
+ * How long a workflow task waits on a worker's own (sticky) queue before Temporal hands it to the
+ * shared queue, where any worker takes it (replaying the history). The SDK default, 10 s, equals the
+ * API's Temporal deadline: after a worker died, every command to a project it had cached hung 10 s,
+ * answered 503 and was then applied (issue 31). 2 s: a worker whose tasks wait that long on its own
+ * queue is overloaded anyway, and another one may as well take them.
+ */
+export const STICKY_QUEUE_TIMEOUT = '2 seconds';
 
 /** How every bundle of the project workflows is made: the worker's, the tests', the replay's. */
 export const WORKFLOW_BUNDLE_OPTIONS = { workflowsPath: WORKFLOWS_PATH, preloadModules: PRELOADED_MODULES };
@@ -52,17 +65,22 @@ export interface ProjectWorkerOptions {
    * fault tests bring them closer to now (test/faults/fast-clock.ts).
    */
   deadlineDates?: ActivityDeps['deadlineDates'];
+  /** Written at every heartbeat (WORKER_HEALTH_FILE): a container health check tests its age. */
+  healthFile?: string | undefined;
 }
 
-export function createProjectWorker(options: ProjectWorkerOptions): Promise<Worker> {
-  return Worker.create({
+export async function createProjectWorker(options: ProjectWorkerOptions): Promise<Worker> {
+  const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
+    // The SDK's default (pid@host) is the same for two workers of one process; /readyz counts workers by it.
+    identity: `${process.pid}@${os.hostname()}-${randomBytes(3).toString('hex')}`,
     activities: (options.activities ?? ((base) => base))(createActivities({ db: options.db, deadlineDates: options.deadlineDates })),
     // A stop never waits on a task for long (SIGTERM ends `npm start` within 30 s).
     shutdownGraceTime: '5 seconds',
     shutdownForceTime: '15 seconds',
+    stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     ...(options.maxConcurrentWorkflowTaskExecutions !== undefined ? { maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions } : {}),
@@ -70,6 +88,41 @@ export function createProjectWorker(options: ProjectWorkerOptions): Promise<Work
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_MODULES } }),
   });
+  return withHeartbeat(worker, options.db, options.taskQueue, options.healthFile);
+}
+
+/**
+ * While the worker runs and polls, its row in worker_heartbeats is renewed every few seconds
+ * (db/queries/workers.ts); /readyz counts the workers whose row is fresh and that Temporal lists as
+ * pollers. A worker that stops (or drains after SIGTERM) deletes its row; one that dies stops renewing it.
+ */
+function withHeartbeat(worker: Worker, db: Database, taskQueue: string, healthFile?: string): Worker {
+  const run = worker.run.bind(worker);
+  const self = { taskQueue, identity: worker.options.identity };
+  // A database that cannot be written to makes this worker count as gone, which it is for the API.
+  const renew = async () => {
+    try {
+      if (worker.getState() !== 'RUNNING') return await forget(db, self);
+      await beat(db, self);
+      if (healthFile) await writeFile(healthFile, `${new Date().toISOString()}\n`);
+    } catch {
+      // No beat: /readyz and the health check see this worker as gone.
+    }
+  };
+  worker.run = async () => {
+    await pruneDead(db).catch(() => undefined);
+    const timer = setInterval(() => void renew(), HEARTBEAT_EVERY_MS);
+    timer.unref();
+    const running = run();
+    void renew();
+    try {
+      return await running;
+    } finally {
+      clearInterval(timer);
+      await forget(db, self).catch(() => undefined);
+    }
+  };
+  return worker;
 }
 
 /** The worker process (`npm run start:worker`): configuration from the environment, runs until a signal. */
@@ -88,6 +141,7 @@ export async function runWorkerProcess(overrides: Pick<ProjectWorkerOptions, 'ac
     dataConverter: payloadConverter(config),
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
+    healthFile: config.worker.healthFile,
     ...overrides,
   });
   log.info({ taskQueue: config.temporal.taskQueue, temporalAddress }, 'worker started');

@@ -23,7 +23,7 @@ import { authRoutes, LOGIN_PATH } from './routes/auth.ts';
 import { docsRoutes } from './docs.ts';
 import { createProjectGateway, OutcomePending, type TemporalDeadlines } from './gateway.ts';
 import { cloudPlatformRoutes, withPriorEvaluations } from './routes/cloud-platform.ts';
-import { idempotency } from './idempotency.ts';
+import { idempotency, withUpdateNotes } from './idempotency.ts';
 import { requestLogger } from './logging.ts';
 import { httpMetrics, metricsRoutes } from './metrics.ts';
 import { methodNotAllowed } from './methods.ts';
@@ -43,6 +43,7 @@ import { webhookRoutes } from './routes/webhooks.ts';
 import { allocationPlanRoutes, publicAllocationPlanRoutes } from './routes/allocation-plans.ts';
 import { calendarRoutes } from './routes/calendar.ts';
 import { calendarStatus } from '../db/calendar.ts';
+import { aliveWorkers, ALIVE_WITHIN_MS } from '../db/queries/workers.ts';
 import { codecRoutes } from './routes/codec.ts';
 import { commandRoutes } from './routes/commands.ts';
 import { ClientGoneError, documentRoutes, UPLOAD_PATH, type UploadLimits } from './routes/documents.ts';
@@ -130,7 +131,12 @@ export function createApp(deps: AppDeps) {
   });
   app.use('*', (c, next) => (isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)));
 
-  app.route('/', healthRoutes({ checks: { database: deps.database.ping, temporal: gateway.ping, workers: gateway.workers } }));
+  // A worker counts when Temporal lists it as a poller and its own heartbeat is fresh (seconds).
+  const pollingWorkers = async () => {
+    const [polling, alive] = await Promise.all([gateway.workers(), aliveWorkers(deps.database.db, deps.taskQueue, ALIVE_WITHIN_MS)]);
+    return alive.filter((identity) => polling.includes(identity)).length;
+  };
+  app.route('/', healthRoutes({ checks: { database: deps.database.ping, temporal: () => gateway.ping() }, workers: pollingWorkers }));
 
   app.route('/', metricsRoutes({ nextYearNoticeMissing: async () => !(await calendarStatus(deps.database.db)).nextYearReady }));
   app.route('/', docsRoutes());
@@ -153,7 +159,7 @@ export function createApp(deps: AppDeps) {
   }
   // An upload is not replayed by Idempotency-Key (that would buffer it): a retry stores the same
   // content-addressed object and answers a new document id.
-  const idempotent = idempotency(deps.database.db);
+  const idempotent = idempotency(deps.database.db, { updateState: gateway.updateState });
   // Sign-in and the other /v1/auth/* writes are never replayed: a replay would hand out a session.
   app.on('POST', '/v1/*', (c, next) => (isUpload(c.req.method, c.req.path) || c.req.path.startsWith(AUTH_PREFIX) ? next() : idempotent(c, next)));
   if (deps.documents) app.route('/', documentRoutes({ db: deps.database.db, store: deps.documents, limits: deps.documentLimits, clock: deps.clock }));
@@ -165,7 +171,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', statisticsRoutes({ db: deps.database.db }));
   // Art. 23 (issue 15): the ProjectViews these answer show the department's prior evaluations;
   // GET /v1/projects/{id} reads the committed view from the read model (issue 17).
-  const viewGateway = withPriorEvaluations(withCommittedViews(gateway, deps.database.db), deps.database.db);
+  // Keyed creations and commands note the Update they send on their idempotency record (api/idempotency.ts).
+  const viewGateway = withPriorEvaluations(withCommittedViews(withUpdateNotes(gateway, deps.database.db), deps.database.db), deps.database.db);
   app.route('/', projectRoutes({ gateway: viewGateway, db: deps.database.db }));
   app.route('/', commandRoutes({ gateway: viewGateway, db: deps.database.db }));
   app.route('/', cloudPlatformRoutes({ db: deps.database.db }));
@@ -205,7 +212,10 @@ export function createApp(deps: AppDeps) {
         'Every POST accepts an `Idempotency-Key` header (1-128 printable ASCII characters): the same key ' +
         'with the same method, path and body returns the first response (header `Idempotent-Replayed: true`) ' +
         'and changes nothing; with a different request → 422 `idempotency_conflict`; while the first is ' +
-        'still running → 409 `idempotency_in_progress`. Keys are scoped to the API key that sent them.\n\n' +
+        'still running → 409 `idempotency_in_progress` with `Retry-After` (the seconds until an answer is to be expected: 1 while ' +
+        'the first request is most likely running; when its API process died, until Temporal has settled the command it sent, at ' +
+        'most about 11 s, or 30 s for a request that had not reached Temporal). A retry after the first request\'s API died ' +
+        'asks Temporal what became of it and takes the key over as soon as the answer is known. Keys are scoped to the API key that sent them.\n\n' +
         'A known path asked with a method it does not list answers 405 `method_not_allowed` with an `Allow` header.',
     },
   };

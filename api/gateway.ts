@@ -41,16 +41,33 @@ import { ApiError, causeChain, notFound, unavailable } from './problem.ts';
 /** Update ids tried under one Idempotency-Key before the API gives up (each earlier one failed unapplied). */
 const MAX_RETRIED_ATTEMPTS = 50;
 
-/** A long poll lasts up to about a minute; a poller not seen for longer is gone or stuck. */
-const POLLER_FRESH_MS = 90_000;
+/**
+ * A long poll lasts up to a minute (matching.longPollExpirationInterval), so a live idle worker was
+ * last seen up to a minute ago; one not seen for longer is gone or wedged. Whether a worker seen
+ * within this is still alive the workers' heartbeats say, in seconds (db/queries/workers.ts).
+ */
+const POLLER_FRESH_MS = 70_000;
 
-/** How long a query, start or update may wait for Temporal before the API looks further. */
-const CALL_DEADLINE_MS = 10_000;
+/** /readyz answers within a second: each of its calls has this long. */
+export const READINESS_DEADLINE_MS = 800;
+
+/** How long a query, start or update may wait for Temporal before the API looks further (503, or settle). */
+export const QUERY_DEADLINE_MS = 10_000;
+
+/** The Update id a creation with an Idempotency-Key sends (a retry attaches to it). */
+export const applicationUpdateId = (keyId: string, idempotencyKey: string) => `application:${keyId}:${idempotencyKey}`;
+
+/** The Update id a command with an Idempotency-Key sends. */
+export const commandUpdateId = (keyId: string, idempotencyKey: string) => `${keyId}:${idempotencyKey}`;
+
+/** What Temporal knows of an Update: done (with whatever outcome), still running, or nothing. */
+export type UpdateState = 'completed' | 'in-flight' | 'unknown';
+
 /**
  * After that, how long the API waits for the outcome of an update Temporal may have accepted before
  * it answers 202 pending (clients and proxies commonly give up after 60 s in all).
  */
-const OUTCOME_WAIT_MS = 30_000;
+export const OUTCOME_WAIT_MS = 30_000;
 
 export interface TemporalDeadlines {
   /** A call's deadline (default 10 s). */
@@ -120,7 +137,7 @@ function isUnavailable(err: unknown): boolean {
 }
 
 export function createProjectGateway(client: Client, taskQueue: string, deadlines: TemporalDeadlines = {}) {
-  const callMs = deadlines.callMs ?? CALL_DEADLINE_MS;
+  const callMs = deadlines.callMs ?? QUERY_DEADLINE_MS;
   const outcomeMs = deadlines.outcomeMs ?? OUTCOME_WAIT_MS;
 
   /** `fn` under the call deadline (unless `ownDeadlines`: it sets its own), its failures as problems. */
@@ -199,7 +216,7 @@ export function createProjectGateway(client: Client, taskQueue: string, deadline
     async create(input: ProjectInput, idempotencyKey?: string): Promise<ProjectView> {
       const workflowId = projectWorkflowId(input.id);
       // Without an Idempotency-Key the project id is new, so the update id named after it is too.
-      const baseId = idempotencyKey ? `application:${input.createdBy.keyId}:${idempotencyKey}` : `application:${input.id}`;
+      const baseId = idempotencyKey ? applicationUpdateId(input.createdBy.keyId, idempotencyKey) : `application:${input.id}`;
       return call(
         input.id,
         () =>
@@ -237,7 +254,7 @@ export function createProjectGateway(client: Client, taskQueue: string, deadline
       const workflowId = projectWorkflowId(projectId);
       const handle = client.workflow.getHandle(workflowId);
       // Without an Idempotency-Key a fresh update id, so the outcome can be asked for by it.
-      const baseId = command.idempotencyKey ? `${command.actor.keyId}:${command.idempotencyKey}` : `${command.actor.keyId}:auto:${randomUUID()}`;
+      const baseId = command.idempotencyKey ? commandUpdateId(command.actor.keyId, command.idempotencyKey) : `${command.actor.keyId}:auto:${randomUUID()}`;
       try {
         return await call(
           projectId,
@@ -271,31 +288,51 @@ export function createProjectGateway(client: Client, taskQueue: string, deadline
     },
 
     /**
-     * For /readyz: a worker polls the project task queue. A poller not seen for a while is gone or
-     * wedged (every slot busy), and commands would only time out.
+     * For /readyz: the identities of the workers Temporal lists as polling the project task queue.
+     * An idle worker renews its long poll only once a minute, and a dead worker's last poll looks as
+     * recent as a live one's, so this says who polls, not who is alive: the API matches it against
+     * the workers' own heartbeats (db/queries/workers.ts).
      */
-    async workers(): Promise<boolean> {
+    async workers(deadlineMs = READINESS_DEADLINE_MS): Promise<string[]> {
+      const answer = await client.withDeadline(Date.now() + deadlineMs, () =>
+        client.workflowService.describeTaskQueue({
+          namespace: client.options.namespace,
+          taskQueue: { name: taskQueue, kind: proto.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+          taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        }),
+      );
+      const cutoff = Date.now() - POLLER_FRESH_MS;
+      return (answer.pollers ?? []).filter((p) => p.identity && p.lastAccessTime && tsToMs(p.lastAccessTime) >= cutoff).map((p) => p.identity!);
+    },
+
+    /**
+     * What became of an Update (api/idempotency.ts asks for a request whose API died): a
+     * non-blocking poll. Throws when Temporal cannot be asked in time.
+     */
+    async updateState(workflowId: string, updateId: string): Promise<UpdateState> {
       try {
-        const answer = await client.withDeadline(Date.now() + 3_000, () =>
-          client.workflowService.describeTaskQueue({
+        const answer = await client.withDeadline(Date.now() + 2_000, () =>
+          client.workflowService.pollWorkflowExecutionUpdate({
             namespace: client.options.namespace,
-            taskQueue: { name: taskQueue, kind: proto.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-            taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+            updateRef: { workflowExecution: { workflowId }, updateId },
+            identity: client.options.identity,
+            // No wait policy: the current stage at once.
           }),
         );
-        const cutoff = Date.now() - POLLER_FRESH_MS;
-        return (answer.pollers ?? []).some((p) => p.lastAccessTime && tsToMs(p.lastAccessTime) >= cutoff);
-      } catch {
-        return false;
+        return answer.outcome || answer.stage === proto.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED
+          ? 'completed'
+          : 'in-flight';
+      } catch (err) {
+        // The workflow or the Update does not exist (never sent, refused by its validator, or lost).
+        if ([...causeChain(err)].some((e) => (e as { code?: unknown }).code === GRPC_NOT_FOUND)) return 'unknown';
+        throw err;
       }
     },
 
     /** For /readyz: the frontend answers a cheap call. */
-    async ping(): Promise<boolean> {
+    async ping(deadlineMs = READINESS_DEADLINE_MS): Promise<boolean> {
       try {
-        await client.withDeadline(Date.now() + 3_000, () =>
-          client.workflowService.getSystemInfo({}),
-        );
+        await client.withDeadline(Date.now() + deadlineMs, () => client.workflowService.getSystemInfo({}));
         return true;
       } catch {
         return false;

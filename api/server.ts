@@ -10,6 +10,7 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import { warnCalendarCoverage } from '../db/calendar.ts';
+import { claimFolderStoreMarker, folderStoreMarker } from '../db/queries/document-store.ts';
 import { prepareDatabase } from '../db/seed.ts';
 import { documentKeyring, loadConfig, payloadConverter, requireExternalServices, webhookPolicy, type Config } from '../lib/config.ts';
 import type { Keyring } from '../lib/codec.ts';
@@ -34,7 +35,9 @@ export async function serveApi(deps: {
   /** The document store's master keyring (documentKeyring in lib/config.ts). */
   documentKeys: Keyring;
 }): Promise<RunningApi> {
-  const documents = createDocumentStore({ backend: await openDocumentBackend(deps.config.documents), keyring: deps.documentKeys, maxBytes: deps.config.documents.maxBytes });
+  // A folder store must be the folder this database's documents live in (checked against a marker in both).
+  const markers = { find: () => folderStoreMarker(deps.database.db), claim: (m: { storeId: string; location: string }) => claimFolderStoreMarker(deps.database.db, m) };
+  const documents = createDocumentStore({ backend: await openDocumentBackend(deps.config.documents, markers), keyring: deps.documentKeys, maxBytes: deps.config.documents.maxBytes });
   // Crashed uploads' temporaries and (policy) orphaned uploads: swept now and then periodically.
   const sweeper = startDocumentSweeper({
     db: deps.database.db,

@@ -520,6 +520,13 @@ export const idempotencyRecords = pgTable(
     status: integer('status'),
     response: jsonb('response'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The Temporal Update the request sent (api/idempotency.ts), noted just before it was sent: a
+     * retry finding the record still pending asks Temporal what became of it instead of waiting.
+     */
+    workflowId: text('workflow_id'),
+    updateId: text('update_id'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.apiKeyId, t.idempotencyKey] })],
 );
@@ -852,3 +859,35 @@ export const adminEvents = pgTable(
   (t) => [index('admin_events_target_idx').on(t.action, t.target)],
 );
 export type AdminEventRow = typeof adminEvents.$inferSelect;
+
+/**
+ * Worker processes that are alive (api/routes/health.ts): each worker writes its row every few
+ * seconds while it runs and deletes it when it stops. Temporal's poller list cannot say this in
+ * seconds: an idle worker's long poll is renewed only once a minute, and a dead one's last poll
+ * looks just as recent. Keyed by the worker's Temporal identity, which /readyz matches against the
+ * task queue's pollers.
+ */
+export const workerHeartbeats = pgTable(
+  'worker_heartbeats',
+  {
+    taskQueue: text('task_queue').notNull(),
+    identity: text('identity').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.taskQueue, t.identity] })],
+);
+
+/**
+ * Which document store this database's documents live in (lib/documents.ts). The folder backend
+ * writes the same id into its folder at the first start; an API whose folder holds another id, or
+ * none, is not looking at this database's documents and refuses to start (issue 31: two APIs, each
+ * on its own DATA_DIR, split the documents silently).
+ */
+export const documentStoreMarkers = pgTable('document_store_markers', {
+  kind: text('kind', { enum: ['folder'] }).primaryKey(),
+  storeId: text('store_id').notNull(),
+  /** host:path where the folder was first opened, for the error message. */
+  location: text('location').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

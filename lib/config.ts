@@ -118,6 +118,18 @@ const envSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int('must be a whole number').min(0).max(1_000_000).default(300),
   /** Workflow tasks a worker runs at once (unset: the SDK default). */
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int('must be a whole number').min(2, 'must be at least 2').max(10_000).optional()),
+  /**
+   * A file the worker touches at every heartbeat while it polls and reaches the database: a
+   * container's health check tests its age (docker-compose.yml). Unset: none.
+   */
+  WORKER_HEALTH_FILE: optionalString,
+  // Secrets from files (docker/Kubernetes secrets): X_FILE names a file whose content is X.
+  ADMIN_API_KEY_FILE: optionalString,
+  DATABASE_URL_FILE: optionalString,
+  PAYLOAD_KEYS_FILE: optionalString,
+  DOCUMENT_KEYS_FILE: optionalString,
+  S3_ACCESS_KEY_ID_FILE: optionalString,
+  S3_SECRET_ACCESS_KEY_FILE: optionalString,
 });
 
 /** `192.0.2.1`, `2001:db8::1`, `10.0.0.0/8`, `2001:db8::/32`. */
@@ -135,6 +147,34 @@ function opensNoRefusedRange(entry: string): boolean {
   if (!validProxyEntry(entry)) return true; // reported as malformed instead
   const list = networkList([entry]);
   return NEVER_WEBHOOK_PROBES.every((probe) => !list.check(probe, isIP(probe) === 6 ? 'ipv6' : 'ipv4'));
+}
+
+/** The settings that may come from a file instead (`<NAME>_FILE`): the secrets. */
+export const SECRET_FILE_VARIABLES = ['ADMIN_API_KEY', 'DATABASE_URL', 'PAYLOAD_KEYS', 'DOCUMENT_KEYS', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+
+/**
+ * The environment with each `<NAME>_FILE` replaced by the file's content as `<NAME>` (one trailing
+ * newline dropped, as `echo` and most secret stores leave one). Setting both is an error, and so is
+ * a file that cannot be read; a message names the variable and the path, never the content.
+ */
+function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  const problems: string[] = [];
+  for (const name of SECRET_FILE_VARIABLES) {
+    const file = env[`${name}_FILE`];
+    if (!file) continue;
+    if (env[name]) {
+      problems.push(`${name}_FILE=${JSON.stringify(file)}: ${name} is set too; set one of them`);
+      continue;
+    }
+    try {
+      out[name] = fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      problems.push(`${name}_FILE=${JSON.stringify(file)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return out;
 }
 
 /** Every environment variable the config module reads; docker-compose is checked against it. */
@@ -177,7 +217,7 @@ export interface Config {
     uploadsPerMinute: number;
     dailyBytes: number;
   };
-  worker: { maxCachedWorkflows: number; maxConcurrentWorkflowTasks: number | undefined };
+  worker: { maxCachedWorkflows: number; maxConcurrentWorkflowTasks: number | undefined; healthFile: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -187,7 +227,8 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const env = withSecretFiles(environment);
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
@@ -245,7 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uploadsPerMinute: e.DOCUMENT_UPLOADS_PER_MINUTE,
       dailyBytes: e.DOCUMENT_DAILY_BYTES,
     },
-    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS },
+    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, healthFile: e.WORKER_HEALTH_FILE },
   };
 }
 

@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, requireExternalServices } from '../lib/config.ts';
+import { ConfigError, loadConfig, requireExternalServices, SECRET_FILE_VARIABLES } from '../lib/config.ts';
 import { clientAddressOf, trustedProxyList } from '../api/client-address.ts';
 
 describe('config module', () => {
@@ -87,6 +90,58 @@ describe('config module', () => {
     expect(
       requireExternalServices(loadConfig({ TEMPORAL_ADDRESS: 't:7233', DATABASE_URL: 'postgres://db/bdp' }), 'the API'),
     ).toEqual({ temporalAddress: 't:7233' });
+  });
+
+  it('issue 31: secrets from files — <NAME>_FILE is read as <NAME>; both set, or an unreadable file, is named without the content', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bdp-config-secrets-'));
+    try {
+      const file = (name: string, content: string) => {
+        const p = path.join(dir, name);
+        fs.writeFileSync(p, content, { mode: 0o600 });
+        return p;
+      };
+      const admin = 'file-admin-secret-0123456789abcdefghijklmnop';
+      const config = loadConfig({
+        ADMIN_API_KEY_FILE: file('admin', `${admin}\n`),
+        DATABASE_URL_FILE: file('db', 'postgres://bdp:pw@postgresql:5432/bdp\n'),
+        PAYLOAD_KEYS_FILE: file('payload', 'k1:AAAA'),
+        DOCUMENT_KEYS_FILE: file('documents', 'd1:BBBB\n'),
+        S3_ACCESS_KEY_ID_FILE: file('s3-id', 'bdp\n'),
+        S3_SECRET_ACCESS_KEY_FILE: file('s3-secret', 's3-secret-value\n'),
+        DOCUMENT_STORE: 's3',
+        S3_BUCKET: 'bdp-documents',
+      });
+      expect(config.adminApiKey).toBe(admin);
+      expect(config.database.url).toBe('postgres://bdp:pw@postgresql:5432/bdp');
+      expect(config.payload.keys).toBe('k1:AAAA');
+      expect(config.documents.keys).toBe('d1:BBBB');
+      expect(config.documents.s3).toMatchObject({ accessKeyId: 'bdp', secretAccessKey: 's3-secret-value' });
+      expect(SECRET_FILE_VARIABLES).toEqual(['ADMIN_API_KEY', 'DATABASE_URL', 'PAYLOAD_KEYS', 'DOCUMENT_KEYS', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']);
+
+      const problems = (env: NodeJS.ProcessEnv) => {
+        try {
+          loadConfig(env);
+        } catch (err) {
+          return (err as ConfigError).problems.join('\n');
+        }
+        throw new Error('no ConfigError');
+      };
+      const both = problems({ ADMIN_API_KEY: admin, ADMIN_API_KEY_FILE: path.join(dir, 'admin') });
+      expect(both).toContain(`ADMIN_API_KEY_FILE="${path.join(dir, 'admin')}": ADMIN_API_KEY is set too`);
+      expect(both).not.toContain(admin);
+      expect(problems({ PAYLOAD_KEYS_FILE: path.join(dir, 'missing') })).toContain(`PAYLOAD_KEYS_FILE="${path.join(dir, 'missing')}": cannot be read (ENOENT)`);
+      // A secret read from a file that fails validation is still hidden.
+      const short = problems({ ADMIN_API_KEY_FILE: file('short', 'too-short') });
+      expect(short).toContain('ADMIN_API_KEY=(hidden): must be at least 32 characters');
+      expect(short).not.toContain('too-short');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('issue 31: WORKER_HEALTH_FILE', () => {
+    expect(loadConfig({}).worker.healthFile).toBeUndefined();
+    expect(loadConfig({ WORKER_HEALTH_FILE: '/tmp/bdp-worker-health' }).worker.healthFile).toBe('/tmp/bdp-worker-health');
   });
 });
 

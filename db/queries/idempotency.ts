@@ -2,7 +2,7 @@
  * The `idempotency_records` table's one owner (shared/API.md "Idempotency"): a request's record is
  * claimed before it runs, its response stored after, or the record dropped after a 5xx.
  */
-import { and, eq, isNull, lte } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { idempotencyRecords } from '../schema.ts';
 
@@ -18,7 +18,8 @@ const matching = ({ apiKeyId, idempotencyKey }: RecordId) =>
 export async function claimRecord(db: Database, id: RecordId, request: { method: string; path: string; requestHash: string }): Promise<boolean> {
   const inserted = await db
     .insert(idempotencyRecords)
-    .values({ ...id, ...request })
+    // Milliseconds, as a JavaScript Date holds them: reclaim() compares the value it read back.
+    .values({ ...id, ...request, createdAt: new Date() })
     .onConflictDoNothing()
     .returning({ apiKeyId: idempotencyRecords.apiKeyId });
   return inserted.length === 1;
@@ -26,21 +27,41 @@ export async function claimRecord(db: Database, id: RecordId, request: { method:
 
 export async function findRecord(db: Database, id: RecordId) {
   const [existing] = await db
-    .select({ requestHash: idempotencyRecords.requestHash, status: idempotencyRecords.status, response: idempotencyRecords.response, createdAt: idempotencyRecords.createdAt })
+    .select({
+      requestHash: idempotencyRecords.requestHash,
+      status: idempotencyRecords.status,
+      response: idempotencyRecords.response,
+      createdAt: idempotencyRecords.createdAt,
+      workflowId: idempotencyRecords.workflowId,
+      updateId: idempotencyRecords.updateId,
+      sentAt: idempotencyRecords.sentAt,
+    })
     .from(idempotencyRecords)
     .where(matching(id))
     .limit(1);
   return existing;
 }
 
-/** Takes over a record still pending after `staleAfterMs` (its request's process died); true once. */
-export async function takeOverStale(db: Database, id: RecordId, staleAfterMs: number): Promise<boolean> {
+/**
+ * Takes over a pending record as it was read (`createdAt` unchanged since): of several retries that
+ * found it, exactly one gets true. Its clocks restart: the record is this request's from now on.
+ */
+export async function reclaim(db: Database, id: RecordId, seenCreatedAt: Date): Promise<boolean> {
+  const now = new Date();
   const taken = await db
     .update(idempotencyRecords)
-    .set({ createdAt: new Date() })
-    .where(and(matching(id), isNull(idempotencyRecords.status), lte(idempotencyRecords.createdAt, new Date(Date.now() - staleAfterMs))))
+    .set({ createdAt: now, sentAt: sql`case when ${idempotencyRecords.sentAt} is null then null else ${now.toISOString()}::timestamptz end` })
+    .where(and(matching(id), isNull(idempotencyRecords.status), eq(idempotencyRecords.createdAt, seenCreatedAt)))
     .returning({ apiKeyId: idempotencyRecords.apiKeyId });
   return taken.length === 1;
+}
+
+/** The pending request is about to send this Temporal Update (a no-op for a key without a pending record). */
+export async function noteUpdate(db: Database, id: RecordId, update: { workflowId: string; updateId: string }): Promise<void> {
+  await db
+    .update(idempotencyRecords)
+    .set({ ...update, sentAt: new Date() })
+    .where(and(matching(id), isNull(idempotencyRecords.status)));
 }
 
 export async function storeResponse(db: Database, id: RecordId, status: number, response: unknown): Promise<void> {

@@ -11,6 +11,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { STORE_MARKER_FILE } from '../../lib/documents.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { documents } from '../../db/schema.ts';
 import { s3Backend } from '../../lib/document-s3.ts';
@@ -93,7 +94,8 @@ const BACKENDS: Backend[] = [
     async visibleObjects() {
       const dir = path.join(dataDir, 'documents');
       if (!fs.existsSync(dir)) return 0;
-      return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => !f.startsWith('tmp') && fs.statSync(path.join(dir, f)).isFile()).length;
+      // Objects, not the temporaries nor the store's marker (lib/documents.ts checkFolderStore).
+      return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => !f.startsWith('tmp') && f !== STORE_MARKER_FILE && fs.statSync(path.join(dir, f)).isFile()).length;
     },
     async stop() {},
   },
