@@ -25,8 +25,6 @@ import type { ProjectReadModel } from '../domain/types.ts';
 import { readModel } from '../domain/view.ts';
 import { AwaitingRole, FundsSuspended, NextDeadline, ProjectStage } from './search-attributes.ts';
 
-/** Runs recorded before this patch wrote each batch through 3-4 activities, and these only. */
-export const PERSIST_IN_ONE_TRANSACTION = 'persist-effects-in-one-local-transaction';
 
 /** Before PERSIST_IN_ONE_TRANSACTION: activities on the task queue, retried until they pass (kept for replay). */
 const steps = proxyActivities<Activities>({
@@ -93,14 +91,6 @@ export class AttributeMirror {
   }
 }
 
-/**
- * Runs started after this patch persist a change in one local activity (deadline dates from the
- * calendar and every write in one transaction, `persistChange`), write the read model with every
- * change and upsert search attributes only when they change; runs recorded before computed each
- * deadline in a local activity of its own first and skipped the read model when another change
- * waited.
- */
-export const ONE_LOCAL_ACTIVITY = 'one-local-activity-per-change';
 
 /** Which persistence a run takes, from the patches it was started with (project.ts). */
 export type PersistPath =

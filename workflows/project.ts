@@ -19,55 +19,24 @@ import type { ProjectView } from '../domain/types.ts';
 import { setProjectHandlers, submitStart } from './handlers.ts';
 import { JobQueue, now } from './jobs.ts';
 import type { ProjectWorkflowArgs } from './messages.ts';
-import { ONE_LOCAL_ACTIVITY, PERSIST_IN_ONE_TRANSACTION, type PersistPath } from './persistence.ts';
+import {
+  FINANCE_JURISDICTION,
+  MEASURES_AS_WRITTEN,
+  MEASURES_RECORDS,
+  MEASURES_SECOND_READING,
+  ONE_LOCAL_ACTIVITY,
+  ONE_WAKE_TIMER,
+  PERSIST_IN_ONE_TRANSACTION,
+  RISK_AND_EMERGENCY,
+} from './patches.ts'; // each id and what it changed: the register in ./patches.ts
+import type { PersistPath } from './persistence.ts';
 import { JobRunner } from './runner.ts';
 import { WakeTimer } from './wake.ts';
-
-export { ONE_LOCAL_ACTIVITY, PERSIST_IN_ONE_TRANSACTION };
 
 /** Continue as new well before Temporal's limits; a year of a busy project stays far below. */
 const MAX_EVENTS_PER_RUN = 1_500;
 /** A project whose application could not be stored waits this long for a retry, then ends unrecorded. */
 const UNSTARTED_LIMIT_MS = 86_400_000;
-
-/**
- * Runs started after this patch follow the measures as written (shared/DOMAIN.md, `as-written`);
- * runs recorded before keep the earlier reading (`legacy`) so they replay exactly.
- */
-export const MEASURES_AS_WRITTEN = 'measures-as-written';
-
-/** Runs started after this patch keep one timer for the next wake-up (./wake.ts); before, a timer per loop pass. */
-export const ONE_WAKE_TIMER = 'one-wake-timer';
-
-/**
- * Art. 13-14, 17 (measures): runs started after this patch require the records the measures ask for
- * of new input (a contract's procurement method, the related units' opinions on a change request);
- * runs recorded before replay their signals as they ran.
- */
-export const MEASURES_RECORDS = 'measures-records';
-
-/**
- * Runs started after this patch keep the Art. 28-29 records of issue 15 (risk assessment before
- * technical acceptance, emergency plan before operation, drill reminders, incidents' recipients);
- * runs recorded before keep their behaviour (state flag `riskAndEmergency`).
- */
-export const RISK_AND_EMERGENCY = 'risk-and-emergency';
-
-/**
- * Issue 27, the measures as written (second reading): runs started after this patch suspend only for
- * no response or a rejected one (Art. 22), count filing lateness from signedOn (Art. 15), enter 公示
- * with the BDB's plan (Art. 11), keep the Art. 28-29 orders behind policy switches, and require the
- * approved estimate (Art. 8) and 落盘 (Art. 19); runs recorded before replay as they ran (state flag
- * `secondReading`).
- */
-export const MEASURES_SECOND_READING = 'measures-second-reading';
-
-/**
- * Art. 12 (issue 28): runs started after this patch let a county's finance disburse and give
- * opinions only on its own county's projects, each level from its own share (state flag
- * `financeJurisdiction`); runs recorded before keep their behaviour (the API refuses for them).
- */
-export const FINANCE_JURISDICTION = 'finance-jurisdiction';
 
 export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<ProjectView> {
   const project = args.state

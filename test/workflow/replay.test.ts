@@ -3,10 +3,13 @@
  * UPDATE_HISTORIES=1) must replay on today's workflow code without nondeterminism. A change to
  * workflow logic that breaks this needs `patched()` (Temporal's versioning), not new histories.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { FINANCE_JURISDICTION, MEASURES_AS_WRITTEN, MEASURES_RECORDS, MEASURES_SECOND_READING, ONE_LOCAL_ACTIVITY, ONE_WAKE_TIMER, PERSIST_IN_ONE_TRANSACTION, RISK_AND_EMERGENCY } from '../../workflows/project.ts';
+import { Project } from '../../domain/project.ts';
+import * as patchIds from '../../workflows/patches.ts';
+import { PATCHES } from '../../workflows/patches.ts';
+import { makeInput } from '../domain/helpers.ts';
 import { workflowBundle } from '../support/system.ts';
 import { HISTORIES_DIR, loadGoldenHistory } from './support.ts';
 
@@ -17,17 +20,31 @@ describe('golden histories', () => {
     expect(files.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('the histories cover both sides of each patch: runs recorded before it and runs taking it', () => {
+  it('the histories cover both sides of each registered patch: runs recorded before it (its before-* files) and runs taking it', () => {
     const patchesOf = (file: string) =>
       (loadGoldenHistory(`${HISTORIES_DIR}${file}`).events ?? [])
         .map((e) => e.markerRecordedEventAttributes)
         .filter((m) => m?.markerName === 'core_patch')
         .map((m) => JSON.parse(Buffer.from(m!.details!['patch-data']!.payloads![0]!.data!).toString('utf8')).id as string);
-    for (const patch of [PERSIST_IN_ONE_TRANSACTION, MEASURES_AS_WRITTEN, ONE_WAKE_TIMER, RISK_AND_EMERGENCY, MEASURES_RECORDS, ONE_LOCAL_ACTIVITY, MEASURES_SECOND_READING, FINANCE_JURISDICTION]) {
-      const taking = files.filter((f) => patchesOf(f).includes(patch));
-      expect(taking.length, patch).toBeGreaterThanOrEqual(2);
-      expect(files.filter((f) => !taking.includes(f)).length, patch).toBeGreaterThanOrEqual(2);
+    for (const { id, historiesBefore } of PATCHES) {
+      const taking = files.filter((f) => patchesOf(f).includes(id));
+      const before = files.filter((f) => f.startsWith(`${historiesBefore}-`));
+      expect(taking.length, id).toBeGreaterThanOrEqual(2);
+      expect(before.length, `${id}: test/histories/${historiesBefore}-*.json`).toBeGreaterThanOrEqual(2);
+      for (const f of before) expect(patchesOf(f), `${f} was recorded before ${id}`).not.toContain(id);
     }
+  });
+
+  it('the register (workflows/patches.ts) names every patch the workflow code reads, once, and each first-run patch keeps its choice in the state', () => {
+    const ids = PATCHES.map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const exported = Object.entries(patchIds).filter(([name, v]) => typeof v === 'string' && name === name.toUpperCase()).map(([, v]) => v);
+    expect([...exported].sort()).toEqual([...ids].sort());
+    const code = ['project.ts', 'persistence.ts', 'handlers.ts', 'runner.ts', 'wake.ts', 'jobs.ts'].map((f) => readFileSync(new URL(`../../workflows/${f}`, import.meta.url), 'utf8')).join('\n');
+    const read = [...code.matchAll(/patched\((\w+)\)/g)].map((m) => (patchIds as Record<string, unknown>)[m[1]!]);
+    expect([...new Set(read)].sort()).toEqual([...ids].sort());
+    const fresh = Project.create(makeInput()).state as unknown as Record<string, unknown>;
+    for (const p of PATCHES.filter((p) => p.kind === 'first-run')) expect(fresh[p.stateFlag!], `${p.id} → state.${p.stateFlag}`).toBeDefined();
   });
 
   it('every committed history replays on the current workflow code', async () => {
