@@ -11,6 +11,7 @@ import { SYSTEM_ACTOR } from './effects.ts';
 import { Rejection } from './errors.ts';
 import { financeJurisdictionRefusal } from './finance-jurisdiction.ts';
 import { deadlineRescheduling } from './rescheduling.ts';
+import { BUDGET_STAGES, COMMAND_STAGES as STAGES } from './stages.ts';
 import type { DeadlineRecord } from './state.ts';
 import { awaitingOpinions, constructionAllocated, constructionLimit, latestEvaluation, movesCap, omAllocatedForYear, openDeadline, openDeadlines, sharingNoncompliant, unfundedBudgetIncrease } from './view.ts';
 import {
@@ -36,23 +37,6 @@ const notFound = (what: string) => new Rejection(404, 'not_found', `No ${what}.`
 const alreadyExists = (what: string) => new Rejection(409, 'already_exists', `${what} already exists.`);
 
 
-/** Withdrawal is possible before construction only (shared/DOMAIN.md, brief). */
-const BEFORE_CONSTRUCTION: Stage[] = ['technical_review', 'submitted', 'establishment_review', 'budgeting', 'publicity', 'contracting'];
-/** Art. 19: the resource catalogue may be registered from construction on. */
-const CATALOG_STAGES: Stage[] = ['construction', 'joint_acceptance', 'completion_filing', 'operating'];
-/** Art. 29: security incidents and drills from contracting on. */
-const SECURITY_STAGES: Stage[] = ['contracting', ...CATALOG_STAGES];
-/** Art. 17: change requests while the project is being built. */
-const CHANGE_STAGES: Stage[] = ['contracting', 'construction'];
-/** Art. 21 as written: the completion report may be filed once the completion acceptance passed. */
-const COMPLETION_REPORT_STAGES: Stage[] = ['construction', 'joint_acceptance', 'completion_filing'];
-/**
- * Art. 9, 15 (measures, issue 27): a contract signed after the establishment approval is recorded (and
- * filed within its 5 working days) in any stage from the approval on — also while the money awaits the
- * BDB's plan or is under notice; before the second reading: contracting and construction only.
- */
-const CONTRACT_STAGES: Stage[] = ['budgeting', 'publicity', 'contracting', 'construction', 'joint_acceptance', 'completion_filing', 'operating'];
-
 /** Art. 22: the ladder termination needs, named in the refusal. */
 const ART22_LADDER =
   'Art. 22: termination only from suspension — rectification order with a deadline → not rectified by the deadline (拒不整改) or response rejected (整改后仍不符合) → disbursement suspended (暂停拨付) → termination';
@@ -65,7 +49,7 @@ type Handler<K extends CommandName> = (ctx: ChangeContext, payload: CommandPaylo
 
 export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   technicalReview(ctx, payload) {
-    ctx.requireStage('technical_review');
+    ctx.requireStage(...STAGES.technicalReview);
     const missing = TECHNICAL_REVIEW_ITEMS.filter((k) => !(payload.checklist as TechnicalReviewChecklist)[k]);
     const grounds = payload.grounds ?? [];
     // Art. 9 (measures): the grounds (e.g. 变相包装) explain a revise or a reject; a pass cites none.
@@ -106,7 +90,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   },
 
   resubmission(ctx, payload) {
-    ctx.requireStage('submitted');
+    ctx.requireStage(...STAGES.resubmission);
     // Art. 7-8: the revised application documents go back to the BDB's technical review.
     ctx.state.documents = { ...payload.documents };
     // Issue 18: the uploaded documents among them (only new commands carry documentIds).
@@ -120,7 +104,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   establishment(ctx, payload) {
     // Art. 8: establishment approval (审批立项) requires a passed technical review: the stage is
     // reachable only through a technical review `pass`.
-    ctx.requireStage('establishment_review');
+    ctx.requireStage(...STAGES.establishment);
     if (payload.decision === 'approve' && payload.approvalNo.trim() === '') {
       throw new Rejection(400, 'validation_failed', 'An approval needs its approvalNo.', {
         errors: [{ path: 'approvalNo', message: 'required when approving' }],
@@ -154,7 +138,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       if (ctx.asWritten) {
         // Art. 10: finance budgets construction money year by year once the project is approved,
         // until it is built; no change request is needed within the limit below.
-        ctx.requireStage('budgeting', 'publicity', 'contracting', 'construction');
+        ctx.requireStage(...BUDGET_STAGES.construction);
       } else if (!first) {
         // Legacy: the construction budget after establishment; later ones only for approved
         // budget increases (Art. 17) while the project is being built.
@@ -165,7 +149,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
       if (state.stage === 'completion_filing') {
         throw refuse('completion_report_missing', 'Art. 21: no O&M budget before the completion report is filed.');
       }
-      ctx.requireStage('operating');
+      ctx.requireStage(...BUDGET_STAGES.om);
     }
     // Art. 21 as written: for a project whose completion report is unfiled past its deadline, finance
     // puts no further construction or O&M money in the budget.
@@ -331,7 +315,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
 
   contract(ctx, payload) {
     const state = ctx.state;
-    ctx.requireStage(...(ctx.secondReading ? CONTRACT_STAGES : (['contracting', 'construction'] as Stage[])));
+    ctx.requireStage(...(ctx.secondReading ? STAGES.contract : (['contracting', 'construction'] as Stage[])));
     if (state.contracts.some((c) => c.contractNo === payload.contractNo)) throw alreadyExists(`Contract ${payload.contractNo}`);
     if (payload.signedOn > ctx.today) throw refuse('signed_in_future', 'A contract cannot be recorded before it is signed.');
     // Art. 15: file each contract with the BDB within 5 working days of signing (counted from signedOn).
@@ -404,7 +388,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   progressReport(ctx, payload) {
     const state = ctx.state;
     // Art. 16: the department reports progress and fund use periodically during construction.
-    ctx.requireStage('construction');
+    ctx.requireStage(...STAGES.progressReport);
     if (state.progressReports.some((r) => r.period === payload.period)) throw alreadyExists(`The report for ${payload.period}`);
     if (quarterStart(payload.period) > ctx.today) throw refuse('period_not_started', `Period ${payload.period} has not started.`);
     const d = openDeadline(state, 'progress-report', payload.period);
@@ -443,7 +427,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   changeRequest(ctx, payload) {
     const state = ctx.state;
     // Art. 17: major changes during construction need a change request assessed by the BDB.
-    ctx.requireStage(...CHANGE_STAGES);
+    ctx.requireStage(...STAGES.changeRequest);
     const delta = payload.budgetDeltaFen ?? null;
     const newDate = payload.newPlannedCompletionDate ?? null;
     // Art. 17: a budget change may go down as well as up (as-written); legacy: increases only.
@@ -583,7 +567,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
 
   withdrawal(ctx, payload) {
     // The department may withdraw before construction only (brief).
-    ctx.requireStage(...BEFORE_CONSTRUCTION);
+    ctx.requireStage(...STAGES.withdrawal);
     ctx.decision('withdrawal', 'withdraw', payload.reason);
     // As written the withdrawal ends in its own stage; termination is Art. 22's sanction only.
     ctx.end(ctx.asWritten ? 'withdrawn' : 'terminated', payload.reason);
@@ -592,7 +576,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
 
   catalogEntries(ctx, payload) {
     // Art. 19: the resource catalogue is registered on the sharing platform from construction on.
-    ctx.requireStage(...CATALOG_STAGES);
+    ctx.requireStage(...STAGES.catalogEntries);
     const state = ctx.state;
     for (const e of payload.entries) {
       const record = { code: e.code, name: e.name, sharingType: e.sharingType, updateCycle: e.updateCycle, registeredAt: ctx.now, registeredBy: ctx.actor.name };
@@ -606,7 +590,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   preliminaryAcceptance(ctx, payload) {
     const state = ctx.state;
     // Art. 18: the department's own preliminary acceptance comes first, then joint acceptance.
-    ctx.requireStage('construction');
+    ctx.requireStage(...STAGES.preliminaryAcceptance);
     if (payload.completedOn > ctx.today) throw refuse('completed_in_future', 'completedOn lies in the future.');
     state.acceptance.preliminary = { reportRef: payload.reportRef, ...(payload.documentId ? { documentId: payload.documentId } : {}), completedOn: payload.completedOn, at: ctx.now, by: ctx.actor.name };
     if (!ctx.asWritten || ctx.switches.failedAcceptanceClearsOtherPass) {
@@ -630,7 +614,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
 
   technicalAcceptance(ctx, payload) {
     const state = ctx.state;
-    ctx.requireStage('joint_acceptance');
+    ctx.requireStage(...STAGES.technicalAcceptance);
     if (state.acceptance.technical?.decision === 'pass') throw ctx.invalidTransition('Technical acceptance has passed already.');
     requireRiskAssessment(ctx); // Art. 28 (measures, issue 15)
     const mlpsLevel = payload.mlpsLevel ?? null;
@@ -660,7 +644,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   completionAcceptance(ctx, payload) {
     const state = ctx.state;
     // Art. 18: the approval bureau's completion acceptance (竣工验收), in any order with the BDB's.
-    ctx.requireStage('joint_acceptance');
+    ctx.requireStage(...STAGES.completionAcceptance);
     if (state.acceptance.completion?.decision === 'pass') throw ctx.invalidTransition('Completion acceptance has passed already.');
     // Art. 19: registering the resource catalogue on the sharing platform is part of 竣工验收.
     if (ctx.asWritten && payload.decision === 'pass' && state.catalogEntries.length === 0) {
@@ -684,7 +668,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     if (ctx.asWritten) {
       // Art. 21: the report of the completion acceptance (竣工验收报告) is filed once that passed,
       // while the BDB's technical acceptance may still be pending or repeated.
-      ctx.requireStage(...COMPLETION_REPORT_STAGES);
+      ctx.requireStage(...STAGES.completionReport);
       if (state.acceptance.completion?.decision !== 'pass') throw ctx.invalidTransition('Art. 21: the completion report follows a passed completion acceptance (竣工验收).');
       if (state.completionReport !== null) throw alreadyExists('The completion report');
     } else {
@@ -714,7 +698,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   omReview(ctx, payload) {
     const state = ctx.state;
     // Art. 21: BDB reviews O&M costs before finance budgets them, every year.
-    ctx.requireStage('operating');
+    ctx.requireStage(...STAGES.omReview);
     if (state.omReviews.some((r) => r.year === payload.year)) throw alreadyExists(`The O&M review for ${payload.year}`);
     const latest = latestEvaluation(state);
     state.omReviews.push({
@@ -733,7 +717,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
   evaluation(ctx, payload) {
     const state = ctx.state;
     // Art. 23: the BDB evaluates every operating project every year.
-    ctx.requireStage('operating');
+    ctx.requireStage(...STAGES.evaluation);
     if (state.evaluations.some((e) => e.year === payload.year)) throw alreadyExists(`The evaluation of ${payload.year}`);
     if (payload.year > Number(ctx.today.slice(0, 4))) throw refuse('year_not_started', `Year ${payload.year} has not started.`);
     if (state.operatingSince && payload.year < Number(state.operatingSince.slice(0, 4))) {
@@ -760,7 +744,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
 
   securityIncident(ctx, payload) {
     // Art. 29: incidents are reported with their handling record and kept permanently.
-    ctx.requireStage(...SECURITY_STAGES);
+    ctx.requireStage(...STAGES.securityIncident);
     const reported = incidentReport(ctx, payload); // Art. 29 (issue 15): to whom and when
     ctx.state.seq.incident += 1;
     const id = `inc-${ctx.state.seq.incident}`;
@@ -770,14 +754,14 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
 
   securityDrill(ctx, payload) {
     // Art. 29: emergency drills are held regularly and recorded permanently.
-    ctx.requireStage(...SECURITY_STAGES);
+    ctx.requireStage(...STAGES.securityDrill);
     ctx.state.seq.drill += 1;
     ctx.state.drills.push({ id: `drill-${ctx.state.seq.drill}`, ...pick(payload, ['heldOn', 'scenario', 'summary']), recordedAt: ctx.now, recordedBy: ctx.actor.name });
     drillHeld(ctx, payload.heldOn); // Art. 29 (policy): the next drill falls due a period later
   },
 
   decommission(ctx, payload) {
-    ctx.requireStage('operating');
+    ctx.requireStage(...STAGES.decommission);
     ctx.decision('decommission', 'decommission', payload.reason);
     ctx.end('decommissioned', payload.reason);
   },
@@ -786,7 +770,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     const state = ctx.state;
     // Art. 22: only a delay of acceptance *without good reason* (无合理原因) is a ground; the
     // department may state its reason while the project is in construction.
-    ctx.requireStage('construction');
+    ctx.requireStage(...STAGES.acceptanceDelayReason);
     if (state.acceptanceDelayReasons.some((x) => x.status === 'pending')) throw ctx.invalidTransition('A stated reason awaits the BDB decision.');
     const id = `adr-${state.acceptanceDelayReasons.length + 1}`;
     state.acceptanceDelayReasons.push({ id, reason: payload.reason, statedAt: ctx.now, statedBy: ctx.actor.name, status: 'pending', opinion: null, decidedAt: null, decidedBy: null });
@@ -1177,13 +1161,10 @@ function automaticOrder(ctx: ChangeContext, reason: RectificationReason, descrip
 
 // --- Art. 28-29 (issue 15): risk assessment, emergency plan, drills, incidents' recipients ---------
 
-/** Art. 28-29: the records may be made from contracting on (the contractor is known) until the end. */
-const RISK_AND_EMERGENCY_STAGES: Stage[] = SECURITY_STAGES;
-
 /** Art. 28: 项目实施单位会同市大数据应用局共同开展网络与信息安全风险评估 — recorded by the department, naming the BDB's participant. */
 function riskAssessment(ctx: ChangeContext, payload: CommandPayloads['riskAssessment']): void {
   const state = ctx.state;
-  ctx.requireStage(...RISK_AND_EMERGENCY_STAGES);
+  ctx.requireStage(...STAGES.riskAssessment);
   if (payload.assessedOn > ctx.today) throw refuse('date_in_future', 'Art. 28: assessedOn lies in the future.', { field: 'assessedOn' });
   state.riskAssessments ??= [];
   const id = `risk-${state.riskAssessments.length + 1}`;
@@ -1201,7 +1182,7 @@ function riskAssessment(ctx: ChangeContext, payload: CommandPayloads['riskAssess
 /** Art. 29: 项目实施单位与项目建设单位共同制定…应急预案 — the contractor must be one the project contracted with. */
 function emergencyPlan(ctx: ChangeContext, payload: CommandPayloads['emergencyPlan']): void {
   const state = ctx.state;
-  ctx.requireStage(...RISK_AND_EMERGENCY_STAGES);
+  ctx.requireStage(...STAGES.emergencyPlan);
   if (payload.adoptedOn > ctx.today) throw refuse('date_in_future', 'Art. 29: adoptedOn lies in the future.', { field: 'adoptedOn' });
   const contractors = [...new Set(state.contracts.map((c) => c.contractor))];
   // Without a contract on record (an existing system, Art. 21; or contracting before the first

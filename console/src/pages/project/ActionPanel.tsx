@@ -2,51 +2,49 @@
  * 办理: what this person may do on the project now. First the pending actions of their role
  * (highlighted, with the deadline), each as its form; then the other actions the measures let the
  * role take in the current stage, as named buttons that open their form (a change request, a
- * rectification order, an incident…). Which stages offer which action mirrors the stage checks of
- * domain/rules.ts; it is a guide only — the API decides and its refusal is shown in Chinese.
+ * rectification order, an incident…). Which stages offer which action is the stage table of
+ * domain/stages.ts, which domain/rules.ts checks; the API decides and its refusal is shown in Chinese.
  */
 import { Alert, Button, Card, Empty, Space, Typography } from 'antd';
 import { useState, type ReactNode } from 'react';
+import { acceptedIn } from '../../../../domain/stages.ts';
 import { automaticRequirement } from '../../../../domain/texts.ts';
+import { TERMINAL_STAGES } from '../../../../domain/types.ts';
 import { formatDate, formatDateTime, formatYuan, label } from '../../format.ts';
 import { actionLabel, roleLabel } from '../../labels.ts';
 import { COMMANDS, CommandCard, PublicationCard } from './CommandCard.tsx';
 import type { ProjectView, Role } from './types.ts';
 
 type Stage = ProjectView['stage'];
-const ENDED = new Set<Stage>(['decommissioned', 'rejected', 'withdrawn', 'terminated']);
-const BEFORE_CONSTRUCTION: Stage[] = ['technical_review', 'submitted', 'establishment_review', 'budgeting', 'publicity', 'contracting'];
-const BUILT: Stage[] = ['construction', 'joint_acceptance', 'completion_filing', 'operating'];
-const SECURITY: Stage[] = ['contracting', ...BUILT];
+const ENDED: ReadonlySet<Stage> = TERMINAL_STAGES;
+/** Art. 22: rectification orders and accountability referrals once the project is established. */
 const ESTABLISHED: Stage[] = ['budgeting', 'publicity', 'contracting', 'construction', 'joint_acceptance', 'completion_filing', 'operating'];
+
+/** Offered where the stage table of domain/stages.ts accepts the action's command. */
+const inTable = (action: string) => (v: ProjectView) => acceptedIn(COMMANDS[action]!.command, v.stage);
 
 /** The actions a role may take besides its pending ones, and when the measures allow them. */
 const OFFERED: Record<Role, Array<{ action: string; when: (v: ProjectView) => boolean }>> = {
   department: [
-    { action: 'contract', when: (v) => ['contracting', 'construction'].includes(v.stage) },
-    { action: 'progress-report', when: (v) => v.stage === 'construction' },
-    { action: 'change-request', when: (v) => ['contracting', 'construction'].includes(v.stage) },
-    { action: 'acceptance-delay-reason', when: (v) => v.stage === 'construction' },
-    { action: 'catalog-entries', when: (v) => BUILT.includes(v.stage) },
-    { action: 'risk-assessment', when: (v) => SECURITY.includes(v.stage) },
-    { action: 'emergency-plan', when: (v) => SECURITY.includes(v.stage) },
-    { action: 'security-incident', when: (v) => SECURITY.includes(v.stage) },
-    { action: 'security-drill', when: (v) => SECURITY.includes(v.stage) },
+    ...['contract', 'progress-report', 'change-request', 'acceptance-delay-reason', 'catalog-entries', 'risk-assessment', 'emergency-plan', 'security-incident', 'security-drill'].map((action) => ({
+      action,
+      when: inTable(action),
+    })),
     { action: 'leader-change', when: (v) => !ENDED.has(v.stage) },
-    { action: 'withdrawal', when: (v) => BEFORE_CONSTRUCTION.includes(v.stage) },
+    { action: 'withdrawal', when: inTable('withdrawal') },
   ],
   bdb: [
     { action: 'publicity-objection', when: (v) => v.allocations.some((a) => a.status === 'publicity') },
     { action: 'rectification-order', when: (v) => ESTABLISHED.includes(v.stage) },
     { action: 'accountability-referral', when: (v) => ESTABLISHED.includes(v.stage) },
-    { action: 'om-review', when: (v) => v.stage === 'operating' },
-    { action: 'evaluation', when: (v) => v.stage === 'operating' },
+    { action: 'om-review', when: inTable('om-review') },
+    { action: 'evaluation', when: inTable('evaluation') },
     { action: 'termination', when: (v) => v.funds.suspended && !ENDED.has(v.stage) },
-    { action: 'decommission', when: (v) => v.stage === 'operating' },
+    { action: 'decommission', when: inTable('decommission') },
   ],
   approval: [{ action: 'rectification-order', when: (v) => ESTABLISHED.includes(v.stage) }],
   finance: [
-    { action: 'budget', when: (v) => ['budgeting', 'contracting', 'construction', 'operating'].includes(v.stage) },
+    { action: 'budget', when: inTable('budget') },
     { action: 'disbursement', when: (v) => !v.funds.suspended && (v.funds.construction.availableFen > 0 || v.funds.om.availableFen > 0) },
   ],
   admin: [],
