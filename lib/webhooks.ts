@@ -1,7 +1,7 @@
 /**
  * Webhook delivery from the notifications outbox (shared/API.md "Additions").
  *
- * A loop in the worker process (README "Webhooks" says why not a Temporal workflow): each pass
+ * A loop in the worker process (docs/WEBHOOKS.md says why not a Temporal workflow): each pass
  * 1. enqueues, per live subscription, the notifications after its cursor that match its role,
  *    department and kinds into `webhook_deliveries` (once per subscription and notification);
  * 2. sends, per subscription and project, the oldest pending delivery whose time has come — a later
@@ -71,7 +71,7 @@ async function post(guard: AddressGuard, url: URL, headers: Record<string, strin
   });
 }
 
-/** `sm3=<hex HMAC-SM3 of the raw body with the secret>` (README "Webhooks" shows how to verify it). */
+/** `sm3=<hex HMAC-SM3 of the raw body with the secret>` (docs/WEBHOOKS.md shows how to verify it). */
 export const signBody = (secret: string, body: string): string => `sm3=${createHmac('sm3', secret).update(body, 'utf8').digest('hex')}`;
 
 /** Only http(s) URLs are accepted for subscriptions. */

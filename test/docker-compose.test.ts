@@ -212,7 +212,7 @@ describe('docker-compose.yml (production topology)', () => {
     expect(environment('temporal').NUM_HISTORY_SHARDS).toBe('${TEMPORAL_HISTORY_SHARDS:-128}');
     expect(Number(env.NUM_HISTORY_SHARDS)).toBe(128);
     expect(interpolatedEnvironment('temporal', { TEMPORAL_HISTORY_SHARDS: '512' }).NUM_HISTORY_SHARDS).toBe('512');
-    expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toMatch(/TEMPORAL_HISTORY_SHARDS[^\n]*\n?[^\n]*(never|cannot) change/);
+    expect(fs.readFileSync(path.join(ROOT, 'docs/DEPLOYMENT.md'), 'utf8')).toMatch(/TEMPORAL_HISTORY_SHARDS[^\n]*\n?[^\n]*(never|cannot) change/);
   });
 
   it('the admin-tools job creates the namespace before registering search attributes', () => {

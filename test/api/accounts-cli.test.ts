@@ -1,6 +1,6 @@
 /**
  * `npm run accounts` (scripts/accounts.ts) against a fresh PostgreSQL database, run as an operator
- * runs it to create the first admin account (issue 16, README "How to create the first admin
+ * runs it to create the first admin account (issue 16, docs/ACCOUNTS.md "How to create the first admin
  * account and sign in"): the printed initial password and TOTP secret sign in through the API's own
  * account service; `reset` gives a new password and secret and ends the sessions; `revoke` ends them too.
  */

@@ -6,7 +6,7 @@
  * a command is taken, a deadline starts and a timer fires — is skipped to it before the test starts.
  * The server only skips forward, so the date must be today or later. The Temporal dev server (Go)
  * and PostgreSQL keep the machine's clock: tests on them state their own dates instead (injectable
- * clocks, `deadlineDates`, fixed calendar dates). README "Tests on another day".
+ * clocks, `deadlineDates`, fixed calendar dates). docs/COMMANDS.md "Tests on another day".
  */
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
