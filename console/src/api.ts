@@ -34,7 +34,33 @@ const session: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: globalThis.location?.origin ?? '', credentials: 'same-origin' });
+/** How often, at most, a write whose outcome is still pending (202) is asked again. */
+const PENDING_RETRIES = 6;
+
+/**
+ * Every write carries an Idempotency-Key, fresh per submission; a 202 — Temporal accepted the
+ * command but its outcome is not known yet — is asked again with the same request and key after
+ * Retry-After, which attaches to the same command instead of sending it twice, until the answer is
+ * definite (its result or its refusal). After PENDING_RETRIES the 202 stands and `ok()` says so.
+ */
+export function withPendingRetries(fetchImpl: typeof fetch, sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))): (request: Request) => Promise<Response> {
+  return async (request) => {
+    if (WRITES.has(request.method) && !request.headers.has('Idempotency-Key')) request.headers.set('Idempotency-Key', `console-${crypto.randomUUID()}`);
+    let response = await fetchImpl(request.clone());
+    for (let n = 0; WRITES.has(request.method) && response.status === 202 && n < PENDING_RETRIES; n++) {
+      const seconds = Number(response.headers.get('Retry-After'));
+      await sleep(Math.min(Number.isFinite(seconds) && seconds > 0 ? seconds : 5, 30) * 1000);
+      response = await fetchImpl(request.clone());
+    }
+    return response;
+  };
+}
+
+export const api = createClient<paths>({
+  baseUrl: (globalThis as { location?: { origin: string } }).location?.origin ?? '',
+  credentials: 'same-origin',
+  fetch: withPendingRetries((request) => globalThis.fetch(request)),
+});
 api.use(session);
 
 /** The API's refusal (RFC 9457 problem details) as the console shows it. */
@@ -72,7 +98,18 @@ export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response:
     throw new ProblemError(problemOf(err));
   }
   if (result.error !== undefined || !result.response.ok) throw new ProblemError(problemOf(result.error, result.response));
+  if (result.response.status === 202) throw new ProblemError(pendingProblem());
   return result.data as T;
+}
+
+/** A write still pending after the retries: submitted, possibly applied; not to be sent again. */
+export function pendingProblem(): Problem {
+  return {
+    status: 202,
+    code: 'outcome_pending',
+    title: '已提交，结果尚未确定',
+    detail: '系统已收到该操作，但工作流服务尚未确认其结果，它可能仍会生效。请稍后刷新本页查看，不要重复提交。',
+  };
 }
 
 /** Dynamic paths (a command chosen at run time) typed as one of the document's paths. */
