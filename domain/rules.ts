@@ -36,7 +36,7 @@ const notFound = (what: string) => new Rejection(404, 'not_found', `No ${what}.`
 const alreadyExists = (what: string) => new Rejection(409, 'already_exists', `${what} already exists.`);
 
 
-/** Withdrawal is possible before construction only (shared/DOMAIN.md, brief). */
+/** Withdrawal is possible before construction only (docs/MEASURES.md "Stages"). */
 const BEFORE_CONSTRUCTION: Stage[] = ['technical_review', 'submitted', 'establishment_review', 'budgeting', 'publicity', 'contracting'];
 /** Art. 19: the resource catalogue may be registered from construction on. */
 const CATALOG_STAGES: Stage[] = ['construction', 'joint_acceptance', 'completion_filing', 'operating'];
@@ -855,7 +855,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.notify('bdb', 'change-request-opinion', { changeRequestId: c.id, role, agrees, remaining: remaining.length });
   },
 
-  deadlineRescheduling, // shared/DOMAIN.md "Working days": domain/rescheduling.ts
+  deadlineRescheduling, // docs/MEASURES.md "Working days": domain/rescheduling.ts
 
   allocationPublication(ctx, payload) {
     const state = ctx.state;
@@ -978,7 +978,7 @@ function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[])
 
 // --- deadline consequences ------------------------------------------------------------------------
 
-/** The reminder of a deadline (`remindAt` reached): reminders are policy (shared/DOMAIN.md), so `basis: 'policy'`. */
+/** The reminder of a deadline (`remindAt` reached): reminders are policy (docs/MEASURES.md "Two kinds of rule"), so `basis: 'policy'`. */
 export function remind(ctx: ChangeContext, d: DeadlineRecord): void {
   d.reminded = true;
   ctx.audit('deadline-reminder', { deadlineId: d.id, kind: d.kind, ref: d.ref });

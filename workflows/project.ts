@@ -31,7 +31,7 @@ const MAX_EVENTS_PER_RUN = 1_500;
 const UNSTARTED_LIMIT_MS = 86_400_000;
 
 /**
- * Runs started after this patch follow the measures as written (shared/DOMAIN.md, `as-written`);
+ * Runs started after this patch follow the measures as written (docs/MEASURES.md, `as-written`);
  * runs recorded before keep the earlier reading (`legacy`) so they replay exactly.
  */
 export const MEASURES_AS_WRITTEN = 'measures-as-written';
