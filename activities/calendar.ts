@@ -1,5 +1,5 @@
 /**
- * The working-day calendar (shared/DOMAIN.md "Working days"): Monday–Friday, minus statutory
+ * The working-day calendar (docs/MEASURES.md "Working days"): Monday–Friday, minus statutory
  * holidays, plus adjusted working weekends (调休), per the State Council's yearly notice — or, for a
  * year whose notice is not entered yet, the law's statutory holidays (provisional; db/calendar.ts). Dates are
  * calendar dates in Asia/Shanghai (UTC+8 all year: China has no daylight saving time).
@@ -83,7 +83,7 @@ export interface DeadlineDates {
 const shift = (date: string, amount: number, unit: 'workingDays' | 'calendarDays', isWorkday: IsWorkday) =>
   unit === 'workingDays' ? addWorkingDays(date, amount, isWorkday) : addDays(date, amount);
 
-/** Due and reminder dates of one deadline (shared/DOMAIN.md, deadline table). */
+/** Due and reminder dates of one deadline (docs/MEASURES.md "Deadlines"). */
 export function computeDeadlineDates(spec: DeadlineSpec, isWorkday: IsWorkday): DeadlineDates {
   const dueOn = 'until' in spec.rule ? spec.rule.until : shift(spec.startsOn, spec.rule.amount, spec.rule.unit, isWorkday);
   let remindOn: string | null = null;
@@ -102,7 +102,7 @@ export function computeDeadlineDates(spec: DeadlineSpec, isWorkday: IsWorkday): 
 /**
  * Reads the stored days between two dates (inclusive) into a predicate. A year with no stored day
  * at all (beyond the seeded range: the seed reaches next year + 1 at start-up) still gets the law's
- * statutory holidays (shared/DOMAIN.md "Working days"), never the bare Monday–Friday rule.
+ * statutory holidays (docs/MEASURES.md "Working days"), never the bare Monday–Friday rule.
  */
 export async function loadCalendar(db: Database, from: string, to: string): Promise<IsWorkday> {
   const rows = await db
@@ -143,7 +143,7 @@ export interface ScheduledDeadline {
 }
 
 /**
- * shared/DOMAIN.md "Working days": the new dates of an open deadline whose window (start to due
+ * docs/MEASURES.md "Working days": the new dates of an open deadline whose window (start to due
  * day) touches a changed day, or null when its dates stay as they are.
  */
 export function recomputeDeadline(d: ScheduledDeadline, changed: readonly string[], isWorkday: IsWorkday): { dueAt: string; remindAt: string | null } | null {

@@ -1,6 +1,6 @@
 /**
  * Activities: all I/O of the project workflow. Dependencies come in through createActivities(deps)
- * so tests pass a real PGlite or PostgreSQL handle without module mocking (shared/STYLE.md).
+ * so tests pass a real PGlite or PostgreSQL handle without module mocking.
  */
 import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';

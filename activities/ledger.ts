@@ -1,5 +1,5 @@
 /**
- * The funds ledger (Art. 10-12, 21-22; shared/DOMAIN.md "Money"): every movement is booked once —
+ * The funds ledger (Art. 10-12, 21-22; docs/MEASURES.md "Money"): every movement is booked once —
  * the idempotency key is unique — and moves integer fen between the buckets of one project and fund
  * type in the same transaction; the table's CHECK constraints keep the balance identity and
  * non-negativity even if a caller is wrong.

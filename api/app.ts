@@ -1,5 +1,5 @@
 /**
- * The HTTP API (shared/API.md): one sub-app per resource, bearer auth on /v1, problem+json errors.
+ * The HTTP API (docs/API.md): one sub-app per resource, bearer auth on /v1, problem+json errors.
  * Handlers validate, authorise, call and respond; business rules live in the lifecycle core.
  */
 import type { Client } from '@temporalio/client';
@@ -95,7 +95,7 @@ export interface AppDeps {
   consoleDir?: string | undefined;
 }
 
-/** shared/API.md: request bodies over 256 KiB → 413. */
+/** docs/API.md "Conventions": request bodies over 256 KiB → 413. */
 const MAX_BODY_BYTES = 256 * 1024;
 
 export function createApp(deps: AppDeps) {

@@ -1,5 +1,5 @@
 /**
- * API keys and the bearer middleware (shared/API.md "Auth"; Art. 24-25: every action is traceable
+ * API keys and the bearer middleware (docs/API.md "Auth"; Art. 24-25: every action is traceable
  * to a key, role and department).
  *
  * A key reads `bdp_<id>_<secret>`. Only SM3(secret) is stored (SM3: the national standard hash,
@@ -155,7 +155,7 @@ export function keyOrSessionAuth(keys: KeyStore, accounts: AccountService) {
   });
 }
 
-/** Role guard for a route (shared/DOMAIN.md "Actors"). */
+/** Role guard for a route (docs/MEASURES.md "Actors"). */
 export function requireRole(...roles: Role[]) {
   return createMiddleware<AuthEnv>(async (c, next) => {
     const actor = c.get('actor');
@@ -168,7 +168,7 @@ export function requireRole(...roles: Role[]) {
 
 /**
  * The read-model row of a project the actor may read (departments: their own department's only,
- * shared/DOMAIN.md "Actors"); 404 when there is none, 403 for another department's.
+ * docs/MEASURES.md "Actors"); 404 when there is none, 403 for another department's.
  */
 export async function projectOf(db: Database, id: string, actor: Actor) {
   const row = await projectDepartment(db, id);

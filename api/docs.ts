@@ -1,6 +1,6 @@
 /**
- * GET /docs: Swagger UI for the generated OpenAPI document (shared/API.md "GET /openapi.json, GET
- * /docs"), served entirely by this API from the installed `swagger-ui-dist` package, so the page
+ * GET /docs: Swagger UI for the generated OpenAPI document (docs/API.md
+ * "Operations"), served entirely by this API from the installed `swagger-ui-dist` package, so the page
  * works offline (government intranets) and loads nothing from a CDN. The initializer is a file,
  * not an inline script, and the validator badge (which would call validator.swagger.io) is off.
  */

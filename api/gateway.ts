@@ -2,7 +2,7 @@
  * The API's only door to Temporal: starts project workflows and asks them for their view, and turns
  * Temporal's failures into problems (not found → 404, unreachable → 503 with Retry-After).
  *
- * A 503 means nothing was applied (shared/API.md). Every creation and command carries an update id
+ * A 503 means nothing was applied (docs/API.md "Outcomes"). Every creation and command carries an update id
  * the API chose, so when Temporal does not answer within the deadline the API asks Temporal for that
  * update's outcome and waits for it (issue 28 HIGH 3, issue 31 item 2): the result (201/200), the
  * refusal, a 503 only when Temporal says the update does not exist — or, still unknown after the

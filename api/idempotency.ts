@@ -1,5 +1,5 @@
 /**
- * HTTP idempotency for every authenticated POST (shared/API.md "Idempotency").
+ * HTTP idempotency for every authenticated POST (docs/API.md "Idempotency").
  *
  * With an `Idempotency-Key` header, the first request with that key (per API key) runs and its
  * response is stored; a retry with the same method, path and body gets that response again

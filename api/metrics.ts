@@ -46,7 +46,7 @@ const temporalDuration = new Histogram({
 });
 
 /**
- * shared/DOMAIN.md "Working days": 1 while next year's State Council holiday notice is not entered
+ * docs/MEASURES.md "Working days": 1 while next year's State Council holiday notice is not entered
  * (its days are provisional, law-derived); alert on it from November. Refreshed on every scrape.
  */
 const calendarNoticeMissing = new Gauge({

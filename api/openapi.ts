@@ -1,6 +1,6 @@
 /**
  * The generated OpenAPI document, finished in one place with what every operation of a kind shares
- * (shared/API.md "Conventions"), so no route has to repeat it and none can forget it:
+ * (docs/API.md "Conventions"), so no route has to repeat it and none can forget it:
  * - every operation with a request body may answer 413 `payload_too_large` (bodies over 256 KiB) and
  *   415 `unsupported_media_type` (a body that is not application/json);
  * - every write operation (POST, PUT, DELETE) under /v1 may answer 429 `rate_limited` with
@@ -21,7 +21,7 @@ const WRITES = new Set(['post', 'put', 'delete']);
 /** Shared responses, referenced from the operations as `#/components/responses/<name>`. */
 export const SHARED_RESPONSES = {
   PayloadTooLarge: {
-    description: '`payload_too_large`: the request body is over 256 KiB (shared/API.md); the connection is closed after this answer',
+    description: '`payload_too_large`: the request body is over 256 KiB (docs/API.md "Conventions"); the connection is closed after this answer',
     content: problemContent,
   },
   UnsupportedMediaType: {

@@ -1,5 +1,5 @@
 /**
- * Keyset pagination over (created_at, id), newest first (shared/API.md: `limit`, `cursor` →
+ * Keyset pagination over (created_at, id), newest first (docs/API.md "Pagination and filtering": `limit`, `cursor` →
  * `{items, nextCursor}`).
  *
  * The cursor is opaque to clients: base64url of `[microseconds since the epoch, id]` of the last row

@@ -1,5 +1,5 @@
 /**
- * Errors as application/problem+json (RFC 9457), shared/API.md "Conventions":
+ * Errors as application/problem+json (RFC 9457), docs/API.md "Errors":
  * `{type, title, status, detail, code, ...}`. Handlers throw ApiError; app.onError renders it.
  */
 import type { Context } from 'hono';
@@ -39,7 +39,7 @@ function localizedErrors(err: ApiError, lang: Language): unknown {
 }
 
 /**
- * Renders the problem in the caller's language (shared/API.md: zh-CN by default, English on
+ * Renders the problem in the caller's language (docs/API.md "Language": zh-CN by default, English on
  * `Accept-Language: en`): title and detail from the catalogue (domain/texts.ts); `code` stays English.
  * The English title and detail are the ones the code wrote (and the logs show).
  */

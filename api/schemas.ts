@@ -1,4 +1,4 @@
-/** Request and response schemas shared by the routes (shared/API.md). Unknown fields are rejected. */
+/** Request and response schemas shared by the routes (docs/API.md "Conventions"). Unknown fields are rejected. */
 import { z } from '@hono/zod-openapi';
 import { ACCOUNT_EVENT_OUTCOMES, ACCOUNT_EVENTS } from '../domain/accounts.ts';
 import { LIGHTS } from '../domain/inbox.ts';
@@ -171,7 +171,7 @@ const riskAndEmergencyViewFields = {
 };
 
 /**
- * shared/API.md "ProjectView", every field (domain/types.ts ProjectView; `satisfies` below keeps the
+ * docs/API.md "ProjectView", every field (domain/types.ts ProjectView; `satisfies` below keeps the
  * two the same shape at compile time). Open objects: fields added later do not break old clients.
  */
 const projectViewShape = z.object({
@@ -712,7 +712,7 @@ export const notificationItem = z
     kind: z.string(),
     detail: z.string(),
     dueAt: instant.nullable(),
-    /** shared/DOMAIN.md "Two kinds of rule": the text's own rule or a policy setting produced it. */
+    /** docs/MEASURES.md "Two kinds of rule": the text's own rule or a policy setting produced it. */
     basis: z.enum(['measures', 'policy']),
     createdAt: instant,
     light,

@@ -91,7 +91,7 @@ async function main() {
   const log = createLogger(config.logLevel, 'api');
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
   await prepareDatabase(database);
-  await warnCalendarCoverage(database.db, log); // shared/DOMAIN.md "Working days": next year's notice
+  await warnCalendarCoverage(database.db, log); // docs/MEASURES.md "Working days": next year's notice
   const dataConverter = payloadConverter(config);
   const temporal = await connectClient(temporalAddress, config.temporal.namespace, 60_000, dataConverter);
   const api = await serveApi({ config, database, temporal, log, payloadCodec: dataConverter?.payloadCodecs[0], documentKeys: documentKeyring(config) });

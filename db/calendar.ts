@@ -1,5 +1,5 @@
 /**
- * The stored working-day calendar (shared/DOMAIN.md "Working days"): where each year's days come
+ * The stored working-day calendar (docs/MEASURES.md "Working days"): where each year's days come
  * from and how they change.
  *
  * - The floor is the law: statutory holidays of any year (domain/holidays.ts), stored as source
@@ -72,7 +72,7 @@ export function packageYears(): Set<number> {
   return new Set(packageNoticeRows().filter((r) => !r.workday).map((r) => yearOf(r.date)));
 }
 
-/** A year's law days (source `law`, provisional): shared/DOMAIN.md "Working days". */
+/** A year's law days (source `law`, provisional): docs/MEASURES.md "Working days". */
 export function lawRows(year: number): CalendarDayRow[] {
   return statutoryHolidays(year).map((d) => ({ ...d, workday: false, source: 'law' as const, reference: null, provisional: true }));
 }
@@ -212,7 +212,7 @@ export interface CalendarStatus {
 }
 
 /**
- * Whether this year's and next year's notices are entered (shared/DOMAIN.md "Working days": the
+ * Whether this year's and next year's notices are entered (docs/MEASURES.md "Working days": the
  * State Council publishes the next year's schedule around November).
  */
 export async function calendarStatus(db: Database, now = new Date()): Promise<CalendarStatus> {

@@ -24,7 +24,7 @@ const toPolicy = (row: typeof policies.$inferSelect): StoredPolicy => ({
   createdBy: row.createdBy,
 });
 
-/** The `city` policy, version 1, with the defaults of shared/DOMAIN.md "Deadlines" (idempotent). */
+/** The `city` policy, version 1, with the defaults of docs/MEASURES.md "Deadlines" (idempotent). */
 export async function seedCityPolicy(db: Database): Promise<void> {
   await db
     .insert(policies)

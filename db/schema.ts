@@ -27,7 +27,7 @@ import {
 import { FUND_BUCKETS, FUND_TYPES, MOVEMENT_KINDS, ROLES } from '../domain/types.ts';
 
 /**
- * API keys (shared/API.md "Auth"). Only an SM3 digest of the secret is stored; the plaintext key is
+ * API keys (docs/API.md "Auth"). Only an SM3 digest of the secret is stored; the plaintext key is
  * shown once, at creation. A key reads `bdp_<id>_<secret>` so the row is found by id and the
  * digests are compared in constant time.
  */
@@ -269,7 +269,7 @@ const fenColumn = (name: string) => bigint(name, { mode: 'number' });
 
 
 /**
- * Working-day calendar (shared/DOMAIN.md "Working days"): only the dates that differ from
+ * Working-day calendar (docs/MEASURES.md "Working days"): only the dates that differ from
  * "Monday–Friday work, weekends off" are stored — statutory holidays, bridges and adjusted working
  * weekends (调休). Every day carries its source:
  * - `law`: computed from the holiday law (domain/holidays.ts) for a year without a notice yet,
@@ -337,7 +337,7 @@ export const annualPlanItems = pgTable(
 
 /**
  * Per project and fund type: allocated = held + available + frozen + disbursed + cancelled, none
- * negative (shared/DOMAIN.md "Money"). The database enforces it as well as the lifecycle core.
+ * negative (docs/MEASURES.md "Money"). The database enforces it as well as the lifecycle core.
  */
 export const fundBalances = pgTable(
   'fund_balances',
@@ -478,7 +478,7 @@ export const inboxItems = pgTable(
     dueAt: timestamp('due_at', { withTimezone: true }),
     dueSort: timestamp('due_sort', { withTimezone: true }).notNull(),
     overdue: boolean('overdue').notNull(),
-    /** 'policy' when a local policy setting, not the text, asks for the action now (shared/DOMAIN.md). */
+    /** 'policy' when a local policy setting, not the text, asks for the action now (docs/MEASURES.md "Two kinds of rule"). */
     basis: text('basis'),
   },
   (t) => [
@@ -506,7 +506,7 @@ export const notificationReads = pgTable(
 );
 
 /**
- * HTTP idempotency (shared/API.md): the first response to a (key, Idempotency-Key) pair, with the
+ * HTTP idempotency (docs/API.md "Idempotency"): the first response to a (key, Idempotency-Key) pair, with the
  * request's hash so a reuse with another body is refused (422 idempotency_conflict).
  */
 export const idempotencyRecords = pgTable(
@@ -620,7 +620,7 @@ export const documents = pgTable(
 export type DocumentRow = typeof documents.$inferSelect;
 
 /**
- * Webhook subscriptions (shared/API.md "Additions"): notifications matching `role`, `department` and
+ * Webhook subscriptions (docs/API.md "Webhooks"): notifications matching `role`, `department` and
  * `kinds` (each null: any) are POSTed to `url`, signed with `secret` (HMAC-SM3). The secret is kept
  * to sign with and never shown again. `cursor`: the highest notifications.id enqueued for delivery
  * whose insertion is settled (lib/webhooks.ts); newer rows are re-scanned until then.

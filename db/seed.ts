@@ -1,7 +1,7 @@
 /**
  * Reference data every installation needs, inserted at start-up after the migrations and never
  * overwriting what an administrator changed:
- * - the working-day calendar (shared/DOMAIN.md "Working days"; db/calendar.ts): the State Council
+ * - the working-day calendar (docs/MEASURES.md "Working days"; db/calendar.ts): the State Council
  *   notices of the years the maintained `chinese-days` package covers, and law-derived provisional
  *   holidays for the years up to next year + 1 it does not cover, until an administrator enters
  *   their notice with PUT /v1/calendar/:year;

@@ -1,5 +1,5 @@
 /**
- * The commands of shared/API.md, one per `POST /v1/projects/:id/...` endpoint, as a discriminated
+ * The commands of docs/API.md "Commands", one per `POST /v1/projects/:id/...` endpoint, as a discriminated
  * union. Payloads are the request bodies; path parameters (`:oid`, `:contractNo`, `:cid`, `:rid`)
  * are payload fields. The same commands arrive as Temporal updates and signals.
  */
@@ -121,7 +121,7 @@ export const REQUIRED_SINCE: Record<keyof typeof REQUIRED_FOR_NEW_INPUT, 'measur
 export const TECHNICAL_REVIEW_ITEMS = ['resourceCatalog', 'dataSharing', 'intensiveConstruction', 'cloudDeployment', 'securityControllable'] as const;
 
 /**
- * The request body of each command, exactly the fields of shared/API.md (unknown fields refused).
+ * The request body of each command, exactly the fields of docs/API.md "Commands" (unknown fields refused).
  * One definition: the API validates HTTP bodies with it, the OpenAPI document shows it, and the
  * workflow checks every Update and signal with it (`COMMAND_SCHEMAS`).
  */
@@ -248,7 +248,7 @@ export const COMMAND_BODIES = lazily('body', {
   leaderChange: () => projectLeader(),
   /** Art. 17 (measures): a related unit's opinion on a change request (征求相关单位意见). */
   changeRequestOpinion: () => z.strictObject({ opinion: requiredText(), agrees: z.boolean().optional() }),
-  /** shared/DOMAIN.md "Working days": internal, sent by PUT /v1/calendar/:year (no command route). */
+  /** docs/MEASURES.md "Working days": internal, sent by PUT /v1/calendar/:year (no command route). */
   deadlineRescheduling: deadlineReschedulingBody,
   /**
    * Art. 11: the BDB's allocation plan (拟分配计划) lists this held allocation: its notice period
@@ -288,7 +288,7 @@ export type InternalCommand = (typeof INTERNAL_COMMANDS)[number];
 export type CommandName = keyof typeof COMMAND_BODIES;
 
 /**
- * Path parameters of shared/API.md (`:oid`, `:contractNo`, `:cid`, `:rid`) that become payload
+ * Path parameters of docs/API.md "Commands" (`:oid`, `:contractNo`, `:cid`, `:rid`) that become payload
  * fields of the command.
  */
 export const COMMAND_PATH_FIELDS = {
@@ -325,7 +325,7 @@ export type CommandInputs = { [K in CommandName]: z.input<(typeof COMMAND_SCHEMA
 
 export type Command = { [K in CommandName]: { name: K; payload: CommandPayloads[K] } }[CommandName];
 
-/** Each command and the role(s) shared/API.md gives it; `admin` makes no business decisions. */
+/** Each command and the role(s) docs/API.md "Commands" gives it; `admin` makes no business decisions. */
 export const COMMAND_ROLES = {
   technicalReview: ['bdb'],
   resubmission: ['department'],

@@ -92,7 +92,7 @@ export class ChangeContext {
 
   // --- refusals -------------------------------------------------------------------------------
 
-  /** 409 invalid_transition, carrying the current stage and who must act (shared/API.md). */
+  /** 409 invalid_transition, carrying the current stage and who must act (docs/API.md "Errors"). */
   invalidTransition(message: string): Rejection {
     return new Rejection(409, 'invalid_transition', message, { stage: this.state.stage, pendingActions: pendingActions(this.state) });
   }

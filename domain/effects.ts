@@ -24,7 +24,7 @@ export interface DeadlineStart {
 }
 
 /**
- * One booking (shared/DOMAIN.md "Money"), complete as the ledger stores it: who caused it, the
+ * One booking (docs/MEASURES.md "Money"), complete as the ledger stores it: who caused it, the
  * article behind it and, for an allocation, its year and city/county shares (Art. 12).
  * `key` is deterministic (`${projectId}:${sequence}:${kind}:${fundType}`), so a retried write books
  * it exactly once.

@@ -1,5 +1,5 @@
 /**
- * Statutory holidays from the holiday law (shared/DOMAIN.md "Working days"): 全国年节及纪念日放假办法
+ * Statutory holidays from the holiday law (docs/MEASURES.md "Working days"): 全国年节及纪念日放假办法
  * as in force since 1 January 2025 —
  * 元旦 1 day (1 January); 春节 4 days (除夕 to 初三); 清明节 1 day (the solar term 清明); 劳动节 2 days
  * (1–2 May); 端午节 1 day (lunar 5-5); 中秋节 1 day (lunar 8-15); 国庆节 3 days (1–3 October).

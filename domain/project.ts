@@ -158,7 +158,7 @@ export class Project {
       throw new Rejection(400, 'validation_failed', `Unknown command ${String(name)}.`, { errors: [{ path: 'name', message: 'unknown command' }] });
     }
     const commandName = name as CommandName;
-    // shared/DOMAIN.md "Actors": each command has exactly the role(s) of shared/API.md; admin none.
+    // docs/MEASURES.md "Actors": each command has exactly the role(s) of COMMAND_ROLES (docs/API.md "Commands"); admin none.
     if (!actorSchema.safeParse(actor).success || !(ROLES as readonly string[]).includes(actor.role) || !(COMMAND_ROLES[commandName] as readonly string[]).includes(actor.role)) {
       throw new Rejection(403, 'forbidden', `Role ${String(actor?.role)} may not ${COMMAND_ACTIONS[commandName]}.`);
     }

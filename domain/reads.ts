@@ -1,5 +1,5 @@
 /**
- * Who may read what besides the projects themselves (shared/API.md "Endpoints"): one table for the
+ * Who may read what besides the projects themselves (docs/API.md "Endpoints"): one table for the
  * API's role checks and the console's menus and tabs, so a page never offers what its API refuses.
  */
 import type { Role } from './types.ts';

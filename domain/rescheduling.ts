@@ -1,5 +1,5 @@
 /**
- * shared/DOMAIN.md "Working days": when a year's calendar changes (the State Council's notice is
+ * docs/MEASURES.md "Working days": when a year's calendar changes (the State Council's notice is
  * entered, or an administrator overrides a day), open deadlines not yet due are recomputed, each on
  * the audit trail; a passed deadline is never reopened automatically.
  *

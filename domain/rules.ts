@@ -839,7 +839,7 @@ export const HANDLERS: { [K in CommandName]: Handler<K> } = {
     ctx.notify('bdb', 'change-request-opinion', { changeRequestId: c.id, role, agrees, remaining: remaining.length });
   },
 
-  deadlineRescheduling, // shared/DOMAIN.md "Working days": domain/rescheduling.ts
+  deadlineRescheduling, // docs/MEASURES.md "Working days": domain/rescheduling.ts
 
   allocationPublication(ctx, payload) {
     const state = ctx.state;
@@ -962,7 +962,7 @@ function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[])
 
 // --- deadline consequences ------------------------------------------------------------------------
 
-/** The reminder of a deadline (`remindAt` reached): reminders are policy (shared/DOMAIN.md), so `basis: 'policy'`. */
+/** The reminder of a deadline (`remindAt` reached): reminders are policy (docs/MEASURES.md "Two kinds of rule"), so `basis: 'policy'`. */
 export function remind(ctx: ChangeContext, d: DeadlineRecord): void {
   d.reminded = true;
   ctx.audit('deadline-reminder', { deadlineId: d.id, kind: d.kind, ref: d.ref });

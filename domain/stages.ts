@@ -12,7 +12,7 @@
  */
 import type { Stage } from './types.ts';
 
-/** Before construction: the department may withdraw (Art. 7-11 stages and contracting). */
+/** Before construction: the department may withdraw (docs/MEASURES.md "Stages"). */
 export const BEFORE_CONSTRUCTION: readonly Stage[] = ['technical_review', 'submitted', 'establishment_review', 'budgeting', 'publicity', 'contracting'];
 /** Art. 19: the resource catalogue may be registered from construction on. */
 export const CATALOG_STAGES: readonly Stage[] = ['construction', 'joint_acceptance', 'completion_filing', 'operating'];

@@ -51,7 +51,7 @@ export interface DeadlineRecord {
 
 /**
  * Which reading of the measures a project runs under: `as-written` (the text of 晋市政办〔2019〕44号
- * as shared/DOMAIN.md reads it now) or `legacy` (the earlier reading, kept so workflows recorded
+ * as docs/MEASURES.md reads it now) or `legacy` (the earlier reading, kept so workflows recorded
  * before the patch `measures-as-written` replay exactly as they ran).
  */
 export type MeasuresReading = 'as-written' | 'legacy';

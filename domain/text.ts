@@ -64,11 +64,11 @@ export const documentRef = memo('text.documentRef', () =>
 export const documentId = memo('text.documentId', () =>
   z.string().regex(/^doc_[0-9a-f]{24}$/, 'is not a document id (doc_ and 24 hex digits)'));
 
-/** The largest single amount the measures' money may take (shared/DOMAIN.md "Money": ≤ 10^12 fen). */
+/** The largest single amount the measures' money may take (docs/MEASURES.md "Money": ≤ 10^12 fen). */
 export const MAX_AMOUNT_FEN = 1_000_000_000_000;
 
 /**
- * Integer fen (分) of at least `min`: money is never a float (shared/DOMAIN.md "Money"). One bound
+ * Integer fen (分) of at least `min`: money is never a float (docs/MEASURES.md "Money"). One bound
  * per schema: `fen.min(1)` would keep fen's own `min(0)` and report a negative amount twice.
  */
 const fenAtLeast = (min: 0 | 1) =>
@@ -95,7 +95,7 @@ export const year = memo('text.year', () =>
 export const CALENDAR_DATE_RANGE = { min: '2000-01-01', max: '2100-12-31' } as const;
 
 /**
- * A calendar date in Asia/Shanghai, YYYY-MM-DD (shared/API.md "Conventions"), that exists and lies in
+ * A calendar date in Asia/Shanghai, YYYY-MM-DD (docs/API.md "Conventions"), that exists and lies in
  * CALENDAR_DATE_RANGE: the one definition every date field uses. The pattern states the years
  * 2000-2100 in the OpenAPI document.
  */

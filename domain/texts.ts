@@ -1,6 +1,6 @@
 /**
- * The one catalogue of texts shown to people (shared/API.md: "Problem texts are zh-CN by default
- * (Accept-Language: en for English); code values stay English").
+ * The one catalogue of texts shown to people (docs/API.md "Language": problem texts are zh-CN by
+ * default, English with `Accept-Language: en`; code values stay English).
  *
  * - Notifications: the core emits a machine-readable `kind` and `params`; `renderNotification`
  *   turns them into zh-CN (default) or English. The outbox keeps kind, params and the zh-CN text.
@@ -138,7 +138,7 @@ const LABELS = {
     'single-source': ['单一来源', 'single source'],
     'state-enterprise-self-build': ['市属企业自主建设', 'self-build by a city-owned enterprise'],
   },
-  // shared/DOMAIN.md "Working days": where a calendar day comes from (db/schema.ts CALENDAR_SOURCES).
+  // docs/MEASURES.md "Working days": where a calendar day comes from (db/schema.ts CALENDAR_SOURCES).
   calendarSource: {
     law: ['法定节假日（暂定）', 'holiday law (provisional)'],
     notice: ['国务院通知', 'State Council notice'],
@@ -148,7 +148,7 @@ const LABELS = {
   planVersionStatus: { draft: ['草稿', 'draft'], 'in-force': ['已批准', 'approved'], superseded: ['已被取代', 'superseded'] },
   // Art. 30: a policy's units of time.
   durationUnit: { workingDays: ['工作日', 'working days'], calendarDays: ['自然日', 'calendar days'] },
-  // shared/DOMAIN.md "Two kinds of rule".
+  // docs/MEASURES.md "Two kinds of rule".
   ruleBasis: { measures: ['法定', 'measures'], policy: ['本地政策', 'local policy'] },
   // What a person can do or did: the commands, the pending actions and the audit trail's entries.
   action: {
@@ -673,7 +673,7 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
     zh: (p) => `项目单位已记录与项目建设单位 ${s(p.contractor)} 共同制定的应急预案（${date(p.adoptedOn, 'zh-CN')}，第二十九条）。`,
     en: (p) => `The department recorded the emergency plan made with the contractor ${s(p.contractor)} on ${date(p.adoptedOn, 'en')} (Art. 29).`,
   },
-  // shared/DOMAIN.md "Working days": a system notice to the admins (db/calendar.ts warnCalendarCoverage).
+  // docs/MEASURES.md "Working days": a system notice to the admins (db/calendar.ts warnCalendarCoverage).
   'calendar-notice-missing': {
     zh: (p) => `${s(p.year)}年国务院办公厅节假日安排通知尚未录入：该年工作日暂按法定节假日推算（暂定）。请在“系统管理 › 工作日历”中录入。`,
     en: (p) => `The State Council's holiday notice for ${s(p.year)} is not entered: its working days are provisional (holiday law only). Enter it under 系统管理 › 工作日历 (PUT /v1/calendar/${s(p.year)}).`,

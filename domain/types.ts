@@ -1,6 +1,6 @@
 /**
  * Types of the lifecycle core, shared by the workflow, activities and API.
- * Pure TypeScript: nothing here imports @temporalio/* or does I/O (shared/STYLE.md).
+ * Pure TypeScript: nothing here imports @temporalio/* or does I/O.
  * Every shape is plain JSON data, so the state survives Temporal continue-as-new unchanged.
  */
 
@@ -71,7 +71,7 @@ export const initialStageOf = (kind: ProjectKind): Stage => (kind === 'existing'
 export const TERMINAL_STAGES: ReadonlySet<Stage> = new Set(['decommissioned', 'rejected', 'withdrawn', 'terminated']);
 
 /**
- * Where a rule comes from (shared/DOMAIN.md "Two kinds of rule"): `measures` — the text of
+ * Where a rule comes from (docs/MEASURES.md "Two kinds of rule"): `measures` — the text of
  * 晋市政办〔2019〕44号 says it; `policy` — a setting of the jurisdiction's policy fills in what the text
  * leaves open (a period, a reminder, an automatic sanction). Shown on violations and notifications.
  */
@@ -81,12 +81,12 @@ export type RuleBasis = 'measures' | 'policy';
 export const FUND_TYPES = ['construction', 'om'] as const;
 export type FundType = (typeof FUND_TYPES)[number];
 
-/** shared/DOMAIN.md "Money": where a project's money of one fund type sits. */
+/** docs/MEASURES.md "Money": where a project's money of one fund type sits. */
 export const FUND_BUCKETS = ['held', 'available', 'frozen', 'disbursed', 'cancelled'] as const;
 export type Bucket = (typeof FUND_BUCKETS)[number];
 
 /**
- * shared/DOMAIN.md "Money": allocate (→ held), publish (held → available), disburse (available →
+ * docs/MEASURES.md "Money": allocate (→ held), publish (held → available), disburse (available →
  * disbursed), freeze / unfreeze (available ↔ frozen), cancel (held/available/frozen → cancelled).
  */
 export const MOVEMENT_KINDS = ['allocate', 'publish', 'disburse', 'freeze', 'unfreeze', 'cancel'] as const;
@@ -155,9 +155,9 @@ export interface PolicyDeadlines {
 }
 
 /**
- * Rules and consequences the text does not give (shared/DOMAIN.md "Two kinds of rule"): each is a
+ * Rules and consequences the text does not give (docs/MEASURES.md "Two kinds of rule"): each is a
  * policy switch. A consequence the text does not name is off by default — the system records the
- * violation and notifies the BDB, a person decides; the few orders DOMAIN.md reads as the city's
+ * violation and notifies the BDB, a person decides; the few orders docs/MEASURES.md reads as the city's
  * default (Art. 7, 10, 28) are on by default and labelled policy wherever they show.
  */
 export interface PolicySwitches {
@@ -218,7 +218,7 @@ export const POLICY_SWITCHES = [
 
 /**
  * Consequences the text does not name are off (record + notify, a person decides); the city's
- * defaults of shared/DOMAIN.md (Art. 7, 10, 28) are on. A policy stored before a switch existed
+ * defaults of docs/MEASURES.md "Two kinds of rule" (Art. 7, 10, 28) are on. A policy stored before a switch existed
  * reads it at this default.
  */
 export const DEFAULT_POLICY_SWITCHES: PolicySwitches = {
@@ -247,7 +247,7 @@ export interface Policy {
 /** A policy's switches, each missing one at its default (off). */
 export const policySwitches = (policy: Pick<Policy, 'switches'>): PolicySwitches => ({ ...DEFAULT_POLICY_SWITCHES, ...(policy.switches ?? {}) });
 
-/** The reference to the pinned policy shown in the ProjectView (shared/API.md), with its switches. */
+/** The reference to the pinned policy shown in the ProjectView (docs/API.md "ProjectView"), with its switches. */
 export interface PolicyRef {
   jurisdiction: string;
   version: number;
@@ -283,7 +283,7 @@ export function changedMeasuresPeriod(deadlines: PolicyDeadlines): { field: keyo
 /** Whether two spans are the same number of the same unit. */
 export const sameDuration = (a: DeadlineRule, b: Duration): boolean => !('until' in a) && a.unit === b.unit && a.amount === b.amount;
 
-/** The defaults of shared/DOMAIN.md "Deadlines" (the `city` policy, version 1). */
+/** The defaults of docs/MEASURES.md "Deadlines" (the `city` policy, version 1). */
 export const DEFAULT_CITY_POLICY: Policy = {
   jurisdiction: 'city',
   version: 1,
@@ -332,7 +332,7 @@ export interface ProjectInput {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Money (shared/DOMAIN.md "Money"): integer fen, allocated = held + available + frozen + disbursed
+// Money (docs/MEASURES.md "Money"): integer fen, allocated = held + available + frozen + disbursed
 // + cancelled per fund type, none negative.
 // ---------------------------------------------------------------------------------------------
 
@@ -366,7 +366,7 @@ export const DEADLINE_KINDS = [
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
 /**
- * Where a deadline's period comes from (shared/DOMAIN.md "Two kinds of rule"): `measures` when it is
+ * Where a deadline's period comes from (docs/MEASURES.md "Two kinds of rule"): `measures` when it is
  * the period the text fixes (MEASURES_PERIODS: Art. 15's 5 and Art. 21's 7 working days); every other
  * period is the jurisdiction's policy — the notice period of Art. 11, the Art. 16 period, the 90 days
  * of Art. 22's "long delay", the rectification period, the Art. 23 due date, and a county's own
@@ -406,7 +406,7 @@ export interface DeadlineView {
   status: DeadlineStatus;
   /**
    * How the dates were computed, so they can be recomputed when a year's working-day calendar
-   * changes (shared/DOMAIN.md "Working days"; api/routes/calendar.ts).
+   * changes (docs/MEASURES.md "Working days"; api/routes/calendar.ts).
    */
   rule?: DeadlineRule;
   reminder?: Duration | null;
@@ -467,7 +467,7 @@ export interface TechnicalReviewRecord {
   by: string;
 }
 
-/** shared/DOMAIN.md "Money", Art. 11, 12: the statuses of an allocation (see AllocationRecord). */
+/** docs/MEASURES.md "Money", Art. 11, 12: the statuses of an allocation (see AllocationRecord). */
 export const ALLOCATION_STATUSES = ['held', 'publicity', 'awaiting-objection', 'published', 'cancelled', 'awaiting-county'] as const;
 export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
 
@@ -840,7 +840,7 @@ export interface ChangeRequestView extends ChangeRequestRecord {
   awaitingOpinions: ConsultedRole[];
 }
 
-/** shared/API.md "ProjectView": the answer to GET /v1/projects/:id and to every command. */
+/** docs/API.md "ProjectView": the answer to GET /v1/projects/:id and to every command. */
 export interface ProjectView extends Omit<ProjectRecords, 'technicalReviews' | 'evaluations' | 'contracts'> {
   id: string;
   title: string;

@@ -1,5 +1,5 @@
 /**
- * The field errors of a 400 validation_failed in Chinese (shared/API.md: problem texts are zh-CN by
+ * The field errors of a 400 validation_failed in Chinese (docs/API.md "Language": problem texts are zh-CN by
  * default, English on `Accept-Language: en`): from zod's issue (its code, bounds, values) or from the
  * message a schema wrote itself. The English stays the schema's or zod's own words.
  * Pure and deterministic, like domain/texts.ts whose labels it uses.

@@ -1,4 +1,4 @@
-/** Schema issues as the `errors` of a 400 validation_failed problem (shared/API.md). */
+/** Schema issues as the `errors` of a 400 validation_failed problem (docs/API.md "Errors"). */
 import type { z } from 'zod';
 
 export interface FieldError {

@@ -1,5 +1,5 @@
 /**
- * Read side of the core: who must act next (pendingActions), the ProjectView of shared/API.md and
+ * Read side of the core: who must act next (pendingActions), the ProjectView of docs/API.md "ProjectView" and
  * the read-model row. Pure functions of the state; "overdue" is judged against the state's
  * `lastNow` (the `now` of the latest event), never against a clock.
  */
@@ -157,7 +157,7 @@ export function pendingActions(state: ProjectState): PendingAction[] {
       break;
   }
 
-  // Overlays (shared/DOMAIN.md "Stages"): open items that need someone whatever the stage.
+  // Overlays (docs/MEASURES.md "Stages"): open items that need someone whatever the stage.
   for (const o of state.objections) {
     if (o.status === 'open') add('bdb', 'publicity-objection-resolution', { ref: o.id }); // Art. 11
   }

@@ -1,5 +1,5 @@
 /**
- * The one place environment variables are read and validated (shared/API.md, "Running it").
+ * The one place environment variables are read and validated (docs/API.md "Running it").
  * Every entry point calls loadConfig(); a bad value stops start-up with a message naming the
  * variable, what was wrong and what is expected.
  */

@@ -1,5 +1,5 @@
 /**
- * Webhook delivery from the notifications outbox (shared/API.md "Additions").
+ * Webhook delivery from the notifications outbox (docs/API.md "Webhooks").
  *
  * A loop in the worker process (docs/WEBHOOKS.md says why not a Temporal workflow): each pass
  * 1. enqueues, per live subscription, the notifications after its cursor that match its role,

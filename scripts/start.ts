@@ -216,7 +216,7 @@ async function main() {
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
   cleanups.push({ name: t('数据库', 'database'), run: () => database.close() });
   await prepareDatabase(database);
-  // shared/DOMAIN.md "Working days": warns from November while next year's notice is missing.
+  // docs/MEASURES.md "Working days": warns from November while next year's notice is missing.
   // The warning is this line (the JSON log of it would repeat it among the readable ones).
   const calendar = await warnCalendarCoverage(database.db, { warn() {} });
   const missing = calendar.warning ? calendar.years.at(-1)?.year : undefined;

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, requireExternalServices, SECRET_FILE_VARIABLES
 import { clientAddressOf, trustedProxyList } from '../api/client-address.ts';
 
 describe('config module', () => {
-  it('has the defaults of shared/API.md "Running it"', () => {
+  it('has the defaults of docs/API.md "Running it"', () => {
     const config = loadConfig({});
     expect(config.api.port).toBe(3000);
     expect(config.temporal.address).toBeUndefined();

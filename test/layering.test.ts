@@ -1,5 +1,5 @@
 /**
- * The house's floors (shared/STYLE.md "Layout"): domain/ is the ground floor — the measures as pure
+ * The house's floors: domain/ is the ground floor — the measures as pure
  * code and the shared vocabulary — and imports nothing of the project outside itself; db/,
  * activities/ and api/ build on it and reach into workflows/ only for the definitions its clients
  * share (messages and search attributes); workflows/ imports no I/O at run time.

@@ -1,6 +1,6 @@
 /**
  * Message definitions shared by the workflow and its clients (API, tests), so each name is typed
- * once (shared/STYLE.md). Every command of shared/API.md is both an Update (validated; the API
+ * once. Every command of docs/API.md "Commands" is both an Update (validated; the API
  * uses it and gets the ProjectView back) and a Signal of the same name (for operators acting from
  * the Temporal UI or CLI; an invalid signal is recorded as rejected, never fails the workflow).
  */
@@ -19,11 +19,11 @@ export type ProjectWorkflowArgs = { input: ProjectInput; state?: undefined } | {
 /** The workflow's signature, for typed starts without importing the workflow code. */
 export type ProjectWorkflow = (args: ProjectWorkflowArgs) => Promise<ProjectView>;
 
-/** The ProjectView of shared/API.md. */
+/** The ProjectView of docs/API.md "ProjectView". */
 export const viewQuery = defineQuery<ProjectView>('view');
 
 /**
- * A command message: the payload of shared/API.md, who sends it (Art. 24-25) and, from the API,
+ * A command message: the payload of docs/API.md "Commands", who sends it (Art. 24-25) and, from the API,
  * the attempt (one per HTTP request), so a client can tell its own failure from an earlier one.
  */
 export interface CommandMessage<K extends CommandName = CommandName> {

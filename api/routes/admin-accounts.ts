@@ -1,5 +1,5 @@
 /**
- * Personal account administration (issue 16; shared/API.md "Additions"): admin only. The initial
+ * Personal account administration (issue 16; docs/API.md "Administration"): admin only. The initial
  * password (and, for an admin account, the authenticator secret) is answered once. Revoking ends
  * the account's sessions in the same transaction.
  */

@@ -1,4 +1,4 @@
-/** API key administration (shared/API.md): admin only; the plaintext key is returned once. */
+/** API key administration (docs/API.md "Administration"): admin only; the plaintext key is returned once. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { registerDepartmentInUse } from '../../db/queries/departments.ts';

@@ -1,5 +1,5 @@
 /**
- * The working-day calendar (shared/DOMAIN.md "Working days"): only dates that differ from
+ * The working-day calendar (docs/MEASURES.md "Working days"): only dates that differ from
  * "Monday–Friday work, weekends off" are stored — statutory holidays, bridges and adjusted working
  * weekends (调休). Each day has its source: `law` (provisional, computed from the holiday law),
  * `notice` (the State Council's notice of the year, with its reference) or `admin` (an override).
@@ -52,7 +52,7 @@ export function calendarRoutes({ db, gateway, log }: { db: Database; gateway?: P
   }
 
   /**
-   * shared/DOMAIN.md "Working days": recomputes the open deadlines not yet due whose window touches
+   * docs/MEASURES.md "Working days": recomputes the open deadlines not yet due whose window touches
    * a changed day and sends each affected project its new dates. Idempotent: equal dates move nothing.
    */
   async function reschedule(changed: string[], cause: DeadlineReschedulingPayload['cause'], actor: Actor) {

@@ -1,5 +1,5 @@
 /**
- * Every command of shared/API.md (`POST /v1/projects/:id/...`), generated from one table: the path,
+ * Every command of docs/API.md "Commands" (`POST /v1/projects/:id/...`), generated from one table: the path,
  * the lifecycle command it becomes, the roles that may send it and the body schema. A handler only
  * validates the body, checks the role, sends the command to the project's workflow as a Temporal
  * Update (the Idempotency-Key is the update id) and returns the ProjectView. Whether the command is
@@ -78,7 +78,7 @@ interface CommandRoute {
   summary: string;
 }
 
-/** shared/API.md, "Endpoints", in its order. */
+/** The command routes (docs/API.md "Commands"): the first contract's commands in its order, then those added since. */
 export const COMMAND_ROUTES: CommandRoute[] = [
   { command: 'technicalReview', path: '/technical-review', summary: 'Technical review of the design (Art. 7)' },
   { command: 'resubmission', path: '/resubmission', summary: 'Resubmit after `revise` (Art. 7)' },
@@ -161,7 +161,7 @@ export const COMMAND_ROUTES: CommandRoute[] = [
     summary:
       "Confirm an allocation's county share: only the finance of the project's county (Art. 12, 列入同级财政预算); until then nothing of the allocation is held or published",
   },
-  // shared/API.md "Additions" (issue 15)
+  // Art. 28-29 (issue 15)
   {
     command: 'riskAssessment',
     path: '/risk-assessments',

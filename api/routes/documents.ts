@@ -22,7 +22,7 @@ import { ApiError, forbidden, notFound } from '../problem.ts';
 import { createRouter, json, problem, problemContent, security } from '../router.ts';
 import { projectId } from '../schemas.ts';
 
-/** The roles that file something (shared/DOMAIN.md "Actors"); admin makes no business decisions. */
+/** The roles that file something (docs/MEASURES.md "Actors"); admin makes no business decisions. */
 export const DOCUMENT_ROLES: Role[] = ['department', 'bdb', 'approval', 'finance'];
 
 export const UPLOAD_PATH = '/v1/documents';

@@ -1,5 +1,5 @@
 /**
- * Liveness and readiness (shared/API.md). /readyz is 200 only when the database and Temporal answer
+ * Liveness and readiness (docs/API.md "Operations"). /readyz is 200 only when the database and Temporal answer
  * and at least one worker polls the project task queue; it answers within a second whatever is down
  * (every check runs at once, each with its own deadline), so a load balancer's probe never hangs.
  */

@@ -1,6 +1,6 @@
 /**
  * The caller's inbox (待办工作台), from the database: the pending actions of the caller's role across
- * projects (departments: their own department's projects, shared/DOMAIN.md "Actors"), a page at a
+ * projects (departments: their own department's projects, docs/MEASURES.md "Actors"), a page at a
  * time with the counts per traffic light; the notices addressed to the caller, each marked read by
  * the person who opens it (or 全部已读) for that person only.
  */

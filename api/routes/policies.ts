@@ -46,8 +46,9 @@ export const policyDeadlines = z
   });
 
 /**
- * shared/DOMAIN.md "Two kinds of rule": consequences the text does not name, each off by default
- * (record + notify the BDB; a person decides). A switch left out of a PUT is off in the new version.
+ * docs/MEASURES.md "Two kinds of rule": consequences the text does not name, off by default
+ * (record + notify the BDB; a person decides), the city's few orders on. A switch left out of a PUT
+ * takes its default (DEFAULT_POLICY_SWITCHES) in the new version.
  */
 export const policySwitchesSchema = z
   .strictObject(

@@ -1,6 +1,6 @@
 /**
- * Projects: the list from the read model (shared/API.md; departments see their own department's
- * projects only, shared/DOMAIN.md "Actors"), application (Art. 3, 6, 8) and the ProjectView.
+ * Projects: the list from the read model (docs/API.md "Projects"; departments see their own department's
+ * projects only, docs/MEASURES.md "Actors"), application (Art. 3, 6, 8) and the ProjectView.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createRoute } from '@hono/zod-openapi';
@@ -397,7 +397,7 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
       const { id } = c.req.valid('param');
       const actor = c.get('actor');
       const view = await gateway.view(id);
-      // Departments see their own projects only (shared/DOMAIN.md "Actors").
+      // Departments see their own projects only (docs/MEASURES.md "Actors").
       if (actor.role === 'department' && view.department !== actor.department) {
         throw forbidden(`Project ${id} belongs to another department.`);
       }

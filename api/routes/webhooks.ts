@@ -1,5 +1,5 @@
 /**
- * Webhook subscriptions (shared/API.md "Additions"): admin only. The secret is stored to sign with
+ * Webhook subscriptions (docs/API.md "Webhooks"): admin only. The secret is stored to sign with
  * and never shown again; delivery runs in the worker process (lib/webhooks.ts).
  */
 import { randomBytes } from 'node:crypto';

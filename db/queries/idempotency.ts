@@ -1,5 +1,5 @@
 /**
- * The `idempotency_records` table's one owner (shared/API.md "Idempotency"): a request's record is
+ * The `idempotency_records` table's one owner (docs/API.md "Idempotency"): a request's record is
  * claimed before it runs, its response stored after, or the record dropped after a 5xx.
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';

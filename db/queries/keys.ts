@@ -1,5 +1,5 @@
 /**
- * The `api_keys` table's one owner: creating, listing, finding and revoking keys (shared/API.md
+ * The `api_keys` table's one owner: creating, listing, finding and revoking keys (docs/API.md
  * "Auth"). The API's admin routes, its authentication and the `npm run keys` CLI all go through here.
  */
 import { and, desc, eq, isNull } from 'drizzle-orm';

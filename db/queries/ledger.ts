@@ -1,5 +1,5 @@
 /**
- * The ledger's reads: `fund_movements` and `fund_balances` (Art. 10-12; shared/DOMAIN.md "Money").
+ * The ledger's reads: `fund_movements` and `fund_balances` (Art. 10-12; docs/MEASURES.md "Money").
  * A project's movements and balances, and the funds overview with its exact totals. The rows are
  * written by activities/ (`persistEffects`); the row → response shapes live here too.
  */
@@ -159,7 +159,7 @@ export async function fundsTotalsOf(db: Database, filter: FundsFilter): Promise<
 
 /**
  * One item per project with money booked, newest project first, both fund types (ZERO where none),
- * and the totals of the listed items, exact (shared/DOMAIN.md "Money": PostgreSQL adds the bigint
+ * and the totals of the listed items, exact (docs/MEASURES.md "Money": PostgreSQL adds the bigint
  * columns as numeric; a total is a JSON integer while it is a safe integer, else a string of its digits).
  */
 export async function fundsOverviewOf(db: Database, filter: FundsFilter) {

@@ -1,5 +1,5 @@
 /**
- * The `projects` read model's reads (shared/API.md): the project list with its filters and keyset
+ * The `projects` read model's reads (docs/API.md "Projects"): the project list with its filters and keyset
  * paging, one project's department and committed view, the projects awaiting a role, those with open deadlines (the
  * calendar's rescheduling) and the allocations and deadlines of the ProjectView (Art. 11 listings,
  * allocation plans). The rows are written by activities/ (`persistEffects`).

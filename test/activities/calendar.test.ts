@@ -1,5 +1,5 @@
 /**
- * The working-day calendar (shared/DOMAIN.md "Working days"; deadlines of Art. 11, 15, 16, 21, 22).
+ * The working-day calendar (docs/MEASURES.md "Working days"; deadlines of Art. 11, 15, 16, 21, 22).
  * Known dates of the State Council's 2026 holiday notice are the fixtures.
  */
 import { eq } from 'drizzle-orm';
@@ -117,7 +117,7 @@ describe.each(DRIVERS)('calendar from the database (%s)', (driver) => {
 });
 
 /**
- * shared/DOMAIN.md "Working days" with real dates: the seeded calendar of a PGlite database —
+ * docs/MEASURES.md "Working days" with real dates: the seeded calendar of a PGlite database —
  * chinese-days notices up to 2026, the law's provisional days after.
  */
 describe('the seeded calendar across years (law as the floor)', () => {

@@ -1,5 +1,5 @@
 /**
- * The funds ledger (Art. 10-12, 21-22; shared/DOMAIN.md "Money") and the SM3 audit chain
+ * The funds ledger (Art. 10-12, 21-22; docs/MEASURES.md "Money") and the SM3 audit chain
  * (Art. 24-25, 28) against both database drivers.
  */
 import { ApplicationFailure } from '@temporalio/common';

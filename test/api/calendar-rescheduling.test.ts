@@ -1,5 +1,5 @@
 /**
- * shared/DOMAIN.md "Working days", end to end through the API and the real workflow: entering a
+ * docs/MEASURES.md "Working days", end to end through the API and the real workflow: entering a
  * year's State Council notice with a make-up working Saturday moves the open rectification deadline
  * of a project (Update `deadlineRescheduling`, audit entry with old and new dates) and leaves the
  * closed one alone; a repeated PUT moves nothing.

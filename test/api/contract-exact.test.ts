@@ -50,7 +50,7 @@ function send(agent: http.Agent, method: string, path: string, body?: string, he
   });
 }
 
-describe('GET /docs works offline (shared/API.md: Swagger UI)', () => {
+describe('GET /docs works offline (docs/API.md "Operations": Swagger UI)', () => {
   it('the page names no external URL, and every asset it names answers 200 with its media type', async () => {
     const res = await fetch(`${base}/docs`);
     expect(res.status).toBe(200);
@@ -74,7 +74,7 @@ describe('GET /docs works offline (shared/API.md: Swagger UI)', () => {
   });
 });
 
-describe('413 on a keep-alive connection (shared/API.md: bodies over 256 KiB → 413)', () => {
+describe('413 on a keep-alive connection (docs/API.md "Conventions": bodies over 256 KiB → 413)', () => {
   it('an oversize body answers 413 with Connection: close; three requests after it on the same pool succeed', async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {

@@ -1,5 +1,5 @@
 /**
- * The HTTP contract of shared/API.md as a whole: the OpenAPI document is valid OpenAPI 3.1 and lists
+ * The HTTP contract of docs/API.md as a whole: the OpenAPI document is valid OpenAPI 3.1 and lists
  * every endpoint; an authorisation matrix of every route × every role (and another department's key),
  * each once with an API key and once with a personal account's session (issue 16), lets exactly the
  * allowed callers past auth; an Idempotency-Key replays a command without a second
@@ -20,7 +20,7 @@ const KEYED: Caller[] = ['bdb', 'approval', 'finance', 'department', 'otherDepar
 const ANY_ON_PROJECT: Caller[] = ['bdb', 'approval', 'finance', 'department', 'admin'];
 
 /**
- * shared/API.md "Endpoints": every route with the callers that may use it — with their API key, and
+ * docs/API.md "Endpoints": every route with the callers that may use it — with their API key, and
  * (`sessionAllowed`, when it differs) signed in with a personal account of the same role.
  */
 const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[]; sessionAllowed?: Caller[] }> = [
@@ -196,7 +196,7 @@ async function newProject(): Promise<string> {
 }
 
 describe('OpenAPI document', () => {
-  it('is a valid OpenAPI 3.1 document that lists every endpoint of shared/API.md', async () => {
+  it('is a valid OpenAPI 3.1 document that lists every endpoint of docs/API.md', async () => {
     const res = await system.request('GET', '/openapi.json');
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
@@ -212,7 +212,7 @@ describe('OpenAPI document', () => {
   });
 });
 
-describe('authorisation matrix (shared/DOMAIN.md "Actors")', () => {
+describe('authorisation matrix (docs/MEASURES.md "Actors")', () => {
   it('every route × every role, by API key and by personal session: exactly the allowed callers get past auth, the others 401/403', async () => {
     const failures: string[] = [];
     let checked = 0;

@@ -1,5 +1,5 @@
 /**
- * One project from application to operation through HTTP alone (shared/API.md), with the API and the
+ * One project from application to operation through HTTP alone (docs/API.md), with the API and the
  * worker on the Java time-skipping server so the 5-working-day publicity (Art. 11) passes in a
  * second. Every step is a bureau's request; the test reads nothing but HTTP answers.
  */

@@ -1,5 +1,5 @@
 /**
- * Idempotency-Key on POST (shared/API.md "Idempotency"), through the real app on both drivers, plus
+ * Idempotency-Key on POST (docs/API.md "Idempotency"), through the real app on both drivers, plus
  * the middleware on a small app of its own for what no real route can provoke on demand (a 5xx, a
  * slow handler racing a retry).
  */

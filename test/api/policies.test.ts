@@ -35,7 +35,7 @@ const put = async (path: string, key: string | undefined, body: unknown) => {
 const countyDeadlines = () => ({ ...structuredClone(DEFAULT_CITY_POLICY.deadlines), publicity: { duration: { unit: 'workingDays', amount: 3 }, reminder: null } });
 
 describe('GET /v1/policies and PUT /v1/policies/:jurisdiction (Art. 30)', () => {
-  it('the city policy v1 is seeded with the defaults of shared/DOMAIN.md; any role reads it', async () => {
+  it('the city policy v1 is seeded with the defaults of docs/MEASURES.md "Deadlines"; any role reads it', async () => {
     const { status, body } = await get('/v1/policies?jurisdiction=city', bdb);
     expect(status).toBe(200);
     expect(body.items[0]).toMatchObject({ jurisdiction: 'city', version: 1, deadlines: DEFAULT_CITY_POLICY.deadlines, switches: DEFAULT_POLICY_SWITCHES });

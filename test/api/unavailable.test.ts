@@ -1,5 +1,5 @@
 /**
- * shared/API.md "Errors": when Temporal or the database cannot be reached the API answers 503
+ * docs/API.md "Errors": when Temporal or the database cannot be reached the API answers 503
  * problem+json with Retry-After — never a bare 500 — and /readyz says so; /healthz stays up.
  * Real parts throughout: a Temporal client pointed at a port nobody listens on, a PostgreSQL
  * connection string to a closed port, and a PGlite database closed under the app.

@@ -1,6 +1,6 @@
 /**
  * An unknown outcome is never answered as "nothing applied" (issue 28 HIGH 3, issue 31 item 2;
- * shared/API.md: a 503 means nothing was applied). The API chose the project id and the update id:
+ * docs/API.md "Outcomes": a 503 means nothing was applied). The API chose the project id and the update id:
  * when Temporal accepted a creation or a command but did not answer within the API's deadline, the
  * API asks Temporal for that update's outcome, waits for it, and answers what happened (201/200) —
  * or 202 "pending" with where to look — never 503 for a project that then exists.

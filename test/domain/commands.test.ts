@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMMAND_NAMES, COMMAND_ROLES, INTERNAL_COMMANDS, type Command } from '../../domain/commands.ts';
 
-/** The commands of shared/API.md: every command but the internal ones the system sends itself. */
+/** The commands of docs/API.md "Commands": every command but the internal ones the system sends itself. */
 const API_COMMANDS = COMMAND_NAMES.filter((n) => !(INTERNAL_COMMANDS as readonly string[]).includes(n));
 import { Rejection } from '../../domain/errors.ts';
 import { Project } from '../../domain/project.ts';
@@ -27,7 +27,7 @@ function expectRejected(fn: () => unknown, status: number, code: string): Reject
   throw new Error(`expected a ${status} ${code} rejection`);
 }
 
-describe('access (shared/DOMAIN.md "Actors")', () => {
+describe('access (docs/MEASURES.md "Actors")', () => {
   const wrongRoles = COMMAND_NAMES.flatMap((name) =>
     ROLES.filter((role) => !(COMMAND_ROLES[name] as readonly string[]).includes(role)).map((role) => [name, role] as const),
   );
@@ -79,9 +79,9 @@ describe('access (shared/DOMAIN.md "Actors")', () => {
     expect([r.status, r.code]).toEqual([400, 'validation_failed']);
   });
 
-  it('COMMAND_ROLES gives every command of shared/API.md at least one role and never admin', () => {
-    expect(API_COMMANDS).toHaveLength(36); // 31 of shared/API.md + leaderChange (Art. 14), changeRequestOpinion (Art. 17), riskAssessment (Art. 28), emergencyPlan (Art. 29), countyShareConfirmation (Art. 12)
-    // shared/DOMAIN.md "Working days": the one internal command, sent by the API for an admin's calendar change.
+  it('COMMAND_ROLES gives every command of docs/API.md "Commands" at least one role and never admin', () => {
+    expect(API_COMMANDS).toHaveLength(36); // 31 + leaderChange (Art. 14), changeRequestOpinion (Art. 17), riskAssessment (Art. 28), emergencyPlan (Art. 29), countyShareConfirmation (Art. 12)
+    // docs/MEASURES.md "Working days": the one internal command, sent by the API for an admin's calendar change.
     // Art. 11: allocationPublication is sent by POST /v1/allocation-plans only.
     expect(INTERNAL_COMMANDS).toEqual(['deadlineRescheduling', 'allocationPublication']);
     expect(COMMAND_ROLES.deadlineRescheduling).toEqual(['admin']);
@@ -628,7 +628,7 @@ describe('catalogue and acceptance (Art. 18-20, 28)', () => {
       const r = h.refuse('technicalAcceptance', { ...passTechnical(), ...bad }, actors.bdb);
       expect([r.status, r.code]).toEqual([422, 'security_verification_failed']);
     }
-    // The MLPS level is part of the command's schema (shared/API.md: mlpsLevel 1-5).
+    // The MLPS level is part of the command's schema (docs/API.md "Commands": mlpsLevel 1-5).
     for (const mlpsLevel of [6, null]) {
       expect(h.refuse('technicalAcceptance', { ...passTechnical(), mlpsLevel } as never, actors.bdb).code).toBe('validation_failed');
     }

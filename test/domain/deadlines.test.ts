@@ -1,5 +1,5 @@
 /**
- * Deadline consequences through `fire(...)` (shared/DOMAIN.md "Deadlines"): what happens when a
+ * Deadline consequences through `fire(...)` (docs/MEASURES.md "Deadlines"): what happens when a
  * reminder or due instant is reached, in the order the workflow's timers would fire them.
  */
 import { describe, expect, it } from 'vitest';

@@ -314,7 +314,7 @@ export const passTechnical = () => ({
   cryptoAssessmentPassed: true,
 });
 
-/** The fund identity of shared/DOMAIN.md "Money", none negative. */
+/** The fund identity of docs/MEASURES.md "Money", none negative. */
 export function expectFundIdentity(project: Project): void {
   for (const b of [project.state.funds.construction, project.state.funds.om]) {
     expect(b.allocatedFen).toBe(b.heldFen + b.availableFen + b.frozenFen + b.disbursedFen + b.cancelledFen);

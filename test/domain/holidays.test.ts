@@ -1,5 +1,5 @@
 /**
- * shared/DOMAIN.md "Working days": statutory holidays computed from the holiday law (in force since
+ * docs/MEASURES.md "Working days": statutory holidays computed from the holiday law (in force since
  * 2025), checked against the dates the State Council published for 2020–2026.
  */
 import { createRequire } from 'node:module';

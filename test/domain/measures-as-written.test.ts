@@ -128,7 +128,7 @@ describe('Art. 22: accountability referral (追究责任)', () => {
   });
 });
 
-describe('policy switches and the basis of each rule (shared/DOMAIN.md "Two kinds of rule")', () => {
+describe('policy switches and the basis of each rule (docs/MEASURES.md "Two kinds of rule")', () => {
   it('Art. 30: every consequence the text does not name is off by default (the city\'s default orders of Art. 7, 10, 28 on); a policy stored without switches reads as the defaults', () => {
     const on = ['technicalReviewEveryItem', 'riskAssessmentBeforeTechnicalAcceptance', 'budgetIncreaseNeedsApprovalAgreement'];
     expect(Object.entries(DEFAULT_POLICY_SWITCHES).filter(([, v]) => v).map(([k]) => k)).toEqual(on);

@@ -1,6 +1,6 @@
 /**
  * Property-based tests of the pure core (fast-check): whatever sequence of commands, roles and time
- * advances arrives, the money rules of shared/DOMAIN.md "Money" (Art. 10-12, 21-22) hold, a refused
+ * advances arrives, the money rules of docs/MEASURES.md "Money" (Art. 10-12, 21-22) hold, a refused
  * command changes nothing, and a terminal stage is never left.
  */
 import fc from 'fast-check';

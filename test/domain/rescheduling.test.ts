@@ -1,5 +1,5 @@
 /**
- * shared/DOMAIN.md "Working days": when a year's calendar changes, open deadlines not yet due are
+ * docs/MEASURES.md "Working days": when a year's calendar changes, open deadlines not yet due are
  * recomputed, each on the audit trail; a passed deadline is never reopened automatically.
  * The core side: the internal command `deadlineRescheduling` (domain/rescheduling.ts).
  */
@@ -8,7 +8,7 @@ import { actors, at, Harness, openTender } from './helpers.ts';
 
 const cause = { year: 2026, source: 'notice' as const, reference: '国办发明电〔2026〕7号' };
 
-describe('deadlineRescheduling (shared/DOMAIN.md "Working days")', () => {
+describe('deadlineRescheduling (docs/MEASURES.md "Working days")', () => {
   it('Art. 22: an open rectification deadline moves; the audit entry carries the old and new dates and the cause', () => {
     const h = new Harness();
     h.run('rectificationOrder', { reason: 'other', description: 'fix it' }, actors.bdb);

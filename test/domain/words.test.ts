@@ -1,5 +1,5 @@
 /**
- * shared/DOMAIN.md "Words" (issue 27): every label and message uses the text's own terms — 投资概算 /
+ * docs/MEASURES.md "Words" (issue 27): every label and message uses the text's own terms — 投资概算 /
  * 批复概算 (Art. 8), 对照分析 (Art. 16), 竣工验收报告 (Art. 21), 评估 (Art. 23) — names the measures in
  * full, and a message resting on local policy says 本地政策 instead of citing an article as if the
  * text said it.
@@ -38,7 +38,7 @@ function everyText(): string[] {
   return texts;
 }
 
-describe('Words (shared/DOMAIN.md): the text\'s own terms', () => {
+describe('Words (docs/MEASURES.md "Words"): the text\'s own terms', () => {
   it('Art. 8, 16, 21, 23 (measures): the catalogue says 投资概算, 对照分析, 竣工验收报告 (the stage label too) and 评估; the measures are named in full', () => {
     expect(MEASURES_TITLE).toBe('《晋城市政务大数据项目建设应用管理办法》');
     expect(label('stage', 'completion_filing')).toBe('竣工验收报告备案');

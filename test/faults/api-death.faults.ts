@@ -1,7 +1,7 @@
 /**
  * The API process dies after Temporal accepted a command but before the client got its answer: the
  * client retries with the same Idempotency-Key against a fresh API process and gets the original
- * result — no second decision, no second audit entry (shared/API.md "Idempotency", Art. 24-25).
+ * result — no second decision, no second audit entry (docs/API.md "Idempotency", Art. 24-25).
  * The answer is held back by a table lock on idempotency_records (the API cannot record the
  * response), the process is killed with SIGKILL, and the retry takes the pending record over at once
  * because Temporal says the Update it names is completed.

@@ -1,5 +1,5 @@
 /**
- * Abuse limits (shared/API.md conventions, issue "Reliability and security"): per-key write rate
+ * Abuse limits (docs/API.md "Rate limits" and "Conventions"; issue "Reliability and security"): per-key write rate
  * limit → 429 problem+json with Retry-After, reads unaffected, other keys unaffected; security
  * headers on every answer; bodies over 256 KiB → 413 before anything runs.
  */

@@ -8,7 +8,7 @@
  *   publishes the allocation plan (Art. 11) → the public 公示 page, without sign-in, lists it;
  *
  * each person's name then shows in the audit timeline (Art. 24-25) with the chain intact. Also: an
- * officer of another department cannot open the project (DOMAIN.md "Actors"); 5 wrong passwords lock
+ * officer of another department cannot open the project (docs/MEASURES.md "Actors"); 5 wrong passwords lock
  * an account; an administrator cannot sign in without the TOTP code. Every page is screenshotted at
  * 1366×768 into .artifacts/screenshots/, no request leaves the API's origin, the Content-Security-Policy
  * reports no violation, and the first load stays within the 600 KiB gzip JavaScript budget.

@@ -1,5 +1,5 @@
 /**
- * GET /docs in Debian's Chromium (shared/API.md: Swagger UI), with the network limited to the API:
+ * GET /docs in Debian's Chromium (docs/API.md "Operations": Swagger UI), with the network limited to the API:
  * `npm start` on free ports and an empty data directory, then a page that may load nothing but the
  * API's own origin. Swagger UI must render the operations from /openapi.json with its CSS and JS
  * from /docs/assets (issue 14: the docs work offline; no CDN).

@@ -12,7 +12,7 @@
  *
  *   王管理员 (系统管理): registers 市卫生健康委员会, creates the four accounts, reads each one-time password
  *   张伟 (项目单位)  李娜 (市大数据应用局)  刘洋 (审批部门)  陈静 (财政部门): sign in, change the password, and
- *   take every step of DOMAIN.md's lifecycle the role takes (Art. 6-29).
+ *   take every step of the lifecycle the role takes (docs/MEASURES.md "Stages"; Art. 6-29).
  *
  * After each step the person sees the stage, the next person's pending action, and in the end the
  * audit timeline names each of them (Art. 24-25). A screenshot of each step (1366×768) goes to

@@ -1,5 +1,5 @@
 /**
- * 系统管理 › 工作日历 (shared/DOMAIN.md "Working days"): each year's stored days with their source
+ * 系统管理 › 工作日历 (docs/MEASURES.md "Working days"): each year's stored days with their source
  * (国务院通知 / 法定节假日（暂定） / 管理员调整); the State Council's notice of a year entered as a form —
  * its holidays as date ranges and its make-up working days (调休) — and single days adjusted by the
  * administrator (PUT /v1/calendar/:year with and without `notice`). Open deadlines that a change

@@ -1,5 +1,5 @@
 /**
- * 系统管理 › 期限政策 (Art. 30; shared/DOMAIN.md "Two kinds of rule"): a jurisdiction's deadline
+ * 系统管理 › 期限政策 (Art. 30; docs/MEASURES.md "Two kinds of rule"): a jurisdiction's deadline
  * settings and policy switches as a form. Each setting says whether the measures fix it (法定: the
  * 5 working days of Art. 15 and the 7 of Art. 21 — not editable in the city's policy; a county's own
  * measures may set them, Art. 30) or it is local policy (本地政策). Saving issues a new version; the
