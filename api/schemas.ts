@@ -581,7 +581,15 @@ export const fundBalanceSchema = fundBalance.openapi('FundBalance');
 
 const fundsOfProject = z.object({ suspended: z.boolean(), construction: fundBalanceSchema, om: fundBalanceSchema });
 const pendingAction = z
-  .object({ role: z.enum(ROLES), action: z.string(), dueAt: z.string().optional(), overdue: z.boolean(), basis: z.literal('policy').optional() })
+  .object({
+    role: z.enum(ROLES),
+    action: z.string(),
+    /** The entity the action is about: a contract number, a change request or rectification id, a period. */
+    ref: z.string().optional(),
+    dueAt: z.string().optional(),
+    overdue: z.boolean(),
+    basis: z.literal('policy').optional(),
+  })
   .openapi('PendingAction');
 const instant = z.string().openapi({ format: 'date-time', example: '2026-03-02T08:00:00.000Z' });
 

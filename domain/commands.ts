@@ -256,7 +256,7 @@ export const COMMAND_BODIES = lazily('body', {
    */
   allocationPublication: () => z.strictObject({ planId: entityId, allocationId: entityId }),
   // --- Art. 28-29 (issue 15) -------------------------------------------------------------------
-  /** Art. 28: the joint risk assessment of the department with the BDB; required before technical acceptance. */
+  /** Art. 28 (measures): the joint risk assessment of the department with the BDB; before technical acceptance under the policy switch riskAssessmentBeforeTechnicalAcceptance (on by default). */
   riskAssessment: () =>
     z.strictObject({
       assessedOn: calendarDate,
@@ -266,7 +266,7 @@ export const COMMAND_BODIES = lazily('body', {
       documentId: documentId.optional(),
       bdbParticipant: requiredText(200),
     }),
-  /** Art. 29: the emergency plan made with the contractor; required before the project enters operation. */
+  /** Art. 29 (measures): the emergency plan made with the contractor; a gate on the completion report only under the policy switch emergencyPlanBeforeCompletionReport (off by default). */
   emergencyPlan: () =>
     z.strictObject({
       adoptedOn: calendarDate,

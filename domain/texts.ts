@@ -114,7 +114,7 @@ const LABELS = {
     department: ['项目单位', 'department'],
     admin: ['管理员', 'admin'],
   },
-  kind: { new: ['新建', 'new'], expansion: ['扩建', 'expansion'], upgrade: ['升级改造', 'upgrade'], om: ['运维', 'O&M'], existing: ['原有系统', 'existing system'] },
+  kind: { new: ['新建', 'new'], expansion: ['扩建', 'expansion'], upgrade: ['改造升级', 'upgrade'], om: ['运维', 'O&M'], existing: ['原有系统', 'existing system'] },
   checklist: {
     resourceCatalog: ['信息资源目录', 'resource catalogue'],
     dataSharing: ['数据共享', 'data sharing'],
@@ -820,6 +820,7 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
       : '需要有效的 API 密钥（Authorization: Bearer <key>）或个人账号的登录会话。',
   forbidden: () => '该密钥或账号的角色或部门无权执行此操作。',
   not_found: () => '未找到所请求的对象。',
+  bad_request: () => '请求无法处理，请检查请求的地址、请求头和请求体。',
   method_not_allowed: () => '该路径不支持此请求方法，见 Allow 响应头。',
   invalid_transition: (d) =>
     d.stage

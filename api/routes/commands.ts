@@ -119,7 +119,7 @@ export const COMMAND_ROUTES: CommandRoute[] = [
   {
     command: 'rectificationExtension',
     path: '/rectification-orders/{rid}/extension',
-    summary: 'Extend a rectification deadline after suspension (Art. 22)',
+    summary: 'Extend the deadline of a rectification order not yet accepted or closed (Art. 22)',
   },
   {
     command: 'termination',
@@ -165,12 +165,12 @@ export const COMMAND_ROUTES: CommandRoute[] = [
   {
     command: 'riskAssessment',
     path: '/risk-assessments',
-    summary: 'Record the joint risk assessment of the department and the BDB; required before technical acceptance (Art. 28)',
+    summary: 'Record the joint risk assessment of the department and the BDB (Art. 28); before technical acceptance while the policy switch riskAssessmentBeforeTechnicalAcceptance is on (default)',
   },
   {
     command: 'emergencyPlan',
     path: '/emergency-plans',
-    summary: 'Record the emergency plan made with the contractor; required before the project enters operation, so before the completion report (Art. 29)',
+    summary: 'Record the emergency plan made with the contractor (Art. 29); pending from the completion acceptance on, a gate on the completion report only under the policy switch emergencyPlanBeforeCompletionReport (off by default)',
   },
 ];
 

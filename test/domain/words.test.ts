@@ -18,7 +18,7 @@ const filesOf = (folder: string): string[] =>
   });
 
 /** Words the text does not use for its own terms (Art. 8, 16, 21, 23) and the wrong name of the measures. */
-const NOT_THE_TEXTS_WORDS = ['估算', '竣工报告', '竣工备案', '进度报告', '绩效评价', '《晋城市政务大数据项目管理办法》'];
+const NOT_THE_TEXTS_WORDS = ['估算', '竣工报告', '竣工备案', '进度报告', '绩效评价', '《晋城市政务大数据项目管理办法》', '升级改造'];
 
 /** Every zh-CN text of the catalogue, rendered with params that switch on each branch. */
 function everyText(): string[] {
@@ -47,6 +47,8 @@ describe('Words (docs/MEASURES.md "Words"): the text\'s own terms', () => {
     expect(renderNotification('zh-CN', 'progress-report', { period: '2026Q1', progressPercent: 5 }, 'bdb')).toContain('对照分析');
     expect(renderNotification('zh-CN', 'annual-evaluation-reminder', { year: '2026' }, 'bdb')).toContain('评估');
     expect(PROBLEM_TITLES.exceeds_plan_ceiling![0]).toContain('投资概算');
+    // Art. 3: 新建、扩建或改造升级、运行维护
+    expect(['new', 'expansion', 'upgrade'].map((k) => label('kind', k))).toEqual(['新建', '扩建', '改造升级']);
     const offending = everyText().filter((t) => NOT_THE_TEXTS_WORDS.some((w) => t.includes(w)));
     expect(offending).toEqual([]);
   });
