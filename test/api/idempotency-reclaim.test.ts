@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { commandUpdateId, createProjectGateway } from '../../api/gateway.ts';
+import { commandUpdateId, createProjectGateway, OUTCOME_WAIT_MS, QUERY_DEADLINE_MS } from '../../api/gateway.ts';
 import { requestDigest } from '../../api/idempotency.ts';
 import { claimRecord, noteUpdate } from '../../db/queries/idempotency.ts';
 import { auditLog, idempotencyRecords } from '../../db/schema.ts';
@@ -110,10 +110,12 @@ describe('a retry of a request whose API died', () => {
 
     const path = `/v1/projects/${input.id}/technical-review`;
     const record = await leftover(path, key, review, { workflowId: handle.workflowId, updateId });
-    // Sent 5 s ago: past the "probably still running" second, 6 s of the dead API's 11 s left.
+    // Sent long enough ago that 6 s of the dead API's own deadline are left (a call's 10 s, the
+    // outcome's 30 s and a second's margin: api/idempotency.ts).
+    const ownerDeadlineMs = QUERY_DEADLINE_MS + OUTCOME_WAIT_MS + 1_000;
     await system.database.db
       .update(idempotencyRecords)
-      .set({ sentAt: new Date(Date.now() - 5_000) })
+      .set({ sentAt: new Date(Date.now() - (ownerDeadlineMs - 6_000)) })
       .where(and(eq(idempotencyRecords.apiKeyId, record.apiKeyId), eq(idempotencyRecords.idempotencyKey, key)));
     const res = await retry(path, key, review);
     expect(res.status).toBe(409);

@@ -154,7 +154,7 @@ describe('uploads (issue 28 lows)', () => {
     const big = Buffer.alloc(3 * 1024 * 1024 + 1, 0x25);
     const tooLarge = await call('POST', '/v1/documents', dept, big, { 'content-type': 'application/pdf', 'x-file-name': 'a.pdf', 'content-length': String(big.length) });
     expect(tooLarge.status).toBe(413);
-    expect(tooLarge.body.detail).toBe('文件超过大小上限 3 MiB，未保存。'); // the real limit (DOCUMENT_MAX_BYTES), not 256 KiB
+    expect(tooLarge.body.detail).toBe('文件超过大小上限 3 兆字节，未保存。'); // the real limit (DOCUMENT_MAX_BYTES), not 256 KiB
     const png = Buffer.from('%PDF-1.7\nnot a png\n');
     const wrongType = await call('POST', '/v1/documents', dept, png, { 'content-type': 'image/png', 'x-file-name': 'a.png', 'content-length': String(png.length) });
     expect([wrongType.status, wrongType.body.code, wrongType.body.title]).toEqual([415, 'unsupported_document_type', '文件类型不被接受']);
