@@ -17,7 +17,6 @@
  * Screenshots at 1366×768 go to .artifacts/screenshots/admin-*.png. No year below depends on today.
  */
 import { execFile } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,29 +25,17 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { freePort } from '../support/net.ts';
 import { ROOT, spawnEntry, type Child } from '../faults/support.ts';
+import { totpCode } from '../../lib/totp.ts';
+import { signInOn } from './support.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, '.artifacts', 'screenshots');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bdp-console-admin-'));
-const NEW_PASSWORD = 'Jincheng-2026-secure!';
 /** Years far from any today: the plan's and the calendar's (a year no package notice covers). */
 const PLAN_YEAR = 2030;
 const CALENDAR_YEAR = 2031;
 /** Codes and English that must never reach a person on these pages. */
 const LEAKS = /account:|chinese-days|provisional|\bnotice\b|\bdraft\b|in-force|superseded|workingDays|calendarDays|\bcity\b|[{}]/;
-
-/** RFC 6238 as an authenticator app computes it (HMAC-SHA1, 30 s, 6 digits), from the base32 secret. */
-function totpCode(base32: string, at = new Date()): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const ch of base32.replace(/[\s=]+/g, '').toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
-  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at.getTime() / 30_000)));
-  const mac = createHmac('sha1', key).update(counter).digest();
-  const offset = mac[mac.length - 1]! & 0xf;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
 
 let system: Child;
 let browser: Browser;
@@ -82,25 +69,7 @@ async function signIn(person: Person): Promise<{ context: BrowserContext; page: 
   const context = await profile();
   const page = await context.newPage();
   open.push(page);
-  await page.goto(`${api}/login`);
-  await page.locator('#login-name').fill(person.loginName);
-  await page.locator('#login-password').fill(person.password);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-  if (person.totpSecret) {
-    await page.locator('#login-totp').waitFor();
-    await page.locator('#login-totp').fill(totpCode(person.totpSecret));
-    await page.getByRole('button', { name: '验证并登录' }).click();
-  }
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 30_000 });
-  if (new URL(page.url()).pathname === '/password') {
-    await page.locator('#pw-current').fill(person.password);
-    await page.locator('#pw-new').fill(NEW_PASSWORD);
-    await page.locator('#pw-confirm').fill(NEW_PASSWORD);
-    await page.getByRole('button', { name: '修改密码' }).last().click();
-    await page.waitForURL((u) => u.pathname !== '/password', { timeout: 30_000 });
-    person.password = NEW_PASSWORD;
-  }
-  await expect.poll(() => page.getByTestId('who').innerText(), { timeout: 15_000 }).toContain(person.displayName);
+  await signInOn(page, api, person, (secret) => totpCode(secret, new Date()));
   return { context, page };
 }
 
@@ -349,7 +318,7 @@ describe('administration, the annual plan and plan filings in the console', () =
     await dept.page.getByTestId('totp-qr').locator('svg').waitFor({ timeout: 15_000 });
     const secret = (await dept.page.getByTestId('totp-secret').locator('code').innerText()).replace(/\s+/g, '');
     await shot(dept.page, '13-account-totp-enrolment');
-    await dept.page.locator('#totp-code').fill(totpCode(secret));
+    await dept.page.locator('#totp-code').fill(totpCode(secret, new Date()));
     await dept.page.getByRole('button', { name: '确认绑定' }).click();
     await expect.poll(() => mainText(dept.page), { timeout: 15_000 }).toContain('身份验证器已绑定');
     await dept.context.close();

@@ -13,9 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCode } from '../../lib/totp.ts';
 import { freePort } from '../support/net.ts';
 import { ROOT, spawnEntry, type Child } from '../faults/support.ts';
+import { signInOn } from './support.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, '.artifacts', 'screenshots');
@@ -23,7 +23,6 @@ const WIDTH = 390;
 const HEIGHT = 844;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bdp-phone-'));
 const YEAR = Number(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 4));
-const NEW_PASSWORD = 'Jincheng-2026-phone!';
 
 let system: Child;
 let browser: Browser;
@@ -67,25 +66,7 @@ async function phone(): Promise<{ context: BrowserContext; page: Page }> {
 
 async function signIn(person: Person): Promise<{ context: BrowserContext; page: Page }> {
   const { context, page } = await phone();
-  await page.goto(`${api}/login`);
-  await page.locator('#login-name').fill(person.loginName);
-  await page.locator('#login-password').fill(person.password);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-  if (person.totpSecret) {
-    await page.locator('#login-totp').waitFor();
-    await page.locator('#login-totp').fill(totpCode(person.totpSecret, new Date()));
-    await page.getByRole('button', { name: '验证并登录' }).click();
-  }
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 30_000 });
-  if (new URL(page.url()).pathname === '/password') {
-    await page.locator('#pw-current').fill(person.password);
-    await page.locator('#pw-new').fill(NEW_PASSWORD);
-    await page.locator('#pw-confirm').fill(NEW_PASSWORD);
-    await page.getByRole('button', { name: '修改密码' }).last().click();
-    await page.waitForURL((u) => u.pathname !== '/password', { timeout: 30_000 });
-    person.password = NEW_PASSWORD;
-  }
-  await page.getByTestId('who').waitFor({ timeout: 15_000 });
+  await signInOn(page, api, person);
   return { context, page };
 }
 

@@ -29,15 +29,13 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCode } from '../../lib/totp.ts';
 import { resolveTestServer } from '../../scripts/temporal-bin.ts';
 import { ROOT, spawnEntry, type Child } from '../faults/support.ts';
 import { freePort } from '../support/net.ts';
 import { createTimeSkipping } from '../support/time-skipping.ts';
 import { registerSearchAttributes } from '../workflow/support.ts';
-import { CHROMIUM } from './support.ts';
+import { CHROMIUM, signInOn } from './support.ts';
 
-const NEW_PASSWORD = 'Jincheng-2026-latin!';
 const DEPT = 'wjw';
 const DEPT_NAME = '市卫生健康委员会';
 const COUNTY = 'zezhou';
@@ -286,25 +284,7 @@ async function profile(): Promise<BrowserContext> {
 async function signIn(person: Person): Promise<{ context: BrowserContext; page: Page }> {
   const context = await profile();
   const page = await context.newPage();
-  await page.goto(`${api}/login`);
-  await page.locator('#login-name').fill(person.loginName);
-  await page.locator('#login-password').fill(person.password);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-  if (person.totpSecret) {
-    await page.locator('#login-totp').waitFor();
-    await page.locator('#login-totp').fill(totpCode(person.totpSecret, new Date()));
-    await page.getByRole('button', { name: '验证并登录' }).click();
-  }
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 30_000 });
-  if (new URL(page.url()).pathname === '/password') {
-    await page.locator('#pw-current').fill(person.password);
-    await page.locator('#pw-new').fill(NEW_PASSWORD);
-    await page.locator('#pw-confirm').fill(NEW_PASSWORD);
-    await page.getByRole('button', { name: '修改密码' }).last().click();
-    await page.waitForURL((u) => u.pathname !== '/password', { timeout: 30_000 });
-    person.password = NEW_PASSWORD;
-  }
-  await page.getByTestId('who').waitFor({ timeout: 15_000 });
+  await signInOn(page, api, person);
   return { context, page };
 }
 

@@ -19,7 +19,6 @@
  * .artifacts/screenshots/lifecycle/, or with UPDATE_WALKTHROUGH=1 to docs/screenshots/ for
  * docs/CONSOLE-WALKTHROUGH.md.
  */
-import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -37,7 +36,8 @@ import { ROOT } from '../faults/support.ts';
 import { startSystem, TEST_DOCUMENT_KEYS, type TestSystem } from '../support/system.ts';
 import { createTimeSkipping } from '../support/time-skipping.ts';
 import { registerSearchAttributes } from '../workflow/support.ts';
-import { CHROMIUM, NEW_PASSWORD } from './support.ts';
+import { totpCode } from '../../lib/totp.ts';
+import { CHROMIUM, NEW_PASSWORD, signInOn } from './support.ts';
 
 const SHOTS = process.env.UPDATE_WALKTHROUGH === '1' ? path.join(ROOT, 'docs', 'screenshots') : path.join(ROOT, '.artifacts', 'screenshots', 'lifecycle');
 /** Where a failed step leaves every person's page, full length. */
@@ -81,19 +81,6 @@ let projectId = '';
 let shotNo = 0;
 const outside: string[] = [];
 
-/** RFC 6238 as an authenticator app computes it (HMAC-SHA1, 30 s, 6 digits), on the server's clock. */
-function totpCode(base32: string, at = clock()): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const ch of base32.replace(/[\s=]+/g, '').toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
-  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at.getTime() / 30_000)));
-  const mac = createHmac('sha1', key).update(counter).digest();
-  const o = mac[mac.length - 1]! & 0xf;
-  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
-
 /** A PDF that differs per label (a comment after the sample's %%EOF). */
 const pdf = (name: string, label = name) => ({ name, mimeType: 'application/pdf', buffer: Buffer.concat([readFileSync(path.join(ROOT, 'docs', 'sample-contract.pdf')), Buffer.from(`\n% ${label}\n`)]) });
 
@@ -120,30 +107,12 @@ async function profile(): Promise<BrowserContext> {
   return context;
 }
 
-/** Signs in through the login page (the TOTP code when asked); at the first sign-in changes the one-time password. */
+/** Signs in through the login page (the TOTP code at the skipped server's time); at the first sign-in changes the one-time password. */
 async function signIn(person: Person): Promise<Page> {
   await person.context?.close();
   person.context = await profile();
   const page = (person.page = await person.context.newPage());
-  await page.goto(`${base}/login`);
-  await page.locator('#login-name').fill(person.loginName);
-  await page.locator('#login-password').fill(person.password);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-  if (person.totpSecret) {
-    await page.locator('#login-totp').waitFor();
-    await page.locator('#login-totp').fill(totpCode(person.totpSecret));
-    await page.getByRole('button', { name: '验证并登录' }).click();
-  }
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 30_000 });
-  if (new URL(page.url()).pathname === '/password') {
-    await page.locator('#pw-current').fill(person.password);
-    await page.locator('#pw-new').fill(NEW_PASSWORD);
-    await page.locator('#pw-confirm').fill(NEW_PASSWORD);
-    await page.getByRole('button', { name: '修改密码' }).last().click();
-    await page.waitForURL((u) => u.pathname !== '/password', { timeout: 30_000 });
-    person.password = NEW_PASSWORD;
-  }
-  await expect.poll(() => page.getByTestId('who').innerText(), { timeout: 30_000 }).toContain(person.displayName);
+  await signInOn(page, base, person, (secret) => totpCode(secret, clock()));
   return page;
 }
 
