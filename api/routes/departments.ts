@@ -7,8 +7,9 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
+import { recordAdminChange } from '../../db/queries/admin-trail.ts';
 import { findDepartment, insertDepartment, listDepartments, namesOf, updateDepartment, type DepartmentRow } from '../../db/queries/departments.ts';
-import { requireRole } from '../auth.ts';
+import { requireRole, trailActor } from '../auth.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { departmentCode, jurisdiction, text } from '../schemas.ts';
@@ -43,6 +44,9 @@ const departmentChange = z
 const codeParam = departmentCode.openapi({ param: { name: 'code', in: 'path' }, example: 'wjw' });
 const guard = requireRole('admin');
 const denied = { 401: problem('No or unknown key or session'), 403: problem('Not an admin') };
+
+/** What the trail keeps of a department. */
+const trailed = (d: DepartmentRow) => ({ code: d.code, name: d.name, jurisdiction: d.jurisdiction });
 
 export function departmentRoutes({ db }: { db: Database }) {
   const app = createRouter();
@@ -96,7 +100,11 @@ export function departmentRoutes({ db }: { db: Database }) {
     async (c) => {
       const body = c.req.valid('json');
       await requireJurisdiction(db, body.jurisdiction);
-      const row = await insertDepartment(db, { code: body.code, name: body.name, jurisdiction: body.jurisdiction ?? 'city', by: c.get('actor').keyId });
+      // On the administrators' trail in the same transaction (issue 28).
+      const row = await recordAdminChange(db, trailActor(c), 'department.create', async (tx) => {
+        const created = await insertDepartment(tx, { code: body.code, name: body.name, jurisdiction: body.jurisdiction ?? 'city', by: c.get('actor').keyId });
+        return created ? { result: created, target: created.code, before: null, after: trailed(created) } : { result: created, skip: true as const };
+      });
       if (!row) {
         const existing = await findDepartment(db, body.code);
         throw new ApiError(409, 'already_exists', 'Already exists', `Department ${body.code} is registered already.`, { department: body.code }, {}, { kind: 'department', department: body.code, name: existing?.name ?? body.code });
@@ -128,7 +136,11 @@ export function departmentRoutes({ db }: { db: Database }) {
       const { code } = c.req.valid('param');
       const change = c.req.valid('json');
       await requireJurisdiction(db, change.jurisdiction);
-      const row = await updateDepartment(db, code, change, c.get('actor').keyId);
+      const row = await recordAdminChange(db, trailActor(c), 'department.change', async (tx) => {
+        const before = await findDepartment(tx, code);
+        const changed = before ? await updateDepartment(tx, code, change, c.get('actor').keyId) : undefined;
+        return changed ? { result: changed, target: code, before: trailed(before!), after: trailed(changed) } : { result: changed, skip: true as const };
+      });
       if (!row) throw notFound(`No department ${code}.`);
       return c.json((await info([row]))[0]!, 200);
     },

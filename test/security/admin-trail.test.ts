@@ -34,7 +34,7 @@ describe.each(DRIVERS)("the administrators' trail (issue 28) with %s", (driver) 
     return { status: res.status, body: (text ? JSON.parse(text) : null) as Json };
   };
 
-  run('keys, jurisdictions, policies, calendar and webhooks: who, when, before and after, chained; no secret; refusals not recorded', async () => {
+  run('keys, jurisdictions, departments, policies, calendar and webhooks: who, when, before and after, chained; no secret; refusals not recorded', async () => {
     const admin = await createKey(system, 'admin'); // itself on the trail (by ADMIN_API_KEY)
     const adminId = /^bdp_([0-9a-f]{12})_/.exec(admin)![1]!;
     const bdb = await call('POST', '/v1/admin/api-keys', admin, { role: 'bdb', name: '审核岗' });
@@ -44,6 +44,10 @@ describe.each(DRIVERS)("the administrators' trail (issue 28) with %s", (driver) 
     expect((await call('PATCH', '/v1/admin/jurisdictions/kaifaqu', admin, { name: '经济技术开发区' })).status).toBe(200);
     expect((await call('DELETE', '/v1/admin/jurisdictions/city', admin)).status).toBe(409); // in use: not recorded
     expect((await call('DELETE', '/v1/admin/jurisdictions/kaifaqu', admin)).status).toBe(204);
+    expect((await call('POST', '/v1/admin/departments', admin, { code: 'shuiwu', name: '市水务局' })).status).toBe(201);
+    expect((await call('POST', '/v1/admin/departments', admin, { code: 'shuiwu', name: '另一个' })).status).toBe(409); // not recorded
+    expect((await call('PATCH', '/v1/admin/departments/shuiwu', admin, { name: '晋城市水务局' })).status).toBe(200);
+    expect((await call('PATCH', '/v1/admin/departments/nosuch', admin, { name: '无' })).status).toBe(404); // not recorded
     const deadlines = { ...DEFAULT_CITY_POLICY.deadlines, rectification: { ...DEFAULT_CITY_POLICY.deadlines.rectification, duration: { amount: 25, unit: 'workingDays' } } };
     expect((await call('PUT', '/v1/policies/city', admin, { deadlines })).status).toBe(201);
     expect((await call('PUT', '/v1/calendar/2031', admin, { days: [{ date: '2031-05-06', workday: false, name: '调休' }] })).status).toBe(200);
@@ -60,6 +64,8 @@ describe.each(DRIVERS)("the administrators' trail (issue 28) with %s", (driver) 
       'jurisdiction.create kaifaqu',
       'jurisdiction.rename kaifaqu',
       'jurisdiction.delete kaifaqu',
+      'department.create shuiwu',
+      'department.change shuiwu',
       'policy.version city',
       'calendar.override 2031',
       `webhook.create ${hook.body.id}`,
@@ -69,10 +75,12 @@ describe.each(DRIVERS)("the administrators' trail (issue 28) with %s", (driver) 
     expect(entries[1]).toMatchObject({ actor: adminId, actorRole: 'admin', after: { id: bdb.body.id, role: 'bdb', name: '审核岗', revokedAt: null } });
     expect(entries[2]!.after.revoked).toBe(true);
     expect(entries[4]).toMatchObject({ before: { name: '开发区' }, after: { name: '经济技术开发区' } });
-    expect(entries[6]!.before.version).toBe(1);
-    expect(entries[6]!.after).toMatchObject({ version: 2, deadlines: { rectification: { duration: { amount: 25 } } } });
-    expect(entries[7]!.after).toEqual([{ date: '2031-05-06', workday: false, name: '调休', source: 'admin', reference: null }]);
-    expect(entries[8]!.after).toMatchObject({ url: 'http://127.0.0.1:9/hook', secret: 'set' });
+    expect(entries[6]).toMatchObject({ before: null, after: { code: 'shuiwu', name: '市水务局', jurisdiction: 'city' } });
+    expect(entries[7]).toMatchObject({ before: { name: '市水务局' }, after: { name: '晋城市水务局', jurisdiction: 'city' } });
+    expect(entries[8]!.before.version).toBe(1);
+    expect(entries[8]!.after).toMatchObject({ version: 2, deadlines: { rectification: { duration: { amount: 25 } } } });
+    expect(entries[9]!.after).toEqual([{ date: '2031-05-06', workday: false, name: '调休', source: 'admin', reference: null }]);
+    expect(entries[10]!.after).toMatchObject({ url: 'http://127.0.0.1:9/hook', secret: 'set' });
     for (const e of entries) expect(new Date(e.at).getTime()).toBeGreaterThan(0);
     // Chained, and no secret anywhere.
     for (let i = 1; i < entries.length; i++) expect(entries[i]!.prevHash).toBe(entries[i - 1]!.hash);
