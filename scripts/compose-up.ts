@@ -18,7 +18,7 @@
  *    (`podman healthcheck run`) and waits for each group before starting the next.
  * 5. Through the proxy only (https://localhost:<port>, the certificate as CA): /readyz counting two
  *    workers, the console at /, the Temporal UI behind basic auth, a document uploaded and read back,
- *    a project from application to publicity; then kill -9 of one API and one worker and a second
+ *    a project from application to its budget (held for the BDB's plan, Art. 11); then kill -9 of one API and one worker and a second
  *    project; then the counts (two projects, one audit entry per command, one allocation each,
  *    `audit:verify` clean inside an API container) and /readyz again.
  * 6. `podman-compose down -v` (unless --keep).
@@ -387,14 +387,15 @@ async function drive(ca: Buffer, ports: { api: number; ui: number }, secrets: { 
     const created = await command('application', '/v1/projects', keys.dept, application, `compose-create-${n}`);
     const id = created.id as string;
     await command('technical review', `/v1/projects/${id}/technical-review`, keys.bdb, { decision: 'pass', opinion: '通过', checklist }, `compose-review-${n}`);
-    await command('establishment', `/v1/projects/${id}/establishment`, keys.approval, { decision: 'approve', approvalNo: `晋审批〔2026〕${n}号`, opinion: '同意' }, `compose-establishment-${n}`);
+    await command('establishment', `/v1/projects/${id}/establishment`, keys.approval, { decision: 'approve', approvalNo: `晋审批〔2026〕${n}号`, opinion: '同意', approvedEstimateFen: 120_000_000 }, `compose-establishment-${n}`); // Art. 8: 批复概算
     const budget = await command('budget', `/v1/projects/${id}/budget`, keys.finance, { fundType: 'construction', year, amountFen: 100_000_000, cityShareFen: 100_000_000, countyShareFen: 0 }, `compose-budget-${n}`);
-    if (budget.stage !== 'publicity') throw new Error(`project ${id} is ${budget.stage} after its budget, not publicity`);
+    // Art. 11: the money is held until the BDB publishes its allocation plan.
+    if (budget.stage !== 'budgeting') throw new Error(`project ${id} is ${budget.stage} after its budget, not budgeting`);
     return id;
   };
   let t = Date.now();
   const first = await lifecycle(1);
-  log(`project ${first}: application → review → establishment → budget → publicity through the proxy, ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  log(`project ${first}: application → review → establishment → budget (held for the BDB's plan) through the proxy, ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
   // kill -9 of one API and one worker, as a crash would: the process, not a stop.
   const apis = containersOf('api');

@@ -57,7 +57,15 @@ beforeAll(async () => {
   s3 = await startS3Server((s3Binary as { path: string }).path, path.join(stateDir, 's3'));
   database = await createTestDatabase('postgres');
   await seedApprovedPlanItems(database.db, 2026, [{ code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 1_000_000_000_000 }]); // Art. 6
-  const common = { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: database.url!, TEMPORAL_TASK_QUEUE: taskQueue };
+  // The webhook receiver listens on this machine's own interface address: a webhook may not reach
+  // loopback at all (lib/webhook-address.ts), and this machine's address only when the administrator
+  // allows it (WEBHOOK_ALLOWED_NETWORKS), as a government intranet receiver would be. Packets to the
+  // machine's own address never leave it.
+  const own = Object.values(os.networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+  if (!own) throw new Error('the scale-out test needs a non-loopback IPv4 address on this machine for its webhook receiver');
+  const common = { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: database.url!, TEMPORAL_TASK_QUEUE: taskQueue, WEBHOOK_ALLOWED_NETWORKS: `${own}/32` };
   const [w1, w2] = await Promise.all([spawnEntry('worker.ts', common, /worker started/), spawnEntry('worker.ts', common, /worker started/)]);
   workers.push(w1!, w2!);
   for (let i = 0; i < 2; i++) {
@@ -84,8 +92,8 @@ beforeAll(async () => {
       res.writeHead(204).end();
     });
   });
-  await new Promise<void>((resolve) => receiver!.listen(0, '127.0.0.1', resolve));
-  hookUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks`;
+  await new Promise<void>((resolve) => receiver!.listen(0, own, resolve));
+  hookUrl = `http://${own}:${(receiver.address() as { port: number }).port}/hooks`;
 }, 600_000);
 
 afterAll(async () => {
@@ -157,7 +165,7 @@ describe.skipIf(skip)('two APIs and two workers; kill -9 of one of each under co
     const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
     const steps = [
       { action: 'technical-review', key: keys.bdb, body: { decision: 'pass', opinion: 'ok', checklist } },
-      { action: 'establishment', key: keys.approval, body: { decision: 'approve', approvalNo: 'S-1', opinion: 'ok' } },
+      { action: 'establishment', key: keys.approval, body: { decision: 'approve', approvalNo: 'S-1', opinion: 'ok', approvedEstimateFen: 1_200_000_00 } }, // Art. 8: 批复概算
       { action: 'budget', key: keys.finance, body: { fundType: 'construction', year: 2026, amountFen: 1_000_000, cityShareFen: 1_000_000, countyShareFen: 0 } },
     ];
     let answered = 0;

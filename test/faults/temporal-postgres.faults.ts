@@ -130,7 +130,7 @@ describe.skipIf(!postgresUrl)('Temporal server on PostgreSQL killed (kill -9) un
     expect(unavailable.length).toBeGreaterThan(0);
     for (const a of unavailable) expect(Number(a.retryAfter)).toBeGreaterThan(0);
 
-    // Exactly once: every command on the audit trail once, one allocation each, the projects in publicity.
+    // Exactly once: every command on the audit trail once, one allocation each, the projects in budgeting (Art. 11: the money is held until the BDB's plan).
     const perProject = await Promise.all(
       ids.map(async (id) => {
         const audit = await database.db.select().from(auditLog).where(eq(auditLog.projectId, id));
@@ -146,6 +146,6 @@ describe.skipIf(!postgresUrl)('Temporal server on PostgreSQL killed (kill -9) un
       exactlyOnce && unavailable.length > 0,
       `${acceptedBeforeKill} of ${ids.length * commands.length} commands answered before the kill; down ${downSeconds.toFixed(0)} s; answers ${answers.filter((a) => a.status === 200).length} × 200, ${unavailable.length} × 503 (${answers.filter((a) => a.status === 503 && a.down).length} while down), /readyz ${ready.status}; audit entries per project (application/review/establishment/budget) ${perProject.map((p) => p.counts.join('')).join(' ')}, allocations ${perProject.map((p) => p.allocations).join('/')}, stages ${[...new Set(perProject.map((p) => p.stage))].join(',')}`,
     );
-    expect(perProject).toEqual(ids.map(() => ({ counts: [1, 1, 1, 1], allocations: 1, stage: 'publicity' })));
+    expect(perProject).toEqual(ids.map(() => ({ counts: [1, 1, 1, 1], allocations: 1, stage: 'budgeting' })));
   }, 300_000);
 });
