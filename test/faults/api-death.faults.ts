@@ -87,7 +87,9 @@ describe('the API dies after Temporal accepted a command', () => {
     });
     await auditLocked;
     const first = fetch(`${base}/v1/projects/${id}/technical-review`, { method: 'POST', headers: { authorization: `Bearer ${bdb}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(review) }).catch((err: unknown) => err);
-    await eventually(async () => ((await sql`select 1 from idempotency_records where idempotency_key = ${headers['idempotency-key']}`).length ? true : undefined));
+    // Once the record names the Update (api/idempotency.ts withUpdateNotes), the API sends it: only
+    // then may the table be locked, or the note itself would wait behind the lock.
+    await eventually(async () => ((await sql`select 1 from idempotency_records where idempotency_key = ${headers['idempotency-key']} and update_id is not null`).length ? true : undefined));
     let recordsTx!: Promise<unknown>;
     await new Promise<void>((ok) => {
       recordsTx = sql.begin(async (tx) => {
