@@ -52,7 +52,7 @@ const sessionMac = (digest: Buffer, keyId: string, expires: number) =>
 
 export function createKeyStore(db: Database, adminApiKey: string | undefined): KeyStore {
   const adminDigest = adminApiKey ? sm3(adminApiKey) : undefined;
-  const ENV_ADMIN: Actor = { keyId: ENV_ADMIN_KEY_ID, role: 'admin', name: 'ADMIN_API_KEY', jurisdiction: 'city' };
+  const ENV_ADMIN: Actor = { keyId: ENV_ADMIN_KEY_ID, role: 'admin', name: '管理员密钥（启动配置）', jurisdiction: 'city' }; // what a person reads on the trails; the code is its keyId
   /** An active key's actor and stored digest, by id. */
   const activeKey = async (id: string): Promise<{ actor: Actor; digest: Buffer } | undefined> => {
     if (id === ENV_ADMIN_KEY_ID) return adminDigest ? { actor: ENV_ADMIN, digest: adminDigest } : undefined;

@@ -84,6 +84,7 @@ beforeAll(async () => {
     effectScore: 85,
     satisfactionScore: 92,
     sharingCompliant: true,
+    dataStoredOnPlatform: true, // Art. 19: 落盘
     summary: '检验结果已全部接入共享平台',
   });
 }, 400_000);
@@ -243,7 +244,7 @@ describe('the project page', () => {
     })) as { id: string };
     const id = project.id;
     await sys.call('POST', `/v1/projects/${id}/technical-review`, keys.bdb, { decision: 'pass', opinion: '同意', checklist: { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true } });
-    await sys.call('POST', `/v1/projects/${id}/establishment`, keys.approval, { decision: 'approve', approvalNo: `晋审批〔${YEAR}〕21号`, opinion: '同意立项' });
+    await sys.call('POST', `/v1/projects/${id}/establishment`, keys.approval, { decision: 'approve', approvalNo: `晋审批〔${YEAR}〕21号`, opinion: '同意立项', approvedEstimateFen: 200_000_00 }); // Art. 8: 批复概算
     const officer = await sys.createPerson('zhou.min2', '周敏', 'department', { department: DEPT });
     const reviewer = await sys.createPerson('zheng.hua', '郑华', 'bdb');
     const accountant = await sys.createPerson('qian.li', '钱丽', 'finance');

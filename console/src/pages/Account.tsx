@@ -1,7 +1,8 @@
 /**
  * 我的账户: the signed-in person's account, and enrolment of an authenticator app (TOTP, RFC 6238)
- * for anyone who wants it — POST /v1/auth/totp `{}` answers a new secret (shown as a QR code),
- * `{code}` with a current code puts it in force; from then on signing in asks for a code.
+ * for anyone who wants it — POST /v1/auth/totp `{password, currentCode?}` answers a new secret (shown
+ * as a QR code; a bound authenticator's current code is needed too, so a session alone cannot replace
+ * the second factor), `{code}` with a current code puts it in force; from then on signing in asks for a code.
  */
 import { Alert, Button, Card, Descriptions, Form, Input, Space, Typography } from 'antd';
 import { useState } from 'react';
@@ -21,10 +22,16 @@ function TotpSetup({ enabled, onDone }: { enabled: boolean; onDone: () => Promis
   const start = useSubmit();
   const confirm = useSubmit();
   const [form] = Form.useForm<{ code: string }>();
-  const begin = async () => {
+  const [asking, setAsking] = useState(false);
+  const [proof] = Form.useForm<{ password: string; currentCode?: string }>();
+  const begin = async (v: { password: string; currentCode?: string }) => {
     setDone(false);
-    const e = await start.run(() => ok(api.POST('/v1/auth/totp', { body: {} })));
-    if (e) setEnrolment(e as { secret: string; otpauthUrl: string });
+    const body = { password: v.password, ...(enabled && v.currentCode ? { currentCode: v.currentCode.trim() } : {}) };
+    const e = await start.run(() => ok(api.POST('/v1/auth/totp', { body })));
+    if (!e) return;
+    proof.resetFields();
+    setAsking(false);
+    setEnrolment(e as { secret: string; otpauthUrl: string });
   };
   const finish = async (v: { code: string }) => {
     const result = await confirm.run(async () => {
@@ -45,10 +52,27 @@ function TotpSetup({ enabled, onDone }: { enabled: boolean; onDone: () => Promis
       </Typography.Paragraph>
       {done && <Alert type="success" showIcon style={{ marginBottom: 12 }} message="身份验证器已绑定，下次登录时须输入动态验证码。" />}
       {start.problem && <ProblemAlert problem={start.problem} />}
-      {!enrolment ? (
-        <Button type="primary" onClick={() => void begin()} loading={start.busy}>
+      {!enrolment && !asking ? (
+        <Button type="primary" onClick={() => setAsking(true)}>
           {enabled ? '重新绑定身份验证器' : '绑定身份验证器'}
         </Button>
+      ) : !enrolment ? (
+        <Form form={proof} layout="vertical" onFinish={(v) => void begin(v)} data-testid="totp-proof-form" style={{ maxWidth: 360 }}>
+          <Form.Item name="password" label="当前密码" htmlFor="totp-password" rules={[{ required: true, message: '请输入当前密码' }]}>
+            <Input.Password id="totp-password" autoComplete="current-password" />
+          </Form.Item>
+          {enabled && (
+            <Form.Item name="currentCode" label="现有验证器显示的动态验证码" htmlFor="totp-current-code" rules={[{ required: true, pattern: /^\d{6}$/, message: '请输入 6 位数字' }]}>
+              <Input id="totp-current-code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} style={{ width: 120 }} />
+            </Form.Item>
+          )}
+          <Space>
+            <Button type="primary" htmlType="submit" loading={start.busy}>
+              下一步
+            </Button>
+            <Button onClick={() => setAsking(false)}>取消</Button>
+          </Space>
+        </Form>
       ) : (
         <Space direction="vertical" size="middle" style={{ width: '100%' }}>
           <TotpEnrolment {...enrolment} />
