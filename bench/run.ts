@@ -29,7 +29,7 @@ import { createApp } from '../api/app.ts';
 import { analyzeStale, openDatabase } from '../db/client.ts';
 import { inArray } from 'drizzle-orm';
 import { seedApprovedPlanItems } from '../db/queries/plans.ts';
-import { notifications, projects } from '../db/schema.ts';
+import { departments, notifications, projects } from '../db/schema.ts';
 import { prepareDatabase } from '../db/seed.ts';
 import { EncryptionCodec, generateKeyringSpec, parseKeyring } from '../lib/codec.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -268,6 +268,11 @@ async function seedReadModel(db: Awaited<ReturnType<typeof openDatabase>>['db'],
     if (batch.length === 1000) await db.insert(projects).values(batch.splice(0)).onConflictDoNothing();
   }
   if (batch.length) await db.insert(projects).values(batch).onConflictDoNothing();
+  // The departments registry names them (the console's 部门 filter chooses from it).
+  await db
+    .insert(departments)
+    .values(Array.from({ length: 50 }, (_, i) => ({ code: `d${i}`, name: `基准部门${i}`, jurisdiction: 'city', updatedBy: 'bench' })))
+    .onConflictDoNothing();
 }
 
 /**
@@ -642,7 +647,13 @@ async function main() {
       const settings: Array<{ name: string; apply: () => Promise<void> }> = [
         { name: 'none', apply: async () => {} },
         { name: '阶段=建设', apply: async () => pickStage('建设') },
-        { name: '部门=d7', apply: async () => page.locator('#flt-department').fill('d7') },
+        {
+          name: '部门=d7',
+          apply: async () => {
+            await page.locator('#flt-department').fill('d7');
+            await page.keyboard.press('Enter');
+          },
+        },
         { name: '逾期', apply: async () => page.getByRole('checkbox', { name: '逾期' }).check() },
         { name: '关键词=bench project 1', apply: async () => page.locator('#flt-q').fill('bench project 1') },
         { name: '阶段=运行+逾期', apply: async () => { await pickStage('运行'); await page.getByRole('checkbox', { name: '逾期' }).check(); } },

@@ -258,12 +258,14 @@ describe('the project page', () => {
     await budget.locator('#f-cityShareFen').fill('200000');
     await budget.locator('#f-countyShareFen').fill('0');
     await budget.getByRole('button', { name: '提交安排资金' }).click();
-    await expect.poll(() => finance.page.getByTestId('stage-tag').innerText(), { timeout: 60_000 }).toBe('公示');
+    // Art. 11: the money is held until the BDB publishes its plan; the stage stays 资金安排.
+    await expect.poll(() => finance.page.getByTestId('stage-tag').innerText(), { timeout: 60_000 }).toBe('资金安排');
 
-    // The BDB publishes the allocation plan (Art. 11), then records an objection and resolves it.
+    // The BDB publishes the allocation plan (Art. 11): 公示 begins; then it records an objection and resolves it.
     const bdb = await sys.signIn(reviewer);
-    await openProject(bdb.page, sys.api, id, '公示');
+    await openProject(bdb.page, sys.api, id, '资金安排');
     await bdb.page.getByTestId('action-allocation-publication').getByRole('button', { name: '发布拟分配计划并公示' }).click();
+    await expect.poll(() => bdb.page.getByTestId('stage-tag').innerText(), { timeout: 60_000 }).toBe('公示');
     await expect.poll(() => bdb.page.getByTestId('offer-publicity-objection').count(), { timeout: 60_000 }).toBe(1);
     await bdb.page.getByTestId('offer-publicity-objection').click();
     const objection = bdb.page.getByTestId('action-publicity-objection');
