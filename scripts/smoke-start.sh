@@ -81,7 +81,7 @@ if [ -n "$(leftovers)" ]; then
   leftovers >&2
   fail "processes left behind after SIGTERM"
 fi
-grep -q "stopped Temporal dev server" "$log" || fail "the dev server was not stopped"
+grep -Eq "已停止 Temporal 开发服务器|stopped Temporal dev server" "$log" || fail "the dev server was not stopped"
 echo "smoke: SIGTERM stopped everything, no process left behind"
 rm -rf "$DATA_DIR"
 trap - EXIT

@@ -56,6 +56,13 @@ async function toConstruction(): Promise<string> {
   return id;
 }
 
+/**
+ * The violations other than a missing quarterly progress report (Art. 16, policy): a quarter's report
+ * falls due while these projects are in construction whenever the days a test skips cross its due
+ * date, which depends on the day the test runs (BDP_TEST_DATE=2026-12-12 crosses 2026Q4's).
+ */
+const besidesProgressReports = (v: { violations: Array<{ kind: string }> }) => v.violations.filter((x) => x.kind !== 'missing-report');
+
 describe('issue 27 on a real server', () => {
   it('Art. 22 (measures): a response given in time and not reviewed when the deadline passes suspends nothing; the BDB is reminded (policy); a rejection then suspends', async () => {
     const id = await toConstruction();
@@ -65,7 +72,7 @@ describe('issue 27 on a real server', () => {
     await skipPast(deadline.dueAt);
     v = await viewWhen(id, (x) => x.deadlines.find((d) => d.id === deadline.id)?.status !== 'open');
     expect(v.funds.suspended).toBe(false);
-    expect(v.violations).toEqual([]);
+    expect(besidesProgressReports(v)).toEqual([]);
     expect(v.rectifications[0]!.status).toBe('awaiting-review');
     expect(v.pendingActions).toContainEqual(expect.objectContaining({ role: 'bdb', action: 'rectification-review', ref: 'rect-1' }));
     // The BDB is reminded (policy) before the deadline and when it passes; the department, which answered, is not.
@@ -112,7 +119,7 @@ describe('issue 27 on a real server', () => {
     v = await viewWhen(id, (x) => x.stage === 'construction');
     expect(v.funds.construction).toMatchObject({ heldFen: 0, availableFen: 80_000_000 });
     expect(v.deadlines.filter((d) => d.kind === 'contract-filing').map((d) => [d.ref, d.status])).toEqual([['HT-A', 'met'], ['HT-B', 'met']]);
-    expect(v.violations).toEqual([]);
+    expect(besidesProgressReports(v)).toEqual([]);
   });
 
   it('Art. 21, 29 (measures): without an emergency plan the 竣工验收报告 is filed; the plan stays the department\'s pending action and the BDB is told; no Art. 21 sanction follows', async () => {
