@@ -85,7 +85,11 @@ export async function startLifecycle(testServer: unknown, driver: Driver = 'pgli
     worker,
     taskQueue,
     async start(overrides = {}) {
-      const input = makeInput({ id: newId(), createdAt: new Date(await env.currentTimeMs()).toISOString(), ...overrides });
+      const createdAt = new Date(await env.currentTimeMs()).toISOString();
+      // Completion planned for the middle of the next year, whatever day the test runs (BDP_TEST_DATE):
+      // a fixed date would be past for a run started after it (Art. 22's acceptance delay).
+      const plannedCompletionDate = `${Number(createdAt.slice(0, 4)) + 1}-06-30`;
+      const input = makeInput({ id: newId(), createdAt, plannedCompletionDate, ...overrides });
       // As the API does: update-with-start, answered once the application is durable.
       await gateway.create(input);
       return input.id;
