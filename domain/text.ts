@@ -36,6 +36,14 @@ export const storableString = () =>
   z.string().regex(/^[^\x00]*$/, UNSTORABLE_MESSAGE).refine(isStorableText, { message: UNSTORABLE_MESSAGE, abort: true });
 
 /**
+ * At least one character that is not white space, a control character, a common format character
+ * (zero-width, joiners, BOM, soft hyphen, bidi marks) or a lone combining mark of the main block —
+ * written without Unicode classes, so that the OpenAPI document's pattern means the same in every
+ * regex engine a client or fuzzer uses. domain/visible.ts judges the full classes at the API.
+ */
+const VISIBLE_SOMEWHERE = /^[^\x00]*[^\s\ufeff\x00-\x1f\x7f-\x9f\u00ad\u0300-\u036f\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\uffa0][^\x00]*$/;
+
+/**
  * Text that must not be blank: at most `max` characters as sent, at least one of them not white
  * space (a pattern, so "\r" is outside the schema instead of passing `minLength` and failing after
  * trimming), stored trimmed. `\ufeff` is listed because JavaScript trims it but not every regex
@@ -45,7 +53,7 @@ export const requiredText = (max = 4000) =>
   z
     .string()
     .max(max)
-    .regex(/^[^\x00]*[^\s\ufeff\x00][^\x00]*$/, `must not be blank; ${UNSTORABLE_MESSAGE.replace('contains', 'must not contain')}`)
+    .regex(VISIBLE_SOMEWHERE, `must not be blank; ${UNSTORABLE_MESSAGE.replace('contains', 'must not contain')}`)
     .refine(isStorableText, { message: UNSTORABLE_MESSAGE, abort: true })
     .trim();
 

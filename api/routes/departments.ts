@@ -39,7 +39,7 @@ const newDepartment = z
 const departmentChange = z
   .strictObject({ name: text(100).optional(), jurisdiction: jurisdiction.optional() })
   .refine((b) => b.name !== undefined || b.jurisdiction !== undefined, { message: 'send name, jurisdiction or both', path: ['name'] })
-  .openapi('DepartmentChange');
+  .openapi('DepartmentChange', { minProperties: 1 });
 
 const codeParam = departmentCode.openapi({ param: { name: 'code', in: 'path' }, example: 'wjw' });
 const guard = requireRole('admin');

@@ -113,7 +113,7 @@ describe('payload encryption on the real system', () => {
 
   it('codec sessions expire', async () => {
     const keys = createKeyStore(system.database.db, ADMIN_KEY);
-    const actor = { keyId: ENV_ADMIN_KEY_ID, role: 'admin' as const, name: 'ADMIN_API_KEY', jurisdiction: 'city' };
+    const actor = { keyId: ENV_ADMIN_KEY_ID, role: 'admin' as const, name: '管理员密钥（启动配置）', jurisdiction: 'city' };
     const live = await keys.issueSession(actor, 60_000);
     expect(await keys.authenticateSession(live.token)).toEqual(actor);
     const expired = await keys.issueSession(actor, -1_000);
