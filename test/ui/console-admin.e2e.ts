@@ -27,6 +27,7 @@ import { freePort } from '../support/net.ts';
 import { ROOT, spawnEntry, type Child } from '../faults/support.ts';
 import { totpCode } from '../../lib/totp.ts';
 import { signInOn } from './support.ts';
+import type { Person as SignedInPerson } from './support.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, '.artifacts', 'screenshots');
@@ -42,12 +43,7 @@ let browser: Browser;
 let api: string;
 let port: number;
 
-interface Person {
-  loginName: string;
-  displayName: string;
-  password: string;
-  totpSecret?: string;
-}
+type Person = SignedInPerson;
 
 async function profile(): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/net.ts';
 import { ROOT, spawnEntry, type Child } from '../faults/support.ts';
 import { signInOn } from './support.ts';
+import type { Person as SignedInPerson } from './support.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, '.artifacts', 'screenshots');
@@ -38,12 +39,8 @@ async function call(method: string, p: string, key: string, body?: unknown) {
   return json;
 }
 
-interface Person {
+interface Person extends SignedInPerson {
   role: string;
-  loginName: string;
-  displayName: string;
-  password: string;
-  totpSecret?: string;
 }
 
 async function createPerson(loginName: string, displayName: string, role: string, extra: Record<string, string> = {}): Promise<Person> {

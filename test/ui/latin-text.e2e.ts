@@ -35,6 +35,7 @@ import { freePort } from '../support/net.ts';
 import { createTimeSkipping } from '../support/time-skipping.ts';
 import { registerSearchAttributes } from '../workflow/support.ts';
 import { CHROMIUM, signInOn } from './support.ts';
+import type { Person as SignedInPerson } from './support.ts';
 
 const DEPT = 'wjw';
 const DEPT_NAME = '市卫生健康委员会';
@@ -261,12 +262,8 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
   }
 }
 
-interface Person {
+interface Person extends SignedInPerson {
   role: string;
-  loginName: string;
-  displayName: string;
-  password: string;
-  totpSecret?: string;
 }
 
 async function createPerson(loginName: string, displayName: string, role: string, extra: Record<string, string> = {}): Promise<Person> {
