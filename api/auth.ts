@@ -181,7 +181,7 @@ export async function projectOf(db: Database, id: string, actor: Actor) {
 
 /**
  * Art. 12 (measures; issue 28): a county's finance acts on and reads its own county's projects
- * only (domain/rules.ts financeJurisdictionRefusal); 403 `other_jurisdiction_finance` otherwise.
+ * only (domain/finance-jurisdiction.ts financeJurisdictionRefusal); 403 `other_jurisdiction_finance` otherwise.
  * Other roles pass.
  */
 export function requireFinanceJurisdiction(actor: Actor, projectJurisdiction: string): void {

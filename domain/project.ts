@@ -2,7 +2,7 @@
  * The lifecycle core: a project's state and the rules that change it, as plain data and functions
  * (no @temporalio/* imports, no I/O, no clock: "now" is always passed in), so it is unit-testable
  * without a server and the workflow stays a thin shell. Each rule cites its article of the
- * measures (晋市政办〔2019〕44号) in ./rules.ts and ./context.ts.
+ * measures (晋市政办〔2019〕44号) in ./rules/ and ./context.ts.
  *
  * The state is one JSON object (`project.state`), carried across continue-as-new with
  * `Project.restore(state)`. Every change is prepared on a copy (`prepare`, `prepareStart`,
@@ -16,7 +16,7 @@ import { isInstant, isBefore, laterInstant, shanghaiYear } from './dates.ts';
 import { SYSTEM_ACTOR, type DeadlineEvent, type DeadlineStart, type Effect } from './effects.ts';
 import { issuesOf } from './validation.ts';
 import { Rejection } from './errors.ts';
-import { HANDLERS, expire, remind } from './rules.ts';
+import { HANDLERS, expire, remind } from './rules/index.ts';
 import { cloneState, initialState, normalizeState, STATE_SCHEMA, type MeasuresReading, type ProjectState } from './state.ts';
 import { TERMINAL_STAGES, ROLES, type Actor, type PendingAction, type ProjectInput, type ProjectReadModel, type ProjectView } from './types.ts';
 import { pendingActions, projectView, readModel } from './view.ts';
@@ -373,7 +373,7 @@ function deadlineEvents(s: ProjectState): DeadlineEvent[] {
   return events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
-/** A timer event on a draft: the reminder or the consequence of the deadline (rules.ts). */
+/** A timer event on a draft: the reminder or the consequence of the deadline (rules/deadlines.ts). */
 function fireOn(draft: ProjectState, deadlineId: string, event: 'remind' | 'due', now: string): Effect[] {
   const d = draft.deadlines.find((x) => x.id === deadlineId);
   if (!d || d.status !== 'open' || d.dueAt === null) return [];

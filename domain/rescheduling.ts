@@ -30,7 +30,7 @@ export const deadlineReschedulingBody = () =>
 
 export type DeadlineReschedulingPayload = z.output<ReturnType<typeof deadlineReschedulingBody>>;
 
-/** The handler (domain/rules.ts HANDLERS.deadlineRescheduling). */
+/** The handler (domain/rules/index.ts HANDLERS.deadlineRescheduling). */
 export function deadlineRescheduling(ctx: ChangeContext, p: DeadlineReschedulingPayload): void {
   for (const change of p.changes) {
     const d = ctx.deadline(change.deadlineId);

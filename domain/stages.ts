@@ -1,6 +1,6 @@
 /**
  * The stage table: in which stages each command is accepted, under the measures as written (a
- * project started after the second reading). domain/rules.ts checks each command against this table
+ * project started after the second reading). domain/rules/ checks each command against this table
  * (a run recorded before a patch keeps its own, older lists there), and the console offers an action
  * only where the table lets it (console/src/pages/project/ActionPanel.tsx). Who may send a command
  * is COMMAND_ROLES (domain/commands.ts); which stage a command leads to is the handler's.

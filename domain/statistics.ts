@@ -17,7 +17,7 @@ export const DEADLINE_STATUS_TEXTS: Record<DeadlineStatus, string> = {
 
 /**
  * The article each ground of a rectification order rests on: the text names the ground there (the
- * automatic orders of domain/rules.ts cite the same articles); Art. 22 is the order's own article and
+ * automatic orders of domain/rules/ cite the same articles); Art. 22 is the order's own article and
  * the ground of the grounds it lists itself (construction against the approval, unauthorised change,
  * acceptance delay) and of any other.
  */

@@ -81,7 +81,7 @@ const LABELS = {
     'sharing-noncompliance': ['未按要求共享数据', 'sharing non-compliance'],
     'disguised-packaging': ['变相包装', 'disguised packaging'],
     other: ['其他', 'other'],
-    // Violations that are no rectification ground (domain/rules.ts ctx.violation).
+    // Violations that are no rectification ground (domain/rules/deadlines.ts ctx.violation).
     'late-completion-report': ['竣工验收报告逾期备案', 'late completion report'],
     'rectification-failed': ['整改未通过', 'rectification failed'],
   },

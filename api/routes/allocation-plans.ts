@@ -2,7 +2,7 @@
  * Art. 11 (预算确定后，由市大数据应用局对资金拟分配计划进行公示): the BDB publishes an allocation plan of
  * allocations finance has budgeted (held money), and each listed allocation's notice period starts
  * (policy: the jurisdiction's publicity setting). Objections and the end of the period are the
- * project's own (domain/rules.ts `publicityObjection`, `expire`).
+ * project's own (domain/rules/budget.ts `publicityObjection`, domain/rules/deadlines.ts `expire`).
  *
  * POST /v1/allocation-plans validates every listed allocation against the read model first (each must
  * be `held`: budgeted and in no plan yet) and refuses the whole plan, storing nothing, when one is

@@ -3,7 +3,7 @@
  * decimals and thousands separators, dates as 2026年11月25日; the core emits kind + params and keeps
  * the zh-CN text as `detail`.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   formatDate,
@@ -66,7 +66,8 @@ describe('notifications: kind + params, zh-CN detail', () => {
   });
 
   it('every notification kind the core emits has a zh-CN and an English template', () => {
-    const source = ['context.ts', 'project.ts', 'rules.ts'].map((f) => readFileSync(new URL(`../../domain/${f}`, import.meta.url), 'utf8')).join('\n');
+    const rules = readdirSync(new URL('../../domain/rules/', import.meta.url)).map((f) => `rules/${f}`);
+    const source = ['context.ts', 'project.ts', ...rules].map((f) => readFileSync(new URL(`../../domain/${f}`, import.meta.url), 'utf8')).join('\n');
     const kinds = new Set([...source.matchAll(/notify\([^,]+, (?:[^,]+ \? )?'([a-z-]+)'(?: : '([a-z-]+)')?/g)].flatMap((m) => [m[1]!, m[2]].filter((k): k is string => !!k)));
     for (const stage of ['terminated', 'decommissioned', 'withdrawn']) kinds.add(stage);
     expect(kinds.size).toBeGreaterThan(50);

@@ -3,7 +3,7 @@
  * (highlighted, with the deadline), each as its form; then the other actions the measures let the
  * role take in the current stage, as named buttons that open their form (a change request, a
  * rectification order, an incident…). Which stages offer which action is the stage table of
- * domain/stages.ts, which domain/rules.ts checks; the API decides and its refusal is shown in Chinese.
+ * domain/stages.ts, which domain/rules/ checks; the API decides and its refusal is shown in Chinese.
  */
 import { Alert, Button, Card, Empty, Space, Typography } from 'antd';
 import { useState, type ReactNode } from 'react';
