@@ -8,7 +8,7 @@ import { documents, notifications, projects } from '../db/schema.ts';
 import { ApplicationFailure } from '@temporalio/common';
 import { writesOf, type AuditEntry, type NotificationEntry, type Writes } from '../domain/effects.ts';
 import { scheduleDeadlines, type Change, type DatedDeadline } from '../domain/project.ts';
-import type { ProjectReadModel } from '../domain/types.ts';
+import type { ProjectReadModel } from '../domain/view-shapes.ts';
 import { readModel } from '../domain/view.ts';
 import { appendAudit, appendAuditInTransaction } from './audit.ts';
 import { computeDeadline, type DeadlineDates, type DeadlineSpec } from './calendar.ts';

@@ -9,7 +9,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { fundBalances, fundMovements } from '../db/schema.ts';
 import type { LedgerMovement } from '../domain/effects.ts';
-import type { Bucket as FundBucket, MovementKind } from '../domain/types.ts';
+import type { Bucket as FundBucket, MovementKind } from '../domain/money.ts';
 
 export type { LedgerMovement };
 

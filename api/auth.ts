@@ -14,7 +14,7 @@ import type { Context } from 'hono';
 import type { Database } from '../db/client.ts';
 import { findActiveKey } from '../db/queries/keys.ts';
 import { projectDepartment } from '../db/queries/projects.ts';
-import type { Actor, Role } from '../domain/types.ts';
+import type { Actor, Role } from '../domain/vocabulary.ts';
 import { financeJurisdictionRefusal } from '../domain/finance-jurisdiction.ts';
 import { ApiError, forbidden, notFound, unauthenticated } from './problem.ts';
 import { CSRF_HEADER, SESSION_COOKIE, type AccountService, type AuthenticatedSession } from './sessions.ts';

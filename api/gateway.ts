@@ -23,7 +23,9 @@ import { tsToMs } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { CommandInputs, CommandName } from '../domain/commands.ts';
 import { STATUS_TITLES } from '../domain/texts.ts';
-import { initialStageOf, type Actor, type ProjectInput, type ProjectView } from '../domain/types.ts';
+import type { ProjectInput } from '../domain/project-input.ts';
+import type { ProjectView } from '../domain/view-shapes.ts';
+import { initialStageOf, type Actor } from '../domain/vocabulary.ts';
 import {
   applicationUpdate,
   commandUpdate,

@@ -5,26 +5,21 @@ import { LIGHTS } from '../domain/inbox.ts';
 import { APPLICATION_DOCUMENT_KINDS, applicationDocumentIds } from '../domain/commands.ts';
 import { calendarDate, documentRef, fen, optionalText, requiredText as text, storableString } from '../domain/text.ts';
 import { projectLeader } from '../domain/commands.ts';
+import { FUND_BUCKETS, FUND_TYPES, MOVEMENT_KINDS } from '../domain/money.ts';
+import { DEFAULT_POLICY_SWITCHES } from '../domain/policy-defaults.ts';
+import type { PolicySwitches } from '../domain/policy.ts';
 import {
   ALLOCATION_STATUSES,
-  APPLICATION_KINDS,
   ART9_GROUNDS,
   CHANGE_KINDS,
   CONSULTED_ROLES,
-  FUND_BUCKETS,
-  FUND_TYPES,
   INCIDENT_SEVERITIES,
-  MOVEMENT_KINDS,
   PROCUREMENT_METHODS,
-  PROJECT_KINDS,
   RECTIFICATION_REASONS,
-  ROLES,
   SHARING_TYPES,
-  STAGES,
-  DEFAULT_POLICY_SWITCHES,
-  type PolicySwitches,
-  type ProjectView,
-} from '../domain/types.ts';
+} from '../domain/records.ts';
+import type { ProjectView } from '../domain/view-shapes.ts';
+import { APPLICATION_KINDS, PROJECT_KINDS, ROLES, STAGES } from '../domain/vocabulary.ts';
 
 /** The primitives are the domain's (domain/text.ts): one definition for the API and the workflow. */
 export { calendarDate, CALENDAR_DATE_RANGE, documentRef, fen, optionalText, positiveFen, requiredText as text, storableString } from '../domain/text.ts';
@@ -171,7 +166,7 @@ const riskAndEmergencyViewFields = {
 };
 
 /**
- * docs/API.md "ProjectView", every field (domain/types.ts ProjectView; `satisfies` below keeps the
+ * docs/API.md "ProjectView", every field (domain/view-shapes.ts ProjectView; `satisfies` below keeps the
  * two the same shape at compile time). Open objects: fields added later do not break old clients.
  */
 const projectViewShape = z.object({

@@ -35,7 +35,7 @@ import {
 } from '../db/queries/accounts.ts';
 import { needsReseal, openText, sealText, type Keyring } from '../lib/codec.ts';
 import { brokenPasswordRule, lockCompleted, organizationOf, sessionExpiry, signInDecision, totpRequired, type LockScope, type PasswordRule } from '../domain/accounts.ts';
-import type { Actor, Role } from '../domain/types.ts';
+import type { Actor, Role } from '../domain/vocabulary.ts';
 import { dummyHash, generateInitialPassword, hashPassword, needsRehash, verifyPassword } from '../lib/passwords.ts';
 import { newTotpSecret, totpUri, verifyTotp } from '../lib/totp.ts';
 import { ApiError, unauthenticated } from './problem.ts';

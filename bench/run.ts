@@ -24,7 +24,7 @@ import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { Activities } from '../activities/index.ts';
-import type { ProjectView } from '../domain/types.ts';
+import type { ProjectView } from '../domain/view-shapes.ts';
 import { createApp } from '../api/app.ts';
 import { analyzeStale, openDatabase } from '../db/client.ts';
 import { inArray } from 'drizzle-orm';

@@ -4,7 +4,8 @@
  * issued its own measures; later versions never change a running project.
  */
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { DEFAULT_CITY_POLICY, policySwitches, type Policy, type PolicyDeadlines, type PolicySwitches } from '../domain/types.ts';
+import { DEFAULT_CITY_POLICY, policySwitches } from '../domain/policy-defaults.ts';
+import type { Policy, PolicyDeadlines, PolicySwitches } from '../domain/policy.ts';
 import type { Database } from './client.ts';
 import { policies } from './schema.ts';
 

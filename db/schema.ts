@@ -24,7 +24,8 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
-import { FUND_BUCKETS, FUND_TYPES, MOVEMENT_KINDS, ROLES } from '../domain/types.ts';
+import { FUND_BUCKETS, FUND_TYPES, MOVEMENT_KINDS } from '../domain/money.ts';
+import { ROLES } from '../domain/vocabulary.ts';
 
 /**
  * API keys (docs/API.md "Auth"). Only an SM3 digest of the secret is stored; the plaintext key is
@@ -200,7 +201,7 @@ export const projectFacts = {
   deadlineStatuses: sql`jsonb_path_query_array(view, '$.deadlines[*].status')`,
   /** `view.violations[*].article` ("Art. 15", …). */
   violationArticles: sql`jsonb_path_query_array(view, '$.violations[*].article')`,
-  /** `view.rectifications[*].reason` (domain/types.ts RECTIFICATION_REASONS). */
+  /** `view.rectifications[*].reason` (domain/records.ts RECTIFICATION_REASONS). */
   rectificationReasons: sql`jsonb_path_query_array(view, '$.rectifications[*].reason')`,
 };
 
@@ -308,7 +309,7 @@ export const policies = pgTable(
     jurisdiction: text('jurisdiction').notNull(),
     version: integer('version').notNull(),
     deadlines: jsonb('deadlines').notNull(),
-    /** Policy switches (domain/types.ts PolicySwitches); `{}` in versions stored before: every switch off. */
+    /** Policy switches (domain/policy.ts PolicySwitches); `{}` in versions stored before: every switch off. */
     switches: jsonb('switches').notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     createdBy: text('created_by'),

@@ -8,7 +8,7 @@
  * session rule. Art. 28 (measures) asks for secure, controllable systems; the numbers follow the
  * usual government baseline (GB/T 22239 level 3: complexity, lockout after failures, idle timeout).
  */
-import type { Role } from './types.ts';
+import type { Role } from './vocabulary.ts';
 import { visibleLength } from './visible.ts';
 
 /** (policy) Session: ends after 30 minutes without a request, and 8 hours after sign-in at the latest. */

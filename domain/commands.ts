@@ -21,7 +21,9 @@ import {
 } from './text.ts';
 import { memo } from './memo.ts';
 import { deadlineReschedulingBody } from './rescheduling.ts';
-import { ART9_GROUNDS, CHANGE_KINDS, FUND_TYPES, INCIDENT_SEVERITIES, PROCUREMENT_METHODS_NEEDING_REASON, PROCUREMENT_METHODS_REASON_OPTIONAL, RECTIFICATION_REASONS, ROLES, SHARING_TYPES, type Role } from './types.ts';
+import { FUND_TYPES } from './money.ts';
+import { ART9_GROUNDS, CHANGE_KINDS, INCIDENT_SEVERITIES, PROCUREMENT_METHODS_NEEDING_REASON, PROCUREMENT_METHODS_REASON_OPTIONAL, RECTIFICATION_REASONS, SHARING_TYPES } from './records.ts';
+import { ROLES, type Role } from './vocabulary.ts';
 
 /**
  * An object whose entries are built on first use, then kept (./memo.ts: in the workflow sandbox,

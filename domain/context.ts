@@ -10,28 +10,19 @@ import { Rejection } from './errors.ts';
 import { DEFAULT_LANGUAGE, renderNotification, type NotificationParams } from './texts.ts';
 import type { DeadlineRecord, ProjectState } from './state.ts';
 import { openDeadline, openDeadlines, pendingActions } from './view.ts';
+import type { DeadlineKind, DeadlineRule, DeadlineStatus } from './deadline-kinds.ts';
 import {
   FUND_TYPES,
-  personOf,
   type Bucket,
   type MovementKind,
-  type Actor,
-  type AllocationRecord,
-  type DeadlineKind,
-  type DeadlineRule,
-  type DeadlineStatus,
-  type Duration,
   type FreezeReason,
   type FundBalance,
   type FundType,
-  type RectificationReason,
-  type RectificationRecord,
-  type Role,
-  type RuleBasis,
-  type Stage,
-  policySwitches,
-  type PolicySwitches,
-} from './types.ts';
+} from './money.ts';
+import { policySwitches } from './policy-defaults.ts';
+import type { Duration, PolicySwitches } from './policy.ts';
+import type { AllocationRecord, RectificationReason, RectificationRecord } from './records.ts';
+import { personOf, type Actor, type Role, type RuleBasis, type Stage } from './vocabulary.ts';
 
 const BUCKET_FIELD: Record<Bucket, keyof FundBalance> = {
   held: 'heldFen',

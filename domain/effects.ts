@@ -3,7 +3,10 @@
  * activity with the working-day calendar), book fund movements, notify, and append audit entries.
  * All plain data; the workflow executes them through activities.
  */
-import type { Actor, Bucket, DeadlineKind, DeadlineRule, Duration, FundType, MovementKind, Role, RuleBasis } from './types.ts';
+import type { DeadlineKind, DeadlineRule } from './deadline-kinds.ts';
+import type { Bucket, FundType, MovementKind } from './money.ts';
+import type { Duration } from './policy.ts';
+import type { Actor, Role, RuleBasis } from './vocabulary.ts';
 
 /** The actor of automatic consequences (deadline expiries, automatic orders). */
 export const SYSTEM_ACTOR: Actor = { keyId: 'system', role: 'bdb', name: 'system (deadline)' };

@@ -18,7 +18,10 @@ import { issuesOf } from './validation.ts';
 import { Rejection } from './errors.ts';
 import { HANDLERS, expire, remind } from './rules/index.ts';
 import { cloneState, initialState, normalizeState, STATE_SCHEMA, type MeasuresReading, type ProjectState } from './state.ts';
-import { TERMINAL_STAGES, ROLES, type Actor, type PendingAction, type ProjectInput, type ProjectReadModel, type ProjectView } from './types.ts';
+import type { PendingAction } from './deadline-kinds.ts';
+import type { ProjectInput } from './project-input.ts';
+import type { ProjectReadModel, ProjectView } from './view-shapes.ts';
+import { TERMINAL_STAGES, ROLES, type Actor } from './vocabulary.ts';
 import { pendingActions, projectView, readModel } from './view.ts';
 
 

@@ -2,7 +2,7 @@
  * Who may read what besides the projects themselves (docs/API.md "Endpoints"): one table for the
  * API's role checks and the console's menus and tabs, so a page never offers what its API refuses.
  */
-import type { Role } from './types.ts';
+import type { Role } from './vocabulary.ts';
 
 export const READ_ROLES = {
   /** A project's fund ledger (GET /v1/projects/:id/ledger): finance, the BDB, the project's own department. */

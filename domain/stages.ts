@@ -10,7 +10,7 @@
  * open, or it applies to any project not yet ended (leader change, rectification order,
  * accountability referral, termination of a suspended project, allocation publication).
  */
-import type { Stage } from './types.ts';
+import type { Stage } from './vocabulary.ts';
 
 /** Before construction: the department may withdraw (docs/MEASURES.md "Stages"). */
 export const BEFORE_CONSTRUCTION: readonly Stage[] = ['technical_review', 'submitted', 'establishment_review', 'budgeting', 'publicity', 'contracting'];

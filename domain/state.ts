@@ -4,27 +4,19 @@
  * `undefined` values (absent data is `null`) and no functions.
  */
 import { shanghaiDate, shanghaiYear } from './dates.ts';
-import {
-  DEFAULT_CITY_POLICY,
-  personOf,
-  initialStageOf,
-  type AllocationRecord,
-  type ApplicationDocumentIds,
-  type ApplicationDocuments,
-  type DeadlineKind,
-  type DeadlineRule,
-  type DeadlineStatus,
-  type Duration,
-  type FreezeReason,
-  type FundBalance,
-  type FundType,
-  type LeaderChangeRecord,
-  type ObjectionRecord,
-  type ProjectLeader,
-  type ProjectInput,
-  type ProjectRecords,
-  type Stage,
-} from './types.ts';
+import type { DeadlineKind, DeadlineRule, DeadlineStatus } from './deadline-kinds.ts';
+import type { FreezeReason, FundBalance, FundType } from './money.ts';
+import { DEFAULT_CITY_POLICY } from './policy-defaults.ts';
+import type { Duration } from './policy.ts';
+import type { ApplicationDocumentIds, ApplicationDocuments, ProjectInput } from './project-input.ts';
+import type {
+  AllocationRecord,
+  LeaderChangeRecord,
+  ObjectionRecord,
+  ProjectLeader,
+  ProjectRecords,
+} from './records.ts';
+import { personOf, initialStageOf, type Stage } from './vocabulary.ts';
 
 export const STATE_SCHEMA = 1;
 

@@ -2,9 +2,9 @@
  * 统计分析: what the statistics group by, in the measures' own terms. Counts and sums are made by
  * the database (db/queries/statistics.ts); this file holds the vocabulary they are labelled with.
  */
-import type { RectificationReason } from './types.ts';
+import type { RectificationReason } from './records.ts';
 
-/** A deadline's status as the ProjectView shows it (domain/types.ts DeadlineView). */
+/** A deadline's status as the ProjectView shows it (domain/deadline-kinds.ts DeadlineView). */
 export const DEADLINE_STATUSES = ['open', 'met', 'missed', 'cancelled'] as const;
 export type DeadlineStatus = (typeof DEADLINE_STATUSES)[number];
 

@@ -122,13 +122,13 @@ const LABELS = {
     cloudDeployment: ['迁云上云', 'cloud deployment'],
     securityControllable: ['安全可控', 'security controllable'],
   },
-  // Art. 9 (measures): the grounds of domain/types.ts ART9_GROUNDS, in the text's words.
+  // Art. 9 (measures): the grounds of domain/records.ts ART9_GROUNDS, in the text's words.
   art9Ground: {
     'against-sharing-policy': ['与国家和省市政务资源共享和集约化建设相关政策相违背', 'against the sharing and intensive-construction policies'],
     'no-interconnection': ['无法实现互联互通、信息共享、业务协同', 'cannot interconnect, share or cooperate'],
     'disguised-packaging': ['将政务大数据项目变相包装或纳入其他项目进行建设', 'packaged in disguise or inside another project'],
   },
-  // Art. 13 (measures): the procurement methods of domain/types.ts PROCUREMENT_METHODS.
+  // Art. 13 (measures): the procurement methods of domain/records.ts PROCUREMENT_METHODS.
   procurementMethod: {
     'open-tender': ['公开招标', 'open tender'],
     'invited-tender': ['邀请招标', 'invited tender'],

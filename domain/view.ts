@@ -5,20 +5,11 @@
  */
 import { dueDate, shanghaiDate, shanghaiStartOfDay, isBefore } from './dates.ts';
 import { cloneState, type DeadlineRecord, type ProjectState } from './state.ts';
-import {
-  deadlineBasis,
-  TERMINAL_STAGES,
-  policySwitches,
-  type ChangeRequestRecord,
-  type ChangeRequestView,
-  type ConsultedRole,
-  type DeadlineKind,
-  type DeadlineView,
-  type PendingAction,
-  type ProjectReadModel,
-  type ProjectView,
-  type Role,
-} from './types.ts';
+import { deadlineBasis, type DeadlineKind, type DeadlineView, type PendingAction } from './deadline-kinds.ts';
+import { policySwitches } from './policy-defaults.ts';
+import type { ChangeRequestRecord, ConsultedRole } from './records.ts';
+import type { ChangeRequestView, ProjectReadModel, ProjectView } from './view-shapes.ts';
+import { TERMINAL_STAGES, type Role } from './vocabulary.ts';
 
 export const openDeadlines = (state: ProjectState, kind?: DeadlineKind): DeadlineRecord[] =>
   state.deadlines.filter((d) => d.status === 'open' && (kind === undefined || d.kind === kind));

@@ -8,7 +8,7 @@ import { ApplicationFailure, log, setHandler } from '@temporalio/workflow';
 import { COMMAND_NAMES, type Command, type CommandName } from '../domain/commands.ts';
 import { isRejection, Rejection } from '../domain/errors.ts';
 import type { Change, Project } from '../domain/project.ts';
-import type { Actor } from '../domain/types.ts';
+import type { Actor } from '../domain/vocabulary.ts';
 import { applicationUpdate, commandSignal, commandUpdate, UNAVAILABLE, viewQuery, type RejectionDetails } from './messages.ts';
 import { failure, now, toFailure, unpack, type JobQueue } from './jobs.ts';
 

@@ -6,7 +6,8 @@
 import { ApplicationFailure, condition } from '@temporalio/workflow';
 import type { Rejection } from '../domain/errors.ts';
 import type { Change } from '../domain/project.ts';
-import type { Actor, ProjectView } from '../domain/types.ts';
+import type { ProjectView } from '../domain/view-shapes.ts';
+import type { Actor } from '../domain/vocabulary.ts';
 import type { RejectionDetails } from './messages.ts';
 
 /** A change to make durable; `update` jobs answer a waiting handler, the others run in the background. */

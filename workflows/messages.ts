@@ -7,7 +7,9 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CommandInputs, CommandName } from '../domain/commands.ts';
 import type { ProjectState } from '../domain/state.ts';
-import type { Actor, ProjectInput, ProjectView } from '../domain/types.ts';
+import type { ProjectInput } from '../domain/project-input.ts';
+import type { ProjectView } from '../domain/view-shapes.ts';
+import type { Actor } from '../domain/vocabulary.ts';
 
 export const PROJECT_WORKFLOW_TYPE = 'projectWorkflow';
 

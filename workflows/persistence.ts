@@ -21,7 +21,7 @@ import {
 import type { Activities } from '../activities/index.ts';
 import { writesOf } from '../domain/effects.ts';
 import { scheduleDeadline, scheduleDeadlines, type Change } from '../domain/project.ts';
-import type { ProjectReadModel } from '../domain/types.ts';
+import type { ProjectReadModel } from '../domain/view-shapes.ts';
 import { readModel } from '../domain/view.ts';
 import { AwaitingRole, FundsSuspended, NextDeadline, ProjectStage } from './search-attributes.ts';
 

@@ -15,7 +15,7 @@
 import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
 import { nextShanghaiNewYear } from '../domain/dates.ts';
 import { Project } from '../domain/project.ts';
-import type { ProjectView } from '../domain/types.ts';
+import type { ProjectView } from '../domain/view-shapes.ts';
 import { setProjectHandlers, submitStart } from './handlers.ts';
 import { JobQueue, now } from './jobs.ts';
 import type { ProjectWorkflowArgs } from './messages.ts';

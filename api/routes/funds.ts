@@ -6,7 +6,7 @@ import { fundsItemsOf, fundsOverviewOf, fundsTotalsOf, type FundsFilter, type Fu
 import { EXPORT_BATCH, xlsxHeaders, xlsxResponses, xlsxStream, yesNo, type Column } from '../xlsx.ts';
 import { READ_ROLES } from '../../domain/reads.ts';
 import { financeScopeOf, requireFinanceJurisdiction, requireRole } from '../auth.ts';
-import type { Actor } from '../../domain/types.ts';
+import type { Actor } from '../../domain/vocabulary.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { booleanFilter, booleanOf, fundsOverview, jurisdiction } from '../schemas.ts';
 

@@ -10,7 +10,7 @@ import { markAllNoticesRead, markNoticeRead, noticesPage, pendingActionsPage, pe
 import { addDays, addWorkingDays, endOfDayShanghai, loadCalendar } from '../../activities/calendar.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
 import { DUE_SOON_WORKING_DAYS, LIGHTS, type LightThresholds } from '../../domain/inbox.ts';
-import type { Actor } from '../../domain/types.ts';
+import type { Actor } from '../../domain/vocabulary.ts';
 import { cursorParam, decodeCursor, encodeCursor, limitParam } from '../pagination.ts';
 import { notFound } from '../problem.ts';
 import { namesOf, type Names } from '../../db/queries/departments.ts';

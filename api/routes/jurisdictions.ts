@@ -7,7 +7,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { recordAdminChange } from '../../db/queries/admin-trail.ts';
 import { deleteJurisdiction, findJurisdiction, insertJurisdiction, jurisdictionUses, listJurisdictions, renameJurisdiction, type JurisdictionRow } from '../../db/queries/jurisdictions.ts';
-import type { Actor } from '../../domain/types.ts';
+import type { Actor } from '../../domain/vocabulary.ts';
 import { requireRole, trailActor } from '../auth.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';

@@ -11,7 +11,8 @@ import { requireRole, trailActor } from '../auth.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { jurisdiction } from '../schemas.ts';
 import { requireJurisdiction } from './jurisdictions.ts';
-import { changedMeasuresPeriod, DEFAULT_POLICY_SWITCHES, POLICY_SWITCHES, type PolicySwitches } from '../../domain/types.ts';
+import { changedMeasuresPeriod, DEFAULT_POLICY_SWITCHES } from '../../domain/policy-defaults.ts';
+import { POLICY_SWITCHES, type PolicySwitches } from '../../domain/policy.ts';
 import { ApiError } from '../problem.ts';
 
 const duration = z.strictObject({

@@ -25,7 +25,10 @@ import {
   text,
 } from '../schemas.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
-import { policySwitches, ROLES, STAGES, type PendingAction, type ProjectView } from '../../domain/types.ts';
+import type { PendingAction } from '../../domain/deadline-kinds.ts';
+import { policySwitches } from '../../domain/policy-defaults.ts';
+import type { ProjectView } from '../../domain/view-shapes.ts';
+import { ROLES, STAGES } from '../../domain/vocabulary.ts';
 import { z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { policyFor } from '../../db/policies.ts';
@@ -35,7 +38,7 @@ import { applicantJurisdiction } from './jurisdictions.ts';
 import { committedView, listProjects, type ProjectListFilter } from '../../db/queries/projects.ts';
 import type { CursorPosition } from '../../db/queries/keyset.ts';
 import { formatDate, formatDue, formatInstant, label } from '../../domain/texts.ts';
-import type { Actor } from '../../domain/types.ts';
+import type { Actor } from '../../domain/vocabulary.ts';
 import { namesOf, type Names } from '../../db/queries/departments.ts';
 import { EXPORT_BATCH, xlsxHeaders, xlsxResponses, xlsxStream, yesNo, type Column } from '../xlsx.ts';
 

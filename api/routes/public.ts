@@ -9,7 +9,7 @@ import type { Database } from '../../db/client.ts';
 import { plansByIds } from '../../db/queries/allocation-plans.ts';
 import { namesOf } from '../../db/queries/departments.ts';
 import { projectsWithAllocations } from '../../db/queries/projects.ts';
-import type { ProjectView } from '../../domain/types.ts';
+import type { ProjectView } from '../../domain/view-shapes.ts';
 import { createRouter, json, problem } from '../router.ts';
 import { jurisdiction, publicAllocations } from '../schemas.ts';
 

@@ -19,7 +19,8 @@ import {
 import { mayRead } from '../../domain/reads.ts';
 import { byArticle, DEADLINE_STATUSES, DEADLINE_STATUS_TEXTS, RECTIFICATION_GROUNDS } from '../../domain/statistics.ts';
 import { articleLabel, label } from '../../domain/texts.ts';
-import { RECTIFICATION_REASONS, STAGES, type Actor, type RectificationReason } from '../../domain/types.ts';
+import { RECTIFICATION_REASONS, type RectificationReason } from '../../domain/records.ts';
+import { STAGES, type Actor } from '../../domain/vocabulary.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { totalFen } from '../schemas.ts';
 import { xlsxHeaders, xlsxResponses, xlsxWorkbook, type Cell, type XlsxSheet } from '../xlsx.ts';

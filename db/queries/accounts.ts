@@ -8,7 +8,7 @@
 import { and, asc, desc, eq, gt, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { accountEvents, accounts, passwordHistory, sessions, signInAttempts, type AccountEventRow, type AccountRow, type SessionRow } from '../schema.ts';
-import type { Role } from '../../domain/types.ts';
+import type { Role } from '../../domain/vocabulary.ts';
 import { FAILURE_MEMORY_MS, PASSWORD_HISTORY, type AccountEventKind, type AccountEventOutcome, type SignInAttempt } from '../../domain/accounts.ts';
 import { chainLink, GENESIS_HASH } from '../../lib/audit-chain.ts';
 import { cursorMicros } from './keyset.ts';

@@ -8,7 +8,8 @@ import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { cloudPlatformEvaluations, documents, hasEvaluations, projects, type CloudPlatformEvaluationRow } from '../schema.ts';
 import { shanghaiYear } from '../../domain/dates.ts';
-import { PRIOR_EVALUATION_YEARS, type EvaluationRecord, type PriorEvaluation } from '../../domain/types.ts';
+import type { EvaluationRecord } from '../../domain/records.ts';
+import { PRIOR_EVALUATION_YEARS, type PriorEvaluation } from '../../domain/view-shapes.ts';
 
 export type { CloudPlatformEvaluationRow };
 

@@ -9,7 +9,7 @@ import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { inboxItems, notificationReads, notifications, projects } from '../schema.ts';
 import type { Light, LightThresholds } from '../../domain/inbox.ts';
-import type { Role } from '../../domain/types.ts';
+import type { Role } from '../../domain/vocabulary.ts';
 import { after, cursorMicros, type CursorPosition } from './keyset.ts';
 
 /** Whose inbox: a role, and for a department key its department. */

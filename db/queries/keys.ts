@@ -5,7 +5,7 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { apiKeys, type ApiKeyRow } from '../schema.ts';
-import type { Role } from '../../domain/types.ts';
+import type { Role } from '../../domain/vocabulary.ts';
 import { recordAdminChange, type AdminActor } from './admin-trail.ts';
 
 export type { ApiKeyRow };

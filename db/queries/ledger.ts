@@ -6,7 +6,7 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { fundBalances, fundMovements, projects, type FundMovementRow } from '../schema.ts';
-import type { FundBalance } from '../../domain/types.ts';
+import type { FundBalance } from '../../domain/money.ts';
 import { after, cursorMicros, type CursorPosition } from './keyset.ts';
 
 /** The balance of a fund type with no money yet. */

@@ -5,7 +5,7 @@
 import { and, desc, eq, isNull, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { notifications } from '../schema.ts';
-import type { Role } from '../../domain/types.ts';
+import type { Role } from '../../domain/vocabulary.ts';
 
 /** Unread notifications addressed to `role` (with `department`: and to that department), newest first, at most 200. */
 export function unreadNotifications(db: Database, role: Role, department?: string) {

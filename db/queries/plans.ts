@@ -8,7 +8,7 @@
  * row of `plan_events` in the same transaction: who, when, what changed.
  */
 import { and, asc, desc, eq, max } from 'drizzle-orm';
-import type { Actor } from '../../domain/types.ts';
+import type { Actor } from '../../domain/vocabulary.ts';
 import type { Database } from '../client.ts';
 import { annualPlanItems, annualPlanVersions, planEvents, planFilings } from '../schema.ts';
 import { actorNames } from './actors.ts';

@@ -7,7 +7,8 @@
 import { and, arrayContains, desc, eq, ilike, inArray, isNotNull, not, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { projects } from '../schema.ts';
-import { TERMINAL_STAGES, type ProjectView, type Role } from '../../domain/types.ts';
+import type { ProjectView } from '../../domain/view-shapes.ts';
+import { TERMINAL_STAGES, type Role } from '../../domain/vocabulary.ts';
 import { after, cursorMicros, type CursorPosition } from './keyset.ts';
 
 type AllocationOfView = ProjectView['allocations'][number];

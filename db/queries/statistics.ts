@@ -58,7 +58,7 @@ export function violationsByArticle(db: Database, scope: StatisticsScope) {
     .orderBy(article);
 }
 
-/** Rectification orders per ground (domain/types.ts RECTIFICATION_REASONS). */
+/** Rectification orders per ground (domain/records.ts RECTIFICATION_REASONS). */
 export function rectificationsByReason(db: Database, scope: StatisticsScope) {
   const reason = sql<string>`rectification.reason`;
   return db

@@ -9,7 +9,7 @@ import type { ChangeContext } from '../context.ts';
 import { Rejection } from '../errors.ts';
 import { financeJurisdictionRefusal } from '../finance-jurisdiction.ts';
 import { BUDGET_STAGES } from '../stages.ts';
-import type { CountyShareRecord } from '../types.ts';
+import type { CountyShareRecord } from '../records.ts';
 import { constructionAllocated, constructionLimit, latestEvaluation, omAllocatedForYear, sharingNoncompliant, unfundedBudgetIncrease } from '../view.ts';
 import { type Handlers, notFound, refuse, sharingRefusal } from './common.ts';
 

@@ -7,7 +7,9 @@
 import type { ChangeContext } from '../context.ts';
 import { addCalendarDays, isBefore, shanghaiDate } from '../dates.ts';
 import type { DeadlineRecord } from '../state.ts';
-import { type ContractRecord, deadlineBasis, type Duration, type RectificationReason } from '../types.ts';
+import { deadlineBasis } from '../deadline-kinds.ts';
+import type { Duration } from '../policy.ts';
+import type { ContractRecord, RectificationReason } from '../records.ts';
 import { startDrillDeadline } from './operation.ts';
 
 // --- deadline consequences ------------------------------------------------------------------------

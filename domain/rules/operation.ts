@@ -7,7 +7,7 @@ import type { CommandPayloads } from '../commands.ts';
 import type { ChangeContext } from '../context.ts';
 import { Rejection } from '../errors.ts';
 import { COMMAND_STAGES as STAGES } from '../stages.ts';
-import { securityDrillSetting } from '../types.ts';
+import { securityDrillSetting } from '../policy-defaults.ts';
 import { openDeadline } from '../view.ts';
 import { alreadyExists, type Handlers, pick, refuse } from './common.ts';
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDeadline } from '../../activities/calendar.ts';
 import { calendarYearDays } from '../../db/calendar.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
-import type { DeadlineKind } from '../../domain/types.ts';
+import type { DeadlineKind } from '../../domain/deadline-kinds.ts';
 import { actors, construction, Harness, openTender, passTechnical } from '../domain/helpers.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 

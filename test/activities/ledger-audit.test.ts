@@ -11,7 +11,7 @@ import { bookMovement, type LedgerMovement } from '../../activities/ledger.ts';
 import { auditLog, fundBalances, fundMovements, notifications, projects } from '../../db/schema.ts';
 import { GENESIS_HASH } from '../../lib/audit-chain.ts';
 import { Project } from '../../domain/project.ts';
-import type { Actor } from '../../domain/types.ts';
+import type { Actor } from '../../domain/vocabulary.ts';
 import { makeInput } from '../domain/helpers.ts';
 import { createTestDatabase, DRIVERS, driverAvailable, type TestDatabase } from '../support/database.ts';
 

@@ -8,7 +8,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { addDays, computeDeadline } from '../../activities/calendar.ts';
 import { auditLog } from '../../db/schema.ts';
-import { DEFAULT_CITY_POLICY } from '../../domain/types.ts';
+import { DEFAULT_CITY_POLICY } from '../../domain/policy-defaults.ts';
 import { ADMIN_KEY, addPlanItems, createKey, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

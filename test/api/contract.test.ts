@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { COMMAND_ROUTES } from '../../api/routes/commands.ts';
 import { auditLog, fundMovements, projects } from '../../db/schema.ts';
 import { COMMAND_ROLES } from '../../domain/commands.ts';
-import { DEFAULT_CITY_POLICY } from '../../domain/types.ts';
+import { DEFAULT_CITY_POLICY } from '../../domain/policy-defaults.ts';
 import { addPlanItems, ADMIN_KEY, createKey, eventually, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
 import { NEW_PASSWORD, signedIn, type Session } from '../support/accounts.ts';
 

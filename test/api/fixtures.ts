@@ -198,7 +198,7 @@ export async function insertNotification(
 /** A timestamp literal, for created_at values with microseconds. */
 export const timestamp = (text: string) => sql`${text}::timestamptz`;
 
-/** An allocation as the ProjectView shows it (domain/types.ts AllocationRecord). */
+/** An allocation as the ProjectView shows it (domain/records.ts AllocationRecord). */
 export function allocationFixture(a: {
   id: string;
   amountFen: number;

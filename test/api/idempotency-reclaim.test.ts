@@ -12,7 +12,7 @@ import { commandUpdateId, createProjectGateway, OUTCOME_WAIT_MS, QUERY_DEADLINE_
 import { requestDigest } from '../../api/idempotency.ts';
 import { claimRecord, noteUpdate } from '../../db/queries/idempotency.ts';
 import { auditLog, idempotencyRecords } from '../../db/schema.ts';
-import type { Actor } from '../../domain/types.ts';
+import type { Actor } from '../../domain/vocabulary.ts';
 import { commandUpdate, PROJECT_WORKFLOW_TYPE, projectWorkflowId } from '../../workflows/messages.ts';
 import { makeInput } from '../domain/helpers.ts';
 import { addPlanItems, ADMIN_KEY, eventually, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';

@@ -6,7 +6,7 @@
  * the periods the measures fix in the city's policy; a county's own measures may.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEFAULT_CITY_POLICY } from '../../domain/types.ts';
+import { DEFAULT_CITY_POLICY } from '../../domain/policy-defaults.ts';
 import { signedIn, type Session } from '../support/accounts.ts';
 import { startSystem, type TestSystem } from '../support/system.ts';
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { actors, Harness } from './helpers.ts';
-import type { Actor } from '../../domain/types.ts';
+import type { Actor } from '../../domain/vocabulary.ts';
 
 const cityFinance: Actor = { ...actors.finance, jurisdiction: 'city' };
 const zezhouFinance: Actor = { keyId: 'k-fin-zz', role: 'finance', name: 'Zezhou finance', jurisdiction: 'zezhou' };

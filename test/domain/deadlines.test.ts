@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../domain/effects.ts';
-import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, type PolicySwitches } from '../../domain/types.ts';
+import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES } from '../../domain/policy-defaults.ts';
+import type { PolicySwitches } from '../../domain/policy.ts';
 import { actors, at, construction, expectFundIdentity, Harness, om, openTender } from './helpers.ts';
 
 /** The city policy with some switches on. */

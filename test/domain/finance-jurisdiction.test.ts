@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Project } from '../../domain/project.ts';
-import type { Actor } from '../../domain/types.ts';
+import type { Actor } from '../../domain/vocabulary.ts';
 import { actors, Harness, makeInput } from './helpers.ts';
 
 const cityFinance: Actor = { ...actors.finance, jurisdiction: 'city' };

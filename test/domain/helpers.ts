@@ -10,7 +10,11 @@ import type { DeadlineStart, Effect } from '../../domain/effects.ts';
 import { Rejection } from '../../domain/errors.ts';
 import { Project } from '../../domain/project.ts';
 import type { DeadlineRecord, MeasuresReading } from '../../domain/state.ts';
-import { DEFAULT_CITY_POLICY, type Actor, type DeadlineKind, type Duration, type ProjectInput } from '../../domain/types.ts';
+import type { DeadlineKind } from '../../domain/deadline-kinds.ts';
+import { DEFAULT_CITY_POLICY } from '../../domain/policy-defaults.ts';
+import type { Duration } from '../../domain/policy.ts';
+import type { ProjectInput } from '../../domain/project-input.ts';
+import type { Actor } from '../../domain/vocabulary.ts';
 
 export const DEPT = 'health';
 

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Project } from '../../domain/project.ts';
-import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, policySwitches, type Policy, type PolicySwitches } from '../../domain/types.ts';
+import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, policySwitches } from '../../domain/policy-defaults.ts';
+import type { Policy, PolicySwitches } from '../../domain/policy.ts';
 import { actors, at, construction, Harness, makeInput, om, passTechnical, openTender } from './helpers.ts';
 
 const withSwitches = (on: Partial<PolicySwitches>) => ({ policy: { ...DEFAULT_CITY_POLICY, switches: { ...DEFAULT_POLICY_SWITCHES, ...on } } });

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_ROLES, type Command, type CommandName } from '../../domain/commands.ts';
 import { isRejection } from '../../domain/errors.ts';
-import { TERMINAL_STAGES, type Actor } from '../../domain/types.ts';
+import { TERMINAL_STAGES, type Actor } from '../../domain/vocabulary.ts';
 import { actors, construction, fullChecklist, Harness, om, passTechnical, scheduleAll } from './helpers.ts';
 
 const actorArb = fc.constantFrom<Actor>(...Object.values(actors));

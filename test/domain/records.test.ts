@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { COMMAND_ROLES } from '../../domain/commands.ts';
 import { Project } from '../../domain/project.ts';
 import { label, PROBLEM_DETAILS, renderNotification } from '../../domain/texts.ts';
-import { PROCUREMENT_METHODS } from '../../domain/types.ts';
+import { PROCUREMENT_METHODS } from '../../domain/records.ts';
 import { actors, Harness, makeInput, openTender } from './helpers.ts';
 
 const newLeader = { name: '李娜', post: '副局长', contact: 'lina@jincheng.gov.cn' };

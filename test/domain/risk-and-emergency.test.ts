@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Project } from '../../domain/project.ts';
-import { DEFAULT_CITY_POLICY, DEFAULT_SECURITY_DRILL } from '../../domain/types.ts';
+import { DEFAULT_CITY_POLICY, DEFAULT_SECURITY_DRILL } from '../../domain/policy-defaults.ts';
 import { actors, emergencyPlanBody, Harness, makeInput, passTechnical, riskAssessmentBody } from './helpers.ts';
 
 const incident = { occurredAt: '2026-03-19T08:00:00Z', severity: 'high' as const, description: 'data leak attempt', handling: 'blocked, logs kept' };

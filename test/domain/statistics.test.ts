@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { byArticle, RECTIFICATION_GROUNDS } from '../../domain/statistics.ts';
 import { articleLabel, chineseNumber } from '../../domain/texts.ts';
-import { RECTIFICATION_REASONS } from '../../domain/types.ts';
+import { RECTIFICATION_REASONS } from '../../domain/records.ts';
 
 describe('articles', () => {
   it('are written in Chinese numerals as the text writes them', () => {

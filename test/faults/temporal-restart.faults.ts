@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SERVER_ARGS, resolveDevServer } from '../../scripts/temporal-bin.ts';
 import { createProjectWorker } from '../../worker.ts';
 import type { CommandName, CommandPayloads } from '../../domain/commands.ts';
-import type { Actor } from '../../domain/types.ts';
+import type { Actor } from '../../domain/vocabulary.ts';
 import { commandUpdate, PROJECT_WORKFLOW_TYPE, projectWorkflowId, viewQuery } from '../../workflows/messages.ts';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts';
 import { actors, construction, fullChecklist, makeInput } from '../domain/helpers.ts';

@@ -15,7 +15,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fundMovements } from '../../db/schema.ts';
 import type { CommandName, CommandPayloads } from '../../domain/commands.ts';
-import type { Actor } from '../../domain/types.ts';
+import type { Actor } from '../../domain/vocabulary.ts';
 import { commandUpdate, PROJECT_WORKFLOW_TYPE, projectWorkflowId, viewQuery } from '../../workflows/messages.ts';
 import { actors, construction, fullChecklist, makeInput } from '../domain/helpers.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/system.ts';
 import { verifyAdminEvents } from '../../db/queries/admin-trail.ts';
 import { adminEvents } from '../../db/schema.ts';
-import { DEFAULT_CITY_POLICY } from '../../domain/types.ts';
+import { DEFAULT_CITY_POLICY } from '../../domain/policy-defaults.ts';
 import { DRIVERS, driverAvailable } from '../support/database.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

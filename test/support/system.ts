@@ -14,7 +14,7 @@ import { EncryptionCodec, generateKeyringSpec, parseKeyring } from '../../lib/co
 import { createDocumentStore, folderBackend, type DocumentBackend, type DocumentStore } from '../../lib/documents.ts';
 import type { UploadLimits } from '../../api/routes/documents.ts';
 import { seedApprovedPlanItems } from '../../db/queries/plans.ts';
-import { DEFAULT_CITY_POLICY } from '../../domain/types.ts';
+import { DEFAULT_CITY_POLICY } from '../../domain/policy-defaults.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { createProjectWorker, WORKFLOW_BUNDLE_OPTIONS } from '../../worker.ts';
 import { createTestDatabase, type Driver, type TestDatabase } from './database.ts';

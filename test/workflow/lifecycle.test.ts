@@ -8,7 +8,7 @@ import { verifyAuditChain } from '../../activities/audit.ts';
 import { computeDeadline } from '../../activities/calendar.ts';
 import { projects } from '../../db/schema.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
-import type { ProjectView } from '../../domain/types.ts';
+import type { ProjectView } from '../../domain/view-shapes.ts';
 import { actors, construction, fullChecklist, om, openTender, passTechnical } from '../domain/helpers.ts';
 import { eventually } from '../support/system.ts';
 import { recordRiskAndEmergency, runsOf, saveGoldenHistory, startLifecycle, type Lifecycle } from './support.ts';

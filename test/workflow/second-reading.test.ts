@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { shanghaiDate } from '../../domain/dates.ts';
-import type { ProjectView } from '../../domain/types.ts';
+import type { ProjectView } from '../../domain/view-shapes.ts';
 import { actors, construction, fullChecklist, openTender, passTechnical } from '../domain/helpers.ts';
 import { eventually } from '../support/system.ts';
 import { startLifecycle, type Lifecycle } from './support.ts';

@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { shanghaiDate } from '../../domain/dates.ts';
-import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, type Policy, type ProjectView } from '../../domain/types.ts';
+import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES } from '../../domain/policy-defaults.ts';
+import type { Policy } from '../../domain/policy.ts';
+import type { ProjectView } from '../../domain/view-shapes.ts';
 import { actors, construction, fullChecklist, om, openTender, passTechnical } from '../domain/helpers.ts';
 import { eventually } from '../support/system.ts';
 import { recordRiskAndEmergency, runsOf, saveGoldenHistory, startLifecycle, type Lifecycle } from './support.ts';

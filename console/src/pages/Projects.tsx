@@ -5,7 +5,7 @@
 import { Button, Card, Checkbox, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, ok } from '../api.ts';
-import { STAGES, ROLES } from '../../../domain/types.ts';
+import { STAGES, ROLES } from '../../../domain/vocabulary.ts';
 import { dueOrDash, formatYuan } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { useNames } from '../names.tsx';

@@ -5,7 +5,7 @@
  */
 import { Button, Card, Form, Input, Popconfirm, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { ROLES } from '../../../../domain/types.ts';
+import { ROLES } from '../../../../domain/vocabulary.ts';
 import { api, ok } from '../../api.ts';
 import type { components } from '../../api-types.ts';
 import { formatDateTime } from '../../format.ts';

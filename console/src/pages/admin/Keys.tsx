@@ -1,7 +1,7 @@
 /** 系统管理 › 接口密钥 (for systems): the keys; a new key's department and jurisdiction from the registries; the key shown once in a dialog. */
 import { Button, Card, Form, Input, Popconfirm, Select, Table, Tag } from 'antd';
 import { useState } from 'react';
-import { ROLES } from '../../../../domain/types.ts';
+import { ROLES } from '../../../../domain/vocabulary.ts';
 import { api, ok } from '../../api.ts';
 import type { components } from '../../api-types.ts';
 import { dateOrDash, formatDateTime } from '../../format.ts';

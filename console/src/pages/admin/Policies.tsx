@@ -7,7 +7,9 @@
  */
 import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { MEASURES_PERIODS, POLICY_SWITCHES, type DeadlineKind } from '../../../../domain/types.ts';
+import type { DeadlineKind } from '../../../../domain/deadline-kinds.ts';
+import { MEASURES_PERIODS } from '../../../../domain/policy-defaults.ts';
+import { POLICY_SWITCHES } from '../../../../domain/policy.ts';
 import { api, ok } from '../../api.ts';
 import type { components } from '../../api-types.ts';
 import { formatDateTime, label } from '../../format.ts';
