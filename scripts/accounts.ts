@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
 import { accountInfo, createAccountService, NO_ORIGIN } from '../api/sessions.ts';
-import { createAccountBody } from '../api/schemas.ts';
+import { createAccountBody } from '../api/schemas/accounts.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
 import { registerDepartmentInUse } from '../db/queries/departments.ts';

@@ -14,7 +14,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { generateKey } from '../api/auth.ts';
-import { createApiKeyBody } from '../api/schemas.ts';
+import { createApiKeyBody } from '../api/schemas/accounts.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { findJurisdiction } from '../db/queries/jurisdictions.ts';
 import { registerDepartmentInUse } from '../db/queries/departments.ts';

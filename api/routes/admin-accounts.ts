@@ -12,7 +12,7 @@ import { cursorParam, decodeCursor, limitParam, page } from '../pagination.ts';
 import { requireRole } from '../auth.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { accountEventList, accountInfo as accountSchema, createAccountBody, createdAccount } from '../schemas.ts';
+import { accountEventList, accountInfo as accountSchema, createAccountBody, createdAccount } from '../schemas/accounts.ts';
 import { accountInfo, type AccountService } from '../sessions.ts';
 import { requireJurisdiction } from './jurisdictions.ts';
 

@@ -7,7 +7,7 @@ import { requireJurisdiction } from './jurisdictions.ts';
 import { generateKey, requireRole, trailActor } from '../auth.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { apiKeyInfo, createApiKeyBody } from '../schemas.ts';
+import { apiKeyInfo, createApiKeyBody } from '../schemas/accounts.ts';
 
 const info = (row: ApiKeyRow) => ({
   id: row.id,

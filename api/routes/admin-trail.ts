@@ -10,7 +10,7 @@ import { requireRole } from '../auth.ts';
 import { cursorParam, decodeCursor, limitParam, page } from '../pagination.ts';
 import { ApiError } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { adminEventList } from '../schemas.ts';
+import { adminEventList } from '../schemas/accounts.ts';
 
 export function adminTrailRoutes({ db }: { db: Database }) {
   const app = createRouter();

@@ -39,7 +39,7 @@ import type { ProjectGateway } from '../gateway.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';
 import { ApiError, notFound, unavailable } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { fen } from '../schemas.ts';
+import { fen } from '../schemas/common.ts';
 
 const listedAllocation = z.strictObject({ projectId: z.string().regex(/^[A-Z0-9-]{4,40}$/, 'is not a project id'), allocationId: entityId });
 

@@ -7,7 +7,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { Context } from 'hono';
 import { createRouter, json, overHttps, problem, sessionSecurity } from '../router.ts';
-import { authSession, changePasswordBody, loginBody, logoutBody, totpBody, totpEnrolment } from '../schemas.ts';
+import { authSession, changePasswordBody, loginBody, logoutBody, totpBody, totpEnrolment } from '../schemas/accounts.ts';
 import { accountInfo, SESSION_COOKIE, sessionRequired, type AccountService } from '../sessions.ts';
 import type { AuthEnv } from '../auth.ts';
 import { requestOrigin } from '../logging.ts';

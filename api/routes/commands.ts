@@ -16,7 +16,9 @@ import type { ProjectGateway } from '../gateway.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';
 import { ApiError } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { httpApplicationDocuments, oneReferencePerDocument, outcomePendingResponse, projectId, projectView } from '../schemas.ts';
+import { projectId } from '../schemas/common.ts';
+import { projectView } from '../schemas/project-view.ts';
+import { httpApplicationDocuments, oneReferencePerDocument, outcomePendingResponse } from '../schemas/projects.ts';
 import { fileApplicationDocuments, resolveDocument } from './documents.ts';
 
 /**

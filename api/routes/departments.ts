@@ -12,7 +12,7 @@ import { findDepartment, insertDepartment, listDepartments, namesOf, updateDepar
 import { requireRole, trailActor } from '../auth.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { departmentCode, jurisdiction, text } from '../schemas.ts';
+import { departmentCode, jurisdiction, text } from '../schemas/common.ts';
 import { requireJurisdiction } from './jurisdictions.ts';
 
 export const departmentSchema = z

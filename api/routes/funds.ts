@@ -8,7 +8,8 @@ import { READ_ROLES } from '../../domain/reads.ts';
 import { financeScopeOf, requireFinanceJurisdiction, requireRole } from '../auth.ts';
 import type { Actor } from '../../domain/vocabulary.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { booleanFilter, booleanOf, fundsOverview, jurisdiction } from '../schemas.ts';
+import { booleanFilter, booleanOf, jurisdiction } from '../schemas/common.ts';
+import { fundsOverview } from '../schemas/reads.ts';
 
 /** The overview's filters, shared by GET /v1/funds and GET /v1/funds/export.xlsx. */
 export const fundsQuery = z.strictObject({ jurisdiction: jurisdiction.optional(), suspended: booleanFilter.optional() });

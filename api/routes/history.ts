@@ -4,7 +4,8 @@ import type { Database } from '../../db/client.ts';
 import { auditTrail } from '../../db/queries/audit.ts';
 import { projectOf } from '../auth.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { projectHistory, projectId } from '../schemas.ts';
+import { projectId } from '../schemas/common.ts';
+import { projectHistory } from '../schemas/reads.ts';
 
 export function historyRoutes({ db }: { db: Database }) {
   const app = createRouter();

@@ -16,7 +16,8 @@ import { notFound } from '../problem.ts';
 import { namesOf, type Names } from '../../db/queries/departments.ts';
 import { DEFAULT_LANGUAGE, NOTIFICATION_TEXTS, renderNotification, type NotificationParams } from '../../domain/texts.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { booleanFilter, booleanOf, inbox, notificationItem } from '../schemas.ts';
+import { booleanFilter, booleanOf } from '../schemas/common.ts';
+import { inbox, notificationItem } from '../schemas/reads.ts';
 
 const scopeOf = (actor: Actor): InboxScope => ({ role: actor.role, department: actor.role === 'department' ? (actor.department ?? '') : undefined });
 

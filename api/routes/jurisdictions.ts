@@ -11,7 +11,7 @@ import type { Actor } from '../../domain/vocabulary.ts';
 import { requireRole, trailActor } from '../auth.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { jurisdiction, text } from '../schemas.ts';
+import { jurisdiction, text } from '../schemas/common.ts';
 
 export const jurisdictionSchema = z
   .object({

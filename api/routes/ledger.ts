@@ -5,7 +5,8 @@ import { projectLedgerOf } from '../../db/queries/ledger.ts';
 import { READ_ROLES } from '../../domain/reads.ts';
 import { projectOf, requireFinanceJurisdiction, requireRole } from '../auth.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { projectId, projectLedger } from '../schemas.ts';
+import { projectId } from '../schemas/common.ts';
+import { projectLedger } from '../schemas/reads.ts';
 
 export function ledgerRoutes({ db }: { db: Database }) {
   const app = createRouter();

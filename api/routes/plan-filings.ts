@@ -9,7 +9,7 @@ import type { Database } from '../../db/client.ts';
 import { fileOwnPlan, listFilings } from '../../db/queries/plans.ts';
 import { requireRole } from '../auth.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { calendarDate, documentRef, text } from '../schemas.ts';
+import { calendarDate, documentRef, text } from '../schemas/common.ts';
 
 export const planFilingBody = z
   .strictObject({

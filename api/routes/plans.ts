@@ -12,7 +12,8 @@ import { approvePlan, planHistory, planOf, planVersion, planVersions, replacePla
 import { requireRole } from '../auth.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { annualPlan, annualPlanBody, annualPlanVersionInfo, calendarDate, text, yearParam } from '../schemas.ts';
+import { calendarDate, text, yearParam } from '../schemas/common.ts';
+import { annualPlan, annualPlanBody, annualPlanVersionInfo } from '../schemas/plans.ts';
 
 /** Art. 6: the city government's approval of the current draft. */
 export const planApprovalBody = z

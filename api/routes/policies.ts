@@ -9,7 +9,7 @@ import { actorNames } from '../../db/queries/actors.ts';
 import { recordAdminChange } from '../../db/queries/admin-trail.ts';
 import { requireRole, trailActor } from '../auth.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { jurisdiction } from '../schemas.ts';
+import { jurisdiction } from '../schemas/common.ts';
 import { requireJurisdiction } from './jurisdictions.ts';
 import { changedMeasuresPeriod, DEFAULT_POLICY_SWITCHES } from '../../domain/policy-defaults.ts';
 import { POLICY_SWITCHES, type PolicySwitches } from '../../domain/policy.ts';

@@ -14,16 +14,13 @@ import { fileApplicationDocuments } from './documents.ts';
 import {
   booleanFilter,
   booleanOf,
-  createProjectBody,
   departmentCode,
-  existingSystemBody,
   jurisdiction,
-  outcomePendingResponse,
   projectId,
-  projectList,
-  projectView,
   text,
-} from '../schemas.ts';
+} from '../schemas/common.ts';
+import { projectView } from '../schemas/project-view.ts';
+import { createProjectBody, existingSystemBody, outcomePendingResponse, projectList } from '../schemas/projects.ts';
 import { shanghaiDate } from '../../domain/dates.ts';
 import type { PendingAction } from '../../domain/deadline-kinds.ts';
 import { policySwitches } from '../../domain/policy-defaults.ts';
@@ -92,7 +89,7 @@ export function projectFilterOf(query: z.infer<typeof projectListQuery>, actor: 
   };
 }
 
-/** A list row as the list's item (api/schemas.ts projectSummary). */
+/** A list row as the list's item (api/schemas/projects.ts projectSummary). */
 export function projectSummaryOf({ cursorMicros: _position, ...r }: Awaited<ReturnType<typeof listProjects>>[number]) {
   return {
     ...r,

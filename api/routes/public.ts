@@ -11,7 +11,8 @@ import { namesOf } from '../../db/queries/departments.ts';
 import { projectsWithAllocations } from '../../db/queries/projects.ts';
 import type { ProjectView } from '../../domain/view-shapes.ts';
 import { createRouter, json, problem } from '../router.ts';
-import { jurisdiction, publicAllocations } from '../schemas.ts';
+import { jurisdiction } from '../schemas/common.ts';
+import { publicAllocations } from '../schemas/reads.ts';
 
 export function publicRoutes({ db }: { db: Database }) {
   const app = createRouter<Env>();

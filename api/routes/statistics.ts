@@ -22,7 +22,7 @@ import { articleLabel, label } from '../../domain/texts.ts';
 import { RECTIFICATION_REASONS, type RectificationReason } from '../../domain/records.ts';
 import { STAGES, type Actor } from '../../domain/vocabulary.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { totalFen } from '../schemas.ts';
+import { totalFen } from '../schemas/reads.ts';
 import { xlsxHeaders, xlsxResponses, xlsxWorkbook, type Cell, type XlsxSheet } from '../xlsx.ts';
 
 /** The projects the caller's statistics cover (the same rule as the project list's for departments). */

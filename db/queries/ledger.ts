@@ -45,7 +45,7 @@ export const movementOf = (m: FundMovementRow) => ({
   recordedAt: m.recordedAt.toISOString(),
 });
 
-/** A total of fen: a number while it is a safe integer, else the exact digits (api/schemas.ts `fundTotals`). */
+/** A total of fen: a number while it is a safe integer, else the exact digits (api/schemas/reads.ts `fundTotals`). */
 export type FundTotals = Record<keyof FundBalance, number | string>;
 
 /** The exact decimal sum PostgreSQL computed, as a JSON integer when that is exact, else as a string. */

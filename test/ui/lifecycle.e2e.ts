@@ -30,7 +30,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { ensureConsoleBuilt } from '../../console/scripts/build.ts';
 import { createAccountService, NO_ORIGIN } from '../../api/sessions.ts';
-import { createAccountBody } from '../../api/schemas.ts';
+import { createAccountBody } from '../../api/schemas/accounts.ts';
 import { resolveTestServer } from '../../scripts/temporal-bin.ts';
 import { ROOT } from '../faults/support.ts';
 import { startSystem, TEST_DOCUMENT_KEYS, type TestSystem } from '../support/system.ts';
