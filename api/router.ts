@@ -5,14 +5,14 @@
 import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Env } from 'hono';
 import type { AuthEnv } from './auth.ts';
-import { misleadingText } from '../domain/text.ts';
+import { misleadingText } from '../domain/field-schemas.ts';
 import { ApiError, validationError } from './problem.ts';
 
 /** Secrets are compared, not read: any character is theirs (the password rules count visible ones). */
 const SECRET_FIELDS = new Set(['password', 'currentPassword', 'newPassword', 'secret', 'totp', 'code']);
 
 /**
- * Every string of a valid JSON body that would mislead a reader (domain/text.ts misleadingText:
+ * Every string of a valid JSON body that would mislead a reader (domain/field-schemas.ts misleadingText:
  * blank-looking, or bidi override/isolate controls), with its path — after the schema, so one rule
  * covers titles, names, descriptions and opinions alike. At the API only: the workflow's own checks
  * (replayed) are unchanged.

@@ -18,7 +18,7 @@ import {
   requiredText,
   score,
   year,
-} from './text.ts';
+} from './field-schemas.ts';
 import { memo } from './memo.ts';
 import { deadlineReschedulingBody } from './rescheduling.ts';
 import { FUND_TYPES } from './money.ts';

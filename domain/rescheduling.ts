@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { ChangeContext } from './context.ts';
 import { isBefore } from './dates.ts';
 import { Rejection } from './errors.ts';
-import { instant, requiredText } from './text.ts';
+import { instant, requiredText } from './field-schemas.ts';
 
 /** The command's payload (one schema: the workflow checks Updates and signals with it); built on first use (domain/commands.ts `lazily`). */
 export const deadlineReschedulingBody = () =>

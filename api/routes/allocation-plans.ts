@@ -33,7 +33,7 @@ import {
   type AllocationPlanRow,
 } from '../../db/queries/allocation-plans.ts';
 import { allocationsOfProjects, type ProjectAllocations } from '../../db/queries/projects.ts';
-import { entityId, requiredText, year } from '../../domain/text.ts';
+import { entityId, requiredText, year } from '../../domain/field-schemas.ts';
 import { requireRole } from '../auth.ts';
 import type { ProjectGateway } from '../gateway.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';

@@ -8,7 +8,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Database } from '../../db/client.ts';
-import { documentRef } from '../../domain/text.ts';
+import { documentRef } from '../../domain/field-schemas.ts';
 import { COMMAND_BODIES, COMMAND_PATH_FIELDS, COMMAND_ROLES, REQUIRED_FOR_NEW_INPUT, type CommandInputs, type CommandName, type InternalCommand } from '../../domain/commands.ts';
 import { requireFinanceJurisdiction, requireRole } from '../auth.ts';
 import { projectDepartment } from '../../db/queries/projects.ts';

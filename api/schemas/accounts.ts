@@ -5,7 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { ACCOUNT_EVENT_OUTCOMES, ACCOUNT_EVENTS } from '../../domain/accounts.ts';
-import { storableString, requiredText as text } from '../../domain/text.ts';
+import { storableString, requiredText as text } from '../../domain/field-schemas.ts';
 import { ROLES } from '../../domain/vocabulary.ts';
 import { departmentCode, jurisdiction } from './common.ts';
 

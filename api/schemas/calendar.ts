@@ -3,7 +3,7 @@
  * year's days as the State Council's notice sets them, updates and the calendar's status.
  */
 import { z } from '@hono/zod-openapi';
-import { calendarDate, optionalText, requiredText as text } from '../../domain/text.ts';
+import { calendarDate, optionalText, requiredText as text } from '../../domain/field-schemas.ts';
 
 export const calendarDayInput = z
   .strictObject({ date: calendarDate, workday: z.boolean(), name: optionalText(100) })

@@ -6,8 +6,8 @@
  */
 import { z } from '@hono/zod-openapi';
 
-/** The primitives are the domain's (domain/text.ts): one definition for the API and the workflow. */
-export { calendarDate, CALENDAR_DATE_RANGE, documentRef, fen, optionalText, positiveFen, requiredText as text, storableString } from '../../domain/text.ts';
+/** The primitives are the domain's (domain/field-schemas.ts): one definition for the API and the workflow. */
+export { calendarDate, CALENDAR_DATE_RANGE, documentRef, fen, optionalText, positiveFen, requiredText as text, storableString } from '../../domain/field-schemas.ts';
 
 /** Jurisdiction: `city` or a county code (Art. 5, 30). */
 export const jurisdiction = z.string().regex(/^(city|[a-z0-9-]{2,32})$/, 'must be `city` or a county code');

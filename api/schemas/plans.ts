@@ -2,7 +2,7 @@
  * Schemas of the BDB's annual plans (Art. 6; api/routes/plans.ts): items, versions and the plan of a year.
  */
 import { z } from '@hono/zod-openapi';
-import { fen, requiredText as text } from '../../domain/text.ts';
+import { fen, requiredText as text } from '../../domain/field-schemas.ts';
 import { departmentCode, instant } from './common.ts';
 
 /** Art. 6: the fields of an item of the BDB's annual plan. */

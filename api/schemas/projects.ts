@@ -4,7 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { APPLICATION_DOCUMENT_KINDS, applicationDocumentIds, projectLeader } from '../../domain/commands.ts';
-import { calendarDate, documentRef, fen, optionalText, requiredText as text } from '../../domain/text.ts';
+import { calendarDate, documentRef, fen, optionalText, requiredText as text } from '../../domain/field-schemas.ts';
 import { APPLICATION_KINDS, ROLES, STAGES } from '../../domain/vocabulary.ts';
 import { fundBalance, instant, jurisdiction } from './common.ts';
 

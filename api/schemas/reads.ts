@@ -6,7 +6,7 @@
 import { z } from '@hono/zod-openapi';
 import { LIGHTS } from '../../domain/inbox.ts';
 import { FUND_BUCKETS, FUND_TYPES, MOVEMENT_KINDS } from '../../domain/money.ts';
-import { fen } from '../../domain/text.ts';
+import { fen } from '../../domain/field-schemas.ts';
 import { ROLES } from '../../domain/vocabulary.ts';
 import { instant } from './common.ts';
 import { fundBalanceSchema } from './projects.ts';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMMAND_BODIES, COMMAND_SCHEMAS } from '../../domain/commands.ts';
 import { memo } from '../../domain/memo.ts';
-import { documentRef } from '../../domain/text.ts';
+import { documentRef } from '../../domain/field-schemas.ts';
 import { PRELOADED_MODULES } from '../../worker.ts';
 import { workflowBundle } from '../support/system.ts';
 
