@@ -4,7 +4,8 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Context } from 'hono';
-import { negotiateLanguage, problemDetail } from '../domain/texts.ts';
+import { negotiateLanguage } from '../domain/labels/language.ts';
+import { problemDetail } from '../domain/labels/problems.ts';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';

@@ -22,7 +22,7 @@ import { tsToMs } from '@temporalio/common';
 // CommonJS package: Node's ESM loader exposes it as a default export only.
 import proto from '@temporalio/proto';
 import type { CommandInputs, CommandName } from '../domain/commands.ts';
-import { STATUS_TITLES } from '../domain/texts.ts';
+import { STATUS_TITLES } from '../domain/labels/problems.ts';
 import type { ProjectInput } from '../domain/project-input.ts';
 import type { ProjectView } from '../domain/view-shapes.ts';
 import { initialStageOf, type Actor } from '../domain/vocabulary.ts';

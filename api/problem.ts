@@ -5,7 +5,8 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { negotiateLanguage, problemDetail, problemTitle, type Language } from '../domain/texts.ts';
+import { negotiateLanguage, type Language } from '../domain/labels/language.ts';
+import { problemDetail, problemTitle } from '../domain/labels/problems.ts';
 import { validationMessage, type ValidationIssue } from '../domain/validation-texts.ts';
 
 export class ApiError extends Error {
@@ -16,7 +17,7 @@ export class ApiError extends Error {
     detail?: string,
     readonly extra: Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},
-    /** What the zh-CN detail is rendered from (domain/texts.ts); by default the problem's extra members. */
+    /** What the zh-CN detail is rendered from (domain/labels/problems.ts); by default the problem's extra members. */
     readonly params: Record<string, unknown> = extra,
   ) {
     super(detail ?? title);
@@ -28,7 +29,7 @@ export const problemType = (code: string) => `/problems/${code}`;
 
 /**
  * The field errors of a problem in a language: each `{path, message}` of `extra.errors` with its
- * message from the catalogue (domain/texts.ts validationMessage), read from the zod issue when the
+ * message from the catalogue (domain/validation-texts.ts validationMessage), read from the zod issue when the
  * error kept it (`params.issues`, same order), else from the English message.
  */
 function localizedErrors(err: ApiError, lang: Language): unknown {
@@ -40,7 +41,7 @@ function localizedErrors(err: ApiError, lang: Language): unknown {
 
 /**
  * Renders the problem in the caller's language (docs/API.md "Language": zh-CN by default, English on
- * `Accept-Language: en`): title and detail from the catalogue (domain/texts.ts); `code` stays English.
+ * `Accept-Language: en`): title and detail from the catalogue (domain/labels/problems.ts); `code` stays English.
  * The English title and detail are the ones the code wrote (and the logs show).
  */
 export function problemResponse(c: Context, err: ApiError): Response {

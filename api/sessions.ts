@@ -87,7 +87,7 @@ export interface AuthenticatedSession {
   session: SessionRow;
 }
 
-// --- problems (texts in domain/texts.ts) ---------------------------------------------------------
+// --- problems (texts in domain/labels/problems.ts) -----------------------------------------------------
 
 const invalidCredentials = () =>
   new ApiError(401, 'invalid_credentials', 'Sign-in failed', 'The login name or password is wrong.', {}, { 'WWW-Authenticate': 'Cookie' });

@@ -4,7 +4,7 @@
  * WorkbookWriter to the response as it goes, so the file is never whole in memory.
  *
  * Cells: Chinese headers; amounts in 元 as numbers (fen / 100, exact to the fen for ≤ 10^12 fen)
- * with the number format `#,##0.00`; dates and instants as Asia/Shanghai text (domain/texts.ts).
+ * with the number format `#,##0.00`; dates and instants as Asia/Shanghai text (domain/labels/language.ts).
  */
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';

@@ -443,9 +443,9 @@ export const notifications = pgTable(
     recipientRole: text('recipient_role').notNull(),
     recipientDepartment: text('recipient_department'),
     kind: text('kind').notNull(),
-    /** What the texts of `kind` are rendered from (domain/texts.ts), so either language can be shown later. */
+    /** What the texts of `kind` are rendered from (domain/labels/notifications.ts), so either language can be shown later. */
     params: jsonb('params').$type<Record<string, string | number | boolean | null>>().notNull().default({}),
-    /** The zh-CN text (domain/texts.ts renders English from kind + params). */
+    /** The zh-CN text (domain/labels/notifications.ts renders English from kind + params). */
     detail: text('detail').notNull(),
     dueAt: timestamp('due_at', { withTimezone: true }),
     /** `measures` (the text's own rule) or `policy` (a policy setting produced it). */

@@ -7,7 +7,8 @@
 import { maxDate, maxPeriod, nextQuarter, quarterEnd, quarterOf, shanghaiDate } from './dates.ts';
 import type { Effect, NotifyEffect } from './effects.ts';
 import { Rejection } from './errors.ts';
-import { DEFAULT_LANGUAGE, renderNotification, type NotificationParams } from './texts.ts';
+import { DEFAULT_LANGUAGE, type NotificationParams } from './labels/language.ts';
+import { renderNotification } from './labels/notifications.ts';
 import type { DeadlineRecord, ProjectState } from './state.ts';
 import { openDeadline, openDeadlines, pendingActions } from './view.ts';
 import type { DeadlineKind, DeadlineRule, DeadlineStatus } from './deadline-kinds.ts';
@@ -108,7 +109,7 @@ export class ChangeContext {
   }
 
   /**
-   * A notification: a machine-readable `kind` and `params` (domain/texts.ts renders either language
+   * A notification: a machine-readable `kind` and `params` (domain/labels/notifications.ts renders either language
    * later) and `detail`, the zh-CN text, for the outbox's readers. `basis: 'policy'` when a policy
    * setting, not the text, produced it.
    */

@@ -72,9 +72,9 @@ export interface NotifyEffect {
   projectId: string;
   recipient: { role: Role; department?: string };
   kind: string;
-  /** What the texts of `kind` are rendered from (domain/texts.ts); absent in effects recorded before. */
+  /** What the texts of `kind` are rendered from (domain/labels/notifications.ts); absent in effects recorded before. */
   params?: Record<string, string | number | boolean | null>;
-  /** The zh-CN text (domain/texts.ts), kept for the outbox's and inbox's readers. */
+  /** The zh-CN text (domain/labels/notifications.ts), kept for the outbox's and inbox's readers. */
   detail: string;
   dueAt: string | null;
   at: string;

@@ -47,7 +47,7 @@ export interface TechnicalReviewChecklist {
 /**
  * Art. 9 (measures): the grounds on which a project is not established — against the sharing and
  * intensive-construction policies (不予立项), unable to interconnect and share (不再批准建设), or packaged
- * in disguise or inside another project (变相包装或纳入其他项目). Chinese labels in domain/texts.ts
+ * in disguise or inside another project (变相包装或纳入其他项目). Chinese labels in domain/labels/values.ts
  * (`art9Ground`).
  */
 export const ART9_GROUNDS = ['against-sharing-policy', 'no-interconnection', 'disguised-packaging'] as const;
@@ -376,7 +376,7 @@ export interface LeaderChangeRecord {
 
 /**
  * Art. 13 (measures): the procurement methods (公开招标, 邀请招标, 竞争性谈判, 竞争性磋商, 询价, 单一来源,
- * 市属企业自主建设); Chinese labels in domain/texts.ts (`procurementMethod`).
+ * 市属企业自主建设); Chinese labels in domain/labels/values.ts (`procurementMethod`).
  */
 export const PROCUREMENT_METHODS = [
   'open-tender',

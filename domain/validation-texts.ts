@@ -2,9 +2,10 @@
  * The field errors of a 400 validation_failed in Chinese (docs/API.md "Language": problem texts are zh-CN by
  * default, English on `Accept-Language: en`): from zod's issue (its code, bounds, values) or from the
  * message a schema wrote itself. The English stays the schema's or zod's own words.
- * Pure and deterministic, like domain/texts.ts whose labels it uses.
+ * Pure and deterministic, like domain/labels/ whose labels it uses.
  */
-import { DEFAULT_LANGUAGE, formatYuan, label, type Language } from './texts.ts';
+import { DEFAULT_LANGUAGE, formatYuan, type Language } from './labels/language.ts';
+import { label } from './labels/values.ts';
 
 /** An issue of a validation error: zod's (code and its fields) or one the code wrote (message only). */
 export interface ValidationIssue {

@@ -21,7 +21,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { label } from '../domain/texts.ts';
+import { label } from '../domain/labels/values.ts';
 
 const apiUrl = (process.env.API_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
 const dataDir = process.env.DATA_DIR ?? '.data';

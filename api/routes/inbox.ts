@@ -14,7 +14,8 @@ import type { Actor } from '../../domain/vocabulary.ts';
 import { cursorParam, decodeCursor, encodeCursor, limitParam } from '../pagination.ts';
 import { notFound } from '../problem.ts';
 import { namesOf, type Names } from '../../db/queries/departments.ts';
-import { DEFAULT_LANGUAGE, NOTIFICATION_TEXTS, renderNotification, type NotificationParams } from '../../domain/texts.ts';
+import { DEFAULT_LANGUAGE, type NotificationParams } from '../../domain/labels/language.ts';
+import { NOTIFICATION_TEXTS, renderNotification } from '../../domain/labels/notifications.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { booleanFilter, booleanOf } from '../schemas/common.ts';
 import { inbox, notificationItem } from '../schemas/reads.ts';
@@ -249,7 +250,7 @@ export function inboxRoutes({ db, clock = () => new Date() }: { db: Database; cl
 
 /**
  * A notice as people read it now: rendered again from its kind and params with the current texts
- * (domain/texts.ts) and the registries' names. The stored text is what the workflow rendered when it
+ * (domain/labels/notifications.ts) and the registries' names. The stored text is what the workflow rendered when it
  * was sent — it names departments and jurisdictions by code, and an order the system issued itself
  * by its English note — and stays as stored (workflows replay it); only its reading changes.
  */

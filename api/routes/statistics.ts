@@ -18,7 +18,7 @@ import {
 } from '../../db/queries/statistics.ts';
 import { mayRead } from '../../domain/reads.ts';
 import { byArticle, DEADLINE_STATUSES, DEADLINE_STATUS_TEXTS, RECTIFICATION_GROUNDS } from '../../domain/statistics.ts';
-import { articleLabel, label } from '../../domain/texts.ts';
+import { articleLabel, label } from '../../domain/labels/values.ts';
 import { RECTIFICATION_REASONS, type RectificationReason } from '../../domain/records.ts';
 import { STAGES, type Actor } from '../../domain/vocabulary.ts';
 import { createRouter, json, problem, security } from '../router.ts';

@@ -87,7 +87,7 @@ const OTHER_FORMS = [
 /**
  * What the console's forms are made of, from the same document: per command (by its action name,
  * the one pendingActions uses) its path, roles and request-body schema; and the other forms' bodies.
- * Labels come from the console's catalogue and domain/texts.ts, rules only from these schemas.
+ * Labels come from the console's catalogue and domain/labels/, rules only from these schemas.
  */
 export function formsOf(document: Json) {
   const commands = Object.fromEntries(

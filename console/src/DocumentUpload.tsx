@@ -7,7 +7,7 @@
 import { Alert, Button, Progress, Space, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { problemOf, writeHeaders, type Problem } from './api.ts';
-import { ACCEPTED_DOCUMENTS, formatBytes } from '../../domain/texts.ts';
+import { ACCEPTED_DOCUMENTS, formatBytes } from '../../domain/labels/problems.ts';
 import { ProblemAlert } from './Problem.tsx';
 
 /** The types the API accepts (lib/documents.ts DOCUMENT_TYPES), by file extension. */

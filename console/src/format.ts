@@ -1,10 +1,11 @@
 /**
  * Amounts and dates as the console shows them: the same formatting as the API's texts
- * (domain/texts.ts), yyyy年m月d日 everywhere. A due instant (`dueAt`, the end of its last day) shows
+ * (domain/labels/language.ts), yyyy年m月d日 everywhere. A due instant (`dueAt`, the end of its last day) shows
  * its own day through `dueOrDash`, never the next one.
  */
-export { formatDate, formatDue, formatInstant, formatPeriod, formatYuan, formatYuanNumber, label } from '../../domain/texts.ts';
-import { formatDate, formatDue, formatInstant } from '../../domain/texts.ts';
+export { formatDate, formatDue, formatInstant, formatPeriod, formatYuan, formatYuanNumber } from '../../domain/labels/language.ts';
+export { label } from '../../domain/labels/values.ts';
+import { formatDate, formatDue, formatInstant } from '../../domain/labels/language.ts';
 
 /** "2026年11月25日 14:30" for an instant (Asia/Shanghai). */
 export const formatDateTime = (value: string | null | undefined) => (value ? `${formatDate(value)} ${formatInstant(value).slice(11)}` : '—');

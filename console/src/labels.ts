@@ -1,10 +1,11 @@
 /**
  * The console's Chinese names for request fields. Actions, stages, roles and enum values are named
- * once, in the API's text catalogue (domain/texts.ts LABELS); the helpers below read it. Which
+ * once, in the API's text catalogue (domain/labels/values.ts LABELS); the helpers below read it. Which
  * fields a form has, which are required and what values they accept come from the OpenAPI schemas
  * (forms.generated.json).
  */
-import { actionLabel as catalogueActionLabel, formatPeriod, label, type LabelGroup } from '../../domain/texts.ts';
+import { formatPeriod } from '../../domain/labels/language.ts';
+import { actionLabel as catalogueActionLabel, label, type LabelGroup } from '../../domain/labels/values.ts';
 
 export const FIELD_LABELS: Record<string, string> = {
   decision: '决定',
@@ -160,7 +161,7 @@ const FILED_DOCUMENTS: Record<string, string> = {
 };
 export const documentLabel = (action: string | undefined) => FILED_DOCUMENTS[action ?? ''] ?? '文件';
 
-/** An action's Chinese name (domain/texts.ts LABELS.action): commands, pending actions, audit entries. */
+/** An action's Chinese name (domain/labels/values.ts LABELS.action): commands, pending actions, audit entries. */
 export const actionLabel = (action: string) => catalogueActionLabel(action);
 
 /** What a pending action's ref is about, in words (the project page, the inbox). */

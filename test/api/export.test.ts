@@ -25,7 +25,7 @@ const BALANCES = ['已分配(元)', '公示中(元)', '可拨付(元)', '冻结�
 const FUNDS_HEADERS = ['项目编号', '项目名称', '部门', '辖区', '资金暂停', ...BALANCES.map((b) => `建设${b}`), ...BALANCES.map((b) => `运维${b}`)];
 const FIELDS = ['allocatedFen', 'heldFen', 'availableFen', 'frozenFen', 'disbursedFen', 'cancelledFen'];
 
-/** Asia/Shanghai wall time to the minute, computed independently of domain/texts.ts. */
+/** Asia/Shanghai wall time to the minute, computed independently of domain/labels/language.ts. */
 const shanghai = (iso: string) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
 
 async function readWorkbook(res: Response) {

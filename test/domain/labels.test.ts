@@ -1,12 +1,13 @@
 /**
- * The one label catalogue (domain/texts.ts LABELS) that the API and the console read (issue 26):
+ * The one label catalogue (domain/labels/values.ts LABELS) that the API and the console read (issue 26):
  * every action a person can meet — a command, a pending action, an audit entry — has a Chinese
  * name; articles read 第十条、第十二条; validation messages read in Chinese from zod's issues and
  * the schemas' own words; the accepted document types are named for every type the store accepts.
  */
 import { describe, expect, it } from 'vitest';
 import { COMMAND_ACTIONS } from '../../domain/commands.ts';
-import { actionLabel, articleLabel, chineseNumber, DOCUMENT_TYPE_NAMES, formatBytes, label } from '../../domain/texts.ts';
+import { DOCUMENT_TYPE_NAMES, formatBytes } from '../../domain/labels/problems.ts';
+import { actionLabel, articleLabel, chineseNumber, label } from '../../domain/labels/values.ts';
 import { validationMessage } from '../../domain/validation-texts.ts';
 import { DOCUMENT_TYPES } from '../../lib/documents.ts';
 

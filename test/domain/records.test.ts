@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { COMMAND_ROLES } from '../../domain/commands.ts';
 import { Project } from '../../domain/project.ts';
-import { label, PROBLEM_DETAILS, renderNotification } from '../../domain/texts.ts';
+import { renderNotification } from '../../domain/labels/notifications.ts';
+import { PROBLEM_DETAILS } from '../../domain/labels/problems.ts';
+import { label } from '../../domain/labels/values.ts';
 import { PROCUREMENT_METHODS } from '../../domain/records.ts';
 import { actors, Harness, makeInput, openTender } from './helpers.ts';
 

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Project } from '../../domain/project.ts';
-import { label, problemDetail, problemTitle } from '../../domain/texts.ts';
+import { problemDetail, problemTitle } from '../../domain/labels/problems.ts';
+import { label } from '../../domain/labels/values.ts';
 import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES } from '../../domain/policy-defaults.ts';
 import type { PolicySwitches } from '../../domain/policy.ts';
 import { actors, at, construction, emergencyPlanBody, fullChecklist, Harness, makeInput, om, openTender, passTechnical, riskAssessmentBody } from './helpers.ts';

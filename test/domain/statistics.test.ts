@@ -1,7 +1,7 @@
 /** Articles as the measures number them (第N条) and in their order, for 统计分析 and its Excel export. */
 import { describe, expect, it } from 'vitest';
 import { byArticle, RECTIFICATION_GROUNDS } from '../../domain/statistics.ts';
-import { articleLabel, chineseNumber } from '../../domain/texts.ts';
+import { articleLabel, chineseNumber } from '../../domain/labels/values.ts';
 import { RECTIFICATION_REASONS } from '../../domain/records.ts';
 
 describe('articles', () => {

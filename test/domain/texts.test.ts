@@ -1,20 +1,13 @@
 /**
- * The text catalogue (domain/texts.ts): zh-CN by default, English on request; amounts in 元 with two
+ * The text catalogue (domain/labels/): zh-CN by default, English on request; amounts in 元 with two
  * decimals and thousands separators, dates as 2026年11月25日; the core emits kind + params and keeps
  * the zh-CN text as `detail`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  formatDate,
-  formatYuan,
-  negotiateLanguage,
-  NOTIFICATION_TEXTS,
-  PROBLEM_DETAIL_CODES,
-  problemDetail,
-  problemTitle,
-  renderNotification,
-} from '../../domain/texts.ts';
+import { formatDate, formatYuan, negotiateLanguage } from '../../domain/labels/language.ts';
+import { NOTIFICATION_TEXTS, renderNotification } from '../../domain/labels/notifications.ts';
+import { PROBLEM_DETAIL_CODES, problemDetail, problemTitle } from '../../domain/labels/problems.ts';
 import { actors, construction, Harness } from './helpers.ts';
 
 describe('formatting for people', () => {

@@ -7,7 +7,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { label, MEASURES_TITLE, NOTIFICATION_TEXTS, PROBLEM_DETAILS, PROBLEM_TITLES, renderNotification, STATUS_TITLES, type NotificationParams } from '../../domain/texts.ts';
+import { MEASURES_TITLE, type NotificationParams } from '../../domain/labels/language.ts';
+import { NOTIFICATION_TEXTS, renderNotification } from '../../domain/labels/notifications.ts';
+import { PROBLEM_DETAILS, PROBLEM_TITLES, STATUS_TITLES } from '../../domain/labels/problems.ts';
+import { label } from '../../domain/labels/values.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const filesOf = (folder: string): string[] =>

@@ -10,7 +10,7 @@ import { useMemo } from 'react';
 import { api, ok } from '../api.ts';
 import { Chart, type ChartOption } from '../Chart.tsx';
 import { DEADLINE_STATUS_TEXTS, DEADLINE_STATUSES, type DeadlineStatus } from '../../../domain/statistics.ts';
-import { articleLabel } from '../../../domain/texts.ts';
+import { articleLabel } from '../../../domain/labels/values.ts';
 import { formatYuan, label } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { useNames } from '../names.tsx';

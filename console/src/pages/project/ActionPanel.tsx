@@ -8,7 +8,7 @@
 import { Alert, Button, Card, Empty, Space, Typography } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { acceptedIn } from '../../../../domain/stages.ts';
-import { automaticRequirement } from '../../../../domain/texts.ts';
+import { automaticRequirement } from '../../../../domain/labels/values.ts';
 import { TERMINAL_STAGES } from '../../../../domain/vocabulary.ts';
 import { formatDate, formatDateTime, formatYuan, label } from '../../format.ts';
 import { actionLabel, roleLabel } from '../../labels.ts';

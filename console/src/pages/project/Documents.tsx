@@ -6,7 +6,7 @@
  */
 import { Button, Image, Modal, Space, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
-import { formatBytes } from '../../../../domain/texts.ts';
+import { formatBytes } from '../../../../domain/labels/problems.ts';
 import { api, ok } from '../../api.ts';
 import type { components } from '../../api-types.ts';
 import { useLoad } from '../../hooks.ts';

@@ -4,7 +4,7 @@
  */
 import { Alert, Table, Typography } from 'antd';
 import { mayRead } from '../../../../domain/reads.ts';
-import { articleLabel } from '../../../../domain/texts.ts';
+import { articleLabel } from '../../../../domain/labels/values.ts';
 import { api, ok } from '../../api.ts';
 import { dateOrDash, formatDateTime, formatYuan, label } from '../../format.ts';
 import { useLoad } from '../../hooks.ts';

@@ -8,7 +8,7 @@
  */
 import { Card, Descriptions, Tabs, Tag, Typography } from 'antd';
 import { SYSTEM_ACTOR } from '../../../../domain/effects.ts';
-import { articleLabel, automaticRequirement } from '../../../../domain/texts.ts';
+import { articleLabel, automaticRequirement } from '../../../../domain/labels/values.ts';
 import { dateOrDash, dueOrDash, formatDate, formatDateTime, formatPeriod, formatYuan, label } from '../../format.ts';
 import { actionLabel, actorName, deadlineLabel, roleLabel } from '../../labels.ts';
 import { AuditTab } from './AuditTab.tsx';
