@@ -6,7 +6,7 @@ import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { auditLog, projects, type AuditRow } from '../db/schema.ts';
 import { personOf, type ProjectView } from '../domain/types.ts';
-import { chainHash, GENESIS_HASH, type ChainedEntry } from '../lib/audit-chain.ts';
+import { chainHash, GENESIS_HASH, type ChainedEntry } from '../db/audit-chain.ts';
 import type { AuditEntry } from '../domain/effects.ts';
 
 export type { AuditEntry };

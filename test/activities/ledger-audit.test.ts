@@ -9,7 +9,7 @@ import { appendAudit, verifyAuditChain } from '../../activities/audit.ts';
 import { createActivities, type EffectWrites } from '../../activities/index.ts';
 import { bookMovement, type LedgerMovement } from '../../activities/ledger.ts';
 import { auditLog, fundBalances, fundMovements, notifications, projects } from '../../db/schema.ts';
-import { GENESIS_HASH } from '../../lib/audit-chain.ts';
+import { GENESIS_HASH } from '../../db/audit-chain.ts';
 import { Project } from '../../domain/project.ts';
 import type { Actor } from '../../domain/types.ts';
 import { makeInput } from '../domain/helpers.ts';
