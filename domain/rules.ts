@@ -6,7 +6,7 @@
  */
 import { TECHNICAL_REVIEW_ITEMS, type CommandName, type CommandPayloads } from './commands.ts';
 import type { ChangeContext } from './context.ts';
-import { addCalendarDays, isBefore, quarterStart, shanghaiDate } from './dates.ts';
+import { addCalendarDays, isBefore, quarterStart, shanghaiDate } from './calendar/dates.ts';
 import { SYSTEM_ACTOR } from './effects.ts';
 import { Rejection } from './errors.ts';
 import { financeJurisdictionRefusal } from './finance-jurisdiction.ts';

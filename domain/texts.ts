@@ -11,7 +11,7 @@
  * Pure and deterministic (the workflow sandbox runs it): no Intl, no clock, no I/O.
  * Amounts: integer fen → "1,200,000.00 元"; dates: "2026年11月25日" (Asia/Shanghai).
  */
-import { SHANGHAI_OFFSET_MS, dueDate, shanghaiDate } from './dates.ts';
+import { SHANGHAI_OFFSET_MS, dueDate, shanghaiDate } from './calendar/dates.ts';
 
 export type Language = 'zh-CN' | 'en';
 export const DEFAULT_LANGUAGE: Language = 'zh-CN';

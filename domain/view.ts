@@ -3,7 +3,7 @@
  * the read-model row. Pure functions of the state; "overdue" is judged against the state's
  * `lastNow` (the `now` of the latest event), never against a clock.
  */
-import { dueDate, shanghaiDate, shanghaiStartOfDay, isBefore } from './dates.ts';
+import { dueDate, shanghaiDate, shanghaiStartOfDay, isBefore } from './calendar/dates.ts';
 import { cloneState, type DeadlineRecord, type ProjectState } from './state.ts';
 import {
   deadlineBasis,

@@ -24,7 +24,7 @@ import {
   projectView,
   text,
 } from '../schemas.ts';
-import { shanghaiDate } from '../../domain/dates.ts';
+import { shanghaiDate } from '../../domain/calendar/index.ts';
 import { policySwitches, ROLES, STAGES, type PendingAction, type ProjectView } from '../../domain/types.ts';
 import { z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';

@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAudit, verifyAuditChain } from '../../activities/audit.ts';
+import { appendAudit, verifyAuditChain } from '../../db/queries/audit.ts';
 import { createActivities, type EffectWrites } from '../../activities/index.ts';
 import { bookMovement, type LedgerMovement } from '../../activities/ledger.ts';
 import { auditLog, fundBalances, fundMovements, notifications, projects } from '../../db/schema.ts';
