@@ -13,6 +13,7 @@ import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio
 import { createActivities, type Activities, type ActivityDeps } from './activities/index.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { beat, forget, HEARTBEAT_EVERY_MS, pruneDead } from './db/queries/workers.ts';
+import { webhookStore } from './db/queries/webhooks.ts';
 import { prepareDatabase } from './db/seed.ts';
 import { loadConfig, payloadConverter, requireExternalServices, webhookPolicy } from './lib/config.ts';
 import { createLogger } from './lib/logger.ts';
@@ -146,7 +147,7 @@ export async function runWorkerProcess(overrides: Pick<ProjectWorkerOptions, 'ac
   });
   log.info({ taskQueue: config.temporal.taskQueue, temporalAddress }, 'worker started');
   // Webhook delivery from the notifications outbox runs beside the worker (lib/webhooks.ts).
-  const webhooks = createWebhookDispatcher({ db: database.db, log, policy: webhookPolicy(config) });
+  const webhooks = createWebhookDispatcher({ store: webhookStore(database.db), log, policy: webhookPolicy(config) });
   webhooks.start();
   // Worker.run() installs its own SIGINT/SIGTERM handling and drains in-flight tasks.
   await worker.run();

@@ -1,17 +1,20 @@
 /**
  * Activities: all I/O of the project workflow. Dependencies come in through createActivities(deps)
- * so tests pass a real PGlite or PostgreSQL handle without module mocking.
+ * so tests pass a real PGlite or PostgreSQL handle without module mocking. The SQL is in db/queries/;
+ * here are the transactions and the wiring.
  */
-import { and, inArray, isNull, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
-import { documents, notifications, projects } from '../db/schema.ts';
+import { computeDeadline } from '../db/calendar.ts';
+import { limitTransactionWaits, type Database } from '../db/client.ts';
+import { appendAudit, appendAuditInTransaction } from '../db/queries/audit.ts';
+import { fileDocuments } from '../db/queries/documents.ts';
+import { insertNotifications } from '../db/queries/notifications.ts';
+import { upsertProject } from '../db/queries/projects.ts';
 import { ApplicationFailure } from '@temporalio/common';
 import { writesOf, type AuditEntry, type NotificationEntry, type Writes } from '../domain/effects.ts';
 import { scheduleDeadlines, type Change, type DatedDeadline } from '../domain/project.ts';
+import type { DeadlineDates, DeadlineSpec } from '../domain/calendar/index.ts';
 import type { ProjectReadModel } from '../domain/view-shapes.ts';
 import { readModel } from '../domain/view.ts';
-import { appendAudit, appendAuditInTransaction } from './audit.ts';
-import { computeDeadline, type DeadlineDates, type DeadlineSpec } from './calendar.ts';
 import { bookMovement, type LedgerMovement } from './ledger.ts';
 
 export type { NotificationEntry };
@@ -26,60 +29,6 @@ export interface ActivityDeps {
   deadlineDates?: ((db: Database, spec: DeadlineSpec) => Promise<DeadlineDates>) | undefined;
 }
 
-/** Upserts a project's read-model row; a retried or late write with an older `version` changes nothing. */
-async function upsertProject(db: Database, model: ProjectReadModel): Promise<void> {
-  const v = model.view;
-  const row = {
-    id: v.id,
-    title: v.title,
-    department: v.department,
-    jurisdiction: v.jurisdiction,
-    kind: v.kind,
-    year: v.year,
-    stage: v.stage,
-    awaitingRoles: model.awaitingRoles,
-    pendingActions: v.pendingActions,
-    nextDeadline: model.nextDeadline ? new Date(model.nextDeadline) : null,
-    overdue: model.overdue,
-    fundsSuspended: v.funds.suspended,
-    view: v,
-    version: model.version,
-    createdAt: new Date(v.createdAt),
-    updatedAt: new Date(),
-  };
-  const { id: _id, createdAt: _createdAt, ...changes } = row;
-  await db
-    .insert(projects)
-    .values(row)
-    .onConflictDoUpdate({
-      target: projects.id,
-      set: changes,
-      setWhere: sql`${projects.version} < excluded.version`,
-    });
-}
-
-/** Puts reminders and violations into the notifications outbox, once per event id. */
-async function insertNotifications(db: Database, entries: NotificationEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await db
-    .insert(notifications)
-    .values(
-      entries.map((n) => ({
-        eventId: n.eventId,
-        projectId: n.projectId,
-        recipientRole: n.recipient.role,
-        recipientDepartment: n.recipient.department ?? null,
-        kind: n.kind,
-        params: n.params ?? {},
-        detail: n.detail,
-        dueAt: n.dueAt ? new Date(n.dueAt) : null,
-        basis: n.basis ?? 'measures',
-        createdAt: new Date(n.at),
-      })),
-    )
-    .onConflictDoNothing({ target: notifications.eventId });
-}
-
 /**
  * Marks the documents the batch's commands filed (`payload.documentId` on their audit entries) as
  * referenced by the project, in the same transaction as the filing itself (issue 18).
@@ -92,8 +41,7 @@ async function markFiledDocuments(db: Database, projectId: string, entries: Audi
     const many = [payload?.documentIds, (e.detail as { documentIds?: unknown }).documentIds].flatMap((m) => (m && typeof m === 'object' ? Object.values(m) : []));
     return [payload?.documentId, ...many].filter((id): id is string => typeof id === 'string');
   });
-  if (ids.length === 0) return;
-  await db.update(documents).set({ projectId }).where(and(inArray(documents.id, ids), isNull(documents.projectId)));
+  await fileDocuments(db, projectId, ids);
 }
 
 async function bookAll(db: Database, movements: LedgerMovement[]): Promise<number> {
@@ -110,8 +58,7 @@ async function bookAll(db: Database, movements: LedgerMovement[]): Promise<numbe
 async function inOneTransaction<T>(db: Database, work: (tx: Database) => Promise<T>): Promise<T> {
   try {
     return await db.transaction(async (tx) => {
-      // set_config(…, true) is SET LOCAL; both in one round trip.
-      await tx.execute(sql`select set_config('lock_timeout', '1s', true), set_config('statement_timeout', '2s', true)`);
+      await limitTransactionWaits(tx);
       return work(tx);
     });
   } catch (err) {
@@ -168,7 +115,7 @@ export function createActivities({ db, deadlineDates = computeDeadline }: Activi
       return upsertProject(db, model);
     },
 
-    /** Due and reminder instants of a deadline from the working-day calendar (see calendar.ts). */
+    /** Due and reminder instants of a deadline from the working-day calendar (db/calendar.ts). */
     computeDeadline(spec: DeadlineSpec): Promise<DeadlineDates> {
       return deadlineDates(db, spec);
     },

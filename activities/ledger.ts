@@ -5,9 +5,8 @@
  * non-negativity even if a caller is wrong.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { fundBalances, fundMovements } from '../db/schema.ts';
+import { applyMovement, insertMovement } from '../db/queries/ledger.ts';
 import type { LedgerMovement } from '../domain/effects.ts';
 import type { Bucket as FundBucket, MovementKind } from '../domain/money.ts';
 
@@ -26,22 +25,6 @@ const ALLOWED: Record<MovementKind, Array<[FundBucket | null, FundBucket]>> = {
     ['frozen', 'cancelled'],
   ],
 };
-
-const column = {
-  held: fundBalances.heldFen,
-  available: fundBalances.availableFen,
-  frozen: fundBalances.frozenFen,
-  disbursed: fundBalances.disbursedFen,
-  cancelled: fundBalances.cancelledFen,
-} as const;
-
-const property = {
-  held: 'heldFen',
-  available: 'availableFen',
-  frozen: 'frozenFen',
-  disbursed: 'disbursedFen',
-  cancelled: 'cancelledFen',
-} as const;
 
 /** PostgreSQL's check_violation: a movement that would break the identity or go negative. */
 const CHECK_VIOLATION = '23514';
@@ -63,42 +46,8 @@ export async function bookMovement(db: Database, m: LedgerMovement): Promise<boo
   validateMovement(m);
   try {
     return await db.transaction(async (tx) => {
-      const inserted = await tx
-        .insert(fundMovements)
-        .values({
-          idempotencyKey: m.idempotencyKey,
-          projectId: m.projectId,
-          fundType: m.fundType,
-          kind: m.kind,
-          amountFen: m.amountFen,
-          fromBucket: m.from,
-          toBucket: m.to,
-          cityShareFen: m.cityShareFen ?? null,
-          countyShareFen: m.countyShareFen ?? null,
-          year: m.year ?? null,
-          reason: m.reason,
-          article: m.article ?? null,
-          actorKeyId: m.actor.keyId,
-          actorRole: m.actor.role,
-          actorDepartment: m.actor.department ?? null,
-          actorName: m.actor.name,
-          actorAccountId: m.actor.accountId ?? null,
-          actorOrganization: m.actor.organization ?? null,
-          at: new Date(m.at),
-        })
-        .onConflictDoNothing({ target: fundMovements.idempotencyKey })
-        .returning({ id: fundMovements.id });
-      if (inserted.length === 0) return false;
-
-      await tx.insert(fundBalances).values({ projectId: m.projectId, fundType: m.fundType }).onConflictDoNothing();
-      const set: Record<string, unknown> = { updatedAt: new Date() };
-      set[property[m.to]] = sql`${column[m.to]} + ${m.amountFen}`;
-      if (m.from) set[property[m.from]] = sql`${column[m.from]} - ${m.amountFen}`;
-      if (m.kind === 'allocate') set.allocatedFen = sql`${fundBalances.allocatedFen} + ${m.amountFen}`;
-      await tx
-        .update(fundBalances)
-        .set(set)
-        .where(and(eq(fundBalances.projectId, m.projectId), eq(fundBalances.fundType, m.fundType)));
+      if (!(await insertMovement(tx, m))) return false;
+      await applyMovement(tx, m);
       return true;
     });
   } catch (err) {

@@ -7,7 +7,7 @@
  * stored and presented digests are compared in constant time. ADMIN_API_KEY, when set, is an admin
  * key from start-up on without a database row.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { Context } from 'hono';
@@ -19,18 +19,12 @@ import { financeJurisdictionRefusal } from '../domain/finance-jurisdiction.ts';
 import { ApiError, forbidden, notFound, unauthenticated } from './problem.ts';
 import { CSRF_HEADER, SESSION_COOKIE, type AccountService, type AuthenticatedSession } from './sessions.ts';
 import { requestOrigin } from './logging.ts';
+import { sm3 } from '../lib/api-keys.ts';
 
 export type AuthEnv = { Variables: { actor: Actor; session: AuthenticatedSession | undefined } };
 
 export const ENV_ADMIN_KEY_ID = 'env-admin';
 
-const sm3 = (text: string) => createHash('sm3').update(text, 'utf8').digest();
-
-export function generateKey(): { id: string; secret: string; key: string; secretHash: string } {
-  const id = randomBytes(6).toString('hex');
-  const secret = randomBytes(32).toString('base64url');
-  return { id, secret, key: `bdp_${id}_${secret}`, secretHash: sm3(secret).toString('hex') };
-}
 
 const KEY_PATTERN = /^bdp_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 

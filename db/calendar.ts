@@ -1,8 +1,9 @@
 /**
  * The stored working-day calendar (docs/MEASURES.md "Working days"): where each year's days come
- * from and how they change.
+ * from and how they change, and how it is read (`loadCalendar`; `computeDeadline`, the deadline
+ * activity's calendar). The arithmetic over it is domain/calendar/.
  *
- * - The floor is the law: statutory holidays of any year (domain/holidays.ts), stored as source
+ * - The floor is the law: statutory holidays of any year (domain/calendar/holidays.ts), stored as source
  *   `law`, provisional, for years nothing better is known of.
  * - The State Council's notice of a year (bridges and 调休 make-up days) replaces its law days:
  *   for the years the `chinese-days` package covers it comes from the package (source `notice`,
@@ -15,8 +16,17 @@
  */
 import { createRequire } from 'node:module';
 import { and, asc, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm';
-import { shanghaiDate } from '../domain/dates.ts';
-import { statutoryHolidays } from '../domain/holidays.ts';
+import {
+  addDays,
+  computeDeadlineDates,
+  HOLIDAY_YEARS,
+  shanghaiDate,
+  statutoryHolidays,
+  workdayPredicate,
+  type DeadlineDates,
+  type DeadlineSpec,
+  type IsWorkday,
+} from '../domain/calendar/index.ts';
 import type { Database } from './client.ts';
 import { calendarDays, type CalendarSource } from './schema.ts';
 import { recordSystemNotice } from './queries/notifications.ts';
@@ -246,4 +256,30 @@ export async function warnCalendarCoverage(db: Database, log: { warn(obj: object
     await recordSystemNotice(db, { eventId: `calendar:notice-missing:${year}`, subject: 'calendar', role: 'admin', kind: 'calendar-notice-missing', params: { year }, detail: status.warning, at: now });
   }
   return status;
+}
+
+/**
+ * Reads the stored days between two dates (inclusive) into a predicate. A year with no stored day
+ * at all (beyond the seeded range: the seed reaches next year + 1 at start-up) still gets the law's
+ * statutory holidays (docs/MEASURES.md "Working days"), never the bare Monday–Friday rule.
+ */
+export async function loadCalendar(db: Database, from: string, to: string): Promise<IsWorkday> {
+  const rows = await db
+    .select({ date: calendarDays.date, workday: calendarDays.workday })
+    .from(calendarDays)
+    .where(and(gte(calendarDays.date, from), lte(calendarDays.date, to)));
+  const days = new Map(rows.map((r) => [r.date, r.workday]));
+  const stored = new Set(rows.map((r) => Number(r.date.slice(0, 4))));
+  for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year++) {
+    if (stored.has(year) || year < HOLIDAY_YEARS.min || year > HOLIDAY_YEARS.max) continue;
+    for (const d of statutoryHolidays(year)) if (d.date >= from && d.date <= to) days.set(d.date, false);
+  }
+  return workdayPredicate(days);
+}
+
+/** Loads the window a deadline can reach (a deadline of up to ~250 working days) and computes it. */
+export async function computeDeadline(db: Database, spec: DeadlineSpec): Promise<DeadlineDates> {
+  const latest = 'until' in spec.rule && spec.rule.until > spec.startsOn ? spec.rule.until : spec.startsOn;
+  const isWorkday = await loadCalendar(db, addDays(spec.startsOn, -400), addDays(latest, 400));
+  return computeDeadlineDates(spec, isWorkday);
 }

@@ -154,3 +154,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     },
   };
 }
+
+/**
+ * Inside a transaction: it waits at most 1 s for a lock and 2 s for a statement (SET LOCAL, so only
+ * this transaction), less than a local activity's timeout.
+ */
+export async function limitTransactionWaits(tx: Database): Promise<void> {
+  // set_config(…, true) is SET LOCAL; both in one round trip.
+  await tx.execute(sql`select set_config('lock_timeout', '1s', true), set_config('statement_timeout', '2s', true)`);
+}

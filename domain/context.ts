@@ -4,7 +4,7 @@
  * consequences live here: money movements and freezes, deadlines, automatic rectification orders,
  * suspension and termination.
  */
-import { maxDate, maxPeriod, nextQuarter, quarterEnd, quarterOf, shanghaiDate } from './dates.ts';
+import { maxDate, maxPeriod, nextQuarter, quarterEnd, quarterOf, shanghaiDate } from './calendar/dates.ts';
 import type { Effect, NotifyEffect } from './effects.ts';
 import { Rejection } from './errors.ts';
 import { DEFAULT_LANGUAGE, type NotificationParams } from './labels/language.ts';

@@ -4,7 +4,6 @@
  * Pure TypeScript: nothing here imports @temporalio/* or does I/O; every shape is plain JSON data,
  * so the state survives Temporal continue-as-new unchanged.
  */
-import { MEASURES_PERIODS, sameDuration } from './policy-defaults.ts';
 import type { Duration } from './policy.ts';
 import type { Role, RuleBasis } from './vocabulary.ts';
 
@@ -19,18 +18,6 @@ export const DEADLINE_KINDS = [
   'security-drill',
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
-
-/**
- * Where a deadline's period comes from (docs/MEASURES.md "Two kinds of rule"): `measures` when it is
- * the period the text fixes (MEASURES_PERIODS: Art. 15's 5 and Art. 21's 7 working days); every other
- * period is the jurisdiction's policy — the notice period of Art. 11, the Art. 16 period, the 90 days
- * of Art. 22's "long delay", the rectification period, the Art. 23 due date, and a county's own
- * filing period under its measures (Art. 30).
- */
-export function deadlineBasis(kind: DeadlineKind, rule: DeadlineRule): RuleBasis {
-  const fixed = Object.values(MEASURES_PERIODS).find((p) => p.kind === kind);
-  return fixed && sameDuration(rule, fixed.duration) ? 'measures' : 'policy';
-}
 
 export type DeadlineStatus = 'open' | 'met' | 'missed' | 'cancelled';
 

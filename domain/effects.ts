@@ -97,7 +97,7 @@ export interface DeadlineEvent {
   at: string;
 }
 
-/** An audit-trail row as it is appended (activities/audit.ts). */
+/** An audit-trail row as it is appended (db/queries/audit.ts). */
 export type AuditEntry = Omit<AuditEffect, 'type'>;
 
 /** A notification as the outbox stores it. */

@@ -4,6 +4,7 @@
  * and the periods the text itself fixes (Art. 15, 21), which no city policy changes (Art. 30).
  */
 import type { DeadlineKind, DeadlineRule } from './deadline-kinds.ts';
+import type { RuleBasis } from './vocabulary.ts';
 import type { DeadlineSetting, Duration, Policy, PolicyDeadlines, PolicySwitches } from './policy.ts';
 
 /**
@@ -56,6 +57,18 @@ export function changedMeasuresPeriod(deadlines: PolicyDeadlines): { field: keyo
 
 /** Whether two spans are the same number of the same unit. */
 export const sameDuration = (a: DeadlineRule, b: Duration): boolean => !('until' in a) && a.unit === b.unit && a.amount === b.amount;
+
+/**
+ * Where a deadline's period comes from (docs/MEASURES.md "Two kinds of rule"): `measures` when it is
+ * the period the text fixes (MEASURES_PERIODS: Art. 15's 5 and Art. 21's 7 working days); every other
+ * period is the jurisdiction's policy — the notice period of Art. 11, the Art. 16 period, the 90 days
+ * of Art. 22's "long delay", the rectification period, the Art. 23 due date, and a county's own
+ * filing period under its measures (Art. 30).
+ */
+export function deadlineBasis(kind: DeadlineKind, rule: DeadlineRule): RuleBasis {
+  const fixed = Object.values(MEASURES_PERIODS).find((p) => p.kind === kind);
+  return fixed && sameDuration(rule, fixed.duration) ? 'measures' : 'policy';
+}
 
 /** The defaults of docs/MEASURES.md "Deadlines" (the `city` policy, version 1). */
 export const DEFAULT_CITY_POLICY: Policy = {

@@ -12,7 +12,7 @@
  */
 import { actorSchema, COMMAND_ACTIONS, COMMAND_NAMES, COMMAND_ROLES, COMMAND_SCHEMAS, REQUIRED_FOR_NEW_INPUT, REQUIRED_SINCE, type Command, type CommandName } from './commands.ts';
 import { ChangeContext } from './context.ts';
-import { isInstant, isBefore, laterInstant, shanghaiYear } from './dates.ts';
+import { isInstant, isBefore, laterInstant, shanghaiYear } from './calendar/dates.ts';
 import { SYSTEM_ACTOR, type DeadlineEvent, type DeadlineStart, type Effect } from './effects.ts';
 import { issuesOf } from './validation.ts';
 import { Rejection } from './errors.ts';

@@ -3,14 +3,14 @@
  * entered, or an administrator overrides a day), open deadlines not yet due are recomputed, each on
  * the audit trail; a passed deadline is never reopened automatically.
  *
- * The API recomputes the dates with the new calendar (activities/calendar.ts) and sends them to
+ * The API recomputes the dates with the new calendar (domain/calendar/working-days.ts over the stored calendar, db/calendar.ts) and sends them to
  * each affected project as this internal command (role `admin`, no HTTP command route), so the move
  * flows through the normal pipeline: workflow Update, audit entries, read model, and the workflow's
  * timer follows the new instants. The core never counts working days itself.
  */
 import { z } from 'zod';
 import type { ChangeContext } from './context.ts';
-import { isBefore } from './dates.ts';
+import { isBefore } from './calendar/dates.ts';
 import { Rejection } from './errors.ts';
 import { instant, requiredText } from './field-schemas.ts';
 

@@ -3,7 +3,7 @@
  * across continue-as-new (`Project.restore(state)`), so it holds no class instances, no Dates, no
  * `undefined` values (absent data is `null`) and no functions.
  */
-import { shanghaiDate, shanghaiYear } from './dates.ts';
+import { shanghaiDate, shanghaiYear } from './calendar/dates.ts';
 import type { DeadlineKind, DeadlineRule, DeadlineStatus } from './deadline-kinds.ts';
 import type { FreezeReason, FundBalance, FundType } from './money.ts';
 import { DEFAULT_CITY_POLICY } from './policy-defaults.ts';

@@ -3,10 +3,10 @@
  * the read-model row. Pure functions of the state; "overdue" is judged against the state's
  * `lastNow` (the `now` of the latest event), never against a clock.
  */
-import { dueDate, shanghaiDate, shanghaiStartOfDay, isBefore } from './dates.ts';
+import { dueDate, shanghaiDate, shanghaiStartOfDay, isBefore } from './calendar/dates.ts';
 import { cloneState, type DeadlineRecord, type ProjectState } from './state.ts';
-import { deadlineBasis, type DeadlineKind, type DeadlineView, type PendingAction } from './deadline-kinds.ts';
-import { policySwitches } from './policy-defaults.ts';
+import type { DeadlineKind, DeadlineView, PendingAction } from './deadline-kinds.ts';
+import { deadlineBasis, policySwitches } from './policy-defaults.ts';
 import type { ChangeRequestRecord, ConsultedRole } from './records.ts';
 import type { ChangeRequestView, ProjectReadModel, ProjectView } from './view-shapes.ts';
 import { TERMINAL_STAGES, type Role } from './vocabulary.ts';

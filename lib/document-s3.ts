@@ -31,7 +31,7 @@ import {
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { replaceThrough, type DocumentBackend, type PendingObject, type StoredObject } from './documents.ts';
+import { replaceThrough, type DocumentBackend, type PendingObject, type StoredObject } from './document-backend.ts';
 
 /** Multipart part size (S3's minimum is 5 MiB for all but the last part). */
 export const PART_BYTES = 8 * 1024 * 1024;

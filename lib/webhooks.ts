@@ -12,20 +12,64 @@
  * Everything lives in the database (cursor, deliveries, attempts, the next attempt's time), so a
  * restart carries on where it stopped; a crash mid-send re-sends after the claim's lease (at least
  * once). Commands never wait for it: notifications are written by the command's transaction, the
- * delivery happens later here.
+ * delivery happens later here. The storage is given as a `WebhookStore` (db/queries/webhooks.ts
+ * `webhookStore`): this module sends, signs, retries and guards, and runs no SQL itself.
  */
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import { and, asc, eq, gt, inArray, isNull, lte, max, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
-import { notifications, webhookAttempts, webhookDeliveries, webhookSubscriptions } from '../db/schema.ts';
 import type { Logger } from './logger.ts';
 import { createAddressGuard, WebhookAddressRefused, type AddressGuard, type WebhookAddressPolicy } from './webhook-address.ts';
 
+/** A delivery as the dispatcher sees it (a `webhook_deliveries` row). */
+export interface WebhookDelivery {
+  id: number;
+  /** Attempts so far, the claimed one included. */
+  attempts: number;
+  nextAttemptAt: Date;
+  createdAt: Date;
+  notificationId: number;
+}
+
+/** A subscription as the dispatcher sees it (a `webhook_subscriptions` row). */
+export interface WebhookSubscription {
+  id: string;
+  url: string;
+  secret: string;
+}
+
+/** The notification a delivery sends (a `notifications` row). */
+export interface WebhookNotification {
+  eventId: string;
+  kind: string;
+  projectId: string;
+  recipientRole: string;
+  recipientDepartment: string | null;
+  params: Record<string, string | number | boolean | null>;
+  detail: string;
+  dueAt: Date | null;
+  basis: string;
+  createdAt: Date;
+}
+
+/** Where the loop keeps its cursor, deliveries and attempts (db/queries/webhooks.ts `webhookStore`). */
+export interface WebhookStore {
+  /** Enqueues what matches each live subscription after its cursor; advances the cursor over rows settled `settleMs` ago. */
+  enqueue(settleMs: number): Promise<number>;
+  /** The oldest pending delivery per (live subscription, project), due or not. */
+  pendingHeads(): Promise<Array<{ delivery: WebhookDelivery; subscription: WebhookSubscription }>>;
+  /** Claims a due pending delivery for `leaseMs`, counting the attempt; undefined when it is not due (any more). */
+  claim(id: number, leaseMs: number): Promise<WebhookDelivery | undefined>;
+  notification(id: number): Promise<WebhookNotification | undefined>;
+  recordAttempt(attempt: { deliveryId: number; subscriptionId: string; eventId: string; attempt: number; ok: boolean; statusCode: number | null; latencyMs: number; error: string | null }): Promise<void>;
+  delivered(id: number): Promise<void>;
+  /** Tried again at `next`, or given up when `next` is undefined. */
+  reschedule(id: number, next: Date | undefined): Promise<void>;
+}
+
 export interface WebhookDispatcherOptions {
-  db: Database;
+  store: WebhookStore;
   log?: Logger | undefined;
   /** Delay after the first failed attempt; doubles per attempt (default 1 s). */
   baseDelayMs?: number;
@@ -84,18 +128,12 @@ export function isWebhookUrl(value: string): boolean {
   }
 }
 
-/** The highest notification id now: a new subscription receives what comes after it. */
-export async function currentOutboxPosition(db: Database): Promise<number> {
-  const [row] = await db.select({ id: max(notifications.id) }).from(notifications);
-  return Number(row?.id ?? 0);
-}
-
 export function backoffMs(attempt: number, base: number, cap: number): number {
   return Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
 }
 
 export function createWebhookDispatcher(options: WebhookDispatcherOptions) {
-  const { db, log } = options;
+  const { store, log } = options;
   const base = options.baseDelayMs ?? 1_000;
   const cap = options.maxDelayMs ?? 3_600_000;
   const giveUp = options.giveUpAfterMs ?? 24 * 3_600_000;
@@ -106,65 +144,18 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions) {
   /** A claimed delivery is not sent again before this (a crash mid-send: sent again after it). */
   const leaseMs = timeoutMs + 30_000;
 
-  async function enqueue(): Promise<number> {
-    const subs = await db.select().from(webhookSubscriptions).where(isNull(webhookSubscriptions.deletedAt));
-    let enqueued = 0;
-    for (const sub of subs) {
-      const conditions = [gt(notifications.id, sub.cursor)];
-      if (sub.role) conditions.push(eq(notifications.recipientRole, sub.role));
-      if (sub.department) conditions.push(eq(notifications.recipientDepartment, sub.department));
-      if (sub.kinds && sub.kinds.length > 0) conditions.push(inArray(notifications.kind, sub.kinds));
-      const rows = await db
-        .select({ id: notifications.id, eventId: notifications.eventId, projectId: notifications.projectId })
-        .from(notifications)
-        .where(and(...conditions))
-        .orderBy(asc(notifications.id));
-      if (rows.length > 0) {
-        const inserted = await db
-          .insert(webhookDeliveries)
-          .values(rows.map((n) => ({ subscriptionId: sub.id, notificationId: n.id, eventId: n.eventId, projectId: n.projectId })))
-          .onConflictDoNothing()
-          .returning({ id: webhookDeliveries.id });
-        enqueued += inserted.length;
-      }
-      // Advance over rows written long enough ago that no lower id can still commit (ids are taken
-      // at insert, commits may come in another order); newer ones are looked at again next pass.
-      const [settled] = await db
-        .select({ id: max(notifications.id) })
-        .from(notifications)
-        .where(and(gt(notifications.id, sub.cursor), lte(notifications.recordedAt, new Date(Date.now() - settleMs))));
-      if (settled?.id) {
-        await db
-          .update(webhookSubscriptions)
-          .set({ cursor: sql`greatest(${webhookSubscriptions.cursor}, ${Number(settled.id)})` })
-          .where(eq(webhookSubscriptions.id, sub.id));
-      }
-    }
-    return enqueued;
-  }
-
   /** The oldest pending delivery per (subscription, project), when its time has come. */
   async function dueHeads() {
-    const heads = await db
-      .selectDistinctOn([webhookDeliveries.subscriptionId, webhookDeliveries.projectId])
-      .from(webhookDeliveries)
-      .innerJoin(webhookSubscriptions, and(eq(webhookSubscriptions.id, webhookDeliveries.subscriptionId), isNull(webhookSubscriptions.deletedAt)))
-      .where(eq(webhookDeliveries.status, 'pending'))
-      .orderBy(webhookDeliveries.subscriptionId, webhookDeliveries.projectId, asc(webhookDeliveries.notificationId));
+    const heads = await store.pendingHeads();
     const now = Date.now();
-    return heads.filter((h) => h.webhook_deliveries.nextAttemptAt.getTime() <= now);
+    return heads.filter((h) => h.delivery.nextAttemptAt.getTime() <= now);
   }
 
-  async function attempt(delivery: typeof webhookDeliveries.$inferSelect, sub: typeof webhookSubscriptions.$inferSelect): Promise<void> {
+  async function attempt(delivery: WebhookDelivery, sub: WebhookSubscription): Promise<void> {
     // Claim it: another worker process (or an earlier pass still sending) leaves it alone until the lease ends.
-    const claimed = await db
-      .update(webhookDeliveries)
-      .set({ nextAttemptAt: new Date(Date.now() + leaseMs), attempts: sql`${webhookDeliveries.attempts} + 1` })
-      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, new Date())))
-      .returning();
-    const d = claimed[0];
+    const d = await store.claim(delivery.id, leaseMs);
     if (!d) return;
-    const [n] = await db.select().from(notifications).where(eq(notifications.id, d.notificationId));
+    const n = await store.notification(d.notificationId);
     if (!n) return;
     const timestamp = new Date().toISOString();
     const body = JSON.stringify({
@@ -209,25 +200,22 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions) {
     }
     const latencyMs = Math.round(performance.now() - started);
     const ok = error === null;
-    await db.insert(webhookAttempts).values({ deliveryId: d.id, subscriptionId: sub.id, eventId: n.eventId, attempt: d.attempts, ok, statusCode, latencyMs, error });
+    await store.recordAttempt({ deliveryId: d.id, subscriptionId: sub.id, eventId: n.eventId, attempt: d.attempts, ok, statusCode, latencyMs, error });
     if (ok) {
-      await db.update(webhookDeliveries).set({ status: 'delivered', deliveredAt: new Date() }).where(eq(webhookDeliveries.id, d.id));
+      await store.delivered(d.id);
       return;
     }
     const next = Date.now() + backoffMs(d.attempts, base, cap);
     const expired = next > d.createdAt.getTime() + giveUp;
-    await db
-      .update(webhookDeliveries)
-      .set(expired ? { status: 'failed' } : { nextAttemptAt: new Date(next) })
-      .where(eq(webhookDeliveries.id, d.id));
+    await store.reschedule(d.id, expired ? undefined : new Date(next));
     log?.warn({ subscriptionId: sub.id, eventId: n.eventId, attempt: d.attempts, statusCode, error, gaveUp: expired }, 'webhook delivery failed');
   }
 
   /** One pass: enqueue, then one attempt per due (subscription, project) head, in parallel. */
   async function runOnce(): Promise<{ enqueued: number; attempted: number }> {
-    const enqueued = await enqueue();
+    const enqueued = await store.enqueue(settleMs);
     const heads = await dueHeads();
-    await Promise.all(heads.map((h) => attempt(h.webhook_deliveries, h.webhook_subscriptions)));
+    await Promise.all(heads.map((h) => attempt(h.delivery, h.subscription)));
     return { enqueued, attempted: heads.length };
   }
 

@@ -8,10 +8,8 @@
  * --project).
  */
 import { parseArgs } from 'node:util';
-import { asc } from 'drizzle-orm';
-import { verifyAuditChain, verifyAuditCompleteness } from '../activities/audit.ts';
+import { projectsWithReadModel, projectsWithTrail, verifyAuditChain, verifyAuditCompleteness } from '../db/queries/audit.ts';
 import { openDatabase } from '../db/client.ts';
-import { auditLog, projects } from '../db/schema.ts';
 import { verifyAccountEvents } from '../db/queries/accounts.ts';
 import { verifyAdminEvents } from '../db/queries/admin-trail.ts';
 import { loadConfig } from '../lib/config.ts';
@@ -26,8 +24,8 @@ try {
     ? [values.project]
     : [
         ...new Set([
-          ...(await handle.db.selectDistinct({ projectId: auditLog.projectId }).from(auditLog).orderBy(asc(auditLog.projectId))).map((r) => r.projectId),
-          ...(await handle.db.select({ projectId: projects.id }).from(projects)).map((r) => r.projectId),
+          ...(await projectsWithTrail(handle.db)),
+          ...(await projectsWithReadModel(handle.db)),
         ]),
       ].sort();
   for (const id of ids) {

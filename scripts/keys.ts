@@ -13,7 +13,6 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { generateKey } from '../api/auth.ts';
 import { createApiKeyBody } from '../api/schemas/accounts.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { findJurisdiction } from '../db/queries/jurisdictions.ts';
@@ -22,6 +21,7 @@ import { insertKeyOnTrail, listKeys, revokeKeyOnTrail } from '../db/queries/keys
 
 /** The operator at the terminal, as the administrators' trail names them. */
 const cliActor = () => ({ keyId: `cli:${os.userInfo().username}`, name: os.userInfo().username, role: 'admin', ip: null });
+import { generateKey } from '../lib/api-keys.ts';
 import { loadConfig } from '../lib/config.ts';
 import { commandOf, NotFound, runCli, UsageError } from './cli.ts';
 

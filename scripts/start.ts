@@ -20,6 +20,7 @@ import { ensureConsoleBuilt } from '../console/scripts/build.ts';
 import { openDatabase } from '../db/client.ts';
 import { warnCalendarCoverage } from '../db/calendar.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
+import { webhookStore } from '../db/queries/webhooks.ts';
 import { prepareDatabase } from '../db/seed.ts';
 import { adminKeyLine } from './banner.ts';
 import { ConfigError, documentKeyring, loadConfig, payloadConverter, webhookPolicy, type Config } from '../lib/config.ts';
@@ -264,7 +265,7 @@ async function main() {
   const api = await serveApi({ config: { ...config, adminApiKey: admin.key, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } }, database, temporal: client, log, payloadCodec: dataConverter?.payloadCodecs[0], documentKeys: documentKeyring(config, config.dataDir) });
   cleanups.push({ name: t('接口服务', 'API'), run: () => api.close() });
 
-  const webhooks = createWebhookDispatcher({ db: database.db, log, policy: webhookPolicy({ ...config, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } }) });
+  const webhooks = createWebhookDispatcher({ store: webhookStore(database.db), log, policy: webhookPolicy({ ...config, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } }) });
   webhooks.start();
   cleanups.push({ name: t('Webhook 推送', 'webhook delivery'), run: () => webhooks.stop() });
 

@@ -13,7 +13,7 @@
  * suggests it, carrying the core's state, after every handler has finished.
  */
 import { allHandlersFinished, condition, continueAsNew, patched, workflowInfo } from '@temporalio/workflow';
-import { nextShanghaiNewYear } from '../domain/dates.ts';
+import { nextShanghaiNewYear } from '../domain/calendar/dates.ts';
 import { Project } from '../domain/project.ts';
 import type { ProjectView } from '../domain/view-shapes.ts';
 import { setProjectHandlers, submitStart } from './handlers.ts';

@@ -10,11 +10,11 @@
  * `deadlineRescheduling` command (domain/rescheduling.ts), so every move is on the audit trail.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { changedDays, loadCalendar, recomputeDeadline, addDays, type ScheduledDeadline } from '../../activities/calendar.ts';
 import {
   calendarStatus,
   calendarYearDays,
   enterNotice,
+  loadCalendar,
   overrideDays,
   statutoryDaysMadeWorkdays,
   type CalendarDayRow,
@@ -22,7 +22,7 @@ import {
 import type { Database } from '../../db/client.ts';
 import { projectsWithOpenDeadlines } from '../../db/queries/projects.ts';
 import type { DeadlineReschedulingPayload } from '../../domain/rescheduling.ts';
-import { shanghaiDate } from '../../domain/dates.ts';
+import { addDays, changedDays, recomputeDeadline, shanghaiDate, type ScheduledDeadline } from '../../domain/calendar/index.ts';
 import type { Actor, ProjectView } from '../../domain/types.ts';
 import { requireRole, trailActor } from '../auth.ts';
 import { OutcomePending, type ProjectGateway } from '../gateway.ts';

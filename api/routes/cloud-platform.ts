@@ -15,14 +15,13 @@ import { auditTrail } from '../../db/queries/audit.ts';
 import {
   CLOUD_PLATFORM_SUBJECT,
   findCloudPlatformEvaluation,
-  insertCloudPlatformEvaluation,
   listCloudPlatformEvaluations,
   priorEvaluationsOf,
   priorEvaluationsOfProject,
+  recordCloudPlatformEvaluation,
   type CloudPlatformEvaluationRow,
 } from '../../db/queries/evaluations.ts';
-import { appendAudit } from '../../activities/audit.ts';
-import { shanghaiYear } from '../../domain/dates.ts';
+import { shanghaiYear } from '../../domain/calendar/index.ts';
 import { documentId, documentRef, optionalText, requiredText, score, year } from '../../domain/text.ts';
 import type { PriorEvaluation, ProjectView } from '../../domain/types.ts';
 import { requireRole } from '../auth.ts';
@@ -105,8 +104,9 @@ export function cloudPlatformRoutes({ db }: { db: Database }) {
       }
       const document = body.documentId ? await resolveDocument(db, body.documentId, actor, CLOUD_PLATFORM_SUBJECT) : undefined;
       const ref = document ? `sm3:${document.sm3}` : body.documentRef!;
-      const stored = await db.transaction(async (tx) => {
-        const row = await insertCloudPlatformEvaluation(tx, {
+      const stored = await recordCloudPlatformEvaluation(
+        db,
+        {
           year: body.year,
           score: body.score,
           result: body.result,
@@ -116,20 +116,16 @@ export function cloudPlatformRoutes({ db }: { db: Database }) {
           evaluatedByKeyId: actor.keyId,
           evaluatedByName: actor.name,
           evaluatedAt: now,
-        });
-        if (!row) return undefined;
+        },
         // Art. 24-25: who, what, when — on the subject's own SM3 chain.
-        await appendAudit(tx, CLOUD_PLATFORM_SUBJECT, [
-          {
-            eventId: `${CLOUD_PLATFORM_SUBJECT}:evaluation:${body.year}`,
-            action: 'cloud-platform-evaluation',
-            actor,
-            at: now.toISOString(),
-            detail: { payload: { ...body, documentRef: ref } },
-          },
-        ]);
-        return row;
-      });
+        {
+          eventId: `${CLOUD_PLATFORM_SUBJECT}:evaluation:${body.year}`,
+          action: 'cloud-platform-evaluation',
+          actor,
+          at: now.toISOString(),
+          detail: { payload: { ...body, documentRef: ref } },
+        },
+      );
       if (!stored) {
         const existing = await findCloudPlatformEvaluation(db, body.year);
         throw new ApiError(409, 'already_exists', 'Already exists', `Art. 23: the cloud platform evaluation of ${body.year} is recorded already (by ${existing?.evaluatedByName ?? 'the BDB'}).`);

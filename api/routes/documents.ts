@@ -6,12 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import type { Database } from '../../db/client.ts';
-import { bytesUploadedSince, documentsOfProject } from '../../db/queries/documents.ts';
-import { SHANGHAI_OFFSET_MS } from '../../domain/dates.ts';
-import { documents, type DocumentRow } from '../../db/schema.ts';
+import { bytesUploadedSince, documentById, documentsOfProject, insertDocument } from '../../db/queries/documents.ts';
+import { SHANGHAI_OFFSET_MS } from '../../domain/calendar/index.ts';
+import type { DocumentRow } from '../../db/schema.ts';
 import { isStorableText, misleadingText } from '../../domain/text.ts';
 import { APPLICATION_DOCUMENT_KINDS } from '../../domain/commands.ts';
 import type { Actor, ApplicationDocumentIds, ApplicationDocuments, Role } from '../../domain/types.ts';
@@ -133,7 +132,7 @@ const documentUnknown = (id: string, why: string) =>
  * bureaus, by their own role) and is not filed with another project. Else 422 document_unknown.
  */
 export async function resolveDocument(db: Database, documentId: string, actor: Actor, projectId: string): Promise<DocumentRow> {
-  const [row] = await db.select().from(documents).where(eq(documents.id, documentId));
+  const row = await documentById(db, documentId);
   if (!row) throw documentUnknown(documentId, 'does not exist');
   const own = actor.role === 'department' ? row.uploadedByDepartment === actor.department : row.uploadedByRole === actor.role;
   if (!own) throw documentUnknown(documentId, actor.role === 'department' ? 'was not uploaded by your department' : 'was not uploaded by your bureau');
@@ -232,28 +231,25 @@ export function documentRoutes({ db, store, limits = {}, clock }: { db: Database
       if (err.reason === 'type') throw new ApiError(415, 'unsupported_document_type', 'Unsupported document type', err.message, {}, close, { declared, found: found ?? null });
       throw new ApiError(400, err.reason === 'empty' ? 'document_empty' : 'document_truncated', err.reason === 'empty' ? 'Empty document' : 'Truncated document', err.message, {}, close);
     }
-    const [row] = await db
-      .insert(documents)
-      .values({
-        id: `doc_${randomBytes(12).toString('hex')}`,
-        sm3: sealed.sm3,
-        size: sealed.size,
-        contentType: declared,
-        fileName,
-        uploadedByKeyId: actor.keyId,
-        uploadedByRole: actor.role,
-        uploadedByDepartment: actor.department ?? null,
-        uploadedByName: actor.name,
-      })
-      .returning();
-    c.header('Location', `${UPLOAD_PATH}/${row!.id}`);
-    return c.json(documentView(row!), 201);
+    const row = await insertDocument(db, {
+      id: `doc_${randomBytes(12).toString('hex')}`,
+      sm3: sealed.sm3,
+      size: sealed.size,
+      contentType: declared,
+      fileName,
+      uploadedByKeyId: actor.keyId,
+      uploadedByRole: actor.role,
+      uploadedByDepartment: actor.department ?? null,
+      uploadedByName: actor.name,
+    });
+    c.header('Location', `${UPLOAD_PATH}/${row.id}`);
+    return c.json(documentView(row), 201);
   });
 
   app.get(`${UPLOAD_PATH}/:id`, async (c) => {
     const actor = c.get('actor');
     const id = c.req.param('id');
-    const [row] = /^doc_[0-9a-f]{24}$/.test(id) ? await db.select().from(documents).where(eq(documents.id, id)) : [];
+    const row = /^doc_[0-9a-f]{24}$/.test(id) ? await documentById(db, id) : undefined;
     if (!row) throw notFound(`No document ${id}.`);
     if (!mayRead(actor, row)) throw forbidden(`Document ${id} belongs to another department.`);
     let opened;

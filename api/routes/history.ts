@@ -1,4 +1,4 @@
-/** A project's audit history (Art. 24-25), from the database: the entries activities/audit.ts chained. */
+/** A project's audit history (Art. 24-25), from the database: the entries db/queries/audit.ts chained. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { auditTrail } from '../../db/queries/audit.ts';

@@ -7,8 +7,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { markAllNoticesRead, markNoticeRead, noticesPage, pendingActionsPage, pendingCounts, unreadCount, type InboxScope, type PendingPosition } from '../../db/queries/inbox.ts';
-import { addDays, addWorkingDays, endOfDayShanghai, loadCalendar } from '../../activities/calendar.ts';
-import { shanghaiDate } from '../../domain/dates.ts';
+import { loadCalendar } from '../../db/calendar.ts';
+import { addDays, addWorkingDays, endOfDayShanghai, shanghaiDate } from '../../domain/calendar/index.ts';
 import { DUE_SOON_WORKING_DAYS, LIGHTS, type LightThresholds } from '../../domain/inbox.ts';
 import type { Actor } from '../../domain/vocabulary.ts';
 import { cursorParam, decodeCursor, encodeCursor, limitParam } from '../pagination.ts';

@@ -21,7 +21,7 @@ import {
 } from '../schemas/common.ts';
 import { projectView } from '../schemas/project-view.ts';
 import { createProjectBody, existingSystemBody, outcomePendingResponse, projectList } from '../schemas/projects.ts';
-import { shanghaiDate } from '../../domain/dates.ts';
+import { shanghaiDate } from '../../domain/calendar/index.ts';
 import type { PendingAction } from '../../domain/deadline-kinds.ts';
 import { policySwitches } from '../../domain/policy-defaults.ts';
 import type { ProjectView } from '../../domain/view-shapes.ts';

@@ -4,12 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { webhookAttempts, webhookSubscriptions } from '../../db/schema.ts';
+import { attemptsOf, deleteSubscription, insertSubscription, liveSubscriptions, subscriptionExists, type WebhookSubscriptionRow } from '../../db/queries/webhooks.ts';
 import { ROLES } from '../../domain/types.ts';
 import { storableString } from '../../domain/text.ts';
-import { currentOutboxPosition, isWebhookUrl } from '../../lib/webhooks.ts';
+import { isWebhookUrl } from '../../lib/webhooks.ts';
 import { createAddressGuard, type WebhookAddressPolicy } from '../../lib/webhook-address.ts';
 import { requireRole, trailActor } from '../auth.ts';
 import { recordAdminChange } from '../../db/queries/admin-trail.ts';
@@ -52,7 +51,7 @@ const attempt = z
 
 const idParam = z.object({ id: z.string().regex(/^wh_[0-9a-f]{16}$/, 'is not a webhook id') });
 
-const view = (row: typeof webhookSubscriptions.$inferSelect) => ({
+const view = (row: WebhookSubscriptionRow) => ({
   id: row.id,
   url: row.url,
   role: row.role as (typeof ROLES)[number] | null,
@@ -102,21 +101,17 @@ export function webhookRoutes({ db, policy }: { db: Database; policy?: WebhookAd
         });
       }
       const row = await recordAdminChange(db, trailActor(c), 'webhook.create', async (tx) => {
-        const [created] = await tx
-          .insert(webhookSubscriptions)
-          .values({
-            id: `wh_${randomBytes(8).toString('hex')}`,
-            url: body.url,
-            secret: body.secret,
-            role: body.role ?? null,
-            department: body.department ?? null,
-            kinds: body.kinds && body.kinds.length > 0 ? body.kinds : null,
-            cursor: await currentOutboxPosition(tx),
-            createdBy: c.get('actor').keyId,
-          })
-          .returning();
+        const created = await insertSubscription(tx, {
+          id: `wh_${randomBytes(8).toString('hex')}`,
+          url: body.url,
+          secret: body.secret,
+          role: body.role ?? null,
+          department: body.department ?? null,
+          kinds: body.kinds && body.kinds.length > 0 ? body.kinds : null,
+          createdBy: c.get('actor').keyId,
+        });
         // Never the secret (issue 28): only that one is set.
-        return { result: created!, target: created!.id, before: null, after: { ...view(created!), secret: 'set' } };
+        return { result: created, target: created.id, before: null, after: { ...view(created), secret: 'set' } };
       });
       return c.json(view(row), 201);
     },
@@ -133,7 +128,7 @@ export function webhookRoutes({ db, policy }: { db: Database; policy?: WebhookAd
       responses: { 200: { description: 'Live subscriptions, newest first', content: json(z.object({ items: z.array(subscription) })) }, ...denied },
     }),
     async (c) => {
-      const rows = await db.select().from(webhookSubscriptions).where(isNull(webhookSubscriptions.deletedAt)).orderBy(desc(webhookSubscriptions.createdAt));
+      const rows = await liveSubscriptions(db);
       return c.json({ items: rows.map(view) }, 200);
     },
   );
@@ -152,13 +147,9 @@ export function webhookRoutes({ db, policy }: { db: Database; policy?: WebhookAd
     async (c) => {
       const { id } = c.req.valid('param');
       await recordAdminChange(db, trailActor(c), 'webhook.delete', async (tx) => {
-        const done = await tx
-          .update(webhookSubscriptions)
-          .set({ deletedAt: new Date() })
-          .where(and(eq(webhookSubscriptions.id, id), isNull(webhookSubscriptions.deletedAt)))
-          .returning();
-        if (done.length === 0) throw notFound(`No webhook subscription ${id}.`);
-        return { result: undefined, target: id, before: view(done[0]!), after: null };
+        const deleted = await deleteSubscription(tx, id, new Date());
+        if (!deleted) throw notFound(`No webhook subscription ${id}.`);
+        return { result: undefined, target: id, before: view(deleted), after: null };
       });
       return c.body(null, 204);
     },
@@ -177,9 +168,8 @@ export function webhookRoutes({ db, policy }: { db: Database; policy?: WebhookAd
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const [sub] = await db.select({ id: webhookSubscriptions.id }).from(webhookSubscriptions).where(eq(webhookSubscriptions.id, id));
-      if (!sub) throw notFound(`No webhook subscription ${id}.`);
-      const rows = await db.select().from(webhookAttempts).where(eq(webhookAttempts.subscriptionId, id)).orderBy(desc(webhookAttempts.id)).limit(500);
+      if (!(await subscriptionExists(db, id))) throw notFound(`No webhook subscription ${id}.`);
+      const rows = await attemptsOf(db, id, 500);
       return c.json(
         {
           items: rows.map((r) => ({ eventId: r.eventId, attempt: r.attempt, ok: r.ok, status: r.statusCode, latencyMs: r.latencyMs, error: r.error, at: r.at.toISOString() })),

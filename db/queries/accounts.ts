@@ -10,7 +10,7 @@ import type { Database } from '../client.ts';
 import { accountEvents, accounts, passwordHistory, sessions, signInAttempts, type AccountEventRow, type AccountRow, type SessionRow } from '../schema.ts';
 import type { Role } from '../../domain/vocabulary.ts';
 import { FAILURE_MEMORY_MS, PASSWORD_HISTORY, type AccountEventKind, type AccountEventOutcome, type SignInAttempt } from '../../domain/accounts.ts';
-import { chainLink, GENESIS_HASH } from '../../lib/audit-chain.ts';
+import { chainLink, GENESIS_HASH } from '../audit-chain.ts';
 import { cursorMicros } from './keyset.ts';
 
 export type { AccountEventRow, AccountRow, SessionRow };

@@ -6,7 +6,7 @@
 import { asc, desc, gt, lt, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { adminEvents, type AdminEventRow } from '../schema.ts';
-import { chainLink, GENESIS_HASH } from '../../lib/audit-chain.ts';
+import { chainLink, GENESIS_HASH } from '../audit-chain.ts';
 import { cursorMicros } from './keyset.ts';
 
 export type { AdminEventRow };

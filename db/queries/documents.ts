@@ -1,6 +1,7 @@
 /**
- * Queries of the `documents` table (issue 18) for its housekeeping: the volume a key uploaded today
- * (the daily limit, policy) and the uploads no filing references after the policy period (orphans).
+ * Queries of the `documents` table (issue 18): an upload's metadata row and its lookup by id, the
+ * documents filed with a project, and the housekeeping: the volume a key uploaded today (the daily
+ * limit, policy) and the uploads no filing references after the policy period (orphans).
  */
 import { and, count, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
@@ -39,3 +40,21 @@ export async function deleteOrphans(db: Database, rows: DocumentRow[]): Promise<
 /** The documents filed with a project (Art. 8, 15, 18, 21, 22, 28, 29), oldest first. */
 export const documentsOfProject = (db: Database, projectId: string): Promise<DocumentRow[]> =>
   db.select().from(documents).where(eq(documents.projectId, projectId)).orderBy(documents.uploadedAt, documents.id);
+
+/** The document `id`, or undefined when there is none. */
+export async function documentById(db: Database, id: string): Promise<DocumentRow | undefined> {
+  const [row] = await db.select().from(documents).where(eq(documents.id, id));
+  return row;
+}
+
+/** Stores an upload's metadata (its object is already in the document store) and answers the row. */
+export async function insertDocument(db: Database, values: typeof documents.$inferInsert): Promise<DocumentRow> {
+  const [row] = await db.insert(documents).values(values).returning();
+  return row!;
+}
+
+/** Marks these documents as filed with the project, those not filed yet (in the filing's transaction, issue 18). */
+export async function fileDocuments(db: Database, projectId: string, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.update(documents).set({ projectId }).where(and(inArray(documents.id, ids), isNull(documents.projectId)));
+}

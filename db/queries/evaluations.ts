@@ -7,9 +7,11 @@
 import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { cloudPlatformEvaluations, documents, hasEvaluations, projects, type CloudPlatformEvaluationRow } from '../schema.ts';
-import { shanghaiYear } from '../../domain/dates.ts';
+import { shanghaiYear } from '../../domain/calendar/index.ts';
 import type { EvaluationRecord } from '../../domain/records.ts';
 import { PRIOR_EVALUATION_YEARS, type PriorEvaluation } from '../../domain/view-shapes.ts';
+import type { AuditEntry } from '../../domain/effects.ts';
+import { appendAudit } from './audit.ts';
 
 export type { CloudPlatformEvaluationRow };
 
@@ -37,6 +39,23 @@ export async function insertCloudPlatformEvaluation(
     await db.update(documents).set({ projectId: CLOUD_PLATFORM_SUBJECT }).where(and(eq(documents.id, values.documentId), isNull(documents.projectId)));
   }
   return row;
+}
+
+/**
+ * Stores a year's evaluation and appends its audit entry to the subject `cloud-platform`'s SM3 chain
+ * (Art. 23, 24-25) in one transaction; undefined when that year has one already (nothing changed).
+ */
+export async function recordCloudPlatformEvaluation(
+  db: Database,
+  values: Omit<CloudPlatformEvaluationRow, 'evaluatedAt'> & { evaluatedAt: Date },
+  audit: AuditEntry,
+): Promise<CloudPlatformEvaluationRow | undefined> {
+  return db.transaction(async (tx) => {
+    const row = await insertCloudPlatformEvaluation(tx, values);
+    if (!row) return undefined;
+    await appendAudit(tx, CLOUD_PLATFORM_SUBJECT, [audit]);
+    return row;
+  });
 }
 
 /**

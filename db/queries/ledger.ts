@@ -6,6 +6,7 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { fundBalances, fundMovements, projects, type FundMovementRow } from '../schema.ts';
+import type { LedgerMovement } from '../../domain/effects.ts';
 import type { FundBalance } from '../../domain/money.ts';
 import { after, cursorMicros, type CursorPosition } from './keyset.ts';
 
@@ -165,4 +166,67 @@ export async function fundsTotalsOf(db: Database, filter: FundsFilter): Promise<
 export async function fundsOverviewOf(db: Database, filter: FundsFilter) {
   const [items, totals] = await Promise.all([fundsItemsOf(db, filter), fundsTotalsOf(db, filter)]);
   return { items: items.map(({ cursorMicros: _position, ...item }) => item), totals };
+}
+
+const column = {
+  held: fundBalances.heldFen,
+  available: fundBalances.availableFen,
+  frozen: fundBalances.frozenFen,
+  disbursed: fundBalances.disbursedFen,
+  cancelled: fundBalances.cancelledFen,
+} as const;
+
+const property = {
+  held: 'heldFen',
+  available: 'availableFen',
+  frozen: 'frozenFen',
+  disbursed: 'disbursedFen',
+  cancelled: 'cancelledFen',
+} as const;
+
+/** Stores one movement under its idempotency key; false when the key was stored before (a retry). */
+export async function insertMovement(db: Database, m: LedgerMovement): Promise<boolean> {
+  const inserted = await db
+    .insert(fundMovements)
+    .values({
+      idempotencyKey: m.idempotencyKey,
+      projectId: m.projectId,
+      fundType: m.fundType,
+      kind: m.kind,
+      amountFen: m.amountFen,
+      fromBucket: m.from,
+      toBucket: m.to,
+      cityShareFen: m.cityShareFen ?? null,
+      countyShareFen: m.countyShareFen ?? null,
+      year: m.year ?? null,
+      reason: m.reason,
+      article: m.article ?? null,
+      actorKeyId: m.actor.keyId,
+      actorRole: m.actor.role,
+      actorDepartment: m.actor.department ?? null,
+      actorName: m.actor.name,
+      actorAccountId: m.actor.accountId ?? null,
+      actorOrganization: m.actor.organization ?? null,
+      at: new Date(m.at),
+    })
+    .onConflictDoNothing({ target: fundMovements.idempotencyKey })
+    .returning({ id: fundMovements.id });
+  return inserted.length > 0;
+}
+
+/**
+ * Moves the movement's amount between its buckets (and counts an allocation), creating the
+ * project's balance row of that fund type when it has none; the table's CHECKs refuse a negative
+ * bucket or a broken identity (SQLSTATE 23514).
+ */
+export async function applyMovement(db: Database, m: LedgerMovement): Promise<void> {
+  await db.insert(fundBalances).values({ projectId: m.projectId, fundType: m.fundType }).onConflictDoNothing();
+  const set: Record<string, unknown> = { updatedAt: new Date() };
+  set[property[m.to]] = sql`${column[m.to]} + ${m.amountFen}`;
+  if (m.from) set[property[m.from]] = sql`${column[m.from]} - ${m.amountFen}`;
+  if (m.kind === 'allocate') set.allocatedFen = sql`${fundBalances.allocatedFen} + ${m.amountFen}`;
+  await db
+    .update(fundBalances)
+    .set(set)
+    .where(and(eq(fundBalances.projectId, m.projectId), eq(fundBalances.fundType, m.fundType)));
 }

@@ -5,6 +5,7 @@
 import { and, desc, eq, isNull, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { notifications } from '../schema.ts';
+import type { NotificationEntry } from '../../domain/effects.ts';
 import type { Role } from '../../domain/vocabulary.ts';
 
 /** Unread notifications addressed to `role` (with `department`: and to that department), newest first, at most 200. */
@@ -27,5 +28,27 @@ export async function recordSystemNotice(
   await db
     .insert(notifications)
     .values({ eventId: notice.eventId, projectId: notice.subject, recipientRole: notice.role, kind: notice.kind, params: notice.params, detail: notice.detail, basis: 'measures', createdAt: notice.at })
+    .onConflictDoNothing({ target: notifications.eventId });
+}
+
+/** Puts reminders and violations into the notifications outbox, once per event id. */
+export async function insertNotifications(db: Database, entries: NotificationEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db
+    .insert(notifications)
+    .values(
+      entries.map((n) => ({
+        eventId: n.eventId,
+        projectId: n.projectId,
+        recipientRole: n.recipient.role,
+        recipientDepartment: n.recipient.department ?? null,
+        kind: n.kind,
+        params: n.params ?? {},
+        detail: n.detail,
+        dueAt: n.dueAt ? new Date(n.dueAt) : null,
+        basis: n.basis ?? 'measures',
+        createdAt: new Date(n.at),
+      })),
+    )
     .onConflictDoNothing({ target: notifications.eventId });
 }

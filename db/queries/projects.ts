@@ -7,7 +7,7 @@
 import { and, arrayContains, desc, eq, ilike, inArray, isNotNull, not, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { projects } from '../schema.ts';
-import type { ProjectView } from '../../domain/view-shapes.ts';
+import type { ProjectReadModel, ProjectView } from '../../domain/view-shapes.ts';
 import { TERMINAL_STAGES, type Role } from '../../domain/vocabulary.ts';
 import { after, cursorMicros, type CursorPosition } from './keyset.ts';
 
@@ -146,4 +146,36 @@ export async function allocationsOfProjects(db: Database, ids: string[]): Promis
     .from(projects)
     .where(inArray(projects.id, [...new Set(ids)]));
   return new Map(rows.map((r) => [r.id, { ...r, allocations: Array.isArray(r.allocations) ? r.allocations : [], deadlines: Array.isArray(r.deadlines) ? r.deadlines : [] }]));
+}
+
+/** Upserts a project's read-model row; a retried or late write with an older `version` changes nothing. */
+export async function upsertProject(db: Database, model: ProjectReadModel): Promise<void> {
+  const v = model.view;
+  const row = {
+    id: v.id,
+    title: v.title,
+    department: v.department,
+    jurisdiction: v.jurisdiction,
+    kind: v.kind,
+    year: v.year,
+    stage: v.stage,
+    awaitingRoles: model.awaitingRoles,
+    pendingActions: v.pendingActions,
+    nextDeadline: model.nextDeadline ? new Date(model.nextDeadline) : null,
+    overdue: model.overdue,
+    fundsSuspended: v.funds.suspended,
+    view: v,
+    version: model.version,
+    createdAt: new Date(v.createdAt),
+    updatedAt: new Date(),
+  };
+  const { id: _id, createdAt: _createdAt, ...changes } = row;
+  await db
+    .insert(projects)
+    .values(row)
+    .onConflictDoUpdate({
+      target: projects.id,
+      set: changes,
+      setWhere: sql`${projects.version} < excluded.version`,
+    });
 }

@@ -4,7 +4,7 @@
  * amounts (integer fen → "1,200,000.00 元"), dates ("2026年11月25日", Asia/Shanghai) and periods.
  * Pure and deterministic (the workflow sandbox runs it): no Intl, no clock, no I/O.
  */
-import { dueDate, SHANGHAI_OFFSET_MS, shanghaiDate } from '../dates.ts';
+import { dueDate, SHANGHAI_OFFSET_MS, shanghaiDate } from '../calendar/dates.ts';
 
 export type Language = 'zh-CN' | 'en';
 export const DEFAULT_LANGUAGE: Language = 'zh-CN';

@@ -3,7 +3,7 @@
  * project leader and supervision (Art. 14), the contract filing (Art. 15), the progress reports
  * (Art. 16), and change requests with the opinions of the units consulted (Art. 17).
  */
-import { isBefore, quarterStart } from '../dates.ts';
+import { isBefore, quarterStart } from '../calendar/dates.ts';
 import { SYSTEM_ACTOR } from '../effects.ts';
 import { Rejection } from '../errors.ts';
 import { COMMAND_STAGES as STAGES } from '../stages.ts';

@@ -5,9 +5,9 @@
  * (Art. 23) and drills (Art. 29) — with the filing periods of Art. 15, 21 and a county's (Art. 30).
  */
 import type { ChangeContext } from '../context.ts';
-import { addCalendarDays, isBefore, shanghaiDate } from '../dates.ts';
+import { addCalendarDays, isBefore, shanghaiDate } from '../calendar/dates.ts';
 import type { DeadlineRecord } from '../state.ts';
-import { deadlineBasis } from '../deadline-kinds.ts';
+import { deadlineBasis } from '../policy-defaults.ts';
 import type { Duration } from '../policy.ts';
 import type { ContractRecord, RectificationReason } from '../records.ts';
 import { startDrillDeadline } from './operation.ts';

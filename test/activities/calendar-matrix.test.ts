@@ -10,9 +10,9 @@
  * the workflow dates them. Nothing here depends on the day the suite runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeDeadline } from '../../activities/calendar.ts';
+import { computeDeadline } from '../../db/calendar.ts';
 import { calendarYearDays } from '../../db/calendar.ts';
-import { shanghaiDate } from '../../domain/dates.ts';
+import { shanghaiDate } from '../../domain/calendar/index.ts';
 import type { DeadlineKind } from '../../domain/deadline-kinds.ts';
 import { actors, construction, Harness, openTender, passTechnical } from '../domain/helpers.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';

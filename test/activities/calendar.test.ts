@@ -5,20 +5,9 @@
 import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packageNoticeRows } from '../../db/calendar.ts';
+import { computeDeadline, loadCalendar, packageNoticeRows } from '../../db/calendar.ts';
 import { calendarDays } from '../../db/schema.ts';
-import { statutoryHolidays } from '../../domain/holidays.ts';
-import {
-  addDays,
-  addWorkingDays,
-  computeDeadline,
-  computeDeadlineDates,
-  endOfDayShanghai,
-  isWeekday,
-  loadCalendar,
-  workdayPredicate,
-  type IsWorkday,
-} from '../../activities/calendar.ts';
+import { addDays, addWorkingDays, computeDeadlineDates, endOfDayShanghai, isWeekday, statutoryHolidays, workdayPredicate, type IsWorkday } from '../../domain/calendar/index.ts';
 import { createTestDatabase, DRIVERS, driverAvailable, type TestDatabase } from '../support/database.ts';
 
 const weekdaysOnly = workdayPredicate(new Map());

@@ -5,11 +5,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAudit, verifyAuditChain } from '../../activities/audit.ts';
+import { appendAudit, verifyAuditChain } from '../../db/queries/audit.ts';
 import { createActivities, type EffectWrites } from '../../activities/index.ts';
 import { bookMovement, type LedgerMovement } from '../../activities/ledger.ts';
 import { auditLog, fundBalances, fundMovements, notifications, projects } from '../../db/schema.ts';
-import { GENESIS_HASH } from '../../lib/audit-chain.ts';
+import { GENESIS_HASH } from '../../db/audit-chain.ts';
 import { Project } from '../../domain/project.ts';
 import type { Actor } from '../../domain/vocabulary.ts';
 import { makeInput } from '../domain/helpers.ts';

@@ -7,7 +7,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { verifyAuditChain } from '../../activities/audit.ts';
+import { verifyAuditChain } from '../../db/queries/audit.ts';
 import { auditLog, sessions } from '../../db/schema.ts';
 import { LOCKOUT_MS, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../domain/accounts.ts';
 import { totpCode } from '../../lib/totp.ts';

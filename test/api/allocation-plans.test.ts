@@ -7,7 +7,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { planIdFor } from '../../api/routes/allocation-plans.ts';
-import { shanghaiYear } from '../../domain/dates.ts';
+import { shanghaiYear } from '../../domain/calendar/index.ts';
 import { allocationPlanItems, allocationPlans } from '../../db/schema.ts';
 import { commandUpdate, projectWorkflowId } from '../../workflows/messages.ts';
 import { addPlanItems, createKey, eventually, sampleApplication, startSystem, type TestSystem, ceilingRefusingKey } from '../support/system.ts';

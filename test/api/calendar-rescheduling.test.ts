@@ -6,7 +6,8 @@
  */
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { addDays, computeDeadline } from '../../activities/calendar.ts';
+import { computeDeadline } from '../../db/calendar.ts';
+import { addDays } from '../../domain/calendar/index.ts';
 import { auditLog } from '../../db/schema.ts';
 import { DEFAULT_CITY_POLICY } from '../../domain/policy-defaults.ts';
 import { ADMIN_KEY, addPlanItems, createKey, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';

@@ -4,7 +4,7 @@
  * signed-in role; the BDB only records. Real Hono app, real database (PGlite), real Temporal.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { verifyAuditChain } from '../../activities/audit.ts';
+import { verifyAuditChain } from '../../db/queries/audit.ts';
 import { sql } from 'drizzle-orm';
 import { CLOUD_PLATFORM_SUBJECT, evaluatedProjectsOf, priorEvaluationsOf, priorEvaluationsOfProject } from '../../db/queries/evaluations.ts';
 import { evaluationFixture, insertProject } from './fixtures.ts';

@@ -9,7 +9,7 @@ import { eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { projects } from '../../db/schema.ts';
-import { shanghaiYear } from '../../domain/dates.ts';
+import { shanghaiYear } from '../../domain/calendar/index.ts';
 import { DRIVERS, driverAvailable } from '../support/database.ts';
 import { addPlanItems, ADMIN_KEY, createKey, eventually, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
 import { insertBalance, insertMovement, insertProject } from './fixtures.ts';

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 // First: the app's modules extend zod with .openapi() before the core's schemas load.
 import { addPlanItems, ADMIN_KEY, createKey, sampleApplication, startSystem, type TestSystem, ceilingRefusingKey } from '../support/system.ts';
 import { createActivities } from '../../activities/index.ts';
+import { webhookStore } from '../../db/queries/webhooks.ts';
 import { notifications } from '../../db/schema.ts';
 import { writesOf } from '../../domain/effects.ts';
 import { createWebhookDispatcher } from '../../lib/webhooks.ts';
@@ -127,7 +128,7 @@ describe('webhooks (POST/GET/DELETE /v1/admin/webhooks, GET …/:id/deliveries)'
       expect(stored[0]!.detail).toContain('1,200,000.00 元');
       expect(stored[1]!.detail).toContain('2030年12月1日');
 
-      const dispatcher = createWebhookDispatcher({ db: system.database.db, baseDelayMs: 20, settleMs: 0, policy: { allowedNetworks: LOOPBACK, systemEndpoints: [] } });
+      const dispatcher = createWebhookDispatcher({ store: webhookStore(system.database.db), baseDelayMs: 20, settleMs: 0, policy: { allowedNetworks: LOOPBACK, systemEndpoints: [] } });
       for (let i = 0; i < 100 && received.filter((r) => r.status === 200).length < 2; i++) {
         await dispatcher.runOnce();
         await new Promise((r) => setTimeout(r, 30));

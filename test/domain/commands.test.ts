@@ -9,7 +9,7 @@ import { COMMAND_NAMES, COMMAND_ROLES, INTERNAL_COMMANDS, type Command } from '.
 const API_COMMANDS = COMMAND_NAMES.filter((n) => !(INTERNAL_COMMANDS as readonly string[]).includes(n));
 import { Rejection } from '../../domain/errors.ts';
 import { Project } from '../../domain/project.ts';
-import { deadlineBasis } from '../../domain/deadline-kinds.ts';
+import { deadlineBasis } from '../../domain/policy-defaults.ts';
 import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES } from '../../domain/policy-defaults.ts';
 import { ROLES } from '../../domain/vocabulary.ts';
 import { actors, at, construction, expectFundIdentity, fullChecklist, Harness, makeInput, om, passTechnical, openTender } from './helpers.ts';

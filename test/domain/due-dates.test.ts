@@ -1,13 +1,13 @@
 /**
  * A period shows its last day (issue 26): a deadline's `dueAt` is the instant its due day ends
  * (24:00 Asia/Shanghai = 16:00Z of that day). Every due date a person reads — the 期限 tab, 下一期限,
- * /public, the inbox, the Excel export — goes through one function (domain/dates.ts dueDate,
+ * /public, the inbox, the Excel export — goes through one function (domain/calendar/dates.ts dueDate,
  * domain/labels/language.ts formatDue) and shows that day, not the next. Fixed dates only: no test reads a clock.
  */
 import { describe, expect, it } from 'vitest';
-import { computeDeadlineDates } from '../../activities/calendar.ts';
+import { computeDeadlineDates } from '../../domain/calendar/index.ts';
 import { dueOrDash } from '../../console/src/format.ts';
-import { dueDate } from '../../domain/dates.ts';
+import { dueDate } from '../../domain/calendar/index.ts';
 import { formatDate, formatDue } from '../../domain/labels/language.ts';
 
 const weekdays = (date: string) => ![0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay());

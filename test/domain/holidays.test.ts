@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { statutoryHolidays } from '../../domain/holidays.ts';
+import { statutoryHolidays } from '../../domain/calendar/index.ts';
 
 const require = createRequire(import.meta.url);
 const chineseDays = require('chinese-days/dist/chinese-days.json') as { holidays: Record<string, string> };

@@ -5,7 +5,7 @@
  * by `factor` (7 days ÷ 30,000 ≈ 20 s), so their order and the working-day rules hold. Given to the
  * worker as its `deadlineDates` (worker.ts), used by `computeDeadline` and `persistChange` alike.
  */
-import { computeDeadline } from '../../activities/calendar.ts';
+import { computeDeadline } from '../../db/calendar.ts';
 import type { ActivityDeps } from '../../activities/index.ts';
 
 export const DEADLINE_SPEEDUP = 30_000;

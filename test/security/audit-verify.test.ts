@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAudit } from '../../activities/audit.ts';
+import { appendAudit } from '../../db/queries/audit.ts';
 import { accountEvents, auditLog } from '../../db/schema.ts';
 import { createAccountService } from '../../api/sessions.ts';
 import { generateKeyringSpec, parseKeyring } from '../../lib/codec.ts';

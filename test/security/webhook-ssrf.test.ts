@@ -18,7 +18,8 @@ import { webhookAttempts, webhookSubscriptions } from '../../db/schema.ts';
 import { writesOf } from '../../domain/effects.ts';
 import { loadConfig, ConfigError } from '../../lib/config.ts';
 import { createLogger } from '../../lib/logger.ts';
-import { currentOutboxPosition, createWebhookDispatcher } from '../../lib/webhooks.ts';
+import { currentOutboxPosition, webhookStore } from '../../db/queries/webhooks.ts';
+import { createWebhookDispatcher } from '../../lib/webhooks.ts';
 import { actors, construction, Harness } from '../domain/helpers.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -104,7 +105,7 @@ describe('webhook receivers are judged by their resolved addresses (issue 28 med
     ]);
     const h = new Harness({ id: 'JC2026-SSRF0001' }).toBudgeting();
     await createActivities({ db }).notify(writesOf(h.run('budget', construction(50_000_000), actors.finance)).notifications);
-    const dispatcher = createWebhookDispatcher({ db, baseDelayMs: 10, settleMs: 0 });
+    const dispatcher = createWebhookDispatcher({ store: webhookStore(db), baseDelayMs: 10, settleMs: 0 });
     await dispatcher.runOnce();
     const attempts = await db.select().from(webhookAttempts);
     for (const id of ids) {

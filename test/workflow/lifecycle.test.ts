@@ -4,10 +4,10 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { verifyAuditChain } from '../../activities/audit.ts';
-import { computeDeadline } from '../../activities/calendar.ts';
+import { verifyAuditChain } from '../../db/queries/audit.ts';
+import { computeDeadline } from '../../db/calendar.ts';
 import { projects } from '../../db/schema.ts';
-import { shanghaiDate } from '../../domain/dates.ts';
+import { shanghaiDate } from '../../domain/calendar/index.ts';
 import type { ProjectView } from '../../domain/view-shapes.ts';
 import { actors, construction, fullChecklist, om, openTender, passTechnical } from '../domain/helpers.ts';
 import { eventually } from '../support/system.ts';

@@ -5,7 +5,7 @@
  * during the notice period (Art. 11, 15), the completion report without an emergency plan (Art. 21, 29).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { shanghaiDate } from '../../domain/dates.ts';
+import { shanghaiDate } from '../../domain/calendar/index.ts';
 import type { ProjectView } from '../../domain/view-shapes.ts';
 import { actors, construction, fullChecklist, openTender, passTechnical } from '../domain/helpers.ts';
 import { eventually } from '../support/system.ts';

@@ -4,7 +4,7 @@
  * county policies (Art. 16, 22, 23, 30). Also writes the golden histories (UPDATE_HISTORIES=1).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { shanghaiDate } from '../../domain/dates.ts';
+import { shanghaiDate } from '../../domain/calendar/index.ts';
 import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES } from '../../domain/policy-defaults.ts';
 import type { Policy } from '../../domain/policy.ts';
 import type { ProjectView } from '../../domain/view-shapes.ts';

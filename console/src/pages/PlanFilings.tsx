@@ -5,7 +5,7 @@
  */
 import { Alert, Button, Card, Form, Input, InputNumber, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
-import { shanghaiDate } from '../../../domain/dates.ts';
+import { shanghaiDate } from '../../../domain/calendar/dates.ts';
 import { api, ok } from '../api.ts';
 import type { components } from '../api-types.ts';
 import { dateOrDash, formatDateTime } from '../format.ts';

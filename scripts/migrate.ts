@@ -1,7 +1,7 @@
 /** `npm run db:migrate`: applies the committed migrations to DATABASE_URL or the embedded PGlite. */
 import { loadConfig } from '../lib/config.ts';
-import { openDatabase } from './client.ts';
-import { prepareDatabase } from './seed.ts';
+import { openDatabase } from '../db/client.ts';
+import { prepareDatabase } from '../db/seed.ts';
 
 const config = loadConfig();
 const handle = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });

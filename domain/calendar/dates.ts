@@ -1,12 +1,15 @@
 /**
  * Calendar arithmetic on given strings only (no clock): Asia/Shanghai dates of instants, quarters
- * and years. Working days are never computed here; the calendar activity does that.
+ * and years. Working days are in working-days.ts (given a calendar); this file needs none, so the
+ * workflow code and the console import it alone.
  */
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const PERIOD = /^(\d{4})Q([1-4])$/;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
 /** China has no daylight saving time since 1991: Asia/Shanghai is always UTC+8. */
-export const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+export const SHANGHAI_OFFSET_MS = 8 * HOUR_MS;
 
 /** A calendar date `YYYY-MM-DD` that exists. */
 export function isCalendarDate(value: unknown): value is string {
@@ -49,7 +52,7 @@ export function shanghaiStartOfDay(date: string): string {
 export const maxDate = (a: string, b: string): string => (a >= b ? a : b);
 
 /** A calendar date `n` calendar days after `date` (n may be negative); calendar arithmetic only, never working days. */
-export const addCalendarDays = (date: string, n: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+export const addCalendarDays = (date: string, n: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 export const laterInstant = (a: string, b: string): string => (Date.parse(a) >= Date.parse(b) ? a : b);
 export const isBefore = (a: string, b: string): boolean => Date.parse(a) < Date.parse(b);
 

@@ -1,24 +1,21 @@
 /**
- * The working-day calendar (docs/MEASURES.md "Working days"): Monday–Friday, minus statutory
- * holidays, plus adjusted working weekends (调休), per the State Council's yearly notice — or, for a
- * year whose notice is not entered yet, the law's statutory holidays (provisional; db/calendar.ts). Dates are
+ * Working days (docs/MEASURES.md "Working days"): Monday–Friday, minus statutory holidays, plus
+ * adjusted working weekends (调休), per the State Council's yearly notice — or, for a year whose
+ * notice is not entered yet, the law's statutory holidays (provisional; db/calendar.ts). Dates are
  * calendar dates in Asia/Shanghai (UTC+8 all year: China has no daylight saving time).
  *
- * Pure date arithmetic is exported for tests; `loadCalendar` reads the overrides from the database.
- * All of it runs in activities: a calendar edit never touches workflow code, so it never breaks
- * replay. A deadline once computed is recorded in the workflow; when a year's calendar changes, the
- * API recomputes the open ones not yet due (`recomputeDeadline`) and sends the new dates to the
- * project as the `deadlineRescheduling` command (domain/rescheduling.ts).
+ * Pure arithmetic over a given calendar (`IsWorkday`); db/calendar.ts `loadCalendar` reads the
+ * stored one. Deadlines are computed in activities (`computeDeadline`, db/calendar.ts), never in
+ * workflow code: a calendar edit never breaks replay. A deadline once computed is recorded in the
+ * workflow; when a year's calendar changes, the API recomputes the open ones not yet due
+ * (`recomputeDeadline`) and sends the new dates to the project as the `deadlineRescheduling` command
+ * (domain/rescheduling.ts).
  */
-import { and, gte, lte } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
-import { calendarDays } from '../db/schema.ts';
-import { dueDate } from '../domain/dates.ts';
-import { HOLIDAY_YEARS, statutoryHolidays } from '../domain/holidays.ts';
+import type { DeadlineRule } from '../deadline-kinds.ts';
+import type { Duration, DurationUnit } from '../policy.ts';
+import { DAY_MS, dueDate, HOUR_MS, SHANGHAI_OFFSET_MS } from './dates.ts';
 
 export type IsWorkday = (date: string) => boolean;
-
-const DAY_MS = 86_400_000;
 
 const toUtcMidnight = (date: string) => {
   const ms = Date.parse(`${date}T00:00:00Z`);
@@ -57,14 +54,19 @@ export function addWorkingDays(date: string, n: number, isWorkday: IsWorkday): s
   return current;
 }
 
+/** Where a Shanghai day ends, from the UTC midnight of its date: 24:00 +08:00 = 16:00 UTC that day. */
+export const SHANGHAI_DAY_END_MS = DAY_MS - SHANGHAI_OFFSET_MS;
+/** When reminders go out, from the UTC midnight of their date: 09:00 +08:00 = 01:00 UTC. */
+export const REMINDER_TIME_MS = 9 * HOUR_MS - SHANGHAI_OFFSET_MS;
+
 /** End of a calendar day in Asia/Shanghai as a UTC instant: 24:00 +08:00 = 16:00 UTC that day. */
-export const endOfDayShanghai = (date: string): string => new Date(toUtcMidnight(date) + 16 * 3_600_000).toISOString();
+export const endOfDayShanghai = (date: string): string => new Date(toUtcMidnight(date) + SHANGHAI_DAY_END_MS).toISOString();
 
 /** 09:00 Asia/Shanghai on a date (= 01:00 UTC): when reminders go out. */
-export const morningShanghai = (date: string): string => new Date(toUtcMidnight(date) + 3_600_000).toISOString();
+export const morningShanghai = (date: string): string => new Date(toUtcMidnight(date) + REMINDER_TIME_MS).toISOString();
 
-export type DeadlineRule = { unit: 'workingDays' | 'calendarDays'; amount: number } | { until: string };
-export type ReminderRule = { unit: 'workingDays' | 'calendarDays'; amount: number } | null;
+/** A deadline's reminder: a span before the due day, or none. */
+export type ReminderRule = Duration | null;
 
 export interface DeadlineSpec {
   startsOn: string;
@@ -80,7 +82,7 @@ export interface DeadlineDates {
   remindAt: string | null;
 }
 
-const shift = (date: string, amount: number, unit: 'workingDays' | 'calendarDays', isWorkday: IsWorkday) =>
+const shift = (date: string, amount: number, unit: DurationUnit, isWorkday: IsWorkday) =>
   unit === 'workingDays' ? addWorkingDays(date, amount, isWorkday) : addDays(date, amount);
 
 /** Due and reminder dates of one deadline (docs/MEASURES.md "Deadlines"). */
@@ -97,32 +99,6 @@ export function computeDeadlineDates(spec: DeadlineSpec, isWorkday: IsWorkday): 
     remindOn,
     remindAt: remindOn ? morningShanghai(remindOn) : null,
   };
-}
-
-/**
- * Reads the stored days between two dates (inclusive) into a predicate. A year with no stored day
- * at all (beyond the seeded range: the seed reaches next year + 1 at start-up) still gets the law's
- * statutory holidays (docs/MEASURES.md "Working days"), never the bare Monday–Friday rule.
- */
-export async function loadCalendar(db: Database, from: string, to: string): Promise<IsWorkday> {
-  const rows = await db
-    .select({ date: calendarDays.date, workday: calendarDays.workday })
-    .from(calendarDays)
-    .where(and(gte(calendarDays.date, from), lte(calendarDays.date, to)));
-  const days = new Map(rows.map((r) => [r.date, r.workday]));
-  const stored = new Set(rows.map((r) => Number(r.date.slice(0, 4))));
-  for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year++) {
-    if (stored.has(year) || year < HOLIDAY_YEARS.min || year > HOLIDAY_YEARS.max) continue;
-    for (const d of statutoryHolidays(year)) if (d.date >= from && d.date <= to) days.set(d.date, false);
-  }
-  return workdayPredicate(days);
-}
-
-/** Loads the window a deadline can reach (a deadline of up to ~250 working days) and computes it. */
-export async function computeDeadline(db: Database, spec: DeadlineSpec): Promise<DeadlineDates> {
-  const latest = 'until' in spec.rule && spec.rule.until > spec.startsOn ? spec.rule.until : spec.startsOn;
-  const isWorkday = await loadCalendar(db, addDays(spec.startsOn, -400), addDays(latest, 400));
-  return computeDeadlineDates(spec, isWorkday);
 }
 
 /** The dates of the year whose working-day status differs between two calendars. */
