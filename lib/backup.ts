@@ -154,11 +154,23 @@ export async function checkSqlite(target: string): Promise<void> {
   if (stdout.trim() !== 'ok') throw new BackupError(`Temporal 数据库快照 ${target} 未通过完整性检查：${stdout.trim()}`);
 }
 
-const collect = async (stream: Readable): Promise<Buffer> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks);
-};
+/**
+ * The bytes of a postgres.js COPY … TO STDOUT stream. postgres.js pauses its socket when a push
+ * into the stream is refused (more than 16 KiB buffered before anyone reads, as when the whole
+ * COPY arrives before the stream is handed over) and resumes it only from the stream's read(), which
+ * an ended stream never calls again: the connection's next query would wait forever. So once the
+ * stream has ended, its read() is called once more, which resumes the socket.
+ */
+const collect = (stream: Readable): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Uint8Array) => chunks.push(Buffer.from(chunk)));
+    stream.once('end', () => {
+      (stream as unknown as { _read(size: number): void })._read(0);
+      resolve(Buffer.concat(chunks));
+    });
+    stream.once('error', reject);
+  });
 
 const blobBuffer = async (blob: Blob | undefined): Promise<Buffer> => (blob ? Buffer.from(await blob.arrayBuffer()) : Buffer.alloc(0));
 
