@@ -8,6 +8,7 @@
  * - the ledger and the audit trail are exactly the backup's rows, each equal to the row the live
  *   system had (the live system may have had more: what came after the snapshot);
  * - `npm run audit:verify` passes, after the restore and at the end;
+ * - the API keys and the admin key of the backup work again, and a filed document opens;
  * - the publicity deadlines, falling due after the restore, fire exactly once: one timer each, one
  *   `publish` movement each, the money available — nothing booked twice.
  */
@@ -157,6 +158,11 @@ describe('backup under command traffic, kill -9, restore into a fresh directory'
       waiting.push(id);
     }
     await ok(live.api, 'POST', '/v1/allocation-plans', keys.bdb, { year: YEAR, title: `${YEAR}年第一批资金拟分配计划`, allocations: waiting.map((projectId) => ({ projectId, allocationId: 'alloc-1' })) });
+    // A filed document (the folder store, sealed with DATA_DIR's document keys).
+    const pdf = Buffer.from(`%PDF-1.7\n% 备份演练 ${Date.now()}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n`);
+    const uploaded = await fetch(`${live.api}/v1/documents`, { method: 'POST', headers: { authorization: `Bearer ${keys.dept}`, 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent('合同.pdf'), 'content-length': String(pdf.length) }, body: pdf });
+    expect(uploaded.status).toBe(201);
+    const documentId = ((await uploaded.json()) as { id: string }).id;
     const dueAt = new Map<string, number>();
     for (const id of waiting) {
       const view = await ok(live.api, 'GET', `/v1/projects/${id}`, keys.bdb);
@@ -234,8 +240,13 @@ describe('backup under command traffic, kill -9, restore into a fresh directory'
     // A workflow whose first write the freeze held back has no row in the backup: Temporal runs that
     // workflow task again and it writes the row now (keyed, so once).
     expect(workflows).toEqual(expect.arrayContaining(restored.models.map((m) => projectWorkflowId(m.id))));
+    // The keys of the backup work again (api_keys restored; the admin key from DATA_DIR), and the document opens.
     const adminRestored = fs.readFileSync(path.join(dirs.restored, 'admin-api-key'), 'utf8').trim();
-    const bdb = (await ok(again.api, 'POST', '/v1/admin/api-keys', adminRestored, { role: 'bdb', name: 'bdb after restore' })).key as string;
+    expect(adminRestored).toBe(admin);
+    const bdb = keys.bdb;
+    const document = await fetch(`${again.api}/v1/documents/${documentId}`, { headers: { authorization: `Bearer ${keys.dept}` } });
+    expect(document.status).toBe(200);
+    expect(Buffer.from(await document.arrayBuffer())).toEqual(pdf);
     const rowless = workflows.filter((w) => !restored.models.some((m) => projectWorkflowId(m.id) === w));
     for (const w of rowless) {
       const stage = (await client.workflow.getHandle(w).query(viewQuery)).stage;
@@ -280,7 +291,7 @@ describe('backup under command traffic, kill -9, restore into a fresh directory'
     record(
       'npm run backup under command traffic, kill -9, DATA_DIR deleted, npm run restore into a fresh directory',
       true,
-      `${during.length} commands overlapped the backup, ${rowless.length} workflows wrote their first row after the restore (frozen ${manifest.postgres.frozenMs} ms); ${restored.models.length} projects, ${restored.audit.length}/${atKill.audit.length} audit entries and ${restored.ledger.length}/${atKill.ledger.length} ledger rows back (backup/live at kill), audit:verify clean; ${waiting.length} publicity deadlines due after the restore fired once each`,
+      `${during.length} commands overlapped the backup, the document and the old keys work, ${rowless.length} workflows wrote their first row after the restore (frozen ${manifest.postgres.frozenMs} ms); ${restored.models.length} projects, ${restored.audit.length}/${atKill.audit.length} audit entries and ${restored.ledger.length}/${atKill.ledger.length} ledger rows back (backup/live at kill), audit:verify clean; ${waiting.length} publicity deadlines due after the restore fired once each`,
     );
   }, 600_000);
 });
