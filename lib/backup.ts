@@ -53,7 +53,8 @@ export interface Manifest {
   finishedAt: string;
   source: { dataDir: string; database: 'pglite' | 'postgres'; runningSystem: boolean };
   temporal: { file: string; snapshotAt: string };
-  postgres: DatabaseDump & { folder: string; snapshotAt: string; frozenMs: number };
+  /** `frozenAt`: when writes stopped; every row committed before it is in the dump. */
+  postgres: DatabaseDump & { folder: string; frozenAt: string; snapshotAt: string; frozenMs: number };
   documents: { folder: string; files: number };
   keys: string[];
   files: ManifestFile[];
@@ -248,7 +249,7 @@ export async function snapshotDatabases(options: { raw: DatabaseHandle['raw']; t
     const dump = await dumpDatabase(session, (file, data) => fsp.writeFile(path.join(out, folder, file), data, { mode: 0o600 }));
     return {
       temporal: { file: 'temporal.sqlite', snapshotAt: temporalAt },
-      postgres: { ...dump, folder, snapshotAt: postgresAt, frozenMs: Date.now() - frozenAt },
+      postgres: { ...dump, folder, frozenAt: new Date(frozenAt).toISOString(), snapshotAt: postgresAt, frozenMs: Date.now() - frozenAt },
     };
   });
   await checkSqlite(path.join(out, result.temporal.file));

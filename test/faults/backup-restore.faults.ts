@@ -222,6 +222,13 @@ describe('backup under command traffic, kill -9, restore into a fresh directory'
     const liveLedger = new Map(atKill.ledger.map((r) => [r.idempotencyKey, r]));
     for (const r of restored.ledger) expect(liveLedger.get(r.idempotencyKey)).toEqual(r);
     expect(restored.audit.length).toBeLessThanOrEqual(atKill.audit.length);
+    // And nothing the live system had committed before the freeze is missing.
+    const frozenAt = Date.parse(manifest.postgres.frozenAt);
+    const restoredAudit = new Set(restored.audit.map((r) => `${r.projectId}#${r.seq}`));
+    expect(atKill.audit.filter((r) => r.recordedAt.getTime() < frozenAt && !restoredAudit.has(`${r.projectId}#${r.seq}`))).toEqual([]);
+    const restoredLedger = new Set(restored.ledger.map((r) => r.idempotencyKey));
+    expect(atKill.ledger.filter((r) => r.recordedAt.getTime() < frozenAt && !restoredLedger.has(r.idempotencyKey))).toEqual([]);
+    expect(atKill.audit.filter((r) => r.recordedAt.getTime() < frozenAt).length).toBeGreaterThan(0);
     const { stdout: verifiedAfterRestore } = await npm('scripts/audit-verify.ts', dirs.restored, []);
     expect(verifiedAfterRestore).toMatch(/0 broken/);
 
