@@ -389,6 +389,12 @@ export async function takeBackup(options: BackupOptions): Promise<Manifest> {
   } else {
     runningSystem = false;
     if (!options.databaseUrl && !fs.existsSync(options.pgliteDir)) throw new BackupError(`${dataDir} 中没有内置数据库（${options.pgliteDir}）：不是 npm start 的数据目录？`);
+    // PGlite keeps postmaster.pid while a process has it open: a second opener would corrupt it.
+    if (!options.databaseUrl && fs.existsSync(path.join(options.pgliteDir, 'postmaster.pid'))) {
+      throw new BackupError(
+        `内置数据库 ${options.pgliteDir} 正被使用（postmaster.pid），但 ${socketPath} 无人应答：运行中的 npm start 未开启在线备份（见其启动输出），或上次被强行终止。请让 npm start 开启在线备份后重试，或启动并正常停止一次后离线备份`,
+      );
+    }
     const database = await options.openDatabase({ url: options.databaseUrl, dataDir: options.pgliteDir });
     try {
       snapshot = await snapshotDatabases({ raw: database.raw, temporalDb, out, settleMs: 0 });

@@ -277,8 +277,14 @@ async function main(options: StartOptions) {
   // the socket in DATA_DIR is the owner's only. Only with the embedded Temporal dev server.
   if (!config.temporal.address) {
     const temporalDb = path.join(config.dataDir, 'temporal.sqlite');
-    const control = await serveBackupControl(path.join(config.dataDir, CONTROL_SOCKET), (out, settleMs) => snapshotDatabases({ raw: database.raw, temporalDb, out, settleMs }));
-    cleanups.push({ name: t('备份控制端口', 'backup socket'), run: () => control.close() });
+    const socketPath = path.join(config.dataDir, CONTROL_SOCKET);
+    try {
+      const control = await serveBackupControl(socketPath, (out, settleMs) => snapshotDatabases({ raw: database.raw, temporalDb, out, settleMs }));
+      cleanups.push({ name: t('备份控制端口', 'backup socket'), run: () => control.close() });
+    } catch (err) {
+      // A DATA_DIR path too long for a Unix socket (about 100 bytes), say: the system runs, backups wait for a stop.
+      say(t(`▸ 在线备份不可用（${socketPath}：${(err as Error).message}）；停止后可离线备份`, `▸ online backup unavailable (${socketPath}: ${(err as Error).message}); back up while stopped`));
+    }
   }
 
   const webhooks = createWebhookDispatcher({ db: database.db, log, policy: webhookPolicy({ ...config, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } }) });

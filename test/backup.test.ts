@@ -212,4 +212,14 @@ describe('the manifest', () => {
     fs.writeFileSync(path.join(out, 'x'), 'x');
     await expect(takeBackup({ dataDir: tmp, pgliteDir: path.join(tmp, 'none'), out, openDatabase })).rejects.toThrow(/已存在且不为空/);
   });
+
+  it('without a running npm start answering, a backup refuses an embedded database another process has open', async () => {
+    const dataDir = path.join(tmp, 'in-use');
+    fs.mkdirSync(path.join(dataDir, 'pglite'), { recursive: true });
+    fs.writeFileSync(path.join(dataDir, 'pglite', 'postmaster.pid'), '-42\n');
+    const opened: string[] = [];
+    const refused = takeBackup({ dataDir, pgliteDir: path.join(dataDir, 'pglite'), out: path.join(tmp, 'in-use-backup'), openDatabase: async (o) => (opened.push(o.dataDir), openDatabase(o)) });
+    await expect(refused).rejects.toThrow(/正被使用（postmaster\.pid）/);
+    expect(opened).toEqual([]);
+  });
 });
