@@ -17,6 +17,11 @@ export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface DatabaseHandle {
   db: Database;
   driver: 'postgres' | 'pglite';
+  /**
+   * The driver's own client, for what drizzle does not carry: the backup's COPY streams
+   * (db/backup.ts). PGlite's is its one connection; postgres.js's a pool.
+   */
+  raw: { driver: 'pglite'; client: import('@electric-sql/pglite').PGlite } | { driver: 'postgres'; client: import('postgres').Sql };
   /** Answers true when a trivial query succeeds (for /readyz). */
   ping(): Promise<boolean>;
   /** Applies the committed drizzle-kit migrations (idempotent; safe to run from several processes). */
@@ -103,6 +108,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     handle = {
       db: drizzle(preparedStatements(client), { schema }) as unknown as Database,
       driver: 'postgres',
+      raw: { driver: 'postgres', client },
       close: () => client.end({ timeout: 5 }),
       async migrate() {
         // The worker and the API may start together: a session advisory lock on a one-connection
@@ -131,6 +137,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     handle = {
       db,
       driver: 'pglite',
+      raw: { driver: 'pglite', client },
       close: () => {
         clearInterval(analyzer);
         return client.close();

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { serveApi } from '../api/server.ts';
 import { ensureConsoleBuilt } from '../console/scripts/build.ts';
@@ -23,6 +24,8 @@ import { listAccounts } from '../db/queries/accounts.ts';
 import { webhookStore } from '../db/queries/webhooks.ts';
 import { prepareDatabase } from '../db/seed.ts';
 import { adminKeyLine } from './banner.ts';
+import { CONTROL_SOCKET, serveBackupControl, snapshotDatabases } from '../db/backup.ts';
+import type { ActivityDeps } from '../activities/index.ts';
 import { ConfigError, documentKeyring, loadConfig, payloadConverter, webhookPolicy, type Config } from '../lib/config.ts';
 import { createLogger } from '../lib/logger.ts';
 import { connectClient, connectWorker } from '../lib/temporal.ts';
@@ -198,7 +201,12 @@ async function shutdown(reason: string, code: number): Promise<never> {
   process.exit(code);
 }
 
-async function main() {
+/** What a test may change of `npm start` (test/faults/fast-clock-start.ts: the faster deadline clock). */
+export interface StartOptions {
+  deadlineDates?: ActivityDeps['deadlineDates'];
+}
+
+async function main(options: StartOptions) {
   const started = Date.now();
   const config = loadConfig();
   fs.mkdirSync(config.dataDir, { recursive: true });
@@ -249,6 +257,7 @@ async function main() {
     dataConverter,
     maxCachedWorkflows: config.worker.maxCachedWorkflows,
     maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
+    deadlineDates: options.deadlineDates,
   });
   const running = worker.run();
   running.catch((err) => void shutdown(`worker failed: ${(err as Error).message}`, 1));
@@ -264,6 +273,20 @@ async function main() {
   cleanups.push({ name: t('Temporal 客户端', 'Temporal client'), run: () => client.connection.close() });
   const api = await serveApi({ config: { ...config, adminApiKey: admin.key, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } }, database, temporal: client, log, payloadCodec: dataConverter?.payloadCodecs[0], documentKeys: documentKeyring(config, config.dataDir) });
   cleanups.push({ name: t('接口服务', 'API'), run: () => api.close() });
+
+  // `npm run backup` (docs/BACKUP.md): the process owning PGlite's one connection takes the snapshot;
+  // the socket in DATA_DIR is the owner's only. Only with the embedded Temporal dev server.
+  if (!config.temporal.address) {
+    const temporalDb = path.join(config.dataDir, 'temporal.sqlite');
+    const socketPath = path.join(config.dataDir, CONTROL_SOCKET);
+    try {
+      const control = await serveBackupControl(socketPath, (out, settleMs) => snapshotDatabases({ raw: database.raw, temporalDb, out, settleMs }));
+      cleanups.push({ name: t('备份控制端口', 'backup socket'), run: () => control.close() });
+    } catch (err) {
+      // A DATA_DIR path too long for a Unix socket (about 100 bytes), say: the system runs, backups wait for a stop.
+      say(t(`▸ 在线备份不可用（${socketPath}：${(err as Error).message}）；停止后可离线备份`, `▸ online backup unavailable (${socketPath}: ${(err as Error).message}); back up while stopped`));
+    }
+  }
 
   const webhooks = createWebhookDispatcher({ store: webhookStore(database.db), log, policy: webhookPolicy({ ...config, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } }) });
   webhooks.start();
@@ -304,19 +327,24 @@ async function main() {
   say('  按 Ctrl-C 停止全部服务。');
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    void shutdown(signal, 0);
+/** Runs `npm start` in this process: stops everything in order on SIGINT/SIGTERM. */
+export function runStart(options: StartOptions = {}): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void shutdown(signal, 0);
+    });
+  }
+
+  main(options).catch((err) => {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    console.error(`${t('启动失败', 'start failed')}: ${err instanceof Error ? err.message : err}`);
+    void shutdown(t('启动失败', 'start failed'), 1);
   });
 }
 
-main().catch((err) => {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  console.error(`${t('启动失败', 'start failed')}: ${err instanceof Error ? err.message : err}`);
-  void shutdown(t('启动失败', 'start failed'), 1);
-});
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runStart();
