@@ -11,11 +11,12 @@
  * an empty workflow with a no-op Update (bench/baseline-workflows.ts). Scenarios: throughput,
  * latency, capacity, history, replay, export, upload (issue 18: a 50 MiB document through a real HTTP
 server, the process's RSS growth), console (issue 16: the initial JavaScript; the 待办 and 项目库 pages in
-Chromium over --rows read-model rows). See BENCHMARKS.md for method and results.
+Chromium over --rows read-model rows), burst (300 parallel creations without Idempotency-Key over
+ * HTTP: answers by status against the projects created). See BENCHMARKS.md for method and results.
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,12 +37,14 @@ import { createLogger } from '../lib/logger.ts';
 import { createDocumentStore, folderBackend } from '../lib/documents.ts';
 import { DEV_SERVER_ARGS, resolveDevServer, resolveTestServer } from '../scripts/temporal-bin.ts';
 import { dropTemporalDatabases, startTemporalPostgres } from '../scripts/temporal-postgres.ts';
-import { createProjectWorker, PRELOADED_MODULES, WORKFLOWS_PATH } from '../worker.ts';
+import { createProjectWorker, PRELOADED_MODULES, WORKFLOW_BUNDLE_OPTIONS, WORKFLOWS_PATH } from '../worker.ts';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { commandUpdate, projectWorkflowId } from '../workflows/messages.ts';
 import { createActivities, type EffectWrites } from '../activities/index.ts';
 import { ensureConsoleBuilt, INITIAL_JS_BUDGET_BYTES } from '../console/scripts/build.ts';
 import { designFloorUpdate, noopLocalActivityUpdate, noopUpdate } from './baseline-workflows.ts';
+import { burstCreations } from './burst.ts';
+import { inlineSourceMap, printRunSummary, profileWindow, WORKFLOW_SOURCE_MAP } from './profile.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -56,11 +59,23 @@ const { values } = parseArgs({
     'wft-concurrency': { type: 'string' },
     temporal: { type: 'string', default: 'sqlite' },
     workers: { type: 'string' },
+    profile: { type: 'string' },
   },
   strict: true,
 });
+// `--profile DIR`: this run again under node's --cpu-prof (every thread: the API, activities and
+// the SDK on the main thread, the workflow sandbox on its own), then where the CPU of the measured
+// window went (bench/profile.ts).
+const profileDir = values.profile ? path.resolve(values.profile) : undefined;
+if (profileDir && !process.env.BDP_BENCH_PROFILING) {
+  mkdirSync(profileDir, { recursive: true });
+  const child = spawn(process.execPath, [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, BDP_BENCH_PROFILING: '1' } });
+  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+  if (code === 0) await printRunSummary(profileDir);
+  process.exit(code);
+}
 const quick = values.quick!;
-const SCENARIOS = ['throughput', 'latency', 'capacity', 'history', 'replay', 'export', 'upload', 'console'] as const;
+const SCENARIOS = ['throughput', 'latency', 'capacity', 'history', 'replay', 'export', 'upload', 'console', 'burst'] as const;
 const selected = (values.scenario?.length ? values.scenario : SCENARIOS) as string[];
 for (const s of selected) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s}; one of ${SCENARIOS.join(', ')}`);
 const maxCached = values['max-cached'] ? Number(values['max-cached']) : undefined;
@@ -306,7 +321,11 @@ async function main() {
   const tunables = { ...(maxCached ? { maxCachedWorkflows: maxCached } : {}), ...(wftConcurrency ? { maxConcurrentWorkflowTaskExecutions: wftConcurrency } : {}) };
   const projectQueue = `bench-projects-${randomBytes(3).toString('hex')}`;
   const baselineQueue = `bench-baseline-${randomBytes(3).toString('hex')}`;
-  const projectWorker = workerProcesses ? undefined : await createProjectWorker({ connection: native, namespace: 'default', taskQueue: projectQueue, db: database.db, dataConverter, ...tunables, activities: timed });
+  // Profiling: the bench bundles the workflow code itself and keeps the source map beside the
+  // profiles, so the sandbox's samples are told apart by their original file (bench/profile.ts).
+  const bundle = profileDir ? await bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: new DefaultLogger('ERROR') }) : undefined;
+  if (bundle) writeFileSync(path.join(profileDir!, WORKFLOW_SOURCE_MAP), inlineSourceMap(bundle.code));
+  const projectWorker = workerProcesses ? undefined : await createProjectWorker({ connection: native, namespace: 'default', taskQueue: projectQueue, db: database.db, dataConverter, ...tunables, activities: timed, ...(bundle ? { workflowBundle: bundle } : {}) });
   if (workerProcesses) {
     const env = {
       TEMPORAL_ADDRESS: temporal.address,
@@ -361,6 +380,7 @@ async function main() {
     const baseBefore = await baselineRound();
     const cpuBefore = cpuByProcess();
     const t = performance.now();
+    const endWindow = profileWindow(profileDir, 'ours', `the throughput scenario's ${n} projects (4 commands each)`);
     await pool([...Array(n).keys()], concurrency, async (i) => {
       const { id } = await call('POST', '/v1/projects', keys.dept, application(i));
       await call('POST', `/v1/projects/${id}/technical-review`, keys.bdb, { decision: 'pass', opinion: 'ok', checklist: CHECKLIST });
@@ -368,8 +388,11 @@ async function main() {
       await call('POST', `/v1/projects/${id}/budget`, keys.finance, { fundType: 'construction', year: 2026, amountFen: 1000, cityShareFen: 1000, countyShareFen: 0 });
     });
     const ours = performance.now() - t;
+    endWindow(n, 'projects');
     const oursCpu = cpuSince(cpuBefore);
+    const endBaseline = profileWindow(profileDir, 'baseline', `the baseline's ${n} workflows after ours (start + 3 no-op Updates each)`);
     const baseAfter = await baselineRound();
+    endBaseline(n, 'projects');
     const base = (baseBefore + baseAfter) / 2;
     const perMin = (n / ours) * 60_000;
     results.throughput = { projects: n, messagesPerProject: 4, oursMs: ours, baselineMs: base, baselineBeforeMs: baseBefore, baselineAfterMs: baseAfter, projectsPerMinute: perMin, baselinePerMinute: (n / base) * 60_000, ratio: base / ours, target: 0.5 };
@@ -774,6 +797,20 @@ async function main() {
     row('upload', `POST /v1/documents, ${(size / 2 ** 20).toFixed(0)} MiB PDF over HTTP (SM3 + SM4, folder backend)`, `${seconds.toFixed(1)} s, RSS +${(growth / 2 ** 20).toFixed(1)} MiB`, 'target < 64 MiB RSS growth');
   }
 
+  if (selected.includes('burst')) {
+    // 300 parallel creations without Idempotency-Key over HTTP: no 5xx for a created project, and
+    // as many projects as creations answered 201 (or 202: accepted, outcome pending).
+    const r = await burstCreations({ app, db: database.db, key: keys.dept, requests: quick ? 60 : 300, application, log });
+    results.burst = { ...r, targets: { fiveHundreds: 0, projectsEqualAccepted: true } };
+    const answers = Object.entries(r.statuses).map(([s, n]) => `${s}×${n}`).join(', ');
+    row('burst', `${r.requests} parallel POST /v1/projects, no Idempotency-Key, HTTP`, `${answers} in ${r.seconds.toFixed(1)} s; ${r.projectsCreated} projects`, `target: no 5xx (${r.fiveHundreds}), projects = 201s + 202s (${r.equal ? 'equal' : 'NOT equal'})`);
+    // Not a timing: a created project answered 5xx, or a project nobody was told about, is a defect.
+    if (r.fiveHundreds > 0 || !r.equal) {
+      log(`burst: FAILED — ${r.fiveHundreds} answers 5xx, ${r.projectsCreated} projects for ${JSON.stringify(r.statuses)}`);
+      process.exitCode = 1;
+    }
+  }
+
   if (selected.includes('replay')) {
     const dir = path.join(ROOT, 'test/histories');
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -848,7 +885,7 @@ async function main() {
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   async (err) => {
     console.error(err);
     for (const stop of cleanup.reverse()) await stop().catch(() => undefined);

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Property-based contract test of the HTTP API with Schemathesis (issue 14, "an exact contract"):
-# starts `npm start` on free ports with an empty DATA_DIR, creates a department, a bdb and an admin
-# key and an annual plan, then runs Schemathesis against the served /openapi.json once per key
-# (every check, a bounded number of examples per operation and a time limit per run). Exits non-zero
-# when a check fails. Schemathesis comes from PyPI, pinned, in a virtualenv in the tool cache.
+# starts `npm start` on free ports with an empty DATA_DIR, creates one key per role and an annual
+# plan, then runs Schemathesis against the served /openapi.json once per key (every check, a bounded
+# number of examples per operation and a time limit per run). Exits non-zero when a check fails, when
+# a key no longer holds after its run, or when the run was hollow: an operation only ever answered
+# 401/403 by every key (scripts/schemathesis-coverage.ts reads the runs' HAR reports).
+# Schemathesis comes from PyPI, pinned, in a virtualenv in the tool cache.
 #
-#   bash scripts/schemathesis.sh            # all three keys
+#   bash scripts/schemathesis.sh            # every role's key
 #   ST_KEYS=bdb bash scripts/schemathesis.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,17 +61,25 @@ call() {
 }
 field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[process.argv[1]]))' "$1"; }
 
+# Every role's key, so each operation is called by a credential that may call it; the administrator
+# runs last (its generated requests may change keys and accounts).
+ROLES="${ST_KEYS:-department bdb approval finance admin}"
 declare -A keys
-keys[department]=$(call POST /v1/admin/api-keys "$ADMIN_API_KEY" '{"role":"department","name":"Schemathesis department","department":"health"}' | field key)
-keys[bdb]=$(call POST /v1/admin/api-keys "$ADMIN_API_KEY" '{"role":"bdb","name":"Schemathesis BDB"}' | field key)
-keys[admin]=$(call POST /v1/admin/api-keys "$ADMIN_API_KEY" '{"role":"admin","name":"Schemathesis admin"}' | field key)
+for role in $ROLES; do
+  extra=""; [ "$role" = department ] && extra=',"department":"health"'
+  body="{\"role\":\"$role\",\"name\":\"Schemathesis $role\"$extra}"
+  keys[$role]=$(call POST /v1/admin/api-keys "$ADMIN_API_KEY" "$body" | field key)
+done
 # Art. 6, 8: an annual plan item, so a generated application can get past the plan check.
 call PUT /v1/annual-plans/2026 "${keys[bdb]}" '{"items":[{"code":"2026-HEALTH-01","title":"Health","department":"health","ceilingFen":100000000000}]}' >/dev/null
 # Art. 6: the city government's approval makes the draft the version in force.
 call POST /v1/annual-plans/2026/approval "${keys[bdb]}" '{"approvedOn":"2026-01-10","documentNo":"晋市政函〔2026〕1号"}' >/dev/null
 
 failed=()
-for role in ${ST_KEYS:-department bdb admin}; do
+curl -sS -o "$DATA_DIR/openapi.json" "$api/openapi.json"
+reports="${ST_REPORT_DIR:-$DATA_DIR/report}"
+hars=()
+for role in $ROLES; do
   echo
   echo "== schemathesis as $role (max $MAX_EXAMPLES examples per operation, at most $MAX_TIME s)"
   log="$DATA_DIR/schemathesis-$role.log"
@@ -81,7 +91,7 @@ for role in ${ST_KEYS:-department bdb admin}; do
       --max-time "$MAX_TIME" \
       --workers 2 \
       --request-timeout 15 \
-      --report junit --report-dir "${ST_REPORT_DIR:-$DATA_DIR/report}/$role" "$@" 2>&1 | tee "$log"
+      --report junit,har --report-dir "$reports/$role" --output-sanitize false "$@" 2>&1 | tee "$log"
     return "${PIPESTATUS[0]}"
   }
   status=0
@@ -100,11 +110,23 @@ for role in ${ST_KEYS:-department bdb admin}; do
     run_as "${excluded[@]}" || status=$?
   fi
   [ "$status" -eq 0 ] || failed+=("$role")
+  # The key must still hold after its own run: a run whose key died midway checked 401s only.
+  alive=$(curl -sS -o /dev/null -w '%{http_code}' "$api/v1/projects?limit=1" -H "authorization: Bearer ${keys[$role]}")
+  if [ "$alive" != 200 ]; then echo "schemathesis: the $role key answers $alive after its run"; failed+=("$role (key)"); fi
+  for har in "$reports/$role"/har-*.json; do [ -e "$har" ] && hars+=("$role=$har"); done
 done
+
+echo
+if [ ${#hars[@]} -eq 0 ]; then
+  echo "schemathesis: no HAR report was written"; failed+=("coverage")
+elif ! SCHEMATHESIS_KEYS=$(for r in $ROLES; do printf '%s\n' "$r" "${keys[$r]}"; done | node -e 'const l=require("fs").readFileSync(0,"utf8").trim().split("\n");const o={};for(let i=0;i<l.length;i+=2)o[l[i]]=l[i+1];console.log(JSON.stringify(o))') \
+  npx tsx scripts/schemathesis-coverage.ts "$DATA_DIR/openapi.json" "${hars[@]}"; then
+  failed+=("coverage")
+fi
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then
   echo "schemathesis: failures as ${failed[*]}"
   exit 1
 fi
-echo "schemathesis: all checks passed as ${ST_KEYS:-department bdb admin}"
+echo "schemathesis: all checks passed as $ROLES, and every operation was reached"
