@@ -1,5 +1,6 @@
 /** Request and response schemas shared by the routes (docs/API.md "Conventions"). Unknown fields are rejected. */
 import { z } from '@hono/zod-openapi';
+import { ASSIGNABLE_ROLES } from '../domain/admin-roles.ts';
 import { ACCOUNT_EVENT_OUTCOMES, ACCOUNT_EVENTS } from '../domain/accounts.ts';
 import { LIGHTS } from '../domain/inbox.ts';
 import { APPLICATION_DOCUMENT_KINDS, applicationDocumentIds } from '../domain/commands.ts';
@@ -426,7 +427,8 @@ export const projectView = projectViewShape.openapi('ProjectView');
 
 export const createApiKeyBody = z
   .strictObject({
-    role: z.enum(ROLES),
+    /** 三员分立 (policy): `admin` is the start-up key's alone (domain/admin-roles.ts). */
+    role: z.enum(ASSIGNABLE_ROLES),
     name: text(200),
     department: departmentCode.optional(),
     /** Art. 5, 12, 30 (measures): the jurisdiction the key acts for (default `city`; 422 when not in the registry). */
@@ -465,7 +467,8 @@ export const createAccountBody = z
   .strictObject({
     loginName,
     displayName: text(100),
-    role: z.enum(ROLES),
+    /** 三员分立 (policy): `admin` is the start-up key's alone (domain/admin-roles.ts). */
+    role: z.enum(ASSIGNABLE_ROLES),
     department: departmentCode.optional(),
     jurisdiction: jurisdiction.optional(),
     phone: z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'must be a phone number (digits, spaces, -, optional leading +)').optional(),

@@ -46,7 +46,8 @@ export const apiKeys = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
   (t) => [
-    check('api_keys_role_check', sql`${t.role} in ('bdb', 'approval', 'finance', 'department', 'admin')`),
+    // 三员分立 (policy, domain/admin-roles.ts): `admin` is the start-up key's alone, never a row's.
+    check('api_keys_role_check', sql`${t.role} in ('bdb', 'approval', 'finance', 'department', 'sysadmin', 'secadmin', 'auditadmin')`),
     // A department key always names its department; no other role carries one.
     check(
       'api_keys_department_check',
@@ -82,7 +83,8 @@ export const accounts = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
   (t) => [
-    check('accounts_role_check', sql`${t.role} in ('bdb', 'approval', 'finance', 'department', 'admin')`),
+    // 三员分立 (policy, domain/admin-roles.ts): `admin` is the start-up key's alone, never a row's.
+    check('accounts_role_check', sql`${t.role} in ('bdb', 'approval', 'finance', 'department', 'sysadmin', 'secadmin', 'auditadmin')`),
     // As for keys: a department account names its department; no other role carries one.
     check('accounts_department_check', sql`(${t.role} = 'department') = (${t.department} is not null)`),
   ],

@@ -1,12 +1,12 @@
 /**
  * The administrators' trail (issue 28; GB/T 22239-2019 8.1.4.3 security audit): every change to API
  * keys, jurisdictions, policies, the calendar and webhooks — who, when, from where, before and after
- * — on one SM3 chain (db/queries/admin-trail.ts), readable by administrators.
+ * — on one SM3 chain (db/queries/admin-trail.ts), readable by the audit administrator (三员分立).
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { adminEventsPage, chainedAdminEvent } from '../../db/queries/admin-trail.ts';
-import { requireRole } from '../auth.ts';
+import { requireDuty } from '../auth.ts';
 import { cursorParam, decodeCursor, limitParam, page } from '../pagination.ts';
 import { ApiError } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
@@ -25,15 +25,16 @@ export function adminTrailRoutes({ db }: { db: Database }) {
         'subscriptions: who (key or person, role, client address), when, the record before and after (never a secret). ' +
         'Append-only, one SM3 hash chain written in the transaction of each change (`npm run audit:verify` checks it). ' +
         "Personal accounts' creation, revocation and reset are on their security trail (GET /v1/admin/accounts/{id}/events). " +
-        'Keyset pagination: pass `nextCursor` as `cursor`.',
+        'Keyset pagination: pass `nextCursor` as `cursor`. Roles (三员分立, policy): `auditadmin`, the start-up key — the ' +
+        'administrators whose acts it records do not review it; nobody can change or erase an entry (no route writes it).',
       security,
-      middleware: requireRole('admin'),
+      middleware: requireDuty('trail'),
       request: { query: z.object({ limit: limitParam, cursor: cursorParam }) },
       responses: {
         200: { description: 'Entries, newest first', content: json(adminEventList) },
         400: problem('Malformed limit or cursor'),
         401: problem('No or unknown key'),
-        403: problem('Not an admin key'),
+        403: problem('Not the audit administrator (`auditadmin`) or the start-up key'),
       },
     }),
     async (c) => {

@@ -174,8 +174,8 @@ describe.each(DRIVERS)('personal accounts (issue 16) with %s', (driver) => {
     expect(((await open.json()) as Json).account.organization).toBe('finance@zezhou');
   });
 
-  run('(policy) an admin cannot sign in without TOTP; the first code confirms the enrolment; a code is not accepted twice', async () => {
-    const admin = await createAccount(system, { role: 'admin', displayName: '系统管理员' });
+  run('(policy) an administrator cannot sign in without TOTP; the first code confirms the enrolment; a code is not accepted twice', async () => {
+    const admin = await createAccount(system, { role: 'sysadmin', displayName: '系统管理员' });
     expect(admin.totpEnrolment?.otpauthUrl).toMatch(/^otpauth:\/\/totp\/.+secret=/);
     const without = await login(system, { loginName: admin.loginName, password: admin.initialPassword });
     expect(without.status).toBe(401);
@@ -260,8 +260,8 @@ describe.each(DRIVERS)('personal accounts (issue 16) with %s', (driver) => {
     for (const a of listed) expect(Object.keys(a)).not.toContain('passwordHash');
   });
 
-  run('(policy) account administration: admin only, also through an admin session; a taken login name → 409; keys cannot use /v1/auth/me', async () => {
-    const admin = await signedIn(system, { role: 'admin' }, now());
+  run('(policy) account administration: the security administrator, also through a session; a taken login name → 409; keys cannot use /v1/auth/me', async () => {
+    const admin = await signedIn(system, { role: 'secadmin' }, now());
     const body = { loginName: `dup.${driver}`, displayName: '重复', role: 'bdb' };
     const first = await admin.request('POST', '/v1/admin/accounts', { body });
     expect(first.status).toBe(201);

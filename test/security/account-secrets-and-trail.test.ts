@@ -40,7 +40,7 @@ describe.each(DRIVERS)('account secrets at rest and the security trail with %s',
 
   run('Art. 28: an admin\'s TOTP secret is sealed (SM4, key id) at creation and after confirmation; the column never holds the base32; sign-in works', async () => {
     const service = createAccountService(database.db, { keys: parseKeyring(OLD), now });
-    const created = await service.createAccount({ loginName: `wang.${driver}`, displayName: '王管理员', role: 'admin' }, admin, origin);
+    const created = await service.createAccount({ loginName: `wang.${driver}`, displayName: '王管理员', role: 'secadmin' }, admin, origin);
     const secret = created.totpEnrolment!.secret;
     const pending = (await stored(created.account.id)).totpPendingSecret!;
     expect(pending).toMatch(/^sm4:k1:[A-Za-z0-9_-]+$/);
@@ -56,7 +56,7 @@ describe.each(DRIVERS)('account secrets at rest and the security trail with %s',
     expect(JSON.stringify(raw)).not.toContain(secret);
 
     // A sealed value copied into another account's row does not open there (bound to the account id).
-    const other = await service.createAccount({ loginName: `zhao.${driver}`, displayName: '赵管理员', role: 'admin' }, admin, origin);
+    const other = await service.createAccount({ loginName: `zhao.${driver}`, displayName: '赵管理员', role: 'auditadmin' }, admin, origin);
     await database.db.update(accounts).set({ totpPendingSecret: row.totpSecret }).where(eq(accounts.id, other.account.id));
     await expect(service.login({ loginName: `zhao.${driver}`, password: other.initialPassword, totp: totpCode(secret, now()) }, origin)).rejects.toThrow(/another row/);
 
