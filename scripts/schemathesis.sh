@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Property-based contract test of the HTTP API with Schemathesis (issue 14, "an exact contract"):
-# starts `npm start` on free ports with an empty DATA_DIR, creates a department, a bdb and an admin
-# key and an annual plan, then runs Schemathesis against the served /openapi.json once per key
+# starts `npm start` on free ports with an empty DATA_DIR, creates a department, a bdb and the three
+# administrators' keys (三员分立: sysadmin, secadmin, auditadmin, issued by the start-up key) and an
+# annual plan, then runs Schemathesis against the served /openapi.json once per key
 # (every check, a bounded number of examples per operation and a time limit per run). Exits non-zero
 # when a check fails. Schemathesis comes from PyPI, pinned, in a virtualenv in the tool cache.
 #
-#   bash scripts/schemathesis.sh            # all three keys
+#   bash scripts/schemathesis.sh            # all five keys
+#   ST_KEYS=admin bash scripts/schemathesis.sh   # the start-up key itself (every administrator duty)
 #   ST_KEYS=bdb bash scripts/schemathesis.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,14 +64,17 @@ field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>consol
 declare -A keys
 keys[department]=$(call POST /v1/admin/api-keys "$ADMIN_API_KEY" '{"role":"department","name":"Schemathesis department","department":"health"}' | field key)
 keys[bdb]=$(call POST /v1/admin/api-keys "$ADMIN_API_KEY" '{"role":"bdb","name":"Schemathesis BDB"}' | field key)
-keys[admin]=$(call POST /v1/admin/api-keys "$ADMIN_API_KEY" '{"role":"admin","name":"Schemathesis admin"}' | field key)
+for admin in sysadmin secadmin auditadmin; do
+  keys[$admin]=$(call POST /v1/admin/api-keys "$ADMIN_API_KEY" "{\"role\":\"$admin\",\"name\":\"Schemathesis $admin\"}" | field key)
+done
+keys[admin]=$ADMIN_API_KEY
 # Art. 6, 8: an annual plan item, so a generated application can get past the plan check.
 call PUT /v1/annual-plans/2026 "${keys[bdb]}" '{"items":[{"code":"2026-HEALTH-01","title":"Health","department":"health","ceilingFen":100000000000}]}' >/dev/null
 # Art. 6: the city government's approval makes the draft the version in force.
 call POST /v1/annual-plans/2026/approval "${keys[bdb]}" '{"approvedOn":"2026-01-10","documentNo":"晋市政函〔2026〕1号"}' >/dev/null
 
 failed=()
-for role in ${ST_KEYS:-department bdb admin}; do
+for role in ${ST_KEYS:-department bdb sysadmin secadmin auditadmin}; do
   echo
   echo "== schemathesis as $role (max $MAX_EXAMPLES examples per operation, at most $MAX_TIME s)"
   log="$DATA_DIR/schemathesis-$role.log"
@@ -107,4 +112,4 @@ if [ ${#failed[@]} -gt 0 ]; then
   echo "schemathesis: failures as ${failed[*]}"
   exit 1
 fi
-echo "schemathesis: all checks passed as ${ST_KEYS:-department bdb admin}"
+echo "schemathesis: all checks passed as ${ST_KEYS:-department bdb sysadmin secadmin auditadmin}"
