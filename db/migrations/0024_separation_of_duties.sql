@@ -14,3 +14,26 @@ UPDATE "api_keys" SET "role" = 'sysadmin' WHERE "role" = 'admin';--> statement-b
 UPDATE "notifications" SET "recipient_role" = 'sysadmin' WHERE "recipient_role" = 'admin';--> statement-breakpoint
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_role_check" CHECK ("accounts"."role" in ('bdb', 'approval', 'finance', 'department', 'sysadmin', 'secadmin', 'auditadmin'));--> statement-breakpoint
 ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_role_check" CHECK ("api_keys"."role" in ('bdb', 'approval', 'finance', 'department', 'sysadmin', 'secadmin', 'auditadmin'));
+--> statement-breakpoint
+-- The trails only grow (三员分立: the auditor reads them, nobody changes them): an UPDATE, DELETE or
+-- TRUNCATE of the project and cloud platform trail, the accounts' security trail or the
+-- administrators' trail is refused by the database itself, whoever asks. Only the tables' owner
+-- can disable this (ALTER TABLE … DISABLE TRIGGER) — and the SM3 chains name what was changed then
+-- (`npm run audit:verify`).
+CREATE FUNCTION trail_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the trail % is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION trail_append_only();
+--> statement-breakpoint
+CREATE TRIGGER audit_log_append_only_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION trail_append_only();
+--> statement-breakpoint
+CREATE TRIGGER account_events_append_only BEFORE UPDATE OR DELETE ON account_events FOR EACH ROW EXECUTE FUNCTION trail_append_only();
+--> statement-breakpoint
+CREATE TRIGGER account_events_append_only_truncate BEFORE TRUNCATE ON account_events FOR EACH STATEMENT EXECUTE FUNCTION trail_append_only();
+--> statement-breakpoint
+CREATE TRIGGER admin_events_append_only BEFORE UPDATE OR DELETE ON admin_events FOR EACH ROW EXECUTE FUNCTION trail_append_only();
+--> statement-breakpoint
+CREATE TRIGGER admin_events_append_only_truncate BEFORE TRUNCATE ON admin_events FOR EACH STATEMENT EXECUTE FUNCTION trail_append_only();

@@ -17,6 +17,7 @@ import { LOCKOUT_MS, SESSION_IDLE_MS } from '../../domain/accounts.ts';
 import { generateKeyringSpec, parseKeyring } from '../../lib/codec.ts';
 import { totpCode } from '../../lib/totp.ts';
 import { createTestDatabase, DRIVERS, driverAvailable, type TestDatabase } from '../support/database.ts';
+import { tamper } from '../support/tamper.ts';
 
 const OLD = generateKeyringSpec('k1');
 const NEW = generateKeyringSpec('k2');
@@ -155,9 +156,9 @@ describe.each(DRIVERS)('account secrets at rest and the security trail with %s',
 
     // One SM3 chain over the whole table; an edit behind the system's back is found.
     expect(await verifyAccountEvents(database.db)).toEqual([]);
-    await database.db.update(accountEvents).set({ outcome: 'success' }).where(eq(accountEvents.seq, trail[5]!.seq));
+    await tamper(database.db, 'account_events', () => database.db.update(accountEvents).set({ outcome: 'success' }).where(eq(accountEvents.seq, trail[5]!.seq)));
     expect(await verifyAccountEvents(database.db)).toEqual([{ seq: trail[5]!.seq, problem: 'hash does not match the row content' }]);
-    await database.db.update(accountEvents).set({ outcome: 'failure' }).where(eq(accountEvents.seq, trail[5]!.seq));
+    await tamper(database.db, 'account_events', () => database.db.update(accountEvents).set({ outcome: 'failure' }).where(eq(accountEvents.seq, trail[5]!.seq)));
     expect(await verifyAccountEvents(database.db)).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import { verifyAdminEvents } from '../../db/queries/admin-trail.ts';
 import { adminEvents } from '../../db/schema.ts';
 import { DEFAULT_CITY_POLICY } from '../../domain/types.ts';
 import { DRIVERS, driverAvailable } from '../support/database.ts';
+import { tamper } from '../support/tamper.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const exec = promisify(execFile);
@@ -105,7 +106,7 @@ describe.each(DRIVERS)("the administrators' trail (issue 28) with %s", (driver) 
     const db = system.database.db;
     // The third key's entry (the bdb key's creation) made to say it created an admin key.
     const [altered] = await db.select({ seq: adminEvents.seq }).from(adminEvents).where(eq(adminEvents.action, 'api-key.create')).orderBy(adminEvents.seq).offset(2).limit(1);
-    await db.execute(sql`update admin_events set after = jsonb_set(after, '{role}', '"admin"') where seq = ${altered!.seq}`);
+    await tamper(db, 'admin_events', () => db.execute(sql`update admin_events set after = jsonb_set(after, '{role}', '"admin"') where seq = ${altered!.seq}`));
     expect(await verifyAdminEvents(db)).toEqual([{ seq: altered!.seq, problem: 'hash does not match the row content' }]);
     if (driver === 'postgres') {
       const result = await exec('npx', ['tsx', 'scripts/audit-verify.ts'], { env: { ...process.env, DATABASE_URL: system.database.url! }, timeout: 120_000 }).then(
