@@ -95,6 +95,7 @@ const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[]; sessio
   { method: 'GET', path: '/v1/admin/accounts/{id}/events', allowed: ACCOUNT_READS },
   // Issue 28: the administrators' trail.
   { method: 'GET', path: '/v1/admin/trail', allowed: TRAIL },
+  { method: 'GET', path: '/v1/admin/trail/verification', allowed: TRAIL },
   // Issue 16: the session's own endpoints refuse API keys (403 session_required); every session may (the auditor too).
   { method: 'GET', path: '/v1/auth/me', allowed: [], sessionAllowed: SESSIONS },
   { method: 'POST', path: '/v1/auth/password', allowed: [], sessionAllowed: SESSIONS },

@@ -13,12 +13,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { appendAudit } from '../../activities/audit.ts';
 import { MIGRATIONS_DIR } from '../../db/client.ts';
-import { accountEvents, accounts, adminEvents, apiKeys, notifications } from '../../db/schema.ts';
+import { accountEvents, accounts, adminEvents, apiKeys, auditLog, notifications } from '../../db/schema.ts';
 import { ADMIN_ROLES } from '../../domain/admin-roles.ts';
 import { createAccount, login, signedIn, type Session } from '../support/accounts.ts';
 import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/system.ts';
 import { DRIVERS, driverAvailable } from '../support/database.ts';
+import { tamper } from '../support/tamper.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -44,7 +46,7 @@ describe.each(DRIVERS)('三员分立 (policy, GB/T 22239-2019 level 3) with %s',
     const text = await res.text();
     return { status: res.status, type: res.headers.get('content-type'), body: (text ? JSON.parse(text) : null) as Json };
   };
-  const count = async (table: typeof accounts | typeof apiKeys | typeof adminEvents | typeof accountEvents) => (await system.database.db.select({ n: sql<number>`count(*)::int` }).from(table))[0]!.n;
+  const count = async (table: typeof accounts | typeof apiKeys | typeof adminEvents | typeof accountEvents | typeof auditLog) => (await system.database.db.select({ n: sql<number>`count(*)::int` }).from(table))[0]!.n;
 
   run('each administrator does their own duty only: configuration (sysadmin), accounts and keys (secadmin), the trail (auditadmin)', async () => {
     expect((await call('POST', '/v1/admin/departments', keys.sysadmin, { code: 'sod-dep', name: '三员测试局' })).status).toBe(201);
@@ -148,7 +150,7 @@ describe.each(DRIVERS)('三员分立 (policy, GB/T 22239-2019 level 3) with %s',
     await expect(system.database.db.execute(sql`update api_keys set role = 'admin' where created_by = 'env-admin'`)).rejects.toThrow();
   });
 
-  run('the trails only grow: no route writes or erases an entry of any trail', async () => {
+  run('the trails only grow: no route writes or erases an entry of any trail, and the database refuses it to everyone; the auditor verifies the chains', async () => {
     const doc = (await (await system.request('GET', '/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
     const trails = Object.keys(doc.paths).filter((p) => /\/(trail|events|history)$/.test(p));
     expect(trails).toEqual(expect.arrayContaining(['/v1/admin/trail', '/v1/admin/accounts/{id}/events', '/v1/projects/{id}/history', '/v1/cloud-platform/history']));
@@ -159,6 +161,28 @@ describe.each(DRIVERS)('三员分立 (policy, GB/T 22239-2019 level 3) with %s',
       expect([404, 405]).toContain(res.status);
     }
     expect(await count(adminEvents)).toBe(before);
+    // Migration 0024: UPDATE, DELETE and TRUNCATE of every trail are refused by the database itself.
+    const db = system.database.db;
+    // A project trail's entries (this system has no project): the row triggers fire on rows.
+    await appendAudit(db, 'JC2026-SOD00001', [1, 2].map((n) => ({ eventId: `sod:${n}`, at: '2026-03-02T02:00:00.000Z', action: `a${n}`, actor: { keyId: 'k-bdb', role: 'bdb' as const, name: 'BDB' }, detail: { n } })));
+    for (const [trail, table] of [['audit_log', auditLog], ['account_events', accountEvents], ['admin_events', adminEvents]] as const) {
+      expect(await count(table)).toBeGreaterThan(0);
+      for (const statement of [`update ${trail} set hash = hash`, `delete from ${trail}`, `truncate ${trail}`]) {
+        // drizzle wraps the database's error ("Failed query: …"); its cause is PostgreSQL's own.
+        const refusal = await db.execute(sql.raw(statement)).then(() => 'accepted', (e: { cause?: unknown }) => String(e.cause ?? e));
+        expect(refusal, statement).toMatch(/the trail \w+ is append-only: (UPDATE|DELETE|TRUNCATE) refused/);
+      }
+    }
+    expect(await count(adminEvents)).toBe(before);
+    // The auditor verifies the chains now; a row changed behind the system's back (by the tables' owner) is named.
+    const intact = await call('GET', '/v1/admin/trail/verification', auditor);
+    expect(intact.status).toBe(200);
+    expect(intact.body).toMatchObject({ adminTrail: [], accountTrail: [], project: null });
+    expect((await call('GET', '/v1/admin/trail/verification', security)).status).toBe(403);
+    const [first] = await db.select({ seq: adminEvents.seq }).from(adminEvents).orderBy(adminEvents.seq).limit(1);
+    await tamper(db, 'admin_events', () => db.execute(sql`update admin_events set ip = '203.0.113.9' where seq = ${first!.seq}`));
+    const broken = await call('GET', '/v1/admin/trail/verification', keys.auditadmin);
+    expect(broken.body.adminTrail).toEqual([{ seq: first!.seq, problem: 'hash does not match the row content' }]);
   });
 });
 

@@ -266,6 +266,7 @@ describe('administration, the annual plan and plan filings in the console', () =
     expect(await tabsOf(audit.page)).toEqual(['管理员操作记录', '个人账户', '接口密钥']);
     const trail = audit.page.getByTestId('admin-trail');
     await expect.poll(() => trail.innerText(), { timeout: 15_000 }).toContain('登记部门');
+    await expect.poll(() => audit.page.getByTestId('trail-verification').innerText(), { timeout: 15_000 }).toContain('哈希链校验通过');
     for (const text of ['周敏', '系统管理员', '签发接口密钥', '王管理员', '安全管理员', '发布期限政策版本']) expect(await trail.innerText()).toContain(text);
     expect(await mainText(audit.page)).not.toMatch(LEAKS);
     await shot(audit.page, '06b-audit-trail', true);

@@ -3,7 +3,7 @@
  * newest first, 20 a page — who (key or person, role, address), when, what, before and after. It only
  * reads: nobody can change or erase an entry (GET /v1/admin/trail; `npm run audit:verify` checks the chain).
  */
-import { Button, Table, Typography } from 'antd';
+import { Alert, Button, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { api, ok } from '../../api.ts';
 import type { components } from '../../api-types.ts';
@@ -33,9 +33,22 @@ export default function Trail() {
     setCursor(page.nextCursor ?? '');
   };
   const rows = [...(first.data?.items ?? []), ...more];
+  // The chains recomputed now (GET /v1/admin/trail/verification), as `npm run audit:verify` does.
+  const checked = useLoad(() => ok(api.GET('/v1/admin/trail/verification', {})), []);
+  const broken = checked.data ? [...checked.data.adminTrail.map((p) => `管理员操作记录第 ${p.seq} 条`), ...checked.data.accountTrail.map((p) => `账户安全记录第 ${p.seq} 条`)] : [];
   return (
     <div data-testid="admin-trail">
       {first.problem && <ProblemAlert problem={first.problem} />}
+      {checked.problem && <ProblemAlert problem={checked.problem} />}
+      {checked.data && (
+        <Alert
+          data-testid="trail-verification"
+          style={{ marginBottom: 12 }}
+          type={broken.length ? 'error' : 'success'}
+          showIcon
+          message={broken.length ? `哈希链校验未通过：${broken.join('、')}与记录内容不符，可能在系统之外被改动` : '哈希链校验通过：管理员操作记录和账户安全记录均首尾相接、未被改动（SM3）'}
+        />
+      )}
       <Typography.Paragraph type="secondary">管理员对接口密钥、辖区、部门、期限政策、工作日历和推送订阅的每项变更，按 SM3 哈希链首尾相接，只能追加，不能修改或删除。个人账户的创建、停用和重置见“个人账户”中各账户的安全记录。</Typography.Paragraph>
       <Table
         size="small"
