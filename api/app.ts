@@ -16,7 +16,7 @@ import type { WebhookAddressPolicy } from '../lib/webhook-address.ts';
 import { generateKeyringSpec, parseKeyring, type Keyring } from '../lib/codec.ts';
 import type { DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
-import { AUTH_PREFIX, bearerAuth, CODEC_SESSION_COOKIE, createKeyStore, keyOrSessionAuth } from './auth.ts';
+import { AUTH_PREFIX, bearerAuth, CODEC_SESSION_COOKIE, createKeyStore, keyOrSessionAuth, readOnlyRoles } from './auth.ts';
 import { consoleAssets } from './console.ts';
 import { createAccountService } from './sessions.ts';
 import { adminAccountRoutes } from './routes/admin-accounts.ts';
@@ -149,6 +149,9 @@ export function createApp(deps: AppDeps) {
   // Sign-in per client address, before its body is read (api/rate-limit.ts).
   if (deps.signInPerAddressPerMinute) app.on('POST', LOGIN_PATH, signInRateLimit(deps.database.db, deps.signInPerAddressPerMinute, deps.clock));
   app.use('/v1/*', (c, next) => (c.req.path.startsWith('/v1/public/') || c.req.path === LOGIN_PATH ? next() : authenticate(c, next)));
+  // 三员分立 (policy): the audit administrator changes nothing (api/auth.ts readOnlyRoles).
+  const readOnly = readOnlyRoles();
+  app.use('/v1/*', (c, next) => (c.req.path.startsWith('/v1/public/') || c.req.path === LOGIN_PATH ? next() : readOnly(c, next)));
   if (deps.writesPerMinute) app.use('/v1/*', writeRateLimit(deps.database.db, deps.writesPerMinute, deps.clock));
   if (deps.payloadCodec) {
     app.use('/codec/*', cors({ origin: deps.uiOrigin ? [deps.uiOrigin] : [], allowHeaders: ['Authorization', 'Content-Type', 'X-Namespace'], allowMethods: ['POST', 'OPTIONS'], credentials: true, maxAge: 600 }));

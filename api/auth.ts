@@ -4,8 +4,9 @@
  *
  * A key reads `bdp_<id>_<secret>`. Only SM3(secret) is stored (SM3: the national standard hash,
  * GB/T 32905, Art. 28). The secret is 256 random bits, so a fast hash without salt is enough; the
- * stored and presented digests are compared in constant time. ADMIN_API_KEY, when set, is an admin
- * key from start-up on without a database row.
+ * stored and presented digests are compared in constant time. ADMIN_API_KEY, when set, is the
+ * start-up key from start-up on without a database row: role `admin`, every administrator duty,
+ * the installation and break-glass credential (domain/admin-roles.ts STARTUP_ROLE, docs/ACCOUNTS.md).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { getCookie } from 'hono/cookie';
@@ -15,6 +16,7 @@ import type { Database } from '../db/client.ts';
 import { findActiveKey } from '../db/queries/keys.ts';
 import { projectDepartment } from '../db/queries/projects.ts';
 import type { Actor, Role } from '../domain/vocabulary.ts';
+import { ADMIN_DUTIES, readOnlyRole, STARTUP_ROLE, type AdminDuty } from '../domain/admin-roles.ts';
 import { financeJurisdictionRefusal } from '../domain/finance-jurisdiction.ts';
 import { ApiError, forbidden, notFound, unauthenticated } from './problem.ts';
 import { CSRF_HEADER, SESSION_COOKIE, type AccountService, type AuthenticatedSession } from './sessions.ts';
@@ -46,7 +48,7 @@ const sessionMac = (digest: Buffer, keyId: string, expires: number) =>
 
 export function createKeyStore(db: Database, adminApiKey: string | undefined): KeyStore {
   const adminDigest = adminApiKey ? sm3(adminApiKey) : undefined;
-  const ENV_ADMIN: Actor = { keyId: ENV_ADMIN_KEY_ID, role: 'admin', name: '管理员密钥（启动配置）', jurisdiction: 'city' }; // what a person reads on the trails; the code is its keyId
+  const ENV_ADMIN: Actor = { keyId: ENV_ADMIN_KEY_ID, role: STARTUP_ROLE, name: '管理员密钥（启动配置）', jurisdiction: 'city' }; // what a person reads on the trails; the code is its keyId
   /** An active key's actor and stored digest, by id. */
   const activeKey = async (id: string): Promise<{ actor: Actor; digest: Buffer } | undefined> => {
     if (id === ENV_ADMIN_KEY_ID) return adminDigest ? { actor: ENV_ADMIN, digest: adminDigest } : undefined;
@@ -145,6 +147,25 @@ export function keyOrSessionAuth(keys: KeyStore, accounts: AccountService) {
     }
     c.set('actor', current.actor);
     c.set('session', current);
+    await next();
+  });
+}
+
+/** An administrator duty's guard (三员分立, domain/admin-roles.ts ADMIN_DUTIES; policy). */
+export const requireDuty = (duty: AdminDuty) => requireRole(...ADMIN_DUTIES[duty]);
+
+/**
+ * 三员分立 (policy, GB/T 22239-2019 8.1.10.2): the audit administrator changes nothing — every write
+ * (any method but GET, HEAD, OPTIONS) is refused with 403 `read_only_role`, except the person's own
+ * sign-in, password and authenticator under /v1/auth/*. A guard in front of every route, so a route
+ * added later cannot forget it.
+ */
+export function readOnlyRoles() {
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    const actor = c.get('actor');
+    if (actor && readOnlyRole(actor.role) && !SAFE_METHODS.has(c.req.method) && !c.req.path.startsWith(AUTH_PREFIX)) {
+      throw new ApiError(403, 'read_only_role', 'Forbidden', `The role ${actor.role} reads the trails and changes nothing.`, {}, {}, { role: actor.role });
+    }
     await next();
   });
 }

@@ -4,7 +4,9 @@
  * - every operation with a request body may answer 413 `payload_too_large` (bodies over 256 KiB) and
  *   415 `unsupported_media_type` (a body that is not application/json);
  * - every write operation (POST, PUT, DELETE) under /v1 may answer 429 `rate_limited` with
- *   Retry-After (api/rate-limit.ts; /codec is not rate limited).
+ *   Retry-After (api/rate-limit.ts; /codec is not rate limited);
+ * - every write operation under /v1 but the person's own /v1/auth/* answers the audit administrator
+ *   403 `read_only_role` (三员分立, api/auth.ts readOnlyRoles), unless it documents a 403 of its own.
  */
 import { problemContent } from './router.ts';
 
@@ -17,6 +19,8 @@ type Document = {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 const WRITES = new Set(['post', 'put', 'delete']);
+/** The methods the audit administrator may not use (api/auth.ts readOnlyRoles: all but GET, HEAD, OPTIONS). */
+const CHANGES = new Set(['post', 'put', 'delete', 'patch']);
 
 /** Shared responses, referenced from the operations as `#/components/responses/<name>`. */
 export const SHARED_RESPONSES = {
@@ -33,6 +37,10 @@ export const SHARED_RESPONSES = {
     headers: {
       'Retry-After': { description: 'Seconds until the key may write again', schema: { type: 'integer', minimum: 1 } },
     },
+    content: problemContent,
+  },
+  ReadOnlyRole: {
+    description: '`read_only_role`: the audit administrator (`auditadmin`, 三员分立) reads and changes nothing; or `forbidden`: the role may not call this operation',
     content: problemContent,
   },
 } as const;
@@ -54,6 +62,7 @@ export function finishDocument<T extends object>(generated: T): T {
         responses['415'] ??= ref('UnsupportedMediaType');
       }
       if (WRITES.has(method) && path.startsWith('/v1/')) responses['429'] ??= ref('RateLimited');
+      if (CHANGES.has(method) && path.startsWith('/v1/') && !path.startsWith('/v1/auth/') && !path.startsWith('/v1/public/')) responses['403'] ??= ref('ReadOnlyRole');
     }
   }
   return generated;

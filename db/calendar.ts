@@ -253,7 +253,7 @@ export async function warnCalendarCoverage(db: Database, log: { warn(obj: object
     log.warn({ calendar: status.years }, status.warning);
     // The administrators' inbox gets the item once per missing year (the event id makes it idempotent).
     const year = status.years.at(-1)?.year ?? null;
-    await recordSystemNotice(db, { eventId: `calendar:notice-missing:${year}`, subject: 'calendar', role: 'admin', kind: 'calendar-notice-missing', params: { year }, detail: status.warning, at: now });
+    await recordSystemNotice(db, { eventId: `calendar:notice-missing:${year}`, subject: 'calendar', role: 'sysadmin', kind: 'calendar-notice-missing', params: { year }, detail: status.warning, at: now });
   }
   return status;
 }

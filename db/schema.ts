@@ -47,7 +47,8 @@ export const apiKeys = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
   (t) => [
-    check('api_keys_role_check', sql`${t.role} in ('bdb', 'approval', 'finance', 'department', 'admin')`),
+    // 三员分立 (policy, domain/admin-roles.ts): `admin` is the start-up key's alone, never a row's.
+    check('api_keys_role_check', sql`${t.role} in ('bdb', 'approval', 'finance', 'department', 'sysadmin', 'secadmin', 'auditadmin')`),
     // A department key always names its department; no other role carries one.
     check(
       'api_keys_department_check',
@@ -83,7 +84,8 @@ export const accounts = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
   (t) => [
-    check('accounts_role_check', sql`${t.role} in ('bdb', 'approval', 'finance', 'department', 'admin')`),
+    // 三员分立 (policy, domain/admin-roles.ts): `admin` is the start-up key's alone, never a row's.
+    check('accounts_role_check', sql`${t.role} in ('bdb', 'approval', 'finance', 'department', 'sysadmin', 'secadmin', 'auditadmin')`),
     // As for keys: a department account names its department; no other role carries one.
     check('accounts_department_check', sql`(${t.role} = 'department') = (${t.department} is not null)`),
   ],
@@ -130,7 +132,7 @@ export const passwordHistory = pgTable(
  * The accounts' security trail (Art. 24-25: every action traced to a person; Art. 28; GB/T 39786 logs): every sign-in
  * and its failures (known login name or not), lockouts, sign-outs, expired sessions, password and
  * TOTP changes and the admins' actions on accounts, append-only, each row chained to the one before
- * by SM3 (lib/audit-chain.ts chainLink) — one chain for the whole table, `seq` 1, 2, 3… The lockout
+ * by SM3 (db/audit-chain.ts chainLink) — one chain for the whole table, `seq` 1, 2, 3… The lockout
  * counts `sign_in_attempts` instead, which also holds the attempts still being checked.
  */
 export const accountEvents = pgTable(
@@ -834,7 +836,7 @@ export const rateCounters = pgTable(
  * action traceable): every change an administrator makes to API keys, jurisdictions, policies,
  * the working-day calendar and webhook subscriptions — who, when, from where, the record before
  * and after — appended in the transaction of the change, each row chained to the one before by SM3
- * (lib/audit-chain.ts chainLink), `seq` 1, 2, 3…; checked by `npm run audit:verify`. Personal
+ * (db/audit-chain.ts chainLink), `seq` 1, 2, 3…; checked by `npm run audit:verify`. Personal
  * accounts' creation, revocation and reset are on `account_events`, chained the same way. Never a
  * secret: keys and webhook secrets appear only as "set".
  */

@@ -8,6 +8,7 @@
  * session rule. Art. 28 (measures) asks for secure, controllable systems; the numbers follow the
  * usual government baseline (GB/T 22239 level 3: complexity, lockout after failures, idle timeout).
  */
+import { isAdministrator } from './admin-roles.ts';
 import type { Role } from './vocabulary.ts';
 import { visibleLength } from './visible.ts';
 
@@ -156,8 +157,11 @@ export function sessionExpiry(session: SessionTimes, now: Date): 'idle' | 'absol
   return undefined;
 }
 
-/** TOTP is required for admin accounts (the operators of keys and accounts), optional for the others. */
-export const totpRequired = (role: Role) => role === 'admin';
+/**
+ * TOTP is required for the administrators' accounts (policy; GB/T 22239-2019 8.1.4.1 d, two factors
+ * for administrators: 系统管理员, 安全管理员, 审计管理员, domain/admin-roles.ts), optional for the others.
+ */
+export const totpRequired = (role: Role) => isAdministrator(role);
 
 /**
  * The organisation an account acts for (issue 16: role + department or jurisdiction), as recorded

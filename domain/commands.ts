@@ -363,7 +363,7 @@ export const COMMAND_ROLES = {
   accountabilityReferral: ['bdb'],
   leaderChange: ['department'],
   changeRequestOpinion: ['approval', 'finance'],
-  deadlineRescheduling: ['admin'],
+  deadlineRescheduling: ['sysadmin', 'admin'],
   allocationPublication: ['bdb'],
   // Art. 12: only the finance of the project's county (checked against the actor's jurisdiction).
   countyShareConfirmation: ['finance'],

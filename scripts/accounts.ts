@@ -1,12 +1,13 @@
 /**
- * Personal account administration for operators (issue 16), e.g. to create the first admin account
- * of a deployment:
+ * Personal account administration for operators (issue 16), e.g. to create the first security
+ * administrator of a deployment (三员分立, docs/ACCOUNTS.md: only the operator creates secadmin
+ * accounts; the secadmin then creates the sysadmin and auditadmin accounts in the console):
  *
- *   npm run accounts -- create-admin --login wang.admin --name 王管理员
+ *   npm run accounts -- create-admin --login wang.sec --name 王安全
  *   npm run accounts -- create --login li.health --name 李明 --role department --department health [--jurisdiction city] [--phone …]
  *   npm run accounts -- list [--json]
  *   npm run accounts -- revoke <id>
- *   npm run accounts -- reset <login>      (new initial password; an admin also a new TOTP secret; sessions end)
+ *   npm run accounts -- reset <login>      (new initial password; an administrator also a new TOTP secret; sessions end)
  *
  * With DATABASE_URL it works straight on PostgreSQL (migrations applied first, so also before the
  * first start). Without it — the embedded database of `npm start` in DATA_DIR — it goes through the
@@ -16,7 +17,7 @@
  * `npm start` stopped.
  *
  * `create` validates as POST /v1/admin/accounts does and prints, once, the initial password and
- * (admin) the TOTP enrolment URI on stdout; everything else goes to stderr.
+ * (administrators) the TOTP enrolment URI on stdout; everything else goes to stderr.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -33,7 +34,7 @@ import { commandOf, NotFound, runCli, UsageError } from './cli.ts';
 
 const USAGE = `Usage:
   npm run accounts -- create-admin --login <login> --name <display name> [--phone <number>]
-  npm run accounts -- create --login <login> --name <display name> --role <bdb|approval|finance|department|admin> [--department <code>] [--jurisdiction <code>] [--phone <number>]
+  npm run accounts -- create --login <login> --name <display name> --role <bdb|approval|finance|department|sysadmin|secadmin|auditadmin> [--department <code>] [--jurisdiction <code>] [--phone <number>]
   npm run accounts -- list [--json]
   npm run accounts -- revoke <id>
   npm run accounts -- reset <login>`;
@@ -136,11 +137,11 @@ async function create(backend: Backend, args: string[]) {
   if (created.totpEnrolment) process.stdout.write(`totp secret: ${created.totpEnrolment.secret}\ntotp uri: ${created.totpEnrolment.otpauthUrl}\n`);
 }
 
-/** The first administrator (or another): `create` with role admin. */
+/** The first security administrator (or another): `create` with role secadmin (三员分立: the operator's alone). */
 async function createAdmin(backend: Backend, args: string[]) {
   const { values, positionals } = parseArgs({ args, options: { login: { type: 'string' }, name: { type: 'string' }, phone: { type: 'string' } }, strict: true, allowPositionals: true });
   if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals.join(' ')}`);
-  await create(backend, ['--role', 'admin', ...Object.entries(values).flatMap(([k, v]) => (v === undefined ? [] : [`--${k}`, String(v)]))]);
+  await create(backend, ['--role', 'secadmin', ...Object.entries(values).flatMap(([k, v]) => (v === undefined ? [] : [`--${k}`, String(v)]))]);
 }
 
 async function list(backend: Backend, args: string[]) {

@@ -19,14 +19,14 @@ import { findJurisdiction } from '../db/queries/jurisdictions.ts';
 import { registerDepartmentInUse } from '../db/queries/departments.ts';
 import { insertKeyOnTrail, listKeys, revokeKeyOnTrail } from '../db/queries/keys.ts';
 
-/** The operator at the terminal, as the administrators' trail names them. */
+/** The operator at the terminal, as the administrators' trail names them: the start-up key's role, every duty (三员分立). */
 const cliActor = () => ({ keyId: `cli:${os.userInfo().username}`, name: os.userInfo().username, role: 'admin', ip: null });
 import { generateKey } from '../lib/api-keys.ts';
 import { loadConfig } from '../lib/config.ts';
 import { commandOf, NotFound, runCli, UsageError } from './cli.ts';
 
 const USAGE = `Usage:
-  npm run keys -- create --role <bdb|approval|finance|department|admin> --name <name> [--department <code>] [--jurisdiction <code>]
+  npm run keys -- create --role <bdb|approval|finance|department|sysadmin|secadmin|auditadmin> --name <name> [--department <code>] [--jurisdiction <code>]
   npm run keys -- list [--json]
   npm run keys -- revoke <id>`;
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Property-based contract test of the HTTP API with Schemathesis (issue 14, "an exact contract"):
-# starts `npm start` on free ports with an empty DATA_DIR, creates one key per role and an annual
-# plan, then runs Schemathesis against the served /openapi.json once per key (every check, a bounded
-# number of examples per operation and a time limit per run). Exits non-zero when a check fails, when
-# a key no longer holds after its run, or when the run was hollow: an operation only ever answered
-# 401/403 by every key (scripts/schemathesis-coverage.ts reads the runs' HAR reports).
+# starts `npm start` on free ports with an empty DATA_DIR, creates one key per role (三员分立: the
+# sysadmin, secadmin and auditadmin keys too, issued by the start-up key) and an annual plan, then
+# runs Schemathesis against the served /openapi.json once per key (every check, a bounded number of
+# examples per operation and a time limit per run). Exits non-zero when a check fails, when a key no
+# longer holds after its run, or when the run was hollow: an operation only ever answered 401/403 by
+# every key (scripts/schemathesis-coverage.ts reads the runs' HAR reports).
 # Schemathesis comes from PyPI, pinned, in a virtualenv in the tool cache.
 #
 #   bash scripts/schemathesis.sh            # every role's key
+#   ST_KEYS=admin bash scripts/schemathesis.sh   # the start-up key itself (every administrator duty)
 #   ST_KEYS=bdb bash scripts/schemathesis.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,19 +63,21 @@ call() {
 }
 field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[process.argv[1]]))' "$1"; }
 
-# Every role's key, so each operation is called by a credential that may call it; the administrator
-# runs last (its generated requests may change keys and accounts).
-ROLES="${ST_KEYS:-department bdb approval finance admin}"
+# Every role's key, so each operation is called by a credential that may call it; the security
+# administrator runs last (its generated requests may revoke keys and change accounts).
+ROLES="${ST_KEYS:-department bdb approval finance sysadmin auditadmin secadmin}"
 declare -A keys
 for role in $ROLES; do
+  if [ "$role" = admin ]; then keys[admin]=$ADMIN_API_KEY; continue; fi
   extra=""; [ "$role" = department ] && extra=',"department":"health"'
   body="{\"role\":\"$role\",\"name\":\"Schemathesis $role\"$extra}"
   keys[$role]=$(call POST /v1/admin/api-keys "$ADMIN_API_KEY" "$body" | field key)
 done
 # Art. 6, 8: an annual plan item, so a generated application can get past the plan check.
-call PUT /v1/annual-plans/2026 "${keys[bdb]}" '{"items":[{"code":"2026-HEALTH-01","title":"Health","department":"health","ceilingFen":100000000000}]}' >/dev/null
+plan_key=$(call POST /v1/admin/api-keys "$ADMIN_API_KEY" '{"role":"bdb","name":"Schemathesis plan"}' | field key)
+call PUT /v1/annual-plans/2026 "$plan_key" '{"items":[{"code":"2026-HEALTH-01","title":"Health","department":"health","ceilingFen":100000000000}]}' >/dev/null
 # Art. 6: the city government's approval makes the draft the version in force.
-call POST /v1/annual-plans/2026/approval "${keys[bdb]}" '{"approvedOn":"2026-01-10","documentNo":"晋市政函〔2026〕1号"}' >/dev/null
+call POST /v1/annual-plans/2026/approval "$plan_key" '{"approvedOn":"2026-01-10","documentNo":"晋市政函〔2026〕1号"}' >/dev/null
 
 failed=()
 curl -sS -o "$DATA_DIR/openapi.json" "$api/openapi.json"

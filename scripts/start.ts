@@ -295,7 +295,7 @@ async function main(options: StartOptions) {
   // The banner, in one language (zh-CN; English with BDP_LANG=en). Scripts read its labels:
   // 已启动 / is running, 接口地址 / API, 管理员密钥 / Admin key (scripts/wait-ready.sh, test/ui).
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const admins = (await listAccounts(database.db)).filter((a) => a.role === 'admin' && !a.revokedAt).length;
+  const admins = (await listAccounts(database.db)).filter((a) => a.role === 'secadmin' && !a.revokedAt).length;
   // How to reach this instance from another terminal: the settings that differ from the defaults.
   const env = [config.dataDir !== '.data' ? `DATA_DIR=${config.dataDir}` : '', config.api.port !== 3000 ? `PORT=${config.api.port}` : ''].filter(Boolean).join(' ');
   const createAdmin = `${env ? `${env} ` : ''}npm run accounts -- create-admin --login <${t('登录名', 'login')}> --name <${t('姓名', 'name')}>`;
@@ -308,7 +308,7 @@ async function main(options: StartOptions) {
     if (dataConverter) say(`               decrypted payloads: sign in at ${api.url}/codec/session; UI Codec Server: browser setting, ${api.url}/codec, "Include cross-origin credentials"`);
     say(`  Temporal     ${temporal.address}  namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`);
     say(adminKeyLine(admin, true));
-    if (admins === 0) say(`  Next step: create the first administrator (in another terminal): ${createAdmin}`);
+    if (admins === 0) say(`  Next step: create the first security administrator (in another terminal): ${createAdmin}`);
     say('  Ctrl-C stops everything.');
     return;
   }
@@ -320,9 +320,9 @@ async function main(options: StartOptions) {
   say(`  Temporal 服务 ${temporal.address}（命名空间 ${config.temporal.namespace}，任务队列 ${config.temporal.taskQueue}）`);
   say(adminKeyLine(admin, false));
   if (admins === 0) {
-    say('  下一步：另开一个终端，创建第一个管理员账户：');
+    say('  下一步：另开一个终端，创建第一个安全管理员账户：');
     say(`    ${createAdmin}`);
-    say(`    命令显示初始密码和身份验证器密钥；用它们在 ${api.url}/ 登录，再在“系统管理”中为各单位的人员创建账户。`);
+    say(`    命令显示初始密码和身份验证器密钥；用它们在 ${api.url}/ 登录，再在“安全管理”中创建系统管理员、审计管理员和各单位人员的账户（三员分立）。`);
   }
   say('  按 Ctrl-C 停止全部服务。');
 }

@@ -1,7 +1,9 @@
 /**
- * Personal account administration (issue 16; docs/API.md "Administration"): admin only. The initial
- * password (and, for an admin account, the authenticator secret) is answered once. Revoking ends
- * the account's sessions in the same transaction.
+ * Personal account administration (issue 16; docs/API.md "Administration"): the security
+ * administrator (三员分立, domain/admin-roles.ts; the auditor reads). The initial password (and, for
+ * an administrator's account, the authenticator secret) is answered once. Revoking ends the
+ * account's sessions in the same transaction. An account's role, department and jurisdiction are
+ * fixed when it is created: no route changes them, so nobody can raise their own account.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
@@ -9,18 +11,21 @@ import { accountEventsOf, chainedEvent, findAccount, listAccounts } from '../../
 import { registerDepartmentInUse } from '../../db/queries/departments.ts';
 import { requestOrigin } from '../logging.ts';
 import { cursorParam, decodeCursor, limitParam, page } from '../pagination.ts';
-import { requireRole } from '../auth.ts';
+import { requireDuty } from '../auth.ts';
+import { assignmentRefusal } from '../../domain/admin-roles.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { accountEventList, accountInfo as accountSchema, createAccountBody, createdAccount } from '../schemas/accounts.ts';
 import { accountInfo, type AccountService } from '../sessions.ts';
 import { requireJurisdiction } from './jurisdictions.ts';
 
-const guard = requireRole('admin');
+const guard = requireDuty('accounts');
+const reads = requireDuty('accountReads');
 const accountId = z.string().regex(/^[0-9a-f]{12}$/, 'is not an account id');
 /** The actor of an admin's action, for the trail. */
 const adminActor = (actor: { keyId: string; name: string }) => ({ keyId: actor.keyId, name: actor.name });
-const denied = { 401: problem('No or unknown key or session'), 403: problem('Not an admin') };
+const denied = { 401: problem('No or unknown key or session'), 403: problem('Not the security administrator (`secadmin`) or the start-up key') };
+const deniedReads = { 401: problem('No or unknown key or session'), 403: problem('Not the security or audit administrator (`secadmin`, `auditadmin`) or the start-up key') };
 
 export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: AccountService }) {
   const app = createRouter();
@@ -32,8 +37,10 @@ export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: A
       tags: ['admin'],
       summary: 'Create a personal account (initial password shown once)',
       description:
-        'Answers the account with a one-time `initialPassword`, to be changed at the first sign-in. For role `admin` also ' +
-        '`totpEnrolment`: the person adds it to an authenticator app; their first sign-in needs one of its codes.',
+        'Answers the account with a one-time `initialPassword`, to be changed at the first sign-in. For the administrator roles ' +
+        '(`sysadmin`, `secadmin`, `auditadmin`) also `totpEnrolment`: the person adds it to an authenticator app; their first sign-in ' +
+        'needs one of its codes. Roles: `secadmin`, the start-up key. 三员分立 (policy): a `secadmin` cannot create a `secadmin` ' +
+        'account (403 `reserved_role`; the start-up key and `npm run accounts` can); role `admin` is never an account\'s.',
       security,
       middleware: guard,
       request: { body: { content: json(createAccountBody), required: true } },
@@ -41,12 +48,17 @@ export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: A
         201: { description: 'Created; `initialPassword` and `totpEnrolment` are not retrievable later', content: json(createdAccount) },
         400: problem('Invalid body'),
         ...denied,
+        403: problem('Not the security administrator; `reserved_role`: a `secadmin` creating a `secadmin` account'),
         409: problem('`already_exists`: the login name is taken'),
         422: problem('`unknown_jurisdiction`: `jurisdiction` is not in the registry (Art. 5, 12, 30)'),
       },
     }),
     async (c) => {
       const body = c.req.valid('json');
+      // 三员分立 (policy): creating security administrators is reserved to whoever operates the server.
+      if (assignmentRefusal(c.get('actor').role, 'account', body.role)) {
+        throw new ApiError(403, 'reserved_role', 'Forbidden', `A ${c.get('actor').role} cannot create an account with the role ${body.role}: the start-up key or npm run accounts does.`, { role: body.role }, {}, { kind: 'account', role: body.role });
+      }
       // Art. 5, 12, 30 (measures): an account acts for a jurisdiction of the registry, like a key.
       await requireJurisdiction(db, body.jurisdiction ?? undefined);
       const created = await accounts.createAccount(body, adminActor(c.get('actor')), requestOrigin(c));
@@ -63,9 +75,10 @@ export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: A
       path: '/v1/admin/accounts',
       tags: ['admin'],
       summary: 'List personal accounts (never their passwords or secrets)',
+      description: 'Roles: `secadmin`, `auditadmin` (reads only), the start-up key.',
       security,
-      middleware: guard,
-      responses: { 200: { description: 'Accounts, newest first', content: json(z.object({ items: z.array(accountSchema) })) }, ...denied },
+      middleware: reads,
+      responses: { 200: { description: 'Accounts, newest first', content: json(z.object({ items: z.array(accountSchema) })) }, ...deniedReads },
     }),
     async (c) => c.json({ items: (await listAccounts(db)).map(accountInfo) }, 200),
   );
@@ -76,7 +89,7 @@ export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: A
       path: '/v1/admin/accounts/{id}',
       tags: ['admin'],
       summary: 'Revoke a personal account (its sessions end at once)',
-      description: 'An account already revoked answers 409 `already_revoked` with its `revokedAt`.',
+      description: 'An account already revoked answers 409 `already_revoked` with its `revokedAt`. Roles: `secadmin`, the start-up key.',
       security,
       middleware: guard,
       request: { params: z.object({ id: accountId }) },
@@ -111,15 +124,16 @@ export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: A
       description:
         'Art. 24-25 (measures) trace every action to a person and Art. 28 asks for a secure system; GB/T 39786 asks for these logs. Append-only, one SM3 hash chain over the ' +
         'whole trail (`npm run audit:verify` checks it). Failed sign-ins with a login name no account has are in the trail too ' +
-        'but belong to no account, so they are not listed here. Keyset pagination: pass `nextCursor` as `cursor`.',
+        'but belong to no account, so they are not listed here. Keyset pagination: pass `nextCursor` as `cursor`. ' +
+        'Roles: `secadmin`, `auditadmin`, the start-up key.',
       security,
-      middleware: guard,
+      middleware: reads,
       request: { params: z.object({ id: accountId }), query: z.object({ limit: limitParam, cursor: cursorParam }) },
       responses: {
         200: { description: 'Events, newest first', content: json(accountEventList) },
         400: problem('Malformed id, limit or cursor'),
         404: problem('No such account'),
-        ...denied,
+        ...deniedReads,
       },
     }),
     async (c) => {

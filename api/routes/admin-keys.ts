@@ -1,11 +1,15 @@
-/** API key administration (docs/API.md "Administration"): admin only; the plaintext key is returned once. */
+/**
+ * API key administration (docs/API.md "Administration"): the security administrator (三员分立,
+ * domain/admin-roles.ts; the auditor reads the list); the plaintext key is returned once.
+ */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { registerDepartmentInUse } from '../../db/queries/departments.ts';
 import { insertKeyOnTrail, listKeys, revokeKeyOnTrail, type ApiKeyRow } from '../../db/queries/keys.ts';
 import { requireJurisdiction } from './jurisdictions.ts';
 import { generateKey } from '../../lib/api-keys.ts';
-import { requireRole, trailActor } from '../auth.ts';
+import { requireDuty, trailActor } from '../auth.ts';
+import { assignmentRefusal } from '../../domain/admin-roles.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { apiKeyInfo, createApiKeyBody } from '../schemas/accounts.ts';
@@ -20,8 +24,8 @@ const info = (row: ApiKeyRow) => ({
   revokedAt: row.revokedAt?.toISOString() ?? null,
 });
 
-const guard = requireRole('admin');
-const denied = { 401: problem('No or unknown key'), 403: problem('Not an admin key') };
+const guard = requireDuty('accounts');
+const denied = { 401: problem('No or unknown key'), 403: problem('Not the security administrator (`secadmin`) or the start-up key') };
 
 export function adminKeyRoutes({ db }: { db: Database }) {
   const app = createRouter();
@@ -32,6 +36,10 @@ export function adminKeyRoutes({ db }: { db: Database }) {
       path: '/v1/admin/api-keys',
       tags: ['admin'],
       summary: 'Create an API key (shown once)',
+      description:
+        'Roles: `secadmin`, the start-up key. 三员分立 (policy): keys for the administrator roles (`sysadmin`, `secadmin`, `auditadmin`) ' +
+        'carry no second factor and belong to no person, so a `secadmin` cannot issue them (403 `reserved_role`); the start-up key and ' +
+        '`npm run keys` can. Role `admin` is never a key\'s (it is the start-up key\'s alone).',
       security,
       middleware: guard,
       request: { body: { content: json(createApiKeyBody), required: true } },
@@ -43,10 +51,15 @@ export function adminKeyRoutes({ db }: { db: Database }) {
         400: problem('Invalid body'),
         422: problem('`unknown_jurisdiction`: `jurisdiction` is not in the registry (Art. 5, 12, 30)'),
         ...denied,
+        403: problem('Not the security administrator; `reserved_role`: a `secadmin` issuing a key for an administrator role'),
       },
     }),
     async (c) => {
       const body = c.req.valid('json');
+      // 三员分立 (policy): nobody hands themselves a second administrator credential through the API.
+      if (assignmentRefusal(c.get('actor').role, 'key', body.role)) {
+        throw new ApiError(403, 'reserved_role', 'Forbidden', `A ${c.get('actor').role} cannot issue a key with the role ${body.role}: the start-up key or npm run keys does.`, { role: body.role }, {}, { kind: 'key', role: body.role });
+      }
       await requireJurisdiction(db, body.jurisdiction);
       const generated = generateKey();
       // Issue 28: on the administrators' trail, without the secret.
@@ -67,11 +80,13 @@ export function adminKeyRoutes({ db }: { db: Database }) {
       path: '/v1/admin/api-keys',
       tags: ['admin'],
       summary: 'List API keys (never their secrets)',
+      description: 'Roles: `secadmin`, `auditadmin` (reads only), the start-up key.',
       security,
-      middleware: guard,
+      middleware: requireDuty('accountReads'),
       responses: {
         200: { description: 'Keys, newest first', content: json(z.object({ items: z.array(apiKeyInfo) })) },
-        ...denied,
+        401: problem('No or unknown key'),
+        403: problem('Not the security or audit administrator, or the start-up key'),
       },
     }),
     async (c) => {
@@ -88,7 +103,7 @@ export function adminKeyRoutes({ db }: { db: Database }) {
       description:
         'The key stops authenticating at once (its codec sessions end with it). Revoking is not repeated: ' +
         'a key that is already revoked answers 409 `already_revoked` with its `revokedAt`, and the first ' +
-        'revocation time stays the one on record.',
+        'revocation time stays the one on record. Roles: `secadmin`, the start-up key.',
       security,
       middleware: guard,
       request: { params: z.object({ id: z.string().regex(/^[0-9a-f]{12}$/, 'is not a key id') }) },

@@ -24,7 +24,7 @@ import { projectsWithOpenDeadlines } from '../../db/queries/projects.ts';
 import type { DeadlineReschedulingPayload } from '../../domain/rescheduling.ts';
 import { addDays, changedDays, recomputeDeadline, shanghaiDate, type ScheduledDeadline } from '../../domain/calendar/index.ts';
 import type { Actor, ProjectView } from '../../domain/types.ts';
-import { requireRole, trailActor } from '../auth.ts';
+import { requireDuty, trailActor } from '../auth.ts';
 import { OutcomePending, type ProjectGateway } from '../gateway.ts';
 import { recordAdminChange } from '../../db/queries/admin-trail.ts';
 import { ApiError } from '../problem.ts';
@@ -151,7 +151,7 @@ export function calendarRoutes({ db, gateway, log }: { db: Database; gateway?: P
         'Open deadlines not yet due whose window touches a changed day are then recomputed, each on the audit ' +
         'trail of its project; `moved` counts them and `projects` their projects. A repeated PUT moves nothing.',
       security,
-      middleware: requireRole('admin'),
+      middleware: requireDuty('configuration'),
       request: {
         params: z.object({ year: yearParam }),
         body: { content: json(calendarBody), required: true },
@@ -160,7 +160,7 @@ export function calendarRoutes({ db, gateway, log }: { db: Database; gateway?: P
         200: { description: "The year's stored days after the update, and what moved", content: json(calendarUpdate) },
         400: problem('Invalid year or body, a date outside the year or a date twice'),
         401: problem('No or unknown key'),
-        403: problem('Not an admin key'),
+        403: problem('Not the system administrator (`sysadmin`) or the start-up key'),
         422: problem('statutory_holiday_workday: a notice makes a statutory holiday a working day'),
         503: problem('Temporal cannot be reached; the days are stored, retry the PUT to move the deadlines'),
       },

@@ -12,7 +12,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { CODEC_SESSION_COOKIE, requireRole, type KeyStore } from '../auth.ts';
+import { CODEC_SESSION_COOKIE, requireDuty, type KeyStore } from '../auth.ts';
 import { ApiError, unauthenticated } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 
@@ -71,13 +71,13 @@ export function codecRoutes({ codec, keys }: { codec: PayloadCodec; keys: KeySto
       method: 'post',
       path: '/codec/session',
       tags: ['operations'],
-      summary: 'Start a codec session for the Temporal UI (admin key in the Authorization header; sets an HttpOnly cookie)',
+      summary: 'Start a codec session for the Temporal UI (a `sysadmin` or the start-up key in the Authorization header; sets an HttpOnly cookie)',
       security,
-      middleware: requireRole('admin'),
+      middleware: requireDuty('configuration'),
       responses: {
         200: { description: 'The session cookie is set', content: json(session) },
         401: problem('No or unknown key (a session cannot renew itself)'),
-        403: problem('Not an admin key'),
+        403: problem('Not the system administrator (`sysadmin`) or the start-up key'),
       },
     }),
     async (c) => {
@@ -109,15 +109,15 @@ export function codecRoutes({ codec, keys }: { codec: PayloadCodec; keys: KeySto
         method: 'post',
         path: `/codec/${direction}`,
         tags: ['operations'],
-        summary: `Temporal remote codec: ${direction} payloads (admin; Art. 28 payload encryption)`,
+        summary: `Temporal remote codec: ${direction} payloads (\`sysadmin\`, start-up key; Art. 28 payload encryption)`,
         security,
-        middleware: requireRole('admin'),
+        middleware: requireDuty('configuration'),
         request: { body: { content: json(payloads), required: true } },
         responses: {
           200: { description: `The ${direction}d payloads, in order`, content: json(payloads) },
           400: problem('Invalid body, or a payload that fails authentication (tampered or unknown key)'),
           401: problem('No or unknown key'),
-          403: problem('Not an admin key'),
+          403: problem('Not the system administrator (`sysadmin`) or the start-up key'),
         },
       }),
       async (c) => {

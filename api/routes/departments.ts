@@ -9,7 +9,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { recordAdminChange } from '../../db/queries/admin-trail.ts';
 import { findDepartment, insertDepartment, listDepartments, namesOf, updateDepartment, type DepartmentRow } from '../../db/queries/departments.ts';
-import { requireRole, trailActor } from '../auth.ts';
+import { requireDuty, trailActor } from '../auth.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { departmentCode, jurisdiction, text } from '../schemas/common.ts';
@@ -42,8 +42,8 @@ const departmentChange = z
   .openapi('DepartmentChange', { minProperties: 1 });
 
 const codeParam = departmentCode.openapi({ param: { name: 'code', in: 'path' }, example: 'wjw' });
-const guard = requireRole('admin');
-const denied = { 401: problem('No or unknown key or session'), 403: problem('Not an admin') };
+const guard = requireDuty('configuration');
+const denied = { 401: problem('No or unknown key or session'), 403: problem('Not the system administrator (`sysadmin`) or the start-up key') };
 
 /** What the trail keeps of a department. */
 const trailed = (d: DepartmentRow) => ({ code: d.code, name: d.name, jurisdiction: d.jurisdiction });

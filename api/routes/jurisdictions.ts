@@ -8,7 +8,7 @@ import type { Database } from '../../db/client.ts';
 import { recordAdminChange } from '../../db/queries/admin-trail.ts';
 import { deleteJurisdiction, findJurisdiction, insertJurisdiction, jurisdictionUses, listJurisdictions, renameJurisdiction, type JurisdictionRow } from '../../db/queries/jurisdictions.ts';
 import type { Actor } from '../../domain/vocabulary.ts';
-import { requireRole, trailActor } from '../auth.ts';
+import { requireDuty, trailActor } from '../auth.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { jurisdiction, text } from '../schemas/common.ts';
@@ -56,8 +56,8 @@ export function applicantJurisdiction(actor: Actor, requested: string | undefine
 }
 
 const codeParam = jurisdiction.openapi({ param: { name: 'code', in: 'path' } });
-const guard = requireRole('admin');
-const denied = { 401: problem('No or unknown key'), 403: problem('Not an admin key') };
+const guard = requireDuty('configuration');
+const denied = { 401: problem('No or unknown key'), 403: problem('Not the system administrator (`sysadmin`) or the start-up key') };
 
 export function jurisdictionRoutes({ db }: { db: Database }) {
   const app = createRouter();

@@ -7,7 +7,7 @@ import type { Database } from '../../db/client.ts';
 import { addPolicyVersion, latestPolicy, listPolicies } from '../../db/policies.ts';
 import { actorNames } from '../../db/queries/actors.ts';
 import { recordAdminChange } from '../../db/queries/admin-trail.ts';
-import { requireRole, trailActor } from '../auth.ts';
+import { requireDuty, trailActor } from '../auth.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { jurisdiction } from '../schemas/common.ts';
 import { requireJurisdiction } from './jurisdictions.ts';
@@ -121,7 +121,7 @@ export function policyRoutes({ db }: { db: Database }) {
         "The periods the text fixes — contractFiling 5 working days (Art. 15) and completionReport 7 working days (Art. 21) — are not the city's to change " +
         "(422 `period_fixed_by_measures`); a county's own measures may set its own (Art. 30). Reminders are policy everywhere.",
       security,
-      middleware: requireRole('admin'),
+      middleware: requireDuty('configuration'),
       request: {
         params: z.object({ jurisdiction: jurisdiction.openapi({ param: { name: 'jurisdiction', in: 'path' } }) }),
         body: { content: json(policyBody), required: true },
@@ -130,7 +130,7 @@ export function policyRoutes({ db }: { db: Database }) {
         201: { description: 'The new version', content: json(policy) },
         400: problem('Invalid settings'),
         401: problem('No or unknown key'),
-        403: problem('Not an admin key'),
+        403: problem('Not the system administrator (`sysadmin`) or the start-up key'),
         422: problem('`unknown_jurisdiction`: not in the registry (Art. 5, 12, 30); `period_fixed_by_measures`: the city changing a period the text fixes (Art. 15, 21)'),
       },
     }),

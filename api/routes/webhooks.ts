@@ -1,5 +1,5 @@
 /**
- * Webhook subscriptions (docs/API.md "Webhooks"): admin only. The secret is stored to sign with
+ * Webhook subscriptions (docs/API.md "Webhooks"): the system administrator (三员分立) only. The secret is stored to sign with
  * and never shown again; delivery runs in the worker process (lib/webhooks.ts).
  */
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,7 @@ import { ROLES } from '../../domain/types.ts';
 import { storableString } from '../../domain/text.ts';
 import { isWebhookUrl } from '../../lib/webhooks.ts';
 import { createAddressGuard, type WebhookAddressPolicy } from '../../lib/webhook-address.ts';
-import { requireRole, trailActor } from '../auth.ts';
+import { requireDuty, trailActor } from '../auth.ts';
 import { recordAdminChange } from '../../db/queries/admin-trail.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
@@ -60,8 +60,8 @@ const view = (row: WebhookSubscriptionRow) => ({
   createdAt: row.createdAt.toISOString(),
 });
 
-const adminOnly = requireRole('admin');
-const denied = { 401: problem('No or unknown key'), 403: problem('Not an admin key') };
+const adminOnly = requireDuty('configuration');
+const denied = { 401: problem('No or unknown key'), 403: problem('Not the system administrator (`sysadmin`) or the start-up key') };
 
 export function webhookRoutes({ db, policy }: { db: Database; policy?: WebhookAddressPolicy | undefined }) {
   const app = createRouter();

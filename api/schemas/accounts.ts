@@ -6,12 +6,14 @@
 import { z } from '@hono/zod-openapi';
 import { ACCOUNT_EVENT_OUTCOMES, ACCOUNT_EVENTS } from '../../domain/accounts.ts';
 import { storableString, requiredText as text } from '../../domain/field-schemas.ts';
+import { ASSIGNABLE_ROLES } from '../../domain/admin-roles.ts';
 import { ROLES } from '../../domain/vocabulary.ts';
 import { departmentCode, jurisdiction } from './common.ts';
 
 export const createApiKeyBody = z
   .strictObject({
-    role: z.enum(ROLES),
+    /** 三员分立 (policy): `admin` is the start-up key's alone (domain/admin-roles.ts). */
+    role: z.enum(ASSIGNABLE_ROLES),
     name: text(200),
     department: departmentCode.optional(),
     /** Art. 5, 12, 30 (measures): the jurisdiction the key acts for (default `city`; 422 when not in the registry). */
@@ -50,7 +52,8 @@ export const createAccountBody = z
   .strictObject({
     loginName,
     displayName: text(100),
-    role: z.enum(ROLES),
+    /** 三员分立 (policy): `admin` is the start-up key's alone (domain/admin-roles.ts). */
+    role: z.enum(ASSIGNABLE_ROLES),
     department: departmentCode.optional(),
     jurisdiction: jurisdiction.optional(),
     phone: z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'must be a phone number (digits, spaces, -, optional leading +)').optional(),

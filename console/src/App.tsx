@@ -5,8 +5,10 @@
  */
 import { Button, Drawer, Layout, Menu, Result, Space, Spin, Typography } from 'antd';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { ADMIN_ROLES, isAdministrator, STARTUP_ROLE } from '../../domain/admin-roles.ts';
 import { READ_ROLES } from '../../domain/reads.ts';
-import { roleLabel } from './labels.ts';
+import { ROLES } from '../../domain/types.ts';
+import { adminPageTitle, roleLabel } from './labels.ts';
 import { useNames } from './names.tsx';
 import { Link, navigate, useLocation } from './router.tsx';
 import { useSession, type Account } from './session.tsx';
@@ -30,10 +32,10 @@ const CloudPlatform = lazy(() => import('./pages/CloudPlatform.tsx'));
 type Role = Account['role'];
 interface Page {
   key: string;
-  label: string;
+  label: string | ((role: Role) => string);
   roles: readonly Role[] | 'public';
 }
-const ALL: readonly Role[] = ['bdb', 'approval', 'finance', 'department', 'admin'];
+const ALL: readonly Role[] = ROLES;
 const PAGES: Page[] = [
   { key: '/inbox', label: '待办工作台', roles: ALL },
   { key: '/projects', label: '项目库', roles: ALL },
@@ -45,12 +47,13 @@ const PAGES: Page[] = [
   { key: '/cloud-platform', label: '城市云平台评估', roles: ['bdb', 'approval', 'finance', 'department'] },
   { key: '/plan-filings', label: '规划备案', roles: ['bdb', 'department'] },
   { key: '/public', label: '公示', roles: 'public' },
-  { key: '/admin', label: '系统管理', roles: ['admin'] },
+  // 三员分立: each administrator's own tabs (pages/Admin.tsx), under their duty's name.
+  { key: '/admin', label: adminPageTitle, roles: [...ADMIN_ROLES, STARTUP_ROLE] },
   { key: '/account', label: '我的账户', roles: ALL },
   { key: '/password', label: '修改密码', roles: ALL },
 ];
 
-const home = (role: Role) => (role === 'admin' ? '/admin' : '/inbox');
+const home = (role: Role) => (isAdministrator(role) ? '/admin' : '/inbox');
 
 function Body({ path, account }: { path: string; account: Account }): ReactNode {
   if (path === '/password') return <Password />;
@@ -120,7 +123,7 @@ export function App() {
       </Suspense>
     );
   }
-  const items = PAGES.filter((p) => p.roles === 'public' || p.roles.includes(account.role)).map((p) => ({ key: p.key, label: <Link to={p.key}>{p.label}</Link> }));
+  const items = PAGES.filter((p) => p.roles === 'public' || p.roles.includes(account.role)).map((p) => ({ key: p.key, label: <Link to={p.key}>{typeof p.label === 'function' ? p.label(account.role) : p.label}</Link> }));
   const selected = PAGES.find((p) => path === p.key)?.key ?? PAGES.find((p) => path.startsWith(`${p.key}/`))?.key ?? '';
   // The person's organisation by name: 张伟（项目单位 · 市卫生健康委员会）; a county's after its name.
   const county = account.jurisdiction && account.jurisdiction !== 'city' ? ` · ${names.jurisdiction(account.jurisdiction)}` : '';

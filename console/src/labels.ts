@@ -236,3 +236,22 @@ export const ACCOUNT_REASON_LABELS: Record<string, string> = {
   idle: '30 分钟无操作',
   absolute: '登录已满 8 小时',
 };
+
+/** The administrators' trail's actions (db/queries/admin-trail.ts recordAdminChange), as the auditor reads them. */
+export const ADMIN_ACTION_LABELS: Record<string, string> = {
+  'api-key.create': '签发接口密钥',
+  'api-key.revoke': '吊销接口密钥',
+  'calendar.notice': '录入节假日安排通知',
+  'calendar.override': '调整工作日',
+  'department.create': '登记部门',
+  'department.change': '修改部门',
+  'jurisdiction.create': '新增辖区',
+  'jurisdiction.rename': '辖区更名',
+  'jurisdiction.delete': '删除辖区',
+  'policy.version': '发布期限政策版本',
+  'webhook.create': '新增推送订阅',
+  'webhook.delete': '删除推送订阅',
+};
+
+/** The administrators' page's title and menu entry for a role (三员分立, console/src/pages/Admin.tsx). */
+export const adminPageTitle = (role: string): string => (role === 'secadmin' ? '安全管理' : role === 'auditadmin' ? '安全审计' : '系统管理');

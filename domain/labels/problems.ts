@@ -151,6 +151,11 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   document_truncated: () => '文件未传完整（实际长度与声明的不符），未保存，请重新上传。',
   document_unknown: (d) => `文件 ${s(d.documentId)} 不存在、不是本单位上传的，或已用于其他项目，请重新上传。`,
   document_corrupted: (d) => `文件 ${s(d.documentId)} 未通过完整性校验，不予提供；请联系系统管理员。`,
+  read_only_role: () => '三员分立（本地政策，GB/T 22239-2019 第三级）：审计管理员只能查阅审计记录，不能作任何变更；本人的密码和身份验证器除外。',
+  reserved_role: (d) =>
+    d.kind === 'key'
+      ? `三员分立（本地政策）：不能通过接口签发“${label('role', d.role)}”角色的 API 密钥；管理员角色的密钥由服务器运维人员用启动配置的管理员密钥或 npm run keys 签发。`
+      : `三员分立（本地政策）：安全管理员不能创建“${label('role', d.role)}”账户；安全管理员账户由服务器运维人员用启动配置的管理员密钥或 npm run accounts 创建。`,
   cannot_revoke_self: (d) => (d.kind === 'account' ? '不能停用发出本请求的账号，请由另一位管理员停用。' : '不能吊销发出本请求的 API 密钥，请用另一个管理员密钥或账号吊销。'),
   request_aborted: () => '文件未传完即中断，未保存任何内容。',
   password_change_locked: () => '本地政策：本会话连续 5 次输入的当前密码错误，会话已结束，请重新登录。',

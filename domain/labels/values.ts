@@ -52,7 +52,10 @@ const LABELS = {
     approval: ['审批部门', 'approval'],
     finance: ['财政部门', 'finance'],
     department: ['项目单位', 'department'],
-    admin: ['管理员', 'admin'],
+    sysadmin: ['系统管理员', 'system administrator'],
+    secadmin: ['安全管理员', 'security administrator'],
+    auditadmin: ['审计管理员', 'audit administrator'],
+    admin: ['管理员密钥（启动配置）', 'start-up admin key'],
   },
   kind: { new: ['新建', 'new'], expansion: ['扩建', 'expansion'], upgrade: ['改造升级', 'upgrade'], om: ['运维', 'O&M'], existing: ['原有系统', 'existing system'] },
   checklist: {
@@ -218,7 +221,7 @@ const LABELS = {
   },
 } satisfies Record<string, Labels>;
 
-/** The label groups (domain/texts.ts LABELS). */
+/** The label groups (LABELS above). */
 export type LabelGroup = keyof typeof LABELS;
 
 /**

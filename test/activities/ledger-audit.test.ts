@@ -14,6 +14,7 @@ import { Project } from '../../domain/project.ts';
 import type { Actor } from '../../domain/vocabulary.ts';
 import { makeInput } from '../domain/helpers.ts';
 import { createTestDatabase, DRIVERS, driverAvailable, type TestDatabase } from '../support/database.ts';
+import { tamper } from '../support/tamper.ts';
 
 const finance: Actor = { keyId: 'k-finance', role: 'finance', name: 'Finance Bureau' };
 const at = '2026-11-25T02:00:00.000Z';
@@ -110,7 +111,7 @@ describe.each(DRIVERS)('ledger and audit (%s)', (driver) => {
   it.skipIf(!driverAvailable(driver))('Art. 24-25: a row altered in the database is named by the verification', async () => {
     const p = 'P-AUDIT-2';
     await appendAudit(database.db, p, [1, 2, 3].map((n) => ({ eventId: `wf:${n}`, at, action: `a${n}`, actor: finance, detail: { n } })));
-    await database.db.execute(sql`update audit_log set detail = '{"n": 99}'::jsonb where project_id = ${p} and seq = 2`);
+    await tamper(database.db, 'audit_log', () => database.db.execute(sql`update audit_log set detail = '{"n": 99}'::jsonb where project_id = ${p} and seq = 2`));
     expect(await verifyAuditChain(database.db, p)).toEqual([{ projectId: p, seq: 2, problem: 'hash does not match the row content' }]);
   });
 

@@ -42,8 +42,8 @@ describe.skipIf(!postgresUrl)('accounts CLI against PostgreSQL (issue 16)', () =
     await empty?.drop();
   });
 
-  it('(policy) creates the first admin account: its printed password and TOTP secret sign in; reset and revoke end the sessions', { timeout: 180_000 }, async () => {
-    const out = accountsCli(url, 'create', '--login', 'wang.admin', '--name', '王管理员', '--role', 'admin');
+  it('(policy) creates the first security administrator (三员分立: the operator\'s alone): its printed password and TOTP secret sign in; reset and revoke end the sessions', { timeout: 180_000 }, async () => {
+    const out = accountsCli(url, 'create-admin', '--login', 'wang.admin', '--name', '王管理员');
     const password = field(out, 'initial password')!;
     const secret = field(out, 'totp secret')!;
     expect(password).toHaveLength(16);
@@ -58,10 +58,10 @@ describe.skipIf(!postgresUrl)('accounts CLI against PostgreSQL (issue 16)', () =
     expect(stored!.pending).not.toContain(secret);
     await expect(service.login({ loginName: 'wang.admin', password }, origin)).rejects.toMatchObject({ status: 401, code: 'totp_required' });
     const signedIn = await service.login({ loginName: 'wang.admin', password, totp: totpCode(secret, new Date()) }, origin);
-    expect(signedIn.account).toMatchObject({ role: 'admin', mustChangePassword: true, totpPendingSecret: null });
+    expect(signedIn.account).toMatchObject({ role: 'secadmin', mustChangePassword: true, totpPendingSecret: null });
     expect(signedIn.account.totpSecret).toMatch(/^sm4:cli1:/);
     const current = await service.authenticate(signedIn.token, origin);
-    expect(current.actor).toMatchObject({ name: '王管理员', accountId: signedIn.account.id, organization: 'admin' });
+    expect(current.actor).toMatchObject({ name: '王管理员', accountId: signedIn.account.id, organization: 'secadmin' });
 
     const listed = JSON.parse(accountsCli(url, 'list', '--json')) as Array<Record<string, unknown>>;
     expect(listed).toEqual([expect.objectContaining({ loginName: 'wang.admin', totpEnabled: true, revokedAt: null })]);

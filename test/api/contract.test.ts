@@ -15,9 +15,19 @@ import { DEFAULT_CITY_POLICY } from '../../domain/policy-defaults.ts';
 import { addPlanItems, ADMIN_KEY, createKey, eventually, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
 import { NEW_PASSWORD, signedIn, type Session } from '../support/accounts.ts';
 
-type Caller = 'none' | 'bdb' | 'approval' | 'finance' | 'department' | 'otherDepartment' | 'admin';
-const KEYED: Caller[] = ['bdb', 'approval', 'finance', 'department', 'otherDepartment', 'admin'];
-const ANY_ON_PROJECT: Caller[] = ['bdb', 'approval', 'finance', 'department', 'admin'];
+/** `admin`: the start-up key ADMIN_API_KEY (no account can hold its role); the three administrators of 三员分立 (domain/admin-roles.ts). */
+type Caller = 'none' | 'bdb' | 'approval' | 'finance' | 'department' | 'otherDepartment' | 'sysadmin' | 'secadmin' | 'auditadmin' | 'admin';
+const KEYED: Caller[] = ['bdb', 'approval', 'finance', 'department', 'otherDepartment', 'sysadmin', 'secadmin', 'auditadmin', 'admin'];
+/** The callers with a personal account: every role but the start-up key's. */
+const SESSIONS: Caller[] = KEYED.filter((c) => c !== 'admin');
+const ANY_ON_PROJECT: Caller[] = ['bdb', 'approval', 'finance', 'department', 'sysadmin', 'secadmin', 'auditadmin', 'admin'];
+/** 三员分立 (policy): the auditor changes nothing — every write but the person's own /v1/auth/* is refused. */
+const WRITERS: Caller[] = KEYED.filter((c) => c !== 'auditadmin');
+/** 三员分立 (policy): configuration is the system administrator's; accounts and keys the security administrator's, read by the auditor too; the administrators' trail the auditor's. */
+const CONFIGURATION: Caller[] = ['sysadmin', 'admin'];
+const ACCOUNTS: Caller[] = ['secadmin', 'admin'];
+const ACCOUNT_READS: Caller[] = ['secadmin', 'auditadmin', 'admin'];
+const TRAIL: Caller[] = ['auditadmin', 'admin'];
 
 /**
  * docs/API.md "Endpoints": every route with the callers that may use it — with their API key, and
@@ -44,20 +54,20 @@ const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[]; sessio
   { method: 'GET', path: '/v1/inbox', allowed: KEYED },
   // Issue 26: the inbox's notices, read per person; 统计分析 (money only for ledger readers, inside the answer).
   { method: 'GET', path: '/v1/notifications', allowed: KEYED },
-  { method: 'POST', path: '/v1/notifications/{id}/read', allowed: KEYED },
-  { method: 'POST', path: '/v1/notifications/read-all', allowed: KEYED },
+  { method: 'POST', path: '/v1/notifications/{id}/read', allowed: WRITERS },
+  { method: 'POST', path: '/v1/notifications/read-all', allowed: WRITERS },
   { method: 'GET', path: '/v1/statistics', allowed: KEYED },
   { method: 'GET', path: '/v1/statistics/export.xlsx', allowed: KEYED },
   { method: 'GET', path: '/v1/funds', allowed: ['finance', 'bdb'] },
   { method: 'PUT', path: '/v1/annual-plans/{year}', allowed: ['bdb'] },
   { method: 'GET', path: '/v1/annual-plans/{year}', allowed: KEYED },
   { method: 'GET', path: '/v1/calendar/{year}', allowed: KEYED },
-  { method: 'PUT', path: '/v1/calendar/{year}', allowed: ['admin'] },
+  { method: 'PUT', path: '/v1/calendar/{year}', allowed: CONFIGURATION },
   { method: 'GET', path: '/v1/policies', allowed: KEYED },
-  { method: 'PUT', path: '/v1/policies/{jurisdiction}', allowed: ['admin'] },
-  { method: 'POST', path: '/v1/admin/api-keys', allowed: ['admin'] },
-  { method: 'GET', path: '/v1/admin/api-keys', allowed: ['admin'] },
-  { method: 'DELETE', path: '/v1/admin/api-keys/{id}', allowed: ['admin'] },
+  { method: 'PUT', path: '/v1/policies/{jurisdiction}', allowed: CONFIGURATION },
+  { method: 'POST', path: '/v1/admin/api-keys', allowed: ACCOUNTS },
+  { method: 'GET', path: '/v1/admin/api-keys', allowed: ACCOUNT_READS },
+  { method: 'DELETE', path: '/v1/admin/api-keys/{id}', allowed: ACCOUNTS },
   // Art. 6 (measures): plan versions, approval, trail, filings.
   { method: 'POST', path: '/v1/annual-plans/{year}/approval', allowed: ['bdb'] },
   { method: 'GET', path: '/v1/annual-plans/{year}/versions', allowed: KEYED },
@@ -66,30 +76,32 @@ const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[]; sessio
   { method: 'POST', path: '/v1/plan-filings', allowed: ['department', 'otherDepartment'] },
   { method: 'GET', path: '/v1/plan-filings', allowed: ['bdb', 'department', 'otherDepartment'] },
   // Art. 5, 12, 30 (measures): the jurisdictions registry.
-  { method: 'GET', path: '/v1/admin/jurisdictions', allowed: ['admin'] },
-  { method: 'POST', path: '/v1/admin/jurisdictions', allowed: ['admin'] },
-  { method: 'PATCH', path: '/v1/admin/jurisdictions/{code}', allowed: ['admin'] },
-  { method: 'DELETE', path: '/v1/admin/jurisdictions/{code}', allowed: ['admin'] },
+  { method: 'GET', path: '/v1/admin/jurisdictions', allowed: CONFIGURATION },
+  { method: 'POST', path: '/v1/admin/jurisdictions', allowed: CONFIGURATION },
+  { method: 'PATCH', path: '/v1/admin/jurisdictions/{code}', allowed: CONFIGURATION },
+  { method: 'DELETE', path: '/v1/admin/jurisdictions/{code}', allowed: CONFIGURATION },
   { method: 'GET', path: '/v1/jurisdictions', allowed: KEYED },
   // Art. 4; Art. 5, 12, 30: the departments registry (names for every role, changes for the admin).
   { method: 'GET', path: '/v1/departments', allowed: KEYED },
-  { method: 'POST', path: '/v1/admin/departments', allowed: ['admin'] },
-  { method: 'PATCH', path: '/v1/admin/departments/{code}', allowed: ['admin'] },
+  { method: 'POST', path: '/v1/admin/departments', allowed: CONFIGURATION },
+  { method: 'PATCH', path: '/v1/admin/departments/{code}', allowed: CONFIGURATION },
   // Art. 23 (issue 15): the city cloud platform's evaluations.
   { method: 'POST', path: '/v1/cloud-platform/evaluations', allowed: ['bdb'] },
   { method: 'GET', path: '/v1/cloud-platform/evaluations', allowed: KEYED },
   { method: 'GET', path: '/v1/cloud-platform/history', allowed: KEYED },
-  { method: 'POST', path: '/v1/admin/accounts', allowed: ['admin'] },
-  { method: 'GET', path: '/v1/admin/accounts', allowed: ['admin'] },
-  { method: 'DELETE', path: '/v1/admin/accounts/{id}', allowed: ['admin'] },
+  { method: 'POST', path: '/v1/admin/accounts', allowed: ACCOUNTS },
+  { method: 'GET', path: '/v1/admin/accounts', allowed: ACCOUNT_READS },
+  { method: 'DELETE', path: '/v1/admin/accounts/{id}', allowed: ACCOUNTS },
+  { method: 'GET', path: '/v1/admin/accounts/{id}/events', allowed: ACCOUNT_READS },
   // Issue 28: the administrators' trail.
-  { method: 'GET', path: '/v1/admin/trail', allowed: ['admin'] },
-  // Issue 16: the session's own endpoints refuse API keys (403 session_required); every session may.
-  { method: 'GET', path: '/v1/auth/me', allowed: [], sessionAllowed: KEYED },
-  { method: 'POST', path: '/v1/auth/password', allowed: [], sessionAllowed: KEYED },
-  { method: 'POST', path: '/v1/auth/totp', allowed: [], sessionAllowed: KEYED },
+  { method: 'GET', path: '/v1/admin/trail', allowed: TRAIL },
+  { method: 'GET', path: '/v1/admin/trail/verification', allowed: TRAIL },
+  // Issue 16: the session's own endpoints refuse API keys (403 session_required); every session may (the auditor too).
+  { method: 'GET', path: '/v1/auth/me', allowed: [], sessionAllowed: SESSIONS },
+  { method: 'POST', path: '/v1/auth/password', allowed: [], sessionAllowed: SESSIONS },
+  { method: 'POST', path: '/v1/auth/totp', allowed: [], sessionAllowed: SESSIONS },
   // Last: it ends the sessions the rows above used.
-  { method: 'POST', path: '/v1/auth/logout', allowed: [], sessionAllowed: KEYED },
+  { method: 'POST', path: '/v1/auth/logout', allowed: [], sessionAllowed: SESSIONS },
 ];
 
 /** Sign-in itself is open to everyone (its refusals are wrong credentials, tested in test/api/accounts.test.ts). */
@@ -161,7 +173,7 @@ const OTHER_BODIES: Record<string, unknown> = {
 
 let system: TestSystem;
 let keys: Record<Exclude<Caller, 'none'>, string>;
-let sessions: Record<Exclude<Caller, 'none'>, Session>;
+let sessions: Record<Exclude<Caller, 'none' | 'admin'>, Session>;
 beforeAll(async () => {
   system = await startSystem('pglite', inject('temporalAddress'));
   await addPlanItems(system, [{ department: 'health' }]);
@@ -171,6 +183,9 @@ beforeAll(async () => {
     finance: await createKey(system, 'finance'),
     department: await createKey(system, 'department', 'health'),
     otherDepartment: await createKey(system, 'department', 'transport'),
+    sysadmin: await createKey(system, 'sysadmin'),
+    secadmin: await createKey(system, 'secadmin'),
+    auditadmin: await createKey(system, 'auditadmin'),
     admin: ADMIN_KEY,
   };
   sessions = {
@@ -179,7 +194,9 @@ beforeAll(async () => {
     finance: await signedIn(system, { role: 'finance' }),
     department: await signedIn(system, { role: 'department', department: 'health' }),
     otherDepartment: await signedIn(system, { role: 'department', department: 'transport' }),
-    admin: await signedIn(system, { role: 'admin' }),
+    sysadmin: await signedIn(system, { role: 'sysadmin' }),
+    secadmin: await signedIn(system, { role: 'secadmin' }),
+    auditadmin: await signedIn(system, { role: 'auditadmin' }),
   };
 });
 afterAll(async () => {
@@ -234,7 +251,7 @@ describe('authorisation matrix (docs/MEASURES.md "Actors")', () => {
       // Refused callers first: an allowed command may end the project (e.g. withdrawal).
       const callers = [
         ...(['none', ...KEYED] as Caller[]).map((caller) => ({ caller, via: 'key' as const, allowed: endpoint.allowed.includes(caller) })),
-        ...KEYED.map((caller) => ({ caller, via: 'session' as const, allowed: (endpoint.sessionAllowed ?? endpoint.allowed).includes(caller) })),
+        ...SESSIONS.map((caller) => ({ caller, via: 'session' as const, allowed: (endpoint.sessionAllowed ?? endpoint.allowed).includes(caller) })),
       ].sort((a, b) => Number(a.allowed) - Number(b.allowed));
       for (const { caller, via, allowed } of callers) {
         const body = typeof bodyOf === 'function' ? (bodyOf as () => unknown)() : bodyOf;
@@ -242,7 +259,7 @@ describe('authorisation matrix (docs/MEASURES.md "Actors")', () => {
         const res =
           caller === 'none' ? await system.request(endpoint.method, path, options)
           : via === 'key' ? await system.request(endpoint.method, path, { key: keys[caller], ...options })
-          : await sessions[caller].request(endpoint.method, path, options);
+          : await sessions[caller as keyof typeof sessions].request(endpoint.method, path, options);
         checked++;
         const refused = res.status === 401 || res.status === 403;
         if (allowed === refused || res.status >= 500) failures.push(`${endpoint.method} ${endpoint.path} as ${caller} (${via}): ${res.status} ${allowed ? '(allowed)' : '(should be refused)'}`);
@@ -253,8 +270,8 @@ describe('authorisation matrix (docs/MEASURES.md "Actors")', () => {
       }
     }
     expect(failures).toEqual([]);
-    expect(checked).toBe(ENDPOINTS.length * 13);
-  }, 300_000); // ~100 endpoints × 13 callers: ~20 s on a quiet machine, far more beside other test files
+    expect(checked).toBe(ENDPOINTS.length * (1 + KEYED.length + SESSIONS.length));
+  }, 600_000); // ~100 endpoints × 18 callers: ~30 s on a quiet machine, far more beside other test files
 });
 
 describe('commands over HTTP on the real dev server', () => {

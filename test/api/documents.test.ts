@@ -31,7 +31,7 @@ beforeAll(async () => {
     createKey(system, 'bdb'),
     createKey(system, 'approval'),
     createKey(system, 'finance'),
-    createKey(system, 'admin'),
+    createKey(system, 'sysadmin'),
   ]);
 });
 afterAll(async () => {

@@ -65,7 +65,7 @@ describe.each(DRIVERS)('idempotency with %s', (driver) => {
   });
 
   it.skipIf(!driverAvailable(driver))('keys are scoped to the API key: another key may use the same Idempotency-Key independently', async () => {
-    const secondAdmin = await createKey(system, 'admin');
+    const secondAdmin = await createKey(system, 'secadmin');
     const mine = await createKeyRequest('idem-scope-1', 'shared-key');
     const theirs = await createKeyRequest('idem-scope-2', 'shared-key', secondAdmin);
     expect(mine.status).toBe(201);

@@ -39,7 +39,7 @@ beforeAll(async () => {
   li = await signedIn(system, { role: 'bdb', displayName: '李强' });
   zhang = await signedIn(system, { role: 'department', department: 'wjw', displayName: '张伟' });
   zhao = await signedIn(system, { role: 'department', department: 'jtj', displayName: '赵磊' });
-  admin = await signedIn(system, { role: 'admin', displayName: '周敏' });
+  admin = await signedIn(system, { role: 'sysadmin', displayName: '周敏' });
 });
 afterAll(async () => {
   await system?.stop();

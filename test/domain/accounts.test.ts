@@ -70,8 +70,8 @@ describe('(policy) password rules: ≥ 12 characters, three of four classes, not
 });
 
 describe('(policy) TOTP and organisation', () => {
-  it('TOTP is required for admin only', () => {
-    expect(totpRequired('admin')).toBe(true);
+  it('TOTP is required for the three administrators (三员分立, GB/T 22239-2019 8.1.4.1 d) and the start-up role only', () => {
+    for (const role of ['sysadmin', 'secadmin', 'auditadmin', 'admin'] as const) expect(totpRequired(role)).toBe(true);
     for (const role of ['bdb', 'approval', 'finance', 'department'] as const) expect(totpRequired(role)).toBe(false);
   });
   it('the organisation is the role with the department or jurisdiction', () => {

@@ -25,6 +25,9 @@ export const actors = {
   department: { keyId: 'k-dept', role: 'department', department: DEPT, name: 'Health department' },
   otherDepartment: { keyId: 'k-edu', role: 'department', department: 'education', name: 'Education department' },
   admin: { keyId: 'k-admin', role: 'admin', name: 'Operator' },
+  sysadmin: { keyId: 'k-sys', role: 'sysadmin', name: 'System administrator' },
+  secadmin: { keyId: 'k-sec', role: 'secadmin', name: 'Security administrator' },
+  auditadmin: { keyId: 'k-audit', role: 'auditadmin', name: 'Audit administrator' },
 } satisfies Record<string, Actor>;
 
 /** 10:00 in Asia/Shanghai on a date. */

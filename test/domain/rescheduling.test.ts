@@ -82,13 +82,14 @@ describe('deadlineRescheduling (docs/MEASURES.md "Working days")', () => {
     expect(h.state.deadlines.find((x) => x.id === d.id)).toMatchObject({ dueAt, remindAt, reminded: false });
   });
 
-  it('Art. 24-25: only the admin role sends it (403 for every business role); an unknown deadline is 404', () => {
+  it('Art. 24-25: only the system administrator and the start-up key send it (三员分立; 403 for every business role and the security and audit administrators); an unknown deadline is 404', () => {
     const h = new Harness();
     h.run('rectificationOrder', { reason: 'other', description: 'x' }, actors.bdb);
     const change = { deadlineId: 'dl-1', dueAt: at('2026-05-01'), remindAt: null };
-    for (const actor of [actors.bdb, actors.approval, actors.finance, actors.department]) {
+    for (const actor of [actors.bdb, actors.approval, actors.finance, actors.department, actors.secadmin, actors.auditadmin]) {
       expect(h.refuse('deadlineRescheduling', { cause, changes: [change] }, actor).status).toBe(403);
     }
+    expect(h.refuse('deadlineRescheduling', { cause, changes: [{ ...change, deadlineId: 'dl-99' }] }, actors.sysadmin).status).toBe(404);
     expect(h.refuse('deadlineRescheduling', { cause, changes: [{ ...change, deadlineId: 'dl-99' }] }, actors.admin).status).toBe(404);
     expect(h.refuse('deadlineRescheduling', { cause, changes: [{ ...change, dueAt: 'tomorrow' }] }, actors.admin).status).toBe(400);
     expect(h.refuse('deadlineRescheduling', { cause: { ...cause, source: 'guess' as never }, changes: [] }, actors.admin).status).toBe(400);

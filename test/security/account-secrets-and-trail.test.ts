@@ -17,6 +17,7 @@ import { LOCKOUT_MS, SESSION_IDLE_MS } from '../../domain/accounts.ts';
 import { generateKeyringSpec, parseKeyring } from '../../lib/codec.ts';
 import { totpCode } from '../../lib/totp.ts';
 import { createTestDatabase, DRIVERS, driverAvailable, type TestDatabase } from '../support/database.ts';
+import { tamper } from '../support/tamper.ts';
 
 const OLD = generateKeyringSpec('k1');
 const NEW = generateKeyringSpec('k2');
@@ -40,7 +41,7 @@ describe.each(DRIVERS)('account secrets at rest and the security trail with %s',
 
   run('Art. 28: an admin\'s TOTP secret is sealed (SM4, key id) at creation and after confirmation; the column never holds the base32; sign-in works', async () => {
     const service = createAccountService(database.db, { keys: parseKeyring(OLD), now });
-    const created = await service.createAccount({ loginName: `wang.${driver}`, displayName: '王管理员', role: 'admin' }, admin, origin);
+    const created = await service.createAccount({ loginName: `wang.${driver}`, displayName: '王管理员', role: 'secadmin' }, admin, origin);
     const secret = created.totpEnrolment!.secret;
     const pending = (await stored(created.account.id)).totpPendingSecret!;
     expect(pending).toMatch(/^sm4:k1:[A-Za-z0-9_-]+$/);
@@ -56,7 +57,7 @@ describe.each(DRIVERS)('account secrets at rest and the security trail with %s',
     expect(JSON.stringify(raw)).not.toContain(secret);
 
     // A sealed value copied into another account's row does not open there (bound to the account id).
-    const other = await service.createAccount({ loginName: `zhao.${driver}`, displayName: '赵管理员', role: 'admin' }, admin, origin);
+    const other = await service.createAccount({ loginName: `zhao.${driver}`, displayName: '赵管理员', role: 'auditadmin' }, admin, origin);
     await database.db.update(accounts).set({ totpPendingSecret: row.totpSecret }).where(eq(accounts.id, other.account.id));
     await expect(service.login({ loginName: `zhao.${driver}`, password: other.initialPassword, totp: totpCode(secret, now()) }, origin)).rejects.toThrow(/another row/);
 
@@ -155,9 +156,9 @@ describe.each(DRIVERS)('account secrets at rest and the security trail with %s',
 
     // One SM3 chain over the whole table; an edit behind the system's back is found.
     expect(await verifyAccountEvents(database.db)).toEqual([]);
-    await database.db.update(accountEvents).set({ outcome: 'success' }).where(eq(accountEvents.seq, trail[5]!.seq));
+    await tamper(database.db, 'account_events', () => database.db.update(accountEvents).set({ outcome: 'success' }).where(eq(accountEvents.seq, trail[5]!.seq)));
     expect(await verifyAccountEvents(database.db)).toEqual([{ seq: trail[5]!.seq, problem: 'hash does not match the row content' }]);
-    await database.db.update(accountEvents).set({ outcome: 'failure' }).where(eq(accountEvents.seq, trail[5]!.seq));
+    await tamper(database.db, 'account_events', () => database.db.update(accountEvents).set({ outcome: 'failure' }).where(eq(accountEvents.seq, trail[5]!.seq)));
     expect(await verifyAccountEvents(database.db)).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import { verifyAdminEvents } from '../../db/queries/admin-trail.ts';
 import { adminEvents } from '../../db/schema.ts';
 import { DEFAULT_CITY_POLICY } from '../../domain/policy-defaults.ts';
 import { DRIVERS, driverAvailable } from '../support/database.ts';
+import { tamper } from '../support/tamper.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const exec = promisify(execFile);
@@ -35,11 +36,14 @@ describe.each(DRIVERS)("the administrators' trail (issue 28) with %s", (driver) 
   };
 
   run('keys, jurisdictions, departments, policies, calendar and webhooks: who, when, before and after, chained; no secret; refusals not recorded', async () => {
-    const admin = await createKey(system, 'admin'); // itself on the trail (by ADMIN_API_KEY)
+    // 三员分立: keys are the security administrator's, the rest the system administrator's.
+    const security = await createKey(system, 'secadmin'); // itself on the trail (by ADMIN_API_KEY)
+    const securityId = /^bdp_([0-9a-f]{12})_/.exec(security)![1]!;
+    const admin = await createKey(system, 'sysadmin');
     const adminId = /^bdp_([0-9a-f]{12})_/.exec(admin)![1]!;
-    const bdb = await call('POST', '/v1/admin/api-keys', admin, { role: 'bdb', name: '审核岗' });
-    expect((await call('DELETE', `/v1/admin/api-keys/${bdb.body.id}`, admin)).status).toBe(204);
-    expect((await call('DELETE', `/v1/admin/api-keys/${bdb.body.id}`, admin)).status).toBe(409); // not recorded
+    const bdb = await call('POST', '/v1/admin/api-keys', security, { role: 'bdb', name: '审核岗' });
+    expect((await call('DELETE', `/v1/admin/api-keys/${bdb.body.id}`, security)).status).toBe(204);
+    expect((await call('DELETE', `/v1/admin/api-keys/${bdb.body.id}`, security)).status).toBe(409); // not recorded
     expect((await call('POST', '/v1/admin/jurisdictions', admin, { code: 'kaifaqu', name: '开发区' })).status).toBe(201);
     expect((await call('PATCH', '/v1/admin/jurisdictions/kaifaqu', admin, { name: '经济技术开发区' })).status).toBe(200);
     expect((await call('DELETE', '/v1/admin/jurisdictions/city', admin)).status).toBe(409); // in use: not recorded
@@ -54,10 +58,12 @@ describe.each(DRIVERS)("the administrators' trail (issue 28) with %s", (driver) 
     const hook = await call('POST', '/v1/admin/webhooks', admin, { url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-secret-never-on-the-trail' });
     expect((await call('DELETE', `/v1/admin/webhooks/${hook.body.id}`, admin)).status).toBe(204);
 
-    const trail = await call('GET', '/v1/admin/trail?limit=200', admin);
+    const auditor = await createKey(system, 'auditadmin');
+    const trail = await call('GET', '/v1/admin/trail?limit=200', auditor);
     expect(trail.status).toBe(200);
-    const entries = [...trail.body.items].reverse() as Json[];
+    const entries = [...trail.body.items].reverse().slice(0, -1) as Json[]; // without the auditor's key, created last
     expect(entries.map((e) => `${e.action} ${e.target}`)).toEqual([
+      `api-key.create ${securityId}`,
       `api-key.create ${adminId}`,
       `api-key.create ${bdb.body.id}`,
       `api-key.revoke ${bdb.body.id}`,
@@ -71,33 +77,36 @@ describe.each(DRIVERS)("the administrators' trail (issue 28) with %s", (driver) 
       `webhook.create ${hook.body.id}`,
       `webhook.delete ${hook.body.id}`,
     ]);
-    expect(entries[0]).toMatchObject({ actor: 'env-admin', actorRole: 'admin', before: null, after: { id: adminId, role: 'admin' } });
-    expect(entries[1]).toMatchObject({ actor: adminId, actorRole: 'admin', after: { id: bdb.body.id, role: 'bdb', name: '审核岗', revokedAt: null } });
-    expect(entries[2]!.after.revoked).toBe(true);
-    expect(entries[4]).toMatchObject({ before: { name: '开发区' }, after: { name: '经济技术开发区' } });
-    expect(entries[6]).toMatchObject({ before: null, after: { code: 'shuiwu', name: '市水务局', jurisdiction: 'city' } });
-    expect(entries[7]).toMatchObject({ before: { name: '市水务局' }, after: { name: '晋城市水务局', jurisdiction: 'city' } });
-    expect(entries[8]!.before.version).toBe(1);
-    expect(entries[8]!.after).toMatchObject({ version: 2, deadlines: { rectification: { duration: { amount: 25 } } } });
-    expect(entries[9]!.after).toEqual([{ date: '2031-05-06', workday: false, name: '调休', source: 'admin', reference: null }]);
-    expect(entries[10]!.after).toMatchObject({ url: 'http://127.0.0.1:9/hook', secret: 'set' });
+    expect(entries[0]).toMatchObject({ actor: 'env-admin', actorRole: 'admin', before: null, after: { id: securityId, role: 'secadmin' } });
+    expect(entries[1]).toMatchObject({ actor: 'env-admin', actorRole: 'admin', before: null, after: { id: adminId, role: 'sysadmin' } });
+    expect(entries[2]).toMatchObject({ actor: securityId, actorRole: 'secadmin', after: { id: bdb.body.id, role: 'bdb', name: '审核岗', revokedAt: null } });
+    expect(entries[3]!.after.revoked).toBe(true);
+    expect(entries[5]).toMatchObject({ actor: adminId, actorRole: 'sysadmin', before: { name: '开发区' }, after: { name: '经济技术开发区' } });
+    expect(entries[7]).toMatchObject({ before: null, after: { code: 'shuiwu', name: '市水务局', jurisdiction: 'city' } });
+    expect(entries[8]).toMatchObject({ before: { name: '市水务局' }, after: { name: '晋城市水务局', jurisdiction: 'city' } });
+    expect(entries[9]!.before.version).toBe(1);
+    expect(entries[9]!.after).toMatchObject({ version: 2, deadlines: { rectification: { duration: { amount: 25 } } } });
+    expect(entries[10]!.after).toEqual([{ date: '2031-05-06', workday: false, name: '调休', source: 'admin', reference: null }]);
+    expect(entries[11]!.after).toMatchObject({ url: 'http://127.0.0.1:9/hook', secret: 'set' });
     for (const e of entries) expect(new Date(e.at).getTime()).toBeGreaterThan(0);
     // Chained, and no secret anywhere.
     for (let i = 1; i < entries.length; i++) expect(entries[i]!.prevHash).toBe(entries[i - 1]!.hash);
     const text = JSON.stringify(trail.body);
     expect(text).not.toContain('a-webhook-secret-never-on-the-trail');
     expect(text).not.toContain(admin);
+    expect(text).not.toContain(security);
     expect(text).not.toContain(bdb.body.key);
     expect(await verifyAdminEvents(system.database.db)).toEqual([]);
-    // Admins only.
-    expect((await call('GET', '/v1/admin/trail', await createKey(system, 'bdb'))).status).toBe(403);
+    // 三员分立 (policy): the auditor and the start-up key read it; the administrators it records do not.
+    expect((await call('GET', '/v1/admin/trail', ADMIN_KEY)).status).toBe(200);
+    for (const key of [admin, security, await createKey(system, 'bdb')]) expect((await call('GET', '/v1/admin/trail', key)).status).toBe(403);
   });
 
   run('an entry altered behind the system’s back is named by seq (verifyAdminEvents; npm run audit:verify on PostgreSQL exits 1)', async () => {
     const db = system.database.db;
-    // The second entry (the bdb key's creation) made to say it created an admin key.
-    const [altered] = await db.select({ seq: adminEvents.seq }).from(adminEvents).where(eq(adminEvents.action, 'api-key.create')).orderBy(adminEvents.seq).offset(1).limit(1);
-    await db.execute(sql`update admin_events set after = jsonb_set(after, '{role}', '"admin"') where seq = ${altered!.seq}`);
+    // The third key's entry (the bdb key's creation) made to say it created an admin key.
+    const [altered] = await db.select({ seq: adminEvents.seq }).from(adminEvents).where(eq(adminEvents.action, 'api-key.create')).orderBy(adminEvents.seq).offset(2).limit(1);
+    await tamper(db, 'admin_events', () => db.execute(sql`update admin_events set after = jsonb_set(after, '{role}', '"admin"') where seq = ${altered!.seq}`));
     expect(await verifyAdminEvents(db)).toEqual([{ seq: altered!.seq, problem: 'hash does not match the row content' }]);
     if (driver === 'postgres') {
       const result = await exec('npx', ['tsx', 'scripts/audit-verify.ts'], { env: { ...process.env, DATABASE_URL: system.database.url! }, timeout: 120_000 }).then(

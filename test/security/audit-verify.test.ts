@@ -12,6 +12,7 @@ import { createAccountService } from '../../api/sessions.ts';
 import { generateKeyringSpec, parseKeyring } from '../../lib/codec.ts';
 import { insertProject } from '../api/fixtures.ts';
 import { createTestDatabase, driverAvailable, type TestDatabase } from '../support/database.ts';
+import { tamper } from '../support/tamper.ts';
 
 const run = promisify(execFile);
 const audit = (n: number) => ({ eventId: `wf:${n}`, at: `2026-05-0${n}T02:00:00.000Z`, action: `step-${n}`, actor: { keyId: 'k1', role: 'bdb' as const, name: 'reviewer' }, detail: { n } });
@@ -45,10 +46,12 @@ describe.skipIf(!driverAvailable('postgres'))('npm run audit:verify', () => {
     expect(clean.out).toContain('2 project chain(s) checked, 0 broken');
 
     // Someone edits history directly in the database.
-    await database.db
-      .update(auditLog)
-      .set({ detail: sql`'{"n": 99}'::jsonb` })
-      .where(and(eq(auditLog.projectId, 'JC2026-AUDIT001'), eq(auditLog.seq, 2)));
+    await tamper(database.db, 'audit_log', () =>
+      database.db
+        .update(auditLog)
+        .set({ detail: sql`'{"n": 99}'::jsonb` })
+        .where(and(eq(auditLog.projectId, 'JC2026-AUDIT001'), eq(auditLog.seq, 2))),
+    );
     const tampered = await verify(url);
     expect(tampered.code).toBe(1);
     expect(tampered.out).toContain('BROKEN  JC2026-AUDIT001');
@@ -92,7 +95,7 @@ describe.skipIf(!driverAvailable('postgres'))('npm run audit:verify: the account
     expect(clean.out).toContain('OK      accounts security trail');
 
     // Someone hides where the failed sign-in came from.
-    await database.db.update(accountEvents).set({ ip: '10.0.0.1' }).where(eq(accountEvents.seq, 2));
+    await tamper(database.db, 'account_events', () => database.db.update(accountEvents).set({ ip: '10.0.0.1' }).where(eq(accountEvents.seq, 2)));
     const tampered = await verify(database.url!);
     expect(tampered.code).toBe(1);
     expect(tampered.out).toMatch(/BROKEN  accounts security trail\n\s+seq 2: hash does not match the row content/);

@@ -76,7 +76,9 @@ describe('payload encryption on the real system', () => {
     expect((await system.request('POST', '/codec/session', { key: await createKey(system, 'finance') })).status).toBe(403);
     expect((await system.request('POST', '/codec/session')).status).toBe(401);
 
-    const admin = await createKey(system, 'admin');
+    // 三员分立: the codec is the system administrator's (and the start-up key's); not the auditor's.
+    expect((await system.request('POST', '/codec/session', { key: await createKey(system, 'auditadmin') })).status).toBe(403);
+    const admin = await createKey(system, 'sysadmin');
     const signIn = await system.request('POST', '/codec/session', { key: admin });
     expect(signIn.status).toBe(200);
     const setCookie = signIn.headers.get('set-cookie')!;

@@ -78,7 +78,7 @@ describe.each(DRIVERS)('sign-in lockout (issue 28 mediums 6, 7) with %s', (drive
 
   /** An admin account whose TOTP is confirmed (its first sign-in, from `from`); the clock then moves a step on. */
   const confirmedAdmin = async (from: string) => {
-    const admin = await createAccount(system, { role: 'admin' });
+    const admin = await createAccount(system, { role: 'secadmin' });
     const secret = admin.totpEnrolment!.secret;
     expect((await signInFrom(from, { loginName: admin.loginName, password: admin.initialPassword, totp: totpCode(secret, now()) })).status).toBe(200);
     skew += 30_000; // the next code is a new one

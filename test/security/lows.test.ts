@@ -114,8 +114,8 @@ describe('a session cannot guess the password or replace the second factor (issu
 });
 
 describe('keys and accounts (issue 28 lows)', () => {
-  it('an admin key cannot revoke itself (409 cannot_revoke_self, in Chinese); it still works; another admin key revokes it', async () => {
-    const key = await createKey(system, 'admin');
+  it('a security administrator\'s key cannot revoke itself (409 cannot_revoke_self, in Chinese); it still works; the start-up key revokes it', async () => {
+    const key = await createKey(system, 'secadmin');
     const id = /^bdp_([0-9a-f]{12})_/.exec(key)![1]!;
     const self = await call('DELETE', `/v1/admin/api-keys/${id}`, key);
     expect([self.status, self.body.code]).toEqual([409, 'cannot_revoke_self']);
@@ -124,8 +124,8 @@ describe('keys and accounts (issue 28 lows)', () => {
     expect((await call('DELETE', `/v1/admin/api-keys/${id}`, ADMIN_KEY)).status).toBe(204);
   });
 
-  it('an admin account cannot revoke itself', async () => {
-    const admin = await createAccount(system, { role: 'admin' });
+  it('a security administrator\'s account cannot revoke itself', async () => {
+    const admin = await createAccount(system, { role: 'secadmin' });
     const res = await login(system, { loginName: admin.loginName, password: admin.initialPassword, totp: totpCode(admin.totpEnrolment!.secret, now()) });
     const body = (await res.json()) as Json;
     const session = sessionOf(system, sessionCookieOf(res)!, body.csrfToken, admin, admin.initialPassword);

@@ -1,14 +1,17 @@
 /**
  * Administration, the annual plan and plan filings in the console (issue 26), end to end in Debian's
  * Chromium against `npm start` on free ports and an empty data directory. The only step outside the
- * console is the one the start banner names: the first administrator, created with
+ * console is the one the start banner names: the first (security) administrator, created with
  * `npm run accounts -- create-admin` (through the running API, with the admin key npm start keeps).
- * Then, by clicking:
+ * Then, by clicking (三员分立, each administrator seeing the tabs of their duty only):
  *
- *   the administrator registers a department (市卫生健康委员会) and creates accounts and a key choosing
- *   it from a list; the one-time password shows in a dialog (for an administrator with the TOTP as a
- *   QR code) and the form is cleared; enters a State Council notice through the calendar form and adjusts a
- *   day; issues a deadline policy version, the periods the measures fix not editable;
+ *   the security administrator creates the system and audit administrators' accounts (the one-time
+ *   password in a dialog, the TOTP as a QR code; no security administrator offered); the system
+ *   administrator registers a department (市卫生健康委员会); the security administrator creates the
+ *   department's officer and a key choosing it from a list, and the form is cleared; the system
+ *   administrator enters a State Council notice through the calendar form and adjusts a day, and
+ *   issues a deadline policy version, the periods the measures fix not editable; the auditor reads
+ *   it all on the administrators' trail and cannot change an account;
  *   a BDB officer drafts the annual plan, records the city government's approval, drafts again
  *   beside the version in force and approves it (Art. 6) — named, never as `account:…`;
  *   a department officer, greeted by the department's name, files the department's own plan (备案)
@@ -112,7 +115,7 @@ describe('administration, the annual plan and plan filings in the console', () =
     expect(out.split('\n').filter((l) => l.trim().startsWith('{'))).toEqual([]);
   });
 
-  it('admin, BDB and a department: departments, accounts with the QR dialog, the State Council notice, a policy, the plan approved twice, a filing, TOTP enrolment', async () => {
+  it('三员分立, BDB and a department: accounts with the QR dialog, departments, the State Council notice, a policy, the trail, the plan approved twice, a filing, TOTP enrolment', async () => {
     onTestFailed(async () => {
       for (const [i, page] of open.entries()) if (!page.isClosed()) await page.screenshot({ path: path.join(SHOTS, `admin-failed-${i}.png`), fullPage: true }).catch(() => undefined);
     });
@@ -122,19 +125,15 @@ describe('administration, the annual plan and plan filings in the console', () =
       env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: '', ADMIN_API_KEY: '' },
     });
     const first: Person = { loginName: 'wang.admin', displayName: '王管理员', password: /^initial password: (.+)$/m.exec(stdout)![1]!, totpSecret: /^totp secret: (.+)$/m.exec(stdout)![1]! };
+    // 三员分立: the first administrator is the security administrator — accounts and keys, nothing else.
     const admin = await signIn(first);
     await admin.page.goto(`${api}/admin`);
+    const tabsOf = (page: Page) => page.getByRole('tab').allInnerTexts();
+    await expect.poll(() => admin.page.locator('main h3').first().innerText(), { timeout: 15_000 }).toBe('安全管理');
+    expect(await tabsOf(admin.page)).toEqual(['个人账户', '接口密钥']);
+    expect(await admin.page.locator('.ant-menu').first().innerText()).not.toContain('系统管理');
 
-    // 部门与辖区: the administrator registers the department by its Chinese name.
-    await admin.page.getByRole('tab', { name: '部门与辖区' }).click();
-    await admin.page.locator('#dep-name').fill('市卫生健康委员会');
-    await admin.page.locator('#dep-code').fill('wjw');
-    await admin.page.getByRole('button', { name: '登记部门' }).click();
-    await expect.poll(() => admin.page.getByTestId('departments').innerText(), { timeout: 15_000 }).toContain('市卫生健康委员会');
-    expect(await admin.page.getByTestId('departments').innerText()).toContain('晋城市');
-    await shot(admin.page, '01-departments', true);
-
-    // 个人账户: a department officer, the department chosen from the list; the password in a dialog.
+    // 个人账户: the one-time password in a dialog.
     await admin.page.getByRole('tab', { name: '个人账户' }).click();
     const createAccount = async (person: Omit<Person, 'password'>, role: string, department?: string) => {
       await admin.page.locator('#acc-name').fill(person.displayName);
@@ -148,6 +147,40 @@ describe('administration, the annual plan and plan filings in the console', () =
       const secret = (await dialog.getByTestId('totp-secret').count()) > 0 ? (await dialog.getByTestId('totp-secret').locator('code').innerText()).replace(/\s+/g, '') : undefined;
       return { ...person, password, ...(secret ? { totpSecret: secret } : {}) };
     };
+    // An administrator's account: the system administrator, the authenticator secret as a QR code in the dialog.
+    const zhou = await createAccount({ loginName: 'zhou.min', displayName: '周敏' }, '系统管理员');
+    expect(zhou.totpSecret).toMatch(/^[A-Z2-7]{16,}$/);
+    await expect.poll(() => admin.page.getByTestId('totp-qr').locator('svg').count()).toBeGreaterThan(0);
+    await shot(admin.page, '03-admin-account-qr-dialog');
+    await admin.page.getByRole('button', { name: '已交给本人，关闭' }).click();
+    const li = await createAccount({ loginName: 'li.audit', displayName: '李审计' }, '审计管理员');
+    await admin.page.getByRole('button', { name: '已交给本人，关闭' }).click();
+    // Security administrators are created by whoever operates the server: not offered here.
+    await admin.page.locator('#acc-role').click();
+    const offered = await admin.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').allInnerTexts();
+    expect(offered).toEqual(expect.arrayContaining(['系统管理员', '审计管理员', '市大数据应用局']));
+    expect(offered).not.toContain('安全管理员');
+    await admin.page.keyboard.press('Escape');
+    const wang = await createAccount({ loginName: 'wang.fang', displayName: '王芳' }, '市大数据应用局');
+    await admin.page.getByRole('button', { name: '已交给本人，关闭' }).click();
+    expect(await mainText(admin.page)).not.toMatch(LEAKS);
+
+    // 部门与辖区: the system administrator registers the department by its Chinese name.
+    const sys = await signIn(zhou);
+    await sys.page.goto(`${api}/admin`);
+    await expect.poll(() => sys.page.locator('main h3').first().innerText(), { timeout: 15_000 }).toBe('系统管理');
+    expect(await tabsOf(sys.page)).toEqual(['部门与辖区', '工作日历', '期限政策']);
+    await sys.page.getByRole('tab', { name: '部门与辖区' }).click();
+    await sys.page.locator('#dep-name').fill('市卫生健康委员会');
+    await sys.page.locator('#dep-code').fill('wjw');
+    await sys.page.getByRole('button', { name: '登记部门' }).click();
+    await expect.poll(() => sys.page.getByTestId('departments').innerText(), { timeout: 15_000 }).toContain('市卫生健康委员会');
+    expect(await sys.page.getByTestId('departments').innerText()).toContain('晋城市');
+    await shot(sys.page, '01-departments', true);
+
+    // Back to the security administrator: the department's officer, chosen from the registry.
+    await admin.page.reload();
+    await admin.page.getByRole('tab', { name: '个人账户' }).click();
     const zhang = await createAccount({ loginName: 'zhang.wei', displayName: '张伟' }, '项目单位', '市卫生健康委员会');
     expect(zhang.password).toHaveLength(16);
     expect(await admin.page.getByTestId('created-account').innerText()).toContain('只显示这一次');
@@ -158,16 +191,6 @@ describe('administration, the annual plan and plan filings in the console', () =
     expect(await admin.page.locator('#acc-login').inputValue()).toBe('');
     await expect.poll(() => mainText(admin.page), { timeout: 15_000 }).toContain('zhang.wei');
     expect(await mainText(admin.page)).toContain('市卫生健康委员会');
-
-    // An administrator's account: the authenticator secret as a QR code in the dialog.
-    const zhou = await createAccount({ loginName: 'zhou.min', displayName: '周敏' }, '管理员');
-    expect(zhou.totpSecret).toMatch(/^[A-Z2-7]{16,}$/);
-    await expect.poll(() => admin.page.getByTestId('totp-qr').locator('svg').count()).toBeGreaterThan(0);
-    await shot(admin.page, '03-admin-account-qr-dialog');
-    await admin.page.getByRole('button', { name: '已交给本人，关闭' }).click();
-    const wang = await createAccount({ loginName: 'wang.fang', displayName: '王芳' }, '市大数据应用局');
-    await admin.page.getByRole('button', { name: '已交给本人，关闭' }).click();
-    expect(await mainText(admin.page)).not.toMatch(LEAKS);
 
     // 接口密钥 for a department's system: the department from the same list; the key shown once.
     await admin.page.getByRole('tab', { name: '接口密钥' }).click();
@@ -181,57 +204,77 @@ describe('administration, the annual plan and plan filings in the console', () =
     await expect.poll(() => mainText(admin.page), { timeout: 15_000 }).toContain('市卫健委业务系统');
     expect(await mainText(admin.page)).toContain('市卫生健康委员会');
 
+    await admin.context.close();
+
     // 工作日历: the State Council notice of a year entered through the form, then one day adjusted.
-    await admin.page.getByRole('tab', { name: '工作日历' }).click();
+    await sys.page.getByRole('tab', { name: '工作日历' }).click();
     // The page first shows the first year still without its notice (this year's or next), then the one typed.
-    await admin.page.getByTestId('notice-form').waitFor({ timeout: 15_000 });
-    await admin.page.locator('#calendar-year').fill(String(CALENDAR_YEAR));
-    await admin.page.getByText(`录入${CALENDAR_YEAR}年国务院节假日安排通知`).waitFor({ timeout: 15_000 });
-    await admin.page.getByTestId('notice-form').waitFor();
-    await admin.page.locator('#notice-ref').fill(`国办发明电〔${CALENDAR_YEAR - 1}〕12号`);
-    const holidays = await admin.page.locator('[id^="hol-"][id$="-name"]').count();
-    await admin.page.getByRole('button', { name: '添加放假安排' }).click();
-    await admin.page.locator(`#hol-${holidays}-name`).fill('春节');
-    await admin.page.locator(`#hol-${holidays}-from`).fill(`${CALENDAR_YEAR}-01-22`);
-    await admin.page.locator(`#hol-${holidays}-to`).fill(`${CALENDAR_YEAR}-01-28`);
-    const makeUps = await admin.page.locator('[id^="mk-"][id$="-date"]').count();
-    await admin.page.getByRole('button', { name: '添加调休上班日' }).click();
-    await admin.page.locator(`#mk-${makeUps}-date`).fill(`${CALENDAR_YEAR}-02-08`);
-    await admin.page.locator(`#mk-${makeUps}-name`).fill('春节调休上班');
-    await admin.page.getByRole('button', { name: '录入国务院通知' }).click();
-    await expect.poll(() => admin.page.getByTestId('notice-result').innerText(), { timeout: 30_000 }).toContain(`已录入${CALENDAR_YEAR}年国务院通知`);
-    const days = admin.page.getByTestId('calendar-days');
+    await sys.page.getByTestId('notice-form').waitFor({ timeout: 15_000 });
+    await sys.page.locator('#calendar-year').fill(String(CALENDAR_YEAR));
+    await sys.page.getByText(`录入${CALENDAR_YEAR}年国务院节假日安排通知`).waitFor({ timeout: 15_000 });
+    await sys.page.getByTestId('notice-form').waitFor();
+    await sys.page.locator('#notice-ref').fill(`国办发明电〔${CALENDAR_YEAR - 1}〕12号`);
+    const holidays = await sys.page.locator('[id^="hol-"][id$="-name"]').count();
+    await sys.page.getByRole('button', { name: '添加放假安排' }).click();
+    await sys.page.locator(`#hol-${holidays}-name`).fill('春节');
+    await sys.page.locator(`#hol-${holidays}-from`).fill(`${CALENDAR_YEAR}-01-22`);
+    await sys.page.locator(`#hol-${holidays}-to`).fill(`${CALENDAR_YEAR}-01-28`);
+    const makeUps = await sys.page.locator('[id^="mk-"][id$="-date"]').count();
+    await sys.page.getByRole('button', { name: '添加调休上班日' }).click();
+    await sys.page.locator(`#mk-${makeUps}-date`).fill(`${CALENDAR_YEAR}-02-08`);
+    await sys.page.locator(`#mk-${makeUps}-name`).fill('春节调休上班');
+    await sys.page.getByRole('button', { name: '录入国务院通知' }).click();
+    await expect.poll(() => sys.page.getByTestId('notice-result').innerText(), { timeout: 30_000 }).toContain(`已录入${CALENDAR_YEAR}年国务院通知`);
+    const days = sys.page.getByTestId('calendar-days');
     await expect.poll(() => days.innerText(), { timeout: 15_000 }).toContain('国务院通知');
     expect(await days.innerText()).toContain(`国办发明电〔${CALENDAR_YEAR - 1}〕12号`);
     expect(await days.innerText()).toContain(`${CALENDAR_YEAR}年1月22日`);
     expect(await days.innerText()).toContain('上班');
-    await shot(admin.page, '04-calendar-notice', true);
-    await admin.page.locator('#ovr-date').fill(`${CALENDAR_YEAR}-05-06`);
-    await admin.page.locator('#ovr-name').fill('市政府临时安排');
-    await admin.page.getByRole('button', { name: '调整该日' }).click();
-    await expect.poll(() => mainText(admin.page), { timeout: 15_000 }).toContain(`${CALENDAR_YEAR}年5月6日已调整为休息`);
-    await admin.page.getByTestId('calendar-days').locator('.ant-pagination-item').last().click().catch(() => undefined);
-    await expect.poll(() => mainText(admin.page), { timeout: 15_000 }).toContain('管理员调整');
-    expect(await mainText(admin.page)).not.toMatch(LEAKS);
-    await shot(admin.page, '05-calendar-adjusted-day', true);
+    await shot(sys.page, '04-calendar-notice', true);
+    await sys.page.locator('#ovr-date').fill(`${CALENDAR_YEAR}-05-06`);
+    await sys.page.locator('#ovr-name').fill('市政府临时安排');
+    await sys.page.getByRole('button', { name: '调整该日' }).click();
+    await expect.poll(() => mainText(sys.page), { timeout: 15_000 }).toContain(`${CALENDAR_YEAR}年5月6日已调整为休息`);
+    await sys.page.getByTestId('calendar-days').locator('.ant-pagination-item').last().click().catch(() => undefined);
+    await expect.poll(() => mainText(sys.page), { timeout: 15_000 }).toContain('管理员调整');
+    expect(await mainText(sys.page)).not.toMatch(LEAKS);
+    await shot(sys.page, '05-calendar-adjusted-day', true);
 
     // 期限政策: 法定 periods are shown and not editable in the city's policy; a local one changes.
-    await admin.page.getByRole('tab', { name: '期限政策' }).click();
-    await admin.page.getByTestId('policy-form').waitFor({ timeout: 15_000 });
-    expect(await admin.page.getByTestId('setting-contractFiling').innerText()).toContain('法定');
-    expect(await admin.page.getByTestId('setting-completionReport').innerText()).toContain('法定');
-    expect(await admin.page.getByTestId('setting-publicity').innerText()).toContain('本地政策');
-    expect(await admin.page.locator('#pol-contractFiling-amount').isDisabled()).toBe(true);
-    expect(await admin.page.locator('#pol-publicity-amount').isDisabled()).toBe(false);
-    await admin.page.locator('#pol-publicity-amount').fill('7');
-    await admin.page.getByRole('button', { name: '发布新版本' }).click();
-    await expect.poll(() => admin.page.getByTestId('policy-saved').innerText(), { timeout: 15_000 }).toContain('第 2 版');
-    await admin.page.locator('tr', { hasText: '第 2 版' }).locator('.ant-table-row-expand-icon').click();
-    await expect.poll(() => admin.page.getByTestId('policy-version-2').innerText()).toContain('公示期：7 个工作日');
-    expect(await mainText(admin.page)).toContain('王管理员');
-    expect(await mainText(admin.page)).not.toMatch(LEAKS);
-    await shot(admin.page, '06-policy', true);
-    await admin.context.close();
+    await sys.page.getByRole('tab', { name: '期限政策' }).click();
+    await sys.page.getByTestId('policy-form').waitFor({ timeout: 15_000 });
+    expect(await sys.page.getByTestId('setting-contractFiling').innerText()).toContain('法定');
+    expect(await sys.page.getByTestId('setting-completionReport').innerText()).toContain('法定');
+    expect(await sys.page.getByTestId('setting-publicity').innerText()).toContain('本地政策');
+    expect(await sys.page.locator('#pol-contractFiling-amount').isDisabled()).toBe(true);
+    expect(await sys.page.locator('#pol-publicity-amount').isDisabled()).toBe(false);
+    await sys.page.locator('#pol-publicity-amount').fill('7');
+    await sys.page.getByRole('button', { name: '发布新版本' }).click();
+    await expect.poll(() => sys.page.getByTestId('policy-saved').innerText(), { timeout: 15_000 }).toContain('第 2 版');
+    await sys.page.locator('tr', { hasText: '第 2 版' }).locator('.ant-table-row-expand-icon').click();
+    await expect.poll(() => sys.page.getByTestId('policy-version-2').innerText()).toContain('公示期：7 个工作日');
+    expect(await mainText(sys.page)).toContain('周敏');
+    expect(await mainText(sys.page)).not.toMatch(LEAKS);
+    await shot(sys.page, '06-policy', true);
+    await sys.context.close();
+
+
+    // 安全审计: the auditor reads the administrators' trail and the accounts, and can change nothing.
+    const audit = await signIn(li);
+    await audit.page.goto(`${api}/admin`);
+    await expect.poll(() => audit.page.locator('main h3').first().innerText(), { timeout: 15_000 }).toBe('安全审计');
+    expect(await tabsOf(audit.page)).toEqual(['管理员操作记录', '个人账户', '接口密钥']);
+    const trail = audit.page.getByTestId('admin-trail');
+    await expect.poll(() => trail.innerText(), { timeout: 15_000 }).toContain('登记部门');
+    await expect.poll(() => audit.page.getByTestId('trail-verification').innerText(), { timeout: 15_000 }).toContain('哈希链校验通过');
+    for (const text of ['周敏', '系统管理员', '签发接口密钥', '王管理员', '安全管理员', '发布期限政策版本']) expect(await trail.innerText()).toContain(text);
+    expect(await mainText(audit.page)).not.toMatch(LEAKS);
+    await shot(audit.page, '06b-audit-trail', true);
+    await audit.page.getByRole('tab', { name: '个人账户' }).click();
+    await expect.poll(() => mainText(audit.page), { timeout: 15_000 }).toContain('zhang.wei');
+    expect(await audit.page.getByRole('button', { name: '停用' }).count()).toBe(0);
+    expect(await audit.page.getByRole('button', { name: '创建账户' }).count()).toBe(0);
+    await audit.context.close();
 
     // 年度计划: the BDB officer drafts an item, records the approval, drafts again, approves again.
     const bdb = await signIn(wang);

@@ -144,7 +144,7 @@ const ROUTES: Record<string, string[]> = {
   bdb: ['/inbox', '/projects', '/funds', '/statistics', '/plans', '/public', '/password'],
   approval: ['/inbox', '/projects', '/statistics', '/plans', '/public', '/password'],
   finance: ['/inbox', '/projects', '/funds', '/statistics', '/plans', '/public', '/password'],
-  admin: ['/inbox', '/projects', '/statistics', '/plans', '/public', '/admin', '/password'],
+  sysadmin: ['/inbox', '/projects', '/statistics', '/plans', '/public', '/admin', '/password'],
 };
 
 describe('the console at 390×844', () => {
@@ -164,7 +164,7 @@ describe('the console at 390×844', () => {
       await createPerson('phone.bdb', '王芳', 'bdb'),
       await createPerson('phone.approval', '刘洋', 'approval'),
       await createPerson('phone.finance', '陈静', 'finance'),
-      await createPerson('phone.admin', '赵磊', 'admin'),
+      await createPerson('phone.sysadmin', '赵磊', 'sysadmin'),
     ];
     const tooWide: string[] = [];
     for (const person of people) {

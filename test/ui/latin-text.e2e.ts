@@ -505,7 +505,10 @@ async function seed(): Promise<void> {
   people.bdb = await createPerson('latin.bdb', '吴刚', 'bdb');
   people.approval = await createPerson('latin.approval', '刘洋', 'approval');
   people.finance = await createPerson('latin.finance', '陈静', 'finance');
-  people.admin = await createPerson('latin.admin', '赵磊', 'admin');
+  // 三员分立: the three administrators, each with their own page.
+  people.sysadmin = await createPerson('latin.sysadmin', '赵磊', 'sysadmin');
+  people.secadmin = await createPerson('latin.secadmin', '钱进', 'secadmin');
+  people.auditadmin = await createPerson('latin.auditadmin', '郑洁', 'auditadmin');
   people.countyFinance = await createPerson('latin.zzfinance', '孙丽', 'finance', { jurisdiction: COUNTY });
 }
 
@@ -517,7 +520,9 @@ const ROUTES: Record<string, string[]> = {
   bdb: ['/inbox', '/projects', '/funds', '/cloud-platform', '/plan-filings', '/statistics', '/plans', '/public', '/account', '/password'],
   approval: ['/inbox', '/projects', '/cloud-platform', '/statistics', '/plans', '/public', '/account', '/password'],
   finance: ['/inbox', '/projects', '/funds', '/cloud-platform', '/statistics', '/plans', '/public', '/account', '/password'],
-  admin: ['/admin', '/inbox', '/projects', '/statistics', '/plans', '/public', '/account', '/password'],
+  sysadmin: ['/admin', '/inbox', '/projects', '/statistics', '/plans', '/public', '/account', '/password'],
+  secadmin: ['/admin', '/inbox', '/projects', '/statistics', '/plans', '/public', '/account', '/password'],
+  auditadmin: ['/admin', '/inbox', '/projects', '/statistics', '/plans', '/public', '/account', '/password'],
 };
 
 async function visitRoute(page: Page, who: string, route: string): Promise<void> {
@@ -566,19 +571,25 @@ async function visitProject(page: Page, who: string, name: string): Promise<void
   await checkTabs(page, '[data-testid=record-tabs]', who, where);
 }
 
-/** 系统管理's dialogs and expanded rows: an account's security trail, 停用's confirmation, 修改 and 改名. */
-async function adminDialogs(page: Page, who: string): Promise<void> {
+/**
+ * The administrators' dialogs and expanded rows (三员分立, each on their own page): the security
+ * administrator's account trail and 停用's confirmation; the system administrator's 修改 and 改名.
+ */
+async function adminDialogs(page: Page, who: string, role: 'sysadmin' | 'secadmin'): Promise<void> {
   await page.goto(`${api}/admin`);
   await settle(page, true);
   const where = (what: string) => `/admin › ${what}`;
-  await page.locator('.ant-table-row-expand-icon').first().click();
-  await expect.poll(() => page.locator('[data-testid^=account-events-] .ant-table-row').count(), { timeout: 15_000 }).toBeGreaterThan(0);
-  await check(page, who, where('个人账户 › 账户安全记录'));
-  await page.getByRole('button', { name: /停\s*用/ }).first().click();
-  await page.locator('.ant-popconfirm').waitFor();
-  await page.waitForTimeout(400);
-  await check(page, who, where('个人账户 › 停用确认'));
-  await page.locator('.ant-popconfirm').getByRole('button', { name: /取\s*消/ }).click();
+  if (role === 'secadmin') {
+    await page.locator('.ant-table-row-expand-icon').first().click();
+    await expect.poll(() => page.locator('[data-testid^=account-events-] .ant-table-row').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await check(page, who, where('个人账户 › 账户安全记录'));
+    await page.getByRole('button', { name: /停\s*用/ }).first().click();
+    await page.locator('.ant-popconfirm').waitFor();
+    await page.waitForTimeout(400);
+    await check(page, who, where('个人账户 › 停用确认'));
+    await page.locator('.ant-popconfirm').getByRole('button', { name: /取\s*消/ }).click();
+    return;
+  }
   await page.getByRole('tab', { name: '部门与辖区' }).click();
   await settle(page);
   for (const button of [/修\s*改/, /改\s*名/]) {
@@ -603,7 +614,7 @@ async function tour(role: keyof typeof ROUTES, projects: string[]): Promise<void
     await visitRoute(page, who, route);
     visited.push(`${role} ${route}`);
   }
-  if (role === 'admin') await adminDialogs(page, who);
+  if (role === 'sysadmin' || role === 'secadmin') await adminDialogs(page, who, role);
   for (const name of projects) {
     await visitProject(page, who, name);
     visited.push(`${role} 项目「${name}」`);
@@ -645,7 +656,7 @@ describe('Chinese everywhere a person reads', () => {
     expect(report('未登录')).toEqual([]);
   }, 120_000);
 
-  for (const role of ['department', 'bdb', 'approval', 'finance', 'admin'] as const) {
+  for (const role of ['department', 'bdb', 'approval', 'finance', 'sysadmin', 'secadmin', 'auditadmin'] as const) {
     it(`${role}: every route and every project page`, async () => {
       await tour(role, ALL_PROJECTS());
       const person = people[role]!;

@@ -46,7 +46,7 @@ const TITLE = '全民健康信息平台';
 const CONTRACTOR = '晋城市数字科技有限公司';
 
 interface Person {
-  role: 'admin' | 'department' | 'bdb' | 'approval' | 'finance';
+  role: 'secadmin' | 'sysadmin' | 'department' | 'bdb' | 'approval' | 'finance';
   loginName: string;
   displayName: string;
   /** How the admin picks the role in 新建账户. */
@@ -58,7 +58,8 @@ interface Person {
 }
 
 const people = {
-  admin: { role: 'admin', loginName: 'wang.admin', displayName: '王管理员', roleLabel: '管理员', password: '' } as Person,
+  admin: { role: 'secadmin', loginName: 'wang.admin', displayName: '王管理员', roleLabel: '安全管理员', password: '' } as Person,
+  sysadmin: { role: 'sysadmin', loginName: 'zhao.sys', displayName: '赵系统', roleLabel: '系统管理员', password: '' } as Person,
   dept: { role: 'department', loginName: 'zhang.wei', displayName: '张伟', roleLabel: '项目单位', password: '' } as Person,
   bdb: { role: 'bdb', loginName: 'li.na', displayName: '李娜', roleLabel: '市大数据应用局', password: '' } as Person,
   approval: { role: 'approval', loginName: 'liu.yang', displayName: '刘洋', roleLabel: '审批部门', password: '' } as Person,
@@ -234,15 +235,18 @@ beforeAll(async () => {
     const s = serve({ fetch: system.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // The test's own set-up: the first administrator, as `npm run accounts -- create-admin` creates it.
+  // The test's own set-up: the first (security) administrator, as `npm run accounts -- create-admin`
+  // creates it, and the system administrator (三员分立), as `npm run accounts -- create --role sysadmin`.
   const accounts = createAccountService(system.database.db, { keys: TEST_DOCUMENT_KEYS, now: clock });
-  const created = await accounts.createAccount(
-    createAccountBody.parse({ loginName: people.admin.loginName, displayName: people.admin.displayName, role: 'admin' }),
-    { keyId: `cli:${os.userInfo().username}`, name: os.userInfo().username },
-    NO_ORIGIN,
-  );
-  people.admin.password = created.initialPassword;
-  people.admin.totpSecret = created.totpEnrolment!.secret;
+  for (const person of [people.admin, people.sysadmin]) {
+    const created = await accounts.createAccount(
+      createAccountBody.parse({ loginName: person.loginName, displayName: person.displayName, role: person.role }),
+      { keyId: `cli:${os.userInfo().username}`, name: os.userInfo().username },
+      NO_ORIGIN,
+    );
+    person.password = created.initialPassword;
+    person.totpSecret = created.totpEnrolment!.secret;
+  }
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN'],
@@ -271,16 +275,18 @@ function step(name: string, fn: () => Promise<void>, timeout = 300_000) {
 }
 
 describe.sequential('five people run one project from the annual plan to decommissioning in the console', () => {
-  step('Art. 24-25: the administrator registers the department and creates the four personal accounts, each one-time password read from the dialog', async () => {
+  step('Art. 24-25: the system administrator registers the department, the security administrator creates the four personal accounts, each one-time password read from the dialog', async () => {
+    const sys = await signIn(people.sysadmin);
+    await sys.goto(`${base}/admin`);
+    await sys.getByRole('tab', { name: '部门与辖区' }).click();
+    await sys.locator('#dep-name').fill('市卫生健康委员会');
+    await sys.locator('#dep-code').fill('wjw');
+    await sys.getByRole('button', { name: '登记部门' }).click();
+    await expect.poll(() => sys.getByTestId('departments').innerText(), { timeout: 30_000 }).toContain('市卫生健康委员会');
+    await shot(sys, 'admin-department');
+
     const page = await signIn(people.admin);
     await page.goto(`${base}/admin`);
-    await page.getByRole('tab', { name: '部门与辖区' }).click();
-    await page.locator('#dep-name').fill('市卫生健康委员会');
-    await page.locator('#dep-code').fill('wjw');
-    await page.getByRole('button', { name: '登记部门' }).click();
-    await expect.poll(() => page.getByTestId('departments').innerText(), { timeout: 30_000 }).toContain('市卫生健康委员会');
-    await shot(page, 'admin-department');
-
     await page.getByRole('tab', { name: '个人账户' }).click();
     for (const person of [people.dept, people.bdb, people.approval, people.finance]) {
       await page.locator('#acc-name').fill(person.displayName);

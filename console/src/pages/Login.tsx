@@ -1,6 +1,7 @@
 /** 登录: login name and password; when the API answers `totp_required`, a second step asks for the code. */
 import { Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
+import { isAdministrator } from '../../../domain/admin-roles.ts';
 import { api, problemOf, type Problem } from '../api.ts';
 import { ProblemAlert } from '../Problem.tsx';
 import { Link, navigate } from '../router.tsx';
@@ -30,7 +31,7 @@ export default function Login() {
       const result = data!;
       signedIn(result.account, result.csrfToken, result.mustChangePassword);
       const next = new URLSearchParams(location.search).get('next');
-      navigate(result.mustChangePassword ? '/password' : next || (result.account.role === 'admin' ? '/admin' : '/inbox'), true);
+      navigate(result.mustChangePassword ? '/password' : next || (isAdministrator(result.account.role) ? '/admin' : '/inbox'), true);
     } catch (err) {
       setProblem(problemOf(err));
     } finally {

@@ -1,6 +1,7 @@
 /** 修改密码: the rules are the API's (length, character classes, history); its refusal is shown as it is worded. */
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
+import { isAdministrator } from '../../../domain/admin-roles.ts';
 import { api, problemOf, type Problem } from '../api.ts';
 import { ProblemAlert } from '../Problem.tsx';
 import { navigate } from '../router.tsx';
@@ -19,7 +20,7 @@ export default function Password() {
       if (error !== undefined || !response.ok) return setProblem(problemOf(error, response));
       setDone(true);
       await refresh();
-      navigate(account?.role === 'admin' ? '/admin' : '/inbox', true);
+      navigate(account && isAdministrator(account.role) ? '/admin' : '/inbox', true);
     } finally {
       setBusy(false);
     }

@@ -6,6 +6,7 @@ import { Button, Card, Checkbox, Form, Input, Select, Space, Table, Tag, Typogra
 import { useState } from 'react';
 import { api, ok } from '../api.ts';
 import { STAGES, ROLES } from '../../../domain/vocabulary.ts';
+import { BUSINESS_ROLES } from '../../../domain/admin-roles.ts';
 import { dueOrDash, formatYuan } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { useNames } from '../names.tsx';
@@ -76,7 +77,7 @@ export default function Projects() {
             <JurisdictionSelect id="flt-jurisdiction" allowClear style={{ width: 120 }} placeholder="全部" />
           </Form.Item>
           <Form.Item name="awaiting" label="待办角色" htmlFor="flt-awaiting">
-            <Select id="flt-awaiting" allowClear style={{ width: 150 }} placeholder="全部" options={ROLES.filter((r) => r !== 'admin').map((r) => ({ value: r, label: roleLabel(r) }))} />
+            <Select id="flt-awaiting" allowClear style={{ width: 150 }} placeholder="全部" options={BUSINESS_ROLES.map((r) => ({ value: r, label: roleLabel(r) }))} />
           </Form.Item>
           <Form.Item name="q" label="关键词" htmlFor="flt-q">
             <Input id="flt-q" style={{ width: 150 }} placeholder="标题或编号" />

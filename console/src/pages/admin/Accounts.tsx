@@ -1,11 +1,14 @@
 /**
- * 系统管理 › 个人账户: the accounts, each with its security trail; a new account's department and
- * jurisdiction are chosen from the registries; its one-time password (and an admin's authenticator
- * secret as a QR code) are shown once in a dialog, and the form is cleared.
+ * 安全管理 › 个人账户: the accounts, each with its security trail; a new account's department and
+ * jurisdiction are chosen from the registries; its one-time password (and an administrator's
+ * authenticator secret as a QR code) are shown once in a dialog, and the form is cleared. The
+ * auditor (三员分立) sees the list and the trails only; the roles offered are those the person may
+ * give (domain/admin-roles.ts assignmentRefusal).
  */
 import { Button, Card, Form, Input, Popconfirm, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { ROLES } from '../../../../domain/vocabulary.ts';
+import { ASSIGNABLE_ROLES, assignmentRefusal, mayAdminister } from '../../../../domain/admin-roles.ts';
+import type { Role } from '../../../../domain/vocabulary.ts';
 import { api, ok } from '../../api.ts';
 import type { components } from '../../api-types.ts';
 import { formatDateTime } from '../../format.ts';
@@ -13,6 +16,7 @@ import { useLoad } from '../../hooks.ts';
 import { ACCOUNT_EVENT_LABELS, ACCOUNT_OUTCOME_LABELS, ACCOUNT_REASON_LABELS, roleLabel } from '../../labels.ts';
 import { useNames } from '../../names.tsx';
 import { DepartmentSelect, JurisdictionSelect } from '../../selects.tsx';
+import { useSession } from '../../session.tsx';
 import { ProblemAlert } from '../../Problem.tsx';
 import { CreatedAccountDialog, type CreatedAccountSecrets } from './OneTimeSecrets.tsx';
 import { patternRule, useSubmit } from './shared.tsx';
@@ -79,7 +83,7 @@ interface AccountForm {
 
 const BODY = 'POST /v1/admin/accounts';
 
-function NewAccountForm({ onCreated }: { onCreated: (created: CreatedAccountSecrets) => void }) {
+function NewAccountForm({ myRole, onCreated }: { myRole: Role; onCreated: (created: CreatedAccountSecrets) => void }) {
   const [form] = Form.useForm<AccountForm>();
   const names = useNames();
   const role = Form.useWatch('role', form);
@@ -120,7 +124,7 @@ function NewAccountForm({ onCreated }: { onCreated: (created: CreatedAccountSecr
         <Select
           id="acc-role"
           placeholder="选择角色"
-          options={ROLES.map((r) => ({ value: r, label: roleLabel(r) }))}
+          options={ASSIGNABLE_ROLES.filter((r) => !assignmentRefusal(myRole, 'account', r)).map((r) => ({ value: r, label: roleLabel(r) }))}
           onChange={(r: string) => form.setFieldsValue({ department: undefined, jurisdiction: r === 'department' ? undefined : form.getFieldValue('jurisdiction') })}
         />
       </Form.Item>
@@ -152,6 +156,8 @@ function NewAccountForm({ onCreated }: { onCreated: (created: CreatedAccountSecr
 }
 
 export default function Accounts() {
+  const { account } = useSession();
+  const mayChange = account !== null && mayAdminister('accounts', account.role);
   const [created, setCreated] = useState<CreatedAccountSecrets>();
   const names = useNames();
   const list = useLoad(async () => (await ok(api.GET('/v1/admin/accounts', {}))).items, []);
@@ -179,7 +185,7 @@ export default function Accounts() {
           {
             title: '操作',
             render: (_: unknown, a: AccountRow) =>
-              a.revokedAt ? null : (
+              a.revokedAt || !mayChange ? null : (
                 <Popconfirm title={`停用账户 ${a.loginName}？其会话立即失效。`} okText="停用" cancelText="取消" onConfirm={async () => { await api.DELETE('/v1/admin/accounts/{id}', { params: { path: { id: a.id } } }); await list.reload(); }}>
                   <Button size="small" danger>
                     停用
@@ -189,14 +195,17 @@ export default function Accounts() {
           },
         ]}
       />
-      <Card size="small" title="新建账户" style={{ marginTop: 16 }}>
-        <NewAccountForm
-          onCreated={(c) => {
-            setCreated(c);
-            void list.reload();
-          }}
-        />
-      </Card>
+      {mayChange && account && (
+        <Card size="small" title="新建账户" style={{ marginTop: 16 }}>
+          <NewAccountForm
+            myRole={account.role}
+            onCreated={(c) => {
+              setCreated(c);
+              void list.reload();
+            }}
+          />
+        </Card>
+      )}
       <CreatedAccountDialog created={created} onClose={() => setCreated(undefined)} />
     </>
   );

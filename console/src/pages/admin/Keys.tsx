@@ -1,7 +1,12 @@
-/** 系统管理 › 接口密钥 (for systems): the keys; a new key's department and jurisdiction from the registries; the key shown once in a dialog. */
+/**
+ * 安全管理 › 接口密钥 (for systems): the keys; a new key's department and jurisdiction from the
+ * registries; the key shown once in a dialog. The auditor (三员分立) sees the list only; the roles
+ * offered are those the person may issue (domain/admin-roles.ts assignmentRefusal).
+ */
 import { Button, Card, Form, Input, Popconfirm, Select, Table, Tag } from 'antd';
 import { useState } from 'react';
-import { ROLES } from '../../../../domain/vocabulary.ts';
+import { ASSIGNABLE_ROLES, assignmentRefusal, mayAdminister } from '../../../../domain/admin-roles.ts';
+import type { Role } from '../../../../domain/vocabulary.ts';
 import { api, ok } from '../../api.ts';
 import type { components } from '../../api-types.ts';
 import { dateOrDash, formatDateTime } from '../../format.ts';
@@ -9,6 +14,7 @@ import { useLoad } from '../../hooks.ts';
 import { roleLabel } from '../../labels.ts';
 import { useNames } from '../../names.tsx';
 import { DepartmentSelect, JurisdictionSelect } from '../../selects.tsx';
+import { useSession } from '../../session.tsx';
 import { ProblemAlert } from '../../Problem.tsx';
 import { CreatedKeyDialog } from './OneTimeSecrets.tsx';
 import { useSubmit } from './shared.tsx';
@@ -21,7 +27,7 @@ interface KeyForm {
   jurisdiction?: string;
 }
 
-function NewKeyForm({ onCreated }: { onCreated: (created: { name: string; key: string }) => void }) {
+function NewKeyForm({ myRole, onCreated }: { myRole: Role; onCreated: (created: { name: string; key: string }) => void }) {
   const [form] = Form.useForm<KeyForm>();
   const names = useNames();
   const role = Form.useWatch('role', form);
@@ -44,7 +50,7 @@ function NewKeyForm({ onCreated }: { onCreated: (created: { name: string; key: s
         <Input id="key-name" maxLength={200} />
       </Form.Item>
       <Form.Item name="role" label="角色" htmlFor="key-role" rules={[{ required: true, message: '请选择角色' }]}>
-        <Select id="key-role" placeholder="选择角色" options={ROLES.map((r) => ({ value: r, label: roleLabel(r) }))} onChange={() => form.setFieldsValue({ department: undefined })} />
+        <Select id="key-role" placeholder="选择角色" options={ASSIGNABLE_ROLES.filter((r) => !assignmentRefusal(myRole, 'key', r)).map((r) => ({ value: r, label: roleLabel(r) }))} onChange={() => form.setFieldsValue({ department: undefined })} />
       </Form.Item>
       {role === 'department' && (
         <Form.Item name="department" label="部门（项目实施单位）" htmlFor="key-department" rules={[{ required: true, message: '请选择部门' }]}>
@@ -63,6 +69,8 @@ function NewKeyForm({ onCreated }: { onCreated: (created: { name: string; key: s
 }
 
 export default function Keys() {
+  const { account } = useSession();
+  const mayChange = account !== null && mayAdminister('accounts', account.role);
   const [created, setCreated] = useState<{ name: string; key: string }>();
   const names = useNames();
   const list = useLoad(() => ok(api.GET('/v1/admin/api-keys', {})), []);
@@ -87,7 +95,7 @@ export default function Keys() {
           {
             title: '操作',
             render: (_: unknown, k: { id: string; revokedAt: string | null }) =>
-              k.revokedAt ? null : (
+              k.revokedAt || !mayChange ? null : (
                 <Popconfirm title="吊销该密钥？" okText="吊销" cancelText="取消" onConfirm={async () => { await api.DELETE('/v1/admin/api-keys/{id}', { params: { path: { id: k.id } } }); await list.reload(); }}>
                   <Button size="small" danger>
                     吊销
@@ -97,14 +105,17 @@ export default function Keys() {
           },
         ]}
       />
-      <Card size="small" title="新建接口密钥（供系统对接使用）" style={{ marginTop: 16 }}>
-        <NewKeyForm
-          onCreated={(k) => {
-            setCreated(k);
-            void list.reload();
-          }}
-        />
-      </Card>
+      {mayChange && account && (
+        <Card size="small" title="新建接口密钥（供系统对接使用）" style={{ marginTop: 16 }}>
+          <NewKeyForm
+            myRole={account.role}
+            onCreated={(k) => {
+              setCreated(k);
+              void list.reload();
+            }}
+          />
+        </Card>
+      )}
       <CreatedKeyDialog created={created} onClose={() => setCreated(undefined)} />
     </>
   );

@@ -47,6 +47,9 @@ const OFFERED: Record<Role, Array<{ action: string; when: (v: ProjectView) => bo
     { action: 'budget', when: inTable('budget') },
     { action: 'disbursement', when: (v) => !v.funds.suspended && (v.funds.construction.availableFen > 0 || v.funds.om.availableFen > 0) },
   ],
+  sysadmin: [],
+  secadmin: [],
+  auditadmin: [],
   admin: [],
 };
 
