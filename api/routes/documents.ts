@@ -9,7 +9,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Database } from '../../db/client.ts';
 import { bytesUploadedSince, documentById, documentsOfProject, insertDocument } from '../../db/queries/documents.ts';
-import { SHANGHAI_OFFSET_MS } from '../../domain/calendar/index.ts';
+import { DAY_MS, SHANGHAI_OFFSET_MS } from '../../domain/calendar/index.ts';
 import type { DocumentRow } from '../../db/schema.ts';
 import { isStorableText, misleadingText } from '../../domain/text.ts';
 import { APPLICATION_DOCUMENT_KINDS } from '../../domain/commands.ts';
@@ -150,8 +150,8 @@ export interface UploadLimits {
 
 /** The start of the current Asia/Shanghai day and the milliseconds until the next one. */
 function shanghaiDay(now = Date.now()): { start: Date; msLeft: number } {
-  const start = Math.floor((now + SHANGHAI_OFFSET_MS) / 86_400_000) * 86_400_000 - SHANGHAI_OFFSET_MS;
-  return { start: new Date(start), msLeft: start + 86_400_000 - now };
+  const start = Math.floor((now + SHANGHAI_OFFSET_MS) / DAY_MS) * DAY_MS - SHANGHAI_OFFSET_MS;
+  return { start: new Date(start), msLeft: start + DAY_MS - now };
 }
 
 /**
