@@ -36,6 +36,14 @@ export const BACKUP_FORMAT = 'jincheng-bdp-backup/1';
 export const CONTROL_SOCKET = 'backup.sock';
 /** Files of DATA_DIR holding keys and secrets `npm start` generated (lib/config.ts, scripts/start.ts, seed-demo). */
 export const KEY_FILES = ['payload-keys', 'document-keys', 'admin-api-key', 'demo-keys.json'] as const;
+/**
+ * The embedded dev server's SQLite in WAL mode (scripts/start.ts): the backup's read transaction
+ * (`VACUUM INTO`) then never blocks its writes. In the default rollback-journal mode a reader's
+ * shared lock makes the dev server's next write fail with SQLITE_BUSY at once (it sets no busy
+ * timeout), and its history shard stays unusable until it is restarted ("shard status unknown").
+ */
+export const DEV_SERVER_SQLITE_ARGS = ['--sqlite-pragma', 'journal_mode=wal'] as const;
+
 /** How long the frozen database waits for workflow tasks whose writes just committed to reach Temporal. */
 export const DEFAULT_SETTLE_MS = 1000;
 
@@ -354,7 +362,7 @@ export function codeMigrations(): { count: number; last: number } {
 /** Tables only a database in use has rows in (the migrations and start-up seed none of them). */
 export const IN_USE_TABLES = ['projects', 'audit_log', 'fund_movements', 'api_keys', 'accounts', 'documents'] as const;
 
-export { loadDatabase, nonEmptyTables };
+
 
 export interface BackupOptions {
   dataDir: string;

@@ -24,7 +24,7 @@ import { listAccounts } from '../db/queries/accounts.ts';
 import { webhookStore } from '../db/queries/webhooks.ts';
 import { prepareDatabase } from '../db/seed.ts';
 import { adminKeyLine } from './banner.ts';
-import { CONTROL_SOCKET, serveBackupControl, snapshotDatabases } from '../db/backup.ts';
+import { CONTROL_SOCKET, DEV_SERVER_SQLITE_ARGS, serveBackupControl, snapshotDatabases } from '../db/backup.ts';
 import type { ActivityDeps } from '../activities/index.ts';
 import { ConfigError, documentKeyring, loadConfig, payloadConverter, webhookPolicy, type Config } from '../lib/config.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -118,6 +118,8 @@ function spawnDevServer(cli: string, config: Config): ChildProcess {
     `${browserApiUrl(config)}/codec`,
     ...searchAttributeArgs(),
     ...DEV_SERVER_ARGS,
+    // docs/BACKUP.md: `npm run backup` reads it while it runs.
+    ...DEV_SERVER_SQLITE_ARGS,
   ];
   say(`▸ ${t('Temporal 开发服务器', 'Temporal dev server')}: ${cli} ${args.slice(0, 10).join(' ')} …`);
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -174,7 +176,7 @@ async function startTemporal(config: Config): Promise<{ address: string; uiUrl: 
       dbFilename: path.join(config.dataDir, 'temporal.sqlite'),
       namespace: config.temporal.namespace,
       searchAttributes: [...PROJECT_SEARCH_ATTRIBUTES],
-      extraArgs: [...DEV_SERVER_ARGS],
+      extraArgs: [...DEV_SERVER_ARGS, ...DEV_SERVER_SQLITE_ARGS],
     },
   });
   cleanups.push({ name: t('Temporal 开发服务器', 'Temporal dev server'), run: () => env.teardown() });

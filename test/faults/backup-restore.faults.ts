@@ -197,6 +197,9 @@ describe('backup under command traffic, kill -9, restore into a fresh directory'
     expect(during.length).toBeGreaterThan(0);
     expect(commands.filter((c) => c.status >= 500)).toEqual([]); // the freeze delays commands, it refuses none
 
+    // The dev server (SQLite in WAL mode) wrote on while the backup read it.
+    expect(live.output()).not.toMatch(/SQLITE_BUSY|database is locked/);
+
     // 3. Disaster: kill -9 of everything, the live state read from what it left, the directory deleted.
     await killSystem();
     const atKill = await readStores(dirs.live);
