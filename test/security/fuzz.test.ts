@@ -84,8 +84,11 @@ describe('fuzzing every route of the OpenAPI document', () => {
         sent++;
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         const text = await res.text();
-        if (res.status >= 500) throw new Error(`${method} ${path} → ${res.status}: ${text.slice(0, 300)}`);
-        if (res.status >= 400) {
+        // The readiness probe's 503 is its documented answer "not ready" (a check that failed or did
+        // not answer within 0.8 s, e.g. on a machine this loaded), naming the check: not an error.
+        const notReady = op.path === '/readyz' && res.status === 503 && Object.values((JSON.parse(text) as { checks: Record<string, boolean> }).checks).includes(false);
+        if (res.status >= 500 && !notReady) throw new Error(`${method} ${path} → ${res.status}: ${text.slice(0, 300)}`);
+        if (res.status >= 400 && !notReady) {
           expect(res.headers.get('content-type'), `${method} ${path} ${res.status}`).toContain('application/problem+json');
           const problem = JSON.parse(text) as { status: number; code: string };
           expect(problem.status).toBe(res.status);
