@@ -218,7 +218,7 @@ const LABELS = {
   },
 } satisfies Record<string, Labels>;
 
-/** The label groups (domain/texts.ts LABELS). */
+/** The label groups (LABELS). */
 export type LabelGroup = keyof typeof LABELS;
 
 /**
