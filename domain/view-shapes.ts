@@ -91,7 +91,7 @@ export interface ProjectView extends Omit<ProjectRecords, 'technicalReviews' | '
   priorEvaluations?: PriorEvaluation[];
 }
 
-/** The row the read-model activity upserts (db/schema.ts `projects`). */
+/** The row the read-model activity upserts (db/schema/projects.ts `projects`). */
 export interface ProjectReadModel {
   view: ProjectView;
   /** Increases with every accepted change; older upserts never overwrite newer ones. */

@@ -98,7 +98,7 @@ export const createdAccount = accountInfo
   })
   .openapi('CreatedAccount');
 
-/** Art. 24-25, 28; GB/T 39786 logs: one entry of the accounts' security trail (db/schema.ts account_events). */
+/** Art. 24-25, 28; GB/T 39786 logs: one entry of the accounts' security trail (db/schema/accounts.ts account_events). */
 export const accountEvent = z
   .object({
     seq: z.number().int().openapi({ description: 'Position in the one SM3 hash chain of the whole trail (1, 2, 3…)' }),

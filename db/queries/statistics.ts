@@ -1,6 +1,6 @@
 /**
  * 统计分析's aggregates, each one SQL statement over the read model (`projects` and its generated
- * columns, db/schema.ts projectFacts) or the ledger (`fund_movements`): nothing is loaded to be
+ * columns, db/schema/projects.ts projectFacts) or the ledger (`fund_movements`): nothing is loaded to be
  * counted. Sums of fen are exact (numeric in PostgreSQL; ledger.ts exactTotal).
  */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';

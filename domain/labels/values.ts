@@ -81,7 +81,7 @@ const LABELS = {
     'single-source': ['单一来源', 'single source'],
     'state-enterprise-self-build': ['市属企业自主建设', 'self-build by a city-owned enterprise'],
   },
-  // docs/MEASURES.md "Working days": where a calendar day comes from (db/schema.ts CALENDAR_SOURCES).
+  // docs/MEASURES.md "Working days": where a calendar day comes from (db/schema/registries.ts CALENDAR_SOURCES).
   calendarSource: {
     law: ['法定节假日（暂定）', 'holiday law (provisional)'],
     notice: ['国务院通知', 'State Council notice'],
@@ -221,7 +221,7 @@ const LABELS = {
   },
 } satisfies Record<string, Labels>;
 
-/** The label groups (LABELS above). */
+/** The label groups (LABELS). */
 export type LabelGroup = keyof typeof LABELS;
 
 /**
