@@ -19,7 +19,7 @@ import { auditLog, fundBalances, fundMovements, inboxItems, projects } from '../
 import { prepareDatabase } from '../db/seed.ts';
 import { dumpDatabase } from '../db/queries/backup.ts';
 import { Project } from '../domain/project.ts';
-import type { Actor } from '../domain/types.ts';
+import type { Actor } from '../domain/vocabulary.ts';
 import { BackupError, codeMigrations, describeFiles, MANIFEST, restoreBackup, takeBackup, verifyBackup, withFrozenDatabase, type Manifest } from '../db/backup.ts';
 import { makeInput } from './domain/helpers.ts';
 import { DRIVERS, driverAvailable, emptyPostgresDatabase } from './support/database.ts';

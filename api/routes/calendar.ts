@@ -23,13 +23,15 @@ import type { Database } from '../../db/client.ts';
 import { projectsWithOpenDeadlines } from '../../db/queries/projects.ts';
 import type { DeadlineReschedulingPayload } from '../../domain/rescheduling.ts';
 import { addDays, changedDays, recomputeDeadline, shanghaiDate, type ScheduledDeadline } from '../../domain/calendar/index.ts';
-import type { Actor, ProjectView } from '../../domain/types.ts';
+import type { ProjectView } from '../../domain/view-shapes.ts';
+import type { Actor } from '../../domain/vocabulary.ts';
 import { requireDuty, trailActor } from '../auth.ts';
 import { OutcomePending, type ProjectGateway } from '../gateway.ts';
 import { recordAdminChange } from '../../db/queries/admin-trail.ts';
 import { ApiError } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { calendarBody, calendarStatusSchema, calendarUpdate, calendarYear, yearParam } from '../schemas.ts';
+import { calendarBody, calendarStatusSchema, calendarUpdate, calendarYear } from '../schemas/calendar.ts';
+import { yearParam } from '../schemas/common.ts';
 
 const dayOut = (d: CalendarDayRow) => ({
   date: d.date,

@@ -22,13 +22,13 @@ import {
   type CloudPlatformEvaluationRow,
 } from '../../db/queries/evaluations.ts';
 import { shanghaiYear } from '../../domain/calendar/index.ts';
-import { documentId, documentRef, optionalText, requiredText, score, year } from '../../domain/text.ts';
-import type { PriorEvaluation, ProjectView } from '../../domain/types.ts';
+import { documentId, documentRef, optionalText, requiredText, score, year } from '../../domain/field-schemas.ts';
+import type { PriorEvaluation, ProjectView } from '../../domain/view-shapes.ts';
 import { requireRole } from '../auth.ts';
 import type { ProjectGateway } from '../gateway.ts';
 import { ApiError } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { auditEntry } from '../schemas.ts';
+import { auditEntry } from '../schemas/reads.ts';
 import { resolveDocument } from './documents.ts';
 import { auditEntryOf } from './history.ts';
 

@@ -11,15 +11,16 @@ import type { Database } from '../../db/client.ts';
 import { bytesUploadedSince, documentById, documentsOfProject, insertDocument } from '../../db/queries/documents.ts';
 import { DAY_MS, SHANGHAI_OFFSET_MS } from '../../domain/calendar/index.ts';
 import type { DocumentRow } from '../../db/schema.ts';
-import { isStorableText, misleadingText } from '../../domain/text.ts';
+import { isStorableText, misleadingText } from '../../domain/field-schemas.ts';
 import { APPLICATION_DOCUMENT_KINDS } from '../../domain/commands.ts';
-import type { Actor, ApplicationDocumentIds, ApplicationDocuments, Role } from '../../domain/types.ts';
+import type { ApplicationDocumentIds, ApplicationDocuments } from '../../domain/project-input.ts';
+import type { Actor, Role } from '../../domain/vocabulary.ts';
 import { DOCUMENT_TYPES, DocumentCorruptedError, DocumentRejectedError, sniffType, type DocumentStore, type DocumentType } from '../../lib/documents.ts';
 import { projectOf, requireRole } from '../auth.ts';
 import { uploadRateLimit } from '../rate-limit.ts';
 import { ApiError, forbidden, notFound } from '../problem.ts';
 import { createRouter, json, problem, problemContent, security } from '../router.ts';
-import { projectId } from '../schemas.ts';
+import { projectId } from '../schemas/common.ts';
 
 /** The roles that file something (docs/MEASURES.md "Actors"); admin makes no business decisions. */
 export const DOCUMENT_ROLES: Role[] = ['department', 'bdb', 'approval', 'finance'];

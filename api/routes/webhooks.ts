@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { attemptsOf, deleteSubscription, insertSubscription, liveSubscriptions, subscriptionExists, type WebhookSubscriptionRow } from '../../db/queries/webhooks.ts';
-import { ROLES } from '../../domain/types.ts';
-import { storableString } from '../../domain/text.ts';
+import { ROLES } from '../../domain/vocabulary.ts';
+import { storableString } from '../../domain/field-schemas.ts';
 import { isWebhookUrl } from '../../lib/webhooks.ts';
 import { createAddressGuard, type WebhookAddressPolicy } from '../../lib/webhook-address.ts';
 import { requireDuty, trailActor } from '../auth.ts';
@@ -17,7 +17,7 @@ import { createRouter, json, problem, security } from '../router.ts';
 
 const createBody = z
   .strictObject({
-    // The storable-text schema of every other text (domain/text.ts): NUL or a lone surrogate → 400.
+    // The storable-text schema of every other text (domain/field-schemas.ts): NUL or a lone surrogate → 400.
     url: storableString().max(2048).refine(isWebhookUrl, { message: 'must be an http(s) URL without credentials' }).meta({ example: 'https://bureau.example/hooks/bdp' }),
     secret: storableString().min(16, 'must be at least 16 characters').max(256),
     role: z.enum(ROLES).optional(),

@@ -7,7 +7,7 @@ import { Button, Drawer, Layout, Menu, Result, Space, Spin, Typography } from 'a
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { ADMIN_ROLES, isAdministrator, STARTUP_ROLE } from '../../domain/admin-roles.ts';
 import { READ_ROLES } from '../../domain/reads.ts';
-import { ROLES } from '../../domain/types.ts';
+import { ROLES } from '../../domain/vocabulary.ts';
 import { adminPageTitle, roleLabel } from './labels.ts';
 import { useNames } from './names.tsx';
 import { Link, navigate, useLocation } from './router.tsx';

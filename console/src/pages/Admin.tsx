@@ -7,7 +7,7 @@
 import { Card, Tabs, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { ADMIN_DUTIES, type AdminDuty } from '../../../domain/admin-roles.ts';
-import type { Role } from '../../../domain/types.ts';
+import type { Role } from '../../../domain/vocabulary.ts';
 import { adminPageTitle } from '../labels.ts';
 import { useSession } from '../session.tsx';
 import Accounts from './admin/Accounts.tsx';
