@@ -77,14 +77,18 @@ export async function createProjectWorker(options: ProjectWorkerOptions): Promis
     taskQueue: options.taskQueue,
     // The SDK's default (pid@host) is the same for two workers of one process; /readyz counts workers by it.
     identity: `${process.pid}@${os.hostname()}-${randomBytes(3).toString('hex')}`,
-    activities: (options.activities ?? ((base) => base))(createActivities({ db: options.db, deadlineDates: options.deadlineDates })),
+    activities: (options.activities ?? ((base) => base))(
+      createActivities({ db: options.db, deadlineDates: options.deadlineDates }),
+    ),
     // A stop never waits on a task for long (SIGTERM ends `npm start` within 30 s).
     shutdownGraceTime: '5 seconds',
     shutdownForceTime: '15 seconds',
     stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
-    ...(options.maxConcurrentWorkflowTaskExecutions !== undefined ? { maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions } : {}),
+    ...(options.maxConcurrentWorkflowTaskExecutions !== undefined
+      ? { maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions }
+      : {}),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_MODULES } }),
@@ -127,7 +131,9 @@ function withHeartbeat(worker: Worker, db: Database, taskQueue: string, healthFi
 }
 
 /** The worker process (`npm run start:worker`): configuration from the environment, runs until a signal. */
-export async function runWorkerProcess(overrides: Pick<ProjectWorkerOptions, 'activities' | 'deadlineDates'> = {}): Promise<void> {
+export async function runWorkerProcess(
+  overrides: Pick<ProjectWorkerOptions, 'activities' | 'deadlineDates'> = {},
+): Promise<void> {
   const config = loadConfig();
   const { temporalAddress } = requireExternalServices(config, 'the worker');
   const log = createLogger(config.logLevel, 'worker');

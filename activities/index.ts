@@ -38,7 +38,9 @@ async function markFiledDocuments(db: Database, projectId: string, entries: Audi
     const payload = e.detail.payload as { documentId?: unknown; documentIds?: unknown } | undefined;
     // One document (contract, reports, rectification evidence), or Art. 8's application documents
     // (the application's own entry, or a resubmission).
-    const many = [payload?.documentIds, (e.detail as { documentIds?: unknown }).documentIds].flatMap((m) => (m && typeof m === 'object' ? Object.values(m) : []));
+    const many = [payload?.documentIds, (e.detail as { documentIds?: unknown }).documentIds].flatMap((m) =>
+      m && typeof m === 'object' ? Object.values(m) : [],
+    );
     return [payload?.documentId, ...many].filter((id): id is string => typeof id === 'string');
   });
   await fileDocuments(db, projectId, ids);
@@ -102,7 +104,10 @@ export function asPermanent(err: unknown): ApplicationFailure | undefined {
   for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = String((e as { code?: unknown }).code ?? '');
     if (PERMANENT_SQLSTATE.test(code)) {
-      return ApplicationFailure.nonRetryable(`the database refused the writes (SQLSTATE ${code}): ${(e as Error).message}`, 'PersistenceRefused');
+      return ApplicationFailure.nonRetryable(
+        `the database refused the writes (SQLSTATE ${code}): ${(e as Error).message}`,
+        'PersistenceRefused',
+      );
     }
   }
   return undefined;

@@ -34,10 +34,16 @@ const errorCode = (err: unknown): unknown =>
 
 export function validateMovement(m: LedgerMovement): void {
   if (!Number.isSafeInteger(m.amountFen) || m.amountFen <= 0) {
-    throw ApplicationFailure.nonRetryable(`amount must be a positive whole number of fen: ${m.amountFen}`, 'InvalidFundMovement');
+    throw ApplicationFailure.nonRetryable(
+      `amount must be a positive whole number of fen: ${m.amountFen}`,
+      'InvalidFundMovement',
+    );
   }
   if (!ALLOWED[m.kind].some(([from, to]) => from === m.from && to === m.to)) {
-    throw ApplicationFailure.nonRetryable(`${m.kind} cannot move ${m.from ?? 'nothing'} → ${m.to}`, 'InvalidFundMovement');
+    throw ApplicationFailure.nonRetryable(
+      `${m.kind} cannot move ${m.from ?? 'nothing'} → ${m.to}`,
+      'InvalidFundMovement',
+    );
   }
 }
 

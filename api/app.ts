@@ -16,7 +16,14 @@ import type { WebhookAddressPolicy } from '../lib/webhook-address.ts';
 import { generateKeyringSpec, parseKeyring, type Keyring } from '../lib/codec.ts';
 import type { DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
-import { AUTH_PREFIX, bearerAuth, CODEC_SESSION_COOKIE, createKeyStore, keyOrSessionAuth, readOnlyRoles } from './auth.ts';
+import {
+  AUTH_PREFIX,
+  bearerAuth,
+  CODEC_SESSION_COOKIE,
+  createKeyStore,
+  keyOrSessionAuth,
+  readOnlyRoles,
+} from './auth.ts';
 import { consoleAssets } from './console.ts';
 import { createAccountService } from './sessions.ts';
 import { adminAccountRoutes } from './routes/admin-accounts.ts';
@@ -102,7 +109,10 @@ const MAX_BODY_BYTES = 256 * 1024;
 export function createApp(deps: AppDeps) {
   const gateway = createProjectGateway(deps.temporal, deps.taskQueue, deps.temporalDeadlines);
   const keys = createKeyStore(deps.database.db, deps.adminApiKey);
-  const accounts = createAccountService(deps.database.db, { keys: deps.accountKeys ?? EPHEMERAL_KEYS(), now: deps.clock });
+  const accounts = createAccountService(deps.database.db, {
+    keys: deps.accountKeys ?? EPHEMERAL_KEYS(),
+    now: deps.clock,
+  });
   const app = createRouter();
 
   app.use('*', requestId());
@@ -118,7 +128,13 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestLogger(deps.log));
   app.use('*', httpMetrics());
   // A known path asked with a method it lacks (TRACE, PATCH…) → 405 with Allow, before auth.
-  app.use('*', methodNotAllowed(() => app.routes, (method, path) => method === 'OPTIONS' && path.startsWith('/codec/')));
+  app.use(
+    '*',
+    methodNotAllowed(
+      () => app.routes,
+      (method, path) => method === 'OPTIONS' && path.startsWith('/codec/'),
+    ),
+  );
   // Uploads stream past the JSON limit under their own (DOCUMENT_MAX_BYTES, api/routes/documents.ts).
   const isUpload = (method: string, path: string) => method === 'POST' && path === UPLOAD_PATH;
   const jsonBodyLimit = bodyLimit({
@@ -127,19 +143,36 @@ export function createApp(deps: AppDeps) {
       // The rest of the body is never read: `Connection: close` makes Node end the connection
       // after this answer, so a keep-alive client's next request goes on a fresh connection
       // instead of being parsed out of the unread body.
-      throw new ApiError(413, 'payload_too_large', 'Payload too large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`, {}, { Connection: 'close' }, { limitBytes: MAX_BODY_BYTES });
+      throw new ApiError(
+        413,
+        'payload_too_large',
+        'Payload too large',
+        `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+        {},
+        { Connection: 'close' },
+        { limitBytes: MAX_BODY_BYTES },
+      );
     },
   });
   app.use('*', (c, next) => (isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)));
 
   // A worker counts when Temporal lists it as a poller and its own heartbeat is fresh (seconds).
   const pollingWorkers = async () => {
-    const [polling, alive] = await Promise.all([gateway.workers(), aliveWorkers(deps.database.db, deps.taskQueue, ALIVE_WITHIN_MS)]);
+    const [polling, alive] = await Promise.all([
+      gateway.workers(),
+      aliveWorkers(deps.database.db, deps.taskQueue, ALIVE_WITHIN_MS),
+    ]);
     return alive.filter((identity) => polling.includes(identity)).length;
   };
-  app.route('/', healthRoutes({ checks: { database: deps.database.ping, temporal: () => gateway.ping() }, workers: pollingWorkers }));
+  app.route(
+    '/',
+    healthRoutes({ checks: { database: deps.database.ping, temporal: () => gateway.ping() }, workers: pollingWorkers }),
+  );
 
-  app.route('/', metricsRoutes({ nextYearNoticeMissing: async () => !(await calendarStatus(deps.database.db)).nextYearReady }));
+  app.route(
+    '/',
+    metricsRoutes({ nextYearNoticeMissing: async () => !(await calendarStatus(deps.database.db)).nextYearReady }),
+  );
   app.route('/', docsRoutes());
   // Art. 11: the publicity listing is public; everything else under /v1 needs a key.
   app.route('/', publicRoutes({ db: deps.database.db }));
@@ -147,17 +180,32 @@ export function createApp(deps: AppDeps) {
   // A bearer key (systems) or a personal account's session cookie (issue 16); signing in is open.
   const authenticate = keyOrSessionAuth(keys, accounts);
   // Sign-in per client address, before its body is read (api/rate-limit.ts).
-  if (deps.signInPerAddressPerMinute) app.on('POST', LOGIN_PATH, signInRateLimit(deps.database.db, deps.signInPerAddressPerMinute, deps.clock));
-  app.use('/v1/*', (c, next) => (c.req.path.startsWith('/v1/public/') || c.req.path === LOGIN_PATH ? next() : authenticate(c, next)));
+  if (deps.signInPerAddressPerMinute)
+    app.on('POST', LOGIN_PATH, signInRateLimit(deps.database.db, deps.signInPerAddressPerMinute, deps.clock));
+  app.use('/v1/*', (c, next) =>
+    c.req.path.startsWith('/v1/public/') || c.req.path === LOGIN_PATH ? next() : authenticate(c, next),
+  );
   // 三员分立 (policy): the audit administrator changes nothing (api/auth.ts readOnlyRoles).
   const readOnly = readOnlyRoles();
-  app.use('/v1/*', (c, next) => (c.req.path.startsWith('/v1/public/') || c.req.path === LOGIN_PATH ? next() : readOnly(c, next)));
+  app.use('/v1/*', (c, next) =>
+    c.req.path.startsWith('/v1/public/') || c.req.path === LOGIN_PATH ? next() : readOnly(c, next),
+  );
   if (deps.writesPerMinute) app.use('/v1/*', writeRateLimit(deps.database.db, deps.writesPerMinute, deps.clock));
   if (deps.payloadCodec) {
-    app.use('/codec/*', cors({ origin: deps.uiOrigin ? [deps.uiOrigin] : [], allowHeaders: ['Authorization', 'Content-Type', 'X-Namespace'], allowMethods: ['POST', 'OPTIONS'], credentials: true, maxAge: 600 }));
+    app.use(
+      '/codec/*',
+      cors({
+        origin: deps.uiOrigin ? [deps.uiOrigin] : [],
+        allowHeaders: ['Authorization', 'Content-Type', 'X-Namespace'],
+        allowMethods: ['POST', 'OPTIONS'],
+        credentials: true,
+        maxAge: 600,
+      }),
+    );
     // The bearer key, or the session cookie the Temporal UI sends (api/routes/codec.ts).
     const codecAuth = bearerAuth(keys, CODEC_SESSION_COOKIE);
-    const open = (method: string, path: string) => method === 'OPTIONS' || (path === '/codec/session' && (method === 'GET' || method === 'DELETE'));
+    const open = (method: string, path: string) =>
+      method === 'OPTIONS' || (path === '/codec/session' && (method === 'GET' || method === 'DELETE'));
     app.use('/codec/*', (c, next) => (open(c.req.method, c.req.path) ? next() : codecAuth(c, next)));
     app.route('/', codecRoutes({ codec: deps.payloadCodec, keys }));
   }
@@ -165,8 +213,14 @@ export function createApp(deps: AppDeps) {
   // content-addressed object and answers a new document id.
   const idempotent = idempotency(deps.database.db, { updateState: gateway.updateState });
   // Sign-in and the other /v1/auth/* writes are never replayed: a replay would hand out a session.
-  app.on('POST', '/v1/*', (c, next) => (isUpload(c.req.method, c.req.path) || c.req.path.startsWith(AUTH_PREFIX) ? next() : idempotent(c, next)));
-  if (deps.documents) app.route('/', documentRoutes({ db: deps.database.db, store: deps.documents, limits: deps.documentLimits, clock: deps.clock }));
+  app.on('POST', '/v1/*', (c, next) =>
+    isUpload(c.req.method, c.req.path) || c.req.path.startsWith(AUTH_PREFIX) ? next() : idempotent(c, next),
+  );
+  if (deps.documents)
+    app.route(
+      '/',
+      documentRoutes({ db: deps.database.db, store: deps.documents, limits: deps.documentLimits, clock: deps.clock }),
+    );
   app.route('/', projectListRoutes({ db: deps.database.db }));
   app.route('/', historyRoutes({ db: deps.database.db }));
   app.route('/', ledgerRoutes({ db: deps.database.db }));
@@ -176,7 +230,10 @@ export function createApp(deps: AppDeps) {
   // Art. 23 (issue 15): the ProjectViews these answer show the department's prior evaluations;
   // GET /v1/projects/{id} reads the committed view from the read model (issue 17).
   // Keyed creations and commands note the Update they send on their idempotency record (api/idempotency.ts).
-  const viewGateway = withPriorEvaluations(withCommittedViews(withUpdateNotes(gateway, deps.database.db), deps.database.db), deps.database.db);
+  const viewGateway = withPriorEvaluations(
+    withCommittedViews(withUpdateNotes(gateway, deps.database.db), deps.database.db),
+    deps.database.db,
+  );
   app.route('/', projectRoutes({ gateway: viewGateway, db: deps.database.db }));
   app.route('/', commandRoutes({ gateway: viewGateway, db: deps.database.db }));
   app.route('/', cloudPlatformRoutes({ db: deps.database.db }));
@@ -218,7 +275,7 @@ export function createApp(deps: AppDeps) {
         'and changes nothing; with a different request → 422 `idempotency_conflict`; while the first is ' +
         'still running → 409 `idempotency_in_progress` with `Retry-After` (the seconds until an answer is to be expected: 1 while ' +
         'the first request is most likely running; when its API process died, until Temporal has settled the command it sent, at ' +
-        'most about 11 s, or 30 s for a request that had not reached Temporal). A retry after the first request\'s API died ' +
+        "most about 11 s, or 30 s for a request that had not reached Temporal). A retry after the first request's API died " +
         'asks Temporal what became of it and takes the key over as soon as the answer is known. Keys are scoped to the API key that sent them.\n\n' +
         'A known path asked with a method it does not list answers 405 `method_not_allowed` with an `Allow` header.',
     },
@@ -246,7 +303,17 @@ export function createApp(deps: AppDeps) {
     if (err instanceof ClientGoneError) {
       // Nobody is left to answer: recorded as what it is (issue 28), not as an outage.
       deps.log.info({ requestId: c.get('requestId'), path: c.req.path }, 'client closed the request');
-      return problemResponse(c, new ApiError(400, 'request_aborted', 'Request aborted', 'The request body ended before it was complete.', {}, { Connection: 'close' }));
+      return problemResponse(
+        c,
+        new ApiError(
+          400,
+          'request_aborted',
+          'Request aborted',
+          'The request body ended before it was complete.',
+          {},
+          { Connection: 'close' },
+        ),
+      );
     }
     if (isDatabaseUnavailable(err)) {
       deps.log.warn({ requestId: c.get('requestId'), path: c.req.path, reason: describe(err) }, 'database unavailable');
@@ -273,16 +340,32 @@ function pendingResponse(c: Context, pending: OutcomePending): Response {
   c.header('Retry-After', '5');
   c.header('Content-Language', lang);
   c.header('Vary', 'Accept-Language', { append: true });
-  const detail = problemDetail(lang, 'outcome_pending', { kind: pending.kind, location }, `${pending.message} Look at ${location}; do not resend without an Idempotency-Key.`);
-  return c.json({ outcome: 'pending', kind: pending.kind, id: pending.projectId, updateId: pending.updateId, location, detail }, 202);
+  const detail = problemDetail(
+    lang,
+    'outcome_pending',
+    { kind: pending.kind, location },
+    `${pending.message} Look at ${location}; do not resend without an Idempotency-Key.`,
+  );
+  return c.json(
+    { outcome: 'pending', kind: pending.kind, id: pending.projectId, updateId: pending.updateId, location, detail },
+    202,
+  );
 }
 
 let ephemeralKeys: Keyring | undefined;
 const EPHEMERAL_KEYS = () => (ephemeralKeys ??= parseKeyring(generateKeyringSpec('ephemeral')));
 
-
 /** postgres.js connection errors and SQLSTATE classes 08 (connection) and 57P (shutdown), anywhere in the cause chain. */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+]);
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (const e of causeChain(err)) {
     const code = String((e as { code?: unknown }).code ?? '');

@@ -27,7 +27,6 @@ export type AuthEnv = { Variables: { actor: Actor; session: AuthenticatedSession
 
 export const ENV_ADMIN_KEY_ID = 'env-admin';
 
-
 const KEY_PATTERN = /^bdp_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 
 export interface KeyStore {
@@ -48,14 +47,25 @@ const sessionMac = (digest: Buffer, keyId: string, expires: number) =>
 
 export function createKeyStore(db: Database, adminApiKey: string | undefined): KeyStore {
   const adminDigest = adminApiKey ? sm3(adminApiKey) : undefined;
-  const ENV_ADMIN: Actor = { keyId: ENV_ADMIN_KEY_ID, role: STARTUP_ROLE, name: '管理员密钥（启动配置）', jurisdiction: 'city' }; // what a person reads on the trails; the code is its keyId
+  const ENV_ADMIN: Actor = {
+    keyId: ENV_ADMIN_KEY_ID,
+    role: STARTUP_ROLE,
+    name: '管理员密钥（启动配置）',
+    jurisdiction: 'city',
+  }; // what a person reads on the trails; the code is its keyId
   /** An active key's actor and stored digest, by id. */
   const activeKey = async (id: string): Promise<{ actor: Actor; digest: Buffer } | undefined> => {
     if (id === ENV_ADMIN_KEY_ID) return adminDigest ? { actor: ENV_ADMIN, digest: adminDigest } : undefined;
     const row = await findActiveKey(db, id);
     if (!row) return undefined;
     return {
-      actor: { keyId: row.id, role: row.role, department: row.department ?? undefined, name: row.name, jurisdiction: row.jurisdiction },
+      actor: {
+        keyId: row.id,
+        role: row.role,
+        department: row.department ?? undefined,
+        name: row.name,
+        jurisdiction: row.jurisdiction,
+      },
       digest: Buffer.from(row.secretHash, 'hex'),
     };
   };
@@ -139,11 +149,21 @@ export function keyOrSessionAuth(keys: KeyStore, accounts: AccountService) {
       const expected = Buffer.from(current.session.csrfToken);
       const given = Buffer.from(presented);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        throw new ApiError(403, 'csrf_failed', 'CSRF check failed', `A write made with the session cookie needs the header ${CSRF_HEADER} with the session's token (GET /v1/auth/me).`);
+        throw new ApiError(
+          403,
+          'csrf_failed',
+          'CSRF check failed',
+          `A write made with the session cookie needs the header ${CSRF_HEADER} with the session's token (GET /v1/auth/me).`,
+        );
       }
     }
     if (current.account.mustChangePassword && !c.req.path.startsWith(AUTH_PREFIX)) {
-      throw new ApiError(403, 'password_change_required', 'Password change required', 'Change the initial password first: POST /v1/auth/password.');
+      throw new ApiError(
+        403,
+        'password_change_required',
+        'Password change required',
+        'Change the initial password first: POST /v1/auth/password.',
+      );
     }
     c.set('actor', current.actor);
     c.set('session', current);
@@ -164,7 +184,15 @@ export function readOnlyRoles() {
   return createMiddleware<AuthEnv>(async (c, next) => {
     const actor = c.get('actor');
     if (actor && readOnlyRole(actor.role) && !SAFE_METHODS.has(c.req.method) && !c.req.path.startsWith(AUTH_PREFIX)) {
-      throw new ApiError(403, 'read_only_role', 'Forbidden', `The role ${actor.role} reads the trails and changes nothing.`, {}, {}, { role: actor.role });
+      throw new ApiError(
+        403,
+        'read_only_role',
+        'Forbidden',
+        `The role ${actor.role} reads the trails and changes nothing.`,
+        {},
+        {},
+        { role: actor.role },
+      );
     }
     await next();
   });
@@ -175,7 +203,9 @@ export function requireRole(...roles: Role[]) {
   return createMiddleware<AuthEnv>(async (c, next) => {
     const actor = c.get('actor');
     if (!roles.includes(actor.role)) {
-      throw forbidden(`This action needs the role ${roles.join(' or ')}; the ${actor.accountId ? 'account' : 'key'} has the role ${actor.role}.`);
+      throw forbidden(
+        `This action needs the role ${roles.join(' or ')}; the ${actor.accountId ? 'account' : 'key'} has the role ${actor.role}.`,
+      );
     }
     await next();
   });

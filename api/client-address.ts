@@ -33,7 +33,11 @@ const isTrusted = (trusted: BlockList, address: string) => {
 };
 
 /** The client address of a request from `peer` carrying `forwardedFor` (pure; see the module comment). */
-export function clientAddressOf(peer: string | null, forwardedFor: string | undefined, trusted: BlockList): string | null {
+export function clientAddressOf(
+  peer: string | null,
+  forwardedFor: string | undefined,
+  trusted: BlockList,
+): string | null {
   if (peer === null) return null;
   let client = plain(peer);
   if (!forwardedFor || !isTrusted(trusted, client)) return client;
@@ -65,4 +69,5 @@ export function clientAddress(trustedProxies: readonly string[]) {
 }
 
 /** The client address of the request (set by clientAddress; the peer when that did not run). */
-export const clientAddressOfRequest = (c: Context): string | null => (c.get('clientAddress' as never) as string | null | undefined) ?? peerAddress(c);
+export const clientAddressOfRequest = (c: Context): string | null =>
+  (c.get('clientAddress' as never) as string | null | undefined) ?? peerAddress(c);

@@ -19,7 +19,21 @@ import type { Context } from 'hono';
 export const CONSOLE_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'console', 'dist');
 
 /** The console's routes (console/src/routes.ts): their paths answer index.html. */
-export const CONSOLE_ROUTES = ['login', 'password', 'inbox', 'projects', 'funds', 'statistics', 'plans', 'plan-filings', 'public', 'admin', 'account', 'existing-systems', 'cloud-platform'] as const;
+export const CONSOLE_ROUTES = [
+  'login',
+  'password',
+  'inbox',
+  'projects',
+  'funds',
+  'statistics',
+  'plans',
+  'plan-filings',
+  'public',
+  'admin',
+  'account',
+  'existing-systems',
+  'cloud-platform',
+] as const;
 
 /** Prefixes that belong to the API, never to the console. */
 const RESERVED = ['/v1', '/docs', '/openapi.json', '/healthz', '/readyz', '/metrics', '/codec'];

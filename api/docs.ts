@@ -11,7 +11,9 @@ import { Hono, type Env } from 'hono';
 
 const require = createRequire(import.meta.url);
 const DIST = path.dirname(require.resolve('swagger-ui-dist/package.json'));
-export const SWAGGER_UI_VERSION = (JSON.parse(readFileSync(path.join(DIST, 'package.json'), 'utf8')) as { version: string }).version;
+export const SWAGGER_UI_VERSION = (
+  JSON.parse(readFileSync(path.join(DIST, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 /** Where the assets live; the version in the path lets browsers cache them for good. */
 export const DOCS_ASSETS = `/docs/assets/${SWAGGER_UI_VERSION}`;
@@ -46,7 +48,10 @@ const PAGE = `<!doctype html>
 /** The files the page uses, with their media types; nothing else of the package is served. */
 const ASSETS: Record<string, { type: string; load: () => Buffer | string }> = {
   'swagger-ui.css': { type: 'text/css; charset=utf-8', load: () => readFileSync(path.join(DIST, 'swagger-ui.css')) },
-  'swagger-ui-bundle.js': { type: 'text/javascript; charset=utf-8', load: () => readFileSync(path.join(DIST, 'swagger-ui-bundle.js')) },
+  'swagger-ui-bundle.js': {
+    type: 'text/javascript; charset=utf-8',
+    load: () => readFileSync(path.join(DIST, 'swagger-ui-bundle.js')),
+  },
   'favicon-32x32.png': { type: 'image/png', load: () => readFileSync(path.join(DIST, 'favicon-32x32.png')) },
   'swagger-initializer.js': { type: 'text/javascript; charset=utf-8', load: () => INITIALIZER },
 };

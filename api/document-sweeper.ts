@@ -51,7 +51,8 @@ export function startDocumentSweeper(deps: {
       for (const sm3 of unreferenced) if (await store.backend.remove(sm3, before)) objects++;
       if (rows.length < 500) break;
     }
-    if (temporaries || orphans) log.info({ temporaries, orphans, objects, store: store.backend.describe }, 'document store swept');
+    if (temporaries || orphans)
+      log.info({ temporaries, orphans, objects, store: store.backend.describe }, 'document store swept');
     return { temporaries, orphans, objects };
   };
   const sweep = () => {
@@ -61,7 +62,12 @@ export function startDocumentSweeper(deps: {
     return next;
   };
   const run = () =>
-    void sweep().catch((err: unknown) => log.warn({ err: (err as Error).message, store: store.backend.describe }, 'document store sweep failed; retried at the next interval'));
+    void sweep().catch((err: unknown) =>
+      log.warn(
+        { err: (err as Error).message, store: store.backend.describe },
+        'document store sweep failed; retried at the next interval',
+      ),
+    );
   if (deps.atStart !== false) run();
   const timer = deps.everyMs > 0 ? setInterval(run, deps.everyMs) : undefined;
   timer?.unref();

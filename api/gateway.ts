@@ -94,7 +94,9 @@ export class OutcomePending extends Error {
     readonly updateId: string,
     readonly kind: 'creation' | 'command',
   ) {
-    super(`The ${kind} for project ${projectId} was sent to Temporal, which has not answered its outcome yet (update ${updateId}).`);
+    super(
+      `The ${kind} for project ${projectId} was sent to Temporal, which has not answered its outcome yet (update ${updateId}).`,
+    );
     this.name = 'OutcomePending';
   }
 }
@@ -133,7 +135,8 @@ function isUnavailable(err: unknown): boolean {
   for (const e of causeChain(err)) {
     const code = (e as { code?: unknown }).code;
     if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) return true;
-    if (e instanceof Error && /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|deadline exceeded/i.test(e.message)) return true;
+    if (e instanceof Error && /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|deadline exceeded/i.test(e.message))
+      return true;
   }
   return false;
 }
@@ -145,7 +148,9 @@ export function createProjectGateway(client: Client, taskQueue: string, deadline
   /** `fn` under the call deadline (unless `ownDeadlines`: it sets its own), its failures as problems. */
   async function call<T>(what: string, fn: () => Promise<T>, operation = 'call', ownDeadlines = false): Promise<T> {
     try {
-      return await observeTemporalCall(operation, () => (ownDeadlines ? fn() : client.withDeadline(Date.now() + callMs, fn)));
+      return await observeTemporalCall(operation, () =>
+        ownDeadlines ? fn() : client.withDeadline(Date.now() + callMs, fn),
+      );
     } catch (err) {
       if (err instanceof ApiError || err instanceof OutcomePending) throw err;
       if (err instanceof WorkflowNotFoundError) throw notFound(`No project ${what}.`);
@@ -168,13 +173,21 @@ export function createProjectGateway(client: Client, taskQueue: string, deadline
    * there is no such update (it was never accepted: nothing applied); OutcomePending when it is
    * still unknown.
    */
-  async function settle(projectId: string, workflowId: string, updateId: string, kind: OutcomePending['kind']): Promise<ProjectView> {
+  async function settle(
+    projectId: string,
+    workflowId: string,
+    updateId: string,
+    kind: OutcomePending['kind'],
+  ): Promise<ProjectView> {
     try {
-      return await client.withDeadline(Date.now() + outcomeMs, () => client.workflow.getHandle(workflowId).getUpdateHandle<ProjectView>(updateId).result());
+      return await client.withDeadline(Date.now() + outcomeMs, () =>
+        client.workflow.getHandle(workflowId).getUpdateHandle<ProjectView>(updateId).result(),
+      );
     } catch (err) {
       const failure = failureOf(err);
       if (failure) throw rejectionToProblem(failure);
-      if (updateUnknownToTemporal(err)) throw unavailable('Temporal did not accept the request; nothing was applied. Try again.');
+      if (updateUnknownToTemporal(err))
+        throw unavailable('Temporal did not accept the request; nothing was applied. Try again.');
       throw new OutcomePending(projectId, updateId, kind);
     }
   }
@@ -218,28 +231,30 @@ export function createProjectGateway(client: Client, taskQueue: string, deadline
     async create(input: ProjectInput, idempotencyKey?: string): Promise<ProjectView> {
       const workflowId = projectWorkflowId(input.id);
       // Without an Idempotency-Key the project id is new, so the update id named after it is too.
-      const baseId = idempotencyKey ? applicationUpdateId(input.createdBy.keyId, idempotencyKey) : `application:${input.id}`;
+      const baseId = idempotencyKey
+        ? applicationUpdateId(input.createdBy.keyId, idempotencyKey)
+        : `application:${input.id}`;
       return call(
         input.id,
         () =>
-        runUpdate({ projectId: input.id, workflowId, kind: 'creation' }, baseId, (updateId, attempt) =>
-          client.workflow.executeUpdateWithStart(applicationUpdate, {
-            args: [{ attempt }],
-            updateId,
-            startWorkflowOperation: new WithStartWorkflowOperation<ProjectWorkflow>(PROJECT_WORKFLOW_TYPE, {
-              workflowId,
-              taskQueue,
-              args: [{ input }],
-              workflowIdConflictPolicy: 'USE_EXISTING',
-              staticSummary: `${input.title} (${input.department})`,
-              typedSearchAttributes: [
-                { key: ProjectStage, value: initialStageOf(input.kind) },
-                { key: Department, value: input.department },
-                { key: Jurisdiction, value: input.jurisdiction },
-              ],
+          runUpdate({ projectId: input.id, workflowId, kind: 'creation' }, baseId, (updateId, attempt) =>
+            client.workflow.executeUpdateWithStart(applicationUpdate, {
+              args: [{ attempt }],
+              updateId,
+              startWorkflowOperation: new WithStartWorkflowOperation<ProjectWorkflow>(PROJECT_WORKFLOW_TYPE, {
+                workflowId,
+                taskQueue,
+                args: [{ input }],
+                workflowIdConflictPolicy: 'USE_EXISTING',
+                staticSummary: `${input.title} (${input.department})`,
+                typedSearchAttributes: [
+                  { key: ProjectStage, value: initialStageOf(input.kind) },
+                  { key: Department, value: input.department },
+                  { key: Jurisdiction, value: input.jurisdiction },
+                ],
+              }),
             }),
-          }),
-        ),
+          ),
         'start',
         true,
       );
@@ -256,7 +271,9 @@ export function createProjectGateway(client: Client, taskQueue: string, deadline
       const workflowId = projectWorkflowId(projectId);
       const handle = client.workflow.getHandle(workflowId);
       // Without an Idempotency-Key a fresh update id, so the outcome can be asked for by it.
-      const baseId = command.idempotencyKey ? commandUpdateId(command.actor.keyId, command.idempotencyKey) : `${command.actor.keyId}:auto:${randomUUID()}`;
+      const baseId = command.idempotencyKey
+        ? commandUpdateId(command.actor.keyId, command.idempotencyKey)
+        : `${command.actor.keyId}:auto:${randomUUID()}`;
       try {
         return await call(
           projectId,
@@ -275,10 +292,16 @@ export function createProjectGateway(client: Client, taskQueue: string, deadline
           // The workflow may exist but be closed (rejected, terminated, decommissioned).
           const closed = await call(projectId, () => handle.query(viewQuery), 'query').catch(() => undefined);
           if (closed) {
-            throw new ApiError(409, 'invalid_transition', 'Not allowed now', `Project ${projectId} is ${closed.stage}: it takes no more commands.`, {
-              stage: closed.stage,
-              pendingActions: closed.pendingActions,
-            });
+            throw new ApiError(
+              409,
+              'invalid_transition',
+              'Not allowed now',
+              `Project ${projectId} is ${closed.stage}: it takes no more commands.`,
+              {
+                stage: closed.stage,
+                pendingActions: closed.pendingActions,
+              },
+            );
           }
         }
         throw err;
@@ -304,7 +327,9 @@ export function createProjectGateway(client: Client, taskQueue: string, deadline
         }),
       );
       const cutoff = Date.now() - POLLER_FRESH_MS;
-      return (answer.pollers ?? []).filter((p) => p.identity && p.lastAccessTime && tsToMs(p.lastAccessTime) >= cutoff).map((p) => p.identity!);
+      return (answer.pollers ?? [])
+        .filter((p) => p.identity && p.lastAccessTime && tsToMs(p.lastAccessTime) >= cutoff)
+        .map((p) => p.identity!);
     },
 
     /**
@@ -321,7 +346,10 @@ export function createProjectGateway(client: Client, taskQueue: string, deadline
             // No wait policy: the current stage at once.
           }),
         );
-        return answer.outcome || answer.stage === proto.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED
+        return answer.outcome ||
+          answer.stage ===
+            proto.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage
+              .UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED
           ? 'completed'
           : 'in-flight';
       } catch (err) {
@@ -352,5 +380,12 @@ function rejectionToProblem(failure: ApplicationFailure): ApiError {
   const { attempt: _attempt, ...shown } = extra;
   const status = typeof rawStatus === 'number' && STATUS_TITLES[rawStatus] ? rawStatus : 422;
   const headers: Record<string, string> = status === 503 ? { 'Retry-After': '5' } : {};
-  return new ApiError(status as 422, failure.type ?? 'refused', STATUS_TITLES[status]![1], failure.message, shown, headers);
+  return new ApiError(
+    status as 422,
+    failure.type ?? 'refused',
+    STATUS_TITLES[status]![1],
+    failure.message,
+    shown,
+    headers,
+  );
 }

@@ -17,10 +17,25 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Database } from '../db/client.ts';
-import { claimRecord, dropRecord, findRecord, noteUpdate, reclaim, storeResponse, type RecordId } from '../db/queries/idempotency.ts';
+import {
+  claimRecord,
+  dropRecord,
+  findRecord,
+  noteUpdate,
+  reclaim,
+  storeResponse,
+  type RecordId,
+} from '../db/queries/idempotency.ts';
 import { projectWorkflowId } from '../workflows/messages.ts';
 import type { AuthEnv } from './auth.ts';
-import { applicationUpdateId, commandUpdateId, OUTCOME_WAIT_MS, QUERY_DEADLINE_MS, type ProjectGateway, type UpdateState } from './gateway.ts';
+import {
+  applicationUpdateId,
+  commandUpdateId,
+  OUTCOME_WAIT_MS,
+  QUERY_DEADLINE_MS,
+  type ProjectGateway,
+  type UpdateState,
+} from './gateway.ts';
 import { ApiError, unavailable } from './problem.ts';
 
 declare module 'hono' {
@@ -82,7 +97,10 @@ export function idempotency(db: Database, options: IdempotencyOptions = {}) {
    * an Update (the attempt had not reached Temporal, or the route sends none) only time tells.
    * Retry-After says when asking again will find an answer, not "1" thirty times.
    */
-  async function pending(record: RecordId, existing: NonNullable<Awaited<ReturnType<typeof findRecord>>>): Promise<{ reclaim: true } | { retryAfterMs: number }> {
+  async function pending(
+    record: RecordId,
+    existing: NonNullable<Awaited<ReturnType<typeof findRecord>>>,
+  ): Promise<{ reclaim: true } | { retryAfterMs: number }> {
     const now = Date.now();
     if (existing.workflowId && existing.updateId && existing.sentAt && updateState) {
       const ownerGone = now - existing.sentAt.getTime() > OWNER_DEADLINE_MS;
@@ -92,11 +110,13 @@ export function idempotency(db: Database, options: IdempotencyOptions = {}) {
       } catch {
         throw unavailable('Temporal did not answer in time; try again shortly.');
       }
-      if (state !== 'in-flight' || ownerGone) return (await reclaim(db, record, existing.createdAt)) ? { reclaim: true } : { retryAfterMs: 1_000 };
+      if (state !== 'in-flight' || ownerGone)
+        return (await reclaim(db, record, existing.createdAt)) ? { reclaim: true } : { retryAfterMs: 1_000 };
       return { retryAfterMs: expectedIn(existing.sentAt.getTime(), existing.sentAt.getTime() + OWNER_DEADLINE_MS) };
     }
     const staleAt = existing.createdAt.getTime() + staleAfterMs;
-    if (now > staleAt) return (await reclaim(db, record, existing.createdAt)) ? { reclaim: true } : { retryAfterMs: 1_000 };
+    if (now > staleAt)
+      return (await reclaim(db, record, existing.createdAt)) ? { reclaim: true } : { retryAfterMs: 1_000 };
     return { retryAfterMs: expectedIn(existing.createdAt.getTime(), staleAt) };
   }
 
@@ -105,7 +125,8 @@ export function idempotency(db: Database, options: IdempotencyOptions = {}) {
    * (answered within a second); one that has taken longer is likely dead, and its record is free
    * at `freeAt`.
    */
-  const expectedIn = (startedAt: number, freeAt: number) => (Date.now() - startedAt < RUNNING_AFTER_MS ? 1_000 : freeAt - Date.now());
+  const expectedIn = (startedAt: number, freeAt: number) =>
+    Date.now() - startedAt < RUNNING_AFTER_MS ? 1_000 : freeAt - Date.now();
 
   return createMiddleware<AuthEnv>(async (c, next) => {
     const key = c.req.header(IDEMPOTENCY_HEADER);
@@ -114,9 +135,15 @@ export function idempotency(db: Database, options: IdempotencyOptions = {}) {
       return next();
     }
     if (!KEY_PATTERN.test(key)) {
-      throw new ApiError(400, 'validation_failed', 'Validation failed', `${IDEMPOTENCY_HEADER} must be 1-128 printable ASCII characters.`, {
-        errors: [{ path: `header.${IDEMPOTENCY_HEADER}`, message: 'must be 1-128 printable ASCII characters' }],
-      });
+      throw new ApiError(
+        400,
+        'validation_failed',
+        'Validation failed',
+        `${IDEMPOTENCY_HEADER} must be 1-128 printable ASCII characters.`,
+        {
+          errors: [{ path: `header.${IDEMPOTENCY_HEADER}`, message: 'must be 1-128 printable ASCII characters' }],
+        },
+      );
     }
     const apiKeyId = c.get('actor').keyId;
     const method = c.req.method;
@@ -131,7 +158,8 @@ export function idempotency(db: Database, options: IdempotencyOptions = {}) {
       const existing = await findRecord(db, thisRecord);
       // Deleted in between (the first attempt failed with a 5xx): ask the client to retry.
       if (!existing) throw inProgress(key, 1_000);
-      if (existing.requestHash !== requestHash || existing.status !== null) return replay(c, key, requestHash, existing);
+      if (existing.requestHash !== requestHash || existing.status !== null)
+        return replay(c, key, requestHash, existing);
       const outcome = await pending(thisRecord, existing);
       if ('retryAfterMs' in outcome) throw inProgress(key, outcome.retryAfterMs);
     }
@@ -200,14 +228,22 @@ export function withUpdateNotes<G extends Pick<ProjectGateway, 'create' | 'execu
     async create(input, idempotencyKey) {
       if (idempotencyKey) {
         const keyId = input.createdBy.keyId;
-        await noteUpdate(db, { apiKeyId: keyId, idempotencyKey }, { workflowId: projectWorkflowId(input.id), updateId: applicationUpdateId(keyId, idempotencyKey) });
+        await noteUpdate(
+          db,
+          { apiKeyId: keyId, idempotencyKey },
+          { workflowId: projectWorkflowId(input.id), updateId: applicationUpdateId(keyId, idempotencyKey) },
+        );
       }
       return gateway.create(input, idempotencyKey);
     },
     async execute(projectId, command) {
       if (command.idempotencyKey) {
         const keyId = command.actor.keyId;
-        await noteUpdate(db, { apiKeyId: keyId, idempotencyKey: command.idempotencyKey }, { workflowId: projectWorkflowId(projectId), updateId: commandUpdateId(keyId, command.idempotencyKey) });
+        await noteUpdate(
+          db,
+          { apiKeyId: keyId, idempotencyKey: command.idempotencyKey },
+          { workflowId: projectWorkflowId(projectId), updateId: commandUpdateId(keyId, command.idempotencyKey) },
+        );
       }
       return gateway.execute(projectId, command);
     },

@@ -27,7 +27,10 @@ function patternOf(path: string): RegExp | undefined {
  * `routes` is read at the first request (every route is registered by then): the app's own
  * `app.routes`, handlers and middleware alike; only concrete paths with concrete methods count.
  */
-export function methodNotAllowed(routes: () => readonly RouteEntry[], passThrough: (method: string, path: string) => boolean): MiddlewareHandler {
+export function methodNotAllowed(
+  routes: () => readonly RouteEntry[],
+  passThrough: (method: string, path: string) => boolean,
+): MiddlewareHandler {
   let table: Array<{ pattern: RegExp; methods: Set<string>; literal: boolean }> | undefined;
   const build = () => {
     const byPath = new Map<string, Set<string>>();
@@ -56,6 +59,13 @@ export function methodNotAllowed(routes: () => readonly RouteEntry[], passThroug
     if (allowed.has(method)) return next();
     const allow = [...allowed, 'OPTIONS'].join(', ');
     if (method === 'OPTIONS') return c.body(null, 204, { Allow: allow });
-    throw new ApiError(405, 'method_not_allowed', 'Method not allowed', `${method} is not allowed on ${path}; allowed: ${allow}.`, {}, { Allow: allow });
+    throw new ApiError(
+      405,
+      'method_not_allowed',
+      'Method not allowed',
+      `${method} is not allowed on ${path}; allowed: ${allow}.`,
+      {},
+      { Allow: allow },
+    );
   };
 }

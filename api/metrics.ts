@@ -111,7 +111,11 @@ export function metricsRoutes(deps: { nextYearNoticeMissing?: () => Promise<bool
     }),
     async (c) => {
       // A database that does not answer leaves the last value: /metrics itself never fails on it.
-      if (deps.nextYearNoticeMissing) await deps.nextYearNoticeMissing().then((missing) => calendarNoticeMissing.set(missing ? 1 : 0), () => undefined);
+      if (deps.nextYearNoticeMissing)
+        await deps.nextYearNoticeMissing().then(
+          (missing) => calendarNoticeMissing.set(missing ? 1 : 0),
+          () => undefined,
+        );
       return c.text(await metricsRegistry.metrics(), 200, { 'Content-Type': metricsRegistry.contentType });
     },
   );

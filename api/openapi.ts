@@ -25,7 +25,8 @@ const CHANGES = new Set(['post', 'put', 'delete', 'patch']);
 /** Shared responses, referenced from the operations as `#/components/responses/<name>`. */
 export const SHARED_RESPONSES = {
   PayloadTooLarge: {
-    description: '`payload_too_large`: the request body is over 256 KiB (docs/API.md "Conventions"); the connection is closed after this answer',
+    description:
+      '`payload_too_large`: the request body is over 256 KiB (docs/API.md "Conventions"); the connection is closed after this answer',
     content: problemContent,
   },
   UnsupportedMediaType: {
@@ -33,14 +34,16 @@ export const SHARED_RESPONSES = {
     content: problemContent,
   },
   RateLimited: {
-    description: '`rate_limited`: more write requests this minute than the API key may send (RATE_LIMIT_WRITES_PER_MINUTE)',
+    description:
+      '`rate_limited`: more write requests this minute than the API key may send (RATE_LIMIT_WRITES_PER_MINUTE)',
     headers: {
       'Retry-After': { description: 'Seconds until the key may write again', schema: { type: 'integer', minimum: 1 } },
     },
     content: problemContent,
   },
   ReadOnlyRole: {
-    description: '`read_only_role`: the audit administrator (`auditadmin`, 三员分立) reads and changes nothing; or `forbidden`: the role may not call this operation',
+    description:
+      '`read_only_role`: the audit administrator (`auditadmin`, 三员分立) reads and changes nothing; or `forbidden`: the role may not call this operation',
     content: problemContent,
   },
 } as const;
@@ -62,7 +65,13 @@ export function finishDocument<T extends object>(generated: T): T {
         responses['415'] ??= ref('UnsupportedMediaType');
       }
       if (WRITES.has(method) && path.startsWith('/v1/')) responses['429'] ??= ref('RateLimited');
-      if (CHANGES.has(method) && path.startsWith('/v1/') && !path.startsWith('/v1/auth/') && !path.startsWith('/v1/public/')) responses['403'] ??= ref('ReadOnlyRole');
+      if (
+        CHANGES.has(method) &&
+        path.startsWith('/v1/') &&
+        !path.startsWith('/v1/auth/') &&
+        !path.startsWith('/v1/public/')
+      )
+        responses['403'] ??= ref('ReadOnlyRole');
     }
   }
   return generated;

@@ -58,7 +58,10 @@ export const limitParam = z.coerce
  * Cuts a page of `limit` rows from `limit + 1` fetched ones; the cursor is the last row's position
  * when more rows follow.
  */
-export function page<T extends { id: string; cursorMicros: string }>(rows: T[], limit: number): { rows: T[]; nextCursor: string | null } {
+export function page<T extends { id: string; cursorMicros: string }>(
+  rows: T[],
+  limit: number,
+): { rows: T[]; nextCursor: string | null } {
   if (rows.length <= limit) return { rows, nextCursor: null };
   const pageRows = rows.slice(0, limit);
   const last = pageRows[pageRows.length - 1]!;

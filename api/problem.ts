@@ -36,7 +36,10 @@ function localizedErrors(err: ApiError, lang: Language): unknown {
   const errors = err.extra.errors;
   if (lang === 'en' || !Array.isArray(errors)) return errors;
   const issues = Array.isArray(err.params.issues) ? (err.params.issues as ValidationIssue[]) : [];
-  return errors.map((e: { path?: unknown; message?: unknown }, i) => ({ ...e, message: validationMessage(issues[i] ?? { message: String(e.message ?? '') }, lang) }));
+  return errors.map((e: { path?: unknown; message?: unknown }, i) => ({
+    ...e,
+    message: validationMessage(issues[i] ?? { message: String(e.message ?? '') }, lang),
+  }));
 }
 
 /**
@@ -64,7 +67,13 @@ export function problemResponse(c: Context, err: ApiError): Response {
   );
 }
 
-const WHERE_ZH: Record<string, string> = { body: '请求体', query: '查询参数', param: '路径参数', header: '请求头', json: '请求体' };
+const WHERE_ZH: Record<string, string> = {
+  body: '请求体',
+  query: '查询参数',
+  param: '路径参数',
+  header: '请求头',
+  json: '请求体',
+};
 
 export function validationError(error: ZodError, where: string): ApiError {
   const errors = error.issues.map((issue) => ({
@@ -73,12 +82,22 @@ export function validationError(error: ZodError, where: string): ApiError {
   }));
   // The issues themselves (code, bounds, values) let the zh-CN messages say what is wrong in Chinese.
   const issues = error.issues.map(({ path: _path, input: _input, ...rest }) => rest as ValidationIssue);
-  return new ApiError(400, 'validation_failed', 'Validation failed', `The request ${where} is not valid.`, { errors }, {}, { where: WHERE_ZH[where] ?? where, count: errors.length, issues });
+  return new ApiError(
+    400,
+    'validation_failed',
+    'Validation failed',
+    `The request ${where} is not valid.`,
+    { errors },
+    {},
+    { where: WHERE_ZH[where] ?? where, count: errors.length, issues },
+  );
 }
 
 /** `params.session`: a session cookie was presented (the zh-CN detail then asks to sign in again). */
-export const unauthenticated = (detail = 'A valid API key is required: Authorization: Bearer <key>.', params: Record<string, unknown> = {}) =>
-  new ApiError(401, 'unauthenticated', 'Unauthenticated', detail, {}, { 'WWW-Authenticate': 'Bearer' }, params);
+export const unauthenticated = (
+  detail = 'A valid API key is required: Authorization: Bearer <key>.',
+  params: Record<string, unknown> = {},
+) => new ApiError(401, 'unauthenticated', 'Unauthenticated', detail, {}, { 'WWW-Authenticate': 'Bearer' }, params);
 
 export const forbidden = (detail: string) => new ApiError(403, 'forbidden', 'Forbidden', detail);
 

@@ -65,7 +65,11 @@ export function writeRateLimit(db: Database, perMinute: number, now?: Clock): Mi
     // limited per address by signInRateLimit instead of one bucket shared by every anonymous request.
     key: (c) => actorKeyId(c),
     skip: (c) => isRead(c.req.method),
-    problem: (seconds) => ['rate_limited', `At most ${perMinute} write requests per minute per API key; retry in ${seconds} s.`, {}],
+    problem: (seconds) => [
+      'rate_limited',
+      `At most ${perMinute} write requests per minute per API key; retry in ${seconds} s.`,
+      {},
+    ],
   });
 }
 
@@ -78,7 +82,11 @@ export function signInRateLimit(db: Database, perMinute: number, now?: Clock): M
     perMinute,
     // No address (an in-process request without a socket): nothing to tell callers apart by.
     key: (c) => clientAddressOfRequest(c) ?? undefined,
-    problem: (seconds) => ['sign_in_rate_limited', `At most ${perMinute} sign-in attempts per minute from one address; retry in ${seconds} s.`, {}],
+    problem: (seconds) => [
+      'sign_in_rate_limited',
+      `At most ${perMinute} sign-in attempts per minute from one address; retry in ${seconds} s.`,
+      {},
+    ],
   });
 }
 
@@ -93,7 +101,11 @@ export function uploadRateLimit(db: Database, perMinute: number, now?: Clock): M
     bucket: 'upload:',
     perMinute,
     key: (c) => actorKeyId(c),
-    problem: (seconds) => ['upload_rate_limited', `At most ${perMinute} document uploads per minute per API key (DOCUMENT_UPLOADS_PER_MINUTE); retry in ${seconds} s.`, { Connection: 'close' }],
+    problem: (seconds) => [
+      'upload_rate_limited',
+      `At most ${perMinute} document uploads per minute per API key (DOCUMENT_UPLOADS_PER_MINUTE); retry in ${seconds} s.`,
+      { Connection: 'close' },
+    ],
   });
 }
 
@@ -117,9 +129,18 @@ function limit(options: {
     keyGenerator: (c) => options.key(c)!,
     handler: (c) => {
       const info = c.get('rateLimit' as never) as { resetTime?: Date } | undefined;
-      const seconds = info?.resetTime ? Math.max(1, Math.ceil((info.resetTime.getTime() - now().getTime()) / 1000)) : WINDOW_MS / 1000;
+      const seconds = info?.resetTime
+        ? Math.max(1, Math.ceil((info.resetTime.getTime() - now().getTime()) / 1000))
+        : WINDOW_MS / 1000;
       const [code, detail, headers] = options.problem(seconds);
-      throw new ApiError(429, code, 'Too many requests', detail, { limit: options.perMinute }, { 'Retry-After': String(seconds), ...headers });
+      throw new ApiError(
+        429,
+        code,
+        'Too many requests',
+        detail,
+        { limit: options.perMinute },
+        { 'Retry-After': String(seconds), ...headers },
+      );
     },
   });
 }

@@ -23,7 +23,8 @@ function misleadingStrings(value: unknown, path: string[]): Array<{ path: string
     return problem ? [{ path: path.join('.'), message: problem }] : [];
   }
   if (Array.isArray(value)) return value.flatMap((v, i) => misleadingStrings(v, [...path, String(i)]));
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => misleadingStrings(v, [...path, k]));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => misleadingStrings(v, [...path, k]));
   return [];
 }
 
@@ -33,7 +34,16 @@ export function createRouter<E extends Env = AuthEnv>() {
       if (!result.success) throw validationError(result.error, result.target);
       if (result.target !== 'json') return;
       const errors = misleadingStrings((result as { data?: unknown }).data, ['json']);
-      if (errors.length > 0) throw new ApiError(400, 'validation_failed', 'Validation failed', 'The request json is not valid.', { errors }, {}, { where: '请求体' });
+      if (errors.length > 0)
+        throw new ApiError(
+          400,
+          'validation_failed',
+          'Validation failed',
+          'The request json is not valid.',
+          { errors },
+          {},
+          { where: '请求体' },
+        );
     },
   });
 }

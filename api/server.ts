@@ -12,7 +12,14 @@ import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import { warnCalendarCoverage } from '../db/calendar.ts';
 import { claimFolderStoreMarker, folderStoreMarker } from '../db/queries/document-store.ts';
 import { prepareDatabase } from '../db/seed.ts';
-import { documentKeyring, loadConfig, payloadConverter, requireExternalServices, webhookPolicy, type Config } from '../lib/config.ts';
+import {
+  documentKeyring,
+  loadConfig,
+  payloadConverter,
+  requireExternalServices,
+  webhookPolicy,
+  type Config,
+} from '../lib/config.ts';
 import type { Keyring } from '../lib/codec.ts';
 import { createDocumentStore, openDocumentBackend } from '../lib/documents.ts';
 import { startDocumentSweeper } from './document-sweeper.ts';
@@ -36,8 +43,15 @@ export async function serveApi(deps: {
   documentKeys: Keyring;
 }): Promise<RunningApi> {
   // A folder store must be the folder this database's documents live in (checked against a marker in both).
-  const markers = { find: () => folderStoreMarker(deps.database.db), claim: (m: { storeId: string; location: string }) => claimFolderStoreMarker(deps.database.db, m) };
-  const documents = createDocumentStore({ backend: await openDocumentBackend(deps.config.documents, markers), keyring: deps.documentKeys, maxBytes: deps.config.documents.maxBytes });
+  const markers = {
+    find: () => folderStoreMarker(deps.database.db),
+    claim: (m: { storeId: string; location: string }) => claimFolderStoreMarker(deps.database.db, m),
+  };
+  const documents = createDocumentStore({
+    backend: await openDocumentBackend(deps.config.documents, markers),
+    keyring: deps.documentKeys,
+    maxBytes: deps.config.documents.maxBytes,
+  });
   // Crashed uploads' temporaries and (policy) orphaned uploads: swept now and then periodically.
   const sweeper = startDocumentSweeper({
     db: deps.database.db,
@@ -59,25 +73,31 @@ export async function serveApi(deps: {
     webhookPolicy: webhookPolicy(deps.config),
     payloadCodec: deps.payloadCodec,
     documents,
-    documentLimits: { uploadsPerMinute: deps.config.documents.uploadsPerMinute, dailyBytes: deps.config.documents.dailyBytes },
+    documentLimits: {
+      uploadsPerMinute: deps.config.documents.uploadsPerMinute,
+      dailyBytes: deps.config.documents.dailyBytes,
+    },
     uiOrigin: deps.config.temporal.uiUrl ? new URL(deps.config.temporal.uiUrl).origin : undefined,
     // Art. 28: TOTP secrets sealed with the same master keyring as the documents' data keys.
     accountKeys: deps.documentKeys,
   });
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: deps.config.api.port, hostname: deps.config.api.host }, (info: AddressInfo) => {
-      const host = info.address.includes(':') ? `[${info.address}]` : info.address;
-      resolve({
-        url: `http://${host}:${info.port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            sweeper.stop();
-            server.close(() => done());
-            // Idle keep-alive sockets would otherwise hold shutdown open.
-            (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-          }),
-      });
-    });
+    const server = serve(
+      { fetch: app.fetch, port: deps.config.api.port, hostname: deps.config.api.host },
+      (info: AddressInfo) => {
+        const host = info.address.includes(':') ? `[${info.address}]` : info.address;
+        resolve({
+          url: `http://${host}:${info.port}`,
+          close: () =>
+            new Promise<void>((done) => {
+              sweeper.stop();
+              server.close(() => done());
+              // Idle keep-alive sockets would otherwise hold shutdown open.
+              (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+            }),
+        });
+      },
+    );
     server.once('error', (err) => {
       sweeper.stop();
       reject(err);
@@ -94,7 +114,14 @@ async function main() {
   await warnCalendarCoverage(database.db, log); // docs/MEASURES.md "Working days": next year's notice
   const dataConverter = payloadConverter(config);
   const temporal = await connectClient(temporalAddress, config.temporal.namespace, 60_000, dataConverter);
-  const api = await serveApi({ config, database, temporal, log, payloadCodec: dataConverter?.payloadCodecs[0], documentKeys: documentKeyring(config) });
+  const api = await serveApi({
+    config,
+    database,
+    temporal,
+    log,
+    payloadCodec: dataConverter?.payloadCodecs[0],
+    documentKeys: documentKeyring(config),
+  });
   log.info({ url: api.url }, 'API listening');
 
   let stopping = false;

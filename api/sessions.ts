@@ -34,7 +34,16 @@ import {
   type SessionRow,
 } from '../db/queries/accounts.ts';
 import { needsReseal, openText, sealText, type Keyring } from '../lib/codec.ts';
-import { brokenPasswordRule, lockCompleted, organizationOf, sessionExpiry, signInDecision, totpRequired, type LockScope, type PasswordRule } from '../domain/accounts.ts';
+import {
+  brokenPasswordRule,
+  lockCompleted,
+  organizationOf,
+  sessionExpiry,
+  signInDecision,
+  totpRequired,
+  type LockScope,
+  type PasswordRule,
+} from '../domain/accounts.ts';
 import type { Actor, Role } from '../domain/vocabulary.ts';
 import { dummyHash, generateInitialPassword, hashPassword, needsRehash, verifyPassword } from '../lib/passwords.ts';
 import { newTotpSecret, totpUri, verifyTotp } from '../lib/totp.ts';
@@ -90,28 +99,69 @@ export interface AuthenticatedSession {
 // --- problems (texts in domain/labels/problems.ts) -----------------------------------------------------
 
 const invalidCredentials = () =>
-  new ApiError(401, 'invalid_credentials', 'Sign-in failed', 'The login name or password is wrong.', {}, { 'WWW-Authenticate': 'Cookie' });
+  new ApiError(
+    401,
+    'invalid_credentials',
+    'Sign-in failed',
+    'The login name or password is wrong.',
+    {},
+    { 'WWW-Authenticate': 'Cookie' },
+  );
 const totpRequiredProblem = (enrolled: boolean) =>
-  new ApiError(401, 'totp_required', 'Second factor required', 'Enter the 6-digit code of your authenticator app (TOTP).', { totpEnrolled: enrolled }, { 'WWW-Authenticate': 'Cookie' });
-const totpInvalid = (status: 401 | 422) => new ApiError(status, 'totp_invalid', 'Wrong code', 'The authenticator code is wrong or was used already.');
+  new ApiError(
+    401,
+    'totp_required',
+    'Second factor required',
+    'Enter the 6-digit code of your authenticator app (TOTP).',
+    { totpEnrolled: enrolled },
+    { 'WWW-Authenticate': 'Cookie' },
+  );
+const totpInvalid = (status: 401 | 422) =>
+  new ApiError(status, 'totp_invalid', 'Wrong code', 'The authenticator code is wrong or was used already.');
 export const accountLocked = (until: Date, now: Date, scope: LockScope = 'source') => {
   const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
   const detail =
     scope === 'source'
       ? `Too many failed sign-ins from this address: it is locked out of this login name until ${until.toISOString()}; other addresses are not affected.`
       : `Too many failed sign-ins for this login name: sign-in without a second factor is locked until ${until.toISOString()}; an account with TOTP signs in with its code.`;
-  return new ApiError(423, 'account_locked', 'Locked', detail, { lockedUntil: until.toISOString(), scope }, { 'Retry-After': String(seconds) });
+  return new ApiError(
+    423,
+    'account_locked',
+    'Locked',
+    detail,
+    { lockedUntil: until.toISOString(), scope },
+    { 'Retry-After': String(seconds) },
+  );
 };
 /** Other attempts of the name are being checked and could reach the limit: try again in a moment. */
 const signInInProgress = () =>
-  new ApiError(429, 'sign_in_in_progress', 'Sign-in in progress', 'Other sign-in attempts of this login name are being checked; try again in a moment.', {}, { 'Retry-After': '1' });
+  new ApiError(
+    429,
+    'sign_in_in_progress',
+    'Sign-in in progress',
+    'Other sign-in attempts of this login name are being checked; try again in a moment.',
+    {},
+    { 'Retry-After': '1' },
+  );
 const weakPassword = (rule: PasswordRule) =>
-  new ApiError(422, 'weak_password', 'Password rejected', {
-    length: 'The new password must have at least 12 characters.',
-    classes: 'The new password must use three of: lower-case letters, upper-case letters, digits, other characters.',
-    reused: 'The new password must not be one of the last 5 passwords.',
-  }[rule], { rule });
-export const sessionRequired = () => new ApiError(403, 'session_required', 'Session required', 'This endpoint is for a personal account signed in with the session cookie, not an API key.');
+  new ApiError(
+    422,
+    'weak_password',
+    'Password rejected',
+    {
+      length: 'The new password must have at least 12 characters.',
+      classes: 'The new password must use three of: lower-case letters, upper-case letters, digits, other characters.',
+      reused: 'The new password must not be one of the last 5 passwords.',
+    }[rule],
+    { rule },
+  );
+export const sessionRequired = () =>
+  new ApiError(
+    403,
+    'session_required',
+    'Session required',
+    'This endpoint is for a personal account signed in with the session cookie, not an API key.',
+  );
 
 export interface AccountServiceOptions {
   /**
@@ -131,11 +181,19 @@ export function createAccountService(db: Database, options: AccountServiceOption
   const keys = options.keys;
   // Art. 28 (measures): TOTP secrets are sealed at rest, bound to their account's id.
   const seal = (accountId: string, secret: string) => sealText(keys, accountId, secret);
-  const open = (accountId: string, stored: string | null) => (stored === null ? null : openText(keys, accountId, stored));
+  const open = (accountId: string, stored: string | null) =>
+    stored === null ? null : openText(keys, accountId, stored);
 
   /** Creates an account with a one-time initial password; an admin gets a TOTP secret to enrol. */
   async function createAccount(
-    input: { loginName: string; displayName: string; role: Role; department?: string | undefined; jurisdiction?: string | undefined; phone?: string | undefined },
+    input: {
+      loginName: string;
+      displayName: string;
+      role: Role;
+      department?: string | undefined;
+      jurisdiction?: string | undefined;
+      phone?: string | undefined;
+    },
     actor: EventActor,
     origin: RequestOrigin,
   ) {
@@ -154,7 +212,16 @@ export function createAccountService(db: Database, options: AccountServiceOption
       },
       { actor, origin },
     );
-    if (!row) throw new ApiError(409, 'already_exists', 'Already exists', `The login name ${input.loginName} is taken.`, { loginName: input.loginName }, {}, { kind: 'account' });
+    if (!row)
+      throw new ApiError(
+        409,
+        'already_exists',
+        'Already exists',
+        `The login name ${input.loginName} is taken.`,
+        { loginName: input.loginName },
+        {},
+        { kind: 'account' },
+      );
     return {
       account: row,
       initialPassword,
@@ -163,7 +230,8 @@ export function createAccountService(db: Database, options: AccountServiceOption
   }
 
   /** Revokes an account (its sessions end in the same transaction, with the `account-revoke` event). */
-  const revoke = (id: string, actor: EventActor, origin: RequestOrigin) => revokeAccount(db, id, now(), { actor, origin });
+  const revoke = (id: string, actor: EventActor, origin: RequestOrigin) =>
+    revokeAccount(db, id, now(), { actor, origin });
 
   /**
    * An operator's reset (CLI): a new initial password; for an admin a new TOTP secret to enrol
@@ -174,7 +242,11 @@ export function createAccountService(db: Database, options: AccountServiceOption
     if (!account) return undefined;
     const initialPassword = generateInitialPassword();
     const secret = totpRequired(account.role) ? newTotpSecret() : null;
-    await resetAccount(db, account, await hashPassword(initialPassword), secret ? seal(account.id, secret) : null, { actor, origin, at: now() });
+    await resetAccount(db, account, await hashPassword(initialPassword), secret ? seal(account.id, secret) : null, {
+      actor,
+      origin,
+      at: now(),
+    });
     return { initialPassword, otpauthUrl: secret ? totpUri(secret, account.loginName) : null };
   }
 
@@ -188,7 +260,10 @@ export function createAccountService(db: Database, options: AccountServiceOption
    * checked (db/queries/accounts.ts reserveSignIn; domain/accounts.ts signInDecision), an attempt
    * still being checked counting against the limit, and finished with its outcome.
    */
-  async function login(input: { loginName: string; password: string; totp?: string | undefined }, origin: RequestOrigin) {
+  async function login(
+    input: { loginName: string; password: string; totp?: string | undefined },
+    origin: RequestOrigin,
+  ) {
     const at = now();
     const account = await findActiveAccountByLogin(db, input.loginName);
     const attempt = {
@@ -200,18 +275,23 @@ export function createAccountService(db: Database, options: AccountServiceOption
     };
     const source = origin.ip ?? 'unknown';
     // The name-wide lock spares an account with TOTP whose attempt brings a code (issue 28).
-    const secondFactor = account !== undefined && (account.totpSecret !== null || totpRequired(account.role)) && input.totp !== undefined;
+    const secondFactor =
+      account !== undefined && (account.totpSecret !== null || totpRequired(account.role)) && input.totp !== undefined;
     const reserved = await reserveSignIn(db, input.loginName, source, at, (attempts) => {
       const decision = signInDecision(attempts, at, source, secondFactor);
       return decision.allowed ? undefined : decision;
     });
     if ('refused' in reserved) {
       const refusal = reserved.refused;
-      const detail = refusal.reason === 'locked' ? { reason: 'locked', scope: refusal.scope, lockedUntil: refusal.until.toISOString() } : { reason: 'in-progress' };
+      const detail =
+        refusal.reason === 'locked'
+          ? { reason: 'locked', scope: refusal.scope, lockedUntil: refusal.until.toISOString() }
+          : { reason: 'in-progress' };
       await recordAccountEvent(db, { event: 'sign-in', outcome: 'refused', ...attempt, detail });
       throw refusal.reason === 'locked' ? accountLocked(refusal.until, at, refusal.scope) : signInInProgress();
     }
-    const failed = (detail: Record<string, unknown>) => recordFailure(attempt, detail, reserved.id, source, secondFactor);
+    const failed = (detail: Record<string, unknown>) =>
+      recordFailure(attempt, detail, reserved.id, source, secondFactor);
     let outcome: 'failure' | 'success' | 'incomplete' = 'incomplete';
     try {
       const passwordOk = await verifyPassword(input.password, account?.passwordHash ?? (await dummyHash()));
@@ -226,7 +306,15 @@ export function createAccountService(db: Database, options: AccountServiceOption
       if (inForce !== null || totpRequired(account.role)) {
         if (!secret) {
           // An admin without any secret (cannot be created so; an operator's `accounts reset` gives one).
-          throw new ApiError(401, 'totp_required', 'Second factor required', 'This admin account has no authenticator enrolled; an operator must reset it (npm run accounts -- reset).', { totpEnrolled: false }, {}, { totpEnrolled: false, reason: 'none' });
+          throw new ApiError(
+            401,
+            'totp_required',
+            'Second factor required',
+            'This admin account has no authenticator enrolled; an operator must reset it (npm run accounts -- reset).',
+            { totpEnrolled: false },
+            {},
+            { totpEnrolled: false, reason: 'none' },
+          );
         }
         if (input.totp === undefined) throw totpRequiredProblem(inForce !== null);
         totpStep = verifyTotp(secret, input.totp, at, account.totpLastStep);
@@ -239,11 +327,21 @@ export function createAccountService(db: Database, options: AccountServiceOption
       const confirming = inForce === null && totpStep !== undefined;
       // A secret confirmed now, or one still in plaintext (written before sealing) or sealed with an
       // older key, is sealed with the current key at this successful use.
-      const sealedSecret = secret !== null && (confirming || needsReseal(keys, account.totpSecret!)) ? seal(account.id, secret) : undefined;
+      const sealedSecret =
+        secret !== null && (confirming || needsReseal(keys, account.totpSecret!))
+          ? seal(account.id, secret)
+          : undefined;
       const rehash = needsRehash(account.passwordHash) ? await hashPassword(input.password) : undefined;
       const token = randomBytes(32).toString('base64url');
       const csrfToken = randomBytes(32).toString('base64url');
-      const signedIn = await recordSignIn(db, account, at, { totpStep, confirmTotp: confirming, totpSecret: sealedSecret, passwordHash: rehash }, { id: sm3Hex(token), csrfToken }, origin);
+      const signedIn = await recordSignIn(
+        db,
+        account,
+        at,
+        { totpStep, confirmTotp: confirming, totpSecret: sealedSecret, passwordHash: rehash },
+        { id: sm3Hex(token), csrfToken },
+        origin,
+      );
       if (!signedIn) {
         // The same code was just used by a concurrent sign-in (or the account was revoked meanwhile).
         outcome = 'failure';
@@ -252,11 +350,17 @@ export function createAccountService(db: Database, options: AccountServiceOption
       }
       outcome = 'success';
       await finishSignIn(db, reserved.id, input.loginName, 'success', at);
-      const fresh = { ...account, lastSignInAt: at, ...(sealedSecret ? { totpSecret: sealedSecret } : {}), ...(confirming ? { totpPendingSecret: null } : {}) };
+      const fresh = {
+        ...account,
+        lastSignInAt: at,
+        ...(sealedSecret ? { totpSecret: sealedSecret } : {}),
+        ...(confirming ? { totpPendingSecret: null } : {}),
+      };
       return { token, csrfToken, account: fresh };
     } finally {
       // Every other way out (a missing code, an error): the reservation ends without counting.
-      if (outcome === 'incomplete') await finishSignIn(db, reserved.id, input.loginName, 'incomplete', at).catch(() => undefined);
+      if (outcome === 'incomplete')
+        await finishSignIn(db, reserved.id, input.loginName, 'incomplete', at).catch(() => undefined);
     }
   }
 
@@ -265,12 +369,23 @@ export function createAccountService(db: Database, options: AccountServiceOption
    * source's fifth in a row, or the name's twentieth — is followed by a `lockout` event and answers
    * as locked at once (a name-wide lock not for an attempt that brought a second factor).
    */
-  async function recordFailure(attempt: Omit<AccountEventInput, 'event' | 'outcome' | 'detail'>, detail: Record<string, unknown>, reservation: number, source: string, secondFactor: boolean) {
+  async function recordFailure(
+    attempt: Omit<AccountEventInput, 'event' | 'outcome' | 'detail'>,
+    detail: Record<string, unknown>,
+    reservation: number,
+    source: string,
+    secondFactor: boolean,
+  ) {
     const attempts = await finishSignIn(db, reservation, attempt.loginName, 'failure', attempt.at);
     await recordAccountEvent(db, { event: 'sign-in', outcome: 'failure', ...attempt, detail: { ...detail, source } });
     const lock = lockCompleted(attempts, attempt.at, source);
     if (lock) {
-      await recordAccountEvent(db, { event: 'lockout', outcome: 'success', ...attempt, detail: { scope: lock.scope, source, lockedUntil: lock.until.toISOString() } });
+      await recordAccountEvent(db, {
+        event: 'lockout',
+        outcome: 'success',
+        ...attempt,
+        detail: { scope: lock.scope, source, lockedUntil: lock.until.toISOString() },
+      });
       if (lock.scope === 'source' || !secondFactor) throw accountLocked(lock.until, attempt.at, lock.scope);
     }
   }
@@ -280,11 +395,22 @@ export function createAccountService(db: Database, options: AccountServiceOption
     const at = now();
     const id = sm3Hex(token);
     const found = /^[A-Za-z0-9_-]{43}$/.test(token) ? await findOpenSession(db, id) : undefined;
-    if (!found) throw unauthenticated('The session is unknown, ended, or its account was revoked; sign in again.', { session: true });
+    if (!found)
+      throw unauthenticated('The session is unknown, ended, or its account was revoked; sign in again.', {
+        session: true,
+      });
     const expiry = sessionExpiry(found.session, at);
     if (expiry) {
-      await endSession(db, id, expiry, { event: 'session-expired', outcome: 'success', ...selfEvent(found.account, origin, at), detail: { reason: expiry } });
-      throw unauthenticated(`The session expired (${expiry === 'idle' ? '30 minutes without a request' : '8 hours after sign-in'}); sign in again.`, { session: true, expiry });
+      await endSession(db, id, expiry, {
+        event: 'session-expired',
+        outcome: 'success',
+        ...selfEvent(found.account, origin, at),
+        detail: { reason: expiry },
+      });
+      throw unauthenticated(
+        `The session expired (${expiry === 'idle' ? '30 minutes without a request' : '8 hours after sign-in'}); sign in again.`,
+        { session: true, expiry },
+      );
     }
     await touchSession(db, id, at);
     return { actor: actorOf(found.account), account: found.account, session: { ...found.session, lastSeenAt: at } };
@@ -292,8 +418,18 @@ export function createAccountService(db: Database, options: AccountServiceOption
 
   async function logout(current: AuthenticatedSession, everywhere: boolean, origin: RequestOrigin) {
     const at = now();
-    if (everywhere) await endAccountSessions(db, current.account.id, 'logout-everywhere', { event: 'sign-out-everywhere', outcome: 'success', ...selfEvent(current.account, origin, at) });
-    else await endSession(db, current.session.id, 'logout', { event: 'sign-out', outcome: 'success', ...selfEvent(current.account, origin, at) });
+    if (everywhere)
+      await endAccountSessions(db, current.account.id, 'logout-everywhere', {
+        event: 'sign-out-everywhere',
+        outcome: 'success',
+        ...selfEvent(current.account, origin, at),
+      });
+    else
+      await endSession(db, current.session.id, 'logout', {
+        event: 'sign-out',
+        outcome: 'success',
+        ...selfEvent(current.account, origin, at),
+      });
   }
 
   /**
@@ -302,7 +438,13 @@ export function createAccountService(db: Database, options: AccountServiceOption
    * the session — its holder must sign in again, through the sign-in lockout. Answers whether the
    * password was right, after `record` stored the refusal; throws once the session is ended.
    */
-  async function checkCurrentPassword(current: AuthenticatedSession, password: string, origin: RequestOrigin, at: Date, record: (reason: string) => Promise<unknown>): Promise<boolean> {
+  async function checkCurrentPassword(
+    current: AuthenticatedSession,
+    password: string,
+    origin: RequestOrigin,
+    at: Date,
+    record: (reason: string) => Promise<unknown>,
+  ): Promise<boolean> {
     const counter = `session-password:${current.account.id}`;
     const source = current.session.id;
     const reserved = await reserveSignIn(db, counter, source, at, (attempts) => {
@@ -319,27 +461,68 @@ export function createAccountService(db: Database, options: AccountServiceOption
   }
 
   async function endForPasswordFailures(current: AuthenticatedSession, origin: RequestOrigin, at: Date) {
-    await endSession(db, current.session.id, 'password-failures', { event: 'sign-out', outcome: 'success', ...selfEvent(current.account, origin, at), detail: { reason: 'password-failures' } });
-    return new ApiError(423, 'password_change_locked', 'Too many wrong passwords', 'Five wrong current passwords in a row: this session has ended; sign in again.', {}, { 'WWW-Authenticate': 'Cookie' });
+    await endSession(db, current.session.id, 'password-failures', {
+      event: 'sign-out',
+      outcome: 'success',
+      ...selfEvent(current.account, origin, at),
+      detail: { reason: 'password-failures' },
+    });
+    return new ApiError(
+      423,
+      'password_change_locked',
+      'Too many wrong passwords',
+      'Five wrong current passwords in a row: this session has ended; sign in again.',
+      {},
+      { 'WWW-Authenticate': 'Cookie' },
+    );
   }
 
   /** Art. 28 (policy): the rules of domain/accounts.ts; the account's other sessions end. Refusals are recorded too. */
-  async function changePassword(current: AuthenticatedSession, input: { currentPassword: string; newPassword: string }, origin: RequestOrigin) {
+  async function changePassword(
+    current: AuthenticatedSession,
+    input: { currentPassword: string; newPassword: string },
+    origin: RequestOrigin,
+  ) {
     const at = now();
     const refuse = async (problem: ApiError, reason: string) => {
-      await recordAccountEvent(db, { event: 'password-change', outcome: 'failure', ...selfEvent(current.account, origin, at), detail: { reason } });
+      await recordAccountEvent(db, {
+        event: 'password-change',
+        outcome: 'failure',
+        ...selfEvent(current.account, origin, at),
+        detail: { reason },
+      });
       return problem;
     };
-    const recordWrong = (reason: string) => recordAccountEvent(db, { event: 'password-change', outcome: 'failure', ...selfEvent(current.account, origin, at), detail: { reason } });
+    const recordWrong = (reason: string) =>
+      recordAccountEvent(db, {
+        event: 'password-change',
+        outcome: 'failure',
+        ...selfEvent(current.account, origin, at),
+        detail: { reason },
+      });
     if (!(await checkCurrentPassword(current, input.currentPassword, origin, at, recordWrong))) {
-      throw new ApiError(403, 'invalid_credentials', 'Wrong password', 'The current password is wrong.', {}, {}, { current: true });
+      throw new ApiError(
+        403,
+        'invalid_credentials',
+        'Wrong password',
+        'The current password is wrong.',
+        {},
+        {},
+        { current: true },
+      );
     }
     const tooWeak = brokenPasswordRule(input.newPassword, false);
     if (tooWeak) throw await refuse(weakPassword(tooWeak), tooWeak);
     for (const old of await recentPasswordHashes(db, current.account.id)) {
       if (await verifyPassword(input.newPassword, old)) throw await refuse(weakPassword('reused'), 'reused');
     }
-    await setPassword(db, current.account.id, await hashPassword(input.newPassword), { event: 'password-change', outcome: 'success', ...selfEvent(current.account, origin, at) }, current.session.id);
+    await setPassword(
+      db,
+      current.account.id,
+      await hashPassword(input.newPassword),
+      { event: 'password-change', outcome: 'success', ...selfEvent(current.account, origin, at) },
+      current.session.id,
+    );
   }
 
   /**
@@ -347,37 +530,90 @@ export function createAccountService(db: Database, options: AccountServiceOption
    * the password, and — when an authenticator is in force — a current code of it: a session alone
    * (a browser left open) cannot replace the second factor (issue 28).
    */
-  async function enrolTotp(current: AuthenticatedSession, input: { password?: string | undefined; currentCode?: string | undefined }, origin: RequestOrigin) {
+  async function enrolTotp(
+    current: AuthenticatedSession,
+    input: { password?: string | undefined; currentCode?: string | undefined },
+    origin: RequestOrigin,
+  ) {
     const at = now();
-    const recordWrong = (reason: string) => recordAccountEvent(db, { event: 'totp-enrolment', outcome: 'failure', ...selfEvent(current.account, origin, at), detail: { reason } });
-    if (input.password === undefined || !(await checkCurrentPassword(current, input.password, origin, at, recordWrong))) {
-      throw new ApiError(403, 'invalid_credentials', 'Wrong password', 'Starting an enrolment needs the current password (password).', {}, {}, { current: true });
+    const recordWrong = (reason: string) =>
+      recordAccountEvent(db, {
+        event: 'totp-enrolment',
+        outcome: 'failure',
+        ...selfEvent(current.account, origin, at),
+        detail: { reason },
+      });
+    if (
+      input.password === undefined ||
+      !(await checkCurrentPassword(current, input.password, origin, at, recordWrong))
+    ) {
+      throw new ApiError(
+        403,
+        'invalid_credentials',
+        'Wrong password',
+        'Starting an enrolment needs the current password (password).',
+        {},
+        {},
+        { current: true },
+      );
     }
     const inForce = open(current.account.id, current.account.totpSecret);
     if (inForce !== null) {
-      if (input.currentCode === undefined || verifyTotp(inForce, input.currentCode, at, current.account.totpLastStep) === undefined) {
+      if (
+        input.currentCode === undefined ||
+        verifyTotp(inForce, input.currentCode, at, current.account.totpLastStep) === undefined
+      ) {
         await recordWrong('current-code');
-        throw new ApiError(403, 'totp_invalid', 'Wrong code', 'Replacing the authenticator needs a current code of the enrolled one (currentCode).');
+        throw new ApiError(
+          403,
+          'totp_invalid',
+          'Wrong code',
+          'Replacing the authenticator needs a current code of the enrolled one (currentCode).',
+        );
       }
     }
     const secret = newTotpSecret();
-    await setPendingTotp(db, current.account.id, seal(current.account.id, secret), { event: 'totp-enrolment', outcome: 'success', ...selfEvent(current.account, origin, at) });
+    await setPendingTotp(db, current.account.id, seal(current.account.id, secret), {
+      event: 'totp-enrolment',
+      outcome: 'success',
+      ...selfEvent(current.account, origin, at),
+    });
     return { secret, otpauthUrl: totpUri(secret, current.account.loginName) };
   }
 
   async function confirmTotp(current: AuthenticatedSession, code: string, origin: RequestOrigin) {
     const at = now();
     const stored = current.account.totpPendingSecret;
-    if (!stored) throw new ApiError(409, 'totp_not_enrolling', 'No enrolment', 'Start the enrolment first: POST /v1/auth/totp with {}.');
+    if (!stored)
+      throw new ApiError(
+        409,
+        'totp_not_enrolling',
+        'No enrolment',
+        'Start the enrolment first: POST /v1/auth/totp with {}.',
+      );
     const pending = open(current.account.id, stored)!;
     const step = verifyTotp(pending, code, at, null);
     if (step === undefined) {
-      await recordAccountEvent(db, { event: 'totp-confirmation', outcome: 'failure', ...selfEvent(current.account, origin, at), detail: { reason: 'code' } });
+      await recordAccountEvent(db, {
+        event: 'totp-confirmation',
+        outcome: 'failure',
+        ...selfEvent(current.account, origin, at),
+        detail: { reason: 'code' },
+      });
       throw totpInvalid(422);
     }
-    const event = { event: 'totp-confirmation', outcome: 'success', ...selfEvent(current.account, origin, at) } as const;
+    const event = {
+      event: 'totp-confirmation',
+      outcome: 'success',
+      ...selfEvent(current.account, origin, at),
+    } as const;
     if (!(await confirmPendingTotp(db, current.account.id, stored, seal(current.account.id, pending), step, event))) {
-      throw new ApiError(409, 'totp_not_enrolling', 'No enrolment', 'The enrolment was restarted meanwhile; confirm a code of the newest secret.');
+      throw new ApiError(
+        409,
+        'totp_not_enrolling',
+        'No enrolment',
+        'The enrolment was restarted meanwhile; confirm a code of the newest secret.',
+      );
     }
   }
 

@@ -56,12 +56,18 @@ export function xlsxStream<T>(spec: XlsxExport<T>): ReadableStream<Uint8Array> {
   const out = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(spec.sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = spec.columns.map((c, i) => ({ header: c.header, key: String(i), width: c.width ?? Math.max(10, c.header.length * 2 + 2) }));
+  sheet.columns = spec.columns.map((c, i) => ({
+    header: c.header,
+    key: String(i),
+    width: c.width ?? Math.max(10, c.header.length * 2 + 2),
+  }));
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
 
   const write = (cells: Cell[]) => {
-    const row = sheet.addRow(cells.map((cell) => (cell !== null && typeof cell === 'object' ? yuanCell(cell.fen) : cell)));
+    const row = sheet.addRow(
+      cells.map((cell) => (cell !== null && typeof cell === 'object' ? yuanCell(cell.fen) : cell)),
+    );
     cells.forEach((cell, i) => {
       if (cell !== null && typeof cell === 'object') row.getCell(i + 1).numFmt = YUAN_FORMAT;
     });
@@ -124,7 +130,10 @@ export const xlsxHeaders = (fileName: string) => ({
 
 /** The OpenAPI responses of an export. */
 export const xlsxResponses = (forbidden?: string) => ({
-  200: { description: 'The workbook (streamed)', content: { [XLSX_TYPE]: { schema: { type: 'string' as const, format: 'binary' } } } },
+  200: {
+    description: 'The workbook (streamed)',
+    content: { [XLSX_TYPE]: { schema: { type: 'string' as const, format: 'binary' } } },
+  },
   400: { description: 'Invalid filter', content: problemContent },
   401: { description: 'No or unknown key', content: problemContent },
   ...(forbidden ? { 403: { description: forbidden, content: problemContent } } : {}),
@@ -145,10 +154,16 @@ export async function xlsxWorkbook(sheets: XlsxSheet[]): Promise<Uint8Array> {
   const workbook = new ExcelJS.Workbook();
   for (const spec of sheets) {
     const sheet = workbook.addWorksheet(spec.name, { views: [{ state: 'frozen', ySplit: 1 }] });
-    sheet.columns = spec.headers.map((h, i) => ({ header: h.header, key: String(i), width: h.width ?? Math.max(10, h.header.length * 2 + 2) }));
+    sheet.columns = spec.headers.map((h, i) => ({
+      header: h.header,
+      key: String(i),
+      width: h.width ?? Math.max(10, h.header.length * 2 + 2),
+    }));
     sheet.getRow(1).font = { bold: true };
     for (const cells of spec.rows) {
-      const row = sheet.addRow(cells.map((cell) => (cell !== null && typeof cell === 'object' ? yuanCell(cell.fen) : cell)));
+      const row = sheet.addRow(
+        cells.map((cell) => (cell !== null && typeof cell === 'object' ? yuanCell(cell.fen) : cell)),
+      );
       cells.forEach((cell, i) => {
         if (cell !== null && typeof cell === 'object') row.getCell(i + 1).numFmt = YUAN_FORMAT;
       });

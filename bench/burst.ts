@@ -10,7 +10,14 @@ import type { Hono } from 'hono';
 import type { Database } from '../db/client.ts';
 import { projects } from '../db/schema.ts';
 
-export type BurstResult = { requests: number; seconds: number; statuses: Record<string, number>; projectsCreated: number; fiveHundreds: number; equal: boolean };
+export type BurstResult = {
+  requests: number;
+  seconds: number;
+  statuses: Record<string, number>;
+  projectsCreated: number;
+  fiveHundreds: number;
+  equal: boolean;
+};
 
 export async function burstCreations(opts: {
   app: Hono<any>;
@@ -22,7 +29,9 @@ export async function burstCreations(opts: {
 }): Promise<BurstResult> {
   const { serve } = await import('@hono/node-server');
   const server = await new Promise<{ close(cb: () => void): void; port: number }>((resolve) => {
-    const s = serve({ fetch: opts.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ close: (cb) => s.close(cb), port: info.port }));
+    const s = serve({ fetch: opts.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+      resolve({ close: (cb) => s.close(cb), port: info.port }),
+    );
   });
   const tag = `突发创建 burst ${Date.now().toString(36)}`;
   const statuses: Record<string, number> = {};
@@ -51,7 +60,13 @@ export async function burstCreations(opts: {
   }
   const seconds = (performance.now() - t) / 1000;
   // The workflow writes the read-model row with the creation; a 202's creation may finish later.
-  const created = async () => (await opts.db.select({ n: count() }).from(projects).where(like(projects.title, `${tag} %`)))[0]!.n;
+  const created = async () =>
+    (
+      await opts.db
+        .select({ n: count() })
+        .from(projects)
+        .where(like(projects.title, `${tag} %`))
+    )[0]!.n;
   let projectsCreated = await created();
   for (let stable = 0, waited = 0; stable < 3 && waited < 60; waited++) {
     await new Promise((r) => setTimeout(r, 1000));
@@ -59,8 +74,19 @@ export async function burstCreations(opts: {
     stable = now === projectsCreated ? stable + 1 : 0;
     projectsCreated = now;
   }
-  const fiveHundreds = Object.entries(statuses).filter(([s]) => s.startsWith('5')).reduce((n, [, c]) => n + c, 0);
+  const fiveHundreds = Object.entries(statuses)
+    .filter(([s]) => s.startsWith('5'))
+    .reduce((n, [, c]) => n + c, 0);
   const accepted = (statuses['201'] ?? 0) + (statuses['202'] ?? 0);
-  opts.log(`burst: ${opts.requests} creations in ${seconds.toFixed(1)} s: ${JSON.stringify(statuses)}; ${projectsCreated} projects exist`);
-  return { requests: opts.requests, seconds, statuses, projectsCreated, fiveHundreds, equal: projectsCreated === accepted };
+  opts.log(
+    `burst: ${opts.requests} creations in ${seconds.toFixed(1)} s: ${JSON.stringify(statuses)}; ${projectsCreated} projects exist`,
+  );
+  return {
+    requests: opts.requests,
+    seconds,
+    statuses,
+    projectsCreated,
+    fiveHundreds,
+    equal: projectsCreated === accepted,
+  };
 }

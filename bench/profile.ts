@@ -61,7 +61,11 @@ export const PARTS: Array<[string, RegExp]> = [
   ['node internals', /^node:/],
 ];
 
-const SPECIAL: Record<string, string> = { '(garbage collector)': 'garbage collection', '(program)': 'V8/native, no JS frame', '(idle)': 'idle' };
+const SPECIAL: Record<string, string> = {
+  '(garbage collector)': 'garbage collection',
+  '(program)': 'V8/native, no JS frame',
+  '(idle)': 'idle',
+};
 
 export function partOf(frame: Frame): string | undefined {
   if (Object.hasOwn(SPECIAL, frame.functionName)) return SPECIAL[frame.functionName];
@@ -76,7 +80,11 @@ const WINDOWS = 'windows.json';
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** Starts a window; the returned function ends it and adds it to DIR/windows.json. */
-export function profileWindow(dir: string | undefined, name: string, label: string): (units: number, unit: string) => void {
+export function profileWindow(
+  dir: string | undefined,
+  name: string,
+  label: string,
+): (units: number, unit: string) => void {
   const fromUs = nowUs();
   return (units, unit) => {
     if (!dir) return;
@@ -87,21 +95,36 @@ export function profileWindow(dir: string | undefined, name: string, label: stri
   };
 }
 
-export type ProfileSummary = { threads: Array<{ file: string; ms: number }>; byPart: Map<string, number>; topFunctions: Array<{ name: string; ms: number }> };
+export type ProfileSummary = {
+  threads: Array<{ file: string; ms: number }>;
+  byPart: Map<string, number>;
+  topFunctions: Array<{ name: string; ms: number }>;
+};
 
 export async function summarise(dir: string, window?: ProfileWindow): Promise<ProfileSummary> {
   const mapFile = path.join(dir, WORKFLOW_SOURCE_MAP);
-  const consumer = existsSync(mapFile) ? await new SourceMapConsumer(JSON.parse(readFileSync(mapFile, 'utf8')) as RawSourceMap) : undefined;
+  const consumer = existsSync(mapFile)
+    ? await new SourceMapConsumer(JSON.parse(readFileSync(mapFile, 'utf8')) as RawSourceMap)
+    : undefined;
   /** A frame of the workflow bundle as its original file (`sandbox:<source>`), when the map is there. */
   const original = (f: Frame): Frame => {
     if (!consumer || !BUNDLE_URL.test(f.url)) return f;
     const pos = consumer.originalPositionFor({ line: f.lineNumber + 1, column: f.columnNumber });
-    return pos.source ? { ...f, url: `sandbox:${pos.source}`, lineNumber: (pos.line ?? 1) - 1, functionName: pos.name ?? f.functionName } : f;
+    return pos.source
+      ? {
+          ...f,
+          url: `sandbox:${pos.source}`,
+          lineNumber: (pos.line ?? 1) - 1,
+          functionName: pos.name ?? f.functionName,
+        }
+      : f;
   };
   const byPart = new Map<string, number>();
   const byFunction = new Map<string, number>();
   const threads: ProfileSummary['threads'] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort()) {
     const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
     const nodes = new Map(profile.nodes.map((n) => [n.id, { ...n, callFrame: original(n.callFrame) }]));
     const parent = new Map<number, number>();
@@ -133,7 +156,10 @@ export async function summarise(dir: string, window?: ProfileWindow): Promise<Pr
     });
     threads.push({ file, ms: threadMs });
   }
-  const topFunctions = [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([name, ms]) => ({ name, ms }));
+  const topFunctions = [...byFunction]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 30)
+    .map(([name, ms]) => ({ name, ms }));
   return { threads, byPart, topFunctions };
 }
 
@@ -145,9 +171,13 @@ export function printSummaries(columns: Array<{ name: string; summary: ProfileSu
   parts.sort((a, b) => value(first, b) - value(first, a));
   const cell = (n: number) => n.toFixed(2).padStart(12);
   const diff = columns.length === 2;
-  console.log(`${'part (CPU ms per unit, idle left out)'.padEnd(46)}${columns.map((c) => c.name.padStart(12)).join('')}${diff ? 'difference'.padStart(12) : ''}`);
+  console.log(
+    `${'part (CPU ms per unit, idle left out)'.padEnd(46)}${columns.map((c) => c.name.padStart(12)).join('')}${diff ? 'difference'.padStart(12) : ''}`,
+  );
   for (const part of [...parts, 'all']) {
-    const vals = columns.map((c) => (part === 'all' ? [...c.summary.byPart.values()].reduce((a, b) => a + b, 0) / c.per : value(c, part)));
+    const vals = columns.map((c) =>
+      part === 'all' ? [...c.summary.byPart.values()].reduce((a, b) => a + b, 0) / c.per : value(c, part),
+    );
     console.log(`${part.padEnd(46)}${vals.map(cell).join('')}${diff ? cell(vals[0]! - vals[1]!) : ''}`);
   }
   console.log(`\nfunctions with the most self time (${first.name}, ms per unit):`);
@@ -158,7 +188,10 @@ export function printSummaries(columns: Array<{ name: string; summary: ProfileSu
 export async function printRunSummary(dir: string): Promise<void> {
   const file = path.join(dir, WINDOWS);
   const windows = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ProfileWindow[]) : [];
-  for (const w of windows) console.log(`profile window ${w.name}: ${w.label}, ${((w.toUs - w.fromUs) / 1e6).toFixed(1)} s, ${w.units} ${w.unit}`);
+  for (const w of windows)
+    console.log(
+      `profile window ${w.name}: ${w.label}, ${((w.toUs - w.fromUs) / 1e6).toFixed(1)} s, ${w.units} ${w.unit}`,
+    );
   const columns = windows.length
     ? await Promise.all(windows.map(async (w) => ({ name: w.name, summary: await summarise(dir, w), per: w.units })))
     : [{ name: 'whole run', summary: await summarise(dir), per: 1 }];

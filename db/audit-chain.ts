@@ -25,7 +25,14 @@ export interface ChainedEntry {
   at: string;
   action: string;
   /** `accountId` and `organization` only for a person's action (absent keys hash as before, so older chains verify). */
-  actor: { keyId: string; role: string; department: string | null; name: string; accountId?: string; organization?: string };
+  actor: {
+    keyId: string;
+    role: string;
+    department: string | null;
+    name: string;
+    accountId?: string;
+    organization?: string;
+  };
   detail: unknown;
 }
 

@@ -26,7 +26,15 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import type { DatabaseHandle } from './client.ts';
 import { MIGRATIONS_DIR } from './client.ts';
-import { dumpDatabase, loadDatabase, nonEmptyTables, tablesInDependencyOrder, type DatabaseDump, type DumpSession, type LoadSession } from './queries/backup.ts';
+import {
+  dumpDatabase,
+  loadDatabase,
+  nonEmptyTables,
+  tablesInDependencyOrder,
+  type DatabaseDump,
+  type DumpSession,
+  type LoadSession,
+} from './queries/backup.ts';
 
 const run = promisify(execFile);
 
@@ -111,7 +119,8 @@ export async function verifyBackup(dir: string): Promise<Manifest> {
   } catch {
     throw new BackupError(`${dir} 不是备份目录：没有可读的 ${MANIFEST}`);
   }
-  if (manifest.format !== BACKUP_FORMAT) throw new BackupError(`${dir}/${MANIFEST}：格式 ${JSON.stringify(manifest.format)} 不是 ${BACKUP_FORMAT}`);
+  if (manifest.format !== BACKUP_FORMAT)
+    throw new BackupError(`${dir}/${MANIFEST}：格式 ${JSON.stringify(manifest.format)} 不是 ${BACKUP_FORMAT}`);
   const problems: string[] = [];
   const listed = new Set(manifest.files.map((f) => f.path));
   for (const f of manifest.files) {
@@ -123,7 +132,8 @@ export async function verifyBackup(dir: string): Promise<Manifest> {
     const bytes = (await fsp.stat(full)).size;
     if (bytes !== f.bytes || (await sm3File(full)) !== f.sm3) problems.push(`${f.path}：内容与清单的 SM3 不符`);
   }
-  for (const rel of await filesUnder(dir)) if (rel !== MANIFEST && !listed.has(rel)) problems.push(`${rel}：不在清单中`);
+  for (const rel of await filesUnder(dir))
+    if (rel !== MANIFEST && !listed.has(rel)) problems.push(`${rel}：不在清单中`);
   if (problems.length) throw new BackupError(`备份 ${dir} 校验失败：\n  ${problems.join('\n  ')}`);
   return manifest;
 }
@@ -143,7 +153,9 @@ export function sqliteTool(): string {
     const installed = spawnSync('sh', ['-c', 'command -v sqlite3'], { encoding: 'utf8' }).stdout.trim();
     if (installed) return installed;
   }
-  throw new BackupError('需要 sqlite3 命令行工具来在线备份 Temporal 开发服务器的 SQLite 数据库：请安装（Debian/Ubuntu：apt-get install sqlite3）');
+  throw new BackupError(
+    '需要 sqlite3 命令行工具来在线备份 Temporal 开发服务器的 SQLite 数据库：请安装（Debian/Ubuntu：apt-get install sqlite3）',
+  );
 }
 
 /**
@@ -181,13 +193,17 @@ const collect = (stream: Readable): Promise<Buffer> =>
     stream.once('error', reject);
   });
 
-const blobBuffer = async (blob: Blob | undefined): Promise<Buffer> => (blob ? Buffer.from(await blob.arrayBuffer()) : Buffer.alloc(0));
+const blobBuffer = async (blob: Blob | undefined): Promise<Buffer> =>
+  blob ? Buffer.from(await blob.arrayBuffer()) : Buffer.alloc(0);
 
 /**
  * Runs `work` with the application database frozen — no write can commit until it returns — and a
  * read session in one REPEATABLE READ transaction whose snapshot is taken after the freeze.
  */
-export async function withFrozenDatabase<T>(raw: DatabaseHandle['raw'], work: (session: DumpSession) => Promise<T>): Promise<T> {
+export async function withFrozenDatabase<T>(
+  raw: DatabaseHandle['raw'],
+  work: (session: DumpSession) => Promise<T>,
+): Promise<T> {
   if (raw.driver === 'pglite') {
     // PGlite has one connection: its transaction holds every other query of the process back.
     return raw.client.transaction(async (tx) => {
@@ -200,11 +216,14 @@ export async function withFrozenDatabase<T>(raw: DatabaseHandle['raw'], work: (s
   }
   const sql = raw.client;
   // Listed before the transaction: its snapshot must be taken after the lock, by its first query.
-  const tables = await tablesInDependencyOrder({ rows: async <R extends Record<string, unknown>>(text: string) => [...(await sql.unsafe(text))] as unknown as R[] });
+  const tables = await tablesInDependencyOrder({
+    rows: async <R extends Record<string, unknown>>(text: string) => [...(await sql.unsafe(text))] as unknown as R[],
+  });
   return sql.begin(async (tx) => {
     await tx.unsafe('set transaction isolation level repeatable read');
     // SHARE conflicts with every write (ROW EXCLUSIVE) and waits for the writes in flight to end.
-    if (tables.length) await tx.unsafe(`lock table ${tables.map((t) => `"${t.name.replace(/"/g, '""')}"`).join(', ')} in share mode`);
+    if (tables.length)
+      await tx.unsafe(`lock table ${tables.map((t) => `"${t.name.replace(/"/g, '""')}"`).join(', ')} in share mode`);
     return work({
       rows: async <R extends Record<string, unknown>>(text: string) => [...(await tx.unsafe(text))] as unknown as R[],
       copyOut: async (target) => collect(await tx.unsafe(`copy ${target} to stdout`).readable()),
@@ -213,13 +232,17 @@ export async function withFrozenDatabase<T>(raw: DatabaseHandle['raw'], work: (s
 }
 
 /** Runs `work` in one writing transaction of the database. */
-export async function withLoadSession<T>(raw: DatabaseHandle['raw'], work: (session: LoadSession) => Promise<T>): Promise<T> {
+export async function withLoadSession<T>(
+  raw: DatabaseHandle['raw'],
+  work: (session: LoadSession) => Promise<T>,
+): Promise<T> {
   if (raw.driver === 'pglite') {
     return raw.client.transaction(async (tx) =>
       work({
         exec: async (text) => void (await tx.exec(text)),
         rows: async <R extends Record<string, unknown>>(text: string) => (await tx.query<R>(text)).rows,
-        copyIn: async (target, data) => void (await tx.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob([new Uint8Array(data)]) })),
+        copyIn: async (target, data) =>
+          void (await tx.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob([new Uint8Array(data)]) })),
       }),
     );
   }
@@ -244,7 +267,12 @@ export interface SnapshotResult {
  * The consistent part of a backup, into `out`: freeze the application database, let workflow
  * tasks settle, snapshot Temporal's SQLite, then dump the application database (same transaction).
  */
-export async function snapshotDatabases(options: { raw: DatabaseHandle['raw']; temporalDb: string; out: string; settleMs?: number }): Promise<SnapshotResult> {
+export async function snapshotDatabases(options: {
+  raw: DatabaseHandle['raw'];
+  temporalDb: string;
+  out: string;
+  settleMs?: number;
+}): Promise<SnapshotResult> {
   const { raw, temporalDb, out } = options;
   const folder = 'postgres';
   await fsp.mkdir(path.join(out, folder), { recursive: true, mode: 0o700 });
@@ -254,10 +282,18 @@ export async function snapshotDatabases(options: { raw: DatabaseHandle['raw']; t
     const temporalAt = new Date().toISOString();
     await snapshotSqlite(temporalDb, path.join(out, 'temporal.sqlite'));
     const postgresAt = new Date().toISOString();
-    const dump = await dumpDatabase(session, (file, data) => fsp.writeFile(path.join(out, folder, file), data, { mode: 0o600 }));
+    const dump = await dumpDatabase(session, (file, data) =>
+      fsp.writeFile(path.join(out, folder, file), data, { mode: 0o600 }),
+    );
     return {
       temporal: { file: 'temporal.sqlite', snapshotAt: temporalAt },
-      postgres: { ...dump, folder, frozenAt: new Date(frozenAt).toISOString(), snapshotAt: postgresAt, frozenMs: Date.now() - frozenAt },
+      postgres: {
+        ...dump,
+        folder,
+        frozenAt: new Date(frozenAt).toISOString(),
+        snapshotAt: postgresAt,
+        frozenMs: Date.now() - frozenAt,
+      },
     };
   });
   await checkSqlite(path.join(out, result.temporal.file));
@@ -269,9 +305,13 @@ export async function snapshotDatabases(options: { raw: DatabaseHandle['raw']; t
  * connection, `{"op":"snapshot","out":…,"settleMs":…}` → one JSON line with the result or the error.
  * The snapshot runs in the process that owns PGlite's one connection.
  */
-export async function serveBackupControl(socketPath: string, snapshot: (out: string, settleMs: number | undefined) => Promise<SnapshotResult>): Promise<{ close(): Promise<void> }> {
+export async function serveBackupControl(
+  socketPath: string,
+  snapshot: (out: string, settleMs: number | undefined) => Promise<SnapshotResult>,
+): Promise<{ close(): Promise<void> }> {
   if (fs.existsSync(socketPath)) {
-    if (await controlAnswers(socketPath)) throw new BackupError(`${socketPath}：另一个 npm start 正在使用这个 DATA_DIR`);
+    if (await controlAnswers(socketPath))
+      throw new BackupError(`${socketPath}：另一个 npm start 正在使用这个 DATA_DIR`);
     fs.rmSync(socketPath, { force: true }); // left by a process that was killed
   }
   let busy = false;
@@ -291,7 +331,8 @@ export async function serveBackupControl(socketPath: string, snapshot: (out: str
         return reply({ ok: false, error: '请求不是 JSON' });
       }
       if (request.op === 'ping') return reply({ ok: true });
-      if (request.op !== 'snapshot' || typeof request.out !== 'string' || !path.isAbsolute(request.out)) return reply({ ok: false, error: '未知的请求' });
+      if (request.op !== 'snapshot' || typeof request.out !== 'string' || !path.isAbsolute(request.out))
+        return reply({ ok: false, error: '未知的请求' });
       if (busy) return reply({ ok: false, error: '另一次备份正在进行' });
       busy = true;
       snapshot(request.out, typeof request.settleMs === 'number' ? request.settleMs : undefined)
@@ -315,7 +356,11 @@ export async function serveBackupControl(socketPath: string, snapshot: (out: str
 }
 
 /** Sends one request to the control socket and answers its reply; undefined when nothing listens. */
-export function controlRequest(socketPath: string, request: Record<string, unknown>, timeoutMs = 300_000): Promise<Record<string, unknown> | undefined> {
+export function controlRequest(
+  socketPath: string,
+  request: Record<string, unknown>,
+  timeoutMs = 300_000,
+): Promise<Record<string, unknown> | undefined> {
   return new Promise((resolve, reject) => {
     if (!fs.existsSync(socketPath)) return resolve(undefined);
     const socket = net.connect(socketPath);
@@ -355,14 +400,14 @@ export async function controlAnswers(socketPath: string): Promise<boolean> {
 
 /** The `when` of the code's last migration (drizzle-kit's journal). */
 export function codeMigrations(): { count: number; last: number } {
-  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ when: number }> };
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as {
+    entries: Array<{ when: number }>;
+  };
   return { count: journal.entries.length, last: journal.entries.at(-1)!.when };
 }
 
 /** Tables only a database in use has rows in (the migrations and start-up seed none of them). */
 export const IN_USE_TABLES = ['projects', 'audit_log', 'fund_movements', 'api_keys', 'accounts', 'documents'] as const;
-
-
 
 export interface BackupOptions {
   dataDir: string;
@@ -384,7 +429,8 @@ export interface BackupOptions {
 export async function takeBackup(options: BackupOptions): Promise<Manifest> {
   const { dataDir, out } = options;
   const startedAt = new Date().toISOString();
-  if (fs.existsSync(out) && fs.readdirSync(out).length > 0) throw new BackupError(`备份目录 ${out} 已存在且不为空：请指定新的目录`);
+  if (fs.existsSync(out) && fs.readdirSync(out).length > 0)
+    throw new BackupError(`备份目录 ${out} 已存在且不为空：请指定新的目录`);
   await fsp.mkdir(out, { recursive: true, mode: 0o700 });
   const temporalDb = path.join(dataDir, 'temporal.sqlite');
   const socketPath = path.join(dataDir, CONTROL_SOCKET);
@@ -396,7 +442,8 @@ export async function takeBackup(options: BackupOptions): Promise<Manifest> {
     snapshot = reply.result as SnapshotResult;
   } else {
     runningSystem = false;
-    if (!options.databaseUrl && !fs.existsSync(options.pgliteDir)) throw new BackupError(`${dataDir} 中没有内置数据库（${options.pgliteDir}）：不是 npm start 的数据目录？`);
+    if (!options.databaseUrl && !fs.existsSync(options.pgliteDir))
+      throw new BackupError(`${dataDir} 中没有内置数据库（${options.pgliteDir}）：不是 npm start 的数据目录？`);
     // PGlite keeps postmaster.pid while a process has it open: a second opener would corrupt it.
     if (!options.databaseUrl && fs.existsSync(path.join(options.pgliteDir, 'postmaster.pid'))) {
       throw new BackupError(
@@ -414,7 +461,10 @@ export async function takeBackup(options: BackupOptions): Promise<Manifest> {
   const documents = path.join(dataDir, 'documents');
   let documentFiles = 0;
   if (fs.existsSync(documents)) {
-    await fsp.cp(documents, path.join(out, 'documents'), { recursive: true, filter: (src) => path.relative(documents, src).split(path.sep)[0] !== 'tmp' });
+    await fsp.cp(documents, path.join(out, 'documents'), {
+      recursive: true,
+      filter: (src) => path.relative(documents, src).split(path.sep)[0] !== 'tmp',
+    });
     documentFiles = (await filesUnder(path.join(out, 'documents'))).length;
   }
   const keys: string[] = [];
@@ -477,11 +527,22 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
       `备份的数据库结构（迁移 ${manifest.postgres.migrations.count} 个，最后 ${manifest.postgres.migrations.last}）与当前代码（迁移 ${code.count} 个，最后 ${code.last}）不一致：请用备份时的版本恢复，再升级`,
     );
   }
-  if (await controlAnswers(path.join(dataDir, CONTROL_SOCKET))) throw new BackupError(`${dataDir} 上的系统正在运行：请先停止 npm start，再恢复`);
+  if (await controlAnswers(path.join(dataDir, CONTROL_SOCKET)))
+    throw new BackupError(`${dataDir} 上的系统正在运行：请先停止 npm start，再恢复`);
   const pglite = path.relative(dataDir, options.pgliteDir);
-  const ours = ['temporal.sqlite', 'temporal.sqlite-wal', 'temporal.sqlite-shm', 'temporal.sqlite-journal', 'documents', CONTROL_SOCKET, ...KEY_FILES, ...(pglite && !pglite.startsWith('..') && !path.isAbsolute(pglite) ? [pglite] : [])];
+  const ours = [
+    'temporal.sqlite',
+    'temporal.sqlite-wal',
+    'temporal.sqlite-shm',
+    'temporal.sqlite-journal',
+    'documents',
+    CONTROL_SOCKET,
+    ...KEY_FILES,
+    ...(pglite && !pglite.startsWith('..') && !path.isAbsolute(pglite) ? [pglite] : []),
+  ];
   if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0) {
-    if (!options.force) throw new BackupError(`数据目录 ${dataDir} 不为空：恢复只写入新的空目录（确需覆盖时加 --force）`);
+    if (!options.force)
+      throw new BackupError(`数据目录 ${dataDir} 不为空：恢复只写入新的空目录（确需覆盖时加 --force）`);
     for (const name of ours) await fsp.rm(path.join(dataDir, name), { recursive: true, force: true });
   }
   await fsp.mkdir(dataDir, { recursive: true, mode: 0o700 });
@@ -491,15 +552,23 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   try {
     if (options.databaseUrl) {
       const used = await withLoadSession(database.raw, (s) => nonEmptyTables(s, IN_USE_TABLES));
-      if (used.length && !options.force) throw new BackupError(`DATABASE_URL 的数据库已有数据（${used.join('、')}）：恢复只写入新的空数据库（确需覆盖时加 --force）`);
+      if (used.length && !options.force)
+        throw new BackupError(
+          `DATABASE_URL 的数据库已有数据（${used.join('、')}）：恢复只写入新的空数据库（确需覆盖时加 --force）`,
+        );
     }
     await database.migrate();
-    rows = await withLoadSession(database.raw, (s) => loadDatabase(s, manifest.postgres, (file) => fsp.readFile(path.join(from, manifest.postgres.folder, file))));
+    rows = await withLoadSession(database.raw, (s) =>
+      loadDatabase(s, manifest.postgres, (file) => fsp.readFile(path.join(from, manifest.postgres.folder, file))),
+    );
   } finally {
     await database.close();
   }
   const wrong = manifest.postgres.tables.filter((t) => rows[t.name] !== t.rows);
-  if (wrong.length) throw new BackupError(`载入的行数与清单不符：${wrong.map((t) => `${t.name} ${rows[t.name]}/${t.rows}`).join('、')}`);
+  if (wrong.length)
+    throw new BackupError(
+      `载入的行数与清单不符：${wrong.map((t) => `${t.name} ${rows[t.name]}/${t.rows}`).join('、')}`,
+    );
 
   await fsp.copyFile(path.join(from, manifest.temporal.file), path.join(dataDir, 'temporal.sqlite'));
   let documents = 0;

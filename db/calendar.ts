@@ -72,25 +72,41 @@ export function packageNoticeRows(): CalendarDayRow[] {
   const notice = { source: 'notice' as const, reference: PACKAGE_REFERENCE, provisional: false };
   packageRows = [
     ...Object.entries(data.holidays).map(([date, value]) => ({ date, workday: false, name: nameOf(value), ...notice })),
-    ...Object.entries(data.workdays).map(([date, value]) => ({ date, workday: true, name: `调休 ${nameOf(value)}`, ...notice })),
+    ...Object.entries(data.workdays).map(([date, value]) => ({
+      date,
+      workday: true,
+      name: `调休 ${nameOf(value)}`,
+      ...notice,
+    })),
   ].sort((a, b) => (a.date < b.date ? -1 : 1));
   return packageRows;
 }
 
 /** The years the package has a notice for (each with at least its 元旦 or 春节). */
 export function packageYears(): Set<number> {
-  return new Set(packageNoticeRows().filter((r) => !r.workday).map((r) => yearOf(r.date)));
+  return new Set(
+    packageNoticeRows()
+      .filter((r) => !r.workday)
+      .map((r) => yearOf(r.date)),
+  );
 }
 
 /** A year's law days (source `law`, provisional): docs/MEASURES.md "Working days". */
 export function lawRows(year: number): CalendarDayRow[] {
-  return statutoryHolidays(year).map((d) => ({ ...d, workday: false, source: 'law' as const, reference: null, provisional: true }));
+  return statutoryHolidays(year).map((d) => ({
+    ...d,
+    workday: false,
+    source: 'law' as const,
+    reference: null,
+    provisional: true,
+  }));
 }
 
 /** The Asia/Shanghai year of an instant. */
 export const shanghaiYear = (now: Date) => yearOf(shanghaiDate(now.toISOString()));
 
-const yearRange = (year: number) => and(gte(calendarDays.date, `${year}-01-01`), lte(calendarDays.date, `${year}-12-31`));
+const yearRange = (year: number) =>
+  and(gte(calendarDays.date, `${year}-01-01`), lte(calendarDays.date, `${year}-12-31`));
 
 /** Years (among `years`) with a notice an administrator entered (not the package's). */
 async function yearsWithEnteredNotice(db: Database, years: number[]): Promise<Set<number>> {
@@ -105,7 +121,10 @@ async function yearsWithEnteredNotice(db: Database, years: number[]): Promise<Se
 async function insertRows(db: Database, rows: CalendarDayRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 500) {
     // Existing dates (an admin override, a notice) are left alone.
-    await db.insert(calendarDays).values(rows.slice(i, i + 500)).onConflictDoNothing({ target: calendarDays.date });
+    await db
+      .insert(calendarDays)
+      .values(rows.slice(i, i + 500))
+      .onConflictDoNothing({ target: calendarDays.date });
   }
 }
 
@@ -122,9 +141,19 @@ export async function seedCalendar(db: Database, now = new Date()): Promise<void
   const fromPackage = [...covered].filter((y) => !entered.has(y));
   const packageYearSet = new Set(fromPackage);
   if (fromPackage.length > 0) {
-    await db.delete(calendarDays).where(and(eq(calendarDays.source, 'law'), inArray(sql<number>`extract(year from ${calendarDays.date})::int`, fromPackage)));
+    await db
+      .delete(calendarDays)
+      .where(
+        and(
+          eq(calendarDays.source, 'law'),
+          inArray(sql<number>`extract(year from ${calendarDays.date})::int`, fromPackage),
+        ),
+      );
   }
-  await insertRows(db, packageNoticeRows().filter((r) => packageYearSet.has(yearOf(r.date))));
+  await insertRows(
+    db,
+    packageNoticeRows().filter((r) => packageYearSet.has(yearOf(r.date))),
+  );
 
   const lawYears: number[] = [];
   for (let year = LAW_SEED_FROM; year <= shanghaiYear(now) + 2; year++) if (!covered.has(year)) lawYears.push(year);
@@ -166,7 +195,14 @@ export function statutoryDaysMadeWorkdays(year: number, days: DayInput[]): { dat
  * statutory days the notice does not list stay holidays (from 2025, the law's). Admin overrides
  * stay. In one transaction.
  */
-export async function enterNotice(db: Database, year: number, reference: string, days: DayInput[], by: string, now = new Date()): Promise<void> {
+export async function enterNotice(
+  db: Database,
+  year: number,
+  reference: string,
+  days: DayInput[],
+  by: string,
+  now = new Date(),
+): Promise<void> {
   const listed = new Set(days.map((d) => d.date));
   const statutory = year >= LAW_2025_FROM ? statutoryHolidays(year).filter((d) => !listed.has(d.date)) : [];
   const rows = [...days, ...statutory.map((d) => ({ ...d, workday: false }))].map((d) => ({
@@ -189,7 +225,18 @@ export async function enterNotice(db: Database, year: number, reference: string,
 export async function overrideDays(db: Database, days: DayInput[], by: string, now = new Date()): Promise<void> {
   await db
     .insert(calendarDays)
-    .values(days.map((d) => ({ date: d.date, workday: d.workday, name: d.name, source: 'admin' as const, reference: null, provisional: false, updatedAt: now, updatedBy: by })))
+    .values(
+      days.map((d) => ({
+        date: d.date,
+        workday: d.workday,
+        name: d.name,
+        source: 'admin' as const,
+        reference: null,
+        provisional: false,
+        updatedAt: now,
+        updatedBy: by,
+      })),
+    )
     .onConflictDoUpdate({
       target: calendarDays.date,
       set: {
@@ -247,13 +294,25 @@ export async function calendarStatus(db: Database, now = new Date()): Promise<Ca
 }
 
 /** Start-up check of the API and of `npm start`: logs the coverage warning, if any. */
-export async function warnCalendarCoverage(db: Database, log: { warn(obj: object, msg: string): void }, now = new Date()): Promise<CalendarStatus> {
+export async function warnCalendarCoverage(
+  db: Database,
+  log: { warn(obj: object, msg: string): void },
+  now = new Date(),
+): Promise<CalendarStatus> {
   const status = await calendarStatus(db, now);
   if (status.warning) {
     log.warn({ calendar: status.years }, status.warning);
     // The administrators' inbox gets the item once per missing year (the event id makes it idempotent).
     const year = status.years.at(-1)?.year ?? null;
-    await recordSystemNotice(db, { eventId: `calendar:notice-missing:${year}`, subject: 'calendar', role: 'sysadmin', kind: 'calendar-notice-missing', params: { year }, detail: status.warning, at: now });
+    await recordSystemNotice(db, {
+      eventId: `calendar:notice-missing:${year}`,
+      subject: 'calendar',
+      role: 'sysadmin',
+      kind: 'calendar-notice-missing',
+      params: { year },
+      detail: status.warning,
+      at: now,
+    });
   }
   return status;
 }

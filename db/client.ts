@@ -21,7 +21,9 @@ export interface DatabaseHandle {
    * The driver's own client, for what drizzle does not carry: the backup's COPY streams
    * (db/backup.ts). PGlite's is its one connection; postgres.js's a pool.
    */
-  raw: { driver: 'pglite'; client: import('@electric-sql/pglite').PGlite } | { driver: 'postgres'; client: import('postgres').Sql };
+  raw:
+    | { driver: 'pglite'; client: import('@electric-sql/pglite').PGlite }
+    | { driver: 'postgres'; client: import('postgres').Sql };
   /** Answers true when a trivial query succeeds (for /readyz). */
   ping(): Promise<boolean>;
   /** Applies the committed drizzle-kit migrations (idempotent; safe to run from several processes). */
@@ -81,7 +83,8 @@ export function preparedStatements<T extends object>(client: T): T {
       const value = Reflect.get(target, property, receiver) as unknown;
       if (typeof value !== 'function') return value;
       if (property === 'unsafe') {
-        return (query: string, parameters?: unknown[], options?: Record<string, unknown>) => value.call(target, query, parameters, { ...options, prepare: true });
+        return (query: string, parameters?: unknown[], options?: Record<string, unknown>) =>
+          value.call(target, query, parameters, { ...options, prepare: true });
       }
       if (property === 'begin' || property === 'savepoint') {
         return (...args: unknown[]) => {

@@ -20,7 +20,7 @@ const toPolicy = (row: typeof policies.$inferSelect): StoredPolicy => ({
   jurisdiction: row.jurisdiction,
   version: row.version,
   deadlines: row.deadlines as PolicyDeadlines,
-  switches: policySwitches({ switches: row.switches as Partial<PolicySwitches> | null ?? {} }),
+  switches: policySwitches({ switches: (row.switches as Partial<PolicySwitches> | null) ?? {} }),
   createdAt: row.createdAt.toISOString(),
   createdBy: row.createdBy,
 });
@@ -40,7 +40,12 @@ export async function seedCityPolicy(db: Database): Promise<void> {
 }
 
 export async function latestPolicy(db: Database, jurisdiction: string): Promise<StoredPolicy | undefined> {
-  const [row] = await db.select().from(policies).where(eq(policies.jurisdiction, jurisdiction)).orderBy(desc(policies.version)).limit(1);
+  const [row] = await db
+    .select()
+    .from(policies)
+    .where(eq(policies.jurisdiction, jurisdiction))
+    .orderBy(desc(policies.version))
+    .limit(1);
   return row ? toPolicy(row) : undefined;
 }
 
@@ -49,7 +54,12 @@ export async function policyFor(db: Database, jurisdiction: string): Promise<Pol
   const own = jurisdiction === 'city' ? undefined : await latestPolicy(db, jurisdiction);
   const chosen = own ?? (await latestPolicy(db, 'city'));
   if (!chosen) return DEFAULT_CITY_POLICY;
-  return { jurisdiction: chosen.jurisdiction, version: chosen.version, deadlines: chosen.deadlines, switches: chosen.switches };
+  return {
+    jurisdiction: chosen.jurisdiction,
+    version: chosen.version,
+    deadlines: chosen.deadlines,
+    switches: chosen.switches,
+  };
 }
 
 /** Every version, grouped by jurisdiction, oldest first. */
@@ -87,7 +97,9 @@ export async function addPolicyVersion(
         .returning();
       return toPolicy(row!);
     } catch (err) {
-      const code = (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code;
+      const code =
+        (err as { code?: string; cause?: { code?: string } }).code ??
+        (err as { cause?: { code?: string } }).cause?.code;
       if (code === '23505' && attempt < 5) continue;
       throw err;
     }

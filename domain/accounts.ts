@@ -58,7 +58,12 @@ export function brokenPasswordRule(password: string, reused: boolean): PasswordR
  * a lock are refused unchecked and not recorded). `until`: the end of the current lock (undefined
  * when not locked now); `run`: the failures counted towards the next lock.
  */
-export function lockState(failures: readonly Date[], now: Date, threshold = LOCKOUT_FAILURES, lockMs = LOCKOUT_MS): { until: Date | undefined; run: number } {
+export function lockState(
+  failures: readonly Date[],
+  now: Date,
+  threshold = LOCKOUT_FAILURES,
+  lockMs = LOCKOUT_MS,
+): { until: Date | undefined; run: number } {
   let count = 0;
   let until: Date | undefined;
   for (const at of failures) {
@@ -95,12 +100,17 @@ export const FAILURE_MEMORY_MS = 24 * 60 * 60_000;
 
 export type LockScope = 'source' | 'name';
 
-export type SignInDecision = { allowed: true } | { allowed: false; reason: 'locked'; scope: LockScope; until: Date } | { allowed: false; reason: 'in-progress' };
+export type SignInDecision =
+  | { allowed: true }
+  | { allowed: false; reason: 'locked'; scope: LockScope; until: Date }
+  | { allowed: false; reason: 'in-progress' };
 
 /** The failures and the attempts still being checked that count now (since the last success, within FAILURE_MEMORY_MS). */
 function countedAttempts(attempts: readonly SignInAttempt[], now: Date) {
   const lastSuccess = attempts.findLastIndex((a) => a.outcome === 'success');
-  const counted = attempts.slice(lastSuccess + 1).filter((a) => now.getTime() - a.startedAt.getTime() < FAILURE_MEMORY_MS);
+  const counted = attempts
+    .slice(lastSuccess + 1)
+    .filter((a) => now.getTime() - a.startedAt.getTime() < FAILURE_MEMORY_MS);
   return {
     failures: counted.filter((a) => a.outcome === 'failure'),
     open: counted.filter((a) => a.outcome === null && now.getTime() - a.startedAt.getTime() < ATTEMPT_IN_FLIGHT_MS),
@@ -116,11 +126,17 @@ const failureTimes = (attempts: readonly SignInAttempt[]) => attempts.map((a) =>
  * checked counts as a possible failure, so parallel attempts never check more passwords than the
  * limits allow (issue 28 medium 6).
  */
-export function signInDecision(attempts: readonly SignInAttempt[], now: Date, source: string, secondFactor: boolean): SignInDecision {
+export function signInDecision(
+  attempts: readonly SignInAttempt[],
+  now: Date,
+  source: string,
+  secondFactor: boolean,
+): SignInDecision {
   const { failures, open } = countedAttempts(attempts, now);
   const mine = lockState(failureTimes(failures.filter((a) => a.source === source)), now, LOCKOUT_FAILURES);
   if (mine.until) return { allowed: false, reason: 'locked', scope: 'source', until: mine.until };
-  if (mine.run + open.filter((a) => a.source === source).length >= LOCKOUT_FAILURES) return { allowed: false, reason: 'in-progress' };
+  if (mine.run + open.filter((a) => a.source === source).length >= LOCKOUT_FAILURES)
+    return { allowed: false, reason: 'in-progress' };
   if (secondFactor) return { allowed: true };
   const name = lockState(failureTimes(failures), now, NAME_LOCKOUT_FAILURES);
   if (name.until) return { allowed: false, reason: 'locked', scope: 'name', until: name.until };
@@ -132,14 +148,21 @@ export function signInDecision(attempts: readonly SignInAttempt[], now: Date, so
  * The lock a failure from `source` has just completed, given the name's attempts after it was
  * recorded: the source's (its fifth failure in a row) or the name's (the twentieth), or undefined.
  */
-export function lockCompleted(attempts: readonly SignInAttempt[], now: Date, source: string): { scope: LockScope; until: Date } | undefined {
+export function lockCompleted(
+  attempts: readonly SignInAttempt[],
+  now: Date,
+  source: string,
+): { scope: LockScope; until: Date } | undefined {
   const { failures } = countedAttempts(attempts, now);
   const justNow = (list: SignInAttempt[], threshold: number) => {
     const after = lockState(failureTimes(list), now, threshold).until;
     const before = lockState(failureTimes(list.slice(0, -1)), now, threshold).until;
     return after && !before ? after : undefined;
   };
-  const mine = justNow(failures.filter((a) => a.source === source), LOCKOUT_FAILURES);
+  const mine = justNow(
+    failures.filter((a) => a.source === source),
+    LOCKOUT_FAILURES,
+  );
   if (mine) return { scope: 'source', until: mine };
   const name = justNow(failures, NAME_LOCKOUT_FAILURES);
   return name ? { scope: 'name', until: name } : undefined;
@@ -167,7 +190,11 @@ export const totpRequired = (role: Role) => isAdministrator(role);
  * The organisation an account acts for (issue 16: role + department or jurisdiction), as recorded
  * beside the person's name: `department/health`, `finance@zezhou`, `bdb`.
  */
-export function organizationOf(account: { role: Role; department?: string | null | undefined; jurisdiction?: string | null | undefined }): string {
+export function organizationOf(account: {
+  role: Role;
+  department?: string | null | undefined;
+  jurisdiction?: string | null | undefined;
+}): string {
   if (account.department) return `${account.role}/${account.department}`;
   if (account.jurisdiction) return `${account.role}@${account.jurisdiction}`;
   return account.role;

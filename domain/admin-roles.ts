@@ -24,13 +24,17 @@ export type AdminRole = (typeof ADMIN_ROLES)[number];
 export const STARTUP_ROLE = 'admin' as const satisfies Role;
 
 /** The roles an account or API key may be given (every role but the start-up key's). */
-export const ASSIGNABLE_ROLES = ROLES.filter((r): r is Exclude<Role, typeof STARTUP_ROLE> => r !== STARTUP_ROLE) as [Exclude<Role, 'admin'>, ...Exclude<Role, 'admin'>[]];
+export const ASSIGNABLE_ROLES = ROLES.filter((r): r is Exclude<Role, typeof STARTUP_ROLE> => r !== STARTUP_ROLE) as [
+  Exclude<Role, 'admin'>,
+  ...Exclude<Role, 'admin'>[],
+];
 export type AssignableRole = (typeof ASSIGNABLE_ROLES)[number];
 
 /** The roles of the lifecycle itself (Art. 4-5 *measures*): who acts on projects. */
 export const BUSINESS_ROLES = ROLES.filter((r) => r !== STARTUP_ROLE && !(ADMIN_ROLES as readonly Role[]).includes(r));
 
-export const isAdministrator = (role: Role): boolean => role === STARTUP_ROLE || (ADMIN_ROLES as readonly Role[]).includes(role);
+export const isAdministrator = (role: Role): boolean =>
+  role === STARTUP_ROLE || (ADMIN_ROLES as readonly Role[]).includes(role);
 
 /**
  * (policy) Who carries out which administrator duty. The start-up key does all of them (installation,
@@ -51,7 +55,8 @@ export const ADMIN_DUTIES = {
 } as const satisfies Record<string, readonly Role[]>;
 export type AdminDuty = keyof typeof ADMIN_DUTIES;
 
-export const mayAdminister = (duty: AdminDuty, role: Role): boolean => (ADMIN_DUTIES[duty] as readonly Role[]).includes(role);
+export const mayAdminister = (duty: AdminDuty, role: Role): boolean =>
+  (ADMIN_DUTIES[duty] as readonly Role[]).includes(role);
 
 /**
  * (policy) The roles an API key may not be issued for through the API: administrator keys carry no

@@ -86,7 +86,10 @@ export class ChangeContext {
 
   /** 409 invalid_transition, carrying the current stage and who must act (docs/API.md "Errors"). */
   invalidTransition(message: string): Rejection {
-    return new Rejection(409, 'invalid_transition', message, { stage: this.state.stage, pendingActions: pendingActions(this.state) });
+    return new Rejection(409, 'invalid_transition', message, {
+      stage: this.state.stage,
+      pendingActions: pendingActions(this.state),
+    });
   }
 
   requireStage(...stages: Stage[]): void {
@@ -113,7 +116,13 @@ export class ChangeContext {
    * later) and `detail`, the zh-CN text, for the outbox's readers. `basis: 'policy'` when a policy
    * setting, not the text, produced it.
    */
-  notify(role: Role, kind: string, params: NotificationParams = {}, dueAt?: string | null, basis: RuleBasis = 'measures'): void {
+  notify(
+    role: Role,
+    kind: string,
+    params: NotificationParams = {},
+    dueAt?: string | null,
+    basis: RuleBasis = 'measures',
+  ): void {
     const effect: NotifyEffect = {
       type: 'notify',
       eventId: this.nextEventId('notify'),
@@ -137,7 +146,13 @@ export class ChangeContext {
   }
 
   decision(action: string, decision?: string, opinion?: string): void {
-    const d: ProjectState['decisions'][number] = { action, role: this.actor.role, by: this.actor.name, at: this.now, ...personOf(this.actor) };
+    const d: ProjectState['decisions'][number] = {
+      action,
+      role: this.actor.role,
+      by: this.actor.name,
+      at: this.now,
+      ...personOf(this.actor),
+    };
     if (decision !== undefined) d.decision = decision;
     if (opinion !== undefined) d.opinion = opinion;
     this.state.decisions.push(d);
@@ -153,7 +168,13 @@ export class ChangeContext {
    * Records a deadline as open without dates and asks the workflow to schedule it (the calendar
    * activity computes dueAt/remindAt; the core never counts working days).
    */
-  startDeadline(kind: DeadlineKind, ref: string | null, startsOn: string, rule: DeadlineRule, reminder: Duration | null): DeadlineRecord {
+  startDeadline(
+    kind: DeadlineKind,
+    ref: string | null,
+    startsOn: string,
+    rule: DeadlineRule,
+    reminder: Duration | null,
+  ): DeadlineRecord {
     this.state.seq.deadline += 1;
     const d: DeadlineRecord = {
       id: `dl-${this.state.seq.deadline}`,
@@ -247,7 +268,12 @@ export class ChangeContext {
     // reading froze it.
     if (this.state.funds.suspended && !this.asWritten) return 'suspension';
     // Art. 21: freezing undisbursed construction money is policy (switch completionReportFreeze).
-    if (fundType === 'construction' && this.state.completionReportOverdue && (!this.asWritten || this.switches.completionReportFreeze)) return 'completion-report';
+    if (
+      fundType === 'construction' &&
+      this.state.completionReportOverdue &&
+      (!this.asWritten || this.switches.completionReportFreeze)
+    )
+      return 'completion-report';
     return null;
   }
 
@@ -283,7 +309,13 @@ export class ChangeContext {
     // Money published while funds are suspended (or the completion report is overdue) goes
     // straight on to frozen.
     this.enforceFreezes(a.fundType);
-    this.notify('finance', 'allocation-published', { allocationId: a.id, fundType: a.fundType, amountFen: a.amountFen }, null, basis);
+    this.notify(
+      'finance',
+      'allocation-published',
+      { allocationId: a.id, fundType: a.fundType, amountFen: a.amountFen },
+      null,
+      basis,
+    );
     if (this.state.stage === 'publicity' && a.fundType === 'construction') {
       if (this.secondReading && this.state.contracts.length > 0) {
         // Art. 11, 13-15 (measures, issue 27): contracts signed after the approval were recorded
@@ -299,9 +331,16 @@ export class ChangeContext {
 
   /** Art. 11: an upheld objection cancels the allocation's held money. */
   cancelAllocation(a: AllocationRecord, reason: string): void {
-    if (a.status !== 'held' && a.status !== 'publicity' && a.status !== 'awaiting-objection' && a.status !== 'awaiting-county') return;
+    if (
+      a.status !== 'held' &&
+      a.status !== 'publicity' &&
+      a.status !== 'awaiting-objection' &&
+      a.status !== 'awaiting-county'
+    )
+      return;
     // Art. 12: an allocation awaiting the county's confirmation holds nothing yet.
-    if (a.status !== 'awaiting-county') this.move('cancel', a.fundType, a.amountFen, 'held', 'cancelled', { allocationId: a.id, reason });
+    if (a.status !== 'awaiting-county')
+      this.move('cancel', a.fundType, a.amountFen, 'held', 'cancelled', { allocationId: a.id, reason });
     a.status = 'cancelled';
     a.cancelledAt = this.now;
     if (a.publicityDeadlineId !== null) this.closeDeadline(this.deadline(a.publicityDeadlineId), 'cancelled');
@@ -325,7 +364,12 @@ export class ChangeContext {
       this.state.frozenBy[fundType] = { suspension: 0, 'completion-report': 0 };
     }
     for (const a of this.state.allocations) {
-      if (a.status === 'held' || a.status === 'publicity' || a.status === 'awaiting-objection' || a.status === 'awaiting-county') {
+      if (
+        a.status === 'held' ||
+        a.status === 'publicity' ||
+        a.status === 'awaiting-objection' ||
+        a.status === 'awaiting-county'
+      ) {
         a.status = 'cancelled';
         a.cancelledAt = this.now;
       }
@@ -377,7 +421,13 @@ export class ChangeContext {
     while (this.state.evaluations.some((e) => e.year === year)) year += 1;
     const p = this.policy.annualEvaluation;
     const startsOn = year === firstYear ? since : `${year}-01-01`;
-    this.startDeadline('annual-evaluation', String(year), startsOn, { until: `${year + 1}-${p.dueMonthDay}` }, p.reminder);
+    this.startDeadline(
+      'annual-evaluation',
+      String(year),
+      startsOn,
+      { until: `${year + 1}-${p.dueMonthDay}` },
+      p.reminder,
+    );
   }
 
   /** Contracting → construction (first contract) or back from a failed joint acceptance (Art. 18). */
@@ -462,7 +512,13 @@ export class ChangeContext {
     const id = `rect-${this.state.seq.rectification}`;
     const p = this.policy.rectification;
     // Art. 22: a deadline of 20 working days (policy) or the order's own date.
-    const d = this.startDeadline('rectification', id, this.today, opts.dueOn ? { until: opts.dueOn } : p.duration, p.reminder);
+    const d = this.startDeadline(
+      'rectification',
+      id,
+      this.today,
+      opts.dueOn ? { until: opts.dueOn } : p.duration,
+      p.reminder,
+    );
     const r: RectificationRecord = {
       id,
       reason: opts.reason,
@@ -490,8 +546,21 @@ export class ChangeContext {
     this.state.decisions.push(decision);
     // An automatic order is a policy rule (a switch); an order a person gives is the text's (Art. 22).
     const basis: RuleBasis = opts.automatic ? 'policy' : 'measures';
-    this.notify('department', 'rectification-order', { rectificationId: id, reason: opts.reason, description: opts.description, automatic: opts.automatic }, null, basis);
-    if (opts.automatic) this.notify('bdb', 'rectification-order', { rectificationId: id, reason: opts.reason, description: opts.description, automatic: true }, null, basis);
+    this.notify(
+      'department',
+      'rectification-order',
+      { rectificationId: id, reason: opts.reason, description: opts.description, automatic: opts.automatic },
+      null,
+      basis,
+    );
+    if (opts.automatic)
+      this.notify(
+        'bdb',
+        'rectification-order',
+        { rectificationId: id, reason: opts.reason, description: opts.description, automatic: true },
+        null,
+        basis,
+      );
     return r;
   }
 

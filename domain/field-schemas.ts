@@ -24,7 +24,8 @@ export const UNSTORABLE_MESSAGE = 'contains a character that cannot be stored (N
 /** Why a text a person sent would mislead a reader, or undefined: blank-looking, or bidi controls. */
 export function misleadingText(value: string): string | undefined {
   if (value !== '' && !hasVisibleCharacter(value)) return 'must not be blank (only invisible characters)';
-  if (BIDI_CONTROLS.test(value)) return 'must not contain bidirectional override or isolate controls (U+202A-202E, U+2066-2069)';
+  if (BIDI_CONTROLS.test(value))
+    return 'must not contain bidirectional override or isolate controls (U+202A-202E, U+2066-2069)';
   return undefined;
 }
 
@@ -33,7 +34,10 @@ export function misleadingText(value: string): string | undefined {
  * OpenAPI document; the refinement also refuses lone surrogates, which JSON Schema cannot express.
  */
 export const storableString = () =>
-  z.string().regex(/^[^\x00]*$/, UNSTORABLE_MESSAGE).refine(isStorableText, { message: UNSTORABLE_MESSAGE, abort: true });
+  z
+    .string()
+    .regex(/^[^\x00]*$/, UNSTORABLE_MESSAGE)
+    .refine(isStorableText, { message: UNSTORABLE_MESSAGE, abort: true });
 
 /**
  * At least one character that is not white space, a control character, a common format character
@@ -41,7 +45,8 @@ export const storableString = () =>
  * written without Unicode classes, so that the OpenAPI document's pattern means the same in every
  * regex engine a client or fuzzer uses. domain/visible.ts judges the full classes at the API.
  */
-const VISIBLE_SOMEWHERE = /^[^\x00]*[^\s\ufeff\x00-\x1f\x7f-\x9f\u00ad\u0300-\u036f\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\uffa0][^\x00]*$/;
+const VISIBLE_SOMEWHERE =
+  /^[^\x00]*[^\s\ufeff\x00-\x1f\x7f-\x9f\u00ad\u0300-\u036f\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\uffa0][^\x00]*$/;
 
 /**
  * Text that must not be blank: at most `max` characters as sent, at least one of them not white
@@ -65,12 +70,12 @@ export const optionalText = (max = 4000) => storableString().max(max).trim().def
  * `documentId`), or — legacy, still accepted — any free text (a URL or content hash of a file kept
  * elsewhere).
  */
-export const documentRef = memo('text.documentRef', () =>
-  requiredText(2048));
+export const documentRef = memo('text.documentRef', () => requiredText(2048));
 
 /** The id of an uploaded document (`POST /v1/documents`). */
 export const documentId = memo('text.documentId', () =>
-  z.string().regex(/^doc_[0-9a-f]{24}$/, 'is not a document id (doc_ and 24 hex digits)'));
+  z.string().regex(/^doc_[0-9a-f]{24}$/, 'is not a document id (doc_ and 24 hex digits)'),
+);
 
 /** The largest single amount the measures' money may take (docs/MEASURES.md "Money": ≤ 10^12 fen). */
 export const MAX_AMOUNT_FEN = 1_000_000_000_000;
@@ -87,17 +92,20 @@ const fenAtLeast = (min: 0 | 1) =>
     .max(MAX_AMOUNT_FEN, `must be at most ${MAX_AMOUNT_FEN} fen (shared/DOMAIN.md "Money")`);
 
 /** An amount in fen, 0 or more. */
-export const fen = memo('text.fen', () =>
-  fenAtLeast(0));
+export const fen = memo('text.fen', () => fenAtLeast(0));
 
 /** An amount in fen, 1 or more (allocations, disbursements, contracts). */
-export const positiveFen = memo('text.positiveFen', () =>
-  fenAtLeast(1));
+export const positiveFen = memo('text.positiveFen', () => fenAtLeast(1));
 
 /** The first and last years the system accepts for plans, budgets and evaluations (the measures date from 2019). */
 export const YEARS = { min: 2019, max: 2100 } as const;
 export const year = memo('text.year', () =>
-  z.number().int('must be a year').min(YEARS.min, `must be ${YEARS.min} or later`).max(YEARS.max, `must be ${YEARS.max} or earlier`));
+  z
+    .number()
+    .int('must be a year')
+    .min(YEARS.min, `must be ${YEARS.min} or later`)
+    .max(YEARS.max, `must be ${YEARS.max} or earlier`),
+);
 
 /** The range of every calendar date the system accepts (the measures date from 2019; 2100 is far enough). */
 export const CALENDAR_DATE_RANGE = { min: '2000-01-01', max: '2100-12-31' } as const;
@@ -109,27 +117,36 @@ export const CALENDAR_DATE_RANGE = { min: '2000-01-01', max: '2100-12-31' } as c
  */
 export const calendarDate = memo('text.calendarDate', () =>
   z
-  .string()
-  .regex(/^(20\d\d|2100)-\d\d-\d\d$/, `must be a calendar date YYYY-MM-DD between ${CALENDAR_DATE_RANGE.min} and ${CALENDAR_DATE_RANGE.max}`)
-  .refine((value) => z.iso.date().safeParse(value).success, { message: 'must be a calendar date YYYY-MM-DD that exists', abort: true })
-  .meta({ format: 'date', example: '2027-06-30' }));
+    .string()
+    .regex(
+      /^(20\d\d|2100)-\d\d-\d\d$/,
+      `must be a calendar date YYYY-MM-DD between ${CALENDAR_DATE_RANGE.min} and ${CALENDAR_DATE_RANGE.max}`,
+    )
+    .refine((value) => z.iso.date().safeParse(value).success, {
+      message: 'must be a calendar date YYYY-MM-DD that exists',
+      abort: true,
+    })
+    .meta({ format: 'date', example: '2027-06-30' }),
+);
 
 /** An ISO 8601 instant with an offset. */
 export const instant = memo('text.instant', () =>
-  z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant' }));
+  z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant' }),
+);
 
 /** A score 0-100 (Art. 23 evaluations). */
-export const score = memo('text.score', () =>
-  z.number().int('must be a whole number').min(0).max(100));
+export const score = memo('text.score', () => z.number().int('must be a whole number').min(0).max(100));
 
 /** An id the core gave an entity (objection, change request, rectification order). */
-export const entityId = memo('text.entityId', () =>
-  z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an id'));
+export const entityId = memo('text.entityId', () => z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an id'));
 
 /** A contract number as the department writes it: 1-64 characters without / or whitespace. */
 export const contractNo = memo('text.contractNo', () =>
-  z.string().regex(/^[^/\s\x00]{1,64}$/, 'must be 1-64 characters without /, spaces or NUL').refine(isStorableText, { message: UNSTORABLE_MESSAGE, abort: true }));
+  z
+    .string()
+    .regex(/^[^/\s\x00]{1,64}$/, 'must be 1-64 characters without /, spaces or NUL')
+    .refine(isStorableText, { message: UNSTORABLE_MESSAGE, abort: true }),
+);
 
 /** A quarter like 2026Q3 (Art. 16 progress periods). */
-export const period = memo('text.period', () =>
-  z.string().regex(/^\d{4}Q[1-4]$/, 'must be a quarter like 2026Q3'));
+export const period = memo('text.period', () => z.string().regex(/^\d{4}Q[1-4]$/, 'must be a quarter like 2026Q3'));

@@ -12,12 +12,19 @@ import { Rejection } from './errors.ts';
  * only on its own county's projects (its county share, 列入同级财政预算). The API asks it before sending
  * the command, so runs recorded before the patch `finance-jurisdiction` are refused too.
  */
-export function financeJurisdictionRefusal(actorJurisdiction: string | undefined, projectJurisdiction: string): Rejection | undefined {
+export function financeJurisdictionRefusal(
+  actorJurisdiction: string | undefined,
+  projectJurisdiction: string,
+): Rejection | undefined {
   const own = actorJurisdiction ?? 'city';
   if (own === 'city' || own === projectJurisdiction) return undefined;
-  return new Rejection(403, 'other_jurisdiction_finance', `Art. 12: the finance of ${own} acts only on its own county's share; this project belongs to ${projectJurisdiction}.`, {
-    jurisdiction: projectJurisdiction,
-    actorJurisdiction: own,
-  });
+  return new Rejection(
+    403,
+    'other_jurisdiction_finance',
+    `Art. 12: the finance of ${own} acts only on its own county's share; this project belongs to ${projectJurisdiction}.`,
+    {
+      jurisdiction: projectJurisdiction,
+      actorJurisdiction: own,
+    },
+  );
 }
-

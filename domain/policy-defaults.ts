@@ -27,7 +27,10 @@ export const DEFAULT_POLICY_SWITCHES: PolicySwitches = {
 };
 
 /** A policy's switches, each missing one at its default (off). */
-export const policySwitches = (policy: Pick<Policy, 'switches'>): PolicySwitches => ({ ...DEFAULT_POLICY_SWITCHES, ...(policy.switches ?? {}) });
+export const policySwitches = (policy: Pick<Policy, 'switches'>): PolicySwitches => ({
+  ...DEFAULT_POLICY_SWITCHES,
+  ...(policy.switches ?? {}),
+});
 
 const workingDays = (amount: number): Duration => ({ unit: 'workingDays', amount });
 const calendarDays = (amount: number): Duration => ({ unit: 'calendarDays', amount });
@@ -40,23 +43,34 @@ const calendarDays = (amount: number): Duration => ({ unit: 'calendarDays', amou
  */
 export const MEASURES_PERIODS = {
   contractFiling: { kind: 'contract-filing', article: 'Art. 15', articleZh: '第十五条', duration: workingDays(5) },
-  completionReport: { kind: 'completion-report', article: 'Art. 21', articleZh: '第二十一条', duration: workingDays(7) },
-} as const satisfies Partial<Record<keyof PolicyDeadlines, { kind: DeadlineKind; article: string; articleZh: string; duration: Duration }>>;
+  completionReport: {
+    kind: 'completion-report',
+    article: 'Art. 21',
+    articleZh: '第二十一条',
+    duration: workingDays(7),
+  },
+} as const satisfies Partial<
+  Record<keyof PolicyDeadlines, { kind: DeadlineKind; article: string; articleZh: string; duration: Duration }>
+>;
 
 /**
  * The first setting of a policy that changes a period the text fixes (MEASURES_PERIODS), or null.
  * Only a county's own measures may (Art. 30); the city's policy is refused (api/routes/policies.ts).
  */
-export function changedMeasuresPeriod(deadlines: PolicyDeadlines): { field: keyof typeof MEASURES_PERIODS; article: string; articleZh: string; duration: Duration } | null {
+export function changedMeasuresPeriod(
+  deadlines: PolicyDeadlines,
+): { field: keyof typeof MEASURES_PERIODS; article: string; articleZh: string; duration: Duration } | null {
   for (const field of Object.keys(MEASURES_PERIODS) as (keyof typeof MEASURES_PERIODS)[]) {
     const fixed = MEASURES_PERIODS[field];
-    if (!sameDuration(deadlines[field].duration, fixed.duration)) return { field, article: fixed.article, articleZh: fixed.articleZh, duration: fixed.duration };
+    if (!sameDuration(deadlines[field].duration, fixed.duration))
+      return { field, article: fixed.article, articleZh: fixed.articleZh, duration: fixed.duration };
   }
   return null;
 }
 
 /** Whether two spans are the same number of the same unit. */
-export const sameDuration = (a: DeadlineRule, b: Duration): boolean => !('until' in a) && a.unit === b.unit && a.amount === b.amount;
+export const sameDuration = (a: DeadlineRule, b: Duration): boolean =>
+  !('until' in a) && a.unit === b.unit && a.amount === b.amount;
 
 /**
  * Where a deadline's period comes from (docs/MEASURES.md "Two kinds of rule"): `measures` when it is
@@ -91,4 +105,5 @@ export const DEFAULT_CITY_POLICY: Policy = {
 export const DEFAULT_SECURITY_DRILL: DeadlineSetting = { duration: calendarDays(365), reminder: calendarDays(30) };
 
 /** The drill setting of a policy (DEFAULT_SECURITY_DRILL for policies stored before it existed). */
-export const securityDrillSetting = (deadlines: PolicyDeadlines): DeadlineSetting => deadlines.securityDrill ?? DEFAULT_SECURITY_DRILL;
+export const securityDrillSetting = (deadlines: PolicyDeadlines): DeadlineSetting =>
+  deadlines.securityDrill ?? DEFAULT_SECURITY_DRILL;

@@ -10,20 +10,36 @@
  * (`commit`) only once the effects are durable, so a refused command — or one whose effects the
  * database could not store — never changes the state ("durable before visible").
  */
-import { actorSchema, COMMAND_ACTIONS, COMMAND_NAMES, COMMAND_ROLES, COMMAND_SCHEMAS, REQUIRED_FOR_NEW_INPUT, REQUIRED_SINCE, type Command, type CommandName } from './commands.ts';
+import {
+  actorSchema,
+  COMMAND_ACTIONS,
+  COMMAND_NAMES,
+  COMMAND_ROLES,
+  COMMAND_SCHEMAS,
+  REQUIRED_FOR_NEW_INPUT,
+  REQUIRED_SINCE,
+  type Command,
+  type CommandName,
+} from './commands.ts';
 import { ChangeContext } from './context.ts';
 import { isInstant, isBefore, laterInstant, shanghaiYear } from './calendar/dates.ts';
 import { SYSTEM_ACTOR, type DeadlineEvent, type DeadlineStart, type Effect } from './effects.ts';
 import { issuesOf } from './validation.ts';
 import { Rejection } from './errors.ts';
 import { HANDLERS, expire, remind } from './rules/index.ts';
-import { cloneState, initialState, normalizeState, STATE_SCHEMA, type MeasuresReading, type ProjectState } from './state.ts';
+import {
+  cloneState,
+  initialState,
+  normalizeState,
+  STATE_SCHEMA,
+  type MeasuresReading,
+  type ProjectState,
+} from './state.ts';
 import type { PendingAction } from './deadline-kinds.ts';
 import type { ProjectInput } from './project-input.ts';
 import type { ProjectReadModel, ProjectView } from './view-shapes.ts';
 import { TERMINAL_STAGES, ROLES, type Actor } from './vocabulary.ts';
 import { pendingActions, projectView, readModel } from './view.ts';
-
 
 function assertInstant(now: string): void {
   if (!isInstant(now)) throw new Error(`now must be an ISO instant, got ${String(now)}`);
@@ -63,7 +79,9 @@ export interface DatedDeadline {
  */
 export async function scheduleDeadlines(
   change: Change,
-  datesOf: (spec: Pick<DeadlineStart, 'startsOn' | 'rule' | 'reminder'>) => Promise<{ dueAt: string; remindAt: string | null }>,
+  datesOf: (
+    spec: Pick<DeadlineStart, 'startsOn' | 'rule' | 'reminder'>,
+  ) => Promise<{ dueAt: string; remindAt: string | null }>,
 ): Promise<DatedDeadline[]> {
   const scheduled: DatedDeadline[] = [];
   for (const effect of change.effects) {
@@ -93,7 +111,9 @@ export class Project {
     secondReading = true,
     financeJurisdiction = true,
   ): Project {
-    return new Project(initialState(input, measures, riskAndEmergency, measuresRecords, secondReading, financeJurisdiction));
+    return new Project(
+      initialState(input, measures, riskAndEmergency, measuresRecords, secondReading, financeJurisdiction),
+    );
   }
 
   /** A project from its state (continue-as-new). */
@@ -158,11 +178,17 @@ export class Project {
   private run(draft: ProjectState, command: Command, actor: Actor, now: string): Effect[] {
     const name = (command as { name?: unknown } | null)?.name;
     if (typeof name !== 'string' || !(COMMAND_NAMES as string[]).includes(name)) {
-      throw new Rejection(400, 'validation_failed', `Unknown command ${String(name)}.`, { errors: [{ path: 'name', message: 'unknown command' }] });
+      throw new Rejection(400, 'validation_failed', `Unknown command ${String(name)}.`, {
+        errors: [{ path: 'name', message: 'unknown command' }],
+      });
     }
     const commandName = name as CommandName;
     // docs/MEASURES.md "Actors": each command has exactly the role(s) of COMMAND_ROLES (docs/API.md "Commands"); admin none.
-    if (!actorSchema.safeParse(actor).success || !(ROLES as readonly string[]).includes(actor.role) || !(COMMAND_ROLES[commandName] as readonly string[]).includes(actor.role)) {
+    if (
+      !actorSchema.safeParse(actor).success ||
+      !(ROLES as readonly string[]).includes(actor.role) ||
+      !(COMMAND_ROLES[commandName] as readonly string[]).includes(actor.role)
+    ) {
       throw new Rejection(403, 'forbidden', `Role ${String(actor?.role)} may not ${COMMAND_ACTIONS[commandName]}.`);
     }
     // A department acts on its own department's projects only.
@@ -175,17 +201,29 @@ export class Project {
     const parsed = COMMAND_SCHEMAS[commandName].safeParse(command.payload);
     if (!parsed.success) {
       const errors = issuesOf(parsed.error);
-      throw new Rejection(400, 'validation_failed', `Invalid payload: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
+      throw new Rejection(
+        400,
+        'validation_failed',
+        `Invalid payload: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+        { errors },
+      );
     }
     const payload = parsed.data;
     // Art. 13, 19 (measures): fields new input must carry, for projects started after the patch that
     // asked for them (older runs replay their recorded signals without them).
     const since = (REQUIRED_SINCE as Partial<Record<CommandName, 'measuresRecords' | 'secondReading'>>)[commandName];
     if (since !== undefined && draft[since]) {
-      const missing = ((REQUIRED_FOR_NEW_INPUT as Partial<Record<CommandName, readonly string[]>>)[commandName] ?? []).filter((f) => (payload as Record<string, unknown>)[f] === undefined);
+      const missing = (
+        (REQUIRED_FOR_NEW_INPUT as Partial<Record<CommandName, readonly string[]>>)[commandName] ?? []
+      ).filter((f) => (payload as Record<string, unknown>)[f] === undefined);
       if (missing.length > 0) {
         const errors = missing.map((path) => ({ path, message: 'is required' }));
-        throw new Rejection(400, 'validation_failed', `Invalid payload: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`, { errors });
+        throw new Rejection(
+          400,
+          'validation_failed',
+          `Invalid payload: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+          { errors },
+        );
       }
     }
     // Art. 24-25: one audit entry per accepted command, first.
@@ -219,7 +257,13 @@ export class Project {
     return this.current.deadlines
       .filter((d) => d.dueAt === null && d.status !== 'cancelled')
       .map((d) => {
-        const start: DeadlineStart = { id: d.id, kind: d.kind, startsOn: d.startsOn, rule: { ...d.rule }, reminder: d.reminder ? { ...d.reminder } : null };
+        const start: DeadlineStart = {
+          id: d.id,
+          kind: d.kind,
+          startsOn: d.startsOn,
+          rule: { ...d.rule },
+          reminder: d.reminder ? { ...d.reminder } : null,
+        };
         if (d.ref !== null) start.ref = d.ref;
         return start;
       });
@@ -289,7 +333,14 @@ export class Project {
       // yearly, finance budgets it, and the yearly evaluation (Art. 23) runs from now on.
       ctx.audit(
         'existing-system',
-        { name: i.title, summary: i.summary, goLiveYear: i.goLiveYear ?? null, department: i.department, jurisdiction: i.jurisdiction, policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version } },
+        {
+          name: i.title,
+          summary: i.summary,
+          goLiveYear: i.goLiveYear ?? null,
+          department: i.department,
+          jurisdiction: i.jurisdiction,
+          policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version },
+        },
         i.createdBy,
         i.createdAt,
       );
@@ -363,13 +414,23 @@ function deadlineEvents(s: ProjectState): DeadlineEvent[] {
     if (d.status !== 'open' || d.dueAt === null) continue;
     if (d.fulfilledAt !== undefined) {
       // Art. 15 (issue 27): fulfilled before it was dated: judged at once (met or missed), never reminded.
-      const e: DeadlineEvent = { deadlineId: d.id, kind: d.kind, event: 'due', at: isBefore(d.fulfilledAt, d.dueAt) ? d.fulfilledAt : d.dueAt };
+      const e: DeadlineEvent = {
+        deadlineId: d.id,
+        kind: d.kind,
+        event: 'due',
+        at: isBefore(d.fulfilledAt, d.dueAt) ? d.fulfilledAt : d.dueAt,
+      };
       if (d.ref !== null) e.ref = d.ref;
       events.push(e);
       continue;
     }
     const remindFirst = d.remindAt !== null && !d.reminded && isBefore(d.remindAt, d.dueAt);
-    const e: DeadlineEvent = { deadlineId: d.id, kind: d.kind, event: remindFirst ? 'remind' : 'due', at: remindFirst ? d.remindAt! : d.dueAt };
+    const e: DeadlineEvent = {
+      deadlineId: d.id,
+      kind: d.kind,
+      event: remindFirst ? 'remind' : 'due',
+      at: remindFirst ? d.remindAt! : d.dueAt,
+    };
     if (d.ref !== null) e.ref = d.ref;
     events.push(e);
   }

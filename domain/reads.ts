@@ -11,4 +11,5 @@ export const READ_ROLES = {
   funds: ['finance', 'bdb'],
 } as const satisfies Record<string, readonly Role[]>;
 
-export const mayRead = (what: keyof typeof READ_ROLES, role: Role): boolean => (READ_ROLES[what] as readonly Role[]).includes(role);
+export const mayRead = (what: keyof typeof READ_ROLES, role: Role): boolean =>
+  (READ_ROLES[what] as readonly Role[]).includes(role);

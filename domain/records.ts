@@ -64,7 +64,14 @@ export interface TechnicalReviewRecord {
 }
 
 /** docs/MEASURES.md "Money", Art. 11, 12: the statuses of an allocation (see AllocationRecord). */
-export const ALLOCATION_STATUSES = ['held', 'publicity', 'awaiting-objection', 'published', 'cancelled', 'awaiting-county'] as const;
+export const ALLOCATION_STATUSES = [
+  'held',
+  'publicity',
+  'awaiting-objection',
+  'published',
+  'cancelled',
+  'awaiting-county',
+] as const;
 export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
 
 /** Art. 12 (measures): the county finance's confirmation of an allocation's county share. */
@@ -391,8 +398,12 @@ export type ProcurementMethod = (typeof PROCUREMENT_METHODS)[number];
 /** Art. 13 (measures): 单一来源 needs its reason; the other methods may give one. */
 export const PROCUREMENT_METHODS_NEEDING_REASON = ['single-source'] as const satisfies readonly ProcurementMethod[];
 export const PROCUREMENT_METHODS_REASON_OPTIONAL = PROCUREMENT_METHODS.filter(
-  (m): m is Exclude<ProcurementMethod, (typeof PROCUREMENT_METHODS_NEEDING_REASON)[number]> => !(PROCUREMENT_METHODS_NEEDING_REASON as readonly string[]).includes(m),
-) as [Exclude<ProcurementMethod, (typeof PROCUREMENT_METHODS_NEEDING_REASON)[number]>, ...Exclude<ProcurementMethod, (typeof PROCUREMENT_METHODS_NEEDING_REASON)[number]>[]];
+  (m): m is Exclude<ProcurementMethod, (typeof PROCUREMENT_METHODS_NEEDING_REASON)[number]> =>
+    !(PROCUREMENT_METHODS_NEEDING_REASON as readonly string[]).includes(m),
+) as [
+  Exclude<ProcurementMethod, (typeof PROCUREMENT_METHODS_NEEDING_REASON)[number]>,
+  ...Exclude<ProcurementMethod, (typeof PROCUREMENT_METHODS_NEEDING_REASON)[number]>[],
+];
 
 export interface ProcurementRecord {
   method: ProcurementMethod;
@@ -412,7 +423,6 @@ export interface ChangeRequestOpinionRecord {
   at: string;
   by: string;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Art. 23, 28-29 (issue 15): evaluations that inform next year, risk assessment, emergency plan

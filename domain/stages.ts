@@ -13,7 +13,14 @@
 import type { Stage } from './vocabulary.ts';
 
 /** Before construction: the department may withdraw (docs/MEASURES.md "Stages"). */
-export const BEFORE_CONSTRUCTION: readonly Stage[] = ['technical_review', 'submitted', 'establishment_review', 'budgeting', 'publicity', 'contracting'];
+export const BEFORE_CONSTRUCTION: readonly Stage[] = [
+  'technical_review',
+  'submitted',
+  'establishment_review',
+  'budgeting',
+  'publicity',
+  'contracting',
+];
 /** Art. 19: the resource catalogue may be registered from construction on. */
 export const CATALOG_STAGES: readonly Stage[] = ['construction', 'joint_acceptance', 'completion_filing', 'operating'];
 /** Art. 28-29: risk assessment, emergency plan, incidents and drills from contracting on (the contractor is known). */
@@ -27,7 +34,15 @@ export const COMPLETION_REPORT_STAGES: readonly Stage[] = ['construction', 'join
  * working days) in any stage from the approval on — also while the money awaits the BDB's plan or
  * is under notice.
  */
-export const CONTRACT_STAGES: readonly Stage[] = ['budgeting', 'publicity', 'contracting', 'construction', 'joint_acceptance', 'completion_filing', 'operating'];
+export const CONTRACT_STAGES: readonly Stage[] = [
+  'budgeting',
+  'publicity',
+  'contracting',
+  'construction',
+  'joint_acceptance',
+  'completion_filing',
+  'operating',
+];
 /** Art. 10: construction money is budgeted year by year from the approval until the project is built. */
 export const CONSTRUCTION_BUDGET_STAGES: readonly Stage[] = ['budgeting', 'publicity', 'contracting', 'construction'];
 /** Art. 21: O&M money once the project operates. */
@@ -59,7 +74,10 @@ export const COMMAND_STAGES = {
 } as const satisfies Record<string, readonly Stage[]>;
 
 /** Art. 10, 21: the budget's stages by fund type. */
-export const BUDGET_STAGES: Readonly<Record<'construction' | 'om', readonly Stage[]>> = { construction: CONSTRUCTION_BUDGET_STAGES, om: OM_STAGES };
+export const BUDGET_STAGES: Readonly<Record<'construction' | 'om', readonly Stage[]>> = {
+  construction: CONSTRUCTION_BUDGET_STAGES,
+  om: OM_STAGES,
+};
 
 /**
  * Whether the table lets `command` (a CommandName of domain/commands.ts; test/domain/stages.test.ts

@@ -180,7 +180,17 @@ export function initialState(
     approvedOn: null,
     started: false,
     runYear: shanghaiYear(copy.createdAt),
-    seq: { event: 0, movement: 0, deadline: 0, allocation: 0, objection: 0, changeRequest: 0, rectification: 0, incident: 0, drill: 0 },
+    seq: {
+      event: 0,
+      movement: 0,
+      deadline: 0,
+      allocation: 0,
+      objection: 0,
+      changeRequest: 0,
+      rectification: 0,
+      incident: 0,
+      drill: 0,
+    },
     funds: { suspended: false, construction: emptyBalance(), om: emptyBalance() },
     frozenBy: { construction: noFreezes(), om: noFreezes() },
     completionReportOverdue: false,
@@ -205,9 +215,19 @@ export function initialState(
     accountabilityReferrals: [],
     riskAssessments: [],
     emergencyPlans: [],
-    decisions: [{ action: existing ? 'existing-system' : 'application', role: copy.createdBy.role, by: copy.createdBy.name, at: copy.createdAt, ...personOf(copy.createdBy) }],
+    decisions: [
+      {
+        action: existing ? 'existing-system' : 'application',
+        role: copy.createdBy.role,
+        by: copy.createdBy.name,
+        at: copy.createdAt,
+        ...personOf(copy.createdBy),
+      },
+    ],
     ...(measuresRecords ? { measuresRecords: 1 as const } : {}),
-    ...(financeJurisdiction ? { financeJurisdiction: { disbursed: { construction: { city: 0, county: 0 }, om: { city: 0, county: 0 } } } } : {}),
+    ...(financeJurisdiction
+      ? { financeJurisdiction: { disbursed: { construction: { city: 0, county: 0 }, om: { city: 0, county: 0 } } } }
+      : {}),
     leader: copy.leader ? { ...copy.leader } : null,
     leaderChanges: [],
   };

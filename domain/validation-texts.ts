@@ -22,13 +22,28 @@ export interface ValidationIssue {
   divisor?: number;
 }
 
-const TYPE_NAMES: Record<string, string> = { string: '文本', number: '数字', int: '整数', integer: '整数', boolean: '是或否', object: '一组字段', array: '列表', date: '日期' };
+const TYPE_NAMES: Record<string, string> = {
+  string: '文本',
+  number: '数字',
+  int: '整数',
+  integer: '整数',
+  boolean: '是或否',
+  object: '一组字段',
+  array: '列表',
+  date: '日期',
+};
 const DOCUMENT_CHOICE = '请上传文件（或填写原有的文件引用），二者只能选一';
 
 /** Messages the schemas wrote themselves (English) and their Chinese; `$1`… are the pattern's groups. */
 const VALIDATION_MESSAGES: Array<[RegExp, (m: RegExpExecArray) => string]> = [
-  [/^send documentIds\.(\w+) \(an uploaded document\) or documents\.\w+ \(legacy free text\), exactly one$/, (m) => `缺少${label('documentKind', m[1])}：${DOCUMENT_CHOICE}`],
-  [/^send documentId \(an uploaded document\) or \w+ \(legacy free text\), exactly one$/, () => `缺少文件：${DOCUMENT_CHOICE}`],
+  [
+    /^send documentIds\.(\w+) \(an uploaded document\) or documents\.\w+ \(legacy free text\), exactly one$/,
+    (m) => `缺少${label('documentKind', m[1])}：${DOCUMENT_CHOICE}`,
+  ],
+  [
+    /^send documentId \(an uploaded document\) or \w+ \(legacy free text\), exactly one$/,
+    () => `缺少文件：${DOCUMENT_CHOICE}`,
+  ],
   [/^\w+ must be left out \(or be sm3:\w+\) when documentId is given\.$/, () => `已上传文件时不能再填写文件引用`],
   [/^name at least one document, or leave documentIds out$/, () => '请至少上传一份申报材料'],
   [/^is not a document id/, () => '不是已上传文件的编号，请重新上传'],

@@ -107,7 +107,14 @@ export interface PriorEvaluation {
   title: string;
   /** The operating year evaluated. */
   year: number;
-  result: { fundUseScore: number; outputScore: number; effectScore: number; satisfactionScore: number; sharingCompliant: boolean; summary: string };
+  result: {
+    fundUseScore: number;
+    outputScore: number;
+    effectScore: number;
+    satisfactionScore: number;
+    sharingCompliant: boolean;
+    summary: string;
+  };
   /** When the BDB made the evaluation. */
   date: string;
 }

@@ -24,7 +24,8 @@ export const unfundedBudgetIncrease = (state: ProjectState): number =>
     .reduce((sum, c) => sum + Math.max(0, (c.budgetDeltaFen ?? 0) - c.fundedFen), 0);
 
 /** Art. 17: the approval bureau, consulted on a budget change, agreed with it. */
-const approvalAgreed = (c: ChangeRequestRecord): boolean => (c.opinions ?? []).some((o) => o.role === 'approval' && o.agrees === true);
+const approvalAgreed = (c: ChangeRequestRecord): boolean =>
+  (c.opinions ?? []).some((o) => o.role === 'approval' && o.agrees === true);
 
 /**
  * Art. 10, 17: whether an approved budget change moves the construction cap: a decrease always; an
@@ -34,7 +35,10 @@ const approvalAgreed = (c: ChangeRequestRecord): boolean => (c.opinions ?? []).s
 export const movesCap = (state: ProjectState, c: ChangeRequestRecord): boolean =>
   c.kind === 'budget' &&
   c.status === 'approved' &&
-  ((c.budgetDeltaFen ?? 0) <= 0 || state.secondReading !== true || !policySwitches(state.input.policy).budgetIncreaseNeedsApprovalAgreement || approvalAgreed(c));
+  ((c.budgetDeltaFen ?? 0) <= 0 ||
+    state.secondReading !== true ||
+    !policySwitches(state.input.policy).budgetIncreaseNeedsApprovalAgreement ||
+    approvalAgreed(c));
 
 /**
  * Art. 8, 10, 17 (as-written): the ceiling of a project's construction allocations: the approved
@@ -43,7 +47,9 @@ export const movesCap = (state: ProjectState, c: ChangeRequestRecord): boolean =
  * since the second reading, only with the agreement of the approval bureau that approved the estimate
  * (policy switch budgetIncreaseNeedsApprovalAgreement, on by default) — `unagreedIncreasesFen` the rest.
  */
-export const constructionLimit = (state: ProjectState): { estimateFen: number; approvedChangesFen: number; limitFen: number; unagreedIncreasesFen?: number } => {
+export const constructionLimit = (
+  state: ProjectState,
+): { estimateFen: number; approvedChangesFen: number; limitFen: number; unagreedIncreasesFen?: number } => {
   const estimateFen = state.approvedEstimateFen ?? state.input.estimate.totalFen;
   let approvedChangesFen = 0;
   let unagreedIncreasesFen = 0;
@@ -52,12 +58,19 @@ export const constructionLimit = (state: ProjectState): { estimateFen: number; a
     if (movesCap(state, c)) approvedChangesFen += c.budgetDeltaFen ?? 0;
     else unagreedIncreasesFen += c.budgetDeltaFen ?? 0;
   }
-  return { estimateFen, approvedChangesFen, limitFen: estimateFen + approvedChangesFen, ...(unagreedIncreasesFen > 0 ? { unagreedIncreasesFen } : {}) };
+  return {
+    estimateFen,
+    approvedChangesFen,
+    limitFen: estimateFen + approvedChangesFen,
+    ...(unagreedIncreasesFen > 0 ? { unagreedIncreasesFen } : {}),
+  };
 };
 
 /** Art. 10: construction money allocated so far (cancelled allocations do not count). */
 export const constructionAllocated = (state: ProjectState): number =>
-  state.allocations.filter((a) => a.fundType === 'construction' && a.status !== 'cancelled').reduce((sum, a) => sum + a.amountFen, 0);
+  state.allocations
+    .filter((a) => a.fundType === 'construction' && a.status !== 'cancelled')
+    .reduce((sum, a) => sum + a.amountFen, 0);
 
 /** Art. 9, 23: the latest annual evaluation, if any. */
 export const latestEvaluation = (state: ProjectState) =>
@@ -74,7 +87,9 @@ export const latestEvaluation = (state: ProjectState) =>
 export const sharingNoncompliant = (state: ProjectState): boolean =>
   latestEvaluation(state)?.sharingCompliant === false ||
   latestEvaluation(state)?.dataStoredOnPlatform === false ||
-  state.rectifications.some((r) => r.reason === 'sharing-noncompliance' && r.status !== 'accepted' && r.status !== 'closed');
+  state.rectifications.some(
+    (r) => r.reason === 'sharing-noncompliance' && r.status !== 'accepted' && r.status !== 'closed',
+  );
 
 /** Art. 21: O&M money allocated for a year (cancelled allocations do not count). */
 export const omAllocatedForYear = (state: ProjectState, year: number): number =>
@@ -101,7 +116,11 @@ export function pendingActions(state: ProjectState): PendingAction[] {
   if (TERMINAL_STAGES.has(state.stage)) return [];
   const today = shanghaiDate(state.lastNow);
   const out: PendingAction[] = [];
-  const add = (role: Role, action: string, opts: { ref?: string | null; deadline?: DeadlineRecord | undefined; policy?: boolean } = {}) => {
+  const add = (
+    role: Role,
+    action: string,
+    opts: { ref?: string | null; deadline?: DeadlineRecord | undefined; policy?: boolean } = {},
+  ) => {
     const dueAt = opts.deadline?.dueAt ?? undefined;
     const item: PendingAction = { role, action, overdue: dueAt !== undefined && isBefore(dueAt, state.lastNow) };
     if (opts.ref) item.ref = opts.ref;
@@ -124,7 +143,11 @@ export function pendingActions(state: ProjectState): PendingAction[] {
     case 'budgeting':
       // Art. 10, 12; since the second reading the project stays here while its construction money is
       // held for the BDB's plan (Art. 11): then the BDB publishes (below), finance has nothing to do.
-      if (!state.secondReading || !state.allocations.some((a) => a.fundType === 'construction' && a.status !== 'cancelled')) add('finance', 'budget');
+      if (
+        !state.secondReading ||
+        !state.allocations.some((a) => a.fundType === 'construction' && a.status !== 'cancelled')
+      )
+        add('finance', 'budget');
       break;
     case 'contracting':
       add('department', 'contract'); // Art. 13-14
@@ -173,7 +196,8 @@ export function pendingActions(state: ProjectState): PendingAction[] {
   if (state.stage === 'contracting' || state.stage === 'construction') {
     // Art. 17: approved increases need an allocation (as-written: while the limit leaves room).
     const increased = asWritten
-      ? state.changeRequests.some((c) => (c.budgetDeltaFen ?? 0) > 0 && movesCap(state, c)) && constructionLimit(state).limitFen > constructionAllocated(state)
+      ? state.changeRequests.some((c) => (c.budgetDeltaFen ?? 0) > 0 && movesCap(state, c)) &&
+        constructionLimit(state).limitFen > constructionAllocated(state)
       : unfundedBudgetIncrease(state) > 0;
     if (increased) add('finance', 'budget', { ref: 'budget-increase' });
   }
@@ -182,7 +206,8 @@ export function pendingActions(state: ProjectState): PendingAction[] {
     const year = Number(today.slice(0, 4));
     if (!state.omReviews.some((r) => r.year === year)) add('bdb', 'om-review', { ref: String(year) });
   }
-  const noncompliant = state.measures === 'as-written' ? sharingNoncompliant(state) : latestEvaluation(state)?.sharingCompliant === false;
+  const noncompliant =
+    state.measures === 'as-written' ? sharingNoncompliant(state) : latestEvaluation(state)?.sharingCompliant === false;
   if (state.stage === 'operating' && !noncompliant) {
     for (const r of state.omReviews) {
       if (r.approvedFen > omAllocatedForYear(state, r.year)) add('finance', 'budget', { ref: `om-${r.year}` }); // Art. 21
@@ -202,20 +227,27 @@ export function pendingActions(state: ProjectState): PendingAction[] {
   }
   // Art. 28-29 (issue 15): the department's records that the next step waits for.
   if (state.riskAndEmergency) {
-    if (state.stage === 'joint_acceptance' && state.acceptance.technical?.decision !== 'pass' && (state.riskAssessments ?? []).length === 0) {
+    if (
+      state.stage === 'joint_acceptance' &&
+      state.acceptance.technical?.decision !== 'pass' &&
+      (state.riskAssessments ?? []).length === 0
+    ) {
       // Art. 28 asks for it; that it comes before technical acceptance is policy (on by default).
       add('department', 'risk-assessment', { policy: switches.riskAssessmentBeforeTechnicalAcceptance });
     }
     // Art. 29: since the second reading, from the completion acceptance on (also in operation), until a
     // plan is recorded; before it: while the completion report (the step into operation) was due.
     const planDue = state.secondReading
-      ? state.acceptance.completion?.decision === 'pass' || state.stage === 'completion_filing' || state.stage === 'operating'
+      ? state.acceptance.completion?.decision === 'pass' ||
+        state.stage === 'completion_filing' ||
+        state.stage === 'operating'
       : state.stage === 'completion_filing' || openDeadline(state, 'completion-report') !== undefined;
     if (planDue && (state.emergencyPlans ?? []).length === 0) add('department', 'emergency-plan');
     // Art. 29 (policy): a drill is pending once reminded, and after a missed period until one is held.
     const drill = openDeadline(state, 'security-drill');
     const previous = state.deadlines.filter((d) => d.kind === 'security-drill' && d.status !== 'open').at(-1);
-    if (drill && (drill.reminded || previous?.status === 'missed')) add('department', 'security-drill', { deadline: drill });
+    if (drill && (drill.reminded || previous?.status === 'missed'))
+      add('department', 'security-drill', { deadline: drill });
   }
   if (state.stage !== 'completion_filing') {
     // Art. 21 as written: the report is due from the completion acceptance, whatever the technical one.
@@ -227,7 +259,15 @@ export function pendingActions(state: ProjectState): PendingAction[] {
 
 function deadlineView(d: DeadlineRecord): DeadlineView | null {
   if (d.dueAt === null) return null; // not scheduled yet: the calendar activity has not answered
-  const v: DeadlineView = { id: d.id, kind: d.kind, startsAt: shanghaiStartOfDay(d.startsOn), dueAt: d.dueAt, dueOn: dueDate(d.dueAt), status: d.status, basis: deadlineBasis(d.kind, d.rule) };
+  const v: DeadlineView = {
+    id: d.id,
+    kind: d.kind,
+    startsAt: shanghaiStartOfDay(d.startsOn),
+    dueAt: d.dueAt,
+    dueOn: dueDate(d.dueAt),
+    status: d.status,
+    basis: deadlineBasis(d.kind, d.rule),
+  };
   // The rule and reminder let the API recompute the dates when the calendar changes.
   v.rule = { ...d.rule };
   v.reminder = d.reminder ? { ...d.reminder } : null;

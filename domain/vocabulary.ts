@@ -6,7 +6,16 @@
  * so the state survives Temporal continue-as-new unchanged.
  */
 
-export const ROLES = ['bdb', 'approval', 'finance', 'department', 'sysadmin', 'secadmin', 'auditadmin', 'admin'] as const;
+export const ROLES = [
+  'bdb',
+  'approval',
+  'finance',
+  'department',
+  'sysadmin',
+  'secadmin',
+  'auditadmin',
+  'admin',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who did something (Art. 24-25: every action is traceable to a key, role and department). */

@@ -37,10 +37,14 @@ const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 /** Parses `id:base64[,id:base64…]`; throws a message fit for a configuration error. */
 export function parseKeyring(spec: string, currentKeyId?: string): Keyring {
   const keys = new Map<string, Buffer>();
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const at = part.indexOf(':');
     const id = part.slice(0, at);
-    if (at < 1 || !KEY_ID.test(id)) throw new Error(`each key must be "id:base64" with an id of 1-64 letters, digits, . _ -`);
+    if (at < 1 || !KEY_ID.test(id))
+      throw new Error(`each key must be "id:base64" with an id of 1-64 letters, digits, . _ -`);
     const key = Buffer.from(part.slice(at + 1), 'base64');
     if (key.length !== 32) throw new Error(`key ${id} must be 32 bytes (base64 of 32 random bytes), got ${key.length}`);
     if (keys.has(id)) throw new Error(`key id ${id} appears twice`);
@@ -106,7 +110,8 @@ export class EncryptionCodec implements PayloadCodec {
       const key = this.keyring.keys.get(keyId);
       if (!key) throw new DecodeError(`unknown key id ${JSON.stringify(keyId)} (add it to PAYLOAD_KEYS)`);
       const data = Buffer.from(payload.data ?? []);
-      const plain = name === SM4_NAME ? openSm4(key, keyId, data) : name === AES_NAME ? openAes(key, keyId, data) : undefined;
+      const plain =
+        name === SM4_NAME ? openSm4(key, keyId, data) : name === AES_NAME ? openAes(key, keyId, data) : undefined;
       if (!plain) throw new DecodeError(`unknown cipher ${JSON.stringify(name)}`);
       return temporal.api.common.v1.Payload.decode(plain) as Payload;
     });
@@ -128,7 +133,8 @@ export function openSm4(key: Buffer, keyId: string, data: Buffer): Buffer {
   const iv = data.subarray(0, 16);
   const ct = data.subarray(16, data.length - 32);
   const mac = data.subarray(data.length - 32);
-  if (!timingSafeEqual(mac, sm4Mac(key, keyId, iv, ct))) throw new DecodeError('authentication tag does not match (tampered or wrong key)');
+  if (!timingSafeEqual(mac, sm4Mac(key, keyId, iv, ct)))
+    throw new DecodeError('authentication tag does not match (tampered or wrong key)');
   const decipher = createDecipheriv('sm4-cbc', sm4KeysOf(key).enc, iv);
   return Buffer.concat([decipher.update(ct), decipher.final()]);
 }
@@ -154,7 +160,10 @@ function openAes(key: Buffer, keyId: string, data: Buffer): Buffer {
 }
 
 /** The data converter option for clients and workers; undefined when encryption is off. */
-export function payloadCodecs(cipher: PayloadCipher, keyring: Keyring | undefined): { payloadCodecs: PayloadCodec[] } | undefined {
+export function payloadCodecs(
+  cipher: PayloadCipher,
+  keyring: Keyring | undefined,
+): { payloadCodecs: PayloadCodec[] } | undefined {
   if (cipher === 'none') return undefined;
   if (!keyring) throw new Error(`PAYLOAD_CIPHER=${cipher} needs PAYLOAD_KEYS`);
   return { payloadCodecs: [new EncryptionCodec(cipher, keyring)] };

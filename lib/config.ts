@@ -7,7 +7,14 @@ import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { generateKeyringSpec, parseKeyring, type Keyring, PAYLOAD_CIPHERS, payloadCodecs, type PayloadCipher } from './codec.ts';
+import {
+  generateKeyringSpec,
+  parseKeyring,
+  type Keyring,
+  PAYLOAD_CIPHERS,
+  payloadCodecs,
+  type PayloadCipher,
+} from './codec.ts';
 import { networkList, type WebhookAddressPolicy } from './webhook-address.ts';
 
 const port = (fallback: number) =>
@@ -61,29 +68,52 @@ const envSchema = z.object({
   /** Which key of DOCUMENT_KEYS wraps new documents' data keys (default: the first). */
   DOCUMENT_KEY_ID: optionalString,
   /** Largest uploaded document in bytes (policy default 50 MiB); larger → 413. */
-  DOCUMENT_MAX_BYTES: z.coerce.number().int('must be a whole number').min(1).max(4 * 1024 ** 3).default(50 * 1024 * 1024),
+  DOCUMENT_MAX_BYTES: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1)
+    .max(4 * 1024 ** 3)
+    .default(50 * 1024 * 1024),
   /** Where the document store keeps its objects: `folder` (DATA_DIR/documents) or `s3` (S3_*). */
   DOCUMENT_STORE: z.enum(['folder', 's3']).default('folder'),
   /** The S3-compatible endpoint (unset: AWS S3 of S3_REGION), e.g. http://seaweedfs:8333. */
   S3_ENDPOINT: optionalString.pipe(z.url('must be a URL, e.g. http://seaweedfs:8333').optional()),
-  S3_BUCKET: optionalString.pipe(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 of a-z 0-9 . -)').optional()),
+  S3_BUCKET: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 of a-z 0-9 . -)')
+      .optional(),
+  ),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_ACCESS_KEY_ID: optionalString,
   S3_SECRET_ACCESS_KEY: optionalString,
   /** Path-style URLs (endpoint/bucket/key), what self-hosted stores need; `false` for virtual-hosted. */
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('true'),
   /** Prefix of the store's keys inside the bucket. */
-  S3_PREFIX: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, 'must be empty or end with / (e.g. documents/)').default(''),
+  S3_PREFIX: z
+    .string()
+    .regex(/^([A-Za-z0-9._-]+\/)*$/, 'must be empty or end with / (e.g. documents/)')
+    .default(''),
   /** (policy) Days an uploaded document that no filing references is kept before it is removed. */
   DOCUMENT_ORPHAN_DAYS: z.coerce.number().min(0.0001, 'must be more than 0').max(3650).default(7),
   /** Age after which an unfinished upload's temporary counts as left by a crash and is removed, in seconds. */
-  DOCUMENT_TEMPORARY_GRACE_SECONDS: z.coerce.number().int('must be a whole number').min(0).max(7 * 86_400).default(3600),
+  DOCUMENT_TEMPORARY_GRACE_SECONDS: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(0)
+    .max(7 * 86_400)
+    .default(3600),
   /** How often the API sweeps crashed uploads' temporaries and orphaned documents, in seconds. */
   DOCUMENT_SWEEP_SECONDS: z.coerce.number().int('must be a whole number').min(1).max(86_400).default(3600),
   /** (policy) Uploads per minute per API key; 0 turns the limit off. */
   DOCUMENT_UPLOADS_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0).max(100_000).default(30),
   /** (policy) Bytes one API key may upload per day (Asia/Shanghai); 0 turns the limit off. Default 2 GiB. */
-  DOCUMENT_DAILY_BYTES: z.coerce.number().int('must be a whole number').min(0).max(2 ** 50).default(2 * 1024 ** 3),
+  DOCUMENT_DAILY_BYTES: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(0)
+    .max(2 ** 50)
+    .default(2 * 1024 ** 3),
   /** Write requests (POST/PUT/DELETE) per minute per API key; 0 turns the limit off. */
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int('must be a whole number').min(0).max(1_000_000).default(600),
   /**
@@ -98,8 +128,16 @@ const envSchema = z.object({
   TRUSTED_PROXIES: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
-    .refine((entries) => entries.every(validProxyEntry), 'must be comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.5,10.1.0.0/16'),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (entries) => entries.every(validProxyEntry),
+      'must be comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.5,10.1.0.0/16',
+    ),
   /**
    * Private networks webhooks may be sent to (lib/webhook-address.ts): comma-separated CIDR ranges
    * or addresses, e.g. `10.20.0.0/16` — a government intranet's receivers. Loopback, link-local,
@@ -108,16 +146,30 @@ const envSchema = z.object({
   WEBHOOK_ALLOWED_NETWORKS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
-    .refine((entries) => entries.every(validProxyEntry), 'must be comma-separated IP addresses or CIDR ranges, e.g. 10.20.0.0/16')
-    .refine((entries) => entries.every(opensNoRefusedRange), 'may not include loopback, link-local, unspecified or multicast addresses (webhooks never go there)'),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (entries) => entries.every(validProxyEntry),
+      'must be comma-separated IP addresses or CIDR ranges, e.g. 10.20.0.0/16',
+    )
+    .refine(
+      (entries) => entries.every(opensNoRefusedRange),
+      'may not include loopback, link-local, unspecified or multicast addresses (webhooks never go there)',
+    ),
   /**
    * Workflows a worker keeps in memory between tasks (BENCHMARKS.md: 300 keeps a worker with 10,000
    * open projects under 1 GiB; an evicted workflow replays its history on its next task or query).
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int('must be a whole number').min(0).max(1_000_000).default(300),
   /** Workflow tasks a worker runs at once (unset: the SDK default). */
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int('must be a whole number').min(2, 'must be at least 2').max(10_000).optional()),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().int('must be a whole number').min(2, 'must be at least 2').max(10_000).optional(),
+  ),
   /**
    * A file the worker touches at every heartbeat while it polls and reaches the database: a
    * container's health check tests its age (docker-compose.yml). Unset: none.
@@ -142,7 +194,17 @@ function validProxyEntry(entry: string): boolean {
 }
 
 /** Addresses inside the ranges webhooks may never reach: an allow-list entry holding one opens too much. */
-const NEVER_WEBHOOK_PROBES = ['127.0.0.1', '169.254.169.254', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::1', 'fe80::1', '::', 'ff02::1'];
+const NEVER_WEBHOOK_PROBES = [
+  '127.0.0.1',
+  '169.254.169.254',
+  '0.0.0.0',
+  '224.0.0.1',
+  '255.255.255.255',
+  '::1',
+  'fe80::1',
+  '::',
+  'ff02::1',
+];
 function opensNoRefusedRange(entry: string): boolean {
   if (!validProxyEntry(entry)) return true; // reported as malformed instead
   const list = networkList([entry]);
@@ -150,7 +212,14 @@ function opensNoRefusedRange(entry: string): boolean {
 }
 
 /** The settings that may come from a file instead (`<NAME>_FILE`): the secrets. */
-export const SECRET_FILE_VARIABLES = ['ADMIN_API_KEY', 'DATABASE_URL', 'PAYLOAD_KEYS', 'DOCUMENT_KEYS', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+export const SECRET_FILE_VARIABLES = [
+  'ADMIN_API_KEY',
+  'DATABASE_URL',
+  'PAYLOAD_KEYS',
+  'DOCUMENT_KEYS',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+] as const;
 
 /**
  * The environment with each `<NAME>_FILE` replaced by the file's content as `<NAME>` (one trailing
@@ -170,7 +239,9 @@ function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     try {
       out[name] = fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
     } catch (err) {
-      problems.push(`${name}_FILE=${JSON.stringify(file)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      problems.push(
+        `${name}_FILE=${JSON.stringify(file)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   }
   if (problems.length) throw new ConfigError(problems);
@@ -209,7 +280,15 @@ export interface Config {
     maxBytes: number;
     dir: string;
     store: 'folder' | 's3';
-    s3: { endpoint: string | undefined; bucket: string; region: string; accessKeyId: string | undefined; secretAccessKey: string | undefined; forcePathStyle: boolean; prefix: string };
+    s3: {
+      endpoint: string | undefined;
+      bucket: string;
+      region: string;
+      accessKeyId: string | undefined;
+      secretAccessKey: string | undefined;
+      forcePathStyle: boolean;
+      prefix: string;
+    };
     /** (policy) Unreferenced uploads older than this are removed, in ms. */
     orphanAfterMs: number;
     sweepEveryMs: number;
@@ -217,7 +296,11 @@ export interface Config {
     uploadsPerMinute: number;
     dailyBytes: number;
   };
-  worker: { maxCachedWorkflows: number; maxConcurrentWorkflowTasks: number | undefined; healthFile: string | undefined };
+  worker: {
+    maxCachedWorkflows: number;
+    maxConcurrentWorkflowTasks: number | undefined;
+    healthFile: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -235,14 +318,25 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '?');
         const value = env[name];
-        const shown = name === 'ADMIN_API_KEY' || name === 'DATABASE_URL' || name === 'PAYLOAD_KEYS' || name === 'DOCUMENT_KEYS' || name === 'S3_SECRET_ACCESS_KEY' ? '(hidden)' : JSON.stringify(value);
+        const shown =
+          name === 'ADMIN_API_KEY' ||
+          name === 'DATABASE_URL' ||
+          name === 'PAYLOAD_KEYS' ||
+          name === 'DOCUMENT_KEYS' ||
+          name === 'S3_SECRET_ACCESS_KEY'
+            ? '(hidden)'
+            : JSON.stringify(value);
         return `${name}=${shown}: ${issue.message}`;
       }),
     );
   }
   const e = parsed.data;
   if (e.DOCUMENT_STORE === 's3') {
-    const missing = [!e.S3_BUCKET && 'S3_BUCKET', !!e.S3_ACCESS_KEY_ID !== !!e.S3_SECRET_ACCESS_KEY && (e.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID')].filter(Boolean);
+    const missing = [
+      !e.S3_BUCKET && 'S3_BUCKET',
+      !!e.S3_ACCESS_KEY_ID !== !!e.S3_SECRET_ACCESS_KEY &&
+        (e.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID'),
+    ].filter(Boolean);
     if (missing.length) throw new ConfigError(missing.map((name) => `${name}: required with DOCUMENT_STORE=s3`));
   }
   const dataDir = path.resolve(e.DATA_DIR);
@@ -286,7 +380,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       uploadsPerMinute: e.DOCUMENT_UPLOADS_PER_MINUTE,
       dailyBytes: e.DOCUMENT_DAILY_BYTES,
     },
-    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, healthFile: e.WORKER_HEALTH_FILE },
+    worker: {
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      healthFile: e.WORKER_HEALTH_FILE,
+    },
   };
 }
 
@@ -295,15 +393,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
  * entry points insist on external services.
  */
 export function requireExternalServices(config: Config, entry: string): { temporalAddress: string } {
-  const missing = [
-    !config.temporal.address && 'TEMPORAL_ADDRESS',
-    !config.database.url && 'DATABASE_URL',
-  ].filter(Boolean);
+  const missing = [!config.temporal.address && 'TEMPORAL_ADDRESS', !config.database.url && 'DATABASE_URL'].filter(
+    Boolean,
+  );
   if (missing.length > 0) {
     throw new ConfigError(
-      missing.map(
-        (name) => `${name} is required by ${entry} (use \`npm start\` for the all-in-one embedded setup)`,
-      ),
+      missing.map((name) => `${name} is required by ${entry} (use \`npm start\` for the all-in-one embedded setup)`),
     );
   }
   return { temporalAddress: config.temporal.address! };
@@ -314,7 +409,10 @@ export function requireExternalServices(config: Config, entry: string): { tempor
  * With `generateIn` (only `npm start`), a missing PAYLOAD_KEYS is generated once into that directory
  * and reused; the production entry points must be given PAYLOAD_KEYS (or PAYLOAD_CIPHER=none).
  */
-export function payloadConverter(config: Config, generateIn?: string): { payloadCodecs: import('@temporalio/common').PayloadCodec[] } | undefined {
+export function payloadConverter(
+  config: Config,
+  generateIn?: string,
+): { payloadCodecs: import('@temporalio/common').PayloadCodec[] } | undefined {
   const { cipher, currentKeyId } = config.payload;
   if (cipher === 'none') return undefined;
   let spec = config.payload.keys;
@@ -323,7 +421,10 @@ export function payloadConverter(config: Config, generateIn?: string): { payload
     if (!fs.existsSync(file)) fs.writeFileSync(file, `${generateKeyringSpec()}\n`, { mode: 0o600 });
     spec = fs.readFileSync(file, 'utf8').trim();
   }
-  if (!spec) throw new ConfigError([`PAYLOAD_KEYS: required with PAYLOAD_CIPHER=${cipher} (a keyring "id:base64 of 32 random bytes", shared by the worker and the API), or set PAYLOAD_CIPHER=none`]);
+  if (!spec)
+    throw new ConfigError([
+      `PAYLOAD_KEYS: required with PAYLOAD_CIPHER=${cipher} (a keyring "id:base64 of 32 random bytes", shared by the worker and the API), or set PAYLOAD_CIPHER=none`,
+    ]);
   try {
     return payloadCodecs(cipher, parseKeyring(spec, currentKeyId));
   } catch (err) {
@@ -344,9 +445,15 @@ export function documentKeyring(config: Config, generateIn?: string): Keyring {
     if (!fs.existsSync(file)) fs.writeFileSync(file, `${generateKeyringSpec()}\n`, { mode: 0o600 });
     spec = fs.readFileSync(file, 'utf8').trim();
   }
-  if (!spec) throw new ConfigError(['DOCUMENT_KEYS: required by the document store (a keyring "id:base64 of 32 random bytes"), or set PAYLOAD_KEYS']);
+  if (!spec)
+    throw new ConfigError([
+      'DOCUMENT_KEYS: required by the document store (a keyring "id:base64 of 32 random bytes"), or set PAYLOAD_KEYS',
+    ]);
   try {
-    return parseKeyring(spec, config.documents.currentKeyId ?? (config.documents.keys ? undefined : config.payload.currentKeyId));
+    return parseKeyring(
+      spec,
+      config.documents.currentKeyId ?? (config.documents.keys ? undefined : config.payload.currentKeyId),
+    );
   } catch (err) {
     throw new ConfigError([`${name}=(hidden): ${(err as Error).message.replace('PAYLOAD_KEY_ID', 'DOCUMENT_KEY_ID')}`]);
   }
@@ -374,5 +481,8 @@ export function webhookPolicy(config: Config): WebhookAddressPolicy {
     config.documents.s3.endpoint ? hostPort(config.documents.s3.endpoint, 443) : undefined,
     `${config.api.host}:${config.api.port}`,
   ];
-  return { allowedNetworks: config.webhooks.allowedNetworks, systemEndpoints: endpoints.filter((e): e is string => e !== undefined && !e.startsWith('0.0.0.0:')) };
+  return {
+    allowedNetworks: config.webhooks.allowedNetworks,
+    systemEndpoints: endpoints.filter((e): e is string => e !== undefined && !e.startsWith('0.0.0.0:')),
+  };
 }

@@ -33,7 +33,11 @@ export interface PendingObject {
 }
 
 /** `DocumentBackend.replace` for every backend: write into a new pending object, commit it under `key`, or abort it. */
-export async function replaceThrough(create: () => Promise<PendingObject>, key: string, write: (pending: PendingObject) => Promise<void>): Promise<void> {
+export async function replaceThrough(
+  create: () => Promise<PendingObject>,
+  key: string,
+  write: (pending: PendingObject) => Promise<void>,
+): Promise<void> {
   const pending = await create();
   try {
     await write(pending);

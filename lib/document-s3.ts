@@ -55,7 +55,8 @@ const listUploads = async (client: S3Client, input: ConstructorParameters<typeof
   try {
     return await client.send(new ListMultipartUploadsCommand(input));
   } catch (err) {
-    if ((err as { name?: string }).name === 'NoSuchUpload') return { Uploads: [], IsTruncated: false, NextKeyMarker: undefined, NextUploadIdMarker: undefined };
+    if ((err as { name?: string }).name === 'NoSuchUpload')
+      return { Uploads: [], IsTruncated: false, NextKeyMarker: undefined, NextUploadIdMarker: undefined };
     throw err;
   }
 };
@@ -65,12 +66,16 @@ const isNotFound = (err: unknown) => {
   return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
 };
 
-export function s3Backend(options: S3BackendOptions): DocumentBackend & { client: S3Client; ensureBucket(): Promise<void>; objectKey(key: string): string } {
+export function s3Backend(
+  options: S3BackendOptions,
+): DocumentBackend & { client: S3Client; ensureBucket(): Promise<void>; objectKey(key: string): string } {
   const client = new S3Client({
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     region: options.region,
     forcePathStyle: options.forcePathStyle,
-    ...(options.accessKeyId && options.secretAccessKey ? { credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } } : {}),
+    ...(options.accessKeyId && options.secretAccessKey
+      ? { credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } }
+      : {}),
     // Checksums on every request are the SDK's default since 3.729; S3-compatible stores that do not
     // know the new headers are served the classic way (MD5-less, Content-Length signed).
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -97,7 +102,9 @@ export function s3Backend(options: S3BackendOptions): DocumentBackend & { client
       parts = [];
       buffered = 0;
       const PartNumber = done.length + 1;
-      const { ETag } = await client.send(new UploadPartCommand({ Bucket, Key, UploadId: uploadId, PartNumber, Body, ContentLength: Body.length }));
+      const { ETag } = await client.send(
+        new UploadPartCommand({ Bucket, Key, UploadId: uploadId, PartNumber, Body, ContentLength: Body.length }),
+      );
       done.push({ ETag: ETag!, PartNumber });
     };
     /** Writes what is buffered as the temporary object (one PutObject, or the multipart's last part). */
@@ -112,7 +119,9 @@ export function s3Backend(options: S3BackendOptions): DocumentBackend & { client
         return;
       }
       if (buffered > 0) await flushPart();
-      await client.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId: uploadId, MultipartUpload: { Parts: done } }));
+      await client.send(
+        new CompleteMultipartUploadCommand({ Bucket, Key, UploadId: uploadId, MultipartUpload: { Parts: done } }),
+      );
       uploadId = undefined;
     };
     return {
@@ -129,13 +138,16 @@ export function s3Backend(options: S3BackendOptions): DocumentBackend & { client
       async commit(key) {
         await finish();
         // Server-side copy: the object appears whole under its key, or not at all.
-        await client.send(new CopyObjectCommand({ Bucket, Key: objectKey(key), CopySource: `${Bucket}/${encodeURI(Key)}` }));
+        await client.send(
+          new CopyObjectCommand({ Bucket, Key: objectKey(key), CopySource: `${Bucket}/${encodeURI(Key)}` }),
+        );
         await client.send(new DeleteObjectCommand({ Bucket, Key })).catch(() => {}); // else swept later
       },
       async abort() {
         parts = [];
         buffered = 0;
-        if (uploadId) await client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId: uploadId })).catch(() => {});
+        if (uploadId)
+          await client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId: uploadId })).catch(() => {});
         await client.send(new DeleteObjectCommand({ Bucket, Key })).catch(() => {});
       },
     };
@@ -169,7 +181,9 @@ export function s3Backend(options: S3BackendOptions): DocumentBackend & { client
       let window: { from: number; bytes: Buffer } | undefined;
       const fetchRange = async (from: number, to: number) => {
         // IfMatch: a concurrent replacement (rewrap) fails the read instead of mixing two versions.
-        const res = await client.send(new GetObjectCommand({ Bucket, Key, Range: `bytes=${from}-${to - 1}`, ...(etag ? { IfMatch: etag } : {}) }));
+        const res = await client.send(
+          new GetObjectCommand({ Bucket, Key, Range: `bytes=${from}-${to - 1}`, ...(etag ? { IfMatch: etag } : {}) }),
+        );
         return Buffer.from(await res.Body!.transformToByteArray());
       };
       return {
@@ -178,7 +192,10 @@ export function s3Backend(options: S3BackendOptions): DocumentBackend & { client
           const end = Math.min(size, position + length);
           if (position >= end) return Buffer.alloc(0);
           if (!window || position < window.from || end > window.from + window.bytes.length) {
-            window = { from: position, bytes: await fetchRange(position, Math.min(size, position + Math.max(length, WINDOW_BYTES))) };
+            window = {
+              from: position,
+              bytes: await fetchRange(position, Math.min(size, position + Math.max(length, WINDOW_BYTES))),
+            };
           }
           return Buffer.from(window.bytes.subarray(position - window.from, end - window.from));
         },

@@ -27,7 +27,16 @@
  * mac = HMAC-SM3(data key's MAC key, iv ‖ ciphertext ‖ "\0sm3:" ‖ name). Format 1 ("BDPDOC1\n"):
  * mac over iv ‖ ciphertext only.
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+  type Hash,
+  type Hmac,
+} from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -272,7 +281,11 @@ class ZipNames {
 export function createDocumentStore({ backend, keyring, maxBytes }: DocumentStoreOptions) {
   const masterKey = (keyId: string, documentId: string) => {
     const key = keyring.keys.get(keyId);
-    if (!key) throw new DocumentCorruptedError(documentId, `its data key is wrapped by key ${keyId}, which is not in the keyring`);
+    if (!key)
+      throw new DocumentCorruptedError(
+        documentId,
+        `its data key is wrapped by key ${keyId}, which is not in the keyring`,
+      );
     return key;
   };
 
@@ -313,8 +326,10 @@ export function createDocumentStore({ backend, keyring, maxBytes }: DocumentStor
         for await (const piece of body) {
           const chunk = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
           size += chunk.length;
-          if (size > maxBytes) throw new DocumentRejectedError('too_large', `Documents are limited to ${maxBytes} bytes.`);
-          if (options.expectedSize !== undefined && size > options.expectedSize) throw truncated(options.expectedSize, size);
+          if (size > maxBytes)
+            throw new DocumentRejectedError('too_large', `Documents are limited to ${maxBytes} bytes.`);
+          if (options.expectedSize !== undefined && size > options.expectedSize)
+            throw truncated(options.expectedSize, size);
           digest.update(chunk);
           zip.push(chunk);
           if (headLen < 4096) {
@@ -324,8 +339,14 @@ export function createDocumentStore({ backend, keyring, maxBytes }: DocumentStor
           await put(cipher.update(chunk));
         }
         if (size === 0) throw new DocumentRejectedError('empty', 'The body is empty: send the document itself.');
-        if (options.expectedSize !== undefined && size !== options.expectedSize) throw truncated(options.expectedSize, size);
-        const sealed: SealedObject = { sm3: digest.digest('hex'), size, head: Buffer.concat(heads), zipEntries: zip.names };
+        if (options.expectedSize !== undefined && size !== options.expectedSize)
+          throw truncated(options.expectedSize, size);
+        const sealed: SealedObject = {
+          sm3: digest.digest('hex'),
+          size,
+          head: Buffer.concat(heads),
+          zipEntries: zip.names,
+        };
         options.accept?.(sealed);
         await put(cipher.final());
         // The MAC binds the object to its name (issue 28).
@@ -368,11 +389,16 @@ export function createDocumentStore({ backend, keyring, maxBytes }: DocumentStor
       if (ctLen < 16 || ctLen % 16 !== 0) return fail('its ciphertext has the wrong length');
       // Pass 1: the MAC over iv ‖ ciphertext (‖ the name, format 2): a swapped object fails here.
       const mac = createHmac('sm3', derive(dataKey, 'mac'));
-      for (let at = start; at < macAt; at += READ_CHUNK) mac.update(await object.read(at, Math.min(READ_CHUNK, macAt - at)));
+      for (let at = start; at < macAt; at += READ_CHUNK)
+        mac.update(await object.read(at, Math.min(READ_CHUNK, macAt - at)));
       if (parsed.version === 2) mac.update(nameBinding(sm3));
       const stored = await object.read(macAt, MAC_BYTES);
       if (stored.length !== MAC_BYTES || !timingSafeEqual(stored, mac.digest())) {
-        return fail(parsed.version === 2 ? 'its HMAC-SM3 does not match its name (tampered, damaged or another object)' : 'its HMAC-SM3 does not match (tampered or damaged)');
+        return fail(
+          parsed.version === 2
+            ? 'its HMAC-SM3 does not match its name (tampered, damaged or another object)'
+            : 'its HMAC-SM3 does not match (tampered or damaged)',
+        );
       }
       const iv = await object.read(start, IV_BYTES);
       /** Decrypts the ciphertext chunk by chunk, and at the end checks the plaintext's SM3 and size. */
@@ -389,7 +415,8 @@ export function createDocumentStore({ backend, keyring, maxBytes }: DocumentStor
         const last = decipher.final();
         hash.update(last);
         produced += last.length;
-        if (hash.digest('hex') !== sm3 || produced !== size) throw new DocumentCorruptedError(documentId, 'its plaintext does not match its SM3');
+        if (hash.digest('hex') !== sm3 || produced !== size)
+          throw new DocumentCorruptedError(documentId, 'its plaintext does not match its SM3');
         if (emit && last.length) yield last;
       }
       if (parsed.version === 1) {
@@ -397,7 +424,11 @@ export function createDocumentStore({ backend, keyring, maxBytes }: DocumentStor
         try {
           for await (const _ of decrypt(false));
         } catch (err) {
-          return fail(err instanceof DocumentCorruptedError ? 'its plaintext does not match its SM3 (another object in its place?)' : 'it does not decrypt');
+          return fail(
+            err instanceof DocumentCorruptedError
+              ? 'its plaintext does not match its SM3 (another object in its place?)'
+              : 'it does not decrypt',
+          );
         }
       }
       return {
@@ -424,7 +455,8 @@ export function createDocumentStore({ backend, keyring, maxBytes }: DocumentStor
         const keyId = keyring.currentKeyId;
         await backend.replace(sm3, async (pending) => {
           await pending.write(header(keyId, sealSm4(keyring.keys.get(keyId)!, keyId, dataKey), parsed.version));
-          for (let at = parsed.end; at < object.size; at += READ_CHUNK) await pending.write(await object.read(at, Math.min(READ_CHUNK, object.size - at)));
+          for (let at = parsed.end; at < object.size; at += READ_CHUNK)
+            await pending.write(await object.read(at, Math.min(READ_CHUNK, object.size - at)));
         });
         return true;
       } finally {
@@ -435,7 +467,10 @@ export function createDocumentStore({ backend, keyring, maxBytes }: DocumentStor
 }
 
 const truncated = (expected: number, got: number) =>
-  new DocumentRejectedError('truncated', `The body does not match its Content-Length (${expected} bytes announced, ${got} received): nothing was stored.`);
+  new DocumentRejectedError(
+    'truncated',
+    `The body does not match its Content-Length (${expected} bytes announced, ${got} received): nothing was stored.`,
+  );
 
 /** Accepted document types (Art. 8, 15, 21, 28, 29 filings), recognised by their bytes. */
 export const DOCUMENT_TYPES = {
@@ -455,8 +490,10 @@ export function sniffType(head: Buffer, zipEntries: string[]): DocumentType | un
   if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
   if (head.subarray(0, 4).toString('latin1') === 'PK\x03\x04') {
     if (zipEntries.some((n) => n === 'OFD.xml')) return 'application/ofd';
-    if (zipEntries.some((n) => n.startsWith('word/'))) return 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-    if (zipEntries.some((n) => n.startsWith('xl/'))) return 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    if (zipEntries.some((n) => n.startsWith('word/')))
+      return 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+    if (zipEntries.some((n) => n.startsWith('xl/')))
+      return 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
   }
   return undefined;
 }
@@ -468,7 +505,10 @@ export const documentsDir = (dataDir: string) => path.join(dataDir, 'documents')
  * The backend configuration chooses (DOCUMENT_STORE): the folder DATA_DIR/documents (the embedded
  * default of `npm start`), or an S3-compatible bucket (S3_*; lib/document-s3.ts), created when missing.
  */
-export async function openDocumentBackend(config: Config['documents'], markers?: StoreMarkers): Promise<DocumentBackend> {
+export async function openDocumentBackend(
+  config: Config['documents'],
+  markers?: StoreMarkers,
+): Promise<DocumentBackend> {
   if (config.store === 'folder') {
     if (markers) await checkFolderStore(config.dir, markers);
     return folderBackend(config.dir);
@@ -504,14 +544,24 @@ export interface StoreMarkers {
  */
 export async function checkFolderStore(dir: string, markers: StoreMarkers): Promise<string> {
   const file = path.join(dir, STORE_MARKER_FILE);
-  const readFolder = async () => (await fsp.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err))))?.trim();
+  const readFolder = async () =>
+    (
+      await fsp
+        .readFile(file, 'utf8')
+        .catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)))
+    )?.trim();
   let inFolder = await readFolder();
   let inDatabase = await markers.find();
   if (!inFolder && !inDatabase) {
-    inDatabase = await markers.claim({ storeId: `folder-${randomBytes(8).toString('hex')}`, location: `${os.hostname()}:${path.resolve(dir)}` });
+    inDatabase = await markers.claim({
+      storeId: `folder-${randomBytes(8).toString('hex')}`,
+      location: `${os.hostname()}:${path.resolve(dir)}`,
+    });
     await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
     // wx: a folder shared by two APIs starting at once gets one marker; the other reads it.
-    await fsp.writeFile(file, `${inDatabase.storeId}\n`, { flag: 'wx', mode: 0o600 }).catch((err: NodeJS.ErrnoException) => (err.code === 'EEXIST' ? undefined : Promise.reject(err)));
+    await fsp
+      .writeFile(file, `${inDatabase.storeId}\n`, { flag: 'wx', mode: 0o600 })
+      .catch((err: NodeJS.ErrnoException) => (err.code === 'EEXIST' ? undefined : Promise.reject(err)));
     inFolder = await readFolder();
   }
   if (inDatabase && inFolder === inDatabase.storeId) return inFolder;

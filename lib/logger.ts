@@ -14,7 +14,8 @@ const PARAMS_IN_MESSAGE = /\nparams: [\s\S]*?(?=\n {4}at |$)/g;
 export function errorWithoutParameters(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
   const serialized = stdSerializers.err(err) as unknown as Record<string, unknown>;
-  const strip = (value: unknown) => (typeof value === 'string' ? value.replace(PARAMS_IN_MESSAGE, '\nparams: [redacted]') : value);
+  const strip = (value: unknown) =>
+    typeof value === 'string' ? value.replace(PARAMS_IN_MESSAGE, '\nparams: [redacted]') : value;
   delete serialized.params;
   delete serialized.parameters;
   delete serialized.args;
@@ -31,7 +32,16 @@ export function createLogger(level: string, name: string, destination?: Destinat
     level,
     serializers: { err: errorWithoutParameters },
     redact: {
-      paths: ['req.headers.authorization', 'headers.authorization', 'key', 'adminApiKey', 'secret', '*.secret', '*.documents', 'documents'],
+      paths: [
+        'req.headers.authorization',
+        'headers.authorization',
+        'key',
+        'adminApiKey',
+        'secret',
+        '*.secret',
+        '*.documents',
+        'documents',
+      ],
       censor: '[redacted]',
     },
   };

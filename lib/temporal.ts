@@ -19,7 +19,12 @@ async function retryUntil<T>(what: string, timeoutMs: number, attempt: () => Pro
 }
 
 /** `dataConverter`: the payload encryption of lib/codec.ts (config.payloadConverter). */
-export async function connectClient(address: string, namespace: string, timeoutMs = 60_000, dataConverter?: DataConverter): Promise<Client> {
+export async function connectClient(
+  address: string,
+  namespace: string,
+  timeoutMs = 60_000,
+  dataConverter?: DataConverter,
+): Promise<Client> {
   const connection = await retryUntil(`Temporal at ${address}`, timeoutMs, () => Connection.connect({ address }));
   return new Client({ connection, namespace, ...(dataConverter ? { dataConverter } : {}) });
 }

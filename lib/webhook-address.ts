@@ -16,7 +16,15 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 import os from 'node:os';
 
-export type AddressRefusal = 'loopback' | 'link-local' | 'unspecified' | 'multicast' | 'own-address' | 'system-endpoint' | 'private' | 'unresolvable';
+export type AddressRefusal =
+  | 'loopback'
+  | 'link-local'
+  | 'unspecified'
+  | 'multicast'
+  | 'own-address'
+  | 'system-endpoint'
+  | 'private'
+  | 'unresolvable';
 
 export interface WebhookAddressPolicy {
   /** CIDR ranges (or addresses) the administrator allows besides public addresses (validated by lib/config.ts). */
@@ -99,7 +107,9 @@ type Lookup = (hostname: string) => Promise<string[]>;
 
 const systemLookup: Lookup = (hostname) =>
   new Promise((resolve, reject) =>
-    dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses: LookupAddress[]) => (err ? reject(err) : resolve(addresses.map((a) => plainAddress(a.address))))),
+    dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses: LookupAddress[]) =>
+      err ? reject(err) : resolve(addresses.map((a) => plainAddress(a.address))),
+    ),
   );
 
 /** Judges addresses against one policy; `lookup` resolves names (tests may pass their own). */
@@ -113,7 +123,9 @@ export function createAddressGuard(policy: WebhookAddressPolicy, lookup: Lookup 
         const at = endpoint.lastIndexOf(':');
         const host = endpoint.slice(0, at);
         const port = endpoint.slice(at + 1);
-        const addresses = isIP(plainAddress(host)) ? [plainAddress(host)] : await lookup(host).catch(() => [] as string[]);
+        const addresses = isIP(plainAddress(host))
+          ? [plainAddress(host)]
+          : await lookup(host).catch(() => [] as string[]);
         return addresses.map((a) => `${a}|${port}`);
       }),
     ).then((lists) => new Set(lists.flat())));
@@ -154,7 +166,11 @@ export function createAddressGuard(policy: WebhookAddressPolicy, lookup: Lookup 
    * WebhookAddressRefused when any address is refused, so the socket never connects there.
    */
   function guardedLookup(port: number) {
-    return (hostname: string, options: { all?: boolean; family?: number | string }, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => {
+    return (
+      hostname: string,
+      options: { all?: boolean; family?: number | string },
+      callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
+    ) => {
       const host = hostname.replace(/^\[|\]$/g, '');
       (isIP(host) ? Promise.resolve([plainAddress(host)]) : lookup(host))
         .then(async (addresses) => {
@@ -163,7 +179,11 @@ export function createAddressGuard(policy: WebhookAddressPolicy, lookup: Lookup 
             if (refusal) throw new WebhookAddressRefused(refusal, address);
           }
           if (addresses.length === 0) throw new WebhookAddressRefused('unresolvable', null);
-          if (options.all) callback(null, addresses.map((address) => ({ address, family: isIP(address) })));
+          if (options.all)
+            callback(
+              null,
+              addresses.map((address) => ({ address, family: isIP(address) })),
+            );
           else callback(null, addresses[0]!, isIP(addresses[0]!));
         })
         .catch((err: Error) => callback(err, options.all ? [] : ''));

@@ -20,7 +20,12 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import type { Logger } from './logger.ts';
-import { createAddressGuard, WebhookAddressRefused, type AddressGuard, type WebhookAddressPolicy } from './webhook-address.ts';
+import {
+  createAddressGuard,
+  WebhookAddressRefused,
+  type AddressGuard,
+  type WebhookAddressPolicy,
+} from './webhook-address.ts';
 
 /** A delivery as the dispatcher sees it (a `webhook_deliveries` row). */
 export interface WebhookDelivery {
@@ -62,7 +67,16 @@ export interface WebhookStore {
   /** Claims a due pending delivery for `leaseMs`, counting the attempt; undefined when it is not due (any more). */
   claim(id: number, leaseMs: number): Promise<WebhookDelivery | undefined>;
   notification(id: number): Promise<WebhookNotification | undefined>;
-  recordAttempt(attempt: { deliveryId: number; subscriptionId: string; eventId: string; attempt: number; ok: boolean; statusCode: number | null; latencyMs: number; error: string | null }): Promise<void>;
+  recordAttempt(attempt: {
+    deliveryId: number;
+    subscriptionId: string;
+    eventId: string;
+    attempt: number;
+    ok: boolean;
+    statusCode: number | null;
+    latencyMs: number;
+    error: string | null;
+  }): Promise<void>;
   delivered(id: number): Promise<void>;
   /** Tried again at `next`, or given up when `next` is undefined. */
   reschedule(id: number, next: Date | undefined): Promise<void>;
@@ -92,7 +106,13 @@ export interface WebhookDispatcherOptions {
  * connects only to an address the policy allows (a name is judged by what it resolves to now; an
  * address literal before any connection is made). No redirects are followed.
  */
-async function post(guard: AddressGuard, url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<number> {
+async function post(
+  guard: AddressGuard,
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<number> {
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host)) {
@@ -102,21 +122,30 @@ async function post(guard: AddressGuard, url: URL, headers: Record<string, strin
   return new Promise<number>((resolve, reject) => {
     const request = (url.protocol === 'https:' ? https : http).request(
       url,
-      { method: 'POST', headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) }, lookup: guard.guardedLookup(port) as never, agent: false, timeout: timeoutMs },
+      {
+        method: 'POST',
+        headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
+        lookup: guard.guardedLookup(port) as never,
+        agent: false,
+        timeout: timeoutMs,
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
         res.on('error', reject);
       },
     );
-    request.setTimeout(timeoutMs, () => request.destroy(Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' })));
+    request.setTimeout(timeoutMs, () =>
+      request.destroy(Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' })),
+    );
     request.on('error', reject);
     request.end(body);
   });
 }
 
 /** `sm3=<hex HMAC-SM3 of the raw body with the secret>` (docs/WEBHOOKS.md shows how to verify it). */
-export const signBody = (secret: string, body: string): string => `sm3=${createHmac('sm3', secret).update(body, 'utf8').digest('hex')}`;
+export const signBody = (secret: string, body: string): string =>
+  `sm3=${createHmac('sm3', secret).update(body, 'utf8').digest('hex')}`;
 
 /** Only http(s) URLs are accepted for subscriptions. */
 export function isWebhookUrl(value: string): boolean {
@@ -200,7 +229,16 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions) {
     }
     const latencyMs = Math.round(performance.now() - started);
     const ok = error === null;
-    await store.recordAttempt({ deliveryId: d.id, subscriptionId: sub.id, eventId: n.eventId, attempt: d.attempts, ok, statusCode, latencyMs, error });
+    await store.recordAttempt({
+      deliveryId: d.id,
+      subscriptionId: sub.id,
+      eventId: n.eventId,
+      attempt: d.attempts,
+      ok,
+      statusCode,
+      latencyMs,
+      error,
+    });
     if (ok) {
       await store.delivered(d.id);
       return;
@@ -208,7 +246,10 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions) {
     const next = Date.now() + backoffMs(d.attempts, base, cap);
     const expired = next > d.createdAt.getTime() + giveUp;
     await store.reschedule(d.id, expired ? undefined : new Date(next));
-    log?.warn({ subscriptionId: sub.id, eventId: n.eventId, attempt: d.attempts, statusCode, error, gaveUp: expired }, 'webhook delivery failed');
+    log?.warn(
+      { subscriptionId: sub.id, eventId: n.eventId, attempt: d.attempts, statusCode, error, gaveUp: expired },
+      'webhook delivery failed',
+    );
   }
 
   /** One pass: enqueue, then one attempt per due (subscription, project) head, in parallel. */

@@ -41,7 +41,9 @@ const USAGE = `Usage:
 
 type Info = ReturnType<typeof accountInfo>;
 interface Backend {
-  create(body: ReturnType<typeof createAccountBody.parse>): Promise<Info & { initialPassword: string; totpEnrolment: { secret: string; otpauthUrl: string } | null }>;
+  create(
+    body: ReturnType<typeof createAccountBody.parse>,
+  ): Promise<Info & { initialPassword: string; totpEnrolment: { secret: string; otpauthUrl: string } | null }>;
   list(): Promise<Info[]>;
   revoke(id: string): Promise<'revoked' | 'already'>;
   reset(login: string): Promise<{ initialPassword: string; otpauthUrl: string | null }>;
@@ -56,7 +58,11 @@ function databaseBackend(db: Database, keys: Keyring | undefined): Backend {
     async create(body) {
       const created = await service.createAccount(body, actor, NO_ORIGIN);
       if (body.department) await registerDepartmentInUse(db, body.department, body.jurisdiction ?? 'city', actor.keyId);
-      return { ...accountInfo(created.account), initialPassword: created.initialPassword, totpEnrolment: created.totpEnrolment };
+      return {
+        ...accountInfo(created.account),
+        initialPassword: created.initialPassword,
+        totpEnrolment: created.totpEnrolment,
+      };
     },
     list: async () => (await listAccounts(db)).map(accountInfo),
     async revoke(id) {
@@ -75,8 +81,15 @@ function databaseBackend(db: Database, keys: Keyring | undefined): Backend {
 /** The API's refusal as a person reads it: title, detail and the fields' errors (never the raw JSON). */
 function problemText(status: number, text: string): string {
   try {
-    const p = JSON.parse(text) as { title?: string; detail?: string; errors?: Array<{ path: string; message: string }> };
-    return [`${p.title ?? `HTTP ${status}`}${p.detail ? `：${p.detail}` : ''}`, ...(p.errors ?? []).map((e) => `  ${e.path}：${e.message}`)].join('\n');
+    const p = JSON.parse(text) as {
+      title?: string;
+      detail?: string;
+      errors?: Array<{ path: string; message: string }>;
+    };
+    return [
+      `${p.title ?? `HTTP ${status}`}${p.detail ? `：${p.detail}` : ''}`,
+      ...(p.errors ?? []).map((e) => `  ${e.path}：${e.message}`),
+    ].join('\n');
   } catch {
     return `HTTP ${status}`;
   }
@@ -86,7 +99,11 @@ function apiBackend(baseUrl: string, adminKey: string): Backend {
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(new URL(path, baseUrl), {
       method,
-      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), 'accept-language': 'zh-CN' },
+      headers: {
+        authorization: `Bearer ${adminKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        'accept-language': 'zh-CN',
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (res.status === 404) throw new NotFound(((await res.json()) as { detail?: string }).detail ?? '未找到');
@@ -110,7 +127,14 @@ function apiBackend(baseUrl: string, adminKey: string): Backend {
 async function create(backend: Backend, args: string[]) {
   const { values, positionals } = parseArgs({
     args,
-    options: { login: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, department: { type: 'string' }, jurisdiction: { type: 'string' }, phone: { type: 'string' } },
+    options: {
+      login: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      department: { type: 'string' },
+      jurisdiction: { type: 'string' },
+      phone: { type: 'string' },
+    },
     strict: true,
     allowPositionals: true,
   });
@@ -125,27 +149,50 @@ async function create(backend: Backend, args: string[]) {
   });
   if (!parsed.success) {
     const flag: Record<string, string> = { loginName: 'login', displayName: 'name' };
-    throw new UsageError(parsed.error.issues.map((i) => `--${flag[String(i.path[0])] ?? (i.path.join('.') || 'arguments')}: ${i.message}`).join('\n'));
+    throw new UsageError(
+      parsed.error.issues
+        .map((i) => `--${flag[String(i.path[0])] ?? (i.path.join('.') || 'arguments')}: ${i.message}`)
+        .join('\n'),
+    );
   }
   const created = await backend.create(parsed.data);
   process.stderr.write(
     `已创建账户 ${created.loginName}（${created.displayName}，${created.organization}，编号 ${created.id}）。\n` +
       '初始密码只显示这一次，请当面交给本人；首次登录须修改。\n' +
-      (created.totpEnrolment ? '管理员账户须绑定身份验证器：在手机的验证器应用中手动输入下面的 totp secret（或用 totp uri 生成二维码扫描），首次登录时须输入其显示的 6 位动态验证码。\n' : ''),
+      (created.totpEnrolment
+        ? '管理员账户须绑定身份验证器：在手机的验证器应用中手动输入下面的 totp secret（或用 totp uri 生成二维码扫描），首次登录时须输入其显示的 6 位动态验证码。\n'
+        : ''),
   );
   process.stdout.write(`initial password: ${created.initialPassword}\n`);
-  if (created.totpEnrolment) process.stdout.write(`totp secret: ${created.totpEnrolment.secret}\ntotp uri: ${created.totpEnrolment.otpauthUrl}\n`);
+  if (created.totpEnrolment)
+    process.stdout.write(
+      `totp secret: ${created.totpEnrolment.secret}\ntotp uri: ${created.totpEnrolment.otpauthUrl}\n`,
+    );
 }
 
 /** The first security administrator (or another): `create` with role secadmin (三员分立: the operator's alone). */
 async function createAdmin(backend: Backend, args: string[]) {
-  const { values, positionals } = parseArgs({ args, options: { login: { type: 'string' }, name: { type: 'string' }, phone: { type: 'string' } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { login: { type: 'string' }, name: { type: 'string' }, phone: { type: 'string' } },
+    strict: true,
+    allowPositionals: true,
+  });
   if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals.join(' ')}`);
-  await create(backend, ['--role', 'secadmin', ...Object.entries(values).flatMap(([k, v]) => (v === undefined ? [] : [`--${k}`, String(v)]))]);
+  await create(backend, [
+    '--role',
+    'secadmin',
+    ...Object.entries(values).flatMap(([k, v]) => (v === undefined ? [] : [`--${k}`, String(v)])),
+  ]);
 }
 
 async function list(backend: Backend, args: string[]) {
-  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false } },
+    strict: true,
+    allowPositionals: true,
+  });
   if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals.join(' ')}`);
   const items = await backend.list();
   if (values.json) {
@@ -158,10 +205,23 @@ async function list(backend: Backend, args: string[]) {
   }
   const table = [
     ['ID', 'LOGIN', 'ORGANIZATION', 'TOTP', 'REVOKED', 'NAME'],
-    ...items.map((i) => [i.id, i.loginName, i.organization, i.totpEnabled ? 'yes' : 'no', i.revokedAt ?? '-', i.displayName]),
+    ...items.map((i) => [
+      i.id,
+      i.loginName,
+      i.organization,
+      i.totpEnabled ? 'yes' : 'no',
+      i.revokedAt ?? '-',
+      i.displayName,
+    ]),
   ];
   const widths = table[0]!.map((_, col) => Math.max(...table.map((row) => row[col]!.length)));
-  for (const row of table) process.stdout.write(`${row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd()}\n`);
+  for (const row of table)
+    process.stdout.write(
+      `${row
+        .map((cell, col) => cell.padEnd(widths[col]!))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
 }
 
 async function revoke(backend: Backend, args: string[]) {
@@ -170,7 +230,9 @@ async function revoke(backend: Backend, args: string[]) {
   if (!id || extra.length > 0) throw new UsageError('revoke takes exactly one account id');
   if (!/^[0-9a-f]{12}$/.test(id)) throw new UsageError(`${id} is not an account id (12 hex digits; see \`list\`)`);
   const outcome = await backend.revoke(id);
-  process.stderr.write(outcome === 'revoked' ? `Revoked account ${id}; its sessions ended.\n` : `Account ${id} was already revoked.\n`);
+  process.stderr.write(
+    outcome === 'revoked' ? `Revoked account ${id}; its sessions ended.\n` : `Account ${id} was already revoked.\n`,
+  );
 }
 
 async function reset(backend: Backend, args: string[]) {
@@ -178,7 +240,9 @@ async function reset(backend: Backend, args: string[]) {
   const [login, ...extra] = positionals;
   if (!login || extra.length > 0) throw new UsageError('reset takes exactly one login name');
   const done = await backend.reset(login);
-  process.stderr.write(`Reset ${login}: its sessions ended; the new initial password must be changed at the next sign-in.\n`);
+  process.stderr.write(
+    `Reset ${login}: its sessions ended; the new initial password must be changed at the next sign-in.\n`,
+  );
   process.stdout.write(`initial password: ${done.initialPassword}\n`);
   if (done.otpauthUrl) process.stdout.write(`totp uri: ${done.otpauthUrl}\n`);
 }
@@ -228,23 +292,30 @@ async function main(argv: string[]): Promise<number> {
     if (await answers(apiUrl)) {
       const key = config.adminApiKey ?? savedAdminKey(config.dataDir);
       if (!key) {
-        process.stderr.write(`${apiUrl} 上的 API 正在运行，但找不到管理员密钥：请设置 ADMIN_API_KEY（npm start 启动时显示的“管理员密钥”）。\n`);
+        process.stderr.write(
+          `${apiUrl} 上的 API 正在运行，但找不到管理员密钥：请设置 ADMIN_API_KEY（npm start 启动时显示的“管理员密钥”）。\n`,
+        );
         return 2;
       }
       if (command === 'reset') {
-        process.stderr.write('reset 直接修改数据库：请先停止 npm start（内置数据库只能由一个进程打开）再运行，或设置 DATABASE_URL。\n');
+        process.stderr.write(
+          'reset 直接修改数据库：请先停止 npm start（内置数据库只能由一个进程打开）再运行，或设置 DATABASE_URL。\n',
+        );
         return 2;
       }
       await run(apiBackend(apiUrl, key), args);
       return 0;
     }
     if (!fs.existsSync(config.database.dataDir)) {
-      process.stderr.write(`内置数据库 ${config.database.dataDir} 还不存在：请先运行一次 npm start（它会创建数据库和密钥），然后再运行本命令。\n`);
+      process.stderr.write(
+        `内置数据库 ${config.database.dataDir} 还不存在：请先运行一次 npm start（它会创建数据库和密钥），然后再运行本命令。\n`,
+      );
       return 2;
     }
   }
   // Before the database is touched: a missing keyring stops create and reset with nothing changed.
-  const keys = command === 'create' || command === 'create-admin' || command === 'reset' ? accountKeyring(config) : undefined;
+  const keys =
+    command === 'create' || command === 'create-admin' || command === 'reset' ? accountKeyring(config) : undefined;
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir, max: 1 });
   try {
     await database.migrate();

@@ -8,7 +8,12 @@
  * --project).
  */
 import { parseArgs } from 'node:util';
-import { projectsWithReadModel, projectsWithTrail, verifyAuditChain, verifyAuditCompleteness } from '../db/queries/audit.ts';
+import {
+  projectsWithReadModel,
+  projectsWithTrail,
+  verifyAuditChain,
+  verifyAuditCompleteness,
+} from '../db/queries/audit.ts';
 import { openDatabase } from '../db/client.ts';
 import { verifyAccountEvents } from '../db/queries/accounts.ts';
 import { verifyAdminEvents } from '../db/queries/admin-trail.ts';
@@ -22,12 +27,7 @@ let checked = 0;
 try {
   const ids = values.project
     ? [values.project]
-    : [
-        ...new Set([
-          ...(await projectsWithTrail(handle.db)),
-          ...(await projectsWithReadModel(handle.db)),
-        ]),
-      ].sort();
+    : [...new Set([...(await projectsWithTrail(handle.db)), ...(await projectsWithReadModel(handle.db))])].sort();
   for (const id of ids) {
     const problems = [...(await verifyAuditChain(handle.db, id)), ...(await verifyAuditCompleteness(handle.db, id))];
     checked++;

@@ -8,6 +8,13 @@
 export function adminKeyLine(admin: { key: string; source: string }, en: boolean): string {
   // The generated key's `admin_` prefix and 4 characters (24 of its 256 bits); of a key the operator set, 4 characters.
   const shown = `${admin.key.slice(0, admin.key.startsWith('admin_') ? 10 : 4)}…`;
-  const where = admin.source === 'ADMIN_API_KEY' ? (en ? 'the ADMIN_API_KEY you set' : '即所设置的 ADMIN_API_KEY') : en ? `whole key in ${admin.source.replace(/ \(new\)$/, '')}` : `完整密钥见 ${admin.source.replace(/ \(new\)$/, '')}`;
+  const where =
+    admin.source === 'ADMIN_API_KEY'
+      ? en
+        ? 'the ADMIN_API_KEY you set'
+        : '即所设置的 ADMIN_API_KEY'
+      : en
+        ? `whole key in ${admin.source.replace(/ \(new\)$/, '')}`
+        : `完整密钥见 ${admin.source.replace(/ \(new\)$/, '')}`;
   return en ? `  Admin key    ${shown}   (${where})` : `  管理员密钥    ${shown}   （${where}；供系统对接和脚本使用）`;
 }

@@ -13,7 +13,11 @@ export class NotFound extends Error {}
  * The command argv names first, or the exit code when there is none to run: `help` / `--help`
  * prints the usage (exit 0), no command or an unknown one prints it too (exit 2).
  */
-export function commandOf<C extends Record<string, unknown>>(argv: string[], commands: C, usage: string): { name: keyof C & string; args: string[] } | number {
+export function commandOf<C extends Record<string, unknown>>(
+  argv: string[],
+  commands: C,
+  usage: string,
+): { name: keyof C & string; args: string[] } | number {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === 'help') {
     process.stderr.write(`${usage}\n`);
@@ -31,7 +35,10 @@ export function runCli(main: () => Promise<number>, usage: string): void {
   main().then(
     (code) => process.exit(code),
     (err: unknown) => {
-      if (err instanceof UsageError || (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
+      if (
+        err instanceof UsageError ||
+        (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      ) {
         process.stderr.write(`${err.message}\n${usage}\n`);
         process.exit(2);
       }

@@ -15,7 +15,12 @@ import { fileURLToPath } from 'node:url';
 export const GO_TOOLS = {
   helm: { pkg: 'helm.sh/helm/v4/cmd/helm', version: 'v4.3.2', built: 'helm', binary: 'helm' },
   // The version the Temporal CLI v1.5.1 embeds (its go.mod), and the temporalio/ui tag compose pins.
-  'ui-server': { pkg: 'github.com/temporalio/ui-server/v2/cmd/server', version: 'v2.42.1', built: 'server', binary: 'ui-server' },
+  'ui-server': {
+    pkg: 'github.com/temporalio/ui-server/v2/cmd/server',
+    version: 'v2.42.1',
+    built: 'server',
+    binary: 'ui-server',
+  },
 } as const;
 export type GoTool = keyof typeof GO_TOOLS;
 
@@ -25,20 +30,31 @@ export function toolsCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The tool's binary, built when missing (minutes of CPU the first time). */
-export function resolveGoTool(name: GoTool, log: (line: string) => void = (l) => process.stderr.write(`[go-tools] ${l}\n`)): string {
+export function resolveGoTool(
+  name: GoTool,
+  log: (line: string) => void = (l) => process.stderr.write(`[go-tools] ${l}\n`),
+): string {
   const tool = GO_TOOLS[name];
   const dir = path.join(toolsCacheDir(), `${name}-${tool.version.replace(/^v/, '')}`);
   const file = path.join(dir, tool.binary);
   if (fs.existsSync(file)) return file;
-  if (spawnSync('go', ['version']).status !== 0) throw new Error(`${file} is not built and Go is not available (go install ${tool.pkg}@${tool.version})`);
+  if (spawnSync('go', ['version']).status !== 0)
+    throw new Error(`${file} is not built and Go is not available (go install ${tool.pkg}@${tool.version})`);
   fs.mkdirSync(toolsCacheDir(), { recursive: true });
   const staging = fs.mkdtempSync(path.join(toolsCacheDir(), `.${name}-build-`));
   try {
     const started = Date.now();
     log(`building ${tool.pkg}@${tool.version} (once)…`);
     // Outside any module (cwd: staging), so go install uses the pinned version.
-    const built = spawnSync('go', ['install', `${tool.pkg}@${tool.version}`], { cwd: staging, env: { ...process.env, GOBIN: staging }, encoding: 'utf8' });
-    if (built.status !== 0) throw new Error(`go install ${tool.pkg}@${tool.version} failed: ${(built.stderr || '').trim().split('\n').slice(-5).join(' | ')}`);
+    const built = spawnSync('go', ['install', `${tool.pkg}@${tool.version}`], {
+      cwd: staging,
+      env: { ...process.env, GOBIN: staging },
+      encoding: 'utf8',
+    });
+    if (built.status !== 0)
+      throw new Error(
+        `go install ${tool.pkg}@${tool.version} failed: ${(built.stderr || '').trim().split('\n').slice(-5).join(' | ')}`,
+      );
     fs.mkdirSync(dir, { recursive: true });
     fs.renameSync(path.join(staging, tool.built), file);
     log(`built in ${((Date.now() - started) / 1000).toFixed(0)} s → ${file}`);
@@ -53,7 +69,10 @@ export function goModuleDir(modulePath: string, version: string): string {
   const gomodcache = spawnSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).stdout.trim();
   const dir = path.join(gomodcache, `${modulePath}@${version}`);
   if (!fs.existsSync(dir)) {
-    const got = spawnSync('go', ['mod', 'download', `${modulePath}@${version}`], { cwd: os.tmpdir(), encoding: 'utf8' });
+    const got = spawnSync('go', ['mod', 'download', `${modulePath}@${version}`], {
+      cwd: os.tmpdir(),
+      encoding: 'utf8',
+    });
     if (got.status !== 0) throw new Error(`go mod download ${modulePath}@${version} failed: ${got.stderr.trim()}`);
   }
   return dir;

@@ -20,7 +20,12 @@ import { registerDepartmentInUse } from '../db/queries/departments.ts';
 import { insertKeyOnTrail, listKeys, revokeKeyOnTrail } from '../db/queries/keys.ts';
 
 /** The operator at the terminal, as the administrators' trail names them: the start-up key's role, every duty (三员分立). */
-const cliActor = () => ({ keyId: `cli:${os.userInfo().username}`, name: os.userInfo().username, role: 'admin', ip: null });
+const cliActor = () => ({
+  keyId: `cli:${os.userInfo().username}`,
+  name: os.userInfo().username,
+  role: 'admin',
+  ip: null,
+});
 import { generateKey } from '../lib/api-keys.ts';
 import { loadConfig } from '../lib/config.ts';
 import { commandOf, NotFound, runCli, UsageError } from './cli.ts';
@@ -33,27 +38,50 @@ const USAGE = `Usage:
 async function create(db: Database, args: string[]) {
   const { values, positionals } = parseArgs({
     args,
-    options: { role: { type: 'string' }, name: { type: 'string' }, department: { type: 'string' }, jurisdiction: { type: 'string' } },
+    options: {
+      role: { type: 'string' },
+      name: { type: 'string' },
+      department: { type: 'string' },
+      jurisdiction: { type: 'string' },
+    },
     strict: true,
     allowPositionals: true,
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals.join(' ')}`);
-  const parsed = createApiKeyBody.safeParse({ role: values.role, name: values.name, department: values.department, jurisdiction: values.jurisdiction });
+  const parsed = createApiKeyBody.safeParse({
+    role: values.role,
+    name: values.name,
+    department: values.department,
+    jurisdiction: values.jurisdiction,
+  });
   if (!parsed.success) {
-    throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join('.') || 'arguments'}: ${i.message}`).join('\n'));
+    throw new UsageError(
+      parsed.error.issues.map((i) => `--${i.path.join('.') || 'arguments'}: ${i.message}`).join('\n'),
+    );
   }
   const body = parsed.data;
   // Art. 5, 12, 30 (measures): the key's jurisdiction must be in the registry.
   if (body.jurisdiction !== undefined && !(await findJurisdiction(db, body.jurisdiction))) {
-    throw new UsageError(`--jurisdiction: unknown jurisdiction ${body.jurisdiction} (the registry: GET /v1/admin/jurisdictions)`);
+    throw new UsageError(
+      `--jurisdiction: unknown jurisdiction ${body.jurisdiction} (the registry: GET /v1/admin/jurisdictions)`,
+    );
   }
   const generated = generateKey();
   await insertKeyOnTrail(
     db,
-    { id: generated.id, secretHash: generated.secretHash, role: body.role, name: body.name, department: body.department, jurisdiction: body.jurisdiction, createdBy: cliActor().keyId },
+    {
+      id: generated.id,
+      secretHash: generated.secretHash,
+      role: body.role,
+      name: body.name,
+      department: body.department,
+      jurisdiction: body.jurisdiction,
+      createdBy: cliActor().keyId,
+    },
     cliActor(),
   );
-  if (body.department) await registerDepartmentInUse(db, body.department, body.jurisdiction ?? 'city', cliActor().keyId);
+  if (body.department)
+    await registerDepartmentInUse(db, body.department, body.jurisdiction ?? 'city', cliActor().keyId);
   process.stderr.write(
     `Created API key ${generated.id} (role ${body.role}${body.department ? `, department ${body.department}` : ''}, jurisdiction ${body.jurisdiction ?? 'city'}, "${body.name}").\n` +
       'Store it now: it is not shown again.\n',
@@ -62,7 +90,12 @@ async function create(db: Database, args: string[]) {
 }
 
 async function list(db: Database, args: string[]) {
-  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false } },
+    strict: true,
+    allowPositionals: true,
+  });
   if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals.join(' ')}`);
   const items = (await listKeys(db)).map((r) => ({
     id: r.id,
@@ -81,9 +114,18 @@ async function list(db: Database, args: string[]) {
     process.stderr.write('No API keys.\n');
     return;
   }
-  const table = [['ID', 'ROLE', 'DEPARTMENT', 'CREATED', 'REVOKED', 'NAME'], ...items.map((i) => [i.id, i.role, i.department ?? '-', i.createdAt, i.revokedAt ?? '-', i.name])];
+  const table = [
+    ['ID', 'ROLE', 'DEPARTMENT', 'CREATED', 'REVOKED', 'NAME'],
+    ...items.map((i) => [i.id, i.role, i.department ?? '-', i.createdAt, i.revokedAt ?? '-', i.name]),
+  ];
   const widths = table[0]!.map((_, col) => Math.max(...table.map((row) => row[col]!.length)));
-  for (const row of table) process.stdout.write(`${row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd()}\n`);
+  for (const row of table)
+    process.stdout.write(
+      `${row
+        .map((cell, col) => cell.padEnd(widths[col]!))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
 }
 
 async function revoke(db: Database, args: string[]) {
@@ -93,7 +135,9 @@ async function revoke(db: Database, args: string[]) {
   if (!/^[0-9a-f]{12}$/.test(id)) throw new UsageError(`${id} is not a key id (12 hex digits; see \`list\`)`);
   const revoked = await revokeKeyOnTrail(db, id, cliActor());
   if (revoked.outcome === 'unknown') throw new NotFound(`No API key ${id}.`);
-  process.stderr.write(revoked.outcome === 'revoked' ? `Revoked API key ${id}.\n` : `API key ${id} was already revoked.\n`);
+  process.stderr.write(
+    revoked.outcome === 'revoked' ? `Revoked API key ${id}.\n` : `API key ${id} was already revoked.\n`,
+  );
 }
 
 const COMMANDS = { create, list, revoke } as const;

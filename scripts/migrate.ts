@@ -7,7 +7,9 @@ const config = loadConfig();
 const handle = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
 try {
   await prepareDatabase(handle);
-  console.log(`migrations and reference data applied (${handle.driver}${handle.driver === 'pglite' ? ` in ${config.database.dataDir}` : ''})`);
+  console.log(
+    `migrations and reference data applied (${handle.driver}${handle.driver === 'pglite' ? ` in ${config.database.dataDir}` : ''})`,
+  );
 } finally {
   await handle.close();
 }

@@ -42,11 +42,14 @@ const isExecutable = (file: string) => {
 };
 
 /** The server binary, or `{ missing: reason }` when it is not there and cannot be built. */
-export function resolveS3Server(options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void; allowInstall?: boolean } = {}): { path: string } | { missing: string } {
+export function resolveS3Server(
+  options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void; allowInstall?: boolean } = {},
+): { path: string } | { missing: string } {
   const env = options.env ?? process.env;
   const log = options.log ?? defaultLog;
   if (env.S3_SERVER_PATH) {
-    if (!isExecutable(env.S3_SERVER_PATH)) return { missing: `S3_SERVER_PATH=${env.S3_SERVER_PATH} is not an executable file` };
+    if (!isExecutable(env.S3_SERVER_PATH))
+      return { missing: `S3_SERVER_PATH=${env.S3_SERVER_PATH} is not an executable file` };
     return { path: env.S3_SERVER_PATH };
   }
   const dir = path.join(s3CacheDir(env), `gofakes3-${S3_SERVER_VERSION.replace(/^v/, '')}`);
@@ -57,15 +60,25 @@ export function resolveS3Server(options: { env?: NodeJS.ProcessEnv; log?: (line:
   }
   if (options.allowInstall === false) return { missing: `${cached} is not built (npm run s3:setup)` };
   const go = spawnSync('go', ['version'], { env, encoding: 'utf8' });
-  if (go.status !== 0) return { missing: `${cached} is not built and Go is not available to build it (go install ${S3_SERVER_MODULE}/cmd/gofakes3@${S3_SERVER_VERSION})` };
+  if (go.status !== 0)
+    return {
+      missing: `${cached} is not built and Go is not available to build it (go install ${S3_SERVER_MODULE}/cmd/gofakes3@${S3_SERVER_VERSION})`,
+    };
   log(`building ${S3_SERVER_MODULE}/cmd/gofakes3@${S3_SERVER_VERSION} with go install (once)…`);
   fs.mkdirSync(s3CacheDir(env), { recursive: true });
   const staging = fs.mkdtempSync(path.join(s3CacheDir(env), '.build-'));
   try {
     const started = Date.now();
     // Outside any module (cwd: staging), so go install uses the pinned version.
-    const built = spawnSync('go', ['install', `${S3_SERVER_MODULE}/cmd/gofakes3@${S3_SERVER_VERSION}`], { env: { ...env, GOBIN: staging }, cwd: staging, encoding: 'utf8' });
-    if (built.status !== 0) return { missing: `go install ${S3_SERVER_MODULE}/cmd/gofakes3@${S3_SERVER_VERSION} failed: ${(built.stderr || built.error?.message || '').trim().split('\n').slice(-3).join(' | ')}` };
+    const built = spawnSync('go', ['install', `${S3_SERVER_MODULE}/cmd/gofakes3@${S3_SERVER_VERSION}`], {
+      env: { ...env, GOBIN: staging },
+      cwd: staging,
+      encoding: 'utf8',
+    });
+    if (built.status !== 0)
+      return {
+        missing: `go install ${S3_SERVER_MODULE}/cmd/gofakes3@${S3_SERVER_VERSION} failed: ${(built.stderr || built.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`,
+      };
     fs.mkdirSync(dir, { recursive: true });
     fs.renameSync(path.join(staging, 'gofakes3'), cached); // atomic: never a half-written binary
     log(`built in ${((Date.now() - started) / 1000).toFixed(0)} s → ${cached}`);
@@ -86,7 +99,9 @@ export interface RunningS3Server {
 /** Starts the server on a free loopback port with its buckets under `dir` (files, kept across restarts). */
 export async function startS3Server(binary: string, dir: string): Promise<RunningS3Server> {
   fs.mkdirSync(dir, { recursive: true });
-  const child = spawn(binary, ['-backend', 'fs', '-fs.path', dir, '-fs.create', '-host', '127.0.0.1:0', '-quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['-backend', 'fs', '-fs.path', dir, '-fs.create', '-host', '127.0.0.1:0', '-quiet'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the S3 server did not start within 20 s: ${output}`)), 20_000);

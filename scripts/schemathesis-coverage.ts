@@ -17,12 +17,21 @@
 import { readFileSync } from 'node:fs';
 
 type Operation = { method: string; path: string; pattern: RegExp; params: number; bearer: boolean; secured: boolean };
-type Har = { log: { entries: Array<{ request: { method: string; url: string; headers: Array<{ name: string; value: string }> }; response: { status: number } }> } };
+type Har = {
+  log: {
+    entries: Array<{
+      request: { method: string; url: string; headers: Array<{ name: string; value: string }> };
+      response: { status: number };
+    }>;
+  };
+};
 
 const [openapiFile, ...roleFiles] = process.argv.slice(2);
 const keys = JSON.parse(process.env.SCHEMATHESIS_KEYS ?? '{}') as Record<string, string>;
 if (!openapiFile || roleFiles.length === 0) {
-  console.error("usage: SCHEMATHESIS_KEYS='{\"role\":\"key\"}' tsx scripts/schemathesis-coverage.ts OPENAPI_JSON ROLE=HAR_FILE…");
+  console.error(
+    'usage: SCHEMATHESIS_KEYS=\'{"role":"key"}\' tsx scripts/schemathesis-coverage.ts OPENAPI_JSON ROLE=HAR_FILE…',
+  );
   process.exit(2);
 }
 
@@ -94,16 +103,24 @@ for (const op of operations) {
   }
   const all = [...byRole.values()].flatMap((c) => [...c.keys()]);
   if (op.secured && all.every(denied)) {
-    problems.push(`${key(op)}: only ever 401/403 (${[...byRole].map(([r, c]) => `${r}: ${show(c)}`).join('; ')}) — no credential of the run reached it`);
+    problems.push(
+      `${key(op)}: only ever 401/403 (${[...byRole].map(([r, c]) => `${r}: ${show(c)}`).join('; ')}) — no credential of the run reached it`,
+    );
   }
   for (const [role, counts] of byRole) {
-    if (op.secured && counts.has(401)) problems.push(`${key(op)}: the ${role} key was answered 401 (${show(counts)}) — a key of the run stopped holding`);
+    if (op.secured && counts.has(401))
+      problems.push(
+        `${key(op)}: the ${role} key was answered 401 (${show(counts)}) — a key of the run stopped holding`,
+      );
   }
 }
 
 const called = operations.length - notCalled.length;
-console.log(`schemathesis coverage: ${called} of ${operations.length} operations called by ${roleFiles.length} credentials`);
+console.log(
+  `schemathesis coverage: ${called} of ${operations.length} operations called by ${roleFiles.length} credentials`,
+);
 if (sessionOnly.length) console.log(`  session only (a key cannot reach them by design): ${sessionOnly.join(', ')}`);
-if (notCalled.length) console.log(`  not called (left out after a crash of the tool, or no example): ${notCalled.join(', ')}`);
+if (notCalled.length)
+  console.log(`  not called (left out after a crash of the tool, or no example): ${notCalled.join(', ')}`);
 for (const p of problems) console.log(`  HOLLOW: ${p}`);
 process.exit(problems.length ? 1 : 0);

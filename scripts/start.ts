@@ -26,7 +26,14 @@ import { prepareDatabase } from '../db/seed.ts';
 import { adminKeyLine } from './banner.ts';
 import { CONTROL_SOCKET, DEV_SERVER_SQLITE_ARGS, serveBackupControl, snapshotDatabases } from '../db/backup.ts';
 import type { ActivityDeps } from '../activities/index.ts';
-import { ConfigError, documentKeyring, loadConfig, payloadConverter, webhookPolicy, type Config } from '../lib/config.ts';
+import {
+  ConfigError,
+  documentKeyring,
+  loadConfig,
+  payloadConverter,
+  webhookPolicy,
+  type Config,
+} from '../lib/config.ts';
 import { createLogger } from '../lib/logger.ts';
 import { connectClient, connectWorker } from '../lib/temporal.ts';
 import { createProjectWorker } from '../worker.ts';
@@ -40,7 +47,14 @@ const en = (process.env.BDP_LANG ?? '').toLowerCase().startsWith('en');
 const t = (zh: string, english: string) => (en ? english : zh);
 let stopping = false;
 
-const LEVELS: Record<number, [string, string]> = { 10: ['跟踪', 'trace'], 20: ['调试', 'debug'], 30: ['信息', 'info'], 40: ['警告', 'warn'], 50: ['错误', 'error'], 60: ['严重错误', 'fatal'] };
+const LEVELS: Record<number, [string, string]> = {
+  10: ['跟踪', 'trace'],
+  20: ['调试', 'debug'],
+  30: ['信息', 'info'],
+  40: ['警告', 'warn'],
+  50: ['错误', 'error'],
+  60: ['严重错误', 'fatal'],
+};
 const OMITTED = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg', 'requestId']);
 
 /**
@@ -60,7 +74,9 @@ function readableLog(out: NodeJS.WritableStream) {
       }
       const time = new Date(Number(entry.time) + 8 * 3600_000).toISOString().slice(11, 19);
       if (entry.msg === 'request') {
-        out.write(`  ${time} ${String(entry.method)} ${String(entry.path)} → ${String(entry.status)}（${String(entry.durationMs)} ms）\n`);
+        out.write(
+          `  ${time} ${String(entry.method)} ${String(entry.path)} → ${String(entry.status)}（${String(entry.durationMs)} ms）\n`,
+        );
         return;
       }
       const level = LEVELS[Number(entry.level)]?.[en ? 1 : 0] ?? String(entry.level);
@@ -69,7 +85,9 @@ function readableLog(out: NodeJS.WritableStream) {
         if (k === 'err' && typeof v === 'object') return [`${k}=${String((v as { message?: unknown }).message ?? '')}`];
         return typeof v === 'object' ? [] : [`${k}=${String(v)}`];
       });
-      out.write(`  ${time} ${level} ${String(entry.msg ?? '')}${fields.length > 0 ? `（${fields.join('，')}）` : ''}\n`);
+      out.write(
+        `  ${time} ${level} ${String(entry.msg ?? '')}${fields.length > 0 ? `（${fields.join('，')}）` : ''}\n`,
+      );
     },
   };
 }
@@ -78,17 +96,22 @@ function readableLog(out: NodeJS.WritableStream) {
 const cleanups: Array<{ name: string; run: () => Promise<unknown> }> = [];
 
 function adminKey(config: Config): { key: string; source: string } {
-  if (config.adminApiKey) return { key: config.adminApiKey, source: t('来自环境变量 ADMIN_API_KEY', 'from ADMIN_API_KEY') };
+  if (config.adminApiKey)
+    return { key: config.adminApiKey, source: t('来自环境变量 ADMIN_API_KEY', 'from ADMIN_API_KEY') };
   // Kept in DATA_DIR so the key survives restarts; readable by the owner only.
   const file = path.join(config.dataDir, 'admin-api-key');
-  if (fs.existsSync(file)) return { key: fs.readFileSync(file, 'utf8').trim(), source: t(`保存在 ${file}`, `from ${file}`) };
+  if (fs.existsSync(file))
+    return { key: fs.readFileSync(file, 'utf8').trim(), source: t(`保存在 ${file}`, `from ${file}`) };
   const key = `admin_${randomBytes(32).toString('base64url')}`;
   fs.writeFileSync(file, `${key}\n`, { mode: 0o600 });
   return { key, source: t(`本次新生成，保存在 ${file}`, `new, saved in ${file}`) };
 }
 
 const searchAttributeArgs = () =>
-  PROJECT_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${TypedSearchAttributes.toMetadataType(k.type)}`]);
+  PROJECT_SEARCH_ATTRIBUTES.flatMap((k) => [
+    '--search-attribute',
+    `${k.name}=${TypedSearchAttributes.toMetadataType(k.type)}`,
+  ]);
 
 /** The API as a browser on this machine reaches it (a wildcard bind address is not a URL host). */
 const browserApiUrl = (config: Config) => {
@@ -156,7 +179,11 @@ async function startTemporal(config: Config): Promise<{ address: string; uiUrl: 
     const child = spawnDevServer(executable.path, config);
     const exited = new Promise<never>((_, reject) =>
       child.once('exit', (code, signal) =>
-        reject(new Error(`the Temporal dev server exited (${code ?? signal}) before it was ready; is port ${config.temporal.port} or ${config.temporal.uiPort} in use?`)),
+        reject(
+          new Error(
+            `the Temporal dev server exited (${code ?? signal}) before it was ready; is port ${config.temporal.port} or ${config.temporal.uiPort} in use?`,
+          ),
+        ),
       ),
     );
     exited.catch(() => {}); // only raced below
@@ -189,7 +216,12 @@ const SHUTDOWN_LIMIT_MS = 25_000;
 async function shutdown(reason: string, code: number): Promise<never> {
   say(`\n▸ ${t('正在停止', 'stopping')} (${reason})…`);
   setTimeout(() => {
-    say(t(`  ${SHUTDOWN_LIMIT_MS / 1000} 秒后仍未停止：立即退出`, `  still stopping after ${SHUTDOWN_LIMIT_MS / 1000} s: exiting now`));
+    say(
+      t(
+        `  ${SHUTDOWN_LIMIT_MS / 1000} 秒后仍未停止：立即退出`,
+        `  still stopping after ${SHUTDOWN_LIMIT_MS / 1000} s: exiting now`,
+      ),
+    );
     process.exit(code || 1);
   }, SHUTDOWN_LIMIT_MS).unref();
   for (const step of cleanups.reverse()) {
@@ -218,12 +250,23 @@ async function main(options: StartOptions) {
   const admin = adminKey(config);
 
   // The web console (console/): built when missing or out of date (sources hashed), served at `/`.
-  const consoleBuild = await ensureConsoleBuilt({ log: (l) => say(`▸ ${l}`) }).catch((err: unknown) => ({ built: false, skipped: `build failed: ${err instanceof Error ? err.message : String(err)}` }));
-  if (consoleBuild.skipped) say(t(`▸ 网页控制台不可用（${consoleBuild.skipped}）`, `▸ console: not available (${consoleBuild.skipped})`));
+  const consoleBuild = await ensureConsoleBuilt({ log: (l) => say(`▸ ${l}`) }).catch((err: unknown) => ({
+    built: false,
+    skipped: `build failed: ${err instanceof Error ? err.message : String(err)}`,
+  }));
+  if (consoleBuild.skipped)
+    say(t(`▸ 网页控制台不可用（${consoleBuild.skipped}）`, `▸ console: not available (${consoleBuild.skipped})`));
 
   const temporal = await startTemporal(config);
 
-  say(config.database.url ? t('▸ 数据库：PostgreSQL（DATABASE_URL）', '▸ database: PostgreSQL (DATABASE_URL)') : t(`▸ 数据库：内置 PGlite，位于 ${config.database.dataDir}`, `▸ database: embedded PGlite in ${config.database.dataDir}`));
+  say(
+    config.database.url
+      ? t('▸ 数据库：PostgreSQL（DATABASE_URL）', '▸ database: PostgreSQL (DATABASE_URL)')
+      : t(
+          `▸ 数据库：内置 PGlite，位于 ${config.database.dataDir}`,
+          `▸ database: embedded PGlite in ${config.database.dataDir}`,
+        ),
+  );
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
   cleanups.push({ name: t('数据库', 'database'), run: () => database.close() });
   await prepareDatabase(database);
@@ -246,7 +289,10 @@ async function main(options: StartOptions) {
   say(
     config.payload.cipher === 'none'
       ? t('▸ 工作流数据：未加密（PAYLOAD_CIPHER=none）', '▸ payloads: not encrypted (PAYLOAD_CIPHER=none)')
-      : t(`▸ 工作流数据：${config.payload.cipher.toUpperCase()} 加密（密钥：${keySource}）`, `▸ payloads: ${config.payload.cipher} encrypted (${keySource})`),
+      : t(
+          `▸ 工作流数据：${config.payload.cipher.toUpperCase()} 加密（密钥：${keySource}）`,
+          `▸ payloads: ${config.payload.cipher} encrypted (${keySource})`,
+        ),
   );
   const workerConnection = await connectWorker(temporal.address);
   cleanups.push({ name: t('工作进程连接', 'worker connection'), run: () => workerConnection.close() });
@@ -273,7 +319,14 @@ async function main(options: StartOptions) {
 
   const client = await connectClient(temporal.address, config.temporal.namespace, 60_000, dataConverter);
   cleanups.push({ name: t('Temporal 客户端', 'Temporal client'), run: () => client.connection.close() });
-  const api = await serveApi({ config: { ...config, adminApiKey: admin.key, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } }, database, temporal: client, log, payloadCodec: dataConverter?.payloadCodecs[0], documentKeys: documentKeyring(config, config.dataDir) });
+  const api = await serveApi({
+    config: { ...config, adminApiKey: admin.key, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } },
+    database,
+    temporal: client,
+    log,
+    payloadCodec: dataConverter?.payloadCodecs[0],
+    documentKeys: documentKeyring(config, config.dataDir),
+  });
   cleanups.push({ name: t('接口服务', 'API'), run: () => api.close() });
 
   // `npm run backup` (docs/BACKUP.md): the process owning PGlite's one connection takes the snapshot;
@@ -282,15 +335,26 @@ async function main(options: StartOptions) {
     const temporalDb = path.join(config.dataDir, 'temporal.sqlite');
     const socketPath = path.join(config.dataDir, CONTROL_SOCKET);
     try {
-      const control = await serveBackupControl(socketPath, (out, settleMs) => snapshotDatabases({ raw: database.raw, temporalDb, out, settleMs }));
+      const control = await serveBackupControl(socketPath, (out, settleMs) =>
+        snapshotDatabases({ raw: database.raw, temporalDb, out, settleMs }),
+      );
       cleanups.push({ name: t('备份控制端口', 'backup socket'), run: () => control.close() });
     } catch (err) {
       // A DATA_DIR path too long for a Unix socket (about 100 bytes), say: the system runs, backups wait for a stop.
-      say(t(`▸ 在线备份不可用（${socketPath}：${(err as Error).message}）；停止后可离线备份`, `▸ online backup unavailable (${socketPath}: ${(err as Error).message}); back up while stopped`));
+      say(
+        t(
+          `▸ 在线备份不可用（${socketPath}：${(err as Error).message}）；停止后可离线备份`,
+          `▸ online backup unavailable (${socketPath}: ${(err as Error).message}); back up while stopped`,
+        ),
+      );
     }
   }
 
-  const webhooks = createWebhookDispatcher({ store: webhookStore(database.db), log, policy: webhookPolicy({ ...config, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } }) });
+  const webhooks = createWebhookDispatcher({
+    store: webhookStore(database.db),
+    log,
+    policy: webhookPolicy({ ...config, temporal: { ...config.temporal, uiUrl: temporal.uiUrl } }),
+  });
   webhooks.start();
   cleanups.push({ name: t('Webhook 推送', 'webhook delivery'), run: () => webhooks.stop() });
 
@@ -299,7 +363,12 @@ async function main(options: StartOptions) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const admins = (await listAccounts(database.db)).filter((a) => a.role === 'secadmin' && !a.revokedAt).length;
   // How to reach this instance from another terminal: the settings that differ from the defaults.
-  const env = [config.dataDir !== '.data' ? `DATA_DIR=${config.dataDir}` : '', config.api.port !== 3000 ? `PORT=${config.api.port}` : ''].filter(Boolean).join(' ');
+  const env = [
+    config.dataDir !== '.data' ? `DATA_DIR=${config.dataDir}` : '',
+    config.api.port !== 3000 ? `PORT=${config.api.port}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   const createAdmin = `${env ? `${env} ` : ''}npm run accounts -- create-admin --login <${t('登录名', 'login')}> --name <${t('姓名', 'name')}>`;
   say('');
   if (en) {
@@ -307,8 +376,13 @@ async function main(options: StartOptions) {
     if (!consoleBuild.skipped) say(`  Console      ${api.url}/   (public notices: ${api.url}/public)`);
     say(`  API          ${api.url}   (OpenAPI: ${api.url}/openapi.json, docs: ${api.url}/docs)`);
     say(`  Temporal UI  ${temporal.uiUrl ?? '(set TEMPORAL_UI_URL to show it here)'}`);
-    if (dataConverter) say(`               decrypted payloads: sign in at ${api.url}/codec/session; UI Codec Server: browser setting, ${api.url}/codec, "Include cross-origin credentials"`);
-    say(`  Temporal     ${temporal.address}  namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`);
+    if (dataConverter)
+      say(
+        `               decrypted payloads: sign in at ${api.url}/codec/session; UI Codec Server: browser setting, ${api.url}/codec, "Include cross-origin credentials"`,
+      );
+    say(
+      `  Temporal     ${temporal.address}  namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
+    );
     say(adminKeyLine(admin, true));
     if (admins === 0) say(`  Next step: create the first security administrator (in another terminal): ${createAdmin}`);
     say('  Ctrl-C stops everything.');
@@ -318,13 +392,20 @@ async function main(options: StartOptions) {
   if (!consoleBuild.skipped) say(`  网页控制台    ${api.url}/   （资金分配公示：${api.url}/public）`);
   say(`  接口地址      ${api.url}   （接口文档：${api.url}/docs）`);
   say(`  Temporal 界面 ${temporal.uiUrl ?? '（设置 TEMPORAL_UI_URL 后在此显示）'}`);
-  if (dataConverter) say(`                查看解密的工作流数据：先在 ${api.url}/codec/session 登录；界面的 Codec Server 设置选“浏览器”，地址填 ${api.url}/codec，并勾选跨域凭据`);
-  say(`  Temporal 服务 ${temporal.address}（命名空间 ${config.temporal.namespace}，任务队列 ${config.temporal.taskQueue}）`);
+  if (dataConverter)
+    say(
+      `                查看解密的工作流数据：先在 ${api.url}/codec/session 登录；界面的 Codec Server 设置选“浏览器”，地址填 ${api.url}/codec，并勾选跨域凭据`,
+    );
+  say(
+    `  Temporal 服务 ${temporal.address}（命名空间 ${config.temporal.namespace}，任务队列 ${config.temporal.taskQueue}）`,
+  );
   say(adminKeyLine(admin, false));
   if (admins === 0) {
     say('  下一步：另开一个终端，创建第一个安全管理员账户：');
     say(`    ${createAdmin}`);
-    say(`    命令显示初始密码和身份验证器密钥；用它们在 ${api.url}/ 登录，再在“安全管理”中创建系统管理员、审计管理员和各单位人员的账户（三员分立）。`);
+    say(
+      `    命令显示初始密码和身份验证器密钥；用它们在 ${api.url}/ 登录，再在“安全管理”中创建系统管理员、审计管理员和各单位人员的账户（三员分立）。`,
+    );
   }
   say('  按 Ctrl-C 停止全部服务。');
 }

@@ -37,7 +37,10 @@ export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
  * cache can keep them: a command answered ~3-4 ms sooner (bench, BENCHMARKS.md "issue 11").
  * temporal-server on PostgreSQL leaves it off too (scripts/temporal-postgres.ts).
  */
-export const DEV_SERVER_ARGS = ['--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false'] as const;
+export const DEV_SERVER_ARGS = [
+  '--dynamic-config-value',
+  'system.forceSearchAttributesCacheRefreshOnRead=false',
+] as const;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const testServerPom = path.join(here, 'temporal-test-server', 'pom.xml');
@@ -85,7 +88,11 @@ function hasCommand(command: string, args: string[], env: NodeJS.ProcessEnv): bo
 }
 
 /** Runs a command, streaming its output as progress lines; rejects on a non-zero exit. */
-function run(command: string, args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string; log: (l: string) => void }) {
+function run(
+  command: string,
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; cwd?: string; log: (l: string) => void },
+) {
   return new Promise<void>((resolve, reject) => {
     const child = spawn(command, args, { env: opts.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const forward = (chunk: Buffer) => {
@@ -252,20 +259,32 @@ export async function resolveServerTools(options: ResolveOptions = {}): Promise<
     postgresConfigTemplate: path.join(dir, 'config', 'development-postgres12.yaml'),
   };
   const builds = [
-    { file: tools.server, pkg: 'go.temporal.io/server/cmd/server', out: 'server', what: 'temporal-server (about 2 minutes of CPU, once)' },
+    {
+      file: tools.server,
+      pkg: 'go.temporal.io/server/cmd/server',
+      out: 'server',
+      what: 'temporal-server (about 2 minutes of CPU, once)',
+    },
     { file: tools.sqlTool, pkg: 'go.temporal.io/server/cmd/tools/sql', out: 'sql', what: 'temporal-sql-tool' },
   ];
   const missing = builds.filter((b) => !isExecutable(b.file));
-  const haveModuleFiles = fs.existsSync(path.join(tools.postgresSchemaDir, 'temporal', 'versioned')) && fs.existsSync(tools.postgresConfigTemplate);
+  const haveModuleFiles =
+    fs.existsSync(path.join(tools.postgresSchemaDir, 'temporal', 'versioned')) &&
+    fs.existsSync(tools.postgresConfigTemplate);
   if (!missing.length && haveModuleFiles) {
     log(`production server: cached → ${dir}`);
     return tools;
   }
-  for (const [name, file] of [['TEMPORAL_SERVER_PATH', env.TEMPORAL_SERVER_PATH], ['TEMPORAL_SQL_TOOL_PATH', env.TEMPORAL_SQL_TOOL_PATH]] as const) {
+  for (const [name, file] of [
+    ['TEMPORAL_SERVER_PATH', env.TEMPORAL_SERVER_PATH],
+    ['TEMPORAL_SQL_TOOL_PATH', env.TEMPORAL_SQL_TOOL_PATH],
+  ] as const) {
     if (file && !isExecutable(file)) throw new Error(`${name}=${file} is not an executable file`);
   }
   if (options.allowInstall === false || !hasCommand('go', ['version'], env)) {
-    throw new Error(`Temporal server ${TEMPORAL_SERVER_VERSION} is not in ${dir} and Go is not available to build it (go install ${builds[0]!.pkg}@${TEMPORAL_SERVER_VERSION})`);
+    throw new Error(
+      `Temporal server ${TEMPORAL_SERVER_VERSION} is not in ${dir} and Go is not available to build it (go install ${builds[0]!.pkg}@${TEMPORAL_SERVER_VERSION})`,
+    );
   }
   fs.mkdirSync(dir, { recursive: true });
   for (const b of missing) {
@@ -273,7 +292,11 @@ export async function resolveServerTools(options: ResolveOptions = {}): Promise<
     const staging = fs.mkdtempSync(path.join(cacheDir(env), '.server-build-'));
     try {
       const started = Date.now();
-      await run('go', ['install', `${b.pkg}@${TEMPORAL_SERVER_VERSION}`], { env: { ...env, GOBIN: staging }, cwd: staging, log });
+      await run('go', ['install', `${b.pkg}@${TEMPORAL_SERVER_VERSION}`], {
+        env: { ...env, GOBIN: staging },
+        cwd: staging,
+        log,
+      });
       fs.renameSync(path.join(staging, b.out), b.file); // atomic: never a half-written binary
       log(`production server: built in ${((Date.now() - started) / 1000).toFixed(0)} s → ${b.file}`);
     } finally {

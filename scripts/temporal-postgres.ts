@@ -109,7 +109,9 @@ async function freeLowPort(taken: Set<number>): Promise<number> {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
     if (taken.has(port)) continue;
     const server = createServer();
-    const ok = await new Promise<boolean>((resolve) => server.once('error', () => resolve(false)).listen(port, '127.0.0.1', () => resolve(true)));
+    const ok = await new Promise<boolean>((resolve) =>
+      server.once('error', () => resolve(false)).listen(port, '127.0.0.1', () => resolve(true)),
+    );
     if (ok) {
       await new Promise((resolve) => server.close(resolve));
       return port;
@@ -118,12 +120,23 @@ async function freeLowPort(taken: Set<number>): Promise<number> {
 }
 
 export async function choosePorts(fixed: Partial<ServerPorts> = {}): Promise<ServerPorts> {
-  const names: Array<keyof ServerPorts> = ['frontend', 'frontendHttp', 'frontendMembership', 'history', 'historyMembership', 'matching', 'matchingMembership', 'worker', 'workerMembership'];
+  const names: Array<keyof ServerPorts> = [
+    'frontend',
+    'frontendHttp',
+    'frontendMembership',
+    'history',
+    'historyMembership',
+    'matching',
+    'matchingMembership',
+    'worker',
+    'workerMembership',
+  ];
   const taken = new Set(Object.values(fixed));
   const ports = {} as ServerPorts;
   for (const name of names) {
     let port = fixed[name];
-    while (port === undefined || (taken.has(port) && fixed[name] === undefined)) port = name.endsWith('Membership') ? await freeLowPort(taken) : await freePort();
+    while (port === undefined || (taken.has(port) && fixed[name] === undefined))
+      port = name.endsWith('Membership') ? await freeLowPort(taken) : await freePort();
     taken.add(port);
     ports[name] = port;
   }
@@ -148,7 +161,12 @@ const withDatabase = (databaseUrl: string, db: string) => {
 };
 
 /** Creates the databases when missing and sets up or migrates their schema with temporal-sql-tool. */
-export async function prepareTemporalDatabases(databaseUrl: string, databases: TemporalDatabases, tools: ServerTools, log: (line: string) => void = defaultLog): Promise<void> {
+export async function prepareTemporalDatabases(
+  databaseUrl: string,
+  databases: TemporalDatabases,
+  tools: ServerTools,
+  log: (line: string) => void = defaultLog,
+): Promise<void> {
   const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
     for (const db of [databases.default, databases.visibility]) {
@@ -165,7 +183,10 @@ export async function prepareTemporalDatabases(databaseUrl: string, databases: T
     await admin.end();
   }
   const { host, port, user, password } = parseUrl(databaseUrl);
-  for (const [db, part] of [[databases.default, 'temporal'], [databases.visibility, 'visibility']] as const) {
+  for (const [db, part] of [
+    [databases.default, 'temporal'],
+    [databases.visibility, 'visibility'],
+  ] as const) {
     const sql = postgres(withDatabase(databaseUrl, db), { max: 1, onnotice: () => {} });
     let hasSchema: boolean;
     try {
@@ -174,13 +195,28 @@ export async function prepareTemporalDatabases(databaseUrl: string, databases: T
     } finally {
       await sql.end();
     }
-    const base = ['--plugin', 'postgres12', '--endpoint', host, '--port', String(port), '--user', user, '--password', password, '--database', db];
+    const base = [
+      '--plugin',
+      'postgres12',
+      '--endpoint',
+      host,
+      '--port',
+      String(port),
+      '--user',
+      user,
+      '--password',
+      password,
+      '--database',
+      db,
+    ];
     const tool = async (args: string[]) => {
       try {
         await execFileAsync(tools.sqlTool, [...base, ...args], { maxBuffer: 16 * 2 ** 20 });
       } catch (err) {
         const e = err as { stderr?: string; stdout?: string; message: string };
-        throw new Error(`temporal-sql-tool ${args.join(' ')} on ${db} failed: ${(e.stderr || e.stdout || e.message).trim().split('\n').slice(-5).join('\n')}`);
+        throw new Error(
+          `temporal-sql-tool ${args.join(' ')} on ${db} failed: ${(e.stderr || e.stdout || e.message).trim().split('\n').slice(-5).join('\n')}`,
+        );
       }
     };
     if (!hasSchema) await tool(['setup-schema', '-v', '0.0']);
@@ -193,20 +229,40 @@ export async function prepareTemporalDatabases(databaseUrl: string, databases: T
 export async function dropTemporalDatabases(databaseUrl: string, databases: TemporalDatabases): Promise<void> {
   const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
-    for (const db of [databases.default, databases.visibility]) await admin.unsafe(`drop database if exists ${quoteIdent(db)} with (force)`);
+    for (const db of [databases.default, databases.visibility])
+      await admin.unsafe(`drop database if exists ${quoteIdent(db)} with (force)`);
   } finally {
     await admin.end();
   }
 }
 
 /** The server config: the module's PostgreSQL template with this URL, these ports and no fixed side ports. */
-export function renderConfig(template: string, o: { databaseUrl: string; databases: TemporalDatabases; ports: ServerPorts; dynamicConfigFile: string; logLevel: string }): string {
+export function renderConfig(
+  template: string,
+  o: {
+    databaseUrl: string;
+    databases: TemporalDatabases;
+    ports: ServerPorts;
+    dynamicConfigFile: string;
+    logLevel: string;
+  },
+): string {
   const doc = YAML.parse(template);
   const { host, port, user, password } = parseUrl(o.databaseUrl);
   doc.log = { stdout: true, level: o.logLevel };
   const stores = doc.persistence.datastores;
-  for (const [name, db, conns] of [['postgres-default', o.databases.default, 20], ['postgres-visibility', o.databases.visibility, 4]] as const) {
-    Object.assign(stores[name].sql, { databaseName: db, connectAddr: `${host}:${port}`, user, password, maxConns: conns, maxIdleConns: conns });
+  for (const [name, db, conns] of [
+    ['postgres-default', o.databases.default, 20],
+    ['postgres-visibility', o.databases.visibility, 4],
+  ] as const) {
+    Object.assign(stores[name].sql, {
+      databaseName: db,
+      connectAddr: `${host}:${port}`,
+      user,
+      password,
+      maxConns: conns,
+      maxIdleConns: conns,
+    });
   }
   // No pprof and no Prometheus listener on fixed ports (7936, 8000): two servers could not run side by side.
   delete doc.global.pprof;
@@ -214,7 +270,14 @@ export function renderConfig(template: string, o: { databaseUrl: string; databas
   doc.global.membership = { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' };
   const p = o.ports;
   doc.services = {
-    frontend: { rpc: { grpcPort: p.frontend, membershipPort: p.frontendMembership, bindOnLocalHost: true, httpPort: p.frontendHttp } },
+    frontend: {
+      rpc: {
+        grpcPort: p.frontend,
+        membershipPort: p.frontendMembership,
+        bindOnLocalHost: true,
+        httpPort: p.frontendHttp,
+      },
+    },
     history: { rpc: { grpcPort: p.history, membershipPort: p.historyMembership, bindOnLocalHost: true } },
     matching: { rpc: { grpcPort: p.matching, membershipPort: p.matchingMembership, bindOnLocalHost: true } },
     worker: { rpc: { grpcPort: p.worker, membershipPort: p.workerMembership, bindOnLocalHost: true } },
@@ -248,7 +311,12 @@ const grpcCode = (err: unknown) => (err as { code?: number }).code;
 const ALREADY_EXISTS = 6;
 
 /** Creates the namespace when missing and registers the project's search attributes. */
-async function prepareNamespace(connection: Connection, namespace: string, deadline: number, log: (l: string) => void): Promise<void> {
+async function prepareNamespace(
+  connection: Connection,
+  namespace: string,
+  deadline: number,
+  log: (l: string) => void,
+): Promise<void> {
   const ws = connection.workflowService;
   try {
     await ws.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('30 days') });
@@ -257,18 +325,29 @@ async function prepareNamespace(connection: Connection, namespace: string, deadl
     if (grpcCode(err) !== ALREADY_EXISTS) throw err;
   }
   const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
-  const types = Object.fromEntries(PROJECT_SEARCH_ATTRIBUTES.map((k) => [k.name, IndexedValueType[`INDEXED_VALUE_TYPE_${k.type}` as keyof typeof IndexedValueType]]));
+  const types = Object.fromEntries(
+    PROJECT_SEARCH_ATTRIBUTES.map((k) => [
+      k.name,
+      IndexedValueType[`INDEXED_VALUE_TYPE_${k.type}` as keyof typeof IndexedValueType],
+    ]),
+  );
   // The frontend knows a new namespace once its namespace cache refreshed (up to ~10 s).
   for (let attempt = 0; ; attempt++) {
     try {
       const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-      const missing = Object.fromEntries(Object.entries(types).filter(([name]) => customAttributes?.[name] === undefined));
+      const missing = Object.fromEntries(
+        Object.entries(types).filter(([name]) => customAttributes?.[name] === undefined),
+      );
       if (Object.keys(missing).length) {
         await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
         log(`search attributes registered: ${Object.keys(missing).join(', ')}`);
       }
       // Usable in a visibility query (mapped to the store's columns) before anyone starts workflows.
-      await ws.listWorkflowExecutions({ namespace, pageSize: 1, query: PROJECT_SEARCH_ATTRIBUTES.map((k) => `${k.name} IS NULL`).join(' AND ') });
+      await ws.listWorkflowExecutions({
+        namespace,
+        pageSize: 1,
+        query: PROJECT_SEARCH_ATTRIBUTES.map((k) => `${k.name} IS NULL`).join(' AND '),
+      });
       return;
     } catch (err) {
       if (grpcCode(err) === ALREADY_EXISTS) continue;
@@ -292,14 +371,24 @@ export async function startTemporalPostgres(options: TemporalPostgresOptions): P
   fs.mkdirSync(configDir, { recursive: true });
   const dynamicConfigFile = path.join(configDir, 'dynamicconfig.yaml');
   fs.writeFileSync(dynamicConfigFile, DYNAMIC_CONFIG);
-  const config = renderConfig(fs.readFileSync(tools.postgresConfigTemplate, 'utf8'), { databaseUrl: options.databaseUrl, databases, ports, dynamicConfigFile, logLevel: options.logLevel ?? 'warn' });
+  const config = renderConfig(fs.readFileSync(tools.postgresConfigTemplate, 'utf8'), {
+    databaseUrl: options.databaseUrl,
+    databases,
+    ports,
+    dynamicConfigFile,
+    logLevel: options.logLevel ?? 'warn',
+  });
   fs.writeFileSync(path.join(configDir, 'temporal.yaml'), config, { mode: 0o600 }); // holds the password
   const logFile = path.join(stateDir, 'server.log');
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(tools.server, ['--root', stateDir, '--config', 'config', '--env', 'temporal', '--allow-no-auth', 'start'], {
-    stdio: ['ignore', out, out],
-    detached: options.detached ?? false,
-  });
+  const child = spawn(
+    tools.server,
+    ['--root', stateDir, '--config', 'config', '--env', 'temporal', '--allow-no-auth', 'start'],
+    {
+      stdio: ['ignore', out, out],
+      detached: options.detached ?? false,
+    },
+  );
   fs.closeSync(out);
   const address = `127.0.0.1:${ports.frontend}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -316,12 +405,22 @@ export async function startTemporalPostgres(options: TemporalPostgresOptions): P
     clearTimeout(timer);
     if (!options.stateDir) fs.rmSync(stateDir, { recursive: true, force: true }); // our own temp dir
   };
-  const tail = () => fs.readFileSync(logFile, 'utf8').split('\n').filter((l) => l.trim()).slice(-6).map((l) => l.slice(0, 400)).join('\n');
+  const tail = () =>
+    fs
+      .readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .slice(-6)
+      .map((l) => l.slice(0, 400))
+      .join('\n');
   const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
   try {
     let connection: Connection | undefined;
     while (!connection) {
-      if (!isRunning()) throw new Error(`temporal-server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail()}`);
+      if (!isRunning())
+        throw new Error(
+          `temporal-server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail()}`,
+        );
       if (Date.now() > deadline) throw new Error(`temporal-server did not answer on ${address}:\n${tail()}`);
       try {
         const c = await Connection.connect({ address, connectTimeout: 2_000 });
@@ -346,7 +445,9 @@ export async function startTemporalPostgres(options: TemporalPostgresOptions): P
     throw err;
   }
   if (options.detached) child.unref();
-  log(`Temporal server ${path.basename(tools.server)} on PostgreSQL (${databases.default}, ${databases.visibility}) at ${address}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s; log ${logFile}`);
+  log(
+    `Temporal server ${path.basename(tools.server)} on PostgreSQL (${databases.default}, ${databases.visibility}) at ${address}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s; log ${logFile}`,
+  );
   return { address, ports, databases, stateDir, logFile, pid: child.pid!, process: child, stop, kill };
 }
 
@@ -372,21 +473,37 @@ function alive(pid: number): boolean {
 async function cli(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { 'state-dir': { type: 'string', default: path.resolve(process.env.DATA_DIR ?? '.data', 'temporal-postgres') }, port: { type: 'string' }, namespace: { type: 'string', default: 'default' } },
+    options: {
+      'state-dir': { type: 'string', default: path.resolve(process.env.DATA_DIR ?? '.data', 'temporal-postgres') },
+      port: { type: 'string' },
+      namespace: { type: 'string', default: 'default' },
+    },
   });
   const stateDir = path.resolve(values['state-dir']!);
   const pidFile = path.join(stateDir, 'server.pid');
   const command = positionals[0];
   if (command === 'start') {
     const databaseUrl = process.env.DATABASE_URL;
-    if (!databaseUrl) throw new Error('set DATABASE_URL (postgres://user:password@host:port/db) to the PostgreSQL server Temporal should use');
+    if (!databaseUrl)
+      throw new Error(
+        'set DATABASE_URL (postgres://user:password@host:port/db) to the PostgreSQL server Temporal should use',
+      );
     if (fs.existsSync(pidFile) && alive(Number(fs.readFileSync(pidFile, 'utf8')))) {
-      console.log(`already running (pid ${fs.readFileSync(pidFile, 'utf8').trim()}); TEMPORAL_ADDRESS=${fs.readFileSync(path.join(stateDir, 'address'), 'utf8').trim()}`);
+      console.log(
+        `already running (pid ${fs.readFileSync(pidFile, 'utf8').trim()}); TEMPORAL_ADDRESS=${fs.readFileSync(path.join(stateDir, 'address'), 'utf8').trim()}`,
+      );
       return;
     }
     fs.mkdirSync(stateDir, { recursive: true });
     const frontend = values.port ? Number(values.port) : (await portFree(7233)) ? 7233 : undefined;
-    const server = await startTemporalPostgres({ databaseUrl, stateDir, namespace: values.namespace!, ports: frontend ? { frontend } : {}, detached: true, log: (l) => console.log(`  ${l}`) });
+    const server = await startTemporalPostgres({
+      databaseUrl,
+      stateDir,
+      namespace: values.namespace!,
+      ports: frontend ? { frontend } : {},
+      detached: true,
+      log: (l) => console.log(`  ${l}`),
+    });
     fs.writeFileSync(pidFile, `${server.pid}\n`);
     fs.writeFileSync(path.join(stateDir, 'address'), `${server.address}\n`);
     console.log(`✔ Temporal server on PostgreSQL running (pid ${server.pid}), namespace ${values.namespace}`);

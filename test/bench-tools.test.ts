@@ -18,7 +18,9 @@ describe('profile summary', () => {
   it('names the part of a frame by its script; a builtin has none of its own', () => {
     expect(partOf(frame('parse', '/work/x/node_modules/zod/v4/core/core.js'))).toBe('validation (zod)');
     expect(partOf(frame('encode', 'file:///work/x/lib/codec.ts'))).toBe('payload codec (SM4, HMAC-SM3)');
-    expect(partOf(frame('prepare', 'sandbox:webpack:///./domain/project.ts'))).toBe('sandbox: domain/ (rules, views, state copies)');
+    expect(partOf(frame('prepare', 'sandbox:webpack:///./domain/project.ts'))).toBe(
+      'sandbox: domain/ (rules, views, state copies)',
+    );
     expect(partOf(frame('(garbage collector)', ''))).toBe('garbage collection');
     expect(partOf(frame('constructor', ''))).toBeUndefined(); // not Object.prototype's
     expect(partOf(frame('stringify', ''))).toBeUndefined();
@@ -66,11 +68,27 @@ describe('Schemathesis coverage check', () => {
   writeFileSync(spec, JSON.stringify(openapi));
   const har = (name: string, entries: Array<[string, string, number, string | undefined]>) => {
     const file = path.join(dir, name);
-    writeFileSync(file, JSON.stringify({ log: { entries: entries.map(([method, p, status, key]) => ({ request: { method, url: `http://127.0.0.1:1${p}`, headers: key ? [{ name: 'Authorization', value: `Bearer ${key}` }] : [] }, response: { status } })) } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        log: {
+          entries: entries.map(([method, p, status, key]) => ({
+            request: {
+              method,
+              url: `http://127.0.0.1:1${p}`,
+              headers: key ? [{ name: 'Authorization', value: `Bearer ${key}` }] : [],
+            },
+            response: { status },
+          })),
+        },
+      }),
+    );
     return file;
   };
   const run = (files: string[], keys: Record<string, string>) =>
-    promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/schemathesis-coverage.ts', spec, ...files], { env: { ...process.env, SCHEMATHESIS_KEYS: JSON.stringify(keys) } }).then(
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/schemathesis-coverage.ts', spec, ...files], {
+      env: { ...process.env, SCHEMATHESIS_KEYS: JSON.stringify(keys) },
+    }).then(
       (r) => ({ code: 0, out: r.stdout }),
       (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
     );
@@ -78,7 +96,15 @@ describe('Schemathesis coverage check', () => {
   it('passes when every operation was reached by some key; the tool’s own probes do not count', async () => {
     const r = await run(
       [
-        `bdb=${har('ok-bdb.json', [['GET', '/v1/projects', 200, 'kb'], ['GET', '/v1/projects', 401, undefined], ['GET', '/v1/projects', 401, 'wrong'], ['GET', '/v1/projects/p1', 404, 'kb'], ['GET', '/v1/projects/export.xlsx', 200, 'kb'], ['POST', '/v1/admin/api-keys', 403, 'kb'], ['GET', '/v1/auth/me', 401, 'kb']])}`,
+        `bdb=${har('ok-bdb.json', [
+          ['GET', '/v1/projects', 200, 'kb'],
+          ['GET', '/v1/projects', 401, undefined],
+          ['GET', '/v1/projects', 401, 'wrong'],
+          ['GET', '/v1/projects/p1', 404, 'kb'],
+          ['GET', '/v1/projects/export.xlsx', 200, 'kb'],
+          ['POST', '/v1/admin/api-keys', 403, 'kb'],
+          ['GET', '/v1/auth/me', 401, 'kb'],
+        ])}`,
         `admin=${har('ok-admin.json', [['POST', '/v1/admin/api-keys', 201, 'ka']])}`,
       ],
       { bdb: 'kb', admin: 'ka' },
@@ -91,14 +117,23 @@ describe('Schemathesis coverage check', () => {
   it('fails when an operation was only ever refused, or a key stopped holding', async () => {
     const r = await run(
       [
-        `bdb=${har('bad-bdb.json', [['GET', '/v1/projects', 200, 'kb'], ['GET', '/v1/projects/p1', 401, 'kb'], ['POST', '/v1/admin/api-keys', 403, 'kb']])}`,
-        `admin=${har('bad-admin.json', [['POST', '/v1/admin/api-keys', 401, 'ka'], ['GET', '/v1/projects', 200, 'ka']])}`,
+        `bdb=${har('bad-bdb.json', [
+          ['GET', '/v1/projects', 200, 'kb'],
+          ['GET', '/v1/projects/p1', 401, 'kb'],
+          ['POST', '/v1/admin/api-keys', 403, 'kb'],
+        ])}`,
+        `admin=${har('bad-admin.json', [
+          ['POST', '/v1/admin/api-keys', 401, 'ka'],
+          ['GET', '/v1/projects', 200, 'ka'],
+        ])}`,
       ],
       { bdb: 'kb', admin: 'ka' },
     );
     expect(r.code).toBe(1);
     expect(r.out).toContain('HOLLOW: POST /v1/admin/api-keys: only ever 401/403');
     expect(r.out).toContain('HOLLOW: GET /v1/projects/{id}: the bdb key was answered 401');
-    expect(r.out).toContain('not called (left out after a crash of the tool, or no example): GET /v1/projects/export.xlsx');
+    expect(r.out).toContain(
+      'not called (left out after a crash of the tool, or no example): GET /v1/projects/export.xlsx',
+    );
   });
 });

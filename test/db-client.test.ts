@@ -27,7 +27,9 @@ describe.skipIf(!postgresUrl)('db/client on PostgreSQL', () => {
   });
 
   const preparedLike = async (fragment: string) => {
-    const rows = (await handle.db.execute(sql`select count(*)::int as n from pg_prepared_statements where statement like ${`%${fragment}%`}`)) as unknown as Array<{ n: number }>;
+    const rows = (await handle.db.execute(
+      sql`select count(*)::int as n from pg_prepared_statements where statement like ${`%${fragment}%`}`,
+    )) as unknown as Array<{ n: number }>;
     return rows[0]!.n;
   };
 
@@ -44,7 +46,9 @@ describe.skipIf(!postgresUrl)('db/client on PostgreSQL', () => {
   });
 
   it('answers the same rows as before: values, nulls and JSON come back typed', async () => {
-    const rows = (await handle.db.execute(sql`select ${42}::int as n, ${null}::text as nothing, ${JSON.stringify({ a: [1, '二'] })}::jsonb as doc`)) as unknown as Array<{
+    const rows = (await handle.db.execute(
+      sql`select ${42}::int as n, ${null}::text as nothing, ${JSON.stringify({ a: [1, '二'] })}::jsonb as doc`,
+    )) as unknown as Array<{
       n: number;
       nothing: string | null;
       doc: unknown;

@@ -116,7 +116,8 @@ function processEnvironment(name: string, vars: Record<string, string> = {}): No
     Object.entries(interpolatedEnvironment(name, vars)).map(([k, v]) => {
       const m = /^\/run\/secrets\/(\w+)$/.exec(v ?? '');
       if (!m) return [k, v];
-      if (!mounted.includes(m[1]!)) throw new Error(`${name}: ${k} points at secret ${m[1]}, which the service does not mount`);
+      if (!mounted.includes(m[1]!))
+        throw new Error(`${name}: ${k} points at secret ${m[1]}, which the service does not mount`);
       return [k, path.join(secretsDir, m[1]!)];
     }),
   );
@@ -126,7 +127,9 @@ function publishedPorts(name: string): number[] {
   return (service(name).ports ?? []).map((p) => {
     if (typeof p === 'object') return Number(p.published);
     // "[ip:]published:target[/proto]"
-    const parts = interpolate(String(p)).replace(/\/\w+$/, '').split(':');
+    const parts = interpolate(String(p))
+      .replace(/\/\w+$/, '')
+      .split(':');
     return Number(parts.length >= 2 ? parts[parts.length - 2] : parts[0]);
   });
 }
@@ -161,12 +164,18 @@ describe('docker-compose.yml (production topology)', () => {
     expect(dependsOn('api')).toMatchObject({ seaweedfs: 'service_healthy' });
     const config = loadConfig(processEnvironment('api'));
     expect(config.documents.store).toBe('s3');
-    expect(config.documents.s3).toMatchObject({ endpoint: 'http://seaweedfs:8333', bucket: 'bdp-documents', forcePathStyle: true });
+    expect(config.documents.s3).toMatchObject({
+      endpoint: 'http://seaweedfs:8333',
+      bucket: 'bdp-documents',
+      forcePathStyle: true,
+    });
     expect(config.documents.s3.accessKeyId).toBe(interpolatedEnvironment('seaweedfs').AWS_ACCESS_KEY_ID);
     // The secret: the same file for both, read by seaweedfs' entrypoint and by the API's S3_SECRET_ACCESS_KEY_FILE.
     expect(config.documents.s3.secretAccessKey).toBe(SECRET_VALUES.s3_secret_access_key);
     expect(s3.secrets).toContain('s3_secret_access_key');
-    expect(interpolate(commandText('seaweedfs'))).toContain('AWS_SECRET_ACCESS_KEY=$(cat /run/secrets/s3_secret_access_key) exec /entrypoint.sh');
+    expect(interpolate(commandText('seaweedfs'))).toContain(
+      'AWS_SECRET_ACCESS_KEY=$(cat /run/secrets/s3_secret_access_key) exec /entrypoint.sh',
+    );
   });
 
   it('pins the images CI runs for real (scripts/compose-up.ts): the Temporal server the project builds, PostgreSQL of Debian bookworm, Caddy', () => {
@@ -180,17 +189,29 @@ describe('docker-compose.yml (production topology)', () => {
     expect(service('postgresql').image).toBe('postgres:15');
     expect(service('proxy').image).toBe('caddy:2.6.2');
     // temporalio/auto-setup is deprecated: no service runs it.
-    expect(Object.values(services).map((x) => x.image ?? '').filter((image) => image.includes('auto-setup'))).toEqual([]);
+    expect(
+      Object.values(services)
+        .map((x) => x.image ?? '')
+        .filter((image) => image.includes('auto-setup')),
+    ).toEqual([]);
   });
 
   it('the schema job creates and migrates both Temporal stores on PostgreSQL with temporal-sql-tool', () => {
     const command = commandText('temporal-schema');
     expect(command).toMatch(/temporal-sql-tool --plugin postgres12 --ep postgresql -p 5432/);
-    for (const [db, dir] of [['temporal', 'temporal'], ['temporal_visibility', 'visibility']] as const) {
+    for (const [db, dir] of [
+      ['temporal', 'temporal'],
+      ['temporal_visibility', 'visibility'],
+    ] as const) {
       const create = command.indexOf(`--db ${db} create`);
       const setup = command.indexOf(`--db ${db} setup-schema -v 0.0`);
-      const update = command.indexOf(`--db ${db} update-schema -d /etc/temporal/schema/postgresql/v12/${dir}/versioned`);
-      expect([create, setup, update].every((i) => i >= 0), db).toBe(true);
+      const update = command.indexOf(
+        `--db ${db} update-schema -d /etc/temporal/schema/postgresql/v12/${dir}/versioned`,
+      );
+      expect(
+        [create, setup, update].every((i) => i >= 0),
+        db,
+      ).toBe(true);
       expect(create < setup && setup < update, `${db}: create, setup-schema, update-schema in that order`).toBe(true);
     }
     // A re-run keeps what exists; any other error fails the job (set -e, exit 1).
@@ -203,16 +224,26 @@ describe('docker-compose.yml (production topology)', () => {
 
   it("the server is configured by the image's environment: PostgreSQL 12+ plugin, both databases, the password from its secret, the shard count set", () => {
     const env = interpolatedEnvironment('temporal');
-    expect(env).toMatchObject({ DB: 'postgres12', DB_PORT: '5432', POSTGRES_SEEDS: 'postgresql', DBNAME: 'temporal', VISIBILITY_DBNAME: 'temporal_visibility' });
+    expect(env).toMatchObject({
+      DB: 'postgres12',
+      DB_PORT: '5432',
+      POSTGRES_SEEDS: 'postgresql',
+      DBNAME: 'temporal',
+      VISIBILITY_DBNAME: 'temporal_visibility',
+    });
     expect(env.POSTGRES_USER).toBe(environment('postgresql').POSTGRES_USER);
     expect(env.POSTGRES_PWD).toBeUndefined();
-    expect(interpolate(commandText('temporal'))).toContain('POSTGRES_PWD=$(cat /run/secrets/postgres_password) exec /etc/temporal/entrypoint.sh');
+    expect(interpolate(commandText('temporal'))).toContain(
+      'POSTGRES_PWD=$(cat /run/secrets/postgres_password) exec /etc/temporal/entrypoint.sh',
+    );
     expect(environment('postgresql').POSTGRES_PASSWORD_FILE).toBe('/run/secrets/postgres_password');
     // History shards: set (the image's default, 4, is a development value) and fixed forever at the first start.
     expect(environment('temporal').NUM_HISTORY_SHARDS).toBe('${TEMPORAL_HISTORY_SHARDS:-128}');
     expect(Number(env.NUM_HISTORY_SHARDS)).toBe(128);
     expect(interpolatedEnvironment('temporal', { TEMPORAL_HISTORY_SHARDS: '512' }).NUM_HISTORY_SHARDS).toBe('512');
-    expect(fs.readFileSync(path.join(ROOT, 'docs/DEPLOYMENT.md'), 'utf8')).toMatch(/TEMPORAL_HISTORY_SHARDS[^\n]*\n?[^\n]*(never|cannot) change/);
+    expect(fs.readFileSync(path.join(ROOT, 'docs/DEPLOYMENT.md'), 'utf8')).toMatch(
+      /TEMPORAL_HISTORY_SHARDS[^\n]*\n?[^\n]*(never|cannot) change/,
+    );
   });
 
   it('the admin-tools job creates the namespace before registering search attributes', () => {
@@ -256,9 +287,19 @@ describe('docker-compose.yml (production topology)', () => {
   });
 
   it('issue 28/31: the API trusts X-Forwarded-For from the proxy only — its fixed address, inside the network', () => {
-    const address = interpolate(String(((service('proxy') as { networks?: unknown }).networks as { default: { ipv4_address: string } }).default.ipv4_address));
+    const address = interpolate(
+      String(
+        ((service('proxy') as { networks?: unknown }).networks as { default: { ipv4_address: string } }).default
+          .ipv4_address,
+      ),
+    );
     expect(interpolate(environment('api').TRUSTED_PROXIES ?? '')).toBe(address);
-    const subnet = interpolate(String((compose as unknown as { networks: { default: { ipam: { config: Array<{ subnet: string }> } } } }).networks.default.ipam.config[0]!.subnet));
+    const subnet = interpolate(
+      String(
+        (compose as unknown as { networks: { default: { ipam: { config: Array<{ subnet: string }> } } } }).networks
+          .default.ipam.config[0]!.subnet,
+      ),
+    );
     const list = new BlockList();
     const [base, prefix] = subnet.split('/');
     list.addSubnet(base!, Number(prefix));
@@ -290,7 +331,10 @@ describe('docker-compose.yml (production topology)', () => {
 
   it('starts services in dependency order: postgresql → schema job → temporal → admin-tools job → worker, api → proxy', () => {
     expect(dependsOn('temporal-schema')).toMatchObject({ postgresql: 'service_healthy' });
-    expect(dependsOn('temporal')).toMatchObject({ postgresql: 'service_healthy', 'temporal-schema': 'service_completed_successfully' });
+    expect(dependsOn('temporal')).toMatchObject({
+      postgresql: 'service_healthy',
+      'temporal-schema': 'service_completed_successfully',
+    });
     expect(dependsOn('temporal-admin-tools')).toMatchObject({ temporal: 'service_healthy' });
     for (const name of ['worker', 'api']) {
       expect(dependsOn(name), name).toMatchObject({
@@ -343,12 +387,23 @@ describe('docker-compose.yml (production topology)', () => {
   });
 
   it('issue 31: secrets come from files — no secret in any environment, every *_FILE a mounted secret with a file', () => {
-    const SECRET_NAMES = ['ADMIN_API_KEY', 'DATABASE_URL', 'PAYLOAD_KEYS', 'DOCUMENT_KEYS', 'S3_SECRET_ACCESS_KEY', 'POSTGRES_PASSWORD', 'POSTGRES_PWD', 'AWS_SECRET_ACCESS_KEY'];
+    const SECRET_NAMES = [
+      'ADMIN_API_KEY',
+      'DATABASE_URL',
+      'PAYLOAD_KEYS',
+      'DOCUMENT_KEYS',
+      'S3_SECRET_ACCESS_KEY',
+      'POSTGRES_PASSWORD',
+      'POSTGRES_PWD',
+      'AWS_SECRET_ACCESS_KEY',
+    ];
     for (const name of Object.keys(services)) {
       const env = environment(name);
-      for (const secret of SECRET_NAMES) expect(env[secret], `${name} sets ${secret} in its environment`).toBeUndefined();
+      for (const secret of SECRET_NAMES)
+        expect(env[secret], `${name} sets ${secret} in its environment`).toBeUndefined();
       for (const [k, v] of Object.entries(env)) {
-        if (!(SECRET_FILE_VARIABLES as readonly string[]).includes(k.replace(/_FILE$/, '')) || !k.endsWith('_FILE')) continue;
+        if (!(SECRET_FILE_VARIABLES as readonly string[]).includes(k.replace(/_FILE$/, '')) || !k.endsWith('_FILE'))
+          continue;
         const m = /^\/run\/secrets\/(\w+)$/.exec(v);
         expect(m, `${name}.${k}`).toBeTruthy();
         expect(service(name).secrets, `${name} mounts ${m![1]}`).toContain(m![1]);
@@ -374,7 +429,10 @@ describe('docker-compose.yml (production topology)', () => {
       const env = environment(name);
       const names = Object.keys(env);
       const known: readonly string[] = CONFIG_ENV_NAMES;
-      expect(names.filter((n) => !known.includes(n)), 'unknown variable names').toEqual([]);
+      expect(
+        names.filter((n) => !known.includes(n)),
+        'unknown variable names',
+      ).toEqual([]);
       expect(names).toEqual(expect.arrayContaining(['TEMPORAL_ADDRESS', 'DATABASE_URL_FILE', 'PAYLOAD_KEYS_FILE']));
       expect(env.TEMPORAL_ADDRESS).toBe('temporal:7233');
       // Art. 28: worker and API are given the same payload keyring.

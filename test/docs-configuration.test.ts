@@ -14,10 +14,13 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const doc = readFileSync(path.join(ROOT, 'docs/CONFIGURATION.md'), 'utf8');
 
 /** The `## ` sections of the doc, each with its heading and its lines. */
-const sections = doc.split(/^## /m).slice(1).map((text) => {
-  const [heading = '', ...lines] = text.split('\n');
-  return { heading, lines };
-});
+const sections = doc
+  .split(/^## /m)
+  .slice(1)
+  .map((text) => {
+    const [heading = '', ...lines] = text.split('\n');
+    return { heading, lines };
+  });
 
 /** The `UPPER_CASE` names in backticks in the first column of each table row of a section (header and rule rows left out). */
 function firstColumnNames(lines: string[]): string[] {

@@ -27,7 +27,8 @@ const SKIP = new Set(['node_modules', 'dist', 'coverage', 'secrets']);
 function sourceFiles(extensions: readonly string[], folder = ''): string[] {
   return readdirSync(path.join(ROOT, folder), { withFileTypes: true }).flatMap((entry) => {
     const relative = path.join(folder, entry.name);
-    if (entry.isDirectory()) return entry.name.startsWith('.') || SKIP.has(entry.name) ? [] : sourceFiles(extensions, relative);
+    if (entry.isDirectory())
+      return entry.name.startsWith('.') || SKIP.has(entry.name) ? [] : sourceFiles(extensions, relative);
     return extensions.some((ext) => entry.name.endsWith(ext)) ? [relative.split(path.sep).join('/')] : [];
   });
 }
@@ -42,7 +43,8 @@ const headingsOf = (markdown: string) =>
     .filter((h): h is string => h !== undefined);
 
 /** A citation names a heading when it is the heading, or the heading's start before a space (`Art. 15 — 合同备案`). */
-const names = (headings: readonly string[], cited: string) => headings.some((h) => h === cited || h.startsWith(`${cited} `));
+const names = (headings: readonly string[], cited: string) =>
+  headings.some((h) => h === cited || h.startsWith(`${cited} `));
 
 const DOCS = { 'MEASURES.md': headingsOf(read('docs/MEASURES.md')), 'API.md': headingsOf(read('docs/API.md')) };
 
@@ -75,10 +77,16 @@ describe('the specs are in the repository (issue 29)', () => {
 
   it('every docs/MEASURES.md and docs/API.md section a source file cites is a heading of that document', () => {
     const citations = sourceFiles(['.ts', '.tsx', '.sh', '.yml', '.yaml', '.toml']).flatMap((file) =>
-      [...read(file).matchAll(CITATION)].map(([, doc, section]) => ({ file, doc: doc as keyof typeof DOCS, section: section! })),
+      [...read(file).matchAll(CITATION)].map(([, doc, section]) => ({
+        file,
+        doc: doc as keyof typeof DOCS,
+        section: section!,
+      })),
     );
     expect(citations.length).toBeGreaterThan(100);
-    const missing = citations.filter((c) => !names(DOCS[c.doc], c.section)).map((c) => `${c.file}: docs/${c.doc} "${c.section}"`);
+    const missing = citations
+      .filter((c) => !names(DOCS[c.doc], c.section))
+      .map((c) => `${c.file}: docs/${c.doc} "${c.section}"`);
     expect(missing).toEqual([]);
   });
 
@@ -93,7 +101,12 @@ describe('the specs are in the repository (issue 29)', () => {
     }
     const mapped = new Set(rows.flatMap((row) => articlesOf(row.split('|')[1] ?? '')));
     expect(mapped.size).toBeGreaterThan(20);
-    const sections = new Set(DOCS['MEASURES.md'].map((h) => /^Art\. (\d+)(?:\s|$)/.exec(h)?.[1]).filter(Boolean).map(Number));
+    const sections = new Set(
+      DOCS['MEASURES.md']
+        .map((h) => /^Art\. (\d+)(?:\s|$)/.exec(h)?.[1])
+        .filter(Boolean)
+        .map(Number),
+    );
     expect([...mapped].filter((article) => !sections.has(article)).sort((a, b) => a - b)).toEqual([]);
   });
 

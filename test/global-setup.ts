@@ -7,7 +7,12 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
-import { DEV_SERVER_ARGS, resolveDevServer, resolveTestServer, type ServerExecutable } from '../scripts/temporal-bin.ts';
+import {
+  DEV_SERVER_ARGS,
+  resolveDevServer,
+  resolveTestServer,
+  type ServerExecutable,
+} from '../scripts/temporal-bin.ts';
 import { PROJECT_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 
 declare module 'vitest' {
@@ -25,7 +30,11 @@ export async function setup(project: TestProject) {
   const devServer = await resolveDevServer({ log });
   project.provide('testServerExecutable', await resolveTestServer({ log }));
   env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: devServer, searchAttributes: [...PROJECT_SEARCH_ATTRIBUTES], extraArgs: [...DEV_SERVER_ARGS] },
+    server: {
+      executable: devServer,
+      searchAttributes: [...PROJECT_SEARCH_ATTRIBUTES],
+      extraArgs: [...DEV_SERVER_ARGS],
+    },
   });
   project.provide('temporalAddress', env.address);
   log(`Temporal dev server at ${env.address}`);

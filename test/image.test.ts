@@ -25,7 +25,10 @@ import { freePort } from './support/net.ts';
 import { generateKeyringSpec } from '../lib/codec.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 
 // --- the Dockerfile as data ------------------------------------------------------------------------
 
@@ -43,7 +46,11 @@ interface Stage {
 
 /** Stages with their COPY, RUN and CMD instructions (continuation lines joined, comments dropped). */
 export function parseDockerfile(text: string): Stage[] {
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const stages: Stage[] = [];
   for (const line of lines) {
     const [instruction, ...rest] = line.split(/\s+/);
@@ -77,7 +84,8 @@ const ignored = fs
   .split('\n')
   .map((l) => l.trim().replace(/\/$/, ''))
   .filter((l) => l && !l.startsWith('#'));
-const isIgnored = (rel: string) => ignored.some((p) => (p.startsWith('*') ? rel.endsWith(p.slice(1)) : rel === p || rel.startsWith(`${p}/`)));
+const isIgnored = (rel: string) =>
+  ignored.some((p) => (p.startsWith('*') ? rel.endsWith(p.slice(1)) : rel === p || rel.startsWith(`${p}/`)));
 
 function filesUnder(rel: string): string[] {
   const abs = path.join(ROOT, rel);
@@ -90,7 +98,10 @@ function filesUnder(rel: string): string[] {
  * A stage's files as paths inside WORKDIR /app: repository files copied from the build context
  * (map: image path → repository path) and the paths another stage provides (`--from`).
  */
-function stageFiles(stage: Stage): { files: Map<string, string>; fromStages: Array<{ from: string; source: string; dest: string }> } {
+function stageFiles(stage: Stage): {
+  files: Map<string, string>;
+  fromStages: Array<{ from: string; source: string; dest: string }>;
+} {
   const files = new Map<string, string>();
   const fromStages: Array<{ from: string; source: string; dest: string }> = [];
   for (const copy of stage.copies) {
@@ -104,7 +115,9 @@ function stageFiles(stage: Stage): { files: Map<string, string>; fromStages: Arr
       const isDir = fs.existsSync(path.join(ROOT, rel)) && fs.statSync(path.join(ROOT, rel)).isDirectory();
       for (const file of filesUnder(rel)) {
         // COPY dir/ dest/ puts the directory's contents into dest; COPY a b c ./ puts each file there.
-        const target = isDir ? path.posix.join(dest === '.' ? '' : dest, path.posix.relative(rel, file)) : path.posix.join(dest === '.' ? '' : dest, path.posix.basename(file));
+        const target = isDir
+          ? path.posix.join(dest === '.' ? '' : dest, path.posix.relative(rel, file))
+          : path.posix.join(dest === '.' ? '' : dest, path.posix.basename(file));
         files.set(target, file);
       }
     }
@@ -121,11 +134,26 @@ function runtimeImports(file: string): string[] {
   const visit = (node: ts.Node) => {
     if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly && ts.isStringLiteral(node.moduleSpecifier)) {
       const named = node.importClause?.namedBindings;
-      const allTypes = !node.importClause?.name && named && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+      const allTypes =
+        !node.importClause?.name &&
+        named &&
+        ts.isNamedImports(named) &&
+        named.elements.length > 0 &&
+        named.elements.every((e) => e.isTypeOnly);
       if (!allTypes) out.push(node.moduleSpecifier.text);
-    } else if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    } else if (
+      ts.isExportDeclaration(node) &&
+      !node.isTypeOnly &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       out.push(node.moduleSpecifier.text);
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
       out.push(node.arguments[0].text);
     }
     ts.forEachChild(node, visit);
@@ -134,10 +162,14 @@ function runtimeImports(file: string): string[] {
   return out;
 }
 
-const packageOf = (specifier: string) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
+const packageOf = (specifier: string) =>
+  specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
 
 /** Every repository file (relative) and every package the entries load, following relative imports. */
-function closure(entries: string[], generated: (spec: string) => boolean = () => false): { files: Set<string>; packages: Map<string, string> } {
+function closure(
+  entries: string[],
+  generated: (spec: string) => boolean = () => false,
+): { files: Set<string>; packages: Map<string, string> } {
   const files = new Set<string>();
   const packages = new Map<string, string>(); // package → first importer
   const queue = entries.map((e) => path.resolve(ROOT, e));
@@ -151,7 +183,9 @@ function closure(entries: string[], generated: (spec: string) => boolean = () =>
       if (spec.startsWith('node:')) continue;
       if (spec.startsWith('.')) {
         const base = path.resolve(path.dirname(abs), spec);
-        const found = [base, `${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts')].find((f) => fs.existsSync(f) && fs.statSync(f).isFile());
+        const found = [base, `${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts')].find(
+          (f) => fs.existsSync(f) && fs.statSync(f).isFile(),
+        );
         if (!found) {
           if (generated(spec)) continue; // written by the build itself
           throw new Error(`${rel} imports ${spec}, which does not exist`);
@@ -171,14 +205,25 @@ const runtimeSet = stageFiles(runtime);
 
 /** The commands that run in the image: its CMD and every docker-compose.yml service built from it. */
 function imageEntries(): string[] {
-  const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { build?: unknown; command?: string[] }> };
-  const commands = [runtime.cmd!, ...Object.values(compose.services).filter((s) => s.build).map((s) => s.command ?? runtime.cmd!)];
+  const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+    services: Record<string, { build?: unknown; command?: string[] }>;
+  };
+  const commands = [
+    runtime.cmd!,
+    ...Object.values(compose.services)
+      .filter((s) => s.build)
+      .map((s) => s.command ?? runtime.cmd!),
+  ];
   return [...new Set(commands.map((c) => c.find((w) => /\.ts$/.test(w))!))];
 }
 
 describe('the production image (Dockerfile)', () => {
   it('has every module the API, the worker and the workflow bundle load at run time', () => {
-    const entries = [...imageEntries(), path.relative(ROOT, WORKFLOWS_PATH), ...PRELOADED_MODULES.map((m) => path.relative(ROOT, m))];
+    const entries = [
+      ...imageEntries(),
+      path.relative(ROOT, WORKFLOWS_PATH),
+      ...PRELOADED_MODULES.map((m) => path.relative(ROOT, m)),
+    ];
     expect(entries).toEqual(expect.arrayContaining(['api/server.ts', 'worker.ts']));
     const { files, packages } = closure(entries);
     const inImage = new Set(runtimeSet.files.values());
@@ -186,7 +231,9 @@ describe('the production image (Dockerfile)', () => {
     expect(missing, 'modules the image lacks').toEqual([]);
     // Migrations are read from the folder at start-up, not imported.
     expect([...inImage].some((f) => f.startsWith('db/migrations/') && f.endsWith('.sql'))).toBe(true);
-    const devOnly = [...packages].filter(([p]) => !(p in pkg.dependencies)).map(([p, by]) => `${p} (imported by ${by})`);
+    const devOnly = [...packages]
+      .filter(([p]) => !(p in pkg.dependencies))
+      .map(([p, by]) => `${p} (imported by ${by})`);
     expect(devOnly, 'packages missing from "dependencies" (the image installs --omit=dev)').toEqual([]);
     expect(runtime.runs.find((r) => r.startsWith('npm ci'))).toMatch(/--omit=dev/);
   });
@@ -201,8 +248,13 @@ describe('the production image (Dockerfile)', () => {
     expect(build.runs.find((r) => r.startsWith('npm ci'))).not.toMatch(/--omit=dev/);
     const buildFiles = new Set(stageFiles(build).files.values());
     // console:types writes the API's types and the forms before Vite reads them.
-    const { files } = closure(['console/scripts/build.ts', 'console/scripts/openapi.ts', 'console/vite.config.ts', 'console/src/main.tsx'], (spec) => /(api-types|forms\.generated)/.test(spec));
-    expect([...files].filter((f) => !/(api-types\.ts|forms\.generated\.json)$/.test(f) && !buildFiles.has(f))).toEqual([]);
+    const { files } = closure(
+      ['console/scripts/build.ts', 'console/scripts/openapi.ts', 'console/vite.config.ts', 'console/src/main.tsx'],
+      (spec) => /(api-types|forms\.generated)/.test(spec),
+    );
+    expect([...files].filter((f) => !/(api-types\.ts|forms\.generated\.json)$/.test(f) && !buildFiles.has(f))).toEqual(
+      [],
+    );
     expect(build.runs.join(' && ')).toMatch(/console:types.*console\/scripts\/build\.ts/);
   });
 });
@@ -225,8 +277,16 @@ function layOut(stage: Stage, dir: string): void {
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
 }
 
-function start(dir: string, entry: string, env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: dir, env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(
+  dir: string,
+  entry: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: dir,
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));
@@ -250,12 +310,17 @@ describe.skipIf(!driverAvailable('postgres'))('the image file set starts (Postgr
     const buildDir = path.join(work, 'build');
     layOut(build, buildDir);
     for (const command of build.runs.filter((r) => !r.startsWith('npm ci'))) {
-      const r = spawnSync('sh', ['-c', command], { cwd: buildDir, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'development' } });
+      const r = spawnSync('sh', ['-c', command], {
+        cwd: buildDir,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_ENV: 'development' },
+      });
       expect(r.status, `${command}\n${r.stdout}\n${r.stderr}`).toBe(0);
     }
     const appDir = path.join(work, 'app');
     layOut(runtime, appDir);
-    for (const c of runtimeSet.fromStages) fs.cpSync(path.join(buildDir, c.source), path.join(appDir, c.dest), { recursive: true });
+    for (const c of runtimeSet.fromStages)
+      fs.cpSync(path.join(buildDir, c.source), path.join(appDir, c.dest), { recursive: true });
     expect(fs.existsSync(path.join(appDir, 'test'))).toBe(false);
 
     const db = await emptyPostgresDatabase('bdp_image');

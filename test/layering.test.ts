@@ -17,7 +17,8 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 function filesOf(folder: string): string[] {
   return readdirSync(path.join(ROOT, folder)).flatMap((name) => {
     const relative = path.join(folder, name);
-    if (statSync(path.join(ROOT, relative)).isDirectory()) return name === 'migrations' || name === 'temporal-test-server' ? [] : filesOf(relative);
+    if (statSync(path.join(ROOT, relative)).isDirectory())
+      return name === 'migrations' || name === 'temporal-test-server' ? [] : filesOf(relative);
     return name.endsWith('.ts') ? [relative] : [];
   });
 }
@@ -27,9 +28,12 @@ function specifiersOf(file: string): Array<{ specifier: string; typeOnly: boolea
   const source = ts.createSourceFile(file, readFileSync(path.join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest);
   const out: Array<{ specifier: string; typeOnly: boolean }> = [];
   for (const statement of source.statements) {
-    if (!(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) || !statement.moduleSpecifier) continue;
+    if (!(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) || !statement.moduleSpecifier)
+      continue;
     const specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
-    const typeOnly = ts.isImportDeclaration(statement) ? Boolean(statement.importClause?.isTypeOnly) : statement.isTypeOnly;
+    const typeOnly = ts.isImportDeclaration(statement)
+      ? Boolean(statement.importClause?.isTypeOnly)
+      : statement.isTypeOnly;
     out.push({ specifier, typeOnly });
   }
   return out;
@@ -39,11 +43,18 @@ function specifiersOf(file: string): Array<{ specifier: string; typeOnly: boolea
 function importsOf(file: string): Array<{ target: string; typeOnly: boolean }> {
   return specifiersOf(file)
     .filter((i) => i.specifier.startsWith('.'))
-    .map((i) => ({ target: path.relative(ROOT, path.resolve(ROOT, path.dirname(file), i.specifier)), typeOnly: i.typeOnly }));
+    .map((i) => ({
+      target: path.relative(ROOT, path.resolve(ROOT, path.dirname(file), i.specifier)),
+      typeOnly: i.typeOnly,
+    }));
 }
 
 const violations = (folders: string[], allowed: (target: string, typeOnly: boolean) => boolean) =>
-  folders.flatMap(filesOf).flatMap((file) => importsOf(file).filter((i) => !allowed(i.target, i.typeOnly)).map((i) => `${file} → ${i.target}`));
+  folders.flatMap(filesOf).flatMap((file) =>
+    importsOf(file)
+      .filter((i) => !allowed(i.target, i.typeOnly))
+      .map((i) => `${file} → ${i.target}`),
+  );
 
 /** The workflow definitions its clients share. */
 const CLIENT_DEFINITIONS = new Set(['workflows/messages.ts', 'workflows/search-attributes.ts']);
@@ -58,7 +69,12 @@ const appFiles = () => [...APP_FOLDERS.flatMap(filesOf), 'worker.ts'];
  * (`schemas.ts`: the same rules as the HTTP API) and `npm run accounts` acts through the account
  * service (`sessions.ts`: the same checks and security trail as the API's admin routes). Nothing else.
  */
-const SCRIPTS_FROM_API = new Set(['scripts/start.ts → api/server.ts', 'scripts/keys.ts → api/schemas/accounts.ts', 'scripts/accounts.ts → api/schemas/accounts.ts', 'scripts/accounts.ts → api/sessions.ts']);
+const SCRIPTS_FROM_API = new Set([
+  'scripts/start.ts → api/server.ts',
+  'scripts/keys.ts → api/schemas/accounts.ts',
+  'scripts/accounts.ts → api/schemas/accounts.ts',
+  'scripts/accounts.ts → api/sessions.ts',
+]);
 
 /** The packages that speak SQL: drizzle-orm's query builders and `sql`, and the two drivers. */
 const SQL_PACKAGE = /^(drizzle-orm|postgres|@electric-sql\/pglite)(\/|$)/;
@@ -120,13 +136,22 @@ describe('layering', () => {
   });
 
   it('db/, activities/ and api/ import workflows/ only for the definitions clients share', () => {
-    expect(violations(['db', 'activities', 'api'], (target) => !target.startsWith('workflows/') || CLIENT_DEFINITIONS.has(target))).toEqual([]);
+    expect(
+      violations(
+        ['db', 'activities', 'api'],
+        (target) => !target.startsWith('workflows/') || CLIENT_DEFINITIONS.has(target),
+      ),
+    ).toEqual([]);
   });
 
   it('db/ and activities/ never import api/; workflows/ imports activities/ for types only, and never db/ or api/', () => {
     expect(violations(['db', 'activities'], (target) => !target.startsWith('api/'))).toEqual([]);
     expect(
-      violations(['workflows'], (target, typeOnly) => !target.startsWith('db/') && !target.startsWith('api/') && (!target.startsWith('activities/') || typeOnly)),
+      violations(
+        ['workflows'],
+        (target, typeOnly) =>
+          !target.startsWith('db/') && !target.startsWith('api/') && (!target.startsWith('activities/') || typeOnly),
+      ),
     ).toEqual([]);
   });
 
@@ -137,12 +162,18 @@ describe('layering', () => {
 
   it('api/ never imports activities/ (it calls db/queries); scripts/ import api/ only for the listed pieces', () => {
     expect(violations(['api'], (target) => !target.startsWith('activities/'))).toEqual([]);
-    const fromApi = filesOf('scripts').flatMap((file) => importsOf(file).filter((i) => i.target.startsWith('api/')).map((i) => `${file} → ${i.target}`));
+    const fromApi = filesOf('scripts').flatMap((file) =>
+      importsOf(file)
+        .filter((i) => i.target.startsWith('api/'))
+        .map((i) => `${file} → ${i.target}`),
+    );
     expect(fromApi.filter((edge) => !SCRIPTS_FROM_API.has(edge))).toEqual([]);
   });
 
   it('no SQL outside db/: no SQL package and no table of db/schema.ts is imported as a value elsewhere', () => {
-    const found = appFiles().filter((file) => !file.startsWith('db/')).flatMap(sqlImportsOf);
+    const found = appFiles()
+      .filter((file) => !file.startsWith('db/'))
+      .flatMap(sqlImportsOf);
     expect(found.filter((edge) => !SQL_OUTSIDE_DB_ALLOWED.has(edge))).toEqual([]);
   });
 
@@ -155,7 +186,10 @@ describe('layering', () => {
     expect(importsOf('test/layering.test.ts')).toEqual([]);
     expect(importsOf('workflows/persistence.ts')).toContainEqual({ target: 'activities/index.ts', typeOnly: true });
     // The SQL rule sees SQL where there is some, and only value imports of a table.
-    expect(sqlImportsOf('db/queries/audit.ts')).toEqual(['db/queries/audit.ts → drizzle-orm', 'db/queries/audit.ts → db/schema.ts']);
+    expect(sqlImportsOf('db/queries/audit.ts')).toEqual([
+      'db/queries/audit.ts → drizzle-orm',
+      'db/queries/audit.ts → db/schema.ts',
+    ]);
     expect(sqlImportsOf('api/routes/documents.ts')).toEqual([]);
     expect(importsOf('api/routes/documents.ts')).toContainEqual({ target: 'db/schema.ts', typeOnly: true });
     // The cycle rule finds a cycle of three and a module importing itself, and nothing in a chain.
@@ -167,6 +201,13 @@ describe('layering', () => {
       ['e.ts', ['e.ts']],
     ]);
     expect(cyclesOf(cycle)).toEqual([['a.ts', 'b.ts', 'c.ts'], ['e.ts']]);
-    expect(cyclesOf(new Map([['a.ts', ['b.ts']], ['b.ts', []]]))).toEqual([]);
+    expect(
+      cyclesOf(
+        new Map([
+          ['a.ts', ['b.ts']],
+          ['b.ts', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 });

@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const rules = readFileSync(path.join(ROOT, 'docs/RULES.md'), 'utf8');
-const rows = rules.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Art.') && !l.startsWith('|---') && !l.startsWith('| Deadline'));
+const rows = rules
+  .split('\n')
+  .filter((l) => l.startsWith('| ') && !l.startsWith('| Art.') && !l.startsWith('|---') && !l.startsWith('| Deadline'));
 
 function filesOf(folder: string): string[] {
   return readdirSync(path.join(ROOT, folder)).flatMap((name) => {
@@ -28,14 +30,21 @@ const testSources = filesOf('test')
 
 describe('docs/RULES.md (issue 27: every row true to the code)', () => {
   it('Art. 3-30: every test a row cites exists (up to its …)', () => {
-    const cited = [...rules.matchAll(/"([^"\n]{12,}?)"/g)].map((m) => m[1]!.split('…')[0]!.trim()).filter((name) => /^[A-Za-z]/.test(name) && !name.startsWith('Art. N'));
+    const cited = [...rules.matchAll(/"([^"\n]{12,}?)"/g)]
+      .map((m) => m[1]!.split('…')[0]!.trim())
+      .filter((name) => /^[A-Za-z]/.test(name) && !name.startsWith('Art. N'));
     expect(cited.length).toBeGreaterThan(80);
     const missing = cited.filter((name) => !testSources.includes(name));
     expect(missing).toEqual([]);
   });
 
-  it('Art. 15, 16, 21, 22 (measures vs policy): no row gives an automatic sanction as the text\'s; every automatic order is a policy switch', () => {
-    const automatic = rows.filter((r) => /(?<!no )automatic (`[a-z-]+` )?(rectification|order)|→ (remaining )?construction (money|funds) frozen/.test(r) && !/\*Policy|switch `/.test(r));
+  it("Art. 15, 16, 21, 22 (measures vs policy): no row gives an automatic sanction as the text's; every automatic order is a policy switch", () => {
+    const automatic = rows.filter(
+      (r) =>
+        /(?<!no )automatic (`[a-z-]+` )?(rectification|order)|→ (remaining )?construction (money|funds) frozen/.test(
+          r,
+        ) && !/\*Policy|switch `/.test(r),
+    );
     expect(automatic).toEqual([]);
   });
 

@@ -6,7 +6,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveDevServer, resolveTestServer, TEMPORAL_CLI_VERSION, TEMPORAL_TEST_SERVER_VERSION } from '../scripts/temporal-bin.ts';
+import {
+  resolveDevServer,
+  resolveTestServer,
+  TEMPORAL_CLI_VERSION,
+  TEMPORAL_TEST_SERVER_VERSION,
+} from '../scripts/temporal-bin.ts';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -36,7 +41,10 @@ describe('Temporal binary resolution', () => {
     expect(await resolve(base)).toEqual({ type: 'existing-path', path: cached });
     const onPath = executable(path.join(bin, 'temporal'));
     expect(await resolve({ ...base, PATH: bin })).toEqual({ type: 'existing-path', path: onPath });
-    expect(await resolve({ ...base, PATH: bin, TEMPORAL_CLI_PATH: explicit })).toEqual({ type: 'existing-path', path: explicit });
+    expect(await resolve({ ...base, PATH: bin, TEMPORAL_CLI_PATH: explicit })).toEqual({
+      type: 'existing-path',
+      path: explicit,
+    });
   });
 
   it('test server: TEMPORAL_TEST_SERVER_PATH, then the cached wrapper, then the SDK download', async () => {
@@ -48,7 +56,10 @@ describe('Temporal binary resolution', () => {
     const wrapper = executable(path.join(cache, `test-server-${TEMPORAL_TEST_SERVER_VERSION}`, 'temporal-test-server'));
     expect(await resolve(base)).toEqual({ type: 'existing-path', path: wrapper });
     const explicit = executable(path.join(tempDir(), 'ts'));
-    expect(await resolve({ ...base, TEMPORAL_TEST_SERVER_PATH: explicit })).toEqual({ type: 'existing-path', path: explicit });
+    expect(await resolve({ ...base, TEMPORAL_TEST_SERVER_PATH: explicit })).toEqual({
+      type: 'existing-path',
+      path: explicit,
+    });
   });
 
   it('refuses an explicit path that is not an executable', async () => {

@@ -9,7 +9,14 @@ import { COMMAND_NAMES, type Command, type CommandName } from '../domain/command
 import { isRejection, Rejection } from '../domain/errors.ts';
 import type { Change, Project } from '../domain/project.ts';
 import type { Actor } from '../domain/vocabulary.ts';
-import { applicationUpdate, commandSignal, commandUpdate, UNAVAILABLE, viewQuery, type RejectionDetails } from './messages.ts';
+import {
+  applicationUpdate,
+  commandSignal,
+  commandUpdate,
+  UNAVAILABLE,
+  viewQuery,
+  type RejectionDetails,
+} from './messages.ts';
 import { failure, now, toFailure, unpack, type JobQueue } from './jobs.ts';
 
 /** Queues the job storing the application (Art. 8): the first job of a new project. */
@@ -43,7 +50,12 @@ export function setProjectHandlers(project: Project, jobs: JobQueue): void {
       commandUpdate(name),
       (message) => {
         const { payload, actor, attempt } = unpack(message);
-        return jobs.settled(jobs.submit({ prepare: () => prepareUpdate(message, name, payload, actor), update: { acceptedAt: Date.now(), attempt, label: name } }));
+        return jobs.settled(
+          jobs.submit({
+            prepare: () => prepareUpdate(message, name, payload, actor),
+            update: { acceptedAt: Date.now(), attempt, label: name },
+          }),
+        );
       },
       {
         validator: (message) => {
@@ -51,7 +63,11 @@ export function setProjectHandlers(project: Project, jobs: JobQueue): void {
           // While the application is still being stored the command waits in the queue behind it.
           if (!project.started && jobs.startTicket !== null) return;
           try {
-            validated.set(message, { version: project.state.version, at: Date.now(), change: prepare(name, payload, actor) });
+            validated.set(message, {
+              version: project.state.version,
+              at: Date.now(),
+              change: prepare(name, payload, actor),
+            });
           } catch (err) {
             throw isRejection(err) ? toFailure(err, attempt) : err;
           }
@@ -82,7 +98,8 @@ export function setProjectHandlers(project: Project, jobs: JobQueue): void {
     try {
       return await jobs.settled(ticket);
     } catch (err) {
-      if (err instanceof ApplicationFailure) throw failure(err.type ?? UNAVAILABLE, err.message, { ...(err.details?.[0] as RejectionDetails), attempt });
+      if (err instanceof ApplicationFailure)
+        throw failure(err.type ?? UNAVAILABLE, err.message, { ...(err.details?.[0] as RejectionDetails), attempt });
       throw err;
     }
   });

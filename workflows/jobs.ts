@@ -29,8 +29,16 @@ export const toFailure = (rejection: Rejection, attempt?: string) =>
 /** Messages carry `{payload, actor, attempt?}`; histories from before carry the payload with `actor` merged in. */
 export function unpack(message: unknown): { payload: unknown; actor: Actor; attempt: string | undefined } {
   const m = (message ?? {}) as Record<string, unknown>;
-  if (typeof m.payload === 'object' && m.payload !== null && Object.keys(m).every((k) => k === 'payload' || k === 'actor' || k === 'attempt')) {
-    return { payload: m.payload, actor: m.actor as Actor, attempt: typeof m.attempt === 'string' ? m.attempt : undefined };
+  if (
+    typeof m.payload === 'object' &&
+    m.payload !== null &&
+    Object.keys(m).every((k) => k === 'payload' || k === 'actor' || k === 'attempt')
+  ) {
+    return {
+      payload: m.payload,
+      actor: m.actor as Actor,
+      attempt: typeof m.attempt === 'string' ? m.attempt : undefined,
+    };
   }
   const { actor, ...payload } = m;
   return { payload, actor: actor as Actor, attempt: undefined };

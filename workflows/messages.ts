@@ -16,7 +16,8 @@ export const PROJECT_WORKFLOW_TYPE = 'projectWorkflow';
 export const projectWorkflowId = (projectId: string) => `project-${projectId}`;
 
 /** Start arguments: a new application, or the state carried over by continue-as-new. */
-export type ProjectWorkflowArgs = { input: ProjectInput; state?: undefined } | { state: ProjectState; input?: undefined };
+export type ProjectWorkflowArgs =
+  { input: ProjectInput; state?: undefined } | { state: ProjectState; input?: undefined };
 
 /** The workflow's signature, for typed starts without importing the workflow code. */
 export type ProjectWorkflow = (args: ProjectWorkflowArgs) => Promise<ProjectView>;
@@ -34,7 +35,8 @@ export interface CommandMessage<K extends CommandName = CommandName> {
   attempt?: string;
 }
 
-export const commandUpdate = <K extends CommandName>(name: K) => defineUpdate<ProjectView, [CommandMessage<K>], K>(name);
+export const commandUpdate = <K extends CommandName>(name: K) =>
+  defineUpdate<ProjectView, [CommandMessage<K>], K>(name);
 
 export const commandSignal = <K extends CommandName>(name: K) => defineSignal<[CommandMessage<K>], K>(name);
 

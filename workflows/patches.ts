@@ -49,19 +49,22 @@ export const PATCHES: readonly PatchEntry[] = [
   {
     id: PERSIST_IN_ONE_TRANSACTION,
     kind: 'run',
-    changed: 'each batch of effects is written in one database transaction by one local activity; before, by 3-4 activities on the task queue',
+    changed:
+      'each batch of effects is written in one database transaction by one local activity; before, by 3-4 activities on the task queue',
     historiesBefore: 'before-one-transaction',
   },
   {
     id: ONE_LOCAL_ACTIVITY,
     kind: 'run',
-    changed: 'one local activity per change computes the deadlines and writes everything, the read model with every change, search attributes only when they change; before, a local activity per deadline first and the read model skipped while another change waited',
+    changed:
+      'one local activity per change computes the deadlines and writes everything, the read model with every change, search attributes only when they change; before, a local activity per deadline first and the read model skipped while another change waited',
     historiesBefore: 'before-one-local-activity',
   },
   {
     id: ONE_WAKE_TIMER,
     kind: 'run',
-    changed: 'one durable timer for the next wake-up, kept while the instant is unchanged; before, a new timer every loop pass',
+    changed:
+      'one durable timer for the next wake-up, kept while the instant is unchanged; before, a new timer every loop pass',
     historiesBefore: 'before-one-wake-timer',
   },
   {
@@ -81,21 +84,24 @@ export const PATCHES: readonly PatchEntry[] = [
   {
     id: MEASURES_RECORDS,
     kind: 'first-run',
-    changed: "Art. 13-14, 17: a contract's procurement method and the related units' opinions on a change request are required of new input",
+    changed:
+      "Art. 13-14, 17: a contract's procurement method and the related units' opinions on a change request are required of new input",
     stateFlag: 'measuresRecords',
     historiesBefore: 'before-measures-records',
   },
   {
     id: MEASURES_SECOND_READING,
     kind: 'first-run',
-    changed: 'Art. 22 suspends only for no or a rejected response, Art. 15 lateness from signedOn, Art. 11 publicity with the BDB plan, Art. 28-29 orders behind policy switches, Art. 8 approved estimate and Art. 19 落盘 required',
+    changed:
+      'Art. 22 suspends only for no or a rejected response, Art. 15 lateness from signedOn, Art. 11 publicity with the BDB plan, Art. 28-29 orders behind policy switches, Art. 8 approved estimate and Art. 19 落盘 required',
     stateFlag: 'secondReading',
     historiesBefore: 'before-measures-second-reading',
   },
   {
     id: FINANCE_JURISDICTION,
     kind: 'first-run',
-    changed: "Art. 12: a county's finance disburses and gives opinions on its own county's projects only, each level from its own share",
+    changed:
+      "Art. 12: a county's finance disburses and gives opinions on its own county's projects only, each level from its own share",
     stateFlag: 'financeJurisdiction',
     historiesBefore: 'before-finance-jurisdiction',
   },

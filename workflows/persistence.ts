@@ -25,7 +25,6 @@ import type { ProjectReadModel } from '../domain/view-shapes.ts';
 import { readModel } from '../domain/view.ts';
 import { AwaitingRole, FundsSuspended, NextDeadline, ProjectStage } from './search-attributes.ts';
 
-
 /** Before PERSIST_IN_ONE_TRANSACTION: activities on the task queue, retried until they pass (kept for replay). */
 const steps = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -37,7 +36,12 @@ const local = proxyLocalActivities<Activities>({
   // persistEffects itself gives up after 1 s waiting for a lock or 2 s on a statement; three
   // attempts bound a command's wait (a count: the core enforces it whatever the workflow task does).
   startToCloseTimeout: '3 seconds',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '1 second', maximumAttempts: 3 },
+  retry: {
+    initialInterval: '200 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 second',
+    maximumAttempts: 3,
+  },
 });
 
 /** How a persistence attempt ended. */
@@ -84,13 +88,18 @@ export class AttributeMirror {
       ]);
       this.last = key;
     }
-    const waiting = model.view.pendingActions.map((p) => `${p.role}: ${p.action}${p.dueAt ? ` (due ${p.dueAt.slice(0, 10)})` : ''}`);
+    const waiting = model.view.pendingActions.map(
+      (p) => `${p.role}: ${p.action}${p.dueAt ? ` (due ${p.dueAt.slice(0, 10)})` : ''}`,
+    );
     setCurrentDetails(
-      [`**${model.view.title}** — ${model.view.department}, ${model.view.jurisdiction}`, `Stage: ${model.view.stage}`, ...waiting].join('\n\n'),
+      [
+        `**${model.view.title}** — ${model.view.department}, ${model.view.jurisdiction}`,
+        `Stage: ${model.view.stage}`,
+        ...waiting,
+      ].join('\n\n'),
     );
   }
 }
-
 
 /** Which persistence a run takes, from the patches it was started with (project.ts). */
 export type PersistPath =
@@ -113,7 +122,11 @@ export interface PersistOptions {
  * throws for a database failure: the caller commits on `ok` and refuses otherwise. On the
  * 'one-local' path `model` is the read model written, which the search attributes already show.
  */
-export async function persist(projectId: string, change: Change, { path, mirror, isLast }: PersistOptions): Promise<Persisted> {
+export async function persist(
+  projectId: string,
+  change: Change,
+  { path, mirror, isLast }: PersistOptions,
+): Promise<Persisted> {
   try {
     if (path === 'one-local') {
       for (const dates of await local.persistChange({ projectId, change })) scheduleDeadline(change, dates.id, dates);
@@ -143,7 +156,11 @@ export async function persist(projectId: string, change: Change, { path, mirror,
 }
 
 /** The read model of the committed state alone (first run of a continued project, old starts). */
-export async function recordReadModel(model: ProjectReadModel, path: PersistPath, mirror: AttributeMirror): Promise<Persisted> {
+export async function recordReadModel(
+  model: ProjectReadModel,
+  path: PersistPath,
+  mirror: AttributeMirror,
+): Promise<Persisted> {
   mirror.show(model);
   try {
     await (path === 'activities' ? steps : local).recordProject(model);

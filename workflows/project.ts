@@ -56,7 +56,13 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
   else {
     // A run continued from state: deadlines whose dates were not computed yet get them now.
     const pending = project.unscheduledDeadlines();
-    if (pending.length > 0) jobs.submit({ prepare: () => ({ state: project.state, effects: pending.map((deadline) => ({ type: 'startDeadline' as const, deadline })) }) });
+    if (pending.length > 0)
+      jobs.submit({
+        prepare: () => ({
+          state: project.state,
+          effects: pending.map((deadline) => ({ type: 'startDeadline' as const, deadline })),
+        }),
+      });
   }
   setProjectHandlers(project, jobs);
 
@@ -74,7 +80,11 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
     const waiting = Date.now() < runner.retryAt;
     const nextWake = waiting ? runner.retryAt : Date.parse(project.nextWakeAt() ?? 'x');
     // Wake at the next deadline event (or retry) or at the next Asia/Shanghai new year, whichever is first.
-    const wakeAt = Math.min(Number.isNaN(nextWake) ? Infinity : nextWake, nextShanghaiNewYear(Date.now()), project.started ? Infinity : startedAt + UNSTARTED_LIMIT_MS);
+    const wakeAt = Math.min(
+      Number.isNaN(nextWake) ? Infinity : nextWake,
+      nextShanghaiNewYear(Date.now()),
+      project.started ? Infinity : startedAt + UNSTARTED_LIMIT_MS,
+    );
     const ready = () => runner.ready() || rollover;
     if (wake) {
       wake.set(wakeAt);
@@ -95,7 +105,8 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
       // Let running handlers finish first; a handler waiting for its change needs this loop, so
       // new work in the queue goes back to the top instead of deadlocking.
       await condition(() => jobs.queue.length > 0 || allHandlersFinished());
-      if (jobs.queue.length === 0) await continueAsNew<(a: ProjectWorkflowArgs) => Promise<ProjectView>>({ state: project.state });
+      if (jobs.queue.length === 0)
+        await continueAsNew<(a: ProjectWorkflowArgs) => Promise<ProjectView>>({ state: project.state });
     }
   }
   await condition(allHandlersFinished);

@@ -55,7 +55,13 @@ export class JobRunner {
     const answer = (outcome: Outcome) => jobs.answer(job.ticket, outcome);
     const attempt = job.update?.attempt;
     if (job.update && Date.now() - job.update.acceptedAt > UPDATE_QUEUE_LIMIT_MS) {
-      answer({ ok: false, failure: failure(UNAVAILABLE, 'The project was busy; nothing was applied, try again.', { status: 503, attempt }) });
+      answer({
+        ok: false,
+        failure: failure(UNAVAILABLE, 'The project was busy; nothing was applied, try again.', {
+          status: 503,
+          attempt,
+        }),
+      });
       return;
     }
     let change: Change | null;
@@ -66,7 +72,9 @@ export class JobRunner {
       answer({ ok: false, failure: toFailure(err, attempt) });
       return;
     }
-    const persisted = change ? await persist(projectId, change, { path, mirror, isLast: () => jobs.queue.length === 0 }) : ({ ok: true } as Persisted);
+    const persisted = change
+      ? await persist(projectId, change, { path, mirror, isLast: () => jobs.queue.length === 0 })
+      : ({ ok: true } as Persisted);
     if (persisted.ok) {
       if (change) project.commit(change);
       this.backoffMs = 0;
@@ -80,14 +88,30 @@ export class JobRunner {
     // Nothing is committed (the transaction rolled back): the search attributes follow the committed
     // state again (the 'one-local' path shows them only after a change is stored).
     if (path !== 'one-local') mirror.show(project.readModel());
-    if (persisted.permanent) log.error('the database refused a change; nothing applied', { projectId, job: job.update?.label ?? 'background', error: persisted.message });
-    else log.warn('the database is unavailable; nothing applied', { projectId, job: job.update?.label ?? 'background', error: persisted.message });
+    if (persisted.permanent)
+      log.error('the database refused a change; nothing applied', {
+        projectId,
+        job: job.update?.label ?? 'background',
+        error: persisted.message,
+      });
+    else
+      log.warn('the database is unavailable; nothing applied', {
+        projectId,
+        job: job.update?.label ?? 'background',
+        error: persisted.message,
+      });
     if (jobs.isAwaited(job.ticket)) {
       answer({
         ok: false,
         failure: persisted.permanent
-          ? failure(PERSISTENCE_FAILED, 'The database refused to store this change; nothing was applied.', { status: 500, attempt })
-          : failure(UNAVAILABLE, 'The database is unavailable; nothing was applied, try again.', { status: 503, attempt }),
+          ? failure(PERSISTENCE_FAILED, 'The database refused to store this change; nothing was applied.', {
+              status: 500,
+              attempt,
+            })
+          : failure(UNAVAILABLE, 'The database is unavailable; nothing was applied, try again.', {
+              status: 503,
+              attempt,
+            }),
       });
       jobs.ended(job.ticket);
       return;

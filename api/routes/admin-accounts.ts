@@ -15,7 +15,12 @@ import { requireDuty } from '../auth.ts';
 import { assignmentRefusal } from '../../domain/admin-roles.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
-import { accountEventList, accountInfo as accountSchema, createAccountBody, createdAccount } from '../schemas/accounts.ts';
+import {
+  accountEventList,
+  accountInfo as accountSchema,
+  createAccountBody,
+  createdAccount,
+} from '../schemas/accounts.ts';
 import { accountInfo, type AccountService } from '../sessions.ts';
 import { requireJurisdiction } from './jurisdictions.ts';
 
@@ -24,8 +29,14 @@ const reads = requireDuty('accountReads');
 const accountId = z.string().regex(/^[0-9a-f]{12}$/, 'is not an account id');
 /** The actor of an admin's action, for the trail. */
 const adminActor = (actor: { keyId: string; name: string }) => ({ keyId: actor.keyId, name: actor.name });
-const denied = { 401: problem('No or unknown key or session'), 403: problem('Not the security administrator (`secadmin`) or the start-up key') };
-const deniedReads = { 401: problem('No or unknown key or session'), 403: problem('Not the security or audit administrator (`secadmin`, `auditadmin`) or the start-up key') };
+const denied = {
+  401: problem('No or unknown key or session'),
+  403: problem('Not the security administrator (`secadmin`) or the start-up key'),
+};
+const deniedReads = {
+  401: problem('No or unknown key or session'),
+  403: problem('Not the security or audit administrator (`secadmin`, `auditadmin`) or the start-up key'),
+};
 
 export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: AccountService }) {
   const app = createRouter();
@@ -40,12 +51,15 @@ export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: A
         'Answers the account with a one-time `initialPassword`, to be changed at the first sign-in. For the administrator roles ' +
         '(`sysadmin`, `secadmin`, `auditadmin`) also `totpEnrolment`: the person adds it to an authenticator app; their first sign-in ' +
         'needs one of its codes. Roles: `secadmin`, the start-up key. 三员分立 (policy): a `secadmin` cannot create a `secadmin` ' +
-        'account (403 `reserved_role`; the start-up key and `npm run accounts` can); role `admin` is never an account\'s.',
+        "account (403 `reserved_role`; the start-up key and `npm run accounts` can); role `admin` is never an account's.",
       security,
       middleware: guard,
       request: { body: { content: json(createAccountBody), required: true } },
       responses: {
-        201: { description: 'Created; `initialPassword` and `totpEnrolment` are not retrievable later', content: json(createdAccount) },
+        201: {
+          description: 'Created; `initialPassword` and `totpEnrolment` are not retrievable later',
+          content: json(createdAccount),
+        },
         400: problem('Invalid body'),
         ...denied,
         403: problem('Not the security administrator; `reserved_role`: a `secadmin` creating a `secadmin` account'),
@@ -57,15 +71,31 @@ export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: A
       const body = c.req.valid('json');
       // 三员分立 (policy): creating security administrators is reserved to whoever operates the server.
       if (assignmentRefusal(c.get('actor').role, 'account', body.role)) {
-        throw new ApiError(403, 'reserved_role', 'Forbidden', `A ${c.get('actor').role} cannot create an account with the role ${body.role}: the start-up key or npm run accounts does.`, { role: body.role }, {}, { kind: 'account', role: body.role });
+        throw new ApiError(
+          403,
+          'reserved_role',
+          'Forbidden',
+          `A ${c.get('actor').role} cannot create an account with the role ${body.role}: the start-up key or npm run accounts does.`,
+          { role: body.role },
+          {},
+          { kind: 'account', role: body.role },
+        );
       }
       // Art. 5, 12, 30 (measures): an account acts for a jurisdiction of the registry, like a key.
       await requireJurisdiction(db, body.jurisdiction ?? undefined);
       const created = await accounts.createAccount(body, adminActor(c.get('actor')), requestOrigin(c));
       // A code the departments registry lacks is registered, named by its code until the admin names it.
-      if (body.department) await registerDepartmentInUse(db, body.department, body.jurisdiction ?? 'city', c.get('actor').keyId);
+      if (body.department)
+        await registerDepartmentInUse(db, body.department, body.jurisdiction ?? 'city', c.get('actor').keyId);
       c.header('Cache-Control', 'no-store');
-      return c.json({ ...accountInfo(created.account), initialPassword: created.initialPassword, totpEnrolment: created.totpEnrolment }, 201);
+      return c.json(
+        {
+          ...accountInfo(created.account),
+          initialPassword: created.initialPassword,
+          totpEnrolment: created.totpEnrolment,
+        },
+        201,
+      );
     },
   );
 
@@ -78,7 +108,10 @@ export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: A
       description: 'Roles: `secadmin`, `auditadmin` (reads only), the start-up key.',
       security,
       middleware: reads,
-      responses: { 200: { description: 'Accounts, newest first', content: json(z.object({ items: z.array(accountSchema) })) }, ...deniedReads },
+      responses: {
+        200: { description: 'Accounts, newest first', content: json(z.object({ items: z.array(accountSchema) })) },
+        ...deniedReads,
+      },
     }),
     async (c) => c.json({ items: (await listAccounts(db)).map(accountInfo) }, 200),
   );
@@ -89,7 +122,8 @@ export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: A
       path: '/v1/admin/accounts/{id}',
       tags: ['admin'],
       summary: 'Revoke a personal account (its sessions end at once)',
-      description: 'An account already revoked answers 409 `already_revoked` with its `revokedAt`. Roles: `secadmin`, the start-up key.',
+      description:
+        'An account already revoked answers 409 `already_revoked` with its `revokedAt`. Roles: `secadmin`, the start-up key.',
       security,
       middleware: guard,
       request: { params: z.object({ id: accountId }) },
@@ -104,12 +138,28 @@ export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: A
     async (c) => {
       const { id } = c.req.valid('param');
       if (c.get('actor').accountId === id) {
-        throw new ApiError(409, 'cannot_revoke_self', 'Cannot revoke itself', `Account ${id} is the account of this request: another administrator revokes it.`, { id }, {}, { kind: 'account' });
+        throw new ApiError(
+          409,
+          'cannot_revoke_self',
+          'Cannot revoke itself',
+          `Account ${id} is the account of this request: another administrator revokes it.`,
+          { id },
+          {},
+          { kind: 'account' },
+        );
       }
       const revoked = await accounts.revoke(id, adminActor(c.get('actor')), requestOrigin(c));
       if (revoked.outcome === 'unknown') throw notFound(`No account ${id}.`);
       if (revoked.outcome === 'already') {
-        throw new ApiError(409, 'already_revoked', 'Already revoked', `Account ${id} was already revoked.`, { revokedAt: revoked.revokedAt?.toISOString() ?? null }, {}, { kind: 'account' });
+        throw new ApiError(
+          409,
+          'already_revoked',
+          'Already revoked',
+          `Account ${id} was already revoked.`,
+          { revokedAt: revoked.revokedAt?.toISOString() ?? null },
+          {},
+          { kind: 'account' },
+        );
       }
       return c.body(null, 204);
     },
@@ -120,7 +170,8 @@ export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: A
       method: 'get',
       path: '/v1/admin/accounts/{id}/events',
       tags: ['admin'],
-      summary: "An account's security trail, newest first (sign-ins, failures, lockouts, sign-outs, password and TOTP changes, admin actions)",
+      summary:
+        "An account's security trail, newest first (sign-ins, failures, lockouts, sign-outs, password and TOTP changes, admin actions)",
       description:
         'Art. 24-25 (measures) trace every action to a person and Art. 28 asks for a secure system; GB/T 39786 asks for these logs. Append-only, one SM3 hash chain over the ' +
         'whole trail (`npm run audit:verify` checks it). Failed sign-ins with a login name no account has are in the trail too ' +
@@ -142,12 +193,21 @@ export function adminAccountRoutes({ db, accounts }: { db: Database; accounts: A
       if (!(await findAccount(db, id))) throw notFound(`No account ${id}.`);
       const position = query.cursor ? decodeCursor(query.cursor) : undefined;
       if (position && !/^\d{1,10}$/.test(position.id)) {
-        throw new ApiError(400, 'validation_failed', 'Validation failed', 'cursor: is not a cursor of this list', { errors: [{ path: 'cursor', message: 'is not a cursor of this list' }] });
+        throw new ApiError(400, 'validation_failed', 'Validation failed', 'cursor: is not a cursor of this list', {
+          errors: [{ path: 'cursor', message: 'is not a cursor of this list' }],
+        });
       }
       const beforeSeq = position ? Number(position.id) : undefined;
       const rows = await accountEventsOf(db, id, query.limit + 1, beforeSeq);
-      const cut = page(rows.map((r) => ({ ...r.row, id: String(r.row.seq), cursorMicros: r.cursorMicros })), query.limit);
-      const items = cut.rows.map((r) => ({ ...chainedEvent(r), detail: r.detail as Record<string, unknown>, hash: r.hash }));
+      const cut = page(
+        rows.map((r) => ({ ...r.row, id: String(r.row.seq), cursorMicros: r.cursorMicros })),
+        query.limit,
+      );
+      const items = cut.rows.map((r) => ({
+        ...chainedEvent(r),
+        detail: r.detail as Record<string, unknown>,
+        hash: r.hash,
+      }));
       return c.json({ items, nextCursor: cut.nextCursor }, 200);
     },
   );

@@ -25,7 +25,10 @@ const info = (row: ApiKeyRow) => ({
 });
 
 const guard = requireDuty('accounts');
-const denied = { 401: problem('No or unknown key'), 403: problem('Not the security administrator (`secadmin`) or the start-up key') };
+const denied = {
+  401: problem('No or unknown key'),
+  403: problem('Not the security administrator (`secadmin`) or the start-up key'),
+};
 
 export function adminKeyRoutes({ db }: { db: Database }) {
   const app = createRouter();
@@ -39,7 +42,7 @@ export function adminKeyRoutes({ db }: { db: Database }) {
       description:
         'Roles: `secadmin`, the start-up key. 三员分立 (policy): keys for the administrator roles (`sysadmin`, `secadmin`, `auditadmin`) ' +
         'carry no second factor and belong to no person, so a `secadmin` cannot issue them (403 `reserved_role`); the start-up key and ' +
-        '`npm run keys` can. Role `admin` is never a key\'s (it is the start-up key\'s alone).',
+        "`npm run keys` can. Role `admin` is never a key's (it is the start-up key's alone).",
       security,
       middleware: guard,
       request: { body: { content: json(createApiKeyBody), required: true } },
@@ -51,21 +54,39 @@ export function adminKeyRoutes({ db }: { db: Database }) {
         400: problem('Invalid body'),
         422: problem('`unknown_jurisdiction`: `jurisdiction` is not in the registry (Art. 5, 12, 30)'),
         ...denied,
-        403: problem('Not the security administrator; `reserved_role`: a `secadmin` issuing a key for an administrator role'),
+        403: problem(
+          'Not the security administrator; `reserved_role`: a `secadmin` issuing a key for an administrator role',
+        ),
       },
     }),
     async (c) => {
       const body = c.req.valid('json');
       // 三员分立 (policy): nobody hands themselves a second administrator credential through the API.
       if (assignmentRefusal(c.get('actor').role, 'key', body.role)) {
-        throw new ApiError(403, 'reserved_role', 'Forbidden', `A ${c.get('actor').role} cannot issue a key with the role ${body.role}: the start-up key or npm run keys does.`, { role: body.role }, {}, { kind: 'key', role: body.role });
+        throw new ApiError(
+          403,
+          'reserved_role',
+          'Forbidden',
+          `A ${c.get('actor').role} cannot issue a key with the role ${body.role}: the start-up key or npm run keys does.`,
+          { role: body.role },
+          {},
+          { kind: 'key', role: body.role },
+        );
       }
       await requireJurisdiction(db, body.jurisdiction);
       const generated = generateKey();
       // Issue 28: on the administrators' trail, without the secret.
       const row = await insertKeyOnTrail(
         db,
-        { id: generated.id, secretHash: generated.secretHash, role: body.role, name: body.name, department: body.department, jurisdiction: body.jurisdiction, createdBy: c.get('actor').keyId },
+        {
+          id: generated.id,
+          secretHash: generated.secretHash,
+          role: body.role,
+          name: body.name,
+          department: body.department,
+          jurisdiction: body.jurisdiction,
+          createdBy: c.get('actor').keyId,
+        },
         trailActor(c),
       );
       // A code the departments registry lacks is registered, named by its code until the admin names it.
@@ -111,7 +132,9 @@ export function adminKeyRoutes({ db }: { db: Database }) {
         204: { description: 'Revoked' },
         400: problem('Malformed id'),
         404: problem('No such key'),
-        409: problem('`already_revoked`: the key was revoked before (`revokedAt` says when); `cannot_revoke_self`: the key of this request'),
+        409: problem(
+          '`already_revoked`: the key was revoked before (`revokedAt` says when); `cannot_revoke_self`: the key of this request',
+        ),
         ...denied,
       },
     }),
@@ -119,7 +142,13 @@ export function adminKeyRoutes({ db }: { db: Database }) {
       const { id } = c.req.valid('param');
       // Issue 28: a key that revokes itself leaves its holder (and a scripted run) without access.
       if (c.get('actor').keyId === id) {
-        throw new ApiError(409, 'cannot_revoke_self', 'Cannot revoke itself', `API key ${id} is the key of this request: revoke it with another admin key or account.`, { id });
+        throw new ApiError(
+          409,
+          'cannot_revoke_self',
+          'Cannot revoke itself',
+          `API key ${id} is the key of this request: revoke it with another admin key or account.`,
+          { id },
+        );
       }
       const revoked = await revokeKeyOnTrail(db, id, trailActor(c));
       if (revoked.outcome === 'unknown') throw notFound(`No API key ${id}.`);

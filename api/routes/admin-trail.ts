@@ -19,9 +19,15 @@ const problemList = z.array(z.object({ seq: z.number().int(), problem: z.string(
 const verification = z
   .object({
     checkedAt: z.string(),
-    adminTrail: problemList.openapi({ description: "The administrators' trail: each broken seq and why; empty when intact" }),
-    accountTrail: problemList.openapi({ description: "The accounts' security trail: each broken seq and why; empty when intact" }),
-    project: z.object({ id: z.string(), problems: problemList }).nullable().openapi({ description: 'With `?project=`: that project\'s chain and completeness (as `npm run audit:verify --project`)' }),
+    adminTrail: problemList.openapi({
+      description: "The administrators' trail: each broken seq and why; empty when intact",
+    }),
+    accountTrail: problemList.openapi({
+      description: "The accounts' security trail: each broken seq and why; empty when intact",
+    }),
+    project: z.object({ id: z.string(), problems: problemList }).nullable().openapi({
+      description: "With `?project=`: that project's chain and completeness (as `npm run audit:verify --project`)",
+    }),
   })
   .openapi('TrailVerification');
 
@@ -54,11 +60,22 @@ export function adminTrailRoutes({ db }: { db: Database }) {
       const query = c.req.valid('query');
       const position = query.cursor ? decodeCursor(query.cursor) : undefined;
       if (position && !/^\d{1,10}$/.test(position.id)) {
-        throw new ApiError(400, 'validation_failed', 'Validation failed', 'cursor: is not a cursor of this list', { errors: [{ path: 'cursor', message: 'is not a cursor of this list' }] });
+        throw new ApiError(400, 'validation_failed', 'Validation failed', 'cursor: is not a cursor of this list', {
+          errors: [{ path: 'cursor', message: 'is not a cursor of this list' }],
+        });
       }
       const rows = await adminEventsPage(db, query.limit + 1, position ? Number(position.id) : undefined);
-      const cut = page(rows.map((r) => ({ ...r.row, id: String(r.row.seq), cursorMicros: r.cursorMicros })), query.limit);
-      return c.json({ items: cut.rows.map((r) => ({ ...chainedAdminEvent(r), prevHash: r.prevHash, hash: r.hash })), nextCursor: cut.nextCursor }, 200);
+      const cut = page(
+        rows.map((r) => ({ ...r.row, id: String(r.row.seq), cursorMicros: r.cursorMicros })),
+        query.limit,
+      );
+      return c.json(
+        {
+          items: cut.rows.map((r) => ({ ...chainedAdminEvent(r), prevHash: r.prevHash, hash: r.hash })),
+          nextCursor: cut.nextCursor,
+        },
+        200,
+      );
     },
   );
   app.openapi(
@@ -69,11 +86,13 @@ export function adminTrailRoutes({ db }: { db: Database }) {
       summary: "Verify the administrators' and the accounts' trails now (and one project's, with ?project=)",
       description:
         'What `npm run audit:verify` reports, for the audit administrator (三员分立, policy; Art. 24-25, 28 *measures*): each SM3 chain is ' +
-        'recomputed now; a row altered or removed behind the system\'s back is named by its seq. Every project at once stays with ' +
+        "recomputed now; a row altered or removed behind the system's back is named by its seq. Every project at once stays with " +
         '`npm run audit:verify` (a long run); one project with `?project=`. Roles: `auditadmin`, the start-up key.',
       security,
       middleware: requireDuty('trail'),
-      request: { query: z.object({ project: projectId.openapi({ param: { name: 'project', in: 'query' } }).optional() }) },
+      request: {
+        query: z.object({ project: projectId.openapi({ param: { name: 'project', in: 'query' } }).optional() }),
+      },
       responses: {
         200: { description: 'The problems found; empty lists when intact', content: json(verification) },
         400: problem('Malformed project id'),
@@ -90,7 +109,15 @@ export function adminTrailRoutes({ db }: { db: Database }) {
         project ? verifyAuditCompleteness(db, project) : Promise.resolve([]),
       ]);
       const problems = [...chain, ...completeness].map((p) => ({ seq: p.seq, problem: p.problem }));
-      return c.json({ checkedAt: new Date().toISOString(), adminTrail, accountTrail, project: project ? { id: project, problems } : null }, 200);
+      return c.json(
+        {
+          checkedAt: new Date().toISOString(),
+          adminTrail,
+          accountTrail,
+          project: project ? { id: project, problems } : null,
+        },
+        200,
+      );
     },
   );
   return app;

@@ -41,7 +41,10 @@ import { ApiError, notFound, unavailable } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { fen } from '../schemas/common.ts';
 
-const listedAllocation = z.strictObject({ projectId: z.string().regex(/^[A-Z0-9-]{4,40}$/, 'is not a project id'), allocationId: entityId });
+const listedAllocation = z.strictObject({
+  projectId: z.string().regex(/^[A-Z0-9-]{4,40}$/, 'is not a project id'),
+  allocationId: entityId,
+});
 
 export const allocationPlanBody = z
   .strictObject({
@@ -51,7 +54,9 @@ export const allocationPlanBody = z
       .array(listedAllocation)
       .min(1)
       .max(500)
-      .refine((list) => new Set(list.map((a) => `${a.projectId}/${a.allocationId}`)).size === list.length, { message: 'lists an allocation twice' }),
+      .refine((list) => new Set(list.map((a) => `${a.projectId}/${a.allocationId}`)).size === list.length, {
+        message: 'lists an allocation twice',
+      }),
   })
   .openapi('AllocationPlanRequest');
 
@@ -99,9 +104,11 @@ const allocationPlanList = z.object({ items: z.array(allocationPlan) }).openapi(
 
 /** Crockford base32, as project ids. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const idFrom = (planYear: number, bytes: Uint8Array) => `AP${planYear}-${Array.from(bytes.subarray(0, 10), (b) => ALPHABET[b % 32]).join('')}`;
+const idFrom = (planYear: number, bytes: Uint8Array) =>
+  `AP${planYear}-${Array.from(bytes.subarray(0, 10), (b) => ALPHABET[b % 32]).join('')}`;
 /** A plan id from the caller's key id and Idempotency-Key (SM3), so a retry finds the stored plan. */
-export const planIdFor = (planYear: number, seed: string) => idFrom(planYear, createHash('sm3').update(`allocation-plan:${seed}`).digest());
+export const planIdFor = (planYear: number, seed: string) =>
+  idFrom(planYear, createHash('sm3').update(`allocation-plan:${seed}`).digest());
 
 const planIdParam = z
   .string()
@@ -111,8 +118,14 @@ const planIdParam = z
 /** Plans with their allocations as the projects' read models show them now; `publicOnly`: published items, no actor. */
 async function planViews(db: Database, plans: AllocationPlanRow[], publicOnly: boolean) {
   if (plans.length === 0) return [];
-  const items = await itemsOfPlans(db, plans.map((p) => p.id));
-  const read = await allocationsOfProjects(db, items.map((i) => i.projectId));
+  const items = await itemsOfPlans(
+    db,
+    plans.map((p) => p.id),
+  );
+  const read = await allocationsOfProjects(
+    db,
+    items.map((i) => i.projectId),
+  );
   return plans.map((p) => {
     const own = items.filter((i) => i.planId === p.id && (!publicOnly || i.status === 'published'));
     const view = {
@@ -130,7 +143,9 @@ async function planViews(db: Database, plans: AllocationPlanRow[], publicOnly: b
 
 function itemView(i: AllocationPlanItemRow, project: ProjectAllocations | undefined, publicOnly: boolean) {
   const a = project?.allocations.find((x) => x.id === i.allocationId);
-  const notice = a?.publicityDeadlineId ? project?.deadlines.find((d) => (d as { id?: string }).id === a.publicityDeadlineId) : undefined;
+  const notice = a?.publicityDeadlineId
+    ? project?.deadlines.find((d) => (d as { id?: string }).id === a.publicityDeadlineId)
+    : undefined;
   const view = {
     projectId: i.projectId,
     allocationId: i.allocationId,
@@ -148,11 +163,14 @@ function itemView(i: AllocationPlanItemRow, project: ProjectAllocations | undefi
     noticeDueAt: notice?.dueAt ?? null,
     moneyAvailableAt: a?.publishedAt ?? null,
   };
-  return publicOnly ? view : { ...view, error: i.errorCode ? { code: i.errorCode, detail: i.errorDetail ?? '' } : null };
+  return publicOnly
+    ? view
+    : { ...view, error: i.errorCode ? { code: i.errorCode, detail: i.errorDetail ?? '' } : null };
 }
 
 const sameList = (items: AllocationPlanItemRow[], listed: { projectId: string; allocationId: string }[]) =>
-  items.length === listed.length && items.every((i, n) => i.projectId === listed[n]!.projectId && i.allocationId === listed[n]!.allocationId);
+  items.length === listed.length &&
+  items.every((i, n) => i.projectId === listed[n]!.projectId && i.allocationId === listed[n]!.allocationId);
 
 export function allocationPlanRoutes({ db, gateway }: { db: Database; gateway: ProjectGateway }) {
   const app = createRouter();
@@ -167,8 +185,8 @@ export function allocationPlanRoutes({ db, gateway }: { db: Database; gateway: P
         'Art. 11: after finance determined the budget (POST …/budget: the money is held), the BDB publishes the ' +
         'allocation plan (拟分配计划). Every listed allocation must be `held` in its project (budgeted, in no plan ' +
         'yet); otherwise 422 `allocation_not_publishable` names each one that is not (`allocations: [{projectId, ' +
-        'allocationId, reason, status}]`) and nothing is stored. The plan is then stored and each allocation\'s ' +
-        'notice period starts (policy: the publicity setting of the project\'s pinned policy, default 5 working ' +
+        "allocationId, reason, status}]`) and nothing is stored. The plan is then stored and each allocation's " +
+        "notice period starts (policy: the publicity setting of the project's pinned policy, default 5 working " +
         'days); objections are recorded per project as before, and at the end of the period the money becomes ' +
         'available.\n\nPartial failure: when a project cannot be reached the answer is 503 and the plan stays ' +
         '`publishing` with that allocation `pending`; send the same request with the same Idempotency-Key again ' +
@@ -180,7 +198,7 @@ export function allocationPlanRoutes({ db, gateway }: { db: Database; gateway: P
       middleware: requireRole('bdb'),
       request: { body: { content: json(allocationPlanBody), required: true } },
       responses: {
-        201: { description: 'The plan, published (see each allocation\'s status)', content: json(allocationPlan) },
+        201: { description: "The plan, published (see each allocation's status)", content: json(allocationPlan) },
         400: problem('Invalid body'),
         401: problem('No or unknown key'),
         403: problem('Not a bdb key'),
@@ -192,25 +210,42 @@ export function allocationPlanRoutes({ db, gateway }: { db: Database; gateway: P
       const body = c.req.valid('json');
       const actor = c.get('actor');
       const idempotencyKey = idempotencyKeyOf(c);
-      const planId = idempotencyKey ? planIdFor(body.year, `${actor.keyId}:${idempotencyKey}`) : idFrom(body.year, randomBytes(10));
+      const planId = idempotencyKey
+        ? planIdFor(body.year, `${actor.keyId}:${idempotencyKey}`)
+        : idFrom(body.year, randomBytes(10));
 
       const stored = await findPlan(db, planId);
       if (stored) {
         // A retry of the same request (after a 503): the same plan, finished below.
         const items = await itemsOfPlan(db, planId);
         if (stored.year !== body.year || stored.title !== body.title || !sameList(items, body.allocations)) {
-          throw new ApiError(422, 'idempotency_conflict', 'Idempotency key reused', `Allocation plan ${planId} was stored for a different request under this Idempotency-Key.`);
+          throw new ApiError(
+            422,
+            'idempotency_conflict',
+            'Idempotency key reused',
+            `Allocation plan ${planId} was stored for a different request under this Idempotency-Key.`,
+          );
         }
       } else {
         // Validate every listed allocation first: the whole plan or nothing.
-        const read = await allocationsOfProjects(db, body.allocations.map((a) => a.projectId));
-        type Refusal = { projectId: string; allocationId: string; reason: string; status: string | null; planId?: string | null };
+        const read = await allocationsOfProjects(
+          db,
+          body.allocations.map((a) => a.projectId),
+        );
+        type Refusal = {
+          projectId: string;
+          allocationId: string;
+          reason: string;
+          status: string | null;
+          planId?: string | null;
+        };
         const refused = body.allocations.flatMap(({ projectId, allocationId }): Refusal[] => {
           const project = read.get(projectId);
           if (!project) return [{ projectId, allocationId, reason: 'project_not_found', status: null }];
           const a = project.allocations.find((x) => x.id === allocationId);
           if (!a) return [{ projectId, allocationId, reason: 'allocation_not_found', status: null }];
-          if (a.status !== 'held') return [{ projectId, allocationId, reason: 'not_held', status: a.status, planId: a.planId ?? null }];
+          if (a.status !== 'held')
+            return [{ projectId, allocationId, reason: 'not_held', status: a.status, planId: a.planId ?? null }];
           return [];
         });
         if (refused.length > 0) {
@@ -222,7 +257,11 @@ export function allocationPlanRoutes({ db, gateway }: { db: Database; gateway: P
             { allocations: refused },
           );
         }
-        await storePlan(db, { id: planId, year: body.year, title: body.title, createdByKeyId: actor.keyId, createdByName: actor.name }, body.allocations);
+        await storePlan(
+          db,
+          { id: planId, year: body.year, title: body.title, createdByKeyId: actor.keyId, createdByName: actor.name },
+          body.allocations,
+        );
       }
 
       // Send each pending allocation to its project, one by one.
@@ -243,14 +282,17 @@ export function allocationPlanRoutes({ db, gateway }: { db: Database; gateway: P
             continue;
           }
           // Refused: unless an earlier attempt of this very plan published it already.
-          const view = err.code === 'allocation_not_held' ? await gateway.view(item.projectId).catch(() => undefined) : undefined;
+          const view =
+            err.code === 'allocation_not_held' ? await gateway.view(item.projectId).catch(() => undefined) : undefined;
           const mine = view?.allocations.find((a) => a.id === item.allocationId)?.planId === planId;
           if (mine) await markItemPublished(db, planId, item.position);
           else await markItemRefused(db, planId, item.position, err.code, err.message);
         }
       }
       if (unreached.length > 0) {
-        throw unavailable(`Allocation plan ${planId} is stored, but ${unreached.join(', ')} could not be reached; send the same request with the same Idempotency-Key again to finish it.`);
+        throw unavailable(
+          `Allocation plan ${planId} is stored, but ${unreached.join(', ')} could not be reached; send the same request with the same Idempotency-Key again to finish it.`,
+        );
       }
       await markPlanPublished(db, planId);
       const plan = await findPlan(db, planId);

@@ -7,15 +7,28 @@ import { createRoute } from '@hono/zod-openapi';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { Context } from 'hono';
 import { createRouter, json, overHttps, problem, sessionSecurity } from '../router.ts';
-import { authSession, changePasswordBody, loginBody, logoutBody, totpBody, totpEnrolment } from '../schemas/accounts.ts';
+import {
+  authSession,
+  changePasswordBody,
+  loginBody,
+  logoutBody,
+  totpBody,
+  totpEnrolment,
+} from '../schemas/accounts.ts';
 import { accountInfo, SESSION_COOKIE, sessionRequired, type AccountService } from '../sessions.ts';
 import type { AuthEnv } from '../auth.ts';
 import { requestOrigin } from '../logging.ts';
 
-const noSession = { 401: problem('`unauthenticated`: no session cookie, or the session is unknown, ended or expired (30 min idle, 8 h absolute)') };
+const noSession = {
+  401: problem(
+    '`unauthenticated`: no session cookie, or the session is unknown, ended or expired (30 min idle, 8 h absolute)',
+  ),
+};
 const sessionWrite = {
   ...noSession,
-  403: problem('`csrf_failed`: the `X-CSRF-Token` header is missing or wrong; `forbidden`: called with an API key instead of a session'),
+  403: problem(
+    '`csrf_failed`: the `X-CSRF-Token` header is missing or wrong; `forbidden`: called with an API key instead of a session',
+  ),
 };
 
 /** The current session (api/auth.ts put it there); API keys have none: 403. */
@@ -47,11 +60,18 @@ export function authRoutes({ accounts }: { accounts: AccountService }) {
       responses: {
         200: {
           description: 'Signed in',
-          headers: { 'Set-Cookie': { description: '`bdp_session=…; Path=/; HttpOnly; SameSite=Strict` (+ `Secure` over HTTPS)', schema: { type: 'string' } } },
+          headers: {
+            'Set-Cookie': {
+              description: '`bdp_session=…; Path=/; HttpOnly; SameSite=Strict` (+ `Secure` over HTTPS)',
+              schema: { type: 'string' },
+            },
+          },
           content: json(authSession),
         },
         400: problem('Invalid body'),
-        401: problem('`invalid_credentials` (login name or password), `totp_required` (send `totp`), `totp_invalid` (wrong or reused code)'),
+        401: problem(
+          '`invalid_credentials` (login name or password), `totp_required` (send `totp`), `totp_invalid` (wrong or reused code)',
+        ),
         423: problem('`account_locked`: too many failed sign-ins; `Retry-After` seconds, `lockedUntil`'),
         429: problem(
           '`sign_in_in_progress`: other attempts of this login name are being checked and could reach the lockout; `Retry-After: 1`. `sign_in_rate_limited`: more sign-in attempts this minute from the client address than SIGN_IN_ATTEMPTS_PER_MINUTE (every attempt counts, a malformed one too; other addresses are not affected); `Retry-After` seconds',
@@ -60,10 +80,25 @@ export function authRoutes({ accounts }: { accounts: AccountService }) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const signedIn = await accounts.login({ loginName: body.loginName.toLowerCase(), password: body.password, totp: body.totp }, requestOrigin(c));
-      setCookie(c, SESSION_COOKIE, signedIn.token, { path: '/', httpOnly: true, sameSite: 'Strict', secure: overHttps(c.req.url, c.req.header('x-forwarded-proto')) });
+      const signedIn = await accounts.login(
+        { loginName: body.loginName.toLowerCase(), password: body.password, totp: body.totp },
+        requestOrigin(c),
+      );
+      setCookie(c, SESSION_COOKIE, signedIn.token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'Strict',
+        secure: overHttps(c.req.url, c.req.header('x-forwarded-proto')),
+      });
       c.header('Cache-Control', 'no-store');
-      return c.json({ account: accountInfo(signedIn.account), csrfToken: signedIn.csrfToken, mustChangePassword: signedIn.account.mustChangePassword }, 200);
+      return c.json(
+        {
+          account: accountInfo(signedIn.account),
+          csrfToken: signedIn.csrfToken,
+          mustChangePassword: signedIn.account.mustChangePassword,
+        },
+        200,
+      );
     },
   );
 
@@ -75,7 +110,11 @@ export function authRoutes({ accounts }: { accounts: AccountService }) {
       summary: 'Sign out (this session, or every session of the account)',
       security: sessionSecurity,
       request: { body: { content: json(logoutBody), required: true } },
-      responses: { 204: { description: 'Signed out; the cookie is cleared' }, 400: problem('Invalid body'), ...sessionWrite },
+      responses: {
+        204: { description: 'Signed out; the cookie is cleared' },
+        400: problem('Invalid body'),
+        ...sessionWrite,
+      },
     }),
     async (c) => {
       const { everywhere } = c.req.valid('json');
@@ -92,12 +131,23 @@ export function authRoutes({ accounts }: { accounts: AccountService }) {
       tags: ['auth'],
       summary: 'The signed-in account and its CSRF token',
       security: sessionSecurity,
-      responses: { 200: { description: 'The account', content: json(authSession) }, ...noSession, 403: problem('`forbidden`: called with an API key instead of a session') },
+      responses: {
+        200: { description: 'The account', content: json(authSession) },
+        ...noSession,
+        403: problem('`forbidden`: called with an API key instead of a session'),
+      },
     }),
     async (c) => {
       const current = currentSession(c);
       c.header('Cache-Control', 'no-store');
-      return c.json({ account: accountInfo(current.account), csrfToken: current.session.csrfToken, mustChangePassword: current.account.mustChangePassword }, 200);
+      return c.json(
+        {
+          account: accountInfo(current.account),
+          csrfToken: current.session.csrfToken,
+          mustChangePassword: current.account.mustChangePassword,
+        },
+        200,
+      );
     },
   );
 
@@ -119,7 +169,9 @@ export function authRoutes({ accounts }: { accounts: AccountService }) {
         ...noSession,
         403: problem('`invalid_credentials`: the current password is wrong; `csrf_failed`; `forbidden` (API key)'),
         422: problem('`weak_password`: `rule` names the rule broken'),
-        423: problem('`password_change_locked`: the fifth wrong current password in a row; the session has ended (sign in again)'),
+        423: problem(
+          '`password_change_locked`: the fifth wrong current password in a row; the session has ended (sign in again)',
+        ),
       },
     }),
     async (c) => {
@@ -148,7 +200,9 @@ export function authRoutes({ accounts }: { accounts: AccountService }) {
         204: { description: 'Confirmed: sign-ins now need a code' },
         400: problem('Invalid body'),
         ...sessionWrite,
-        403: problem('`invalid_credentials`: the password is wrong; `totp_invalid`: `currentCode` is missing or wrong; `csrf_failed`; `forbidden` (API key)'),
+        403: problem(
+          '`invalid_credentials`: the password is wrong; `totp_invalid`: `currentCode` is missing or wrong; `csrf_failed`; `forbidden` (API key)',
+        ),
         409: problem('`totp_not_enrolling`: no enrolment started'),
         423: problem('`password_change_locked`: the fifth wrong password in a row; the session has ended'),
         422: problem('`totp_invalid`: the code is wrong'),

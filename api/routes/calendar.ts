@@ -22,7 +22,13 @@ import {
 import type { Database } from '../../db/client.ts';
 import { projectsWithOpenDeadlines } from '../../db/queries/projects.ts';
 import type { DeadlineReschedulingPayload } from '../../domain/rescheduling.ts';
-import { addDays, changedDays, recomputeDeadline, shanghaiDate, type ScheduledDeadline } from '../../domain/calendar/index.ts';
+import {
+  addDays,
+  changedDays,
+  recomputeDeadline,
+  shanghaiDate,
+  type ScheduledDeadline,
+} from '../../domain/calendar/index.ts';
 import type { ProjectView } from '../../domain/view-shapes.ts';
 import type { Actor } from '../../domain/vocabulary.ts';
 import { requireDuty, trailActor } from '../auth.ts';
@@ -46,7 +52,15 @@ interface Logger {
   warn(obj: object, msg: string): void;
 }
 
-export function calendarRoutes({ db, gateway, log }: { db: Database; gateway?: Pick<ProjectGateway, 'execute'>; log?: Logger }) {
+export function calendarRoutes({
+  db,
+  gateway,
+  log,
+}: {
+  db: Database;
+  gateway?: Pick<ProjectGateway, 'execute'>;
+  log?: Logger;
+}) {
   const app = createRouter();
 
   async function yearOf(year: number) {
@@ -64,7 +78,16 @@ export function calendarRoutes({ db, gateway, log }: { db: Database; gateway?: P
     const candidates = rows.flatMap(({ id, view }) => {
       const deadlines = ((view as ProjectView).deadlines ?? []).flatMap((d): ScheduledDeadline[] =>
         d.status === 'open' && d.rule && d.reminder !== undefined && Date.parse(d.dueAt) > Date.parse(now)
-          ? [{ id: d.id, startsOn: shanghaiDate(d.startsAt), dueAt: d.dueAt, remindAt: d.remindAt ?? null, rule: d.rule, reminder: d.reminder }]
+          ? [
+              {
+                id: d.id,
+                startsOn: shanghaiDate(d.startsAt),
+                dueAt: d.dueAt,
+                remindAt: d.remindAt ?? null,
+                rule: d.rule,
+                reminder: d.reminder,
+              },
+            ]
           : [],
       );
       return deadlines.length > 0 ? [{ id, deadlines }] : [];
@@ -81,8 +104,16 @@ export function calendarRoutes({ db, gateway, log }: { db: Database; gateway?: P
       });
       if (changes.length === 0) continue;
       try {
-        const view = await gateway.execute(project.id, { name: 'deadlineRescheduling', payload: { cause, changes }, actor });
-        const applied = changes.filter((ch) => view.deadlines.some((d) => d.id === ch.deadlineId && d.dueAt === ch.dueAt && (d.remindAt ?? null) === ch.remindAt));
+        const view = await gateway.execute(project.id, {
+          name: 'deadlineRescheduling',
+          payload: { cause, changes },
+          actor,
+        });
+        const applied = changes.filter((ch) =>
+          view.deadlines.some(
+            (d) => d.id === ch.deadlineId && d.dueAt === ch.dueAt && (d.remindAt ?? null) === ch.remindAt,
+          ),
+        );
         moved += applied.length;
         if (applied.length > 0) touched += 1;
       } catch (err) {
@@ -174,7 +205,9 @@ export function calendarRoutes({ db, gateway, log }: { db: Database; gateway?: P
         d.date.startsWith(`${year}-`) ? [] : [{ path: `json.days.${i}.date`, message: `must be a date in ${year}` }],
       );
       if (outside.length > 0) {
-        throw new ApiError(400, 'validation_failed', 'Validation failed', `Every date must lie in ${year}.`, { errors: outside });
+        throw new ApiError(400, 'validation_failed', 'Validation failed', `Every date must lie in ${year}.`, {
+          errors: outside,
+        });
       }
       if (notice !== undefined) {
         const made = statutoryDaysMadeWorkdays(year, days);
@@ -192,16 +225,37 @@ export function calendarRoutes({ db, gateway, log }: { db: Database; gateway?: P
       const window = [`${year}-01-01`, `${year}-12-31`] as const;
       const before = await loadCalendar(db, ...window);
       // Issue 28: the days of the year before and after, on the administrators' trail.
-      await recordAdminChange(db, trailActor(c), notice !== undefined ? 'calendar.notice' : 'calendar.override', async (tx) => {
-        const daysBefore = await calendarYearDays(tx, year);
-        if (notice !== undefined) await enterNotice(tx, year, notice, days, actor.keyId);
-        else await overrideDays(tx, days, actor.keyId);
-        const touched = (rows: Awaited<ReturnType<typeof calendarYearDays>>) =>
-          rows.filter((d) => notice !== undefined || days.some((x) => x.date === d.date)).map((d) => ({ date: d.date, workday: d.workday, name: d.name, source: d.source, reference: d.reference }));
-        return { result: undefined, target: String(year), before: touched(daysBefore), after: touched(await calendarYearDays(tx, year)) };
-      });
+      await recordAdminChange(
+        db,
+        trailActor(c),
+        notice !== undefined ? 'calendar.notice' : 'calendar.override',
+        async (tx) => {
+          const daysBefore = await calendarYearDays(tx, year);
+          if (notice !== undefined) await enterNotice(tx, year, notice, days, actor.keyId);
+          else await overrideDays(tx, days, actor.keyId);
+          const touched = (rows: Awaited<ReturnType<typeof calendarYearDays>>) =>
+            rows
+              .filter((d) => notice !== undefined || days.some((x) => x.date === d.date))
+              .map((d) => ({
+                date: d.date,
+                workday: d.workday,
+                name: d.name,
+                source: d.source,
+                reference: d.reference,
+              }));
+          return {
+            result: undefined,
+            target: String(year),
+            before: touched(daysBefore),
+            after: touched(await calendarYearDays(tx, year)),
+          };
+        },
+      );
       const after = await loadCalendar(db, ...window);
-      const cause = notice !== undefined ? { year, source: 'notice' as const, reference: notice } : { year, source: 'admin' as const };
+      const cause =
+        notice !== undefined
+          ? { year, source: 'notice' as const, reference: notice }
+          : { year, source: 'admin' as const };
       const result = await reschedule(changedDays(year, before, after), cause, actor);
       return c.json({ ...(await yearOf(year)), ...result }, 200);
     },

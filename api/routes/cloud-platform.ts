@@ -38,7 +38,9 @@ export const cloudPlatformEvaluationBody = z
     score, // 0-100
     result: requiredText(200).openapi({ description: 'The result in words (e.g. 良好)' }),
     opinion: optionalText(),
-    documentId: documentId.optional().openapi({ description: 'The evaluation report, uploaded with POST /v1/documents (the record keeps its SM3)' }),
+    documentId: documentId
+      .optional()
+      .openapi({ description: 'The evaluation report, uploaded with POST /v1/documents (the record keeps its SM3)' }),
     documentRef: documentRef.optional().openapi({ description: 'Legacy free-text reference; send documentId instead' }),
   })
   .refine((b) => (b.documentId === undefined) !== (b.documentRef === undefined), {
@@ -102,7 +104,9 @@ export function cloudPlatformRoutes({ db }: { db: Database }) {
       if (body.year > shanghaiYear(now.toISOString())) {
         throw new ApiError(422, 'year_not_started', 'Year not started', `Art. 23: year ${body.year} has not started.`);
       }
-      const document = body.documentId ? await resolveDocument(db, body.documentId, actor, CLOUD_PLATFORM_SUBJECT) : undefined;
+      const document = body.documentId
+        ? await resolveDocument(db, body.documentId, actor, CLOUD_PLATFORM_SUBJECT)
+        : undefined;
       const ref = document ? `sm3:${document.sm3}` : body.documentRef!;
       const stored = await recordCloudPlatformEvaluation(
         db,
@@ -128,7 +132,12 @@ export function cloudPlatformRoutes({ db }: { db: Database }) {
       );
       if (!stored) {
         const existing = await findCloudPlatformEvaluation(db, body.year);
-        throw new ApiError(409, 'already_exists', 'Already exists', `Art. 23: the cloud platform evaluation of ${body.year} is recorded already (by ${existing?.evaluatedByName ?? 'the BDB'}).`);
+        throw new ApiError(
+          409,
+          'already_exists',
+          'Already exists',
+          `Art. 23: the cloud platform evaluation of ${body.year} is recorded already (by ${existing?.evaluatedByName ?? 'the BDB'}).`,
+        );
       }
       c.header('Location', `/v1/cloud-platform/evaluations`);
       return c.json(evaluationOf(stored), 201);
@@ -143,7 +152,10 @@ export function cloudPlatformRoutes({ db }: { db: Database }) {
       summary: 'The city cloud platform evaluations, newest year first (Art. 23)',
       security,
       responses: {
-        200: { description: 'Evaluations', content: json(z.object({ items: z.array(cloudPlatformEvaluation) }).openapi('CloudPlatformEvaluationList')) },
+        200: {
+          description: 'Evaluations',
+          content: json(z.object({ items: z.array(cloudPlatformEvaluation) }).openapi('CloudPlatformEvaluationList')),
+        },
         401: problem('No or unknown key'),
       },
     }),
@@ -159,7 +171,10 @@ export function cloudPlatformRoutes({ db }: { db: Database }) {
       description: 'SM3-chained like a project history (`hash` = SM3(`prevHash` ‖ canonical entry)).',
       security,
       responses: {
-        200: { description: 'Audit entries, oldest first', content: json(z.object({ subject: z.string(), items: z.array(auditEntry) }).openapi('CloudPlatformHistory')) },
+        200: {
+          description: 'Audit entries, oldest first',
+          content: json(z.object({ subject: z.string(), items: z.array(auditEntry) }).openapi('CloudPlatformHistory')),
+        },
         401: problem('No or unknown key'),
       },
     }),
@@ -180,7 +195,13 @@ export function cloudPlatformRoutes({ db }: { db: Database }) {
 export function withPriorEvaluations(gateway: ProjectGateway, db: Database): ProjectGateway {
   const enrich = async (view: ProjectView, read?: Promise<PriorEvaluation[] | undefined>): Promise<ProjectView> => ({
     ...view,
-    priorEvaluations: (await read) ?? (await priorEvaluationsOf(db, { id: view.id, department: view.department, applicationYear: shanghaiYear(view.createdAt) })),
+    priorEvaluations:
+      (await read) ??
+      (await priorEvaluationsOf(db, {
+        id: view.id,
+        department: view.department,
+        applicationYear: shanghaiYear(view.createdAt),
+      })),
   });
   return {
     ...gateway,

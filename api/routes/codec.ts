@@ -16,8 +16,14 @@ import { CODEC_SESSION_COOKIE, requireDuty, type KeyStore } from '../auth.ts';
 import { ApiError, unauthenticated } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 
-const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64').max(4 * 1024 * 1024);
-const jsonPayload = z.strictObject({ metadata: z.record(z.string().max(256), base64).optional(), data: base64.optional() });
+const base64 = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+  .max(4 * 1024 * 1024);
+const jsonPayload = z.strictObject({
+  metadata: z.record(z.string().max(256), base64).optional(),
+  data: base64.optional(),
+});
 const payloads = z.strictObject({ payloads: z.array(jsonPayload).max(1000) }).openapi('CodecPayloads');
 
 const toPayload = (p: z.infer<typeof jsonPayload>): Payload => ({
@@ -25,7 +31,9 @@ const toPayload = (p: z.infer<typeof jsonPayload>): Payload => ({
   data: Buffer.from(p.data ?? '', 'base64'),
 });
 const toJson = (p: Payload) => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')]),
+  ),
   data: Buffer.from(p.data ?? []).toString('base64'),
 });
 
@@ -71,7 +79,8 @@ export function codecRoutes({ codec, keys }: { codec: PayloadCodec; keys: KeySto
       method: 'post',
       path: '/codec/session',
       tags: ['operations'],
-      summary: 'Start a codec session for the Temporal UI (a `sysadmin` or the start-up key in the Authorization header; sets an HttpOnly cookie)',
+      summary:
+        'Start a codec session for the Temporal UI (a `sysadmin` or the start-up key in the Authorization header; sets an HttpOnly cookie)',
       security,
       middleware: requireDuty('configuration'),
       responses: {
@@ -85,7 +94,13 @@ export function codecRoutes({ codec, keys }: { codec: PayloadCodec; keys: KeySto
       const actor = c.get('actor');
       const { token, expiresAt } = await keys.issueSession(actor, CODEC_SESSION_TTL_MS);
       const secure = new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
-      setCookie(c, CODEC_SESSION_COOKIE, token, { path: '/codec', httpOnly: true, sameSite: 'Strict', secure, maxAge: CODEC_SESSION_TTL_MS / 1000 });
+      setCookie(c, CODEC_SESSION_COOKIE, token, {
+        path: '/codec',
+        httpOnly: true,
+        sameSite: 'Strict',
+        secure,
+        maxAge: CODEC_SESSION_TTL_MS / 1000,
+      });
       return c.json({ keyId: actor.keyId, expiresAt: expiresAt.toISOString() }, 200);
     },
   );

@@ -9,7 +9,15 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Database } from '../../db/client.ts';
 import { documentRef } from '../../domain/field-schemas.ts';
-import { COMMAND_BODIES, COMMAND_PATH_FIELDS, COMMAND_ROLES, REQUIRED_FOR_NEW_INPUT, type CommandInputs, type CommandName, type InternalCommand } from '../../domain/commands.ts';
+import {
+  COMMAND_BODIES,
+  COMMAND_PATH_FIELDS,
+  COMMAND_ROLES,
+  REQUIRED_FOR_NEW_INPUT,
+  type CommandInputs,
+  type CommandName,
+  type InternalCommand,
+} from '../../domain/commands.ts';
 import { requireFinanceJurisdiction, requireRole } from '../auth.ts';
 import { projectDepartment } from '../../db/queries/projects.ts';
 import type { ProjectGateway } from '../gateway.ts';
@@ -41,11 +49,18 @@ export const FILED_DOCUMENT_FIELDS = {
 function httpBody(command: CommandName): z.ZodType {
   const body = requiredForNewInput(command);
   // Art. 8: the resubmitted application documents, by documentIds or (legacy) free references.
-  if (command === 'resubmission') return (body as z.ZodObject).extend(httpApplicationDocuments).superRefine((b, ctx) => oneReferencePerDocument(b as Parameters<typeof oneReferencePerDocument>[0], ctx));
+  if (command === 'resubmission')
+    return (body as z.ZodObject)
+      .extend(httpApplicationDocuments)
+      .superRefine((b, ctx) => oneReferencePerDocument(b as Parameters<typeof oneReferencePerDocument>[0], ctx));
   const field = (FILED_DOCUMENT_FIELDS as Partial<Record<CommandName, string>>)[command];
   if (!field || command === 'contract') return body;
   return (body as z.ZodObject)
-    .extend({ [field]: documentRef.optional().openapi({ description: `Legacy free-text reference; send documentId (an uploaded document) instead` }) })
+    .extend({
+      [field]: documentRef
+        .optional()
+        .openapi({ description: `Legacy free-text reference; send documentId (an uploaded document) instead` }),
+    })
     .refine((b: Record<string, unknown>) => (b[field] === undefined) !== (b.documentId === undefined), {
       message: `send documentId (an uploaded document) or ${field} (legacy free text), exactly one`,
       path: ['documentId'],
@@ -66,10 +81,9 @@ function requiredForNewInput(command: CommandName): z.ZodObject {
 /** Path parameters of each command as OpenAPI path parameters (the schemas are domain/commands.ts's). */
 const pathParams = (command: CommandName) =>
   Object.fromEntries(
-    Object.entries((COMMAND_PATH_FIELDS as Partial<Record<CommandName, Record<string, z.ZodType>>>)[command] ?? {}).map(([name, schema]) => [
-      name,
-      schema.openapi({ param: { name, in: 'path' } }),
-    ]),
+    Object.entries((COMMAND_PATH_FIELDS as Partial<Record<CommandName, Record<string, z.ZodType>>>)[command] ?? {}).map(
+      ([name, schema]) => [name, schema.openapi({ param: { name, in: 'path' } })],
+    ),
   );
 
 interface CommandRoute {
@@ -91,14 +105,26 @@ export const COMMAND_ROUTES: CommandRoute[] = [
     summary:
       "Allocate a construction or O&M budget (Art. 10, 12, 21); for a county's project a county share waits for that county's finance (status awaiting-county)",
   },
-  { command: 'publicityObjection', path: '/publicity-objections', summary: 'Record an objection during publicity (Art. 11)' },
+  {
+    command: 'publicityObjection',
+    path: '/publicity-objections',
+    summary: 'Record an objection during publicity (Art. 11)',
+  },
   {
     command: 'publicityObjectionResolution',
     path: '/publicity-objections/{oid}/resolution',
     summary: 'Resolve a publicity objection (Art. 11)',
   },
-  { command: 'contract', path: '/contracts', summary: 'Record a signed contract; with documentRef it is filed at once (Art. 13-15)' },
-  { command: 'contractFiling', path: '/contracts/{contractNo}/filing', summary: 'File a contract with the BDB (Art. 15)' },
+  {
+    command: 'contract',
+    path: '/contracts',
+    summary: 'Record a signed contract; with documentRef it is filed at once (Art. 13-15)',
+  },
+  {
+    command: 'contractFiling',
+    path: '/contracts/{contractNo}/filing',
+    summary: 'File a contract with the BDB (Art. 15)',
+  },
   { command: 'progressReport', path: '/progress-reports', summary: 'Quarterly progress and fund-use report (Art. 16)' },
   { command: 'disbursement', path: '/disbursements', summary: 'Disburse available money (Art. 10, 22)' },
   { command: 'changeRequest', path: '/change-requests', summary: 'Request a major change (Art. 17)' },
@@ -126,36 +152,75 @@ export const COMMAND_ROUTES: CommandRoute[] = [
   {
     command: 'termination',
     path: '/termination',
-    summary: 'Terminate the project, only while disbursement is suspended (else 409 invalid_transition); unspent money is cancelled (Art. 22)',
+    summary:
+      'Terminate the project, only while disbursement is suspended (else 409 invalid_transition); unspent money is cancelled (Art. 22)',
   },
-  { command: 'withdrawal', path: '/withdrawal', summary: 'Withdraw the project, before construction only; it ends `withdrawn`' },
-  { command: 'catalogEntries', path: '/catalog-entries', summary: 'Register resource catalogue entries 信息资源目录 (Art. 19)' },
-  { command: 'preliminaryAcceptance', path: '/preliminary-acceptance', summary: 'Preliminary (self) acceptance (Art. 18)' },
-  { command: 'technicalAcceptance', path: '/technical-acceptance', summary: 'Technical acceptance by the BDB (Art. 18-20, 28)' },
-  { command: 'completionAcceptance', path: '/completion-acceptance', summary: 'Completion acceptance 竣工验收 (Art. 18)' },
-  { command: 'completionReport', path: '/completion-report', summary: 'File the completion report within 7 working days (Art. 21)' },
+  {
+    command: 'withdrawal',
+    path: '/withdrawal',
+    summary: 'Withdraw the project, before construction only; it ends `withdrawn`',
+  },
+  {
+    command: 'catalogEntries',
+    path: '/catalog-entries',
+    summary: 'Register resource catalogue entries 信息资源目录 (Art. 19)',
+  },
+  {
+    command: 'preliminaryAcceptance',
+    path: '/preliminary-acceptance',
+    summary: 'Preliminary (self) acceptance (Art. 18)',
+  },
+  {
+    command: 'technicalAcceptance',
+    path: '/technical-acceptance',
+    summary: 'Technical acceptance by the BDB (Art. 18-20, 28)',
+  },
+  {
+    command: 'completionAcceptance',
+    path: '/completion-acceptance',
+    summary: 'Completion acceptance 竣工验收 (Art. 18)',
+  },
+  {
+    command: 'completionReport',
+    path: '/completion-report',
+    summary: 'File the completion report within 7 working days (Art. 21)',
+  },
   { command: 'omReview', path: '/om-review', summary: 'Yearly review of O&M costs before budgeting (Art. 21)' },
   { command: 'evaluation', path: '/evaluations', summary: 'Yearly evaluation (Art. 23; sharing compliance, Art. 9)' },
   {
     command: 'securityIncident',
     path: '/security-incidents',
-    summary: 'Report a security incident with its handling, to whom and when it was reported (Art. 29; reportedTo and reportedAt are required for projects started after issue 15, 400 otherwise)',
+    summary:
+      'Report a security incident with its handling, to whom and when it was reported (Art. 29; reportedTo and reportedAt are required for projects started after issue 15, 400 otherwise)',
   },
   { command: 'securityDrill', path: '/security-drills', summary: 'Record an emergency drill (Art. 29)' },
   { command: 'decommission', path: '/decommission', summary: 'Decommission the system; unspent money is cancelled' },
-  { command: 'acceptanceDelayReason', path: '/acceptance-delay-reason', summary: 'State the reason for a delayed acceptance (Art. 22)' },
+  {
+    command: 'acceptanceDelayReason',
+    path: '/acceptance-delay-reason',
+    summary: 'State the reason for a delayed acceptance (Art. 22)',
+  },
   {
     command: 'acceptanceDelayReasonDecision',
     path: '/acceptance-delay-reason/decision',
     summary: 'Accept or reject the stated acceptance-delay reason; accepted → no order for the delay (Art. 22)',
   },
-  { command: 'accountabilityReferral', path: '/accountability-referrals', summary: 'Record an accountability referral 追究责任 for a serious loss of funds (Art. 22)' },
+  {
+    command: 'accountabilityReferral',
+    path: '/accountability-referrals',
+    summary: 'Record an accountability referral 追究责任 for a serious loss of funds (Art. 22)',
+  },
   // Art. 14, 17 (measures)
-  { command: 'leaderChange', path: '/leader', summary: 'Name a new project leader 项目负责人; the change is audited before/after (Art. 14, measures)' },
+  {
+    command: 'leaderChange',
+    path: '/leader',
+    summary: 'Name a new project leader 项目负责人; the change is audited before/after (Art. 14, measures)',
+  },
   {
     command: 'changeRequestOpinion',
     path: '/change-requests/{cid}/opinions',
-    summary: "A related unit's opinion on a change request: approval always, finance when the budget changes (Art. 17, measures)",
+    summary:
+      "A related unit's opinion on a change request: approval always, finance when the budget changes (Art. 17, measures)",
   },
   {
     command: 'countyShareConfirmation',
@@ -167,12 +232,14 @@ export const COMMAND_ROUTES: CommandRoute[] = [
   {
     command: 'riskAssessment',
     path: '/risk-assessments',
-    summary: 'Record the joint risk assessment of the department and the BDB (Art. 28); before technical acceptance while the policy switch riskAssessmentBeforeTechnicalAcceptance is on (default)',
+    summary:
+      'Record the joint risk assessment of the department and the BDB (Art. 28); before technical acceptance while the policy switch riskAssessmentBeforeTechnicalAcceptance is on (default)',
   },
   {
     command: 'emergencyPlan',
     path: '/emergency-plans',
-    summary: 'Record the emergency plan made with the contractor (Art. 29); pending from the completion acceptance on, a gate on the completion report only under the policy switch emergencyPlanBeforeCompletionReport (off by default)',
+    summary:
+      'Record the emergency plan made with the contractor (Art. 29); pending from the completion acceptance on, a gate on the completion report only under the policy switch emergencyPlanBeforeCompletionReport (off by default)',
   },
 ];
 
@@ -186,10 +253,16 @@ const FINANCE_JURISDICTION_COMMANDS = new Set<CommandName>(['disbursement', 'cha
 const errors = {
   400: problem('Invalid body or path'),
   401: problem('No or unknown key'),
-  403: problem("Wrong role, another department's project, or a finance key of the wrong jurisdiction (Art. 12: county_finance_only, city_finance_only, other_jurisdiction_finance)"),
+  403: problem(
+    "Wrong role, another department's project, or a finance key of the wrong jurisdiction (Art. 12: county_finance_only, city_finance_only, other_jurisdiction_finance)",
+  ),
   404: problem('No such project (or contract, objection, change request, order)'),
-  409: problem('invalid_transition (with `stage` and `pendingActions`), funds_suspended, opinions_missing (Art. 17: with `missing`, the roles that must still give their opinion), already_exists, idempotency_in_progress'),
-  422: problem('A business refusal of the measures (e.g. opinion_not_requested, Art. 17), document_unknown (a documentId not uploaded by your department), or idempotency_conflict'),
+  409: problem(
+    'invalid_transition (with `stage` and `pendingActions`), funds_suspended, opinions_missing (Art. 17: with `missing`, the roles that must still give their opinion), already_exists, idempotency_in_progress',
+  ),
+  422: problem(
+    'A business refusal of the measures (e.g. opinion_not_requested, Art. 17), document_unknown (a documentId not uploaded by your department), or idempotency_conflict',
+  ),
   503: problem('Temporal or the database cannot be reached, nothing was applied; retry after Retry-After'),
 };
 
@@ -234,7 +307,10 @@ export function commandRoutes({ gateway, db }: { gateway: ProjectGateway; db: Da
           body[field] = ref;
         }
         if (route.command === 'resubmission') {
-          const { documents: references, documentIds } = body as { documents: Record<string, string>; documentIds?: Record<string, string> };
+          const { documents: references, documentIds } = body as {
+            documents: Record<string, string>;
+            documentIds?: Record<string, string>;
+          };
           body.documents = await fileApplicationDocuments(db, references, documentIds, c.get('actor'), id);
           if (!documentIds) delete body.documentIds;
         }
@@ -252,4 +328,6 @@ export function commandRoutes({ gateway, db }: { gateway: ProjectGateway; db: Da
 }
 
 const validationFailed = (message: string, field: string) =>
-  new ApiError(400, 'validation_failed', 'Validation failed', message, { errors: [{ path: `body.${field}`, message }] });
+  new ApiError(400, 'validation_failed', 'Validation failed', message, {
+    errors: [{ path: `body.${field}`, message }],
+  });

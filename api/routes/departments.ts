@@ -8,7 +8,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { recordAdminChange } from '../../db/queries/admin-trail.ts';
-import { findDepartment, insertDepartment, listDepartments, namesOf, updateDepartment, type DepartmentRow } from '../../db/queries/departments.ts';
+import {
+  findDepartment,
+  insertDepartment,
+  listDepartments,
+  namesOf,
+  updateDepartment,
+  type DepartmentRow,
+} from '../../db/queries/departments.ts';
 import { requireDuty, trailActor } from '../auth.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
@@ -18,7 +25,9 @@ import { requireJurisdiction } from './jurisdictions.ts';
 export const departmentSchema = z
   .object({
     code: z.string(),
-    name: z.string().openapi({ description: 'The Chinese name people read (the code itself while the admin has not named it)' }),
+    name: z
+      .string()
+      .openapi({ description: 'The Chinese name people read (the code itself while the admin has not named it)' }),
     jurisdiction: z.string(),
     jurisdictionName: z.string(),
     createdAt: z.string(),
@@ -38,12 +47,18 @@ const newDepartment = z
 
 const departmentChange = z
   .strictObject({ name: text(100).optional(), jurisdiction: jurisdiction.optional() })
-  .refine((b) => b.name !== undefined || b.jurisdiction !== undefined, { message: 'send name, jurisdiction or both', path: ['name'] })
+  .refine((b) => b.name !== undefined || b.jurisdiction !== undefined, {
+    message: 'send name, jurisdiction or both',
+    path: ['name'],
+  })
   .openapi('DepartmentChange', { minProperties: 1 });
 
 const codeParam = departmentCode.openapi({ param: { name: 'code', in: 'path' }, example: 'wjw' });
 const guard = requireDuty('configuration');
-const denied = { 401: problem('No or unknown key or session'), 403: problem('Not the system administrator (`sysadmin`) or the start-up key') };
+const denied = {
+  401: problem('No or unknown key or session'),
+  403: problem('Not the system administrator (`sysadmin`) or the start-up key'),
+};
 
 /** What the trail keeps of a department. */
 const trailed = (d: DepartmentRow) => ({ code: d.code, name: d.name, jurisdiction: d.jurisdiction });
@@ -72,7 +87,10 @@ export function departmentRoutes({ db }: { db: Database }) {
       summary: 'The departments registry: code, Chinese name, jurisdiction (any role)',
       security,
       responses: {
-        200: { description: 'By jurisdiction, then code', content: json(z.object({ items: z.array(departmentSchema) })) },
+        200: {
+          description: 'By jurisdiction, then code',
+          content: json(z.object({ items: z.array(departmentSchema) })),
+        },
         401: problem('No or unknown key or session'),
       },
     }),
@@ -85,7 +103,8 @@ export function departmentRoutes({ db }: { db: Database }) {
       path: '/v1/admin/departments',
       tags: ['departments'],
       summary: 'Register a department (admin)',
-      description: 'The code is what keys, accounts, plan items and projects carry; it never changes. An existing code → 409 `already_exists`.',
+      description:
+        'The code is what keys, accounts, plan items and projects carry; it never changes. An existing code → 409 `already_exists`.',
       security,
       middleware: guard,
       request: { body: { content: json(newDepartment), required: true } },
@@ -102,12 +121,27 @@ export function departmentRoutes({ db }: { db: Database }) {
       await requireJurisdiction(db, body.jurisdiction);
       // On the administrators' trail in the same transaction (issue 28).
       const row = await recordAdminChange(db, trailActor(c), 'department.create', async (tx) => {
-        const created = await insertDepartment(tx, { code: body.code, name: body.name, jurisdiction: body.jurisdiction ?? 'city', by: c.get('actor').keyId });
-        return created ? { result: created, target: created.code, before: null, after: trailed(created) } : { result: created, skip: true as const };
+        const created = await insertDepartment(tx, {
+          code: body.code,
+          name: body.name,
+          jurisdiction: body.jurisdiction ?? 'city',
+          by: c.get('actor').keyId,
+        });
+        return created
+          ? { result: created, target: created.code, before: null, after: trailed(created) }
+          : { result: created, skip: true as const };
       });
       if (!row) {
         const existing = await findDepartment(db, body.code);
-        throw new ApiError(409, 'already_exists', 'Already exists', `Department ${body.code} is registered already.`, { department: body.code }, {}, { kind: 'department', department: body.code, name: existing?.name ?? body.code });
+        throw new ApiError(
+          409,
+          'already_exists',
+          'Already exists',
+          `Department ${body.code} is registered already.`,
+          { department: body.code },
+          {},
+          { kind: 'department', department: body.code, name: existing?.name ?? body.code },
+        );
       }
       c.header('Location', `/v1/departments`);
       return c.json((await info([row]))[0]!, 201);
@@ -120,7 +154,8 @@ export function departmentRoutes({ db }: { db: Database }) {
       path: '/v1/admin/departments/{code}',
       tags: ['departments'],
       summary: 'Rename a department or move it to another jurisdiction (admin); its code never changes',
-      description: 'Keys and accounts keep the jurisdiction they were created with; the registry says which jurisdiction new accounts of the department get.',
+      description:
+        'Keys and accounts keep the jurisdiction they were created with; the registry says which jurisdiction new accounts of the department get.',
       security,
       middleware: guard,
       request: { params: z.object({ code: codeParam }), body: { content: json(departmentChange), required: true } },
@@ -139,7 +174,9 @@ export function departmentRoutes({ db }: { db: Database }) {
       const row = await recordAdminChange(db, trailActor(c), 'department.change', async (tx) => {
         const before = await findDepartment(tx, code);
         const changed = before ? await updateDepartment(tx, code, change, c.get('actor').keyId) : undefined;
-        return changed ? { result: changed, target: code, before: trailed(before!), after: trailed(changed) } : { result: changed, skip: true as const };
+        return changed
+          ? { result: changed, target: code, before: trailed(before!), after: trailed(changed) }
+          : { result: changed, skip: true as const };
       });
       if (!row) throw notFound(`No department ${code}.`);
       return c.json((await info([row]))[0]!, 200);

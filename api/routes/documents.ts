@@ -15,7 +15,14 @@ import { isStorableText, misleadingText } from '../../domain/field-schemas.ts';
 import { APPLICATION_DOCUMENT_KINDS } from '../../domain/commands.ts';
 import type { ApplicationDocumentIds, ApplicationDocuments } from '../../domain/project-input.ts';
 import type { Actor, Role } from '../../domain/vocabulary.ts';
-import { DOCUMENT_TYPES, DocumentCorruptedError, DocumentRejectedError, sniffType, type DocumentStore, type DocumentType } from '../../lib/documents.ts';
+import {
+  DOCUMENT_TYPES,
+  DocumentCorruptedError,
+  DocumentRejectedError,
+  sniffType,
+  type DocumentStore,
+  type DocumentType,
+} from '../../lib/documents.ts';
 import { projectOf, requireRole } from '../auth.ts';
 import { uploadRateLimit } from '../rate-limit.ts';
 import { ApiError, forbidden, notFound } from '../problem.ts';
@@ -49,7 +56,8 @@ export function fileNameOf(xFileName: string | undefined, disposition: string | 
   if (name === undefined) return undefined;
   name = name.trim();
   // Issue 28: no invisible-only name, no bidi controls (`\u202Efdp.exe` shows as `exe.pdf`).
-  if (!name || name.length > 255 || !isStorableText(name) || /[/\\\x00-\x1f\x7f]/.test(name) || misleadingText(name)) return undefined;
+  if (!name || name.length > 255 || !isStorableText(name) || /[/\\\x00-\x1f\x7f]/.test(name) || misleadingText(name))
+    return undefined;
   return name;
 }
 
@@ -113,7 +121,12 @@ export function documentView(row: DocumentRow) {
     size: row.size,
     contentType: row.contentType,
     fileName: row.fileName,
-    uploadedBy: { keyId: row.uploadedByKeyId, role: row.uploadedByRole, department: row.uploadedByDepartment, name: row.uploadedByName },
+    uploadedBy: {
+      keyId: row.uploadedByKeyId,
+      role: row.uploadedByRole,
+      department: row.uploadedByDepartment,
+      name: row.uploadedByName,
+    },
     uploadedAt: row.uploadedAt.toISOString(),
     projectId: row.projectId,
   };
@@ -121,23 +134,41 @@ export function documentView(row: DocumentRow) {
 
 /** Whether `actor` may use (download or file) a document: its department's, or any for bdb, approval and finance. */
 function mayRead(actor: Actor, row: DocumentRow): boolean {
-  if (actor.role === 'department') return row.uploadedByDepartment !== null && row.uploadedByDepartment === actor.department;
+  if (actor.role === 'department')
+    return row.uploadedByDepartment !== null && row.uploadedByDepartment === actor.department;
   return actor.role === 'bdb' || actor.role === 'approval' || actor.role === 'finance';
 }
 
 const documentUnknown = (id: string, why: string) =>
-  new ApiError(422, 'document_unknown', 'Unknown document', `Document ${id} ${why}: upload it first (POST /v1/documents).`, { documentId: id });
+  new ApiError(
+    422,
+    'document_unknown',
+    'Unknown document',
+    `Document ${id} ${why}: upload it first (POST /v1/documents).`,
+    { documentId: id },
+  );
 
 /**
  * The document a command files: it exists, was uploaded by the filer's own department (or, for the
  * bureaus, by their own role) and is not filed with another project. Else 422 document_unknown.
  */
-export async function resolveDocument(db: Database, documentId: string, actor: Actor, projectId: string): Promise<DocumentRow> {
+export async function resolveDocument(
+  db: Database,
+  documentId: string,
+  actor: Actor,
+  projectId: string,
+): Promise<DocumentRow> {
   const row = await documentById(db, documentId);
   if (!row) throw documentUnknown(documentId, 'does not exist');
-  const own = actor.role === 'department' ? row.uploadedByDepartment === actor.department : row.uploadedByRole === actor.role;
-  if (!own) throw documentUnknown(documentId, actor.role === 'department' ? 'was not uploaded by your department' : 'was not uploaded by your bureau');
-  if (row.projectId !== null && row.projectId !== projectId) throw documentUnknown(documentId, 'is filed with another project');
+  const own =
+    actor.role === 'department' ? row.uploadedByDepartment === actor.department : row.uploadedByRole === actor.role;
+  if (!own)
+    throw documentUnknown(
+      documentId,
+      actor.role === 'department' ? 'was not uploaded by your department' : 'was not uploaded by your bureau',
+    );
+  if (row.projectId !== null && row.projectId !== projectId)
+    throw documentUnknown(documentId, 'is filed with another project');
   return row;
 }
 
@@ -175,24 +206,61 @@ export async function fileApplicationDocuments(
   return filed as ApplicationDocuments;
 }
 
-export function documentRoutes({ db, store, limits = {}, clock }: { db: Database; store: DocumentStore; limits?: UploadLimits; clock?: (() => Date) | undefined }) {
+export function documentRoutes({
+  db,
+  store,
+  limits = {},
+  clock,
+}: {
+  db: Database;
+  store: DocumentStore;
+  limits?: UploadLimits;
+  clock?: (() => Date) | undefined;
+}) {
   const app = createRouter();
-  const uploadLimit: MiddlewareHandler = limits.uploadsPerMinute ? uploadRateLimit(db, limits.uploadsPerMinute, clock) : (_c, next) => next();
+  const uploadLimit: MiddlewareHandler = limits.uploadsPerMinute
+    ? uploadRateLimit(db, limits.uploadsPerMinute, clock)
+    : (_c, next) => next();
 
   app.post(UPLOAD_PATH, requireRole(...DOCUMENT_ROLES) as MiddlewareHandler, uploadLimit, async (c) => {
     const actor = c.get('actor');
     const declared = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!(declared in DOCUMENT_TYPES)) {
-      throw new ApiError(415, 'unsupported_document_type', 'Unsupported document type', `Send one of ${Object.keys(DOCUMENT_TYPES).join(', ')} with its Content-Type.`, {}, close, declared ? { declared } : {});
+      throw new ApiError(
+        415,
+        'unsupported_document_type',
+        'Unsupported document type',
+        `Send one of ${Object.keys(DOCUMENT_TYPES).join(', ')} with its Content-Type.`,
+        {},
+        close,
+        declared ? { declared } : {},
+      );
     }
     const fileName = fileNameOf(c.req.header('x-file-name'), c.req.header('content-disposition'));
     if (!fileName) {
-      throw new ApiError(400, 'validation_failed', 'Validation failed', "Name the file in X-File-Name (percent-encoded UTF-8, or UTF-8''… as RFC 5987), 1-255 characters without / \\ or control characters.", { errors: [{ path: 'header.X-File-Name', message: 'missing or invalid' }] }, close);
+      throw new ApiError(
+        400,
+        'validation_failed',
+        'Validation failed',
+        "Name the file in X-File-Name (percent-encoded UTF-8, or UTF-8''… as RFC 5987), 1-255 characters without / \\ or control characters.",
+        { errors: [{ path: 'header.X-File-Name', message: 'missing or invalid' }] },
+        close,
+      );
     }
     const lengthHeader = c.req.header('content-length');
-    const expectedSize = lengthHeader === undefined ? undefined : /^\d{1,15}$/.test(lengthHeader) ? Number(lengthHeader) : NaN;
-    if (Number.isNaN(expectedSize)) throw new ApiError(400, 'validation_failed', 'Validation failed', 'Content-Length is not a number.', {}, close);
-    const tooLarge = () => new ApiError(413, 'payload_too_large', 'Payload too large', `Documents are limited to ${store.maxBytes} bytes (DOCUMENT_MAX_BYTES).`, { maxBytes: store.maxBytes }, close);
+    const expectedSize =
+      lengthHeader === undefined ? undefined : /^\d{1,15}$/.test(lengthHeader) ? Number(lengthHeader) : NaN;
+    if (Number.isNaN(expectedSize))
+      throw new ApiError(400, 'validation_failed', 'Validation failed', 'Content-Length is not a number.', {}, close);
+    const tooLarge = () =>
+      new ApiError(
+        413,
+        'payload_too_large',
+        'Payload too large',
+        `Documents are limited to ${store.maxBytes} bytes (DOCUMENT_MAX_BYTES).`,
+        { maxBytes: store.maxBytes },
+        close,
+      );
     if (expectedSize !== undefined && expectedSize > store.maxBytes) throw tooLarge();
     if (limits.dailyBytes) {
       // (policy) The day's volume per key: what it stored today plus what it announces now.
@@ -211,7 +279,8 @@ export function documentRoutes({ db, store, limits = {}, clock }: { db: Database
       }
     }
     const body = c.req.raw.body;
-    if (!body || expectedSize === 0) throw new ApiError(400, 'document_empty', 'Empty document', 'The body is empty: send the document itself.');
+    if (!body || expectedSize === 0)
+      throw new ApiError(400, 'document_empty', 'Empty document', 'The body is empty: send the document itself.');
     let sealed;
     let found: DocumentType | undefined;
     try {
@@ -220,17 +289,37 @@ export function documentRoutes({ db, store, limits = {}, clock }: { db: Database
         accept: ({ head, zipEntries }) => {
           found = sniffType(head, zipEntries);
           if (found !== declared) {
-            throw Object.assign(new DocumentRejectedError('type', `The body is ${found ? `a ${DOCUMENT_TYPES[found]}` : 'none of the accepted types'}, not ${DOCUMENT_TYPES[declared as DocumentType]} as its Content-Type says.`), {
-              params: { found: found ? DOCUMENT_TYPES[found] : null, declared: DOCUMENT_TYPES[declared as DocumentType] },
-            });
+            throw Object.assign(
+              new DocumentRejectedError(
+                'type',
+                `The body is ${found ? `a ${DOCUMENT_TYPES[found]}` : 'none of the accepted types'}, not ${DOCUMENT_TYPES[declared as DocumentType]} as its Content-Type says.`,
+              ),
+              {
+                params: {
+                  found: found ? DOCUMENT_TYPES[found] : null,
+                  declared: DOCUMENT_TYPES[declared as DocumentType],
+                },
+              },
+            );
           }
         },
       });
     } catch (err) {
       if (!(err instanceof DocumentRejectedError)) throw err;
       if (err.reason === 'too_large') throw tooLarge();
-      if (err.reason === 'type') throw new ApiError(415, 'unsupported_document_type', 'Unsupported document type', err.message, {}, close, { declared, found: found ?? null });
-      throw new ApiError(400, err.reason === 'empty' ? 'document_empty' : 'document_truncated', err.reason === 'empty' ? 'Empty document' : 'Truncated document', err.message, {}, close);
+      if (err.reason === 'type')
+        throw new ApiError(415, 'unsupported_document_type', 'Unsupported document type', err.message, {}, close, {
+          declared,
+          found: found ?? null,
+        });
+      throw new ApiError(
+        400,
+        err.reason === 'empty' ? 'document_empty' : 'document_truncated',
+        err.reason === 'empty' ? 'Empty document' : 'Truncated document',
+        err.message,
+        {},
+        close,
+      );
     }
     const row = await insertDocument(db, {
       id: `doc_${randomBytes(12).toString('hex')}`,
@@ -258,7 +347,13 @@ export function documentRoutes({ db, store, limits = {}, clock }: { db: Database
       opened = await store.open(row.id, row.sm3, row.size);
     } catch (err) {
       if (err instanceof DocumentCorruptedError) {
-        throw new ApiError(409, 'document_corrupted', 'Document corrupted', `${err.message}; nothing of it is served.`, { documentId: row.id });
+        throw new ApiError(
+          409,
+          'document_corrupted',
+          'Document corrupted',
+          `${err.message}; nothing of it is served.`,
+          { documentId: row.id },
+        );
       }
       throw err;
     }
@@ -294,12 +389,16 @@ export function documentRoutes({ db, store, limits = {}, clock }: { db: Database
       method: 'get',
       path: '/v1/projects/{id}/documents',
       tags: ['documents'],
-      summary: "The documents filed with a project (Art. 8, 15, 18, 21, 22, 28, 29): name, type, size, SM3, who uploaded them and when",
+      summary:
+        'The documents filed with a project (Art. 8, 15, 18, 21, 22, 28, 29): name, type, size, SM3, who uploaded them and when',
       description: 'What the project page lists for download and preview. Department keys: own projects only.',
       security,
       request: { params: z.object({ id: projectId }) },
       responses: {
-        200: { description: 'Filed documents, oldest first', content: json(z.object({ items: z.array(documentMeta) })) },
+        200: {
+          description: 'Filed documents, oldest first',
+          content: json(z.object({ items: z.array(documentMeta) })),
+        },
         400: problem('Malformed id'),
         401: problem('No or unknown key'),
         403: problem("Another department's project"),
@@ -329,22 +428,34 @@ export function documentRoutes({ db, store, limits = {}, clock }: { db: Database
     method: 'post',
     path: UPLOAD_PATH,
     tags: ['documents'],
-    summary: 'Upload a document to file (Art. 8, 15, 21, 28, 29): raw body, streamed, SM3-addressed, SM4-encrypted at rest',
+    summary:
+      'Upload a document to file (Art. 8, 15, 21, 28, 29): raw body, streamed, SM3-addressed, SM4-encrypted at rest',
     description:
       'The body is the file itself with its Content-Type (PDF, OFD, DOCX, XLSX, PNG, JPEG — checked by its bytes) and its name in `X-File-Name` ' +
       "(percent-encoded UTF-8; RFC 5987 `UTF-8''…` or `Content-Disposition: …; filename*=` accepted). At most DOCUMENT_MAX_BYTES (default 50 MiB) → else 413. " +
       'Roles: department, bdb, approval, finance. File it by `documentId` in a command.',
     security,
-    request: { body: { content: Object.fromEntries(Object.keys(DOCUMENT_TYPES).map((t) => [t, { schema: { type: 'string', format: 'binary' } }])), required: true } },
+    request: {
+      body: {
+        content: Object.fromEntries(
+          Object.keys(DOCUMENT_TYPES).map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
+        ),
+        required: true,
+      },
+    },
     responses: {
       201: { description: 'Stored', content: { 'application/json': { schema: meta } } },
       400: { description: 'Empty, truncated (Content-Length mismatch) or no file name', content: problemContent },
       401: { description: 'No or unknown key', content: problemContent },
       403: { description: 'Wrong role', content: problemContent },
       413: { description: 'Larger than DOCUMENT_MAX_BYTES', content: problemContent },
-      415: { description: 'Not an accepted type, or the bytes are not what Content-Type says', content: problemContent },
+      415: {
+        description: 'Not an accepted type, or the bytes are not what Content-Type says',
+        content: problemContent,
+      },
       429: {
-        description: '`rate_limited` (RATE_LIMIT_WRITES_PER_MINUTE); (policy) `upload_rate_limited`: more uploads this minute than DOCUMENT_UPLOADS_PER_MINUTE; `upload_volume_exceeded`: the key\'s DOCUMENT_DAILY_BYTES for today (Asia/Shanghai) reached. Retry-After says when.',
+        description:
+          "`rate_limited` (RATE_LIMIT_WRITES_PER_MINUTE); (policy) `upload_rate_limited`: more uploads this minute than DOCUMENT_UPLOADS_PER_MINUTE; `upload_volume_exceeded`: the key's DOCUMENT_DAILY_BYTES for today (Asia/Shanghai) reached. Retry-After says when.",
         headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } },
         content: problemContent,
       },
@@ -355,14 +466,24 @@ export function documentRoutes({ db, store, limits = {}, clock }: { db: Database
     path: `${UPLOAD_PATH}/{id}`,
     tags: ['documents'],
     summary: 'Download a document (decrypted after its integrity check)',
-    description: "For the uploading department, bdb, approval and finance; `Content-Disposition: attachment; filename*=UTF-8''…` (`inline` for PDF and images with `?disposition=inline`), `X-Content-SM3`.",
+    description:
+      "For the uploading department, bdb, approval and finance; `Content-Disposition: attachment; filename*=UTF-8''…` (`inline` for PDF and images with `?disposition=inline`), `X-Content-SM3`.",
     security,
     request: {
-      params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'doc_0123456789abcdef01234567' }) }),
-      query: z.object({ disposition: z.enum(['attachment', 'inline']).optional().openapi({ description: '`inline` shows a PDF or an image in the browser (other types are always attachments)' }) }),
+      params: z.object({
+        id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'doc_0123456789abcdef01234567' }),
+      }),
+      query: z.object({
+        disposition: z.enum(['attachment', 'inline']).optional().openapi({
+          description: '`inline` shows a PDF or an image in the browser (other types are always attachments)',
+        }),
+      }),
     },
     responses: {
-      200: { description: 'The file', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+      200: {
+        description: 'The file',
+        content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+      },
       401: { description: 'No or unknown key', content: problemContent },
       403: { description: "Another department's document", content: problemContent },
       404: { description: 'No such document', content: problemContent },

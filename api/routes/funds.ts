@@ -2,7 +2,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { namesOf, type Names } from '../../db/queries/departments.ts';
-import { fundsItemsOf, fundsOverviewOf, fundsTotalsOf, type FundsFilter, type FundsItem } from '../../db/queries/ledger.ts';
+import {
+  fundsItemsOf,
+  fundsOverviewOf,
+  fundsTotalsOf,
+  type FundsFilter,
+  type FundsItem,
+} from '../../db/queries/ledger.ts';
 import { EXPORT_BATCH, xlsxHeaders, xlsxResponses, xlsxStream, yesNo, type Column } from '../xlsx.ts';
 import { READ_ROLES } from '../../domain/reads.ts';
 import { financeScopeOf, requireFinanceJurisdiction, requireRole } from '../auth.ts';
@@ -12,7 +18,10 @@ import { booleanFilter, booleanOf, jurisdiction } from '../schemas/common.ts';
 import { fundsOverview } from '../schemas/reads.ts';
 
 /** The overview's filters, shared by GET /v1/funds and GET /v1/funds/export.xlsx. */
-export const fundsQuery = z.strictObject({ jurisdiction: jurisdiction.optional(), suspended: booleanFilter.optional() });
+export const fundsQuery = z.strictObject({
+  jurisdiction: jurisdiction.optional(),
+  suspended: booleanFilter.optional(),
+});
 /**
  * The filter an actor may use: a county's finance sees its own county's projects only (Art. 12;
  * another jurisdiction asked for → 403 `other_jurisdiction_finance`).
@@ -44,7 +53,11 @@ const fundsColumns = (names: Names): Column<FundsItem>[] => [
   { header: '辖区', width: 10, value: (f) => names.jurisdiction(f.jurisdiction) },
   { header: '资金暂停', width: 10, value: (f) => yesNo(f.fundsSuspended) },
   ...FUND_TYPES.flatMap(([type, name]) =>
-    BALANCE_COLUMNS.map(([field, header]): Column<FundsItem> => ({ header: `${name}${header}`, width: 20, value: (f) => ({ fen: f[type][field] }) })),
+    BALANCE_COLUMNS.map(([field, header]): Column<FundsItem> => ({
+      header: `${name}${header}`,
+      width: 20,
+      value: (f) => ({ fen: f[type][field] }),
+    })),
   ),
 ];
 
@@ -76,10 +89,23 @@ export function fundsRoutes({ db }: { db: Database }) {
         sheetName: '资金',
         columns: fundsColumns(names),
         first,
-        next: (last) => fundsItemsOf(db, filter, { position: { atMicros: last.cursorMicros, id: last.projectId }, limit: EXPORT_BATCH }),
+        next: (last) =>
+          fundsItemsOf(db, filter, {
+            position: { atMicros: last.cursorMicros, id: last.projectId },
+            limit: EXPORT_BATCH,
+          }),
         footer: async () => {
           const totals = await fundsTotalsOf(db, filter);
-          return [['合计', null, null, null, null, ...FUND_TYPES.flatMap(([type]) => BALANCE_COLUMNS.map(([field]) => ({ fen: totals[type][field] })))]];
+          return [
+            [
+              '合计',
+              null,
+              null,
+              null,
+              null,
+              ...FUND_TYPES.flatMap(([type]) => BALANCE_COLUMNS.map(([field]) => ({ fen: totals[type][field] }))),
+            ],
+          ];
         },
       });
       return c.body(stream, 200, xlsxHeaders('资金.xlsx'));
@@ -97,7 +123,7 @@ export function fundsRoutes({ db }: { db: Database }) {
         '`totals` add up the listed items exactly (summed by PostgreSQL as numeric): each total is a JSON integer ' +
         'while it is at most 2^53 − 1 (Number.MAX_SAFE_INTEGER), else a string of its decimal digits, so no total is ' +
         'ever rounded; per fund type allocated = held + available + frozen + disbursed + cancelled holds in the totals ' +
-        'as in every item. Filters: `jurisdiction`, `suspended` (funds suspended, Art. 22). A county\'s finance sees its own ' +
+        "as in every item. Filters: `jurisdiction`, `suspended` (funds suspended, Art. 22). A county's finance sees its own " +
         "county's projects only (Art. 12): without `jurisdiction` that one, with another → 403 `other_jurisdiction_finance`.",
       security,
       middleware: requireRole(...READ_ROLES.funds),
@@ -108,7 +134,9 @@ export function fundsRoutes({ db }: { db: Database }) {
         200: { description: 'Balances and totals', content: json(fundsOverview) },
         400: problem('Invalid filter'),
         401: problem('No or unknown key'),
-        403: problem("Neither finance nor bdb, or (`other_jurisdiction_finance`, Art. 12) a county's finance asking for another jurisdiction"),
+        403: problem(
+          "Neither finance nor bdb, or (`other_jurisdiction_finance`, Art. 12) a county's finance asking for another jurisdiction",
+        ),
       },
     }),
     async (c) => {

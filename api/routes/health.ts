@@ -22,7 +22,9 @@ const status = z
     checks: z
       .record(z.string(), z.boolean())
       .optional()
-      .describe('Per dependency: `database`, `temporal`, `workers` (at least one worker polls); false when it failed or did not answer within 0.8 s.'),
+      .describe(
+        'Per dependency: `database`, `temporal`, `workers` (at least one worker polls); false when it failed or did not answer within 0.8 s.',
+      ),
     workers: z
       .number()
       .int()
@@ -76,7 +78,11 @@ export function healthRoutes({ checks, workers, deadlineMs = 800 }: HealthDeps) 
     }),
     async (c) => {
       const [entries, count] = await Promise.all([
-        Promise.all(Object.entries(checks).map(async ([name, check]) => [name, (await within(deadlineMs, check)) === true] as const)),
+        Promise.all(
+          Object.entries(checks).map(
+            async ([name, check]) => [name, (await within(deadlineMs, check)) === true] as const,
+          ),
+        ),
         workers ? within(deadlineMs, workers) : Promise.resolve(undefined),
       ]);
       const results: Record<string, boolean> = Object.fromEntries(entries);
@@ -84,7 +90,9 @@ export function healthRoutes({ checks, workers, deadlineMs = 800 }: HealthDeps) 
       const ready = Object.values(results).every(Boolean);
       const body = { checks: results, ...(workers ? { workers: count ?? null } : {}) };
       if (!ready) c.header('Retry-After', '5');
-      return ready ? c.json({ status: 'ok' as const, ...body }, 200) : c.json({ status: 'unavailable' as const, ...body }, 503);
+      return ready
+        ? c.json({ status: 'ok' as const, ...body }, 200)
+        : c.json({ status: 'unavailable' as const, ...body }, 503);
     },
   );
   return app;

@@ -6,7 +6,16 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
-import { markAllNoticesRead, markNoticeRead, noticesPage, pendingActionsPage, pendingCounts, unreadCount, type InboxScope, type PendingPosition } from '../../db/queries/inbox.ts';
+import {
+  markAllNoticesRead,
+  markNoticeRead,
+  noticesPage,
+  pendingActionsPage,
+  pendingCounts,
+  unreadCount,
+  type InboxScope,
+  type PendingPosition,
+} from '../../db/queries/inbox.ts';
 import { loadCalendar } from '../../db/calendar.ts';
 import { addDays, addWorkingDays, endOfDayShanghai, shanghaiDate } from '../../domain/calendar/index.ts';
 import { DUE_SOON_WORKING_DAYS, LIGHTS, type LightThresholds } from '../../domain/inbox.ts';
@@ -20,13 +29,19 @@ import { createRouter, json, problem, security } from '../router.ts';
 import { booleanFilter, booleanOf } from '../schemas/common.ts';
 import { inbox, notificationItem } from '../schemas/reads.ts';
 
-const scopeOf = (actor: Actor): InboxScope => ({ role: actor.role, department: actor.role === 'department' ? (actor.department ?? '') : undefined });
+const scopeOf = (actor: Actor): InboxScope => ({
+  role: actor.role,
+  department: actor.role === 'department' ? (actor.department ?? '') : undefined,
+});
 
 /** The light's instants for `now`: yellow up to the end of the DUE_SOON_WORKING_DAYS-th working day after today. */
 export async function lightThresholds(db: Database, now: Date): Promise<LightThresholds> {
   const today = shanghaiDate(now.toISOString());
   const isWorkday = await loadCalendar(db, today, addDays(today, 60));
-  return { now: now.toISOString(), dueSoonUntil: endOfDayShanghai(addWorkingDays(today, DUE_SOON_WORKING_DAYS, isWorkday)) };
+  return {
+    now: now.toISOString(),
+    dueSoonUntil: endOfDayShanghai(addWorkingDays(today, DUE_SOON_WORKING_DAYS, isWorkday)),
+  };
 }
 
 // --- the pending actions' cursor: [due µs or null, project id, ordinal], base64url JSON ----------
@@ -63,14 +78,14 @@ const pendingCursorParam = z
 const inboxQuery = z.strictObject({
   limit: limitParam,
   cursor: pendingCursorParam,
-  light: z.enum([...LIGHTS, 'none']).optional().openapi({ description: 'Only the actions of this light (`none`: without a due date).' }),
-  notificationLimit: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(200)
-    .default(200)
-    .openapi({ description: 'How many unread notifications to include, newest first (0-200, default 200; GET /v1/notifications pages them all).' }),
+  light: z
+    .enum([...LIGHTS, 'none'])
+    .optional()
+    .openapi({ description: 'Only the actions of this light (`none`: without a due date).' }),
+  notificationLimit: z.coerce.number().int().min(0).max(200).default(200).openapi({
+    description:
+      'How many unread notifications to include, newest first (0-200, default 200; GET /v1/notifications pages them all).',
+  }),
 });
 
 const noticeOf = (names: Names) => (n: Awaited<ReturnType<typeof noticesPage>>[number]) => ({
@@ -93,7 +108,12 @@ const noticesList = z
   })
   .openapi('NotificationList');
 
-const noticeId = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).openapi({ param: { name: 'id', in: 'path' }, example: 42 });
+const noticeId = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(Number.MAX_SAFE_INTEGER)
+  .openapi({ param: { name: 'id', in: 'path' }, example: 42 });
 
 export function inboxRoutes({ db, clock = () => new Date() }: { db: Database; clock?: (() => Date) | undefined }) {
   const app = createRouter();
@@ -129,7 +149,9 @@ export function inboxRoutes({ db, clock = () => new Date() }: { db: Database; cl
       const [rows, counts, notices, unread, names] = await Promise.all([
         pendingActionsPage(db, scope, { thresholds, light: query.light, position, limit: query.limit + 1 }),
         pendingCounts(db, scope, thresholds),
-        query.notificationLimit > 0 ? noticesPage(db, scope, actor.keyId, { thresholds, unread: true, limit: query.notificationLimit }) : Promise.resolve([]),
+        query.notificationLimit > 0
+          ? noticesPage(db, scope, actor.keyId, { thresholds, unread: true, limit: query.notificationLimit })
+          : Promise.resolve([]),
         unreadCount(db, scope, actor.keyId),
         namesOf(db),
       ]);
@@ -150,7 +172,10 @@ export function inboxRoutes({ db, clock = () => new Date() }: { db: Database; cl
             light: r.light,
             ...(r.basis === 'policy' ? { basis: 'policy' as const } : {}), // a pending action a local policy asks for is labelled so
           })),
-          nextCursor: more && last ? encodePendingCursor({ dueMicros: last.dueMicros, projectId: last.projectId, ordinal: last.ordinal }) : null,
+          nextCursor:
+            more && last
+              ? encodePendingCursor({ dueMicros: last.dueMicros, projectId: last.projectId, ordinal: last.ordinal })
+              : null,
           counts,
           thresholds,
           notifications: notices.map(noticeOf(names)),
@@ -186,13 +211,19 @@ export function inboxRoutes({ db, clock = () => new Date() }: { db: Database; cl
       const thresholds = await lightThresholds(db, clock());
       const position = query.cursor ? decodeCursor(query.cursor) : undefined;
       const [rows, unread, names] = await Promise.all([
-        noticesPage(db, scope, actor.keyId, { thresholds, unread: booleanOf(query.unread), position, limit: query.limit + 1 }),
+        noticesPage(db, scope, actor.keyId, {
+          thresholds,
+          unread: booleanOf(query.unread),
+          position,
+          limit: query.limit + 1,
+        }),
         unreadCount(db, scope, actor.keyId),
         namesOf(db),
       ]);
       const shown = rows.slice(0, query.limit);
       const last = shown.at(-1);
-      const nextCursor = rows.length > query.limit && last ? encodeCursor({ atMicros: last.cursorMicros, id: String(last.id) }) : null;
+      const nextCursor =
+        rows.length > query.limit && last ? encodeCursor({ atMicros: last.cursorMicros, id: String(last.id) }) : null;
       return c.json({ items: shown.map(noticeOf(names)), nextCursor, unreadCount: unread }, 200);
     },
   );
@@ -209,7 +240,10 @@ export function inboxRoutes({ db, clock = () => new Date() }: { db: Database; cl
       security,
       request: { params: z.object({ id: noticeId }) },
       responses: {
-        200: { description: 'Marked; the unread count after it', content: json(z.object({ id: z.number().int(), unreadCount: z.number().int() }).openapi('NotificationRead')) },
+        200: {
+          description: 'Marked; the unread count after it',
+          content: json(z.object({ id: z.number().int(), unreadCount: z.number().int() }).openapi('NotificationRead')),
+        },
         400: problem('Malformed id'),
         401: problem('No or unknown key'),
         404: problem('No such notice addressed to the caller'),
@@ -219,7 +253,8 @@ export function inboxRoutes({ db, clock = () => new Date() }: { db: Database; cl
       const actor = c.get('actor');
       const { id } = c.req.valid('param');
       const scope = scopeOf(actor);
-      if (!(await markNoticeRead(db, scope, actor.keyId, id, clock()))) throw notFound(`No notice ${id} is addressed to the caller.`);
+      if (!(await markNoticeRead(db, scope, actor.keyId, id, clock())))
+        throw notFound(`No notice ${id} is addressed to the caller.`);
       return c.json({ id, unreadCount: await unreadCount(db, scope, actor.keyId) }, 200);
     },
   );
@@ -230,10 +265,16 @@ export function inboxRoutes({ db, clock = () => new Date() }: { db: Database; cl
       path: '/v1/notifications/read-all',
       tags: ['projects'],
       summary: '全部已读: mark every notice addressed to the caller read, for the caller',
-      description: "Marks all the caller's unread notices read for the calling person (or key) only; answers how many it marked.",
+      description:
+        "Marks all the caller's unread notices read for the calling person (or key) only; answers how many it marked.",
       security,
       responses: {
-        200: { description: 'Marked', content: json(z.object({ marked: z.number().int(), unreadCount: z.number().int() }).openapi('NotificationsReadAll')) },
+        200: {
+          description: 'Marked',
+          content: json(
+            z.object({ marked: z.number().int(), unreadCount: z.number().int() }).openapi('NotificationsReadAll'),
+          ),
+        },
         401: problem('No or unknown key'),
       },
     }),
@@ -254,7 +295,10 @@ export function inboxRoutes({ db, clock = () => new Date() }: { db: Database; cl
  * was sent — it names departments and jurisdictions by code, and an order the system issued itself
  * by its English note — and stays as stored (workflows replay it); only its reading changes.
  */
-function withNames(n: { kind: string; params: NotificationParams; detail: string; recipientRole: string }, names: Names): string {
+function withNames(
+  n: { kind: string; params: NotificationParams; detail: string; recipientRole: string },
+  names: Names,
+): string {
   // A system notice the API wrote itself (the calendar's) has no template: its text is the one stored.
   if (!NOTIFICATION_TEXTS[n.kind]) return n.detail;
   const params = n.params ?? {};

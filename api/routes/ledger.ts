@@ -18,7 +18,7 @@ export function ledgerRoutes({ db }: { db: Database }) {
       tags: ['funds'],
       summary: "A project's fund movements, oldest first, and its current balances",
       description:
-        'Finance (a county\'s finance: its own county\'s projects only, Art. 12), BDB, or the project\'s own department. Amounts are integer fen. `balances` are the stored ' +
+        "Finance (a county's finance: its own county's projects only, Art. 12), BDB, or the project's own department. Amounts are integer fen. `balances` are the stored " +
         'per-fund-type balances (all zero for a fund type with no money yet).',
       security,
       middleware: requireRole(...READ_ROLES.ledger),
@@ -27,7 +27,9 @@ export function ledgerRoutes({ db }: { db: Database }) {
         200: { description: 'Movements and balances', content: json(projectLedger) },
         400: problem('Malformed id'),
         401: problem('No or unknown key'),
-        403: problem("Neither finance nor bdb, another department's project, or (`other_jurisdiction_finance`, Art. 12) a county's finance reading another jurisdiction's project"),
+        403: problem(
+          "Neither finance nor bdb, another department's project, or (`other_jurisdiction_finance`, Art. 12) a county's finance reading another jurisdiction's project",
+        ),
         404: problem('No such project in the read model'),
       },
     }),

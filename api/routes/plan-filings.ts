@@ -44,7 +44,8 @@ export function planFilingRoutes({ db }: { db: Database }) {
       path: '/v1/plan-filings',
       tags: ['annual plans'],
       summary: "File a department's or county's own plan with the BDB (备案; department, Art. 6)",
-      description: "The department and jurisdiction are the key's. On the plan's trail as `filing` (that year's, when `year` is given).",
+      description:
+        "The department and jurisdiction are the key's. On the plan's trail as `filing` (that year's, when `year` is given).",
       security,
       middleware: requireRole('department'),
       request: { body: { content: json(planFilingBody), required: true } },
@@ -57,7 +58,17 @@ export function planFilingRoutes({ db }: { db: Database }) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const filing = await fileOwnPlan(db, { id: randomUUID(), title: body.title, documentRef: body.documentRef, filedOn: body.filedOn, year: body.year ?? null }, c.get('actor'));
+      const filing = await fileOwnPlan(
+        db,
+        {
+          id: randomUUID(),
+          title: body.title,
+          documentRef: body.documentRef,
+          filedOn: body.filedOn,
+          year: body.year ?? null,
+        },
+        c.get('actor'),
+      );
       return c.json(filing, 201);
     },
   );
@@ -70,7 +81,16 @@ export function planFilingRoutes({ db }: { db: Database }) {
       summary: 'Filed plans, newest first (bdb: every filing; department: its own; Art. 6)',
       security,
       middleware: requireRole('bdb', 'department'),
-      request: { query: z.strictObject({ year: z.string().regex(/^\d{4}$/).transform(Number).optional().openapi({ type: 'integer' }) }) },
+      request: {
+        query: z.strictObject({
+          year: z
+            .string()
+            .regex(/^\d{4}$/)
+            .transform(Number)
+            .optional()
+            .openapi({ type: 'integer' }),
+        }),
+      },
       responses: {
         200: { description: 'The filings', content: json(z.object({ items: z.array(planFiling) })) },
         400: problem('Invalid query'),
@@ -81,7 +101,10 @@ export function planFilingRoutes({ db }: { db: Database }) {
     async (c) => {
       const actor = c.get('actor');
       const { year } = c.req.valid('query');
-      return c.json(await listFilings(db, { year, department: actor.role === 'department' ? actor.department : undefined }), 200);
+      return c.json(
+        await listFilings(db, { year, department: actor.role === 'department' ? actor.department : undefined }),
+        200,
+      );
     },
   );
 

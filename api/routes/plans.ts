@@ -26,7 +26,13 @@ const planEvent = z
     at: z.string(),
     action: z.enum(['draft-edit', 'approval', 'filing']),
     version: z.number().int().nullable(),
-    actor: z.object({ keyId: z.string(), role: z.string(), department: z.string().nullable(), jurisdiction: z.string().nullable(), name: z.string() }),
+    actor: z.object({
+      keyId: z.string(),
+      role: z.string(),
+      department: z.string().nullable(),
+      jurisdiction: z.string().nullable(),
+      name: z.string(),
+    }),
     detail: z.record(z.string(), z.unknown()).openapi({
       description:
         '`draft-edit`: `basedOn` (the version the draft started from), `itemCount`, `added`, `removed`, `changed` (`before`/`after`); ' +
@@ -100,10 +106,22 @@ export function planRoutes({ db }: { db: Database }) {
       const { year } = c.req.valid('param');
       const result = await approvePlan(db, year, c.req.valid('json'), c.get('actor'));
       if (result.outcome === 'no-draft') {
-        throw new ApiError(409, 'no_draft_plan', 'No draft plan', `Art. 6: the ${year} plan has no draft to approve (PUT /v1/annual-plans/${year} opens one).`, { year });
+        throw new ApiError(
+          409,
+          'no_draft_plan',
+          'No draft plan',
+          `Art. 6: the ${year} plan has no draft to approve (PUT /v1/annual-plans/${year} opens one).`,
+          { year },
+        );
       }
       if (result.outcome === 'empty') {
-        throw new ApiError(422, 'empty_plan', 'Empty plan', `Art. 6: draft version ${result.version} of the ${year} plan has no items.`, { year, version: result.version });
+        throw new ApiError(
+          422,
+          'empty_plan',
+          'Empty plan',
+          `Art. 6: draft version ${result.version} of the ${year} plan has no items.`,
+          { year, version: result.version },
+        );
       }
       return c.json(result.plan, 200);
     },
@@ -115,7 +133,8 @@ export function planRoutes({ db }: { db: Database }) {
       path: '/v1/annual-plans/{year}',
       tags: ['annual plans'],
       summary: "A year's annual plan: the version in force (any role)",
-      description: 'The approved version in force, or the draft while none is approved (see `status`); items ordered by code. A year without a plan has no items.',
+      description:
+        'The approved version in force, or the draft while none is approved (see `status`); items ordered by code. A year without a plan has no items.',
       security,
       request: { params: z.object({ year: yearParam }) },
       responses: {
@@ -139,7 +158,10 @@ export function planRoutes({ db }: { db: Database }) {
       security,
       request: { params: z.object({ year: yearParam }) },
       responses: {
-        200: { description: 'The versions without their items', content: json(z.object({ year: z.number().int(), items: z.array(annualPlanVersionInfo) })) },
+        200: {
+          description: 'The versions without their items',
+          content: json(z.object({ year: z.number().int(), items: z.array(annualPlanVersionInfo) })),
+        },
         400: problem('Invalid year'),
         401: problem('No or unknown key'),
       },
@@ -155,7 +177,7 @@ export function planRoutes({ db }: { db: Database }) {
       method: 'get',
       path: '/v1/annual-plans/{year}/versions/{version}',
       tags: ['annual plans'],
-      summary: 'One version of a year\'s plan with its items (any role, Art. 6)',
+      summary: "One version of a year's plan with its items (any role, Art. 6)",
       security,
       request: { params: z.object({ year: yearParam, version: versionParam }) },
       responses: {
@@ -182,7 +204,10 @@ export function planRoutes({ db }: { db: Database }) {
       security,
       request: { params: z.object({ year: yearParam }) },
       responses: {
-        200: { description: 'Oldest first', content: json(z.object({ year: z.number().int(), items: z.array(planEvent) })) },
+        200: {
+          description: 'Oldest first',
+          content: json(z.object({ year: z.number().int(), items: z.array(planEvent) })),
+        },
         400: problem('Invalid year'),
         401: problem('No or unknown key'),
       },

@@ -43,7 +43,8 @@ export const policyDeadlines = z
     securityDrill: setting.optional(),
   })
   .openapi('PolicyDeadlines', {
-    description: 'In every setting a reminder in the same unit as its deadline must be shorter than the deadline (checked by the API; 400 otherwise).',
+    description:
+      'In every setting a reminder in the same unit as its deadline must be shorter than the deadline (checked by the API; 400 otherwise).',
   });
 
 /**
@@ -53,7 +54,10 @@ export const policyDeadlines = z
  */
 export const policySwitchesSchema = z
   .strictObject(
-    Object.fromEntries(POLICY_SWITCHES.map((k) => [k, z.boolean().default(DEFAULT_POLICY_SWITCHES[k])])) as Record<(typeof POLICY_SWITCHES)[number], z.ZodDefault<z.ZodBoolean>>,
+    Object.fromEntries(POLICY_SWITCHES.map((k) => [k, z.boolean().default(DEFAULT_POLICY_SWITCHES[k])])) as Record<
+      (typeof POLICY_SWITCHES)[number],
+      z.ZodDefault<z.ZodBoolean>
+    >,
   )
   .openapi('PolicySwitches', {
     description:
@@ -69,7 +73,9 @@ export const policySwitchesSchema = z
       'Every switch is local policy (本地政策), not the text; a switch left out takes its default, and versions stored before a switch existed read it at its default.',
   });
 
-export const policyBody = z.strictObject({ deadlines: policyDeadlines, switches: policySwitchesSchema.optional() }).openapi('PutPolicy');
+export const policyBody = z
+  .strictObject({ deadlines: policyDeadlines, switches: policySwitchesSchema.optional() })
+  .openapi('PutPolicy');
 
 export const policy = z
   .object({
@@ -93,7 +99,8 @@ export function policyRoutes({ db }: { db: Database }) {
       path: '/v1/policies',
       tags: ['policies'],
       summary: 'Every version of every jurisdiction policy (any role, Art. 30)',
-      description: 'Ordered by jurisdiction, then version; the highest version of a jurisdiction is the one new projects pin. A county without its own policy follows the city.',
+      description:
+        'Ordered by jurisdiction, then version; the highest version of a jurisdiction is the one new projects pin. A county without its own policy follows the city.',
       security,
       request: { query: z.object({ jurisdiction: jurisdiction.optional() }) },
       responses: {
@@ -105,8 +112,14 @@ export function policyRoutes({ db }: { db: Database }) {
     async (c) => {
       const { jurisdiction: j } = c.req.valid('query');
       const items = await listPolicies(db, j);
-      const nameOf = await actorNames(db, items.map((p) => p.createdBy));
-      return c.json({ items: items.map((p) => ({ ...p, createdByName: nameOf(p.createdBy) })) as z.infer<typeof policy>[] }, 200);
+      const nameOf = await actorNames(
+        db,
+        items.map((p) => p.createdBy),
+      );
+      return c.json(
+        { items: items.map((p) => ({ ...p, createdByName: nameOf(p.createdBy) })) as z.infer<typeof policy>[] },
+        200,
+      );
     },
   );
 
@@ -131,7 +144,9 @@ export function policyRoutes({ db }: { db: Database }) {
         400: problem('Invalid settings'),
         401: problem('No or unknown key'),
         403: problem('Not the system administrator (`sysadmin`) or the start-up key'),
-        422: problem('`unknown_jurisdiction`: not in the registry (Art. 5, 12, 30); `period_fixed_by_measures`: the city changing a period the text fixes (Art. 15, 21)'),
+        422: problem(
+          '`unknown_jurisdiction`: not in the registry (Art. 5, 12, 30); `period_fixed_by_measures`: the city changing a period the text fixes (Art. 15, 21)',
+        ),
       },
     }),
     async (c) => {
@@ -155,7 +170,13 @@ export function policyRoutes({ db }: { db: Database }) {
       }
       const stored = await recordAdminChange(db, trailActor(c), 'policy.version', async (tx) => {
         const before = await latestPolicy(tx, j);
-        const added = await addPolicyVersion(tx, j, deadlines, c.get('actor').keyId, (switches ?? {}) as Partial<PolicySwitches>);
+        const added = await addPolicyVersion(
+          tx,
+          j,
+          deadlines,
+          c.get('actor').keyId,
+          (switches ?? {}) as Partial<PolicySwitches>,
+        );
         return { result: added, target: j, before: before ?? null, after: added };
       });
       c.header('Location', `/v1/policies?jurisdiction=${j}`);

@@ -11,14 +11,7 @@ import { cursorParam, decodeCursor, limitParam, page } from '../pagination.ts';
 import { ApiError, forbidden } from '../problem.ts';
 import { createRouter, json, problem, security } from '../router.ts';
 import { fileApplicationDocuments } from './documents.ts';
-import {
-  booleanFilter,
-  booleanOf,
-  departmentCode,
-  jurisdiction,
-  projectId,
-  text,
-} from '../schemas/common.ts';
+import { booleanFilter, booleanOf, departmentCode, jurisdiction, projectId, text } from '../schemas/common.ts';
 import { projectView } from '../schemas/project-view.ts';
 import { createProjectBody, existingSystemBody, outcomePendingResponse, projectList } from '../schemas/projects.ts';
 import { shanghaiDate } from '../../domain/calendar/index.ts';
@@ -58,10 +51,12 @@ export function withCommittedViews(gateway: ProjectGateway, db: Database): Proje
 
 /** Crockford base32 without I, L, O, U: readable over the phone between bureaus. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const idFrom = (year: number, bytes: Uint8Array) => `JC${year}-${Array.from(bytes.subarray(0, 8), (b) => ALPHABET[b % 32]).join('')}`;
+const idFrom = (year: number, bytes: Uint8Array) =>
+  `JC${year}-${Array.from(bytes.subarray(0, 8), (b) => ALPHABET[b % 32]).join('')}`;
 
 /** A project id derived from the caller's key id and Idempotency-Key (SM3), so a retry finds it. */
-export const projectIdFor = (year: number, seed: string): string => idFrom(year, createHash('sm3').update(seed).digest());
+export const projectIdFor = (year: number, seed: string): string =>
+  idFrom(year, createHash('sm3').update(seed).digest());
 
 export const newProjectId = (year: number): string => idFrom(year, randomBytes(8));
 
@@ -77,7 +72,10 @@ export const projectListQuery = z.strictObject({
 });
 
 /** The query's filters for listProjects; a department key is limited to its own department. */
-export function projectFilterOf(query: z.infer<typeof projectListQuery>, actor: Actor): Omit<ProjectListFilter, 'position' | 'limit'> {
+export function projectFilterOf(
+  query: z.infer<typeof projectListQuery>,
+  actor: Actor,
+): Omit<ProjectListFilter, 'position' | 'limit'> {
   return {
     ownDepartment: actor.role === 'department' ? (actor.department ?? '') : undefined,
     department: query.department,
@@ -113,7 +111,11 @@ const projectColumns = (names: Names): Column<ProjectSummary>[] => [
   { header: '类型', width: 10, value: (p) => label('kind', p.kind) },
   { header: '年度', width: 8, value: (p) => p.year },
   { header: '阶段', width: 12, value: (p) => label('stage', p.stage) },
-  { header: '待办角色', width: 24, value: (p) => [...new Set(p.pendingActions.map((a) => a.role))].map((r) => label('role', r)).join('、') || null },
+  {
+    header: '待办角色',
+    width: 24,
+    value: (p) => [...new Set(p.pendingActions.map((a) => a.role))].map((r) => label('role', r)).join('、') || null,
+  },
   { header: '下一期限', width: 16, value: (p) => (p.nextDeadline ? formatDue(p.nextDeadline) : null) },
   { header: '逾期', width: 6, value: (p) => yesNo(p.overdue) },
   { header: '资金暂停', width: 10, value: (p) => yesNo(p.fundsSuspended) },
@@ -152,7 +154,10 @@ export function projectListRoutes({ db }: { db: Database }) {
     async (c) => {
       const filter = projectFilterOf(c.req.valid('query'), c.get('actor'));
       const batch = async (position?: CursorPosition) =>
-        (await listProjects(db, { ...filter, position, limit: EXPORT_BATCH })).map((r) => ({ ...projectSummaryOf(r), cursorMicros: r.cursorMicros }));
+        (await listProjects(db, { ...filter, position, limit: EXPORT_BATCH })).map((r) => ({
+          ...projectSummaryOf(r),
+          cursorMicros: r.cursorMicros,
+        }));
       const [first, names] = await Promise.all([batch(), namesOf(db)]);
       const stream = xlsxStream({
         fileName: '项目库.xlsx',
@@ -222,7 +227,7 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
         403: problem('Not a department key'),
         422: problem(
           'Refused by the measures: classified_project (Art. 3), not_in_annual_plan (Art. 6, 8: not an item of the approved version in force; ' +
-            '`approvedVersion`, `inDraft` say why), jurisdiction_mismatch (Art. 5, 12, 30: a `jurisdiction` other than the key\'s), ' +
+            "`approvedVersion`, `inDraft` say why), jurisdiction_mismatch (Art. 5, 12, 30: a `jurisdiction` other than the key's), " +
             "exceeds_plan_ceiling (policy switch planCeilingRefusal, off by default: estimate.totalFen above the plan item's ceilingFen)",
         ),
         503: problem('Temporal or the database unreachable; nothing was applied'),
@@ -249,7 +254,7 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
       if (!found.found) {
         const why =
           found.approvedVersion === null
-            ? `the ${body.year} annual plan has no approved version yet${found.inDraft ? ' (the item is in the draft awaiting the city government\'s approval)' : ''}`
+            ? `the ${body.year} annual plan has no approved version yet${found.inDraft ? " (the item is in the draft awaiting the city government's approval)" : ''}`
             : `item ${body.annualPlanItem} is not in version ${found.approvedVersion} (in force) of the ${body.year} annual plan for department ${department}${found.inDraft ? ' (it is in the draft awaiting approval)' : ''}`;
         throw new ApiError(422, 'not_in_annual_plan', 'Not in the annual plan', `Art. 6, 8: ${why}.`, {
           year: body.year,
@@ -269,7 +274,12 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
           'exceeds_plan_ceiling',
           'Estimate above the annual plan ceiling',
           `Art. 6, 8 (policy planCeilingRefusal): the estimate of ${body.estimate.totalFen} fen exceeds the ceiling of ${item.ceilingFen} fen of item ${body.annualPlanItem} in the ${body.year} annual plan.`,
-          { year: body.year, annualPlanItem: body.annualPlanItem, estimateFen: body.estimate.totalFen, ceilingFen: item.ceilingFen },
+          {
+            year: body.year,
+            annualPlanItem: body.annualPlanItem,
+            estimateFen: body.estimate.totalFen,
+            ceilingFen: item.ceilingFen,
+          },
         );
       }
       const { classified: _classified, documents: references, documentIds, ...application } = body;
@@ -315,7 +325,7 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
         'construction history). From there: the yearly BDB O&M review (om-review), the finance O&M budget, the ' +
         "BDB's allocation plan (POST /v1/allocation-plans) and disbursement, evaluations (Art. 23) and Art. 9 as " +
         'for any operating project. Existing systems are not items of the annual plan: Art. 6 plans new ' +
-        'construction. The jurisdiction is the key\'s (Art. 5, 12, 30; a different `jurisdiction` → 422 `jurisdiction_mismatch`); its policy in force now is pinned (Art. 30). ' +
+        "construction. The jurisdiction is the key's (Art. 5, 12, 30; a different `jurisdiction` → 422 `jurisdiction_mismatch`); its policy in force now is pinned (Art. 30). " +
         'With an Idempotency-Key the project id follows from it, so a retry finds the same project.',
       security,
       middleware: requireRole('department'),
@@ -337,14 +347,22 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
       const today = shanghaiDate(createdAt);
       const thisYear = Number(today.slice(0, 4));
       if (body.goLiveYear > thisYear) {
-        throw new ApiError(400, 'validation_failed', 'Validation failed', `goLiveYear ${body.goLiveYear} lies in the future.`, {
-          errors: [{ path: 'goLiveYear', message: `must be ${thisYear} or earlier` }],
-        });
+        throw new ApiError(
+          400,
+          'validation_failed',
+          'Validation failed',
+          `goLiveYear ${body.goLiveYear} lies in the future.`,
+          {
+            errors: [{ path: 'goLiveYear', message: `must be ${thisYear} or earlier` }],
+          },
+        );
       }
       // Art. 5, 12, 30 (measures): the key's jurisdiction; its policy is that jurisdiction's.
       const jurisdictionCode = applicantJurisdiction(actor, body.jurisdiction);
       const idempotencyKey = idempotencyKeyOf(c);
-      const id = idempotencyKey ? projectIdFor(thisYear, `existing:${actor.keyId}:${idempotencyKey}`) : newProjectId(thisYear);
+      const id = idempotencyKey
+        ? projectIdFor(thisYear, `existing:${actor.keyId}:${idempotencyKey}`)
+        : newProjectId(thisYear);
       const view = await gateway.create(
         {
           id,
@@ -381,7 +399,7 @@ export function projectRoutes({ gateway, db }: ProjectRoutesDeps) {
       tags: ['projects'],
       summary: 'A project as last committed',
       description:
-        'The ProjectView of the project\'s last committed change, from the read model (written with the change\'s audit entry, ' +
+        "The ProjectView of the project's last committed change, from the read model (written with the change's audit entry, " +
         'before the change was answered); it answers while Temporal is unreachable. A project the read model does not have yet is asked of its workflow.',
       security,
       request: { params: z.object({ id: projectId }) },

@@ -25,8 +25,8 @@ export function publicRoutes({ db }: { db: Database }) {
       summary: 'Allocations under publicity and published (Art. 11; no authentication)',
       description:
         'Every allocation that has been put before the public, newest first, with its project, from the read ' +
-        "model of each project. Under the measures as written an allocation is public once the BDB published it " +
-        'in an allocation plan (`plan`, POST /v1/allocation-plans): finance\'s budget alone (money held, status ' +
+        'model of each project. Under the measures as written an allocation is public once the BDB published it ' +
+        "in an allocation plan (`plan`, POST /v1/allocation-plans): finance's budget alone (money held, status " +
         '`held` in the ProjectView) is not listed. Projects recorded under the earlier reading publicised each ' +
         'allocation at once (`plan` null). `status`: `publicity` while the notice period runs or an objection ' +
         'is still open (`noticeStartsAt`, `noticeDueAt`); `published` once the period ended and the money became ' +
@@ -66,11 +66,22 @@ const PUBLIC_STATUS: Partial<Record<AllocationOfView['status'], 'publicity' | 'p
  * `allocations` and `deadlines`), with the BDB plan that published each. A `held` allocation (not yet
  * in a plan) and one cancelled before any notice started are not public.
  */
-export async function publicAllocationsOf(db: Database, filter: { year?: number | undefined; jurisdiction?: string | undefined; projectIds?: string[] }) {
-  const [rows, names] = await Promise.all([projectsWithAllocations(db, { jurisdiction: filter.jurisdiction, projectIds: filter.projectIds }), namesOf(db)]);
+export async function publicAllocationsOf(
+  db: Database,
+  filter: { year?: number | undefined; jurisdiction?: string | undefined; projectIds?: string[] },
+) {
+  const [rows, names] = await Promise.all([
+    projectsWithAllocations(db, { jurisdiction: filter.jurisdiction, projectIds: filter.projectIds }),
+    namesOf(db),
+  ]);
   const listed = rows.flatMap((r) =>
     r.allocations
-      .filter((a) => PUBLIC_STATUS[a.status] !== undefined && a.publicityDeadlineId !== null && (filter.year === undefined || a.year === filter.year))
+      .filter(
+        (a) =>
+          PUBLIC_STATUS[a.status] !== undefined &&
+          a.publicityDeadlineId !== null &&
+          (filter.year === undefined || a.year === filter.year),
+      )
       .map((a) => {
         const notice = (r.deadlines ?? []).find((d) => d.id === a.publicityDeadlineId);
         return {
@@ -97,10 +108,31 @@ export async function publicAllocationsOf(db: Database, filter: { year?: number 
   );
   const planIds = [...new Set(listed.map((a) => a.planId).filter((id): id is string => id !== null))];
   const plans = await plansByIds(db, planIds);
-  const byId = new Map(plans.map((p) => [p.id, { id: p.id, title: p.title, year: p.year, publishedAt: (p.publishedAt ?? p.createdAt).toISOString() }]));
+  const byId = new Map(
+    plans.map((p) => [
+      p.id,
+      { id: p.id, title: p.title, year: p.year, publishedAt: (p.publishedAt ?? p.createdAt).toISOString() },
+    ]),
+  );
   return listed
-    .map(({ planId, ...a }) => ({ ...a, plan: planId === null ? null : (byId.get(planId) ?? { id: planId, title: '', year: a.year, publishedAt: a.noticeStartsAt ?? a.allocatedAt }) }))
-    .sort((x, y) => Date.parse(y.allocatedAt) - Date.parse(x.allocatedAt) || y.projectId.localeCompare(x.projectId) || allocationSeq(y.allocationId) - allocationSeq(x.allocationId));
+    .map(({ planId, ...a }) => ({
+      ...a,
+      plan:
+        planId === null
+          ? null
+          : (byId.get(planId) ?? {
+              id: planId,
+              title: '',
+              year: a.year,
+              publishedAt: a.noticeStartsAt ?? a.allocatedAt,
+            }),
+    }))
+    .sort(
+      (x, y) =>
+        Date.parse(y.allocatedAt) - Date.parse(x.allocatedAt) ||
+        y.projectId.localeCompare(x.projectId) ||
+        allocationSeq(y.allocationId) - allocationSeq(x.allocationId),
+    );
 }
 
 const allocationSeq = (id: string) => Number(id.replace(/^alloc-/, '')) || 0;

@@ -5,7 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
-import { attemptsOf, deleteSubscription, insertSubscription, liveSubscriptions, subscriptionExists, type WebhookSubscriptionRow } from '../../db/queries/webhooks.ts';
+import {
+  attemptsOf,
+  deleteSubscription,
+  insertSubscription,
+  liveSubscriptions,
+  subscriptionExists,
+  type WebhookSubscriptionRow,
+} from '../../db/queries/webhooks.ts';
 import { ROLES } from '../../domain/vocabulary.ts';
 import { storableString } from '../../domain/field-schemas.ts';
 import { isWebhookUrl } from '../../lib/webhooks.ts';
@@ -18,11 +25,20 @@ import { createRouter, json, problem, security } from '../router.ts';
 const createBody = z
   .strictObject({
     // The storable-text schema of every other text (domain/field-schemas.ts): NUL or a lone surrogate → 400.
-    url: storableString().max(2048).refine(isWebhookUrl, { message: 'must be an http(s) URL without credentials' }).meta({ example: 'https://bureau.example/hooks/bdp' }),
+    url: storableString()
+      .max(2048)
+      .refine(isWebhookUrl, { message: 'must be an http(s) URL without credentials' })
+      .meta({ example: 'https://bureau.example/hooks/bdp' }),
     secret: storableString().min(16, 'must be at least 16 characters').max(256),
     role: z.enum(ROLES).optional(),
-    department: z.string().regex(/^[a-z0-9-]{1,64}$/, 'is not a department code').optional(),
-    kinds: z.array(z.string().regex(/^[a-z-]{1,64}$/, 'is not a notification kind')).max(100).optional(),
+    department: z
+      .string()
+      .regex(/^[a-z0-9-]{1,64}$/, 'is not a department code')
+      .optional(),
+    kinds: z
+      .array(z.string().regex(/^[a-z-]{1,64}$/, 'is not a notification kind'))
+      .max(100)
+      .optional(),
   })
   .meta({ id: 'WebhookSubscriptionInput' });
 
@@ -61,7 +77,10 @@ const view = (row: WebhookSubscriptionRow) => ({
 });
 
 const adminOnly = requireDuty('configuration');
-const denied = { 401: problem('No or unknown key'), 403: problem('Not the system administrator (`sysadmin`) or the start-up key') };
+const denied = {
+  401: problem('No or unknown key'),
+  403: problem('Not the system administrator (`sysadmin`) or the start-up key'),
+};
 
 export function webhookRoutes({ db, policy }: { db: Database; policy?: WebhookAddressPolicy | undefined }) {
   const app = createRouter();
@@ -87,7 +106,9 @@ export function webhookRoutes({ db, policy }: { db: Database; policy?: WebhookAd
         201: { description: 'Subscribed', content: json(subscription) },
         400: problem('Invalid body'),
         ...denied,
-        422: problem('`webhook_address_refused`: the URL resolves to an address webhooks may not reach (`reason`: loopback, link-local, unspecified, multicast, own-address, system-endpoint, private, unresolvable)'),
+        422: problem(
+          '`webhook_address_refused`: the URL resolves to an address webhooks may not reach (`reason`: loopback, link-local, unspecified, multicast, own-address, system-endpoint, private, unresolvable)',
+        ),
       },
     }),
     async (c) => {
@@ -95,10 +116,16 @@ export function webhookRoutes({ db, policy }: { db: Database; policy?: WebhookAd
       // SSRF (issue 28): judged by what the host resolves to; nothing is sent to it here.
       const refused = await guard.checkUrl(body.url);
       if (refused) {
-        throw new ApiError(422, 'webhook_address_refused', 'Receiver address refused', `The webhook URL resolves to ${refused.address ?? 'no address'} (${refused.refusal}); webhooks may not be sent there.`, {
-          reason: refused.refusal,
-          address: refused.address,
-        });
+        throw new ApiError(
+          422,
+          'webhook_address_refused',
+          'Receiver address refused',
+          `The webhook URL resolves to ${refused.address ?? 'no address'} (${refused.refusal}); webhooks may not be sent there.`,
+          {
+            reason: refused.refusal,
+            address: refused.address,
+          },
+        );
       }
       const row = await recordAdminChange(db, trailActor(c), 'webhook.create', async (tx) => {
         const created = await insertSubscription(tx, {
@@ -125,7 +152,13 @@ export function webhookRoutes({ db, policy }: { db: Database; policy?: WebhookAd
       summary: 'List webhook subscriptions (never their secrets)',
       security,
       middleware: adminOnly,
-      responses: { 200: { description: 'Live subscriptions, newest first', content: json(z.object({ items: z.array(subscription) })) }, ...denied },
+      responses: {
+        200: {
+          description: 'Live subscriptions, newest first',
+          content: json(z.object({ items: z.array(subscription) })),
+        },
+        ...denied,
+      },
     }),
     async (c) => {
       const rows = await liveSubscriptions(db);
@@ -142,7 +175,12 @@ export function webhookRoutes({ db, policy }: { db: Database; policy?: WebhookAd
       security,
       middleware: adminOnly,
       request: { params: idParam },
-      responses: { 204: { description: 'Deleted' }, 400: problem('Malformed id'), 404: problem('No such subscription'), ...denied },
+      responses: {
+        204: { description: 'Deleted' },
+        400: problem('Malformed id'),
+        404: problem('No such subscription'),
+        ...denied,
+      },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -164,7 +202,12 @@ export function webhookRoutes({ db, policy }: { db: Database; policy?: WebhookAd
       security,
       middleware: adminOnly,
       request: { params: idParam },
-      responses: { 200: { description: 'Attempts', content: json(z.object({ items: z.array(attempt) })) }, 400: problem('Malformed id'), 404: problem('No such subscription'), ...denied },
+      responses: {
+        200: { description: 'Attempts', content: json(z.object({ items: z.array(attempt) })) },
+        400: problem('Malformed id'),
+        404: problem('No such subscription'),
+        ...denied,
+      },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -172,7 +215,15 @@ export function webhookRoutes({ db, policy }: { db: Database; policy?: WebhookAd
       const rows = await attemptsOf(db, id, 500);
       return c.json(
         {
-          items: rows.map((r) => ({ eventId: r.eventId, attempt: r.attempt, ok: r.ok, status: r.statusCode, latencyMs: r.latencyMs, error: r.error, at: r.at.toISOString() })),
+          items: rows.map((r) => ({
+            eventId: r.eventId,
+            attempt: r.attempt,
+            ok: r.ok,
+            status: r.statusCode,
+            latencyMs: r.latencyMs,
+            error: r.error,
+            at: r.at.toISOString(),
+          })),
         },
         200,
       );

@@ -46,7 +46,9 @@ export const apiKeyInfo = z
 // ---------------------------------------------------------------------------------------------
 
 /** A login name: 3-64 lower-case letters, digits, `.`, `_` or `-`, starting with a letter or digit. */
-export const loginName = z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'must be 3-64 lower-case letters, digits, ., _ or -');
+export const loginName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'must be 3-64 lower-case letters, digits, ., _ or -');
 
 export const createAccountBody = z
   .strictObject({
@@ -56,14 +58,18 @@ export const createAccountBody = z
     role: z.enum(ASSIGNABLE_ROLES),
     department: departmentCode.optional(),
     jurisdiction: jurisdiction.optional(),
-    phone: z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'must be a phone number (digits, spaces, -, optional leading +)').optional(),
+    phone: z
+      .string()
+      .regex(/^\+?[0-9][0-9 -]{4,19}$/, 'must be a phone number (digits, spaces, -, optional leading +)')
+      .optional(),
   })
   .refine((b) => (b.role === 'department') === (b.department !== undefined), {
     message: 'department is required for role `department` and not allowed for other roles',
     path: ['department'],
   })
   .openapi('CreateAccount', {
-    description: 'As for API keys, `department` is required when `role` is `department` and must be absent otherwise. `jurisdiction` names a county (finance of a county, Art. 12) or `city`.',
+    description:
+      'As for API keys, `department` is required when `role` is `department` and must be absent otherwise. `jurisdiction` names a county (finance of a county, Art. 12) or `city`.',
   });
 
 export const accountInfo = z
@@ -75,7 +81,9 @@ export const accountInfo = z
     department: z.string().nullable(),
     jurisdiction: z.string().nullable(),
     phone: z.string().nullable(),
-    organization: z.string().openapi({ description: 'Role, then `/department` or `@jurisdiction`: what the audit trail records beside the name' }),
+    organization: z.string().openapi({
+      description: 'Role, then `/department` or `@jurisdiction`: what the audit trail records beside the name',
+    }),
     totpEnabled: z.boolean(),
     mustChangePassword: z.boolean(),
     lastSignInAt: z.string().nullable(),
@@ -93,8 +101,13 @@ export const totpEnrolment = z
 
 export const createdAccount = accountInfo
   .extend({
-    initialPassword: z.string().openapi({ description: 'One-time initial password, shown once; it must be changed at the first sign-in' }),
-    totpEnrolment: z.union([totpEnrolment, z.null()]).openapi({ description: 'For role admin: the authenticator secret; the first sign-in needs one of its codes (and so confirms it)' }),
+    initialPassword: z
+      .string()
+      .openapi({ description: 'One-time initial password, shown once; it must be changed at the first sign-in' }),
+    totpEnrolment: z.union([totpEnrolment, z.null()]).openapi({
+      description:
+        'For role admin: the authenticator secret; the first sign-in needs one of its codes (and so confirms it)',
+    }),
   })
   .openapi('CreatedAccount');
 
@@ -104,14 +117,21 @@ export const accountEvent = z
     seq: z.number().int().openapi({ description: 'Position in the one SM3 hash chain of the whole trail (1, 2, 3…)' }),
     at: z.string(),
     event: z.enum(ACCOUNT_EVENTS),
-    outcome: z.enum(ACCOUNT_EVENT_OUTCOMES).openapi({ description: '`refused`: a sign-in while the login name was locked (not counted as a failure)' }),
+    outcome: z
+      .enum(ACCOUNT_EVENT_OUTCOMES)
+      .openapi({ description: '`refused`: a sign-in while the login name was locked (not counted as a failure)' }),
     accountId: z.string().nullable(),
     loginName: z.string(),
-    actor: z.string().nullable().openapi({ description: 'Who acted: `account:<id>` (the person), an API key id, `cli:<user>`' }),
+    actor: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Who acted: `account:<id>` (the person), an API key id, `cli:<user>`' }),
     actorName: z.string().nullable(),
     ip: z.string().nullable().openapi({ description: "The client's address as the API's socket saw it" }),
     userAgent: z.string().nullable(),
-    detail: z.record(z.string(), z.unknown()).openapi({ description: 'e.g. `reason` of a failure, `sessionsEnded`, `lockedUntil`' }),
+    detail: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: 'e.g. `reason` of a failure, `sessionsEnded`, `lockedUntil`' }),
     hash: z.string().openapi({ description: 'SM3(previous hash ‖ "\\n" ‖ canonical JSON of the entry), hex' }),
   })
   .openapi('AccountEvent');
@@ -119,7 +139,10 @@ export const accountEvent = z
 export const accountEventList = z
   .object({
     items: z.array(accountEvent),
-    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
   })
   .openapi('AccountEventList');
 
@@ -127,14 +150,19 @@ export const loginBody = z
   .strictObject({
     loginName: storableString().min(1).max(64).openapi({ description: 'Compared in lower case' }),
     password: storableString().min(1).max(1024),
-    totp: z.string().regex(/^\d{6}$/, 'must be the 6-digit code').optional(),
+    totp: z
+      .string()
+      .regex(/^\d{6}$/, 'must be the 6-digit code')
+      .optional(),
   })
   .openapi('Login');
 
 export const authSession = z
   .object({
     account: accountInfo,
-    csrfToken: z.string().openapi({ description: 'Send as `X-CSRF-Token` on every write made with the session cookie' }),
+    csrfToken: z
+      .string()
+      .openapi({ description: 'Send as `X-CSRF-Token` on every write made with the session cookie' }),
     mustChangePassword: z.boolean(),
   })
   .openapi('AuthSession');
@@ -147,9 +175,15 @@ export const changePasswordBody = z
 
 export const totpBody = z
   .strictObject({
-    code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code').optional(),
+    code: z
+      .string()
+      .regex(/^\d{6}$/, 'must be the 6-digit code')
+      .optional(),
     password: storableString().min(1).max(1024).optional(),
-    currentCode: z.string().regex(/^\d{6}$/, 'must be the 6-digit code').optional(),
+    currentCode: z
+      .string()
+      .regex(/^\d{6}$/, 'must be the 6-digit code')
+      .optional(),
   })
   .refine((b) => (b.code === undefined) !== (b.password === undefined && b.currentCode === undefined), {
     message: 'send {password, currentCode?} to start an enrolment, or {code} to confirm it',
@@ -179,5 +213,11 @@ export const adminEvent = z
   .openapi('AdminEvent');
 
 export const adminEventList = z
-  .object({ items: z.array(adminEvent), nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.' }) })
+  .object({
+    items: z.array(adminEvent),
+    nextCursor: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  })
   .openapi('AdminEventList');

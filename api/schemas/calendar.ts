@@ -15,20 +15,19 @@ export const noticeReference = text(200).openapi({ example: '国办发明电〔2
 export const calendarBody = z
   .strictObject({
     days: z.array(calendarDayInput).min(1).max(366),
-    notice: noticeReference
-      .optional()
-      .openapi({
-        description:
-          "With it, `days` is the whole year's State Council notice (holidays and make-up working days): it replaces the " +
-          "year's law and notice days (admin overrides stay). Without it, `days` are per-date admin overrides.",
-      }),
+    notice: noticeReference.optional().openapi({
+      description:
+        "With it, `days` is the whole year's State Council notice (holidays and make-up working days): it replaces the " +
+        "year's law and notice days (admin overrides stay). Without it, `days` are per-date admin overrides.",
+    }),
   })
   .refine((b) => new Set(b.days.map((d) => d.date)).size === b.days.length, {
     message: 'each date may appear once',
     path: ['days'],
   })
   .openapi('CalendarInput', {
-    description: 'Each date may appear once, and every date must lie in the `year` of the path (checked by the API; 400 otherwise).',
+    description:
+      'Each date may appear once, and every date must lie in the `year` of the path (checked by the API; 400 otherwise).',
   });
 
 export const calendarDaySchema = z
@@ -42,7 +41,9 @@ export const calendarDaySchema = z
   })
   .openapi('CalendarDay');
 
-export const calendarYear = z.object({ year: z.number().int(), days: z.array(calendarDaySchema) }).openapi('CalendarYear');
+export const calendarYear = z
+  .object({ year: z.number().int(), days: z.array(calendarDaySchema) })
+  .openapi('CalendarYear');
 
 export const calendarUpdate = calendarYear
   .extend({

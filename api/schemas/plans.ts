@@ -22,7 +22,9 @@ export const annualPlanBody = z
     message: 'item codes must be unique within a year',
     path: ['items'],
   })
-  .openapi('AnnualPlanInput', { description: 'Item codes must be unique within the body (checked by the API; 400 otherwise).' });
+  .openapi('AnnualPlanInput', {
+    description: 'Item codes must be unique within the body (checked by the API; 400 otherwise).',
+  });
 
 /**
  * An item as stored: one schema with every field. Not `annualPlanItemInput.extend(...)`, which the
@@ -74,6 +76,6 @@ export const annualPlan = z
   })
   .openapi('AnnualPlan', {
     description:
-      'A version of a year\'s plan (Art. 6) with its items. GET /v1/annual-plans/{year} shows the version in force, or the draft while none is approved ' +
+      "A version of a year's plan (Art. 6) with its items. GET /v1/annual-plans/{year} shows the version in force, or the draft while none is approved " +
       '(`version` and the other version fields null when the year has no plan at all).',
   });

@@ -9,7 +9,16 @@ import { APPLICATION_DOCUMENT_KINDS } from '../../domain/commands.ts';
 import { FUND_TYPES } from '../../domain/money.ts';
 import { DEFAULT_POLICY_SWITCHES } from '../../domain/policy-defaults.ts';
 import type { PolicySwitches } from '../../domain/policy.ts';
-import { ALLOCATION_STATUSES, ART9_GROUNDS, CHANGE_KINDS, CONSULTED_ROLES, INCIDENT_SEVERITIES, PROCUREMENT_METHODS, RECTIFICATION_REASONS, SHARING_TYPES } from '../../domain/records.ts';
+import {
+  ALLOCATION_STATUSES,
+  ART9_GROUNDS,
+  CHANGE_KINDS,
+  CONSULTED_ROLES,
+  INCIDENT_SEVERITIES,
+  PROCUREMENT_METHODS,
+  RECTIFICATION_REASONS,
+  SHARING_TYPES,
+} from '../../domain/records.ts';
 import type { ProjectView } from '../../domain/view-shapes.ts';
 import { PROJECT_KINDS, ROLES, STAGES } from '../../domain/vocabulary.ts';
 import { amount, by, durationSchema, fundBalance, nullableText } from './common.ts';
@@ -92,20 +101,35 @@ const projectViewShape = z.object({
   kind: z.enum(PROJECT_KINDS),
   year: z.number().int(),
   annualPlanItem: z.string(),
-  estimate: z.object({ totalFen: amount, cityShareFen: amount, countyShareFen: amount }).openapi({ description: "Art. 8: the department's 投资概算 (investment estimate) of the application" }),
+  estimate: z
+    .object({ totalFen: amount, cityShareFen: amount, countyShareFen: amount })
+    .openapi({ description: "Art. 8: the department's 投资概算 (investment estimate) of the application" }),
   approvedEstimateFen: amount.nullable().openapi({
-    description: "Art. 8, 10 (measures): the approved estimate (批复概算) the approval bureau stated at establishment, the cap of construction money; null before the approval (and for approvals from before it was asked: the cap is then the 投资概算)",
+    description:
+      'Art. 8, 10 (measures): the approved estimate (批复概算) the approval bureau stated at establishment, the cap of construction money; null before the approval (and for approvals from before it was asked: the cap is then the 投资概算)',
   }),
   stage: z.enum(STAGES),
   createdAt: z.string(),
   policy: z.object({
     jurisdiction: z.string(),
     version: z.number().int(),
-    switches: z.object(Object.fromEntries(Object.keys(DEFAULT_POLICY_SWITCHES).map((k) => [k, z.boolean()])) as Record<keyof PolicySwitches, z.ZodBoolean>),
+    switches: z.object(
+      Object.fromEntries(Object.keys(DEFAULT_POLICY_SWITCHES).map((k) => [k, z.boolean()])) as Record<
+        keyof PolicySwitches,
+        z.ZodBoolean
+      >,
+    ),
   }),
   plannedCompletionDate: z.string(),
-  documents: z.object({ proposal: z.string(), feasibilityStudy: z.string(), preliminaryDesign: z.string(), investmentEstimate: z.string() }),
-  documentIds: z.object(Object.fromEntries(APPLICATION_DOCUMENT_KINDS.map((k) => [k, z.string().optional()]))).optional(),
+  documents: z.object({
+    proposal: z.string(),
+    feasibilityStudy: z.string(),
+    preliminaryDesign: z.string(),
+    investmentEstimate: z.string(),
+  }),
+  documentIds: z
+    .object(Object.fromEntries(APPLICATION_DOCUMENT_KINDS.map((k) => [k, z.string().optional()])))
+    .optional(),
   pendingActions: z.array(
     z.object({
       role: z.enum(ROLES),
@@ -113,7 +137,10 @@ const projectViewShape = z.object({
       ref: z.string().optional(),
       dueAt: z.string().optional(),
       overdue: z.boolean(),
-      basis: z.literal('policy').optional().openapi({ description: '`policy` when a local policy setting, not the text, asks for it now (e.g. Art. 28: the risk assessment before technical acceptance)' }),
+      basis: z.literal('policy').optional().openapi({
+        description:
+          '`policy` when a local policy setting, not the text, asks for it now (e.g. Art. 28: the risk assessment before technical acceptance)',
+      }),
     }),
   ),
   deadlines: z.array(
@@ -123,7 +150,9 @@ const projectViewShape = z.object({
       ref: z.string().optional(),
       startsAt: z.string(),
       dueAt: z.string(),
-      dueOn: z.string().openapi({ description: 'The last day of the period (Asia/Shanghai YYYY-MM-DD); `dueAt` is the instant that day ends' }),
+      dueOn: z.string().openapi({
+        description: 'The last day of the period (Asia/Shanghai YYYY-MM-DD); `dueAt` is the instant that day ends',
+      }),
       remindAt: z.string().optional(),
       status: z.enum(['open', 'met', 'missed', 'cancelled']),
       rule: z.union([durationSchema, z.object({ until: z.string() })]).optional(),
@@ -145,7 +174,12 @@ const projectViewShape = z.object({
       status: z.enum(ALLOCATION_STATUSES),
       /** Art. 12: the county finance's confirmation of the county share (co-built projects since the rule). */
       countyShare: z
-        .object({ jurisdiction: z.string(), confirmedAt: nullableText, confirmedBy: nullableText, budgetRef: nullableText })
+        .object({
+          jurisdiction: z.string(),
+          confirmedAt: nullableText,
+          confirmedBy: nullableText,
+          budgetRef: nullableText,
+        })
         .optional(),
       publicityDeadlineId: nullableText,
       planId: nullableText.optional(),
@@ -171,8 +205,17 @@ const projectViewShape = z.object({
     z.object({
       decision: z.enum(['pass', 'revise', 'reject']),
       opinion: z.string(),
-      checklist: z.object({ resourceCatalog: z.boolean(), dataSharing: z.boolean(), intensiveConstruction: z.boolean(), cloudDeployment: z.boolean(), securityControllable: z.boolean() }),
-      grounds: z.array(z.enum(ART9_GROUNDS)).openapi({ description: 'Art. 9 (measures): the grounds the BDB cited with revise or reject (e.g. `disguised-packaging` 变相包装); empty when none' }),
+      checklist: z.object({
+        resourceCatalog: z.boolean(),
+        dataSharing: z.boolean(),
+        intensiveConstruction: z.boolean(),
+        cloudDeployment: z.boolean(),
+        securityControllable: z.boolean(),
+      }),
+      grounds: z.array(z.enum(ART9_GROUNDS)).openapi({
+        description:
+          'Art. 9 (measures): the grounds the BDB cited with revise or reject (e.g. `disguised-packaging` 变相包装); empty when none',
+      }),
       ...by,
     }),
   ),
@@ -190,11 +233,21 @@ const projectViewShape = z.object({
       filedLate: z.boolean(),
       filingDeadlineId: z.string(),
       procurement: procurementView.nullable(),
-      supervisor: nullableText.openapi({ description: 'Art. 14 (measures): the supervising firm (工程监理单位), where there is one' }),
+      supervisor: nullableText.openapi({
+        description: 'Art. 14 (measures): the supervising firm (工程监理单位), where there is one',
+      }),
     }),
   ),
   progressReports: z.array(
-    z.object({ period: z.string(), spentFen: amount, progressPercent: z.number(), summary: z.string(), reportedAt: z.string(), reportedBy: z.string(), late: z.boolean() }),
+    z.object({
+      period: z.string(),
+      spentFen: amount,
+      progressPercent: z.number(),
+      summary: z.string(),
+      reportedAt: z.string(),
+      reportedBy: z.string(),
+      late: z.boolean(),
+    }),
   ),
   changeRequests: z.array(
     z.object({
@@ -239,10 +292,19 @@ const projectViewShape = z.object({
     }),
   ),
   catalogEntries: z.array(
-    z.object({ code: z.string(), name: z.string(), sharingType: z.enum(SHARING_TYPES), updateCycle: z.string(), registeredAt: z.string(), registeredBy: z.string() }),
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      sharingType: z.enum(SHARING_TYPES),
+      updateCycle: z.string(),
+      registeredAt: z.string(),
+      registeredBy: z.string(),
+    }),
   ),
   acceptance: z.object({
-    preliminary: z.object({ reportRef: z.string(), documentId: z.string().optional(), completedOn: z.string(), ...by }).nullable(),
+    preliminary: z
+      .object({ reportRef: z.string(), documentId: z.string().optional(), completedOn: z.string(), ...by })
+      .nullable(),
     technical: z
       .object({
         decision: z.enum(['pass', 'fail']),
@@ -256,7 +318,15 @@ const projectViewShape = z.object({
     completion: z.object({ decision: z.enum(['pass', 'fail']), opinion: z.string(), ...by }).nullable(),
     returns: z.array(z.object({ by: z.enum(['technical', 'completion']), opinion: z.string(), at: z.string() })),
   }),
-  completionReport: z.object({ reportRef: z.string(), documentId: z.string().optional(), filedAt: z.string(), filedBy: z.string(), late: z.boolean() }).nullable(),
+  completionReport: z
+    .object({
+      reportRef: z.string(),
+      documentId: z.string().optional(),
+      filedAt: z.string(),
+      filedBy: z.string(),
+      late: z.boolean(),
+    })
+    .nullable(),
   omReviews: z.array(
     z.object({
       year: z.number().int(),
@@ -275,7 +345,10 @@ const projectViewShape = z.object({
       effectScore: z.number().int(),
       satisfactionScore: z.number().int(),
       sharingCompliant: z.boolean(),
-      dataStoredOnPlatform: z.boolean().nullable().openapi({ description: 'Art. 19 (measures): the data are stored on the platform (落盘); false is an Art. 9 sharing failure; null in evaluations from before it was asked' }),
+      dataStoredOnPlatform: z.boolean().nullable().openapi({
+        description:
+          'Art. 19 (measures): the data are stored on the platform (落盘); false is an Art. 9 sharing failure; null in evaluations from before it was asked',
+      }),
       summary: z.string(),
       evaluatedAt: z.string(),
       evaluatedBy: z.string(),
@@ -290,20 +363,45 @@ const projectViewShape = z.object({
       handling: z.string(),
       reportedAt: z.string(),
       reportedBy: z.string(),
-      reportedTo: z.string().optional().openapi({ description: 'Art. 29: to whom the incident was reported (absent in records from before it was asked)' }),
+      reportedTo: z.string().optional().openapi({
+        description: 'Art. 29: to whom the incident was reported (absent in records from before it was asked)',
+      }),
       recordedAt: z.string().optional(),
     }),
   ),
-  drills: z.array(z.object({ id: z.string(), heldOn: z.string(), scenario: z.string(), summary: z.string(), recordedAt: z.string(), recordedBy: z.string() })),
-  violations: z.array(z.object({ kind: z.string(), article: z.string(), at: z.string(), detail: z.string(), basis: z.enum(['measures', 'policy']) })),
+  drills: z.array(
+    z.object({
+      id: z.string(),
+      heldOn: z.string(),
+      scenario: z.string(),
+      summary: z.string(),
+      recordedAt: z.string(),
+      recordedBy: z.string(),
+    }),
+  ),
+  violations: z.array(
+    z.object({
+      kind: z.string(),
+      article: z.string(),
+      at: z.string(),
+      detail: z.string(),
+      basis: z.enum(['measures', 'policy']),
+    }),
+  ),
   decisions: z.array(
     z.object({
       action: z.string(),
       role: z.enum(ROLES),
       by: z.string(),
       at: z.string(),
-      accountId: z.string().optional().openapi({ description: 'Art. 22, 24-25: the personal account that decided (absent for API keys)' }),
-      organization: z.string().optional().openapi({ description: "The person's organisation: role, then `/department` or `@jurisdiction`" }),
+      accountId: z
+        .string()
+        .optional()
+        .openapi({ description: 'Art. 22, 24-25: the personal account that decided (absent for API keys)' }),
+      organization: z
+        .string()
+        .optional()
+        .openapi({ description: "The person's organisation: role, then `/department` or `@jurisdiction`" }),
       decision: z.string().optional(),
       opinion: z.string().optional(),
     }),
@@ -320,7 +418,15 @@ const projectViewShape = z.object({
       decidedBy: nullableText,
     }),
   ),
-  accountabilityReferrals: z.array(z.object({ id: z.string(), reference: z.string(), description: z.string(), recordedAt: z.string(), recordedBy: z.string() })),
+  accountabilityReferrals: z.array(
+    z.object({
+      id: z.string(),
+      reference: z.string(),
+      description: z.string(),
+      recordedAt: z.string(),
+      recordedBy: z.string(),
+    }),
+  ),
   leader: leaderView.nullable(),
   leaderChanges: z.array(z.object({ before: leaderView.nullable(), after: leaderView, ...by })),
   ...riskAndEmergencyViewFields,

@@ -15,17 +15,33 @@ import { fundBalance, instant, jurisdiction } from './common.ts';
  */
 export const httpApplicationDocuments = {
   documents: z
-    .strictObject(Object.fromEntries(APPLICATION_DOCUMENT_KINDS.map((k) => [k, documentRef.optional()])) as Record<(typeof APPLICATION_DOCUMENT_KINDS)[number], z.ZodOptional<typeof documentRef>>)
+    .strictObject(
+      Object.fromEntries(APPLICATION_DOCUMENT_KINDS.map((k) => [k, documentRef.optional()])) as Record<
+        (typeof APPLICATION_DOCUMENT_KINDS)[number],
+        z.ZodOptional<typeof documentRef>
+      >,
+    )
     .default({})
-    .openapi({ description: 'Legacy free references (a URL or content hash); send documentIds (uploaded documents) instead' }),
-  documentIds: applicationDocumentIds().optional().openapi({ description: 'Art. 8: the uploaded documents (POST /v1/documents) of the application, by kind' }),
+    .openapi({
+      description: 'Legacy free references (a URL or content hash); send documentIds (uploaded documents) instead',
+    }),
+  documentIds: applicationDocumentIds()
+    .optional()
+    .openapi({ description: 'Art. 8: the uploaded documents (POST /v1/documents) of the application, by kind' }),
 };
 
 /** Exactly one of `documents.<kind>` and `documentIds.<kind>` for each of the four documents. */
-export const oneReferencePerDocument = (body: { documents: Record<string, string | undefined>; documentIds?: Record<string, string | undefined> | undefined }, ctx: z.RefinementCtx) => {
+export const oneReferencePerDocument = (
+  body: { documents: Record<string, string | undefined>; documentIds?: Record<string, string | undefined> | undefined },
+  ctx: z.RefinementCtx,
+) => {
   for (const kind of APPLICATION_DOCUMENT_KINDS) {
     if ((body.documents[kind] === undefined) === (body.documentIds?.[kind] === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['documentIds', kind], message: `send documentIds.${kind} (an uploaded document) or documents.${kind} (legacy free text), exactly one` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['documentIds', kind],
+        message: `send documentIds.${kind} (an uploaded document) or documents.${kind} (legacy free text), exactly one`,
+      });
     }
   }
 };
@@ -46,16 +62,20 @@ export const createProjectBody = z
       .refine((e) => e.cityShareFen + e.countyShareFen === e.totalFen, {
         message: 'cityShareFen + countyShareFen must equal totalFen (Art. 12)',
       })
-      .openapi({ description: 'Art. 12: `cityShareFen + countyShareFen` must equal `totalFen` (checked by the API; 400 otherwise).' }),
+      .openapi({
+        description:
+          'Art. 12: `cityShareFen + countyShareFen` must equal `totalFen` (checked by the API; 400 otherwise).',
+      }),
     plannedCompletionDate: calendarDate,
     ...httpApplicationDocuments,
     classified: z.boolean(),
     /** Art. 14 (measures): the 项目负责人, required for new applications. */
-    leader: projectLeader().openapi('ProjectLeader', { description: 'Art. 14 (measures): 项目负责人 — name, post (职务) and contact.' }),
+    leader: projectLeader().openapi('ProjectLeader', {
+      description: 'Art. 14 (measures): 项目负责人 — name, post (职务) and contact.',
+    }),
   })
   .superRefine(oneReferencePerDocument)
   .openapi('CreateProject');
-
 
 export const fundBalanceSchema = fundBalance.openapi('FundBalance');
 
@@ -98,7 +118,11 @@ export const existingSystemBody = z
     name: text(200),
     summary: optionalText(4000),
     /** The year the system went live; before the measures (2019) is normal for an existing system. */
-    goLiveYear: z.number().int('must be a year').min(1949, 'must be 1949 or later').max(2100, 'must be 2100 or earlier'),
+    goLiveYear: z
+      .number()
+      .int('must be a year')
+      .min(1949, 'must be 1949 or later')
+      .max(2100, 'must be 2100 or earlier'),
     jurisdiction: jurisdiction.optional(),
   })
   .openapi('RegisterExistingSystem');
@@ -106,7 +130,10 @@ export const existingSystemBody = z
 export const projectList = z
   .object({
     items: z.array(projectSummary),
-    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
   })
   .openapi('ProjectList');
 
@@ -129,6 +156,9 @@ export const outcomePending = z
 export const outcomePendingResponse = {
   description:
     'Sent to Temporal, outcome not known within the wait (e.g. no worker running): it may still apply — look at `Location` after `Retry-After`; resend only with the same Idempotency-Key (never a 503 for a request that may apply)',
-  headers: { Location: { description: 'The project', schema: { type: 'string' as const } }, 'Retry-After': { description: 'Seconds', schema: { type: 'integer' as const } } },
+  headers: {
+    Location: { description: 'The project', schema: { type: 'string' as const } },
+    'Retry-After': { description: 'Seconds', schema: { type: 'integer' as const } },
+  },
   content: { 'application/json': { schema: outcomePending } },
 };

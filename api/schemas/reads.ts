@@ -22,7 +22,10 @@ export const auditEntry = z
       role: z.string(),
       department: z.string().nullable(),
       name: z.string(),
-      accountId: z.string().nullable().openapi({ description: 'Art. 22, 24-25: the personal account that acted; null for API keys' }),
+      accountId: z
+        .string()
+        .nullable()
+        .openapi({ description: 'Art. 22, 24-25: the personal account that acted; null for API keys' }),
       organization: z.string().nullable(),
     }),
     detail: z.unknown(),
@@ -55,7 +58,10 @@ export const fundMovement = z
     actorRole: z.string(),
     actorDepartment: z.string().nullable(),
     actorName: z.string(),
-    actorAccountId: z.string().nullable().openapi({ description: 'Art. 22, 24-25: the personal account behind the movement; null for API keys' }),
+    actorAccountId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Art. 22, 24-25: the personal account behind the movement; null for API keys' }),
     actorOrganization: z.string().nullable(),
     at: instant,
     recordedAt: instant,
@@ -71,10 +77,10 @@ export const projectLedger = z
   .openapi('ProjectLedger');
 
 /** 待办's traffic light (domain/inbox.ts): null for an item without a due date. */
-const light = z
-  .enum(LIGHTS)
-  .nullable()
-  .openapi({ description: 'red: overdue or past due; yellow: due within 3 working days (the working-day calendar); green: later; null: no due date.' });
+const light = z.enum(LIGHTS).nullable().openapi({
+  description:
+    'red: overdue or past due; yellow: due within 3 working days (the working-day calendar); green: later; null: no due date.',
+});
 
 export const inboxItem = z
   .object({
@@ -117,18 +123,25 @@ export const inboxCounts = z
     green: z.number().int(),
     none: z.number().int().openapi({ description: 'Pending actions without a due date' }),
   })
-  .openapi('InboxCounts', { description: "All the caller's pending actions per traffic light, counted by the database (whatever page or `light` filter)." });
+  .openapi('InboxCounts', {
+    description:
+      "All the caller's pending actions per traffic light, counted by the database (whatever page or `light` filter).",
+  });
 
 export const inbox = z
   .object({
     items: z.array(inboxItem),
     nextCursor: z.string().nullable().openapi({ description: 'The `cursor` of the next page; null on the last.' }),
     counts: inboxCounts,
-    thresholds: z
-      .object({ now: instant, dueSoonUntil: instant })
-      .openapi({ description: 'The instants the lights were decided against: yellow up to `dueSoonUntil` (end of the 3rd working day after today, Asia/Shanghai).' }),
+    thresholds: z.object({ now: instant, dueSoonUntil: instant }).openapi({
+      description:
+        'The instants the lights were decided against: yellow up to `dueSoonUntil` (end of the 3rd working day after today, Asia/Shanghai).',
+    }),
     notifications: z.array(notificationItem),
-    unreadCount: z.number().int().openapi({ description: "The caller's unread notifications, all of them (counted by the database)." }),
+    unreadCount: z
+      .number()
+      .int()
+      .openapi({ description: "The caller's unread notifications, all of them (counted by the database)." }),
   })
   .openapi('Inbox');
 
@@ -150,7 +163,10 @@ export const projectFunds = z
  */
 export const totalFen = z
   .union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d+$/)])
-  .openapi({ description: 'Integer fen; a string of decimal digits when the sum exceeds 2^53 − 1 (Number.MAX_SAFE_INTEGER), so it is never rounded.' });
+  .openapi({
+    description:
+      'Integer fen; a string of decimal digits when the sum exceeds 2^53 − 1 (Number.MAX_SAFE_INTEGER), so it is never rounded.',
+  });
 
 export const fundTotals = z
   .object({

@@ -58,7 +58,9 @@ export interface SizeReport {
 /** What index.html loads before any route: its module script and the chunks it preloads. */
 export function sizeReport(dist = CONSOLE_DIST): SizeReport {
   const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
-  const initial = [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)].map((m) => m[1]!);
+  const initial = [
+    ...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g),
+  ].map((m) => m[1]!);
   const gz = (rel: string) => gzipSync(fs.readFileSync(path.join(dist, rel.replace(/^\//, '')))).length;
   const all = files(path.join(dist, 'assets')).filter((f) => f.endsWith('.js'));
   return {
@@ -70,7 +72,9 @@ export function sizeReport(dist = CONSOLE_DIST): SizeReport {
 }
 
 /** Builds unless the stamp matches; returns what it did. */
-export async function ensureConsoleBuilt(opts: { force?: boolean; log?: (line: string) => void } = {}): Promise<{ built: boolean; skipped?: string; report?: SizeReport }> {
+export async function ensureConsoleBuilt(
+  opts: { force?: boolean; log?: (line: string) => void } = {},
+): Promise<{ built: boolean; skipped?: string; report?: SizeReport }> {
   const log = opts.log ?? (() => {});
   let vite: typeof import('vite');
   try {
@@ -83,7 +87,12 @@ export async function ensureConsoleBuilt(opts: { force?: boolean; log?: (line: s
   const { generate } = await import('./openapi.ts');
   await generate();
   const hash = sourceHash();
-  if (!opts.force && fs.existsSync(STAMP) && fs.readFileSync(STAMP, 'utf8').trim() === hash && fs.existsSync(path.join(CONSOLE_DIST, 'index.html'))) {
+  if (
+    !opts.force &&
+    fs.existsSync(STAMP) &&
+    fs.readFileSync(STAMP, 'utf8').trim() === hash &&
+    fs.existsSync(path.join(CONSOLE_DIST, 'index.html'))
+  ) {
     return { built: false, report: sizeReport() };
   }
   log('console: building (Vite)…');
@@ -91,12 +100,17 @@ export async function ensureConsoleBuilt(opts: { force?: boolean; log?: (line: s
   await vite.build({ configFile: path.join(CONSOLE_ROOT, 'vite.config.ts'), root: CONSOLE_ROOT, logLevel: 'warn' });
   fs.writeFileSync(STAMP, `${hash}\n`);
   const report = sizeReport();
-  log(`console: built in ${((Date.now() - started) / 1000).toFixed(1)} s; initial JavaScript ${(report.initialJsGzipBytes / 1024).toFixed(1)} KiB gzip`);
+  log(
+    `console: built in ${((Date.now() - started) / 1000).toFixed(1)} s; initial JavaScript ${(report.initialJsGzipBytes / 1024).toFixed(1)} KiB gzip`,
+  );
   return { built: true, report };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const result = await ensureConsoleBuilt({ force: process.argv.includes('--force'), log: (l) => process.stdout.write(`${l}\n`) });
+  const result = await ensureConsoleBuilt({
+    force: process.argv.includes('--force'),
+    log: (l) => process.stdout.write(`${l}\n`),
+  });
   if (result.skipped) process.stdout.write(`console: not built: ${result.skipped}\n`);
   if (result.report) {
     const r = result.report;

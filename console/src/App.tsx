@@ -98,7 +98,8 @@ export function App() {
 
   useEffect(() => {
     if (loading) return;
-    if (!account && path !== '/login' && path !== '/public') navigate(`/login?next=${encodeURIComponent(path === '/' ? '' : path)}`, true);
+    if (!account && path !== '/login' && path !== '/public')
+      navigate(`/login?next=${encodeURIComponent(path === '/' ? '' : path)}`, true);
     else if (account && (path === '/' || path === '/login')) navigate(home(account.role), true);
     else if (account && mustChangePassword && path !== '/password') navigate('/password', true);
   }, [account, loading, path, mustChangePassword]);
@@ -123,10 +124,14 @@ export function App() {
       </Suspense>
     );
   }
-  const items = PAGES.filter((p) => p.roles === 'public' || p.roles.includes(account.role)).map((p) => ({ key: p.key, label: <Link to={p.key}>{typeof p.label === 'function' ? p.label(account.role) : p.label}</Link> }));
+  const items = PAGES.filter((p) => p.roles === 'public' || p.roles.includes(account.role)).map((p) => ({
+    key: p.key,
+    label: <Link to={p.key}>{typeof p.label === 'function' ? p.label(account.role) : p.label}</Link>,
+  }));
   const selected = PAGES.find((p) => path === p.key)?.key ?? PAGES.find((p) => path.startsWith(`${p.key}/`))?.key ?? '';
   // The person's organisation by name: 张伟（项目单位 · 市卫生健康委员会）; a county's after its name.
-  const county = account.jurisdiction && account.jurisdiction !== 'city' ? ` · ${names.jurisdiction(account.jurisdiction)}` : '';
+  const county =
+    account.jurisdiction && account.jurisdiction !== 'city' ? ` · ${names.jurisdiction(account.jurisdiction)}` : '';
   const org = `${roleLabel(account.role)}${account.department && names.ready ? ` · ${names.department(account.department)}` : ''}${names.ready ? county : ''}`;
   const menu = <Menu theme="dark" mode="inline" selectedKeys={[selected]} items={items} />;
   const signOut = (everywhere: boolean) => void signOutOf(everywhere).then(() => navigate('/login'));
@@ -145,12 +150,24 @@ export function App() {
     <Layout style={{ minHeight: '100vh' }}>
       {!narrow && (
         <Layout.Sider width={184} theme="dark">
-          <div className="frame-brand">晋城市政务大数据<br />项目管理平台</div>
+          <div className="frame-brand">
+            晋城市政务大数据
+            <br />
+            项目管理平台
+          </div>
           <nav aria-label="主菜单">{menu}</nav>
         </Layout.Sider>
       )}
       {narrow && (
-        <Drawer placement="left" open={menuOpen} onClose={() => setMenuOpen(false)} size={240} title="晋城市政务大数据项目管理平台" className="frame-drawer" styles={{ body: { padding: 0, background: '#001529' } }}>
+        <Drawer
+          placement="left"
+          open={menuOpen}
+          onClose={() => setMenuOpen(false)}
+          size={240}
+          title="晋城市政务大数据项目管理平台"
+          className="frame-drawer"
+          styles={{ body: { padding: 0, background: '#001529' } }}
+        >
           <nav aria-label="主菜单">{menu}</nav>
           <Space direction="vertical" style={{ padding: 16 }}>
             {signOutButtons}

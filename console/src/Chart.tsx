@@ -15,13 +15,27 @@ echarts.use([BarChart, PieChart, GridComponent, TooltipComponent, LegendComponen
 
 export type ChartOption = echarts.EChartsCoreOption;
 
-export function Chart({ option, height = 300, label, testId }: { option: ChartOption; height?: number; label: string; testId?: string }) {
+export function Chart({
+  option,
+  height = 300,
+  label,
+  testId,
+}: {
+  option: ChartOption;
+  height?: number;
+  label: string;
+  testId?: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = box.current;
     if (!element) return;
     const chart = echarts.init(element, undefined, { renderer: 'canvas' });
-    chart.setOption({ aria: { enabled: true, label: { description: label } }, ...option, tooltip: { renderMode: 'richText', ...(option.tooltip as object) } });
+    chart.setOption({
+      aria: { enabled: true, label: { description: label } },
+      ...option,
+      tooltip: { renderMode: 'richText', ...(option.tooltip as object) },
+    });
     const resized = new ResizeObserver(() => chart.resize());
     resized.observe(element);
     return () => {

@@ -56,7 +56,11 @@ export function uploadDocument(file: File, onProgress: (percent: number) => void
     };
     // The API closes the connection on an oversized file without reading it: the browser may see no answer.
     xhr.onerror = () =>
-      reject({ status: 0, title: '上传中断', detail: `连接在上传过程中断开（${formatBytes(file.size)}）：文件可能超过大小上限，或网络中断，请检查后重试。` } satisfies Problem);
+      reject({
+        status: 0,
+        title: '上传中断',
+        detail: `连接在上传过程中断开（${formatBytes(file.size)}）：文件可能超过大小上限，或网络中断，请检查后重试。`,
+      } satisfies Problem);
     xhr.send(file);
   });
 }
@@ -105,7 +109,11 @@ export function DocumentUpload({ value, onChange, label, testId }: DocumentUploa
             </Space>
           }
           description={
-            <Typography.Text type="secondary" style={{ fontSize: 12, wordBreak: 'break-all' }} data-testid={`${testId}-sm3`}>
+            <Typography.Text
+              type="secondary"
+              style={{ fontSize: 12, wordBreak: 'break-all' }}
+              data-testid={`${testId}-sm3`}
+            >
               SM3 摘要：{shown.sm3}
             </Typography.Text>
           }
@@ -117,7 +125,9 @@ export function DocumentUpload({ value, onChange, label, testId }: DocumentUploa
         />
       ) : (
         <Upload.Dragger
-          accept={Object.keys(UPLOAD_TYPES).map((e) => `.${e}`).join(',')}
+          accept={Object.keys(UPLOAD_TYPES)
+            .map((e) => `.${e}`)
+            .join(',')}
           multiple={false}
           showUploadList={false}
           disabled={percent !== undefined}
@@ -129,10 +139,14 @@ export function DocumentUpload({ value, onChange, label, testId }: DocumentUploa
           aria-label={`上传${label}`}
         >
           <p className="ant-upload-text">将{label}拖到此处，或点击选择文件</p>
-          <p className="ant-upload-hint">可上传 {ACCEPTED_DOCUMENTS}；文件类型按内容核验，单个文件默认不超过 {formatBytes(50 * 1024 ** 2)}</p>
+          <p className="ant-upload-hint">
+            可上传 {ACCEPTED_DOCUMENTS}；文件类型按内容核验，单个文件默认不超过 {formatBytes(50 * 1024 ** 2)}
+          </p>
         </Upload.Dragger>
       )}
-      {percent !== undefined && <Progress percent={percent} size="small" data-testid={`${testId}-progress`} aria-label={`${label}上传进度`} />}
+      {percent !== undefined && (
+        <Progress percent={percent} size="small" data-testid={`${testId}-progress`} aria-label={`${label}上传进度`} />
+      )}
       {value && !shown && !percent && (
         <Typography.Text type="secondary" style={{ display: 'block', marginTop: 4 }}>
           已选择之前上传的文件

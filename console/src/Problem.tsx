@@ -13,7 +13,9 @@ export function pathLabel(path: string): string {
   const parts = path.split('.').filter(Boolean);
   if (WHERE.has(parts[0] ?? '')) parts.shift();
   if (parts.length === 0) return '请求';
-  return parts.map((p, i) => (/^\d+$/.test(p) ? `第 ${Number(p) + 1} 项` : fieldLabel(p, i > 0 ? parts[i - 1] : undefined))).join(' › ');
+  return parts
+    .map((p, i) => (/^\d+$/.test(p) ? `第 ${Number(p) + 1} 项` : fieldLabel(p, i > 0 ? parts[i - 1] : undefined)))
+    .join(' › ');
 }
 
 export function ProblemAlert({ problem }: { problem: Problem }) {

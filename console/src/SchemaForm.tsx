@@ -7,7 +7,20 @@
  * an upload control (DocumentUpload): the legacy free-text reference beside it is not shown, and the
  * upload is required wherever the API requires one of the two.
  */
-import { Alert, AutoComplete, Button, Card, Checkbox, DatePicker, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
+import {
+  Alert,
+  AutoComplete,
+  Button,
+  Card,
+  Checkbox,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  Radio,
+  Select,
+  Space,
+} from 'antd';
 import type { Rule } from 'antd/es/form';
 import dayjs, { type Dayjs } from 'dayjs';
 import 'dayjs/locale/zh-cn';
@@ -87,7 +100,9 @@ type Values = Record<string, unknown>;
 type Path = (string | number)[];
 
 const isFen = (name: string) => /Fen$/.test(name);
-const typeOf = (s: JsonSchema): string | undefined => (Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type) ?? (s.anyOf ? typeOf(s.anyOf.find((x) => x.type !== 'null') ?? {}) : undefined);
+const typeOf = (s: JsonSchema): string | undefined =>
+  (Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type) ??
+  (s.anyOf ? typeOf(s.anyOf.find((x) => x.type !== 'null') ?? {}) : undefined);
 
 /**
  * A `oneOf` of object shapes (e.g. Art. 13: a single-source procurement must state its reason) as
@@ -112,7 +127,13 @@ function mergedShapes(schema: JsonSchema): JsonSchema {
     if (required.includes(k)) continue;
     const when = shapes
       .filter((b) => (b.required ?? []).includes(k))
-      .map((b) => Object.fromEntries(Object.entries(b.properties!).filter(([n, q]) => n !== k && q.enum).map(([n, q]) => [n, q.enum!])));
+      .map((b) =>
+        Object.fromEntries(
+          Object.entries(b.properties!)
+            .filter(([n, q]) => n !== k && q.enum)
+            .map(([n, q]) => [n, q.enum!]),
+        ),
+      );
     if (when.length) properties[k] = { ...p, requiredWhen: when };
   }
   return { type: 'object', properties, required };
@@ -126,17 +147,24 @@ function rulesOf(name: string, schema: JsonSchema, required: boolean, path: Path
     const siblings = path.slice(0, -1);
     rules.push(({ getFieldValue }) => ({
       validator: async (_r, v) => {
-        const selected = schema.requiredWhen!.some((when) => Object.entries(when).every(([n, values]) => values.includes(getFieldValue([...siblings, n]))));
+        const selected = schema.requiredWhen!.some((when) =>
+          Object.entries(when).every(([n, values]) => values.includes(getFieldValue([...siblings, n]))),
+        );
         if (selected && (v === undefined || v === null || String(v).trim() === '')) throw new Error(`请填写${l}`);
       },
     }));
   }
   if (t === 'string' && !schema.enum && !schema.format?.startsWith('date')) {
-    if (schema.maxLength !== undefined) rules.push({ max: schema.maxLength, message: `${l}不超过 ${schema.maxLength} 个字符` });
-    if (schema.minLength !== undefined && schema.minLength > 0) rules.push({ min: schema.minLength, message: `${l}至少 ${schema.minLength} 个字符` });
+    if (schema.maxLength !== undefined)
+      rules.push({ max: schema.maxLength, message: `${l}不超过 ${schema.maxLength} 个字符` });
+    if (schema.minLength !== undefined && schema.minLength > 0)
+      rules.push({ min: schema.minLength, message: `${l}至少 ${schema.minLength} 个字符` });
     if (schema.pattern) {
       const re = new RegExp(schema.pattern, 'u');
-      rules.push({ validator: async (_r, v) => (v === undefined || v === '' || re.test(String(v)) ? undefined : Promise.reject(new Error(`${l}格式不正确`))) });
+      rules.push({
+        validator: async (_r, v) =>
+          v === undefined || v === '' || re.test(String(v)) ? undefined : Promise.reject(new Error(`${l}格式不正确`)),
+      });
     }
   }
   if (t === 'integer' || t === 'number') {
@@ -149,8 +177,12 @@ function rulesOf(name: string, schema: JsonSchema, required: boolean, path: Path
         const n = Number(v) * scale;
         if (!Number.isFinite(n)) throw new Error(`${l}须为数字`);
         if (t === 'integer' && !isFen(name) && !Number.isInteger(n)) throw new Error(`${l}须为整数`);
-        if (min !== undefined && (schema.exclusiveMinimum !== undefined ? n <= min : n < min)) throw new Error(`${l}不得${schema.exclusiveMinimum !== undefined ? '小于等于' : '小于'} ${min / scale}${unit}`);
-        if (schema.maximum !== undefined && n > schema.maximum) throw new Error(`${l}不得大于 ${schema.maximum / scale}${unit}`);
+        if (min !== undefined && (schema.exclusiveMinimum !== undefined ? n <= min : n < min))
+          throw new Error(
+            `${l}不得${schema.exclusiveMinimum !== undefined ? '小于等于' : '小于'} ${min / scale}${unit}`,
+          );
+        if (schema.maximum !== undefined && n > schema.maximum)
+          throw new Error(`${l}不得大于 ${schema.maximum / scale}${unit}`);
       },
     });
   }
@@ -180,7 +212,14 @@ function Field({ name, path, schema: given, required, context, choices }: FieldP
       <fieldset className="schema-group" aria-label={l} data-testid={`group-${path.join('-')}`}>
         <legend>{l}</legend>
         {Object.entries(shown.properties).map(([k, s]) => (
-          <Field key={k} name={k} path={[...path, k]} schema={s} required={shown.required.includes(k)} context={context} />
+          <Field
+            key={k}
+            name={k}
+            path={[...path, k]}
+            schema={s}
+            required={shown.required.includes(k)}
+            context={context}
+          />
         ))}
       </fieldset>
     );
@@ -188,14 +227,41 @@ function Field({ name, path, schema: given, required, context, choices }: FieldP
   if (t === 'array' && schema.items && typeOf(schema.items) === 'object') {
     const item = schema.items;
     return (
-      <Form.List name={path} rules={[{ validator: async (_r, v) => ((schema.minItems ?? 0) > (v?.length ?? 0) ? Promise.reject(new Error(`${l}至少 ${schema.minItems} 项`)) : undefined) }]}>
+      <Form.List
+        name={path}
+        rules={[
+          {
+            validator: async (_r, v) =>
+              (schema.minItems ?? 0) > (v?.length ?? 0)
+                ? Promise.reject(new Error(`${l}至少 ${schema.minItems} 项`))
+                : undefined,
+          },
+        ]}
+      >
         {(fields, { add, remove }, { errors }) => (
           <fieldset className="schema-group" aria-label={l}>
             <legend>{l}</legend>
             {fields.map((f, i) => (
-              <Card key={f.key} size="small" title={`${l} ${i + 1}`} extra={<Button size="small" onClick={() => remove(f.name)} aria-label={`删除${l} ${i + 1}`}>删除</Button>} style={{ marginBottom: 8 }}>
+              <Card
+                key={f.key}
+                size="small"
+                title={`${l} ${i + 1}`}
+                extra={
+                  <Button size="small" onClick={() => remove(f.name)} aria-label={`删除${l} ${i + 1}`}>
+                    删除
+                  </Button>
+                }
+                style={{ marginBottom: 8 }}
+              >
                 {Object.entries(item.properties ?? {}).map(([k, s]) => (
-                  <Field key={k} name={k} path={[f.name, k]} schema={s} required={item.required?.includes(k) ?? false} context={context} />
+                  <Field
+                    key={k}
+                    name={k}
+                    path={[f.name, k]}
+                    schema={s}
+                    required={item.required?.includes(k) ?? false}
+                    context={context}
+                  />
                 ))}
               </Card>
             ))}
@@ -240,7 +306,13 @@ function Field({ name, path, schema: given, required, context, choices }: FieldP
   if (t === 'integer' || t === 'number') {
     return (
       <Form.Item name={path} label={l} rules={rules} htmlFor={id}>
-        <InputNumber id={id} aria-label={l} style={{ width: 240 }} precision={isFen(name) ? 2 : t === 'integer' ? 0 : undefined} {...(isFen(name) ? { suffix: '元' } : {})} />
+        <InputNumber
+          id={id}
+          aria-label={l}
+          style={{ width: 240 }}
+          precision={isFen(name) ? 2 : t === 'integer' ? 0 : undefined}
+          {...(isFen(name) ? { suffix: '元' } : {})}
+        />
       </Form.Item>
     );
   }
@@ -255,7 +327,13 @@ function Field({ name, path, schema: given, required, context, choices }: FieldP
         getValueProps={(v: unknown) => ({ value: typeof v === 'string' && v ? dayjs(v) : undefined })}
         normalize={(d: Dayjs | null) => (d ? d.format('YYYY-MM-DD') : undefined)}
       >
-        <DatePicker id={id} format={DATE_FORMATS} placeholder="选择日期" style={{ width: 240 }} onKeyDown={confirmWithoutSubmit} />
+        <DatePicker
+          id={id}
+          format={DATE_FORMATS}
+          placeholder="选择日期"
+          style={{ width: 240 }}
+          onKeyDown={confirmWithoutSubmit}
+        />
       </Form.Item>
     );
   }
@@ -269,7 +347,14 @@ function Field({ name, path, schema: given, required, context, choices }: FieldP
         getValueProps={(v: unknown) => ({ value: typeof v === 'string' && v ? dayjs(v) : undefined })}
         normalize={(d: Dayjs | null) => (d ? d.toISOString() : undefined)}
       >
-        <DatePicker id={id} showTime={{ format: 'HH:mm' }} format={DATE_TIME_FORMATS} placeholder="选择日期和时间" style={{ width: 240 }} onKeyDown={confirmWithoutSubmit} />
+        <DatePicker
+          id={id}
+          showTime={{ format: 'HH:mm' }}
+          format={DATE_TIME_FORMATS}
+          placeholder="选择日期和时间"
+          style={{ width: 240 }}
+          onKeyDown={confirmWithoutSubmit}
+        />
       </Form.Item>
     );
   }
@@ -278,7 +363,12 @@ function Field({ name, path, schema: given, required, context, choices }: FieldP
   if (suggested && suggested.length > 0) {
     return (
       <Form.Item name={path} label={l} rules={rules} htmlFor={id}>
-        <AutoComplete id={id} options={suggested} placeholder={`选择或填写${l}`} filterOption={(input, o) => String(o?.label ?? '').includes(input) || String(o?.value ?? '').includes(input)} />
+        <AutoComplete
+          id={id}
+          options={suggested}
+          placeholder={`选择或填写${l}`}
+          filterOption={(input, o) => String(o?.label ?? '').includes(input) || String(o?.value ?? '').includes(input)}
+        />
       </Form.Item>
     );
   }
@@ -328,7 +418,17 @@ export interface SchemaFormProps {
   choices?: Choices;
 }
 
-export function SchemaForm({ schema, hidden = [], context, initialValues, submitLabel, onSubmit, onDone, testId, choices }: SchemaFormProps) {
+export function SchemaForm({
+  schema,
+  hidden = [],
+  context,
+  initialValues,
+  submitLabel,
+  onSubmit,
+  onDone,
+  testId,
+  choices,
+}: SchemaFormProps) {
   const [form] = Form.useForm();
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
@@ -340,7 +440,10 @@ export function SchemaForm({ schema, hidden = [], context, initialValues, submit
     setProblem(undefined);
     setDone(false);
     try {
-      const body = toBody({ ...schema, properties: Object.fromEntries(props), required: shown.required }, values) as Values;
+      const body = toBody(
+        { ...schema, properties: Object.fromEntries(props), required: shown.required },
+        values,
+      ) as Values;
       const result = await onSubmit(body);
       setDone(true);
       onDone?.(result);
@@ -351,9 +454,24 @@ export function SchemaForm({ schema, hidden = [], context, initialValues, submit
     }
   };
   return (
-    <Form form={form} layout="vertical" onFinish={submit} initialValues={initialValues} data-testid={testId} className="schema-form">
+    <Form
+      form={form}
+      layout="vertical"
+      onFinish={submit}
+      initialValues={initialValues}
+      data-testid={testId}
+      className="schema-form"
+    >
       {props.map(([k, s]) => (
-        <Field key={k} name={k} path={[k]} schema={s} required={shown.required.includes(k)} context={context} choices={choices} />
+        <Field
+          key={k}
+          name={k}
+          path={[k]}
+          schema={s}
+          required={shown.required.includes(k)}
+          context={context}
+          choices={choices}
+        />
       ))}
       {problem && <ProblemAlert problem={problem} />}
       {done && <Alert type="success" showIcon message="已提交" style={{ marginBottom: 12 }} />}

@@ -12,7 +12,10 @@ export const setCsrfToken = (token: string | undefined) => {
   csrfToken = token;
 };
 /** The headers every write carries, for requests made outside openapi-fetch (uploads with progress). */
-export const writeHeaders = (): Record<string, string> => ({ 'Accept-Language': 'zh-CN', ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}) });
+export const writeHeaders = (): Record<string, string> => ({
+  'Accept-Language': 'zh-CN',
+  ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}),
+});
 
 /** Told when the API no longer knows the session (expired, signed out elsewhere, account revoked). */
 let onUnauthenticated: (() => void) | undefined;
@@ -43,9 +46,13 @@ const PENDING_RETRIES = 6;
  * Retry-After, which attaches to the same command instead of sending it twice, until the answer is
  * definite (its result or its refusal). After PENDING_RETRIES the 202 stands and `ok()` says so.
  */
-export function withPendingRetries(fetchImpl: typeof fetch, sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))): (request: Request) => Promise<Response> {
+export function withPendingRetries(
+  fetchImpl: typeof fetch,
+  sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+): (request: Request) => Promise<Response> {
   return async (request) => {
-    if (WRITES.has(request.method) && !request.headers.has('Idempotency-Key')) request.headers.set('Idempotency-Key', `console-${crypto.randomUUID()}`);
+    if (WRITES.has(request.method) && !request.headers.has('Idempotency-Key'))
+      request.headers.set('Idempotency-Key', `console-${crypto.randomUUID()}`);
     let response = await fetchImpl(request.clone());
     for (let n = 0; WRITES.has(request.method) && response.status === 202 && n < PENDING_RETRIES; n++) {
       const seconds = Number(response.headers.get('Retry-After'));
@@ -82,7 +89,13 @@ export class ProblemError extends Error {
 export function problemOf(error: unknown, response?: Response): Problem {
   if (error && typeof error === 'object' && 'title' in error) {
     const e = error as Partial<Problem>;
-    return { status: Number(e.status ?? response?.status ?? 0), title: String(e.title), detail: e.detail, code: e.code, errors: e.errors };
+    return {
+      status: Number(e.status ?? response?.status ?? 0),
+      title: String(e.title),
+      detail: e.detail,
+      code: e.code,
+      errors: e.errors,
+    };
   }
   if (error instanceof ProblemError) return error.problem;
   if (response) return { status: response.status, title: `请求失败（HTTP ${response.status}）` };
@@ -97,7 +110,8 @@ export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response:
   } catch (err) {
     throw new ProblemError(problemOf(err));
   }
-  if (result.error !== undefined || !result.response.ok) throw new ProblemError(problemOf(result.error, result.response));
+  if (result.error !== undefined || !result.response.ok)
+    throw new ProblemError(problemOf(result.error, result.response));
   if (result.response.status === 202) throw new ProblemError(pendingProblem());
   return result.data as T;
 }

@@ -146,7 +146,10 @@ const FIELD_LABELS_IN: Record<string, string> = {
 
 /** A field's name; `parent` (the group) or `context` (the form's action) may give it a more precise one. */
 export const fieldLabel = (name: string, parent?: string | number, context?: string) =>
-  (parent !== undefined ? FIELD_LABELS_IN[`${parent}.${name}`] : undefined) ?? (context ? FIELD_LABELS_IN[`${context}.${name}`] : undefined) ?? FIELD_LABELS[name] ?? name;
+  (parent !== undefined ? FIELD_LABELS_IN[`${parent}.${name}`] : undefined) ??
+  (context ? FIELD_LABELS_IN[`${context}.${name}`] : undefined) ??
+  FIELD_LABELS[name] ??
+  name;
 
 /** What each filing's document is (the `documentId` of the command), by action. */
 const FILED_DOCUMENTS: Record<string, string> = {
@@ -176,7 +179,8 @@ export function refText(action: string, ref: string | undefined | null): string 
 }
 
 /** A deadline by kind: its own name, else the action it waits for. */
-export const deadlineLabel = (kind: string) => (label('deadline', kind) !== kind ? label('deadline', kind) : actionLabel(kind));
+export const deadlineLabel = (kind: string) =>
+  label('deadline', kind) !== kind ? label('deadline', kind) : actionLabel(kind);
 
 /** Which catalogue group names the values of a form field. */
 const GROUP_OF: Record<string, LabelGroup> = {
@@ -194,7 +198,8 @@ const GROUP_OF: Record<string, LabelGroup> = {
 /** A Chinese name for an enum value of a field; `command` tells a change request's kind from a project's. */
 export function valueLabel(field: string, value: unknown, command?: string): string {
   if (field === 'kind') return command === 'change-request' ? label('changeKind', value) : label('kind', value);
-  if (field === 'decision' && command === 'establishment') return value === 'approve' ? '批准立项' : value === 'reject' ? '不予立项' : label('decision', value);
+  if (field === 'decision' && command === 'establishment')
+    return value === 'approve' ? '批准立项' : value === 'reject' ? '不予立项' : label('decision', value);
   const group = GROUP_OF[field];
   return group ? label(group, value) : String(value);
 }
@@ -221,7 +226,11 @@ export const ACCOUNT_EVENT_LABELS: Record<AccountEvent['event'], string> = {
   'account-reset': '重置账户',
 };
 
-export const ACCOUNT_OUTCOME_LABELS: Record<AccountEvent['outcome'], string> = { success: '成功', failure: '失败', refused: '拒绝（已锁定）' };
+export const ACCOUNT_OUTCOME_LABELS: Record<AccountEvent['outcome'], string> = {
+  success: '成功',
+  failure: '失败',
+  refused: '拒绝（已锁定）',
+};
 
 /** The reasons of failures in a trail entry's detail. */
 export const ACCOUNT_REASON_LABELS: Record<string, string> = {
@@ -254,4 +263,5 @@ export const ADMIN_ACTION_LABELS: Record<string, string> = {
 };
 
 /** The administrators' page's title and menu entry for a role (三员分立, console/src/pages/Admin.tsx). */
-export const adminPageTitle = (role: string): string => (role === 'secadmin' ? '安全管理' : role === 'auditadmin' ? '安全审计' : '系统管理');
+export const adminPageTitle = (role: string): string =>
+  role === 'secadmin' ? '安全管理' : role === 'auditadmin' ? '安全审计' : '系统管理';

@@ -16,7 +16,11 @@ const nonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?
 if (nonce) {
   for (const method of ['appendChild', 'insertBefore'] as const) {
     const original = Node.prototype[method] as (this: Node, ...args: unknown[]) => Node;
-    (Node.prototype as unknown as Record<string, unknown>)[method] = function (this: Node, child: unknown, ...rest: unknown[]) {
+    (Node.prototype as unknown as Record<string, unknown>)[method] = function (
+      this: Node,
+      child: unknown,
+      ...rest: unknown[]
+    ) {
       if (child instanceof HTMLStyleElement && !child.nonce) child.nonce = nonce;
       return original.call(this, child, ...rest);
     };
@@ -25,7 +29,13 @@ if (nonce) {
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ConfigProvider locale={zhCN} csp={nonce ? { nonce } : undefined} theme={{ token: { fontFamily: "system-ui, 'Noto Sans CJK SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif" } }}>
+    <ConfigProvider
+      locale={zhCN}
+      csp={nonce ? { nonce } : undefined}
+      theme={{
+        token: { fontFamily: "system-ui, 'Noto Sans CJK SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif" },
+      }}
+    >
       <AntApp>
         <SessionProvider>
           <App />

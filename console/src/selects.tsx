@@ -12,11 +12,25 @@ export function DepartmentSelect(props: SelectProps<string> & { jurisdiction?: s
   const options = names.departments
     .filter((d) => !jurisdiction || d.jurisdiction === jurisdiction)
     .map((d) => ({ value: d.code, label: d.name === d.code ? `${d.code}（未命名）` : d.name }));
-  return <Select showSearch={{ filterOption: matches }} placeholder="选择部门" notFoundContent="没有该部门，请管理员先在 系统管理 › 部门 中登记" options={options} {...rest} />;
+  return (
+    <Select
+      showSearch={{ filterOption: matches }}
+      placeholder="选择部门"
+      notFoundContent="没有该部门，请管理员先在 系统管理 › 部门 中登记"
+      options={options}
+      {...rest}
+    />
+  );
 }
 
 /** Chooses a jurisdiction of the registry (晋城市 and its counties) by its name. */
 export function JurisdictionSelect(props: SelectProps<string>) {
   const names = useNames();
-  return <Select placeholder="选择辖区" options={names.jurisdictions.map((j) => ({ value: j.code, label: j.name }))} {...props} />;
+  return (
+    <Select
+      placeholder="选择辖区"
+      options={names.jurisdictions.map((j) => ({ value: j.code, label: j.name }))}
+      {...props}
+    />
+  );
 }

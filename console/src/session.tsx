@@ -59,7 +59,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setCsrfToken(undefined);
     setAccount(null);
   };
-  return <SessionContext.Provider value={{ account, loading, mustChangePassword, refresh, signedIn, signOut }}>{children}</SessionContext.Provider>;
+  return (
+    <SessionContext.Provider value={{ account, loading, mustChangePassword, refresh, signedIn, signOut }}>
+      {children}
+    </SessionContext.Provider>
+  );
 }
 
 export function useSession(): SessionState {

@@ -7,9 +7,24 @@
  */
 import { and, asc, desc, eq, gt, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { accountEvents, accounts, passwordHistory, sessions, signInAttempts, type AccountEventRow, type AccountRow, type SessionRow } from '../schema.ts';
+import {
+  accountEvents,
+  accounts,
+  passwordHistory,
+  sessions,
+  signInAttempts,
+  type AccountEventRow,
+  type AccountRow,
+  type SessionRow,
+} from '../schema.ts';
 import type { Role } from '../../domain/vocabulary.ts';
-import { FAILURE_MEMORY_MS, PASSWORD_HISTORY, type AccountEventKind, type AccountEventOutcome, type SignInAttempt } from '../../domain/accounts.ts';
+import {
+  FAILURE_MEMORY_MS,
+  PASSWORD_HISTORY,
+  type AccountEventKind,
+  type AccountEventOutcome,
+  type SignInAttempt,
+} from '../../domain/accounts.ts';
 import { chainLink, GENESIS_HASH } from '../audit-chain.ts';
 import { cursorMicros } from './keyset.ts';
 
@@ -63,7 +78,11 @@ const TRAIL_LOCK = sql`select pg_advisory_xact_lock(hashtext('account_events'))`
 /** Appends one event inside `tx` (the transaction of the change it records). */
 async function appendEvent(tx: Tx, e: AccountEventInput): Promise<void> {
   await tx.execute(TRAIL_LOCK);
-  const [last] = await tx.select({ seq: accountEvents.seq, hash: accountEvents.hash }).from(accountEvents).orderBy(desc(accountEvents.seq)).limit(1);
+  const [last] = await tx
+    .select({ seq: accountEvents.seq, hash: accountEvents.hash })
+    .from(accountEvents)
+    .orderBy(desc(accountEvents.seq))
+    .limit(1);
   const row = {
     seq: (last?.seq ?? 0) + 1,
     at: new Date(e.at.toISOString()),
@@ -91,7 +110,12 @@ export async function accountEventsOf(db: Database, accountId: string, limit: nu
   return db
     .select({ row: accountEvents, cursorMicros: cursorMicros(accountEvents.at) })
     .from(accountEvents)
-    .where(and(eq(accountEvents.accountId, accountId), beforeSeq === undefined ? undefined : lt(accountEvents.seq, beforeSeq)))
+    .where(
+      and(
+        eq(accountEvents.accountId, accountId),
+        beforeSeq === undefined ? undefined : lt(accountEvents.seq, beforeSeq),
+      ),
+    )
     .orderBy(desc(accountEvents.seq))
     .limit(limit);
 }
@@ -105,12 +129,18 @@ export async function verifyAccountEvents(db: Database): Promise<{ seq: number; 
   let prevHash = GENESIS_HASH;
   let expected = 1;
   const BATCH = 5000;
-  for (let from = 0; ; ) {
-    const rows = await db.select().from(accountEvents).where(gt(accountEvents.seq, from)).orderBy(asc(accountEvents.seq)).limit(BATCH);
+  for (let from = 0; ;) {
+    const rows = await db
+      .select()
+      .from(accountEvents)
+      .where(gt(accountEvents.seq, from))
+      .orderBy(asc(accountEvents.seq))
+      .limit(BATCH);
     for (const r of rows) {
       if (r.seq !== expected) problems.push({ seq: r.seq, problem: `expected seq ${expected} (rows missing)` });
       if (r.prevHash !== prevHash) problems.push({ seq: r.seq, problem: 'prev_hash does not match the previous row' });
-      if (r.hash !== chainLink(r.prevHash, chainedEvent(r))) problems.push({ seq: r.seq, problem: 'hash does not match the row content' });
+      if (r.hash !== chainLink(r.prevHash, chainedEvent(r)))
+        problems.push({ seq: r.seq, problem: 'hash does not match the row content' });
       prevHash = r.hash;
       expected = r.seq + 1;
       from = r.seq;
@@ -143,7 +173,11 @@ const isUniqueViolation = (err: unknown): boolean => {
 };
 
 /** Inserts the account, its first password-history entry and its `account-create` event; undefined when the login name is taken. */
-export async function insertAccount(db: Database, a: NewAccount, event: { actor: EventActor; origin: RequestOrigin }): Promise<AccountRow | undefined> {
+export async function insertAccount(
+  db: Database,
+  a: NewAccount,
+  event: { actor: EventActor; origin: RequestOrigin },
+): Promise<AccountRow | undefined> {
   try {
     return await db.transaction(async (tx) => {
       const [row] = await tx
@@ -182,7 +216,8 @@ export async function insertAccount(db: Database, a: NewAccount, event: { actor:
 }
 
 /** Every account, newest first. */
-export const listAccounts = (db: Database): Promise<AccountRow[]> => db.select().from(accounts).orderBy(desc(accounts.createdAt), accounts.id);
+export const listAccounts = (db: Database): Promise<AccountRow[]> =>
+  db.select().from(accounts).orderBy(desc(accounts.createdAt), accounts.id);
 
 export async function findAccount(db: Database, id: string): Promise<AccountRow | undefined> {
   const [row] = await db.select().from(accounts).where(eq(accounts.id, id)).limit(1);
@@ -208,7 +243,11 @@ export async function revokeAccount(
   id: string,
   at: Date,
   event: { actor: EventActor; origin: RequestOrigin },
-): Promise<{ outcome: 'revoked'; sessionsEnded: number } | { outcome: 'already'; revokedAt: Date | null } | { outcome: 'unknown' }> {
+): Promise<
+  | { outcome: 'revoked'; sessionsEnded: number }
+  | { outcome: 'already'; revokedAt: Date | null }
+  | { outcome: 'unknown' }
+> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(accounts)
@@ -221,10 +260,22 @@ export async function revokeAccount(
         .set({ endedAt: at, endReason: 'revoked' })
         .where(and(eq(sessions.accountId, id), isNull(sessions.endedAt)))
         .returning({ id: sessions.id });
-      await appendEvent(tx, { event: 'account-revoke', outcome: 'success', accountId: id, loginName: row.loginName, at, ...event, detail: { sessionsEnded: ended.length } });
+      await appendEvent(tx, {
+        event: 'account-revoke',
+        outcome: 'success',
+        accountId: id,
+        loginName: row.loginName,
+        at,
+        ...event,
+        detail: { sessionsEnded: ended.length },
+      });
       return { outcome: 'revoked' as const, sessionsEnded: ended.length };
     }
-    const [existing] = await tx.select({ revokedAt: accounts.revokedAt }).from(accounts).where(eq(accounts.id, id)).limit(1);
+    const [existing] = await tx
+      .select({ revokedAt: accounts.revokedAt })
+      .from(accounts)
+      .where(eq(accounts.id, id))
+      .limit(1);
     return existing ? { outcome: 'already' as const, revokedAt: existing.revokedAt } : { outcome: 'unknown' as const };
   });
 }
@@ -236,9 +287,19 @@ const signInLock = (loginName: string) => sql`select pg_advisory_xact_lock(hasht
 
 async function attemptsOf(tx: Tx, loginName: string, at: Date): Promise<SignInAttempt[]> {
   return tx
-    .select({ source: signInAttempts.source, startedAt: signInAttempts.startedAt, finishedAt: signInAttempts.finishedAt, outcome: signInAttempts.outcome })
+    .select({
+      source: signInAttempts.source,
+      startedAt: signInAttempts.startedAt,
+      finishedAt: signInAttempts.finishedAt,
+      outcome: signInAttempts.outcome,
+    })
     .from(signInAttempts)
-    .where(and(eq(signInAttempts.loginName, loginName), gt(signInAttempts.startedAt, new Date(at.getTime() - FAILURE_MEMORY_MS))))
+    .where(
+      and(
+        eq(signInAttempts.loginName, loginName),
+        gt(signInAttempts.startedAt, new Date(at.getTime() - FAILURE_MEMORY_MS)),
+      ),
+    )
     .orderBy(asc(signInAttempts.startedAt), asc(signInAttempts.id));
 }
 
@@ -258,15 +319,31 @@ export async function reserveSignIn<R>(
     await tx.execute(signInLock(loginName));
     const refused = decide(await attemptsOf(tx, loginName, at));
     if (refused !== undefined) return { refused };
-    const [row] = await tx.insert(signInAttempts).values({ loginName, source, startedAt: at }).returning({ id: signInAttempts.id });
+    const [row] = await tx
+      .insert(signInAttempts)
+      .values({ loginName, source, startedAt: at })
+      .returning({ id: signInAttempts.id });
     // Housekeeping: attempts older than the lockout remembers are no longer needed.
-    await tx.delete(signInAttempts).where(and(eq(signInAttempts.loginName, loginName), lt(signInAttempts.startedAt, new Date(at.getTime() - FAILURE_MEMORY_MS))));
+    await tx
+      .delete(signInAttempts)
+      .where(
+        and(
+          eq(signInAttempts.loginName, loginName),
+          lt(signInAttempts.startedAt, new Date(at.getTime() - FAILURE_MEMORY_MS)),
+        ),
+      );
     return { id: row!.id };
   });
 }
 
 /** Finishes a reservation with its outcome and answers the name's attempts after it (oldest first). */
-export async function finishSignIn(db: Database, id: number, loginName: string, outcome: 'failure' | 'success' | 'incomplete', at: Date): Promise<SignInAttempt[]> {
+export async function finishSignIn(
+  db: Database,
+  id: number,
+  loginName: string,
+  outcome: 'failure' | 'success' | 'incomplete',
+  at: Date,
+): Promise<SignInAttempt[]> {
   return db.transaction(async (tx) => {
     await tx.execute(signInLock(loginName));
     await tx.update(signInAttempts).set({ outcome, finishedAt: at }).where(eq(signInAttempts.id, id));
@@ -276,13 +353,19 @@ export async function finishSignIn(db: Database, id: number, loginName: string, 
 
 /** Removes every attempt that started before `before` (all login names); answers how many. */
 export async function sweepSignInAttempts(db: Database, before: Date): Promise<number> {
-  return (await db.delete(signInAttempts).where(lt(signInAttempts.startedAt, before)).returning({ id: signInAttempts.id })).length;
+  return (
+    await db.delete(signInAttempts).where(lt(signInAttempts.startedAt, before)).returning({ id: signInAttempts.id })
+  ).length;
 }
 
 // --- sign-in ---------------------------------------------------------------------------------------
 
 /** The trail fields of an event by the account itself (its own sign-in, sign-out, password…). */
-export const selfEvent = (account: Pick<AccountRow, 'id' | 'loginName' | 'displayName'>, origin: RequestOrigin, at: Date) => ({
+export const selfEvent = (
+  account: Pick<AccountRow, 'id' | 'loginName' | 'displayName'>,
+  origin: RequestOrigin,
+  at: Date,
+) => ({
   accountId: account.id,
   loginName: account.loginName,
   actor: { keyId: `account:${account.id}`, name: account.displayName },
@@ -302,7 +385,12 @@ export async function recordSignIn(
   db: Database,
   account: AccountRow,
   at: Date,
-  options: { totpStep?: number | undefined; confirmTotp?: boolean; totpSecret?: string | undefined; passwordHash?: string | undefined },
+  options: {
+    totpStep?: number | undefined;
+    confirmTotp?: boolean;
+    totpSecret?: string | undefined;
+    passwordHash?: string | undefined;
+  },
   session: { id: string; csrfToken: string },
   origin: RequestOrigin,
 ): Promise<boolean> {
@@ -311,7 +399,10 @@ export async function recordSignIn(
   if (options.totpSecret) set.totpSecret = options.totpSecret;
   if (options.confirmTotp) set.totpPendingSecret = null;
   if (options.passwordHash) set.passwordHash = options.passwordHash;
-  const stepIsNew = options.totpStep === undefined ? undefined : or(isNull(accounts.totpLastStep), lt(accounts.totpLastStep, options.totpStep));
+  const stepIsNew =
+    options.totpStep === undefined
+      ? undefined
+      : or(isNull(accounts.totpLastStep), lt(accounts.totpLastStep, options.totpStep));
   return db.transaction(async (tx) => {
     const rows = await tx
       .update(accounts)
@@ -319,7 +410,9 @@ export async function recordSignIn(
       .where(and(eq(accounts.id, account.id), isNull(accounts.revokedAt), stepIsNew))
       .returning({ id: accounts.id });
     if (rows.length !== 1) return false;
-    await tx.insert(sessions).values({ id: session.id, accountId: account.id, csrfToken: session.csrfToken, createdAt: at, lastSeenAt: at });
+    await tx
+      .insert(sessions)
+      .values({ id: session.id, accountId: account.id, csrfToken: session.csrfToken, createdAt: at, lastSeenAt: at });
     await appendEvent(tx, {
       event: 'sign-in',
       outcome: 'success',
@@ -333,7 +426,10 @@ export async function recordSignIn(
 // --- sessions ------------------------------------------------------------------------------------
 
 /** A session that has not been ended, with its account when that is not revoked. */
-export async function findOpenSession(db: Database, id: string): Promise<{ session: SessionRow; account: AccountRow } | undefined> {
+export async function findOpenSession(
+  db: Database,
+  id: string,
+): Promise<{ session: SessionRow; account: AccountRow } | undefined> {
   const [row] = await db
     .select({ session: sessions, account: accounts })
     .from(sessions)
@@ -367,7 +463,13 @@ export async function endSession(db: Database, id: string, reason: string, event
 }
 
 /** Ends every open session of an account (sign-out everywhere), except `keep` when given, with its event. */
-export async function endAccountSessions(db: Database, accountId: string, reason: string, event: AccountEventInput, keep?: string): Promise<number> {
+export async function endAccountSessions(
+  db: Database,
+  accountId: string,
+  reason: string,
+  event: AccountEventInput,
+  keep?: string,
+): Promise<number> {
   return db.transaction(async (tx) => {
     const rows = await tx
       .update(sessions)
@@ -396,7 +498,13 @@ export async function recentPasswordHashes(db: Database, accountId: string): Pro
  * A password change: the new password (no longer to be changed) in the history, the account's other
  * sessions (all but `keep`) ended, and the `password-change` event — one transaction.
  */
-export async function setPassword(db: Database, accountId: string, passwordHash: string, event: AccountEventInput, keep: string): Promise<void> {
+export async function setPassword(
+  db: Database,
+  accountId: string,
+  passwordHash: string,
+  event: AccountEventInput,
+  keep: string,
+): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.update(accounts).set({ passwordHash, mustChangePassword: false }).where(eq(accounts.id, accountId));
     await tx.insert(passwordHistory).values({ accountId, passwordHash, createdAt: event.at });
@@ -410,7 +518,12 @@ export async function setPassword(db: Database, accountId: string, passwordHash:
 }
 
 /** Starts (or restarts) TOTP enrolment with a new (sealed) secret, not yet in force. */
-export async function setPendingTotp(db: Database, accountId: string, sealedSecret: string, event: AccountEventInput): Promise<void> {
+export async function setPendingTotp(
+  db: Database,
+  accountId: string,
+  sealedSecret: string,
+  event: AccountEventInput,
+): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.update(accounts).set({ totpPendingSecret: sealedSecret }).where(eq(accounts.id, accountId));
     await appendEvent(tx, event);
@@ -421,7 +534,14 @@ export async function setPendingTotp(db: Database, accountId: string, sealedSecr
  * Puts the pending secret in force (as `sealedSecret`, the same secret sealed afresh), remembering
  * the step of the code that confirmed it — only while the pending secret is still `storedPending`.
  */
-export async function confirmPendingTotp(db: Database, accountId: string, storedPending: string, sealedSecret: string, step: number, event: AccountEventInput): Promise<boolean> {
+export async function confirmPendingTotp(
+  db: Database,
+  accountId: string,
+  storedPending: string,
+  sealedSecret: string,
+  step: number,
+  event: AccountEventInput,
+): Promise<boolean> {
   return db.transaction(async (tx) => {
     const rows = await tx
       .update(accounts)
@@ -439,7 +559,13 @@ export async function confirmPendingTotp(db: Database, accountId: string, stored
  * enrolment (`totpPendingSecret`, sealed, for admins; null otherwise), every session ended, the
  * `account-reset` event.
  */
-export async function resetAccount(db: Database, account: Pick<AccountRow, 'id' | 'loginName'>, passwordHash: string, totpPendingSecret: string | null, event: { actor: EventActor; origin: RequestOrigin; at: Date }): Promise<void> {
+export async function resetAccount(
+  db: Database,
+  account: Pick<AccountRow, 'id' | 'loginName'>,
+  passwordHash: string,
+  totpPendingSecret: string | null,
+  event: { actor: EventActor; origin: RequestOrigin; at: Date },
+): Promise<void> {
   const at = event.at;
   await db.transaction(async (tx) => {
     await tx
@@ -452,6 +578,13 @@ export async function resetAccount(db: Database, account: Pick<AccountRow, 'id' 
       .set({ endedAt: at, endReason: 'reset' })
       .where(and(eq(sessions.accountId, account.id), isNull(sessions.endedAt)))
       .returning({ id: sessions.id });
-    await appendEvent(tx, { event: 'account-reset', outcome: 'success', accountId: account.id, loginName: account.loginName, ...event, detail: { sessionsEnded: ended.length } });
+    await appendEvent(tx, {
+      event: 'account-reset',
+      outcome: 'success',
+      accountId: account.id,
+      loginName: account.loginName,
+      ...event,
+      detail: { sessionsEnded: ended.length },
+    });
   });
 }

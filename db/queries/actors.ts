@@ -17,9 +17,22 @@ export async function actorNames(db: Reader, ids: Array<string | null>): Promise
   const accountIds = wanted.filter((i) => i.startsWith('account:')).map((i) => i.slice('account:'.length));
   const keyIds = wanted.filter((i) => !i.startsWith('account:') && !SYSTEM_ACTORS[i] && !i.startsWith('cli:'));
   const [people, keys] = await Promise.all([
-    accountIds.length > 0 ? db.select({ id: accounts.id, name: accounts.displayName }).from(accounts).where(inArray(accounts.id, accountIds)) : [],
-    keyIds.length > 0 ? db.select({ id: apiKeys.id, name: apiKeys.name }).from(apiKeys).where(inArray(apiKeys.id, keyIds)) : [],
+    accountIds.length > 0
+      ? db
+          .select({ id: accounts.id, name: accounts.displayName })
+          .from(accounts)
+          .where(inArray(accounts.id, accountIds))
+      : [],
+    keyIds.length > 0
+      ? db.select({ id: apiKeys.id, name: apiKeys.name }).from(apiKeys).where(inArray(apiKeys.id, keyIds))
+      : [],
   ]);
-  const names = new Map<string, string>([...people.map((p) => [`account:${p.id}`, p.name] as const), ...keys.map((k) => [k.id, k.name] as const)]);
-  return (id) => (id === null ? null : (names.get(id) ?? SYSTEM_ACTORS[id] ?? (id.startsWith('cli:') ? `命令行（${id.slice(4)}）` : id)));
+  const names = new Map<string, string>([
+    ...people.map((p) => [`account:${p.id}`, p.name] as const),
+    ...keys.map((k) => [k.id, k.name] as const),
+  ]);
+  return (id) =>
+    id === null
+      ? null
+      : (names.get(id) ?? SYSTEM_ACTORS[id] ?? (id.startsWith('cli:') ? `命令行（${id.slice(4)}）` : id));
 }

@@ -42,12 +42,22 @@ export const chainedAdminEvent = (r: Omit<AdminEventRow, 'prevHash' | 'hash'>) =
  * Runs `change` and appends its event in one transaction (the change's queries get the transaction
  * as their database). A change that throws records nothing and changes nothing.
  */
-export async function recordAdminChange<T>(db: Database, actor: AdminActor, action: string, change: (tx: Database) => Promise<AdminChange<T>>, at = new Date()): Promise<T> {
+export async function recordAdminChange<T>(
+  db: Database,
+  actor: AdminActor,
+  action: string,
+  change: (tx: Database) => Promise<AdminChange<T>>,
+  at = new Date(),
+): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.execute(ADMIN_TRAIL_LOCK);
     const outcome = await change(tx as unknown as Database);
     if ('skip' in outcome) return outcome.result;
-    const [last] = await tx.select({ seq: adminEvents.seq, hash: adminEvents.hash }).from(adminEvents).orderBy(desc(adminEvents.seq)).limit(1);
+    const [last] = await tx
+      .select({ seq: adminEvents.seq, hash: adminEvents.hash })
+      .from(adminEvents)
+      .orderBy(desc(adminEvents.seq))
+      .limit(1);
     const row = {
       seq: (last?.seq ?? 0) + 1,
       at: new Date(at.toISOString()),
@@ -58,7 +68,8 @@ export async function recordAdminChange<T>(db: Database, actor: AdminActor, acti
       actorRole: actor.role ?? null,
       ip: actor.ip ?? null,
       // Through JSON, as jsonb will give them back (dates as text, no undefined).
-      before: outcome.before === undefined || outcome.before === null ? null : JSON.parse(JSON.stringify(outcome.before)),
+      before:
+        outcome.before === undefined || outcome.before === null ? null : JSON.parse(JSON.stringify(outcome.before)),
       after: outcome.after === undefined || outcome.after === null ? null : JSON.parse(JSON.stringify(outcome.after)),
     };
     const prevHash = last?.hash ?? GENESIS_HASH;
@@ -85,12 +96,18 @@ export async function verifyAdminEvents(db: Database): Promise<{ seq: number; pr
   let prevHash = GENESIS_HASH;
   let expected = 1;
   const BATCH = 5000;
-  for (let from = 0; ; ) {
-    const rows = await db.select().from(adminEvents).where(gt(adminEvents.seq, from)).orderBy(asc(adminEvents.seq)).limit(BATCH);
+  for (let from = 0; ;) {
+    const rows = await db
+      .select()
+      .from(adminEvents)
+      .where(gt(adminEvents.seq, from))
+      .orderBy(asc(adminEvents.seq))
+      .limit(BATCH);
     for (const r of rows) {
       if (r.seq !== expected) problems.push({ seq: r.seq, problem: `expected seq ${expected} (rows missing)` });
       if (r.prevHash !== prevHash) problems.push({ seq: r.seq, problem: 'prev_hash does not match the previous row' });
-      if (r.hash !== chainLink(r.prevHash, chainedAdminEvent(r))) problems.push({ seq: r.seq, problem: 'hash does not match the row content' });
+      if (r.hash !== chainLink(r.prevHash, chainedAdminEvent(r)))
+        problems.push({ seq: r.seq, problem: 'hash does not match the row content' });
       prevHash = r.hash;
       expected = r.seq + 1;
       from = r.seq;

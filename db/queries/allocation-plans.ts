@@ -30,7 +30,10 @@ export const plansByIds = (db: Database, ids: string[]): Promise<AllocationPlanR
   ids.length === 0 ? Promise.resolve([]) : db.select().from(allocationPlans).where(inArray(allocationPlans.id, ids));
 
 /** Plans, newest first, at most 500; `publicOnly`: those with an allocation under notice. */
-export function listPlans(db: Database, filter: { year?: number | undefined; publicOnly: boolean }): Promise<AllocationPlanRow[]> {
+export function listPlans(
+  db: Database,
+  filter: { year?: number | undefined; publicOnly: boolean },
+): Promise<AllocationPlanRow[]> {
   const where: SQL[] = [];
   if (filter.year !== undefined) where.push(eq(allocationPlans.year, filter.year));
   if (filter.publicOnly) where.push(publishedItemExists(db));
@@ -53,7 +56,11 @@ const publishedItemExists = (db: Database) =>
 
 /** A plan's items in their listed order. */
 export const itemsOfPlan = (db: Database, planId: string): Promise<AllocationPlanItemRow[]> =>
-  db.select().from(allocationPlanItems).where(eq(allocationPlanItems.planId, planId)).orderBy(asc(allocationPlanItems.position));
+  db
+    .select()
+    .from(allocationPlanItems)
+    .where(eq(allocationPlanItems.planId, planId))
+    .orderBy(asc(allocationPlanItems.position));
 
 /** The items of several plans, by plan, in their listed order. */
 export const itemsOfPlans = (db: Database, planIds: string[]): Promise<AllocationPlanItemRow[]> =>
@@ -81,21 +88,41 @@ export function storePlan(
     await tx.insert(allocationPlans).values(plan).onConflictDoNothing();
     await tx
       .insert(allocationPlanItems)
-      .values(allocations.map((a, position) => ({ planId: plan.id, position, projectId: a.projectId, allocationId: a.allocationId })))
+      .values(
+        allocations.map((a, position) => ({
+          planId: plan.id,
+          position,
+          projectId: a.projectId,
+          allocationId: a.allocationId,
+        })),
+      )
       .onConflictDoNothing();
   });
 }
 
-const itemAt = (planId: string, position: number) => and(eq(allocationPlanItems.planId, planId), eq(allocationPlanItems.position, position));
+const itemAt = (planId: string, position: number) =>
+  and(eq(allocationPlanItems.planId, planId), eq(allocationPlanItems.position, position));
 
 /** The item's allocation was published (its notice started). */
 export async function markItemPublished(db: Database, planId: string, position: number): Promise<void> {
-  await db.update(allocationPlanItems).set({ status: 'published', publishedAt: new Date() }).where(itemAt(planId, position));
+  await db
+    .update(allocationPlanItems)
+    .set({ status: 'published', publishedAt: new Date() })
+    .where(itemAt(planId, position));
 }
 
 /** The item's project refused it, with the problem's code and text. */
-export async function markItemRefused(db: Database, planId: string, position: number, errorCode: string, errorDetail: string): Promise<void> {
-  await db.update(allocationPlanItems).set({ status: 'refused', errorCode, errorDetail }).where(itemAt(planId, position));
+export async function markItemRefused(
+  db: Database,
+  planId: string,
+  position: number,
+  errorCode: string,
+  errorDetail: string,
+): Promise<void> {
+  await db
+    .update(allocationPlanItems)
+    .set({ status: 'refused', errorCode, errorDetail })
+    .where(itemAt(planId, position));
 }
 
 /** Every item was sent: the plan is published (the first publication time stays). */

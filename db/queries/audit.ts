@@ -13,10 +13,13 @@ import type { AuditEntry } from '../../domain/effects.ts';
 
 /** The subjects (projects, `cloud-platform`) that have an audit trail, in id order. */
 export const projectsWithTrail = async (db: Database): Promise<string[]> =>
-  (await db.selectDistinct({ projectId: auditLog.projectId }).from(auditLog).orderBy(asc(auditLog.projectId))).map((r) => r.projectId);
+  (await db.selectDistinct({ projectId: auditLog.projectId }).from(auditLog).orderBy(asc(auditLog.projectId))).map(
+    (r) => r.projectId,
+  );
 
 /** The projects that have a read-model row (each needs a trail, `verifyAuditCompleteness`). */
-export const projectsWithReadModel = async (db: Database): Promise<string[]> => (await db.select({ projectId: projects.id }).from(projects)).map((r) => r.projectId);
+export const projectsWithReadModel = async (db: Database): Promise<string[]> =>
+  (await db.select({ projectId: projects.id }).from(projects)).map((r) => r.projectId);
 
 /** A project's audit entries, oldest first. */
 export const auditTrail = (db: Database, projectId: string): Promise<AuditRow[]> =>
@@ -34,7 +37,11 @@ export async function appendAudit(db: Database, projectId: string, entries: Audi
  * Appends inside the caller's transaction, which must be one: the advisory lock is held until it
  * ends (persistChange/persistEffects, activities/index.ts). No savepoint: two round trips fewer.
  */
-export async function appendAuditInTransaction(tx: Database, projectId: string, entries: AuditEntry[]): Promise<number> {
+export async function appendAuditInTransaction(
+  tx: Database,
+  projectId: string,
+  entries: AuditEntry[],
+): Promise<number> {
   if (entries.length === 0) return 0;
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audit:${projectId}`}))`);
   // One read: the chain's last entry and whichever of these entries are there already (a retry).
@@ -45,10 +52,16 @@ export async function appendAuditInTransaction(tx: Database, projectId: string, 
     .where(
       and(
         eq(auditLog.projectId, projectId),
-        or(inArray(auditLog.eventId, ids), sql`${auditLog.seq} = (select max(chain.seq) from ${auditLog} chain where chain.project_id = ${projectId})`),
+        or(
+          inArray(auditLog.eventId, ids),
+          sql`${auditLog.seq} = (select max(chain.seq) from ${auditLog} chain where chain.project_id = ${projectId})`,
+        ),
       ),
     );
-  const last = rows.reduce<(typeof rows)[number] | undefined>((top, r) => (top === undefined || r.seq > top.seq ? r : top), undefined);
+  const last = rows.reduce<(typeof rows)[number] | undefined>(
+    (top, r) => (top === undefined || r.seq > top.seq ? r : top),
+    undefined,
+  );
   const known = new Set(rows.filter((r) => ids.includes(r.eventId)).map((r) => r.eventId));
   let seq = last?.seq ?? 0;
   let prevHash = last?.hash ?? GENESIS_HASH;
@@ -63,7 +76,13 @@ export async function appendAuditInTransaction(tx: Database, projectId: string, 
       eventId: entry.eventId,
       at: new Date(entry.at).toISOString(),
       action: entry.action,
-      actor: { keyId: entry.actor.keyId, role: entry.actor.role, department: entry.actor.department ?? null, name: entry.actor.name, ...personOf(entry.actor) },
+      actor: {
+        keyId: entry.actor.keyId,
+        role: entry.actor.role,
+        department: entry.actor.department ?? null,
+        name: entry.actor.name,
+        ...personOf(entry.actor),
+      },
       detail: entry.detail ?? null,
     };
     const hash = chainHash(prevHash, chained);
@@ -119,12 +138,22 @@ export interface ChainProblem {
  * follow time in sequence order.
  */
 export async function verifyAuditCompleteness(db: Database, projectId: string): Promise<ChainProblem[]> {
-  const rows = await db.select({ seq: auditLog.seq, at: auditLog.at, action: auditLog.action }).from(auditLog).where(eq(auditLog.projectId, projectId)).orderBy(asc(auditLog.seq));
+  const rows = await db
+    .select({ seq: auditLog.seq, at: auditLog.at, action: auditLog.action })
+    .from(auditLog)
+    .where(eq(auditLog.projectId, projectId))
+    .orderBy(asc(auditLog.seq));
   const [model] = await db.select({ view: projects.view }).from(projects).where(eq(projects.id, projectId));
   const problems: ChainProblem[] = [];
-  if (model && rows.length === 0) return [{ projectId, seq: 0, problem: 'the project has a read-model row but no audit trail' }];
+  if (model && rows.length === 0)
+    return [{ projectId, seq: 0, problem: 'the project has a read-model row but no audit trail' }];
   for (let i = 1; i < rows.length; i++) {
-    if (rows[i]!.at < rows[i - 1]!.at) problems.push({ projectId, seq: rows[i]!.seq, problem: `recorded at ${rows[i]!.at.toISOString()}, before seq ${rows[i - 1]!.seq}` });
+    if (rows[i]!.at < rows[i - 1]!.at)
+      problems.push({
+        projectId,
+        seq: rows[i]!.seq,
+        problem: `recorded at ${rows[i]!.at.toISOString()}, before seq ${rows[i - 1]!.seq}`,
+      });
   }
   const decisions = ((model?.view as ProjectView | undefined)?.decisions ?? []).map((d) => d.action);
   const audited = new Map<string, number>();
@@ -133,7 +162,12 @@ export async function verifyAuditCompleteness(db: Database, projectId: string): 
   for (const action of decisions) shown.set(action, (shown.get(action) ?? 0) + 1);
   for (const [action, count] of shown) {
     const found = audited.get(action) ?? 0;
-    if (found < count) problems.push({ projectId, seq: 0, problem: `${count} decision(s) "${action}" in the view, ${found} on the audit trail` });
+    if (found < count)
+      problems.push({
+        projectId,
+        seq: 0,
+        problem: `${count} decision(s) "${action}" in the view, ${found} on the audit trail`,
+      });
   }
   return problems;
 }
@@ -145,9 +179,12 @@ export async function verifyAuditChain(db: Database, projectId: string): Promise
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   for (const row of rows) {
-    if (row.seq !== expectedSeq) problems.push({ projectId, seq: row.seq, problem: `sequence gap: expected ${expectedSeq}` });
-    if (row.prevHash !== prevHash) problems.push({ projectId, seq: row.seq, problem: 'prev_hash does not match the previous row' });
-    if (chainHash(row.prevHash, rowToChained(row)) !== row.hash) problems.push({ projectId, seq: row.seq, problem: 'hash does not match the row content' });
+    if (row.seq !== expectedSeq)
+      problems.push({ projectId, seq: row.seq, problem: `sequence gap: expected ${expectedSeq}` });
+    if (row.prevHash !== prevHash)
+      problems.push({ projectId, seq: row.seq, problem: 'prev_hash does not match the previous row' });
+    if (chainHash(row.prevHash, rowToChained(row)) !== row.hash)
+      problems.push({ projectId, seq: row.seq, problem: 'hash does not match the row content' });
     prevHash = row.hash;
     expectedSeq = row.seq + 1;
   }

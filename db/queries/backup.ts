@@ -47,7 +47,8 @@ export interface DatabaseDump {
 }
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
-export const copyTarget = (table: { name: string; columns: string[] }) => `${ident(table.name)} (${table.columns.map(ident).join(', ')})`;
+export const copyTarget = (table: { name: string; columns: string[] }) =>
+  `${ident(table.name)} (${table.columns.map(ident).join(', ')})`;
 
 /** Rows in a COPY text stream: one line each (newlines inside values are escaped as \n). */
 export const copyRows = (data: Buffer): number => {
@@ -57,8 +58,14 @@ export const copyRows = (data: Buffer): number => {
 };
 
 /** Tables of `public`, each after the tables its foreign keys point at (then by name). */
-export async function tablesInDependencyOrder(session: Pick<DumpSession, 'rows'>): Promise<Array<{ name: string; columns: string[] }>> {
-  const tables = (await session.rows<{ name: string }>(`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind in ('r', 'p') order by c.relname`)).map((r) => r.name);
+export async function tablesInDependencyOrder(
+  session: Pick<DumpSession, 'rows'>,
+): Promise<Array<{ name: string; columns: string[] }>> {
+  const tables = (
+    await session.rows<{ name: string }>(
+      `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind in ('r', 'p') order by c.relname`,
+    )
+  ).map((r) => r.name);
   const edges = await session.rows<{ child: string; parent: string }>(
     `select cc.relname as child, pc.relname as parent from pg_constraint k
        join pg_class cc on cc.oid = k.conrelid join pg_namespace cn on cn.oid = cc.relnamespace
@@ -76,7 +83,9 @@ export async function tablesInDependencyOrder(session: Pick<DumpSession, 'rows'>
   const ordered: string[] = [];
   const placed = new Set<string>();
   while (ordered.length < tables.length) {
-    const next = tables.find((t) => !placed.has(t) && [...parents.get(t)!].every((p) => placed.has(p) || !parents.has(p)));
+    const next = tables.find(
+      (t) => !placed.has(t) && [...parents.get(t)!].every((p) => placed.has(p) || !parents.has(p)),
+    );
     // A cycle of foreign keys (none today): the rest by name; the load runs with triggers off anyway.
     const pick = next ?? tables.find((t) => !placed.has(t))!;
     ordered.push(pick);
@@ -89,8 +98,13 @@ export async function tablesInDependencyOrder(session: Pick<DumpSession, 'rows'>
  * Reads everything inside the caller's transaction (which must be REPEATABLE READ or stronger, or
  * the only connection, as PGlite's is): the tables' bytes go to `write`, the description is returned.
  */
-export async function dumpDatabase(session: DumpSession, write: (file: string, data: Buffer) => Promise<void>): Promise<DatabaseDump> {
-  const [{ server_version: serverVersion }] = (await session.rows<{ server_version: string }>('show server_version')) as [{ server_version: string }];
+export async function dumpDatabase(
+  session: DumpSession,
+  write: (file: string, data: Buffer) => Promise<void>,
+): Promise<DatabaseDump> {
+  const [{ server_version: serverVersion }] = (await session.rows<{ server_version: string }>(
+    'show server_version',
+  )) as [{ server_version: string }];
   const tables: DumpedTable[] = [];
   for (const table of await tablesInDependencyOrder(session)) {
     const data = await session.copyOut(copyTarget(table));
@@ -109,11 +123,20 @@ export async function dumpDatabase(session: DumpSession, write: (file: string, d
 }
 
 /** drizzle's record of the migrations applied (none when the database was never migrated). */
-export async function appliedMigrations(session: Pick<DumpSession, 'rows'>): Promise<{ count: number; last: number | null }> {
-  const [exists] = await session.rows<{ found: boolean }>(`select to_regclass('drizzle.__drizzle_migrations') is not null as found`);
+export async function appliedMigrations(
+  session: Pick<DumpSession, 'rows'>,
+): Promise<{ count: number; last: number | null }> {
+  const [exists] = await session.rows<{ found: boolean }>(
+    `select to_regclass('drizzle.__drizzle_migrations') is not null as found`,
+  );
   if (!exists?.found) return { count: 0, last: null };
-  const [row] = await session.rows<{ count: number | string; last: number | string | null }>(`select count(*)::int as count, max(created_at)::text as last from drizzle.__drizzle_migrations`);
-  return { count: Number(row?.count ?? 0), last: row?.last === null || row?.last === undefined ? null : Number(row.last) };
+  const [row] = await session.rows<{ count: number | string; last: number | string | null }>(
+    `select count(*)::int as count, max(created_at)::text as last from drizzle.__drizzle_migrations`,
+  );
+  return {
+    count: Number(row?.count ?? 0),
+    last: row?.last === null || row?.last === undefined ? null : Number(row.last),
+  };
 }
 
 /** Which of `tables` hold rows (those that exist): a database in use answers some. */
@@ -134,10 +157,15 @@ export async function nonEmptyTables(session: Pick<LoadSession, 'rows'>, tables:
  * dumped table emptied (the migrations' seed rows go: the dump has them as they were), the rows
  * copied in, the sequences set where they were. Answers the rows loaded per table.
  */
-export async function loadDatabase(session: LoadSession, dump: DatabaseDump, read: (file: string) => Promise<Buffer>): Promise<Record<string, number>> {
+export async function loadDatabase(
+  session: LoadSession,
+  dump: DatabaseDump,
+  read: (file: string) => Promise<Buffer>,
+): Promise<Record<string, number>> {
   const present = new Set((await tablesInDependencyOrder(session)).map((t) => t.name));
   const missing = dump.tables.filter((t) => !present.has(t.name)).map((t) => t.name);
-  if (missing.length) throw new Error(`数据库中没有备份里的表：${missing.join('、')}（备份与当前代码的数据库结构不一致）`);
+  if (missing.length)
+    throw new Error(`数据库中没有备份里的表：${missing.join('、')}（备份与当前代码的数据库结构不一致）`);
   await session.exec(`set local session_replication_role = replica`);
   await session.exec(`truncate ${dump.tables.map((t) => ident(t.name)).join(', ')}`);
   const loaded: Record<string, number> = {};
@@ -149,7 +177,10 @@ export async function loadDatabase(session: LoadSession, dump: DatabaseDump, rea
   for (const s of dump.sequences) {
     // Never used when dumped: back to its start (the migrations' seed rows may have moved it).
     if (s.lastValue === null) await session.exec(`alter sequence public.${ident(s.name)} restart`);
-    else await session.exec(`select setval('public.${ident(s.name).replace(/'/g, "''")}', ${BigInt(s.lastValue).toString()}, ${s.isCalled ? 'true' : 'false'})`);
+    else
+      await session.exec(
+        `select setval('public.${ident(s.name).replace(/'/g, "''")}', ${BigInt(s.lastValue).toString()}, ${s.isCalled ? 'true' : 'false'})`,
+      );
   }
   return loaded;
 }

@@ -10,7 +10,8 @@ export type { DepartmentRow };
 
 type Reader = Pick<Database, 'select'>;
 
-export const listDepartments = (db: Reader): Promise<DepartmentRow[]> => db.select().from(departments).orderBy(asc(departments.jurisdiction), asc(departments.code));
+export const listDepartments = (db: Reader): Promise<DepartmentRow[]> =>
+  db.select().from(departments).orderBy(asc(departments.jurisdiction), asc(departments.code));
 
 export async function findDepartment(db: Reader, code: string): Promise<DepartmentRow | undefined> {
   const [row] = await db.select().from(departments).where(eq(departments.code, code)).limit(1);
@@ -18,16 +19,33 @@ export async function findDepartment(db: Reader, code: string): Promise<Departme
 }
 
 /** Inserts a department; undefined when the code exists already. */
-export async function insertDepartment(db: Database, d: { code: string; name: string; jurisdiction: string; by: string }): Promise<DepartmentRow | undefined> {
-  const [row] = await db.insert(departments).values({ code: d.code, name: d.name, jurisdiction: d.jurisdiction, updatedBy: d.by }).onConflictDoNothing().returning();
+export async function insertDepartment(
+  db: Database,
+  d: { code: string; name: string; jurisdiction: string; by: string },
+): Promise<DepartmentRow | undefined> {
+  const [row] = await db
+    .insert(departments)
+    .values({ code: d.code, name: d.name, jurisdiction: d.jurisdiction, updatedBy: d.by })
+    .onConflictDoNothing()
+    .returning();
   return row;
 }
 
 /** Renames a department or moves it to another jurisdiction; its code never changes. */
-export async function updateDepartment(db: Database, code: string, change: { name?: string | undefined; jurisdiction?: string | undefined }, by: string): Promise<DepartmentRow | undefined> {
+export async function updateDepartment(
+  db: Database,
+  code: string,
+  change: { name?: string | undefined; jurisdiction?: string | undefined },
+  by: string,
+): Promise<DepartmentRow | undefined> {
   const [row] = await db
     .update(departments)
-    .set({ ...(change.name !== undefined ? { name: change.name } : {}), ...(change.jurisdiction !== undefined ? { jurisdiction: change.jurisdiction } : {}), updatedAt: new Date(), updatedBy: by })
+    .set({
+      ...(change.name !== undefined ? { name: change.name } : {}),
+      ...(change.jurisdiction !== undefined ? { jurisdiction: change.jurisdiction } : {}),
+      updatedAt: new Date(),
+      updatedBy: by,
+    })
     .where(eq(departments.code, code))
     .returning();
   return row;
@@ -37,7 +55,12 @@ export async function updateDepartment(db: Database, code: string, change: { nam
  * A code a key or an account was created with that the registry does not have yet (a system or the
  * CLI naming its own code): registered with the code as its name, for the admin to name it.
  */
-export async function registerDepartmentInUse(db: Database, code: string, jurisdiction: string, by: string): Promise<void> {
+export async function registerDepartmentInUse(
+  db: Database,
+  code: string,
+  jurisdiction: string,
+  by: string,
+): Promise<void> {
   await db.insert(departments).values({ code, name: code, jurisdiction, updatedBy: by }).onConflictDoNothing();
 }
 

@@ -18,7 +18,11 @@ export async function bytesUploadedSince(db: Database, keyId: string, since: Dat
 
 /** Uploads never filed (projectId null) and uploaded before `before`, at most `limit`. */
 export const orphanedDocuments = (db: Database, before: Date, limit = 500): Promise<DocumentRow[]> =>
-  db.select().from(documents).where(and(isNull(documents.projectId), lt(documents.uploadedAt, before))).limit(limit);
+  db
+    .select()
+    .from(documents)
+    .where(and(isNull(documents.projectId), lt(documents.uploadedAt, before)))
+    .limit(limit);
 
 /**
  * Deletes these orphans' rows (only while still unfiled) and answers the SM3 digests no row refers to
@@ -28,11 +32,23 @@ export async function deleteOrphans(db: Database, rows: DocumentRow[]): Promise<
   if (rows.length === 0) return [];
   const deleted = await db
     .delete(documents)
-    .where(and(inArray(documents.id, rows.map((r) => r.id)), isNull(documents.projectId)))
+    .where(
+      and(
+        inArray(
+          documents.id,
+          rows.map((r) => r.id),
+        ),
+        isNull(documents.projectId),
+      ),
+    )
     .returning({ sm3: documents.sm3 });
   const digests = [...new Set(deleted.map((d) => d.sm3))];
   if (digests.length === 0) return [];
-  const still = await db.select({ sm3: documents.sm3, n: count() }).from(documents).where(inArray(documents.sm3, digests)).groupBy(documents.sm3);
+  const still = await db
+    .select({ sm3: documents.sm3, n: count() })
+    .from(documents)
+    .where(inArray(documents.sm3, digests))
+    .groupBy(documents.sm3);
   const used = new Set(still.map((s) => s.sm3));
   return digests.filter((d) => !used.has(d));
 }
@@ -56,5 +72,8 @@ export async function insertDocument(db: Database, values: typeof documents.$inf
 /** Marks these documents as filed with the project, those not filed yet (in the filing's transaction, issue 18). */
 export async function fileDocuments(db: Database, projectId: string, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.update(documents).set({ projectId }).where(and(inArray(documents.id, ids), isNull(documents.projectId)));
+  await db
+    .update(documents)
+    .set({ projectId })
+    .where(and(inArray(documents.id, ids), isNull(documents.projectId)));
 }

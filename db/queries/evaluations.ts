@@ -6,7 +6,13 @@
  */
 import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Database } from '../client.ts';
-import { cloudPlatformEvaluations, documents, hasEvaluations, projects, type CloudPlatformEvaluationRow } from '../schema.ts';
+import {
+  cloudPlatformEvaluations,
+  documents,
+  hasEvaluations,
+  projects,
+  type CloudPlatformEvaluationRow,
+} from '../schema.ts';
 import { shanghaiYear } from '../../domain/calendar/index.ts';
 import type { EvaluationRecord } from '../../domain/records.ts';
 import { PRIOR_EVALUATION_YEARS, type PriorEvaluation } from '../../domain/view-shapes.ts';
@@ -23,7 +29,10 @@ export const listCloudPlatformEvaluations = (db: Database): Promise<CloudPlatfor
   db.select().from(cloudPlatformEvaluations).orderBy(desc(cloudPlatformEvaluations.year));
 
 /** One year's evaluation, if recorded. */
-export async function findCloudPlatformEvaluation(db: Database, year: number): Promise<CloudPlatformEvaluationRow | undefined> {
+export async function findCloudPlatformEvaluation(
+  db: Database,
+  year: number,
+): Promise<CloudPlatformEvaluationRow | undefined> {
   const [row] = await db.select().from(cloudPlatformEvaluations).where(eq(cloudPlatformEvaluations.year, year));
   return row;
 }
@@ -36,7 +45,10 @@ export async function insertCloudPlatformEvaluation(
   const [row] = await db.insert(cloudPlatformEvaluations).values(values).onConflictDoNothing().returning();
   if (row && values.documentId) {
     // The document is filed with the cloud platform from now on (as a project's filing marks it).
-    await db.update(documents).set({ projectId: CLOUD_PLATFORM_SUBJECT }).where(and(eq(documents.id, values.documentId), isNull(documents.projectId)));
+    await db
+      .update(documents)
+      .set({ projectId: CLOUD_PLATFORM_SUBJECT })
+      .where(and(eq(documents.id, values.documentId), isNull(documents.projectId)));
   }
   return row;
 }
@@ -64,7 +76,11 @@ export async function recordCloudPlatformEvaluation(
  */
 export const evaluatedProjectsOf = (db: Database, department: string, exceptId: string) =>
   db
-    .select({ id: projects.id, title: projects.title, evaluations: sql<EvaluationRecord[] | null>`${projects.view} -> 'evaluations'` })
+    .select({
+      id: projects.id,
+      title: projects.title,
+      evaluations: sql<EvaluationRecord[] | null>`${projects.view} -> 'evaluations'`,
+    })
     .from(projects)
     .where(and(eq(projects.department, department), ne(projects.id, exceptId), hasEvaluations(projects.view)));
 
@@ -72,7 +88,10 @@ export const evaluatedProjectsOf = (db: Database, department: string, exceptId: 
  * Art. 23: the evaluations of a department's other projects for the operating years from
  * `applicationYear − 2` on (PRIOR_EVALUATION_YEARS), newest first, as the read model shows them.
  */
-export async function priorEvaluationsOf(db: Database, project: { id: string; department: string; applicationYear: number }): Promise<PriorEvaluation[]> {
+export async function priorEvaluationsOf(
+  db: Database,
+  project: { id: string; department: string; applicationYear: number },
+): Promise<PriorEvaluation[]> {
   const fromYear = project.applicationYear - PRIOR_EVALUATION_YEARS;
   const rows = await evaluatedProjectsOf(db, project.department, project.id);
   const out: PriorEvaluation[] = [];
@@ -103,8 +122,18 @@ export async function priorEvaluationsOf(db: Database, project: { id: string; de
  * application date); undefined when the read model has no row for it. Neither depends on the
  * project's later changes, so the API reads them while a command to the project runs.
  */
-export async function priorEvaluationsOfProject(db: Database, projectId: string): Promise<PriorEvaluation[] | undefined> {
-  const [row] = await db.select({ department: projects.department, createdAt: projects.createdAt }).from(projects).where(eq(projects.id, projectId));
+export async function priorEvaluationsOfProject(
+  db: Database,
+  projectId: string,
+): Promise<PriorEvaluation[] | undefined> {
+  const [row] = await db
+    .select({ department: projects.department, createdAt: projects.createdAt })
+    .from(projects)
+    .where(eq(projects.id, projectId));
   if (!row) return undefined;
-  return priorEvaluationsOf(db, { id: projectId, department: row.department, applicationYear: shanghaiYear(row.createdAt.toISOString()) });
+  return priorEvaluationsOf(db, {
+    id: projectId,
+    department: row.department,
+    applicationYear: shanghaiYear(row.createdAt.toISOString()),
+  });
 }

@@ -15,7 +15,11 @@ const matching = ({ apiKeyId, idempotencyKey }: RecordId) =>
   and(eq(idempotencyRecords.apiKeyId, apiKeyId), eq(idempotencyRecords.idempotencyKey, idempotencyKey));
 
 /** Claims the key for this request; false when a record exists already (of two racing requests exactly one wins). */
-export async function claimRecord(db: Database, id: RecordId, request: { method: string; path: string; requestHash: string }): Promise<boolean> {
+export async function claimRecord(
+  db: Database,
+  id: RecordId,
+  request: { method: string; path: string; requestHash: string },
+): Promise<boolean> {
   const inserted = await db
     .insert(idempotencyRecords)
     // Milliseconds, as a JavaScript Date holds them: reclaim() compares the value it read back.
@@ -50,14 +54,21 @@ export async function reclaim(db: Database, id: RecordId, seenCreatedAt: Date): 
   const now = new Date();
   const taken = await db
     .update(idempotencyRecords)
-    .set({ createdAt: now, sentAt: sql`case when ${idempotencyRecords.sentAt} is null then null else ${now.toISOString()}::timestamptz end` })
+    .set({
+      createdAt: now,
+      sentAt: sql`case when ${idempotencyRecords.sentAt} is null then null else ${now.toISOString()}::timestamptz end`,
+    })
     .where(and(matching(id), isNull(idempotencyRecords.status), eq(idempotencyRecords.createdAt, seenCreatedAt)))
     .returning({ apiKeyId: idempotencyRecords.apiKeyId });
   return taken.length === 1;
 }
 
 /** The pending request is about to send this Temporal Update (a no-op for a key without a pending record). */
-export async function noteUpdate(db: Database, id: RecordId, update: { workflowId: string; updateId: string }): Promise<void> {
+export async function noteUpdate(
+  db: Database,
+  id: RecordId,
+  update: { workflowId: string; updateId: string },
+): Promise<void> {
   await db
     .update(idempotencyRecords)
     .set({ ...update, sentAt: new Date() })

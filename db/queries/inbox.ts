@@ -51,15 +51,22 @@ function pendingWhere(scope: InboxScope, light: LightFilter | undefined, t: Ligh
   const now = sql`${t.now}::timestamptz`;
   const soon = sql`${t.dueSoonUntil}::timestamptz`;
   if (light === 'red') where.push(sql`(${inboxItems.overdue} or ${inboxItems.dueSort} <= ${now})`);
-  else if (light === 'yellow') where.push(sql`${inboxItems.dueSort} > ${now} and ${inboxItems.dueSort} <= ${soon} and not ${inboxItems.overdue}`);
-  else if (light === 'green') where.push(sql`${inboxItems.dueSort} > ${soon} and ${inboxItems.dueSort} < 'infinity' and not ${inboxItems.overdue}`);
+  else if (light === 'yellow')
+    where.push(sql`${inboxItems.dueSort} > ${now} and ${inboxItems.dueSort} <= ${soon} and not ${inboxItems.overdue}`);
+  else if (light === 'green')
+    where.push(
+      sql`${inboxItems.dueSort} > ${soon} and ${inboxItems.dueSort} < 'infinity' and not ${inboxItems.overdue}`,
+    );
   else if (light === 'none') where.push(sql`${inboxItems.dueSort} = 'infinity' and not ${inboxItems.overdue}`);
   return where;
 }
 
 /** Rows strictly after `p` in the order (due_sort, project id, ordinal): one index range. */
 function afterPending(p: PendingPosition): SQL {
-  const at = p.dueMicros === null ? sql`'infinity'::timestamptz` : sql`(timestamptz 'epoch' + ${p.dueMicros}::bigint * interval '1 microsecond')`;
+  const at =
+    p.dueMicros === null
+      ? sql`'infinity'::timestamptz`
+      : sql`(timestamptz 'epoch' + ${p.dueMicros}::bigint * interval '1 microsecond')`;
   return sql`(${inboxItems.dueSort}, ${inboxItems.projectId}, ${inboxItems.ordinal}) > (${at}, ${p.projectId}, ${p.ordinal})`;
 }
 
@@ -67,7 +74,12 @@ function afterPending(p: PendingPosition): SQL {
 export function pendingActionsPage(
   db: Database,
   scope: InboxScope,
-  opts: { thresholds: LightThresholds; light?: LightFilter | undefined; position?: PendingPosition | undefined; limit: number },
+  opts: {
+    thresholds: LightThresholds;
+    light?: LightFilter | undefined;
+    position?: PendingPosition | undefined;
+    limit: number;
+  },
 ) {
   const where = pendingWhere(scope, opts.light, opts.thresholds);
   if (opts.position) where.push(afterPending(opts.position));
@@ -82,7 +94,9 @@ export function pendingActionsPage(
       overdue: inboxItems.overdue,
       basis: inboxItems.basis,
       light: itemLight(opts.thresholds),
-      dueMicros: sql<string | null>`case when ${inboxItems.dueAt} is null then null else (extract(epoch from ${inboxItems.dueAt}) * 1000000)::bigint::text end`,
+      dueMicros: sql<
+        string | null
+      >`case when ${inboxItems.dueAt} is null then null else (extract(epoch from ${inboxItems.dueAt}) * 1000000)::bigint::text end`,
       ordinal: inboxItems.ordinal,
     })
     .from(inboxItems)
@@ -102,7 +116,11 @@ export interface PendingCounts {
 }
 
 /** The scope's pending actions counted per light, in one aggregate over its index range. */
-export async function pendingCounts(db: Database, scope: InboxScope, thresholds: LightThresholds): Promise<PendingCounts> {
+export async function pendingCounts(
+  db: Database,
+  scope: InboxScope,
+  thresholds: LightThresholds,
+): Promise<PendingCounts> {
   const light = itemLight(thresholds);
   const [row] = await db
     .select({
@@ -137,7 +155,12 @@ export function noticesPage(
   db: Database,
   scope: InboxScope,
   reader: string,
-  opts: { thresholds: LightThresholds; unread?: boolean | undefined; position?: CursorPosition | undefined; limit: number },
+  opts: {
+    thresholds: LightThresholds;
+    unread?: boolean | undefined;
+    position?: CursorPosition | undefined;
+    limit: number;
+  },
 ) {
   const where = addressedTo(scope);
   if (opts.unread) where.push(sql`not ${readBy(reader)}`);
@@ -153,7 +176,9 @@ export function noticesPage(
       dueAt: notifications.dueAt,
       basis: notifications.basis,
       createdAt: notifications.createdAt,
-      readAt: sql<string | null>`(select to_json(${notificationReads.readAt}) #>> '{}' from ${notificationReads} where ${notificationReads.reader} = ${reader} and ${notificationReads.notificationId} = ${notifications.id})`,
+      readAt: sql<
+        string | null
+      >`(select to_json(${notificationReads.readAt}) #>> '{}' from ${notificationReads} where ${notificationReads.reader} = ${reader} and ${notificationReads.notificationId} = ${notifications.id})`,
       light: lightCase(sql`${notifications.dueAt}`, sql`false`, opts.thresholds),
       cursorMicros: cursorMicros(notifications.createdAt),
     })
@@ -176,7 +201,13 @@ export async function unreadCount(db: Database, scope: InboxScope, reader: strin
  * Marks one notice read for `reader`, if it is addressed to the scope; answers whether it is
  * (marking it again changes nothing: the first mark's time stays).
  */
-export async function markNoticeRead(db: Database, scope: InboxScope, reader: string, id: number, at: Date): Promise<boolean> {
+export async function markNoticeRead(
+  db: Database,
+  scope: InboxScope,
+  reader: string,
+  id: number,
+  at: Date,
+): Promise<boolean> {
   const [notice] = await db
     .select({ id: notifications.id })
     .from(notifications)
@@ -193,7 +224,11 @@ export async function markAllNoticesRead(db: Database, scope: InboxScope, reader
     .insert(notificationReads)
     .select(
       db
-        .select({ reader: sql<string>`${reader}::text`.as('reader'), notificationId: notifications.id, readAt: sql<Date>`${at.toISOString()}::timestamptz`.as('read_at') })
+        .select({
+          reader: sql<string>`${reader}::text`.as('reader'),
+          notificationId: notifications.id,
+          readAt: sql<Date>`${at.toISOString()}::timestamptz`.as('read_at'),
+        })
         .from(notifications)
         .where(and(...addressedTo(scope), sql`not ${readBy(reader)}`)),
     )

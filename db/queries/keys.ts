@@ -30,7 +30,8 @@ export async function insertKey(db: Database, key: NewKey): Promise<ApiKeyRow> {
 }
 
 /** Every key, newest first. */
-export const listKeys = (db: Database): Promise<ApiKeyRow[]> => db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt));
+export const listKeys = (db: Database): Promise<ApiKeyRow[]> =>
+  db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt));
 
 /** A key by id, revoked or not. */
 export async function findKey(db: Database, id: string): Promise<ApiKeyRow | undefined> {
@@ -52,7 +53,10 @@ export async function findActiveKey(db: Database, id: string): Promise<ApiKeyRow
  * Revokes an active key. Only an active key is revoked, so a second call cannot move `revokedAt`:
  * `revoked`, `already` (with the first revocation time) or `unknown`.
  */
-export async function revokeKey(db: Database, id: string): Promise<{ outcome: 'revoked' } | { outcome: 'already'; revokedAt: Date | null } | { outcome: 'unknown' }> {
+export async function revokeKey(
+  db: Database,
+  id: string,
+): Promise<{ outcome: 'revoked' } | { outcome: 'already'; revokedAt: Date | null } | { outcome: 'unknown' }> {
   const [row] = await db
     .update(apiKeys)
     .set({ revokedAt: new Date() })
@@ -64,7 +68,14 @@ export async function revokeKey(db: Database, id: string): Promise<{ outcome: 'r
 }
 
 /** A key as the administrators' trail shows it: never its secret or digest. */
-const keyOnTrail = (k: ApiKeyRow) => ({ id: k.id, role: k.role, name: k.name, department: k.department, jurisdiction: k.jurisdiction, revokedAt: k.revokedAt });
+const keyOnTrail = (k: ApiKeyRow) => ({
+  id: k.id,
+  role: k.role,
+  name: k.name,
+  department: k.department,
+  jurisdiction: k.jurisdiction,
+  revokedAt: k.revokedAt,
+});
 
 /** insertKey, on the administrators' trail (issue 28) in the same transaction. */
 export const insertKeyOnTrail = (db: Database, key: NewKey, actor: AdminActor): Promise<ApiKeyRow> =>

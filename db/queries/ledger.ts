@@ -11,7 +11,14 @@ import type { FundBalance } from '../../domain/money.ts';
 import { after, cursorMicros, type CursorPosition } from './keyset.ts';
 
 /** The balance of a fund type with no money yet. */
-export const ZERO: FundBalance = { allocatedFen: 0, heldFen: 0, availableFen: 0, frozenFen: 0, disbursedFen: 0, cancelledFen: 0 };
+export const ZERO: FundBalance = {
+  allocatedFen: 0,
+  heldFen: 0,
+  availableFen: 0,
+  frozenFen: 0,
+  disbursedFen: 0,
+  cancelledFen: 0,
+};
 
 export const balanceOf = (row: typeof fundBalances.$inferSelect): FundBalance => ({
   allocatedFen: row.allocatedFen,
@@ -125,7 +132,14 @@ export async function fundsItemsOf(
       .select({ balance: fundBalances })
       .from(fundBalances)
       .innerJoin(projects, eq(projects.id, fundBalances.projectId))
-      .where(batch.limit === undefined ? and(...fundsWhere(filter)) : inArray(fundBalances.projectId, rows.map((r) => r.projectId)))
+      .where(
+        batch.limit === undefined
+          ? and(...fundsWhere(filter))
+          : inArray(
+              fundBalances.projectId,
+              rows.map((r) => r.projectId),
+            ),
+      )
   ).map((j) => j.balance);
   const byProject = new Map(rows.map((r) => [r.projectId, { ...r, construction: ZERO, om: ZERO }]));
   for (const b of balances) {
@@ -136,7 +150,10 @@ export async function fundsItemsOf(
 }
 
 /** The exact totals of the filtered items per fund type (PostgreSQL sums the bigint columns as numeric). */
-export async function fundsTotalsOf(db: Database, filter: FundsFilter): Promise<Record<'construction' | 'om', FundTotals>> {
+export async function fundsTotalsOf(
+  db: Database,
+  filter: FundsFilter,
+): Promise<Record<'construction' | 'om', FundTotals>> {
   const sums = await db
     .select({
       fundType: fundBalances.fundType,
@@ -153,7 +170,9 @@ export async function fundsTotalsOf(db: Database, filter: FundsFilter): Promise<
     .groupBy(fundBalances.fundType);
   const totals: Record<'construction' | 'om', FundTotals> = { construction: { ...ZERO }, om: { ...ZERO } };
   for (const { fundType, ...sum } of sums) {
-    totals[fundType] = Object.fromEntries(Object.entries(sum).map(([field, digits]) => [field, exactTotal(digits)])) as FundTotals;
+    totals[fundType] = Object.fromEntries(
+      Object.entries(sum).map(([field, digits]) => [field, exactTotal(digits)]),
+    ) as FundTotals;
   }
   return totals;
 }

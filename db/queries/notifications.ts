@@ -23,11 +23,28 @@ export function unreadNotifications(db: Database, role: Role, department?: strin
 /** A notice of the system itself (not of a project), once per event id: e.g. the calendar's coverage warning. */
 export async function recordSystemNotice(
   db: Database,
-  notice: { eventId: string; subject: string; role: Role; kind: string; params: Record<string, string | number | boolean | null>; detail: string; at: Date },
+  notice: {
+    eventId: string;
+    subject: string;
+    role: Role;
+    kind: string;
+    params: Record<string, string | number | boolean | null>;
+    detail: string;
+    at: Date;
+  },
 ): Promise<void> {
   await db
     .insert(notifications)
-    .values({ eventId: notice.eventId, projectId: notice.subject, recipientRole: notice.role, kind: notice.kind, params: notice.params, detail: notice.detail, basis: 'measures', createdAt: notice.at })
+    .values({
+      eventId: notice.eventId,
+      projectId: notice.subject,
+      recipientRole: notice.role,
+      kind: notice.kind,
+      params: notice.params,
+      detail: notice.detail,
+      basis: 'measures',
+      createdAt: notice.at,
+    })
     .onConflictDoNothing({ target: notifications.eventId });
 }
 

@@ -27,7 +27,11 @@ type VersionRow = typeof annualPlanVersions.$inferSelect;
 export type PlanVersionStatus = 'draft' | 'in-force' | 'superseded';
 
 async function versionsOf(db: Reader, year: number): Promise<VersionRow[]> {
-  return db.select().from(annualPlanVersions).where(eq(annualPlanVersions.year, year)).orderBy(asc(annualPlanVersions.version));
+  return db
+    .select()
+    .from(annualPlanVersions)
+    .where(eq(annualPlanVersions.year, year))
+    .orderBy(asc(annualPlanVersions.version));
 }
 
 /** The version in force: the highest approved one. */
@@ -39,8 +43,19 @@ async function itemsOf(db: Reader, year: number, version: number) {
     .from(annualPlanItems)
     .where(and(eq(annualPlanItems.year, year), eq(annualPlanItems.version, version)))
     .orderBy(asc(annualPlanItems.code));
-  const nameOf = await actorNames(db, rows.map((r) => r.updatedBy));
-  return rows.map((r) => ({ code: r.code, title: r.title, department: r.department, ceilingFen: r.ceilingFen, updatedAt: r.updatedAt.toISOString(), updatedBy: r.updatedBy, updatedByName: nameOf(r.updatedBy) }));
+  const nameOf = await actorNames(
+    db,
+    rows.map((r) => r.updatedBy),
+  );
+  return rows.map((r) => ({
+    code: r.code,
+    title: r.title,
+    department: r.department,
+    ceilingFen: r.ceilingFen,
+    updatedAt: r.updatedAt.toISOString(),
+    updatedBy: r.updatedBy,
+    updatedByName: nameOf(r.updatedBy),
+  }));
 }
 
 function statusOf(row: VersionRow, inForce: VersionRow | undefined): PlanVersionStatus {
@@ -48,7 +63,11 @@ function statusOf(row: VersionRow, inForce: VersionRow | undefined): PlanVersion
   return inForce?.version === row.version ? 'in-force' : 'superseded';
 }
 
-const versionInfo = (row: VersionRow, inForce: VersionRow | undefined, nameOf: (id: string | null) => string | null) => ({
+const versionInfo = (
+  row: VersionRow,
+  inForce: VersionRow | undefined,
+  nameOf: (id: string | null) => string | null,
+) => ({
   version: row.version,
   status: statusOf(row, inForce),
   approvedOn: row.approvedOn,
@@ -97,7 +116,10 @@ export async function planOf(db: Reader, year: number) {
 export async function planVersions(db: Reader, year: number) {
   const rows = await versionsOf(db, year);
   const inForce = inForceOf(rows);
-  const nameOf = await actorNames(db, rows.flatMap((r) => [r.approvedBy, r.createdBy]));
+  const nameOf = await actorNames(
+    db,
+    rows.flatMap((r) => [r.approvedBy, r.createdBy]),
+  );
   return { year, items: rows.map((r) => versionInfo(r, inForce, nameOf)) };
 }
 
@@ -122,11 +144,17 @@ type ItemChange = { code: string; before: PlanItem; after: PlanItem };
 function diff(before: PlanItem[], after: PlanItem[]) {
   const old = new Map(before.map((i) => [i.code, i]));
   const now = new Map(after.map((i) => [i.code, i]));
-  const pick = (i: PlanItem): PlanItem => ({ code: i.code, title: i.title, department: i.department, ceilingFen: i.ceilingFen });
+  const pick = (i: PlanItem): PlanItem => ({
+    code: i.code,
+    title: i.title,
+    department: i.department,
+    ceilingFen: i.ceilingFen,
+  });
   const changed: ItemChange[] = [];
   for (const [code, a] of now) {
     const b = old.get(code);
-    if (b && (b.title !== a.title || b.department !== a.department || b.ceilingFen !== a.ceilingFen)) changed.push({ code, before: pick(b), after: pick(a) });
+    if (b && (b.title !== a.title || b.department !== a.department || b.ceilingFen !== a.ceilingFen))
+      changed.push({ code, before: pick(b), after: pick(a) });
   }
   return {
     added: after.filter((i) => !old.has(i.code)).map(pick),
@@ -146,7 +174,10 @@ export function replacePlan(db: Database, year: number, items: PlanItem[], actor
     const base = draft ?? inForceOf(rows);
     const before = base ? await itemsOf(tx, year, base.version) : [];
     if (!draft) {
-      const [m] = await tx.select({ v: max(annualPlanVersions.version) }).from(annualPlanVersions).where(eq(annualPlanVersions.year, year));
+      const [m] = await tx
+        .select({ v: max(annualPlanVersions.version) })
+        .from(annualPlanVersions)
+        .where(eq(annualPlanVersions.year, year));
       [draft] = await tx
         .insert(annualPlanVersions)
         .values({ year, version: (m?.v ?? 0) + 1, status: 'draft', createdBy: actor.keyId })
@@ -158,12 +189,23 @@ export function replacePlan(db: Database, year: number, items: PlanItem[], actor
       const now = new Date();
       // An item left as it was keeps who last changed it and when (the trail names this edit's changes).
       const old = new Map(before.map((b) => [b.code, b]));
-      const same = (i: PlanItem, b: (typeof before)[number] | undefined) => b !== undefined && b.title === i.title && b.department === i.department && b.ceilingFen === i.ceilingFen;
+      const same = (i: PlanItem, b: (typeof before)[number] | undefined) =>
+        b !== undefined && b.title === i.title && b.department === i.department && b.ceilingFen === i.ceilingFen;
       await tx.insert(annualPlanItems).values(
         items.map((i) => {
           const b = old.get(i.code);
-          const kept = same(i, b) ? { updatedAt: new Date(b!.updatedAt), updatedBy: b!.updatedBy } : { updatedAt: now, updatedBy: actor.keyId };
-          return { code: i.code, title: i.title, department: i.department, ceilingFen: i.ceilingFen, year, version, ...kept };
+          const kept = same(i, b)
+            ? { updatedAt: new Date(b!.updatedAt), updatedBy: b!.updatedBy }
+            : { updatedAt: now, updatedBy: actor.keyId };
+          return {
+            code: i.code,
+            title: i.title,
+            department: i.department,
+            ceilingFen: i.ceilingFen,
+            year,
+            version,
+            ...kept,
+          };
         }),
       );
     }
@@ -187,7 +229,12 @@ export type ApprovalOutcome =
  * Art. 6 (measures): records the city government's approval of the current draft (date, document
  * number); the draft becomes the version in force. In one transaction with its trail entry.
  */
-export function approvePlan(db: Database, year: number, approval: { approvedOn: string; documentNo: string }, actor: Actor): Promise<ApprovalOutcome> {
+export function approvePlan(
+  db: Database,
+  year: number,
+  approval: { approvedOn: string; documentNo: string },
+  actor: Actor,
+): Promise<ApprovalOutcome> {
   return db.transaction(async (tx) => {
     const rows = await versionsOf(tx, year);
     const draft = rows.find((r) => r.status === 'draft');
@@ -197,15 +244,32 @@ export function approvePlan(db: Database, year: number, approval: { approvedOn: 
     const previous = inForceOf(rows);
     const [row] = await tx
       .update(annualPlanVersions)
-      .set({ status: 'approved', approvedOn: approval.approvedOn, documentNo: approval.documentNo, approvedAt: new Date(), approvedBy: actor.keyId })
-      .where(and(eq(annualPlanVersions.year, year), eq(annualPlanVersions.version, draft.version), eq(annualPlanVersions.status, 'draft')))
+      .set({
+        status: 'approved',
+        approvedOn: approval.approvedOn,
+        documentNo: approval.documentNo,
+        approvedAt: new Date(),
+        approvedBy: actor.keyId,
+      })
+      .where(
+        and(
+          eq(annualPlanVersions.year, year),
+          eq(annualPlanVersions.version, draft.version),
+          eq(annualPlanVersions.status, 'draft'),
+        ),
+      )
       .returning();
     await tx.insert(planEvents).values({
       year,
       version: draft.version,
       action: 'approval',
       ...actorColumns(actor),
-      detail: { approvedOn: approval.approvedOn, documentNo: approval.documentNo, supersedes: previous?.version ?? null, itemCount: items.length },
+      detail: {
+        approvedOn: approval.approvedOn,
+        documentNo: approval.documentNo,
+        supersedes: previous?.version ?? null,
+        itemCount: items.length,
+      },
     });
     return { outcome: 'approved', plan: await planVersionOf(tx, year, row!, await versionsOf(tx, year)) } as const;
   });
@@ -221,7 +285,13 @@ export async function planHistory(db: Reader, year: number) {
       at: r.at.toISOString(),
       action: r.action,
       version: r.version,
-      actor: { keyId: r.actorKeyId, role: r.actorRole, department: r.actorDepartment, jurisdiction: r.actorJurisdiction, name: r.actorName },
+      actor: {
+        keyId: r.actorKeyId,
+        role: r.actorRole,
+        department: r.actorDepartment,
+        jurisdiction: r.actorJurisdiction,
+        name: r.actorName,
+      },
       detail: r.detail as Record<string, unknown>,
     })),
   };
@@ -239,7 +309,14 @@ export async function findPlanItem(db: Reader, year: number, code: string, depar
     const [item] = await db
       .select({ code: annualPlanItems.code, ceilingFen: annualPlanItems.ceilingFen })
       .from(annualPlanItems)
-      .where(and(eq(annualPlanItems.year, year), eq(annualPlanItems.version, version), eq(annualPlanItems.code, code), eq(annualPlanItems.department, department)));
+      .where(
+        and(
+          eq(annualPlanItems.year, year),
+          eq(annualPlanItems.version, version),
+          eq(annualPlanItems.code, code),
+          eq(annualPlanItems.department, department),
+        ),
+      );
     return item;
   };
   const item = inForce ? await lookup(inForce.version) : undefined;
@@ -283,13 +360,22 @@ export function fileOwnPlan(db: Database, filing: NewFiling, actor: Actor) {
         filedByName: actor.name,
       })
       .returning();
-    await tx.insert(planEvents).values({ year: filing.year, version: null, action: 'filing', ...actorColumns(actor), detail: { filingId: filing.id, title: filing.title, documentRef: filing.documentRef, filedOn: filing.filedOn } });
+    await tx.insert(planEvents).values({
+      year: filing.year,
+      version: null,
+      action: 'filing',
+      ...actorColumns(actor),
+      detail: { filingId: filing.id, title: filing.title, documentRef: filing.documentRef, filedOn: filing.filedOn },
+    });
     return filingOf(row!);
   });
 }
 
 /** Filings, newest first; `department` limits them to one department's. */
-export async function listFilings(db: Reader, filter: { department?: string | undefined; year?: number | undefined } = {}) {
+export async function listFilings(
+  db: Reader,
+  filter: { department?: string | undefined; year?: number | undefined } = {},
+) {
   const where = [];
   if (filter.department !== undefined) where.push(eq(planFilings.department, filter.department));
   if (filter.year !== undefined) where.push(eq(planFilings.year, filter.year));
@@ -322,6 +408,9 @@ export async function seedApprovedPlanItems(db: Database, year: number, items: P
         createdBy: by,
       });
     }
-    await tx.insert(annualPlanItems).values(items.map((i) => ({ ...i, year, version, updatedBy: by }))).onConflictDoNothing();
+    await tx
+      .insert(annualPlanItems)
+      .values(items.map((i) => ({ ...i, year, version, updatedBy: by })))
+      .onConflictDoNothing();
   });
 }

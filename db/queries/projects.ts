@@ -44,7 +44,8 @@ export function listProjects(db: Database, filter: ProjectListFilter) {
   if (filter.awaiting) where.push(arrayContains(projects.awaitingRoles, [filter.awaiting]));
   // As literal predicates, so the partial indexes on `overdue` / `funds_suspended` apply whatever the plan's parameters.
   if (filter.overdue !== undefined) where.push(filter.overdue ? sql`${projects.overdue}` : not(projects.overdue));
-  if (filter.fundsSuspended !== undefined) where.push(filter.fundsSuspended ? sql`${projects.fundsSuspended}` : not(projects.fundsSuspended));
+  if (filter.fundsSuspended !== undefined)
+    where.push(filter.fundsSuspended ? sql`${projects.fundsSuspended}` : not(projects.fundsSuspended));
   if (filter.q) where.push(ilike(projects.title, `%${escapeLike(filter.q)}%`));
   if (filter.position) where.push(after(projects.createdAt, projects.id, filter.position));
   return db
@@ -72,8 +73,15 @@ export function listProjects(db: Database, filter: ProjectListFilter) {
 }
 
 /** A project's id and department, if the read model has it. */
-export async function projectDepartment(db: Database, id: string): Promise<{ id: string; department: string; jurisdiction: string } | undefined> {
-  const [row] = await db.select({ id: projects.id, department: projects.department, jurisdiction: projects.jurisdiction }).from(projects).where(eq(projects.id, id)).limit(1);
+export async function projectDepartment(
+  db: Database,
+  id: string,
+): Promise<{ id: string; department: string; jurisdiction: string } | undefined> {
+  const [row] = await db
+    .select({ id: projects.id, department: projects.department, jurisdiction: projects.jurisdiction })
+    .from(projects)
+    .where(eq(projects.id, id))
+    .limit(1);
   return row;
 }
 
@@ -91,7 +99,12 @@ export function projectsAwaiting(db: Database, role: Role, department?: string) 
   const mine: SQL[] = [arrayContains(projects.awaitingRoles, [role])];
   if (department !== undefined) mine.push(eq(projects.department, department));
   return db
-    .select({ id: projects.id, title: projects.title, department: projects.department, pendingActions: projects.pendingActions })
+    .select({
+      id: projects.id,
+      title: projects.title,
+      department: projects.department,
+      pendingActions: projects.pendingActions,
+    })
     .from(projects)
     .where(and(...mine));
 }
@@ -105,7 +118,10 @@ export function projectsWithOpenDeadlines(db: Database) {
 }
 
 /** Projects whose view lists allocations, with those allocations and the deadlines (Art. 11 public listing). */
-export function projectsWithAllocations(db: Database, filter: { jurisdiction?: string | undefined; projectIds?: string[] | undefined }) {
+export function projectsWithAllocations(
+  db: Database,
+  filter: { jurisdiction?: string | undefined; projectIds?: string[] | undefined },
+) {
   const where: SQL[] = [sql`jsonb_typeof(${projects.view} -> 'allocations') = 'array'`];
   if (filter.jurisdiction) where.push(eq(projects.jurisdiction, filter.jurisdiction));
   if (filter.projectIds) where.push(inArray(projects.id, filter.projectIds.length > 0 ? filter.projectIds : ['']));
@@ -145,7 +161,16 @@ export async function allocationsOfProjects(db: Database, ids: string[]): Promis
     })
     .from(projects)
     .where(inArray(projects.id, [...new Set(ids)]));
-  return new Map(rows.map((r) => [r.id, { ...r, allocations: Array.isArray(r.allocations) ? r.allocations : [], deadlines: Array.isArray(r.deadlines) ? r.deadlines : [] }]));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        ...r,
+        allocations: Array.isArray(r.allocations) ? r.allocations : [],
+        deadlines: Array.isArray(r.deadlines) ? r.deadlines : [],
+      },
+    ]),
+  );
 }
 
 /** Upserts a project's read-model row; a retried or late write with an older `version` changes nothing. */

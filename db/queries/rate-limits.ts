@@ -42,6 +42,9 @@ export async function resetBucket(db: Database, bucket: string): Promise<void> {
 
 /** Removes the counters of windows that started before `before`; answers how many. */
 export async function sweepCounters(db: Database, before: Date): Promise<number> {
-  const removed = await db.delete(rateCounters).where(lt(rateCounters.windowStart, before)).returning({ bucket: rateCounters.bucket });
+  const removed = await db
+    .delete(rateCounters)
+    .where(lt(rateCounters.windowStart, before))
+    .returning({ bucket: rateCounters.bucket });
   return removed.length;
 }

@@ -99,15 +99,27 @@ export async function fundsByYearDepartmentType(db: Database, scope: StatisticsS
       year: sql<number | null>`${year}`,
       department: sql<string | null>`${projects.department}`,
       fundType: sql<'construction' | 'om' | null>`${fundMovements.fundType}`,
-      allocated: sql<string | null>`(sum(${fundMovements.amountFen}) filter (where ${fundMovements.kind} = 'allocate'))::text`,
-      disbursed: sql<string | null>`(sum(${fundMovements.amountFen}) filter (where ${fundMovements.kind} = 'disburse'))::text`,
+      allocated: sql<
+        string | null
+      >`(sum(${fundMovements.amountFen}) filter (where ${fundMovements.kind} = 'allocate'))::text`,
+      disbursed: sql<
+        string | null
+      >`(sum(${fundMovements.amountFen}) filter (where ${fundMovements.kind} = 'disburse'))::text`,
     })
     .from(fundMovements)
     .innerJoin(projects, eq(projects.id, fundMovements.projectId))
     .where(and(inArray(fundMovements.kind, ['allocate', 'disburse']), ...scoped(scope)))
     .groupBy(sql`grouping sets ((${year}), (${projects.department}), (${fundMovements.fundType}), ())`);
-  const sums = (r: (typeof rows)[number]): FundSums => ({ allocatedFen: exactTotal(r.allocated), disbursedFen: exactTotal(r.disbursed) });
-  const out: FundsStatistics = { total: { allocatedFen: 0, disbursedFen: 0 }, byYear: [], byDepartment: [], byFundType: [] };
+  const sums = (r: (typeof rows)[number]): FundSums => ({
+    allocatedFen: exactTotal(r.allocated),
+    disbursedFen: exactTotal(r.disbursed),
+  });
+  const out: FundsStatistics = {
+    total: { allocatedFen: 0, disbursedFen: 0 },
+    byYear: [],
+    byDepartment: [],
+    byFundType: [],
+  };
   for (const r of rows) {
     if (r.set === 'total') out.total = sums(r);
     else if (r.set === 'year') out.byYear.push({ year: Number(r.year), ...sums(r) });

@@ -18,7 +18,10 @@ export async function currentOutboxPosition(db: Database): Promise<number> {
 }
 
 /** Stores a subscription whose cursor is the outbox's position now, and answers its row. */
-export async function insertSubscription(db: Database, values: Omit<typeof webhookSubscriptions.$inferInsert, 'cursor'>): Promise<WebhookSubscriptionRow> {
+export async function insertSubscription(
+  db: Database,
+  values: Omit<typeof webhookSubscriptions.$inferInsert, 'cursor'>,
+): Promise<WebhookSubscriptionRow> {
   const [created] = await db
     .insert(webhookSubscriptions)
     .values({ ...values, cursor: await currentOutboxPosition(db) })
@@ -28,10 +31,18 @@ export async function insertSubscription(db: Database, values: Omit<typeof webho
 
 /** Live (not deleted) subscriptions, newest first. */
 export const liveSubscriptions = (db: Database): Promise<WebhookSubscriptionRow[]> =>
-  db.select().from(webhookSubscriptions).where(isNull(webhookSubscriptions.deletedAt)).orderBy(desc(webhookSubscriptions.createdAt));
+  db
+    .select()
+    .from(webhookSubscriptions)
+    .where(isNull(webhookSubscriptions.deletedAt))
+    .orderBy(desc(webhookSubscriptions.createdAt));
 
 /** Marks the live subscription `id` deleted; answers it as it was, or undefined when there is none. */
-export async function deleteSubscription(db: Database, id: string, at: Date): Promise<WebhookSubscriptionRow | undefined> {
+export async function deleteSubscription(
+  db: Database,
+  id: string,
+  at: Date,
+): Promise<WebhookSubscriptionRow | undefined> {
   const done = await db
     .update(webhookSubscriptions)
     .set({ deletedAt: at })
@@ -42,13 +53,21 @@ export async function deleteSubscription(db: Database, id: string, at: Date): Pr
 
 /** Whether there is (or was: deleted ones too) a subscription `id`. */
 export async function subscriptionExists(db: Database, id: string): Promise<boolean> {
-  const [sub] = await db.select({ id: webhookSubscriptions.id }).from(webhookSubscriptions).where(eq(webhookSubscriptions.id, id));
+  const [sub] = await db
+    .select({ id: webhookSubscriptions.id })
+    .from(webhookSubscriptions)
+    .where(eq(webhookSubscriptions.id, id));
   return sub !== undefined;
 }
 
 /** A subscription's delivery attempts, newest first, at most `limit`. */
 export const attemptsOf = (db: Database, subscriptionId: string, limit = 500) =>
-  db.select().from(webhookAttempts).where(eq(webhookAttempts.subscriptionId, subscriptionId)).orderBy(desc(webhookAttempts.id)).limit(limit);
+  db
+    .select()
+    .from(webhookAttempts)
+    .where(eq(webhookAttempts.subscriptionId, subscriptionId))
+    .orderBy(desc(webhookAttempts.id))
+    .limit(limit);
 
 /**
  * Enqueues, per live subscription, the notifications after its cursor that match its role,
@@ -71,7 +90,14 @@ export async function enqueueDeliveries(db: Database, settleMs: number): Promise
     if (rows.length > 0) {
       const inserted = await db
         .insert(webhookDeliveries)
-        .values(rows.map((n) => ({ subscriptionId: sub.id, notificationId: n.id, eventId: n.eventId, projectId: n.projectId })))
+        .values(
+          rows.map((n) => ({
+            subscriptionId: sub.id,
+            notificationId: n.id,
+            eventId: n.eventId,
+            projectId: n.projectId,
+          })),
+        )
         .onConflictDoNothing()
         .returning({ id: webhookDeliveries.id });
       enqueued += inserted.length;
@@ -93,11 +119,16 @@ export async function enqueueDeliveries(db: Database, settleMs: number): Promise
 }
 
 /** The oldest pending delivery per (live subscription, project), with its subscription, whatever its time. */
-export async function pendingHeads(db: Database): Promise<Array<{ delivery: WebhookDeliveryRow; subscription: WebhookSubscriptionRow }>> {
+export async function pendingHeads(
+  db: Database,
+): Promise<Array<{ delivery: WebhookDeliveryRow; subscription: WebhookSubscriptionRow }>> {
   const heads = await db
     .selectDistinctOn([webhookDeliveries.subscriptionId, webhookDeliveries.projectId])
     .from(webhookDeliveries)
-    .innerJoin(webhookSubscriptions, and(eq(webhookSubscriptions.id, webhookDeliveries.subscriptionId), isNull(webhookSubscriptions.deletedAt)))
+    .innerJoin(
+      webhookSubscriptions,
+      and(eq(webhookSubscriptions.id, webhookDeliveries.subscriptionId), isNull(webhookSubscriptions.deletedAt)),
+    )
     .where(eq(webhookDeliveries.status, 'pending'))
     .orderBy(webhookDeliveries.subscriptionId, webhookDeliveries.projectId, asc(webhookDeliveries.notificationId));
   return heads.map((h) => ({ delivery: h.webhook_deliveries, subscription: h.webhook_subscriptions }));
@@ -108,11 +139,21 @@ export async function pendingHeads(db: Database): Promise<Array<{ delivery: Webh
  * worker process, or an earlier pass still sending, leaves it alone until then. Undefined when it
  * is not (or no longer) due.
  */
-export async function claimDelivery(db: Database, id: number, leaseMs: number): Promise<WebhookDeliveryRow | undefined> {
+export async function claimDelivery(
+  db: Database,
+  id: number,
+  leaseMs: number,
+): Promise<WebhookDeliveryRow | undefined> {
   const claimed = await db
     .update(webhookDeliveries)
     .set({ nextAttemptAt: new Date(Date.now() + leaseMs), attempts: sql`${webhookDeliveries.attempts} + 1` })
-    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, new Date())))
+    .where(
+      and(
+        eq(webhookDeliveries.id, id),
+        eq(webhookDeliveries.status, 'pending'),
+        lte(webhookDeliveries.nextAttemptAt, new Date()),
+      ),
+    )
     .returning();
   return claimed[0];
 }
@@ -130,7 +171,10 @@ export async function recordAttempt(db: Database, values: typeof webhookAttempts
 
 /** The delivery reached its receiver. */
 export async function markDelivered(db: Database, id: number): Promise<void> {
-  await db.update(webhookDeliveries).set({ status: 'delivered', deliveredAt: new Date() }).where(eq(webhookDeliveries.id, id));
+  await db
+    .update(webhookDeliveries)
+    .set({ status: 'delivered', deliveredAt: new Date() })
+    .where(eq(webhookDeliveries.id, id));
 }
 
 /** After a failed attempt: tried again at `next`, or, when `next` is undefined, given up (`failed`). */

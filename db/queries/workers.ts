@@ -18,12 +18,17 @@ export async function beat(db: Database, worker: { taskQueue: string; identity: 
   await db
     .insert(workerHeartbeats)
     .values(worker)
-    .onConflictDoUpdate({ target: [workerHeartbeats.taskQueue, workerHeartbeats.identity], set: { seenAt: sql`now()` } });
+    .onConflictDoUpdate({
+      target: [workerHeartbeats.taskQueue, workerHeartbeats.identity],
+      set: { seenAt: sql`now()` },
+    });
 }
 
 /** A stopped worker's row goes at once; rows of workers dead for an hour are pruned by any worker. */
 export async function forget(db: Database, worker: { taskQueue: string; identity: string }): Promise<void> {
-  await db.delete(workerHeartbeats).where(and(eq(workerHeartbeats.taskQueue, worker.taskQueue), eq(workerHeartbeats.identity, worker.identity)));
+  await db
+    .delete(workerHeartbeats)
+    .where(and(eq(workerHeartbeats.taskQueue, worker.taskQueue), eq(workerHeartbeats.identity, worker.identity)));
 }
 
 export async function pruneDead(db: Database): Promise<void> {
@@ -35,6 +40,11 @@ export async function aliveWorkers(db: Database, taskQueue: string, freshMs: num
   const rows = await db
     .select({ identity: workerHeartbeats.identity })
     .from(workerHeartbeats)
-    .where(and(eq(workerHeartbeats.taskQueue, taskQueue), gt(workerHeartbeats.seenAt, sql`now() - make_interval(secs => ${freshMs / 1000})`)));
+    .where(
+      and(
+        eq(workerHeartbeats.taskQueue, taskQueue),
+        gt(workerHeartbeats.seenAt, sql`now() - make_interval(secs => ${freshMs / 1000})`),
+      ),
+    );
   return rows.map((r) => r.identity);
 }

@@ -3,7 +3,18 @@
  * history, account events and sign-in attempts.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import { ACCOUNT_EVENT_OUTCOMES, ACCOUNT_EVENTS } from '../../domain/accounts.ts';
 import { ROLES } from '../../domain/vocabulary.ts';
 
@@ -28,12 +39,12 @@ export const apiKeys = pgTable(
   },
   (t) => [
     // 三员分立 (policy, domain/admin-roles.ts): `admin` is the start-up key's alone, never a row's.
-    check('api_keys_role_check', sql`${t.role} in ('bdb', 'approval', 'finance', 'department', 'sysadmin', 'secadmin', 'auditadmin')`),
-    // A department key always names its department; no other role carries one.
     check(
-      'api_keys_department_check',
-      sql`(${t.role} = 'department') = (${t.department} is not null)`,
+      'api_keys_role_check',
+      sql`${t.role} in ('bdb', 'approval', 'finance', 'department', 'sysadmin', 'secadmin', 'auditadmin')`,
     ),
+    // A department key always names its department; no other role carries one.
+    check('api_keys_department_check', sql`(${t.role} = 'department') = (${t.department} is not null)`),
   ],
 );
 
@@ -65,7 +76,10 @@ export const accounts = pgTable(
   },
   (t) => [
     // 三员分立 (policy, domain/admin-roles.ts): `admin` is the start-up key's alone, never a row's.
-    check('accounts_role_check', sql`${t.role} in ('bdb', 'approval', 'finance', 'department', 'sysadmin', 'secadmin', 'auditadmin')`),
+    check(
+      'accounts_role_check',
+      sql`${t.role} in ('bdb', 'approval', 'finance', 'department', 'sysadmin', 'secadmin', 'auditadmin')`,
+    ),
     // As for keys: a department account names its department; no other role carries one.
     check('accounts_department_check', sql`(${t.role} = 'department') = (${t.department} is not null)`),
   ],
@@ -160,7 +174,10 @@ export const signInAttempts = pgTable(
     /** null while being checked; `failure`, `success`, or `incomplete` (a missing TOTP code: not a failure) */
     outcome: text('outcome', { enum: ['failure', 'success', 'incomplete'] }),
   },
-  (t) => [index('sign_in_attempts_login_idx').on(t.loginName, t.startedAt), index('sign_in_attempts_started_idx').on(t.startedAt)],
+  (t) => [
+    index('sign_in_attempts_login_idx').on(t.loginName, t.startedAt),
+    index('sign_in_attempts_started_idx').on(t.startedAt),
+  ],
 );
 
 export type AccountRow = typeof accounts.$inferSelect;

@@ -27,10 +27,7 @@ export const auditLog = pgTable(
     hash: text('hash').notNull(),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ columns: [t.projectId, t.seq] }),
-    uniqueIndex('audit_log_event_idx').on(t.projectId, t.eventId),
-  ],
+  (t) => [primaryKey({ columns: [t.projectId, t.seq] }), uniqueIndex('audit_log_event_idx').on(t.projectId, t.eventId)],
 );
 
 export type AuditRow = typeof auditLog.$inferSelect;

@@ -3,7 +3,18 @@
  * append-only fund movements, and the BDB's allocation plans (Art. 11).
  */
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { FUND_BUCKETS, FUND_TYPES, MOVEMENT_KINDS } from '../../domain/money.ts';
 
 /** Money columns: integer fen in a bigint, read as a JS number (exact up to 2^53 fen ≈ 90 trillion yuan). */
@@ -123,7 +134,9 @@ export const allocationPlanItems = pgTable(
     primaryKey({ columns: [t.planId, t.position] }),
     uniqueIndex('allocation_plan_items_listed_idx').on(t.planId, t.projectId, t.allocationId),
     // An allocation is published by one plan only.
-    uniqueIndex('allocation_plan_items_published_idx').on(t.projectId, t.allocationId).where(sql`${t.status} = 'published'`),
+    uniqueIndex('allocation_plan_items_published_idx')
+      .on(t.projectId, t.allocationId)
+      .where(sql`${t.status} = 'published'`),
     check('allocation_plan_items_status_check', sql`${t.status} in ('pending', 'published', 'refused')`),
   ],
 );

@@ -2,7 +2,19 @@
  * What people are told: the notifications outbox, the inbox's rows of pending actions, who read
  * which notice, and webhook subscriptions with their deliveries and attempts.
  */
-import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { projects } from './projects.ts';
 
 /** Notifications outbox: reminders and violations for the inbox (recipient role and department). */

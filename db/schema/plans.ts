@@ -2,7 +2,19 @@
  * The BDB's annual plans (Art. 6, 8): items, versions and their approval, plan events and filings.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { fenColumn } from './money.ts';
 
 /**
@@ -21,7 +33,10 @@ export const annualPlanItems = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     updatedBy: text('updated_by'),
   },
-  (t) => [primaryKey({ columns: [t.year, t.version, t.code] }), check('annual_plan_ceiling_check', sql`${t.ceilingFen} >= 0`)],
+  (t) => [
+    primaryKey({ columns: [t.year, t.version, t.code] }),
+    check('annual_plan_ceiling_check', sql`${t.ceilingFen} >= 0`),
+  ],
 );
 
 /**
@@ -46,9 +61,14 @@ export const annualPlanVersions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.year, t.version] }),
-    uniqueIndex('annual_plan_versions_one_draft').on(t.year).where(sql`${t.status} = 'draft'`),
+    uniqueIndex('annual_plan_versions_one_draft')
+      .on(t.year)
+      .where(sql`${t.status} = 'draft'`),
     check('annual_plan_versions_status_check', sql`${t.status} in ('draft', 'approved')`),
-    check('annual_plan_versions_approval_check', sql`(${t.status} = 'approved') = (${t.approvedOn} is not null and ${t.documentNo} is not null)`),
+    check(
+      'annual_plan_versions_approval_check',
+      sql`(${t.status} = 'approved') = (${t.approvedOn} is not null and ${t.documentNo} is not null)`,
+    ),
   ],
 );
 

@@ -10,7 +10,8 @@ import { type AnyPgColumn, boolean, check, index, integer, jsonb, pgTable, text,
  * Art. 23: a read-model row whose view holds evaluations. One expression for the partial index and
  * the query (db/queries/evaluations.ts), so the planner can use the index.
  */
-export const hasEvaluations = (view: AnyPgColumn) => sql`jsonb_array_length(coalesce(${view} -> 'evaluations', '[]'::jsonb)) > 0`;
+export const hasEvaluations = (view: AnyPgColumn) =>
+  sql`jsonb_array_length(coalesce(${view} -> 'evaluations', '[]'::jsonb)) > 0`;
 
 /**
  * 统计分析 (GET /v1/statistics) counts deadlines, violations and rectifications of many projects:
@@ -42,8 +43,13 @@ export const projects = pgTable(
     year: integer('year').notNull(),
     stage: text('stage').notNull(),
     /** Roles that must act next (for `awaiting=<role>` and the inbox). */
-    awaitingRoles: text('awaiting_roles').array().notNull().default(sql`'{}'::text[]`),
-    pendingActions: jsonb('pending_actions').notNull().default(sql`'[]'::jsonb`),
+    awaitingRoles: text('awaiting_roles')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    pendingActions: jsonb('pending_actions')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     nextDeadline: timestamp('next_deadline', { withTimezone: true }),
     overdue: boolean('overdue').notNull().default(false),
     fundsSuspended: boolean('funds_suspended').notNull().default(false),
@@ -71,8 +77,12 @@ export const projects = pgTable(
     index('projects_department_evaluated_idx').on(t.department).where(hasEvaluations(t.view)),
     // The yes/no filters pick few rows: partial indexes in list order, so `overdue=true` or
     // `fundsSuspended=true` reads only the matching rows instead of scanning the list until 50 match.
-    index('projects_overdue_created_idx').on(t.createdAt, t.id).where(sql`${t.overdue}`),
-    index('projects_suspended_created_idx').on(t.createdAt, t.id).where(sql`${t.fundsSuspended}`),
+    index('projects_overdue_created_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`${t.overdue}`),
+    index('projects_suspended_created_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`${t.fundsSuspended}`),
     // `q` (title contains, ILIKE '%…%'): trigrams (pg_trgm, migration 0014; PGlite loads the
     // extension in db/client.ts), so a rare or absent term is found without reading every title.
     index('projects_title_trgm_idx').using('gin', t.title.op('gin_trgm_ops')),

@@ -50,7 +50,10 @@ export const policies = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     createdBy: text('created_by'),
   },
-  (t) => [primaryKey({ columns: [t.jurisdiction, t.version] }), check('policies_version_check', sql`${t.version} >= 1`)],
+  (t) => [
+    primaryKey({ columns: [t.jurisdiction, t.version] }),
+    check('policies_version_check', sql`${t.version} >= 1`),
+  ],
 );
 
 /**

@@ -52,7 +52,8 @@ export function shanghaiStartOfDay(date: string): string {
 export const maxDate = (a: string, b: string): string => (a >= b ? a : b);
 
 /** A calendar date `n` calendar days after `date` (n may be negative); calendar arithmetic only, never working days. */
-export const addCalendarDays = (date: string, n: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+export const addCalendarDays = (date: string, n: number): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 export const laterInstant = (a: string, b: string): string => (Date.parse(a) >= Date.parse(b) ? a : b);
 export const isBefore = (a: string, b: string): boolean => Date.parse(a) < Date.parse(b);
 

@@ -33,8 +33,10 @@ export const isWeekday = (date: string): boolean => {
 };
 
 /** The calendar as a predicate: an override when there is one, the weekday rule otherwise. */
-export const workdayPredicate = (overrides: ReadonlyMap<string, boolean>): IsWorkday => (date) =>
-  overrides.get(date) ?? isWeekday(date);
+export const workdayPredicate =
+  (overrides: ReadonlyMap<string, boolean>): IsWorkday =>
+  (date) =>
+    overrides.get(date) ?? isWeekday(date);
 
 /**
  * The `n`-th working day after `date` (n > 0), or before it (n < 0); `date` itself is not counted.
@@ -60,7 +62,8 @@ export const SHANGHAI_DAY_END_MS = DAY_MS - SHANGHAI_OFFSET_MS;
 export const REMINDER_TIME_MS = 9 * HOUR_MS - SHANGHAI_OFFSET_MS;
 
 /** End of a calendar day in Asia/Shanghai as a UTC instant: 24:00 +08:00 = 16:00 UTC that day. */
-export const endOfDayShanghai = (date: string): string => new Date(toUtcMidnight(date) + SHANGHAI_DAY_END_MS).toISOString();
+export const endOfDayShanghai = (date: string): string =>
+  new Date(toUtcMidnight(date) + SHANGHAI_DAY_END_MS).toISOString();
 
 /** 09:00 Asia/Shanghai on a date (= 01:00 UTC): when reminders go out. */
 export const morningShanghai = (date: string): string => new Date(toUtcMidnight(date) + REMINDER_TIME_MS).toISOString();
@@ -87,7 +90,8 @@ const shift = (date: string, amount: number, unit: DurationUnit, isWorkday: IsWo
 
 /** Due and reminder dates of one deadline (docs/MEASURES.md "Deadlines"). */
 export function computeDeadlineDates(spec: DeadlineSpec, isWorkday: IsWorkday): DeadlineDates {
-  const dueOn = 'until' in spec.rule ? spec.rule.until : shift(spec.startsOn, spec.rule.amount, spec.rule.unit, isWorkday);
+  const dueOn =
+    'until' in spec.rule ? spec.rule.until : shift(spec.startsOn, spec.rule.amount, spec.rule.unit, isWorkday);
   let remindOn: string | null = null;
   if (spec.reminder && spec.reminder.amount > 0) {
     remindOn = shift(dueOn, -spec.reminder.amount, spec.reminder.unit, isWorkday);
@@ -122,7 +126,11 @@ export interface ScheduledDeadline {
  * docs/MEASURES.md "Working days": the new dates of an open deadline whose window (start to due
  * day) touches a changed day, or null when its dates stay as they are.
  */
-export function recomputeDeadline(d: ScheduledDeadline, changed: readonly string[], isWorkday: IsWorkday): { dueAt: string; remindAt: string | null } | null {
+export function recomputeDeadline(
+  d: ScheduledDeadline,
+  changed: readonly string[],
+  isWorkday: IsWorkday,
+): { dueAt: string; remindAt: string | null } | null {
   const oldDueOn = dueDate(d.dueAt);
   if (!changed.some((day) => day >= d.startsOn && day <= oldDueOn)) return null;
   const next = computeDeadlineDates({ startsOn: d.startsOn, rule: d.rule, reminder: d.reminder }, isWorkday);

@@ -33,7 +33,11 @@ export const formatYuan = (fen: number, lang: Language = DEFAULT_LANGUAGE): stri
 
 /** A calendar date (YYYY-MM-DD) or an instant (its Asia/Shanghai day): "2026年11月25日" or "2026-11-25". */
 export function formatDate(value: string, lang: Language = DEFAULT_LANGUAGE): string {
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : /^\d{4}-\d{2}-\d{2}T/.test(value) ? shanghaiDate(value) : null;
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? value
+    : /^\d{4}-\d{2}-\d{2}T/.test(value)
+      ? shanghaiDate(value)
+      : null;
   if (date === null) return value;
   if (lang === 'en') return date;
   const [y, m, d] = date.split('-');
@@ -71,7 +75,8 @@ export function negotiateLanguage(header: string | undefined | null): Language {
     const qAttr = attrs.map((a) => a.trim()).find((a) => a.startsWith('q='));
     const q = qAttr ? Number(qAttr.slice(2)) : 1;
     if (!Number.isFinite(q) || q <= 0) continue;
-    const lang: Language | null = tag === 'en' || tag.startsWith('en-') ? 'en' : tag === 'zh' || tag.startsWith('zh-') ? 'zh-CN' : null;
+    const lang: Language | null =
+      tag === 'en' || tag.startsWith('en-') ? 'en' : tag === 'zh' || tag.startsWith('zh-') ? 'zh-CN' : null;
     if (lang && (!best || q > best.q)) best = { lang, q };
   }
   return best?.lang ?? DEFAULT_LANGUAGE;

@@ -20,7 +20,13 @@ export const s = (v: unknown): string => (v === null || v === undefined ? '' : S
 const yuan = (v: unknown, lang: Language) => formatYuan(Number(v), lang);
 /** 52428800 → "50 MiB"; 1536 → "1.5 KiB"; 100 → "100 字节". */
 const bytesText = (n: number) =>
-  n >= 1024 ** 3 ? `${+(n / 1024 ** 3).toFixed(2)} GiB` : n >= 1024 ** 2 ? `${+(n / 1024 ** 2).toFixed(2)} MiB` : n >= 1024 ? `${+(n / 1024).toFixed(2)} KiB` : `${n} 字节`;
+  n >= 1024 ** 3
+    ? `${+(n / 1024 ** 3).toFixed(2)} GiB`
+    : n >= 1024 ** 2
+      ? `${+(n / 1024 ** 2).toFixed(2)} MiB`
+      : n >= 1024
+        ? `${+(n / 1024).toFixed(2)} KiB`
+        : `${n} 字节`;
 const date = (v: unknown, lang: Language) => formatDate(s(v), lang);
 const alloc = (p: P, lang: Language) =>
   lang === 'en'
@@ -30,7 +36,9 @@ const art = (p: P, zh: string) => (p.article ? `（${zh}）` : '');
 /** Art. 9 (measures): the grounds a review cites (comma-separated codes in `grounds`). */
 const grounds = (p: P, lang: Language) => {
   if (!p.grounds) return '';
-  const names = String(p.grounds).split(',').map((g) => label('art9Ground', g, lang));
+  const names = String(p.grounds)
+    .split(',')
+    .map((g) => label('art9Ground', g, lang));
   return lang === 'en' ? ` (Art. 9: ${names.join('; ')})` : `（第九条：${names.join('；')}）`;
 };
 /**
@@ -45,7 +53,10 @@ const filingPeriod = (p: P, lang: Language) => {
 };
 const periodSource = (p: P, lang: Language, article: [zh: string, en: string]) => {
   if (p.basis !== 'policy') return lang === 'en' ? ` (${article[1]})` : `（${article[0]}）`;
-  if (p.jurisdiction) return lang === 'en' ? ` (${article[1]}; the period of the county's own measures, Art. 30)` : `（${article[0]}；期限依县级管理办法，第三十条，本地政策）`;
+  if (p.jurisdiction)
+    return lang === 'en'
+      ? ` (${article[1]}; the period of the county's own measures, Art. 30)`
+      : `（${article[0]}；期限依县级管理办法，第三十条，本地政策）`;
   return lang === 'en' ? ` (${article[1]}; the period is local policy)` : `（${article[0]}；期限为本地政策）`;
 };
 
@@ -79,39 +90,70 @@ export const JURISDICTION_PROBLEM_TITLES: Record<string, readonly [zh: string, e
 
 export const JURISDICTION_PROBLEM_DETAILS: Record<string, (d: Record<string, unknown>) => string> = {
   unknown_jurisdiction: (d) => `第五条、第十二条、第三十条：辖区 ${s(d.jurisdiction)} 不在辖区登记表中。`,
-  jurisdiction_mismatch: (d) => `第五条、第十二条、第三十条：该密钥属于辖区 ${s(d.keyJurisdiction)}，不能以辖区 ${s(d.jurisdiction)} 申报。`,
+  jurisdiction_mismatch: (d) =>
+    `第五条、第十二条、第三十条：该密钥属于辖区 ${s(d.keyJurisdiction)}，不能以辖区 ${s(d.jurisdiction)} 申报。`,
   jurisdiction_in_use: (d) =>
     `辖区 ${s(d.jurisdiction)} 仍被 ${s(d.keys)} 个密钥、${s(d.projects)} 个项目、${s(d.policies)} 个政策版本、${s(d.children)} 个下级辖区${d.departments !== undefined ? `、${s(d.departments)} 个部门` : ''}引用，不能删除。`,
   no_draft_plan: (d) => `第六条：${s(d.year)}年度计划没有待批准的草案。`,
   empty_plan: (d) => `第六条：${s(d.year)}年度计划草案（版本 ${s(d.version)}）没有项目。`,
-  county_share_unconfirmed: (d) => `第十一条、第十二条：资金分配 ${s(d.allocationId)} 的县级份额尚未经 ${s(d.jurisdiction)} 财政部门确认，不能公示。`,
+  county_share_unconfirmed: (d) =>
+    `第十一条、第十二条：资金分配 ${s(d.allocationId)} 的县级份额尚未经 ${s(d.jurisdiction)} 财政部门确认，不能公示。`,
   county_share_without_county: () => '第十二条：市本级项目没有县级份额，请全部列为市级承担。',
-  county_finance_only: (d) => `第十二条：县级份额只能由 ${s(d.jurisdiction)} 财政部门确认（该密钥属于 ${s(d.actorJurisdiction)}）。`,
+  county_finance_only: (d) =>
+    `第十二条：县级份额只能由 ${s(d.jurisdiction)} 财政部门确认（该密钥属于 ${s(d.actorJurisdiction)}）。`,
   city_finance_only: () => '第十二条：资金由市财政局安排；县级财政部门只确认县级份额。',
-  other_jurisdiction_finance: (d) => `第十二条：${s(d.actorJurisdiction)} 财政部门只办理和查看本县（市、区）项目的县级份额，不能办理或查看 ${s(d.jurisdiction)} 的项目。`,
-  insufficient_share: (d) => `第十二条：本项目${d.share === 'county' ? '县级' : '市级'}份额中尚可拨付的${label('fundType', d.fundType)}只有 ${yuan(d.availableFen, 'zh-CN')}。`,
+  other_jurisdiction_finance: (d) =>
+    `第十二条：${s(d.actorJurisdiction)} 财政部门只办理和查看本县（市、区）项目的县级份额，不能办理或查看 ${s(d.jurisdiction)} 的项目。`,
+  insufficient_share: (d) =>
+    `第十二条：本项目${d.share === 'county' ? '县级' : '市级'}份额中尚可拨付的${label('fundType', d.fundType)}只有 ${yuan(d.availableFen, 'zh-CN')}。`,
 };
 
 /** zh-CN and English per notification kind. */
 export const NOTIFICATION_TEXTS: Record<string, Texts> = {
   ...JURISDICTION_NOTIFICATIONS,
   'technical-review': {
-    zh: (p) => (p.resubmitted ? '项目单位已重新报送申报材料。' : `新申报项目 ${s(p.projectId)}：${s(p.title)}（第七条 技术审核）。`),
-    en: (p) => (p.resubmitted ? 'The department resubmitted the application.' : `New application ${s(p.projectId)}: ${s(p.title)} (Art. 7 technical review).`),
+    zh: (p) =>
+      p.resubmitted
+        ? '项目单位已重新报送申报材料。'
+        : `新申报项目 ${s(p.projectId)}：${s(p.title)}（第七条 技术审核）。`,
+    en: (p) =>
+      p.resubmitted
+        ? 'The department resubmitted the application.'
+        : `New application ${s(p.projectId)}: ${s(p.title)} (Art. 7 technical review).`,
   },
   'om-review': {
-    zh: (p) => (p.year !== undefined ? `${s(p.year)}年运维经费已审核：${yuan(p.approvedFen, 'zh-CN')}。` : `原有系统 ${s(p.projectId)} 已登记：${s(p.title)}（第二十一条 运维经费审核）。`),
-    en: (p) => (p.year !== undefined ? `O&M cost for ${s(p.year)} reviewed: ${yuan(p.approvedFen, 'en')}.` : `Existing system ${s(p.projectId)} registered: ${s(p.title)} (Art. 21 O&M cost review).`),
+    zh: (p) =>
+      p.year !== undefined
+        ? `${s(p.year)}年运维经费已审核：${yuan(p.approvedFen, 'zh-CN')}。`
+        : `原有系统 ${s(p.projectId)} 已登记：${s(p.title)}（第二十一条 运维经费审核）。`,
+    en: (p) =>
+      p.year !== undefined
+        ? `O&M cost for ${s(p.year)} reviewed: ${yuan(p.approvedFen, 'en')}.`
+        : `Existing system ${s(p.projectId)} registered: ${s(p.title)} (Art. 21 O&M cost review).`,
   },
-  'establishment-review': { zh: () => '技术审核已通过：待审批立项。', en: () => 'Technical review passed: establishment approval awaited.' },
-  revise: { zh: (p) => `技术审核要求修改：${s(p.opinion)}${grounds(p, 'zh-CN')}`, en: (p) => `Technical review asks for revision: ${s(p.opinion)}${grounds(p, 'en')}` },
+  'establishment-review': {
+    zh: () => '技术审核已通过：待审批立项。',
+    en: () => 'Technical review passed: establishment approval awaited.',
+  },
+  revise: {
+    zh: (p) => `技术审核要求修改：${s(p.opinion)}${grounds(p, 'zh-CN')}`,
+    en: (p) => `Technical review asks for revision: ${s(p.opinion)}${grounds(p, 'en')}`,
+  },
   rejected: {
-    zh: (p) => (p.by === 'establishment' ? `立项未获批准：${s(p.opinion)}` : `技术审核未通过，项目被驳回：${s(p.opinion)}${grounds(p, 'zh-CN')}`),
-    en: (p) => (p.by === 'establishment' ? `Establishment refused: ${s(p.opinion)}` : `Technical review rejected the project: ${s(p.opinion)}${grounds(p, 'en')}`),
+    zh: (p) =>
+      p.by === 'establishment'
+        ? `立项未获批准：${s(p.opinion)}`
+        : `技术审核未通过，项目被驳回：${s(p.opinion)}${grounds(p, 'zh-CN')}`,
+    en: (p) =>
+      p.by === 'establishment'
+        ? `Establishment refused: ${s(p.opinion)}`
+        : `Technical review rejected the project: ${s(p.opinion)}${grounds(p, 'en')}`,
   },
   budget: {
-    zh: (p) => `项目已立项（${s(p.approvalNo)}${p.approvedEstimateFen !== undefined ? `，批复概算 ${yuan(p.approvedEstimateFen, 'zh-CN')}` : ''}）：待安排建设资金。`,
-    en: (p) => `Project established (${s(p.approvalNo)}${p.approvedEstimateFen !== undefined ? `, approved estimate ${yuan(p.approvedEstimateFen, 'en')}` : ''}): construction budget awaited.`,
+    zh: (p) =>
+      `项目已立项（${s(p.approvalNo)}${p.approvedEstimateFen !== undefined ? `，批复概算 ${yuan(p.approvedEstimateFen, 'zh-CN')}` : ''}）：待安排建设资金。`,
+    en: (p) =>
+      `Project established (${s(p.approvalNo)}${p.approvedEstimateFen !== undefined ? `, approved estimate ${yuan(p.approvedEstimateFen, 'en')}` : ''}): construction budget awaited.`,
   },
   'allocation-publication': {
     zh: (p) => `${alloc(p, 'zh-CN')}已安排：请列入拟分配计划公示（第十一条）。`,
@@ -132,15 +174,26 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
           : `${alloc(p, 'en')} is under publicity.`,
   },
   publicity: {
-    zh: (p) => (p.planId ? `${alloc(p, 'zh-CN')}已列入拟分配计划 ${s(p.planId)} 公示。` : `${alloc(p, 'zh-CN')}正在公示。`),
-    en: (p) => (p.planId ? `${alloc(p, 'en')} is publicised in allocation plan ${s(p.planId)}.` : `${alloc(p, 'en')} is under publicity.`),
+    zh: (p) =>
+      p.planId ? `${alloc(p, 'zh-CN')}已列入拟分配计划 ${s(p.planId)} 公示。` : `${alloc(p, 'zh-CN')}正在公示。`,
+    en: (p) =>
+      p.planId
+        ? `${alloc(p, 'en')} is publicised in allocation plan ${s(p.planId)}.`
+        : `${alloc(p, 'en')} is under publicity.`,
   },
   'allocation-published': {
-    zh: (p) => `资金分配 ${s(p.allocationId)}（${yuan(p.amountFen, 'zh-CN')}）公示期满（公示期限为本地政策），已可拨付。`,
+    zh: (p) =>
+      `资金分配 ${s(p.allocationId)}（${yuan(p.amountFen, 'zh-CN')}）公示期满（公示期限为本地政策），已可拨付。`,
     en: (p) => `Allocation ${s(p.allocationId)} (${yuan(p.amountFen, 'en')}) published.`,
   },
-  'contracting-open': { zh: () => '建设资金已公示：可以签订合同。', en: () => 'Construction budget published: contracts may be signed.' },
-  'allocation-cancelled': { zh: (p) => `资金分配 ${s(p.allocationId)} 已取消（${label('movementReason', p.reason)}）。`, en: (p) => `Allocation ${s(p.allocationId)} cancelled (${s(p.reason)}).` },
+  'contracting-open': {
+    zh: () => '建设资金已公示：可以签订合同。',
+    en: () => 'Construction budget published: contracts may be signed.',
+  },
+  'allocation-cancelled': {
+    zh: (p) => `资金分配 ${s(p.allocationId)} 已取消（${label('movementReason', p.reason)}）。`,
+    en: (p) => `Allocation ${s(p.allocationId)} cancelled (${s(p.reason)}).`,
+  },
   'publicity-objection': {
     zh: (p) => `资金分配 ${s(p.allocationId)} 收到公示异议 ${s(p.objectionId)}。`,
     en: (p) => `Objection ${s(p.objectionId)} against allocation ${s(p.allocationId)}.`,
@@ -150,16 +203,24 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
     en: (p) => `Publicity of ${s(p.allocationId)} ended with an open objection: resolve it.`,
   },
   'unapproved-construction': {
-    zh: (p) => `合同 ${s(p.contractNo)} 于 ${date(p.signedOn, 'zh-CN')} 签订，早于 ${date(p.approvedOn, 'zh-CN')} 的立项批复（未批先建，第九条）。`,
-    en: (p) => `Contract ${s(p.contractNo)} was signed ${date(p.signedOn, 'en')}, before the establishment approval of ${date(p.approvedOn, 'en')} (未批先建).`,
+    zh: (p) =>
+      `合同 ${s(p.contractNo)} 于 ${date(p.signedOn, 'zh-CN')} 签订，早于 ${date(p.approvedOn, 'zh-CN')} 的立项批复（未批先建，第九条）。`,
+    en: (p) =>
+      `Contract ${s(p.contractNo)} was signed ${date(p.signedOn, 'en')}, before the establishment approval of ${date(p.approvedOn, 'en')} (未批先建).`,
   },
   contract: {
     zh: (p) => `合同 ${s(p.contractNo)}（${s(p.contractor)}）于 ${date(p.signedOn, 'zh-CN')} 签订。`,
     en: (p) => `Contract ${s(p.contractNo)} with ${s(p.contractor)} signed ${date(p.signedOn, 'en')}.`,
   },
   'contract-filing': {
-    zh: (p) => (p.contractor !== undefined ? `合同 ${s(p.contractNo)}（${s(p.contractor)}）于 ${date(p.signedOn, 'zh-CN')} 签订并备案。` : `合同 ${s(p.contractNo)} 已备案${p.late ? '（逾期）' : ''}。`),
-    en: (p) => (p.contractor !== undefined ? `Contract ${s(p.contractNo)} with ${s(p.contractor)} signed ${date(p.signedOn, 'en')}.` : `Contract ${s(p.contractNo)} filed${p.late ? ' late' : ''}.`),
+    zh: (p) =>
+      p.contractor !== undefined
+        ? `合同 ${s(p.contractNo)}（${s(p.contractor)}）于 ${date(p.signedOn, 'zh-CN')} 签订并备案。`
+        : `合同 ${s(p.contractNo)} 已备案${p.late ? '（逾期）' : ''}。`,
+    en: (p) =>
+      p.contractor !== undefined
+        ? `Contract ${s(p.contractNo)} with ${s(p.contractor)} signed ${date(p.signedOn, 'en')}.`
+        : `Contract ${s(p.contractNo)} filed${p.late ? ' late' : ''}.`,
   },
   'progress-report': {
     zh: (p) => `${formatPeriod(s(p.period))}对照分析：已完成 ${s(p.progressPercent)}%（第十六条）。`,
@@ -192,45 +253,89 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
         : `Automatic rectification ${s(p.rectificationId)} (${s(p.reason)}) issued by local policy.`,
   },
   'rectification-review-pending': {
-    zh: (p) => `整改 ${s(p.rectificationId)} 的答复已在期限内提交，尚待审核：请审核（本地政策提醒）。答复未经审核不属于拒不整改，不暂停拨付（第二十二条）。`,
-    en: (p) => `Rectification ${s(p.rectificationId)} was answered in time and awaits your review (a policy reminder). An unreviewed response is not a refusal: nothing is suspended (Art. 22).`,
+    zh: (p) =>
+      `整改 ${s(p.rectificationId)} 的答复已在期限内提交，尚待审核：请审核（本地政策提醒）。答复未经审核不属于拒不整改，不暂停拨付（第二十二条）。`,
+    en: (p) =>
+      `Rectification ${s(p.rectificationId)} was answered in time and awaits your review (a policy reminder). An unreviewed response is not a refusal: nothing is suspended (Art. 22).`,
   },
-  'rectification-review': { zh: (p) => `整改 ${s(p.rectificationId)} 已答复：请审核。`, en: (p) => `Rectification ${s(p.rectificationId)} answered: review it.` },
-  'rectification-accepted': { zh: (p) => `整改 ${s(p.rectificationId)} 已通过。`, en: (p) => `Rectification ${s(p.rectificationId)} accepted.` },
-  'rectification-rejected': { zh: (p) => `整改 ${s(p.rectificationId)}：答复被驳回。`, en: (p) => `Rectification ${s(p.rectificationId)}: response rejected.` },
+  'rectification-review': {
+    zh: (p) => `整改 ${s(p.rectificationId)} 已答复：请审核。`,
+    en: (p) => `Rectification ${s(p.rectificationId)} answered: review it.`,
+  },
+  'rectification-accepted': {
+    zh: (p) => `整改 ${s(p.rectificationId)} 已通过。`,
+    en: (p) => `Rectification ${s(p.rectificationId)} accepted.`,
+  },
+  'rectification-rejected': {
+    zh: (p) => `整改 ${s(p.rectificationId)}：答复被驳回。`,
+    en: (p) => `Rectification ${s(p.rectificationId)}: response rejected.`,
+  },
   'rectification-extended': {
     zh: (p) => `整改 ${s(p.rectificationId)} 期限延长至 ${date(p.dueOn, 'zh-CN')}。`,
     en: (p) => `Rectification ${s(p.rectificationId)} extended to ${date(p.dueOn, 'en')}.`,
   },
-  'rectification-reminder': { zh: (p) => `整改 ${s(p.rectificationId)} 即将到期（本地政策提醒）。`, en: (p) => `Rectification ${s(p.rectificationId)} is due (a policy reminder).` },
+  'rectification-reminder': {
+    zh: (p) => `整改 ${s(p.rectificationId)} 即将到期（本地政策提醒）。`,
+    en: (p) => `Rectification ${s(p.rectificationId)} is due (a policy reminder).`,
+  },
   'funds-suspended': {
     zh: (p) => `整改 ${s(p.rectificationId)} 未通过：建设和运维资金暂停拨付（第二十二条）。`,
-    en: (p) => `Disbursement of construction and O&M money suspended: rectification ${s(p.rectificationId)} failed (Art. 22).`,
+    en: (p) =>
+      `Disbursement of construction and O&M money suspended: rectification ${s(p.rectificationId)} failed (Art. 22).`,
   },
   'rectification-decision': {
-    zh: (p) => `整改 ${s(p.rectificationId)} 未通过（${label('why', p.why)}）：请延长期限、接受后续整改或终止项目（第二十二条）。`,
-    en: (p) => `Rectification ${s(p.rectificationId)} failed (${s(p.why)}): extend the deadline, accept a later rectification or terminate (Art. 22).`,
+    zh: (p) =>
+      `整改 ${s(p.rectificationId)} 未通过（${label('why', p.why)}）：请延长期限、接受后续整改或终止项目（第二十二条）。`,
+    en: (p) =>
+      `Rectification ${s(p.rectificationId)} failed (${s(p.why)}): extend the deadline, accept a later rectification or terminate (Art. 22).`,
   },
   'rectification-failed': {
     zh: (p) => `整改 ${s(p.rectificationId)} 未通过（${label('why', p.why)}）；资金暂停拨付（第二十二条）。`,
     en: (p) => `Rectification ${s(p.rectificationId)} failed (${s(p.why)}); disbursement is suspended (Art. 22).`,
   },
   'funds-unsuspended': { zh: () => '整改已通过：资金恢复拨付。', en: () => 'Rectification accepted: funds released.' },
-  withdrawal: { zh: (p) => `项目单位已撤回项目：${s(p.reason)}`, en: (p) => `The department withdrew the project: ${s(p.reason)}` },
-  'catalog-entries': { zh: (p) => `已登记 ${s(p.count)} 条政务信息资源目录。`, en: (p) => `${s(p.count)} resource catalogue entries registered.` },
-  'technical-acceptance': { zh: () => '初步验收已完成：待技术验收。', en: () => 'Preliminary acceptance done: technical acceptance awaited.' },
-  'completion-acceptance': { zh: () => '初步验收已完成：待竣工验收。', en: () => 'Preliminary acceptance done: completion acceptance awaited.' },
+  withdrawal: {
+    zh: (p) => `项目单位已撤回项目：${s(p.reason)}`,
+    en: (p) => `The department withdrew the project: ${s(p.reason)}`,
+  },
+  'catalog-entries': {
+    zh: (p) => `已登记 ${s(p.count)} 条政务信息资源目录。`,
+    en: (p) => `${s(p.count)} resource catalogue entries registered.`,
+  },
+  'technical-acceptance': {
+    zh: () => '初步验收已完成：待技术验收。',
+    en: () => 'Preliminary acceptance done: technical acceptance awaited.',
+  },
+  'completion-acceptance': {
+    zh: () => '初步验收已完成：待竣工验收。',
+    en: () => 'Preliminary acceptance done: completion acceptance awaited.',
+  },
   'joint-acceptance-failed': {
     zh: (p) => `${label('acceptance', p.by)}未通过：${s(p.opinion)}`,
     en: (p) => `The ${s(p.by)} acceptance failed: ${s(p.opinion)}`,
   },
-  'joint-acceptance-passed': { zh: () => '技术验收和竣工验收均已通过。', en: () => 'Technical and completion acceptance both passed.' },
-  'completion-report-due': {
-    zh: (p) => (p.after === 'joint' ? `联合验收已通过：请报送竣工验收报告（${s(p.deadlineId)}）。` : `竣工验收已通过：请将竣工验收报告报市大数据应用局备案（${s(p.deadlineId)}，第二十一条）。`),
-    en: (p) => (p.after === 'joint' ? `Joint acceptance passed: file the completion acceptance report (${s(p.deadlineId)}).` : `Completion acceptance passed: file the completion acceptance report with the BDB (${s(p.deadlineId)}, Art. 21).`),
+  'joint-acceptance-passed': {
+    zh: () => '技术验收和竣工验收均已通过。',
+    en: () => 'Technical and completion acceptance both passed.',
   },
-  'completion-report': { zh: (p) => `竣工验收报告已报送备案${p.late ? '（逾期）' : ''}。`, en: (p) => `Completion acceptance report filed${p.late ? ' late' : ''}.` },
-  'completion-report-reminder': { zh: () => '竣工验收报告备案即将到期（本地政策提醒）。', en: () => 'The completion acceptance report is due (a policy reminder).' },
+  'completion-report-due': {
+    zh: (p) =>
+      p.after === 'joint'
+        ? `联合验收已通过：请报送竣工验收报告（${s(p.deadlineId)}）。`
+        : `竣工验收已通过：请将竣工验收报告报市大数据应用局备案（${s(p.deadlineId)}，第二十一条）。`,
+    en: (p) =>
+      p.after === 'joint'
+        ? `Joint acceptance passed: file the completion acceptance report (${s(p.deadlineId)}).`
+        : `Completion acceptance passed: file the completion acceptance report with the BDB (${s(p.deadlineId)}, Art. 21).`,
+  },
+  'completion-report': {
+    zh: (p) => `竣工验收报告已报送备案${p.late ? '（逾期）' : ''}。`,
+    en: (p) => `Completion acceptance report filed${p.late ? ' late' : ''}.`,
+  },
+  'completion-report-reminder': {
+    zh: () => '竣工验收报告备案即将到期（本地政策提醒）。',
+    en: () => 'The completion acceptance report is due (a policy reminder).',
+  },
   'completion-report-overdue': {
     // `frozen`: projects recorded before the measures as written (legacy) froze construction money.
     zh: (p, role) =>
@@ -260,7 +365,10 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
     zh: (p) => `${s(p.year)}年度评估已逾期（到期日为本地政策；第二十三条）。`,
     en: (p) => `The evaluation of ${s(p.year)} is overdue (the due date is local policy; Art. 23).`,
   },
-  operating: { zh: () => '项目已进入运行：运维经费经市大数据应用局审核后安排（第二十一条）。', en: () => 'The project is in operation: O&M budgets after BDB review (Art. 21).' },
+  operating: {
+    zh: () => '项目已进入运行：运维经费经市大数据应用局审核后安排（第二十一条）。',
+    en: () => 'The project is in operation: O&M budgets after BDB review (Art. 21).',
+  },
   'sharing-noncompliant': {
     zh: (p, role) =>
       `${s(p.year)}年度评估：${p.notStored && !p.notShared ? '数据未落盘（第十九条）' : p.notStored ? '未按要求共享数据、数据未落盘（第十九条）' : '未按要求共享数据'}，${role === 'finance' ? '不安排运维资金' : '停止拨付运维资金'}（第九条）。`,
@@ -277,12 +385,18 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
   },
   'acceptance-delay-reason-accepted': {
     zh: (p) => `验收延期理由 ${s(p.reasonId)} 已接受：不因延期下达整改通知（第二十二条）。`,
-    en: (p) => `Reason ${s(p.reasonId)} for the delayed acceptance accepted: no rectification order for the delay (Art. 22).`,
+    en: (p) =>
+      `Reason ${s(p.reasonId)} for the delayed acceptance accepted: no rectification order for the delay (Art. 22).`,
   },
   'acceptance-delay-reason-rejected': {
-    zh: (p, role) => (role === 'department' ? `验收延期理由 ${s(p.reasonId)} 未被接受：${s(p.opinion)}` : `验收延期理由 ${s(p.reasonId)} 未被接受：可下达整改通知（第二十二条）。`),
+    zh: (p, role) =>
+      role === 'department'
+        ? `验收延期理由 ${s(p.reasonId)} 未被接受：${s(p.opinion)}`
+        : `验收延期理由 ${s(p.reasonId)} 未被接受：可下达整改通知（第二十二条）。`,
     en: (p, role) =>
-      role === 'department' ? `Reason ${s(p.reasonId)} for the delayed acceptance rejected: ${s(p.opinion)}` : `Reason ${s(p.reasonId)} rejected: the BDB may order rectification (Art. 22).`,
+      role === 'department'
+        ? `Reason ${s(p.reasonId)} for the delayed acceptance rejected: ${s(p.opinion)}`
+        : `Reason ${s(p.reasonId)} rejected: the BDB may order rectification (Art. 22).`,
   },
   'accountability-referral': {
     zh: (p) => `问责移送 ${s(p.referralId)}（${s(p.reference)}）已记录（第二十二条）。`,
@@ -294,8 +408,10 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
     en: (p) => `Project leader changed to ${s(p.name)} (${s(p.post)}) (Art. 14).`,
   },
   'change-request-consultation': {
-    zh: (p) => `变更申请 ${s(p.changeRequestId)}（${label('changeKind', p.kind)}）征求意见：${s(p.description)}（第十七条）`,
-    en: (p) => `Your opinion is asked on change request ${s(p.changeRequestId)} (${s(p.kind)}): ${s(p.description)} (Art. 17)`,
+    zh: (p) =>
+      `变更申请 ${s(p.changeRequestId)}（${label('changeKind', p.kind)}）征求意见：${s(p.description)}（第十七条）`,
+    en: (p) =>
+      `Your opinion is asked on change request ${s(p.changeRequestId)} (${s(p.kind)}): ${s(p.description)} (Art. 17)`,
   },
   'change-request-opinion': {
     zh: (p) =>
@@ -305,21 +421,42 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
       `The ${label('role', p.role, 'en')} opinion on change request ${s(p.changeRequestId)} is in${p.agrees === true ? ' (agrees)' : p.agrees === false ? ' (disagrees)' : ''}` +
       (Number(p.remaining) > 0 ? `; ${s(p.remaining)} still to answer.` : '; the request can be decided.'),
   },
-  'contract-filing-reminder': { zh: (p) => `请向市大数据应用局备案合同 ${s(p.contractNo)}（本地政策提醒）。`, en: (p) => `File contract ${s(p.contractNo)} with the BDB (a policy reminder).` },
-  'progress-report-reminder': { zh: (p) => `${formatPeriod(s(p.period))}对照分析即将到期（报送周期为本地政策）。`, en: (p) => `Comparative analysis ${s(p.period)} is due (the period is local policy).` },
-  'acceptance-delay-reminder': { zh: () => '本地政策规定的验收期限即将届满：请组织初步验收。', en: () => 'The acceptance period of local policy ends soon: carry out the preliminary acceptance.' },
-  'annual-evaluation-reminder': { zh: (p) => `${s(p.year)}年度评估即将到期（到期日为本地政策；第二十三条）。`, en: (p) => `The evaluation of ${s(p.year)} is due (the due date is local policy; Art. 23).` },
+  'contract-filing-reminder': {
+    zh: (p) => `请向市大数据应用局备案合同 ${s(p.contractNo)}（本地政策提醒）。`,
+    en: (p) => `File contract ${s(p.contractNo)} with the BDB (a policy reminder).`,
+  },
+  'progress-report-reminder': {
+    zh: (p) => `${formatPeriod(s(p.period))}对照分析即将到期（报送周期为本地政策）。`,
+    en: (p) => `Comparative analysis ${s(p.period)} is due (the period is local policy).`,
+  },
+  'acceptance-delay-reminder': {
+    zh: () => '本地政策规定的验收期限即将届满：请组织初步验收。',
+    en: () => 'The acceptance period of local policy ends soon: carry out the preliminary acceptance.',
+  },
+  'annual-evaluation-reminder': {
+    zh: (p) => `${s(p.year)}年度评估即将到期（到期日为本地政策；第二十三条）。`,
+    en: (p) => `The evaluation of ${s(p.year)} is due (the due date is local policy; Art. 23).`,
+  },
   'late-filing': {
-    zh: (p) => (p.periodAmount !== undefined ? `合同 ${s(p.contractNo)} 未在${filingPeriod(p, 'zh-CN')}报市大数据应用局备案${periodSource(p, 'zh-CN', ['第十五条', 'Art. 15'])}。` : `合同 ${s(p.contractNo)} 未按期备案${art(p, '第十五条')}。`),
-    en: (p) => (p.periodAmount !== undefined ? `Contract ${s(p.contractNo)} was not filed with the BDB${filingPeriod(p, 'en')}${periodSource(p, 'en', ['第十五条', 'Art. 15'])}.` : `Contract ${s(p.contractNo)} was not filed in time${p.article ? ' (Art. 15)' : ''}.`),
+    zh: (p) =>
+      p.periodAmount !== undefined
+        ? `合同 ${s(p.contractNo)} 未在${filingPeriod(p, 'zh-CN')}报市大数据应用局备案${periodSource(p, 'zh-CN', ['第十五条', 'Art. 15'])}。`
+        : `合同 ${s(p.contractNo)} 未按期备案${art(p, '第十五条')}。`,
+    en: (p) =>
+      p.periodAmount !== undefined
+        ? `Contract ${s(p.contractNo)} was not filed with the BDB${filingPeriod(p, 'en')}${periodSource(p, 'en', ['第十五条', 'Art. 15'])}.`
+        : `Contract ${s(p.contractNo)} was not filed in time${p.article ? ' (Art. 15)' : ''}.`,
   },
   'missing-report': {
-    zh: (p) => `${formatPeriod(s(p.period))}对照分析未按期报送（本地政策规定的周期和期限${p.article ? '；第十六条要求定期开展对照分析' : ''}）。`,
-    en: (p) => `Comparative analysis ${s(p.period)} is overdue (the period and due days are local policy${p.article ? '; Art. 16 asks for it periodically' : ''}).`,
+    zh: (p) =>
+      `${formatPeriod(s(p.period))}对照分析未按期报送（本地政策规定的周期和期限${p.article ? '；第十六条要求定期开展对照分析' : ''}）。`,
+    en: (p) =>
+      `Comparative analysis ${s(p.period)} is overdue (the period and due days are local policy${p.article ? '; Art. 16 asks for it periodically' : ''}).`,
   },
   'acceptance-delay-excused': {
     zh: () => '本地政策规定的验收期限已过；延期理由已被接受，不属于第二十二条所称无合理原因长期拖延不验收。',
-    en: () => 'The acceptance period of local policy passed; the delay has an accepted reason, so it is no ground under Art. 22.',
+    en: () =>
+      'The acceptance period of local policy passed; the delay has an accepted reason, so it is no ground under Art. 22.',
   },
   'acceptance-delay': {
     zh: (p, role) =>
@@ -332,29 +469,40 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
         : `No acceptance within the local-policy period after the planned completion date ${date(p.plannedCompletionDate, 'en')}: judge whether it is a delay without good reason and decide on a rectification order (Art. 22).`,
   },
   'emergency-plan-missing': {
-    zh: () => '竣工验收已通过，项目尚未记录与项目建设单位共同制定的应急预案（第二十九条）：已列为项目实施单位的待办事项。',
-    en: () => 'Completion acceptance passed and no emergency plan made with the contractor is recorded (Art. 29): it is pending with the department.',
+    zh: () =>
+      '竣工验收已通过，项目尚未记录与项目建设单位共同制定的应急预案（第二十九条）：已列为项目实施单位的待办事项。',
+    en: () =>
+      'Completion acceptance passed and no emergency plan made with the contractor is recorded (Art. 29): it is pending with the department.',
   },
   // --- Art. 28-29 (issue 15) ---------------------------------------------------------------------
   'risk-assessment': {
-    zh: (p) => `项目单位已记录与市大数据应用局（${s(p.bdbParticipant)}）共同开展的网络与信息安全风险评估（${date(p.assessedOn, 'zh-CN')}，第二十八条）。`,
-    en: (p) => `The department recorded the joint risk assessment with the BDB (${s(p.bdbParticipant)}) of ${date(p.assessedOn, 'en')} (Art. 28).`,
+    zh: (p) =>
+      `项目单位已记录与市大数据应用局（${s(p.bdbParticipant)}）共同开展的网络与信息安全风险评估（${date(p.assessedOn, 'zh-CN')}，第二十八条）。`,
+    en: (p) =>
+      `The department recorded the joint risk assessment with the BDB (${s(p.bdbParticipant)}) of ${date(p.assessedOn, 'en')} (Art. 28).`,
   },
   'emergency-plan': {
-    zh: (p) => `项目单位已记录与项目建设单位 ${s(p.contractor)} 共同制定的应急预案（${date(p.adoptedOn, 'zh-CN')}，第二十九条）。`,
-    en: (p) => `The department recorded the emergency plan made with the contractor ${s(p.contractor)} on ${date(p.adoptedOn, 'en')} (Art. 29).`,
+    zh: (p) =>
+      `项目单位已记录与项目建设单位 ${s(p.contractor)} 共同制定的应急预案（${date(p.adoptedOn, 'zh-CN')}，第二十九条）。`,
+    en: (p) =>
+      `The department recorded the emergency plan made with the contractor ${s(p.contractor)} on ${date(p.adoptedOn, 'en')} (Art. 29).`,
   },
   // docs/MEASURES.md "Working days": a system notice to the admins (db/calendar.ts warnCalendarCoverage).
   'calendar-notice-missing': {
-    zh: (p) => `${s(p.year)}年国务院办公厅节假日安排通知尚未录入：该年工作日暂按法定节假日推算（暂定）。请在“系统管理 › 工作日历”中录入。`,
-    en: (p) => `The State Council's holiday notice for ${s(p.year)} is not entered: its working days are provisional (holiday law only). Enter it under 系统管理 › 工作日历 (PUT /v1/calendar/${s(p.year)}).`,
+    zh: (p) =>
+      `${s(p.year)}年国务院办公厅节假日安排通知尚未录入：该年工作日暂按法定节假日推算（暂定）。请在“系统管理 › 工作日历”中录入。`,
+    en: (p) =>
+      `The State Council's holiday notice for ${s(p.year)} is not entered: its working days are provisional (holiday law only). Enter it under 系统管理 › 工作日历 (PUT /v1/calendar/${s(p.year)}).`,
   },
   'security-drill-reminder': {
     zh: () => '应急演练即将到期：请组织演练并记录（第二十九条，本地政策的演练周期）。',
     en: () => 'An emergency drill is due: hold and record it (Art. 29; the drill period is policy).',
   },
   'security-drill-overdue': {
-    zh: (p, role) => (role === 'department' ? `自 ${date(p.since, 'zh-CN')} 起的演练周期内未记录应急演练，请尽快组织（第二十九条，本地政策）。` : `项目自 ${date(p.since, 'zh-CN')} 起的演练周期内未记录应急演练（第二十九条，本地政策）。`),
+    zh: (p, role) =>
+      role === 'department'
+        ? `自 ${date(p.since, 'zh-CN')} 起的演练周期内未记录应急演练，请尽快组织（第二十九条，本地政策）。`
+        : `项目自 ${date(p.since, 'zh-CN')} 起的演练周期内未记录应急演练（第二十九条，本地政策）。`,
     en: (p) => `No emergency drill recorded in the drill period since ${date(p.since, 'en')} (Art. 29; policy).`,
   },
 };

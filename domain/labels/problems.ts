@@ -48,7 +48,10 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   internal: ['内部错误', 'Internal error'],
   classified_project: ['涉密项目不在管理范围内', 'Classified projects are out of scope'],
   not_in_annual_plan: ['不在年度计划内', 'Not in the annual plan'],
-  exceeds_plan_ceiling: ['投资概算超过年度计划项目上限（本地政策）', 'Estimate above the annual plan ceiling (local policy)'],
+  exceeds_plan_ceiling: [
+    '投资概算超过年度计划项目上限（本地政策）',
+    'Estimate above the annual plan ceiling (local policy)',
+  ],
   checklist_incomplete: ['审查项未全部合格（本地政策）', 'Checklist incomplete (local policy)'],
   risk_assessment_missing: ['须先记录风险评估（本地政策）', 'Risk assessment first (local policy)'],
   emergency_plan_missing: ['须先记录应急预案（本地政策）', 'Emergency plan first (local policy)'],
@@ -117,7 +120,8 @@ const fen = (d: Details, key: string) => formatYuan(Number(d[key] ?? 0));
  * the English message as their detail in both languages (PROBLEM_DETAIL_CODES lists those that have one).
  */
 export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
-  validation_failed: (d) => `${d.where ? s(d.where) : '请求'}${typeof d.count === 'number' && d.count > 0 ? `有 ${d.count} 处` : ''}不符合要求${typeof d.count === 'number' && d.count > 0 ? '，逐项说明如下' : ''}。`,
+  validation_failed: (d) =>
+    `${d.where ? s(d.where) : '请求'}${typeof d.count === 'number' && d.count > 0 ? `有 ${d.count} 处` : ''}不符合要求${typeof d.count === 'number' && d.count > 0 ? '，逐项说明如下' : ''}。`,
   unauthenticated: (d) =>
     d.session
       ? d.expiry === 'idle'
@@ -134,13 +138,20 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
     d.stage
       ? `项目当前处于“${label('stage', d.stage)}”阶段，不能执行此操作${Array.isArray(d.pendingActions) && d.pendingActions.length ? `；当前待办：${(d.pendingActions as Array<{ role?: unknown; action?: unknown }>).map((a) => `${label('role', a.role)}${actionLabel(s(a.action))}`).join('、')}` : ''}。`
       : '当前状态下不能执行此操作。',
-  already_exists: (d) => (d.kind === 'account' ? '该登录名已被使用。' : d.kind === 'department' ? `部门编码 ${s(d.department)} 已登记为“${s(d.name)}”。` : '该对象已存在。'),
+  already_exists: (d) =>
+    d.kind === 'account'
+      ? '该登录名已被使用。'
+      : d.kind === 'department'
+        ? `部门编码 ${s(d.department)} 已登记为“${s(d.name)}”。`
+        : '该对象已存在。',
   already_revoked: (d) => (d.kind === 'account' ? '该账号此前已被停用。' : '该 API 密钥此前已被吊销。'),
   funds_suspended: () => '第二十二条：整改通过前，建设和运维资金暂停拨付。',
   idempotency_conflict: () => '同一个 Idempotency-Key 已用于不同的请求。',
   idempotency_in_progress: () => '使用同一个 Idempotency-Key 的请求仍在处理中，请稍后重试。',
   payload_too_large: (d) =>
-    typeof d.maxBytes === 'number' ? `文件超过大小上限 ${formatBytes(d.maxBytes)}，未保存。` : `请求体不得超过 ${formatBytes(typeof d.limitBytes === 'number' ? d.limitBytes : 256 * 1024)}。`,
+    typeof d.maxBytes === 'number'
+      ? `文件超过大小上限 ${formatBytes(d.maxBytes)}，未保存。`
+      : `请求体不得超过 ${formatBytes(typeof d.limitBytes === 'number' ? d.limitBytes : 256 * 1024)}。`,
   unsupported_document_type: (d) =>
     d.found
       ? `文件内容是 ${documentTypeName(d.found)}，与声明的类型 ${documentTypeName(d.declared)} 不符，未保存。`
@@ -151,12 +162,16 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   document_truncated: () => '文件未传完整（实际长度与声明的不符），未保存，请重新上传。',
   document_unknown: (d) => `文件 ${s(d.documentId)} 不存在、不是本单位上传的，或已用于其他项目，请重新上传。`,
   document_corrupted: (d) => `文件 ${s(d.documentId)} 未通过完整性校验，不予提供；请联系系统管理员。`,
-  read_only_role: () => '三员分立（本地政策，GB/T 22239-2019 第三级）：审计管理员只能查阅审计记录，不能作任何变更；本人的密码和身份验证器除外。',
+  read_only_role: () =>
+    '三员分立（本地政策，GB/T 22239-2019 第三级）：审计管理员只能查阅审计记录，不能作任何变更；本人的密码和身份验证器除外。',
   reserved_role: (d) =>
     d.kind === 'key'
       ? `三员分立（本地政策）：不能通过接口签发“${label('role', d.role)}”角色的 API 密钥；管理员角色的密钥由服务器运维人员用启动配置的管理员密钥或 npm run keys 签发。`
       : `三员分立（本地政策）：安全管理员不能创建“${label('role', d.role)}”账户；安全管理员账户由服务器运维人员用启动配置的管理员密钥或 npm run accounts 创建。`,
-  cannot_revoke_self: (d) => (d.kind === 'account' ? '不能停用发出本请求的账号，请由另一位管理员停用。' : '不能吊销发出本请求的 API 密钥，请用另一个管理员密钥或账号吊销。'),
+  cannot_revoke_self: (d) =>
+    d.kind === 'account'
+      ? '不能停用发出本请求的账号，请由另一位管理员停用。'
+      : '不能吊销发出本请求的 API 密钥，请用另一个管理员密钥或账号吊销。',
   request_aborted: () => '文件未传完即中断，未保存任何内容。',
   password_change_locked: () => '本地政策：本会话连续 5 次输入的当前密码错误，会话已结束，请重新登录。',
   unsupported_media_type: () => '请求体须为 application/json。',
@@ -180,13 +195,16 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
     `本地政策（开关 planCeilingRefusal）：投资概算 ${fen(d, 'estimateFen')} 超过 ${s(d.year)}年度计划项目 ${s(d.annualPlanItem)} 的上限 ${fen(d, 'ceilingFen')}。${MEASURES_TITLE}未规定年度计划项目的投资上限。`,
   exceeds_approved_estimate: (d) =>
     `第十条：已安排 ${fen(d, 'allocatedFen')}，再安排 ${fen(d, 'amountFen')} 建设资金将超过批复概算 ${fen(d, 'limitFen')}（尚可安排 ${fen(d, 'availableFen')}）。` +
-    (Number(d.unagreedIncreasesFen ?? 0) > 0 ? `已批准的预算调增中 ${fen(d, 'unagreedIncreasesFen')} 未经批复概算的审批部门同意，未计入（本地政策）。` : ''),
+    (Number(d.unagreedIncreasesFen ?? 0) > 0
+      ? `已批准的预算调增中 ${fen(d, 'unagreedIncreasesFen')} 未经批复概算的审批部门同意，未计入（本地政策）。`
+      : ''),
   exceeds_approved_change: (d) => `第十七条：已批准的预算调增中尚未安排的只有 ${fen(d, 'availableFen')}。`,
   exceeds_om_review: (d) => `第二十一条：该年度经审核的运维经费只剩 ${fen(d, 'availableFen')}。`,
   insufficient_funds: (d) => `可拨付资金只有 ${fen(d, 'availableFen')}。`,
   checklist_incomplete: (d) =>
     `本地政策：技术审核通过须全部审查项合格（审查内容见第七条）；缺少：${(Array.isArray(d.missing) ? d.missing : []).map((m) => label('checklist', m)).join('、')}。`,
-  allocation_not_held: (d) => `第十一条：资金分配 ${s(d.allocationId)} 当前状态为“${label('allocationStatus', d.status)}”，不是待公示的已安排资金。`,
+  allocation_not_held: (d) =>
+    `第十一条：资金分配 ${s(d.allocationId)} 当前状态为“${label('allocationStatus', d.status)}”，不是待公示的已安排资金。`,
   sharing_noncompliant: () => '第九条：项目未按要求共享数据或数据未落盘（第十九条），不安排、不拨付运维资金。',
   completion_report_missing: () => '第二十一条：竣工验收报告未按期备案，财政不再将后续建设资金和运行维护费用列入预算。',
   period_fixed_by_measures: (d) =>
@@ -213,7 +231,8 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
     '本地政策：技术验收前须登记项目实施单位会同市大数据应用局开展的网络与信息安全风险评估；第二十八条要求开展风险评估，未规定先后。',
   emergency_plan_missing: () =>
     '本地政策：报送竣工验收报告前须登记与项目建设单位共同制定的应急预案；第二十九条要求制定应急预案，未规定先后。',
-  contractor_unknown: (d) => `第二十九条：应急预案须与项目建设单位共同制定；${s(d.contractor)} 不是本项目合同上的建设单位（${s(d.contractors)}）。`,
+  contractor_unknown: (d) =>
+    `第二十九条：应急预案须与项目建设单位共同制定；${s(d.contractor)} 不是本项目合同上的建设单位（${s(d.contractors)}）。`,
   reported_before_occurred: () => '第二十九条：报告时间不能早于事件发生时间。',
   date_in_future: () => '所填日期不能晚于今天。',
   // Personal accounts and sign-in (issue 16): an unknown login name and a wrong password read alike.

@@ -26,10 +26,18 @@ const LABELS = {
     'rectification-failed': ['整改未通过', 'rectification failed'],
   },
   severity: { low: ['低', 'low'], medium: ['中', 'medium'], high: ['高', 'high'], critical: ['严重', 'critical'] },
-  changeKind: { scope: ['建设内容', 'scope'], budget: ['预算', 'budget'], schedule: ['工期', 'schedule'], contractor: ['承建单位', 'contractor'] },
+  changeKind: {
+    scope: ['建设内容', 'scope'],
+    budget: ['预算', 'budget'],
+    schedule: ['工期', 'schedule'],
+    contractor: ['承建单位', 'contractor'],
+  },
   changeStatus: { approved: ['批准', 'approved'], rejected: ['驳回', 'rejected'] },
   acceptance: { technical: ['技术验收', 'technical acceptance'], completion: ['竣工验收', 'completion acceptance'] },
-  why: { 'response rejected': ['整改答复被驳回', 'response rejected'], 'deadline passed': ['整改期限已过', 'deadline passed'] },
+  why: {
+    'response rejected': ['整改答复被驳回', 'response rejected'],
+    'deadline passed': ['整改期限已过', 'deadline passed'],
+  },
   stage: {
     // Art. 7: the BDB returned the application for revision; the department resubmits.
     submitted: ['退回修改', 'returned for revision'],
@@ -57,7 +65,13 @@ const LABELS = {
     auditadmin: ['审计管理员', 'audit administrator'],
     admin: ['管理员密钥（启动配置）', 'start-up admin key'],
   },
-  kind: { new: ['新建', 'new'], expansion: ['扩建', 'expansion'], upgrade: ['改造升级', 'upgrade'], om: ['运维', 'O&M'], existing: ['原有系统', 'existing system'] },
+  kind: {
+    new: ['新建', 'new'],
+    expansion: ['扩建', 'expansion'],
+    upgrade: ['改造升级', 'upgrade'],
+    om: ['运维', 'O&M'],
+    existing: ['原有系统', 'existing system'],
+  },
   checklist: {
     resourceCatalog: ['信息资源目录', 'resource catalogue'],
     dataSharing: ['数据共享', 'data sharing'],
@@ -67,9 +81,15 @@ const LABELS = {
   },
   // Art. 9 (measures): the grounds of domain/records.ts ART9_GROUNDS, in the text's words.
   art9Ground: {
-    'against-sharing-policy': ['与国家和省市政务资源共享和集约化建设相关政策相违背', 'against the sharing and intensive-construction policies'],
+    'against-sharing-policy': [
+      '与国家和省市政务资源共享和集约化建设相关政策相违背',
+      'against the sharing and intensive-construction policies',
+    ],
     'no-interconnection': ['无法实现互联互通、信息共享、业务协同', 'cannot interconnect, share or cooperate'],
-    'disguised-packaging': ['将政务大数据项目变相包装或纳入其他项目进行建设', 'packaged in disguise or inside another project'],
+    'disguised-packaging': [
+      '将政务大数据项目变相包装或纳入其他项目进行建设',
+      'packaged in disguise or inside another project',
+    ],
   },
   // Art. 13 (measures): the procurement methods of domain/records.ts PROCUREMENT_METHODS.
   procurementMethod: {
@@ -88,7 +108,11 @@ const LABELS = {
     admin: ['管理员调整', 'admin override'],
   },
   // Art. 6 (measures): a plan version's status (db/queries/plans.ts PlanVersionStatus).
-  planVersionStatus: { draft: ['草稿', 'draft'], 'in-force': ['已批准', 'approved'], superseded: ['已被取代', 'superseded'] },
+  planVersionStatus: {
+    draft: ['草稿', 'draft'],
+    'in-force': ['已批准', 'approved'],
+    superseded: ['已被取代', 'superseded'],
+  },
   // Art. 30: a policy's units of time.
   durationUnit: { workingDays: ['工作日', 'working days'], calendarDays: ['自然日', 'calendar days'] },
   // docs/MEASURES.md "Two kinds of rule".
@@ -172,7 +196,12 @@ const LABELS = {
     'sharing-noncompliant': ['未按要求共享数据', 'sharing non-compliant'],
     decommission: ['下线', 'decommission'],
   },
-  deadlineStatus: { open: ['进行中', 'open'], met: ['按期完成', 'met'], missed: ['已逾期', 'missed'], cancelled: ['已取消', 'cancelled'] },
+  deadlineStatus: {
+    open: ['进行中', 'open'],
+    met: ['按期完成', 'met'],
+    missed: ['已逾期', 'missed'],
+    cancelled: ['已取消', 'cancelled'],
+  },
   allocationStatus: {
     'awaiting-county': ['待县级财政确认', 'awaiting county'],
     held: ['待公示', 'held'],
@@ -181,8 +210,18 @@ const LABELS = {
     published: ['已公示', 'published'],
     cancelled: ['已取消', 'cancelled'],
   },
-  objectionStatus: { open: ['待处理', 'open'], upheld: ['异议成立', 'upheld'], dismissed: ['异议不成立', 'dismissed'], moot: ['已失效', 'moot'] },
-  changeRequestStatus: { pending: ['待审核', 'pending'], approved: ['已同意', 'approved'], rejected: ['不同意', 'rejected'], closed: ['已关闭', 'closed'] },
+  objectionStatus: {
+    open: ['待处理', 'open'],
+    upheld: ['异议成立', 'upheld'],
+    dismissed: ['异议不成立', 'dismissed'],
+    moot: ['已失效', 'moot'],
+  },
+  changeRequestStatus: {
+    pending: ['待审核', 'pending'],
+    approved: ['已同意', 'approved'],
+    rejected: ['不同意', 'rejected'],
+    closed: ['已关闭', 'closed'],
+  },
   rectificationStatus: {
     'awaiting-response': ['待整改', 'awaiting response'],
     'awaiting-review': ['整改待审核', 'awaiting review'],
@@ -190,8 +229,16 @@ const LABELS = {
     failed: ['整改未通过', 'failed'],
     closed: ['已关闭', 'closed'],
   },
-  delayReasonStatus: { pending: ['待审核', 'pending'], accepted: ['已接受', 'accepted'], rejected: ['不予接受', 'rejected'] },
-  sharingType: { unconditional: ['无条件共享', 'unconditional'], conditional: ['有条件共享', 'conditional'], 'not-shared': ['不予共享', 'not shared'] },
+  delayReasonStatus: {
+    pending: ['待审核', 'pending'],
+    accepted: ['已接受', 'accepted'],
+    rejected: ['不予接受', 'rejected'],
+  },
+  sharingType: {
+    unconditional: ['无条件共享', 'unconditional'],
+    conditional: ['有条件共享', 'conditional'],
+    'not-shared': ['不予共享', 'not shared'],
+  },
   /** Art. 8: the four application documents. */
   documentKind: {
     proposal: ['项目建议书', 'project proposal'],
@@ -208,7 +255,13 @@ const LABELS = {
     unfreeze: ['解冻', 'unfreeze'],
     cancel: ['取消', 'cancel'],
   },
-  bucket: { held: ['待公示', 'held'], available: ['可拨付', 'available'], frozen: ['冻结', 'frozen'], disbursed: ['已拨付', 'disbursed'], cancelled: ['已取消', 'cancelled'] },
+  bucket: {
+    held: ['待公示', 'held'],
+    available: ['可拨付', 'available'],
+    frozen: ['冻结', 'frozen'],
+    disbursed: ['已拨付', 'disbursed'],
+    cancelled: ['已取消', 'cancelled'],
+  },
   /** Names of actors that are not people (domain/effects.ts SYSTEM_ACTOR). */
   actorName: { 'system (deadline)': ['系统（期限到期自动处理）', 'system (deadline)'] },
   movementReason: {
@@ -230,7 +283,8 @@ export type LabelGroup = keyof typeof LABELS;
  */
 export function actionLabel(action: string, lang: Language = DEFAULT_LANGUAGE): string {
   const refused = /^(.+)-rejected$/.exec(action);
-  if (refused && (LABELS.action as Labels)[refused[1]!]) return `${label('action', refused[1], lang)}${lang === 'en' ? ' (refused)' : '（未受理）'}`;
+  if (refused && (LABELS.action as Labels)[refused[1]!])
+    return `${label('action', refused[1], lang)}${lang === 'en' ? ' (refused)' : '（未受理）'}`;
   return label('action', action, lang);
 }
 
@@ -252,7 +306,12 @@ export function articleLabel(article: string, lang: Language = DEFAULT_LANGUAGE)
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean)
-    .map((part) => part.split('-').map((n) => `第${chineseNumber(Number(n))}条`).join('至'))
+    .map((part) =>
+      part
+        .split('-')
+        .map((n) => `第${chineseNumber(Number(n))}条`)
+        .join('至'),
+    )
     .join('、');
 }
 
@@ -262,16 +321,24 @@ export function label(group: keyof typeof LABELS, value: unknown, lang: Language
   return entry ? entry[lang === 'en' ? 1 : 0] : String(value);
 }
 
-
 /**
  * What an order the system issues itself (local policy) asks, by its reason. Its record keeps the
  * English note the workflow wrote (`File contract … (Art. 15).`): people read this instead.
  */
 const AUTOMATIC_REQUIREMENTS: Record<string, readonly [zh: string, en: string]> = {
-  'late-filing': ['合同未在签订后规定期限内报市大数据应用局备案，请尽快备案（第十五条）', 'File the contract with the BDB (Art. 15)'],
+  'late-filing': [
+    '合同未在签订后规定期限内报市大数据应用局备案，请尽快备案（第十五条）',
+    'File the contract with the BDB (Art. 15)',
+  ],
   'missing-report': ['未按期报送对照分析，请尽快报送（第十六条）', 'Submit the comparative analysis (Art. 16)'],
-  'acceptance-delay': ['计划完成后长期未验收，请组织验收或说明原因（第二十二条）', 'Carry out the acceptance or state the reason (Art. 22)'],
-  'unapproved-construction': ['合同签订早于立项批复（未批先建，第九条）', 'Contract signed before the establishment approval (Art. 9)'],
+  'acceptance-delay': [
+    '计划完成后长期未验收，请组织验收或说明原因（第二十二条）',
+    'Carry out the acceptance or state the reason (Art. 22)',
+  ],
+  'unapproved-construction': [
+    '合同签订早于立项批复（未批先建，第九条）',
+    'Contract signed before the establishment approval (Art. 9)',
+  ],
 };
 export const automaticRequirement = (reason: unknown, lang: Language = DEFAULT_LANGUAGE): string => {
   const entry = AUTOMATIC_REQUIREMENTS[String(reason)];

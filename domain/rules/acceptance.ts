@@ -14,7 +14,14 @@ export const ACCEPTANCE_HANDLERS = {
     ctx.requireStage(...STAGES.catalogEntries);
     const state = ctx.state;
     for (const e of payload.entries) {
-      const record = { code: e.code, name: e.name, sharingType: e.sharingType, updateCycle: e.updateCycle, registeredAt: ctx.now, registeredBy: ctx.actor.name };
+      const record = {
+        code: e.code,
+        name: e.name,
+        sharingType: e.sharingType,
+        updateCycle: e.updateCycle,
+        registeredAt: ctx.now,
+        registeredBy: ctx.actor.name,
+      };
       const i = state.catalogEntries.findIndex((x) => x.code === e.code);
       if (i >= 0) state.catalogEntries[i] = record;
       else state.catalogEntries.push(record);
@@ -27,7 +34,13 @@ export const ACCEPTANCE_HANDLERS = {
     // Art. 18: the department's own preliminary acceptance comes first, then joint acceptance.
     ctx.requireStage(...STAGES.preliminaryAcceptance);
     if (payload.completedOn > ctx.today) throw refuse('completed_in_future', 'completedOn lies in the future.');
-    state.acceptance.preliminary = { reportRef: payload.reportRef, ...(payload.documentId ? { documentId: payload.documentId } : {}), completedOn: payload.completedOn, at: ctx.now, by: ctx.actor.name };
+    state.acceptance.preliminary = {
+      reportRef: payload.reportRef,
+      ...(payload.documentId ? { documentId: payload.documentId } : {}),
+      completedOn: payload.completedOn,
+      at: ctx.now,
+      by: ctx.actor.name,
+    };
     if (!ctx.asWritten || ctx.switches.failedAcceptanceClearsOtherPass) {
       state.acceptance.technical = null;
       state.acceptance.completion = null;
@@ -50,15 +63,20 @@ export const ACCEPTANCE_HANDLERS = {
   technicalAcceptance(ctx, payload) {
     const state = ctx.state;
     ctx.requireStage(...STAGES.technicalAcceptance);
-    if (state.acceptance.technical?.decision === 'pass') throw ctx.invalidTransition('Technical acceptance has passed already.');
+    if (state.acceptance.technical?.decision === 'pass')
+      throw ctx.invalidTransition('Technical acceptance has passed already.');
     requireRiskAssessment(ctx); // Art. 28 (measures, issue 15)
     const mlpsLevel = payload.mlpsLevel ?? null;
     if (payload.decision === 'pass') {
       // Legacy reading: the catalogue was checked at the BDB's technical acceptance (as written: at 竣工验收).
-      if (!ctx.asWritten && state.catalogEntries.length === 0) throw refuse('catalog_missing', 'Art. 19: no resource catalogue entries are registered.');
+      if (!ctx.asWritten && state.catalogEntries.length === 0)
+        throw refuse('catalog_missing', 'Art. 19: no resource catalogue entries are registered.');
       // Art. 20, 28: security & 自主可控, 等级保护 level and cryptography assessment are verified.
       if (!payload.securityControllable || !payload.cryptoAssessmentPassed || mlpsLevel === null) {
-        throw refuse('security_verification_failed', 'Art. 20, 28: a pass needs securityControllable, a passed cryptography assessment and an mlpsLevel.');
+        throw refuse(
+          'security_verification_failed',
+          'Art. 20, 28: a pass needs securityControllable, a passed cryptography assessment and an mlpsLevel.',
+        );
       }
     }
     state.acceptance.technical = {
@@ -80,12 +98,21 @@ export const ACCEPTANCE_HANDLERS = {
     const state = ctx.state;
     // Art. 18: the approval bureau's completion acceptance (竣工验收), in any order with the BDB's.
     ctx.requireStage(...STAGES.completionAcceptance);
-    if (state.acceptance.completion?.decision === 'pass') throw ctx.invalidTransition('Completion acceptance has passed already.');
+    if (state.acceptance.completion?.decision === 'pass')
+      throw ctx.invalidTransition('Completion acceptance has passed already.');
     // Art. 19: registering the resource catalogue on the sharing platform is part of 竣工验收.
     if (ctx.asWritten && payload.decision === 'pass' && state.catalogEntries.length === 0) {
-      throw refuse('catalog_missing', 'Art. 19: the resource catalogue is part of completion acceptance (竣工验收); no entries are registered on the sharing platform.');
+      throw refuse(
+        'catalog_missing',
+        'Art. 19: the resource catalogue is part of completion acceptance (竣工验收); no entries are registered on the sharing platform.',
+      );
     }
-    state.acceptance.completion = { decision: payload.decision, opinion: payload.opinion, at: ctx.now, by: ctx.actor.name };
+    state.acceptance.completion = {
+      decision: payload.decision,
+      opinion: payload.opinion,
+      at: ctx.now,
+      by: ctx.actor.name,
+    };
     ctx.decision('completion-acceptance', payload.decision, payload.opinion);
     if (payload.decision === 'fail') ctx.returnToConstruction('completion', payload.opinion);
     else {
@@ -93,7 +120,8 @@ export const ACCEPTANCE_HANDLERS = {
       if (ctx.asWritten) ctx.startCompletionReportDeadline();
       // Art. 29 (measures, issue 27): from completion acceptance on a missing emergency plan is the
       // department's pending action (view) and a notice to the BDB — not a gate on the Art. 21 filing.
-      if (ctx.secondReading && state.riskAndEmergency && (state.emergencyPlans ?? []).length === 0) ctx.notify('bdb', 'emergency-plan-missing');
+      if (ctx.secondReading && state.riskAndEmergency && (state.emergencyPlans ?? []).length === 0)
+        ctx.notify('bdb', 'emergency-plan-missing');
       if (state.acceptance.technical?.decision === 'pass') ctx.completeJointAcceptance();
     }
   },
@@ -104,7 +132,10 @@ export const ACCEPTANCE_HANDLERS = {
       // Art. 21: the report of the completion acceptance (竣工验收报告) is filed once that passed,
       // while the BDB's technical acceptance may still be pending or repeated.
       ctx.requireStage(...STAGES.completionReport);
-      if (state.acceptance.completion?.decision !== 'pass') throw ctx.invalidTransition('Art. 21: the completion report follows a passed completion acceptance (竣工验收).');
+      if (state.acceptance.completion?.decision !== 'pass')
+        throw ctx.invalidTransition(
+          'Art. 21: the completion report follows a passed completion acceptance (竣工验收).',
+        );
       if (state.completionReport !== null) throw alreadyExists('The completion report');
     } else {
       ctx.requireStage('completion_filing');
@@ -112,7 +143,13 @@ export const ACCEPTANCE_HANDLERS = {
     requireEmergencyPlan(ctx); // Art. 29 (measures, issue 15): the report leads into operation
     const late = state.completionReportOverdue;
     ctx.closeDeadline(openDeadline(state, 'completion-report'), 'met');
-    state.completionReport = { reportRef: payload.reportRef, ...(payload.documentId ? { documentId: payload.documentId } : {}), filedAt: ctx.now, filedBy: ctx.actor.name, late };
+    state.completionReport = {
+      reportRef: payload.reportRef,
+      ...(payload.documentId ? { documentId: payload.documentId } : {}),
+      filedAt: ctx.now,
+      filedBy: ctx.actor.name,
+      late,
+    };
     ctx.decision('completion-report', late ? 'filed-late' : 'filed', payload.reportRef);
     if (late) {
       // Art. 21: filing late releases the freeze but keeps the violation.
@@ -146,6 +183,7 @@ export const ACCEPTANCE_HANDLERS = {
       latestEvaluation: latest ? { year: latest.year, sharingCompliant: latest.sharingCompliant } : null,
     });
     ctx.decision('om-review', String(payload.approvedFen), payload.opinion);
-    if (payload.approvedFen > 0) ctx.notify('finance', 'om-review', { year: payload.year, approvedFen: payload.approvedFen });
+    if (payload.approvedFen > 0)
+      ctx.notify('finance', 'om-review', { year: payload.year, approvedFen: payload.approvedFen });
   },
 } satisfies Partial<Handlers>;

@@ -23,7 +23,11 @@ export const APPLICATION_HANDLERS = {
     // Art. 7 names what the BDB reviews (catalogue, sharing, intensive construction, cloud deployment,
     // security & 自主可控); that a pass needs every item is policy (switch technicalReviewEveryItem, on by default).
     if (payload.decision === 'pass' && missing.length > 0 && ctx.switches.technicalReviewEveryItem) {
-      throw refuse('checklist_incomplete', `Art. 7 (policy technicalReviewEveryItem): a pass needs every checklist item; missing ${missing.join(', ')}.`, { missing });
+      throw refuse(
+        'checklist_incomplete',
+        `Art. 7 (policy technicalReviewEveryItem): a pass needs every checklist item; missing ${missing.join(', ')}.`,
+        { missing },
+      );
     }
     const state = ctx.state;
     state.technicalReviews.push({
@@ -75,9 +79,19 @@ export const APPLICATION_HANDLERS = {
     // Art. 8 (measures, issue 27): the approval states the approved estimate (批复概算); required for
     // projects applied for since the second reading (approvals of older runs replay without it).
     if (payload.decision === 'approve' && payload.approvedEstimateFen === undefined && ctx.secondReading) {
-      throw new Rejection(400, 'validation_failed', 'Art. 8: an approval states the approved estimate (approvedEstimateFen, 批复概算).', {
-        errors: [{ path: 'approvedEstimateFen', message: 'required when approving (Art. 8: the approved estimate, 批复概算)' }],
-      });
+      throw new Rejection(
+        400,
+        'validation_failed',
+        'Art. 8: an approval states the approved estimate (approvedEstimateFen, 批复概算).',
+        {
+          errors: [
+            {
+              path: 'approvedEstimateFen',
+              message: 'required when approving (Art. 8: the approved estimate, 批复概算)',
+            },
+          ],
+        },
+      );
     }
     ctx.decision('establishment', payload.decision, payload.opinion);
     if (payload.decision === 'approve') {
@@ -86,7 +100,10 @@ export const APPLICATION_HANDLERS = {
       // Art. 8, 10 (measures): the approved estimate caps construction money (view constructionLimit).
       if (payload.approvedEstimateFen !== undefined) ctx.state.approvedEstimateFen = payload.approvedEstimateFen;
       ctx.state.stage = 'budgeting'; // Art. 10: finance budgets approved projects
-      ctx.notify('finance', 'budget', { approvalNo: payload.approvalNo ?? null, ...(payload.approvedEstimateFen !== undefined ? { approvedEstimateFen: payload.approvedEstimateFen } : {}) });
+      ctx.notify('finance', 'budget', {
+        approvalNo: payload.approvalNo ?? null,
+        ...(payload.approvedEstimateFen !== undefined ? { approvedEstimateFen: payload.approvedEstimateFen } : {}),
+      });
     } else {
       ctx.state.stage = 'rejected'; // Art. 9
       ctx.notify('department', 'rejected', { by: 'establishment', opinion: payload.opinion });

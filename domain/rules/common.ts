@@ -6,10 +6,10 @@ import type { CommandName, CommandPayloads } from '../commands.ts';
 import type { ChangeContext } from '../context.ts';
 import { Rejection } from '../errors.ts';
 
-export const refuse = (code: string, message: string, details: Record<string, unknown> = {}) => new Rejection(422, code, message, details);
+export const refuse = (code: string, message: string, details: Record<string, unknown> = {}) =>
+  new Rejection(422, code, message, details);
 export const notFound = (what: string) => new Rejection(404, 'not_found', `No ${what}.`);
 export const alreadyExists = (what: string) => new Rejection(409, 'already_exists', `${what} already exists.`);
-
 
 /** Art. 22: the ladder termination needs, named in the refusal. */
 export const ART22_LADDER =
@@ -17,7 +17,10 @@ export const ART22_LADDER =
 
 /** Art. 9: the refusal of O&M money to a project that does not share data. */
 export const sharingRefusal = (what: string) =>
-  refuse('sharing_noncompliant', `Art. 9: the project does not share data as required (latest evaluation or an open sharing-noncompliance rectification); no O&M ${what}.`);
+  refuse(
+    'sharing_noncompliant',
+    `Art. 9: the project does not share data as required (latest evaluation or an open sharing-noncompliance rectification); no O&M ${what}.`,
+  );
 
 type Handler<K extends CommandName> = (ctx: ChangeContext, payload: CommandPayloads[K]) => void;
 export type Handlers = { [K in CommandName]: Handler<K> };

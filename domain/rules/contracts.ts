@@ -18,8 +18,10 @@ export const CONTRACT_HANDLERS = {
   contract(ctx, payload) {
     const state = ctx.state;
     ctx.requireStage(...(ctx.secondReading ? STAGES.contract : (['contracting', 'construction'] as Stage[])));
-    if (state.contracts.some((c) => c.contractNo === payload.contractNo)) throw alreadyExists(`Contract ${payload.contractNo}`);
-    if (payload.signedOn > ctx.today) throw refuse('signed_in_future', 'A contract cannot be recorded before it is signed.');
+    if (state.contracts.some((c) => c.contractNo === payload.contractNo))
+      throw alreadyExists(`Contract ${payload.contractNo}`);
+    if (payload.signedOn > ctx.today)
+      throw refuse('signed_in_future', 'A contract cannot be recorded before it is signed.');
     // Art. 15: file each contract with the BDB within 5 working days of signing (counted from signedOn).
     const f = ctx.policy.contractFiling;
     const d = ctx.startDeadline('contract-filing', payload.contractNo, payload.signedOn, f.duration, f.reminder);
@@ -37,7 +39,9 @@ export const CONTRACT_HANDLERS = {
       filedLate: false,
       filingDeadlineId: d.id,
       // Art. 13 (measures): the procurement method (required for new input, Project.run).
-      ...(payload.procurement ? { procurement: { method: payload.procurement.method, reason: payload.procurement.reason } } : {}),
+      ...(payload.procurement
+        ? { procurement: { method: payload.procurement.method, reason: payload.procurement.reason } }
+        : {}),
       // Art. 14 (measures): the supervising firm (工程监理), where there is one.
       ...(payload.supervisor !== undefined ? { supervisor: payload.supervisor } : {}),
     });
@@ -54,11 +58,21 @@ export const CONTRACT_HANDLERS = {
       ctx.notify('bdb', 'unapproved-construction', params);
       ctx.notify('approval', 'unapproved-construction', params);
       if (ctx.switches.unapprovedConstructionRectification) {
-        const r = ctx.issueRectification({ reason: 'unapproved-construction', description: `${detail} (Art. 9)`, dueOn: null, issuer: SYSTEM_ACTOR, automatic: true });
+        const r = ctx.issueRectification({
+          reason: 'unapproved-construction',
+          description: `${detail} (Art. 9)`,
+          dueOn: null,
+          issuer: SYSTEM_ACTOR,
+          automatic: true,
+        });
         ctx.audit('rectification-order', { rectificationId: r.id, reason: r.reason, automatic: true }, SYSTEM_ACTOR);
       }
     }
-    ctx.notify('bdb', filed ? 'contract-filing' : 'contract', { contractNo: payload.contractNo, contractor: payload.contractor, signedOn: payload.signedOn });
+    ctx.notify('bdb', filed ? 'contract-filing' : 'contract', {
+      contractNo: payload.contractNo,
+      contractor: payload.contractor,
+      signedOn: payload.signedOn,
+    });
     // Art. 13-14: the first signed contract starts construction.
     if (state.stage === 'contracting') ctx.enterConstruction(state.plannedCompletionDate);
   },
@@ -74,7 +88,8 @@ export const CONTRACT_HANDLERS = {
     if (ctx.secondReading && d?.status === 'open' && (d.dueAt === null || isBefore(d.dueAt, ctx.now))) {
       // Art. 15 (measures): lateness is counted to the day the text reaches the BDB: past the due day
       // it is late even before the deadline's timer fired (the consequence is the missed deadline's).
-      if (d.dueAt === null) d.fulfilledAt = ctx.now; // judged as soon as it is dated
+      if (d.dueAt === null)
+        d.fulfilledAt = ctx.now; // judged as soon as it is dated
       else {
         c.filedLate = true;
         contractFilingMissed(ctx, d, c);
@@ -91,12 +106,21 @@ export const CONTRACT_HANDLERS = {
     const state = ctx.state;
     // Art. 16: the department reports progress and fund use periodically during construction.
     ctx.requireStage(...STAGES.progressReport);
-    if (state.progressReports.some((r) => r.period === payload.period)) throw alreadyExists(`The report for ${payload.period}`);
-    if (quarterStart(payload.period) > ctx.today) throw refuse('period_not_started', `Period ${payload.period} has not started.`);
+    if (state.progressReports.some((r) => r.period === payload.period))
+      throw alreadyExists(`The report for ${payload.period}`);
+    if (quarterStart(payload.period) > ctx.today)
+      throw refuse('period_not_started', `Period ${payload.period} has not started.`);
     const d = openDeadline(state, 'progress-report', payload.period);
-    const late = state.deadlines.some((x) => x.kind === 'progress-report' && x.ref === payload.period && x.status === 'missed');
+    const late = state.deadlines.some(
+      (x) => x.kind === 'progress-report' && x.ref === payload.period && x.status === 'missed',
+    );
     ctx.closeDeadline(d, 'met');
-    state.progressReports.push({ ...pick(payload, ['period', 'spentFen', 'progressPercent', 'summary']), reportedAt: ctx.now, reportedBy: ctx.actor.name, late });
+    state.progressReports.push({
+      ...pick(payload, ['period', 'spentFen', 'progressPercent', 'summary']),
+      reportedAt: ctx.now,
+      reportedBy: ctx.actor.name,
+      late,
+    });
     ctx.ensureProgressDeadline();
     ctx.notify('bdb', 'progress-report', { period: payload.period, progressPercent: payload.progressPercent });
   },
@@ -109,10 +133,16 @@ export const CONTRACT_HANDLERS = {
     const newDate = payload.newPlannedCompletionDate ?? null;
     // Art. 17: a budget change may go down as well as up (as-written); legacy: increases only.
     if (payload.kind === 'budget' && !(delta !== null && (ctx.asWritten ? delta !== 0 : delta > 0))) {
-      throw refuse('budget_delta_required', `Art. 17: a budget change request needs a ${ctx.asWritten ? 'non-zero' : 'positive'} budgetDeltaFen.`);
+      throw refuse(
+        'budget_delta_required',
+        `Art. 17: a budget change request needs a ${ctx.asWritten ? 'non-zero' : 'positive'} budgetDeltaFen.`,
+      );
     }
     if (payload.kind === 'schedule' && newDate === null) {
-      throw refuse('planned_completion_date_required', 'Art. 17: a schedule change request needs newPlannedCompletionDate.');
+      throw refuse(
+        'planned_completion_date_required',
+        'Art. 17: a schedule change request needs newPlannedCompletionDate.',
+      );
     }
     state.seq.changeRequest += 1;
     const id = `cr-${state.seq.changeRequest}`;
@@ -134,7 +164,11 @@ export const CONTRACT_HANDLERS = {
     ctx.notify('bdb', 'change-request', { changeRequestId: id, kind: payload.kind, description: payload.description });
     // Art. 17 (measures): the BDB decides after consulting the related units (征求相关单位意见).
     for (const role of state.changeRequests.at(-1)!.consulted ?? []) {
-      ctx.notify(role, 'change-request-consultation', { changeRequestId: id, kind: payload.kind, description: payload.description });
+      ctx.notify(role, 'change-request-consultation', {
+        changeRequestId: id,
+        kind: payload.kind,
+        description: payload.description,
+      });
     }
   },
 
@@ -146,7 +180,12 @@ export const CONTRACT_HANDLERS = {
     // Art. 17 (measures): not before every related unit consulted has given its opinion.
     const missing = awaitingOpinions(c);
     if (missing.length > 0) {
-      throw new Rejection(409, 'opinions_missing', `Art. 17: change request ${c.id} still awaits the opinion of ${missing.join(', ')}.`, { changeRequestId: c.id, missing });
+      throw new Rejection(
+        409,
+        'opinions_missing',
+        `Art. 17: change request ${c.id} still awaits the opinion of ${missing.join(', ')}.`,
+        { changeRequestId: c.id, missing },
+      );
     }
     c.status = payload.decision === 'approve' ? 'approved' : 'rejected';
     c.decidedAt = ctx.now;
@@ -165,9 +204,17 @@ export const CONTRACT_HANDLERS = {
     if (c.status === 'approved' && c.kind === 'budget') {
       // Art. 17: approved budget increases then need a finance allocation. Art. 10 (policy switch
       // budgetIncreaseNeedsApprovalAgreement): without the approval bureau's agreement the cap stays.
-      ctx.notify('finance', 'budget-increase', { changeRequestId: c.id, budgetDeltaFen: c.budgetDeltaFen ?? 0, ...(movesCap(state, c) ? {} : { capUnchanged: true }) });
+      ctx.notify('finance', 'budget-increase', {
+        changeRequestId: c.id,
+        budgetDeltaFen: c.budgetDeltaFen ?? 0,
+        ...(movesCap(state, c) ? {} : { capUnchanged: true }),
+      });
     }
-    ctx.notify('department', 'change-request-decision', { changeRequestId: c.id, status: c.status, opinion: payload.opinion });
+    ctx.notify('department', 'change-request-decision', {
+      changeRequestId: c.id,
+      status: c.status,
+      opinion: payload.opinion,
+    });
   },
 
   // --- Art. 14, 17 (measures): project leader, consultations -------------------------------------
@@ -193,16 +240,24 @@ export const CONTRACT_HANDLERS = {
     // Art. 17 (measures): the units consulted are the approval bureau, and finance when money changes.
     const role = ctx.actor.role as ConsultedRole;
     if (!(c.consulted ?? []).includes(role)) {
-      throw refuse('opinion_not_requested', `Art. 17: change request ${c.id} does not ask the ${role} role for an opinion.`, { changeRequestId: c.id, role, consulted: c.consulted ?? [] });
+      throw refuse(
+        'opinion_not_requested',
+        `Art. 17: change request ${c.id} does not ask the ${role} role for an opinion.`,
+        { changeRequestId: c.id, role, consulted: c.consulted ?? [] },
+      );
     }
-    if ((c.opinions ?? []).some((o) => o.role === role)) throw alreadyExists(`The ${role} opinion on change request ${c.id}`);
+    if ((c.opinions ?? []).some((o) => o.role === role))
+      throw alreadyExists(`The ${role} opinion on change request ${c.id}`);
     const agrees = payload.agrees ?? null;
     (c.opinions ??= []).push({ role, opinion: payload.opinion, agrees, at: ctx.now, by: ctx.actor.name });
-    ctx.decision('change-request-opinion', agrees === null ? 'opinion' : agrees ? 'agree' : 'disagree', payload.opinion);
+    ctx.decision(
+      'change-request-opinion',
+      agrees === null ? 'opinion' : agrees ? 'agree' : 'disagree',
+      payload.opinion,
+    );
     const remaining = awaitingOpinions(c);
     ctx.notify('bdb', 'change-request-opinion', { changeRequestId: c.id, role, agrees, remaining: remaining.length });
   },
-
 } satisfies Partial<Handlers>;
 
 /**

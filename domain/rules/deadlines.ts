@@ -32,10 +32,12 @@ export function remind(ctx: ChangeContext, d: DeadlineRecord): void {
     case 'completion-report': // Art. 21
       ctx.notify('department', 'completion-report-reminder', {}, due, 'policy');
       break;
-    case 'rectification': { // Art. 22
+    case 'rectification': {
+      // Art. 22
       const r = ctx.state.rectifications.find((x) => x.id === d.ref);
       // Since the second reading: an answered order awaits its issuer's review, so the issuer is reminded.
-      if (ctx.secondReading && r?.status === 'awaiting-review') ctx.notify(r.issuedByRole, 'rectification-review-pending', { rectificationId: r.id }, due, 'policy');
+      if (ctx.secondReading && r?.status === 'awaiting-review')
+        ctx.notify(r.issuedByRole, 'rectification-review-pending', { rectificationId: r.id }, due, 'policy');
       else ctx.notify('department', 'rectification-reminder', { rectificationId: d.ref }, due, 'policy');
       break;
     }
@@ -90,7 +92,13 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
       ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
       ctx.notify('bdb', 'late-filing', { contractNo: d.ref });
       ctx.notify('department', 'late-filing', { contractNo: d.ref });
-      const r = ctx.issueRectification({ reason: 'late-filing', description: `File contract ${d.ref} (Art. 15).`, dueOn: null, issuer: system, automatic: true });
+      const r = ctx.issueRectification({
+        reason: 'late-filing',
+        description: `File contract ${d.ref} (Art. 15).`,
+        dueOn: null,
+        issuer: system,
+        automatic: true,
+      });
       ctx.audit('rectification-order', { rectificationId: r.id, reason: r.reason, automatic: true });
       return;
     }
@@ -104,7 +112,8 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
         ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
         ctx.notify('bdb', 'missing-report', { period: d.ref, article: true }, null, 'policy');
         ctx.notify('department', 'missing-report', { period: d.ref, article: true }, null, 'policy');
-        if (ctx.switches.missingReportRectification) automaticOrder(ctx, 'missing-report', `Submit progress report ${d.ref} (Art. 16).`);
+        if (ctx.switches.missingReportRectification)
+          automaticOrder(ctx, 'missing-report', `Submit progress report ${d.ref} (Art. 16).`);
         ctx.ensureProgressDeadline();
         return;
       }
@@ -112,7 +121,13 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
       ctx.violation('missing-report', 'Art. 16', `Progress report ${d.ref} missing.`);
       ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
       ctx.notify('department', 'missing-report', { period: d.ref });
-      const r = ctx.issueRectification({ reason: 'missing-report', description: `Submit progress report ${d.ref} (Art. 16).`, dueOn: null, issuer: system, automatic: true });
+      const r = ctx.issueRectification({
+        reason: 'missing-report',
+        description: `Submit progress report ${d.ref} (Art. 16).`,
+        dueOn: null,
+        issuer: system,
+        automatic: true,
+      });
       ctx.audit('rectification-order', { rectificationId: r.id, reason: r.reason, automatic: true });
       ctx.ensureProgressDeadline();
       return;
@@ -129,16 +144,38 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
         }
         // The 90 days are policy: violation (`policy`) + BDB notified; the BDB decides on an order
         // (automatic only per policy switch acceptanceDelayRectification).
-        ctx.violation('acceptance-delay', 'Art. 22', `No preliminary acceptance within the period after the planned completion date ${state.plannedCompletionDate}.`, 'policy');
+        ctx.violation(
+          'acceptance-delay',
+          'Art. 22',
+          `No preliminary acceptance within the period after the planned completion date ${state.plannedCompletionDate}.`,
+          'policy',
+        );
         ctx.notify('bdb', 'acceptance-delay', { plannedCompletionDate: state.plannedCompletionDate }, null, 'policy');
-        ctx.notify('department', 'acceptance-delay', { plannedCompletionDate: state.plannedCompletionDate }, null, 'policy');
-        if (ctx.switches.acceptanceDelayRectification) automaticOrder(ctx, 'acceptance-delay', 'Carry out the acceptance (Art. 22).');
+        ctx.notify(
+          'department',
+          'acceptance-delay',
+          { plannedCompletionDate: state.plannedCompletionDate },
+          null,
+          'policy',
+        );
+        if (ctx.switches.acceptanceDelayRectification)
+          automaticOrder(ctx, 'acceptance-delay', 'Carry out the acceptance (Art. 22).');
         return;
       }
       // Art. 22: acceptance delayed without reason → automatic rectification order.
-      ctx.violation('acceptance-delay', 'Art. 22', `No preliminary acceptance within the period after the planned completion date ${state.plannedCompletionDate}.`);
+      ctx.violation(
+        'acceptance-delay',
+        'Art. 22',
+        `No preliminary acceptance within the period after the planned completion date ${state.plannedCompletionDate}.`,
+      );
       ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind });
-      const r = ctx.issueRectification({ reason: 'acceptance-delay', description: 'Carry out the acceptance (Art. 22).', dueOn: null, issuer: system, automatic: true });
+      const r = ctx.issueRectification({
+        reason: 'acceptance-delay',
+        description: 'Carry out the acceptance (Art. 22).',
+        dueOn: null,
+        issuer: system,
+        automatic: true,
+      });
       ctx.audit('rectification-order', { rectificationId: r.id, reason: r.reason, automatic: true });
       return;
     }
@@ -146,7 +183,12 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
       ctx.closeDeadline(d, 'missed');
       // Art. 21: the report is overdue (the period the text's 7 working days, or a county's own, Art. 30).
       const p = periodOf(ctx, d);
-      ctx.violation('late-completion-report', p.article('Art. 21'), `Completion report not filed within ${p.text} of the completion acceptance${p.whose}.`, p.basis);
+      ctx.violation(
+        'late-completion-report',
+        p.article('Art. 21'),
+        `Completion report not filed within ${p.text} of the completion acceptance${p.whose}.`,
+        p.basis,
+      );
       ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind });
       state.completionReportOverdue = true;
       if (ctx.asWritten) {
@@ -181,7 +223,8 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
       ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
       // Art. 22: no response by the deadline (拒不整改) → disbursement suspended, the BDB decides. (Before
       // the second reading an unreviewed response counted as failed too.)
-      if (r && (r.status === 'awaiting-response' || r.status === 'awaiting-review')) ctx.failRectification(r, 'deadline passed');
+      if (r && (r.status === 'awaiting-response' || r.status === 'awaiting-review'))
+        ctx.failRectification(r, 'deadline passed');
       return;
     }
     case 'annual-evaluation': {
@@ -218,18 +261,38 @@ function automaticOrder(ctx: ChangeContext, reason: RectificationReason, descrip
  * basis measures) or another — a county's own measures (Art. 30) or, for the city, a policy stored
  * before the text's periods were fixed (basis policy). Never the text's number for another period.
  */
-function periodOf(ctx: ChangeContext, d: DeadlineRecord): { text: string; basis: 'measures' | 'policy'; whose: string; article: (a: string) => string; params: Record<string, string | number> } {
+function periodOf(
+  ctx: ChangeContext,
+  d: DeadlineRecord,
+): {
+  text: string;
+  basis: 'measures' | 'policy';
+  whose: string;
+  article: (a: string) => string;
+  params: Record<string, string | number>;
+} {
   const basis = deadlineBasis(d.kind, d.rule);
   const rule = d.rule as Duration;
-  const text = 'until' in d.rule ? `the period until ${d.rule.until}` : `${rule.amount} ${rule.unit === 'workingDays' ? 'working' : 'calendar'} days`;
+  const text =
+    'until' in d.rule
+      ? `the period until ${d.rule.until}`
+      : `${rule.amount} ${rule.unit === 'workingDays' ? 'working' : 'calendar'} days`;
   const jurisdiction = ctx.state.input.policy.jurisdiction;
   const county = basis === 'policy' && jurisdiction !== 'city';
   return {
     text,
     basis,
-    whose: basis === 'measures' ? '' : county ? ` (the period of ${jurisdiction}'s own measures, Art. 30)` : ' (a policy period)',
+    whose:
+      basis === 'measures'
+        ? ''
+        : county
+          ? ` (the period of ${jurisdiction}'s own measures, Art. 30)`
+          : ' (a policy period)',
     article: (a) => (county ? `${a}, 30` : a),
-    params: 'until' in d.rule ? { basis } : { periodAmount: rule.amount, periodUnit: rule.unit, basis, ...(county ? { jurisdiction } : {}) },
+    params:
+      'until' in d.rule
+        ? { basis }
+        : { periodAmount: rule.amount, periodUnit: rule.unit, basis, ...(county ? { jurisdiction } : {}) },
   };
 }
 
@@ -254,9 +317,15 @@ export function contractFilingMissed(ctx: ChangeContext, d: DeadlineRecord, c: C
   ctx.closeDeadline(d, 'missed');
   const p = periodOf(ctx, d);
   const filed = c?.filedAt ? `; its text reached the BDB on ${shanghaiDate(c.filedAt)}` : '';
-  ctx.violation('late-filing', p.article('Art. 15'), `Contract ${d.ref} not filed with the BDB within ${p.text} of signing${c ? ` (${c.signedOn})` : ''}${p.whose}${filed}.`, p.basis);
+  ctx.violation(
+    'late-filing',
+    p.article('Art. 15'),
+    `Contract ${d.ref} not filed with the BDB within ${p.text} of signing${c ? ` (${c.signedOn})` : ''}${p.whose}${filed}.`,
+    p.basis,
+  );
   ctx.audit('deadline-missed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
   ctx.notify('bdb', 'late-filing', { contractNo: d.ref, article: true, ...p.params }, null, p.basis);
   ctx.notify('department', 'late-filing', { contractNo: d.ref, article: true, ...p.params }, null, p.basis);
-  if (ctx.switches.lateFilingRectification && !c?.filedAt) automaticOrder(ctx, 'late-filing', `File contract ${d.ref} (Art. 15).`);
+  if (ctx.switches.lateFilingRectification && !c?.filedAt)
+    automaticOrder(ctx, 'late-filing', `File contract ${d.ref} (Art. 15).`);
 }

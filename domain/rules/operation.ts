@@ -16,13 +16,23 @@ export const OPERATION_HANDLERS = {
     const state = ctx.state;
     // Art. 23: the BDB evaluates every operating project every year.
     ctx.requireStage(...STAGES.evaluation);
-    if (state.evaluations.some((e) => e.year === payload.year)) throw alreadyExists(`The evaluation of ${payload.year}`);
-    if (payload.year > Number(ctx.today.slice(0, 4))) throw refuse('year_not_started', `Year ${payload.year} has not started.`);
+    if (state.evaluations.some((e) => e.year === payload.year))
+      throw alreadyExists(`The evaluation of ${payload.year}`);
+    if (payload.year > Number(ctx.today.slice(0, 4)))
+      throw refuse('year_not_started', `Year ${payload.year} has not started.`);
     if (state.operatingSince && payload.year < Number(state.operatingSince.slice(0, 4))) {
       throw refuse('year_not_operating', `The project was not operating in ${payload.year}.`);
     }
     state.evaluations.push({
-      ...pick(payload, ['year', 'fundUseScore', 'outputScore', 'effectScore', 'satisfactionScore', 'sharingCompliant', 'summary']),
+      ...pick(payload, [
+        'year',
+        'fundUseScore',
+        'outputScore',
+        'effectScore',
+        'satisfactionScore',
+        'sharingCompliant',
+        'summary',
+      ]),
       // Art. 19 (measures): 落盘 beside sharing (required for new input, Project.run).
       ...(payload.dataStoredOnPlatform !== undefined ? { dataStoredOnPlatform: payload.dataStoredOnPlatform } : {}),
       evaluatedAt: ctx.now,
@@ -30,11 +40,19 @@ export const OPERATION_HANDLERS = {
     });
     ctx.closeDeadline(openDeadline(state, 'annual-evaluation', String(payload.year)), 'met');
     ctx.ensureAnnualEvaluationDeadline();
-    ctx.decision('evaluation', payload.sharingCompliant ? 'sharing-compliant' : 'sharing-noncompliant', payload.summary);
+    ctx.decision(
+      'evaluation',
+      payload.sharingCompliant ? 'sharing-compliant' : 'sharing-noncompliant',
+      payload.summary,
+    );
     if (!payload.sharingCompliant || payload.dataStoredOnPlatform === false) {
       // Art. 9: no O&M funds for projects that do not share data; Art. 19: data not stored on the
       // platform (落盘) is the same sharing failure.
-      const params = { year: payload.year, ...(payload.dataStoredOnPlatform === false ? { notStored: true } : {}), ...(payload.sharingCompliant ? {} : { notShared: true }) };
+      const params = {
+        year: payload.year,
+        ...(payload.dataStoredOnPlatform === false ? { notStored: true } : {}),
+        ...(payload.sharingCompliant ? {} : { notShared: true }),
+      };
       ctx.notify('department', 'sharing-noncompliant', params);
       ctx.notify('finance', 'sharing-noncompliant', params);
     }
@@ -46,15 +64,30 @@ export const OPERATION_HANDLERS = {
     const reported = incidentReport(ctx, payload); // Art. 29 (issue 15): to whom and when
     ctx.state.seq.incident += 1;
     const id = `inc-${ctx.state.seq.incident}`;
-    ctx.state.incidents.push({ id, ...pick(payload, ['occurredAt', 'severity', 'description', 'handling']), reportedAt: ctx.now, reportedBy: ctx.actor.name, ...reported });
-    ctx.notify('bdb', 'security-incident', { incidentId: id, severity: payload.severity, description: payload.description });
+    ctx.state.incidents.push({
+      id,
+      ...pick(payload, ['occurredAt', 'severity', 'description', 'handling']),
+      reportedAt: ctx.now,
+      reportedBy: ctx.actor.name,
+      ...reported,
+    });
+    ctx.notify('bdb', 'security-incident', {
+      incidentId: id,
+      severity: payload.severity,
+      description: payload.description,
+    });
   },
 
   securityDrill(ctx, payload) {
     // Art. 29: emergency drills are held regularly and recorded permanently.
     ctx.requireStage(...STAGES.securityDrill);
     ctx.state.seq.drill += 1;
-    ctx.state.drills.push({ id: `drill-${ctx.state.seq.drill}`, ...pick(payload, ['heldOn', 'scenario', 'summary']), recordedAt: ctx.now, recordedBy: ctx.actor.name });
+    ctx.state.drills.push({
+      id: `drill-${ctx.state.seq.drill}`,
+      ...pick(payload, ['heldOn', 'scenario', 'summary']),
+      recordedAt: ctx.now,
+      recordedBy: ctx.actor.name,
+    });
     drillHeld(ctx, payload.heldOn); // Art. 29 (policy): the next drill falls due a period later
   },
 
@@ -74,7 +107,8 @@ export const OPERATION_HANDLERS = {
 function riskAssessment(ctx: ChangeContext, payload: CommandPayloads['riskAssessment']): void {
   const state = ctx.state;
   ctx.requireStage(...STAGES.riskAssessment);
-  if (payload.assessedOn > ctx.today) throw refuse('date_in_future', 'Art. 28: assessedOn lies in the future.', { field: 'assessedOn' });
+  if (payload.assessedOn > ctx.today)
+    throw refuse('date_in_future', 'Art. 28: assessedOn lies in the future.', { field: 'assessedOn' });
   state.riskAssessments ??= [];
   const id = `risk-${state.riskAssessments.length + 1}`;
   state.riskAssessments.push({
@@ -85,22 +119,31 @@ function riskAssessment(ctx: ChangeContext, payload: CommandPayloads['riskAssess
     recordedBy: ctx.actor.name,
   });
   ctx.decision('risk-assessment', payload.assessedOn, payload.result);
-  ctx.notify('bdb', 'risk-assessment', { riskAssessmentId: id, assessedOn: payload.assessedOn, bdbParticipant: payload.bdbParticipant });
+  ctx.notify('bdb', 'risk-assessment', {
+    riskAssessmentId: id,
+    assessedOn: payload.assessedOn,
+    bdbParticipant: payload.bdbParticipant,
+  });
 }
 
 /** Art. 29: 项目实施单位与项目建设单位共同制定…应急预案 — the contractor must be one the project contracted with. */
 function emergencyPlan(ctx: ChangeContext, payload: CommandPayloads['emergencyPlan']): void {
   const state = ctx.state;
   ctx.requireStage(...STAGES.emergencyPlan);
-  if (payload.adoptedOn > ctx.today) throw refuse('date_in_future', 'Art. 29: adoptedOn lies in the future.', { field: 'adoptedOn' });
+  if (payload.adoptedOn > ctx.today)
+    throw refuse('date_in_future', 'Art. 29: adoptedOn lies in the future.', { field: 'adoptedOn' });
   const contractors = [...new Set(state.contracts.map((c) => c.contractor))];
   // Without a contract on record (an existing system, Art. 21; or contracting before the first
   // contract) the contractor is taken as named.
   if (contractors.length > 0 && !contractors.includes(payload.contractor)) {
-    throw refuse('contractor_unknown', `Art. 29: the emergency plan is made with the project's contractor (项目建设单位); ${payload.contractor} is on no contract of this project (${contractors.join(', ')}).`, {
-      contractor: payload.contractor,
-      contractors: contractors.join('、'),
-    });
+    throw refuse(
+      'contractor_unknown',
+      `Art. 29: the emergency plan is made with the project's contractor (项目建设单位); ${payload.contractor} is on no contract of this project (${contractors.join(', ')}).`,
+      {
+        contractor: payload.contractor,
+        contractors: contractors.join('、'),
+      },
+    );
   }
   state.emergencyPlans ??= [];
   const id = `plan-${state.emergencyPlans.length + 1}`;
@@ -112,9 +155,14 @@ function emergencyPlan(ctx: ChangeContext, payload: CommandPayloads['emergencyPl
     recordedBy: ctx.actor.name,
   });
   ctx.decision('emergency-plan', payload.adoptedOn, payload.contractor);
-  ctx.notify('bdb', 'emergency-plan', { emergencyPlanId: id, adoptedOn: payload.adoptedOn, contractor: payload.contractor });
+  ctx.notify('bdb', 'emergency-plan', {
+    emergencyPlanId: id,
+    adoptedOn: payload.adoptedOn,
+    contractor: payload.contractor,
+  });
   // Art. 29 (policy): from the first plan on, drills fall due per the policy's period.
-  if (ctx.state.riskAndEmergency && !openDeadline(state, 'security-drill')) startDrillDeadline(ctx, lastDrillOrPlan(state) ?? payload.adoptedOn);
+  if (ctx.state.riskAndEmergency && !openDeadline(state, 'security-drill'))
+    startDrillDeadline(ctx, lastDrillOrPlan(state) ?? payload.adoptedOn);
 }
 
 /**
@@ -123,7 +171,12 @@ function emergencyPlan(ctx: ChangeContext, payload: CommandPayloads['emergencyPl
  * before the switch read it as on, so runs from before keep their gate).
  */
 export function requireRiskAssessment(ctx: ChangeContext): void {
-  if (!ctx.state.riskAndEmergency || (ctx.state.riskAssessments ?? []).length > 0 || !ctx.switches.riskAssessmentBeforeTechnicalAcceptance) return;
+  if (
+    !ctx.state.riskAndEmergency ||
+    (ctx.state.riskAssessments ?? []).length > 0 ||
+    !ctx.switches.riskAssessmentBeforeTechnicalAcceptance
+  )
+    return;
   throw refuse(
     'risk_assessment_missing',
     'Art. 28 (policy riskAssessmentBeforeTechnicalAcceptance): the joint risk assessment of the department and the BDB is recorded before technical acceptance (POST /v1/projects/:id/risk-assessments).',
@@ -148,17 +201,30 @@ export function requireEmergencyPlan(ctx: ChangeContext): void {
 }
 
 /** Art. 29: to whom and when an incident was reported (required under issue 15's records; optional before). */
-function incidentReport(ctx: ChangeContext, payload: CommandPayloads['securityIncident']): { reportedTo?: string; reportedAt?: string; recordedAt?: string } {
+function incidentReport(
+  ctx: ChangeContext,
+  payload: CommandPayloads['securityIncident'],
+): { reportedTo?: string; reportedAt?: string; recordedAt?: string } {
   if (!ctx.state.riskAndEmergency) return {};
   const missing = (['reportedTo', 'reportedAt'] as const).filter((k) => payload[k] === undefined);
   if (missing.length > 0) {
-    throw new Rejection(400, 'validation_failed', `Art. 29: an incident names to whom and when it was reported (${missing.join(', ')} missing).`, {
-      errors: missing.map((path) => ({ path, message: 'required (Art. 29: to whom and when the incident was reported)' })),
-    });
+    throw new Rejection(
+      400,
+      'validation_failed',
+      `Art. 29: an incident names to whom and when it was reported (${missing.join(', ')} missing).`,
+      {
+        errors: missing.map((path) => ({
+          path,
+          message: 'required (Art. 29: to whom and when the incident was reported)',
+        })),
+      },
+    );
   }
   const reportedAt = payload.reportedAt!;
-  if (Date.parse(reportedAt) < Date.parse(payload.occurredAt)) throw refuse('reported_before_occurred', 'Art. 29: reportedAt lies before occurredAt.');
-  if (Date.parse(reportedAt) > Date.parse(ctx.now)) throw refuse('date_in_future', 'Art. 29: reportedAt lies in the future.', { field: 'reportedAt' });
+  if (Date.parse(reportedAt) < Date.parse(payload.occurredAt))
+    throw refuse('reported_before_occurred', 'Art. 29: reportedAt lies before occurredAt.');
+  if (Date.parse(reportedAt) > Date.parse(ctx.now))
+    throw refuse('date_in_future', 'Art. 29: reportedAt lies in the future.', { field: 'reportedAt' });
   return { reportedTo: payload.reportedTo!, reportedAt, recordedAt: ctx.now };
 }
 

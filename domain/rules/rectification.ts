@@ -11,9 +11,16 @@ import { ART22_LADDER, type Handlers, notFound, refuse } from './common.ts';
 export const RECTIFICATION_HANDLERS = {
   rectificationOrder(ctx, payload) {
     const dueOn = payload.dueOn ?? null;
-    if (dueOn !== null && dueOn < ctx.today) throw refuse('due_date_past', 'The rectification date has passed already.');
+    if (dueOn !== null && dueOn < ctx.today)
+      throw refuse('due_date_past', 'The rectification date has passed already.');
     // Art. 22: violations lead to a rectification order with a deadline (bdb or approval).
-    ctx.issueRectification({ reason: payload.reason, description: payload.description, dueOn, issuer: ctx.actor, automatic: false });
+    ctx.issueRectification({
+      reason: payload.reason,
+      description: payload.description,
+      dueOn,
+      issuer: ctx.actor,
+      automatic: false,
+    });
   },
 
   rectificationResponse(ctx, payload) {
@@ -24,7 +31,14 @@ export const RECTIFICATION_HANDLERS = {
     // suspension.
     const late = ctx.asWritten && r.status === 'failed' && !r.responses.some((x) => x.review === null);
     if (r.status !== 'awaiting-response' && !late) throw ctx.invalidTransition(`Rectification ${r.id} is ${r.status}.`);
-    r.responses.push({ description: payload.description, evidenceRef: payload.evidenceRef, ...(payload.documentId ? { documentId: payload.documentId } : {}), at: ctx.now, by: ctx.actor.name, review: null });
+    r.responses.push({
+      description: payload.description,
+      evidenceRef: payload.evidenceRef,
+      ...(payload.documentId ? { documentId: payload.documentId } : {}),
+      at: ctx.now,
+      by: ctx.actor.name,
+      review: null,
+    });
     if (!late) r.status = 'awaiting-review';
     ctx.notify(r.issuedByRole, 'rectification-review', { rectificationId: r.id });
   },
@@ -60,15 +74,23 @@ export const RECTIFICATION_HANDLERS = {
     const state = ctx.state;
     const r = state.rectifications.find((x) => x.id === payload.rid);
     if (!r) throw notFound(`rectification order ${payload.rid}`);
-    if (r.status === 'accepted' || r.status === 'closed') throw ctx.invalidTransition(`Rectification ${r.id} is ${r.status}.`);
+    if (r.status === 'accepted' || r.status === 'closed')
+      throw ctx.invalidTransition(`Rectification ${r.id} is ${r.status}.`);
     if (payload.dueOn < ctx.today) throw refuse('due_date_past', 'The new rectification date has passed already.');
     // Art. 22: after a failed rectification the BDB may extend the deadline (or terminate).
     ctx.closeDeadline(ctx.deadline(r.deadlineId), 'cancelled');
-    const d = ctx.startDeadline('rectification', r.id, ctx.today, { until: payload.dueOn }, ctx.policy.rectification.reminder);
+    const d = ctx.startDeadline(
+      'rectification',
+      r.id,
+      ctx.today,
+      { until: payload.dueOn },
+      ctx.policy.rectification.reminder,
+    );
     r.deadlineId = d.id;
     r.dueOn = payload.dueOn;
     r.extensions.push({ dueOn: payload.dueOn, reason: payload.reason, at: ctx.now, by: ctx.actor.name });
-    if (r.status === 'failed') r.status = r.responses.some((x) => x.review === null) ? 'awaiting-review' : 'awaiting-response';
+    if (r.status === 'failed')
+      r.status = r.responses.some((x) => x.review === null) ? 'awaiting-review' : 'awaiting-response';
     ctx.decision('rectification-extension', payload.dueOn, payload.reason);
     ctx.notify('department', 'rectification-extended', { rectificationId: r.id, dueOn: payload.dueOn });
   },
@@ -76,7 +98,8 @@ export const RECTIFICATION_HANDLERS = {
   termination(ctx, payload) {
     // Art. 22: 暂停拨付…直至终止项目 — as written the BDB terminates only a project whose disbursement
     // is suspended (legacy: any active stage); unspent money is cancelled.
-    if (ctx.asWritten && !ctx.state.funds.suspended) throw ctx.invalidTransition(`${ART22_LADDER}; disbursement is not suspended.`);
+    if (ctx.asWritten && !ctx.state.funds.suspended)
+      throw ctx.invalidTransition(`${ART22_LADDER}; disbursement is not suspended.`);
     ctx.decision('termination', 'terminate', payload.reason);
     ctx.end('terminated', payload.reason);
   },
@@ -95,9 +118,19 @@ export const RECTIFICATION_HANDLERS = {
     // Art. 22: only a delay of acceptance *without good reason* (无合理原因) is a ground; the
     // department may state its reason while the project is in construction.
     ctx.requireStage(...STAGES.acceptanceDelayReason);
-    if (state.acceptanceDelayReasons.some((x) => x.status === 'pending')) throw ctx.invalidTransition('A stated reason awaits the BDB decision.');
+    if (state.acceptanceDelayReasons.some((x) => x.status === 'pending'))
+      throw ctx.invalidTransition('A stated reason awaits the BDB decision.');
     const id = `adr-${state.acceptanceDelayReasons.length + 1}`;
-    state.acceptanceDelayReasons.push({ id, reason: payload.reason, statedAt: ctx.now, statedBy: ctx.actor.name, status: 'pending', opinion: null, decidedAt: null, decidedBy: null });
+    state.acceptanceDelayReasons.push({
+      id,
+      reason: payload.reason,
+      statedAt: ctx.now,
+      statedBy: ctx.actor.name,
+      status: 'pending',
+      opinion: null,
+      decidedAt: null,
+      decidedBy: null,
+    });
     ctx.notify('bdb', 'acceptance-delay-reason', { reasonId: id, reason: payload.reason });
   },
 
@@ -125,7 +158,13 @@ export const RECTIFICATION_HANDLERS = {
     // Art. 22: 对造成项目建设资金严重损失的，依法依规追究相关人员责任 — the BDB records the referral
     // and its reference; the proceedings themselves are outside the system.
     const id = `acc-${state.accountabilityReferrals.length + 1}`;
-    state.accountabilityReferrals.push({ id, reference: payload.reference, description: payload.description, recordedAt: ctx.now, recordedBy: ctx.actor.name });
+    state.accountabilityReferrals.push({
+      id,
+      reference: payload.reference,
+      description: payload.description,
+      recordedAt: ctx.now,
+      recordedBy: ctx.actor.name,
+    });
     ctx.decision('accountability-referral', payload.reference, payload.description);
     ctx.notify('department', 'accountability-referral', { referralId: id, reference: payload.reference });
   },

@@ -39,7 +39,11 @@ const START: Record<'publicity' | 'contract-filing' | 'completion-report', (day:
   'contract-filing': (day) => {
     const h = new Harness().toContracting();
     h.advanceTo(day);
-    h.run('contract', { contractNo: 'HT-M1', contractor: 'Acme', amountFen: 50_000_000, signedOn: day, procurement: openTender() }, actors.department);
+    h.run(
+      'contract',
+      { contractNo: 'HT-M1', contractor: 'Acme', amountFen: 50_000_000, signedOn: day, procurement: openTender() },
+      actors.department,
+    );
     return h;
   },
   // Art. 21 (measures): the 竣工验收报告 within 7 working days of the completion acceptance on `day`.
@@ -58,18 +62,39 @@ const START: Record<'publicity' | 'contract-filing' | 'completion-report', (day:
  * 10 October counts); 31 December (元旦 2027-01-01 off by the holiday law, the weekend after it).
  */
 const MATRIX: Array<{ day: string; what: string; due: Record<keyof typeof START, string> }> = [
-  { day: '2026-12-04', what: 'a Friday', due: { publicity: '2026-12-11', 'contract-filing': '2026-12-11', 'completion-report': '2026-12-15' } },
-  { day: '2026-12-05', what: 'a Saturday', due: { publicity: '2026-12-11', 'contract-filing': '2026-12-11', 'completion-report': '2026-12-15' } },
-  { day: '2026-12-06', what: 'a Sunday', due: { publicity: '2026-12-11', 'contract-filing': '2026-12-11', 'completion-report': '2026-12-15' } },
-  { day: '2026-09-30', what: 'the eve of 国庆', due: { publicity: '2026-10-13', 'contract-filing': '2026-10-13', 'completion-report': '2026-10-15' } },
-  { day: '2026-12-31', what: '31 December (元旦 2027, provisional)', due: { publicity: '2027-01-08', 'contract-filing': '2027-01-08', 'completion-report': '2027-01-12' } },
+  {
+    day: '2026-12-04',
+    what: 'a Friday',
+    due: { publicity: '2026-12-11', 'contract-filing': '2026-12-11', 'completion-report': '2026-12-15' },
+  },
+  {
+    day: '2026-12-05',
+    what: 'a Saturday',
+    due: { publicity: '2026-12-11', 'contract-filing': '2026-12-11', 'completion-report': '2026-12-15' },
+  },
+  {
+    day: '2026-12-06',
+    what: 'a Sunday',
+    due: { publicity: '2026-12-11', 'contract-filing': '2026-12-11', 'completion-report': '2026-12-15' },
+  },
+  {
+    day: '2026-09-30',
+    what: 'the eve of 国庆',
+    due: { publicity: '2026-10-13', 'contract-filing': '2026-10-13', 'completion-report': '2026-10-15' },
+  },
+  {
+    day: '2026-12-31',
+    what: '31 December (元旦 2027, provisional)',
+    due: { publicity: '2027-01-08', 'contract-filing': '2027-01-08', 'completion-report': '2027-01-12' },
+  },
 ];
 
 describe('working days from any start day (Art. 11 policy, Art. 15 and 21 measures)', () => {
   it('the calendar under the matrix: 2026 from the State Council notice (10 October worked), 2027 provisional (元旦 off)', async () => {
     const d2026 = new Map((await calendarYearDays(database.db, 2026)).map((r) => [r.date, r]));
     expect(d2026.get('2026-10-10')).toMatchObject({ workday: true, source: 'notice' });
-    for (const day of ['2026-10-01', '2026-10-07']) expect(d2026.get(day)).toMatchObject({ workday: false, source: 'notice' });
+    for (const day of ['2026-10-01', '2026-10-07'])
+      expect(d2026.get(day)).toMatchObject({ workday: false, source: 'notice' });
     const d2027 = new Map((await calendarYearDays(database.db, 2027)).map((r) => [r.date, r]));
     expect(d2027.get('2027-01-01')).toMatchObject({ workday: false, source: 'law' });
   });

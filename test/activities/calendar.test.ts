@@ -7,7 +7,16 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDeadline, loadCalendar, packageNoticeRows } from '../../db/calendar.ts';
 import { calendarDays } from '../../db/schema.ts';
-import { addDays, addWorkingDays, computeDeadlineDates, endOfDayShanghai, isWeekday, statutoryHolidays, workdayPredicate, type IsWorkday } from '../../domain/calendar/index.ts';
+import {
+  addDays,
+  addWorkingDays,
+  computeDeadlineDates,
+  endOfDayShanghai,
+  isWeekday,
+  statutoryHolidays,
+  workdayPredicate,
+  type IsWorkday,
+} from '../../domain/calendar/index.ts';
 import { createTestDatabase, DRIVERS, driverAvailable, type TestDatabase } from '../support/database.ts';
 
 const weekdaysOnly = workdayPredicate(new Map());
@@ -46,7 +55,11 @@ describe('working-day arithmetic', () => {
 
   it('Art. 15: 5 working days with a reminder 2 working days before', () => {
     const dates = computeDeadlineDates(
-      { startsOn: '2026-11-25', rule: { unit: 'workingDays', amount: 5 }, reminder: { unit: 'workingDays', amount: 2 } },
+      {
+        startsOn: '2026-11-25',
+        rule: { unit: 'workingDays', amount: 5 },
+        reminder: { unit: 'workingDays', amount: 2 },
+      },
       weekdaysOnly,
     );
     expect(dates).toEqual({
@@ -59,7 +72,11 @@ describe('working-day arithmetic', () => {
 
   it('Art. 22: acceptance delay counts 90 calendar days, reminder 10 days before', () => {
     const dates = computeDeadlineDates(
-      { startsOn: '2027-06-30', rule: { unit: 'calendarDays', amount: 90 }, reminder: { unit: 'calendarDays', amount: 10 } },
+      {
+        startsOn: '2027-06-30',
+        rule: { unit: 'calendarDays', amount: 90 },
+        reminder: { unit: 'calendarDays', amount: 10 },
+      },
       weekdaysOnly,
     );
     expect(dates.dueOn).toBe('2027-09-28');
@@ -85,14 +102,23 @@ describe.each(DRIVERS)('calendar from the database (%s)', (driver) => {
     await database?.destroy();
   });
 
-  it.skipIf(!driverAvailable(driver))('is seeded from chinese-days: National Day 2026 and its adjusted Saturday', async () => {
-    // State Council 2026 notice: 1–7 October off; Saturday 10 October a working day.
-    const due = async (amount: number) =>
-      (await computeDeadline(database.db, { startsOn: '2026-09-30', rule: { unit: 'workingDays', amount }, reminder: null })).dueOn;
-    expect(await due(1)).toBe('2026-10-08');
-    expect(await due(2)).toBe('2026-10-09');
-    expect(await due(3)).toBe('2026-10-10');
-  });
+  it.skipIf(!driverAvailable(driver))(
+    'is seeded from chinese-days: National Day 2026 and its adjusted Saturday',
+    async () => {
+      // State Council 2026 notice: 1–7 October off; Saturday 10 October a working day.
+      const due = async (amount: number) =>
+        (
+          await computeDeadline(database.db, {
+            startsOn: '2026-09-30',
+            rule: { unit: 'workingDays', amount },
+            reminder: null,
+          })
+        ).dueOn;
+      expect(await due(1)).toBe('2026-10-08');
+      expect(await due(2)).toBe('2026-10-09');
+      expect(await due(3)).toBe('2026-10-10');
+    },
+  );
 
   it.skipIf(!driverAvailable(driver))('an admin override changes deadlines computed afterwards', async () => {
     const spec = { startsOn: '2026-06-01', rule: { unit: 'workingDays' as const, amount: 3 }, reminder: null };

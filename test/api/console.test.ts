@@ -18,13 +18,28 @@ import { formsOf, openApiDocument } from '../../console/scripts/openapi.ts';
 
 const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'console-dist-'));
 fs.mkdirSync(path.join(dist, 'assets'));
-fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><meta name="csp-nonce" content="__CSP_NONCE__"><script type="module" src="/assets/index-abc.js"></script>');
+fs.writeFileSync(
+  path.join(dist, 'index.html'),
+  '<!doctype html><meta name="csp-nonce" content="__CSP_NONCE__"><script type="module" src="/assets/index-abc.js"></script>',
+);
 fs.writeFileSync(path.join(dist, 'assets', 'index-abc.js'), 'console.log(1)');
 afterAll(() => fs.rmSync(dist, { recursive: true, force: true }));
 
 // Routing only: no request here reaches the database or Temporal.
-const stub: object = new Proxy(function stub() {}, { get: (_t, k) => (k === 'then' ? undefined : stub), apply: () => { throw new Error('dependency used'); } });
-const app = createApp({ database: stub as DatabaseHandle, temporal: stub as Client, taskQueue: 't', adminApiKey: undefined, log: createLogger('silent', 'test'), consoleDir: dist });
+const stub: object = new Proxy(function stub() {}, {
+  get: (_t, k) => (k === 'then' ? undefined : stub),
+  apply: () => {
+    throw new Error('dependency used');
+  },
+});
+const app = createApp({
+  database: stub as DatabaseHandle,
+  temporal: stub as Client,
+  taskQueue: 't',
+  adminApiKey: undefined,
+  log: createLogger('silent', 'test'),
+  consoleDir: dist,
+});
 
 describe('the console at / (issue 16)', () => {
   it('answers index.html for its routes with a strict CSP whose nonce is fresh each time and written into the page', async () => {
@@ -48,7 +63,8 @@ describe('the console at / (issue 16)', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('javascript');
     expect(res.headers.get('cache-control')).toContain('immutable');
-    for (const p of ['/assets/missing.js', '/assets/../../etc/passwd', '/index.html', '/somewhere']) expect((await app.request(p)).status, p).toBe(404);
+    for (const p of ['/assets/missing.js', '/assets/../../etc/passwd', '/index.html', '/somewhere'])
+      expect((await app.request(p)).status, p).toBe(404);
   });
 
   it('never shadows the API: /v1, /docs, /openapi.json, /healthz, /metrics and /codec keep their own answers', async () => {
@@ -59,7 +75,9 @@ describe('the console at / (issue 16)', () => {
     expect(deep.headers.get('content-type') ?? '').not.toContain('text/html');
     expect((await app.request('/openapi.json')).headers.get('content-type')).toContain('application/json');
     expect((await app.request('/healthz')).headers.get('content-security-policy') ?? '').not.toContain('nonce-');
-    expect((await app.request('/v1/projects', { method: 'POST' })).headers.get('content-type')).toContain('problem+json');
+    expect((await app.request('/v1/projects', { method: 'POST' })).headers.get('content-type')).toContain(
+      'problem+json',
+    );
     // A write to a console path is not the console's either.
     expect((await app.request('/inbox', { method: 'POST' })).status).toBe(404);
   });
@@ -75,6 +93,13 @@ describe('the console is typed and its forms made from the OpenAPI document', ()
       expect((f.schema as { type: string }).type).toBe('object');
       expect(JSON.stringify(f.schema)).not.toContain('$ref');
     }
-    expect(Object.keys(forms.bodies)).toEqual(expect.arrayContaining(['POST /v1/projects', 'POST /v1/allocation-plans', 'PUT /v1/annual-plans/{year}', 'POST /v1/admin/api-keys']));
+    expect(Object.keys(forms.bodies)).toEqual(
+      expect.arrayContaining([
+        'POST /v1/projects',
+        'POST /v1/allocation-plans',
+        'PUT /v1/annual-plans/{year}',
+        'POST /v1/admin/api-keys',
+      ]),
+    );
   });
 });

@@ -12,8 +12,21 @@ import { DOCS_ASSETS } from '../../api/docs.ts';
 import { ADMIN_KEY, createKey, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
 
 type Doc = {
-  paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown>; parameters?: Array<{ name: string; schema: Record<string, unknown> }> }>>;
-  components: { schemas: Record<string, Record<string, unknown>>; responses: Record<string, { headers?: Record<string, unknown> }> };
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        requestBody?: unknown;
+        responses: Record<string, unknown>;
+        parameters?: Array<{ name: string; schema: Record<string, unknown> }>;
+      }
+    >
+  >;
+  components: {
+    schemas: Record<string, Record<string, unknown>>;
+    responses: Record<string, { headers?: Record<string, unknown> }>;
+  };
 };
 
 let system: TestSystem;
@@ -38,16 +51,24 @@ afterAll(async () => {
 
 /** One request on a node:http agent; resolves with status, headers, body and whether the socket was reused. */
 function send(agent: http.Agent, method: string, path: string, body?: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; reused: boolean }>((resolve, reject) => {
-    const req = http.request(`${base}${path}`, { method, agent, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text, reused: req.reusedSocket }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; reused: boolean }>(
+    (resolve, reject) => {
+      const req = http.request(
+        `${base}${path}`,
+        { method, agent, headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers } },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (text += d));
+          res.on('end', () =>
+            resolve({ status: res.statusCode!, headers: res.headers, body: text, reused: req.reusedSocket }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    },
+  );
 }
 
 describe('GET /docs works offline (docs/API.md "Operations": Swagger UI)', () => {
@@ -85,7 +106,8 @@ describe('413 on a keep-alive connection (docs/API.md "Conventions": bodies over
       expect(refused.headers.connection).toBe('close');
       expect(JSON.parse(refused.body)).toMatchObject({ code: 'payload_too_large' });
       const after = [];
-      for (let i = 0; i < 3; i++) after.push(await send(agent, 'GET', '/v1/admin/api-keys', undefined, { authorization: `Bearer ${ADMIN_KEY}` }));
+      for (let i = 0; i < 3; i++)
+        after.push(await send(agent, 'GET', '/v1/admin/api-keys', undefined, { authorization: `Bearer ${ADMIN_KEY}` }));
       expect(after.map((r) => r.status)).toEqual([200, 200, 200]);
       // The connection after the 413 is kept alive again.
       expect(after.slice(1).every((r) => r.reused)).toBe(true);
@@ -99,9 +121,20 @@ describe('the OpenAPI document is exact', () => {
   it('AnnualPlanItem is one schema (no allOf of closed schemas), and a stored plan matches it', async () => {
     const item = doc.components.schemas.AnnualPlanItem!;
     expect(item.allOf).toBeUndefined();
-    expect(Object.keys(item.properties as object).sort()).toEqual(['ceilingFen', 'code', 'department', 'title', 'updatedAt', 'updatedBy', 'updatedByName']);
+    expect(Object.keys(item.properties as object).sort()).toEqual([
+      'ceilingFen',
+      'code',
+      'department',
+      'title',
+      'updatedAt',
+      'updatedBy',
+      'updatedByName',
+    ]);
     const bdb = await createKey(system, 'bdb');
-    const put = await system.request('PUT', '/v1/annual-plans/2030', { key: bdb, body: { items: [{ code: '2030-X', title: 'X', department: 'health', ceilingFen: 5 }] } });
+    const put = await system.request('PUT', '/v1/annual-plans/2030', {
+      key: bdb,
+      body: { items: [{ code: '2030-X', title: 'X', department: 'health', ceilingFen: 5 }] },
+    });
     expect(put.status).toBe(200);
     const plan = (await put.json()) as { items: Array<Record<string, unknown>> };
     expect(Object.keys(plan.items[0]!).sort()).toEqual(Object.keys(item.properties as object).sort());
@@ -111,8 +144,10 @@ describe('the OpenAPI document is exact', () => {
     const missing: string[] = [];
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
-        if (op.requestBody) for (const s of ['413', '415']) if (!op.responses[s]) missing.push(`${method} ${path} ${s}`);
-        if (['post', 'put', 'delete'].includes(method) && path.startsWith('/v1/') && !op.responses['429']) missing.push(`${method} ${path} 429`);
+        if (op.requestBody)
+          for (const s of ['413', '415']) if (!op.responses[s]) missing.push(`${method} ${path} ${s}`);
+        if (['post', 'put', 'delete'].includes(method) && path.startsWith('/v1/') && !op.responses['429'])
+          missing.push(`${method} ${path} 429`);
       }
     }
     expect(missing).toEqual([]);
@@ -128,7 +163,9 @@ describe('the OpenAPI document is exact', () => {
 
   it('cross-field rules that JSON Schema cannot state are in the descriptions', () => {
     const schemas = doc.components.schemas;
-    expect((schemas.CreateProject!.properties as Record<string, { description?: string }>).estimate!.description).toMatch(/cityShareFen \+ countyShareFen` must equal `totalFen/);
+    expect(
+      (schemas.CreateProject!.properties as Record<string, { description?: string }>).estimate!.description,
+    ).toMatch(/cityShareFen \+ countyShareFen` must equal `totalFen/);
     expect(schemas.CreateApiKey!.description).toMatch(/`department` is required when `role` is `department`/);
     expect(schemas.CalendarInput!.description).toMatch(/must lie in the `year` of the path/);
   });
@@ -140,19 +177,30 @@ describe('the OpenAPI document is exact', () => {
     // in every engine: checked here with Python-compatible escapes only (no Unicode classes).
     const pattern = new RegExp(title.pattern as string);
     expect(String(title.pattern)).not.toMatch(/\\p\{/);
-    for (const blank of ['\r', '\u000e', '\u200b\u200b', '\u00ad', ' \ufeff ']) expect(pattern.test(blank), JSON.stringify(blank)).toBe(false);
+    for (const blank of ['\r', '\u000e', '\u200b\u200b', '\u00ad', ' \ufeff '])
+      expect(pattern.test(blank), JSON.stringify(blank)).toBe(false);
     for (const text of ['x', '张伟', ' 智慧医疗 ']) expect(pattern.test(text), text).toBe(true);
     const department = await createKey(system, 'department', 'health');
     for (const blank of ['\r', '\u000e']) {
-      const res = await system.request('POST', '/v1/projects', { key: department, body: sampleApplication({ title: blank }) });
+      const res = await system.request('POST', '/v1/projects', {
+        key: department,
+        body: sampleApplication({ title: blank }),
+      });
       expect(res.status).toBe(400);
-      expect(((await res.json()) as { errors: Array<{ path: string }> }).errors.map((e) => e.path)).toEqual(['json.title']);
+      expect(((await res.json()) as { errors: Array<{ path: string }> }).errors.map((e) => e.path)).toEqual([
+        'json.title',
+      ]);
     }
   });
 
   it('calendar dates share one definition with the 2000-2100 range', () => {
-    const date = (schemas: Doc['components']['schemas']) => (schemas.CreateProject!.properties as Record<string, Record<string, unknown>>).plannedCompletionDate!;
-    expect(date(doc.components.schemas)).toMatchObject({ type: 'string', format: 'date', pattern: '^(20\\d\\d|2100)-\\d\\d-\\d\\d$' });
+    const date = (schemas: Doc['components']['schemas']) =>
+      (schemas.CreateProject!.properties as Record<string, Record<string, unknown>>).plannedCompletionDate!;
+    expect(date(doc.components.schemas)).toMatchObject({
+      type: 'string',
+      format: 'date',
+      pattern: '^(20\\d\\d|2100)-\\d\\d-\\d\\d$',
+    });
   });
 });
 
@@ -193,41 +241,67 @@ describe('edges of the contract', () => {
   it('plannedCompletionDate 0000-01-01 and 9999-12-31 are refused; 2100-12-31 and a real 2028-02-29 pass validation', async () => {
     const department = await createKey(system, 'department', 'health');
     for (const date of ['0000-01-01', '9999-12-31', '1999-12-31', '2101-01-01', '2027-02-29']) {
-      const res = await system.request('POST', '/v1/projects', { key: department, body: sampleApplication({ plannedCompletionDate: date, annualPlanItem: 'NO-SUCH-ITEM' }) });
+      const res = await system.request('POST', '/v1/projects', {
+        key: department,
+        body: sampleApplication({ plannedCompletionDate: date, annualPlanItem: 'NO-SUCH-ITEM' }),
+      });
       expect(res.status, date).toBe(400);
       const { errors } = (await res.json()) as { errors: Array<{ path: string }> };
       expect(errors.map((e) => e.path)).toEqual(['json.plannedCompletionDate']);
     }
     for (const date of ['2100-12-31', '2028-02-29']) {
       // Valid: past validation, the missing plan item refuses it (422), not the date.
-      const res = await system.request('POST', '/v1/projects', { key: department, body: sampleApplication({ plannedCompletionDate: date, annualPlanItem: 'NO-SUCH-ITEM' }) });
+      const res = await system.request('POST', '/v1/projects', {
+        key: department,
+        body: sampleApplication({ plannedCompletionDate: date, annualPlanItem: 'NO-SUCH-ITEM' }),
+      });
       expect(res.status, date).toBe(422);
     }
   });
 
   it('a negative amount gives one error message, on every fen field', async () => {
     const finance = await createKey(system, 'finance');
-    const res = await system.request('POST', '/v1/projects/JC2026-AAAAAAAA/disbursements', { key: finance, body: { fundType: 'construction', amountFen: -1, note: '' } });
+    const res = await system.request('POST', '/v1/projects/JC2026-AAAAAAAA/disbursements', {
+      key: finance,
+      body: { fundType: 'construction', amountFen: -1, note: '' },
+    });
     expect(res.status).toBe(400);
     const { errors } = (await res.json()) as { errors: Array<{ path: string; message: string }> };
     expect(errors).toEqual([{ path: 'json.amountFen', message: '金额至少 0.01 元' }]);
     const department = await createKey(system, 'department', 'health');
-    const project = await system.request('POST', '/v1/projects', { key: department, body: sampleApplication({ estimate: { totalFen: -1, cityShareFen: -1, countyShareFen: 0 } }) });
+    const project = await system.request('POST', '/v1/projects', {
+      key: department,
+      body: sampleApplication({ estimate: { totalFen: -1, cityShareFen: -1, countyShareFen: 0 } }),
+    });
     const problems = ((await project.json()) as { errors: Array<{ path: string; message: string }> }).errors;
     expect(problems).toEqual([
       { path: 'json.estimate.totalFen', message: '金额不能为负数' },
       { path: 'json.estimate.cityShareFen', message: '金额不能为负数' },
     ]);
     // English on request: the schema's own words.
-    const en = await system.request('POST', '/v1/projects/JC2026-AAAAAAAA/disbursements', { key: finance, body: { fundType: 'construction', amountFen: -1, note: '' }, headers: { 'accept-language': 'en' } });
-    expect(((await en.json()) as { errors: unknown[] }).errors).toEqual([{ path: 'json.amountFen', message: 'must be 1 fen or more' }]);
+    const en = await system.request('POST', '/v1/projects/JC2026-AAAAAAAA/disbursements', {
+      key: finance,
+      body: { fundType: 'construction', amountFen: -1, note: '' },
+      headers: { 'accept-language': 'en' },
+    });
+    expect(((await en.json()) as { errors: unknown[] }).errors).toEqual([
+      { path: 'json.amountFen', message: 'must be 1 fen or more' },
+    ]);
   });
 
   it('revoking an already revoked key → 409 already_revoked (the first revocation time stays); an unknown key → 404', async () => {
-    const created = await system.request('POST', '/v1/admin/api-keys', { key: ADMIN_KEY, body: { role: 'bdb', name: 'to revoke' } });
+    const created = await system.request('POST', '/v1/admin/api-keys', {
+      key: ADMIN_KEY,
+      body: { role: 'bdb', name: 'to revoke' },
+    });
     const { id } = (await created.json()) as { id: string };
     expect((await system.request('DELETE', `/v1/admin/api-keys/${id}`, { key: ADMIN_KEY })).status).toBe(204);
-    const list = async () => ((await (await system.request('GET', '/v1/admin/api-keys', { key: ADMIN_KEY })).json()) as { items: Array<{ id: string; revokedAt: string }> }).items.find((k) => k.id === id)!.revokedAt;
+    const list = async () =>
+      (
+        (await (await system.request('GET', '/v1/admin/api-keys', { key: ADMIN_KEY })).json()) as {
+          items: Array<{ id: string; revokedAt: string }>;
+        }
+      ).items.find((k) => k.id === id)!.revokedAt;
     const first = await list();
     const again = await system.request('DELETE', `/v1/admin/api-keys/${id}`, { key: ADMIN_KEY });
     expect(again.status).toBe(409);

@@ -12,15 +12,52 @@ import { COMMAND_ROUTES } from '../../api/routes/commands.ts';
 import { auditLog, fundMovements, projects } from '../../db/schema.ts';
 import { COMMAND_ROLES } from '../../domain/commands.ts';
 import { DEFAULT_CITY_POLICY } from '../../domain/policy-defaults.ts';
-import { addPlanItems, ADMIN_KEY, createKey, eventually, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
+import {
+  addPlanItems,
+  ADMIN_KEY,
+  createKey,
+  eventually,
+  sampleApplication,
+  startSystem,
+  type TestSystem,
+} from '../support/system.ts';
 import { NEW_PASSWORD, signedIn, type Session } from '../support/accounts.ts';
 
 /** `admin`: the start-up key ADMIN_API_KEY (no account can hold its role); the three administrators of 三员分立 (domain/admin-roles.ts). */
-type Caller = 'none' | 'bdb' | 'approval' | 'finance' | 'department' | 'otherDepartment' | 'sysadmin' | 'secadmin' | 'auditadmin' | 'admin';
-const KEYED: Caller[] = ['bdb', 'approval', 'finance', 'department', 'otherDepartment', 'sysadmin', 'secadmin', 'auditadmin', 'admin'];
+type Caller =
+  | 'none'
+  | 'bdb'
+  | 'approval'
+  | 'finance'
+  | 'department'
+  | 'otherDepartment'
+  | 'sysadmin'
+  | 'secadmin'
+  | 'auditadmin'
+  | 'admin';
+const KEYED: Caller[] = [
+  'bdb',
+  'approval',
+  'finance',
+  'department',
+  'otherDepartment',
+  'sysadmin',
+  'secadmin',
+  'auditadmin',
+  'admin',
+];
 /** The callers with a personal account: every role but the start-up key's. */
 const SESSIONS: Caller[] = KEYED.filter((c) => c !== 'admin');
-const ANY_ON_PROJECT: Caller[] = ['bdb', 'approval', 'finance', 'department', 'sysadmin', 'secadmin', 'auditadmin', 'admin'];
+const ANY_ON_PROJECT: Caller[] = [
+  'bdb',
+  'approval',
+  'finance',
+  'department',
+  'sysadmin',
+  'secadmin',
+  'auditadmin',
+  'admin',
+];
 /** 三员分立 (policy): the auditor changes nothing — every write but the person's own /v1/auth/* is refused. */
 const WRITERS: Caller[] = KEYED.filter((c) => c !== 'auditadmin');
 /** 三员分立 (policy): configuration is the system administrator's; accounts and keys the security administrator's, read by the auditor too; the administrators' trail the auditor's. */
@@ -43,7 +80,11 @@ const ENDPOINTS: Array<{ method: string; path: string; allowed: Caller[]; sessio
   { method: 'GET', path: '/v1/projects/{id}', allowed: ANY_ON_PROJECT },
   { method: 'GET', path: '/v1/projects/{id}/history', allowed: ANY_ON_PROJECT },
   { method: 'GET', path: '/v1/projects/{id}/ledger', allowed: ['finance', 'bdb', 'department'] },
-  ...COMMAND_ROUTES.map((r) => ({ method: 'POST', path: `/v1/projects/{id}${r.path}`, allowed: [...COMMAND_ROLES[r.command]] as Caller[] })),
+  ...COMMAND_ROUTES.map((r) => ({
+    method: 'POST',
+    path: `/v1/projects/{id}${r.path}`,
+    allowed: [...COMMAND_ROLES[r.command]] as Caller[],
+  })),
   { method: 'GET', path: '/v1/public/allocations', allowed: ['none', ...KEYED] },
   { method: 'POST', path: '/v1/allocation-plans', allowed: ['bdb'] },
   { method: 'GET', path: '/v1/allocation-plans', allowed: KEYED },
@@ -109,13 +150,32 @@ const OPEN_AUTH_ENDPOINTS = [{ method: 'POST', path: '/v1/auth/login' }];
 
 /** A valid body for every command, so another department's key reaches the workflow's own check. */
 const COMMAND_BODIES: Record<string, unknown> = {
-  technicalReview: { decision: 'revise', opinion: 'more detail', checklist: { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: false } },
-  resubmission: { documents: { proposal: 'a', feasibilityStudy: 'b', preliminaryDesign: 'c', investmentEstimate: 'd' }, note: 'n' },
+  technicalReview: {
+    decision: 'revise',
+    opinion: 'more detail',
+    checklist: {
+      resourceCatalog: true,
+      dataSharing: true,
+      intensiveConstruction: true,
+      cloudDeployment: true,
+      securityControllable: false,
+    },
+  },
+  resubmission: {
+    documents: { proposal: 'a', feasibilityStudy: 'b', preliminaryDesign: 'c', investmentEstimate: 'd' },
+    note: 'n',
+  },
   establishment: { decision: 'approve', approvalNo: 'A-1', opinion: 'ok', approvedEstimateFen: 1_200_000_00 },
   budget: { fundType: 'construction', year: 2026, amountFen: 100, cityShareFen: 100, countyShareFen: 0 },
   publicityObjection: { summary: 's' },
   publicityObjectionResolution: { upheld: false, note: 'n' },
-  contract: { contractNo: 'HT-9', contractor: 'c', amountFen: 1, signedOn: '2026-01-05', procurement: { method: 'open-tender' } },
+  contract: {
+    contractNo: 'HT-9',
+    contractor: 'c',
+    amountFen: 1,
+    signedOn: '2026-01-05',
+    procurement: { method: 'open-tender' },
+  },
   contractFiling: { documentRef: 'sha256:x' },
   progressReport: { period: '2026Q1', spentFen: 0, progressPercent: 1, summary: 's' },
   disbursement: { fundType: 'construction', amountFen: 1, note: 'n' },
@@ -129,11 +189,26 @@ const COMMAND_BODIES: Record<string, unknown> = {
   withdrawal: { reason: 'r' },
   catalogEntries: { entries: [{ code: 'C', name: 'n', sharingType: 'conditional', updateCycle: 'daily' }] },
   preliminaryAcceptance: { reportRef: 'r', completedOn: '2026-01-05' },
-  technicalAcceptance: { decision: 'fail', opinion: 'o', securityControllable: true, mlpsLevel: 3, cryptoAssessmentPassed: true },
+  technicalAcceptance: {
+    decision: 'fail',
+    opinion: 'o',
+    securityControllable: true,
+    mlpsLevel: 3,
+    cryptoAssessmentPassed: true,
+  },
   completionAcceptance: { decision: 'fail', opinion: 'o' },
   completionReport: { reportRef: 'r' },
   omReview: { year: 2026, approvedFen: 1, opinion: 'o' },
-  evaluation: { year: 2026, fundUseScore: 1, outputScore: 1, effectScore: 1, satisfactionScore: 1, sharingCompliant: true, dataStoredOnPlatform: true, summary: 's' },
+  evaluation: {
+    year: 2026,
+    fundUseScore: 1,
+    outputScore: 1,
+    effectScore: 1,
+    satisfactionScore: 1,
+    sharingCompliant: true,
+    dataStoredOnPlatform: true,
+    summary: 's',
+  },
   securityIncident: { occurredAt: '2026-01-05T00:00:00Z', severity: 'low', description: 'd', handling: 'h' },
   securityDrill: { heldOn: '2026-01-05', scenario: 's', summary: 's' },
   decommission: { reason: 'r' },
@@ -150,8 +225,14 @@ const COMMAND_BODIES: Record<string, unknown> = {
 const OTHER_BODIES: Record<string, unknown> = {
   'POST /v1/projects': sampleApplication(),
   // The ceiling of addPlanItems: later applications for this item stay within it (Art. 6, 8, 10).
-  'PUT /v1/annual-plans/{year}': { items: [{ code: '2026-HEALTH-01', title: 'Health', department: 'health', ceilingFen: 5_000_000_00 }] },
-  'POST /v1/allocation-plans': { year: 2026, title: 'matrix', allocations: [{ projectId: 'JC2026-NOSUCH01', allocationId: 'alloc-1' }] },
+  'PUT /v1/annual-plans/{year}': {
+    items: [{ code: '2026-HEALTH-01', title: 'Health', department: 'health', ceilingFen: 5_000_000_00 }],
+  },
+  'POST /v1/allocation-plans': {
+    year: 2026,
+    title: 'matrix',
+    allocations: [{ projectId: 'JC2026-NOSUCH01', allocationId: 'alloc-1' }],
+  },
   'POST /v1/existing-systems': { name: 'Old registry', summary: 'in use since 2015', goLiveYear: 2015 },
   'PUT /v1/calendar/{year}': { days: [{ date: '2026-12-28', workday: true, name: 'test' }] },
   'PUT /v1/policies/{jurisdiction}': { deadlines: DEFAULT_CITY_POLICY.deadlines },
@@ -162,9 +243,19 @@ const OTHER_BODIES: Record<string, unknown> = {
   'PATCH /v1/admin/jurisdictions/{code}': { name: 'Matrix' },
   'POST /v1/admin/departments': { code: 'matrix-dep', name: '矩阵部门' },
   'PATCH /v1/admin/departments/{code}': { name: '矩阵部门' },
-  'POST /v1/cloud-platform/evaluations': { year: 2026, score: 88, result: '良好', opinion: 'stable', documentRef: 'sha256:cloud' },
+  'POST /v1/cloud-platform/evaluations': {
+    year: 2026,
+    score: 88,
+    result: '良好',
+    opinion: 'stable',
+    documentRef: 'sha256:cloud',
+  },
   // A login name per call: the session row follows the key row.
-  'POST /v1/admin/accounts': () => ({ loginName: `matrix.${Math.random().toString(36).slice(2, 10)}`, displayName: '矩阵', role: 'bdb' }),
+  'POST /v1/admin/accounts': () => ({
+    loginName: `matrix.${Math.random().toString(36).slice(2, 10)}`,
+    displayName: '矩阵',
+    role: 'bdb',
+  }),
   // The current password, and a new one that is it again: 422 `weak_password` (reused), past auth, nothing changed.
   'POST /v1/auth/password': { currentPassword: NEW_PASSWORD, newPassword: NEW_PASSWORD },
   'POST /v1/auth/totp': { code: '000000' }, // confirming: no enrolment started (409) for a session, 403 for a key
@@ -208,7 +299,9 @@ async function newProject(): Promise<string> {
   expect(res.status).toBe(201);
   const { id } = (await res.json()) as { id: string };
   // The read model (history, ledger, lists) is written by an activity right after the start.
-  await eventually(async () => ((await system.database.db.select().from(projects).where(eq(projects.id, id))).length ? true : undefined));
+  await eventually(async () =>
+    (await system.database.db.select().from(projects).where(eq(projects.id, id))).length ? true : undefined,
+  );
   return id;
 }
 
@@ -222,9 +315,14 @@ describe('OpenAPI document', () => {
     const result = await validator.validate(doc as never);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
-    const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)),
+    );
     // /docs is the Swagger UI page itself (HTML), not an API operation.
-    for (const e of [...ENDPOINTS, ...OPEN_AUTH_ENDPOINTS].filter((x) => x.path !== '/openapi.json' && x.path !== '/metrics')) expect(documented, `${e.method} ${e.path}`).toContain(`${e.method} ${e.path}`);
+    for (const e of [...ENDPOINTS, ...OPEN_AUTH_ENDPOINTS].filter(
+      (x) => x.path !== '/openapi.json' && x.path !== '/metrics',
+    ))
+      expect(documented, `${e.method} ${e.path}`).toContain(`${e.method} ${e.path}`);
     expect((await system.request('GET', '/docs')).status).toBe(200);
   });
 });
@@ -235,11 +333,19 @@ describe('authorisation matrix (docs/MEASURES.md "Actors")', () => {
     let checked = 0;
     for (const endpoint of ENDPOINTS) {
       // A fresh project per route, so one command's effect never changes another route's answer.
-      const id = endpoint.path.includes('{id}') && endpoint.path.startsWith('/v1/projects') ? await newProject() : 'unused';
+      const id =
+        endpoint.path.includes('{id}') && endpoint.path.startsWith('/v1/projects') ? await newProject() : 'unused';
       const command = COMMAND_ROUTES.find((r) => endpoint.path === `/v1/projects/{id}${r.path}`)?.command;
       const bodyOf = command ? COMMAND_BODIES[command] : OTHER_BODIES[`${endpoint.method} ${endpoint.path}`];
       const path = endpoint.path
-        .replace('{id}', endpoint.path.startsWith('/v1/admin') ? 'nosuchkey000' : endpoint.path.includes('/allocation-plans/') ? 'AP2026-0000000000' : id)
+        .replace(
+          '{id}',
+          endpoint.path.startsWith('/v1/admin')
+            ? 'nosuchkey000'
+            : endpoint.path.includes('/allocation-plans/')
+              ? 'AP2026-0000000000'
+              : id,
+        )
         .replace('{year}', '2026')
         .replace('{code}', 'nosuchcounty')
         .replace('{version}', '1')
@@ -250,19 +356,32 @@ describe('authorisation matrix (docs/MEASURES.md "Actors")', () => {
         .replace('{rid}', 'rect-1');
       // Refused callers first: an allowed command may end the project (e.g. withdrawal).
       const callers = [
-        ...(['none', ...KEYED] as Caller[]).map((caller) => ({ caller, via: 'key' as const, allowed: endpoint.allowed.includes(caller) })),
-        ...SESSIONS.map((caller) => ({ caller, via: 'session' as const, allowed: (endpoint.sessionAllowed ?? endpoint.allowed).includes(caller) })),
+        ...(['none', ...KEYED] as Caller[]).map((caller) => ({
+          caller,
+          via: 'key' as const,
+          allowed: endpoint.allowed.includes(caller),
+        })),
+        ...SESSIONS.map((caller) => ({
+          caller,
+          via: 'session' as const,
+          allowed: (endpoint.sessionAllowed ?? endpoint.allowed).includes(caller),
+        })),
       ].sort((a, b) => Number(a.allowed) - Number(b.allowed));
       for (const { caller, via, allowed } of callers) {
         const body = typeof bodyOf === 'function' ? (bodyOf as () => unknown)() : bodyOf;
         const options = body === undefined ? {} : { body };
         const res =
-          caller === 'none' ? await system.request(endpoint.method, path, options)
-          : via === 'key' ? await system.request(endpoint.method, path, { key: keys[caller], ...options })
-          : await sessions[caller as keyof typeof sessions].request(endpoint.method, path, options);
+          caller === 'none'
+            ? await system.request(endpoint.method, path, options)
+            : via === 'key'
+              ? await system.request(endpoint.method, path, { key: keys[caller], ...options })
+              : await sessions[caller as keyof typeof sessions].request(endpoint.method, path, options);
         checked++;
         const refused = res.status === 401 || res.status === 403;
-        if (allowed === refused || res.status >= 500) failures.push(`${endpoint.method} ${endpoint.path} as ${caller} (${via}): ${res.status} ${allowed ? '(allowed)' : '(should be refused)'}`);
+        if (allowed === refused || res.status >= 500)
+          failures.push(
+            `${endpoint.method} ${endpoint.path} as ${caller} (${via}): ${res.status} ${allowed ? '(allowed)' : '(should be refused)'}`,
+          );
         if (refused) {
           expect(res.headers.get('content-type')).toContain('application/problem+json');
           expect(res.status).toBe(caller === 'none' ? 401 : 403);
@@ -277,26 +396,71 @@ describe('authorisation matrix (docs/MEASURES.md "Actors")', () => {
 describe('commands over HTTP on the real dev server', () => {
   it('Idempotency-Key: the same budget twice → one ledger movement and one audit entry, the same response; another body → 422', async () => {
     const id = await newProject();
-    const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
-    expect((await system.request('POST', `/v1/projects/${id}/technical-review`, { key: keys.bdb, body: { decision: 'pass', opinion: 'ok', checklist } })).status).toBe(200);
-    expect((await system.request('POST', `/v1/projects/${id}/establishment`, { key: keys.approval, body: { decision: 'approve', approvalNo: 'A-7', opinion: 'ok', approvedEstimateFen: 1_200_000_00 } })).status).toBe(200);
-    const budget = { fundType: 'construction', year: 2026, amountFen: 5_000_000, cityShareFen: 5_000_000, countyShareFen: 0 };
+    const checklist = {
+      resourceCatalog: true,
+      dataSharing: true,
+      intensiveConstruction: true,
+      cloudDeployment: true,
+      securityControllable: true,
+    };
+    expect(
+      (
+        await system.request('POST', `/v1/projects/${id}/technical-review`, {
+          key: keys.bdb,
+          body: { decision: 'pass', opinion: 'ok', checklist },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await system.request('POST', `/v1/projects/${id}/establishment`, {
+          key: keys.approval,
+          body: { decision: 'approve', approvalNo: 'A-7', opinion: 'ok', approvedEstimateFen: 1_200_000_00 },
+        })
+      ).status,
+    ).toBe(200);
+    const budget = {
+      fundType: 'construction',
+      year: 2026,
+      amountFen: 5_000_000,
+      cityShareFen: 5_000_000,
+      countyShareFen: 0,
+    };
     const headers = { 'idempotency-key': `budget-${id}` };
-    const first = await system.request('POST', `/v1/projects/${id}/budget`, { key: keys.finance, body: budget, headers });
-    const second = await system.request('POST', `/v1/projects/${id}/budget`, { key: keys.finance, body: budget, headers });
+    const first = await system.request('POST', `/v1/projects/${id}/budget`, {
+      key: keys.finance,
+      body: budget,
+      headers,
+    });
+    const second = await system.request('POST', `/v1/projects/${id}/budget`, {
+      key: keys.finance,
+      body: budget,
+      headers,
+    });
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(await second.json()).toEqual(await first.json());
     const movements = await system.database.db.select().from(fundMovements).where(eq(fundMovements.projectId, id));
     expect(movements.map((m) => m.kind)).toEqual(['allocate']);
-    const budgets = (await system.database.db.select().from(auditLog).where(eq(auditLog.projectId, id))).filter((a) => a.action === 'budget');
+    const budgets = (await system.database.db.select().from(auditLog).where(eq(auditLog.projectId, id))).filter(
+      (a) => a.action === 'budget',
+    );
     expect(budgets).toHaveLength(1);
-    const conflict = await system.request('POST', `/v1/projects/${id}/budget`, { key: keys.finance, body: { ...budget, amountFen: 1, cityShareFen: 1 }, headers });
+    const conflict = await system.request('POST', `/v1/projects/${id}/budget`, {
+      key: keys.finance,
+      body: { ...budget, amountFen: 1, cityShareFen: 1 },
+      headers,
+    });
     expect(conflict.status).toBe(422);
     expect(((await conflict.json()) as { code: string }).code).toBe('idempotency_conflict');
     // The held money is in the view, awaiting the BDB's allocation plan (Art. 11): no notice period yet.
-    const view = (await (await system.request('GET', `/v1/projects/${id}`, { key: keys.finance })).json()) as { stage: string; funds: { construction: { heldFen: number } }; deadlines: Array<{ kind: string; status: string }>; allocations: Array<{ status: string }> };
+    const view = (await (await system.request('GET', `/v1/projects/${id}`, { key: keys.finance })).json()) as {
+      stage: string;
+      funds: { construction: { heldFen: number } };
+      deadlines: Array<{ kind: string; status: string }>;
+      allocations: Array<{ status: string }>;
+    };
     expect(view.stage).toBe('budgeting'); // Art. 11: 公示 begins with the BDB's plan
     expect(view.funds.construction.heldFen).toBe(5_000_000);
     expect(view.allocations.map((a) => a.status)).toEqual(['held']);
@@ -304,19 +468,37 @@ describe('commands over HTTP on the real dev server', () => {
   });
 
   it('Art. 7: two conflicting technical reviews sent at once → exactly one 200, the other 409 invalid_transition with stage and pendingActions', async () => {
-    const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
+    const checklist = {
+      resourceCatalog: true,
+      dataSharing: true,
+      intensiveConstruction: true,
+      cloudDeployment: true,
+      securityControllable: true,
+    };
     for (let round = 0; round < 3; round++) {
       const id = await newProject();
       const [a, b] = await Promise.all([
-        system.request('POST', `/v1/projects/${id}/technical-review`, { key: keys.bdb, body: { decision: 'pass', opinion: 'ok', checklist } }),
-        system.request('POST', `/v1/projects/${id}/technical-review`, { key: keys.bdb, body: { decision: 'reject', opinion: 'duplicate system', checklist } }),
+        system.request('POST', `/v1/projects/${id}/technical-review`, {
+          key: keys.bdb,
+          body: { decision: 'pass', opinion: 'ok', checklist },
+        }),
+        system.request('POST', `/v1/projects/${id}/technical-review`, {
+          key: keys.bdb,
+          body: { decision: 'reject', opinion: 'duplicate system', checklist },
+        }),
       ]);
       expect([a.status, b.status].sort()).toEqual([200, 409]);
-      const loser = (a.status === 409 ? await a.json() : await b.json()) as { code: string; stage: string; pendingActions: unknown[] };
+      const loser = (a.status === 409 ? await a.json() : await b.json()) as {
+        code: string;
+        stage: string;
+        pendingActions: unknown[];
+      };
       expect(loser.code).toBe('invalid_transition');
       expect(['establishment_review', 'rejected']).toContain(loser.stage);
       expect(Array.isArray(loser.pendingActions)).toBe(true);
-      const reviews = (await system.database.db.select().from(auditLog).where(eq(auditLog.projectId, id))).filter((r) => r.action === 'technical-review');
+      const reviews = (await system.database.db.select().from(auditLog).where(eq(auditLog.projectId, id))).filter(
+        (r) => r.action === 'technical-review',
+      );
       expect(reviews).toHaveLength(1);
     }
   });

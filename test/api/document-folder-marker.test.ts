@@ -25,7 +25,10 @@ const newDir = () => {
   return path.join(dir, 'documents');
 };
 const databases: TestDatabase[] = [];
-const markersOf = (database: TestDatabase) => ({ find: () => folderStoreMarker(database.db), claim: (m: { storeId: string; location: string }) => claimFolderStoreMarker(database.db, m) });
+const markersOf = (database: TestDatabase) => ({
+  find: () => folderStoreMarker(database.db),
+  claim: (m: { storeId: string; location: string }) => claimFolderStoreMarker(database.db, m),
+});
 
 afterAll(async () => {
   for (const d of databases) await d.destroy();
@@ -58,22 +61,32 @@ describe('the folder store and its database carry the same store id', () => {
     const fresh = await createTestDatabase('pglite');
     databases.push(fresh);
     const foreign = await checkFolderStore(folder, markersOf(fresh)).catch((err: unknown) => err);
-    expect((foreign as Error).message).toContain(`is document store ${id}, but this database has no document store yet`);
+    expect((foreign as Error).message).toContain(
+      `is document store ${id}, but this database has no document store yet`,
+    );
     expect(await folderStoreMarker(fresh.db)).toBeUndefined();
 
     // A folder of another store.
     const third = newDir();
     fs.mkdirSync(third, { recursive: true });
     fs.writeFileSync(path.join(third, STORE_MARKER_FILE), 'folder-00000000000000aa\n');
-    expect(((await checkFolderStore(third, markersOf(database)).catch((err: unknown) => err)) as Error).message).toMatch(
-      new RegExp(`is document store folder-00000000000000aa, but this database's documents live in document store ${id}`),
+    expect(
+      ((await checkFolderStore(third, markersOf(database)).catch((err: unknown) => err)) as Error).message,
+    ).toMatch(
+      new RegExp(
+        `is document store folder-00000000000000aa, but this database's documents live in document store ${id}`,
+      ),
     );
   });
 });
 
 /** Runs `tsx api/server.ts` until it listens (→ the child) or exits (→ its output). */
 function startApi(env: Record<string, string>): Promise<{ listening: boolean; output: string; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   return new Promise((resolve) => {
     const onData = (d: Buffer) => {
@@ -90,7 +103,13 @@ describe.skipIf(!postgresUrl)('two API processes on one PostgreSQL database', ()
   it('the second, on a DATA_DIR of its own, refuses to start and names both folders', async () => {
     const database = await createTestDatabase('postgres');
     databases.push(database);
-    const env = { TEMPORAL_ADDRESS: inject('temporalAddress'), DATABASE_URL: database.url!, PAYLOAD_KEYS: generateKeyringSpec('marker'), ADMIN_API_KEY: 'marker-admin-0123456789abcdefghijklmnop', HOST: '127.0.0.1' };
+    const env = {
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      DATABASE_URL: database.url!,
+      PAYLOAD_KEYS: generateKeyringSpec('marker'),
+      ADMIN_API_KEY: 'marker-admin-0123456789abcdefghijklmnop',
+      HOST: '127.0.0.1',
+    };
     const firstDir = path.dirname(newDir());
     const secondDir = path.dirname(newDir());
     const first = await startApi({ ...env, DATA_DIR: firstDir, PORT: String(await freePort()) });

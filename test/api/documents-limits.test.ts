@@ -20,8 +20,14 @@ let system: TestSystem;
 let rateKey: string, volumeKey: string, otherKey: string;
 
 beforeAll(async () => {
-  system = await startSystem('pglite', inject('temporalAddress'), { documentLimits: { uploadsPerMinute: 3, dailyBytes: DAILY } });
-  [rateKey, volumeKey, otherKey] = await Promise.all([createKey(system, 'department', 'health'), createKey(system, 'department', 'health'), createKey(system, 'bdb')]);
+  system = await startSystem('pglite', inject('temporalAddress'), {
+    documentLimits: { uploadsPerMinute: 3, dailyBytes: DAILY },
+  });
+  [rateKey, volumeKey, otherKey] = await Promise.all([
+    createKey(system, 'department', 'health'),
+    createKey(system, 'department', 'health'),
+    createKey(system, 'bdb'),
+  ]);
 });
 afterAll(async () => {
   await system?.stop();
@@ -29,8 +35,18 @@ afterAll(async () => {
 
 const pdf = (size = 100) => Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(Math.max(0, size - 9))]);
 const upload = (key: string, body: Buffer, headers: Record<string, string> = {}) =>
-  system.request('POST', '/v1/documents', { key, body, headers: { 'content-type': 'application/pdf', 'x-file-name': 'a.pdf', 'content-length': String(body.length), ...headers } });
-const rows = async (keyId?: string) => (await system.database.db.select().from(documents)).filter((r) => !keyId || r.uploadedByKeyId === keyId);
+  system.request('POST', '/v1/documents', {
+    key,
+    body,
+    headers: {
+      'content-type': 'application/pdf',
+      'x-file-name': 'a.pdf',
+      'content-length': String(body.length),
+      ...headers,
+    },
+  });
+const rows = async (keyId?: string) =>
+  (await system.database.db.select().from(documents)).filter((r) => !keyId || r.uploadedByKeyId === keyId);
 const keyIdOf = (key: string) => key.split('_')[1]!;
 
 describe('upload limits (policy)', () => {
@@ -87,7 +103,8 @@ describe('sweeper (crashed uploads; orphans after DOCUMENT_ORPHAN_DAYS, policy)'
     const sharedOld = await upload1(finance, sharedBytes);
     const sharedNew = await upload1(finance, sharedBytes);
     const old = new Date(Date.now() - 8 * day);
-    for (const d of [orphan, filed, sharedOld]) await system.database.db.update(documents).set({ uploadedAt: old }).where(eq(documents.id, d.id));
+    for (const d of [orphan, filed, sharedOld])
+      await system.database.db.update(documents).set({ uploadedAt: old }).where(eq(documents.id, d.id));
     await system.database.db.update(documents).set({ projectId: 'JC2026-FILED001' }).where(eq(documents.id, filed.id));
     const objectOf = (sm3: string) => path.join(system.documentsDir, sm3.slice(0, 2), sm3);
     for (const d of [orphan, filed, sharedOld]) fs.utimesSync(objectOf(d.sm3), old, old);
@@ -98,7 +115,15 @@ describe('sweeper (crashed uploads; orphans after DOCUMENT_ORPHAN_DAYS, policy)'
     fs.utimesSync(path.join(tmp, 'crashed'), new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
     fs.writeFileSync(path.join(tmp, 'running'), randomBytes(64));
 
-    const sweeper = startDocumentSweeper({ db: system.database.db, store, log: createLogger('silent', 'test'), orphanAfterMs: 7 * day, temporaryGraceMs: 3600_000, everyMs: 0, atStart: false });
+    const sweeper = startDocumentSweeper({
+      db: system.database.db,
+      store,
+      log: createLogger('silent', 'test'),
+      orphanAfterMs: 7 * day,
+      temporaryGraceMs: 3600_000,
+      everyMs: 0,
+      atStart: false,
+    });
     const result = await sweeper.sweep();
     sweeper.stop();
     expect(result).toEqual({ temporaries: 1, orphans: 2, objects: 1 });

@@ -40,7 +40,8 @@ afterAll(async () => {
 });
 
 const sm3 = (bytes: Uint8Array) => createHash('sm3').update(bytes).digest('hex');
-const pdf = (text = randomBytes(16).toString('hex')) => Buffer.from(`%PDF-1.7\n% ${text}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n`);
+const pdf = (text = randomBytes(16).toString('hex')) =>
+  Buffer.from(`%PDF-1.7\n% ${text}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n`);
 /** A minimal zip (stored entries) with these entry names. */
 function zip(names: string[]): Buffer {
   return Buffer.concat(
@@ -58,11 +59,22 @@ function zip(names: string[]): Buffer {
 }
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
-async function upload(key: string | undefined, body: Uint8Array, contentType: string, fileName = '合同.pdf', extra: Record<string, string> = {}) {
+async function upload(
+  key: string | undefined,
+  body: Uint8Array,
+  contentType: string,
+  fileName = '合同.pdf',
+  extra: Record<string, string> = {},
+) {
   return system.request('POST', '/v1/documents', {
     ...(key ? { key } : {}),
     body,
-    headers: { 'content-type': contentType, 'x-file-name': encodeURIComponent(fileName), 'content-length': String(body.length), ...extra },
+    headers: {
+      'content-type': contentType,
+      'x-file-name': encodeURIComponent(fileName),
+      'content-length': String(body.length),
+      ...extra,
+    },
   });
 }
 async function uploaded(key: string, body: Uint8Array, contentType: string, fileName?: string): Promise<Json> {
@@ -72,13 +84,24 @@ async function uploaded(key: string, body: Uint8Array, contentType: string, file
   return json;
 }
 /** Every object and temporary file the folder backend holds. */
-const storedFiles = () => (fs.existsSync(system.documentsDir) ? (fs.readdirSync(system.documentsDir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(system.documentsDir, f)).isFile()) : []);
+const storedFiles = () =>
+  fs.existsSync(system.documentsDir)
+    ? (fs.readdirSync(system.documentsDir, { recursive: true }) as string[]).filter((f) =>
+        fs.statSync(path.join(system.documentsDir, f)).isFile(),
+      )
+    : [];
 
 describe('upload and download', () => {
   it('stores a PDF under its SM3 encrypted, and streams it back with its name to the department and the bureaus', async () => {
     const bytes = pdf();
     const doc = await uploaded(dept, bytes, 'application/pdf', '智慧医疗合同 (终稿).pdf');
-    expect(doc).toMatchObject({ sm3: sm3(bytes), size: bytes.length, contentType: 'application/pdf', fileName: '智慧医疗合同 (终稿).pdf', uploadedBy: { role: 'department', department: 'health' } });
+    expect(doc).toMatchObject({
+      sm3: sm3(bytes),
+      size: bytes.length,
+      contentType: 'application/pdf',
+      fileName: '智慧医疗合同 (终稿).pdf',
+      uploadedBy: { role: 'department', department: 'health' },
+    });
     expect(doc.id).toMatch(/^doc_[0-9a-f]{24}$/);
     // Encrypted at rest: the object holds no plaintext.
     const object = fs.readFileSync(path.join(system.documentsDir, doc.sm3.slice(0, 2), doc.sm3));
@@ -87,7 +110,9 @@ describe('upload and download', () => {
       const res = await system.request('GET', `/v1/documents/${doc.id}`, { key });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/pdf');
-      expect(res.headers.get('content-disposition')).toBe(`attachment; filename*=UTF-8''${encodeURIComponent('智慧医疗合同 ').replace(/'/g, '%27')}%28${encodeURIComponent('终稿')}%29.pdf`);
+      expect(res.headers.get('content-disposition')).toBe(
+        `attachment; filename*=UTF-8''${encodeURIComponent('智慧医疗合同 ').replace(/'/g, '%27')}%28${encodeURIComponent('终稿')}%29.pdf`,
+      );
       const back = Buffer.from(await res.arrayBuffer());
       expect(back.equals(bytes)).toBe(true);
       expect(sm3(back)).toBe(doc.sm3);
@@ -101,9 +126,25 @@ describe('upload and download', () => {
   it('accepts OFD, DOCX, XLSX, PNG and JPEG by their bytes, and RFC 5987 names', async () => {
     await uploaded(bdb, zip(['Doc_0/Content.xml', 'OFD.xml']), 'application/ofd', '验收报告.ofd');
     await uploaded(approval, zip(['[Content_Types].xml', 'word/document.xml']), DOCX, 'report.docx');
-    await uploaded(finance, zip(['[Content_Types].xml', 'xl/workbook.xml']), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'funds.xlsx');
-    await uploaded(dept, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(32)]), 'image/png', 'scan.png');
-    const res = await upload(dept, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(32)]), 'image/jpeg', 'x', { 'x-file-name': `UTF-8''${encodeURIComponent('现场照片.jpg')}` });
+    await uploaded(
+      finance,
+      zip(['[Content_Types].xml', 'xl/workbook.xml']),
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'funds.xlsx',
+    );
+    await uploaded(
+      dept,
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(32)]),
+      'image/png',
+      'scan.png',
+    );
+    const res = await upload(
+      dept,
+      Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(32)]),
+      'image/jpeg',
+      'x',
+      { 'x-file-name': `UTF-8''${encodeURIComponent('现场照片.jpg')}` },
+    );
     expect(res.status).toBe(201);
     expect(((await res.json()) as Json).fileName).toBe('现场照片.jpg');
   });
@@ -120,7 +161,11 @@ describe('upload and download', () => {
     };
     // Declared type not accepted, and bytes that are not what Content-Type says.
     await problem(await upload(dept, pdf(), 'text/html'), 415, 'unsupported_document_type');
-    await problem(await upload(dept, Buffer.from('MZ not a pdf at all'), 'application/pdf'), 415, 'unsupported_document_type');
+    await problem(
+      await upload(dept, Buffer.from('MZ not a pdf at all'), 'application/pdf'),
+      415,
+      'unsupported_document_type',
+    );
     await problem(await upload(dept, zip(['word/document.xml']), 'application/ofd'), 415, 'unsupported_document_type');
     // Over the configured limit: announced, and streamed without Content-Length.
     const big = Buffer.concat([pdf(), randomBytes(MAX)]);
@@ -142,9 +187,21 @@ describe('upload and download', () => {
     // Empty, and shorter than its Content-Length.
     await problem(await upload(dept, Buffer.alloc(0), 'application/pdf'), 400, 'document_empty');
     const short = pdf();
-    await problem(await upload(dept, short, 'application/pdf', 'a.pdf', { 'content-length': String(short.length + 10) }), 400, 'document_truncated');
+    await problem(
+      await upload(dept, short, 'application/pdf', 'a.pdf', { 'content-length': String(short.length + 10) }),
+      400,
+      'document_truncated',
+    );
     // No file name; the admin and no key at all.
-    await problem(await system.request('POST', '/v1/documents', { key: dept, body: pdf(), headers: { 'content-type': 'application/pdf' } }), 400, 'validation_failed');
+    await problem(
+      await system.request('POST', '/v1/documents', {
+        key: dept,
+        body: pdf(),
+        headers: { 'content-type': 'application/pdf' },
+      }),
+      400,
+      'validation_failed',
+    );
     await problem(await upload(admin, pdf(), 'application/pdf'), 403, 'forbidden');
     await problem(await upload(undefined, pdf(), 'application/pdf'), 401, 'unauthenticated');
     expect(storedFiles().length).toBe(before);
@@ -175,53 +232,130 @@ it('Art. 15, 21, 28, 29: a contract, the completion report, the risk assessment 
     expect(res.status, `${method} ${p}: ${JSON.stringify(json)}`).toBe(expected);
     return json;
   };
-  await call('PUT', '/v1/annual-plans/2026', bdb, { items: [{ code: '2026-HEALTH-01', title: 'Smart health', department: 'health', ceilingFen: 2_000_000_00 }] });
-  await call('POST', '/v1/annual-plans/2026/approval', bdb, { approvedOn: '2026-01-10', documentNo: '晋市政函〔2026〕1号' }); // Art. 6
+  await call('PUT', '/v1/annual-plans/2026', bdb, {
+    items: [{ code: '2026-HEALTH-01', title: 'Smart health', department: 'health', ceilingFen: 2_000_000_00 }],
+  });
+  await call('POST', '/v1/annual-plans/2026/approval', bdb, {
+    approvedOn: '2026-01-10',
+    documentNo: '晋市政函〔2026〕1号',
+  }); // Art. 6
   const id = (await call('POST', '/v1/projects', dept, sampleApplication(), 201)).id as string;
-  const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
+  const checklist = {
+    resourceCatalog: true,
+    dataSharing: true,
+    intensiveConstruction: true,
+    cloudDeployment: true,
+    securityControllable: true,
+  };
   await call('POST', `/v1/projects/${id}/technical-review`, bdb, { decision: 'pass', opinion: 'complete', checklist });
-  await call('POST', `/v1/projects/${id}/establishment`, approval, { decision: 'approve', approvalNo: 'JSP-2026-010', opinion: 'approved', approvedEstimateFen: 1_200_000_00 });
-  await call('POST', `/v1/projects/${id}/budget`, finance, { fundType: 'construction', year: 2026, amountFen: 1_000_000_00, cityShareFen: 1_000_000_00, countyShareFen: 0 });
-  const plan = await call('POST', '/v1/allocation-plans', bdb, { year: 2026, title: '2026年资金拟分配计划', allocations: [{ projectId: id, allocationId: 'alloc-1' }] }, 201);
+  await call('POST', `/v1/projects/${id}/establishment`, approval, {
+    decision: 'approve',
+    approvalNo: 'JSP-2026-010',
+    opinion: 'approved',
+    approvedEstimateFen: 1_200_000_00,
+  });
+  await call('POST', `/v1/projects/${id}/budget`, finance, {
+    fundType: 'construction',
+    year: 2026,
+    amountFen: 1_000_000_00,
+    cityShareFen: 1_000_000_00,
+    countyShareFen: 0,
+  });
+  const plan = await call(
+    'POST',
+    '/v1/allocation-plans',
+    bdb,
+    { year: 2026, title: '2026年资金拟分配计划', allocations: [{ projectId: id, allocationId: 'alloc-1' }] },
+    201,
+  );
   await env.sleep(Date.parse(plan.allocations[0].noticeDueAt) - (await env.currentTimeMs()) + 3_600_000);
-  await eventually(async () => ((await call('GET', `/v1/projects/${id}`, dept)).stage === 'contracting' ? true : undefined));
+  await eventually(async () =>
+    (await call('GET', `/v1/projects/${id}`, dept)).stage === 'contracting' ? true : undefined,
+  );
   const signedOn = new Date(await env.currentTimeMs()).toISOString().slice(0, 10);
 
   const contractBytes = pdf('contract HT-2026-02');
   const contract = await uploaded(dept, contractBytes, 'application/pdf', '建设合同.pdf');
   const foreign = await uploaded(otherDept, pdf('education'), 'application/pdf', 'edu.pdf');
-  const body = { contractNo: 'HT-2026-02', contractor: '晋城软件', amountFen: 80_000_00, signedOn, procurement: { method: 'open-tender' } };
+  const body = {
+    contractNo: 'HT-2026-02',
+    contractor: '晋城软件',
+    amountFen: 80_000_00,
+    signedOn,
+    procurement: { method: 'open-tender' },
+  };
   // Unknown, or another department's document: refused before the command is sent.
-  expect((await call('POST', `/v1/projects/${id}/contracts`, dept, { ...body, documentId: 'doc_000000000000000000000000' }, 422)).code).toBe('document_unknown');
-  expect((await call('POST', `/v1/projects/${id}/contracts`, dept, { ...body, documentId: foreign.id }, 422)).code).toBe('document_unknown');
+  expect(
+    (
+      await call(
+        'POST',
+        `/v1/projects/${id}/contracts`,
+        dept,
+        { ...body, documentId: 'doc_000000000000000000000000' },
+        422,
+      )
+    ).code,
+  ).toBe('document_unknown');
+  expect(
+    (await call('POST', `/v1/projects/${id}/contracts`, dept, { ...body, documentId: foreign.id }, 422)).code,
+  ).toBe('document_unknown');
   const view = await call('POST', `/v1/projects/${id}/contracts`, dept, { ...body, documentId: contract.id });
   expect(view.stage).toBe('construction');
   expect(view.contracts[0]).toMatchObject({ documentRef: `sm3:${sm3(contractBytes)}`, documentId: contract.id });
   expect(view.contracts[0].filedAt).not.toBeNull();
   // The second contract is recorded first and filed later, by documentId (contractFiling).
   await call('POST', `/v1/projects/${id}/contracts`, dept, { ...body, contractNo: 'HT-2026-03' });
-  expect((await call('POST', `/v1/projects/${id}/contracts/HT-2026-03/filing`, dept, {}, 400)).code).toBe('validation_failed');
+  expect((await call('POST', `/v1/projects/${id}/contracts/HT-2026-03/filing`, dept, {}, 400)).code).toBe(
+    'validation_failed',
+  );
   const filingBytes = zip(['[Content_Types].xml', 'word/document.xml']);
   const filing = await uploaded(dept, filingBytes, DOCX, '补充合同.docx');
   const filed = await call('POST', `/v1/projects/${id}/contracts/HT-2026-03/filing`, dept, { documentId: filing.id });
   expect(filed.contracts[1]).toMatchObject({ documentRef: `sm3:${sm3(filingBytes)}`, documentId: filing.id });
 
   // Legacy free-text references still work (projects filed before the document store).
-  await call('POST', `/v1/projects/${id}/catalog-entries`, dept, { entries: [{ code: 'HLT-002', name: '住院记录', sharingType: 'conditional', updateCycle: 'daily' }] });
-  await call('POST', `/v1/projects/${id}/preliminary-acceptance`, dept, { reportRef: 'sha256:legacy-report', completedOn: signedOn });
+  await call('POST', `/v1/projects/${id}/catalog-entries`, dept, {
+    entries: [{ code: 'HLT-002', name: '住院记录', sharingType: 'conditional', updateCycle: 'daily' }],
+  });
+  await call('POST', `/v1/projects/${id}/preliminary-acceptance`, dept, {
+    reportRef: 'sha256:legacy-report',
+    completedOn: signedOn,
+  });
   // Art. 28-29 (issue 15): the risk assessment and the emergency plan are filed by documentId too.
   const riskBytes = pdf('网络与信息安全风险评估报告');
   const riskDoc = await uploaded(dept, riskBytes, 'application/pdf', '风险评估报告.pdf');
   const risk = { assessedOn: signedOn, result: '风险可控', bdbParticipant: '市大数据应用局安全科' };
-  expect((await call('POST', `/v1/projects/${id}/risk-assessments`, dept, { ...risk, documentId: foreign.id }, 422)).code).toBe('document_unknown');
+  expect(
+    (await call('POST', `/v1/projects/${id}/risk-assessments`, dept, { ...risk, documentId: foreign.id }, 422)).code,
+  ).toBe('document_unknown');
   const assessed = await call('POST', `/v1/projects/${id}/risk-assessments`, dept, { ...risk, documentId: riskDoc.id });
   expect(assessed.riskAssessments[0]).toMatchObject({ documentRef: `sm3:${sm3(riskBytes)}`, documentId: riskDoc.id });
   const planBytes = pdf('应急预案');
   const planDoc = await uploaded(dept, planBytes, 'application/pdf', '应急预案.pdf');
-  expect((await call('POST', `/v1/projects/${id}/emergency-plans`, dept, { adoptedOn: signedOn, contractor: '晋城软件' }, 400)).code).toBe('validation_failed');
-  const planned = await call('POST', `/v1/projects/${id}/emergency-plans`, dept, { adoptedOn: signedOn, contractor: '晋城软件', documentId: planDoc.id });
+  expect(
+    (
+      await call(
+        'POST',
+        `/v1/projects/${id}/emergency-plans`,
+        dept,
+        { adoptedOn: signedOn, contractor: '晋城软件' },
+        400,
+      )
+    ).code,
+  ).toBe('validation_failed');
+  const planned = await call('POST', `/v1/projects/${id}/emergency-plans`, dept, {
+    adoptedOn: signedOn,
+    contractor: '晋城软件',
+    documentId: planDoc.id,
+  });
   expect(planned.emergencyPlans[0]).toMatchObject({ documentRef: `sm3:${sm3(planBytes)}`, documentId: planDoc.id });
-  await call('POST', `/v1/projects/${id}/technical-acceptance`, bdb, { decision: 'pass', opinion: 'secure', securityControllable: true, mlpsLevel: 3, cryptoAssessmentPassed: true });
+  await call('POST', `/v1/projects/${id}/technical-acceptance`, bdb, {
+    decision: 'pass',
+    opinion: 'secure',
+    securityControllable: true,
+    mlpsLevel: 3,
+    cryptoAssessmentPassed: true,
+  });
   await call('POST', `/v1/projects/${id}/completion-acceptance`, approval, { decision: 'pass', opinion: 'accepted' });
   const reportBytes = pdf('竣工验收报告');
   const report = await uploaded(dept, reportBytes, 'application/pdf', '竣工验收报告.pdf');

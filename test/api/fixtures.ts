@@ -10,7 +10,14 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { auditLog, fundBalances, fundMovements, notifications, projects } from '../../db/schema.ts';
 
-export const zeroBalance = { allocatedFen: 0, heldFen: 0, availableFen: 0, frozenFen: 0, disbursedFen: 0, cancelledFen: 0 };
+export const zeroBalance = {
+  allocatedFen: 0,
+  heldFen: 0,
+  availableFen: 0,
+  frozenFen: 0,
+  disbursedFen: 0,
+  cancelledFen: 0,
+};
 
 export interface ProjectFixture {
   id: string;
@@ -39,7 +46,11 @@ export interface ProjectFixture {
 }
 
 /** Art. 23: an evaluation record as the ProjectView holds it. */
-export const evaluationFixture = (year: number, evaluatedAt = `${year + 1}-01-15T02:00:00.000Z`, sharingCompliant = true) => ({
+export const evaluationFixture = (
+  year: number,
+  evaluatedAt = `${year + 1}-01-15T02:00:00.000Z`,
+  sharingCompliant = true,
+) => ({
   year,
   fundUseScore: 80,
   outputScore: 81,
@@ -173,14 +184,23 @@ export async function insertBalance(
   b: Partial<typeof zeroBalance>,
 ) {
   const balance = { ...zeroBalance, ...b };
-  balance.allocatedFen = balance.heldFen + balance.availableFen + balance.frozenFen + balance.disbursedFen + balance.cancelledFen;
+  balance.allocatedFen =
+    balance.heldFen + balance.availableFen + balance.frozenFen + balance.disbursedFen + balance.cancelledFen;
   await db.insert(fundBalances).values({ projectId, fundType, ...balance });
   return balance;
 }
 
 export async function insertNotification(
   db: Database,
-  n: { eventId: string; projectId: string; role: string; department?: string | null; read?: boolean; createdAt?: Date; dueAt?: Date },
+  n: {
+    eventId: string;
+    projectId: string;
+    role: string;
+    department?: string | null;
+    read?: boolean;
+    createdAt?: Date;
+    dueAt?: Date;
+  },
 ) {
   await db.insert(notifications).values({
     eventId: n.eventId,
@@ -222,7 +242,8 @@ export function allocationFixture(a: {
     allocatedAt: a.allocatedAt,
     allocatedBy: 'Finance officer',
     status: a.status,
-    publicityDeadlineId: a.publicityDeadlineId === undefined ? (a.status === 'held' ? null : `dl-${a.id}`) : a.publicityDeadlineId,
+    publicityDeadlineId:
+      a.publicityDeadlineId === undefined ? (a.status === 'held' ? null : `dl-${a.id}`) : a.publicityDeadlineId,
     ...(a.planId !== undefined ? { planId: a.planId } : {}),
     publishedAt: a.publishedAt ?? null,
     cancelledAt: null,

@@ -15,9 +15,22 @@ import { auditLog, idempotencyRecords } from '../../db/schema.ts';
 import type { Actor } from '../../domain/vocabulary.ts';
 import { commandUpdate, PROJECT_WORKFLOW_TYPE, projectWorkflowId } from '../../workflows/messages.ts';
 import { makeInput } from '../domain/helpers.ts';
-import { addPlanItems, ADMIN_KEY, eventually, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
+import {
+  addPlanItems,
+  ADMIN_KEY,
+  eventually,
+  sampleApplication,
+  startSystem,
+  type TestSystem,
+} from '../support/system.ts';
 
-const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
+const checklist = {
+  resourceCatalog: true,
+  dataSharing: true,
+  intensiveConstruction: true,
+  cloudDeployment: true,
+  securityControllable: true,
+};
 const review = { decision: 'pass', opinion: 'ok', checklist };
 
 let system: TestSystem;
@@ -27,11 +40,17 @@ let dept: string;
 
 beforeAll(async () => {
   system = await startSystem('pglite', inject('temporalAddress'));
-  const made = await system.request('POST', '/v1/admin/api-keys', { key: ADMIN_KEY, body: { role: 'bdb', name: 'bdb' } });
+  const made = await system.request('POST', '/v1/admin/api-keys', {
+    key: ADMIN_KEY,
+    body: { role: 'bdb', name: 'bdb' },
+  });
   const { id, key } = (await made.json()) as { id: string; key: string };
   bdbKey = key;
   bdb = { keyId: id, role: 'bdb', name: 'bdb', jurisdiction: 'city' };
-  const d = await system.request('POST', '/v1/admin/api-keys', { key: ADMIN_KEY, body: { role: 'department', name: 'health', department: 'health' } });
+  const d = await system.request('POST', '/v1/admin/api-keys', {
+    key: ADMIN_KEY,
+    body: { role: 'department', name: 'health', department: 'health' },
+  });
   dept = ((await d.json()) as { key: string }).key;
   await addPlanItems(system, [{ department: 'health' }]);
 }, 180_000);
@@ -48,18 +67,36 @@ async function newProject(): Promise<string> {
 /** The pending record a dead API left for `POST path` with `key`; with `update`, the Update it noted. */
 async function leftover(path: string, key: string, body: unknown, update?: { workflowId: string; updateId: string }) {
   const record = { apiKeyId: bdb.keyId, idempotencyKey: key };
-  expect(await claimRecord(system.database.db, record, { method: 'POST', path, requestHash: requestDigest('POST', path, Buffer.from(JSON.stringify(body))) })).toBe(true);
+  expect(
+    await claimRecord(system.database.db, record, {
+      method: 'POST',
+      path,
+      requestHash: requestDigest('POST', path, Buffer.from(JSON.stringify(body))),
+    }),
+  ).toBe(true);
   if (update) await noteUpdate(system.database.db, record, update);
   return record;
 }
 
-const retry = (path: string, key: string, body: unknown) => system.request('POST', path, { key: bdbKey, body, headers: { 'idempotency-key': key } });
-const reviewsOf = async (id: string) => (await system.database.db.select().from(auditLog).where(and(eq(auditLog.projectId, id), eq(auditLog.action, 'technical-review')))).length;
+const retry = (path: string, key: string, body: unknown) =>
+  system.request('POST', path, { key: bdbKey, body, headers: { 'idempotency-key': key } });
+const reviewsOf = async (id: string) =>
+  (
+    await system.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.projectId, id), eq(auditLog.action, 'technical-review')))
+  ).length;
 const backdate = (record: { apiKeyId: string; idempotencyKey: string }, ms: number) =>
   system.database.db
     .update(idempotencyRecords)
     .set({ createdAt: new Date(Date.now() - ms) })
-    .where(and(eq(idempotencyRecords.apiKeyId, record.apiKeyId), eq(idempotencyRecords.idempotencyKey, record.idempotencyKey)));
+    .where(
+      and(
+        eq(idempotencyRecords.apiKeyId, record.apiKeyId),
+        eq(idempotencyRecords.idempotencyKey, record.idempotencyKey),
+      ),
+    );
 
 describe('a retry of a request whose API died', () => {
   it('Temporal completed its Update: the retry takes the key over at once and answers the original result', async () => {
@@ -68,7 +105,12 @@ describe('a retry of a request whose API died', () => {
     const key = `died-after-${randomBytes(4).toString('hex')}`;
     await leftover(path, key, review, { workflowId: projectWorkflowId(id), updateId: commandUpdateId(bdb.keyId, key) });
     // What the dead API did before it died: the Update, through the real gateway.
-    await createProjectGateway(system.client, system.taskQueue).execute(id, { name: 'technicalReview', payload: review as never, actor: bdb, idempotencyKey: key });
+    await createProjectGateway(system.client, system.taskQueue).execute(id, {
+      name: 'technicalReview',
+      payload: review as never,
+      actor: bdb,
+      idempotencyKey: key,
+    });
     expect(await reviewsOf(id)).toBe(1);
 
     const started = Date.now();
@@ -98,15 +140,30 @@ describe('a retry of a request whose API died', () => {
     expect(await reviewsOf(id)).toBe(1);
   }, 60_000);
 
-  it('its Update is still waiting for a worker: 409 with Retry-After until the dead API\'s deadline, not 1', async () => {
+  it("its Update is still waiting for a worker: 409 with Retry-After until the dead API's deadline, not 1", async () => {
     // A project workflow on a task queue nobody polls, and an Update sent to it (admitted, never accepted).
-    const input = makeInput({ id: `JC2026-R${randomBytes(4).toString('hex').toUpperCase()}`, createdAt: new Date().toISOString() });
-    const handle = await system.client.workflow.start(PROJECT_WORKFLOW_TYPE, { workflowId: projectWorkflowId(input.id), taskQueue: `nobody-${randomBytes(3).toString('hex')}`, args: [{ input }] });
+    const input = makeInput({
+      id: `JC2026-R${randomBytes(4).toString('hex').toUpperCase()}`,
+      createdAt: new Date().toISOString(),
+    });
+    const handle = await system.client.workflow.start(PROJECT_WORKFLOW_TYPE, {
+      workflowId: projectWorkflowId(input.id),
+      taskQueue: `nobody-${randomBytes(3).toString('hex')}`,
+      args: [{ input }],
+    });
     const key = `in-flight-${randomBytes(4).toString('hex')}`;
     const updateId = commandUpdateId(bdb.keyId, key);
-    const sent = handle.executeUpdate(commandUpdate('technicalReview'), { args: [{ payload: review as never, actor: bdb, attempt: 'dead-api' }], updateId }).catch(() => undefined);
+    const sent = handle
+      .executeUpdate(commandUpdate('technicalReview'), {
+        args: [{ payload: review as never, actor: bdb, attempt: 'dead-api' }],
+        updateId,
+      })
+      .catch(() => undefined);
     const gateway = createProjectGateway(system.client, system.taskQueue);
-    await eventually(async () => ((await gateway.updateState(handle.workflowId, updateId)) === 'in-flight' ? true : undefined), 20_000);
+    await eventually(
+      async () => ((await gateway.updateState(handle.workflowId, updateId)) === 'in-flight' ? true : undefined),
+      20_000,
+    );
 
     const path = `/v1/projects/${input.id}/technical-review`;
     const record = await leftover(path, key, review, { workflowId: handle.workflowId, updateId });

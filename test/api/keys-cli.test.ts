@@ -54,10 +54,25 @@ describe.skipIf(!hasPostgres)('keys CLI against PostgreSQL', () => {
     expect(row!.createdBy).toMatch(/^cli:/);
     expect(row!.secretHash).not.toContain(key.slice(17)); // only the digest is stored
     const store = createKeyStore(handle.db, undefined);
-    expect(await store.authenticate(key)).toEqual({ keyId: id, role: 'department', department: 'health', name: 'Health bureau', jurisdiction: 'city' });
+    expect(await store.authenticate(key)).toEqual({
+      keyId: id,
+      role: 'department',
+      department: 'health',
+      name: 'Health bureau',
+      jurisdiction: 'city',
+    });
 
     // Art. 5, 12, 30: a key of a county.
-    const countyKey = keysCli(url, 'create', '--role', 'finance', '--name', 'Zezhou finance', '--jurisdiction', 'zezhou').trim();
+    const countyKey = keysCli(
+      url,
+      'create',
+      '--role',
+      'finance',
+      '--name',
+      'Zezhou finance',
+      '--jurisdiction',
+      'zezhou',
+    ).trim();
     expect(await store.authenticate(countyKey)).toMatchObject({ role: 'finance', jurisdiction: 'zezhou' });
     keysCli(url, 'revoke', countyKey.slice(4, 16));
     const bdbKey = keysCli(url, 'create', '--role', 'bdb', '--name', 'BDB ops').trim();
@@ -65,7 +80,11 @@ describe.skipIf(!hasPostgres)('keys CLI against PostgreSQL', () => {
     expect(listed.map((k) => k.id).sort()).toEqual([id, countyKey.slice(4, 16), bdbKey.slice(4, 16)].sort());
     expect(listed.find((k) => k.id === countyKey.slice(4, 16))).toMatchObject({ jurisdiction: 'zezhou' });
     expect(JSON.stringify(listed)).not.toContain(key.slice(17));
-    expect(listed.find((k) => k.id === id)).toMatchObject({ role: 'department', department: 'health', revokedAt: null });
+    expect(listed.find((k) => k.id === id)).toMatchObject({
+      role: 'department',
+      department: 'health',
+      revokedAt: null,
+    });
     const table = keysCli(url, 'list');
     expect(table).toMatch(/^ID\s+ROLE\s+DEPARTMENT/);
     expect(table).toContain(id);
@@ -94,7 +113,16 @@ describe.skipIf(!hasPostgres)('keys CLI against PostgreSQL', () => {
     expect(unknownOption.status).toBe(2);
     expect(keysCliFailing(env, 'revoke', 'not-an-id').status).toBe(2);
     // Art. 5, 12, 30: a jurisdiction not in the registry.
-    const unknownJurisdiction = keysCliFailing(env, 'create', '--role', 'finance', '--name', 'Atlantis finance', '--jurisdiction', 'atlantis');
+    const unknownJurisdiction = keysCliFailing(
+      env,
+      'create',
+      '--role',
+      'finance',
+      '--name',
+      'Atlantis finance',
+      '--jurisdiction',
+      'atlantis',
+    );
     expect(unknownJurisdiction.status).toBe(2);
     expect(unknownJurisdiction.stderr).toContain('unknown jurisdiction atlantis');
     handle ??= await openDatabase({ url, dataDir: 'unused', max: 2 });

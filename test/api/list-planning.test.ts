@@ -20,7 +20,22 @@ describe('the project list on the embedded database (issue 16 performance budget
       await database.db.insert(projects).values(
         Array.from({ length: 1000 }, (_, k) => {
           const i = from + k;
-          return { id: `PLAN-${i}`, title: `基准项目 bench project ${i}`, department: `d${i % 50}`, jurisdiction: 'city', kind: 'new', year: 2026, stage: 'construction', awaitingRoles: ['bdb'], pendingActions: [], overdue: i % 7 === 0, fundsSuspended: false, view: {}, version: 1, createdAt: new Date(now - i * 1000) };
+          return {
+            id: `PLAN-${i}`,
+            title: `基准项目 bench project ${i}`,
+            department: `d${i % 50}`,
+            jurisdiction: 'city',
+            kind: 'new',
+            year: 2026,
+            stage: 'construction',
+            awaitingRoles: ['bdb'],
+            pendingActions: [],
+            overdue: i % 7 === 0,
+            fundsSuspended: false,
+            view: {},
+            version: 1,
+            createdAt: new Date(now - i * 1000),
+          };
         }),
       );
     }
@@ -34,7 +49,9 @@ describe('the project list on the embedded database (issue 16 performance budget
   });
 
   const plan = async () => {
-    const result = (await database.db.execute(sql`explain select id from projects where title ilike '%bench project 1%' order by created_at desc, id desc limit 21`)) as unknown as { rows: Array<Record<string, string>> };
+    const result = (await database.db.execute(
+      sql`explain select id from projects where title ilike '%bench project 1%' order by created_at desc, id desc limit 21`,
+    )) as unknown as { rows: Array<Record<string, string>> };
     return result.rows.map((r) => r['QUERY PLAN']).join('\n');
   };
 
@@ -54,14 +71,25 @@ describe('the project list on the embedded database (issue 16 performance budget
     const explain = (query: Parameters<typeof sql>[1]) =>
       database.db.transaction(async (tx) => {
         await tx.execute(sql`set local enable_seqscan = off`);
-        return ((await tx.execute(sql`explain ${query}`)) as unknown as { rows: Array<Record<string, string>> }).rows.map((r) => r['QUERY PLAN']).join('\n');
+        return ((await tx.execute(sql`explain ${query}`)) as unknown as { rows: Array<Record<string, string>> }).rows
+          .map((r) => r['QUERY PLAN'])
+          .join('\n');
       });
-    expect(await explain(listProjects(database.db, { q: 'nowhere-to-be-found', limit: 51 }))).toMatch(/projects_title_trgm_idx/);
-    expect(await explain(listProjects(database.db, { overdue: true, limit: 51 }))).toMatch(/projects_overdue_created_idx/);
-    expect(await explain(listProjects(database.db, { fundsSuspended: true, limit: 51 }))).toMatch(/projects_suspended_created_idx/);
+    expect(await explain(listProjects(database.db, { q: 'nowhere-to-be-found', limit: 51 }))).toMatch(
+      /projects_title_trgm_idx/,
+    );
+    expect(await explain(listProjects(database.db, { overdue: true, limit: 51 }))).toMatch(
+      /projects_overdue_created_idx/,
+    );
+    expect(await explain(listProjects(database.db, { fundsSuspended: true, limit: 51 }))).toMatch(
+      /projects_suspended_created_idx/,
+    );
     expect(await listProjects(database.db, { q: 'nowhere-to-be-found', limit: 51 })).toEqual([]);
     const overdue = await listProjects(database.db, { overdue: true, limit: 3 });
     expect(overdue.map((r) => r.id)).toEqual(['PLAN-0', 'PLAN-7', 'PLAN-14']);
-    expect((await listProjects(database.db, { overdue: false, limit: 2 })).map((r) => r.id)).toEqual(['PLAN-1', 'PLAN-2']);
+    expect((await listProjects(database.db, { overdue: false, limit: 2 })).map((r) => r.id)).toEqual([
+      'PLAN-1',
+      'PLAN-2',
+    ]);
   });
 });

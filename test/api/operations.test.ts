@@ -25,14 +25,20 @@ describe.each(DRIVERS)('operations with %s', (driver) => {
     await system.request('GET', '/v1/projects/MTRC-2/history', { key: bdb });
     await system.request('GET', '/no/such/route');
     await expect(observeTemporalCall(`test-op-${driver}`, async () => 42)).resolves.toBe(42);
-    await expect(observeTemporalCall(`test-op-${driver}`, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      observeTemporalCall(`test-op-${driver}`, async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
 
     const res = await system.request('GET', '/metrics');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
     expect(text).toContain('# TYPE http_requests_total counter');
-    expect(text).toMatch(/http_requests_total\{method="GET",route="\/v1\/projects\/:id\/history",status="404"\} [1-9]\d*/);
+    expect(text).toMatch(
+      /http_requests_total\{method="GET",route="\/v1\/projects\/:id\/history",status="404"\} [1-9]\d*/,
+    );
     expect(text).toMatch(/http_requests_total\{method="POST",route="\/v1\/admin\/api-keys",status="201"\} \d+/);
     expect(text).toMatch(/http_requests_total\{method="GET",route="unmatched",status="404"\} \d+/);
     expect(text).not.toContain('MTRC-1'); // raw paths never become labels
@@ -89,45 +95,62 @@ describe.each(DRIVERS)('operations with %s', (driver) => {
     const pub = doc.paths['/v1/public/allocations'].get;
     expect(pub.security).toBeUndefined();
     expect(pub.description).toMatch(/publish.*published.*cancel.*withdrawn/s);
-    expect(doc.paths['/v1/calendar/{year}'].put.description).toMatch(/Open deadlines not yet due whose window touches a changed day are then recomputed/);
+    expect(doc.paths['/v1/calendar/{year}'].put.description).toMatch(
+      /Open deadlines not yet due whose window touches a changed day are then recomputed/,
+    );
     expect(doc.paths['/metrics'].get).toBeDefined();
     expect(doc.info.description).toContain('Idempotency-Key');
   });
 
-  it.skipIf(!driverAvailable(driver))('the request log has id, method, path, status and duration, and never keys or bodies', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(...String(chunk).split('\n').filter(Boolean));
-        done();
-      },
-    });
-    const app = createApp({
-      database: system.database,
-      temporal: system.client,
-      taskQueue: system.taskQueue,
-      adminApiKey: ADMIN_KEY,
-      log: pino({ level: 'info' }, sink),
-    });
-    const secretName = 'secret-body-marker-7f3a';
-    const res = await app.request('/v1/admin/api-keys?token=query-marker', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json', 'x-request-id': 'req-log-1' },
-      body: JSON.stringify({ role: 'finance', name: secretName }),
-    });
-    expect(res.status).toBe(201);
-    const created = (await res.json()) as Json;
-    await app.request('/v1/inbox', { headers: { authorization: 'Bearer bdp_000000000000_wrongwrongwrongwrongwrongwrongwrongwrongwro' } });
+  it.skipIf(!driverAvailable(driver))(
+    'the request log has id, method, path, status and duration, and never keys or bodies',
+    async () => {
+      const lines: string[] = [];
+      const sink = new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(...String(chunk).split('\n').filter(Boolean));
+          done();
+        },
+      });
+      const app = createApp({
+        database: system.database,
+        temporal: system.client,
+        taskQueue: system.taskQueue,
+        adminApiKey: ADMIN_KEY,
+        log: pino({ level: 'info' }, sink),
+      });
+      const secretName = 'secret-body-marker-7f3a';
+      const res = await app.request('/v1/admin/api-keys?token=query-marker', {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${ADMIN_KEY}`,
+          'content-type': 'application/json',
+          'x-request-id': 'req-log-1',
+        },
+        body: JSON.stringify({ role: 'finance', name: secretName }),
+      });
+      expect(res.status).toBe(201);
+      const created = (await res.json()) as Json;
+      await app.request('/v1/inbox', {
+        headers: { authorization: 'Bearer bdp_000000000000_wrongwrongwrongwrongwrongwrongwrongwrongwro' },
+      });
 
-    const entries = lines.map((l) => JSON.parse(l) as Json).filter((e) => e.msg === 'request');
-    expect(entries).toHaveLength(2);
-    expect(entries[0]).toMatchObject({ requestId: 'req-log-1', method: 'POST', path: '/v1/admin/api-keys', status: 201, level: 30 });
-    expect(typeof entries[0]!.durationMs).toBe('number');
-    expect(entries[1]).toMatchObject({ method: 'GET', path: '/v1/inbox', status: 401 });
-    expect(entries[1]!.requestId).toMatch(/^[0-9a-f-]{36}$/);
-    const all = lines.join('\n');
-    for (const secret of [ADMIN_KEY, created.key, secretName, 'query-marker', 'wrongwrong', 'authorization']) {
-      expect(all).not.toContain(secret);
-    }
-  });
+      const entries = lines.map((l) => JSON.parse(l) as Json).filter((e) => e.msg === 'request');
+      expect(entries).toHaveLength(2);
+      expect(entries[0]).toMatchObject({
+        requestId: 'req-log-1',
+        method: 'POST',
+        path: '/v1/admin/api-keys',
+        status: 201,
+        level: 30,
+      });
+      expect(typeof entries[0]!.durationMs).toBe('number');
+      expect(entries[1]).toMatchObject({ method: 'GET', path: '/v1/inbox', status: 401 });
+      expect(entries[1]!.requestId).toMatch(/^[0-9a-f-]{36}$/);
+      const all = lines.join('\n');
+      for (const secret of [ADMIN_KEY, created.key, secretName, 'query-marker', 'wrongwrong', 'authorization']) {
+        expect(all).not.toContain(secret);
+      }
+    },
+  );
 });

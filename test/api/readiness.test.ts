@@ -37,7 +37,12 @@ type Health = { status: string; checks: Record<string, boolean>; workers?: numbe
 async function readyz(app: { request: (path: string) => Response | Promise<Response> }) {
   const started = performance.now();
   const res = await app.request('/readyz');
-  return { status: res.status, ms: performance.now() - started, body: (await res.json()) as Health, retryAfter: res.headers.get('retry-after') };
+  return {
+    status: res.status,
+    ms: performance.now() - started,
+    body: (await res.json()) as Health,
+    retryAfter: res.headers.get('retry-after'),
+  };
 }
 
 let system: TestSystem;
@@ -55,7 +60,9 @@ describe('/readyz', () => {
       return r.status === 200 ? r : undefined;
     }, 20_000);
     expect(ready.body).toEqual({ status: 'ok', checks: { database: true, temporal: true, workers: true }, workers: 1 });
-    const doc = (await (await system.app.request('/openapi.json')).json()) as { components: { schemas: Record<string, { properties: Record<string, { description?: string }> }> } };
+    const doc = (await (await system.app.request('/openapi.json')).json()) as {
+      components: { schemas: Record<string, { properties: Record<string, { description?: string }> }> };
+    };
     expect(doc.components.schemas.Health!.properties.workers!.description).toMatch(/polling/);
   }, 30_000);
 
@@ -67,17 +74,40 @@ describe('/readyz', () => {
   it('answers within a second when the Temporal frontend and the database hang', async () => {
     const temporalHole = await silentListener();
     const databaseHole = await silentListener();
-    const connection = await Connection.connect({ address: `127.0.0.1:${temporalHole.port}`, connectTimeout: '200 ms' }).catch(() => Connection.lazy({ address: `127.0.0.1:${temporalHole.port}` }));
-    const database = await openDatabase({ url: `postgres://postgres@127.0.0.1:${databaseHole.port}/postgres`, dataDir: '/nonexistent', max: 1 });
-    const hung = createApp({ database, temporal: new Client({ connection }), taskQueue: system.taskQueue, adminApiKey: ADMIN_KEY, log: createLogger('silent', 'test') });
+    const connection = await Connection.connect({
+      address: `127.0.0.1:${temporalHole.port}`,
+      connectTimeout: '200 ms',
+    }).catch(() => Connection.lazy({ address: `127.0.0.1:${temporalHole.port}` }));
+    const database = await openDatabase({
+      url: `postgres://postgres@127.0.0.1:${databaseHole.port}/postgres`,
+      dataDir: '/nonexistent',
+      max: 1,
+    });
+    const hung = createApp({
+      database,
+      temporal: new Client({ connection }),
+      taskQueue: system.taskQueue,
+      adminApiKey: ADMIN_KEY,
+      log: createLogger('silent', 'test'),
+    });
     try {
       const r = await readyz(hung);
       expect(r.status).toBe(503);
       expect(r.ms).toBeLessThan(1_000);
       expect(Number(r.retryAfter)).toBeGreaterThan(0);
-      expect(r.body).toEqual({ status: 'unavailable', checks: { database: false, temporal: false, workers: false }, workers: null });
+      expect(r.body).toEqual({
+        status: 'unavailable',
+        checks: { database: false, temporal: false, workers: false },
+        workers: null,
+      });
       // The same with only Temporal hanging: the real database answers, the workers cannot be counted.
-      const temporalOnly = createApp({ database: system.database, temporal: new Client({ connection }), taskQueue: system.taskQueue, adminApiKey: ADMIN_KEY, log: createLogger('silent', 'test') });
+      const temporalOnly = createApp({
+        database: system.database,
+        temporal: new Client({ connection }),
+        taskQueue: system.taskQueue,
+        adminApiKey: ADMIN_KEY,
+        log: createLogger('silent', 'test'),
+      });
       const t = await readyz(temporalOnly);
       expect(t.ms).toBeLessThan(1_000);
       expect(t.body.checks).toEqual({ database: true, temporal: false, workers: false });
@@ -110,7 +140,14 @@ describe('/readyz', () => {
   it('WORKER_HEALTH_FILE: the worker rewrites it at every heartbeat while it runs (a container health check reads its age)', async () => {
     const file = path.join(os.tmpdir(), `bdp-worker-health-${process.pid}-${Date.now()}`);
     const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-    const worker = await createProjectWorker({ connection, namespace: 'default', taskQueue: `health-${process.pid}`, db: system.database.db, workflowBundle: await workflowBundle(), healthFile: file });
+    const worker = await createProjectWorker({
+      connection,
+      namespace: 'default',
+      taskQueue: `health-${process.pid}`,
+      db: system.database.db,
+      workflowBundle: await workflowBundle(),
+      healthFile: file,
+    });
     const running = worker.run();
     try {
       const first = await eventually(async () => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : undefined), 20_000);

@@ -10,7 +10,14 @@ import { createApp } from '../../api/app.ts';
 import { openDatabase } from '../../db/client.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { freePort } from '../support/net.ts';
-import { ADMIN_KEY, addPlanItems, createKey, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
+import {
+  ADMIN_KEY,
+  addPlanItems,
+  createKey,
+  sampleApplication,
+  startSystem,
+  type TestSystem,
+} from '../support/system.ts';
 
 const expectUnavailable = async (res: Response) => {
   expect(res.status).toBe(503);
@@ -25,8 +32,17 @@ describe('Temporal unreachable', () => {
   let connection: Connection;
   beforeAll(async () => {
     system = await startSystem('pglite', inject('temporalAddress'));
-    connection = await Connection.connect({ address: `127.0.0.1:${await freePort()}`, connectTimeout: '1 second' }).catch(() => Connection.lazy({ address: '127.0.0.1:1' }));
-    app = createApp({ database: system.database, temporal: new Client({ connection }), taskQueue: 'nowhere', adminApiKey: ADMIN_KEY, log: createLogger('silent', 'test') });
+    connection = await Connection.connect({
+      address: `127.0.0.1:${await freePort()}`,
+      connectTimeout: '1 second',
+    }).catch(() => Connection.lazy({ address: '127.0.0.1:1' }));
+    app = createApp({
+      database: system.database,
+      temporal: new Client({ connection }),
+      taskQueue: 'nowhere',
+      adminApiKey: ADMIN_KEY,
+      log: createLogger('silent', 'test'),
+    });
   });
   afterAll(async () => {
     await connection?.close().catch(() => undefined);
@@ -37,7 +53,13 @@ describe('Temporal unreachable', () => {
     const key = await createKey(system, 'bdb');
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     await expectUnavailable(await app.request('/v1/projects/JC2026-AAAAAAAA', { headers }));
-    await expectUnavailable(await app.request('/v1/projects/JC2026-AAAAAAAA/termination', { method: 'POST', headers, body: JSON.stringify({ reason: 'test' }) }));
+    await expectUnavailable(
+      await app.request('/v1/projects/JC2026-AAAAAAAA/termination', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ reason: 'test' }),
+      }),
+    );
     expect((await app.request('/readyz')).status).toBe(503);
     expect((await app.request('/healthz')).status).toBe(200);
   }, 60_000);
@@ -63,10 +85,21 @@ describe('no worker polling the task queue', () => {
       const key = await createKey(system, 'department', 'health');
       const connection = await Connection.connect({ address: inject('temporalAddress') });
       // The same server and database, but a task queue no worker polls.
-      const app = createApp({ database: system.database, temporal: new Client({ connection }), taskQueue: 'no-worker-here', adminApiKey: ADMIN_KEY, log: createLogger('silent', 'test'), temporalDeadlines: { callMs: 1_000, outcomeMs: 1_000 } });
+      const app = createApp({
+        database: system.database,
+        temporal: new Client({ connection }),
+        taskQueue: 'no-worker-here',
+        adminApiKey: ADMIN_KEY,
+        log: createLogger('silent', 'test'),
+        temporalDeadlines: { callMs: 1_000, outcomeMs: 1_000 },
+      });
       const ready = await app.request('/readyz');
       expect(ready.status).toBe(503);
-      expect(((await ready.json()) as { checks: Record<string, boolean> }).checks).toEqual({ database: true, temporal: true, workers: false });
+      expect(((await ready.json()) as { checks: Record<string, boolean> }).checks).toEqual({
+        database: true,
+        temporal: true,
+        workers: false,
+      });
       expect((await system.request('GET', '/readyz')).status).toBe(200);
       await addPlanItems(system, [{ department: 'health' }]);
       const res = await app.request('/v1/projects', {
@@ -86,14 +119,30 @@ describe('no worker polling the task queue', () => {
 
 describe('database unreachable', () => {
   it('PostgreSQL on a closed port: authenticated requests answer 503 with Retry-After, not 500', async () => {
-    const database = await openDatabase({ url: `postgres://postgres@127.0.0.1:${await freePort()}/postgres`, dataDir: '/nonexistent', max: 1 });
+    const database = await openDatabase({
+      url: `postgres://postgres@127.0.0.1:${await freePort()}/postgres`,
+      dataDir: '/nonexistent',
+      max: 1,
+    });
     const connection = await Connection.connect({ address: inject('temporalAddress') });
-    const app = createApp({ database, temporal: new Client({ connection }), taskQueue: 'q', adminApiKey: ADMIN_KEY, log: createLogger('silent', 'test') });
+    const app = createApp({
+      database,
+      temporal: new Client({ connection }),
+      taskQueue: 'q',
+      adminApiKey: ADMIN_KEY,
+      log: createLogger('silent', 'test'),
+    });
     try {
       // The admin key is checked without the database; the key list needs it.
-      await expectUnavailable(await app.request('/v1/admin/api-keys', { headers: { authorization: `Bearer ${ADMIN_KEY}` } }));
+      await expectUnavailable(
+        await app.request('/v1/admin/api-keys', { headers: { authorization: `Bearer ${ADMIN_KEY}` } }),
+      );
       // A department key must be looked up in the database.
-      await expectUnavailable(await app.request('/v1/projects', { headers: { authorization: 'Bearer bdp_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } }));
+      await expectUnavailable(
+        await app.request('/v1/projects', {
+          headers: { authorization: 'Bearer bdp_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+        }),
+      );
       expect((await app.request('/readyz')).status).toBe(503);
     } finally {
       await connection.close();

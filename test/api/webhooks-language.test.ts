@@ -9,7 +9,15 @@ import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 // First: the app's modules extend zod with .openapi() before the core's schemas load.
-import { addPlanItems, ADMIN_KEY, createKey, sampleApplication, startSystem, type TestSystem, ceilingRefusingKey } from '../support/system.ts';
+import {
+  addPlanItems,
+  ADMIN_KEY,
+  createKey,
+  sampleApplication,
+  startSystem,
+  type TestSystem,
+  ceilingRefusingKey,
+} from '../support/system.ts';
 import { createActivities } from '../../activities/index.ts';
 import { webhookStore } from '../../db/queries/webhooks.ts';
 import { notifications } from '../../db/schema.ts';
@@ -33,7 +41,13 @@ afterAll(async () => {
   await system?.stop();
 });
 
-const call = async (method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}) => {
+const call = async (
+  method: string,
+  path: string,
+  key: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) => {
   const res = await system.request(method, path, { key, ...(body === undefined ? {} : { body }), headers });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : null) as Json };
@@ -45,32 +59,66 @@ describe('problem texts: zh-CN by default, English on Accept-Language: en; code 
     const zh = await call('POST', '/v1/projects', health, sampleApplication());
     expect(zh.status).toBe(422);
     expect(zh.headers.get('content-language')).toBe('zh-CN');
-    expect(zh.body).toMatchObject({ code: 'exceeds_plan_ceiling', title: '投资概算超过年度计划项目上限（本地政策）', estimateFen: 1_200_000_00, ceilingFen: 1_000_000_00 });
+    expect(zh.body).toMatchObject({
+      code: 'exceeds_plan_ceiling',
+      title: '投资概算超过年度计划项目上限（本地政策）',
+      estimateFen: 1_200_000_00,
+      ceilingFen: 1_000_000_00,
+    });
     expect(zh.body.detail).toBe(
       '本地政策（开关 planCeilingRefusal）：投资概算 1,200,000.00 元 超过 2026年度计划项目 2026-HEALTH-01 的上限 1,000,000.00 元。《晋城市政务大数据项目建设应用管理办法》未规定年度计划项目的投资上限。',
     );
     const en = await call('POST', '/v1/projects', health, sampleApplication(), { 'accept-language': 'en-US,en;q=0.9' });
-    expect(en.body).toMatchObject({ code: 'exceeds_plan_ceiling', title: 'Estimate above the annual plan ceiling (local policy)' });
+    expect(en.body).toMatchObject({
+      code: 'exceeds_plan_ceiling',
+      title: 'Estimate above the annual plan ceiling (local policy)',
+    });
     expect(en.body.detail).toContain('exceeds the ceiling of 100000000 fen');
   });
 
   it('Art. 7 (policy technicalReviewEveryItem): the core refuses a pass with missing checklist items → 422 checklist_incomplete rendered from its details, labelled 本地政策', async () => {
-    const created = await call('POST', '/v1/projects', health, sampleApplication({ estimate: { totalFen: 500_000_00, cityShareFen: 500_000_00, countyShareFen: 0 } }));
+    const created = await call(
+      'POST',
+      '/v1/projects',
+      health,
+      sampleApplication({ estimate: { totalFen: 500_000_00, cityShareFen: 500_000_00, countyShareFen: 0 } }),
+    );
     expect(created.status).toBe(201);
-    const review = { decision: 'pass', opinion: 'ok', checklist: { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: false, securityControllable: true } };
+    const review = {
+      decision: 'pass',
+      opinion: 'ok',
+      checklist: {
+        resourceCatalog: true,
+        dataSharing: true,
+        intensiveConstruction: true,
+        cloudDeployment: false,
+        securityControllable: true,
+      },
+    };
     const zh = await call('POST', `/v1/projects/${created.body.id}/technical-review`, bdb, review);
     expect(zh.status).toBe(422);
-    expect(zh.body).toMatchObject({ code: 'checklist_incomplete', title: '审查项未全部合格（本地政策）', missing: ['cloudDeployment'] });
+    expect(zh.body).toMatchObject({
+      code: 'checklist_incomplete',
+      title: '审查项未全部合格（本地政策）',
+      missing: ['cloudDeployment'],
+    });
     expect(zh.body.detail).toBe('本地政策：技术审核通过须全部审查项合格（审查内容见第七条）；缺少：迁云上云。');
-    const en = await call('POST', `/v1/projects/${created.body.id}/technical-review`, bdb, review, { 'accept-language': 'en' });
+    const en = await call('POST', `/v1/projects/${created.body.id}/technical-review`, bdb, review, {
+      'accept-language': 'en',
+    });
     expect(en.body).toMatchObject({ code: 'checklist_incomplete', title: 'Checklist incomplete (local policy)' });
-    expect(en.body.detail).toBe('Art. 7 (policy technicalReviewEveryItem): a pass needs every checklist item; missing cloudDeployment.');
+    expect(en.body.detail).toBe(
+      'Art. 7 (policy technicalReviewEveryItem): a pass needs every checklist item; missing cloudDeployment.',
+    );
   });
 
   it('401 and 400 are Chinese by default too', async () => {
     const res = await system.request('GET', '/v1/projects');
     expect(((await res.json()) as Json).title).toBe('未认证');
-    const bad = await call('POST', '/v1/admin/webhooks', ADMIN_KEY, { url: 'ftp://127.0.0.1/x', secret: 'x'.repeat(20) });
+    const bad = await call('POST', '/v1/admin/webhooks', ADMIN_KEY, {
+      url: 'ftp://127.0.0.1/x',
+      secret: 'x'.repeat(20),
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.title).toBe('请求不合法');
     expect(bad.body.errors[0].path).toBe('json.url');
@@ -81,21 +129,42 @@ describe('problem texts: zh-CN by default, English on Accept-Language: en; code 
 
 describe('webhooks (POST/GET/DELETE /v1/admin/webhooks, GET …/:id/deliveries)', () => {
   it('admin only; the secret is never shown again; only http(s) URLs', async () => {
-    expect((await call('POST', '/v1/admin/webhooks', bdb, { url: 'http://127.0.0.1:9/x', secret: 's'.repeat(16) })).status).toBe(403);
-    const created = await call('POST', '/v1/admin/webhooks', ADMIN_KEY, { url: 'http://127.0.0.1:9/x', secret: 's'.repeat(16), role: 'finance', kinds: ['allocation-published'] });
+    expect(
+      (await call('POST', '/v1/admin/webhooks', bdb, { url: 'http://127.0.0.1:9/x', secret: 's'.repeat(16) })).status,
+    ).toBe(403);
+    const created = await call('POST', '/v1/admin/webhooks', ADMIN_KEY, {
+      url: 'http://127.0.0.1:9/x',
+      secret: 's'.repeat(16),
+      role: 'finance',
+      kinds: ['allocation-published'],
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.stringMatching(/^wh_/), url: 'http://127.0.0.1:9/x', role: 'finance', department: null, kinds: ['allocation-published'], createdAt: expect.any(String) });
+    expect(created.body).toEqual({
+      id: expect.stringMatching(/^wh_/),
+      url: 'http://127.0.0.1:9/x',
+      role: 'finance',
+      department: null,
+      kinds: ['allocation-published'],
+      createdAt: expect.any(String),
+    });
     const list = await call('GET', '/v1/admin/webhooks', ADMIN_KEY);
     expect(list.body.items.map((i: Json) => i.id)).toContain(created.body.id);
     expect(JSON.stringify(list.body)).not.toContain('s'.repeat(16));
     expect((await call('DELETE', `/v1/admin/webhooks/${created.body.id}`, ADMIN_KEY)).status).toBe(204);
     expect((await call('DELETE', `/v1/admin/webhooks/${created.body.id}`, ADMIN_KEY)).status).toBe(404);
-    expect((await call('GET', '/v1/admin/webhooks', ADMIN_KEY)).body.items.map((i: Json) => i.id)).not.toContain(created.body.id);
+    expect((await call('GET', '/v1/admin/webhooks', ADMIN_KEY)).body.items.map((i: Json) => i.id)).not.toContain(
+      created.body.id,
+    );
   });
 
   it('Art. 10-11: a notification is stored with kind, params and zh-CN detail (元, 年月日); delivered once, signed, after two 500s (three attempts logged), in order per project', async () => {
     // A receiver on loopback that answers 500 twice, then 200.
-    const received: Array<{ body: string; signature: string | undefined; eventId: string | undefined; status: number }> = [];
+    const received: Array<{
+      body: string;
+      signature: string | undefined;
+      eventId: string | undefined;
+      status: number;
+    }> = [];
     let failures = 2;
     const receiver = http.createServer((req, res) => {
       let body = '';
@@ -103,7 +172,12 @@ describe('webhooks (POST/GET/DELETE /v1/admin/webhooks, GET …/:id/deliveries)'
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => {
         const status = failures-- > 0 ? 500 : 200;
-        received.push({ body, signature: req.headers['x-signature'] as string | undefined, eventId: req.headers['x-event-id'] as string | undefined, status });
+        received.push({
+          body,
+          signature: req.headers['x-signature'] as string | undefined,
+          eventId: req.headers['x-event-id'] as string | undefined,
+          status,
+        });
         res.writeHead(status).end();
       });
     });
@@ -111,24 +185,46 @@ describe('webhooks (POST/GET/DELETE /v1/admin/webhooks, GET …/:id/deliveries)'
     const port = (receiver.address() as AddressInfo).port;
     const secret = 'a-webhook-secret-of-32-characters';
     try {
-      const sub = await call('POST', '/v1/admin/webhooks', ADMIN_KEY, { url: `http://127.0.0.1:${port}/hook`, secret, department: 'health' });
+      const sub = await call('POST', '/v1/admin/webhooks', ADMIN_KEY, {
+        url: `http://127.0.0.1:${port}/hook`,
+        secret,
+        department: 'health',
+      });
       expect(sub.status).toBe(201);
 
       // The core's notifications of one project, written by the activity as a workflow writes them.
-      const h = new Harness({ id: 'JC2026-HOOK0001', estimate: { totalFen: 150_000_000, cityShareFen: 150_000_000, countyShareFen: 0 } }).toBudgeting();
+      const h = new Harness({
+        id: 'JC2026-HOOK0001',
+        estimate: { totalFen: 150_000_000, cityShareFen: 150_000_000, countyShareFen: 0 },
+      }).toBudgeting();
       const budget = h.run('budget', construction(120_000_000), actors.finance);
       h.run('rectificationOrder', { reason: 'other', description: '补充材料', dueOn: '2030-11-25' }, actors.bdb);
-      const extension = h.run('rectificationExtension', { rid: h.state.rectifications.at(-1)!.id, dueOn: '2030-12-01', reason: '需要时间' }, actors.bdb);
+      const extension = h.run(
+        'rectificationExtension',
+        { rid: h.state.rectifications.at(-1)!.id, dueOn: '2030-12-01', reason: '需要时间' },
+        actors.bdb,
+      );
       const writes = writesOf([...budget, ...extension]).notifications.filter((n) => n.recipient.role === 'department');
       await createActivities({ db: system.database.db }).notify(writes);
 
-      const stored = await system.database.db.select().from(notifications).where(eq(notifications.projectId, 'JC2026-HOOK0001')).orderBy(notifications.id);
+      const stored = await system.database.db
+        .select()
+        .from(notifications)
+        .where(eq(notifications.projectId, 'JC2026-HOOK0001'))
+        .orderBy(notifications.id);
       expect(stored.map((n) => n.kind)).toEqual(['allocation', 'rectification-extended']);
-      expect(stored[0]).toMatchObject({ params: { allocationId: 'alloc-1', fundType: 'construction', amountFen: 120_000_000, status: 'held' } });
+      expect(stored[0]).toMatchObject({
+        params: { allocationId: 'alloc-1', fundType: 'construction', amountFen: 120_000_000, status: 'held' },
+      });
       expect(stored[0]!.detail).toContain('1,200,000.00 元');
       expect(stored[1]!.detail).toContain('2030年12月1日');
 
-      const dispatcher = createWebhookDispatcher({ store: webhookStore(system.database.db), baseDelayMs: 20, settleMs: 0, policy: { allowedNetworks: LOOPBACK, systemEndpoints: [] } });
+      const dispatcher = createWebhookDispatcher({
+        store: webhookStore(system.database.db),
+        baseDelayMs: 20,
+        settleMs: 0,
+        policy: { allowedNetworks: LOOPBACK, systemEndpoints: [] },
+      });
       for (let i = 0; i < 100 && received.filter((r) => r.status === 200).length < 2; i++) {
         await dispatcher.runOnce();
         await new Promise((r) => setTimeout(r, 30));
@@ -146,7 +242,11 @@ describe('webhooks (POST/GET/DELETE /v1/admin/webhooks, GET …/:id/deliveries)'
         const body = JSON.parse(r.body) as Json;
         expect(body).toMatchObject({ eventId: r.eventId, projectId: 'JC2026-HOOK0001', timestamp: expect.any(String) });
       }
-      expect(JSON.parse(received[2]!.body)).toMatchObject({ kind: 'allocation', params: { amountFen: 120_000_000 }, detail: stored[0]!.detail });
+      expect(JSON.parse(received[2]!.body)).toMatchObject({
+        kind: 'allocation',
+        params: { amountFen: 120_000_000 },
+        detail: stored[0]!.detail,
+      });
 
       const log = await call('GET', `/v1/admin/webhooks/${sub.body.id}/deliveries`, ADMIN_KEY);
       const forFirst = log.body.items.filter((a: Json) => a.eventId === first!.eventId).reverse();

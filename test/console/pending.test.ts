@@ -6,7 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { ok, ProblemError, withPendingRetries } from '../../console/src/api.ts';
 
-const pending = () => new Response(JSON.stringify({ outcome: 'pending' }), { status: 202, headers: { 'Retry-After': '5', 'Content-Type': 'application/json' } });
+const pending = () =>
+  new Response(JSON.stringify({ outcome: 'pending' }), {
+    status: 202,
+    headers: { 'Retry-After': '5', 'Content-Type': 'application/json' },
+  });
 
 describe('console writes and 202 pending', () => {
   it('every write gets a fresh Idempotency-Key, and a retry after 202 repeats the same request with the same key', async () => {
@@ -23,7 +27,9 @@ describe('console writes and 202 pending', () => {
         waits.push(ms);
       },
     );
-    const res = await send(new Request('http://console.test/v1/projects/p1/disbursements', { method: 'POST', body: '{"amountFen":100}' }));
+    const res = await send(
+      new Request('http://console.test/v1/projects/p1/disbursements', { method: 'POST', body: '{"amountFen":100}' }),
+    );
     expect(res.status).toBe(200);
     expect(seen).toHaveLength(3);
     expect(new Set(seen.map((s) => s.key)).size).toBe(1);
@@ -50,11 +56,17 @@ describe('console writes and 202 pending', () => {
       },
       async () => {},
     );
-    const response = await send(new Request('http://console.test/v1/projects/p1/evaluations', { method: 'POST', body: '{}' }));
+    const response = await send(
+      new Request('http://console.test/v1/projects/p1/evaluations', { method: 'POST', body: '{}' }),
+    );
     expect([response.status, calls]).toEqual([202, 7]);
     const error = await ok(Promise.resolve({ data: { outcome: 'pending' }, response })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProblemError);
-    expect((error as ProblemError).problem).toMatchObject({ status: 202, code: 'outcome_pending', title: '已提交，结果尚未确定' });
+    expect((error as ProblemError).problem).toMatchObject({
+      status: 202,
+      code: 'outcome_pending',
+      title: '已提交，结果尚未确定',
+    });
     expect((error as ProblemError).problem.detail).toMatch(/不要重复提交/);
   });
 });

@@ -11,8 +11,19 @@ import type { Actor } from '../../domain/vocabulary.ts';
 const cityFinance: Actor = { ...actors.finance, jurisdiction: 'city' };
 const zezhouFinance: Actor = { keyId: 'k-fin-zz', role: 'finance', name: 'Zezhou finance', jurisdiction: 'zezhou' };
 const gaopingFinance: Actor = { keyId: 'k-fin-gp', role: 'finance', name: 'Gaoping finance', jurisdiction: 'gaoping' };
-const share = { fundType: 'construction' as const, year: 2026, amountFen: 50_000_000, cityShareFen: 30_000_000, countyShareFen: 20_000_000 };
-const coBuilt = () => new Harness({ jurisdiction: 'zezhou', countyShareConfirmation: true, estimate: { totalFen: 100_000_000, cityShareFen: 60_000_000, countyShareFen: 40_000_000 } });
+const share = {
+  fundType: 'construction' as const,
+  year: 2026,
+  amountFen: 50_000_000,
+  cityShareFen: 30_000_000,
+  countyShareFen: 20_000_000,
+};
+const coBuilt = () =>
+  new Harness({
+    jurisdiction: 'zezhou',
+    countyShareConfirmation: true,
+    estimate: { totalFen: 100_000_000, cityShareFen: 60_000_000, countyShareFen: 40_000_000 },
+  });
 
 describe('Art. 12 (measures): the county share is confirmed by the county finance', () => {
   it('Art. 12: a co-built allocation waits for the county: nothing held, not publishable (Art. 11), finance of the county asked', () => {
@@ -22,8 +33,13 @@ describe('Art. 12 (measures): the county share is confirmed by the county financ
     expect(a).toMatchObject({ status: 'awaiting-county', countyShare: { jurisdiction: 'zezhou', confirmedAt: null } });
     expect(h.effectsOf(effects, 'fundMovement')).toHaveLength(0);
     expect(h.state.funds.construction).toMatchObject({ allocatedFen: 0, heldFen: 0 });
-    expect(h.effectsOf(effects, 'notify').map((n) => [n.recipient.role, n.kind])).toContainEqual(['finance', 'county-share-confirmation']);
-    expect(h.project.pendingActions()).toContainEqual(expect.objectContaining({ role: 'finance', action: 'county-share-confirmation', ref: a.id }));
+    expect(h.effectsOf(effects, 'notify').map((n) => [n.recipient.role, n.kind])).toContainEqual([
+      'finance',
+      'county-share-confirmation',
+    ]);
+    expect(h.project.pendingActions()).toContainEqual(
+      expect.objectContaining({ role: 'finance', action: 'county-share-confirmation', ref: a.id }),
+    );
     // Art. 11: not published before the county's budget is determined.
     const r = h.refuse('allocationPublication', { planId: 'AP2026-X', allocationId: a.id }, actors.bdb);
     expect([r.status, r.code]).toEqual([422, 'county_share_unconfirmed']);
@@ -33,16 +49,29 @@ describe('Art. 12 (measures): the county share is confirmed by the county financ
     const h = coBuilt().toBudgeting();
     h.run('budget', share, cityFinance);
     const id = h.state.allocations.at(-1)!.id;
-    const effects = h.run('countyShareConfirmation', { allocationId: id, budgetRef: '泽财预〔2026〕3号' }, zezhouFinance);
+    const effects = h.run(
+      'countyShareConfirmation',
+      { allocationId: id, budgetRef: '泽财预〔2026〕3号' },
+      zezhouFinance,
+    );
     const [move] = h.effectsOf(effects, 'fundMovement');
-    expect(move!.movement).toMatchObject({ kind: 'allocate', amountFen: 50_000_000, cityShareFen: 30_000_000, countyShareFen: 20_000_000, to: 'held' });
-    expect(h.state.allocations.at(-1)).toMatchObject({ status: 'held', countyShare: { jurisdiction: 'zezhou', confirmedBy: 'Zezhou finance', budgetRef: '泽财预〔2026〕3号' } });
+    expect(move!.movement).toMatchObject({
+      kind: 'allocate',
+      amountFen: 50_000_000,
+      cityShareFen: 30_000_000,
+      countyShareFen: 20_000_000,
+      to: 'held',
+    });
+    expect(h.state.allocations.at(-1)).toMatchObject({
+      status: 'held',
+      countyShare: { jurisdiction: 'zezhou', confirmedBy: 'Zezhou finance', budgetRef: '泽财预〔2026〕3号' },
+    });
     expect(h.state.funds.construction).toMatchObject({ allocatedFen: 50_000_000, heldFen: 50_000_000 });
     h.publish(id);
     expect(h.state.allocations.at(-1)!.status).toBe('publicity');
   });
 
-  it('Art. 12: who may not — city finance (403 county_finance_only), another county\'s finance (403), bdb (403 by role); a county finance cannot book (403 city_finance_only)', () => {
+  it("Art. 12: who may not — city finance (403 county_finance_only), another county's finance (403), bdb (403 by role); a county finance cannot book (403 city_finance_only)", () => {
     const h = coBuilt().toBudgeting();
     h.run('budget', share, cityFinance);
     const id = h.state.allocations.at(-1)!.id;
@@ -55,7 +84,9 @@ describe('Art. 12 (measures): the county share is confirmed by the county financ
     expect([booked.status, booked.code]).toEqual([403, 'city_finance_only']);
     // Confirmed once only.
     h.run('countyShareConfirmation', { allocationId: id, budgetRef: '' }, zezhouFinance);
-    expect(h.refuse('countyShareConfirmation', { allocationId: id, budgetRef: '' }, zezhouFinance).code).toBe('invalid_transition');
+    expect(h.refuse('countyShareConfirmation', { allocationId: id, budgetRef: '' }, zezhouFinance).code).toBe(
+      'invalid_transition',
+    );
   });
 
   it('Art. 12: an allocation without a county share is held at once; a city project has no county share (422)', () => {
@@ -68,7 +99,10 @@ describe('Art. 12 (measures): the county share is confirmed by the county financ
   });
 
   it('Art. 12: a project started before the rule keeps booking the county share at once (running projects unchanged)', () => {
-    const h = new Harness({ jurisdiction: 'zezhou', estimate: { totalFen: 100_000_000, cityShareFen: 60_000_000, countyShareFen: 40_000_000 } }).toBudgeting();
+    const h = new Harness({
+      jurisdiction: 'zezhou',
+      estimate: { totalFen: 100_000_000, cityShareFen: 60_000_000, countyShareFen: 40_000_000 },
+    }).toBudgeting();
     h.run('budget', share, actors.finance);
     expect(h.state.allocations.at(-1)).toMatchObject({ status: 'held' });
     expect(h.state.funds.construction.heldFen).toBe(50_000_000);

@@ -35,7 +35,10 @@ describe('a due instant shows its own day', () => {
 
   it('the calendar activity and the display agree: the computed due day is the day shown', () => {
     // Art. 11 (policy): 5 working days from Monday 7 December 2026 end on Monday 14 December.
-    const dates = computeDeadlineDates({ startsOn: '2026-12-07', rule: { unit: 'workingDays', amount: 5 }, reminder: null }, weekdays);
+    const dates = computeDeadlineDates(
+      { startsOn: '2026-12-07', rule: { unit: 'workingDays', amount: 5 }, reminder: null },
+      weekdays,
+    );
     expect(dates.dueAt).toBe('2026-12-14T16:00:00.000Z');
     expect(dueDate(dates.dueAt)).toBe(dates.dueOn);
     expect(formatDue(dates.dueAt)).toBe(formatDate(dates.dueOn));

@@ -16,8 +16,22 @@ const gaopingFinance: Actor = { keyId: 'k-fin-gp', role: 'finance', name: 'Gaopi
 
 /** A 泽州县 co-built project with 50,000,000 fen of construction money published: 30,000,000 city, 20,000,000 county. */
 function zezhouProjectWithMoney(): Harness {
-  const h = new Harness({ jurisdiction: 'zezhou', countyShareConfirmation: true, estimate: { totalFen: 100_000_000, cityShareFen: 60_000_000, countyShareFen: 40_000_000 } }).toBudgeting();
-  h.run('budget', { fundType: 'construction', year: 2026, amountFen: 50_000_000, cityShareFen: 30_000_000, countyShareFen: 20_000_000 }, cityFinance);
+  const h = new Harness({
+    jurisdiction: 'zezhou',
+    countyShareConfirmation: true,
+    estimate: { totalFen: 100_000_000, cityShareFen: 60_000_000, countyShareFen: 40_000_000 },
+  }).toBudgeting();
+  h.run(
+    'budget',
+    {
+      fundType: 'construction',
+      year: 2026,
+      amountFen: 50_000_000,
+      cityShareFen: 30_000_000,
+      countyShareFen: 20_000_000,
+    },
+    cityFinance,
+  );
   const id = h.state.allocations.at(-1)!.id;
   h.run('countyShareConfirmation', { allocationId: id, budgetRef: '泽财预〔2026〕3号' }, zezhouFinance);
   h.publish(id);
@@ -58,21 +72,40 @@ describe('Art. 12 (measures): finance acts within its jurisdiction (issue 28 HIG
 
   it("Art. 12, 17: a county's finance cannot take the finance opinion of a city project's change request; the city finance gives it", () => {
     const h = new Harness().toConstruction();
-    h.run('changeRequest', { kind: 'budget', description: '追加存储设备', budgetDeltaFen: 5_000_000 }, actors.department);
+    h.run(
+      'changeRequest',
+      { kind: 'budget', description: '追加存储设备', budgetDeltaFen: 5_000_000 },
+      actors.department,
+    );
     const cid = h.state.changeRequests.at(-1)!.id;
     const r = h.refuse('changeRequestOpinion', { cid, opinion: '同意', agrees: true }, zezhouFinance);
     expect([r.status, r.code]).toEqual([403, 'other_jurisdiction_finance']);
     h.run('changeRequestOpinion', { cid, opinion: '资金可以安排', agrees: true }, cityFinance);
-    expect(h.state.changeRequests.at(-1)!.opinions).toEqual([expect.objectContaining({ role: 'finance', by: 'Finance officer' })]);
+    expect(h.state.changeRequests.at(-1)!.opinions).toEqual([
+      expect.objectContaining({ role: 'finance', by: 'Finance officer' }),
+    ]);
   });
 
   it("Art. 12, 17: 泽州县's finance gives the finance opinion on its own county's project", () => {
     const h = zezhouProjectWithMoney();
     h.advanceTo('2026-03-20');
-    h.run('contract', { contractNo: 'HT-001', contractor: 'Acme', amountFen: 50_000_000, signedOn: '2026-03-19', documentRef: 'sha256:ht1', procurement: { method: 'open-tender', reason: '' } }, actors.department);
+    h.run(
+      'contract',
+      {
+        contractNo: 'HT-001',
+        contractor: 'Acme',
+        amountFen: 50_000_000,
+        signedOn: '2026-03-19',
+        documentRef: 'sha256:ht1',
+        procurement: { method: 'open-tender', reason: '' },
+      },
+      actors.department,
+    );
     h.run('changeRequest', { kind: 'budget', description: '追加', budgetDeltaFen: 1_000_000 }, actors.department);
     const cid = h.state.changeRequests.at(-1)!.id;
-    expect(h.refuse('changeRequestOpinion', { cid, opinion: 'x', agrees: true }, gaopingFinance).code).toBe('other_jurisdiction_finance');
+    expect(h.refuse('changeRequestOpinion', { cid, opinion: 'x', agrees: true }, gaopingFinance).code).toBe(
+      'other_jurisdiction_finance',
+    );
     h.run('changeRequestOpinion', { cid, opinion: '同意', agrees: true }, zezhouFinance);
   });
 
@@ -80,7 +113,9 @@ describe('Art. 12 (measures): finance acts within its jurisdiction (issue 28 HIG
     const h = zezhouProjectWithMoney();
     h.run('disbursement', disburse(2_000_000), zezhouFinance);
     h.run('disbursement', disburse(3_000_000), cityFinance);
-    expect(h.state.financeJurisdiction).toEqual({ disbursed: { construction: { city: 3_000_000, county: 2_000_000 }, om: { city: 0, county: 0 } } });
+    expect(h.state.financeJurisdiction).toEqual({
+      disbursed: { construction: { city: 3_000_000, county: 2_000_000 }, om: { city: 0, county: 0 } },
+    });
     const restored = Project.restore(JSON.parse(JSON.stringify(h.state)));
     expect(restored.state.financeJurisdiction).toEqual(h.state.financeJurisdiction);
 

@@ -45,7 +45,12 @@ export function makeInput(overrides: Partial<ProjectInput> = {}): ProjectInput {
     annualPlanItem: '2026-HEALTH-01',
     estimate: { totalFen: 100_000_000, cityShareFen: 100_000_000, countyShareFen: 0 },
     plannedCompletionDate: '2027-06-30',
-    documents: { proposal: 'sha256:a', feasibilityStudy: 'sha256:b', preliminaryDesign: 'sha256:c', investmentEstimate: 'sha256:d' },
+    documents: {
+      proposal: 'sha256:a',
+      feasibilityStudy: 'sha256:b',
+      preliminaryDesign: 'sha256:c',
+      investmentEstimate: 'sha256:d',
+    },
     policy: JSON.parse(JSON.stringify(DEFAULT_CITY_POLICY)),
     createdAt: at('2026-03-02'),
     createdBy: actors.department,
@@ -56,7 +61,8 @@ export function makeInput(overrides: Partial<ProjectInput> = {}): ProjectInput {
 
 // --- a stand-in for the calendar activity ---------------------------------------------------------
 
-const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const addDays = (date: string, n: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const isWeekday = (date: string) => {
   const d = new Date(`${date}T00:00:00Z`).getUTCDay();
   return d !== 0 && d !== 6;
@@ -80,7 +86,8 @@ export function computeDates(start: DeadlineStart): { dueAt: string; remindAt: s
   return {
     dueOn,
     dueAt: new Date(Date.parse(`${dueOn}T23:59:59.999+08:00`)).toISOString(),
-    remindAt: remindOn && remindOn >= start.startsOn ? new Date(Date.parse(`${remindOn}T09:00:00+08:00`)).toISOString() : null,
+    remindAt:
+      remindOn && remindOn >= start.startsOn ? new Date(Date.parse(`${remindOn}T09:00:00+08:00`)).toISOString() : null,
   };
 }
 
@@ -106,8 +113,19 @@ export class Harness {
    * Art. 13-14, 17 records (patch measures-records; legacy runs all predate it); `secondReading` false:
    * as runs recorded before issue 27's reading (patch measures-second-reading).
    */
-  constructor(overrides: Partial<ProjectInput> = {}, measures: MeasuresReading = 'as-written', measuresRecords = measures === 'as-written', secondReading = measuresRecords) {
-    this.project = Project.create(makeInput(overrides), measures, measures === 'as-written', measuresRecords, secondReading);
+  constructor(
+    overrides: Partial<ProjectInput> = {},
+    measures: MeasuresReading = 'as-written',
+    measuresRecords = measures === 'as-written',
+    secondReading = measuresRecords,
+  ) {
+    this.project = Project.create(
+      makeInput(overrides),
+      measures,
+      measures === 'as-written',
+      measuresRecords,
+      secondReading,
+    );
     this.now = this.project.state.input.createdAt;
   }
 
@@ -165,7 +183,9 @@ export class Harness {
   }
 
   deadline(kind: DeadlineKind, ref?: string): DeadlineRecord {
-    const found = this.project.state.deadlines.filter((d) => d.kind === kind && (ref === undefined || d.ref === ref)).at(-1);
+    const found = this.project.state.deadlines
+      .filter((d) => d.kind === kind && (ref === undefined || d.ref === ref))
+      .at(-1);
     if (!found) throw new Error(`no ${kind} deadline ${ref ?? ''}`);
     return found;
   }
@@ -177,7 +197,8 @@ export class Harness {
   /** Art. 17 (measures): every related unit the change request asks gives its opinion (agreeing). */
   consult(cid?: string): this {
     const c = cid ? this.state.changeRequests.find((x) => x.id === cid)! : this.state.changeRequests.at(-1)!;
-    for (const role of c.consulted ?? []) this.run('changeRequestOpinion', { cid: c.id, opinion: `${role}: agreed`, agrees: true }, actors[role]);
+    for (const role of c.consulted ?? [])
+      this.run('changeRequestOpinion', { cid: c.id, opinion: `${role}: agreed`, agrees: true }, actors[role]);
     return this;
   }
 
@@ -201,8 +222,14 @@ export class Harness {
   /** Art. 8: approved; the approved estimate (批复概算) is the application's 投资概算 (runs since the second reading state it). */
   toBudgeting(): this {
     this.toEstablishment();
-    const approvedEstimateFen = this.project.state.secondReading ? { approvedEstimateFen: this.project.state.input.estimate.totalFen } : {};
-    this.run('establishment', { decision: 'approve', approvalNo: 'JSP-2026-001', opinion: 'approved', ...approvedEstimateFen }, actors.approval);
+    const approvedEstimateFen = this.project.state.secondReading
+      ? { approvedEstimateFen: this.project.state.input.estimate.totalFen }
+      : {};
+    this.run(
+      'establishment',
+      { decision: 'approve', approvalNo: 'JSP-2026-001', opinion: 'approved', ...approvedEstimateFen },
+      actors.approval,
+    );
     return this;
   }
 
@@ -231,15 +258,34 @@ export class Harness {
   toConstruction(): this {
     this.toContracting();
     this.advanceTo('2026-03-20');
-    this.run('contract', { contractNo: 'HT-001', contractor: 'Acme', amountFen: 50_000_000, signedOn: '2026-03-19', documentRef: 'sha256:ht1', procurement: openTender() }, actors.department);
+    this.run(
+      'contract',
+      {
+        contractNo: 'HT-001',
+        contractor: 'Acme',
+        amountFen: 50_000_000,
+        signedOn: '2026-03-19',
+        documentRef: 'sha256:ht1',
+        procurement: openTender(),
+      },
+      actors.department,
+    );
     expect(this.stage).toBe('construction');
     return this;
   }
 
   toJointAcceptance(): this {
     this.toConstruction();
-    this.run('progressReport', { period: '2026Q1', spentFen: 1_000_000, progressPercent: 5, summary: 'started' }, actors.department);
-    this.run('catalogEntries', { entries: [{ code: 'HLT-001', name: 'Patients', sharingType: 'conditional', updateCycle: 'daily' }] }, actors.department);
+    this.run(
+      'progressReport',
+      { period: '2026Q1', spentFen: 1_000_000, progressPercent: 5, summary: 'started' },
+      actors.department,
+    );
+    this.run(
+      'catalogEntries',
+      { entries: [{ code: 'HLT-001', name: 'Patients', sharingType: 'conditional', updateCycle: 'daily' }] },
+      actors.department,
+    );
     this.recordRiskAndEmergency();
     this.run('preliminaryAcceptance', { reportRef: 'sha256:pre', completedOn: '2026-03-20' }, actors.department);
     expect(this.stage).toBe('joint_acceptance');
@@ -250,7 +296,11 @@ export class Harness {
   recordRiskAndEmergency(): this {
     if (!this.project.state.riskAndEmergency) return this;
     this.run('riskAssessment', riskAssessmentBody(), actors.department);
-    this.run('emergencyPlan', emergencyPlanBody(this.project.state.contracts.at(-1)?.contractor ?? 'Acme'), actors.department);
+    this.run(
+      'emergencyPlan',
+      emergencyPlanBody(this.project.state.contracts.at(-1)?.contractor ?? 'Acme'),
+      actors.department,
+    );
     return this;
   }
 
@@ -287,7 +337,11 @@ export const riskAssessmentBody = (assessedOn = '2026-03-20') => ({
 });
 
 /** Art. 29: the emergency plan made with the contractor. */
-export const emergencyPlanBody = (contractor = 'Acme', adoptedOn = '2026-03-20') => ({ adoptedOn, documentRef: 'sha256:plan', contractor });
+export const emergencyPlanBody = (contractor = 'Acme', adoptedOn = '2026-03-20') => ({
+  adoptedOn,
+  documentRef: 'sha256:plan',
+  contractor,
+});
 
 export const fullChecklist = () => ({
   resourceCatalog: true,

@@ -9,7 +9,10 @@ import { statutoryHolidays } from '../../domain/calendar/index.ts';
 const require = createRequire(import.meta.url);
 const chineseDays = require('chinese-days/dist/chinese-days.json') as { holidays: Record<string, string> };
 
-const dateOf = (year: number, name: string) => statutoryHolidays(year).filter((d) => d.name.includes(name)).map((d) => d.date);
+const dateOf = (year: number, name: string) =>
+  statutoryHolidays(year)
+    .filter((d) => d.name.includes(name))
+    .map((d) => d.date);
 
 describe('statutory holidays (全国年节及纪念日放假办法, 2025)', () => {
   it('Working days: 2027 — the year chinese-days does not cover — has the 13 statutory days', () => {
@@ -39,14 +42,17 @@ describe('statutory holidays (全国年节及纪念日放假办法, 2025)', () =
     [2022, '2022-01-31', '2022-02-01', '2022-04-05', '2022-06-03', '2022-09-10'],
     [2021, '2021-02-11', '2021-02-12', '2021-04-04', '2021-06-14', '2021-09-21'],
     [2020, '2020-01-24', '2020-01-25', '2020-04-04', '2020-06-25', '2020-10-01'],
-  ])('Working days: %i — 除夕 %s, 初一 %s, 清明 %s, 端午 %s, 中秋 %s', (year, eve, first, qingming, duanwu, midAutumn) => {
-    const spring = dateOf(year, '春节');
-    expect(spring).toHaveLength(4);
-    expect(spring.slice(0, 2)).toEqual([eve, first]);
-    expect(dateOf(year, '清明节')).toEqual([qingming]);
-    expect(dateOf(year, '端午节')).toEqual([duanwu]);
-    expect(dateOf(year, '中秋节')).toEqual([midAutumn]);
-  });
+  ])(
+    'Working days: %i — 除夕 %s, 初一 %s, 清明 %s, 端午 %s, 中秋 %s',
+    (year, eve, first, qingming, duanwu, midAutumn) => {
+      const spring = dateOf(year, '春节');
+      expect(spring).toHaveLength(4);
+      expect(spring.slice(0, 2)).toEqual([eve, first]);
+      expect(dateOf(year, '清明节')).toEqual([qingming]);
+      expect(dateOf(year, '端午节')).toEqual([duanwu]);
+      expect(dateOf(year, '中秋节')).toEqual([midAutumn]);
+    },
+  );
 
   it('Working days: 除夕 is the last day of lunar month 12, the 29th as well as the 30th', () => {
     // Lunar 2024-12 had 29 days (除夕 2025-01-28 = 腊月廿九); lunar 2025-12 has 29 (除夕 2026-02-16).
@@ -59,14 +65,17 @@ describe('statutory holidays (全国年节及纪念日放假办法, 2025)', () =
     expect(statutoryHolidays(2020).find((d) => d.date === '2020-10-01')?.name).toBe('中秋节、国庆节');
   });
 
-  it.each([2020, 2021, 2022, 2023, 2024, 2025, 2026])('Working days: every statutory day of %i is a holiday in the published notice (chinese-days)', (year) => {
-    // Before 2025 除夕 was not statutory (2014 law); in 2024 the notice kept it a working day.
-    const notStatutoryThen = new Set(['2024-02-09']);
-    for (const { date } of statutoryHolidays(year)) {
-      if (notStatutoryThen.has(date)) continue;
-      expect(chineseDays.holidays[date], date).toBeDefined();
-    }
-  });
+  it.each([2020, 2021, 2022, 2023, 2024, 2025, 2026])(
+    'Working days: every statutory day of %i is a holiday in the published notice (chinese-days)',
+    (year) => {
+      // Before 2025 除夕 was not statutory (2014 law); in 2024 the notice kept it a working day.
+      const notStatutoryThen = new Set(['2024-02-09']);
+      for (const { date } of statutoryHolidays(year)) {
+        if (notStatutoryThen.has(date)) continue;
+        expect(chineseDays.holidays[date], date).toBeDefined();
+      }
+    },
+  );
 
   it('Working days: every year 2019-2035 has 13 statutory days (12 when 中秋 meets 国庆), none twice', () => {
     for (let year = 2019; year <= 2035; year++) {

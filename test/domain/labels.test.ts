@@ -15,7 +15,17 @@ const CJK = /[\u4e00-\u9fff]/;
 
 describe('action names', () => {
   it('every command has a Chinese name, and so do the pending actions and audit entries that are not commands', () => {
-    const others = ['application', 'existing-system', 'rectification-decision', 'county-share-confirmation', 'publicity-ended', 'deadline-missed', 'deadline-reminder', 'deadline-rescheduled', 'cloud-platform-evaluation'];
+    const others = [
+      'application',
+      'existing-system',
+      'rectification-decision',
+      'county-share-confirmation',
+      'publicity-ended',
+      'deadline-missed',
+      'deadline-reminder',
+      'deadline-rescheduled',
+      'cloud-platform-evaluation',
+    ];
     for (const action of [...Object.values(COMMAND_ACTIONS), ...others]) {
       expect(actionLabel(action), action).toMatch(CJK);
       expect(actionLabel(action), action).not.toBe(action);
@@ -44,29 +54,71 @@ describe('articles', () => {
     expect(articleLabel('Art. 26-29')).toBe('第二十六条至第二十九条');
     expect(articleLabel('本地政策')).toBe('本地政策');
     expect(articleLabel('Art. 10, 12', 'en')).toBe('Art. 10, 12');
-    expect([1, 10, 11, 20, 21, 30, 99].map(chineseNumber)).toEqual(['一', '十', '十一', '二十', '二十一', '三十', '九十九']);
+    expect([1, 10, 11, 20, 21, 30, 99].map(chineseNumber)).toEqual([
+      '一',
+      '十',
+      '十一',
+      '二十',
+      '二十一',
+      '三十',
+      '九十九',
+    ]);
   });
 });
 
 describe('validation messages', () => {
   it("zod's issues in Chinese", () => {
-    expect(validationMessage({ code: 'invalid_type', expected: 'string', message: 'Invalid input: expected string, received undefined' })).toBe('必填');
-    expect(validationMessage({ code: 'invalid_type', expected: 'number', message: 'Invalid input: expected number, received string' })).toBe('应为数字');
-    expect(validationMessage({ code: 'too_small', origin: 'string', minimum: 1, inclusive: true, message: 'Too small' })).toBe('不能为空');
-    expect(validationMessage({ code: 'too_big', origin: 'string', maximum: 200, inclusive: true, message: 'Too big' })).toBe('不能超过 200 个字符');
-    expect(validationMessage({ code: 'too_small', origin: 'number', minimum: 0, inclusive: true, message: 'Too small' })).toBe('不能小于 0');
-    expect(validationMessage({ code: 'too_small', origin: 'array', minimum: 1, inclusive: true, message: 'Too small' })).toBe('至少 1 项');
-    expect(validationMessage({ code: 'unrecognized_keys', keys: ['colour'], message: 'Unrecognized key' })).toBe('不接受的字段：colour');
-    expect(validationMessage({ code: 'invalid_value', values: ['pass', 'fail'], message: 'Invalid option' })).toBe('应为以下之一：pass、fail');
+    expect(
+      validationMessage({
+        code: 'invalid_type',
+        expected: 'string',
+        message: 'Invalid input: expected string, received undefined',
+      }),
+    ).toBe('必填');
+    expect(
+      validationMessage({
+        code: 'invalid_type',
+        expected: 'number',
+        message: 'Invalid input: expected number, received string',
+      }),
+    ).toBe('应为数字');
+    expect(
+      validationMessage({ code: 'too_small', origin: 'string', minimum: 1, inclusive: true, message: 'Too small' }),
+    ).toBe('不能为空');
+    expect(
+      validationMessage({ code: 'too_big', origin: 'string', maximum: 200, inclusive: true, message: 'Too big' }),
+    ).toBe('不能超过 200 个字符');
+    expect(
+      validationMessage({ code: 'too_small', origin: 'number', minimum: 0, inclusive: true, message: 'Too small' }),
+    ).toBe('不能小于 0');
+    expect(
+      validationMessage({ code: 'too_small', origin: 'array', minimum: 1, inclusive: true, message: 'Too small' }),
+    ).toBe('至少 1 项');
+    expect(validationMessage({ code: 'unrecognized_keys', keys: ['colour'], message: 'Unrecognized key' })).toBe(
+      '不接受的字段：colour',
+    );
+    expect(validationMessage({ code: 'invalid_value', values: ['pass', 'fail'], message: 'Invalid option' })).toBe(
+      '应为以下之一：pass、fail',
+    );
     expect(validationMessage({ code: 'custom', message: 'something nobody wrote down' })).toBe('不符合要求');
   });
 
   it("the schemas' own words in Chinese; English on request", () => {
-    const missing = 'send documentIds.feasibilityStudy (an uploaded document) or documents.feasibilityStudy (legacy free text), exactly one';
-    expect(validationMessage({ code: 'custom', message: missing })).toBe('缺少可行性研究报告：请上传文件（或填写原有的文件引用），二者只能选一');
+    const missing =
+      'send documentIds.feasibilityStudy (an uploaded document) or documents.feasibilityStudy (legacy free text), exactly one';
+    expect(validationMessage({ code: 'custom', message: missing })).toBe(
+      '缺少可行性研究报告：请上传文件（或填写原有的文件引用），二者只能选一',
+    );
     expect(validationMessage({ code: 'custom', message: missing }, 'en')).toBe(missing);
-    expect(validationMessage({ code: 'custom', message: 'send documentId (an uploaded document) or reportRef (legacy free text), exactly one' })).toBe('缺少文件：请上传文件（或填写原有的文件引用），二者只能选一');
-    expect(validationMessage({ code: 'invalid_format', format: 'regex', message: 'must be a quarter like 2026Q3' })).toBe('须为季度，例如 2026Q3');
+    expect(
+      validationMessage({
+        code: 'custom',
+        message: 'send documentId (an uploaded document) or reportRef (legacy free text), exactly one',
+      }),
+    ).toBe('缺少文件：请上传文件（或填写原有的文件引用），二者只能选一');
+    expect(
+      validationMessage({ code: 'invalid_format', format: 'regex', message: 'must be a quarter like 2026Q3' }),
+    ).toBe('须为季度，例如 2026Q3');
     expect(validationMessage({ message: 'required when approving' })).toBe('批准时必填');
   });
 });

@@ -17,10 +17,24 @@ describe('the allocation plan (Art. 11)', () => {
     const effects = h.run('budget', construction(80_000_000), actors.finance);
     // Art. 11 (issue 27): 公示 begins when the BDB publishes; until then the project is in budgeting.
     expect(h.stage).toBe('budgeting');
-    expect(h.state.funds.construction).toMatchObject({ allocatedFen: 80_000_000, heldFen: 80_000_000, availableFen: 0 });
+    expect(h.state.funds.construction).toMatchObject({
+      allocatedFen: 80_000_000,
+      heldFen: 80_000_000,
+      availableFen: 0,
+    });
     expect(h.effectsOf(effects, 'startDeadline')).toEqual([]);
-    expect(h.project.view().allocations[0]).toMatchObject({ id: 'alloc-1', status: 'held', publicityDeadlineId: null, planId: null });
-    expect(h.project.pendingActions()).toContainEqual({ role: 'bdb', action: 'allocation-publication', ref: 'alloc-1', overdue: false });
+    expect(h.project.view().allocations[0]).toMatchObject({
+      id: 'alloc-1',
+      status: 'held',
+      publicityDeadlineId: null,
+      planId: null,
+    });
+    expect(h.project.pendingActions()).toContainEqual({
+      role: 'bdb',
+      action: 'allocation-publication',
+      ref: 'alloc-1',
+      overdue: false,
+    });
     expect(h.effectsOf(effects, 'notify').map((n) => [n.recipient.role, n.kind])).toEqual([
       ['bdb', 'allocation-publication'],
       ['department', 'allocation'],
@@ -28,7 +42,9 @@ describe('the allocation plan (Art. 11)', () => {
     // Nothing to object to before the BDB published it.
     expect(h.refuse('publicityObjection', { summary: 'x' }, actors.bdb).code).toBe('invalid_transition');
     // Held money is not disbursed.
-    expect(h.refuse('disbursement', { fundType: 'construction', amountFen: 1, note: '' }, actors.finance).code).toBe('insufficient_funds');
+    expect(h.refuse('disbursement', { fundType: 'construction', amountFen: 1, note: '' }, actors.finance).code).toBe(
+      'insufficient_funds',
+    );
     // Time alone publishes nothing.
     h.advanceTo('2026-06-01');
     expect(h.stage).toBe('budgeting');
@@ -41,9 +57,25 @@ describe('the allocation plan (Art. 11)', () => {
     h.advanceTo('2026-03-04'); // a Wednesday
     const effects = h.publish('alloc-1', PLAN);
     const [start] = h.effectsOf(effects, 'startDeadline');
-    expect(start!.deadline).toEqual({ id: 'dl-1', kind: 'publicity', ref: 'alloc-1', startsOn: '2026-03-04', rule: { unit: 'workingDays', amount: 5 }, reminder: null });
-    expect(h.project.view().allocations[0]).toMatchObject({ status: 'publicity', publicityDeadlineId: 'dl-1', planId: PLAN });
-    expect(h.project.view().decisions.at(-1)).toMatchObject({ action: 'allocation-publication', role: 'bdb', decision: PLAN, opinion: 'alloc-1' });
+    expect(start!.deadline).toEqual({
+      id: 'dl-1',
+      kind: 'publicity',
+      ref: 'alloc-1',
+      startsOn: '2026-03-04',
+      rule: { unit: 'workingDays', amount: 5 },
+      reminder: null,
+    });
+    expect(h.project.view().allocations[0]).toMatchObject({
+      status: 'publicity',
+      publicityDeadlineId: 'dl-1',
+      planId: PLAN,
+    });
+    expect(h.project.view().decisions.at(-1)).toMatchObject({
+      action: 'allocation-publication',
+      role: 'bdb',
+      decision: PLAN,
+      opinion: 'alloc-1',
+    });
     expect(h.project.pendingActions().some((p) => p.action === 'allocation-publication')).toBe(false);
     expect(h.effectsOf(effects, 'notify').map((n) => [n.recipient.role, n.kind])).toEqual([
       ['department', 'publicity'],
@@ -79,10 +111,20 @@ describe('the allocation plan (Art. 11)', () => {
 
   it('Art. 11: an allocation that is not held cannot be published (422 allocation_not_held naming it; 404 unknown)', () => {
     const h = new Harness().toPublicity();
-    const again = h.refuse('allocationPublication', { planId: 'AP2026-OTHERPLAN1', allocationId: 'alloc-1' }, actors.bdb);
-    expect([again.status, again.code, again.details]).toEqual([422, 'allocation_not_held', { allocationId: 'alloc-1', status: 'publicity', planId: PLAN }]);
+    const again = h.refuse(
+      'allocationPublication',
+      { planId: 'AP2026-OTHERPLAN1', allocationId: 'alloc-1' },
+      actors.bdb,
+    );
+    expect([again.status, again.code, again.details]).toEqual([
+      422,
+      'allocation_not_held',
+      { allocationId: 'alloc-1', status: 'publicity', planId: PLAN },
+    ]);
     expect(h.refuse('allocationPublication', { planId: PLAN, allocationId: 'alloc-9' }, actors.bdb).status).toBe(404);
-    expect(h.refuse('allocationPublication', { planId: 'not a plan id', allocationId: 'alloc-1' } as never, actors.bdb).code).toBe('validation_failed');
+    expect(
+      h.refuse('allocationPublication', { planId: 'not a plan id', allocationId: 'alloc-1' } as never, actors.bdb).code,
+    ).toBe('validation_failed');
   });
 
   it('Art. 11 (legacy reading): an allocation is publicised at once, and no plan can publish it', () => {
@@ -91,7 +133,9 @@ describe('the allocation plan (Art. 11)', () => {
     expect(h.effectsOf(effects, 'startDeadline')).toHaveLength(1);
     expect(h.project.view().allocations[0]).toMatchObject({ status: 'publicity' });
     expect('planId' in h.project.view().allocations[0]!).toBe(false);
-    expect(h.refuse('allocationPublication', { planId: PLAN, allocationId: 'alloc-1' }, actors.bdb).code).toBe('allocation_not_held');
+    expect(h.refuse('allocationPublication', { planId: PLAN, allocationId: 'alloc-1' }, actors.bdb).code).toBe(
+      'allocation_not_held',
+    );
   });
 
   it('Art. 11: a withdrawal cancels held money that no plan published yet', () => {
@@ -114,7 +158,14 @@ describe('the construction limit (Art. 8, 10, 17)', () => {
     h.run('budget', construction(80_000_000), actors.finance);
     const r = h.refuse('budget', construction(30_000_000, 2027), actors.finance);
     expect([r.status, r.code]).toEqual([422, 'exceeds_approved_estimate']);
-    expect(r.details).toEqual({ estimateFen: 100_000_000, approvedChangesFen: 0, limitFen: 100_000_000, allocatedFen: 80_000_000, amountFen: 30_000_000, availableFen: 20_000_000 });
+    expect(r.details).toEqual({
+      estimateFen: 100_000_000,
+      approvedChangesFen: 0,
+      limitFen: 100_000_000,
+      allocatedFen: 80_000_000,
+      amountFen: 30_000_000,
+      availableFen: 20_000_000,
+    });
     expect(r.message).toContain('100000000');
     expect(r.message).toContain('80000000');
     // The rest of the estimate, for the next year, while the first slice waits for the plan.
@@ -137,7 +188,11 @@ describe('the construction limit (Art. 8, 10, 17)', () => {
     h.advanceTo('2026-04-30');
     h.run('budget', construction(5_000_000, 2028), actors.finance);
     expect(h.refuse('budget', construction(1, 2028), actors.finance).code).toBe('exceeds_approved_estimate');
-    expect(h.state.funds.construction).toMatchObject({ allocatedFen: 100_000_000, availableFen: 95_000_000, heldFen: 5_000_000 });
+    expect(h.state.funds.construction).toMatchObject({
+      allocatedFen: 100_000_000,
+      availableFen: 95_000_000,
+      heldFen: 5_000_000,
+    });
     expect(h.state.changeRequests).toEqual([]);
     expectFundIdentity(h.project);
   });
@@ -147,30 +202,60 @@ describe('the construction limit (Art. 8, 10, 17)', () => {
     h.run('publicityObjection', { summary: 'x' }, actors.bdb);
     h.run('publicityObjectionResolution', { oid: 'obj-1', upheld: true, note: 'founded' }, actors.bdb);
     h.run('budget', construction(100_000_000), actors.finance);
-    expect(h.state.funds.construction).toMatchObject({ allocatedFen: 200_000_000, cancelledFen: 100_000_000, heldFen: 100_000_000 });
+    expect(h.state.funds.construction).toMatchObject({
+      allocatedFen: 200_000_000,
+      cancelledFen: 100_000_000,
+      heldFen: 100_000_000,
+    });
   });
 
   it('Art. 17, 10: an approved budget change raises or lowers the limit; budgetDeltaFen may be negative', () => {
     const h = new Harness().toConstruction(); // 80_000_000 allocated of 100_000_000
-    expect(h.refuse('changeRequest', { kind: 'budget', description: 'zero', budgetDeltaFen: 0 }, actors.department).code).toBe('budget_delta_required');
-    h.run('changeRequest', { kind: 'budget', description: 'more servers', budgetDeltaFen: 30_000_000 }, actors.department);
+    expect(
+      h.refuse('changeRequest', { kind: 'budget', description: 'zero', budgetDeltaFen: 0 }, actors.department).code,
+    ).toBe('budget_delta_required');
+    h.run(
+      'changeRequest',
+      { kind: 'budget', description: 'more servers', budgetDeltaFen: 30_000_000 },
+      actors.department,
+    );
     // Pending or rejected changes do not count.
     expect(h.refuse('budget', construction(25_000_000), actors.finance).code).toBe('exceeds_approved_estimate');
     h.consult('cr-1');
     h.run('changeRequestDecision', { cid: 'cr-1', decision: 'approve', opinion: 'justified' }, actors.bdb);
-    expect(h.project.pendingActions()).toContainEqual({ role: 'finance', action: 'budget', ref: 'budget-increase', overdue: false });
+    expect(h.project.pendingActions()).toContainEqual({
+      role: 'finance',
+      action: 'budget',
+      ref: 'budget-increase',
+      overdue: false,
+    });
     h.run('budget', construction(45_000_000), actors.finance);
     const over = h.refuse('budget', construction(10_000_000), actors.finance);
-    expect(over.details).toMatchObject({ estimateFen: 100_000_000, approvedChangesFen: 30_000_000, limitFen: 130_000_000, allocatedFen: 125_000_000, availableFen: 5_000_000 });
+    expect(over.details).toMatchObject({
+      estimateFen: 100_000_000,
+      approvedChangesFen: 30_000_000,
+      limitFen: 130_000_000,
+      allocatedFen: 125_000_000,
+      availableFen: 5_000_000,
+    });
     h.run('budget', construction(5_000_000), actors.finance);
     expect(h.project.pendingActions().some((p) => p.ref === 'budget-increase')).toBe(false);
     // A decrease: the budget goes down by 20_000_000.
-    h.run('changeRequest', { kind: 'budget', description: 'cheaper licences', budgetDeltaFen: -20_000_000 }, actors.department);
+    h.run(
+      'changeRequest',
+      { kind: 'budget', description: 'cheaper licences', budgetDeltaFen: -20_000_000 },
+      actors.department,
+    );
     h.consult('cr-2');
     h.run('changeRequestDecision', { cid: 'cr-2', decision: 'approve', opinion: 'fine' }, actors.bdb);
     expect(h.project.view().changeRequests[1]).toMatchObject({ budgetDeltaFen: -20_000_000, status: 'approved' });
     const lowered = h.refuse('budget', construction(1), actors.finance);
-    expect(lowered.details).toMatchObject({ approvedChangesFen: 10_000_000, limitFen: 110_000_000, allocatedFen: 130_000_000, availableFen: 0 });
+    expect(lowered.details).toMatchObject({
+      approvedChangesFen: 10_000_000,
+      limitFen: 110_000_000,
+      allocatedFen: 130_000_000,
+      availableFen: 0,
+    });
     // Allocations already made stay; nothing is cancelled automatically.
     expect(h.state.funds.construction.allocatedFen).toBe(130_000_000);
   });
@@ -222,13 +307,32 @@ describe('existing systems (Art. 21)', () => {
     expect(p.state.stage).toBe('operating');
     expect(p.state.operatingSince).toBe('2026-03-02');
     const effects = p.start('2026-03-02T02:00:00.000Z');
-    expect(effects.find((e) => e.type === 'audit')).toMatchObject({ action: 'existing-system', detail: { name: 'Legacy registry', goLiveYear: 2015 } });
-    expect(effects.filter((e) => e.type === 'startDeadline').map((e) => e.type === 'startDeadline' && e.deadline)).toEqual([
-      { id: 'dl-1', kind: 'annual-evaluation', ref: '2026', startsOn: '2026-03-02', rule: { until: '2027-03-31' }, reminder: { unit: 'calendarDays', amount: 10 } },
+    expect(effects.find((e) => e.type === 'audit')).toMatchObject({
+      action: 'existing-system',
+      detail: { name: 'Legacy registry', goLiveYear: 2015 },
+    });
+    expect(
+      effects.filter((e) => e.type === 'startDeadline').map((e) => e.type === 'startDeadline' && e.deadline),
+    ).toEqual([
+      {
+        id: 'dl-1',
+        kind: 'annual-evaluation',
+        ref: '2026',
+        startsOn: '2026-03-02',
+        rule: { until: '2027-03-31' },
+        reminder: { unit: 'calendarDays', amount: 10 },
+      },
     ]);
-    expect(effects.filter((e) => e.type === 'notify').map((e) => e.type === 'notify' && [e.recipient.role, e.kind])).toEqual([['bdb', 'om-review']]);
+    expect(
+      effects.filter((e) => e.type === 'notify').map((e) => e.type === 'notify' && [e.recipient.role, e.kind]),
+    ).toEqual([['bdb', 'om-review']]);
     expect(p.view().pendingActions).toContainEqual({ role: 'bdb', action: 'om-review', ref: '2026', overdue: false });
-    expect(p.view()).toMatchObject({ kind: 'existing', technicalReviews: [], contracts: [], acceptance: { preliminary: null } });
+    expect(p.view()).toMatchObject({
+      kind: 'existing',
+      technicalReviews: [],
+      contracts: [],
+      acceptance: { preliminary: null },
+    });
     expect(p.view().decisions[0]).toMatchObject({ action: 'existing-system', role: 'department' });
   });
 
@@ -251,20 +355,67 @@ describe('existing systems (Art. 21)', () => {
   it('Art. 9, 21, 23: an existing system found not sharing data gets no O&M budget; decommissioning ends it', () => {
     const h = new ExistingHarness();
     h.advanceTo('2027-01-10');
-    h.run('evaluation', { year: 2026, fundUseScore: 70, outputScore: 70, effectScore: 70, satisfactionScore: 70, sharingCompliant: false, dataStoredOnPlatform: true, summary: 'silo' }, actors.bdb);
+    h.run(
+      'evaluation',
+      {
+        year: 2026,
+        fundUseScore: 70,
+        outputScore: 70,
+        effectScore: 70,
+        satisfactionScore: 70,
+        sharingCompliant: false,
+        dataStoredOnPlatform: true,
+        summary: 'silo',
+      },
+      actors.bdb,
+    );
     h.run('omReview', { year: 2027, approvedFen: 1_000_000, opinion: 'reviewed' }, actors.bdb);
     expect(h.refuse('budget', om(1_000_000, 2027), actors.finance).code).toBe('sharing_noncompliant');
-    expect(h.refuse('evaluation', { year: 2025, fundUseScore: 1, outputScore: 1, effectScore: 1, satisfactionScore: 1, sharingCompliant: true, dataStoredOnPlatform: true, summary: '' }, actors.bdb).code).toBe('year_not_operating');
+    expect(
+      h.refuse(
+        'evaluation',
+        {
+          year: 2025,
+          fundUseScore: 1,
+          outputScore: 1,
+          effectScore: 1,
+          satisfactionScore: 1,
+          sharingCompliant: true,
+          dataStoredOnPlatform: true,
+          summary: '',
+        },
+        actors.bdb,
+      ).code,
+    ).toBe('year_not_operating');
     h.run('decommission', { reason: 'replaced' }, actors.bdb);
     expect(h.stage).toBe('decommissioned');
   });
 
   it('Art. 21: an existing system has no construction path (409) and belongs to its department (403)', () => {
     const h = new ExistingHarness();
-    expect(h.refuse('technicalReview', { decision: 'pass', opinion: '', checklist: { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true } }, actors.bdb).code).toBe('invalid_transition');
+    expect(
+      h.refuse(
+        'technicalReview',
+        {
+          decision: 'pass',
+          opinion: '',
+          checklist: {
+            resourceCatalog: true,
+            dataSharing: true,
+            intensiveConstruction: true,
+            cloudDeployment: true,
+            securityControllable: true,
+          },
+        },
+        actors.bdb,
+      ).code,
+    ).toBe('invalid_transition');
     expect(h.refuse('budget', construction(1), actors.finance).code).toBe('invalid_transition');
     expect(h.refuse('withdrawal', { reason: 'x' }, actors.department).code).toBe('invalid_transition');
-    expect(h.refuse('securityDrill', { heldOn: '2026-03-02', scenario: 'outage', summary: '' }, actors.otherDepartment).status).toBe(403);
+    expect(
+      h.refuse('securityDrill', { heldOn: '2026-03-02', scenario: 'outage', summary: '' }, actors.otherDepartment)
+        .status,
+    ).toBe(403);
     expect(h.refuse('omReview', { year: 2026, approvedFen: 1, opinion: '' }, actors.finance).status).toBe(403);
     h.run('securityDrill', { heldOn: '2026-03-02', scenario: 'outage', summary: '' }, actors.department);
   });

@@ -16,7 +16,11 @@ describe('deadlineRescheduling (docs/MEASURES.md "Working days")', () => {
     const oldDueAt = d.dueAt!;
     const newDueAt = '2026-04-01T16:00:00.000Z';
     const newRemindAt = '2026-03-27T01:00:00.000Z';
-    const effects = h.run('deadlineRescheduling', { cause, changes: [{ deadlineId: d.id, dueAt: newDueAt, remindAt: newRemindAt }] }, actors.admin);
+    const effects = h.run(
+      'deadlineRescheduling',
+      { cause, changes: [{ deadlineId: d.id, dueAt: newDueAt, remindAt: newRemindAt }] },
+      actors.admin,
+    );
 
     const audits = h.effectsOf(effects, 'audit');
     expect(audits.map((a) => a.action)).toEqual(['deadline-rescheduling', 'deadline-rescheduled']);
@@ -72,7 +76,17 @@ describe('deadlineRescheduling (docs/MEASURES.md "Working days")', () => {
 
   it('Art. 15: a reminder moved after now is sent again at its new instant', () => {
     const h = new Harness().toContracting();
-    h.run('contract', { contractNo: 'C-1', contractor: 'Acme', amountFen: 10_000_000, signedOn: h.now.slice(0, 10), procurement: openTender() }, actors.department);
+    h.run(
+      'contract',
+      {
+        contractNo: 'C-1',
+        contractor: 'Acme',
+        amountFen: 10_000_000,
+        signedOn: h.now.slice(0, 10),
+        procurement: openTender(),
+      },
+      actors.department,
+    );
     const d = h.deadline('contract-filing', 'C-1');
     h.advanceTo(d.remindAt!);
     expect(h.state.deadlines.find((x) => x.id === d.id)!.reminded).toBe(true);
@@ -86,20 +100,41 @@ describe('deadlineRescheduling (docs/MEASURES.md "Working days")', () => {
     const h = new Harness();
     h.run('rectificationOrder', { reason: 'other', description: 'x' }, actors.bdb);
     const change = { deadlineId: 'dl-1', dueAt: at('2026-05-01'), remindAt: null };
-    for (const actor of [actors.bdb, actors.approval, actors.finance, actors.department, actors.secadmin, actors.auditadmin]) {
+    for (const actor of [
+      actors.bdb,
+      actors.approval,
+      actors.finance,
+      actors.department,
+      actors.secadmin,
+      actors.auditadmin,
+    ]) {
       expect(h.refuse('deadlineRescheduling', { cause, changes: [change] }, actor).status).toBe(403);
     }
-    expect(h.refuse('deadlineRescheduling', { cause, changes: [{ ...change, deadlineId: 'dl-99' }] }, actors.sysadmin).status).toBe(404);
-    expect(h.refuse('deadlineRescheduling', { cause, changes: [{ ...change, deadlineId: 'dl-99' }] }, actors.admin).status).toBe(404);
-    expect(h.refuse('deadlineRescheduling', { cause, changes: [{ ...change, dueAt: 'tomorrow' }] }, actors.admin).status).toBe(400);
-    expect(h.refuse('deadlineRescheduling', { cause: { ...cause, source: 'guess' as never }, changes: [] }, actors.admin).status).toBe(400);
+    expect(
+      h.refuse('deadlineRescheduling', { cause, changes: [{ ...change, deadlineId: 'dl-99' }] }, actors.sysadmin)
+        .status,
+    ).toBe(404);
+    expect(
+      h.refuse('deadlineRescheduling', { cause, changes: [{ ...change, deadlineId: 'dl-99' }] }, actors.admin).status,
+    ).toBe(404);
+    expect(
+      h.refuse('deadlineRescheduling', { cause, changes: [{ ...change, dueAt: 'tomorrow' }] }, actors.admin).status,
+    ).toBe(400);
+    expect(
+      h.refuse('deadlineRescheduling', { cause: { ...cause, source: 'guess' as never }, changes: [] }, actors.admin)
+        .status,
+    ).toBe(400);
   });
 
   it('Art. 24-25: equal dates move nothing (a repeated rescheduling writes only the command entry)', () => {
     const h = new Harness();
     h.run('rectificationOrder', { reason: 'other', description: 'x' }, actors.bdb);
     const d = h.deadline('rectification', 'rect-1');
-    const effects = h.run('deadlineRescheduling', { cause, changes: [{ deadlineId: d.id, dueAt: d.dueAt!, remindAt: d.remindAt }] }, actors.admin);
+    const effects = h.run(
+      'deadlineRescheduling',
+      { cause, changes: [{ deadlineId: d.id, dueAt: d.dueAt!, remindAt: d.remindAt }] },
+      actors.admin,
+    );
     expect(h.effectsOf(effects, 'audit').map((a) => a.action)).toEqual(['deadline-rescheduling']);
   });
 });

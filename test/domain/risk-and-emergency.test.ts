@@ -9,13 +9,26 @@ import { Project } from '../../domain/project.ts';
 import { DEFAULT_CITY_POLICY, DEFAULT_SECURITY_DRILL } from '../../domain/policy-defaults.ts';
 import { actors, emergencyPlanBody, Harness, makeInput, passTechnical, riskAssessmentBody } from './helpers.ts';
 
-const incident = { occurredAt: '2026-03-19T08:00:00Z', severity: 'high' as const, description: 'data leak attempt', handling: 'blocked, logs kept' };
+const incident = {
+  occurredAt: '2026-03-19T08:00:00Z',
+  severity: 'high' as const,
+  description: 'data leak attempt',
+  handling: 'blocked, logs kept',
+};
 
 /** Construction → joint acceptance without the Art. 28-29 records. */
 function bareJointAcceptance(h = new Harness()): Harness {
   h.toConstruction();
-  h.run('progressReport', { period: '2026Q1', spentFen: 1_000_000, progressPercent: 5, summary: 'started' }, actors.department);
-  h.run('catalogEntries', { entries: [{ code: 'HLT-001', name: 'Patients', sharingType: 'conditional', updateCycle: 'daily' }] }, actors.department);
+  h.run(
+    'progressReport',
+    { period: '2026Q1', spentFen: 1_000_000, progressPercent: 5, summary: 'started' },
+    actors.department,
+  );
+  h.run(
+    'catalogEntries',
+    { entries: [{ code: 'HLT-001', name: 'Patients', sharingType: 'conditional', updateCycle: 'daily' }] },
+    actors.department,
+  );
   h.run('preliminaryAcceptance', { reportRef: 'sha256:pre', completedOn: '2026-03-20' }, actors.department);
   return h;
 }
@@ -23,7 +36,12 @@ function bareJointAcceptance(h = new Harness()): Harness {
 describe('risk assessment (Art. 28, measures)', () => {
   it('Art. 28 (measures; the order is policy riskAssessmentBeforeTechnicalAcceptance, on by default): technical acceptance is refused (422 risk_assessment_missing) until the joint risk assessment is recorded; the department is shown as pending', () => {
     const h = bareJointAcceptance();
-    expect(h.project.pendingActions()).toContainEqual({ role: 'department', action: 'risk-assessment', overdue: false, basis: 'policy' });
+    expect(h.project.pendingActions()).toContainEqual({
+      role: 'department',
+      action: 'risk-assessment',
+      overdue: false,
+      basis: 'policy',
+    });
     for (const decision of ['pass', 'fail'] as const) {
       const r = h.refuse('technicalAcceptance', { ...passTechnical(), decision }, actors.bdb);
       expect([r.status, r.code]).toEqual([422, 'risk_assessment_missing']);
@@ -31,7 +49,9 @@ describe('risk assessment (Art. 28, measures)', () => {
     }
     const e = h.run('riskAssessment', riskAssessmentBody(), actors.department);
     expect(h.effectsOf(e, 'audit')[0]).toMatchObject({ action: 'risk-assessment', actor: { role: 'department' } });
-    expect(h.effectsOf(e, 'notify')).toContainEqual(expect.objectContaining({ recipient: { role: 'bdb' }, kind: 'risk-assessment' }));
+    expect(h.effectsOf(e, 'notify')).toContainEqual(
+      expect.objectContaining({ recipient: { role: 'bdb' }, kind: 'risk-assessment' }),
+    );
     expect(h.project.view().riskAssessments).toEqual([
       { id: 'risk-1', ...riskAssessmentBody(), recordedAt: h.now, recordedBy: 'Health department' },
     ]);
@@ -40,13 +60,15 @@ describe('risk assessment (Art. 28, measures)', () => {
     expect(h.state.acceptance.technical?.decision).toBe('pass');
   });
 
-  it('Art. 28: only the project\'s own department records it (403 for the BDB, other roles and other departments); from contracting on (409); no future date (422)', () => {
+  it("Art. 28: only the project's own department records it (403 for the BDB, other roles and other departments); from contracting on (409); no future date (422)", () => {
     const h = new Harness().toConstruction();
     for (const actor of [actors.bdb, actors.approval, actors.finance, actors.admin, actors.otherDepartment]) {
       expect(h.refuse('riskAssessment', riskAssessmentBody(), actor).status).toBe(403);
     }
     expect(h.refuse('riskAssessment', riskAssessmentBody('2099-01-01'), actors.department).code).toBe('date_in_future');
-    expect(h.refuse('riskAssessment', { ...riskAssessmentBody(), bdbParticipant: '' }, actors.department).code).toBe('validation_failed');
+    expect(h.refuse('riskAssessment', { ...riskAssessmentBody(), bdbParticipant: '' }, actors.department).code).toBe(
+      'validation_failed',
+    );
     const early = new Harness().toBudgeting();
     expect(early.refuse('riskAssessment', riskAssessmentBody(), actors.department).code).toBe('invalid_transition');
   });
@@ -64,12 +86,14 @@ describe('emergency plan (Art. 29, measures)', () => {
     expect([r.status, r.code]).toEqual([422, 'emergency_plan_missing']);
     expect(r.message).toContain('Art. 29');
     h.run('emergencyPlan', emergencyPlanBody('Acme'), actors.department);
-    expect(h.project.view().emergencyPlans).toEqual([{ id: 'plan-1', ...emergencyPlanBody('Acme'), recordedAt: h.now, recordedBy: 'Health department' }]);
+    expect(h.project.view().emergencyPlans).toEqual([
+      { id: 'plan-1', ...emergencyPlanBody('Acme'), recordedAt: h.now, recordedBy: 'Health department' },
+    ]);
     h.run('completionReport', { reportRef: 'sha256:report' }, actors.department);
     expect(h.stage).toBe('operating');
   });
 
-  it('Art. 29: the plan is made with the project\'s contractor (422 contractor_unknown otherwise); department only (403)', () => {
+  it("Art. 29: the plan is made with the project's contractor (422 contractor_unknown otherwise); department only (403)", () => {
     const h = new Harness().toConstruction();
     const r = h.refuse('emergencyPlan', emergencyPlanBody('Someone Else'), actors.department);
     expect([r.status, r.code]).toEqual([422, 'contractor_unknown']);
@@ -84,31 +108,65 @@ describe('emergency plan (Art. 29, measures)', () => {
 describe('drills (Art. 29, policy)', () => {
   it('Art. 29 (policy): from the emergency plan on a drill is due yearly (default); reminder to the department, overdue → department and BDB told, next period starts; a drill meets it', () => {
     expect(DEFAULT_CITY_POLICY.deadlines.securityDrill).toEqual(DEFAULT_SECURITY_DRILL);
-    expect(DEFAULT_SECURITY_DRILL).toEqual({ duration: { unit: 'calendarDays', amount: 365 }, reminder: { unit: 'calendarDays', amount: 30 } });
+    expect(DEFAULT_SECURITY_DRILL).toEqual({
+      duration: { unit: 'calendarDays', amount: 365 },
+      reminder: { unit: 'calendarDays', amount: 30 },
+    });
     const h = new Harness().toOperating();
     const first = h.deadline('security-drill');
-    expect(first).toMatchObject({ status: 'open', startsOn: '2026-03-20', rule: { unit: 'calendarDays', amount: 365 } });
+    expect(first).toMatchObject({
+      status: 'open',
+      startsOn: '2026-03-20',
+      rule: { unit: 'calendarDays', amount: 365 },
+    });
     expect(h.project.view().deadlines.find((d) => d.id === first.id)?.basis).toBe('policy');
     const reminded = h.advanceTo('2027-02-20');
-    expect(h.effectsOf(reminded, 'notify')).toContainEqual(expect.objectContaining({ recipient: { role: 'department', department: 'health' }, kind: 'security-drill-reminder', basis: 'policy' }));
-    expect(h.project.pendingActions()).toContainEqual(expect.objectContaining({ role: 'department', action: 'security-drill' }));
+    expect(h.effectsOf(reminded, 'notify')).toContainEqual(
+      expect.objectContaining({
+        recipient: { role: 'department', department: 'health' },
+        kind: 'security-drill-reminder',
+        basis: 'policy',
+      }),
+    );
+    expect(h.project.pendingActions()).toContainEqual(
+      expect.objectContaining({ role: 'department', action: 'security-drill' }),
+    );
     const overdue = h.advanceTo('2027-03-25');
     expect(h.deadline('security-drill').id).not.toBe(first.id);
     expect(h.state.deadlines.find((d) => d.id === first.id)?.status).toBe('missed');
     const notes = h.effectsOf(overdue, 'notify').filter((n) => n.kind === 'security-drill-overdue');
-    expect(notes.map((n) => [n.recipient.role, n.basis])).toEqual([['department', 'policy'], ['bdb', 'policy']]);
+    expect(notes.map((n) => [n.recipient.role, n.basis])).toEqual([
+      ['department', 'policy'],
+      ['bdb', 'policy'],
+    ]);
     expect(h.project.view().violations).toEqual([]);
     // Still pending after the missed period, until a drill is held.
-    expect(h.project.pendingActions()).toContainEqual(expect.objectContaining({ role: 'department', action: 'security-drill' }));
-    h.run('securityDrill', { heldOn: '2027-03-24', scenario: 'ransomware', summary: 'restored in 2h' }, actors.department);
+    expect(h.project.pendingActions()).toContainEqual(
+      expect.objectContaining({ role: 'department', action: 'security-drill' }),
+    );
+    h.run(
+      'securityDrill',
+      { heldOn: '2027-03-24', scenario: 'ransomware', summary: 'restored in 2h' },
+      actors.department,
+    );
     const next = h.deadline('security-drill');
     expect(next).toMatchObject({ status: 'open', startsOn: '2027-03-24' });
-    expect(h.state.deadlines.filter((d) => d.kind === 'security-drill').map((d) => d.status)).toEqual(['missed', 'met', 'open']);
+    expect(h.state.deadlines.filter((d) => d.kind === 'security-drill').map((d) => d.status)).toEqual([
+      'missed',
+      'met',
+      'open',
+    ]);
     expect(h.project.pendingActions().map((a) => a.action)).not.toContain('security-drill');
   });
 
-  it('Art. 29 (policy): a jurisdiction\'s own drill period is used', () => {
-    const policy = { ...DEFAULT_CITY_POLICY, deadlines: { ...DEFAULT_CITY_POLICY.deadlines, securityDrill: { duration: { unit: 'calendarDays' as const, amount: 180 }, reminder: null } } };
+  it("Art. 29 (policy): a jurisdiction's own drill period is used", () => {
+    const policy = {
+      ...DEFAULT_CITY_POLICY,
+      deadlines: {
+        ...DEFAULT_CITY_POLICY.deadlines,
+        securityDrill: { duration: { unit: 'calendarDays' as const, amount: 180 }, reminder: null },
+      },
+    };
     const h = new Harness({ policy }).toOperating();
     expect(h.deadline('security-drill')).toMatchObject({ rule: { unit: 'calendarDays', amount: 180 }, reminder: null });
   });
@@ -123,10 +181,32 @@ describe('incidents (Art. 29, measures)', () => {
       { path: 'reportedTo', message: expect.stringContaining('Art. 29') },
       { path: 'reportedAt', message: expect.stringContaining('Art. 29') },
     ]);
-    expect(h.refuse('securityIncident', { ...incident, reportedTo: '市公安局', reportedAt: '2026-03-19T07:00:00Z' }, actors.department).code).toBe('reported_before_occurred');
-    expect(h.refuse('securityIncident', { ...incident, reportedTo: '市公安局', reportedAt: '2099-03-19T07:00:00Z' }, actors.department).code).toBe('date_in_future');
-    expect(h.refuse('securityIncident', { ...incident, reportedTo: '市公安局', reportedAt: '2026-03-19T09:00:00Z' }, actors.bdb).status).toBe(403);
-    h.run('securityIncident', { ...incident, reportedTo: '市委网信办、市公安局', reportedAt: '2026-03-19T09:00:00Z' }, actors.department);
+    expect(
+      h.refuse(
+        'securityIncident',
+        { ...incident, reportedTo: '市公安局', reportedAt: '2026-03-19T07:00:00Z' },
+        actors.department,
+      ).code,
+    ).toBe('reported_before_occurred');
+    expect(
+      h.refuse(
+        'securityIncident',
+        { ...incident, reportedTo: '市公安局', reportedAt: '2099-03-19T07:00:00Z' },
+        actors.department,
+      ).code,
+    ).toBe('date_in_future');
+    expect(
+      h.refuse(
+        'securityIncident',
+        { ...incident, reportedTo: '市公安局', reportedAt: '2026-03-19T09:00:00Z' },
+        actors.bdb,
+      ).status,
+    ).toBe(403);
+    h.run(
+      'securityIncident',
+      { ...incident, reportedTo: '市委网信办、市公安局', reportedAt: '2026-03-19T09:00:00Z' },
+      actors.department,
+    );
     expect(h.project.view().incidents[0]).toEqual({
       id: 'inc-1',
       ...incident,
@@ -146,7 +226,12 @@ describe('runs recorded before issue 15 (state flag absent)', () => {
     expect(h.state.riskAndEmergency).toBeUndefined();
     expect(h.state.deadlines.some((d) => d.kind === 'security-drill')).toBe(false);
     h.run('securityIncident', incident, actors.department);
-    expect(h.project.view().incidents[0]).toEqual({ id: 'inc-1', ...incident, reportedAt: h.now, reportedBy: 'Health department' });
+    expect(h.project.view().incidents[0]).toEqual({
+      id: 'inc-1',
+      ...incident,
+      reportedAt: h.now,
+      reportedBy: 'Health department',
+    });
     // A state carried over from before (continue-as-new) gets the empty records.
     const old = JSON.parse(JSON.stringify(h.project.state));
     delete old.riskAssessments;

@@ -9,16 +9,36 @@ import { problemDetail, problemTitle } from '../../domain/labels/problems.ts';
 import { label } from '../../domain/labels/values.ts';
 import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES } from '../../domain/policy-defaults.ts';
 import type { PolicySwitches } from '../../domain/policy.ts';
-import { actors, at, construction, emergencyPlanBody, fullChecklist, Harness, makeInput, om, openTender, passTechnical, riskAssessmentBody } from './helpers.ts';
+import {
+  actors,
+  at,
+  construction,
+  emergencyPlanBody,
+  fullChecklist,
+  Harness,
+  makeInput,
+  om,
+  openTender,
+  passTechnical,
+  riskAssessmentBody,
+} from './helpers.ts';
 
-const withSwitches = (on: Partial<PolicySwitches>) => ({ policy: { ...DEFAULT_CITY_POLICY, switches: { ...DEFAULT_POLICY_SWITCHES, ...on } } });
-const zh = (r: { code: string; details: Record<string, unknown>; message: string }) => problemDetail('zh-CN', r.code, r.details, r.message);
-const notes = (h: Harness, kind: string) => h.log.filter((e) => e.type === 'notify' && e.kind === kind) as Extract<Harness['log'][number], { type: 'notify' }>[];
+const withSwitches = (on: Partial<PolicySwitches>) => ({
+  policy: { ...DEFAULT_CITY_POLICY, switches: { ...DEFAULT_POLICY_SWITCHES, ...on } },
+});
+const zh = (r: { code: string; details: Record<string, unknown>; message: string }) =>
+  problemDetail('zh-CN', r.code, r.details, r.message);
+const notes = (h: Harness, kind: string) =>
+  h.log.filter((e) => e.type === 'notify' && e.kind === kind) as Extract<Harness['log'][number], { type: 'notify' }>[];
 
 /** Joint acceptance without the Art. 28-29 records (the risk assessment and the emergency plan). */
 function bareJointAcceptance(h = new Harness()): Harness {
   h.toConstruction();
-  h.run('catalogEntries', { entries: [{ code: 'HLT-001', name: 'Patients', sharingType: 'conditional', updateCycle: 'daily' }] }, actors.department);
+  h.run(
+    'catalogEntries',
+    { entries: [{ code: 'HLT-001', name: 'Patients', sharingType: 'conditional', updateCycle: 'daily' }] },
+    actors.department,
+  );
   h.run('preliminaryAcceptance', { reportRef: 'sha256:pre', completedOn: '2026-03-20' }, actors.department);
   return h;
 }
@@ -46,17 +66,24 @@ describe('Art. 22: suspension only for 拒不整改 or 整改后仍不符合', (
     expect(h.project.view().rectifications[0]!.status).toBe('awaiting-review');
     const reminders = h.effectsOf(effects, 'notify').filter((n) => n.kind === 'rectification-review-pending');
     // Reminded before the deadline and when it passes; the department, which answered, is not.
-    expect(reminders.map((n) => [n.recipient.role, n.basis])).toEqual([['bdb', 'policy'], ['bdb', 'policy']]);
+    expect(reminders.map((n) => [n.recipient.role, n.basis])).toEqual([
+      ['bdb', 'policy'],
+      ['bdb', 'policy'],
+    ]);
     expect(h.effectsOf(effects, 'notify').map((n) => n.kind)).not.toContain('rectification-reminder');
     expect(reminders[0]!.detail).toContain('本地政策');
     expect(h.effectsOf(effects, 'notify').map((n) => n.kind)).not.toContain('funds-suspended');
-    expect(h.project.pendingActions()).toContainEqual(expect.objectContaining({ role: 'bdb', action: 'rectification-review', ref: 'rect-1' }));
+    expect(h.project.pendingActions()).toContainEqual(
+      expect.objectContaining({ role: 'bdb', action: 'rectification-review', ref: 'rect-1' }),
+    );
     // Not suspended: termination is not open to the BDB (Art. 22: only from suspension).
     expect(h.refuse('termination', { reason: 'too early' }, actors.bdb).code).toBe('invalid_transition');
     // 整改后仍不符合要求: the rejection suspends disbursement.
     h.run('rectificationReview', { rid: 'rect-1', decision: 'reject', opinion: 'still not compliant' }, actors.bdb);
     expect(h.state.funds.suspended).toBe(true);
-    expect(h.project.view().violations.map((v) => [v.kind, v.article, v.basis])).toEqual([['rectification-failed', 'Art. 22', 'measures']]);
+    expect(h.project.view().violations.map((v) => [v.kind, v.article, v.basis])).toEqual([
+      ['rectification-failed', 'Art. 22', 'measures'],
+    ]);
   });
 
   it('Art. 22: a run started before the second reading keeps its behaviour (replay): the deadline suspended it', () => {
@@ -74,25 +101,65 @@ describe('Art. 15: lateness is counted from signedOn', () => {
     const h = new Harness().toConstruction();
     // Signed on a Friday, entered with its text on the Thursday after: within 5 working days.
     h.advanceTo('2026-04-30');
-    h.run('contract', { contractNo: 'HT-INTIME', contractor: 'Acme', amountFen: 1_000_000, signedOn: '2026-04-24', documentRef: 'sha256:in', procurement: openTender() }, actors.department);
+    h.run(
+      'contract',
+      {
+        contractNo: 'HT-INTIME',
+        contractor: 'Acme',
+        amountFen: 1_000_000,
+        signedOn: '2026-04-24',
+        documentRef: 'sha256:in',
+        procurement: openTender(),
+      },
+      actors.department,
+    );
     h.advanceTo(h.now);
     expect(h.deadline('contract-filing', 'HT-INTIME').status).toBe('met');
     expect(h.project.view().contracts.find((c) => c.contractNo === 'HT-INTIME')?.filedLate).toBe(false);
     expect(h.project.pendingActions().filter((a) => a.action === 'contract-filing')).toEqual([]);
     // Entered 42 days after signing, its text attached: late.
     h.advanceTo('2026-05-04');
-    h.run('contract', { contractNo: 'HT-LATE', contractor: 'Acme', amountFen: 1_000_000, signedOn: '2026-03-23', documentRef: 'sha256:late', procurement: openTender() }, actors.department);
+    h.run(
+      'contract',
+      {
+        contractNo: 'HT-LATE',
+        contractor: 'Acme',
+        amountFen: 1_000_000,
+        signedOn: '2026-03-23',
+        documentRef: 'sha256:late',
+        procurement: openTender(),
+      },
+      actors.department,
+    );
     h.advanceTo(h.now); // the filing deadline is dated by the calendar, then judged against the filing instant
     expect(h.deadline('contract-filing', 'HT-LATE').status).toBe('missed');
-    expect(h.project.view().contracts.find((c) => c.contractNo === 'HT-LATE')).toMatchObject({ filedLate: true, filedAt: at('2026-05-04') });
-    expect(h.project.view().violations.filter((v) => v.kind === 'late-filing').map((v) => [v.article, v.basis])).toEqual([['Art. 15', 'measures']]);
+    expect(h.project.view().contracts.find((c) => c.contractNo === 'HT-LATE')).toMatchObject({
+      filedLate: true,
+      filedAt: at('2026-05-04'),
+    });
+    expect(
+      h.project
+        .view()
+        .violations.filter((v) => v.kind === 'late-filing')
+        .map((v) => [v.article, v.basis]),
+    ).toEqual([['Art. 15', 'measures']]);
     expect(notes(h, 'late-filing').map((n) => n.recipient.role)).toContain('bdb');
     expect(h.project.view().violations.filter((v) => v.kind === 'late-filing')).toHaveLength(1);
   });
 
   it('Art. 15 (measures): a filing after the due day is late even before the timer fired', () => {
     const h = new Harness().toConstruction();
-    h.run('contract', { contractNo: 'HT-2', contractor: 'Acme', amountFen: 1_000_000, signedOn: '2026-03-20', procurement: openTender() }, actors.department);
+    h.run(
+      'contract',
+      {
+        contractNo: 'HT-2',
+        contractor: 'Acme',
+        amountFen: 1_000_000,
+        signedOn: '2026-03-20',
+        procurement: openTender(),
+      },
+      actors.department,
+    );
     h.now = at('2026-04-10'); // due 2026-03-27; no timer has fired yet
     h.run('contractFiling', { contractNo: 'HT-2', documentRef: 'sha256:late' }, actors.department);
     expect(h.deadline('contract-filing', 'HT-2').status).toBe('missed');
@@ -108,7 +175,9 @@ describe('Art. 11, 15: 公示 begins when the BDB publishes; contracts from esta
     expect(h.stage).toBe('budgeting');
     expect(h.project.view().allocations[0]).toMatchObject({ status: 'held', publicityDeadlineId: null });
     expect(h.state.funds.construction).toMatchObject({ heldFen: 80_000_000, availableFen: 0 });
-    expect(h.project.pendingActions()).toEqual([{ role: 'bdb', action: 'allocation-publication', ref: 'alloc-1', overdue: false }]);
+    expect(h.project.pendingActions()).toEqual([
+      { role: 'bdb', action: 'allocation-publication', ref: 'alloc-1', overdue: false },
+    ]);
     h.publish();
     expect(h.stage).toBe('publicity');
     expect(h.deadline('publicity').status).toBe('open');
@@ -116,17 +185,47 @@ describe('Art. 11, 15: 公示 begins when the BDB publishes; contracts from esta
 
   it('Art. 11, 15 (measures): a contract signed after the approval is recorded while the money awaits the plan and during publicity, each with its 5 working days; construction starts when the notice ends', () => {
     const h = new Harness();
-    expect(h.refuse('contract', { contractNo: 'HT-0', contractor: 'Acme', amountFen: 1, signedOn: '2026-03-02', procurement: openTender() }, actors.department).code).toBe('invalid_transition');
+    expect(
+      h.refuse(
+        'contract',
+        { contractNo: 'HT-0', contractor: 'Acme', amountFen: 1, signedOn: '2026-03-02', procurement: openTender() },
+        actors.department,
+      ).code,
+    ).toBe('invalid_transition');
     h.toBudgeting();
     h.run('budget', construction(80_000_000), actors.finance);
-    h.run('contract', { contractNo: 'HT-A', contractor: 'Acme', amountFen: 40_000_000, signedOn: '2026-03-02', documentRef: 'sha256:a', procurement: openTender() }, actors.department);
+    h.run(
+      'contract',
+      {
+        contractNo: 'HT-A',
+        contractor: 'Acme',
+        amountFen: 40_000_000,
+        signedOn: '2026-03-02',
+        documentRef: 'sha256:a',
+        procurement: openTender(),
+      },
+      actors.department,
+    );
     expect(h.stage).toBe('budgeting');
     h.publish();
     h.advanceTo('2026-03-04');
-    h.run('contract', { contractNo: 'HT-B', contractor: 'Beta', amountFen: 10_000_000, signedOn: '2026-03-03', procurement: openTender() }, actors.department);
+    h.run(
+      'contract',
+      {
+        contractNo: 'HT-B',
+        contractor: 'Beta',
+        amountFen: 10_000_000,
+        signedOn: '2026-03-03',
+        procurement: openTender(),
+      },
+      actors.department,
+    );
     expect(h.stage).toBe('publicity');
     h.run('contractFiling', { contractNo: 'HT-B', documentRef: 'sha256:b' }, actors.department);
-    expect(h.project.view().contracts.map((c) => [c.contractNo, c.filedLate])).toEqual([['HT-A', false], ['HT-B', false]]);
+    expect(h.project.view().contracts.map((c) => [c.contractNo, c.filedLate])).toEqual([
+      ['HT-A', false],
+      ['HT-B', false],
+    ]);
     expect(h.project.view().violations).toEqual([]);
     h.advanceTo('2026-03-10');
     expect(h.stage).toBe('construction');
@@ -136,7 +235,7 @@ describe('Art. 11, 15: 公示 begins when the BDB publishes; contracts from esta
 });
 
 describe('Art. 21, 28, 29: no gate before the 竣工验收报告; the risk-assessment order is policy', () => {
-  it('Art. 21, 29 (measures): without an emergency plan the 竣工验收报告 is still filed; from completion acceptance on the plan is the department\'s pending action and the BDB is told', () => {
+  it("Art. 21, 29 (measures): without an emergency plan the 竣工验收报告 is still filed; from completion acceptance on the plan is the department's pending action and the BDB is told", () => {
     const h = bareJointAcceptance();
     h.run('riskAssessment', riskAssessmentBody(), actors.department);
     expect(h.project.pendingActions().map((a) => a.action)).not.toContain('emergency-plan');
@@ -167,7 +266,12 @@ describe('Art. 21, 28, 29: no gate before the 竣工验收报告; the risk-asses
     expect(DEFAULT_POLICY_SWITCHES.riskAssessmentBeforeTechnicalAcceptance).toBe(true);
     const h = bareJointAcceptance();
     expect(h.project.view().policy.switches.riskAssessmentBeforeTechnicalAcceptance).toBe(true);
-    expect(h.project.pendingActions()).toContainEqual({ role: 'department', action: 'risk-assessment', overdue: false, basis: 'policy' });
+    expect(h.project.pendingActions()).toContainEqual({
+      role: 'department',
+      action: 'risk-assessment',
+      overdue: false,
+      basis: 'policy',
+    });
     const r = h.refuse('technicalAcceptance', passTechnical(), actors.bdb);
     expect(r.code).toBe('risk_assessment_missing');
     expect(r.message).toContain('policy');
@@ -184,10 +288,23 @@ describe('Art. 15, 21, 30: the periods the text fixes', () => {
     const policy = {
       jurisdiction: 'zezhou',
       version: 1,
-      deadlines: { ...structuredClone(DEFAULT_CITY_POLICY.deadlines), contractFiling: { duration: { unit: 'workingDays' as const, amount: 3 }, reminder: null } },
+      deadlines: {
+        ...structuredClone(DEFAULT_CITY_POLICY.deadlines),
+        contractFiling: { duration: { unit: 'workingDays' as const, amount: 3 }, reminder: null },
+      },
     };
     const h = new Harness({ jurisdiction: 'zezhou', policy }).toConstruction();
-    h.run('contract', { contractNo: 'HT-2', contractor: 'Acme', amountFen: 1_000_000, signedOn: '2026-03-20', procurement: openTender() }, actors.department);
+    h.run(
+      'contract',
+      {
+        contractNo: 'HT-2',
+        contractor: 'Acme',
+        amountFen: 1_000_000,
+        signedOn: '2026-03-20',
+        procurement: openTender(),
+      },
+      actors.department,
+    );
     const d = h.project.view().deadlines.find((x) => x.kind === 'contract-filing' && x.ref === 'HT-2')!;
     expect(d.basis).toBe('policy');
     h.advanceTo('2026-03-30');
@@ -203,12 +320,25 @@ describe('Art. 15, 21, 30: the periods the text fixes', () => {
     expect(bdb.detail).not.toContain('5 个工作日');
   });
 
-  it('Art. 15, 21 (measures): with the text\'s periods the deadline and violation are the measures\', naming 5 and 7 working days', () => {
+  it("Art. 15, 21 (measures): with the text's periods the deadline and violation are the measures', naming 5 and 7 working days", () => {
     const h = new Harness().toConstruction();
-    h.run('contract', { contractNo: 'HT-2', contractor: 'Acme', amountFen: 1_000_000, signedOn: '2026-03-20', procurement: openTender() }, actors.department);
+    h.run(
+      'contract',
+      {
+        contractNo: 'HT-2',
+        contractor: 'Acme',
+        amountFen: 1_000_000,
+        signedOn: '2026-03-20',
+        procurement: openTender(),
+      },
+      actors.department,
+    );
     expect(h.project.view().deadlines.find((x) => x.ref === 'HT-2')?.basis).toBe('measures');
     h.advanceTo('2026-03-30');
-    expect(h.project.view().violations.find((x) => x.kind === 'late-filing')).toMatchObject({ basis: 'measures', detail: expect.stringContaining('5 working days') });
+    expect(h.project.view().violations.find((x) => x.kind === 'late-filing')).toMatchObject({
+      basis: 'measures',
+      detail: expect.stringContaining('5 working days'),
+    });
     expect(notes(h, 'late-filing').find((n) => n.recipient.role === 'bdb')!.detail).toContain('5 个工作日');
   });
 });
@@ -216,7 +346,16 @@ describe('Art. 15, 21, 30: the periods the text fixes', () => {
 describe('Art. 8, 10, 17: the approved estimate (批复概算) and who may raise it', () => {
   it('Art. 8, 10 (measures): the approval records the approved estimate, lower than the 投资概算; it caps construction money', () => {
     const h = new Harness().toEstablishment();
-    h.run('establishment', { decision: 'approve', approvalNo: 'JSP-2026-001', opinion: 'approved, reduced', approvedEstimateFen: 60_000_000 }, actors.approval);
+    h.run(
+      'establishment',
+      {
+        decision: 'approve',
+        approvalNo: 'JSP-2026-001',
+        opinion: 'approved, reduced',
+        approvedEstimateFen: 60_000_000,
+      },
+      actors.approval,
+    );
     expect(h.project.view()).toMatchObject({ estimate: { totalFen: 100_000_000 }, approvedEstimateFen: 60_000_000 });
     const r = h.refuse('budget', construction(70_000_000), actors.finance);
     expect(r.code).toBe('exceeds_approved_estimate');
@@ -225,7 +364,7 @@ describe('Art. 8, 10, 17: the approved estimate (批复概算) and who may raise
     h.run('budget', construction(60_000_000), actors.finance);
   });
 
-  it('Art. 8 (measures): approving without the approved estimate is refused (400) for runs since the second reading; runs from before keep the applicant\'s figure', () => {
+  it("Art. 8 (measures): approving without the approved estimate is refused (400) for runs since the second reading; runs from before keep the applicant's figure", () => {
     const h = new Harness().toEstablishment();
     const r = h.refuse('establishment', { decision: 'approve', approvalNo: 'JSP-1', opinion: '' }, actors.approval);
     expect([r.status, r.code]).toEqual([400, 'validation_failed']);
@@ -240,16 +379,33 @@ describe('Art. 8, 10, 17: the approved estimate (批复概算) and who may raise
   it("Art. 10, 17 (policy switch budgetIncreaseNeedsApprovalAgreement, on by default): an approved budget increase raises the cap only with the approval bureau's agreement; finance's opinion is an opinion", () => {
     expect(DEFAULT_POLICY_SWITCHES.budgetIncreaseNeedsApprovalAgreement).toBe(true);
     const h = new Harness().toConstruction(); // 80_000_000 of the approved 100_000_000 allocated
-    h.run('changeRequest', { kind: 'budget', description: 'more servers', budgetDeltaFen: 50_000_000 }, actors.department);
-    h.run('changeRequestOpinion', { cid: 'cr-1', opinion: 'the approved estimate stands', agrees: false }, actors.approval);
+    h.run(
+      'changeRequest',
+      { kind: 'budget', description: 'more servers', budgetDeltaFen: 50_000_000 },
+      actors.department,
+    );
+    h.run(
+      'changeRequestOpinion',
+      { cid: 'cr-1', opinion: 'the approved estimate stands', agrees: false },
+      actors.approval,
+    );
     h.run('changeRequestOpinion', { cid: 'cr-1', opinion: 'money is there', agrees: true }, actors.finance);
     h.run('changeRequestDecision', { cid: 'cr-1', decision: 'approve', opinion: 'justified' }, actors.bdb);
     const r = h.refuse('budget', construction(30_000_000), actors.finance);
-    expect(r.details).toMatchObject({ estimateFen: 100_000_000, approvedChangesFen: 0, limitFen: 100_000_000, unagreedIncreasesFen: 50_000_000 });
+    expect(r.details).toMatchObject({
+      estimateFen: 100_000_000,
+      approvedChangesFen: 0,
+      limitFen: 100_000_000,
+      unagreedIncreasesFen: 50_000_000,
+    });
     expect(zh(r)).toContain('本地政策');
     expect(h.project.pendingActions().some((a) => a.ref === 'budget-increase')).toBe(false);
     expect(notes(h, 'budget-increase').at(-1)!.detail).toContain('建设资金上限不变（本地政策）');
-    h.run('changeRequest', { kind: 'budget', description: 'more storage', budgetDeltaFen: 40_000_000 }, actors.department);
+    h.run(
+      'changeRequest',
+      { kind: 'budget', description: 'more storage', budgetDeltaFen: 40_000_000 },
+      actors.department,
+    );
     h.run('changeRequestOpinion', { cid: 'cr-2', opinion: 'agreed', agrees: true }, actors.approval);
     h.run('changeRequestOpinion', { cid: 'cr-2', opinion: 'no money this year', agrees: false }, actors.finance);
     h.run('changeRequestDecision', { cid: 'cr-2', decision: 'approve', opinion: 'justified' }, actors.bdb);
@@ -268,9 +424,37 @@ describe('Art. 8, 10, 17: the approved estimate (批复概算) and who may raise
 describe('Art. 9, 14, 19: 工程监理, 落盘, 变相包装', () => {
   it('Art. 14 (measures): a contract records the supervising firm (工程监理) where there is one', () => {
     const h = new Harness().toConstruction();
-    h.run('contract', { contractNo: 'HT-2', contractor: 'Acme', amountFen: 1_000_000, signedOn: '2026-03-20', documentRef: 'sha256:2', procurement: openTender(), supervisor: '晋城工程监理有限公司' }, actors.department);
-    expect(h.project.view().contracts.map((c) => [c.contractNo, c.supervisor])).toEqual([['HT-001', null], ['HT-2', '晋城工程监理有限公司']]);
-    expect(h.refuse('contract', { contractNo: 'HT-3', contractor: 'Acme', amountFen: 1, signedOn: '2026-03-20', procurement: openTender(), supervisor: ' ' }, actors.department).code).toBe('validation_failed');
+    h.run(
+      'contract',
+      {
+        contractNo: 'HT-2',
+        contractor: 'Acme',
+        amountFen: 1_000_000,
+        signedOn: '2026-03-20',
+        documentRef: 'sha256:2',
+        procurement: openTender(),
+        supervisor: '晋城工程监理有限公司',
+      },
+      actors.department,
+    );
+    expect(h.project.view().contracts.map((c) => [c.contractNo, c.supervisor])).toEqual([
+      ['HT-001', null],
+      ['HT-2', '晋城工程监理有限公司'],
+    ]);
+    expect(
+      h.refuse(
+        'contract',
+        {
+          contractNo: 'HT-3',
+          contractor: 'Acme',
+          amountFen: 1,
+          signedOn: '2026-03-20',
+          procurement: openTender(),
+          supervisor: ' ',
+        },
+        actors.department,
+      ).code,
+    ).toBe('validation_failed');
   });
 
   it('Art. 19, 9 (measures): the yearly evaluation records 落盘 beside sharing; data not stored on the platform is a sharing failure: no O&M money', () => {
@@ -299,13 +483,23 @@ describe('Art. 9, 14, 19: 工程监理, 落盘, 变相包装', () => {
 
   it('Art. 9 (measures): 变相包装 is a ground the BDB cites when it rejects in technical review or orders rectification', () => {
     const h = new Harness();
-    h.run('technicalReview', { decision: 'reject', opinion: '拆分包装的项目', checklist: fullChecklist(), grounds: ['disguised-packaging'] }, actors.bdb);
+    h.run(
+      'technicalReview',
+      { decision: 'reject', opinion: '拆分包装的项目', checklist: fullChecklist(), grounds: ['disguised-packaging'] },
+      actors.bdb,
+    );
     expect(h.stage).toBe('rejected');
     expect(h.project.view().technicalReviews[0]!.grounds).toEqual(['disguised-packaging']);
     expect(notes(h, 'rejected')[0]!.detail).toContain('变相包装');
     expect(label('art9Ground', 'disguised-packaging')).toBe('将政务大数据项目变相包装或纳入其他项目进行建设');
     const p = new Harness();
-    expect(p.refuse('technicalReview', { decision: 'pass', opinion: 'ok', checklist: fullChecklist(), grounds: ['disguised-packaging'] }, actors.bdb).code).toBe('validation_failed');
+    expect(
+      p.refuse(
+        'technicalReview',
+        { decision: 'pass', opinion: 'ok', checklist: fullChecklist(), grounds: ['disguised-packaging'] },
+        actors.bdb,
+      ).code,
+    ).toBe('validation_failed');
     const c = new Harness().toConstruction();
     c.run('rectificationOrder', { reason: 'disguised-packaging', description: '本项目被纳入其他项目建设' }, actors.bdb);
     expect(c.project.view().rectifications[0]!.reason).toBe('disguised-packaging');
@@ -322,7 +516,9 @@ describe('runs recorded before the second reading', () => {
     bareJointAcceptance(j);
     j.run('riskAssessment', riskAssessmentBody(), actors.department);
     j.run('completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval);
-    expect(j.refuse('completionReport', { reportRef: 'sha256:r' }, actors.department).code).toBe('emergency_plan_missing');
+    expect(j.refuse('completionReport', { reportRef: 'sha256:r' }, actors.department).code).toBe(
+      'emergency_plan_missing',
+    );
     // A state carried over keeps no flag (Project.restore).
     expect(Project.restore(JSON.parse(JSON.stringify(j.state))).state.secondReading).toBeUndefined();
     expect(Project.create(makeInput()).state.secondReading).toBe(true);

@@ -14,9 +14,15 @@ describe('the stage table', () => {
   it('names commands only, and domain/rules/ checks each entry (no stage list of its own beside the table)', () => {
     const commands = Object.keys(COMMAND_ROLES);
     for (const name of Object.keys(COMMAND_STAGES)) expect(commands, name).toContain(name);
-    const rules = readdirSync(new URL('../../domain/rules/', import.meta.url)).map((f) => source(`../../domain/rules/${f}`)).join('\n');
+    const rules = readdirSync(new URL('../../domain/rules/', import.meta.url))
+      .map((f) => source(`../../domain/rules/${f}`))
+      .join('\n');
     for (const name of Object.keys(COMMAND_STAGES).filter((n) => n !== 'budget')) {
-      expect(rules.includes(`ctx.requireStage(...STAGES.${name})`) || rules.includes(`ctx.requireStage(...(ctx.secondReading ? STAGES.${name} :`), name).toBe(true);
+      expect(
+        rules.includes(`ctx.requireStage(...STAGES.${name})`) ||
+          rules.includes(`ctx.requireStage(...(ctx.secondReading ? STAGES.${name} :`),
+        name,
+      ).toBe(true);
     }
     expect(rules).toContain('ctx.requireStage(...BUDGET_STAGES.construction)');
     expect(rules).toContain('ctx.requireStage(...BUDGET_STAGES.om)');
@@ -32,8 +38,15 @@ describe('the stage table', () => {
   it('Art. 18-23: a command outside its stages is refused as the table says; inside, it is not refused for the stage', () => {
     const h = new Harness().toOperating();
     expect(acceptedIn('preliminaryAcceptance', 'operating')).toBe(false);
-    const refused = h.refuse('preliminaryAcceptance', { reportRef: 'r', completedOn: h.project.state.input.createdAt.slice(0, 10) }, actors.department);
-    expect([refused.code, refused.message]).toEqual(['invalid_transition', 'Not possible in stage operating; needs construction.']);
+    const refused = h.refuse(
+      'preliminaryAcceptance',
+      { reportRef: 'r', completedOn: h.project.state.input.createdAt.slice(0, 10) },
+      actors.department,
+    );
+    expect([refused.code, refused.message]).toEqual([
+      'invalid_transition',
+      'Not possible in stage operating; needs construction.',
+    ]);
     expect(acceptedIn('securityDrill', 'operating')).toBe(true);
     expect(acceptedIn('leaderChange', 'operating')).toBe(true); // no list of its own
   });

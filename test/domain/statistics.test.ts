@@ -6,7 +6,17 @@ import { RECTIFICATION_REASONS } from '../../domain/records.ts';
 
 describe('articles', () => {
   it('are written in Chinese numerals as the text writes them', () => {
-    expect([1, 9, 10, 11, 15, 20, 22, 30, 31].map(chineseNumber)).toEqual(['一', '九', '十', '十一', '十五', '二十', '二十二', '三十', '三十一']);
+    expect([1, 9, 10, 11, 15, 20, 22, 30, 31].map(chineseNumber)).toEqual([
+      '一',
+      '九',
+      '十',
+      '十一',
+      '十五',
+      '二十',
+      '二十二',
+      '三十',
+      '三十一',
+    ]);
     expect(articleLabel('Art. 9')).toBe('第九条');
     expect(articleLabel('Art. 22')).toBe('第二十二条');
     expect(articleLabel('Art. 10, 12')).toBe('第十条、第十二条');
@@ -16,7 +26,12 @@ describe('articles', () => {
   });
 
   it('sort in the order of the measures, not of the text', () => {
-    expect(['Art. 22', 'Art. 9', 'Art. 15', 'Art. 10, 12'].sort(byArticle)).toEqual(['Art. 9', 'Art. 10, 12', 'Art. 15', 'Art. 22']);
+    expect(['Art. 22', 'Art. 9', 'Art. 15', 'Art. 10, 12'].sort(byArticle)).toEqual([
+      'Art. 9',
+      'Art. 10, 12',
+      'Art. 15',
+      'Art. 22',
+    ]);
   });
 
   it('every ground of a rectification order names the article it rests on', () => {

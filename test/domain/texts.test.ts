@@ -39,13 +39,22 @@ describe('formatting for people', () => {
 
 describe('notifications: kind + params, zh-CN detail', () => {
   it('Art. 10-11: the budget notification carries kind and params; its detail is zh-CN with 元; English renders from the same params', () => {
-    const h = new Harness({ estimate: { totalFen: 150_000_000, cityShareFen: 150_000_000, countyShareFen: 0 } }).toBudgeting();
+    const h = new Harness({
+      estimate: { totalFen: 150_000_000, cityShareFen: 150_000_000, countyShareFen: 0 },
+    }).toBudgeting();
     const effects = h.run('budget', construction(120_000_000), actors.finance);
     const [toBdb, toDepartment] = h.effectsOf(effects, 'notify');
-    expect(toBdb).toMatchObject({ kind: 'allocation-publication', params: { allocationId: 'alloc-1', fundType: 'construction', amountFen: 120_000_000 } });
-    expect(toBdb!.detail).toBe('资金分配 alloc-1（建设资金，1,200,000.00 元）已安排：请列入拟分配计划公示（第十一条）。');
+    expect(toBdb).toMatchObject({
+      kind: 'allocation-publication',
+      params: { allocationId: 'alloc-1', fundType: 'construction', amountFen: 120_000_000 },
+    });
+    expect(toBdb!.detail).toBe(
+      '资金分配 alloc-1（建设资金，1,200,000.00 元）已安排：请列入拟分配计划公示（第十一条）。',
+    );
     expect(toDepartment!.detail).toContain('1,200,000.00 元');
-    expect(renderNotification('en', toBdb!.kind, toBdb!.params!, 'bdb')).toBe('Allocation alloc-1 (construction, 1,200,000.00 yuan) is budgeted: publish it in an allocation plan.');
+    expect(renderNotification('en', toBdb!.kind, toBdb!.params!, 'bdb')).toBe(
+      'Allocation alloc-1 (construction, 1,200,000.00 yuan) is budgeted: publish it in an allocation plan.',
+    );
   });
 
   it('Art. 22: an extended rectification order names its new date as 年月日', () => {
@@ -60,8 +69,14 @@ describe('notifications: kind + params, zh-CN detail', () => {
 
   it('every notification kind the core emits has a zh-CN and an English template', () => {
     const rules = readdirSync(new URL('../../domain/rules/', import.meta.url)).map((f) => `rules/${f}`);
-    const source = ['context.ts', 'project.ts', ...rules].map((f) => readFileSync(new URL(`../../domain/${f}`, import.meta.url), 'utf8')).join('\n');
-    const kinds = new Set([...source.matchAll(/notify\([^,]+, (?:[^,]+ \? )?'([a-z-]+)'(?: : '([a-z-]+)')?/g)].flatMap((m) => [m[1]!, m[2]].filter((k): k is string => !!k)));
+    const source = ['context.ts', 'project.ts', ...rules]
+      .map((f) => readFileSync(new URL(`../../domain/${f}`, import.meta.url), 'utf8'))
+      .join('\n');
+    const kinds = new Set(
+      [...source.matchAll(/notify\([^,]+, (?:[^,]+ \? )?'([a-z-]+)'(?: : '([a-z-]+)')?/g)].flatMap((m) =>
+        [m[1]!, m[2]].filter((k): k is string => !!k),
+      ),
+    );
     for (const stage of ['terminated', 'decommissioned', 'withdrawn']) kinds.add(stage);
     expect(kinds.size).toBeGreaterThan(50);
     for (const kind of kinds) {
@@ -73,9 +88,18 @@ describe('notifications: kind + params, zh-CN detail', () => {
 
 describe('problems', () => {
   it('titles per code in both languages; details from templates in zh-CN, the English message in English', () => {
-    expect(problemTitle('zh-CN', 'exceeds_approved_estimate', 422, 'Refused by the measures')).toBe('依《管理办法》不予办理');
-    expect(problemTitle('en', 'exceeds_approved_estimate', 422, 'Refused by the measures')).toBe('Refused by the measures');
-    const details = { limitFen: 100_000_000, allocatedFen: 80_000_000, amountFen: 30_000_000, availableFen: 20_000_000 };
+    expect(problemTitle('zh-CN', 'exceeds_approved_estimate', 422, 'Refused by the measures')).toBe(
+      '依《管理办法》不予办理',
+    );
+    expect(problemTitle('en', 'exceeds_approved_estimate', 422, 'Refused by the measures')).toBe(
+      'Refused by the measures',
+    );
+    const details = {
+      limitFen: 100_000_000,
+      allocatedFen: 80_000_000,
+      amountFen: 30_000_000,
+      availableFen: 20_000_000,
+    };
     expect(problemDetail('zh-CN', 'exceeds_approved_estimate', details, 'Art. 10: …')).toBe(
       '第十条：已安排 800,000.00 元，再安排 300,000.00 元 建设资金将超过批复概算 1,000,000.00 元（尚可安排 200,000.00 元）。',
     );

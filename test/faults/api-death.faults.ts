@@ -36,21 +36,46 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bdp-api-death-'));
 async function startApi(): Promise<Child> {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  return spawnEntry('api/server.ts', { TEMPORAL_ADDRESS: inject('temporalAddress'), DATABASE_URL: database.url!, TEMPORAL_TASK_QUEUE: taskQueue, ADMIN_API_KEY: ADMIN, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir }, /API listening/);
+  return spawnEntry(
+    'api/server.ts',
+    {
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      DATABASE_URL: database.url!,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      ADMIN_API_KEY: ADMIN,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+    },
+    /API listening/,
+  );
 }
 
 async function call(method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   return { status: res.status, json: (await res.json()) as Record<string, any> };
 }
 
 beforeAll(async () => {
   database = await createTestDatabase('postgres');
   nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  worker = await createProjectWorker({ connection: nativeConnection, namespace: 'default', taskQueue, db: database.db, workflowBundle: await workflowBundle(), dataConverter });
+  worker = await createProjectWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    db: database.db,
+    workflowBundle: await workflowBundle(),
+    dataConverter,
+  });
   running = worker.run();
   api = await startApi();
-  await seedApprovedPlanItems(database.db, 2026, [{ code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 5_000_000_00 }]); // Art. 6: the approved version in force
+  await seedApprovedPlanItems(database.db, 2026, [
+    { code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 5_000_000_00 },
+  ]); // Art. 6: the approved version in force
 }, 180_000);
 afterAll(async () => {
   printSummary();
@@ -70,7 +95,13 @@ describe('the API dies after Temporal accepted a command', () => {
     const created = await call('POST', '/v1/projects', dept, sampleApplication());
     expect(created.status).toBe(201);
     const id = created.json.id as string;
-    const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
+    const checklist = {
+      resourceCatalog: true,
+      dataSharing: true,
+      intensiveConstruction: true,
+      cloudDeployment: true,
+      securityControllable: true,
+    };
     const review = { decision: 'pass', opinion: 'complete', checklist };
     const headers = { 'idempotency-key': `review-${id}` };
 
@@ -86,10 +117,20 @@ describe('the API dies after Temporal accepted a command', () => {
       });
     });
     await auditLocked;
-    const first = fetch(`${base}/v1/projects/${id}/technical-review`, { method: 'POST', headers: { authorization: `Bearer ${bdb}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(review) }).catch((err: unknown) => err);
+    const first = fetch(`${base}/v1/projects/${id}/technical-review`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bdb}`, 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(review),
+    }).catch((err: unknown) => err);
     // Once the record names the Update (api/idempotency.ts withUpdateNotes), the API sends it: only
     // then may the table be locked, or the note itself would wait behind the lock.
-    await eventually(async () => ((await sql`select 1 from idempotency_records where idempotency_key = ${headers['idempotency-key']} and update_id is not null`).length ? true : undefined));
+    await eventually(async () =>
+      (
+        await sql`select 1 from idempotency_records where idempotency_key = ${headers['idempotency-key']} and update_id is not null`
+      ).length
+        ? true
+        : undefined,
+    );
     let recordsTx!: Promise<unknown>;
     await new Promise<void>((ok) => {
       recordsTx = sql.begin(async (tx) => {
@@ -101,10 +142,21 @@ describe('the API dies after Temporal accepted a command', () => {
     releaseAudit();
     // The workflow accepts and performs the command; the API then waits to store the answer.
     await eventually(async () => {
-      const rows = await database.db.select().from(auditLog).where(and(eq(auditLog.projectId, id), eq(auditLog.action, 'technical-review')));
+      const rows = await database.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.projectId, id), eq(auditLog.action, 'technical-review')));
       return rows.length === 1 ? true : undefined;
     }, 30_000);
-    await eventually(async () => ((await sql`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%idempotency_records%'`).length ? true : undefined), 30_000);
+    await eventually(
+      async () =>
+        (
+          await sql`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%idempotency_records%'`
+        ).length
+          ? true
+          : undefined,
+      30_000,
+    );
     await api.kill9();
     releaseRecords();
     await recordsTx;
@@ -118,14 +170,25 @@ describe('the API dies after Temporal accepted a command', () => {
     const started = Date.now();
     const retry = await call('POST', `/v1/projects/${id}/technical-review`, bdb, review, headers);
     const seconds = (Date.now() - started) / 1000;
-    const reviews = await database.db.select().from(auditLog).where(and(eq(auditLog.projectId, id), eq(auditLog.action, 'technical-review')));
-    record('API process killed after Temporal accepted a command', retry.status === 200 && reviews.length === 1, `the first retry → ${retry.status} after ${seconds.toFixed(1)} s, stage ${retry.json.stage}; ${reviews.length} technical-review audit entry`);
+    const reviews = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.projectId, id), eq(auditLog.action, 'technical-review')));
+    record(
+      'API process killed after Temporal accepted a command',
+      retry.status === 200 && reviews.length === 1,
+      `the first retry → ${retry.status} after ${seconds.toFixed(1)} s, stage ${retry.json.stage}; ${reviews.length} technical-review audit entry`,
+    );
     expect(retry.status).toBe(200);
     expect(seconds).toBeLessThan(5);
     expect(retry.json.stage).toBe('establishment_review');
     expect(reviews).toHaveLength(1);
     // And it is now a stored answer: a further retry replays it.
-    const again = await fetch(`${base}/v1/projects/${id}/technical-review`, { method: 'POST', headers: { authorization: `Bearer ${bdb}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(review) });
+    const again = await fetch(`${base}/v1/projects/${id}/technical-review`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bdb}`, 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(review),
+    });
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
   }, 240_000);

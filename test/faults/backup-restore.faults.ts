@@ -39,13 +39,30 @@ const dirs = { live: path.join(tmp, 'live'), restored: path.join(tmp, 'restored'
 let system: (Child & { api: string; temporal: string; pids: () => Promise<number[]> }) | undefined;
 
 /** The environment of the embedded default: no external service, keys generated into DATA_DIR. */
-const embedded = (dataDir: string) => ({ DATA_DIR: dataDir, DATABASE_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_UI_URL: '', ADMIN_API_KEY: '', PAYLOAD_KEYS: '', DOCUMENT_KEYS: '', LOG_LEVEL: 'warn', RATE_LIMIT_WRITES_PER_MINUTE: '0' });
+const embedded = (dataDir: string) => ({
+  DATA_DIR: dataDir,
+  DATABASE_URL: '',
+  TEMPORAL_ADDRESS: '',
+  TEMPORAL_UI_URL: '',
+  ADMIN_API_KEY: '',
+  PAYLOAD_KEYS: '',
+  DOCUMENT_KEYS: '',
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_WRITES_PER_MINUTE: '0',
+});
 
 async function startSystem(dataDir: string) {
   const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
   const child = await spawnEntry(
     'test/faults/fast-clock-start.ts',
-    { ...embedded(dataDir), PORT: String(port), HOST: '127.0.0.1', TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), FAST_CLOCK_SPEEDUP: String(SPEEDUP) },
+    {
+      ...embedded(dataDir),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TEMPORAL_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      FAST_CLOCK_SPEEDUP: String(SPEEDUP),
+    },
     /已启动/,
     300_000,
   );
@@ -54,7 +71,12 @@ async function startSystem(dataDir: string) {
     const all: number[] = [child.process.pid!];
     for (let i = 0; i < all.length; i++) {
       const { stdout } = await run('ps', ['-o', 'pid=', '--ppid', String(all[i])]).catch(() => ({ stdout: '' }));
-      all.push(...stdout.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0));
+      all.push(
+        ...stdout
+          .split('\n')
+          .map((s) => Number(s.trim()))
+          .filter((n) => n > 0),
+      );
     }
     return all;
   };
@@ -77,7 +99,11 @@ async function killSystem(): Promise<void> {
 }
 
 async function call(base: string, method: string, p: string, key: string, body?: unknown) {
-  const res = await fetch(`${base}${p}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(`${base}${p}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const json = (await res.json().catch(() => ({}))) as Record<string, any>;
   return { status: res.status, json };
 }
@@ -89,7 +115,11 @@ async function ok(base: string, method: string, p: string, key: string, body?: u
 }
 
 const npm = (script: string, dataDir: string, args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env: { ...process.env, ...embedded(dataDir) }, maxBuffer: 16 * 1024 * 1024 });
+  run(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...embedded(dataDir) },
+    maxBuffer: 16 * 1024 * 1024,
+  });
 
 /** The ledger, the balances, the audit trail and the read model's versions, straight from a stopped DATA_DIR's PGlite. */
 async function readStores(dataDir: string) {
@@ -98,7 +128,9 @@ async function readStores(dataDir: string) {
     const audit = await handle.db.select().from(auditLog).orderBy(asc(auditLog.projectId), asc(auditLog.seq));
     const ledger = await handle.db.select().from(fundMovements).orderBy(asc(fundMovements.id));
     const balances = await handle.db.select().from(fundBalances);
-    const models = await handle.db.select({ id: projects.id, version: projects.version, stage: projects.stage }).from(projects);
+    const models = await handle.db
+      .select({ id: projects.id, version: projects.version, stage: projects.stage })
+      .from(projects);
     return { audit, ledger, balances, models };
   } finally {
     await handle.close();
@@ -107,7 +139,10 @@ async function readStores(dataDir: string) {
 
 const clientFor = async (address: string, dataDir: string) => {
   const keyring = parseKeyring(fs.readFileSync(path.join(dataDir, 'payload-keys'), 'utf8').trim());
-  return new Client({ connection: await Connection.connect({ address }), dataConverter: { payloadCodecs: [new EncryptionCodec('sm4', keyring)] } });
+  return new Client({
+    connection: await Connection.connect({ address }),
+    dataConverter: { payloadCodecs: [new EncryptionCodec('sm4', keyring)] },
+  });
 };
 
 /** Timers started and neither fired nor cancelled: timer id → due instant (ms). */
@@ -116,7 +151,11 @@ async function pendingTimers(client: Client, projectId: string): Promise<Map<str
   const pending = new Map<string, number>();
   for (const e of history.events ?? []) {
     const started = e.timerStartedEventAttributes;
-    if (started) pending.set(started.timerId!, Number(e.eventTime!.seconds) * 1000 + Number(started.startToFireTimeout!.seconds) * 1000);
+    if (started)
+      pending.set(
+        started.timerId!,
+        Number(e.eventTime!.seconds) * 1000 + Number(started.startToFireTimeout!.seconds) * 1000,
+      );
     const done = e.timerFiredEventAttributes ?? e.timerCanceledEventAttributes;
     if (done) pending.delete(done.timerId!);
   }
@@ -145,22 +184,72 @@ describe('backup under command traffic, kill -9, restore into a fresh directory'
     const live = await startSystem(dirs.live);
     const admin = fs.readFileSync(path.join(dirs.live, 'admin-api-key'), 'utf8').trim();
     const key = async (body: unknown) => (await ok(live.api, 'POST', '/v1/admin/api-keys', admin, body)).key as string;
-    const keys = { dept: await key({ role: 'department', name: 'health', department: 'health' }), bdb: await key({ role: 'bdb', name: 'bdb' }), approval: await key({ role: 'approval', name: 'approval' }), finance: await key({ role: 'finance', name: 'finance' }) };
-    await ok(live.api, 'PUT', `/v1/annual-plans/${YEAR}`, keys.bdb, { items: [{ code: PLAN_ITEM, title: '全民健康信息平台', department: 'health', ceilingFen: 500_000_000_00 }] });
-    await ok(live.api, 'POST', `/v1/annual-plans/${YEAR}/approval`, keys.bdb, { approvedOn: `${YEAR}-01-10`, documentNo: `晋市政函〔${YEAR}〕1号` });
-    const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
+    const keys = {
+      dept: await key({ role: 'department', name: 'health', department: 'health' }),
+      bdb: await key({ role: 'bdb', name: 'bdb' }),
+      approval: await key({ role: 'approval', name: 'approval' }),
+      finance: await key({ role: 'finance', name: 'finance' }),
+    };
+    await ok(live.api, 'PUT', `/v1/annual-plans/${YEAR}`, keys.bdb, {
+      items: [{ code: PLAN_ITEM, title: '全民健康信息平台', department: 'health', ceilingFen: 500_000_000_00 }],
+    });
+    await ok(live.api, 'POST', `/v1/annual-plans/${YEAR}/approval`, keys.bdb, {
+      approvedOn: `${YEAR}-01-10`,
+      documentNo: `晋市政函〔${YEAR}〕1号`,
+    });
+    const checklist = {
+      resourceCatalog: true,
+      dataSharing: true,
+      intensiveConstruction: true,
+      cloudDeployment: true,
+      securityControllable: true,
+    };
     const waiting: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const { id } = (await ok(live.api, 'POST', '/v1/projects', keys.dept, sampleApplication({ annualPlanItem: PLAN_ITEM, title: `公示项目 ${i}` }))) as { id: string };
-      await ok(live.api, 'POST', `/v1/projects/${id}/technical-review`, keys.bdb, { decision: 'pass', opinion: '同意', checklist });
-      await ok(live.api, 'POST', `/v1/projects/${id}/establishment`, keys.approval, { decision: 'approve', approvalNo: `晋审批〔${YEAR}〕${i + 1}号`, opinion: '同意立项', approvedEstimateFen: 100_000_000 });
-      await ok(live.api, 'POST', `/v1/projects/${id}/budget`, keys.finance, { fundType: 'construction', year: YEAR, amountFen: 10_000_000 * (i + 1), cityShareFen: 10_000_000 * (i + 1), countyShareFen: 0 });
+      const { id } = (await ok(
+        live.api,
+        'POST',
+        '/v1/projects',
+        keys.dept,
+        sampleApplication({ annualPlanItem: PLAN_ITEM, title: `公示项目 ${i}` }),
+      )) as { id: string };
+      await ok(live.api, 'POST', `/v1/projects/${id}/technical-review`, keys.bdb, {
+        decision: 'pass',
+        opinion: '同意',
+        checklist,
+      });
+      await ok(live.api, 'POST', `/v1/projects/${id}/establishment`, keys.approval, {
+        decision: 'approve',
+        approvalNo: `晋审批〔${YEAR}〕${i + 1}号`,
+        opinion: '同意立项',
+        approvedEstimateFen: 100_000_000,
+      });
+      await ok(live.api, 'POST', `/v1/projects/${id}/budget`, keys.finance, {
+        fundType: 'construction',
+        year: YEAR,
+        amountFen: 10_000_000 * (i + 1),
+        cityShareFen: 10_000_000 * (i + 1),
+        countyShareFen: 0,
+      });
       waiting.push(id);
     }
-    await ok(live.api, 'POST', '/v1/allocation-plans', keys.bdb, { year: YEAR, title: `${YEAR}年第一批资金拟分配计划`, allocations: waiting.map((projectId) => ({ projectId, allocationId: 'alloc-1' })) });
+    await ok(live.api, 'POST', '/v1/allocation-plans', keys.bdb, {
+      year: YEAR,
+      title: `${YEAR}年第一批资金拟分配计划`,
+      allocations: waiting.map((projectId) => ({ projectId, allocationId: 'alloc-1' })),
+    });
     // A filed document (the folder store, sealed with DATA_DIR's document keys).
     const pdf = Buffer.from(`%PDF-1.7\n% 备份演练 ${Date.now()}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n`);
-    const uploaded = await fetch(`${live.api}/v1/documents`, { method: 'POST', headers: { authorization: `Bearer ${keys.dept}`, 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent('合同.pdf'), 'content-length': String(pdf.length) }, body: pdf });
+    const uploaded = await fetch(`${live.api}/v1/documents`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${keys.dept}`,
+        'content-type': 'application/pdf',
+        'x-file-name': encodeURIComponent('合同.pdf'),
+        'content-length': String(pdf.length),
+      },
+      body: pdf,
+    });
     expect(uploaded.status).toBe(201);
     const documentId = ((await uploaded.json()) as { id: string }).id;
     const dueAt = new Map<string, number>();
@@ -176,11 +265,21 @@ describe('backup under command traffic, kill -9, restore into a fresh directory'
     const loop = async () => {
       while (traffic) {
         const started = Date.now();
-        const created = await call(live.api, 'POST', '/v1/projects', keys.dept, sampleApplication({ annualPlanItem: PLAN_ITEM, title: `备份期间的项目 ${commands.length}` }));
+        const created = await call(
+          live.api,
+          'POST',
+          '/v1/projects',
+          keys.dept,
+          sampleApplication({ annualPlanItem: PLAN_ITEM, title: `备份期间的项目 ${commands.length}` }),
+        );
         commands.push({ started, ended: Date.now(), status: created.status });
         if (created.status !== 201) continue;
         const reviewStarted = Date.now();
-        const reviewed = await call(live.api, 'POST', `/v1/projects/${created.json.id}/technical-review`, keys.bdb, { decision: 'pass', opinion: '同意', checklist });
+        const reviewed = await call(live.api, 'POST', `/v1/projects/${created.json.id}/technical-review`, keys.bdb, {
+          decision: 'pass',
+          opinion: '同意',
+          checklist,
+        });
         commands.push({ started: reviewStarted, ended: Date.now(), status: reviewed.status });
       }
     };
@@ -208,7 +307,9 @@ describe('backup under command traffic, kill -9, restore into a fresh directory'
     // 4. Restore into a fresh directory: refused over a non-empty one; the backup's own rows.
     fs.mkdirSync(dirs.restored);
     fs.writeFileSync(path.join(dirs.restored, 'something'), 'x');
-    const refused = await npm('scripts/restore.ts', dirs.restored, ['--from', dirs.backup]).catch((err: { code: number; stderr: string }) => err);
+    const refused = await npm('scripts/restore.ts', dirs.restored, ['--from', dirs.backup]).catch(
+      (err: { code: number; stderr: string }) => err,
+    );
     expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('不为空') });
     fs.rmSync(dirs.restored, { recursive: true, force: true });
     const { stdout: restoreOut } = await npm('scripts/restore.ts', dirs.restored, ['--from', dirs.backup]);
@@ -228,9 +329,13 @@ describe('backup under command traffic, kill -9, restore into a fresh directory'
     // And nothing the live system had committed before the freeze is missing.
     const frozenAt = Date.parse(manifest.postgres.frozenAt);
     const restoredAudit = new Set(restored.audit.map((r) => `${r.projectId}#${r.seq}`));
-    expect(atKill.audit.filter((r) => r.recordedAt.getTime() < frozenAt && !restoredAudit.has(`${r.projectId}#${r.seq}`))).toEqual([]);
+    expect(
+      atKill.audit.filter((r) => r.recordedAt.getTime() < frozenAt && !restoredAudit.has(`${r.projectId}#${r.seq}`)),
+    ).toEqual([]);
     const restoredLedger = new Set(restored.ledger.map((r) => r.idempotencyKey));
-    expect(atKill.ledger.filter((r) => r.recordedAt.getTime() < frozenAt && !restoredLedger.has(r.idempotencyKey))).toEqual([]);
+    expect(
+      atKill.ledger.filter((r) => r.recordedAt.getTime() < frozenAt && !restoredLedger.has(r.idempotencyKey)),
+    ).toEqual([]);
     expect(atKill.audit.filter((r) => r.recordedAt.getTime() < frozenAt).length).toBeGreaterThan(0);
     const { stdout: verifiedAfterRestore } = await npm('scripts/audit-verify.ts', dirs.restored, []);
     expect(verifiedAfterRestore).toMatch(/0 broken/);
@@ -246,7 +351,8 @@ describe('backup under command traffic, kill -9, restore into a fresh directory'
       expect({ id: m.id, stage: view.stage }).toEqual({ id: m.id, stage: m.stage });
     }
     const workflows: string[] = [];
-    for await (const w of client.workflow.list({ query: `WorkflowType = '${PROJECT_WORKFLOW_TYPE}'` })) workflows.push(w.workflowId);
+    for await (const w of client.workflow.list({ query: `WorkflowType = '${PROJECT_WORKFLOW_TYPE}'` }))
+      workflows.push(w.workflowId);
     // A workflow whose first write the freeze held back has no row in the backup: Temporal runs that
     // workflow task again and it writes the row now (keyed, so once).
     expect(workflows).toEqual(expect.arrayContaining(restored.models.map((m) => projectWorkflowId(m.id))));
@@ -254,13 +360,22 @@ describe('backup under command traffic, kill -9, restore into a fresh directory'
     const adminRestored = fs.readFileSync(path.join(dirs.restored, 'admin-api-key'), 'utf8').trim();
     expect(adminRestored).toBe(admin);
     const bdb = keys.bdb;
-    const document = await fetch(`${again.api}/v1/documents/${documentId}`, { headers: { authorization: `Bearer ${keys.dept}` } });
+    const document = await fetch(`${again.api}/v1/documents/${documentId}`, {
+      headers: { authorization: `Bearer ${keys.dept}` },
+    });
     expect(document.status).toBe(200);
     expect(Buffer.from(await document.arrayBuffer())).toEqual(pdf);
     const rowless = workflows.filter((w) => !restored.models.some((m) => projectWorkflowId(m.id) === w));
     for (const w of rowless) {
       const stage = (await client.workflow.getHandle(w).query(viewQuery)).stage;
-      await eventually(async () => ((await call(again.api, 'GET', `/v1/projects/${w.replace(/^project-/, '')}`, bdb)).json.stage === stage ? true : undefined), 30_000, `read model of ${w}`);
+      await eventually(
+        async () =>
+          (await call(again.api, 'GET', `/v1/projects/${w.replace(/^project-/, '')}`, bdb)).json.stage === stage
+            ? true
+            : undefined,
+        30_000,
+        `read model of ${w}`,
+      );
     }
     expect(restored.models.map((m) => m.id)).toEqual(expect.arrayContaining(waiting));
 
@@ -273,13 +388,19 @@ describe('backup under command traffic, kill -9, restore into a fresh directory'
       pending.set(id, timers);
     }
     for (const [i, id] of waiting.entries()) {
-      const view = await eventually(async () => {
-        const v = await ok(again.api, 'GET', `/v1/projects/${id}`, bdb);
-        return v.stage === 'contracting' ? v : undefined;
-      }, Math.max(0, dueAt.get(id)! - Date.now()) + 90_000, `project ${id} past its publicity`);
+      const view = await eventually(
+        async () => {
+          const v = await ok(again.api, 'GET', `/v1/projects/${id}`, bdb);
+          return v.stage === 'contracting' ? v : undefined;
+        },
+        Math.max(0, dueAt.get(id)! - Date.now()) + 90_000,
+        `project ${id} past its publicity`,
+      );
       expect(view.funds.construction).toMatchObject({ heldFen: 0, availableFen: 10_000_000 * (i + 1) });
       const history = await client.workflow.getHandle(projectWorkflowId(id)).fetchHistory();
-      const fired = (history.events ?? []).filter((e) => e.timerFiredEventAttributes && pending.get(id)!.has(e.timerFiredEventAttributes.timerId!));
+      const fired = (history.events ?? []).filter(
+        (e) => e.timerFiredEventAttributes && pending.get(id)!.has(e.timerFiredEventAttributes.timerId!),
+      );
       expect(fired).toHaveLength(pending.get(id)!.size);
       for (const e of fired) expect(Number(e.eventTime!.seconds) * 1000).toBeGreaterThanOrEqual(readyAt - 1_000);
     }
@@ -289,12 +410,18 @@ describe('backup under command traffic, kill -9, restore into a fresh directory'
 
     // 7. At the end: one allocation and one publication per project, balances equal to their movements, the trail intact.
     const end = await readStores(dirs.restored);
-    for (const id of waiting) expect(end.ledger.filter((m) => m.projectId === id).map((m) => m.kind)).toEqual(['allocate', 'publish']);
+    for (const id of waiting)
+      expect(end.ledger.filter((m) => m.projectId === id).map((m) => m.kind)).toEqual(['allocate', 'publish']);
     expect(new Set(end.ledger.map((m) => m.idempotencyKey)).size).toBe(end.ledger.length);
     for (const b of end.balances) {
       const moves = end.ledger.filter((m) => m.projectId === b.projectId && m.fundType === b.fundType);
-      const into = (bucket: string) => moves.filter((m) => m.toBucket === bucket).reduce((s, m) => s + m.amountFen, 0) - moves.filter((m) => m.fromBucket === bucket).reduce((s, m) => s + m.amountFen, 0);
-      expect({ held: b.heldFen, available: b.availableFen }).toEqual({ held: into('held'), available: into('available') });
+      const into = (bucket: string) =>
+        moves.filter((m) => m.toBucket === bucket).reduce((s, m) => s + m.amountFen, 0) -
+        moves.filter((m) => m.fromBucket === bucket).reduce((s, m) => s + m.amountFen, 0);
+      expect({ held: b.heldFen, available: b.availableFen }).toEqual({
+        held: into('held'),
+        available: into('available'),
+      });
     }
     const { stdout: verifiedAtEnd } = await npm('scripts/audit-verify.ts', dirs.restored, []);
     expect(verifiedAtEnd).toMatch(/0 broken/);

@@ -34,11 +34,27 @@ beforeAll(async () => {
   await prepareDatabase(database);
   const taskQueue = `faults-pg-${process.pid}`;
   nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  worker = await createProjectWorker({ connection: nativeConnection, namespace: 'default', taskQueue, db: database.db, workflowBundle: await workflowBundle(), dataConverter });
+  worker = await createProjectWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    db: database.db,
+    workflowBundle: await workflowBundle(),
+    dataConverter,
+  });
   running = worker.run();
   connection = await Connection.connect({ address: inject('temporalAddress') });
-  app = createApp({ database, temporal: new Client({ connection, dataConverter }), taskQueue, adminApiKey: ADMIN, log: createLogger('silent', 'faults'), payloadCodec: CODEC });
-  await seedApprovedPlanItems(database.db, 2026, [{ code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 5_000_000_00 }]); // Art. 6: the approved version in force
+  app = createApp({
+    database,
+    temporal: new Client({ connection, dataConverter }),
+    taskQueue,
+    adminApiKey: ADMIN,
+    log: createLogger('silent', 'faults'),
+    payloadCodec: CODEC,
+  });
+  await seedApprovedPlanItems(database.db, 2026, [
+    { code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 5_000_000_00 },
+  ]); // Art. 6: the approved version in force
 }, 180_000);
 afterAll(async () => {
   printSummary();
@@ -50,9 +66,24 @@ afterAll(async () => {
   await pg.destroy();
 });
 
-const call = async (method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const res = await app.request(path, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), type: res.headers.get('content-type'), json: (await res.json()) as Record<string, any> };
+const call = async (
+  method: string,
+  path: string,
+  key: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) => {
+  const res = await app.request(path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    type: res.headers.get('content-type'),
+    json: (await res.json()) as Record<string, any>,
+  };
 };
 
 describe('PostgreSQL outage', () => {
@@ -61,9 +92,25 @@ describe('PostgreSQL outage', () => {
     const dept = await key({ role: 'department', name: 'health', department: 'health' });
     const bdb = await key({ role: 'bdb', name: 'bdb' });
     const ids: string[] = [];
-    for (let i = 0; i < 6; i++) ids.push((await call('POST', '/v1/projects', dept, sampleApplication({ title: `outage ${i}` }))).json.id as string);
-    const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
-    const review = (id: string) => call('POST', `/v1/projects/${id}/technical-review`, bdb, { decision: 'pass', opinion: 'ok', checklist }, { 'idempotency-key': `outage-${id}` });
+    for (let i = 0; i < 6; i++)
+      ids.push(
+        (await call('POST', '/v1/projects', dept, sampleApplication({ title: `outage ${i}` }))).json.id as string,
+      );
+    const checklist = {
+      resourceCatalog: true,
+      dataSharing: true,
+      intensiveConstruction: true,
+      cloudDeployment: true,
+      securityControllable: true,
+    };
+    const review = (id: string) =>
+      call(
+        'POST',
+        `/v1/projects/${id}/technical-review`,
+        bdb,
+        { decision: 'pass', opinion: 'ok', checklist },
+        { 'idempotency-key': `outage-${id}` },
+      );
 
     // One command answered just before the outage; two in flight when the database goes away; three
     // more (and a list) arrive during it.
@@ -79,7 +126,10 @@ describe('PostgreSQL outage', () => {
     await pg.resume();
     const first = [...(await Promise.all(inFlight)), ...during.slice(0, 3)];
     const all = [...first, during[3]!];
-    expect(all.every((r) => r.status === 200 || r.status === 503), JSON.stringify(all.map((r) => r.status))).toBe(true);
+    expect(
+      all.every((r) => r.status === 200 || r.status === 503),
+      JSON.stringify(all.map((r) => r.status)),
+    ).toBe(true);
     for (const r of all.filter((x) => x.status === 503)) {
       expect(r.type).toContain('application/problem+json');
       expect(Number(r.retryAfter)).toBeGreaterThan(0);
@@ -97,9 +147,23 @@ describe('PostgreSQL outage', () => {
       }
       final.set(id, status);
     }
-    const counts = await Promise.all(ids.map(async (id) => (await database.db.select().from(auditLog).where(and(eq(auditLog.projectId, id), eq(auditLog.action, 'technical-review')))).length));
+    const counts = await Promise.all(
+      ids.map(
+        async (id) =>
+          (
+            await database.db
+              .select()
+              .from(auditLog)
+              .where(and(eq(auditLog.projectId, id), eq(auditLog.action, 'technical-review')))
+          ).length,
+      ),
+    );
     const ok200 = first.filter((r) => r.status === 200).length;
-    record('PostgreSQL stopped for 15 s under traffic', [...final.values()].every((s) => s === 200) && counts.every((c) => c === 1), `first answers ${JSON.stringify(first.map((r) => r.status))} (${ok200} × 200), after retries all ${[...final.values()].join('/')}, technical-review audit entries per project ${counts.join('/')}`);
+    record(
+      'PostgreSQL stopped for 15 s under traffic',
+      [...final.values()].every((s) => s === 200) && counts.every((c) => c === 1),
+      `first answers ${JSON.stringify(first.map((r) => r.status))} (${ok200} × 200), after retries all ${[...final.values()].join('/')}, technical-review audit entries per project ${counts.join('/')}`,
+    );
     expect([...final.values()].every((s) => s === 200)).toBe(true);
     expect(counts).toEqual(ids.map(() => 1));
   }, 300_000);

@@ -23,7 +23,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, fundMovements, notifications, projects } from '../../db/schema.ts';
 import { seedApprovedPlanItems } from '../../db/queries/plans.ts';
 import { resolveS3Server, startS3Server, type RunningS3Server } from '../../scripts/s3-server.ts';
-import { dropTemporalDatabases, startTemporalPostgres, type TemporalPostgres } from '../../scripts/temporal-postgres.ts';
+import {
+  dropTemporalDatabases,
+  startTemporalPostgres,
+  type TemporalPostgres,
+} from '../../scripts/temporal-postgres.ts';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/database.ts';
 import { freePort } from '../support/net.ts';
 import { eventually, sampleApplication } from '../support/system.ts';
@@ -53,10 +57,17 @@ const received = new Map<string, number>();
 
 beforeAll(async () => {
   if (skip) return;
-  temporal = await startTemporalPostgres({ databaseUrl: postgresUrl!, databases, stateDir: path.join(stateDir, 'temporal'), log: () => {} });
+  temporal = await startTemporalPostgres({
+    databaseUrl: postgresUrl!,
+    databases,
+    stateDir: path.join(stateDir, 'temporal'),
+    log: () => {},
+  });
   s3 = await startS3Server((s3Binary as { path: string }).path, path.join(stateDir, 's3'));
   database = await createTestDatabase('postgres');
-  await seedApprovedPlanItems(database.db, 2026, [{ code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 1_000_000_000_000 }]); // Art. 6
+  await seedApprovedPlanItems(database.db, 2026, [
+    { code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 1_000_000_000_000 },
+  ]); // Art. 6
   // The webhook receiver listens on this machine's own interface address: a webhook may not reach
   // loopback at all (lib/webhook-address.ts), and this machine's address only when the administrator
   // allows it (WEBHOOK_ALLOWED_NETWORKS), as a government intranet receiver would be. Packets to the
@@ -64,9 +75,18 @@ beforeAll(async () => {
   const own = Object.values(os.networkInterfaces())
     .flat()
     .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
-  if (!own) throw new Error('the scale-out test needs a non-loopback IPv4 address on this machine for its webhook receiver');
-  const common = { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: database.url!, TEMPORAL_TASK_QUEUE: taskQueue, WEBHOOK_ALLOWED_NETWORKS: `${own}/32` };
-  const [w1, w2] = await Promise.all([spawnEntry('worker.ts', common, /worker started/), spawnEntry('worker.ts', common, /worker started/)]);
+  if (!own)
+    throw new Error('the scale-out test needs a non-loopback IPv4 address on this machine for its webhook receiver');
+  const common = {
+    TEMPORAL_ADDRESS: temporal.address,
+    DATABASE_URL: database.url!,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    WEBHOOK_ALLOWED_NETWORKS: `${own}/32`,
+  };
+  const [w1, w2] = await Promise.all([
+    spawnEntry('worker.ts', common, /worker started/),
+    spawnEntry('worker.ts', common, /worker started/),
+  ]);
   workers.push(w1!, w2!);
   for (let i = 0; i < 2; i++) {
     const port = await freePort();
@@ -82,7 +102,11 @@ beforeAll(async () => {
       S3_ACCESS_KEY_ID: 'scale',
       S3_SECRET_ACCESS_KEY: 'scale-secret',
     };
-    apis.push({ child: await spawnEntry('api/server.ts', env, /API listening/), base: `http://127.0.0.1:${port}`, alive: true });
+    apis.push({
+      child: await spawnEntry('api/server.ts', env, /API listening/),
+      base: `http://127.0.0.1:${port}`,
+      alive: true,
+    });
   }
   receiver = createServer((req, res) => {
     const id = String(req.headers['x-event-id'] ?? '');
@@ -119,14 +143,24 @@ const statuses = new Map<string, number>();
 const count = (what: string) => statuses.set(what, (statuses.get(what) ?? 0) + 1);
 
 /** One request as a bureau's system sends it: retried with the same Idempotency-Key until it is answered. */
-async function send(method: string, p: string, key: string, body?: unknown, idempotencyKey?: string): Promise<Record<string, any>> {
+async function send(
+  method: string,
+  p: string,
+  key: string,
+  body?: unknown,
+  idempotencyKey?: string,
+): Promise<Record<string, any>> {
   for (let attempt = 0; attempt < 60; attempt++) {
     const api = nextApi();
     let res: Response;
     try {
       res = await fetch(`${api.base}${p}`, {
         method,
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(30_000),
       });
@@ -150,28 +184,68 @@ async function send(method: string, p: string, key: string, body?: unknown, idem
 describe.skipIf(skip)('two APIs and two workers; kill -9 of one of each under command load', () => {
   it('every count equal, audit:verify clean, webhooks once, documents shared', async () => {
     const key = async (body: unknown) => (await send('POST', '/v1/admin/api-keys', ADMIN, body)).key as string;
-    const keys = { dept: await key({ role: 'department', name: 'health', department: 'health' }), bdb: await key({ role: 'bdb', name: 'bdb' }), approval: await key({ role: 'approval', name: 'a' }), finance: await key({ role: 'finance', name: 'f' }) };
+    const keys = {
+      dept: await key({ role: 'department', name: 'health', department: 'health' }),
+      bdb: await key({ role: 'bdb', name: 'bdb' }),
+      approval: await key({ role: 'approval', name: 'a' }),
+      finance: await key({ role: 'finance', name: 'f' }),
+    };
     await send('POST', '/v1/admin/webhooks', ADMIN, { url: hookUrl, secret: 'scale-out-secret-0123456789' });
-    const since = Number((await database.db.select({ id: notifications.id }).from(notifications).orderBy(notifications.id)).at(-1)?.id ?? 0);
+    const since = Number(
+      (await database.db.select({ id: notifications.id }).from(notifications).orderBy(notifications.id)).at(-1)?.id ??
+        0,
+    );
 
     // A document uploaded on one API is read on the other (the shared S3 store).
     const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(64 * 1024)]);
-    const up = await fetch(`${apis[0]!.base}/v1/documents`, { method: 'POST', headers: { authorization: `Bearer ${keys.dept}`, 'content-type': 'application/pdf', 'x-file-name': 'plan.pdf' }, body: pdf });
+    const up = await fetch(`${apis[0]!.base}/v1/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.dept}`, 'content-type': 'application/pdf', 'x-file-name': 'plan.pdf' },
+      body: pdf,
+    });
     const doc = (await up.json()) as { id: string };
     expect(up.status, JSON.stringify(doc)).toBe(201);
-    const down = await fetch(`${apis[1]!.base}/v1/documents/${doc.id}`, { headers: { authorization: `Bearer ${keys.dept}` } });
+    const down = await fetch(`${apis[1]!.base}/v1/documents/${doc.id}`, {
+      headers: { authorization: `Bearer ${keys.dept}` },
+    });
     const sameBytes = Buffer.from(await down.arrayBuffer()).equals(pdf);
 
-    const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
+    const checklist = {
+      resourceCatalog: true,
+      dataSharing: true,
+      intensiveConstruction: true,
+      cloudDeployment: true,
+      securityControllable: true,
+    };
     const steps = [
       { action: 'technical-review', key: keys.bdb, body: { decision: 'pass', opinion: 'ok', checklist } },
-      { action: 'establishment', key: keys.approval, body: { decision: 'approve', approvalNo: 'S-1', opinion: 'ok', approvedEstimateFen: 1_200_000_00 } }, // Art. 8: 批复概算
-      { action: 'budget', key: keys.finance, body: { fundType: 'construction', year: 2026, amountFen: 1_000_000, cityShareFen: 1_000_000, countyShareFen: 0 } },
+      {
+        action: 'establishment',
+        key: keys.approval,
+        body: { decision: 'approve', approvalNo: 'S-1', opinion: 'ok', approvedEstimateFen: 1_200_000_00 },
+      }, // Art. 8: 批复概算
+      {
+        action: 'budget',
+        key: keys.finance,
+        body: {
+          fundType: 'construction',
+          year: 2026,
+          amountFen: 1_000_000,
+          cityShareFen: 1_000_000,
+          countyShareFen: 0,
+        },
+      },
     ];
     let answered = 0;
     const ids: string[] = [];
     const flow = async (i: number) => {
-      const created = await send('POST', '/v1/projects', keys.dept, sampleApplication({ title: `scale-out ${i}` }), `create-${suffix}-${i}`);
+      const created = await send(
+        'POST',
+        '/v1/projects',
+        keys.dept,
+        sampleApplication({ title: `scale-out ${i}` }),
+        `create-${suffix}-${i}`,
+      );
       ids.push(created.id as string);
       answered++;
       for (const s of steps) {
@@ -180,9 +254,11 @@ describe.skipIf(skip)('two APIs and two workers; kill -9 of one of each under co
       }
     };
     let next = 0;
-    const load = Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < PROJECTS) await flow(next++);
-    }));
+    const load = Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < PROJECTS) await flow(next++);
+      }),
+    );
     load.catch(() => undefined); // awaited below
 
     // Kill once a third of the commands were answered: the others are in flight or still to come.
@@ -199,24 +275,46 @@ describe.skipIf(skip)('two APIs and two workers; kill -9 of one of each under co
     const rows = await database.db.select({ id: projects.id, stage: projects.stage }).from(projects);
     const perProject = await Promise.all(
       ids.map(async (id) => {
-        const audit = await database.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.projectId, id));
-        const allocations = await database.db.select().from(fundMovements).where(and(eq(fundMovements.projectId, id), eq(fundMovements.kind, 'allocate')));
-        return ['application', ...steps.map((s) => s.action)].map((a) => audit.filter((e) => e.action === a).length).join('') + `/${allocations.length}`;
+        const audit = await database.db
+          .select({ action: auditLog.action })
+          .from(auditLog)
+          .where(eq(auditLog.projectId, id));
+        const allocations = await database.db
+          .select()
+          .from(fundMovements)
+          .where(and(eq(fundMovements.projectId, id), eq(fundMovements.kind, 'allocate')));
+        return (
+          ['application', ...steps.map((s) => s.action)]
+            .map((a) => audit.filter((e) => e.action === a).length)
+            .join('') + `/${allocations.length}`
+        );
       }),
     );
-    const verify = await run(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: database.url! } }).then(
+    const verify = await run(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: database.url! },
+    }).then(
       (r) => ({ ok: true, out: r.stdout }),
       (err: { stdout?: string; stderr?: string }) => ({ ok: false, out: `${err.stdout ?? ''}${err.stderr ?? ''}` }),
     );
 
     // Webhooks: every notification written since the subscription, delivered once. Deliveries start
     // once a notification is settled (60 s after it was written, lib/webhooks.ts).
-    const outbox = await database.db.select({ eventId: notifications.eventId }).from(notifications).where(gt(notifications.id, since));
-    await eventually(async () => (outbox.every((n) => received.has(n.eventId)) ? true : undefined), 240_000).catch(() => undefined);
+    const outbox = await database.db
+      .select({ eventId: notifications.eventId })
+      .from(notifications)
+      .where(gt(notifications.id, since));
+    await eventually(async () => (outbox.every((n) => received.has(n.eventId)) ? true : undefined), 240_000).catch(
+      () => undefined,
+    );
     const delivered = outbox.filter((n) => received.get(n.eventId) === 1).length;
     const duplicated = [...received.values()].filter((n) => n > 1).length;
 
-    const exact = rows.length === PROJECTS && new Set(ids).size === PROJECTS && perProject.every((p) => p === '1111/1') && rows.every((r) => r.stage === 'budgeting');
+    const exact =
+      rows.length === PROJECTS &&
+      new Set(ids).size === PROJECTS &&
+      perProject.every((p) => p === '1111/1') &&
+      rows.every((r) => r.stage === 'budgeting');
     record(
       'two APIs and two workers on temporal-server/PostgreSQL + S3; kill -9 of one worker and one API under load',
       exact && verify.ok && delivered === outbox.length && duplicated === 0 && sameBytes,

@@ -30,7 +30,12 @@ export interface Child {
 }
 
 /** Spawns `tsx <entry>` with the given environment and waits until `ready` appears in its output. */
-export async function spawnEntry(entry: string, env: Record<string, string>, ready: RegExp, timeoutMs = 90_000): Promise<Child> {
+export async function spawnEntry(
+  entry: string,
+  env: Record<string, string>,
+  ready: RegExp,
+  timeoutMs = 90_000,
+): Promise<Child> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', PAYLOAD_KEYS: KEYRING, ...env },
@@ -72,7 +77,9 @@ export class ThrowawayPostgres {
     return `/tmp/bdp-postgres-${this.port}`;
   }
   async start(): Promise<void> {
-    await run('bash', [path.join(ROOT, 'scripts/ci-postgres.sh'), 'start'], { env: { ...process.env, PGPORT: String(this.port) } });
+    await run('bash', [path.join(ROOT, 'scripts/ci-postgres.sh'), 'start'], {
+      env: { ...process.env, PGPORT: String(this.port) },
+    });
   }
   private async pgCtl(...args: string[]): Promise<void> {
     const bin = (await run('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin | head -1'])).stdout.trim();
@@ -85,10 +92,21 @@ export class ThrowawayPostgres {
     return this.pgCtl('stop', '-m', 'immediate', '-w');
   }
   resume(): Promise<void> {
-    return this.pgCtl('-l', `${this.root}/server.log`, '-w', '-t', '60', '-o', `-p ${this.port} -k ${this.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start');
+    return this.pgCtl(
+      '-l',
+      `${this.root}/server.log`,
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${this.port} -k ${this.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+      'start',
+    );
   }
   async destroy(): Promise<void> {
-    await run('bash', [path.join(ROOT, 'scripts/ci-postgres.sh'), 'stop'], { env: { ...process.env, PGPORT: String(this.port) } }).catch(() => undefined);
+    await run('bash', [path.join(ROOT, 'scripts/ci-postgres.sh'), 'stop'], {
+      env: { ...process.env, PGPORT: String(this.port) },
+    }).catch(() => undefined);
   }
 }
 

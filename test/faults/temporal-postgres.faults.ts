@@ -20,7 +20,11 @@ import { createApp } from '../../api/app.ts';
 import { auditLog, fundMovements } from '../../db/schema.ts';
 import { seedApprovedPlanItems } from '../../db/queries/plans.ts';
 import { createLogger } from '../../lib/logger.ts';
-import { dropTemporalDatabases, startTemporalPostgres, type TemporalPostgres } from '../../scripts/temporal-postgres.ts';
+import {
+  dropTemporalDatabases,
+  startTemporalPostgres,
+  type TemporalPostgres,
+} from '../../scripts/temporal-postgres.ts';
 import { createProjectWorker } from '../../worker.ts';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/database.ts';
 import { sampleApplication, workflowBundle } from '../support/system.ts';
@@ -47,11 +51,27 @@ beforeAll(async () => {
   server = await startServer();
   database = await createTestDatabase('postgres');
   nativeConnection = await NativeConnection.connect({ address: server.address });
-  worker = await createProjectWorker({ connection: nativeConnection, namespace: 'default', taskQueue, db: database.db, workflowBundle: await workflowBundle(), dataConverter });
+  worker = await createProjectWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    db: database.db,
+    workflowBundle: await workflowBundle(),
+    dataConverter,
+  });
   running = worker.run();
   connection = await Connection.connect({ address: server.address });
-  app = createApp({ database, temporal: new Client({ connection, dataConverter }), taskQueue, adminApiKey: ADMIN, log: createLogger('silent', 'faults'), payloadCodec: CODEC });
-  await seedApprovedPlanItems(database.db, 2026, [{ code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 1_000_000_000 }]); // Art. 6: the approved version in force
+  app = createApp({
+    database,
+    temporal: new Client({ connection, dataConverter }),
+    taskQueue,
+    adminApiKey: ADMIN,
+    log: createLogger('silent', 'faults'),
+    payloadCodec: CODEC,
+  });
+  await seedApprovedPlanItems(database.db, 2026, [
+    { code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 1_000_000_000 },
+  ]); // Art. 6: the approved version in force
 }, 240_000);
 afterAll(async () => {
   if (!postgresUrl) return;
@@ -67,25 +87,65 @@ afterAll(async () => {
 });
 
 const call = async (method: string, p: string, key: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const res = await app.request(p, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), json: (await res.json()) as Record<string, any> };
+  const res = await app.request(p, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    json: (await res.json()) as Record<string, any>,
+  };
 };
 
 describe.skipIf(!postgresUrl)('Temporal server on PostgreSQL killed (kill -9) under traffic', () => {
   it('503 + Retry-After while it is down, retries with the same Idempotency-Key land once, nothing lost or doubled', async () => {
     const key = async (body: unknown) => (await call('POST', '/v1/admin/api-keys', ADMIN, body)).json.key as string;
-    const keys = { dept: await key({ role: 'department', name: 'health', department: 'health' }), bdb: await key({ role: 'bdb', name: 'bdb' }), approval: await key({ role: 'approval', name: 'a' }), finance: await key({ role: 'finance', name: 'f' }) };
+    const keys = {
+      dept: await key({ role: 'department', name: 'health', department: 'health' }),
+      bdb: await key({ role: 'bdb', name: 'bdb' }),
+      approval: await key({ role: 'approval', name: 'a' }),
+      finance: await key({ role: 'finance', name: 'f' }),
+    };
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
       const created = await call('POST', '/v1/projects', keys.dept, sampleApplication({ title: `crash ${i}` }));
       expect(created.status).toBe(201);
       ids.push(created.json.id as string);
     }
-    const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
+    const checklist = {
+      resourceCatalog: true,
+      dataSharing: true,
+      intensiveConstruction: true,
+      cloudDeployment: true,
+      securityControllable: true,
+    };
     const commands = [
-      { action: 'technical-review', path: 'technical-review', key: keys.bdb, body: { decision: 'pass', opinion: 'ok', checklist } },
-      { action: 'establishment', path: 'establishment', key: keys.approval, body: { decision: 'approve', approvalNo: 'K-1', opinion: 'ok', approvedEstimateFen: 1_200_000_00 } },
-      { action: 'budget', path: 'budget', key: keys.finance, body: { fundType: 'construction', year: 2026, amountFen: 1_000_000, cityShareFen: 1_000_000, countyShareFen: 0 } },
+      {
+        action: 'technical-review',
+        path: 'technical-review',
+        key: keys.bdb,
+        body: { decision: 'pass', opinion: 'ok', checklist },
+      },
+      {
+        action: 'establishment',
+        path: 'establishment',
+        key: keys.approval,
+        body: { decision: 'approve', approvalNo: 'K-1', opinion: 'ok', approvedEstimateFen: 1_200_000_00 },
+      },
+      {
+        action: 'budget',
+        path: 'budget',
+        key: keys.finance,
+        body: {
+          fundType: 'construction',
+          year: 2026,
+          amountFen: 1_000_000,
+          cityShareFen: 1_000_000,
+          countyShareFen: 0,
+        },
+      },
     ];
 
     let down = false;
@@ -96,10 +156,13 @@ describe.skipIf(!postgresUrl)('Temporal server on PostgreSQL killed (kill -9) un
     const traffic = async (id: string) => {
       for (const c of commands) {
         for (let attempt = 0; ; attempt++) {
-          const r = await call('POST', `/v1/projects/${id}/${c.path}`, c.key, c.body, { 'idempotency-key': `crash-${id}-${c.action}` });
+          const r = await call('POST', `/v1/projects/${id}/${c.path}`, c.key, c.body, {
+            'idempotency-key': `crash-${id}-${c.action}`,
+          });
           answers.push({ status: r.status, down, retryAfter: r.retryAfter });
           if (r.status === 200) break;
-          if ((r.status !== 503 && r.status !== 202) || attempt > 60) throw new Error(`${c.action} on ${id}: ${r.status} ${JSON.stringify(r.json)}`);
+          if ((r.status !== 503 && r.status !== 202) || attempt > 60)
+            throw new Error(`${c.action} on ${id}: ${r.status} ${JSON.stringify(r.json)}`);
           await new Promise((res) => setTimeout(res, 1_000));
         }
         accepted++;
@@ -125,7 +188,10 @@ describe.skipIf(!postgresUrl)('Temporal server on PostgreSQL killed (kill -9) un
 
     expect(ready.status).toBe(503);
     const statuses = [...new Set(answers.map((a) => a.status))].sort();
-    expect(statuses.every((s) => s === 200 || s === 503 || s === 202), JSON.stringify(statuses)).toBe(true);
+    expect(
+      statuses.every((s) => s === 200 || s === 503 || s === 202),
+      JSON.stringify(statuses),
+    ).toBe(true);
     const unavailable = answers.filter((a) => a.status === 503);
     expect(unavailable.length).toBeGreaterThan(0);
     for (const a of unavailable) expect(Number(a.retryAfter)).toBeGreaterThan(0);
@@ -135,12 +201,23 @@ describe.skipIf(!postgresUrl)('Temporal server on PostgreSQL killed (kill -9) un
       ids.map(async (id) => {
         const audit = await database.db.select().from(auditLog).where(eq(auditLog.projectId, id));
         const count = (action: string) => audit.filter((e) => e.action === action).length;
-        const allocations = (await database.db.select().from(fundMovements).where(and(eq(fundMovements.projectId, id), eq(fundMovements.kind, 'allocate')))).length;
+        const allocations = (
+          await database.db
+            .select()
+            .from(fundMovements)
+            .where(and(eq(fundMovements.projectId, id), eq(fundMovements.kind, 'allocate')))
+        ).length;
         const view = await call('GET', `/v1/projects/${id}`, keys.bdb);
-        return { counts: ['application', ...commands.map((c) => c.action)].map(count), allocations, stage: view.json.stage as string };
+        return {
+          counts: ['application', ...commands.map((c) => c.action)].map(count),
+          allocations,
+          stage: view.json.stage as string,
+        };
       }),
     );
-    const exactlyOnce = perProject.every((p) => p.counts.every((n) => n === 1) && p.allocations === 1 && p.stage === 'budgeting'); // Art. 11: money held for the BDB's plan
+    const exactlyOnce = perProject.every(
+      (p) => p.counts.every((n) => n === 1) && p.allocations === 1 && p.stage === 'budgeting',
+    ); // Art. 11: money held for the BDB's plan
     record(
       'temporal-server on PostgreSQL killed (kill -9) under command traffic, restarted on the same databases',
       exactlyOnce && unavailable.length > 0,

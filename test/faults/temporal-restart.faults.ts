@@ -37,10 +37,25 @@ let worker: { worker: Worker; running: Promise<void>; connection: NativeConnecti
 
 async function startServer() {
   env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: await resolveDevServer({ log: () => {} }), port, dbFilename: path.join(dir, 'temporal.sqlite'), searchAttributes: [...PROJECT_SEARCH_ATTRIBUTES], extraArgs: [...DEV_SERVER_ARGS], ui: false },
+    server: {
+      executable: await resolveDevServer({ log: () => {} }),
+      port,
+      dbFilename: path.join(dir, 'temporal.sqlite'),
+      searchAttributes: [...PROJECT_SEARCH_ATTRIBUTES],
+      extraArgs: [...DEV_SERVER_ARGS],
+      ui: false,
+    },
   });
   const connection = await NativeConnection.connect({ address: env.address });
-  const w = await createProjectWorker({ connection, namespace: 'default', taskQueue, db: database.db, workflowBundle: await workflowBundle(), dataConverter, deadlineDates: fastDeadlineDates() });
+  const w = await createProjectWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    db: database.db,
+    workflowBundle: await workflowBundle(),
+    dataConverter,
+    deadlineDates: fastDeadlineDates(),
+  });
   worker = { worker: w, running: w.run(), connection };
   return new Client({ connection: env.connection, dataConverter });
 }
@@ -72,7 +87,11 @@ async function pendingTimers(client: Client, id: string): Promise<Map<string, nu
   const pending = new Map<string, number>();
   for (const e of history.events ?? []) {
     const started = e.timerStartedEventAttributes;
-    if (started) pending.set(started.timerId!, Number(e.eventTime!.seconds) * 1000 + Number(started.startToFireTimeout!.seconds) * 1000);
+    if (started)
+      pending.set(
+        started.timerId!,
+        Number(e.eventTime!.seconds) * 1000 + Number(started.startToFireTimeout!.seconds) * 1000,
+      );
     const done = e.timerFiredEventAttributes ?? e.timerCanceledEventAttributes;
     if (done) pending.delete(done.timerId!);
   }
@@ -83,17 +102,38 @@ describe('Temporal dev server restarted', () => {
   it('Art. 11: projects waiting on deadlines keep their timers and state across a restart, the timers fire, the projects take commands', async () => {
     let client = await startServer();
     const send = <K extends CommandName>(id: string, name: K, payload: CommandPayloads[K], actor: Actor) =>
-      client.workflow.getHandle(projectWorkflowId(id)).executeUpdate(commandUpdate(name), { args: [{ ...payload, actor } as never] });
+      client.workflow
+        .getHandle(projectWorkflowId(id))
+        .executeUpdate(commandUpdate(name), { args: [{ ...payload, actor } as never] });
     const view = (id: string) => client.workflow.getHandle(projectWorkflowId(id)).query(viewQuery);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const input = makeInput({ id: newId(), createdAt: new Date().toISOString() });
-      await client.workflow.start(PROJECT_WORKFLOW_TYPE, { workflowId: projectWorkflowId(input.id), taskQueue, args: [{ input }] });
-      await send(input.id, 'technicalReview', { decision: 'pass', opinion: 'ok', checklist: fullChecklist() }, actors.bdb);
-      await send(input.id, 'establishment', { decision: 'approve', approvalNo: `A-${i}`, opinion: 'ok', approvedEstimateFen: 100_000_000 }, actors.approval);
+      await client.workflow.start(PROJECT_WORKFLOW_TYPE, {
+        workflowId: projectWorkflowId(input.id),
+        taskQueue,
+        args: [{ input }],
+      });
+      await send(
+        input.id,
+        'technicalReview',
+        { decision: 'pass', opinion: 'ok', checklist: fullChecklist() },
+        actors.bdb,
+      );
+      await send(
+        input.id,
+        'establishment',
+        { decision: 'approve', approvalNo: `A-${i}`, opinion: 'ok', approvedEstimateFen: 100_000_000 },
+        actors.approval,
+      );
       await send(input.id, 'budget', construction(10_000_000 * (i + 1)), actors.finance);
       // Art. 11: the BDB's allocation plan starts the notice period.
-      await send(input.id, 'allocationPublication', { planId: 'AP2026-FAULTS0001', allocationId: 'alloc-1' }, actors.bdb);
+      await send(
+        input.id,
+        'allocationPublication',
+        { planId: 'AP2026-FAULTS0001', allocationId: 'alloc-1' },
+        actors.bdb,
+      );
       ids.push(input.id);
     }
     const viewsBefore = await Promise.all(ids.map(view));
@@ -115,7 +155,9 @@ describe('Temporal dev server restarted', () => {
     client = await startServer();
 
     // The timers come back as they were, then fire (late, as soon as the server runs again).
-    const statuses = await Promise.all(ids.map(async (id) => (await client.workflow.getHandle(projectWorkflowId(id)).describe()).status.name));
+    const statuses = await Promise.all(
+      ids.map(async (id) => (await client.workflow.getHandle(projectWorkflowId(id)).describe()).status.name),
+    );
     expect(statuses).toEqual(ids.map(() => 'RUNNING'));
     const fired = await Promise.all(
       ids.map((id) =>
@@ -127,26 +169,54 @@ describe('Temporal dev server restarted', () => {
     );
     for (const [i, v] of fired.entries()) {
       const before = viewsBefore[i]!;
-      expect(v.deadlines.find((d) => d.kind === 'publicity')).toMatchObject({ status: 'met', dueAt: new Date(dueAt[i]!).toISOString() });
+      expect(v.deadlines.find((d) => d.kind === 'publicity')).toMatchObject({
+        status: 'met',
+        dueAt: new Date(dueAt[i]!).toISOString(),
+      });
       // State intact: the same project, the same money, now published (Art. 11).
-      expect({ id: v.id, title: v.title, allocated: v.funds.construction.allocatedFen }).toEqual({ id: before.id, title: before.title, allocated: before.funds.construction.allocatedFen });
+      expect({ id: v.id, title: v.title, allocated: v.funds.construction.allocatedFen }).toEqual({
+        id: before.id,
+        title: before.title,
+        allocated: before.funds.construction.allocatedFen,
+      });
       expect(v.funds.construction).toMatchObject({ heldFen: 0, availableFen: 10_000_000 * (i + 1) });
-      const kinds = (await database.db.select().from(fundMovements).where(eq(fundMovements.projectId, v.id)).orderBy(fundMovements.id)).map((m) => m.kind);
+      const kinds = (
+        await database.db
+          .select()
+          .from(fundMovements)
+          .where(eq(fundMovements.projectId, v.id))
+          .orderBy(fundMovements.id)
+      ).map((m) => m.kind);
       expect(kinds).toEqual(['allocate', 'publish']);
     }
     const firedTimers = await Promise.all(
       ids.map(async (id) => {
         const history = await client.workflow.getHandle(projectWorkflowId(id)).fetchHistory();
-        return (history.events ?? []).filter((e) => e.timerFiredEventAttributes && timersBefore[ids.indexOf(id)]!.has(e.timerFiredEventAttributes.timerId!)).length;
+        return (history.events ?? []).filter(
+          (e) =>
+            e.timerFiredEventAttributes && timersBefore[ids.indexOf(id)]!.has(e.timerFiredEventAttributes.timerId!),
+        ).length;
       }),
     );
     expect(firedTimers).toEqual(ids.map(() => 1));
     // And the projects take new commands.
     const signedOn = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-    const contracted = await send(ids[0]!, 'contract', { contractNo: 'HT-R', contractor: 'Acme', amountFen: 5_000_000, signedOn, documentRef: 'sha256:r', procurement: { method: 'open-tender', reason: '' } }, actors.department);
+    const contracted = await send(
+      ids[0]!,
+      'contract',
+      {
+        contractNo: 'HT-R',
+        contractor: 'Acme',
+        amountFen: 5_000_000,
+        signedOn,
+        documentRef: 'sha256:r',
+        procurement: { method: 'open-tender', reason: '' },
+      },
+      actors.department,
+    );
     expect(contracted.stage).toBe('construction');
     record(
-      'Temporal dev server down (SQLite kept) across 3 projects\' publicity deadlines',
+      "Temporal dev server down (SQLite kept) across 3 projects' publicity deadlines",
       true,
       `down ${downSeconds.toFixed(0)} s; ${firedTimers.length} timers kept their due instants and fired after the restart, money published, commands accepted`,
     );

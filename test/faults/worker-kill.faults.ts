@@ -31,7 +31,11 @@ let worker: Child;
 const taskQueue = `faults-kill-${process.pid}`;
 
 const startWorker = () =>
-  spawnEntry('test/faults/fast-clock-worker.ts', { TEMPORAL_ADDRESS: address, DATABASE_URL: database.url!, TEMPORAL_TASK_QUEUE: taskQueue }, /worker started/);
+  spawnEntry(
+    'test/faults/fast-clock-worker.ts',
+    { TEMPORAL_ADDRESS: address, DATABASE_URL: database.url!, TEMPORAL_TASK_QUEUE: taskQueue },
+    /worker started/,
+  );
 
 beforeAll(async () => {
   address = inject('temporalAddress');
@@ -48,7 +52,9 @@ afterAll(async () => {
 });
 
 const send = <K extends CommandName>(id: string, name: K, payload: CommandPayloads[K], actor: Actor) =>
-  client.workflow.getHandle(projectWorkflowId(id)).executeUpdate(commandUpdate(name), { args: [{ ...payload, actor } as never] });
+  client.workflow
+    .getHandle(projectWorkflowId(id))
+    .executeUpdate(commandUpdate(name), { args: [{ ...payload, actor } as never] });
 
 /** Holds the balances table locked until released: the ledger activity blocks inside its transaction. */
 async function lockBalances() {
@@ -69,7 +75,8 @@ async function lockBalances() {
     /** Resolves once another session is waiting for the lock (the activity is mid-transaction). */
     async waitForBlockedActivity() {
       await eventually(async () => {
-        const rows = await sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`;
+        const rows =
+          await sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`;
         return rows[0]!.n > 0 ? true : undefined;
       }, 60_000);
     },
@@ -81,8 +88,18 @@ async function lockBalances() {
   };
 }
 
-async function killDuring(id: string, label: string, command: () => Promise<unknown>, kind: (typeof fundMovements.$inferSelect)["kind"]) {
-  const before = (await database.db.select().from(fundMovements).where(and(eq(fundMovements.projectId, id), eq(fundMovements.kind, kind)))).length;
+async function killDuring(
+  id: string,
+  label: string,
+  command: () => Promise<unknown>,
+  kind: (typeof fundMovements.$inferSelect)['kind'],
+) {
+  const before = (
+    await database.db
+      .select()
+      .from(fundMovements)
+      .where(and(eq(fundMovements.projectId, id), eq(fundMovements.kind, kind)))
+  ).length;
   const lock = await lockBalances();
   const pending = command();
   const step = (what: string) => console.log(`[${label}] ${what}`);
@@ -96,8 +113,17 @@ async function killDuring(id: string, label: string, command: () => Promise<unkn
   // The dead worker's workflow task times out (10 s); the new worker replays and books the movement.
   await pending;
   step('command completed');
-  const after = (await database.db.select().from(fundMovements).where(and(eq(fundMovements.projectId, id), eq(fundMovements.kind, kind)))).length;
-  record(`kill -9 worker during ${label}`, after - before === 1, `${after - before} ${kind} movement(s) booked after restart`);
+  const after = (
+    await database.db
+      .select()
+      .from(fundMovements)
+      .where(and(eq(fundMovements.projectId, id), eq(fundMovements.kind, kind)))
+  ).length;
+  record(
+    `kill -9 worker during ${label}`,
+    after - before === 1,
+    `${after - before} ${kind} movement(s) booked after restart`,
+  );
   expect(after - before).toBe(1);
 }
 
@@ -106,13 +132,27 @@ const shanghaiToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().s
 describe('worker killed mid-booking', () => {
   it('Art. 10-12, 22: kill -9 during an allocation, a disbursement and a cancellation → exactly one ledger movement each, the workflow carries on', async () => {
     const input = makeInput({ id: newId(), createdAt: new Date().toISOString() });
-    await client.workflow.start(PROJECT_WORKFLOW_TYPE, { workflowId: projectWorkflowId(input.id), taskQueue, args: [{ input }] });
+    await client.workflow.start(PROJECT_WORKFLOW_TYPE, {
+      workflowId: projectWorkflowId(input.id),
+      taskQueue,
+      args: [{ input }],
+    });
     const id = input.id;
     const handle = client.workflow.getHandle(projectWorkflowId(id));
     await send(id, 'technicalReview', { decision: 'pass', opinion: 'ok', checklist: fullChecklist() }, actors.bdb);
-    await send(id, 'establishment', { decision: 'approve', approvalNo: 'A-1', opinion: 'ok', approvedEstimateFen: 100_000_000 }, actors.approval);
+    await send(
+      id,
+      'establishment',
+      { decision: 'approve', approvalNo: 'A-1', opinion: 'ok', approvedEstimateFen: 100_000_000 },
+      actors.approval,
+    );
 
-    await killDuring(id, 'an allocation', () => send(id, 'budget', construction(80_000_000), actors.finance), 'allocate');
+    await killDuring(
+      id,
+      'an allocation',
+      () => send(id, 'budget', construction(80_000_000), actors.finance),
+      'allocate',
+    );
     // Art. 11: the BDB's allocation plan starts the notice period.
     await send(id, 'allocationPublication', { planId: 'AP2026-FAULTS0001', allocationId: 'alloc-1' }, actors.bdb);
     // Art. 11: the publicity timer (set by the workflow the killed worker left) fires; the money is published.
@@ -120,25 +160,71 @@ describe('worker killed mid-booking', () => {
       const v = await handle.query(viewQuery);
       return v.stage === 'contracting' ? v : undefined;
     }, 90_000);
-    expect(contracting.funds.construction).toMatchObject({ allocatedFen: 80_000_000, heldFen: 0, availableFen: 80_000_000 });
-    await send(id, 'contract', { contractNo: 'HT-1', contractor: 'Acme', amountFen: 50_000_000, signedOn: shanghaiToday(), documentRef: 'sha256:ht1', procurement: { method: 'open-tender', reason: '' } }, actors.department);
+    expect(contracting.funds.construction).toMatchObject({
+      allocatedFen: 80_000_000,
+      heldFen: 0,
+      availableFen: 80_000_000,
+    });
+    await send(
+      id,
+      'contract',
+      {
+        contractNo: 'HT-1',
+        contractor: 'Acme',
+        amountFen: 50_000_000,
+        signedOn: shanghaiToday(),
+        documentRef: 'sha256:ht1',
+        procurement: { method: 'open-tender', reason: '' },
+      },
+      actors.department,
+    );
 
-    await killDuring(id, 'a disbursement', () => send(id, 'disbursement', { fundType: 'construction', amountFen: 5_000_000, note: 'advance' }, actors.finance), 'disburse');
+    await killDuring(
+      id,
+      'a disbursement',
+      () =>
+        send(id, 'disbursement', { fundType: 'construction', amountFen: 5_000_000, note: 'advance' }, actors.finance),
+      'disburse',
+    );
     let view = await handle.query(viewQuery);
     expect(view.funds.construction).toMatchObject({ availableFen: 75_000_000, disbursedFen: 5_000_000 });
 
-    const ordered = await send(id, 'rectificationOrder', { reason: 'unauthorized-change', description: 'Scope changed without a request' }, actors.bdb);
+    const ordered = await send(
+      id,
+      'rectificationOrder',
+      { reason: 'unauthorized-change', description: 'Scope changed without a request' },
+      actors.bdb,
+    );
     const rid = (ordered.rectifications as Array<{ id: string }>).at(-1)!.id;
-    await send(id, 'rectificationResponse', { rid, description: 'Reverted', evidenceRef: 'sha256:r1' }, actors.department);
+    await send(
+      id,
+      'rectificationResponse',
+      { rid, description: 'Reverted', evidenceRef: 'sha256:r1' },
+      actors.department,
+    );
     await send(id, 'rectificationReview', { rid, decision: 'reject', opinion: 'Not reverted' }, actors.bdb);
     view = await handle.query(viewQuery);
     expect(view.funds).toMatchObject({ suspended: true, construction: { availableFen: 75_000_000, frozenFen: 0 } });
 
-    await killDuring(id, 'a cancellation (termination)', () => send(id, 'termination', { reason: 'Rectification refused' }, actors.bdb), 'cancel');
+    await killDuring(
+      id,
+      'a cancellation (termination)',
+      () => send(id, 'termination', { reason: 'Rectification refused' }, actors.bdb),
+      'cancel',
+    );
     view = await handle.query(viewQuery);
     expect(view.stage).toBe('terminated');
-    expect(view.funds.construction).toMatchObject({ allocatedFen: 80_000_000, disbursedFen: 5_000_000, cancelledFen: 75_000_000, frozenFen: 0, availableFen: 0, heldFen: 0 });
-    const kinds = (await database.db.select().from(fundMovements).where(eq(fundMovements.projectId, id)).orderBy(fundMovements.id)).map((m) => m.kind);
+    expect(view.funds.construction).toMatchObject({
+      allocatedFen: 80_000_000,
+      disbursedFen: 5_000_000,
+      cancelledFen: 75_000_000,
+      frozenFen: 0,
+      availableFen: 0,
+      heldFen: 0,
+    });
+    const kinds = (
+      await database.db.select().from(fundMovements).where(eq(fundMovements.projectId, id)).orderBy(fundMovements.id)
+    ).map((m) => m.kind);
     expect(kinds).toEqual(['allocate', 'publish', 'disburse', 'cancel']);
     expect((await handle.result()).stage).toBe('terminated');
   }, 600_000);

@@ -28,7 +28,11 @@ let app: ReturnType<typeof createApp>;
 const workers: Child[] = [];
 
 const startWorker = () =>
-  spawnEntry('worker.ts', { TEMPORAL_ADDRESS: inject('temporalAddress'), DATABASE_URL: database.url!, TEMPORAL_TASK_QUEUE: taskQueue }, /worker started/);
+  spawnEntry(
+    'worker.ts',
+    { TEMPORAL_ADDRESS: inject('temporalAddress'), DATABASE_URL: database.url!, TEMPORAL_TASK_QUEUE: taskQueue },
+    /worker started/,
+  );
 
 /** Identities of the workers polling the project task queue's shared (normal) queue. */
 async function pollerIdentities(): Promise<string[]> {
@@ -44,8 +48,17 @@ beforeAll(async () => {
   database = await createTestDatabase('postgres');
   connection = await Connection.connect({ address: inject('temporalAddress') });
   client = new Client({ connection, dataConverter });
-  app = createApp({ database, temporal: client, taskQueue, adminApiKey: ADMIN, log: createLogger('silent', 'faults'), payloadCodec: CODEC });
-  await seedApprovedPlanItems(database.db, 2026, [{ code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 5_000_000_00 }]); // Art. 6
+  app = createApp({
+    database,
+    temporal: client,
+    taskQueue,
+    adminApiKey: ADMIN,
+    log: createLogger('silent', 'faults'),
+    payloadCodec: CODEC,
+  });
+  await seedApprovedPlanItems(database.db, 2026, [
+    { code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 5_000_000_00 },
+  ]); // Art. 6
 }, 180_000);
 afterAll(async () => {
   printSummary();
@@ -55,7 +68,11 @@ afterAll(async () => {
 });
 
 const call = async (method: string, p: string, key: string, body?: unknown) => {
-  const res = await app.request(p, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await app.request(p, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   return { status: res.status, json: (await res.json()) as Record<string, any> };
 };
 
@@ -75,13 +92,30 @@ describe('a worker killed while another polls', () => {
     await eventually(async () => (new Set(await pollerIdentities()).size >= 2 ? true : undefined), 30_000);
     await workers[0]!.kill9();
 
-    const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
+    const checklist = {
+      resourceCatalog: true,
+      dataSharing: true,
+      intensiveConstruction: true,
+      cloudDeployment: true,
+      securityControllable: true,
+    };
     const started = Date.now();
-    const review = await call('POST', `/v1/projects/${id}/technical-review`, bdb, { decision: 'pass', opinion: 'ok', checklist });
+    const review = await call('POST', `/v1/projects/${id}/technical-review`, bdb, {
+      decision: 'pass',
+      opinion: 'ok',
+      checklist,
+    });
     const seconds = (Date.now() - started) / 1000;
-    const reviewsOf = () => database.db.select().from(auditLog).where(and(eq(auditLog.projectId, id), eq(auditLog.action, 'technical-review')));
+    const reviewsOf = () =>
+      database.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.projectId, id), eq(auditLog.action, 'technical-review')));
     // Whatever the answer said, when was the decision on the audit trail?
-    const applied = await eventually(async () => ((await reviewsOf()).length > 0 ? (Date.now() - started) / 1000 : undefined), 30_000).catch(() => undefined);
+    const applied = await eventually(
+      async () => ((await reviewsOf()).length > 0 ? (Date.now() - started) / 1000 : undefined),
+      30_000,
+    ).catch(() => undefined);
     const reviews = await reviewsOf();
     record(
       'kill -9 of the worker holding a project in its cache, another worker polling',
@@ -105,10 +139,16 @@ describe('a worker killed while another polls', () => {
     const killed = Date.now();
     const notReady = await eventually(async () => {
       const res = await app.request('/readyz');
-      return res.status === 503 ? ((await res.json()) as { workers: number; checks: Record<string, boolean> }) : undefined;
+      return res.status === 503
+        ? ((await res.json()) as { workers: number; checks: Record<string, boolean> })
+        : undefined;
     }, 60_000);
     const seconds = (Date.now() - killed) / 1000;
-    record('kill -9 of the last worker', seconds < 10, `/readyz 503 (workers ${notReady.workers}) ${seconds.toFixed(1)} s after the kill`);
+    record(
+      'kill -9 of the last worker',
+      seconds < 10,
+      `/readyz 503 (workers ${notReady.workers}) ${seconds.toFixed(1)} s after the kill`,
+    );
     expect(notReady.checks).toEqual({ database: true, temporal: true, workers: false });
     expect(seconds).toBeLessThan(10);
   }, 120_000);

@@ -15,11 +15,20 @@ import { createTestDatabase, driverAvailable, type TestDatabase } from '../suppo
 import { tamper } from '../support/tamper.ts';
 
 const run = promisify(execFile);
-const audit = (n: number) => ({ eventId: `wf:${n}`, at: `2026-05-0${n}T02:00:00.000Z`, action: `step-${n}`, actor: { keyId: 'k1', role: 'bdb' as const, name: 'reviewer' }, detail: { n } });
+const audit = (n: number) => ({
+  eventId: `wf:${n}`,
+  at: `2026-05-0${n}T02:00:00.000Z`,
+  action: `step-${n}`,
+  actor: { keyId: 'k1', role: 'bdb' as const, name: 'reviewer' },
+  detail: { n },
+});
 
 async function verify(url: string): Promise<{ code: number; out: string }> {
   try {
-    const { stdout } = await run('npx', ['tsx', 'scripts/audit-verify.ts'], { env: { ...process.env, DATABASE_URL: url }, timeout: 60_000 });
+    const { stdout } = await run('npx', ['tsx', 'scripts/audit-verify.ts'], {
+      env: { ...process.env, DATABASE_URL: url },
+      timeout: 60_000,
+    });
     return { code: 0, out: stdout };
   } catch (err) {
     const e = err as { code: number; stdout: string };
@@ -62,15 +71,30 @@ describe.skipIf(!driverAvailable('postgres'))('npm run audit:verify', () => {
 
   it('Art. 24-25: completeness — a read-model row without a trail, a decision without its entry, entries out of time order are named', async () => {
     const url = database.url!;
-    const decisions = (actions: string[]) => actions.map((action) => ({ action, role: 'bdb', by: 'reviewer', at: '2026-05-01T02:00:00.000Z' }));
+    const decisions = (actions: string[]) =>
+      actions.map((action) => ({ action, role: 'bdb', by: 'reviewer', at: '2026-05-01T02:00:00.000Z' }));
     // A project the read model knows, with no trail at all.
-    await insertProject(database.db, { id: 'JC2026-AUDIT003', title: 'no trail', department: 'health', stage: 'technical_review', decisions: decisions(['application']) });
+    await insertProject(database.db, {
+      id: 'JC2026-AUDIT003',
+      title: 'no trail',
+      department: 'health',
+      stage: 'technical_review',
+      decisions: decisions(['application']),
+    });
     // A trail missing the entry of a decision the view shows, and one entry older than its predecessor.
     await appendAudit(database.db, 'JC2026-AUDIT004', [audit(2), { ...audit(1), eventId: 'wf:9' }]);
-    await insertProject(database.db, { id: 'JC2026-AUDIT004', title: 'gaps', department: 'health', stage: 'technical_review', decisions: decisions(['step-2', 'technical-review']) });
+    await insertProject(database.db, {
+      id: 'JC2026-AUDIT004',
+      title: 'gaps',
+      department: 'health',
+      stage: 'technical_review',
+      decisions: decisions(['step-2', 'technical-review']),
+    });
     const result = await verify(url);
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(/BROKEN  JC2026-AUDIT003\n\s+seq 0: the project has a read-model row but no audit trail/);
+    expect(result.out).toMatch(
+      /BROKEN  JC2026-AUDIT003\n\s+seq 0: the project has a read-model row but no audit trail/,
+    );
     expect(result.out).toMatch(/1 decision\(s\) "technical-review" in the view, 0 on the audit trail/);
     expect(result.out).toMatch(/seq 2: recorded at 2026-05-01T02:00:00.000Z, before seq 1/);
   }, 120_000);
@@ -88,14 +112,22 @@ describe.skipIf(!driverAvailable('postgres'))('npm run audit:verify: the account
   it('Art. 24-25, 28 (GB/T 39786 logs): the accounts trail is checked too; an edited row is named by seq (exit 1)', async () => {
     const service = createAccountService(database.db, { keys: parseKeyring(generateKeyringSpec('av')) });
     const origin = { ip: '198.51.100.4', userAgent: 'curl/8' };
-    await service.createAccount({ loginName: 'li.audit', displayName: '李审计', role: 'bdb' }, { keyId: 'admin', name: 'admin' }, origin);
-    await expect(service.login({ loginName: 'li.audit', password: 'wrong-password-1A' }, origin)).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await service.createAccount(
+      { loginName: 'li.audit', displayName: '李审计', role: 'bdb' },
+      { keyId: 'admin', name: 'admin' },
+      origin,
+    );
+    await expect(service.login({ loginName: 'li.audit', password: 'wrong-password-1A' }, origin)).rejects.toMatchObject(
+      { code: 'invalid_credentials' },
+    );
     const clean = await verify(database.url!);
     expect(clean.code).toBe(0);
     expect(clean.out).toContain('OK      accounts security trail');
 
     // Someone hides where the failed sign-in came from.
-    await tamper(database.db, 'account_events', () => database.db.update(accountEvents).set({ ip: '10.0.0.1' }).where(eq(accountEvents.seq, 2)));
+    await tamper(database.db, 'account_events', () =>
+      database.db.update(accountEvents).set({ ip: '10.0.0.1' }).where(eq(accountEvents.seq, 2)),
+    );
     const tampered = await verify(database.url!);
     expect(tampered.code).toBe(1);
     expect(tampered.out).toMatch(/BROKEN  accounts security trail\n\s+seq 2: hash does not match the row content/);

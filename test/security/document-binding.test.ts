@@ -31,7 +31,11 @@ const sm3 = (b: Buffer) => createHash('sm3').update(b).digest('hex');
 const objectFile = (hex: string) => path.join(system.documentsDir, hex.slice(0, 2), hex);
 
 async function upload(bytes: Buffer): Promise<Json> {
-  const res = await system.request('POST', '/v1/documents', { key: dept, body: bytes, headers: { 'content-type': 'application/pdf', 'x-file-name': 'a.pdf', 'content-length': String(bytes.length) } });
+  const res = await system.request('POST', '/v1/documents', {
+    key: dept,
+    body: bytes,
+    headers: { 'content-type': 'application/pdf', 'x-file-name': 'a.pdf', 'content-length': String(bytes.length) },
+  });
   expect(res.status).toBe(201);
   return (await res.json()) as Json;
 }
@@ -47,7 +51,16 @@ function legacyObject(plain: Buffer): Buffer {
   const cipher = createCipheriv('sm4-cbc', derive('enc').subarray(0, 16), iv);
   const ct = Buffer.concat([cipher.update(plain), cipher.final()]);
   const mac = createHmac('sm3', derive('mac')).update(iv).update(ct).digest();
-  return Buffer.concat([Buffer.from('BDPDOC1\n'), u16(Buffer.byteLength(keyId)), Buffer.from(keyId), u16(wrapped.length), wrapped, iv, ct, mac]);
+  return Buffer.concat([
+    Buffer.from('BDPDOC1\n'),
+    u16(Buffer.byteLength(keyId)),
+    Buffer.from(keyId),
+    u16(wrapped.length),
+    wrapped,
+    iv,
+    ct,
+    mac,
+  ]);
 }
 
 describe('documents bound to their SM3 name (issue 28 medium 8)', () => {
@@ -68,7 +81,11 @@ describe('documents bound to their SM3 name (issue 28 medium 8)', () => {
   });
 
   it('an object of the earlier format is verified whole before it is served: its own bytes open, another in its place is refused at open', async () => {
-    const store = createDocumentStore({ backend: folderBackend(system.documentsDir), keyring: TEST_DOCUMENT_KEYS, maxBytes: 1 << 20 });
+    const store = createDocumentStore({
+      backend: folderBackend(system.documentsDir),
+      keyring: TEST_DOCUMENT_KEYS,
+      maxBytes: 1 << 20,
+    });
     const c = pdf('legacy C');
     const d = pdf('legacy D');
     for (const [plain, name] of [

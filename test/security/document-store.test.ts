@@ -40,7 +40,11 @@ it('Art. 28: a document sealed under an old master key opens after rotation, and
   const onlyNew = createDocumentStore({ backend, keyring: parseKeyring(newSpec), maxBytes: 1 << 20 });
   expect((await read((await onlyNew.open('doc_a', sealed.sm3, bytes.length)).stream())).equals(bytes)).toBe(true);
   // A foreign keyring opens nothing, and says which document.
-  const foreign = createDocumentStore({ backend, keyring: parseKeyring(generateKeyringSpec('new')), maxBytes: 1 << 20 });
+  const foreign = createDocumentStore({
+    backend,
+    keyring: parseKeyring(generateKeyringSpec('new')),
+    maxBytes: 1 << 20,
+  });
   await expect(foreign.open('doc_a', sealed.sm3, bytes.length)).rejects.toThrow(DocumentCorruptedError);
   await expect(foreign.open('doc_a', sealed.sm3, bytes.length)).rejects.toThrow(/doc_a/);
   // Metadata that does not match the bytes (another SM3 row pointing here) is caught while streaming.

@@ -15,19 +15,32 @@ let connection: Connection;
 beforeAll(async () => {
   system = await startSystem('pglite', inject('temporalAddress'));
   connection = await Connection.connect({ address: inject('temporalAddress') });
-  limited = createApp({ database: system.database, temporal: new Client({ connection }), taskQueue: system.taskQueue, adminApiKey: ADMIN_KEY, log: createLogger('silent', 'test'), writesPerMinute: 3 });
+  limited = createApp({
+    database: system.database,
+    temporal: new Client({ connection }),
+    taskQueue: system.taskQueue,
+    adminApiKey: ADMIN_KEY,
+    log: createLogger('silent', 'test'),
+    writesPerMinute: 3,
+  });
 });
 afterAll(async () => {
   await connection?.close();
   await system?.stop();
 });
 
-const plan = (n: number) => JSON.stringify({ items: [{ code: `2031-L-${n}`, title: 'x', department: 'health', ceilingFen: n }] });
+const plan = (n: number) =>
+  JSON.stringify({ items: [{ code: `2031-L-${n}`, title: 'x', department: 'health', ceilingFen: n }] });
 
 describe('abuse limits', () => {
   it('a key over its write limit gets 429 with Retry-After; its reads and other keys go on', async () => {
     const [a, b] = [await createKey(system, 'bdb'), await createKey(system, 'bdb')];
-    const put = (key: string, n: number) => limited.request('/v1/annual-plans/2031', { method: 'PUT', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: plan(n) });
+    const put = (key: string, n: number) =>
+      limited.request('/v1/annual-plans/2031', {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: plan(n),
+      });
     for (let n = 1; n <= 3; n++) expect((await put(a, n)).status).toBe(200);
     const over = await put(a, 4);
     expect(over.status).toBe(429);
@@ -35,13 +48,19 @@ describe('abuse limits', () => {
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await over.json()) as { code: string }).code).toBe('rate_limited');
     // The refused write changed nothing.
-    const current = (await (await limited.request('/v1/annual-plans/2031', { headers: { authorization: `Bearer ${a}` } })).json()) as { items: Array<{ ceilingFen: number }> };
+    const current = (await (
+      await limited.request('/v1/annual-plans/2031', { headers: { authorization: `Bearer ${a}` } })
+    ).json()) as { items: Array<{ ceilingFen: number }> };
     expect(current.items.map((i) => i.ceilingFen)).toEqual([3]);
     expect((await put(b, 5)).status).toBe(200);
   });
 
   it('security headers on API answers, problems and the public listing', async () => {
-    for (const res of [await system.request('GET', '/healthz'), await system.request('GET', '/v1/projects'), await system.request('GET', '/v1/public/allocations')]) {
+    for (const res of [
+      await system.request('GET', '/healthz'),
+      await system.request('GET', '/v1/projects'),
+      await system.request('GET', '/v1/public/allocations'),
+    ]) {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
       // Over plain HTTP no HSTS (test/api/contract-exact.test.ts checks it behind an HTTPS proxy).
@@ -55,7 +74,9 @@ describe('abuse limits', () => {
     const res = await system.request('POST', '/v1/admin/api-keys', { key: ADMIN_KEY, body: big });
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    const keys = (await (await system.request('GET', '/v1/admin/api-keys', { key: ADMIN_KEY })).json()) as { items: Array<{ name: string }> };
+    const keys = (await (await system.request('GET', '/v1/admin/api-keys', { key: ADMIN_KEY })).json()) as {
+      items: Array<{ name: string }>;
+    };
     expect(keys.items.some((k) => k.name.length > 1000)).toBe(false);
   });
 });

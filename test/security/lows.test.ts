@@ -16,7 +16,15 @@ import { createLogger } from '../../lib/logger.ts';
 import { totpCode } from '../../lib/totp.ts';
 import { adminKeyLine } from '../../scripts/banner.ts';
 import { createAccount, login, sessionCookieOf, sessionOf, signedIn } from '../support/accounts.ts';
-import { addPlanItems, ADMIN_KEY, createKey, sampleApplication, startSystem, TEST_DOCUMENT_KEYS, type TestSystem } from '../support/system.ts';
+import {
+  addPlanItems,
+  ADMIN_KEY,
+  createKey,
+  sampleApplication,
+  startSystem,
+  TEST_DOCUMENT_KEYS,
+  type TestSystem,
+} from '../support/system.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -35,7 +43,13 @@ afterAll(async () => {
   await system?.stop();
 });
 
-const call = async (method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}) => {
+const call = async (
+  method: string,
+  path: string,
+  key: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) => {
   const res = await system.request(method, path, { key, ...(body === undefined ? {} : { body }), headers });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as Json };
@@ -56,8 +70,18 @@ describe('blank-looking text and bidi overrides (issue 28 lows)', () => {
     const ok = await call('POST', '/v1/projects', dept, sampleApplication({ title: '智慧\u200b医疗 👩\u200d⚕️ 平台' }));
     expect(ok.status).toBe(201);
     const bdb = await createKey(system, 'bdb');
-    const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
-    const opinion = await call('POST', `/v1/projects/${ok.body.id}/technical-review`, bdb, { decision: 'pass', opinion: '\u200b', checklist });
+    const checklist = {
+      resourceCatalog: true,
+      dataSharing: true,
+      intensiveConstruction: true,
+      cloudDeployment: true,
+      securityControllable: true,
+    };
+    const opinion = await call('POST', `/v1/projects/${ok.body.id}/technical-review`, bdb, {
+      decision: 'pass',
+      opinion: '\u200b',
+      checklist,
+    });
     expect([opinion.status, pathsOf(opinion)]).toEqual([400, ['json.opinion']]);
   });
 
@@ -68,7 +92,11 @@ describe('blank-looking text and bidi overrides (issue 28 lows)', () => {
     const upload = await system.request('POST', '/v1/documents', {
       key: dept,
       body: pdf,
-      headers: { 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent('合同\u202Efdp.exe'), 'content-length': String(pdf.length) },
+      headers: {
+        'content-type': 'application/pdf',
+        'x-file-name': encodeURIComponent('合同\u202Efdp.exe'),
+        'content-length': String(pdf.length),
+      },
     });
     expect(upload.status).toBe(400);
     expect(((await upload.json()) as Json).errors[0].path).toBe('header.X-File-Name');
@@ -77,7 +105,9 @@ describe('blank-looking text and bidi overrides (issue 28 lows)', () => {
   it('zero-width characters do not make a password long enough (422 weak_password, rule length)', async () => {
     const session = await signedIn(system, { role: 'bdb' });
     const padded = `Ab1!x${'\u200b'.repeat(20)}`;
-    const res = await session.request('POST', '/v1/auth/password', { body: { currentPassword: session.password, newPassword: padded } });
+    const res = await session.request('POST', '/v1/auth/password', {
+      body: { currentPassword: session.password, newPassword: padded },
+    });
     expect(res.status).toBe(422);
     expect(((await res.json()) as Json).rule).toBe('length');
   });
@@ -87,34 +117,48 @@ describe('a session cannot guess the password or replace the second factor (issu
   it('five wrong current passwords in a row end the session (423 password_change_locked), the sixth is not checked', async () => {
     const session = await signedIn(system, { role: 'approval' });
     for (let i = 1; i <= 4; i++) {
-      const r = await session.request('POST', '/v1/auth/password', { body: { currentPassword: `Wrong-${i}-password`, newPassword: 'Another-2026-password' } });
+      const r = await session.request('POST', '/v1/auth/password', {
+        body: { currentPassword: `Wrong-${i}-password`, newPassword: 'Another-2026-password' },
+      });
       expect(r.status).toBe(403);
     }
-    const fifth = await session.request('POST', '/v1/auth/password', { body: { currentPassword: 'Wrong-5-password', newPassword: 'Another-2026-password' } });
+    const fifth = await session.request('POST', '/v1/auth/password', {
+      body: { currentPassword: 'Wrong-5-password', newPassword: 'Another-2026-password' },
+    });
     expect(fifth.status).toBe(423);
     expect(((await fifth.json()) as Json).code).toBe('password_change_locked');
-    const after = await session.request('POST', '/v1/auth/password', { body: { currentPassword: session.password, newPassword: 'Another-2026-password' } });
+    const after = await session.request('POST', '/v1/auth/password', {
+      body: { currentPassword: session.password, newPassword: 'Another-2026-password' },
+    });
     expect(after.status).toBe(401);
   });
 
   it('replacing an enrolled authenticator needs the password and a current code of it; the session alone cannot', async () => {
     const session = await signedIn(system, { role: 'bdb' });
-    const first = (await (await session.request('POST', '/v1/auth/totp', { body: { password: session.password } })).json()) as Json;
-    expect((await session.request('POST', '/v1/auth/totp', { body: { code: totpCode(first.secret, now()) } })).status).toBe(204);
+    const first = (await (
+      await session.request('POST', '/v1/auth/totp', { body: { password: session.password } })
+    ).json()) as Json;
+    expect(
+      (await session.request('POST', '/v1/auth/totp', { body: { code: totpCode(first.secret, now()) } })).status,
+    ).toBe(204);
     skew += 30_000;
     // The session alone (as before): refused.
     expect((await session.request('POST', '/v1/auth/totp', { body: {} })).status).toBe(400);
     const noCode = await session.request('POST', '/v1/auth/totp', { body: { password: session.password } });
     expect([noCode.status, ((await noCode.json()) as Json).code]).toEqual([403, 'totp_invalid']);
-    const wrongPassword = await session.request('POST', '/v1/auth/totp', { body: { password: 'Not-the-password-1', currentCode: totpCode(first.secret, now()) } });
+    const wrongPassword = await session.request('POST', '/v1/auth/totp', {
+      body: { password: 'Not-the-password-1', currentCode: totpCode(first.secret, now()) },
+    });
     expect([wrongPassword.status, ((await wrongPassword.json()) as Json).code]).toEqual([403, 'invalid_credentials']);
-    const started = await session.request('POST', '/v1/auth/totp', { body: { password: session.password, currentCode: totpCode(first.secret, now()) } });
+    const started = await session.request('POST', '/v1/auth/totp', {
+      body: { password: session.password, currentCode: totpCode(first.secret, now()) },
+    });
     expect(started.status).toBe(200);
   });
 });
 
 describe('keys and accounts (issue 28 lows)', () => {
-  it('a security administrator\'s key cannot revoke itself (409 cannot_revoke_self, in Chinese); it still works; the start-up key revokes it', async () => {
+  it("a security administrator's key cannot revoke itself (409 cannot_revoke_self, in Chinese); it still works; the start-up key revokes it", async () => {
     const key = await createKey(system, 'secadmin');
     const id = /^bdp_([0-9a-f]{12})_/.exec(key)![1]!;
     const self = await call('DELETE', `/v1/admin/api-keys/${id}`, key);
@@ -124,12 +168,18 @@ describe('keys and accounts (issue 28 lows)', () => {
     expect((await call('DELETE', `/v1/admin/api-keys/${id}`, ADMIN_KEY)).status).toBe(204);
   });
 
-  it('a security administrator\'s account cannot revoke itself', async () => {
+  it("a security administrator's account cannot revoke itself", async () => {
     const admin = await createAccount(system, { role: 'secadmin' });
-    const res = await login(system, { loginName: admin.loginName, password: admin.initialPassword, totp: totpCode(admin.totpEnrolment!.secret, now()) });
+    const res = await login(system, {
+      loginName: admin.loginName,
+      password: admin.initialPassword,
+      totp: totpCode(admin.totpEnrolment!.secret, now()),
+    });
     const body = (await res.json()) as Json;
     const session = sessionOf(system, sessionCookieOf(res)!, body.csrfToken, admin, admin.initialPassword);
-    const changed = await session.request('POST', '/v1/auth/password', { body: { currentPassword: admin.initialPassword, newPassword: 'Jincheng-2026-admin!' } });
+    const changed = await session.request('POST', '/v1/auth/password', {
+      body: { currentPassword: admin.initialPassword, newPassword: 'Jincheng-2026-admin!' },
+    });
     expect(changed.status).toBe(204);
     const self = await session.request('DELETE', `/v1/admin/accounts/${admin.id}`);
     expect(self.status).toBe(409);
@@ -152,14 +202,29 @@ describe('keys and accounts (issue 28 lows)', () => {
 describe('uploads (issue 28 lows)', () => {
   it('the 413 of an upload names the real limit (DOCUMENT_MAX_BYTES), not 256 KiB; the type refusal is Chinese', async () => {
     const big = Buffer.alloc(3 * 1024 * 1024 + 1, 0x25);
-    const tooLarge = await call('POST', '/v1/documents', dept, big, { 'content-type': 'application/pdf', 'x-file-name': 'a.pdf', 'content-length': String(big.length) });
+    const tooLarge = await call('POST', '/v1/documents', dept, big, {
+      'content-type': 'application/pdf',
+      'x-file-name': 'a.pdf',
+      'content-length': String(big.length),
+    });
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body.detail).toBe('文件超过大小上限 3 兆字节，未保存。'); // the real limit (DOCUMENT_MAX_BYTES), not 256 KiB
     const png = Buffer.from('%PDF-1.7\nnot a png\n');
-    const wrongType = await call('POST', '/v1/documents', dept, png, { 'content-type': 'image/png', 'x-file-name': 'a.png', 'content-length': String(png.length) });
-    expect([wrongType.status, wrongType.body.code, wrongType.body.title]).toEqual([415, 'unsupported_document_type', '文件类型不被接受']);
+    const wrongType = await call('POST', '/v1/documents', dept, png, {
+      'content-type': 'image/png',
+      'x-file-name': 'a.png',
+      'content-length': String(png.length),
+    });
+    expect([wrongType.status, wrongType.body.code, wrongType.body.title]).toEqual([
+      415,
+      'unsupported_document_type',
+      '文件类型不被接受',
+    ]);
     expect(wrongType.body.detail).toBe('文件内容是 PDF，与声明的类型 PNG 图片 不符，未保存。');
-    const unknown = await call('POST', '/v1/documents', dept, png, { 'content-type': 'text/plain', 'x-file-name': 'a.txt' });
+    const unknown = await call('POST', '/v1/documents', dept, png, {
+      'content-type': 'text/plain',
+      'x-file-name': 'a.txt',
+    });
     expect(unknown.body.detail).toMatch(/只接受 PDF、OFD/);
   });
 
@@ -199,7 +264,8 @@ describe('uploads (issue 28 lows)', () => {
         socket.on('error', () => resolve());
       });
       const deadline = Date.now() + 10_000;
-      while (!lines.some((l) => l.includes('client closed the request')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (!lines.some((l) => l.includes('client closed the request')) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       expect(lines.some((l) => l.includes('client closed the request'))).toBe(true);
       expect(lines.join('')).not.toContain('database unavailable');
     } finally {

@@ -5,7 +5,13 @@
 import { pbkdf2Sync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { brokenPasswordRule } from '../../domain/accounts.ts';
-import { generateInitialPassword, hashPassword, needsRehash, PBKDF2_ITERATIONS, verifyPassword } from '../../lib/passwords.ts';
+import {
+  generateInitialPassword,
+  hashPassword,
+  needsRehash,
+  PBKDF2_ITERATIONS,
+  verifyPassword,
+} from '../../lib/passwords.ts';
 import { newTotpSecret, totpCode, totpUri, verifyTotp } from '../../lib/totp.ts';
 
 /** RFC 4648 base32 of the RFC 6238 SHA-1 seed "12345678901234567890". */
@@ -24,7 +30,9 @@ describe('Art. 28: PBKDF2-HMAC-SM3 password hashes', () => {
     const hash = await hashPassword('an-Old-password-1', 1000);
     const [, iterations, salt, key] = hash.split('$');
     expect(iterations).toBe('1000');
-    expect(pbkdf2Sync('an-Old-password-1', Buffer.from(salt!, 'base64url'), 1000, 32, 'sm3').toString('base64url')).toBe(key);
+    expect(
+      pbkdf2Sync('an-Old-password-1', Buffer.from(salt!, 'base64url'), 1000, 32, 'sm3').toString('base64url'),
+    ).toBe(key);
     expect(await verifyPassword('an-Old-password-1', hash)).toBe(true);
     expect(needsRehash(hash)).toBe(true);
     expect(await verifyPassword('x', 'sha1$garbage')).toBe(false);

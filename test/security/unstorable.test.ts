@@ -8,10 +8,25 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { auditLog, projects } from '../../db/schema.ts';
 import { commandSignal, commandUpdate, projectWorkflowId, viewQuery } from '../../workflows/messages.ts';
-import { ADMIN_KEY, addPlanItems, createKey, eventually, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
+import {
+  ADMIN_KEY,
+  addPlanItems,
+  createKey,
+  eventually,
+  sampleApplication,
+  startSystem,
+  type TestSystem,
+} from '../support/system.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Schema = { type?: string | string[]; properties?: Record<string, Schema>; items?: Schema; $ref?: string; allOf?: Schema[]; anyOf?: Schema[] };
+type Schema = {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  $ref?: string;
+  allOf?: Schema[];
+  anyOf?: Schema[];
+};
 
 const POISONS = { NUL: 'bad\u0000byte', 'lone surrogate': 'bad\ud800half' };
 
@@ -40,7 +55,8 @@ describe('unstorable text is refused everywhere', () => {
     await system?.stop();
   });
 
-  const resolve = (schema: Schema): Schema => (schema.$ref ? resolve(document.components.schemas[schema.$ref.split('/').pop()!]) : schema);
+  const resolve = (schema: Schema): Schema =>
+    schema.$ref ? resolve(document.components.schemas[schema.$ref.split('/').pop()!]) : schema;
 
   /** Every path to a string inside a body schema (objects and arrays followed). */
   function stringPaths(schema: Schema, prefix: string[] = []): string[][] {
@@ -77,7 +93,9 @@ describe('unstorable text is refused everywhere', () => {
         const schema = operation.requestBody?.content?.['application/json']?.schema;
         // /codec carries Temporal payloads (base64 bytes for the admin's UI), never stored as text.
         if (!schema || template.startsWith('/codec')) continue;
-        const path = template.replace('{id}', projectId).replace(/\{(\w+)\}/g, (_, name: string) => (name === 'year' ? '2026' : 'x-1'));
+        const path = template
+          .replace('{id}', projectId)
+          .replace(/\{(\w+)\}/g, (_, name: string) => (name === 'year' ? '2026' : 'x-1'));
         for (const field of stringPaths(schema)) {
           for (const [what, poison] of Object.entries(POISONS)) {
             const res = await asAllowedRole(method.toUpperCase(), path, bodyWith(field, poison));
@@ -85,7 +103,10 @@ describe('unstorable text is refused everywhere', () => {
             const label = `${method.toUpperCase()} ${template} ${field.join('.')} (${what})`;
             expect(res.status, label).toBe(400);
             expect(problem.code, label).toBe('validation_failed');
-            expect(problem.errors.map((e: Json) => e.path), label).toContain(['json', ...field].join('.'));
+            expect(
+              problem.errors.map((e: Json) => e.path),
+              label,
+            ).toContain(['json', ...field].join('.'));
             checked++;
           }
         }
@@ -109,13 +130,27 @@ describe('unstorable text is refused everywhere', () => {
     const handle = system.client.workflow.getHandle(projectWorkflowId(projectId));
     const before = await handle.query(viewQuery);
     const bdb = { keyId: 'k-bdb', role: 'bdb' as const, name: 'BDB reviewer' };
-    const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
+    const checklist = {
+      resourceCatalog: true,
+      dataSharing: true,
+      intensiveConstruction: true,
+      cloudDeployment: true,
+      securityControllable: true,
+    };
     await expect(
-      handle.executeUpdate(commandUpdate('technicalReview'), { args: [{ payload: { decision: 'pass', opinion: POISONS.NUL, checklist }, actor: bdb }] }),
+      handle.executeUpdate(commandUpdate('technicalReview'), {
+        args: [{ payload: { decision: 'pass', opinion: POISONS.NUL, checklist }, actor: bdb }],
+      }),
     ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/cannot be stored/) } });
-    await handle.signal(commandSignal('technicalReview'), { payload: { decision: 'pass', opinion: POISONS['lone surrogate'], checklist }, actor: bdb });
+    await handle.signal(commandSignal('technicalReview'), {
+      payload: { decision: 'pass', opinion: POISONS['lone surrogate'], checklist },
+      actor: bdb,
+    });
     // A signal naming a poisoned actor is recorded against an unknown actor.
-    await handle.signal(commandSignal('termination'), { payload: { reason: 'x' }, actor: { ...bdb, name: POISONS.NUL } });
+    await handle.signal(commandSignal('termination'), {
+      payload: { reason: 'x' },
+      actor: { ...bdb, name: POISONS.NUL },
+    });
     const rejected = await eventually(async () => {
       const rows = await system.database.db.select().from(auditLog).where(eq(auditLog.projectId, projectId));
       return rows.filter((r) => r.action.endsWith('-rejected')).length === 2 ? rows : undefined;
@@ -128,16 +163,36 @@ describe('unstorable text is refused everywhere', () => {
   });
 
   it('30 poisoned requests in a burst: all refused, and a clean command on another project still answers', async () => {
-    const other = ((await (await system.request('POST', '/v1/projects', { key: keys.department, body: sampleApplication({ title: 'clean project' }) })).json()) as Json).id as string;
+    const other = (
+      (await (
+        await system.request('POST', '/v1/projects', {
+          key: keys.department,
+          body: sampleApplication({ title: 'clean project' }),
+        })
+      ).json()) as Json
+    ).id as string;
     const poisoned = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        system.request('POST', '/v1/projects', { key: keys.department, body: sampleApplication({ title: `poison ${i} ${POISONS.NUL}` }) }),
+        system.request('POST', '/v1/projects', {
+          key: keys.department,
+          body: sampleApplication({ title: `poison ${i} ${POISONS.NUL}` }),
+        }),
       ),
     );
     expect(poisoned.map((r) => r.status)).toEqual(Array(30).fill(400));
     const clean = await system.request('POST', `/v1/projects/${other}/technical-review`, {
       key: keys.bdb,
-      body: { decision: 'pass', opinion: 'fine', checklist: { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true } },
+      body: {
+        decision: 'pass',
+        opinion: 'fine',
+        checklist: {
+          resourceCatalog: true,
+          dataSharing: true,
+          intensiveConstruction: true,
+          cloudDeployment: true,
+          securityControllable: true,
+        },
+      },
     });
     expect(clean.status).toBe(200);
     expect(((await clean.json()) as Json).stage).toBe('establishment_review');

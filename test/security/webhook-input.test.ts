@@ -45,7 +45,11 @@ afterAll(async () => {
 });
 
 const subscribe = async (body: unknown) => {
-  const res = await app.request('/v1/admin/webhooks', { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await app.request('/v1/admin/webhooks', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Json };
 };
 
@@ -72,7 +76,13 @@ describe('webhook url and secret are storable text (issue 28 medium 5)', () => {
     let failure: unknown;
     try {
       // What the API did before: the secret with a NUL reached the INSERT, which PostgreSQL refuses.
-      await system.database.db.insert(webhookSubscriptions).values({ id: 'wh_0000000000000001', url: 'https://x.example/', secret: `${SECRET}\u0000`, cursor: 0, createdBy: 'test' });
+      await system.database.db.insert(webhookSubscriptions).values({
+        id: 'wh_0000000000000001',
+        url: 'https://x.example/',
+        secret: `${SECRET}\u0000`,
+        cursor: 0,
+        createdBy: 'test',
+      });
     } catch (err) {
       failure = err;
     }

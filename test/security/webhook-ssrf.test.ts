@@ -59,8 +59,15 @@ afterAll(async () => {
   await system?.stop();
 });
 
-const subscribe = async (app: { request: (path: string, init: RequestInit) => Response | Promise<Response> }, url: string) => {
-  const res = await app.request('/v1/admin/webhooks', { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ url, secret }) });
+const subscribe = async (
+  app: { request: (path: string, init: RequestInit) => Response | Promise<Response> },
+  url: string,
+) => {
+  const res = await app.request('/v1/admin/webhooks', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url, secret }),
+  });
   return { status: res.status, body: (await res.json()) as Json };
 };
 const live = async () => (await system.database.db.select().from(webhookSubscriptions)).map((s) => s.url);
@@ -104,21 +111,28 @@ describe('webhook receivers are judged by their resolved addresses (issue 28 med
       { id: ids[1]!, url: `http://localhost:${listenerPort}/hook`, secret, cursor, createdBy: 'test' },
     ]);
     const h = new Harness({ id: 'JC2026-SSRF0001' }).toBudgeting();
-    await createActivities({ db }).notify(writesOf(h.run('budget', construction(50_000_000), actors.finance)).notifications);
+    await createActivities({ db }).notify(
+      writesOf(h.run('budget', construction(50_000_000), actors.finance)).notifications,
+    );
     const dispatcher = createWebhookDispatcher({ store: webhookStore(db), baseDelayMs: 10, settleMs: 0 });
     await dispatcher.runOnce();
     const attempts = await db.select().from(webhookAttempts);
     for (const id of ids) {
       const mine = attempts.filter((a) => a.subscriptionId === id);
       expect(mine.length, id).toBeGreaterThan(0);
-      expect(mine.every((a) => !a.ok && a.statusCode === null && /refused: loopback/.test(a.error ?? '')), JSON.stringify(mine)).toBe(true);
+      expect(
+        mine.every((a) => !a.ok && a.statusCode === null && /refused: loopback/.test(a.error ?? '')),
+        JSON.stringify(mine),
+      ).toBe(true);
     }
     expect(connections).toBe(0);
   });
 
   it('WEBHOOK_ALLOWED_NETWORKS: private CIDRs only — loopback, link-local, unspecified or everything are refused at start-up', () => {
     expect(loadConfig({}).webhooks.allowedNetworks).toEqual([]);
-    expect(loadConfig({ WEBHOOK_ALLOWED_NETWORKS: '10.0.0.0/8, 172.20.0.0/16,fd00::/8' }).webhooks.allowedNetworks).toEqual(['10.0.0.0/8', '172.20.0.0/16', 'fd00::/8']);
+    expect(
+      loadConfig({ WEBHOOK_ALLOWED_NETWORKS: '10.0.0.0/8, 172.20.0.0/16,fd00::/8' }).webhooks.allowedNetworks,
+    ).toEqual(['10.0.0.0/8', '172.20.0.0/16', 'fd00::/8']);
     for (const bad of ['127.0.0.0/8', '169.254.169.254', '0.0.0.0/0', '::/0', '100.0.0.0/1', 'intranet']) {
       expect(() => loadConfig({ WEBHOOK_ALLOWED_NETWORKS: bad }), bad).toThrow(ConfigError);
     }

@@ -20,12 +20,19 @@ export interface Session {
   csrfToken: string;
   account: CreatedAccount;
   password: string;
-  request(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string>; csrf?: string | null }): Promise<Response>;
+  request(
+    method: string,
+    path: string,
+    options?: { body?: unknown; headers?: Record<string, string>; csrf?: string | null },
+  ): Promise<Response>;
 }
 
 let counter = 0;
 
-export async function createAccount(system: TestSystem, input: { role: string; department?: string; jurisdiction?: string; displayName?: string; loginName?: string }): Promise<CreatedAccount> {
+export async function createAccount(
+  system: TestSystem,
+  input: { role: string; department?: string; jurisdiction?: string; displayName?: string; loginName?: string },
+): Promise<CreatedAccount> {
   counter += 1;
   const res = await system.request('POST', '/v1/admin/accounts', {
     key: ADMIN_KEY,
@@ -42,13 +49,20 @@ export async function createAccount(system: TestSystem, input: { role: string; d
 }
 
 /** The `bdp_session=…` pair of a Set-Cookie header. */
-export const sessionCookieOf = (res: Response) => /(?:^|,\s*)(bdp_session=[^;]*)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+export const sessionCookieOf = (res: Response) =>
+  /(?:^|,\s*)(bdp_session=[^;]*)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
 
 export function login(system: TestSystem, body: { loginName: string; password: string; totp?: string }) {
   return system.request('POST', '/v1/auth/login', { body });
 }
 
-export function sessionOf(system: TestSystem, cookie: string, csrfToken: string, account: CreatedAccount, password: string): Session {
+export function sessionOf(
+  system: TestSystem,
+  cookie: string,
+  csrfToken: string,
+  account: CreatedAccount,
+  password: string,
+): Session {
   return {
     cookie,
     csrfToken,
@@ -66,7 +80,11 @@ export function sessionOf(system: TestSystem, cookie: string, csrfToken: string,
 export const NEW_PASSWORD = 'Jincheng-2026-secure';
 
 /** Creates an account, signs in (TOTP for an admin, at `now`), changes the initial password. */
-export async function signedIn(system: TestSystem, input: Parameters<typeof createAccount>[1], now = new Date()): Promise<Session> {
+export async function signedIn(
+  system: TestSystem,
+  input: Parameters<typeof createAccount>[1],
+  now = new Date(),
+): Promise<Session> {
   const account = await createAccount(system, input);
   const res = await login(system, {
     loginName: account.loginName,
@@ -76,8 +94,11 @@ export async function signedIn(system: TestSystem, input: Parameters<typeof crea
   if (res.status !== 200) throw new Error(`signing in failed: ${res.status} ${await res.text()}`);
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   const session = sessionOf(system, sessionCookieOf(res)!, csrfToken, account, account.initialPassword);
-  const changed = await session.request('POST', '/v1/auth/password', { body: { currentPassword: account.initialPassword, newPassword: NEW_PASSWORD } });
-  if (changed.status !== 204) throw new Error(`changing the password failed: ${changed.status} ${await changed.text()}`);
+  const changed = await session.request('POST', '/v1/auth/password', {
+    body: { currentPassword: account.initialPassword, newPassword: NEW_PASSWORD },
+  });
+  if (changed.status !== 204)
+    throw new Error(`changing the password failed: ${changed.status} ${await changed.text()}`);
   session.password = NEW_PASSWORD;
   return session;
 }

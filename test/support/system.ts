@@ -21,7 +21,8 @@ import { createTestDatabase, type Driver, type TestDatabase } from './database.t
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundling takes a second or two: once per test file. */
-export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quietLogger }));
+export const workflowBundle = () =>
+  (bundle ??= bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quietLogger }));
 
 const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
 
@@ -41,7 +42,11 @@ export interface TestSystem {
   /** The document store the API uses (its backend: options.documentBackend, else the folder). */
   documentStore: DocumentStore;
   /** Calls the API as `key` (undefined: no Authorization header); a Uint8Array body is sent as is. */
-  request(method: string, path: string, options?: { key?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  request(
+    method: string,
+    path: string,
+    options?: { key?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -75,7 +80,11 @@ export async function startSystem(
   const running = worker.run();
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, namespace: 'default', dataConverter: { payloadCodecs: [TEST_CODEC] } });
-  const documentStore = createDocumentStore({ backend: options.documentBackend ?? folderBackend(documentsDir), keyring: TEST_DOCUMENT_KEYS, maxBytes: options.documentMaxBytes ?? 50 * 1024 * 1024 });
+  const documentStore = createDocumentStore({
+    backend: options.documentBackend ?? folderBackend(documentsDir),
+    keyring: TEST_DOCUMENT_KEYS,
+    maxBytes: options.documentMaxBytes ?? 50 * 1024 * 1024,
+  });
   const app = createApp({
     database,
     temporal: client,
@@ -103,8 +112,12 @@ export async function startSystem(
       if (options.key) headers.authorization = `Bearer ${options.key}`;
       if (options.body !== undefined) headers['content-type'] ??= 'application/json';
       const body =
-        options.body === undefined ? undefined : typeof options.body === 'string' || options.body instanceof Uint8Array ? options.body : JSON.stringify(options.body);
-      return Promise.resolve(app.request(path, { method, headers, body: body as RequestInit["body"] }));
+        options.body === undefined
+          ? undefined
+          : typeof options.body === 'string' || options.body instanceof Uint8Array
+            ? options.body
+            : JSON.stringify(options.body);
+      return Promise.resolve(app.request(path, { method, headers, body: body as RequestInit['body'] }));
     },
     async stop() {
       worker.shutdown();
@@ -121,10 +134,20 @@ export async function startSystem(
 export const UI_ORIGIN = 'http://127.0.0.1:8233';
 
 /** Creates a key through the admin API and returns the plaintext key. */
-export async function createKey(system: TestSystem, role: string, department?: string, jurisdiction?: string): Promise<string> {
+export async function createKey(
+  system: TestSystem,
+  role: string,
+  department?: string,
+  jurisdiction?: string,
+): Promise<string> {
   const res = await system.request('POST', '/v1/admin/api-keys', {
     key: ADMIN_KEY,
-    body: { role, name: `${role} ${department ?? ''} ${jurisdiction ?? ''}`.trim(), ...(department ? { department } : {}), ...(jurisdiction ? { jurisdiction } : {}) },
+    body: {
+      role,
+      name: `${role} ${department ?? ''} ${jurisdiction ?? ''}`.trim(),
+      ...(department ? { department } : {}),
+      ...(jurisdiction ? { jurisdiction } : {}),
+    },
   });
   if (res.status !== 201) throw new Error(`creating a ${role} key failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { key: string }).key;
@@ -167,7 +190,10 @@ export const sampleApplication = (overrides: Record<string, unknown> = {}) => ({
  * the database, so a department may apply for them; `code` defaults to `${year}-${DEPARTMENT}-01`,
  * the code sampleApplication uses for 'health'.
  */
-export async function addPlanItems(system: TestSystem, items: Array<{ department: string; code?: string; year?: number; ceilingFen?: number }>): Promise<string[]> {
+export async function addPlanItems(
+  system: TestSystem,
+  items: Array<{ department: string; code?: string; year?: number; ceilingFen?: number }>,
+): Promise<string[]> {
   const rows = items.map((i) => ({
     year: i.year ?? 2026,
     code: i.code ?? planItemCode(i.department, i.year),
@@ -176,7 +202,12 @@ export async function addPlanItems(system: TestSystem, items: Array<{ department
     ceilingFen: i.ceilingFen ?? 5_000_000_00,
   }));
   for (const year of new Set(rows.map((r) => r.year))) {
-    await seedApprovedPlanItems(system.database.db, year, rows.filter((r) => r.year === year), 'test');
+    await seedApprovedPlanItems(
+      system.database.db,
+      year,
+      rows.filter((r) => r.year === year),
+      'test',
+    );
   }
   return rows.map((r) => r.code);
 }
@@ -187,7 +218,11 @@ export const planItemCode = (department: string, year = 2026) => `${year}-${depa
  * Art. 6, 8 (policy switch planCeilingRefusal, off by default): a jurisdiction whose policy refuses
  * estimates above the plan item's ceiling, and a department key of that jurisdiction.
  */
-export async function ceilingRefusingKey(system: TestSystem, department: string, jurisdiction = 'lingchuan'): Promise<string> {
+export async function ceilingRefusingKey(
+  system: TestSystem,
+  department: string,
+  jurisdiction = 'lingchuan',
+): Promise<string> {
   const res = await system.request('PUT', `/v1/policies/${jurisdiction}`, {
     key: ADMIN_KEY,
     body: { deadlines: DEFAULT_CITY_POLICY.deadlines, switches: { planCeilingRefusal: true } },

@@ -20,7 +20,8 @@ export function testDateInstant(value = process.env[TEST_DATE_VARIABLE]): number
   if (!value) return undefined;
   const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?$/.exec(value);
   const ms = m ? Date.parse(`${m[1]}T${m[2] ?? '10:00'}:00+08:00`) : NaN;
-  if (!Number.isFinite(ms)) throw new Error(`${TEST_DATE_VARIABLE}=${value}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM (Asia/Shanghai)`);
+  if (!Number.isFinite(ms))
+    throw new Error(`${TEST_DATE_VARIABLE}=${value}: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM (Asia/Shanghai)`);
   return ms;
 }
 
@@ -54,8 +55,15 @@ async function startTestServer(path: string): Promise<TestWorkflowEnvironment> {
     await new Promise((r) => setTimeout(r, 100));
   }
   // The SDK's factory for a server that is already running, with its test service (time skipping).
-  const create = (TestWorkflowEnvironment as unknown as { create(opts: object): Promise<TestWorkflowEnvironment> }).create.bind(TestWorkflowEnvironment);
-  const env = await create({ server: { type: 'existing' }, address: `127.0.0.1:${port}`, namespace: 'default', supportsTimeSkipping: true }).catch((err: unknown) => {
+  const create = (
+    TestWorkflowEnvironment as unknown as { create(opts: object): Promise<TestWorkflowEnvironment> }
+  ).create.bind(TestWorkflowEnvironment);
+  const env = await create({
+    server: { type: 'existing' },
+    address: `127.0.0.1:${port}`,
+    namespace: 'default',
+    supportsTimeSkipping: true,
+  }).catch((err: unknown) => {
     child.kill('SIGKILL');
     throw err;
   });
@@ -72,13 +80,18 @@ async function startTestServer(path: string): Promise<TestWorkflowEnvironment> {
 
 export async function createTimeSkipping(executable: unknown): Promise<TestWorkflowEnvironment> {
   const exe = executable as { type: string; path?: string };
-  const env = exe.type === 'existing-path' && exe.path ? await startTestServer(exe.path) : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: executable as never } });
+  const env =
+    exe.type === 'existing-path' && exe.path
+      ? await startTestServer(exe.path)
+      : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: executable as never } });
   const target = testDateInstant();
   if (target !== undefined) {
     const now = await env.currentTimeMs();
     if (target < now) {
       await env.teardown();
-      throw new Error(`${TEST_DATE_VARIABLE} is before the test server's clock (${new Date(now).toISOString()}): it only skips forward; choose a day from today on`);
+      throw new Error(
+        `${TEST_DATE_VARIABLE} is before the test server's clock (${new Date(now).toISOString()}): it only skips forward; choose a day from today on`,
+      );
     }
     await env.sleep(target - now);
   }

@@ -23,7 +23,11 @@ let ui: string;
 let admin: string;
 
 async function call(method: string, p: string, key: string, body?: unknown) {
-  const res = await fetch(`${api}${p}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(`${api}${p}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const json = (await res.json()) as Record<string, unknown>;
   if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -36,7 +40,16 @@ beforeAll(async () => {
   // `npm start` as an administrator runs it, on free ports and an empty data directory.
   system = await spawnEntry(
     'scripts/start.ts',
-    { PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), DATA_DIR: dataDir, DATABASE_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_UI_URL: '', ADMIN_API_KEY: '' },
+    {
+      PORT: String(port),
+      TEMPORAL_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      TEMPORAL_ADDRESS: '',
+      TEMPORAL_UI_URL: '',
+      ADMIN_API_KEY: '',
+    },
     /已启动/,
     300_000,
   );
@@ -45,7 +58,15 @@ beforeAll(async () => {
   admin = readFileSync(path.join(dataDir, 'admin-api-key'), 'utf8').trim();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 360_000);
 afterAll(async () => {
@@ -59,21 +80,42 @@ async function uiProfile(): Promise<BrowserContext> {
   const context = await browser.newContext();
   const settings = { endpoint: `${api}/codec`, includeCredentials: true, overrideRemoteCodecConfiguration: true };
   await context.addInitScript({
-    content: Object.entries(settings).map(([k, v]) => `localStorage.setItem(${JSON.stringify(k)}, ${JSON.stringify(JSON.stringify(v))});`).join('\n'),
+    content: Object.entries(settings)
+      .map(([k, v]) => `localStorage.setItem(${JSON.stringify(k)}, ${JSON.stringify(JSON.stringify(v))});`)
+      .join('\n'),
   });
   return context;
 }
 
 describe('the Temporal UI shows administrators decrypted payloads', () => {
   it('Art. 28: after signing in at /codec/session the UI decodes the workflow input; without the session it cannot', async () => {
-    const department = (await call('POST', '/v1/admin/api-keys', admin, { role: 'department', name: 'UI check', department: 'uicheck' })).key as string;
+    const department = (
+      await call('POST', '/v1/admin/api-keys', admin, { role: 'department', name: 'UI check', department: 'uicheck' })
+    ).key as string;
     const bdb = (await call('POST', '/v1/admin/api-keys', admin, { role: 'bdb', name: 'UI check BDB' })).key as string;
-    await call('PUT', '/v1/annual-plans/2026', bdb, { items: [{ code: '2026-UI', title: 'UI', department: 'uicheck', ceilingFen: 100_000 }] });
-    await call('POST', '/v1/annual-plans/2026/approval', bdb, { approvedOn: '2026-01-10', documentNo: '晋市政函〔2026〕1号' }); // Art. 6
+    await call('PUT', '/v1/annual-plans/2026', bdb, {
+      items: [{ code: '2026-UI', title: 'UI', department: 'uicheck', ceilingFen: 100_000 }],
+    });
+    await call('POST', '/v1/annual-plans/2026/approval', bdb, {
+      approvedOn: '2026-01-10',
+      documentNo: '晋市政函〔2026〕1号',
+    }); // Art. 6
     const { id } = (await call('POST', '/v1/projects', department, {
-      title: TITLE, summary: '', kind: 'new', jurisdiction: 'city', year: 2026, annualPlanItem: '2026-UI',
-      estimate: { totalFen: 100_000, cityShareFen: 100_000, countyShareFen: 0 }, plannedCompletionDate: '2027-06-30',
-      documents: { proposal: 'sha256:a', feasibilityStudy: 'sha256:b', preliminaryDesign: 'sha256:c', investmentEstimate: 'sha256:d' }, classified: false,
+      title: TITLE,
+      summary: '',
+      kind: 'new',
+      jurisdiction: 'city',
+      year: 2026,
+      annualPlanItem: '2026-UI',
+      estimate: { totalFen: 100_000, cityShareFen: 100_000, countyShareFen: 0 },
+      plannedCompletionDate: '2027-06-30',
+      documents: {
+        proposal: 'sha256:a',
+        feasibilityStudy: 'sha256:b',
+        preliminaryDesign: 'sha256:c',
+        investmentEstimate: 'sha256:d',
+      },
+      classified: false,
       leader: { name: 'UI', post: 'check', contact: '0356-0000000' },
     })) as { id: string };
     const workflowPage = `${ui}/namespaces/default/workflows/project-${id}`;
@@ -102,7 +144,9 @@ describe('the Temporal UI shows administrators decrypted payloads', () => {
     await page.goto(workflowPage);
     await expect.poll(() => page.locator('body').innerText(), { timeout: 60_000 }).toContain(TITLE);
     expect(decoded).toContain(200);
-    console.log(`ui: ${workflowPage} shows "${TITLE}" decoded (${decoded.length} codec calls, all ${[...new Set(decoded)].join('/')}); without the session: ${refused.length} × 401`);
+    console.log(
+      `ui: ${workflowPage} shows "${TITLE}" decoded (${decoded.length} codec calls, all ${[...new Set(decoded)].join('/')}); without the session: ${refused.length} × 401`,
+    );
     await adminProfile.close();
   }, 180_000);
 });

@@ -39,7 +39,8 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bdp-console-admin-'));
 const PLAN_YEAR = 2030;
 const CALENDAR_YEAR = 2031;
 /** Codes and English that must never reach a person on these pages. */
-const LEAKS = /account:|chinese-days|provisional|\bnotice\b|\bdraft\b|in-force|superseded|workingDays|calendarDays|\bcity\b|[{}]/;
+const LEAKS =
+  /account:|chinese-days|provisional|\bnotice\b|\bdraft\b|in-force|superseded|workingDays|calendarDays|\bcity\b|[{}]/;
 
 let system: Child;
 let browser: Browser;
@@ -50,7 +51,11 @@ type Person = SignedInPerson;
 
 async function profile(): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-  await context.route('**/*', (route) => (route.request().url().startsWith(`${api}/`) || route.request().url().startsWith('data:') ? route.continue() : route.abort()));
+  await context.route('**/*', (route) =>
+    route.request().url().startsWith(`${api}/`) || route.request().url().startsWith('data:')
+      ? route.continue()
+      : route.abort(),
+  );
   return context;
 }
 
@@ -76,7 +81,10 @@ async function signIn(person: Person): Promise<{ context: BrowserContext; page: 
 async function choose(page: Page, selector: string, option: string, search?: string) {
   await page.locator(selector).click();
   if (search) await page.locator(selector).fill(search);
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).first().click();
+  await page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option })
+    .first()
+    .click();
 }
 
 const mainText = (page: Page) => page.locator('main').innerText();
@@ -88,13 +96,30 @@ beforeAll(async () => {
   api = `http://127.0.0.1:${port}`;
   system = await spawnEntry(
     'scripts/start.ts',
-    { PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), DATA_DIR: dataDir, DATABASE_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_UI_URL: '', ADMIN_API_KEY: '' },
+    {
+      PORT: String(port),
+      TEMPORAL_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      TEMPORAL_ADDRESS: '',
+      TEMPORAL_UI_URL: '',
+      ADMIN_API_KEY: '',
+    },
     /已启动/,
     300_000,
   );
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--lang=zh-CN',
+    ],
   });
 }, 360_000);
 afterAll(async () => {
@@ -105,7 +130,7 @@ afterAll(async () => {
 });
 
 describe('administration, the annual plan and plan filings in the console', () => {
-  it('npm start: readable Chinese lines only, and the next step names the first administrator\'s command', () => {
+  it("npm start: readable Chinese lines only, and the next step names the first administrator's command", () => {
     const out = system.output();
     const banner = out.slice(out.indexOf('✔'));
     expect(banner).toMatch(/✔ 晋城市政务大数据项目管理系统已启动（[\d.]+ 秒）/);
@@ -117,14 +142,34 @@ describe('administration, the annual plan and plan filings in the console', () =
 
   it('三员分立, BDB and a department: accounts with the QR dialog, departments, the State Council notice, a policy, the trail, the plan approved twice, a filing, TOTP enrolment', async () => {
     onTestFailed(async () => {
-      for (const [i, page] of open.entries()) if (!page.isClosed()) await page.screenshot({ path: path.join(SHOTS, `admin-failed-${i}.png`), fullPage: true }).catch(() => undefined);
+      for (const [i, page] of open.entries())
+        if (!page.isClosed())
+          await page
+            .screenshot({ path: path.join(SHOTS, `admin-failed-${i}.png`), fullPage: true })
+            .catch(() => undefined);
     });
     // The step the banner names: the first administrator, with the embedded database of npm start.
-    const { stdout } = await promisify(execFile)('npx', ['tsx', 'scripts/accounts.ts', 'create-admin', '--login', 'wang.admin', '--name', '王管理员'], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: '', ADMIN_API_KEY: '' },
-    });
-    const first: Person = { loginName: 'wang.admin', displayName: '王管理员', password: /^initial password: (.+)$/m.exec(stdout)![1]!, totpSecret: /^totp secret: (.+)$/m.exec(stdout)![1]! };
+    const { stdout } = await promisify(execFile)(
+      'npx',
+      ['tsx', 'scripts/accounts.ts', 'create-admin', '--login', 'wang.admin', '--name', '王管理员'],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          DATA_DIR: dataDir,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          DATABASE_URL: '',
+          ADMIN_API_KEY: '',
+        },
+      },
+    );
+    const first: Person = {
+      loginName: 'wang.admin',
+      displayName: '王管理员',
+      password: /^initial password: (.+)$/m.exec(stdout)![1]!,
+      totpSecret: /^totp secret: (.+)$/m.exec(stdout)![1]!,
+    };
     // 三员分立: the first administrator is the security administrator — accounts and keys, nothing else.
     const admin = await signIn(first);
     await admin.page.goto(`${api}/admin`);
@@ -144,7 +189,10 @@ describe('administration, the annual plan and plan filings in the console', () =
       const dialog = admin.page.getByTestId('created-account');
       await dialog.waitFor({ timeout: 15_000 });
       const password = (await dialog.getByTestId('initial-password').locator('code').innerText()).trim();
-      const secret = (await dialog.getByTestId('totp-secret').count()) > 0 ? (await dialog.getByTestId('totp-secret').locator('code').innerText()).replace(/\s+/g, '') : undefined;
+      const secret =
+        (await dialog.getByTestId('totp-secret').count()) > 0
+          ? (await dialog.getByTestId('totp-secret').locator('code').innerText()).replace(/\s+/g, '')
+          : undefined;
       return { ...person, password, ...(secret ? { totpSecret: secret } : {}) };
     };
     // An administrator's account: the system administrator, the authenticator secret as a QR code in the dialog.
@@ -157,7 +205,9 @@ describe('administration, the annual plan and plan filings in the console', () =
     await admin.page.getByRole('button', { name: '已交给本人，关闭' }).click();
     // Security administrators are created by whoever operates the server: not offered here.
     await admin.page.locator('#acc-role').click();
-    const offered = await admin.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').allInnerTexts();
+    const offered = await admin.page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+      .allInnerTexts();
     expect(offered).toEqual(expect.arrayContaining(['系统管理员', '审计管理员', '市大数据应用局']));
     expect(offered).not.toContain('安全管理员');
     await admin.page.keyboard.press('Escape');
@@ -174,7 +224,9 @@ describe('administration, the annual plan and plan filings in the console', () =
     await sys.page.locator('#dep-name').fill('市卫生健康委员会');
     await sys.page.locator('#dep-code').fill('wjw');
     await sys.page.getByRole('button', { name: '登记部门' }).click();
-    await expect.poll(() => sys.page.getByTestId('departments').innerText(), { timeout: 15_000 }).toContain('市卫生健康委员会');
+    await expect
+      .poll(() => sys.page.getByTestId('departments').innerText(), { timeout: 15_000 })
+      .toContain('市卫生健康委员会');
     expect(await sys.page.getByTestId('departments').innerText()).toContain('晋城市');
     await shot(sys.page, '01-departments', true);
 
@@ -198,7 +250,9 @@ describe('administration, the annual plan and plan filings in the console', () =
     await choose(admin.page, '#key-role', '项目单位');
     await choose(admin.page, '#key-department', '市卫生健康委员会', '卫生');
     await admin.page.getByRole('button', { name: '创建密钥' }).click();
-    await expect.poll(() => admin.page.getByTestId('created-key').innerText(), { timeout: 15_000 }).toMatch(/bdp_[0-9a-f]{12}_/);
+    await expect
+      .poll(() => admin.page.getByTestId('created-key').innerText(), { timeout: 15_000 })
+      .toMatch(/bdp_[0-9a-f]{12}_/);
     await admin.page.getByRole('button', { name: '已保存，关闭' }).click();
     expect(await admin.page.locator('#key-name').inputValue()).toBe('');
     await expect.poll(() => mainText(admin.page), { timeout: 15_000 }).toContain('市卫健委业务系统');
@@ -224,7 +278,9 @@ describe('administration, the annual plan and plan filings in the console', () =
     await sys.page.locator(`#mk-${makeUps}-date`).fill(`${CALENDAR_YEAR}-02-08`);
     await sys.page.locator(`#mk-${makeUps}-name`).fill('春节调休上班');
     await sys.page.getByRole('button', { name: '录入国务院通知' }).click();
-    await expect.poll(() => sys.page.getByTestId('notice-result').innerText(), { timeout: 30_000 }).toContain(`已录入${CALENDAR_YEAR}年国务院通知`);
+    await expect
+      .poll(() => sys.page.getByTestId('notice-result').innerText(), { timeout: 30_000 })
+      .toContain(`已录入${CALENDAR_YEAR}年国务院通知`);
     const days = sys.page.getByTestId('calendar-days');
     await expect.poll(() => days.innerText(), { timeout: 15_000 }).toContain('国务院通知');
     expect(await days.innerText()).toContain(`国办发明电〔${CALENDAR_YEAR - 1}〕12号`);
@@ -235,7 +291,12 @@ describe('administration, the annual plan and plan filings in the console', () =
     await sys.page.locator('#ovr-name').fill('市政府临时安排');
     await sys.page.getByRole('button', { name: '调整该日' }).click();
     await expect.poll(() => mainText(sys.page), { timeout: 15_000 }).toContain(`${CALENDAR_YEAR}年5月6日已调整为休息`);
-    await sys.page.getByTestId('calendar-days').locator('.ant-pagination-item').last().click().catch(() => undefined);
+    await sys.page
+      .getByTestId('calendar-days')
+      .locator('.ant-pagination-item')
+      .last()
+      .click()
+      .catch(() => undefined);
     await expect.poll(() => mainText(sys.page), { timeout: 15_000 }).toContain('管理员调整');
     expect(await mainText(sys.page)).not.toMatch(LEAKS);
     await shot(sys.page, '05-calendar-adjusted-day', true);
@@ -258,7 +319,6 @@ describe('administration, the annual plan and plan filings in the console', () =
     await shot(sys.page, '06-policy', true);
     await sys.context.close();
 
-
     // 安全审计: the auditor reads the administrators' trail and the accounts, and can change nothing.
     const audit = await signIn(li);
     await audit.page.goto(`${api}/admin`);
@@ -266,8 +326,11 @@ describe('administration, the annual plan and plan filings in the console', () =
     expect(await tabsOf(audit.page)).toEqual(['管理员操作记录', '个人账户', '接口密钥']);
     const trail = audit.page.getByTestId('admin-trail');
     await expect.poll(() => trail.innerText(), { timeout: 15_000 }).toContain('登记部门');
-    await expect.poll(() => audit.page.getByTestId('trail-verification').innerText(), { timeout: 15_000 }).toContain('哈希链校验通过');
-    for (const text of ['周敏', '系统管理员', '签发接口密钥', '王管理员', '安全管理员', '发布期限政策版本']) expect(await trail.innerText()).toContain(text);
+    await expect
+      .poll(() => audit.page.getByTestId('trail-verification').innerText(), { timeout: 15_000 })
+      .toContain('哈希链校验通过');
+    for (const text of ['周敏', '系统管理员', '签发接口密钥', '王管理员', '安全管理员', '发布期限政策版本'])
+      expect(await trail.innerText()).toContain(text);
     expect(await mainText(audit.page)).not.toMatch(LEAKS);
     await shot(audit.page, '06b-audit-trail', true);
     await audit.page.getByRole('tab', { name: '个人账户' }).click();
@@ -301,7 +364,17 @@ describe('administration, the annual plan and plan filings in the console', () =
     await bdb.page.getByRole('button', { name: /记录批准/ }).click();
     const inForce = bdb.page.getByTestId('plan-in-force');
     await expect.poll(() => inForce.innerText(), { timeout: 15_000 }).toContain('全民健康信息平台');
-    for (const text of ['已批准', '第 1 版', `晋市政函〔${PLAN_YEAR}〕1号`, `${PLAN_YEAR}年1月15日`, '王芳', '全民健康信息平台', '500,000.00 元', '市卫生健康委员会']) expect(await inForce.innerText()).toContain(text);
+    for (const text of [
+      '已批准',
+      '第 1 版',
+      `晋市政函〔${PLAN_YEAR}〕1号`,
+      `${PLAN_YEAR}年1月15日`,
+      '王芳',
+      '全民健康信息平台',
+      '500,000.00 元',
+      '市卫生健康委员会',
+    ])
+      expect(await inForce.innerText()).toContain(text);
     expect(await mainText(bdb.page)).not.toMatch(LEAKS);
     await shot(bdb.page, '08-plan-approved', true);
 
@@ -329,7 +402,9 @@ describe('administration, the annual plan and plan filings in the console', () =
 
     // 规划备案: the department officer, greeted by the department's name, files its own plan.
     const dept = await signIn(zhang);
-    await expect.poll(() => dept.page.getByTestId('who').innerText(), { timeout: 15_000 }).toBe('张伟（项目单位 · 市卫生健康委员会）');
+    await expect
+      .poll(() => dept.page.getByTestId('who').innerText(), { timeout: 15_000 })
+      .toBe('张伟（项目单位 · 市卫生健康委员会）');
     await dept.page.goto(`${api}/plan-filings`);
     await dept.page.locator('#filing-title').fill('市卫生健康委员会“十五五”信息化建设规划');
     await dept.page.locator('#filing-doc').fill(`晋卫发〔${PLAN_YEAR}〕15号`);
@@ -341,14 +416,17 @@ describe('administration, the annual plan and plan filings in the console', () =
     await shot(dept.page, '11-plan-filing-department', true);
     await bdb.page.goto(`${api}/plan-filings`);
     await expect.poll(() => bdb.page.getByTestId('filings').innerText(), { timeout: 15_000 }).toContain('十五五');
-    for (const text of ['市卫生健康委员会', '张伟', `${PLAN_YEAR}年2月1日`]) expect(await bdb.page.getByTestId('filings').innerText()).toContain(text);
+    for (const text of ['市卫生健康委员会', '张伟', `${PLAN_YEAR}年2月1日`])
+      expect(await bdb.page.getByTestId('filings').innerText()).toContain(text);
     expect(await mainText(bdb.page)).not.toMatch(LEAKS);
     await shot(bdb.page, '12-plan-filings-bdb', true);
     // The department reads the plan in force, by names.
     await dept.page.goto(`${api}/plans`);
     await dept.page.getByTestId('plan-versions').waitFor({ timeout: 15_000 });
     await dept.page.locator('#plan-year').fill(String(PLAN_YEAR));
-    await expect.poll(() => dept.page.getByTestId('plan-in-force').innerText(), { timeout: 15_000 }).toContain('全民健康信息平台（二期）');
+    await expect
+      .poll(() => dept.page.getByTestId('plan-in-force').innerText(), { timeout: 15_000 })
+      .toContain('全民健康信息平台（二期）');
     expect(await dept.page.getByTestId('plan-form').count()).toBe(0);
 
     // 我的账户: the officer enrols an authenticator; signing in then asks for its code.
@@ -370,7 +448,9 @@ describe('administration, the annual plan and plan filings in the console', () =
     // A code is accepted once: the next sign-in uses the authenticator's next code.
     await new Promise((resolve) => setTimeout(resolve, 30_000 - (Date.now() % 30_000) + 500));
     const again = await signIn({ ...zhang, totpSecret: secret });
-    await expect.poll(() => again.page.getByTestId('who').innerText(), { timeout: 15_000 }).toContain('市卫生健康委员会');
+    await expect
+      .poll(() => again.page.getByTestId('who').innerText(), { timeout: 15_000 })
+      .toContain('市卫生健康委员会');
     await again.context.close();
     await bdb.context.close();
   }, 300_000);

@@ -33,7 +33,11 @@ const violations: string[] = [];
 const projects: Record<'budgeted' | 'review' | 'rejected', string> = { budgeted: '', review: '', rejected: '' };
 
 async function call(method: string, p: string, key: string, body?: unknown) {
-  const res = await fetch(`${api}${p}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(`${api}${p}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const json = (await res.json()) as Record<string, unknown>;
   if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -43,16 +47,37 @@ interface Person extends SignedInPerson {
   role: string;
 }
 
-async function createPerson(loginName: string, displayName: string, role: string, extra: Record<string, string> = {}): Promise<Person> {
-  const created = (await call('POST', '/v1/admin/accounts', admin, { loginName, displayName, role, ...extra })) as { initialPassword: string; totpEnrolment: { secret: string } | null };
-  return { role, loginName, displayName, password: created.initialPassword, ...(created.totpEnrolment ? { totpSecret: created.totpEnrolment.secret } : {}) };
+async function createPerson(
+  loginName: string,
+  displayName: string,
+  role: string,
+  extra: Record<string, string> = {},
+): Promise<Person> {
+  const created = (await call('POST', '/v1/admin/accounts', admin, { loginName, displayName, role, ...extra })) as {
+    initialPassword: string;
+    totpEnrolment: { secret: string } | null;
+  };
+  return {
+    role,
+    loginName,
+    displayName,
+    password: created.initialPassword,
+    ...(created.totpEnrolment ? { totpSecret: created.totpEnrolment.secret } : {}),
+  };
 }
 
 /** A phone: 390×844, touch, recording Content-Security-Policy violations. */
 async function phone(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: WIDTH, height: HEIGHT }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+  const context = await browser.newContext({
+    viewport: { width: WIDTH, height: HEIGHT },
+    deviceScaleFactor: 1,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+  });
   await context.addInitScript({
-    content: "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.sourceFile + ':' + e.lineNumber));",
+    content:
+      "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.sourceFile + ':' + e.lineNumber));",
   });
   const page = await context.newPage();
   page.on('console', (m) => {
@@ -72,7 +97,9 @@ async function visit(page: Page, route: string, shotName: string): Promise<numbe
   await page.goto(`${api}${route}`);
   await page.locator('main, form').first().waitFor({ timeout: 30_000 });
   await page.waitForLoadState('networkidle');
-  await expect.poll(() => page.locator('.ant-spin-spinning, .ant-skeleton-active').count(), { timeout: 30_000 }).toBe(0);
+  await expect
+    .poll(() => page.locator('.ant-spin-spinning, .ant-skeleton-active').count(), { timeout: 30_000 })
+    .toBe(0);
   await page.waitForTimeout(300); // transitions settle
   await page.screenshot({ path: path.join(SHOTS, `${shotName}.png`), fullPage: true });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -85,7 +112,16 @@ beforeAll(async () => {
   api = `http://127.0.0.1:${port}`;
   system = await spawnEntry(
     'scripts/start.ts',
-    { PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), DATA_DIR: dataDir, DATABASE_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_UI_URL: '', ADMIN_API_KEY: '' },
+    {
+      PORT: String(port),
+      TEMPORAL_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      TEMPORAL_ADDRESS: '',
+      TEMPORAL_UI_URL: '',
+      ADMIN_API_KEY: '',
+    },
     /已启动/,
     300_000,
   );
@@ -93,18 +129,38 @@ beforeAll(async () => {
   admin = readFileSync(path.join(dataDir, 'admin-api-key'), 'utf8').trim();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--lang=zh-CN',
+    ],
   });
 
   // Data in several stages, made through the API: a budgeted project with a rectification order,
   // one awaiting the technical review, one rejected.
   const bdb = (await call('POST', '/v1/admin/api-keys', admin, { role: 'bdb', name: 'phone setup' })).key as string;
-  const approval = (await call('POST', '/v1/admin/api-keys', admin, { role: 'approval', name: 'phone setup' })).key as string;
-  const finance = (await call('POST', '/v1/admin/api-keys', admin, { role: 'finance', name: 'phone setup' })).key as string;
-  const dept = (await call('POST', '/v1/admin/api-keys', admin, { role: 'department', name: 'phone setup', department: 'zwfw' })).key as string;
-  const items = ['1', '2', '3'].map((n) => ({ code: `${YEAR}-PHONE-${n}`, title: `政务服务一网通办平台（${n}期）`, department: 'zwfw', ceilingFen: 500_000_00 }));
+  const approval = (await call('POST', '/v1/admin/api-keys', admin, { role: 'approval', name: 'phone setup' }))
+    .key as string;
+  const finance = (await call('POST', '/v1/admin/api-keys', admin, { role: 'finance', name: 'phone setup' }))
+    .key as string;
+  const dept = (
+    await call('POST', '/v1/admin/api-keys', admin, { role: 'department', name: 'phone setup', department: 'zwfw' })
+  ).key as string;
+  const items = ['1', '2', '3'].map((n) => ({
+    code: `${YEAR}-PHONE-${n}`,
+    title: `政务服务一网通办平台（${n}期）`,
+    department: 'zwfw',
+    ceilingFen: 500_000_00,
+  }));
   await call('PUT', `/v1/annual-plans/${YEAR}`, bdb, { items });
-  await call('POST', `/v1/annual-plans/${YEAR}/approval`, bdb, { approvedOn: `${YEAR}-01-10`, documentNo: `晋市政函〔${YEAR}〕1号` });
+  await call('POST', `/v1/annual-plans/${YEAR}/approval`, bdb, {
+    approvedOn: `${YEAR}-01-10`,
+    documentNo: `晋市政函〔${YEAR}〕1号`,
+  });
   const apply = async (n: number) =>
     (
       await call('POST', '/v1/projects', dept, {
@@ -115,20 +171,53 @@ beforeAll(async () => {
         annualPlanItem: `${YEAR}-PHONE-${n}`,
         estimate: { totalFen: 300_000_00, cityShareFen: 300_000_00, countyShareFen: 0 },
         plannedCompletionDate: `${YEAR + 1}-06-30`,
-        documents: { proposal: 'sha256:0a1b2c', feasibilityStudy: 'sha256:1b2c3d', preliminaryDesign: 'sha256:2c3d4e', investmentEstimate: 'sha256:3d4e5f' },
+        documents: {
+          proposal: 'sha256:0a1b2c',
+          feasibilityStudy: 'sha256:1b2c3d',
+          preliminaryDesign: 'sha256:2c3d4e',
+          investmentEstimate: 'sha256:3d4e5f',
+        },
         classified: false,
         leader: { name: '张伟', post: '信息科科长', contact: '0356-1234567' },
       })
     ).id as string;
-  const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
+  const checklist = {
+    resourceCatalog: true,
+    dataSharing: true,
+    intensiveConstruction: true,
+    cloudDeployment: true,
+    securityControllable: true,
+  };
   projects.budgeted = await apply(1);
-  await call('POST', `/v1/projects/${projects.budgeted}/technical-review`, bdb, { decision: 'pass', opinion: '符合集约建设要求。', checklist });
-  await call('POST', `/v1/projects/${projects.budgeted}/establishment`, approval, { decision: 'approve', approvalNo: `晋审批〔${YEAR}〕8号`, opinion: '同意立项。', approvedEstimateFen: 300_000_00 }); // Art. 8: 批复概算
-  await call('POST', `/v1/projects/${projects.budgeted}/budget`, finance, { fundType: 'construction', year: YEAR, amountFen: 300_000_00, cityShareFen: 300_000_00, countyShareFen: 0 });
-  await call('POST', `/v1/projects/${projects.budgeted}/rectification-orders`, bdb, { reason: 'other', description: '请补充项目负责人变更的说明材料。' });
+  await call('POST', `/v1/projects/${projects.budgeted}/technical-review`, bdb, {
+    decision: 'pass',
+    opinion: '符合集约建设要求。',
+    checklist,
+  });
+  await call('POST', `/v1/projects/${projects.budgeted}/establishment`, approval, {
+    decision: 'approve',
+    approvalNo: `晋审批〔${YEAR}〕8号`,
+    opinion: '同意立项。',
+    approvedEstimateFen: 300_000_00,
+  }); // Art. 8: 批复概算
+  await call('POST', `/v1/projects/${projects.budgeted}/budget`, finance, {
+    fundType: 'construction',
+    year: YEAR,
+    amountFen: 300_000_00,
+    cityShareFen: 300_000_00,
+    countyShareFen: 0,
+  });
+  await call('POST', `/v1/projects/${projects.budgeted}/rectification-orders`, bdb, {
+    reason: 'other',
+    description: '请补充项目负责人变更的说明材料。',
+  });
   projects.review = await apply(2);
   projects.rejected = await apply(3);
-  await call('POST', `/v1/projects/${projects.rejected}/technical-review`, bdb, { decision: 'reject', opinion: '与已建系统重复建设。', checklist: { ...checklist, intensiveConstruction: false } });
+  await call('POST', `/v1/projects/${projects.rejected}/technical-review`, bdb, {
+    decision: 'reject',
+    opinion: '与已建系统重复建设。',
+    checklist: { ...checklist, intensiveConstruction: false },
+  });
 }, 400_000);
 
 afterAll(async () => {
@@ -206,7 +295,14 @@ describe('the console at 390×844', () => {
     const bdb = await createPerson('phone.bdb2', '李强', 'bdb');
     const { context, page } = await signIn(bdb);
     await visit(page, '/statistics', 'phone-bdb-statistics-charts');
-    for (const card of ['funds-by-year', 'funds-by-type', 'funds-by-department', 'projects-by-stage', 'deadlines', 'articles']) {
+    for (const card of [
+      'funds-by-year',
+      'funds-by-type',
+      'funds-by-department',
+      'projects-by-stage',
+      'deadlines',
+      'articles',
+    ]) {
       const canvas = page.getByTestId(card).locator('canvas');
       await canvas.first().waitFor();
       const b = (await canvas.first().boundingBox())!;

@@ -55,7 +55,11 @@ const outside: string[] = [];
 const violations: string[] = [];
 
 async function call(method: string, p: string, key: string, body?: unknown) {
-  const res = await fetch(`${api}${p}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(`${api}${p}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const json = (await res.json()) as Record<string, unknown>;
   if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -68,14 +72,31 @@ interface Person {
   totpSecret?: string;
 }
 
-async function createPerson(loginName: string, displayName: string, role: string, extra: Record<string, string> = {}): Promise<Person> {
-  const created = (await call('POST', '/v1/admin/accounts', admin, { loginName, displayName, role, ...extra })) as { initialPassword: string; totpEnrolment: { secret: string } | null };
-  return { loginName, displayName, password: created.initialPassword, ...(created.totpEnrolment ? { totpSecret: created.totpEnrolment.secret } : {}) };
+async function createPerson(
+  loginName: string,
+  displayName: string,
+  role: string,
+  extra: Record<string, string> = {},
+): Promise<Person> {
+  const created = (await call('POST', '/v1/admin/accounts', admin, { loginName, displayName, role, ...extra })) as {
+    initialPassword: string;
+    totpEnrolment: { secret: string } | null;
+  };
+  return {
+    loginName,
+    displayName,
+    password: created.initialPassword,
+    ...(created.totpEnrolment ? { totpSecret: created.totpEnrolment.secret } : {}),
+  };
 }
 
 /** A fresh browser profile at 1366×768 that may reach nothing but the API, recording CSP violations. */
 async function profile(): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', acceptDownloads: true });
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: 768 },
+    locale: 'zh-CN',
+    acceptDownloads: true,
+  });
   await context.route('**/*', (route) => {
     const url = route.request().url();
     if (url.startsWith(`${api}/`) || url.startsWith('data:')) return route.continue();
@@ -83,7 +104,8 @@ async function profile(): Promise<BrowserContext> {
     return route.abort();
   });
   await context.addInitScript({
-    content: "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.sourceFile + ':' + e.lineNumber));",
+    content:
+      "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.sourceFile + ':' + e.lineNumber));",
   });
   return context;
 }
@@ -103,7 +125,10 @@ const shot = async (page: Page, name: string) => {
 };
 
 /** Signs in through the login page; at the first sign-in changes the one-time password. */
-async function signIn(person: Person, opts: { screenshots?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+async function signIn(
+  person: Person,
+  opts: { screenshots?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await profile();
   const page = await newPage(context);
   await page.goto(`${api}/`);
@@ -135,14 +160,25 @@ async function signIn(person: Person, opts: { screenshots?: boolean } = {}): Pro
 async function openProject(page: Page, id: string, stage?: string) {
   await page.goto(`${api}/projects/${id}`);
   await page.getByRole('heading', { level: 3 }).first().waitFor();
-  if (stage) await expect.poll(() => page.getByRole('heading', { level: 3 }).first().innerText(), { timeout: 30_000 }).toContain(stage);
+  if (stage)
+    await expect
+      .poll(() => page.getByRole('heading', { level: 3 }).first().innerText(), { timeout: 30_000 })
+      .toContain(stage);
 }
 
 /** Submits an action card's form and waits for the project to move to `next`. */
 async function submitAction(page: Page, action: string, next: string) {
   const card = page.getByTestId(`action-${action}`);
   await card.getByRole('button', { name: /^提交|发布/ }).click();
-  await expect.poll(async () => (await page.locator('.problem').count()) ? await page.locator('.problem').first().innerText() : await page.getByRole('heading', { level: 3 }).first().innerText(), { timeout: 60_000 }).toContain(next);
+  await expect
+    .poll(
+      async () =>
+        (await page.locator('.problem').count())
+          ? await page.locator('.problem').first().innerText()
+          : await page.getByRole('heading', { level: 3 }).first().innerText(),
+      { timeout: 60_000 },
+    )
+    .toContain(next);
 }
 
 beforeAll(async () => {
@@ -151,7 +187,16 @@ beforeAll(async () => {
   api = `http://127.0.0.1:${port}`;
   system = await spawnEntry(
     'scripts/start.ts',
-    { PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), DATA_DIR: dataDir, DATABASE_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_UI_URL: '', ADMIN_API_KEY: '' },
+    {
+      PORT: String(port),
+      TEMPORAL_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      TEMPORAL_ADDRESS: '',
+      TEMPORAL_UI_URL: '',
+      ADMIN_API_KEY: '',
+    },
     /已启动/,
     300_000,
   );
@@ -161,7 +206,15 @@ beforeAll(async () => {
   admin = readFileSync(path.join(dataDir, 'admin-api-key'), 'utf8').trim();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--lang=zh-CN',
+    ],
   });
 }, 360_000);
 afterAll(async () => {
@@ -174,9 +227,14 @@ afterAll(async () => {
 describe('the web console', () => {
   it('Art. 6-12, 24-25: apply → technical review → approval → allocation → publicity, each by a different person named in the audit timeline; the public page lists it', async () => {
     const bdbKey = (await call('POST', '/v1/admin/api-keys', admin, { role: 'bdb', name: 'plan setup' })).key as string;
-    await call('PUT', `/v1/annual-plans/${YEAR}`, bdbKey, { items: [{ code: PLAN_ITEM, title: '一网通办', department: 'zwfw', ceilingFen: 500_000_00 }] });
+    await call('PUT', `/v1/annual-plans/${YEAR}`, bdbKey, {
+      items: [{ code: PLAN_ITEM, title: '一网通办', department: 'zwfw', ceilingFen: 500_000_00 }],
+    });
     // Art. 6: applications name an item of the plan the city government approved.
-    await call('POST', `/v1/annual-plans/${YEAR}/approval`, bdbKey, { approvedOn: `${YEAR}-01-10`, documentNo: '晋市政函〔2026〕1号' });
+    await call('POST', `/v1/annual-plans/${YEAR}/approval`, bdbKey, {
+      approvedOn: `${YEAR}-01-10`,
+      documentNo: '晋市政函〔2026〕1号',
+    });
     const officer = await createPerson('zhang.wei', '张伟', 'department', { department: 'zwfw' });
     const stranger = await createPerson('li.na', '李娜', 'department', { department: 'jtj' });
     const reviewer = await createPerson('wang.fang', '王芳', 'bdb');
@@ -204,7 +262,14 @@ describe('the web console', () => {
     // Art. 8: the four documents, each chosen from disk and uploaded (POST /v1/documents); the form takes their ids.
     for (const doc of ['proposal', 'feasibilityStudy', 'preliminaryDesign', 'investmentEstimate']) {
       const upload = dept.page.getByTestId(`upload-documentIds-${doc}`);
-      await upload.locator('input[type=file]').setInputFiles({ name: `${doc}.pdf`, mimeType: 'application/pdf', buffer: Buffer.concat([readFileSync(path.join(ROOT, 'docs', 'sample-contract.pdf')), Buffer.from(`\n% ${doc}\n`)]) });
+      await upload.locator('input[type=file]').setInputFiles({
+        name: `${doc}.pdf`,
+        mimeType: 'application/pdf',
+        buffer: Buffer.concat([
+          readFileSync(path.join(ROOT, 'docs', 'sample-contract.pdf')),
+          Buffer.from(`\n% ${doc}\n`),
+        ]),
+      });
       await dept.page.getByTestId(`upload-documentIds-${doc}-done`).waitFor({ timeout: 30_000 });
     }
     await shot(dept.page, '05-apply');
@@ -235,7 +300,8 @@ describe('the web console', () => {
     await bdb.page.getByTestId('action-technical-review').waitFor();
     const review = bdb.page.getByTestId('action-technical-review');
     await review.getByText('通过', { exact: true }).click();
-    for (const item of ['信息资源目录', '数据共享', '集约建设', '迁云上云', '安全可控']) await review.getByLabel(item).check();
+    for (const item of ['信息资源目录', '数据共享', '集约建设', '迁云上云', '安全可控'])
+      await review.getByLabel(item).check();
     await review.locator('#f-opinion').fill('符合集约建设要求。');
     await shot(bdb.page, '09-technical-review-form');
     await submitAction(bdb.page, 'technical-review', '审批立项');
@@ -269,7 +335,17 @@ describe('the web console', () => {
     const bdb2 = await signIn(publisher);
     await openProject(bdb2.page, id);
     await bdb2.page.getByTestId('action-allocation-publication').getByRole('button', { name: /发布/ }).click();
-    await expect.poll(async () => (await bdb2.page.locator('.problem').count()) ? await bdb2.page.locator('.problem').first().innerText() : (await bdb2.page.getByTestId('action-allocation-publication').count()) === 0 ? 'published' : 'waiting', { timeout: 60_000 }).toBe('published');
+    await expect
+      .poll(
+        async () =>
+          (await bdb2.page.locator('.problem').count())
+            ? await bdb2.page.locator('.problem').first().innerText()
+            : (await bdb2.page.getByTestId('action-allocation-publication').count()) === 0
+              ? 'published'
+              : 'waiting',
+        { timeout: 60_000 },
+      )
+      .toBe('published');
     await bdb2.page.goto(`${api}/plans`);
     await expect.poll(() => bdb2.page.locator('main').innerText(), { timeout: 30_000 }).toContain(PLAN_ITEM);
     await shot(bdb2.page, '12-annual-plan-bdb');
@@ -277,12 +353,22 @@ describe('the web console', () => {
     await bdb2.page.getByTestId('plan-form').locator('#f-0-title').fill('一网通办（修订）');
     await bdb2.page.getByRole('button', { name: '保存年度计划' }).click();
     // The edit is a new draft (version 2); it is in force once the city government's approval is recorded.
-    const latest = async () => ((await call('GET', `/v1/annual-plans/${YEAR}/versions`, bdbKey)) as { items: Array<{ version: number; status: string }> }).items.at(-1);
+    const latest = async () =>
+      (
+        (await call('GET', `/v1/annual-plans/${YEAR}/versions`, bdbKey)) as {
+          items: Array<{ version: number; status: string }>;
+        }
+      ).items.at(-1);
     await expect.poll(latest, { timeout: 30_000 }).toEqual(expect.objectContaining({ version: 2, status: 'draft' }));
-    await call('POST', `/v1/annual-plans/${YEAR}/approval`, bdbKey, { approvedOn: `${YEAR}-01-20`, documentNo: '晋市政函〔2026〕2号' });
+    await call('POST', `/v1/annual-plans/${YEAR}/approval`, bdbKey, {
+      approvedOn: `${YEAR}-01-20`,
+      documentNo: '晋市政函〔2026〕2号',
+    });
     await bdb2.page.reload();
     await expect.poll(() => bdb2.page.locator('main').innerText(), { timeout: 30_000 }).toContain('一网通办（修订）');
-    const plan = (await call('GET', `/v1/annual-plans/${YEAR}`, bdbKey)) as { items: Array<{ title: string; ceilingFen: number }> };
+    const plan = (await call('GET', `/v1/annual-plans/${YEAR}`, bdbKey)) as {
+      items: Array<{ title: string; ceilingFen: number }>;
+    };
     expect(plan.items).toEqual([expect.objectContaining({ title: '一网通办（修订）', ceilingFen: 500_000_00 })]);
     // Others read it only.
     await dept.page.goto(`${api}/plans`);
@@ -302,7 +388,8 @@ describe('the web console', () => {
     await openProject(bdb.page, id);
     await bdb.page.getByRole('tab', { name: '审计记录' }).click();
     const timeline = bdb.page.getByTestId('audit-timeline');
-    for (const person of [officer, reviewer, approver, accountant, publisher]) await expect.poll(() => timeline.innerText(), { timeout: 30_000 }).toContain(person.displayName);
+    for (const person of [officer, reviewer, approver, accountant, publisher])
+      await expect.poll(() => timeline.innerText(), { timeout: 30_000 }).toContain(person.displayName);
     expect(await bdb.page.getByTestId('chain-status').innerText()).toContain('哈希链校验通过');
     await shot(bdb.page, '14-project-audit-timeline');
     await bdb.page.getByRole('tab', { name: '资金' }).click();
@@ -311,14 +398,19 @@ describe('the web console', () => {
     await expect.poll(() => bdb.page.locator('main').innerText(), { timeout: 30_000 }).toContain(id);
     await shot(bdb.page, '16-projects');
     // The list's Excel export with the same filters downloads through the session cookie.
-    const [download] = await Promise.all([bdb.page.waitForEvent('download'), bdb.page.getByRole('link', { name: /导出电子表格/ }).click()]);
+    const [download] = await Promise.all([
+      bdb.page.waitForEvent('download'),
+      bdb.page.getByRole('link', { name: /导出电子表格/ }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
 
     for (const s of [dept, bdb, approval, finance, bdb2]) await s.context.close();
-    console.log(`console-ui: project ${id} applied by ${officer.displayName}, reviewed by ${reviewer.displayName}, approved by ${approver.displayName}, allocated by ${accountant.displayName}, published by ${publisher.displayName}; listed on /public`);
+    console.log(
+      `console-ui: project ${id} applied by ${officer.displayName}, reviewed by ${reviewer.displayName}, approved by ${approver.displayName}, allocated by ${accountant.displayName}, published by ${publisher.displayName}; listed on /public`,
+    );
   }, 300_000);
 
-  it('5 wrong passwords lock the account: the right password is refused afterwards, with the API\'s words', async () => {
+  it("5 wrong passwords lock the account: the right password is refused afterwards, with the API's words", async () => {
     const person = await createPerson('sun.li', '孙丽', 'department', { department: 'zwfw' });
     const context = await profile();
     const page = await newPage(context);
@@ -336,11 +428,13 @@ describe('the web console', () => {
     await expect.poll(() => page.locator('.problem').innerText(), { timeout: 15_000 }).toMatch(/锁定/);
     expect(new URL(page.url()).pathname).toBe('/login');
     await shot(page, '17-login-locked');
-    console.log(`console-ui: after 5 wrong passwords: "${(await page.locator('.problem').innerText()).replace(/\s+/g, ' ')}"`);
+    console.log(
+      `console-ui: after 5 wrong passwords: "${(await page.locator('.problem').innerText()).replace(/\s+/g, ' ')}"`,
+    );
     await context.close();
   }, 120_000);
 
-  it('an administrator cannot sign in without the TOTP code; with it the security administrator\'s 安全管理 page opens', async () => {
+  it("an administrator cannot sign in without the TOTP code; with it the security administrator's 安全管理 page opens", async () => {
     const person = await createPerson('admin.zhou', '周敏', 'secadmin');
     expect(person.totpSecret).toBeTruthy();
     const context = await profile();
@@ -390,11 +484,14 @@ describe('the web console', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(await res.text()).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
     // The API's own paths are never answered by the console.
-    for (const p of ['/v1/nothing', '/openapi.json', '/healthz', '/docs']) expect((await fetch(`${api}${p}`)).headers.get('content-security-policy') ?? '').not.toContain('nonce-');
+    for (const p of ['/v1/nothing', '/openapi.json', '/healthz', '/docs'])
+      expect((await fetch(`${api}${p}`)).headers.get('content-security-policy') ?? '').not.toContain('nonce-');
     expect(outside).toEqual([]);
     expect(violations).toEqual([]);
     const report = sizeReport();
-    console.log(`console-ui: initial JavaScript ${(report.initialJsGzipBytes / 1024).toFixed(1)} KiB gzip (budget ${INITIAL_JS_BUDGET_BYTES / 1024} KiB), ${report.chunks} chunks ${(report.totalJsGzipBytes / 1024).toFixed(1)} KiB in all`);
+    console.log(
+      `console-ui: initial JavaScript ${(report.initialJsGzipBytes / 1024).toFixed(1)} KiB gzip (budget ${INITIAL_JS_BUDGET_BYTES / 1024} KiB), ${report.chunks} chunks ${(report.totalJsGzipBytes / 1024).toFixed(1)} KiB in all`,
+    );
     expect(report.initialJsGzipBytes).toBeLessThanOrEqual(INITIAL_JS_BUDGET_BYTES);
   });
 });

@@ -23,13 +23,29 @@ beforeAll(async () => {
   api = `http://127.0.0.1:${port}`;
   system = await spawnEntry(
     'scripts/start.ts',
-    { PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), DATA_DIR: dataDir, DATABASE_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_UI_URL: '', ADMIN_API_KEY: '' },
+    {
+      PORT: String(port),
+      TEMPORAL_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      TEMPORAL_ADDRESS: '',
+      TEMPORAL_UI_URL: '',
+      ADMIN_API_KEY: '',
+    },
     /已启动/,
     300_000,
   );
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 360_000);
 afterAll(async () => {
@@ -55,13 +71,24 @@ describe('Swagger UI at /docs', () => {
     await page.goto(`${api}/docs`);
     // One opblock per operation; the technical review command among them.
     await expect.poll(() => page.locator('.opblock').count(), { timeout: 60_000 }).toBeGreaterThan(40);
-    await expect.poll(() => page.locator('body').innerText(), { timeout: 30_000 }).toContain('/v1/projects/{id}/technical-review');
+    await expect
+      .poll(() => page.locator('body').innerText(), { timeout: 30_000 })
+      .toContain('/v1/projects/{id}/technical-review');
     // The stylesheet applied: Swagger UI's own CSS gives the operation blocks a border.
-    const border = await page.locator('.opblock').first().evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopStyle: string } }).getComputedStyle(el).borderTopStyle);
+    const border = await page
+      .locator('.opblock')
+      .first()
+      .evaluate(
+        (el) =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopStyle: string } }).getComputedStyle(el)
+            .borderTopStyle,
+      );
     expect(border).toBe('solid');
     expect(outside).toEqual([]);
     expect(failed).toEqual([]);
-    console.log(`docs-ui: ${await page.locator('.opblock').count()} operations rendered at ${api}/docs, no request outside the API`);
+    console.log(
+      `docs-ui: ${await page.locator('.opblock').count()} operations rendered at ${api}/docs, no request outside the API`,
+    );
     await context.close();
   }, 120_000);
 });

@@ -166,7 +166,9 @@ async function check(page: Page, who: string, what: string): Promise<void> {
 async function settle(page: Page, network = false): Promise<void> {
   if (network) await page.waitForLoadState('networkidle');
   await page.waitForTimeout(120);
-  await expect.poll(() => page.locator('.ant-spin-spinning, .ant-skeleton-active').count(), { timeout: 30_000 }).toBe(0);
+  await expect
+    .poll(() => page.locator('.ant-spin-spinning, .ant-skeleton-active').count(), { timeout: 30_000 })
+    .toBe(0);
 }
 
 /** The Selects read already, by role, form and field: the same form's options are read once per role. */
@@ -183,19 +185,32 @@ async function checkSelects(page: Page, scope: string, who: string, what: string
   for (let i = 0; i < count; i++) {
     const select = selects.nth(i);
     if (!(await select.isVisible())) continue;
-    const name = (await select.getAttribute('id')) ?? (await select.locator('input').first().getAttribute('id')) ?? `第 ${i + 1} 个选择框`;
+    const name =
+      (await select.getAttribute('id')) ??
+      (await select.locator('input').first().getAttribute('id')) ??
+      `第 ${i + 1} 个选择框`;
     if (selectsRead.has(`${who}|${form}|${name}`)) continue;
     selectsRead.add(`${who}|${form}|${name}`);
     await select.scrollIntoViewIfNeeded();
     await select.click();
     const dropdown = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last();
-    if (!(await dropdown.waitFor({ timeout: 3_000 }).then(() => true).catch(() => false))) continue;
+    if (
+      !(await dropdown
+        .waitFor({ timeout: 3_000 })
+        .then(() => true)
+        .catch(() => false))
+    )
+      continue;
     await page.waitForTimeout(250); // its opening animation starts from opacity 0
     await check(page, who, `${what} › 选择框 ${name} 的选项`);
     // The options are a virtual list: scroll through it and read again.
     for (let step = 0; step < 6; step++) {
       const moved = await dropdown.evaluate((d) => {
-        const holder = d.querySelector(".rc-virtual-list-holder") as unknown as { scrollTop: number; clientHeight: number; scrollHeight: number } | null;
+        const holder = d.querySelector('.rc-virtual-list-holder') as unknown as {
+          scrollTop: number;
+          clientHeight: number;
+          scrollHeight: number;
+        } | null;
         if (!holder || holder.scrollTop + holder.clientHeight >= holder.scrollHeight) return false;
         holder.scrollTop += holder.clientHeight;
         return true;
@@ -210,14 +225,23 @@ async function checkSelects(page: Page, scope: string, who: string, what: string
 }
 
 /** Clicks through the tabs inside `scope` (their panes rendered one by one), reading each. */
-async function checkTabs(page: Page, scope: string, who: string, what: string, each?: (tab: string) => Promise<void>): Promise<void> {
+async function checkTabs(
+  page: Page,
+  scope: string,
+  who: string,
+  what: string,
+  each?: (tab: string) => Promise<void>,
+): Promise<void> {
   const tabs = page.locator(`${scope} [role=tab]`);
   const names = (await tabs.allInnerTexts()).map((t) => t.trim());
   for (const [i, name] of names.entries()) {
     await tabs.nth(i).click();
     await settle(page);
     // The audit trail loads when its tab opens.
-    if (name === '审计记录') await expect.poll(() => page.getByTestId('chain-status').innerText(), { timeout: 15_000 }).toMatch(/[1-9]\d* 条记录/);
+    if (name === '审计记录')
+      await expect
+        .poll(() => page.getByTestId('chain-status').innerText(), { timeout: 15_000 })
+        .toMatch(/[1-9]\d* 条记录/);
     await check(page, who, `${what} › 标签页「${name}」`);
     await each?.(name);
   }
@@ -245,8 +269,19 @@ async function call(method: string, p: string, key: string | undefined, body?: u
 
 /** Uploads a file as `key` (POST /v1/documents) and answers its id. */
 async function upload(key: string, name: string): Promise<string> {
-  const body = Buffer.concat([readFileSync(path.join(ROOT, 'docs', 'sample-contract.pdf')), Buffer.from(`\n% ${name}\n`)]);
-  const res = await fetch(`${api}/v1/documents`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent(name) }, body });
+  const body = Buffer.concat([
+    readFileSync(path.join(ROOT, 'docs', 'sample-contract.pdf')),
+    Buffer.from(`\n% ${name}\n`),
+  ]);
+  const res = await fetch(`${api}/v1/documents`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${key}`,
+      'content-type': 'application/pdf',
+      'x-file-name': encodeURIComponent(name),
+    },
+    body,
+  });
   const json = (await res.json()) as { id: string };
   if (res.status !== 201) throw new Error(`upload ${name} → ${res.status} ${JSON.stringify(json)}`);
   return json.id;
@@ -266,10 +301,24 @@ interface Person extends SignedInPerson {
   role: string;
 }
 
-async function createPerson(loginName: string, displayName: string, role: string, extra: Record<string, string> = {}): Promise<Person> {
+async function createPerson(
+  loginName: string,
+  displayName: string,
+  role: string,
+  extra: Record<string, string> = {},
+): Promise<Person> {
   typed(loginName);
-  const created = (await call('POST', '/v1/admin/accounts', admin, { loginName, displayName, role, ...extra })) as { initialPassword: string; totpEnrolment: { secret: string } | null };
-  return { role, loginName, displayName, password: created.initialPassword, ...(created.totpEnrolment ? { totpSecret: created.totpEnrolment.secret } : {}) };
+  const created = (await call('POST', '/v1/admin/accounts', admin, { loginName, displayName, role, ...extra })) as {
+    initialPassword: string;
+    totpEnrolment: { secret: string } | null;
+  };
+  return {
+    role,
+    loginName,
+    displayName,
+    password: created.initialPassword,
+    ...(created.totpEnrolment ? { totpSecret: created.totpEnrolment.secret } : {}),
+  };
 }
 
 async function profile(): Promise<BrowserContext> {
@@ -299,7 +348,15 @@ beforeAll(async () => {
   api = `http://127.0.0.1:${port}`;
   system = await spawnEntry(
     'scripts/start.ts',
-    { PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '', TEMPORAL_ADDRESS: env.address, TEMPORAL_UI_URL: '', ADMIN_API_KEY: '', DOCUMENT_UPLOADS_PER_MINUTE: '0' },
+    {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_UI_URL: '',
+      ADMIN_API_KEY: '',
+      DOCUMENT_UPLOADS_PER_MINUTE: '0',
+    },
     /已启动/,
     300_000,
   );
@@ -307,7 +364,15 @@ beforeAll(async () => {
   admin = readFileSync(path.join(dataDir, 'admin-api-key'), 'utf8').trim();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--lang=zh-CN',
+    ],
   });
   await seed();
 }, 600_000);
@@ -320,20 +385,36 @@ afterAll(async () => {
 });
 
 /** A calendar day in Asia/Shanghai, `days` from the server's now. */
-const day = async (days = 0) => new Date((await env.currentTimeMs()) + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+const day = async (days = 0) =>
+  new Date((await env.currentTimeMs()) + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
 
 async function seed(): Promise<void> {
   const year = Number((await day()).slice(0, 4));
   // Departments by name (the registry), a county's too (Art. 5, 12, 30).
   await call('POST', '/v1/admin/departments', admin, { code: DEPT, name: DEPT_NAME });
-  await call('POST', '/v1/admin/departments', admin, { code: COUNTY_DEPT, name: COUNTY_DEPT_NAME, jurisdiction: COUNTY });
+  await call('POST', '/v1/admin/departments', admin, {
+    code: COUNTY_DEPT,
+    name: COUNTY_DEPT_NAME,
+    jurisdiction: COUNTY,
+  });
   // Local policy: the orders the system issues itself are on (Art. 9, 15: an English note in the record).
-  const policy = (await call('GET', '/v1/policies', admin)) as { items: Array<{ jurisdiction: string; deadlines: unknown }> };
+  const policy = (await call('GET', '/v1/policies', admin)) as {
+    items: Array<{ jurisdiction: string; deadlines: unknown }>;
+  };
   const city = policy.items.find((p) => p.jurisdiction === 'city')!;
-  await call('PUT', '/v1/policies/city', admin, { deadlines: city.deadlines, switches: { unapprovedConstructionRectification: true, lateFilingRectification: true } });
+  await call('PUT', '/v1/policies/city', admin, {
+    deadlines: city.deadlines,
+    switches: { unapprovedConstructionRectification: true, lateFilingRectification: true },
+  });
 
-  const KEY_NAMES: Record<string, string> = { bdb: '市大数据应用局业务系统', approval: '审批服务系统', finance: '财政一体化系统', department: '卫健委业务系统' };
-  const key = async (role: string, extra: Record<string, string> = {}) => (await call('POST', '/v1/admin/api-keys', admin, { role, name: KEY_NAMES[role], ...extra })).key as string;
+  const KEY_NAMES: Record<string, string> = {
+    bdb: '市大数据应用局业务系统',
+    approval: '审批服务系统',
+    finance: '财政一体化系统',
+    department: '卫健委业务系统',
+  };
+  const key = async (role: string, extra: Record<string, string> = {}) =>
+    (await call('POST', '/v1/admin/api-keys', admin, { role, name: KEY_NAMES[role], ...extra })).key as string;
   const bdb = await key('bdb');
   const approval = await key('approval');
   const finance = await key('finance');
@@ -341,20 +422,73 @@ async function seed(): Promise<void> {
   const countyDept = await key('department', { department: COUNTY_DEPT, jurisdiction: COUNTY });
 
   // Art. 6: the plan in force (approved by the city government) and a draft of the next version.
-  const names = ['技术审核', '退回修改', '审批立项', '资金安排', '公示异议', '公示期满异议', '合同签订', '建设', '联合验收', '竣工验收报告', '运行', '下线', '终止', '暂停拨付', '驳回', '撤回'];
-  const items = names.map((n, i) => ({ code: typed(`${year}-WJW-${String(i + 1).padStart(2, '0')}`), title: `全民健康信息平台（${n}）`, department: DEPT, ceilingFen: 900_000_00 }));
-  items.push({ code: typed(`${year}-ZZ-01`), title: '泽州县政务服务一体化平台（市县共建）', department: COUNTY_DEPT, ceilingFen: 900_000_00 });
+  const names = [
+    '技术审核',
+    '退回修改',
+    '审批立项',
+    '资金安排',
+    '公示异议',
+    '公示期满异议',
+    '合同签订',
+    '建设',
+    '联合验收',
+    '竣工验收报告',
+    '运行',
+    '下线',
+    '终止',
+    '暂停拨付',
+    '驳回',
+    '撤回',
+  ];
+  const items = names.map((n, i) => ({
+    code: typed(`${year}-WJW-${String(i + 1).padStart(2, '0')}`),
+    title: `全民健康信息平台（${n}）`,
+    department: DEPT,
+    ceilingFen: 900_000_00,
+  }));
+  items.push({
+    code: typed(`${year}-ZZ-01`),
+    title: '泽州县政务服务一体化平台（市县共建）',
+    department: COUNTY_DEPT,
+    ceilingFen: 900_000_00,
+  });
   await call('PUT', `/v1/annual-plans/${year}`, bdb, { items });
-  await call('POST', `/v1/annual-plans/${year}/approval`, bdb, { approvedOn: `${year}-01-10`, documentNo: `晋市政函〔${year}〕1号` });
-  await call('PUT', `/v1/annual-plans/${year}`, bdb, { items: [...items, { code: typed(`${year}-WJW-99`), title: '医疗影像云（草案新增）', department: DEPT, ceilingFen: 300_000_00 }] });
-  await call('POST', '/v1/plan-filings', dept, { title: '市卫生健康委员会“十五五”信息化规划', documentRef: typed('卫健委规划〔2026〕3号'), filedOn: await day(), year });
-  await call('POST', '/v1/cloud-platform/evaluations', bdb, { year: year - 1, score: 88, result: '良好', opinion: '资源利用率有待提高。', documentId: await upload(bdb, typed('城市云平台评估报告.pdf')) });
+  await call('POST', `/v1/annual-plans/${year}/approval`, bdb, {
+    approvedOn: `${year}-01-10`,
+    documentNo: `晋市政函〔${year}〕1号`,
+  });
+  await call('PUT', `/v1/annual-plans/${year}`, bdb, {
+    items: [
+      ...items,
+      { code: typed(`${year}-WJW-99`), title: '医疗影像云（草案新增）', department: DEPT, ceilingFen: 300_000_00 },
+    ],
+  });
+  await call('POST', '/v1/plan-filings', dept, {
+    title: '市卫生健康委员会“十五五”信息化规划',
+    documentRef: typed('卫健委规划〔2026〕3号'),
+    filedOn: await day(),
+    year,
+  });
+  await call('POST', '/v1/cloud-platform/evaluations', bdb, {
+    year: year - 1,
+    score: 88,
+    result: '良好',
+    opinion: '资源利用率有待提高。',
+    documentId: await upload(bdb, typed('城市云平台评估报告.pdf')),
+  });
 
-  const checklist = { resourceCatalog: true, dataSharing: true, intensiveConstruction: true, cloudDeployment: true, securityControllable: true };
+  const checklist = {
+    resourceCatalog: true,
+    dataSharing: true,
+    intensiveConstruction: true,
+    cloudDeployment: true,
+    securityControllable: true,
+  };
   let n = 0;
   const apply = async (name: string, k = dept, extra: Record<string, unknown> = {}) => {
     n++;
-    const item = name === 'county' ? `${year}-ZZ-01` : `${year}-WJW-${String(names.indexOf(name) + 1).padStart(2, '0')}`;
+    const item =
+      name === 'county' ? `${year}-ZZ-01` : `${year}-WJW-${String(names.indexOf(name) + 1).padStart(2, '0')}`;
     const documentIds = {
       proposal: await upload(k, typed(`项目建议书-${n}.pdf`)),
       feasibilityStudy: await upload(k, typed(`可行性研究报告-${n}.pdf`)),
@@ -379,30 +513,57 @@ async function seed(): Promise<void> {
   };
   const established = async (name: string) => {
     const id = await apply(name);
-    await call('POST', `/v1/projects/${id}/technical-review`, bdb, { decision: 'pass', opinion: '符合集约建设要求。', checklist });
-    await call('POST', `/v1/projects/${id}/establishment`, approval, { decision: 'approve', approvalNo: `晋审批〔${year}〕${n}号`, opinion: '同意立项。', approvedEstimateFen: 750_000_00 });
+    await call('POST', `/v1/projects/${id}/technical-review`, bdb, {
+      decision: 'pass',
+      opinion: '符合集约建设要求。',
+      checklist,
+    });
+    await call('POST', `/v1/projects/${id}/establishment`, approval, {
+      decision: 'approve',
+      approvalNo: `晋审批〔${year}〕${n}号`,
+      opinion: '同意立项。',
+      approvedEstimateFen: 750_000_00,
+    });
     return id;
   };
   const budgeted = async (name: string) => {
     const id = await established(name);
-    await call('POST', `/v1/projects/${id}/budget`, finance, { fundType: 'construction', year, amountFen: 600_000_00, cityShareFen: 600_000_00, countyShareFen: 0 });
+    await call('POST', `/v1/projects/${id}/budget`, finance, {
+      fundType: 'construction',
+      year,
+      amountFen: 600_000_00,
+      cityShareFen: 600_000_00,
+      countyShareFen: 0,
+    });
     return id;
   };
   const published = async (name: string) => {
     const id = await budgeted(name);
-    await call('POST', '/v1/allocation-plans', bdb, { year, title: `${year}年政务大数据项目资金拟分配计划（${name}）`, allocations: [{ projectId: id, allocationId: 'alloc-1' }] });
+    await call('POST', '/v1/allocation-plans', bdb, {
+      year,
+      title: `${year}年政务大数据项目资金拟分配计划（${name}）`,
+      allocations: [{ projectId: id, allocationId: 'alloc-1' }],
+    });
     return id;
   };
 
   // Projects whose publicity must end (Art. 11): published now, then the days skipped.
-  for (const name of ['合同签订', '建设', '联合验收', '竣工验收报告', '运行', '下线', '终止', '暂停拨付']) await published(name);
+  for (const name of ['合同签订', '建设', '联合验收', '竣工验收报告', '运行', '下线', '终止', '暂停拨付'])
+    await published(name);
   const awaitingObjection = await published('公示期满异议');
-  await call('POST', `/v1/projects/${awaitingObjection}/publicity-objections`, bdb, { summary: '有群众反映该项目与已建系统重复。', allocationId: 'alloc-1' });
+  await call('POST', `/v1/projects/${awaitingObjection}/publicity-objections`, bdb, {
+    summary: '有群众反映该项目与已建系统重复。',
+    allocationId: 'alloc-1',
+  });
   const view = await call('GET', `/v1/projects/${P['建设']}`, bdb);
-  const publicity = (view.deadlines as Array<{ kind: string; status: string; dueAt: string }>).find((d) => d.kind === 'publicity' && d.status === 'open')!;
+  const publicity = (view.deadlines as Array<{ kind: string; status: string; dueAt: string }>).find(
+    (d) => d.kind === 'publicity' && d.status === 'open',
+  )!;
   await env.sleep(Date.parse(publicity.dueAt) - (await env.currentTimeMs()) + 3_600_000);
   for (const name of ['合同签订', '建设', '联合验收', '竣工验收报告', '运行', '下线', '终止', '暂停拨付']) {
-    await until(`${name} contracting`, async () => ((await call('GET', `/v1/projects/${P[name]}`, bdb)).stage === 'contracting' ? true : undefined));
+    await until(`${name} contracting`, async () =>
+      (await call('GET', `/v1/projects/${P[name]}`, bdb)).stage === 'contracting' ? true : undefined,
+    );
   }
 
   // Construction: contracts (one signed before the approval: 未批先建, an automatic order), a
@@ -427,48 +588,153 @@ async function seed(): Promise<void> {
     return id;
   };
   const built = await build('建设');
-  await contract(built, contractNo(), `${year - 1}-12-01`, { procurement: { method: 'single-source', reason: '原系统建设单位' } });
-  await call('POST', `/v1/projects/${built}/disbursements`, finance, { fundType: 'construction', amountFen: 100_000_00, note: '第一期进度款' });
-  await call('POST', `/v1/projects/${built}/change-requests`, dept, { kind: 'budget', description: '追加存储设备', budgetDeltaFen: 50_000_00 });
-  await call('POST', `/v1/projects/${built}/change-requests`, dept, { kind: 'schedule', description: '数据接口联调延后', newPlannedCompletionDate: `${year + 1}-09-30` });
-  await call('POST', `/v1/projects/${built}/rectification-orders`, bdb, { reason: 'unauthorized-change', description: '请说明擅自调整建设内容的情况。' });
+  await contract(built, contractNo(), `${year - 1}-12-01`, {
+    procurement: { method: 'single-source', reason: '原系统建设单位' },
+  });
+  await call('POST', `/v1/projects/${built}/disbursements`, finance, {
+    fundType: 'construction',
+    amountFen: 100_000_00,
+    note: '第一期进度款',
+  });
+  await call('POST', `/v1/projects/${built}/change-requests`, dept, {
+    kind: 'budget',
+    description: '追加存储设备',
+    budgetDeltaFen: 50_000_00,
+  });
+  await call('POST', `/v1/projects/${built}/change-requests`, dept, {
+    kind: 'schedule',
+    description: '数据接口联调延后',
+    newPlannedCompletionDate: `${year + 1}-09-30`,
+  });
+  await call('POST', `/v1/projects/${built}/rectification-orders`, bdb, {
+    reason: 'unauthorized-change',
+    description: '请说明擅自调整建设内容的情况。',
+  });
   await call('POST', `/v1/projects/${built}/leader`, dept, { name: '李娜', post: '副主任', contact: '0356-2020002' });
   await call('POST', `/v1/projects/${built}/acceptance-delay-reason`, dept, { reason: '主要设备到货延迟。' });
-  await call('POST', `/v1/projects/${built}/accountability-referrals`, bdb, { reference: typed('晋纪〔2026〕5号'), description: '擅自调整建设内容，移送纪检监察机关。' });
+  await call('POST', `/v1/projects/${built}/accountability-referrals`, bdb, {
+    reference: typed('晋纪〔2026〕5号'),
+    description: '擅自调整建设内容，移送纪检监察机关。',
+  });
 
   // Rectification answered (awaiting the BDB's review).
   const suspended = await build('暂停拨付');
-  await call('POST', `/v1/projects/${suspended}/rectification-orders`, bdb, { reason: 'other', description: '请补充监理日志。' });
-  await call('POST', `/v1/projects/${suspended}/rectification-orders/rect-1/response`, dept, { description: '已补充监理日志。', documentId: await upload(dept, typed('监理日志.pdf')) });
-  await call('POST', `/v1/projects/${suspended}/rectification-orders/rect-1/review`, bdb, { decision: 'reject', opinion: '监理日志不完整。' });
-  await call('POST', `/v1/projects/${suspended}/rectification-orders`, approval, { reason: 'unauthorized-change', description: '请说明调整建设内容的审批情况。' });
-  await call('POST', `/v1/projects/${suspended}/rectification-orders/rect-2/response`, dept, { description: '已说明。', documentId: await upload(dept, typed('情况说明.pdf')) });
+  await call('POST', `/v1/projects/${suspended}/rectification-orders`, bdb, {
+    reason: 'other',
+    description: '请补充监理日志。',
+  });
+  await call('POST', `/v1/projects/${suspended}/rectification-orders/rect-1/response`, dept, {
+    description: '已补充监理日志。',
+    documentId: await upload(dept, typed('监理日志.pdf')),
+  });
+  await call('POST', `/v1/projects/${suspended}/rectification-orders/rect-1/review`, bdb, {
+    decision: 'reject',
+    opinion: '监理日志不完整。',
+  });
+  await call('POST', `/v1/projects/${suspended}/rectification-orders`, approval, {
+    reason: 'unauthorized-change',
+    description: '请说明调整建设内容的审批情况。',
+  });
+  await call('POST', `/v1/projects/${suspended}/rectification-orders/rect-2/response`, dept, {
+    description: '已说明。',
+    documentId: await upload(dept, typed('情况说明.pdf')),
+  });
 
   const terminated = await build('终止');
-  await call('POST', `/v1/projects/${terminated}/rectification-orders`, bdb, { reason: 'disguised-packaging', description: '项目内容与已建系统重复。' });
-  await call('POST', `/v1/projects/${terminated}/rectification-orders/rect-1/response`, dept, { description: '已调整。', documentId: await upload(dept, typed('整改报告.pdf')) });
-  await call('POST', `/v1/projects/${terminated}/rectification-orders/rect-1/review`, bdb, { decision: 'reject', opinion: '仍属重复建设。' });
+  await call('POST', `/v1/projects/${terminated}/rectification-orders`, bdb, {
+    reason: 'disguised-packaging',
+    description: '项目内容与已建系统重复。',
+  });
+  await call('POST', `/v1/projects/${terminated}/rectification-orders/rect-1/response`, dept, {
+    description: '已调整。',
+    documentId: await upload(dept, typed('整改报告.pdf')),
+  });
+  await call('POST', `/v1/projects/${terminated}/rectification-orders/rect-1/review`, bdb, {
+    decision: 'reject',
+    opinion: '仍属重复建设。',
+  });
   await call('POST', `/v1/projects/${terminated}/termination`, bdb, { reason: '整改后仍属重复建设（第二十二条）。' });
 
   // Joint acceptance, completion filing, operating, decommissioned.
   const accepted = async (name: string, steps: number) => {
     const id = await build(name);
-    await call('POST', `/v1/projects/${id}/catalog-entries`, dept, { entries: [{ code: typed(`WJW-${Object.keys(P).indexOf(name)}-001`), name: '门诊诊疗记录', sharingType: 'conditional', updateCycle: '每日' }] });
+    await call('POST', `/v1/projects/${id}/catalog-entries`, dept, {
+      entries: [
+        {
+          code: typed(`WJW-${Object.keys(P).indexOf(name)}-001`),
+          name: '门诊诊疗记录',
+          sharingType: 'conditional',
+          updateCycle: '每日',
+        },
+      ],
+    });
     const today = await day();
-    await call('POST', `/v1/projects/${id}/progress-reports`, dept, { period: `${today.slice(0, 4)}Q${Math.ceil(Number(today.slice(5, 7)) / 3)}`, spentFen: 100_000_00, progressPercent: 60, summary: '按计划推进。' });
-    await call('POST', `/v1/projects/${id}/preliminary-acceptance`, dept, { completedOn: await day(), documentId: await upload(dept, typed(`初步验收报告-${name}.pdf`)) });
+    await call('POST', `/v1/projects/${id}/progress-reports`, dept, {
+      period: `${today.slice(0, 4)}Q${Math.ceil(Number(today.slice(5, 7)) / 3)}`,
+      spentFen: 100_000_00,
+      progressPercent: 60,
+      summary: '按计划推进。',
+    });
+    await call('POST', `/v1/projects/${id}/preliminary-acceptance`, dept, {
+      completedOn: await day(),
+      documentId: await upload(dept, typed(`初步验收报告-${name}.pdf`)),
+    });
     if (steps < 2) return id;
-    await call('POST', `/v1/projects/${id}/risk-assessments`, dept, { assessedOn: await day(), result: '风险可控', bdbParticipant: '市大数据应用局安全科', documentId: await upload(dept, typed(`风险评估报告-${name}.pdf`)) });
-    await call('POST', `/v1/projects/${id}/technical-acceptance`, bdb, { decision: 'pass', opinion: '安全可控。', securityControllable: true, mlpsLevel: 3, cryptoAssessmentPassed: true });
-    await call('POST', `/v1/projects/${id}/completion-acceptance`, approval, { decision: 'pass', opinion: '同意通过竣工验收。' });
+    await call('POST', `/v1/projects/${id}/risk-assessments`, dept, {
+      assessedOn: await day(),
+      result: '风险可控',
+      bdbParticipant: '市大数据应用局安全科',
+      documentId: await upload(dept, typed(`风险评估报告-${name}.pdf`)),
+    });
+    await call('POST', `/v1/projects/${id}/technical-acceptance`, bdb, {
+      decision: 'pass',
+      opinion: '安全可控。',
+      securityControllable: true,
+      mlpsLevel: 3,
+      cryptoAssessmentPassed: true,
+    });
+    await call('POST', `/v1/projects/${id}/completion-acceptance`, approval, {
+      decision: 'pass',
+      opinion: '同意通过竣工验收。',
+    });
     if (steps < 3) return id;
-    await call('POST', `/v1/projects/${id}/emergency-plans`, dept, { adoptedOn: await day(), contractor: '晋城市数字科技有限公司', documentId: await upload(dept, typed(`应急预案-${name}.pdf`)) });
-    await call('POST', `/v1/projects/${id}/completion-report`, dept, { documentId: await upload(dept, typed(`竣工验收报告-${name}.pdf`)) });
-    await call('POST', `/v1/projects/${id}/evaluations`, bdb, { year, fundUseScore: 90, outputScore: 85, effectScore: 80, satisfactionScore: 95, sharingCompliant: true, dataStoredOnPlatform: true, summary: '良好' });
-    await call('POST', `/v1/projects/${id}/om-review`, bdb, { year: year + 1, approvedFen: 50_000_00, opinion: '运维经费核定。' });
+    await call('POST', `/v1/projects/${id}/emergency-plans`, dept, {
+      adoptedOn: await day(),
+      contractor: '晋城市数字科技有限公司',
+      documentId: await upload(dept, typed(`应急预案-${name}.pdf`)),
+    });
+    await call('POST', `/v1/projects/${id}/completion-report`, dept, {
+      documentId: await upload(dept, typed(`竣工验收报告-${name}.pdf`)),
+    });
+    await call('POST', `/v1/projects/${id}/evaluations`, bdb, {
+      year,
+      fundUseScore: 90,
+      outputScore: 85,
+      effectScore: 80,
+      satisfactionScore: 95,
+      sharingCompliant: true,
+      dataStoredOnPlatform: true,
+      summary: '良好',
+    });
+    await call('POST', `/v1/projects/${id}/om-review`, bdb, {
+      year: year + 1,
+      approvedFen: 50_000_00,
+      opinion: '运维经费核定。',
+    });
     const at = new Date((await env.currentTimeMs()) - 3_600_000).toISOString();
-    await call('POST', `/v1/projects/${id}/security-incidents`, dept, { occurredAt: at, severity: 'medium', description: '异常登录', handling: '已封禁来源地址', reportedTo: '市委网信办', reportedAt: at });
-    await call('POST', `/v1/projects/${id}/security-drills`, dept, { heldOn: await day(), scenario: '数据库故障切换', summary: '切换用时 5 分钟。' });
+    await call('POST', `/v1/projects/${id}/security-incidents`, dept, {
+      occurredAt: at,
+      severity: 'medium',
+      description: '异常登录',
+      handling: '已封禁来源地址',
+      reportedTo: '市委网信办',
+      reportedAt: at,
+    });
+    await call('POST', `/v1/projects/${id}/security-drills`, dept, {
+      heldOn: await day(),
+      scenario: '数据库故障切换',
+      summary: '切换用时 5 分钟。',
+    });
     if (steps < 4) return id;
     await call('POST', `/v1/projects/${id}/decommission`, bdb, { reason: '功能并入全民健康信息平台二期。' });
     return id;
@@ -480,25 +746,60 @@ async function seed(): Promise<void> {
 
   // After the skip: publicity with an open objection, held money, the early stages and the ends.
   const open = await published('公示异议');
-  await call('POST', `/v1/projects/${open}/publicity-objections`, bdb, { summary: '该项目预算偏高。', allocationId: 'alloc-1' });
+  await call('POST', `/v1/projects/${open}/publicity-objections`, bdb, {
+    summary: '该项目预算偏高。',
+    allocationId: 'alloc-1',
+  });
   await budgeted('资金安排');
   await established('审批立项');
   await apply('技术审核');
   const returned = await apply('退回修改');
-  await call('POST', `/v1/projects/${returned}/technical-review`, bdb, { decision: 'revise', opinion: '请补充数据共享清单。', checklist: { ...checklist, dataSharing: false }, grounds: ['no-interconnection'] });
+  await call('POST', `/v1/projects/${returned}/technical-review`, bdb, {
+    decision: 'revise',
+    opinion: '请补充数据共享清单。',
+    checklist: { ...checklist, dataSharing: false },
+    grounds: ['no-interconnection'],
+  });
   const rejected = await apply('驳回');
-  await call('POST', `/v1/projects/${rejected}/technical-review`, bdb, { decision: 'reject', opinion: '与已建系统重复建设。', checklist: { ...checklist, intensiveConstruction: false }, grounds: ['disguised-packaging'] });
+  await call('POST', `/v1/projects/${rejected}/technical-review`, bdb, {
+    decision: 'reject',
+    opinion: '与已建系统重复建设。',
+    checklist: { ...checklist, intensiveConstruction: false },
+    grounds: ['disguised-packaging'],
+  });
   const withdrawn = await apply('撤回');
   await call('POST', `/v1/projects/${withdrawn}/withdrawal`, dept, { reason: '并入市级平台统一建设。' });
 
   // Art. 5, 12: a city–county project; finance allocates a county share, the county's finance confirms it.
-  const county = await apply('county', countyDept, { title: '泽州县政务服务一体化平台（市县共建）', estimate: { totalFen: 800_000_00, cityShareFen: 500_000_00, countyShareFen: 300_000_00 } });
-  await call('POST', `/v1/projects/${county}/technical-review`, bdb, { decision: 'pass', opinion: '同意。', checklist });
-  await call('POST', `/v1/projects/${county}/establishment`, approval, { decision: 'approve', approvalNo: `晋审批〔${year}〕99号`, opinion: '同意立项。', approvedEstimateFen: 800_000_00 });
-  await call('POST', `/v1/projects/${county}/budget`, finance, { fundType: 'construction', year, amountFen: 400_000_00, cityShareFen: 250_000_00, countyShareFen: 150_000_00 });
+  const county = await apply('county', countyDept, {
+    title: '泽州县政务服务一体化平台（市县共建）',
+    estimate: { totalFen: 800_000_00, cityShareFen: 500_000_00, countyShareFen: 300_000_00 },
+  });
+  await call('POST', `/v1/projects/${county}/technical-review`, bdb, {
+    decision: 'pass',
+    opinion: '同意。',
+    checklist,
+  });
+  await call('POST', `/v1/projects/${county}/establishment`, approval, {
+    decision: 'approve',
+    approvalNo: `晋审批〔${year}〕99号`,
+    opinion: '同意立项。',
+    approvedEstimateFen: 800_000_00,
+  });
+  await call('POST', `/v1/projects/${county}/budget`, finance, {
+    fundType: 'construction',
+    year,
+    amountFen: 400_000_00,
+    cityShareFen: 250_000_00,
+    countyShareFen: 150_000_00,
+  });
 
   // Art. 21: an existing system awaiting its O&M review.
-  const existing = await call('POST', '/v1/existing-systems', dept, { name: '医院信息共享系统', summary: '医院之间的检验检查结果互认', goLiveYear: year - 3 });
+  const existing = await call('POST', '/v1/existing-systems', dept, {
+    name: '医院信息共享系统',
+    summary: '医院之间的检验检查结果互认',
+    goLiveYear: year - 3,
+  });
   P['原有系统'] = existing.id as string;
 
   people.department = await createPerson('latin.dept', '周敏', 'department', { department: DEPT });
@@ -516,10 +817,43 @@ async function seed(): Promise<void> {
 
 /** The routes of each role's menu (App.tsx PAGES) besides the project pages. */
 const ROUTES: Record<string, string[]> = {
-  department: ['/inbox', '/projects', '/projects/new', '/existing-systems', '/cloud-platform', '/plan-filings', '/statistics', '/plans', '/public', '/account', '/password'],
-  bdb: ['/inbox', '/projects', '/funds', '/cloud-platform', '/plan-filings', '/statistics', '/plans', '/public', '/account', '/password'],
+  department: [
+    '/inbox',
+    '/projects',
+    '/projects/new',
+    '/existing-systems',
+    '/cloud-platform',
+    '/plan-filings',
+    '/statistics',
+    '/plans',
+    '/public',
+    '/account',
+    '/password',
+  ],
+  bdb: [
+    '/inbox',
+    '/projects',
+    '/funds',
+    '/cloud-platform',
+    '/plan-filings',
+    '/statistics',
+    '/plans',
+    '/public',
+    '/account',
+    '/password',
+  ],
   approval: ['/inbox', '/projects', '/cloud-platform', '/statistics', '/plans', '/public', '/account', '/password'],
-  finance: ['/inbox', '/projects', '/funds', '/cloud-platform', '/statistics', '/plans', '/public', '/account', '/password'],
+  finance: [
+    '/inbox',
+    '/projects',
+    '/funds',
+    '/cloud-platform',
+    '/statistics',
+    '/plans',
+    '/public',
+    '/account',
+    '/password',
+  ],
   sysadmin: ['/admin', '/inbox', '/projects', '/statistics', '/plans', '/public', '/account', '/password'],
   secadmin: ['/admin', '/inbox', '/projects', '/statistics', '/plans', '/public', '/account', '/password'],
   auditadmin: ['/admin', '/inbox', '/projects', '/statistics', '/plans', '/public', '/account', '/password'],
@@ -527,9 +861,13 @@ const ROUTES: Record<string, string[]> = {
 
 async function visitRoute(page: Page, who: string, route: string): Promise<void> {
   await page.goto(`${api}${route}`);
-  await page.locator('main, form').first().waitFor({ state: 'attached', timeout: 30_000 }).catch((e: Error) => {
-    throw new Error(`${who} ${route}: ${e.message}`);
-  });
+  await page
+    .locator('main, form')
+    .first()
+    .waitFor({ state: 'attached', timeout: 30_000 })
+    .catch((e: Error) => {
+      throw new Error(`${who} ${route}: ${e.message}`);
+    });
   await settle(page, true);
   await check(page, who, route);
   if (route === '/inbox') {
@@ -556,7 +894,13 @@ async function visitProject(page: Page, who: string, name: string): Promise<void
     await choose.click();
     await settle(page);
     await check(page, who, `${where} › ${await choose.innerText()}`);
-    await checkSelects(page, '[data-testid=action-rectification-decision]', who, `${where} › ${await choose.innerText()}`, `choose-${await choose.innerText()}`);
+    await checkSelects(
+      page,
+      '[data-testid=action-rectification-decision]',
+      who,
+      `${where} › ${await choose.innerText()}`,
+      `choose-${await choose.innerText()}`,
+    );
   }
   const offers = page.locator('[data-testid^=offer-]');
   for (let i = 0; i < (await offers.count()); i++) {
@@ -565,7 +909,13 @@ async function visitProject(page: Page, who: string, name: string): Promise<void
     await offer.click();
     await page.getByTestId(`action-${action}`).last().waitFor({ timeout: 10_000 });
     await check(page, who, `${where} › 其他可办理事项「${await offer.innerText()}」`);
-    await checkSelects(page, `[data-testid=action-panel] > .ant-card-body > [data-testid=action-${action}]`, who, `${where} › 「${await offer.innerText()}」`, `offer-${action}`);
+    await checkSelects(
+      page,
+      `[data-testid=action-panel] > .ant-card-body > [data-testid=action-${action}]`,
+      who,
+      `${where} › 「${await offer.innerText()}」`,
+      `offer-${action}`,
+    );
     await offer.click(); // closes it again
   }
   await checkTabs(page, '[data-testid=record-tabs]', who, where);
@@ -581,13 +931,21 @@ async function adminDialogs(page: Page, who: string, role: 'sysadmin' | 'secadmi
   const where = (what: string) => `/admin › ${what}`;
   if (role === 'secadmin') {
     await page.locator('.ant-table-row-expand-icon').first().click();
-    await expect.poll(() => page.locator('[data-testid^=account-events-] .ant-table-row').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('[data-testid^=account-events-] .ant-table-row').count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
     await check(page, who, where('个人账户 › 账户安全记录'));
-    await page.getByRole('button', { name: /停\s*用/ }).first().click();
+    await page
+      .getByRole('button', { name: /停\s*用/ })
+      .first()
+      .click();
     await page.locator('.ant-popconfirm').waitFor();
     await page.waitForTimeout(400);
     await check(page, who, where('个人账户 › 停用确认'));
-    await page.locator('.ant-popconfirm').getByRole('button', { name: /取\s*消/ }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /取\s*消/ })
+      .click();
     return;
   }
   await page.getByRole('tab', { name: '部门与辖区' }).click();

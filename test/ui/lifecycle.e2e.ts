@@ -39,7 +39,10 @@ import { registerSearchAttributes } from '../workflow/support.ts';
 import { totpCode } from '../../lib/totp.ts';
 import { CHROMIUM, NEW_PASSWORD, signInOn } from './support.ts';
 
-const SHOTS = process.env.UPDATE_WALKTHROUGH === '1' ? path.join(ROOT, 'docs', 'screenshots') : path.join(ROOT, '.artifacts', 'screenshots', 'lifecycle');
+const SHOTS =
+  process.env.UPDATE_WALKTHROUGH === '1'
+    ? path.join(ROOT, 'docs', 'screenshots')
+    : path.join(ROOT, '.artifacts', 'screenshots', 'lifecycle');
 /** Where a failed step leaves every person's page, full length. */
 const FAILED_SHOTS = path.join(ROOT, '.artifacts', 'screenshots');
 const TITLE = '全民健康信息平台';
@@ -58,12 +61,42 @@ interface Person {
 }
 
 const people = {
-  admin: { role: 'secadmin', loginName: 'wang.admin', displayName: '王管理员', roleLabel: '安全管理员', password: '' } as Person,
-  sysadmin: { role: 'sysadmin', loginName: 'zhao.sys', displayName: '赵系统', roleLabel: '系统管理员', password: '' } as Person,
-  dept: { role: 'department', loginName: 'zhang.wei', displayName: '张伟', roleLabel: '项目单位', password: '' } as Person,
+  admin: {
+    role: 'secadmin',
+    loginName: 'wang.admin',
+    displayName: '王管理员',
+    roleLabel: '安全管理员',
+    password: '',
+  } as Person,
+  sysadmin: {
+    role: 'sysadmin',
+    loginName: 'zhao.sys',
+    displayName: '赵系统',
+    roleLabel: '系统管理员',
+    password: '',
+  } as Person,
+  dept: {
+    role: 'department',
+    loginName: 'zhang.wei',
+    displayName: '张伟',
+    roleLabel: '项目单位',
+    password: '',
+  } as Person,
   bdb: { role: 'bdb', loginName: 'li.na', displayName: '李娜', roleLabel: '市大数据应用局', password: '' } as Person,
-  approval: { role: 'approval', loginName: 'liu.yang', displayName: '刘洋', roleLabel: '审批部门', password: '' } as Person,
-  finance: { role: 'finance', loginName: 'chen.jing', displayName: '陈静', roleLabel: '财政部门', password: '' } as Person,
+  approval: {
+    role: 'approval',
+    loginName: 'liu.yang',
+    displayName: '刘洋',
+    roleLabel: '审批部门',
+    password: '',
+  } as Person,
+  finance: {
+    role: 'finance',
+    loginName: 'chen.jing',
+    displayName: '陈静',
+    roleLabel: '财政部门',
+    password: '',
+  } as Person,
 };
 
 let env: TestWorkflowEnvironment;
@@ -83,12 +116,17 @@ let shotNo = 0;
 const outside: string[] = [];
 
 /** A PDF that differs per label (a comment after the sample's %%EOF). */
-const pdf = (name: string, label = name) => ({ name, mimeType: 'application/pdf', buffer: Buffer.concat([readFileSync(path.join(ROOT, 'docs', 'sample-contract.pdf')), Buffer.from(`\n% ${label}\n`)]) });
+const pdf = (name: string, label = name) => ({
+  name,
+  mimeType: 'application/pdf',
+  buffer: Buffer.concat([readFileSync(path.join(ROOT, 'docs', 'sample-contract.pdf')), Buffer.from(`\n% ${label}\n`)]),
+});
 
 /** A screenshot of the viewport (1366×768; `top` scrolled to the top first) once the network and Ant Design's transitions settle. */
 async function shot(page: Page, name: string, top?: Locator | 'page'): Promise<void> {
   await page.waitForLoadState('networkidle');
-  if (top === 'page') await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+  if (top === 'page')
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
   else if (top) await top.evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.waitForTimeout(400);
   shotNo += 1;
@@ -97,7 +135,12 @@ async function shot(page: Page, name: string, top?: Locator | 'page'): Promise<v
 
 /** A fresh browser profile at 1366×768 whose clock is the server's, reaching nothing but the API. */
 async function profile(): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: 768 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
+  });
   await context.clock.install({ time: clock() });
   await context.route('**/*', (route) => {
     const url = route.request().url();
@@ -117,13 +160,22 @@ async function signIn(person: Person): Promise<Page> {
   return page;
 }
 
-const pageOf = (where: Locator | Page): Page => ('page' in where && typeof where.page === 'function' ? (where as Locator).page() : (where as Page));
+const pageOf = (where: Locator | Page): Page =>
+  'page' in where && typeof where.page === 'function' ? (where as Locator).page() : (where as Page);
 
 /** Picks an option of an Ant Design Select in `where` (typing `search` first when given). */
-async function choose(where: Locator | Page, selector: string, option: string | RegExp, search?: string): Promise<void> {
+async function choose(
+  where: Locator | Page,
+  selector: string,
+  option: string | RegExp,
+  search?: string,
+): Promise<void> {
   await where.locator(selector).click();
   if (search) await where.locator(selector).fill(search);
-  await pageOf(where).locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option }).first().click();
+  await pageOf(where)
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option })
+    .first()
+    .click();
 }
 
 /** Types a date (2027-06-30, or with a time 2027-06-30 09:30) into an Ant Design date picker in `where` and confirms it. */
@@ -135,7 +187,11 @@ async function pickDate(where: Locator | Page, selector: string, date: string): 
 }
 
 /** Chooses a file for an upload control (data-testid `upload-…`) inside an action card and waits until it is stored. */
-async function upload(where: Locator | Page, testId: string, file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+async function upload(
+  where: Locator | Page,
+  testId: string,
+  file: { name: string; mimeType: string; buffer: Buffer },
+): Promise<void> {
   await where.getByTestId(testId).locator('input[type=file]').setInputFiles(file);
   await where.getByTestId(`${testId}-done`).waitFor({ timeout: 30_000 });
 }
@@ -163,10 +219,15 @@ async function tabText(page: Page, name: string): Promise<string> {
 
 /** Waits until a record tab shows every one of `texts`. */
 async function seeInTab(page: Page, name: string, texts: string[]): Promise<void> {
-  await expect.poll(async () => {
-    const text = await tabText(page, name);
-    return texts.filter((t) => !text.includes(t));
-  }, { timeout: 30_000, interval: 500 }).toEqual([]);
+  await expect
+    .poll(
+      async () => {
+        const text = await tabText(page, name);
+        return texts.filter((t) => !text.includes(t));
+      },
+      { timeout: 30_000, interval: 500 },
+    )
+    .toEqual([]);
 }
 
 const stageOf = (page: Page) => page.getByTestId('stage-tag').innerText();
@@ -249,7 +310,15 @@ beforeAll(async () => {
   }
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--lang=zh-CN',
+    ],
   });
 }, 600_000);
 
@@ -264,62 +333,80 @@ afterAll(async () => {
 /** The steps run in order on one project: after a failed step the rest are skipped. */
 let failed = false;
 function step(name: string, fn: () => Promise<void>, timeout = 300_000) {
-  it(name, async (ctx) => {
-    if (failed) ctx.skip();
-    onTestFailed(async () => {
-      failed = true;
-      for (const p of Object.values(people)) if (p.page && !p.page.isClosed()) await p.page.screenshot({ path: path.join(FAILED_SHOTS, `lifecycle-failed-${p.loginName}.png`), fullPage: true }).catch(() => undefined);
-    });
-    await fn();
-  }, timeout);
+  it(
+    name,
+    async (ctx) => {
+      if (failed) ctx.skip();
+      onTestFailed(async () => {
+        failed = true;
+        for (const p of Object.values(people))
+          if (p.page && !p.page.isClosed())
+            await p.page
+              .screenshot({ path: path.join(FAILED_SHOTS, `lifecycle-failed-${p.loginName}.png`), fullPage: true })
+              .catch(() => undefined);
+      });
+      await fn();
+    },
+    timeout,
+  );
 }
 
 describe.sequential('five people run one project from the annual plan to decommissioning in the console', () => {
-  step('Art. 24-25: the system administrator registers the department, the security administrator creates the four personal accounts, each one-time password read from the dialog', async () => {
-    const sys = await signIn(people.sysadmin);
-    await sys.goto(`${base}/admin`);
-    await sys.getByRole('tab', { name: '部门与辖区' }).click();
-    await sys.locator('#dep-name').fill('市卫生健康委员会');
-    await sys.locator('#dep-code').fill('wjw');
-    await sys.getByRole('button', { name: '登记部门' }).click();
-    await expect.poll(() => sys.getByTestId('departments').innerText(), { timeout: 30_000 }).toContain('市卫生健康委员会');
-    await shot(sys, 'admin-department');
+  step(
+    'Art. 24-25: the system administrator registers the department, the security administrator creates the four personal accounts, each one-time password read from the dialog',
+    async () => {
+      const sys = await signIn(people.sysadmin);
+      await sys.goto(`${base}/admin`);
+      await sys.getByRole('tab', { name: '部门与辖区' }).click();
+      await sys.locator('#dep-name').fill('市卫生健康委员会');
+      await sys.locator('#dep-code').fill('wjw');
+      await sys.getByRole('button', { name: '登记部门' }).click();
+      await expect
+        .poll(() => sys.getByTestId('departments').innerText(), { timeout: 30_000 })
+        .toContain('市卫生健康委员会');
+      await shot(sys, 'admin-department');
 
-    const page = await signIn(people.admin);
-    await page.goto(`${base}/admin`);
-    await page.getByRole('tab', { name: '个人账户' }).click();
-    for (const person of [people.dept, people.bdb, people.approval, people.finance]) {
-      await page.locator('#acc-name').fill(person.displayName);
-      await page.locator('#acc-login').fill(person.loginName);
-      await choose(page, '#acc-role', new RegExp(`^${person.roleLabel}$`));
-      if (person.role === 'department') await choose(page, '#acc-department', '市卫生健康委员会', '卫生');
-      await page.getByRole('button', { name: '创建账户' }).click();
-      const dialog = page.getByTestId('created-account');
-      await dialog.waitFor({ timeout: 30_000 });
-      person.password = (await dialog.getByTestId('initial-password').locator('code').innerText()).trim();
-      expect(person.password).toHaveLength(16);
-      if (person === people.dept) await shot(page, 'admin-account-password');
-      await page.getByRole('button', { name: '已交给本人，关闭' }).click();
-      await dialog.waitFor({ state: 'hidden' });
-    }
-    const list = await page.locator('main').innerText();
-    for (const person of [people.dept, people.bdb, people.approval, people.finance]) expect(list).toContain(person.loginName);
-    expect(list).toContain('待修改初始密码');
-  });
+      const page = await signIn(people.admin);
+      await page.goto(`${base}/admin`);
+      await page.getByRole('tab', { name: '个人账户' }).click();
+      for (const person of [people.dept, people.bdb, people.approval, people.finance]) {
+        await page.locator('#acc-name').fill(person.displayName);
+        await page.locator('#acc-login').fill(person.loginName);
+        await choose(page, '#acc-role', new RegExp(`^${person.roleLabel}$`));
+        if (person.role === 'department') await choose(page, '#acc-department', '市卫生健康委员会', '卫生');
+        await page.getByRole('button', { name: '创建账户' }).click();
+        const dialog = page.getByTestId('created-account');
+        await dialog.waitFor({ timeout: 30_000 });
+        person.password = (await dialog.getByTestId('initial-password').locator('code').innerText()).trim();
+        expect(person.password).toHaveLength(16);
+        if (person === people.dept) await shot(page, 'admin-account-password');
+        await page.getByRole('button', { name: '已交给本人，关闭' }).click();
+        await dialog.waitFor({ state: 'hidden' });
+      }
+      const list = await page.locator('main').innerText();
+      for (const person of [people.dept, people.bdb, people.approval, people.finance])
+        expect(list).toContain(person.loginName);
+      expect(list).toContain('待修改初始密码');
+    },
+  );
 
   step('each person signs in with the one-time password and changes it', async () => {
     for (const person of [people.dept, people.bdb, people.approval, people.finance]) {
       const page = await signIn(person);
       expect(person.password).toBe(NEW_PASSWORD);
-      await expect.poll(() => page.getByTestId('who').innerText(), { timeout: 30_000 }).toContain(person.role === 'department' ? '张伟（项目单位 · 市卫生健康委员会）' : person.displayName);
+      await expect
+        .poll(() => page.getByTestId('who').innerText(), { timeout: 30_000 })
+        .toContain(person.role === 'department' ? '张伟（项目单位 · 市卫生健康委员会）' : person.displayName);
     }
     // The browser's "today" is the server's.
-    const browserDay = await people.bdb.page!.evaluate(() => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
+    const browserDay = await people.bdb.page!.evaluate(() =>
+      new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
+    );
     expect(browserDay).toBe(day());
     await shot(people.dept.page!, 'department-inbox');
   });
 
-  step('Art. 6: the BDB drafts the annual plan item and records the city government\'s approval', async () => {
+  step("Art. 6: the BDB drafts the annual plan item and records the city government's approval", async () => {
     const page = people.bdb.page!;
     const y = year();
     await page.goto(`${base}/plans`);
@@ -339,7 +426,8 @@ describe.sequential('five people run one project from the annual plan to decommi
     await page.getByRole('button', { name: /记录批准/ }).click();
     const inForce = page.getByTestId('plan-in-force');
     await expect.poll(() => inForce.innerText(), { timeout: 30_000 }).toContain(TITLE);
-    for (const text of ['已批准', `晋市政函〔${y}〕6号`, '李娜', '2,000,000.00 元', '市卫生健康委员会']) expect(await inForce.innerText()).toContain(text);
+    for (const text of ['已批准', `晋市政函〔${y}〕6号`, '李娜', '2,000,000.00 元', '市卫生健康委员会'])
+      expect(await inForce.innerText()).toContain(text);
     await shot(page, 'plan-approved');
   });
 
@@ -351,7 +439,12 @@ describe.sequential('five people run one project from the annual plan to decommi
     await f('title').fill(TITLE);
     await f('summary').fill('建设全市统一的全民健康信息平台，汇聚医疗机构诊疗数据，按目录向政务数据共享平台开放。');
     await f('annualPlanItem').click();
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: `${y}-WJW-01` }).first().click();
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
+        hasText: `${y}-WJW-01`,
+      })
+      .first()
+      .click();
     await f('estimate-totalFen').fill('1500000');
     await f('estimate-cityShareFen').fill('1500000');
     await f('estimate-countyShareFen').fill('0');
@@ -359,7 +452,12 @@ describe.sequential('five people run one project from the annual plan to decommi
     await f('leader-name').fill('张伟');
     await f('leader-post').fill('信息中心主任');
     await f('leader-contact').fill('0356-2058866');
-    for (const [kind, name] of [['proposal', '项目建议书.pdf'], ['feasibilityStudy', '可行性研究报告.pdf'], ['preliminaryDesign', '初步设计方案.pdf'], ['investmentEstimate', '投资概算.pdf']] as const) {
+    for (const [kind, name] of [
+      ['proposal', '项目建议书.pdf'],
+      ['feasibilityStudy', '可行性研究报告.pdf'],
+      ['preliminaryDesign', '初步设计方案.pdf'],
+      ['investmentEstimate', '投资概算.pdf'],
+    ] as const) {
       await upload(page, `upload-documentIds-${kind}`, pdf(name));
     }
     expect(await page.getByTestId('upload-documentIds-proposal-sm3').innerText()).toMatch(/SM3 摘要：[0-9a-f]{64}/);
@@ -371,27 +469,38 @@ describe.sequential('five people run one project from the annual plan to decommi
     expect(await pendingOf(page)).toContain('市大数据应用局：技术审核');
   });
 
-  step('Art. 7: the BDB finds the application in 待办, sees it and its documents, and passes the technical review', async () => {
-    const page = people.bdb.page!;
-    await page.goto(`${base}/inbox`);
-    const row = page.locator('tr', { hasText: projectId });
-    await expect.poll(() => row.innerText(), { timeout: 60_000 }).toContain('技术审核');
-    await shot(page, 'inbox-bdb');
-    await row.getByRole('link', { name: TITLE }).click();
-    await page.getByTestId('stage-tag').waitFor({ timeout: 30_000 });
-    expect(await stageOf(page)).toBe('技术审核');
-    const application = page.getByTestId('application');
-    await expect.poll(() => application.innerText(), { timeout: 30_000 }).toContain('项目建议书.pdf');
-    for (const text of ['汇聚医疗机构诊疗数据', '1,500,000.00 元', '可行性研究报告.pdf', '初步设计方案.pdf', '投资概算.pdf']) expect(await application.innerText()).toContain(text);
-    expect(await page.getByTestId('application-leader').innerText()).toBe('张伟（信息中心主任，0356-2058866）');
-    const review = await card(page, 'technical-review');
-    await review.getByText('通过', { exact: true }).click();
-    for (const item of ['信息资源目录', '数据共享', '集约建设', '迁云上云', '安全可控']) await review.getByLabel(item).check();
-    await review.locator('#f-opinion').fill('符合信息资源目录、数据共享和集约建设要求，同意通过。');
-    await shot(page, 'technical-review');
-    await submit(page, review, async () => (await stageOf(page)) === '审批立项');
-    expect(await pendingOf(page)).toContain('审批部门：审批立项');
-  });
+  step(
+    'Art. 7: the BDB finds the application in 待办, sees it and its documents, and passes the technical review',
+    async () => {
+      const page = people.bdb.page!;
+      await page.goto(`${base}/inbox`);
+      const row = page.locator('tr', { hasText: projectId });
+      await expect.poll(() => row.innerText(), { timeout: 60_000 }).toContain('技术审核');
+      await shot(page, 'inbox-bdb');
+      await row.getByRole('link', { name: TITLE }).click();
+      await page.getByTestId('stage-tag').waitFor({ timeout: 30_000 });
+      expect(await stageOf(page)).toBe('技术审核');
+      const application = page.getByTestId('application');
+      await expect.poll(() => application.innerText(), { timeout: 30_000 }).toContain('项目建议书.pdf');
+      for (const text of [
+        '汇聚医疗机构诊疗数据',
+        '1,500,000.00 元',
+        '可行性研究报告.pdf',
+        '初步设计方案.pdf',
+        '投资概算.pdf',
+      ])
+        expect(await application.innerText()).toContain(text);
+      expect(await page.getByTestId('application-leader').innerText()).toBe('张伟（信息中心主任，0356-2058866）');
+      const review = await card(page, 'technical-review');
+      await review.getByText('通过', { exact: true }).click();
+      for (const item of ['信息资源目录', '数据共享', '集约建设', '迁云上云', '安全可控'])
+        await review.getByLabel(item).check();
+      await review.locator('#f-opinion').fill('符合信息资源目录、数据共享和集约建设要求，同意通过。');
+      await shot(page, 'technical-review');
+      await submit(page, review, async () => (await stageOf(page)) === '审批立项');
+      expect(await pendingOf(page)).toContain('审批部门：审批立项');
+    },
+  );
 
   step('Art. 8: the approval bureau approves the establishment with the 批复概算', async () => {
     const page = await open(people.approval, '审批立项');
@@ -406,7 +515,7 @@ describe.sequential('five people run one project from the annual plan to decommi
     expect(await page.getByTestId('application').innerText()).toContain('1,200,000.00 元');
   });
 
-  step('Art. 10: finance budgets the construction money; it is held for the BDB\'s allocation plan', async () => {
+  step("Art. 10: finance budgets the construction money; it is held for the BDB's allocation plan", async () => {
     const page = await open(people.finance, '资金安排');
     const budget = await card(page, 'budget');
     await budget.locator('#f-amountFen').fill('1000000');
@@ -433,42 +542,53 @@ describe.sequential('five people run one project from the annual plan to decommi
     await visitor.close();
   });
 
-  step('Art. 11: the notice period passes (the time-skipping server skips the days); the money is available, the project awaits its contract', async () => {
-    const page = await open(people.bdb, '公示');
-    await recordTab(page, '期限');
-    const row = page.getByTestId('deadlines').locator('tr', { hasText: '公示' }).first();
-    await row.waitFor({ timeout: 30_000 });
-    // The 截止 column: the notice period's last day.
-    const due = ymd(await row.locator('td').nth(2).innerText());
-    expect(due, await row.innerText()).toBeDefined();
-    expect(due! > day()).toBe(true);
-    await skipTo(new Date(Date.parse(`${due}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
-    // Days passed: every session idled out; each person signs in again, on the new day.
-    for (const person of [people.dept, people.bdb, people.approval, people.finance]) await signIn(person);
-    const dept = await open(people.dept, '合同签订');
-    expect(await pendingOf(dept)).toContain('项目单位：登记合同');
-    await expect.poll(() => tabText(dept, '资金'), { timeout: 30_000 }).toContain('1,000,000.00');
-    await shot(dept, 'publicity-ended');
-  });
+  step(
+    'Art. 11: the notice period passes (the time-skipping server skips the days); the money is available, the project awaits its contract',
+    async () => {
+      const page = await open(people.bdb, '公示');
+      await recordTab(page, '期限');
+      const row = page.getByTestId('deadlines').locator('tr', { hasText: '公示' }).first();
+      await row.waitFor({ timeout: 30_000 });
+      // The 截止 column: the notice period's last day.
+      const due = ymd(await row.locator('td').nth(2).innerText());
+      expect(due, await row.innerText()).toBeDefined();
+      expect(due! > day()).toBe(true);
+      await skipTo(new Date(Date.parse(`${due}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
+      // Days passed: every session idled out; each person signs in again, on the new day.
+      for (const person of [people.dept, people.bdb, people.approval, people.finance]) await signIn(person);
+      const dept = await open(people.dept, '合同签订');
+      expect(await pendingOf(dept)).toContain('项目单位：登记合同');
+      await expect.poll(() => tabText(dept, '资金'), { timeout: 30_000 }).toContain('1,000,000.00');
+      await shot(dept, 'publicity-ended');
+    },
+  );
 
-  step('Art. 13-15: the department records the contract — procurement method, supervising firm, the uploaded text filed with the BDB', async () => {
-    const page = await open(people.dept, '合同签订');
-    const contract = await card(page, 'contract');
-    await contract.locator('#f-contractNo').fill(`WJW-HT-${year()}-01`);
-    await contract.locator('#f-contractor').fill(CONTRACTOR);
-    await contract.locator('#f-amountFen').fill('980000');
-    // The date picker's 今天 is the server's day.
-    await contract.locator('#f-signedOn').click();
-    await page.locator('.ant-picker-dropdown:not(.ant-picker-dropdown-hidden) .ant-picker-now-btn, .ant-picker-dropdown:not(.ant-picker-dropdown-hidden) .ant-picker-today-btn').first().click();
-    expect(ymd(await contract.locator('#f-signedOn').inputValue())).toBe(day());
-    await choose(contract, '#f-procurement-method', '公开招标');
-    await contract.locator('#f-supervisor').fill('山西诚信工程监理有限公司');
-    await upload(contract, 'upload-documentId', pdf('合同文本.pdf'));
-    await shot(page, 'contract');
-    await submit(page, contract, async () => (await stageOf(page)) === '建设');
-    await expect.poll(() => tabText(page, '合同与调整'), { timeout: 30_000 }).toContain(CONTRACTOR);
-    await seeInTab(page, '合同与调整', ['公开招标', '山西诚信工程监理有限公司', '合同文本.pdf']);
-  });
+  step(
+    'Art. 13-15: the department records the contract — procurement method, supervising firm, the uploaded text filed with the BDB',
+    async () => {
+      const page = await open(people.dept, '合同签订');
+      const contract = await card(page, 'contract');
+      await contract.locator('#f-contractNo').fill(`WJW-HT-${year()}-01`);
+      await contract.locator('#f-contractor').fill(CONTRACTOR);
+      await contract.locator('#f-amountFen').fill('980000');
+      // The date picker's 今天 is the server's day.
+      await contract.locator('#f-signedOn').click();
+      await page
+        .locator(
+          '.ant-picker-dropdown:not(.ant-picker-dropdown-hidden) .ant-picker-now-btn, .ant-picker-dropdown:not(.ant-picker-dropdown-hidden) .ant-picker-today-btn',
+        )
+        .first()
+        .click();
+      expect(ymd(await contract.locator('#f-signedOn').inputValue())).toBe(day());
+      await choose(contract, '#f-procurement-method', '公开招标');
+      await contract.locator('#f-supervisor').fill('山西诚信工程监理有限公司');
+      await upload(contract, 'upload-documentId', pdf('合同文本.pdf'));
+      await shot(page, 'contract');
+      await submit(page, contract, async () => (await stageOf(page)) === '建设');
+      await expect.poll(() => tabText(page, '合同与调整'), { timeout: 30_000 }).toContain(CONTRACTOR);
+      await seeInTab(page, '合同与调整', ['公开招标', '山西诚信工程监理有限公司', '合同文本.pdf']);
+    },
+  );
 
   step('Art. 10: finance disburses construction money', async () => {
     const page = await open(people.finance, '建设');
@@ -488,13 +608,22 @@ describe.sequential('five people run one project from the annual plan to decommi
     const quarter = Math.floor((Number(day().slice(5, 7)) - 1) / 3) + 1;
     if (!pending) {
       await report.locator('#f-period').click();
-      await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: `${year()}年第${quarter}季度` }).first().click();
+      await page
+        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
+          hasText: `${year()}年第${quarter}季度`,
+        })
+        .first()
+        .click();
     }
     await report.locator('#f-spentFen').fill('500000');
     await report.locator('#f-progressPercent').fill('45');
     await report.locator('#f-summary').fill('平台主体开发完成 45%，资金使用与批复方案一致。');
     await shot(page, 'progress-report');
-    await submit(page, report, async () => (await report.count()) === 0 || (await report.innerText()).includes('已提交'));
+    await submit(
+      page,
+      report,
+      async () => (await report.count()) === 0 || (await report.innerText()).includes('已提交'),
+    );
     await expect.poll(() => tabText(page, '合同与调整'), { timeout: 30_000 }).toContain('平台主体开发完成 45%');
   });
 
@@ -508,7 +637,10 @@ describe.sequential('five people run one project from the annual plan to decommi
     expect(await pendingOf(dept)).toContain('审批部门：对调整申请提出意见');
     expect(await pendingOf(dept)).toContain('财政部门：对调整申请提出意见');
 
-    for (const [person, text] of [[people.approval, '符合立项批复，同意核减。'], [people.finance, '同意核减，相应调整预算。']] as const) {
+    for (const [person, text] of [
+      [people.approval, '符合立项批复，同意核减。'],
+      [people.finance, '同意核减，相应调整预算。'],
+    ] as const) {
       const page = await open(person, '建设');
       const opinion = await card(page, 'change-request-opinion');
       await opinion.locator('#f-opinion').fill(text);
@@ -539,7 +671,9 @@ describe.sequential('five people run one project from the annual plan to decommi
 
     const dept = await open(people.dept, '建设');
     const response = await card(dept, 'rectification-response');
-    expect(await dept.getByTestId('basis-rectification-response').innerText()).toContain('数据接口未按目录对接共享平台');
+    expect(await dept.getByTestId('basis-rectification-response').innerText()).toContain(
+      '数据接口未按目录对接共享平台',
+    );
     await response.locator('#f-description').fill('已按目录完成数据接口对接，附对接测试报告。');
     await upload(response, 'upload-documentId', pdf('数据接口对接测试报告.pdf'));
     await shot(dept, 'rectification-response');
@@ -579,53 +713,71 @@ describe.sequential('five people run one project from the annual plan to decommi
     await submit(page, risk, async () => (await risk.innerText()).includes('已提交'));
   });
 
-  step('Art. 18: preliminary acceptance with the uploaded report, then the BDB\'s technical and the approval bureau\'s completion acceptance', async () => {
-    const dept = await open(people.dept, '建设');
-    const preliminary = await card(dept, 'preliminary-acceptance');
-    await pickDate(preliminary, '#f-completedOn', day());
-    await upload(preliminary, 'upload-documentId', pdf('初步验收报告.pdf'));
-    await shot(dept, 'preliminary-acceptance');
-    await submit(dept, preliminary, async () => (await stageOf(dept)) === '联合验收');
-    expect(await pendingOf(dept)).toContain('市大数据应用局：技术验收');
-    expect(await pendingOf(dept)).toContain('审批部门：竣工验收');
+  step(
+    "Art. 18: preliminary acceptance with the uploaded report, then the BDB's technical and the approval bureau's completion acceptance",
+    async () => {
+      const dept = await open(people.dept, '建设');
+      const preliminary = await card(dept, 'preliminary-acceptance');
+      await pickDate(preliminary, '#f-completedOn', day());
+      await upload(preliminary, 'upload-documentId', pdf('初步验收报告.pdf'));
+      await shot(dept, 'preliminary-acceptance');
+      await submit(dept, preliminary, async () => (await stageOf(dept)) === '联合验收');
+      expect(await pendingOf(dept)).toContain('市大数据应用局：技术验收');
+      expect(await pendingOf(dept)).toContain('审批部门：竣工验收');
 
-    const bdb = await open(people.bdb, '联合验收');
-    const technical = await card(bdb, 'technical-acceptance');
-    await technical.getByText('通过', { exact: true }).click();
-    await technical.locator('#f-opinion').fill('软硬件自主可控，等级保护三级，密码应用安全性评估通过。');
-    await technical.getByLabel(/自主可控|安全可控/).check();
-    await technical.locator('#f-mlpsLevel').fill('3');
-    await technical.getByLabel(/密码/).check();
-    await shot(bdb, 'technical-acceptance');
-    await submit(bdb, technical, async () => (await bdb.getByTestId('action-technical-acceptance').count()) === 0);
+      const bdb = await open(people.bdb, '联合验收');
+      const technical = await card(bdb, 'technical-acceptance');
+      await technical.getByText('通过', { exact: true }).click();
+      await technical.locator('#f-opinion').fill('软硬件自主可控，等级保护三级，密码应用安全性评估通过。');
+      await technical.getByLabel(/自主可控|安全可控/).check();
+      await technical.locator('#f-mlpsLevel').fill('3');
+      await technical.getByLabel(/密码/).check();
+      await shot(bdb, 'technical-acceptance');
+      await submit(bdb, technical, async () => (await bdb.getByTestId('action-technical-acceptance').count()) === 0);
 
-    const approval = await open(people.approval, '联合验收');
-    const completion = await card(approval, 'completion-acceptance');
-    await completion.getByText('通过', { exact: true }).click();
-    await completion.locator('#f-opinion').fill('资源目录已在共享平台注册，同意竣工验收。');
-    await shot(approval, 'completion-acceptance');
-    await submit(approval, completion, async () => (await stageOf(approval)) === '竣工验收报告备案');
-    expect(await pendingOf(approval)).toContain('项目单位：竣工验收报告备案');
-    await seeInTab(approval, '验收与评估', ['初步验收报告.pdf', '等级保护第3级', '资源目录已在共享平台注册', '居民电子健康档案', '李娜', '刘洋']);
-  });
+      const approval = await open(people.approval, '联合验收');
+      const completion = await card(approval, 'completion-acceptance');
+      await completion.getByText('通过', { exact: true }).click();
+      await completion.locator('#f-opinion').fill('资源目录已在共享平台注册，同意竣工验收。');
+      await shot(approval, 'completion-acceptance');
+      await submit(approval, completion, async () => (await stageOf(approval)) === '竣工验收报告备案');
+      expect(await pendingOf(approval)).toContain('项目单位：竣工验收报告备案');
+      await seeInTab(approval, '验收与评估', [
+        '初步验收报告.pdf',
+        '等级保护第3级',
+        '资源目录已在共享平台注册',
+        '居民电子健康档案',
+        '李娜',
+        '刘洋',
+      ]);
+    },
+  );
 
-  step('Art. 29, 21: the emergency plan made with the contractor, then the 竣工验收报告 with its upload — the project operates', async () => {
-    const page = await open(people.dept, '竣工验收报告备案');
-    expect(await pendingOf(page)).toContain('项目单位：登记应急预案');
-    const plan = await card(page, 'emergency-plan');
-    await pickDate(plan, '#f-adoptedOn', day());
-    await plan.locator('#f-contractor').fill(CONTRACTOR);
-    await upload(plan, 'upload-documentId', pdf('网络安全应急预案.pdf'));
-    await shot(page, 'emergency-plan');
-    await submit(page, plan, async () => !(await pendingOf(page)).includes('登记应急预案'));
+  step(
+    'Art. 29, 21: the emergency plan made with the contractor, then the 竣工验收报告 with its upload — the project operates',
+    async () => {
+      const page = await open(people.dept, '竣工验收报告备案');
+      expect(await pendingOf(page)).toContain('项目单位：登记应急预案');
+      const plan = await card(page, 'emergency-plan');
+      await pickDate(plan, '#f-adoptedOn', day());
+      await plan.locator('#f-contractor').fill(CONTRACTOR);
+      await upload(plan, 'upload-documentId', pdf('网络安全应急预案.pdf'));
+      await shot(page, 'emergency-plan');
+      await submit(page, plan, async () => !(await pendingOf(page)).includes('登记应急预案'));
 
-    const report = await card(page, 'completion-report');
-    await upload(report, 'upload-documentId', pdf('竣工验收报告.pdf'));
-    await shot(page, 'completion-report');
-    await submit(page, report, async () => (await stageOf(page)) === '运行');
-    await seeInTab(page, '验收与评估', ['竣工验收报告.pdf']);
-    await seeInTab(page, '安全', ['风险评估报告.pdf', '市大数据应用局安全科 李娜', '网络安全应急预案.pdf', CONTRACTOR]);
-  });
+      const report = await card(page, 'completion-report');
+      await upload(report, 'upload-documentId', pdf('竣工验收报告.pdf'));
+      await shot(page, 'completion-report');
+      await submit(page, report, async () => (await stageOf(page)) === '运行');
+      await seeInTab(page, '验收与评估', ['竣工验收报告.pdf']);
+      await seeInTab(page, '安全', [
+        '风险评估报告.pdf',
+        '市大数据应用局安全科 李娜',
+        '网络安全应急预案.pdf',
+        CONTRACTOR,
+      ]);
+    },
+  );
 
   step('Art. 21: the BDB reviews the O&M cost; finance budgets the O&M money; the BDB publishes it', async () => {
     const bdb = await open(people.bdb, '运行');
@@ -643,14 +795,19 @@ describe.sequential('five people run one project from the annual plan to decommi
     await budget.locator('#f-amountFen').fill('120000');
     await budget.locator('#f-cityShareFen').fill('120000');
     await budget.locator('#f-countyShareFen').fill('0');
-    await submit(finance, budget, async () => (await pendingOf(finance)).includes('市大数据应用局：资金拟分配计划公示'));
+    await submit(finance, budget, async () =>
+      (await pendingOf(finance)).includes('市大数据应用局：资金拟分配计划公示'),
+    );
 
     const bdb2 = await open(people.bdb, '运行');
-    await bdb2.getByTestId('action-allocation-publication').getByRole('button', { name: '发布拟分配计划并公示' }).click();
+    await bdb2
+      .getByTestId('action-allocation-publication')
+      .getByRole('button', { name: '发布拟分配计划并公示' })
+      .click();
     await expect.poll(() => pendingOf(bdb2), { timeout: 60_000 }).not.toContain('资金拟分配计划公示');
   });
 
-  step('Art. 11, 21: the O&M money\'s notice period passes (skipped); finance disburses O&M money', async () => {
+  step("Art. 11, 21: the O&M money's notice period passes (skipped); finance disburses O&M money", async () => {
     const bdb = await open(people.bdb, '运行');
     await recordTab(bdb, '期限');
     const row = bdb.getByTestId('deadlines').locator('tr', { hasText: 'alloc-2' }).first();
@@ -682,7 +839,11 @@ describe.sequential('five people run one project from the annual plan to decommi
     await evaluation.getByLabel(/落盘|存储/).check();
     await evaluation.locator('#f-summary').fill('数据按目录共享并在平台落盘，运行良好。');
     await shot(page, 'evaluation');
-    await submit(page, evaluation, async () => (await evaluation.count()) === 0 || (await evaluation.innerText()).includes('已提交'));
+    await submit(
+      page,
+      evaluation,
+      async () => (await evaluation.count()) === 0 || (await evaluation.innerText()).includes('已提交'),
+    );
     await expect.poll(() => tabText(page, '验收与评估'), { timeout: 30_000 }).toContain('数据按目录共享并在平台落盘');
   });
 
@@ -711,7 +872,9 @@ describe.sequential('five people run one project from the annual plan to decommi
     const decommission = await card(page, 'decommission', true);
     await decommission.locator('#f-reason').fill('功能并入市级一体化政务数据平台。');
     await submit(page, decommission, async () => (await stageOf(page)) === '已下线');
-    await expect.poll(() => page.getByTestId('action-panel').innerText(), { timeout: 30_000 }).toContain('项目已结束，不再办理事项');
+    await expect
+      .poll(() => page.getByTestId('action-panel').innerText(), { timeout: 30_000 })
+      .toContain('项目已结束，不再办理事项');
     expect(await pendingOf(page)).toBe('—');
     // Every step of the way was done: nine finished steps, none marked failed.
     const steps = page.getByLabel('阶段进度');
@@ -726,7 +889,8 @@ describe.sequential('five people run one project from the annual plan to decommi
     const timeline = page.getByTestId('audit-timeline');
     await expect.poll(() => timeline.innerText(), { timeout: 30_000 }).toContain('系统下线');
     const text = await timeline.innerText();
-    for (const person of [people.dept, people.bdb, people.approval, people.finance]) expect(text).toContain(person.displayName);
+    for (const person of [people.dept, people.bdb, people.approval, people.finance])
+      expect(text).toContain(person.displayName);
     expect(await page.getByTestId('chain-status').innerText()).toContain('哈希链校验通过');
     await shot(page, 'audit-timeline', page.getByRole('tab', { name: '审计记录', exact: true }));
     expect(outside).toEqual([]);

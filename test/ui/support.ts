@@ -30,7 +30,12 @@ export interface Person {
  * the one-time password changed to NEW_PASSWORD at the first sign-in; resolves once the header
  * names the person.
  */
-export async function signInOn(page: Page, base: string, person: Person, code: (secret: string) => string = (secret) => totpCode(secret, new Date())): Promise<void> {
+export async function signInOn(
+  page: Page,
+  base: string,
+  person: Person,
+  code: (secret: string) => string = (secret) => totpCode(secret, new Date()),
+): Promise<void> {
   await page.goto(`${base}/login`);
   await page.locator('#login-name').fill(person.loginName);
   await page.locator('#login-password').fill(person.password);
@@ -73,7 +78,16 @@ export async function startConsole(name: string): Promise<ConsoleSystem> {
   const api = `http://127.0.0.1:${port}`;
   const system: Child = await spawnEntry(
     'scripts/start.ts',
-    { PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), DATA_DIR: dataDir, DATABASE_URL: '', TEMPORAL_ADDRESS: '', TEMPORAL_UI_URL: '', ADMIN_API_KEY: '' },
+    {
+      PORT: String(port),
+      TEMPORAL_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      TEMPORAL_ADDRESS: '',
+      TEMPORAL_UI_URL: '',
+      ADMIN_API_KEY: '',
+    },
     /已启动/,
     300_000,
   );
@@ -81,19 +95,35 @@ export async function startConsole(name: string): Promise<ConsoleSystem> {
   const admin = readFileSync(path.join(dataDir, 'admin-api-key'), 'utf8').trim();
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--lang=zh-CN',
+    ],
   });
   const outside: string[] = [];
 
   const call = async (method: string, p: string, key: string, body?: unknown) => {
-    const res = await fetch(`${api}${p}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await fetch(`${api}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     const json = (await res.json()) as Record<string, unknown>;
     if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${JSON.stringify(json)}`);
     return json;
   };
 
   const profile = async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', acceptDownloads: true });
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 900 },
+      locale: 'zh-CN',
+      acceptDownloads: true,
+    });
     await context.route('**/*', (route) => {
       const url = route.request().url();
       if (url.startsWith(`${api}/`) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
@@ -111,7 +141,9 @@ export async function startConsole(name: string): Promise<ConsoleSystem> {
     call,
     profile,
     async createPerson(loginName, displayName, role, extra = {}) {
-      const created = (await call('POST', '/v1/admin/accounts', admin, { loginName, displayName, role, ...extra })) as { initialPassword: string };
+      const created = (await call('POST', '/v1/admin/accounts', admin, { loginName, displayName, role, ...extra })) as {
+        initialPassword: string;
+      };
       return { loginName, displayName, password: created.initialPassword };
     },
     async signIn(person) {
@@ -151,7 +183,11 @@ export async function pickDate(page: Page, selector: string, date: string): Prom
 }
 
 /** Chooses a file for an upload control (data-testid `upload-…`) and waits until it is stored. */
-export async function uploadFile(page: Page, testId: string, file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+export async function uploadFile(
+  page: Page,
+  testId: string,
+  file: { name: string; mimeType: string; buffer: Buffer },
+): Promise<void> {
   await page.getByTestId(testId).locator('input[type=file]').setInputFiles(file);
   await page.getByTestId(`${testId}-done`).waitFor({ timeout: 30_000 });
 }

@@ -13,7 +13,9 @@ import { makeInput } from '../domain/helpers.ts';
 import { workflowBundle } from '../support/system.ts';
 import { HISTORIES_DIR, loadGoldenHistory } from './support.ts';
 
-const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(HISTORIES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('golden histories', () => {
   it('there are committed histories to replay', () => {
@@ -25,7 +27,9 @@ describe('golden histories', () => {
       (loadGoldenHistory(`${HISTORIES_DIR}${file}`).events ?? [])
         .map((e) => e.markerRecordedEventAttributes)
         .filter((m) => m?.markerName === 'core_patch')
-        .map((m) => JSON.parse(Buffer.from(m!.details!['patch-data']!.payloads![0]!.data!).toString('utf8')).id as string);
+        .map(
+          (m) => JSON.parse(Buffer.from(m!.details!['patch-data']!.payloads![0]!.data!).toString('utf8')).id as string,
+        );
     for (const { id, historiesBefore } of PATCHES) {
       const taking = files.filter((f) => patchesOf(f).includes(id));
       const before = files.filter((f) => f.startsWith(`${historiesBefore}-`));
@@ -38,19 +42,30 @@ describe('golden histories', () => {
   it('the register (workflows/patches.ts) names every patch the workflow code reads, once, and each first-run patch keeps its choice in the state', () => {
     const ids = PATCHES.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
-    const exported = Object.entries(patchIds).filter(([name, v]) => typeof v === 'string' && name === name.toUpperCase()).map(([, v]) => v);
+    const exported = Object.entries(patchIds)
+      .filter(([name, v]) => typeof v === 'string' && name === name.toUpperCase())
+      .map(([, v]) => v);
     expect([...exported].sort()).toEqual([...ids].sort());
-    const code = ['project.ts', 'persistence.ts', 'handlers.ts', 'runner.ts', 'wake.ts', 'jobs.ts'].map((f) => readFileSync(new URL(`../../workflows/${f}`, import.meta.url), 'utf8')).join('\n');
+    const code = ['project.ts', 'persistence.ts', 'handlers.ts', 'runner.ts', 'wake.ts', 'jobs.ts']
+      .map((f) => readFileSync(new URL(`../../workflows/${f}`, import.meta.url), 'utf8'))
+      .join('\n');
     const read = [...code.matchAll(/patched\((\w+)\)/g)].map((m) => (patchIds as Record<string, unknown>)[m[1]!]);
     expect([...new Set(read)].sort()).toEqual([...ids].sort());
     const fresh = Project.create(makeInput()).state as unknown as Record<string, unknown>;
-    for (const p of PATCHES.filter((p) => p.kind === 'first-run')) expect(fresh[p.stateFlag!], `${p.id} → state.${p.stateFlag}`).toBeDefined();
+    for (const p of PATCHES.filter((p) => p.kind === 'first-run'))
+      expect(fresh[p.stateFlag!], `${p.id} → state.${p.stateFlag}`).toBeDefined();
   });
 
   it('every committed history replays on the current workflow code', async () => {
-    const histories = files.map((f) => ({ workflowId: f.replace(/\.json$/, ''), history: loadGoldenHistory(`${HISTORIES_DIR}${f}`) }));
+    const histories = files.map((f) => ({
+      workflowId: f.replace(/\.json$/, ''),
+      history: loadGoldenHistory(`${HISTORIES_DIR}${f}`),
+    }));
     const results: Array<{ workflowId: string; error?: unknown }> = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle(), replayName: 'golden' }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle(), replayName: 'golden' },
+      histories,
+    )) {
       results.push(result);
     }
     expect(results.map((r) => r.workflowId)).toEqual(histories.map((h) => h.workflowId));

@@ -50,7 +50,12 @@ export interface Lifecycle {
   /** An Update (what the API sends); resolves with the view once the effects are durable. */
   send<K extends CommandName>(id: string, name: K, payload: CommandInputs[K], actor: Actor): Promise<ProjectView>;
   /** A Signal of the same name (what an operator sends from the UI or CLI). */
-  signal<K extends CommandName>(id: string, name: K, payload: CommandInputs[K] | Record<string, unknown>, actor: Actor | undefined): Promise<void>;
+  signal<K extends CommandName>(
+    id: string,
+    name: K,
+    payload: CommandInputs[K] | Record<string, unknown>,
+    actor: Actor | undefined,
+  ): Promise<void>;
   view(id: string): Promise<ProjectView>;
   /** Skips time on the test server, then waits until the workflow has caught up. */
   sleep(duration: string | number): Promise<void>;
@@ -62,7 +67,8 @@ export interface Lifecycle {
 }
 
 let counter = 0;
-export const newId = () => `JC2026-T${randomBytes(3).toString('hex').toUpperCase()}${(counter++).toString(36).toUpperCase()}`;
+export const newId = () =>
+  `JC2026-T${randomBytes(3).toString('hex').toUpperCase()}${(counter++).toString(36).toUpperCase()}`;
 
 export async function startLifecycle(testServer: unknown, driver: Driver = 'pglite'): Promise<Lifecycle> {
   const env = await createTimeSkipping(testServer);
@@ -106,10 +112,12 @@ export async function startLifecycle(testServer: unknown, driver: Driver = 'pgli
     async sleep(duration) {
       await env.sleep(duration);
     },
-    movements: (id) => database.db.select().from(fundMovements).where(eq(fundMovements.projectId, id)).orderBy(asc(fundMovements.id)),
+    movements: (id) =>
+      database.db.select().from(fundMovements).where(eq(fundMovements.projectId, id)).orderBy(asc(fundMovements.id)),
     balances: (id) => database.db.select().from(fundBalances).where(eq(fundBalances.projectId, id)),
     audit: (id) => database.db.select().from(auditLog).where(eq(auditLog.projectId, id)).orderBy(asc(auditLog.seq)),
-    notifications: (id) => database.db.select().from(notifications).where(eq(notifications.projectId, id)).orderBy(asc(notifications.id)),
+    notifications: (id) =>
+      database.db.select().from(notifications).where(eq(notifications.projectId, id)).orderBy(asc(notifications.id)),
     async stop() {
       worker.shutdown();
       await running;
@@ -134,9 +142,16 @@ export async function runsOf(lc: Lifecycle, projectId: string): Promise<RunStats
   let runId: string | undefined = (first.raw.workflowExecutionInfo?.firstRunId as string | undefined) ?? first.runId;
   const runs: RunStats[] = [];
   while (runId) {
-    const history: proto.temporal.api.history.v1.IHistory = await lc.env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const history: proto.temporal.api.history.v1.IHistory = await lc.env.client.workflow
+      .getHandle(workflowId, runId)
+      .fetchHistory();
     const events: proto.temporal.api.history.v1.IHistoryEvent[] = history.events ?? [];
-    runs.push({ runId, events: events.length, bytes: proto.temporal.api.history.v1.History.encode(history).finish().length, history });
+    runs.push({
+      runId,
+      events: events.length,
+      bytes: proto.temporal.api.history.v1.History.encode(history).finish().length,
+      history,
+    });
     runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
   return runs;
@@ -166,7 +181,17 @@ export function loadGoldenHistory(file: string): proto.temporal.api.history.v1.H
  * Art. 28-29 (issue 15): the department records the joint risk assessment (before technical
  * acceptance) and the emergency plan made with the contractor (before operation).
  */
-export async function recordRiskAndEmergency(lc: Pick<Lifecycle, 'send'>, id: string, on: string, contractor = 'Acme'): Promise<ProjectView> {
-  await lc.send(id, 'riskAssessment', { assessedOn: on, result: 'risks acceptable', documentRef: 'sha256:risk', bdbParticipant: 'BDB security office' }, actors.department);
+export async function recordRiskAndEmergency(
+  lc: Pick<Lifecycle, 'send'>,
+  id: string,
+  on: string,
+  contractor = 'Acme',
+): Promise<ProjectView> {
+  await lc.send(
+    id,
+    'riskAssessment',
+    { assessedOn: on, result: 'risks acceptable', documentRef: 'sha256:risk', bdbParticipant: 'BDB security office' },
+    actors.department,
+  );
   return lc.send(id, 'emergencyPlan', { adoptedOn: on, documentRef: 'sha256:plan', contractor }, actors.department);
 }

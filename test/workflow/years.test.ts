@@ -40,21 +40,44 @@ const open = (v: ProjectView, kind: string) => v.deadlines.find((d) => d.kind ==
 
 async function toPublicity(id: string, budget = construction(80_000_000)) {
   await lc.send(id, 'technicalReview', { decision: 'pass', opinion: 'ok', checklist: fullChecklist() }, actors.bdb);
-  await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'JSP-1', opinion: 'ok', approvedEstimateFen: 100_000_000 }, actors.approval);
+  await lc.send(
+    id,
+    'establishment',
+    { decision: 'approve', approvalNo: 'JSP-1', opinion: 'ok', approvedEstimateFen: 100_000_000 },
+    actors.approval,
+  );
   const budgeted = await lc.send(id, 'budget', budget, actors.finance);
   return publish(id, budgeted.allocations.at(-1)!.id);
 }
 /** Art. 11: the BDB's allocation plan lists the allocation (what POST /v1/allocation-plans sends). */
-const publish = (id: string, allocationId: string) => lc.send(id, 'allocationPublication', { planId: 'AP2026-YEARS0001', allocationId }, actors.bdb);
+const publish = (id: string, allocationId: string) =>
+  lc.send(id, 'allocationPublication', { planId: 'AP2026-YEARS0001', allocationId }, actors.bdb);
 async function toConstruction(id: string) {
   const v = await toPublicity(id);
   await skipPast(open(v, 'publicity')!.dueAt);
   await viewWhen(id, (x) => x.stage === 'contracting');
-  return lc.send(id, 'contract', { contractNo: 'HT-1', contractor: 'Acme', amountFen: 10_000_000, signedOn: await today(), documentRef: 'sha256:c', procurement: openTender() }, actors.department);
+  return lc.send(
+    id,
+    'contract',
+    {
+      contractNo: 'HT-1',
+      contractor: 'Acme',
+      amountFen: 10_000_000,
+      signedOn: await today(),
+      documentRef: 'sha256:c',
+      procurement: openTender(),
+    },
+    actors.department,
+  );
 }
 async function toOperating(id: string) {
   await toConstruction(id);
-  await lc.send(id, 'catalogEntries', { entries: [{ code: 'C-1', name: 'Data', sharingType: 'unconditional', updateCycle: 'daily' }] }, actors.department);
+  await lc.send(
+    id,
+    'catalogEntries',
+    { entries: [{ code: 'C-1', name: 'Data', sharingType: 'unconditional', updateCycle: 'daily' }] },
+    actors.department,
+  );
   await recordRiskAndEmergency(lc, id, await today()); // Art. 28-29 (issue 15)
   await lc.send(id, 'preliminaryAcceptance', { reportRef: 'sha256:p', completedOn: await today() }, actors.department);
   await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);
@@ -69,7 +92,9 @@ describe('deadlines measured in months', () => {
     const report = open(v, 'progress-report')!;
     expect(report.ref).toMatch(/^\d{4}Q[1-4]$/);
     await skipPast(report.dueAt);
-    const after = await viewWhen(id, (x) => x.deadlines.some((d) => d.kind === 'progress-report' && d.ref === report.ref && d.status === 'missed'));
+    const after = await viewWhen(id, (x) =>
+      x.deadlines.some((d) => d.kind === 'progress-report' && d.ref === report.ref && d.status === 'missed'),
+    );
     expect(after.violations.filter((x) => x.kind === 'missing-report').map((x) => x.basis)).toEqual(['policy']);
     expect(after.rectifications).toEqual([]);
     const notes = await eventually(async () => {
@@ -86,10 +111,16 @@ describe('deadlines measured in months', () => {
     const id = await lc.start({ plannedCompletionDate: planned });
     const v = await toConstruction(id);
     const delay = open(v, 'acceptance-delay')!;
-    expect(dueDate(delay.dueAt)).toBe(shanghaiDate(new Date(Date.parse(`${planned}T00:00:00+08:00`) + 90 * 86_400_000).toISOString()));
+    expect(dueDate(delay.dueAt)).toBe(
+      shanghaiDate(new Date(Date.parse(`${planned}T00:00:00+08:00`) + 90 * 86_400_000).toISOString()),
+    );
     await skipPast(delay.dueAt);
-    const after = await viewWhen(id, (x) => x.deadlines.some((d) => d.kind === 'acceptance-delay' && d.status === 'missed'));
-    expect(after.violations.filter((x) => x.kind === 'acceptance-delay').map((x) => [x.article, x.basis])).toEqual([['Art. 22', 'policy']]);
+    const after = await viewWhen(id, (x) =>
+      x.deadlines.some((d) => d.kind === 'acceptance-delay' && d.status === 'missed'),
+    );
+    expect(after.violations.filter((x) => x.kind === 'acceptance-delay').map((x) => [x.article, x.basis])).toEqual([
+      ['Art. 22', 'policy'],
+    ]);
     expect(after.rectifications.filter((r) => r.reason === 'acceptance-delay')).toEqual([]);
     const kinds = await eventually(async () => {
       const k = (await lc.notifications(id)).map((n) => n.kind);
@@ -97,7 +128,12 @@ describe('deadlines measured in months', () => {
     });
     expect(kinds).toContain('acceptance-delay-reminder');
     // A person decides: the BDB orders rectification of the delay.
-    const ordered = await lc.send(id, 'rectificationOrder', { reason: 'acceptance-delay', description: 'Carry out the acceptance.' }, actors.bdb);
+    const ordered = await lc.send(
+      id,
+      'rectificationOrder',
+      { reason: 'acceptance-delay', description: 'Carry out the acceptance.' },
+      actors.bdb,
+    );
     expect(ordered.rectifications.map((r) => [r.reason, r.automatic])).toEqual([['acceptance-delay', false]]);
   });
 
@@ -105,38 +141,102 @@ describe('deadlines measured in months', () => {
     const county: Policy = {
       jurisdiction: 'zezhou',
       version: 3,
-      deadlines: { ...structuredClone(DEFAULT_CITY_POLICY.deadlines), publicity: { duration: { unit: 'calendarDays', amount: 2 }, reminder: null } },
+      deadlines: {
+        ...structuredClone(DEFAULT_CITY_POLICY.deadlines),
+        publicity: { duration: { unit: 'calendarDays', amount: 2 }, reminder: null },
+      },
     };
-    const id = await lc.start({ jurisdiction: 'zezhou', policy: county, estimate: { totalFen: 100_000_000, cityShareFen: 60_000_000, countyShareFen: 40_000_000 } });
+    const id = await lc.start({
+      jurisdiction: 'zezhou',
+      policy: county,
+      estimate: { totalFen: 100_000_000, cityShareFen: 60_000_000, countyShareFen: 40_000_000 },
+    });
     const start = await today();
-    const v = await toPublicity(id, { fundType: 'construction', year: 2026, amountFen: 50_000_000, cityShareFen: 30_000_000, countyShareFen: 20_000_000 });
+    const v = await toPublicity(id, {
+      fundType: 'construction',
+      year: 2026,
+      amountFen: 50_000_000,
+      cityShareFen: 30_000_000,
+      countyShareFen: 20_000_000,
+    });
     expect(v.policy).toEqual({ jurisdiction: 'zezhou', version: 3, switches: DEFAULT_POLICY_SWITCHES });
     const due = open(v, 'publicity')!;
-    expect(dueDate(due.dueAt)).toBe(shanghaiDate(new Date(Date.parse(`${start}T00:00:00+08:00`) + 2 * 86_400_000).toISOString()));
+    expect(dueDate(due.dueAt)).toBe(
+      shanghaiDate(new Date(Date.parse(`${start}T00:00:00+08:00`) + 2 * 86_400_000).toISOString()),
+    );
     const [allocation] = await lc.movements(id);
-    expect(allocation).toMatchObject({ kind: 'allocate', amountFen: 50_000_000, cityShareFen: 30_000_000, countyShareFen: 20_000_000 });
+    expect(allocation).toMatchObject({
+      kind: 'allocate',
+      amountFen: 50_000_000,
+      cityShareFen: 30_000_000,
+      countyShareFen: 20_000_000,
+    });
   });
 });
 
 describe('Art. 12 (measures): county shares on the real worker', () => {
   it("Art. 12: a county's project since the rule: the county share waits (nothing on the ledger); a city finance signal is recorded as rejected; the county's finance confirms; the notice period then runs", async () => {
-    const id = await lc.start({ jurisdiction: 'zezhou', countyShareConfirmation: true, estimate: { totalFen: 100_000_000, cityShareFen: 60_000_000, countyShareFen: 40_000_000 } });
+    const id = await lc.start({
+      jurisdiction: 'zezhou',
+      countyShareConfirmation: true,
+      estimate: { totalFen: 100_000_000, cityShareFen: 60_000_000, countyShareFen: 40_000_000 },
+    });
     await lc.send(id, 'technicalReview', { decision: 'pass', opinion: 'ok', checklist: fullChecklist() }, actors.bdb);
-    await lc.send(id, 'establishment', { decision: 'approve', approvalNo: 'JSP-ZZ', opinion: 'ok', approvedEstimateFen: 100_000_000 }, actors.approval);
+    await lc.send(
+      id,
+      'establishment',
+      { decision: 'approve', approvalNo: 'JSP-ZZ', opinion: 'ok', approvedEstimateFen: 100_000_000 },
+      actors.approval,
+    );
     const cityFinance = { ...actors.finance, jurisdiction: 'city' };
-    const zezhouFinance = { keyId: 'k-fin-zz', role: 'finance' as const, name: 'Zezhou finance', jurisdiction: 'zezhou' };
-    const budgeted = await lc.send(id, 'budget', { fundType: 'construction', year: 2026, amountFen: 50_000_000, cityShareFen: 30_000_000, countyShareFen: 20_000_000 }, cityFinance);
+    const zezhouFinance = {
+      keyId: 'k-fin-zz',
+      role: 'finance' as const,
+      name: 'Zezhou finance',
+      jurisdiction: 'zezhou',
+    };
+    const budgeted = await lc.send(
+      id,
+      'budget',
+      {
+        fundType: 'construction',
+        year: 2026,
+        amountFen: 50_000_000,
+        cityShareFen: 30_000_000,
+        countyShareFen: 20_000_000,
+      },
+      cityFinance,
+    );
     const allocationId = budgeted.allocations.at(-1)!.id;
-    expect(budgeted.allocations.at(-1)).toMatchObject({ status: 'awaiting-county', countyShare: { jurisdiction: 'zezhou' } });
+    expect(budgeted.allocations.at(-1)).toMatchObject({
+      status: 'awaiting-county',
+      countyShare: { jurisdiction: 'zezhou' },
+    });
     expect(await lc.movements(id)).toEqual([]);
     // Art. 12: the city's finance cannot confirm it, not even by signal (recorded as rejected).
     await lc.signal(id, 'countyShareConfirmation', { allocationId, budgetRef: '' }, cityFinance);
-    await eventually(async () => ((await lc.audit(id)).some((a) => a.action === 'county-share-confirmation-rejected') ? true : undefined));
+    await eventually(async () =>
+      (await lc.audit(id)).some((a) => a.action === 'county-share-confirmation-rejected') ? true : undefined,
+    );
     expect((await lc.view(id)).allocations.at(-1)!.status).toBe('awaiting-county');
-    const confirmed = await lc.send(id, 'countyShareConfirmation', { allocationId, budgetRef: '泽财预〔2026〕1号' }, zezhouFinance);
-    expect(confirmed.allocations.at(-1)).toMatchObject({ status: 'held', countyShare: { confirmedBy: 'Zezhou finance' } });
+    const confirmed = await lc.send(
+      id,
+      'countyShareConfirmation',
+      { allocationId, budgetRef: '泽财预〔2026〕1号' },
+      zezhouFinance,
+    );
+    expect(confirmed.allocations.at(-1)).toMatchObject({
+      status: 'held',
+      countyShare: { confirmedBy: 'Zezhou finance' },
+    });
     const [allocate] = await lc.movements(id);
-    expect(allocate).toMatchObject({ kind: 'allocate', amountFen: 50_000_000, cityShareFen: 30_000_000, countyShareFen: 20_000_000, actorRole: 'finance' });
+    expect(allocate).toMatchObject({
+      kind: 'allocate',
+      amountFen: 50_000_000,
+      cityShareFen: 30_000_000,
+      countyShareFen: 20_000_000,
+      actorRole: 'finance',
+    });
     const v = await publish(id, allocationId);
     await skipPast(open(v, 'publicity')!.dueAt);
     await viewWhen(id, (x) => x.stage === 'contracting');
@@ -155,7 +255,21 @@ describe('ten years of operation', () => {
     for (let year = startYear; year < startYear + 10; year++) {
       await skipTo(shanghai10(`${year}-01-15`));
       const evaluated = year - 1;
-      await lc.send(id, 'evaluation', { year: evaluated, fundUseScore: 85, outputScore: 80, effectScore: 82, satisfactionScore: 90, sharingCompliant: evaluated !== NONCOMPLIANT, dataStoredOnPlatform: true, summary: `year ${evaluated}` }, actors.bdb);
+      await lc.send(
+        id,
+        'evaluation',
+        {
+          year: evaluated,
+          fundUseScore: 85,
+          outputScore: 80,
+          effectScore: 82,
+          satisfactionScore: 90,
+          sharingCompliant: evaluated !== NONCOMPLIANT,
+          dataStoredOnPlatform: true,
+          summary: `year ${evaluated}`,
+        },
+        actors.bdb,
+      );
       await lc.send(id, 'omReview', { year, approvedFen: 2_000_000, opinion: 'reviewed' }, actors.bdb);
       try {
         const budgeted = await lc.send(id, 'budget', om(2_000_000, year), actors.finance);
@@ -163,16 +277,33 @@ describe('ten years of operation', () => {
         const v = await publish(id, budgeted.allocations.at(-1)!.id);
         await skipPast(open(v, 'publicity')!.dueAt);
         await viewWhen(id, (x) => x.funds.om.heldFen === 0);
-        await lc.send(id, 'disbursement', { fundType: 'om', amountFen: 1_500_000, note: `O&M ${year}` }, actors.finance);
+        await lc.send(
+          id,
+          'disbursement',
+          { fundType: 'om', amountFen: 1_500_000, note: `O&M ${year}` },
+          actors.finance,
+        );
       } catch (err) {
-        outcomes[year] = ((err as { cause?: { type?: string } }).cause?.type ?? String(err));
+        outcomes[year] = (err as { cause?: { type?: string } }).cause?.type ?? String(err);
       }
     }
-    const expected = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [startYear + i, startYear + i === NONCOMPLIANT + 1 ? 'sharing_noncompliant' : 'ok']));
+    const expected = Object.fromEntries(
+      Array.from({ length: 10 }, (_, i) => [
+        startYear + i,
+        startYear + i === NONCOMPLIANT + 1 ? 'sharing_noncompliant' : 'ok',
+      ]),
+    );
     expect(outcomes).toEqual(expected);
     const v = await lc.view(id);
     expect(v.stage).toBe('operating');
-    expect(v.funds.om).toEqual({ allocatedFen: 18_000_000, heldFen: 0, availableFen: 4_500_000, frozenFen: 0, disbursedFen: 13_500_000, cancelledFen: 0 });
+    expect(v.funds.om).toEqual({
+      allocatedFen: 18_000_000,
+      heldFen: 0,
+      availableFen: 4_500_000,
+      frozenFen: 0,
+      disbursedFen: 13_500_000,
+      cancelledFen: 0,
+    });
     expect(v.evaluations.map((e) => e.year)).toEqual(Array.from({ length: 10 }, (_, i) => startYear - 1 + i));
     // Art. 29 (policy, issue 15): no drill was ever recorded: every year the durable timer reminded the
     // department 30 days before, then told the department and the BDB, and the next period started.
@@ -181,14 +312,20 @@ describe('ten years of operation', () => {
     expect(drills.filter((d) => d.status === 'open')).toHaveLength(1);
     const drillNotes = (await lc.notifications(id)).filter((n) => n.kind.startsWith('security-drill'));
     expect(new Set(drillNotes.map((n) => `${n.kind}:${n.recipientRole}:${n.basis}`))).toEqual(
-      new Set(['security-drill-reminder:department:policy', 'security-drill-overdue:department:policy', 'security-drill-overdue:bdb:policy']),
+      new Set([
+        'security-drill-reminder:department:policy',
+        'security-drill-overdue:department:policy',
+        'security-drill-overdue:bdb:policy',
+      ]),
     );
     expect(drillNotes.filter((n) => n.kind === 'security-drill-reminder').length).toBeGreaterThanOrEqual(9);
     expect(v.pendingActions).toContainEqual(expect.objectContaining({ role: 'department', action: 'security-drill' }));
 
     // One run per operating year: continue-as-new at every Asia/Shanghai new year.
     const runs = await runsOf(lc, id);
-    console.log(`ten-year project: ${runs.length} runs; events per run ${runs.map((r) => r.events).join(', ')}; bytes per run ${runs.map((r) => r.bytes).join(', ')}`);
+    console.log(
+      `ten-year project: ${runs.length} runs; events per run ${runs.map((r) => r.events).join(', ')}; bytes per run ${runs.map((r) => r.bytes).join(', ')}`,
+    );
     expect(runs.length).toBeGreaterThanOrEqual(11);
     expect(Math.max(...runs.map((r) => r.events))).toBeLessThan(2_000);
     expect(Math.max(...runs.map((r) => r.bytes))).toBeLessThan(2_000_000);

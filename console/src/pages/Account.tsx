@@ -48,22 +48,53 @@ function TotpSetup({ enabled, onDone }: { enabled: boolean; onDone: () => Promis
   return (
     <div data-testid="totp-setup">
       <Typography.Paragraph>
-        {enabled ? '已绑定身份验证器：登录时须输入其显示的 6 位动态验证码。更换手机时可重新绑定，新的绑定确认后旧的即失效。' : '绑定身份验证器后，登录时除密码外还须输入验证器显示的 6 位动态验证码，他人即使知道密码也无法登录。'}
+        {enabled
+          ? '已绑定身份验证器：登录时须输入其显示的 6 位动态验证码。更换手机时可重新绑定，新的绑定确认后旧的即失效。'
+          : '绑定身份验证器后，登录时除密码外还须输入验证器显示的 6 位动态验证码，他人即使知道密码也无法登录。'}
       </Typography.Paragraph>
-      {done && <Alert type="success" showIcon style={{ marginBottom: 12 }} message="身份验证器已绑定，下次登录时须输入动态验证码。" />}
+      {done && (
+        <Alert
+          type="success"
+          showIcon
+          style={{ marginBottom: 12 }}
+          message="身份验证器已绑定，下次登录时须输入动态验证码。"
+        />
+      )}
       {start.problem && <ProblemAlert problem={start.problem} />}
       {!enrolment && !asking ? (
         <Button type="primary" onClick={() => setAsking(true)}>
           {enabled ? '重新绑定身份验证器' : '绑定身份验证器'}
         </Button>
       ) : !enrolment ? (
-        <Form form={proof} layout="vertical" onFinish={(v) => void begin(v)} data-testid="totp-proof-form" style={{ maxWidth: 360 }}>
-          <Form.Item name="password" label="当前密码" htmlFor="totp-password" rules={[{ required: true, message: '请输入当前密码' }]}>
+        <Form
+          form={proof}
+          layout="vertical"
+          onFinish={(v) => void begin(v)}
+          data-testid="totp-proof-form"
+          style={{ maxWidth: 360 }}
+        >
+          <Form.Item
+            name="password"
+            label="当前密码"
+            htmlFor="totp-password"
+            rules={[{ required: true, message: '请输入当前密码' }]}
+          >
             <Input.Password id="totp-password" autoComplete="current-password" />
           </Form.Item>
           {enabled && (
-            <Form.Item name="currentCode" label="现有验证器显示的动态验证码" htmlFor="totp-current-code" rules={[{ required: true, pattern: /^\d{6}$/, message: '请输入 6 位数字' }]}>
-              <Input id="totp-current-code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} style={{ width: 120 }} />
+            <Form.Item
+              name="currentCode"
+              label="现有验证器显示的动态验证码"
+              htmlFor="totp-current-code"
+              rules={[{ required: true, pattern: /^\d{6}$/, message: '请输入 6 位数字' }]}
+            >
+              <Input
+                id="totp-current-code"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                maxLength={6}
+                style={{ width: 120 }}
+              />
             </Form.Item>
           )}
           <Space>
@@ -77,8 +108,19 @@ function TotpSetup({ enabled, onDone }: { enabled: boolean; onDone: () => Promis
         <Space direction="vertical" size="middle" style={{ width: '100%' }}>
           <TotpEnrolment {...enrolment} />
           <Form form={form} layout="inline" onFinish={finish} data-testid="totp-confirm-form">
-            <Form.Item name="code" label="验证器显示的动态验证码" htmlFor="totp-code" rules={[{ required: true, pattern: /^\d{6}$/, message: '请输入 6 位数字' }]}>
-              <Input id="totp-code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} style={{ width: 120 }} />
+            <Form.Item
+              name="code"
+              label="验证器显示的动态验证码"
+              htmlFor="totp-code"
+              rules={[{ required: true, pattern: /^\d{6}$/, message: '请输入 6 位数字' }]}
+            >
+              <Input
+                id="totp-code"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                maxLength={6}
+                style={{ width: 120 }}
+              />
             </Form.Item>
             <Button type="primary" htmlType="submit" loading={confirm.busy}>
               确认绑定
@@ -106,8 +148,12 @@ export default function Account() {
           <Descriptions.Item label="姓名">{account.displayName}</Descriptions.Item>
           <Descriptions.Item label="登录名">{account.loginName}</Descriptions.Item>
           <Descriptions.Item label="角色">{roleLabel(account.role)}</Descriptions.Item>
-          {account.department && <Descriptions.Item label="部门">{names.department(account.department)}</Descriptions.Item>}
-          {account.jurisdiction && <Descriptions.Item label="辖区">{names.jurisdiction(account.jurisdiction)}</Descriptions.Item>}
+          {account.department && (
+            <Descriptions.Item label="部门">{names.department(account.department)}</Descriptions.Item>
+          )}
+          {account.jurisdiction && (
+            <Descriptions.Item label="辖区">{names.jurisdiction(account.jurisdiction)}</Descriptions.Item>
+          )}
           {account.phone && <Descriptions.Item label="电话">{account.phone}</Descriptions.Item>}
           <Descriptions.Item label="上次登录">{formatDateTime(account.lastSignInAt)}</Descriptions.Item>
           <Descriptions.Item label="密码">

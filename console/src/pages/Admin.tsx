@@ -29,7 +29,9 @@ const TABS: Array<{ key: string; label: string; duty: AdminDuty; children: React
 export default function Admin() {
   const { account } = useSession();
   if (!account) return null;
-  const items = TABS.filter((t) => (ADMIN_DUTIES[t.duty] as readonly Role[]).includes(account.role)).map(({ key, label, children }) => ({ key, label, children }));
+  const items = TABS.filter((t) => (ADMIN_DUTIES[t.duty] as readonly Role[]).includes(account.role)).map(
+    ({ key, label, children }) => ({ key, label, children }),
+  );
   return (
     <>
       <Typography.Title level={3} className="page-title">

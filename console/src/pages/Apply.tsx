@@ -16,12 +16,24 @@ import { useSession } from '../session.tsx';
 function usePlanItems(department: string | undefined) {
   const year = new Date().getFullYear();
   const { data } = useLoad(
-    () => Promise.all([year, year + 1].map((y) => api.GET('/v1/annual-plans/{year}', { params: { path: { year: y } } }).then((r) => r.data))),
+    () =>
+      Promise.all(
+        [year, year + 1].map((y) =>
+          api.GET('/v1/annual-plans/{year}', { params: { path: { year: y } } }).then((r) => r.data),
+        ),
+      ),
     [year],
   );
   return (data ?? [])
     .filter((plan) => plan?.status === 'in-force')
-    .flatMap((plan) => plan!.items.filter((i) => !department || i.department === department).map((i) => ({ value: i.code, label: `${i.code} ${i.title}（${plan!.year}年度，上限 ${formatYuan(i.ceilingFen)}）` })));
+    .flatMap((plan) =>
+      plan!.items
+        .filter((i) => !department || i.department === department)
+        .map((i) => ({
+          value: i.code,
+          label: `${i.code} ${i.title}（${plan!.year}年度，上限 ${formatYuan(i.ceilingFen)}）`,
+        })),
+    );
 }
 
 export default function Apply() {

@@ -57,8 +57,16 @@ export default function CloudPlatform() {
             { title: '得分', dataIndex: 'score' },
             { title: '结论', dataIndex: 'result' },
             { title: '意见', dataIndex: 'opinion', render: (o: string) => o || '—' },
-            { title: '评估报告', render: (_: unknown, e: Evaluation) => <DocumentLink id={e.documentId} reference={e.documentRef} docs={NO_DOCS} /> },
-            { title: '评估', render: (_: unknown, e: Evaluation) => `${e.evaluatedBy}，${formatDateTime(e.evaluatedAt)}` },
+            {
+              title: '评估报告',
+              render: (_: unknown, e: Evaluation) => (
+                <DocumentLink id={e.documentId} reference={e.documentRef} docs={NO_DOCS} />
+              ),
+            },
+            {
+              title: '评估',
+              render: (_: unknown, e: Evaluation) => `${e.evaluatedBy}，${formatDateTime(e.evaluatedAt)}`,
+            },
           ]}
         />
       </Card>

@@ -23,16 +23,25 @@ export default function Funds() {
   const names = useNames();
   const [jurisdiction, setJurisdiction] = useState('');
   const [suspended, setSuspended] = useState(false);
-  const query = { ...(jurisdiction.trim() ? { jurisdiction: jurisdiction.trim() } : {}), ...(suspended ? { suspended: 'true' } : {}) };
-  const { data, problem, loading } = useLoad(() => ok(api.GET('/v1/funds', { params: { query: query as never } })), [jurisdiction, suspended]);
+  const query = {
+    ...(jurisdiction.trim() ? { jurisdiction: jurisdiction.trim() } : {}),
+    ...(suspended ? { suspended: 'true' } : {}),
+  };
+  const { data, problem, loading } = useLoad(
+    () => ok(api.GET('/v1/funds', { params: { query: query as never } })),
+    [jurisdiction, suspended],
+  );
   // Totals per jurisdiction and fund type, from the per-project balances.
   const byJurisdiction = new Map<string, { construction: Record<string, number>; om: Record<string, number> }>();
   for (const p of data?.items ?? []) {
     const row = byJurisdiction.get(p.jurisdiction) ?? { construction: {}, om: {} };
-    for (const t of ['construction', 'om'] as const) for (const [k] of BUCKETS) row[t][k] = (row[t][k] ?? 0) + Number((p[t] as Balance)[k]);
+    for (const t of ['construction', 'om'] as const)
+      for (const [k] of BUCKETS) row[t][k] = (row[t][k] ?? 0) + Number((p[t] as Balance)[k]);
     byJurisdiction.set(p.jurisdiction, row);
   }
-  const totals = [...byJurisdiction].flatMap(([j, r]) => (['construction', 'om'] as const).map((t) => ({ key: `${j}-${t}`, jurisdiction: j, type: t, ...r[t] })));
+  const totals = [...byJurisdiction].flatMap(([j, r]) =>
+    (['construction', 'om'] as const).map((t) => ({ key: `${j}-${t}`, jurisdiction: j, type: t, ...r[t] })),
+  );
   return (
     <>
       <Typography.Title level={3} className="page-title">
@@ -41,11 +50,21 @@ export default function Funds() {
       <Card style={{ marginBottom: 16 }}>
         <Space wrap>
           <label htmlFor="funds-jurisdiction">辖区</label>
-          <JurisdictionSelect id="funds-jurisdiction" allowClear style={{ width: 140 }} placeholder="全部" value={jurisdiction || undefined} onChange={(v) => setJurisdiction(v ?? '')} />
+          <JurisdictionSelect
+            id="funds-jurisdiction"
+            allowClear
+            style={{ width: 140 }}
+            placeholder="全部"
+            value={jurisdiction || undefined}
+            onChange={(v) => setJurisdiction(v ?? '')}
+          />
           <Checkbox checked={suspended} onChange={(e) => setSuspended(e.target.checked)}>
             仅看资金暂停的项目
           </Checkbox>
-          <Button href={`/v1/funds/export.xlsx?${new URLSearchParams(query as Record<string, string>).toString()}`} download>
+          <Button
+            href={`/v1/funds/export.xlsx?${new URLSearchParams(query as Record<string, string>).toString()}`}
+            download
+          >
             导出电子表格
           </Button>
         </Space>
@@ -62,7 +81,12 @@ export default function Funds() {
           columns={[
             { title: '辖区', dataIndex: 'jurisdiction', render: (j: string) => names.jurisdiction(j) },
             { title: '资金类型', dataIndex: 'type', render: (t: string) => label('fundType', t) },
-            ...BUCKETS.map(([k, l]) => ({ title: l, dataIndex: k, align: 'right' as const, render: (f: number) => formatYuan(f ?? 0) })),
+            ...BUCKETS.map(([k, l]) => ({
+              title: l,
+              dataIndex: k,
+              align: 'right' as const,
+              render: (f: number) => formatYuan(f ?? 0),
+            })),
           ]}
         />
       </Card>
@@ -75,13 +99,37 @@ export default function Funds() {
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
           scroll={{ x: 'max-content' }}
           columns={[
-            { title: '项目', dataIndex: 'title', width: 240, render: (t: string, r) => <Link to={`/projects/${encodeURIComponent(r.projectId)}`}>{t}</Link> },
+            {
+              title: '项目',
+              dataIndex: 'title',
+              width: 240,
+              render: (t: string, r) => <Link to={`/projects/${encodeURIComponent(r.projectId)}`}>{t}</Link>,
+            },
             { title: '部门', dataIndex: 'department', render: (d: string) => names.department(d) },
             { title: '辖区', dataIndex: 'jurisdiction', render: (j: string) => names.jurisdiction(j) },
-            { title: '建设资金已安排', dataIndex: ['construction', 'allocatedFen'], align: 'right', render: (f: number) => formatYuan(f) },
-            { title: '建设资金已拨付', dataIndex: ['construction', 'disbursedFen'], align: 'right', render: (f: number) => formatYuan(f) },
-            { title: '运维资金已安排', dataIndex: ['om', 'allocatedFen'], align: 'right', render: (f: number) => formatYuan(f) },
-            { title: '状态', dataIndex: 'fundsSuspended', render: (s: boolean) => (s ? <Tag color="red">暂停拨付</Tag> : <Tag color="green">正常</Tag>) },
+            {
+              title: '建设资金已安排',
+              dataIndex: ['construction', 'allocatedFen'],
+              align: 'right',
+              render: (f: number) => formatYuan(f),
+            },
+            {
+              title: '建设资金已拨付',
+              dataIndex: ['construction', 'disbursedFen'],
+              align: 'right',
+              render: (f: number) => formatYuan(f),
+            },
+            {
+              title: '运维资金已安排',
+              dataIndex: ['om', 'allocatedFen'],
+              align: 'right',
+              render: (f: number) => formatYuan(f),
+            },
+            {
+              title: '状态',
+              dataIndex: 'fundsSuspended',
+              render: (s: boolean) => (s ? <Tag color="red">暂停拨付</Tag> : <Tag color="green">正常</Tag>),
+            },
           ]}
         />
       </Card>

@@ -31,18 +31,29 @@ export function LightMark({ light }: { light: Light | null }) {
 }
 
 /** Where a notice leads: its project, or the page of a system notice's subject (`calendar`: 工作日历). */
-const noticeTarget = (projectId: string) => (projectId === 'calendar' ? '/admin' : `/projects/${encodeURIComponent(projectId)}`);
+const noticeTarget = (projectId: string) =>
+  projectId === 'calendar' ? '/admin' : `/projects/${encodeURIComponent(projectId)}`;
 
 function Notices() {
   const [unreadOnly, setUnreadOnly] = useState(true);
   const [marking, setMarking] = useState(false);
   const { data, problem, loading, reload, setData } = useLoad(async () => {
-    const first = await ok(api.GET('/v1/notifications', { params: { query: { limit: NOTICES_PAGE, ...(unreadOnly ? { unread: 'true' as const } : {}) } } }));
+    const first = await ok(
+      api.GET('/v1/notifications', {
+        params: { query: { limit: NOTICES_PAGE, ...(unreadOnly ? { unread: 'true' as const } : {}) } },
+      }),
+    );
     return { ...first, all: first.items };
   }, [unreadOnly]);
   const more = async () => {
     if (!data?.nextCursor) return;
-    const next = await ok(api.GET('/v1/notifications', { params: { query: { limit: NOTICES_PAGE, cursor: data.nextCursor, ...(unreadOnly ? { unread: 'true' as const } : {}) } } }));
+    const next = await ok(
+      api.GET('/v1/notifications', {
+        params: {
+          query: { limit: NOTICES_PAGE, cursor: data.nextCursor, ...(unreadOnly ? { unread: 'true' as const } : {}) },
+        },
+      }),
+    );
     setData({ ...next, all: [...data.all, ...next.items] });
   };
   // Opening a notice marks it read (for this person only), then shows its project.
@@ -64,7 +75,10 @@ function Notices() {
     <Card
       title={
         <Space wrap>
-          通知 <Tag color={unread ? 'red' : undefined} data-testid="unread-count">{unread} 条未读</Tag>
+          通知{' '}
+          <Tag color={unread ? 'red' : undefined} data-testid="unread-count">
+            {unread} 条未读
+          </Tag>
         </Space>
       }
       extra={
@@ -89,7 +103,11 @@ function Notices() {
       <List
         loading={loading}
         dataSource={data?.all ?? []}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={unreadOnly ? '没有未读通知' : '暂无通知'} /> }}
+        locale={{
+          emptyText: (
+            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={unreadOnly ? '没有未读通知' : '暂无通知'} />
+          ),
+        }}
         renderItem={(n) => (
           <List.Item
             className={n.readAt ? 'inbox-notice read' : 'inbox-notice'}
@@ -138,7 +156,19 @@ export default function Inbox() {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
   const { data, problem, loading } = useLoad(
-    () => ok(api.GET('/v1/inbox', { params: { query: { limit: PAGE, notificationLimit: 0, ...(light === 'all' ? {} : { light }), ...(cursor ? { cursor } : {}) } } })),
+    () =>
+      ok(
+        api.GET('/v1/inbox', {
+          params: {
+            query: {
+              limit: PAGE,
+              notificationLimit: 0,
+              ...(light === 'all' ? {} : { light }),
+              ...(cursor ? { cursor } : {}),
+            },
+          },
+        }),
+      ),
     [light, cursor],
   );
   const counts = data?.counts;
@@ -188,8 +218,17 @@ export default function Inbox() {
           locale={{ emptyText: '暂无待办事项' }}
           columns={[
             { title: '状态', dataIndex: 'light', render: (l: Light | null) => <LightMark light={l} /> },
-            { title: '待办事项', dataIndex: 'action', render: (a: string, r) => `${actionLabel(a)}${r.ref ? `（${refText(a, r.ref)}）` : ''}` },
-            { title: '项目', dataIndex: 'title', width: 260, render: (t: string, r) => <Link to={`/projects/${encodeURIComponent(r.projectId)}`}>{t}</Link> },
+            {
+              title: '待办事项',
+              dataIndex: 'action',
+              render: (a: string, r) => `${actionLabel(a)}${r.ref ? `（${refText(a, r.ref)}）` : ''}`,
+            },
+            {
+              title: '项目',
+              dataIndex: 'title',
+              width: 260,
+              render: (t: string, r) => <Link to={`/projects/${encodeURIComponent(r.projectId)}`}>{t}</Link>,
+            },
             { title: '项目编号', dataIndex: 'projectId' },
             { title: '部门', dataIndex: 'department', render: (d: string) => names.department(d) },
             { title: '到期日', dataIndex: 'dueAt', render: (d: string | null) => dueOrDash(d) },
@@ -200,7 +239,10 @@ export default function Inbox() {
             上一页
           </Button>
           <span aria-live="polite">第 {cursors.length} 页</span>
-          <Button disabled={!data?.nextCursor} onClick={() => data?.nextCursor && setCursors((c) => [...c, data.nextCursor!])}>
+          <Button
+            disabled={!data?.nextCursor}
+            onClick={() => data?.nextCursor && setCursors((c) => [...c, data.nextCursor!])}
+          >
             下一页
           </Button>
         </Space>

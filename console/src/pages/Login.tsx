@@ -18,7 +18,11 @@ export default function Login() {
     setBusy(true);
     setProblem(undefined);
     try {
-      const body = { loginName: values.loginName.trim(), password: values.password, ...(values.totp ? { totp: values.totp.trim() } : {}) };
+      const body = {
+        loginName: values.loginName.trim(),
+        password: values.password,
+        ...(values.totp ? { totp: values.totp.trim() } : {}),
+      };
       const { data, error, response } = await api.POST('/v1/auth/login', { body });
       if (error !== undefined || !response.ok) {
         const p = problemOf(error, response);
@@ -31,7 +35,10 @@ export default function Login() {
       const result = data!;
       signedIn(result.account, result.csrfToken, result.mustChangePassword);
       const next = new URLSearchParams(location.search).get('next');
-      navigate(result.mustChangePassword ? '/password' : next || (isAdministrator(result.account.role) ? '/admin' : '/inbox'), true);
+      navigate(
+        result.mustChangePassword ? '/password' : next || (isAdministrator(result.account.role) ? '/admin' : '/inbox'),
+        true,
+      );
     } catch (err) {
       setProblem(problemOf(err));
     } finally {
@@ -48,14 +55,33 @@ export default function Login() {
         <Typography.Paragraph type="secondary">请使用个人账户登录。</Typography.Paragraph>
         <main>
           <Form form={form} layout="vertical" onFinish={submit} data-testid="login-form">
-            <Form.Item name="loginName" label="登录名" htmlFor="login-name" rules={[{ required: true, message: '请填写登录名' }]}>
+            <Form.Item
+              name="loginName"
+              label="登录名"
+              htmlFor="login-name"
+              rules={[{ required: true, message: '请填写登录名' }]}
+            >
               <Input id="login-name" autoComplete="username" autoFocus />
             </Form.Item>
-            <Form.Item name="password" label="密码" htmlFor="login-password" rules={[{ required: true, message: '请填写密码' }]}>
+            <Form.Item
+              name="password"
+              label="密码"
+              htmlFor="login-password"
+              rules={[{ required: true, message: '请填写密码' }]}
+            >
               <Input.Password id="login-password" autoComplete="current-password" />
             </Form.Item>
             {needTotp && (
-              <Form.Item name="totp" label="动态验证码（6 位）" htmlFor="login-totp" extra="请打开身份验证器应用，输入当前显示的 6 位数字。" rules={[{ required: true, message: '请填写动态验证码' }, { pattern: /^\d{6}$/, message: '动态验证码为 6 位数字' }]}>
+              <Form.Item
+                name="totp"
+                label="动态验证码（6 位）"
+                htmlFor="login-totp"
+                extra="请打开身份验证器应用，输入当前显示的 6 位数字。"
+                rules={[
+                  { required: true, message: '请填写动态验证码' },
+                  { pattern: /^\d{6}$/, message: '动态验证码为 6 位数字' },
+                ]}
+              >
                 <Input id="login-totp" inputMode="numeric" autoComplete="one-time-code" autoFocus maxLength={6} />
               </Form.Item>
             )}

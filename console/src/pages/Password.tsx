@@ -16,7 +16,9 @@ export default function Password() {
     setBusy(true);
     setProblem(undefined);
     try {
-      const { error, response } = await api.POST('/v1/auth/password', { body: { currentPassword: v.currentPassword, newPassword: v.newPassword } });
+      const { error, response } = await api.POST('/v1/auth/password', {
+        body: { currentPassword: v.currentPassword, newPassword: v.newPassword },
+      });
       if (error !== undefined || !response.ok) return setProblem(problemOf(error, response));
       setDone(true);
       await refresh();
@@ -30,13 +32,27 @@ export default function Password() {
       <Typography.Title level={3} className="page-title">
         修改密码
       </Typography.Title>
-      {mustChangePassword && <Alert type="warning" showIcon style={{ marginBottom: 16 }} message="首次登录须修改初始密码后才能继续使用。" />}
-      <Typography.Paragraph type="secondary">新密码至少 12 位，须包含大写字母、小写字母、数字、符号中的三类，且不得与最近 5 次使用过的密码相同。</Typography.Paragraph>
+      {mustChangePassword && (
+        <Alert type="warning" showIcon style={{ marginBottom: 16 }} message="首次登录须修改初始密码后才能继续使用。" />
+      )}
+      <Typography.Paragraph type="secondary">
+        新密码至少 12 位，须包含大写字母、小写字母、数字、符号中的三类，且不得与最近 5 次使用过的密码相同。
+      </Typography.Paragraph>
       <Form layout="vertical" onFinish={submit} data-testid="password-form">
-        <Form.Item name="currentPassword" label="当前密码" htmlFor="pw-current" rules={[{ required: true, message: '请填写当前密码' }]}>
+        <Form.Item
+          name="currentPassword"
+          label="当前密码"
+          htmlFor="pw-current"
+          rules={[{ required: true, message: '请填写当前密码' }]}
+        >
           <Input.Password id="pw-current" autoComplete="current-password" />
         </Form.Item>
-        <Form.Item name="newPassword" label="新密码" htmlFor="pw-new" rules={[{ required: true, message: '请填写新密码' }]}>
+        <Form.Item
+          name="newPassword"
+          label="新密码"
+          htmlFor="pw-new"
+          rules={[{ required: true, message: '请填写新密码' }]}
+        >
           <Input.Password id="pw-new" autoComplete="new-password" />
         </Form.Item>
         <Form.Item
@@ -44,7 +60,13 @@ export default function Password() {
           label="确认新密码"
           htmlFor="pw-confirm"
           dependencies={['newPassword']}
-          rules={[{ required: true, message: '请再次填写新密码' }, ({ getFieldValue }) => ({ validator: async (_r, v) => (v === getFieldValue('newPassword') ? undefined : Promise.reject(new Error('两次填写的新密码不一致'))) })]}
+          rules={[
+            { required: true, message: '请再次填写新密码' },
+            ({ getFieldValue }) => ({
+              validator: async (_r, v) =>
+                v === getFieldValue('newPassword') ? undefined : Promise.reject(new Error('两次填写的新密码不一致')),
+            }),
+          ]}
         >
           <Input.Password id="pw-confirm" autoComplete="new-password" />
         </Form.Item>

@@ -28,7 +28,12 @@ function FileForm({ onFiled }: { onFiled: () => void }) {
   const { problem, busy, run } = useSubmit();
   const [filed, setFiled] = useState<string>();
   const submit = async (v: FilingForm) => {
-    const body = { title: v.title.trim(), documentRef: v.documentRef.trim(), filedOn: v.filedOn, ...(v.year ? { year: v.year } : {}) };
+    const body = {
+      title: v.title.trim(),
+      documentRef: v.documentRef.trim(),
+      filedOn: v.filedOn,
+      ...(v.year ? { year: v.year } : {}),
+    };
     const row = await run(() => ok(api.POST('/v1/plan-filings', { body })));
     if (!row) return;
     form.resetFields();
@@ -37,15 +42,42 @@ function FileForm({ onFiled }: { onFiled: () => void }) {
   };
   const today = shanghaiDate(new Date().toISOString());
   return (
-    <Form form={form} layout="vertical" onFinish={submit} initialValues={{ filedOn: today }} onValuesChange={() => setFiled(undefined)} data-testid="filing-form" style={{ maxWidth: 560 }}>
-      <Form.Item name="title" label="规划名称" htmlFor="filing-title" rules={[{ required: true, whitespace: true, message: '请填写规划名称' }, { max: 200, message: '不超过 200 个字符' }]}>
+    <Form
+      form={form}
+      layout="vertical"
+      onFinish={submit}
+      initialValues={{ filedOn: today }}
+      onValuesChange={() => setFiled(undefined)}
+      data-testid="filing-form"
+      style={{ maxWidth: 560 }}
+    >
+      <Form.Item
+        name="title"
+        label="规划名称"
+        htmlFor="filing-title"
+        rules={[
+          { required: true, whitespace: true, message: '请填写规划名称' },
+          { max: 200, message: '不超过 200 个字符' },
+        ]}
+      >
         <Input id="filing-title" placeholder="市卫生健康委员会“十五五”信息化建设规划" />
       </Form.Item>
-      <Form.Item name="documentRef" label="规划文件" htmlFor="filing-doc" extra="规划的文号，或文件的存放位置" rules={[{ required: true, whitespace: true, message: '请填写规划文件' }]}>
+      <Form.Item
+        name="documentRef"
+        label="规划文件"
+        htmlFor="filing-doc"
+        extra="规划的文号，或文件的存放位置"
+        rules={[{ required: true, whitespace: true, message: '请填写规划文件' }]}
+      >
         <Input id="filing-doc" placeholder="晋卫发〔2026〕15号" />
       </Form.Item>
       <Space wrap>
-        <Form.Item name="filedOn" label="报送日期" htmlFor="filing-date" rules={[{ required: true, message: '请填写报送日期' }]}>
+        <Form.Item
+          name="filedOn"
+          label="报送日期"
+          htmlFor="filing-date"
+          rules={[{ required: true, message: '请填写报送日期' }]}
+        >
           <Input id="filing-date" type="date" style={{ width: 170 }} />
         </Form.Item>
         <Form.Item name="year" label="涉及的计划年度（可不填）" htmlFor="filing-year">
@@ -72,7 +104,9 @@ export default function PlanFilings() {
       <Typography.Title level={3} className="page-title">
         规划备案
       </Typography.Title>
-      <Typography.Paragraph type="secondary">第六条：市直部门及各县（市、区）编制的各类规划涉及政务信息系统建设的，应报市大数据应用局备案。</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        第六条：市直部门及各县（市、区）编制的各类规划涉及政务信息系统建设的，应报市大数据应用局备案。
+      </Typography.Paragraph>
       {department && (
         <Card title={`报送本单位规划（${names.department(account?.department)}）`} style={{ marginBottom: 16 }}>
           <FileForm onFiled={() => void list.reload()} />
@@ -83,7 +117,16 @@ export default function PlanFilings() {
         extra={
           <Space>
             <label htmlFor="filing-filter-year">年度</label>
-            <InputNumber id="filing-filter-year" min={2019} max={2100} precision={0} placeholder="全部" value={year} onChange={(v) => setYear(v === null || (v >= 2019 && v <= 2100) ? v : year)} style={{ width: 110 }} />
+            <InputNumber
+              id="filing-filter-year"
+              min={2019}
+              max={2100}
+              precision={0}
+              placeholder="全部"
+              value={year}
+              onChange={(v) => setYear(v === null || (v >= 2019 && v <= 2100) ? v : year)}
+              style={{ width: 110 }}
+            />
           </Space>
         }
       >

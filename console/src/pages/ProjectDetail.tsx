@@ -20,13 +20,28 @@ import { RecordTabs } from './project/Records.tsx';
 import type { Role } from './project/types.ts';
 import { useNames } from '../names.tsx';
 
-const MAIN_PATH = ['technical_review', 'establishment_review', 'budgeting', 'publicity', 'contracting', 'construction', 'joint_acceptance', 'completion_filing', 'operating'] as const;
+const MAIN_PATH = [
+  'technical_review',
+  'establishment_review',
+  'budgeting',
+  'publicity',
+  'contracting',
+  'construction',
+  'joint_acceptance',
+  'completion_filing',
+  'operating',
+] as const;
 const ENDED = new Set(['decommissioned', 'rejected', 'withdrawn', 'terminated']);
 
 export default function ProjectDetail({ id }: { id: string }) {
   const { account } = useSession();
   const role = (account?.role ?? 'department') as Role;
-  const { data: view, problem, loading, reload } = useLoad(() => ok(api.GET('/v1/projects/{id}', { params: { path: { id } } })), [id]);
+  const {
+    data: view,
+    problem,
+    loading,
+    reload,
+  } = useLoad(() => ok(api.GET('/v1/projects/{id}', { params: { path: { id } } })), [id]);
   const docs = useProjectDocuments(id, view);
   const names = useNames();
   // On a phone the nine steps would be a long vertical list: the current step is named instead.
@@ -39,10 +54,20 @@ export default function ProjectDetail({ id }: { id: string }) {
   const done = () => void reload();
   // A returned application (退回修改) is still at the technical review step; a decommissioned
   // system went through every step (only an operating project is decommissioned).
-  const stageOnPath = view.stage === 'submitted' ? 'technical_review' : view.stage === 'decommissioned' ? 'operating' : view.stage;
+  const stageOnPath =
+    view.stage === 'submitted' ? 'technical_review' : view.stage === 'decommissioned' ? 'operating' : view.stage;
   const finished = view.stage === 'operating' || view.stage === 'decommissioned';
   const current = MAIN_PATH.indexOf(stageOnPath as (typeof MAIN_PATH)[number]);
-  const stageColor = view.stage === 'decommissioned' ? 'default' : ENDED.has(view.stage) ? 'red' : view.stage === 'submitted' ? 'orange' : view.stage === 'operating' ? 'green' : 'blue';
+  const stageColor =
+    view.stage === 'decommissioned'
+      ? 'default'
+      : ENDED.has(view.stage)
+        ? 'red'
+        : view.stage === 'submitted'
+          ? 'orange'
+          : view.stage === 'operating'
+            ? 'green'
+            : 'blue';
 
   return (
     <>
@@ -65,7 +90,9 @@ export default function ProjectDetail({ id }: { id: string }) {
           />
         ) : (
           <Typography.Text type="secondary" aria-label="阶段进度">
-            {current >= 0 && view.stage !== 'decommissioned' ? `第 ${current + 1} / ${MAIN_PATH.length} 步：${stageLabel(MAIN_PATH[current]!)}` : stageLabel(view.stage)}
+            {current >= 0 && view.stage !== 'decommissioned'
+              ? `第 ${current + 1} / ${MAIN_PATH.length} 步：${stageLabel(MAIN_PATH[current]!)}`
+              : stageLabel(view.stage)}
           </Typography.Text>
         )}
         <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3 }} style={{ marginTop: 16 }}>

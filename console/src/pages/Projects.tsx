@@ -47,7 +47,12 @@ export default function Projects() {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
   const { data, problem, loading } = useLoad(
-    () => ok(api.GET('/v1/projects', { params: { query: { ...queryOf(filters), limit: PAGE, ...(cursor ? { cursor } : {}) } as never } })),
+    () =>
+      ok(
+        api.GET('/v1/projects', {
+          params: { query: { ...queryOf(filters), limit: PAGE, ...(cursor ? { cursor } : {}) } as never },
+        }),
+      ),
     [filters, cursor],
   );
   const exportHref = `/v1/projects/export.xlsx?${new URLSearchParams(queryOf(filters) as Record<string, string>).toString()}`;
@@ -66,7 +71,13 @@ export default function Projects() {
           data-testid="project-filters"
         >
           <Form.Item name="stage" label="阶段" htmlFor="flt-stage">
-            <Select id="flt-stage" allowClear style={{ width: 140 }} placeholder="全部" options={STAGES.map((s) => ({ value: s, label: stageLabel(s) }))} />
+            <Select
+              id="flt-stage"
+              allowClear
+              style={{ width: 140 }}
+              placeholder="全部"
+              options={STAGES.map((s) => ({ value: s, label: stageLabel(s) }))}
+            />
           </Form.Item>
           {account?.role !== 'department' && (
             <Form.Item name="department" label="部门" htmlFor="flt-department">
@@ -77,7 +88,13 @@ export default function Projects() {
             <JurisdictionSelect id="flt-jurisdiction" allowClear style={{ width: 120 }} placeholder="全部" />
           </Form.Item>
           <Form.Item name="awaiting" label="待办角色" htmlFor="flt-awaiting">
-            <Select id="flt-awaiting" allowClear style={{ width: 150 }} placeholder="全部" options={BUSINESS_ROLES.map((r) => ({ value: r, label: roleLabel(r) }))} />
+            <Select
+              id="flt-awaiting"
+              allowClear
+              style={{ width: 150 }}
+              placeholder="全部"
+              options={BUSINESS_ROLES.map((r) => ({ value: r, label: roleLabel(r) }))}
+            />
           </Form.Item>
           <Form.Item name="q" label="关键词" htmlFor="flt-q">
             <Input id="flt-q" style={{ width: 150 }} placeholder="标题或编号" />
@@ -114,14 +131,40 @@ export default function Projects() {
           scroll={{ x: 'max-content' }}
           locale={{ emptyText: '没有符合条件的项目' }}
           columns={[
-            { title: '项目编号', dataIndex: 'id', render: (id: string) => <Link to={`/projects/${encodeURIComponent(id)}`}>{id}</Link> },
+            {
+              title: '项目编号',
+              dataIndex: 'id',
+              render: (id: string) => <Link to={`/projects/${encodeURIComponent(id)}`}>{id}</Link>,
+            },
             { title: '项目名称', dataIndex: 'title', width: 260 },
             { title: '部门', dataIndex: 'department', render: (d: string) => names.department(d) },
             { title: '辖区', dataIndex: 'jurisdiction', render: (j: string) => names.jurisdiction(j) },
             { title: '阶段', dataIndex: 'stage', render: (s: string) => <Tag>{stageLabel(s)}</Tag> },
-            { title: '待办', dataIndex: 'pendingActions', render: (p: Array<{ role: string; action: string }>) => p.map((a) => `${roleLabel(a.role)}：${actionLabel(a.action)}`).join('；') || '—' },
-            { title: '下一期限', dataIndex: 'nextDeadline', render: (d: string | null, r) => <span>{dueOrDash(d)} {r.overdue && <Tag color="red">逾期</Tag>}</span> },
-            { title: '已安排建设资金', dataIndex: ['funds', 'construction', 'allocatedFen'], align: 'right', render: (f: number, r) => <span>{formatYuan(f)} {r.fundsSuspended && <Tag color="orange">暂停</Tag>}</span> },
+            {
+              title: '待办',
+              dataIndex: 'pendingActions',
+              render: (p: Array<{ role: string; action: string }>) =>
+                p.map((a) => `${roleLabel(a.role)}：${actionLabel(a.action)}`).join('；') || '—',
+            },
+            {
+              title: '下一期限',
+              dataIndex: 'nextDeadline',
+              render: (d: string | null, r) => (
+                <span>
+                  {dueOrDash(d)} {r.overdue && <Tag color="red">逾期</Tag>}
+                </span>
+              ),
+            },
+            {
+              title: '已安排建设资金',
+              dataIndex: ['funds', 'construction', 'allocatedFen'],
+              align: 'right',
+              render: (f: number, r) => (
+                <span>
+                  {formatYuan(f)} {r.fundsSuspended && <Tag color="orange">暂停</Tag>}
+                </span>
+              ),
+            },
           ]}
         />
         <Space style={{ marginTop: 16 }}>
@@ -129,7 +172,10 @@ export default function Projects() {
             上一页
           </Button>
           <span aria-live="polite">第 {cursors.length} 页</span>
-          <Button disabled={!data?.nextCursor} onClick={() => data?.nextCursor && setCursors((c) => [...c, data.nextCursor!])}>
+          <Button
+            disabled={!data?.nextCursor}
+            onClick={() => data?.nextCursor && setCursors((c) => [...c, data.nextCursor!])}
+          >
             下一页
           </Button>
         </Space>

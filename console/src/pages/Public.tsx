@@ -12,7 +12,9 @@ export default function Public() {
       <Typography.Title level={3} className="page-title">
         政务大数据项目资金分配公示
       </Typography.Title>
-      <Typography.Paragraph type="secondary">依《晋城市政务大数据项目建设应用管理办法》第十一条，资金拟分配计划向社会公示；对公示内容有异议的，请在公示期内向市大数据应用局反映。</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        依《晋城市政务大数据项目建设应用管理办法》第十一条，资金拟分配计划向社会公示；对公示内容有异议的，请在公示期内向市大数据应用局反映。
+      </Typography.Paragraph>
       {problem && <ProblemAlert problem={problem} />}
       <Card>
         <Table
@@ -32,7 +34,13 @@ export default function Public() {
             { title: '金额', dataIndex: 'amountFen', align: 'right', render: (f: number) => formatYuan(f) },
             { title: '公示开始', dataIndex: 'noticeStartsAt', render: (d: string | null) => dateOrDash(d) },
             { title: '公示截止', dataIndex: 'noticeDueAt', render: (d: string | null) => dueOrDash(d) },
-            { title: '状态', dataIndex: 'status', render: (s: string) => <Tag color={s === 'published' ? 'green' : 'blue'}>{s === 'published' ? '已公示' : '公示中'}</Tag> },
+            {
+              title: '状态',
+              dataIndex: 'status',
+              render: (s: string) => (
+                <Tag color={s === 'published' ? 'green' : 'blue'}>{s === 'published' ? '已公示' : '公示中'}</Tag>
+              ),
+            },
           ]}
         />
       </Card>

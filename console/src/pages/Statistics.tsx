@@ -20,10 +20,19 @@ type Fen = number | string;
 const yuan = (fen: Fen) => Number(fen) / 100;
 /** An axis value in 元 as people read large sums: 万元 / 亿元. */
 const axisYuan = (v: number) => (Math.abs(v) >= 1e8 ? `${v / 1e8}亿` : Math.abs(v) >= 1e4 ? `${v / 1e4}万` : String(v));
-const STATUS_COLORS: Record<DeadlineStatus, string> = { open: '#1677ff', met: '#52c41a', missed: '#f5222d', cancelled: '#bfbfbf' };
+const STATUS_COLORS: Record<DeadlineStatus, string> = {
+  open: '#1677ff',
+  met: '#52c41a',
+  missed: '#f5222d',
+  cancelled: '#bfbfbf',
+};
 
 /** Allocated and disbursed side by side per category, in 元. */
-function moneyBars(categories: string[], rows: Array<{ allocatedFen: Fen; disbursedFen: Fen }>, horizontal = false): ChartOption {
+function moneyBars(
+  categories: string[],
+  rows: Array<{ allocatedFen: Fen; disbursedFen: Fen }>,
+  horizontal = false,
+): ChartOption {
   const category = { type: 'category', data: categories, axisLabel: { interval: 0, width: 96, overflow: 'truncate' } };
   const value = { type: 'value', axisLabel: { formatter: axisYuan } };
   return {
@@ -33,8 +42,20 @@ function moneyBars(categories: string[], rows: Array<{ allocatedFen: Fen; disbur
     xAxis: horizontal ? value : category,
     yAxis: horizontal ? { ...category, inverse: true } : value,
     series: [
-      { name: '已分配', type: 'bar', barMaxWidth: 32, data: rows.map((r) => yuan(r.allocatedFen)), itemStyle: { color: '#1677ff' } },
-      { name: '已拨付', type: 'bar', barMaxWidth: 32, data: rows.map((r) => yuan(r.disbursedFen)), itemStyle: { color: '#52c41a' } },
+      {
+        name: '已分配',
+        type: 'bar',
+        barMaxWidth: 32,
+        data: rows.map((r) => yuan(r.allocatedFen)),
+        itemStyle: { color: '#1677ff' },
+      },
+      {
+        name: '已拨付',
+        type: 'bar',
+        barMaxWidth: 32,
+        data: rows.map((r) => yuan(r.disbursedFen)),
+        itemStyle: { color: '#52c41a' },
+      },
     ],
   };
 }
@@ -46,7 +67,13 @@ function countBars(categories: string[], series: Array<{ name: string; data: num
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'value', minInterval: 1 },
     yAxis: { type: 'category', data: categories, inverse: true, axisLabel: { width: 120, overflow: 'truncate' } },
-    series: series.map((s) => ({ name: s.name, type: 'bar', barMaxWidth: 24, data: s.data, itemStyle: { color: s.color } })),
+    series: series.map((s) => ({
+      name: s.name,
+      type: 'bar',
+      barMaxWidth: 24,
+      data: s.data,
+      itemStyle: { color: s.color },
+    })),
   };
 }
 
@@ -63,17 +90,38 @@ export default function Statistics() {
     if (!data) return undefined;
     const funds = data.funds;
     // Violations and rectification orders per article, in the measures' order (the API's).
-    const articles = [...new Set([...data.violations.map((v) => v.article), ...data.rectifications.map((r) => r.article)])];
+    const articles = [
+      ...new Set([...data.violations.map((v) => v.article), ...data.rectifications.map((r) => r.article)]),
+    ];
     const byArticle = articles.map((article) => ({
       article,
       violations: data.violations.find((v) => v.article === article)?.count ?? 0,
       rectifications: data.rectifications.filter((r) => r.article === article).reduce((n, r) => n + r.count, 0),
     }));
     return {
-      fundsByYear: funds && moneyBars(funds.byYear.map((r) => `${r.year}年`), funds.byYear),
-      fundsByDepartment: funds && moneyBars(funds.byDepartment.map((r) => names.department(r.department)), funds.byDepartment, true),
-      fundsByType: funds && moneyBars(funds.byFundType.map((r) => label('fundType', r.fundType)), funds.byFundType),
-      stages: countBars(data.projectsByStage.map((r) => label('stage', r.stage)), [{ name: '项目数', data: data.projectsByStage.map((r) => r.count), color: '#1677ff' }]),
+      fundsByYear:
+        funds &&
+        moneyBars(
+          funds.byYear.map((r) => `${r.year}年`),
+          funds.byYear,
+        ),
+      fundsByDepartment:
+        funds &&
+        moneyBars(
+          funds.byDepartment.map((r) => names.department(r.department)),
+          funds.byDepartment,
+          true,
+        ),
+      fundsByType:
+        funds &&
+        moneyBars(
+          funds.byFundType.map((r) => label('fundType', r.fundType)),
+          funds.byFundType,
+        ),
+      stages: countBars(
+        data.projectsByStage.map((r) => label('stage', r.stage)),
+        [{ name: '项目数', data: data.projectsByStage.map((r) => r.count), color: '#1677ff' }],
+      ),
       deadlines: {
         tooltip: { trigger: 'item' },
         legend: { bottom: 0 },
@@ -84,15 +132,24 @@ export default function Statistics() {
             radius: ['40%', '68%'],
             top: -24,
             label: { formatter: '{b}\n{c}' },
-            data: data.deadlines.byStatus.filter((r) => r.count > 0).map((r) => ({ name: DEADLINE_STATUS_TEXTS[r.status], value: r.count, itemStyle: { color: STATUS_COLORS[r.status] } })),
+            data: data.deadlines.byStatus
+              .filter((r) => r.count > 0)
+              .map((r) => ({
+                name: DEADLINE_STATUS_TEXTS[r.status],
+                value: r.count,
+                itemStyle: { color: STATUS_COLORS[r.status] },
+              })),
           },
         ],
       } satisfies ChartOption,
       byArticle,
-      articles: countBars(byArticle.map((r) => articleLabel(r.article)), [
-        { name: '违规记录', data: byArticle.map((r) => r.violations), color: '#f5222d' },
-        { name: '整改通知', data: byArticle.map((r) => r.rectifications), color: '#faad14' },
-      ]),
+      articles: countBars(
+        byArticle.map((r) => articleLabel(r.article)),
+        [
+          { name: '违规记录', data: byArticle.map((r) => r.violations), color: '#f5222d' },
+          { name: '整改通知', data: byArticle.map((r) => r.rectifications), color: '#faad14' },
+        ],
+      ),
     };
   }, [data, names.ready]);
   const scope = data?.scope.department
@@ -122,7 +179,14 @@ export default function Statistics() {
               <Col xs={24} xl={12}>
                 <Card title="资金：按年度" data-testid="funds-by-year">
                   <Chart option={charts.fundsByYear} label="按年度的已分配与已拨付资金" />
-                  <Table size="small" pagination={false} rowKey="year" dataSource={data.funds.byYear} locale={{ emptyText: '暂无资金' }} columns={[{ title: '年度', dataIndex: 'year', render: (y: number) => `${y}年` }, ...moneyColumns]} />
+                  <Table
+                    size="small"
+                    pagination={false}
+                    rowKey="year"
+                    dataSource={data.funds.byYear}
+                    locale={{ emptyText: '暂无资金' }}
+                    columns={[{ title: '年度', dataIndex: 'year', render: (y: number) => `${y}年` }, ...moneyColumns]}
+                  />
                 </Card>
               </Col>
               <Col xs={24} xl={12}>
@@ -134,14 +198,35 @@ export default function Statistics() {
                     rowKey="fundType"
                     dataSource={[...data.funds.byFundType, { fundType: '合计', ...data.funds.total }]}
                     locale={{ emptyText: '暂无资金' }}
-                    columns={[{ title: '资金类型', dataIndex: 'fundType', render: (t: string) => (t === '合计' ? '合计' : label('fundType', t)) }, ...moneyColumns]}
+                    columns={[
+                      {
+                        title: '资金类型',
+                        dataIndex: 'fundType',
+                        render: (t: string) => (t === '合计' ? '合计' : label('fundType', t)),
+                      },
+                      ...moneyColumns,
+                    ]}
                   />
                 </Card>
               </Col>
               <Col xs={24}>
                 <Card title="资金：按部门" data-testid="funds-by-department">
-                  <Chart option={charts.fundsByDepartment} height={tall(data.funds.byDepartment.length)} label="按部门的已分配与已拨付资金" />
-                  <Table size="small" pagination={{ pageSize: 10, hideOnSinglePage: true }} rowKey="department" dataSource={data.funds.byDepartment} locale={{ emptyText: '暂无资金' }} columns={[{ title: '部门', dataIndex: 'department', render: (d: string) => names.department(d) }, ...moneyColumns]} />
+                  <Chart
+                    option={charts.fundsByDepartment}
+                    height={tall(data.funds.byDepartment.length)}
+                    label="按部门的已分配与已拨付资金"
+                  />
+                  <Table
+                    size="small"
+                    pagination={{ pageSize: 10, hideOnSinglePage: true }}
+                    rowKey="department"
+                    dataSource={data.funds.byDepartment}
+                    locale={{ emptyText: '暂无资金' }}
+                    columns={[
+                      { title: '部门', dataIndex: 'department', render: (d: string) => names.department(d) },
+                      ...moneyColumns,
+                    ]}
+                  />
                 </Card>
               </Col>
             </>
@@ -149,7 +234,17 @@ export default function Statistics() {
           <Col xs={24} xl={12}>
             <Card title="项目：按阶段" data-testid="projects-by-stage">
               <Chart option={charts.stages} height={tall(data.projectsByStage.length)} label="各阶段的项目数" />
-              <Table size="small" pagination={false} rowKey="stage" dataSource={data.projectsByStage} locale={{ emptyText: '暂无项目' }} columns={[{ title: '阶段', dataIndex: 'stage', render: (s: string) => label('stage', s) }, { title: '项目数', dataIndex: 'count', align: 'right' }]} />
+              <Table
+                size="small"
+                pagination={false}
+                rowKey="stage"
+                dataSource={data.projectsByStage}
+                locale={{ emptyText: '暂无项目' }}
+                columns={[
+                  { title: '阶段', dataIndex: 'stage', render: (s: string) => label('stage', s) },
+                  { title: '项目数', dataIndex: 'count', align: 'right' },
+                ]}
+              />
             </Card>
           </Col>
           <Col xs={24} xl={12}>
@@ -159,21 +254,47 @@ export default function Statistics() {
                 size="small"
                 pagination={{ pageSize: 10, hideOnSinglePage: true }}
                 rowKey="department"
-                dataSource={[...data.deadlines.byDepartment, { department: '合计', ...Object.fromEntries(data.deadlines.byStatus.map((r) => [r.status, r.count])) }]}
-                columns={[{ title: '部门', dataIndex: 'department', render: (d: string) => (d === '合计' ? d : names.department(d)) }, ...DEADLINE_STATUSES.map((s) => ({ title: DEADLINE_STATUS_TEXTS[s], dataIndex: s, align: 'right' as const }))]}
+                dataSource={[
+                  ...data.deadlines.byDepartment,
+                  {
+                    department: '合计',
+                    ...Object.fromEntries(data.deadlines.byStatus.map((r) => [r.status, r.count])),
+                  },
+                ]}
+                columns={[
+                  {
+                    title: '部门',
+                    dataIndex: 'department',
+                    render: (d: string) => (d === '合计' ? d : names.department(d)),
+                  },
+                  ...DEADLINE_STATUSES.map((s) => ({
+                    title: DEADLINE_STATUS_TEXTS[s],
+                    dataIndex: s,
+                    align: 'right' as const,
+                  })),
+                ]}
               />
             </Card>
           </Col>
           <Col xs={24}>
             <Card title="违规与整改：按条款" data-testid="articles">
-              <Chart option={charts.articles} height={tall(charts.byArticle.length)} label="各条款的违规记录与整改通知数" />
+              <Chart
+                option={charts.articles}
+                height={tall(charts.byArticle.length)}
+                label="各条款的违规记录与整改通知数"
+              />
               <Table
                 size="small"
                 pagination={false}
                 rowKey={(r) => `${r.article}-${r.reason}`}
                 dataSource={[
                   ...data.violations.map((v) => ({ article: v.article, reason: '', what: '违规记录', count: v.count })),
-                  ...data.rectifications.map((r) => ({ article: r.article, reason: r.reason, what: `整改通知：${label('reason', r.reason)}`, count: r.count })),
+                  ...data.rectifications.map((r) => ({
+                    article: r.article,
+                    reason: r.reason,
+                    what: `整改通知：${label('reason', r.reason)}`,
+                    count: r.count,
+                  })),
                 ]}
                 locale={{ emptyText: '暂无违规与整改' }}
                 columns={[

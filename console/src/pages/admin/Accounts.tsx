@@ -31,11 +31,18 @@ const OUTCOME_COLORS: Record<AccountEvent['outcome'], string> = { success: 'gree
 function AccountEvents({ account }: { account: AccountRow }) {
   const [cursor, setCursor] = useState<string | null>(null);
   const [more, setMore] = useState<AccountEvent[]>([]);
-  const first = useLoad(() => ok(api.GET('/v1/admin/accounts/{id}/events', { params: { path: { id: account.id }, query: { limit: 20 } } })), [account.id]);
+  const first = useLoad(
+    () => ok(api.GET('/v1/admin/accounts/{id}/events', { params: { path: { id: account.id }, query: { limit: 20 } } })),
+    [account.id],
+  );
   const next = cursor ?? first.data?.nextCursor ?? null;
   const loadMore = async () => {
     if (!next) return;
-    const page = await ok(api.GET('/v1/admin/accounts/{id}/events', { params: { path: { id: account.id }, query: { limit: 20, cursor: next } } }));
+    const page = await ok(
+      api.GET('/v1/admin/accounts/{id}/events', {
+        params: { path: { id: account.id }, query: { limit: 20, cursor: next } },
+      }),
+    );
     setMore((m) => [...m, ...page.items]);
     setCursor(page.nextCursor ?? '');
   };
@@ -47,7 +54,9 @@ function AccountEvents({ account }: { account: AccountRow }) {
   return (
     <div data-testid={`account-events-${account.loginName}`}>
       {first.problem && <ProblemAlert problem={first.problem} />}
-      <Typography.Text strong>账户安全记录：{account.displayName}（{account.loginName}）</Typography.Text>
+      <Typography.Text strong>
+        账户安全记录：{account.displayName}（{account.loginName}）
+      </Typography.Text>
       <Table
         size="small"
         rowKey="seq"
@@ -58,7 +67,11 @@ function AccountEvents({ account }: { account: AccountRow }) {
         columns={[
           { title: '时间', dataIndex: 'at', render: (d: string) => formatDateTime(d) },
           { title: '事件', render: (_: unknown, e: AccountEvent) => `${ACCOUNT_EVENT_LABELS[e.event]}${reason(e)}` },
-          { title: '结果', dataIndex: 'outcome', render: (o: AccountEvent['outcome']) => <Tag color={OUTCOME_COLORS[o]}>{ACCOUNT_OUTCOME_LABELS[o]}</Tag> },
+          {
+            title: '结果',
+            dataIndex: 'outcome',
+            render: (o: AccountEvent['outcome']) => <Tag color={OUTCOME_COLORS[o]}>{ACCOUNT_OUTCOME_LABELS[o]}</Tag>,
+          },
           { title: '来源地址', dataIndex: 'ip', render: (ip: string | null) => ip ?? '—' },
           { title: '操作人', render: (_: unknown, e: AccountEvent) => e.actorName ?? e.actor ?? '—' },
         ]}
@@ -100,11 +113,21 @@ function NewAccountForm({ myRole, onCreated }: { myRole: Role; onCreated: (creat
     const created = await run(() => ok(api.POST('/v1/admin/accounts', { body })));
     if (!created) return;
     form.resetFields();
-    onCreated({ displayName: created.displayName, loginName: created.loginName, initialPassword: created.initialPassword, totpEnrolment: created.totpEnrolment ?? null });
+    onCreated({
+      displayName: created.displayName,
+      loginName: created.loginName,
+      initialPassword: created.initialPassword,
+      totpEnrolment: created.totpEnrolment ?? null,
+    });
   };
   return (
     <Form form={form} layout="vertical" onFinish={submit} data-testid="account-form" style={{ maxWidth: 560 }}>
-      <Form.Item name="displayName" label="姓名" htmlFor="acc-name" rules={[{ required: true, whitespace: true, message: '请填写姓名' }]}>
+      <Form.Item
+        name="displayName"
+        label="姓名"
+        htmlFor="acc-name"
+        rules={[{ required: true, whitespace: true, message: '请填写姓名' }]}
+      >
         <Input id="acc-name" maxLength={100} />
       </Form.Item>
       <Form.Item
@@ -116,7 +139,10 @@ function NewAccountForm({ myRole, onCreated }: { myRole: Role; onCreated: (creat
             3-64 位小写字母、数字、点、下划线或短横线，以字母或数字开头，例如 <span translate="no">zhang.wei</span>
           </>
         }
-        rules={[{ required: true, message: '请填写登录名' }, patternRule(BODY, 'loginName', '登录名须为 3-64 位小写字母、数字、点、下划线或短横线，以字母或数字开头')]}
+        rules={[
+          { required: true, message: '请填写登录名' },
+          patternRule(BODY, 'loginName', '登录名须为 3-64 位小写字母、数字、点、下划线或短横线，以字母或数字开头'),
+        ]}
       >
         <Input id="acc-login" autoComplete="off" />
       </Form.Item>
@@ -124,15 +150,30 @@ function NewAccountForm({ myRole, onCreated }: { myRole: Role; onCreated: (creat
         <Select
           id="acc-role"
           placeholder="选择角色"
-          options={ASSIGNABLE_ROLES.filter((r) => !assignmentRefusal(myRole, 'account', r)).map((r) => ({ value: r, label: roleLabel(r) }))}
-          onChange={(r: string) => form.setFieldsValue({ department: undefined, jurisdiction: r === 'department' ? undefined : form.getFieldValue('jurisdiction') })}
+          options={ASSIGNABLE_ROLES.filter((r) => !assignmentRefusal(myRole, 'account', r)).map((r) => ({
+            value: r,
+            label: roleLabel(r),
+          }))}
+          onChange={(r: string) =>
+            form.setFieldsValue({
+              department: undefined,
+              jurisdiction: r === 'department' ? undefined : form.getFieldValue('jurisdiction'),
+            })
+          }
         />
       </Form.Item>
       {role === 'department' && (
-        <Form.Item name="department" label="部门（项目实施单位）" htmlFor="acc-department" rules={[{ required: true, message: '请选择部门' }]}>
+        <Form.Item
+          name="department"
+          label="部门（项目实施单位）"
+          htmlFor="acc-department"
+          rules={[{ required: true, message: '请选择部门' }]}
+        >
           <DepartmentSelect
             id="acc-department"
-            onChange={(code: string) => form.setFieldsValue({ jurisdiction: names.departments.find((d) => d.code === code)?.jurisdiction })}
+            onChange={(code: string) =>
+              form.setFieldsValue({ jurisdiction: names.departments.find((d) => d.code === code)?.jurisdiction })
+            }
           />
         </Form.Item>
       )}
@@ -140,11 +181,20 @@ function NewAccountForm({ myRole, onCreated }: { myRole: Role; onCreated: (creat
         name="jurisdiction"
         label="辖区"
         htmlFor="acc-jurisdiction"
-        extra={role === 'department' ? '随所选部门；县（市、区）财政部门的账户请选择该县（市、区）' : '不选即晋城市（市本级）；县（市、区）财政部门的账户请选择该县（市、区）（第十二条）'}
+        extra={
+          role === 'department'
+            ? '随所选部门；县（市、区）财政部门的账户请选择该县（市、区）'
+            : '不选即晋城市（市本级）；县（市、区）财政部门的账户请选择该县（市、区）（第十二条）'
+        }
       >
         <JurisdictionSelect id="acc-jurisdiction" allowClear disabled={role === 'department'} />
       </Form.Item>
-      <Form.Item name="phone" label="电话" htmlFor="acc-phone" rules={[patternRule(BODY, 'phone', '电话须为 5-20 位数字，可含空格、短横线和开头的加号')]}>
+      <Form.Item
+        name="phone"
+        label="电话"
+        htmlFor="acc-phone"
+        rules={[patternRule(BODY, 'phone', '电话须为 5-20 位数字，可含空格、短横线和开头的加号')]}
+      >
         <Input id="acc-phone" />
       </Form.Item>
       {problem && <ProblemAlert problem={problem} />}
@@ -162,7 +212,12 @@ export default function Accounts() {
   const names = useNames();
   const list = useLoad(async () => (await ok(api.GET('/v1/admin/accounts', {}))).items, []);
   const organisation = (a: AccountRow) =>
-    [a.department ? names.department(a.department) : null, a.jurisdiction && a.jurisdiction !== 'city' ? names.jurisdiction(a.jurisdiction) : null].filter(Boolean).join(' · ') || '—';
+    [
+      a.department ? names.department(a.department) : null,
+      a.jurisdiction && a.jurisdiction !== 'city' ? names.jurisdiction(a.jurisdiction) : null,
+    ]
+      .filter(Boolean)
+      .join(' · ') || '—';
   return (
     <>
       {list.problem && <ProblemAlert problem={list.problem} />}
@@ -173,7 +228,11 @@ export default function Accounts() {
         dataSource={list.data ?? []}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         locale={{ emptyText: '暂无账户' }}
-        expandable={{ expandedRowRender: (a: AccountRow) => <AccountEvents account={a} />, expandRowByClick: false, columnTitle: '详情' }}
+        expandable={{
+          expandedRowRender: (a: AccountRow) => <AccountEvents account={a} />,
+          expandRowByClick: false,
+          columnTitle: '详情',
+        }}
         columns={[
           { title: '登录名', dataIndex: 'loginName' },
           { title: '姓名', dataIndex: 'displayName' },
@@ -181,12 +240,30 @@ export default function Accounts() {
           { title: '部门/辖区', render: (_: unknown, a: AccountRow) => organisation(a) },
           { title: '动态验证码', dataIndex: 'totpEnabled', render: (t: boolean) => (t ? '已启用' : '—') },
           { title: '上次登录', dataIndex: 'lastSignInAt', render: (d: string | null) => (d ? formatDateTime(d) : '—') },
-          { title: '状态', render: (_: unknown, a: AccountRow) => (a.revokedAt ? <Tag>已停用</Tag> : a.mustChangePassword ? <Tag color="orange">待修改初始密码</Tag> : <Tag color="green">正常</Tag>) },
+          {
+            title: '状态',
+            render: (_: unknown, a: AccountRow) =>
+              a.revokedAt ? (
+                <Tag>已停用</Tag>
+              ) : a.mustChangePassword ? (
+                <Tag color="orange">待修改初始密码</Tag>
+              ) : (
+                <Tag color="green">正常</Tag>
+              ),
+          },
           {
             title: '操作',
             render: (_: unknown, a: AccountRow) =>
               a.revokedAt || !mayChange ? null : (
-                <Popconfirm title={`停用账户 ${a.loginName}？其会话立即失效。`} okText="停用" cancelText="取消" onConfirm={async () => { await api.DELETE('/v1/admin/accounts/{id}', { params: { path: { id: a.id } } }); await list.reload(); }}>
+                <Popconfirm
+                  title={`停用账户 ${a.loginName}？其会话立即失效。`}
+                  okText="停用"
+                  cancelText="取消"
+                  onConfirm={async () => {
+                    await api.DELETE('/v1/admin/accounts/{id}', { params: { path: { id: a.id } } });
+                    await list.reload();
+                  }}
+                >
                   <Button size="small" danger>
                     停用
                   </Button>

@@ -5,7 +5,20 @@
  * administrator (PUT /v1/calendar/:year with and without `notice`). Open deadlines that a change
  * touches are recomputed by the API; the answer says how many moved.
  */
-import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Radio, Space, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Descriptions,
+  Form,
+  Input,
+  InputNumber,
+  Radio,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { api, ok } from '../../api.ts';
 import type { components } from '../../api-types.ts';
@@ -19,13 +32,20 @@ type Day = components['schemas']['CalendarYear']['days'][number];
 /** The reference the built-in notices (the chinese-days package's data) carry: db/calendar.ts PACKAGE_REFERENCE. */
 const BUILT_IN = 'chinese-days';
 
-const sourceLabel = (d: Pick<Day, 'source' | 'provisional'>) => (d.source === 'law' && !d.provisional ? '法定节假日' : label('calendarSource', d.source));
-const referenceLabel = (reference: string | null | undefined) => (!reference ? '—' : reference === BUILT_IN ? '系统内置的国务院通知' : reference);
+const sourceLabel = (d: Pick<Day, 'source' | 'provisional'>) =>
+  d.source === 'law' && !d.provisional ? '法定节假日' : label('calendarSource', d.source);
+const referenceLabel = (reference: string | null | undefined) =>
+  !reference ? '—' : reference === BUILT_IN ? '系统内置的国务院通知' : reference;
 
 /** The dates from `from` to `to`, both included (YYYY-MM-DD). */
 export function datesBetween(from: string, to: string): string[] {
   const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`) && out.length <= 366; t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  for (
+    let t = Date.parse(`${from}T00:00:00Z`);
+    t <= Date.parse(`${to}T00:00:00Z`) && out.length <= 366;
+    t += 86_400_000
+  )
+    out.push(new Date(t).toISOString().slice(0, 10));
   return out;
 }
 
@@ -64,18 +84,23 @@ function NoticeEntry({ year, days, onDone }: { year: number; days: Day[]; onDone
   const [form] = Form.useForm<NoticeForm>();
   const { problem, busy, run } = useSubmit();
   const entered = days.find((d) => d.source === 'notice' && d.reference && d.reference !== BUILT_IN)?.reference;
-  const inYear = (v: string | undefined) => (v && !v.startsWith(`${year}-`) ? Promise.reject(new Error(`日期须在${year}年内`)) : Promise.resolve());
+  const inYear = (v: string | undefined) =>
+    v && !v.startsWith(`${year}-`) ? Promise.reject(new Error(`日期须在${year}年内`)) : Promise.resolve();
   const submit = async (v: NoticeForm) => {
     const body = {
       notice: v.notice.trim(),
       days: [
-        ...(v.holidays ?? []).flatMap((h) => datesBetween(h.from, h.to).map((date) => ({ date, workday: false, name: h.name.trim() }))),
+        ...(v.holidays ?? []).flatMap((h) =>
+          datesBetween(h.from, h.to).map((date) => ({ date, workday: false, name: h.name.trim() })),
+        ),
         ...(v.makeUps ?? []).map((m) => ({ date: m.date, workday: true, name: m.name.trim() })),
       ],
     };
     const answer = await run(() => ok(api.PUT('/v1/calendar/{year}', { params: { path: { year } }, body })));
     if (!answer) return;
-    onDone(`已录入${year}年国务院通知（${body.notice}）：${body.days.length} 天。${answer.moved > 0 ? `${answer.projects} 个项目的 ${answer.moved} 个期限已按新日历重新计算。` : '没有需要重新计算的期限。'}`);
+    onDone(
+      `已录入${year}年国务院通知（${body.notice}）：${body.days.length} 天。${answer.moved > 0 ? `${answer.projects} 个项目的 ${answer.moved} 个期限已按新日历重新计算。` : '没有需要重新计算的期限。'}`,
+    );
   };
   return (
     <Form
@@ -86,9 +111,15 @@ function NoticeEntry({ year, days, onDone }: { year: number; days: Day[]; onDone
       data-testid="notice-form"
     >
       <Typography.Paragraph type="secondary">
-        按国务院办公厅关于{year}年部分节假日安排的通知填写：放假日期（含因调休连休的周末）和调休上班日期。表中已列出该年目前的安排，可在其上修改；法定节假日当天不能改为上班。
+        按国务院办公厅关于{year}
+        年部分节假日安排的通知填写：放假日期（含因调休连休的周末）和调休上班日期。表中已列出该年目前的安排，可在其上修改；法定节假日当天不能改为上班。
       </Typography.Paragraph>
-      <Form.Item name="notice" label="通知文号" htmlFor="notice-ref" rules={[{ required: true, whitespace: true, message: '请填写通知文号' }]}>
+      <Form.Item
+        name="notice"
+        label="通知文号"
+        htmlFor="notice-ref"
+        rules={[{ required: true, whitespace: true, message: '请填写通知文号' }]}
+      >
         <Input id="notice-ref" placeholder={`国办发明电〔${year - 1}〕7号`} style={{ maxWidth: 320 }} />
       </Form.Item>
       <Form.List name="holidays">
@@ -97,10 +128,20 @@ function NoticeEntry({ year, days, onDone }: { year: number; days: Day[]; onDone
             <legend>放假安排</legend>
             {fields.map((f, i) => (
               <Space key={f.key} wrap align="baseline" style={{ display: 'flex' }}>
-                <Form.Item name={[f.name, 'name']} label="节日" htmlFor={`hol-${i}-name`} rules={[{ required: true, whitespace: true, message: '请填写节日名称' }]}>
+                <Form.Item
+                  name={[f.name, 'name']}
+                  label="节日"
+                  htmlFor={`hol-${i}-name`}
+                  rules={[{ required: true, whitespace: true, message: '请填写节日名称' }]}
+                >
                   <Input id={`hol-${i}-name`} placeholder="春节" style={{ width: 120 }} />
                 </Form.Item>
-                <Form.Item name={[f.name, 'from']} label="放假起" htmlFor={`hol-${i}-from`} rules={[{ required: true, message: '请填写开始日期' }, { validator: (_r, v) => inYear(v) }]}>
+                <Form.Item
+                  name={[f.name, 'from']}
+                  label="放假起"
+                  htmlFor={`hol-${i}-from`}
+                  rules={[{ required: true, message: '请填写开始日期' }, { validator: (_r, v) => inYear(v) }]}
+                >
                   <Input id={`hol-${i}-from`} type="date" style={{ width: 160 }} />
                 </Form.Item>
                 <Form.Item
@@ -111,7 +152,12 @@ function NoticeEntry({ year, days, onDone }: { year: number; days: Day[]; onDone
                   rules={[
                     { required: true, message: '请填写结束日期' },
                     { validator: (_r, v) => inYear(v) },
-                    ({ getFieldValue }) => ({ validator: async (_r, v) => (v && v < getFieldValue(['holidays', f.name, 'from']) ? Promise.reject(new Error('结束日期不能早于开始日期')) : undefined) }),
+                    ({ getFieldValue }) => ({
+                      validator: async (_r, v) =>
+                        v && v < getFieldValue(['holidays', f.name, 'from'])
+                          ? Promise.reject(new Error('结束日期不能早于开始日期'))
+                          : undefined,
+                    }),
                   ]}
                 >
                   <Input id={`hol-${i}-to`} type="date" style={{ width: 160 }} />
@@ -131,10 +177,20 @@ function NoticeEntry({ year, days, onDone }: { year: number; days: Day[]; onDone
             <legend>调休上班（周末上班）</legend>
             {fields.map((f, i) => (
               <Space key={f.key} wrap align="baseline" style={{ display: 'flex' }}>
-                <Form.Item name={[f.name, 'date']} label="日期" htmlFor={`mk-${i}-date`} rules={[{ required: true, message: '请填写日期' }, { validator: (_r, v) => inYear(v) }]}>
+                <Form.Item
+                  name={[f.name, 'date']}
+                  label="日期"
+                  htmlFor={`mk-${i}-date`}
+                  rules={[{ required: true, message: '请填写日期' }, { validator: (_r, v) => inYear(v) }]}
+                >
                   <Input id={`mk-${i}-date`} type="date" style={{ width: 160 }} />
                 </Form.Item>
-                <Form.Item name={[f.name, 'name']} label="说明" htmlFor={`mk-${i}-name`} rules={[{ required: true, whitespace: true, message: '请填写说明' }]}>
+                <Form.Item
+                  name={[f.name, 'name']}
+                  label="说明"
+                  htmlFor={`mk-${i}-name`}
+                  rules={[{ required: true, whitespace: true, message: '请填写说明' }]}
+                >
                   <Input id={`mk-${i}-name`} placeholder="春节调休上班" style={{ width: 180 }} />
                 </Form.Item>
                 <Button onClick={() => remove(f.name)} aria-label={`删除调休上班 ${i + 1}`}>
@@ -159,19 +215,51 @@ function DayOverride({ year, onDone }: { year: number; onDone: () => void }) {
   const { problem, busy, run } = useSubmit();
   const [result, setResult] = useState<string>();
   const submit = async (v: { date: string; workday: boolean; name: string }) => {
-    const answer = await run(() => ok(api.PUT('/v1/calendar/{year}', { params: { path: { year } }, body: { days: [{ date: v.date, workday: v.workday, name: (v.name ?? '').trim() }] } })));
+    const answer = await run(() =>
+      ok(
+        api.PUT('/v1/calendar/{year}', {
+          params: { path: { year } },
+          body: { days: [{ date: v.date, workday: v.workday, name: (v.name ?? '').trim() }] },
+        }),
+      ),
+    );
     if (!answer) return;
-    setResult(`${dateOrDash(v.date)}已调整为${v.workday ? '上班' : '休息'}。${answer.moved > 0 ? `${answer.moved} 个期限已重新计算。` : ''}`);
+    setResult(
+      `${dateOrDash(v.date)}已调整为${v.workday ? '上班' : '休息'}。${answer.moved > 0 ? `${answer.moved} 个期限已重新计算。` : ''}`,
+    );
     form.resetFields();
     onDone();
   };
   return (
-    <Form form={form} layout="inline" onFinish={submit} initialValues={{ workday: false }} onValuesChange={() => setResult(undefined)} data-testid="day-override-form">
-      <Form.Item name="date" label="日期" htmlFor="ovr-date" rules={[{ required: true, message: '请填写日期' }, { validator: async (_r, v) => (v && !String(v).startsWith(`${year}-`) ? Promise.reject(new Error(`日期须在${year}年内`)) : undefined) }]}>
+    <Form
+      form={form}
+      layout="inline"
+      onFinish={submit}
+      initialValues={{ workday: false }}
+      onValuesChange={() => setResult(undefined)}
+      data-testid="day-override-form"
+    >
+      <Form.Item
+        name="date"
+        label="日期"
+        htmlFor="ovr-date"
+        rules={[
+          { required: true, message: '请填写日期' },
+          {
+            validator: async (_r, v) =>
+              v && !String(v).startsWith(`${year}-`) ? Promise.reject(new Error(`日期须在${year}年内`)) : undefined,
+          },
+        ]}
+      >
         <Input id="ovr-date" type="date" style={{ width: 160 }} />
       </Form.Item>
       <Form.Item name="workday">
-        <Radio.Group options={[{ value: false, label: '休息' }, { value: true, label: '上班' }]} />
+        <Radio.Group
+          options={[
+            { value: false, label: '休息' },
+            { value: true, label: '上班' },
+          ]}
+        />
       </Form.Item>
       <Form.Item name="name" label="说明" htmlFor="ovr-name">
         <Input id="ovr-name" placeholder="例如：市政府临时安排" style={{ width: 200 }} />
@@ -192,7 +280,11 @@ export default function Calendar() {
   const [chosen, setChosen] = useState<number>();
   const [entered, setEntered] = useState<string>();
   // The year to look at first: the first one (this year, next year) still without its notice.
-  const year = chosen ?? status.data?.years.find((y) => !y.notice)?.year ?? status.data?.years[0]?.year ?? new Date().getFullYear();
+  const year =
+    chosen ??
+    status.data?.years.find((y) => !y.notice)?.year ??
+    status.data?.years[0]?.year ??
+    new Date().getFullYear();
   const days = useLoad(() => ok(api.GET('/v1/calendar/{year}', { params: { path: { year } } })), [year]);
   const reload = () => {
     void days.reload();
@@ -203,7 +295,12 @@ export default function Calendar() {
     <>
       {status.problem && <ProblemAlert problem={status.problem} />}
       {next && !next.notice && (
-        <Alert type="warning" showIcon style={{ marginBottom: 12 }} message={`${next.year}年国务院节假日安排通知尚未录入：该年工作日暂按法定节假日推算。通知发布后请在下方录入。`} />
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 12 }}
+          message={`${next.year}年国务院节假日安排通知尚未录入：该年工作日暂按法定节假日推算。通知发布后请在下方录入。`}
+        />
       )}
       <Descriptions size="small" bordered column={1} style={{ marginBottom: 16 }} data-testid="calendar-status">
         {(status.data?.years ?? []).map((y) => (
@@ -214,11 +311,17 @@ export default function Calendar() {
       </Descriptions>
       <Space style={{ marginBottom: 12 }}>
         <label htmlFor="calendar-year">年度</label>
-        <InputNumber id="calendar-year" min={2019} max={2100} value={year} onChange={(v) => {
+        <InputNumber
+          id="calendar-year"
+          min={2019}
+          max={2100}
+          value={year}
+          onChange={(v) => {
             if (!v || v < 2019 || v > 2100) return;
             setChosen(v);
             setEntered(undefined);
-          }} />
+          }}
+        />
       </Space>
       {days.problem && <ProblemAlert problem={days.problem} />}
       <Table
@@ -232,13 +335,27 @@ export default function Calendar() {
         columns={[
           { title: '日期', dataIndex: 'date', render: (d: string) => dateOrDash(d) },
           { title: '名称', dataIndex: 'name' },
-          { title: '安排', dataIndex: 'workday', render: (w: boolean) => (w ? <Tag color="blue">上班</Tag> : <Tag>休息</Tag>) },
+          {
+            title: '安排',
+            dataIndex: 'workday',
+            render: (w: boolean) => (w ? <Tag color="blue">上班</Tag> : <Tag>休息</Tag>),
+          },
           { title: '来源', render: (_: unknown, d: Day) => sourceLabel(d) },
           { title: '文号', dataIndex: 'reference', render: (r: string | undefined) => referenceLabel(r) },
         ]}
       />
       <Card size="small" title={`录入${year}年国务院节假日安排通知`} style={{ marginTop: 16 }}>
-        {entered && <Alert type="success" showIcon closable style={{ marginBottom: 12 }} message={entered} data-testid="notice-result" onClose={() => setEntered(undefined)} />}
+        {entered && (
+          <Alert
+            type="success"
+            showIcon
+            closable
+            style={{ marginBottom: 12 }}
+            message={entered}
+            data-testid="notice-result"
+            onClose={() => setEntered(undefined)}
+          />
+        )}
         {/* Mounted afresh after each load: the form starts from the year's days as stored now. */}
         {days.data && days.data.year === year && !days.loading && (
           <NoticeEntry

@@ -23,15 +23,36 @@ function NewDepartmentForm() {
   const { problem, busy, run } = useSubmit();
   const [added, setAdded] = useState<string>();
   const submit = async (v: DepartmentForm) => {
-    const row = await run(() => ok(api.POST('/v1/admin/departments', { body: { code: v.code.trim(), name: v.name.trim(), ...(v.jurisdiction ? { jurisdiction: v.jurisdiction } : {}) } })));
+    const row = await run(() =>
+      ok(
+        api.POST('/v1/admin/departments', {
+          body: {
+            code: v.code.trim(),
+            name: v.name.trim(),
+            ...(v.jurisdiction ? { jurisdiction: v.jurisdiction } : {}),
+          },
+        }),
+      ),
+    );
     if (!row) return;
     form.resetFields();
     setAdded(row.name);
     await reloadNames();
   };
   return (
-    <Form form={form} layout="inline" onFinish={submit} data-testid="department-form" onValuesChange={() => setAdded(undefined)}>
-      <Form.Item name="name" label="名称" htmlFor="dep-name" rules={[{ required: true, whitespace: true, message: '请填写部门名称' }]}>
+    <Form
+      form={form}
+      layout="inline"
+      onFinish={submit}
+      data-testid="department-form"
+      onValuesChange={() => setAdded(undefined)}
+    >
+      <Form.Item
+        name="name"
+        label="名称"
+        htmlFor="dep-name"
+        rules={[{ required: true, whitespace: true, message: '请填写部门名称' }]}
+      >
         <Input id="dep-name" placeholder="市卫生健康委员会" maxLength={100} style={{ width: 220 }} />
       </Form.Item>
       <Form.Item
@@ -39,7 +60,10 @@ function NewDepartmentForm() {
         label="编码"
         htmlFor="dep-code"
         tooltip="系统之间使用的代号，登记后不能修改"
-        rules={[{ required: true, message: '请填写部门编码' }, patternRule('POST /v1/admin/departments', 'code', '部门编码为 2-64 位英文字母、数字、- 或 _，例如 wjw')]}
+        rules={[
+          { required: true, message: '请填写部门编码' },
+          patternRule('POST /v1/admin/departments', 'code', '部门编码为 2-64 位英文字母、数字、- 或 _，例如 wjw'),
+        ]}
       >
         <Input id="dep-code" placeholder="wjw" translate="no" style={{ width: 140 }} />
       </Form.Item>
@@ -62,7 +86,14 @@ function EditDepartment({ department, onClose }: { department: Department | unde
   const { problem, busy, run, clear } = useSubmit();
   const save = async () => {
     const v = await form.validateFields();
-    const row = await run(() => ok(api.PATCH('/v1/admin/departments/{code}', { params: { path: { code: department!.code } }, body: { name: v.name.trim(), jurisdiction: v.jurisdiction } })));
+    const row = await run(() =>
+      ok(
+        api.PATCH('/v1/admin/departments/{code}', {
+          params: { path: { code: department!.code } },
+          body: { name: v.name.trim(), jurisdiction: v.jurisdiction },
+        }),
+      ),
+    );
     if (!row) return;
     await reloadNames();
     onClose();
@@ -86,11 +117,29 @@ function EditDepartment({ department, onClose }: { department: Department | unde
       destroyOnHidden
     >
       {department && (
-        <Form form={form} layout="vertical" initialValues={{ name: department.name === department.code ? '' : department.name, jurisdiction: department.jurisdiction }} data-testid="department-edit">
-          <Form.Item name="name" label="名称" htmlFor="dep-edit-name" rules={[{ required: true, whitespace: true, message: '请填写部门名称' }]}>
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={{
+            name: department.name === department.code ? '' : department.name,
+            jurisdiction: department.jurisdiction,
+          }}
+          data-testid="department-edit"
+        >
+          <Form.Item
+            name="name"
+            label="名称"
+            htmlFor="dep-edit-name"
+            rules={[{ required: true, whitespace: true, message: '请填写部门名称' }]}
+          >
             <Input id="dep-edit-name" maxLength={100} />
           </Form.Item>
-          <Form.Item name="jurisdiction" label="辖区" htmlFor="dep-edit-jurisdiction" extra="已有的账户和密钥保持创建时的辖区">
+          <Form.Item
+            name="jurisdiction"
+            label="辖区"
+            htmlFor="dep-edit-jurisdiction"
+            extra="已有的账户和密钥保持创建时的辖区"
+          >
             <JurisdictionSelect id="dep-edit-jurisdiction" />
           </Form.Item>
           {problem && <ProblemAlert problem={problem} />}
@@ -108,7 +157,9 @@ function Jurisdictions() {
   const [editing, setEditing] = useState<Jurisdiction>();
   const [newName, setNewName] = useState('');
   const submit = async (v: { code: string; name: string }) => {
-    const row = await add.run(() => ok(api.POST('/v1/admin/jurisdictions', { body: { code: v.code.trim(), name: v.name.trim() } })));
+    const row = await add.run(() =>
+      ok(api.POST('/v1/admin/jurisdictions', { body: { code: v.code.trim(), name: v.name.trim() } })),
+    );
     if (!row) return;
     form.resetFields();
     await reloadNames();
@@ -141,10 +192,23 @@ function Jurisdictions() {
         ]}
       />
       <Form form={form} layout="inline" onFinish={submit} style={{ marginTop: 12 }} data-testid="jurisdiction-form">
-        <Form.Item name="name" label="名称" htmlFor="jur-name" rules={[{ required: true, whitespace: true, message: '请填写名称' }]}>
+        <Form.Item
+          name="name"
+          label="名称"
+          htmlFor="jur-name"
+          rules={[{ required: true, whitespace: true, message: '请填写名称' }]}
+        >
           <Input id="jur-name" placeholder="经济技术开发区" style={{ width: 180 }} />
         </Form.Item>
-        <Form.Item name="code" label="编码" htmlFor="jur-code" rules={[{ required: true, message: '请填写编码' }, patternRule('POST /v1/admin/jurisdictions', 'code', '编码为 2-32 位小写字母、数字或 -，例如 kaifaqu')]}>
+        <Form.Item
+          name="code"
+          label="编码"
+          htmlFor="jur-code"
+          rules={[
+            { required: true, message: '请填写编码' },
+            patternRule('POST /v1/admin/jurisdictions', 'code', '编码为 2-32 位小写字母、数字或 -，例如 kaifaqu'),
+          ]}
+        >
           <Input id="jur-code" placeholder="kaifaqu" translate="no" style={{ width: 120 }} />
         </Form.Item>
         <Button htmlType="submit" loading={add.busy}>
@@ -164,7 +228,14 @@ function Jurisdictions() {
         confirmLoading={rename.busy}
         onCancel={() => setEditing(undefined)}
         onOk={async () => {
-          const row = await rename.run(() => ok(api.PATCH('/v1/admin/jurisdictions/{code}', { params: { path: { code: editing!.code } }, body: { name: newName.trim() } })));
+          const row = await rename.run(() =>
+            ok(
+              api.PATCH('/v1/admin/jurisdictions/{code}', {
+                params: { path: { code: editing!.code } },
+                body: { name: newName.trim() },
+              }),
+            ),
+          );
           if (!row) return;
           await reloadNames();
           setEditing(undefined);
@@ -190,7 +261,11 @@ export default function Departments() {
         locale={{ emptyText: '尚未登记部门' }}
         data-testid="departments"
         columns={[
-          { title: '名称', dataIndex: 'name', render: (n: string, d: Department) => (n === d.code ? <Tag color="orange">未命名</Tag> : n) },
+          {
+            title: '名称',
+            dataIndex: 'name',
+            render: (n: string, d: Department) => (n === d.code ? <Tag color="orange">未命名</Tag> : n),
+          },
           { title: '编码', dataIndex: 'code', render: (c: string) => <span translate="no">{c}</span> }, // an identifier, not a word
           { title: '辖区', dataIndex: 'jurisdictionName' },
           { title: '更新', dataIndex: 'updatedAt', render: (t: string) => formatDateTime(t) },

@@ -27,7 +27,13 @@ interface KeyForm {
   jurisdiction?: string;
 }
 
-function NewKeyForm({ myRole, onCreated }: { myRole: Role; onCreated: (created: { name: string; key: string }) => void }) {
+function NewKeyForm({
+  myRole,
+  onCreated,
+}: {
+  myRole: Role;
+  onCreated: (created: { name: string; key: string }) => void;
+}) {
   const [form] = Form.useForm<KeyForm>();
   const names = useNames();
   const role = Form.useWatch('role', form);
@@ -46,15 +52,39 @@ function NewKeyForm({ myRole, onCreated }: { myRole: Role; onCreated: (created: 
   };
   return (
     <Form form={form} layout="vertical" onFinish={submit} data-testid="key-form" style={{ maxWidth: 560 }}>
-      <Form.Item name="name" label="名称" htmlFor="key-name" extra="对接的系统，例如“市卫健委业务系统”" rules={[{ required: true, whitespace: true, message: '请填写名称' }]}>
+      <Form.Item
+        name="name"
+        label="名称"
+        htmlFor="key-name"
+        extra="对接的系统，例如“市卫健委业务系统”"
+        rules={[{ required: true, whitespace: true, message: '请填写名称' }]}
+      >
         <Input id="key-name" maxLength={200} />
       </Form.Item>
       <Form.Item name="role" label="角色" htmlFor="key-role" rules={[{ required: true, message: '请选择角色' }]}>
-        <Select id="key-role" placeholder="选择角色" options={ASSIGNABLE_ROLES.filter((r) => !assignmentRefusal(myRole, 'key', r)).map((r) => ({ value: r, label: roleLabel(r) }))} onChange={() => form.setFieldsValue({ department: undefined })} />
+        <Select
+          id="key-role"
+          placeholder="选择角色"
+          options={ASSIGNABLE_ROLES.filter((r) => !assignmentRefusal(myRole, 'key', r)).map((r) => ({
+            value: r,
+            label: roleLabel(r),
+          }))}
+          onChange={() => form.setFieldsValue({ department: undefined })}
+        />
       </Form.Item>
       {role === 'department' && (
-        <Form.Item name="department" label="部门（项目实施单位）" htmlFor="key-department" rules={[{ required: true, message: '请选择部门' }]}>
-          <DepartmentSelect id="key-department" onChange={(code: string) => form.setFieldsValue({ jurisdiction: names.departments.find((d) => d.code === code)?.jurisdiction })} />
+        <Form.Item
+          name="department"
+          label="部门（项目实施单位）"
+          htmlFor="key-department"
+          rules={[{ required: true, message: '请选择部门' }]}
+        >
+          <DepartmentSelect
+            id="key-department"
+            onChange={(code: string) =>
+              form.setFieldsValue({ jurisdiction: names.departments.find((d) => d.code === code)?.jurisdiction })
+            }
+          />
         </Form.Item>
       )}
       <Form.Item name="jurisdiction" label="辖区" htmlFor="key-jurisdiction" extra="不选即晋城市（市本级）">
@@ -91,12 +121,24 @@ export default function Keys() {
           { title: '部门', dataIndex: 'department', render: (d: string | null) => (d ? names.department(d) : '—') },
           { title: '辖区', dataIndex: 'jurisdiction', render: (j: string) => names.jurisdiction(j) },
           { title: '创建', dataIndex: 'createdAt', render: (d: string) => formatDateTime(d) },
-          { title: '状态', dataIndex: 'revokedAt', render: (d: string | null) => (d ? <Tag>已吊销 {dateOrDash(d)}</Tag> : <Tag color="green">有效</Tag>) },
+          {
+            title: '状态',
+            dataIndex: 'revokedAt',
+            render: (d: string | null) => (d ? <Tag>已吊销 {dateOrDash(d)}</Tag> : <Tag color="green">有效</Tag>),
+          },
           {
             title: '操作',
             render: (_: unknown, k: { id: string; revokedAt: string | null }) =>
               k.revokedAt || !mayChange ? null : (
-                <Popconfirm title="吊销该密钥？" okText="吊销" cancelText="取消" onConfirm={async () => { await api.DELETE('/v1/admin/api-keys/{id}', { params: { path: { id: k.id } } }); await list.reload(); }}>
+                <Popconfirm
+                  title="吊销该密钥？"
+                  okText="吊销"
+                  cancelText="取消"
+                  onConfirm={async () => {
+                    await api.DELETE('/v1/admin/api-keys/{id}', { params: { path: { id: k.id } } });
+                    await list.reload();
+                  }}
+                >
                   <Button size="small" danger>
                     吊销
                   </Button>

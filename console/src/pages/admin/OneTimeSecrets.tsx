@@ -33,7 +33,13 @@ export interface CreatedAccountSecrets {
   totpEnrolment: { secret: string; otpauthUrl: string } | null;
 }
 
-export function CreatedAccountDialog({ created, onClose }: { created: CreatedAccountSecrets | undefined; onClose: () => void }) {
+export function CreatedAccountDialog({
+  created,
+  onClose,
+}: {
+  created: CreatedAccountSecrets | undefined;
+  onClose: () => void;
+}) {
   return (
     <Modal
       open={created !== undefined}
@@ -59,14 +65,20 @@ export function CreatedAccountDialog({ created, onClose }: { created: CreatedAcc
             <Descriptions.Item label="姓名">{created.displayName}</Descriptions.Item>
             <Descriptions.Item label="登录名">{created.loginName}</Descriptions.Item>
             <Descriptions.Item label="初始密码">
-              <Typography.Text code copyable={{ text: created.initialPassword, tooltips: ['复制初始密码', '已复制'] }} data-testid="initial-password">
+              <Typography.Text
+                code
+                copyable={{ text: created.initialPassword, tooltips: ['复制初始密码', '已复制'] }}
+                data-testid="initial-password"
+              >
                 {created.initialPassword}
               </Typography.Text>
             </Descriptions.Item>
           </Descriptions>
           {created.totpEnrolment && (
             <div style={{ marginTop: 16 }}>
-              <Typography.Paragraph strong>管理员账户须绑定身份验证器：首次登录时须输入其显示的动态验证码。</Typography.Paragraph>
+              <Typography.Paragraph strong>
+                管理员账户须绑定身份验证器：首次登录时须输入其显示的动态验证码。
+              </Typography.Paragraph>
               <TotpEnrolment {...created.totpEnrolment} />
             </div>
           )}
@@ -76,7 +88,13 @@ export function CreatedAccountDialog({ created, onClose }: { created: CreatedAcc
   );
 }
 
-export function CreatedKeyDialog({ created, onClose }: { created: { name: string; key: string } | undefined; onClose: () => void }) {
+export function CreatedKeyDialog({
+  created,
+  onClose,
+}: {
+  created: { name: string; key: string } | undefined;
+  onClose: () => void;
+}) {
   return (
     <Modal
       open={created !== undefined}
@@ -91,11 +109,20 @@ export function CreatedKeyDialog({ created, onClose }: { created: { name: string
     >
       {created && (
         <div data-testid="created-key">
-          <Alert type="warning" showIcon style={{ marginBottom: 12 }} message="密钥只显示这一次，请立即保存到对接系统的配置中；关闭后无法再次查看。" />
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 12 }}
+            message="密钥只显示这一次，请立即保存到对接系统的配置中；关闭后无法再次查看。"
+          />
           <Descriptions size="small" column={1} bordered>
             <Descriptions.Item label="名称">{created.name}</Descriptions.Item>
             <Descriptions.Item label="密钥">
-              <Typography.Text code copyable={{ text: created.key, tooltips: ['复制密钥', '已复制'] }} style={{ wordBreak: 'break-all' }}>
+              <Typography.Text
+                code
+                copyable={{ text: created.key, tooltips: ['复制密钥', '已复制'] }}
+                style={{ wordBreak: 'break-all' }}
+              >
                 {created.key}
               </Typography.Text>
             </Descriptions.Item>

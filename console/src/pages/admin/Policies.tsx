@@ -26,14 +26,54 @@ type SettingKey = keyof Deadlines;
 
 /** The settings in the order of the lifecycle, with the text's terms and where the rule comes from. */
 const SETTINGS: Array<{ key: SettingKey; kind: DeadlineKind; label: string; about: string }> = [
-  { key: 'publicity', kind: 'publicity', label: '公示期', about: '第十一条：资金拟分配计划向社会公示；公示多久由本地政策确定' },
-  { key: 'contractFiling', kind: 'contract-filing', label: '合同文本备案', about: '第十五条：合同签订后 5 个工作日内报市大数据应用局备案' },
-  { key: 'progressReport', kind: 'progress-report', label: '对照分析', about: '第十六条：定期对照批复方案分析进度和资金使用；按季度，每季度结束后报送的期限由本地政策确定' },
-  { key: 'acceptanceDelay', kind: 'acceptance-delay', label: '验收延期', about: '第二十二条：无正当理由长期不验收；计划完成日期后多久算“长期”由本地政策确定' },
-  { key: 'completionReport', kind: 'completion-report', label: '竣工验收报告', about: '第二十一条：竣工验收后 7 个工作日内报市大数据应用局备案' },
-  { key: 'rectification', kind: 'rectification', label: '整改期限', about: '第二十二条：责令限期整改；整改通知未写明期限时按此期限' },
-  { key: 'annualEvaluation', kind: 'annual-evaluation', label: '年度评估', about: '第二十三条：每年评估运行项目；上一年度评估的截止日期由本地政策确定' },
-  { key: 'securityDrill', kind: 'security-drill', label: '应急演练', about: '第二十九条：定期开展应急演练；演练周期由本地政策确定' },
+  {
+    key: 'publicity',
+    kind: 'publicity',
+    label: '公示期',
+    about: '第十一条：资金拟分配计划向社会公示；公示多久由本地政策确定',
+  },
+  {
+    key: 'contractFiling',
+    kind: 'contract-filing',
+    label: '合同文本备案',
+    about: '第十五条：合同签订后 5 个工作日内报市大数据应用局备案',
+  },
+  {
+    key: 'progressReport',
+    kind: 'progress-report',
+    label: '对照分析',
+    about: '第十六条：定期对照批复方案分析进度和资金使用；按季度，每季度结束后报送的期限由本地政策确定',
+  },
+  {
+    key: 'acceptanceDelay',
+    kind: 'acceptance-delay',
+    label: '验收延期',
+    about: '第二十二条：无正当理由长期不验收；计划完成日期后多久算“长期”由本地政策确定',
+  },
+  {
+    key: 'completionReport',
+    kind: 'completion-report',
+    label: '竣工验收报告',
+    about: '第二十一条：竣工验收后 7 个工作日内报市大数据应用局备案',
+  },
+  {
+    key: 'rectification',
+    kind: 'rectification',
+    label: '整改期限',
+    about: '第二十二条：责令限期整改；整改通知未写明期限时按此期限',
+  },
+  {
+    key: 'annualEvaluation',
+    kind: 'annual-evaluation',
+    label: '年度评估',
+    about: '第二十三条：每年评估运行项目；上一年度评估的截止日期由本地政策确定',
+  },
+  {
+    key: 'securityDrill',
+    kind: 'security-drill',
+    label: '应急演练',
+    about: '第二十九条：定期开展应急演练；演练周期由本地政策确定',
+  },
 ];
 
 /** The policy switches (consequences the text does not name; each off by default: record + notify, a person decides). */
@@ -56,14 +96,17 @@ const UNITS = [
   { value: 'calendarDays', label: label('durationUnit', 'calendarDays') },
 ];
 
-const durationText = (d: Duration | null | undefined) => (d ? `${d.amount} 个${label('durationUnit', d.unit)}` : '不提醒');
+const durationText = (d: Duration | null | undefined) =>
+  d ? `${d.amount} 个${label('durationUnit', d.unit)}` : '不提醒';
 
 /** A version in words: each setting and the switches that are on. */
 function describe(p: Policy): string[] {
   const lines = SETTINGS.flatMap(({ key, label: l }) => {
     const s = p.deadlines[key] as { duration?: Duration; reminder: Duration | null; dueMonthDay?: string } | undefined;
     if (!s) return [];
-    const due = s.dueMonthDay ? `次年 ${Number(s.dueMonthDay.slice(0, 2))}月${Number(s.dueMonthDay.slice(3))}日前` : durationText(s.duration);
+    const due = s.dueMonthDay
+      ? `次年 ${Number(s.dueMonthDay.slice(0, 2))}月${Number(s.dueMonthDay.slice(3))}日前`
+      : durationText(s.duration);
     return [`${l}：${due}；${s.reminder ? `提前 ${durationText(s.reminder)}提醒` : '不提醒'}`];
   });
   const on = POLICY_SWITCHES.filter((k) => p.switches[k]).map((k) => SWITCH_LABELS[k]);
@@ -83,7 +126,10 @@ type FormValues = { settings: Record<SettingKey, SettingValues>; switches: Recor
 function formValuesOf(p: Policy): FormValues {
   const settings = {} as Record<SettingKey, SettingValues>;
   for (const { key } of SETTINGS) {
-    const s = (p.deadlines[key] ?? { duration: { unit: 'calendarDays', amount: 365 }, reminder: { unit: 'calendarDays', amount: 30 } }) as { duration?: Duration; reminder: Duration | null; dueMonthDay?: string };
+    const s = (p.deadlines[key] ?? {
+      duration: { unit: 'calendarDays', amount: 365 },
+      reminder: { unit: 'calendarDays', amount: 30 },
+    }) as { duration?: Duration; reminder: Duration | null; dueMonthDay?: string };
     settings[key] = {
       amount: s.duration?.amount,
       unit: s.duration?.unit,
@@ -102,23 +148,44 @@ function deadlinesOf(v: FormValues, base: Policy): Deadlines {
     const s = v.settings[key];
     const reminder = s.remind ? { unit: s.reminderUnit!, amount: Number(s.reminderAmount) } : null;
     if (key === 'annualEvaluation') out[key] = { dueMonthDay: s.dueMonthDay!, reminder };
-    else if (key === 'progressReport') out[key] = { period: 'quarterly', duration: { unit: s.unit!, amount: Number(s.amount) }, reminder };
+    else if (key === 'progressReport')
+      out[key] = { period: 'quarterly', duration: { unit: s.unit!, amount: Number(s.amount) }, reminder };
     else out[key] = { duration: { unit: s.unit!, amount: Number(s.amount) }, reminder };
   }
   return out as Deadlines;
 }
 
-function PolicyForm({ jurisdiction, base, onSaved }: { jurisdiction: string; base: Policy; onSaved: (p: Policy) => void }) {
+function PolicyForm({
+  jurisdiction,
+  base,
+  onSaved,
+}: {
+  jurisdiction: string;
+  base: Policy;
+  onSaved: (p: Policy) => void;
+}) {
   const [form] = Form.useForm<FormValues>();
   const { problem, busy, run } = useSubmit();
   const city = jurisdiction === 'city';
   const submit = async (v: FormValues) => {
-    const body = { deadlines: deadlinesOf(v, base), switches: Object.fromEntries(POLICY_SWITCHES.map((k) => [k, v.switches[k] === true])) as Policy['switches'] };
-    const saved = await run(() => ok(api.PUT('/v1/policies/{jurisdiction}', { params: { path: { jurisdiction } }, body })));
+    const body = {
+      deadlines: deadlinesOf(v, base),
+      switches: Object.fromEntries(POLICY_SWITCHES.map((k) => [k, v.switches[k] === true])) as Policy['switches'],
+    };
+    const saved = await run(() =>
+      ok(api.PUT('/v1/policies/{jurisdiction}', { params: { path: { jurisdiction } }, body })),
+    );
     if (saved) onSaved(saved);
   };
   return (
-    <Form form={form} layout="vertical" onFinish={submit} initialValues={formValuesOf(base)} data-testid="policy-form" key={`${jurisdiction}-${base.jurisdiction}-${base.version}`}>
+    <Form
+      form={form}
+      layout="vertical"
+      onFinish={submit}
+      initialValues={formValuesOf(base)}
+      data-testid="policy-form"
+      key={`${jurisdiction}-${base.jurisdiction}-${base.version}`}
+    >
       {SETTINGS.map(({ key, kind, label: l, about }) => {
         // Art. 15, 21: the periods the text fixes (MEASURES_PERIODS); every other setting is local policy.
         const measures = key in MEASURES_PERIODS;
@@ -134,27 +201,64 @@ function PolicyForm({ jurisdiction, base, onSaved }: { jurisdiction: string; bas
             </Typography.Paragraph>
             <Space wrap align="baseline">
               {key === 'annualEvaluation' ? (
-                <Form.Item name={['settings', key, 'dueMonthDay']} label="截止日期（月-日）" htmlFor={`pol-${key}-due`} rules={[{ required: true, pattern: /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, message: '请按“月-日”填写，例如 03-31' }]}>
+                <Form.Item
+                  name={['settings', key, 'dueMonthDay']}
+                  label="截止日期（月-日）"
+                  htmlFor={`pol-${key}-due`}
+                  rules={[
+                    {
+                      required: true,
+                      pattern: /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/,
+                      message: '请按“月-日”填写，例如 03-31',
+                    },
+                  ]}
+                >
                   <Input id={`pol-${key}-due`} style={{ width: 120 }} placeholder="03-31" />
                 </Form.Item>
               ) : (
                 <>
-                  <Form.Item name={['settings', key, 'amount']} label={key === 'progressReport' ? '每季度结束后' : '期限'} htmlFor={`pol-${key}-amount`} rules={[{ required: true, message: '请填写天数' }]} tooltip={fixed ? '法定期限，市级政策不能更改' : undefined}>
-                    <InputNumber id={`pol-${key}-amount`} min={1} max={366} precision={0} disabled={fixed} style={{ width: 100 }} />
+                  <Form.Item
+                    name={['settings', key, 'amount']}
+                    label={key === 'progressReport' ? '每季度结束后' : '期限'}
+                    htmlFor={`pol-${key}-amount`}
+                    rules={[{ required: true, message: '请填写天数' }]}
+                    tooltip={fixed ? '法定期限，市级政策不能更改' : undefined}
+                  >
+                    <InputNumber
+                      id={`pol-${key}-amount`}
+                      min={1}
+                      max={366}
+                      precision={0}
+                      disabled={fixed}
+                      style={{ width: 100 }}
+                    />
                   </Form.Item>
                   <Form.Item name={['settings', key, 'unit']} label="单位" htmlFor={`pol-${key}-unit`}>
                     <Select id={`pol-${key}-unit`} options={UNITS} disabled={fixed} style={{ width: 110 }} />
                   </Form.Item>
                 </>
               )}
-              <Form.Item name={['settings', key, 'remind']} valuePropName="checked" label={<span>提醒 <Tag color="blue">{label('ruleBasis', 'policy')}</Tag></span>}>
+              <Form.Item
+                name={['settings', key, 'remind']}
+                valuePropName="checked"
+                label={
+                  <span>
+                    提醒 <Tag color="blue">{label('ruleBasis', 'policy')}</Tag>
+                  </span>
+                }
+              >
                 <Checkbox>提前提醒</Checkbox>
               </Form.Item>
               <Form.Item noStyle shouldUpdate>
                 {({ getFieldValue }) =>
                   getFieldValue(['settings', key, 'remind']) ? (
                     <Space align="baseline">
-                      <Form.Item name={['settings', key, 'reminderAmount']} label="提前" htmlFor={`pol-${key}-ramount`} rules={[{ required: true, message: '请填写天数' }]}>
+                      <Form.Item
+                        name={['settings', key, 'reminderAmount']}
+                        label="提前"
+                        htmlFor={`pol-${key}-ramount`}
+                        rules={[{ required: true, message: '请填写天数' }]}
+                      >
                         <InputNumber id={`pol-${key}-ramount`} min={1} max={366} precision={0} style={{ width: 100 }} />
                       </Form.Item>
                       <Form.Item name={['settings', key, 'reminderUnit']} label="单位" htmlFor={`pol-${key}-runit`}>
@@ -172,7 +276,9 @@ function PolicyForm({ jurisdiction, base, onSaved }: { jurisdiction: string; bas
         <legend>
           自动处置 <Tag color="blue">{label('ruleBasis', 'policy')}</Tag>
         </legend>
-        <Typography.Paragraph type="secondary">《办法》未规定这些后果：默认均不开启，系统只记录违规并通知市大数据应用局，由人决定。</Typography.Paragraph>
+        <Typography.Paragraph type="secondary">
+          《办法》未规定这些后果：默认均不开启，系统只记录违规并通知市大数据应用局，由人决定。
+        </Typography.Paragraph>
         {POLICY_SWITCHES.map((k) => (
           <Form.Item key={k} name={['switches', k]} valuePropName="checked" style={{ marginBottom: 4 }}>
             <Checkbox>{SWITCH_LABELS[k]}</Checkbox>
@@ -220,7 +326,9 @@ export default function Policies() {
           </Typography.Text>
         )}
       </Space>
-      {saved && <Alert type="success" showIcon style={{ marginBottom: 12 }} message={saved} data-testid="policy-saved" />}
+      {saved && (
+        <Alert type="success" showIcon style={{ marginBottom: 12 }} message={saved} data-testid="policy-saved" />
+      )}
       {!latest && city && (
         <Alert
           type="info"
@@ -237,12 +345,22 @@ export default function Policies() {
         />
       )}
       {base && (
-        <Card size="small" title={latest ? `修改${names.jurisdiction(jurisdiction)}政策（发布为第 ${latest.version + 1} 版）` : `${names.jurisdiction(jurisdiction)}政策第 1 版（以晋城市政策为起点）`} style={{ marginBottom: 16 }}>
+        <Card
+          size="small"
+          title={
+            latest
+              ? `修改${names.jurisdiction(jurisdiction)}政策（发布为第 ${latest.version + 1} 版）`
+              : `${names.jurisdiction(jurisdiction)}政策第 1 版（以晋城市政策为起点）`
+          }
+          style={{ marginBottom: 16 }}
+        >
           <PolicyForm
             jurisdiction={jurisdiction}
             base={base}
             onSaved={(p) => {
-              setSaved(`已发布${names.jurisdiction(p.jurisdiction)}政策第 ${p.version} 版：此后申报的项目采用此版本，在办项目保持申报时的版本。`);
+              setSaved(
+                `已发布${names.jurisdiction(p.jurisdiction)}政策第 ${p.version} 版：此后申报的项目采用此版本，在办项目保持申报时的版本。`,
+              );
               setOwnFromCity(false);
               void list.reload();
             }}

@@ -21,7 +21,11 @@ export default function Trail() {
   const names = useNames();
   // The object by its name where it has one: a department, a jurisdiction (a policy is a jurisdiction's).
   const target = (e: AdminEvent) =>
-    e.action.startsWith('department.') ? names.department(e.target) : e.action.startsWith('jurisdiction.') || e.action.startsWith('policy.') ? names.jurisdiction(e.target) : e.target;
+    e.action.startsWith('department.')
+      ? names.department(e.target)
+      : e.action.startsWith('jurisdiction.') || e.action.startsWith('policy.')
+        ? names.jurisdiction(e.target)
+        : e.target;
   const [cursor, setCursor] = useState<string | null>(null);
   const [more, setMore] = useState<AdminEvent[]>([]);
   const first = useLoad(() => ok(api.GET('/v1/admin/trail', { params: { query: { limit: 20 } } })), []);
@@ -35,7 +39,12 @@ export default function Trail() {
   const rows = [...(first.data?.items ?? []), ...more];
   // The chains recomputed now (GET /v1/admin/trail/verification), as `npm run audit:verify` does.
   const checked = useLoad(() => ok(api.GET('/v1/admin/trail/verification', {})), []);
-  const broken = checked.data ? [...checked.data.adminTrail.map((p) => `管理员操作记录第 ${p.seq} 条`), ...checked.data.accountTrail.map((p) => `账户安全记录第 ${p.seq} 条`)] : [];
+  const broken = checked.data
+    ? [
+        ...checked.data.adminTrail.map((p) => `管理员操作记录第 ${p.seq} 条`),
+        ...checked.data.accountTrail.map((p) => `账户安全记录第 ${p.seq} 条`),
+      ]
+    : [];
   return (
     <div data-testid="admin-trail">
       {first.problem && <ProblemAlert problem={first.problem} />}
@@ -46,10 +55,17 @@ export default function Trail() {
           style={{ marginBottom: 12 }}
           type={broken.length ? 'error' : 'success'}
           showIcon
-          message={broken.length ? `哈希链校验未通过：${broken.join('、')}与记录内容不符，可能在系统之外被改动` : '哈希链校验通过：管理员操作记录和账户安全记录均首尾相接、未被改动（SM3）'}
+          message={
+            broken.length
+              ? `哈希链校验未通过：${broken.join('、')}与记录内容不符，可能在系统之外被改动`
+              : '哈希链校验通过：管理员操作记录和账户安全记录均首尾相接、未被改动（SM3）'
+          }
         />
       )}
-      <Typography.Paragraph type="secondary">管理员对接口密钥、辖区、部门、期限政策、工作日历和推送订阅的每项变更，按 SM3 哈希链首尾相接，只能追加，不能修改或删除。个人账户的创建、停用和重置见“个人账户”中各账户的安全记录。</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        管理员对接口密钥、辖区、部门、期限政策、工作日历和推送订阅的每项变更，按 SM3
+        哈希链首尾相接，只能追加，不能修改或删除。个人账户的创建、停用和重置见“个人账户”中各账户的安全记录。
+      </Typography.Paragraph>
       <Table
         size="small"
         rowKey="seq"
@@ -57,7 +73,14 @@ export default function Trail() {
         dataSource={rows}
         pagination={false}
         locale={{ emptyText: '暂无记录' }}
-        expandable={{ expandedRowRender: (e: AdminEvent) => <Typography.Text code>{`变更前：${shown(e.before)}\n变更后：${shown(e.after)}\nSM3：${e.hash}`}</Typography.Text>, columnTitle: '详情' }}
+        expandable={{
+          expandedRowRender: (e: AdminEvent) => (
+            <Typography.Text
+              code
+            >{`变更前：${shown(e.before)}\n变更后：${shown(e.after)}\nSM3：${e.hash}`}</Typography.Text>
+          ),
+          columnTitle: '详情',
+        }}
         columns={[
           { title: '序号', dataIndex: 'seq' },
           { title: '时间', dataIndex: 'at', render: (d: string) => formatDateTime(d) },

@@ -14,7 +14,10 @@ const BODIES = forms.bodies as unknown as Record<string, JsonSchema>;
 export function patternRule(body: string, field: string, message: string): Rule {
   const pattern = BODIES[body]?.properties?.[field]?.pattern;
   const re = pattern ? new RegExp(pattern, 'u') : undefined;
-  return { validator: async (_r, v) => (v === undefined || v === '' || !re || re.test(String(v)) ? undefined : Promise.reject(new Error(message))) };
+  return {
+    validator: async (_r, v) =>
+      v === undefined || v === '' || !re || re.test(String(v)) ? undefined : Promise.reject(new Error(message)),
+  };
 }
 
 /** Runs a write; keeps the API's problem (shown with ProblemAlert) and whether it is running. */

@@ -10,14 +10,21 @@ import { DocumentLink, type DocumentIndex } from './Documents.tsx';
 import type { ProjectView } from './types.ts';
 
 const DOCUMENT_KINDS = ['proposal', 'feasibilityStudy', 'preliminaryDesign', 'investmentEstimate'] as const;
-const CHECKLIST = ['resourceCatalog', 'dataSharing', 'intensiveConstruction', 'cloudDeployment', 'securityControllable'] as const;
+const CHECKLIST = [
+  'resourceCatalog',
+  'dataSharing',
+  'intensiveConstruction',
+  'cloudDeployment',
+  'securityControllable',
+] as const;
 
 /** Art. 8 (measures): the approved estimate (批复概算), recorded at establishment; null before. */
 const approvedEstimateFen = (view: ProjectView): number | undefined => view.approvedEstimateFen ?? undefined;
 
 export function ApplicationCard({ view, docs }: { view: ProjectView; docs: DocumentIndex }) {
   const approved = approvedEstimateFen(view);
-  const returned = view.stage === 'submitted' ? view.technicalReviews.filter((r) => r.decision === 'revise').at(-1) : undefined;
+  const returned =
+    view.stage === 'submitted' ? view.technicalReviews.filter((r) => r.decision === 'revise').at(-1) : undefined;
   const establishment = view.decisions.filter((d) => d.action === 'establishment').at(-1);
   return (
     <Card title="申报内容" style={{ marginBottom: 16 }} data-testid="application">
@@ -42,16 +49,30 @@ export function ApplicationCard({ view, docs }: { view: ProjectView; docs: Docum
         <Descriptions.Item label="投资概算">
           {formatYuan(view.estimate.totalFen)}
           <Typography.Text type="secondary">
-            （市级 {formatYuan(view.estimate.cityShareFen)}{view.estimate.countyShareFen ? `，县级 ${formatYuan(view.estimate.countyShareFen)}` : ''}）
+            （市级 {formatYuan(view.estimate.cityShareFen)}
+            {view.estimate.countyShareFen ? `，县级 ${formatYuan(view.estimate.countyShareFen)}` : ''}）
           </Typography.Text>
         </Descriptions.Item>
-        <Descriptions.Item label="批复概算">{approved !== undefined ? formatYuan(approved) : establishment?.decision === 'approve' ? '立项批复未载明' : '尚未立项'}</Descriptions.Item>
+        <Descriptions.Item label="批复概算">
+          {approved !== undefined
+            ? formatYuan(approved)
+            : establishment?.decision === 'approve'
+              ? '立项批复未载明'
+              : '尚未立项'}
+        </Descriptions.Item>
         <Descriptions.Item label="项目负责人" span={2}>
-          <span data-testid="application-leader">{view.leader ? `${view.leader.name}（${view.leader.post}，${view.leader.contact}）` : '—'}</span>
+          <span data-testid="application-leader">
+            {view.leader ? `${view.leader.name}（${view.leader.post}，${view.leader.contact}）` : '—'}
+          </span>
         </Descriptions.Item>
         {DOCUMENT_KINDS.map((k) => (
           <Descriptions.Item key={k} label={label('documentKind', k)} span={2}>
-            <DocumentLink id={view.documentIds?.[k]} reference={view.documents[k]} docs={docs} testId={`document-${k}`} />
+            <DocumentLink
+              id={view.documentIds?.[k]}
+              reference={view.documents[k]}
+              docs={docs}
+              testId={`document-${k}`}
+            />
           </Descriptions.Item>
         ))}
       </Descriptions>
@@ -69,9 +90,20 @@ export function ApplicationCard({ view, docs }: { view: ProjectView; docs: Docum
             data-testid="technical-reviews"
             scroll={{ x: 'max-content' }}
             columns={[
-              { title: '结论', render: (_, r) => <Tag color={r.decision === 'pass' ? 'green' : r.decision === 'revise' ? 'orange' : 'red'}>{label('decision', r.decision)}</Tag> },
+              {
+                title: '结论',
+                render: (_, r) => (
+                  <Tag color={r.decision === 'pass' ? 'green' : r.decision === 'revise' ? 'orange' : 'red'}>
+                    {label('decision', r.decision)}
+                  </Tag>
+                ),
+              },
               { title: '审核意见', render: (_, r) => r.opinion || '—' },
-              { title: '审查项', render: (_, r) => CHECKLIST.map((c) => `${label('checklist', c)}${r.checklist[c] ? '✓' : '✗'}`).join(' ') },
+              {
+                title: '审查项',
+                render: (_, r) =>
+                  CHECKLIST.map((c) => `${label('checklist', c)}${r.checklist[c] ? '✓' : '✗'}`).join(' '),
+              },
               { title: '审核人', render: (_, r) => r.by },
               { title: '时间', render: (_, r) => formatDateTime(r.at) },
             ]}

@@ -14,9 +14,15 @@ import type { ProjectView } from './types.ts';
 
 export function AuditTab({ view }: { view: ProjectView }) {
   const names = useNames();
-  const history = useLoad(() => ok(api.GET('/v1/projects/{id}/history', { params: { path: { id: view.id } } })), [view]);
+  const history = useLoad(
+    () => ok(api.GET('/v1/projects/{id}/history', { params: { path: { id: view.id } } })),
+    [view],
+  );
   if (history.problem) return <ProblemAlert problem={history.problem} />;
-  const chain = (history.data?.items ?? []).map((e, i, all) => ({ ...e, linked: i === 0 ? true : e.prevHash === all[i - 1]!.hash }));
+  const chain = (history.data?.items ?? []).map((e, i, all) => ({
+    ...e,
+    linked: i === 0 ? true : e.prevHash === all[i - 1]!.hash,
+  }));
   const chainOk = chain.every((e) => e.linked) && chain.every((e, i) => e.seq === (chain[0]?.seq ?? 0) + i);
   return (
     <>
@@ -25,7 +31,11 @@ export function AuditTab({ view }: { view: ProjectView }) {
         type={chainOk ? 'success' : 'error'}
         showIcon
         style={{ marginBottom: 16 }}
-        message={chainOk ? `哈希链校验通过：${chain.length} 条记录首尾相接（SM3）` : '哈希链校验未通过：有记录的前序哈希与上一条不符，请立即告知系统管理员'}
+        message={
+          chainOk
+            ? `哈希链校验通过：${chain.length} 条记录首尾相接（SM3）`
+            : '哈希链校验未通过：有记录的前序哈希与上一条不符，请立即告知系统管理员'
+        }
         description="这里核对的是记录之间的衔接；逐条重算全部哈希由系统管理员定期进行。"
       />
       <Timeline

@@ -31,13 +31,25 @@ const pathParamsOf = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) 
 function paramOptions(view: ProjectView, param: string): Array<{ value: string; label: string }> {
   switch (param) {
     case 'contractNo':
-      return view.contracts.map((c) => ({ value: c.contractNo, label: `${c.contractNo}（${c.contractor}，${c.filedAt ? '已备案' : '未备案'}）` }));
+      return view.contracts.map((c) => ({
+        value: c.contractNo,
+        label: `${c.contractNo}（${c.contractor}，${c.filedAt ? '已备案' : '未备案'}）`,
+      }));
     case 'cid':
-      return view.changeRequests.map((c) => ({ value: c.id, label: `${c.id}（${label('changeKind', c.kind)}，${label('changeRequestStatus', c.status)}）` }));
+      return view.changeRequests.map((c) => ({
+        value: c.id,
+        label: `${c.id}（${label('changeKind', c.kind)}，${label('changeRequestStatus', c.status)}）`,
+      }));
     case 'oid':
-      return view.publicityObjections.map((o) => ({ value: o.id, label: `${o.id}（${o.summary.slice(0, 20)}，${label('objectionStatus', o.status)}）` }));
+      return view.publicityObjections.map((o) => ({
+        value: o.id,
+        label: `${o.id}（${o.summary.slice(0, 20)}，${label('objectionStatus', o.status)}）`,
+      }));
     case 'rid':
-      return view.rectifications.map((r) => ({ value: r.id, label: `${r.id}（${label('reason', r.reason)}，${label('rectificationStatus', r.status)}）` }));
+      return view.rectifications.map((r) => ({
+        value: r.id,
+        label: `${r.id}（${label('reason', r.reason)}，${label('rectificationStatus', r.status)}）`,
+      }));
     default:
       return [];
   }
@@ -45,7 +57,11 @@ function paramOptions(view: ProjectView, param: string): Array<{ value: string; 
 const PARAM_LABELS: Record<string, string> = { contractNo: '合同', cid: '调整申请', oid: '公示异议', rid: '整改通知' };
 
 /** Body fields a pending action's ref determines, and whether the person still sees them. */
-function prefilled(action: string, ref: string | undefined, view: ProjectView): { values: Record<string, unknown>; hidden: string[] } {
+function prefilled(
+  action: string,
+  ref: string | undefined,
+  view: ProjectView,
+): { values: Record<string, unknown>; hidden: string[] } {
   // Art. 10: a construction budget is usually for the project's own year.
   if (!ref && action === 'budget') return { values: { fundType: 'construction', year: view.year }, hidden: [] };
   if (!ref) return { values: {}, hidden: [] };
@@ -70,7 +86,9 @@ function prefilled(action: string, ref: string | undefined, view: ProjectView): 
 /** Art. 16: the quarters of this year and the last, to pick as an 对照分析's period (2026Q3 = 2026年第3季度). */
 function recentQuarters(): Array<{ value: string; label: string }> {
   const year = new Date().getFullYear();
-  return [year, year - 1].flatMap((y) => [4, 3, 2, 1].map((q) => ({ value: `${y}Q${q}`, label: formatPeriod(`${y}Q${q}`) })));
+  return [year, year - 1].flatMap((y) =>
+    [4, 3, 2, 1].map((q) => ({ value: `${y}Q${q}`, label: formatPeriod(`${y}Q${q}`) })),
+  );
 }
 
 export { refText } from '../../labels.ts';
@@ -125,7 +143,13 @@ export function CommandCard({ view, form, refValue, pending, onDone, extra }: Co
       <SchemaForm
         schema={form.schema}
         context={form.action}
-        choices={{ period: recentQuarters(), allocationId: view.allocations.map((a) => ({ value: a.id, label: `${a.id}（${label('fundType', a.fundType)} ${formatYuan(a.amountFen)}，${label('allocationStatus', a.status)}）` })) }}
+        choices={{
+          period: recentQuarters(),
+          allocationId: view.allocations.map((a) => ({
+            value: a.id,
+            label: `${a.id}（${label('fundType', a.fundType)} ${formatYuan(a.amountFen)}，${label('allocationStatus', a.status)}）`,
+          })),
+        }}
         hidden={fill.hidden}
         initialValues={fill.values}
         testId={`form-${form.action}`}
@@ -137,7 +161,12 @@ export function CommandCard({ view, form, refValue, pending, onDone, extra }: Co
             if (!v) throw new ProblemError({ status: 0, title: `请选择${PARAM_LABELS[p] ?? fieldLabel(p)}` });
             path[p] = v;
           }
-          return ok(api.POST(form.path as ApiPath as never, { params: { path }, body: { ...fill.values, ...body } } as never) as never);
+          return ok(
+            api.POST(
+              form.path as ApiPath as never,
+              { params: { path }, body: { ...fill.values, ...body } } as never,
+            ) as never,
+          );
         }}
         onDone={onDone}
       />
@@ -146,7 +175,15 @@ export function CommandCard({ view, form, refValue, pending, onDone, extra }: Co
 }
 
 /** Art. 11: the BDB lists a held allocation in an allocation plan (拟分配计划) and its publicity starts. */
-export function PublicationCard({ view, allocationId, onDone }: { view: ProjectView; allocationId: string; onDone: () => void }) {
+export function PublicationCard({
+  view,
+  allocationId,
+  onDone,
+}: {
+  view: ProjectView;
+  allocationId: string;
+  onDone: () => void;
+}) {
   const schema = BODIES['POST /v1/allocation-plans'];
   if (!schema) return null;
   const allocation = view.allocations.find((a) => a.id === allocationId);
@@ -162,7 +199,8 @@ export function PublicationCard({ view, allocationId, onDone }: { view: ProjectV
     >
       {allocation && (
         <p>
-          {label('fundType', allocation.fundType)} {formatYuan(allocation.amountFen)}，{allocation.year}年度；公示期满后方可拨付（第十一条）。
+          {label('fundType', allocation.fundType)} {formatYuan(allocation.amountFen)}，{allocation.year}
+          年度；公示期满后方可拨付（第十一条）。
         </p>
       )}
       <SchemaForm
@@ -171,7 +209,13 @@ export function PublicationCard({ view, allocationId, onDone }: { view: ProjectV
         testId="form-allocation-publication"
         initialValues={{ year, title: `${year}年政务大数据项目资金拟分配计划` }}
         submitLabel="发布拟分配计划并公示"
-        onSubmit={(body) => ok(api.POST('/v1/allocation-plans', { body: { ...body, allocations: [{ projectId: view.id, allocationId }] } as never }))}
+        onSubmit={(body) =>
+          ok(
+            api.POST('/v1/allocation-plans', {
+              body: { ...body, allocations: [{ projectId: view.id, allocationId }] } as never,
+            }),
+          )
+        }
         onDone={onDone}
       />
     </Card>

@@ -16,18 +16,32 @@ export type DocumentIndex = Map<string, DocumentMeta>;
 
 /** The project's filed documents by id (reloaded with the view). */
 export function useProjectDocuments(projectId: string, version: unknown) {
-  const { data } = useLoad(() => ok(api.GET('/v1/projects/{id}/documents', { params: { path: { id: projectId } } })), [projectId, version]);
+  const { data } = useLoad(
+    () => ok(api.GET('/v1/projects/{id}/documents', { params: { path: { id: projectId } } })),
+    [projectId, version],
+  );
   return new Map((data?.items ?? []).map((d) => [d.id, d])) as DocumentIndex;
 }
 
 const PREVIEW = new Set(['application/pdf', 'image/png', 'image/jpeg']);
-const href = (id: string, inline = false) => `/v1/documents/${encodeURIComponent(id)}${inline ? '?disposition=inline' : ''}`;
+const href = (id: string, inline = false) =>
+  `/v1/documents/${encodeURIComponent(id)}${inline ? '?disposition=inline' : ''}`;
 
 /**
  * One filed document: by id (an uploaded document) with its name, download and preview; a legacy
  * free reference (`sha256:…`, a URL) is shown as the text it is.
  */
-export function DocumentLink({ id, reference, docs, testId }: { id?: string | null; reference?: string | null; docs: DocumentIndex; testId?: string }) {
+export function DocumentLink({
+  id,
+  reference,
+  docs,
+  testId,
+}: {
+  id?: string | null;
+  reference?: string | null;
+  docs: DocumentIndex;
+  testId?: string;
+}) {
   const [image, setImage] = useState(false);
   if (!id) {
     if (!reference) return <Typography.Text type="secondary">—</Typography.Text>;
@@ -48,13 +62,25 @@ export function DocumentLink({ id, reference, docs, testId }: { id?: string | nu
       <a href={href(id)} download={meta?.fileName} data-testid={testId ? `${testId}-download` : undefined}>
         下载
       </a>
-      {meta && PREVIEW.has(meta.contentType) &&
+      {meta &&
+        PREVIEW.has(meta.contentType) &&
         (meta.contentType === 'application/pdf' ? (
-          <a href={href(id, true)} target="_blank" rel="noopener" data-testid={testId ? `${testId}-preview` : undefined}>
+          <a
+            href={href(id, true)}
+            target="_blank"
+            rel="noopener"
+            data-testid={testId ? `${testId}-preview` : undefined}
+          >
             预览
           </a>
         ) : (
-          <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setImage(true)} data-testid={testId ? `${testId}-preview` : undefined}>
+          <Button
+            type="link"
+            size="small"
+            style={{ padding: 0 }}
+            onClick={() => setImage(true)}
+            data-testid={testId ? `${testId}-preview` : undefined}
+          >
             预览
           </Button>
         ))}

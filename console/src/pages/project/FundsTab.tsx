@@ -25,10 +25,18 @@ const BUCKETS = [
 export function FundsTab({ view, role }: { view: ProjectView; role: Role }) {
   // The ledger only for those who may read it (domain/reads.ts): no 403 box for the approval bureau.
   const ledgerShown = mayRead('ledger', role);
-  const ledger = useLoad(() => (ledgerShown ? ok(api.GET('/v1/projects/{id}/ledger', { params: { path: { id: view.id } } })) : Promise.resolve(undefined)), [view, ledgerShown]);
+  const ledger = useLoad(
+    () =>
+      ledgerShown
+        ? ok(api.GET('/v1/projects/{id}/ledger', { params: { path: { id: view.id } } }))
+        : Promise.resolve(undefined),
+    [view, ledgerShown],
+  );
   return (
     <>
-      {view.funds.suspended && <Alert type="warning" showIcon style={{ marginBottom: 12 }} message="资金暂停拨付（第二十二条）" />}
+      {view.funds.suspended && (
+        <Alert type="warning" showIcon style={{ marginBottom: 12 }} message="资金暂停拨付（第二十二条）" />
+      )}
       <Table
         size="small"
         pagination={false}
@@ -37,7 +45,12 @@ export function FundsTab({ view, role }: { view: ProjectView; role: Role }) {
         dataSource={(['construction', 'om'] as const).map((t) => ({ type: t, ...view.funds[t] }))}
         columns={[
           { title: '资金类型', dataIndex: 'type', render: (t: string) => label('fundType', t) },
-          ...BUCKETS.map(([k, l]) => ({ title: l, dataIndex: k, align: 'right' as const, render: (f: number) => formatYuan(f) })),
+          ...BUCKETS.map(([k, l]) => ({
+            title: l,
+            dataIndex: k,
+            align: 'right' as const,
+            render: (f: number) => formatYuan(f),
+          })),
         ]}
       />
       <Typography.Title level={5} style={{ marginTop: 16 }}>
@@ -63,12 +76,17 @@ export function FundsTab({ view, role }: { view: ProjectView; role: Role }) {
         table(ledger.data?.movements ?? [], [
           { title: '时间', render: (m) => formatDateTime(m.at) },
           { title: '类型', render: (m) => label('fundType', m.fundType) },
-          { title: '变动', render: (m) => `${m.fromBucket ? label('bucket', m.fromBucket) : '新安排'} → ${label('bucket', m.toBucket)}` },
+          {
+            title: '变动',
+            render: (m) =>
+              `${m.fromBucket ? label('bucket', m.fromBucket) : '新安排'} → ${label('bucket', m.toBucket)}`,
+          },
           { title: '金额', render: (m) => formatYuan(m.amountFen) },
           {
             title: '事由',
             // The ledger keeps the movement's kind as its reason when it has no other (allocate, publish, disburse).
-            render: (m) => `${label('movementKind', m.kind)}${m.reason && label('movementReason', m.reason) !== m.reason ? `：${label('movementReason', m.reason)}` : ''}${m.article ? `（${articleLabel(m.article)}）` : ''}`,
+            render: (m) =>
+              `${label('movementKind', m.kind)}${m.reason && label('movementReason', m.reason) !== m.reason ? `：${label('movementReason', m.reason)}` : ''}${m.article ? `（${articleLabel(m.article)}）` : ''}`,
           },
           { title: '经办人', render: (m) => `${actorName(m.actorName)}（${roleLabel(m.actorRole)}）` },
         ])

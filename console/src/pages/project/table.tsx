@@ -2,7 +2,12 @@
 import { Table } from 'antd';
 import type { ReactNode } from 'react';
 
-export function table<T extends object>(rows: readonly T[], columns: Array<{ title: string; render: (r: T) => ReactNode }>, empty = '暂无记录', testId?: string) {
+export function table<T extends object>(
+  rows: readonly T[],
+  columns: Array<{ title: string; render: (r: T) => ReactNode }>,
+  empty = '暂无记录',
+  testId?: string,
+) {
   return (
     <Table
       size="small"
