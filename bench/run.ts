@@ -79,6 +79,9 @@ const { values } = parseArgs({
 const profileDir = values.profile ? path.resolve(values.profile) : undefined;
 if (profileDir && !process.env.BDP_BENCH_PROFILING) {
   mkdirSync(profileDir, { recursive: true });
+  // The summary reads every profile and window in the folder: only this run's.
+  for (const f of readdirSync(profileDir))
+    if (f.endsWith('.cpuprofile') || f === 'windows.json') rmSync(path.join(profileDir, f));
   const child = spawn(
     process.execPath,
     [
