@@ -28,6 +28,7 @@ type Har = {
 
 const [openapiFile, ...roleFiles] = process.argv.slice(2);
 const keys = JSON.parse(process.env.SCHEMATHESIS_KEYS ?? '{}') as Record<string, string>;
+const partial = process.env.SCHEMATHESIS_PARTIAL === '1';
 if (!openapiFile || roleFiles.length === 0) {
   console.error(
     'usage: SCHEMATHESIS_KEYS=\'{"role":"key"}\' tsx scripts/schemathesis-coverage.ts OPENAPI_JSON ROLE=HAR_FILE…',
@@ -102,7 +103,8 @@ for (const op of operations) {
     continue;
   }
   const all = [...byRole.values()].flatMap((c) => [...c.keys()]);
-  if (op.secured && all.every(denied)) {
+  // A run with some of the keys only (ST_KEYS) cannot reach every operation; each key must still hold.
+  if (op.secured && all.every(denied) && !partial) {
     problems.push(
       `${key(op)}: only ever 401/403 (${[...byRole].map(([r, c]) => `${r}: ${show(c)}`).join('; ')}) — no credential of the run reached it`,
     );
