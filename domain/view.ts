@@ -278,7 +278,36 @@ function deadlineView(d: DeadlineRecord): DeadlineView | null {
 
 export function projectView(state: ProjectState): ProjectView {
   const i = state.input;
-  const c = cloneState(state);
+  // A deep copy of only what the view hands out as is (the deadlines and the input are mapped
+  // below): the view is computed for every change, and copying the whole state cost more.
+  const c = cloneState({
+    estimate: i.estimate,
+    documents: state.documents,
+    documentIds: state.documentIds,
+    funds: state.funds,
+    allocations: state.allocations,
+    objections: state.objections,
+    technicalReviews: state.technicalReviews,
+    contracts: state.contracts,
+    progressReports: state.progressReports,
+    changeRequests: state.changeRequests,
+    rectifications: state.rectifications,
+    catalogEntries: state.catalogEntries,
+    acceptance: state.acceptance,
+    completionReport: state.completionReport,
+    omReviews: state.omReviews,
+    evaluations: state.evaluations,
+    incidents: state.incidents,
+    drills: state.drills,
+    violations: state.violations,
+    decisions: state.decisions,
+    acceptanceDelayReasons: state.acceptanceDelayReasons,
+    accountabilityReferrals: state.accountabilityReferrals,
+    leader: state.leader ?? i.leader ?? null,
+    leaderChanges: state.leaderChanges,
+    riskAssessments: state.riskAssessments,
+    emergencyPlans: state.emergencyPlans,
+  });
   return {
     id: i.id,
     title: i.title,
@@ -288,7 +317,7 @@ export function projectView(state: ProjectState): ProjectView {
     kind: i.kind,
     year: i.year,
     annualPlanItem: i.annualPlanItem,
-    estimate: c.input.estimate,
+    estimate: c.estimate,
     approvedEstimateFen: state.approvedEstimateFen ?? null, // Art. 8, 10 (measures): 批复概算
     stage: state.stage,
     createdAt: i.createdAt,
@@ -319,7 +348,7 @@ export function projectView(state: ProjectState): ProjectView {
     acceptanceDelayReasons: c.acceptanceDelayReasons ?? [],
     accountabilityReferrals: c.accountabilityReferrals ?? [],
     // Art. 14 (measures): the current 项目负责人 and the history of its changes.
-    leader: c.leader ?? c.input.leader ?? null,
+    leader: c.leader,
     leaderChanges: c.leaderChanges ?? [],
     riskAssessments: c.riskAssessments ?? [], // Art. 28 (issue 15)
     emergencyPlans: c.emergencyPlans ?? [], // Art. 29 (issue 15)
