@@ -4,7 +4,7 @@
  * queues a job (./jobs.ts); the workflow's loop runs it through the persistence pipeline and hands
  * the outcome back. Deterministic workflow code only.
  */
-import { ApplicationFailure, log, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, currentUpdateInfo, log, setHandler } from '@temporalio/workflow';
 import { COMMAND_NAMES, type Command, type CommandName } from '../domain/commands.ts';
 import { isRejection, Rejection } from '../domain/errors.ts';
 import type { Change, Project } from '../domain/project.ts';
@@ -33,12 +33,14 @@ export function setProjectHandlers(project: Project, jobs: JobQueue): void {
   /**
    * An Update's validator prepares the change already; its handler reuses it when nothing was
    * committed in between and the clock has not moved (validators do not run on replay: the handler
-   * then prepares the same change itself).
+   * then prepares the same change itself). Keyed by the Update's id: the SDK decodes the arguments
+   * anew for the handler, so the validator's message object is not the handler's.
    */
-  const validated = new WeakMap<object, { version: number; at: number; change: Change }>();
-  const prepareUpdate = (message: object, name: CommandName, payload: unknown, actor: Actor) => {
-    const cached = validated.get(message);
-    validated.delete(message);
+  const validated = new Map<string, { version: number; at: number; change: Change }>();
+  const updateId = () => currentUpdateInfo()?.id;
+  const prepareUpdate = (id: string | undefined, name: CommandName, payload: unknown, actor: Actor) => {
+    const cached = id === undefined ? undefined : validated.get(id);
+    if (id !== undefined) validated.delete(id);
     if (cached && cached.version === project.state.version && cached.at === Date.now()) return cached.change;
     return prepare(name, payload, actor);
   };
@@ -50,9 +52,10 @@ export function setProjectHandlers(project: Project, jobs: JobQueue): void {
       commandUpdate(name),
       (message) => {
         const { payload, actor, attempt } = unpack(message);
+        const id = updateId();
         return jobs.settled(
           jobs.submit({
-            prepare: () => prepareUpdate(message, name, payload, actor),
+            prepare: () => prepareUpdate(id, name, payload, actor),
             update: { acceptedAt: Date.now(), attempt, label: name },
           }),
         );
@@ -63,11 +66,9 @@ export function setProjectHandlers(project: Project, jobs: JobQueue): void {
           // While the application is still being stored the command waits in the queue behind it.
           if (!project.started && jobs.startTicket !== null) return;
           try {
-            validated.set(message, {
-              version: project.state.version,
-              at: Date.now(),
-              change: prepare(name, payload, actor),
-            });
+            const change = prepare(name, payload, actor);
+            const id = updateId();
+            if (id !== undefined) validated.set(id, { version: project.state.version, at: Date.now(), change });
           } catch (err) {
             throw isRejection(err) ? toFailure(err, attempt) : err;
           }
