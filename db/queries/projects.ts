@@ -194,13 +194,25 @@ export async function upsertProject(db: Database, model: ProjectReadModel): Prom
     createdAt: new Date(v.createdAt),
     updatedAt: new Date(),
   };
-  const { id: _id, createdAt: _createdAt, ...changes } = row;
   await db
     .insert(projects)
     .values(row)
     .onConflictDoUpdate({
       target: projects.id,
-      set: changes,
+      set: fromExcluded(row),
       setWhere: sql`${projects.version} < excluded.version`,
     });
 }
+
+/**
+ * The upsert's update: every column of the row except the key and the creation time, taken from the
+ * proposed row (`excluded`), so each value — the view's JSON included — is sent once. Built from the
+ * first row's own keys, the one list of the columns.
+ */
+let updateFromExcluded: Record<string, SQL> | undefined;
+const fromExcluded = (row: Record<keyof typeof projects.$inferInsert & string, unknown>) =>
+  (updateFromExcluded ??= Object.fromEntries(
+    Object.keys(row)
+      .filter((key) => key !== 'id' && key !== 'createdAt')
+      .map((key) => [key, sql.raw(`excluded."${projects[key as keyof typeof row].name}"`)]),
+  ));
