@@ -170,15 +170,17 @@ export function printSummaries(columns: Array<{ name: string; summary: ProfileSu
   const first = columns[0]!;
   parts.sort((a, b) => value(first, b) - value(first, a));
   const cell = (n: number) => n.toFixed(2).padStart(12);
-  const diff = columns.length === 2;
+  // The first column's difference from each of the others ("difference" when there is one other).
+  const others = columns.slice(1);
+  const heads = others.length === 1 ? ['difference'] : others.map((c) => `- ${c.name}`);
   console.log(
-    `${'part (CPU ms per unit, idle left out)'.padEnd(46)}${columns.map((c) => c.name.padStart(12)).join('')}${diff ? 'difference'.padStart(12) : ''}`,
+    `${'part (CPU ms per unit, idle left out)'.padEnd(46)}${[...columns.map((c) => c.name), ...heads].map((h) => h.padStart(12)).join('')}`,
   );
   for (const part of [...parts, 'all']) {
     const vals = columns.map((c) =>
       part === 'all' ? [...c.summary.byPart.values()].reduce((a, b) => a + b, 0) / c.per : value(c, part),
     );
-    console.log(`${part.padEnd(46)}${vals.map(cell).join('')}${diff ? cell(vals[0]! - vals[1]!) : ''}`);
+    console.log(`${part.padEnd(46)}${[...vals, ...vals.slice(1).map((v) => vals[0]! - v)].map(cell).join('')}`);
   }
   console.log(`\nfunctions with the most self time (${first.name}, ms per unit):`);
   for (const f of first.summary.topFunctions) console.log(`${(f.ms / first.per).toFixed(3).padStart(10)}  ${f.name}`);

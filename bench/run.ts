@@ -54,6 +54,7 @@ import { createActivities, type EffectWrites } from '../activities/index.ts';
 import { ensureConsoleBuilt, INITIAL_JS_BUDGET_BYTES } from '../console/scripts/build.ts';
 import { designFloorUpdate, noopLocalActivityUpdate, noopUpdate } from './baseline-workflows.ts';
 import { burstCreations } from './burst.ts';
+import { commandWrites, floorWorkflow } from './floor.ts';
 import { inlineSourceMap, printRunSummary, profileWindow, WORKFLOW_SOURCE_MAP } from './profile.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -566,8 +567,10 @@ async function main() {
     const cpuBefore = cpuByProcess();
     const t = performance.now();
     const endWindow = profileWindow(profileDir, 'ours', `the throughput scenario's ${n} projects (4 commands each)`);
+    let firstId: string | undefined;
     await pool([...Array(n).keys()], concurrency, async (i) => {
       const { id } = await call('POST', '/v1/projects', keys.dept, application(i));
+      firstId ??= id as string;
       await call('POST', `/v1/projects/${id}/technical-review`, keys.bdb, {
         decision: 'pass',
         opinion: 'ok',
@@ -598,6 +601,26 @@ async function main() {
     const baseAfter = await baselineRound();
     endBaseline(n, 'projects');
     const base = (baseBefore + baseAfter) / 2;
+    // The design's floor (bench/floor.ts): the same four messages, each one local activity writing a command's rows.
+    const floorView = (await call('GET', `/v1/projects/${firstId}`, keys.bdb)) as ProjectView;
+    const endFloor = profileWindow(
+      profileDir,
+      'floor',
+      `the design floor's ${n} workflows (an Update with start + 3 Updates, each one local activity writing a command's rows)`,
+    );
+    const cpuFloorBefore = cpuByProcess();
+    const tFloor = performance.now();
+    await pool([...Array(n).keys()], concurrency, () =>
+      floorWorkflow({
+        client,
+        taskQueue: baselineQueue,
+        view: floorView,
+        payload: { decision: 'pass', checklist: CHECKLIST },
+      }),
+    );
+    const floorMs = performance.now() - tFloor;
+    endFloor(n, 'projects');
+    const floorCpu = cpuSince(cpuFloorBefore);
     const perMin = (n / ours) * 60_000;
     results.throughput = {
       projects: n,
@@ -610,6 +633,8 @@ async function main() {
       baselinePerMinute: (n / base) * 60_000,
       ratio: base / ours,
       target: 0.5,
+      floorMs,
+      floorPerMinute: (n / floorMs) * 60_000,
     };
     row(
       'throughput',
@@ -622,7 +647,14 @@ async function main() {
     throughput.cpuMsPerProject = {
       ours: Object.fromEntries(Object.entries(oursCpu).map(([k, v]) => [k, (v * 1000) / n])),
       baseline: baselineCpu.map((c) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, (v * 1000) / n]))),
+      floor: Object.fromEntries(Object.entries(floorCpu).map(([k, v]) => [k, (v * 1000) / n])),
     };
+    row(
+      'throughput',
+      "projects/min, the design's floor (bench/floor.ts)",
+      ((n / floorMs) * 60_000).toFixed(0),
+      `throughput ratio ours / floor ${(floorMs / ours).toFixed(2)}`,
+    );
     if (Object.keys(oursCpu).length) {
       row(
         'throughput',
@@ -630,6 +662,7 @@ async function main() {
         cpuLine(oursCpu, n),
         `baseline: ${cpuLine(baselineCpu[1] ?? baselineCpu[0]!, n)}`,
       );
+      row('throughput', "CPU ms per project, the design's floor", cpuLine(floorCpu, n), '');
     }
   }
 
@@ -651,41 +684,8 @@ async function main() {
     const review = { payload: { decision: 'pass' as const, opinion: 'ok', checklist: CHECKLIST }, actor };
     const floor: number[] = [];
     // The rows a technical review writes, as the project worker wrote them for the first project.
-    const floorWrites = (i: number): EffectWrites => {
-      const projectId = `FLOOR-${i}-${randomBytes(3).toString('hex')}`;
-      const at = new Date().toISOString();
-      return {
-        projectId,
-        audit: [
-          {
-            eventId: `${projectId}:audit:1`,
-            action: 'technical-review',
-            actor,
-            at,
-            detail: { payload: review.payload },
-          },
-        ],
-        movements: [],
-        notifications: [
-          {
-            eventId: `${projectId}:notify:2`,
-            projectId,
-            recipient: { role: 'approval' },
-            kind: 'establishment-review',
-            detail: 'Technical review passed: establishment approval awaited.',
-            dueAt: null,
-            at,
-          },
-        ],
-        model: {
-          view: { ...floorView, id: projectId },
-          version: 2,
-          awaitingRoles: ['approval'],
-          nextDeadline: null,
-          overdue: false,
-        },
-      };
-    };
+    const floorWrites = (i: number): EffectWrites =>
+      commandWrites(`FLOOR-${i}-${randomBytes(3).toString('hex')}`, 2, floorView, review.payload, actor);
     activityMs.clear();
     for (let i = 0; i < n; i++) {
       let t = performance.now();
