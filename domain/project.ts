@@ -27,14 +27,7 @@ import { SYSTEM_ACTOR, type DeadlineEvent, type DeadlineStart, type Effect } fro
 import { issuesOf } from './validation.ts';
 import { Rejection } from './errors.ts';
 import { HANDLERS, expire, remind } from './rules/index.ts';
-import {
-  cloneState,
-  initialState,
-  normalizeState,
-  STATE_SCHEMA,
-  type MeasuresReading,
-  type ProjectState,
-} from './state.ts';
+import { cloneState, initialState, normalizeState, STATE_SCHEMA, type ProjectState, type Readings } from './state.ts';
 import type { PendingAction } from './deadline-kinds.ts';
 import type { ProjectInput } from './project-input.ts';
 import type { ProjectReadModel, ProjectView } from './view-shapes.ts';
@@ -103,17 +96,8 @@ export class Project {
    * required; `secondReading`: issue 27's reading of the measures; `financeJurisdiction`: finance acts
    * within its jurisdiction, Art. 12 (each false only for runs recorded before them, replay).
    */
-  static create(
-    input: ProjectInput,
-    measures: MeasuresReading = 'as-written',
-    riskAndEmergency = true,
-    measuresRecords = true,
-    secondReading = true,
-    financeJurisdiction = true,
-  ): Project {
-    return new Project(
-      initialState(input, measures, riskAndEmergency, measuresRecords, secondReading, financeJurisdiction),
-    );
+  static create(input: ProjectInput, readings: Readings = {}): Project {
+    return new Project(initialState(input, readings));
   }
 
   /** A project from its state (continue-as-new). */

@@ -153,13 +153,27 @@ export function normalizeState(state: ProjectState): ProjectState {
   return state;
 }
 
+/**
+ * The readings a project's first run chose (workflows/patches.ts, `first-run` patches): each is kept
+ * in the state for the project's life. Left out, a reading is the current one.
+ */
+export interface Readings {
+  measures?: MeasuresReading;
+  riskAndEmergency?: boolean;
+  measuresRecords?: boolean;
+  secondReading?: boolean;
+  financeJurisdiction?: boolean;
+}
+
 export function initialState(
   input: ProjectInput,
-  measures: MeasuresReading = 'as-written',
-  riskAndEmergency = true,
-  measuresRecords = true,
-  secondReading = true,
-  financeJurisdiction = true,
+  {
+    measures = 'as-written',
+    riskAndEmergency = true,
+    measuresRecords = true,
+    secondReading = true,
+    financeJurisdiction = true,
+  }: Readings = {},
 ): ProjectState {
   const copy = cloneState(input);
   // Art. 21: an existing system enters operation on registration (no construction history).

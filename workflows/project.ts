@@ -41,14 +41,14 @@ const UNSTARTED_LIMIT_MS = 86_400_000;
 export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<ProjectView> {
   const project = args.state
     ? Project.restore(args.state)
-    : Project.create(
-        args.input,
-        patched(MEASURES_AS_WRITTEN) ? 'as-written' : 'legacy',
-        patched(RISK_AND_EMERGENCY),
-        patched(MEASURES_RECORDS),
-        patched(MEASURES_SECOND_READING),
-        patched(FINANCE_JURISDICTION),
-      );
+    : // The patches are asked in this order in every history: keep it.
+      Project.create(args.input, {
+        measures: patched(MEASURES_AS_WRITTEN) ? 'as-written' : 'legacy',
+        riskAndEmergency: patched(RISK_AND_EMERGENCY),
+        measuresRecords: patched(MEASURES_RECORDS),
+        secondReading: patched(MEASURES_SECOND_READING),
+        financeJurisdiction: patched(FINANCE_JURISDICTION),
+      });
   const jobs = new JobQueue();
   // Before any handler is set: an Update that came with the start is delivered as soon as its
   // handler is, and must find the application's job already queued ahead of it.

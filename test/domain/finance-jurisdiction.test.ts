@@ -120,7 +120,7 @@ describe('Art. 12 (measures): finance acts within its jurisdiction (issue 28 HIG
     expect(restored.state.financeJurisdiction).toEqual(h.state.financeJurisdiction);
 
     const legacy = new Harness();
-    legacy.project = Project.create(makeInput(), 'as-written', true, true, true, false); // second reading, not finance-jurisdiction
+    legacy.project = Project.create(makeInput(), { financeJurisdiction: false }); // second reading, not finance-jurisdiction
     legacy.now = legacy.project.state.input.createdAt;
     legacy.toContracting();
     expect(legacy.state.financeJurisdiction).toBeUndefined();

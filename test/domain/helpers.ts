@@ -119,13 +119,12 @@ export class Harness {
     measuresRecords = measures === 'as-written',
     secondReading = measuresRecords,
   ) {
-    this.project = Project.create(
-      makeInput(overrides),
+    this.project = Project.create(makeInput(overrides), {
       measures,
-      measures === 'as-written',
+      riskAndEmergency: measures === 'as-written',
       measuresRecords,
       secondReading,
-    );
+    });
     this.now = this.project.state.input.createdAt;
   }
 

@@ -74,7 +74,7 @@ describe('Art. 14 (measures): 项目负责人', () => {
   it('Art. 14: an application from before the leader was asked has leader null, and the department may name one', () => {
     const input = makeInput();
     delete input.leader;
-    const p = Project.create(input, 'as-written', true, false);
+    const p = Project.create(input, { measuresRecords: false });
     expect(p.view().leader).toBeNull();
     p.apply({ name: 'leaderChange', payload: newLeader }, actors.department, input.createdAt);
     expect(p.view().leaderChanges).toEqual([

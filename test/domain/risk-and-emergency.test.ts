@@ -221,7 +221,7 @@ describe('incidents (Art. 29, measures)', () => {
 describe('runs recorded before issue 15 (state flag absent)', () => {
   it('Art. 28-29: a run without the flag keeps its behaviour: no assessment or plan needed, incidents without recipients, no drill deadline', () => {
     const h = new Harness();
-    h.project = Project.create(makeInput(), 'as-written', false);
+    h.project = Project.create(makeInput(), { riskAndEmergency: false });
     h.toOperating();
     expect(h.state.riskAndEmergency).toBeUndefined();
     expect(h.state.deadlines.some((d) => d.kind === 'security-drill')).toBe(false);
