@@ -387,5 +387,5 @@ function fromHttpException(err: HTTPException): ApiError {
     return new ApiError(415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as application/json.');
   }
   const status = err.status >= 400 && err.status < 500 ? err.status : 400;
-  return new ApiError(status as 400, 'bad_request', 'Bad request', err.message);
+  return new ApiError(status, 'bad_request', 'Bad request', err.message);
 }

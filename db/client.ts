@@ -109,7 +109,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       connect_timeout: 10,
     });
     handle = {
-      db: drizzle(preparedStatements(client), { schema }) as unknown as Database,
+      db: drizzle(preparedStatements(client), { schema }),
       driver: 'postgres',
       raw: { driver: 'postgres', client },
       close: () => client.end({ timeout: 5 }),

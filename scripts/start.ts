@@ -150,8 +150,8 @@ function spawnDevServer(cli: string, config: Config): ChildProcess {
     if (stopping) return; // its shutdown chatter (closed pollers) is expected and not news
     for (const line of chunk.toString().split('\n')) if (line.trim()) process.stderr.write(`[temporal] ${line}\n`);
   };
-  child.stdout!.on('data', forward);
-  child.stderr!.on('data', forward);
+  child.stdout.on('data', forward);
+  child.stderr.on('data', forward);
   return child;
 }
 

@@ -82,7 +82,7 @@ function interpolate(value: string, vars: Record<string, string> = {}): string {
     if (bare !== undefined || op === undefined) {
       throw new Error(`${match} has neither a default (:-) nor a required marker (:?)`);
     }
-    if (vars[name] !== undefined) return vars[name]!;
+    if (vars[name] !== undefined) return vars[name];
     return op.endsWith('-') ? arg : REQUIRED_TEST_VALUE;
   });
 }

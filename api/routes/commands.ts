@@ -50,12 +50,12 @@ function httpBody(command: CommandName): z.ZodType {
   const body = requiredForNewInput(command);
   // Art. 8: the resubmitted application documents, by documentIds or (legacy) free references.
   if (command === 'resubmission')
-    return (body as z.ZodObject)
+    return body
       .extend(httpApplicationDocuments)
       .superRefine((b, ctx) => oneReferencePerDocument(b as Parameters<typeof oneReferencePerDocument>[0], ctx));
   const field = (FILED_DOCUMENT_FIELDS as Partial<Record<CommandName, string>>)[command];
   if (!field || command === 'contract') return body;
-  return (body as z.ZodObject)
+  return body
     .extend({
       [field]: documentRef
         .optional()

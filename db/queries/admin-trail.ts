@@ -51,7 +51,7 @@ export async function recordAdminChange<T>(
 ): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.execute(ADMIN_TRAIL_LOCK);
-    const outcome = await change(tx as unknown as Database);
+    const outcome = await change(tx);
     if ('skip' in outcome) return outcome.result;
     const [last] = await tx
       .select({ seq: adminEvents.seq, hash: adminEvents.hash })

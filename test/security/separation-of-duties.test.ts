@@ -22,7 +22,7 @@ import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/s
 import { DRIVERS, driverAvailable } from '../support/database.ts';
 import { tamper } from '../support/tamper.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 describe.each(DRIVERS)('三员分立 (policy, GB/T 22239-2019 level 3) with %s', (driver) => {
   const run = it.skipIf(!driverAvailable(driver));

@@ -35,7 +35,7 @@ const ENDED = new Set(['decommissioned', 'rejected', 'withdrawn', 'terminated'])
 
 export default function ProjectDetail({ id }: { id: string }) {
   const { account } = useSession();
-  const role = (account?.role ?? 'department') as Role;
+  const role = account?.role ?? 'department';
   const {
     data: view,
     problem,
