@@ -63,7 +63,7 @@ export function setProjectHandlers(project: Project, jobs: JobQueue): void {
           // While the application is still being stored the command waits in the queue behind it.
           if (!project.started && jobs.startTicket !== null) return;
           try {
-            validated.set(message, {
+            validated.set(message as object, {
               version: project.state.version,
               at: Date.now(),
               change: prepare(name, payload, actor),

@@ -12,7 +12,7 @@ import { createRouter, json, problem, security } from '../router.ts';
 import { jurisdiction } from '../schemas/common.ts';
 import { requireJurisdiction } from './jurisdictions.ts';
 import { changedMeasuresPeriod, DEFAULT_POLICY_SWITCHES } from '../../domain/policy-defaults.ts';
-import { POLICY_SWITCHES, type PolicySwitches } from '../../domain/policy.ts';
+import { POLICY_SWITCHES } from '../../domain/policy.ts';
 import { ApiError } from '../problem.ts';
 
 const duration = z.strictObject({

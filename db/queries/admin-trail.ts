@@ -69,8 +69,13 @@ export async function recordAdminChange<T>(
       ip: actor.ip ?? null,
       // Through JSON, as jsonb will give them back (dates as text, no undefined).
       before:
-        outcome.before === undefined || outcome.before === null ? null : JSON.parse(JSON.stringify(outcome.before)),
-      after: outcome.after === undefined || outcome.after === null ? null : JSON.parse(JSON.stringify(outcome.after)),
+        outcome.before === undefined || outcome.before === null
+          ? null
+          : (JSON.parse(JSON.stringify(outcome.before)) as unknown),
+      after:
+        outcome.after === undefined || outcome.after === null
+          ? null
+          : (JSON.parse(JSON.stringify(outcome.after)) as unknown),
     };
     const prevHash = last?.hash ?? GENESIS_HASH;
     await tx.insert(adminEvents).values({ ...row, prevHash, hash: chainLink(prevHash, chainedAdminEvent(row)) });

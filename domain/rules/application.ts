@@ -6,7 +6,6 @@
 import { TECHNICAL_REVIEW_ITEMS } from '../commands.ts';
 import { Rejection } from '../errors.ts';
 import { COMMAND_STAGES as STAGES } from '../stages.ts';
-import type { TechnicalReviewChecklist } from '../records.ts';
 import { type Handlers, refuse } from './common.ts';
 
 export const APPLICATION_HANDLERS = {
