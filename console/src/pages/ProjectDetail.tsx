@@ -17,7 +17,6 @@ import { ApplicationCard } from './project/Application.tsx';
 import { refText } from './project/CommandCard.tsx';
 import { useProjectDocuments } from './project/Documents.tsx';
 import { RecordTabs } from './project/Records.tsx';
-import type { Role } from './project/types.ts';
 import { useNames } from '../names.tsx';
 
 const MAIN_PATH = [
