@@ -64,7 +64,9 @@ function environment(name: string): Record<string, string> {
       }),
     );
   }
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v == null ? '' : String(v)]));
+  return Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, v == null ? '' : String(v as string | number | boolean)]),
+  );
 }
 
 /** Stands in for a required (`${VAR:?msg}`) value; long enough for ADMIN_API_KEY. */

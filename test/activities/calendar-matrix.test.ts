@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDeadline } from '../../db/calendar.ts';
 import { calendarYearDays } from '../../db/calendar.ts';
 import { shanghaiDate } from '../../domain/calendar/index.ts';
-import type { DeadlineKind } from '../../domain/deadline-kinds.ts';
 import { actors, construction, Harness, openTender, passTechnical } from '../domain/helpers.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 

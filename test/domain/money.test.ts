@@ -4,7 +4,6 @@
  * and existing systems (Art. 21, third sentence) that enter at operation.
  */
 import { describe, expect, it } from 'vitest';
-import type { Command } from '../../domain/commands.ts';
 import { Rejection } from '../../domain/errors.ts';
 import { Project } from '../../domain/project.ts';
 import { actors, construction, expectFundIdentity, Harness, makeInput, om, scheduleAll } from './helpers.ts';
