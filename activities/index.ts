@@ -39,7 +39,7 @@ async function markFiledDocuments(db: Database, projectId: string, entries: Audi
     // One document (contract, reports, rectification evidence), or Art. 8's application documents
     // (the application's own entry, or a resubmission).
     const many = [payload?.documentIds, (e.detail as { documentIds?: unknown }).documentIds].flatMap((m) =>
-      m && typeof m === 'object' ? Object.values(m) : [],
+      m && typeof m === 'object' ? Object.values(m as Record<string, unknown>) : [],
     );
     return [payload?.documentId, ...many].filter((id): id is string => typeof id === 'string');
   });
@@ -102,7 +102,7 @@ const PERMANENT_SQLSTATE = /^(22|23|42)/;
 export function asPermanent(err: unknown): ApplicationFailure | undefined {
   if (err instanceof ApplicationFailure) return err.nonRetryable ? err : undefined;
   for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = String((e as { code?: unknown }).code ?? '');
+    const code = String((e as { code?: string | number }).code ?? '');
     if (PERMANENT_SQLSTATE.test(code)) {
       return ApplicationFailure.nonRetryable(
         `the database refused the writes (SQLSTATE ${code}): ${(e as Error).message}`,

@@ -3,7 +3,7 @@
  * Handlers validate, authorise, call and respond; business rules live in the lifecycle core.
  */
 import type { Client } from '@temporalio/client';
-import type { Context } from 'hono';
+import type { Context, Next } from 'hono';
 import { negotiateLanguage } from '../domain/labels/language.ts';
 import { problemDetail } from '../domain/labels/problems.ts';
 import { HTTPException } from 'hono/http-exception';
@@ -18,6 +18,7 @@ import type { DatabaseHandle } from '../db/client.ts';
 import type { Logger } from '../lib/logger.ts';
 import {
   AUTH_PREFIX,
+  type AuthEnv,
   bearerAuth,
   CODEC_SESSION_COOKIE,
   createKeyStore,
@@ -154,7 +155,9 @@ export function createApp(deps: AppDeps) {
       );
     },
   });
-  app.use('*', (c, next) => (isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next)));
+  app.use('*', (c: Context<AuthEnv, string>, next: Next) =>
+    isUpload(c.req.method, c.req.path) ? next() : jsonBodyLimit(c, next),
+  );
 
   // A worker counts when Temporal lists it as a poller and its own heartbeat is fresh (seconds).
   const pollingWorkers = async () => {
@@ -166,7 +169,10 @@ export function createApp(deps: AppDeps) {
   };
   app.route(
     '/',
-    healthRoutes({ checks: { database: deps.database.ping, temporal: () => gateway.ping() }, workers: pollingWorkers }),
+    healthRoutes({
+      checks: { database: () => deps.database.ping(), temporal: () => gateway.ping() },
+      workers: pollingWorkers,
+    }),
   );
 
   app.route(
@@ -182,12 +188,12 @@ export function createApp(deps: AppDeps) {
   // Sign-in per client address, before its body is read (api/rate-limit.ts).
   if (deps.signInPerAddressPerMinute)
     app.on('POST', LOGIN_PATH, signInRateLimit(deps.database.db, deps.signInPerAddressPerMinute, deps.clock));
-  app.use('/v1/*', (c, next) =>
+  app.use('/v1/*', (c: Context<AuthEnv, string>, next: Next) =>
     c.req.path.startsWith('/v1/public/') || c.req.path === LOGIN_PATH ? next() : authenticate(c, next),
   );
   // 三员分立 (policy): the audit administrator changes nothing (api/auth.ts readOnlyRoles).
   const readOnly = readOnlyRoles();
-  app.use('/v1/*', (c, next) =>
+  app.use('/v1/*', (c: Context<AuthEnv, string>, next: Next) =>
     c.req.path.startsWith('/v1/public/') || c.req.path === LOGIN_PATH ? next() : readOnly(c, next),
   );
   if (deps.writesPerMinute) app.use('/v1/*', writeRateLimit(deps.database.db, deps.writesPerMinute, deps.clock));
@@ -206,12 +212,16 @@ export function createApp(deps: AppDeps) {
     const codecAuth = bearerAuth(keys, CODEC_SESSION_COOKIE);
     const open = (method: string, path: string) =>
       method === 'OPTIONS' || (path === '/codec/session' && (method === 'GET' || method === 'DELETE'));
-    app.use('/codec/*', (c, next) => (open(c.req.method, c.req.path) ? next() : codecAuth(c, next)));
+    app.use('/codec/*', (c: Context<AuthEnv, string>, next: Next) =>
+      open(c.req.method, c.req.path) ? next() : codecAuth(c, next),
+    );
     app.route('/', codecRoutes({ codec: deps.payloadCodec, keys }));
   }
   // An upload is not replayed by Idempotency-Key (that would buffer it): a retry stores the same
   // content-addressed object and answers a new document id.
-  const idempotent = idempotency(deps.database.db, { updateState: gateway.updateState });
+  const idempotent = idempotency(deps.database.db, {
+    updateState: (workflowId, updateId) => gateway.updateState(workflowId, updateId),
+  });
   // Sign-in and the other /v1/auth/* writes are never replayed: a replay would hand out a session.
   app.on('POST', '/v1/*', (c, next) =>
     isUpload(c.req.method, c.req.path) || c.req.path.startsWith(AUTH_PREFIX) ? next() : idempotent(c, next),
@@ -368,7 +378,7 @@ const CONNECTION_CODES = new Set([
 ]);
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (const e of causeChain(err)) {
-    const code = String((e as { code?: unknown }).code ?? '');
+    const code = String((e as { code?: string | number }).code ?? '');
     if (CONNECTION_CODES.has(code) || code.startsWith('08') || code.startsWith('57P')) return true;
     if (e instanceof Error && /PGlite is closed/i.test(e.message)) return true;
   }
@@ -387,5 +397,5 @@ function fromHttpException(err: HTTPException): ApiError {
     return new ApiError(415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as application/json.');
   }
   const status = err.status >= 400 && err.status < 500 ? err.status : 400;
-  return new ApiError(status as 400, 'bad_request', 'Bad request', err.message);
+  return new ApiError(status, 'bad_request', 'Bad request', err.message);
 }

@@ -126,7 +126,7 @@ function outcomeUnknown(err: unknown): boolean {
 /** Temporal answered that the update (or its workflow) does not exist: it was never accepted. */
 function updateUnknownToTemporal(err: unknown): boolean {
   if (err instanceof WorkflowNotFoundError) return true;
-  for (const e of causeChain(err)) if (isGrpcServiceError(e) && e.code === GRPC_NOT_FOUND) return true;
+  for (const e of causeChain(err)) if (isGrpcServiceError(e) && (e.code as number) === GRPC_NOT_FOUND) return true;
   return false;
 }
 

@@ -247,5 +247,5 @@ export function withUpdateNotes<G extends Pick<ProjectGateway, 'create' | 'execu
       }
       return gateway.execute(projectId, command);
     },
-  } as G;
+  };
 }

@@ -12,7 +12,7 @@ import { problemContent } from './router.ts';
 
 type Operation = { requestBody?: unknown; responses?: Record<string, unknown> };
 type Document = {
-  paths?: Record<string, Record<string, Operation | unknown>>;
+  paths?: Record<string, Record<string, unknown>>; // an Operation per method, and other keys
   components?: { responses?: Record<string, unknown>; [key: string]: unknown };
   [key: string]: unknown;
 };

@@ -36,7 +36,7 @@ function localizedErrors(err: ApiError, lang: Language): unknown {
   const errors = err.extra.errors;
   if (lang === 'en' || !Array.isArray(errors)) return errors;
   const issues = Array.isArray(err.params.issues) ? (err.params.issues as ValidationIssue[]) : [];
-  return errors.map((e: { path?: unknown; message?: unknown }, i) => ({
+  return errors.map((e: { path?: unknown; message?: string }, i) => ({
     ...e,
     message: validationMessage(issues[i] ?? { message: String(e.message ?? '') }, lang),
   }));

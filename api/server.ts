@@ -98,7 +98,7 @@ export async function serveApi(deps: {
         });
       },
     );
-    server.once('error', (err) => {
+    server.once('error', (err: Error) => {
       sweeper.stop();
       reject(err);
     });

@@ -58,9 +58,11 @@ export const AUTO_ANALYZE_EVERY_MS = 60_000;
  * Answers the tables analysed.
  */
 export async function analyzeStale(db: Database): Promise<string[]> {
-  const result = (await db.execute(
+  // postgres.js answers an array of rows, PGlite an object with `rows`.
+  const answer: unknown = await db.execute(
     sql`select relname from pg_stat_user_tables where schemaname = 'public' and n_mod_since_analyze > 50 + 0.1 * greatest(n_live_tup, 0) order by relname`,
-  )) as unknown as { rows?: Array<{ relname: string }> } & Array<{ relname: string }>;
+  );
+  const result = answer as { rows?: Array<{ relname: string }> } & Array<{ relname: string }>;
   const tables = (result.rows ?? [...result]).map((r) => r.relname);
   for (const table of tables) await db.execute(sql`analyze ${sql.identifier(table)}`);
   return tables;
@@ -84,12 +86,12 @@ export function preparedStatements<T extends object>(client: T): T {
       if (typeof value !== 'function') return value;
       if (property === 'unsafe') {
         return (query: string, parameters?: unknown[], options?: Record<string, unknown>) =>
-          value.call(target, query, parameters, { ...options, prepare: true });
+          value.call(target, query, parameters, { ...options, prepare: true }) as unknown;
       }
       if (property === 'begin' || property === 'savepoint') {
         return (...args: unknown[]) => {
           const work = args.pop() as (tx: object) => unknown;
-          return value.call(target, ...args, (tx: object) => work(preparedStatements(tx)));
+          return value.call(target, ...args, (tx: object) => work(preparedStatements(tx))) as unknown;
         };
       }
       return value;
@@ -109,7 +111,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       connect_timeout: 10,
     });
     handle = {
-      db: drizzle(preparedStatements(client), { schema }) as unknown as Database,
+      db: drizzle(preparedStatements(client), { schema }),
       driver: 'postgres',
       raw: { driver: 'postgres', client },
       close: () => client.end({ timeout: 5 }),

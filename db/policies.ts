@@ -3,7 +3,7 @@
  * pins the latest version of its own jurisdiction, or of the `city` policy when its county has not
  * issued its own measures; later versions never change a running project.
  */
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { DEFAULT_CITY_POLICY, policySwitches } from '../domain/policy-defaults.ts';
 import type { Policy, PolicyDeadlines, PolicySwitches } from '../domain/policy.ts';
 import type { Database } from './client.ts';

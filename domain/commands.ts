@@ -377,7 +377,7 @@ export const COMMAND_PATH_FIELDS = {
 
 type PathFields<K extends CommandName> = K extends keyof typeof COMMAND_PATH_FIELDS
   ? (typeof COMMAND_PATH_FIELDS)[K]
-  : {};
+  : Record<never, never>;
 
 /** The whole payload of each command: its body plus its path fields (what Updates and signals carry). */
 export const COMMAND_SCHEMAS = lazily(

@@ -6,7 +6,6 @@
 import { shanghaiDate, shanghaiYear } from './calendar/dates.ts';
 import type { DeadlineKind, DeadlineRule, DeadlineStatus } from './deadline-kinds.ts';
 import type { FreezeReason, FundBalance, FundType } from './money.ts';
-import { DEFAULT_CITY_POLICY } from './policy-defaults.ts';
 import type { Duration } from './policy.ts';
 import type { ApplicationDocumentIds, ApplicationDocuments, ProjectInput } from './project-input.ts';
 import type {

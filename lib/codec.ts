@@ -113,7 +113,7 @@ export class EncryptionCodec implements PayloadCodec {
       const plain =
         name === SM4_NAME ? openSm4(key, keyId, data) : name === AES_NAME ? openAes(key, keyId, data) : undefined;
       if (!plain) throw new DecodeError(`unknown cipher ${JSON.stringify(name)}`);
-      return temporal.api.common.v1.Payload.decode(plain) as Payload;
+      return temporal.api.common.v1.Payload.decode(plain);
     });
   }
 }

@@ -125,7 +125,7 @@ async function post(
       {
         method: 'POST',
         headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
-        lookup: guard.guardedLookup(port) as never,
+        lookup: guard.guardedLookup(port),
         agent: false,
         timeout: timeoutMs,
       },

@@ -113,8 +113,8 @@ export async function startS3Server(binary: string, dir: string): Promise<Runnin
         resolve(Number(m[1]));
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`the S3 server exited with ${code ?? signal}: ${output}`));

@@ -82,11 +82,11 @@ function readableLog(out: NodeJS.WritableStream) {
       const level = LEVELS[Number(entry.level)]?.[en ? 1 : 0] ?? String(entry.level);
       const fields = Object.entries(entry).flatMap(([k, v]) => {
         if (OMITTED.has(k) || v === null || v === undefined) return [];
-        if (k === 'err' && typeof v === 'object') return [`${k}=${String((v as { message?: unknown }).message ?? '')}`];
-        return typeof v === 'object' ? [] : [`${k}=${String(v)}`];
+        if (k === 'err' && typeof v === 'object') return [`${k}=${String((v as { message?: string }).message ?? '')}`];
+        return typeof v === 'object' ? [] : [`${k}=${v as string | number | boolean}`]; // a JSON line's scalar
       });
       out.write(
-        `  ${time} ${level} ${String(entry.msg ?? '')}${fields.length > 0 ? `（${fields.join('，')}）` : ''}\n`,
+        `  ${time} ${level} ${String((entry.msg as string | undefined) ?? '')}${fields.length > 0 ? `（${fields.join('，')}）` : ''}\n`,
       );
     },
   };
@@ -150,8 +150,8 @@ function spawnDevServer(cli: string, config: Config): ChildProcess {
     if (stopping) return; // its shutdown chatter (closed pollers) is expected and not news
     for (const line of chunk.toString().split('\n')) if (line.trim()) process.stderr.write(`[temporal] ${line}\n`);
   };
-  child.stdout!.on('data', forward);
-  child.stderr!.on('data', forward);
+  child.stdout.on('data', forward);
+  child.stderr.on('data', forward);
   return child;
 }
 

@@ -96,7 +96,6 @@ function run(
   return new Promise<void>((resolve, reject) => {
     const child = spawn(command, args, { env: opts.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const forward = (chunk: Buffer) => {
-      // eslint-disable-next-line no-control-regex
       const text = chunk.toString().replace(/\x1b\[[0-9;]*m/g, '');
       for (const line of text.split('\n')) if (line.trim()) opts.log(`  ${line}`);
     };

@@ -16,7 +16,7 @@ describe.skipIf(!postgresUrl)('db/client on PostgreSQL', () => {
 
   beforeAll(async () => {
     const empty = await emptyPostgresDatabase('bdp_client');
-    drop = empty.drop;
+    drop = () => empty.drop();
     // One connection: what this session prepared is what pg_prepared_statements shows.
     handle = await openDatabase({ url: empty.url, dataDir: 'unused', max: 1 });
     await prepareDatabase(handle);
@@ -27,9 +27,10 @@ describe.skipIf(!postgresUrl)('db/client on PostgreSQL', () => {
   });
 
   const preparedLike = async (fragment: string) => {
-    const rows = (await handle.db.execute(
+    const answer: unknown = await handle.db.execute(
       sql`select count(*)::int as n from pg_prepared_statements where statement like ${`%${fragment}%`}`,
-    )) as unknown as Array<{ n: number }>;
+    );
+    const rows = answer as Array<{ n: number }>;
     return rows[0]!.n;
   };
 
@@ -46,9 +47,10 @@ describe.skipIf(!postgresUrl)('db/client on PostgreSQL', () => {
   });
 
   it('answers the same rows as before: values, nulls and JSON come back typed', async () => {
-    const rows = (await handle.db.execute(
+    const answer: unknown = await handle.db.execute(
       sql`select ${42}::int as n, ${null}::text as nothing, ${JSON.stringify({ a: [1, '二'] })}::jsonb as doc`,
-    )) as unknown as Array<{
+    );
+    const rows = answer as Array<{
       n: number;
       nothing: string | null;
       doc: unknown;

@@ -64,7 +64,9 @@ function environment(name: string): Record<string, string> {
       }),
     );
   }
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v == null ? '' : String(v)]));
+  return Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, v == null ? '' : String(v as string | number | boolean)]),
+  );
 }
 
 /** Stands in for a required (`${VAR:?msg}`) value; long enough for ADMIN_API_KEY. */
@@ -82,7 +84,7 @@ function interpolate(value: string, vars: Record<string, string> = {}): string {
     if (bare !== undefined || op === undefined) {
       throw new Error(`${match} has neither a default (:-) nor a required marker (:?)`);
     }
-    if (vars[name] !== undefined) return vars[name]!;
+    if (vars[name] !== undefined) return vars[name];
     return op.endsWith('-') ? arg : REQUIRED_TEST_VALUE;
   });
 }

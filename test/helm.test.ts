@@ -24,7 +24,7 @@ const HELM = path.join(toolsCacheDir(), `helm-${GO_TOOLS.helm.version.replace(/^
 const haveHelm = fs.existsSync(HELM);
 if (!haveHelm) console.warn(`helm is not built (${HELM}): the chart tests skip; npm run helm:check builds it`);
 
-type Manifest = { kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Manifest = { kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec: any };
 
 function template(...set: string[]): { status: number; manifests: Manifest[]; stderr: string } {
   const r = spawnSync(HELM, ['template', 'bdp', CHART, ...set.flatMap((s) => ['--set', s])], { encoding: 'utf8' });
@@ -161,7 +161,7 @@ describe.skipIf(!haveHelm)('deploy/helm/jincheng-bdp', () => {
 });
 
 describe("deploy/helm/temporal-values.yaml (Temporal's own chart beside this one)", () => {
-  const values = parse(fs.readFileSync(path.join(ROOT, 'deploy', 'helm', 'temporal-values.yaml'), 'utf8')) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const values = parse(fs.readFileSync(path.join(ROOT, 'deploy', 'helm', 'temporal-values.yaml'), 'utf8'));
   it('runs the versions the project tests, sets the shard count, keeps gRPC internal and points the UI at the API codec', () => {
     expect(values.server.image.tag).toBe(TEMPORAL_SERVER_VERSION.replace(/^v/, ''));
     expect(values.server.config.numHistoryShards).toBe(128);

@@ -289,8 +289,8 @@ function start(
   });
   children.push(child);
   let out = '';
-  child.stdout!.on('data', (d) => (out += String(d)));
-  child.stderr!.on('data', (d) => (out += String(d)));
+  child.stdout.on('data', (d) => (out += String(d)));
+  child.stderr.on('data', (d) => (out += String(d)));
   return new Promise((resolve, reject) => {
     const timer = setInterval(() => {
       if (/API listening|worker started/.test(out)) {

@@ -6,7 +6,6 @@
  * allowed now — stage, department, money — is the lifecycle core's decision (domain/).
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
 import type { Database } from '../../db/client.ts';
 import { documentRef } from '../../domain/field-schemas.ts';
 import {
@@ -50,12 +49,12 @@ function httpBody(command: CommandName): z.ZodType {
   const body = requiredForNewInput(command);
   // Art. 8: the resubmitted application documents, by documentIds or (legacy) free references.
   if (command === 'resubmission')
-    return (body as z.ZodObject)
+    return body
       .extend(httpApplicationDocuments)
       .superRefine((b, ctx) => oneReferencePerDocument(b as Parameters<typeof oneReferencePerDocument>[0], ctx));
   const field = (FILED_DOCUMENT_FIELDS as Partial<Record<CommandName, string>>)[command];
   if (!field || command === 'contract') return body;
-  return (body as z.ZodObject)
+  return body
     .extend({
       [field]: documentRef
         .optional()
@@ -278,7 +277,7 @@ export function commandRoutes({ gateway, db }: { gateway: ProjectGateway; db: Da
         summary: route.summary,
         description: `Sent to the project's workflow as the Temporal Update \`${route.command}\` (also accepted as a signal of that name). Roles: ${COMMAND_ROLES[route.command].join(', ')}.`,
         security,
-        middleware: requireRole(...COMMAND_ROLES[route.command]) as MiddlewareHandler,
+        middleware: requireRole(...COMMAND_ROLES[route.command]),
         request: {
           params,
           body: { content: json(httpBody(route.command)), required: true },

@@ -12,7 +12,7 @@ import { createRouter, json, problem, security } from '../router.ts';
 import { jurisdiction } from '../schemas/common.ts';
 import { requireJurisdiction } from './jurisdictions.ts';
 import { changedMeasuresPeriod, DEFAULT_POLICY_SWITCHES } from '../../domain/policy-defaults.ts';
-import { POLICY_SWITCHES, type PolicySwitches } from '../../domain/policy.ts';
+import { POLICY_SWITCHES } from '../../domain/policy.ts';
 import { ApiError } from '../problem.ts';
 
 const duration = z.strictObject({
@@ -116,10 +116,7 @@ export function policyRoutes({ db }: { db: Database }) {
         db,
         items.map((p) => p.createdBy),
       );
-      return c.json(
-        { items: items.map((p) => ({ ...p, createdByName: nameOf(p.createdBy) })) as z.infer<typeof policy>[] },
-        200,
-      );
+      return c.json({ items: items.map((p) => ({ ...p, createdByName: nameOf(p.createdBy) })) }, 200);
     },
   );
 
@@ -170,18 +167,12 @@ export function policyRoutes({ db }: { db: Database }) {
       }
       const stored = await recordAdminChange(db, trailActor(c), 'policy.version', async (tx) => {
         const before = await latestPolicy(tx, j);
-        const added = await addPolicyVersion(
-          tx,
-          j,
-          deadlines,
-          c.get('actor').keyId,
-          (switches ?? {}) as Partial<PolicySwitches>,
-        );
+        const added = await addPolicyVersion(tx, j, deadlines, c.get('actor').keyId, switches ?? {});
         return { result: added, target: j, before: before ?? null, after: added };
       });
       c.header('Location', `/v1/policies?jurisdiction=${j}`);
       const nameOf = await actorNames(db, [stored.createdBy]);
-      return c.json({ ...stored, createdByName: nameOf(stored.createdBy) } as z.infer<typeof policy>, 201);
+      return c.json({ ...stored, createdByName: nameOf(stored.createdBy) }, 201);
     },
   );
 

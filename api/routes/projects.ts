@@ -27,7 +27,7 @@ import { findPlanItem } from '../../db/queries/plans.ts';
 import { applicantJurisdiction } from './jurisdictions.ts';
 import { committedView, listProjects, type ProjectListFilter } from '../../db/queries/projects.ts';
 import type { CursorPosition } from '../../db/queries/keyset.ts';
-import { formatDate, formatDue, formatInstant } from '../../domain/labels/language.ts';
+import { formatDue, formatInstant } from '../../domain/labels/language.ts';
 import { label } from '../../domain/labels/values.ts';
 import type { Actor } from '../../domain/vocabulary.ts';
 import { namesOf, type Names } from '../../db/queries/departments.ts';

@@ -52,10 +52,12 @@ export function uploadDocument(file: File, onProgress: (percent: number) => void
         body = undefined;
       }
       if (xhr.status === 201) resolve(body as UploadedDocument);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the caller shows the API's problem object
       else reject(problemOf(body, new Response(null, { status: xhr.status })));
     };
     // The API closes the connection on an oversized file without reading it: the browser may see no answer.
     xhr.onerror = () =>
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a problem object, as above
       reject({
         status: 0,
         title: '上传中断',

@@ -232,7 +232,7 @@ function Field({ name, path, schema: given, required, context, choices }: FieldP
         rules={[
           {
             validator: async (_r, v) =>
-              (schema.minItems ?? 0) > (v?.length ?? 0)
+              (schema.minItems ?? 0) > ((v as unknown[] | undefined)?.length ?? 0)
                 ? Promise.reject(new Error(`${l}至少 ${schema.minItems} 项`))
                 : undefined,
           },

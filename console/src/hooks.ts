@@ -6,7 +6,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
   const [data, setData] = useState<T>();
   const [problem, setProblem] = useState<Problem>();
   const [loading, setLoading] = useState(true);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // `deps` are the caller's: `run` is the caller's `load` as of the last change of `deps`.
   const run = useCallback(load, deps);
   const reload = useCallback(async () => {
     setLoading(true);

@@ -15,6 +15,7 @@ const nonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?
 // into the page still cannot bring styles.
 if (nonce) {
   for (const method of ['appendChild', 'insertBefore'] as const) {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- kept unbound: called with the node as `this` below
     const original = Node.prototype[method] as (this: Node, ...args: unknown[]) => Node;
     (Node.prototype as unknown as Record<string, unknown>)[method] = function (
       this: Node,

@@ -3,7 +3,9 @@ import { Select, type SelectProps } from 'antd';
 import { useNames } from './names.tsx';
 
 const matches = (input: string, option?: { label?: unknown; value?: unknown }) =>
-  `${String(option?.label ?? '')} ${String(option?.value ?? '')}`.toLowerCase().includes(input.trim().toLowerCase());
+  `${String((option?.label as string | undefined) ?? '')} ${String((option?.value as string | undefined) ?? '')}`
+    .toLowerCase()
+    .includes(input.trim().toLowerCase());
 
 /** Chooses a department of the registry by its name (searchable by name or code). */
 export function DepartmentSelect(props: SelectProps<string> & { jurisdiction?: string | undefined }) {

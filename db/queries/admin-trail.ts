@@ -51,7 +51,7 @@ export async function recordAdminChange<T>(
 ): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.execute(ADMIN_TRAIL_LOCK);
-    const outcome = await change(tx as unknown as Database);
+    const outcome = await change(tx);
     if ('skip' in outcome) return outcome.result;
     const [last] = await tx
       .select({ seq: adminEvents.seq, hash: adminEvents.hash })
@@ -69,8 +69,13 @@ export async function recordAdminChange<T>(
       ip: actor.ip ?? null,
       // Through JSON, as jsonb will give them back (dates as text, no undefined).
       before:
-        outcome.before === undefined || outcome.before === null ? null : JSON.parse(JSON.stringify(outcome.before)),
-      after: outcome.after === undefined || outcome.after === null ? null : JSON.parse(JSON.stringify(outcome.after)),
+        outcome.before === undefined || outcome.before === null
+          ? null
+          : (JSON.parse(JSON.stringify(outcome.before)) as unknown),
+      after:
+        outcome.after === undefined || outcome.after === null
+          ? null
+          : (JSON.parse(JSON.stringify(outcome.after)) as unknown),
     };
     const prevHash = last?.hash ?? GENESIS_HASH;
     await tx.insert(adminEvents).values({ ...row, prevHash, hash: chainLink(prevHash, chainedAdminEvent(row)) });

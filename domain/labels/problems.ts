@@ -178,7 +178,7 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
   rate_limited: () => '提交过于频繁，请稍后重试。',
   webhook_address_refused: (d) =>
     `该地址${d.address ? `（解析为 ${s(d.address)}）` : ''}不能作为接收地址：${({ loopback: '本机回环地址', 'link-local': '链路本地地址（含云元数据服务）', unspecified: '未指定地址', multicast: '组播或广播地址', 'own-address': '本机地址', 'system-endpoint': '本系统自身的服务端口', private: '内网地址，未列入管理员允许的网段 WEBHOOK_ALLOWED_NETWORKS', unresolvable: '无法解析的主机名' } as Record<string, string>)[String(d.reason)] ?? s(d.reason)}。`,
-  sign_in_rate_limited: (d) => `（本地政策）来自同一地址的登录尝试每分钟不得超过 ${d.limit} 次，请稍后重试。`,
+  sign_in_rate_limited: (d) => `（本地政策）来自同一地址的登录尝试每分钟不得超过 ${String(d.limit)} 次，请稍后重试。`,
   upload_rate_limited: () => '（本地政策）每分钟上传文件的次数已达上限，请稍后重试。',
   upload_volume_exceeded: () => '（本地政策）今日上传总量已达上限，请于次日（北京时间）再试。',
   unavailable: () => '工作流服务或数据库暂时无法连接，请稍后重试。',

@@ -6,13 +6,12 @@
 import { TECHNICAL_REVIEW_ITEMS } from '../commands.ts';
 import { Rejection } from '../errors.ts';
 import { COMMAND_STAGES as STAGES } from '../stages.ts';
-import type { TechnicalReviewChecklist } from '../records.ts';
 import { type Handlers, refuse } from './common.ts';
 
 export const APPLICATION_HANDLERS = {
   technicalReview(ctx, payload) {
     ctx.requireStage(...STAGES.technicalReview);
-    const missing = TECHNICAL_REVIEW_ITEMS.filter((k) => !(payload.checklist as TechnicalReviewChecklist)[k]);
+    const missing = TECHNICAL_REVIEW_ITEMS.filter((k) => !payload.checklist[k]);
     const grounds = payload.grounds ?? [];
     // Art. 9 (measures): the grounds (e.g. 变相包装) explain a revise or a reject; a pass cites none.
     if (payload.decision === 'pass' && grounds.length > 0) {

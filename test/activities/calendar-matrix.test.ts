@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDeadline } from '../../db/calendar.ts';
 import { calendarYearDays } from '../../db/calendar.ts';
 import { shanghaiDate } from '../../domain/calendar/index.ts';
-import type { DeadlineKind } from '../../domain/deadline-kinds.ts';
 import { actors, construction, Harness, openTender, passTechnical } from '../domain/helpers.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -103,7 +102,7 @@ describe('working days from any start day (Art. 11 policy, Art. 15 and 21 measur
     for (const kind of Object.keys(START) as Array<keyof typeof START>) {
       it(`${kind} started on ${day} (${what}) is due at the end of ${due[kind]}`, async () => {
         const h = START[kind](day);
-        const d = h.deadline(kind as DeadlineKind);
+        const d = h.deadline(kind);
         expect(d.startsOn).toBe(day);
         const dates = await computeDeadline(database.db, { startsOn: d.startsOn, rule: d.rule, reminder: d.reminder });
         expect(dates.dueOn).toBe(due[kind]);

@@ -213,9 +213,10 @@ describe('prior evaluations from the read model (Art. 23, measures)', () => {
     // Sequential scans off: whatever the table's size, the plan shows which index the query's predicate matches.
     const plan = await db.transaction(async (tx) => {
       await tx.execute(sql`set local enable_seqscan = off`);
-      const res = (await tx.execute(
+      const answer: unknown = await tx.execute(
         sql`explain ${evaluatedProjectsOf(tx as unknown as typeof db, 'big-dept', 'JC2026-BULK0001')}`,
-      )) as unknown as { rows?: Json[] } | Json[];
+      );
+      const res = answer as { rows?: Json[] } | Json[];
       return (Array.isArray(res) ? res : (res.rows ?? [])).map((r) => Object.values(r).join(' ')).join('\n');
     });
     expect(plan).toContain('projects_department_evaluated_idx');

@@ -85,7 +85,7 @@ describe('the console at / (issue 16)', () => {
 
 describe('the console is typed and its forms made from the OpenAPI document', () => {
   it('has the request schema, path, roles and action name of every command route', async () => {
-    const forms = formsOf((await openApiDocument()) as Record<string, unknown>);
+    const forms = formsOf(await openApiDocument());
     for (const r of COMMAND_ROUTES) {
       const f = forms.commands[COMMAND_ACTIONS[r.command]]!;
       expect(f.path).toBe(`/v1/projects/{id}${r.path}`);

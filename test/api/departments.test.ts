@@ -17,7 +17,7 @@ import {
   type TestSystem,
 } from '../support/system.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 let system: TestSystem;
 let bdb: string;

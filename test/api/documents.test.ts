@@ -181,7 +181,7 @@ describe('upload and download', () => {
         },
       }),
       duplex: 'half',
-    } as RequestInit);
+    });
     await problem(streamed, 413, 'payload_too_large');
     expect(streamed.headers.get('connection')).toBe('close');
     // Empty, and shorter than its Content-Length.

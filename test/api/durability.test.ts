@@ -12,7 +12,7 @@ import { auditLog } from '../../db/schema.ts';
 import { DRIVERS, driverAvailable } from '../support/database.ts';
 import { addPlanItems, createKey, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const checklist = {
   resourceCatalog: true,

@@ -17,7 +17,7 @@ import { DRIVERS, driverAvailable } from '../support/database.ts';
 import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/system.ts';
 import { insertBalance, insertProject, zeroBalance } from './fixtures.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const PROJECT_HEADERS = [

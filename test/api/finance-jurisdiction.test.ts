@@ -11,7 +11,7 @@ import { DRIVERS, driverAvailable } from '../support/database.ts';
 import { createKey, eventually, sampleApplication, startSystem, type TestSystem } from '../support/system.ts';
 import { projectWorkflowId } from '../../workflows/messages.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 describe.each(DRIVERS)('Art. 12: finance within its jurisdiction over HTTP (issue 28 HIGH 2) with %s', (driver) => {
   let system: TestSystem;

@@ -13,7 +13,7 @@ import { apiKeys, idempotencyRecords } from '../../db/schema.ts';
 import { DRIVERS, driverAvailable } from '../support/database.ts';
 import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/system.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 describe.each(DRIVERS)('idempotency with %s', (driver) => {
   let system: TestSystem;

@@ -14,7 +14,7 @@ import { signedIn, type Session } from '../support/accounts.ts';
 import { createKey, startSystem, type TestSystem } from '../support/system.ts';
 import { insertNotification, insertProject } from './fixtures.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 /** Wednesday 10 June 2026, 10:00 in Jincheng. Three working days later: Monday 15 June (端午 is the 19th). */
 const NOW = new Date('2026-06-10T02:00:00.000Z');

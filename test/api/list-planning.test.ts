@@ -49,9 +49,10 @@ describe('the project list on the embedded database (issue 16 performance budget
   });
 
   const plan = async () => {
-    const result = (await database.db.execute(
+    const answer: unknown = await database.db.execute(
       sql`explain select id from projects where title ilike '%bench project 1%' order by created_at desc, id desc limit 21`,
-    )) as unknown as { rows: Array<Record<string, string>> };
+    );
+    const result = answer as { rows: Array<Record<string, string>> };
     return result.rows.map((r) => r['QUERY PLAN']).join('\n');
   };
 
@@ -71,9 +72,8 @@ describe('the project list on the embedded database (issue 16 performance budget
     const explain = (query: Parameters<typeof sql>[1]) =>
       database.db.transaction(async (tx) => {
         await tx.execute(sql`set local enable_seqscan = off`);
-        return ((await tx.execute(sql`explain ${query}`)) as unknown as { rows: Array<Record<string, string>> }).rows
-          .map((r) => r['QUERY PLAN'])
-          .join('\n');
+        const answer: unknown = await tx.execute(sql`explain ${query}`);
+        return (answer as { rows: Array<Record<string, string>> }).rows.map((r) => r['QUERY PLAN']).join('\n');
       });
     expect(await explain(listProjects(database.db, { q: 'nowhere-to-be-found', limit: 51 }))).toMatch(
       /projects_title_trgm_idx/,

@@ -7,7 +7,7 @@ import { observeTemporalCall } from '../../api/metrics.ts';
 import { DRIVERS, driverAvailable } from '../support/database.ts';
 import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/system.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 describe.each(DRIVERS)('operations with %s', (driver) => {
   let system: TestSystem;

@@ -10,7 +10,7 @@ import { DEFAULT_CITY_POLICY } from '../../domain/policy-defaults.ts';
 import { signedIn, type Session } from '../support/accounts.ts';
 import { startSystem, type TestSystem } from '../support/system.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 let system: TestSystem;
 let wang: Session;

@@ -22,7 +22,7 @@ import {
 } from '../support/system.ts';
 import { insertBalance, insertMovement, insertProject } from './fixtures.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const deadline = (status: string, i: number) => ({
   id: `dl-${i}`,

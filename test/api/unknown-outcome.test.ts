@@ -29,7 +29,7 @@ import {
   type TestSystem,
 } from '../support/system.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 describe.each(DRIVERS)('an accepted creation or command is never answered 503 (issue 28 HIGH 3) with %s', (driver) => {
   const run = it.skipIf(!driverAvailable(driver));

@@ -4,7 +4,6 @@
  * and existing systems (Art. 21, third sentence) that enter at operation.
  */
 import { describe, expect, it } from 'vitest';
-import type { Command } from '../../domain/commands.ts';
 import { Rejection } from '../../domain/errors.ts';
 import { Project } from '../../domain/project.ts';
 import { actors, construction, expectFundIdentity, Harness, makeInput, om, scheduleAll } from './helpers.ts';
@@ -123,7 +122,7 @@ describe('the allocation plan (Art. 11)', () => {
     ]);
     expect(h.refuse('allocationPublication', { planId: PLAN, allocationId: 'alloc-9' }, actors.bdb).status).toBe(404);
     expect(
-      h.refuse('allocationPublication', { planId: 'not a plan id', allocationId: 'alloc-1' } as never, actors.bdb).code,
+      h.refuse('allocationPublication', { planId: 'not a plan id', allocationId: 'alloc-1' }, actors.bdb).code,
     ).toBe('validation_failed');
   });
 
@@ -426,7 +425,7 @@ it('Art. 10: refusals change nothing (check and apply agree)', () => {
   h.run('budget', construction(100_000_000), actors.finance);
   let caught: unknown;
   try {
-    h.project.apply({ name: 'budget', payload: construction(1) } as Command, actors.finance, h.now);
+    h.project.apply({ name: 'budget', payload: construction(1) }, actors.finance, h.now);
   } catch (err) {
     caught = err;
   }

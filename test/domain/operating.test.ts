@@ -8,7 +8,7 @@ import { actors, expectFundIdentity, Harness, om } from './helpers.ts';
 
 describe('ten years of operation', () => {
   it('Art. 9, 21, 23: a year evaluated sharingCompliant: false gets no O&M allocation the next year', () => {
-    let h = new Harness().toOperating();
+    const h = new Harness().toOperating();
     const NONCOMPLIANT = 2030;
     const outcomes: Record<number, string> = {};
 

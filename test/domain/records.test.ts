@@ -146,7 +146,7 @@ describe('Art. 13 (measures): procurement method of a contract', () => {
   it('Art. 13: a new contract without its procurement method is refused (400); an unknown method too', () => {
     const h = new Harness().toConstruction();
     const base = { contractNo: 'HT-002', contractor: 'x', amountFen: 1, signedOn: '2026-03-20' };
-    const r = h.refuse('contract', base as never, actors.department);
+    const r = h.refuse('contract', base, actors.department);
     expect([r.status, r.code]).toEqual([400, 'validation_failed']);
     expect(r.details.errors).toEqual([{ path: 'procurement', message: 'is required' }]);
     expect(
@@ -160,7 +160,7 @@ describe('Art. 13 (measures): procurement method of a contract', () => {
     h.advanceTo('2026-03-20');
     h.run(
       'contract',
-      { contractNo: 'HT-OLD', contractor: 'Acme', amountFen: 1_000, signedOn: '2026-03-19' } as never,
+      { contractNo: 'HT-OLD', contractor: 'Acme', amountFen: 1_000, signedOn: '2026-03-19' },
       actors.department,
     );
     expect(h.stage).toBe('construction');

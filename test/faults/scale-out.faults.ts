@@ -63,7 +63,7 @@ beforeAll(async () => {
     stateDir: path.join(stateDir, 'temporal'),
     log: () => {},
   });
-  s3 = await startS3Server((s3Binary as { path: string }).path, path.join(stateDir, 's3'));
+  s3 = await startS3Server(s3Binary.path, path.join(stateDir, 's3'));
   database = await createTestDatabase('postgres');
   await seedApprovedPlanItems(database.db, 2026, [
     { code: '2026-HEALTH-01', title: 'x', department: 'health', ceilingFen: 1_000_000_000_000 },
@@ -87,7 +87,7 @@ beforeAll(async () => {
     spawnEntry('worker.ts', common, /worker started/),
     spawnEntry('worker.ts', common, /worker started/),
   ]);
-  workers.push(w1!, w2!);
+  workers.push(w1, w2);
   for (let i = 0; i < 2; i++) {
     const port = await freePort();
     const env = {

@@ -16,7 +16,7 @@ import { DEFAULT_CITY_POLICY } from '../../domain/policy-defaults.ts';
 import { DRIVERS, driverAvailable } from '../support/database.ts';
 import { tamper } from '../support/tamper.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 const exec = promisify(execFile);
 
 describe.each(DRIVERS)("the administrators' trail (issue 28) with %s", (driver) => {

@@ -14,7 +14,7 @@ import { sealSm4 } from '../../lib/codec.ts';
 import { createDocumentStore, DocumentCorruptedError, folderBackend } from '../../lib/documents.ts';
 import { createKey, startSystem, TEST_DOCUMENT_KEYS, type TestSystem } from '../support/system.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 let system: TestSystem;
 let dept: string;

@@ -28,7 +28,7 @@ const plain = (text: string): Payload => ({
 });
 const b64 = (p: Payload) => ({
   metadata: Object.fromEntries(
-    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v!).toString('base64')]),
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
   ),
   data: Buffer.from(p.data ?? []).toString('base64'),
 });
@@ -66,7 +66,7 @@ describe('payload encryption on the real system', () => {
     // Through the admin-only codec endpoint the same payload is readable again.
     const decoded = await system.request('POST', '/codec/decode', {
       key: ADMIN_KEY,
-      body: { payloads: [b64(input as Payload)] },
+      body: { payloads: [b64(input)] },
     });
     expect(decoded.status).toBe(200);
     const [payload] = ((await decoded.json()) as { payloads: Array<{ data: string }> }).payloads;

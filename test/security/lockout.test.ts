@@ -20,7 +20,7 @@ import { createAccount, login } from '../support/accounts.ts';
 import { DRIVERS, driverAvailable } from '../support/database.ts';
 import { ADMIN_KEY, startSystem, TEST_DOCUMENT_KEYS, type TestSystem } from '../support/system.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 describe.each(DRIVERS)('sign-in lockout (issue 28 mediums 6, 7) with %s', (driver) => {
   const run = it.skipIf(!driverAvailable(driver));

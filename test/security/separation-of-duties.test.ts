@@ -15,14 +15,14 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { appendAudit } from '../../db/queries/audit.ts';
 import { MIGRATIONS_DIR } from '../../db/client.ts';
-import { accountEvents, accounts, adminEvents, apiKeys, auditLog, notifications } from '../../db/schema.ts';
+import { accountEvents, accounts, adminEvents, apiKeys, auditLog } from '../../db/schema.ts';
 import { ADMIN_ROLES } from '../../domain/admin-roles.ts';
 import { createAccount, login, signedIn, type Session } from '../support/accounts.ts';
 import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/system.ts';
 import { DRIVERS, driverAvailable } from '../support/database.ts';
 import { tamper } from '../support/tamper.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 describe.each(DRIVERS)('三员分立 (policy, GB/T 22239-2019 level 3) with %s', (driver) => {
   const run = it.skipIf(!driverAvailable(driver));
@@ -322,7 +322,7 @@ describe.each(DRIVERS)('三员分立 (policy, GB/T 22239-2019 level 3) with %s',
           // drizzle wraps the database's error ("Failed query: …"); its cause is PostgreSQL's own.
           const refusal = await db.execute(sql.raw(statement)).then(
             () => 'accepted',
-            (e: { cause?: unknown }) => String(e.cause ?? e),
+            (e: Error & { cause?: Error }) => String(e.cause ?? e),
           );
           expect(refusal, statement).toMatch(/the trail \w+ is append-only: (UPDATE|DELETE|TRUNCATE) refused/);
         }

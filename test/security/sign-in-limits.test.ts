@@ -20,7 +20,7 @@ import { createAccount } from '../support/accounts.ts';
 import { DRIVERS, driverAvailable } from '../support/database.ts';
 import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/system.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 /** A fixed instant: the limits' windows never roll over during the test. */
 const FIXED = new Date('2031-05-06T07:08:30Z');

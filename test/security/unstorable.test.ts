@@ -18,7 +18,7 @@ import {
   type TestSystem,
 } from '../support/system.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 type Schema = {
   type?: string | string[];
   properties?: Record<string, Schema>;

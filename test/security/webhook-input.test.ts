@@ -13,7 +13,7 @@ import { createApp } from '../../api/app.ts';
 import { webhookSubscriptions } from '../../db/schema.ts';
 import { createLogger } from '../../lib/logger.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 let system: TestSystem;
 let connection: Connection;

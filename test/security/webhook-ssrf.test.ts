@@ -22,7 +22,7 @@ import { currentOutboxPosition, webhookStore } from '../../db/queries/webhooks.t
 import { createWebhookDispatcher } from '../../lib/webhooks.ts';
 import { actors, construction, Harness } from '../domain/helpers.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 let system: TestSystem;
 let connection: Connection;

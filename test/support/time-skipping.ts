@@ -45,7 +45,7 @@ async function startTestServer(path: string): Promise<TestWorkflowEnvironment> {
   const port = await freePort();
   const child = spawn(path, [String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let errors = '';
-  child.stderr!.on('data', (d) => (errors = (errors + String(d)).slice(-4000)));
+  child.stderr.on('data', (d) => (errors = (errors + String(d)).slice(-4000)));
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!(await listening(port))) {
     if (child.exitCode !== null || Date.now() > deadline) {

@@ -102,7 +102,6 @@ async function visit(page: Page, route: string, shotName: string): Promise<numbe
     .toBe(0);
   await page.waitForTimeout(300); // transitions settle
   await page.screenshot({ path: path.join(SHOTS, `${shotName}.png`), fullPage: true });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return page.evaluate(() => (globalThis as any).document.scrollingElement.scrollWidth as number);
 }
 

@@ -185,7 +185,7 @@ describe('the project page', () => {
       bdb.page.getByTestId('document-proposal-download').click(),
     ]);
     expect(download.suggestedFilename()).toBe('项目建议书.pdf');
-    const saved = readFileSync((await download.path())!);
+    const saved = readFileSync(await download.path());
     expect(saved.equals(APPLICATION_DOCUMENTS[0].buffer)).toBe(true);
     // An image previews in a dialog.
     await bdb.page.getByTestId('document-preliminaryDesign-preview').click();
@@ -379,7 +379,7 @@ describe('the project page', () => {
     const [y, m, d] = notice.dueOn.split('-').map(Number);
     await bdb.page.getByRole('tab', { name: '期限' }).click();
     expect(await bdb.page.getByTestId('deadlines').innerText()).toContain(`${y}年${m}月${d}日`);
-    expect(notice.dueAt).toBe(new Date(Date.UTC(y!, m! - 1, d!, 16)).toISOString());
+    expect(notice.dueAt).toBe(new Date(Date.UTC(y!, m! - 1, d, 16)).toISOString());
     // The ledger's reason names the articles in Chinese.
     await bdb.page.getByRole('tab', { name: '资金' }).click();
     await expect

@@ -31,7 +31,7 @@ function TotpSetup({ enabled, onDone }: { enabled: boolean; onDone: () => Promis
     if (!e) return;
     proof.resetFields();
     setAsking(false);
-    setEnrolment(e as { secret: string; otpauthUrl: string });
+    setEnrolment(e);
   };
   const finish = async (v: { code: string }) => {
     const result = await confirm.run(async () => {

@@ -61,10 +61,7 @@ export default function Funds() {
           <Checkbox checked={suspended} onChange={(e) => setSuspended(e.target.checked)}>
             仅看资金暂停的项目
           </Checkbox>
-          <Button
-            href={`/v1/funds/export.xlsx?${new URLSearchParams(query as Record<string, string>).toString()}`}
-            download
-          >
+          <Button href={`/v1/funds/export.xlsx?${new URLSearchParams(query).toString()}`} download>
             导出电子表格
           </Button>
         </Space>

@@ -32,7 +32,7 @@ export default function Login() {
         } else setProblem(p);
         return;
       }
-      const result = data!;
+      const result = data;
       signedIn(result.account, result.csrfToken, result.mustChangePassword);
       const next = new URLSearchParams(location.search).get('next');
       navigate(

@@ -299,10 +299,10 @@ function eventSummary(e: PlanEvent): string {
   const d = e.detail as Record<string, unknown>;
   const n = (k: string) => (Array.isArray(d[k]) ? (d[k] as unknown[]).length : 0);
   if (e.action === 'draft-edit')
-    return `草案第 ${e.version} 版：共 ${String(d.itemCount ?? 0)} 项（新增 ${n('added')}、删除 ${n('removed')}、修改 ${n('changed')}）`;
+    return `草案第 ${e.version} 版：共 ${String((d.itemCount as number | undefined) ?? 0)} 项（新增 ${n('added')}、删除 ${n('removed')}、修改 ${n('changed')}）`;
   if (e.action === 'approval')
-    return `第 ${e.version} 版经市人民政府批准（${dateOrDash(String(d.approvedOn ?? ''))}，${String(d.documentNo ?? '')}）${d.supersedes ? `，取代第 ${String(d.supersedes)} 版` : ''}`;
-  return `备案：${String(d.title ?? '')}（${dateOrDash(String(d.filedOn ?? ''))}）`;
+    return `第 ${e.version} 版经市人民政府批准（${dateOrDash(String((d.approvedOn as string | undefined) ?? ''))}，${String((d.documentNo as string | undefined) ?? '')}）${d.supersedes ? `，取代第 ${d.supersedes as number} 版` : ''}`;
+  return `备案：${String((d.title as string | undefined) ?? '')}（${dateOrDash(String((d.filedOn as string | undefined) ?? ''))}）`;
 }
 
 export default function Plans() {

@@ -17,7 +17,6 @@ import { ApplicationCard } from './project/Application.tsx';
 import { refText } from './project/CommandCard.tsx';
 import { useProjectDocuments } from './project/Documents.tsx';
 import { RecordTabs } from './project/Records.tsx';
-import type { Role } from './project/types.ts';
 import { useNames } from '../names.tsx';
 
 const MAIN_PATH = [
@@ -35,7 +34,7 @@ const ENDED = new Set(['decommissioned', 'rejected', 'withdrawn', 'terminated'])
 
 export default function ProjectDetail({ id }: { id: string }) {
   const { account } = useSession();
-  const role = (account?.role ?? 'department') as Role;
+  const role = account?.role ?? 'department';
   const {
     data: view,
     problem,

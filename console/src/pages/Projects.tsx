@@ -55,7 +55,7 @@ export default function Projects() {
       ),
     [filters, cursor],
   );
-  const exportHref = `/v1/projects/export.xlsx?${new URLSearchParams(queryOf(filters) as Record<string, string>).toString()}`;
+  const exportHref = `/v1/projects/export.xlsx?${new URLSearchParams(queryOf(filters)).toString()}`;
   return (
     <>
       <Typography.Title level={3} className="page-title">

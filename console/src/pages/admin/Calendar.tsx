@@ -140,7 +140,10 @@ function NoticeEntry({ year, days, onDone }: { year: number; days: Day[]; onDone
                   name={[f.name, 'from']}
                   label="放假起"
                   htmlFor={`hol-${i}-from`}
-                  rules={[{ required: true, message: '请填写开始日期' }, { validator: (_r, v) => inYear(v) }]}
+                  rules={[
+                    { required: true, message: '请填写开始日期' },
+                    { validator: (_r, v) => inYear(v as string | undefined) },
+                  ]}
                 >
                   <Input id={`hol-${i}-from`} type="date" style={{ width: 160 }} />
                 </Form.Item>
@@ -151,7 +154,7 @@ function NoticeEntry({ year, days, onDone }: { year: number; days: Day[]; onDone
                   dependencies={[['holidays', f.name, 'from']]}
                   rules={[
                     { required: true, message: '请填写结束日期' },
-                    { validator: (_r, v) => inYear(v) },
+                    { validator: (_r, v) => inYear(v as string | undefined) },
                     ({ getFieldValue }) => ({
                       validator: async (_r, v) =>
                         v && v < getFieldValue(['holidays', f.name, 'from'])
@@ -181,7 +184,10 @@ function NoticeEntry({ year, days, onDone }: { year: number; days: Day[]; onDone
                   name={[f.name, 'date']}
                   label="日期"
                   htmlFor={`mk-${i}-date`}
-                  rules={[{ required: true, message: '请填写日期' }, { validator: (_r, v) => inYear(v) }]}
+                  rules={[
+                    { required: true, message: '请填写日期' },
+                    { validator: (_r, v) => inYear(v as string | undefined) },
+                  ]}
                 >
                   <Input id={`mk-${i}-date`} type="date" style={{ width: 160 }} />
                 </Form.Item>

@@ -186,7 +186,7 @@ function PolicyForm({
       data-testid="policy-form"
       key={`${jurisdiction}-${base.jurisdiction}-${base.version}`}
     >
-      {SETTINGS.map(({ key, kind, label: l, about }) => {
+      {SETTINGS.map(({ key, label: l, about }) => {
         // Art. 15, 21: the periods the text fixes (MEASURES_PERIODS); every other setting is local policy.
         const measures = key in MEASURES_PERIODS;
         const fixed = measures && city;

@@ -224,7 +224,7 @@ export function ActionPanel({ view, role, onDone }: { view: ProjectView; role: R
             ))}
           </Space>
           {open && COMMANDS[open] && offered.some((o) => o.action === open) && (
-            <CommandCard key={open} view={view} form={COMMANDS[open]!} onDone={onDone} />
+            <CommandCard key={open} view={view} form={COMMANDS[open]} onDone={onDone} />
           )}
         </>
       )}

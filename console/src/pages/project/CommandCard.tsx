@@ -157,7 +157,7 @@ export function CommandCard({ view, form, refValue, pending, onDone, extra }: Co
         onSubmit={async (body) => {
           const path: Record<string, string> = { id: view.id };
           for (const p of params) {
-            const v = known ? refValue! : chosen[p];
+            const v = known ? refValue : chosen[p];
             if (!v) throw new ProblemError({ status: 0, title: `请选择${PARAM_LABELS[p] ?? fieldLabel(p)}` });
             path[p] = v;
           }

@@ -13,7 +13,7 @@ export function table<T extends object>(
       size="small"
       pagination={false}
       rowKey={(_r, i) => String(i)}
-      dataSource={rows as T[]}
+      dataSource={rows}
       locale={{ emptyText: empty }}
       data-testid={testId}
       scroll={{ x: 'max-content' }}
