@@ -210,7 +210,7 @@ export async function upsertProject(db: Database, model: ProjectReadModel): Prom
  * first row's own keys, the one list of the columns.
  */
 let updateFromExcluded: Record<string, SQL> | undefined;
-const fromExcluded = (row: Record<keyof typeof projects.$inferInsert & string, unknown>) =>
+const fromExcluded = (row: Record<keyof typeof projects.$inferInsert, unknown>) =>
   (updateFromExcluded ??= Object.fromEntries(
     Object.keys(row)
       .filter((key) => key !== 'id' && key !== 'createdAt')
