@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES } from '../../domain/policy-defaults.ts';
-import { actors, at, construction, Harness, passTechnical } from './helpers.ts';
+import { actors, Harness, passTechnical } from './helpers.ts';
 
 describe('catalogue and acceptance (Art. 18-20, 28)', () => {
   it('Art. 19: catalogue entries are registered from construction on, upserted by code', () => {

@@ -4,7 +4,7 @@
  * Each test names its article of 晋市政办〔2019〕44号.
  */
 import { describe, expect, it } from 'vitest';
-import { actors, at, construction, expectFundIdentity, Harness, om } from './helpers.ts';
+import { actors, construction, expectFundIdentity, Harness, om } from './helpers.ts';
 
 describe('budget (Art. 10-12, 17, 21)', () => {
   it('Art. 10-11 (legacy reading): the first construction allocation is held under publicity at once', () => {

@@ -4,7 +4,7 @@
  * Each test names its article of 晋市政办〔2019〕44号.
  */
 import { describe, expect, it } from 'vitest';
-import { actors, at, construction, Harness, openTender } from './helpers.ts';
+import { actors, Harness, openTender } from './helpers.ts';
 
 describe('contracts (Art. 13-15)', () => {
   it('Art. 13-15: the first contract starts construction and a 5-working-day filing deadline from signedOn', () => {

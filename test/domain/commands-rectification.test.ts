@@ -4,7 +4,7 @@
  * Each test names its article of 晋市政办〔2019〕44号.
  */
 import { describe, expect, it } from 'vitest';
-import { actors, construction, Harness } from './helpers.ts';
+import { actors, Harness } from './helpers.ts';
 
 describe('rectification (Art. 22)', () => {
   it('Art. 22: bdb or approval orders a rectification with a 20-working-day deadline or its own date', () => {

@@ -4,7 +4,7 @@
  * Here: the rectification ladder (Art. 22), annual evaluation (Art. 23) and fire() robustness.
  */
 import { describe, expect, it } from 'vitest';
-import { actors, at, construction, expectFundIdentity, Harness, openTender } from './helpers.ts';
+import { actors, at, expectFundIdentity, Harness, openTender } from './helpers.ts';
 
 describe('rectification ladder (Art. 22)', () => {
   function suspended(measures: 'as-written' | 'legacy' = 'as-written'): Harness {

@@ -10,7 +10,6 @@ import { label } from '../../domain/labels/values.ts';
 import { DEFAULT_POLICY_SWITCHES } from '../../domain/policy-defaults.ts';
 import {
   actors,
-  at,
   construction,
   fullChecklist,
   Harness,
