@@ -13,13 +13,12 @@ import { asc, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendAudit, verifyAuditChain } from '../db/queries/audit.ts';
 import { createActivities } from '../activities/index.ts';
-import { bookMovement, type LedgerMovement } from '../activities/ledger.ts';
+import { bookMovement } from '../activities/ledger.ts';
 import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import { auditLog, fundBalances, fundMovements, inboxItems, projects } from '../db/schema.ts';
 import { prepareDatabase } from '../db/seed.ts';
 import { dumpDatabase } from '../db/queries/backup.ts';
 import { Project } from '../domain/project.ts';
-import type { Actor } from '../domain/vocabulary.ts';
 import {
   BackupError,
   codeMigrations,
@@ -33,25 +32,10 @@ import {
 } from '../db/backup.ts';
 import { makeInput } from './domain/helpers.ts';
 import { DRIVERS, driverAvailable, emptyPostgresDatabase } from './support/database.ts';
+import { financeActor as finance, movement, movementAt as at } from './support/ledger.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bdp-backup-test-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-const finance: Actor = { keyId: 'k-finance', role: 'finance', name: '财政局 Finance' };
-const at = '2026-11-25T02:00:00.000Z';
-const movement = (projectId: string, n: number, over: Partial<LedgerMovement> = {}): LedgerMovement => ({
-  idempotencyKey: `${projectId}:${n}`,
-  projectId,
-  fundType: 'construction',
-  kind: 'allocate',
-  amountFen: 100_00,
-  from: null,
-  to: 'held',
-  reason: 'test',
-  actor: finance,
-  at,
-  ...over,
-});
 
 /** A DATA_DIR as `npm start` leaves it: a Temporal SQLite file, documents (and an upload's temporary), keys. */
 function dataDirOnDisk(dir: string): void {

@@ -11,27 +11,10 @@ import { bookMovement, type LedgerMovement } from '../../activities/ledger.ts';
 import { auditLog, fundBalances, fundMovements, notifications, projects } from '../../db/schema.ts';
 import { GENESIS_HASH } from '../../db/audit-chain.ts';
 import { Project } from '../../domain/project.ts';
-import type { Actor } from '../../domain/vocabulary.ts';
 import { makeInput } from '../domain/helpers.ts';
 import { createTestDatabase, DRIVERS, driverAvailable, type TestDatabase } from '../support/database.ts';
 import { tamper } from '../support/tamper.ts';
-
-const finance: Actor = { keyId: 'k-finance', role: 'finance', name: 'Finance Bureau' };
-const at = '2026-11-25T02:00:00.000Z';
-
-const movement = (projectId: string, n: number, over: Partial<LedgerMovement>): LedgerMovement => ({
-  idempotencyKey: `${projectId}:${n}`,
-  projectId,
-  fundType: 'construction',
-  kind: 'allocate',
-  amountFen: 100_00,
-  from: null,
-  to: 'held',
-  reason: 'test',
-  actor: finance,
-  at,
-  ...over,
-});
+import { financeActor as finance, movement, movementAt as at } from '../support/ledger.ts';
 
 describe.each(DRIVERS)('ledger and audit (%s)', (driver) => {
   let database: TestDatabase;

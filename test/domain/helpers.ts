@@ -11,8 +11,8 @@ import { Rejection } from '../../domain/errors.ts';
 import { Project } from '../../domain/project.ts';
 import type { DeadlineRecord, MeasuresReading } from '../../domain/state.ts';
 import type { DeadlineKind } from '../../domain/deadline-kinds.ts';
-import { DEFAULT_CITY_POLICY } from '../../domain/policy-defaults.ts';
-import type { Duration } from '../../domain/policy.ts';
+import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES } from '../../domain/policy-defaults.ts';
+import type { Duration, PolicySwitches } from '../../domain/policy.ts';
 import type { ProjectInput } from '../../domain/project-input.ts';
 import type { Actor } from '../../domain/vocabulary.ts';
 
@@ -325,6 +325,11 @@ function startOf(h: Harness, kind: DeadlineKind): DeadlineStart {
 }
 
 /** Art. 13 (measures): a contract procured by open tender (公开招标). */
+/** Harness options: the city policy with some switches on. */
+export const withSwitches = (on: Partial<PolicySwitches>) => ({
+  policy: { ...DEFAULT_CITY_POLICY, switches: { ...DEFAULT_POLICY_SWITCHES, ...on } },
+});
+
 export const openTender = () => ({ method: 'open-tender' as const, reason: '' });
 
 /** Art. 28: a joint risk assessment (department + BDB). */

@@ -7,11 +7,17 @@ import { describe, expect, it } from 'vitest';
 import { Project } from '../../domain/project.ts';
 import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, policySwitches } from '../../domain/policy-defaults.ts';
 import type { Policy, PolicySwitches } from '../../domain/policy.ts';
-import { actors, at, construction, Harness, makeInput, om, passTechnical, openTender } from './helpers.ts';
-
-const withSwitches = (on: Partial<PolicySwitches>) => ({
-  policy: { ...DEFAULT_CITY_POLICY, switches: { ...DEFAULT_POLICY_SWITCHES, ...on } },
-});
+import {
+  actors,
+  at,
+  construction,
+  Harness,
+  makeInput,
+  om,
+  passTechnical,
+  openTender,
+  withSwitches,
+} from './helpers.ts';
 
 /** Operating with published O&M money of the next year (2027). */
 function operatingWithOm(): Harness {

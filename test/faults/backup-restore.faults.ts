@@ -28,6 +28,7 @@ import { PROJECT_WORKFLOW_TYPE, projectWorkflowId, viewQuery } from '../../workf
 import { sampleApplication } from '../support/system.ts';
 import { freePort } from '../support/net.ts';
 import { printSummary, record, ROOT, spawnEntry, type Child } from './support.ts';
+import { pendingTimers } from '../support/timers.ts';
 
 const run = promisify(execFile);
 /** 5 working days (≥ 5 calendar days) of publicity in ≥ 108 s: after the restore, whatever today is. */
@@ -144,23 +145,6 @@ const clientFor = async (address: string, dataDir: string) => {
     dataConverter: { payloadCodecs: [new EncryptionCodec('sm4', keyring)] },
   });
 };
-
-/** Timers started and neither fired nor cancelled: timer id → due instant (ms). */
-async function pendingTimers(client: Client, projectId: string): Promise<Map<string, number>> {
-  const history = await client.workflow.getHandle(projectWorkflowId(projectId)).fetchHistory();
-  const pending = new Map<string, number>();
-  for (const e of history.events ?? []) {
-    const started = e.timerStartedEventAttributes;
-    if (started)
-      pending.set(
-        started.timerId!,
-        Number(e.eventTime!.seconds) * 1000 + Number(started.startToFireTimeout!.seconds) * 1000,
-      );
-    const done = e.timerFiredEventAttributes ?? e.timerCanceledEventAttributes;
-    if (done) pending.delete(done.timerId!);
-  }
-  return pending;
-}
 
 const eventually = async <T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> => {
   const deadline = Date.now() + timeoutMs;

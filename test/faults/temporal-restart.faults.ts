@@ -27,6 +27,7 @@ import { newId } from '../workflow/support.ts';
 import { fastDeadlineDates } from './fast-clock.ts';
 import { freePort } from '../support/net.ts';
 import { dataConverter, printSummary, record } from './support.ts';
+import { pendingTimers } from '../support/timers.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'bdp-restart-'));
 const taskQueue = `faults-restart-${process.pid}`;
@@ -80,23 +81,6 @@ afterAll(async () => {
   await database?.destroy();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Timers started and neither fired nor cancelled, by their start event id → due instant. */
-async function pendingTimers(client: Client, id: string): Promise<Map<string, number>> {
-  const history = await client.workflow.getHandle(projectWorkflowId(id)).fetchHistory();
-  const pending = new Map<string, number>();
-  for (const e of history.events ?? []) {
-    const started = e.timerStartedEventAttributes;
-    if (started)
-      pending.set(
-        started.timerId!,
-        Number(e.eventTime!.seconds) * 1000 + Number(started.startToFireTimeout!.seconds) * 1000,
-      );
-    const done = e.timerFiredEventAttributes ?? e.timerCanceledEventAttributes;
-    if (done) pending.delete(done.timerId!);
-  }
-  return pending;
-}
 
 describe('Temporal dev server restarted', () => {
   it('Art. 11: projects waiting on deadlines keep their timers and state across a restart, the timers fire, the projects take commands', async () => {

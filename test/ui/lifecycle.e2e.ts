@@ -19,337 +19,43 @@
  * .artifacts/screenshots/lifecycle/, or with UPDATE_WALKTHROUGH=1 to docs/screenshots/ for
  * docs/CONSOLE-WALKTHROUGH.md.
  */
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import { mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { ensureConsoleBuilt } from '../../console/scripts/build.ts';
-import { createAccountService, NO_ORIGIN } from '../../api/sessions.ts';
-import { createAccountBody } from '../../api/schemas/accounts.ts';
-import { resolveTestServer } from '../../scripts/temporal-bin.ts';
-import { ROOT } from '../faults/support.ts';
-import { startSystem, TEST_DOCUMENT_KEYS, type TestSystem } from '../support/system.ts';
-import { createTimeSkipping } from '../support/time-skipping.ts';
-import { registerSearchAttributes } from '../workflow/support.ts';
-import { totpCode } from '../../lib/totp.ts';
-import { CHROMIUM, NEW_PASSWORD, signInOn } from './support.ts';
+import { describe, expect } from 'vitest';
+import { NEW_PASSWORD } from './support.ts';
+import {
+  card,
+  choose,
+  open,
+  pendingOf,
+  pickDate,
+  recordTab,
+  seeInTab,
+  stageOf,
+  submit,
+  tabText,
+  upload,
+  ymd,
+} from './support/console-actions.ts';
+import {
+  base,
+  day,
+  outside,
+  pdf,
+  people,
+  profile,
+  projectId,
+  setProjectId,
+  shot,
+  signIn,
+  skipTo,
+  step,
+  useLifecycleStory,
+  year,
+} from './support/lifecycle-story.ts';
 
-const SHOTS =
-  process.env.UPDATE_WALKTHROUGH === '1'
-    ? path.join(ROOT, 'docs', 'screenshots')
-    : path.join(ROOT, '.artifacts', 'screenshots', 'lifecycle');
-/** Where a failed step leaves every person's page, full length. */
-const FAILED_SHOTS = path.join(ROOT, '.artifacts', 'screenshots');
 const TITLE = '全民健康信息平台';
 const CONTRACTOR = '晋城市数字科技有限公司';
 
-interface Person {
-  role: 'secadmin' | 'sysadmin' | 'department' | 'bdb' | 'approval' | 'finance';
-  loginName: string;
-  displayName: string;
-  /** How the admin picks the role in 新建账户. */
-  roleLabel: string;
-  password: string;
-  totpSecret?: string;
-  context?: BrowserContext;
-  page?: Page;
-}
-
-const people = {
-  admin: {
-    role: 'secadmin',
-    loginName: 'wang.admin',
-    displayName: '王管理员',
-    roleLabel: '安全管理员',
-    password: '',
-  } as Person,
-  sysadmin: {
-    role: 'sysadmin',
-    loginName: 'zhao.sys',
-    displayName: '赵系统',
-    roleLabel: '系统管理员',
-    password: '',
-  } as Person,
-  dept: {
-    role: 'department',
-    loginName: 'zhang.wei',
-    displayName: '张伟',
-    roleLabel: '项目单位',
-    password: '',
-  } as Person,
-  bdb: { role: 'bdb', loginName: 'li.na', displayName: '李娜', roleLabel: '市大数据应用局', password: '' } as Person,
-  approval: {
-    role: 'approval',
-    loginName: 'liu.yang',
-    displayName: '刘洋',
-    roleLabel: '审批部门',
-    password: '',
-  } as Person,
-  finance: {
-    role: 'finance',
-    loginName: 'chen.jing',
-    displayName: '陈静',
-    roleLabel: '财政部门',
-    password: '',
-  } as Person,
-};
-
-let env: TestWorkflowEnvironment;
-let system: TestSystem;
-let server: ServerType;
-let browser: Browser;
-let base: string;
-/** The time-skipping server's time minus the machine's: the API's and the browsers' clocks follow it. */
-let offset = 0;
-const clock = () => new Date(Date.now() + offset);
-/** The server's day in Asia/Shanghai, YYYY-MM-DD, `days` later. */
-const day = (days = 0) => new Date(clock().getTime() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
-const year = () => Number(day().slice(0, 4));
-/** Set by the first step: the project everyone works on. */
-let projectId = '';
-let shotNo = 0;
-const outside: string[] = [];
-
-/** A PDF that differs per label (a comment after the sample's %%EOF). */
-const pdf = (name: string, label = name) => ({
-  name,
-  mimeType: 'application/pdf',
-  buffer: Buffer.concat([readFileSync(path.join(ROOT, 'docs', 'sample-contract.pdf')), Buffer.from(`\n% ${label}\n`)]),
-});
-
-/** A screenshot of the viewport (1366×768; `top` scrolled to the top first) once the network and Ant Design's transitions settle. */
-async function shot(page: Page, name: string, top?: Locator | 'page'): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  if (top === 'page')
-    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
-  else if (top) await top.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-  await page.waitForTimeout(400);
-  shotNo += 1;
-  await page.screenshot({ path: path.join(SHOTS, `lifecycle-${name}.png`) });
-}
-
-/** A fresh browser profile at 1366×768 whose clock is the server's, reaching nothing but the API. */
-async function profile(): Promise<BrowserContext> {
-  const context = await browser.newContext({
-    viewport: { width: 1366, height: 768 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    acceptDownloads: true,
-  });
-  await context.clock.install({ time: clock() });
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${base}/`) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
-    outside.push(url);
-    return route.abort();
-  });
-  return context;
-}
-
-/** Signs in through the login page (the TOTP code at the skipped server's time); at the first sign-in changes the one-time password. */
-async function signIn(person: Person): Promise<Page> {
-  await person.context?.close();
-  person.context = await profile();
-  const page = (person.page = await person.context.newPage());
-  await signInOn(page, base, person, (secret) => totpCode(secret, clock()));
-  return page;
-}
-
-const pageOf = (where: Locator | Page): Page =>
-  'page' in where && typeof where.page === 'function' ? (where as Locator).page() : (where as Page);
-
-/** Picks an option of an Ant Design Select in `where` (typing `search` first when given). */
-async function choose(
-  where: Locator | Page,
-  selector: string,
-  option: string | RegExp,
-  search?: string,
-): Promise<void> {
-  await where.locator(selector).click();
-  if (search) await where.locator(selector).fill(search);
-  await pageOf(where)
-    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: option })
-    .first()
-    .click();
-}
-
-/** Types a date (2027-06-30, or with a time 2027-06-30 09:30) into an Ant Design date picker in `where` and confirms it. */
-async function pickDate(where: Locator | Page, selector: string, date: string): Promise<void> {
-  const input = where.locator(selector);
-  await input.click();
-  await input.fill(date);
-  await input.press('Enter');
-}
-
-/** Chooses a file for an upload control (data-testid `upload-…`) inside an action card and waits until it is stored. */
-async function upload(
-  where: Locator | Page,
-  testId: string,
-  file: { name: string; mimeType: string; buffer: Buffer },
-): Promise<void> {
-  await where.getByTestId(testId).locator('input[type=file]').setInputFiles(file);
-  await where.getByTestId(`${testId}-done`).waitFor({ timeout: 30_000 });
-}
-
-/** Opens a tab of the project's records; clicks again if a reload of the page put the first tab back. */
-async function recordTab(page: Page, name: string): Promise<void> {
-  const tab = page.getByRole('tab', { name, exact: true });
-  await expect
-    .poll(
-      async () => {
-        if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
-        return tab.getAttribute('aria-selected');
-      },
-      { timeout: 30_000, interval: 500 },
-    )
-    .toBe('true');
-}
-
-/** The page's text with a record tab open (selected again when a reload put the first tab back). */
-async function tabText(page: Page, name: string): Promise<string> {
-  const tab = page.getByRole('tab', { name, exact: true });
-  if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
-  return page.locator('main').innerText();
-}
-
-/** Waits until a record tab shows every one of `texts`. */
-async function seeInTab(page: Page, name: string, texts: string[]): Promise<void> {
-  await expect
-    .poll(
-      async () => {
-        const text = await tabText(page, name);
-        return texts.filter((t) => !text.includes(t));
-      },
-      { timeout: 30_000, interval: 500 },
-    )
-    .toEqual([]);
-}
-
-const stageOf = (page: Page) => page.getByTestId('stage-tag').innerText();
-const pendingOf = (page: Page) => page.getByTestId('pending-actions').innerText();
-
-/** The project page of `person`, once its stage tag reads `stage`. */
-async function open(person: Person, stage: string): Promise<Page> {
-  const page = person.page!;
-  await page.goto(`${base}/projects/${encodeURIComponent(projectId)}`);
-  await page.getByTestId('stage-tag').waitFor({ timeout: 30_000 });
-  await expect.poll(() => stageOf(page), { timeout: 60_000 }).toBe(stage);
-  return page;
-}
-
-/** A pending action card of this person, or the offered one opened by its button. */
-async function card(page: Page, action: string, offered = false): Promise<Locator> {
-  if (offered) await page.getByTestId(`offer-${action}`).click();
-  const c = page.getByTestId(`action-${action}`);
-  await c.waitFor({ timeout: 60_000 });
-  if (!offered) expect(await c.getAttribute('class')).toContain('action-pending');
-  return c;
-}
-
-/** Submits a card's form; waits until the card is gone or the page says 已提交, failing on a refusal. */
-async function submit(page: Page, c: Locator, expectation: () => Promise<unknown>): Promise<void> {
-  await c.getByRole('button', { name: /^提交|^发布/ }).click();
-  await expect
-    .poll(
-      async () => {
-        const problem = page.locator('.problem');
-        if ((await problem.count()) > 0) throw new Error(`refused: ${await problem.first().innerText()}`);
-        return expectation();
-      },
-      { timeout: 60_000, interval: 500 },
-    )
-    .toBeTruthy();
-}
-
-/** Skips the time-skipping server to 10:00 (Asia/Shanghai) of `isoDay` and moves the clocks with it. */
-async function skipTo(isoDay: string): Promise<void> {
-  const target = Date.parse(`${isoDay}T10:00:00+08:00`);
-  const now = await env.currentTimeMs();
-  if (target > now) await env.sleep(target - now);
-  offset = (await env.currentTimeMs()) - Date.now();
-}
-
-const ymd = (text: string): string | undefined => {
-  const m = /(\d{4})年(\d{1,2})月(\d{1,2})日/.exec(text);
-  return m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : undefined;
-};
-
-beforeAll(async () => {
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // installed already in this worker process
-  }
-  mkdirSync(SHOTS, { recursive: true });
-  mkdirSync(FAILED_SHOTS, { recursive: true });
-  await ensureConsoleBuilt({ log: (l) => process.stderr.write(`${l}\n`) });
-  env = await createTimeSkipping(await resolveTestServer({ log: (l) => process.stderr.write(`[temporal] ${l}\n`) }));
-  await registerSearchAttributes(env);
-  offset = (await env.currentTimeMs()) - Date.now();
-  system = await startSystem('pglite', env.address, { clock });
-  server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: system.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // The test's own set-up: the first (security) administrator, as `npm run accounts -- create-admin`
-  // creates it, and the system administrator (三员分立), as `npm run accounts -- create --role sysadmin`.
-  const accounts = createAccountService(system.database.db, { keys: TEST_DOCUMENT_KEYS, now: clock });
-  for (const person of [people.admin, people.sysadmin]) {
-    const created = await accounts.createAccount(
-      createAccountBody.parse({ loginName: person.loginName, displayName: person.displayName, role: person.role }),
-      { keyId: `cli:${os.userInfo().username}`, name: os.userInfo().username },
-      NO_ORIGIN,
-    );
-    person.password = created.initialPassword;
-    person.totpSecret = created.totpEnrolment!.secret;
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--lang=zh-CN',
-    ],
-  });
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  await system?.stop();
-  await env?.teardown();
-  console.log(`lifecycle: ${shotNo} screenshots in ${SHOTS}`);
-});
-
-/** The steps run in order on one project: after a failed step the rest are skipped. */
-let failed = false;
-function step(name: string, fn: () => Promise<void>, timeout = 300_000) {
-  it(
-    name,
-    async (ctx) => {
-      if (failed) ctx.skip();
-      onTestFailed(async () => {
-        failed = true;
-        for (const p of Object.values(people))
-          if (p.page && !p.page.isClosed())
-            await p.page
-              .screenshot({ path: path.join(FAILED_SHOTS, `lifecycle-failed-${p.loginName}.png`), fullPage: true })
-              .catch(() => undefined);
-      });
-      await fn();
-    },
-    timeout,
-  );
-}
+useLifecycleStory();
 
 describe.sequential('five people run one project from the annual plan to decommissioning in the console', () => {
   step(
@@ -464,7 +170,7 @@ describe.sequential('five people run one project from the annual plan to decommi
     await shot(page, 'apply');
     await page.getByRole('button', { name: '提交申报' }).click();
     await page.waitForURL(/\/projects\/JC\d{4}-/, { timeout: 60_000 });
-    projectId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    setProjectId(decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!));
     await open(people.dept, '技术审核');
     expect(await pendingOf(page)).toContain('市大数据应用局：技术审核');
   });
