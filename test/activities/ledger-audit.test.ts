@@ -156,7 +156,8 @@ describe.each(DRIVERS)('ledger and audit (%s)', (driver) => {
     'Art. 10-12, 24-25: persistEffects writes a batch all or nothing, and a retry writes nothing twice',
     async () => {
       const p = 'P-PERSIST-1';
-      const { persistEffects } = createActivities({ db: database.db });
+      const activities = createActivities({ db: database.db });
+      const persistEffects = (writes: EffectWrites) => activities.persistEffects(writes);
       const model = Project.create(makeInput({ id: p })).readModel();
       const batch = (movements: LedgerMovement[]): EffectWrites => ({
         projectId: p,

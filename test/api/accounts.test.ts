@@ -23,7 +23,7 @@ import {
 } from '../support/system.ts';
 import { tamper } from '../support/tamper.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 describe.each(DRIVERS)('personal accounts (issue 16) with %s', (driver) => {
   let system: TestSystem;

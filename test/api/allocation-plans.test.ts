@@ -4,7 +4,6 @@
  * allocation plan (notice periods start), the public sees the plan; an existing system enters
  * operation and is funded the same way.
  */
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { planIdFor } from '../../api/routes/allocation-plans.ts';
 import { shanghaiYear } from '../../domain/calendar/index.ts';
@@ -20,7 +19,7 @@ import {
   ceilingRefusingKey,
 } from '../support/system.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 let system: TestSystem;
 let keys: Record<'dept' | 'other' | 'bdb' | 'approval' | 'finance', string>;

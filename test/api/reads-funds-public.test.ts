@@ -119,7 +119,7 @@ describe.each(DRIVERS)('read endpoints with %s', (driver) => {
             expect(n(t.allocatedFen), query).toBe(
               n(t.heldFen) + n(t.availableFen) + n(t.frozenFen) + n(t.disbursedFen) + n(t.cancelledFen),
             );
-            for (const v of Object.values(t) as Array<number | string>) {
+            for (const v of Object.values<number | string>(t)) {
               if (typeof v === 'number') expect(Number.isSafeInteger(v)).toBe(true);
               else expect(BigInt(v) > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
             }

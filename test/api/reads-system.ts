@@ -8,7 +8,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { driverAvailable, type Driver } from '../support/database.ts';
 import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/system.ts';
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
 
 export let system: TestSystem;
 export let keys: Record<'bdb' | 'approval' | 'finance' | 'admin' | 'alpha' | 'beta', string>;

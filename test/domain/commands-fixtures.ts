@@ -8,8 +8,7 @@ import { actors } from './helpers.ts';
 /** The commands of docs/API.md "Commands": every command but the internal ones the system sends itself. */
 export const API_COMMANDS = COMMAND_NAMES.filter((n) => !(INTERNAL_COMMANDS as readonly string[]).includes(n));
 
-export const actorOf = (role: (typeof ROLES)[number]) =>
-  role === 'department' ? actors.department : actors[role as Exclude<typeof role, 'department'>];
+export const actorOf = (role: (typeof ROLES)[number]) => (role === 'department' ? actors.department : actors[role]);
 
 export function expectRejected(fn: () => unknown, status: number, code: string): Rejection {
   try {

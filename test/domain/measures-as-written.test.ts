@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Project } from '../../domain/project.ts';
 import { DEFAULT_CITY_POLICY, DEFAULT_POLICY_SWITCHES, policySwitches } from '../../domain/policy-defaults.ts';
-import type { Policy, PolicySwitches } from '../../domain/policy.ts';
+import type { Policy } from '../../domain/policy.ts';
 import {
   actors,
   at,

@@ -157,8 +157,8 @@ describe('the workflow clock (ONE_WAKE_TIMER, workflows/wake.ts)', () => {
     // …and fires at the earliest open deadline's due time.
     const next = view.deadlines
       .filter((d) => d.status === 'open' && d.dueAt)
-      .sort((a, b) => Date.parse(a.dueAt!) - Date.parse(b.dueAt!))[0]!;
-    await skipPast(next.dueAt!);
+      .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0]!;
+    await skipPast(next.dueAt);
     await viewWhen(id, (v) => v.deadlines.find((d) => d.id === next.id)?.status !== 'open');
   });
 });

@@ -8,7 +8,7 @@ import type { Locator, Page } from 'playwright-core';
 import { base, projectId, type Person } from './lifecycle-story.ts';
 
 export const pageOf = (where: Locator | Page): Page =>
-  'page' in where && typeof where.page === 'function' ? (where as Locator).page() : (where as Page);
+  'page' in where && typeof where.page === 'function' ? where.page() : (where as Page);
 
 /** Picks an option of an Ant Design Select in `where` (typing `search` first when given). */
 export async function choose(

@@ -110,7 +110,7 @@ export let scans = 0;
 /** Reads the page now and keeps every word outside the allow-list, by role. */
 export async function check(page: Page, who: string, what: string): Promise<void> {
   scans++;
-  const seen = (await page.evaluate(SCAN)) as Seen[];
+  const seen = await page.evaluate<Seen[]>(SCAN);
   for (const { text, where } of seen) {
     for (const word of text.match(TOKEN) ?? []) {
       if (allowed(word)) continue;
