@@ -11,28 +11,32 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../db/client.ts';
 import {
   confirmPendingTotp,
-  endAccountSessions,
-  endSession,
   findActiveAccountByLogin,
-  finishSignIn,
-  findOpenSession,
   insertAccount,
   recentPasswordHashes,
-  recordAccountEvent,
-  recordSignIn,
-  reserveSignIn,
   resetAccount,
   revokeAccount,
-  selfEvent,
   setPassword,
   setPendingTotp,
-  touchSession,
-  type AccountEventInput,
   type AccountRow,
-  type EventActor,
-  type RequestOrigin,
   type SessionRow,
 } from '../db/queries/accounts.ts';
+import {
+  recordAccountEvent,
+  selfEvent,
+  type AccountEventInput,
+  type EventActor,
+  type RequestOrigin,
+} from '../db/queries/account-events.ts';
+import {
+  endAccountSessions,
+  endSession,
+  finishSignIn,
+  findOpenSession,
+  recordSignIn,
+  reserveSignIn,
+  touchSession,
+} from '../db/queries/sign-in.ts';
 import { needsReseal, openText, sealText, type Keyring } from '../lib/codec.ts';
 import {
   brokenPasswordRule,
