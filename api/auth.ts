@@ -19,7 +19,8 @@ import type { Actor, Role } from '../domain/vocabulary.ts';
 import { ADMIN_DUTIES, readOnlyRole, STARTUP_ROLE, type AdminDuty } from '../domain/admin-roles.ts';
 import { financeJurisdictionRefusal } from '../domain/finance-jurisdiction.ts';
 import { ApiError, forbidden, notFound, unauthenticated } from './problem.ts';
-import { CSRF_HEADER, SESSION_COOKIE, type AccountService, type AuthenticatedSession } from './sessions.ts';
+import { CSRF_HEADER, SESSION_COOKIE, type AccountService } from './sessions.ts';
+import type { AuthenticatedSession } from './account-credentials.ts';
 import { requestOrigin } from './logging.ts';
 import { sm3 } from '../lib/api-keys.ts';
 

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { RequestOrigin } from '../db/queries/accounts.ts';
+import type { RequestOrigin } from '../db/queries/account-events.ts';
 import type { Logger } from '../lib/logger.ts';
 import { clientAddressOfRequest } from './client-address.ts';
 

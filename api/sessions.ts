@@ -1,7 +1,9 @@
 /**
  * Personal accounts' sign-in, sessions, passwords and TOTP (issue 16; Art. 22, 24-25: every action
  * names the person). The rules are domain/accounts.ts; hashing lib/passwords.ts; TOTP lib/totp.ts;
- * storage db/queries/accounts.ts. This module joins them and speaks in problems (api/problem.ts).
+ * storage db/queries/accounts.ts and its siblings. This module joins them and speaks in problems
+ * (api/account-problems.ts); a session's password change and TOTP enrolment are
+ * api/account-credentials.ts.
  *
  * A session token is 256 random bits in the `bdp_session` cookie; the database keeps SM3(token)
  * only, so a leaked table does not hand out sessions. The clock is injected (`now`) so idle and
@@ -10,44 +12,42 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../db/client.ts';
 import {
-  confirmPendingTotp,
-  endAccountSessions,
-  endSession,
   findActiveAccountByLogin,
-  finishSignIn,
-  findOpenSession,
   insertAccount,
-  recentPasswordHashes,
-  recordAccountEvent,
-  recordSignIn,
-  reserveSignIn,
   resetAccount,
   revokeAccount,
-  selfEvent,
-  setPassword,
-  setPendingTotp,
-  touchSession,
-  type AccountEventInput,
   type AccountRow,
+} from '../db/queries/accounts.ts';
+import {
+  recordAccountEvent,
+  selfEvent,
+  type AccountEventInput,
   type EventActor,
   type RequestOrigin,
-  type SessionRow,
-} from '../db/queries/accounts.ts';
-import { needsReseal, openText, sealText, type Keyring } from '../lib/codec.ts';
+} from '../db/queries/account-events.ts';
 import {
-  brokenPasswordRule,
-  lockCompleted,
-  organizationOf,
-  sessionExpiry,
-  signInDecision,
-  totpRequired,
-  type LockScope,
-  type PasswordRule,
-} from '../domain/accounts.ts';
+  endAccountSessions,
+  endSession,
+  finishSignIn,
+  findOpenSession,
+  recordSignIn,
+  reserveSignIn,
+  touchSession,
+} from '../db/queries/sign-in.ts';
+import { needsReseal, openText, sealText, type Keyring } from '../lib/codec.ts';
+import { lockCompleted, organizationOf, sessionExpiry, signInDecision, totpRequired } from '../domain/accounts.ts';
 import type { Actor, Role } from '../domain/vocabulary.ts';
 import { dummyHash, generateInitialPassword, hashPassword, needsRehash, verifyPassword } from '../lib/passwords.ts';
 import { newTotpSecret, totpUri, verifyTotp } from '../lib/totp.ts';
 import { ApiError, unauthenticated } from './problem.ts';
+import { createCredentialOperations, type AuthenticatedSession } from './account-credentials.ts';
+import {
+  accountLocked,
+  invalidCredentials,
+  signInInProgress,
+  totpInvalid,
+  totpRequiredProblem,
+} from './account-problems.ts';
 
 export const SESSION_COOKIE = 'bdp_session';
 export const CSRF_HEADER = 'X-CSRF-Token';
@@ -89,79 +89,6 @@ export function actorOf(a: AccountRow): Actor {
     organization: organizationOf(a),
   };
 }
-
-export interface AuthenticatedSession {
-  actor: Actor;
-  account: AccountRow;
-  session: SessionRow;
-}
-
-// --- problems (texts in domain/labels/problems.ts) -----------------------------------------------------
-
-const invalidCredentials = () =>
-  new ApiError(
-    401,
-    'invalid_credentials',
-    'Sign-in failed',
-    'The login name or password is wrong.',
-    {},
-    { 'WWW-Authenticate': 'Cookie' },
-  );
-const totpRequiredProblem = (enrolled: boolean) =>
-  new ApiError(
-    401,
-    'totp_required',
-    'Second factor required',
-    'Enter the 6-digit code of your authenticator app (TOTP).',
-    { totpEnrolled: enrolled },
-    { 'WWW-Authenticate': 'Cookie' },
-  );
-const totpInvalid = (status: 401 | 422) =>
-  new ApiError(status, 'totp_invalid', 'Wrong code', 'The authenticator code is wrong or was used already.');
-export const accountLocked = (until: Date, now: Date, scope: LockScope = 'source') => {
-  const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-  const detail =
-    scope === 'source'
-      ? `Too many failed sign-ins from this address: it is locked out of this login name until ${until.toISOString()}; other addresses are not affected.`
-      : `Too many failed sign-ins for this login name: sign-in without a second factor is locked until ${until.toISOString()}; an account with TOTP signs in with its code.`;
-  return new ApiError(
-    423,
-    'account_locked',
-    'Locked',
-    detail,
-    { lockedUntil: until.toISOString(), scope },
-    { 'Retry-After': String(seconds) },
-  );
-};
-/** Other attempts of the name are being checked and could reach the limit: try again in a moment. */
-const signInInProgress = () =>
-  new ApiError(
-    429,
-    'sign_in_in_progress',
-    'Sign-in in progress',
-    'Other sign-in attempts of this login name are being checked; try again in a moment.',
-    {},
-    { 'Retry-After': '1' },
-  );
-const weakPassword = (rule: PasswordRule) =>
-  new ApiError(
-    422,
-    'weak_password',
-    'Password rejected',
-    {
-      length: 'The new password must have at least 12 characters.',
-      classes: 'The new password must use three of: lower-case letters, upper-case letters, digits, other characters.',
-      reused: 'The new password must not be one of the last 5 passwords.',
-    }[rule],
-    { rule },
-  );
-export const sessionRequired = () =>
-  new ApiError(
-    403,
-    'session_required',
-    'Session required',
-    'This endpoint is for a personal account signed in with the session cookie, not an API key.',
-  );
 
 export interface AccountServiceOptions {
   /**
@@ -431,191 +358,7 @@ export function createAccountService(db: Database, options: AccountServiceOption
         ...selfEvent(current.account, origin, at),
       });
   }
-
-  /**
-   * Checks a session holder's current password (a password change, a TOTP re-enrolment), counted
-   * atomically per session as sign-in attempts are (issue 28): the fifth wrong one in a row ends
-   * the session — its holder must sign in again, through the sign-in lockout. Answers whether the
-   * password was right, after `record` stored the refusal; throws once the session is ended.
-   */
-  async function checkCurrentPassword(
-    current: AuthenticatedSession,
-    password: string,
-    origin: RequestOrigin,
-    at: Date,
-    record: (reason: string) => Promise<unknown>,
-  ): Promise<boolean> {
-    const counter = `session-password:${current.account.id}`;
-    const source = current.session.id;
-    const reserved = await reserveSignIn(db, counter, source, at, (attempts) => {
-      const decision = signInDecision(attempts, at, source, true);
-      return decision.allowed ? undefined : decision;
-    });
-    if ('refused' in reserved) throw await endForPasswordFailures(current, origin, at);
-    const ok = await verifyPassword(password, current.account.passwordHash);
-    const attempts = await finishSignIn(db, reserved.id, counter, ok ? 'success' : 'failure', at);
-    if (ok) return true;
-    await record('current-password');
-    if (lockCompleted(attempts, at, source)) throw await endForPasswordFailures(current, origin, at);
-    return false;
-  }
-
-  async function endForPasswordFailures(current: AuthenticatedSession, origin: RequestOrigin, at: Date) {
-    await endSession(db, current.session.id, 'password-failures', {
-      event: 'sign-out',
-      outcome: 'success',
-      ...selfEvent(current.account, origin, at),
-      detail: { reason: 'password-failures' },
-    });
-    return new ApiError(
-      423,
-      'password_change_locked',
-      'Too many wrong passwords',
-      'Five wrong current passwords in a row: this session has ended; sign in again.',
-      {},
-      { 'WWW-Authenticate': 'Cookie' },
-    );
-  }
-
-  /** Art. 28 (policy): the rules of domain/accounts.ts; the account's other sessions end. Refusals are recorded too. */
-  async function changePassword(
-    current: AuthenticatedSession,
-    input: { currentPassword: string; newPassword: string },
-    origin: RequestOrigin,
-  ) {
-    const at = now();
-    const refuse = async (problem: ApiError, reason: string) => {
-      await recordAccountEvent(db, {
-        event: 'password-change',
-        outcome: 'failure',
-        ...selfEvent(current.account, origin, at),
-        detail: { reason },
-      });
-      return problem;
-    };
-    const recordWrong = (reason: string) =>
-      recordAccountEvent(db, {
-        event: 'password-change',
-        outcome: 'failure',
-        ...selfEvent(current.account, origin, at),
-        detail: { reason },
-      });
-    if (!(await checkCurrentPassword(current, input.currentPassword, origin, at, recordWrong))) {
-      throw new ApiError(
-        403,
-        'invalid_credentials',
-        'Wrong password',
-        'The current password is wrong.',
-        {},
-        {},
-        { current: true },
-      );
-    }
-    const tooWeak = brokenPasswordRule(input.newPassword, false);
-    if (tooWeak) throw await refuse(weakPassword(tooWeak), tooWeak);
-    for (const old of await recentPasswordHashes(db, current.account.id)) {
-      if (await verifyPassword(input.newPassword, old)) throw await refuse(weakPassword('reused'), 'reused');
-    }
-    await setPassword(
-      db,
-      current.account.id,
-      await hashPassword(input.newPassword),
-      { event: 'password-change', outcome: 'success', ...selfEvent(current.account, origin, at) },
-      current.session.id,
-    );
-  }
-
-  /**
-   * Starts enrolment: a new secret (sealed at rest), in force once a code of it is confirmed. Needs
-   * the password, and — when an authenticator is in force — a current code of it: a session alone
-   * (a browser left open) cannot replace the second factor (issue 28).
-   */
-  async function enrolTotp(
-    current: AuthenticatedSession,
-    input: { password?: string | undefined; currentCode?: string | undefined },
-    origin: RequestOrigin,
-  ) {
-    const at = now();
-    const recordWrong = (reason: string) =>
-      recordAccountEvent(db, {
-        event: 'totp-enrolment',
-        outcome: 'failure',
-        ...selfEvent(current.account, origin, at),
-        detail: { reason },
-      });
-    if (
-      input.password === undefined ||
-      !(await checkCurrentPassword(current, input.password, origin, at, recordWrong))
-    ) {
-      throw new ApiError(
-        403,
-        'invalid_credentials',
-        'Wrong password',
-        'Starting an enrolment needs the current password (password).',
-        {},
-        {},
-        { current: true },
-      );
-    }
-    const inForce = open(current.account.id, current.account.totpSecret);
-    if (inForce !== null) {
-      if (
-        input.currentCode === undefined ||
-        verifyTotp(inForce, input.currentCode, at, current.account.totpLastStep) === undefined
-      ) {
-        await recordWrong('current-code');
-        throw new ApiError(
-          403,
-          'totp_invalid',
-          'Wrong code',
-          'Replacing the authenticator needs a current code of the enrolled one (currentCode).',
-        );
-      }
-    }
-    const secret = newTotpSecret();
-    await setPendingTotp(db, current.account.id, seal(current.account.id, secret), {
-      event: 'totp-enrolment',
-      outcome: 'success',
-      ...selfEvent(current.account, origin, at),
-    });
-    return { secret, otpauthUrl: totpUri(secret, current.account.loginName) };
-  }
-
-  async function confirmTotp(current: AuthenticatedSession, code: string, origin: RequestOrigin) {
-    const at = now();
-    const stored = current.account.totpPendingSecret;
-    if (!stored)
-      throw new ApiError(
-        409,
-        'totp_not_enrolling',
-        'No enrolment',
-        'Start the enrolment first: POST /v1/auth/totp with {}.',
-      );
-    const pending = open(current.account.id, stored)!;
-    const step = verifyTotp(pending, code, at, null);
-    if (step === undefined) {
-      await recordAccountEvent(db, {
-        event: 'totp-confirmation',
-        outcome: 'failure',
-        ...selfEvent(current.account, origin, at),
-        detail: { reason: 'code' },
-      });
-      throw totpInvalid(422);
-    }
-    const event = {
-      event: 'totp-confirmation',
-      outcome: 'success',
-      ...selfEvent(current.account, origin, at),
-    } as const;
-    if (!(await confirmPendingTotp(db, current.account.id, stored, seal(current.account.id, pending), step, event))) {
-      throw new ApiError(
-        409,
-        'totp_not_enrolling',
-        'No enrolment',
-        'The enrolment was restarted meanwhile; confirm a code of the newest secret.',
-      );
-    }
-  }
+  const { changePassword, enrolTotp, confirmTotp } = createCredentialOperations(db, { now, seal, open });
 
   return { createAccount, revoke, reset, login, authenticate, logout, changePassword, enrolTotp, confirmTotp, now };
 }

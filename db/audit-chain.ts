@@ -38,7 +38,7 @@ export interface ChainedEntry {
 
 export const sm3Hex = (text: string) => createHash('sm3').update(text, 'utf8').digest('hex');
 
-/** One link of a chain: SM3 of the previous hash and the canonical JSON of the entry (also the accounts' security trail, db/queries/accounts.ts). */
+/** One link of a chain: SM3 of the previous hash and the canonical JSON of the entry (also the accounts' security trail, db/queries/account-events.ts). */
 export const chainLink = (prevHash: string, entry: unknown) => sm3Hex(`${prevHash}\n${canonicalJson(entry)}`);
 
 export const chainHash = (prevHash: string, entry: ChainedEntry) => chainLink(prevHash, entry);

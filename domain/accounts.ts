@@ -2,7 +2,7 @@
  * Personal accounts (issue 16; Art. 22 holds *persons* to account, Art. 24-25 every action
  * traceable): the pure rules of passwords, sign-in lockout and session lifetime. No I/O and no
  * clock of its own: every function takes `now`, so the rules are tested with an injected clock.
- * Hashing (lib/passwords.ts), TOTP (lib/totp.ts) and storage (db/queries/accounts.ts) build on it.
+ * Hashing (lib/passwords.ts), TOTP (lib/totp.ts) and storage (db/queries/accounts.ts, account-events.ts, sign-in.ts) build on it.
  *
  * These are settings of the system (policy), not of the measures: the text names no password or
  * session rule. Art. 28 (measures) asks for secure, controllable systems; the numbers follow the

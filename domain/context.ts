@@ -4,7 +4,7 @@
  * consequences live here: money movements and freezes, deadlines, automatic rectification orders,
  * suspension and termination.
  */
-import { maxDate, maxPeriod, nextQuarter, quarterEnd, quarterOf, shanghaiDate } from './calendar/dates.ts';
+import { maxDate, quarterEnd, shanghaiDate } from './calendar/dates.ts';
 import type { Effect, NotifyEffect } from './effects.ts';
 import { Rejection } from './errors.ts';
 import { DEFAULT_LANGUAGE, type NotificationParams } from './labels/language.ts';
@@ -12,43 +12,14 @@ import { renderNotification } from './labels/notifications.ts';
 import type { DeadlineRecord, ProjectState } from './state.ts';
 import { openDeadline, openDeadlines, pendingActions } from './view.ts';
 import type { DeadlineKind, DeadlineRule, DeadlineStatus } from './deadline-kinds.ts';
-import {
-  FUND_TYPES,
-  type Bucket,
-  type MovementKind,
-  type FreezeReason,
-  type FundBalance,
-  type FundType,
-} from './money.ts';
+import { FUND_TYPES, type Bucket, type MovementKind, type FreezeReason, type FundType } from './money.ts';
 import { policySwitches } from './policy-defaults.ts';
 import type { Duration, PolicySwitches } from './policy.ts';
-import type { AllocationRecord, RectificationReason, RectificationRecord } from './records.ts';
+import type { AllocationRecord, RectificationRecord } from './records.ts';
 import { personOf, type Actor, type Role, type RuleBasis, type Stage } from './vocabulary.ts';
-
-const BUCKET_FIELD: Record<Bucket, keyof FundBalance> = {
-  held: 'heldFen',
-  available: 'availableFen',
-  frozen: 'frozenFen',
-  disbursed: 'disbursedFen',
-  cancelled: 'cancelledFen',
-};
-
-/** The article behind each kind of fund movement, for the ledger row finance reads. */
-function articleOf(kind: MovementKind, reason: string | null): string {
-  switch (kind) {
-    case 'allocate':
-      return 'Art. 10, 12';
-    case 'publish':
-      return 'Art. 11';
-    case 'disburse':
-      return 'Art. 10';
-    case 'freeze':
-    case 'unfreeze':
-      return reason === 'completion-report' ? 'Art. 21' : 'Art. 22';
-    case 'cancel':
-      return 'Art. 22';
-  }
-}
+import { BUCKET_FIELD, bookMovement } from './fund-movements.ts';
+import { newDeadline, nextEvaluationYear, nextProgressPeriod } from './deadline-records.ts';
+import { rectificationOrder, type RectificationOrder } from './rectification-order.ts';
 
 export class ChangeContext {
   readonly effects: Effect[] = [];
@@ -175,31 +146,10 @@ export class ChangeContext {
     rule: DeadlineRule,
     reminder: Duration | null,
   ): DeadlineRecord {
-    this.state.seq.deadline += 1;
-    const d: DeadlineRecord = {
-      id: `dl-${this.state.seq.deadline}`,
-      kind,
-      ref,
-      startsOn,
-      rule: { ...rule },
-      reminder: reminder ? { ...reminder } : null,
-      dueAt: null,
-      remindAt: null,
-      reminded: false,
-      status: 'open',
-      closedAt: null,
-    };
-    this.state.deadlines.push(d);
-    const start: Extract<Effect, { type: 'startDeadline' }>['deadline'] = {
-      id: d.id,
-      kind,
-      startsOn,
-      rule: { ...rule },
-      reminder: reminder ? { ...reminder } : null,
-    };
-    if (ref !== null) start.ref = ref;
-    this.effects.push({ type: 'startDeadline', deadline: start });
-    return d;
+    const { record, effect } = newDeadline(this.state, kind, ref, startsOn, rule, reminder);
+    this.state.deadlines.push(record);
+    this.effects.push(effect);
+    return record;
   }
 
   closeDeadline(d: DeadlineRecord | undefined, status: Exclude<DeadlineStatus, 'open'>): void {
@@ -223,43 +173,7 @@ export class ChangeContext {
     to: Bucket,
     opts: { allocationId?: string; reason?: string } = {},
   ): void {
-    if (!Number.isSafeInteger(amountFen) || amountFen <= 0) throw new Error(`bad movement amount ${amountFen}`);
-    const balance = this.state.funds[fundType];
-    if (from === null) {
-      balance.allocatedFen += amountFen;
-    } else {
-      const field = BUCKET_FIELD[from];
-      if (balance[field] < amountFen) throw new Error(`${fundType} ${from} would become negative`);
-      balance[field] -= amountFen;
-    }
-    balance[BUCKET_FIELD[to]] += amountFen;
-    this.state.seq.movement += 1;
-    const sequence = this.state.seq.movement;
-    const projectId = this.state.input.id;
-    const allocation = opts.allocationId ? this.state.allocations.find((a) => a.id === opts.allocationId) : undefined;
-    const shares = kind === 'allocate' && allocation !== undefined;
-    this.effects.push({
-      type: 'fundMovement',
-      movement: {
-        key: `${projectId}:${sequence}:${kind}:${fundType}`,
-        projectId,
-        sequence,
-        kind,
-        fundType,
-        amountFen,
-        from,
-        to,
-        allocationId: opts.allocationId ?? null,
-        // Art. 12: the city and county shares of an allocation, on its ledger row.
-        cityShareFen: shares ? allocation.cityShareFen : null,
-        countyShareFen: shares ? allocation.countyShareFen : null,
-        year: allocation?.year ?? null,
-        reason: opts.reason ?? null,
-        article: articleOf(kind, opts.reason ?? null),
-        actor: this.actor,
-        at: this.now,
-      },
-    });
+    this.effects.push(bookMovement(this.state, { kind, fundType, amountFen, from, to, ...opts }, this.actor, this.now));
   }
 
   /** Which freeze applies to newly available money of a fund type now, if any. */
@@ -393,13 +307,7 @@ export class ChangeContext {
    */
   ensureProgressDeadline(): void {
     if (this.state.stage !== 'construction' || openDeadline(this.state, 'progress-report')) return;
-    let period = quarterOf(this.today);
-    for (const d of this.state.deadlines) {
-      if (d.kind === 'progress-report' && d.ref && (d.status === 'met' || d.status === 'missed')) {
-        period = maxPeriod(period, nextQuarter(d.ref));
-      }
-    }
-    while (this.state.progressReports.some((r) => r.period === period)) period = nextQuarter(period);
+    const period = nextProgressPeriod(this.state, this.today);
     const p = this.policy.progressReport;
     this.startDeadline('progress-report', period, quarterEnd(period), p.duration, p.reminder);
   }
@@ -412,13 +320,7 @@ export class ChangeContext {
     const since = this.state.operatingSince;
     if (this.state.stage !== 'operating' || since === null || openDeadline(this.state, 'annual-evaluation')) return;
     const firstYear = Number(since.slice(0, 4));
-    let year = firstYear;
-    for (const d of this.state.deadlines) {
-      if (d.kind === 'annual-evaluation' && d.ref && (d.status === 'met' || d.status === 'missed')) {
-        year = Math.max(year, Number(d.ref) + 1);
-      }
-    }
-    while (this.state.evaluations.some((e) => e.year === year)) year += 1;
+    const year = nextEvaluationYear(this.state, firstYear);
     const p = this.policy.annualEvaluation;
     const startsOn = year === firstYear ? since : `${year}-01-01`;
     this.startDeadline(
@@ -501,13 +403,7 @@ export class ChangeContext {
 
   // --- rectification (Art. 22) ------------------------------------------------------------------
 
-  issueRectification(opts: {
-    reason: RectificationReason;
-    description: string;
-    dueOn: string | null;
-    issuer: Actor;
-    automatic: boolean;
-  }): RectificationRecord {
+  issueRectification(opts: RectificationOrder): RectificationRecord {
     this.state.seq.rectification += 1;
     const id = `rect-${this.state.seq.rectification}`;
     const p = this.policy.rectification;
@@ -519,30 +415,8 @@ export class ChangeContext {
       opts.dueOn ? { until: opts.dueOn } : p.duration,
       p.reminder,
     );
-    const r: RectificationRecord = {
-      id,
-      reason: opts.reason,
-      description: opts.description,
-      issuedByRole: opts.issuer.role,
-      issuedBy: opts.issuer.name,
-      issuedAt: this.now,
-      automatic: opts.automatic,
-      dueOn: opts.dueOn,
-      status: 'awaiting-response',
-      hasFailed: false,
-      deadlineId: d.id,
-      responses: [],
-      extensions: [],
-    };
+    const { record: r, decision } = rectificationOrder(id, opts, d.id, this.now);
     this.state.rectifications.push(r);
-    const decision: ProjectState['decisions'][number] = {
-      action: 'rectification-order',
-      role: opts.issuer.role,
-      by: opts.issuer.name,
-      at: this.now,
-      decision: opts.reason,
-      opinion: opts.description,
-    };
     this.state.decisions.push(decision);
     // An automatic order is a policy rule (a switch); an order a person gives is the text's (Art. 22).
     const basis: RuleBasis = opts.automatic ? 'policy' : 'measures';

@@ -41,10 +41,11 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { openSm4, sealSm4, type Keyring } from './codec.ts';
-import os from 'node:os';
-import { ConfigError, type Config } from './config.ts';
+import type { Config } from './config.ts';
 import { replaceThrough, type DocumentBackend, type PendingObject, type StoredObject } from './document-backend.ts';
 import { s3Backend } from './document-s3.ts';
+import { checkFolderStore, type StoreMarkers } from './document-store-marker.ts';
+import { ZipNames } from './document-types.ts';
 
 export type { DocumentBackend, PendingObject, StoredObject } from './document-backend.ts';
 
@@ -245,39 +246,6 @@ export interface DocumentStoreOptions {
 
 export type DocumentStore = ReturnType<typeof createDocumentStore>;
 
-/**
- * The zip local-file-header names seen in a stream (a bounded carry across chunks), so OFD, DOCX and
- * XLSX are told apart by their entries (OFD.xml, word/…, xl/…) without buffering the file.
- */
-class ZipNames {
-  private carry = Buffer.alloc(0);
-  readonly names: string[] = [];
-  push(chunk: Buffer) {
-    if (this.names.length >= 64) return;
-    const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
-    let from = 0;
-    for (;;) {
-      const p = buf.indexOf('PK\x03\x04', from, 'latin1');
-      if (p < 0) {
-        this.carry = Buffer.from(buf.subarray(Math.max(from, buf.length - 3)));
-        return;
-      }
-      if (p + 30 > buf.length) {
-        this.carry = Buffer.from(buf.subarray(p));
-        return;
-      }
-      const nameLen = buf.readUInt16LE(p + 26);
-      if (p + 30 + nameLen > buf.length) {
-        this.carry = Buffer.from(buf.subarray(p));
-        return;
-      }
-      this.names.push(buf.subarray(p + 30, p + 30 + nameLen).toString('utf8'));
-      if (this.names.length >= 64) return;
-      from = p + 4;
-    }
-  }
-}
-
 export function createDocumentStore({ backend, keyring, maxBytes }: DocumentStoreOptions) {
   const masterKey = (keyId: string, documentId: string) => {
     const key = keyring.keys.get(keyId);
@@ -472,32 +440,6 @@ const truncated = (expected: number, got: number) =>
     `The body does not match its Content-Length (${expected} bytes announced, ${got} received): nothing was stored.`,
   );
 
-/** Accepted document types (Art. 8, 15, 21, 28, 29 filings), recognised by their bytes. */
-export const DOCUMENT_TYPES = {
-  'application/pdf': 'PDF',
-  'application/ofd': 'OFD (GB/T 33190)',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'DOCX',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'XLSX',
-  'image/png': 'PNG',
-  'image/jpeg': 'JPEG',
-} as const;
-export type DocumentType = keyof typeof DOCUMENT_TYPES;
-
-/** The type the bytes show (magic bytes; zips by their entries), or undefined. */
-export function sniffType(head: Buffer, zipEntries: string[]): DocumentType | undefined {
-  if (head.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
-  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
-  if (head.subarray(0, 4).toString('latin1') === 'PK\x03\x04') {
-    if (zipEntries.some((n) => n === 'OFD.xml')) return 'application/ofd';
-    if (zipEntries.some((n) => n.startsWith('word/')))
-      return 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-    if (zipEntries.some((n) => n.startsWith('xl/')))
-      return 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-  }
-  return undefined;
-}
-
 /** The folder of the folder backend: DATA_DIR/documents. */
 export const documentsDir = (dataDir: string) => path.join(dataDir, 'documents');
 
@@ -516,61 +458,4 @@ export async function openDocumentBackend(
   const backend = s3Backend(config.s3);
   await backend.ensureBucket();
   return backend;
-}
-
-/** The file in the store's folder that names the store. */
-export const STORE_MARKER_FILE = 'store-id';
-
-export interface StoreMarker {
-  storeId: string;
-  location: string;
-  createdAt: Date;
-}
-
-/** The database's record of the folder store (db/queries/document-store.ts). */
-export interface StoreMarkers {
-  find(): Promise<StoreMarker | undefined>;
-  /** Records the marker unless one exists; answers the one in force. */
-  claim(marker: { storeId: string; location: string }): Promise<StoreMarker>;
-}
-
-/**
- * The folder must be the one this database's documents live in: the same store id in the folder
- * (`store-id`) and in the database. At the first start (neither has one) both are written — the
- * database first, so of two APIs starting at once on different folders only one can claim it. Any
- * other combination stops the start with an error naming both: each API on a DATA_DIR of its own
- * would otherwise file documents the others cannot read (409 document_corrupted) — more than one API
- * needs DOCUMENT_STORE=s3 or one folder shared by all. Answers the store id.
- */
-export async function checkFolderStore(dir: string, markers: StoreMarkers): Promise<string> {
-  const file = path.join(dir, STORE_MARKER_FILE);
-  const readFolder = async () =>
-    (
-      await fsp
-        .readFile(file, 'utf8')
-        .catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)))
-    )?.trim();
-  let inFolder = await readFolder();
-  let inDatabase = await markers.find();
-  if (!inFolder && !inDatabase) {
-    inDatabase = await markers.claim({
-      storeId: `folder-${randomBytes(8).toString('hex')}`,
-      location: `${os.hostname()}:${path.resolve(dir)}`,
-    });
-    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
-    // wx: a folder shared by two APIs starting at once gets one marker; the other reads it.
-    await fsp
-      .writeFile(file, `${inDatabase.storeId}\n`, { flag: 'wx', mode: 0o600 })
-      .catch((err: NodeJS.ErrnoException) => (err.code === 'EEXIST' ? undefined : Promise.reject(err)));
-    inFolder = await readFolder();
-  }
-  if (inDatabase && inFolder === inDatabase.storeId) return inFolder;
-  const folder = `DATA_DIR's document folder ${path.resolve(dir)} (on ${os.hostname()}) ${inFolder ? `is document store ${inFolder}` : 'has no store marker (store-id)'}`;
-  const database = inDatabase
-    ? `this database's documents live in document store ${inDatabase.storeId}, first opened at ${inDatabase.location} on ${inDatabase.createdAt.toISOString()}`
-    : 'this database has no document store yet (the folder belongs to another database)';
-  throw new ConfigError([
-    `DOCUMENT_STORE=folder: ${folder}, but ${database}. Point DATA_DIR at that folder (one volume shared by every API process), ` +
-      'or use DOCUMENT_STORE=s3 (S3_*) when more than one API serves this database.',
-  ]);
 }

@@ -15,7 +15,7 @@ import {
   verifyAuditCompleteness,
 } from '../db/queries/audit.ts';
 import { openDatabase } from '../db/client.ts';
-import { verifyAccountEvents } from '../db/queries/accounts.ts';
+import { verifyAccountEvents } from '../db/queries/account-events.ts';
 import { verifyAdminEvents } from '../db/queries/admin-trail.ts';
 import { loadConfig } from '../lib/config.ts';
 

@@ -10,7 +10,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.ts';
-import { BackupError, DEFAULT_SETTLE_MS, takeBackup } from '../db/backup.ts';
+import { takeBackup } from '../db/backup.ts';
+import { BackupError } from '../db/backup-manifest.ts';
+import { DEFAULT_SETTLE_MS } from '../db/backup-snapshot.ts';
 import { ConfigError, loadConfig } from '../lib/config.ts';
 
 const { values } = parseArgs({

@@ -9,7 +9,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.ts';
-import { BackupError, restoreBackup } from '../db/backup.ts';
+import { restoreBackup } from '../db/backup.ts';
+import { BackupError } from '../db/backup-manifest.ts';
 import { ConfigError, loadConfig } from '../lib/config.ts';
 
 const { values } = parseArgs({

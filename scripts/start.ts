@@ -24,7 +24,8 @@ import { listAccounts } from '../db/queries/accounts.ts';
 import { webhookStore } from '../db/queries/webhooks.ts';
 import { prepareDatabase } from '../db/seed.ts';
 import { adminKeyLine } from './banner.ts';
-import { CONTROL_SOCKET, DEV_SERVER_SQLITE_ARGS, serveBackupControl, snapshotDatabases } from '../db/backup.ts';
+import { CONTROL_SOCKET, serveBackupControl } from '../db/backup-control.ts';
+import { DEV_SERVER_SQLITE_ARGS, snapshotDatabases } from '../db/backup-snapshot.ts';
 import type { ActivityDeps } from '../activities/index.ts';
 import {
   ConfigError,

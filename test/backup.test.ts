@@ -19,17 +19,9 @@ import { auditLog, fundBalances, fundMovements, inboxItems, projects } from '../
 import { prepareDatabase } from '../db/seed.ts';
 import { dumpDatabase } from '../db/queries/backup.ts';
 import { Project } from '../domain/project.ts';
-import {
-  BackupError,
-  codeMigrations,
-  describeFiles,
-  MANIFEST,
-  restoreBackup,
-  takeBackup,
-  verifyBackup,
-  withFrozenDatabase,
-  type Manifest,
-} from '../db/backup.ts';
+import { codeMigrations, restoreBackup, takeBackup } from '../db/backup.ts';
+import { BackupError, describeFiles, MANIFEST, verifyBackup, type Manifest } from '../db/backup-manifest.ts';
+import { withFrozenDatabase } from '../db/backup-snapshot.ts';
 import { makeInput } from './domain/helpers.ts';
 import { DRIVERS, driverAvailable, emptyPostgresDatabase } from './support/database.ts';
 import { financeActor as finance, movement, movementAt as at } from './support/ledger.ts';

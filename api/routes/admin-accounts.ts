@@ -7,7 +7,8 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
-import { accountEventsOf, chainedEvent, findAccount, listAccounts } from '../../db/queries/accounts.ts';
+import { accountEventsOf, chainedEvent } from '../../db/queries/account-events.ts';
+import { findAccount, listAccounts } from '../../db/queries/accounts.ts';
 import { registerDepartmentInUse } from '../../db/queries/departments.ts';
 import { requestOrigin } from '../logging.ts';
 import { cursorParam, decodeCursor, limitParam, page } from '../pagination.ts';

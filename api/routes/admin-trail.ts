@@ -6,7 +6,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Database } from '../../db/client.ts';
 import { adminEventsPage, chainedAdminEvent, verifyAdminEvents } from '../../db/queries/admin-trail.ts';
-import { verifyAccountEvents } from '../../db/queries/accounts.ts';
+import { verifyAccountEvents } from '../../db/queries/account-events.ts';
 import { verifyAuditChain, verifyAuditCompleteness } from '../../db/queries/audit.ts';
 import { requireDuty } from '../auth.ts';
 import { cursorParam, decodeCursor, limitParam, page } from '../pagination.ts';

@@ -15,7 +15,8 @@ import {
   totpBody,
   totpEnrolment,
 } from '../schemas/accounts.ts';
-import { accountInfo, SESSION_COOKIE, sessionRequired, type AccountService } from '../sessions.ts';
+import { accountInfo, SESSION_COOKIE, type AccountService } from '../sessions.ts';
+import { sessionRequired } from '../account-problems.ts';
 import type { AuthEnv } from '../auth.ts';
 import { requestOrigin } from '../logging.ts';
 

@@ -15,14 +15,8 @@ import { isStorableText, misleadingText } from '../../domain/field-schemas.ts';
 import { APPLICATION_DOCUMENT_KINDS } from '../../domain/commands.ts';
 import type { ApplicationDocumentIds, ApplicationDocuments } from '../../domain/project-input.ts';
 import type { Actor, Role } from '../../domain/vocabulary.ts';
-import {
-  DOCUMENT_TYPES,
-  DocumentCorruptedError,
-  DocumentRejectedError,
-  sniffType,
-  type DocumentStore,
-  type DocumentType,
-} from '../../lib/documents.ts';
+import { DocumentCorruptedError, DocumentRejectedError, type DocumentStore } from '../../lib/documents.ts';
+import { DOCUMENT_TYPES, sniffType, type DocumentType } from '../../lib/document-types.ts';
 import { projectOf, requireRole } from '../auth.ts';
 import { uploadRateLimit } from '../rate-limit.ts';
 import { ApiError, forbidden, notFound } from '../problem.ts';

@@ -24,3 +24,24 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
   }, [reload]);
   return { data, problem, loading, reload, setData };
 }
+
+/**
+ * A list read page by page with a keyset cursor (the API's `nextCursor`), newest first: the first
+ * page loads at once, `loadMore` appends the next one; `next` is null once there is none.
+ */
+export function useCursorPages<T>(
+  load: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor?: string | null | undefined }>,
+  deps: unknown[],
+) {
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [more, setMore] = useState<T[]>([]);
+  const first = useLoad(() => load(undefined), deps);
+  const next = cursor ?? first.data?.nextCursor ?? null;
+  const loadMore = async () => {
+    if (!next) return;
+    const page = await load(next);
+    setMore((m) => [...m, ...page.items]);
+    setCursor(page.nextCursor ?? '');
+  };
+  return { first, rows: [...(first.data?.items ?? []), ...more], next, loadMore };
+}

@@ -3,62 +3,20 @@
  * turns them into zh-CN (default) or English. The outbox keeps kind, params and the zh-CN text.
  * Pure and deterministic (the workflow sandbox runs it): no Intl, no clock, no I/O.
  */
-import { formatDate, formatPeriod, formatYuan, type Language, type NotificationParams } from './language.ts';
+import { formatPeriod, type Language, type NotificationParams } from './language.ts';
 import { automaticRequirement, label } from './values.ts';
-
-// --- notifications ------------------------------------------------------------------------------
-
-type P = NotificationParams;
-/** A template: the params and the recipient role (some kinds read differently for each recipient). */
-type Template = (p: P, role: string) => string;
-interface Texts {
-  zh: Template;
-  en: Template;
-}
-
-export const s = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
-const yuan = (v: unknown, lang: Language) => formatYuan(Number(v), lang);
-/** 52428800 → "50 MiB"; 1536 → "1.5 KiB"; 100 → "100 字节". */
-const bytesText = (n: number) =>
-  n >= 1024 ** 3
-    ? `${+(n / 1024 ** 3).toFixed(2)} GiB`
-    : n >= 1024 ** 2
-      ? `${+(n / 1024 ** 2).toFixed(2)} MiB`
-      : n >= 1024
-        ? `${+(n / 1024).toFixed(2)} KiB`
-        : `${n} 字节`;
-const date = (v: unknown, lang: Language) => formatDate(s(v), lang);
-const alloc = (p: P, lang: Language) =>
-  lang === 'en'
-    ? `Allocation ${s(p.allocationId)} (${label('fundType', p.fundType, 'en')}, ${yuan(p.amountFen, 'en')})`
-    : `资金分配 ${s(p.allocationId)}（${label('fundType', p.fundType)}，${yuan(p.amountFen, 'zh-CN')}）`;
-const art = (p: P, zh: string) => (p.article ? `（${zh}）` : '');
-/** Art. 9 (measures): the grounds a review cites (comma-separated codes in `grounds`). */
-const grounds = (p: P, lang: Language) => {
-  if (!p.grounds) return '';
-  const names = String(p.grounds)
-    .split(',')
-    .map((g) => label('art9Ground', g, lang));
-  return lang === 'en' ? ` (Art. 9: ${names.join('; ')})` : `（第九条：${names.join('；')}）`;
-};
-/**
- * Art. 15, 21, 30: the period a late filing missed, as the deadline had it: the text's (measures), a
- * county's own measures (Art. 30), or a city policy period stored before the text's were fixed.
- */
-const filingPeriod = (p: P, lang: Language) => {
-  if (p.periodAmount === undefined) return '';
-  const n = s(p.periodAmount);
-  if (lang === 'en') return ` within ${n} ${p.periodUnit === 'calendarDays' ? 'calendar' : 'working'} days of signing`;
-  return `签订后 ${n} 个${p.periodUnit === 'calendarDays' ? '自然日' : '工作日'}内`;
-};
-const periodSource = (p: P, lang: Language, article: [zh: string, en: string]) => {
-  if (p.basis !== 'policy') return lang === 'en' ? ` (${article[1]})` : `（${article[0]}）`;
-  if (p.jurisdiction)
-    return lang === 'en'
-      ? ` (${article[1]}; the period of the county's own measures, Art. 30)`
-      : `（${article[0]}；期限依县级管理办法，第三十条，本地政策）`;
-  return lang === 'en' ? ` (${article[1]}; the period is local policy)` : `（${article[0]}；期限为本地政策）`;
-};
+import {
+  alloc,
+  art,
+  date,
+  filingPeriod,
+  grounds,
+  periodSource,
+  s,
+  yuan,
+  type P,
+  type Texts,
+} from './notification-format.ts';
 
 // --- Art. 5, 6, 12, 30 (measures): plans, jurisdictions, county shares (issue 15 part A) ----------
 
@@ -73,41 +31,6 @@ const JURISDICTION_NOTIFICATIONS: Record<string, Texts> = {
     en: (p) => `${countyAlloc(p, 'en')}, to be confirmed by that county's finance as part of its budget (Art. 12).`,
   },
 };
-
-export const JURISDICTION_PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> = {
-  unknown_jurisdiction: ['辖区不存在', 'Unknown jurisdiction'],
-  jurisdiction_mismatch: ['不是密钥所属辖区', "Not the key's jurisdiction"],
-  jurisdiction_in_use: ['辖区仍在使用', 'Jurisdiction in use'],
-  no_draft_plan: ['没有年度计划草案', 'No draft plan'],
-  empty_plan: ['年度计划草案为空', 'Empty plan'],
-  county_share_unconfirmed: ['县级份额尚未确认', 'County share not confirmed'],
-  county_share_without_county: ['市本级项目没有县级份额', 'No county share for a city project'],
-  county_finance_only: ['仅限该县财政部门', "Only the county's finance"],
-  city_finance_only: ['仅限市财政局', 'Only the city finance bureau'],
-  other_jurisdiction_finance: ['不是本级财政的资金', "Not this finance's jurisdiction"],
-  insufficient_share: ['本级份额不足', 'Share exhausted'],
-};
-
-export const JURISDICTION_PROBLEM_DETAILS: Record<string, (d: Record<string, unknown>) => string> = {
-  unknown_jurisdiction: (d) => `第五条、第十二条、第三十条：辖区 ${s(d.jurisdiction)} 不在辖区登记表中。`,
-  jurisdiction_mismatch: (d) =>
-    `第五条、第十二条、第三十条：该密钥属于辖区 ${s(d.keyJurisdiction)}，不能以辖区 ${s(d.jurisdiction)} 申报。`,
-  jurisdiction_in_use: (d) =>
-    `辖区 ${s(d.jurisdiction)} 仍被 ${s(d.keys)} 个密钥、${s(d.projects)} 个项目、${s(d.policies)} 个政策版本、${s(d.children)} 个下级辖区${d.departments !== undefined ? `、${s(d.departments)} 个部门` : ''}引用，不能删除。`,
-  no_draft_plan: (d) => `第六条：${s(d.year)}年度计划没有待批准的草案。`,
-  empty_plan: (d) => `第六条：${s(d.year)}年度计划草案（版本 ${s(d.version)}）没有项目。`,
-  county_share_unconfirmed: (d) =>
-    `第十一条、第十二条：资金分配 ${s(d.allocationId)} 的县级份额尚未经 ${s(d.jurisdiction)} 财政部门确认，不能公示。`,
-  county_share_without_county: () => '第十二条：市本级项目没有县级份额，请全部列为市级承担。',
-  county_finance_only: (d) =>
-    `第十二条：县级份额只能由 ${s(d.jurisdiction)} 财政部门确认（该密钥属于 ${s(d.actorJurisdiction)}）。`,
-  city_finance_only: () => '第十二条：资金由市财政局安排；县级财政部门只确认县级份额。',
-  other_jurisdiction_finance: (d) =>
-    `第十二条：${s(d.actorJurisdiction)} 财政部门只办理和查看本县（市、区）项目的县级份额，不能办理或查看 ${s(d.jurisdiction)} 的项目。`,
-  insufficient_share: (d) =>
-    `第十二条：本项目${d.share === 'county' ? '县级' : '市级'}份额中尚可拨付的${label('fundType', d.fundType)}只有 ${yuan(d.availableFen, 'zh-CN')}。`,
-};
-
 /** zh-CN and English per notification kind. */
 export const NOTIFICATION_TEXTS: Record<string, Texts> = {
   ...JURISDICTION_NOTIFICATIONS,

@@ -6,8 +6,44 @@
  * Pure and deterministic (the workflow sandbox runs it): no Intl, no clock, no I/O.
  */
 import { formatInstant, formatYuan, type Language, MEASURES_TITLE } from './language.ts';
-import { JURISDICTION_PROBLEM_DETAILS, JURISDICTION_PROBLEM_TITLES, s } from './notifications.ts';
+import { s, yuan } from './notification-format.ts';
 import { actionLabel, label } from './values.ts';
+
+// --- Art. 5, 6, 12, 30 (measures): plans, jurisdictions, county shares ------------------------------
+
+const JURISDICTION_PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> = {
+  unknown_jurisdiction: ['辖区不存在', 'Unknown jurisdiction'],
+  jurisdiction_mismatch: ['不是密钥所属辖区', "Not the key's jurisdiction"],
+  jurisdiction_in_use: ['辖区仍在使用', 'Jurisdiction in use'],
+  no_draft_plan: ['没有年度计划草案', 'No draft plan'],
+  empty_plan: ['年度计划草案为空', 'Empty plan'],
+  county_share_unconfirmed: ['县级份额尚未确认', 'County share not confirmed'],
+  county_share_without_county: ['市本级项目没有县级份额', 'No county share for a city project'],
+  county_finance_only: ['仅限该县财政部门', "Only the county's finance"],
+  city_finance_only: ['仅限市财政局', 'Only the city finance bureau'],
+  other_jurisdiction_finance: ['不是本级财政的资金', "Not this finance's jurisdiction"],
+  insufficient_share: ['本级份额不足', 'Share exhausted'],
+};
+
+const JURISDICTION_PROBLEM_DETAILS: Record<string, (d: Record<string, unknown>) => string> = {
+  unknown_jurisdiction: (d) => `第五条、第十二条、第三十条：辖区 ${s(d.jurisdiction)} 不在辖区登记表中。`,
+  jurisdiction_mismatch: (d) =>
+    `第五条、第十二条、第三十条：该密钥属于辖区 ${s(d.keyJurisdiction)}，不能以辖区 ${s(d.jurisdiction)} 申报。`,
+  jurisdiction_in_use: (d) =>
+    `辖区 ${s(d.jurisdiction)} 仍被 ${s(d.keys)} 个密钥、${s(d.projects)} 个项目、${s(d.policies)} 个政策版本、${s(d.children)} 个下级辖区${d.departments !== undefined ? `、${s(d.departments)} 个部门` : ''}引用，不能删除。`,
+  no_draft_plan: (d) => `第六条：${s(d.year)}年度计划没有待批准的草案。`,
+  empty_plan: (d) => `第六条：${s(d.year)}年度计划草案（版本 ${s(d.version)}）没有项目。`,
+  county_share_unconfirmed: (d) =>
+    `第十一条、第十二条：资金分配 ${s(d.allocationId)} 的县级份额尚未经 ${s(d.jurisdiction)} 财政部门确认，不能公示。`,
+  county_share_without_county: () => '第十二条：市本级项目没有县级份额，请全部列为市级承担。',
+  county_finance_only: (d) =>
+    `第十二条：县级份额只能由 ${s(d.jurisdiction)} 财政部门确认（该密钥属于 ${s(d.actorJurisdiction)}）。`,
+  city_finance_only: () => '第十二条：资金由市财政局安排；县级财政部门只确认县级份额。',
+  other_jurisdiction_finance: (d) =>
+    `第十二条：${s(d.actorJurisdiction)} 财政部门只办理和查看本县（市、区）项目的县级份额，不能办理或查看 ${s(d.jurisdiction)} 的项目。`,
+  insufficient_share: (d) =>
+    `第十二条：本项目${d.share === 'county' ? '县级' : '市级'}份额中尚可拨付的${label('fundType', d.fundType)}只有 ${yuan(d.availableFen, 'zh-CN')}。`,
+};
 
 // --- problems -----------------------------------------------------------------------------------
 

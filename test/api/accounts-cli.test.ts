@@ -11,7 +11,7 @@ import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { totpCode } from '../../lib/totp.ts';
 import { generateKeyringSpec, parseKeyring } from '../../lib/codec.ts';
 import { accountEvents, accounts } from '../../db/schema.ts';
-import { verifyAccountEvents } from '../../db/queries/accounts.ts';
+import { verifyAccountEvents } from '../../db/queries/account-events.ts';
 import { asc } from 'drizzle-orm';
 import { emptyPostgresDatabase, postgresUrl } from '../support/database.ts';
 

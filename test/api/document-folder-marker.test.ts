@@ -13,7 +13,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { claimFolderStoreMarker, folderStoreMarker } from '../../db/queries/document-store.ts';
 import { generateKeyringSpec } from '../../lib/codec.ts';
 import { ConfigError } from '../../lib/config.ts';
-import { checkFolderStore, STORE_MARKER_FILE } from '../../lib/documents.ts';
+import { checkFolderStore, STORE_MARKER_FILE } from '../../lib/document-store-marker.ts';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/database.ts';
 import { freePort } from '../support/net.ts';
 

@@ -9,7 +9,7 @@ import { COMMAND_ACTIONS } from '../../domain/commands.ts';
 import { DOCUMENT_TYPE_NAMES, formatBytes } from '../../domain/labels/problems.ts';
 import { actionLabel, articleLabel, chineseNumber, label } from '../../domain/labels/values.ts';
 import { validationMessage } from '../../domain/validation-texts.ts';
-import { DOCUMENT_TYPES } from '../../lib/documents.ts';
+import { DOCUMENT_TYPES } from '../../lib/document-types.ts';
 
 const CJK = /[\u4e00-\u9fff]/;
 

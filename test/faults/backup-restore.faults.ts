@@ -23,7 +23,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { auditLog, fundBalances, fundMovements, projects } from '../../db/schema.ts';
 import { EncryptionCodec, parseKeyring } from '../../lib/codec.ts';
-import type { Manifest } from '../../db/backup.ts';
+import type { Manifest } from '../../db/backup-manifest.ts';
 import { PROJECT_WORKFLOW_TYPE, projectWorkflowId, viewQuery } from '../../workflows/messages.ts';
 import { sampleApplication } from '../support/system.ts';
 import { freePort } from '../support/net.ts';

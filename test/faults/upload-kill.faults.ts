@@ -11,7 +11,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { STORE_MARKER_FILE } from '../../lib/documents.ts';
+import { STORE_MARKER_FILE } from '../../lib/document-store-marker.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { documents } from '../../db/schema.ts';
 import { s3Backend } from '../../lib/document-s3.ts';

@@ -11,7 +11,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountService } from '../../api/sessions.ts';
-import { verifyAccountEvents } from '../../db/queries/accounts.ts';
+import { verifyAccountEvents } from '../../db/queries/account-events.ts';
 import { accountEvents, accounts } from '../../db/schema.ts';
 import { LOCKOUT_MS, SESSION_IDLE_MS } from '../../domain/accounts.ts';
 import { generateKeyringSpec, parseKeyring } from '../../lib/codec.ts';

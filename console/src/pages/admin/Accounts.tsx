@@ -12,14 +12,14 @@ import type { Role } from '../../../../domain/vocabulary.ts';
 import { api, ok } from '../../api.ts';
 import type { components } from '../../api-types.ts';
 import { formatDateTime } from '../../format.ts';
-import { useLoad } from '../../hooks.ts';
+import { useCursorPages, useLoad } from '../../hooks.ts';
 import { ACCOUNT_EVENT_LABELS, ACCOUNT_OUTCOME_LABELS, ACCOUNT_REASON_LABELS, roleLabel } from '../../labels.ts';
 import { useNames } from '../../names.tsx';
 import { DepartmentSelect, JurisdictionSelect } from '../../selects.tsx';
 import { useSession } from '../../session.tsx';
 import { ProblemAlert } from '../../Problem.tsx';
 import { CreatedAccountDialog, type CreatedAccountSecrets } from './OneTimeSecrets.tsx';
-import { patternRule, useSubmit } from './shared.tsx';
+import { LoadEarlier, patternRule, useSubmit } from './shared.tsx';
 
 type AccountRow = components['schemas']['Account'];
 type AccountEvent = components['schemas']['AccountEvent'];
@@ -29,24 +29,15 @@ const OUTCOME_COLORS: Record<AccountEvent['outcome'], string> = { success: 'gree
 
 /** Art. 22 (measures; GB/T 39786 logs): the account's security trail, newest first, 20 a page. */
 function AccountEvents({ account }: { account: AccountRow }) {
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [more, setMore] = useState<AccountEvent[]>([]);
-  const first = useLoad(
-    () => ok(api.GET('/v1/admin/accounts/{id}/events', { params: { path: { id: account.id }, query: { limit: 20 } } })),
+  const { first, rows, next, loadMore } = useCursorPages(
+    (cursor) =>
+      ok(
+        api.GET('/v1/admin/accounts/{id}/events', {
+          params: { path: { id: account.id }, query: { limit: 20, ...(cursor ? { cursor } : {}) } },
+        }),
+      ),
     [account.id],
   );
-  const next = cursor ?? first.data?.nextCursor ?? null;
-  const loadMore = async () => {
-    if (!next) return;
-    const page = await ok(
-      api.GET('/v1/admin/accounts/{id}/events', {
-        params: { path: { id: account.id }, query: { limit: 20, cursor: next } },
-      }),
-    );
-    setMore((m) => [...m, ...page.items]);
-    setCursor(page.nextCursor ?? '');
-  };
-  const rows = [...(first.data?.items ?? []), ...more];
   const reason = (e: AccountEvent) => {
     const r = (e.detail as { reason?: string }).reason;
     return r ? `（${ACCOUNT_REASON_LABELS[r] ?? r}）` : '';
@@ -76,11 +67,7 @@ function AccountEvents({ account }: { account: AccountRow }) {
           { title: '操作人', render: (_: unknown, e: AccountEvent) => e.actorName ?? e.actor ?? '—' },
         ]}
       />
-      {next ? (
-        <Button size="small" style={{ marginTop: 8 }} onClick={() => void loadMore()}>
-          加载更早的记录
-        </Button>
-      ) : null}
+      <LoadEarlier next={next} loadMore={loadMore} />
     </div>
   );
 }

@@ -3,15 +3,15 @@
  * newest first, 20 a page — who (key or person, role, address), when, what, before and after. It only
  * reads: nobody can change or erase an entry (GET /v1/admin/trail; `npm run audit:verify` checks the chain).
  */
-import { Alert, Button, Table, Typography } from 'antd';
-import { useState } from 'react';
+import { Alert, Table, Typography } from 'antd';
 import { api, ok } from '../../api.ts';
 import type { components } from '../../api-types.ts';
 import { formatDateTime } from '../../format.ts';
-import { useLoad } from '../../hooks.ts';
+import { useCursorPages, useLoad } from '../../hooks.ts';
 import { ADMIN_ACTION_LABELS, roleLabel } from '../../labels.ts';
 import { useNames } from '../../names.tsx';
 import { ProblemAlert } from '../../Problem.tsx';
+import { LoadEarlier } from './shared.tsx';
 
 type AdminEvent = components['schemas']['AdminEvent'];
 
@@ -26,17 +26,10 @@ export default function Trail() {
       : e.action.startsWith('jurisdiction.') || e.action.startsWith('policy.')
         ? names.jurisdiction(e.target)
         : e.target;
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [more, setMore] = useState<AdminEvent[]>([]);
-  const first = useLoad(() => ok(api.GET('/v1/admin/trail', { params: { query: { limit: 20 } } })), []);
-  const next = cursor ?? first.data?.nextCursor ?? null;
-  const loadMore = async () => {
-    if (!next) return;
-    const page = await ok(api.GET('/v1/admin/trail', { params: { query: { limit: 20, cursor: next } } }));
-    setMore((m) => [...m, ...page.items]);
-    setCursor(page.nextCursor ?? '');
-  };
-  const rows = [...(first.data?.items ?? []), ...more];
+  const { first, rows, next, loadMore } = useCursorPages(
+    (cursor) => ok(api.GET('/v1/admin/trail', { params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } } })),
+    [],
+  );
   // The chains recomputed now (GET /v1/admin/trail/verification), as `npm run audit:verify` does.
   const checked = useLoad(() => ok(api.GET('/v1/admin/trail/verification', {})), []);
   const broken = checked.data
@@ -91,11 +84,7 @@ export default function Trail() {
           { title: '来源地址', dataIndex: 'ip', render: (ip: string | null) => ip ?? '—' },
         ]}
       />
-      {next ? (
-        <Button size="small" style={{ marginTop: 8 }} onClick={() => void loadMore()}>
-          加载更早的记录
-        </Button>
-      ) : null}
+      <LoadEarlier next={next} loadMore={loadMore} />
     </div>
   );
 }

@@ -1,4 +1,8 @@
-/** What the administration forms share: a submit with the API's refusal kept, and rules read from the API's schemas. */
+/**
+ * What the administration pages share: a submit with the API's refusal kept, rules read from the
+ * API's schemas, and the button that loads a paged trail's earlier entries.
+ */
+import { Button } from 'antd';
 import type { Rule } from 'antd/es/form';
 import { useState } from 'react';
 import { ProblemError, type Problem } from '../../api.ts';
@@ -37,4 +41,13 @@ export function useSubmit() {
     }
   };
   return { problem, busy, run, clear: () => setProblem(undefined) };
+}
+
+/** Loads the earlier entries of a paged trail (useCursorPages); nothing once there are none. */
+export function LoadEarlier({ next, loadMore }: { next: string | null; loadMore: () => Promise<void> }) {
+  return next ? (
+    <Button size="small" style={{ marginTop: 8 }} onClick={() => void loadMore()}>
+      加载更早的记录
+    </Button>
+  ) : null;
 }
