@@ -136,8 +136,8 @@ export async function startWorkerProcess(
   });
   workerPids.add(child.pid!);
   let out = '';
-  child.stdout!.on('data', (d) => (out = (out + String(d)).slice(-4000)));
-  child.stderr!.on('data', (d) => (out = (out + String(d)).slice(-4000)));
+  child.stdout.on('data', (d) => (out = (out + String(d)).slice(-4000)));
+  child.stderr.on('data', (d) => (out = (out + String(d)).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 180_000;
   while (!/worker started/.test(out)) {
@@ -243,7 +243,7 @@ export const SEED_STAGES = [
  * shows them, one in eleven suspended. Rows already there count.
  */
 export async function seedReadModel(db: Awaited<ReturnType<typeof openDatabase>>['db'], rowsWanted: number) {
-  const have = (await db.$count(projects)) as number;
+  const have = await db.$count(projects);
   const batch = [];
   const now = Date.now();
   for (let i = have; i < rowsWanted; i++) {

@@ -24,7 +24,7 @@ export const { values } = parseArgs({
 // the SDK on the main thread, the workflow sandbox on its own), then where the CPU of the measured
 // window went (bench/profile.ts).
 export const profileDir = values.profile ? path.resolve(values.profile) : undefined;
-export const quick = values.quick!;
+export const quick = values.quick;
 export const SCENARIOS = [
   'throughput',
   'latency',
@@ -42,7 +42,7 @@ for (const s of selected)
     throw new Error(`unknown scenario ${s}; one of ${SCENARIOS.join(', ')}`);
 export const maxCached = values['max-cached'] ? Number(values['max-cached']) : undefined;
 export const concurrency = values.concurrency ? Number(values.concurrency) : 16;
-export const temporalPersistence = values.temporal!;
+export const temporalPersistence = values.temporal;
 if (temporalPersistence !== 'sqlite' && temporalPersistence !== 'postgres')
   throw new Error(`--temporal ${temporalPersistence}: one of sqlite, postgres`);
 if (temporalPersistence === 'postgres' && !process.env.DATABASE_URL)

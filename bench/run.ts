@@ -85,7 +85,9 @@ async function main() {
   await database.close();
   await temporal.stop();
 
-  console.log(`Temporal: ${results.temporal}; database: ${results.database}${quick ? '; --quick' : ''}`);
+  console.log(
+    `Temporal: ${String(results.temporal)}; database: ${String(results.database)}${quick ? '; --quick' : ''}`,
+  );
   const width = [0, 1, 2, 3].map((c) =>
     Math.max(...[['scenario', 'metric', 'ours', 'baseline (same run)'], ...rows].map((r) => r[c]!.length)),
   );

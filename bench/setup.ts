@@ -16,7 +16,7 @@ import { generateKeyringSpec, parseKeyring } from '../lib/codec.ts';
 import { createLogger } from '../lib/logger.ts';
 import { createDocumentStore, folderBackend } from '../lib/documents.ts';
 import { createProjectWorker, WORKFLOW_BUNDLE_OPTIONS } from '../worker.ts';
-import { createActivities } from '../activities/index.ts';
+import { createActivities, type EffectWrites } from '../activities/index.ts';
 import { inlineSourceMap, WORKFLOW_SOURCE_MAP } from './profile.ts';
 import { ROOT, profileDir, maxCached, workerProcesses, values } from './options.ts';
 import { results, BENCH_KEYS, dataConverter, startWorkerProcess, timed, startTemporal, cleanup } from './machinery.ts';
@@ -77,12 +77,17 @@ export async function setUp() {
     cleanup.push(stopWorkerProcesses);
     results.workerProcesses = workerProcesses;
   }
+  // The design floor's writes go through the project worker's own transaction.
+  const projectActivities = createActivities({ db: database.db });
   const baselineWorker = await Worker.create({
     connection: native,
     namespace: 'default',
     taskQueue: baselineQueue,
     dataConverter,
-    activities: { noop: async () => {}, persistEffects: createActivities({ db: database.db }).persistEffects },
+    activities: {
+      noop: async () => {},
+      persistEffects: (writes: EffectWrites) => projectActivities.persistEffects(writes),
+    },
     workflowBundle: await bundleWorkflowCode({
       workflowsPath: path.join(ROOT, 'bench/baseline-workflows.ts'),
       logger: new DefaultLogger('ERROR'),

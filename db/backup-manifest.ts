@@ -77,7 +77,9 @@ export async function verifyBackup(dir: string): Promise<Manifest> {
     throw new BackupError(`${dir} 不是备份目录：没有可读的 ${MANIFEST}`);
   }
   if (manifest.format !== BACKUP_FORMAT)
-    throw new BackupError(`${dir}/${MANIFEST}：格式 ${JSON.stringify(manifest.format)} 不是 ${BACKUP_FORMAT}`);
+    throw new BackupError(
+      `${dir}/${MANIFEST}：格式 ${JSON.stringify(manifest.format)} 不是 ${BACKUP_FORMAT as string}`,
+    );
   const problems: string[] = [];
   const listed = new Set(manifest.files.map((f) => f.path));
   for (const f of manifest.files) {

@@ -97,7 +97,7 @@ async function main() {
       log(`kept: project ${PROJECT}, secrets in ${secretsDir}; podman-compose -p ${PROJECT} down -v when done`);
     }
   }
-  if (failed) throw failed;
+  if (failed) throw failed instanceof Error ? failed : new Error('compose failed', { cause: failed });
   console.log(`compose: passed (${elapsed()})`);
 }
 

@@ -337,7 +337,7 @@ async function cli(): Promise<void> {
       namespace: { type: 'string', default: 'default' },
     },
   });
-  const stateDir = path.resolve(values['state-dir']!);
+  const stateDir = path.resolve(values['state-dir']);
   const pidFile = path.join(stateDir, 'server.pid');
   const command = positionals[0];
   if (command === 'start') {
@@ -357,7 +357,7 @@ async function cli(): Promise<void> {
     const server = await startTemporalPostgres({
       databaseUrl,
       stateDir,
-      namespace: values.namespace!,
+      namespace: values.namespace,
       ports: frontend ? { frontend } : {},
       detached: true,
       log: (l) => console.log(`  ${l}`),

@@ -51,7 +51,7 @@ export async function capacity(ctx: BenchContext): Promise<void> {
     // In slices: one parameter per project would pass PostgreSQL's limit of 65,534 at 100,000.
     let count = 0;
     for (let i = 0; i < ids.length; i += 10_000)
-      count += (await database.db.$count(projects, inArray(projects.id, ids.slice(i, i + 10_000)))) as number;
+      count += await database.db.$count(projects, inArray(projects.id, ids.slice(i, i + 10_000)));
     return count >= n;
   };
   while (!(await settled()) && performance.now() - settleStart < 900_000)

@@ -106,7 +106,6 @@ async function consolePages(ctx: BenchContext) {
       page
         .waitForFunction(
           (prev) => {
-            // eslint-disable-next-line @typescript-eslint/no-explicit-any
             const wrapper = (globalThis as any).document.querySelector('main .ant-table-wrapper');
             if (!wrapper || wrapper.querySelector('.ant-spin-spinning')) return false;
             const keys = [...wrapper.querySelectorAll('.ant-table-tbody .ant-table-row')]
@@ -228,7 +227,7 @@ async function consolePages(ctx: BenchContext) {
     const list = changes.map((c) => c.ms);
     const listApi = changes.map((c) => c.apiMs);
     results.consolePages = {
-      readModelRows: Math.max(rowsWanted, (await database.db.$count(projects)) as number),
+      readModelRows: Math.max(rowsWanted, await database.db.$count(projects)),
       inbox: {
         runs: inbox.length,
         p50Ms: percentile(inbox, 50),

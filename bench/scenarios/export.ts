@@ -8,7 +8,7 @@ export async function exportScenario(ctx: BenchContext): Promise<void> {
   // The Excel export of the whole read model (issue 14): end to end through the app, the body read
   // to its end (and dropped), with the process's RSS sampled every 100 ms while it runs.
   const rowsWanted = values.rows ? Number(values.rows) : quick ? 5_000 : 100_000;
-  const have = (await database.db.$count(projects)) as number;
+  const have = await database.db.$count(projects);
   log(`export: ${rowsWanted} read-model rows (${have} there), then GET /v1/projects/export.xlsx`);
   const batch = [];
   for (let i = have; i < rowsWanted; i++) {

@@ -6,7 +6,7 @@ import type { BenchContext } from '../setup.ts';
 import { ROOT } from '../options.ts';
 import { results, row, ms } from '../machinery.ts';
 
-export async function replay(ctx: BenchContext): Promise<void> {
+export async function replay(_ctx: BenchContext): Promise<void> {
   const dir = path.join(ROOT, 'test/histories');
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
   const { loadGoldenHistory } = await import('../../test/workflow/support.ts');

@@ -14,7 +14,13 @@ export interface Texts {
   en: Template;
 }
 
-export const s = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+/** A detail value as text: nothing for a missing one, a record as its JSON (never "[object Object]"). */
+export const s = (v: unknown): string => {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v) ?? '';
+};
 export const yuan = (v: unknown, lang: Language) => formatYuan(Number(v), lang);
 export const date = (v: unknown, lang: Language) => formatDate(s(v), lang);
 export const alloc = (p: P, lang: Language) =>

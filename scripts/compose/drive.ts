@@ -14,7 +14,7 @@ interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json: any;
 }
 
 function https(
@@ -84,7 +84,12 @@ export async function drive(
   const command = async (what: string, p: string, key: string, body: unknown, idem: string) => {
     for (let i = 0; ; i++) {
       const a = await call('POST', p, { key, body, headers: { 'idempotency-key': idem } }).catch(
-        (err: Error) => ({ status: 0, headers: {}, body: Buffer.from(err.message), json: undefined }) as Answer,
+        (err: Error): Answer => ({
+          status: 0,
+          headers: {},
+          body: Buffer.from(err.message),
+          json: undefined,
+        }),
       );
       answers.set(String(a.status), (answers.get(String(a.status)) ?? 0) + 1);
       if (a.status === 200 || a.status === 201) return a.json;
@@ -103,7 +108,8 @@ export async function drive(
   };
 
   const ready = expectStatus('/readyz through the proxy', await call('GET', '/readyz'), 200);
-  if (ready.json.workers !== 2) throw new Error(`/readyz counts ${ready.json.workers} workers, not 2: ${ready.body}`);
+  if (ready.json.workers !== 2)
+    throw new Error(`/readyz counts ${ready.json.workers} workers, not 2: ${ready.body.toString('utf8')}`);
   log(`/readyz: ${ready.body.toString('utf8')}`);
   if (!/max-age=/.test(String(ready.headers['strict-transport-security'] ?? '')))
     throw new Error('no HSTS header behind the TLS proxy');

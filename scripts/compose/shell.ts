@@ -15,7 +15,7 @@ export const { values: options } = parseArgs({
   options: { keep: { type: 'boolean', default: false }, project: { type: 'string', default: 'bdp-compose-test' } },
   strict: true,
 });
-export const PROJECT = options.project!;
+export const PROJECT = options.project;
 const started = Date.now();
 export const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 export const log = (line: string) => console.log(`[compose ${elapsed()}] ${line}`);

@@ -144,7 +144,7 @@ function NewAccountForm({ myRole, onCreated }: { myRole: Role; onCreated: (creat
           onChange={(r: string) =>
             form.setFieldsValue({
               department: undefined,
-              jurisdiction: r === 'department' ? undefined : form.getFieldValue('jurisdiction'),
+              jurisdiction: r === 'department' ? undefined : (form.getFieldValue('jurisdiction') as string | undefined),
             })
           }
         />
