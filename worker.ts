@@ -38,7 +38,7 @@ export const PRELOADED_MODULES = [path.join(ROOT, 'domain', 'memo.ts')];
  * How long a workflow task waits on a worker's own (sticky) queue before Temporal hands it to the
  * shared queue, where any worker takes it (replaying the history). The SDK default, 10 s, equals the
  * API's Temporal deadline: after a worker died, every command to a project it had cached hung 10 s,
- * answered 503 and was then applied (issue 31). 2 s: a worker whose tasks wait that long on its own
+ * answered 503 and was then applied. 2 s: a worker whose tasks wait that long on its own
  * queue is overloaded anyway, and another one may as well take them.
  */
 export const STICKY_QUEUE_TIMEOUT = '2 seconds';

@@ -31,7 +31,7 @@ export interface ActivityDeps {
 
 /**
  * Marks the documents the batch's commands filed (`payload.documentId` on their audit entries) as
- * referenced by the project, in the same transaction as the filing itself (issue 18).
+ * referenced by the project, in the same transaction as the filing itself.
  */
 async function markFiledDocuments(db: Database, projectId: string, entries: AuditEntry[]): Promise<void> {
   const ids = entries.flatMap((e) => {

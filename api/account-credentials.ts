@@ -31,7 +31,7 @@ export interface CredentialDeps {
 export function createCredentialOperations(db: Database, { now, seal, open }: CredentialDeps) {
   /**
    * Checks a session holder's current password (a password change, a TOTP re-enrolment), counted
-   * atomically per session as sign-in attempts are (issue 28): the fifth wrong one in a row ends
+   * atomically per session as sign-in attempts are: the fifth wrong one in a row ends
    * the session — its holder must sign in again, through the sign-in lockout. Answers whether the
    * password was right, after `record` stored the refusal; throws once the session is ended.
    */
@@ -118,7 +118,7 @@ export function createCredentialOperations(db: Database, { now, seal, open }: Cr
   /**
    * Starts enrolment: a new secret (sealed at rest), in force once a code of it is confirmed. Needs
    * the password, and — when an authenticator is in force — a current code of it: a session alone
-   * (a browser left open) cannot replace the second factor (issue 28).
+   * (a browser left open) cannot replace the second factor.
    */
   async function enrolTotp(
     current: AuthenticatedSession,

@@ -183,7 +183,7 @@ export function createApp(deps: AppDeps) {
   // Art. 11: the publicity listing is public; everything else under /v1 needs a key.
   app.route('/', publicRoutes({ db: deps.database.db }));
   app.route('/', publicAllocationPlanRoutes({ db: deps.database.db }));
-  // A bearer key (systems) or a personal account's session cookie (issue 16); signing in is open.
+  // A bearer key (systems) or a personal account's session cookie; signing in is open.
   const authenticate = keyOrSessionAuth(keys, accounts);
   // Sign-in per client address, before its body is read (api/rate-limit.ts).
   if (deps.signInPerAddressPerMinute)
@@ -237,8 +237,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', inboxRoutes({ db: deps.database.db, clock: deps.clock }));
   app.route('/', fundsRoutes({ db: deps.database.db }));
   app.route('/', statisticsRoutes({ db: deps.database.db }));
-  // Art. 23 (issue 15): the ProjectViews these answer show the department's prior evaluations;
-  // GET /v1/projects/{id} reads the committed view from the read model (issue 17).
+  // Art. 23: the ProjectViews these answer show the department's prior evaluations;
+  // GET /v1/projects/{id} reads the committed view from the read model.
   // Keyed creations and commands note the Update they send on their idempotency record (api/idempotency.ts).
   const viewGateway = withPriorEvaluations(
     withCommittedViews(withUpdateNotes(gateway, deps.database.db), deps.database.db),
@@ -311,7 +311,7 @@ export function createApp(deps: AppDeps) {
       return problemResponse(c, fromHttpException(err));
     }
     if (err instanceof ClientGoneError) {
-      // Nobody is left to answer: recorded as what it is (issue 28), not as an outage.
+      // Nobody is left to answer: recorded as what it is, not as an outage.
       deps.log.info({ requestId: c.get('requestId'), path: c.req.path }, 'client closed the request');
       return problemResponse(
         c,
@@ -339,8 +339,8 @@ export function createApp(deps: AppDeps) {
 const HSTS = 'max-age=15552000; includeSubDomains';
 
 /**
- * 202: Temporal may have accepted the creation or command, its outcome is not known yet (issue 28
- * HIGH 3). Never a 503 ("nothing applied"): where to look (`Location`, the project) and when
+ * 202: Temporal may have accepted the creation or command, its outcome is not known yet.
+ * Never a 503 ("nothing applied"): where to look (`Location`, the project) and when
  * (`Retry-After`); a retry with the same Idempotency-Key attaches to the same update.
  */
 function pendingResponse(c: Context, pending: OutcomePending): Response {

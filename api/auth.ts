@@ -129,11 +129,11 @@ export function bearerAuth(keys: KeyStore, sessionCookie?: string) {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** The paths a session may call while its password must be changed (issue 16). */
+/** The paths a session may call while its password must be changed. */
 export const AUTH_PREFIX = '/v1/auth/';
 
 /**
- * The authentication of /v1 (issue 16): `Authorization: Bearer <key>` as before (systems), or else
+ * The authentication of /v1: `Authorization: Bearer <key>` as before (systems), or else
  * a personal account's `bdp_session` cookie. A cookie request that writes (any method but GET, HEAD,
  * OPTIONS) must send `X-CSRF-Token` equal to its session's token (403 `csrf_failed`): a page of
  * another site can make the browser send the cookie, not read the token. While the password must be
@@ -226,7 +226,7 @@ export async function projectOf(db: Database, id: string, actor: Actor) {
 }
 
 /**
- * Art. 12 (measures; issue 28): a county's finance acts on and reads its own county's projects
+ * Art. 12 (measures): a county's finance acts on and reads its own county's projects
  * only (domain/finance-jurisdiction.ts financeJurisdictionRefusal); 403 `other_jurisdiction_finance` otherwise.
  * Other roles pass.
  */

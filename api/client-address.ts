@@ -1,5 +1,5 @@
 /**
- * The client's address (issue 28 HIGH 1, issue 31 item 7): the socket's peer, or — only when that
+ * The client's address : the socket's peer, or — only when that
  * peer is a trusted proxy (TRUSTED_PROXIES, lib/config.ts; default: none) — the address the proxies
  * recorded in X-Forwarded-For: read from the right, the first address that is not itself a trusted
  * proxy. Anyone can send X-Forwarded-For, so from any other peer it is ignored. Sign-in is limited

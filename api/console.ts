@@ -1,5 +1,5 @@
 /**
- * The web console (console/, issue 16) served by the API process at `/`: the built files of
+ * The web console (console/) served by the API process at `/`: the built files of
  * console/dist and, for the console's own routes, its index.html (single-page app fallback). It is
  * asked only after no API route matched (app.notFound), so it never shadows /v1, /docs,
  * /openapi.json, /healthz, /readyz, /metrics or /codec; those prefixes are refused here as well.

@@ -1,5 +1,5 @@
 /**
- * Housekeeping of the document store (issue 18), run by the API at start-up and then every
+ * Housekeeping of the document store, run by the API at start-up and then every
  * DOCUMENT_SWEEP_SECONDS:
  *
  * - temporaries of uploads cut off by a crash (kill -9 mid-upload) older than

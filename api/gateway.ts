@@ -4,7 +4,7 @@
  *
  * A 503 means nothing was applied (docs/API.md "Outcomes"). Every creation and command carries an update id
  * the API chose, so when Temporal does not answer within the deadline the API asks Temporal for that
- * update's outcome and waits for it (issue 28 HIGH 3, issue 31 item 2): the result (201/200), the
+ * update's outcome and waits for it : the result (201/200), the
  * refusal, a 503 only when Temporal says the update does not exist — or, still unknown after the
  * wait, OutcomePending (202 with where to look), never "nothing applied".
  */

@@ -1,13 +1,13 @@
 /**
  * Abuse limits (hono-rate-limiter, fixed one-minute windows), counted in the database
- * (db/queries/rate-limits.ts) so every API process on it enforces one limit (issue 31 item 3):
+ * (db/queries/rate-limits.ts) so every API process on it enforces one limit :
  *
  * - writes: each API key or personal account may send at most `perMinute` POST/PUT/DELETE requests
  *   per minute; requests without a key are not counted here (the only one is sign-in). Reads are
  *   not limited: bureaus' dashboards poll them.
  * - sign-in: per client address (api/client-address.ts), every POST /v1/auth/login counted before
  *   its body is read — malformed bodies exhaust only their sender's address, never a shared bucket
- *   or another person's sign-in (issue 28 HIGH 1; MLPS level 3, GB/T 22239-2019 8.1.4.1 b: limit
+ *   or another person's sign-in (MLPS level 3, GB/T 22239-2019 8.1.4.1 b: limit
  *   illegal sign-in attempts). Failures per login name are the lockout's (api/sessions.ts).
  * - uploads: per API key, on top of the write limit (api/routes/documents.ts).
  *

@@ -70,7 +70,7 @@ export const problem = (description: string) => ({ description, content: problem
 /** A JSON request or response body for an OpenAPI route. */
 export const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 
-/** Routes behind the bearer API key or a personal account's session cookie (issue 16). */
+/** Routes behind the bearer API key or a personal account's session cookie. */
 export const security: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
 
 /** Routes for a personal account's session only (/v1/auth/*). */

@@ -1,5 +1,5 @@
 /**
- * Personal accounts' sign-in, sessions, passwords and TOTP (issue 16; Art. 22, 24-25: every action
+ * Personal accounts' sign-in, sessions, passwords and TOTP (Art. 22, 24-25: every action
  * names the person). The rules are domain/accounts.ts; hashing lib/passwords.ts; TOTP lib/totp.ts;
  * storage db/queries/accounts.ts and its siblings. This module joins them and speaks in problems
  * (api/account-problems.ts); a session's password change and TOTP enrolment are
@@ -183,7 +183,7 @@ export function createAccountService(db: Database, options: AccountServiceOption
    * count towards the name's lockout. A missing code is not a failure; a wrong one is. Every outcome
    * but a missing code is recorded in the trail.
    *
-   * The lockout is counted atomically (issue 28): the attempt is reserved before anything is
+   * The lockout is counted atomically: the attempt is reserved before anything is
    * checked (db/queries/accounts.ts reserveSignIn; domain/accounts.ts signInDecision), an attempt
    * still being checked counting against the limit, and finished with its outcome.
    */
@@ -201,7 +201,7 @@ export function createAccountService(db: Database, options: AccountServiceOption
       at,
     };
     const source = origin.ip ?? 'unknown';
-    // The name-wide lock spares an account with TOTP whose attempt brings a code (issue 28).
+    // The name-wide lock spares an account with TOTP whose attempt brings a code.
     const secondFactor =
       account !== undefined && (account.totpSecret !== null || totpRequired(account.role)) && input.totp !== undefined;
     const reserved = await reserveSignIn(db, input.loginName, source, at, (attempts) => {

@@ -9,9 +9,9 @@
  *
  * Every figure is paired with a baseline measured in the same run on the same Temporal server:
  * an empty workflow with a no-op Update (bench/baseline-workflows.ts). Scenarios: throughput,
- * latency, capacity, history, replay, export, upload (issue 18: a 50 MiB document through a real HTTP
-server, the process's RSS growth), console (issue 16: the initial JavaScript; the 待办 and 项目库 pages in
-Chromium over --rows read-model rows), burst (300 parallel creations without Idempotency-Key over
+ * latency, capacity, history, replay, export, upload (a 50 MiB document through a real HTTP
+ * server, the process's RSS growth), console (the initial JavaScript; the 待办 and 项目库 pages in
+ * Chromium over --rows read-model rows), burst (300 parallel creations without Idempotency-Key over
  * HTTP: answers by status against the projects created). See BENCHMARKS.md for method and results.
  *
  * Each scenario is a module of bench/scenarios/; what they run on is started by bench/setup.ts; the

@@ -74,7 +74,7 @@ export async function analyzeStale(db: Database): Promise<string[]> {
  * parameters, first asks the server to describe them and waits — two round trips per statement.
  * This lets postgres.js keep each distinct statement prepared on its connection instead (its default
  * for its own queries): after the first use one round trip. A technical review's transaction went
- * from 15 round trips to 9 and its local activity from ~3.8 to ~2.6 ms (BENCHMARKS.md, issue 11).
+ * from 15 round trips to 9 and its local activity from ~3.8 to ~2.6 ms (BENCHMARKS.md).
  * The cache is per connection and bounded by the connection's life (postgres.js recycles a
  * connection after 30-60 minutes); a statement invalidated by a migration is prepared again.
  * Transactions (`begin`) and savepoints hand drizzle a transaction-bound client: wrapped the same.

@@ -1,5 +1,5 @@
 /**
- * Personal accounts (issue 16; Art. 22 holds *persons* to account, Art. 24-25 every action
+ * Personal accounts (Art. 22 holds *persons* to account, Art. 24-25 every action
  * traceable): the pure rules of passwords, sign-in lockout and session lifetime. No I/O and no
  * clock of its own: every function takes `now`, so the rules are tested with an injected clock.
  * Hashing (lib/passwords.ts), TOTP (lib/totp.ts) and storage (db/queries/accounts.ts, account-events.ts, sign-in.ts) build on it.
@@ -18,7 +18,7 @@ export const SESSION_ABSOLUTE_MS = 8 * 60 * 60_000;
 
 /**
  * (policy) Lockout (GB/T 22239-2019 8.1.4.1 b, 限制非法登录次数), built so that nobody can use it to
- * shut a person out (issue 28 medium 7): 5 failed sign-ins in a row *from one client address* lock
+ * shut a person out : 5 failed sign-ins in a row *from one client address* lock
  * that address out of the login name for 15 minutes — other addresses are not affected; and
  * NAME_LOCKOUT_FAILURES failures from any addresses lock the login name for 15 minutes for sign-ins
  * *without a second factor* (distributed guessing) — an account with TOTP in force still signs in,
@@ -43,7 +43,7 @@ export const characterClasses = (password: string) => CLASSES.filter((c) => c.te
 /**
  * The first rule a new password breaks, or undefined. `reused` is decided by the caller (it needs
  * the hashes of the last PASSWORD_HISTORY passwords) and passed in. Length counts visible code
- * points: zero-width and other invisible characters do not make a password longer (issue 28).
+ * points: zero-width and other invisible characters do not make a password longer.
  */
 export function brokenPasswordRule(password: string, reused: boolean): PasswordRule | undefined {
   if (visibleLength(password) < PASSWORD_MIN_LENGTH) return 'length';
@@ -124,7 +124,7 @@ const failureTimes = (attempts: readonly SignInAttempt[]) => attempts.map((a) =>
  * attempts (oldest first) — see LOCKOUT_FAILURES. `secondFactor`: the account has TOTP in force
  * and the attempt brings a code, so the name-wide lock does not apply. An attempt still being
  * checked counts as a possible failure, so parallel attempts never check more passwords than the
- * limits allow (issue 28 medium 6).
+ * limits allow .
  */
 export function signInDecision(
   attempts: readonly SignInAttempt[],
@@ -187,7 +187,7 @@ export function sessionExpiry(session: SessionTimes, now: Date): 'idle' | 'absol
 export const totpRequired = (role: Role) => isAdministrator(role);
 
 /**
- * The organisation an account acts for (issue 16: role + department or jurisdiction), as recorded
+ * The organisation an account acts for (role + department or jurisdiction), as recorded
  * beside the person's name: `department/health`, `finance@zezhou`, `bdb`.
  */
 export function organizationOf(account: {

@@ -94,7 +94,7 @@ const applicationDocuments = () =>
   });
 
 /**
- * Art. 8: which of the application documents were filed as uploaded documents (issue 18): their ids
+ * Art. 8: which of the application documents were filed as uploaded documents: their ids
  * of the document store; the API then sets the matching `documents` entry to `sm3:<hex>`.
  */
 export const applicationDocumentIds = () =>
@@ -301,7 +301,7 @@ export const COMMAND_BODIES = lazily('body', {
       handling: requiredText(),
       /**
        * Art. 29: to whom (有关部门) and when the incident was reported. Required for projects under
-       * issue 15's records (the core checks it: older runs' signals replay without them).
+       * the Art. 28-29 records (the core checks it: older runs' signals replay without them).
        */
       reportedTo: requiredText(500).optional(),
       reportedAt: instant.optional(),
@@ -326,7 +326,7 @@ export const COMMAND_BODIES = lazily('body', {
    * starts. Internal, sent by POST /v1/allocation-plans (no command route).
    */
   allocationPublication: () => z.strictObject({ planId: entityId, allocationId: entityId }),
-  // --- Art. 28-29 (issue 15) -------------------------------------------------------------------
+  // --- Art. 28-29 -------------------------------------------------------------------
   /** Art. 28 (measures): the joint risk assessment of the department with the BDB; before technical acceptance under the policy switch riskAssessmentBeforeTechnicalAcceptance (on by default). */
   riskAssessment: () =>
     z.strictObject({
@@ -441,7 +441,7 @@ export const COMMAND_ROLES = {
   allocationPublication: ['bdb'],
   // Art. 12: only the finance of the project's county (checked against the actor's jurisdiction).
   countyShareConfirmation: ['finance'],
-  // Art. 28-29 (issue 15): the department records them (own projects only, Project.run).
+  // Art. 28-29: the department records them (own projects only, Project.run).
   riskAssessment: ['department'],
   emergencyPlan: ['department'],
 } as const satisfies Record<CommandName, readonly Role[]>;

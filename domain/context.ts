@@ -48,7 +48,7 @@ export class ChangeContext {
     return this.state.measures === 'as-written';
   }
 
-  /** True for projects started after the patch `measures-second-reading` (issue 27); false for runs recorded before. */
+  /** True for projects started after the patch `measures-second-reading`; false for runs recorded before. */
   get secondReading(): boolean {
     return this.state.secondReading === true;
   }
@@ -232,7 +232,7 @@ export class ChangeContext {
     );
     if (this.state.stage === 'publicity' && a.fundType === 'construction') {
       if (this.secondReading && this.state.contracts.length > 0) {
-        // Art. 11, 13-15 (measures, issue 27): contracts signed after the approval were recorded
+        // Art. 11, 13-15 (measures): contracts signed after the approval were recorded
         // while the money awaited publication: with the money public, construction begins.
         this.enterConstruction(this.state.plannedCompletionDate);
         return;

@@ -1,6 +1,6 @@
 /**
  * Art. 12 (measures): 需县级承担的建设资金、运维经费列入同级财政预算 — who among the finance bureaus acts
- * on a project's money (issue 28). One rule for the core (domain/rules/budget.ts: disbursement and the
+ * on a project's money. One rule for the core (domain/rules/budget.ts: disbursement and the
  * finance opinion on a change request) and the API (commands, funds overview, ledgers).
  */
 import { Rejection } from './errors.ts';

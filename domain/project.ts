@@ -91,10 +91,11 @@ export class Project {
   private constructor(private current: ProjectState) {}
 
   /**
-   * A new project: the BDB has the application (stage technical_review, Art. 7). `riskAndEmergency`:
-   * the Art. 28-29 records of issue 15 apply; `measuresRecords`: the Art. 13-14, 17 records are
-   * required; `secondReading`: issue 27's reading of the measures; `financeJurisdiction`: finance acts
-   * within its jurisdiction, Art. 12 (each false only for runs recorded before them, replay).
+   * A new project: the BDB has the application (stage technical_review, Art. 7). The readings
+   * (workflows/patches.ts): `riskAndEmergency`: the Art. 28-29 records apply; `measuresRecords`: the
+   * Art. 13-14, 17 records are required; `secondReading`: the second reading of the measures;
+   * `financeJurisdiction`: finance acts within its jurisdiction, Art. 12 (each false only for runs
+   * recorded before them, replay).
    */
   static create(input: ProjectInput, readings: Readings = {}): Project {
     return new Project(initialState(input, readings));
@@ -347,7 +348,7 @@ export class Project {
         estimate: i.estimate,
         policy: { jurisdiction: i.policy.jurisdiction, version: i.policy.version },
         ...(i.leader ? { leader: i.leader } : {}), // Art. 14 (measures): 项目负责人
-        // Art. 8, issue 18: uploaded application documents are filed with their SM3 (`sm3:<hex>` in
+        // Art. 8: uploaded application documents are filed with their SM3 (`sm3:<hex>` in
         // documents), so the audit chain proves which bytes were filed. Only new applications carry ids.
         ...(i.documentIds ? { documents: i.documents, documentIds: i.documentIds } : {}),
       },
@@ -400,7 +401,7 @@ function deadlineEvents(s: ProjectState): DeadlineEvent[] {
   for (const d of s.deadlines) {
     if (d.status !== 'open' || d.dueAt === null) continue;
     if (d.fulfilledAt !== undefined) {
-      // Art. 15 (issue 27): fulfilled before it was dated: judged at once (met or missed), never reminded.
+      // Art. 15: fulfilled before it was dated: judged at once (met or missed), never reminded.
       const e: DeadlineEvent = {
         deadlineId: d.id,
         kind: d.kind,

@@ -425,7 +425,7 @@ export interface ChangeRequestOpinionRecord {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Art. 23, 28-29 (issue 15): evaluations that inform next year, risk assessment, emergency plan
+// Art. 23, 28-29: evaluations that inform next year, risk assessment, emergency plan
 // ---------------------------------------------------------------------------------------------
 
 /** Art. 28: the joint risk assessment (网络与信息安全风险评估) of the department with the BDB. */

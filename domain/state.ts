@@ -33,7 +33,7 @@ export interface DeadlineRecord {
   status: DeadlineStatus;
   closedAt: string | null;
   /**
-   * Art. 15 (measures, issue 27): the instant the obligation was fulfilled while the deadline had no
+   * Art. 15 (measures): the instant the obligation was fulfilled while the deadline had no
    * dates yet (a contract entered with its text long after signing). The deadline is then judged as
    * soon as it is dated: met when this is not after `dueAt`, else missed (Project.deadlineEvents).
    */
@@ -53,14 +53,14 @@ export interface ProjectState extends ProjectRecords {
   /** Absent in states carried over from before the reading existed: `legacy`. */
   measures?: MeasuresReading;
   /**
-   * Art. 28-29 (issue 15): set at application for projects started after the patch
+   * Art. 28-29: set at application for projects started after the patch
    * `risk-and-emergency`: technical acceptance needs a joint risk assessment, the completion report
    * (entering operation) an emergency plan, incidents name to whom they were reported, and drills
    * are reminded per policy. Absent or false: the earlier behaviour (runs recorded before replay).
    */
   riskAndEmergency?: boolean;
   /**
-   * Issue 27 (the measures as written, second reading): set at application for projects started after
+   * The second reading of the measures as written: set at application for projects started after
    * the patch `measures-second-reading` — Art. 22 suspends only for no response or a rejected one;
    * Art. 15 lateness runs from signedOn to the filing; 公示 begins with the BDB's plan and contracts are
    * recorded from establishment on (Art. 11, 15); the Art. 28-29 orders are policy switches; the
@@ -116,7 +116,7 @@ export interface ProjectState extends ProjectRecords {
    */
   measuresRecords?: 1;
   /**
-   * Art. 12 (measures; issue 28): set at application for projects started after the patch
+   * Art. 12 (measures): set at application for projects started after the patch
    * `finance-jurisdiction`: a county's finance disburses and gives opinions only on its own county's
    * projects, and each level disburses at most its own share of the published money — `disbursed`
    * is what each level disbursed so far. Absent: the earlier behaviour (runs recorded before replay).

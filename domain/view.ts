@@ -225,7 +225,7 @@ export function pendingActions(state: ProjectState): PendingAction[] {
   for (const r of state.acceptanceDelayReasons ?? []) {
     if (r.status === 'pending') add('bdb', 'acceptance-delay-reason-decision', { ref: r.id }); // Art. 22
   }
-  // Art. 28-29 (issue 15): the department's records that the next step waits for.
+  // Art. 28-29: the department's records that the next step waits for.
   if (state.riskAndEmergency) {
     if (
       state.stage === 'joint_acceptance' &&
@@ -350,8 +350,8 @@ export function projectView(state: ProjectState): ProjectView {
     // Art. 14 (measures): the current 项目负责人 and the history of its changes.
     leader: c.leader,
     leaderChanges: c.leaderChanges ?? [],
-    riskAssessments: c.riskAssessments ?? [], // Art. 28 (issue 15)
-    emergencyPlans: c.emergencyPlans ?? [], // Art. 29 (issue 15)
+    riskAssessments: c.riskAssessments ?? [], // Art. 28
+    emergencyPlans: c.emergencyPlans ?? [], // Art. 29
   };
 }
 

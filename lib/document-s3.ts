@@ -1,5 +1,5 @@
 /**
- * The document store's S3-compatible backend (issue 18; Art. 28: documents encrypted at rest — the
+ * The document store's S3-compatible backend (Art. 28: documents encrypted at rest — the
  * objects are already SM4 ciphertext when they reach the bucket, lib/documents.ts).
  *
  * - Upload: a multipart upload to `<prefix>tmp/<time>-<random>` with parts of PART_BYTES (only one

@@ -1,5 +1,5 @@
 /**
- * The document store (issue 18; Art. 8, 15, 21, 28, 29: the documents a project files).
+ * The document store (Art. 8, 15, 21, 28, 29: the documents a project files).
  *
  * - Content-addressed: an object's key is the SM3 (GB/T 32905) digest of its plaintext, so the same
  *   bytes are stored once however often they are uploaded; the metadata row (db `documents`) is per
@@ -10,7 +10,7 @@
  *   keyring format (`id:base64[,id:base64…]`); the key id is stored next to the wrapped key in the
  *   object's header, so master keys rotate: new objects use the current id, any listed id opens, and
  *   `rewrap` moves an object to the current key without touching its ciphertext.
- * - Bound to its name (issue 28): the HMAC covers IV, ciphertext *and the object's name* (the SM3 of
+ * - Bound to its name: the HMAC covers IV, ciphertext *and the object's name* (the SM3 of
  *   its plaintext), so another valid object of the store put in a document's place fails before a
  *   byte of it is served. (The data key cannot be wrapped with the name: an upload is encrypted as
  *   it streams in and its SM3 is known only at the end; the HMAC, keyed by the data key, is written
@@ -317,7 +317,7 @@ export function createDocumentStore({ backend, keyring, maxBytes }: DocumentStor
         };
         options.accept?.(sealed);
         await put(cipher.final());
-        // The MAC binds the object to its name (issue 28).
+        // The MAC binds the object to its name.
         await pending.write(mac.update(nameBinding(sealed.sm3)).digest());
         await pending.commit(sealed.sm3);
         return sealed;

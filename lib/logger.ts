@@ -1,7 +1,7 @@
 /**
  * Structured JSON logs (pino). Never log API keys, secrets or document contents: redacted by path,
  * and an error's SQL parameters (drizzle puts them in its message and `params`; a webhook secret or
- * a password hash may be among them) are cut from every logged error and its causes (issue 28).
+ * a password hash may be among them) are cut from every logged error and its causes.
  */
 import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
 

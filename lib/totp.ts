@@ -1,6 +1,6 @@
 /**
  * TOTP second factor (RFC 6238) for personal accounts — required for admin, optional for the other
- * roles (issue 16) — with `otpauth`, a maintained implementation of RFC 4226/6238 (see
+ * roles — with `otpauth`, a maintained implementation of RFC 4226/6238 (see
  * docs/DEPENDENCIES.md). The parameters are what every authenticator app understands: HMAC-SHA1, 6 digits,
  * 30-second steps (the RFC's defaults; SM3 is not offered by the apps). One step either side is
  * accepted for clock drift, and each accepted step is remembered so a code is never accepted twice

@@ -1,5 +1,5 @@
 /**
- * Where webhooks may be sent (issue 28 medium 4, SSRF; MLPS level 3 GB/T 22239-2019 8.1.3 boundary
+ * Where webhooks may be sent (SSRF; MLPS level 3 GB/T 22239-2019 8.1.3 boundary
  * protection): a receiver is judged by the addresses its host name resolves to — at subscription
  * (api/routes/webhooks.ts) and again at every connection (lib/webhooks.ts passes `guardedLookup` to
  * the socket), so a name that later resolves elsewhere (DNS rebinding) is refused too, before a byte

@@ -219,7 +219,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions) {
       statusCode = status;
       if (status < 200 || status > 299) error = `HTTP ${status}`;
     } catch (err) {
-      // A refused receiver: nothing was sent (issue 28); the attempt says why, without internals.
+      // A refused receiver: nothing was sent; the attempt says why, without internals.
       error =
         err instanceof WebhookAddressRefused
           ? `refused: ${err.refusal}${err.address ? ` ${err.address}` : ''}`

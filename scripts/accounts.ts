@@ -1,5 +1,5 @@
 /**
- * Personal account administration for operators (issue 16), e.g. to create the first security
+ * Personal account administration for operators, e.g. to create the first security
  * administrator of a deployment (三员分立, docs/ACCOUNTS.md: only the operator creates secadmin
  * accounts; the secadmin then creates the sysadmin and auditadmin accounts in the console):
  *

@@ -4,7 +4,7 @@
  * entry, entries follow time, no project without a trail); prints one line per project (OK, or
  * BROKEN with each bad seq and why) and exits 1 if any is broken, so it can run from cron or CI.
  * `--project <id>` checks one. Then the accounts' security trail (Art. 22; GB/T 39786) and the
- * administrators' trail (issue 28): each one SM3 chain, OK or BROKEN with each bad seq (skipped with
+ * administrators' trail: each one SM3 chain, OK or BROKEN with each bad seq (skipped with
  * --project).
  */
 import { parseArgs } from 'node:util';

@@ -1,7 +1,7 @@
 /** Lines of the `npm start` banner that tests check (scripts/start.ts prints them). */
 
 /**
- * The banner's admin key line: never the whole key (issue 28 — the banner ends up in logs and
+ * The banner's admin key line: never the whole key (the banner ends up in logs and
  * terminal scroll-back), only its first characters and where the whole key is: the file in DATA_DIR
  * (owner-readable only), or the ADMIN_API_KEY the operator set. Scripts read the file.
  */

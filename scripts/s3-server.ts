@@ -1,6 +1,6 @@
 /**
  * Finds (or builds) the S3-compatible server the document store's S3 backend is tested against
- * (issue 18), without downloading anything from outside the package registries — like
+ *, without downloading anything from outside the package registries — like
  * scripts/temporal-bin.ts does for Temporal:
  *
  *   S3_SERVER_PATH → cached build (<cache>/s3/gofakes3-<version>/gofakes3) → `go install` from the

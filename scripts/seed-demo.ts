@@ -413,7 +413,7 @@ async function main() {
     });
   }
 
-  // Art. 23 (issue 15): the BDB's evaluation of the city cloud platform for last year (one per year:
+  // Art. 23: the BDB's evaluation of the city cloud platform for last year (one per year:
   // a year evaluated already answers 409, which is fine for a re-run).
   const cloud = await call(
     'POST',

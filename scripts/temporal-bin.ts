@@ -34,7 +34,7 @@ export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
  * runs are usable at once, which makes every search-attribute read a database query — each
  * upsert a workflow task sends, each history page with an upsert event, each poll response. Ours
  * are registered when the server starts (`--search-attribute`), before any workflow runs, so the
- * cache can keep them: a command answered ~3-4 ms sooner (bench, BENCHMARKS.md "issue 11").
+ * cache can keep them: a command answered ~3-4 ms sooner (bench, BENCHMARKS.md).
  * temporal-server on PostgreSQL leaves it off too (scripts/temporal-postgres.ts).
  */
 export const DEV_SERVER_ARGS = [

@@ -142,7 +142,7 @@ export function renderConfig(
  * `system.forceSearchAttributesCacheRefreshOnRead` (see DEV_SERVER_ARGS): the search attributes
  * are registered before anyone starts a workflow (prepareNamespace waits until they are usable), and
  * forcing the cache's refresh made every read of them a database query — the project's commands
- * took ~4 ms longer (BENCHMARKS.md, issue 11).
+ * took ~4 ms longer (BENCHMARKS.md).
  */
 export const DYNAMIC_CONFIG = `# Written by scripts/temporal-postgres.ts.
 frontend.enableUpdateWorkflowExecution:

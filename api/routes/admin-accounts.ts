@@ -1,5 +1,5 @@
 /**
- * Personal account administration (issue 16; docs/API.md "Administration"): the security
+ * Personal account administration (docs/API.md "Administration"): the security
  * administrator (三员分立, domain/admin-roles.ts; the auditor reads). The initial password (and, for
  * an administrator's account, the authenticator secret) is answered once. Revoking ends the
  * account's sessions in the same transaction. An account's role, department and jurisdiction are

@@ -75,7 +75,7 @@ export function adminKeyRoutes({ db }: { db: Database }) {
       }
       await requireJurisdiction(db, body.jurisdiction);
       const generated = generateKey();
-      // Issue 28: on the administrators' trail, without the secret.
+      // On the administrators' trail, without the secret.
       const row = await insertKeyOnTrail(
         db,
         {
@@ -140,7 +140,7 @@ export function adminKeyRoutes({ db }: { db: Database }) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      // Issue 28: a key that revokes itself leaves its holder (and a scripted run) without access.
+      // A key that revokes itself leaves its holder (and a scripted run) without access.
       if (c.get('actor').keyId === id) {
         throw new ApiError(
           409,

@@ -1,5 +1,5 @@
 /**
- * The administrators' trail (issue 28; GB/T 22239-2019 8.1.4.3 security audit): every change to API
+ * The administrators' trail (GB/T 22239-2019 8.1.4.3 security audit): every change to API
  * keys, jurisdictions, policies, the calendar and webhooks — who, when, from where, before and after
  * — on one SM3 chain (db/queries/admin-trail.ts), readable by the audit administrator (三员分立).
  */

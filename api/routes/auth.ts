@@ -1,5 +1,5 @@
 /**
- * Sign-in for personal accounts (issue 16; docs/API.md "Accounts and sign-in"): /v1/auth/login, logout, me,
+ * Sign-in for personal accounts (docs/API.md "Accounts and sign-in"): /v1/auth/login, logout, me,
  * password, totp. Login is open; the others need the `bdp_session` cookie (api/auth.ts
  * keyOrSessionAuth checks it, the CSRF header on writes, and the password-change gate).
  */

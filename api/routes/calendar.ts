@@ -224,7 +224,7 @@ export function calendarRoutes({
       const actor = c.get('actor');
       const window = [`${year}-01-01`, `${year}-12-31`] as const;
       const before = await loadCalendar(db, ...window);
-      // Issue 28: the days of the year before and after, on the administrators' trail.
+      // The days of the year before and after, on the administrators' trail.
       await recordAdminChange(
         db,
         trailActor(c),

@@ -1,5 +1,5 @@
 /**
- * Art. 23 (issue 15): 市大数据应用局…对市级城市云平台日常应用…进行评估 — the BDB's yearly evaluation of the
+ * Art. 23: 市大数据应用局…对市级城市云平台日常应用…进行评估 — the BDB's yearly evaluation of the
  * city cloud platform, a subject of its own (no project workflow). Stored in
  * `cloud_platform_evaluations` with an audit entry on the SM3-chained trail of the subject
  * `cloud-platform`, in one transaction; readable by every signed-in role.

@@ -39,9 +39,9 @@ export const FILED_DOCUMENT_FIELDS = {
   contractFiling: 'documentRef',
   preliminaryAcceptance: 'reportRef',
   completionReport: 'reportRef',
-  rectificationResponse: 'evidenceRef', // Art. 22 (issue 18)
-  riskAssessment: 'documentRef', // Art. 28 (issue 15)
-  emergencyPlan: 'documentRef', // Art. 29 (issue 15)
+  rectificationResponse: 'evidenceRef', // Art. 22
+  riskAssessment: 'documentRef', // Art. 28
+  emergencyPlan: 'documentRef', // Art. 29
 } as const satisfies Partial<Record<CommandName, string>>;
 
 /** The HTTP body of a command: for a filing, the reference is optional when `documentId` names the document. */
@@ -190,7 +190,7 @@ export const COMMAND_ROUTES: CommandRoute[] = [
     command: 'securityIncident',
     path: '/security-incidents',
     summary:
-      'Report a security incident with its handling, to whom and when it was reported (Art. 29; reportedTo and reportedAt are required for projects started after issue 15, 400 otherwise)',
+      'Report a security incident with its handling, to whom and when it was reported (Art. 29; reportedTo and reportedAt are required for projects started since the Art. 28-29 records, 400 otherwise)',
   },
   { command: 'securityDrill', path: '/security-drills', summary: 'Record an emergency drill (Art. 29)' },
   { command: 'decommission', path: '/decommission', summary: 'Decommission the system; unspent money is cancelled' },
@@ -227,7 +227,7 @@ export const COMMAND_ROUTES: CommandRoute[] = [
     summary:
       "Confirm an allocation's county share: only the finance of the project's county (Art. 12, 列入同级财政预算); until then nothing of the allocation is held or published",
   },
-  // Art. 28-29 (issue 15)
+  // Art. 28-29
   {
     command: 'riskAssessment',
     path: '/risk-assessments',
@@ -243,7 +243,7 @@ export const COMMAND_ROUTES: CommandRoute[] = [
 ];
 
 /**
- * Art. 12 (measures; issue 28): the finance commands a county's finance may send for its own
+ * Art. 12 (measures): the finance commands a county's finance may send for its own
  * county's projects only. The core refuses them too, in runs started after the patch
  * `finance-jurisdiction`; the API refuses before the Update, so runs recorded before are covered.
  */

@@ -119,7 +119,7 @@ export function departmentRoutes({ db }: { db: Database }) {
     async (c) => {
       const body = c.req.valid('json');
       await requireJurisdiction(db, body.jurisdiction);
-      // On the administrators' trail in the same transaction (issue 28).
+      // On the administrators' trail in the same transaction.
       const row = await recordAdminChange(db, trailActor(c), 'department.create', async (tx) => {
         const created = await insertDepartment(tx, {
           code: body.code,

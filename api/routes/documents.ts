@@ -1,5 +1,5 @@
 /**
- * Documents (issue 18; Art. 8, 15, 21, 28, 29): `POST /v1/documents` streams a file into the
+ * Documents (Art. 8, 15, 21, 28, 29): `POST /v1/documents` streams a file into the
  * document store (lib/documents.ts) — hashed (SM3) and encrypted (SM4) on the way, never buffered
  * whole — and `GET /v1/documents/:id` streams it back after its integrity check. Commands then file
  * a document by its id (api/routes/commands.ts, `resolveDocument`).
@@ -49,7 +49,7 @@ export function fileNameOf(xFileName: string | undefined, disposition: string | 
   }
   if (name === undefined) return undefined;
   name = name.trim();
-  // Issue 28: no invisible-only name, no bidi controls (`\u202Efdp.exe` shows as `exe.pdf`).
+  // No invisible-only name, no bidi controls (`\u202Efdp.exe` shows as `exe.pdf`).
   if (!name || name.length > 255 || !isStorableText(name) || /[/\\\x00-\x1f\x7f]/.test(name) || misleadingText(name))
     return undefined;
   return name;

@@ -39,7 +39,7 @@ export const policyDeadlines = z
     completionReport: setting,
     rectification: setting,
     annualEvaluation: z.strictObject({ dueMonthDay: monthDay, reminder: duration.nullable() }),
-    /** Art. 29 (policy, issue 15): the drill period; left out: yearly (365 calendar days, reminder 30 days before). */
+    /** Art. 29 (policy): the drill period; left out: yearly (365 calendar days, reminder 30 days before). */
     securityDrill: setting.optional(),
   })
   .openapi('PolicyDeadlines', {

@@ -42,7 +42,7 @@ export interface ProjectRoutesDeps {
  * GET /v1/projects/{id} answers the committed view from the read model — written in the same
  * transaction as the change's audit entry, before the change is answered (workflows/persistence.ts)
  * — instead of a workflow query, which with many open projects replays the project's history on the
- * worker for nearly every GET (issue 17). A project the read model does not have (no such project,
+ * worker for nearly every GET. A project the read model does not have (no such project,
  * or one whose row is not written yet) is asked of its workflow, which also answers 404 or 503.
  */
 export function withCommittedViews(gateway: ProjectGateway, db: Database): ProjectGateway {

@@ -113,7 +113,7 @@ export function webhookRoutes({ db, policy }: { db: Database; policy?: WebhookAd
     }),
     async (c) => {
       const body = c.req.valid('json');
-      // SSRF (issue 28): judged by what the host resolves to; nothing is sent to it here.
+      // SSRF: judged by what the host resolves to; nothing is sent to it here.
       const refused = await guard.checkUrl(body.url);
       if (refused) {
         throw new ApiError(
@@ -137,7 +137,7 @@ export function webhookRoutes({ db, policy }: { db: Database; policy?: WebhookAd
           kinds: body.kinds && body.kinds.length > 0 ? body.kinds : null,
           createdBy: c.get('actor').keyId,
         });
-        // Never the secret (issue 28): only that one is set.
+        // Never the secret: only that one is set.
         return { result: created, target: created.id, before: null, after: { ...view(created), secret: 'set' } };
       });
       return c.json(view(row), 201);

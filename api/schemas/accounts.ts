@@ -42,7 +42,7 @@ export const apiKeyInfo = z
   .openapi('ApiKey');
 
 // ---------------------------------------------------------------------------------------------
-// Personal accounts and sign-in (issue 16; api/routes/auth.ts, api/routes/admin-accounts.ts)
+// Personal accounts and sign-in (api/routes/auth.ts, api/routes/admin-accounts.ts)
 // ---------------------------------------------------------------------------------------------
 
 /** A login name: 3-64 lower-case letters, digits, `.`, `_` or `-`, starting with a letter or digit. */
@@ -194,7 +194,7 @@ export const totpBody = z
       '`{password}` starts an enrolment (answers the secret) — with `currentCode`, a current code of the authenticator in force, when one is; `{code}` confirms it with a code of the new secret.',
   });
 
-/** The administrators' trail (issue 28): one entry, as chained. */
+/** The administrators' trail: one entry, as chained. */
 export const adminEvent = z
   .object({
     seq: z.number().int().openapi({ description: 'Position in the one SM3 hash chain of the trail (1, 2, 3…)' }),

@@ -38,7 +38,7 @@ const changeRequestConsultationView = {
 
 // -------------------------------------------------------------------------------------------------
 
-// --- Art. 23, 28-29 (issue 15): the ProjectView's risk assessments, emergency plans, prior evaluations ---
+// --- Art. 23, 28-29: the ProjectView's risk assessments, emergency plans, prior evaluations ---
 
 /** Art. 23: an evaluation of another project of the same department (GET /v1/cloud-platform/evaluations has the platform's). */
 export const priorEvaluation = z

@@ -10,7 +10,7 @@ import { fundBalance, instant, jurisdiction } from './common.ts';
 
 /**
  * Art. 8 over HTTP: each of the four application documents either as an uploaded document
- * (`documentIds.<kind>`, issue 18: the API files it as `sm3:<hex>`) or — legacy — a free reference in
+ * (`documentIds.<kind>`: the API files it as `sm3:<hex>`) or — legacy — a free reference in
  * `documents.<kind>`; exactly one of the two per document.
  */
 export const httpApplicationDocuments = {
@@ -138,7 +138,7 @@ export const projectList = z
   .openapi('ProjectList');
 
 /**
- * 202 (api/gateway.ts OutcomePending, issue 28): Temporal may have accepted the creation or command,
+ * 202 (api/gateway.ts OutcomePending): Temporal may have accepted the creation or command,
  * but did not answer its outcome within the API's wait. Not "nothing applied": look at `location`.
  */
 export const outcomePending = z

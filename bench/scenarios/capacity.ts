@@ -87,7 +87,7 @@ export async function capacity(ctx: BenchContext): Promise<void> {
     (listByFilter[filter] ??= []).push(performance.now() - s);
   }
   peakRss = Math.max(peakRss, mem.rss);
-  // Issue 17's targets: 100,000 open projects on one worker ≤ 2 GiB RSS; GET p99 ≤ 50 ms; list p99 ≤ 20 ms at 100,000 rows.
+  // The targets: 100,000 open projects on one worker ≤ 2 GiB RSS; GET p99 ≤ 50 ms; list p99 ≤ 20 ms at 100,000 rows.
   results.capacity = {
     openProjects: n,
     retried503,

@@ -7,7 +7,7 @@ import { quick, values } from '../options.ts';
 import { results, row, percentile, ms, type ResourceTiming, seedReadModel, seedNotices } from '../machinery.ts';
 
 export async function consoleScenario(ctx: BenchContext): Promise<void> {
-  // Issue 16: the JavaScript a first visit of the web console loads (index.html's module script and
+  // The JavaScript a first visit of the web console loads (index.html's module script and
   // the chunks it preloads), gzip, against the 600 KiB budget; routes are lazy chunks.
   const built = await ensureConsoleBuilt();
   if (built.report) {
@@ -29,7 +29,7 @@ export async function consoleScenario(ctx: BenchContext): Promise<void> {
 }
 
 /**
- * Issue 16's budget at scale: the read model filled to --rows projects (100,000; --quick 5,000),
+ * The console's budget at scale: the read model filled to --rows projects (100,000; --quick 5,000),
  * the API serving the console over real HTTP, a BDB reviewer signed in in Chromium. (a) 待办:
  * from navigation to the pending actions drawn (counts and table rows, loading done), then its
  * 下一页 (the inbox is paged; the reviewer also has rows/20 unread notices); (b) 项目库:

@@ -5,7 +5,7 @@ import { results, row } from '../machinery.ts';
 
 export async function exportScenario(ctx: BenchContext): Promise<void> {
   const { log, database, app, keys } = ctx;
-  // The Excel export of the whole read model (issue 14): end to end through the app, the body read
+  // The Excel export of the whole read model: end to end through the app, the body read
   // to its end (and dropped), with the process's RSS sampled every 100 ms while it runs.
   const rowsWanted = values.rows ? Number(values.rows) : quick ? 5_000 : 100_000;
   const have = await database.db.$count(projects);

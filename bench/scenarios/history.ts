@@ -50,7 +50,7 @@ export async function history(ctx: BenchContext): Promise<void> {
       { entries: [{ code: 'C', name: 'n', sharingType: 'conditional', updateCycle: 'daily' }] },
       actors.department,
     );
-    await recordRiskAndEmergency(lc, id, await today(), 'c'); // Art. 28-29 (issue 15)
+    await recordRiskAndEmergency(lc, id, await today(), 'c'); // Art. 28-29
     await lc.send(id, 'preliminaryAcceptance', { reportRef: 'r', completedOn: await today() }, actors.department);
     await lc.send(id, 'technicalAcceptance', passTechnical(), actors.bdb);
     await lc.send(id, 'completionAcceptance', { decision: 'pass', opinion: 'ok' }, actors.approval);

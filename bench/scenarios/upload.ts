@@ -8,7 +8,7 @@ import { results, row } from '../machinery.ts';
 
 export async function upload(ctx: BenchContext): Promise<void> {
   const { documentsDir, app, keys } = ctx;
-  // Issue 18: a 50 MiB PDF sent by curl (another process, reading a file) to this process's API
+  // A 50 MiB PDF sent by curl (another process, reading a file) to this process's API
   // over real HTTP; the upload is hashed (SM3), encrypted (SM4) and written as it streams in, so
   // the RSS growth must stay far below the file's size (target < 64 MiB).
   const size = (quick ? 8 : 50) * 2 ** 20;

@@ -18,7 +18,7 @@ const REPO = path.resolve(CONSOLE_ROOT, '..');
 export const CONSOLE_DIST = path.join(CONSOLE_ROOT, 'dist');
 const STAMP = path.join(CONSOLE_DIST, '.source-hash');
 
-/** Performance budget (issue 16): the JavaScript a first visit loads, gzip. */
+/** Performance budget: the JavaScript a first visit loads, gzip. */
 export const INITIAL_JS_BUDGET_BYTES = 600 * 1024;
 
 function files(dir: string): string[] {

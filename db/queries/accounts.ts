@@ -153,7 +153,7 @@ export async function revokeAccount(
   });
 }
 
-// --- the lockout's counter (issue 28) -------------------------------------------------------------
+// --- the lockout's counter -------------------------------------------------------------
 
 /** The hashes of the account's last PASSWORD_HISTORY passwords (the current one included), newest first. */
 export async function recentPasswordHashes(db: Database, accountId: string): Promise<string[]> {

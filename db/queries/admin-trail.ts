@@ -1,5 +1,5 @@
 /**
- * The `admin_events` table's one owner: the administrators' trail (issue 28). A change and its
+ * The `admin_events` table's one owner: the administrators' trail. A change and its
  * event are written in one transaction, which first takes a lock serialising every administrator's
  * change and append, so the one SM3 chain never forks and "before" is what the change replaced.
  */

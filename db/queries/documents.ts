@@ -1,5 +1,5 @@
 /**
- * Queries of the `documents` table (issue 18): an upload's metadata row and its lookup by id, the
+ * Queries of the `documents` table: an upload's metadata row and its lookup by id, the
  * documents filed with a project, and the housekeeping: the volume a key uploaded today (the daily
  * limit, policy) and the uploads no filing references after the policy period (orphans).
  */
@@ -69,7 +69,7 @@ export async function insertDocument(db: Database, values: typeof documents.$inf
   return row!;
 }
 
-/** Marks these documents as filed with the project, those not filed yet (in the filing's transaction, issue 18). */
+/** Marks these documents as filed with the project, those not filed yet (in the filing's transaction). */
 export async function fileDocuments(db: Database, projectId: string, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await db

@@ -1,5 +1,5 @@
 /**
- * Art. 23 (issue 15): evaluations as a reference for next year's reviews. The `cloud_platform_evaluations`
+ * Art. 23: evaluations as a reference for next year's reviews. The `cloud_platform_evaluations`
  * table's one owner (the BDB's yearly evaluation of the city cloud platform, a subject of its own),
  * and the reads of project evaluations from the `projects` read model (each project's workflow keeps
  * its evaluations in its view; nothing here asks Temporal).

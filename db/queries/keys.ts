@@ -77,7 +77,7 @@ const keyOnTrail = (k: ApiKeyRow) => ({
   revokedAt: k.revokedAt,
 });
 
-/** insertKey, on the administrators' trail (issue 28) in the same transaction. */
+/** insertKey, on the administrators' trail in the same transaction. */
 export const insertKeyOnTrail = (db: Database, key: NewKey, actor: AdminActor): Promise<ApiKeyRow> =>
   recordAdminChange(db, actor, 'api-key.create', async (tx) => {
     const created = await insertKey(tx, key);

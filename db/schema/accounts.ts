@@ -49,7 +49,7 @@ export const apiKeys = pgTable(
 );
 
 /**
- * Personal accounts (issue 16; Art. 22, 24-25: persons are held to account) beside API keys, which
+ * Personal accounts (Art. 22, 24-25: persons are held to account) beside API keys, which
  * stay for systems. The password hash carries its algorithm and parameters (lib/passwords.ts); the
  * TOTP secret is the confirmed one, `totp_pending_secret` one being enrolled (lib/totp.ts);
  * `totp_last_step` is the time step of the last code accepted, so no code is accepted twice.
@@ -157,7 +157,7 @@ export const accountEvents = pgTable(
 );
 
 /**
- * The lockout's counter (issue 28; GB/T 22239-2019 8.1.4.1 b): one row per sign-in attempt of a login
+ * The lockout's counter (GB/T 22239-2019 8.1.4.1 b): one row per sign-in attempt of a login
  * name, reserved before its password is checked — in a transaction serialised per login name — and
  * finished with its outcome. A reservation still open counts against the limit, so parallel attempts
  * cannot all be checked before the first failure is recorded (domain/accounts.ts signInDecision).

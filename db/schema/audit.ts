@@ -33,7 +33,7 @@ export const auditLog = pgTable(
 export type AuditRow = typeof auditLog.$inferSelect;
 
 /**
- * The administrators' trail (issue 28; GB/T 22239-2019 8.1.4.3 security audit; Art. 24-25 every
+ * The administrators' trail (GB/T 22239-2019 8.1.4.3 security audit; Art. 24-25 every
  * action traceable): every change an administrator makes to API keys, jurisdictions, policies,
  * the working-day calendar and webhook subscriptions — who, when, from where, the record before
  * and after — appended in the transaction of the change, each row chained to the one before by SM3

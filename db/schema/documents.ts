@@ -41,7 +41,7 @@ export type DocumentRow = typeof documents.$inferSelect;
 /**
  * Which document store this database's documents live in (lib/documents.ts). The folder backend
  * writes the same id into its folder at the first start; an API whose folder holds another id, or
- * none, is not looking at this database's documents and refuses to start (issue 31: two APIs, each
+ * none, is not looking at this database's documents and refuses to start (two APIs, each
  * on its own DATA_DIR, split the documents silently).
  */
 export const documentStoreMarkers = pgTable('document_store_markers', {

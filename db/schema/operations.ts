@@ -32,7 +32,7 @@ export const idempotencyRecords = pgTable(
 /**
  * Abuse limits' counters (api/rate-limit.ts): one fixed window per bucket — `write:<key id>`,
  * `upload:<key id>`, `sign-in:<address>` — counted by one atomic upsert, so every API process on
- * the database enforces one limit (issue 31: in memory, two processes let twice the limit through).
+ * the database enforces one limit (in memory, two processes let twice the limit through).
  * Rows of windows long past are swept.
  */
 export const rateCounters = pgTable(

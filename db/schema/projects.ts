@@ -90,7 +90,7 @@ export const projects = pgTable(
 );
 
 /**
- * Art. 23 (issue 15): the BDB's yearly evaluation of the city cloud platform (市级城市云平台日常应用), a
+ * Art. 23: the BDB's yearly evaluation of the city cloud platform (市级城市云平台日常应用), a
  * subject of its own (no project). One per year; its audit entries are chained under the subject
  * `cloud-platform` in `audit_log` (CLOUD_PLATFORM_SUBJECT).
  */

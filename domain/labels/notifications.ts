@@ -18,7 +18,7 @@ import {
   type Texts,
 } from './notification-format.ts';
 
-// --- Art. 5, 6, 12, 30 (measures): plans, jurisdictions, county shares (issue 15 part A) ----------
+// --- Art. 5, 6, 12, 30 (measures): plans, jurisdictions, county shares  ----------
 
 const countyAlloc = (p: P, lang: Language) =>
   lang === 'en'
@@ -397,7 +397,7 @@ export const NOTIFICATION_TEXTS: Record<string, Texts> = {
     en: () =>
       'Completion acceptance passed and no emergency plan made with the contractor is recorded (Art. 29): it is pending with the department.',
   },
-  // --- Art. 28-29 (issue 15) ---------------------------------------------------------------------
+  // --- Art. 28-29 ---------------------------------------------------------------------
   'risk-assessment': {
     zh: (p) =>
       `项目单位已记录与市大数据应用局（${s(p.bdbParticipant)}）共同开展的网络与信息安全风险评估（${date(p.assessedOn, 'zh-CN')}，第二十八条）。`,

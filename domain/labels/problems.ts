@@ -94,7 +94,7 @@ export const PROBLEM_TITLES: Record<string, readonly [zh: string, en: string]> =
   period_fixed_by_measures: ['期限由《管理办法》规定', 'Period fixed by the measures'],
   opinions_missing: ['相关单位意见尚未齐备', 'Opinions still missing'],
   opinion_not_requested: ['未征求该单位意见', 'Opinion not requested'],
-  // Personal accounts and sign-in (issue 16; api/sessions.ts).
+  // Personal accounts and sign-in (api/sessions.ts).
   invalid_credentials: ['登录失败', 'Sign-in failed'],
   totp_required: ['需要动态验证码', 'Second factor required'],
   totp_invalid: ['动态验证码错误', 'Wrong code'],
@@ -262,7 +262,7 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
     `第十七条：变更申请 ${s(d.changeRequestId)} 尚待${(Array.isArray(d.missing) ? d.missing : []).map((r) => label('role', r)).join('、')}提出意见，意见齐备后方可决定。`,
   opinion_not_requested: (d) => `第十七条：变更申请 ${s(d.changeRequestId)} 未征求${label('role', d.role)}的意见。`,
   ...JURISDICTION_PROBLEM_DETAILS,
-  // --- Art. 23, 28-29 (issue 15) -------------------------------------------------------------------
+  // --- Art. 23, 28-29 -------------------------------------------------------------------
   risk_assessment_missing: () =>
     '本地政策：技术验收前须登记项目实施单位会同市大数据应用局开展的网络与信息安全风险评估；第二十八条要求开展风险评估，未规定先后。',
   emergency_plan_missing: () =>
@@ -271,7 +271,7 @@ export const PROBLEM_DETAILS: Record<string, (d: Details) => string> = {
     `第二十九条：应急预案须与项目建设单位共同制定；${s(d.contractor)} 不是本项目合同上的建设单位（${s(d.contractors)}）。`,
   reported_before_occurred: () => '第二十九条：报告时间不能早于事件发生时间。',
   date_in_future: () => '所填日期不能晚于今天。',
-  // Personal accounts and sign-in (issue 16): an unknown login name and a wrong password read alike.
+  // Personal accounts and sign-in: an unknown login name and a wrong password read alike.
   invalid_credentials: (d) => (d.current ? '当前密码错误。' : '登录名或密码错误。'),
   totp_required: (d) =>
     d.totpEnrolled === false && d.reason === 'none'

@@ -65,7 +65,7 @@ export const ACCEPTANCE_HANDLERS = {
     ctx.requireStage(...STAGES.technicalAcceptance);
     if (state.acceptance.technical?.decision === 'pass')
       throw ctx.invalidTransition('Technical acceptance has passed already.');
-    requireRiskAssessment(ctx); // Art. 28 (measures, issue 15)
+    requireRiskAssessment(ctx); // Art. 28 (measures)
     const mlpsLevel = payload.mlpsLevel ?? null;
     if (payload.decision === 'pass') {
       // Legacy reading: the catalogue was checked at the BDB's technical acceptance (as written: at 竣工验收).
@@ -118,7 +118,7 @@ export const ACCEPTANCE_HANDLERS = {
     else {
       // Art. 21 as written: the 7 working days run from the completion acceptance (竣工验收).
       if (ctx.asWritten) ctx.startCompletionReportDeadline();
-      // Art. 29 (measures, issue 27): from completion acceptance on a missing emergency plan is the
+      // Art. 29 (measures): from completion acceptance on a missing emergency plan is the
       // department's pending action (view) and a notice to the BDB — not a gate on the Art. 21 filing.
       if (ctx.secondReading && state.riskAndEmergency && (state.emergencyPlans ?? []).length === 0)
         ctx.notify('bdb', 'emergency-plan-missing');
@@ -140,7 +140,7 @@ export const ACCEPTANCE_HANDLERS = {
     } else {
       ctx.requireStage('completion_filing');
     }
-    requireEmergencyPlan(ctx); // Art. 29 (measures, issue 15): the report leads into operation
+    requireEmergencyPlan(ctx); // Art. 29 (measures): the report leads into operation
     const late = state.completionReportOverdue;
     ctx.closeDeadline(openDeadline(state, 'completion-report'), 'met');
     state.completionReport = {

@@ -58,7 +58,7 @@ export const APPLICATION_HANDLERS = {
     ctx.requireStage(...STAGES.resubmission);
     // Art. 7-8: the revised application documents go back to the BDB's technical review.
     ctx.state.documents = { ...payload.documents };
-    // Issue 18: the uploaded documents among them (only new commands carry documentIds).
+    // The uploaded documents among them (only new commands carry documentIds).
     if (payload.documentIds) ctx.state.documentIds = { ...payload.documentIds };
     else delete ctx.state.documentIds;
     ctx.state.stage = 'technical_review';
@@ -75,7 +75,7 @@ export const APPLICATION_HANDLERS = {
         errors: [{ path: 'approvalNo', message: 'required when approving' }],
       });
     }
-    // Art. 8 (measures, issue 27): the approval states the approved estimate (批复概算); required for
+    // Art. 8 (measures): the approval states the approved estimate (批复概算); required for
     // projects applied for since the second reading (approvals of older runs replay without it).
     if (payload.decision === 'approve' && payload.approvedEstimateFen === undefined && ctx.secondReading) {
       throw new Rejection(

@@ -157,7 +157,7 @@ export const BUDGET_HANDLERS = {
       fundedChanges,
     });
     if (!countyShare) ctx.move('allocate', payload.fundType, payload.amountFen, null, 'held', { allocationId: id });
-    // Art. 11 (measures, issue 27): the money is arranged and held; 公示 begins only when the BDB
+    // Art. 11 (measures): the money is arranged and held; 公示 begins only when the BDB
     // publishes its plan (allocationPublication). Before the second reading the stage moved at once.
     if (first && !ctx.secondReading) state.stage = 'publicity';
     if (countyShare) {
@@ -323,7 +323,7 @@ export const BUDGET_HANDLERS = {
     a.status = 'publicity';
     a.publicityDeadlineId = deadline.id;
     a.planId = payload.planId;
-    // Art. 11 (measures, issue 27): the 公示 stage begins when the BDB publishes the first construction money.
+    // Art. 11 (measures): the 公示 stage begins when the BDB publishes the first construction money.
     if (ctx.secondReading && a.fundType === 'construction' && state.stage === 'budgeting') state.stage = 'publicity';
     ctx.decision('allocation-publication', payload.planId, a.id);
     ctx.notify('department', 'publicity', {
@@ -343,7 +343,7 @@ export const BUDGET_HANDLERS = {
   countyShareConfirmation: confirmCountyShare,
 } satisfies Partial<Handlers>;
 
-// --- Art. 12 (measures): finance acts within its jurisdiction (issue 28) ------------------------------
+// --- Art. 12 (measures): finance acts within its jurisdiction ------------------------------
 
 /**
  * For projects started after the patch `finance-jurisdiction`: refuses a finance actor of another

@@ -76,7 +76,7 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
       if (ctx.asWritten) {
         const c = state.contracts.find((x) => x.filingDeadlineId === d.id);
         if (d.fulfilledAt !== undefined && !isBefore(d.dueAt!, d.fulfilledAt)) {
-          // Art. 15 (issue 27): entered with its text within the period counted from signedOn: met.
+          // Art. 15: entered with its text within the period counted from signedOn: met.
           ctx.closeDeadline(d, 'met');
           d.closedAt = d.fulfilledAt;
           return;
@@ -212,7 +212,7 @@ export function expire(ctx: ChangeContext, d: DeadlineRecord): void {
     case 'rectification': {
       const r = state.rectifications.find((x) => x.id === d.ref);
       if (ctx.secondReading && r?.status === 'awaiting-review') {
-        // Art. 22 (measures, issue 27): the department responded in time and the response awaits review:
+        // Art. 22 (measures): the department responded in time and the response awaits review:
         // neither 拒不整改 nor 整改后仍不符合, so nothing is suspended. Policy: the issuer is reminded to review.
         ctx.closeDeadline(d, 'met');
         ctx.audit('deadline-passed-response-unreviewed', { deadlineId: d.id, kind: d.kind, ref: d.ref });
@@ -254,7 +254,7 @@ function automaticOrder(ctx: ChangeContext, reason: RectificationReason, descrip
   ctx.audit('rectification-order', { rectificationId: r.id, reason: r.reason, automatic: true });
 }
 
-// --- Art. 15, 21, 30 (issue 27): filing periods counted from signedOn, the text's or a county's ----
+// --- Art. 15, 21, 30: filing periods counted from signedOn, the text's or a county's ----
 
 /**
  * The period of a deadline as a violation names it: the text's (Art. 15: 5, Art. 21: 7 working days;

@@ -61,7 +61,7 @@ export const OPERATION_HANDLERS = {
   securityIncident(ctx, payload) {
     // Art. 29: incidents are reported with their handling record and kept permanently.
     ctx.requireStage(...STAGES.securityIncident);
-    const reported = incidentReport(ctx, payload); // Art. 29 (issue 15): to whom and when
+    const reported = incidentReport(ctx, payload); // Art. 29: to whom and when
     ctx.state.seq.incident += 1;
     const id = `inc-${ctx.state.seq.incident}`;
     ctx.state.incidents.push({
@@ -97,11 +97,11 @@ export const OPERATION_HANDLERS = {
     ctx.end('decommissioned', payload.reason);
   },
 
-  riskAssessment, // Art. 28 (issue 15), below
-  emergencyPlan, // Art. 29 (issue 15), below
+  riskAssessment, // Art. 28, below
+  emergencyPlan, // Art. 29, below
 } satisfies Partial<Handlers>;
 
-// --- Art. 28-29 (issue 15): risk assessment, emergency plan, drills, incidents' recipients ---------
+// --- Art. 28-29: risk assessment, emergency plan, drills, incidents' recipients ---------
 
 /** Art. 28: 项目实施单位会同市大数据应用局共同开展网络与信息安全风险评估 — recorded by the department, naming the BDB's participant. */
 function riskAssessment(ctx: ChangeContext, payload: CommandPayloads['riskAssessment']): void {
@@ -188,7 +188,7 @@ export function requireRiskAssessment(ctx: ChangeContext): void {
  * Art. 29, 21: the emergency plan is the department's pending action and a notice to the BDB from
  * completion acceptance on; nothing stands in front of the Art. 21 filing, whose lateness carries a
  * sanction — a gate only per policy switch emergencyPlanBeforeCompletionReport (off by default).
- * Runs from before the second reading keep the gate they had (issue 15).
+ * Runs from before the second reading keep the gate they had.
  */
 export function requireEmergencyPlan(ctx: ChangeContext): void {
   if (!ctx.state.riskAndEmergency || (ctx.state.emergencyPlans ?? []).length > 0) return;
@@ -200,7 +200,7 @@ export function requireEmergencyPlan(ctx: ChangeContext): void {
   );
 }
 
-/** Art. 29: to whom and when an incident was reported (required under issue 15's records; optional before). */
+/** Art. 29: to whom and when an incident was reported (required under the Art. 28-29 records; optional before). */
 function incidentReport(
   ctx: ChangeContext,
   payload: CommandPayloads['securityIncident'],
