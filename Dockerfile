@@ -9,6 +9,8 @@
 FROM node:20-bookworm-slim AS console
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm's postinstall guards the PostgreSQL driver (scripts/patch-postgres.mjs).
+COPY scripts/patch-postgres.mjs ./scripts/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json worker.ts ./
 COPY domain/ ./domain/
@@ -29,6 +31,8 @@ WORKDIR /app
 
 # Dependencies first, so source edits do not invalidate this layer.
 COPY package.json package-lock.json ./
+# npm's postinstall guards the PostgreSQL driver (scripts/patch-postgres.mjs).
+COPY scripts/patch-postgres.mjs ./scripts/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 COPY tsconfig.json worker.ts ./
