@@ -18,11 +18,16 @@ import {
   type RejectionDetails,
 } from './messages.ts';
 import { failure, now, toFailure, unpack, type JobQueue } from './jobs.ts';
+import type { JobRunner } from './runner.ts';
 
 /** Queues the job storing the application (Art. 8): the first job of a new project. */
 export const submitStart = (project: Project, jobs: JobQueue) => jobs.submitStart(() => project.prepareStart(now()));
 
-export function setProjectHandlers(project: Project, jobs: JobQueue): void {
+/**
+ * `direct()`: the runner, once the run takes UPDATES_RUN_THEMSELVES — an Update then runs its own
+ * job when nothing else is queued or running, instead of queuing it and waiting for the loop.
+ */
+export function setProjectHandlers(project: Project, jobs: JobQueue, direct: () => JobRunner | undefined): void {
   const projectId = project.state.input.id;
   const commandOf = (name: CommandName, payload: unknown) => ({ name, payload }) as Command;
   /** Until the application is stored the project does not exist for anyone. */
@@ -53,12 +58,12 @@ export function setProjectHandlers(project: Project, jobs: JobQueue): void {
       (message) => {
         const { payload, actor, attempt } = unpack(message);
         const id = updateId();
-        return jobs.settled(
-          jobs.submit({
-            prepare: () => prepareUpdate(id, name, payload, actor),
-            update: { acceptedAt: Date.now(), attempt, label: name },
-          }),
-        );
+        const job = {
+          prepare: () => prepareUpdate(id, name, payload, actor),
+          update: { acceptedAt: Date.now(), attempt, label: name },
+        };
+        const runner = direct();
+        return runner?.idle() ? runner.runNow(job) : jobs.settled(jobs.submit(job));
       },
       {
         validator: (message) => {

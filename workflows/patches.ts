@@ -34,6 +34,8 @@ export const PERSIST_IN_ONE_TRANSACTION = 'persist-effects-in-one-local-transact
 export const ONE_LOCAL_ACTIVITY = 'one-local-activity-per-change';
 /** One durable timer for the next wake-up (./wake.ts); before, a timer per loop pass. */
 export const ONE_WAKE_TIMER = 'one-wake-timer';
+/** An Update runs its own job when nothing else is queued or running; before, every job went through the loop. */
+export const UPDATES_RUN_THEMSELVES = 'updates-run-themselves';
 /** The measures as written (`as-written`); before, the earlier reading (`legacy`). */
 export const MEASURES_AS_WRITTEN = 'measures-as-written';
 /** Art. 13-14, 17 (measures): the records the measures ask for of new input. */
@@ -66,6 +68,13 @@ export const PATCHES: readonly PatchEntry[] = [
     changed:
       'one durable timer for the next wake-up, kept while the instant is unchanged; before, a new timer every loop pass',
     historiesBefore: 'before-one-wake-timer',
+  },
+  {
+    id: UPDATES_RUN_THEMSELVES,
+    kind: 'run',
+    changed:
+      "an Update whose project is idle runs its job in its own handler and the loop wakes only when a change needs it (a deadline due, the end, the year's turn); before, each Update queued its job, woke the loop and waited to be answered",
+    historiesBefore: 'before-updates-run-themselves',
   },
   {
     id: MEASURES_AS_WRITTEN,

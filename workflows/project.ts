@@ -28,6 +28,7 @@ import {
   ONE_WAKE_TIMER,
   PERSIST_IN_ONE_TRANSACTION,
   RISK_AND_EMERGENCY,
+  UPDATES_RUN_THEMSELVES,
 } from './patches.ts'; // each id and what it changed: the register in ./patches.ts
 import type { PersistPath } from './persistence.ts';
 import { JobRunner } from './runner.ts';
@@ -64,32 +65,60 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
         }),
       });
   }
-  setProjectHandlers(project, jobs);
+  /** UPDATES_RUN_THEMSELVES: the runner an idle project's Updates run their jobs on (set below). */
+  let direct: JobRunner | undefined;
+  setProjectHandlers(project, jobs, () => direct);
 
   const inOne = patched(PERSIST_IN_ONE_TRANSACTION);
   const wake = patched(ONE_WAKE_TIMER) ? new WakeTimer() : null;
   const path: PersistPath = !inOne ? 'activities' : patched(ONE_LOCAL_ACTIVITY) ? 'one-local' : 'local';
   const runner = new JobRunner(project, jobs, path);
+  const runsThemselves = patched(UPDATES_RUN_THEMSELVES) && wake !== null && path === 'one-local';
   if (!inOne || jobs.queue.length === 0) await runner.recordCommitted();
 
   /** Set once the operating year changed (or Temporal suggests it); cleared only by continue-as-new. */
   let rollover = false;
+  /** A job an Update ran itself left work for the loop (UPDATES_RUN_THEMSELVES). */
+  let loopWanted = false;
   const startedAt = Date.now();
-
-  for (;;) {
-    const waiting = Date.now() < runner.retryAt;
-    const nextWake = waiting ? runner.retryAt : Date.parse(project.nextWakeAt() ?? 'x');
-    // Wake at the next deadline event (or retry) or at the next Asia/Shanghai new year, whichever is first.
-    const wakeAt = Math.min(
-      Number.isNaN(nextWake) ? Infinity : nextWake,
+  // Wake at the next deadline event (or retry) or at the next Asia/Shanghai new year, whichever is first.
+  const nextWake = () => {
+    const at = Date.now() < runner.retryAt ? runner.retryAt : Date.parse(project.nextWakeAt() ?? 'x');
+    return Math.min(
+      Number.isNaN(at) ? Infinity : at,
       nextShanghaiNewYear(Date.now()),
       project.started ? Infinity : startedAt + UNSTARTED_LIMIT_MS,
     );
-    const ready = () => runner.ready() || rollover;
+  };
+  const continueAsNewDue = () => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength > MAX_EVENTS_PER_RUN;
+  };
+  if (runsThemselves) {
+    direct = runner;
+    // After a job an Update ran itself the loop sleeps on unless the change left it work: the
+    // wake-up instant is re-armed here (a new deadline), the rest — a deadline already due, the
+    // end, the year's turn, continue-as-new — wakes the loop, which does what it does after a drain.
+    runner.afterRunNow = () => {
+      if (
+        project.isTerminal() ||
+        project.yearEnded(now()) ||
+        continueAsNewDue() ||
+        (Date.now() >= runner.retryAt && project.prepareDue(now()) !== null)
+      )
+        loopWanted = true;
+      else wake.set(nextWake());
+    };
+  }
+
+  for (;;) {
+    const wakeAt = nextWake();
+    const ready = () => runner.ready() || rollover || loopWanted;
     if (wake) {
       wake.set(wakeAt);
       await condition(() => ready() || wake.fired);
     } else await condition(ready, Math.max(1, wakeAt - Date.now()));
+    loopWanted = false;
 
     await runner.drain();
     if (!project.started && jobs.startTicket === null && Date.now() >= startedAt + UNSTARTED_LIMIT_MS) break;
@@ -100,8 +129,7 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
     if (project.isTerminal()) break;
 
     if (project.yearEnded(now())) rollover = true;
-    const info = workflowInfo();
-    if (rollover || info.continueAsNewSuggested || info.historyLength > MAX_EVENTS_PER_RUN) {
+    if (rollover || continueAsNewDue()) {
       // Let running handlers finish first; a handler waiting for its change needs this loop, so
       // new work in the queue goes back to the top instead of deadlocking.
       await condition(() => jobs.queue.length > 0 || allHandlersFinished());

@@ -7,6 +7,7 @@
 import { log } from '@temporalio/workflow';
 import { isRejection } from '../domain/errors.ts';
 import type { Change, Project } from '../domain/project.ts';
+import type { ProjectView } from '../domain/view-shapes.ts';
 import { PERSISTENCE_FAILED, UNAVAILABLE } from './messages.ts';
 import { failure, toFailure, type Job, type JobQueue, type Outcome } from './jobs.ts';
 import { AttributeMirror, persist, recordReadModel, type Persisted, type PersistPath } from './persistence.ts';
@@ -37,22 +38,63 @@ export class JobRunner {
     return recordReadModel(this.project.readModel(), this.path, this.mirror);
   }
 
-  /** Whether the next queued job may run now. */
+  /** Whether the next queued job may run now (never while another runs). */
   ready(): boolean {
     const next = this.jobs.queue[0];
-    return next !== undefined && !(Date.now() < this.retryAt && !next.update);
+    return !this.running && next !== undefined && !(Date.now() < this.retryAt && !next.update);
+  }
+
+  /** Whether nothing is queued or running: an Update may run its own job (UPDATES_RUN_THEMSELVES). */
+  idle(): boolean {
+    return !this.running && this.jobs.queue.length === 0;
   }
 
   /** Runs the queued jobs that may run now. */
   async drain(): Promise<void> {
-    while (this.ready()) await this.run(this.jobs.queue.shift()!);
+    while (this.ready()) {
+      const job = this.jobs.queue.shift()!;
+      this.running = true;
+      try {
+        await this.run(job, (outcome) => this.jobs.answer(job.ticket, outcome), this.jobs.isAwaited(job.ticket));
+      } finally {
+        this.running = false;
+      }
+    }
   }
 
-  /** Runs one job: prepare, persist, then commit and answer — or refuse with the state unchanged. */
-  private async run(job: Job): Promise<void> {
+  /**
+   * Runs an Update's job at once, in its handler (UPDATES_RUN_THEMSELVES; only when `idle()`): the
+   * same steps as a queued job, without the loop's hand-offs. Returns the committed view or throws
+   * the refusal, as a queued job's waiting handler does.
+   */
+  async runNow(job: Omit<Job, 'ticket'>): Promise<ProjectView> {
+    let outcome: Outcome | undefined;
+    this.running = true;
+    try {
+      await this.run({ ...job, ticket: 0 }, (o) => (outcome = o), true);
+    } finally {
+      this.running = false;
+    }
+    this.afterRunNow();
+    if (!outcome) throw new Error('an Update job ended without an outcome');
+    if (!outcome.ok) throw outcome.failure;
+    return outcome.view;
+  }
+
+  /** Set by the loop (project.ts): what must follow a job run in a handler (wake the loop, or re-arm its timer). */
+  afterRunNow: () => void = () => undefined;
+
+  /** True while a job runs: one at a time, whether the loop or an Update's handler runs it. */
+  private running = false;
+
+  /**
+   * Runs one job: prepare, persist, then commit and answer — or refuse with the state unchanged.
+   * `answer` hands the outcome over; `awaited`: someone waits for it (an Update), so a failed write
+   * is refused rather than tried again later.
+   */
+  private async run(job: Job, answer: (outcome: Outcome) => void, awaited: boolean): Promise<void> {
     const { project, jobs, path, mirror } = this;
     const projectId = project.state.input.id;
-    const answer = (outcome: Outcome) => jobs.answer(job.ticket, outcome);
     const attempt = job.update?.attempt;
     if (job.update && Date.now() - job.update.acceptedAt > UPDATE_QUEUE_LIMIT_MS) {
       answer({
@@ -100,7 +142,7 @@ export class JobRunner {
         job: job.update?.label ?? 'background',
         error: persisted.message,
       });
-    if (jobs.isAwaited(job.ticket)) {
+    if (awaited) {
       answer({
         ok: false,
         failure: persisted.permanent
