@@ -112,12 +112,16 @@ export async function projectWorkflow(args: ProjectWorkflowArgs): Promise<Projec
   }
 
   for (;;) {
-    const wakeAt = nextWake();
     const ready = () => runner.ready() || rollover || loopWanted;
-    if (wake) {
-      wake.set(wakeAt);
-      await condition(() => ready() || wake.fired);
-    } else await condition(ready, Math.max(1, wakeAt - Date.now()));
+    // With work ready the loop goes straight on (UPDATES_RUN_THEMSELVES): the timer is re-armed
+    // when it next waits, not for an instant the work is about to move.
+    if (!(runsThemselves && ready())) {
+      const wakeAt = nextWake();
+      if (wake) {
+        wake.set(wakeAt);
+        await condition(() => ready() || wake.fired);
+      } else await condition(ready, Math.max(1, wakeAt - Date.now()));
+    }
     loopWanted = false;
 
     await runner.drain();

@@ -55,7 +55,7 @@ export class JobRunner {
       const job = this.jobs.queue.shift()!;
       this.running = true;
       try {
-        await this.run(job, (outcome) => this.jobs.answer(job.ticket, outcome), this.jobs.isAwaited(job.ticket));
+        await this.run(job, (outcome) => this.jobs.answer(job.ticket, outcome), () => this.jobs.isAwaited(job.ticket));
       } finally {
         this.running = false;
       }
@@ -71,7 +71,7 @@ export class JobRunner {
     let outcome: Outcome | undefined;
     this.running = true;
     try {
-      await this.run({ ...job, ticket: 0 }, (o) => (outcome = o), true);
+      await this.run({ ...job, ticket: 0 }, (o) => (outcome = o), () => true);
     } finally {
       this.running = false;
     }
@@ -89,10 +89,11 @@ export class JobRunner {
 
   /**
    * Runs one job: prepare, persist, then commit and answer — or refuse with the state unchanged.
-   * `answer` hands the outcome over; `awaited`: someone waits for it (an Update), so a failed write
-   * is refused rather than tried again later.
+   * `answer` hands the outcome over; `awaited()`: someone waits for it (an Update), so a failed
+   * write is refused rather than tried again later — asked when the write failed, as a handler may
+   * start waiting for a job (the application's) after it began.
    */
-  private async run(job: Job, answer: (outcome: Outcome) => void, awaited: boolean): Promise<void> {
+  private async run(job: Job, answer: (outcome: Outcome) => void, awaited: () => boolean): Promise<void> {
     const { project, jobs, path, mirror } = this;
     const projectId = project.state.input.id;
     const attempt = job.update?.attempt;
@@ -142,7 +143,7 @@ export class JobRunner {
         job: job.update?.label ?? 'background',
         error: persisted.message,
       });
-    if (awaited) {
+    if (awaited()) {
       answer({
         ok: false,
         failure: persisted.permanent
