@@ -55,7 +55,11 @@ export class JobRunner {
       const job = this.jobs.queue.shift()!;
       this.running = true;
       try {
-        await this.run(job, (outcome) => this.jobs.answer(job.ticket, outcome), () => this.jobs.isAwaited(job.ticket));
+        await this.run(
+          job,
+          (outcome) => this.jobs.answer(job.ticket, outcome),
+          () => this.jobs.isAwaited(job.ticket),
+        );
       } finally {
         this.running = false;
       }
@@ -71,7 +75,11 @@ export class JobRunner {
     let outcome: Outcome | undefined;
     this.running = true;
     try {
-      await this.run({ ...job, ticket: 0 }, (o) => (outcome = o), () => true);
+      await this.run(
+        { ...job, ticket: 0 },
+        (o) => (outcome = o),
+        () => true,
+      );
     } finally {
       this.running = false;
     }
