@@ -7,7 +7,8 @@
  * progress) retried with the same key on the other API after the Retry-After it was given. Under this
  * load one worker and one API are killed with kill -9. Afterwards every count is what the commands
  * make — one read-model row and one audit entry per command per project, one allocation each —
- * `npm run audit:verify` is clean, every notification reached the webhook receiver exactly once, and
+ * `npm run audit:verify` is clean, every notification reached the webhook receiver — twice only when
+ * the killed worker was sending it (at least once, docs/WEBHOOKS.md) — and
  * a document uploaded on one API downloads on the other.
  * Needs DATABASE_URL (Temporal's two databases are created there and dropped afterwards).
  */
@@ -18,9 +19,16 @@ import { createServer, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, fundMovements, notifications, projects } from '../../db/schema.ts';
+import {
+  auditLog,
+  fundMovements,
+  notifications,
+  projects,
+  webhookAttempts,
+  webhookDeliveries,
+} from '../../db/schema.ts';
 import { seedApprovedPlanItems } from '../../db/queries/plans.ts';
 import { resolveS3Server, startS3Server, type RunningS3Server } from '../../scripts/s3-server.ts';
 import {
@@ -182,7 +190,7 @@ async function send(
 }
 
 describe.skipIf(skip)('two APIs and two workers; kill -9 of one of each under command load', () => {
-  it('every count equal, audit:verify clean, webhooks once, documents shared', async () => {
+  it('every count equal, audit:verify clean, webhooks at least once (again only after the kill), documents shared', async () => {
     const key = async (body: unknown) => (await send('POST', '/v1/admin/api-keys', ADMIN, body)).key as string;
     const keys = {
       dept: await key({ role: 'department', name: 'health', department: 'health' }),
@@ -298,7 +306,7 @@ describe.skipIf(skip)('two APIs and two workers; kill -9 of one of each under co
       (err: { stdout?: string; stderr?: string }) => ({ ok: false, out: `${err.stdout ?? ''}${err.stderr ?? ''}` }),
     );
 
-    // Webhooks: every notification written since the subscription, delivered once. Deliveries start
+    // Webhooks: every notification written since the subscription, delivered. Deliveries start
     // once a notification is settled (60 s after it was written, lib/webhooks.ts).
     const outbox = await database.db
       .select({ eventId: notifications.eventId })
@@ -307,8 +315,28 @@ describe.skipIf(skip)('two APIs and two workers; kill -9 of one of each under co
     await eventually(async () => (outbox.every((n) => received.has(n.eventId)) ? true : undefined), 240_000).catch(
       () => undefined,
     );
-    const delivered = outbox.filter((n) => received.get(n.eventId) === 1).length;
-    const duplicated = [...received.values()].filter((n) => n > 1).length;
+    const delivered = outbox.filter((n) => (received.get(n.eventId) ?? 0) >= 1).length;
+    // Delivery is at least once (docs/WEBHOOKS.md): a delivery the killed worker had claimed and was
+    // sending when it died is sent again after its lease. Such a delivery counts one claimed attempt
+    // more than its logged attempts (the dead worker never logged its own); any other duplicate is a fault.
+    const duplicatedIds = [...received].filter(([, n]) => n > 1).map(([id]) => id);
+    const claims = duplicatedIds.length
+      ? await database.db
+          .select({ eventId: webhookDeliveries.eventId, attempts: webhookDeliveries.attempts })
+          .from(webhookDeliveries)
+          .where(inArray(webhookDeliveries.eventId, duplicatedIds))
+      : [];
+    const logged = duplicatedIds.length
+      ? await database.db
+          .select({ eventId: webhookAttempts.eventId })
+          .from(webhookAttempts)
+          .where(inArray(webhookAttempts.eventId, duplicatedIds))
+      : [];
+    const resentAfterKill = duplicatedIds.filter((id) => {
+      const claimed = claims.filter((c) => c.eventId === id).reduce((sum, c) => sum + c.attempts, 0);
+      return claimed > logged.filter((a) => a.eventId === id).length;
+    }).length;
+    const duplicated = duplicatedIds.length - resentAfterKill;
 
     const exact =
       rows.length === PROJECTS &&
@@ -320,7 +348,7 @@ describe.skipIf(skip)('two APIs and two workers; kill -9 of one of each under co
       exact && verify.ok && delivered === outbox.length && duplicated === 0 && sameBytes,
       `${answeredAtKill} of ${PROJECTS * 4} requests answered at the kill, the rest ${afterKillSeconds.toFixed(0)} s after; answers ${[...statuses].map(([k, v]) => `${v} × ${k}`).join(', ')}; ` +
         `${rows.length} projects (${[...new Set(rows.map((r) => r.stage))].join(',')}), audit/ledger per project ${[...new Set(perProject)].join(' ')}; audit:verify ${verify.ok ? 'clean' : 'BROKEN'}; ` +
-        `webhooks ${delivered}/${outbox.length} delivered once, ${duplicated} duplicated; document across APIs ${sameBytes ? 'same bytes' : 'DIFFERENT'}`,
+        `webhooks ${delivered}/${outbox.length} delivered, ${resentAfterKill} sent again after the killed worker's lease, ${duplicated} other duplicates; document across APIs ${sameBytes ? 'same bytes' : 'DIFFERENT'}`,
     );
     expect(rows.length).toBe(PROJECTS);
     expect(perProject).toEqual(ids.map(() => '1111/1'));
