@@ -53,16 +53,11 @@ export class JobRunner {
   async drain(): Promise<void> {
     while (this.ready()) {
       const job = this.jobs.queue.shift()!;
-      this.running = true;
-      try {
-        await this.run(
-          job,
-          (outcome) => this.jobs.answer(job.ticket, outcome),
-          () => this.jobs.isAwaited(job.ticket),
-        );
-      } finally {
-        this.running = false;
-      }
+      await this.run(
+        job,
+        (outcome) => this.jobs.answer(job.ticket, outcome),
+        () => this.jobs.isAwaited(job.ticket),
+      );
     }
   }
 
@@ -73,16 +68,11 @@ export class JobRunner {
    */
   async runNow(job: Omit<Job, 'ticket'>): Promise<ProjectView> {
     let outcome: Outcome | undefined;
-    this.running = true;
-    try {
-      await this.run(
-        { ...job, ticket: 0 },
-        (o) => (outcome = o),
-        () => true,
-      );
-    } finally {
-      this.running = false;
-    }
+    await this.run(
+      { ...job, ticket: 0 },
+      (o) => (outcome = o),
+      () => true,
+    );
     this.afterRunNow();
     if (!outcome) throw new Error('an Update job ended without an outcome');
     if (!outcome.ok) throw outcome.failure;
@@ -99,78 +89,84 @@ export class JobRunner {
    * Runs one job: prepare, persist, then commit and answer — or refuse with the state unchanged.
    * `answer` hands the outcome over; `awaited()`: someone waits for it (an Update), so a failed
    * write is refused rather than tried again later — asked when the write failed, as a handler may
-   * start waiting for a job (the application's) after it began.
+   * start waiting for a job (the application's) after it began. `running` is set meanwhile,
+   * whoever runs it (the loop's drain or an Update's handler).
    */
   private async run(job: Job, answer: (outcome: Outcome) => void, awaited: () => boolean): Promise<void> {
-    const { project, jobs, path, mirror } = this;
-    const projectId = project.state.input.id;
-    const attempt = job.update?.attempt;
-    if (job.update && Date.now() - job.update.acceptedAt > UPDATE_QUEUE_LIMIT_MS) {
-      answer({
-        ok: false,
-        failure: failure(UNAVAILABLE, 'The project was busy; nothing was applied, try again.', {
-          status: 503,
-          attempt,
-        }),
-      });
-      return;
-    }
-    let change: Change | null;
+    this.running = true;
     try {
-      change = job.prepare();
-    } catch (err) {
-      if (!isRejection(err)) throw err;
-      answer({ ok: false, failure: toFailure(err, attempt) });
-      return;
+      const { project, jobs, path, mirror } = this;
+      const projectId = project.state.input.id;
+      const attempt = job.update?.attempt;
+      if (job.update && Date.now() - job.update.acceptedAt > UPDATE_QUEUE_LIMIT_MS) {
+        answer({
+          ok: false,
+          failure: failure(UNAVAILABLE, 'The project was busy; nothing was applied, try again.', {
+            status: 503,
+            attempt,
+          }),
+        });
+        return;
+      }
+      let change: Change | null;
+      try {
+        change = job.prepare();
+      } catch (err) {
+        if (!isRejection(err)) throw err;
+        answer({ ok: false, failure: toFailure(err, attempt) });
+        return;
+      }
+      const persisted = change
+        ? await persist(projectId, change, { path, mirror, isLast: () => jobs.queue.length === 0 })
+        : ({ ok: true } as Persisted);
+      if (persisted.ok) {
+        if (change) project.commit(change);
+        this.backoffMs = 0;
+        jobs.ended(job.ticket);
+        // The read model just written is the committed state's view ('one-local').
+        answer({ ok: true, view: persisted.model?.view ?? project.view() });
+        // Runs from before PERSIST_IN_ONE_TRANSACTION wrote the read model after answering.
+        if (path === 'activities' && jobs.queue.length === 0) await this.recordCommitted();
+        return;
+      }
+      // Nothing is committed (the transaction rolled back): the search attributes follow the committed
+      // state again (the 'one-local' path shows them only after a change is stored).
+      if (path !== 'one-local') mirror.show(project.readModel());
+      if (persisted.permanent)
+        log.error('the database refused a change; nothing applied', {
+          projectId,
+          job: job.update?.label ?? 'background',
+          error: persisted.message,
+        });
+      else
+        log.warn('the database is unavailable; nothing applied', {
+          projectId,
+          job: job.update?.label ?? 'background',
+          error: persisted.message,
+        });
+      if (awaited()) {
+        answer({
+          ok: false,
+          failure: persisted.permanent
+            ? failure(PERSISTENCE_FAILED, 'The database refused to store this change; nothing was applied.', {
+                status: 500,
+                attempt,
+              })
+            : failure(UNAVAILABLE, 'The database is unavailable; nothing was applied, try again.', {
+                status: 503,
+                attempt,
+              }),
+        });
+        jobs.ended(job.ticket);
+        return;
+      }
+      // A background change (deadline, signal, a start nobody awaits) is tried again after a pause.
+      if (!persisted.permanent) jobs.queue.unshift(job);
+      else jobs.ended(job.ticket);
+      this.backoffMs = Math.min(BACKOFF_MS.max, this.backoffMs ? this.backoffMs * 2 : BACKOFF_MS.first);
+      this.retryAt = Date.now() + this.backoffMs;
+    } finally {
+      this.running = false;
     }
-    const persisted = change
-      ? await persist(projectId, change, { path, mirror, isLast: () => jobs.queue.length === 0 })
-      : ({ ok: true } as Persisted);
-    if (persisted.ok) {
-      if (change) project.commit(change);
-      this.backoffMs = 0;
-      jobs.ended(job.ticket);
-      // The read model just written is the committed state's view ('one-local').
-      answer({ ok: true, view: persisted.model?.view ?? project.view() });
-      // Runs from before PERSIST_IN_ONE_TRANSACTION wrote the read model after answering.
-      if (path === 'activities' && jobs.queue.length === 0) await this.recordCommitted();
-      return;
-    }
-    // Nothing is committed (the transaction rolled back): the search attributes follow the committed
-    // state again (the 'one-local' path shows them only after a change is stored).
-    if (path !== 'one-local') mirror.show(project.readModel());
-    if (persisted.permanent)
-      log.error('the database refused a change; nothing applied', {
-        projectId,
-        job: job.update?.label ?? 'background',
-        error: persisted.message,
-      });
-    else
-      log.warn('the database is unavailable; nothing applied', {
-        projectId,
-        job: job.update?.label ?? 'background',
-        error: persisted.message,
-      });
-    if (awaited()) {
-      answer({
-        ok: false,
-        failure: persisted.permanent
-          ? failure(PERSISTENCE_FAILED, 'The database refused to store this change; nothing was applied.', {
-              status: 500,
-              attempt,
-            })
-          : failure(UNAVAILABLE, 'The database is unavailable; nothing was applied, try again.', {
-              status: 503,
-              attempt,
-            }),
-      });
-      jobs.ended(job.ticket);
-      return;
-    }
-    // A background change (deadline, signal, a start nobody awaits) is tried again after a pause.
-    if (!persisted.permanent) jobs.queue.unshift(job);
-    else jobs.ended(job.ticket);
-    this.backoffMs = Math.min(BACKOFF_MS.max, this.backoffMs ? this.backoffMs * 2 : BACKOFF_MS.first);
-    this.retryAt = Date.now() + this.backoffMs;
   }
 }

@@ -11,7 +11,7 @@ import * as patchIds from '../../workflows/patches.ts';
 import { PATCHES } from '../../workflows/patches.ts';
 import { makeInput } from '../domain/helpers.ts';
 import { workflowBundle } from '../support/system.ts';
-import { HISTORIES_DIR, loadGoldenHistory } from './support.ts';
+import { HISTORIES_DIR, loadGoldenHistory, patchesOf } from './support.ts';
 
 const files = readdirSync(HISTORIES_DIR)
   .filter((f) => f.endsWith('.json'))
@@ -23,19 +23,13 @@ describe('golden histories', () => {
   });
 
   it('the histories cover both sides of each registered patch: runs recorded before it (its before-* files) and runs taking it', () => {
-    const patchesOf = (file: string) =>
-      (loadGoldenHistory(`${HISTORIES_DIR}${file}`).events ?? [])
-        .map((e) => e.markerRecordedEventAttributes)
-        .filter((m) => m?.markerName === 'core_patch')
-        .map(
-          (m) => JSON.parse(Buffer.from(m!.details!['patch-data']!.payloads![0]!.data!).toString('utf8')).id as string,
-        );
+    const patchesOfFile = (file: string) => patchesOf(loadGoldenHistory(`${HISTORIES_DIR}${file}`));
     for (const { id, historiesBefore } of PATCHES) {
-      const taking = files.filter((f) => patchesOf(f).includes(id));
+      const taking = files.filter((f) => patchesOfFile(f).includes(id));
       const before = files.filter((f) => f.startsWith(`${historiesBefore}-`));
       expect(taking.length, id).toBeGreaterThanOrEqual(2);
       expect(before.length, `${id}: test/histories/${historiesBefore}-*.json`).toBeGreaterThanOrEqual(2);
-      for (const f of before) expect(patchesOf(f), `${f} was recorded before ${id}`).not.toContain(id);
+      for (const f of before) expect(patchesOfFile(f), `${f} was recorded before ${id}`).not.toContain(id);
     }
   });
 

@@ -173,6 +173,14 @@ export function saveGoldenHistory(name: string, history: proto.temporal.api.hist
   writeFileSync(`${HISTORIES_DIR}${name}.json`, `${JSON.stringify(object, null, 1)}\n`);
 }
 
+/** The ids of the patches a history's `core_patch` markers record, in order. */
+export function patchesOf(history: proto.temporal.api.history.v1.IHistory): string[] {
+  return (history.events ?? [])
+    .map((e) => e.markerRecordedEventAttributes)
+    .filter((m) => m?.markerName === 'core_patch')
+    .map((m) => JSON.parse(Buffer.from(m!.details!['patch-data']!.payloads![0]!.data!).toString('utf8')).id as string);
+}
+
 export function loadGoldenHistory(file: string): proto.temporal.api.history.v1.History {
   return proto.temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(file, 'utf8')));
 }

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { projectWorkflowId } from '../../workflows/messages.ts';
 import { actors, construction, fullChecklist } from '../domain/helpers.ts';
 import { lc, useLifecycle } from './lifecycle-fixtures.ts';
+import { patchesOf } from './support.ts';
 
 useLifecycle();
 
@@ -70,10 +71,6 @@ describe('an Update runs its own job when the project is idle', () => {
     const id = await lc.start();
     await lc.send(id, 'technicalReview', review, actors.bdb);
     const history = await lc.env.client.workflow.getHandle(projectWorkflowId(id)).fetchHistory();
-    const patches = (history.events ?? [])
-      .map((e) => e.markerRecordedEventAttributes)
-      .filter((m) => m?.markerName === 'core_patch')
-      .map((m) => JSON.parse(Buffer.from(m!.details!['patch-data']!.payloads![0]!.data!).toString('utf8')).id);
-    expect(patches).toContain('updates-run-themselves');
+    expect(patchesOf(history)).toContain('updates-run-themselves');
   });
 });
