@@ -21,6 +21,9 @@ describe('profile summary', () => {
     expect(partOf(frame('prepare', 'sandbox:webpack:///./domain/project.ts'))).toBe(
       'sandbox: domain/ (rules, views, state copies)',
     );
+    // A package's own lib/ is the package's, not our lib/ (webpack bundling the workflow code).
+    expect(partOf(frame('seal', 'file:///work/x/lib/api-keys.ts'))).toBe('lib/ (other)');
+    expect(partOf(frame('build', 'file:///work/x/node_modules/webpack/lib/Compilation.js'))).toBe('other packages');
     expect(partOf(frame('(garbage collector)', ''))).toBe('garbage collection');
     expect(partOf(frame('constructor', ''))).toBeUndefined(); // not Object.prototype's
     expect(partOf(frame('stringify', ''))).toBeUndefined();
