@@ -5,6 +5,7 @@
  * its evaluations in its view; nothing here asks Temporal).
  */
 import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../client.ts';
 import {
   cloudPlatformEvaluations,
@@ -84,16 +85,11 @@ export const evaluatedProjectsOf = (db: Database, department: string, exceptId: 
     .from(projects)
     .where(and(eq(projects.department, department), ne(projects.id, exceptId), hasEvaluations(projects.view)));
 
-/**
- * Art. 23: the evaluations of a department's other projects for the operating years from
- * `applicationYear − 2` on (PRIOR_EVALUATION_YEARS), newest first, as the read model shows them.
- */
-export async function priorEvaluationsOf(
-  db: Database,
-  project: { id: string; department: string; applicationYear: number },
-): Promise<PriorEvaluation[]> {
-  const fromYear = project.applicationYear - PRIOR_EVALUATION_YEARS;
-  const rows = await evaluatedProjectsOf(db, project.department, project.id);
+/** Evaluated rows of the department's other projects → their evaluations from `fromYear` on, newest first. */
+function priorFrom(
+  rows: Array<{ id: string; title: string; evaluations: EvaluationRecord[] | null }>,
+  fromYear: number,
+): PriorEvaluation[] {
   const out: PriorEvaluation[] = [];
   for (const r of rows) {
     for (const e of Array.isArray(r.evaluations) ? r.evaluations : []) {
@@ -118,22 +114,52 @@ export async function priorEvaluationsOf(
 }
 
 /**
+ * Art. 23: the evaluations of a department's other projects for the operating years from
+ * `applicationYear − 2` on (PRIOR_EVALUATION_YEARS), newest first, as the read model shows them.
+ */
+export async function priorEvaluationsOf(
+  db: Database,
+  project: { id: string; department: string; applicationYear: number },
+): Promise<PriorEvaluation[]> {
+  const rows = await evaluatedProjectsOf(db, project.department, project.id);
+  return priorFrom(rows, project.applicationYear - PRIOR_EVALUATION_YEARS);
+}
+
+/** The project's own row, joined to its department's other evaluated projects (priorEvaluationsOfProject). */
+const self = alias(projects, 'self');
+
+/**
+ * Art. 23: the department's other projects with evaluations, read from the project's own row
+ * (department, application date) in the same statement: the project's row left-joined to them
+ * through the partial index projects_department_evaluated_idx. No row: the read model does not have
+ * the project.
+ */
+export const selfAndEvaluatedProjects = (db: Database, projectId: string) =>
+  db
+    .select({
+      createdAt: self.createdAt,
+      id: projects.id,
+      title: projects.title,
+      evaluations: sql<EvaluationRecord[] | null>`${projects.view} -> 'evaluations'`,
+    })
+    .from(self)
+    .leftJoin(
+      projects,
+      and(eq(projects.department, self.department), ne(projects.id, self.id), hasEvaluations(projects.view)),
+    )
+    .where(eq(self.id, projectId));
+
+/**
  * `priorEvaluationsOf` for a project known by its id alone, from its read-model row (department,
- * application date); undefined when the read model has no row for it. Neither depends on the
- * project's later changes, so the API reads them while a command to the project runs.
+ * application date), in one round trip; undefined when the read model has no row for it. Neither
+ * depends on the project's later changes, so the API reads them while a command to the project runs.
  */
 export async function priorEvaluationsOfProject(
   db: Database,
   projectId: string,
 ): Promise<PriorEvaluation[] | undefined> {
-  const [row] = await db
-    .select({ department: projects.department, createdAt: projects.createdAt })
-    .from(projects)
-    .where(eq(projects.id, projectId));
-  if (!row) return undefined;
-  return priorEvaluationsOf(db, {
-    id: projectId,
-    department: row.department,
-    applicationYear: shanghaiYear(row.createdAt.toISOString()),
-  });
+  const rows = await selfAndEvaluatedProjects(db, projectId);
+  if (rows.length === 0) return undefined;
+  const others = rows.flatMap((r) => (r.id === null || r.title === null ? [] : [{ ...r, id: r.id, title: r.title }]));
+  return priorFrom(others, shanghaiYear(rows[0]!.createdAt.toISOString()) - PRIOR_EVALUATION_YEARS);
 }

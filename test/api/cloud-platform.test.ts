@@ -5,12 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifyAuditChain } from '../../db/queries/audit.ts';
-import { sql } from 'drizzle-orm';
+import { sql, type SQLWrapper } from 'drizzle-orm';
 import {
   CLOUD_PLATFORM_SUBJECT,
   evaluatedProjectsOf,
   priorEvaluationsOf,
   priorEvaluationsOfProject,
+  selfAndEvaluatedProjects,
 } from '../../db/queries/evaluations.ts';
 import { evaluationFixture, insertProject } from './fixtures.ts';
 import { ADMIN_KEY, createKey, startSystem, type TestSystem } from '../support/system.ts';
@@ -57,6 +58,19 @@ const evaluation = {
   opinion: '运行稳定，资源利用率偏低',
   documentRef: 'sha256:cloud-2025',
 };
+
+/**
+ * The plan PostgreSQL picks for a query with sequential scans off: whatever the table's size, it
+ * shows which index the query's predicate matches.
+ */
+async function planOf(db: TestSystem['database']['db'], query: SQLWrapper): Promise<string> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local enable_seqscan = off`);
+    const answer: unknown = await tx.execute(sql`explain ${query}`);
+    const res = answer as { rows?: Json[] } | Json[];
+    return (Array.isArray(res) ? res : (res.rows ?? [])).map((r) => Object.values(r).join(' ')).join('\n');
+  });
+}
 
 describe('city cloud platform evaluations (Art. 23, measures)', () => {
   it("Art. 23: the BDB records a year's evaluation with an audit entry; every role reads it; a second one for the year is 409", async () => {
@@ -210,17 +224,16 @@ describe('prior evaluations from the read model (Art. 23, measures)', () => {
       stage: 'operating',
       evaluations: [evaluationFixture(2025)],
     });
-    // Sequential scans off: whatever the table's size, the plan shows which index the query's predicate matches.
-    const plan = await db.transaction(async (tx) => {
-      await tx.execute(sql`set local enable_seqscan = off`);
-      const answer: unknown = await tx.execute(
-        sql`explain ${evaluatedProjectsOf(tx as unknown as typeof db, 'big-dept', 'JC2026-BULK0001')}`,
-      );
-      const res = answer as { rows?: Json[] } | Json[];
-      return (Array.isArray(res) ? res : (res.rows ?? [])).map((r) => Object.values(r).join(' ')).join('\n');
-    });
+    const plan = await planOf(db, evaluatedProjectsOf(db, 'big-dept', 'JC2026-BULK0001'));
     expect(plan).toContain('projects_department_evaluated_idx');
     expect((await evaluatedProjectsOf(db, 'big-dept', 'JC2026-BULK0001')).map((r) => r.id)).toEqual([
+      'JC2025-BULKEVAL',
+    ]);
+    // The API's read by the project's id alone (one statement: its own row joined to the others)
+    // goes through the same index.
+    const joined = await planOf(db, selfAndEvaluatedProjects(db, 'JC2026-BULK0001'));
+    expect(joined).toContain('projects_department_evaluated_idx');
+    expect((await priorEvaluationsOfProject(db, 'JC2026-BULK0001'))?.map((p) => p.projectId)).toEqual([
       'JC2025-BULKEVAL',
     ]);
   });
