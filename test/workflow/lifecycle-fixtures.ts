@@ -48,7 +48,8 @@ export const publish = (id: string, allocationId: string) =>
   lc.send(id, 'allocationPublication', { planId: 'AP2026-WORKFLOW01', allocationId }, actors.bdb);
 
 /** Application → technical review → establishment → budget (held) → the BDB's plan: money under publicity. */
-export async function toPublicity(amountFen = 80_000_000) {
+/** Application → technical review → establishment → a construction budget, held until the BDB's plan (Art. 7-11). */
+export async function toBudgeted(amountFen = 80_000_000) {
   const id = await lc.start();
   await lc.send(
     id,
@@ -63,6 +64,12 @@ export async function toPublicity(amountFen = 80_000_000) {
     actors.approval,
   );
   const budgeted = await lc.send(id, 'budget', construction(amountFen), actors.finance);
+  return { id, budgeted };
+}
+
+/** `toBudgeted`, then the BDB publishes the allocation: publicity begins (Art. 11). */
+export async function toPublicity(amountFen = 80_000_000) {
+  const { id, budgeted } = await toBudgeted(amountFen);
   const view = await publish(id, budgeted.allocations.at(-1)!.id);
   return { id, view };
 }

@@ -10,7 +10,7 @@ import { computeDeadline } from '../../db/calendar.ts';
 import { projects } from '../../db/schema.ts';
 import { shanghaiDate } from '../../domain/calendar/index.ts';
 import type { ProjectView } from '../../domain/view-shapes.ts';
-import { actors, construction, fullChecklist, openTender, passTechnical } from '../domain/helpers.ts';
+import { actors, openTender, passTechnical } from '../domain/helpers.ts';
 import { eventually } from '../support/system.ts';
 import { recordRiskAndEmergency } from './support.ts';
 import {
@@ -19,6 +19,7 @@ import {
   publish,
   skipPast,
   today,
+  toBudgeted,
   toPublicity,
   useLifecycle,
   viewWhen,
@@ -28,20 +29,7 @@ useLifecycle();
 
 describe('the allocation plan on a real server (Art. 11)', () => {
   it("Art. 11: finance's money stays held until the BDB's plan; 5 working days after publication it is available", async () => {
-    const id = await lc.start();
-    await lc.send(
-      id,
-      'technicalReview',
-      { decision: 'pass', opinion: 'complete', checklist: fullChecklist() },
-      actors.bdb,
-    );
-    await lc.send(
-      id,
-      'establishment',
-      { decision: 'approve', approvalNo: 'JSP-2026-002', opinion: 'approved', approvedEstimateFen: 100_000_000 },
-      actors.approval,
-    );
-    const budgeted = await lc.send(id, 'budget', construction(60_000_000), actors.finance);
+    const { id, budgeted } = await toBudgeted(60_000_000);
     expect(budgeted.allocations[0]).toMatchObject({ id: 'alloc-1', status: 'held', publicityDeadlineId: null });
     expect(budgeted.deadlines.filter((d) => d.kind === 'publicity')).toEqual([]);
     // Two weeks without a plan: nothing is published by time alone.
