@@ -160,6 +160,9 @@ export async function priorEvaluationsOfProject(
 ): Promise<PriorEvaluation[] | undefined> {
   const rows = await selfAndEvaluatedProjects(db, projectId);
   if (rows.length === 0) return undefined;
-  const others = rows.flatMap((r) => (r.id === null || r.title === null ? [] : [{ ...r, id: r.id, title: r.title }]));
+  // With no other evaluated project in the department, the left join's one row has none (id null).
+  const others = rows.flatMap(({ id, title, evaluations }) =>
+    id === null || title === null ? [] : [{ id, title, evaluations }],
+  );
   return priorFrom(others, shanghaiYear(rows[0]!.createdAt.toISOString()) - PRIOR_EVALUATION_YEARS);
 }
