@@ -30,6 +30,9 @@ type Frame = { functionName: string; url: string; lineNumber: number; columnNumb
 type ProfileNode = { id: number; callFrame: Frame; children?: number[] };
 type CpuProfile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
 
+/** A folder of ours: a package's own folder of that name (webpack's lib/, …) is not ours. */
+const ours = (folder: string) => new RegExp(`^(?!.*node_modules).*/${folder}/`);
+
 /** Parts in the order they are tried; the first whose pattern matches the frame's script wins. */
 export const PARTS: Array<[string, RegExp]> = [
   ['sandbox: validation (zod)', /^sandbox:.*node_modules\/zod\//],
@@ -49,14 +52,13 @@ export const PARTS: Array<[string, RegExp]> = [
   ['database driver (drizzle, postgres.js)', /node_modules\/(drizzle-orm|postgres)\//],
   ['embedded database (PGlite)', /node_modules\/@electric-sql\//],
   ['logging (pino)', /node_modules\/(pino|sonic-boom|thread-stream)/],
-  // Our folders: a package's own lib/ or api/ (webpack/lib, …) is not ours.
-  ['api/ (auth, routes, gateway)', /^(?!.*node_modules).*\/api\//],
-  ['workflows/', /^(?!.*node_modules).*\/workflows\//],
-  ['domain/ (rules, views)', /^(?!.*node_modules).*\/domain\//],
-  ['activities/', /^(?!.*node_modules).*\/activities\//],
-  ['db/ (queries)', /^(?!.*node_modules).*\/db\//],
-  ['lib/ (other)', /^(?!.*node_modules).*\/lib\//],
-  ['bench (clients, baseline)', /^(?!.*node_modules).*\/bench\//],
+  ['api/ (auth, routes, gateway)', ours('api')],
+  ['workflows/', ours('workflows')],
+  ['domain/ (rules, views)', ours('domain')],
+  ['activities/', ours('activities')],
+  ['db/ (queries)', ours('db')],
+  ['lib/ (other)', ours('lib')],
+  ['bench (clients, baseline)', ours('bench')],
   ['module loading (tsx, esbuild)', /node_modules\/(tsx|esbuild|get-tsconfig)\//],
   ['other packages', /node_modules\//],
   ['node internals', /^node:/],
