@@ -1,6 +1,12 @@
 /** Lines of the `npm start` banner that tests check (scripts/start.ts prints them). */
 
 /**
+ * The banner's last line. A reader waits for it, not for the first line (已启动 / is running):
+ * only then is the whole banner there (scripts/wait-ready.sh, test/faults/support.ts).
+ */
+export const BANNER_LAST = { zh: '按 Ctrl-C 停止全部服务。', en: 'Ctrl-C stops everything.' } as const;
+
+/**
  * The banner's admin key line: never the whole key (the banner ends up in logs and
  * terminal scroll-back), only its first characters and where the whole key is: the file in DATA_DIR
  * (owner-readable only), or the ADMIN_API_KEY the operator set. Scripts read the file.

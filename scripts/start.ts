@@ -23,7 +23,7 @@ import { warnCalendarCoverage } from '../db/calendar.ts';
 import { listAccounts } from '../db/queries/accounts.ts';
 import { webhookStore } from '../db/queries/webhooks.ts';
 import { prepareDatabase } from '../db/seed.ts';
-import { adminKeyLine } from './banner.ts';
+import { adminKeyLine, BANNER_LAST } from './banner.ts';
 import { CONTROL_SOCKET, serveBackupControl } from '../db/backup-control.ts';
 import { DEV_SERVER_SQLITE_ARGS, snapshotDatabases } from '../db/backup-snapshot.ts';
 import type { ActivityDeps } from '../activities/index.ts';
@@ -360,7 +360,7 @@ async function main(options: StartOptions) {
   cleanups.push({ name: t('Webhook 推送', 'webhook delivery'), run: () => webhooks.stop() });
 
   // The banner, in one language (zh-CN; English with BDP_LANG=en). Scripts read its labels:
-  // 已启动 / is running, 接口地址 / API, 管理员密钥 / Admin key (scripts/wait-ready.sh, test/ui).
+  // 已启动 / is running, 接口地址 / API, 管理员密钥 / Admin key; they wait for BANNER_LAST.
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const admins = (await listAccounts(database.db)).filter((a) => a.role === 'secadmin' && !a.revokedAt).length;
   // How to reach this instance from another terminal: the settings that differ from the defaults.
@@ -371,44 +371,49 @@ async function main(options: StartOptions) {
     .filter(Boolean)
     .join(' ');
   const createAdmin = `${env ? `${env} ` : ''}npm run accounts -- create-admin --login <${t('登录名', 'login')}> --name <${t('姓名', 'name')}>`;
-  say('');
+  // One write, so a reader of the pipe never sees the first line without the rest (CI read
+  // 已启动 before the admin key line had arrived).
+  const banner: string[] = [''];
+  const line = (text: string) => banner.push(text);
   if (en) {
-    say(`✔ Jincheng big-data projects is running (${seconds} s)`);
-    if (!consoleBuild.skipped) say(`  Console      ${api.url}/   (public notices: ${api.url}/public)`);
-    say(`  API          ${api.url}   (OpenAPI: ${api.url}/openapi.json, docs: ${api.url}/docs)`);
-    say(`  Temporal UI  ${temporal.uiUrl ?? '(set TEMPORAL_UI_URL to show it here)'}`);
+    line(`✔ Jincheng big-data projects is running (${seconds} s)`);
+    if (!consoleBuild.skipped) line(`  Console      ${api.url}/   (public notices: ${api.url}/public)`);
+    line(`  API          ${api.url}   (OpenAPI: ${api.url}/openapi.json, docs: ${api.url}/docs)`);
+    line(`  Temporal UI  ${temporal.uiUrl ?? '(set TEMPORAL_UI_URL to show it here)'}`);
     if (dataConverter)
-      say(
+      line(
         `               decrypted payloads: sign in at ${api.url}/codec/session; UI Codec Server: browser setting, ${api.url}/codec, "Include cross-origin credentials"`,
       );
-    say(
+    line(
       `  Temporal     ${temporal.address}  namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
     );
-    say(adminKeyLine(admin, true));
-    if (admins === 0) say(`  Next step: create the first security administrator (in another terminal): ${createAdmin}`);
-    say('  Ctrl-C stops everything.');
-    return;
-  }
-  say(`✔ 晋城市政务大数据项目管理系统已启动（${seconds} 秒）`);
-  if (!consoleBuild.skipped) say(`  网页控制台    ${api.url}/   （资金分配公示：${api.url}/public）`);
-  say(`  接口地址      ${api.url}   （接口文档：${api.url}/docs）`);
-  say(`  Temporal 界面 ${temporal.uiUrl ?? '（设置 TEMPORAL_UI_URL 后在此显示）'}`);
-  if (dataConverter)
-    say(
-      `                查看解密的工作流数据：先在 ${api.url}/codec/session 登录；界面的 Codec Server 设置选“浏览器”，地址填 ${api.url}/codec，并勾选跨域凭据`,
+    line(adminKeyLine(admin, true));
+    if (admins === 0)
+      line(`  Next step: create the first security administrator (in another terminal): ${createAdmin}`);
+    line(`  ${BANNER_LAST.en}`);
+  } else {
+    line(`✔ 晋城市政务大数据项目管理系统已启动（${seconds} 秒）`);
+    if (!consoleBuild.skipped) line(`  网页控制台    ${api.url}/   （资金分配公示：${api.url}/public）`);
+    line(`  接口地址      ${api.url}   （接口文档：${api.url}/docs）`);
+    line(`  Temporal 界面 ${temporal.uiUrl ?? '（设置 TEMPORAL_UI_URL 后在此显示）'}`);
+    if (dataConverter)
+      line(
+        `                查看解密的工作流数据：先在 ${api.url}/codec/session 登录；界面的 Codec Server 设置选“浏览器”，地址填 ${api.url}/codec，并勾选跨域凭据`,
+      );
+    line(
+      `  Temporal 服务 ${temporal.address}（命名空间 ${config.temporal.namespace}，任务队列 ${config.temporal.taskQueue}）`,
     );
-  say(
-    `  Temporal 服务 ${temporal.address}（命名空间 ${config.temporal.namespace}，任务队列 ${config.temporal.taskQueue}）`,
-  );
-  say(adminKeyLine(admin, false));
-  if (admins === 0) {
-    say('  下一步：另开一个终端，创建第一个安全管理员账户：');
-    say(`    ${createAdmin}`);
-    say(
-      `    命令显示初始密码和身份验证器密钥；用它们在 ${api.url}/ 登录，再在“安全管理”中创建系统管理员、审计管理员和各单位人员的账户（三员分立）。`,
-    );
+    line(adminKeyLine(admin, false));
+    if (admins === 0) {
+      line('  下一步：另开一个终端，创建第一个安全管理员账户：');
+      line(`    ${createAdmin}`);
+      line(
+        `    命令显示初始密码和身份验证器密钥；用它们在 ${api.url}/ 登录，再在“安全管理”中创建系统管理员、审计管理员和各单位人员的账户（三员分立）。`,
+      );
+    }
+    line(`  ${BANNER_LAST.zh}`);
   }
-  say('  按 Ctrl-C 停止全部服务。');
+  process.stdout.write(`${banner.join('\n')}\n`);
 }
 
 /** Runs `npm start` in this process: stops everything in order on SIGINT/SIGTERM. */

@@ -27,7 +27,7 @@ import type { Manifest } from '../../db/backup-manifest.ts';
 import { PROJECT_WORKFLOW_TYPE, projectWorkflowId, viewQuery } from '../../workflows/messages.ts';
 import { sampleApplication } from '../support/system.ts';
 import { freePort } from '../support/net.ts';
-import { printSummary, record, ROOT, spawnEntry, type Child } from './support.ts';
+import { printSummary, record, ROOT, spawnEntry, STARTED, type Child } from './support.ts';
 import { pendingTimers } from '../support/timers.ts';
 
 const run = promisify(execFile);
@@ -64,7 +64,7 @@ async function startSystem(dataDir: string) {
       TEMPORAL_UI_PORT: String(uiPort),
       FAST_CLOCK_SPEEDUP: String(SPEEDUP),
     },
-    /已启动/,
+    STARTED,
     300_000,
   );
   // The process and its children (the dev server), by id: kill -9 of `npm start` leaves no orphan.

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { EncryptionCodec, generateKeyringSpec, parseKeyring } from '../../lib/codec.ts';
+import { BANNER_LAST } from '../../scripts/banner.ts';
 
 const run = promisify(execFile);
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -28,6 +29,9 @@ export interface Child {
   kill9(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** `npm start` has printed its whole banner (its last line; the first can arrive alone). */
+export const STARTED = new RegExp(BANNER_LAST.zh.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
 /** Spawns `tsx <entry>` with the given environment and waits until `ready` appears in its output. */
 export async function spawnEntry(

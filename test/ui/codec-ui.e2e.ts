@@ -11,7 +11,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/net.ts';
-import { spawnEntry, type Child } from '../faults/support.ts';
+import { spawnEntry, STARTED, type Child } from '../faults/support.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TITLE = `机密 UI decode check ${process.pid}`;
@@ -50,7 +50,7 @@ beforeAll(async () => {
       TEMPORAL_UI_URL: '',
       ADMIN_API_KEY: '',
     },
-    /已启动/,
+    STARTED,
     300_000,
   );
   // The banner shows only the key's first characters (issue 28); the whole key is in DATA_DIR.

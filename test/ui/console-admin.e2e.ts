@@ -27,7 +27,7 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { freePort } from '../support/net.ts';
-import { ROOT, spawnEntry, type Child } from '../faults/support.ts';
+import { ROOT, spawnEntry, STARTED, type Child } from '../faults/support.ts';
 import { totpCode } from '../../lib/totp.ts';
 import { signInOn } from './support.ts';
 import type { Person as SignedInPerson } from './support.ts';
@@ -106,7 +106,7 @@ beforeAll(async () => {
       TEMPORAL_UI_URL: '',
       ADMIN_API_KEY: '',
     },
-    /已启动/,
+    STARTED,
     300_000,
   );
   browser = await chromium.launch({

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/net.ts';
-import { ROOT, spawnEntry, type Child } from '../faults/support.ts';
+import { ROOT, spawnEntry, STARTED, type Child } from '../faults/support.ts';
 import { signInOn } from './support.ts';
 import type { Person as SignedInPerson } from './support.ts';
 
@@ -121,7 +121,7 @@ beforeAll(async () => {
       TEMPORAL_UI_URL: '',
       ADMIN_API_KEY: '',
     },
-    /已启动/,
+    STARTED,
     300_000,
   );
   // The banner shows only the key's first characters (issue 28); the whole key is in DATA_DIR.

@@ -21,7 +21,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INITIAL_JS_BUDGET_BYTES, sizeReport } from '../../console/scripts/build.ts';
 import { freePort } from '../support/net.ts';
-import { ROOT, spawnEntry, type Child } from '../faults/support.ts';
+import { ROOT, spawnEntry, STARTED, type Child } from '../faults/support.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, '.artifacts', 'screenshots');
@@ -197,7 +197,7 @@ beforeAll(async () => {
       TEMPORAL_UI_URL: '',
       ADMIN_API_KEY: '',
     },
-    /已启动/,
+    STARTED,
     300_000,
   );
   expect(system.output()).toMatch(/网页控制台\s+http:\/\/127\.0\.0\.1:\d+\//);

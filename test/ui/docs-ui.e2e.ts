@@ -10,7 +10,7 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/net.ts';
-import { spawnEntry, type Child } from '../faults/support.ts';
+import { spawnEntry, STARTED, type Child } from '../faults/support.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bdp-docs-ui-'));
@@ -33,7 +33,7 @@ beforeAll(async () => {
       TEMPORAL_UI_URL: '',
       ADMIN_API_KEY: '',
     },
-    /已启动/,
+    STARTED,
     300_000,
   );
   browser = await chromium.launch({

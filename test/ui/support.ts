@@ -11,7 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { expect } from 'vitest';
 import { totpCode } from '../../lib/totp.ts';
 import { freePort } from '../support/net.ts';
-import { ROOT, spawnEntry, type Child } from '../faults/support.ts';
+import { ROOT, spawnEntry, STARTED, type Child } from '../faults/support.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SHOTS = path.join(ROOT, '.artifacts', 'screenshots');
@@ -88,7 +88,7 @@ export async function startConsole(name: string): Promise<ConsoleSystem> {
       TEMPORAL_UI_URL: '',
       ADMIN_API_KEY: '',
     },
-    /已启动/,
+    STARTED,
     300_000,
   );
   // The banner shows only the key's first characters (issue 28); the whole key is in DATA_DIR.

@@ -11,7 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { resolveTestServer } from '../../../scripts/temporal-bin.ts';
-import { ROOT, spawnEntry, type Child } from '../../faults/support.ts';
+import { ROOT, spawnEntry, STARTED, type Child } from '../../faults/support.ts';
 import { freePort } from '../../support/net.ts';
 import { createTimeSkipping } from '../../support/time-skipping.ts';
 import { registerSearchAttributes } from '../../workflow/support.ts';
@@ -134,7 +134,7 @@ export function useLatinSystem(seed: () => Promise<void>): void {
         ADMIN_API_KEY: '',
         DOCUMENT_UPLOADS_PER_MINUTE: '0',
       },
-      /已启动/,
+      STARTED,
       300_000,
     );
     // The banner shows only the key's first characters (issue 28); the whole key is in DATA_DIR.
