@@ -5,7 +5,7 @@
  * its evaluations in its view; nothing here asks Temporal).
  */
 import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from '../client.ts';
 import {
   cloudPlatformEvaluations,
@@ -71,19 +71,23 @@ export async function recordCloudPlatformEvaluation(
   });
 }
 
+/** What Art. 23 reads of another project: its id, title and the evaluations in its view. */
+const evaluatedColumns = {
+  id: projects.id,
+  title: projects.title,
+  evaluations: sql<EvaluationRecord[] | null>`${projects.view} -> 'evaluations'`,
+};
+
+/** The department's projects but one that have evaluations: the predicate of the partial index. */
+const otherEvaluated = (department: string | AnyPgColumn, exceptId: string | AnyPgColumn) =>
+  and(eq(projects.department, department), ne(projects.id, exceptId), hasEvaluations(projects.view));
+
 /**
  * Art. 23: the department's projects but one that have evaluations, read through the partial index
  * projects_department_evaluated_idx (the other projects of a large department are never read).
  */
 export const evaluatedProjectsOf = (db: Database, department: string, exceptId: string) =>
-  db
-    .select({
-      id: projects.id,
-      title: projects.title,
-      evaluations: sql<EvaluationRecord[] | null>`${projects.view} -> 'evaluations'`,
-    })
-    .from(projects)
-    .where(and(eq(projects.department, department), ne(projects.id, exceptId), hasEvaluations(projects.view)));
+  db.select(evaluatedColumns).from(projects).where(otherEvaluated(department, exceptId));
 
 /** Evaluated rows of the department's other projects → their evaluations from `fromYear` on, newest first. */
 function priorFrom(
@@ -136,17 +140,9 @@ const self = alias(projects, 'self');
  */
 export const selfAndEvaluatedProjects = (db: Database, projectId: string) =>
   db
-    .select({
-      createdAt: self.createdAt,
-      id: projects.id,
-      title: projects.title,
-      evaluations: sql<EvaluationRecord[] | null>`${projects.view} -> 'evaluations'`,
-    })
+    .select({ createdAt: self.createdAt, ...evaluatedColumns })
     .from(self)
-    .leftJoin(
-      projects,
-      and(eq(projects.department, self.department), ne(projects.id, self.id), hasEvaluations(projects.view)),
-    )
+    .leftJoin(projects, otherEvaluated(self.department, self.id))
     .where(eq(self.id, projectId));
 
 /**

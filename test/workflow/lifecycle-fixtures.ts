@@ -47,7 +47,6 @@ export const viewWhen = (id: string, check: (v: ProjectView) => boolean) =>
 export const publish = (id: string, allocationId: string) =>
   lc.send(id, 'allocationPublication', { planId: 'AP2026-WORKFLOW01', allocationId }, actors.bdb);
 
-/** Application → technical review → establishment → budget (held) → the BDB's plan: money under publicity. */
 /** Application → technical review → establishment → a construction budget, held until the BDB's plan (Art. 7-11). */
 export async function toBudgeted(amountFen = 80_000_000) {
   const id = await lc.start();
