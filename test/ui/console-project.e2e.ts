@@ -15,7 +15,15 @@ import { deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../faults/support.ts';
-import { openProject, pickDate, shot, startConsole, uploadFile, type ConsoleSystem } from './support.ts';
+import {
+  openProject,
+  pickDate,
+  shot,
+  startConsole,
+  submitAndFollow,
+  uploadFile,
+  type ConsoleSystem,
+} from './support.ts';
 
 const YEAR = Number(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 4));
 const DEPT = 'wjw';
@@ -153,8 +161,7 @@ describe('the project page', () => {
     const shown = await dept.page.getByTestId('upload-documentIds-proposal-sm3').innerText();
     expect(shown).toMatch(/SM3 摘要：[0-9a-f]{64}/);
     await shot(dept.page, 'project-02-apply-uploaded');
-    await dept.page.getByRole('button', { name: '提交申报' }).click();
-    await dept.page.waitForURL(/\/projects\/JC\d{4}-/, { timeout: 60_000 });
+    await submitAndFollow(dept.page, '提交申报', /\/projects\/JC\d{4}-/);
     const id = decodeURIComponent(new URL(dept.page.url()).pathname.split('/').pop()!);
     await openProject(dept.page, sys.api, id, '技术审核');
 

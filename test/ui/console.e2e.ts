@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INITIAL_JS_BUDGET_BYTES, sizeReport } from '../../console/scripts/build.ts';
 import { freePort } from '../support/net.ts';
 import { ROOT, spawnEntry, STARTED, type Child } from '../faults/support.ts';
+import { pickDate, submitAndFollow } from './support.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, '.artifacts', 'screenshots');
@@ -253,8 +254,8 @@ describe('the web console', () => {
     await f('estimate-totalFen').fill('300000');
     await f('estimate-cityShareFen').fill('300000');
     await f('estimate-countyShareFen').fill('0');
-    await f('plannedCompletionDate').fill(`${YEAR + 1}-06-30`);
-    await f('plannedCompletionDate').press('Enter'); // the date picker takes what was typed
+    await pickDate(dept.page, '#f-plannedCompletionDate', `${YEAR + 1}-06-30`);
+    expect(await f('plannedCompletionDate').inputValue()).toBe(`${YEAR + 1}年6月30日`);
     // Art. 14: the project leader.
     await f('leader-name').fill('张伟');
     await f('leader-post').fill('信息科科长');
@@ -273,8 +274,7 @@ describe('the web console', () => {
       await dept.page.getByTestId(`upload-documentIds-${doc}-done`).waitFor({ timeout: 30_000 });
     }
     await shot(dept.page, '05-apply');
-    await dept.page.getByRole('button', { name: '提交申报' }).click();
-    await dept.page.waitForURL(/\/projects\/JC\d{4}-/, { timeout: 60_000 });
+    await submitAndFollow(dept.page, '提交申报', /\/projects\/JC\d{4}-/);
     const id = decodeURIComponent(new URL(dept.page.url()).pathname.split('/').pop()!);
     await openProject(dept.page, id, '技术审核');
     await shot(dept.page, '06-project-department');

@@ -20,7 +20,7 @@
  * docs/CONSOLE-WALKTHROUGH.md.
  */
 import { describe, expect } from 'vitest';
-import { NEW_PASSWORD } from './support.ts';
+import { NEW_PASSWORD, submitAndFollow } from './support.ts';
 import {
   card,
   choose,
@@ -168,8 +168,7 @@ describe.sequential('five people run one project from the annual plan to decommi
     }
     expect(await page.getByTestId('upload-documentIds-proposal-sm3').innerText()).toMatch(/SM3 摘要：[0-9a-f]{64}/);
     await shot(page, 'apply');
-    await page.getByRole('button', { name: '提交申报' }).click();
-    await page.waitForURL(/\/projects\/JC\d{4}-/, { timeout: 60_000 });
+    await submitAndFollow(page, '提交申报', /\/projects\/JC\d{4}-/);
     setProjectId(decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!));
     await open(people.dept, '技术审核');
     expect(await pendingOf(page)).toContain('市大数据应用局：技术审核');

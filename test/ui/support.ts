@@ -182,6 +182,28 @@ export async function pickDate(page: Page, selector: string, date: string): Prom
   await input.press('Enter');
 }
 
+/**
+ * Submits the form with the button `label` and waits for the page it leads to (`url`). A refusal or
+ * a field the form rejects fails at once with the words the page shows, not after a silent timeout.
+ */
+export async function submitAndFollow(page: Page, label: string, url: RegExp, timeout = 60_000): Promise<void> {
+  await page.getByRole('button', { name: label }).click();
+  const shown = page.locator('form.schema-form > .problem, .ant-form-item-explain-error').first();
+  const outcome = await Promise.race([
+    page.waitForURL(url, { timeout }).then(
+      () => 'followed' as const,
+      () => 'timeout' as const,
+    ),
+    shown.waitFor({ state: 'visible', timeout }).then(
+      () => 'shown' as const,
+      () => 'timeout' as const,
+    ),
+  ]);
+  if (outcome === 'followed') return;
+  const words = outcome === 'shown' ? await shown.innerText() : await page.locator('main').innerText();
+  throw new Error(`「${label}」之后未到达 ${url}（${outcome}）：${words}`);
+}
+
 /** Chooses a file for an upload control (data-testid `upload-…`) and waits until it is stored. */
 export async function uploadFile(
   page: Page,
